@@ -1,0 +1,49 @@
+"""Does a passage hold what the question asks for?
+
+Retrieval always returns something, and no threshold on its scores separates unanswerable questions
+from answerable ones. So we check the question's own content words against the passage (with its
+title and section): each word weighs by its part of speech and its rarity (IDF). A real word that
+the knowledge base never uses («зарплата», «пароль») weighs most, because it is usually what the
+question is about; a word nobody knows (slang, a typo we could not fix) weighs little, because we
+cannot tell what it means. The passage supports the question when most of the weight is found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from azs_assistant.language.analyzer import GENERIC_WORDS
+from azs_assistant.search.query import AnalyzedQuery
+
+SUPPORT_THRESHOLD = 0.5
+# Below the threshold a passage still counts when the dense model finds it very close in meaning
+# (a paraphrase shares few words). Cosine of multilingual-e5-small; other models need their own.
+WEAK_SUPPORT = 0.3
+DENSE_CONFIRMS = 0.865
+_NOUNISH = 0.9  # importance from which a word counts as the question's subject
+
+
+def support(query: AnalyzedQuery, passage_lemmas: set[str], idf: Callable[[str], float],
+            known: Callable[[str], bool]) -> float:
+    """Share of the question's weighted content found in the passage (0..1)."""
+    total = found = 0.0
+    jargon_hit = bool(set(query.expansions) & passage_lemmas)
+    seen: set[str] = set()
+    for lemma, importance in query.key_terms:
+        if lemma in seen:
+            continue
+        seen.add(lemma)
+        if lemma in GENERIC_WORDS:
+            weight = 0.15 * importance * idf(lemma)
+        elif lemma in query.unknown:
+            weight = 0.3 * importance * idf(lemma)
+        elif not known(lemma):
+            weight = importance * idf(lemma) * (1.0 if importance >= _NOUNISH else 0.4)
+        else:
+            weight = importance * idf(lemma)
+        total += weight
+        if lemma in passage_lemmas or (importance <= 0.5 and jargon_hit):
+            found += weight
+    if total == 0:
+        return 1.0 if jargon_hit else 0.0
+    return found / total

@@ -1,0 +1,113 @@
+"""Extractive answers: which passage answers, and which of its sentences or steps to quote.
+
+Sentences of the best few passages are scored by the question's terms (weighted by rarity, with
+partial credit for words of one root), so the quoted passage is the one holding the answer rather
+than the one that merely shares the most words with the question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from azs_assistant.documents.chunking import split_sentences
+from azs_assistant.language.analyzer import Analyzer, stem_key
+from azs_assistant.search.query import AnalyzedQuery
+from azs_assistant.storage.models import Chunk
+
+PARTIAL = 0.6
+_HAS_NUMBER = re.compile(r"\d")
+_NUMBER_QUESTION = re.compile(
+    r"\b(сколько|скока|скольк\w+|когда|во сколько|какой процент|каков\w* (срок|лимит|объем|объём|размер)|"
+    r"через какое время|как долго|как часто|какая сумма|какой размер|какой лимит|какая норма|на сколько)\b",
+    re.IGNORECASE)
+_PROCEDURAL = re.compile(r"\b(как|что делать|что делаю|что жать|порядок|по шагам|действи\w*|алгоритм|"
+                         r"куда звонить|кому звонить|каки\w+ шаг\w*|процедур\w*)\b", re.IGNORECASE)
+
+
+def wants_number(question: str) -> bool:
+    """Questions about amounts, times and deadlines: prefer sentences that carry a number."""
+    return bool(_NUMBER_QUESTION.search(question))
+
+
+def is_procedural(question: str) -> bool:
+    return bool(_PROCEDURAL.search(question))
+
+
+@dataclass(slots=True)
+class ScoredPassage:
+    chunk: Chunk
+    units: list[str]
+    scores: list[float]
+
+    @property
+    def best(self) -> float:
+        return max(self.scores, default=0.0)
+
+
+def units_of(chunk: Chunk) -> list[str]:
+    """Sentences and list items of a passage, in order."""
+    if chunk.kind == "table_row":
+        return [chunk.text]
+    units: list[str] = []
+    for line in chunk.text.split("\n"):
+        line = line.strip()
+        if line.startswith("— "):
+            units.append(line[2:])
+        elif line:
+            units.extend(split_sentences(line))
+    return units
+
+
+class Extractor:
+    def __init__(self, analyzer: Analyzer, idf: Callable[[str], float]) -> None:
+        self.analyzer = analyzer
+        self.idf = idf
+
+    def score(self, chunk: Chunk, query: AnalyzedQuery, numeric: bool) -> ScoredPassage:
+        weights = {t: w * max(self.idf(t), 0.5) for t, w in query.terms.items()}
+        stems = {t: stem_key(t) for t in weights}
+        units = units_of(chunk)
+        heading = set(self.analyzer.lemmas(chunk.section.rsplit(" › ", 1)[-1])) if chunk.section else set()
+        scores = []
+        for unit in units:
+            own = set(self.analyzer.lemmas(unit))
+            lemmas = own | heading
+            unit_stems = {stem_key(lemma) for lemma in lemmas} - {None}
+            score = 0.0
+            for term, weight in weights.items():
+                if term in own:
+                    score += weight
+                elif term in lemmas:
+                    score += 0.5 * weight
+                elif stems[term] and stems[term] in unit_stems:
+                    score += PARTIAL * weight
+            if numeric and _HAS_NUMBER.search(unit):
+                score *= 1.5
+            scores.append(score)
+        return ScoredPassage(chunk, units, scores)
+
+    def quote(self, sp: ScoredPassage, procedural: bool, numeric: bool, max_units: int = 3) -> str:
+        """The steps in order, or the best sentences in document order."""
+        chunk = sp.chunk
+        if chunk.kind == "table_row":
+            return chunk.text
+        lines = [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
+        items = [ln[2:] for ln in lines if ln.startswith("— ")]
+        if procedural and chunk.kind == "steps" and len(items) >= 2:
+            intro = [ln for ln in lines if not ln.startswith("— ")]
+            body = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
+            return f"{intro[0]}\n{body}" if intro else body
+        if len(sp.units) <= 2:
+            return " ".join(sp.units)
+        top = sp.best
+        if top <= 0:
+            return " ".join(sp.units[:2])
+        ranked = sorted(range(len(sp.units)), key=lambda i: -sp.scores[i])
+        keep = [i for i in ranked[:max_units] if sp.scores[i] >= top * 0.45]
+        if numeric and not any(_HAS_NUMBER.search(sp.units[i]) for i in keep):
+            after = ranked[0] + 1  # the figure often follows the sentence that names the subject
+            if after < len(sp.units) and _HAS_NUMBER.search(sp.units[after]):
+                keep.append(after)
+        return " ".join(sp.units[i] for i in sorted(set(keep)))

@@ -1,0 +1,291 @@
+"""The ``azs`` command: ingest documents, search, ask, manage the jargon dictionary, serve the web UI."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from azs_assistant.errors import AzsError, InvalidInput
+
+app = typer.Typer(help="azs-assistant: ассистент для сети АЗС (база знаний, поиск, ответы с источниками).",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+documents_app = typer.Typer(help="Документы базы знаний: список, просмотр, удаление.", no_args_is_help=True)
+jargon_app = typer.Typer(help="Словарь профессионального жаргона (солярка → дизельное топливо).",
+                         no_args_is_help=True)
+app.add_typer(documents_app, name="documents")
+app.add_typer(jargon_app, name="jargon")
+
+_state: dict[str, Any] = {"verbose": False, "services": None}
+
+
+@app.callback()
+def main(
+    data_dir: Annotated[Path, typer.Option("--data-dir", envvar="AZS_DATA_DIR",
+                                           help="Каталог данных (база SQLite, кэши).")] = Path("var"),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Показывать трассировку ошибок.")] = False,
+) -> None:
+    """Ассистент для сети АЗС."""
+    os.environ["AZS_DATA_DIR"] = str(data_dir)
+    _state["verbose"] = verbose
+
+
+def services():  # type: ignore[no-untyped-def]
+    if _state["services"] is None:
+        from azs_assistant.services import Services
+        from azs_assistant.settings import Settings
+
+        _state["services"] = Services(Settings())
+    return _state["services"]
+
+
+def _fail(exc: AzsError) -> None:
+    typer.secho(f"Ошибка: {exc.message_ru}", fg=typer.colors.RED, err=True)
+    if _state["verbose"]:
+        raise exc
+    raise typer.Exit(exc.exit_code)
+
+
+def _print_json(obj: Any) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="Файлы или папки (рекурсивно).")]) -> None:
+    """Загрузить документы: Markdown, TXT, HTML, DOCX, PDF, XLSX, CSV; изображения ждут OCR."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from azs_assistant.documents.pipeline import walk
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        _fail(InvalidInput(f"Путь не найден: {missing[0]}", f"Path not found: {missing[0]}"))
+    files = list(walk(paths))
+    svc = services()
+    results = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("Загрузка", total=len(files))
+        for path, source in files:
+            progress.update(task, description=f"Загрузка {source[:40]}")
+            results.append(svc.ingestor.ingest_path(path, source))
+            progress.advance(task)
+    counts = Counter(r.status for r in results)
+    for r in results:
+        if r.status in ("failed", "needs_ocr") or r.message:
+            colour = typer.colors.RED if r.status == "failed" else typer.colors.YELLOW
+            typer.secho(f"  {r.status:9} {r.source}: {r.message}", fg=colour)
+    typer.echo("Итого: добавлено {added}, обновлено {updated}, без изменений {unchanged}, ждут OCR {ocr}, "
+               "ошибок {failed}.".format(added=counts["added"], updated=counts["updated"],
+                                         unchanged=counts["unchanged"], ocr=counts["needs_ocr"],
+                                         failed=counts["failed"]))
+    if counts["failed"] and counts["failed"] == len(results):
+        raise typer.Exit(3)
+
+
+@app.command()
+def search(query: str, k: Annotated[int, typer.Option("--k", "-k", help="Сколько фрагментов.")] = 10,
+           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Найти фрагменты документов по запросу (с источником и оценкой)."""
+    try:
+        hits = services().search(query, k=k)
+    except AzsError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json([h.public() for h in hits])
+        return
+    if not hits:
+        typer.echo("Ничего не найдено.")
+    for n, h in enumerate(hits, start=1):
+        where = " › ".join(x for x in (h.title, h.section) if x)
+        extra = f", стр. {h.page}" if h.page else (f", {h.location}" if h.location else "")
+        typer.secho(f"{n}. [{h.score:.3f}] {h.source}{extra}", bold=True)
+        typer.echo(f"   {where}")
+        typer.echo("   " + h.quote.replace("\n", " ")[:300])
+
+
+@app.command()
+def ask(question: Annotated[Optional[str], typer.Argument(help="Вопрос.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Ответ одним JSON-объектом.")] = False,
+        batch: Annotated[Optional[Path], typer.Option("--batch", help="JSONL с полями id, question.")] = None) -> None:
+    """Задать вопрос: ответ с указанием источников или честное «не знаю»."""
+    svc = services()
+    if batch is not None:
+        _ask_batch(svc, batch, as_json)
+        return
+    if not question:
+        _fail(InvalidInput("Укажите вопрос или --batch ФАЙЛ.", "Give a question or --batch FILE."))
+    try:
+        answer = svc.assistant.ask(question)
+    except AzsError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(answer.public())
+        return
+    typer.echo(answer.answer)
+    if answer.notice:
+        typer.secho(answer.notice, fg=typer.colors.YELLOW)
+    for n, c in enumerate(answer.citations, start=1):
+        page = f", стр. {c.page}" if c.page else ""
+        typer.secho(f"[{n}] {c.title} — {c.section or 'без раздела'} ({c.source}{page})", fg=typer.colors.CYAN)
+
+
+def _ask_batch(svc, batch: Path, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    try:
+        lines = batch.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        _fail(InvalidInput(f"Файл {batch} не прочитан: {exc.strerror}", f"Cannot read {batch}"))
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            qid, question = item.get("id"), item["question"]
+            out = {"id": qid, **svc.assistant.ask(question).public()}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            out = {"id": None, "error": {"code": "invalid_input", "message": f"Строка {lineno}: нужен JSON с полем question."}}
+        except AzsError as exc:
+            out = {"id": item.get("id"), "error": exc.to_dict()}
+        if as_json:
+            _print_json(out)
+        else:
+            typer.echo(f"{out.get('id')}: {out.get('answer', out.get('error'))}")
+
+
+@documents_app.command("list")
+def documents_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Список документов со статусом."""
+    docs = services().list_documents(limit=100000)
+    if as_json:
+        _print_json([_doc_public(d) for d in docs])
+        return
+    for d in docs:
+        typer.echo(f"{d.id:4}  {d.status:9} {d.chunk_count:4} фрагм.  {d.source}  — {d.title}")
+    typer.echo(f"Всего документов: {len(docs)}")
+
+
+def _doc_public(d: Any) -> dict[str, Any]:
+    return {"id": d.id, "source": d.source, "title": d.title, "format": d.format, "status": d.status,
+            "status_message": d.status_message, "chunks": d.chunk_count, "pages": d.pages,
+            "version": d.version, "size_bytes": d.size_bytes, "updated_at": d.updated_at.isoformat()}
+
+
+@documents_app.command("show")
+def documents_show(ref: Annotated[str, typer.Argument(help="id или путь документа.")],
+                   as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Показать документ и его фрагменты."""
+    svc = services()
+    try:
+        doc = svc.get_document(ref)
+    except AzsError as exc:
+        _fail(exc)
+    chunks = svc.document_chunks(doc.id)
+    if as_json:
+        _print_json({**_doc_public(doc), "passages": [
+            {"id": c.id, "section": c.section, "page": c.page, "location": c.location, "text": c.text} for c in chunks]})
+        return
+    typer.secho(f"{doc.title} ({doc.source}), статус: {doc.status}, версия {doc.version}", bold=True)
+    if doc.status_message:
+        typer.secho(doc.status_message, fg=typer.colors.YELLOW)
+    for c in chunks:
+        typer.secho(f"— {c.section or '(без раздела)'}" + (f", стр. {c.page}" if c.page else ""), fg=typer.colors.CYAN)
+        typer.echo(c.text)
+
+
+@documents_app.command("delete")
+def documents_delete(ref: Annotated[str, typer.Argument(help="id или путь документа.")]) -> None:
+    """Удалить документ из базы знаний."""
+    try:
+        doc = services().delete_document(ref)
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(f"Удалён: {doc.source}")
+
+
+@jargon_app.command("list")
+def jargon_list() -> None:
+    """Все термины словаря."""
+    entries = services().jargon_list()
+    for e in entries:
+        typer.echo(f"{e.term}\t{e.canonical}" + (f"\t{e.note}" if e.note else ""))
+    typer.echo(f"Всего терминов: {len(entries)}", err=True)
+
+
+@jargon_app.command("add")
+def jargon_add(term: str, canonical: str, note: Annotated[Optional[str], typer.Option()] = None) -> None:
+    """Добавить или изменить термин: azs jargon add "солярка" "дизельное топливо"."""
+    try:
+        e = services().jargon_upsert(term, canonical, note)
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(f"Сохранено: {e.term} → {e.canonical}")
+
+
+@jargon_app.command("remove")
+def jargon_remove(term: str) -> None:
+    """Удалить термин."""
+    try:
+        services().jargon_remove(term)
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(f"Удалён термин: {term}")
+
+
+@jargon_app.command("import")
+def jargon_import(file: Path) -> None:
+    """Загрузить термины из TSV: термин<TAB>каноническое название[<TAB>примечание]."""
+    from azs_assistant.language.jargon import parse_tsv
+
+    try:
+        n = services().jargon_import(parse_tsv(file.read_text(encoding="utf-8")))
+    except OSError as exc:
+        _fail(InvalidInput(f"Файл {file} не прочитан: {exc.strerror}", f"Cannot read {file}"))
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(f"Загружено терминов: {n}")
+
+
+@jargon_app.command("export")
+def jargon_export() -> None:
+    """Выгрузить словарь в TSV (в стандартный вывод)."""
+    typer.echo("term\tcanonical\tnote")
+    for e in services().jargon_list():
+        typer.echo(f"{e.term}\t{e.canonical}\t{e.note or ''}")
+
+
+@app.command()
+def reindex() -> None:
+    """Пересчитать эмбеддинги всех документов (после смены модели эмбеддингов)."""
+    from azs_assistant.documents.reindex import reindex_all
+
+    n = reindex_all(services())
+    typer.echo(f"Переиндексировано фрагментов: {n}")
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="Адрес.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Порт.")] = 8000) -> None:
+    """Запустить веб-интерфейс и REST API (OpenAPI: /docs)."""
+    import uvicorn
+
+    from azs_assistant.api.app import create_app
+
+    typer.echo(f"Веб-интерфейс: http://{host}:{port}/   API: http://{host}:{port}/docs")
+    uvicorn.run(create_app(services()), host=host, port=port, log_level="info")
+
+
+def run() -> None:
+    try:
+        app()
+    except AzsError as exc:  # errors raised outside command bodies (e.g. while wiring services)
+        typer.secho(f"Ошибка: {exc.message_ru}", fg=typer.colors.RED, err=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    run()

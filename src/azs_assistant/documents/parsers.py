@@ -1,0 +1,401 @@
+"""The parser registry: each parser scores a file (extension, magic bytes) and the best one wins.
+
+Image files and image-only PDF pages are routed to OCR through the same registry; until an OCR
+engine is registered they are recorded as ``needs_ocr`` rather than dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from azs_assistant.documents.model import Block, ParsedDocument
+from azs_assistant.documents.textblocks import lines_to_blocks
+from azs_assistant.errors import CorruptDocument, EncryptedDocument, UnsupportedFormat
+
+
+class Parser(Protocol):
+    name: str
+
+    def score(self, path: Path, head: bytes) -> int: ...
+
+    def parse(self, path: Path, data: bytes) -> ParsedDocument: ...
+
+
+_REGISTRY: list[Parser] = []
+
+
+def register(parser: Parser) -> Parser:
+    """Add a parser; a later registration with the same name replaces the earlier one."""
+    _REGISTRY[:] = [p for p in _REGISTRY if p.name != parser.name]
+    _REGISTRY.append(parser)
+    return parser
+
+
+def choose_parser(path: Path, head: bytes) -> Parser:
+    """The highest-scoring parser, or UnsupportedFormat naming the file."""
+    scored = sorted(((p.score(path, head), i, p) for i, p in enumerate(_REGISTRY)), key=lambda t: (-t[0], t[1]))
+    if not scored or scored[0][0] <= 0:
+        raise UnsupportedFormat(
+            f"Формат файла не поддерживается: {path.name}. Поддерживаются: PDF, DOCX, XLSX, CSV, HTML, "
+            "Markdown, TXT и изображения.", f"Unsupported file format: {path.name}.", file=path.name)
+    return scored[0][2]
+
+
+_MAGIC: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF",),
+    "zip": (b"PK\x03\x04",),
+    "png": (b"\x89PNG",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "tiff": (b"II*\x00", b"MM\x00*"),
+    "gif": (b"GIF8",),
+    "webp": (b"RIFF",),
+    "bmp": (b"BM",),
+}
+
+
+def sniff(head: bytes) -> str | None:
+    """Container type from the first bytes, regardless of the file's extension."""
+    for kind, magics in _MAGIC.items():
+        if any(head.startswith(m) for m in magics):
+            if kind == "webp" and head[8:12] != b"WEBP":
+                continue
+            return kind
+    return None
+
+
+def _looks_textual(head: bytes) -> bool:
+    return bool(head) and b"\x00" not in head[:4096] and sniff(head) is None
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Text of a file in UTF-8 (with or without BOM), UTF-16 or Windows-1251."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CorruptDocument(f"Не удалось прочитать текст файла {name}: неизвестная кодировка.",
+                          f"Cannot decode {name}.", file=name)
+
+
+class _Base:
+    name = "base"
+    extensions: tuple[str, ...] = ()
+    magic: str | None = None
+
+    def score(self, path: Path, head: bytes) -> int:
+        ext_ok = path.suffix.lower() in self.extensions
+        kind = sniff(head)
+        if self.magic is not None:
+            if kind == self.magic:
+                return 20 + (5 if ext_ok else 0)
+            return 0
+        return 10 if ext_ok and _looks_textual(head) else 0
+
+
+def _title_from(blocks: list[Block], fallback: str) -> str:
+    for block in blocks:
+        if block.kind == "heading":
+            return block.text
+    for block in blocks:
+        if block.kind == "paragraph" and len(block.text) < 150:
+            return block.text
+    return fallback
+
+
+class TextParser(_Base):
+    name = "text"
+    extensions = (".txt", ".text", ".log")
+
+    def parse(self, path: Path, data: bytes) -> ParsedDocument:
+        lines = decode_text(data, path.name).splitlines()
+        blocks = lines_to_blocks(lines)
+        if blocks and blocks[0].kind == "paragraph" and len(blocks[0].text) < 120:
+            blocks[0] = Block("heading", blocks[0].text, level=1)
+        return ParsedDocument(_title_from(blocks, path.stem), "txt", blocks)
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_LIST = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}")
+_CLAUSE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})+\.?\s")  # «2.1.» starts a new clause, even without a blank line
+
+
+class MarkdownParser(_Base):
+    name = "markdown"
+    extensions = (".md", ".markdown")
+
+    def parse(self, path: Path, data: bytes) -> ParsedDocument:
+        blocks: list[Block] = []
+        para: list[str] = []
+        table: list[list[str]] = []
+        section = ""
+
+        def flush() -> None:
+            if para:
+                blocks.append(Block("paragraph", _md_inline(" ".join(para))))
+                para.clear()
+            if table:
+                blocks.extend(table_rows(table[0], table[1:], location_prefix=section or None))
+                table.clear()
+
+        for raw in decode_text(data, path.name).splitlines():
+            line = raw.rstrip()
+            heading = _MD_HEADING.match(line)
+            if heading:
+                flush()
+                section = _md_inline(heading.group(2))
+                blocks.append(Block("heading", section, level=len(heading.group(1))))
+            elif line.lstrip().startswith("|"):
+                if para:
+                    flush()
+                if not _MD_TABLE_SEP.match(line):
+                    table.append([_md_inline(c.strip()) for c in line.strip().strip("|").split("|")])
+            elif _MD_LIST.match(line):
+                flush()
+                blocks.append(Block("list_item", _md_inline(_MD_LIST.sub("", line, count=1))))
+            elif not line.strip():
+                flush()
+            elif _CLAUSE.match(line):
+                flush()
+                para.append(line.strip())
+            elif line.startswith(("  ", "\t")) and blocks and blocks[-1].kind == "list_item" and not para:
+                blocks[-1].text += " " + _md_inline(line.strip())
+            else:
+                para.append(line.strip())
+        flush()
+        return ParsedDocument(_title_from(blocks, path.stem), "md", blocks)
+
+
+def _md_inline(text: str) -> str:
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"(\*\*|__|`)", "", text).strip()
+
+
+def table_rows(header: list[str], rows: list[list[str]], *, location_prefix: str | None = None,
+               page: int | None = None) -> list[Block]:
+    """One block per row, each cell labelled with its column header («Регион: Астана; АИ-92: 216»)."""
+    header = [h.strip() or f"Столбец {i + 1}" for i, h in enumerate(header)]
+    out = []
+    for n, row in enumerate(rows, start=1):
+        cells = [("" if c is None else str(c)).strip() for c in row]
+        if not any(cells):
+            continue
+        pairs = [f"{h}: {c}" for h, c in zip(header, cells) if c]
+        location = f"{location_prefix}, строка {n}" if location_prefix else f"строка {n}"
+        out.append(Block("table_row", "; ".join(pairs), page=page, location=location,
+                         meta={"header": header, "cells": cells, "row": n, "table": location_prefix}))
+    return out
+
+
+class HtmlParser(_Base):
+    name = "html"
+    extensions = (".html", ".htm", ".xhtml")
+
+    def parse(self, path: Path, data: bytes) -> ParsedDocument:
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(data, "lxml")
+        for tag in soup(["script", "style", "noscript", "nav", "footer", "template"]):
+            tag.decompose()
+        blocks: list[Block] = []
+        body = soup.body or soup
+        for el in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table", "pre", "blockquote"]):
+            if el.find_parent(["table"]) is not None or (el.name != "table" and el.find_parent("li") and el.name != "li"):
+                continue
+            if el.name == "table":
+                rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"])] for tr in el.find_all("tr")]
+                rows = [r for r in rows if r]
+                if rows:
+                    caption = el.find("caption")
+                    blocks.extend(table_rows(rows[0], rows[1:],
+                                             location_prefix=caption.get_text(strip=True) if caption else None))
+                continue
+            text = el.get_text(" ", strip=True)
+            if not text:
+                continue
+            if el.name[0] == "h":
+                blocks.append(Block("heading", text, level=int(el.name[1])))
+            else:
+                blocks.append(Block("list_item" if el.name == "li" else "paragraph", text))
+        title_tag = soup.title.get_text(strip=True) if soup.title else ""
+        return ParsedDocument(title_tag or _title_from(blocks, path.stem), "html", blocks)
+
+
+class DocxParser(_Base):
+    name = "docx"
+    extensions = (".docx",)
+    magic = "zip"
+
+    def score(self, path: Path, head: bytes) -> int:
+        return super().score(path, head) if path.suffix.lower() in (".docx", ".docm") else 0
+
+    def parse(self, path: Path, data: bytes) -> ParsedDocument:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        try:
+            document = docx.Document(io.BytesIO(data))
+        except Exception as exc:  # python-docx raises many types for broken zips
+            raise CorruptDocument(f"Файл {path.name} повреждён или не является документом Word.",
+                                  f"{path.name} is not a readable DOCX: {exc}", file=path.name) from exc
+        blocks: list[Block] = []
+        for item in document.iter_inner_content():
+            if isinstance(item, Paragraph):
+                text = item.text.strip()
+                if not text:
+                    continue
+                style = (item.style.name if item.style is not None else "") or ""
+                if style.startswith("Heading") or style == "Title":
+                    level = int(style.split()[-1]) if style.split()[-1].isdigit() else 1
+                    blocks.append(Block("heading", text, level=level))
+                elif "List" in style or item._p.pPr is not None and item._p.pPr.numPr is not None:
+                    blocks.append(Block("list_item", text))
+                else:
+                    blocks.append(Block("paragraph", text))
+            elif isinstance(item, Table):
+                rows = [[cell.text.strip() for cell in row.cells] for row in item.rows]
+                if rows:
+                    blocks.extend(table_rows(rows[0], rows[1:]))
+        title = (document.core_properties.title or "").strip()
+        return ParsedDocument(title or _title_from(blocks, path.stem), "docx", blocks)
+
+
+class PdfParser(_Base):
+    name = "pdf"
+    extensions = (".pdf",)
+    magic = "pdf"
+    max_pages = 2000
+
+    def parse(self, path: Path, data: bytes) -> ParsedDocument:
+        import pypdf
+        from pypdf.errors import PdfReadError
+
+        try:
+            reader = pypdf.PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                try:
+                    ok = reader.decrypt("")
+                except Exception:
+                    ok = 0
+                if not ok:
+                    raise EncryptedDocument(f"Файл {path.name} защищён паролем. Снимите защиту и загрузите снова.",
+                                            f"{path.name} is password-protected.", file=path.name)
+            count = len(reader.pages)
+        except EncryptedDocument:
+            raise
+        except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+            raise CorruptDocument(f"Файл {path.name} повреждён: PDF не читается.",
+                                  f"{path.name} is a corrupt PDF: {exc}", file=path.name) from exc
+        if count > self.max_pages:
+            raise CorruptDocument(f"В файле {path.name} {count} страниц — больше допустимых {self.max_pages}.",
+                                  f"{path.name} has {count} pages (limit {self.max_pages}).", file=path.name)
+        blocks: list[Block] = []
+        empty: list[int] = []
+        for number, page in enumerate(reader.pages, start=1):
+            try:
+                text = page.extract_text() or ""
+            except Exception as exc:
+                raise CorruptDocument(f"Файл {path.name}: страница {number} не читается.",
+                                      f"{path.name}: page {number} unreadable: {exc}", file=path.name) from exc
+            if len(text.strip()) < 20:
+                empty.append(number)
+                continue
+            blocks.extend(lines_to_blocks(text.splitlines(), page=number, wrapped=True))
+        meta_title = ""
+        try:
+            meta_title = (reader.metadata.title or "").strip() if reader.metadata else ""
+        except Exception:
+            meta_title = ""
+        if blocks and blocks[0].kind == "paragraph" and len(blocks[0].text) < 150:
+            blocks[0] = Block("heading", blocks[0].text, level=1, page=blocks[0].page)
+        doc = ParsedDocument(meta_title or _title_from(blocks, path.stem), "pdf", blocks, pages=count,
+                             pages_needing_ocr=empty, whole_needs_ocr=not blocks)
+        return doc
+
+
+class SpreadsheetParser(_Base):
+    name = "xlsx"
+    extensions = (".xlsx", ".xlsm")
+    magic = "zip"
+
+    def score(self, path: Path, head: bytes) -> int:
+        return super().score(path, head) if path.suffix.lower() in self.extensions else 0
+
+    def parse(self, path: Path, data: bytes) -> ParsedDocument:
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:
+            raise CorruptDocument(f"Файл {path.name} повреждён или не является таблицей Excel.",
+                                  f"{path.name} is not a readable XLSX: {exc}", file=path.name) from exc
+        blocks: list[Block] = []
+        for ws in wb.worksheets:
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            rows = [r for r in rows if any(c not in (None, "") for c in r)]
+            if not rows:
+                continue
+            sheet = str(ws.title)
+            blocks.append(Block("heading", sheet.replace("_", " "), level=2))
+            header = [_cell(c) for c in rows[0]]
+            blocks.extend(table_rows(header, [[_cell(c) for c in r] for r in rows[1:]],
+                                     location_prefix=f"лист «{sheet}»"))
+        wb.close()
+        title = (wb.properties.title or "").strip() if wb.properties else ""
+        return ParsedDocument(title or path.stem.replace("_", " "), "xlsx", blocks)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class CsvParser(_Base):
+    name = "csv"
+    extensions = (".csv", ".tsv")
+
+    def parse(self, path: Path, data: bytes) -> ParsedDocument:
+        text = decode_text(data, path.name)
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
+        rows = [r for r in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in r)]
+        if not rows:
+            return ParsedDocument(path.stem, "csv", [])
+        blocks = table_rows(rows[0], rows[1:], location_prefix=path.name)
+        return ParsedDocument(path.stem.replace("_", " "), "csv", blocks)
+
+
+class ImageParser(_Base):
+    """Images need OCR. Without an OCR engine the document is recorded as ``needs_ocr``."""
+
+    name = "image"
+    extensions = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp", ".gif")
+
+    def score(self, path: Path, head: bytes) -> int:
+        kind = sniff(head)
+        return 20 if kind in {"png", "jpeg", "tiff", "webp", "bmp", "gif"} else 0
+
+    def parse(self, path: Path, data: bytes) -> ParsedDocument:
+        return ParsedDocument(path.stem.replace("_", " "), "image", [], pages=1, whole_needs_ocr=True)
+
+
+for _parser in (TextParser(), MarkdownParser(), HtmlParser(), DocxParser(), PdfParser(),
+                SpreadsheetParser(), CsvParser(), ImageParser()):
+    register(_parser)
+
+PARSERS: Callable[[], list[Parser]] = lambda: list(_REGISTRY)  # noqa: E731

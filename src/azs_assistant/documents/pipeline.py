@@ -1,0 +1,264 @@
+"""Ingestion as a list of small steps with one contract, driven by a plain loop.
+
+read → detect → parse → chunk → analyse → embed → store. A step may stop the pipeline with a typed
+error (the file is reported as failed and the batch goes on) or mark the item finished early
+(unchanged, needs OCR). The store step replaces a document's old version in one transaction, so a
+failure at any point leaves what was stored untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import delete, select
+
+from azs_assistant.documents.chunking import Passage, chunk_document
+from azs_assistant.documents.model import ParsedDocument
+from azs_assistant.documents.parsers import Parser, choose_parser
+from azs_assistant.errors import AzsError, DocumentError, EmptyDocument, FileTooLarge
+from azs_assistant.language.analyzer import Analyzer
+from azs_assistant.search.embeddings import Embedder
+from azs_assistant.settings import Settings
+from azs_assistant.storage.db import Database
+from azs_assistant.storage.models import Chunk, Document, IndexState, utcnow
+
+EMBED_BATCH = 32
+NEEDS_OCR_MESSAGE = ("Документ — изображение или скан без текстового слоя: нужен модуль распознавания (OCR). "
+                     "Документ сохранён и будет проиндексирован, когда OCR станет доступен.")
+
+
+@dataclass
+class IngestItem:
+    """One file travelling through the pipeline."""
+
+    source: str
+    name: str
+    data: bytes
+    sha256: str = ""
+    parser: Parser | None = None
+    parsed: ParsedDocument | None = None
+    passages: list[Passage] = field(default_factory=list)
+    lemmas: list[tuple[str, str]] = field(default_factory=list)
+    vectors: np.ndarray | None = None
+    outcome: str | None = None  # set when the item is finished early
+    message: str | None = None
+    document_id: int | None = None
+
+
+@dataclass
+class IngestResult:
+    source: str
+    status: str  # added | updated | unchanged | needs_ocr | failed
+    message: str | None = None
+    document_id: int | None = None
+    chunks: int = 0
+    error_code: str | None = None
+
+
+Step = Callable[["Ingestor", IngestItem], None]
+
+
+class Ingestor:
+    """Runs files through the steps and stores them."""
+
+    def __init__(self, db: Database, analyzer: Analyzer, embedder: Embedder | None, settings: Settings) -> None:
+        self.db = db
+        self.analyzer = analyzer
+        self.embedder = embedder
+        self.settings = settings
+        self.steps: list[Step] = [check_size, hash_content, skip_unchanged, detect, parse, route_ocr,
+                                  chunk, analyse, embed, store]
+
+    def ingest_bytes(self, data: bytes, source: str) -> IngestResult:
+        """Ingest one file's content under the given source name."""
+        item = IngestItem(source=source, name=Path(source).name, data=data)
+        try:
+            for step in self.steps:
+                step(self, item)
+                if item.outcome:
+                    break
+        except DocumentError as exc:
+            return IngestResult(source, "failed", exc.message_ru, error_code=exc.code)
+        except AzsError as exc:
+            return IngestResult(source, "failed", exc.message_ru, error_code=exc.code)
+        return IngestResult(source, item.outcome or "failed", item.message, item.document_id, len(item.passages))
+
+    def ingest_path(self, path: Path, source: str) -> IngestResult:
+        try:
+            size = path.stat().st_size
+            if size > self.settings.max_upload_bytes:
+                return IngestResult(source, "failed", _too_large(path.name, size, self.settings).message_ru,
+                                    error_code="file_too_large")
+            data = path.read_bytes()
+        except OSError as exc:
+            return IngestResult(source, "failed", f"Файл {path.name} не прочитан: {exc.strerror}.",
+                                error_code="io_error")
+        return self.ingest_bytes(data, source)
+
+    def ingest_paths(self, roots: Iterable[Path],
+                     on_file: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+        results = []
+        for path, source in walk(roots):
+            result = self.ingest_path(path, source)
+            results.append(result)
+            if on_file:
+                on_file(result)
+        return results
+
+    def delete(self, document_id: int) -> bool:
+        with self.db.session() as s:
+            doc = s.get(Document, document_id)
+            if doc is None:
+                return False
+            s.execute(delete(Chunk).where(Chunk.document_id == document_id))
+            s.delete(doc)
+            Database.bump(s, index=True)
+        return True
+
+
+def walk(roots: Iterable[Path]) -> Iterator[tuple[Path, str]]:
+    """Files under the given paths, recursively and in a stable order, with their source names."""
+    for root in roots:
+        if root.is_dir():
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                rel = path.relative_to(root)
+                if any(part.startswith(".") for part in rel.parts):
+                    continue
+                yield path, rel.as_posix()
+        else:
+            yield root, root.name
+
+
+def _too_large(name: str, size: int, settings: Settings) -> FileTooLarge:
+    return FileTooLarge(f"Файл {name} слишком большой: {size / 1048576:.1f} МБ при лимите {settings.max_upload_mb} МБ.",
+                        f"{name} is {size} bytes; limit is {settings.max_upload_mb} MiB.", file=name)
+
+
+# --- steps -------------------------------------------------------------------------------------
+def check_size(ing: Ingestor, item: IngestItem) -> None:
+    if len(item.data) > ing.settings.max_upload_bytes:
+        raise _too_large(item.name, len(item.data), ing.settings)
+    if not item.data.strip():
+        raise EmptyDocument(f"Файл {item.name} пустой.", f"{item.name} is empty.", file=item.name)
+
+
+def hash_content(ing: Ingestor, item: IngestItem) -> None:
+    item.sha256 = hashlib.sha256(item.data).hexdigest()
+
+
+def skip_unchanged(ing: Ingestor, item: IngestItem) -> None:
+    with ing.db.session() as s:
+        doc = s.execute(select(Document).where(Document.source == item.source)).scalar_one_or_none()
+        model = s.get(IndexState, 1)
+        if doc is not None and doc.sha256 == item.sha256 and (
+                model is None or model.embedding_model == _model_name(ing) or doc.chunk_count == 0):
+            item.outcome, item.document_id = "unchanged", doc.id
+
+
+def detect(ing: Ingestor, item: IngestItem) -> None:
+    item.parser = choose_parser(Path(item.name), item.data[:8192])
+
+
+def parse(ing: Ingestor, item: IngestItem) -> None:
+    assert item.parser is not None
+    if hasattr(item.parser, "max_pages"):
+        item.parser.max_pages = ing.settings.max_pdf_pages  # type: ignore[attr-defined]
+    item.parsed = item.parser.parse(Path(item.name), item.data)
+
+
+def route_ocr(ing: Ingestor, item: IngestItem) -> None:
+    """Pages without text go to OCR; with no OCR engine they are recorded, never dropped."""
+    doc = item.parsed
+    assert doc is not None
+    if doc.whole_needs_ocr:
+        _store_document(ing, item, [], None, status="needs_ocr", message=NEEDS_OCR_MESSAGE)
+        item.outcome, item.message = "needs_ocr", NEEDS_OCR_MESSAGE
+        return
+    if doc.pages_needing_ocr:
+        pages = ", ".join(map(str, doc.pages_needing_ocr))
+        item.message = f"Страницы без текстового слоя ожидают распознавания (OCR): {pages}."
+
+
+def chunk(ing: Ingestor, item: IngestItem) -> None:
+    assert item.parsed is not None
+    item.passages = chunk_document(item.parsed, ing.settings.chunk_chars)
+    if not item.passages:
+        raise EmptyDocument(f"В файле {item.name} не найден текст.", f"No text found in {item.name}.",
+                            file=item.name)
+
+
+def analyse(ing: Ingestor, item: IngestItem) -> None:
+    assert item.parsed is not None
+    title = item.parsed.title
+    item.lemmas = [(" ".join(ing.analyzer.lemmas(p.text)),
+                    " ".join(dict.fromkeys(ing.analyzer.lemmas(f"{title} {p.section}"))))
+                   for p in item.passages]
+
+
+def embed(ing: Ingestor, item: IngestItem) -> None:
+    if ing.embedder is None:
+        return
+    assert item.parsed is not None
+    texts = [embedding_text(item.parsed.title, p) for p in item.passages]
+    parts = [ing.embedder.passages(texts[i:i + EMBED_BATCH]) for i in range(0, len(texts), EMBED_BATCH)]
+    item.vectors = np.vstack(parts).astype(np.float32)
+
+
+def embedding_text(title: str, passage: Passage) -> str:
+    head = f"{title}. {passage.section}." if passage.section else f"{title}."
+    return f"{head} {passage.text}"[:1800]
+
+
+def store(ing: Ingestor, item: IngestItem) -> None:
+    status = "partial" if item.parsed and item.parsed.pages_needing_ocr else "indexed"
+    _store_document(ing, item, item.passages, item.vectors, status=status, message=item.message)
+
+
+def _model_name(ing: Ingestor) -> str | None:
+    return ing.embedder.name if ing.embedder else None
+
+
+def _store_document(ing: Ingestor, item: IngestItem, passages: list[Passage], vectors: np.ndarray | None,
+                    *, status: str, message: str | None) -> None:
+    """Replace the document and its chunks in one transaction."""
+    assert item.parsed is not None
+    with ing.db.session() as s:
+        state = s.get(IndexState, 1)
+        if state is not None and ing.embedder is not None and state.embedding_model not in (None, _model_name(ing)):
+            from azs_assistant.errors import IndexMismatch
+
+            raise IndexMismatch(
+                f"Индекс построен моделью {state.embedding_model}, а сейчас настроена {_model_name(ing)}. "
+                "Выполните `azs reindex`.", "Embedding model differs from the index; run `azs reindex`.")
+        if state is not None and ing.embedder is not None:
+            state.embedding_model = _model_name(ing)
+        doc = s.execute(select(Document).where(Document.source == item.source)).scalar_one_or_none()
+        outcome = "updated" if doc else "added"
+        if doc is None:
+            doc = Document(source=item.source, version=0, created_at=utcnow())
+            s.add(doc)
+        else:
+            s.execute(delete(Chunk).where(Chunk.document_id == doc.id))
+        doc.title = item.parsed.title[:1000]
+        doc.format = item.parsed.format
+        doc.sha256 = item.sha256
+        doc.size_bytes = len(item.data)
+        doc.status = status
+        doc.status_message = message
+        doc.pages = item.parsed.pages
+        doc.version = (doc.version or 0) + 1
+        doc.chunk_count = len(passages)
+        doc.updated_at = utcnow()
+        s.flush()
+        for i, p in enumerate(passages):
+            lemmas, ctx = item.lemmas[i] if item.lemmas else ("", "")
+            s.add(Chunk(document_id=doc.id, ordinal=i, kind=p.kind, section=p.section[:1000], page=p.page,
+                        location=p.location, text=p.text, lemmas=lemmas, context_lemmas=ctx,
+                        embedding=vectors[i].tobytes() if vectors is not None else None, meta=p.meta))
+        Database.bump(s, index=True)
+        item.document_id = doc.id
+    item.outcome = item.outcome or outcome

@@ -1,0 +1,71 @@
+"""Turning plain text lines (from .txt files and PDF pages) into headings, paragraphs and list items.
+
+Plain text has no markup, so headings are recognised by shape: a short line standing alone, without
+closing punctuation, often numbered («3. Z-отчёт») or in capitals.
+"""
+
+from __future__ import annotations
+
+import re
+
+from azs_assistant.documents.model import Block
+
+_LIST_RE = re.compile(r"^\s*(?:[-•–—*▪●]\s+|\d{1,2}\)\s+|[а-яa-z]\)\s+)")
+_NUMBERED_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
+_END_PUNCT = (".", ";", ",", ":", "!", "?", "»", "…")
+
+
+def _looks_like_heading(line: str, alone: bool) -> int:
+    """Heading level (1..3) when the line looks like a heading, else 0."""
+    text = line.strip()
+    if not text or len(text) > 90 or text.endswith(_END_PUNCT) or _LIST_RE.match(text):
+        return 0
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) > 3:
+        return 1
+    numbered = _NUMBERED_RE.match(text)
+    if numbered and numbered.group(2)[:1].isupper() and len(text) <= 70:
+        return min(numbered.group(1).count(".") + 2, 4)
+    if alone and len(text) <= 90 and text[:1].isupper():
+        return 2
+    return 0
+
+
+def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool = False) -> list[Block]:
+    """Blocks of a page or file. ``wrapped`` joins lines that a PDF broke mid-sentence."""
+    blocks: list[Block] = []
+    para: list[str] = []
+
+    def flush() -> None:
+        if para:
+            text = " ".join(p.strip() for p in para).strip()
+            kind = "list_item" if _LIST_RE.match(para[0]) else "paragraph"
+            if kind == "list_item":
+                text = _LIST_RE.sub("", text, count=1).strip()
+            if text:
+                blocks.append(Block(kind, text, page=page))  # type: ignore[arg-type]
+            para.clear()
+
+    for i, raw in enumerate(lines):
+        line = raw.rstrip()
+        if not line.strip():
+            flush()
+            continue
+        prev_blank = i == 0 or not lines[i - 1].strip()
+        next_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
+        next_item = i + 1 < len(lines) and bool(_LIST_RE.match(lines[i + 1])) and not wrapped
+        alone = prev_blank and (next_blank or next_item)
+        level = _looks_like_heading(line, alone=alone) if (not para or wrapped) else 0
+        if level and (not wrapped or not para or para[-1].rstrip().endswith(_END_PUNCT) or prev_blank):
+            flush()
+            blocks.append(Block("heading", line.strip(), level=level, page=page))
+            continue
+        starts_item = bool(_LIST_RE.match(line)) or bool(_NUMBERED_RE.match(line) and wrapped)
+        if para and (starts_item or not wrapped):
+            flush()
+        if para and wrapped and para[-1].endswith("-") and not para[-1].endswith(" -"):
+            para[-1] = para[-1][:-1] + line.strip()
+            continue
+        para.append(line)
+    flush()
+    return blocks

@@ -1,0 +1,92 @@
+"""Typed errors. Each carries a Russian message for the user, an English one for logs and API
+clients, an HTTP status and a CLI exit code. Front ends translate them once, at their edge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AzsError(Exception):
+    """Base of every error meant for a user."""
+
+    code = "error"
+    http_status = 400
+    exit_code = 1
+
+    def __init__(self, message_ru: str, message_en: str | None = None, **details: Any) -> None:
+        super().__init__(message_ru)
+        self.message_ru = message_ru
+        self.message_en = message_en or message_ru
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message_ru, "message_en": self.message_en,
+                "details": self.details}
+
+
+class ConfigError(AzsError):
+    code = "config_error"
+    http_status = 500
+    exit_code = 78
+
+
+class NotFound(AzsError):
+    code = "not_found"
+    http_status = 404
+    exit_code = 4
+
+
+class InvalidInput(AzsError):
+    code = "invalid_input"
+    http_status = 422
+    exit_code = 2
+
+
+class Conflict(AzsError):
+    code = "conflict"
+    http_status = 409
+    exit_code = 5
+
+
+class DocumentError(AzsError):
+    """A file could not be ingested; ``details`` names the file and the reason."""
+
+    code = "document_error"
+    http_status = 422
+    exit_code = 3
+
+
+class UnsupportedFormat(DocumentError):
+    code = "unsupported_format"
+    http_status = 415
+
+
+class FileTooLarge(DocumentError):
+    code = "file_too_large"
+    http_status = 413
+
+
+class EmptyDocument(DocumentError):
+    code = "empty_document"
+
+
+class CorruptDocument(DocumentError):
+    code = "corrupt_document"
+
+
+class EncryptedDocument(DocumentError):
+    code = "encrypted_document"
+
+
+class LLMUnavailable(AzsError):
+    """The configured language model server failed; callers fall back to extractive answers."""
+
+    code = "llm_unavailable"
+    http_status = 503
+    exit_code = 69
+
+
+class IndexMismatch(AzsError):
+    code = "index_mismatch"
+    http_status = 409
+    exit_code = 6

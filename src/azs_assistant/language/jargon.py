@@ -1,0 +1,83 @@
+"""The workplace-jargon dictionary: slang and abbreviations mapped to canonical terms.
+
+It expands queries at search time, so an edit takes effect at once, without re-ingesting.
+Entries match on lemma sequences, so «солярку», «солярки» and «солярка» are one entry.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from importlib import resources
+
+from azs_assistant.errors import InvalidInput
+from azs_assistant.language.analyzer import Analyzer
+
+
+@dataclass(frozen=True, slots=True)
+class JargonEntry:
+    term: str
+    canonical: str
+    note: str | None = None
+
+
+def parse_tsv(text: str) -> list[JargonEntry]:
+    """Entries of a ``term<TAB>canonical[<TAB>note]`` file; a header line is allowed."""
+    entries: list[JargonEntry] = []
+    for lineno, row in enumerate(csv.reader(io.StringIO(text), delimiter="\t"), start=1):
+        if not row or not row[0].strip() or row[0].startswith("#"):
+            continue
+        if lineno == 1 and row[0].strip().lower() == "term":
+            continue
+        if len(row) < 2 or not row[1].strip():
+            raise InvalidInput(f"Строка {lineno}: нужно два столбца через табуляцию: термин и каноническое название.",
+                               f"Line {lineno}: expected 'term<TAB>canonical'.", line=lineno)
+        note = row[2].strip() if len(row) > 2 and row[2].strip() else None
+        entries.append(JargonEntry(row[0].strip(), row[1].strip(), note))
+    return entries
+
+
+def load_builtin_jargon() -> list[JargonEntry]:
+    """The dictionary shipped with the product (fuel retail, Kazakhstan and Russia)."""
+    text = resources.files("azs_assistant.language.data").joinpath("jargon.tsv").read_text("utf-8")
+    return parse_tsv(text)
+
+
+class JargonDictionary:
+    """Matches entries against a text's lemmas and returns the canonical lemmas to add."""
+
+    def __init__(self, entries: list[JargonEntry], analyzer: Analyzer) -> None:
+        self._analyzer = analyzer
+        self.entries = entries
+        self._patterns: dict[tuple[str, ...], list[str]] = {}
+        for entry in entries:
+            key = tuple(analyzer.lemmas(entry.term, keep_stopwords=True))
+            if not key:
+                continue
+            canon = analyzer.lemmas(_strip_brackets(entry.canonical))
+            self._patterns.setdefault(key, [])
+            self._patterns[key].extend(c for c in canon if c not in self._patterns[key])
+        self._max_len = max((len(k) for k in self._patterns), default=1)
+
+    def expand(self, lemmas: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:
+        """Canonical lemmas for every entry found in ``lemmas``, and the matched term lemmas."""
+        added: list[str] = []
+        matched: list[tuple[str, ...]] = []
+        for start in range(len(lemmas)):
+            for length in range(min(self._max_len, len(lemmas) - start), 0, -1):
+                key = tuple(lemmas[start:start + length])
+                canon = self._patterns.get(key)
+                if canon:
+                    matched.append(key)
+                    added.extend(c for c in canon if c not in added)
+                    break
+        return added, matched
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _strip_brackets(text: str) -> str:
+    """«топливораздаточная колонка (ТРК)» → both the words and the abbreviation, minus punctuation."""
+    return text.replace("(", " ").replace(")", " ").replace("/", " ")

@@ -1,0 +1,109 @@
+"""From a user's question to weighted index terms: lemmas, jargon expansion and typo correction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from azs_assistant.language.analyzer import GENERIC_WORDS, INTENT_WORDS, STOPWORDS, Analyzer, Token
+from azs_assistant.language.jargon import JargonDictionary
+
+
+@dataclass(slots=True)
+class AnalyzedQuery:
+    text: str
+    tokens: list[Token]
+    terms: dict[str, float]                 # lemma → weight for the lexical index
+    key_terms: list[tuple[str, float]]      # content lemmas of the question itself, with importance
+    unknown: set[str] = field(default_factory=set)  # lemmas neither the dictionary nor the index knows
+    expansions: list[str] = field(default_factory=list)
+    corrections: dict[str, str] = field(default_factory=dict)
+    jargon_matched: list[str] = field(default_factory=list)
+
+    @property
+    def dense_text(self) -> str:
+        """What the dense model embeds: the question plus the canonical terms of its jargon."""
+        return self.text if not self.expansions else f"{self.text} ({' '.join(self.expansions)})"
+
+
+_POS_WEIGHT = {"NOUN": 1.0, "NUMB": 1.0, "LATN": 1.0, "ADJF": 0.7, "ADJS": 0.6, "VERB": 0.6, "INFN": 0.6,
+               "PRTF": 0.5, "PRTS": 0.5, "GRND": 0.5, "ADVB": 0.3, "NUMR": 0.6}
+
+
+class QueryAnalyzer:
+    """Needs the analyser, the current jargon dictionary and the index vocabulary (for typos)."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+
+    def analyse(self, text: str, jargon: JargonDictionary, vocabulary: "Vocabulary | None") -> AnalyzedQuery:
+        tokens = self.analyzer.tokens(text)
+        all_lemmas = [t.lemma for t in tokens]
+        # Jargon matches on surfaces too: pymorphy3 lemmatises unknown slang unpredictably.
+        added, matched = jargon.expand(all_lemmas)
+        added_s, matched_s = jargon.expand([t.surface for t in tokens])
+        added += [a for a in added_s if a not in added]
+        matched += matched_s
+        matched_words = {w for key in matched for w in key}
+        terms: dict[str, float] = {}
+        key_terms: list[tuple[str, float]] = []
+        corrections: dict[str, str] = {}
+        unknown: set[str] = set()
+        for tok in tokens:
+            if self.analyzer.is_stopword(tok) or len(tok.lemma) < 2 and not tok.lemma.isdigit():
+                continue
+            lemma = tok.lemma
+            weight = _POS_WEIGHT.get(tok.pos or "", 0.6)
+            jargon_word = tok.lemma in matched_words or tok.surface in matched_words
+            typo = False
+            if vocabulary is not None and lemma not in vocabulary and not jargon_word:
+                # A word the dictionary does not know is a typo or slang; a real word the knowledge
+                # base lacks may still be a typo of one it has («касе» is a form of «каса»).
+                fixed = (vocabulary.correct(tok.surface) or vocabulary.correct(lemma)) if not tok.known \
+                    else vocabulary.correct(lemma, max_distance=1, min_df=2)
+                if fixed:
+                    corrections[tok.surface] = fixed
+                    lemma = fixed
+                else:
+                    typo = not tok.known or lemma in GENERIC_WORDS
+            terms[lemma] = max(terms.get(lemma, 0.0), weight)
+            if lemma in INTENT_WORDS:
+                continue
+            if typo:
+                unknown.add(lemma)
+            key_terms.append((lemma, 0.5 if jargon_word else weight))
+        for lemma in added:
+            if lemma not in STOPWORDS:
+                terms[lemma] = max(terms.get(lemma, 0.0), 0.8)
+        return AnalyzedQuery(text, tokens, terms, key_terms, unknown, expansions=added, corrections=corrections,
+                             jargon_matched=[" ".join(k) for k in matched])
+
+
+class Vocabulary:
+    """The index's lemma vocabulary with document frequencies, and typo correction against it."""
+
+    def __init__(self, df: dict[str, int]) -> None:
+        self.df = df
+        self._by_len: dict[int, list[str]] = {}
+        for word in df:
+            if word.isalpha() and len(word) >= 4:
+                self._by_len.setdefault(len(word), []).append(word)
+
+    def __contains__(self, lemma: str) -> bool:
+        return lemma in self.df
+
+    def correct(self, word: str, max_distance: int = 2, min_df: int = 1) -> str | None:
+        """The most frequent vocabulary lemma within edit distance 1 (2 for longer words), if any."""
+        if len(word) < 4 or not word.isalpha():
+            return None
+        from rapidfuzz.distance import Levenshtein
+
+        limit = min(1 if len(word) < 5 else 2, max_distance)
+        best: tuple[int, int, str] | None = None
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            for cand in self._by_len.get(length, ()):
+                d = Levenshtein.distance(word, cand, score_cutoff=limit)
+                if d <= limit and self.df[cand] >= min_df and (cand[0] == word[0] or d == 1 and len(word) >= 6):
+                    key = (d, -self.df[cand], cand)
+                    if best is None or key < best:
+                        best = key
+        return best[2] if best else None

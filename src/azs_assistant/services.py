@@ -1,0 +1,162 @@
+"""Wires the services every front end uses: storage, index, jargon, ingestion, assistant, LLM.
+
+Front ends (CLI, REST API, web UI) build one ``Services`` and call its methods; they never reach
+into storage themselves.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from azs_assistant.assistant.answer import Assistant
+from azs_assistant.documents.pipeline import Ingestor
+from azs_assistant.errors import Conflict, InvalidInput, NotFound
+from azs_assistant.language.analyzer import get_analyzer
+from azs_assistant.language.jargon import JargonDictionary, JargonEntry, load_builtin_jargon
+from azs_assistant.llm.client import LLMClient
+from azs_assistant.llm.generate import LLMAnswerer
+from azs_assistant.search.embeddings import make_embedder
+from azs_assistant.search.index import SearchIndex
+from azs_assistant.search.query import AnalyzedQuery, QueryAnalyzer
+from azs_assistant.secrets import resolve_secret
+from azs_assistant.settings import Settings
+from azs_assistant.storage.db import Database
+from azs_assistant.storage.models import Chunk, Document, JargonTerm, utcnow
+
+
+class Services:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = Database(settings.resolved_database_url)
+        self.db.migrate()
+        self.analyzer = get_analyzer()
+        self.embedder = make_embedder(settings)
+        self.index = SearchIndex(self.db, self.embedder)
+        self.ingestor = Ingestor(self.db, self.analyzer, self.embedder, settings)
+        self.query_analyzer = QueryAnalyzer(self.analyzer)
+        self.llm: LLMClient | None = None
+        self.llm_answerer: LLMAnswerer | None = None
+        if settings.llm_base_url:
+            key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+            self.llm = LLMClient(settings.llm_base_url, settings.llm_model, resolve_secret(key),
+                                 settings.llm_timeout_s, settings.llm_max_tokens)
+            self.llm_answerer = LLMAnswerer(self.llm)
+        self.assistant = Assistant(self)
+        self._jargon: JargonDictionary | None = None
+        self._jargon_generation = -1
+        self._jargon_lock = threading.Lock()
+        self.seed_jargon()
+
+    # -- jargon ---------------------------------------------------------------------------
+    def seed_jargon(self) -> None:
+        """Load the built-in dictionary into an empty table (the admin's edits are kept after)."""
+        with self.db.session() as s:
+            if s.scalar(select(func.count()).select_from(JargonTerm)):
+                return
+            for e in load_builtin_jargon():
+                s.add(JargonTerm(term=e.term.lower(), canonical=e.canonical, note=e.note))
+            Database.bump(s, jargon=True)
+
+    def jargon(self) -> JargonDictionary:
+        """The current dictionary; reloaded when any process edits it."""
+        _, generation = self.db.generations()
+        if self._jargon is None or generation != self._jargon_generation:
+            with self._jargon_lock:
+                with self.db.session() as s:
+                    rows = s.scalars(select(JargonTerm).order_by(JargonTerm.term)).all()
+                    entries = [JargonEntry(r.term, r.canonical, r.note) for r in rows]
+                self._jargon = JargonDictionary(entries, self.analyzer)
+                self._jargon_generation = generation
+        return self._jargon
+
+    def jargon_list(self) -> list[JargonEntry]:
+        return list(self.jargon().entries)
+
+    def jargon_upsert(self, term: str, canonical: str, note: str | None = None) -> JargonEntry:
+        term, canonical = term.strip().lower(), canonical.strip()
+        if not term or not canonical or len(term) > 200 or len(canonical) > 500:
+            raise InvalidInput("Нужны термин (до 200 символов) и каноническое название (до 500).",
+                               "term (≤200 chars) and canonical (≤500 chars) are required.")
+        with self.db.session() as s:
+            row = s.scalar(select(JargonTerm).where(JargonTerm.term == term))
+            if row is None:
+                row = JargonTerm(term=term)
+                s.add(row)
+            row.canonical, row.note, row.updated_at = canonical, note, utcnow()
+            Database.bump(s, jargon=True)
+        return JargonEntry(term, canonical, note)
+
+    def jargon_remove(self, term: str) -> None:
+        with self.db.session() as s:
+            row = s.scalar(select(JargonTerm).where(JargonTerm.term == term.strip().lower()))
+            if row is None:
+                raise NotFound(f"Термин «{term}» не найден в словаре.", f"Term '{term}' not found.")
+            s.delete(row)
+            Database.bump(s, jargon=True)
+
+    def jargon_import(self, entries: list[JargonEntry]) -> int:
+        for e in entries:
+            self.jargon_upsert(e.term, e.canonical, e.note)
+        return len(entries)
+
+    # -- search and documents -------------------------------------------------------------
+    def analyse_query(self, text: str) -> AnalyzedQuery:
+        text = (text or "").strip()
+        if not text:
+            raise InvalidInput("Пустой запрос: напишите вопрос.", "Empty query.")
+        if len(text) > 2000:
+            raise InvalidInput("Слишком длинный вопрос (больше 2000 символов).", "Query longer than 2000 chars.")
+        return self.query_analyzer.analyse(text, self.jargon(), self.index.vocabulary)
+
+    def search(self, text: str, k: int = 10) -> list[Any]:
+        _, evidence = self.assistant.retrieve(text, k=k)
+        return [e.citation() for e in evidence]
+
+    def list_documents(self, offset: int = 0, limit: int = 100) -> list[Document]:
+        with self.db.session() as s:
+            return list(s.scalars(select(Document).order_by(Document.source).offset(offset).limit(limit)))
+
+    def count_documents(self) -> int:
+        with self.db.session() as s:
+            return int(s.scalar(select(func.count()).select_from(Document)) or 0)
+
+    def get_document(self, ref: str | int) -> Document:
+        with self.db.session() as s:
+            doc = None
+            if isinstance(ref, int) or str(ref).isdigit():
+                doc = s.get(Document, int(ref))
+            if doc is None:
+                doc = s.scalar(select(Document).where(Document.source == str(ref)))
+            if doc is None:
+                raise NotFound(f"Документ «{ref}» не найден.", f"Document '{ref}' not found.")
+            return doc
+
+    def document_chunks(self, document_id: int) -> list[Chunk]:
+        with self.db.session() as s:
+            return list(s.scalars(select(Chunk).where(Chunk.document_id == document_id).order_by(Chunk.ordinal)))
+
+    def get_chunk(self, chunk_id: int) -> tuple[Chunk, Document]:
+        with self.db.session() as s:
+            row = s.execute(select(Chunk, Document).join(Document).where(Chunk.id == chunk_id)).one_or_none()
+            if row is None:
+                raise NotFound("Фрагмент не найден (документ мог быть обновлён).", "Passage not found.")
+            return row[0], row[1]
+
+    def delete_document(self, ref: str | int) -> Document:
+        doc = self.get_document(ref)
+        if not self.ingestor.delete(doc.id):
+            raise Conflict("Документ уже удалён.", "Document already deleted.")
+        return doc
+
+    def ingest_paths(self, paths: list[Path], on_file=None):  # type: ignore[no-untyped-def]
+        return self.ingestor.ingest_paths(paths, on_file)
+
+    def close(self) -> None:
+        if self.llm:
+            self.llm.close()
+        self.db.dispose()

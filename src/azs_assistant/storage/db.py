@@ -1,0 +1,91 @@
+"""The database handle: engine, sessions and migrations, for SQLite, PostgreSQL or Oracle URLs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from azs_assistant.storage.models import IndexState
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the right per-backend options (WAL and a busy timeout on SQLite)."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """Owns the engine; hands out sessions; migrates the schema to the newest version."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision (safe to call every start)."""
+        cfg = Config()
+        cfg.set_main_option("script_location", str(_MIGRATIONS))
+        cfg.attributes["connection_url"] = self.url
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+        with self.session() as s:
+            if s.get(IndexState, 1) is None:
+                s.add(IndexState(id=1, generation=0, jargon_generation=0))
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: commits on success, rolls back on any error."""
+        s = self._sessions()
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    def generations(self) -> tuple[int, int]:
+        """(index generation, jargon generation): cheap to poll before each search."""
+        with self._sessions() as s:
+            row = s.execute(select(IndexState.generation, IndexState.jargon_generation)
+                            .where(IndexState.id == 1)).one_or_none()
+            return (row[0], row[1]) if row else (0, 0)
+
+    @staticmethod
+    def bump(session: Session, *, index: bool = False, jargon: bool = False) -> None:
+        """Mark searchable data as changed inside the caller's transaction."""
+        values = {}
+        if index:
+            values["generation"] = IndexState.generation + 1
+        if jargon:
+            values["jargon_generation"] = IndexState.jargon_generation + 1
+        session.execute(update(IndexState).where(IndexState.id == 1).values(**values))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
