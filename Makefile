@@ -1,0 +1,35 @@
+# azs-assistant: two commands for a fresh machine.
+#   make run   install everything, load the demo knowledge base, start the web UI + API on :8000
+#   make test  install everything and run the whole test suite
+.PHONY: run test setup demo serve lint bench eval clean
+
+DATA_DIR ?= var
+HOST ?= 127.0.0.1
+PORT ?= 8000
+AZS = .venv/bin/azs --data-dir $(DATA_DIR)
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	$(AZS) ingest demo/knowledge_base
+
+run: demo
+	$(AZS) serve --host $(HOST) --port $(PORT)
+
+test: setup
+	@AZS_TEST_POSTGRES_URL="$${AZS_TEST_POSTGRES_URL:-$$(bash scripts/services.sh)}" \
+	  .venv/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	.venv/bin/ruff check src tests bench scripts
+	.venv/bin/mypy
+
+eval: setup
+	.venv/bin/python bench/eval_qa.py --set ../shared/eval
+
+bench: setup
+	.venv/bin/python bench/bench_search.py
+
+clean:
+	rm -rf .venv $(DATA_DIR) .pytest_cache

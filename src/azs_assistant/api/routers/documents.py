@@ -1,0 +1,63 @@
+"""Documents: upload (multipart), list, get, delete, and one passage for citation links."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+
+from azs_assistant.api.deps import ServicesDep
+from azs_assistant.api.schemas import DocumentDetail, ErrorResponse, IngestResultPublic, Page
+from azs_assistant.errors import FileTooLarge, InvalidInput
+
+router = APIRouter(prefix="/documents", tags=["documents"],
+                   responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+
+
+def document_public(d) -> dict:  # type: ignore[no-untyped-def]
+    return {"id": d.id, "source": d.source, "title": d.title, "format": d.format, "status": d.status,
+            "status_message": d.status_message, "chunks": d.chunk_count, "pages": d.pages,
+            "version": d.version, "size_bytes": d.size_bytes, "updated_at": d.updated_at}
+
+
+@router.get("", response_model=Page, summary="Список документов")
+async def list_documents(svc: ServicesDep, offset: int = Query(0, ge=0), limit: int = Query(50, ge=1, le=500)) -> dict:
+    items = svc.list_documents(offset, limit)
+    return {"total": svc.count_documents(), "offset": offset, "limit": limit,
+            "items": [document_public(d) for d in items]}
+
+
+@router.post("", response_model=list[IngestResultPublic], status_code=200, summary="Загрузить документы",
+             responses={413: {"model": ErrorResponse}, 415: {"model": ErrorResponse}})
+async def upload(request: Request, files: list[UploadFile], svc: ServicesDep) -> list[dict]:
+    limit = svc.settings.max_upload_bytes
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limit * max(len(files), 1) + 1024 * 1024:
+        raise HTTPException(413)
+    results = []
+    for f in files:
+        name = PurePath(f.filename or "").name
+        if not name or name.startswith("."):
+            raise InvalidInput("У файла нет имени.", "File has no name.")
+        data = await f.read(limit + 1)
+        if len(data) > limit:
+            raise FileTooLarge(f"Файл {name} больше {svc.settings.max_upload_mb} МБ.",
+                               f"{name} exceeds {svc.settings.max_upload_mb} MiB.", file=name)
+        result = await run_in_threadpool(svc.ingestor.ingest_bytes, data, f"uploads/{name}")
+        results.append({"source": result.source, "status": result.status, "message": result.message,
+                        "document_id": result.document_id, "chunks": result.chunks})
+    return results
+
+
+@router.get("/{document_id}", response_model=DocumentDetail, summary="Документ с фрагментами")
+async def get_document(document_id: int, svc: ServicesDep) -> dict:
+    doc = svc.get_document(document_id)
+    passages = [{"id": c.id, "section": c.section, "page": c.page, "location": c.location, "text": c.text}
+                for c in svc.document_chunks(doc.id)]
+    return {**document_public(doc), "passages": passages}
+
+
+@router.delete("/{document_id}", status_code=204, summary="Удалить документ")
+async def delete_document(document_id: int, svc: ServicesDep) -> None:
+    await run_in_threadpool(svc.delete_document, document_id)

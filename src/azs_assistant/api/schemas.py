@@ -1,0 +1,103 @@
+"""Request and response bodies of the REST API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class CitationPublic(BaseModel):
+    source: str
+    title: str
+    section: str
+    page: int | None
+    quote: str
+    score: float
+    chunk_id: int
+    document_id: int
+    location: str | None = None
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=2000, examples=["Бензовоз приехал, когда можно мерить отсеки?"])
+
+
+class AnswerPublic(BaseModel):
+    answer: str
+    abstained: bool
+    citations: list[CitationPublic]
+    retrieved: list[CitationPublic]
+    mode: str
+    notice: str | None = None
+
+
+class SearchResponse(BaseModel):
+    query: str
+    results: list[CitationPublic]
+
+
+class DocumentPublic(BaseModel):
+    id: int
+    source: str
+    title: str
+    format: str
+    status: str
+    status_message: str | None
+    chunks: int
+    pages: int | None
+    version: int
+    size_bytes: int
+    updated_at: datetime
+
+
+class PassagePublic(BaseModel):
+    id: int
+    section: str
+    page: int | None
+    location: str | None
+    text: str
+
+
+class DocumentDetail(DocumentPublic):
+    passages: list[PassagePublic]
+
+
+class Page(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[DocumentPublic]
+
+
+class IngestResultPublic(BaseModel):
+    source: str
+    status: str
+    message: str | None = None
+    document_id: int | None = None
+    chunks: int = 0
+
+
+class JargonTermPublic(BaseModel):
+    term: str = Field(min_length=1, max_length=200, examples=["солярка"])
+    canonical: str = Field(min_length=1, max_length=500, examples=["дизельное топливо ДТ"])
+    note: str | None = Field(default=None, max_length=500)
+
+
+class Health(BaseModel):
+    status: str
+    documents: int
+    chunks: int
+    embeddings: str | None
+    llm: str | None
+    version: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: dict = Field(default_factory=dict)
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
