@@ -73,7 +73,8 @@ def main() -> int:
         rows.append({"id": q["id"], "type": q["type"], "group": group, "question": q["question"],
                      "abstained": ans.abstained, "r1": first == 0, "r5": first is not None and first < 5,
                      "rr": 1.0 / (first + 1) if first is not None else 0.0,
-                     "facts": len(found) / len(facts) if facts else None, "missing": [f for f in facts if f not in found],
+                     "facts": len(found) / len(facts) if facts else None,
+                     "missing": [f for f in facts if f not in found],
                      "answer": ans.answer, "top": ranked[:3], "gold": sorted(gold)})
 
     def summary(items: list[dict]) -> dict[str, float | int]:
@@ -107,7 +108,8 @@ def main() -> int:
     print(f"ask latency: p50 {report['latency_ms']['p50']} ms, p95 {report['latency_ms']['p95']} ms")
     if args.show_misses:
         for r in rows:
-            bad = (r["gold"] and (not r["r1"] or (r["facts"] or 0) < 1 or r["abstained"])) or (not r["gold"] and not r["abstained"])
+            missed = not r["r1"] or (r["facts"] or 0) < 1 or r["abstained"]
+            bad = (r["gold"] and missed) or (not r["gold"] and not r["abstained"])
             if bad:
                 print(f"\n--- {r['id']} [{r['type']}] {r['question']}\n gold={r['gold']} top={r['top']} "
                       f"abstained={r['abstained']} missing={r['missing']}\n {r['answer'][:500]}")

@@ -148,7 +148,8 @@ def _ask_batch(svc, batch: Path, as_json: bool) -> None:  # type: ignore[no-unty
             qid, question = item.get("id"), item["question"]
             out = {"id": qid, **svc.assistant.ask(question).public()}
         except (ValueError, KeyError, TypeError, AttributeError):
-            out = {"id": None, "error": {"code": "invalid_input", "message": f"Строка {lineno}: нужен JSON с полем question."}}
+            message = f"Строка {lineno}: нужен JSON с полем question."
+            out = {"id": None, "error": {"code": "invalid_input", "message": message}}
         except AzsError as exc:
             out = {"id": item.get("id"), "error": exc.to_dict()}
         if as_json:
@@ -186,8 +187,9 @@ def documents_show(ref: Annotated[str, typer.Argument(help="id или путь �
         _fail(exc)
     chunks = svc.document_chunks(doc.id)
     if as_json:
-        _print_json({**_doc_public(doc), "passages": [
-            {"id": c.id, "section": c.section, "page": c.page, "location": c.location, "text": c.text} for c in chunks]})
+        passages = [{"id": c.id, "section": c.section, "page": c.page, "location": c.location, "text": c.text}
+                    for c in chunks]
+        _print_json({**_doc_public(doc), "passages": passages})
         return
     typer.secho(f"{doc.title} ({doc.source}), статус: {doc.status}, версия {doc.version}", bold=True)
     if doc.status_message:

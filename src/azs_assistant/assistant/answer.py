@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from azs_assistant.assistant.evidence import DENSE_CONFIRMS, SUPPORT_THRESHOLD, WEAK_SUPPORT, support
-from azs_assistant.assistant.extract import Extractor, is_procedural, wants_number
+from azs_assistant.assistant.extract import Extractor, is_procedural, is_yes_no, wants_number
+from azs_assistant.assistant.tables import lookup
 from azs_assistant.search.index import Hit, load_chunks
 from azs_assistant.storage.models import Chunk, Document
 
@@ -114,27 +115,71 @@ class Assistant:
         if not evidence:
             text = EMPTY_KB_TEXT if self.s.index.size() == 0 else ABSTAIN_TEXT
             return Answer(question, text, True, [], retrieved)
-        candidates = [e for e in evidence[:5] if _supported(e)]
-        if not any(_supported(e) for e in evidence[:3]):
+        parts: list[tuple[str, list[Citation]]] = []
+        table = lookup(question, evidence, self.s.db, self.s.analyzer)
+        if table is not None:
+            parts.append((table.text, self._table_citations(table, evidence)))
+        passages = self._passages(question, query, evidence, skip_document=table.rows[0].document_id if table else None)
+        parts.extend(passages)
+        if not parts:
             return Answer(question, ABSTAIN_TEXT, True, [], retrieved)
-        numeric, procedural = wants_number(question), is_procedural(question)
+        texts, citations = [], []
+        for text, cites in parts:
+            citations.extend(cites)
+            texts.append(f"{text} [{len(citations)}]" if len(cites) == 1 else
+                         f"{text} [{len(citations) - len(cites) + 1}–{len(citations)}]")
+        return Answer(question, "\n\n".join(texts), False, citations, retrieved)
+
+    def _passages(self, question: str, query: Any, evidence: list[Evidence],
+                  skip_document: int | None) -> list[tuple[str, list[Citation]]]:
+        """Quotes from the passage that answers best and, when it covers another part of the
+        question, from a second source."""
+        if not any(_supported(e) for e in evidence[:3]):
+            return []
+        candidates = [e for e in evidence[:5] if _supported(e) and e.chunk.document_id != skip_document]
+        if not candidates:
+            return []
+        numeric, procedural, yes_no = wants_number(question), is_procedural(question), is_yes_no(question)
         extractor = Extractor(self.s.analyzer, self.s.index.idf)
-        scored = [(e, extractor.score(e.chunk, query, numeric)) for e in candidates]
+        scored = [(e, extractor.score(e.chunk, query, numeric, yes_no)) for e in candidates]
         top_unit = max(sp.best for _, sp in scored) or 1.0
         top_hit = max(e.hit.score for e, _ in scored) or 1.0
         ranked = sorted(scored, key=lambda p: -(0.35 * p[1].best / top_unit + 0.65 * p[0].hit.score / top_hit))
         chosen = [ranked[0]]
-        for ev, sp in ranked[1:]:
-            if sp.best >= 0.5 * ranked[0][1].best and _adds_evidence(ev, ranked[0][0]):
-                chosen.append((ev, sp))
-                break
-        parts: list[str] = []
-        citations: list[Citation] = []
-        for n, (ev, sp) in enumerate(chosen, start=1):
-            quote = extractor.quote(sp, procedural and n == 1, numeric, max_units=3 if n == 1 else 2)
-            citations.append(ev.citation(quote))
-            parts.append(f"{quote} [{n}]")
-        return Answer(question, "\n\n".join(parts), False, citations, retrieved)
+        if skip_document is None:
+            for ev, sp in ranked[1:]:
+                if sp.best >= 0.3 * ranked[0][1].best and self._adds_evidence(query, ev, ranked[0][0]):
+                    chosen.append((ev, sp))
+                    break
+        out = []
+        for n, (ev, sp) in enumerate(chosen):
+            quote = extractor.quote(sp, procedural and n == 0, numeric, max_units=3 if n == 0 else 2)
+            out.append((quote, [ev.citation(quote)]))
+        return out
+
+    def _adds_evidence(self, query: Any, other: Evidence, best: Evidence) -> bool:
+        """A second passage is quoted when it is strong, or when it covers a part of the question
+        that the first passage does not (two sources for a two-part question)."""
+        if other.chunk.document_id == best.chunk.document_id and other.chunk.section == best.chunk.section:
+            return False
+        if other.support >= best.support * 0.75 and other.hit.score >= best.hit.score * 0.6:
+            return True
+        weights = {t: w * self.s.index.idf(t) for t, w in query.terms.items()}
+        total = sum(weights.values()) or 1.0
+        first, second = _lemmas(best.chunk), _lemmas(other.chunk)
+        gain = sum(w for t, w in weights.items() if t in second and t not in first) / total
+        return gain >= 0.2 and other.hit.score >= best.hit.score * 0.5
+
+    @staticmethod
+    def _table_citations(table: Any, evidence: list[Evidence]) -> list[Citation]:
+        by_id = {e.chunk.id: e for e in evidence}
+        same_doc = next(e for e in evidence if e.chunk.document_id == table.rows[0].document_id)
+        return [by_id[c.id].citation(c.text) if c.id in by_id else _row_citation(c, same_doc, c.text)
+                for c in table.rows]
+
+
+def _lemmas(chunk: Chunk) -> set[str]:
+    return set(chunk.lemmas.split()) | set(chunk.context_lemmas.split())
 
 
 def _supported(ev: Evidence) -> bool:
@@ -142,8 +187,8 @@ def _supported(ev: Evidence) -> bool:
     return ev.support >= SUPPORT_THRESHOLD or (ev.support >= WEAK_SUPPORT and ev.hit.dense >= DENSE_CONFIRMS)
 
 
-def _adds_evidence(other: Evidence, best: Evidence) -> bool:
-    """A second passage is quoted when it is strong and says something the first does not."""
-    if other.support < best.support * 0.75 or other.hit.score < best.hit.score * 0.6:
-        return False
-    return other.chunk.document_id != best.chunk.document_id or other.chunk.section != best.chunk.section
+def _row_citation(chunk: Chunk, same_doc: Evidence, quote: str) -> Citation:
+    """A table row that was not among the retrieved passages (a neighbour used for interpolation)."""
+    d = same_doc.document
+    return Citation(source=d.source, title=d.title, section=chunk.section, page=chunk.page, quote=quote,
+                    score=0.0, chunk_id=chunk.id, document_id=chunk.document_id, location=chunk.location)

@@ -26,6 +26,18 @@ _PROCEDURAL = re.compile(r"\b(как|что делать|что делаю|чт�
                          r"куда звонить|кому звонить|каки\w+ шаг\w*|процедур\w*)\b", re.IGNORECASE)
 
 
+_WH_WORD = re.compile(r"\b(что|как|где|когда|сколько|скока|как\w+|кто|куда|почему|зачем|откуда|чем|чей|во сколько)\b",
+                      re.IGNORECASE)
+_RULE = re.compile(r"запрещ|разреш|нельзя|не допуска|допуска|только|обязан|должен|не разрешается|не нужно|можно",
+                   re.IGNORECASE)
+
+
+def is_yes_no(question: str) -> bool:
+    """«Можно ли…?», «Мне самой муфту скрутить?»: answered by a rule that allows or forbids."""
+    q = question.strip()
+    return bool(re.search(r"\bли\b", q, re.IGNORECASE)) or (q.endswith("?") and not _WH_WORD.search(q))
+
+
 def wants_number(question: str) -> bool:
     """Questions about amounts, times and deadlines: prefer sentences that carry a number."""
     return bool(_NUMBER_QUESTION.search(question))
@@ -65,7 +77,7 @@ class Extractor:
         self.analyzer = analyzer
         self.idf = idf
 
-    def score(self, chunk: Chunk, query: AnalyzedQuery, numeric: bool) -> ScoredPassage:
+    def score(self, chunk: Chunk, query: AnalyzedQuery, numeric: bool, yes_no: bool = False) -> ScoredPassage:
         weights = {t: w * max(self.idf(t), 0.5) for t, w in query.terms.items()}
         stems = {t: stem_key(t) for t in weights}
         units = units_of(chunk)
@@ -85,6 +97,8 @@ class Extractor:
                     score += PARTIAL * weight
             if numeric and _HAS_NUMBER.search(unit):
                 score *= 1.5
+            if yes_no and _RULE.search(unit):
+                score *= 2.0
             scores.append(score)
         return ScoredPassage(chunk, units, scores)
 

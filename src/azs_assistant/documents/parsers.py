@@ -110,15 +110,21 @@ def _title_from(blocks: list[Block], fallback: str) -> str:
     return fallback
 
 
+def _promote_title(blocks: list[Block]) -> list[Block]:
+    """A short first paragraph without closing punctuation is the document's title."""
+    if len(blocks) > 1 and blocks[0].kind == "paragraph" and len(blocks[0].text) < 150 \
+            and not blocks[0].text.endswith((".", ";", ":", ",")):
+        blocks[0] = Block("heading", blocks[0].text, level=1, page=blocks[0].page)
+    return blocks
+
+
 class TextParser(_Base):
     name = "text"
     extensions = (".txt", ".text", ".log")
 
     def parse(self, path: Path, data: bytes) -> ParsedDocument:
         lines = decode_text(data, path.name).splitlines()
-        blocks = lines_to_blocks(lines)
-        if blocks and blocks[0].kind == "paragraph" and len(blocks[0].text) < 120:
-            blocks[0] = Block("heading", blocks[0].text, level=1)
+        blocks = _promote_title(lines_to_blocks(lines))
         return ParsedDocument(_title_from(blocks, path.stem), "txt", blocks)
 
 
@@ -189,7 +195,7 @@ def table_rows(header: list[str], rows: list[list[str]], *, location_prefix: str
         cells = [("" if c is None else str(c)).strip() for c in row]
         if not any(cells):
             continue
-        pairs = [f"{h}: {c}" for h, c in zip(header, cells) if c]
+        pairs = [f"{h}: {c}" for h, c in zip(header, cells, strict=False) if c]  # short rows: fewer cells
         location = f"{location_prefix}, строка {n}" if location_prefix else f"строка {n}"
         out.append(Block("table_row", "; ".join(pairs), page=page, location=location,
                          meta={"header": header, "cells": cells, "row": n, "table": location_prefix}))
@@ -209,7 +215,8 @@ class HtmlParser(_Base):
         blocks: list[Block] = []
         body = soup.body or soup
         for el in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table", "pre", "blockquote"]):
-            if el.find_parent(["table"]) is not None or (el.name != "table" and el.find_parent("li") and el.name != "li"):
+            nested_in_item = el.name not in ("table", "li") and el.find_parent("li") is not None
+            if el.find_parent(["table"]) is not None or nested_in_item:
                 continue
             if el.name == "table":
                 rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"])] for tr in el.find_all("tr")]
@@ -284,10 +291,10 @@ class PdfParser(_Base):
             reader = pypdf.PdfReader(io.BytesIO(data))
             if reader.is_encrypted:
                 try:
-                    ok = reader.decrypt("")
+                    opened = bool(reader.decrypt(""))  # an owner password alone still opens the file
                 except Exception:
-                    ok = 0
-                if not ok:
+                    opened = False
+                if not opened:
                     raise EncryptedDocument(f"Файл {path.name} защищён паролем. Снимите защиту и загрузите снова.",
                                             f"{path.name} is password-protected.", file=path.name)
             count = len(reader.pages)
@@ -316,8 +323,7 @@ class PdfParser(_Base):
             meta_title = (reader.metadata.title or "").strip() if reader.metadata else ""
         except Exception:
             meta_title = ""
-        if blocks and blocks[0].kind == "paragraph" and len(blocks[0].text) < 150:
-            blocks[0] = Block("heading", blocks[0].text, level=1, page=blocks[0].page)
+        blocks = _promote_title(blocks)
         doc = ParsedDocument(meta_title or _title_from(blocks, path.stem), "pdf", blocks, pages=count,
                              pages_needing_ocr=empty, whole_needs_ocr=not blocks)
         return doc

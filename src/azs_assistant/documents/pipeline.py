@@ -27,6 +27,9 @@ from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Chunk, Document, IndexState, utcnow
 
 EMBED_BATCH = 32
+# Bump when parsing or chunking changes: stored documents made by an older pipeline are re-processed
+# on the next ingest even though their files did not change.
+PIPELINE_VERSION = 3
 NEEDS_OCR_MESSAGE = ("Документ — изображение или скан без текстового слоя: нужен модуль распознавания (OCR). "
                      "Документ сохранён и будет проиндексирован, когда OCR станет доступен.")
 
@@ -154,7 +157,7 @@ def skip_unchanged(ing: Ingestor, item: IngestItem) -> None:
     with ing.db.session() as s:
         doc = s.execute(select(Document).where(Document.source == item.source)).scalar_one_or_none()
         model = s.get(IndexState, 1)
-        if doc is not None and doc.sha256 == item.sha256 and (
+        if doc is not None and doc.sha256 == item.sha256 and doc.pipeline_version == PIPELINE_VERSION and (
                 model is None or model.embedding_model == _model_name(ing) or doc.chunk_count == 0):
             item.outcome, item.document_id = "unchanged", doc.id
 
@@ -251,6 +254,7 @@ def _store_document(ing: Ingestor, item: IngestItem, passages: list[Passage], ve
         doc.status_message = message
         doc.pages = item.parsed.pages
         doc.version = (doc.version or 0) + 1
+        doc.pipeline_version = PIPELINE_VERSION
         doc.chunk_count = len(passages)
         doc.updated_at = utcnow()
         s.flush()

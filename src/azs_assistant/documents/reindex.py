@@ -29,7 +29,7 @@ def reindex_all(services: Any) -> int:
                 texts = [embedding_text(doc.title, Passage(c.kind, c.text, c.section, c.page)) for c in chunks]
                 for i in range(0, len(texts), EMBED_BATCH):
                     vecs = embedder.passages(texts[i:i + EMBED_BATCH])
-                    for c, v in zip(chunks[i:i + EMBED_BATCH], vecs):
+                    for c, v in zip(chunks[i:i + EMBED_BATCH], vecs, strict=True):
                         c.embedding = v.tobytes()
             count += len(chunks)
             Database.bump(s, index=True)

@@ -55,6 +55,9 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
         next_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
         next_item = i + 1 < len(lines) and bool(_LIST_RE.match(lines[i + 1])) and not wrapped
         alone = prev_blank and (next_blank or next_item)
+        if wrapped and not para and len(line.strip()) <= 60 and i + 1 < len(lines) \
+                and lines[i + 1].strip()[:1].isupper():
+            alone = True  # a short line, then a new capitalised line: a title, not a wrapped sentence
         level = _looks_like_heading(line, alone=alone) if (not para or wrapped) else 0
         if level and (not wrapped or not para or para[-1].rstrip().endswith(_END_PUNCT) or prev_blank):
             flush()

@@ -59,6 +59,8 @@ class Token:
     lemma: str
     pos: str | None
     known: bool
+    start: int = 0
+    end: int = 0
 
 
 def stem_key(lemma: str) -> str | None:
@@ -105,7 +107,7 @@ class Analyzer:
         for match in _TOKEN_RE.finditer(normalise(text)):
             word = match.group()
             lemma, pos, known = self._analyse(word)
-            out.append(Token(word, lemma, pos, known))
+            out.append(Token(word, lemma, pos, known, match.start(), match.end()))
         return out
 
     def lemmas(self, text: str, *, keep_stopwords: bool = False) -> list[str]:

@@ -51,6 +51,7 @@ class JargonDictionary:
         self._analyzer = analyzer
         self.entries = entries
         self._patterns: dict[tuple[str, ...], list[str]] = {}
+        self._phrases: dict[tuple[str, ...], str] = {}
         for entry in entries:
             key = tuple(analyzer.lemmas(entry.term, keep_stopwords=True))
             if not key:
@@ -58,6 +59,7 @@ class JargonDictionary:
             canon = analyzer.lemmas(_strip_brackets(entry.canonical))
             self._patterns.setdefault(key, [])
             self._patterns[key].extend(c for c in canon if c not in self._patterns[key])
+            self._phrases.setdefault(key, " ".join(_strip_brackets(entry.canonical).split()))
         self._max_len = max((len(k) for k in self._patterns), default=1)
 
     def expand(self, lemmas: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:
@@ -73,6 +75,24 @@ class JargonDictionary:
                     added.extend(c for c in canon if c not in added)
                     break
         return added, matched
+
+    def rewrite(self, text: str, tokens: list) -> str:  # type: ignore[type-arg]
+        """The text with each jargon phrase replaced by its canonical term (for the dense model)."""
+        out, pos, i = [], 0, 0
+        keys = ([t.lemma for t in tokens], [t.surface for t in tokens])
+        while i < len(tokens):
+            for length in range(min(self._max_len, len(tokens) - i), 0, -1):
+                key = next((tuple(seq[i:i + length]) for seq in keys if tuple(seq[i:i + length]) in self._phrases),
+                           None)
+                if key is not None:
+                    out.append(text[pos:tokens[i].start] + self._phrases[key])
+                    pos = tokens[i + length - 1].end
+                    i += length
+                    break
+            else:
+                i += 1
+        out.append(text[pos:])
+        return "".join(out)
 
     def __len__(self) -> int:
         return len(self.entries)

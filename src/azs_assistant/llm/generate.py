@@ -23,7 +23,7 @@ def system_prompt(version: str = PROMPT_VERSION) -> str:
     return resources.files("azs_assistant.llm.prompts").joinpath(f"{version}.txt").read_text("utf-8")
 
 
-def build_messages(question: str, evidence: list["Evidence"]) -> list[dict[str, str]]:
+def build_messages(question: str, evidence: list[Evidence]) -> list[dict[str, str]]:
     blocks = []
     for n, ev in enumerate(evidence, start=1):
         where = f"{ev.document.title}" + (f" › {ev.chunk.section}" if ev.chunk.section else "")
@@ -39,7 +39,7 @@ class LLMAnswerer:
         self.client = client
         self.passages = passages
 
-    def _finish(self, text: str, evidence: list["Evidence"], fallback: "Answer") -> "Answer":
+    def _finish(self, text: str, evidence: list[Evidence], fallback: Answer) -> Answer:
         from azs_assistant.assistant.answer import ABSTAIN_TEXT, Answer
 
         used = sorted({int(n) for n in _CITE.findall(text) if 1 <= int(n) <= len(evidence)})
@@ -51,7 +51,7 @@ class LLMAnswerer:
         citations = [evidence[n - 1].citation() for n in used]
         return Answer(fallback.question, text.strip(), False, citations, fallback.retrieved, mode="llm")
 
-    def generate(self, question: str, evidence: list["Evidence"], fallback: "Answer") -> "Answer":
+    def generate(self, question: str, evidence: list[Evidence], fallback: Answer) -> Answer:
         top = evidence[: self.passages]
         try:
             text = self.client.complete(build_messages(question, top))
@@ -60,7 +60,7 @@ class LLMAnswerer:
             return fallback
         return self._finish(text, top, fallback)
 
-    def stream(self, question: str, evidence: list["Evidence"], fallback: "Answer") -> Iterator[dict[str, Any]]:
+    def stream(self, question: str, evidence: list[Evidence], fallback: Answer) -> Iterator[dict[str, Any]]:
         top = evidence[: self.passages]
         pieces: list[str] = []
         try:

@@ -19,10 +19,7 @@ class AnalyzedQuery:
     corrections: dict[str, str] = field(default_factory=dict)
     jargon_matched: list[str] = field(default_factory=list)
 
-    @property
-    def dense_text(self) -> str:
-        """What the dense model embeds: the question plus the canonical terms of its jargon."""
-        return self.text if not self.expansions else f"{self.text} ({' '.join(self.expansions)})"
+    dense_text: str = ""  # the question with slang replaced by canonical terms, for the dense model
 
 
 _POS_WEIGHT = {"NOUN": 1.0, "NUMB": 1.0, "LATN": 1.0, "ADJF": 0.7, "ADJS": 0.6, "VERB": 0.6, "INFN": 0.6,
@@ -35,7 +32,7 @@ class QueryAnalyzer:
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
 
-    def analyse(self, text: str, jargon: JargonDictionary, vocabulary: "Vocabulary | None") -> AnalyzedQuery:
+    def analyse(self, text: str, jargon: JargonDictionary, vocabulary: Vocabulary | None) -> AnalyzedQuery:
         tokens = self.analyzer.tokens(text)
         all_lemmas = [t.lemma for t in tokens]
         # Jargon matches on surfaces too: pymorphy3 lemmatises unknown slang unpredictably.
@@ -74,8 +71,13 @@ class QueryAnalyzer:
         for lemma in added:
             if lemma not in STOPWORDS:
                 terms[lemma] = max(terms.get(lemma, 0.0), 0.8)
+        # The dense model sees the question with slang replaced (not appended: its cost grows with
+        # every token), and the normalised text, since token offsets refer to it.
+        from azs_assistant.language.analyzer import normalise
+
+        dense = jargon.rewrite(normalise(text), tokens) if matched else text
         return AnalyzedQuery(text, tokens, terms, key_terms, unknown, expansions=added, corrections=corrections,
-                             jargon_matched=[" ".join(k) for k in matched])
+                             jargon_matched=[" ".join(k) for k in matched], dense_text=dense)
 
 
 class Vocabulary:

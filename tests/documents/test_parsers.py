@@ -1,0 +1,166 @@
+"""Each format becomes headings, paragraphs, list items and table rows with provenance."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from azs_assistant.documents.chunking import chunk_document, split_sentences
+from azs_assistant.documents.parsers import choose_parser
+from azs_assistant.errors import CorruptDocument, EncryptedDocument, UnsupportedFormat
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def parse(name: str, data: bytes):  # type: ignore[no-untyped-def]
+    parser = choose_parser(Path(name), data[:8192])
+    return parser.parse(Path(name), data)
+
+
+def kinds(doc) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(b.kind, b.text) for b in doc.blocks]
+
+
+def make_pdf(pages: list[list[str]]) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", "", FONT)
+    pdf.set_font("DejaVu", size=11)
+    for lines in pages:
+        pdf.add_page()
+        for line in lines:
+            pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def test_markdown_keeps_headings_lists_and_table_rows_with_headers() -> None:
+    md = ("# Регламент\n\nВводный абзац.\n\n## Шаги\n- Первый шаг.\n- Второй шаг.\n\n"
+          "## Коды\n| Код | Значение |\n|---|---|\n| E1 | Нет связи |\n").encode()
+    doc = parse("r.md", md)
+    assert doc.title == "Регламент"
+    assert ("list_item", "Второй шаг.") in kinds(doc)
+    row = [b for b in doc.blocks if b.kind == "table_row"][0]
+    assert row.text == "Код: E1; Значение: Нет связи"
+    assert row.meta and row.meta["header"] == ["Код", "Значение"]
+
+
+def test_markdown_numbered_clauses_on_consecutive_lines_stay_separate() -> None:
+    doc = parse("c.md", "# T\n2.1. Первое правило.\n2.2. Второе правило.\n".encode())
+    paras = [b.text for b in doc.blocks if b.kind == "paragraph"]
+    assert paras == ["2.1. Первое правило.", "2.2. Второе правило."]
+
+
+def test_plain_text_recognises_headings_by_shape() -> None:
+    txt = "ДЕЙСТВИЯ ПРИ ПРОЛИВЕ\n\nМалый пролив (до 1 литра)\n- Остановить заправку.\n- Засыпать песком.\n"
+    doc = parse("p.txt", txt.encode("cp1251"))
+    assert doc.title == "ДЕЙСТВИЯ ПРИ ПРОЛИВЕ"
+    assert ("heading", "Малый пролив (до 1 литра)") in kinds(doc)
+    passages = chunk_document(doc)
+    steps = [p for p in passages if p.kind == "steps"][0]
+    assert steps.section.endswith("Малый пролив (до 1 литра)")
+    assert steps.items == ["Остановить заправку.", "Засыпать песком."]
+
+
+def test_html_drops_scripts_and_reads_tables() -> None:
+    html = ("<html><head><title>Стандарт</title><script>alert(1)</script></head><body><h2>Оплата</h2>"
+            "<p>Чек выдаётся всегда.</p><table><tr><th>Тема</th><th>Отдел</th></tr>"
+            "<tr><td>Оплата</td><td>Финансы</td></tr></table></body></html>").encode()
+    doc = parse("s.html", html)
+    assert doc.title == "Стандарт"
+    assert "alert" not in " ".join(b.text for b in doc.blocks)
+    assert ("table_row", "Тема: Оплата; Отдел: Финансы") in kinds(doc)
+
+
+def test_docx_headings_lists_and_tables() -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Передача смены", level=1)
+    d.add_paragraph("Снимаются показания счётчиков.", style="List Bullet")
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Время", "Смена"
+    table.cell(1, 0).text, table.cell(1, 1).text = "08:00", "дневная"
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = parse("s.docx", buf.getvalue())
+    assert ("heading", "Передача смены") in kinds(doc)
+    assert ("list_item", "Снимаются показания счётчиков.") in kinds(doc)
+    assert ("table_row", "Время: 08:00; Смена: дневная") in kinds(doc)
+
+
+def test_pdf_pages_and_numbered_headings() -> None:
+    data = make_pdf([["Инструкция по кассе", "1. Общие сведения", "Смена длится не более 24 часов."],
+                     ["2. Возвраты", "Возврат на карту зачисляется за 3–7 дней."]])
+    doc = parse("k.pdf", data)
+    assert doc.pages == 2
+    heads = [(b.text, b.page) for b in doc.blocks if b.kind == "heading"]
+    assert ("2. Возвраты", 2) in heads
+    assert not doc.pages_needing_ocr
+
+
+def test_pdf_page_without_text_layer_is_marked_for_ocr() -> None:
+    data = make_pdf([["Страница с текстом: приём топлива вдвоём."], []])
+    doc = parse("mixed.pdf", data)
+    assert doc.pages_needing_ocr == [2]
+    assert not doc.whole_needs_ocr
+
+
+def test_encrypted_pdf_is_refused_with_a_clear_error() -> None:
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(make_pdf([["секрет"]])))
+    writer = pypdf.PdfWriter()
+    writer.append(reader)
+    writer.encrypt("пароль")
+    buf = io.BytesIO()
+    writer.write(buf)
+    with pytest.raises(EncryptedDocument, match="защищён паролем"):
+        parse("secret.pdf", buf.getvalue())
+
+
+def test_corrupt_pdf_is_refused_with_a_clear_error() -> None:
+    with pytest.raises(CorruptDocument, match="повреждён"):
+        parse("broken.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50)
+
+
+def test_xlsx_rows_keep_their_header_and_sheet() -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Цены"
+    ws.append(["Город", "АИ-92, тг/л"])
+    ws.append(["Караганда", 219])
+    buf = io.BytesIO()
+    wb.save(buf)
+    doc = parse("p.xlsx", buf.getvalue())
+    row = [b for b in doc.blocks if b.kind == "table_row"][0]
+    assert row.text == "Город: Караганда; АИ-92, тг/л: 219"
+    assert row.location == "лист «Цены», строка 1"
+
+
+def test_csv_with_semicolons() -> None:
+    doc = parse("c.csv", "Служба;Телефон\nСервис;1300\n".encode())
+    assert [b.text for b in doc.blocks] == ["Служба: Сервис; Телефон: 1300"]
+
+
+def test_image_goes_to_ocr_and_a_disguised_image_is_detected_by_content() -> None:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (10, 10), "white").save(buf, "PNG")
+    assert parse("scan.png", buf.getvalue()).whole_needs_ocr
+    assert parse("looks_like.pdf", buf.getvalue()).whole_needs_ocr  # PNG bytes under a .pdf name
+
+
+def test_unknown_binary_is_unsupported() -> None:
+    with pytest.raises(UnsupportedFormat, match="не поддерживается"):
+        choose_parser(Path("tool.exe"), b"MZ\x90\x00\x03")
+
+
+def test_sentence_split_keeps_clause_numbers_and_decimals() -> None:
+    assert split_sentences("4.1. Оператор остаётся. 4.2. Не более 0,4% расхождения.") == [
+        "4.1. Оператор остаётся.", "4.2. Не более 0,4% расхождения."]

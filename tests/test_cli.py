@@ -1,0 +1,97 @@
+"""The ``azs`` command line: every command named in --help works on a real data directory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from azs_assistant import cli
+
+runner = CliRunner()
+GUIDE = "# Пролив\n\n## Крупный пролив\n- Нажать аварийную кнопку.\n- Позвонить 112.\n- Сообщить менеджеру.\n"
+
+
+@pytest.fixture(autouse=True)
+def fresh_state():  # type: ignore[no-untyped-def]
+    cli._state["services"] = None
+    yield
+    if cli._state["services"] is not None:
+        cli._state["services"].close()
+    cli._state["services"] = None
+
+
+def azs(data: Path, *args: str):  # type: ignore[no-untyped-def]
+    cli._state["services"] = None
+    return runner.invoke(cli.app, ["--data-dir", str(data), *args])
+
+
+def test_help_explains_every_command() -> None:
+    out = runner.invoke(cli.app, ["--help"]).output
+    for command in ("ingest", "search", "ask", "documents", "jargon", "serve", "reindex"):
+        assert command in out
+    for group, subs in (("documents", ("list", "show", "delete")),
+                        ("jargon", ("list", "add", "remove", "import", "export"))):
+        sub_help = runner.invoke(cli.app, [group, "--help"]).output
+        assert all(s in sub_help for s in subs)
+
+
+def test_ingest_search_ask_and_documents(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "proliv.md").write_text(GUIDE, encoding="utf-8")
+    (kb / "bad.pdf").write_bytes(b"%PDF-broken")
+    data = tmp_path / "data"
+    result = azs(data, "ingest", str(kb))
+    assert result.exit_code == 0
+    assert "добавлено 1" in result.output and "ошибок 1" in result.output and "bad.pdf" in result.output
+
+    assert "proliv.md" in azs(data, "search", "крупный пролив").output
+    answer = json.loads(azs(data, "ask", "--json", "что делать при крупном проливе").output)
+    assert set(answer) >= {"answer", "abstained", "citations", "retrieved"}
+    assert answer["citations"][0]["source"] == "proliv.md" and "112" in answer["answer"]
+    assert answer["citations"][0].keys() >= {"source", "title", "section", "page", "quote", "score"}
+
+    listing = json.loads(azs(data, "documents", "list", "--json").output)
+    assert [d["source"] for d in listing] == ["proliv.md"]
+    assert "Позвонить 112" in azs(data, "documents", "show", "proliv.md").output
+    assert azs(data, "documents", "delete", "proliv.md").exit_code == 0
+    missing = azs(data, "documents", "show", "proliv.md")
+    assert missing.exit_code == 4 and "не найден" in missing.output
+
+
+def test_ask_batch_writes_one_json_object_per_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    doc = tmp_path / "proliv.md"
+    doc.write_text(GUIDE, encoding="utf-8")
+    azs(data, "ingest", str(doc))
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "a", "question": "крупный пролив что делать"}\n'
+                     '{"id": "b", "question": "сколько стоит мойка машины"}\nnot json\n', encoding="utf-8")
+    lines = [json.loads(x) for x in azs(data, "ask", "--batch", str(batch), "--json").output.splitlines()]
+    assert [x["id"] for x in lines] == ["a", "b", None]
+    assert not lines[0]["abstained"] and lines[1]["abstained"] and lines[2]["error"]["code"] == "invalid_input"
+
+
+def test_jargon_commands(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert "солярка" in azs(data, "jargon", "list").output
+    assert azs(data, "jargon", "add", "Зюзя", "огнетушитель").exit_code == 0
+    assert "зюзя\tогнетушитель" in azs(data, "jargon", "export").output
+    tsv = tmp_path / "extra.tsv"
+    tsv.write_text("term\tcanonical\tnote\nмуфточка\tразрывная муфта\tласкательное\n", encoding="utf-8")
+    assert "Загружено терминов: 1" in azs(data, "jargon", "import", str(tsv)).output
+    assert azs(data, "jargon", "remove", "зюзя").exit_code == 0
+    assert azs(data, "jargon", "remove", "зюзя").exit_code == 4
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("только термин\n", encoding="utf-8")
+    result = azs(data, "jargon", "import", str(bad))
+    assert result.exit_code == 2 and "Строка 1" in result.output
+
+
+def test_missing_path_and_missing_question_are_clear_errors(tmp_path: Path) -> None:
+    result = azs(tmp_path, "ingest", str(tmp_path / "nope"))
+    assert result.exit_code == 2 and "не найден" in result.output
+    assert azs(tmp_path, "ask").exit_code == 2
