@@ -12,6 +12,7 @@ hour and does not change search cost, which depends on the matrix sizes).
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import re
 import sys
@@ -41,8 +42,9 @@ def rss_mb() -> float:
 
 
 def pct(values: list[float], p: float) -> float:
+    """Nearest-rank percentile, in milliseconds."""
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
+    return values[max(0, math.ceil(p / 100 * len(values)) - 1)] * 1000
 
 
 def sentences() -> list[str]:

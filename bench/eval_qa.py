@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import sys
@@ -27,7 +28,8 @@ def norm(text: str) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--set", required=True, type=Path, help="folder with corpus/ and qa.jsonl")
+    ap.add_argument("--set", required=True, type=Path,
+                    help="folder with qa.jsonl and corpus/ (or the documents and manifest.jsonl themselves)")
     ap.add_argument("--qa", type=Path, help="questions file (default: SET/qa.jsonl)")
     ap.add_argument("--data-dir", type=Path, help="reuse this data dir instead of a fresh one")
     ap.add_argument("--json", type=Path, help="write per-question results here")
@@ -40,17 +42,17 @@ def main() -> int:
     from azs_assistant.settings import Settings
 
     svc = Services(Settings())
-    corpus = args.set / "corpus"
-    t0 = time.perf_counter()
-    results = svc.ingest_paths([corpus])
-    print(f"ingested {sum(r.status in ('added', 'updated') for r in results)} documents "
-          f"({sum(r.status == 'unchanged' for r in results)} unchanged, "
-          f"{sum(r.status == 'needs_ocr' for r in results)} need OCR) in {time.perf_counter() - t0:.1f} s")
+    corpus = args.set / "corpus" if (args.set / "corpus").is_dir() else args.set
     manifest = {}
     for line in (corpus / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
         if line.strip():
             m = json.loads(line)
             manifest[m["doc_id"]] = m["file"]
+    t0 = time.perf_counter()
+    results = svc.ingest_paths([corpus / f for f in sorted(manifest.values())])
+    print(f"ingested {sum(r.status in ('added', 'updated') for r in results)} documents "
+          f"({sum(r.status == 'unchanged' for r in results)} unchanged, "
+          f"{sum(r.status == 'needs_ocr' for r in results)} need OCR) in {time.perf_counter() - t0:.1f} s")
     pending = {d.source for d in svc.list_documents(limit=100000) if d.status == "needs_ocr"}
 
     rows = []
@@ -96,8 +98,11 @@ def main() -> int:
         by_type[r["group"]].append(r)
     report = {"overall": summary(scored), **{t: summary(v) for t, v in sorted(by_type.items())}}
     lat = sorted(latencies)
-    report["latency_ms"] = {"p50": round(lat[len(lat) // 2] * 1000, 1),
-                            "p95": round(lat[int(len(lat) * 0.95) - 1] * 1000, 1)}
+
+    def nearest_rank(p: float) -> float:
+        return round(lat[max(0, math.ceil(p * len(lat)) - 1)] * 1000, 1)
+
+    report["latency_ms"] = {"p50": nearest_rank(0.5), "p95": nearest_rank(0.95)}
     print(f"{'group':14} {'n':>3} {'R@1':>6} {'R@5':>6} {'MRR':>6} {'facts':>6} {'answ':>6} {'abst':>6}")
     for name, s in report.items():
         if name == "latency_ms":

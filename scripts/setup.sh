@@ -33,9 +33,11 @@ stamp=".venv/.setup-stamp"
 want="$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing Python dependencies (pinned in requirements.lock)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+  pip_install() {  # pip, minus the notices about index folders this machine's pip.conf lists but lacks
+    .venv/bin/python -m pip install -q --disable-pip-version-check "$@" 2>&1 | { grep -v "^WARNING: Location" || true; }
+  }
+  pip_install -r requirements.lock
+  pip_install --no-deps -e .
   echo "$want" > "$stamp"
 fi
 echo "setup: ready ($(.venv/bin/azs --help >/dev/null && echo 'azs installed'))"

@@ -128,7 +128,7 @@ class Assistant:
             citations.extend(cites)
             texts.append(f"{text} [{len(citations)}]" if len(cites) == 1 else
                          f"{text} [{len(citations) - len(cites) + 1}–{len(citations)}]")
-        return Answer(question, "\n\n".join(texts), False, citations, retrieved)
+        return Answer(question, "\n\n".join(texts), False, citations, _cited_first(retrieved, citations))
 
     def _passages(self, question: str, query: Any, evidence: list[Evidence],
                   skip_document: int | None) -> list[tuple[str, list[Citation]]]:
@@ -142,9 +142,18 @@ class Assistant:
         numeric, procedural, yes_no = wants_number(question), is_procedural(question), is_yes_no(question)
         extractor = Extractor(self.s.analyzer, self.s.index.idf)
         scored = [(e, extractor.score(e.chunk, query, numeric, yes_no)) for e in candidates]
-        top_unit = max(sp.best for _, sp in scored) or 1.0
-        top_hit = max(e.hit.score for e, _ in scored) or 1.0
-        ranked = sorted(scored, key=lambda p: -(0.35 * p[1].best / top_unit + 0.65 * p[0].hit.score / top_hit))
+        ranked = sorted(scored, key=lambda p: -p[0].hit.score)
+        # Retrieval order stands unless a passage retrieved nearly as well holds a clearly better
+        # sentence, or covers clearly more of the question's content (the words that tell two
+        # similar procedures apart: «крупный пролив» against «средний пролив»).
+        lead = ranked[0]
+        for ev, sp in ranked[1:]:
+            better_sentence = sp.best >= 1.6 * lead[1].best and ev.hit.score >= 0.75 * lead[0].hit.score
+            better_coverage = ev.support >= lead[0].support + 0.15 and ev.hit.score >= 0.85 * lead[0].hit.score
+            if better_sentence or better_coverage:
+                lead = (ev, sp)
+        ranked.remove(lead)
+        ranked.insert(0, lead)
         chosen = [ranked[0]]
         if skip_document is None:
             for ev, sp in ranked[1:]:
@@ -153,7 +162,7 @@ class Assistant:
                     break
         out = []
         for n, (ev, sp) in enumerate(chosen):
-            quote = extractor.quote(sp, procedural and n == 0, numeric, max_units=3 if n == 0 else 2)
+            quote = extractor.quote(sp, procedural and n == 0, numeric, max_units=5 if n == 0 else 2)
             out.append((quote, [ev.citation(quote)]))
         return out
 
@@ -176,6 +185,18 @@ class Assistant:
         same_doc = next(e for e in evidence if e.chunk.document_id == table.rows[0].document_id)
         return [by_id[c.id].citation(c.text) if c.id in by_id else _row_citation(c, same_doc, c.text)
                 for c in table.rows]
+
+
+def _cited_first(retrieved: list[Citation], citations: list[Citation]) -> list[Citation]:
+    """The answer step judged the cited passages best (sentence-level evidence), so the ranked list
+    shows them first; the rest keep their retrieval order."""
+    by_id = {r.chunk_id: r for r in retrieved}
+    head: list[Citation] = []
+    for c in citations:
+        if all(h.chunk_id != c.chunk_id for h in head):
+            head.append(by_id.get(c.chunk_id, c))
+    seen = {h.chunk_id for h in head}
+    return (head + [r for r in retrieved if r.chunk_id not in seen])[:max(len(retrieved), 1)]
 
 
 def _lemmas(chunk: Chunk) -> set[str]:

@@ -17,6 +17,7 @@ from azs_assistant.search.query import AnalyzedQuery
 from azs_assistant.storage.models import Chunk
 
 PARTIAL = 0.6
+QUOTE_BUDGET = 700  # characters quoted from one passage: enough for a clause, short enough for a phone
 _HAS_NUMBER = re.compile(r"\d")
 _NUMBER_QUESTION = re.compile(
     r"\b(сколько|скока|скольк\w+|когда|во сколько|какой процент|каков\w* (срок|лимит|объем|объём|размер)|"
@@ -26,6 +27,11 @@ _PROCEDURAL = re.compile(r"\b(как|что делать|что делаю|чт�
                          r"куда звонить|кому звонить|каки\w+ шаг\w*|процедур\w*)\b", re.IGNORECASE)
 
 
+# A sentence that starts by pointing back («Только после этого…», «При этом…») needs the one before it.
+_ANAPHORA = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?(только\s+)?(после|до|при|в|для|кроме)?\s*"
+                       r"(этого|этом|том|этим|него|нее|них|того)\b|"
+                       r"^(?:\d+(?:\.\d+)*\.?\s+)?(это|такой|такая|такие|такое|он|она|они|там|тогда|затем|потом)\b",
+                       re.IGNORECASE)
 _WH_WORD = re.compile(r"\b(что|как|где|когда|сколько|скока|как\w+|кто|куда|почему|зачем|откуда|чем|чей|во сколько)\b",
                       re.IGNORECASE)
 _RULE = re.compile(r"запрещ|разреш|нельзя|не допуска|допуска|только|обязан|должен|не разрешается|не нужно|можно",
@@ -102,7 +108,7 @@ class Extractor:
             scores.append(score)
         return ScoredPassage(chunk, units, scores)
 
-    def quote(self, sp: ScoredPassage, procedural: bool, numeric: bool, max_units: int = 3) -> str:
+    def quote(self, sp: ScoredPassage, procedural: bool, numeric: bool, max_units: int = 5) -> str:
         """The steps in order, or the best sentences in document order."""
         chunk = sp.chunk
         if chunk.kind == "table_row":
@@ -119,9 +125,16 @@ class Extractor:
         if top <= 0:
             return " ".join(sp.units[:2])
         ranked = sorted(range(len(sp.units)), key=lambda i: -sp.scores[i])
-        keep = [i for i in ranked[:max_units] if sp.scores[i] >= top * 0.45]
+        keep: list[int] = []
+        length = 0
+        for i in ranked[:max_units]:  # best first, within a phone-screen budget
+            if sp.scores[i] < top * 0.3 or keep and length + len(sp.units[i]) > QUOTE_BUDGET:
+                continue
+            keep.append(i)
+            length += len(sp.units[i])
         if numeric and not any(_HAS_NUMBER.search(sp.units[i]) for i in keep):
             after = ranked[0] + 1  # the figure often follows the sentence that names the subject
             if after < len(sp.units) and _HAS_NUMBER.search(sp.units[after]):
                 keep.append(after)
+        keep += [i - 1 for i in keep if i > 0 and _ANAPHORA.match(sp.units[i])]
         return " ".join(sp.units[i] for i in sorted(set(keep)))

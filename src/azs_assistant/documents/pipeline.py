@@ -29,7 +29,7 @@ from azs_assistant.storage.models import Chunk, Document, IndexState, utcnow
 EMBED_BATCH = 32
 # Bump when parsing or chunking changes: stored documents made by an older pipeline are re-processed
 # on the next ingest even though their files did not change.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 NEEDS_OCR_MESSAGE = ("Документ — изображение или скан без текстового слоя: нужен модуль распознавания (OCR). "
                      "Документ сохранён и будет проиндексирован, когда OCR станет доступен.")
 
@@ -197,9 +197,16 @@ def chunk(ing: Ingestor, item: IngestItem) -> None:
 def analyse(ing: Ingestor, item: IngestItem) -> None:
     assert item.parsed is not None
     title = item.parsed.title
-    item.lemmas = [(" ".join(ing.analyzer.lemmas(p.text)),
-                    " ".join(dict.fromkeys(ing.analyzer.lemmas(f"{title} {p.section}"))))
+    item.lemmas = [(" ".join(ing.analyzer.lemmas(p.text)), context_lemmas(ing.analyzer, title, p.section))
                    for p in item.passages]
+
+
+def context_lemmas(analyzer: Analyzer, title: str, section: str) -> str:
+    """Title and section path once each, the passage's own heading twice: the most specific
+    heading («Крупный пролив (более 20 литров)») tells best which procedure a passage belongs to."""
+    heading = section.rsplit(" › ", 1)[-1] if section else ""
+    once = list(dict.fromkeys(analyzer.lemmas(f"{title} {section}")))
+    return " ".join(once + analyzer.lemmas(heading))
 
 
 def embed(ing: Ingestor, item: IngestItem) -> None:

@@ -87,7 +87,7 @@ class SearchIndex:
             for lemma in body:
                 col = vocab.setdefault(lemma, len(vocab))
                 counts[col] = counts.get(col, 0.0) + 1.0
-            for lemma in set(row.context_lemmas.split()):
+            for lemma in row.context_lemmas.split():  # repeated lemmas (the passage's heading) count twice
                 col = vocab.setdefault(lemma, len(vocab))
                 counts[col] = counts.get(col, 0.0) + CONTEXT_WEIGHT
             lengths[i] = len(body) + CONTEXT_WEIGHT * len(row.context_lemmas.split())
