@@ -101,3 +101,15 @@ def test_chunks_keep_lemmas_and_embeddings_to_rebuild_the_index(services: Servic
     assert "автоцистерна" in chunk.lemmas.split()
     assert chunk.embedding is not None and len(chunk.embedding) == 384 * 4
     assert chunk.section == "Слив топлива › Заземление"
+
+
+def test_a_newer_pipeline_reprocesses_unchanged_files(services: Services, tmp_path: Path, monkeypatch) -> None:
+    from azs_assistant.documents import pipeline
+
+    f = tmp_path / "sliv.md"
+    f.write_text(GUIDE, encoding="utf-8")
+    assert services.ingest_paths([f])[0].status == "added"
+    assert services.ingest_paths([f])[0].status == "unchanged"
+    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", pipeline.PIPELINE_VERSION + 1)
+    assert services.ingest_paths([f])[0].status == "updated"
+    assert services.get_document("sliv.md").pipeline_version == pipeline.PIPELINE_VERSION

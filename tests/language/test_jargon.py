@@ -34,3 +34,14 @@ def test_percent_and_number_signs_are_words() -> None:
 def test_bad_tsv_names_the_line() -> None:
     with pytest.raises(InvalidInput, match="Строка 2"):
         parse_tsv("солярка\tдизельное топливо\nбез перевода\n")
+
+
+def test_one_word_slang_matches_in_any_case_form() -> None:
+    analyzer = get_analyzer()
+    dictionary = JargonDictionary(load_builtin_jargon(), analyzer)
+    for phrase in ("сними зэтку", "зэтки нет", "про зэтке"):
+        tokens = analyzer.tokens(phrase)
+        added, _ = dictionary.expand([t.surface for t in tokens])
+        assert "z" in added and "отчет" in added, phrase
+    tokens = analyzer.tokens("зэтку во сколько")
+    assert dictionary.rewrite("зэтку во сколько", tokens).startswith("Z-отчет")

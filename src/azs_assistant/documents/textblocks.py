@@ -38,7 +38,7 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
 
     def flush() -> None:
         if para:
-            text = " ".join(p.strip() for p in para).strip()
+            text = " ".join(" ".join(p.split()) for p in para).strip()  # justified PDF lines carry runs of spaces
             kind = "list_item" if _LIST_RE.match(para[0]) else "paragraph"
             if kind == "list_item":
                 text = _LIST_RE.sub("", text, count=1).strip()
@@ -61,7 +61,7 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
         level = _looks_like_heading(line, alone=alone) if (not para or wrapped) else 0
         if level and (not wrapped or not para or para[-1].rstrip().endswith(_END_PUNCT) or prev_blank):
             flush()
-            blocks.append(Block("heading", line.strip(), level=level, page=page))
+            blocks.append(Block("heading", " ".join(line.split()), level=level, page=page))
             continue
         starts_item = bool(_LIST_RE.match(line)) or bool(_NUMBERED_RE.match(line) and wrapped)
         if para and (starts_item or not wrapped):

@@ -115,6 +115,17 @@ class Analyzer:
         return [t.lemma for t in self.tokens(text)
                 if keep_stopwords or (t.lemma not in STOPWORDS and t.surface not in STOPWORDS)]
 
+    def forms(self, word: str) -> set[str]:
+        """Every inflected form of a word (for slang, by analogy with known words): «зэтка» →
+        «зэтку», «зэтки»…, so a dictionary entry matches however the word is declined."""
+        word = normalise(word)
+        if not _is_cyrillic(word):
+            return {word}
+        out = {word}
+        for parse in self._morph.parse(word)[:2]:
+            out.update(normalise(f.word) for f in parse.lexeme)
+        return out
+
     def is_stopword(self, token: Token) -> bool:
         return token.lemma in STOPWORDS or token.surface in STOPWORDS
 

@@ -52,6 +52,7 @@ class JargonDictionary:
         self.entries = entries
         self._patterns: dict[tuple[str, ...], list[str]] = {}
         self._phrases: dict[tuple[str, ...], str] = {}
+        self._forms: dict[str, tuple[str, ...]] = {}
         for entry in entries:
             key = tuple(analyzer.lemmas(entry.term, keep_stopwords=True))
             if not key:
@@ -60,15 +61,22 @@ class JargonDictionary:
             self._patterns.setdefault(key, [])
             self._patterns[key].extend(c for c in canon if c not in self._patterns[key])
             self._phrases.setdefault(key, " ".join(_strip_brackets(entry.canonical).split()))
+            words = entry.term.split()
+            if len(words) == 1:  # slang is lemmatised unpredictably: match any inflected form too
+                for form in analyzer.forms(words[0]):
+                    self._forms.setdefault(form, key)
         self._max_len = max((len(k) for k in self._patterns), default=1)
 
     def expand(self, lemmas: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:
-        """Canonical lemmas for every entry found in ``lemmas``, and the matched term lemmas."""
+        """Canonical lemmas for every entry found in ``lemmas`` (lemmas or surface forms), and the
+        matched term lemmas."""
         added: list[str] = []
         matched: list[tuple[str, ...]] = []
         for start in range(len(lemmas)):
             for length in range(min(self._max_len, len(lemmas) - start), 0, -1):
                 key = tuple(lemmas[start:start + length])
+                if length == 1 and key not in self._patterns:
+                    key = self._forms.get(key[0], key)
                 canon = self._patterns.get(key)
                 if canon:
                     matched.append(key)
@@ -84,6 +92,8 @@ class JargonDictionary:
             for length in range(min(self._max_len, len(tokens) - i), 0, -1):
                 key = next((tuple(seq[i:i + length]) for seq in keys if tuple(seq[i:i + length]) in self._phrases),
                            None)
+                if key is None and length == 1:
+                    key = self._forms.get(tokens[i].surface)
                 if key is not None:
                     out.append(text[pos:tokens[i].start] + self._phrases[key])
                     pos = tokens[i + length - 1].end
@@ -93,6 +103,10 @@ class JargonDictionary:
                 i += 1
         out.append(text[pos:])
         return "".join(out)
+
+    def knows_form(self, word: str) -> bool:
+        """Whether the word is an inflected form of a one-word entry."""
+        return word in self._forms
 
     def __len__(self) -> int:
         return len(self.entries)

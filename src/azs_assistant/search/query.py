@@ -41,6 +41,7 @@ class QueryAnalyzer:
         added += [a for a in added_s if a not in added]
         matched += matched_s
         matched_words = {w for key in matched for w in key}
+        matched_words |= {t.surface for t in tokens if jargon.knows_form(t.surface)}
         terms: dict[str, float] = {}
         key_terms: list[tuple[str, float]] = []
         corrections: dict[str, str] = {}
