@@ -67,9 +67,15 @@ class Evidence:
 
     def citation(self, quote: str | None = None) -> Citation:
         c, d = self.chunk, self.document
-        return Citation(source=d.source, title=d.title, section=c.section, page=c.page,
+        return Citation(source=d.source, title=d.title, section=section_without_title(c.section, d.title), page=c.page,
                         quote=quote if quote is not None else c.text[:400], score=round(self.hit.score, 4),
                         chunk_id=c.id, document_id=d.id, location=c.location)
+
+
+def section_without_title(section: str, title: str) -> str:
+    """The heading path below the document's own title (which citations show separately)."""
+    first, sep, rest = section.partition(" › ")
+    return rest if sep and first.strip().lower() == title.strip().lower() else ("" if first == title else section)
 
 
 class Assistant:
@@ -211,5 +217,6 @@ def _supported(ev: Evidence) -> bool:
 def _row_citation(chunk: Chunk, same_doc: Evidence, quote: str) -> Citation:
     """A table row that was not among the retrieved passages (a neighbour used for interpolation)."""
     d = same_doc.document
-    return Citation(source=d.source, title=d.title, section=chunk.section, page=chunk.page, quote=quote,
+    return Citation(source=d.source, title=d.title, section=section_without_title(chunk.section, d.title),
+                    page=chunk.page, quote=quote,
                     score=0.0, chunk_id=chunk.id, document_id=chunk.document_id, location=chunk.location)

@@ -37,5 +37,8 @@ def mount(app: FastAPI) -> None:
         except AzsError as exc:
             return templates.TemplateResponse(request, "message.html", {"message": exc.message_ru},
                                               status_code=exc.http_status)
+        from azs_assistant.assistant.answer import section_without_title
+
         return templates.TemplateResponse(request, "passage.html",
-                                          {"active": "documents", "chunk": chunk, "doc": doc})
+                                          {"active": "documents", "chunk": chunk, "doc": doc,
+                                           "section": section_without_title(chunk.section, doc.title)})
