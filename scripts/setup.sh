@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 # System packages, one per line; later features add theirs here (tesseract, chromium).
 APT_PACKAGES=(
   fonts-dejavu-core      # Cyrillic font for generated PDFs (demo knowledge base, tests)
+  tesseract-ocr          # OCR engine for photos and scans
+  tesseract-ocr-rus      # Russian
+  tesseract-ocr-kaz      # Kazakh
+  tesseract-ocr-eng      # English
 )
 
 SUDO=""

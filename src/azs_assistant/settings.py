@@ -40,6 +40,12 @@ class Settings(BaseSettings):
 
     search_top_k: int = Field(default=10, ge=1, le=100)
 
+    ocr: bool = Field(default=True, description="Recognise images and scanned pages when Tesseract is installed.")
+    ocr_languages: str = Field(default="rus+kaz+eng", pattern=r"^[a-z_]{3,}(\+[a-z_]{3,})*$")
+    ocr_max_pages: int = Field(default=100, ge=1, description="Scanned pages recognised per file at most.")
+    max_image_pixels: int = Field(default=60_000_000, ge=1_000_000, description="Larger images are refused.")
+    max_image_side: int = Field(default=15_000, ge=1000)
+
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:

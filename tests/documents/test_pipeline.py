@@ -73,15 +73,17 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path, backend_url: s
     svc.close()
 
 
-def test_images_are_recorded_as_needing_ocr_not_dropped(services: Services, tmp_path: Path) -> None:
+def test_without_ocr_images_are_recorded_as_needing_ocr_not_dropped(tmp_path: Path, backend_url: str) -> None:
     from PIL import Image
 
+    svc = Services(Settings(data_dir=tmp_path, database_url=backend_url, ocr=False))
     scan = tmp_path / "prikaz_scan.jpg"
     Image.new("RGB", (200, 100), "white").save(scan, "JPEG")
-    result = services.ingest_paths([scan])[0]
+    result = svc.ingest_paths([scan])[0]
     assert result.status == "needs_ocr" and "OCR" in (result.message or "")
-    doc = services.get_document("prikaz_scan.jpg")
+    doc = svc.get_document("prikaz_scan.jpg")
     assert doc.status == "needs_ocr" and doc.chunk_count == 0
+    svc.close()
 
 
 def test_delete_removes_document_and_its_passages_from_search(services: Services, tmp_path: Path) -> None:

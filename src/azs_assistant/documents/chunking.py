@@ -98,7 +98,7 @@ def _pack(blocks: list[Block], section: str, max_chars: int) -> list[Passage]:
             starts_new_list = piece.kind == "list_item" and cur and cur[-1].kind == "paragraph" \
                 and not cur[-1].text.rstrip().endswith(":")
             if cur and (size + len(piece.text) > max_chars or starts_new_list
-                        or piece.page != cur[0].page and size > max_chars // 2):
+                        or piece.page != cur[0].page):  # a citation names one page
                 intro = cur[-1] if cur[-1].kind == "paragraph" and cur[-1].text.endswith(":") else None
                 if intro and piece.kind == "list_item":
                     cur.pop()

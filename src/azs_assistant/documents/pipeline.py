@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from azs_assistant.documents.chunking import Passage, chunk_document
 from azs_assistant.documents.model import ParsedDocument
 from azs_assistant.documents.parsers import Parser, choose_parser
+from azs_assistant.documents.textblocks import lines_to_blocks
 from azs_assistant.errors import AzsError, DocumentError, EmptyDocument, FileTooLarge
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.search.embeddings import Embedder
@@ -29,7 +30,7 @@ from azs_assistant.storage.models import Chunk, Document, IndexState, utcnow
 EMBED_BATCH = 32
 # Bump when parsing or chunking changes: stored documents made by an older pipeline are re-processed
 # on the next ingest even though their files did not change.
-PIPELINE_VERSION = 5
+PIPELINE_VERSION = 7
 NEEDS_OCR_MESSAGE = ("Документ — изображение или скан без текстового слоя: нужен модуль распознавания (OCR). "
                      "Документ сохранён и будет проиндексирован, когда OCR станет доступен.")
 
@@ -47,6 +48,7 @@ class IngestItem:
     passages: list[Passage] = field(default_factory=list)
     lemmas: list[tuple[str, str]] = field(default_factory=list)
     vectors: np.ndarray | None = None
+    ocr_pages: list = field(default_factory=list)  # type: ignore[type-arg]
     outcome: str | None = None  # set when the item is finished early
     message: str | None = None
     document_id: int | None = None
@@ -63,6 +65,7 @@ class IngestResult:
 
 
 Step = Callable[["Ingestor", IngestItem], None]
+_UNSET = object()
 
 
 class Ingestor:
@@ -73,8 +76,18 @@ class Ingestor:
         self.analyzer = analyzer
         self.embedder = embedder
         self.settings = settings
+        self._ocr: object = _UNSET
         self.steps: list[Step] = [check_size, hash_content, skip_unchanged, detect, parse, route_ocr,
                                   chunk, analyse, embed, store]
+
+    @property
+    def ocr(self):  # type: ignore[no-untyped-def]
+        """The OCR service (checked on first use), or None when unavailable."""
+        if self._ocr is _UNSET:
+            from azs_assistant.ocr.service import make_ocr
+
+            self._ocr = make_ocr(self.settings)
+        return self._ocr
 
     def ingest_bytes(self, data: bytes, source: str) -> IngestResult:
         """Ingest one file's content under the given source name."""
@@ -174,16 +187,44 @@ def parse(ing: Ingestor, item: IngestItem) -> None:
 
 
 def route_ocr(ing: Ingestor, item: IngestItem) -> None:
-    """Pages without text go to OCR; with no OCR engine they are recorded, never dropped."""
+    """Pages without text go to OCR; with no OCR engine they are recorded, never dropped. Pages the
+    quality gate rejects are not indexed, and the message says which to photograph again."""
     doc = item.parsed
     assert doc is not None
-    if doc.whole_needs_ocr:
-        _store_document(ing, item, [], None, status="needs_ocr", message=NEEDS_OCR_MESSAGE)
-        item.outcome, item.message = "needs_ocr", NEEDS_OCR_MESSAGE
+    if not doc.whole_needs_ocr and not doc.pages_needing_ocr:
         return
-    if doc.pages_needing_ocr:
-        pages = ", ".join(map(str, doc.pages_needing_ocr))
-        item.message = f"Страницы без текстового слоя ожидают распознавания (OCR): {pages}."
+    if ing.ocr is None:
+        if doc.whole_needs_ocr:
+            _store_document(ing, item, [], None, status="needs_ocr", message=NEEDS_OCR_MESSAGE)
+            item.outcome, item.message = "needs_ocr", NEEDS_OCR_MESSAGE
+        else:
+            pages = ", ".join(map(str, doc.pages_needing_ocr))
+            item.message = f"Страницы без текстового слоя ожидают распознавания (OCR): {pages}."
+        return
+    if doc.format == "pdf":
+        images = ing.ocr.pdf_pages(item.data, doc.pages_needing_ocr, item.name)
+    else:
+        images = list(enumerate(ing.ocr.image_pages(item.data, item.name), start=1))
+        doc.pages = len(images)
+    pages = ing.ocr.recognise(images)
+    ocr_blocks = []
+    for page in pages:
+        if page.result.quality == "ok":
+            ocr_blocks.extend(lines_to_blocks(page.result.text.splitlines(), page=page.number, wrapped=True))
+    doc.blocks = sorted(doc.blocks + ocr_blocks, key=lambda b: b.page or 0)  # stable: page order kept
+    retake = [p for p in pages if p.result.quality == "retake"]
+    notes = [f"стр. {p.number}: {p.result.reason}" for p in retake]
+    notes += [f"стр. {p.number}: {p.result.reason}" for p in pages if p.result.quality == "ok" and p.result.reason]
+    item.ocr_pages = pages
+    if doc.whole_needs_ocr and ocr_blocks and doc.title == Path(item.name).stem.replace("_", " "):
+        doc.title = _ocr_title(ocr_blocks) or doc.title
+    if retake:
+        item.message = "Не распознано, переснимите: " + "; ".join(notes)
+    elif notes:
+        item.message = "Распознано с предупреждениями: " + "; ".join(notes)
+    if not doc.blocks:
+        _store_document(ing, item, [], None, status="retake", message=item.message)
+        item.outcome = "retake"
 
 
 def chunk(ing: Ingestor, item: IngestItem) -> None:
@@ -223,8 +264,18 @@ def embedding_text(title: str, passage: Passage) -> str:
     return f"{head} {passage.text}"[:1800]
 
 
+def _ocr_title(blocks: list) -> str | None:  # type: ignore[type-arg]
+    """A scanned document's title: its first short line in capitals or its first heading."""
+    for block in blocks[:6]:
+        if block.kind == "heading" and len(block.text) < 120:
+            return block.text
+    return None
+
+
 def store(ing: Ingestor, item: IngestItem) -> None:
-    status = "partial" if item.parsed and item.parsed.pages_needing_ocr else "indexed"
+    retake = any(p.result.quality == "retake" for p in item.ocr_pages)
+    pending = item.parsed is not None and item.parsed.pages_needing_ocr and ing.ocr is None
+    status = "partial" if retake or pending else "indexed"
     _store_document(ing, item, item.passages, item.vectors, status=status, message=item.message)
 
 

@@ -59,6 +59,8 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
                 and lines[i + 1].strip()[:1].isupper():
             alone = True  # a short line, then a new capitalised line: a title, not a wrapped sentence
         level = _looks_like_heading(line, alone=alone) if (not para or wrapped) else 0
+        if level and wrapped and i + 1 < len(lines) and lines[i + 1].strip()[:1].islower():
+            level = 0  # the sentence goes on in the next line: a wrapped clause, not a heading
         if level and (not wrapped or not para or para[-1].rstrip().endswith(_END_PUNCT) or prev_blank):
             flush()
             blocks.append(Block("heading", " ".join(line.split()), level=level, page=page))

@@ -1,0 +1,79 @@
+"""OCR quality and speed on an image set with ground truth (``manifest.jsonl``: image, text, level,
+kind, fields): character error rate per degradation level, retake flags, form-field accuracy, and
+the time per stage.
+
+    python bench/bench_ocr.py --set ../shared/eval/ocr [--raw] [--show]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def cer(hyp: str, ref: str) -> float:
+    from rapidfuzz.distance import Levenshtein
+
+    ref_n, hyp_n = normalise(ref), normalise(hyp)
+    return Levenshtein.distance(hyp_n, ref_n) / max(len(ref_n), 1)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--set", type=Path, required=True)
+    ap.add_argument("--raw", action="store_true", help="plain Tesseract, no preprocessing (baseline)")
+    ap.add_argument("--show", action="store_true")
+    args = ap.parse_args()
+    import cv2
+
+    from azs_assistant.ocr import engine
+
+    lines = (args.set / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(x) for x in lines if x.strip()]
+    by_level: dict[str, list[float]] = defaultdict(list)
+    retakes: dict[str, int] = defaultdict(int)
+    seconds: list[float] = []
+    for row in rows:
+        t = time.perf_counter()
+        if args.raw:
+            img = cv2.imread(str(args.set / row["image"]), cv2.IMREAD_GRAYSCALE)
+            text, quality, stages = engine.recognise(img, psm=3).text, "ok", {}
+        else:
+            from azs_assistant.ocr.pipeline import ocr_image_file
+
+            page = ocr_image_file(args.set / row["image"])[0]
+            text, quality, stages = page.text, page.quality, page.timings
+        elapsed = time.perf_counter() - t
+        c = cer(text, row["text"])
+        seconds.append(elapsed)
+        if quality == "retake":
+            retakes[row["level"]] += 1
+        else:
+            by_level[row["level"]].append(c)
+        stage_txt = " ".join(f"{k}={v:.2f}" for k, v in stages.items())
+        print(f"{row['image']:42} CER {c:.3f}  {quality:6} {elapsed:5.1f}s {stage_txt}")
+        if args.show:
+            print(text[:400])
+    print()
+    print(f"{'level':18} {'read':>4} {'retake':>6} {'mean CER':>9} {'max CER':>8}  (CER over pages read)")
+    for level in sorted(set(by_level) | set(retakes)):
+        values = by_level.get(level, [])
+        mean = f"{sum(values) / len(values):9.3f}" if values else "        -"
+        worst = f"{max(values):8.3f}" if values else "       -"
+        print(f"{level:18} {len(values):>4} {retakes.get(level, 0):>6} {mean} {worst}")
+    seconds.sort()
+    print(f"time per page: mean {sum(seconds) / len(seconds):.1f} s, max {seconds[-1]:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Tesseract, behind one small module: startup check, timeouts, TSV output with word confidences.
+
+Installed from Debian packages (``tesseract-ocr``, ``tesseract-ocr-rus``, ``tesseract-ocr-kaz``) by
+``scripts/setup.sh``; a missing program or language names the package and the command to install it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from azs_assistant.errors import AzsError
+
+PACKAGES = {"rus": "tesseract-ocr-rus", "kaz": "tesseract-ocr-kaz", "eng": "tesseract-ocr-eng"}
+
+
+class OCRUnavailable(AzsError):
+    code = "ocr_unavailable"
+    http_status = 503
+    exit_code = 69
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    conf: float
+    block: int
+    par: int
+    line: int
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+@dataclass(slots=True)
+class OCRResult:
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        """Words joined into lines and paragraphs in reading order."""
+        lines: list[str] = []
+        key = None
+        for w in self.words:
+            k = (w.block, w.par, w.line)
+            if k != key:
+                if key is not None and k[:2] != key[:2]:
+                    lines.append("")
+                lines.append(w.text)
+                key = k
+            else:
+                lines[-1] += " " + w.text
+        return "\n".join(lines).strip()
+
+    @property
+    def confidence(self) -> float:
+        """Mean word confidence (0..100), weighted by word length."""
+        weights = [len(w.text) for w in self.words]
+        return float(np.average([w.conf for w in self.words], weights=weights)) if self.words else 0.0
+
+
+@lru_cache(maxsize=1)
+def check(languages: str = "rus+kaz+eng") -> str:
+    """The Tesseract version, or OCRUnavailable saying what to install."""
+    if shutil.which("tesseract") is None:
+        raise OCRUnavailable("Не установлен Tesseract OCR. Установите: sudo apt-get install tesseract-ocr "
+                             "tesseract-ocr-rus tesseract-ocr-kaz (или запустите scripts/setup.sh).",
+                             "tesseract is not installed: apt-get install tesseract-ocr tesseract-ocr-rus "
+                             "tesseract-ocr-kaz")
+    out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30).stdout
+    have = set(out.split()[1:]) if out else set()
+    missing = [lang for lang in languages.split("+") if lang not in have]
+    if missing:
+        pkgs = " ".join(PACKAGES.get(m, f"tesseract-ocr-{m}") for m in missing)
+        raise OCRUnavailable(f"Нет языковых данных Tesseract: {', '.join(missing)}. "
+                             f"Установите: sudo apt-get install {pkgs}",
+                             f"Missing Tesseract languages {missing}: apt-get install {pkgs}")
+    version = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, timeout=30)
+    return (version.stdout or version.stderr).splitlines()[0]
+
+
+def recognise(image: np.ndarray, languages: str = "rus+kaz+eng", psm: int = 6, timeout: float = 120.0,
+              dpi: int = 300) -> OCRResult:
+    """Words with confidences from a grayscale or binary image (uint8)."""
+    import cv2
+
+    check(languages)
+    ok, png = cv2.imencode(".png", image)
+    if not ok:
+        raise OCRUnavailable("Не удалось подготовить изображение для OCR.", "Could not encode image for OCR.")
+    cmd = ["tesseract", "stdin", "stdout", "-l", languages, "--psm", str(psm), "--dpi", str(dpi),
+           "-c", "preserve_interword_spaces=0", "tsv"]
+    try:
+        proc = subprocess.run(cmd, input=png.tobytes(), capture_output=True, timeout=timeout, check=False,
+                              env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
+    except subprocess.TimeoutExpired as exc:
+        raise OCRUnavailable(f"Распознавание заняло больше {timeout:.0f} с.", "Tesseract timed out.") from exc
+    if proc.returncode != 0:
+        raise OCRUnavailable("Tesseract завершился с ошибкой.", proc.stderr.decode("utf-8", "replace")[:500])
+    return OCRResult(_parse_tsv(proc.stdout.decode("utf-8", "replace")))
+
+
+def _parse_tsv(tsv: str) -> list[Word]:
+    words = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text:
+            continue
+        words.append(Word(text, float(row["conf"]), int(row["block_num"]), int(row["par_num"]), int(row["line_num"]),
+                          int(row["left"]), int(row["top"]), int(row["width"]), int(row["height"])))
+    return words

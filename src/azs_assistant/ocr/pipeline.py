@@ -1,0 +1,56 @@
+"""OCR of image files and image-only PDF pages: load safely, preprocess, recognise, judge quality."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from azs_assistant.ocr import engine
+from azs_assistant.ocr.postprocess import correct
+from azs_assistant.ocr.preprocess import prepare
+from azs_assistant.ocr.quality import HALF_READABLE, judge
+
+
+@dataclass
+class PageResult:
+    text: str
+    confidence: float
+    quality: str  # ok | retake
+    reason: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def load_image(path: Path) -> list[np.ndarray]:
+    """Pages of an image file as BGR arrays (EXIF orientation applied; every TIFF frame)."""
+    from PIL import Image, ImageOps, ImageSequence
+
+    with Image.open(path) as im:
+        pages = []
+        for frame in ImageSequence.Iterator(im):
+            frame = ImageOps.exif_transpose(frame.convert("RGB"))
+            pages.append(np.asarray(frame)[:, :, ::-1].copy())
+        return pages
+
+
+def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng") -> PageResult:
+    """Preprocess, recognise, judge and correct one page."""
+    prepared = prepare(image)
+    t = time.perf_counter()
+    result = engine.recognise(prepared.image, languages=languages, psm=6)
+    timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
+    quality, reason = judge(prepared, result)
+    if quality == "retake":
+        return PageResult("", result.confidence, quality, reason, timings)
+    t = time.perf_counter()
+    text = correct(result.text)
+    timings["correct"] = time.perf_counter() - t
+    if result.confidence < HALF_READABLE:
+        reason = "часть текста распознана неуверенно: проверьте важные числа по оригиналу"
+    return PageResult(text, result.confidence, quality, reason, timings)
+
+
+def ocr_image_file(path: Path, languages: str = "rus+kaz+eng") -> list[PageResult]:
+    return [ocr_page(page, languages) for page in load_image(path)]

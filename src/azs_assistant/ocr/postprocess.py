@@ -1,0 +1,63 @@
+"""Corrections after OCR that a Russian reader would make without thinking.
+
+- With ``rus+kaz+eng`` Tesseract sometimes picks a Latin letter that looks like a Cyrillic one
+  («Hapa» for «Нара»). In a line that is mostly Cyrillic, a word made only of such look-alikes, or
+  mixing both scripts, is written in Cyrillic.
+- A word the Russian dictionary does not know, which becomes a known word by one swap of letters
+  Tesseract often confuses («зашите» → «защите»), is corrected.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LATIN_TO_CYR = str.maketrans("ABCEHKMOPTXaceopxyBb", "АВСЕНКМОРТХасеорхуВЬ")
+_LOOKALIKE_LATIN = set("ABCEHKMOPTXaceopxy")
+_CONFUSIONS = [("ш", "щ"), ("щ", "ш"), ("и", "й"), ("й", "и"), ("е", "ё"), ("ь", "ъ"), ("ц", "щ"), ("л", "п"),
+               ("п", "л"), ("н", "и"), ("и", "н"), ("в", "в"), ("ы", "ь"), ("з", "э"), ("э", "з")]
+_WORD = re.compile(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+")
+
+
+def _cyrillic_share(line: str) -> float:
+    letters = [c for c in line if c.isalpha()]
+    return sum("а" <= c.lower() <= "я" or c in "ёЁ" for c in letters) / len(letters) if letters else 0.0
+
+
+def fix_scripts(line: str) -> str:
+    if _cyrillic_share(line) < 0.6:
+        return line
+
+    def repl(m: re.Match[str]) -> str:
+        word = m.group()
+        latin = [c for c in word if c.isascii() and c.isalpha()]
+        if latin and all(c in _LOOKALIKE_LATIN for c in latin):
+            return word.translate(_LATIN_TO_CYR)
+        return word
+
+    return re.sub(r"[A-Za-zА-Яа-яЁё0-9-]+", repl, line)
+
+
+def fix_confusions(line: str, known) -> str:  # type: ignore[no-untyped-def]
+    def repl(m: re.Match[str]) -> str:
+        word = m.group()
+        low = word.lower()
+        if len(low) < 4 or not all("а" <= c <= "я" or c == "ё" for c in low) or known(low):
+            return word
+        for i, ch in enumerate(low):
+            for a, b in _CONFUSIONS:
+                if ch == a and a != b:
+                    cand = low[:i] + b + low[i + 1:]
+                    if known(cand):
+                        fixed = word[:i] + (b.upper() if word[i].isupper() else b) + word[i + 1:]
+                        return fixed
+        return word
+
+    return _WORD.sub(repl, line)
+
+
+def correct(text: str) -> str:
+    """Both corrections, line by line."""
+    from azs_assistant.language.analyzer import get_analyzer
+
+    morph = get_analyzer()._morph
+    return "\n".join(fix_confusions(fix_scripts(line), morph.word_is_known) for line in text.split("\n"))

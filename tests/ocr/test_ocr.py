@@ -1,0 +1,152 @@
+"""OCR with the real Tesseract on images drawn in the test: text, quality gate, ingestion, limits."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from azs_assistant.ocr.pipeline import ocr_page
+from azs_assistant.ocr.postprocess import correct, fix_scripts
+from azs_assistant.ocr.quality import REASONS
+from azs_assistant.services import Services
+from azs_assistant.settings import Settings
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+LINES = ["ПРИКАЗ № 12 О ПОРЯДКЕ ИНКАССАЦИИ", "1. Инкассация проводится ежедневно в 11:00.",
+         "2. Лимит наличных в кассе составляет 250 000 тенге.", "3. При опоздании инкассатора звонить диспетчеру."]
+
+
+def page(lines: list[str] = LINES, size: int = 34, width: int = 1700, height: int = 900) -> Image.Image:
+    img = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, size)
+    for i, line in enumerate(lines):
+        draw.text((80, 80 + i * int(size * 1.8)), line, fill="black", font=font)
+    return img
+
+
+def photo(img: Image.Image) -> Image.Image:
+    """The page on a dark table, rotated a little, with uneven light."""
+    canvas = Image.new("RGB", (img.width + 400, img.height + 400), (70, 70, 70))
+    canvas.paste(img.rotate(3, expand=True, fillcolor=(70, 70, 70)), (150, 150))
+    arr = np.asarray(canvas).astype(np.float32)
+    arr *= np.linspace(0.75, 1.0, arr.shape[1])[None, :, None]
+    return Image.fromarray(arr.clip(0, 255).astype(np.uint8))
+
+
+def bgr(img: Image.Image) -> np.ndarray:
+    return np.asarray(img.convert("RGB"))[:, :, ::-1].copy()
+
+
+def test_clean_page_is_read_exactly() -> None:
+    result = ocr_page(bgr(page()))
+    assert result.quality == "ok" and result.confidence > 80
+    assert "250 000 тенге" in result.text and "ежедневно в 11:00" in result.text
+
+
+def test_photo_with_perspective_and_shadow_is_read() -> None:
+    result = ocr_page(bgr(photo(page())))
+    assert result.quality == "ok", result.reason
+    assert "Лимит наличных в кассе составляет 250 000 тенге" in result.text
+
+
+def test_unreadable_photo_asks_for_a_retake_in_russian() -> None:
+    blurred = photo(page(size=14)).filter(ImageFilter.GaussianBlur(4)).point(lambda v: int(v * 0.45))
+    result = ocr_page(bgr(blurred))
+    assert result.quality == "retake" and result.text == ""
+    assert result.reason in REASONS.values() and "сним" in (result.reason or "")
+
+
+def test_lookalike_latin_letters_and_confusions_are_corrected() -> None:
+    assert fix_scripts("Модель ТРК Hapa-27M1C") == "Модель ТРК Нара-27М1С"
+    assert fix_scripts("автомобиль Lada Granta") == "автомобиль Lada Granta"
+    assert correct("обратиться по зашите прав") == "обратиться по защите прав"
+
+
+@pytest.fixture
+def ocr_services(tmp_path: Path):  # type: ignore[no-untyped-def]
+    svc = Services(Settings(data_dir=tmp_path, max_image_pixels=20_000_000, ocr_max_pages=3))
+    yield svc
+    svc.close()
+
+
+def test_scanned_image_becomes_searchable_with_page_provenance(ocr_services: Services, tmp_path: Path) -> None:
+    scan = tmp_path / "prikaz_12.jpg"
+    photo(page()).save(scan, "JPEG", quality=90)
+    result = ocr_services.ingest_paths([scan])[0]
+    assert result.status == "added", result.message
+    answer = ocr_services.assistant.ask("Какой лимит наличных в кассе?")
+    assert "250 000" in answer.answer and answer.citations[0].source == "prikaz_12.jpg"
+    assert answer.citations[0].page == 1
+
+
+def test_multipage_tiff_and_exif_rotation(ocr_services: Services, tmp_path: Path) -> None:
+    first, second = page(LINES[:2]), page(["4. Сейф открывает только старший оператор."])
+    tiff = tmp_path / "two_pages.tif"
+    first.save(tiff, save_all=True, append_images=[second])
+    assert ocr_services.ingest_paths([tiff])[0].status == "added"
+    chunks = ocr_services.document_chunks(ocr_services.get_document("two_pages.tif").id)
+    assert {c.page for c in chunks} == {1, 2}
+
+    rotated = tmp_path / "rotated.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the camera was held sideways: the viewer must rotate 90° clockwise
+    page(LINES[2:3]).rotate(90, expand=True).save(rotated, "JPEG", exif=exif)
+    assert ocr_services.ingest_paths([rotated])[0].status == "added"
+    texts = " ".join(c.text for c in ocr_services.document_chunks(ocr_services.get_document("rotated.jpg").id))
+    assert "250 000 тенге" in texts
+
+
+def test_scanned_pdf_pages_are_recognised(ocr_services: Services, tmp_path: Path) -> None:
+    from tests.documents.test_parsers import make_pdf
+
+    text_pdf = make_pdf([["Первая страница с текстовым слоем: правила кассы."]])
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.append(pypdf.PdfReader(io.BytesIO(text_pdf)))
+    scan = io.BytesIO()
+    page().save(scan, "PDF", resolution=150)
+    writer.append(pypdf.PdfReader(io.BytesIO(scan.getvalue())))
+    out = tmp_path / "mixed.pdf"
+    with out.open("wb") as f:
+        writer.write(f)
+    result = ocr_services.ingest_paths([out])[0]
+    assert result.status == "added", result.message
+    hit = ocr_services.search("лимит наличных 250 000 тенге")[0]
+    assert hit.source == "mixed.pdf" and hit.page == 2
+
+
+def test_bad_images_fail_clearly_and_nothing_else_is_lost(ocr_services: Services, tmp_path: Path) -> None:
+    good = tmp_path / "good.md"
+    good.write_text("# Касса\nZ-отчёт снимают в 08:00.\n", encoding="utf-8")
+    strip = tmp_path / "strip.png"
+    Image.new("L", (100_000, 1), 255).save(strip)  # 1 pixel high, 100 000 wide
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (6000, 6000), 1).save(bomb)  # 36 MP: over this test's 20 MP limit
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0 truncated")
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    disguised = tmp_path / "notes.txt"
+    page().save(disguised, "PNG")  # an image with a .txt name is still recognised as an image
+    results = {r.source: r for r in ocr_services.ingest_paths([good, strip, bomb, broken, empty, disguised])}
+    assert results["good.md"].status == "added"
+    assert results["strip.png"].error_code == "file_too_large"
+    assert results["bomb.png"].error_code == "file_too_large"
+    assert results["broken.jpg"].error_code == "corrupt_document"
+    assert results["empty.png"].error_code == "empty_document"
+    assert results["notes.txt"].status == "added"
+    assert ocr_services.search("Z-отчёт")[0].source == "good.md"
+
+
+def test_too_many_scanned_pages_are_refused(ocr_services: Services, tmp_path: Path) -> None:
+    tiff = tmp_path / "many.tif"
+    frames = [page(["Страница"], width=400, height=200) for _ in range(5)]
+    frames[0].save(tiff, save_all=True, append_images=frames[1:])
+    result = ocr_services.ingest_paths([tiff])[0]
+    assert result.error_code == "file_too_large" and "3 страниц" in (result.message or "")
