@@ -261,6 +261,69 @@ def jargon_export() -> None:
 
 
 @app.command()
+def ocr(file: Annotated[Path, typer.Argument(help="Фото, скан (JPEG, PNG, TIFF, WebP) или PDF.")],
+        lang: Annotated[str, typer.Option("--lang", help="Языки Tesseract.")] = "rus+kaz+eng",
+        as_json: Annotated[bool, typer.Option("--json", help="Результат одним JSON-объектом.")] = False,
+        save: Annotated[bool, typer.Option("--save", help="Сохранить распознанную форму как запись.")] = False) -> None:
+    """Распознать текст фото или скана; для известных форм (акт проверки ТРК) — поля."""
+    svc = services()
+    try:
+        data = file.read_bytes()
+        result = svc.ocr_file(data, file.name, lang)
+    except OSError as exc:
+        _fail(InvalidInput(f"Файл {file} не прочитан: {exc.strerror}", f"Cannot read {file}"))
+    except AzsError as exc:
+        _fail(exc)
+    if save and result["form"]:
+        from azs_assistant.forms.extract import FormMatch
+        from azs_assistant.forms.records import save as save_record
+
+        match = FormMatch(form=result["form"], fields=result["fields"], confidence=result["field_confidence"],
+                          problems=result["problems"], defects=result["defects"])
+        result["record_id"] = save_record(svc.db, match, file.name).id
+    if as_json:
+        _print_json(result)
+        return
+    for page in result["pages"]:
+        if page["quality"] == "retake":
+            typer.secho(f"Стр. {page['page']}: не распознано — {page['reason']}", fg=typer.colors.RED)
+        elif page["reason"]:
+            typer.secho(f"Стр. {page['page']}: {page['reason']}", fg=typer.colors.YELLOW)
+    typer.echo(result["text"])
+    if result["form"]:
+        typer.secho(f"\nФорма: {result['form']}", bold=True)
+        for name, value in result["fields"].items():
+            conf = result["field_confidence"].get(name, 100)
+            mark = "  ← проверьте" if conf < 80 else ""
+            typer.echo(f"  {name}: {value}{mark}")
+        for problem in result["problems"]:
+            typer.secho(f"  ! {problem}", fg=typer.colors.YELLOW)
+        if "record_id" in result:
+            typer.echo(f"Сохранена запись №{result['record_id']}.")
+
+
+@app.command("export")
+def export_records(form: Annotated[str, typer.Argument(help="Форма: inspections (акты проверки ТРК).")],
+                   fmt: Annotated[str, typer.Option("--format", help="json, csv или xml.")] = "json",
+                   output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Файл (иначе вывод).")] = None
+                   ) -> None:
+    """Выгрузить записи распознанных форм в JSON, CSV или XML."""
+    from azs_assistant.forms import records
+
+    svc = services()
+    try:
+        template = svc.form_template(form)
+        text = records.export(records.records(svc.db, template.form), template, fmt)
+    except AzsError as exc:
+        _fail(exc)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"Записано: {output}")
+    else:
+        typer.echo(text)
+
+
+@app.command()
 def reindex() -> None:
     """Пересчитать эмбеддинги всех документов (после смены модели эмбеддингов)."""
     from azs_assistant.documents.reindex import reindex_all

@@ -166,6 +166,59 @@ class Services:
     def ingest_paths(self, paths: list[Path], on_file=None):  # type: ignore[no-untyped-def]
         return self.ingestor.ingest_paths(paths, on_file)
 
+    # -- OCR and forms --------------------------------------------------------------------
+    def ocr_file(self, data: bytes, name: str, languages: str | None = None) -> dict[str, Any]:
+        """Recognise an image or PDF: text per page with quality, and the fields of a known form."""
+        from azs_assistant.documents.parsers import sniff
+        from azs_assistant.errors import EmptyDocument, UnsupportedFormat
+        from azs_assistant.forms import extract, match_template
+        from azs_assistant.ocr.engine import OCRUnavailable
+        from azs_assistant.ocr.service import OCRService
+
+        if not data:
+            raise EmptyDocument(f"Файл {name} пустой.", f"{name} is empty.", file=name)
+        if len(data) > self.settings.max_upload_bytes:
+            from azs_assistant.errors import FileTooLarge
+
+            raise FileTooLarge(f"Файл {name} больше {self.settings.max_upload_mb} МБ.", "too large", file=name)
+        settings = self.settings.model_copy(update={"ocr_languages": languages}) if languages else self.settings
+        try:
+            ocr = OCRService(settings)
+        except OCRUnavailable:
+            raise
+        kind = sniff(data[:16])
+        if kind == "pdf":
+            import pypdfium2 as pdfium
+
+            count = len(pdfium.PdfDocument(data))
+            images = ocr.pdf_pages(data, list(range(1, count + 1)), name)
+        elif kind in {"png", "jpeg", "tiff", "webp", "bmp", "gif"}:
+            images = list(enumerate(ocr.image_pages(data, name), start=1))
+        else:
+            raise UnsupportedFormat(f"Файл {name} не изображение и не PDF: распознавать нечего.",
+                                    f"{name} is not an image or PDF.", file=name)
+        pages = ocr.recognise(images)
+        ok = [p.result for p in pages if p.result.quality == "ok"]
+        text = "\n\n".join(p.text for p in ok)
+        out: dict[str, Any] = {
+            "text": text,
+            "pages": [{"page": p.number, "text": p.result.text, "confidence": round(p.result.confidence, 1),
+                       "quality": p.result.quality, "reason": p.result.reason} for p in pages],
+            "fields": {}, "form": None, "field_confidence": {}, "problems": [], "defects": []}
+        template = match_template(text, self.ingestor.templates) if ok else None
+        if template is not None:
+            match = extract(text, template, {w: c for p in ok for w, c in p.words.items()})
+            out.update(form=template.form, fields=match.fields, field_confidence=match.confidence,
+                       problems=match.problems, defects=match.defects)
+        return out
+
+    def form_template(self, name: str):  # type: ignore[no-untyped-def]
+        """A template by form name or export name («inspections»)."""
+        for template in self.ingestor.templates.values():
+            if name in (template.form, template.export_name):
+                return template
+        raise NotFound(f"Форма «{name}» не найдена.", f"Form '{name}' not found.")
+
     def close(self) -> None:
         if self.llm:
             self.llm.close()

@@ -30,7 +30,7 @@ from azs_assistant.storage.models import Chunk, Document, IndexState, utcnow
 EMBED_BATCH = 32
 # Bump when parsing or chunking changes: stored documents made by an older pipeline are re-processed
 # on the next ingest even though their files did not change.
-PIPELINE_VERSION = 7
+PIPELINE_VERSION = 8
 NEEDS_OCR_MESSAGE = ("Документ — изображение или скан без текстового слоя: нужен модуль распознавания (OCR). "
                      "Документ сохранён и будет проиндексирован, когда OCR станет доступен.")
 
@@ -49,7 +49,8 @@ class IngestItem:
     lemmas: list[tuple[str, str]] = field(default_factory=list)
     vectors: np.ndarray | None = None
     ocr_pages: list = field(default_factory=list)  # type: ignore[type-arg]
-    outcome: str | None = None  # set when the item is finished early
+    outcome: str | None = None  # added | updated | unchanged | needs_ocr | retake
+    finished: bool = False  # set by a step that ends the pipeline early
     message: str | None = None
     document_id: int | None = None
 
@@ -78,7 +79,7 @@ class Ingestor:
         self.settings = settings
         self._ocr: object = _UNSET
         self.steps: list[Step] = [check_size, hash_content, skip_unchanged, detect, parse, route_ocr,
-                                  chunk, analyse, embed, store]
+                                  chunk, analyse, embed, store, extract_form]
 
     @property
     def ocr(self):  # type: ignore[no-untyped-def]
@@ -89,13 +90,20 @@ class Ingestor:
             self._ocr = make_ocr(self.settings)
         return self._ocr
 
+    @property
+    def templates(self):  # type: ignore[no-untyped-def]
+        """Form templates: built-in plus the company's own in <data dir>/forms."""
+        from azs_assistant.forms import load_templates
+
+        return load_templates(self.settings.data_dir / "forms")
+
     def ingest_bytes(self, data: bytes, source: str) -> IngestResult:
         """Ingest one file's content under the given source name."""
         item = IngestItem(source=source, name=Path(source).name, data=data)
         try:
             for step in self.steps:
                 step(self, item)
-                if item.outcome:
+                if item.finished:
                     break
         except DocumentError as exc:
             return IngestResult(source, "failed", exc.message_ru, error_code=exc.code)
@@ -172,7 +180,7 @@ def skip_unchanged(ing: Ingestor, item: IngestItem) -> None:
         model = s.get(IndexState, 1)
         if doc is not None and doc.sha256 == item.sha256 and doc.pipeline_version == PIPELINE_VERSION and (
                 model is None or model.embedding_model == _model_name(ing) or doc.chunk_count == 0):
-            item.outcome, item.document_id = "unchanged", doc.id
+            item.outcome, item.document_id, item.finished = "unchanged", doc.id, True
 
 
 def detect(ing: Ingestor, item: IngestItem) -> None:
@@ -196,7 +204,7 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
     if ing.ocr is None:
         if doc.whole_needs_ocr:
             _store_document(ing, item, [], None, status="needs_ocr", message=NEEDS_OCR_MESSAGE)
-            item.outcome, item.message = "needs_ocr", NEEDS_OCR_MESSAGE
+            item.outcome, item.message, item.finished = "needs_ocr", NEEDS_OCR_MESSAGE, True
         else:
             pages = ", ".join(map(str, doc.pages_needing_ocr))
             item.message = f"Страницы без текстового слоя ожидают распознавания (OCR): {pages}."
@@ -224,7 +232,7 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
         item.message = "Распознано с предупреждениями: " + "; ".join(notes)
     if not doc.blocks:
         _store_document(ing, item, [], None, status="retake", message=item.message)
-        item.outcome = "retake"
+        item.outcome, item.finished = "retake", True
 
 
 def chunk(ing: Ingestor, item: IngestItem) -> None:
@@ -262,6 +270,30 @@ def embed(ing: Ingestor, item: IngestItem) -> None:
 def embedding_text(title: str, passage: Passage) -> str:
     head = f"{title}. {passage.section}." if passage.section else f"{title}."
     return f"{head} {passage.text}"[:1800]
+
+
+def extract_form(ing: Ingestor, item: IngestItem) -> None:
+    """A recognised paper form (e.g. an inspection act) also becomes a structured record."""
+    from sqlalchemy import delete as sql_delete
+
+    from azs_assistant.forms import extract, match_template
+    from azs_assistant.forms.records import save
+    from azs_assistant.storage.models import FormRecord
+
+    pages = [p.result for p in item.ocr_pages if p.result.quality == "ok"]
+    if not pages or item.document_id is None:
+        return
+    text = "\n".join(p.text for p in pages)
+    template = match_template(text, ing.templates)
+    if template is None:
+        return
+    words = {w: c for p in pages for w, c in p.words.items()}
+    with ing.db.session() as s:  # a new version of the photo replaces records nobody confirmed yet
+        s.execute(sql_delete(FormRecord).where(FormRecord.document_id == item.document_id,
+                                               FormRecord.status == "extracted"))
+    record = save(ing.db, extract(text, template, words), item.source, item.document_id)
+    note = f"Распознана форма «{template.title}», запись №{record.id}."
+    item.message = f"{item.message} {note}" if item.message else note
 
 
 def _ocr_title(blocks: list) -> str | None:  # type: ignore[type-arg]

@@ -21,6 +21,7 @@ class PageResult:
     quality: str  # ok | retake
     reason: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    words: dict[str, float] = field(default_factory=dict)  # word → its lowest confidence on the page
 
 
 def load_image(path: Path) -> list[np.ndarray]:
@@ -49,7 +50,10 @@ def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng") -> PageResult:
     timings["correct"] = time.perf_counter() - t
     if result.confidence < HALF_READABLE:
         reason = "часть текста распознана неуверенно: проверьте важные числа по оригиналу"
-    return PageResult(text, result.confidence, quality, reason, timings)
+    words: dict[str, float] = {}
+    for w in result.words:
+        words[w.text] = min(words.get(w.text, 100.0), w.conf)
+    return PageResult(text, result.confidence, quality, reason, timings, words)
 
 
 def ocr_image_file(path: Path, languages: str = "rus+kaz+eng") -> list[PageResult]:

@@ -87,3 +87,23 @@ class IndexState(Base):
     generation: Mapped[int] = mapped_column(Integer, default=0)
     jargon_generation: Mapped[int] = mapped_column(Integer, default=0)
     embedding_model: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class FormRecord(Base):
+    """A paper form turned into fields: extracted by OCR, then confirmed or corrected by a person."""
+
+    __tablename__ = "form_records"
+    __table_args__ = (Index("ix_form_records_form_created", "form_type", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_type: Mapped[str] = mapped_column(String(100))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"), nullable=True)
+    source: Mapped[str] = mapped_column(String(1000))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    field_confidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+    problems: Mapped[list[Any]] = mapped_column(JSON)
+    defects: Mapped[list[Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20))  # extracted | confirmed
+    incident_ref: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

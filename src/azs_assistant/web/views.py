@@ -29,6 +29,11 @@ def mount(app: FastAPI) -> None:
                                           {"active": "documents", "docs": svc.list_documents(limit=1000),
                                            "max_mb": svc.settings.max_upload_mb})
 
+    @app.get("/ocr", response_class=HTMLResponse, include_in_schema=False)
+    async def ocr_page(request: Request) -> HTMLResponse:
+        svc = request.app.state.services
+        return templates.TemplateResponse(request, "ocr.html", {"active": "ocr", "max_mb": svc.settings.max_upload_mb})
+
     @app.get("/passages/{chunk_id}", response_class=HTMLResponse, include_in_schema=False)
     async def passage(request: Request, chunk_id: int) -> HTMLResponse:
         svc = request.app.state.services

@@ -1,0 +1,92 @@
+"""Storing form records and exporting them as JSON, CSV or XML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from sqlalchemy import select
+
+from azs_assistant.errors import InvalidInput, NotFound
+from azs_assistant.forms.extract import FormMatch, FormTemplate
+from azs_assistant.storage.db import Database
+from azs_assistant.storage.models import FormRecord, utcnow
+
+EXPORT_FORMATS = ("json", "csv", "xml")
+PENDING_INCIDENT = "pending"  # a defect waits for an incident; the incidents module takes it from here
+
+
+def save(db: Database, match: FormMatch, source: str, document_id: int | None = None,
+         status: str = "extracted") -> FormRecord:
+    with db.session() as s:
+        record = FormRecord(form_type=match.form, document_id=document_id, source=source, fields=match.fields,
+                            field_confidence=match.confidence, problems=match.problems, defects=match.defects,
+                            status=status, incident_ref=PENDING_INCIDENT if match.defects else None)
+        s.add(record)
+        s.flush()
+        return record
+
+
+def update(db: Database, record_id: int, fields: dict[str, Any], template: FormTemplate) -> FormRecord:
+    """A person confirmed or corrected the fields: validate them with the template and mark confirmed."""
+    from azs_assistant.forms.extract import _parse
+
+    specs = {f.name: f for f in template.fields}
+    unknown = set(fields) - set(specs)
+    if unknown:
+        raise InvalidInput(f"Неизвестные поля формы: {', '.join(sorted(unknown))}.", f"Unknown fields {unknown}")
+    clean: dict[str, Any] = {}
+    for name, value in fields.items():
+        try:
+            clean[name] = _parse(str(value), specs[name]) if value not in (None, "") else None
+        except ValueError as exc:
+            raise InvalidInput(f"Поле «{specs[name].labels[0]}»: {exc}.", str(exc), field=name) from exc
+    missing = [specs[n].labels[0] for n, spec in specs.items() if spec.required and clean.get(n) in (None, "")]
+    if missing:
+        raise InvalidInput(f"Не заполнены обязательные поля: {', '.join(missing)}.", f"Missing {missing}")
+    with db.session() as s:
+        record = s.get(FormRecord, record_id)
+        if record is None:
+            raise NotFound(f"Запись формы {record_id} не найдена.", f"Form record {record_id} not found.")
+        record.fields = {**record.fields, **clean}
+        record.field_confidence = {**record.field_confidence, **{n: 100.0 for n in clean}}
+        record.problems, record.status, record.updated_at = [], "confirmed", utcnow()
+        return record
+
+
+def records(db: Database, form_type: str) -> list[FormRecord]:
+    with db.session() as s:
+        return list(s.scalars(select(FormRecord).where(FormRecord.form_type == form_type).order_by(FormRecord.id)))
+
+
+def _row(record: FormRecord, names: list[str]) -> dict[str, Any]:
+    base = {"id": record.id, "form": record.form_type, "source": record.source, "status": record.status,
+            "created_at": record.created_at.isoformat()}
+    return {**base, **{n: record.fields.get(n) for n in names},
+            "defects": "; ".join(record.defects), "incident_ref": record.incident_ref}
+
+
+def export(items: list[FormRecord], template: FormTemplate, fmt: str) -> str:
+    """The records as a JSON array, a CSV table or an XML document, one column/element per field."""
+    names = [f.name for f in template.fields]
+    rows = [_row(r, names) for r in items]
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["id", "form", *names])
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+    if fmt == "xml":
+        root = ET.Element("records", form=template.form)
+        for row in rows:
+            el = ET.SubElement(root, "record")
+            for key, value in row.items():
+                ET.SubElement(el, key).text = "" if value is None else str(value)
+        ET.indent(root)
+        return ET.tostring(root, encoding="unicode", xml_declaration=True)
+    raise InvalidInput(f"Формат выгрузки «{fmt}» не поддерживается: json, csv или xml.", f"Unknown format {fmt}")

@@ -1,0 +1,129 @@
+"""Paper forms to records: templates as data, extraction tolerant of OCR, validation, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from azs_assistant import cli
+from azs_assistant.api.app import create_app
+from azs_assistant.errors import InvalidInput
+from azs_assistant.forms import extract, load_templates, match_template
+from azs_assistant.services import Services
+from azs_assistant.settings import Settings
+from tests.ocr.test_ocr import page
+
+ACT = ["АКТ № 15/03", "проверки технического состояния топливораздаточной колонки", "АЗС № 214",
+       "Дата проверки 12.03.2026", "ТРК № 3", "Вид топлива АИ-95", "Показания счётчика на начало 518204",
+       "Индикатор табло не отображает сумму, требуется ремонт.",
+       "Проверку провёл: мастер Ахметов Б.К. Подпись"]
+
+
+def test_fields_are_extracted_and_validated_from_ocr_like_text() -> None:
+    text = "\n".join(["AKT N 15/03", "проверки технического состояния ТРК", "A3C N 214", "Дата проверки 12.03.2026",
+                      "TPK № 3", "Показания счетчика на начало 518 204", "Показания счётчика на конец 518 300",
+                      "Подтекание топлива не обнаружено."])
+    template = match_template(text, load_templates())
+    assert template is not None and template.form == "inspection_act"
+    match = extract(text, template)
+    assert match.fields["station_id"] == 214 and match.fields["dispenser"] == 3
+    assert match.fields["inspection_date"] == "2026-03-12"
+    assert match.fields["meter_start"] == 518204 and match.fields["meter_end"] == 518300
+    assert match.defects == [] and match.problems == []
+
+
+def test_invalid_values_are_reported_not_guessed() -> None:
+    text = "Акт № 1\nпроверки технического состояния ТРК\nАЗС № 12\nДата проверки 31.02.2026\nТРК № 250"
+    match = extract(text, load_templates()["inspection_act"])
+    assert any("несуществующая дата" in p for p in match.problems)
+    assert any("вне диапазона" in p for p in match.problems)
+
+
+def test_a_company_adds_its_own_form_without_code(tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "delivery.yaml").write_text(
+        "form: delivery_note\ntitle: Накладная на топливо\ndetect:\n  all: ['накладная']\nfields:\n"
+        "  - name: volume\n    labels: ['объём, л', 'объем, л']\n    type: integer\n    required: true\n",
+        encoding="utf-8")
+    templates = load_templates(forms)
+    assert {"inspection_act", "delivery_note"} <= set(templates)
+    match = extract("Товарная накладная № 7\nОбъём, л 12 500", templates["delivery_note"])
+    assert match.fields == {"volume": 12500}
+    (forms / "broken.yaml").write_text("form: 1\nfields: []\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="broken.yaml"):
+        load_templates(forms)
+
+
+@pytest.fixture
+def svc(tmp_path: Path) -> Iterator[Services]:
+    services = Services(Settings(data_dir=tmp_path))
+    yield services
+    services.close()
+
+
+def test_photo_of_an_act_becomes_a_record_with_its_defect(svc: Services, tmp_path: Path) -> None:
+    photo = tmp_path / "akt_trk3.png"
+    page(ACT, size=30, height=700).save(photo)
+    result = svc.ingest_paths([photo])[0]
+    assert result.status == "added" and "запись №" in (result.message or "")
+    from azs_assistant.forms import records
+
+    [record] = records.records(svc.db, "inspection_act")
+    assert record.fields["station_id"] == 214 and record.fields["dispenser"] == 3
+    assert record.fields["inspection_date"] == "2026-03-12" and record.fields["meter_start"] == 518204
+    assert record.defects and "требуется ремонт" in record.defects[0]
+    assert record.incident_ref == records.PENDING_INCIDENT and record.status == "extracted"
+    assert svc.ingest_paths([photo])[0].status == "unchanged"
+    assert len(records.records(svc.db, "inspection_act")) == 1
+
+    template = svc.form_template("inspections")
+    as_json = json.loads(records.export([record], template, "json"))
+    assert as_json[0]["station_id"] == 214
+    rows = list(csv.DictReader(io.StringIO(records.export([record], template, "csv"))))
+    assert rows[0]["dispenser"] == "3" and rows[0]["inspection_date"] == "2026-03-12"
+    xml = ET.fromstring(records.export([record], template, "xml").split("?>", 1)[1])
+    assert xml.find("record/station_id").text == "214"
+
+
+def test_api_ocr_confirm_and_export(svc: Services) -> None:
+    buf = io.BytesIO()
+    page(ACT, size=30, height=700).save(buf, "PNG")
+    with TestClient(create_app(svc)) as client:
+        body = client.post("/api/v1/ocr", files={"file": ("akt.png", buf.getvalue(), "image/png")}).json()
+        assert body["form"] == "inspection_act" and body["fields"]["station_id"] == 214
+        assert body["pages"][0]["quality"] == "ok" and "АЗС № 214" in body["text"]
+        fields = {**body["fields"], "meter_start": "518 205"}
+        saved = client.post("/api/v1/forms/inspection_act/records",
+                            json={"source": "akt.png", "fields": fields, "defects": body["defects"]})
+        assert saved.status_code == 201 and saved.json()["status"] == "confirmed"
+        assert saved.json()["fields"]["meter_start"] == 518205
+        bad = client.put(f"/api/v1/records/{saved.json()['id']}", json={"fields": {"inspection_date": "32.13.2026"}})
+        assert bad.status_code == 422 and "дата" in bad.json()["error"]["message"]
+        export = client.get("/api/v1/forms/inspections/export", params={"format": "csv"})
+        assert export.headers["content-type"].startswith("text/csv") and "518205" in export.text
+        assert client.post("/api/v1/ocr", files={"file": ("x.txt", b"hello", "text/plain")}).status_code == 415
+        assert client.get("/ocr").status_code == 200
+
+
+def test_cli_ocr_json_and_export(tmp_path: Path) -> None:
+    photo = tmp_path / "akt.png"
+    page(ACT, size=30, height=700).save(photo)
+    runner = CliRunner()
+    cli._state["services"] = None
+    out = runner.invoke(cli.app, ["--data-dir", str(tmp_path / "d"), "ocr", str(photo), "--json", "--save"])
+    result = json.loads(out.output)
+    assert set(result) >= {"text", "pages", "fields", "form"} and result["form"] == "inspection_act"
+    assert set(result["pages"][0]) >= {"text", "confidence", "quality", "reason"}
+    exported = runner.invoke(cli.app, ["--data-dir", str(tmp_path / "d"), "export", "inspections", "--format", "xml"])
+    assert "<station_id>214</station_id>" in exported.output
+    cli._state["services"].close()
+    cli._state["services"] = None
