@@ -27,6 +27,27 @@ def cer(hyp: str, ref: str) -> float:
     return Levenshtein.distance(hyp_n, ref_n) / max(len(ref_n), 1)
 
 
+def field_hits(text: str, truth: dict[str, str]) -> tuple[int, int]:
+    """How many ground-truth fields (by their printed label) the form extraction got exactly."""
+    from azs_assistant.forms import extract, load_templates, match_template
+    from azs_assistant.forms.extract import normalise
+
+    templates = load_templates()
+    template = match_template(text, templates) or templates["inspection_act"]
+    got = extract(text, template).fields
+    hits = 0
+    for label, value in truth.items():
+        spec = next((f for f in template.fields if normalise(label) in [normalise(x) for x in f.labels]), None)
+        if spec is None:
+            continue
+        want = value
+        if spec.type == "date":
+            d, m, y = value.split(".")
+            want = f"{y}-{m}-{d}"
+        hits += str(got.get(spec.name)) == str(want)
+    return hits, len(truth)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", type=Path, required=True)
@@ -41,6 +62,8 @@ def main() -> int:
     rows = [json.loads(x) for x in lines if x.strip()]
     by_level: dict[str, list[float]] = defaultdict(list)
     retakes: dict[str, int] = defaultdict(int)
+    fields_total: dict[str, int] = defaultdict(int)
+    fields_exact: dict[str, int] = defaultdict(int)
     seconds: list[float] = []
     for row in rows:
         t = time.perf_counter()
@@ -55,6 +78,10 @@ def main() -> int:
         elapsed = time.perf_counter() - t
         c = cer(text, row["text"])
         seconds.append(elapsed)
+        if row.get("fields") and quality == "ok" and row["kind"] == "act":
+            got, want = field_hits(text, row["fields"])
+            fields_total[row["level"]] += want
+            fields_exact[row["level"]] += got
         if quality == "retake":
             retakes[row["level"]] += 1
         else:
@@ -70,6 +97,8 @@ def main() -> int:
         mean = f"{sum(values) / len(values):9.3f}" if values else "        -"
         worst = f"{max(values):8.3f}" if values else "       -"
         print(f"{level:18} {len(values):>4} {retakes.get(level, 0):>6} {mean} {worst}")
+    for level in sorted(fields_total):
+        print(f"form fields exact {level:18} {fields_exact[level]}/{fields_total[level]}")
     seconds.sort()
     print(f"time per page: mean {sum(seconds) / len(seconds):.1f} s, max {seconds[-1]:.1f} s")
     return 0

@@ -18,6 +18,7 @@ import numpy as np
 from azs_assistant.errors import AzsError
 
 PACKAGES = {"rus": "tesseract-ocr-rus", "kaz": "tesseract-ocr-kaz", "eng": "tesseract-ocr-eng"}
+MIN_WORD_CONF = 30.0
 
 
 class OCRUnavailable(AzsError):
@@ -45,10 +46,14 @@ class OCRResult:
 
     @property
     def text(self) -> str:
-        """Words joined into lines and paragraphs in reading order."""
+        """Words joined into lines and paragraphs in reading order. Words below MIN_WORD_CONF are
+        left out: on the development images they were signatures and stamps read as letters
+        (confidence 8-21), while real words scored 75 and more."""
         lines: list[str] = []
         key = None
         for w in self.words:
+            if w.conf < MIN_WORD_CONF:
+                continue
             k = (w.block, w.par, w.line)
             if k != key:
                 if key is not None and k[:2] != key[:2]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
-_LATIN_TO_CYR = str.maketrans("ABCEHKMOPTXaceopxyBb", "АВСЕНКМОРТХасеорхуВЬ")
-_LOOKALIKE_LATIN = set("ABCEHKMOPTXaceopxy")
+_LATIN_TO_CYR = str.maketrans("ABCEHKMOPTXaceopxyrb", "АВСЕНКМОРТХасеорхугь")
+_LOOKALIKE_LATIN = set("ABCEHKMOPTXaceopxyr")
+# Car plates keep their Latin letters (Kazakhstan: «908 AHO 06», Russia: «А123ВС 77» is Cyrillic anyway).
+_PLATE = re.compile(r"\b\d{3}\s?[A-Z]{2,3}\s?\d{2}\b")
 _CONFUSIONS = [("ш", "щ"), ("щ", "ш"), ("и", "й"), ("й", "и"), ("е", "ё"), ("ь", "ъ"), ("ц", "щ"), ("л", "п"),
                ("п", "л"), ("н", "и"), ("и", "н"), ("в", "в"), ("ы", "ь"), ("з", "э"), ("э", "з")]
 _WORD = re.compile(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+")
@@ -24,7 +26,7 @@ def _cyrillic_share(line: str) -> float:
 
 
 def fix_scripts(line: str) -> str:
-    if _cyrillic_share(line) < 0.6:
+    if _cyrillic_share(_PLATE.sub(" ", line)) < 0.6:
         return line
 
     def repl(m: re.Match[str]) -> str:
@@ -34,7 +36,13 @@ def fix_scripts(line: str) -> str:
             return word.translate(_LATIN_TO_CYR)
         return word
 
-    return re.sub(r"[A-Za-zА-Яа-яЁё0-9-]+", repl, line)
+    plates = [m.span() for m in _PLATE.finditer(line)]
+    out, pos = [], 0
+    for start, end in plates + [(len(line), len(line))]:
+        out.append(re.sub(r"[A-Za-zА-Яа-яЁё0-9-]+", repl, line[pos:start]))
+        out.append(line[start:end])
+        pos = end
+    return "".join(out)
 
 
 def fix_confusions(line: str, known) -> str:  # type: ignore[no-untyped-def]
