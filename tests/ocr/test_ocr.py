@@ -64,7 +64,8 @@ def test_unreadable_photo_asks_for_a_retake_in_russian() -> None:
 def test_lookalike_latin_letters_and_confusions_are_corrected() -> None:
     assert fix_scripts("Модель ТРК Hapa-27M1C") == "Модель ТРК Нара-27М1С"
     assert fix_scripts("автомобиль Lada Granta") == "автомобиль Lada Granta"
-    assert fix_scripts("Lada Granta, roc. номер 908 AHO 06, на АЗС") == "Lada Granta, гос. номер 908 AHO 06, на АЗС"
+    line = "заправлял автомобиль Lada Granta, roc. номер 908 AHO 06, на АЗС"
+    assert fix_scripts(line) == "заправлял автомобиль Lada Granta, гос. номер 908 AHO 06, на АЗС"
     assert correct("обратиться по зашите прав") == "обратиться по защите прав"
 
 
