@@ -59,18 +59,24 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
                 and lines[i + 1].strip()[:1].isupper():
             alone = True  # a short line, then a new capitalised line: a title, not a wrapped sentence
         level = _looks_like_heading(line, alone=alone) if (not para or wrapped) else 0
-        if level and wrapped and i + 1 < len(lines) and lines[i + 1].strip()[:1].islower():
+        following = next((ln.strip().lstrip("—–-•*_ ")[:1] for ln in lines[i + 1:] if ln.strip("—–-•*_ ")), "")
+        if level and wrapped and level > 1 and (following.islower() or following.isdigit()):
             level = 0  # the sentence goes on in the next line: a wrapped clause, not a heading
-        if level and (not wrapped or not para or para[-1].rstrip().endswith(_END_PUNCT) or prev_blank):
+        capitals = level == 1  # a short line in capitals is a heading even inside wrapped text
+        if level and (not wrapped or not para or para[-1].rstrip().endswith(_END_PUNCT) or prev_blank or capitals):
             flush()
             blocks.append(Block("heading", " ".join(line.split()), level=level, page=page))
             continue
-        starts_item = bool(_LIST_RE.match(line)) or bool(_NUMBERED_RE.match(line) and wrapped)
+        # In wrapped text «— 300 000 тенге.» after «…лимит остатка» continues the sentence.
+        after_dash = line.strip().lstrip("—–- ")[:1]
+        dash_continues = bool(wrapped and para and re.match(r"^\s*[—–-]\s", line)
+                              and (after_dash.isdigit() or after_dash.islower()))
+        starts_item = not dash_continues and (bool(_LIST_RE.match(line)) or bool(_NUMBERED_RE.match(line) and wrapped))
         if para and (starts_item or not wrapped):
             flush()
         if para and wrapped and para[-1].endswith("-") and not para[-1].endswith(" -"):
             para[-1] = para[-1][:-1] + line.strip()
             continue
-        para.append(line)
+        para.append(line.replace("—", "", 1).strip() if dash_continues and para else line)
     flush()
     return blocks

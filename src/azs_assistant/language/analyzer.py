@@ -96,7 +96,8 @@ class Analyzer:
         else:
             parse = self._morph.parse(word)[0]
             known = self._morph.word_is_known(word)
-            result = (normalise(parse.normal_form), parse.tag.POS, known)
+            pos = parse.tag.POS
+            result = (normalise(parse.normal_form), str(pos) if pos else None, known)
         with self._lock:
             self._cache[word] = result
         return result

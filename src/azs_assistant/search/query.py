@@ -68,7 +68,9 @@ class QueryAnalyzer:
                 continue
             if typo:
                 unknown.add(lemma)
-            key_terms.append((lemma, 0.5 if jargon_word else weight))
+            # A number in a question is usually the situation («опаздывает на 40 минут»), not a fact the
+            # passage must repeat: half weight in the evidence check, full weight in ranking.
+            key_terms.append((lemma, 0.5 if jargon_word or tok.pos == "NUMB" else weight))
         for lemma in added:
             if lemma not in STOPWORDS:
                 terms[lemma] = max(terms.get(lemma, 0.0), 0.8)
