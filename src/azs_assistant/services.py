@@ -209,7 +209,8 @@ class Services:
         if template is not None:
             match = extract(text, template, {w: c for p in ok for w, c in p.words.items()})
             out.update(form=template.form, fields=match.fields, field_confidence=match.confidence,
-                       problems=match.problems, defects=match.defects)
+                       problems=match.problems, defects=match.defects, form_title=template.title,
+                       field_labels={f.name: f.labels[0] for f in template.fields})
         return out
 
     def form_template(self, name: str):  # type: ignore[no-untyped-def]

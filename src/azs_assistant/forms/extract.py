@@ -174,10 +174,14 @@ def _parse(raw: str, spec: FieldSpec) -> Any:
             raise ValueError(f"ожидалось число, а не «{raw}»")
         value = float(m.group().replace(",", "."))
     elif spec.type == "date":
-        m = re.search(r"(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})", raw)
+        iso = re.search(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)", raw)  # as the form page sends it back
+        m = iso or re.search(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?!\d)", raw)
         if not m:
             raise ValueError(f"ожидалась дата ДД.ММ.ГГГГ, а не «{raw}»")
-        d, mo, y = (int(x) for x in m.groups())
+        if iso:
+            y, mo, d = (int(x) for x in m.groups())
+        else:
+            d, mo, y = (int(x) for x in m.groups())
         y = y + 2000 if y < 100 else y
         try:
             value = date(y, mo, d).isoformat()

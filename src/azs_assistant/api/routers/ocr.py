@@ -36,6 +36,8 @@ class OCRResponse(BaseModel):
     field_confidence: dict[str, float]
     problems: list[str]
     defects: list[str]
+    form_title: str | None = None
+    field_labels: dict[str, str] = Field(default_factory=dict)
 
 
 class RecordIn(BaseModel):

@@ -43,11 +43,11 @@
     fieldsBox.innerHTML = "";
     recordForm.hidden = !body.form;
     if (!body.form) return;
-    document.getElementById("form-title").textContent = "Форма: " + body.form;
+    document.getElementById("form-title").textContent = body.form_title || body.form;
     const problems = body.problems.join(" ");
     Object.keys(body.fields).forEach(function (name) {
       const label = el("label", "field");
-      label.appendChild(el("span", null, name));
+      label.appendChild(el("span", null, (body.field_labels && body.field_labels[name]) || name));
       const input = el("input");
       input.name = name;
       input.value = body.fields[name] === null ? "" : body.fields[name];
