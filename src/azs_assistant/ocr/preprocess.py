@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 A4_WIDTH_300DPI = 2480
+NOISY = 4.0  # grain (grey levels) from which a page is denoised; clean scans and good photos stay below
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Prepared:
     timings: dict[str, float] = field(default_factory=dict)
     page_width: int = 0                    # pixels across the page before scaling: text size
     brightness: float = 255.0              # 90th percentile of the page before flattening: exposure
+    noisy: bool = False                    # grain strong enough to need denoising (bad photos)
 
 
 def _order(pts: np.ndarray) -> np.ndarray:
@@ -117,14 +119,21 @@ def deskew(gray: np.ndarray) -> np.ndarray:
     return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
 
 
-def denoise(gray: np.ndarray) -> np.ndarray:
-    """Remove sensor grain before upscaling (flattening would turn it into specks)."""
+def grain(gray: np.ndarray) -> float:
+    """Sensor grain, measured on the paper rather than on text edges."""
     import cv2
 
     median = cv2.medianBlur(gray, 3)
-    paper = median > np.percentile(median, 60)  # estimate grain on the paper, not on text edges
-    noise = float(np.std(gray[paper].astype(np.float32) - median[paper].astype(np.float32))) if paper.any() else 0.0
-    if noise < 4:
+    paper = median > np.percentile(median, 60)
+    return float(np.std(gray[paper].astype(np.float32) - median[paper].astype(np.float32))) if paper.any() else 0.0
+
+
+def denoise(gray: np.ndarray, noise: float | None = None) -> np.ndarray:
+    """Remove sensor grain before upscaling (flattening would turn it into specks)."""
+    import cv2
+
+    noise = grain(gray) if noise is None else noise
+    if noise < NOISY:
         return gray
     return cv2.fastNlMeansDenoising(gray, None, h=min(30.0, 2.5 * noise), templateWindowSize=7, searchWindowSize=15)
 
@@ -156,7 +165,8 @@ def prepare(image: np.ndarray) -> Prepared:
 
     page_width, brightness = gray.shape[1], float(np.percentile(gray, 90))
     t = time.perf_counter()
-    gray = denoise(gray)
+    noise = grain(gray)
+    gray = denoise(gray, noise)
     timings["denoise"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -177,4 +187,4 @@ def prepare(image: np.ndarray) -> Prepared:
     gray = remove_lines(gray)
     gray = clean(gray)
     timings["lines"] = time.perf_counter() - t
-    return Prepared(gray, corners is not None, scale, timings, page_width, brightness)
+    return Prepared(gray, corners is not None, scale, timings, page_width, brightness, noise >= NOISY)
