@@ -86,3 +86,9 @@ def test_may_i_question_quotes_the_rule(demo_services: Services) -> None:
     answer = ask(demo_services, "Клиент уехал с пистолетом в баке, муфту мне самой соединить обратно?")
     assert not answer.abstained
     assert "соединять муфту разрешено только сервисной службе" in answer.answer.lower()
+
+
+def test_threshold_in_other_words_finds_the_right_procedure(demo_services: Services) -> None:
+    answer = ask(demo_services, "пролилось больше 20 литров, куда звонить?")
+    assert "Крупный пролив" in answer.citations[0].section
+    assert answer.answer.startswith("1. Нажать аварийную кнопку") and "112" in answer.answer

@@ -45,3 +45,9 @@ def test_one_word_slang_matches_in_any_case_form() -> None:
         assert "z" in added and "отчет" in added, phrase
     tokens = analyzer.tokens("зэтку во сколько")
     assert dictionary.rewrite("зэтку во сколько", tokens).startswith("Z-отчет")
+
+
+def test_comparatives_share_one_lemma_and_are_not_stop_words() -> None:
+    analyzer = get_analyzer()
+    assert "больше" in analyzer.lemmas("более 10 литров") and "больше" in analyzer.lemmas("больше 10 литров")
+    assert "меньше" in analyzer.lemmas("не менее 20 кг")

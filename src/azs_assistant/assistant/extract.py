@@ -116,9 +116,10 @@ class Extractor:
         lines = [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
         items = [ln[2:] for ln in lines if ln.startswith("— ")]
         if procedural and chunk.kind == "steps" and len(items) >= 2:
-            intro = [ln for ln in lines if not ln.startswith("— ")]
+            first_item = next(i for i, ln in enumerate(lines) if ln.startswith("— "))
+            intro = lines[first_item - 1] if first_item > 0 else None  # the sentence that leads into the steps
             body = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
-            return f"{intro[0]}\n{body}" if intro else body
+            return f"{intro}\n{body}" if intro else body
         if len(sp.units) <= 2:
             return " ".join(sp.units)
         top = sp.best

@@ -30,7 +30,7 @@ from azs_assistant.storage.models import Chunk, Document, IndexState, utcnow
 EMBED_BATCH = 32
 # Bump when parsing or chunking changes: stored documents made by an older pipeline are re-processed
 # on the next ingest even though their files did not change.
-PIPELINE_VERSION = 11
+PIPELINE_VERSION = 14
 NEEDS_OCR_MESSAGE = ("Документ — изображение или скан без текстового слоя: нужен модуль распознавания (OCR). "
                      "Документ сохранён и будет проиндексирован, когда OCR станет доступен.")
 

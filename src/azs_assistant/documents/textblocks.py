@@ -54,7 +54,8 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
         prev_blank = i == 0 or not lines[i - 1].strip()
         next_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
         next_item = i + 1 < len(lines) and bool(_LIST_RE.match(lines[i + 1])) and not wrapped
-        alone = prev_blank and (next_blank or next_item)
+        next_long = i + 1 < len(lines) and len(lines[i + 1].strip()) > 60 and not wrapped
+        alone = prev_blank and (next_blank or next_item or (next_long and len(line.strip()) <= 40))
         if wrapped and not para and len(line.strip()) <= 60 and i + 1 < len(lines) \
                 and lines[i + 1].strip()[:1].isupper():
             alone = True  # a short line, then a new capitalised line: a title, not a wrapped sentence

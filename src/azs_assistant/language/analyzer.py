@@ -14,10 +14,12 @@ from functools import lru_cache
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%№₸]", re.UNICODE)
 # Symbols that users write as words and documents as signs («95%» vs «сколько процентов»).
 _SYMBOL_LEMMAS = {"%": "процент", "№": "номер", "₸": "тенге"}
+# Comparatives that documents and people use interchangeably («более 10 литров» / «больше 10 литров»).
+_SAME_LEMMA = {"больше": "больше", "более": "больше", "свыше": "больше", "меньше": "меньше", "менее": "меньше"}
 
 # Function words and question words: they say nothing about which passage holds the answer.
 STOPWORDS = frozenset("""
-а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да даже для до его
+а без бы был была были было быть в вам вас весь во вот все всего всех вы где да даже для до его
 ее ей если есть еще же за здесь и из или им их к как какой какая какое какие каков когда кто куда ли
 либо мне много может можно мой мы на над надо нам нас не него нее нет ни них но ну о об однако он она
 они оно от очень по под при про раз с сам свой себя со так также такой там те тем то того тоже той
@@ -91,6 +93,8 @@ class Analyzer:
             return hit
         if word in _SYMBOL_LEMMAS:
             result: tuple[str, str | None, bool] = (_SYMBOL_LEMMAS[word], "NOUN", True)
+        elif word in _SAME_LEMMA:
+            result = (_SAME_LEMMA[word], "COMP", True)
         elif word[0].isdigit() or not _is_cyrillic(word):
             result = (word.replace(",", "."), "NUMB" if word[0].isdigit() else "LATN", True)
         else:
