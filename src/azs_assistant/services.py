@@ -172,7 +172,6 @@ class Services:
         from azs_assistant.documents.parsers import sniff
         from azs_assistant.errors import EmptyDocument, UnsupportedFormat
         from azs_assistant.forms import extract, match_template
-        from azs_assistant.ocr.engine import OCRUnavailable
         from azs_assistant.ocr.service import OCRService
 
         if not data:
@@ -182,10 +181,7 @@ class Services:
 
             raise FileTooLarge(f"Файл {name} больше {self.settings.max_upload_mb} МБ.", "too large", file=name)
         settings = self.settings.model_copy(update={"ocr_languages": languages}) if languages else self.settings
-        try:
-            ocr = OCRService(settings)
-        except OCRUnavailable:
-            raise
+        ocr = OCRService(settings)  # OCRUnavailable says which package to install
         kind = sniff(data[:16])
         if kind == "pdf":
             import pypdfium2 as pdfium
