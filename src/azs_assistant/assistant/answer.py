@@ -162,13 +162,15 @@ class Assistant:
         ranked.insert(0, lead)
         chosen = [ranked[0]]
         if skip_document is None:
-            for ev, sp in ranked[1:]:
-                if sp.best >= 0.3 * ranked[0][1].best and self._adds_evidence(query, ev, ranked[0][0]):
-                    chosen.append((ev, sp))
-                    break
+            lead_ev = ranked[0][0]
+            extra = [(ev, sp) for ev, sp in ranked[1:]
+                     if sp.best >= 0.3 * ranked[0][1].best and self._adds_evidence(query, ev, lead_ev)]
+            if extra:  # prefer another document, then what covers most of the rest of the question
+                chosen.append(max(extra, key=lambda p: (p[0].chunk.document_id != lead_ev.chunk.document_id,
+                                                        self._gain(query, p[0], lead_ev), p[0].hit.score)))
         out = []
         for n, (ev, sp) in enumerate(chosen):
-            quote = extractor.quote(sp, procedural and n == 0, numeric, max_units=5 if n == 0 else 2)
+            quote = extractor.quote(sp, procedural, numeric, max_units=5 if n == 0 else 2)
             out.append((quote, [ev.citation(quote)]))
         return out
 
@@ -179,11 +181,13 @@ class Assistant:
             return False
         if other.support >= best.support * 0.75 and other.hit.score >= best.hit.score * 0.6:
             return True
+        return self._gain(query, other, best) >= 0.2 and other.hit.score >= best.hit.score * 0.5
+
+    def _gain(self, query: Any, other: Evidence, best: Evidence) -> float:
+        """Share of the question's weighted terms that ``other`` has and ``best`` lacks."""
         weights = {t: w * self.s.index.idf(t) for t, w in query.terms.items()}
-        total = sum(weights.values()) or 1.0
         first, second = _lemmas(best.chunk), _lemmas(other.chunk)
-        gain = sum(w for t, w in weights.items() if t in second and t not in first) / total
-        return gain >= 0.2 and other.hit.score >= best.hit.score * 0.5
+        return sum(w for t, w in weights.items() if t in second and t not in first) / (sum(weights.values()) or 1.0)
 
     @staticmethod
     def _table_citations(table: Any, evidence: list[Evidence]) -> list[Citation]:
