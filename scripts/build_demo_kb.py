@@ -1,7 +1,8 @@
 """Build the demo knowledge base (demo/knowledge_base/) from demo/sources/.
 
 Markdown, text and HTML sources are copied; ``*.docx.md`` and ``*.pdf.md`` are rendered to DOCX
-and PDF; the spreadsheet and the CSV are generated from data below. Run after editing a source:
+and PDF; the spreadsheet, the CSV and a phone photo of an inspection act (for OCR and form records)
+are generated from data below. Run after editing a source:
 
     .venv/bin/python scripts/build_demo_kb.py
 """
@@ -114,6 +115,41 @@ def to_csv(dest: Path) -> None:
         csv.writer(f).writerows(rows)
 
 
+ACT_LINES = [
+    "АКТ № 41/11",
+    "проверки технического состояния топливораздаточной колонки",
+    "г. Караганда 14.11.2026",
+    "АЗС № 17",
+    "Дата проверки 14.11.2026",
+    "ТРК № 2",
+    "Модель ТРК Нара-27М1С",
+    "Вид топлива АИ-92",
+    "Показания счётчика на начало 304518",
+    "Рукав № 3 подтекает в соединении с раздаточным краном, требуется ремонт.",
+    "Пломбы поверителя на месте, целостность подтверждена.",
+    "Проверку провёл: мастер сервисной службы Ахметов Б.К.",
+]
+
+
+def to_scan(lines: list[str], dest: Path) -> None:
+    """A phone photo of a paper form: the page a little rotated on a darker desk, light falling off."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("RGB", (1654, 1100), "white")
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(str(FONT), 30)
+    bold = ImageFont.truetype(str(FONT_BOLD), 34)
+    for i, line in enumerate(lines):
+        draw.text((110, 90 + i * 66), line, fill=(25, 25, 25), font=bold if i == 0 else font)
+    desk = Image.new("RGB", (page.width + 300, page.height + 300), (92, 84, 76))
+    desk.paste(page.rotate(2.5, expand=True, fillcolor=(92, 84, 76)), (110, 110))
+    arr = np.asarray(desk).astype(np.float32) * np.linspace(0.8, 1.0, desk.width)[None, :, None]
+    rng = np.random.default_rng(47)
+    arr += rng.normal(0, 2.5, arr.shape)
+    Image.fromarray(arr.clip(0, 255).astype(np.uint8)).save(dest, "JPEG", quality=88)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for src in sorted(SRC.iterdir()):
@@ -126,6 +162,7 @@ def main() -> None:
             shutil.copyfile(src, OUT / name)
     to_xlsx(OUT / "09_ceny_i_rezervuar.xlsx")
     to_csv(OUT / "10_kontakty_sluzhb.csv")
+    to_scan(ACT_LINES, OUT / "15_akt_proverki_trk_foto.jpg")
     print(f"demo knowledge base: {len(list(OUT.iterdir()))} files in {OUT}")
 
 
