@@ -72,9 +72,10 @@ class Services:
                 s.add(JargonTerm(term=e.term.lower(), canonical=e.canonical, note=e.note))
             Database.bump(s, jargon=True)
 
-    def jargon(self) -> JargonDictionary:
+    def jargon(self, generation: int | None = None) -> JargonDictionary:
         """The current dictionary; reloaded when any process edits it."""
-        _, generation = self.db.generations()
+        if generation is None:
+            _, generation = self.db.generations()
         if self._jargon is None or generation != self._jargon_generation:
             with self._jargon_lock:
                 with self.db.session() as s:
@@ -121,7 +122,10 @@ class Services:
             raise InvalidInput("Пустой запрос: напишите вопрос.", "Empty query.")
         if len(text) > 2000:
             raise InvalidInput("Слишком длинный вопрос (больше 2000 символов).", "Query longer than 2000 chars.")
-        return self.query_analyzer.analyse(text, self.jargon(), self.index.vocabulary)
+        index_generation, jargon_generation = self.db.generations()  # one freshness check per question
+        self.index.refresh(generation=index_generation)
+        snapshot = self.index.vocabulary_now()
+        return self.query_analyzer.analyse(text, self.jargon(jargon_generation), snapshot)
 
     def search(self, text: str, k: int = 10) -> list[Any]:
         _, evidence = self.assistant.retrieve(text, k=k)

@@ -132,3 +132,10 @@ def test_web_pages_render(client: TestClient) -> None:
     docs = client.get("/documents")
     assert "Приём смены" in docs.text and "в поиске" in docs.text
     assert client.get("/passages/999999").status_code == 404
+
+
+def test_oversized_photo_for_ocr_is_refused_with_413(client: TestClient) -> None:
+    photo = b"\xff\xd8\xff" + b"x" * (1024 * 1024 + 10)
+    resp = client.post("/api/v1/ocr", files={"file": ("big.jpg", photo, "image/jpeg")})
+    err = assert_error(resp, 413, "file_too_large")
+    assert "big.jpg" in err["message"]

@@ -73,3 +73,19 @@ def test_index_refreshes_when_another_process_changes_the_data(tmp_path: Path) -
     assert b.search("метрошток")[0].source == "m.md"
     a.close()
     b.close()
+
+
+def test_a_question_checks_for_new_data_once(demo_services: Services) -> None:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(demo_services.db.engine, "before_cursor_execute", record)
+    try:
+        demo_services.assistant.ask("Во сколько снимают Z-отчёт?")
+    finally:
+        event.remove(demo_services.db.engine, "before_cursor_execute", record)
+    assert sum("index_state" in s for s in statements) == 1

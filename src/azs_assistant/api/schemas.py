@@ -6,17 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-
-class CitationPublic(BaseModel):
-    source: str
-    title: str
-    section: str
-    page: int | None
-    quote: str
-    score: float
-    chunk_id: int
-    document_id: int
-    location: str | None = None
+from azs_assistant.assistant.answer import Citation as CitationPublic  # one definition for both
 
 
 class AskRequest(BaseModel):

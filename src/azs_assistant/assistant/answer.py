@@ -86,8 +86,8 @@ class Assistant:
 
     # -- retrieval ------------------------------------------------------------------------
     def retrieve(self, question: str, k: int = 10) -> tuple[Any, list[Evidence]]:
-        query = self.s.analyse_query(question)
-        hits = self.s.index.search(query, k=k)
+        query = self.s.analyse_query(question)  # also brings the index up to date
+        hits = self.s.index.search(query, k=k, refresh=False)
         rows = load_chunks(self.s.db, [h.chunk_id for h in hits])
         evidence = []
         for hit in hits:

@@ -61,9 +61,11 @@ class SearchIndex:
         self._generation = -1
 
     # -- building -------------------------------------------------------------------------
-    def refresh(self, force: bool = False) -> None:
-        """Rebuild when the stored data changed since the last build."""
-        generation, _ = self.db.generations()
+    def refresh(self, force: bool = False, generation: int | None = None) -> None:
+        """Rebuild when the stored data changed since the last build (``generation``: the caller
+        already read it, so one question costs one freshness query)."""
+        if generation is None:
+            generation, _ = self.db.generations()
         if not force and generation == self._generation and self._snap is not None:
             return
         with self._lock:
@@ -117,6 +119,10 @@ class SearchIndex:
     @property
     def vocabulary(self) -> Vocabulary | None:
         self.refresh()
+        return self.vocabulary_now()
+
+    def vocabulary_now(self) -> Vocabulary | None:
+        """The vocabulary of the current build, without checking for newer data."""
         return self._snap.vocabulary if self._snap else None
 
     def idf(self, lemma: str) -> float:
@@ -137,9 +143,11 @@ class SearchIndex:
         self.refresh()
         return 0 if self._snap is None else len(self._snap.chunk_ids)
 
-    def search(self, query: AnalyzedQuery, k: int = 10, query_vector: np.ndarray | None = None) -> list[Hit]:
-        """Top-k chunks for the analysed query, best first."""
-        self.refresh()
+    def search(self, query: AnalyzedQuery, k: int = 10, query_vector: np.ndarray | None = None,
+               refresh: bool = True) -> list[Hit]:
+        """Top-k chunks for the analysed query, best first (``refresh=False``: the caller just did)."""
+        if refresh:
+            self.refresh()
         snap = self._snap
         if snap is None or not len(snap.chunk_ids):
             return []
