@@ -1,4 +1,6 @@
-"""Secret providers: a setting may hold a literal value or a reference ``env:NAME`` / ``file:/path``.
+"""Secret providers: a setting may hold a literal value or a reference ``env:NAME``, ``file:/path``
+or ``aws:SECRET_ID`` / ``aws:SECRET_ID#json_key`` (AWS Secrets Manager; the region and credentials
+come from the usual AWS environment: ``AWS_REGION``, an instance role, ``~/.aws``).
 
 References keep credentials out of config files; the provider is chosen by the prefix.
 """
@@ -40,6 +42,29 @@ def _from_file(path: str) -> str:
     except OSError as exc:
         raise ConfigError(f"Секрет не прочитан из файла {path}: {exc.strerror}.",
                           f"Cannot read secret file {path}: {exc.strerror}.") from exc
+
+
+@provider("aws")
+def _from_aws(reference: str) -> str:
+    """A secret from AWS Secrets Manager; ``#key`` picks one field of a JSON secret (the usual shape
+    of database credentials there: ``{"username": …, "password": …}``)."""
+    import json
+
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    secret_id, _, key = reference.partition("#")
+    try:
+        value = boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
+    except (BotoCoreError, ClientError) as exc:
+        raise ConfigError(f"Секрет {secret_id} не получен из AWS Secrets Manager: {exc}.",
+                          f"Cannot read {secret_id} from AWS Secrets Manager: {exc}.") from exc
+    if not key:
+        return str(value)
+    try:
+        return str(json.loads(value)[key])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"В секрете {secret_id} нет поля {key}.", f"Secret {secret_id} has no key {key}.") from exc
 
 
 def resolve_secret(value: str | None) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -107,3 +107,57 @@ class FormRecord(Base):
     incident_ref: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Incident(Base):
+    """An incident at a station: copied from the company's database, imported from a file, or
+    created here (an inspection act with a defect, an operator's report).
+
+    Times are the station's local wall-clock time, as the source keeps them. The calendar columns
+    (year … hour) and ``resolution_hours`` are derived once when a row is stored, so every backend
+    groups by weekday or night the same way, with plain indexed columns instead of each dialect's
+    date functions (Oracle's ``TO_CHAR(d, 'D')`` even depends on the session's territory).
+    """
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        Index("ix_incidents_occurred", "occurred_at"),
+        Index("ix_incidents_category_occurred", "category", "occurred_at"),
+        Index("ix_incidents_station_occurred", "station_id", "occurred_at"),
+        Index("ix_incidents_region_occurred", "region", "occurred_at"),
+        Index("ix_incidents_open", "is_open", "severity"),
+    )
+
+    incident_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(50))
+    region: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    category: Mapped[str] = mapped_column(String(100))
+    equipment: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    actions_taken: Mapped[str | None] = mapped_column(Text, nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    severity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    origin: Mapped[str] = mapped_column(String(200))  # source name | import:<file> | ocr | chat
+    # derived on store
+    year: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday
+    hour: Mapped[int] = mapped_column(Integer)
+    is_open: Mapped[int] = mapped_column(Integer)  # 1 while resolved_at is empty
+    resolution_hours: Mapped[float | None] = mapped_column(Float, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class IncidentSync(Base):
+    """Where the incremental copy from one external source stopped: the last (watermark, key)."""
+
+    __tablename__ = "incident_sync"
+
+    source: Mapped[str] = mapped_column(String(200), primary_key=True)
+    watermark: Mapped[str | None] = mapped_column(String(100), nullable=True)  # tagged: dt:/num:/str:
+    last_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_status: Mapped[str | None] = mapped_column(Text, nullable=True)

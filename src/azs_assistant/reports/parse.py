@@ -1,0 +1,362 @@
+"""Plain-Russian manager questions → ``ReportQuery``, without a language model.
+
+The parser reads what a question says — metric, grouping, filters, period — with Russian morphology
+for category words (any case form), the incident log's own station ids and regions (so «азс 12»,
+«станция №12» and «АЗС-012» are one station), and a category phrase book kept as data. When a
+question asks for something it cannot tell (which grouping? what to average?) it says what it
+understood and asks to refine instead of guessing a number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from azs_assistant.errors import InvalidInput
+from azs_assistant.language.analyzer import Analyzer, normalise
+from azs_assistant.reports.periods import NUMBER_WORDS, Period, find_periods
+from azs_assistant.reports.query import NIGHT_HOURS, Filters, ReportQuery
+
+WEEKDAY_WORDS = [("понедельн", 0), ("вторник", 1), ("сред", 2), ("четверг", 3), ("пятниц", 4), ("суббот", 5),
+                 ("воскресен", 6)]
+DAY_PARTS = {"ночь": (NIGHT_HOURS, "ночь = 23:00–06:00"), "утро": (list(range(6, 12)), "утро = 06:00–12:00"),
+             "день": (list(range(12, 18)), "день = 12:00–18:00"), "вечер": (list(range(18, 23)), "вечер = 18:00–23:00")}
+GROUP_WORDS = [  # (pattern after «какой/какая/в каком…» or «по …», grouping)
+    (r"(?:азс|станц\w*|заправк\w*|точк\w*)", "station"),
+    (r"(?:регион\w*|област\w*|город\w*|филиал\w*)", "region"),
+    (r"(?:категори\w*|тип\w*|вид\w*|класс\w*)", "category"),
+    (r"(?:оборудовани\w*|агрегат\w*|узл\w*|устройств\w*)", "equipment"),
+    (r"(?:д(?:ень|ня|ням|ни)\s+недел\w*|дн\w+ недели)", "weekday"),
+    (r"(?:месяц\w*|помесячно)", "month"),
+    (r"(?:квартал\w*|поквартально)", "quarter"),
+    (r"(?:час\w*|время суток|времени суток)", "hour"),
+    (r"(?:год\w*|погодично)", "year"),
+    (r"(?:серь[её]зност\w*|критичност\w*|уровн\w* серь[её]зност\w*|severity)", "severity"),
+]
+
+
+INCIDENT_WORDS = r"инцидент\w*|случа[йея]\w*|происшеств\w*|авари\w*|сбо[йея]\w*|нарушени\w*|проблем\w*|событи\w*"
+
+
+class ReportUnclear(InvalidInput):
+    """The question could not be turned into a report without guessing; the message says what was
+    understood and what to add."""
+
+    code = "report_unclear"
+
+
+@dataclass
+class Vocabulary:
+    """What the incident log holds, to resolve names in questions."""
+
+    stations: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    max_severity: int | None = None
+
+
+@dataclass
+class CategorySpec:
+    code: str
+    name: str
+    phrases: list[tuple[str, ...]]
+
+
+def load_categories(analyzer: Analyzer, override: Path | None = None) -> dict[str, CategorySpec]:
+    """The category phrase book: the built-in one, or the company's file when it exists."""
+    if override is not None and override.exists():
+        text = override.read_text(encoding="utf-8")
+    else:
+        text = resources.files("azs_assistant.reports").joinpath("data/categories.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    specs = {}
+    for code, spec in (data.get("categories") or {}).items():
+        phrases = [tuple(analyzer.lemmas(str(p), keep_stopwords=True)) for p in spec.get("phrases") or []]
+        specs[str(code)] = CategorySpec(str(code), str(spec.get("name") or code), [p for p in phrases if p])
+    return specs
+
+
+def _has(pattern: str, text: str) -> bool:
+    return re.search(pattern, text) is not None
+
+
+class QuestionParser:
+    def __init__(self, analyzer: Analyzer, categories: dict[str, CategorySpec]) -> None:
+        self.analyzer = analyzer
+        self.categories = categories
+
+    # -- pieces -------------------------------------------------------------------------------
+    def _categories(self, text: str, lemmas: list[str], vocab: Vocabulary) -> list[str]:
+        codes = set(vocab.categories) | set(self.categories)
+        literal = [c for c in sorted(codes) if re.search(rf"(?<![a-z_]){re.escape(c.lower())}(?![a-z_])", text)]
+        if literal:
+            return literal
+        found: list[str] = []
+        used: set[int] = set()
+        candidates = sorted(((len(p), spec.code, p) for spec in self.categories.values() for p in spec.phrases),
+                            reverse=True)
+        for length, code, phrase in candidates:
+            for i in range(len(lemmas) - length + 1):
+                if tuple(lemmas[i:i + length]) == phrase and not used.intersection(range(i, i + length)):
+                    used.update(range(i, i + length))
+                    if code not in found:
+                        found.append(code)
+        return found
+
+    @staticmethod
+    def _stations(text: str, vocab: Vocabulary) -> list[str]:
+        numbers = []
+        for m in re.finditer(r"(?:азс|станци\w*|заправк\w*|ст\.)\s*(?:№|#|n|no\.?)?\s*-?\s*(\d{1,5})(?!\d)(?!\s*(?:год|г\.|кв))",
+                             text):
+            if len(m.group(1)) == 4 and m.group(1).startswith("20"):
+                continue
+            numbers.append(int(m.group(1)))
+        stations = []
+        for n in numbers:
+            match = [s for s in vocab.stations if (d := re.findall(r"\d+", s)) and int(d[-1]) == n]
+            if not match:
+                raise ReportUnclear(f"Станции №{n} нет в журнале инцидентов. Проверьте номер АЗС.",
+                                    f"Station {n} is not in the incident log.")
+            stations.extend(m for m in match if m not in stations)
+        return stations
+
+    @staticmethod
+    def _regions(text: str, vocab: Vocabulary) -> list[str]:
+        words = re.findall(r"[а-яa-zәғқңөұүһі-]+", text)
+        found = []
+        for region in vocab.regions:
+            key = normalise(region)
+            stem = key if len(key) <= 5 else key[:max(5, len(key) - 2)]
+            if any(w == key or (w.startswith(stem) and len(w) - len(key) <= 3) for w in words):
+                found.append(region)
+        return found
+
+    @staticmethod
+    def _severity(text: str, vocab: Vocabulary, notes: list[str]) -> tuple[int | None, int | None]:
+        m = re.search(r"(?:severity|sev|серь[её]зност\w*|критичност\w*|важност\w*|уровн\w*|приоритет\w*)\s*"
+                      r"(не ниже|не выше|не менее|не более|от|до|>=|<=|≥|≤|>|<|=|:)?\s*([0-9]{1,2})(?!\d)"
+                      r"(\s*\+|\s*(?:и|или)\s*(?:выше|более|старше|больше)|\s*(?:и|или)\s*(?:ниже|меньше|менее)"
+                      r"|\s*(?:или|и|-|–|до)\s*([0-9]{1,2})(?!\d))?", text)
+        if m:
+            op, n, tail, upper = m.group(1) or "", int(m.group(2)), (m.group(3) or "").strip(), m.group(4)
+            if upper:
+                return min(n, int(upper)), max(n, int(upper))
+            if tail in ("+",) or re.search(r"выше|более|старше|больше", tail) or op in ("не ниже", "не менее", "от",
+                                                                                       ">=", "≥"):
+                return n, None
+            if op == ">":
+                return n + 1, None
+            if re.search(r"ниже|меньше|менее", tail) or op in ("не выше", "не более", "до", "<=", "≤"):
+                return None, n
+            if op == "<":
+                return None, n - 1
+            return n, n
+        if _has(r"критическ\w*|критичн\w* (?:инцидент|случа|авари)", text) and vocab.max_severity:
+            notes.append(f"критические = серьёзность {vocab.max_severity}")
+            return vocab.max_severity, vocab.max_severity
+        if _has(r"(?:высок\w*|повышенн\w*) (?:серь[её]зност|важност|критичност|приоритет|уровн)|серь[её]зн\w+ (?:инцидент|случа|происшеств)",
+                text):
+            notes.append("высокая серьёзность = 3 и выше")
+            return 3, None
+        return None, None
+
+    @staticmethod
+    def _status(text: str) -> str | None:
+        if _has(r"resolved_at\s*(?:пуст|null|не заполн)|\bне\s+(?:закрыт|устранен|решен|урегулирован)\w*|"
+                r"\b(?:незакрыт|неустранен|нерешен|открыт|висящ|в работе|актуальн\w* инцидент)", text):
+            return "open"
+        if _has(r"\b(?:закрыт\w*|устраненн\w*|решенн\w*|урегулированн\w*)\b", text) and not _has(r"врем\w+ (?:устранени|закрыти|решени)", text.replace("только закрыт", "")):
+            return "closed"
+        return None
+
+    @staticmethod
+    def _hours(text: str, notes: list[str]) -> list[int]:
+        m = re.search(r"с\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:час\w*\s*)?до\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:час|ч\b|утра|ночи)?",
+                      text)
+        if m and (m.group(2) or m.group(4) or _has(r"час|ночь|ночн|утр|вечер", text)):
+            start, end = int(m.group(1)) % 24, int(m.group(3)) % 24
+            hours = list(range(start, end)) if start < end else list(range(start, 24)) + list(range(0, end))
+            if hours:
+                notes.append(f"время: с {start:02d}:00 до {end:02d}:00")
+                return hours
+        for word, stems in (("ночь", r"ночь\w*|ночн\w*|ночам"), ("утро", r"утром|утренн\w*|по утрам"),
+                            ("вечер", r"вечером|вечерн\w*|по вечерам"), ("день", r"дн[её]м|дневн\w*")):
+            if _has(rf"\b(?:{stems})\b", text):
+                hours, note = DAY_PARTS[word]
+                notes.append(note)
+                return list(hours)
+        return []
+
+    @staticmethod
+    def _weekdays(text: str) -> list[int]:
+        if _has(r"\bв (?:выходные|выходн\w+ дн\w*)|по выходным", text):
+            return [5, 6]
+        if _has(r"\bв будни|по будням|в рабочие дни", text):
+            return [0, 1, 2, 3, 4]
+        days = []
+        for m in re.finditer(r"\b(?:по|в|во)\s+(понедельн\w*|вторник\w*|сред\w*|четверг\w*|пятниц\w*|суббот\w*|воскресен\w*)",
+                             text):
+            word = m.group(1)
+            if word.startswith("сред") and not re.fullmatch(r"сред(?:у|ам|а)", word):
+                continue  # «в среднем» is not Wednesday
+            days.extend(n for stem, n in WEEKDAY_WORDS if word.startswith(stem))
+        return days
+
+    @staticmethod
+    def _over_hours(text: str) -> float | None:
+        m = re.search(r"(?:дольше|более|больше|свыше|позже|позднее|превыси\w*)\s+(?:чем\s+)?(?:через\s+)?(?:за\s+)?"
+                      r"(\d+(?:[.,]\d+)?)\s*(час\w*|ч\b|сут\w*|дн\w*|день)", text)
+        if not m:
+            return None
+        value = float(m.group(1).replace(",", "."))
+        return value * 24 if m.group(2).startswith(("сут", "дн", "день")) else value
+
+    @staticmethod
+    def _group(text: str) -> str | None:
+        for pattern, group in GROUP_WORDS:
+            if _has(rf"\b(?:как\w*|где|на как\w*|в как\w*|у как\w*|назов\w*(?:\s+\S+)?|перечисл\w*|топ[- ]?\d*|\d+|"
+                    rf"{'|'.join(NUMBER_WORDS)})\s+{pattern}", text):
+                return group
+        return None
+
+    @staticmethod
+    def _group_by(text: str) -> str | None:
+        for pattern, group in GROUP_WORDS:
+            if _has(rf"\b(?:по|в разрезе|с разбивкой по|распределени\w* по)\s+{pattern}", text) or \
+                    (group in ("month", "quarter") and _has(r"помесячно" if group == "month" else r"поквартально", text)):
+                if group == "station" and not _has(r"по (?:азс|станциям|заправкам|точкам)\b", text):
+                    continue  # «по АЗС-012» names one station
+                if group == "severity" and _has(r"по\s+severity\s*\d", text):
+                    continue
+                return group
+        return None
+
+    @staticmethod
+    def _top_n(text: str) -> int:
+        words = "|".join(NUMBER_WORDS)
+        m = re.search(rf"топ[- ]?(\d+)|(\d+|{words})\s+(?:сам\w+\s+)?(?:азс|станц\w*|регион\w*|категори\w*|вид\w*|"
+                      rf"тип\w*|заправ\w*|оборудован\w*)|({words})\s+(?:сам\w+\s+)?(?:месяц\w*|дн\w*|час\w*|квартал\w*)",
+                      text)
+        if not m:
+            return 1
+        raw = m.group(1) or m.group(2) or m.group(3)
+        if raw.isdigit():
+            n = int(raw)
+            return n if 1 <= n <= 100 else 1
+        return NUMBER_WORDS.get(raw, 1)
+
+    # -- the whole question ---------------------------------------------------------------------
+    def parse(self, question: str, vocab: Vocabulary, today: date) -> ReportQuery:
+        text = normalise(question).replace("—", "-")
+        text = re.sub(r"\s+", " ", text)
+        lemmas = self.analyzer.lemmas(question, keep_stopwords=True)
+        notes: list[str] = []
+
+        filters: dict[str, Any] = {}
+        if cats := self._categories(text, lemmas, vocab):
+            filters["categories"] = cats
+        if stations := self._stations(text, vocab):
+            filters["stations"] = stations
+        if regions := self._regions(text, vocab):
+            filters["regions"] = regions
+        smin, smax = self._severity(text, vocab, notes)
+        if smin is not None:
+            filters["severity_min"] = smin
+        if smax is not None:
+            filters["severity_max"] = smax
+        if status := self._status(text):
+            filters["status"] = status
+        if hours := self._hours(text, notes):
+            filters["hours"] = hours
+        asks_weekday = _has(r"(?:как\w*|в как\w*) д(?:ень|ни|ням|ня) недел|по дням недели", text)
+        if not asks_weekday and (days := self._weekdays(text)):
+            filters["weekdays"] = days
+        if (over := self._over_hours(text)) is not None:
+            filters["resolved_over_hours"] = over
+        periods = find_periods(text, today)
+        period: Period | None = periods[0] if periods else None
+        if period is not None and not _has(r"за весь период|за вс[её] время", text):
+            filters["date_from"], filters["date_to"] = period.start, period.end
+            notes.append(f"период: {period.describe()}")
+        if _has(r"категори\w+\s+[a-z_]{3,}", text) and "categories" not in filters:
+            word = re.search(r"категори\w+\s+([a-z_]{3,})", text)
+            raise ReportUnclear(
+                f"Категории «{word.group(1) if word else ''}» нет в журнале. Есть: {', '.join(vocab.categories)}.",
+                "Unknown category.")
+
+        query: dict[str, Any] = {"notes": notes}
+        yoy = _has(r"по сравнению|в сравнении|сравни|относительно|год к году|год-к-году|г/г|чем (?:в|за) (?:прошл|предыдущ|аналогичн)|"
+                   r"изменил\w*|рост\w*|снизил\w*|сократил\w*|вырос\w*|увеличил\w*|уменьшил\w*", text)
+        top = _has(r"лидир\w*|больше всего|наибольш\w*|чаще всего|максимальн\w*|сам[аоы]\w* (?:проблемн|аварийн|частый|частая|частое|больш)|"
+                   r"\bтоп\b|топ[- ]?\d|первое место|меньше всего|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* (?:редк|спокойн)|"
+                   r"больше других|чаще других|худш\w*|лучш\w*", text)
+        ascending = _has(r"меньше всего|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* (?:редк|спокойн)|лучш\w*", text)
+        duration = _has(r"врем\w*|длительн\w*|продолжительн\w*|устранени\w*|закрыти\w*|решени\w*|час\w*|скорост\w*|долго", text)
+
+        if yoy and period is not None:
+            query["metric"] = "yoy"
+            query["yoy_as"] = ("change_pct" if _has(r"процент|%", text) else
+                               "change" if _has(r"на сколько|насколько", text) else "object")
+            previous = [p for p in periods[1:] if p.start.year == period.start.year - 1]
+            notes.append("сравнение с тем же периодом прошлого года" + (f" ({previous[0].describe()})" if previous else ""))
+        elif _has(r"\bдол[яиюе]\b|процент\w*|какая часть|какую часть|\d+\s*%|в %", text):
+            part_key = next((k for k in ("severity_min", "severity_max", "status", "resolved_over_hours", "hours",
+                                         "weekdays", "categories", "stations", "regions") if k in filters), None)
+            if part_key is None:
+                raise ReportUnclear("Не понял, долю чего посчитать: назовите категорию, серьёзность, станцию или регион.",
+                                    "Share of what?", understood=filters)
+            part: dict[str, Any] = {}
+            for key in ("severity_min", "severity_max") if part_key.startswith("severity") else (part_key,):
+                if key in filters:
+                    part[key] = filters.pop(key)
+            query["metric"], query["share_of"] = "share", part
+        elif _has(r"медиан\w*", text):
+            query["metric"] = "median_hours"
+        elif _has(r"средн\w*|в среднем", text):
+            if not duration:
+                raise ReportUnclear("Понял «среднее», но не понял, чего: могу посчитать среднее время устранения "
+                                    "инцидентов (в часах).", "Average of what?")
+            query["metric"] = "mean_hours"
+        elif _has(r"сам[аоы]\w* (?:стар|ранн|давн|перв)|давн\w* всего|дольше всех|первы\w* по времени", text):
+            query["metric"] = "oldest"
+        elif _has(r"сам[аоы]\w* (?:нов|свеж|последн|поздн)|последн\w* (?:инцидент|случа|происшеств)|недавн\w*", text) and not top:
+            query["metric"] = "newest"
+        elif top:
+            group = self._group(text) or ("station" if _has(r"\bгде\b", text) else None)
+            if group is None:
+                raise ReportUnclear("Не понял, кого сравнивать: станции, регионы, категории, месяцы или дни недели? "
+                                    "Например: «какая АЗС лидирует по проливам во 2 квартале 2026».",
+                                    "Rank what?", understood=filters)
+            query.update(metric="count", group_by=group, top=self._top_n(text), order="asc" if ascending else "desc")
+        elif _has(r"перечисл\w*|список|спис\w+|выведи\w*|покажи\w* (?:все|список|инцидент)|назови\w* (?:все|номера|incident)|"
+                  r"incident_id|какие (?:именно )?(?:инцидент|случа|происшеств)|все инцидент|номера инцидент", text):
+            query["metric"] = "list"
+        elif group := self._group_by(text):
+            query.update(metric="count", group_by=group)
+        elif _has(r"\bсколько|\bчисл[оау]\b|количеств\w*|кол-в\w*|как часто", text) and (
+                filters or _has(INCIDENT_WORDS, text)):
+            query["metric"] = "count"
+        elif _has(r"отч[её]т\w*|сводк\w*|обзор\w*|итог\w*|статистик\w*|что (?:было|случилось|произошло)|инцидент\w*", text) \
+                and (filters or _has(r"отч[её]т|сводк", text)):
+            query["metric"] = "summary"
+        else:
+            raise ReportUnclear(
+                "Не понял, какой отчёт нужен. Спросите, например: «сколько проливов было на АЗС-012 в октябре», "
+                "«какая станция лидирует по сбоям касс во 2 квартале 2026», «среднее время устранения отказов "
+                "оборудования в 2025 году».", "Could not understand the report question.", understood=filters)
+
+        if query.get("metric") in ("mean_hours", "median_hours") and (g := self._group_by(text)):
+            query["group_by"] = g
+            if top:
+                query["top"], query["order"] = self._top_n(text), "asc" if ascending else "desc"
+        if query.get("metric") in ("mean_hours", "median_hours") and top and "group_by" not in query:
+            if g := self._group(text):
+                query.update(group_by=g, top=self._top_n(text), order="asc" if ascending else "desc")
+        query["filters"] = filters
+        return ReportQuery.model_validate(query)

@@ -1,0 +1,179 @@
+"""Russian periods in managers' questions → [start, end) timestamps: «за октябрь», «во 2 квартале
+2026», «в прошлом месяце», «с 1 по 15 марта», «за последние 30 дней», «в 2025 году».
+
+A month or quarter without a year means the latest one that has begun by ``today``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+MONTHS = {"январь": 1, "февраль": 2, "март": 3, "апрель": 4, "май": 5, "июнь": 6, "июль": 7, "август": 8,
+          "сентябрь": 9, "октябрь": 10, "ноябрь": 11, "декабрь": 12}
+_MONTH_STEMS = [("янв", 1), ("фев", 2), ("мар", 3), ("апр", 4), ("мая", 5), ("май", 5), ("мае", 5), ("июн", 6),
+                ("июл", 7), ("авг", 8), ("сен", 9), ("окт", 10), ("ноя", 11), ("дек", 12)]
+ORDINALS = {"1": 1, "i": 1, "перв": 1, "2": 2, "ii": 2, "втор": 2, "3": 3, "iii": 3, "трет": 3, "4": 4, "iv": 4,
+            "четв": 4}
+_MONTH_WORD = r"(январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяе]\b|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*)"
+_YEAR = r"(?:\s+(\d{4})(?:\s*(?:год\w*|г\.?))?)?"
+_ORD = r"(1|2|3|4|iv|iii|ii|i|перв\w*|втор\w*|трет\w*|четв[её]рт\w*)"
+NUMBER_WORDS = {"один": 1, "одну": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6,
+                "семь": 7, "восемь": 8, "девять": 9, "десять": 10}
+
+
+@dataclass
+class Period:
+    start: datetime
+    end: datetime  # exclusive
+    position: int  # where in the question it was said
+    label: str
+
+    def describe(self) -> str:
+        last = self.end - timedelta(days=1)
+        return f"{self.start:%d.%m.%Y}–{last:%d.%m.%Y}"
+
+
+def month_number(word: str) -> int | None:
+    word = word.lower()
+    for stem, number in _MONTH_STEMS:
+        if word.startswith(stem):
+            return number
+    return None
+
+
+def _ordinal(word: str) -> int | None:
+    word = word.lower()
+    for key, number in ORDINALS.items():
+        if word == key or (len(key) > 2 and word.startswith(key)):
+            return number
+    return None
+
+
+def _latest_year(month: int, today: date) -> int:
+    return today.year if month <= today.month else today.year - 1
+
+
+def _day(y: int, m: int, d: int) -> datetime:
+    return datetime(y, m, d)
+
+
+def _parse_date(text: str) -> datetime | None:
+    d, m, y = text.split(".")
+    year = int(y) + (2000 if len(y) == 2 else 0)
+    try:
+        return datetime(year, int(m), int(d))
+    except ValueError:
+        return None
+
+
+def find_periods(text: str, today: date) -> list[Period]:
+    """Every period said in the (lower-cased) question, in the order said; overlapping mentions are
+    read once (the longest reading wins: «с 1 по 15 марта 2026» is not also «март 2026»)."""
+    found: list[tuple[int, int, Period]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], start: datetime, end: datetime, label: str) -> None:
+        if any(m.start() < b and a < m.end() for a, b in taken):
+            return
+        taken.append((m.start(), m.end()))
+        found.append((m.start(), m.end(), Period(start, end, m.start(), label)))
+
+    standalone_year = None
+    for m in re.finditer(r"(?<![.\d])\b(20\d{2})\b", text):
+        standalone_year = standalone_year or int(m.group(1))
+
+    for m in re.finditer(r"(?:с|от)\s+(\d{1,2}\.\d{1,2}\.\d{2,4})\s+(?:по|до)\s+(\d{1,2}\.\d{1,2}\.\d{2,4})", text):
+        a, b = _parse_date(m.group(1)), _parse_date(m.group(2))
+        if a and b and a <= b:
+            add(m, a, b + timedelta(days=1), "dates")
+    for m in re.finditer(rf"с\s+(\d{{1,2}})(?:-?го)?(?:\s+{_MONTH_WORD})?\s+(?:по|до)\s+(\d{{1,2}})(?:-?е|-?го)?\s+{_MONTH_WORD}{_YEAR}",
+                         text):
+        month_b = month_number(m.group(4)) or 1
+        month_a = month_number(m.group(2)) if m.group(2) else month_b
+        year = int(m.group(5)) if m.group(5) else (standalone_year or _latest_year(month_a or 1, today))
+        try:
+            a, b = _day(year, month_a or month_b, int(m.group(1))), _day(year, month_b, int(m.group(3)))
+        except ValueError:
+            continue
+        if a <= b:
+            add(m, a, b + timedelta(days=1), "days")
+    for m in re.finditer(rf"\b{_ORD}(?:\s*-?\s*(?:[ыио]?й|м|го|ом|ый))?\s+(?:квартал\w*|кв\.?)(?:\s+(\d{{4}})(?:\s*(?:год\w*|г\.?))?)?",
+                         text):
+        q = _ordinal(m.group(1))
+        if q is None:
+            continue
+        year = int(m.group(2)) if m.group(2) else (standalone_year or _quarter_year(q, today))
+        start = _day(year, 3 * (q - 1) + 1, 1)
+        add(m, start, start + relativedelta(months=3), f"{q} квартал {year}")
+    for m in re.finditer(r"\bq([1-4])\s*(\d{4})?", text):
+        q = int(m.group(1))
+        year = int(m.group(2)) if m.group(2) else (standalone_year or _quarter_year(q, today))
+        start = _day(year, 3 * (q - 1) + 1, 1)
+        add(m, start, start + relativedelta(months=3), f"{q} квартал {year}")
+    for m in re.finditer(rf"\b(перв|втор)\w*\s+полугоди\w*(?:\s+(\d{{4}}))?", text):
+        half = 1 if m.group(1) == "перв" else 2
+        year = int(m.group(2)) if m.group(2) else (standalone_year or today.year)
+        start = _day(year, 1 if half == 1 else 7, 1)
+        add(m, start, start + relativedelta(months=6), f"{half} полугодие {year}")
+    for m in re.finditer(rf"\b{_MONTH_WORD}{_YEAR}", text):
+        month = month_number(m.group(1))
+        if month is None:
+            continue
+        year = int(m.group(2)) if m.group(2) else (standalone_year or _latest_year(month, today))
+        start = _day(year, month, 1)
+        add(m, start, start + relativedelta(months=1), f"{m.group(1)} {year}")
+
+    this_month = _day(today.year, today.month, 1)
+    this_quarter = _day(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    relative = [
+        (r"(?:в|за)\s+(?:этом|текущем|этот|текущий|нынешн\w*)\s+году|с начала (?:этого |текущего )?года",
+         lambda: (_day(today.year, 1, 1), _day(today.year + 1, 1, 1))),
+        (r"(?:в|за)\s+(?:прошлом|прошедшем|предыдущем|прошлый|предыдущий)\s+году",
+         lambda: (_day(today.year - 1, 1, 1), _day(today.year, 1, 1))),
+        (r"(?:в|за)\s+(?:этом|текущем|этот|текущий)\s+месяц\w*",
+         lambda: (this_month, this_month + relativedelta(months=1))),
+        (r"(?:в|за)\s+(?:прошлом|прошедшем|предыдущем|прошлый|предыдущий)\s+месяц\w*",
+         lambda: (this_month - relativedelta(months=1), this_month)),
+        (r"(?:в|за)\s+(?:этом|текущем|этот|текущий)\s+квартал\w*",
+         lambda: (this_quarter, this_quarter + relativedelta(months=3))),
+        (r"(?:в|за)\s+(?:прошлом|предыдущем|прошлый|предыдущий)\s+квартал\w*",
+         lambda: (this_quarter - relativedelta(months=3), this_quarter)),
+        (r"(?:на|за)\s+(?:этой|текущей|эту|текущую)\s+неделе?\w*",
+         lambda: (_monday(today), _monday(today) + timedelta(days=7))),
+        (r"(?:на|за)\s+(?:прошлой|предыдущей|прошлую|предыдущую)\s+неделе?\w*",
+         lambda: (_monday(today) - timedelta(days=7), _monday(today))),
+        (r"\bсегодня\b", lambda: (_day(today.year, today.month, today.day),
+                                 _day(today.year, today.month, today.day) + timedelta(days=1))),
+        (r"\bвчера\b", lambda: (_day(today.year, today.month, today.day) - timedelta(days=1),
+                               _day(today.year, today.month, today.day))),
+    ]
+    for pattern, span in relative:
+        for m in re.finditer(pattern, text):
+            a, b = span()
+            add(m, a, b, m.group(0))
+    for m in re.finditer(r"за\s+(?:последн\w+|прошедш\w+)\s+(?:(\d+|[а-я]+)\s+)?(дн\w*|день|недел\w*|месяц\w*|год\w*|лет)",
+                         text):
+        raw = m.group(1)
+        n = int(raw) if raw and raw.isdigit() else NUMBER_WORDS.get(raw or "", 1)
+        unit = m.group(2)
+        end = _day(today.year, today.month, today.day) + timedelta(days=1)
+        delta = (timedelta(days=n) if unit.startswith(("дн", "день")) else timedelta(weeks=n) if unit.startswith("недел")
+                 else relativedelta(months=n) if unit.startswith("месяц") else relativedelta(years=n))
+        add(m, end - delta, end, m.group(0))
+    for m in re.finditer(r"(?<![.\d])\b(20\d{2})\b\s*(?:год\w*|г\.?)?", text):
+        year = int(m.group(1))
+        add(m, _day(year, 1, 1), _day(year + 1, 1, 1), f"{year} год")
+    return [p for _, _, p in sorted(found, key=lambda x: x[0])]
+
+
+def _quarter_year(q: int, today: date) -> int:
+    current = (today.month - 1) // 3 + 1
+    return today.year if q <= current else today.year - 1
+
+
+def _monday(today: date) -> datetime:
+    start = today - timedelta(days=today.weekday())
+    return datetime(start.year, start.month, start.day)

@@ -1,0 +1,73 @@
+"""Reports over the incident log: question → typed query → SQL → sentence, table, chart, files."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from azs_assistant.language.analyzer import Analyzer
+from azs_assistant.reports.engine import ReportEngine, ReportResult
+from azs_assistant.reports.parse import QuestionParser, Vocabulary, load_categories
+from azs_assistant.reports.query import ReportQuery
+from azs_assistant.reports.render import describe
+from azs_assistant.storage.db import Database
+from azs_assistant.storage.models import Incident
+
+VOCABULARY_TTL_S = 30.0  # station, region and category names change only with a sync
+
+
+@dataclass
+class Report:
+    question: str
+    query: ReportQuery
+    result: ReportResult
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"question": self.question, "query": self.query.model_dump(mode="json", exclude_defaults=False),
+                "answer": self.result.answer, "table": self.result.table, "text": self.text}
+
+
+class Reports:
+    def __init__(self, db: Database, analyzer: Analyzer, categories_file: Any = None) -> None:
+        self.db = db
+        self.engine = ReportEngine(db.engine.connect)
+        self.categories = load_categories(analyzer, categories_file)
+        self.parser = QuestionParser(analyzer, self.categories)
+        self._vocab: tuple[float, Vocabulary] | None = None
+        self._lock = threading.Lock()
+
+    def vocabulary(self) -> Vocabulary:
+        cached = self._vocab
+        if cached is not None and time.monotonic() - cached[0] < VOCABULARY_TTL_S:
+            return cached[1]
+        t = Incident.__table__.c
+        with self.db.engine.connect() as conn:
+            vocab = Vocabulary(
+                stations=sorted(conn.execute(select(t.station_id).distinct()).scalars()),
+                regions=sorted(r for r in conn.execute(select(t.region).distinct()).scalars() if r),
+                categories=sorted(conn.execute(select(t.category).distinct()).scalars()),
+                max_severity=conn.execute(select(func.max(t.severity))).scalar(),
+            )
+        with self._lock:
+            self._vocab = (time.monotonic(), vocab)
+        return vocab
+
+    def invalidate(self) -> None:
+        self._vocab = None
+
+    def parse(self, question: str, today: date | None = None) -> ReportQuery:
+        return self.parser.parse(question, self.vocabulary(), today or date.today())
+
+    def run(self, query: ReportQuery, question: str = "") -> Report:
+        result = self.engine.run(query)
+        names = {code: spec.name for code, spec in self.categories.items()}
+        return Report(question, query, result, describe(result, names))
+
+    def ask(self, question: str, today: date | None = None) -> Report:
+        return self.run(self.parse(question, today), question)
