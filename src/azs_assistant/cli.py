@@ -18,8 +18,14 @@ app = typer.Typer(help="azs-assistant: ассистент для сети АЗС
 documents_app = typer.Typer(help="Документы базы знаний: список, просмотр, удаление.", no_args_is_help=True)
 jargon_app = typer.Typer(help="Словарь профессионального жаргона (солярка → дизельное топливо).",
                          no_args_is_help=True)
+incidents_app = typer.Typer(help="Журнал инцидентов: синхронизация с базой компании, импорт CSV/XLSX.",
+                            no_args_is_help=True)
+report_app = typer.Typer(help="Отчёты по инцидентам для руководителей: вопрос по-русски → число, таблица, график.",
+                         no_args_is_help=True)
 app.add_typer(documents_app, name="documents")
 app.add_typer(jargon_app, name="jargon")
+app.add_typer(incidents_app, name="incidents")
+app.add_typer(report_app, name="report")
 
 _state: dict[str, Any] = {"verbose": False, "services": None}
 
@@ -321,6 +327,153 @@ def export_records(form: Annotated[str, typer.Argument(help="Форма: inspect
         typer.echo(f"Записано: {output}")
     else:
         typer.echo(text)
+
+
+def _parse_every(text: str) -> float:
+    import re
+
+    m = re.fullmatch(r"(\d+)\s*([smhd]?)", text.strip().lower())
+    if not m or int(m.group(1)) == 0:
+        raise InvalidInput(f"Интервал «{text}» не понят: пишите 30s, 15m, 1h или 1d.", f"Bad interval {text!r}.")
+    return int(m.group(1)) * {"": 60, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+@incidents_app.command("sync")
+def incidents_sync(
+    source: Annotated[Optional[str], typer.Option("--source", help="Имя источника (по умолчанию все).")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Перечитать всё, не только новое.")] = False,
+    every: Annotated[Optional[str], typer.Option("--every", help="Повторять по расписанию: 15m, 1h, 1d.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Скопировать новые и изменённые инциденты из базы компании (Oracle, PostgreSQL, …)."""
+    import time
+
+    try:
+        interval = _parse_every(every) if every else None
+        while True:
+            reports = services().sync_incidents(source, full=full)
+            for report in reports:
+                data = report.to_dict()
+                if as_json:
+                    _print_json(data)
+                else:
+                    typer.echo(f"{data['source']}: прочитано {data['read']}, новых {data['inserted']}, "
+                               f"изменено {data['updated']}, без изменений {data['unchanged']}, "
+                               f"с ошибками {len(data['bad_rows'])}")
+                    for bad in data["bad_rows"][:20]:
+                        typer.secho(f"  ! {bad['row']}: {bad['reason']}", fg=typer.colors.YELLOW)
+            if interval is None:
+                return
+            time.sleep(interval)
+    except AzsError as exc:
+        _fail(exc)
+
+
+def _store_summary(result: Any) -> dict[str, Any]:
+    return {"inserted": result.inserted, "updated": result.updated, "unchanged": result.unchanged,
+            "bad_rows": [{"row": ref, "reason": reason} for ref, reason in result.bad]}
+
+
+@incidents_app.command("import")
+def incidents_import(
+    file: Annotated[Path, typer.Argument(help="CSV или XLSX с журналом инцидентов.")],
+    mapping: Annotated[Optional[list[str]], typer.Option("--map", help="поле=Столбец, напр. station_id=АЗС.")] = None,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Кодировка CSV (иначе определяется).")] = None,
+    date_format: Annotated[Optional[str], typer.Option("--date-format", help="Формат дат, напр. %d.%m.%Y %H:%M.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Разово загрузить инциденты из файла (новые добавляются, изменённые обновляются)."""
+    pairs: dict[str, str] = {}
+    try:
+        for item in mapping or []:
+            name, sep, column = item.partition("=")
+            if not sep or not name.strip() or not column.strip():
+                raise InvalidInput(f"--map «{item}»: нужно поле=Столбец.", f"Bad --map {item!r}.")
+            pairs[name.strip()] = column.strip()
+        if not file.is_file():
+            raise InvalidInput(f"Файл не найден: {file}", f"File not found: {file}")
+        result = services().import_incidents(file, mapping=pairs, encoding=encoding, date_format=date_format)
+    except AzsError as exc:
+        _fail(exc)
+    data = _store_summary(result)
+    if as_json:
+        _print_json(data)
+        return
+    typer.echo(f"Новых: {data['inserted']}, изменено: {data['updated']}, без изменений: {data['unchanged']}, "
+               f"с ошибками: {len(data['bad_rows'])}")
+    for bad in data["bad_rows"][:20]:
+        typer.secho(f"  ! {bad['row']}: {bad['reason']}", fg=typer.colors.YELLOW)
+
+
+@incidents_app.command("sources")
+def incidents_sources() -> None:
+    """Показать настроенные источники и где остановилась синхронизация."""
+    from azs_assistant.storage.models import IncidentSync
+
+    svc = services()
+    try:
+        sources = svc.incident_sources()
+    except AzsError as exc:
+        _fail(exc)
+    if not sources:
+        typer.echo(f"Источники не настроены ({svc.settings.incident_sources_file}).")
+    with svc.db.session() as s:
+        for name, source in sources.items():
+            state = s.get(IncidentSync, name)
+            where = source.table or "запрос"
+            last = f"{state.last_run_at:%d.%m.%Y %H:%M} UTC, всего строк {state.rows_total}" if state and \
+                state.last_run_at else "ещё не запускалась"
+            typer.echo(f"{name}: {where}; синхронизация: {last}")
+
+
+def _today(value: Optional[str]) -> Any:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"Дата «{value}» не в формате ГГГГ-ММ-ДД.", f"Bad date {value!r}.") from exc
+
+
+@report_app.command("ask")
+def report_ask(
+    question: Annotated[str, typer.Argument(help="Вопрос, напр. «сколько проливов было на АЗС-012 в октябре».")],
+    as_json: Annotated[bool, typer.Option("--json", help="question, query, answer, table, text.")] = False,
+    today: Annotated[Optional[str], typer.Option("--today", help="Считать «сегодня» этой датой (ГГГГ-ММ-ДД).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o",
+                                                   help="Сохранить отчёт: .csv, .xlsx, .pdf, .png, .svg, .json.")] = None,
+) -> None:
+    """Ответить на вопрос об инцидентах: число, таблица, файл с отчётом."""
+    from azs_assistant.reports import render
+    from azs_assistant.reports.parse import ReportUnclear
+
+    try:
+        report = services().reports.ask(question, _today(today))
+    except ReportUnclear as exc:
+        if as_json:
+            _print_json({"question": question, "query": None, "answer": None, "table": [], "text": exc.message_ru,
+                         "error": exc.code})
+            raise typer.Exit(exc.exit_code) from exc
+        _fail(exc)
+    except AzsError as exc:
+        _fail(exc)
+    if output is not None:
+        try:
+            output.write_bytes(render.export(report.result, output.suffix.lstrip(".").lower(), question))
+        except AzsError as exc:
+            _fail(exc)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    typer.echo(report.text)
+    if report.result.table and len(report.result.columns) <= 4:
+        for row in report.result.table[:50]:
+            typer.echo("  " + " | ".join(render.num(row.get(c)) if isinstance(row.get(c), float) else str(row.get(c))
+                                         for c in report.result.columns))
+    if output is not None:
+        typer.echo(f"Записано: {output}")
 
 
 @app.command()

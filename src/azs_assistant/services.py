@@ -7,6 +7,7 @@ into storage themselves.
 from __future__ import annotations
 
 import threading
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,42 @@ class Services:
         self._jargon_generation = -1
         self._jargon_lock = threading.Lock()
         self.seed_jargon()
+
+    # -- incidents and reports --------------------------------------------------------------
+    @cached_property
+    def reports(self) -> Any:
+        from azs_assistant.reports.service import Reports
+
+        return Reports(self.db, self.analyzer, self.settings.report_categories_file)
+
+    def incident_sources(self) -> dict[str, Any]:
+        from azs_assistant.incidents.sources import load_sources
+
+        return load_sources(self.settings.incident_sources_file)
+
+    def sync_incidents(self, name: str | None = None, *, full: bool = False) -> list[Any]:
+        """Copy new and changed incidents from one configured source, or from all of them."""
+        from azs_assistant.incidents.sync import sync
+
+        sources = self.incident_sources()
+        if not sources:
+            raise InvalidInput(f"Источники инцидентов не настроены: опишите их в {self.settings.incident_sources_file}.",
+                               "No incident sources configured.")
+        if name is not None and name not in sources:
+            raise NotFound(f"Источник «{name}» не описан; есть: {', '.join(sources)}.", f"No source {name}.")
+        chosen = [sources[name]] if name else list(sources.values())
+        try:
+            return [sync(self.db, source, full=full) for source in chosen]
+        finally:
+            self.reports.invalidate()
+
+    def import_incidents(self, path: Path, **options: Any) -> Any:
+        from azs_assistant.incidents.importer import import_file
+
+        try:
+            return import_file(self.db, path, **options)
+        finally:
+            self.reports.invalidate()
 
     # -- jargon ---------------------------------------------------------------------------
     def seed_jargon(self) -> None:

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     max_image_pixels: int = Field(default=60_000_000, ge=1_000_000, description="Larger images are refused.")
     max_image_side: int = Field(default=15_000, ge=1000)
 
+    incident_sources: Path | None = Field(
+        default=None, description="YAML list of external incident databases; default <data dir>/incident_sources.yaml")
+    report_categories: Path | None = Field(
+        default=None, description="Incident category phrase book; default <data dir>/report_categories.yaml if present")
+
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
@@ -56,6 +61,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'azs.db').resolve()}"
+
+    @property
+    def incident_sources_file(self) -> Path:
+        return self.incident_sources or self.data_dir / "incident_sources.yaml"
+
+    @property
+    def report_categories_file(self) -> Path:
+        return self.report_categories or self.data_dir / "report_categories.yaml"
 
     @property
     def max_upload_bytes(self) -> int:

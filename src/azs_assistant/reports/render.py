@@ -140,7 +140,9 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "") -> bytes | No
             ax.bar(labels, values, color="#1f6f8b")
         ax.set_ylabel("инцидентов" if value == "count" else "часов")
         if title:
-            ax.set_title(title[:90], fontsize=10)
+            import textwrap
+
+            ax.set_title(textwrap.fill(title[:160], 80), fontsize=9)
         ax.tick_params(axis="x", labelrotation=45 if len(labels) > 6 else 0, labelsize=8)
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()
@@ -203,15 +205,19 @@ def _font() -> Path:
 
 def _pdf(result: ReportResult, question: str, rows: list[list[Any]]) -> bytes:
     from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    line = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
     pdf = FPDF(orientation="L" if len(result.columns) > 4 else "P")
     pdf.add_font("DejaVu", "", str(_font()))
+    pdf.add_font("DejaVu", "B", str(_font().with_name("DejaVuSans-Bold.ttf")))
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
     pdf.set_font("DejaVu", size=13)
-    pdf.multi_cell(0, 7, question or "Отчёт по инцидентам")
+    pdf.multi_cell(0, 7, question or "Отчёт по инцидентам", align="L", **line)
     pdf.set_font("DejaVu", size=10)
-    pdf.multi_cell(0, 5, describe(result))
+    pdf.multi_cell(0, 5, describe(result), align="L", **line)
     pdf.ln(2)
     picture = chart(result, "png", question)
     if picture is not None:

@@ -1,0 +1,118 @@
+"""Manager questions over an incident log, answered through ``azs report ask --json`` and compared
+with exact answers.
+
+The benchmark does what a company would: the CSV becomes a table in a separate SQLite database (the
+"company database", with its own column names and a change column), that database is configured as
+an external source, ``azs incidents sync`` copies it, and every question goes through the CLI.
+
+    python bench/eval_reports.py --set ../shared/eval [--today 2026-11-23] [--show]
+
+``--set`` is a directory with ``incidents.csv`` and ``reports.jsonl`` ({"id", "question", "answer"}).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+COMPANY_COLUMNS = {"incident_id": "INC_ID", "station_id": "AZS_CODE", "region": "REGION_NAME",
+                   "occurred_at": "OCCURRED", "category": "INC_TYPE", "equipment": "EQUIPMENT",
+                   "description": "DESCR", "actions_taken": "ACTIONS", "resolved_at": "RESOLVED",
+                   "severity": "SEVERITY"}
+
+
+def build_company_db(csv_path: Path, db_path: Path) -> int:
+    """The incident log as a company table: its own column names, text timestamps, a change column."""
+    import sqlite3
+
+    rows = list(csv.DictReader(csv_path.open(encoding="utf-8-sig")))
+    con = sqlite3.connect(db_path)
+    cols = ", ".join(f"{c} TEXT" for c in COMPANY_COLUMNS.values())
+    con.execute(f"CREATE TABLE INCIDENTS ({cols}, UPDATED_AT TEXT)")
+    placeholders = ", ".join("?" for _ in range(len(COMPANY_COLUMNS) + 1))
+    con.executemany(f"INSERT INTO INCIDENTS VALUES ({placeholders})",
+                    [[r.get(f) or None for f in COMPANY_COLUMNS] + [r.get("resolved_at") or r["occurred_at"]]
+                     for r in rows])
+    con.commit()
+    con.close()
+    return len(rows)
+
+
+def same(got: Any, want: Any) -> bool:
+    if isinstance(want, float) or isinstance(got, float):
+        try:
+            return abs(float(got) - float(want)) < 1e-9
+        except (TypeError, ValueError):
+            return False
+    if isinstance(want, dict) and isinstance(got, dict):
+        return set(want) == set(got) and all(same(got[k], want[k]) for k in want)
+    if isinstance(want, list) and isinstance(got, list):
+        return len(want) == len(got) and all(same(g, w) for g, w in zip(got, want, strict=True))
+    return bool(got == want)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--set", type=Path, required=True)
+    ap.add_argument("--today", default=None, help="date the questions were asked on (YYYY-MM-DD)")
+    ap.add_argument("--show", action="store_true", help="print every question and answer")
+    args = ap.parse_args()
+
+    from typer.testing import CliRunner
+
+    from azs_assistant.cli import app
+
+    questions = [json.loads(x) for x in (args.set / "reports.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir, company = Path(tmp) / "data", Path(tmp) / "company.db"
+        data_dir.mkdir()
+        n = build_company_db(args.set / "incidents.csv", company)
+        columns = "\n".join(f"      {k}: {v}" for k, v in COMPANY_COLUMNS.items())
+        (data_dir / "incident_sources.yaml").write_text(
+            f"sources:\n  - name: company\n    url: sqlite:///{company}\n    table: INCIDENTS\n"
+            f"    watermark: UPDATED_AT\n    columns:\n{columns}\n", encoding="utf-8")
+        runner = CliRunner()
+        base = ["--data-dir", str(data_dir)]
+        t = time.perf_counter()
+        out = runner.invoke(app, base + ["incidents", "sync", "--json"])
+        if out.exit_code != 0:
+            print(out.output, file=sys.stderr)
+            return 1
+        synced = json.loads(out.output.strip().splitlines()[-1])
+        print(f"sync: {synced['read']} of {n} rows read, {synced['inserted']} stored, "
+              f"{len(synced['bad_rows'])} bad, {time.perf_counter() - t:.1f} s")
+        by_kind: dict[str, list[bool]] = defaultdict(list)
+        latencies = []
+        for q in questions:
+            cmd = base + ["report", "ask", q["question"], "--json"] + (["--today", args.today] if args.today else [])
+            t = time.perf_counter()
+            out = runner.invoke(app, cmd)
+            latencies.append(time.perf_counter() - t)
+            try:
+                got = json.loads(out.output.strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                got = {"answer": None, "text": out.output}
+            ok = same(got.get("answer"), q["answer"])
+            by_kind[q.get("kind", "all")].append(ok)
+            if args.show or not ok:
+                print(f"{'OK ' if ok else 'BAD'} {q['id']}: {q['question']}\n    got  {json.dumps(got.get('answer'), ensure_ascii=False)}"
+                      f"\n    want {json.dumps(q['answer'], ensure_ascii=False)}\n    {got.get('text', '')[:200]}")
+    total = [ok for oks in by_kind.values() for ok in oks]
+    print(f"\n{'kind':36} exact")
+    for kind, oks in sorted(by_kind.items()):
+        print(f"{kind:36} {sum(oks)}/{len(oks)}")
+    print(f"{'all':36} {sum(total)}/{len(total)} = {sum(total) / max(len(total), 1):.3f}")
+    latencies.sort()
+    print(f"per question (CLI in-process): median {latencies[len(latencies) // 2] * 1000:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
