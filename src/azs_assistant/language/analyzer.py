@@ -131,6 +131,15 @@ class Analyzer:
             out.update(normalise(f.word) for f in parse.lexeme)
         return out
 
+    def lemma_variants(self, word: str) -> set[str]:
+        """Every lemma a word may have out of context: a dictionary entry «разлив» is the noun, but
+        alone pymorphy reads it first as the gerund of «разлить»; a phrase book matches any reading."""
+        word = normalise(word)
+        out = {word, self._analyse(word)[0]}
+        if _is_cyrillic(word):
+            out.update(normalise(p.normal_form) for p in self._morph.parse(word))
+        return out
+
     def is_stopword(self, token: Token) -> bool:
         return token.lemma in STOPWORDS or token.surface in STOPWORDS
 

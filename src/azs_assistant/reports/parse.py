@@ -65,7 +65,7 @@ class Vocabulary:
 class CategorySpec:
     code: str
     name: str
-    phrases: list[tuple[str, ...]]
+    phrases: list[tuple[frozenset[str], ...]]  # per word: every lemma it may have
 
 
 def load_categories(analyzer: Analyzer, override: Path | None = None) -> dict[str, CategorySpec]:
@@ -77,7 +77,8 @@ def load_categories(analyzer: Analyzer, override: Path | None = None) -> dict[st
     data = yaml.safe_load(text) or {}
     specs = {}
     for code, spec in (data.get("categories") or {}).items():
-        phrases = [tuple(analyzer.lemmas(str(p), keep_stopwords=True)) for p in spec.get("phrases") or []]
+        phrases = [tuple(frozenset(analyzer.lemma_variants(t.surface)) for t in analyzer.tokens(str(p)))
+                   for p in spec.get("phrases") or []]
         specs[str(code)] = CategorySpec(str(code), str(spec.get("name") or code), [p for p in phrases if p])
     return specs
 
@@ -100,10 +101,10 @@ class QuestionParser:
         found: list[str] = []
         used: set[int] = set()
         candidates = sorted(((len(p), spec.code, p) for spec in self.categories.values() for p in spec.phrases),
-                            reverse=True)
+                            key=lambda c: (-c[0], c[1]))
         for length, code, phrase in candidates:
             for i in range(len(lemmas) - length + 1):
-                if tuple(lemmas[i:i + length]) == phrase and not used.intersection(range(i, i + length)):
+                if all(lemmas[i + j] in phrase[j] for j in range(length)) and not used.intersection(range(i, i + length)):
                     used.update(range(i, i + length))
                     if code not in found:
                         found.append(code)
