@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
+
+from azs_assistant.errors import InvalidInput
 
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.reports.engine import ReportEngine, ReportResult
@@ -71,3 +74,17 @@ class Reports:
 
     def ask(self, question: str, today: date | None = None) -> Report:
         return self.run(self.parse(question, today), question)
+
+    def ask_filtered(self, question: str | None, today: date | None = None, **overrides: Any) -> Report:
+        """A question narrowed by filters picked on the reports page (station, region, category,
+        period); without a question, a summary of what the filters select."""
+        query = self.parse(question, today) if question and question.strip() else ReportQuery(metric="summary")
+        chosen = {k: v for k, v in overrides.items() if v not in (None, "", [])}
+        if chosen:
+            try:
+                query = ReportQuery.model_validate({**query.model_dump(), "filters": {**query.filters.model_dump(),
+                                                                                     **chosen}})
+            except ValidationError as exc:
+                problems = "; ".join(e["msg"] for e in exc.errors())
+                raise InvalidInput(f"Фильтры отчёта противоречат друг другу: {problems}.", problems) from exc
+        return self.run(query, question or "Сводка по инцидентам")

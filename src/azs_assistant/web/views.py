@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
@@ -33,6 +34,48 @@ def mount(app: FastAPI) -> None:
     async def ocr_page(request: Request) -> HTMLResponse:
         svc = request.app.state.services
         return templates.TemplateResponse(request, "ocr.html", {"active": "ocr", "max_mb": svc.settings.max_upload_mb})
+
+    @app.get("/reports", response_class=HTMLResponse, include_in_schema=False)
+    async def reports_page(request: Request, question: str | None = None, station: str | None = None,
+                           region: str | None = None, category: str | None = None,
+                           date_from: str | None = None, date_to: str | None = None) -> HTMLResponse:
+        from datetime import date, datetime
+        from urllib.parse import urlencode
+
+        from fastapi.concurrency import run_in_threadpool
+
+        from azs_assistant.reports.render import COLUMN_NAMES, _chartable, num
+
+        svc = request.app.state.services
+        picked = {"station": station, "region": region, "category": category, "date_from": date_from,
+                  "date_to": date_to}
+        context: dict[str, Any] = {"active": "reports", "question": question, "picked": picked,
+                                   "vocab": svc.reports.vocabulary(), "column_names": COLUMN_NAMES,
+                                   "names": {c: s.name for c, s in svc.reports.categories.items()},
+                                   "fmt": lambda v: num(v) if isinstance(v, float) else
+                                   (v.strftime("%d.%m.%Y %H:%M") if isinstance(v, datetime) else ("" if v is None else v)),
+                                   "report": None, "error": None}
+        status = 200
+        if question or any(picked.values()):
+            try:
+                def day(value: str | None) -> datetime | None:
+                    if not value:
+                        return None
+                    d = date.fromisoformat(value)
+                    return datetime(d.year, d.month, d.day)
+
+                report = await run_in_threadpool(
+                    svc.reports.ask_filtered, question, None, stations=[station] if station else None,
+                    regions=[region] if region else None, categories=[category] if category else None,
+                    date_from=day(date_from), date_to=day(date_to))
+                context["report"] = report
+                context["chart"] = _chartable(report.result) is not None
+                context["params"] = urlencode({k: v for k, v in {"question": question, **picked}.items() if v})
+            except AzsError as exc:
+                context["error"], status = exc.message_ru, exc.http_status
+            except ValueError as exc:
+                context["error"], status = f"Проверьте фильтры: {exc}", 422
+        return templates.TemplateResponse(request, "reports.html", context, status_code=status)
 
     @app.get("/passages/{chunk_id}", response_class=HTMLResponse, include_in_schema=False)
     async def passage(request: Request, chunk_id: int) -> HTMLResponse:

@@ -1,0 +1,110 @@
+"""Incident reports: a question in Russian or a typed query → answer, table, chart and files; the
+incident log itself (list, sync from the company database, file import)."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from azs_assistant.api.deps import ServicesDep
+from azs_assistant.api.schemas import ErrorResponse
+from azs_assistant.errors import FileTooLarge
+from azs_assistant.reports.query import ReportQuery
+from azs_assistant.reports.render import EXPORT_FORMATS, export
+
+router = APIRouter(tags=["reports"], responses={422: {"model": ErrorResponse}})
+MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml"}
+
+
+class ReportAsk(BaseModel):
+    question: str = Field(min_length=3, max_length=1000, examples=["Сколько проливов было на АЗС-012 в октябре?"])
+    today: date | None = Field(default=None, description="«сегодня» для относительных периодов (по умолчанию — сегодня)")
+
+
+class ReportRun(BaseModel):
+    query: ReportQuery
+
+
+class ReportResponse(BaseModel):
+    question: str
+    query: dict[str, Any]
+    answer: Any
+    table: list[dict[str, Any]]
+    text: str
+
+
+def _filters(station: str | None, region: str | None, category: str | None, date_from: date | None,
+             date_to: date | None) -> dict[str, Any]:
+    return {"stations": [station] if station else None, "regions": [region] if region else None,
+            "categories": [category] if category else None,
+            "date_from": datetime(date_from.year, date_from.month, date_from.day) if date_from else None,
+            "date_to": datetime(date_to.year, date_to.month, date_to.day) if date_to else None}
+
+
+@router.post("/reports/ask", response_model=ReportResponse, summary="Отчёт по вопросу на русском языке")
+async def ask(body: ReportAsk, svc: ServicesDep) -> dict[str, Any]:
+    report = await run_in_threadpool(svc.reports.ask, body.question, body.today)
+    return report.to_dict()
+
+
+@router.post("/reports/run", response_model=ReportResponse, summary="Отчёт по типизированному запросу")
+async def run(body: ReportRun, svc: ServicesDep) -> dict[str, Any]:
+    report = await run_in_threadpool(svc.reports.run, body.query, "")
+    return report.to_dict()
+
+
+@router.get("/reports/export", summary="Отчёт файлом: CSV, XLSX, PDF, PNG, SVG, JSON",
+            responses={200: {"content": {m: {} for m in MEDIA.values()}}})
+async def export_report(svc: ServicesDep, fmt: Annotated[str, Query(alias="format", pattern="^(" + "|".join(EXPORT_FORMATS) + ")$")],
+                        question: Annotated[str | None, Query(max_length=1000)] = None,
+                        station: str | None = None, region: str | None = None, category: str | None = None,
+                        date_from: date | None = None, date_to: date | None = None,
+                        today: date | None = None) -> Response:
+    def build() -> bytes:
+        report = svc.reports.ask_filtered(question, today, **_filters(station, region, category, date_from, date_to))
+        return export(report.result, fmt, report.question)
+
+    body = await run_in_threadpool(build)
+    name = f"report.{fmt}"
+    disposition = "inline" if fmt in ("png", "svg") else f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
+    return Response(body, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
+
+
+@router.get("/incidents", summary="Журнал инцидентов (последние сначала)")
+async def incidents(svc: ServicesDep, station: str | None = None, region: str | None = None,
+                    category: str | None = None, status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
+                    limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
+    filters = {k: v for k, v in _filters(station, region, category, None, None).items() if v}
+    query = ReportQuery(metric="list", filters={**filters, **({"status": status} if status else {})})
+    return await run_in_threadpool(svc.reports.engine.incidents, query, limit)
+
+
+@router.post("/incidents/sync", summary="Синхронизировать инциденты из базы компании")
+async def sync(svc: ServicesDep, source: str | None = None, full: bool = False) -> list[dict[str, Any]]:
+    reports = await run_in_threadpool(lambda: svc.sync_incidents(source, full=full))
+    return [r.to_dict() for r in reports]
+
+
+@router.post("/incidents/import", summary="Загрузить журнал инцидентов из CSV или XLSX")
+async def import_incidents(svc: ServicesDep, file: Annotated[UploadFile, File()],
+                           encoding: str | None = None, date_format: str | None = None) -> dict[str, Any]:
+    suffix = Path(file.filename or "upload.csv").suffix.lower() or ".csv"
+    data = await file.read(svc.settings.max_upload_bytes + 1)
+    if len(data) > svc.settings.max_upload_bytes:
+        raise FileTooLarge(f"Файл больше {svc.settings.max_upload_mb} МБ.", "File too large.")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{Path(file.filename or 'upload').stem[:100] or 'upload'}{suffix}"
+        path.write_bytes(data)
+        result = await run_in_threadpool(lambda: svc.import_incidents(path, encoding=encoding, date_format=date_format))
+    return {"inserted": result.inserted, "updated": result.updated, "unchanged": result.unchanged,
+            "bad_rows": [{"row": ref, "reason": reason} for ref, reason in result.bad]}

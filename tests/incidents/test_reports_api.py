@@ -1,0 +1,92 @@
+"""Reports and incidents through the REST API and the web page: answers, typed queries, files,
+CSV upload in Windows-1251, clear errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from azs_assistant.api.app import create_app
+from azs_assistant.services import Services
+from azs_assistant.settings import Settings
+from tests.api.test_api import assert_error
+from tests.incidents.incident_log import make_log
+
+
+def cp1251_csv(rows: list[dict]) -> bytes:  # type: ignore[type-arg]
+    """The log as a manager's Excel would save it: Russian headers, «;», dd.mm.yyyy, Windows-1251."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";")
+    writer.writerow(["Номер", "АЗС", "Регион", "Дата", "Категория", "Оборудование", "Описание", "Меры", "Устранено",
+                     "Серьёзность"])
+    for r in rows:
+        writer.writerow([r["incident_id"], r["station_id"], r["region"], r["occurred_at"].strftime("%d.%m.%Y %H:%M"),
+                         r["category"], r["equipment"], "пролив у колонки", r["actions_taken"],
+                         r["resolved_at"].strftime("%d.%m.%Y %H:%M") if r["resolved_at"] else "", r["severity"]])
+    return buf.getvalue().encode("cp1251")
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    svc = Services(Settings(data_dir=tmp_path, embeddings="none"))
+    with TestClient(create_app(svc)) as c:
+        yield c
+    svc.close()
+
+
+def test_import_ask_run_and_export(client: TestClient) -> None:
+    rows = make_log(150)
+    resp = client.post("/api/v1/incidents/import", files=[("file", ("журнал.csv", cp1251_csv(rows), "text/csv"))])
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["inserted"] == 150 and resp.json()["bad_rows"] == []
+
+    want = sum(r["station_id"] == "АЗС-007" and r["occurred_at"].year == 2025 for r in rows)
+    resp = client.post("/api/v1/reports/ask", json={"question": "Сколько инцидентов на АЗС-7 в 2025 году?",
+                                                    "today": "2026-11-23"})
+    body = resp.json()
+    assert resp.status_code == 200 and body["answer"] == want
+    assert body["query"]["filters"]["stations"] == ["АЗС-007"] and body["text"].startswith("Инцидентов")
+
+    typed = {"metric": "count", "group_by": "region", "filters": {"severity_min": 4}}
+    resp = client.post("/api/v1/reports/run", json={"query": typed})
+    by_region: dict[str, int] = {}
+    for r in rows:
+        if r["severity"] >= 4:
+            by_region[r["region"]] = by_region.get(r["region"], 0) + 1
+    assert resp.json()["answer"] == by_region
+    resp = client.post("/api/v1/reports/run", json={"query": {"metric": "count", "filters": {"sql": "drop table"}}})
+    assert resp.status_code == 422  # a typed query has no room for SQL
+
+    resp = client.get("/api/v1/reports/export", params={"format": "xlsx", "question": "инциденты по регионам"})
+    assert resp.status_code == 200 and resp.content[:2] == b"PK" and "attachment" in resp.headers["content-disposition"]
+    resp = client.get("/api/v1/reports/export", params={"format": "svg", "question": "инциденты по регионам",
+                                                         "station": "АЗС-001"})
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("image/svg")
+    resp = client.get("/api/v1/incidents", params={"station": "АЗС-012", "limit": 5})
+    assert len(resp.json()) == 5 and {r["station_id"] for r in resp.json()} == {"АЗС-012"}
+
+    page = client.get("/reports", params={"question": "Какая АЗС лидирует по проливам?", "region": "Алматы"})
+    assert page.status_code == 200 and 'id="report-text"' in page.text and "format=svg" in page.text
+    assert "АЗС-012" not in page.text.split('id="report-text"')[1].split("</p>")[0]  # Шымкент filtered out
+
+
+def test_report_errors_are_clear(client: TestClient) -> None:
+    client.post("/api/v1/incidents/import", files=[("file", ("j.csv", cp1251_csv(make_log(20)), "text/csv"))])
+    err = assert_error(client.post("/api/v1/reports/ask", json={"question": "Сколько стоит бензин?"}), 422,
+                       "report_unclear")
+    assert "Не понял" in err["message"]
+    assert_error(client.get("/api/v1/reports/export", params={"format": "png", "question": "сколько инцидентов"}),
+                 422, "invalid_input")  # one number has no chart
+    assert_error(client.get("/api/v1/reports/export", params={"format": "csv", "date_from": "2026-02-01",
+                                                               "date_to": "2026-01-01"}), 422, "invalid_input")
+    assert client.get("/api/v1/reports/export", params={"format": "exe"}).status_code == 422
+    bad = client.post("/api/v1/incidents/import", files=[("file", ("x.csv", b"foo;bar\n1;2\n", "text/csv"))])
+    assert_error(bad, 422, "invalid_input")
+    assert_error(client.post("/api/v1/incidents/sync"), 422, "invalid_input")  # no sources configured
+    page = client.get("/reports", params={"question": "Кто лидирует?"})
+    assert page.status_code == 422 and 'id="report-error"' in page.text
