@@ -19,6 +19,7 @@ REQUIRED = ("incident_id", "station_id", "occurred_at", "category")
 _DATE_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
                  "%d/%m/%Y", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f")
 _COMPARED = FIELDS + ("origin",)
+LOOKUP_CHUNK = 500  # ids looked up per query
 
 
 class BadRow(ValueError):
@@ -137,8 +138,9 @@ def store(session: Session, raws: Iterable[tuple[str, Mapping[str, Any]]], origi
     existing: dict[str, dict[str, Any]] = {}
     ids = list(rows)
     columns = [getattr(Incident, name) for name in _COMPARED]
-    for start in range(0, len(ids), 500):
-        for found in session.execute(select(*columns).where(Incident.incident_id.in_(ids[start:start + 500]))):
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[start:start + LOOKUP_CHUNK]
+        for found in session.execute(select(*columns).where(Incident.incident_id.in_(chunk))):
             existing[found.incident_id] = dict(found._mapping)
     now = utcnow()
     new = [{**row, "updated_at": now} for key, row in rows.items() if key not in existing]

@@ -34,6 +34,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    if url.startswith("postgresql+psycopg"):
+        # psycopg prepares a statement after five runs and PostgreSQL may then keep a generic plan made
+        # while a table was small: a 100k-row incident sync turned quadratic (223 s) on such a plan for
+        # its id lookups. Custom plans per execution cost little here.
+        return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
     return create_engine(url, pool_pre_ping=True)
 
 
