@@ -57,7 +57,8 @@ def company_db(url: str, n: int) -> None:
             occurred = start + timedelta(minutes=rng.randrange(0, 4 * 365 * 24 * 60))
             resolved = None if rng.random() < 0.05 else occurred + timedelta(minutes=rng.randrange(5, 96 * 60))
             batch.append({"INC_ID": f"INC-{i:07d}", "AZS": f"АЗС-{station:03d}", "REGION": REGIONS[station % 7],
-                          "OCCURRED": occurred, "TYPE": rng.choice(CATEGORIES), "EQUIPMENT": f"ТРК №{rng.randint(1, 8)}",
+                          "OCCURRED": occurred, "TYPE": rng.choice(CATEGORIES),
+                          "EQUIPMENT": f"ТРК №{rng.randint(1, 8)}",
                           "DESCR": "пролив у трк, засыпали песком", "ACTIONS": "сообщили менеджеру",
                           "RESOLVED": resolved, "SEV": rng.randint(1, 4), "UPDATED_AT": resolved or occurred})
             if len(batch) == 5000:

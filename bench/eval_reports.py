@@ -69,7 +69,8 @@ def main() -> int:
 
     from azs_assistant.cli import app
 
-    questions = [json.loads(x) for x in (args.set / "reports.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    lines = (args.set / "reports.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(x) for x in lines if x.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         data_dir, company = Path(tmp) / "data", Path(tmp) / "company.db"
         data_dir.mkdir()
@@ -102,7 +103,8 @@ def main() -> int:
             ok = same(got.get("answer"), q["answer"])
             by_kind[q.get("kind", "all")].append(ok)
             if args.show or not ok:
-                print(f"{'OK ' if ok else 'BAD'} {q['id']}: {q['question']}\n    got  {json.dumps(got.get('answer'), ensure_ascii=False)}"
+                print(f"{'OK ' if ok else 'BAD'} {q['id']}: {q['question']}"
+                      f"\n    got  {json.dumps(got.get('answer'), ensure_ascii=False)}"
                       f"\n    want {json.dumps(q['answer'], ensure_ascii=False)}\n    {got.get('text', '')[:200]}")
     total = [ok for oks in by_kind.values() for ok in oks]
     print(f"\n{'kind':36} exact")

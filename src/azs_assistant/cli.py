@@ -39,6 +39,10 @@ def main(
     """Ассистент для сети АЗС."""
     os.environ["AZS_DATA_DIR"] = str(data_dir)
     _state["verbose"] = verbose
+    current = _state["services"]
+    if current is not None and current.settings.data_dir != data_dir:  # another data dir in one process
+        current.close()
+        _state["services"] = None
 
 
 def services():  # type: ignore[no-untyped-def]
@@ -379,7 +383,8 @@ def incidents_import(
     file: Annotated[Path, typer.Argument(help="CSV или XLSX с журналом инцидентов.")],
     mapping: Annotated[Optional[list[str]], typer.Option("--map", help="поле=Столбец, напр. station_id=АЗС.")] = None,
     encoding: Annotated[Optional[str], typer.Option("--encoding", help="Кодировка CSV (иначе определяется).")] = None,
-    date_format: Annotated[Optional[str], typer.Option("--date-format", help="Формат дат, напр. %d.%m.%Y %H:%M.")] = None,
+    date_format: Annotated[Optional[str], typer.Option("--date-format",
+                                                      help="Формат дат, напр. %d.%m.%Y %H:%M.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Разово загрузить инциденты из файла (новые добавляются, изменённые обновляются)."""
@@ -443,7 +448,7 @@ def report_ask(
     as_json: Annotated[bool, typer.Option("--json", help="question, query, answer, table, text.")] = False,
     today: Annotated[Optional[str], typer.Option("--today", help="Считать «сегодня» этой датой (ГГГГ-ММ-ДД).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o",
-                                                   help="Сохранить отчёт: .csv, .xlsx, .pdf, .png, .svg, .json.")] = None,
+                                                   help="Сохранить отчёт: .csv .xlsx .pdf .png .svg .json")] = None,
 ) -> None:
     """Ответить на вопрос об инцидентах: число, таблица, файл с отчётом."""
     from azs_assistant.reports import render
@@ -474,6 +479,46 @@ def report_ask(
                                          for c in report.result.columns))
     if output is not None:
         typer.echo(f"Записано: {output}")
+
+
+@report_app.command("schedule")
+def report_schedule(
+    questions: Annotated[list[str], typer.Argument(help="Вопросы, напр. «инциденты по регионам за прошлую неделю».")],
+    every: Annotated[str, typer.Option("--every", help="Как часто: 1d, 7d, 12h.")] = "7d",
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="Куда складывать файлы.")] = Path("reports"),
+    formats: Annotated[str, typer.Option("--formats", help="Форматы через запятую: pdf,xlsx,csv,png.")] = "pdf,xlsx",
+    once: Annotated[bool, typer.Option("--once", help="Один раз, без повторов (для cron/systemd).")] = False,
+) -> None:
+    """Регулярные отчёты: по расписанию сохранять файлы (доставка почтой/Telegram — с модулем уведомлений)."""
+    import re
+    import time
+    from datetime import datetime
+
+    from azs_assistant.reports import render
+
+    try:
+        interval = _parse_every(every)
+        kinds = [f.strip().lower() for f in formats.split(",") if f.strip()]
+        bad = [f for f in kinds if f not in render.EXPORT_FORMATS]
+        if bad or not kinds:
+            raise InvalidInput(f"Форматы {', '.join(bad) or '—'} не поддерживаются.", f"Bad formats {bad}.")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        while True:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M")
+            for i, question in enumerate(questions, start=1):
+                report = services().reports.ask(question)
+                slug = re.sub(r"[^\w]+", "_", question.lower())[:50].strip("_") or f"report{i}"
+                for kind in kinds:
+                    if kind in ("png", "svg") and render.chart(report.result) is None:
+                        continue
+                    path = out_dir / f"{stamp}_{slug}.{kind}"
+                    path.write_bytes(render.export(report.result, kind, question))
+                    typer.echo(f"Записано: {path}")
+            if once:
+                return
+            time.sleep(interval)
+    except AzsError as exc:
+        _fail(exc)
 
 
 @app.command()

@@ -81,7 +81,8 @@ class Services:
 
         sources = self.incident_sources()
         if not sources:
-            raise InvalidInput(f"Источники инцидентов не настроены: опишите их в {self.settings.incident_sources_file}.",
+            where = self.settings.incident_sources_file
+            raise InvalidInput(f"Источники инцидентов не настроены: опишите их в {where}.",
                                "No incident sources configured.")
         if name is not None and name not in sources:
             raise NotFound(f"Источник «{name}» не описан; есть: {', '.join(sources)}.", f"No source {name}.")

@@ -81,7 +81,14 @@ def test_photo_of_an_act_becomes_a_record_with_its_defect(svc: Services, tmp_pat
     assert record.fields["station_id"] == 214 and record.fields["dispenser"] == 3
     assert record.fields["inspection_date"] == "2026-03-12" and record.fields["meter_start"] == 518204
     assert record.defects and "требуется ремонт" in record.defects[0]
-    assert record.incident_ref == records.PENDING_INCIDENT and record.status == "extracted"
+    assert record.incident_ref == f"OCR-{record.id}" and record.status == "extracted"
+    from azs_assistant.storage.models import Incident
+
+    with svc.db.session() as s:  # the defect opened an incident at that station, found by reports
+        incident = s.get(Incident, record.incident_ref)
+        assert (incident.station_id, incident.origin, incident.is_open) == ("АЗС-214", "ocr", 1)
+        assert "требуется ремонт" in incident.description and incident.equipment == "ТРК №3"
+    assert svc.reports.ask("Сколько открытых инцидентов на АЗС-214?").result.answer == 1
     assert svc.ingest_paths([photo])[0].status == "unchanged"
     assert len(records.records(svc.db, "inspection_act")) == 1
 

@@ -90,3 +90,28 @@ def test_report_errors_are_clear(client: TestClient) -> None:
     assert_error(client.post("/api/v1/incidents/sync"), 422, "invalid_input")  # no sources configured
     page = client.get("/reports", params={"question": "Кто лидирует?"})
     assert page.status_code == 422 and 'id="report-error"' in page.text
+
+
+def test_cli_report_ask_json_and_schedule(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from azs_assistant.cli import app
+
+    log = tmp_path / "log.csv"
+    log.write_bytes(cp1251_csv(make_log(60)))
+    runner = CliRunner()
+    base = ["--data-dir", str(tmp_path / "data")]
+    out = runner.invoke(app, base + ["incidents", "import", str(log), "--json"])
+    assert out.exit_code == 0 and json.loads(out.output)["inserted"] == 60
+    out = runner.invoke(app, base + ["report", "ask", "Сколько инцидентов всего у станции АЗС-002?", "--json"])
+    body = json.loads(out.output)
+    assert set(body) == {"question", "query", "answer", "table", "text"}
+    assert body["answer"] == sum(r["station_id"] == "АЗС-002" for r in make_log(60))
+    out = runner.invoke(app, base + ["report", "ask", "Кто лидирует?", "--json"])
+    assert out.exit_code == 2 and json.loads(out.output)["answer"] is None
+    out = runner.invoke(app, base + ["report", "schedule", "инциденты по регионам", "--once", "--out-dir",
+                                     str(tmp_path / "rep"), "--formats", "csv,png"])
+    assert out.exit_code == 0, out.output
+    assert sorted(p.suffix for p in (tmp_path / "rep").iterdir()) == [".csv", ".png"]

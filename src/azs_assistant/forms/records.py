@@ -16,7 +16,37 @@ from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import FormRecord, utcnow
 
 EXPORT_FORMATS = ("json", "csv", "xml")
-PENDING_INCIDENT = "pending"  # a defect waits for an incident; the incidents module takes it from here
+PENDING_INCIDENT = "pending"  # a defect found, but the act lacks the station or date an incident needs
+
+
+def _incident_for(session: Any, record: FormRecord) -> str | None:
+    """An inspection act with a defect opens (or, after a correction, updates) an incident at that
+    station, origin «ocr»; returns its id, or PENDING_INCIDENT while the act lacks station or date."""
+    from datetime import datetime
+
+    from azs_assistant.incidents.records import store
+    from azs_assistant.storage.models import Incident
+
+    if not record.defects:
+        return None
+    number, when = record.fields.get("station_id"), record.fields.get("inspection_date")
+    if not number or not when:
+        return PENDING_INCIDENT
+    known = session.execute(select(Incident.station_id, Incident.region).distinct()).all()
+    station, region = f"АЗС-{int(number):03d}", None
+    for sid, reg in known:
+        digits = "".join(ch for ch in sid if ch.isdigit())
+        if digits and int(digits) == int(number):
+            station, region = sid, reg
+            break
+    dispenser = record.fields.get("dispenser")
+    incident_id = f"OCR-{record.id}"
+    result = store(session, [(incident_id, {
+        "incident_id": incident_id, "station_id": station, "region": region,
+        "occurred_at": datetime.fromisoformat(str(when)), "category": "equipment_failure",
+        "equipment": f"ТРК №{dispenser}" if dispenser else None,
+        "description": "Акт проверки ТРК: " + "; ".join(record.defects), "severity": 2})], origin="ocr")
+    return incident_id if not result.bad else PENDING_INCIDENT
 
 
 def save(db: Database, match: FormMatch, source: str, document_id: int | None = None,
@@ -27,6 +57,7 @@ def save(db: Database, match: FormMatch, source: str, document_id: int | None = 
                             status=status, incident_ref=PENDING_INCIDENT if match.defects else None)
         s.add(record)
         s.flush()
+        record.incident_ref = _incident_for(s, record)
         return record
 
 
@@ -54,6 +85,7 @@ def update(db: Database, record_id: int, fields: dict[str, Any], template: FormT
         record.fields = {**record.fields, **clean}
         record.field_confidence = {**record.field_confidence, **{n: 100.0 for n in clean}}
         record.problems, record.status, record.updated_at = [], "confirmed", utcnow()
+        record.incident_ref = _incident_for(s, record)
         return record
 
 

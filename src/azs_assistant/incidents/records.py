@@ -146,7 +146,7 @@ def store(session: Session, raws: Iterable[tuple[str, Mapping[str, Any]]], origi
     new = [{**row, "updated_at": now} for key, row in rows.items() if key not in existing]
     changed = [{**row, "updated_at": now, "key": key} for key, row in rows.items()
                if key in existing and any(existing[key][name] != row[name] for name in _COMPARED)]
-    table = Incident.__table__
+    table: Any = Incident.__table__
     if new:
         session.execute(insert(table), new)
     if changed:

@@ -111,6 +111,7 @@ class SourceConfig(BaseModel):
 
     def select(self, after: tuple[Any, Any] | None = None) -> Select[Any]:
         """The rows to copy, ordered by (watermark, key), after a (watermark, key) position."""
+        src: Any
         needed = {self.column_for(name) for name in FIELDS}
         if self.watermark:
             needed.add(self.watermark)

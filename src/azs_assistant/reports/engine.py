@@ -123,8 +123,8 @@ class ReportEngine:
         if q.top is None:
             counted.sort(key=lambda kv: _order_key(group, kv[0]))
             table = [{group: group_label(group, k), value_name: v} for k, v in counted]
-            answer = {str(row[group]): row[value_name] for row in table}
-            return ReportResult(q, answer, table, [group, value_name], total)
+            return ReportResult(q, {str(row[group]): row[value_name] for row in table}, table, [group, value_name],
+                                total)
         reverse = q.order == "desc"
         counted = [kv for kv in counted if kv[1] is not None and kv[0][0] is not None]
         counted.sort(key=lambda kv: _order_key(group, kv[0]))

@@ -21,7 +21,7 @@ import yaml
 from azs_assistant.errors import InvalidInput
 from azs_assistant.language.analyzer import Analyzer, normalise
 from azs_assistant.reports.periods import NUMBER_WORDS, Period, find_periods
-from azs_assistant.reports.query import NIGHT_HOURS, Filters, ReportQuery
+from azs_assistant.reports.query import NIGHT_HOURS, ReportQuery
 
 WEEKDAY_WORDS = [("понедельн", 0), ("вторник", 1), ("сред", 2), ("четверг", 3), ("пятниц", 4), ("суббот", 5),
                  ("воскресен", 6)]
@@ -118,7 +118,7 @@ class QuestionParser:
             if len(m.group(1)) == 4 and m.group(1).startswith("20"):
                 continue
             numbers.append(int(m.group(1)))
-        stations = []
+        stations: list[str] = []
         for n in numbers:
             match = [s for s in vocab.stations if (d := re.findall(r"\d+", s)) and int(d[-1]) == n]
             if not match:
@@ -200,7 +200,7 @@ class QuestionParser:
             return [5, 6]
         if _has(r"\bв будни|по будням|в рабочие дни", text):
             return [0, 1, 2, 3, 4]
-        days = []
+        days: list[int] = []
         for m in re.finditer(r"\b(?:по|в|во)\s+(понедельн\w*|вторник\w*|сред\w*|четверг\w*|пятниц\w*|суббот\w*|воскресен\w*)",
                              text):
             word = m.group(1)
@@ -356,8 +356,8 @@ class QuestionParser:
             query["group_by"] = g
             if top:
                 query["top"], query["order"] = self._top_n(text), "asc" if ascending else "desc"
-        if query.get("metric") in ("mean_hours", "median_hours") and top and "group_by" not in query:
-            if g := self._group(text):
-                query.update(group_by=g, top=self._top_n(text), order="asc" if ascending else "desc")
+        if query.get("metric") in ("mean_hours", "median_hours") and top and "group_by" not in query \
+                and (g := self._group(text)):
+            query.update(group_by=g, top=self._top_n(text), order="asc" if ascending else "desc")
         query["filters"] = filters
         return ReportQuery.model_validate(query)

@@ -113,7 +113,7 @@ def find_periods(text: str, today: date) -> list[Period]:
         year = int(m.group(2)) if m.group(2) else (standalone_year or _quarter_year(q, today))
         start = _day(year, 3 * (q - 1) + 1, 1)
         add(m, start, start + relativedelta(months=3), f"{q} квартал {year}")
-    for m in re.finditer(rf"\b(перв|втор)\w*\s+полугоди\w*(?:\s+(\d{{4}}))?", text):
+    for m in re.finditer(r"\b(перв|втор)\w*\s+полугоди\w*(?:\s+(\d{4}))?", text):
         half = 1 if m.group(1) == "перв" else 2
         year = int(m.group(2)) if m.group(2) else (standalone_year or today.year)
         start = _day(year, 1 if half == 1 else 7, 1)

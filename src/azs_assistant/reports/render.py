@@ -207,7 +207,6 @@ def _pdf(result: ReportResult, question: str, rows: list[list[Any]]) -> bytes:
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
-    line = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
     pdf = FPDF(orientation="L" if len(result.columns) > 4 else "P")
     pdf.add_font("DejaVu", "", str(_font()))
@@ -215,9 +214,9 @@ def _pdf(result: ReportResult, question: str, rows: list[list[Any]]) -> bytes:
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
     pdf.set_font("DejaVu", size=13)
-    pdf.multi_cell(0, 7, question or "Отчёт по инцидентам", align="L", **line)
+    pdf.multi_cell(0, 7, question or "Отчёт по инцидентам", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", size=10)
-    pdf.multi_cell(0, 5, describe(result), align="L", **line)
+    pdf.multi_cell(0, 5, describe(result), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
     picture = chart(result, "png", question)
     if picture is not None:

@@ -12,7 +12,6 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from azs_assistant.errors import InvalidInput
-
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.reports.engine import ReportEngine, ReportResult
 from azs_assistant.reports.parse import QuestionParser, Vocabulary, load_categories

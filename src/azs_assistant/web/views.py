@@ -52,8 +52,9 @@ def mount(app: FastAPI) -> None:
         context: dict[str, Any] = {"active": "reports", "question": question, "picked": picked,
                                    "vocab": svc.reports.vocabulary(), "column_names": COLUMN_NAMES,
                                    "names": {c: s.name for c, s in svc.reports.categories.items()},
-                                   "fmt": lambda v: num(v) if isinstance(v, float) else
-                                   (v.strftime("%d.%m.%Y %H:%M") if isinstance(v, datetime) else ("" if v is None else v)),
+                                   "fmt": lambda v: num(v) if isinstance(v, float) else (
+                                       v.strftime("%d.%m.%Y %H:%M") if isinstance(v, datetime)
+                                       else ("" if v is None else v)),
                                    "report": None, "error": None}
         status = 200
         if question or any(picked.values()):

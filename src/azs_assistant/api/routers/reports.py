@@ -24,11 +24,13 @@ router = APIRouter(tags=["reports"], responses={422: {"model": ErrorResponse}})
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml"}
+FORMAT_PATTERN = "^(" + "|".join(EXPORT_FORMATS) + ")$"
 
 
 class ReportAsk(BaseModel):
     question: str = Field(min_length=3, max_length=1000, examples=["Сколько проливов было на АЗС-012 в октябре?"])
-    today: date | None = Field(default=None, description="«сегодня» для относительных периодов (по умолчанию — сегодня)")
+    today: date | None = Field(default=None,
+                              description="«сегодня» для относительных периодов (по умолчанию — сегодня)")
 
 
 class ReportRun(BaseModel):
@@ -65,7 +67,7 @@ async def run(body: ReportRun, svc: ServicesDep) -> dict[str, Any]:
 
 @router.get("/reports/export", summary="Отчёт файлом: CSV, XLSX, PDF, PNG, SVG, JSON",
             responses={200: {"content": {m: {} for m in MEDIA.values()}}})
-async def export_report(svc: ServicesDep, fmt: Annotated[str, Query(alias="format", pattern="^(" + "|".join(EXPORT_FORMATS) + ")$")],
+async def export_report(svc: ServicesDep, fmt: Annotated[str, Query(alias="format", pattern=FORMAT_PATTERN)],
                         question: Annotated[str | None, Query(max_length=1000)] = None,
                         station: str | None = None, region: str | None = None, category: str | None = None,
                         date_from: date | None = None, date_to: date | None = None,
@@ -76,7 +78,8 @@ async def export_report(svc: ServicesDep, fmt: Annotated[str, Query(alias="forma
 
     body = await run_in_threadpool(build)
     name = f"report.{fmt}"
-    disposition = "inline" if fmt in ("png", "svg") else f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
+    disposition = ("inline" if fmt in ("png", "svg")
+                   else f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}")
     return Response(body, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
 
 
@@ -85,7 +88,8 @@ async def incidents(svc: ServicesDep, station: str | None = None, region: str | 
                     category: str | None = None, status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
                     limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
     filters = {k: v for k, v in _filters(station, region, category, None, None).items() if v}
-    query = ReportQuery(metric="list", filters={**filters, **({"status": status} if status else {})})
+    query = ReportQuery.model_validate({"metric": "list",
+                                        "filters": {**filters, **({"status": status} if status else {})}})
     return await run_in_threadpool(svc.reports.engine.incidents, query, limit)
 
 
