@@ -361,11 +361,7 @@ def incidents_sync(
                 if as_json:
                     _print_json(data)
                 else:
-                    typer.echo(f"{data['source']}: прочитано {data['read']}, новых {data['inserted']}, "
-                               f"изменено {data['updated']}, без изменений {data['unchanged']}, "
-                               f"с ошибками {len(data['bad_rows'])}")
-                    for bad in data["bad_rows"][:20]:
-                        typer.secho(f"  ! {bad['row']}: {bad['reason']}", fg=typer.colors.YELLOW)
+                    _print_stored(f"{data['source']}: прочитано {data['read']}, ", data)
             if interval is None:
                 return
             time.sleep(interval)
@@ -373,9 +369,12 @@ def incidents_sync(
         _fail(exc)
 
 
-def _store_summary(result: Any) -> dict[str, Any]:
-    return {"inserted": result.inserted, "updated": result.updated, "unchanged": result.unchanged,
-            "bad_rows": [{"row": ref, "reason": reason} for ref, reason in result.bad]}
+def _print_stored(prefix: str, data: dict[str, Any]) -> None:
+    """The counts of a sync or an import, then the first bad rows with their reasons."""
+    typer.echo(f"{prefix}новых {data['inserted']}, изменено {data['updated']}, без изменений {data['unchanged']}, "
+               f"с ошибками {len(data['bad_rows'])}")
+    for bad in data["bad_rows"][:20]:
+        typer.secho(f"  ! {bad['row']}: {bad['reason']}", fg=typer.colors.YELLOW)
 
 
 @incidents_app.command("import")
@@ -400,14 +399,11 @@ def incidents_import(
         result = services().import_incidents(file, mapping=pairs, encoding=encoding, date_format=date_format)
     except AzsError as exc:
         _fail(exc)
-    data = _store_summary(result)
+    data = result.to_dict()
     if as_json:
         _print_json(data)
         return
-    typer.echo(f"Новых: {data['inserted']}, изменено: {data['updated']}, без изменений: {data['unchanged']}, "
-               f"с ошибками: {len(data['bad_rows'])}")
-    for bad in data["bad_rows"][:20]:
-        typer.secho(f"  ! {bad['row']}: {bad['reason']}", fg=typer.colors.YELLOW)
+    _print_stored("Загружено: ", data)
 
 
 @incidents_app.command("sources")

@@ -33,6 +33,10 @@ class StoreResult:
     unchanged: int = 0
     bad: list[tuple[str, str]] = field(default_factory=list)  # (row reference, reason)
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged,
+                "bad_rows": [{"row": ref, "reason": reason} for ref, reason in self.bad]}
+
     def add(self, other: StoreResult) -> None:
         self.inserted += other.inserted
         self.updated += other.updated

@@ -24,10 +24,7 @@ class SyncReport:
     watermark: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "read": self.read, "inserted": self.stored.inserted,
-                "updated": self.stored.updated, "unchanged": self.stored.unchanged,
-                "bad_rows": [{"row": ref, "reason": reason} for ref, reason in self.stored.bad],
-                "watermark": self.watermark}
+        return {"source": self.source, "read": self.read, **self.stored.to_dict(), "watermark": self.watermark}
 
 
 def sync(db: Database, source: SourceConfig, *, full: bool = False) -> SyncReport:

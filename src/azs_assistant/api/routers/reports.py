@@ -110,5 +110,4 @@ async def import_incidents(svc: ServicesDep, file: Annotated[UploadFile, File()]
         path = Path(tmp) / f"{Path(file.filename or 'upload').stem[:100] or 'upload'}{suffix}"
         path.write_bytes(data)
         result = await run_in_threadpool(lambda: svc.import_incidents(path, encoding=encoding, date_format=date_format))
-    return {"inserted": result.inserted, "updated": result.updated, "unchanged": result.unchanged,
-            "bad_rows": [{"row": ref, "reason": reason} for ref, reason in result.bad]}
+    return result.to_dict()
