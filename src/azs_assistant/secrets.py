@@ -67,11 +67,15 @@ def _from_aws(reference: str) -> str:
         raise ConfigError(f"В секрете {secret_id} нет поля {key}.", f"Secret {secret_id} has no key {key}.") from exc
 
 
+def is_reference(value: str) -> bool:
+    """Whether the value names a secret (``env:…``, ``file:…``, ``aws:…``) rather than holding one."""
+    prefix, sep, _ = value.partition(":")
+    return bool(sep) and prefix in _PROVIDERS
+
+
 def resolve_secret(value: str | None) -> str | None:
     """Return the secret a setting refers to (or the literal value itself)."""
-    if value is None:
-        return None
-    prefix, sep, rest = value.partition(":")
-    if sep and prefix in _PROVIDERS:
-        return _PROVIDERS[prefix](rest)
-    return value
+    if value is None or not is_reference(value):
+        return value
+    prefix, _, rest = value.partition(":")
+    return _PROVIDERS[prefix](rest)

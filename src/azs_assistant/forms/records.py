@@ -24,7 +24,7 @@ def _incident_for(session: Any, record: FormRecord) -> str | None:
     station, origin «ocr»; returns its id, or PENDING_INCIDENT while the act lacks station or date."""
     from datetime import datetime
 
-    from azs_assistant.incidents.records import store
+    from azs_assistant.incidents.records import station_number, store
     from azs_assistant.storage.models import Incident
 
     if not record.defects:
@@ -35,8 +35,7 @@ def _incident_for(session: Any, record: FormRecord) -> str | None:
     known = session.execute(select(Incident.station_id, Incident.region).distinct()).all()
     station, region = f"АЗС-{int(number):03d}", None
     for sid, reg in known:
-        digits = "".join(ch for ch in sid if ch.isdigit())
-        if digits and int(digits) == int(number):
+        if station_number(sid) == int(number):
             station, region = sid, reg
             break
     dispenser = record.fields.get("dispenser")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,6 +21,12 @@ _DATE_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H
                  "%d/%m/%Y", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f")
 _COMPARED = FIELDS + ("origin",)
 LOOKUP_CHUNK = 500  # ids looked up per query
+
+
+def station_number(station_id: str) -> int | None:
+    """The number a station id ends with («АЗС-012» → 12), so «азс 12» and «станция №12» find it."""
+    digits = re.findall(r"\d+", station_id)
+    return int(digits[-1]) if digits else None
 
 
 class BadRow(ValueError):

@@ -31,7 +31,7 @@ from sqlalchemy.sql import Select
 
 from azs_assistant.errors import AzsError, ConfigError
 from azs_assistant.incidents.records import FIELDS
-from azs_assistant.secrets import _PROVIDERS, resolve_secret
+from azs_assistant.secrets import is_reference, resolve_secret
 
 
 class SourceError(AzsError):
@@ -40,11 +40,6 @@ class SourceError(AzsError):
     code = "source_error"
     http_status = 502
     exit_code = 69
-
-
-def _is_reference(value: str) -> bool:
-    prefix, sep, _ = value.partition(":")
-    return bool(sep) and prefix in _PROVIDERS
 
 
 class SourceConfig(BaseModel):
@@ -76,8 +71,8 @@ class SourceConfig(BaseModel):
 
     @field_validator("password")
     @classmethod
-    def _password_is_reference(cls, value: str | None) -> str | None:
-        if value is not None and not _is_reference(value):
+    def _passwordis_reference(cls, value: str | None) -> str | None:
+        if value is not None and not is_reference(value):
             raise ValueError("a password must be a secret reference (env:NAME, file:/path, aws:SECRET_ID#key), "
                              "never plain text in the config file")
         return value
@@ -86,7 +81,7 @@ class SourceConfig(BaseModel):
     def _one_way_to_read(self) -> SourceConfig:
         if (self.query is None) == (self.table is None):
             raise ValueError("give either 'query' or 'table'")
-        if not _is_reference(self.url):
+        if not is_reference(self.url):
             try:
                 parsed = make_url(self.url)
             except Exception as exc:  # noqa: BLE001 - SQLAlchemy raises ArgumentError and others

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from azs_assistant.errors import InvalidInput
+from azs_assistant.incidents.records import station_number
 from azs_assistant.language.analyzer import Analyzer, normalise
 from azs_assistant.reports.periods import NUMBER_WORDS, Period, find_periods
 from azs_assistant.reports.query import NIGHT_HOURS, ReportQuery
@@ -120,7 +121,7 @@ class QuestionParser:
             numbers.append(int(m.group(1)))
         stations: list[str] = []
         for n in numbers:
-            match = [s for s in vocab.stations if (d := re.findall(r"\d+", s)) and int(d[-1]) == n]
+            match = [s for s in vocab.stations if station_number(s) == n]
             if not match:
                 raise ReportUnclear(f"Станции №{n} нет в журнале инцидентов. Проверьте номер АЗС.",
                                     f"Station {n} is not in the incident log.")
