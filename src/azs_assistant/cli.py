@@ -505,7 +505,7 @@ def report_schedule(
                 report = services().reports.ask(question)
                 slug = re.sub(r"[^\w]+", "_", question.lower())[:50].strip("_") or f"report{i}"
                 for kind in kinds:
-                    if kind in ("png", "svg") and render.chart(report.result) is None:
+                    if kind in ("png", "svg") and not render.has_chart(report.result):
                         continue
                     path = out_dir / f"{stamp}_{slug}.{kind}"
                     path.write_bytes(render.export(report.result, kind, question))

@@ -121,6 +121,11 @@ def _chartable(result: ReportResult) -> tuple[list[str], list[float], str] | Non
     return None
 
 
+def has_chart(result: ReportResult) -> bool:
+    """Whether a picture adds anything (a grouped result, a comparison), without drawing it."""
+    return _chartable(result) is not None
+
+
 def chart(result: ReportResult, fmt: str = "png", title: str = "") -> bytes | None:
     """A bar chart of a grouped result (a line for months), or None when a picture adds nothing."""
     data = _chartable(result)

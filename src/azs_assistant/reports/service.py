@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from datetime import time as time_of_day
 from typing import Any
 
 from pydantic import ValidationError
@@ -74,11 +75,17 @@ class Reports:
     def ask(self, question: str, today: date | None = None) -> Report:
         return self.run(self.parse(question, today), question)
 
-    def ask_filtered(self, question: str | None, today: date | None = None, **overrides: Any) -> Report:
-        """A question narrowed by filters picked on the reports page (station, region, category,
-        period); without a question, a summary of what the filters select."""
+    def ask_filtered(self, question: str | None, today: date | None = None, *, station: str | None = None,
+                     region: str | None = None, category: str | None = None, date_from: date | None = None,
+                     date_to: date | None = None) -> Report:
+        """A question narrowed by filters picked on the reports page or in an export link (station,
+        region, category, period [from, to)); without a question, a summary of what they select."""
         query = self.parse(question, today) if question and question.strip() else ReportQuery(metric="summary")
-        chosen = {k: v for k, v in overrides.items() if v not in (None, "", [])}
+        overrides = {"stations": [station] if station else None, "regions": [region] if region else None,
+                     "categories": [category] if category else None,
+                     "date_from": datetime.combine(date_from, time_of_day.min) if date_from else None,
+                     "date_to": datetime.combine(date_to, time_of_day.min) if date_to else None}
+        chosen = {k: v for k, v in overrides.items() if v is not None}
         if chosen:
             try:
                 query = ReportQuery.model_validate({**query.model_dump(), "filters": {**query.filters.model_dump(),

@@ -44,7 +44,7 @@ def mount(app: FastAPI) -> None:
 
         from fastapi.concurrency import run_in_threadpool
 
-        from azs_assistant.reports.render import COLUMN_NAMES, _chartable, num
+        from azs_assistant.reports.render import COLUMN_NAMES, has_chart, num
 
         svc = request.app.state.services
         picked = {"station": station, "region": region, "category": category, "date_from": date_from,
@@ -59,18 +59,13 @@ def mount(app: FastAPI) -> None:
         status = 200
         if question or any(picked.values()):
             try:
-                def day(value: str | None) -> datetime | None:
-                    if not value:
-                        return None
-                    d = date.fromisoformat(value)
-                    return datetime(d.year, d.month, d.day)
-
                 report = await run_in_threadpool(
-                    svc.reports.ask_filtered, question, None, stations=[station] if station else None,
-                    regions=[region] if region else None, categories=[category] if category else None,
-                    date_from=day(date_from), date_to=day(date_to))
+                    lambda: svc.reports.ask_filtered(
+                        question, None, station=station, region=region, category=category,
+                        date_from=date.fromisoformat(date_from) if date_from else None,
+                        date_to=date.fromisoformat(date_to) if date_to else None))
                 context["report"] = report
-                context["chart"] = _chartable(report.result) is not None
+                context["chart"] = has_chart(report.result)
                 context["params"] = urlencode({k: v for k, v in {"question": question, **picked}.items() if v})
             except AzsError as exc:
                 context["error"], status = exc.message_ru, exc.http_status

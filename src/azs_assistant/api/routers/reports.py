@@ -4,7 +4,7 @@ incident log itself (list, sync from the company database, file import)."""
 from __future__ import annotations
 
 import tempfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -45,14 +45,6 @@ class ReportResponse(BaseModel):
     text: str
 
 
-def _filters(station: str | None, region: str | None, category: str | None, date_from: date | None,
-             date_to: date | None) -> dict[str, Any]:
-    return {"stations": [station] if station else None, "regions": [region] if region else None,
-            "categories": [category] if category else None,
-            "date_from": datetime(date_from.year, date_from.month, date_from.day) if date_from else None,
-            "date_to": datetime(date_to.year, date_to.month, date_to.day) if date_to else None}
-
-
 @router.post("/reports/ask", response_model=ReportResponse, summary="Отчёт по вопросу на русском языке")
 async def ask(body: ReportAsk, svc: ServicesDep) -> dict[str, Any]:
     report = await run_in_threadpool(svc.reports.ask, body.question, body.today)
@@ -73,7 +65,8 @@ async def export_report(svc: ServicesDep, fmt: Annotated[str, Query(alias="forma
                         date_from: date | None = None, date_to: date | None = None,
                         today: date | None = None) -> Response:
     def build() -> bytes:
-        report = svc.reports.ask_filtered(question, today, **_filters(station, region, category, date_from, date_to))
+        report = svc.reports.ask_filtered(question, today, station=station, region=region, category=category,
+                                          date_from=date_from, date_to=date_to)
         return export(report.result, fmt, report.question)
 
     body = await run_in_threadpool(build)
@@ -87,9 +80,9 @@ async def export_report(svc: ServicesDep, fmt: Annotated[str, Query(alias="forma
 async def incidents(svc: ServicesDep, station: str | None = None, region: str | None = None,
                     category: str | None = None, status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
                     limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
-    filters = {k: v for k, v in _filters(station, region, category, None, None).items() if v}
-    query = ReportQuery.model_validate({"metric": "list",
-                                        "filters": {**filters, **({"status": status} if status else {})}})
+    filters = {"stations": [station] if station else [], "regions": [region] if region else [],
+               "categories": [category] if category else [], "status": status}
+    query = ReportQuery.model_validate({"metric": "list", "filters": filters})
     return await run_in_threadpool(svc.reports.engine.incidents, query, limit)
 
 
