@@ -67,6 +67,10 @@ def conditions(f: Filters) -> list[ColumnElement[bool]]:
     return where
 
 
+def _how_many(conn: Connection, where: list[ColumnElement[bool]]) -> int:
+    return int(conn.execute(select(func.count()).select_from(T).where(*where)).scalar_one())
+
+
 def _group_columns(group: str) -> list[Any]:
     c = T.c
     return {"station": [c.station_id], "region": [c.region], "category": [c.category], "equipment": [c.equipment],
@@ -108,7 +112,7 @@ class ReportEngine:
     def _count(self, conn: Connection, q: ReportQuery) -> ReportResult:
         where = conditions(q.filters)
         if q.group_by is None:
-            n = conn.execute(select(func.count()).select_from(T).where(*where)).scalar_one()
+            n = _how_many(conn, where)
             return ReportResult(q, n, [{"count": n}], ["count"], n)
         cols = _group_columns(q.group_by)
         rows = conn.execute(select(*cols, func.count().label("n")).where(*where).group_by(*cols)).all()
@@ -144,8 +148,8 @@ class ReportEngine:
         assert q.share_of is not None
         where = conditions(q.filters)
         part_where = where + conditions(q.share_of)
-        total = conn.execute(select(func.count()).select_from(T).where(*where)).scalar_one()
-        part = conn.execute(select(func.count()).select_from(T).where(*part_where)).scalar_one()
+        total = _how_many(conn, where)
+        part = _how_many(conn, part_where)
         share = round1(100.0 * part / total) if total else None
         table = [{"part": part, "total": total, "share_pct": share}]
         return ReportResult(q, share, table, ["part", "total", "share_pct"], total)
@@ -183,7 +187,7 @@ class ReportEngine:
 
     def _list(self, conn: Connection, q: ReportQuery) -> ReportResult:
         where = conditions(q.filters)
-        total = conn.execute(select(func.count()).select_from(T).where(*where)).scalar_one()
+        total = _how_many(conn, where)
         rows = self._rows(conn, where, [T.c.occurred_at, T.c.incident_id], LIST_LIMIT)
         return ReportResult(q, [r["incident_id"] for r in rows], rows, DETAIL, total)
 
@@ -208,8 +212,8 @@ class ReportEngine:
         assert f.date_from is not None and f.date_to is not None
         before = f.model_copy(update={"date_from": f.date_from - relativedelta(years=1),
                                       "date_to": f.date_to - relativedelta(years=1)})
-        current = conn.execute(select(func.count()).select_from(T).where(*conditions(f))).scalar_one()
-        previous = conn.execute(select(func.count()).select_from(T).where(*conditions(before))).scalar_one()
+        current = _how_many(conn, conditions(f))
+        previous = _how_many(conn, conditions(before))
         change = current - previous
         pct = round1(100.0 * change / previous) if previous else None
         obj = {"current": current, "previous": previous, "change": change, "change_pct": pct}

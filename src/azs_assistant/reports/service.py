@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -43,7 +42,6 @@ class Reports:
         self.categories = load_categories(analyzer, categories_file)
         self.parser = QuestionParser(analyzer, self.categories)
         self._vocab: tuple[float, Vocabulary] | None = None
-        self._lock = threading.Lock()
 
     def vocabulary(self) -> Vocabulary:
         cached = self._vocab
@@ -57,8 +55,7 @@ class Reports:
                 categories=sorted(conn.execute(select(t.category).distinct()).scalars()),
                 max_severity=conn.execute(select(func.max(t.severity))).scalar(),
             )
-        with self._lock:
-            self._vocab = (time.monotonic(), vocab)
+        self._vocab = (time.monotonic(), vocab)  # one assignment: readers see the old or the new pair
         return vocab
 
     def invalidate(self) -> None:
