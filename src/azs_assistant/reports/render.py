@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from azs_assistant.errors import InvalidInput
-from azs_assistant.reports.engine import PLURAL, ReportResult
+from azs_assistant.reports.engine import PLURAL, ReportResult, round1
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf", "png", "svg", "json")
 GROUP_NAMES = {"station": "АЗС", "region": "регион", "category": "категория", "equipment": "оборудование",
@@ -92,7 +92,7 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None)
     elif metric == "yoy":
         cur, prev = rows[0], rows[1]
         change = cur["count"] - prev["count"]
-        pct = f" ({'+' if change >= 0 else ''}{num(round(100 * change / prev['count'], 1))} %)" if prev["count"] else ""
+        pct = f" ({'+' if change >= 0 else ''}{num(round1(100 * change / prev['count']))} %)" if prev["count"] else ""
         text = (f"{cur['period']}: {cur['count']}; год назад ({prev['period']}): {prev['count']}; "
                 f"изменение {'+' if change >= 0 else ''}{change}{pct}.")
     elif metric == "summary":
