@@ -25,7 +25,10 @@ report_app = typer.Typer(help="Отчёты по инцидентам для р�
 app.add_typer(documents_app, name="documents")
 app.add_typer(jargon_app, name="jargon")
 app.add_typer(incidents_app, name="incidents")
+tickets_app = typer.Typer(help="Жалобы клиентов: приём, классификация, маршрутизация, уведомления, статусы.",
+                          no_args_is_help=True)
 app.add_typer(report_app, name="report")
+app.add_typer(tickets_app, name="tickets")
 
 _state: dict[str, Any] = {"verbose": False, "services": None}
 
@@ -515,6 +518,251 @@ def report_schedule(
             time.sleep(interval)
     except AzsError as exc:
         _fail(exc)
+
+
+def _ticket_line(t: Any) -> str:
+    from azs_assistant.tickets.service import is_overdue
+
+    flags = ("  ПРОСРОЧЕНО" if is_overdue(t) else "") + ("  [разбор]" if t.needs_triage else "")
+    return (f"{t.number}  {t.status:<11} {t.urgency:<8} {t.category:<20} {t.department:<16} "
+            f"{t.station_id or '—':<8} {t.text[:60]!r}{flags}")
+
+
+@tickets_app.command("add")
+def tickets_add(
+    text: Annotated[str, typer.Argument(help="Текст жалобы.")],
+    station: Annotated[Optional[str], typer.Option("--station", help="Станция: АЗС-012, 12…")] = None,
+    contact: Annotated[Optional[str], typer.Option("--contact", help="Телефон или e-mail клиента.")] = None,
+    channel: Annotated[str, typer.Option("--channel", help="Канал: cli, email, call_center_transcript…")] = "cli",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Принять жалобу: классифицировать, назначить отдел, поставить уведомления в очередь."""
+    from azs_assistant.tickets.notify import ticket_json
+
+    try:
+        ticket, token = services().tickets.create(text, channel=channel, station=station, contact=contact,
+                                                  actor="cli")
+    except AzsError as exc:
+        _fail(exc)
+    base = services().settings.public_base_url.rstrip("/")
+    if as_json:
+        _print_json({**ticket_json(ticket), "token": token, "status_url": f"{base}/t/{ticket.number}?k={token}"})
+        return
+    typer.echo(_ticket_line(ticket))
+    if ticket.triage_reason:
+        typer.echo(f"  почему: {ticket.triage_reason}")
+    typer.echo(f"  ссылка для клиента: {base}/t/{ticket.number}?k={token}")
+
+
+@tickets_app.command("classify")
+def tickets_classify(
+    text: Annotated[Optional[str], typer.Argument(help="Текст (или --batch).")] = None,
+    batch: Annotated[Optional[Path], typer.Option("--batch", help="JSONL: {\"id\", \"text\"[, \"channel\", "
+                                                  "\"station\"]} в строке.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Классифицировать без сохранения: категория, срочность, отдел, уверенность."""
+    try:
+        tickets = services().tickets
+        if batch is None:
+            if not text:
+                raise InvalidInput("Дайте текст или --batch FILE.jsonl.", "Text or --batch required.")
+            result = tickets.classify(text, channel="cli")
+            if as_json:
+                _print_json(result.to_dict())
+            else:
+                typer.echo(f"{result.category} · {result.urgency} → {result.route_to} "
+                           f"(уверенность {result.confidence:.2f})")
+                for reason in result.reasons:
+                    typer.echo(f"  {reason}")
+            return
+        _classify_batch(tickets, batch, as_json)
+    except AzsError as exc:
+        _fail(exc)
+
+
+def _classify_batch(tickets: Any, batch: Path, as_json: bool) -> None:
+    if not batch.exists():
+        raise InvalidInput(f"Файл {batch} не найден.", f"{batch} not found.")
+    with batch.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                    raise ValueError("нужен объект с полем text")
+            except ValueError as exc:
+                out: dict[str, Any] = {"id": None, "line": n, "error": f"строка {n}: {exc}"}
+            else:
+                try:
+                    r = tickets.classify(item["text"], channel=str(item.get("channel") or "api"),
+                                         station=item.get("station"))
+                    out = {"id": item.get("id"), "category": r.category, "urgency": r.urgency, "route_to": r.route_to,
+                           "confidence": r.confidence, "needs_triage": r.needs_triage}
+                except AzsError as exc:
+                    out = {"id": item.get("id"), "error": exc.message_ru}
+            if as_json:
+                _print_json(out)
+            elif "error" in out:
+                typer.echo(f"{out['id']}\tошибка: {out['error']}")
+            else:
+                typer.echo(f"{out['id']}\t{out['category']}\t{out['urgency']}\t{out['route_to']}\t{out['confidence']}")
+
+
+@tickets_app.command("train")
+def tickets_train(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Переобучить классификатор: встроенные примеры + файл компании + исправленные людьми обращения."""
+    try:
+        stats = services().tickets.train()
+    except AzsError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(stats)
+    else:
+        typer.echo(f"Обучено на {stats['total']} примерах (встроенных {stats['shipped']}, из файла компании "
+                   f"{stats['company_file']}, исправленных обращений {stats['corrected_tickets']}); "
+                   f"версия {stats['version']}.")
+
+
+@tickets_app.command("list")
+def tickets_list(
+    department: Annotated[Optional[str], typer.Option("--department")] = None,
+    status: Annotated[Optional[str], typer.Option("--status")] = None,
+    station: Annotated[Optional[str], typer.Option("--station")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Только просроченные.")] = False,
+    triage: Annotated[bool, typer.Option("--triage", help="Только ждущие разбора человеком.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Очередь обращений: сначала открытые и срочные."""
+    from azs_assistant.tickets.notify import ticket_json
+
+    try:
+        rows = services().tickets.list(department=department, status=status, station=station,
+                                       overdue=overdue or None, triage=True if triage else None)
+    except AzsError as exc:
+        _fail(exc)
+    for t in rows:
+        typer.echo(json.dumps(ticket_json(t), ensure_ascii=False) if as_json else _ticket_line(t))
+
+
+@tickets_app.command("show")
+def tickets_show(number: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Обращение и вся его история."""
+    from azs_assistant.tickets.notify import ticket_json
+
+    try:
+        ticket = services().tickets.get(number)
+        history = services().tickets.history(number)
+    except AzsError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json({**ticket_json(ticket), "history": [
+            {"at": e.at, "actor": e.actor, "kind": e.kind, "data": e.data} for e in history]})
+        return
+    typer.echo(_ticket_line(ticket))
+    typer.echo(ticket.text)
+    for e in history:
+        typer.echo(f"  {e.at:%d.%m.%Y %H:%M}  {e.actor:<12} {e.kind:<12} {json.dumps(e.data, ensure_ascii=False)}")
+
+
+@tickets_app.command("status")
+def tickets_status(number: str, status: Annotated[str, typer.Argument(help="assigned, in_progress, resolved, "
+                                                                           "closed (или in_progress — переоткрыть)")],
+                   comment: Annotated[Optional[str], typer.Option("--comment")] = None,
+                   actor: Annotated[str, typer.Option("--actor")] = "cli") -> None:
+    """Сменить статус обращения."""
+    try:
+        ticket = services().tickets.set_status(number, status, actor=actor, comment=comment)
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(_ticket_line(ticket))
+
+
+@tickets_app.command("comment")
+def tickets_comment(number: str, text: str, public: Annotated[bool, typer.Option("--public", help="Видно клиенту.")]
+                    = False, actor: Annotated[str, typer.Option("--actor")] = "cli") -> None:
+    """Добавить комментарий."""
+    try:
+        services().tickets.comment(number, text, actor=actor, public=public)
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo("Комментарий добавлен.")
+
+
+@tickets_app.command("assign")
+def tickets_assign(number: str, department: Annotated[Optional[str], typer.Option("--department")] = None,
+                   assignee: Annotated[Optional[str], typer.Option("--assignee")] = None,
+                   actor: Annotated[str, typer.Option("--actor")] = "cli") -> None:
+    """Передать другому отделу и/или исполнителю."""
+    try:
+        ticket = services().tickets.assign(number, actor=actor, department=department, assignee=assignee)
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(_ticket_line(ticket))
+
+
+@tickets_app.command("relabel")
+def tickets_relabel(number: str, category: Annotated[Optional[str], typer.Option("--category")] = None,
+                    urgency: Annotated[Optional[str], typer.Option("--urgency")] = None,
+                    actor: Annotated[str, typer.Option("--actor")] = "cli") -> None:
+    """Исправить категорию или срочность (обращение станет примером для `azs tickets train`)."""
+    try:
+        ticket = services().tickets.relabel(number, actor=actor, category=category, urgency=urgency)
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(_ticket_line(ticket))
+
+
+@tickets_app.command("ack")
+def tickets_ack(number: str, actor: Annotated[str, typer.Option("--actor")] = "cli") -> None:
+    """Подтвердить получение критичного обращения: напоминания прекращаются."""
+    try:
+        ticket = services().tickets.acknowledge(number, actor=actor)
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(_ticket_line(ticket))
+
+
+@tickets_app.command("notify")
+def tickets_notify(every: Annotated[Optional[str], typer.Option("--every", help="Повторять: 30s, 1m…")] = None)\
+        -> None:
+    """Отправить уведомления из очереди (e-mail, Telegram, webhook) и напоминания по критичным."""
+    import time
+
+    try:
+        interval = _parse_every(every) if every else None
+        while True:
+            counts = services().notifier.run_once()
+            typer.echo(f"отправлено {counts['sent']}, повтор позже {counts['retry']}, не доставлено "
+                       f"{counts['failed']}, напоминаний поставлено {counts['repeats_queued']}")
+            if interval is None:
+                return
+            time.sleep(interval)
+    except AzsError as exc:
+        _fail(exc)
+
+
+@tickets_app.command("rules")
+def tickets_rules(file: Annotated[Optional[Path], typer.Argument(help="Файл правил (по умолчанию действующий).")]
+                  = None) -> None:
+    """Проверить файл правил маршрутизации и показать отделы и правила."""
+    from azs_assistant.settings import Settings
+    from azs_assistant.tickets.rules import load_rules
+
+    try:
+        if file is not None and not file.exists():
+            raise InvalidInput(f"Файл {file} не найден.", f"{file} not found.")
+        rules = load_rules(file or Settings().ticket_rules_file)
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(f"Правила: {rules.source}")
+    for key, dep in rules.departments.items():
+        typer.echo(f"  отдел {key}: {dep.name} (контактов: {len(dep.contacts)})")
+    for i, rule in enumerate(rules.spec.rules, start=1):
+        when = rule.when.model_dump(exclude_defaults=True)
+        target = rule.route_to or "(только изменяет)"
+        typer.echo(f"  {i}. {rule.name or ''} {json.dumps(when, ensure_ascii=False)} → {target}")
 
 
 @app.command()

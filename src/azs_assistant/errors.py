@@ -90,3 +90,11 @@ class IndexMismatch(AzsError):
     code = "index_mismatch"
     http_status = 409
     exit_code = 6
+
+
+class RateLimited(AzsError):
+    """Too many requests from one address; the client should wait ``retry_after`` seconds."""
+
+    code = "rate_limited"
+    http_status = 429
+    exit_code = 75

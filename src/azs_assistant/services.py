@@ -70,6 +70,19 @@ class Services:
 
         return Reports(self.db, self.analyzer, self.settings.report_categories_file)
 
+    # -- customer complaints ----------------------------------------------------------------
+    @cached_property
+    def tickets(self) -> Any:
+        from azs_assistant.tickets.service import Tickets
+
+        return Tickets(self.db, self.analyzer, self.settings)
+
+    @cached_property
+    def notifier(self) -> Any:
+        from azs_assistant.tickets.notify import Notifier
+
+        return Notifier(self.db, self.settings, lambda: self.tickets.rules)
+
     def incident_sources(self) -> dict[str, Any]:
         from azs_assistant.incidents.sources import load_sources
 
@@ -259,6 +272,8 @@ class Services:
         raise NotFound(f"Форма «{name}» не найдена.", f"Form '{name}' not found.")
 
     def close(self) -> None:
+        if "notifier" in self.__dict__:
+            self.notifier.stop()
         if self.llm:
             self.llm.close()
         self.db.dispose()

@@ -51,6 +51,28 @@ class Settings(BaseSettings):
     report_categories: Path | None = Field(
         default=None, description="Incident category phrase book; default <data dir>/report_categories.yaml if present")
 
+    ticket_rules: Path | None = Field(
+        default=None, description="Routing rules (YAML); default <data dir>/routing.yaml, else the shipped file")
+    ticket_examples: Path | None = Field(
+        default=None, description="Extra labelled complaints; default <data dir>/ticket_examples.yaml")
+    ticket_max_chars: int = Field(default=5000, ge=100, le=100_000, description="Longest complaint text accepted.")
+    ticket_max_photo_mb: int = Field(default=10, ge=1, le=100)
+    ticket_rate_per_minute: int = Field(
+        default=10, ge=0, description="Complaints per minute from one address on public endpoints; 0 = off")
+    public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in notifications")
+
+    smtp_host: str | None = Field(default=None, description="SMTP server for e-mail notifications")
+    smtp_port: int = 25
+    smtp_security: Literal["none", "starttls", "ssl"] = "none"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = Field(default=None, description="Literal or env:/file:/aws: reference")
+    smtp_from: str = "azs-assistant@localhost"
+    telegram_bot_token: SecretStr | None = Field(default=None, description="Literal or env:/file:/aws: reference")
+    telegram_api_base: str = "https://api.telegram.org"
+    webhook_secret: SecretStr | None = Field(default=None, description="Signs webhook bodies (HMAC-SHA256)")
+    notify_max_attempts: int = Field(default=12, ge=1, le=100)
+    notify_interval_s: float = Field(default=10.0, gt=0, description="How often the server's notifier runs")
+
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
@@ -69,6 +91,14 @@ class Settings(BaseSettings):
     @property
     def report_categories_file(self) -> Path:
         return self.report_categories or self.data_dir / "report_categories.yaml"
+
+    @property
+    def ticket_rules_file(self) -> Path:
+        return self.ticket_rules or self.data_dir / "routing.yaml"
+
+    @property
+    def ticket_examples_file(self) -> Path:
+        return self.ticket_examples or self.data_dir / "ticket_examples.yaml"
 
     @property
     def max_upload_bytes(self) -> int:

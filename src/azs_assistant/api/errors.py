@@ -24,7 +24,11 @@ def error_response(status: int, code: str, message: str, details: dict[str, Any]
 def install(app: FastAPI) -> None:
     @app.exception_handler(AzsError)
     async def _azs(_: Request, exc: AzsError) -> JSONResponse:
-        return error_response(exc.http_status, exc.code, exc.message_ru, {**exc.details, "message_en": exc.message_en})
+        response = error_response(exc.http_status, exc.code, exc.message_ru,
+                                  {**exc.details, "message_en": exc.message_en})
+        if "retry_after" in exc.details:
+            response.headers["Retry-After"] = str(exc.details["retry_after"])
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -161,3 +161,88 @@ class IncidentSync(Base):
     rows_total: Mapped[int] = mapped_column(Integer, default=0)
     last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_status: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Ticket(Base):
+    """A customer complaint: what was written, how it was classified and routed, where it stands.
+
+    Tickets are never deleted. The customer's private status link carries a token whose SHA-256 is
+    kept here; ``contact_key`` is a hash of the normalised contact, to notice repeated complaints
+    without searching raw phone numbers.
+    """
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_queue", "department", "status", "created_at"),
+        Index("ix_tickets_station_created", "station_id", "created_at"),
+        Index("ix_tickets_contact_created", "contact_key", "created_at"),
+        Index("ix_tickets_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(5))
+    text: Mapped[str] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    contact_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    station_text: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    station_id: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    region: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    photo_path: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    category: Mapped[str] = mapped_column(String(50))
+    urgency: Mapped[str] = mapped_column(String(20))
+    confidence: Mapped[float] = mapped_column(Float)
+    needs_triage: Mapped[int] = mapped_column(Integer, default=0)
+    triage_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    labels_by: Mapped[str] = mapped_column(String(20), default="model")  # model | person
+    classifier_version: Mapped[str] = mapped_column(String(40))
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    danger: Mapped[list[Any]] = mapped_column(JSON)
+    department: Mapped[str] = mapped_column(String(100))
+    assignee: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    rule: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class TicketEvent(Base):
+    """One change in a ticket's life, in order: created, classified, routed, status, comment…"""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    public: Mapped[int] = mapped_column(Integer, default=0)  # shown on the customer's status page
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class TicketNotification(Base):
+    """An outbox row: a message to one person on one channel, sent by the notifier with retries.
+
+    Written in the same transaction as the ticket change it reports, so a crash or a dead mail
+    server delays a notification but never loses it or the ticket."""
+
+    __tablename__ = "ticket_notifications"
+    __table_args__ = (Index("ix_ticket_notifications_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    channel: Mapped[str] = mapped_column(String(20))  # email | telegram | webhook
+    target: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(String(30))  # new | repeat | reassigned | status
+    status: Mapped[str] = mapped_column(String(20))  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

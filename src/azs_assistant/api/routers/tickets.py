@@ -1,0 +1,203 @@
+"""Customer complaints for other systems (call centre, mobile app, e-mail gateway) and for staff:
+intake, classification, the queue, status changes, comments, reassignment, acknowledgement."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from azs_assistant.api.deps import ServicesDep
+from azs_assistant.api.schemas import ErrorResponse
+from azs_assistant.errors import FileTooLarge, NotFound
+from azs_assistant.tickets.notify import ticket_json
+
+router = APIRouter(tags=["tickets"], responses={422: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
+Status = Literal["new", "assigned", "in_progress", "resolved", "closed"]
+_MAX_BODY = 1024 * 1024  # a JSON complaint is text: a megabyte is far more than any honest one
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def check_body_size(request: Request, limit: int = _MAX_BODY) -> None:
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limit:
+        raise FileTooLarge(f"Запрос слишком большой ({int(length) // 1024} КБ): текст жалобы — до "
+                           f"{limit // 1024} КБ.", "Request body too large.")
+
+
+class TicketIn(BaseModel):
+    text: str = Field(description="Текст обращения", examples=["Заправил 40 литров, а в бак вошло 35, АЗС-012"])
+    station: str | None = Field(default=None, max_length=200, description="Станция: «АЗС-012», «12»…")
+    contact: str | None = Field(default=None, max_length=200, description="Телефон или e-mail клиента")
+    channel: str = Field(default="api", description="web_form, api, email, call_center_transcript, mobile_app…")
+    language: Literal["ru", "kk", "en"] | None = None
+
+
+class TicketCreated(BaseModel):
+    number: str
+    token: str = Field(description="Секрет личной ссылки клиента; показывается один раз")
+    status_url: str
+    status: str
+    category: str
+    urgency: str
+    department: str
+    needs_triage: bool
+    warnings: list[str]
+
+
+class ClassifyIn(BaseModel):
+    text: str
+    station: str | None = Field(default=None, max_length=200)
+    channel: str = "api"
+    contact: str | None = Field(default=None, max_length=200)
+
+
+class StatusIn(BaseModel):
+    status: Status
+    comment: str | None = Field(default=None, max_length=5000)
+    actor: str = Field(default="api", max_length=200)
+
+
+class CommentIn(BaseModel):
+    text: str = Field(min_length=1, max_length=5000)
+    public: bool = Field(default=False, description="Видно клиенту по его ссылке")
+    actor: str = Field(default="api", max_length=200)
+
+
+class AssignIn(BaseModel):
+    department: str | None = None
+    assignee: str | None = Field(default=None, max_length=200)
+    actor: str = Field(default="api", max_length=200)
+
+
+class LabelsIn(BaseModel):
+    category: str | None = None
+    urgency: Literal["low", "medium", "high", "critical"] | None = None
+    actor: str = Field(default="api", max_length=200)
+
+
+class ActorIn(BaseModel):
+    actor: str = Field(default="api", max_length=200)
+
+
+def _event_json(e: Any, private: bool = True) -> dict[str, Any]:
+    data = dict(e.data) if private else {k: v for k, v in e.data.items() if k in ("from", "to", "text", "comment")}
+    out = {"at": e.at.isoformat(), "kind": e.kind, "data": data}
+    if private:
+        out["actor"] = e.actor
+    return out
+
+
+@router.post("/tickets", status_code=201, response_model=TicketCreated, summary="Принять жалобу клиента",
+             responses={413: {"model": ErrorResponse}, 429: {"model": ErrorResponse}})
+async def create(body: TicketIn, request: Request, svc: ServicesDep) -> dict[str, Any]:
+    check_body_size(request)
+    request.app.state.ticket_limiter.check(client_address(request))
+    ticket, token = await run_in_threadpool(svc.tickets.create, body.text, channel=body.channel,
+                                            station=body.station, contact=body.contact, actor=body.channel,
+                                            language=body.language)
+    base = svc.settings.public_base_url.rstrip("/")
+    warnings = [r for r in (ticket.triage_reason or "").split("; ") if "станци" in r]
+    return {"number": ticket.number, "token": token, "status_url": f"{base}/t/{ticket.number}?k={token}",
+            "status": ticket.status, "category": ticket.category, "urgency": ticket.urgency,
+            "department": ticket.department, "needs_triage": bool(ticket.needs_triage), "warnings": warnings}
+
+
+@router.post("/tickets/classify", summary="Классифицировать текст, не сохраняя")
+async def classify(body: ClassifyIn, request: Request, svc: ServicesDep) -> dict[str, Any]:
+    check_body_size(request)
+    result = await run_in_threadpool(svc.tickets.classify, body.text, channel=body.channel, station=body.station,
+                                     contact=body.contact)
+    return result.to_dict()  # type: ignore[no-any-return]
+
+
+@router.get("/tickets", summary="Очередь обращений")
+async def list_tickets(svc: ServicesDep, department: str | None = None, status: Status | None = None,
+                       station: str | None = None, overdue: bool | None = None, triage: bool | None = None,
+                       open_only: bool = False, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                       offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    rows = await run_in_threadpool(svc.tickets.list, department=department, status=status, station=station,
+                                   overdue=overdue, triage=triage, open_only=open_only, limit=limit, offset=offset)
+    return {"tickets": [ticket_json(t) for t in rows], "count": len(rows)}
+
+
+@router.get("/tickets/rules", summary="Действующие правила маршрутизации (отделы и правила)")
+async def rules(svc: ServicesDep) -> dict[str, Any]:
+    spec = svc.tickets.rules.spec
+    return {"source": svc.tickets.rules.source,
+            "departments": {k: {"name": d.name, "contacts": len(d.contacts)} for k, d in spec.departments.items()},
+            "rules": [r.model_dump(exclude_defaults=True) for r in spec.rules], "sla_hours": spec.sla_hours}
+
+
+@router.post("/tickets/rules/reload", summary="Перечитать файл правил (ошибка — старые правила остаются)")
+async def reload_rules(svc: ServicesDep) -> dict[str, Any]:
+    loaded = await run_in_threadpool(svc.tickets.reload_rules)
+    return {"source": loaded.source, "departments": list(loaded.departments), "rules": len(loaded.spec.rules)}
+
+
+@router.post("/tickets/train", summary="Переобучить классификатор (примеры + исправленные обращения)")
+async def train(svc: ServicesDep) -> dict[str, Any]:
+    return await run_in_threadpool(svc.tickets.train)  # type: ignore[no-any-return]
+
+
+@router.get("/tickets/{number}", summary="Обращение с историей и уведомлениями")
+async def show(number: str, svc: ServicesDep) -> dict[str, Any]:
+    ticket = await run_in_threadpool(svc.tickets.get, number)
+    history = await run_in_threadpool(svc.tickets.history, number)
+    notes = await run_in_threadpool(svc.tickets.notifications, number)
+    return {**ticket_json(ticket), "history": [_event_json(e) for e in history],
+            "notifications": [{"channel": n.channel, "target": n.target, "reason": n.reason, "status": n.status,
+                               "attempts": n.attempts, "last_error": n.last_error} for n in notes]}
+
+
+@router.get("/tickets/{number}/public", summary="Статус для клиента по его секрету (публичная ссылка)")
+async def public(number: str, svc: ServicesDep, k: Annotated[str, Query(max_length=100)] = "") -> dict[str, Any]:
+    ticket, events = await run_in_threadpool(svc.tickets.public_view, number, k)
+    return {**ticket_json(ticket, private=False), "history": [_event_json(e, private=False) for e in events]}
+
+
+@router.post("/tickets/{number}/status", summary="Сменить статус (в т.ч. переоткрыть)")
+async def set_status(number: str, body: StatusIn, svc: ServicesDep) -> dict[str, Any]:
+    ticket = await run_in_threadpool(svc.tickets.set_status, number, body.status, actor=body.actor,
+                                     comment=body.comment)
+    return ticket_json(ticket)
+
+
+@router.post("/tickets/{number}/comments", status_code=201, summary="Комментарий (внутренний или для клиента)")
+async def comment(number: str, body: CommentIn, svc: ServicesDep) -> dict[str, Any]:
+    event = await run_in_threadpool(svc.tickets.comment, number, body.text, actor=body.actor, public=body.public)
+    return _event_json(event)
+
+
+@router.post("/tickets/{number}/assign", summary="Передать другому отделу или исполнителю")
+async def assign(number: str, body: AssignIn, svc: ServicesDep) -> dict[str, Any]:
+    ticket = await run_in_threadpool(svc.tickets.assign, number, actor=body.actor, department=body.department,
+                                     assignee=body.assignee)
+    return ticket_json(ticket)
+
+
+@router.post("/tickets/{number}/labels", summary="Исправить категорию/срочность (станет примером для обучения)")
+async def relabel(number: str, body: LabelsIn, svc: ServicesDep) -> dict[str, Any]:
+    ticket = await run_in_threadpool(svc.tickets.relabel, number, actor=body.actor, category=body.category,
+                                     urgency=body.urgency)
+    return ticket_json(ticket)
+
+
+@router.post("/tickets/{number}/ack", summary="Подтвердить получение (останавливает напоминания)")
+async def acknowledge(number: str, body: ActorIn, svc: ServicesDep) -> dict[str, Any]:
+    ticket = await run_in_threadpool(svc.tickets.acknowledge, number, actor=body.actor)
+    return ticket_json(ticket)
+
+
+@router.get("/tickets/{number}/photo", summary="Фото чека, приложенное клиентом")
+async def photo(number: str, svc: ServicesDep) -> FileResponse:
+    ticket = await run_in_threadpool(svc.tickets.get, number)
+    if not ticket.photo_path:
+        raise NotFound("К обращению не приложено фото.", "No photo.")
+    return FileResponse(ticket.photo_path)

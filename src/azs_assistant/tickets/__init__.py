@@ -1,0 +1,1 @@
+"""Customer complaints: intake, classification, routing rules, notifications and tracking."""

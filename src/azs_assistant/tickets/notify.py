@@ -1,0 +1,269 @@
+"""Delivery of ticket notifications: e-mail (SMTP), Telegram (Bot API) and webhooks.
+
+The notifier drains the ``ticket_notifications`` outbox. A failed send is retried with growing
+pauses (30 s, 1 min, 2 min … up to an hour) and, after the last attempt, marked failed in the
+ticket's history; the ticket itself is never touched by a delivery problem. Critical tickets are
+announced again every ``critical_repeat_minutes`` until someone acknowledges them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import smtplib
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+import httpx
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from azs_assistant.secrets import resolve_secret
+from azs_assistant.settings import Settings
+from azs_assistant.storage.db import Database
+from azs_assistant.storage.models import Ticket, TicketEvent, TicketNotification, utcnow
+from azs_assistant.tickets.taxonomy import CATEGORIES, URGENCY_NAMES
+
+log = logging.getLogger("azs.notify")
+
+
+class DeliveryError(Exception):
+    """A channel could not deliver; the message says why (no secrets in it)."""
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
+
+
+def message_text(ticket: Ticket, reason: str, base_url: str) -> tuple[str, str]:
+    """(subject, body) in Russian, plain text: customer text is data, never markup."""
+    urgency = URGENCY_NAMES[ticket.urgency]["ru"]
+    category = CATEGORIES.get(ticket.category, {}).get("ru", ticket.category)
+    prefix = {"repeat": "ПОВТОРНО, НЕ ПОДТВЕРЖДЕНО: ", "reassigned": "Передано вам: "}.get(reason, "")
+    alarm = "‼ КРИТИЧНО ‼ " if ticket.urgency == "critical" else ""
+    where = ticket.station_id or "станция не указана"
+    subject = f"{alarm}{prefix}Жалоба {ticket.number}: {category}, {where}"
+    lines = [subject, "",
+             f"Срочность: {urgency}. Отдел: {ticket.department}. Срок: {_aware(ticket.due_at):%d.%m.%Y %H:%M} UTC.",
+             "", ticket.text[:1500] + ("…" if len(ticket.text) > 1500 else ""), ""]
+    if ticket.danger:
+        lines.append("Признаки опасности: " + ", ".join(ticket.danger))
+    if ticket.contact:
+        lines.append(f"Контакт клиента: {ticket.contact}")
+    lines.append(f"Открыть: {base_url.rstrip('/')}/tickets/{ticket.number}")
+    if ticket.urgency == "critical":
+        lines.append("Подтвердите получение кнопкой «Принято» на странице обращения — иначе напоминание повторится.")
+    return subject, "\n".join(lines)
+
+
+def enqueue(s: Session, ticket: Ticket, departments: list[str], reason: str, rules: Any,
+            now: datetime | None = None) -> int:
+    """Outbox rows for every contact of the departments, each (channel, target) once."""
+    now = now or utcnow()
+    seen: set[tuple[str, str]] = set()
+    for name in dict.fromkeys(departments):
+        department = rules.departments.get(name)
+        for contact in department.contacts if department else []:
+            for channel, target in (("email", contact.email), ("telegram", contact.telegram),
+                                    ("webhook", contact.webhook)):
+                if target and (channel, target) not in seen:
+                    seen.add((channel, target))
+                    s.add(TicketNotification(ticket_id=ticket.id, channel=channel, target=target, reason=reason,
+                                             status="pending", attempts=0, next_attempt_at=now, created_at=now))
+    return len(seen)
+
+
+class Notifier:
+    def __init__(self, db: Database, settings: Settings, rules: Callable[[], Any]) -> None:
+        self.db = db
+        self.settings = settings
+        self._rules = rules
+        self._http: httpx.Client | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- channels -----------------------------------------------------------------------
+    @property
+    def http(self) -> httpx.Client:
+        if self._http is None:
+            self._http = httpx.Client(timeout=10.0)
+        return self._http
+
+    def _send_email(self, target: str, subject: str, body: str) -> None:
+        cfg = self.settings
+        if not cfg.smtp_host:
+            raise DeliveryError("SMTP не настроен (AZS_SMTP_HOST)")
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = cfg.smtp_from, target, subject
+        msg.set_content(body)
+        try:
+            smtp_cls = smtplib.SMTP_SSL if cfg.smtp_security == "ssl" else smtplib.SMTP
+            with smtp_cls(cfg.smtp_host, cfg.smtp_port, timeout=15) as smtp:
+                if cfg.smtp_security == "starttls":
+                    smtp.starttls()
+                if cfg.smtp_user:
+                    password = cfg.smtp_password.get_secret_value() if cfg.smtp_password else ""
+                    smtp.login(cfg.smtp_user, resolve_secret(password) or "")
+                smtp.send_message(msg)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise DeliveryError(f"SMTP {cfg.smtp_host}:{cfg.smtp_port}: {type(exc).__name__}: {exc}") from exc
+
+    def _send_telegram(self, chat_id: str, text: str) -> None:
+        token_ref = self.settings.telegram_bot_token
+        token = resolve_secret(token_ref.get_secret_value()) if token_ref else None
+        if not token:
+            raise DeliveryError("Telegram не настроен (AZS_TELEGRAM_BOT_TOKEN)")
+        url = f"{self.settings.telegram_api_base.rstrip('/')}/bot{token}/sendMessage"
+        try:
+            response = self.http.post(url, json={"chat_id": chat_id, "text": text[:4000],
+                                                 "disable_web_page_preview": True})
+            body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+        except httpx.HTTPError as exc:
+            raise DeliveryError(f"Telegram: {type(exc).__name__}") from exc  # the URL holds the token: not logged
+        if response.status_code != 200 or not body.get("ok"):
+            raise DeliveryError(f"Telegram ответил {response.status_code}: {str(body.get('description', ''))[:200]}")
+
+    def _send_webhook(self, url: str, ticket: Ticket, reason: str) -> None:
+        payload = json.dumps({"event": f"ticket.{reason}", "ticket": ticket_json(ticket)}, ensure_ascii=False).encode()
+        headers = {"content-type": "application/json"}
+        if self.settings.webhook_secret:
+            key = resolve_secret(self.settings.webhook_secret.get_secret_value()) or ""
+            headers["x-azs-signature"] = "sha256=" + hmac.new(key.encode(), payload, hashlib.sha256).hexdigest()
+        try:
+            response = self.http.post(url, content=payload, headers=headers)
+        except httpx.HTTPError as exc:
+            raise DeliveryError(f"webhook {url}: {type(exc).__name__}: {exc}") from exc
+        if response.status_code >= 300:
+            raise DeliveryError(f"webhook {url} ответил {response.status_code}")
+
+    def send(self, note: TicketNotification, ticket: Ticket) -> None:
+        subject, body = message_text(ticket, note.reason, self.settings.public_base_url)
+        if note.channel == "email":
+            self._send_email(note.target, subject, body)
+        elif note.channel == "telegram":
+            self._send_telegram(note.target, body)
+        elif note.channel == "webhook":
+            self._send_webhook(note.target, ticket, note.reason)
+        else:
+            raise DeliveryError(f"неизвестный канал {note.channel}")
+
+    # -- the outbox ---------------------------------------------------------------------
+    def deliver_due(self, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
+        """Send what is due; each row is claimed first, so two notifiers never send it twice."""
+        now = now or utcnow()
+        counts = {"sent": 0, "retry": 0, "failed": 0}
+        with self.db.session() as s:
+            due = list(s.execute(select(TicketNotification.id, TicketNotification.next_attempt_at)
+                                 .where(TicketNotification.status == "pending",
+                                        TicketNotification.next_attempt_at <= now)
+                                 .order_by(TicketNotification.id).limit(limit)).all())
+        for note_id, when in due:
+            with self.db.session() as s:
+                claimed = s.execute(update(TicketNotification)
+                                    .where(TicketNotification.id == note_id,
+                                           TicketNotification.status == "pending",
+                                           TicketNotification.next_attempt_at == when)
+                                    .values(next_attempt_at=now + timedelta(minutes=5))).rowcount
+            if not claimed:
+                continue
+            with self.db.session() as s:
+                note = s.get(TicketNotification, note_id)
+                ticket = s.get(Ticket, note.ticket_id) if note else None
+                if note is None or ticket is None:
+                    continue
+                try:
+                    self.send(note, ticket)
+                except Exception as exc:  # a channel's failure never escapes: it is recorded and retried
+                    note.attempts += 1
+                    note.last_error = str(exc)[:1000]
+                    if note.attempts >= self.settings.notify_max_attempts:
+                        note.status = "failed"
+                        counts["failed"] += 1
+                        s.add(TicketEvent(ticket_id=ticket.id, actor="notifier", kind="notify_failed", public=0,
+                                          at=utcnow(), data={"channel": note.channel, "target": note.target,
+                                                             "error": note.last_error}))
+                    else:
+                        note.next_attempt_at = now + timedelta(seconds=min(30 * 2 ** (note.attempts - 1), 3600))
+                        counts["retry"] += 1
+                    log.warning("notification %s (%s) failed: %s", note.id, note.channel, note.last_error)
+                else:
+                    note.attempts += 1
+                    note.status, note.sent_at, note.last_error = "sent", utcnow(), None
+                    counts["sent"] += 1
+                    s.add(TicketEvent(ticket_id=ticket.id, actor="notifier", kind="notified", public=0, at=utcnow(),
+                                      data={"channel": note.channel, "target": note.target, "reason": note.reason}))
+        return counts
+
+    def schedule_repeats(self, now: datetime | None = None) -> int:
+        """Queue reminders for critical tickets nobody has acknowledged yet."""
+        now = now or utcnow()
+        rules = self._rules()
+        every = timedelta(minutes=rules.spec.critical_repeat_minutes)
+        queued = 0
+        with self.db.session() as s:
+            last = (select(TicketNotification.ticket_id, func.max(TicketNotification.created_at).label("last"))
+                    .group_by(TicketNotification.ticket_id).subquery())
+            rows = s.execute(select(Ticket, last.c.last).outerjoin(last, last.c.ticket_id == Ticket.id)
+                             .where(Ticket.urgency == "critical", Ticket.acknowledged_at.is_(None),
+                                    Ticket.status.not_in(("resolved", "closed")),
+                                    or_(last.c.last.is_(None), last.c.last <= now - every))).all()
+            for ticket, previous in rows:
+                if previous is None and _aware(ticket.created_at) > now - every:
+                    continue
+                departments = [ticket.department, *[d for d in ("hse",) if d in rules.departments]]
+                queued += enqueue(s, ticket, departments, "repeat", rules, now)
+        return queued
+
+    def run_once(self, now: datetime | None = None) -> dict[str, int]:
+        repeats = self.schedule_repeats(now)
+        return {"repeats_queued": repeats, **self.deliver_due(now)}
+
+    # -- in the server ------------------------------------------------------------------
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+
+        def loop() -> None:
+            while not self._stop.wait(self.settings.notify_interval_s):
+                try:
+                    self.run_once()
+                except Exception:  # keep the loop alive; the outbox keeps the work
+                    log.exception("notifier run failed")
+
+        self._thread = threading.Thread(target=loop, name="azs-notifier", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+
+def ticket_json(ticket: Ticket, *, private: bool = True) -> dict[str, Any]:
+    """The ticket as the API and webhooks show it (``private=False``: what a customer may see)."""
+    data: dict[str, Any] = {
+        "number": ticket.number, "status": ticket.status, "category": ticket.category, "urgency": ticket.urgency,
+        "station": ticket.station_id, "created_at": _aware(ticket.created_at).isoformat(),
+        "updated_at": _aware(ticket.updated_at).isoformat()}
+    if private:
+        data.update({
+            "text": ticket.text, "channel": ticket.channel, "language": ticket.language, "contact": ticket.contact,
+            "region": ticket.region, "department": ticket.department, "assignee": ticket.assignee,
+            "confidence": ticket.confidence, "needs_triage": bool(ticket.needs_triage),
+            "triage_reason": ticket.triage_reason, "labels_by": ticket.labels_by, "facts": ticket.facts,
+            "danger": ticket.danger, "rule": ticket.rule, "due_at": _aware(ticket.due_at).isoformat(),
+            "overdue": ticket.status not in ("resolved", "closed") and _aware(ticket.due_at) < utcnow(),
+            "acknowledged_at": _aware(ticket.acknowledged_at).isoformat() if ticket.acknowledged_at else None,
+            "resolved_at": _aware(ticket.resolved_at).isoformat() if ticket.resolved_at else None,
+            "has_photo": bool(ticket.photo_path)})
+    return data

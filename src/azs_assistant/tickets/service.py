@@ -1,0 +1,488 @@
+"""Complaints end to end: intake → classification → routing → history, queues and SLA.
+
+Every change of a ticket is one transaction that also writes its event and the notifications it
+causes (an outbox the notifier drains), so nothing is half-done after a crash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
+
+from azs_assistant.errors import Conflict, InvalidInput, NotFound
+from azs_assistant.language.analyzer import Analyzer
+from azs_assistant.settings import Settings
+from azs_assistant.storage.db import Database
+from azs_assistant.storage.models import Incident, Ticket, TicketEvent, TicketNotification, utcnow
+from azs_assistant.tickets.classifier import Example, TicketClassifier, load_examples
+from azs_assistant.tickets.danger import danger_signs
+from azs_assistant.tickets.facts import extract_facts, station_id, station_in
+from azs_assistant.tickets.rules import RoutingRules, load_rules
+from azs_assistant.tickets.taxonomy import CATEGORIES, STATUSES, TRANSITIONS, URGENCIES, raise_urgency
+
+CHANNELS = ("web_form", "api", "email", "call_center_transcript", "mobile_app", "telegram", "cli", "other")
+_KAZAKH = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+
+
+def detect_language(text: str) -> str:
+    """ru, kk or en: enough to answer the customer in their language."""
+    if _KAZAKH.search(text):
+        return "kk"
+    latin, cyrillic = len(_LATIN.findall(text)), len(_CYRILLIC.findall(text))
+    return "en" if latin > cyrillic else "ru"
+
+
+def contact_key(contact: str | None) -> str | None:
+    """A stable hash of a phone number (its last ten digits) or an e-mail (lower-cased)."""
+    if not contact or not contact.strip():
+        return None
+    value = contact.strip().lower()
+    digits = re.sub(r"\D", "", value)
+    if "@" not in value and len(digits) >= 7:
+        value = digits[-10:]
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class Classification:
+    category: str
+    urgency: str
+    route_to: str
+    confidence: float
+    urgency_confidence: float
+    needs_triage: bool
+    reasons: list[str]
+    danger: list[str]
+    facts: dict[str, Any]
+    station: str | None
+    region: str | None
+    repeat: bool
+    rule: str
+    notify: list[str] = field(default_factory=list)
+    top: list[tuple[str, float]] = field(default_factory=list)
+    model_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Tickets:
+    def __init__(self, db: Database, analyzer: Analyzer, settings: Settings) -> None:
+        self.db = db
+        self.analyzer = analyzer
+        self.settings = settings
+        self._rules: RoutingRules | None = None
+        self._classifier: TicketClassifier | None = None
+        self._train_lock = threading.Lock()
+        self._stations: dict[str, str | None] | None = None
+        self._stations_at = 0.0
+
+    # -- configuration ------------------------------------------------------------------
+    @property
+    def rules(self) -> RoutingRules:
+        if self._rules is None:
+            self._rules = load_rules(self.settings.ticket_rules_file)
+        return self._rules
+
+    def reload_rules(self) -> RoutingRules:
+        self._rules = load_rules(self.settings.ticket_rules_file)
+        return self._rules
+
+    def training_examples(self) -> tuple[list[Example], dict[str, int]]:
+        """The shipped examples, the company's extra file, and every ticket a person relabelled."""
+        shipped = load_examples()
+        extra_file = self.settings.ticket_examples_file
+        extra = load_examples(extra_file) if extra_file.exists() else []
+        with self.db.session() as s:
+            corrected = [Example(t.text, t.category, t.urgency) for t in
+                         s.scalars(select(Ticket).where(Ticket.labels_by == "person").order_by(Ticket.id))]
+        counts = {"shipped": len(shipped), "company_file": len(extra), "corrected_tickets": len(corrected)}
+        return shipped + extra + corrected, counts
+
+    @property
+    def classifier(self) -> TicketClassifier:
+        if self._classifier is None:
+            with self._train_lock:
+                if self._classifier is None:
+                    examples, _ = self.training_examples()
+                    self._classifier = TicketClassifier(self.analyzer, examples)
+        return self._classifier
+
+    def train(self) -> dict[str, Any]:
+        """Retrain on shipped + company + corrected examples; report counts and a cross-check."""
+        examples, counts = self.training_examples()
+        classifier = TicketClassifier(self.analyzer, examples)
+        with self._train_lock:
+            self._classifier = classifier
+        return {**counts, "total": len(examples), **classifier.describe()}
+
+    def known_stations(self) -> dict[str, str | None]:
+        """Station id → region, from the incident log (refreshed each minute)."""
+        import time
+
+        if self._stations is None or time.monotonic() - self._stations_at > 60:
+            with self.db.session() as s:
+                rows = s.execute(select(Incident.station_id, func.max(Incident.region))
+                                 .group_by(Incident.station_id)).all()
+            self._stations = {r[0]: r[1] for r in rows}
+            self._stations_at = time.monotonic()
+        return self._stations
+
+    # -- classification -----------------------------------------------------------------
+    def classify(self, text: str, *, channel: str = "api", station: str | None = None,
+                 contact: str | None = None, session: Session | None = None) -> Classification:
+        text = self._check_text(text)
+        rules = self.rules
+        prediction = self.classifier.predict(text)
+        category, urgency = prediction.category, prediction.urgency
+        reasons: list[str] = []
+        facts = extract_facts(text)
+        danger = danger_signs(text, rules.danger_patterns)
+        if danger:
+            if category != "safety_hazard":
+                reasons.append(f"категория safety_hazard вместо {category}: {', '.join(danger)}")
+            category, urgency = "safety_hazard", "critical"
+            reasons.append(f"критично: {', '.join(danger)}")
+        else:
+            if urgency == "critical":  # only the danger signs make a ticket critical
+                urgency = "high"
+            bounded = rules.bounded(category, urgency)
+            if bounded != urgency:
+                reasons.append(f"срочность {bounded} по стандарту для категории {category}")
+                urgency = bounded
+            threshold = rules.spec.urgency.money_high_threshold
+            big = [a for a in facts.get("amounts", []) if threshold is not None and a > threshold]
+            if big and urgency in ("low", "medium"):
+                urgency = "high"
+                reasons.append(f"сумма {max(big):,.0f} тг больше {threshold:,.0f}".replace(",", " "))
+        station_value, region, station_problem = self._station(station, facts)
+        repeat = self._is_repeat(contact, session)
+        if repeat and urgency not in ("high", "critical") and rules.spec.urgency.repeat.raise_:
+            # a repeat makes a complaint more pressing, never an emergency: critical means danger
+            urgency = raise_urgency(urgency, rules.spec.urgency.repeat.raise_)
+            urgency = "high" if urgency == "critical" else urgency
+            reasons.append(f"повторная жалоба от того же контакта: срочность {urgency}")
+        decision = rules.route(text=text, category=category, urgency=urgency, channel=channel,
+                               station=station_value, region=region, repeat=repeat)
+        reasons.extend(decision.reasons)
+        needs_triage = prediction.category_confidence < rules.spec.triage.min_confidence and not danger
+        if needs_triage:
+            reasons.append(f"низкая уверенность классификатора ({prediction.category_confidence:.2f}): "
+                           "проверьте категорию")
+        if station_problem:
+            needs_triage = True
+            reasons.append(station_problem)
+        return Classification(
+            category=category, urgency=decision.urgency, route_to=decision.department,
+            confidence=round(prediction.category_confidence, 3),
+            urgency_confidence=round(prediction.urgency_confidence, 3), needs_triage=needs_triage,
+            reasons=reasons, danger=danger, facts=facts, station=station_value, region=region, repeat=repeat,
+            rule=decision.rule, notify=decision.notify, top=prediction.top, model_version=self.classifier.version)
+
+    def _check_text(self, text: str) -> str:
+        text = (text or "").replace("\x00", "").strip()
+        if not text:
+            raise InvalidInput("Пустое обращение: опишите, что случилось.", "Empty complaint text.")
+        limit = self.settings.ticket_max_chars
+        if len(text) > limit:
+            raise InvalidInput(f"Слишком длинный текст: {len(text)} символов, можно до {limit}. "
+                               "Сократите описание или приложите файл.", f"Text longer than {limit} chars.",
+                               field="text", limit=limit)
+        return text
+
+    def _station(self, given: str | None, facts: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+        """(station id, region, problem) from the form's field or, failing that, the text."""
+        known = self.known_stations()
+        given = (given or "").strip()
+        if given:
+            number = station_in(given) if not given.isdigit() else int(given)
+            if number is None:
+                number = station_in(f"АЗС {given}")
+            if number is None:
+                return None, None, f"станция «{given[:50]}» не распознана: уточните номер АЗС"
+        elif "station" in facts:
+            number = station_in(facts["station"])
+        else:
+            return None, None, None
+        assert number is not None
+        sid = station_id(number)
+        if known and sid not in known:
+            return sid, None, f"станции {sid} нет в справочнике: уточните номер АЗС"
+        return sid, known.get(sid), None
+
+    def _is_repeat(self, contact: str | None, session: Session | None) -> bool:
+        key = contact_key(contact)
+        if key is None:
+            return False
+        since = utcnow() - timedelta(days=self.rules.spec.urgency.repeat.window_days)
+        query = select(func.count()).select_from(Ticket).where(Ticket.contact_key == key, Ticket.created_at >= since)
+        if session is not None:
+            return bool(session.scalar(query))
+        with self.db.session() as s:
+            return bool(s.scalar(query))
+
+    # -- intake -------------------------------------------------------------------------
+    def create(self, text: str, *, channel: str = "api", station: str | None = None, contact: str | None = None,
+               photo: bytes | None = None, photo_name: str | None = None, actor: str = "customer",
+               language: str | None = None) -> tuple[Ticket, str]:
+        """Store a complaint, classified and routed, with its notifications queued. Returns the
+        ticket and the customer's private token (shown once, kept only as a hash)."""
+        if channel not in CHANNELS:
+            raise InvalidInput(f"Неизвестный канал «{channel}»; есть: {', '.join(CHANNELS)}.", "Unknown channel.")
+        contact = (contact or "").strip()[:200] or None
+        photo_ext = self._check_photo(photo, photo_name) if photo else None
+        result = self.classify(text, channel=channel, station=station, contact=contact)
+        token = secrets.token_urlsafe(16)
+        now = utcnow()
+        with self.db.session() as s:
+            ticket = Ticket(
+                number="pending", token_hash=_hash_token(token), channel=channel,
+                language=language if language in ("ru", "kk", "en") else detect_language(text),
+                text=self._check_text(text), contact=contact, contact_key=contact_key(contact),
+                station_text=(station or "").strip()[:200] or None, station_id=result.station, region=result.region,
+                category=result.category, urgency=result.urgency, confidence=result.confidence,
+                needs_triage=int(result.needs_triage), triage_reason="; ".join(result.reasons) or None,
+                labels_by="model", classifier_version=result.model_version, facts=result.facts,
+                danger=result.danger, department=result.route_to, rule=result.rule, status="new",
+                created_at=now, updated_at=now, due_at=now + self._sla(result.urgency))
+            s.add(ticket)
+            s.flush()
+            ticket.number = f"T-{ticket.id:06d}"
+            if photo and photo_ext:
+                folder = self.settings.data_dir / "tickets" / "photos"
+                folder.mkdir(parents=True, exist_ok=True)
+                path = folder / f"{ticket.number}.{photo_ext}"
+                path.write_bytes(photo)
+                ticket.photo_path = str(path)
+            self._event(s, ticket, actor, "created", {"channel": channel, "station": result.station}, public=True)
+            self._event(s, ticket, "classifier", "classified", {
+                "category": result.category, "urgency": result.urgency, "confidence": result.confidence,
+                "reasons": result.reasons, "danger": result.danger, "model": result.model_version})
+            self._event(s, ticket, "rules", "routed", {"department": result.route_to, "rule": result.rule,
+                                                         "notify": result.notify})
+            self._queue(s, ticket, [result.route_to, *result.notify], "new")
+        return ticket, token
+
+    def _check_photo(self, data: bytes, name: str | None) -> str:
+        from azs_assistant.documents.parsers import sniff
+
+        limit = self.settings.ticket_max_photo_mb
+        if len(data) > limit * 1024 * 1024:
+            from azs_assistant.errors import FileTooLarge
+
+            raise FileTooLarge(f"Фото больше {limit} МБ: уменьшите его.", f"Photo larger than {limit} MiB.")
+        kind = sniff(data[:16])
+        if kind not in {"png", "jpeg", "webp", "gif", "bmp", "tiff"}:
+            from azs_assistant.errors import UnsupportedFormat
+
+            raise UnsupportedFormat(f"Файл «{name or 'без имени'}» не похож на фото (нужен JPEG, PNG или WebP).",
+                                    "Photo is not an image.")
+        return "jpg" if kind == "jpeg" else str(kind)
+
+    def _sla(self, urgency: str) -> timedelta:
+        return timedelta(hours=self.rules.spec.sla_hours[urgency])  # type: ignore[index]
+
+    def _event(self, s: Session, ticket: Ticket, actor: str, kind: str, data: dict[str, Any],
+               public: bool = False) -> None:
+        s.add(TicketEvent(ticket_id=ticket.id, actor=actor[:200], kind=kind, data=data, public=int(public),
+                          at=utcnow()))
+
+    def _queue(self, s: Session, ticket: Ticket, departments: list[str], reason: str) -> int:
+        from azs_assistant.tickets.notify import enqueue
+
+        return enqueue(s, ticket, departments, reason, self.rules)
+
+    # -- reading ------------------------------------------------------------------------
+    def get(self, number: str) -> Ticket:
+        with self.db.session() as s:
+            ticket = s.scalar(select(Ticket).where(Ticket.number == number.strip().upper()))
+            if ticket is None:
+                raise NotFound(f"Обращение {number} не найдено.", f"Ticket {number} not found.")
+            return ticket
+
+    def public_view(self, number: str, token: str) -> tuple[Ticket, list[TicketEvent]]:
+        """What the customer's private link shows; a wrong token reads as «not found»."""
+        try:
+            ticket = self.get(number)
+        except NotFound:
+            ticket = None
+        if ticket is None or not secrets.compare_digest(ticket.token_hash, _hash_token(token or "")):
+            raise NotFound("Обращение не найдено: проверьте ссылку.", "Ticket not found.")
+        return ticket, [e for e in self.history(ticket.number) if e.public]
+
+    def history(self, number: str) -> list[TicketEvent]:
+        ticket = self.get(number)
+        with self.db.session() as s:
+            return list(s.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
+                                  .order_by(TicketEvent.id)))
+
+    def notifications(self, number: str) -> list[TicketNotification]:
+        ticket = self.get(number)
+        with self.db.session() as s:
+            return list(s.scalars(select(TicketNotification).where(TicketNotification.ticket_id == ticket.id)
+                                  .order_by(TicketNotification.id)))
+
+    def list(self, *, department: str | None = None, status: str | None = None, station: str | None = None,
+             stations: list[str] | None = None, overdue: bool | None = None, triage: bool | None = None,
+             open_only: bool = False, limit: int = 100, offset: int = 0) -> list[Ticket]:
+        query = select(Ticket)
+        if department:
+            query = query.where(Ticket.department == department)
+        if status:
+            if status not in STATUSES:
+                raise InvalidInput(f"Неизвестный статус «{status}»; есть: {', '.join(STATUSES)}.", "Unknown status.")
+            query = query.where(Ticket.status == status)
+        if open_only or overdue:
+            query = query.where(Ticket.status.not_in(("resolved", "closed")))
+        if station:
+            number = station_in(station) if not station.isdigit() else int(station)
+            query = query.where(Ticket.station_id == (station_id(number) if number is not None else station))
+        if stations is not None:
+            query = query.where(Ticket.station_id.in_(stations))
+        if overdue:
+            query = query.where(Ticket.due_at < utcnow())
+        if triage is not None:
+            query = query.where(Ticket.needs_triage == int(triage))
+        urgency_order = {u: i for i, u in enumerate(reversed(URGENCIES))}
+        with self.db.session() as s:
+            rows = list(s.scalars(query.order_by(Ticket.id.desc()).offset(offset).limit(min(limit, 1000))))
+        rows.sort(key=lambda t: (t.status in ("resolved", "closed"), urgency_order[t.urgency], t.due_at))
+        return rows
+
+    def departments_in_use(self) -> list[str]:
+        with self.db.session() as s:
+            used = set(s.scalars(select(distinct(Ticket.department))))
+        return sorted(set(self.rules.departments) | used)
+
+    # -- changes ------------------------------------------------------------------------
+    @contextmanager
+    def _change(self, number: str) -> Iterator[tuple[Session, Ticket]]:
+        """The ticket inside one transaction, row-locked where the backend can lock rows."""
+        with self.db.session() as s:
+            query = select(Ticket).where(Ticket.number == number.strip().upper())
+            if self.db.engine.dialect.name == "postgresql":
+                query = query.with_for_update()
+            ticket = s.scalar(query)
+            if ticket is None:
+                raise NotFound(f"Обращение {number} не найдено.", f"Ticket {number} not found.")
+            yield s, ticket
+
+    def set_status(self, number: str, status: str, *, actor: str, comment: str | None = None) -> Ticket:
+        if status not in STATUSES:
+            raise InvalidInput(f"Неизвестный статус «{status}»; есть: {', '.join(STATUSES)}.", "Unknown status.")
+        with self._change(number) as (s, ticket):
+            if status == ticket.status:
+                raise Conflict(f"Обращение {ticket.number} уже в статусе «{status}».", "Same status.")
+            if status not in TRANSITIONS[ticket.status]:
+                allowed = ", ".join(sorted(TRANSITIONS[ticket.status]))
+                raise Conflict(f"Из статуса «{ticket.status}» нельзя перейти в «{status}»; можно: {allowed}.",
+                               "Transition not allowed.")
+            previous, ticket.status, ticket.updated_at = ticket.status, status, utcnow()
+            if status in ("resolved", "closed"):
+                ticket.resolved_at = ticket.resolved_at or utcnow()
+            elif previous in ("resolved", "closed"):  # reopened: a new SLA from now
+                ticket.resolved_at = None
+                ticket.due_at = utcnow() + self._sla(ticket.urgency)
+            self._event(s, ticket, actor, "reopened" if previous in ("resolved", "closed") else "status",
+                        {"from": previous, "to": status, "comment": comment}, public=True)
+            return ticket
+
+    def comment(self, number: str, text: str, *, actor: str, public: bool = False) -> TicketEvent:
+        text = (text or "").strip()
+        if not text or len(text) > self.settings.ticket_max_chars:
+            raise InvalidInput("Комментарий пустой или слишком длинный.", "Empty or too long comment.")
+        with self._change(number) as (s, ticket):
+            ticket.updated_at = utcnow()
+            event = TicketEvent(ticket_id=ticket.id, actor=actor[:200], kind="comment", data={"text": text},
+                                public=int(public), at=utcnow())
+            s.add(event)
+            return event
+
+    def assign(self, number: str, *, actor: str, department: str | None = None, assignee: str | None = None) -> Ticket:
+        if department and department not in self.rules.departments:
+            raise InvalidInput(f"Отдел «{department}» не описан в правилах; есть: "
+                               f"{', '.join(self.rules.departments)}.", "Unknown department.")
+        if not department and not assignee:
+            raise InvalidInput("Укажите отдел или исполнителя.", "department or assignee required.")
+        with self._change(number) as (s, ticket):
+            before = {"department": ticket.department, "assignee": ticket.assignee}
+            if department and department != ticket.department:
+                ticket.department = department
+                ticket.assignee = None
+                self._queue(s, ticket, [department], "reassigned")
+            if assignee:
+                ticket.assignee = assignee.strip()[:200]
+            if ticket.status == "new" and ticket.assignee:
+                ticket.status = "assigned"
+            ticket.updated_at = utcnow()
+            self._event(s, ticket, actor, "reassigned", {"from": before, "to": {
+                "department": ticket.department, "assignee": ticket.assignee}})
+            return ticket
+
+    def relabel(self, number: str, *, actor: str, category: str | None = None, urgency: str | None = None,
+                reroute: bool = True) -> Ticket:
+        """A person's correction: it becomes a training example and, unless told not to, re-routes."""
+        if category and category not in CATEGORIES:
+            raise InvalidInput(f"Неизвестная категория «{category}».", "Unknown category.")
+        if urgency and urgency not in URGENCIES:
+            raise InvalidInput(f"Неизвестная срочность «{urgency}».", "Unknown urgency.")
+        with self._change(number) as (s, ticket):
+            before = {"category": ticket.category, "urgency": ticket.urgency, "department": ticket.department}
+            ticket.category = category or ticket.category
+            if urgency and urgency != ticket.urgency:
+                ticket.urgency = urgency
+                ticket.due_at = ticket.created_at + self._sla(urgency)
+            ticket.labels_by, ticket.needs_triage, ticket.updated_at = "person", 0, utcnow()
+            if reroute:
+                decision = self.rules.route(text=ticket.text, category=ticket.category, urgency=ticket.urgency,
+                                            channel=ticket.channel, station=ticket.station_id,
+                                            region=ticket.region, repeat=False)
+                if decision.department != ticket.department:
+                    ticket.department, ticket.assignee = decision.department, None
+                    self._queue(s, ticket, [decision.department], "reassigned")
+            self._event(s, ticket, actor, "relabelled", {"from": before, "to": {
+                "category": ticket.category, "urgency": ticket.urgency, "department": ticket.department}})
+            return ticket
+
+    def acknowledge(self, number: str, *, actor: str) -> Ticket:
+        """Someone responsible has seen it: critical reminders stop."""
+        with self._change(number) as (s, ticket):
+            if ticket.acknowledged_at is None:
+                ticket.acknowledged_at = utcnow()
+                self._event(s, ticket, actor, "acknowledged", {})
+                if ticket.status == "new":
+                    ticket.status = "in_progress"
+                    self._event(s, ticket, actor, "status", {"from": "new", "to": "in_progress"}, public=True)
+            return ticket
+
+    def stats(self) -> dict[str, Any]:
+        with self.db.session() as s:
+            by_status = dict(s.execute(select(Ticket.status, func.count()).group_by(Ticket.status)).all())
+            overdue = s.scalar(select(func.count()).select_from(Ticket).where(
+                Ticket.status.not_in(("resolved", "closed")), Ticket.due_at < utcnow()))
+            pending = s.scalar(select(func.count()).select_from(TicketNotification)
+                               .where(TicketNotification.status == "pending"))
+        return {"by_status": by_status, "overdue": overdue, "notifications_pending": pending}
+
+
+def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    due = ticket.due_at if ticket.due_at.tzinfo else ticket.due_at.replace(tzinfo=now.tzinfo)
+    return ticket.status not in ("resolved", "closed") and due < now
+
