@@ -638,7 +638,7 @@ def tickets_list(
     from azs_assistant.tickets.notify import ticket_json
 
     try:
-        rows = services().tickets.list(department=department, status=status, station=station,
+        rows = services().tickets.queue(department=department, status=status, station=station,
                                        overdue=overdue or None, triage=True if triage else None)
     except AzsError as exc:
         _fail(exc)

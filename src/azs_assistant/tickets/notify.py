@@ -168,7 +168,7 @@ class Notifier:
                                     .where(TicketNotification.id == note_id,
                                            TicketNotification.status == "pending",
                                            TicketNotification.next_attempt_at == when)
-                                    .values(next_attempt_at=now + timedelta(minutes=5))).rowcount
+                                    .values(next_attempt_at=now + timedelta(minutes=5))).rowcount  # type: ignore[attr-defined]
             if not claimed:
                 continue
             with self.db.session() as s:

@@ -338,7 +338,7 @@ class Tickets:
             return list(s.scalars(select(TicketNotification).where(TicketNotification.ticket_id == ticket.id)
                                   .order_by(TicketNotification.id)))
 
-    def list(self, *, department: str | None = None, status: str | None = None, station: str | None = None,
+    def queue(self, *, department: str | None = None, status: str | None = None, station: str | None = None,
              stations: list[str] | None = None, overdue: bool | None = None, triage: bool | None = None,
              open_only: bool = False, limit: int = 100, offset: int = 0) -> list[Ticket]:
         query = select(Ticket)

@@ -18,6 +18,9 @@ templates = Jinja2Templates(directory=str(_HERE / "templates"))
 
 def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+    from azs_assistant.web.tickets_views import mount_tickets
+
+    mount_tickets(app, templates)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def chat(request: Request) -> HTMLResponse:

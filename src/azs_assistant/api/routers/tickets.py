@@ -122,7 +122,7 @@ async def list_tickets(svc: ServicesDep, department: str | None = None, status: 
                        station: str | None = None, overdue: bool | None = None, triage: bool | None = None,
                        open_only: bool = False, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                        offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-    rows = await run_in_threadpool(svc.tickets.list, department=department, status=status, station=station,
+    rows = await run_in_threadpool(svc.tickets.queue, department=department, status=status, station=station,
                                    overdue=overdue, triage=triage, open_only=open_only, limit=limit, offset=offset)
     return {"tickets": [ticket_json(t) for t in rows], "count": len(rows)}
 
