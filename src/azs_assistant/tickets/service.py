@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from azs_assistant.errors import Conflict, InvalidInput, NotFound
@@ -367,7 +367,7 @@ class Tickets:
 
     def departments_in_use(self) -> list[str]:
         with self.db.session() as s:
-            used = set(s.scalars(select(distinct(Ticket.department))))
+            used = set(s.scalars(select(Ticket.department).distinct()))
         return sorted(set(self.rules.departments) | used)
 
     # -- changes ------------------------------------------------------------------------

@@ -1,0 +1,119 @@
+"""Complaints through HTTP: the JSON intake for other systems, the public form with a photo, the
+customer's status link, the staff pages, bad input, and the per-address rate limit."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from azs_assistant.api.app import create_app
+from azs_assistant.services import Services
+from tests.api.test_api import assert_error
+from tests.conftest import make_settings
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    svc = Services(make_settings(tmp_path, ticket_rate_per_minute=5))
+    with TestClient(create_app(svc, background=False)) as c:
+        yield c
+    svc.close()
+
+
+def _jpeg() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (60, 40), "white").save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def test_intake_status_link_and_staff_changes(client: TestClient) -> None:
+    resp = client.post("/api/v1/tickets", json={"text": "Списали деньги дважды за одну заправку, АЗС-007",
+                                                "contact": "+7 777 000 11 22", "channel": "mobile_app"})
+    assert resp.status_code == 201, resp.text
+    created = resp.json()
+    assert (created["category"], created["department"], created["status"]) == ("payment", "finance", "new")
+    number, token = created["number"], created["token"]
+    assert created["status_url"].endswith(f"/t/{number}?k={token}")
+
+    public = client.get(f"/api/v1/tickets/{number}/public", params={"k": token}).json()
+    assert public["status"] == "new" and "contact" not in public and "text" not in public
+    assert_error(client.get(f"/api/v1/tickets/{number}/public", params={"k": "nope"}), 404, "not_found")
+
+    moved = client.post(f"/api/v1/tickets/{number}/status", json={"status": "in_progress", "actor": "fin"})
+    assert moved.status_code == 200
+    assert client.post(f"/api/v1/tickets/{number}/comments",
+                       json={"text": "Деньги вернём за 3 дня", "public": True, "actor": "fin"}).status_code == 201
+    assert_error(client.post(f"/api/v1/tickets/{number}/assign", json={"department": "nowhere"}), 422,
+                 "invalid_input")
+    assert_error(client.post(f"/api/v1/tickets/{number}/status", json={"status": "in_progress"}), 409, "conflict")
+    full = client.get(f"/api/v1/tickets/{number}").json()
+    assert [h["kind"] for h in full["history"]] == ["created", "classified", "routed", "status", "comment"]
+    page = client.get(f"/t/{number}", params={"k": token})
+    assert page.status_code == 200 and "Деньги вернём за 3 дня" in page.text and "в работе" in page.text
+
+    queue = client.get("/api/v1/tickets", params={"department": "finance"}).json()
+    assert [t["number"] for t in queue["tickets"]] == [number]
+    assert client.get("/tickets").status_code == 200
+    staff = client.post(f"/tickets/{number}/status", data={"status": "resolved"}, follow_redirects=False)
+    assert staff.status_code == 303
+    assert client.get(f"/api/v1/tickets/{number}").json()["status"] == "resolved"
+
+
+def test_public_form_in_kazakh_with_a_photo(client: TestClient) -> None:
+    form = client.get("/complaint", params={"lang": "kk"})
+    assert form.status_code == 200 and "Шағым немесе ұсыныс" in form.text
+    resp = client.post("/complaint", data={"text": "Колонка 2 істемейді, неделю уже стоит", "station": "АЗС 3",
+                                           "contact": "a@b.kz", "lang": "kk"},
+                       files={"photo": ("chek.jpg", _jpeg(), "image/jpeg")})
+    assert resp.status_code == 201, resp.text
+    number = re.search(r'id="ticket-number">(T-\d+)<', resp.text).group(1)
+    link = re.search(r'id="status-link" href="([^"]+)"', resp.text).group(1)
+    assert "Өтінім қабылданды" in resp.text
+    ticket = client.get(f"/api/v1/tickets/{number}").json()
+    assert ticket["has_photo"] and ticket["station"] == "АЗС-003" and ticket["language"] == "kk"
+    assert client.get(f"/api/v1/tickets/{number}/photo").content[:2] == b"\xff\xd8"
+    assert client.get(link.replace("http://127.0.0.1:8000", "")).status_code == 200
+
+
+def test_bad_input_gets_clear_answers_and_html_stays_text(client: TestClient) -> None:
+    assert_error(client.post("/api/v1/tickets", json={"text": "   "}), 422, "invalid_input")
+    big = client.post("/api/v1/tickets", content=json.dumps({"text": "я" * 1_000_000}),
+                      headers={"content-type": "application/json"})
+    assert_error(big, 413, "file_too_large")
+    assert_error(client.post("/api/v1/tickets", json={"text": "x" * 6000}), 422, "invalid_input")
+    assert_error(client.post("/api/v1/tickets", content=b"{not json", headers={"content-type": "application/json"}),
+                 422, "invalid_input")
+    not_photo = client.post("/complaint", data={"text": "грязно"},
+                            files={"photo": ("a.jpg", b"MZ\x90\x00", "image/jpeg")})
+    assert not_photo.status_code == 415 and "не похож на фото" in not_photo.text
+
+    hostile = "<script>alert('x')</script> <img src=x onerror=alert(1)> недолив"
+    number = client.post("/api/v1/tickets", json={"text": hostile}).json()["number"]
+    page = client.get(f"/tickets/{number}").text
+    assert "<script>alert" not in page and "&lt;script&gt;alert(" in page
+    assert "<img src=x" not in client.get("/tickets").text
+    assert client.get("/api/v1/tickets").json()["count"] == 1  # the refused ones were not stored
+
+
+def test_flood_from_one_address_is_limited(client: TestClient) -> None:
+    codes = [client.post("/api/v1/tickets", json={"text": f"Грязно в туалете {i}"}).status_code for i in range(7)]
+    assert codes == [201] * 5 + [429, 429]
+    limited = client.post("/api/v1/tickets", json={"text": "ещё"})
+    assert_error(limited, 429, "rate_limited")
+    assert int(limited.headers["retry-after"]) > 0
+    assert client.get("/api/v1/tickets").json()["count"] == 5
+
+
+def test_classify_endpoint_and_rules(client: TestClient) -> None:
+    result = client.post("/api/v1/tickets/classify", json={"text": "Пахнет газом у колонки 4!"}).json()
+    assert (result["category"], result["urgency"], result["route_to"]) == ("safety_hazard", "critical", "hse")
+    rules = client.get("/api/v1/tickets/rules").json()
+    assert set(rules["departments"]) == {"quality_control", "station_manager", "finance", "loyalty", "maintenance",
+                                         "hse", "customer_service"}
