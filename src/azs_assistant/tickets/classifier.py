@@ -95,7 +95,7 @@ class TicketClassifier:
     def __init__(self, analyzer: Analyzer, examples: list[Example]) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline, make_union
+        from sklearn.pipeline import make_union
 
         if len({e.category for e in examples}) < 2:
             raise ConfigError("Для обучения классификатора нужны примеры хотя бы двух категорий.",
@@ -108,28 +108,29 @@ class TicketClassifier:
             digest.update(f"{e.category}\t{e.urgency}\t{e.text}\n".encode())
         self.version = digest.hexdigest()[:12]
 
-        def features():  # type: ignore[no-untyped-def]
-            return make_union(
-                TfidfVectorizer(analyzer=self._lemma_terms, sublinear_tf=True, min_df=1),
-                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1,
-                                preprocessor=normalise, max_features=60000),
-            )
-
         examples = augment(examples)
         texts = [e.text for e in examples]
-        self._category = make_pipeline(features(), LogisticRegression(C=20, max_iter=3000, class_weight="balanced"))
-        self._category.fit(texts, [e.category for e in examples])
-        self._urgency = make_pipeline(features(), LogisticRegression(C=20, max_iter=3000, class_weight="balanced"))
-        self._urgency.fit(texts, [e.urgency for e in examples])
+        # one feature space, computed once per text, for both models
+        self._features = make_union(
+            TfidfVectorizer(analyzer=self._lemma_terms, sublinear_tf=True, min_df=1),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1,
+                            preprocessor=normalise, max_features=60000),
+        )
+        matrix = self._features.fit_transform(texts)
+        self._category = LogisticRegression(C=20, max_iter=3000, class_weight="balanced")
+        self._category.fit(matrix, [e.category for e in examples])
+        self._urgency = LogisticRegression(C=20, max_iter=3000, class_weight="balanced")
+        self._urgency.fit(matrix, [e.urgency for e in examples])
 
     def _lemma_terms(self, text: str) -> list[str]:
         lemmas = [t.lemma for t in self.analyzer.tokens(text) if not t.lemma.isdigit()]
         return lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:], strict=False)]
 
     def predict(self, text: str) -> Prediction:
-        with self._lock:  # the lemma cache is shared; sklearn's predict itself is thread-safe
-            cat = self._category.predict_proba([text])[0]
-            urg = self._urgency.predict_proba([text])[0]
+        with self._lock:  # fitted vectorizers are read-only, but one call at a time keeps BLAS calm
+            row = self._features.transform([text])
+            cat = self._category.predict_proba(row)[0]
+            urg = self._urgency.predict_proba(row)[0]
         cats = sorted(zip(self._category.classes_, cat, strict=True), key=lambda p: -p[1])
         urgs = sorted(zip(self._urgency.classes_, urg, strict=True), key=lambda p: -p[1])
         return Prediction(str(cats[0][0]), float(cats[0][1]), str(urgs[0][0]), float(urgs[0][1]),
