@@ -124,7 +124,8 @@ class TicketClassifier:
 
     def _lemma_terms(self, text: str) -> list[str]:
         lemmas = [t.lemma for t in self.analyzer.tokens(text) if not t.lemma.isdigit()]
-        return lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:], strict=False)]
+        marks = ["<вопрос>"] if "?" in text else []  # questions lean to general_question and low urgency
+        return lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:], strict=False)] + marks
 
     def predict(self, text: str) -> Prediction:
         with self._lock:  # fitted vectorizers are read-only, but one call at a time keeps BLAS calm
