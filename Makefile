@@ -28,6 +28,8 @@ lint: setup
 
 eval: setup
 	.venv/bin/python bench/eval_qa.py --set ../shared/eval
+	.venv/bin/python bench/eval_reports.py --set ../shared/eval
+	.venv/bin/python bench/eval_tickets.py --set ../shared/eval
 
 bench: setup
 	.venv/bin/python bench/bench_search.py
