@@ -83,6 +83,12 @@ class Services:
 
         return Notifier(self.db, self.settings, lambda: self.tickets.rules)
 
+    @cached_property
+    def incident_history(self) -> Any:
+        from azs_assistant.incidents.history import IncidentHistory
+
+        return IncidentHistory(self.db, self.analyzer)
+
     def incident_sources(self) -> dict[str, Any]:
         from azs_assistant.incidents.sources import load_sources
 

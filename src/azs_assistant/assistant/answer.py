@@ -34,6 +34,7 @@ class Citation:
     chunk_id: int
     document_id: int
     location: str | None = None
+    url: str | None = None  # where the web UI opens it (an incident); passages open /passages/{chunk_id}
 
     def public(self) -> dict[str, Any]:
         return asdict(self)
@@ -100,6 +101,9 @@ class Assistant:
 
     # -- answering ------------------------------------------------------------------------
     def ask(self, question: str) -> Answer:
+        incident = self._incident_answer(question)
+        if incident is not None:
+            return incident
         query, evidence = self.retrieve(question)
         answer = self._extractive(question, query, evidence)
         if answer.abstained or self.s.llm is None:
@@ -108,6 +112,11 @@ class Assistant:
 
     def ask_stream(self, question: str) -> Iterator[dict[str, Any]]:
         """Events: ``{"type": "delta", "text"}`` pieces, then one ``{"type": "done", "answer"}``."""
+        incident = self._incident_answer(question)
+        if incident is not None:
+            yield {"type": "delta", "text": incident.answer}
+            yield {"type": "done", "answer": incident.public()}
+            return
         query, evidence = self.retrieve(question)
         answer = self._extractive(question, query, evidence)
         if answer.abstained or self.s.llm is None:
@@ -115,6 +124,37 @@ class Assistant:
             yield {"type": "done", "answer": answer.public()}
             return
         yield from self.s.llm_answerer.stream(question, evidence, answer)
+
+    def _incident_answer(self, question: str) -> Answer | None:
+        """An operator's incident report is recorded; «как в прошлый раз решили…» is answered from
+        the incident log when it holds similar cases (otherwise the knowledge base answers)."""
+        from azs_assistant.errors import InvalidInput
+        from azs_assistant.incidents.history import describe, incident_report_text, is_history_question
+
+        report = incident_report_text(question)
+        if report is not None:
+            reports = self.s.reports
+            categories = reports.parser.categories_in(report, reports.vocabulary())
+            try:
+                incident = self.s.incident_history.record(report, categories[0] if categories else None)
+            except InvalidInput as exc:
+                return Answer(question, exc.message_ru, True, mode="incident")
+            reports.invalidate()
+            name = reports.categories[incident.category].name if incident.category in reports.categories \
+                else incident.category
+            text = (f"Инцидент {incident.incident_id} записан: {incident.station_id}, {name}, "
+                    f"{incident.occurred_at:%d.%m.%Y %H:%M}. Он открыт; закройте его в журнале, когда устраните.")
+            return Answer(question, text, False, [_incident_citation(incident, incident.description or "", 1.0)],
+                          mode="incident")
+        if not is_history_question(question):
+            return None
+        reports = self.s.reports
+        found = self.s.incident_history.search(question, reports.parser.categories_in(question, reports.vocabulary()))
+        if not found:
+            return None
+        text, cites = describe(found)
+        citations = [_incident_citation(f.incident, c["quote"], f.score) for f, c in zip(found, cites, strict=True)]
+        return Answer(question, text, False, citations, citations, mode="incidents")
 
     def _extractive(self, question: str, query: Any, evidence: list[Evidence]) -> Answer:
         retrieved = [e.citation() for e in evidence]
@@ -216,6 +256,13 @@ def _lemmas(chunk: Chunk) -> set[str]:
 def _supported(ev: Evidence) -> bool:
     """Enough of the question's content is in the passage, or a little of it plus close meaning."""
     return ev.support >= SUPPORT_THRESHOLD or (ev.support >= WEAK_SUPPORT and ev.hit.dense >= DENSE_CONFIRMS)
+
+
+def _incident_citation(incident: Any, quote: str, score: float) -> Citation:
+    return Citation(source=f"incidents/{incident.incident_id}", title=f"Инцидент {incident.incident_id}",
+                    section=incident.category, page=None, quote=quote[:400], score=round(score, 4), chunk_id=0,
+                    document_id=0, location=f"{incident.station_id}, {incident.occurred_at:%d.%m.%Y %H:%M}",
+                    url=f"/incidents/{incident.incident_id}")
 
 
 def _row_citation(chunk: Chunk, same_doc: Evidence, quote: str) -> Citation:

@@ -254,6 +254,11 @@ class QuestionParser:
         return NUMBER_WORDS.get(raw, 1)
 
     # -- the whole question ---------------------------------------------------------------------
+    def categories_in(self, text: str, vocab: Vocabulary) -> list[str]:
+        """Incident categories a free text names («пролив у ТРК 2» → fuel_spill), by the phrase book."""
+        folded = re.sub(r"\s+", " ", normalise(text).replace("—", "-"))
+        return self._categories(folded, self.analyzer.lemmas(text, keep_stopwords=True), vocab)
+
     def parse(self, question: str, vocab: Vocabulary, today: date) -> ReportQuery:
         text = normalise(question).replace("—", "-")
         text = re.sub(r"\s+", " ", text)

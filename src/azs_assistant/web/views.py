@@ -76,6 +76,20 @@ def mount(app: FastAPI) -> None:
                 context["error"], status = f"Проверьте фильтры: {exc}", 422
         return templates.TemplateResponse(request, "reports.html", context, status_code=status)
 
+    @app.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def incident_page(request: Request, incident_id: str) -> HTMLResponse:
+        from azs_assistant.storage.models import Incident
+
+        svc = request.app.state.services
+        with svc.db.session() as s:
+            incident = s.get(Incident, incident_id)
+        if incident is None:
+            return templates.TemplateResponse(request, "message.html",
+                                              {"message": f"Инцидент {incident_id} не найден."}, status_code=404)
+        spec = svc.reports.categories.get(incident.category)
+        return templates.TemplateResponse(request, "incident.html", {
+            "active": "reports", "i": incident, "category": spec.name if spec else incident.category})
+
     @app.get("/passages/{chunk_id}", response_class=HTMLResponse, include_in_schema=False)
     async def passage(request: Request, chunk_id: int) -> HTMLResponse:
         svc = request.app.state.services

@@ -21,7 +21,7 @@
       answer.citations.forEach(function (c) {
         const li = el("li");
         const a = el("a", null, c.title + (c.section ? " › " + c.section : "") + (c.page ? ", стр. " + c.page : ""));
-        a.href = "/passages/" + c.chunk_id;
+        a.href = c.url || ("/passages/" + c.chunk_id);
         a.target = "_blank";
         li.appendChild(a);
         ol.appendChild(li);
