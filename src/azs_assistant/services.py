@@ -68,7 +68,7 @@ class Services:
     def reports(self) -> Any:
         from azs_assistant.reports.service import Reports
 
-        return Reports(self.db, self.analyzer, self.settings.report_categories_file)
+        return Reports(self.db, self.analyzer, self.settings.report_categories_file, llm=self.llm)
 
     # -- customer complaints ----------------------------------------------------------------
     @cached_property

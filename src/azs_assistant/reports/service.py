@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from azs_assistant.errors import InvalidInput
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.reports.engine import ReportEngine, ReportResult
-from azs_assistant.reports.parse import QuestionParser, Vocabulary, load_categories
+from azs_assistant.reports.parse import QuestionParser, ReportUnclear, Vocabulary, load_categories
 from azs_assistant.reports.query import ReportQuery
 from azs_assistant.reports.render import describe
 from azs_assistant.storage.db import Database
@@ -35,9 +35,13 @@ class Report:
                 "answer": self.result.answer, "table": self.result.table, "text": self.text}
 
 
+REPORT_PROMPT = "report_query_v1"  # versioned template in azs_assistant/llm/prompts
+
+
 class Reports:
-    def __init__(self, db: Database, analyzer: Analyzer, categories_file: Any = None) -> None:
+    def __init__(self, db: Database, analyzer: Analyzer, categories_file: Any = None, llm: Any = None) -> None:
         self.db = db
+        self.llm = llm
         self.engine = ReportEngine(db.engine.connect)
         self.categories = load_categories(analyzer, categories_file)
         self.parser = QuestionParser(analyzer, self.categories)
@@ -70,7 +74,51 @@ class Reports:
         return Report(question, query, result, describe(result, names))
 
     def ask(self, question: str, today: date | None = None) -> Report:
-        return self.run(self.parse(question, today), question)
+        try:
+            query = self.parse(question, today)
+        except ReportUnclear as unclear:
+            if self.llm is None:
+                raise
+            query = self.llm_query(question, today or date.today(), unclear)
+        return self.run(query, question)
+
+    def llm_query(self, question: str, today: date, unclear: ReportUnclear) -> ReportQuery:
+        """Let the language model fill the typed query for a question the parser did not
+        understand. Its JSON is validated like any query, and every station, region and category in
+        it must exist in the log; anything else keeps the parser's «уточните» answer."""
+        import json
+        from importlib import resources
+
+        from azs_assistant.errors import LLMUnavailable
+
+        vocab = self.vocabulary()
+        template = resources.files("azs_assistant.llm.prompts").joinpath(f"{REPORT_PROMPT}.txt").read_text("utf-8")
+        prompt = (template.replace("{today}", today.isoformat())
+                  .replace("{max_severity}", str(vocab.max_severity or 4))
+                  .replace("{stations}", ", ".join(vocab.stations) or "—")
+                  .replace("{regions}", ", ".join(vocab.regions) or "—")
+                  .replace("{categories}", "; ".join(f"{c} — {self.categories[c].name if c in self.categories else c}"
+                                                     for c in vocab.categories) or "—")
+                  .replace("{schema}", json.dumps(ReportQuery.model_json_schema(), ensure_ascii=False)))
+        try:
+            reply = self.llm.complete([{"role": "system", "content": prompt}, {"role": "user", "content": question}])
+        except LLMUnavailable:
+            raise unclear from None
+        start, end = reply.find("{"), reply.rfind("}")
+        try:
+            data = json.loads(reply[start:end + 1]) if 0 <= start < end else None
+            if not isinstance(data, dict) or "unclear" in data:
+                raise ValueError("the model did not build a query")
+            query = ReportQuery.model_validate(data)
+        except (ValueError, ValidationError):
+            raise unclear from None
+        f = query.filters
+        unknown = ([s for s in f.stations if s not in vocab.stations] + [r for r in f.regions if r not in vocab.regions]
+                   + [c for c in f.categories if c not in vocab.categories and c not in self.categories])
+        if unknown:
+            raise unclear
+        query.notes.append("запрос составлен языковой моделью и проверен; уточните вопрос, если понят не так")
+        return query
 
     def ask_filtered(self, question: str | None, today: date | None = None, *, station: str | None = None,
                      region: str | None = None, category: str | None = None, date_from: date | None = None,
