@@ -487,8 +487,12 @@ def report_schedule(
     out_dir: Annotated[Path, typer.Option("--out-dir", help="Куда складывать файлы.")] = Path("reports"),
     formats: Annotated[str, typer.Option("--formats", help="Форматы через запятую: pdf,xlsx,csv,png.")] = "pdf,xlsx",
     once: Annotated[bool, typer.Option("--once", help="Один раз, без повторов (для cron/systemd).")] = False,
+    email: Annotated[Optional[list[str]], typer.Option("--email", help="Отправить файлы на этот адрес (можно "
+                                                        "несколько раз); нужен AZS_SMTP_HOST.")] = None,
+    telegram: Annotated[Optional[list[str]], typer.Option("--telegram", help="Отправить в этот чат Telegram (id); "
+                                                           "нужен AZS_TELEGRAM_BOT_TOKEN.")] = None,
 ) -> None:
-    """Регулярные отчёты: по расписанию сохранять файлы (доставка почтой/Telegram — с модулем уведомлений)."""
+    """Регулярные отчёты: по расписанию сохранять файлы и, если указано, отправлять их почтой и в Telegram."""
     import re
     import time
     from datetime import datetime
@@ -504,16 +508,30 @@ def report_schedule(
         out_dir.mkdir(parents=True, exist_ok=True)
         while True:
             stamp = datetime.now().strftime("%Y%m%d-%H%M")
+            written, texts = [], []
             for i, question in enumerate(questions, start=1):
                 report = services().reports.ask(question)
+                texts.append(f"{question}\n{report.text}")
                 slug = re.sub(r"[^\w]+", "_", question.lower())[:50].strip("_") or f"report{i}"
                 for kind in kinds:
                     if kind in ("png", "svg") and not render.has_chart(report.result):
                         continue
                     path = out_dir / f"{stamp}_{slug}.{kind}"
                     path.write_bytes(render.export(report.result, kind, question))
+                    written.append(path)
                     typer.echo(f"Записано: {path}")
+            failed = []
+            if email or telegram:
+                failed = services().notifier.send_files(
+                    f"Отчёт по инцидентам {datetime.now():%d.%m.%Y}", "\n\n".join(texts), written,
+                    emails=email or [], telegrams=telegram or [])
+                for problem in failed:
+                    typer.secho(f"Не доставлено: {problem}", fg=typer.colors.RED, err=True)
+                sent = len(email or []) + len(telegram or []) - len({p.split(":")[0] for p in failed})
+                typer.echo(f"Отправлено получателям: {sent}")
             if once:
+                if failed:
+                    raise typer.Exit(75)  # EX_TEMPFAIL: files are written, delivery may be retried
                 return
             time.sleep(interval)
     except AzsError as exc:

@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(default=None, description="Signs webhook bodies (HMAC-SHA256)")
     notify_max_attempts: int = Field(default=12, ge=1, le=100)
     notify_interval_s: float = Field(default=10.0, gt=0, description="How often the server's notifier runs")
+    notify_retry_pause_s: float = Field(default=5.0, ge=0, description="Pause between tries of a report delivery")
 
     @field_validator("data_dir")
     @classmethod

@@ -175,3 +175,44 @@ def test_critical_repeats_until_acknowledged(tmp_path) -> None:  # type: ignore[
     finally:
         svc.close()
         telegram.close()
+
+
+def test_scheduled_report_is_delivered_by_email_and_telegram(tmp_path, smtp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from azs_assistant.cli import app
+    from tests.incidents.incident_log import make_log
+    from tests.incidents.test_reports_api import cp1251_csv
+
+    controller, received = smtp
+    telegram = Recorder()
+    monkeypatch.setenv("AZS_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("AZS_SMTP_PORT", str(controller.port))
+    monkeypatch.setenv("AZS_TELEGRAM_BOT_TOKEN", "42:XYZ")
+    monkeypatch.setenv("AZS_TELEGRAM_API_BASE", telegram.url)
+    monkeypatch.setenv("AZS_NOTIFY_RETRY_PAUSE_S", "0.1")
+    log = tmp_path / "log.csv"
+    log.write_bytes(cp1251_csv(make_log(60)))
+    runner = CliRunner()
+    base = ["--data-dir", str(tmp_path / "data")]
+    try:
+        assert runner.invoke(app, base + ["incidents", "import", str(log)]).exit_code == 0
+        out = runner.invoke(app, base + ["report", "schedule", "инциденты по регионам", "--once", "--out-dir",
+                                         str(tmp_path / "rep"), "--formats", "pdf,xlsx", "--email", "boss@dala.kz",
+                                         "--telegram", "-1001"])
+        assert out.exit_code == 0, out.output
+        mail = received[0]
+        names = sorted(part.get_filename() for part in mail.walk() if part.get_filename())
+        assert mail["To"] == "boss@dala.kz" and [Path(n).suffix for n in names] == [".pdf", ".xlsx"]
+        paths = [r["path"] for r in telegram.requests]
+        assert paths == ["/bot42:XYZ/sendMessage", "/bot42:XYZ/sendDocument", "/bot42:XYZ/sendDocument"]
+        assert b"%PDF" in telegram.requests[1]["body"]
+
+        telegram.fail = True  # Telegram is down: files stay, the command says so and exits 75
+        out = runner.invoke(app, base + ["report", "schedule", "инциденты по регионам", "--once", "--out-dir",
+                                         str(tmp_path / "rep2"), "--formats", "csv", "--telegram", "-1001"],
+                            )
+        assert out.exit_code == 75 and "Не доставлено" in out.output
+        assert len(list((tmp_path / "rep2").iterdir())) == 1
+    finally:
+        telegram.close()

@@ -12,11 +12,15 @@ import hashlib
 import hmac
 import json
 import logging
+import mimetypes
 import smtplib
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -94,13 +98,17 @@ class Notifier:
             self._http = httpx.Client(timeout=10.0)
         return self._http
 
-    def _send_email(self, target: str, subject: str, body: str) -> None:
+    def _send_email(self, target: str, subject: str, body: str, attachments: Sequence[Path] = ()) -> None:
         cfg = self.settings
         if not cfg.smtp_host:
             raise DeliveryError("SMTP не настроен (AZS_SMTP_HOST)")
         msg = EmailMessage()
         msg["From"], msg["To"], msg["Subject"] = cfg.smtp_from, target, subject
         msg.set_content(body)
+        for path in attachments:
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            main, sub = kind.split("/", 1)
+            msg.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
         try:
             smtp_cls = smtplib.SMTP_SSL if cfg.smtp_security == "ssl" else smtplib.SMTP
             with smtp_cls(cfg.smtp_host, cfg.smtp_port, timeout=15) as smtp:
@@ -113,15 +121,22 @@ class Notifier:
         except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(f"SMTP {cfg.smtp_host}:{cfg.smtp_port}: {type(exc).__name__}: {exc}") from exc
 
-    def _send_telegram(self, chat_id: str, text: str) -> None:
+    def _telegram_url(self, method: str) -> str:
         token_ref = self.settings.telegram_bot_token
         token = resolve_secret(token_ref.get_secret_value()) if token_ref else None
         if not token:
             raise DeliveryError("Telegram не настроен (AZS_TELEGRAM_BOT_TOKEN)")
-        url = f"{self.settings.telegram_api_base.rstrip('/')}/bot{token}/sendMessage"
+        return f"{self.settings.telegram_api_base.rstrip('/')}/bot{token}/{method}"
+
+    def _send_telegram(self, chat_id: str, text: str, document: Path | None = None) -> None:
         try:
-            response = self.http.post(url, json={"chat_id": chat_id, "text": text[:4000],
-                                                 "disable_web_page_preview": True})
+            if document is None:
+                response = self.http.post(self._telegram_url("sendMessage"), json={
+                    "chat_id": chat_id, "text": text[:4000], "disable_web_page_preview": True})
+            else:
+                response = self.http.post(self._telegram_url("sendDocument"),
+                                          data={"chat_id": chat_id, "caption": text[:1000]},
+                                          files={"document": (document.name, document.read_bytes())})
             body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
         except httpx.HTTPError as exc:
             raise DeliveryError(f"Telegram: {type(exc).__name__}") from exc  # the URL holds the token: not logged
@@ -151,6 +166,30 @@ class Notifier:
             self._send_webhook(note.target, ticket, note.reason)
         else:
             raise DeliveryError(f"неизвестный канал {note.channel}")
+
+    def send_files(self, subject: str, body: str, files: Sequence[Path], *, emails: Sequence[str] = (),
+                   telegrams: Sequence[str] = (), attempts: int = 3) -> list[str]:
+        """Deliver report files now (scheduled reports): one e-mail with attachments per address,
+        the text and each file to each Telegram chat. Each delivery is tried ``attempts`` times;
+        returns what failed, in Russian (the files stay on disk either way)."""
+        jobs: list[tuple[str, Callable[[], None]]] = [
+            (f"e-mail {address}", partial(self._send_email, address, subject, body, files)) for address in emails]
+        for chat in telegrams:
+            jobs.append((f"Telegram {chat}", partial(self._send_telegram, chat, f"{subject}\n\n{body}")))
+            jobs.extend((f"Telegram {chat}: {path.name}", partial(self._send_telegram, chat, path.name, path))
+                        for path in files)
+        failed = []
+        for label, job in jobs:
+            for attempt in range(1, attempts + 1):
+                try:
+                    job()
+                    break
+                except DeliveryError as exc:
+                    if attempt == attempts:
+                        failed.append(f"{label}: {exc}")
+                    else:
+                        time.sleep(self.settings.notify_retry_pause_s)
+        return failed
 
     # -- the outbox ---------------------------------------------------------------------
     def deliver_due(self, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
