@@ -14,6 +14,7 @@ setup:
 demo: setup
 	$(AZS) ingest demo/knowledge_base
 	$(AZS) incidents import demo/incidents.csv
+	$(AZS) users bootstrap
 
 run: demo
 	$(AZS) serve --host $(HOST) --port $(PORT)

@@ -29,6 +29,12 @@ tickets_app = typer.Typer(help="Жалобы клиентов: приём, кл�
                           no_args_is_help=True)
 app.add_typer(report_app, name="report")
 app.add_typer(tickets_app, name="tickets")
+users_app = typer.Typer(help="Пользователи: роли operator, manager, support, admin и их станции/регионы.",
+                        no_args_is_help=True)
+apikeys_app = typer.Typer(help="Ключи API для других систем: создаются один раз, хранятся хешем, отзываются.",
+                          no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(apikeys_app, name="apikeys")
 
 _state: dict[str, Any] = {"verbose": False, "services": None}
 
@@ -781,6 +787,175 @@ def tickets_rules(file: Annotated[Optional[Path], typer.Argument(help="Файл 
         when = rule.when.model_dump(exclude_defaults=True)
         target = rule.route_to or "(только изменяет)"
         typer.echo(f"  {i}. {rule.name or ''} {json.dumps(when, ensure_ascii=False)} → {target}")
+
+
+def _cli_actor() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in a container
+        return "cli"
+
+
+def _password(ref: Optional[str], prompt: bool) -> Optional[str]:
+    """A password from a secret reference (env:NAME, file:/path, aws:…) or typed at the prompt."""
+    from azs_assistant.secrets import is_reference, resolve_secret
+
+    if ref:
+        if not is_reference(ref):
+            raise InvalidInput("Пароль передаётся ссылкой на секрет: env:ИМЯ, file:/путь или aws:…, не текстом.",
+                               "Password must be a secret reference.")
+        return (resolve_secret(ref) or "").strip()
+    return typer.prompt("Пароль", hide_input=True, confirmation_prompt=True) if prompt else None
+
+
+def _split(values: Optional[list[str]]) -> Optional[list[str]]:
+    if values is None:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: Annotated[list[str], typer.Option("--role", help="operator, manager, support, admin (можно несколько)")],
+    station: Annotated[Optional[list[str]], typer.Option("--station", help="АЗС-012 или * (все); можно несколько")]
+    = None,
+    region: Annotated[Optional[list[str]], typer.Option("--region", help="Регион (можно несколько)")] = None,
+    department: Annotated[Optional[str], typer.Option("--department", help="Отдел для роли support")] = None,
+    password_from: Annotated[Optional[str], typer.Option("--password-from", help="Секрет: env:ИМЯ или file:/путь; "
+                                                           "без него пароль спросят")] = None,
+) -> None:
+    """Добавить пользователя."""
+    try:
+        password = _password(password_from, prompt=True)
+        user = services().access.add_user(username, password, _split(role) or [], stations=_split(station),
+                                          regions=_split(region), department=department, actor=_cli_actor())
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(f"Пользователь {user.username}: роли {', '.join(user.roles)}; станции {', '.join(user.stations) or '—'};"
+               f" регионы {', '.join(user.regions) or '—'}")
+
+
+@users_app.command("list")
+def users_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Все пользователи."""
+    for u in services().access.list_users():
+        row = {"username": u.username, "roles": u.roles, "stations": u.stations, "regions": u.regions,
+               "department": u.department, "disabled": bool(u.disabled), "telegram": bool(u.telegram_chat_id)}
+        typer.echo(json.dumps(row, ensure_ascii=False) if as_json else
+                   f"{u.username:<20} {','.join(u.roles):<24} {','.join(u.stations) or '—':<20} "
+                   f"{','.join(u.regions) or '—':<16} {u.department or ''}{'  ОТКЛЮЧЁН' if u.disabled else ''}")
+
+
+@users_app.command("set-role")
+def users_set_role(
+    username: str,
+    role: Annotated[list[str], typer.Option("--role", help="Новый набор ролей")],
+    station: Annotated[Optional[list[str]], typer.Option("--station")] = None,
+    region: Annotated[Optional[list[str]], typer.Option("--region")] = None,
+    department: Annotated[Optional[str], typer.Option("--department")] = None,
+) -> None:
+    """Сменить роли (и, если указаны, станции, регионы, отдел)."""
+    try:
+        user = services().access.update_user(username, actor=_cli_actor(), roles=_split(role) or [],
+                                             stations=_split(station), regions=_split(region), department=department)
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(f"{user.username}: роли {', '.join(user.roles)}")
+
+
+@users_app.command("disable")
+def users_disable(username: str, enable: Annotated[bool, typer.Option("--enable", help="Снова включить.")] = False)\
+        -> None:
+    """Отключить пользователя (его сеансы закрываются сразу)."""
+    try:
+        services().access.update_user(username, actor=_cli_actor(), disabled=not enable)
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(f"{username}: {'включён' if enable else 'отключён'}")
+
+
+@users_app.command("password")
+def users_password(username: str, password_from: Annotated[Optional[str], typer.Option("--password-from")] = None)\
+        -> None:
+    """Задать новый пароль (снимает блокировку)."""
+    try:
+        services().access.update_user(username, actor=_cli_actor(), password=_password(password_from, prompt=True))
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo("Пароль изменён.")
+
+
+@users_app.command("bootstrap")
+def users_bootstrap(
+    password_from: Annotated[Optional[str], typer.Option("--password-from",
+                                                           help="Секрет с паролем первого администратора "
+                                                                "(по умолчанию AZS_ADMIN_PASSWORD)")] = None,
+    username: Annotated[str, typer.Option("--username")] = "admin",
+) -> None:
+    """Создать первого администратора, если пользователей ещё нет. Пароль — из секрета; без него
+    генерируется случайный и записывается в <каталог данных>/admin-password (права 600)."""
+    import secrets as pysecrets
+
+    try:
+        svc = services()
+        if svc.access.count_users():
+            typer.echo("Пользователи уже есть: ничего не создано.")
+            return
+        configured = svc.settings.admin_password.get_secret_value() if svc.settings.admin_password else None
+        password = _password(password_from or configured, prompt=False)
+        where = None
+        if not password:
+            password = pysecrets.token_urlsafe(15)
+            where = svc.settings.data_dir / "admin-password"
+            where.touch(mode=0o600, exist_ok=True)
+            where.chmod(0o600)
+            where.write_text(password + "\n", encoding="utf-8")
+        svc.access.add_user(username, password, ["admin"], stations=["*"], actor=_cli_actor())
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(f"Создан администратор {username}." + (f" Пароль в файле {where} (смените его после входа)."
+                                                      if where else ""))
+
+
+@apikeys_app.command("create")
+def apikeys_create(
+    name: str,
+    role: Annotated[list[str], typer.Option("--role")],
+    station: Annotated[Optional[list[str]], typer.Option("--station")] = None,
+    region: Annotated[Optional[list[str]], typer.Option("--region")] = None,
+    department: Annotated[Optional[str], typer.Option("--department")] = None,
+    rate: Annotated[int, typer.Option("--rate", help="Запросов в минуту")] = 600,
+) -> None:
+    """Создать ключ API (показывается один раз)."""
+    try:
+        key, row = services().access.create_key(name, _split(role) or [], stations=_split(station),
+                                                regions=_split(region), department=department,
+                                                rate_per_minute=rate, actor=_cli_actor())
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(key)
+    typer.echo(f"Ключ «{row.name}» ({row.prefix}) создан. Сохраните его сейчас: показать ещё раз нельзя.", err=True)
+
+
+@apikeys_app.command("list")
+def apikeys_list() -> None:
+    """Ключи API (без самих ключей)."""
+    for k in services().access.list_keys():
+        state = f"отозван {k.revoked_at:%d.%m.%Y}" if k.revoked_at else "действует"
+        typer.echo(f"{k.prefix}  {k.name:<24} {','.join(k.roles):<20} {state}")
+
+
+@apikeys_app.command("revoke")
+def apikeys_revoke(prefix: str) -> None:
+    """Отозвать ключ по его префиксу."""
+    try:
+        services().access.revoke_key(prefix, actor=_cli_actor())
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo(f"Ключ {prefix} отозван.")
 
 
 @app.command()

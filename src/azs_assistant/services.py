@@ -70,6 +70,13 @@ class Services:
 
         return Reports(self.db, self.analyzer, self.settings.report_categories_file, llm=self.llm)
 
+    # -- access ------------------------------------------------------------------------------
+    @cached_property
+    def access(self) -> Any:
+        from azs_assistant.auth.service import Access
+
+        return Access(self.db)
+
     # -- customer complaints ----------------------------------------------------------------
     @cached_property
     def tickets(self) -> Any:
@@ -184,8 +191,8 @@ class Services:
         snapshot = self.index.vocabulary_now()
         return self.query_analyzer.analyse(text, self.jargon(jargon_generation), snapshot)
 
-    def search(self, text: str, k: int = 10) -> list[Any]:
-        _, evidence = self.assistant.retrieve(text, k=k)
+    def search(self, text: str, k: int = 10, principal: Any = None) -> list[Any]:
+        _, evidence = self.assistant.retrieve(text, k=k, principal=principal)
         return [e.citation() for e in evidence]
 
     def list_documents(self, offset: int = 0, limit: int = 100) -> list[Document]:
@@ -217,6 +224,19 @@ class Services:
             if row is None:
                 raise NotFound("Фрагмент не найден (документ мог быть обновлён).", "Passage not found.")
             return row[0], row[1]
+
+    def set_document_audience(self, ref: str | int, roles: list[str], regions: list[str]) -> Document:
+        """Who may see a document: some roles and/or regions; both empty = everyone."""
+        from azs_assistant.auth.principal import clean_roles
+
+        doc = self.get_document(ref)
+        audience = {"roles": clean_roles(roles) if roles else [], "regions": [r.strip() for r in regions if r.strip()]}
+        with self.db.session() as s:
+            row = s.get(Document, doc.id)
+            assert row is not None
+            row.audience = audience if (audience["roles"] or audience["regions"]) else None
+            doc = row
+        return doc
 
     def delete_document(self, ref: str | int) -> Document:
         doc = self.get_document(ref)

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     notify_interval_s: float = Field(default=10.0, gt=0, description="How often the server's notifier runs")
     notify_retry_pause_s: float = Field(default=5.0, ge=0, description="Pause between tries of a report delivery")
 
+    admin_password: SecretStr | None = Field(
+        default=None, description="Secret reference (env:/file:/aws:) for the first admin's password (users bootstrap)")
+
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:

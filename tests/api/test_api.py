@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from azs_assistant.api.app import create_app
 from azs_assistant.services import Services
 from azs_assistant.settings import Settings
+from tests.conftest import authorize
 
 GUIDE = "# Приём смены\n\n## Размен\nНа начало смены в кассе оставляют размен 40 000 тенге.\n".encode()
 
@@ -20,6 +21,7 @@ GUIDE = "# Приём смены\n\n## Размен\nНа начало смен�
 def client(tmp_path: Path) -> Iterator[TestClient]:
     svc = Services(Settings(data_dir=tmp_path, max_upload_mb=1))
     with TestClient(create_app(svc)) as c:
+        authorize(c, svc)
         yield c
     svc.close()
 

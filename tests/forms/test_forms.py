@@ -19,6 +19,7 @@ from azs_assistant.errors import InvalidInput
 from azs_assistant.forms import extract, load_templates, match_template
 from azs_assistant.services import Services
 from azs_assistant.settings import Settings
+from tests.conftest import authorize
 from tests.ocr.test_ocr import page
 
 ACT = ["АКТ № 15/03", "проверки технического состояния топливораздаточной колонки", "АЗС № 214",
@@ -105,6 +106,7 @@ def test_api_ocr_confirm_and_export(svc: Services) -> None:
     buf = io.BytesIO()
     page(ACT, size=30, height=700).save(buf, "PNG")
     with TestClient(create_app(svc)) as client:
+        authorize(client, svc)
         body = client.post("/api/v1/ocr", files={"file": ("akt.png", buf.getvalue(), "image/png")}).json()
         assert body["form"] == "inspection_act" and body["fields"]["station_id"] == 214
         assert body["pages"][0]["quality"] == "ok" and "АЗС № 214" in body["text"]

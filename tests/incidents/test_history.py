@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from azs_assistant.api.app import create_app
 from azs_assistant.incidents.records import store
 from azs_assistant.storage.models import Incident
+from tests.conftest import authorize
 
 ROWS = [
     {"incident_id": "I-1", "station_id": "АЗС-012", "region": "Алматы", "occurred_at": "2026-03-02T10:00:00",
@@ -59,6 +60,7 @@ def test_operator_reports_an_incident_in_the_chat(services) -> None:  # type: ig
 def test_chat_api_and_incident_page(sqlite_services) -> None:  # type: ignore[no-untyped-def]
     _load(sqlite_services)
     with TestClient(create_app(sqlite_services, background=False)) as client:
+        authorize(client, sqlite_services)
         body = client.post("/api/v1/ask", json={"question": "как раньше устраняли ошибку на ТРК 5 АЗС 12?"}).json()
         assert body["citations"][0]["url"] == "/incidents/I-2"
         page = client.get("/incidents/I-2")

@@ -15,6 +15,7 @@ from azs_assistant.api.app import create_app
 from azs_assistant.services import Services
 from azs_assistant.settings import Settings
 from tests.api.test_api import assert_error
+from tests.conftest import authorize
 from tests.incidents.incident_log import make_log
 
 
@@ -35,6 +36,7 @@ def cp1251_csv(rows: list[dict]) -> bytes:  # type: ignore[type-arg]
 def client(tmp_path: Path) -> Iterator[TestClient]:
     svc = Services(Settings(data_dir=tmp_path, embeddings="none"))
     with TestClient(create_app(svc)) as c:
+        authorize(c, svc)
         yield c
     svc.close()
 

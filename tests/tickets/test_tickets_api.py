@@ -16,13 +16,14 @@ from PIL import Image
 from azs_assistant.api.app import create_app
 from azs_assistant.services import Services
 from tests.api.test_api import assert_error
-from tests.conftest import make_settings
+from tests.conftest import authorize, make_settings
 
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     svc = Services(make_settings(tmp_path, ticket_rate_per_minute=5))
     with TestClient(create_app(svc, background=False)) as c:
+        authorize(c, svc)
         yield c
     svc.close()
 

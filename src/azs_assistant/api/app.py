@@ -37,6 +37,8 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
     from azs_assistant.api.ratelimit import RateLimiter
 
     app.state.ticket_limiter = RateLimiter(services.settings.ticket_rate_per_minute)
+    app.state.key_limiter = RateLimiter(600)
+    app.state.login_limiter = RateLimiter(30)  # password guessing from one address, on top of account lockout
     errors.install(app)
     for router in (health.router, ask.router, documents.router, jargon.router, ocr.router, reports.router,
                    tickets.router):

@@ -1,12 +1,24 @@
-"""Dependencies shared by the routers. Authentication will be one more dependency here."""
+"""Dependencies shared by the routers: the services, who is asking, and what their role allows.
+
+A request is authenticated by an API key (``Authorization: Bearer azs_…`` or ``X-API-Key``) or by
+the web session cookie. A session request that changes something must carry the session's CSRF
+token (``X-CSRF-Token`` header or ``csrf_token`` form field); key requests are not exposed to CSRF.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import secrets
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from azs_assistant.auth.principal import Principal
+from azs_assistant.auth.service import Forbidden, Unauthorized
 from azs_assistant.services import Services
+
+SESSION_COOKIE = "azs_session"
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def get_services(request: Request) -> Services:
@@ -14,3 +26,67 @@ def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def optional_principal(request: Request) -> Principal | None:
+    """Who is asking, or None. Cached on the request."""
+    if hasattr(request.state, "principal"):
+        return request.state.principal  # type: ignore[no-any-return]
+    svc: Services = request.app.state.services
+    principal: Principal | None = None
+    header = request.headers.get("authorization", "")
+    key = header[7:].strip() if header.lower().startswith("bearer ") else request.headers.get("x-api-key", "")
+    if key:
+        found = svc.access.key_principal(key)
+        if found is None:
+            raise Unauthorized("Ключ API неверен или отозван.", "Invalid or revoked API key.")
+        principal, rate = found
+        request.app.state.key_limiter.check(principal.name, rate)
+    else:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            principal = svc.access.session_principal(token)
+            if principal is not None and request.method in _UNSAFE:
+                sent = request.headers.get("x-csrf-token")
+                if sent is None and "form" in request.headers.get("content-type", ""):
+                    sent = str((await request.form()).get("csrf_token") or "")
+                if not sent or not principal.csrf or not secrets.compare_digest(sent, principal.csrf):
+                    raise Forbidden("Форма устарела (нет CSRF-токена): обновите страницу и повторите.",
+                                    "CSRF token missing or wrong.")
+    request.state.principal = principal
+    return principal
+
+
+async def current_principal(request: Request) -> Principal:
+    principal = await optional_principal(request)
+    if principal is None:
+        raise Unauthorized("Нужно войти: ключ API или вход в веб-интерфейсе.", "Authentication required.")
+    return principal
+
+
+def require(*roles: str) -> Callable[..., Any]:
+    """A dependency that lets through only principals with one of ``roles`` (admins always)."""
+
+    async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if not principal.has(*roles):
+            raise Forbidden(f"Недостаточно прав: нужна роль {' или '.join(roles)}.", "Forbidden for this role.")
+        return principal
+
+    return check
+
+
+Anyone = Annotated[Principal, Depends(require("operator", "manager", "support", "admin"))]
+Operator = Annotated[Principal, Depends(require("operator"))]
+Manager = Annotated[Principal, Depends(require("manager"))]
+FieldStaff = Annotated[Principal, Depends(require("operator", "manager"))]
+Staff = Annotated[Principal, Depends(require("manager", "support"))]
+Admin = Annotated[Principal, Depends(require("admin"))]
+
+
+def allowed_stations(svc: Services, who: Principal) -> set[str] | None:
+    """Station ids ``who`` may see (None = all), by their stations and regions."""
+    return who.allowed_stations(svc.tickets.known_stations())

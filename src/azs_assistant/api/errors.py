@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from azs_assistant.errors import AzsError
@@ -23,7 +23,12 @@ def error_response(status: int, code: str, message: str, details: dict[str, Any]
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(AzsError)
-    async def _azs(_: Request, exc: AzsError) -> JSONResponse:
+    async def _azs(request: Request, exc: AzsError) -> Response:
+        if not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", ""):
+            from azs_assistant.web.views import templates  # a page, not an API call: answer with a page
+
+            return templates.TemplateResponse(request, "message.html", {"message": exc.message_ru},
+                                              status_code=exc.http_status)
         response = error_response(exc.http_status, exc.code, exc.message_ru,
                                   {**exc.details, "message_en": exc.message_en})
         if "retry_after" in exc.details:

@@ -21,9 +21,11 @@ class RateLimiter:
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def check(self, key: str) -> None:
-        """Count one request from ``key``; raise RateLimited (429) when over the limit."""
-        if self.per_minute <= 0:
+    def check(self, key: str, per_minute: int | None = None) -> None:
+        """Count one request from ``key``; raise RateLimited (429) when over the limit (``per_minute``
+        overrides the limiter's own, e.g. an API key's rate)."""
+        limit = self.per_minute if per_minute is None else per_minute
+        if limit <= 0:
             return
         now = time.monotonic()
         with self._lock:
@@ -34,7 +36,7 @@ class RateLimiter:
                 hits = self._hits[key] = deque()
             while hits and hits[0] <= now - self.window_s:
                 hits.popleft()
-            if len(hits) >= self.per_minute:
+            if len(hits) >= limit:
                 retry = int(hits[0] + self.window_s - now) + 1
                 raise RateLimited(f"Слишком много обращений с вашего адреса. Повторите через {retry} с.",
                                   f"Too many requests; retry in {retry} s.", retry_after=retry)

@@ -39,6 +39,7 @@ class DocumentPublic(BaseModel):
     version: int
     size_bytes: int
     updated_at: datetime
+    audience: dict[str, list[str]] | None = None
 
 
 class PassagePublic(BaseModel):

@@ -86,38 +86,43 @@ class Assistant:
         self.s = services
 
     # -- retrieval ------------------------------------------------------------------------
-    def retrieve(self, question: str, k: int = 10) -> tuple[Any, list[Evidence]]:
+    def retrieve(self, question: str, k: int = 10, principal: Any = None) -> tuple[Any, list[Evidence]]:
+        """Passages for the question; with ``principal``, only from documents they may read."""
         query = self.s.analyse_query(question)  # also brings the index up to date
-        hits = self.s.index.search(query, k=k, refresh=False)
+        hits = self.s.index.search(query, k=k if principal is None else k * 3, refresh=False)
         rows = load_chunks(self.s.db, [h.chunk_id for h in hits])
-        evidence = []
+        evidence: list[Evidence] = []
         for hit in hits:
             if hit.chunk_id not in rows:
                 continue
             chunk, doc = rows[hit.chunk_id]
+            if principal is not None and not principal.may_read(doc.audience):
+                continue
+            if len(evidence) == k:
+                break
             lemmas = set(chunk.lemmas.split()) | set(chunk.context_lemmas.split())
             evidence.append(Evidence(hit, chunk, doc, support(query, lemmas, self.s.index.idf, self.s.index.knows)))
         return query, evidence
 
     # -- answering ------------------------------------------------------------------------
-    def ask(self, question: str) -> Answer:
-        incident = self._incident_answer(question)
+    def ask(self, question: str, principal: Any = None) -> Answer:
+        incident = self._incident_answer(question, principal)
         if incident is not None:
             return incident
-        query, evidence = self.retrieve(question)
+        query, evidence = self.retrieve(question, principal=principal)
         answer = self._extractive(question, query, evidence)
         if answer.abstained or self.s.llm is None:
             return answer
         return self.s.llm_answerer.generate(question, evidence, answer)
 
-    def ask_stream(self, question: str) -> Iterator[dict[str, Any]]:
+    def ask_stream(self, question: str, principal: Any = None) -> Iterator[dict[str, Any]]:
         """Events: ``{"type": "delta", "text"}`` pieces, then one ``{"type": "done", "answer"}``."""
-        incident = self._incident_answer(question)
+        incident = self._incident_answer(question, principal)
         if incident is not None:
             yield {"type": "delta", "text": incident.answer}
             yield {"type": "done", "answer": incident.public()}
             return
-        query, evidence = self.retrieve(question)
+        query, evidence = self.retrieve(question, principal=principal)
         answer = self._extractive(question, query, evidence)
         if answer.abstained or self.s.llm is None:
             yield {"type": "delta", "text": answer.answer}
@@ -125,14 +130,21 @@ class Assistant:
             return
         yield from self.s.llm_answerer.stream(question, evidence, answer)
 
-    def _incident_answer(self, question: str) -> Answer | None:
+    def _incident_answer(self, question: str, principal: Any = None) -> Answer | None:
         """An operator's incident report is recorded; «как в прошлый раз решили…» is answered from
         the incident log when it holds similar cases (otherwise the knowledge base answers)."""
         from azs_assistant.errors import InvalidInput
         from azs_assistant.incidents.history import describe, incident_report_text, is_history_question
 
+        allowed = principal.allowed_stations(self.s.tickets.known_stations()) if principal is not None else None
         report = incident_report_text(question)
         if report is not None:
+            from azs_assistant.tickets.facts import station_id, station_in
+
+            number = station_in(report)
+            if allowed is not None and number is not None and station_id(number) not in allowed:
+                return Answer(question, f"Вы не закреплены за {station_id(number)}: инцидент не записан.", True,
+                              mode="incident")
             reports = self.s.reports
             categories = reports.parser.categories_in(report, reports.vocabulary())
             try:
@@ -149,7 +161,8 @@ class Assistant:
         if not is_history_question(question):
             return None
         reports = self.s.reports
-        found = self.s.incident_history.search(question, reports.parser.categories_in(question, reports.vocabulary()))
+        found = self.s.incident_history.search(question, reports.parser.categories_in(question, reports.vocabulary()),
+                                               allowed=allowed)
         if not found:
             return None
         text, cites = describe(found)

@@ -79,7 +79,7 @@ class IncidentHistory:
         return out
 
     def search(self, question: str, categories: list[str] | None = None, limit: int = 3,
-               scan: int = 5000) -> list[Found]:
+               scan: int = 5000, allowed: set[str] | None = None) -> list[Found]:
         """The past incidents most like the question, newest first among equals. ``categories``
         (from the report phrase book: «пролив» → fuel_spill) count as a match of their own."""
         from rapidfuzz import fuzz, process
@@ -90,6 +90,8 @@ class IncidentHistory:
         query = select(Incident).order_by(Incident.occurred_at.desc()).limit(scan)
         if number is not None:
             query = query.where(Incident.station_id == station_id(number))
+        if allowed is not None:  # only the asker's stations
+            query = query.where(Incident.station_id.in_(sorted(allowed)))
         with self.db.session() as s:
             rows = list(s.scalars(query))
         found = []

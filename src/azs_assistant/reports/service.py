@@ -68,19 +68,46 @@ class Reports:
     def parse(self, question: str, today: date | None = None) -> ReportQuery:
         return self.parser.parse(question, self.vocabulary(), today or date.today())
 
-    def run(self, query: ReportQuery, question: str = "") -> Report:
+    @staticmethod
+    def restrict(query: ReportQuery, allowed: set[str] | None) -> ReportQuery:
+        """The query limited to the stations a person may see (``None`` = all); naming another
+        station is refused rather than silently answered with nothing."""
+        if allowed is None:
+            return query
+        from azs_assistant.auth.service import Forbidden
+
+        if not allowed:
+            raise Forbidden("За вами не закреплено ни одной станции: отчёты недоступны. Обратитесь к администратору.",
+                            "No stations in scope.")
+        from azs_assistant.incidents.records import station_number
+
+        by_number = {station_number(a): a for a in allowed}
+        asked = {s if s in allowed else by_number.get(station_number(s), s) for s in query.filters.stations}
+        outside = sorted(asked - allowed)
+        if outside:
+            raise Forbidden(f"Нет доступа к данным {', '.join(outside)}: отчёты доступны по вашим станциям "
+                            f"({', '.join(sorted(allowed))}).", "Station outside your scope.")
+        stations = sorted(asked or allowed)
+        data = query.model_dump()
+        data["filters"]["stations"] = stations
+        if data.get("share_of"):
+            data["share_of"]["stations"] = sorted(set(data["share_of"]["stations"] or stations) & set(stations))
+        return ReportQuery.model_validate(data)
+
+    def run(self, query: ReportQuery, question: str = "", allowed: set[str] | None = None) -> Report:
+        query = self.restrict(query, allowed)
         result = self.engine.run(query)
         names = {code: spec.name for code, spec in self.categories.items()}
         return Report(question, query, result, describe(result, names))
 
-    def ask(self, question: str, today: date | None = None) -> Report:
+    def ask(self, question: str, today: date | None = None, allowed: set[str] | None = None) -> Report:
         try:
             query = self.parse(question, today)
         except ReportUnclear as unclear:
             if self.llm is None:
                 raise
             query = self.llm_query(question, today or date.today(), unclear)
-        return self.run(query, question)
+        return self.run(query, question, allowed)
 
     def llm_query(self, question: str, today: date, unclear: ReportUnclear) -> ReportQuery:
         """Let the language model fill the typed query for a question the parser did not
@@ -122,7 +149,7 @@ class Reports:
 
     def ask_filtered(self, question: str | None, today: date | None = None, *, station: str | None = None,
                      region: str | None = None, category: str | None = None, date_from: date | None = None,
-                     date_to: date | None = None) -> Report:
+                     date_to: date | None = None, allowed: set[str] | None = None) -> Report:
         """A question narrowed by filters picked on the reports page or in an export link (station,
         region, category, period [from, to)); without a question, a summary of what they select."""
         query = self.parse(question, today) if question and question.strip() else ReportQuery(metric="summary")
@@ -138,4 +165,4 @@ class Reports:
             except ValidationError as exc:
                 problems = "; ".join(e["msg"] for e in exc.errors())
                 raise InvalidInput(f"Фильтры отчёта противоречат друг другу: {problems}.", problems) from exc
-        return self.run(query, question or "Сводка по инцидентам")
+        return self.run(query, question or "Сводка по инцидентам", allowed)

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from azs_assistant.errors import Conflict, InvalidInput, NotFound
@@ -340,8 +340,21 @@ class Tickets:
 
     def queue(self, *, department: str | None = None, status: str | None = None, station: str | None = None,
              stations: list[str] | None = None, overdue: bool | None = None, triage: bool | None = None,
-             open_only: bool = False, limit: int = 100, offset: int = 0) -> list[Ticket]:
+             open_only: bool = False, limit: int = 100, offset: int = 0,
+             scope: tuple[str | None, set[str] | None] | None = None) -> list[Ticket]:
+        """The queue, open and urgent first. ``scope`` = (department, stations) a person may see:
+        tickets of that department or at those stations (None = no limit)."""
         query = select(Ticket)
+        if scope is not None:
+            department_scope, station_scope = scope
+            conditions = []
+            if department_scope:
+                conditions.append(Ticket.department == department_scope)
+            if station_scope:
+                conditions.append(Ticket.station_id.in_(sorted(station_scope)))
+            if not conditions:
+                return []
+            query = query.where(or_(*conditions))
         if department:
             query = query.where(Ticket.department == department)
         if status:

@@ -6,18 +6,35 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Form, Request, UploadFile
+from fastapi import Depends, FastAPI, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
 from azs_assistant.tickets.service import is_overdue
 from azs_assistant.tickets.taxonomy import CATEGORIES, STATUS_NAMES, STATUSES, TRANSITIONS, URGENCY_NAMES
+from azs_assistant.web.auth_views import page
 from azs_assistant.web.i18n import pick_language, texts
+
+
+def ticket_scope(svc: Any, who: Principal) -> Any:
+    from azs_assistant.api.routers.tickets import ticket_scope as scope
+
+    return scope(svc, who)
+
+
+def check_ticket(svc: Any, who: Principal, ticket: Any) -> None:
+    from azs_assistant.api.routers.tickets import check_ticket as check
+
+    check(svc, who, ticket)
 
 
 def _local(value: datetime) -> str:
     return value.strftime("%d.%m.%Y %H:%M")
+
+
+StaffPage = Annotated[Principal, Depends(page("manager", "support"))]
 
 
 def mount_tickets(app: FastAPI, templates: Any) -> None:
@@ -82,7 +99,7 @@ def mount_tickets(app: FastAPI, templates: Any) -> None:
 
     # -- staff ----------------------------------------------------------------------------
     @app.get("/tickets", response_class=HTMLResponse, include_in_schema=False)
-    async def queue(request: Request, department: str | None = None, status: str | None = None,
+    async def queue(request: Request, who: StaffPage, department: str | None = None, status: str | None = None,
                     station: str | None = None, overdue: bool = False, triage: bool = False) -> Response:
         svc = request.app.state.services
         picked = {"department": department, "status": status, "station": station, "overdue": overdue,
@@ -90,7 +107,8 @@ def mount_tickets(app: FastAPI, templates: Any) -> None:
         try:
             rows = await run_in_threadpool(lambda: svc.tickets.queue(
                 department=department or None, status=status or None, station=station or None,
-                overdue=overdue or None, triage=True if triage else None, open_only=not status, limit=500))
+                overdue=overdue or None, triage=True if triage else None, open_only=not status, limit=500,
+                scope=ticket_scope(svc, who)))
         except AzsError as exc:
             return templates.TemplateResponse(request, "message.html", {"message": exc.message_ru},
                                               status_code=exc.http_status)
@@ -98,10 +116,12 @@ def mount_tickets(app: FastAPI, templates: Any) -> None:
             "active": "tickets", "tickets": rows, "picked": picked, "statuses": STATUSES,
             "departments": svc.tickets.departments_in_use(), **common})
 
-    async def _ticket_page(request: Request, number: str, error: str | None = None, status: int = 200) -> Response:
+    async def _ticket_page(request: Request, who: Principal, number: str, error: str | None = None,
+                           status: int = 200) -> Response:
         svc = request.app.state.services
         try:
             ticket = await run_in_threadpool(svc.tickets.get, number)
+            check_ticket(svc, who, ticket)
         except AzsError as exc:
             return templates.TemplateResponse(request, "message.html", {"message": exc.message_ru},
                                               status_code=exc.http_status)
@@ -113,46 +133,48 @@ def mount_tickets(app: FastAPI, templates: Any) -> None:
             "departments": svc.tickets.departments_in_use(), **common}, status_code=status)
 
     @app.get("/tickets/{number}", response_class=HTMLResponse, include_in_schema=False)
-    async def ticket_page(request: Request, number: str) -> Response:
-        return await _ticket_page(request, number)
+    async def ticket_page(request: Request, number: str, who: StaffPage) -> Response:
+        return await _ticket_page(request, who, number)
 
-    async def _act(request: Request, number: str, action: Any) -> Response:
+    async def _act(request: Request, who: Principal, number: str, name: str, action: Any) -> Response:
+        svc = request.app.state.services
         try:
+            check_ticket(svc, who, await run_in_threadpool(svc.tickets.get, number))
             await run_in_threadpool(action)
         except AzsError as exc:
-            return await _ticket_page(request, number, exc.message_ru, exc.http_status)
+            return await _ticket_page(request, who, number, exc.message_ru, exc.http_status)
+        svc.access.audit(who, f"ticket.{name}", number, {}, request.client.host if request.client else None)
         return RedirectResponse(f"/tickets/{number}", status_code=303)
 
-    actor = "web"  # the signed-in user once accounts exist (issue 6)
-
     @app.post("/tickets/{number}/status", include_in_schema=False)
-    async def web_status(request: Request, number: str, status: Annotated[str, Form()],
+    async def web_status(request: Request, number: str, who: StaffPage, status: Annotated[str, Form()],
                          comment: Annotated[str, Form()] = "") -> Response:
         svc = request.app.state.services
-        return await _act(request, number, lambda: svc.tickets.set_status(number, status, actor=actor,
-                                                                          comment=comment or None))
+        return await _act(request, who, number, "set_status", lambda: svc.tickets.set_status(
+            number, status, actor=who.name, comment=comment or None))
 
     @app.post("/tickets/{number}/assign", include_in_schema=False)
-    async def web_assign(request: Request, number: str, department: Annotated[str, Form()] = "",
+    async def web_assign(request: Request, number: str, who: StaffPage, department: Annotated[str, Form()] = "",
                          assignee: Annotated[str, Form()] = "") -> Response:
         svc = request.app.state.services
-        return await _act(request, number, lambda: svc.tickets.assign(
-            number, actor=actor, department=department or None, assignee=assignee or None))
+        return await _act(request, who, number, "assign", lambda: svc.tickets.assign(
+            number, actor=who.name, department=department or None, assignee=assignee or None))
 
     @app.post("/tickets/{number}/labels", include_in_schema=False)
-    async def web_labels(request: Request, number: str, category: Annotated[str, Form()] = "",
+    async def web_labels(request: Request, number: str, who: StaffPage, category: Annotated[str, Form()] = "",
                          urgency: Annotated[str, Form()] = "") -> Response:
         svc = request.app.state.services
-        return await _act(request, number, lambda: svc.tickets.relabel(
-            number, actor=actor, category=category or None, urgency=urgency or None))
+        return await _act(request, who, number, "relabel", lambda: svc.tickets.relabel(
+            number, actor=who.name, category=category or None, urgency=urgency or None))
 
     @app.post("/tickets/{number}/comments", include_in_schema=False)
-    async def web_comment(request: Request, number: str, text: Annotated[str, Form()] = "",
+    async def web_comment(request: Request, number: str, who: StaffPage, text: Annotated[str, Form()] = "",
                           public: Annotated[bool, Form()] = False) -> Response:
         svc = request.app.state.services
-        return await _act(request, number, lambda: svc.tickets.comment(number, text, actor=actor, public=public))
+        return await _act(request, who, number, "comment", lambda: svc.tickets.comment(
+            number, text, actor=who.name, public=public))
 
     @app.post("/tickets/{number}/ack", include_in_schema=False)
-    async def web_ack(request: Request, number: str) -> Response:
+    async def web_ack(request: Request, number: str, who: StaffPage) -> Response:
         svc = request.app.state.services
-        return await _act(request, number, lambda: svc.tickets.acknowledge(number, actor=actor))
+        return await _act(request, who, number, "acknowledge", lambda: svc.tickets.acknowledge(number, actor=who.name))

@@ -3,43 +3,51 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from azs_assistant.api.deps import allowed_stations
+from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
+from azs_assistant.web.auth_views import AnyUser, page
 
 _HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=str(_HERE / "templates"))
+templates = Jinja2Templates(directory=str(_HERE / "templates"),
+                            context_processors=[lambda request: {"me": getattr(request.state, "principal", None)}])
 
 
 def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+    from azs_assistant.web.auth_views import mount_auth
     from azs_assistant.web.tickets_views import mount_tickets
 
+    mount_auth(app, templates)
     mount_tickets(app, templates)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def chat(request: Request) -> HTMLResponse:
+    async def chat(request: Request, who: AnyUser) -> HTMLResponse:
         return templates.TemplateResponse(request, "chat.html", {"active": "chat"})
 
     @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
-    async def documents(request: Request) -> HTMLResponse:
+    async def documents(request: Request, who: AnyUser) -> HTMLResponse:
         svc = request.app.state.services
+        docs = [d for d in svc.list_documents(limit=1000) if who.may_read(d.audience)]
         return templates.TemplateResponse(request, "documents.html",
-                                          {"active": "documents", "docs": svc.list_documents(limit=1000),
+                                          {"active": "documents", "docs": docs,
                                            "max_mb": svc.settings.max_upload_mb})
 
     @app.get("/ocr", response_class=HTMLResponse, include_in_schema=False)
-    async def ocr_page(request: Request) -> HTMLResponse:
+    async def ocr_page(request: Request, who: Annotated[Principal, Depends(page("operator"))]) -> HTMLResponse:
         svc = request.app.state.services
         return templates.TemplateResponse(request, "ocr.html", {"active": "ocr", "max_mb": svc.settings.max_upload_mb})
 
     @app.get("/reports", response_class=HTMLResponse, include_in_schema=False)
-    async def reports_page(request: Request, question: str | None = None, station: str | None = None,
+    async def reports_page(request: Request, who: Annotated[Principal, Depends(page("manager"))],
+                           question: str | None = None, station: str | None = None,
                            region: str | None = None, category: str | None = None,
                            date_from: str | None = None, date_to: str | None = None) -> HTMLResponse:
         from datetime import date, datetime
@@ -66,7 +74,8 @@ def mount(app: FastAPI) -> None:
                     lambda: svc.reports.ask_filtered(
                         question, None, station=station, region=region, category=category,
                         date_from=date.fromisoformat(date_from) if date_from else None,
-                        date_to=date.fromisoformat(date_to) if date_to else None))
+                        date_to=date.fromisoformat(date_to) if date_to else None,
+                        allowed=allowed_stations(svc, who)))
                 context["report"] = report
                 context["chart"] = has_chart(report.result)
                 context["params"] = urlencode({k: v for k, v in {"question": question, **picked}.items() if v})
@@ -77,13 +86,13 @@ def mount(app: FastAPI) -> None:
         return templates.TemplateResponse(request, "reports.html", context, status_code=status)
 
     @app.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def incident_page(request: Request, incident_id: str) -> HTMLResponse:
+    async def incident_page(request: Request, incident_id: str, who: AnyUser) -> HTMLResponse:
         from azs_assistant.storage.models import Incident
 
         svc = request.app.state.services
         with svc.db.session() as s:
             incident = s.get(Incident, incident_id)
-        if incident is None:
+        if incident is None or not who.station_allowed(incident.station_id, incident.region):
             return templates.TemplateResponse(request, "message.html",
                                               {"message": f"Инцидент {incident_id} не найден."}, status_code=404)
         spec = svc.reports.categories.get(incident.category)
@@ -91,10 +100,14 @@ def mount(app: FastAPI) -> None:
             "active": "reports", "i": incident, "category": spec.name if spec else incident.category})
 
     @app.get("/passages/{chunk_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def passage(request: Request, chunk_id: int) -> HTMLResponse:
+    async def passage(request: Request, chunk_id: int, who: AnyUser) -> HTMLResponse:
         svc = request.app.state.services
         try:
             chunk, doc = svc.get_chunk(chunk_id)
+            if not who.may_read(doc.audience):
+                from azs_assistant.errors import NotFound
+
+                raise NotFound("Фрагмент не найден.", "Passage not found.")
         except AzsError as exc:
             return templates.TemplateResponse(request, "message.html", {"message": exc.message_ru},
                                               status_code=exc.http_status)

@@ -6,8 +6,9 @@ from pathlib import PurePath
 
 from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
 
-from azs_assistant.api.deps import ServicesDep
+from azs_assistant.api.deps import Admin, Anyone, ServicesDep, client_ip
 from azs_assistant.api.schemas import DocumentDetail, ErrorResponse, IngestResultPublic, Page
 from azs_assistant.errors import FileTooLarge, InvalidInput
 
@@ -18,19 +19,20 @@ router = APIRouter(prefix="/documents", tags=["documents"],
 def document_public(d) -> dict:  # type: ignore[no-untyped-def]
     return {"id": d.id, "source": d.source, "title": d.title, "format": d.format, "status": d.status,
             "status_message": d.status_message, "chunks": d.chunk_count, "pages": d.pages,
-            "version": d.version, "size_bytes": d.size_bytes, "updated_at": d.updated_at}
+            "version": d.version, "size_bytes": d.size_bytes, "updated_at": d.updated_at, "audience": d.audience}
 
 
 @router.get("", response_model=Page, summary="Список документов")
-async def list_documents(svc: ServicesDep, offset: int = Query(0, ge=0), limit: int = Query(50, ge=1, le=500)) -> dict:
-    items = svc.list_documents(offset, limit)
-    return {"total": svc.count_documents(), "offset": offset, "limit": limit,
-            "items": [document_public(d) for d in items]}
+async def list_documents(svc: ServicesDep, who: Anyone, offset: int = Query(0, ge=0),
+                         limit: int = Query(50, ge=1, le=500)) -> dict:
+    visible = [d for d in svc.list_documents(0, 100_000) if who.may_read(d.audience)]
+    return {"total": len(visible), "offset": offset, "limit": limit,
+            "items": [document_public(d) for d in visible[offset:offset + limit]]}
 
 
 @router.post("", response_model=list[IngestResultPublic], status_code=200, summary="Загрузить документы",
              responses={413: {"model": ErrorResponse}, 415: {"model": ErrorResponse}})
-async def upload(request: Request, files: list[UploadFile], svc: ServicesDep) -> list[dict]:
+async def upload(request: Request, files: list[UploadFile], svc: ServicesDep, who: Admin) -> list[dict]:
     limit = svc.settings.max_upload_bytes
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit * max(len(files), 1) + 1024 * 1024:
@@ -47,17 +49,36 @@ async def upload(request: Request, files: list[UploadFile], svc: ServicesDep) ->
         result = await run_in_threadpool(svc.ingestor.ingest_bytes, data, f"uploads/{name}")
         results.append({"source": result.source, "status": result.status, "message": result.message,
                         "document_id": result.document_id, "chunks": result.chunks})
+        svc.access.audit(who, "document.upload", result.source, {"status": result.status, "bytes": len(data)},
+                         client_ip(request))
     return results
 
 
 @router.get("/{document_id}", response_model=DocumentDetail, summary="Документ с фрагментами")
-async def get_document(document_id: int, svc: ServicesDep) -> dict:
+async def get_document(document_id: int, svc: ServicesDep, who: Anyone) -> dict:
     doc = svc.get_document(document_id)
+    if not who.may_read(doc.audience):
+        from azs_assistant.errors import NotFound
+
+        raise NotFound(f"Документ «{document_id}» не найден.", "Document not found.")
     passages = [{"id": c.id, "section": c.section, "page": c.page, "location": c.location, "text": c.text}
                 for c in svc.document_chunks(doc.id)]
     return {**document_public(doc), "passages": passages}
 
 
 @router.delete("/{document_id}", status_code=204, summary="Удалить документ")
-async def delete_document(document_id: int, svc: ServicesDep) -> None:
-    await run_in_threadpool(svc.delete_document, document_id)
+async def delete_document(document_id: int, svc: ServicesDep, who: Admin, request: Request) -> None:
+    doc = await run_in_threadpool(svc.delete_document, document_id)
+    svc.access.audit(who, "document.delete", doc.source, {"id": document_id}, client_ip(request))
+
+
+class AudienceIn(BaseModel):
+    roles: list[str] = Field(default_factory=list, description="пусто — все роли")
+    regions: list[str] = Field(default_factory=list, description="пусто — все регионы")
+
+
+@router.put("/{document_id}/audience", response_model=DocumentDetail, summary="Кому виден документ (роли, регионы)")
+async def set_audience(document_id: int, body: AudienceIn, svc: ServicesDep, who: Admin, request: Request) -> dict:
+    doc = await run_in_threadpool(svc.set_document_audience, document_id, body.roles, body.regions)
+    svc.access.audit(who, "document.audience", doc.source, body.model_dump(), client_ip(request))
+    return {**document_public(doc), "passages": []}

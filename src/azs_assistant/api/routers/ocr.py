@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from azs_assistant.api.deps import ServicesDep
+from azs_assistant.api.deps import FieldStaff, Operator, ServicesDep
 from azs_assistant.api.schemas import ErrorResponse
 from azs_assistant.forms import records
 from azs_assistant.forms.extract import FormMatch
@@ -66,7 +66,7 @@ def _public(r) -> dict:  # type: ignore[no-untyped-def]
 
 
 @router.post("/ocr", response_model=OCRResponse, summary="Распознать фото или скан")
-async def ocr(file: UploadFile, svc: ServicesDep,
+async def ocr(file: UploadFile, svc: ServicesDep, who: Operator,
               lang: str = Query("rus+kaz+eng", pattern=r"^[a-z_]{3,}(\+[a-z_]{3,})*$")) -> dict:
     name = PurePath(file.filename or "upload").name
     data = await file.read(svc.settings.max_upload_bytes + 1)  # bounded read; ocr_file refuses the excess
@@ -75,15 +75,17 @@ async def ocr(file: UploadFile, svc: ServicesDep,
 
 @router.post("/forms/{form}/records", response_model=RecordPublic, status_code=201,
              summary="Сохранить проверенную оператором запись формы")
-async def create_record(form: str, body: RecordIn, svc: ServicesDep) -> dict:
+async def create_record(form: str, body: RecordIn, svc: ServicesDep, who: Operator) -> dict:
     template = svc.form_template(form)
+    svc.access.audit(who, "record.create", f"{form}: {body.source}")
     draft = records.save(svc.db, FormMatch(form=template.form, fields={}, confidence={}, problems=[],
                                            defects=body.defects), body.source)
     return _public(records.update(svc.db, draft.id, body.fields, template))
 
 
 @router.put("/records/{record_id}", response_model=RecordPublic, summary="Подтвердить или исправить поля записи")
-async def update_record(record_id: int, body: RecordFields, svc: ServicesDep) -> dict:
+async def update_record(record_id: int, body: RecordFields, svc: ServicesDep, who: Operator) -> dict:
+    svc.access.audit(who, "record.update", str(record_id), {"fields": sorted(body.fields)})
     from azs_assistant.storage.models import FormRecord
 
     with svc.db.session() as s:
@@ -93,14 +95,16 @@ async def update_record(record_id: int, body: RecordFields, svc: ServicesDep) ->
 
 
 @router.get("/forms/{form}/records", response_model=list[RecordPublic], summary="Записи формы")
-async def list_records(form: str, svc: ServicesDep) -> list[dict]:
+async def list_records(form: str, svc: ServicesDep, who: FieldStaff) -> list[dict]:
     return [_public(r) for r in records.records(svc.db, svc.form_template(form).form)]
 
 
 @router.get("/forms/{form}/export", summary="Выгрузка записей формы: JSON, CSV или XML",
             response_class=Response, responses={200: {"content": {m: {} for m in _MEDIA.values()}}})
-async def export(form: str, svc: ServicesDep, format: str = Query("json", pattern="^(json|csv|xml)$")) -> Response:
+async def export(form: str, svc: ServicesDep, who: FieldStaff,
+                 format: str = Query("json", pattern="^(json|csv|xml)$")) -> Response:
     template = svc.form_template(form)
+    svc.access.audit(who, "record.export", form, {"format": format})
     body = records.export(records.records(svc.db, template.form), template, format)
     filename = f"{template.export_name or template.form}.{format}"
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}

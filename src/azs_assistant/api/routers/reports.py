@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from azs_assistant.api.deps import ServicesDep
+from azs_assistant.api.deps import Admin, Manager, ServicesDep, allowed_stations, client_ip
 from azs_assistant.api.schemas import ErrorResponse
 from azs_assistant.errors import FileTooLarge
 from azs_assistant.reports.query import ReportQuery
@@ -46,30 +46,36 @@ class ReportResponse(BaseModel):
 
 
 @router.post("/reports/ask", response_model=ReportResponse, summary="Отчёт по вопросу на русском языке")
-async def ask(body: ReportAsk, svc: ServicesDep) -> dict[str, Any]:
-    report = await run_in_threadpool(svc.reports.ask, body.question, body.today)
+async def ask(body: ReportAsk, svc: ServicesDep, who: Manager, request: Request) -> dict[str, Any]:
+    report = await run_in_threadpool(svc.reports.ask, body.question, body.today, allowed_stations(svc, who))
+    svc.access.audit(who, "report.view", body.question[:500], {}, client_ip(request))
     return report.to_dict()
 
 
 @router.post("/reports/run", response_model=ReportResponse, summary="Отчёт по типизированному запросу")
-async def run(body: ReportRun, svc: ServicesDep) -> dict[str, Any]:
-    report = await run_in_threadpool(svc.reports.run, body.query, "")
+async def run(body: ReportRun, svc: ServicesDep, who: Manager, request: Request) -> dict[str, Any]:
+    report = await run_in_threadpool(svc.reports.run, body.query, "", allowed_stations(svc, who))
+    svc.access.audit(who, "report.view", "typed query", {"query": body.query.model_dump(mode="json")},
+                     client_ip(request))
     return report.to_dict()
 
 
 @router.get("/reports/export", summary="Отчёт файлом: CSV, XLSX, PDF, PNG, SVG, JSON",
             responses={200: {"content": {m: {} for m in MEDIA.values()}}})
-async def export_report(svc: ServicesDep, fmt: Annotated[str, Query(alias="format", pattern=FORMAT_PATTERN)],
+async def export_report(svc: ServicesDep, who: Manager, request: Request,
+                        fmt: Annotated[str, Query(alias="format", pattern=FORMAT_PATTERN)],
                         question: Annotated[str | None, Query(max_length=1000)] = None,
                         station: str | None = None, region: str | None = None, category: str | None = None,
                         date_from: date | None = None, date_to: date | None = None,
                         today: date | None = None) -> Response:
     def build() -> bytes:
         report = svc.reports.ask_filtered(question, today, station=station, region=region, category=category,
-                                          date_from=date_from, date_to=date_to)
+                                          date_from=date_from, date_to=date_to, allowed=allowed_stations(svc, who))
         return export(report.result, fmt, report.question)
 
     body = await run_in_threadpool(build)
+    svc.access.audit(who, "report.export", question or "сводка", {"format": fmt, "station": station, "region": region},
+                     client_ip(request))
     name = f"report.{fmt}"
     disposition = ("inline" if fmt in ("png", "svg")
                    else f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}")
@@ -77,23 +83,24 @@ async def export_report(svc: ServicesDep, fmt: Annotated[str, Query(alias="forma
 
 
 @router.get("/incidents", summary="Журнал инцидентов (последние сначала)")
-async def incidents(svc: ServicesDep, station: str | None = None, region: str | None = None,
+async def incidents(svc: ServicesDep, who: Manager, station: str | None = None, region: str | None = None,
                     category: str | None = None, status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
                     limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
     filters = {"stations": [station] if station else [], "regions": [region] if region else [],
                "categories": [category] if category else [], "status": status}
-    query = ReportQuery.model_validate({"metric": "list", "filters": filters})
+    query = svc.reports.restrict(ReportQuery.model_validate({"metric": "list", "filters": filters}),
+                                 allowed_stations(svc, who))
     return await run_in_threadpool(svc.reports.engine.incidents, query, limit)
 
 
 @router.post("/incidents/sync", summary="Синхронизировать инциденты из базы компании")
-async def sync(svc: ServicesDep, source: str | None = None, full: bool = False) -> list[dict[str, Any]]:
+async def sync(svc: ServicesDep, who: Admin, source: str | None = None, full: bool = False) -> list[dict[str, Any]]:
     reports = await run_in_threadpool(lambda: svc.sync_incidents(source, full=full))
     return [r.to_dict() for r in reports]
 
 
 @router.post("/incidents/import", summary="Загрузить журнал инцидентов из CSV или XLSX")
-async def import_incidents(svc: ServicesDep, file: Annotated[UploadFile, File()],
+async def import_incidents(svc: ServicesDep, who: Admin, file: Annotated[UploadFile, File()],
                            encoding: str | None = None, date_format: str | None = None) -> dict[str, Any]:
     suffix = Path(file.filename or "upload.csv").suffix.lower() or ".csv"
     data = await file.read(svc.settings.max_upload_bytes + 1)

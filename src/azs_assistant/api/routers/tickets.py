@@ -10,8 +10,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from azs_assistant.api.deps import ServicesDep
+from azs_assistant.api.deps import Admin, ServicesDep, Staff, allowed_stations, client_ip
 from azs_assistant.api.schemas import ErrorResponse
+from azs_assistant.auth.principal import Principal
+from azs_assistant.auth.service import Forbidden
 from azs_assistant.errors import FileTooLarge, NotFound
 from azs_assistant.tickets.notify import ticket_json
 
@@ -21,7 +23,28 @@ _MAX_BODY = 1024 * 1024  # a JSON complaint is text: a megabyte is far more than
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_ip(request)
+
+
+def ticket_scope(svc: Any, who: Principal) -> tuple[str | None, set[str] | None] | None:
+    """(department, stations) whose tickets ``who`` may see; None = all (admin)."""
+    if who.is_admin:
+        return None
+    department = who.department if "support" in who.roles else None
+    stations = allowed_stations(svc, who) if "manager" in who.roles else set()
+    if stations is None:
+        return None
+    return department, stations
+
+
+def check_ticket(svc: Any, who: Principal, ticket: Any) -> None:
+    scope = ticket_scope(svc, who)
+    if scope is None:
+        return
+    department, stations = scope
+    if (department and ticket.department == department) or (stations and ticket.station_id in stations):
+        return
+    raise Forbidden(f"Обращение {ticket.number} не относится к вашим станциям или отделу.", "Ticket out of scope.")
 
 
 def check_body_size(request: Request, limit: int = _MAX_BODY) -> None:
@@ -61,29 +84,25 @@ class ClassifyIn(BaseModel):
 class StatusIn(BaseModel):
     status: Status
     comment: str | None = Field(default=None, max_length=5000)
-    actor: str = Field(default="api", max_length=200)
 
 
 class CommentIn(BaseModel):
     text: str = Field(min_length=1, max_length=5000)
     public: bool = Field(default=False, description="Видно клиенту по его ссылке")
-    actor: str = Field(default="api", max_length=200)
 
 
 class AssignIn(BaseModel):
     department: str | None = None
     assignee: str | None = Field(default=None, max_length=200)
-    actor: str = Field(default="api", max_length=200)
 
 
 class LabelsIn(BaseModel):
     category: str | None = None
     urgency: Literal["low", "medium", "high", "critical"] | None = None
-    actor: str = Field(default="api", max_length=200)
 
 
 class ActorIn(BaseModel):
-    actor: str = Field(default="api", max_length=200)
+    """Nothing to send: who acknowledges is who is signed in."""
 
 
 def _event_json(e: Any, private: bool = True) -> dict[str, Any]:
@@ -110,7 +129,7 @@ async def create(body: TicketIn, request: Request, svc: ServicesDep) -> dict[str
 
 
 @router.post("/tickets/classify", summary="Классифицировать текст, не сохраняя")
-async def classify(body: ClassifyIn, request: Request, svc: ServicesDep) -> dict[str, Any]:
+async def classify(body: ClassifyIn, request: Request, svc: ServicesDep, who: Staff) -> dict[str, Any]:
     check_body_size(request)
     result = await run_in_threadpool(svc.tickets.classify, body.text, channel=body.channel, station=body.station,
                                      contact=body.contact)
@@ -118,17 +137,18 @@ async def classify(body: ClassifyIn, request: Request, svc: ServicesDep) -> dict
 
 
 @router.get("/tickets", summary="Очередь обращений")
-async def list_tickets(svc: ServicesDep, department: str | None = None, status: Status | None = None,
+async def list_tickets(svc: ServicesDep, who: Staff, department: str | None = None, status: Status | None = None,
                        station: str | None = None, overdue: bool | None = None, triage: bool | None = None,
                        open_only: bool = False, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                        offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
     rows = await run_in_threadpool(svc.tickets.queue, department=department, status=status, station=station,
-                                   overdue=overdue, triage=triage, open_only=open_only, limit=limit, offset=offset)
+                                   overdue=overdue, triage=triage, open_only=open_only, limit=limit, offset=offset,
+                                   scope=ticket_scope(svc, who))
     return {"tickets": [ticket_json(t) for t in rows], "count": len(rows)}
 
 
 @router.get("/tickets/rules", summary="Действующие правила маршрутизации (отделы и правила)")
-async def rules(svc: ServicesDep) -> dict[str, Any]:
+async def rules(svc: ServicesDep, who: Staff) -> dict[str, Any]:
     spec = svc.tickets.rules.spec
     return {"source": svc.tickets.rules.source,
             "departments": {k: {"name": d.name, "contacts": len(d.contacts)} for k, d in spec.departments.items()},
@@ -136,19 +156,23 @@ async def rules(svc: ServicesDep) -> dict[str, Any]:
 
 
 @router.post("/tickets/rules/reload", summary="Перечитать файл правил (ошибка — старые правила остаются)")
-async def reload_rules(svc: ServicesDep) -> dict[str, Any]:
+async def reload_rules(svc: ServicesDep, who: Admin) -> dict[str, Any]:
     loaded = await run_in_threadpool(svc.tickets.reload_rules)
+    svc.access.audit(who, "rules.reload", loaded.source, {"rules": len(loaded.spec.rules)})
     return {"source": loaded.source, "departments": list(loaded.departments), "rules": len(loaded.spec.rules)}
 
 
 @router.post("/tickets/train", summary="Переобучить классификатор (примеры + исправленные обращения)")
-async def train(svc: ServicesDep) -> dict[str, Any]:
-    return await run_in_threadpool(svc.tickets.train)  # type: ignore[no-any-return]
+async def train(svc: ServicesDep, who: Admin) -> dict[str, Any]:
+    stats = await run_in_threadpool(svc.tickets.train)
+    svc.access.audit(who, "tickets.train", stats["version"], {"total": stats["total"]})
+    return stats  # type: ignore[no-any-return]
 
 
 @router.get("/tickets/{number}", summary="Обращение с историей и уведомлениями")
-async def show(number: str, svc: ServicesDep) -> dict[str, Any]:
+async def show(number: str, svc: ServicesDep, who: Staff) -> dict[str, Any]:
     ticket = await run_in_threadpool(svc.tickets.get, number)
+    check_ticket(svc, who, ticket)
     history = await run_in_threadpool(svc.tickets.history, number)
     notes = await run_in_threadpool(svc.tickets.notifications, number)
     return {**ticket_json(ticket), "history": [_event_json(e) for e in history],
@@ -163,41 +187,57 @@ async def public(number: str, svc: ServicesDep, k: Annotated[str, Query(max_leng
 
 
 @router.post("/tickets/{number}/status", summary="Сменить статус (в т.ч. переоткрыть)")
-async def set_status(number: str, body: StatusIn, svc: ServicesDep) -> dict[str, Any]:
-    ticket = await run_in_threadpool(svc.tickets.set_status, number, body.status, actor=body.actor,
+async def set_status(number: str, body: StatusIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
+    check_ticket(svc, who, await run_in_threadpool(svc.tickets.get, number))
+    actor = who.name
+    svc.access.audit(who, "ticket.set_status", number, body.model_dump(exclude={'actor'}))
+    ticket = await run_in_threadpool(svc.tickets.set_status, number, body.status, actor=actor,
                                      comment=body.comment)
     return ticket_json(ticket)
 
 
 @router.post("/tickets/{number}/comments", status_code=201, summary="Комментарий (внутренний или для клиента)")
-async def comment(number: str, body: CommentIn, svc: ServicesDep) -> dict[str, Any]:
-    event = await run_in_threadpool(svc.tickets.comment, number, body.text, actor=body.actor, public=body.public)
+async def comment(number: str, body: CommentIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
+    check_ticket(svc, who, await run_in_threadpool(svc.tickets.get, number))
+    actor = who.name
+    svc.access.audit(who, "ticket.comment", number, body.model_dump(exclude={'actor'}))
+    event = await run_in_threadpool(svc.tickets.comment, number, body.text, actor=actor, public=body.public)
     return _event_json(event)
 
 
 @router.post("/tickets/{number}/assign", summary="Передать другому отделу или исполнителю")
-async def assign(number: str, body: AssignIn, svc: ServicesDep) -> dict[str, Any]:
-    ticket = await run_in_threadpool(svc.tickets.assign, number, actor=body.actor, department=body.department,
+async def assign(number: str, body: AssignIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
+    check_ticket(svc, who, await run_in_threadpool(svc.tickets.get, number))
+    actor = who.name
+    svc.access.audit(who, "ticket.assign", number, body.model_dump(exclude={'actor'}))
+    ticket = await run_in_threadpool(svc.tickets.assign, number, actor=actor, department=body.department,
                                      assignee=body.assignee)
     return ticket_json(ticket)
 
 
 @router.post("/tickets/{number}/labels", summary="Исправить категорию/срочность (станет примером для обучения)")
-async def relabel(number: str, body: LabelsIn, svc: ServicesDep) -> dict[str, Any]:
-    ticket = await run_in_threadpool(svc.tickets.relabel, number, actor=body.actor, category=body.category,
+async def relabel(number: str, body: LabelsIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
+    check_ticket(svc, who, await run_in_threadpool(svc.tickets.get, number))
+    actor = who.name
+    svc.access.audit(who, "ticket.relabel", number, body.model_dump(exclude={'actor'}))
+    ticket = await run_in_threadpool(svc.tickets.relabel, number, actor=actor, category=body.category,
                                      urgency=body.urgency)
     return ticket_json(ticket)
 
 
 @router.post("/tickets/{number}/ack", summary="Подтвердить получение (останавливает напоминания)")
-async def acknowledge(number: str, body: ActorIn, svc: ServicesDep) -> dict[str, Any]:
-    ticket = await run_in_threadpool(svc.tickets.acknowledge, number, actor=body.actor)
+async def acknowledge(number: str, body: ActorIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
+    check_ticket(svc, who, await run_in_threadpool(svc.tickets.get, number))
+    actor = who.name
+    svc.access.audit(who, "ticket.acknowledge", number, body.model_dump(exclude={'actor'}))
+    ticket = await run_in_threadpool(svc.tickets.acknowledge, number, actor=actor)
     return ticket_json(ticket)
 
 
 @router.get("/tickets/{number}/photo", summary="Фото чека, приложенное клиентом")
-async def photo(number: str, svc: ServicesDep) -> FileResponse:
+async def photo(number: str, svc: ServicesDep, who: Staff) -> FileResponse:
     ticket = await run_in_threadpool(svc.tickets.get, number)
+    check_ticket(svc, who, ticket)
     if not ticket.photo_path:
         raise NotFound("К обращению не приложено фото.", "No photo.")
     return FileResponse(ticket.photo_path)

@@ -1,3 +1,4 @@
+function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ""; }
 // Chat: sends the question, reads the server-sent events of /api/v1/ask/stream, shows citations.
 (function () {
   const chat = document.getElementById("chat");
@@ -40,7 +41,7 @@
     let resp;
     try {
       resp = await fetch("/api/v1/ask/stream", {
-        method: "POST", headers: { "Content-Type": "application/json" },
+        method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
         body: JSON.stringify({ question: question }),
       });
     } catch (e) {

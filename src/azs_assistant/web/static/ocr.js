@@ -1,3 +1,4 @@
+function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ""; }
 // Photo of a paper form: preview, recognised text, fields to confirm or correct, then save.
 (function () {
   const form = document.getElementById("ocr-form");
@@ -26,7 +27,7 @@
     const data = new FormData();
     data.append("file", file);
     let resp;
-    try { resp = await fetch("/api/v1/ocr", { method: "POST", body: data }); }
+    try { resp = await fetch("/api/v1/ocr", { method: "POST", body: data, headers: { "X-CSRF-Token": csrfToken() } }); }
     catch (e) { status.textContent = "Нет связи с сервером."; return; }
     const body = await resp.json();
     if (!resp.ok) { status.textContent = body.error ? body.error.message : "Ошибка " + resp.status; return; }
@@ -67,7 +68,7 @@
     const fields = {};
     fieldsBox.querySelectorAll("input").forEach(function (i) { fields[i.name] = i.value; });
     const resp = await fetch("/api/v1/forms/" + current.form + "/records", {
-      method: "POST", headers: { "Content-Type": "application/json" },
+      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
       body: JSON.stringify({ source: sourceName, fields: fields, defects: current.defects }),
     });
     const body = await resp.json();

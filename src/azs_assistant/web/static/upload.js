@@ -13,6 +13,8 @@
     Array.from(files.files).forEach(function (f) { data.append("files", f); });
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/v1/documents");
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) xhr.setRequestHeader("X-CSRF-Token", meta.content);
     bar.hidden = false; bar.value = 0; out.innerHTML = "";
     xhr.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = 100 * e.loaded / e.total; };
     xhr.onload = function () {

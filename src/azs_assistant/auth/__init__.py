@@ -1,0 +1,1 @@
+"""Accounts, roles and what each may see; API keys; web sessions; the audit log."""

@@ -1,0 +1,273 @@
+"""Users, API keys and web sessions, with the audit log of every change.
+
+Passwords: argon2id (argon2-cffi defaults). Repeated failures lock the account for a growing time
+(1, 2, 4 … 60 minutes after the fifth). API keys and session tokens carry 128+ bits of randomness,
+so a SHA-256 of them is enough at rest; they are shown once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from azs_assistant.auth.principal import ALL, Principal, clean_roles
+from azs_assistant.errors import AzsError, Conflict, InvalidInput, NotFound
+from azs_assistant.storage.db import Database
+from azs_assistant.storage.models import ApiKey, AuditEvent, User, WebSession, utcnow
+from azs_assistant.tickets.facts import station_id, station_in
+
+SESSION_IDLE = timedelta(hours=12)
+SESSION_MAX = timedelta(days=7)
+LOCK_AFTER = 5
+
+
+class Unauthorized(AzsError):
+    code = "unauthorized"
+    http_status = 401
+    exit_code = 77
+
+
+class Forbidden(AzsError):
+    code = "forbidden"
+    http_status = 403
+    exit_code = 77
+
+
+def _sha(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
+
+
+def _stations(values: list[str] | None) -> list[str]:
+    out = []
+    for raw in values or []:
+        raw = raw.strip()
+        if raw == ALL:
+            out.append(ALL)
+            continue
+        number = int(raw) if raw.isdigit() else station_in(raw)
+        if number is None:
+            raise InvalidInput(f"Не понял станцию «{raw}»: пишите АЗС-012 или 12.", f"Bad station {raw}.")
+        out.append(station_id(number))
+    return out
+
+
+def principal_of(user: User, csrf: str | None = None) -> Principal:
+    return Principal(user.username, "user", frozenset(user.roles), frozenset(user.stations), frozenset(user.regions),
+                     user.department, user.id, csrf, user.language)
+
+
+class Access:
+    def __init__(self, db: Database) -> None:
+        from argon2 import PasswordHasher
+
+        self.db = db
+        self.hasher = PasswordHasher()
+
+    # -- audit ----------------------------------------------------------------------------
+    def audit(self, actor: Principal | str, action: str, target: str | None = None,
+              details: dict[str, Any] | None = None, ip: str | None = None) -> None:
+        name, kind = (actor.name, actor.kind) if isinstance(actor, Principal) else (actor, "system")
+        with self.db.session() as s:
+            s.add(AuditEvent(at=utcnow(), actor=name[:200], actor_kind=kind, action=action[:60],
+                             target=(target or "")[:500] or None, details=details or {}, ip=ip))
+
+    def audit_search(self, *, actor: str | None = None, action: str | None = None, text: str | None = None,
+                     since: datetime | None = None, limit: int = 200, offset: int = 0) -> list[AuditEvent]:
+        query = select(AuditEvent)
+        if actor:
+            query = query.where(AuditEvent.actor == actor)
+        if action:
+            query = query.where(AuditEvent.action.startswith(action))
+        if since:
+            query = query.where(AuditEvent.at >= since)
+        if text:
+            query = query.where(AuditEvent.target.contains(text))
+        with self.db.session() as s:
+            return list(s.scalars(query.order_by(AuditEvent.id.desc()).offset(offset).limit(min(limit, 5000))))
+
+    # -- users ----------------------------------------------------------------------------
+    def count_users(self) -> int:
+        with self.db.session() as s:
+            return int(s.scalar(select(func.count()).select_from(User)) or 0)
+
+    def add_user(self, username: str, password: str | None, roles: list[str], *, stations: list[str] | None = None,
+                 regions: list[str] | None = None, department: str | None = None, display_name: str | None = None,
+                 actor: Principal | str = "cli") -> User:
+        username = username.strip().lower()
+        if not username or len(username) > 100 or not username.replace(".", "").replace("_", "").replace("-", "")\
+                .isalnum():
+            raise InvalidInput("Логин: буквы, цифры, точка, дефис, подчёркивание (до 100).", "Bad username.")
+        if password is not None:
+            self._check_password(password)
+        user = User(username=username, display_name=display_name, roles=clean_roles(roles),
+                    stations=_stations(stations), regions=[r.strip() for r in regions or [] if r.strip()],
+                    department=department, language="ru", disabled=0, failed_logins=0,
+                    password_hash=self.hasher.hash(password) if password else None,
+                    created_at=utcnow(), updated_at=utcnow())
+        with self.db.session() as s:
+            if s.scalar(select(User).where(User.username == username)):
+                raise Conflict(f"Пользователь {username} уже есть.", "User exists.")
+            s.add(user)
+        self.audit(actor, "user.add", username, {"roles": user.roles, "stations": user.stations,
+                                                 "regions": user.regions, "department": department})
+        return user
+
+    @staticmethod
+    def _check_password(password: str) -> None:
+        if len(password) < 10 or len(password) > 200:
+            raise InvalidInput("Пароль — от 10 до 200 символов.", "Password must be 10–200 characters.")
+
+    def get_user(self, username: str) -> User:
+        with self.db.session() as s:
+            user = s.scalar(select(User).where(User.username == username.strip().lower()))
+            if user is None:
+                raise NotFound(f"Пользователь {username} не найден.", "User not found.")
+            return user
+
+    def list_users(self) -> list[User]:
+        with self.db.session() as s:
+            return list(s.scalars(select(User).order_by(User.username)))
+
+    def update_user(self, username: str, *, actor: Principal | str = "cli", roles: list[str] | None = None,
+                    stations: list[str] | None = None, regions: list[str] | None = None,
+                    department: str | None = None, disabled: bool | None = None, password: str | None = None,
+                    telegram_chat_id: str | None = None) -> User:
+        changes: dict[str, Any] = {}
+        with self.db.session() as s:
+            user = s.scalar(select(User).where(User.username == username.strip().lower()))
+            if user is None:
+                raise NotFound(f"Пользователь {username} не найден.", "User not found.")
+            if roles is not None:
+                user.roles = changes["roles"] = clean_roles(roles)
+            if stations is not None:
+                user.stations = changes["stations"] = _stations(stations)
+            if regions is not None:
+                user.regions = changes["regions"] = [r.strip() for r in regions if r.strip()]
+            if department is not None:
+                user.department = changes["department"] = department or None
+            if disabled is not None:
+                user.disabled = int(disabled)
+                changes["disabled"] = disabled
+                if disabled:  # signed-in browsers lose access at once
+                    for session in s.scalars(select(WebSession).where(WebSession.user_id == user.id)):
+                        s.delete(session)
+            if password is not None:
+                self._check_password(password)
+                user.password_hash = self.hasher.hash(password)
+                user.failed_logins, user.locked_until = 0, None
+                changes["password"] = "changed"
+            if telegram_chat_id is not None:
+                user.telegram_chat_id = telegram_chat_id or None
+                changes["telegram"] = "linked" if telegram_chat_id else "unlinked"
+            user.updated_at = utcnow()
+        self.audit(actor, "user.update", username, changes)
+        return user
+
+    # -- login and sessions ---------------------------------------------------------------
+    def login(self, username: str, password: str, ip: str | None = None) -> tuple[str, Principal]:
+        """A new session token for valid credentials; growing lockout after repeated failures."""
+        now = utcnow()
+        generic = Unauthorized("Неверный логин или пароль.", "Invalid credentials.")
+        with self.db.session() as s:
+            user = s.scalar(select(User).where(User.username == (username or "").strip().lower()))
+            if user is None or user.disabled or not user.password_hash:
+                self.hasher.hash("timing-equaliser")  # as slow as a real check
+                self.audit(username[:100] or "?", "login.failed", username[:100], {"reason": "unknown or disabled"}, ip)
+                raise generic
+            if user.locked_until and _aware(user.locked_until) > now:
+                minutes = int((_aware(user.locked_until) - now).total_seconds() // 60) + 1
+                raise Unauthorized(f"Слишком много неудачных попыток: вход закрыт ещё на {minutes} мин.",
+                                   "Account temporarily locked.", retry_after=minutes * 60)
+            try:
+                self.hasher.verify(user.password_hash, password or "")
+            except Exception:
+                user.failed_logins += 1
+                if user.failed_logins >= LOCK_AFTER:
+                    user.locked_until = now + timedelta(minutes=min(2 ** (user.failed_logins - LOCK_AFTER), 60))
+                s.commit()
+                self.audit(user.username, "login.failed", user.username, {"failures": user.failed_logins}, ip)
+                raise generic from None
+            if self.hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = self.hasher.hash(password)
+            user.failed_logins, user.locked_until = 0, None
+            token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+            s.add(WebSession(id=_sha(token), user_id=user.id, csrf=csrf, created_at=now, expires_at=now + SESSION_MAX,
+                             last_seen_at=now))
+            principal = principal_of(user, csrf)
+        self.audit(principal, "login", principal.name, {}, ip)
+        return token, principal
+
+    def session_principal(self, token: str) -> Principal | None:
+        now = utcnow()
+        with self.db.session() as s:
+            session = s.get(WebSession, _sha(token))
+            if session is None:
+                return None
+            if _aware(session.expires_at) < now or _aware(session.last_seen_at) < now - SESSION_IDLE:
+                s.delete(session)
+                return None
+            user = s.get(User, session.user_id)
+            if user is None or user.disabled:
+                return None
+            if now - _aware(session.last_seen_at) > timedelta(minutes=1):
+                session.last_seen_at = now
+            return principal_of(user, session.csrf)
+
+    def logout(self, token: str) -> None:
+        with self.db.session() as s:
+            session = s.get(WebSession, _sha(token))
+            if session is not None:
+                s.delete(session)
+
+    # -- API keys -------------------------------------------------------------------------
+    def create_key(self, name: str, roles: list[str], *, stations: list[str] | None = None,
+                   regions: list[str] | None = None, department: str | None = None, rate_per_minute: int = 600,
+                   actor: Principal | str = "cli") -> tuple[str, ApiKey]:
+        prefix = secrets.token_hex(4)
+        secret = secrets.token_urlsafe(32)
+        key = f"azs_{prefix}_{secret}"
+        row = ApiKey(prefix=prefix, key_hash=_sha(key), name=name.strip()[:200] or prefix, roles=clean_roles(roles),
+                     stations=_stations(stations), regions=[r.strip() for r in regions or [] if r.strip()],
+                     department=department, rate_per_minute=rate_per_minute,
+                     created_by=actor.name if isinstance(actor, Principal) else actor, created_at=utcnow())
+        with self.db.session() as s:
+            s.add(row)
+        self.audit(actor, "apikey.create", f"{row.name} ({prefix})", {"roles": row.roles, "stations": row.stations,
+                                                                      "regions": row.regions})
+        return key, row
+
+    def list_keys(self) -> list[ApiKey]:
+        with self.db.session() as s:
+            return list(s.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+    def revoke_key(self, prefix: str, actor: Principal | str = "cli") -> ApiKey:
+        with self.db.session() as s:
+            row = s.scalar(select(ApiKey).where(ApiKey.prefix == prefix.strip()))
+            if row is None:
+                raise NotFound(f"Ключ {prefix} не найден.", "Key not found.")
+            row.revoked_at = row.revoked_at or utcnow()
+        self.audit(actor, "apikey.revoke", f"{row.name} ({prefix})")
+        return row
+
+    def key_principal(self, key: str) -> tuple[Principal, int] | None:
+        """The key's principal and its per-minute rate, or None for an unknown or revoked key."""
+        parts = key.strip().split("_")
+        if len(parts) < 3 or parts[0] != "azs":
+            return None
+        with self.db.session() as s:
+            row = s.scalar(select(ApiKey).where(ApiKey.prefix == parts[1]))
+            if row is None or row.revoked_at is not None or not secrets.compare_digest(row.key_hash, _sha(key.strip())):
+                return None
+            now = utcnow()
+            if row.last_used_at is None or now - _aware(row.last_used_at) > timedelta(minutes=1):
+                row.last_used_at = now
+            return (Principal(f"key:{row.name}", "key", frozenset(row.roles), frozenset(row.stations),
+                              frozenset(row.regions), row.department), row.rate_per_minute)

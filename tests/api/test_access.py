@@ -1,0 +1,186 @@
+"""Who may do what: each role against each kind of endpoint, data of another station never leaking
+through reports, incident lists, tickets, search or citations; web sign-in, CSRF and lockout; the
+audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from azs_assistant.api.app import create_app
+from azs_assistant.incidents.records import store
+from azs_assistant.services import Services
+from tests.conftest import make_settings
+
+GUIDE = "# Приём смены\n\n## Размен\nНа начало смены в кассе оставляют размен 40 000 тенге.\n".encode()
+SECRET = "# Премии управляющих\n\n## Размер\nПремия управляющего за квартал без инцидентов — 150 000 тенге.\n".encode()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Iterator[tuple[Services, dict[str, str]]]:  # type: ignore[no-untyped-def]
+    tmp = tmp_path_factory.mktemp("access")
+    svc = Services(make_settings(tmp, embeddings="none", ticket_rate_per_minute=0))
+    with svc.db.session() as s:
+        store(s, [(str(i), {"incident_id": f"I-{i}", "station_id": st, "region": reg, "category": "fuel_spill",
+                            "occurred_at": f"2026-0{1 + i % 8}-10T10:00:00", "description": "пролив у трк 2",
+                            "actions_taken": "засыпали сорбентом"})
+                  for i, (st, reg) in enumerate([("АЗС-012", "Алматы")] * 3 + [("АЗС-007", "Шымкент")] * 2)],
+              origin="test")
+    svc.ingestor.ingest_bytes(GUIDE, "uploads/smena.md")
+    secret = svc.ingestor.ingest_bytes(SECRET, "uploads/premii.md")
+    svc.set_document_audience(secret.document_id, ["manager"], [])
+    svc.tickets.create("Грязно в туалете", station="АЗС-012")
+    svc.tickets.create("Списали деньги дважды", station="АЗС-007")
+    keys = {}
+    for name, roles, stations, regions, dept in [
+            ("operator12", ["operator"], ["АЗС-012"], [], None),
+            ("manager12", ["manager"], ["АЗС-012"], [], None),
+            ("managerSouth", ["manager"], [], ["Шымкент"], None),
+            ("finance", ["support"], [], [], "finance"),
+            ("admin", ["admin"], ["*"], [], None)]:
+        keys[name], _ = svc.access.create_key(name, roles, stations=stations, regions=regions, department=dept,
+                                              rate_per_minute=0)
+    yield svc, keys
+    svc.close()
+
+
+@pytest.fixture(scope="module")
+def client(world) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(create_app(world[0], background=False)) as c:
+        yield c
+
+
+def call(client: TestClient, keys: dict[str, str], who: str, method: str, url: str, **kw):  # type: ignore[no-untyped-def]
+    headers = {"X-API-Key": keys[who]} if who != "anonymous" else {}
+    return client.request(method, url, headers=headers, **kw)
+
+
+WHO = ["anonymous", "operator12", "manager12", "finance", "admin"]
+MATRIX = [  # (method, url, json, statuses for WHO in order)
+    ("GET", "/api/v1/health", None, [200, 200, 200, 200, 200]),
+    ("POST", "/api/v1/ask", {"question": "Какой размен в кассе?"}, [401, 200, 200, 200, 200]),
+    ("GET", "/api/v1/search?q=размен", None, [401, 200, 200, 200, 200]),
+    ("GET", "/api/v1/documents", None, [401, 200, 200, 200, 200]),
+    ("PUT", "/api/v1/jargon/зэтка", {"term": "зэтка", "canonical": "Z-отчёт"}, [401, 403, 403, 403, 200]),
+    ("POST", "/api/v1/reports/ask", {"question": "сколько проливов всего?"}, [401, 403, 200, 403, 200]),
+    ("GET", "/api/v1/incidents", None, [401, 403, 200, 403, 200]),
+    ("POST", "/api/v1/incidents/sync", None, [401, 403, 403, 403, 422]),
+    ("GET", "/api/v1/tickets", None, [401, 403, 200, 200, 200]),
+    ("POST", "/api/v1/tickets/train", None, [401, 403, 403, 403, 200]),
+    ("GET", "/api/v1/forms/inspections/records", None, [401, 200, 200, 403, 200]),
+    ("GET", "/api/v1/audit", None, [401, 403, 403, 403, 200]),
+    ("POST", "/api/v1/tickets", {"text": "Колонка 3 не работает"}, [201, 201, 201, 201, 201]),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "body", "expected"), MATRIX, ids=[f"{m} {u}" for m, u, *_ in MATRIX])
+def test_role_matrix(client, world, method, url, body, expected) -> None:  # type: ignore[no-untyped-def]
+    _, keys = world
+    got = [call(client, keys, who, method, url, json=body).status_code for who in WHO]
+    assert got == expected
+
+
+def test_reports_and_incidents_stay_within_scope(client, world) -> None:  # type: ignore[no-untyped-def]
+    _, keys = world
+    mine = call(client, keys, "manager12", "POST", "/api/v1/reports/ask", json={"question": "сколько проливов всего?"})
+    assert mine.json()["answer"] == 3  # the three at АЗС-012, not the five of the chain
+    other = call(client, keys, "manager12", "POST", "/api/v1/reports/ask",
+                 json={"question": "сколько проливов на АЗС-007?"})
+    assert other.status_code == 403 and "АЗС-007" in other.json()["error"]["message"]
+    south = call(client, keys, "managerSouth", "POST", "/api/v1/reports/ask",
+                 json={"question": "сколько проливов всего?"})
+    assert south.json()["answer"] == 2  # bound to a region, not a station
+    listed = call(client, keys, "manager12", "GET", "/api/v1/incidents").json()
+    assert {i["station_id"] for i in listed} == {"АЗС-012"}
+    exported = call(client, keys, "manager12", "GET", "/api/v1/reports/export", params={"format": "csv",
+                                                                                      "station": "АЗС-007"})
+    assert exported.status_code == 403
+    typed = call(client, keys, "manager12", "POST", "/api/v1/reports/run",
+                 json={"query": {"metric": "count", "group_by": "station"}}).json()
+    assert [row["station"] for row in typed["table"]] == ["АЗС-012"]
+
+
+def test_tickets_stay_within_scope(client, world) -> None:  # type: ignore[no-untyped-def]
+    svc, keys = world
+    manager = call(client, keys, "manager12", "GET", "/api/v1/tickets").json()["tickets"]
+    assert {t["station"] for t in manager} == {"АЗС-012"}
+    finance = call(client, keys, "finance", "GET", "/api/v1/tickets").json()["tickets"]
+    assert {t["department"] for t in finance} == {"finance"}
+    foreign = next(t for t in finance if t["station"] == "АЗС-007")["number"]
+    assert call(client, keys, "manager12", "GET", f"/api/v1/tickets/{foreign}").status_code == 403
+    moved = call(client, keys, "manager12", "POST", f"/api/v1/tickets/{foreign}/status", json={"status": "closed"})
+    assert moved.status_code == 403 and svc.tickets.get(foreign).status == "new"
+    ok = call(client, keys, "finance", "POST", f"/api/v1/tickets/{foreign}/comments", json={"text": "разбираемся"})
+    assert ok.status_code == 201 and svc.tickets.history(foreign)[-1].actor == "key:finance"
+
+
+def test_search_and_citations_hide_restricted_documents(client, world) -> None:  # type: ignore[no-untyped-def]
+    _, keys = world
+    question = {"question": "Какая премия управляющего за квартал?"}
+    manager = call(client, keys, "manager12", "POST", "/api/v1/ask", json=question).json()
+    assert not manager["abstained"] and "150 000" in manager["answer"]
+    operator = call(client, keys, "operator12", "POST", "/api/v1/ask", json=question).json()
+    assert "150 000" not in operator["answer"]
+    assert all(c["source"] != "uploads/premii.md" for c in operator["citations"] + operator["retrieved"])
+    found = call(client, keys, "operator12", "GET", "/api/v1/search", params={"q": "премия управляющего"}).json()
+    assert all(r["source"] != "uploads/premii.md" for r in found["results"])
+    docs = call(client, keys, "operator12", "GET", "/api/v1/documents").json()
+    assert [d["source"] for d in docs["items"]] == ["uploads/smena.md"]
+
+
+def test_history_in_chat_is_limited_to_own_stations(client, world) -> None:  # type: ignore[no-untyped-def]
+    _, keys = world
+    body = call(client, keys, "operator12", "POST", "/api/v1/ask",
+                json={"question": "как в прошлый раз убирали пролив?"}).json()
+    assert body["citations"] and all("АЗС-012" in c["location"] for c in body["citations"])
+    refused = call(client, keys, "operator12", "POST", "/api/v1/ask",
+                   json={"question": "инцидент: АЗС-007, пролив у ТРК 1"}).json()
+    assert refused["abstained"] and "не записан" in refused["answer"]
+
+
+def test_revoked_key_and_garbage_keys_are_refused(client, world) -> None:  # type: ignore[no-untyped-def]
+    svc, _ = world
+    key, row = svc.access.create_key("temp", ["operator"], stations=["АЗС-012"])
+    assert client.get("/api/v1/documents", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    svc.access.revoke_key(row.prefix)
+    for bad in (key, "azs_nope_nope", "x" * 500):
+        resp = client.get("/api/v1/documents", headers={"X-API-Key": bad})
+        assert resp.status_code == 401 and resp.json()["error"]["code"] == "unauthorized"
+
+
+def test_web_login_session_csrf_and_lockout(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    svc, keys = world
+    svc.access.add_user("aigerim", "очень-длинный-пароль", ["operator"], stations=["АЗС-012"])
+    with TestClient(create_app(svc, background=False)) as web:
+        first = web.get("/", follow_redirects=False)
+        assert first.status_code == 303 and first.headers["location"].startswith("/login")
+        bad = web.post("/login", data={"username": "aigerim", "password": "не тот"})
+        assert bad.status_code == 401 and "Неверный логин или пароль" in bad.text
+        ok = web.post("/login", data={"username": "aigerim", "password": "очень-длинный-пароль", "next": "/"},
+                      follow_redirects=False)
+        assert ok.status_code == 303
+        cookie = ok.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie
+        page = web.get("/")
+        assert page.status_code == 200 and 'name="csrf-token"' in page.text
+        csrf = page.text.split('name="csrf-token" content="')[1].split('"')[0]
+        assert web.post("/api/v1/ask", json={"question": "Какой размен?"}).status_code == 403  # no CSRF token
+        assert web.post("/api/v1/ask", json={"question": "Какой размен?"},
+                        headers={"X-CSRF-Token": csrf}).status_code == 200
+        assert web.get("/reports").status_code == 403  # an operator is not a manager
+        assert web.post("/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+        assert web.get("/", follow_redirects=False).status_code == 303
+
+        for _ in range(5):
+            web.post("/login", data={"username": "aigerim", "password": "неверный-пароль"})
+        locked = web.post("/login", data={"username": "aigerim", "password": "очень-длинный-пароль"})
+        assert locked.status_code == 401 and "заблокирован" not in locked.text and "закрыт" in locked.text
+
+    events = svc.access.audit_search(limit=1000)
+    actions = {e.action for e in events}
+    assert {"login", "login.failed", "ask", "report.view", "logout"} <= actions
+    dumped = " ".join(f"{e.target} {e.details}" for e in events)
+    assert "очень-длинный-пароль" not in dumped and keys["admin"] not in dumped
