@@ -12,6 +12,7 @@ APT_PACKAGES=(
   tesseract-ocr-rus      # Russian
   tesseract-ocr-kaz      # Kazakh
   tesseract-ocr-eng      # English
+  chromium               # headless browser for the end-to-end web UI tests (driven by Playwright)
 )
 
 SUDO=""

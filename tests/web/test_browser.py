@@ -1,0 +1,146 @@
+"""The web UI end to end in a real headless Chromium (Debian's package, driven by Playwright):
+sign in, ask and see a citation, upload a document, be refused another station's report.
+Screenshots go to test-artifacts/screenshots/ for a person to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from azs_assistant.incidents.records import store
+from azs_assistant.services import Services
+from tests.conftest import make_settings
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path(os.environ.get("AZS_SCREENSHOTS_DIR", ROOT / "test-artifacts" / "screenshots"))
+GUIDE = ("# Приём смены\n\n## Размен\nНа начало смены в кассе оставляют размен 40 000 тенге.\n\n"
+         "## Z-отчёт\nZ-отчёт снимают в конце смены до 23:00.\n")
+PASSWORD = "пароль-для-теста-2026"
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is required in CI (scripts/setup.sh installs it)")
+        pytest.skip("no chromium (scripts/setup.sh installs it)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[tuple[str, Services]]:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from azs_assistant.api.app import create_app
+
+    tmp = tmp_path_factory.mktemp("web")
+    svc = Services(make_settings(tmp, embeddings="none"))
+    svc.ingestor.ingest_bytes(GUIDE.encode(), "uploads/smena.md")
+    with svc.db.session() as s:
+        store(s, [(str(i), {"incident_id": f"I-{i}", "station_id": st, "region": reg, "category": "fuel_spill",
+                            "occurred_at": f"2026-0{1 + i}-05T10:00:00"})
+                  for i, (st, reg) in enumerate([("АЗС-012", "Алматы"), ("АЗС-012", "Алматы"),
+                                                 ("АЗС-007", "Шымкент")])], origin="test")
+    svc.access.add_user("operator", PASSWORD, ["operator"], stations=["АЗС-012"])
+    svc.access.add_user("manager", PASSWORD, ["manager"], stations=["АЗС-012"])
+    svc.access.add_user("admin", PASSWORD, ["admin"], stations=["*"])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(svc, background=False), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}", svc
+    server.should_exit = True
+    thread.join(10)
+    svc.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield b
+        b.close()
+
+
+def _login(browser, base: str, user: str):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 412, "height": 915}, locale="ru-RU")  # a phone
+    page.goto(f"{base}/")
+    assert "/login" in page.url
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_operator_signs_in_asks_and_sees_a_citation(site, browser) -> None:  # type: ignore[no-untyped-def]
+    base, _ = site
+    page = _login(browser, base, "operator")
+    _shot(page, "01-chat-empty")
+    page.fill("#ask textarea", "Какой размен оставляют в кассе на начало смены?")
+    page.click("#ask button[type=submit]")
+    citation = page.locator(".msg.bot .cites a").first
+    citation.wait_for(timeout=15000)
+    assert "40 000" in page.locator(".msg.bot .text").last.inner_text()
+    assert "Приём смены" in citation.inner_text()
+    _shot(page, "02-chat-answer-with-citation")
+    page.goto(f"{base}/reports")
+    assert "для ролей" in page.content()  # an operator has no reports page
+    page.close()
+
+
+def test_admin_uploads_a_document(site, browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    base, svc = site
+    page = _login(browser, base, "admin")
+    page.goto(f"{base}/documents")
+    doc = tmp_path / "proliv.md"
+    doc.write_text("# Пролив топлива\n\n## Малый пролив\nМалый пролив засыпают сорбентом и убирают в контейнер.\n",
+                   encoding="utf-8")
+    page.set_input_files("#upload input[type=file]", str(doc))
+    page.click("#upload button[type=submit]")
+    page.wait_for_function("document.querySelector('#upload-results') && "
+                           "document.querySelector('#upload-results').innerText.includes('proliv.md')", timeout=20000)
+    _shot(page, "03-documents-uploaded")
+    assert any(d.source == "uploads/proliv.md" for d in svc.list_documents())
+    page.close()
+
+
+def test_manager_is_refused_another_stations_report(site, browser) -> None:  # type: ignore[no-untyped-def]
+    base, _ = site
+    page = _login(browser, base, "manager")
+    page.goto(f"{base}/reports")
+    page.fill("input[name=question]", "Сколько проливов на АЗС-012 в 2026 году?")
+    page.click("form.report button[type=submit]")
+    page.wait_for_load_state()
+    assert "2" in page.locator("#report-text").inner_text()
+    _shot(page, "04-report-own-station")
+    page.fill("input[name=question]", "Сколько проливов на АЗС-007 в 2026 году?")
+    page.click("form.report button[type=submit]")
+    page.wait_for_load_state()
+    error = page.locator("#report-error")
+    assert "Нет доступа" in error.inner_text() and "АЗС-007" in error.inner_text()
+    _shot(page, "05-report-other-station-refused")
+    page.close()
