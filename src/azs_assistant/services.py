@@ -77,6 +77,13 @@ class Services:
 
         return Access(self.db)
 
+    @cached_property
+    def learning(self) -> Any:
+        from azs_assistant.learning.feedback import Learning
+        from azs_assistant.llm.generate import PROMPT_VERSION
+
+        return Learning(self.db, self.settings.llm_model if self.llm else None, PROMPT_VERSION)
+
     # -- customer complaints ----------------------------------------------------------------
     @cached_property
     def tickets(self) -> Any:

@@ -184,3 +184,24 @@ def test_web_login_session_csrf_and_lockout(world, tmp_path: Path) -> None:  # t
     assert {"login", "login.failed", "ask", "report.view", "logout"} <= actions
     dumped = " ".join(f"{e.target} {e.details}" for e in events)
     assert "очень-длинный-пароль" not in dumped and keys["admin"] not in dumped
+
+
+def test_feedback_and_corrections_are_stored_with_the_answer(client, world) -> None:  # type: ignore[no-untyped-def]
+    svc, keys = world
+    asked = call(client, keys, "operator12", "POST", "/api/v1/ask", json={"question": "Какой размен в кассе?"}).json()
+    answer_id = asked["answer_id"]
+    up = call(client, keys, "operator12", "POST", f"/api/v1/answers/{answer_id}/feedback",
+              json={"rating": "down", "comment": "нужно про Z-отчёт"})
+    assert up.status_code == 201
+    assert call(client, keys, "finance", "POST", f"/api/v1/answers/{answer_id}/feedback",
+                json={"rating": "up"}).status_code == 404  # someone else's answer
+    assert call(client, keys, "operator12", "POST", f"/api/v1/answers/{answer_id}/correction",
+                json={"corrected_answer": "Размен 40 000 тенге."}).status_code == 403  # supervisors only
+    fixed = call(client, keys, "manager12", "POST", f"/api/v1/answers/{answer_id}/correction",
+                 json={"corrected_answer": "На начало смены в кассе оставляют 40 000 тенге размена."})
+    assert fixed.status_code == 201
+    rows = svc.learning.feedback_for(answer_id)
+    assert [(r.actor, r.rating, r.comment, r.corrected_answer is not None) for r in rows] == [
+        ("key:operator12", -1, "нужно про Z-отчёт", False), ("key:manager12", 0, None, True)]
+    assert call(client, keys, "operator12", "POST", f"/api/v1/answers/{answer_id}/feedback",
+                json={"rating": "meh"}).status_code == 422

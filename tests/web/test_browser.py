@@ -97,7 +97,7 @@ def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_operator_signs_in_asks_and_sees_a_citation(site, browser) -> None:  # type: ignore[no-untyped-def]
-    base, _ = site
+    base, svc = site
     page = _login(browser, base, "operator")
     _shot(page, "01-chat-empty")
     page.fill("#ask textarea", "Какой размен оставляют в кассе на начало смены?")
@@ -106,7 +106,18 @@ def test_operator_signs_in_asks_and_sees_a_citation(site, browser) -> None:  # t
     citation.wait_for(timeout=15000)
     assert "40 000" in page.locator(".msg.bot .text").last.inner_text()
     assert "Приём смены" in citation.inner_text()
+    page.click(".msg.bot .feedback button[data-rating=up]")
+    page.locator(".msg.bot .feedback .hint").filter(has_text="сохранена").wait_for(timeout=5000)
     _shot(page, "02-chat-answer-with-citation")
+    from sqlalchemy import select
+
+    from azs_assistant.storage.models import AnswerLog, Feedback
+
+    with svc.db.session() as s:
+        given = s.scalars(select(AnswerLog)).all()
+        rated = s.scalars(select(Feedback)).all()
+    assert [a.actor for a in given] == ["operator"] and "40 000" in given[0].answer
+    assert [(f.answer_id, f.rating) for f in rated] == [(given[0].id, 1)]
     page.goto(f"{base}/reports")
     assert "для ролей" in page.content()  # an operator has no reports page
     page.close()

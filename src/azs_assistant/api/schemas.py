@@ -20,6 +20,7 @@ class AnswerPublic(BaseModel):
     retrieved: list[CitationPublic]
     mode: str
     notice: str | None = None
+    answer_id: int | None = Field(default=None, description="для оценки ответа: POST /answers/{answer_id}/feedback")
 
 
 class SearchResponse(BaseModel):

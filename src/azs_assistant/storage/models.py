@@ -321,3 +321,38 @@ class AuditEvent(Base):
     target: Mapped[str | None] = mapped_column(String(500), nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class AnswerLog(Base):
+    """Every answer given: the question, what was retrieved, the answer, and how it was made
+    (extractive or which model and prompt). Feedback and the learning datasets refer to it."""
+
+    __tablename__ = "answers"
+    __table_args__ = (Index("ix_answers_actor_at", "actor", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    abstained: Mapped[int] = mapped_column(Integer)
+    mode: Mapped[str] = mapped_column(String(30))
+    model: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    prompt_version: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    citations: Mapped[list[Any]] = mapped_column(JSON)
+    retrieved: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Feedback(Base):
+    """A rating of an answer (👍/👎 with a comment) or a supervisor's corrected answer."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_answer", "answer_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id"))
+    actor: Mapped[str] = mapped_column(String(200))
+    rating: Mapped[int] = mapped_column(Integer)  # 1 up, -1 down, 0 a correction only
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    corrected_answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
-from azs_assistant.api.deps import Anyone, ServicesDep, client_ip
+from azs_assistant.api.deps import Anyone, Manager, ServicesDep, client_ip
 from azs_assistant.api.schemas import AnswerPublic, AskRequest, ErrorResponse, SearchResponse
 
 router = APIRouter(tags=["assistant"], responses={422: {"model": ErrorResponse}})
@@ -18,9 +20,10 @@ router = APIRouter(tags=["assistant"], responses={422: {"model": ErrorResponse}}
 @router.post("/ask", response_model=AnswerPublic, summary="Задать вопрос базе знаний")
 async def ask(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> dict:
     answer = await run_in_threadpool(svc.assistant.ask, body.question, who)
-    svc.access.audit(who, "ask", body.question[:500], {"mode": answer.mode, "abstained": answer.abstained},
-                     client_ip(request))
-    return answer.public()
+    answer_id = svc.learning.log_answer(who.name, answer)
+    svc.access.audit(who, "ask", body.question[:500], {"mode": answer.mode, "abstained": answer.abstained,
+                                                       "answer_id": answer_id}, client_ip(request))
+    return {**answer.public(), "answer_id": answer_id}
 
 
 @router.post("/ask/stream", summary="Ответ потоком (server-sent events)",
@@ -32,6 +35,14 @@ async def ask_stream(body: AskRequest, svc: ServicesDep, who: Anyone, request: R
     def events() -> Iterator[dict]:
         for event in svc.assistant.ask_stream(body.question, who):
             kind = event.pop("type")
+            if kind == "done":
+                from azs_assistant.assistant.answer import Answer, Citation
+
+                data = event["answer"]
+                given = Answer(body.question, data["answer"], data["abstained"],
+                               [Citation(**c) for c in data["citations"]], [Citation(**c) for c in data["retrieved"]],
+                               data.get("mode", "extractive"))
+                event["answer"] = {**data, "answer_id": svc.learning.log_answer(who.name, given)}
             yield {"event": kind, "data": json.dumps(event, ensure_ascii=False)}
 
     return EventSourceResponse(events())
@@ -42,3 +53,27 @@ async def search(svc: ServicesDep, who: Anyone, q: str = Query(min_length=1, max
                  k: int = Query(10, ge=1, le=50)) -> dict:
     hits = await run_in_threadpool(svc.search, q, k, who)
     return {"query": q, "results": [h.public() for h in hits]}
+
+
+class FeedbackIn(BaseModel):
+    rating: Literal["up", "down"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class CorrectionIn(BaseModel):
+    corrected_answer: str = Field(min_length=1, max_length=20000)
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+@router.post("/answers/{answer_id}/feedback", status_code=201, summary="Оценить ответ: 👍 или 👎 с комментарием")
+async def feedback(answer_id: int, body: FeedbackIn, svc: ServicesDep, who: Anyone) -> dict:
+    row = await run_in_threadpool(svc.learning.rate, answer_id, who, 1 if body.rating == "up" else -1, body.comment)
+    return {"id": row.id, "answer_id": answer_id, "rating": body.rating}
+
+
+@router.post("/answers/{answer_id}/correction", status_code=201,
+             summary="Исправленный ответ руководителя (для обучения модели)")
+async def correction(answer_id: int, body: CorrectionIn, svc: ServicesDep, who: Manager) -> dict:
+    row = await run_in_threadpool(svc.learning.correct, answer_id, who, body.corrected_answer, body.comment)
+    svc.access.audit(who, "answer.correct", str(answer_id), {})
+    return {"id": row.id, "answer_id": answer_id}

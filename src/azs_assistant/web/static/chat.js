@@ -29,6 +29,30 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
       });
       box.appendChild(ol);
     }
+    if (answer.answer_id) box.appendChild(feedbackBar(answer.answer_id));
+  }
+
+  function feedbackBar(answerId) {
+    const bar = el("div", "feedback");
+    const note = el("span", "hint");
+    function send(rating) {
+      const comment = rating === "down" ? (window.prompt("Что не так с ответом? (необязательно)") || "") : "";
+      fetch("/api/v1/answers/" + answerId + "/feedback", {
+        method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
+        body: JSON.stringify({ rating: rating, comment: comment || null }),
+      }).then(function (r) {
+        note.textContent = r.ok ? " Спасибо, оценка сохранена." : " Оценку сохранить не удалось.";
+        if (r.ok) bar.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      });
+    }
+    [["up", "👍", "Полезный ответ"], ["down", "👎", "Ответ не помог"]].forEach(function (spec) {
+      const b = el("button", "rate", spec[1]);
+      b.type = "button"; b.title = spec[2]; b.dataset.rating = spec[0];
+      b.addEventListener("click", function () { send(spec[0]); });
+      bar.appendChild(b);
+    });
+    bar.appendChild(note);
+    return bar;
   }
 
   async function ask(question) {
