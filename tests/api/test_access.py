@@ -205,3 +205,32 @@ def test_feedback_and_corrections_are_stored_with_the_answer(client, world) -> N
         ("key:operator12", -1, "нужно про Z-отчёт", False), ("key:manager12", 0, None, True)]
     assert call(client, keys, "operator12", "POST", f"/api/v1/answers/{answer_id}/feedback",
                 json={"rating": "meh"}).status_code == 422
+
+
+ERRORS = [  # (who, method, url, kwargs, status): every kind of failure, across the routers
+    ("anonymous", "GET", "/api/v1/documents", {}, 401),
+    ("operator12", "GET", "/api/v1/audit", {}, 403),
+    ("admin", "GET", "/api/v1/documents/999999", {}, 404),
+    ("admin", "GET", "/api/v1/tickets/T-999999", {}, 404),
+    ("admin", "DELETE", "/api/v1/health", {}, 405),
+    ("admin", "POST", "/api/v1/ask", {"json": {"question": ""}}, 422),
+    ("admin", "POST", "/api/v1/reports/ask", {"json": {"question": "Кто лидирует?"}}, 422),
+    ("admin", "POST", "/api/v1/tickets", {"content": b"x" * (1024 * 1024 + 10),
+                                          "headers": {"content-type": "application/json"}}, 413),
+    ("admin", "POST", "/api/v1/ocr", {"files": {"file": ("a.txt", b"hello", "text/plain")}}, 415),
+    ("admin", "PUT", "/api/v1/documents/1/audience", {"json": {"roles": ["pilot"]}}, 422),
+    ("manager12", "POST", "/api/v1/reports/ask", {"json": {"question": "сколько проливов на АЗС-007?"}}, 403),
+]
+
+
+@pytest.mark.parametrize(("who", "method", "url", "kwargs", "status"), ERRORS,
+                         ids=[f"{s} {m} {u}" for _, m, u, _, s in ERRORS])
+def test_every_error_has_one_shape(client, world, who, method, url, kwargs, status) -> None:  # type: ignore[no-untyped-def]
+    _, keys = world
+    headers = {**kwargs.pop("headers", {}), **({"X-API-Key": keys[who]} if who != "anonymous" else {})}
+    resp = client.request(method, url, headers=headers, **kwargs)
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] and body["error"]["message"]
+    assert any("а" <= ch <= "я" for ch in body["error"]["message"].lower())  # said in Russian

@@ -11,7 +11,8 @@ import secrets
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.service import Forbidden, Unauthorized
@@ -32,14 +33,26 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def optional_principal(request: Request) -> Principal | None:
+# Declared for OpenAPI (the "Authorize" button in /docs); the checks themselves are below.
+_BEARER = HTTPBearer(auto_error=False, description="Ключ API: `Authorization: Bearer azs_…`")
+_KEY_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, description="Ключ API в заголовке X-API-Key")
+_COOKIE = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="Сеанс веб-интерфейса (после /login)")
+
+
+async def optional_principal(
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)] = None,
+    header_key: Annotated[str | None, Security(_KEY_HEADER)] = None,
+    cookie: Annotated[str | None, Security(_COOKIE)] = None,
+) -> Principal | None:
     """Who is asking, or None. Cached on the request."""
     if hasattr(request.state, "principal"):
         return request.state.principal  # type: ignore[no-any-return]
     svc: Services = request.app.state.services
     principal: Principal | None = None
-    header = request.headers.get("authorization", "")
-    key = header[7:].strip() if header.lower().startswith("bearer ") else request.headers.get("x-api-key", "")
+    raw = request.headers.get("authorization", "")  # also when called directly, not as a dependency
+    key = (bearer.credentials.strip() if bearer else header_key) or (
+        raw[7:].strip() if raw.lower().startswith("bearer ") else request.headers.get("x-api-key", ""))
     if key:
         found = svc.access.key_principal(key)
         if found is None:
@@ -61,8 +74,8 @@ async def optional_principal(request: Request) -> Principal | None:
     return principal
 
 
-async def current_principal(request: Request) -> Principal:
-    principal = await optional_principal(request)
+async def current_principal(request: Request,
+                            principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:
     if principal is None:
         raise Unauthorized("Нужно войти: ключ API или вход в веб-интерфейсе.", "Authentication required.")
     return principal
