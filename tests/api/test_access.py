@@ -234,3 +234,36 @@ def test_every_error_has_one_shape(client, world, who, method, url, kwargs, stat
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
     assert body["error"]["code"] and body["error"]["message"]
     assert any("а" <= ch <= "я" for ch in body["error"]["message"].lower())  # said in Russian
+
+
+def test_admin_pages_manage_users_and_keys(world) -> None:  # type: ignore[no-untyped-def]
+    svc, _ = world
+    svc.access.add_user("boss", "пароль-админа-2026", ["admin"], stations=["*"])
+    with TestClient(create_app(svc, background=False)) as web:
+        web.post("/login", data={"username": "boss", "password": "пароль-админа-2026"})
+        page = web.get("/admin/users")
+        csrf = page.text.split('name="csrf-token" content="')[1].split('"')[0]
+        added = web.post("/admin/users", data={"csrf_token": csrf, "username": "dana", "password": "длинный-пароль-1",
+                                               "roles": "manager", "stations": "12, 7"}, follow_redirects=False)
+        assert added.status_code == 303
+        dana = svc.access.get_user("dana")
+        assert (dana.roles, dana.stations) == (["manager"], ["АЗС-012", "АЗС-007"])
+        bad = web.post("/admin/users", data={"csrf_token": csrf, "username": "x", "password": "длинный-пароль-1",
+                                             "roles": "pilot"})
+        assert bad.status_code == 422 and "Неизвестная роль" in bad.text
+        forged = web.post("/admin/users", data={"csrf_token": "forged", "username": "y", "password": "длинный-пароль-1",
+                                                "roles": "admin"})
+        assert forged.status_code == 403
+        key_page = web.post("/admin/keys", data={"csrf_token": csrf, "name": "call centre", "roles": "support",
+                                                 "department": "customer_service"})
+        assert key_page.status_code == 201, key_page.text[-600:]
+        key = key_page.text.split("<code>")[1].split("</code>")[0]
+        assert key.startswith("azs_") and web.get("/admin/users").text.count(key) == 0  # shown once
+        disabled = web.post("/admin/users/dana/disable", data={"csrf_token": csrf}, follow_redirects=False)
+        assert disabled.status_code == 303
+        assert svc.access.get_user("dana").disabled == 1
+    svc.access.add_user("olzhas", "пароль-оператора-1", ["operator"], stations=["АЗС-012"])
+    with TestClient(create_app(svc, background=False)) as other:
+        assert other.post("/login", data={"username": "olzhas", "password": "пароль-оператора-1"},
+                          follow_redirects=False).status_code == 303
+        assert other.get("/admin/users", follow_redirects=False).status_code == 403

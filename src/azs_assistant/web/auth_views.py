@@ -44,6 +44,7 @@ def page(*roles: str) -> Callable[..., Any]:
 
 
 AnyUser = Annotated[Principal, Depends(page())]
+AdminPage = Annotated[Principal, Depends(page("admin"))]
 
 
 def _safe_next(value: str | None) -> str:
@@ -96,6 +97,65 @@ def mount_auth(app: FastAPI, templates: Any) -> None:
         return templates.TemplateResponse(request, "audit.html", {
             "active": "audit", "events": events, "picked": picked,
             "query": urlencode({k: v for k, v in picked.items() if v})})
+
+    def _split(value: str) -> list[str]:
+        return [v.strip() for v in value.split(",") if v.strip()]
+
+    async def _admin_page(request: Request, error: str | None = None, status: int = 200,
+                          **extra: Any) -> Response:
+        svc = request.app.state.services
+        return templates.TemplateResponse(request, "admin_users.html", {
+            "active": "users", "users": svc.access.list_users(), "keys": svc.access.list_keys(), "error": error,
+            **extra}, status_code=status)
+
+    @app.get("/admin/users", response_class=HTMLResponse, include_in_schema=False)
+    async def users_page(request: Request, who: AdminPage) -> Response:
+        return await _admin_page(request)
+
+    @app.post("/admin/users", include_in_schema=False)
+    async def users_add(request: Request, who: AdminPage, username: Annotated[str, Form()],
+                        password: Annotated[str, Form()], roles: Annotated[str, Form()],
+                        stations: Annotated[str, Form()] = "", regions: Annotated[str, Form()] = "",
+                        department: Annotated[str, Form()] = "") -> Response:
+        try:
+            request.app.state.services.access.add_user(username, password, _split(roles), stations=_split(stations),
+                                                       regions=_split(regions), department=department or None,
+                                                       actor=who)
+        except AzsError as exc:
+            return await _admin_page(request, exc.message_ru, exc.http_status)
+        return RedirectResponse("/admin/users", status_code=303)
+
+    @app.post("/admin/users/{username}/{action}", include_in_schema=False)
+    async def users_toggle(request: Request, who: AdminPage, username: str, action: str) -> Response:
+        if action not in ("disable", "enable"):
+            return await _admin_page(request, "Неизвестное действие.", 404)
+        if username == who.name and action == "disable":
+            return await _admin_page(request, "Нельзя отключить самого себя.", 409)
+        try:
+            request.app.state.services.access.update_user(username, actor=who, disabled=action == "disable")
+        except AzsError as exc:
+            return await _admin_page(request, exc.message_ru, exc.http_status)
+        return RedirectResponse("/admin/users", status_code=303)
+
+    @app.post("/admin/keys", include_in_schema=False)
+    async def keys_add(request: Request, who: AdminPage, name: Annotated[str, Form()], roles: Annotated[str, Form()],
+                       stations: Annotated[str, Form()] = "", department: Annotated[str, Form()] = "") -> Response:
+        try:
+            key, row = request.app.state.services.access.create_key(
+                name, _split(roles), stations=_split(stations), department=department or None, actor=who)
+        except AzsError as exc:
+            return await _admin_page(request, exc.message_ru, exc.http_status)
+        response = await _admin_page(request, new_key=key, new_key_name=row.name, status=201)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.post("/admin/keys/{prefix}/revoke", include_in_schema=False)
+    async def keys_revoke(request: Request, who: AdminPage, prefix: str) -> Response:
+        try:
+            request.app.state.services.access.revoke_key(prefix, actor=who)
+        except AzsError as exc:
+            return await _admin_page(request, exc.message_ru, exc.http_status)
+        return RedirectResponse("/admin/users", status_code=303)
 
     @app.get("/api/v1/audit", tags=["audit"], summary="Журнал действий (только администратор)")
     async def audit_api(request: Request, who: Admin, actor: str | None = None, action: str | None = None,
