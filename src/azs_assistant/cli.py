@@ -35,6 +35,9 @@ apikeys_app = typer.Typer(help="Ключи API для других систем:
                           no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(apikeys_app, name="apikeys")
+telegram_app = typer.Typer(help="Telegram-бот: вопросы, фото бланков, подтверждение жалоб, отчёты.",
+                           no_args_is_help=True)
+app.add_typer(telegram_app, name="telegram")
 
 _state: dict[str, Any] = {"verbose": False, "services": None}
 
@@ -956,6 +959,51 @@ def apikeys_revoke(prefix: str) -> None:
     except AzsError as exc:
         _fail(exc)
     typer.echo(f"Ключ {prefix} отозван.")
+
+
+@telegram_app.command("run")
+def telegram_run() -> None:
+    """Запустить бота (long polling; нужен AZS_TELEGRAM_BOT_TOKEN)."""
+    from azs_assistant.telegram.bot import AzsBot
+
+    try:
+        application = AzsBot(services()).application()
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo("Бот запущен (long polling). Остановка: Ctrl+C.")
+    application.run_polling(drop_pending_updates=False)
+
+
+@telegram_app.command("webhook")
+def telegram_webhook(url: Annotated[str, typer.Argument(help="Публичный адрес сервера, напр. https://azs.example.kz")],
+                     remove: Annotated[bool, typer.Option("--remove", help="Снять вебхук (вернуться к polling).")]
+                     = False) -> None:
+    """Сказать Telegram, куда слать обновления: <URL>/telegram/webhook (нужен AZS_TELEGRAM_WEBHOOK_SECRET)."""
+    import asyncio
+
+    from azs_assistant.secrets import resolve_secret
+    from azs_assistant.telegram.bot import AzsBot
+
+    try:
+        svc = services()
+        application = AzsBot(svc).application()
+        ref = svc.settings.telegram_webhook_secret
+        secret = resolve_secret(ref.get_secret_value()) if ref else None
+        if not remove and not secret:
+            raise InvalidInput("Задайте AZS_TELEGRAM_WEBHOOK_SECRET: им Telegram подписывает запросы к вебхуку.",
+                               "AZS_TELEGRAM_WEBHOOK_SECRET is not set.")
+
+        async def call() -> None:
+            async with application:
+                if remove:
+                    await application.bot.delete_webhook()
+                else:
+                    await application.bot.set_webhook(f"{url.rstrip('/')}/telegram/webhook", secret_token=secret)
+
+        asyncio.run(call())
+    except AzsError as exc:
+        _fail(exc)
+    typer.echo("Вебхук снят." if remove else f"Вебхук: {url.rstrip('/')}/telegram/webhook")
 
 
 @app.command()

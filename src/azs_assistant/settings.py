@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     smtp_from: str = "azs-assistant@localhost"
     telegram_bot_token: SecretStr | None = Field(default=None, description="Literal or env:/file:/aws: reference")
     telegram_api_base: str = "https://api.telegram.org"
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, description="Set to receive bot updates by webhook at /telegram/webhook (else long polling)")
     webhook_secret: SecretStr | None = Field(default=None, description="Signs webhook bodies (HMAC-SHA256)")
     notify_max_attempts: int = Field(default=12, ge=1, le=100)
     notify_interval_s: float = Field(default=10.0, gt=0, description="How often the server's notifier runs")

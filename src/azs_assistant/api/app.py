@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 
 from azs_assistant import __version__
 from azs_assistant.api import errors
-from azs_assistant.api.routers import ask, documents, health, jargon, ocr, reports, tickets
+from azs_assistant.api.routers import ask, documents, health, jargon, ocr, reports, telegram, tickets
 from azs_assistant.services import Services
 
 API_PREFIX = "/api/v1"
@@ -31,6 +31,9 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
         finally:
             if background:
                 services.notifier.stop()
+            bot = getattr(app.state, "telegram", None)
+            if bot is not None:
+                await bot.shutdown()
 
     app = FastAPI(title="azs-assistant API", version=__version__, lifespan=lifespan,
                   description="Ассистент сети АЗС: база знаний, поиск, ответы с источниками, отчёты и жалобы.")
@@ -61,6 +64,7 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
     for router in (health.router, ask.router, documents.router, jargon.router, ocr.router, reports.router,
                    tickets.router):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(telegram.router)
     from azs_assistant.web.views import mount
 
     mount(app)

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from azs_assistant.auth.principal import ALL, Principal, clean_roles
 from azs_assistant.errors import AzsError, Conflict, InvalidInput, NotFound
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import ApiKey, AuditEvent, User, WebSession, utcnow
+from azs_assistant.storage.models import ApiKey, AuditEvent, TelegramLink, User, WebSession, utcnow
 from azs_assistant.tickets.facts import station_id, station_in
 
 SESSION_IDLE = timedelta(hours=12)
@@ -271,3 +271,34 @@ class Access:
                 row.last_used_at = now
             return (Principal(f"key:{row.name}", "key", frozenset(row.roles), frozenset(row.stations),
                               frozenset(row.regions), row.department), row.rate_per_minute)
+
+    # -- Telegram -------------------------------------------------------------------------
+    def telegram_code(self, who: Principal) -> str:
+        """A one-time code (10 minutes) the user sends to the bot as /link CODE."""
+        if who.user_id is None:
+            raise InvalidInput("Привязать Telegram можно только к учётной записи пользователя.", "Users only.")
+        code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
+        with self.db.session() as s:
+            s.add(TelegramLink(code_hash=_sha(code), user_id=who.user_id, expires_at=utcnow() + timedelta(minutes=10)))
+        return code
+
+    def link_telegram(self, code: str, chat_id: str) -> User:
+        with self.db.session() as s:
+            link = s.get(TelegramLink, _sha(code.strip().upper()))
+            if link is None or _aware(link.expires_at) < utcnow():
+                raise InvalidInput("Код не подходит или устарел: получите новый в веб-интерфейсе («Профиль»).",
+                                   "Bad or expired code.")
+            user = s.get(User, link.user_id)
+            s.delete(link)
+            if user is None or user.disabled:
+                raise InvalidInput("Учётная запись отключена.", "User disabled.")
+            for other in s.scalars(select(User).where(User.telegram_chat_id == chat_id, User.id != user.id)):
+                other.telegram_chat_id = None  # one chat, one user
+            user.telegram_chat_id = chat_id
+        self.audit(user.username, "telegram.link", user.username, {"chat": chat_id})
+        return user
+
+    def telegram_principal(self, chat_id: str) -> Principal | None:
+        with self.db.session() as s:
+            user = s.scalar(select(User).where(User.telegram_chat_id == chat_id, User.disabled == 0))
+            return principal_of(user) if user else None

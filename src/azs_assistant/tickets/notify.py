@@ -128,11 +128,15 @@ class Notifier:
             raise DeliveryError("Telegram не настроен (AZS_TELEGRAM_BOT_TOKEN)")
         return f"{self.settings.telegram_api_base.rstrip('/')}/bot{token}/{method}"
 
-    def _send_telegram(self, chat_id: str, text: str, document: Path | None = None) -> None:
+    def _send_telegram(self, chat_id: str, text: str, document: Path | None = None,
+                       ack: str | None = None) -> None:
         try:
             if document is None:
-                response = self.http.post(self._telegram_url("sendMessage"), json={
-                    "chat_id": chat_id, "text": text[:4000], "disable_web_page_preview": True})
+                payload: dict[str, Any] = {"chat_id": chat_id, "text": text[:4000], "disable_web_page_preview": True}
+                if ack:  # the bot's «Принято» button acknowledges the ticket
+                    button = {"text": "Принято", "callback_data": f"ack:{ack}"}
+                    payload["reply_markup"] = {"inline_keyboard": [[button]]}
+                response = self.http.post(self._telegram_url("sendMessage"), json=payload)
             else:
                 response = self.http.post(self._telegram_url("sendDocument"),
                                           data={"chat_id": chat_id, "caption": text[:1000]},
@@ -161,7 +165,7 @@ class Notifier:
         if note.channel == "email":
             self._send_email(note.target, subject, body)
         elif note.channel == "telegram":
-            self._send_telegram(note.target, body)
+            self._send_telegram(note.target, body, ack=ticket.number)
         elif note.channel == "webhook":
             self._send_webhook(note.target, ticket, note.reason)
         else:

@@ -157,6 +157,27 @@ def mount_auth(app: FastAPI, templates: Any) -> None:
             return await _admin_page(request, exc.message_ru, exc.http_status)
         return RedirectResponse("/admin/users", status_code=303)
 
+    @app.get("/profile", response_class=HTMLResponse, include_in_schema=False)
+    async def profile(request: Request, who: AnyUser) -> Response:
+        access = request.app.state.services.access
+        linked = who.user_id is not None and bool(access.get_user(who.name).telegram_chat_id)
+        return templates.TemplateResponse(request, "profile.html",
+                                          {"active": "profile", "linked": linked, "code": None})
+
+    @app.post("/profile/telegram-code", response_class=HTMLResponse, include_in_schema=False)
+    async def telegram_code(request: Request, who: AnyUser) -> Response:
+        svc = request.app.state.services
+        try:
+            code = svc.access.telegram_code(who)
+        except AzsError as exc:
+            return templates.TemplateResponse(request, "message.html", {"message": exc.message_ru},
+                                              status_code=exc.http_status)
+        linked = bool(svc.access.get_user(who.name).telegram_chat_id)
+        response = templates.TemplateResponse(request, "profile.html", {"active": "profile", "linked": linked,
+                                                                        "code": code})
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     @app.get("/api/v1/audit", tags=["audit"], summary="Журнал действий (только администратор)")
     async def audit_api(request: Request, who: Admin, actor: str | None = None, action: str | None = None,
                         text: str | None = None, limit: int = 200, offset: int = 0) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""The Telegram bot: questions, form photos, ticket acknowledgements and reports in a chat."""

@@ -1,0 +1,227 @@
+"""The Telegram bot (python-telegram-bot). An operator links the chat to their account with a
+one-time code from the web UI, then asks questions (answers with sources), sends a photo of a form
+(the recognised fields come back with a «Сохранить» button), acknowledges ticket notifications with
+«Принято», and — as a manager — asks `/report вопрос` and gets the text and the chart.
+
+Long polling by default (`azs telegram run`); a webhook when `AZS_TELEGRAM_WEBHOOK_SECRET` is set and
+`azs telegram webhook URL` has told Telegram where to send updates (`POST /telegram/webhook`).
+Everything the bot does goes through the same services, roles and scopes as the web UI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from azs_assistant.auth.principal import Principal
+from azs_assistant.errors import AzsError, ConfigError
+from azs_assistant.secrets import resolve_secret
+
+log = logging.getLogger("azs.telegram")
+LINK_HELP = ("Привяжите аккаунт: в веб-интерфейсе откройте «Профиль» → «Привязать Telegram» и пришлите сюда "
+             "/link КОД.")
+MAX_TEXT = 4000
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+
+
+class AzsBot:
+    def __init__(self, services: Any) -> None:
+        self.s = services
+        self.pending: dict[str, tuple[str, dict[str, Any]]] = {}  # form photos waiting for «Сохранить»
+
+    # -- wiring ---------------------------------------------------------------------------
+    def application(self) -> Application:  # type: ignore[type-arg]
+        ref = self.s.settings.telegram_bot_token
+        token = resolve_secret(ref.get_secret_value()) if ref else None
+        if not token:
+            raise ConfigError("Бот не настроен: задайте AZS_TELEGRAM_BOT_TOKEN (ссылкой на секрет).",
+                              "AZS_TELEGRAM_BOT_TOKEN is not set.")
+        base = self.s.settings.telegram_api_base.rstrip("/")
+        app = Application.builder().token(token).base_url(f"{base}/bot").base_file_url(f"{base}/file/bot").build()
+        app.add_handler(CommandHandler("start", self.start))
+        app.add_handler(CommandHandler("help", self.start))
+        app.add_handler(CommandHandler("link", self.link))
+        app.add_handler(CommandHandler("report", self.report))
+        app.add_handler(MessageHandler(filters.PHOTO | filters.Document.IMAGE, self.photo))
+        app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.question))
+        app.add_handler(CallbackQueryHandler(self.button))
+        app.add_error_handler(self.on_error)
+        return app
+
+    def who(self, update: Update) -> Principal | None:
+        chat = update.effective_chat
+        return self.s.access.telegram_principal(str(chat.id)) if chat else None
+
+    async def _reply(self, update: Update, text: str, **kw: Any) -> None:
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(_cut(text), **kw)
+
+    # -- handlers -------------------------------------------------------------------------
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        who = self.who(update)
+        if who is None:
+            await self._reply(update, "Ассистент АЗС. " + LINK_HELP)
+            return
+        await self._reply(update, f"Здравствуйте, {who.name}! Напишите вопрос — отвечу по базе знаний с источниками. "
+                                  "Пришлите фото бланка — распознаю. Руководителям: /report вопрос.")
+
+    async def link(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        code = (context.args or [""])[0]
+        chat = update.effective_chat
+        if not code or chat is None:
+            await self._reply(update, "Пришлите /link КОД (код — в веб-интерфейсе, «Профиль»).")
+            return
+        try:
+            user = await asyncio.to_thread(self.s.access.link_telegram, code, str(chat.id))
+        except AzsError as exc:
+            await self._reply(update, exc.message_ru)
+            return
+        await self._reply(update, f"Готово: чат привязан к пользователю {user.username}.")
+
+    async def question(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        who = self.who(update)
+        if who is None:
+            await self._reply(update, LINK_HELP)
+            return
+        text = (update.effective_message.text or "") if update.effective_message else ""
+        try:
+            answer = await asyncio.to_thread(self.s.assistant.ask, text, who)
+        except AzsError as exc:
+            await self._reply(update, exc.message_ru)
+            return
+        answer_id = await asyncio.to_thread(self.s.learning.log_answer, who.name, answer)
+        await asyncio.to_thread(self.s.access.audit, who, "ask", text[:500], {"channel": "telegram",
+                                                                              "answer_id": answer_id})
+        sources = [f"{n}. {c.title}" + (f" › {c.section}" if c.section else "") + (f", стр. {c.page}" if c.page else "")
+                   for n, c in enumerate(answer.citations, start=1)]
+        body = answer.answer + ("\n\nИсточники:\n" + "\n".join(sources) if sources else "")
+        buttons = InlineKeyboardMarkup([[InlineKeyboardButton("👍", callback_data=f"rate:up:{answer_id}"),
+                                         InlineKeyboardButton("👎", callback_data=f"rate:down:{answer_id}")]])
+        await self._reply(update, body, reply_markup=buttons)
+
+    async def photo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        who = self.who(update)
+        message = update.effective_message
+        if who is None or message is None:
+            await self._reply(update, LINK_HELP)
+            return
+        if not who.has("operator"):
+            await self._reply(update, "Распознавание бланков — для операторов.")
+            return
+        file_id = message.photo[-1].file_id if message.photo else message.document.file_id  # type: ignore[union-attr]
+        data = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
+        try:
+            result = await asyncio.to_thread(self.s.ocr_file, data, "telegram-photo.jpg")
+        except AzsError as exc:
+            await self._reply(update, exc.message_ru)
+            return
+        retake = [p for p in result["pages"] if p["quality"] == "retake"]
+        if retake and not result["text"]:
+            await self._reply(update, f"Не получилось прочитать: {retake[0]['reason']}")
+            return
+        if not result.get("form"):
+            await self._reply(update, "Распознанный текст:\n\n" + (result["text"] or "(пусто)"))
+            return
+        labels = result.get("field_labels", {})
+        uncertain = {k for k, c in result.get("field_confidence", {}).items() if isinstance(c, int | float) and c < 70}
+        lines = [f"{labels.get(k, k)}: {v}" + (" ⚠" if k in uncertain else "") for k, v in result["fields"].items()]
+        problems = [p if isinstance(p, str) else str(p) for p in result.get("problems", [])]
+        key = secrets.token_hex(6)
+        self.pending[key] = (who.name, result)
+        text = (f"{result.get('form_title', result['form'])}:\n" + "\n".join(lines)
+                + ("\n\nПроверьте: " + "; ".join(problems) if problems else "")
+                + "\n\nЕсли всё верно — «Сохранить»; если нет — исправьте в веб-интерфейсе («Фото бланка»).")
+        await self._reply(update, text, reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("Сохранить", callback_data=f"save:{key}")]]))
+
+    async def report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        who = self.who(update)
+        if who is None:
+            await self._reply(update, LINK_HELP)
+            return
+        if not who.has("manager"):
+            await self._reply(update, "Отчёты — для руководителей.")
+            return
+        question = " ".join(context.args or []).strip()
+        if not question:
+            await self._reply(update, "Пример: /report сколько проливов было в прошлом месяце по станциям")
+            return
+        from azs_assistant.reports import render
+
+        try:
+            allowed = who.allowed_stations(self.s.tickets.known_stations())
+            report = await asyncio.to_thread(self.s.reports.ask, question, None, allowed)
+        except AzsError as exc:
+            await self._reply(update, exc.message_ru)
+            return
+        await asyncio.to_thread(self.s.access.audit, who, "report.view", question, {"channel": "telegram"})
+        await self._reply(update, report.text)
+        if render.has_chart(report.result) and update.effective_message is not None:
+            image = await asyncio.to_thread(render.chart, report.result, "png", question)
+            if image:
+                await update.effective_message.reply_photo(image, caption=_cut(question)[:1000])
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        who = self.who(update)
+        if who is None:
+            await query.answer(LINK_HELP[:190], show_alert=True)
+            return
+        kind, _, rest = (query.data or "").partition(":")
+        try:
+            if kind == "ack":
+                from azs_assistant.api.routers.tickets import check_ticket
+
+                ticket = await asyncio.to_thread(self.s.tickets.get, rest)
+                check_ticket(self.s, who, ticket)
+                await asyncio.to_thread(self.s.tickets.acknowledge, rest, actor=who.name)
+                await asyncio.to_thread(self.s.access.audit, who, "ticket.acknowledge", rest, {"channel": "telegram"})
+                await query.answer("Принято")
+                await self._say(update, context, f"Обращение {rest}: принято в работу ({who.name}).")
+            elif kind == "save":
+                owner, result = self.pending.get(rest, ("", {}))
+                if owner != who.name:
+                    await query.answer("Эта запись уже сохранена или устарела.", show_alert=True)
+                    return
+                record = await asyncio.to_thread(self._save_record, result)
+                del self.pending[rest]
+                await asyncio.to_thread(self.s.access.audit, who, "record.create", f"telegram #{record.id}")
+                await query.answer("Сохранено")
+                await self._say(update, context, f"Запись №{record.id} сохранена.")
+            elif kind == "rate":
+                rating, _, answer_id = rest.partition(":")
+                await asyncio.to_thread(self.s.learning.rate, int(answer_id), who, 1 if rating == "up" else -1)
+                await query.answer("Спасибо за оценку")
+            else:
+                await query.answer()
+        except AzsError as exc:
+            await query.answer(exc.message_ru[:190], show_alert=True)
+
+    @staticmethod
+    async def _say(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+        if update.effective_chat is not None:
+            await context.bot.send_message(chat_id=update.effective_chat.id, text=_cut(text))
+
+    def _save_record(self, result: dict[str, Any]) -> Any:
+        from azs_assistant.forms import records
+        from azs_assistant.forms.extract import FormMatch
+
+        template = self.s.form_template(result["form"])
+        draft = records.save(self.s.db, FormMatch(form=template.form, fields={}, confidence={}, problems=[],
+                                                  defects=result.get("defects", [])), "telegram")
+        return records.update(self.s.db, draft.id, result["fields"], template)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.exception("telegram handler failed", exc_info=context.error)
+        if isinstance(update, Update) and update.effective_message is not None:
+            await update.effective_message.reply_text("Что-то пошло не так. Попробуйте ещё раз позже.")
