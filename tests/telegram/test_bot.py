@@ -1,0 +1,172 @@
+"""The Telegram bot with real python-telegram-bot code against a Bot API double on loopback:
+linking, questions with sources, feedback, form photos, ticket acknowledgement, reports, webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from azs_assistant.incidents.records import store
+from azs_assistant.services import Services
+from azs_assistant.telegram.bot import AzsBot
+from tests.conftest import make_settings
+from tests.telegram.bot_api import BotAPI, start
+
+GUIDE = "# Приём смены\n\n## Размен\nНа начало смены в кассе оставляют размен 40 000 тенге.\n".encode()
+ACT = Path(__file__).resolve().parents[2] / "demo" / "knowledge_base"
+_ids = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[BotAPI]:
+    fake = BotAPI()
+    server, thread = start(fake)
+    yield fake
+    server.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture
+def svc(api: BotAPI, tmp_path) -> Iterator[Services]:  # type: ignore[no-untyped-def]
+    services = Services(make_settings(tmp_path, embeddings="none", telegram_bot_token="123:TEST",
+                                      telegram_api_base=api.url, telegram_webhook_secret="hook-secret"))
+    services.ingestor.ingest_bytes(GUIDE, "uploads/smena.md")
+    with services.db.session() as s:
+        store(s, [(str(i), {"incident_id": f"I-{i}", "station_id": st, "region": "Алматы", "category": "fuel_spill",
+                            "occurred_at": f"2026-0{1 + i}-05T10:00:00"})
+                  for i, st in enumerate(["АЗС-012", "АЗС-012", "АЗС-007"])], origin="test")
+    services.access.add_user("aigerim", "пароль-оператора-1", ["operator", "manager"], stations=["АЗС-012"])
+    yield services
+    services.close()
+
+
+def update(chat: int, *, text: str | None = None, photo: str | None = None,
+           callback: str | None = None) -> dict[str, Any]:
+    user = {"id": chat, "is_bot": False, "first_name": "Айгерим"}
+    message: dict[str, Any] = {"message_id": next(_ids), "date": int(time.time()),
+                               "chat": {"id": chat, "type": "private"}, "from": user}
+    if text is not None:
+        message["text"] = text
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    if photo is not None:
+        message["photo"] = [{"file_id": photo, "file_unique_id": f"u{photo}", "width": 800, "height": 1100}]
+    if callback is not None:
+        return {"update_id": next(_ids), "callback_query": {"id": str(next(_ids)), "from": user, "chat_instance": "1",
+                                                            "data": callback, "message": message}}
+    return {"update_id": next(_ids), "message": message}
+
+
+def run(svc: Services, *updates: dict[str, Any]) -> None:
+    from telegram import Update
+
+    async def go() -> None:
+        application = AzsBot(svc).application()
+        async with application:
+            for data in updates:
+                await application.process_update(Update.de_json(data, application.bot))
+
+    asyncio.run(go())
+
+
+def last_text(api: BotAPI) -> str:
+    return str(api.sent("sendMessage")[-1]["text"])
+
+
+def link(svc: Services, api: BotAPI, chat: int) -> None:
+    from azs_assistant.auth.service import principal_of
+
+    code = svc.access.telegram_code(principal_of(svc.access.get_user("aigerim")))
+    run(svc, update(chat, text=f"/link {code}"))
+    assert "привязан к пользователю aigerim" in last_text(api)
+
+
+def test_unlinked_chat_is_told_how_to_link_and_bad_codes_fail(svc: Services, api: BotAPI) -> None:
+    run(svc, update(501, text="Какой размен в кассе?"))
+    assert "/link КОД" in last_text(api)
+    run(svc, update(501, text="/link WRONG123"))
+    assert "не подходит или устарел" in last_text(api)
+
+
+def test_linked_operator_asks_and_rates(svc: Services, api: BotAPI) -> None:
+    link(svc, api, 502)
+    run(svc, update(502, text="Какой размен оставляют в кассе?"))
+    reply = api.sent("sendMessage")[-1]
+    assert "40 000" in reply["text"] and "Источники:\n1. Приём смены" in reply["text"]
+    buttons = reply["reply_markup"]["inline_keyboard"][0]
+    run(svc, update(502, callback=buttons[0]["callback_data"]))
+    answer_id = int(buttons[0]["callback_data"].split(":")[-1])
+    assert [f.rating for f in svc.learning.feedback_for(answer_id)] == [1]
+
+
+def test_ticket_notification_is_acknowledged_from_the_chat(svc: Services, api: BotAPI) -> None:
+    link(svc, api, 503)
+    ticket, _ = svc.tickets.create("Пахнет газом у колонки 2!", station="АЗС-012")
+    run(svc, update(503, callback=f"ack:{ticket.number}"))
+    assert svc.tickets.get(ticket.number).acknowledged_at is not None
+    assert "принято в работу (aigerim)" in last_text(api)
+    foreign, _ = svc.tickets.create("Пахнет газом у колонки 5!", station="АЗС-007")
+    run(svc, update(503, callback=f"ack:{foreign.number}"))
+    assert svc.tickets.get(foreign.number).acknowledged_at is None  # not their station
+    assert "не относится" in api.sent("answerCallbackQuery")[-1]["text"]
+
+
+def test_manager_gets_a_report_with_its_chart(svc: Services, api: BotAPI) -> None:
+    link(svc, api, 504)
+    run(svc, update(504, text="/report сколько проливов по месяцам в 2026 году"))
+    assert api.sent("sendPhoto"), "a chart should follow the text"
+    run(svc, update(504, text="/report сколько проливов на АЗС-007"))
+    assert "Нет доступа" in last_text(api)
+
+
+def test_form_photo_is_recognised_and_saved(svc: Services, api: BotAPI) -> None:
+    photo = next(ACT.glob("*.jpg"), None) or next(ACT.glob("*.png"))
+    api.files["act1"] = photo.read_bytes()
+    link(svc, api, 505)
+    run(svc, update(505, photo="act1"))
+    reply = api.sent("sendMessage")[-1]
+    assert "Сохранить" in str(reply.get("reply_markup")), reply["text"]
+    save = reply["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    bot_state: dict[str, Any] = {}
+
+    # the pending record lives in the bot object: run both updates through one application
+    from telegram import Update
+
+    async def go() -> None:
+        bot = AzsBot(svc)
+        application = bot.application()
+        async with application:
+            await application.process_update(Update.de_json(update(505, photo="act1"), application.bot))
+            key = api.sent("sendMessage")[-1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            await application.process_update(Update.de_json(update(505, callback=key), application.bot))
+            bot_state["pending"] = dict(bot.pending)
+
+    asyncio.run(go())
+    assert save.startswith("save:") and bot_state["pending"] == {}
+    assert "сохранена" in last_text(api)
+    from sqlalchemy import func, select
+
+    from azs_assistant.storage.models import FormRecord
+
+    with svc.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(FormRecord).where(FormRecord.source == "telegram")) == 1
+
+
+def test_webhook_requires_the_secret(svc: Services, api: BotAPI) -> None:
+    from azs_assistant.api.app import create_app
+
+    with TestClient(create_app(svc, background=False)) as client:
+        bad = client.post("/telegram/webhook", json=update(506, text="/start"),
+                          headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
+        assert bad.status_code == 403
+        good = client.post("/telegram/webhook", json=update(506, text="/start"),
+                           headers={"X-Telegram-Bot-Api-Secret-Token": "hook-secret"})
+        assert good.status_code == 200
+    assert "/link КОД" in last_text(api)
