@@ -56,6 +56,20 @@ def mount_auth(app: FastAPI, templates: Any) -> None:
     async def _login_required(_: Request, exc: LoginRequired) -> Response:
         return RedirectResponse(f"/login?next={quote(exc.path, safe='')}", status_code=303)
 
+    @app.get("/lang/{code}", include_in_schema=False)
+    async def set_language(request: Request, code: str) -> Response:
+        """Remember the chosen language in a cookie and go back to the page."""
+        from urllib.parse import urlsplit
+
+        from azs_assistant.web.i18n import COOKIE, LANGUAGES
+
+        back = urlsplit(request.headers.get("referer", "/"))
+        target = _safe_next(back.path + (f"?{back.query}" if back.query else ""))
+        response = RedirectResponse(target, status_code=303)
+        if code in LANGUAGES:
+            response.set_cookie(COOKIE, code, max_age=365 * 86400, samesite="lax", path="/")
+        return response
+
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     async def login_page(request: Request, next: str | None = None) -> Response:
         return templates.TemplateResponse(request, "login.html", {"next": _safe_next(next), "error": None})

@@ -1,39 +1,27 @@
-"""Texts of the public complaint pages in Russian, Kazakh and English (the customer picks)."""
+"""Message catalogues of the web UI (``i18n/ru.yaml``, ``kk.yaml``, ``en.yaml``) and the choice of
+language: ``?lang=`` on a page (remembered in a cookie), the cookie, the signed-in user's language,
+the browser's Accept-Language, else Russian. A key missing in kk or en falls back to Russian."""
 
 from __future__ import annotations
 
-LANGUAGES = ("ru", "kk", "en")
+from functools import cache
+from importlib import resources
+from typing import Any
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "title": {"ru": "Жалоба или предложение", "kk": "Шағым немесе ұсыныс", "en": "Complaint or suggestion"},
-    "intro": {"ru": "Опишите, что случилось. Мы ответим по указанному контакту.",
-              "kk": "Не болғанын жазыңыз. Көрсетілген байланыс арқылы жауап береміз.",
-              "en": "Tell us what happened. We will reply to the contact you give."},
-    "station": {"ru": "АЗС (номер или адрес)", "kk": "ЖҚС (нөмірі немесе мекенжайы)",
-                "en": "Station (number or address)"},
-    "text": {"ru": "Что случилось", "kk": "Не болды", "en": "What happened"},
-    "contact": {"ru": "Телефон или e-mail для ответа", "kk": "Жауап үшін телефон немесе e-mail",
-                "en": "Phone or e-mail for the reply"},
-    "photo": {"ru": "Фото чека (необязательно)", "kk": "Чектің суреті (міндетті емес)",
-              "en": "Photo of the receipt (optional)"},
-    "send": {"ru": "Отправить", "kk": "Жіберу", "en": "Send"},
-    "danger": {"ru": "Если есть опасность (запах газа, огонь, пострадавшие) — звоните 112.",
-               "kk": "Қауіп болса (газ иісі, өрт, зардап шеккендер) — 112-ге қоңырау шалыңыз.",
-               "en": "If there is danger (gas smell, fire, injured people), call 112."},
-    "done": {"ru": "Обращение принято", "kk": "Өтінім қабылданды", "en": "Your request has been received"},
-    "number": {"ru": "Номер обращения", "kk": "Өтінім нөмірі", "en": "Request number"},
-    "link": {"ru": "Сохраните ссылку, по ней виден статус:", "kk": "Сілтемені сақтаңыз, онда мәртебесі көрінеді:",
-             "en": "Keep this link to follow the status:"},
-    "status": {"ru": "Статус", "kk": "Мәртебесі", "en": "Status"},
-    "history": {"ru": "История", "kk": "Тарихы", "en": "History"},
-    "created": {"ru": "обращение принято", "kk": "өтінім қабылданды", "en": "request received"},
-    "comment": {"ru": "ответ", "kk": "жауап", "en": "reply"},
-    "error": {"ru": "Не удалось принять обращение", "kk": "Өтінімді қабылдау мүмкін болмады",
-              "en": "We could not accept the request"},
-    "critical": {"ru": "Сообщение об опасности передано дежурной службе немедленно.",
-                 "kk": "Қауіп туралы хабар кезекші қызметке дереу жіберілді.",
-                 "en": "The danger report was passed to the duty service at once."},
-}
+import yaml
+
+LANGUAGES = ("ru", "kk", "en")
+COOKIE = "azs_lang"
+
+
+@cache
+def texts(lang: str) -> dict[str, str]:
+    def load(code: str) -> dict[str, str]:
+        raw = resources.files("azs_assistant.web").joinpath(f"i18n/{code}.yaml").read_text("utf-8")
+        return {str(k): str(v) for k, v in (yaml.safe_load(raw) or {}).items()}
+
+    base = load("ru")
+    return base if lang == "ru" or lang not in LANGUAGES else {**base, **load(lang)}
 
 
 def pick_language(value: str | None, accept: str | None = None) -> str:
@@ -48,5 +36,23 @@ def pick_language(value: str | None, accept: str | None = None) -> str:
     return "ru"
 
 
-def texts(lang: str) -> dict[str, str]:
-    return {key: value.get(lang, value["ru"]) for key, value in MESSAGES.items()}
+def request_language(request: Any) -> str:
+    chosen = getattr(request.state, "lang", None)
+    if chosen in LANGUAGES:
+        return chosen  # type: ignore[no-any-return]
+    query = request.query_params.get("lang")
+    if query in LANGUAGES:
+        return query  # type: ignore[no-any-return]
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LANGUAGES:
+        return cookie  # type: ignore[no-any-return]
+    principal = getattr(request.state, "principal", None)
+    if principal is not None and principal.language in LANGUAGES and principal.language != "ru":
+        return principal.language  # type: ignore[no-any-return]
+    return pick_language(None, request.headers.get("accept-language"))
+
+
+def context(request: Any) -> dict[str, Any]:
+    """Template context: the language, its texts and the signed-in principal."""
+    lang = request_language(request)
+    return {"lang": lang, "t": texts(lang), "me": getattr(request.state, "principal", None)}

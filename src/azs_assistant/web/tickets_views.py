@@ -42,6 +42,7 @@ def mount_tickets(app: FastAPI, templates: Any) -> None:
               "local": _local, "overdue": is_overdue}
 
     def public_page(request: Request, name: str, lang: str, context: dict[str, Any], status: int = 200) -> Response:
+        request.state.lang = lang
         response = templates.TemplateResponse(request, name, {"lang": lang, "t": texts(lang), "token": None,
                                                               **common, **context}, status_code=status)
         response.headers["Cache-Control"] = "no-store"

@@ -14,10 +14,10 @@ from azs_assistant.api.deps import allowed_stations
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
 from azs_assistant.web.auth_views import AnyUser, page
+from azs_assistant.web.i18n import context as i18n_context
 
 _HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=str(_HERE / "templates"),
-                            context_processors=[lambda request: {"me": getattr(request.state, "principal", None)}])
+templates = Jinja2Templates(directory=str(_HERE / "templates"), context_processors=[i18n_context])
 
 
 def mount(app: FastAPI) -> None:

@@ -1,0 +1,43 @@
+"""The web UI speaks Russian, Kazakh and English from message catalogues; the choice is remembered."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from fastapi.testclient import TestClient
+
+from azs_assistant.api.app import create_app
+from azs_assistant.services import Services
+from tests.conftest import make_settings
+
+CATALOGUES = Path(__file__).resolve().parents[2] / "src" / "azs_assistant" / "web" / "i18n"
+
+
+def test_catalogues_have_the_same_keys_and_no_empty_texts() -> None:
+    ru = yaml.safe_load((CATALOGUES / "ru.yaml").read_text("utf-8"))
+    for code in ("kk", "en"):
+        other = yaml.safe_load((CATALOGUES / f"{code}.yaml").read_text("utf-8"))
+        assert set(other) == set(ru), code
+        assert all(str(v).strip() for v in other.values())
+
+
+def test_language_switch_on_pages(tmp_path: Path) -> None:
+    svc = Services(make_settings(tmp_path, embeddings="none"))
+    svc.access.add_user("aigerim", "пароль-оператора-1", ["operator"], stations=["АЗС-012"])
+    try:
+        with TestClient(create_app(svc, background=False)) as web:
+            assert "Войти" in web.get("/login").text
+            assert "Sign in" in web.get("/login", headers={"accept-language": "en-US,en;q=0.9"}).text
+            switched = web.get("/lang/kk", headers={"referer": "http://testserver/login"}, follow_redirects=False)
+            assert switched.status_code == 303 and switched.headers["location"] == "/login"
+            page = web.get("/login")
+            assert "Құпиясөз" in page.text and '<html lang="kk">' in page.text
+            web.post("/login", data={"username": "aigerim", "password": "пароль-оператора-1"})
+            chat = web.get("/").text
+            assert "Сұрақ" in chat and "Сұрау" in chat
+            assert re.search(r'placeholder="Сұрағыңыз…"', chat)
+            assert "Send" in web.get("/complaint", params={"lang": "en"}).text
+    finally:
+        svc.close()
