@@ -4,8 +4,9 @@ Also the classification time per ticket, in-process.
 
     python bench/bench_tickets.py [--rate 50] [--seconds 20]
 
-The per-address rate limit is switched off for the run (AZS_TICKET_RATE_PER_MINUTE=0): all load
-comes from one loopback address, and the limit is a policy for the public, tested on its own.
+The client is another system with an API key (as a mobile app would be); the per-address and per-key
+rate limits are switched off for the run (AZS_TICKET_RATE_PER_MINUTE=0, --rate 0): all load comes
+from one loopback address, and the limits are policies tested on their own.
 """
 
 from __future__ import annotations
@@ -36,13 +37,14 @@ def text(i: int) -> str:
         f" (АЗС-{rnd.randint(1, 12):03d}, заявка {i})"
 
 
-async def load(url: str, rate: float, seconds: float) -> tuple[list[float], list[int], float]:
+async def load(url: str, key: str, rate: float, seconds: float) -> tuple[list[float], list[int], float]:
     import httpx
 
     latencies: list[float] = []
     codes: list[int] = []
     total = int(rate * seconds)
-    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=200)) as client:
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=200),
+                                 headers={"X-API-Key": key}) as client:
         async def one(i: int) -> None:
             t = time.perf_counter()
             try:
@@ -94,6 +96,9 @@ def main() -> int:
     azs = str(Path(sys.executable).with_name("azs"))
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "AZS_TICKET_RATE_PER_MINUTE": "0", "AZS_EMBEDDINGS": "none"}
+        key = subprocess.run([azs, "--data-dir", tmp, "apikeys", "create", "mobile app", "--role", "operator,support",
+                              "--station", "*", "--rate", "0"], env=env, capture_output=True, text=True,
+                             check=True).stdout.strip()
         server = subprocess.Popen([azs, "--data-dir", tmp, "serve", "--port", str(port)], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}"
@@ -107,8 +112,9 @@ def main() -> int:
                 except httpx.HTTPError:
                     pass
                 time.sleep(0.5)
-            httpx.post(f"{url}/api/v1/tickets/classify", json={"text": "прогрев"}, timeout=60)
-            latencies, codes, elapsed = asyncio.run(load(url, args.rate, args.seconds))
+            httpx.post(f"{url}/api/v1/tickets/classify", json={"text": "прогрев"}, timeout=60,
+                       headers={"X-API-Key": key})
+            latencies, codes, elapsed = asyncio.run(load(url, key, args.rate, args.seconds))
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -72,7 +72,8 @@ MATRIX = [  # (method, url, json, statuses for WHO in order)
     ("POST", "/api/v1/tickets/train", None, [401, 403, 403, 403, 200]),
     ("GET", "/api/v1/forms/inspections/records", None, [401, 200, 200, 403, 200]),
     ("GET", "/api/v1/audit", None, [401, 403, 403, 403, 200]),
-    ("POST", "/api/v1/tickets", {"text": "Колонка 3 не работает"}, [201, 201, 201, 201, 201]),
+    ("POST", "/api/v1/tickets", {"text": "Колонка 3 не работает"}, [401, 201, 201, 201, 201]),
+    ("GET", "/complaint", None, [200, 200, 200, 200, 200]),
 ]
 
 

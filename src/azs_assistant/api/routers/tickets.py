@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from azs_assistant.api.deps import Admin, ServicesDep, Staff, allowed_stations, client_ip
+from azs_assistant.api.deps import Admin, Anyone, ServicesDep, Staff, allowed_stations, client_ip
 from azs_assistant.api.schemas import ErrorResponse
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.service import Forbidden
@@ -113,13 +113,15 @@ def _event_json(e: Any, private: bool = True) -> dict[str, Any]:
     return out
 
 
-@router.post("/tickets", status_code=201, response_model=TicketCreated, summary="Принять жалобу клиента",
+@router.post("/tickets", status_code=201, response_model=TicketCreated, summary="Принять жалобу клиента (ключ API)",
              responses={413: {"model": ErrorResponse}, 429: {"model": ErrorResponse}})
-async def create(body: TicketIn, request: Request, svc: ServicesDep) -> dict[str, Any]:
+async def create(body: TicketIn, request: Request, svc: ServicesDep, who: Anyone) -> dict[str, Any]:
+    """For other systems with a key (call centre, mobile app, e-mail gateway); customers use the public
+    form at /complaint."""
     check_body_size(request)
     request.app.state.ticket_limiter.check(client_address(request))
     ticket, token = await run_in_threadpool(svc.tickets.create, body.text, channel=body.channel,
-                                            station=body.station, contact=body.contact, actor=body.channel,
+                                            station=body.station, contact=body.contact, actor=who.name,
                                             language=body.language)
     base = svc.settings.public_base_url.rstrip("/")
     warnings = [r for r in (ticket.triage_reason or "").split("; ") if "станци" in r]
