@@ -38,6 +38,10 @@ def test_language_switch_on_pages(tmp_path: Path) -> None:
             chat = web.get("/").text
             assert "Сұрақ" in chat and "Сұрау" in chat
             assert re.search(r'placeholder="Сұрағыңыз…"', chat)
+            assert "Пайдалы жауап" in chat  # the scripts' texts travel with the page
+            for path in ("/documents", "/profile"):
+                page = web.get(path).text
+                assert "Қате" in page and not re.search(r">\s*(Документы базы знаний|Получить код)", page)
             assert "Send" in web.get("/complaint", params={"lang": "en"}).text
     finally:
         svc.close()

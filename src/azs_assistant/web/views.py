@@ -18,6 +18,7 @@ from azs_assistant.web.i18n import context as i18n_context
 
 _HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(_HERE / "templates"), context_processors=[i18n_context])
+templates.env.globals["js_texts"] = lambda t: {k: v for k, v in t.items() if k.startswith("js_")}
 
 
 def mount(app: FastAPI) -> None:

@@ -1,3 +1,4 @@
+function T(key, fallback) { const el = document.getElementById("i18n"); try { return JSON.parse(el.textContent)[key] || fallback; } catch (e) { return fallback; } }
 function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ""; }
 // Chat: sends the question, reads the server-sent events of /api/v1/ask/stream, shows citations.
 (function () {
@@ -21,7 +22,7 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
       const ol = el("ol", "cites");
       answer.citations.forEach(function (c) {
         const li = el("li");
-        const a = el("a", null, c.title + (c.section ? " › " + c.section : "") + (c.page ? ", стр. " + c.page : ""));
+        const a = el("a", null, c.title + (c.section ? " › " + c.section : "") + (c.page ? ", " + T("js_page_short", "стр.") + " " + c.page : ""));
         a.href = c.url || ("/passages/" + c.chunk_id);
         a.target = "_blank";
         li.appendChild(a);
@@ -36,16 +37,16 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     const bar = el("div", "feedback");
     const note = el("span", "hint");
     function send(rating) {
-      const comment = rating === "down" ? (window.prompt("Что не так с ответом? (необязательно)") || "") : "";
+      const comment = rating === "down" ? (window.prompt(T("js_whats_wrong", "Что не так с ответом?")) || "") : "";
       fetch("/api/v1/answers/" + answerId + "/feedback", {
         method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
         body: JSON.stringify({ rating: rating, comment: comment || null }),
       }).then(function (r) {
-        note.textContent = r.ok ? " Спасибо, оценка сохранена." : " Оценку сохранить не удалось.";
+        note.textContent = r.ok ? " " + T("js_rated", "Спасибо, оценка сохранена.") : " " + T("js_rate_failed", "Оценку сохранить не удалось.");
         if (r.ok) bar.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
       });
     }
-    [["up", "👍", "Полезный ответ"], ["down", "👎", "Ответ не помог"]].forEach(function (spec) {
+    [["up", "👍", T("js_useful", "Полезный ответ")], ["down", "👎", T("js_not_useful", "Ответ не помог")]].forEach(function (spec) {
       const b = el("button", "rate", spec[1]);
       b.type = "button"; b.title = spec[2]; b.dataset.rating = spec[0];
       b.addEventListener("click", function () { send(spec[0]); });
@@ -69,11 +70,11 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
         body: JSON.stringify({ question: question }),
       });
     } catch (e) {
-      text.textContent = "Нет связи с сервером. Проверьте сеть и повторите.";
+      text.textContent = T("js_offline_retry", "Нет связи с сервером.");
       return;
     }
     if (!resp.ok) {
-      let message = "Ошибка " + resp.status;
+      let message = T("js_error", "Ошибка") + " " + resp.status;
       try { message = (await resp.json()).error.message; } catch (e) { /* keep status text */ }
       text.textContent = message;
       return;

@@ -1,3 +1,4 @@
+function T(key, fallback) { const el = document.getElementById("i18n"); try { return JSON.parse(el.textContent)[key] || fallback; } catch (e) { return fallback; } }
 function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ""; }
 // Photo of a paper form: preview, recognised text, fields to confirm or correct, then save.
 (function () {
@@ -23,22 +24,22 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     if (!file) return;
     sourceName = file.name;
     document.getElementById("preview").src = URL.createObjectURL(file);
-    status.textContent = "Распознаём… (несколько секунд на страницу)";
+    status.textContent = T("js_ocr_busy", "Распознаём…");
     const data = new FormData();
     data.append("file", file);
     let resp;
     try { resp = await fetch("/api/v1/ocr", { method: "POST", body: data, headers: { "X-CSRF-Token": csrfToken() } }); }
-    catch (e) { status.textContent = "Нет связи с сервером."; return; }
+    catch (e) { status.textContent = T("js_offline", "Нет связи с сервером."); return; }
     const body = await resp.json();
-    if (!resp.ok) { status.textContent = body.error ? body.error.message : "Ошибка " + resp.status; return; }
+    if (!resp.ok) { status.textContent = body.error ? body.error.message : T("js_error", "Ошибка") + " " + resp.status; return; }
     current = body;
     status.textContent = "";
     result.hidden = false;
     const pages = document.getElementById("pages");
     pages.innerHTML = "";
     body.pages.forEach(function (p) {
-      if (p.quality === "retake") pages.appendChild(el("p", "warn", "Страница " + p.page + " не распознана: " + p.reason));
-      else if (p.reason) pages.appendChild(el("p", "warn", "Страница " + p.page + ": " + p.reason));
+      if (p.quality === "retake") pages.appendChild(el("p", "warn", T("js_page", "Страница") + " " + p.page + " " + T("js_not_read", "не распознана:") + " " + p.reason));
+      else if (p.reason) pages.appendChild(el("p", "warn", T("js_page", "Страница") + " " + p.page + ": " + p.reason));
     });
     document.getElementById("ocr-text").textContent = body.text;
     fieldsBox.innerHTML = "";
@@ -60,7 +61,7 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     body.problems.forEach(function (p) { fieldsBox.appendChild(el("p", "warn", p)); });
     const defects = document.getElementById("defects");
     defects.innerHTML = "";
-    body.defects.forEach(function (d) { defects.appendChild(el("li", null, "Неисправность: " + d)); });
+    body.defects.forEach(function (d) { defects.appendChild(el("li", null, T("js_defect", "Неисправность:") + " " + d)); });
   });
 
   recordForm.addEventListener("submit", async function (ev) {
@@ -73,6 +74,6 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     });
     const body = await resp.json();
     document.getElementById("save-status").textContent =
-      resp.ok ? "Сохранено: запись №" + body.id : (body.error ? body.error.message : "Ошибка " + resp.status);
+      resp.ok ? T("js_saved_record", "Сохранено: запись №") + body.id : (body.error ? body.error.message : T("js_error", "Ошибка") + " " + resp.status);
   });
 })();

@@ -1,10 +1,11 @@
+function T(key, fallback) { const el = document.getElementById("i18n"); try { return JSON.parse(el.textContent)[key] || fallback; } catch (e) { return fallback; } }
 // Upload with a progress bar; shows each file's result, then reloads the list.
 (function () {
   const form = document.getElementById("upload");
   const files = document.getElementById("files");
   const bar = document.getElementById("progress");
   const out = document.getElementById("upload-results");
-  const labels = { added: "добавлен", updated: "обновлён", unchanged: "без изменений", needs_ocr: "ждёт OCR", failed: "ошибка" };
+  const labels = { added: T("js_added", "добавлен"), updated: T("js_updated", "обновлён"), unchanged: T("js_unchanged", "без изменений"), needs_ocr: T("js_needs_ocr", "ждёт OCR"), failed: T("js_failed", "ошибка") };
 
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
@@ -23,7 +24,7 @@
       if (xhr.status !== 200) {
         const li = document.createElement("li");
         li.className = "failed";
-        li.textContent = body && body.error ? body.error.message : "Ошибка " + xhr.status;
+        li.textContent = body && body.error ? body.error.message : T("js_error", "Ошибка") + " " + xhr.status;
         out.appendChild(li);
         return;
       }
@@ -35,7 +36,7 @@
       });
       setTimeout(function () { location.reload(); }, 1500);
     };
-    xhr.onerror = function () { out.textContent = "Нет связи с сервером."; };
+    xhr.onerror = function () { out.textContent = T("js_offline", "Нет связи с сервером."); };
     xhr.send(data);
   });
 })();
