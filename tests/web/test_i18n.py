@@ -38,10 +38,17 @@ def test_language_switch_on_pages(tmp_path: Path) -> None:
             chat = web.get("/").text
             assert "Сұрақ" in chat and "Сұрау" in chat
             assert re.search(r'placeholder="Сұрағыңыз…"', chat)
-            assert "Пайдалы жауап" in chat  # the scripts' texts travel with the page
+            import json
+
+            def script_texts(html: str) -> dict[str, str]:  # the scripts' texts travel with the page
+                return json.loads(re.search(r'<script id="i18n" type="application/json">(.*?)</script>', html,
+                                            re.S).group(1))
+
+            assert script_texts(chat)["js_useful"] == "Пайдалы жауап"
             for path in ("/documents", "/profile"):
                 page = web.get(path).text
-                assert "Қате" in page and not re.search(r">\s*(Документы базы знаний|Получить код)", page)
+                assert script_texts(page)["js_error"] == "Қате"
+                assert not re.search(r">\s*(Документы базы знаний|Получить код)", page)
             assert "Send" in web.get("/complaint", params={"lang": "en"}).text
     finally:
         svc.close()
