@@ -71,6 +71,9 @@ def test_import_ask_run_and_export(client: TestClient) -> None:
     assert resp.status_code == 200 and resp.headers["content-type"].startswith("image/svg")
     resp = client.get("/api/v1/incidents", params={"station": "АЗС-012", "limit": 5})
     assert len(resp.json()) == 5 and {r["station_id"] for r in resp.json()} == {"АЗС-012"}
+    second = client.get("/api/v1/incidents", params={"station": "АЗС-012", "limit": 5, "offset": 5}).json()
+    both = client.get("/api/v1/incidents", params={"station": "АЗС-012", "limit": 10}).json()
+    assert [r["incident_id"] for r in resp.json() + second] == [r["incident_id"] for r in both]  # pages fit
 
     page = client.get("/reports", params={"question": "Какая АЗС лидирует по проливам?", "region": "Алматы"})
     assert page.status_code == 200 and 'id="report-text"' in page.text and "format=svg" in page.text

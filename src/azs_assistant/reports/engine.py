@@ -174,9 +174,10 @@ class ReportEngine:
     def _median_hours(self, conn: Connection, q: ReportQuery) -> ReportResult:
         return self._durations(conn, q, statistics.median)
 
-    def _rows(self, conn: Connection, where: list[Any], order: list[Any], limit: int) -> list[dict[str, Any]]:
+    def _rows(self, conn: Connection, where: list[Any], order: list[Any], limit: int,
+              offset: int = 0) -> list[dict[str, Any]]:
         cols = [T.c[name] for name in DETAIL]
-        result = conn.execute(select(*cols).where(*where).order_by(*order).limit(limit))
+        result = conn.execute(select(*cols).where(*where).order_by(*order, T.c.incident_id).limit(limit).offset(offset))
         rows = []
         for r in result:
             row = dict(r._mapping)
@@ -237,10 +238,10 @@ class ReportEngine:
                   "by_category": {row["category"]: row["count"] for row in table}}
         return ReportResult(q, answer, table, ["category", "count", "open"], total)
 
-    def incidents(self, q: ReportQuery, limit: int = 200) -> list[dict[str, Any]]:
-        """The incidents behind a report (for «show me» and the summary's detail table)."""
+    def incidents(self, q: ReportQuery, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+        """The incidents behind a report (for «show me» and the summary's detail table), a page at a time."""
         with self._connect() as conn:
-            return self._rows(conn, conditions(q.filters), [T.c.occurred_at.desc()], limit)
+            return self._rows(conn, conditions(q.filters), [T.c.occurred_at.desc()], limit, offset)
 
 
 def _period_label(start: datetime | None, end: datetime | None) -> str:

@@ -85,12 +85,13 @@ async def export_report(svc: ServicesDep, who: Manager, request: Request,
 @router.get("/incidents", summary="Журнал инцидентов (последние сначала)")
 async def incidents(svc: ServicesDep, who: Manager, station: str | None = None, region: str | None = None,
                     category: str | None = None, status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
-                    limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
+                    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                    offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
     filters = {"stations": [station] if station else [], "regions": [region] if region else [],
                "categories": [category] if category else [], "status": status}
     query = svc.reports.restrict(ReportQuery.model_validate({"metric": "list", "filters": filters}),
                                  allowed_stations(svc, who))
-    return await run_in_threadpool(svc.reports.engine.incidents, query, limit)
+    return await run_in_threadpool(svc.reports.engine.incidents, query, limit, offset)
 
 
 @router.post("/incidents/sync", summary="Синхронизировать инциденты из базы компании")
