@@ -268,3 +268,15 @@ def test_admin_pages_manage_users_and_keys(world) -> None:  # type: ignore[no-un
         assert other.post("/login", data={"username": "olzhas", "password": "пароль-оператора-1"},
                           follow_redirects=False).status_code == 303
         assert other.get("/admin/users", follow_redirects=False).status_code == 403
+
+
+def test_operator_records_forms_of_own_stations_only(client, world) -> None:  # type: ignore[no-untyped-def]
+    _, keys = world
+    own = call(client, keys, "operator12", "POST", "/api/v1/forms/inspections/records",
+               json={"source": "act.jpg", "fields": {"station_id": "12", "act_number": "7",
+                                                 "inspection_date": "2026-11-20", "dispenser": "3"}})
+    assert own.status_code == 201, own.text
+    foreign = call(client, keys, "operator12", "POST", "/api/v1/forms/inspections/records",
+                   json={"source": "act.jpg", "fields": {"station_id": "7", "act_number": "8",
+                                                     "inspection_date": "2026-11-20", "dispenser": "3"}})
+    assert foreign.status_code == 403 and "АЗС-007" in foreign.json()["error"]["message"]

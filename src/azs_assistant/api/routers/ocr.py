@@ -73,10 +73,24 @@ async def ocr(file: UploadFile, svc: ServicesDep, who: Operator,
     return await run_in_threadpool(svc.ocr_file, data, name, lang)
 
 
+def _check_station(svc: Any, who: Any, fields: dict[str, Any]) -> None:
+    """An operator records forms of their own stations only."""
+    from azs_assistant.api.deps import allowed_stations
+    from azs_assistant.auth.service import Forbidden
+    from azs_assistant.tickets.facts import station_id, station_in
+
+    raw = str(fields.get("station_id") or "").strip()
+    number = (int(raw) if raw.isdigit() else station_in(raw) or station_in(f"АЗС {raw}")) if raw else None
+    allowed = allowed_stations(svc, who)
+    if number is not None and allowed is not None and station_id(number) not in allowed:
+        raise Forbidden(f"Вы не закреплены за {station_id(number)}: запись не сохранена.", "Station out of scope.")
+
+
 @router.post("/forms/{form}/records", response_model=RecordPublic, status_code=201,
              summary="Сохранить проверенную оператором запись формы")
 async def create_record(form: str, body: RecordIn, svc: ServicesDep, who: Operator) -> dict:
     template = svc.form_template(form)
+    _check_station(svc, who, body.fields)
     svc.access.audit(who, "record.create", f"{form}: {body.source}")
     draft = records.save(svc.db, FormMatch(form=template.form, fields={}, confidence={}, problems=[],
                                            defects=body.defects), body.source)
@@ -85,6 +99,7 @@ async def create_record(form: str, body: RecordIn, svc: ServicesDep, who: Operat
 
 @router.put("/records/{record_id}", response_model=RecordPublic, summary="Подтвердить или исправить поля записи")
 async def update_record(record_id: int, body: RecordFields, svc: ServicesDep, who: Operator) -> dict:
+    _check_station(svc, who, body.fields)
     svc.access.audit(who, "record.update", str(record_id), {"fields": sorted(body.fields)})
     from azs_assistant.storage.models import FormRecord
 
