@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,16 +63,8 @@ class ScriptedLLM:
 
 
 def start(llm: ScriptedLLM) -> tuple[uvicorn.Server, threading.Thread]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = Starlette(routes=[Route("/v1/chat/completions", llm.chat, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
+    from tests.loopback import serve
+
+    server, thread, port = serve(Starlette(routes=[Route("/v1/chat/completions", llm.chat, methods=["POST"])]))
     llm.url = f"http://127.0.0.1:{port}/v1"
     return server, thread

@@ -4,7 +4,6 @@ and records every call, so python-telegram-bot's real HTTP client runs in the te
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -69,17 +68,10 @@ class BotAPI:
 
 
 def start(api: BotAPI) -> tuple[uvicorn.Server, threading.Thread]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = Starlette(routes=[Route("/bot{token}/{method}", api.method, methods=["POST", "GET"]),
-                            Route("/file/bot{token}/{path:path}", api.file, methods=["GET"])])
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
+    from tests.loopback import serve
+
+    server, thread, port = serve(Starlette(routes=[
+        Route("/bot{token}/{method}", api.method, methods=["POST", "GET"]),
+        Route("/file/bot{token}/{path:path}", api.file, methods=["GET"])]))
     api.url = f"http://127.0.0.1:{port}"
     return server, thread

@@ -188,52 +188,41 @@ async def public(number: str, svc: ServicesDep, k: Annotated[str, Query(max_leng
     return {**ticket_json(ticket, private=False), "history": [_event_json(e, private=False) for e in events]}
 
 
+async def _change(svc: Any, who: Principal, number: str, action: str, body: BaseModel, change: Any) -> Any:
+    """One staff action on a ticket: scope check, audit, then the change as the signed-in person."""
+    check_ticket(svc, who, await run_in_threadpool(svc.tickets.get, number))
+    svc.access.audit(who, f"ticket.{action}", number, body.model_dump())
+    return await run_in_threadpool(change)
+
+
 @router.post("/tickets/{number}/status", summary="Сменить статус (в т.ч. переоткрыть)")
 async def set_status(number: str, body: StatusIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    check_ticket(svc, who, await run_in_threadpool(svc.tickets.get, number))
-    actor = who.name
-    svc.access.audit(who, "ticket.set_status", number, body.model_dump(exclude={'actor'}))
-    ticket = await run_in_threadpool(svc.tickets.set_status, number, body.status, actor=actor,
-                                     comment=body.comment)
-    return ticket_json(ticket)
+    return ticket_json(await _change(svc, who, number, "set_status", body, lambda: svc.tickets.set_status(
+        number, body.status, actor=who.name, comment=body.comment)))
 
 
 @router.post("/tickets/{number}/comments", status_code=201, summary="Комментарий (внутренний или для клиента)")
 async def comment(number: str, body: CommentIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    check_ticket(svc, who, await run_in_threadpool(svc.tickets.get, number))
-    actor = who.name
-    svc.access.audit(who, "ticket.comment", number, body.model_dump(exclude={'actor'}))
-    event = await run_in_threadpool(svc.tickets.comment, number, body.text, actor=actor, public=body.public)
-    return _event_json(event)
+    return _event_json(await _change(svc, who, number, "comment", body, lambda: svc.tickets.comment(
+        number, body.text, actor=who.name, public=body.public)))
 
 
 @router.post("/tickets/{number}/assign", summary="Передать другому отделу или исполнителю")
 async def assign(number: str, body: AssignIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    check_ticket(svc, who, await run_in_threadpool(svc.tickets.get, number))
-    actor = who.name
-    svc.access.audit(who, "ticket.assign", number, body.model_dump(exclude={'actor'}))
-    ticket = await run_in_threadpool(svc.tickets.assign, number, actor=actor, department=body.department,
-                                     assignee=body.assignee)
-    return ticket_json(ticket)
+    return ticket_json(await _change(svc, who, number, "assign", body, lambda: svc.tickets.assign(
+        number, actor=who.name, department=body.department, assignee=body.assignee)))
 
 
 @router.post("/tickets/{number}/labels", summary="Исправить категорию/срочность (станет примером для обучения)")
 async def relabel(number: str, body: LabelsIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    check_ticket(svc, who, await run_in_threadpool(svc.tickets.get, number))
-    actor = who.name
-    svc.access.audit(who, "ticket.relabel", number, body.model_dump(exclude={'actor'}))
-    ticket = await run_in_threadpool(svc.tickets.relabel, number, actor=actor, category=body.category,
-                                     urgency=body.urgency)
-    return ticket_json(ticket)
+    return ticket_json(await _change(svc, who, number, "relabel", body, lambda: svc.tickets.relabel(
+        number, actor=who.name, category=body.category, urgency=body.urgency)))
 
 
 @router.post("/tickets/{number}/ack", summary="Подтвердить получение (останавливает напоминания)")
 async def acknowledge(number: str, body: ActorIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    check_ticket(svc, who, await run_in_threadpool(svc.tickets.get, number))
-    actor = who.name
-    svc.access.audit(who, "ticket.acknowledge", number, body.model_dump(exclude={'actor'}))
-    ticket = await run_in_threadpool(svc.tickets.acknowledge, number, actor=actor)
-    return ticket_json(ticket)
+    return ticket_json(await _change(svc, who, number, "acknowledge", body,
+                                     lambda: svc.tickets.acknowledge(number, actor=who.name)))
 
 
 @router.get("/tickets/{number}/photo", summary="Фото чека, приложенное клиентом")
