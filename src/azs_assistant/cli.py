@@ -38,6 +38,8 @@ app.add_typer(apikeys_app, name="apikeys")
 telegram_app = typer.Typer(help="Telegram-бот: вопросы, фото бланков, подтверждение жалоб, отчёты.",
                            no_args_is_help=True)
 app.add_typer(telegram_app, name="telegram")
+learning_app = typer.Typer(help="Обучение на отзывах: наборы данных для дообучения модели.", no_args_is_help=True)
+app.add_typer(learning_app, name="learning")
 
 _state: dict[str, Any] = {"verbose": False, "services": None}
 
@@ -1004,6 +1006,32 @@ def telegram_webhook(url: Annotated[str, typer.Argument(help="Публичный
     except AzsError as exc:
         _fail(exc)
     typer.echo("Вебхук снят." if remove else f"Вебхук: {url.rstrip('/')}/telegram/webhook")
+
+
+@learning_app.command("export-sft")
+def learning_export_sft(out: Annotated[Path, typer.Option("--out", help="Каталог для train/validation JSONL")]
+                        = Path("datasets"),
+                        validation: Annotated[float, typer.Option("--validation", min=0.0, max=0.5)] = 0.1) -> None:
+    """Набор для дообучения (SFT, chat messages JSONL): исправленные и одобренные ответы с контекстом."""
+    from azs_assistant.learning.datasets import export_sft
+
+    result = export_sft(services().db, out, validation)
+    services().access.audit(_cli_actor(), "learning.export_sft", str(out), result.to_dict())
+    typer.echo(f"SFT: обучающих {result.train}, проверочных {result.validation}, дублей пропущено "
+               f"{result.skipped_duplicates}; файлы: {', '.join(result.files)}")
+
+
+@learning_app.command("export-preferences")
+def learning_export_preferences(out: Annotated[Path, typer.Option("--out")] = Path("datasets"),
+                                validation: Annotated[float, typer.Option("--validation", min=0.0, max=0.5)]
+                                = 0.1) -> None:
+    """Набор предпочтений (prompt, chosen, rejected) для DPO/ORPO из оценок и исправлений."""
+    from azs_assistant.learning.datasets import export_preferences
+
+    result = export_preferences(services().db, out, validation)
+    services().access.audit(_cli_actor(), "learning.export_preferences", str(out), result.to_dict())
+    typer.echo(f"Предпочтения: обучающих {result.train}, проверочных {result.validation}, дублей пропущено "
+               f"{result.skipped_duplicates}; файлы: {', '.join(result.files)}")
 
 
 @app.command()
