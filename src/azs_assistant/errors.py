@@ -92,6 +92,22 @@ class IndexMismatch(AzsError):
     exit_code = 6
 
 
+class Unauthorized(AzsError):
+    """Nobody signed in, or a key that is unknown or revoked."""
+
+    code = "unauthorized"
+    http_status = 401
+    exit_code = 77
+
+
+class Forbidden(AzsError):
+    """Signed in, but the role or the stations do not allow it."""
+
+    code = "forbidden"
+    http_status = 403
+    exit_code = 77
+
+
 class RateLimited(AzsError):
     """Too many requests from one address; the client should wait ``retry_after`` seconds."""
 

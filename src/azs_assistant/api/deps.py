@@ -15,7 +15,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from azs_assistant.auth.principal import Principal
-from azs_assistant.auth.service import Forbidden, Unauthorized
+from azs_assistant.errors import Forbidden, Unauthorized
 from azs_assistant.services import Services
 
 SESSION_COOKIE = "azs_session"
@@ -99,7 +99,3 @@ FieldStaff = Annotated[Principal, Depends(require("operator", "manager"))]
 Staff = Annotated[Principal, Depends(require("manager", "support"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
 
-
-def allowed_stations(svc: Services, who: Principal) -> set[str] | None:
-    """Station ids ``who`` may see (None = all), by their stations and regions."""
-    return who.allowed_stations(svc.tickets.known_stations())

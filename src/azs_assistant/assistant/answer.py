@@ -133,11 +133,14 @@ class Assistant:
     def _incident_answer(self, question: str, principal: Any = None) -> Answer | None:
         """An operator's incident report is recorded; «как в прошлый раз решили…» is answered from
         the incident log when it holds similar cases (otherwise the knowledge base answers)."""
+        from azs_assistant.auth.scope import allowed_stations
         from azs_assistant.errors import InvalidInput
         from azs_assistant.incidents.history import describe, incident_report_text, is_history_question
 
-        allowed = principal.allowed_stations(self.s.tickets.known_stations()) if principal is not None else None
         report = incident_report_text(question)
+        if report is None and not is_history_question(question):
+            return None  # the usual case: nothing to do with incidents, nothing computed
+        allowed = allowed_stations(self.s, principal) if principal is not None else None
         if report is not None:
             from azs_assistant.tickets.facts import station_id, station_in
 
@@ -158,8 +161,6 @@ class Assistant:
                     f"{incident.occurred_at:%d.%m.%Y %H:%M}. Он открыт; закройте его в журнале, когда устраните.")
             return Answer(question, text, False, [_incident_citation(incident, incident.description or "", 1.0)],
                           mode="incident")
-        if not is_history_question(question):
-            return None
         reports = self.s.reports
         found = self.s.incident_history.search(question, reports.parser.categories_in(question, reports.vocabulary()),
                                                allowed=allowed)

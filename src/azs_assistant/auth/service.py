@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from azs_assistant.auth.principal import ALL, Principal, clean_roles
-from azs_assistant.errors import AzsError, Conflict, InvalidInput, NotFound
+from azs_assistant.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import ApiKey, AuditEvent, TelegramLink, User, WebSession, utcnow
 from azs_assistant.tickets.facts import station_id, station_in
@@ -23,18 +23,6 @@ from azs_assistant.tickets.facts import station_id, station_in
 SESSION_IDLE = timedelta(hours=12)
 SESSION_MAX = timedelta(days=7)
 LOCK_AFTER = 5
-
-
-class Unauthorized(AzsError):
-    code = "unauthorized"
-    http_status = 401
-    exit_code = 77
-
-
-class Forbidden(AzsError):
-    code = "forbidden"
-    http_status = 403
-    exit_code = 77
 
 
 def _sha(value: str) -> str:

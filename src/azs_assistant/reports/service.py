@@ -74,7 +74,7 @@ class Reports:
         station is refused rather than silently answered with nothing."""
         if allowed is None:
             return query
-        from azs_assistant.auth.service import Forbidden
+        from azs_assistant.errors import Forbidden
 
         if not allowed:
             raise Forbidden("За вами не закреплено ни одной станции: отчёты недоступны. Обратитесь к администратору.",

@@ -15,12 +15,13 @@ import logging
 import secrets
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from azs_assistant.auth.principal import Principal
+from azs_assistant.auth.scope import allowed_stations, check_ticket
 from azs_assistant.errors import AzsError, ConfigError
 from azs_assistant.secrets import resolve_secret
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 log = logging.getLogger("azs.telegram")
 LINK_HELP = ("Привяжите аккаунт: в веб-интерфейсе откройте «Профиль» → «Привязать Telegram» и пришлите сюда "
@@ -157,7 +158,7 @@ class AzsBot:
         from azs_assistant.reports import render
 
         try:
-            allowed = who.allowed_stations(self.s.tickets.known_stations())
+            allowed = allowed_stations(self.s, who)
             report = await asyncio.to_thread(self.s.reports.ask, question, None, allowed)
         except AzsError as exc:
             await self._reply(update, exc.message_ru)
@@ -180,8 +181,6 @@ class AzsBot:
         kind, _, rest = (query.data or "").partition(":")
         try:
             if kind == "ack":
-                from azs_assistant.api.routers.tickets import check_ticket
-
                 ticket = await asyncio.to_thread(self.s.tickets.get, rest)
                 check_ticket(self.s, who, ticket)
                 await asyncio.to_thread(self.s.tickets.acknowledge, rest, actor=who.name)

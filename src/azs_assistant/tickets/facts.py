@@ -32,6 +32,16 @@ def station_in(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def station_field(raw: str) -> int | None:
+    """The station number in a field meant for it: «12», «АЗС-012», «азс 12», «№12»; None if unreadable."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if raw.isdigit():
+        return int(raw)
+    return station_in(raw) or station_in(f"АЗС {raw}")
+
+
 def station_id(number: int) -> str:
     return f"АЗС-{number:03d}"
 

@@ -26,7 +26,7 @@ from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Incident, Ticket, TicketEvent, TicketNotification, utcnow
 from azs_assistant.tickets.classifier import Example, TicketClassifier, load_examples
 from azs_assistant.tickets.danger import danger_signs
-from azs_assistant.tickets.facts import extract_facts, station_id, station_in
+from azs_assistant.tickets.facts import extract_facts, station_field, station_id, station_in
 from azs_assistant.tickets.rules import RoutingRules, load_rules
 from azs_assistant.tickets.taxonomy import CATEGORIES, STATUSES, TRANSITIONS, URGENCIES, raise_urgency
 
@@ -211,9 +211,7 @@ class Tickets:
         known = self.known_stations()
         given = (given or "").strip()
         if given:
-            number = station_in(given) if not given.isdigit() else int(given)
-            if number is None:
-                number = station_in(f"АЗС {given}")
+            number = station_field(given)
             if number is None:
                 return None, None, f"станция «{given[:50]}» не распознана: уточните номер АЗС"
         elif "station" in facts:

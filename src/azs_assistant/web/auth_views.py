@@ -17,8 +17,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from azs_assistant.api.deps import SESSION_COOKIE, Admin, client_ip, optional_principal
 from azs_assistant.auth.principal import Principal
-from azs_assistant.auth.service import SESSION_MAX, Forbidden
-from azs_assistant.errors import AzsError
+from azs_assistant.auth.service import SESSION_MAX
+from azs_assistant.errors import AzsError, Forbidden
 
 
 class LoginRequired(Exception):

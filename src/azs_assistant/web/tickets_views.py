@@ -11,23 +11,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from azs_assistant.auth.principal import Principal
+from azs_assistant.auth.scope import check_ticket, ticket_scope
 from azs_assistant.errors import AzsError
 from azs_assistant.tickets.service import is_overdue
 from azs_assistant.tickets.taxonomy import CATEGORIES, STATUS_NAMES, STATUSES, TRANSITIONS, URGENCY_NAMES
 from azs_assistant.web.auth_views import page
 from azs_assistant.web.i18n import pick_language, texts
-
-
-def ticket_scope(svc: Any, who: Principal) -> Any:
-    from azs_assistant.api.routers.tickets import ticket_scope as scope
-
-    return scope(svc, who)
-
-
-def check_ticket(svc: Any, who: Principal, ticket: Any) -> None:
-    from azs_assistant.api.routers.tickets import check_ticket as check
-
-    check(svc, who, ticket)
 
 
 def _local(value: datetime) -> str:

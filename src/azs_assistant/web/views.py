@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from azs_assistant.api.deps import allowed_stations
 from azs_assistant.auth.principal import Principal
+from azs_assistant.auth.scope import allowed_stations
 from azs_assistant.errors import AzsError
 from azs_assistant.web.auth_views import AnyUser, page
 from azs_assistant.web.i18n import context as i18n_context

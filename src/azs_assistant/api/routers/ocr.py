@@ -75,12 +75,11 @@ async def ocr(file: UploadFile, svc: ServicesDep, who: Operator,
 
 def _check_station(svc: Any, who: Any, fields: dict[str, Any]) -> None:
     """An operator records forms of their own stations only."""
-    from azs_assistant.api.deps import allowed_stations
-    from azs_assistant.auth.service import Forbidden
-    from azs_assistant.tickets.facts import station_id, station_in
+    from azs_assistant.auth.scope import allowed_stations
+    from azs_assistant.errors import Forbidden
+    from azs_assistant.tickets.facts import station_field, station_id
 
-    raw = str(fields.get("station_id") or "").strip()
-    number = (int(raw) if raw.isdigit() else station_in(raw) or station_in(f"АЗС {raw}")) if raw else None
+    number = station_field(str(fields.get("station_id") or ""))
     allowed = allowed_stations(svc, who)
     if number is not None and allowed is not None and station_id(number) not in allowed:
         raise Forbidden(f"Вы не закреплены за {station_id(number)}: запись не сохранена.", "Station out of scope.")

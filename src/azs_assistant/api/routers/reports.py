@@ -14,8 +14,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from azs_assistant.api.deps import Admin, Manager, ServicesDep, allowed_stations, client_ip
+from azs_assistant.api.deps import Admin, Manager, ServicesDep, client_ip
 from azs_assistant.api.schemas import ErrorResponse
+from azs_assistant.auth.scope import allowed_stations
 from azs_assistant.errors import FileTooLarge
 from azs_assistant.reports.query import ReportQuery
 from azs_assistant.reports.render import EXPORT_FORMATS, export

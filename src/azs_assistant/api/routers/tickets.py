@@ -10,10 +10,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from azs_assistant.api.deps import Admin, Anyone, ServicesDep, Staff, allowed_stations, client_ip
+from azs_assistant.api.deps import Admin, Anyone, ServicesDep, Staff, client_ip
 from azs_assistant.api.schemas import ErrorResponse
 from azs_assistant.auth.principal import Principal
-from azs_assistant.auth.service import Forbidden
+from azs_assistant.auth.scope import check_ticket, ticket_scope
 from azs_assistant.errors import FileTooLarge, NotFound
 from azs_assistant.tickets.notify import ticket_json
 
@@ -24,27 +24,6 @@ _MAX_BODY = 1024 * 1024  # a JSON complaint is text: a megabyte is far more than
 
 def client_address(request: Request) -> str:
     return client_ip(request)
-
-
-def ticket_scope(svc: Any, who: Principal) -> tuple[str | None, set[str] | None] | None:
-    """(department, stations) whose tickets ``who`` may see; None = all (admin)."""
-    if who.is_admin:
-        return None
-    department = who.department if "support" in who.roles else None
-    stations = allowed_stations(svc, who) if "manager" in who.roles else set()
-    if stations is None:
-        return None
-    return department, stations
-
-
-def check_ticket(svc: Any, who: Principal, ticket: Any) -> None:
-    scope = ticket_scope(svc, who)
-    if scope is None:
-        return
-    department, stations = scope
-    if (department and ticket.department == department) or (stations and ticket.station_id in stations):
-        return
-    raise Forbidden(f"Обращение {ticket.number} не относится к вашим станциям или отделу.", "Ticket out of scope.")
 
 
 def check_body_size(request: Request, limit: int = _MAX_BODY) -> None:

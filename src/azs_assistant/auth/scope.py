@@ -1,0 +1,34 @@
+"""What a person's scope lets them see, for every front end (API, web pages, Telegram, the chat)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from azs_assistant.auth.principal import Principal
+from azs_assistant.errors import Forbidden
+
+
+def allowed_stations(svc: Any, who: Principal) -> set[str] | None:
+    """Station ids ``who`` may see (None = all), by their stations and regions."""
+    return who.allowed_stations(svc.tickets.known_stations())
+
+
+def ticket_scope(svc: Any, who: Principal) -> tuple[str | None, set[str] | None] | None:
+    """(department, stations) whose tickets ``who`` may see; None = all (admin)."""
+    if who.is_admin:
+        return None
+    department = who.department if "support" in who.roles else None
+    stations = allowed_stations(svc, who) if "manager" in who.roles else set()
+    if stations is None:
+        return None
+    return department, stations
+
+
+def check_ticket(svc: Any, who: Principal, ticket: Any) -> None:
+    scope = ticket_scope(svc, who)
+    if scope is None:
+        return
+    department, stations = scope
+    if (department and ticket.department == department) or (stations and ticket.station_id in stations):
+        return
+    raise Forbidden(f"Обращение {ticket.number} не относится к вашим станциям или отделу.", "Ticket out of scope.")
