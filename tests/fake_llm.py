@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,14 +33,20 @@ class ScriptedLLM:
     replies: list[Reply] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
+    # answers by the request instead of in order (concurrent map calls of a summary)
+    handler: Callable[[dict[str, Any]], Reply] | None = None
 
     def script(self, *replies: Reply) -> None:
         self.replies[:] = list(replies)
+        self.handler = None
 
     async def chat(self, request: Request):  # type: ignore[no-untyped-def]
         body = await request.json()
         self.requests.append(body)
-        reply = self.replies.pop(0) if self.replies else Reply("В базе знаний нет ответа на этот вопрос.")
+        if self.handler is not None:
+            reply = self.handler(body)
+        else:
+            reply = self.replies.pop(0) if self.replies else Reply("В базе знаний нет ответа на этот вопрос.")
         if reply.delay:
             await asyncio.sleep(reply.delay)
         if reply.status != 200:

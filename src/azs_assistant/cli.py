@@ -223,6 +223,34 @@ def documents_show(ref: Annotated[str, typer.Argument(help="id или путь �
         typer.echo(c.text)
 
 
+@app.command("summarize")
+def summarize(ref: Annotated[str, typer.Argument(help="id или путь документа.")],
+              changes: Annotated[bool, typer.Option("--changes", help="Что изменилось между версиями.")] = False,
+              refresh: Annotated[bool, typer.Option("--refresh", help="Пересоздать, не брать сохранённое.")] = False,
+              as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Краткое содержание документа (с моделью — её пересказ, без модели — извлечённые предложения)."""
+    svc = services()
+    try:
+        if changes:
+            found = svc.summaries.changes(ref)
+            if as_json:
+                _print_json([{**c, "created_at": c["created_at"].isoformat()} for c in found])
+            elif not found:
+                typer.echo("Других версий документа не загружали.")
+            for c in found if not as_json else []:
+                typer.echo(c["text"] + "\n")
+            return
+        summary = svc.summaries.summary(ref, refresh=refresh)
+    except AzsError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(summary.public())
+        return
+    if summary.notice:
+        typer.secho(summary.notice, fg=typer.colors.YELLOW, err=True)
+    typer.echo(summary.text)
+
+
 @documents_app.command("delete")
 def documents_delete(ref: Annotated[str, typer.Argument(help="id или путь документа.")]) -> None:
     """Удалить документ из базы знаний."""

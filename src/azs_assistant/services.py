@@ -58,6 +58,8 @@ class Services:
                                  settings.llm_timeout_s, settings.llm_max_tokens)
             self.llm_answerer = LLMAnswerer(self.llm)
         self.assistant = Assistant(self)
+        if settings.summarize_on_ingest:
+            self.ingestor.on_stored = lambda document_id: self.summaries.summary(document_id, refresh=True)
         self._jargon: JargonDictionary | None = None
         self._jargon_generation = -1
         self._jargon_lock = threading.Lock()
@@ -69,6 +71,12 @@ class Services:
         from azs_assistant.reports.service import Reports
 
         return Reports(self.db, self.analyzer, self.settings.report_categories_file, llm=self.llm)
+
+    @cached_property
+    def summaries(self) -> Any:
+        from azs_assistant.summaries.service import Summaries
+
+        return Summaries(self)
 
     # -- access ------------------------------------------------------------------------------
     @cached_property

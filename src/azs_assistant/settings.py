@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 30.0
     llm_max_tokens: int = 700
 
+    summarize_on_ingest: bool = Field(
+        default=False, description="Make each document's summary when it is ingested (else on first request)")
+
     max_upload_mb: int = Field(default=50, ge=1, description="Largest accepted file, in MiB.")
     max_pdf_pages: int = Field(default=2000, ge=1)
     chunk_chars: int = Field(default=900, ge=200, le=4000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -93,3 +94,35 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+class SummaryPointPublic(BaseModel):
+    text: str
+    chunk_id: int
+    page: int | None = None
+
+
+class SummarySectionPublic(BaseModel):
+    heading: str
+    points: list[SummaryPointPublic]
+
+
+class SummaryPublic(BaseModel):
+    document_id: int
+    title: str
+    version: int
+    mode: str = Field(description="extractive (без модели) или llm")
+    text: str
+    sections: list[SummarySectionPublic]
+    key_facts: list[SummaryPointPublic]
+    notice: str | None = None
+    model: str | None = None
+    prompt_version: str | None = None
+
+
+class ChangePublic(BaseModel):
+    from_version: int
+    to_version: int
+    created_at: datetime
+    text: str
+    changes: dict[str, Any]

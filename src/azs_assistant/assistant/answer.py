@@ -106,7 +106,7 @@ class Assistant:
 
     # -- answering ------------------------------------------------------------------------
     def ask(self, question: str, principal: Any = None) -> Answer:
-        incident = self._incident_answer(question, principal)
+        incident = self._special_answer(question, principal)
         if incident is not None:
             return incident
         query, evidence = self.retrieve(question, principal=principal)
@@ -117,7 +117,7 @@ class Assistant:
 
     def ask_stream(self, question: str, principal: Any = None) -> Iterator[dict[str, Any]]:
         """Events: ``{"type": "delta", "text"}`` pieces, then one ``{"type": "done", "answer"}``."""
-        incident = self._incident_answer(question, principal)
+        incident = self._special_answer(question, principal)
         if incident is not None:
             yield {"type": "delta", "text": incident.answer}
             yield {"type": "done", "answer": incident.public()}
@@ -129,6 +129,11 @@ class Assistant:
             yield {"type": "done", "answer": answer.public()}
             return
         yield from self.s.llm_answerer.stream(question, evidence, answer)
+
+    def _special_answer(self, question: str, principal: Any = None) -> Answer | None:
+        """Requests that are not questions to the knowledge base: a document's summary or what
+        changed in it, an incident report, «как в прошлый раз…»."""
+        return self.s.summaries.chat_answer(question, principal) or self._incident_answer(question, principal)
 
     def _incident_answer(self, question: str, principal: Any = None) -> Answer | None:
         """An operator's incident report is recorded; «как в прошлый раз решили…» is answered from

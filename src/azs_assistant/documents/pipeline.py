@@ -9,9 +9,11 @@ failure at any point leaves what was stored untouched.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, select
@@ -25,8 +27,10 @@ from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.search.embeddings import Embedder
 from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import Chunk, Document, IndexState, utcnow
+from azs_assistant.storage.models import Chunk, Document, DocumentChange, IndexState, utcnow
+from azs_assistant.summaries.changes import diff_versions, sentences
 
+log = logging.getLogger(__name__)
 EMBED_BATCH = 32
 # Bump when parsing or chunking changes: stored documents made by an older pipeline are re-processed
 # on the next ingest even though their files did not change.
@@ -78,6 +82,9 @@ class Ingestor:
         self.embedder = embedder
         self.settings = settings
         self._ocr: object = _UNSET
+        # called with the document id after a document is added or updated (summaries at ingestion);
+        # its failure is logged and never fails the ingestion
+        self.on_stored: Callable[[int], None] | None = None
         self.steps: list[Step] = [check_size, hash_content, skip_unchanged, detect, parse, route_ocr,
                                   chunk, analyse, embed, store, extract_form]
 
@@ -109,6 +116,11 @@ class Ingestor:
             return IngestResult(source, "failed", exc.message_ru, error_code=exc.code)
         except AzsError as exc:
             return IngestResult(source, "failed", exc.message_ru, error_code=exc.code)
+        if self.on_stored is not None and item.document_id is not None and item.outcome in ("added", "updated"):
+            try:
+                self.on_stored(item.document_id)
+            except Exception:  # noqa: BLE001 - the document is stored; a summary can be made later
+                log.exception("after-ingest hook failed for %s", source)
         return IngestResult(source, item.outcome or "failed", item.message, item.document_id, len(item.passages))
 
     def ingest_path(self, path: Path, source: str) -> IngestResult:
@@ -311,6 +323,14 @@ def store(ing: Ingestor, item: IngestItem) -> None:
     _store_document(ing, item, item.passages, item.vectors, status=status, message=item.message)
 
 
+def _record_change(s: Any, doc: Document, old: list[tuple[str, str]], new: list[tuple[str, str]]) -> None:
+    """Keep what changed from the replaced version (its text is gone after this transaction)."""
+    data = diff_versions(old, new)
+    if any(data["counts"].values()) or data["sections_added"] or data["sections_removed"]:
+        s.add(DocumentChange(document_id=doc.id, from_version=doc.version or 0, to_version=(doc.version or 0) + 1,
+                             data=data, created_at=utcnow()))
+
+
 def _model_name(ing: Ingestor) -> str | None:
     return ing.embedder.name if ing.embedder else None
 
@@ -335,6 +355,8 @@ def _store_document(ing: Ingestor, item: IngestItem, passages: list[Passage], ve
             doc = Document(source=item.source, version=0, created_at=utcnow())
             s.add(doc)
         else:
+            old = s.scalars(select(Chunk).where(Chunk.document_id == doc.id).order_by(Chunk.ordinal)).all()
+            _record_change(s, doc, sentences(old), sentences(passages))
             s.execute(delete(Chunk).where(Chunk.document_id == doc.id))
         doc.title = item.parsed.title[:1000]
         doc.format = item.parsed.format

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -40,6 +41,19 @@ def mount(app: FastAPI) -> None:
         return templates.TemplateResponse(request, "documents.html",
                                           {"active": "documents", "docs": docs,
                                            "max_mb": svc.settings.max_upload_mb})
+
+    @app.get("/documents/{document_id}/summary", response_class=HTMLResponse, include_in_schema=False)
+    async def summary_page(request: Request, document_id: int, who: AnyUser) -> HTMLResponse:
+        svc = request.app.state.services
+        try:
+            summary = await run_in_threadpool(svc.summaries.summary, document_id, who)
+            changes = await run_in_threadpool(svc.summaries.changes, document_id, who)
+            doc = svc.get_document(document_id)
+        except AzsError as exc:
+            return templates.TemplateResponse(request, "message.html", {"message": exc.message_ru},
+                                              status_code=exc.http_status)
+        return templates.TemplateResponse(request, "summary.html", {"active": "documents", "s": summary,
+                                                                     "doc": doc, "changes": changes})
 
     @app.get("/ocr", response_class=HTMLResponse, include_in_schema=False)
     async def ocr_page(request: Request, who: Annotated[Principal, Depends(page("operator"))]) -> HTMLResponse:

@@ -9,7 +9,14 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from azs_assistant.api.deps import Admin, Anyone, ServicesDep, client_ip
-from azs_assistant.api.schemas import DocumentDetail, ErrorResponse, IngestResultPublic, Page
+from azs_assistant.api.schemas import (
+    ChangePublic,
+    DocumentDetail,
+    ErrorResponse,
+    IngestResultPublic,
+    Page,
+    SummaryPublic,
+)
 from azs_assistant.errors import FileTooLarge, InvalidInput
 
 router = APIRouter(prefix="/documents", tags=["documents"],
@@ -67,6 +74,25 @@ async def get_document(document_id: int, svc: ServicesDep, who: Anyone) -> dict:
     passages = [{"id": c.id, "section": c.section, "page": c.page, "location": c.location, "text": c.text}
                 for c in svc.document_chunks(doc.id)]
     return {**document_public(doc), "passages": passages}
+
+
+@router.get("/{document_id}/summary", response_model=SummaryPublic, summary="Краткое содержание документа",
+            description="Пересказ по разделам с ключевыми числами и сроками. С моделью — map-reduce по разделам, "
+                        "проверенный по тексту; без модели или при её сбое — извлечённые предложения. "
+                        "`refresh=true` (руководитель, администратор) пересоздаёт его.")
+async def document_summary(document_id: int, svc: ServicesDep, who: Anyone, refresh: bool = False) -> dict:
+    if refresh and not who.has("manager", "admin"):
+        from azs_assistant.errors import Forbidden
+
+        raise Forbidden("Пересоздать краткое содержание может руководитель или администратор.",
+                        "Refreshing a summary needs the manager or admin role.")
+    summary = await run_in_threadpool(svc.summaries.summary, document_id, who, refresh)
+    return summary.public()
+
+
+@router.get("/{document_id}/changes", response_model=list[ChangePublic], summary="Что изменилось между версиями")
+async def document_changes(document_id: int, svc: ServicesDep, who: Anyone) -> list[dict]:
+    return await run_in_threadpool(svc.summaries.changes, document_id, who)
 
 
 @router.delete("/{document_id}", status_code=204, summary="Удалить документ")

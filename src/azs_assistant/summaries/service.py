@@ -1,0 +1,179 @@
+"""Summaries and change notes for documents, for every front end (CLI, API, web, chat).
+
+A summary is made on demand (or at ingestion when ``AZS_SUMMARIZE_ON_INGEST`` is set) and kept for
+the document's version: the next request for the same version is read from the database. With an
+LLM configured the model writes it (map-reduce), checked against the document; when the server
+fails or the check fails, the extractive summary is given with a notice.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from sqlalchemy import select
+
+from azs_assistant.assistant.answer import Answer, Citation, section_without_title
+from azs_assistant.errors import LLMUnavailable, NotFound
+from azs_assistant.storage.models import Chunk, Document, DocumentChange, DocumentSummary, utcnow
+from azs_assistant.summaries.changes import describe_changes
+from azs_assistant.summaries.extractive import Summary, summarise
+from azs_assistant.summaries.llm import PROMPT_VERSION, SummaryRejected, llm_summary
+
+log = logging.getLogger(__name__)
+
+FALLBACK_NOTICE = "Языковая модель недоступна — показано извлечённое из документа краткое содержание."
+REJECTED_NOTICE = "Пересказ модели не прошёл проверку по тексту документа — показано извлечённое краткое содержание."
+
+_SUMMARY_INTENT = re.compile(
+    r"\b(перескаж\w*|пересказ\w*|кратко\w*|вкратце|краткое содержание|резюмир\w*|резюме|"
+    r"суть|о ч[её]м|summari[sz]e|summary|қысқаша|мазмұн\w*)\b", re.IGNORECASE)
+_CHANGES_INTENT = re.compile(r"\b(что|чт[оа]) (изменилось|поменялось|нового|новое)\b|\bизменения в\b", re.IGNORECASE)
+_FILLER = re.compile(
+    r"\b(перескаж\w*|пересказ\w*|кратко\w*|вкратце|краткое|содержание|резюмир\w*|резюме|суть|о ч[её]м|"
+    r"summari[sz]e|summary|қысқаша|мазмұн\w*|что|чт[оа]|изменилось|поменялось|нового|новое|изменения|"
+    r"пожалуйста|плиз|мне|нам|можешь|можете|сделай|дай|дайте|расскажи|изложи|опиши|в|во|про|по|для|"
+    r"документ\w*|этот|эту|этого|говорится|написано|там|есть|ли)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+(?:[.,/-]\d+)*")
+
+
+def is_summary_request(question: str) -> bool:
+    return bool(_SUMMARY_INTENT.search(question)) and len(question) <= 300
+
+
+def is_changes_request(question: str) -> bool:
+    return bool(_CHANGES_INTENT.search(question)) and len(question) <= 300
+
+
+class Summaries:
+    def __init__(self, services: Any) -> None:
+        self.s = services
+
+    # -- summaries --------------------------------------------------------------------------
+    def summary(self, ref: str | int, principal: Any = None, refresh: bool = False) -> Summary:
+        doc = self._document(ref, principal)
+        kind = "llm" if self.s.llm is not None else "extractive"
+        if not refresh:
+            cached = self._cached(doc, kind)
+            if cached is not None:
+                return cached
+        chunks = self.s.document_chunks(doc.id)
+        extractive = summarise(doc.id, doc.title, doc.version, chunks, self.s.analyzer)
+        if kind == "extractive":
+            self._store(doc, extractive)
+            return extractive
+        try:
+            made = llm_summary(self.s.llm, doc.id, doc.title, doc.version, chunks)
+        except LLMUnavailable:
+            extractive.notice = FALLBACK_NOTICE
+            return extractive  # not kept: the model is asked again next time
+        except SummaryRejected as exc:
+            log.warning("LLM summary of document %s rejected: %s", doc.id, exc)
+            extractive.notice = REJECTED_NOTICE
+            return extractive
+        self._store(doc, made)
+        return made
+
+    def _cached(self, doc: Document, kind: str) -> Summary | None:
+        with self.s.db.session() as s:
+            row = s.scalar(select(DocumentSummary).where(DocumentSummary.document_id == doc.id,
+                                                         DocumentSummary.kind == kind))
+            if row is None or row.version != doc.version or row.sha256 != doc.sha256:
+                return None
+            if kind == "llm" and (row.model != self.s.settings.llm_model or row.prompt_version != PROMPT_VERSION):
+                return None
+            return Summary.from_public(row.data)
+
+    def _store(self, doc: Document, summary: Summary) -> None:
+        with self.s.db.session() as s:
+            row = s.scalar(select(DocumentSummary).where(DocumentSummary.document_id == doc.id,
+                                                         DocumentSummary.kind == summary.mode))
+            if row is None:
+                row = DocumentSummary(document_id=doc.id, kind=summary.mode)
+                s.add(row)
+            row.version, row.sha256 = doc.version, doc.sha256
+            row.model, row.prompt_version = summary.model, summary.prompt_version
+            row.data = summary.public()
+            row.created_at = utcnow()
+
+    # -- what changed -----------------------------------------------------------------------
+    def changes(self, ref: str | int, principal: Any = None) -> list[dict[str, Any]]:
+        """Every recorded replacement of the document, newest first."""
+        doc = self._document(ref, principal)
+        with self.s.db.session() as s:
+            rows = s.scalars(select(DocumentChange).where(DocumentChange.document_id == doc.id)
+                             .order_by(DocumentChange.to_version.desc())).all()
+        return [{"from_version": r.from_version, "to_version": r.to_version, "created_at": r.created_at,
+                 "text": describe_changes(r.data, doc.title, r.from_version, r.to_version), "changes": r.data}
+                for r in rows]
+
+    # -- chat -------------------------------------------------------------------------------
+    def chat_answer(self, question: str, principal: Any = None) -> Answer | None:
+        """«Кратко перескажи приказ №47», «что изменилось в регламенте приёма топлива»; None when
+        the question is not such a request."""
+        changes = is_changes_request(question)
+        if not changes and not is_summary_request(question):
+            return None
+        doc = self.find_document(question, principal)
+        if doc is None:
+            named = _NUMBER.search(_FILLER.sub(" ", question))
+            if named is None:
+                return None  # no document matches: let the knowledge base answer the question as asked
+            text = (f"В базе знаний нет документа с номером {named.group(0)}. Проверьте номер или откройте "
+                    "список документов; если документ нужен, попросите загрузить его.")
+            return Answer(question, text, True, mode="summary")
+        if changes:
+            found = self.changes(doc.id, principal)
+            text = found[0]["text"] if found else f"«{doc.title}»: других версий документа не загружали."
+            return Answer(question, text, False, [self._doc_citation(doc, None, text[:400])], mode="changes")
+        summary = self.summary(doc.id, principal)
+        chunks = {c.id: c for c in self.s.document_chunks(doc.id)}
+        citations = [self._doc_citation(doc, chunks.get(p.chunk_id), p.text)
+                     for sec in summary.sections for p in sec.points][:8]
+        answer = Answer(question, summary.text, False, citations, mode=f"summary_{summary.mode}")
+        answer.notice = summary.notice
+        return answer
+
+    def find_document(self, question: str, principal: Any = None) -> Document | None:
+        """The document a request names: by the words and numbers of its title, else by search."""
+        rest = _FILLER.sub(" ", question)
+        words = set(self.s.analyzer.lemmas(rest))
+        nums = set(_NUMBER.findall(rest))
+        if not words and not nums:
+            return None
+        docs = [d for d in self.s.list_documents(0, 100_000) if principal is None or principal.may_read(d.audience)]
+        if not docs:
+            return None
+        hits: dict[int, float] = {}
+        if words:
+            for h in self.s.index.search(self.s.analyse_query(rest), k=20, refresh=False):
+                hits[h.document_id] = hits.get(h.document_id, 0.0) + h.score
+        top_hit = max(hits.values(), default=0.0) or 1.0
+        best, best_score = None, 0.0
+        for d in docs:
+            title_words = set(self.s.analyzer.lemmas(f"{d.title} {d.source}"))
+            score = 2.0 * len(words & title_words) / (len(words) or 1) + 0.8 * hits.get(d.id, 0.0) / top_hit
+            if nums:
+                head = f"{d.title} {d.source} " + " ".join(c.text for c in self.s.document_chunks(d.id)[:2])
+                found = set(_NUMBER.findall(head))
+                if not nums <= found:
+                    continue  # «приказ №47» is not a summary of order №48
+                score += 1.0
+            if score > best_score:
+                best, best_score = d, score
+        return best if best_score >= 0.6 else None
+
+    def _document(self, ref: str | int, principal: Any) -> Document:
+        doc = self.s.get_document(ref)
+        if principal is not None and not principal.may_read(doc.audience):
+            raise NotFound(f"Документ «{ref}» не найден.", "Document not found.")
+        return doc
+
+    @staticmethod
+    def _doc_citation(doc: Document, chunk: Chunk | None, quote: str) -> Citation:
+        return Citation(source=doc.source, title=doc.title,
+                        section=section_without_title(chunk.section, doc.title) if chunk else "",
+                        page=chunk.page if chunk else None, quote=quote[:400], score=1.0,
+                        chunk_id=chunk.id if chunk else 0, document_id=doc.id,
+                        location=chunk.location if chunk else None)
