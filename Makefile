@@ -21,6 +21,7 @@ run: demo
 
 test: setup
 	@AZS_TEST_POSTGRES_URL="$${AZS_TEST_POSTGRES_URL:-$$(bash scripts/services.sh)}" \
+	  AZS_TEST_REDIS_URL="$${AZS_TEST_REDIS_URL:-$$(bash scripts/redis.sh)}" \
 	  .venv/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -13,6 +13,7 @@ APT_PACKAGES=(
   tesseract-ocr-kaz      # Kazakh
   tesseract-ocr-eng      # English
   chromium               # headless browser for the end-to-end web UI tests (driven by Playwright)
+  redis-server           # answer cache shared by workers (optional at run time; its tests need it)
 )
 
 SUDO=""

@@ -56,7 +56,7 @@ class Services:
             key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
             self.llm = LLMClient(settings.llm_base_url, settings.llm_model, resolve_secret(key),
                                  settings.llm_timeout_s, settings.llm_max_tokens)
-            self.llm_answerer = LLMAnswerer(self.llm)
+            self.llm_answerer = LLMAnswerer(self.llm, self.analyzer)
         self.assistant = Assistant(self)
         if settings.summarize_on_ingest:
             self.ingestor.on_stored = lambda document_id: self.summaries.summary(document_id, refresh=True)
@@ -71,6 +71,22 @@ class Services:
         from azs_assistant.reports.service import Reports
 
         return Reports(self.db, self.analyzer, self.settings.report_categories_file, llm=self.llm)
+
+    @cached_property
+    def conversations(self) -> Any:
+        from azs_assistant.assistant.conversation import Conversations
+
+        return Conversations(self.db, self.analyzer, self.llm)
+
+    @cached_property
+    def answer_cache(self) -> Any:
+        """Redis when ``AZS_CACHE_URL`` is set, else in-process; None when turned off."""
+        if not self.settings.answer_cache:
+            return None
+        from azs_assistant.assistant.cache import AnswerCache
+
+        url = self.settings.cache_url.get_secret_value() if self.settings.cache_url else None
+        return AnswerCache(resolve_secret(url), self.settings.answer_cache_ttl_s, self.settings.answer_cache_size)
 
     @cached_property
     def summaries(self) -> Any:

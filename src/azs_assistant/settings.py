@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 30.0
     llm_max_tokens: int = 700
 
+    answer_cache: bool = Field(
+        default=True, description="Reuse answers to identical questions while the knowledge base is unchanged")
+    cache_url: SecretStr | None = Field(
+        default=None, description="Redis for the answer cache, e.g. redis://127.0.0.1:6379/0 (else in-process)")
+    answer_cache_ttl_s: int = Field(default=3600, ge=1)
+    answer_cache_size: int = Field(default=1000, ge=1, description="Answers kept by the in-process cache")
+
     summarize_on_ingest: bool = Field(
         default=False, description="Make each document's summary when it is ingested (else on first request)")
 

@@ -31,7 +31,7 @@ def llm_services(llm: ScriptedLLM, tmp_path_factory) -> Iterator[Services]:  # t
     tmp = tmp_path_factory.mktemp("llm")
     key_file = tmp / "llm.key"
     key_file.write_text("s3cret-key\n", encoding="utf-8")
-    svc = Services(Settings(data_dir=tmp, llm_base_url=llm.url, llm_model="llama-3-8b-instruct",
+    svc = Services(Settings(data_dir=tmp, llm_base_url=llm.url, llm_model="llama-3-8b-instruct", answer_cache=False,
                             llm_api_key=SecretStr(f"file:{key_file}"), llm_timeout_s=1.5))
     svc.ingest_paths([DEMO_KB / "04_neispravnosti_trk.md", DEMO_KB / "05_proliv.txt"])
     yield svc

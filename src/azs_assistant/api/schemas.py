@@ -12,6 +12,8 @@ from azs_assistant.assistant.answer import Citation as CitationPublic  # one def
 
 class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=2000, examples=["Бензовоз приехал, когда можно мерить отсеки?"])
+    conversation_id: str | None = Field(
+        default=None, max_length=36, description="продолжить разговор: уточняющий вопрос читается с учётом прежних")
 
 
 class AnswerPublic(BaseModel):
@@ -22,6 +24,9 @@ class AnswerPublic(BaseModel):
     mode: str
     notice: str | None = None
     answer_id: int | None = Field(default=None, description="для оценки ответа: POST /answers/{answer_id}/feedback")
+    conversation_id: str | None = Field(default=None, description="передайте в следующем вопросе")
+    resolved_question: str | None = Field(default=None, description="уточняющий вопрос, как его искали")
+    cached: bool = False
 
 
 class SearchResponse(BaseModel):

@@ -49,6 +49,10 @@ class Answer:
     retrieved: list[Citation] = field(default_factory=list)
     mode: str = "extractive"
     notice: str | None = None
+    checks: list[str] = field(default_factory=list)  # why a generated answer was not shown (logged, not public)
+    resolved_question: str | None = None  # a follow-up as searched, after rewriting
+    conversation_id: str | None = None
+    cached: bool = False
 
     def public(self) -> dict[str, Any]:
         out: dict[str, Any] = {"answer": self.answer, "abstained": self.abstained,
@@ -56,7 +60,17 @@ class Answer:
                                "retrieved": [c.public() for c in self.retrieved], "mode": self.mode}
         if self.notice:
             out["notice"] = self.notice
+        for name in ("resolved_question", "conversation_id"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        if self.cached:
+            out["cached"] = True
         return out
+
+    @classmethod
+    def from_public(cls, question: str, data: dict[str, Any]) -> Answer:
+        return cls(question, data["answer"], data["abstained"], [Citation(**c) for c in data["citations"]],
+                   [Citation(**c) for c in data["retrieved"]], data.get("mode", "extractive"), data.get("notice"))
 
 
 @dataclass
@@ -105,30 +119,85 @@ class Assistant:
         return query, evidence
 
     # -- answering ------------------------------------------------------------------------
-    def ask(self, question: str, principal: Any = None) -> Answer:
-        incident = self._special_answer(question, principal)
-        if incident is not None:
-            return incident
-        query, evidence = self.retrieve(question, principal=principal)
-        answer = self._extractive(question, query, evidence)
-        if answer.abstained or self.s.llm is None:
-            return answer
-        return self.s.llm_answerer.generate(question, evidence, answer)
+    def ask(self, question: str, principal: Any = None, conversation: str | None = None,
+            remember: bool = False) -> Answer:
+        """The answer to a question. With ``conversation`` (or ``remember`` to start one) the
+        question is read against the conversation's earlier turns and stored as its next turn."""
+        conversation_id, resolved = self._converse(question, principal, conversation, remember)
+        answer = self._special_answer(resolved, principal)
+        if answer is None:
+            key, answer = self._cached(resolved, principal)
+            if answer is None:
+                query, evidence = self.retrieve(resolved, principal=principal)
+                answer = self._extractive(resolved, query, evidence)
+                if not answer.abstained and self.s.llm is not None:
+                    answer = self.s.llm_answerer.generate(resolved, evidence, answer)
+                self._keep(key, answer)
+        return self._finish_turn(answer, question, resolved, conversation_id)
 
-    def ask_stream(self, question: str, principal: Any = None) -> Iterator[dict[str, Any]]:
+    def ask_stream(self, question: str, principal: Any = None, conversation: str | None = None,
+                   remember: bool = False) -> Iterator[dict[str, Any]]:
         """Events: ``{"type": "delta", "text"}`` pieces, then one ``{"type": "done", "answer"}``."""
-        incident = self._special_answer(question, principal)
-        if incident is not None:
-            yield {"type": "delta", "text": incident.answer}
-            yield {"type": "done", "answer": incident.public()}
-            return
-        query, evidence = self.retrieve(question, principal=principal)
-        answer = self._extractive(question, query, evidence)
-        if answer.abstained or self.s.llm is None:
-            yield {"type": "delta", "text": answer.answer}
-            yield {"type": "done", "answer": answer.public()}
-            return
-        yield from self.s.llm_answerer.stream(question, evidence, answer)
+        conversation_id, resolved = self._converse(question, principal, conversation, remember)
+        answer = self._special_answer(resolved, principal)
+        key = None
+        if answer is None:
+            key, answer = self._cached(resolved, principal)
+        if answer is None:
+            query, evidence = self.retrieve(resolved, principal=principal)
+            answer = self._extractive(resolved, query, evidence)
+            if not answer.abstained and self.s.llm is not None:
+                for event in self.s.llm_answerer.stream(resolved, evidence, answer):
+                    if event["type"] != "done":
+                        yield event
+                        continue
+                    final = Answer.from_public(resolved, event["answer"])
+                    self._keep(key, final)
+                    final = self._finish_turn(final, question, resolved, conversation_id)
+                    yield {"type": "done", "answer": final.public()}
+                return
+            self._keep(key, answer)
+        answer = self._finish_turn(answer, question, resolved, conversation_id)
+        yield {"type": "delta", "text": answer.answer}
+        yield {"type": "done", "answer": answer.public()}
+
+    # -- conversations and the cache ---------------------------------------------------------
+    def _converse(self, question: str, principal: Any, conversation: str | None,
+                  remember: bool) -> tuple[str | None, str]:
+        if conversation is None and not remember:
+            return None, question
+        actor = principal.name if principal is not None else "cli"
+        conversations = self.s.conversations
+        conversation_id = conversations.open(actor, conversation)
+        return conversation_id, conversations.resolve(question, conversations.history(conversation_id))
+
+    def _finish_turn(self, answer: Answer, question: str, resolved: str, conversation_id: str | None) -> Answer:
+        answer.question = question
+        answer.resolved_question = resolved if resolved != question else None
+        answer.conversation_id = conversation_id
+        if conversation_id is not None:
+            self.s.conversations.record(conversation_id, question, resolved, answer.answer)
+        return answer
+
+    def _cached(self, question: str, principal: Any) -> tuple[str | None, Answer | None]:
+        cache = self.s.answer_cache
+        if cache is None:
+            return None, None
+        from azs_assistant.llm.generate import PROMPT_VERSION
+
+        model = f"{self.s.settings.llm_model}/{PROMPT_VERSION}" if self.s.llm is not None else "extractive"
+        key = cache.key(question, principal, *self.s.db.generations(), model)
+        hit = cache.get(key)
+        if hit is None:
+            return key, None
+        answer = Answer.from_public(question, hit)
+        answer.cached = True
+        return key, answer
+
+    def _keep(self, key: str | None, answer: Answer) -> None:
+        """Cache answers that are final: not a fallback while the model was down."""
+        if key is not None and answer.notice is None and not answer.cached:
+            self.s.answer_cache.put(key, answer.public())
 
     def _special_answer(self, question: str, principal: Any = None) -> Answer | None:
         """Requests that are not questions to the knowledge base: a document's summary or what

@@ -1,55 +1,82 @@
-"""Grounded generation: the retrieved passages are the only source; on any failure of the server the
-extractive answer is returned with a notice. The prompt is a versioned template file."""
+"""Grounded generation: the retrieved passages are the only source; on any failure of the server, or
+when the answer fails the checks (``llm.check``), the extractive answer is returned with a notice.
+
+The prompts are versioned template files: ``answer_v2.txt`` (system) and ``answer_v2.user.txt``
+(the passages, the language to answer in, the question). Passage text is data: tags that could
+close or open a fragment inside it are neutralised, so a document cannot step out of its block.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from importlib import resources
+from string import Template
 from typing import TYPE_CHECKING, Any
 
 from azs_assistant.errors import LLMUnavailable
+from azs_assistant.language.detect import NAMES, detect_language
+from azs_assistant.llm.check import check_answer
 from azs_assistant.llm.client import LLMClient
 
 if TYPE_CHECKING:
     from azs_assistant.assistant.answer import Answer, Evidence
+    from azs_assistant.language.analyzer import Analyzer
 
-PROMPT_VERSION = "answer_v1"
+PROMPT_VERSION = "answer_v2"
 FALLBACK_NOTICE = "Языковая модель недоступна — показан ответ, извлечённый из документов."
-_CITE = re.compile(r"\[(\d{1,2})\]")
+UNCHECKED_NOTICE = "Ответ модели не подтвердился документами — показан ответ, извлечённый из документов."
+ABSTAIN_MARK = "нет ответа"
+_TAG = re.compile(r"<\s*(/?)\s*(fragment|section|system|user|assistant)\b", re.IGNORECASE)
+
+
+def template(name: str) -> str:
+    return resources.files("azs_assistant.llm.prompts").joinpath(f"{name}.txt").read_text("utf-8")
 
 
 def system_prompt(version: str = PROMPT_VERSION) -> str:
-    return resources.files("azs_assistant.llm.prompts").joinpath(f"{version}.txt").read_text("utf-8")
+    return template(version)
 
 
-def build_messages(question: str, evidence: list[Evidence]) -> list[dict[str, str]]:
+def as_data(text: str) -> str:
+    """Document text inside a prompt: a planted «</fragment>» cannot end the block."""
+    return _TAG.sub(lambda m: f"‹{m.group(1)}{m.group(2)}", text)
+
+
+def build_messages(question: str, evidence: list[Evidence], version: str = PROMPT_VERSION) -> list[dict[str, str]]:
     blocks = []
     for n, ev in enumerate(evidence, start=1):
-        where = f"{ev.document.title}" + (f" › {ev.chunk.section}" if ev.chunk.section else "")
-        blocks.append(f"<fragment id=\"{n}\" source=\"{where}\">\n{ev.chunk.text}\n</fragment>")
-    user = "Фрагменты базы знаний:\n" + "\n".join(blocks) + f"\n\nВопрос: {question}"
-    return [{"role": "system", "content": system_prompt()}, {"role": "user", "content": user}]
+        where = as_data(ev.document.title + (f" › {ev.chunk.section}" if ev.chunk.section else "")).replace('"', "'")
+        blocks.append(f"<fragment id=\"{n}\" source=\"{where}\">\n{as_data(ev.chunk.text)}\n</fragment>")
+    user = Template(template(f"{version}.user")).substitute(
+        fragments="\n".join(blocks), language=NAMES[detect_language(question)], question=as_data(question))
+    return [{"role": "system", "content": system_prompt(version)}, {"role": "user", "content": user}]
 
 
 class LLMAnswerer:
     """Generates answers from passages with an ``LLMClient``; never raises to the caller."""
 
-    def __init__(self, client: LLMClient, passages: int = 5) -> None:
+    def __init__(self, client: LLMClient, analyzer: Analyzer, passages: int = 5) -> None:
         self.client = client
+        self.analyzer = analyzer
         self.passages = passages
 
     def _finish(self, text: str, evidence: list[Evidence], fallback: Answer) -> Answer:
         from azs_assistant.assistant.answer import ABSTAIN_TEXT, Answer
 
-        used = sorted({int(n) for n in _CITE.findall(text) if 1 <= int(n) <= len(evidence)})
-        if "нет ответа" in text.lower() and not used:
+        if ABSTAIN_MARK in text.lower() and not re.search(r"\[\d{1,2}\]", text):
             return Answer(fallback.question, ABSTAIN_TEXT, True, [], fallback.retrieved, mode="llm")
-        if not used:  # an answer that cites nothing is not grounded: keep the extractive one
-            fallback.notice = "Ответ модели не ссылался на документы — показан ответ из документов."
+        lexical = detect_language(fallback.question) == "ru"
+        verdict = check_answer(text, [e.chunk.text for e in evidence], self.analyzer, lexical=lexical)
+        if not verdict.ok:  # not grounded: keep the extractive answer
+            fallback.notice = UNCHECKED_NOTICE
+            fallback.checks = verdict.problems
             return fallback
-        citations = [evidence[n - 1].citation() for n in used]
-        return Answer(fallback.question, text.strip(), False, citations, fallback.retrieved, mode="llm")
+        citations = [evidence[n - 1].citation() for n in verdict.used]
+        # the answer's [n] are fragment numbers; renumber them to the order of the citations list
+        order = {n: i for i, n in enumerate(verdict.used, start=1)}
+        body = re.sub(r"\[(\d{1,2})\]", lambda m: f"[{order.get(int(m.group(1)), m.group(1))}]", verdict.text)
+        return Answer(fallback.question, body.strip(), False, citations, fallback.retrieved, mode="llm")
 
     def generate(self, question: str, evidence: list[Evidence], fallback: Answer) -> Answer:
         top = evidence[: self.passages]
@@ -74,7 +101,7 @@ class LLMAnswerer:
             yield {"type": "done", "answer": fallback.public()}
             return
         answer = self._finish("".join(pieces), top, fallback)
-        if answer is fallback:
-            yield {"type": "reset"}
-            yield {"type": "delta", "text": fallback.answer}
+        if answer is fallback or answer.answer != "".join(pieces).strip():
+            yield {"type": "reset"}  # what was shown while streaming is replaced by the checked answer
+            yield {"type": "delta", "text": answer.answer}
         yield {"type": "done", "answer": answer.public()}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
@@ -27,6 +28,7 @@ log = logging.getLogger("azs.telegram")
 LINK_HELP = ("Привяжите аккаунт: в веб-интерфейсе откройте «Профиль» → «Привязать Telegram» и пришлите сюда "
              "/link КОД.")
 MAX_TEXT = 4000
+CONVERSATION_IDLE_S = 30 * 60  # after this pause a question starts a new conversation
 
 
 def _cut(text: str) -> str:
@@ -37,6 +39,7 @@ class AzsBot:
     def __init__(self, services: Any) -> None:
         self.s = services
         self.pending: dict[str, tuple[str, dict[str, Any]]] = {}  # form photos waiting for «Сохранить»
+        self._conversations: dict[int, tuple[str, float]] = {}  # chat → (conversation, last question at)
 
     # -- wiring ---------------------------------------------------------------------------
     def application(self) -> Application:  # type: ignore[type-arg]
@@ -87,6 +90,15 @@ class AzsBot:
             return
         await self._reply(update, f"Готово: чат привязан к пользователю {user.username}.")
 
+    def _conversation(self, update: Update) -> str | None:
+        """The chat's conversation, while it is fresh: a question after a long pause starts anew."""
+        if update.effective_chat is None:
+            return None
+        held = self._conversations.get(update.effective_chat.id)
+        if held is None or time.monotonic() - held[1] > CONVERSATION_IDLE_S:
+            return None
+        return held[0]
+
     async def question(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         who = self.who(update)
         if who is None:
@@ -94,10 +106,12 @@ class AzsBot:
             return
         text = (update.effective_message.text or "") if update.effective_message else ""
         try:
-            answer = await asyncio.to_thread(self.s.assistant.ask, text, who)
+            answer = await asyncio.to_thread(self.s.assistant.ask, text, who, self._conversation(update), True)
         except AzsError as exc:
             await self._reply(update, exc.message_ru)
             return
+        if update.effective_chat is not None and answer.conversation_id:
+            self._conversations[update.effective_chat.id] = (answer.conversation_id, time.monotonic())
         answer_id = await asyncio.to_thread(self.s.learning.log_answer, who.name, answer)
         await asyncio.to_thread(self.s.access.audit, who, "ask", text[:500], {"channel": "telegram",
                                                                               "answer_id": answer_id})

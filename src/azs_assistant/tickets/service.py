@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from azs_assistant.errors import Conflict, InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
+from azs_assistant.language.detect import detect_language
 from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Incident, Ticket, TicketEvent, TicketNotification, utcnow
@@ -31,17 +32,6 @@ from azs_assistant.tickets.rules import RoutingRules, load_rules
 from azs_assistant.tickets.taxonomy import CATEGORIES, STATUSES, TRANSITIONS, URGENCIES, raise_urgency
 
 CHANNELS = ("web_form", "api", "email", "call_center_transcript", "mobile_app", "telegram", "cli", "other")
-_KAZAKH = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
-_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-
-
-def detect_language(text: str) -> str:
-    """ru, kk or en: enough to answer the customer in their language."""
-    if _KAZAKH.search(text):
-        return "kk"
-    latin, cyrillic = len(_LATIN.findall(text)), len(_CYRILLIC.findall(text))
-    return "en" if latin > cyrillic else "ru"
 
 
 def contact_key(contact: str | None) -> str | None:

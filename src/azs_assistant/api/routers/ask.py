@@ -19,7 +19,7 @@ router = APIRouter(tags=["assistant"], responses={422: {"model": ErrorResponse}}
 
 @router.post("/ask", response_model=AnswerPublic, summary="Задать вопрос базе знаний")
 async def ask(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> dict:
-    answer = await run_in_threadpool(svc.assistant.ask, body.question, who)
+    answer = await run_in_threadpool(svc.assistant.ask, body.question, who, body.conversation_id, True)
     answer_id = svc.learning.log_answer(who.name, answer)
     svc.access.audit(who, "ask", body.question[:500], {"mode": answer.mode, "abstained": answer.abstained,
                                                        "answer_id": answer_id}, client_ip(request))
@@ -30,22 +30,27 @@ async def ask(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request)
              description="События `delta` (кусок текста), `reset` (начать заново), `done` (ответ целиком, JSON).")
 async def ask_stream(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> EventSourceResponse:
     svc.analyse_query(body.question)  # validate before the stream starts, so errors get a status code
+    conversation = svc.conversations.open(who.name, body.conversation_id)
     svc.access.audit(who, "ask", body.question[:500], {"stream": True}, client_ip(request))
 
     def events() -> Iterator[dict]:
-        for event in svc.assistant.ask_stream(body.question, who):
+        for event in svc.assistant.ask_stream(body.question, who, conversation):
             kind = event.pop("type")
             if kind == "done":
-                from azs_assistant.assistant.answer import Answer, Citation
+                from azs_assistant.assistant.answer import Answer
 
                 data = event["answer"]
-                given = Answer(body.question, data["answer"], data["abstained"],
-                               [Citation(**c) for c in data["citations"]], [Citation(**c) for c in data["retrieved"]],
-                               data.get("mode", "extractive"))
+                given = Answer.from_public(body.question, data)
                 event["answer"] = {**data, "answer_id": svc.learning.log_answer(who.name, given)}
             yield {"event": kind, "data": json.dumps(event, ensure_ascii=False)}
 
     return EventSourceResponse(events())
+
+
+@router.get("/conversations/{conversation_id}", summary="Ходы разговора (свои)")
+async def conversation(conversation_id: str, svc: ServicesDep, who: Anyone) -> dict:
+    turns = await run_in_threadpool(svc.conversations.turns, conversation_id, who.name)
+    return {"conversation_id": conversation_id, "turns": turns}
 
 
 @router.get("/search", response_model=SearchResponse, summary="Поиск фрагментов")

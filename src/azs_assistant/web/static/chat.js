@@ -56,6 +56,8 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     return bar;
   }
 
+  let conversationId = null;  // follow-up questions are read against this conversation
+
   async function ask(question) {
     chat.appendChild(el("div", "msg user", question));
     const box = el("div", "msg bot");
@@ -67,7 +69,7 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     try {
       resp = await fetch("/api/v1/ask/stream", {
         method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
-        body: JSON.stringify({ question: question }),
+        body: JSON.stringify({ question: question, conversation_id: conversationId }),
       });
     } catch (e) {
       text.textContent = T("js_offline_retry", "Нет связи с сервером.");
@@ -100,7 +102,14 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
         const payload = JSON.parse(data);
         if (event === "delta") { shown += payload.text; text.textContent = shown; }
         else if (event === "reset") { shown = ""; }
-        else if (event === "done") { renderAnswer(box, payload.answer); }
+        else if (event === "done") {
+          conversationId = payload.answer.conversation_id || conversationId;
+          renderAnswer(box, payload.answer);
+          if (payload.answer.resolved_question) {
+            box.insertBefore(el("div", "resolved", T("js_resolved", "Понял вопрос как:") + " " +
+                                payload.answer.resolved_question), box.firstChild);
+          }
+        }
       }
     }
   }

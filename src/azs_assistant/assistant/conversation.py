@@ -1,0 +1,123 @@
+"""Conversations: follow-up questions are read against the turns before them.
+
+«а если колонка не отвечает?» after «пистолет не отстреливает, что жать?» is not a question the
+knowledge base can answer alone. A question that looks like a follow-up (it opens with «а», «и»,
+«тогда», points back with «он», «там», «это», or has almost no content words of its own) is
+rewritten into a standalone one: by the LLM when one is configured (a versioned prompt), otherwise
+by carrying the previous question's content words over. The question as searched is stored with
+each turn, so the next follow-up builds on it.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from azs_assistant.errors import LLMUnavailable, NotFound
+from azs_assistant.language.analyzer import Analyzer
+from azs_assistant.storage.db import Database
+from azs_assistant.storage.models import Conversation, ConversationTurn, utcnow
+
+REWRITE_PROMPT = "rewrite_v1"
+HISTORY_TURNS = 3
+_FOLLOW_UP = re.compile(r"^\s*(а|и|но|тогда|ещё|еще|также|так|а если|а что|а как|а где|а когда|а кто|а куда|"
+                        r"а сколько|а потом|а после|а при|а у|а в|а на|и если|и что|и как|ал|ал енді|and|what about)\b",
+                        re.IGNORECASE)
+_POINTS_BACK = re.compile(r"\b(он|она|оно|они|его|её|ее|их|ему|ей|им|этот|эта|это|эти|этого|этой|этим|этому|"
+                          r"там|туда|тот|та|те|того|той|такой|такая|такое|такие|него|неё|нее|них|it|that|there)\b",
+                          re.IGNORECASE)
+_QUESTION_WORDS = frozenset("что как где когда сколько кто куда почему зачем какой какая какое какие можно ли "
+                            "делать сделать нужно надо".split())
+
+
+@dataclass
+class Turn:
+    question: str
+    resolved: str
+    answer: str
+
+
+class Conversations:
+    def __init__(self, db: Database, analyzer: Analyzer, llm: Any = None) -> None:
+        self.db = db
+        self.analyzer = analyzer
+        self.llm = llm
+
+    def open(self, actor: str, conversation_id: str | None) -> str:
+        """The asker's conversation (checked to be theirs), or a new one."""
+        with self.db.session() as s:
+            if conversation_id:
+                row = s.get(Conversation, conversation_id)
+                if row is None or row.actor != actor:
+                    raise NotFound("Разговор не найден.", "Conversation not found.")
+                return row.id
+            row = Conversation(id=str(uuid.uuid4()), actor=actor[:200], created_at=utcnow(), updated_at=utcnow())
+            s.add(row)
+            return row.id
+
+    def history(self, conversation_id: str, limit: int = HISTORY_TURNS) -> list[Turn]:
+        with self.db.session() as s:
+            rows = s.scalars(select(ConversationTurn).where(ConversationTurn.conversation_id == conversation_id)
+                             .order_by(ConversationTurn.id.desc()).limit(limit)).all()
+            return [Turn(r.question, r.resolved, r.answer) for r in reversed(rows)]
+
+    def turns(self, conversation_id: str, actor: str) -> list[dict[str, Any]]:
+        self.open(actor, conversation_id)
+        with self.db.session() as s:
+            rows = s.scalars(select(ConversationTurn).where(ConversationTurn.conversation_id == conversation_id)
+                             .order_by(ConversationTurn.id)).all()
+            return [{"question": r.question, "resolved": r.resolved, "answer": r.answer, "answer_id": r.answer_id,
+                     "created_at": r.created_at} for r in rows]
+
+    def record(self, conversation_id: str, question: str, resolved: str, answer: str,
+               answer_id: int | None = None) -> None:
+        with self.db.session() as s:
+            s.add(ConversationTurn(conversation_id=conversation_id, question=question[:4000], resolved=resolved[:4000],
+                                   answer=answer[:20000], answer_id=answer_id, created_at=utcnow()))
+            row = s.get(Conversation, conversation_id)
+            if row is not None:
+                row.updated_at = utcnow()
+
+    # -- rewriting --------------------------------------------------------------------------
+    def is_follow_up(self, question: str) -> bool:
+        content = [w for w in self.analyzer.lemmas(question) if w not in _QUESTION_WORDS]
+        return bool(_FOLLOW_UP.search(question) or _POINTS_BACK.search(question)) or len(content) <= 1
+
+    def resolve(self, question: str, history: list[Turn]) -> str:
+        """The question to search with: itself, or rewritten against the conversation."""
+        if not history or not self.is_follow_up(question):
+            return question
+        if self.llm is not None:
+            rewritten = self._rewrite_with_llm(question, history)
+            if rewritten:
+                return rewritten
+        return self.carry_over(question, history[-1].resolved)
+
+    def carry_over(self, question: str, previous: str) -> str:
+        """«а сколько ждать?» after «как принять бензовоз» → «а сколько ждать? (принять бензовоз)»."""
+        own = set(self.analyzer.lemmas(question))
+        topic: list[str] = []
+        for lemma in self.analyzer.lemmas(previous):
+            if lemma not in own and lemma not in _QUESTION_WORDS and lemma not in topic:
+                topic.append(lemma)
+        return f"{question} ({' '.join(topic[:6])})" if topic else question
+
+    def _rewrite_with_llm(self, question: str, history: list[Turn]) -> str | None:
+        from azs_assistant.llm.generate import as_data, template
+
+        lines = [f"Вопрос {i}: {as_data(t.question)}" for i, t in enumerate(history, start=1)]
+        user = "Разговор:\n" + "\n".join(lines) + f"\n\nНовый вопрос: {as_data(question)}"
+        try:
+            text = self.llm.complete([{"role": "system", "content": template(REWRITE_PROMPT)},
+                                      {"role": "user", "content": user}])
+        except LLMUnavailable:
+            return None
+        line = next((ln.strip().strip("«»\"'") for ln in text.splitlines() if ln.strip()), "")
+        line = re.sub(r"^(новый вопрос|вопрос)\s*:\s*", "", line, flags=re.IGNORECASE)
+        if not line or len(line) > 400 or len(line) < len(question) // 2:
+            return None
+        return line
