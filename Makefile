@@ -19,7 +19,8 @@ demo: setup
 run: demo
 	$(AZS) serve --host $(HOST) --port $(PORT)
 
-test: setup
+test:
+	@AZS_SETUP_EXTRAS=train bash scripts/setup.sh
 	@AZS_TEST_POSTGRES_URL="$${AZS_TEST_POSTGRES_URL:-$$(bash scripts/services.sh)}" \
 	  AZS_TEST_REDIS_URL="$${AZS_TEST_REDIS_URL:-$$(bash scripts/redis.sh)}" \
 	  .venv/bin/python -m pytest $(PYTEST_ARGS)

@@ -35,14 +35,19 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 
+# AZS_SETUP_EXTRAS=train adds the LoRA training stack (torch CPU build, transformers, peft, trl);
+# `make test` asks for it because the training test runs on CPU.
+EXTRAS="${AZS_SETUP_EXTRAS:-}"
+locks=(requirements.lock)
+[[ ",$EXTRAS," == *",train,"* ]] && locks+=(requirements-train.lock)
 stamp=".venv/.setup-stamp"
-want="$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
+want="$(cat "${locks[@]}" pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing Python dependencies (pinned in requirements.lock)"
   pip_install() {  # pip, minus the notices about index folders this machine's pip.conf lists but lacks
     .venv/bin/python -m pip install -q --disable-pip-version-check "$@" 2>&1 | { grep -v "^WARNING: Location" || true; }
   }
-  pip_install -r requirements.lock
+  for lock in "${locks[@]}"; do pip_install -r "$lock"; done
   pip_install --no-deps -e .
   echo "$want" > "$stamp"
 fi

@@ -46,12 +46,12 @@ def scrub(text: str) -> str:
 
 
 def user_prompt(question: str, retrieved: list[dict[str, Any]], passages: int = 5) -> str:
-    """The user turn as the live prompt builds it (llm.generate.build_messages)."""
-    blocks = []
-    for n, c in enumerate(retrieved[:passages], start=1):
-        where = c.get("title", "") + (f" › {c['section']}" if c.get("section") else "")
-        blocks.append(f"<fragment id=\"{n}\" source=\"{where}\">\n{c.get('quote', '')}\n</fragment>")
-    return "Фрагменты базы знаний:\n" + "\n".join(blocks) + f"\n\nВопрос: {question}"
+    """The user turn as the live prompt builds it (``llm.generate.user_message``)."""
+    from azs_assistant.llm.generate import user_message
+
+    fragments = [(c.get("title", "") + (f" › {c['section']}" if c.get("section") else ""), c.get("quote", ""))
+                 for c in retrieved[:passages]]
+    return user_message(question, fragments)
 
 
 @dataclass

@@ -43,14 +43,22 @@ def as_data(text: str) -> str:
     return _TAG.sub(lambda m: f"‹{m.group(1)}{m.group(2)}", text)
 
 
-def build_messages(question: str, evidence: list[Evidence], version: str = PROMPT_VERSION) -> list[dict[str, str]]:
+def user_message(question: str, fragments: list[tuple[str, str]], version: str = PROMPT_VERSION) -> str:
+    """The user turn: numbered fragments ((source, text) pairs), the language, the question. The
+    learning datasets build it with this function too, so training sees the live prompt."""
     blocks = []
-    for n, ev in enumerate(evidence, start=1):
-        where = as_data(ev.document.title + (f" › {ev.chunk.section}" if ev.chunk.section else "")).replace('"', "'")
-        blocks.append(f"<fragment id=\"{n}\" source=\"{where}\">\n{as_data(ev.chunk.text)}\n</fragment>")
-    user = Template(template(f"{version}.user")).substitute(
+    for n, (source, text) in enumerate(fragments, start=1):
+        where = as_data(source).replace('"', "'")
+        blocks.append(f"<fragment id=\"{n}\" source=\"{where}\">\n{as_data(text)}\n</fragment>")
+    return Template(template(f"{version}.user")).substitute(
         fragments="\n".join(blocks), language=NAMES[detect_language(question)], question=as_data(question))
-    return [{"role": "system", "content": system_prompt(version)}, {"role": "user", "content": user}]
+
+
+def build_messages(question: str, evidence: list[Evidence], version: str = PROMPT_VERSION) -> list[dict[str, str]]:
+    fragments = [(ev.document.title + (f" › {ev.chunk.section}" if ev.chunk.section else ""), ev.chunk.text)
+                 for ev in evidence]
+    return [{"role": "system", "content": system_prompt(version)},
+            {"role": "user", "content": user_message(question, fragments, version)}]
 
 
 class LLMAnswerer:
