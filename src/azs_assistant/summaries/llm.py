@@ -50,8 +50,11 @@ def sections_of(title: str, chunks: Sequence[Any]) -> list[tuple[str, str, int, 
 
 
 def _block(n: int, heading: str, text: str) -> str:
-    safe = heading.replace('"', "'")
-    return f'<section id="{n}" title="{safe}">\n{text}\n</section>'
+    """One section as data: tags planted in its text cannot close it or open another."""
+    from azs_assistant.llm.generate import as_data
+
+    safe = as_data(heading).replace('"', "'")
+    return f'<section id="{n}" title="{safe}">\n{as_data(text)}\n</section>'
 
 
 def _parts(sections: list[tuple[str, str, int, int | None]]) -> list[str]:
@@ -91,7 +94,8 @@ def llm_summary(client: LLMClient, document_id: int, title: str, version: int, c
 
 def _checked(text: str, document_id: int, title: str, version: int,
              sections: list[tuple[str, str, int, int | None]], chunks: Sequence[Any], model: str) -> Summary:
-    source_numbers = set(numbers(" ".join(c.text for c in chunks)) + numbers(title))
+    source = " ".join([title, *(c.text for c in chunks), *(c.section or "" for c in chunks)])
+    source_numbers = set(numbers(source))  # section headings count: «раздел 1» may be named
     grouped: dict[int, list[str]] = {}
     order: list[int] = []
     for line in text.splitlines():
