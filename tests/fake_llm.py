@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,3 +76,15 @@ def start(llm: ScriptedLLM) -> tuple[uvicorn.Server, threading.Thread]:
     server, thread, port = serve(Starlette(routes=[Route("/v1/chat/completions", llm.chat, methods=["POST"])]))
     llm.url = f"http://127.0.0.1:{port}/v1"
     return server, thread
+
+
+@contextmanager
+def running(fake: ScriptedLLM | None = None) -> Iterator[ScriptedLLM]:
+    """A scripted server for the duration of a ``with`` block (or a fixture that yields it)."""
+    fake = fake or ScriptedLLM()
+    server, thread = start(fake)
+    try:
+        yield fake
+    finally:
+        server.should_exit = True
+        thread.join(5)

@@ -15,7 +15,7 @@ from azs_assistant.api.app import create_app
 from azs_assistant.assistant.cache import AnswerCache
 from azs_assistant.services import Services
 from tests.conftest import DEMO_KB, authorize, make_settings
-from tests.fake_llm import Reply, ScriptedLLM, start
+from tests.fake_llm import Reply, running
 
 REDIS_URL = os.environ.get("AZS_TEST_REDIS_URL", "").strip()
 
@@ -68,9 +68,7 @@ def test_conversation_belongs_to_its_owner(svc: Services) -> None:
 
 
 def test_follow_up_rewritten_by_the_llm(tmp_path: Path) -> None:
-    fake = ScriptedLLM()
-    server, thread = start(fake)
-    try:
+    with running() as fake:
         svc = Services(make_settings(tmp_path, embeddings="none", llm_base_url=fake.url, answer_cache=False))
         svc.ingest_paths([DEMO_KB / "04_neispravnosti_trk.md"])
         fake.script(Reply("Кнопка «СТОП» на пульте ТРК останавливает подачу [1]."))
@@ -85,9 +83,6 @@ def test_follow_up_rewritten_by_the_llm(tmp_path: Path) -> None:
         again = svc.assistant.ask("а если колонка не отвечает?", conversation=first.conversation_id)
         assert again.resolved_question and again.resolved_question.startswith("а если колонка не отвечает? (")
         svc.close()
-    finally:
-        server.should_exit = True
-        thread.join(5)
 
 
 def test_identical_question_is_answered_from_the_cache_until_the_kb_changes(svc: Services, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from azs_assistant import cli
 from tests.conftest import DEMO_KB
-from tests.fake_llm import Reply, ScriptedLLM, start
+from tests.fake_llm import Reply, ScriptedLLM, running
 
 QUESTIONS = [
     {"id": "q1", "question": "Какой лимит наличных в кассе?", "answer_facts": ["250 000"]},
@@ -36,12 +36,8 @@ def _careless(body: dict) -> Reply:  # type: ignore[type-arg]
 
 @pytest.fixture
 def servers() -> Iterator[tuple[ScriptedLLM, ScriptedLLM]]:
-    good, bad = ScriptedLLM(handler=_grounded), ScriptedLLM(handler=_careless)
-    running = [start(good), start(bad)]
-    yield good, bad
-    for server, thread in running:
-        server.should_exit = True
-        thread.join(5)
+    with running(ScriptedLLM(handler=_grounded)) as good, running(ScriptedLLM(handler=_careless)) as bad:
+        yield good, bad
 
 
 def test_compare_adopts_only_the_better_model(tmp_path: Path, servers, monkeypatch) -> None:  # type: ignore[no-untyped-def]

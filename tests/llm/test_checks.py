@@ -13,7 +13,7 @@ from azs_assistant.llm.check import check_answer
 from azs_assistant.llm.generate import UNCHECKED_NOTICE
 from azs_assistant.services import Services
 from azs_assistant.settings import Settings
-from tests.fake_llm import Reply, ScriptedLLM, start
+from tests.fake_llm import Reply, ScriptedLLM, running
 
 P1 = ("Если раздаточный кран не отсекает подачу, оператор сразу нажимает кнопку «СТОП» на пульте управления ТРК. "
       "Сервисная служба приезжает в течение 3 часов.")
@@ -60,11 +60,8 @@ def test_claim_without_support_fails(analyzer) -> None:  # type: ignore[no-untyp
 
 @pytest.fixture(scope="module")
 def llm() -> Iterator[ScriptedLLM]:
-    fake = ScriptedLLM()
-    server, thread = start(fake)
-    yield fake
-    server.should_exit = True
-    thread.join(5)
+    with running() as fake:
+        yield fake
 
 
 @pytest.fixture(scope="module")

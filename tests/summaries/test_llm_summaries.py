@@ -12,7 +12,7 @@ import pytest
 from azs_assistant.services import Services
 from azs_assistant.summaries.service import FALLBACK_NOTICE, REJECTED_NOTICE
 from tests.conftest import make_settings
-from tests.fake_llm import Reply, ScriptedLLM, start
+from tests.fake_llm import Reply, ScriptedLLM, running
 
 
 def _section(n: int) -> str:
@@ -39,11 +39,8 @@ def _map_reduce(body: dict) -> Reply:  # type: ignore[type-arg]
 
 @pytest.fixture
 def llm() -> Iterator[ScriptedLLM]:
-    fake = ScriptedLLM()
-    server, thread = start(fake)
-    yield fake
-    server.should_exit = True
-    thread.join(5)
+    with running() as fake:
+        yield fake
 
 
 @pytest.fixture

@@ -108,18 +108,13 @@ def describe_changes(data: dict[str, Any], title: str, from_version: int, to_ver
             detail = ""
         lines.append(f"— {where}изменено{detail}: «{_clip(item['new'])}» (было: «{_clip(item['old'])}»)")
         shown += 1
-    for item in data["added"]:
-        if shown >= limit:
-            break
-        where = f"[{_short(item['section'])}] " if item["section"] else ""
-        lines.append(f"— {where}добавлено: «{_clip(item['text'])}»")
-        shown += 1
-    for item in data["removed"]:
-        if shown >= limit:
-            break
-        where = f"[{_short(item['section'])}] " if item["section"] else ""
-        lines.append(f"— {where}удалено: «{_clip(item['text'])}»")
-        shown += 1
+    for kind, word in (("added", "добавлено"), ("removed", "удалено")):
+        for item in data[kind]:
+            if shown >= limit:
+                break
+            where = f"[{_short(item['section'])}] " if item["section"] else ""
+            lines.append(f"— {where}{word}: «{_clip(item['text'])}»")
+            shown += 1
     rest = sum(counts.values()) - shown
     if rest > 0:
         lines.append(f"…и ещё {rest} изменений.")
