@@ -136,6 +136,12 @@ def test_admin_uploads_a_document(site, browser, tmp_path) -> None:  # type: ign
                            "document.querySelector('#upload-results').innerText.includes('proliv.md')", timeout=20000)
     _shot(page, "03-documents-uploaded")
     assert any(d.source == "uploads/proliv.md" for d in svc.list_documents())
+    page.reload()  # the list now shows the new document with its «Кратко» button
+    doc_id = svc.get_document("uploads/proliv.md").id
+    page.click(f'a[href="/documents/{doc_id}/summary"]')
+    page.wait_for_selector("article.summary h1")
+    assert "Краткое содержание" in page.inner_text("h1") and "сорбентом" in page.inner_text("article.summary")
+    _shot(page, "06-document-summary")
     page.close()
 
 
