@@ -12,18 +12,15 @@ from pydantic import SecretStr
 from azs_assistant.services import Services
 from azs_assistant.settings import Settings
 from tests.conftest import DEMO_KB
-from tests.fake_llm import Reply, ScriptedLLM, start
+from tests.fake_llm import Reply, ScriptedLLM, running
 
 QUESTION = "Пистолет не отстреливает, что жать?"
 
 
 @pytest.fixture(scope="module")
 def llm() -> Iterator[ScriptedLLM]:
-    fake = ScriptedLLM()
-    server, thread = start(fake)
-    yield fake
-    server.should_exit = True
-    thread.join(5)
+    with running() as fake:
+        yield fake
 
 
 @pytest.fixture(scope="module")

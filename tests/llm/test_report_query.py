@@ -13,7 +13,7 @@ from azs_assistant.incidents.records import store
 from azs_assistant.reports.parse import ReportUnclear
 from azs_assistant.services import Services
 from tests.conftest import make_settings
-from tests.fake_llm import Reply, ScriptedLLM, start
+from tests.fake_llm import Reply, ScriptedLLM, running
 from tests.incidents.incident_log import make_log
 
 ODD = "Сколько раз у нас проливали топливо на той шымкентской станции?"
@@ -21,11 +21,8 @@ ODD = "Сколько раз у нас проливали топливо на т
 
 @pytest.fixture(scope="module")
 def llm() -> Iterator[ScriptedLLM]:
-    fake = ScriptedLLM()
-    server, thread = start(fake)
-    yield fake
-    server.should_exit = True
-    thread.join(5)
+    with running() as fake:
+        yield fake
 
 
 @pytest.fixture

@@ -120,6 +120,8 @@ def test_chat_summary_and_changes_requests(svc: Services) -> None:
     assert all(c.chunk_id for c in answer.citations)
     about = svc.assistant.ask("о чём инструкция по инкассации?")
     assert about.mode.startswith("summary") and "250 000 тенге" in about.answer
+    numbered = svc.assistant.ask("перескажи регламент РП-01")  # the number is in the document's opening
+    assert numbered.mode == "summary_extractive" and numbered.answer.startswith("«Приём топлива")
     missing = svc.assistant.ask("перескажи приказ №47")
     assert missing.abstained and "47" in missing.answer
     unchanged = svc.assistant.ask("что изменилось в инструкции по инкассации?")

@@ -150,19 +150,29 @@ class Summaries:
             for h in self.s.index.search(self.s.analyse_query(rest), k=20, refresh=False):
                 hits[h.document_id] = hits.get(h.document_id, 0.0) + h.score
         top_hit = max(hits.values(), default=0.0) or 1.0
+        heads = self._openings() if nums else {}
         best, best_score = None, 0.0
         for d in docs:
             title_words = set(self.s.analyzer.lemmas(f"{d.title} {d.source}"))
             score = 2.0 * len(words & title_words) / (len(words) or 1) + 0.8 * hits.get(d.id, 0.0) / top_hit
             if nums:
-                head = f"{d.title} {d.source} " + " ".join(c.text for c in self.s.document_chunks(d.id)[:2])
-                found = set(_NUMBER.findall(head))
+                found = set(_NUMBER.findall(f"{d.title} {d.source} {heads.get(d.id, '')}"))
                 if not nums <= found:
                     continue  # «приказ №47» is not a summary of order №48
                 score += 1.0
             if score > best_score:
                 best, best_score = d, score
         return best if best_score >= 0.6 else None
+
+    def _openings(self) -> dict[int, str]:
+        """The first two passages of every document (where an order states its number), in one query."""
+        with self.s.db.session() as s:
+            rows = s.execute(select(Chunk.document_id, Chunk.text).where(Chunk.ordinal < 2)
+                             .order_by(Chunk.document_id, Chunk.ordinal)).all()
+        out: dict[int, str] = {}
+        for document_id, text in rows:
+            out[document_id] = f"{out.get(document_id, '')} {text}"
+        return out
 
     def _document(self, ref: str | int, principal: Any) -> Document:
         doc = self.s.get_document(ref)
