@@ -2,7 +2,10 @@
 kind, fields): character error rate per degradation level, retake flags, form-field accuracy, and
 the time per stage.
 
-    python bench/bench_ocr.py --set ../shared/eval/ocr [--raw] [--show]
+    python bench/bench_ocr.py --set ../shared/eval/ocr [--second Cyrillic|""] [--raw] [--show]
+
+``--second ""`` reads each page once (the language mix only), to compare with the default two
+readings merged word by word.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", type=Path, required=True)
     ap.add_argument("--raw", action="store_true", help="plain Tesseract, no preprocessing (baseline)")
+    ap.add_argument("--second", default="Cyrillic", help="model for the second reading; empty: read once")
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args()
     import cv2
@@ -65,6 +69,7 @@ def main() -> int:
     fields_total: dict[str, int] = defaultdict(int)
     fields_exact: dict[str, int] = defaultdict(int)
     seconds: list[float] = []
+    stage_sums: dict[str, list[float]] = defaultdict(list)
     for row in rows:
         t = time.perf_counter()
         if args.raw:
@@ -73,7 +78,7 @@ def main() -> int:
         else:
             from azs_assistant.ocr.pipeline import ocr_image_file
 
-            page = ocr_image_file(args.set / row["image"])[0]
+            page = ocr_image_file(args.set / row["image"], second=args.second or None)[0]
             text, quality, stages = page.text, page.quality, page.timings
         elapsed = time.perf_counter() - t
         c = cer(text, row["text"])
@@ -86,6 +91,8 @@ def main() -> int:
             retakes[row["level"]] += 1
         else:
             by_level[row["level"]].append(c)
+        for k, v in stages.items():
+            stage_sums[k].append(v)
         stage_txt = " ".join(f"{k}={v:.2f}" for k, v in stages.items())
         print(f"{row['image']:42} CER {c:.3f}  {quality:6} {elapsed:5.1f}s {stage_txt}")
         if args.show:
@@ -101,6 +108,8 @@ def main() -> int:
         print(f"form fields exact {level:18} {fields_exact[level]}/{fields_total[level]}")
     seconds.sort()
     print(f"time per page: mean {sum(seconds) / len(seconds):.1f} s, max {seconds[-1]:.1f} s")
+    print("mean per stage (pages that reached it): "
+          + " ".join(f"{k} {sum(v) / len(v):.2f}s" for k, v in stage_sums.items()))
     return 0
 
 

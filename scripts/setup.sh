@@ -12,6 +12,7 @@ APT_PACKAGES=(
   tesseract-ocr-rus      # Russian
   tesseract-ocr-kaz      # Kazakh
   tesseract-ocr-eng      # English
+  tesseract-ocr-script-cyrl  # the whole Cyrillic script: a second reading of each page (Kazakh letters, «ё», numbers)
   chromium               # headless browser for the end-to-end web UI tests (driven by Playwright)
   redis-server           # answer cache shared by workers (optional at run time; its tests need it)
 )

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
 
     ocr: bool = Field(default=True, description="Recognise images and scanned pages when Tesseract is installed.")
     ocr_languages: str = Field(default="rus+kaz+eng", pattern=r"^[a-z_]{3,}(\+[a-z_]{3,})*$")
+    ocr_second_pass: str = Field(
+        default="Cyrillic", pattern=r"^([A-Za-z_]{3,}(\+[A-Za-z_]{3,})*)?$",
+        description="Tesseract model for a second reading of each page, merged word by word with the first "
+                    "(Kazakh letters, «ё», disputed numbers); empty to read once.")
     ocr_max_pages: int = Field(default=100, ge=1, description="Scanned pages recognised per file at most.")
     max_image_pixels: int = Field(default=60_000_000, ge=1_000_000, description="Larger images are refused.")
     max_image_side: int = Field(default=15_000, ge=1000)

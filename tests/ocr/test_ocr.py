@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from azs_assistant.ocr.combine import merge
+from azs_assistant.ocr.engine import OCRResult, Word
 from azs_assistant.ocr.pipeline import ocr_page
 from azs_assistant.ocr.postprocess import correct, fix_scripts
 from azs_assistant.ocr.quality import REASONS
@@ -152,3 +155,52 @@ def test_too_many_scanned_pages_are_refused(ocr_services: Services, tmp_path: Pa
     frames[0].save(tiff, save_all=True, append_images=frames[1:])
     result = ocr_services.ingest_paths([tiff])[0]
     assert result.error_code == "file_too_large" and "3 страниц" in (result.message or "")
+
+
+KAZAKH = ["ЖАНАРМАЙ ҚҰЮ СТАНЦИЯСЫ № 17", "Құрметті клиенттер! Жанармай құю кезінде",
+          "қозғалтқышты өшіріңіз және темекі шекпеңіз.", "Жұмыс уақыты: тәулік бойы."]
+
+
+def test_kazakh_capitals_come_from_the_second_reading() -> None:
+    once = ocr_page(bgr(page(KAZAKH)), second=None)
+    twice = ocr_page(bgr(page(KAZAKH)), second="Cyrillic")
+    assert "ЖАНАРМАЙ КУЮ" in once.text  # the language mix writes Russian look-alikes ...
+    assert "ЖАНАРМАЙ ҚҰЮ СТАНЦИЯСЫ № 17" in twice.text  # ... the script model keeps the letters
+    assert "merge" in twice.timings
+
+
+def test_form_blanks_and_yo_are_kept() -> None:
+    lines = ["Проверку провёл: оператор Смирнов Р.С. Подпись ________", "Показания счётчика 713173",
+             "Инструкция по приему топлива"]
+    text = ocr_page(bgr(page(lines))).text
+    assert re.search(r"Подпись _{6,10}$", text, re.M), text
+    assert "Инструкция по приёму топлива" in text  # the page prints «ё», the dictionary is sure
+
+
+def test_a_missing_second_model_only_means_one_reading() -> None:
+    result = ocr_page(bgr(page()), second="nosuchmodel")
+    assert result.quality == "ok" and "250 000 тенге" in result.text
+
+
+def w(text: str, conf: float, left: int, top: int = 100, width: int = 200) -> Word:
+    return Word(text, conf, 1, 1, 1, left, top, width, 40)
+
+
+def test_merge_takes_the_second_reading_only_where_it_is_the_better_judge() -> None:
+    kazakh_page = [w("Жұмыс", 95, 0, 200), w("уақыты", 95, 300, 200), w("тәулік", 95, 600, 200)]
+    primary = OCRResult([w("КУЮ", 90, 0), w("Lada", 96, 300), w("113173", 92, 600), w("а", 11, 900)] + kazakh_page)
+    second = OCRResult([w("ҚҰЮ", 85, 0), w("(ада", 35, 300), w("713173", 88, 600), w("ЕЕЕ", 32, 900)] + kazakh_page)
+    merged = [x.text for x in merge(primary, second, vote=lambda word: "713173").words]
+    assert merged[:4] == ["ҚҰЮ", "Lada", "713173", "а"]
+    # Without a deciding vote the first reading of a number stands; on a Russian page the
+    # Kazakh letters of the script model are not taken.
+    assert merge(primary, second, vote=lambda word: None).words[2].text == "113173"
+    russian = OCRResult([w("КУЮ", 90, 0)])
+    assert merge(russian, OCRResult([w("ҚҰЮ", 95, 0)])).words[0].text == "КУЮ"
+
+
+def test_yo_is_restored_only_without_doubt_and_only_where_the_page_prints_it() -> None:
+    assert correct("ИНСТРУКЦИЯ ПО ПРИЕМУ\nдвигатель заглушён") == "ИНСТРУКЦИЯ ПО ПРИЁМУ\nдвигатель заглушён"
+    assert correct("всё проверено, все на месте, двигатель заглушен") == \
+        "всё проверено, все на месте, двигатель заглушён"
+    assert correct("ИНСТРУКЦИЯ ПО ПРИЕМУ, двигатель заглушен") == "ИНСТРУКЦИЯ ПО ПРИЕМУ, двигатель заглушен"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -17,8 +18,10 @@ import numpy as np
 
 from azs_assistant.errors import AzsError
 
-PACKAGES = {"rus": "tesseract-ocr-rus", "kaz": "tesseract-ocr-kaz", "eng": "tesseract-ocr-eng"}
+PACKAGES = {"rus": "tesseract-ocr-rus", "kaz": "tesseract-ocr-kaz", "eng": "tesseract-ocr-eng",
+            "Cyrillic": "tesseract-ocr-script-cyrl"}
 MIN_WORD_CONF = 30.0
+RULING = re.compile(r"^[|¦]+$")  # what is left of a table's vertical ruling, read as a letter
 
 
 class OCRUnavailable(AzsError):
@@ -48,11 +51,12 @@ class OCRResult:
     def text(self) -> str:
         """Words joined into lines and paragraphs in reading order. Words below MIN_WORD_CONF are
         left out: on the development images they were signatures and stamps read as letters
-        (confidence 8-21), while real words scored 75 and more."""
+        (confidence 8-21), while real words scored 75 and more. So are bare «|», remnants of
+        table rulings."""
         lines: list[str] = []
         key = None
         for w in self.words:
-            if w.conf < MIN_WORD_CONF:
+            if w.conf < MIN_WORD_CONF or RULING.match(w.text):
                 continue
             k = (w.block, w.par, w.line)
             if k != key:
@@ -89,6 +93,16 @@ def check(languages: str = "rus+kaz+eng") -> str:
                              f"Missing Tesseract languages {missing}: apt-get install {pkgs}")
     version = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, timeout=30)
     return (version.stdout or version.stderr).splitlines()[0]
+
+
+@lru_cache(maxsize=8)
+def available(languages: str) -> bool:
+    """Whether Tesseract and every model in ``languages`` are installed (for optional passes)."""
+    try:
+        check(languages)
+    except OCRUnavailable:
+        return False
+    return True
 
 
 def recognise(image: np.ndarray, languages: str = "rus+kaz+eng", psm: int = 6, timeout: float = 120.0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import cv2
 import numpy as np
 
 from azs_assistant.ocr import engine
+from azs_assistant.ocr.combine import add_blanks, merge
 from azs_assistant.ocr.postprocess import correct
 from azs_assistant.ocr.preprocess import prepare
 from azs_assistant.ocr.quality import HALF_READABLE, judge
@@ -39,8 +41,9 @@ def load_image(path: Path) -> list[np.ndarray]:
         return pages
 
 
-def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng") -> PageResult:
-    """Preprocess, recognise, judge and correct one page."""
+def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | None = None) -> PageResult:
+    """Preprocess, recognise (twice, in parallel, when ``second`` names an installed model), judge,
+    merge the readings and correct one page."""
     prepared = prepare(image)
     t = time.perf_counter()
     if prepared.noisy:
@@ -52,21 +55,44 @@ def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng") -> PageResult:
         if quality == "retake" and probe.confidence < PROBE_HOPELESS:
             return PageResult("", probe.confidence, quality, reason,
                               {**prepared.timings, "tesseract": time.perf_counter() - t})
-    result = engine.recognise(prepared.image, languages=languages, psm=6)
+    second = second if second and second != languages and engine.available(second) else None
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(engine.recognise, prepared.image, languages=languages, psm=6)
+        other = pool.submit(engine.recognise, prepared.image, languages=second, psm=6) if second else None
+        result = first.result()
+        other_result = other.result() if other else None
     timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
     quality, reason = judge(prepared, result)
     if quality == "retake":
         return PageResult("", result.confidence, quality, reason, timings)
     t = time.perf_counter()
+    confidence = result.confidence
+    if other_result is not None:
+        result = merge(result, other_result, vote=lambda word: _read_alone(prepared.image, word))
+    result = add_blanks(result, prepared.image)
+    timings["merge"] = time.perf_counter() - t
+    t = time.perf_counter()
     text = correct(result.text)
     timings["correct"] = time.perf_counter() - t
-    if result.confidence < HALF_READABLE:
+    if confidence < HALF_READABLE:
         reason = "часть текста распознана неуверенно: проверьте важные числа по оригиналу"
     words: dict[str, float] = {}
     for w in result.words:
         words[w.text] = min(words.get(w.text, 100.0), w.conf)
-    return PageResult(text, result.confidence, quality, reason, timings, words)
+    return PageResult(text, confidence, quality, reason, timings, words)
 
 
-def ocr_image_file(path: Path, languages: str = "rus+kaz+eng") -> list[PageResult]:
-    return [ocr_page(page, languages) for page in load_image(path)]
+def _read_alone(image: np.ndarray, word: engine.Word) -> str | None:
+    """A disputed number read once more on its own, by the English model (digits are the same in
+    every script, and that model knows them best)."""
+    pad = max(4, word.height // 2)
+    crop = image[max(0, word.top - pad):word.top + word.height + pad,
+                 max(0, word.left - pad):word.left + word.width + pad]
+    if not engine.available("eng") or crop.size == 0:
+        return None
+    words = engine.recognise(crop, languages="eng", psm=7, timeout=30).words
+    return " ".join(w.text for w in words).strip(".,;:") or None
+
+
+def ocr_image_file(path: Path, languages: str = "rus+kaz+eng", second: str | None = None) -> list[PageResult]:
+    return [ocr_page(page, languages, second) for page in load_image(path)]

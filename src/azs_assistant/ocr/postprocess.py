@@ -5,6 +5,9 @@
   mixing both scripts, is written in Cyrillic.
 - A word the Russian dictionary does not know, which becomes a known word by one swap of letters
   Tesseract often confuses («зашите» → «защите»), is corrected.
+- On a page that prints «ё» (the reading found it somewhere), a word read with «е» gets its «ё» back
+  where the dictionary leaves no doubt («ПРИЕМУ» → «ПРИЁМУ», but «все» stays: «всё» or «все»).
+  Pages printed without «ё», as most are, are left as printed.
 """
 
 from __future__ import annotations
@@ -63,9 +66,28 @@ def fix_confusions(line: str, known) -> str:  # type: ignore[no-untyped-def]
     return _WORD.sub(repl, line)
 
 
+def restore_yo(line: str, parse) -> str:  # type: ignore[no-untyped-def]
+    def repl(m: re.Match[str]) -> str:
+        word = m.group()
+        low = word.lower()
+        if "е" not in low or not all("а" <= c <= "я" for c in low):
+            return word
+        forms = {p.word for p in parse(low)}
+        if len(forms) != 1:
+            return word
+        form = forms.pop()
+        if "ё" not in form or len(form) != len(low) or form.replace("ё", "е") != low:
+            return word
+        return "".join(("Ё" if c.isupper() else "ё") if f == "ё" else c for c, f in zip(word, form, strict=True))
+
+    return _WORD.sub(repl, line)
+
+
 def correct(text: str) -> str:
-    """Both corrections, line by line."""
+    """The corrections, line by line."""
     from azs_assistant.language.analyzer import get_analyzer
 
     morph = get_analyzer()._morph
-    return "\n".join(fix_confusions(fix_scripts(line), morph.word_is_known) for line in text.split("\n"))
+    yo = "ё" in text.lower()
+    lines = [fix_confusions(fix_scripts(line), morph.word_is_known) for line in text.split("\n")]
+    return "\n".join(restore_yo(line, morph.parse) if yo else line for line in lines)

@@ -28,6 +28,14 @@ class OCRService:
         self.settings = settings
         self.languages = settings.ocr_languages
         self.version = engine.check(self.languages)  # raises OCRUnavailable with what to install
+        self.second = settings.ocr_second_pass or None
+        if self.second and not engine.available(self.second):
+            import logging
+
+            pkgs = " ".join(engine.PACKAGES.get(m, f"tesseract-ocr-{m}") for m in self.second.split("+"))
+            logging.getLogger("azs.ocr").warning(
+                "Второе чтение страниц выключено: нет модели %s (sudo apt-get install %s)", self.second, pkgs)
+            self.second = None
 
     def image_pages(self, data: bytes, name: str) -> list[np.ndarray]:
         """Pages of an image file as BGR arrays, refusing decompression bombs and absurd sizes."""
@@ -86,7 +94,7 @@ class OCRService:
         return out
 
     def recognise(self, images: list[tuple[int, np.ndarray]]) -> list[OCRPage]:
-        return [OCRPage(n, ocr_page(img, self.languages)) for n, img in images]
+        return [OCRPage(n, ocr_page(img, self.languages, self.second)) for n, img in images]
 
 
 def make_ocr(settings: Settings) -> OCRService | None:

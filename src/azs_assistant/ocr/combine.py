@@ -1,0 +1,141 @@
+"""Two readings of one page made into one, and the blanks of a paper form written back.
+
+The page is read twice, in parallel on two cores: by the configured language mix (``rus+kaz+eng``)
+and by Tesseract's model for the whole Cyrillic script (Debian's ``tesseract-ocr-script-cyrl``).
+They fail differently. The language mix reads Latin words, car plates and Russian well but, with
+Russian first, writes Kazakh capitals as their Russian look-alikes («ҚҰЮ» → «КУЮ») and sometimes
+drops «ё»; the script model keeps the diacritics but garbles Latin words. Where the two disagree on
+a word, the second reading is taken only for what it is known to do better; where they disagree on
+a number, which no confidence settles (on the development images «113173» scored 92 against the
+right «713173» at 88), a third reading of the word alone, by the English model that knows digits
+best, casts the deciding vote.
+
+Tesseract's LSTM models never output «_», so the blanks of a form («Подпись ________») vanish from
+the text; they are found as short horizontal strokes on a text line's baseline and written back as
+underscores, as many as fit in the blank at that line's character width.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+
+from azs_assistant.ocr.engine import OCRResult, Word
+
+SAME_WORD_IOU = 0.6       # boxes overlapping this much are two readings of one word
+CONFIDENCE_MARGIN = 5.0   # the second reading wins an ordinary disagreement only by this much
+SURE = 60.0              # ... and only when it is sure of itself (a stamp read twice is still a stamp)
+BLANK_CONF = 90.0
+
+_KAZAKH = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
+_KAZAKH_AS_RUSSIAN = str.maketrans("ӘәҒғҚқҢңӨөҰұҮүҺһІі", "АаГгКкНнОоУуУуНhIi")
+_NUMBER = re.compile(r"^[\W_]*\d[\d.,:/-]*[\W_]*$")
+
+
+def _iou(a: Word, b: Word) -> float:
+    x1, y1 = max(a.left, b.left), max(a.top, b.top)
+    x2, y2 = min(a.left + a.width, b.left + b.width), min(a.top + a.height, b.top + b.height)
+    inter = max(0, x2 - x1) * max(0, y2 - y1)
+    union = a.width * a.height + b.width * b.height - inter
+    return inter / union if union else 0.0
+
+
+def _fold(text: str) -> str:
+    """Kazakh letters as their Russian look-alikes, «ё» as «е»: what a Russian model would write."""
+    return text.translate(_KAZAKH_AS_RUSSIAN).replace("ё", "е").replace("Ё", "Е")
+
+
+def is_kazakh(result: OCRResult) -> bool:
+    """Kazakh text: some words carry letters that Russian lacks."""
+    words = [w.text for w in result.words if w.conf >= 60 and len(w.text) > 2]
+    return bool(words) and sum(any(c in _KAZAKH for c in w) for w in words) >= max(2, len(words) // 20)
+
+
+def merge(primary: OCRResult, second: OCRResult, vote: Callable[[Word], str | None] | None = None) -> OCRResult:
+    """The primary reading, with the second one's words where the second is the better judge."""
+    kazakh = is_kazakh(primary) or is_kazakh(second)
+    uses_yo = any("ё" in w.text.lower() for w in primary.words + second.words if w.conf >= 60)
+    out = []
+    for word in primary.words:
+        other = max(second.words, key=lambda v: _iou(word, v), default=None)
+        if other is None or other.text == word.text or _iou(word, other) < SAME_WORD_IOU:
+            out.append(word)
+            continue
+        chosen = word
+        if _fold(other.text) == _fold(word.text):
+            # Same letters but for diacritics: the script model's Kazakh letters on a Kazakh page,
+            # its «ё» on a page that prints «ё» elsewhere.
+            richer = any(c in _KAZAKH for c in other.text) if kazakh else False
+            richer = richer or (uses_yo and other.text.lower().count("ё") > word.text.lower().count("ё"))
+            if richer:
+                chosen = replace(word, text=other.text, conf=max(word.conf, other.conf))
+        elif _NUMBER.match(word.text) and _NUMBER.match(other.text):
+            third = vote(word) if vote else None
+            if third is not None and third == other.text.strip(".,;:") != word.text.strip(".,;:"):
+                chosen = replace(word, text=other.text, conf=max(word.conf, other.conf))
+        elif other.conf >= max(word.conf + CONFIDENCE_MARGIN, SURE) and not _latin(word.text):
+            chosen = replace(word, text=other.text, conf=other.conf)
+        out.append(chosen)
+    return OCRResult(out)
+
+
+def _latin(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isascii() for c in letters)
+
+
+def find_blanks(gray: np.ndarray, words: list[Word]) -> list[tuple[int, int, int]]:
+    """Short horizontal strokes standing alone on a text line: (left, right, y) of each blank.
+
+    Table rulings are gone by now (``preprocess.remove_lines``); what is left of a horizontal
+    stroke longer than a few characters and no thicker than a pen line, with no recognised word
+    over it, is a blank to be filled in."""
+    import cv2
+
+    if not words:
+        return []
+    heights = [w.height for w in words if w.conf >= 60 and len(w.text) > 2]
+    if not heights:
+        return []
+    text_h = float(np.median(heights))
+    binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]  # faint pen lines too
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(int(text_h * 2), 10), 1))
+    strokes = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(strokes, connectivity=8)
+    blanks = []
+    for i in range(1, count):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if h > max(3, text_h * 0.25) or w < text_h * 2:
+            continue
+        covered = any(wd.left < x + w and x < wd.left + wd.width and wd.top <= y <= wd.top + wd.height
+                      and re.search(r"\w", wd.text) and wd.conf >= 30 for wd in words)
+        if not covered:
+            blanks.append((x, x + w, y + h // 2))
+    return blanks
+
+
+def add_blanks(result: OCRResult, gray: np.ndarray) -> OCRResult:
+    """Write the form's blanks back into the line they belong to, as underscores."""
+    words = list(result.words)
+    for left, right, y in find_blanks(gray, words):
+        # The line whose baseline the stroke sits on: its words' boxes end close to the stroke.
+        line = [w for w in words if w.conf >= 30 and w.top <= y <= w.top + w.height * 1.3]
+        if not line:
+            continue
+        key = min(((w.block, w.par, w.line) for w in line),
+                  key=lambda k: abs(np.median([w.top + w.height for w in line if (w.block, w.par, w.line) == k]) - y))
+        same = [w for w in words if (w.block, w.par, w.line) == key and w.conf >= 30]
+        letters = sum(len(w.text) for w in same)
+        char_w = sum(w.width for w in same) / letters if letters else 0
+        if not char_w:
+            continue
+        count = max(3, round((right - left) / char_w))
+        before = [i for i, w in enumerate(words) if (w.block, w.par, w.line) == key and w.left < left]
+        after = [i for i, w in enumerate(words) if (w.block, w.par, w.line) == key]
+        at = (before[-1] + 1) if before else after[0]
+        top = int(y - same[0].height * 0.8)
+        words.insert(at, Word("_" * count, BLANK_CONF, *key, left, top, right - left, int(y - top)))
+    return OCRResult(words)
