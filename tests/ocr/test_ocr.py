@@ -70,6 +70,8 @@ def test_lookalike_latin_letters_and_confusions_are_corrected() -> None:
     line = "заправлял автомобиль Lada Granta, roc. номер 908 AHO 06, на АЗС"
     assert fix_scripts(line) == "заправлял автомобиль Lada Granta, гос. номер 908 AHO 06, на АЗС"
     assert correct("обратиться по зашите прав") == "обратиться по защите прав"
+    assert fix_scripts("гос. номер 123 АВС 02, на АЗС № 5") == "гос. номер 123 ABC 02, на АЗС № 5"
+    assert fix_scripts("гос. номер А123ВС 77, на АЗС № 5") == "гос. номер А123ВС 77, на АЗС № 5"
 
 
 @pytest.fixture

@@ -18,6 +18,10 @@ _LATIN_TO_CYR = str.maketrans("ABCEHKMOPTXaceopxyrb", "АВСЕНКМОРТХа�
 _LOOKALIKE_LATIN = set("ABCEHKMOPTXaceopxyr")
 # Car plates keep their Latin letters (Kazakhstan: «908 AHO 06», Russia: «А123ВС 77» is Cyrillic anyway).
 _PLATE = re.compile(r"\b\d{3}\s?[A-Z]{2,3}\s?\d{2}\b")
+# The same plate with its letters read as Cyrillic look-alikes («123 АВС 02»): Kazakhstan's plates are
+# Latin. Russian plates put a letter first («А123ВС 77»), so they never match.
+_PLATE_READ_CYRILLIC = re.compile(r"\b(\d{3}\s?)([ABCEHKMOPTXYАВСЕНКМОРТХУ]{2,3})(\s?\d{2})\b")
+_CYR_TO_LATIN = str.maketrans("АВСЕНКМОРТХУ", "ABCEHKMOPTXY")
 _CONFUSIONS = [("ш", "щ"), ("щ", "ш"), ("и", "й"), ("й", "и"), ("е", "ё"), ("ь", "ъ"), ("ц", "щ"), ("л", "п"),
                ("п", "л"), ("н", "и"), ("и", "н"), ("в", "в"), ("ы", "ь"), ("з", "э"), ("э", "з")]
 _WORD = re.compile(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+")
@@ -29,6 +33,7 @@ def _cyrillic_share(line: str) -> float:
 
 
 def fix_scripts(line: str) -> str:
+    line = _PLATE_READ_CYRILLIC.sub(lambda m: m.group(1) + m.group(2).translate(_CYR_TO_LATIN) + m.group(3), line)
     if _cyrillic_share(_PLATE.sub(" ", line)) < 0.6:
         return line
 
