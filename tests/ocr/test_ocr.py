@@ -206,3 +206,12 @@ def test_yo_is_restored_only_without_doubt_and_only_where_the_page_prints_it() -
     assert correct("всё проверено, все на месте, двигатель заглушен") == \
         "всё проверено, все на месте, двигатель заглушён"
     assert correct("ИНСТРУКЦИЯ ПО ПРИЕМУ, двигатель заглушен") == "ИНСТРУКЦИЯ ПО ПРИЕМУ, двигатель заглушен"
+
+
+def test_an_underlined_heading_is_not_a_blank() -> None:
+    img = page(["ПРИКАЗ О ПОРЯДКЕ ИНКАССАЦИИ", "Инкассация проводится ежедневно в 11:00."])
+    draw = ImageDraw.Draw(img)
+    width = int(ImageDraw.Draw(img).textlength("ПРИКАЗ О ПОРЯДКЕ ИНКАССАЦИИ", font=ImageFont.truetype(FONT, 34)))
+    draw.line((80, 122, 80 + width, 122), fill="black", width=3)
+    text = ocr_page(bgr(img)).text
+    assert "ПРИКАЗ О ПОРЯДКЕ ИНКАССАЦИИ" in text and "_" not in text, text

@@ -110,9 +110,10 @@ def find_blanks(gray: np.ndarray, words: list[Word]) -> list[tuple[int, int, int
         x, y, w, h = (int(v) for v in stats[i, :4])
         if h > max(3, text_h * 0.25) or w < text_h * 2:
             continue
-        covered = any(wd.left < x + w and x < wd.left + wd.width and wd.top <= y <= wd.top + wd.height
-                      and re.search(r"\w", wd.text) and wd.conf >= 30 for wd in words)
-        if not covered:
+        # Under or through recognised words it is an underline or a strike-through, not a blank.
+        covered = sum(max(0, min(x + w, wd.left + wd.width) - max(x, wd.left)) for wd in words
+                      if wd.top <= y <= wd.top + wd.height * 1.6 and re.search(r"\w", wd.text) and wd.conf >= 30)
+        if covered < w / 2:
             blanks.append((x, x + w, y + h // 2))
     return blanks
 
