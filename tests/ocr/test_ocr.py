@@ -215,3 +215,18 @@ def test_an_underlined_heading_is_not_a_blank() -> None:
     draw.line((80, 122, 80 + width, 122), fill="black", width=3)
     text = ocr_page(bgr(img)).text
     assert "ПРИКАЗ О ПОРЯДКЕ ИНКАССАЦИИ" in text and "_" not in text, text
+
+
+def test_a_failing_second_reading_costs_its_help_not_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    from azs_assistant.ocr import engine
+
+    real = engine.recognise
+
+    def flaky(image, languages="rus+kaz+eng", **kw):  # type: ignore[no-untyped-def]
+        if languages == "Cyrillic":
+            raise engine.OCRUnavailable("Распознавание заняло больше 120 с.", "Tesseract timed out.")
+        return real(image, languages=languages, **kw)
+
+    monkeypatch.setattr(engine, "recognise", flaky)
+    result = ocr_page(bgr(page()), second="Cyrillic")
+    assert result.quality == "ok" and "250 000 тенге" in result.text

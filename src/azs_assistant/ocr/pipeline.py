@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +62,7 @@ def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | No
         first = pool.submit(engine.recognise, prepared.image, languages=languages, psm=6)
         other = pool.submit(engine.recognise, prepared.image, languages=second, psm=6) if second else None
         result = first.result()
-        other_result = other.result() if other else None
+        other_result = _optional(other.result) if other else None
     timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
     quality, reason = judge(prepared, result)
     if quality == "retake":
@@ -90,8 +92,17 @@ def _read_alone(image: np.ndarray, word: engine.Word) -> str | None:
                  max(0, word.left - pad):word.left + word.width + pad]
     if not engine.available("eng") or crop.size == 0:
         return None
-    words = engine.recognise(crop, languages="eng", psm=7, timeout=30).words
-    return " ".join(w.text for w in words).strip(".,;:") or None
+    found = _optional(lambda: engine.recognise(crop, languages="eng", psm=7, timeout=30))
+    return " ".join(w.text for w in found.words).strip(".,;:") or None if found else None
+
+
+def _optional(read: Callable[[], engine.OCRResult]) -> engine.OCRResult | None:
+    """An extra reading that failed (a timeout, a crash) costs its help, not the page."""
+    try:
+        return read()
+    except engine.OCRUnavailable as exc:
+        logging.getLogger("azs.ocr").warning("Extra OCR reading skipped: %s", exc.message_en)
+        return None
 
 
 def ocr_image_file(path: Path, languages: str = "rus+kaz+eng", second: str | None = None) -> list[PageResult]:
