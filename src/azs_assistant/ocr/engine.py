@@ -75,7 +75,7 @@ class OCRResult:
         return float(np.average([w.conf for w in self.words], weights=weights)) if self.words else 0.0
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=8)  # one entry per model set: every reading of a page checks its own
 def check(languages: str = "rus+kaz+eng") -> str:
     """The Tesseract version, or OCRUnavailable saying what to install."""
     if shutil.which("tesseract") is None:
