@@ -23,7 +23,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from azs_assistant.ocr.engine import OCRResult, Word
+from azs_assistant.ocr.engine import MIN_WORD_CONF, OCRResult, Word
 
 SAME_WORD_IOU = 0.6       # boxes overlapping this much are two readings of one word
 CONFIDENCE_MARGIN = 5.0   # the second reading wins an ordinary disagreement only by this much
@@ -31,7 +31,7 @@ SURE = 60.0              # ... and only when it is sure of itself (a stamp read 
 BLANK_CONF = 90.0
 
 _KAZAKH = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
-_KAZAKH_AS_RUSSIAN = str.maketrans("ӘәҒғҚқҢңӨөҰұҮүҺһІі", "АаГгКкНнОоУуУуНhIi")
+_KAZAKH_AS_RUSSIAN = str.maketrans(_KAZAKH, "АаГгКкНнОоУуУуНhIi")
 _NUMBER = re.compile(r"^[\W_]*\d[\d.,:/-]*[\W_]*$")
 
 
@@ -50,18 +50,19 @@ def _fold(text: str) -> str:
 
 def is_kazakh(result: OCRResult) -> bool:
     """Kazakh text: some words carry letters that Russian lacks."""
-    words = [w.text for w in result.words if w.conf >= 60 and len(w.text) > 2]
+    words = [w.text for w in result.words if w.conf >= SURE and len(w.text) > 2]
     return bool(words) and sum(any(c in _KAZAKH for c in w) for w in words) >= max(2, len(words) // 20)
 
 
 def merge(primary: OCRResult, second: OCRResult, vote: Callable[[Word], str | None] | None = None) -> OCRResult:
     """The primary reading, with the second one's words where the second is the better judge."""
     kazakh = is_kazakh(primary) or is_kazakh(second)
-    uses_yo = any("ё" in w.text.lower() for w in primary.words + second.words if w.conf >= 60)
+    uses_yo = any("ё" in w.text.lower() for w in primary.words + second.words if w.conf >= SURE)
     out = []
     for word in primary.words:
-        other = max(second.words, key=lambda v: _iou(word, v), default=None)
-        if other is None or other.text == word.text or _iou(word, other) < SAME_WORD_IOU:
+        overlap, other = max(((_iou(word, v), v) for v in second.words), key=lambda pair: pair[0],
+                             default=(0.0, None))
+        if other is None or other.text == word.text or overlap < SAME_WORD_IOU:
             out.append(word)
             continue
         chosen = word
@@ -97,7 +98,7 @@ def find_blanks(gray: np.ndarray, words: list[Word]) -> list[tuple[int, int, int
 
     if not words:
         return []
-    heights = [w.height for w in words if w.conf >= 60 and len(w.text) > 2]
+    heights = [w.height for w in words if w.conf >= SURE and len(w.text) > 2]
     if not heights:
         return []
     text_h = float(np.median(heights))
@@ -112,7 +113,8 @@ def find_blanks(gray: np.ndarray, words: list[Word]) -> list[tuple[int, int, int
             continue
         # Under or through recognised words it is an underline or a strike-through, not a blank.
         covered = sum(max(0, min(x + w, wd.left + wd.width) - max(x, wd.left)) for wd in words
-                      if wd.top <= y <= wd.top + wd.height * 1.6 and re.search(r"\w", wd.text) and wd.conf >= 30)
+                      if wd.top <= y <= wd.top + wd.height * 1.6 and re.search(r"\w", wd.text)
+                      and wd.conf >= MIN_WORD_CONF)
         if covered < w / 2:
             blanks.append((x, x + w, y + h // 2))
     return blanks
@@ -123,20 +125,20 @@ def add_blanks(result: OCRResult, gray: np.ndarray) -> OCRResult:
     words = list(result.words)
     for left, right, y in find_blanks(gray, words):
         # The line whose baseline the stroke sits on: its words' boxes end close to the stroke.
-        line = [w for w in words if w.conf >= 30 and w.top <= y <= w.top + w.height * 1.3]
+        line = [w for w in words if w.conf >= MIN_WORD_CONF and w.top <= y <= w.top + w.height * 1.3]
         if not line:
             continue
         key = min(((w.block, w.par, w.line) for w in line),
                   key=lambda k: abs(np.median([w.top + w.height for w in line if (w.block, w.par, w.line) == k]) - y))
-        same = [w for w in words if (w.block, w.par, w.line) == key and w.conf >= 30]
+        same = [w for w in words if (w.block, w.par, w.line) == key and w.conf >= MIN_WORD_CONF]
         letters = sum(len(w.text) for w in same)
         char_w = sum(w.width for w in same) / letters if letters else 0
         if not char_w:
             continue
         count = max(3, round((right - left) / char_w))
-        before = [i for i, w in enumerate(words) if (w.block, w.par, w.line) == key and w.left < left]
-        after = [i for i, w in enumerate(words) if (w.block, w.par, w.line) == key]
-        at = (before[-1] + 1) if before else after[0]
+        on_line = [i for i, w in enumerate(words) if (w.block, w.par, w.line) == key]
+        before = [i for i in on_line if words[i].left < left]
+        at = before[-1] + 1 if before else on_line[0]
         top = int(y - same[0].height * 0.8)
         words.insert(at, Word("_" * count, BLANK_CONF, *key, left, top, right - left, int(y - top)))
     return OCRResult(words)

@@ -93,7 +93,9 @@ def _read_alone(image: np.ndarray, word: engine.Word) -> str | None:
     if not engine.available("eng") or crop.size == 0:
         return None
     found = _optional(lambda: engine.recognise(crop, languages="eng", psm=7, timeout=30))
-    return " ".join(w.text for w in found.words).strip(".,;:") or None if found else None
+    if found is None:
+        return None
+    return " ".join(w.text for w in found.words).strip(".,;:") or None
 
 
 def _optional(read: Callable[[], engine.OCRResult]) -> engine.OCRResult | None:

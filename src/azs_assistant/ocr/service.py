@@ -29,13 +29,14 @@ class OCRService:
         self.languages = settings.ocr_languages
         self.version = engine.check(self.languages)  # raises OCRUnavailable with what to install
         self.second = settings.ocr_second_pass or None
-        if self.second and not engine.available(self.second):
-            import logging
+        if self.second:
+            try:
+                engine.check(self.second)  # its message names the package to install
+            except engine.OCRUnavailable as exc:
+                import logging
 
-            pkgs = " ".join(engine.PACKAGES.get(m, f"tesseract-ocr-{m}") for m in self.second.split("+"))
-            logging.getLogger("azs.ocr").warning(
-                "Второе чтение страниц выключено: нет модели %s (sudo apt-get install %s)", self.second, pkgs)
-            self.second = None
+                logging.getLogger("azs.ocr").warning("Второе чтение страниц выключено: %s", exc.message_ru)
+                self.second = None
 
     def image_pages(self, data: bytes, name: str) -> list[np.ndarray]:
         """Pages of an image file as BGR arrays, refusing decompression bombs and absurd sizes."""
