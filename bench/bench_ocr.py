@@ -2,10 +2,11 @@
 kind, fields): character error rate per degradation level, retake flags, form-field accuracy, and
 the time per stage.
 
-    python bench/bench_ocr.py --set ../shared/eval/ocr [--second Cyrillic|""] [--raw] [--show]
+    python bench/bench_ocr.py --set ../shared/eval/ocr [--second Cyrillic|""] [--no-lines] [--level L4] [--raw] [--show]
 
 ``--second ""`` reads each page once (the language mix only), to compare with the default two
-readings merged word by word.
+readings merged word by word. ``--no-lines`` leaves out the line reader, so pages Tesseract cannot
+read are flagged «retake» as before it; pages it read are marked ``lines``.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def main() -> int:
     ap.add_argument("--set", type=Path, required=True)
     ap.add_argument("--raw", action="store_true", help="plain Tesseract, no preprocessing (baseline)")
     ap.add_argument("--second", default="Cyrillic", help="model for the second reading; empty: read once")
+    ap.add_argument("--no-lines", action="store_true", help="no line reader for pages Tesseract cannot read")
+    ap.add_argument("--level", action="append", help="only this level (L0..L5); repeatable")
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args()
     import cv2
@@ -64,6 +67,8 @@ def main() -> int:
 
     lines = (args.set / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
     rows = [json.loads(x) for x in lines if x.strip()]
+    if args.level:
+        rows = [r for r in rows if r["level"].split("_")[0] in args.level]
     by_level: dict[str, list[float]] = defaultdict(list)
     retakes: dict[str, int] = defaultdict(int)
     fields_total: dict[str, int] = defaultdict(int)
@@ -78,7 +83,8 @@ def main() -> int:
         else:
             from azs_assistant.ocr.pipeline import ocr_image_file
 
-            page = ocr_image_file(args.set / row["image"], second=args.second or None)[0]
+            page = ocr_image_file(args.set / row["image"], second=args.second or None,
+                                  line_reader=not args.no_lines)[0]
             text, quality, stages = page.text, page.quality, page.timings
         elapsed = time.perf_counter() - t
         c = cer(text, row["text"])
@@ -94,7 +100,8 @@ def main() -> int:
         for k, v in stages.items():
             stage_sums[k].append(v)
         stage_txt = " ".join(f"{k}={v:.2f}" for k, v in stages.items())
-        print(f"{row['image']:42} CER {c:.3f}  {quality:6} {elapsed:5.1f}s {stage_txt}")
+        how = "lines" if "line reader" in stages and quality == "ok" else quality
+        print(f"{row['image']:42} CER {c:.3f}  {how:6} {elapsed:5.1f}s {stage_txt}")
         if args.show:
             print(text[:400])
     print()

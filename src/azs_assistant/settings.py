@@ -56,6 +56,9 @@ class Settings(BaseSettings):
         default="Cyrillic", pattern=r"^([A-Za-z_]{3,}(\+[A-Za-z_]{3,})*)?$",
         description="Tesseract model for a second reading of each page, merged word by word with the first "
                     "(Kazakh letters, «ё», disputed numbers); empty to read once.")
+    ocr_line_reader: bool = Field(
+        default=True, description="Read pages Tesseract cannot (small, blurred, grainy photos) with the bundled "
+                                  "line recogniser before asking for a retake; such pages are flagged for checking.")
     ocr_max_pages: int = Field(default=100, ge=1, description="Scanned pages recognised per file at most.")
     max_image_pixels: int = Field(default=60_000_000, ge=1_000_000, description="Larger images are refused.")
     max_image_side: int = Field(default=15_000, ge=1000)

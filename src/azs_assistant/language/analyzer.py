@@ -140,6 +140,28 @@ class Analyzer:
             out.update(normalise(p.normal_form) for p in self._morph.parse(word))
         return out
 
+    def is_known(self, word: str) -> bool:
+        """Whether the Russian dictionary holds this form, «е» standing for «ё» too (OCR checks its
+        guesses against it)."""
+        return bool(self._morph.word_is_known(word.lower()))
+
+    def has_prefix(self, prefix: str) -> bool:
+        """Whether some form in the Russian dictionary starts so, «е» standing for «ё» too."""
+        return self._has_prefix(prefix.lower())
+
+    @lru_cache(maxsize=100_000)  # noqa: B019  (one analyzer per process, never freed)
+    def _has_prefix(self, prefix: str) -> bool:
+        words = self._morph.dictionary.words
+        spots = [i for i, ch in enumerate(prefix) if ch == "е"][:4]
+        for mask in range(1 << len(spots)):  # the dictionary spells «ё»; the text may not
+            chars = list(prefix)
+            for bit, i in enumerate(spots):
+                if mask >> bit & 1:
+                    chars[i] = "ё"
+            if next(iter(words.iterkeys("".join(chars))), None) is not None:
+                return True
+        return False
+
     def is_stopword(self, token: Token) -> bool:
         return token.lemma in STOPWORDS or token.surface in STOPWORDS
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -12,12 +13,15 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from azs_assistant.ocr import engine
+from azs_assistant.language.analyzer import get_analyzer
+from azs_assistant.ocr import engine, lines
 from azs_assistant.ocr.combine import add_blanks, merge
 from azs_assistant.ocr.postprocess import correct
-from azs_assistant.ocr.preprocess import prepare
-from azs_assistant.ocr.quality import HALF_READABLE, judge
+from azs_assistant.ocr.preprocess import Prepared, prepare
+from azs_assistant.ocr.quality import HALF_READABLE, MIN_WORDS, judge
 
+LINES_MIN_CONFIDENCE = 85.0  # the line reader's mean character probability (× 100) to keep its reading
+LINES_REASON = "фото плохого качества: текст прочитан с ошибками, проверьте его по оригиналу или переснимите"
 PROBE_HOPELESS = 45.0  # below this on the half-resolution probe, full resolution never passed the gate
 
 
@@ -43,9 +47,11 @@ def load_image(path: Path) -> list[np.ndarray]:
         return pages
 
 
-def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | None = None) -> PageResult:
+def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | None = None,
+             line_reader: bool = True) -> PageResult:
     """Preprocess, recognise (twice, in parallel, when ``second`` names an installed model), judge,
-    merge the readings and correct one page."""
+    merge the readings and correct one page. A page Tesseract cannot read goes to the line reader
+    (``line_reader``) before it is answered with «retake»."""
     prepared = prepare(image)
     t = time.perf_counter()
     if prepared.noisy:
@@ -55,8 +61,9 @@ def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | No
         probe = engine.recognise(half, languages=languages, psm=6, dpi=150)
         quality, reason = judge(prepared, probe)
         if quality == "retake" and probe.confidence < PROBE_HOPELESS:
-            return PageResult("", probe.confidence, quality, reason,
-                              {**prepared.timings, "tesseract": time.perf_counter() - t})
+            timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
+            rescued = _read_lines(prepared, timings) if line_reader else None
+            return rescued or PageResult("", probe.confidence, quality, reason, timings)
     second = second if second and second != languages and engine.available(second) else None
     with ThreadPoolExecutor(max_workers=2) as pool:
         first = pool.submit(engine.recognise, prepared.image, languages=languages, psm=6)
@@ -66,7 +73,8 @@ def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | No
     timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
     quality, reason = judge(prepared, result)
     if quality == "retake":
-        return PageResult("", result.confidence, quality, reason, timings)
+        rescued = _read_lines(prepared, timings) if line_reader else None
+        return rescued or PageResult("", result.confidence, quality, reason, timings)
     t = time.perf_counter()
     confidence = result.confidence
     if other_result is not None:
@@ -82,6 +90,21 @@ def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | No
     for w in result.words:
         words[w.text] = min(words.get(w.text, 100.0), w.conf)
     return PageResult(text, confidence, quality, reason, timings, words)
+
+
+def _read_lines(prepared: Prepared, timings: dict[str, float]) -> PageResult | None:
+    """A page Tesseract could not read, read line by line by the network trained for small, blurred,
+    grainy text; kept (and flagged for checking) only when that reading is sure enough."""
+    reader = lines.reader()
+    if reader is None or prepared.gray is None:
+        return None
+    t = time.perf_counter()
+    read = reader.read_page(prepared.gray, lexicon=get_analyzer())
+    timings["line reader"] = time.perf_counter() - t
+    words = [w for w in read.words if re.search(r"\w{2,}", w)]
+    if read.confidence < LINES_MIN_CONFIDENCE or len(words) < MIN_WORDS:
+        return None
+    return PageResult(correct(read.text), read.confidence, "ok", LINES_REASON, timings, read.words)
 
 
 def _read_alone(image: np.ndarray, word: engine.Word) -> str | None:
@@ -107,5 +130,6 @@ def _optional(read: Callable[[], engine.OCRResult]) -> engine.OCRResult | None:
         return None
 
 
-def ocr_image_file(path: Path, languages: str = "rus+kaz+eng", second: str | None = None) -> list[PageResult]:
-    return [ocr_page(page, languages, second) for page in load_image(path)]
+def ocr_image_file(path: Path, languages: str = "rus+kaz+eng", second: str | None = None,
+                   line_reader: bool = True) -> list[PageResult]:
+    return [ocr_page(page, languages, second, line_reader) for page in load_image(path)]

@@ -25,6 +25,7 @@ class Prepared:
     page_width: int = 0                    # pixels across the page before scaling: text size
     brightness: float = 255.0              # 90th percentile of the page before flattening: exposure
     noisy: bool = False                    # grain strong enough to need denoising (bad photos)
+    gray: np.ndarray | None = None         # the page before cleaning: anti-aliased, for the line reader
 
 
 def _order(pts: np.ndarray) -> np.ndarray:
@@ -184,7 +185,7 @@ def prepare(image: np.ndarray) -> Prepared:
     timings["deskew"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    gray = remove_lines(gray)
-    gray = clean(gray)
+    unruled = remove_lines(gray)
+    cleaned = clean(unruled)
     timings["lines"] = time.perf_counter() - t
-    return Prepared(gray, corners is not None, scale, timings, page_width, brightness, noise >= NOISY)
+    return Prepared(cleaned, corners is not None, scale, timings, page_width, brightness, noise >= NOISY, unruled)

@@ -95,7 +95,8 @@ class OCRService:
         return out
 
     def recognise(self, images: list[tuple[int, np.ndarray]]) -> list[OCRPage]:
-        return [OCRPage(n, ocr_page(img, self.languages, self.second)) for n, img in images]
+        return [OCRPage(n, ocr_page(img, self.languages, self.second, self.settings.ocr_line_reader))
+                for n, img in images]
 
 
 def make_ocr(settings: Settings) -> OCRService | None:

@@ -1,0 +1,422 @@
+"""Training of the line recogniser for bad phone photos (``azs_assistant.ocr.lines``).
+
+Tesseract reads clean scans and ordinary photos well, but text 5-8 pixels high, blurred and grainy
+(a distant, defocused phone photo) defeats it whatever the preprocessing. This trains a small
+CNN + BiLSTM + CTC recogniser for exactly that: synthetic text lines in Russian, Kazakh and English,
+rendered with common document fonts and degraded the way a poor phone photo degrades them, then
+normalised the way ``lines.normalise`` normalises a line cut from a prepared page. The result is
+exported to ONNX (run by onnxruntime, no torch in production) with its alphabet beside it.
+
+Training text comes from Tesseract's own Russian/Kazakh/English word lists (``dawg2wordlist``) and
+from the demo knowledge base, mixed with generated numbers, dates, codes and names; never from
+evaluation data. Needs the ``train`` extra (torch) and fonts with Cyrillic and Kazakh letters; the
+bundled model was trained for 90 minutes on 2 CPU cores (6,881 steps, validation CER 0.105 on
+synthetic bad-photo lines, greedy decoding) with the 21 upright fonts of
+``fonts-dejavu-core fonts-freefont-ttf fonts-paratype fonts-cmu`` (Debian packages, installed by
+``AZS_SETUP_EXTRAS=train bash scripts/setup.sh``):
+
+    python -m azs_assistant.ocr.train_lines --out src/azs_assistant/ocr/models --minutes 90 --seed 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from azs_assistant.ocr.lines import ALPHABET, HEIGHT, normalise
+
+FONT_DIRS = ["/usr/share/fonts/truetype"]
+HARD_SHARE = 0.75  # share of lines degraded like a bad photo once the curriculum has ramped up
+FONT_SKIP = ("oblique", "italic", "slanted", "light", "condensed", "narrow", "cmunbl", "cmunobx",
+             "cmunbmr", "cmunorm", "cmunsl", "cmunss", "cmunsx", "cmunbx", "cmunbsr", "cmunrb")
+
+
+def fonts() -> list[str]:
+    """Font files that draw every Russian and Kazakh letter."""
+    from PIL import ImageFont
+
+    probe = "ЖжЁёҚқҰұӘәІіҮүӨөҒғҢңҺһ№«»"
+    found = []
+    for root in FONT_DIRS:
+        for path in sorted(Path(root).rglob("*.[ot]tf")):
+            if any(s in path.name.lower() for s in FONT_SKIP):
+                continue
+            try:
+                font = ImageFont.truetype(str(path), 32)
+            except OSError:
+                continue
+            style = (font.getname()[1] or "").lower()
+            if any(s in style for s in ("italic", "oblique", "slanted", "light", "condensed", "narrow")):
+                continue
+            notdef = font.getmask("\uffff").getbbox()
+            if all(font.getmask(ch).getbbox() not in (None, notdef) for ch in probe):
+                found.append(str(path))
+    return found
+
+
+def word_lists() -> dict[str, list[str]]:
+    """Tesseract's dictionaries as word lists (installed with its language packages)."""
+    out: dict[str, list[str]] = {}
+    tessdata = Path("/usr/share/tesseract-ocr/5/tessdata")
+    with tempfile.TemporaryDirectory() as tmp:
+        for lang in ("rus", "kaz", "eng"):
+            prefix = f"{tmp}/{lang}."
+            subprocess.run(["combine_tessdata", "-u", str(tessdata / f"{lang}.traineddata"), prefix],
+                           check=True, capture_output=True)
+            subprocess.run(["dawg2wordlist", prefix + "lstm-unicharset", prefix + "lstm-word-dawg",
+                            prefix + "words"], check=True, capture_output=True)
+            words = Path(prefix + "words").read_text(encoding="utf-8").split()
+            out[lang] = [w for w in words if all(ch in ALPHABET for ch in w)]
+    return out
+
+
+def kb_sentences(root: Path) -> list[str]:
+    lines = []
+    for path in root.rglob("*"):
+        if path.suffix in (".md", ".txt"):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                line = " ".join(line.replace("#", " ").replace("*", " ").split())
+                if len(line) > 3 and all(ch in ALPHABET for ch in line):
+                    lines.append(line)
+    return lines
+
+
+class Texts:
+    """Random text lines of the kinds found on station paperwork."""
+
+    def __init__(self, words: dict[str, list[str]], sentences: list[str], rng: random.Random):
+        self.words, self.sentences, self.rng = words, sentences, rng
+
+    def word(self) -> str:
+        r = self.rng.random()
+        lang = "rus" if r < 0.7 else "kaz" if r < 0.88 else "eng"
+        w = self.rng.choice(self.words[lang])
+        case = self.rng.random()
+        return w.upper() if case < 0.1 else w.capitalize() if case < 0.3 else w
+
+    def token(self) -> str:
+        r, rng = self.rng.random(), self.rng
+        if r < 0.72:
+            return self.word()
+        if r < 0.80:
+            return str(rng.choice([rng.randint(0, 9), rng.randint(10, 999), rng.randint(1000, 999999)]))
+        if r < 0.84:
+            return f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{rng.randint(2019, 2027)}"
+        if r < 0.87:
+            return rng.choice(["№", "АЗС №", "ТРК №", "г.", "ул.", "д.", "тел.", "руб.", "л", "%", "—", "-", "/"])
+        if r < 0.90:
+            initials = "АБВГДЕЖЗИКЛМНОПРСТУФЭЮЯ"
+            return f"{self.word().capitalize()} {rng.choice(initials)}.{rng.choice(initials)}."
+        if r < 0.92:
+            return f"{rng.choice(['АИ', 'ДТ', 'ТО', 'ГСМ'])}-{rng.choice(['92', '95', '98', '100', 'З', 'Л', 'Е'])}"
+        if r < 0.94:
+            return f"+7 {rng.randint(700, 799)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
+        if r < 0.96:
+            return f"«{self.word()}»"
+        if r < 0.98:
+            return f"{rng.randint(1, 99)}/{rng.randint(1, 12):02d}"
+        return f"{rng.randint(1, 999)} {rng.choice(['KZ', 'AB', 'KZT', 'ABC'])} {rng.randint(1, 18):02d}"
+
+    def line(self) -> str:
+        rng = self.rng
+        if self.sentences and rng.random() < 0.25:
+            s = rng.choice(self.sentences)
+            n = rng.randint(15, 70)
+            start = rng.randint(0, max(0, len(s) - n))
+            return s[start:start + n].strip() or s[:n]
+        out: list[str] = []
+        length, target = 0, rng.choice([rng.randint(3, 20), rng.randint(15, 45), rng.randint(30, 70)])
+        while length < target:
+            tok = self.token()
+            if out and rng.random() < 0.12:
+                out[-1] += rng.choice([",", ".", ":", ";", "!", "?", ")"])
+            out.append(tok)
+            length += len(tok) + 1
+        if rng.random() < 0.08:
+            out.append("_" * rng.randint(4, 14))
+        text = " ".join(out)
+        if rng.random() < 0.1:
+            text = f"{rng.randint(1, 12)}. {text}"
+        return text
+
+
+def render(text: str, font_path: str, rng: random.Random) -> tuple[np.ndarray, int] | None:
+    """A clean high-resolution line (white paper, black ink) as float32 in [0, 1], ink = 1."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    size = rng.randint(40, 60)
+    font = ImageFont.truetype(font_path, size)
+    gap = " " * rng.choice([1, 1, 1, 1, 3, 6, 12])  # table rows: label, wide gap, value
+    if gap != " " and " " in text:
+        i = rng.choice([i for i, ch in enumerate(text) if ch == " "])
+        text = text[:i] + gap + text[i + 1:]
+    left, top, right, bottom = font.getbbox(text)
+    if right - left <= 0:
+        return None
+    ascent, descent = font.getmetrics()
+    w, h = int(right) + size, ascent + descent + size // 2
+    im = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(im).text((size // 2, size // 4), text, font=font, fill=255)
+    return np.asarray(im, dtype=np.float32) / 255.0, size
+
+
+def degrade(ink: np.ndarray, size: int, rng: random.Random, hard_share: float = HARD_SHARE) -> np.ndarray:
+    """A rendered line as a phone camera at the given distance, focus and light would see it,
+    then cut and normalised as ``lines.normalise`` does with a line from a prepared page."""
+    import cv2
+
+    h, w = ink.shape
+    # Crop to the line with a random margin, as a line box from the page would be.
+    rows = np.where(ink.max(axis=1) > 0.3)[0]
+    if rows.size == 0:
+        rows = np.array([0, h - 1])
+    top, bottom = int(rows[0]), int(rows[-1])
+    text_h = bottom - top + 1
+    m_top, m_bot = int(text_h * rng.uniform(0.05, 0.4)), int(text_h * rng.uniform(0.05, 0.4))
+    ink = ink[max(0, top - m_top):min(h, bottom + m_bot + 1)]
+    cols = np.where(ink.max(axis=0) > 0.3)[0]
+    if cols.size:
+        pad = int(text_h * rng.uniform(0.1, 0.8))
+        ink = ink[:, max(0, cols[0] - pad):cols[-1] + pad + 1]
+    hh, ww = ink.shape
+    ink = ink.copy()
+    if rng.random() < 0.3:  # a table row: rulings above, below and between the cells
+        thick = max(2, text_h // 12)
+        for y in (rng.randint(0, max(0, m_top - thick)), hh - thick - rng.randint(0, max(0, m_bot - thick))):
+            if rng.random() < 0.7:
+                ink[y:y + thick] = 1.0
+        for _ in range(rng.randint(0, 2)):
+            x = rng.randint(0, ww - thick)
+            if ink[:, max(0, x - thick * 3):x + thick * 4].max() < 0.3:  # never across a letter
+                ink[:, x:x + thick] = 1.0
+    if rng.random() < 0.5:  # slight rotation or shear left by deskew
+        angle = rng.uniform(-1.2, 1.2)
+        hh, ww = ink.shape
+        m = cv2.getRotationMatrix2D((ww / 2, hh / 2), angle, 1.0)
+        ink = cv2.warpAffine(ink, m, (ww, hh), flags=cv2.INTER_LINEAR, borderValue=0)
+
+    # The camera: the font's size in pixels, from a distant low-resolution photo (12-24 px, as
+    # 10-14 pt type photographed at 110-140 dpi) to a scan; blur from defocus and shake.
+    hard = rng.random() < hard_share
+    em = math.exp(rng.uniform(math.log(13), math.log(25))) if hard else rng.uniform(22, 50)
+    factor = min(1.0, em / size)
+    low = cv2.resize(ink, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    sigma = rng.uniform(0.8, 1.6) if hard else rng.uniform(0.0, 0.9)
+    if sigma > 0.3:
+        low = cv2.GaussianBlur(low, (0, 0), sigma)
+    paper = rng.uniform(140, 250)
+    contrast = rng.uniform(0.25, 0.95) * paper
+    img = paper - contrast * low
+    gx = np.linspace(0, 1, img.shape[1], dtype=np.float32)
+    img = img * (1 - rng.uniform(0, 0.2) * gx[None, :])  # uneven light
+    noise = rng.uniform(3, 12) if hard else rng.uniform(0, 5)
+    img = img + np.random.default_rng(rng.randint(0, 2**31)).normal(0, noise, img.shape)
+    photo: np.ndarray = np.clip(img, 0, 255).astype(np.uint8)
+    if rng.random() < 0.8:
+        jpeg = cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(30, 95)])[1]
+        decoded = cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
+        photo = photo if decoded is None else decoded
+    # The page pipeline: denoise grainy photos, upscale towards 300 dpi, flatten.
+    if noise >= 4:
+        photo = cv2.fastNlMeansDenoising(photo, None, h=min(30.0, 2.5 * noise), templateWindowSize=7,
+                                         searchWindowSize=15)
+    up = rng.uniform(1.5, 3.5)
+    photo = cv2.resize(photo, None, fx=up, fy=up, interpolation=cv2.INTER_CUBIC)
+    return normalise(photo)
+
+
+def sample(texts: Texts, font_list: list[str], rng: random.Random,
+           hard_share: float = HARD_SHARE) -> tuple[np.ndarray, str] | None:
+    text = texts.line()
+    rendered = render(text, rng.choice(font_list), rng)
+    if rendered is None:
+        return None
+    ink, size = rendered
+    img = degrade(ink, size, rng, hard_share)
+    if img.shape[1] > 2400 or img.shape[1] < 8:
+        return None
+    return img, " ".join(text.split())
+
+
+def build_model(classes: int):  # type: ignore[no-untyped-def]
+    import torch
+    from torch import nn
+
+    def block(cin: int, cout: int, pool: tuple[int, int] | None) -> list[nn.Module]:
+        layers: list[nn.Module] = [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout),
+                                   nn.ReLU(inplace=True)]
+        if pool:
+            layers.append(nn.MaxPool2d(pool, pool))
+        return layers
+
+    class CRNN(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.cnn = nn.Sequential(
+                *block(1, 16, (2, 2)),      # 16 × W/2
+                *block(16, 32, (2, 2)),     # 8 × W/4
+                *block(32, 64, None),
+                *block(64, 64, (2, 1)),     # 4 × W/4
+                *block(64, 96, None),
+                *block(96, 96, (2, 1)),     # 2 × W/4
+                *block(96, 128, (2, 1)),    # 1 × W/4
+            )
+            self.rnn = nn.LSTM(128, 128, num_layers=2, bidirectional=True, batch_first=True, dropout=0.1)
+            self.head = nn.Linear(256, classes)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:  # (B, 1, 32, W) → (B, W/4, classes) log-probs
+            f = self.cnn(x).squeeze(2).permute(0, 2, 1)
+            f, _ = self.rnn(f)
+            return self.head(f).log_softmax(-1)
+
+    return CRNN()
+
+
+def batches(texts: Texts, font_list: list[str], seed: int, size: int,  # type: ignore[no-untyped-def]
+            curriculum: dict[str, float]):
+    """Endless batches (images padded white to the widest)."""
+    rng = random.Random(seed)
+    index = {ch: i + 1 for i, ch in enumerate(ALPHABET)}  # 0 = CTC blank
+    while True:
+        pool: list[tuple[np.ndarray, str]] = []
+        while len(pool) < 4 * size:  # four batches at a time, sorted by width: little padding
+            s = sample(texts, font_list, rng, curriculum["hard_share"])
+            if s is not None and s[1]:
+                pool.append(s)
+        pool.sort(key=lambda s: s[0].shape[1])
+        for k in range(4):
+            yield _batch(pool[k * size:(k + 1) * size], index)
+
+
+def _batch(items: list[tuple[np.ndarray, str]], index: dict[str, int]):  # type: ignore[no-untyped-def]
+    import torch
+
+    size = len(items)
+    width = max(img.shape[1] for img, _ in items)
+    width += (-width) % 4
+    x = np.ones((size, 1, HEIGHT, width), dtype=np.float32)
+    for i, (img, _) in enumerate(items):
+        x[i, 0, :, :img.shape[1]] = img
+    targets = [index[ch] for _, t in items for ch in t]
+    lengths = [len(t) for _, t in items]
+    return torch.from_numpy(x), torch.tensor(targets), torch.tensor(lengths), [t for _, t in items]
+
+
+def greedy(logp: np.ndarray) -> str:
+    best = logp.argmax(-1)
+    out, prev = [], 0
+    for k in best:
+        if k != prev and k != 0:
+            out.append(ALPHABET[k - 1])
+        prev = k
+    return "".join(out)
+
+
+def cer(a: str, b: str) -> float:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1] / max(1, len(b))
+
+
+def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None) -> None:
+    import torch
+
+    font_list = fonts()
+    words = word_lists()
+    sentences = kb_sentences(Path(__file__).resolve().parents[3] / "demo")
+    print(f"fonts {len(font_list)}, words {sum(map(len, words.values()))}, sentences {len(sentences)}", flush=True)
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(2)
+    model = build_model(len(ALPHABET) + 1)
+    if resume:
+        model.load_state_dict(torch.load(resume))
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
+    ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
+    curriculum = {"hard_share": 0.1}  # clean lines first: CTC finds the letters, then the blur is learnt
+    loader = batches(Texts(words, sentences, random.Random(seed * 100)), font_list, seed * 1000, batch, curriculum)
+    val_rng = random.Random(12345)
+    val_texts = Texts(words, sentences, val_rng)
+    val = [s for s in (sample(val_texts, font_list, val_rng) for _ in range(200)) if s]
+    deadline = time.time() + minutes * 60
+    step, t0, losses = 0, time.time(), []
+    for x, targets, lengths, _ in loader:
+        model.train()
+        frac = min(1.0, (time.time() - t0) / (minutes * 60))
+        for g in opt.param_groups:  # one-cycle-like: warm up, then cosine down
+            g["lr"] = 2e-3 * min(1.0, (step + 1) / 300) * (0.5 * (1 + math.cos(math.pi * frac)) * 0.97 + 0.03)
+        curriculum["hard_share"] = min(HARD_SHARE, 0.1 + frac / 0.4 * (HARD_SHARE - 0.1))
+        logp = model(x)
+        loss = ctc(logp.permute(1, 0, 2), targets, torch.full((x.shape[0],), logp.shape[1], dtype=torch.long), lengths)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        losses.append(float(loss.detach()))
+        step += 1  # noqa: SIM113  (the loop is endless; steps count updates)
+        if step % 100 == 0 or time.time() > deadline:
+            model.eval()
+            with torch.no_grad():
+                errs = [cer(greedy(model(torch.from_numpy(img[None, None]))[0].numpy()), t) for img, t in val]
+            print(f"step {step} {time.time() - t0:.0f}s loss {np.mean(losses[-200:]):.3f} "
+                  f"val CER {np.mean(errs):.3f}", flush=True)
+            out.mkdir(parents=True, exist_ok=True)
+            torch.save(model.state_dict(), out / "lines.pt")
+        if time.time() > deadline:
+            break
+    export(model, out)
+
+
+def export(model, out: Path) -> None:  # type: ignore[no-untyped-def]
+    import torch
+
+    model.eval()
+    out.mkdir(parents=True, exist_ok=True)
+    dummy = torch.zeros(1, 1, HEIGHT, 256)
+    torch.onnx.export(model, (dummy,), str(out / "lines.onnx"), input_names=["image"], output_names=["logp"],
+                      dynamic_axes={"image": {3: "width"}, "logp": {1: "steps"}},  # one line at a time
+                      opset_version=17, dynamo=False)
+    (out / "lines.json").write_text(json.dumps({"alphabet": ALPHABET, "height": HEIGHT}, ensure_ascii=False),
+                                    encoding="utf-8")
+    print(f"exported {out / 'lines.onnx'}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, required=True, help="folder for lines.onnx and lines.json")
+    parser.add_argument("--minutes", type=float, default=60.0, help="training time (default 60)")
+    parser.add_argument("--batch", type=int, default=24)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--resume", type=Path, help="a lines.pt to continue from")
+    parser.add_argument("--samples", type=int, help="only write this many sample images to --out and stop")
+    args = parser.parse_args(argv)
+    if args.samples:
+        import cv2
+
+        rng = random.Random(args.seed)
+        texts = Texts(word_lists(), kb_sentences(Path(__file__).resolve().parents[3] / "demo"), rng)
+        font_list = fonts()
+        args.out.mkdir(parents=True, exist_ok=True)
+        for i in range(args.samples):
+            s = sample(texts, font_list, rng)
+            if s:
+                cv2.imwrite(str(args.out / f"s{i:02d}.png"), (s[0] * 255).astype(np.uint8))
+                print(i, s[1])
+        return
+    train(args.out, args.minutes, args.batch, args.seed, args.resume)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""The line reader for photos Tesseract cannot read: line finding, CTC decoding, the bundled model
+on a blurred, grainy page drawn here, and the pipeline's use of it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from azs_assistant.ocr import lines
+from azs_assistant.ocr.pipeline import LINES_REASON, ocr_page
+from azs_assistant.ocr.train_lines import cer
+
+SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+TEXT = ["Порядок приёма топлива на станции № 17",
+        "Оператор проверяет пломбы и уровень в резервуаре.",
+        "Слив начинается только после заземления машины.",
+        "Время слива и объём записываются в журнал смены.",
+        "При разливе остановить слив и вызвать старшего."]
+
+
+def sheet(text: list[str], size: int, width: int = 1240, height: int = 1754) -> Image.Image:
+    img = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(SERIF, size)
+    for i, line in enumerate(text):
+        draw.text((90, 120 + i * int(size * 2)), line, fill=0, font=font)
+    return img
+
+
+def bad_photo(img: Image.Image, shrink: float, blur: float, grain: float, seed: int = 0) -> np.ndarray:
+    """The sheet photographed from afar: fewer pixels, out of focus, grainy, grey, on a dark table."""
+    small = img.resize((int(img.width * shrink), int(img.height * shrink)), Image.Resampling.LANCZOS)
+    small = small.filter(ImageFilter.GaussianBlur(blur))
+    arr = 60 + np.asarray(small, dtype=np.float32) * 0.55
+    canvas = np.full((arr.shape[0] + 160, arr.shape[1] + 160), 55, np.float32)
+    canvas[80:-80, 80:-80] = arr
+    canvas += np.random.default_rng(seed).normal(0, grain, canvas.shape)
+    gray = canvas.clip(0, 255).astype(np.uint8)
+    return np.stack([gray] * 3, axis=-1)
+
+
+def test_lines_are_found_in_reading_order_and_table_rulings_are_ignored() -> None:
+    img = sheet(TEXT[:3], 30)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((70, 400, 1150, 520), outline=0, width=3)  # an empty table cell: no text line
+    draw.line((600, 400, 600, 520), fill=0, width=3)
+    boxes = lines.find_lines(np.asarray(img))
+    assert len(boxes) == 3
+    tops = [b[0] for b in boxes]
+    assert tops == sorted(tops)
+    for (top, bottom, _, _), y in zip(boxes, (120, 180, 240), strict=True):
+        assert y - 2 <= top <= y + 10 and y + 22 <= bottom <= y + 40  # each band holds its line's letters
+
+
+def test_greedy_decoding_merges_repeats_and_drops_blanks() -> None:
+    alphabet = "аб"
+    steps = [0, 1, 1, 0, 1, 2, 2, 0]  # blank, а, а, blank, а, б, б, blank → «ааб»
+    logp = np.full((len(steps), 3), np.log(0.05), dtype=np.float32)
+    for t, k in enumerate(steps):
+        logp[t, k] = np.log(0.9)
+    logp[2, 1] = np.log(0.6)
+    text, probs = lines.decode(logp, alphabet)
+    assert text == "ааб"
+    assert probs == pytest.approx([0.9, 0.9, 0.9])  # a repeated step keeps its surest frame
+
+
+def frames(spelling: list[dict[str, float]]) -> np.ndarray:
+    """CTC output for a spelling: per letter one step of the given probabilities, then a blank step."""
+    size = len(lines.ALPHABET) + 1
+    rows = []
+    for choice in spelling:
+        row = np.full(size, 1e-4)
+        for ch, q in choice.items():
+            row[lines.ALPHABET.index(ch) + 1] = q
+        rows += [row, np.eye(size)[0] * 0.99 + 1e-4]
+    return np.log(np.array(rows, dtype=np.float32))
+
+
+def test_a_misread_word_is_replaced_by_the_dictionary_spelling_the_network_allows() -> None:
+    from azs_assistant.language.analyzer import get_analyzer
+
+    sure = [{ch: 0.95} for ch in "топл"] + [{"н": 0.55, "и": 0.4}] + [{ch: 0.95} for ch in "во"]
+    logp = frames(sure + [{" ": 0.95}] + [{ch: 0.95} for ch in "Пцфх"])
+    assert lines.decode(logp, lines.ALPHABET)[0] == "топлнво Пцфх"
+    # «топлнво» is no word; «топливо» is, and the network gave «и» a fair chance: replaced.
+    # «Пцфх» has no likely dictionary spelling: left as read.
+    assert lines.lexicon_words(logp, lines.ALPHABET, get_analyzer()) == "топливо Пцфх"
+    # A word the network is sure of is kept even if some dictionary word is close.
+    logp = frames([{ch: 0.97} for ch in "тоблнво"])
+    assert lines.lexicon_words(logp, lines.ALPHABET, get_analyzer()) == "тоблнво"
+
+
+def test_the_dictionary_knows_prefixes_with_yo_typed_as_ye() -> None:
+    from azs_assistant.language.analyzer import get_analyzer
+
+    analyzer = get_analyzer()
+    assert analyzer.has_prefix("заправ") and analyzer.has_prefix("огне") and analyzer.has_prefix("Огнем")
+    assert not analyzer.has_prefix("зщпр")
+    assert analyzer.is_known("огнем") and not analyzer.is_known("топлнво")
+
+
+@pytest.fixture
+def reader() -> lines.LineReader:
+    found = lines.reader()
+    assert found is not None, "the bundled line model must load"
+    return found
+
+
+def test_bundled_model_reads_a_blurred_grainy_photo(reader: lines.LineReader) -> None:
+    from azs_assistant.ocr.preprocess import prepare
+
+    photo = bad_photo(sheet(TEXT, 30), shrink=0.45, blur=1.2, grain=8)
+    read = reader.read_page(prepare(photo).gray)  # type: ignore[arg-type]
+    truth = " ".join(" ".join(TEXT).split())
+    assert cer(" ".join(read.text.split()), truth) < 0.15, read.text
+    assert read.confidence > 80
+
+
+def test_pipeline_reads_a_page_tesseract_cannot_and_flags_it() -> None:
+    photo = bad_photo(sheet(TEXT, 30), shrink=0.45, blur=1.2, grain=8, seed=1)
+    without = ocr_page(photo, line_reader=False)
+    assert without.quality == "retake"  # Tesseract alone gives up on this photo
+    result = ocr_page(photo)
+    assert result.quality == "ok" and result.reason == LINES_REASON
+    assert "line reader" in result.timings
+    assert cer(" ".join(result.text.split()), " ".join(" ".join(TEXT).split())) < 0.15, result.text
+    assert result.words and min(result.words.values()) < 100
+
+
+def test_hopeless_photo_is_still_a_retake() -> None:
+    photo = bad_photo(sheet(TEXT, 22), shrink=0.3, blur=3.0, grain=14, seed=2)
+    result = ocr_page(photo)
+    assert result.quality == "retake" and result.text == ""
+
+
+def test_a_missing_model_means_retake_with_a_warning(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(lines, "MODEL", tmp_path / "absent.onnx")
+    lines.reader.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="azs.ocr"):
+            assert lines.reader() is None
+        assert "absent.onnx" in caplog.text
+        photo = bad_photo(sheet(TEXT, 30), shrink=0.45, blur=1.2, grain=8, seed=1)
+        assert ocr_page(photo).quality == "retake"
+    finally:
+        lines.reader.cache_clear()
+
+
+@pytest.mark.train
+def test_training_entry_point_exports_a_model_the_reader_loads(tmp_path: Path) -> None:
+    from azs_assistant.ocr import train_lines
+
+    train_lines.train(tmp_path, minutes=0.05, batch=4, seed=3, resume=None)
+    meta = json.loads((tmp_path / "lines.json").read_text(encoding="utf-8"))
+    assert meta == {"alphabet": lines.ALPHABET, "height": lines.HEIGHT}
+    trained = lines.LineReader(tmp_path / "lines.onnx")
+    text, probs = trained.read(np.asarray(sheet(["Проба"], 30).crop((60, 100, 400, 170))))
+    assert len(text) == len(probs) and all(0.0 <= p <= 1.0 for p in probs)
