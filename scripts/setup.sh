@@ -17,6 +17,9 @@ APT_PACKAGES=(
   redis-server           # answer cache shared by workers (optional at run time; its tests need it)
 )
 
+# AZS_SETUP_EXTRAS=train: more Cyrillic fonts for the OCR line model's synthetic training lines
+[[ ",${AZS_SETUP_EXTRAS:-}," == *",train,"* ]] && APT_PACKAGES+=(fonts-freefont-ttf fonts-paratype fonts-cmu)
+
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 missing=()
