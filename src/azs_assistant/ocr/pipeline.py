@@ -62,8 +62,7 @@ def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | No
         quality, reason = judge(prepared, probe)
         if quality == "retake" and probe.confidence < PROBE_HOPELESS:
             timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
-            rescued = _read_lines(prepared, timings) if line_reader else None
-            return rescued or PageResult("", probe.confidence, quality, reason, timings)
+            return _retake(prepared, PageResult("", probe.confidence, quality, reason, timings), line_reader)
     second = second if second and second != languages and engine.available(second) else None
     with ThreadPoolExecutor(max_workers=2) as pool:
         first = pool.submit(engine.recognise, prepared.image, languages=languages, psm=6)
@@ -73,8 +72,7 @@ def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | No
     timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
     quality, reason = judge(prepared, result)
     if quality == "retake":
-        rescued = _read_lines(prepared, timings) if line_reader else None
-        return rescued or PageResult("", result.confidence, quality, reason, timings)
+        return _retake(prepared, PageResult("", result.confidence, quality, reason, timings), line_reader)
     t = time.perf_counter()
     confidence = result.confidence
     if other_result is not None:
@@ -92,19 +90,20 @@ def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | No
     return PageResult(text, confidence, quality, reason, timings, words)
 
 
-def _read_lines(prepared: Prepared, timings: dict[str, float]) -> PageResult | None:
+def _retake(prepared: Prepared, retake: PageResult, line_reader: bool) -> PageResult:
     """A page Tesseract could not read, read line by line by the network trained for small, blurred,
-    grainy text; kept (and flagged for checking) only when that reading is sure enough."""
-    reader = lines.reader()
+    grainy text (``line_reader``); that reading is kept (and flagged for checking) only when it is
+    sure enough, else the page is answered with ``retake``."""
+    reader = lines.reader() if line_reader else None
     if reader is None or prepared.gray is None:
-        return None
+        return retake
     t = time.perf_counter()
     read = reader.read_page(prepared.gray, lexicon=get_analyzer())
-    timings["line reader"] = time.perf_counter() - t
+    retake.timings["line reader"] = time.perf_counter() - t
     words = [w for w in read.words if re.search(r"\w{2,}", w)]
     if read.confidence < LINES_MIN_CONFIDENCE or len(words) < MIN_WORDS:
-        return None
-    return PageResult(correct(read.text), read.confidence, "ok", LINES_REASON, timings, read.words)
+        return retake
+    return PageResult(correct(read.text), read.confidence, "ok", LINES_REASON, retake.timings, read.words)
 
 
 def _read_alone(image: np.ndarray, word: engine.Word) -> str | None:

@@ -30,8 +30,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
-from azs_assistant.ocr.lines import ALPHABET, HEIGHT, normalise
+from azs_assistant.ocr.lines import ALPHABET, HEIGHT, decode, normalise
 
 FONT_DIRS = ["/usr/share/fonts/truetype"]
 HARD_SHARE = 0.75  # share of lines degraded like a bad photo once the curriculum has ramped up
@@ -310,24 +311,8 @@ def _batch(items: list[tuple[np.ndarray, str]], index: dict[str, int]):  # type:
     return torch.from_numpy(x), torch.tensor(targets), torch.tensor(lengths), [t for _, t in items]
 
 
-def greedy(logp: np.ndarray) -> str:
-    best = logp.argmax(-1)
-    out, prev = [], 0
-    for k in best:
-        if k != prev and k != 0:
-            out.append(ALPHABET[k - 1])
-        prev = k
-    return "".join(out)
-
-
-def cer(a: str, b: str) -> float:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1] / max(1, len(b))
+def cer(hyp: str, ref: str) -> float:
+    return Levenshtein.distance(hyp, ref) / max(1, len(ref))
 
 
 def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None) -> None:
@@ -369,7 +354,8 @@ def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None)
         if step % 100 == 0 or time.time() > deadline:
             model.eval()
             with torch.no_grad():
-                errs = [cer(greedy(model(torch.from_numpy(img[None, None]))[0].numpy()), t) for img, t in val]
+                errs = [cer(decode(model(torch.from_numpy(img[None, None]))[0].numpy(), ALPHABET)[0], t)
+                        for img, t in val]
             print(f"step {step} {time.time() - t0:.0f}s loss {np.mean(losses[-200:]):.3f} "
                   f"val CER {np.mean(errs):.3f}", flush=True)
             out.mkdir(parents=True, exist_ok=True)
