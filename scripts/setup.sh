@@ -18,7 +18,7 @@ APT_PACKAGES=(
 )
 
 # AZS_SETUP_EXTRAS=train: more Cyrillic fonts for the OCR line model's synthetic training lines
-[[ ",${AZS_SETUP_EXTRAS:-}," == *",train,"* ]] && APT_PACKAGES+=(fonts-freefont-ttf fonts-paratype fonts-cmu)
+[[ ",${AZS_SETUP_EXTRAS:-}," == *",train,"* ]] && APT_PACKAGES+=(fonts-freefont-ttf fonts-paratype fonts-cmu fonts-liberation)
 
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -184,6 +184,13 @@ def test_a_missing_second_model_only_means_one_reading() -> None:
     assert result.quality == "ok" and "250 000 тенге" in result.text
 
 
+def test_a_language_dictionary_comes_from_its_installed_model_or_is_empty() -> None:
+    from azs_assistant.ocr import engine
+
+    assert "станция" in engine.dictionary("rus")
+    assert engine.dictionary("nosuchmodel") == []
+
+
 def w(text: str, conf: float, left: int, top: int = 100, width: int = 200) -> Word:
     return Word(text, conf, 1, 1, 1, left, top, width, 40)
 

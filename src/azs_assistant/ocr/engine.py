@@ -11,8 +11,10 @@ import io
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -93,6 +95,36 @@ def check(languages: str = "rus+kaz+eng") -> str:
                              f"Missing Tesseract languages {missing}: apt-get install {pkgs}")
     version = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, timeout=30)
     return (version.stdout or version.stderr).splitlines()[0]
+
+
+@lru_cache(maxsize=1)
+def tessdata() -> Path | None:
+    """The folder of Tesseract's language models (``tesseract --list-langs`` names it), or None."""
+    try:
+        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(r'"([^"]+)"', out.splitlines()[0]) if out else None
+    return Path(found.group(1)) if found else None
+
+
+@lru_cache(maxsize=4)
+def dictionary(language: str) -> list[str]:
+    """The words of a Tesseract language model's dictionary (its word DAWG, unpacked with the
+    ``combine_tessdata`` and ``dawg2wordlist`` tools of the tesseract-ocr package), or [] where the
+    model or the tools are missing."""
+    model = (tessdata() or Path("/nonexistent")) / f"{language}.traineddata"
+    if not model.exists() or not shutil.which("dawg2wordlist") or not shutil.which("combine_tessdata"):
+        return []
+    with tempfile.TemporaryDirectory() as tmp:
+        prefix = f"{tmp}/{language}."
+        try:
+            subprocess.run(["combine_tessdata", "-u", str(model), prefix], check=True, capture_output=True, timeout=60)
+            subprocess.run(["dawg2wordlist", prefix + "lstm-unicharset", prefix + "lstm-word-dawg", prefix + "words"],
+                           check=True, capture_output=True, timeout=60)
+            return Path(prefix + "words").read_text(encoding="utf-8").split()
+        except (OSError, subprocess.SubprocessError, UnicodeDecodeError):
+            return []
 
 
 @lru_cache(maxsize=8)

@@ -24,14 +24,14 @@ import argparse
 import json
 import math
 import random
-import subprocess
-import tempfile
 import time
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from azs_assistant.ocr import engine
 from azs_assistant.ocr.lines import ALPHABET, HEIGHT, decode, normalise
 
 FONT_DIRS = ["/usr/share/fonts/truetype"]
@@ -41,10 +41,11 @@ FONT_SKIP = ("oblique", "italic", "slanted", "light", "condensed", "narrow", "cm
 
 
 def fonts() -> list[str]:
-    """Font files that draw every Russian and Kazakh letter."""
+    """Font files that draw every Russian letter. Many common document fonts (PT Mono, Liberation,
+    CMU Typewriter) lack the Kazakh letters; they still draw the lines that need none
+    (``font_for``)."""
     from PIL import ImageFont
 
-    probe = "ЖжЁёҚқҰұӘәІіҮүӨөҒғҢңҺһ№«»"
     found = []
     for root in FONT_DIRS:
         for path in sorted(Path(root).rglob("*.[ot]tf")):
@@ -57,25 +58,41 @@ def fonts() -> list[str]:
             style = (font.getname()[1] or "").lower()
             if any(s in style for s in ("italic", "oblique", "slanted", "light", "condensed", "narrow")):
                 continue
-            notdef = font.getmask("\uffff").getbbox()
-            if all(font.getmask(ch).getbbox() not in (None, notdef) for ch in probe):
+            if drawn(str(path)) >= RUSSIAN_PROBE:
                 found.append(str(path))
     return found
 
 
+RUSSIAN_PROBE = frozenset("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя0123456789.,")
+
+
+@cache
+def drawn(font_path: str) -> frozenset[str]:
+    """The characters of ALPHABET that the font has a glyph for (its character map: comparing
+    drawings with the «notdef» box mistakes a monospace letter of the same size for it)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font_path, lazy=True) as font:
+        cmap = font.getBestCmap() or {}
+    return frozenset(ch for ch in ALPHABET if ord(ch) in cmap)
+
+
+def font_for(text: str, font_list: list[str], rng: random.Random) -> str | None:
+    """A random font of ``font_list`` that draws every character of ``text``."""
+    chars = set(text)
+    first = rng.choice(font_list)
+    if chars <= drawn(first):
+        return first
+    able = [f for f in font_list if chars <= drawn(f)]
+    return rng.choice(able) if able else None
+
+
 def word_lists() -> dict[str, list[str]]:
     """Tesseract's dictionaries as word lists (installed with its language packages)."""
-    out: dict[str, list[str]] = {}
-    tessdata = Path("/usr/share/tesseract-ocr/5/tessdata")
-    with tempfile.TemporaryDirectory() as tmp:
-        for lang in ("rus", "kaz", "eng"):
-            prefix = f"{tmp}/{lang}."
-            subprocess.run(["combine_tessdata", "-u", str(tessdata / f"{lang}.traineddata"), prefix],
-                           check=True, capture_output=True)
-            subprocess.run(["dawg2wordlist", prefix + "lstm-unicharset", prefix + "lstm-word-dawg",
-                            prefix + "words"], check=True, capture_output=True)
-            words = Path(prefix + "words").read_text(encoding="utf-8").split()
-            out[lang] = [w for w in words if all(ch in ALPHABET for ch in w)]
+    out = {lang: [w for w in engine.dictionary(lang) if all(ch in ALPHABET for ch in w)]
+           for lang in ("rus", "kaz", "eng")}
+    if not all(out.values()):
+        raise SystemExit("Tesseract's rus, kaz and eng models and its dawg2wordlist are needed: run scripts/setup.sh")
     return out
 
 
@@ -210,7 +227,7 @@ def degrade(ink: np.ndarray, size: int, rng: random.Random, hard_share: float = 
     em = math.exp(rng.uniform(math.log(13), math.log(25))) if hard else rng.uniform(22, 50)
     factor = min(1.0, em / size)
     low = cv2.resize(ink, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    sigma = rng.uniform(0.8, 1.6) if hard else rng.uniform(0.0, 0.9)
+    sigma = em * rng.uniform(0.05, 0.14) if hard else rng.uniform(0.0, 0.9)  # 0.16 em is barely legible
     if sigma > 0.3:
         low = cv2.GaussianBlur(low, (0, 0), sigma)
     paper = rng.uniform(140, 250)
@@ -237,7 +254,10 @@ def degrade(ink: np.ndarray, size: int, rng: random.Random, hard_share: float = 
 def sample(texts: Texts, font_list: list[str], rng: random.Random,
            hard_share: float = HARD_SHARE) -> tuple[np.ndarray, str] | None:
     text = texts.line()
-    rendered = render(text, rng.choice(font_list), rng)
+    font = font_for(text, font_list, rng)
+    if font is None:
+        return None
+    rendered = render(text, font, rng)
     if rendered is None:
         return None
     ink, size = rendered
@@ -315,7 +335,61 @@ def cer(hyp: str, ref: str) -> float:
     return Levenshtein.distance(hyp, ref) / max(1, len(ref))
 
 
-def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None) -> None:
+def load_onnx(model, path: Path, x) -> None:  # type: ignore[no-untyped-def]
+    """Weights of an exported model (``lines.onnx``) into ``model``, so the bundled model can be
+    trained further without its checkpoint. The exporter folded each batch norm into its
+    convolution; the norm is rebuilt around the folded one from the statistics of batch ``x``
+    (scale = the channel's spread, shift = its mean plus the folded bias), which gives the same
+    output in evaluation and, for batches like ``x``, in training."""
+    import onnx
+    import torch
+    from onnx import numpy_helper
+    from torch import nn
+
+    graph = onnx.load(str(path)).graph
+    weights = {init.name: torch.from_numpy(numpy_helper.to_array(init).copy()) for init in graph.initializer}
+    convs = [m for m in model.cnn if isinstance(m, nn.Conv2d)]
+    norms = [m for m in model.cnn if isinstance(m, nn.BatchNorm2d)]
+    folded = [(weights[n.input[1]], weights[n.input[2]]) for n in graph.node if n.op_type == "Conv"]
+    lstms = [n for n in graph.node if n.op_type == "LSTM"]
+    if len(folded) != len(convs) or len(lstms) != model.rnn.num_layers:
+        raise ValueError(f"{path} is not a line model of this shape")
+    outputs: list[torch.Tensor] = []
+    hooks = [conv.register_forward_hook(lambda _m, _i, o: outputs.append(o.detach())) for conv in convs]
+    with torch.no_grad():
+        for conv, norm, (w, b) in zip(convs, norms, folded, strict=True):
+            conv.weight.copy_(w)
+            assert norm.running_mean is not None and norm.running_var is not None  # tracked by default
+            norm.weight.fill_(1.0), norm.bias.zero_(), norm.running_mean.copy_(-b)
+            norm.running_var.fill_(1.0 - norm.eps)
+        # ONNX keeps an LSTM's gates as input, output, forget, cell; torch as input, forget, cell, output.
+        order = [0, 2, 3, 1]
+        for layer, node in enumerate(lstms):
+            w, r, bias = (weights[name] for name in node.input[1:4])
+            for d, suffix in enumerate(("", "_reverse")):
+                def gates(t: torch.Tensor) -> torch.Tensor:
+                    return torch.cat([t.chunk(4)[k] for k in order])
+                getattr(model.rnn, f"weight_ih_l{layer}{suffix}").copy_(gates(w[d]))
+                getattr(model.rnn, f"weight_hh_l{layer}{suffix}").copy_(gates(r[d]))
+                getattr(model.rnn, f"bias_ih_l{layer}{suffix}").copy_(gates(bias[d][:bias.shape[1] // 2]))
+                getattr(model.rnn, f"bias_hh_l{layer}{suffix}").copy_(gates(bias[d][bias.shape[1] // 2:]))
+        head = next(n for n in graph.node if n.op_type == "MatMul")
+        model.head.weight.copy_(weights[head.input[1]].T)
+        model.head.bias.copy_(weights["head.bias"])
+        model.eval()
+        model(x)
+        for norm, (_, b), out in zip(norms, folded, outputs, strict=True):
+            mean, var = out.mean(dim=(0, 2, 3)), out.var(dim=(0, 2, 3), unbiased=False)
+            assert norm.running_mean is not None and norm.running_var is not None
+            norm.running_mean.copy_(mean)
+            norm.running_var.copy_(var)
+            norm.weight.copy_((var + norm.eps).sqrt())
+            norm.bias.copy_(mean + b)
+    for hook in hooks:
+        hook.remove()
+
+
+def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None, lr: float = 2e-3) -> None:
     import torch
 
     font_list = fonts()
@@ -326,12 +400,17 @@ def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None)
     torch.manual_seed(seed)
     torch.set_num_threads(2)
     model = build_model(len(ALPHABET) + 1)
-    if resume:
-        model.load_state_dict(torch.load(resume))
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
-    ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
-    curriculum = {"hard_share": 0.1}  # clean lines first: CTC finds the letters, then the blur is learnt
+    # Clean lines first, so that CTC finds the letters, then the blur is learnt; a model trained
+    # further has learnt the letters already.
+    start_share = HARD_SHARE if resume else 0.1
+    curriculum = {"hard_share": start_share}
     loader = batches(Texts(words, sentences, random.Random(seed * 100)), font_list, seed * 1000, batch, curriculum)
+    if resume and resume.suffix == ".onnx":
+        load_onnx(model, resume, next(loader)[0])
+    elif resume:
+        model.load_state_dict(torch.load(resume))
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
     val_rng = random.Random(12345)
     val_texts = Texts(words, sentences, val_rng)
     val = [s for s in (sample(val_texts, font_list, val_rng) for _ in range(200)) if s]
@@ -341,8 +420,8 @@ def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None)
         model.train()
         frac = min(1.0, (time.time() - t0) / (minutes * 60))
         for g in opt.param_groups:  # one-cycle-like: warm up, then cosine down
-            g["lr"] = 2e-3 * min(1.0, (step + 1) / 300) * (0.5 * (1 + math.cos(math.pi * frac)) * 0.97 + 0.03)
-        curriculum["hard_share"] = min(HARD_SHARE, 0.1 + frac / 0.4 * (HARD_SHARE - 0.1))
+            g["lr"] = lr * min(1.0, (step + 1) / 300) * (0.5 * (1 + math.cos(math.pi * frac)) * 0.97 + 0.03)
+        curriculum["hard_share"] = min(HARD_SHARE, start_share + frac / 0.4 * (HARD_SHARE - 0.1))
         logp = model(x)
         loss = ctc(logp.permute(1, 0, 2), targets, torch.full((x.shape[0],), logp.shape[1], dtype=torch.long), lengths)
         opt.zero_grad()
@@ -385,7 +464,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--minutes", type=float, default=60.0, help="training time (default 60)")
     parser.add_argument("--batch", type=int, default=24)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--resume", type=Path, help="a lines.pt to continue from")
+    parser.add_argument("--resume", type=Path, help="a lines.pt or an exported lines.onnx to continue from")
+    parser.add_argument("--lr", type=float, default=2e-3, help="peak learning rate (default 2e-3)")
     parser.add_argument("--samples", type=int, help="only write this many sample images to --out and stop")
     args = parser.parse_args(argv)
     if args.samples:
@@ -401,7 +481,7 @@ def main(argv: list[str] | None = None) -> None:
                 cv2.imwrite(str(args.out / f"s{i:02d}.png"), (s[0] * 255).astype(np.uint8))
                 print(i, s[1])
         return
-    train(args.out, args.minutes, args.batch, args.seed, args.resume)
+    train(args.out, args.minutes, args.batch, args.seed, args.resume, args.lr)
 
 
 if __name__ == "__main__":
