@@ -70,7 +70,7 @@ def main() -> int:
     from azs_assistant.ocr.pipeline import LINES_MIN_CONFIDENCE
     from azs_assistant.ocr.preprocess import prepare
     from azs_assistant.ocr.quality import judge
-    from azs_assistant.ocr.train_lines import ALPHABET, cer, fonts, kb_sentences
+    from azs_assistant.ocr.train_lines import ALPHABET, cer, font_for, fonts, kb_sentences
 
     reader = lines.reader()
     if reader is None:
@@ -81,14 +81,14 @@ def main() -> int:
     font_list = fonts()
     rows = []
     greedy_sum = 0.0
-    lexicon = get_analyzer()
+    lexicon, kazakh = get_analyzer(), lines.kazakh_words()
     for n in range(args.pages):
         text = page_text(sentences, rng)
-        font, pt = rng.choice(font_list), rng.choice([10, 11, 12, 14])
+        font, pt = font_for("".join(text), font_list, rng) or font_list[0], rng.choice([10, 11, 12, 14])
         photo = photograph(draw(text, font, pt), rng)
         t = time.perf_counter()
         prepared = prepare(photo)
-        read = reader.read_page(prepared.gray, lexicon=lexicon)  # type: ignore[arg-type]
+        read = reader.read_page(prepared.gray, lexicon=lexicon, kazakh=kazakh)  # type: ignore[arg-type]
         took = time.perf_counter() - t
         truth = " ".join(" ".join(text).split())
         c = cer(" ".join(read.text.split()), truth)

@@ -95,6 +95,21 @@ def test_a_misread_word_is_replaced_by_the_dictionary_spelling_the_network_allow
     assert lines.lexicon_words(logp, lines.ALPHABET, get_analyzer()) == "тоблнво"
 
 
+def test_kazakh_words_come_from_tesseracts_dictionary_and_fix_a_kazakh_misreading() -> None:
+    from azs_assistant.language.analyzer import get_analyzer
+
+    kazakh = lines.kazakh_words()
+    assert kazakh is not None and len(kazakh.words) > 100_000
+    assert kazakh.is_known("Қызмет") and kazakh.has_prefix("құжа") and not kazakh.has_prefix("құжжщ")
+    either = lines.Either(kazakh, get_analyzer())
+    assert either.is_known("станциясы") and either.is_known("топливо") and not either.is_known("топлнво")
+    sure = [{ch: 0.95} for ch in "қыз"] + [{"н": 0.55, "м": 0.4}] + [{ch: 0.95} for ch in "ет"]
+    logp = frames(sure)
+    assert lines.decode(logp, lines.ALPHABET)[0] == "қызнет"
+    assert lines.lexicon_words(logp, lines.ALPHABET, get_analyzer()) == "қызнет"  # no Russian word
+    assert lines.lexicon_words(logp, lines.ALPHABET, either) == "қызмет"
+
+
 def test_the_dictionary_knows_prefixes_with_yo_typed_as_ye() -> None:
     from azs_assistant.language.analyzer import get_analyzer
 
@@ -162,3 +177,54 @@ def test_training_entry_point_exports_a_model_the_reader_loads(tmp_path: Path) -
     trained = lines.LineReader(tmp_path / "lines.onnx")
     text, probs = trained.read(np.asarray(sheet(["Проба"], 30).crop((60, 100, 400, 170))))
     assert len(text) == len(probs) and all(0.0 <= p <= 1.0 for p in probs)
+
+
+def test_vertical_rulings_are_painted_over_for_reading_and_letters_are_kept() -> None:
+    img = sheet(TEXT[:2], 30)
+    draw = ImageDraw.Draw(img)
+    draw.line((70, 100, 70, 200), fill=0, width=3)  # a table's left ruling beside both lines
+    gray = np.asarray(img)
+    boxes, clean = lines.layout(gray)
+    assert len(boxes) == 2
+    assert clean[120:190, 68:73].min() > 200  # the ruling is paper now
+    letters = slice(120, 160), slice(90, 600)
+    assert np.array_equal(clean[letters], gray[letters])  # the words beside it are untouched
+
+
+@pytest.mark.train
+def test_the_bundled_model_is_trained_further_from_its_onnx_export() -> None:
+    import torch
+
+    from azs_assistant.ocr import train_lines
+
+    line = lines.normalise(np.asarray(sheet(TEXT[:1], 30))[105:165, 60:900])[None, None]
+    noise = np.random.default_rng(0).normal(0, 0.05, (4, *line.shape[1:])).astype(np.float32)
+    batch = torch.from_numpy(line + noise)
+    model = train_lines.build_model(len(lines.ALPHABET) + 1)
+    train_lines.load_onnx(model, lines.MODEL, batch)
+    model.eval()
+    with torch.no_grad():
+        ours = model(torch.from_numpy(line)).numpy()
+        evaluated = model(batch)
+    bundled = lines.LineReader().session.run(None, {"image": line})[0]
+    assert np.abs(ours - bundled).max() < 1e-3  # the same network, weight for weight
+    assert cer(lines.decode(bundled[0], lines.ALPHABET)[0], TEXT[0]) < 0.3  # a line of text, read
+    model.train()
+    model.rnn.dropout = 0.0
+    with torch.no_grad():  # batch norm rebuilt around the folded weights: training starts where it left off
+        assert torch.allclose(model(batch), evaluated, atol=1e-3)
+
+
+def test_training_fonts_lacking_kazakh_letters_draw_only_lines_without_them() -> None:
+    from random import Random
+
+    from azs_assistant.ocr import train_lines
+
+    liberation = "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"
+    if not Path(liberation).exists():
+        pytest.skip("fonts-liberation is not installed")
+    assert "Ж" in train_lines.drawn(liberation) and "Қ" not in train_lines.drawn(liberation)
+    rng = Random(0)
+    kazakh = {train_lines.font_for("Құрметті клиенттер", [liberation, SERIF], rng) for _ in range(20)}
+    assert kazakh == {SERIF}
+    assert train_lines.font_for("Қ", [liberation], rng) is None

@@ -98,7 +98,7 @@ def _retake(prepared: Prepared, retake: PageResult, line_reader: bool) -> PageRe
     if reader is None or prepared.gray is None:
         return retake
     t = time.perf_counter()
-    read = reader.read_page(prepared.gray, lexicon=get_analyzer())
+    read = reader.read_page(prepared.gray, lexicon=get_analyzer(), kazakh=lines.kazakh_words())
     retake.timings["line reader"] = time.perf_counter() - t
     words = [w for w in read.words if re.search(r"\w{2,}", w)]
     if read.confidence < LINES_MIN_CONFIDENCE or len(words) < MIN_WORDS:

@@ -9,13 +9,22 @@ exported to ONNX (run by onnxruntime, no torch in production) with its alphabet 
 
 Training text comes from Tesseract's own Russian/Kazakh/English word lists (``dawg2wordlist``) and
 from the demo knowledge base, mixed with generated numbers, dates, codes and names; never from
-evaluation data. Needs the ``train`` extra (torch) and fonts with Cyrillic and Kazakh letters; the
-bundled model was trained for 90 minutes on 2 CPU cores (6,881 steps, validation CER 0.105 on
-synthetic bad-photo lines, greedy decoding) with the 21 upright fonts of
-``fonts-dejavu-core fonts-freefont-ttf fonts-paratype fonts-cmu`` (Debian packages, installed by
-``AZS_SETUP_EXTRAS=train bash scripts/setup.sh``):
+evaluation data. Each line is drawn with a font that has all its letters: every upright font of the
+machine that draws Russian (``fonts-dejavu-core fonts-freefont-ttf fonts-paratype fonts-cmu
+fonts-liberation``, Debian packages installed by ``AZS_SETUP_EXTRAS=train bash scripts/setup.sh``;
+34 fonts, of which the Liberation ones lack the Kazakh letters). Needs the ``train`` extra (torch).
 
-    python -m azs_assistant.ocr.train_lines --out src/azs_assistant/ocr/models --minutes 90 --seed 3
+The bundled model was trained in two runs on 2 CPU cores: 90 minutes from scratch with the trainer
+of commit b675504 (blur up to 1.6 px, the 21 fonts with Kazakh letters; 6,881 steps), then
+110 minutes more from that model with this trainer (14,585 steps; validation CER 0.124 on its
+harder synthetic lines, greedy decoding):
+
+    git show b675504:src/azs_assistant/ocr/models/lines.onnx > /tmp/first.onnx   # the first run
+    python -m azs_assistant.ocr.train_lines --out src/azs_assistant/ocr/models --minutes 110 --seed 4 \
+        --lr 1e-3 --resume /tmp/first.onnx
+
+(``--resume`` takes a checkpoint, ``lines.pt``, or an exported ``lines.onnx``, so the bundled model
+can be trained further as it ships.)
 """
 
 from __future__ import annotations
