@@ -50,9 +50,9 @@ FONT_SKIP = ("oblique", "italic", "slanted", "light", "condensed", "narrow", "cm
 
 
 def fonts() -> list[str]:
-    """Font files that draw every Russian letter. Many common document fonts (PT Mono, Liberation,
-    CMU Typewriter) lack the Kazakh letters; they still draw the lines that need none
-    (``font_for``)."""
+    """Font files that draw every Russian letter. Some common document fonts (Liberation, the
+    metric twins of Arial, Times and Courier) lack the Kazakh letters; they still draw the lines
+    that need none (``font_for``)."""
     from PIL import ImageFont
 
     found = []
