@@ -85,7 +85,7 @@ def check(languages: str = "rus+kaz+eng") -> str:
                              "tesseract-ocr-rus tesseract-ocr-kaz (или запустите scripts/setup.sh).",
                              "tesseract is not installed: apt-get install tesseract-ocr tesseract-ocr-rus "
                              "tesseract-ocr-kaz")
-    out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30).stdout
+    out = _list_langs()
     have = set(out.split()[1:]) if out else set()
     missing = [lang for lang in languages.split("+") if lang not in have]
     if missing:
@@ -97,11 +97,16 @@ def check(languages: str = "rus+kaz+eng") -> str:
     return (version.stdout or version.stderr).splitlines()[0]
 
 
+def _list_langs() -> str:
+    """What ``tesseract --list-langs`` prints: the models' folder, then one model per line."""
+    return subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30).stdout
+
+
 @lru_cache(maxsize=1)
 def tessdata() -> Path | None:
     """The folder of Tesseract's language models (``tesseract --list-langs`` names it), or None."""
     try:
-        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30).stdout
+        out = _list_langs()
     except (OSError, subprocess.SubprocessError):
         return None
     found = re.search(r'"([^"]+)"', out.splitlines()[0]) if out else None

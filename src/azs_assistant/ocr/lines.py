@@ -70,10 +70,10 @@ def layout(gray: np.ndarray) -> tuple[list[tuple[int, int, int, int]], np.ndarra
     text_h = float(np.median(height[1:][marks])) if marks.any() else 10.0
     # Table rulings out of the profile: vertical strokes taller than two lines, and thin horizontal
     # strokes an eighth of the page long (a blurred word is as long, but as thick as the letters).
-    # (A ruling crossed by the blank a removed horizontal ruling left is joined up first.)
     def column(height: int) -> np.ndarray:
         return cv2.getStructuringElement(cv2.MORPH_RECT, (1, height))
 
+    # A vertical ruling cut by the blank a removed horizontal one left is joined up first.
     joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, column(max(9, int(text_h / 3))))
     vertical = cv2.morphologyEx(joined, cv2.MORPH_OPEN, column(int(2.5 * text_h)))
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 8), 1)))
@@ -249,9 +249,10 @@ def decode(logp: np.ndarray, alphabet: str) -> tuple[str, list[float]]:
 # How much less likely (natural log) a dictionary spelling may be than the best path; bench_lines.py
 # reads 4 and 8 alike, 8 a little better (mean CER 0.114 against 0.115).
 LEXICON_MARGIN = 8.0
-KAZAKH_ONLY = re.compile("[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")
-CYRILLIC_WORD = re.compile(r"^([^\w]*)([А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]{3,})([^\w]*)$")
-WORD_PARTS = re.compile(r"^([^\w]*)([А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]*)([^\w]*)$")
+KAZAKH_ONLY = re.compile(f"[{KAZAKH}{KAZAKH.lower()}]")
+_CYRILLIC = RUSSIAN + RUSSIAN.lower() + KAZAKH + KAZAKH.lower()
+CYRILLIC_WORD = re.compile(rf"^([^\w]*)([{_CYRILLIC}]{{3,}})([^\w]*)$")
+WORD_PARTS = re.compile(rf"^([^\w]*)([{_CYRILLIC}]*)([^\w]*)$")
 
 
 class Lexicon(Protocol):

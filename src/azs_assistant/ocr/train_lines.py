@@ -33,6 +33,7 @@ import argparse
 import json
 import math
 import random
+import string
 import time
 from functools import cache
 from pathlib import Path
@@ -41,12 +42,13 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from azs_assistant.ocr import engine
-from azs_assistant.ocr.lines import ALPHABET, HEIGHT, decode, normalise
+from azs_assistant.ocr.lines import ALPHABET, HEIGHT, RUSSIAN, decode, normalise
 
 FONT_DIRS = ["/usr/share/fonts/truetype"]
 HARD_SHARE = 0.75  # share of lines degraded like a bad photo once the curriculum has ramped up
-FONT_SKIP = ("oblique", "italic", "slanted", "light", "condensed", "narrow", "cmunbl", "cmunobx",
-             "cmunbmr", "cmunorm", "cmunsl", "cmunss", "cmunsx", "cmunbx", "cmunbsr", "cmunrb")
+STYLE_SKIP = ("oblique", "italic", "slanted", "light", "condensed", "narrow")
+FONT_SKIP = (*STYLE_SKIP, "cmunbl", "cmunobx", "cmunbmr", "cmunorm", "cmunsl", "cmunss", "cmunsx", "cmunbx",
+             "cmunbsr", "cmunrb")
 
 
 def fonts() -> list[str]:
@@ -65,14 +67,14 @@ def fonts() -> list[str]:
             except OSError:
                 continue
             style = (font.getname()[1] or "").lower()
-            if any(s in style for s in ("italic", "oblique", "slanted", "light", "condensed", "narrow")):
+            if any(s in style for s in STYLE_SKIP):
                 continue
             if drawn(str(path)) >= RUSSIAN_PROBE:
                 found.append(str(path))
     return found
 
 
-RUSSIAN_PROBE = frozenset("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя0123456789.,")
+RUSSIAN_PROBE = frozenset(RUSSIAN + RUSSIAN.lower() + string.digits + ".,")
 
 
 @cache
@@ -371,13 +373,13 @@ def load_onnx(model, path: Path, x) -> None:  # type: ignore[no-untyped-def]
             assert norm.running_mean is not None and norm.running_var is not None  # tracked by default
             norm.weight.fill_(1.0), norm.bias.zero_(), norm.running_mean.copy_(-b)
             norm.running_var.fill_(1.0 - norm.eps)
-        # ONNX keeps an LSTM's gates as input, output, forget, cell; torch as input, forget, cell, output.
-        order = [0, 2, 3, 1]
+        def gates(t: torch.Tensor) -> torch.Tensor:
+            """ONNX keeps an LSTM's gates as input, output, forget, cell; torch as input, forget, cell, output."""
+            return torch.cat([t.chunk(4)[k] for k in (0, 2, 3, 1)])
+
         for layer, node in enumerate(lstms):
             w, r, bias = (weights[name] for name in node.input[1:4])
             for d, suffix in enumerate(("", "_reverse")):
-                def gates(t: torch.Tensor) -> torch.Tensor:
-                    return torch.cat([t.chunk(4)[k] for k in order])
                 getattr(model.rnn, f"weight_ih_l{layer}{suffix}").copy_(gates(w[d]))
                 getattr(model.rnn, f"weight_hh_l{layer}{suffix}").copy_(gates(r[d]))
                 getattr(model.rnn, f"bias_ih_l{layer}{suffix}").copy_(gates(bias[d][:bias.shape[1] // 2]))
