@@ -108,6 +108,14 @@ class Forbidden(AzsError):
     exit_code = 77
 
 
+class Busy(AzsError):
+    """Another process held the database's write lock for too long; try again later."""
+
+    code = "busy"
+    http_status = 503
+    exit_code = 75
+
+
 class RateLimited(AzsError):
     """Too many requests from one address; the client should wait ``retry_after`` seconds."""
 

@@ -160,7 +160,7 @@ class Services:
     # -- jargon ---------------------------------------------------------------------------
     def seed_jargon(self) -> None:
         """Load the built-in dictionary into an empty table (the admin's edits are kept after)."""
-        with self.db.session() as s:
+        with self.db.writing("jargon") as s:  # two processes starting on a fresh database seed it once
             if s.scalar(select(func.count()).select_from(JargonTerm)):
                 return
             for e in load_builtin_jargon():

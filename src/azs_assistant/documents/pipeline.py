@@ -8,6 +8,7 @@ failure at any point leaves what was stored untouched.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import delete, select
 
+from azs_assistant.documents import sandbox
 from azs_assistant.documents.chunking import Passage, chunk_document
 from azs_assistant.documents.model import ParsedDocument
 from azs_assistant.documents.parsers import Parser, choose_parser
@@ -189,10 +191,15 @@ def hash_content(ing: Ingestor, item: IngestItem) -> None:
 def skip_unchanged(ing: Ingestor, item: IngestItem) -> None:
     with ing.db.session() as s:
         doc = s.execute(select(Document).where(Document.source == item.source)).scalar_one_or_none()
-        model = s.get(IndexState, 1)
-        if doc is not None and doc.sha256 == item.sha256 and doc.pipeline_version == PIPELINE_VERSION and (
-                model is None or model.embedding_model == _model_name(ing) or doc.chunk_count == 0):
+        if _is_current(ing, doc, s.get(IndexState, 1), item):
+            assert doc is not None
             item.outcome, item.document_id, item.finished = "unchanged", doc.id, True
+
+
+def _is_current(ing: Ingestor, doc: Document | None, state: IndexState | None, item: IngestItem) -> bool:
+    """The stored document is this content, made by this pipeline and the index's model."""
+    return doc is not None and doc.sha256 == item.sha256 and doc.pipeline_version == PIPELINE_VERSION and (
+        state is None or state.embedding_model == _model_name(ing) or doc.chunk_count == 0)
 
 
 def detect(ing: Ingestor, item: IngestItem) -> None:
@@ -200,10 +207,14 @@ def detect(ing: Ingestor, item: IngestItem) -> None:
 
 
 def parse(ing: Ingestor, item: IngestItem) -> None:
+    """Parse in a child process under memory, CPU-time and output limits: the file is untrusted."""
     assert item.parser is not None
-    if hasattr(item.parser, "max_pages"):
-        item.parser.max_pages = ing.settings.max_pdf_pages  # type: ignore[attr-defined]
-    item.parsed = item.parser.parse(Path(item.name), item.data)
+    parser = copy.copy(item.parser)  # the registry's parser is shared; its limits come from these settings
+    if hasattr(parser, "max_pages"):
+        parser.max_pages = ing.settings.max_pdf_pages
+    if hasattr(parser, "max_unpacked_bytes"):
+        parser.max_unpacked_bytes = ing.settings.max_unpacked_mb * 1024 * 1024
+    item.parsed = sandbox.parse(parser, item.name, item.data, sandbox.ParseLimits.from_settings(ing.settings))
 
 
 def route_ocr(ing: Ingestor, item: IngestItem) -> None:
@@ -216,7 +227,8 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
     if ing.ocr is None:
         if doc.whole_needs_ocr:
             _store_document(ing, item, [], None, status="needs_ocr", message=NEEDS_OCR_MESSAGE)
-            item.outcome, item.message, item.finished = "needs_ocr", NEEDS_OCR_MESSAGE, True
+            if not item.finished:  # finished: another process stored the same file first
+                item.outcome, item.message, item.finished = "needs_ocr", NEEDS_OCR_MESSAGE, True
         else:
             pages = ", ".join(map(str, doc.pages_needing_ocr))
             item.message = f"Страницы без текстового слоя ожидают распознавания (OCR): {pages}."
@@ -244,7 +256,8 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
         item.message = "Распознано с предупреждениями: " + "; ".join(notes)
     if not doc.blocks:
         _store_document(ing, item, [], None, status="retake", message=item.message)
-        item.outcome, item.finished = "retake", True
+        if not item.finished:
+            item.outcome, item.finished = "retake", True
 
 
 def chunk(ing: Ingestor, item: IngestItem) -> None:
@@ -337,9 +350,11 @@ def _model_name(ing: Ingestor) -> str | None:
 
 def _store_document(ing: Ingestor, item: IngestItem, passages: list[Passage], vectors: np.ndarray | None,
                     *, status: str, message: str | None) -> None:
-    """Replace the document and its chunks in one transaction."""
+    """Replace the document and its chunks in one transaction. The transaction holds the source's
+    writer lock from before it reads: another process ingesting the same file meanwhile has either
+    stored it already (this one is then "unchanged") or waits and finds this one's version."""
     assert item.parsed is not None
-    with ing.db.session() as s:
+    with ing.db.writing(f"document:{item.source}") as s:
         state = s.get(IndexState, 1)
         if state is not None and ing.embedder is not None and state.embedding_model not in (None, _model_name(ing)):
             from azs_assistant.errors import IndexMismatch
@@ -347,9 +362,13 @@ def _store_document(ing: Ingestor, item: IngestItem, passages: list[Passage], ve
             raise IndexMismatch(
                 f"Индекс построен моделью {state.embedding_model}, а сейчас настроена {_model_name(ing)}. "
                 "Выполните `azs reindex`.", "Embedding model differs from the index; run `azs reindex`.")
+        doc = s.execute(select(Document).where(Document.source == item.source)).scalar_one_or_none()
+        if _is_current(ing, doc, state, item):  # stored by another process since skip_unchanged looked
+            assert doc is not None
+            item.outcome, item.message, item.document_id, item.finished = "unchanged", None, doc.id, True
+            return
         if state is not None and ing.embedder is not None:
             state.embedding_model = _model_name(ing)
-        doc = s.execute(select(Document).where(Document.source == item.source)).scalar_one_or_none()
         outcome = "updated" if doc else "added"
         if doc is None:
             doc = Document(source=item.source, version=0, created_at=utcnow())

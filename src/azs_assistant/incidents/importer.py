@@ -121,10 +121,16 @@ def import_file(db: Database, path: Path, *, mapping: Mapping[str, str] | None =
     for line, row in enumerate(rows, start=3):
         batch.append(mapped(line, row))
         if len(batch) >= BATCH:
-            with db.session() as s:
-                total.add(store(s, batch, origin, date_format))
+            total.add(_store_batch(db, batch, origin, date_format))
             batch = []
     if batch:
-        with db.session() as s:
-            total.add(store(s, batch, origin, date_format))
+        total.add(_store_batch(db, batch, origin, date_format))
     return total
+
+
+def _store_batch(db: Database, batch: list[tuple[str, dict[str, Any]]], origin: str,
+                 date_format: str | None) -> StoreResult:
+    """One batch under the incidents writer lock: another import of the same rows running at the
+    same time finds them stored (unchanged) instead of inserting them twice."""
+    with db.writing("incidents") as s:
+        return store(s, batch, origin, date_format)

@@ -30,7 +30,7 @@ class SyncReport:
 def sync(db: Database, source: SourceConfig, *, full: bool = False) -> SyncReport:
     """Copy new and changed rows of ``source``; ``full`` ignores the stored position."""
     report = SyncReport(source.name)
-    with db.session() as s:
+    with db.writing("incidents") as s:
         state = s.get(IncidentSync, source.name)
         if state is None:
             state = IncidentSync(source=source.name, rows_total=0)
@@ -47,7 +47,7 @@ def sync(db: Database, source: SourceConfig, *, full: bool = False) -> SyncRepor
             for batch in result.partitions(source.batch_size):
                 rows = [dict(row._mapping) for row in batch]
                 report.read += len(rows)
-                with db.session() as s:
+                with db.writing("incidents") as s:
                     stored = store(s, [(str(r.get("incident_id")), {k: r[k] for k in FIELDS}) for r in rows],
                                    origin=source.name, date_format=source.date_format)
                     report.stored.add(stored)

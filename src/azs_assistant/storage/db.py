@@ -1,19 +1,32 @@
-"""The database handle: engine, sessions and migrations, for SQLite, PostgreSQL or Oracle URLs."""
+"""The database handle: engine, sessions and migrations, for SQLite, PostgreSQL or Oracle URLs.
+
+Several processes may write one database at once (two `azs ingest`, the server and a worker). A
+write whose decision depends on what is stored ("is this file new? then version 1") runs in
+``Database.writing``: it takes a writer lock before its first read, so the decision and the write
+see the same data. Migrations at startup take the same kind of lock.
+"""
 
 from __future__ import annotations
 
+import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from azs_assistant.errors import Busy
 from azs_assistant.storage.models import IndexState
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+# How long a writer waits for another process's write lock before it gives up with a typed error:
+# long enough for a migration or a large document's chunks, short enough to report a stuck writer.
+LOCK_WAIT_S = 120.0
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -51,16 +64,37 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision (safe to call every start)."""
+        """Bring the schema to the newest Alembic revision (safe to call every start, from several
+        processes at once: the second waits for the first, then finds nothing to do)."""
         cfg = Config()
         cfg.set_main_option("script_location", str(_MIGRATIONS))
         cfg.attributes["connection_url"] = self.url
         with self.engine.begin() as conn:
+            self._lock(conn, "migrate")
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
-        with self.session() as s:
+        with self.writing("index_state") as s:
             if s.get(IndexState, 1) is None:
                 s.add(IndexState(id=1, generation=0, jargon_generation=0))
+
+    @contextmanager
+    def writing(self, name: str) -> Iterator[Session]:
+        """A unit of work that holds the writer lock ``name`` from its first statement, so what it
+        reads is still true when it writes. SQLite has one writer lock for the whole file (BEGIN
+        IMMEDIATE); PostgreSQL takes a transaction-scoped advisory lock per name, so writers of
+        different names go on in parallel. Other backends rely on their unique constraints."""
+        with self.session() as s:
+            self._lock(s.connection(), name)
+            yield s
+
+    def _lock(self, conn: Connection, name: str) -> None:
+        dialect = conn.dialect.name
+        if dialect == "sqlite":
+            _begin_immediate(conn)
+        elif dialect == "postgresql":
+            # two int4 keys: the lock's name and the schema, so test schemas in one database stay independent
+            key = zlib.crc32(name.encode()) - 2**31
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"), {"key": key})
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -94,3 +128,20 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _begin_immediate(conn: Connection) -> None:
+    """Start the SQLite transaction as a writer. It must be the connection's first statement: a
+    transaction that has read first cannot wait for the lock (SQLite answers "locked" at once).
+    The busy timeout waits 10 s per try; a longer wait is a loop, then a typed error."""
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig):
+                raise
+            if time.monotonic() > deadline:
+                raise Busy(f"База данных занята другим процессом записи дольше {LOCK_WAIT_S:.0f} с. "
+                           "Повторите позже.", "The database is locked by another writer.") from exc
