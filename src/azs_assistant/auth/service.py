@@ -72,12 +72,13 @@ class Access:
         query = select(AuditEvent)
         if actor:
             query = query.where(AuditEvent.actor == actor)
+        # autoescape: a % or _ in the filter is that character, not a LIKE wildcard
         if action:
-            query = query.where(AuditEvent.action.startswith(action))
+            query = query.where(AuditEvent.action.startswith(action, autoescape=True))
         if since:
             query = query.where(AuditEvent.at >= since)
         if text:
-            query = query.where(AuditEvent.target.contains(text))
+            query = query.where(AuditEvent.target.contains(text, autoescape=True))
         with self.db.session() as s:
             return list(s.scalars(query.order_by(AuditEvent.id.desc()).offset(offset).limit(min(limit, 5000))))
 
