@@ -78,6 +78,12 @@ class EncryptedDocument(DocumentError):
     code = "encrypted_document"
 
 
+class DocumentTooComplex(CorruptDocument):
+    """Parsing the file ran past a memory, CPU-time or output limit of its child process."""
+
+    code = "document_too_complex"
+
+
 class LLMUnavailable(AzsError):
     """The configured language model server failed; callers fall back to extractive answers."""
 

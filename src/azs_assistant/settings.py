@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     ocr_max_pages: int = Field(default=100, ge=1, description="Scanned pages recognised per file at most.")
     max_image_pixels: int = Field(default=60_000_000, ge=1_000_000, description="Larger images are refused.")
     max_image_side: int = Field(default=15_000, ge=1000)
+    parse_memory_mb: int = Field(
+        default=1024, ge=64, description="Memory a file's parsing child may take; beyond it the file is refused.")
+    parse_cpu_seconds: int = Field(
+        default=120, ge=1, description="CPU time a file's parsing child may take; beyond it the file is refused.")
+    parse_output_mb: int = Field(default=64, ge=1, description="Largest text a file's parsing child may return.")
+    max_unpacked_mb: int = Field(
+        default=512, ge=1, description="Largest unpacked size of a ZIP-based document (DOCX, XLSX): zip bombs.")
 
     incident_sources: Path | None = Field(
         default=None, description="YAML list of external incident databases; default <data dir>/incident_sources.yaml")

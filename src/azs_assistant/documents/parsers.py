@@ -15,6 +15,7 @@ from typing import Protocol
 
 from azs_assistant.documents.model import Block, ParsedDocument
 from azs_assistant.documents.textblocks import lines_to_blocks
+from azs_assistant.documents.zipcheck import check_zip
 from azs_assistant.errors import CorruptDocument, EncryptedDocument, UnsupportedFormat
 
 
@@ -237,15 +238,28 @@ class HtmlParser(_Base):
         return ParsedDocument(title_tag or _title_from(blocks, path.stem), "html", blocks)
 
 
-class DocxParser(_Base):
+class _ZipBase(_Base):
+    """A ZIP-based format (DOCX, XLSX, ODF): zip bombs are refused before the library opens it."""
+
+    magic = "zip"
+    max_unpacked_bytes = 512 * 1024 * 1024
+
+    def parse(self, path: Path, data: bytes) -> ParsedDocument:
+        check_zip(data, path.name, self.max_unpacked_bytes)
+        return self.read(path, data)
+
+    def read(self, path: Path, data: bytes) -> ParsedDocument:
+        raise NotImplementedError
+
+
+class DocxParser(_ZipBase):
     name = "docx"
     extensions = (".docx",)
-    magic = "zip"
 
     def score(self, path: Path, head: bytes) -> int:
         return super().score(path, head) if path.suffix.lower() in (".docx", ".docm") else 0
 
-    def parse(self, path: Path, data: bytes) -> ParsedDocument:
+    def read(self, path: Path, data: bytes) -> ParsedDocument:
         import docx
         from docx.table import Table
         from docx.text.paragraph import Paragraph
@@ -329,15 +343,14 @@ class PdfParser(_Base):
         return doc
 
 
-class SpreadsheetParser(_Base):
+class SpreadsheetParser(_ZipBase):
     name = "xlsx"
     extensions = (".xlsx", ".xlsm")
-    magic = "zip"
 
     def score(self, path: Path, head: bytes) -> int:
         return super().score(path, head) if path.suffix.lower() in self.extensions else 0
 
-    def parse(self, path: Path, data: bytes) -> ParsedDocument:
+    def read(self, path: Path, data: bytes) -> ParsedDocument:
         import openpyxl
 
         try:
