@@ -1,8 +1,10 @@
 """Users, API keys and web sessions, with the audit log of every change.
 
-Passwords: argon2id (argon2-cffi defaults). Repeated failures lock the account for a growing time
-(1, 2, 4 … 60 minutes after the fifth). API keys and session tokens carry 128+ bits of randomness,
-so a SHA-256 of them is enough at rest; they are shown once.
+Passwords: argon2id (argon2-cffi defaults). Repeated failures make the address they come from wait
+a growing time (1, 2, 4 … 60 minutes after the fifth) before it may try that account again; the
+account itself is closed only after many more failures from all addresses (``auth.throttle``).
+API keys and session tokens carry 128+ bits of randomness, so a SHA-256 of them is enough at rest;
+they are shown once.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from azs_assistant.auth import throttle
 from azs_assistant.auth.principal import ALL, Principal, clean_roles
 from azs_assistant.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from azs_assistant.storage.db import Database
@@ -22,7 +25,6 @@ from azs_assistant.tickets.facts import station_id, station_in
 
 SESSION_IDLE = timedelta(hours=12)
 SESSION_MAX = timedelta(days=7)
-LOCK_AFTER = 5
 
 
 def _sha(value: str) -> str:
@@ -45,6 +47,15 @@ def _stations(values: list[str] | None) -> list[str]:
             raise InvalidInput(f"Не понял станцию «{raw}»: пишите АЗС-012 или 12.", f"Bad station {raw}.")
         out.append(station_id(number))
     return out
+
+
+def _refuse_if_throttled(throttled: throttle.Throttled | None) -> None:
+    if throttled is None:
+        return
+    minutes = int(throttled.wait.total_seconds() // 60) + 1
+    where = "в эту учётную запись" if throttled.everywhere else "с вашего адреса"
+    raise Unauthorized(f"Слишком много неудачных попыток: вход {where} закрыт ещё на {minutes} мин.",
+                       "Too many failed sign-ins; try again later.", retry_after=minutes * 60)
 
 
 def principal_of(user: User, csrf: str | None = None) -> Principal:
@@ -162,25 +173,22 @@ class Access:
 
     # -- login and sessions ---------------------------------------------------------------
     def login(self, username: str, password: str, ip: str | None = None) -> tuple[str, Principal]:
-        """A new session token for valid credentials; growing lockout after repeated failures."""
+        """A new session token for valid credentials. Repeated failures throttle the address they
+        come from (and, far later, the account): see ``auth.throttle``."""
         now = utcnow()
+        account = (username or "").strip().lower()[:100]
         generic = Unauthorized("Неверный логин или пароль.", "Invalid credentials.")
         with self.db.session() as s:
-            user = s.scalar(select(User).where(User.username == (username or "").strip().lower()))
+            _refuse_if_throttled(throttle.check(s, account, ip, now))
+            user = s.scalar(select(User).where(User.username == account))
             if user is None or user.disabled or not user.password_hash:
                 self.hasher.hash("timing-equaliser")  # as slow as a real check
-                self.audit(username[:100] or "?", "login.failed", username[:100], {"reason": "unknown or disabled"}, ip)
+                self.audit(account or "?", "login.failed", account, {"reason": "unknown or disabled"}, ip)
                 raise generic
-            if user.locked_until and _aware(user.locked_until) > now:
-                minutes = int((_aware(user.locked_until) - now).total_seconds() // 60) + 1
-                raise Unauthorized(f"Слишком много неудачных попыток: вход закрыт ещё на {minutes} мин.",
-                                   "Account temporarily locked.", retry_after=minutes * 60)
             try:
                 self.hasher.verify(user.password_hash, password or "")
             except Exception:
-                user.failed_logins += 1
-                if user.failed_logins >= LOCK_AFTER:
-                    user.locked_until = now + timedelta(minutes=min(2 ** (user.failed_logins - LOCK_AFTER), 60))
+                user.failed_logins += 1  # since the last success, from anywhere; the throttle reads the audit log
                 s.commit()
                 self.audit(user.username, "login.failed", user.username, {"failures": user.failed_logins}, ip)
                 raise generic from None
