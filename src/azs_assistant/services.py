@@ -7,6 +7,7 @@ into storage themselves.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -295,11 +296,9 @@ class Services:
         settings = self.settings.model_copy(update={"ocr_languages": languages}) if languages else self.settings
         ocr = OCRService(settings)  # OCRUnavailable says which package to install
         kind = sniff(data[:16])
+        images: Iterable[tuple[int, Any]]
         if kind == "pdf":
-            import pypdfium2 as pdfium
-
-            count = len(pdfium.PdfDocument(data))
-            images = ocr.pdf_pages(data, list(range(1, count + 1)), name)
+            images = ocr.pdf_pages(data, None, name)  # a PDF that cannot be read is refused as corrupt
         elif kind in {"png", "jpeg", "tiff", "webp", "bmp", "gif"}:
             images = list(enumerate(ocr.image_pages(data, name), start=1))
         else:

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     ocr_max_pages: int = Field(default=100, ge=1, description="Scanned pages recognised per file at most.")
     max_image_pixels: int = Field(default=60_000_000, ge=1_000_000, description="Larger images are refused.")
     max_image_side: int = Field(default=15_000, ge=1000)
+    ocr_max_pixels: int = Field(
+        default=12_000_000, ge=1_000_000,
+        description="Larger images and rendered pages are scaled down to this before OCR (an A4 page at 300 dpi "
+                    "is 8.7 MP, a phone photo 12 MP); more only costs time and memory.")
     parse_memory_mb: int = Field(
         default=1024, ge=64, description="Memory a file's parsing child may take; beyond it the file is refused.")
     parse_cpu_seconds: int = Field(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 A4_WIDTH_300DPI = 2480
+MAX_UPSCALED_PIXELS = 12_000_000  # upscaling to 300 dpi never makes a page larger (AZS_OCR_MAX_PIXELS' default)
 NOISY = 4.0  # grain (grey levels) from which a page is denoised; clean scans and good photos stay below
 
 
@@ -172,6 +173,7 @@ def prepare(image: np.ndarray) -> Prepared:
 
     t = time.perf_counter()
     scale = min(4.0, A4_WIDTH_300DPI / gray.shape[1]) if gray.shape[1] < A4_WIDTH_300DPI * 0.9 else 1.0
+    scale = min(scale, max(1.0, (MAX_UPSCALED_PIXELS / gray.size) ** 0.5))  # a narrow strip stays a strip
     if scale != 1.0:
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     timings["scale"] = time.perf_counter() - t
