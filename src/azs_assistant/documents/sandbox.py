@@ -276,9 +276,12 @@ def _cpu_time_up(signum: int, frame: object) -> None:  # pragma: no cover - runs
 
 
 def _vm_size() -> int:
-    """Bytes of address space mapped now (the limit is set on top of it)."""
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    """Bytes of address space mapped now (the limit is set on top of it); 0 without /proc."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
 
 
 def _parse_here(parser: Any, name: str, data: bytes) -> dict[str, Any]:  # pragma: no cover - in the child
