@@ -95,3 +95,28 @@ def test_missing_path_and_missing_question_are_clear_errors(tmp_path: Path) -> N
     result = azs(tmp_path, "ingest", str(tmp_path / "nope"))
     assert result.exit_code == 2 and "не найден" in result.output
     assert azs(tmp_path, "ask").exit_code == 2
+
+
+def test_tickets_list_pages_and_says_when_more_rows_exist(tmp_path: Path) -> None:
+    """GIVEN 105 tickets WHEN `azs tickets list` runs THEN it shows 100 and says how to see the rest;
+    --offset, --limit and --all page through them, and with --json the note stays off stdout."""
+    assert azs(tmp_path, "tickets", "list").exit_code == 0
+    tickets = cli.services().tickets
+    for n in range(105):
+        tickets.create(f"Колонка {n % 8 + 1} не выдаёт топливо, жалоба {n}", station="АЗС-012", actor="test")
+
+    def listed(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(cli.app, ["--data-dir", str(tmp_path), "tickets", "list", *args])
+
+    first = listed()
+    assert first.exit_code == 0, first.output
+    lines = first.output.splitlines()
+    assert len(lines) == 101 and lines[-1] == "Показаны 1–100 из 105; следующие: --offset 100 (или --all)."
+    rest = listed("--offset", "100").output.splitlines()
+    assert len(rest) == 5 and not {line.split()[0] for line in rest} & {line.split()[0] for line in lines[:100]}
+    assert listed("--limit", "10", "--offset", "20").output.splitlines()[-1].startswith("Показаны 21–30 из 105;")
+    assert len(listed("--all").output.splitlines()) == 105
+    assert listed("--offset", "200").output.strip() == "Всего 105: после первых 200 строк нет."
+    as_json = listed("--json", "--limit", "3")
+    assert [json.loads(line)["number"] for line in as_json.stdout.splitlines()]
+    assert "Показаны 1–3 из 105" in as_json.stderr

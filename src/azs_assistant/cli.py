@@ -689,18 +689,34 @@ def tickets_list(
     station: Annotated[Optional[str], typer.Option("--station")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Только просроченные.")] = False,
     triage: Annotated[bool, typer.Option("--triage", help="Только ждущие разбора человеком.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Сколько строк показать.")] = 100,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Сколько первых строк пропустить.")] = 0,
+    show_all: Annotated[bool, typer.Option("--all", help="Все строки (после --offset), без предела.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Очередь обращений: сначала открытые и срочные."""
+    """Очередь обращений, новые страницами по --limit: на странице сначала открытые и срочные."""
     from azs_assistant.tickets.notify import ticket_json
 
+    filters: dict[str, Any] = {"department": department, "status": status, "station": station,
+                               "overdue": overdue or None, "triage": True if triage else None}
+    shown = 0
     try:
-        rows = services().tickets.queue(department=department, status=status, station=station,
-                                       overdue=overdue or None, triage=True if triage else None)
+        tickets = services().tickets
+        total = tickets.queue_size(**filters)
+        while shown < (total - offset if show_all else limit):
+            rows = tickets.queue(**filters, limit=1000 if show_all else limit, offset=offset + shown)
+            for t in rows:
+                typer.echo(json.dumps(ticket_json(t), ensure_ascii=False) if as_json else _ticket_line(t))
+            shown += len(rows)
+            if not rows or not show_all:
+                break
     except AzsError as exc:
         _fail(exc)
-    for t in rows:
-        typer.echo(json.dumps(ticket_json(t), ensure_ascii=False) if as_json else _ticket_line(t))
+    if offset + shown < total:  # with --json the notes go to stderr, so stdout stays JSON lines
+        typer.echo(f"Показаны {offset + 1}–{offset + shown} из {total}; следующие: --offset {offset + shown} "
+                   "(или --all).", err=as_json)
+    elif not shown and offset and total:
+        typer.echo(f"Всего {total}: после первых {offset} строк нет.", err=as_json)
 
 
 @tickets_app.command("show")

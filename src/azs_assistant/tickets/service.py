@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from azs_assistant.errors import Conflict, InvalidInput, NotFound
@@ -327,44 +327,28 @@ class Tickets:
                                   .order_by(TicketNotification.id)))
 
     def queue(self, *, department: str | None = None, status: str | None = None, station: str | None = None,
-             stations: list[str] | None = None, overdue: bool | None = None, triage: bool | None = None,
-             open_only: bool = False, limit: int = 100, offset: int = 0,
-             scope: tuple[str | None, set[str] | None] | None = None) -> list[Ticket]:
+              stations: list[str] | None = None, overdue: bool | None = None, triage: bool | None = None,
+              open_only: bool = False, limit: int = 100, offset: int = 0,
+              scope: tuple[str | None, set[str] | None] | None = None) -> list[Ticket]:
         """The queue, open and urgent first. ``scope`` = (department, stations) a person may see:
         tickets of that department or at those stations (None = no limit)."""
-        query = select(Ticket)
-        if scope is not None:
-            department_scope, station_scope = scope
-            conditions = []
-            if department_scope:
-                conditions.append(Ticket.department == department_scope)
-            if station_scope:
-                conditions.append(Ticket.station_id.in_(sorted(station_scope)))
-            if not conditions:
-                return []
-            query = query.where(or_(*conditions))
-        if department:
-            query = query.where(Ticket.department == department)
-        if status:
-            if status not in STATUSES:
-                raise InvalidInput(f"Неизвестный статус «{status}»; есть: {', '.join(STATUSES)}.", "Unknown status.")
-            query = query.where(Ticket.status == status)
-        if open_only or overdue:
-            query = query.where(Ticket.status.not_in(("resolved", "closed")))
-        if station:
-            number = station_in(station) if not station.isdigit() else int(station)
-            query = query.where(Ticket.station_id == (station_id(number) if number is not None else station))
-        if stations is not None:
-            query = query.where(Ticket.station_id.in_(stations))
-        if overdue:
-            query = query.where(Ticket.due_at < utcnow())
-        if triage is not None:
-            query = query.where(Ticket.needs_triage == int(triage))
+        query = _queue_query(department=department, status=status, station=station, stations=stations,
+                             overdue=overdue, triage=triage, open_only=open_only, scope=scope)
+        if query is None:
+            return []
         urgency_order = {u: i for i, u in enumerate(reversed(URGENCIES))}
         with self.db.session() as s:
             rows = list(s.scalars(query.order_by(Ticket.id.desc()).offset(offset).limit(min(limit, 1000))))
         rows.sort(key=lambda t: (t.status in ("resolved", "closed"), urgency_order[t.urgency], t.due_at))
         return rows
+
+    def queue_size(self, **filters: Any) -> int:
+        """How many tickets ``queue`` with these filters finds in all pages together."""
+        query = _queue_query(**filters)
+        if query is None:
+            return 0
+        with self.db.session() as s:
+            return int(s.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
     def departments_in_use(self) -> list[str]:
         with self.db.session() as s:
@@ -487,3 +471,38 @@ def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:
     due = ticket.due_at if ticket.due_at.tzinfo else ticket.due_at.replace(tzinfo=now.tzinfo)
     return ticket.status not in ("resolved", "closed") and due < now
 
+
+def _queue_query(*, department: str | None = None, status: str | None = None, station: str | None = None,
+                 stations: list[str] | None = None, overdue: bool | None = None, triage: bool | None = None,
+                 open_only: bool = False, scope: tuple[str | None, set[str] | None] | None = None,
+                 ) -> Select[Ticket] | None:
+    """The queue's filters as one query (None: the scope allows nothing)."""
+    query = select(Ticket)
+    if scope is not None:
+        department_scope, station_scope = scope
+        conditions = []
+        if department_scope:
+            conditions.append(Ticket.department == department_scope)
+        if station_scope:
+            conditions.append(Ticket.station_id.in_(sorted(station_scope)))
+        if not conditions:
+            return None
+        query = query.where(or_(*conditions))
+    if department:
+        query = query.where(Ticket.department == department)
+    if status:
+        if status not in STATUSES:
+            raise InvalidInput(f"Неизвестный статус «{status}»; есть: {', '.join(STATUSES)}.", "Unknown status.")
+        query = query.where(Ticket.status == status)
+    if open_only or overdue:
+        query = query.where(Ticket.status.not_in(("resolved", "closed")))
+    if station:
+        number = station_in(station) if not station.isdigit() else int(station)
+        query = query.where(Ticket.station_id == (station_id(number) if number is not None else station))
+    if stations is not None:
+        query = query.where(Ticket.station_id.in_(stations))
+    if overdue:
+        query = query.where(Ticket.due_at < utcnow())
+    if triage is not None:
+        query = query.where(Ticket.needs_triage == int(triage))
+    return query
