@@ -8,12 +8,48 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
+from azs_assistant.api.schemas import ErrorResponse
 from azs_assistant.errors import AzsError
 
-_HTTP_MESSAGES = {404: ("not_found", "Не найдено."), 405: ("method_not_allowed", "Метод не поддерживается."),
+_HTTP_MESSAGES = {400: ("bad_request", "Тело запроса не разбирается: проверьте JSON или форму."),
+                  404: ("not_found", "Не найдено."), 405: ("method_not_allowed", "Метод не поддерживается."),
                   413: ("file_too_large", "Слишком большой запрос."), 401: ("unauthorized", "Нужна авторизация."),
                   403: ("forbidden", "Доступ запрещён.")}
+
+
+_DESCRIPTIONS = {
+    400: "Тело запроса не разбирается (не JSON или испорченная форма)",
+    401: "Нет ключа API или сеанса, или ключ неверен",
+    403: "Роли не хватает прав (или форма без CSRF-токена)",
+    404: "Не найдено",
+    409: "Противоречит текущему состоянию (например, статус уже такой)",
+    413: "Запрос или файл слишком большой",
+    415: "Формат файла не поддерживается",
+    422: "Неверный запрос: поля не прошли проверку",
+    429: "Слишком много запросов: повторите через Retry-After секунд",
+    502: "Внешняя база данных недоступна или ответила ошибкой",
+    503: "Сервис занят или языковая модель недоступна: повторите позже",
+}
+AUTHENTICATED = (401, 403, 422, 429)  # what any route behind an API key or session can answer
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` entries for the error statuses a route can answer with, all in the one error shape
+    (so the OpenAPI document lists every status a client can get)."""
+    return {status: {"model": ErrorResponse, "description": _DESCRIPTIONS[status]} for status in statuses}
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """The methods the requested path answers to, for the ``Allow`` header of a 405 (RFC 9110): each
+    method is tried against the routes, as routers nest (a route's own list names only its methods)."""
+    routes = request.app.router.routes
+    return ", ".join(method for method in _METHODS
+                     if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes))
 
 
 def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JSONResponse:
@@ -41,9 +77,13 @@ def install(app: FastAPI) -> None:
         return error_response(422, "invalid_input", "Неверный запрос: проверьте поля.", {"fields": problems})
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
-        return error_response(exc.status_code, code, message)
+        response = error_response(exc.status_code, code, message)
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:  # Starlette names only the first route's methods; a path may have several
+            response.headers["Allow"] = allowed_methods(request)
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from azs_assistant.assistant.answer import Citation as CitationPublic  # one definition for both
+
+
+def as_utc(value: datetime) -> datetime:
+    """An aware UTC time: SQLite gives back the stored UTC times without their zone, PostgreSQL in the
+    session's zone; OpenAPI's ``date-time`` needs the offset."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def iso_utc(value: datetime | None) -> str | None:
+    """``as_utc`` as an ISO 8601 string, for the responses built as plain dicts."""
+    return as_utc(value).isoformat() if value is not None else None
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class AskRequest(BaseModel):
@@ -45,7 +59,7 @@ class DocumentPublic(BaseModel):
     pages: int | None
     version: int
     size_bytes: int
-    updated_at: datetime
+    updated_at: UtcDateTime
     audience: dict[str, list[str]] | None = None
 
 
@@ -77,8 +91,8 @@ class IngestResultPublic(BaseModel):
 
 
 class JargonTermPublic(BaseModel):
-    term: str = Field(min_length=1, max_length=200, examples=["солярка"])
-    canonical: str = Field(min_length=1, max_length=500, examples=["дизельное топливо ДТ"])
+    term: str = Field(min_length=1, max_length=200, pattern=r"\S", examples=["солярка"])
+    canonical: str = Field(min_length=1, max_length=500, pattern=r"\S", examples=["дизельное топливо ДТ"])
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -128,6 +142,6 @@ class SummaryPublic(BaseModel):
 class ChangePublic(BaseModel):
     from_version: int
     to_version: int
-    created_at: datetime
+    created_at: UtcDateTime
     text: str
     changes: dict[str, Any]

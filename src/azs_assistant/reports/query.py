@@ -45,6 +45,9 @@ class Filters(BaseModel):
         return self == Filters()
 
 
+RANKED = ("count", "mean_hours", "median_hours")  # the metrics that ``top`` can rank groups by
+
+
 class ReportQuery(BaseModel):
     model_config = {"extra": "forbid"}
 
@@ -65,4 +68,6 @@ class ReportQuery(BaseModel):
             raise ValueError("yoy needs a period (date_from and date_to)")
         if self.top is not None and self.group_by is None:
             raise ValueError("top needs group_by")
+        if self.top is not None and self.metric not in RANKED:  # leaders of a count or a duration only
+            raise ValueError(f"top ranks {', '.join(RANKED)}, not {self.metric}")
         return self

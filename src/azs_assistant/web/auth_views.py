@@ -16,6 +16,9 @@ from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from azs_assistant.api.deps import SESSION_COOKIE, Admin, client_ip, optional_principal
+from azs_assistant.api.errors import AUTHENTICATED, documented
+from azs_assistant.api.params import Limit, Offset
+from azs_assistant.api.schemas import iso_utc
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.service import SESSION_MAX
 from azs_assistant.errors import AzsError, Forbidden
@@ -192,14 +195,17 @@ def mount_auth(app: FastAPI, templates: Any) -> None:
         response.headers["Cache-Control"] = "no-store"
         return response
 
-    @app.get("/api/v1/audit", tags=["audit"], summary="Журнал действий (только администратор)")
+    @app.get("/api/v1/audit", tags=["audit"], summary="Журнал действий (только администратор)",
+             responses=documented(*AUTHENTICATED))
     async def audit_api(request: Request, who: Admin, actor: str | None = None, action: str | None = None,
-                        text: str | None = None, limit: int = 200, offset: int = 0) -> dict[str, Any]:
+                        text: str | None = None, limit: Limit = 200, offset: Offset = 0) -> dict[str, Any]:
         svc = request.app.state.services
-        rows = svc.access.audit_search(actor=actor, action=action, text=text, limit=min(limit, 5000), offset=offset)
+        rows = svc.access.audit_search(actor=actor, action=action, text=text, limit=limit, offset=offset)
         return {"events": [_event(e) for e in rows], "count": len(rows), "offset": offset}
 
-    @app.get("/api/v1/audit/export", tags=["audit"], summary="Журнал действий в CSV (только администратор)")
+    @app.get("/api/v1/audit/export", tags=["audit"], summary="Журнал действий в CSV (только администратор)",
+             response_class=Response, responses={**documented(*AUTHENTICATED, 503), 200: {
+                 "description": "CSV (UTF-8 с BOM, для Excel)", "content": {"text/csv": {}}}})
     async def audit_export(request: Request, who: Admin, actor: str | None = None, action: str | None = None,
                            text: str | None = None) -> Response:
         svc = request.app.state.services
@@ -217,5 +223,5 @@ def mount_auth(app: FastAPI, templates: Any) -> None:
 def _event(e: Any) -> dict[str, Any]:
     import json
 
-    return {"at": e.at.isoformat(), "actor": e.actor, "actor_kind": e.actor_kind, "action": e.action,
+    return {"at": iso_utc(e.at), "actor": e.actor, "actor_kind": e.actor_kind, "action": e.action,
             "target": e.target, "details": json.dumps(e.details, ensure_ascii=False), "ip": e.ip}

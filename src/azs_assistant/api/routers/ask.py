@@ -12,12 +12,21 @@ from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
 from azs_assistant.api.deps import Anyone, Manager, ServicesDep, client_ip
-from azs_assistant.api.schemas import AnswerPublic, AskRequest, ErrorResponse, SearchResponse
+from azs_assistant.api.errors import AUTHENTICATED, documented
+from azs_assistant.api.params import RecordId
+from azs_assistant.api.schemas import AnswerPublic, AskRequest, SearchResponse, iso_utc
 
-router = APIRouter(tags=["assistant"], responses={422: {"model": ErrorResponse}})
+router = APIRouter(tags=["assistant"], responses=documented(*AUTHENTICATED))
+WRITE = documented(400, 413, 503)  # a body that does not parse or is over the cap; database busy or model down
 
 
-@router.post("/ask", response_model=AnswerPublic, summary="Задать вопрос базе знаний")
+SSE_EVENT = {"type": "object", "required": ["event", "data"], "properties": {  # one event of the stream
+    "event": {"type": "string", "enum": ["delta", "reset", "done"]},
+    "data": {"type": "string", "description": "JSON: {text} для delta, {answer} для done"}}}
+
+
+@router.post("/ask", response_model=AnswerPublic, summary="Задать вопрос базе знаний",
+             responses={**WRITE, **documented(404)})  # 404: a conversation_id not the asker's
 async def ask(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> dict:
     answer = await run_in_threadpool(svc.assistant.ask, body.question, who, body.conversation_id, True)
     answer_id = svc.learning.log_answer(who.name, answer)
@@ -26,8 +35,10 @@ async def ask(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request)
     return {**answer.public(), "answer_id": answer_id}
 
 
-@router.post("/ask/stream", summary="Ответ потоком (server-sent events)",
-             description="События `delta` (кусок текста), `reset` (начать заново), `done` (ответ целиком, JSON).")
+@router.post("/ask/stream", summary="Ответ потоком (server-sent events)", response_class=EventSourceResponse,
+             description="События `delta` (кусок текста), `reset` (начать заново), `done` (ответ целиком, JSON).",
+             responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}}, "description": "Поток событий"},
+                        **WRITE, **documented(404)})
 async def ask_stream(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> EventSourceResponse:
     svc.analyse_query(body.question)  # validate before the stream starts, so errors get a status code
     conversation = svc.conversations.open(who.name, body.conversation_id)
@@ -47,10 +58,11 @@ async def ask_stream(body: AskRequest, svc: ServicesDep, who: Anyone, request: R
     return EventSourceResponse(events())
 
 
-@router.get("/conversations/{conversation_id}", summary="Ходы разговора (свои)")
+@router.get("/conversations/{conversation_id}", summary="Ходы разговора (свои)", responses=documented(404))
 async def conversation(conversation_id: str, svc: ServicesDep, who: Anyone) -> dict:
     turns = await run_in_threadpool(svc.conversations.turns, conversation_id, who.name)
-    return {"conversation_id": conversation_id, "turns": turns}
+    return {"conversation_id": conversation_id,
+            "turns": [{**turn, "created_at": iso_utc(turn["created_at"])} for turn in turns]}
 
 
 @router.get("/search", response_model=SearchResponse, summary="Поиск фрагментов")
@@ -70,15 +82,16 @@ class CorrectionIn(BaseModel):
     comment: str | None = Field(default=None, max_length=2000)
 
 
-@router.post("/answers/{answer_id}/feedback", status_code=201, summary="Оценить ответ: 👍 или 👎 с комментарием")
-async def feedback(answer_id: int, body: FeedbackIn, svc: ServicesDep, who: Anyone) -> dict:
+@router.post("/answers/{answer_id}/feedback", status_code=201, summary="Оценить ответ: 👍 или 👎 с комментарием",
+             responses={**WRITE, **documented(404)})
+async def feedback(answer_id: RecordId, body: FeedbackIn, svc: ServicesDep, who: Anyone) -> dict:
     row = await run_in_threadpool(svc.learning.rate, answer_id, who, 1 if body.rating == "up" else -1, body.comment)
     return {"id": row.id, "answer_id": answer_id, "rating": body.rating}
 
 
 @router.post("/answers/{answer_id}/correction", status_code=201,
-             summary="Исправленный ответ руководителя (для обучения модели)")
-async def correction(answer_id: int, body: CorrectionIn, svc: ServicesDep, who: Manager) -> dict:
+             summary="Исправленный ответ руководителя (для обучения модели)", responses={**WRITE, **documented(404)})
+async def correction(answer_id: RecordId, body: CorrectionIn, svc: ServicesDep, who: Manager) -> dict:
     row = await run_in_threadpool(svc.learning.correct, answer_id, who, body.corrected_answer, body.comment)
     svc.access.audit(who, "answer.correct", str(answer_id), {})
     return {"id": row.id, "answer_id": answer_id}

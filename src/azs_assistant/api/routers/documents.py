@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from azs_assistant.api.deps import Admin, Anyone, ServicesDep, client_ip
+from azs_assistant.api.errors import AUTHENTICATED, documented
+from azs_assistant.api.params import Limit, Offset, RecordId
 from azs_assistant.api.schemas import (
     ChangePublic,
     DocumentDetail,
-    ErrorResponse,
     IngestResultPublic,
     Page,
     SummaryPublic,
 )
 from azs_assistant.errors import FileTooLarge, InvalidInput
 
-router = APIRouter(prefix="/documents", tags=["documents"],
-                   responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+router = APIRouter(prefix="/documents", tags=["documents"], responses=documented(*AUTHENTICATED, 404))
+WRITE = documented(400, 413, 503)  # a body that does not parse or is over the cap; the database busy
 
 
 def document_public(d) -> dict:  # type: ignore[no-untyped-def]
@@ -30,8 +32,7 @@ def document_public(d) -> dict:  # type: ignore[no-untyped-def]
 
 
 @router.get("", response_model=Page, summary="Список документов")
-async def list_documents(svc: ServicesDep, who: Anyone, offset: int = Query(0, ge=0),
-                         limit: int = Query(50, ge=1, le=500)) -> dict:
+async def list_documents(svc: ServicesDep, who: Anyone, offset: Offset = 0, limit: Limit = 50) -> dict:
     if who.is_admin:  # sees every document: page in the database
         return {"total": svc.count_documents(), "offset": offset, "limit": limit,
                 "items": [document_public(d) for d in svc.list_documents(offset, limit)]}
@@ -40,9 +41,17 @@ async def list_documents(svc: ServicesDep, who: Anyone, offset: int = Query(0, g
             "items": [document_public(d) for d in visible[offset:offset + limit]]}
 
 
+class UploadForm(BaseModel):
+    """The upload form: files only; any other field is refused (422), not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+    files: list[UploadFile] = Field(min_length=1, description="Один или несколько файлов")
+
+
 @router.post("", response_model=list[IngestResultPublic], status_code=200, summary="Загрузить документы",
-             responses={413: {"model": ErrorResponse}, 415: {"model": ErrorResponse}})
-async def upload(request: Request, files: list[UploadFile], svc: ServicesDep, who: Admin) -> list[dict]:
+             responses={**WRITE, **documented(415)})
+async def upload(request: Request, form: Annotated[UploadForm, File()], svc: ServicesDep, who: Admin) -> list[dict]:
+    files = form.files
     limit = svc.settings.max_upload_bytes
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit * max(len(files), 1) + 1024 * 1024:
@@ -65,7 +74,7 @@ async def upload(request: Request, files: list[UploadFile], svc: ServicesDep, wh
 
 
 @router.get("/{document_id}", response_model=DocumentDetail, summary="Документ с фрагментами")
-async def get_document(document_id: int, svc: ServicesDep, who: Anyone) -> dict:
+async def get_document(document_id: RecordId, svc: ServicesDep, who: Anyone) -> dict:
     doc = svc.get_document(document_id)
     if not who.may_read(doc.audience):
         from azs_assistant.errors import NotFound
@@ -80,7 +89,7 @@ async def get_document(document_id: int, svc: ServicesDep, who: Anyone) -> dict:
             description="Пересказ по разделам с ключевыми числами и сроками. С моделью — map-reduce по разделам, "
                         "проверенный по тексту; без модели или при её сбое — извлечённые предложения. "
                         "`refresh=true` (руководитель, администратор) пересоздаёт его.")
-async def document_summary(document_id: int, svc: ServicesDep, who: Anyone, refresh: bool = False) -> dict:
+async def document_summary(document_id: RecordId, svc: ServicesDep, who: Anyone, refresh: bool = False) -> dict:
     if refresh and not who.has("manager", "admin"):
         from azs_assistant.errors import Forbidden
 
@@ -91,12 +100,13 @@ async def document_summary(document_id: int, svc: ServicesDep, who: Anyone, refr
 
 
 @router.get("/{document_id}/changes", response_model=list[ChangePublic], summary="Что изменилось между версиями")
-async def document_changes(document_id: int, svc: ServicesDep, who: Anyone) -> list[dict]:
+async def document_changes(document_id: RecordId, svc: ServicesDep, who: Anyone) -> list[dict]:
     return await run_in_threadpool(svc.summaries.changes, document_id, who)
 
 
-@router.delete("/{document_id}", status_code=204, summary="Удалить документ")
-async def delete_document(document_id: int, svc: ServicesDep, who: Admin, request: Request) -> None:
+@router.delete("/{document_id}", status_code=204, summary="Удалить документ",
+               responses={**WRITE, **documented(409)})  # 409: deleted meanwhile by someone else
+async def delete_document(document_id: RecordId, svc: ServicesDep, who: Admin, request: Request) -> None:
     doc = await run_in_threadpool(svc.delete_document, document_id)
     svc.access.audit(who, "document.delete", doc.source, {"id": document_id}, client_ip(request))
 
@@ -106,8 +116,9 @@ class AudienceIn(BaseModel):
     regions: list[str] = Field(default_factory=list, description="пусто — все регионы")
 
 
-@router.put("/{document_id}/audience", response_model=DocumentDetail, summary="Кому виден документ (роли, регионы)")
-async def set_audience(document_id: int, body: AudienceIn, svc: ServicesDep, who: Admin, request: Request) -> dict:
+@router.put("/{document_id}/audience", response_model=DocumentDetail, summary="Кому виден документ (роли, регионы)",
+            responses=WRITE)
+async def set_audience(document_id: RecordId, body: AudienceIn, svc: ServicesDep, who: Admin, request: Request) -> dict:
     doc = await run_in_threadpool(svc.set_document_audience, document_id, body.roles, body.regions)
     svc.access.audit(who, "document.audience", doc.source, body.model_dump(), client_ip(request))
     return {**document_public(doc), "passages": []}

@@ -10,11 +10,15 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from azs_assistant.api.deps import FieldStaff, Operator, ServicesDep
-from azs_assistant.api.schemas import ErrorResponse
+from azs_assistant.api.errors import AUTHENTICATED, documented
+from azs_assistant.api.params import RecordId
 from azs_assistant.forms import records
 from azs_assistant.forms.extract import FormMatch
 
-router = APIRouter(tags=["ocr"], responses={413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+router = APIRouter(tags=["ocr"], responses=documented(*AUTHENTICATED, 404))  # 404: an unknown form or record
+# The languages scripts/setup.sh installs: another name would reach Tesseract and fail as a server error.
+OCR_LANGUAGES = r"^(rus|kaz|eng)(\+(rus|kaz|eng))*$"
+WRITE = documented(400, 413, 503)  # a body that does not parse or is over the cap; the database busy
 
 _MEDIA = {"json": "application/json", "csv": "text/csv; charset=utf-8", "xml": "application/xml"}
 
@@ -65,9 +69,11 @@ def _public(r) -> dict:  # type: ignore[no-untyped-def]
             "problems": r.problems, "defects": r.defects, "incident_ref": r.incident_ref}
 
 
-@router.post("/ocr", response_model=OCRResponse, summary="Распознать фото или скан")
+@router.post("/ocr", response_model=OCRResponse, summary="Распознать фото или скан",
+             responses={**WRITE, **documented(415)})
 async def ocr(file: UploadFile, svc: ServicesDep, who: Operator,
-              lang: str = Query("rus+kaz+eng", pattern=r"^[a-z_]{3,}(\+[a-z_]{3,})*$")) -> dict:
+              lang: str = Query("rus+kaz+eng", pattern=OCR_LANGUAGES,
+                                description="Языки Tesseract через «+»: rus, kaz, eng")) -> dict:
     name = PurePath(file.filename or "upload").name
     data = await file.read(svc.settings.max_upload_bytes + 1)  # bounded read; ocr_file refuses the excess
     return await run_in_threadpool(svc.ocr_file, data, name, lang)
@@ -86,7 +92,7 @@ def _check_station(svc: Any, who: Any, fields: dict[str, Any]) -> None:
 
 
 @router.post("/forms/{form}/records", response_model=RecordPublic, status_code=201,
-             summary="Сохранить проверенную оператором запись формы")
+             summary="Сохранить проверенную оператором запись формы", responses=WRITE)
 async def create_record(form: str, body: RecordIn, svc: ServicesDep, who: Operator) -> dict:
     template = svc.form_template(form)
     _check_station(svc, who, body.fields)
@@ -96,8 +102,9 @@ async def create_record(form: str, body: RecordIn, svc: ServicesDep, who: Operat
     return _public(records.update(svc.db, draft.id, body.fields, template))
 
 
-@router.put("/records/{record_id}", response_model=RecordPublic, summary="Подтвердить или исправить поля записи")
-async def update_record(record_id: int, body: RecordFields, svc: ServicesDep, who: Operator) -> dict:
+@router.put("/records/{record_id}", response_model=RecordPublic, summary="Подтвердить или исправить поля записи",
+            responses=WRITE)
+async def update_record(record_id: RecordId, body: RecordFields, svc: ServicesDep, who: Operator) -> dict:
     _check_station(svc, who, body.fields)
     svc.access.audit(who, "record.update", str(record_id), {"fields": sorted(body.fields)})
     from azs_assistant.storage.models import FormRecord

@@ -15,13 +15,15 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from azs_assistant.api.deps import Admin, Manager, ServicesDep, client_ip
-from azs_assistant.api.schemas import ErrorResponse
+from azs_assistant.api.errors import AUTHENTICATED, documented
+from azs_assistant.api.params import Limit, Offset
 from azs_assistant.auth.scope import allowed_stations
 from azs_assistant.errors import FileTooLarge
 from azs_assistant.reports.query import ReportQuery
 from azs_assistant.reports.render import EXPORT_FORMATS, export
 
-router = APIRouter(tags=["reports"], responses={422: {"model": ErrorResponse}})
+router = APIRouter(tags=["reports"], responses=documented(*AUTHENTICATED))
+WRITE = documented(400, 413, 503)  # a body that does not parse or is over the cap; the database busy
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml"}
@@ -46,14 +48,16 @@ class ReportResponse(BaseModel):
     text: str
 
 
-@router.post("/reports/ask", response_model=ReportResponse, summary="Отчёт по вопросу на русском языке")
+@router.post("/reports/ask", response_model=ReportResponse, summary="Отчёт по вопросу на русском языке",
+             responses=WRITE)
 async def ask(body: ReportAsk, svc: ServicesDep, who: Manager, request: Request) -> dict[str, Any]:
     report = await run_in_threadpool(svc.reports.ask, body.question, body.today, allowed_stations(svc, who))
     svc.access.audit(who, "report.view", body.question[:500], {}, client_ip(request))
     return report.to_dict()
 
 
-@router.post("/reports/run", response_model=ReportResponse, summary="Отчёт по типизированному запросу")
+@router.post("/reports/run", response_model=ReportResponse, summary="Отчёт по типизированному запросу",
+             responses=WRITE)
 async def run(body: ReportRun, svc: ServicesDep, who: Manager, request: Request) -> dict[str, Any]:
     report = await run_in_threadpool(svc.reports.run, body.query, "", allowed_stations(svc, who))
     svc.access.audit(who, "report.view", "typed query", {"query": body.query.model_dump(mode="json")},
@@ -62,7 +66,8 @@ async def run(body: ReportRun, svc: ServicesDep, who: Manager, request: Request)
 
 
 @router.get("/reports/export", summary="Отчёт файлом: CSV, XLSX, PDF, PNG, SVG, JSON",
-            responses={200: {"content": {m: {} for m in MEDIA.values()}}})
+            response_class=Response,
+            responses={200: {"description": "Файл отчёта", "content": {m: {} for m in MEDIA.values()}}})
 async def export_report(svc: ServicesDep, who: Manager, request: Request,
                         fmt: Annotated[str, Query(alias="format", pattern=FORMAT_PATTERN)],
                         question: Annotated[str | None, Query(max_length=1000)] = None,
@@ -86,8 +91,7 @@ async def export_report(svc: ServicesDep, who: Manager, request: Request,
 @router.get("/incidents", summary="Журнал инцидентов (последние сначала)")
 async def incidents(svc: ServicesDep, who: Manager, station: str | None = None, region: str | None = None,
                     category: str | None = None, status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
-                    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                    offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+                    limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     filters = {"stations": [station] if station else [], "regions": [region] if region else [],
                "categories": [category] if category else [], "status": status}
     query = svc.reports.restrict(ReportQuery.model_validate({"metric": "list", "filters": filters}),
@@ -95,13 +99,15 @@ async def incidents(svc: ServicesDep, who: Manager, station: str | None = None, 
     return await run_in_threadpool(svc.reports.engine.incidents, query, limit, offset)
 
 
-@router.post("/incidents/sync", summary="Синхронизировать инциденты из базы компании")
+@router.post("/incidents/sync", summary="Синхронизировать инциденты из базы компании",
+             responses={**WRITE, **documented(404, 502)})  # 404: an unknown source; 502: it did not answer
 async def sync(svc: ServicesDep, who: Admin, source: str | None = None, full: bool = False) -> list[dict[str, Any]]:
     reports = await run_in_threadpool(lambda: svc.sync_incidents(source, full=full))
     return [r.to_dict() for r in reports]
 
 
-@router.post("/incidents/import", summary="Загрузить журнал инцидентов из CSV или XLSX")
+@router.post("/incidents/import", summary="Загрузить журнал инцидентов из CSV или XLSX",
+             responses={**WRITE, **documented(415)})
 async def import_incidents(svc: ServicesDep, who: Admin, file: Annotated[UploadFile, File()],
                            encoding: str | None = None, date_format: str | None = None) -> dict[str, Any]:
     suffix = Path(file.filename or "upload.csv").suffix.lower() or ".csv"

@@ -11,13 +11,18 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from azs_assistant.api.deps import Admin, Anyone, ServicesDep, Staff, client_ip
-from azs_assistant.api.schemas import ErrorResponse
+from azs_assistant.api.errors import documented
+from azs_assistant.api.params import Limit, Offset
+from azs_assistant.api.schemas import iso_utc
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import check_ticket, ticket_scope
 from azs_assistant.errors import FileTooLarge, NotFound
 from azs_assistant.tickets.notify import ticket_json
+from azs_assistant.tickets.service import CHANNELS
 
-router = APIRouter(tags=["tickets"], responses={422: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
+router = APIRouter(tags=["tickets"], responses=documented(404, 422))
+SIGNED_IN = documented(401, 403, 429)  # every route but the customer's public status page
+WRITE = {**SIGNED_IN, **documented(400, 413, 503)}  # a body that does not parse or is over the cap; the database busy
 Status = Literal["new", "assigned", "in_progress", "resolved", "closed"]
 _MAX_BODY = 1024 * 1024  # a JSON complaint is text: a megabyte is far more than any honest one
 
@@ -34,10 +39,12 @@ def check_body_size(request: Request, limit: int = _MAX_BODY) -> None:
 
 
 class TicketIn(BaseModel):
-    text: str = Field(description="Текст обращения", examples=["Заправил 40 литров, а в бак вошло 35, АЗС-012"])
+    text: str = Field(min_length=1, pattern=r"\S", description="Текст обращения",
+                      examples=["Заправил 40 литров, а в бак вошло 35, АЗС-012"])
     station: str | None = Field(default=None, max_length=200, description="Станция: «АЗС-012», «12»…")
     contact: str | None = Field(default=None, max_length=200, description="Телефон или e-mail клиента")
-    channel: str = Field(default="api", description="web_form, api, email, call_center_transcript, mobile_app…")
+    channel: str = Field(default="api", description="Откуда пришло обращение",
+                         json_schema_extra={"enum": list(CHANNELS)})  # the service refuses others (422)
     language: Literal["ru", "kk", "en"] | None = None
 
 
@@ -54,9 +61,9 @@ class TicketCreated(BaseModel):
 
 
 class ClassifyIn(BaseModel):
-    text: str
+    text: str = Field(min_length=1, pattern=r"\S")
     station: str | None = Field(default=None, max_length=200)
-    channel: str = "api"
+    channel: str = Field(default="api", json_schema_extra={"enum": list(CHANNELS)})
     contact: str | None = Field(default=None, max_length=200)
 
 
@@ -86,14 +93,14 @@ class ActorIn(BaseModel):
 
 def _event_json(e: Any, private: bool = True) -> dict[str, Any]:
     data = dict(e.data) if private else {k: v for k, v in e.data.items() if k in ("from", "to", "text", "comment")}
-    out = {"at": e.at.isoformat(), "kind": e.kind, "data": data}
+    out = {"at": iso_utc(e.at), "kind": e.kind, "data": data}
     if private:
         out["actor"] = e.actor
     return out
 
 
 @router.post("/tickets", status_code=201, response_model=TicketCreated, summary="Принять жалобу клиента (ключ API)",
-             responses={413: {"model": ErrorResponse}, 429: {"model": ErrorResponse}})
+             responses=WRITE)
 async def create(body: TicketIn, request: Request, svc: ServicesDep, who: Anyone) -> dict[str, Any]:
     """For other systems with a key (call centre, mobile app, e-mail gateway); customers use the public
     form at /complaint."""
@@ -109,7 +116,7 @@ async def create(body: TicketIn, request: Request, svc: ServicesDep, who: Anyone
             "department": ticket.department, "needs_triage": bool(ticket.needs_triage), "warnings": warnings}
 
 
-@router.post("/tickets/classify", summary="Классифицировать текст, не сохраняя")
+@router.post("/tickets/classify", summary="Классифицировать текст, не сохраняя", responses=WRITE)
 async def classify(body: ClassifyIn, request: Request, svc: ServicesDep, who: Staff) -> dict[str, Any]:
     check_body_size(request)
     result = await run_in_threadpool(svc.tickets.classify, body.text, channel=body.channel, station=body.station,
@@ -117,18 +124,17 @@ async def classify(body: ClassifyIn, request: Request, svc: ServicesDep, who: St
     return result.to_dict()  # type: ignore[no-any-return]
 
 
-@router.get("/tickets", summary="Очередь обращений")
+@router.get("/tickets", summary="Очередь обращений", responses=SIGNED_IN)
 async def list_tickets(svc: ServicesDep, who: Staff, department: str | None = None, status: Status | None = None,
                        station: str | None = None, overdue: bool | None = None, triage: bool | None = None,
-                       open_only: bool = False, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                       offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                       open_only: bool = False, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     rows = await run_in_threadpool(svc.tickets.queue, department=department, status=status, station=station,
                                    overdue=overdue, triage=triage, open_only=open_only, limit=limit, offset=offset,
                                    scope=ticket_scope(svc, who))
     return {"tickets": [ticket_json(t) for t in rows], "count": len(rows)}
 
 
-@router.get("/tickets/rules", summary="Действующие правила маршрутизации (отделы и правила)")
+@router.get("/tickets/rules", summary="Действующие правила маршрутизации (отделы и правила)", responses=SIGNED_IN)
 async def rules(svc: ServicesDep, who: Staff) -> dict[str, Any]:
     spec = svc.tickets.rules.spec
     return {"source": svc.tickets.rules.source,
@@ -136,21 +142,23 @@ async def rules(svc: ServicesDep, who: Staff) -> dict[str, Any]:
             "rules": [r.model_dump(exclude_defaults=True) for r in spec.rules], "sla_hours": spec.sla_hours}
 
 
-@router.post("/tickets/rules/reload", summary="Перечитать файл правил (ошибка — старые правила остаются)")
+@router.post("/tickets/rules/reload", summary="Перечитать файл правил (ошибка — старые правила остаются)",
+             responses=WRITE)
 async def reload_rules(svc: ServicesDep, who: Admin) -> dict[str, Any]:
     loaded = await run_in_threadpool(svc.tickets.reload_rules)
     svc.access.audit(who, "rules.reload", loaded.source, {"rules": len(loaded.spec.rules)})
     return {"source": loaded.source, "departments": list(loaded.departments), "rules": len(loaded.spec.rules)}
 
 
-@router.post("/tickets/train", summary="Переобучить классификатор (примеры + исправленные обращения)")
+@router.post("/tickets/train", summary="Переобучить классификатор (примеры + исправленные обращения)",
+             responses=WRITE)
 async def train(svc: ServicesDep, who: Admin) -> dict[str, Any]:
     stats = await run_in_threadpool(svc.tickets.train)
     svc.access.audit(who, "tickets.train", stats["version"], {"total": stats["total"]})
     return stats  # type: ignore[no-any-return]
 
 
-@router.get("/tickets/{number}", summary="Обращение с историей и уведомлениями")
+@router.get("/tickets/{number}", summary="Обращение с историей и уведомлениями", responses=SIGNED_IN)
 async def show(number: str, svc: ServicesDep, who: Staff) -> dict[str, Any]:
     ticket = await run_in_threadpool(svc.tickets.get, number)
     check_ticket(svc, who, ticket)
@@ -174,37 +182,45 @@ async def _change(svc: Any, who: Principal, number: str, action: str, body: Base
     return await run_in_threadpool(change)
 
 
-@router.post("/tickets/{number}/status", summary="Сменить статус (в т.ч. переоткрыть)")
+@router.post("/tickets/{number}/status", summary="Сменить статус (в т.ч. переоткрыть)",
+             responses={**WRITE, **documented(409)})  # 409: already in that status, or no such transition
 async def set_status(number: str, body: StatusIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
     return ticket_json(await _change(svc, who, number, "set_status", body, lambda: svc.tickets.set_status(
         number, body.status, actor=who.name, comment=body.comment)))
 
 
-@router.post("/tickets/{number}/comments", status_code=201, summary="Комментарий (внутренний или для клиента)")
+@router.post("/tickets/{number}/comments", status_code=201, summary="Комментарий (внутренний или для клиента)",
+             responses=WRITE)
 async def comment(number: str, body: CommentIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
     return _event_json(await _change(svc, who, number, "comment", body, lambda: svc.tickets.comment(
         number, body.text, actor=who.name, public=body.public)))
 
 
-@router.post("/tickets/{number}/assign", summary="Передать другому отделу или исполнителю")
+@router.post("/tickets/{number}/assign", summary="Передать другому отделу или исполнителю", responses=WRITE)
 async def assign(number: str, body: AssignIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
     return ticket_json(await _change(svc, who, number, "assign", body, lambda: svc.tickets.assign(
         number, actor=who.name, department=body.department, assignee=body.assignee)))
 
 
-@router.post("/tickets/{number}/labels", summary="Исправить категорию/срочность (станет примером для обучения)")
+@router.post("/tickets/{number}/labels", summary="Исправить категорию/срочность (станет примером для обучения)",
+             responses=WRITE)
 async def relabel(number: str, body: LabelsIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
     return ticket_json(await _change(svc, who, number, "relabel", body, lambda: svc.tickets.relabel(
         number, actor=who.name, category=body.category, urgency=body.urgency)))
 
 
-@router.post("/tickets/{number}/ack", summary="Подтвердить получение (останавливает напоминания)")
+@router.post("/tickets/{number}/ack", summary="Подтвердить получение (останавливает напоминания)",
+             responses=WRITE)
 async def acknowledge(number: str, body: ActorIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
     return ticket_json(await _change(svc, who, number, "acknowledge", body,
                                      lambda: svc.tickets.acknowledge(number, actor=who.name)))
 
 
-@router.get("/tickets/{number}/photo", summary="Фото чека, приложенное клиентом")
+PHOTO_TYPES = ("jpeg", "png", "webp", "gif", "bmp", "tiff")  # what intake accepts (TicketService._check_photo)
+
+
+@router.get("/tickets/{number}/photo", summary="Фото чека, приложенное клиентом", response_class=FileResponse,
+            responses={**SIGNED_IN, 200: {"description": "Фото", "content": {f"image/{t}": {} for t in PHOTO_TYPES}}})
 async def photo(number: str, svc: ServicesDep, who: Staff) -> FileResponse:
     ticket = await run_in_threadpool(svc.tickets.get, number)
     check_ticket(svc, who, ticket)
