@@ -327,12 +327,9 @@ def ocr(file: Annotated[Path, typer.Argument(help="Фото, скан (JPEG, PNG
     except AzsError as exc:
         _fail(exc)
     if save and result["form"]:
-        from azs_assistant.forms.extract import FormMatch
-        from azs_assistant.forms.records import save as save_record
+        from azs_assistant.auth.principal import SYSTEM
 
-        match = FormMatch(form=result["form"], fields=result["fields"], confidence=result["field_confidence"],
-                          problems=result["problems"], defects=result["defects"])
-        result["record_id"] = save_record(svc.db, match, file.name).id
+        result["record_id"] = svc.records.save_recognised(SYSTEM, result, file.name).id
     if as_json:
         _print_json(result)
         return
@@ -360,12 +357,11 @@ def export_records(form: Annotated[str, typer.Argument(help="Форма: inspect
                    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Файл (иначе вывод).")] = None
                    ) -> None:
     """Выгрузить записи распознанных форм в JSON, CSV или XML."""
-    from azs_assistant.forms import records
+    from azs_assistant.auth.principal import SYSTEM
 
     svc = services()
     try:
-        template = svc.form_template(form)
-        text = records.export(records.records(svc.db, template.form), template, fmt)
+        text, _ = svc.records.export(SYSTEM, form, fmt)
     except AzsError as exc:
         _fail(exc)
     if output:

@@ -107,7 +107,8 @@ class Services:
         from azs_assistant.learning.feedback import Learning
         from azs_assistant.llm.generate import PROMPT_VERSION
 
-        return Learning(self.db, self.settings.llm_model if self.llm else None, PROMPT_VERSION)
+        return Learning(self.db, self.settings.llm_model if self.llm else None, PROMPT_VERSION,
+                        self.tickets.known_stations)
 
     # -- customer complaints ----------------------------------------------------------------
     @cached_property
@@ -319,6 +320,13 @@ class Services:
                        problems=match.problems, defects=match.defects, form_title=template.title,
                        field_labels={f.name: f.labels[0] for f in template.fields})
         return out
+
+    @cached_property
+    def records(self) -> Any:
+        """Form records, scoped to the caller's stations and audited (API, CLI and bot alike)."""
+        from azs_assistant.forms.service import FormRecords
+
+        return FormRecords(self.db, self.form_template, self.tickets.known_stations, self.access.audit)
 
     def form_template(self, name: str):  # type: ignore[no-untyped-def]
         """A template by form name or export name («inspections»)."""

@@ -111,9 +111,9 @@ def test_tickets_stay_within_scope(client, world) -> None:  # type: ignore[no-un
     finance = call(client, keys, "finance", "GET", "/api/v1/tickets").json()["tickets"]
     assert {t["department"] for t in finance} == {"finance"}
     foreign = next(t for t in finance if t["station"] == "АЗС-007")["number"]
-    assert call(client, keys, "manager12", "GET", f"/api/v1/tickets/{foreign}").status_code == 403
+    assert call(client, keys, "manager12", "GET", f"/api/v1/tickets/{foreign}").status_code == 404  # not theirs
     moved = call(client, keys, "manager12", "POST", f"/api/v1/tickets/{foreign}/status", json={"status": "closed"})
-    assert moved.status_code == 403 and svc.tickets.get(foreign).status == "new"
+    assert moved.status_code == 404 and svc.tickets.get(foreign).status == "new"
     ok = call(client, keys, "finance", "POST", f"/api/v1/tickets/{foreign}/comments", json={"text": "разбираемся"})
     assert ok.status_code == 201 and svc.tickets.history(foreign)[-1].actor == "key:finance"
 
@@ -198,6 +198,9 @@ def test_feedback_and_corrections_are_stored_with_the_answer(client, world) -> N
                 json={"rating": "up"}).status_code == 404  # someone else's answer
     assert call(client, keys, "operator12", "POST", f"/api/v1/answers/{answer_id}/correction",
                 json={"corrected_answer": "Размен 40 000 тенге."}).status_code == 403  # supervisors only
+    elsewhere = call(client, keys, "managerSouth", "POST", f"/api/v1/answers/{answer_id}/correction",
+                     json={"corrected_answer": "Размен 10 тенге."})
+    assert elsewhere.status_code == 404  # a manager of another region does not supervise this operator
     fixed = call(client, keys, "manager12", "POST", f"/api/v1/answers/{answer_id}/correction",
                  json={"corrected_answer": "На начало смены в кассе оставляют 40 000 тенге размена."})
     assert fixed.status_code == 201
@@ -280,3 +283,49 @@ def test_operator_records_forms_of_own_stations_only(client, world) -> None:  # 
                    json={"source": "act.jpg", "fields": {"station_id": "7", "act_number": "8",
                                                      "inspection_date": "2026-11-20", "dispenser": "3"}})
     assert foreign.status_code == 403 and "АЗС-007" in foreign.json()["error"]["message"]
+
+
+def test_form_records_are_read_exported_and_corrected_within_scope(client, world) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN inspection acts of АЗС-012 and АЗС-007 and one whose station could not be read
+    WHEN the operator of АЗС-012 lists, exports and corrects records
+    THEN only АЗС-012's acts (and the unreadable one they made) are theirs; another station's record
+    cannot be read or moved, and it stays as it was."""
+    svc, keys = world
+    from azs_assistant.auth.principal import SYSTEM
+
+    act = {"act_number": "1", "inspection_date": "2026-11-20", "dispenser": "2"}
+    foreign = svc.records.create(SYSTEM, "inspections", "act17.jpg", {**act, "station_id": "7"})
+    mine = svc.records.create(SYSTEM, "inspections", "act12.jpg", {**act, "station_id": "12"})
+    operator = svc.access.key_principal(keys["operator12"])[0]
+    made = svc.records.save_recognised(operator, {"form": "inspections", "fields": {"act_number": "3"},
+                                                  "field_confidence": {}, "problems": [], "defects": []}, "blur.jpg")
+    listed = call(client, keys, "operator12", "GET", "/api/v1/forms/inspections/records").json()
+    ids = {r["id"] for r in listed}
+    assert mine.id in ids and foreign.id not in ids
+    assert made.id in ids and made.station_id == "АЗС-012"  # no station read: the uploader's only station
+    exported = call(client, keys, "operator12", "GET", "/api/v1/forms/inspections/export", params={"format": "csv"})
+    assert "act12.jpg" in exported.text and "act17.jpg" not in exported.text
+    moved = call(client, keys, "operator12", "PUT", f"/api/v1/records/{foreign.id}",
+                 json={"fields": {"station_id": "12"}})
+    assert moved.status_code == 404
+    kept = svc.records.get(SYSTEM, foreign.id)
+    assert (kept.station_id, kept.fields["station_id"], kept.status) == ("АЗС-007", 7, "confirmed")
+    south = call(client, keys, "managerSouth", "GET", "/api/v1/forms/inspections/records").json()
+    assert {r["station"] for r in south} == {"АЗС-007"}  # a region's manager sees its stations' acts
+
+
+def test_record_without_a_station_is_seen_by_its_creator_and_admins_only(world) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a recognised act with no readable station, kept by a user bound to two stations
+    WHEN others list the records THEN only its creator and admins see it."""
+    svc, _ = world
+    from azs_assistant.auth.principal import SYSTEM, Principal
+
+    two = Principal("dana", "user", frozenset({"manager"}), frozenset({"АЗС-012", "АЗС-007"}))
+    other = Principal("erlan", "user", frozenset({"manager"}), frozenset({"АЗС-012", "АЗС-007"}))
+    result = {"form": "inspections", "fields": {"act_number": "5"}, "field_confidence": {}, "problems": [],
+              "defects": []}
+    record = svc.records.save_recognised(two, result, "blurred.jpg")
+    assert record.station_id is None
+    assert record.id in {r.id for r in svc.records.visible(two, "inspections")}
+    assert record.id not in {r.id for r in svc.records.visible(other, "inspections")}
+    assert record.id in {r.id for r in svc.records.visible(SYSTEM, "inspections")}

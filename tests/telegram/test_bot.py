@@ -115,7 +115,7 @@ def test_ticket_notification_is_acknowledged_from_the_chat(svc: Services, api: B
     foreign, _ = svc.tickets.create("Пахнет газом у колонки 5!", station="АЗС-007")
     run(svc, update(503, callback=f"ack:{foreign.number}"))
     assert svc.tickets.get(foreign.number).acknowledged_at is None  # not their station
-    assert "не относится" in api.sent("answerCallbackQuery")[-1]["text"]
+    assert "не найдено" in api.sent("answerCallbackQuery")[-1]["text"]
 
 
 def test_manager_gets_a_report_with_its_chart(svc: Services, api: BotAPI) -> None:
@@ -146,10 +146,14 @@ def test_form_photo_is_recognised_and_saved(svc: Services, api: BotAPI) -> None:
             await application.process_update(Update.de_json(update(505, photo="act1"), application.bot))
             key = api.sent("sendMessage")[-1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
             await application.process_update(Update.de_json(update(505, callback=key), application.bot))
+            bot_state["refused"] = api.sent("answerCallbackQuery")[-1]["text"]  # the act is АЗС-017's
+            svc.access.update_user("aigerim", stations=["АЗС-012", "АЗС-017"])
+            await application.process_update(Update.de_json(update(505, callback=key), application.bot))
             bot_state["pending"] = dict(bot.pending)
 
     asyncio.run(go())
     assert save.startswith("save:") and bot_state["pending"] == {}
+    assert "не закреплены за АЗС-017" in bot_state["refused"]
     assert "сохранена" in last_text(api)
     from sqlalchemy import func, select
 

@@ -1,11 +1,16 @@
-"""What a person's scope lets them see, for every front end (API, web pages, Telegram, the chat)."""
+"""What a person's scope lets them see, for every front end (API, web pages, Telegram, the chat).
+
+One answer for an object outside the caller's scope, everywhere: it does not exist for them (404, «не
+найдено»), so numbers and ids of other stations' tickets, records and documents cannot be probed. A
+role that may not use a route at all gets 403; so does a request that names stations outside the scope.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from azs_assistant.auth.principal import Principal
-from azs_assistant.errors import Forbidden
+from azs_assistant.errors import NotFound
 
 
 def allowed_stations(svc: Any, who: Principal) -> set[str] | None:
@@ -31,4 +36,5 @@ def check_ticket(svc: Any, who: Principal, ticket: Any) -> None:
     department, stations = scope
     if (department and ticket.department == department) or (stations and ticket.station_id in stations):
         return
-    raise Forbidden(f"Обращение {ticket.number} не относится к вашим станциям или отделу.", "Ticket out of scope.")
+    raise NotFound(f"Обращение {ticket.number} не найдено среди обращений ваших станций и отдела.",
+                   "Ticket not found in your scope.")

@@ -48,12 +48,22 @@ def _incident_for(session: Any, record: FormRecord) -> str | None:
     return incident_id if not result.bad else PENDING_INCIDENT
 
 
+def record_station(fields: dict[str, Any]) -> str | None:
+    """The station an act belongs to, from its «АЗС №» field («17», «АЗС-017»); None if unreadable."""
+    from azs_assistant.tickets.facts import station_field, station_id
+
+    number = station_field(str(fields.get("station_id") or ""))
+    return station_id(number) if number is not None else None
+
+
 def save(db: Database, match: FormMatch, source: str, document_id: int | None = None,
-         status: str = "extracted") -> FormRecord:
+         status: str = "extracted", *, created_by: str | None = None, station: str | None = None) -> FormRecord:
+    """Store a recognised form. Its station is the act's own field, else ``station`` (the uploader's)."""
     with db.session() as s:
         record = FormRecord(form_type=match.form, document_id=document_id, source=source, fields=match.fields,
                             field_confidence=match.confidence, problems=match.problems, defects=match.defects,
-                            status=status, incident_ref=PENDING_INCIDENT if match.defects else None)
+                            status=status, incident_ref=PENDING_INCIDENT if match.defects else None,
+                            station_id=record_station(match.fields) or station, created_by=created_by)
         s.add(record)
         s.flush()
         record.incident_ref = _incident_for(s, record)
@@ -62,6 +72,21 @@ def save(db: Database, match: FormMatch, source: str, document_id: int | None = 
 
 def update(db: Database, record_id: int, fields: dict[str, Any], template: FormTemplate) -> FormRecord:
     """A person confirmed or corrected the fields: validate them with the template and mark confirmed."""
+    clean = clean_fields(fields, template)
+    with db.session() as s:
+        record = s.get(FormRecord, record_id)
+        if record is None:
+            raise NotFound(f"Запись формы {record_id} не найдена.", f"Form record {record_id} not found.")
+        record.fields = {**record.fields, **clean}
+        record.station_id = record_station(record.fields) or record.station_id
+        record.field_confidence = {**record.field_confidence, **{n: 100.0 for n in clean}}
+        record.problems, record.status, record.updated_at = [], "confirmed", utcnow()
+        record.incident_ref = _incident_for(s, record)
+        return record
+
+
+def clean_fields(fields: dict[str, Any], template: FormTemplate) -> dict[str, Any]:
+    """Fields typed by a person, parsed by the template's types; a typed error names the bad one."""
     from azs_assistant.forms.extract import _parse
 
     specs = {f.name: f for f in template.fields}
@@ -77,15 +102,7 @@ def update(db: Database, record_id: int, fields: dict[str, Any], template: FormT
     missing = [specs[n].labels[0] for n, spec in specs.items() if spec.required and clean.get(n) in (None, "")]
     if missing:
         raise InvalidInput(f"Не заполнены обязательные поля: {', '.join(missing)}.", f"Missing {missing}")
-    with db.session() as s:
-        record = s.get(FormRecord, record_id)
-        if record is None:
-            raise NotFound(f"Запись формы {record_id} не найдена.", f"Form record {record_id} not found.")
-        record.fields = {**record.fields, **clean}
-        record.field_confidence = {**record.field_confidence, **{n: 100.0 for n in clean}}
-        record.problems, record.status, record.updated_at = [], "confirmed", utcnow()
-        record.incident_ref = _incident_for(s, record)
-        return record
+    return clean
 
 
 def records(db: Database, form_type: str) -> list[FormRecord]:

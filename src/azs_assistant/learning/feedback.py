@@ -1,8 +1,12 @@
 """Answers are logged when given; people rate them (👍/👎 with a comment) and supervisors write
-corrected answers. The datasets for fine-tuning are built from these rows."""
+corrected answers. The datasets for fine-tuning are built from these rows.
+
+An answer is seen (rated, corrected) by the person who asked and by managers whose stations or regions
+include the asker's; the asker's scope is kept with the answer. Anyone else gets «не найден»."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -14,15 +18,19 @@ from azs_assistant.storage.models import AnswerLog, Feedback, utcnow
 
 
 class Learning:
-    def __init__(self, db: Database, model: str | None, prompt_version: str | None) -> None:
+    def __init__(self, db: Database, model: str | None, prompt_version: str | None,
+                 known_stations: Callable[[], dict[str, str | None]] = dict) -> None:
         self.db = db
         self.model = model
         self.prompt_version = prompt_version
+        self._known = known_stations
 
-    def log_answer(self, actor: str, answer: Any) -> int:
-        """Store an answer as given; returns its id for feedback."""
+    def log_answer(self, actor: Principal | str, answer: Any) -> int:
+        """Store an answer as given, with the asker's scope; returns its id for feedback."""
         llm = answer.mode.startswith("llm")
-        row = AnswerLog(actor=actor[:200], question=answer.question[:4000], answer=answer.answer[:20000],
+        name = actor.name if isinstance(actor, Principal) else actor
+        row = AnswerLog(actor=name[:200], asker_scope=self._scope_of(actor),
+                        question=answer.question[:4000], answer=answer.answer[:20000],
                         abstained=int(answer.abstained), mode=answer.mode,
                         model=self.model if llm else None, prompt_version=self.prompt_version if llm else None,
                         citations=[_cite(c) for c in answer.citations], retrieved=[_cite(c) for c in answer.retrieved],
@@ -32,9 +40,32 @@ class Learning:
             s.flush()
             return row.id
 
+    def _scope_of(self, actor: Principal | str) -> dict[str, list[str]] | None:
+        """The asker's stations and regions (their stations' regions included), as the answer keeps them."""
+        if not isinstance(actor, Principal):
+            return None
+        known = self._known()
+        regions = set(actor.regions) | {known[s] for s in actor.stations if known.get(s)}  # type: ignore[misc]
+        return {"stations": sorted(actor.stations), "regions": sorted(r for r in regions if r)}
+
+    @staticmethod
+    def _supervises(who: Principal, scope: dict[str, list[str]] | None) -> bool:
+        """A manager whose stations or regions include the asker's; an admin always."""
+        if who.is_admin:
+            return True
+        if not who.has("manager"):
+            return False
+        if who.sees_all_stations:
+            return True
+        if not scope:
+            return False
+        mine = {r.lower() for r in who.regions}
+        return bool(set(scope.get("stations", [])) & set(who.stations)) or bool(
+            {r.lower() for r in scope.get("regions", [])} & mine)
+
     def _answer(self, s: Any, answer_id: int, who: Principal) -> AnswerLog:
         row = s.get(AnswerLog, answer_id)
-        if row is None or (row.actor != who.name and not who.has("manager")):
+        if row is None or (row.actor != who.name and not self._supervises(who, row.asker_scope)):
             raise NotFound("Ответ не найден.", "Answer not found.")
         return row
 

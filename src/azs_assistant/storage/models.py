@@ -95,7 +95,8 @@ class FormRecord(Base):
     """A paper form turned into fields: extracted by OCR, then confirmed or corrected by a person."""
 
     __tablename__ = "form_records"
-    __table_args__ = (Index("ix_form_records_form_created", "form_type", "created_at"),)
+    __table_args__ = (Index("ix_form_records_form_created", "form_type", "created_at"),
+                      Index("ix_form_records_station", "station_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     form_type: Mapped[str] = mapped_column(String(100))
@@ -107,6 +108,10 @@ class FormRecord(Base):
     defects: Mapped[list[Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20))  # extracted | confirmed
     incident_ref: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # The station the act belongs to (its «АЗС №» field, else the uploader's only station); None: only
+    # its creator and admins see it.
+    station_id: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -332,6 +337,8 @@ class AnswerLog(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     actor: Mapped[str] = mapped_column(String(200))
+    # The asker's stations and regions when asked: which managers may rate and correct this answer.
+    asker_scope: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
     abstained: Mapped[int] = mapped_column(Integer)

@@ -112,7 +112,7 @@ class AzsBot:
             return
         if update.effective_chat is not None and answer.conversation_id:
             self._conversations[update.effective_chat.id] = (answer.conversation_id, time.monotonic())
-        answer_id = await asyncio.to_thread(self.s.learning.log_answer, who.name, answer)
+        answer_id = await asyncio.to_thread(self.s.learning.log_answer, who, answer)
         await asyncio.to_thread(self.s.access.audit, who, "ask", text[:500], {"channel": "telegram",
                                                                               "answer_id": answer_id})
         sources = [f"{n}. {c.title}" + (f" › {c.section}" if c.section else "") + (f", стр. {c.page}" if c.page else "")
@@ -206,9 +206,9 @@ class AzsBot:
                 if owner != who.name:
                     await query.answer("Эта запись уже сохранена или устарела.", show_alert=True)
                     return
-                record = await asyncio.to_thread(self._save_record, result)
+                record = await asyncio.to_thread(self.s.records.create, who, result["form"], "telegram",
+                                                 result["fields"], result.get("defects", []))
                 del self.pending[rest]
-                await asyncio.to_thread(self.s.access.audit, who, "record.create", f"telegram #{record.id}")
                 await query.answer("Сохранено")
                 await self._say(update, context, f"Запись №{record.id} сохранена.")
             elif kind == "rate":
@@ -225,14 +225,6 @@ class AzsBot:
         if update.effective_chat is not None:
             await context.bot.send_message(chat_id=update.effective_chat.id, text=_cut(text))
 
-    def _save_record(self, result: dict[str, Any]) -> Any:
-        from azs_assistant.forms import records
-        from azs_assistant.forms.extract import FormMatch
-
-        template = self.s.form_template(result["form"])
-        draft = records.save(self.s.db, FormMatch(form=template.form, fields={}, confidence={}, problems=[],
-                                                  defects=result.get("defects", [])), "telegram")
-        return records.update(self.s.db, draft.id, result["fields"], template)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.exception("telegram handler failed", exc_info=context.error)

@@ -29,7 +29,7 @@ SSE_EVENT = {"type": "object", "required": ["event", "data"], "properties": {  #
              responses={**WRITE, **documented(404)})  # 404: a conversation_id not the asker's
 async def ask(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> dict:
     answer = await run_in_threadpool(svc.assistant.ask, body.question, who, body.conversation_id, True)
-    answer_id = svc.learning.log_answer(who.name, answer)
+    answer_id = svc.learning.log_answer(who, answer)
     svc.access.audit(who, "ask", body.question[:500], {"mode": answer.mode, "abstained": answer.abstained,
                                                        "answer_id": answer_id}, client_ip(request))
     return {**answer.public(), "answer_id": answer_id}
@@ -52,7 +52,7 @@ async def ask_stream(body: AskRequest, svc: ServicesDep, who: Anyone, request: R
 
                 data = event["answer"]
                 given = Answer.from_public(body.question, data)
-                event["answer"] = {**data, "answer_id": svc.learning.log_answer(who.name, given)}
+                event["answer"] = {**data, "answer_id": svc.learning.log_answer(who, given)}
             yield {"event": kind, "data": json.dumps(event, ensure_ascii=False)}
 
     return EventSourceResponse(events())

@@ -5,22 +5,19 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from fastapi import APIRouter, Query, Response, UploadFile
+from fastapi import APIRouter, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from azs_assistant.api.deps import FieldStaff, Operator, ServicesDep
+from azs_assistant.api.deps import FieldStaff, Operator, ServicesDep, client_ip
 from azs_assistant.api.errors import AUTHENTICATED, documented
 from azs_assistant.api.params import RecordId
-from azs_assistant.forms import records
-from azs_assistant.forms.extract import FormMatch
+from azs_assistant.forms.service import MEDIA_TYPES
 
 router = APIRouter(tags=["ocr"], responses=documented(*AUTHENTICATED, 404))  # 404: an unknown form or record
 # The languages scripts/setup.sh installs: another name would reach Tesseract and fail as a server error.
 OCR_LANGUAGES = r"^(rus|kaz|eng)(\+(rus|kaz|eng))*$"
 WRITE = documented(400, 413, 503)  # a body that does not parse or is over the cap; the database busy
-
-_MEDIA = {"json": "application/json", "csv": "text/csv; charset=utf-8", "xml": "application/xml"}
 
 
 class OCRPagePublic(BaseModel):
@@ -62,11 +59,12 @@ class RecordPublic(BaseModel):
     problems: list[Any]
     defects: list[Any]
     incident_ref: str | None
+    station: str | None = Field(default=None, description="Станция, к которой относится акт")
 
 
 def _public(r) -> dict:  # type: ignore[no-untyped-def]
     return {"id": r.id, "form": r.form_type, "source": r.source, "status": r.status, "fields": r.fields,
-            "problems": r.problems, "defects": r.defects, "incident_ref": r.incident_ref}
+            "problems": r.problems, "defects": r.defects, "incident_ref": r.incident_ref, "station": r.station_id}
 
 
 @router.post("/ocr", response_model=OCRResponse, summary="Распознать фото или скан",
@@ -79,54 +77,30 @@ async def ocr(file: UploadFile, svc: ServicesDep, who: Operator,
     return await run_in_threadpool(svc.ocr_file, data, name, lang)
 
 
-def _check_station(svc: Any, who: Any, fields: dict[str, Any]) -> None:
-    """An operator records forms of their own stations only."""
-    from azs_assistant.auth.scope import allowed_stations
-    from azs_assistant.errors import Forbidden
-    from azs_assistant.tickets.facts import station_field, station_id
-
-    number = station_field(str(fields.get("station_id") or ""))
-    allowed = allowed_stations(svc, who)
-    if number is not None and allowed is not None and station_id(number) not in allowed:
-        raise Forbidden(f"Вы не закреплены за {station_id(number)}: запись не сохранена.", "Station out of scope.")
-
-
 @router.post("/forms/{form}/records", response_model=RecordPublic, status_code=201,
              summary="Сохранить проверенную оператором запись формы", responses=WRITE)
-async def create_record(form: str, body: RecordIn, svc: ServicesDep, who: Operator) -> dict:
-    template = svc.form_template(form)
-    _check_station(svc, who, body.fields)
-    svc.access.audit(who, "record.create", f"{form}: {body.source}")
-    draft = records.save(svc.db, FormMatch(form=template.form, fields={}, confidence={}, problems=[],
-                                           defects=body.defects), body.source)
-    return _public(records.update(svc.db, draft.id, body.fields, template))
+async def create_record(form: str, body: RecordIn, svc: ServicesDep, who: Operator, request: Request) -> dict:
+    record = await run_in_threadpool(svc.records.create, who, form, body.source, body.fields, body.defects,
+                                     ip=client_ip(request))
+    return _public(record)
 
 
 @router.put("/records/{record_id}", response_model=RecordPublic, summary="Подтвердить или исправить поля записи",
             responses=WRITE)
-async def update_record(record_id: RecordId, body: RecordFields, svc: ServicesDep, who: Operator) -> dict:
-    _check_station(svc, who, body.fields)
-    svc.access.audit(who, "record.update", str(record_id), {"fields": sorted(body.fields)})
-    from azs_assistant.storage.models import FormRecord
-
-    with svc.db.session() as s:
-        record = s.get(FormRecord, record_id)
-        form = record.form_type if record else ""
-    return _public(records.update(svc.db, record_id, body.fields, svc.form_template(form or "?")))
+async def update_record(record_id: RecordId, body: RecordFields, svc: ServicesDep, who: Operator,
+                        request: Request) -> dict:
+    return _public(await run_in_threadpool(svc.records.confirm, who, record_id, body.fields, ip=client_ip(request)))
 
 
-@router.get("/forms/{form}/records", response_model=list[RecordPublic], summary="Записи формы")
+@router.get("/forms/{form}/records", response_model=list[RecordPublic], summary="Записи формы (своих станций)")
 async def list_records(form: str, svc: ServicesDep, who: FieldStaff) -> list[dict]:
-    return [_public(r) for r in records.records(svc.db, svc.form_template(form).form)]
+    return [_public(r) for r in await run_in_threadpool(svc.records.visible, who, form)]
 
 
-@router.get("/forms/{form}/export", summary="Выгрузка записей формы: JSON, CSV или XML",
-            response_class=Response, responses={200: {"content": {m: {} for m in _MEDIA.values()}}})
-async def export(form: str, svc: ServicesDep, who: FieldStaff,
+@router.get("/forms/{form}/export", summary="Выгрузка записей формы (своих станций): JSON, CSV или XML",
+            response_class=Response, responses={200: {"content": {m: {} for m in MEDIA_TYPES.values()}}})
+async def export(form: str, svc: ServicesDep, who: FieldStaff, request: Request,
                  format: str = Query("json", pattern="^(json|csv|xml)$")) -> Response:
-    template = svc.form_template(form)
-    svc.access.audit(who, "record.export", form, {"format": format})
-    body = records.export(records.records(svc.db, template.form), template, format)
-    filename = f"{template.export_name or template.form}.{format}"
+    body, filename = await run_in_threadpool(svc.records.export, who, form, format, ip=client_ip(request))
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    return Response(body, media_type=_MEDIA[format], headers=disposition)
+    return Response(body, media_type=MEDIA_TYPES[format], headers=disposition)

@@ -1,0 +1,118 @@
+"""Form records as their users may see them: every read, export and change is scoped to the
+caller's stations and written to the audit log, for every front end (API, CLI, Telegram).
+
+A record belongs to the station its act names («АЗС №»); an act without a readable station belongs to
+the uploader's station when they have exactly one, and failing that only its creator and admins see
+it. A record outside the caller's scope answers as if it did not exist (404), as every object does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+
+from azs_assistant.auth.principal import ALL, Principal
+from azs_assistant.errors import Forbidden, NotFound
+from azs_assistant.forms import records
+from azs_assistant.forms.extract import FormMatch, FormTemplate
+from azs_assistant.storage.db import Database
+from azs_assistant.storage.models import FormRecord
+
+MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "xml": "application/xml"}
+
+
+class FormRecords:
+    def __init__(self, db: Database, template: Callable[[str], FormTemplate],
+                 known_stations: Callable[[], dict[str, str | None]], audit: Callable[..., None]) -> None:
+        self.db, self._template, self._known, self._audit = db, template, known_stations, audit
+
+    # -- scope ------------------------------------------------------------------------------
+    def _allowed(self, who: Principal) -> set[str] | None:
+        return who.allowed_stations(self._known())
+
+    def _visible(self, who: Principal) -> Any:
+        """The SQL condition for records ``who`` may see; None = all."""
+        allowed = self._allowed(who)
+        if allowed is None:
+            return None
+        return or_(FormRecord.station_id.in_(sorted(allowed)),
+                   and_(FormRecord.station_id.is_(None), FormRecord.created_by == who.name))
+
+    def _may_see(self, who: Principal, record: FormRecord) -> bool:
+        allowed = self._allowed(who)
+        if allowed is None:
+            return True
+        if record.station_id is None:
+            return record.created_by is not None and record.created_by == who.name
+        return record.station_id in allowed
+
+    def _check_fields(self, who: Principal, fields: dict[str, Any]) -> None:
+        """Writing an act of a station outside the caller's scope is refused outright."""
+        station = records.record_station(fields)
+        allowed = self._allowed(who)
+        if station is not None and allowed is not None and station not in allowed:
+            raise Forbidden(f"Вы не закреплены за {station}: запись не сохранена.", "Station out of scope.")
+
+    @staticmethod
+    def home_station(who: Principal) -> str | None:
+        """The uploader's station when they have exactly one: an act without a readable station is theirs."""
+        own = [s for s in who.stations if s != ALL]
+        return own[0] if len(own) == 1 and not who.sees_all_stations else None
+
+    # -- reads --------------------------------------------------------------------------------
+    def get(self, who: Principal, record_id: int) -> FormRecord:
+        with self.db.session() as s:
+            record = s.get(FormRecord, record_id)
+        if record is None or not self._may_see(who, record):
+            raise NotFound(f"Запись формы {record_id} не найдена.", f"Form record {record_id} not found.")
+        return record
+
+    def visible(self, who: Principal, form: str) -> list[FormRecord]:
+        template = self._template(form)
+        query = select(FormRecord).where(FormRecord.form_type == template.form)
+        visible = self._visible(who)
+        if visible is not None:
+            query = query.where(visible)
+        with self.db.session() as s:
+            return list(s.scalars(query.order_by(FormRecord.id)))
+
+    def export(self, who: Principal, form: str, fmt: str, *, ip: str | None = None) -> tuple[str, str]:
+        """The caller's records of a form as (file text, file name), in JSON, CSV or XML."""
+        template = self._template(form)
+        items = self.visible(who, form)
+        self._audit(who, "record.export", form, {"format": fmt, "records": len(items)}, ip)
+        return records.export(items, template, fmt), f"{template.export_name or template.form}.{fmt}"
+
+    # -- writes -------------------------------------------------------------------------------
+    def create(self, who: Principal, form: str, source: str, fields: dict[str, Any],
+               defects: list[str] | None = None, *, ip: str | None = None) -> FormRecord:
+        """A record typed or checked by a person: validated and stored as confirmed."""
+        template = self._template(form)
+        self._check_fields(who, fields)
+        records.clean_fields(fields, template)  # a bad field leaves no half-made record behind
+        draft = records.save(self.db, FormMatch(form=template.form, fields={}, confidence={}, problems=[],
+                                                defects=list(defects or [])), source,
+                             created_by=who.name, station=self.home_station(who))
+        record = records.update(self.db, draft.id, fields, template)
+        self._audit(who, "record.create", f"{form}: {source}", {"id": record.id, "station": record.station_id}, ip)
+        return record
+
+    def save_recognised(self, who: Principal, result: dict[str, Any], source: str) -> FormRecord:
+        """An OCR result kept as it was read (status «extracted»), for a person to check later."""
+        self._check_fields(who, result["fields"])
+        match = FormMatch(form=self._template(result["form"]).form, fields=result["fields"],
+                          confidence=result["field_confidence"], problems=result["problems"],
+                          defects=result["defects"])
+        record = records.save(self.db, match, source, created_by=who.name, station=self.home_station(who))
+        self._audit(who, "record.create", f"{result['form']}: {source}", {"id": record.id}, None)
+        return record
+
+    def confirm(self, who: Principal, record_id: int, fields: dict[str, Any], *, ip: str | None = None) -> FormRecord:
+        """A person confirmed or corrected a record of their own station."""
+        stored = self.get(who, record_id)
+        self._check_fields(who, fields)
+        record = records.update(self.db, record_id, fields, self._template(stored.form_type))
+        self._audit(who, "record.update", str(record_id), {"fields": sorted(fields), "station": record.station_id}, ip)
+        return record
