@@ -738,11 +738,14 @@ def tickets_show(number: str, as_json: Annotated[bool, typer.Option("--json")] =
 @tickets_app.command("status")
 def tickets_status(number: str, status: Annotated[str, typer.Argument(help="assigned, in_progress, resolved, "
                                                                            "closed (или in_progress — переоткрыть)")],
-                   comment: Annotated[Optional[str], typer.Option("--comment")] = None,
+                   comment: Annotated[Optional[str], typer.Option(
+                       "--comment", help="Заметка к смене статуса (внутренняя, клиент её не видит).")] = None,
+                   public: Annotated[bool, typer.Option("--public", help="Комментарий — ответ клиенту: "
+                                                                          "виден по его ссылке.")] = False,
                    actor: Annotated[str, typer.Option("--actor")] = "cli") -> None:
     """Сменить статус обращения."""
     try:
-        ticket = services().tickets.set_status(number, status, actor=actor, comment=comment)
+        ticket = services().tickets.set_status(number, status, actor=actor, comment=comment, public=public)
     except AzsError as exc:
         _fail(exc)
     typer.echo(_ticket_line(ticket))

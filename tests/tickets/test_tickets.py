@@ -35,7 +35,7 @@ def test_ticket_lifecycle(services) -> None:  # type: ignore[no-untyped-def]
 
     kinds = [e.kind for e in tickets.history(ticket.number)]
     assert kinds == ["created", "classified", "routed", "reassigned", "status", "comment", "comment", "status",
-                     "reopened"]
+                     "comment", "reopened", "comment"]
     public, events = tickets.public_view(ticket.number, token)
     assert public.number == ticket.number
     texts = [e.data.get("text") for e in events if e.kind == "comment"]
@@ -94,3 +94,17 @@ def test_unknown_station_is_accepted_for_a_person_to_check(services, tmp_path) -
     assert unknown.needs_triage == 1 and "АЗС-999" in unknown.triage_reason
     garbled, _ = services.tickets.create("Грязно в туалете", station="та, что у рынка")
     assert garbled.station_id is None and "не распознана" in garbled.triage_reason
+
+
+def test_comment_given_with_a_status_change_stays_internal_unless_public(services) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a staff note typed with a status change WHEN the customer opens their status link THEN they
+    see the new status but not the note; a comment marked public is shown as a reply."""
+    ticket, token = services.tickets.create("Колонка 4 не выдаёт чек, АЗС-012", contact="+7 701 000 00 01")
+    services.tickets.set_status(ticket.number, "in_progress", actor="Асель",
+                                comment="внутреннее: клиент ругался, проверить кассира")
+    services.tickets.set_status(ticket.number, "resolved", actor="Асель", comment="Чек отправлен на почту",
+                                public=True)
+    _, events = services.tickets.public_view(ticket.number, token)
+    shown = " ".join(str(e.data) for e in events)
+    assert "кассира" not in shown and "Чек отправлен на почту" in shown
+    assert [e.data.get("to") for e in events if e.kind == "status"] == ["in_progress", "resolved"]

@@ -118,3 +118,19 @@ def test_classify_endpoint_and_rules(client: TestClient) -> None:
     rules = client.get("/api/v1/tickets/rules").json()
     assert set(rules["departments"]) == {"quality_control", "station_manager", "finance", "loyalty", "maintenance",
                                          "hse", "customer_service"}
+
+
+def test_status_note_reaches_the_customer_only_when_marked_public(client: TestClient) -> None:
+    """GIVEN staff change a status through the API and through the ticket page, each with a note
+    WHEN the customer opens their link THEN only the note marked «виден клиенту» is there."""
+    created = client.post("/api/v1/tickets", json={"text": "Не выдали чек на АЗС-012"}).json()
+    number, token = created["number"], created["token"]
+    client.post(f"/api/v1/tickets/{number}/status", json={"status": "in_progress", "comment": "служебное: камера 3"})
+    client.post(f"/tickets/{number}/status", data={"status": "resolved", "comment": "Чек выслан на e-mail",
+                                                   "public": "true"}, follow_redirects=False)
+    page = client.get(f"/t/{number}", params={"k": token}).text
+    public = client.get(f"/api/v1/tickets/{number}/public", params={"k": token}).text
+    for shown in (page, public):
+        assert "камера 3" not in shown and "Чек выслан на e-mail" in shown
+    staff = client.get(f"/api/v1/tickets/{number}").text
+    assert "камера 3" in staff  # still in the staff history

@@ -368,7 +368,10 @@ class Tickets:
                 raise NotFound(f"Обращение {number} не найдено.", f"Ticket {number} not found.")
             yield s, ticket
 
-    def set_status(self, number: str, status: str, *, actor: str, comment: str | None = None) -> Ticket:
+    def set_status(self, number: str, status: str, *, actor: str, comment: str | None = None,
+                   public: bool = False) -> Ticket:
+        """Move a ticket on. The customer sees the new status; a comment given with it is a staff note
+        unless ``public`` says it is a reply to the customer."""
         if status not in STATUSES:
             raise InvalidInput(f"Неизвестный статус «{status}»; есть: {', '.join(STATUSES)}.", "Unknown status.")
         with self._change(number) as (s, ticket):
@@ -385,7 +388,11 @@ class Tickets:
                 ticket.resolved_at = None
                 ticket.due_at = utcnow() + self._sla(ticket.urgency)
             self._event(s, ticket, actor, "reopened" if previous in ("resolved", "closed") else "status",
-                        {"from": previous, "to": status, "comment": comment}, public=True)
+                        {"from": previous, "to": status}, public=True)
+            note = (comment or "").strip()
+            if note:
+                self._event(s, ticket, actor, "comment", {"text": note[:self.settings.ticket_max_chars]},
+                            public=public)
             return ticket
 
     def comment(self, number: str, text: str, *, actor: str, public: bool = False) -> TicketEvent:

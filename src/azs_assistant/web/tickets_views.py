@@ -138,10 +138,10 @@ def mount_tickets(app: FastAPI, templates: Any) -> None:
 
     @app.post("/tickets/{number}/status", include_in_schema=False)
     async def web_status(request: Request, number: str, who: StaffPage, status: Annotated[str, Form()],
-                         comment: Annotated[str, Form()] = "") -> Response:
+                         comment: Annotated[str, Form()] = "", public: Annotated[bool, Form()] = False) -> Response:
         svc = request.app.state.services
         return await _act(request, who, number, "set_status", lambda: svc.tickets.set_status(
-            number, status, actor=who.name, comment=comment or None))
+            number, status, actor=who.name, comment=comment or None, public=public))
 
     @app.post("/tickets/{number}/assign", include_in_schema=False)
     async def web_assign(request: Request, number: str, who: StaffPage, department: Annotated[str, Form()] = "",

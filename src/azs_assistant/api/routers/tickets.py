@@ -69,7 +69,9 @@ class ClassifyIn(BaseModel):
 
 class StatusIn(BaseModel):
     status: Status
-    comment: str | None = Field(default=None, max_length=5000)
+    comment: str | None = Field(default=None, max_length=5000, description="Заметка к смене статуса")
+    public: bool = Field(default=False, description="Комментарий — ответ клиенту (виден по его ссылке); "
+                                                    "иначе внутренняя заметка")
 
 
 class CommentIn(BaseModel):
@@ -92,7 +94,7 @@ class ActorIn(BaseModel):
 
 
 def _event_json(e: Any, private: bool = True) -> dict[str, Any]:
-    data = dict(e.data) if private else {k: v for k, v in e.data.items() if k in ("from", "to", "text", "comment")}
+    data = dict(e.data) if private else {k: v for k, v in e.data.items() if k in ("from", "to", "text")}
     out = {"at": iso_utc(e.at), "kind": e.kind, "data": data}
     if private:
         out["actor"] = e.actor
@@ -186,7 +188,7 @@ async def _change(svc: Any, who: Principal, number: str, action: str, body: Base
              responses={**WRITE, **documented(409)})  # 409: already in that status, or no such transition
 async def set_status(number: str, body: StatusIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
     return ticket_json(await _change(svc, who, number, "set_status", body, lambda: svc.tickets.set_status(
-        number, body.status, actor=who.name, comment=body.comment)))
+        number, body.status, actor=who.name, comment=body.comment, public=body.public)))
 
 
 @router.post("/tickets/{number}/comments", status_code=201, summary="Комментарий (внутренний или для клиента)",
