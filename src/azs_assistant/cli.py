@@ -1161,7 +1161,8 @@ def serve(host: Annotated[str, typer.Option(help="Адрес.")] = "127.0.0.1",
     from azs_assistant.api.app import create_app
 
     typer.echo(f"Веб-интерфейс: http://{host}:{port}/   API: http://{host}:{port}/docs")
-    uvicorn.run(create_app(services()), host=host, port=port, log_level="info")
+    # proxy_headers off: forwarded headers are believed only from AZS_TRUSTED_PROXIES (the app decides)
+    uvicorn.run(create_app(services()), host=host, port=port, log_level="info", proxy_headers=False)
 
 
 def run() -> None:

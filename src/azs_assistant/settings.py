@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     ticket_rate_per_minute: int = Field(
         default=10, ge=0, description="Complaints per minute from one address on public endpoints; 0 = off")
     public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in notifications")
+    trusted_proxies: str = Field(
+        default="", description="Load balancers or reverse proxies whose X-Forwarded-For/-Proto are believed: "
+                                "comma-separated addresses or networks (e.g. 10.0.0.0/8); empty = none")
 
     smtp_host: str | None = Field(default=None, description="SMTP server for e-mail notifications")
     smtp_port: int = 25

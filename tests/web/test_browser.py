@@ -24,6 +24,7 @@ SHOTS = Path(os.environ.get("AZS_SCREENSHOTS_DIR", ROOT / "test-artifacts" / "sc
 GUIDE = ("# Приём смены\n\n## Размен\nНа начало смены в кассе оставляют размен 40 000 тенге.\n\n"
          "## Z-отчёт\nZ-отчёт снимают в конце смены до 23:00.\n")
 PASSWORD = "пароль-для-теста-2026"
+CSP_VIOLATIONS: list[str] = []  # every page of these tests runs under the strict Content-Security-Policy
 
 
 def _chromium() -> str:
@@ -78,10 +79,17 @@ def browser() -> Iterator[object]:
         b = p.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage"])
         yield b
         b.close()
+    assert not CSP_VIOLATIONS, CSP_VIOLATIONS
+
+
+def _new_page(browser, **options):  # type: ignore[no-untyped-def]
+    page = browser.new_page(**options)
+    page.on("console", lambda m: "Content Security Policy" in m.text and CSP_VIOLATIONS.append(m.text))
+    return page
 
 
 def _login(browser, base: str, user: str):  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": 412, "height": 915}, locale="ru-RU")  # a phone
+    page = _new_page(browser, viewport={"width": 412, "height": 915}, locale="ru-RU")  # a phone
     page.goto(f"{base}/")
     assert "/login" in page.url
     page.fill("input[name=username]", user)
@@ -132,8 +140,7 @@ def test_admin_uploads_a_document(site, browser, tmp_path) -> None:  # type: ign
                    encoding="utf-8")
     page.set_input_files("#upload input[type=file]", str(doc))
     page.click("#upload button[type=submit]")
-    page.wait_for_function("document.querySelector('#upload-results') && "
-                           "document.querySelector('#upload-results').innerText.includes('proliv.md')", timeout=20000)
+    page.locator("#upload-results").filter(has_text="proliv.md").wait_for(timeout=20000)
     _shot(page, "03-documents-uploaded")
     assert any(d.source == "uploads/proliv.md" for d in svc.list_documents())
     page.reload()  # the list now shows the new document with its «Кратко» button
@@ -160,4 +167,17 @@ def test_manager_is_refused_another_stations_report(site, browser) -> None:  # t
     error = page.locator("#report-error")
     assert "Нет доступа" in error.inner_text() and "АЗС-007" in error.inner_text()
     _shot(page, "05-report-other-station-refused")
+    page.close()
+
+
+def test_api_docs_render_offline_under_the_csp(site, browser) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN no network and a CSP without inline scripts WHEN /docs opens THEN Swagger UI, served from the
+    installed package, lists the API's operations."""
+    base, _ = site
+    page = _new_page(browser, viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/docs")
+    page.locator(".swagger-ui .opblock").first.wait_for(timeout=20000)
+    assert page.locator(".swagger-ui .opblock").count() > 30
+    assert "azs-assistant API" in page.inner_text(".swagger-ui .info")
+    _shot(page, "07-api-docs")
     page.close()

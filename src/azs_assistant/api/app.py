@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 
 from azs_assistant import __version__
 from azs_assistant.api import errors
@@ -35,7 +35,7 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
             if bot is not None:
                 await bot.shutdown()
 
-    app = FastAPI(title="azs-assistant API", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="azs-assistant API", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Ассистент сети АЗС: база знаний, поиск, ответы с источниками, отчёты и жалобы.")
     app.state.services = services
     from azs_assistant.api.ratelimit import RateLimiter
@@ -44,22 +44,8 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
     app.state.key_limiter = RateLimiter(600)
     app.state.login_limiter = RateLimiter(30)  # password guessing from one address, on top of account lockout
     errors.install(app)
-    uploads = ("/api/v1/documents", "/api/v1/ocr", "/api/v1/incidents/import", "/complaint")
-    upload_limit = services.settings.max_upload_bytes * 20 + 1024 * 1024  # several files in one upload
-    form_limit = (services.settings.ticket_max_photo_mb + 1) * 1024 * 1024
-
-    @app.middleware("http")
-    async def _body_limit(request: Request, call_next: Any) -> Any:
-        """Refuse an oversized body before anything reads it: 413 in the usual error shape."""
-        length = request.headers.get("content-length", "")
-        if request.method in ("POST", "PUT", "PATCH") and length.isdigit():
-            path = request.url.path
-            limit = form_limit if path == "/complaint" else upload_limit if path.startswith(uploads) else 1024 * 1024
-            if int(length) > limit:
-                return errors.error_response(413, "file_too_large",
-                                             f"Запрос слишком большой: больше {limit // (1024 * 1024)} МБ.",
-                                             {"limit_bytes": limit})
-        return await call_next(request)
+    _install_middleware(app, services)
+    _install_docs(app)
 
     for router in (health.router, ask.router, documents.router, jargon.router, ocr.router, reports.router,
                    tickets.router):
@@ -69,3 +55,45 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
 
     mount(app)
     return app
+
+
+def _install_middleware(app: FastAPI, services: Services) -> None:
+    """Body caps per route, security headers on every response, client addresses from trusted proxies
+    only. Added innermost first: the forwarded address is settled before anything else runs."""
+    from azs_assistant.api.middleware import MB, BodyLimit, ForwardedFor, SecurityHeaders, parse_proxies
+
+    settings = services.settings
+    uploads = ("/api/v1/documents", "/api/v1/ocr", "/api/v1/incidents/import")
+    upload_limit = settings.max_upload_bytes * 20 + MB  # several files in one upload
+    form_limit = (settings.ticket_max_photo_mb + 1) * MB
+
+    def limit_for(path: str) -> int:
+        if path == "/complaint":
+            return form_limit
+        return upload_limit if path.startswith(uploads) else MB  # JSON and forms: a megabyte is plenty
+
+    app.add_middleware(BodyLimit, limit_for=limit_for)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(ForwardedFor, proxies=parse_proxies(settings.trusted_proxies))
+
+
+_DOCS_PAGE = """<!doctype html>
+<html lang="ru"><head><meta charset="utf-8"><title>azs-assistant API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-init.js"></script></body></html>"""
+
+
+def _install_docs(app: FastAPI) -> None:
+    """Swagger UI from the installed package (no CDN, no inline script), so /docs works offline and
+    under the Content-Security-Policy."""
+    from fastapi.staticfiles import StaticFiles
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/docs/assets", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(_DOCS_PAGE)

@@ -51,6 +51,9 @@ async def optional_principal(
     svc: Services = request.app.state.services
     principal: Principal | None = None
     raw = request.headers.get("authorization", "")  # also when called directly, not as a dependency
+    if raw and not raw.lower().startswith("bearer "):  # a credential we cannot check is refused, not skipped
+        raise Unauthorized("Неподдерживаемая схема авторизации: используйте «Bearer <ключ API>».",
+                           "Unsupported authorization scheme; use Bearer with an API key.")
     key = (bearer.credentials.strip() if bearer else header_key) or (
         raw[7:].strip() if raw.lower().startswith("bearer ") else request.headers.get("x-api-key", ""))
     if key:
@@ -89,6 +92,7 @@ def require(*roles: str) -> Callable[..., Any]:
             raise Forbidden(f"Недостаточно прав: нужна роль {' или '.join(roles)}.", "Forbidden for this role.")
         return principal
 
+    check.allowed_roles = frozenset({*roles, "admin"})  # type: ignore[attr-defined]  # read by the policy test
     return check
 
 

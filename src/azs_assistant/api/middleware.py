@@ -1,0 +1,156 @@
+"""What every request passes through, whatever the route: the client's real address (forwarded
+headers only from configured proxies), a body-size cap that holds while the body streams in, and the
+security headers of every response.
+
+Pure ASGI middleware (not ``@app.middleware("http")``), so a chunked body is counted as it arrives
+instead of being read whole first, and a streamed answer is not buffered.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from azs_assistant.errors import FileTooLarge
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+MB = 1024 * 1024
+
+# No inline script anywhere (the pages' scripts are static files); styles are static too. Data and blob
+# images: the OCR page previews the chosen photo, Swagger UI draws its icons as data URIs.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+       "frame-ancestors 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),  # a customer's status link carries its secret: never sent elsewhere
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"geolocation=(), microphone=(), payment=()"),
+]
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+
+
+class SecurityHeaders:
+    """Adds the security headers to every HTTP response; HSTS only when the request came over https."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        https = scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                extra = [*SECURITY_HEADERS, HSTS] if https else SECURITY_HEADERS
+                headers += [(name, value) for name, value in extra if name not in present]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """Refuses a body over the route's limit: at once when Content-Length says so, otherwise as soon
+    as the streamed (chunked) body passes it, with the usual 413 error."""
+
+    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int]) -> None:
+        self.app, self.limit_for = app, limit_for
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH", "DELETE"):
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        length = dict(scope.get("headers", [])).get(b"content-length", b"")
+        if length.isdigit() and int(length) > limit:
+            await _refuse(limit, send)
+            return
+        seen, refused, started = 0, False, False
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if refused:  # the 413 has gone out: whatever the app says after it is dropped
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        async def counted() -> Message:
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:  # answer now, and tell the app the client is gone so it stops reading
+                    if not started:
+                        await _refuse(limit, send)
+                    refused = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        await self.app(scope, counted, guarded_send)
+
+
+def too_large(limit: int) -> FileTooLarge:
+    return FileTooLarge(f"Запрос слишком большой: больше {max(limit // MB, 1)} МБ.",
+                        f"Request body over {limit} bytes.", limit_bytes=limit)
+
+
+async def _refuse(limit: int, send: Send) -> None:
+    from azs_assistant.api.errors import error_response
+
+    error = too_large(limit)
+    response = error_response(413, "file_too_large", error.message_ru, {"limit_bytes": limit})
+    await response({"type": "http"}, _no_body, send)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def parse_proxies(raw: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """``AZS_TRUSTED_PROXIES``: comma-separated addresses or networks («10.0.0.0/8, 127.0.0.1»)."""
+    return [ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip()]
+
+
+class ForwardedFor:
+    """Takes the client's address and scheme from ``X-Forwarded-For``/``-Proto`` only when the peer
+    is a configured proxy; the address is the nearest hop that is not itself a trusted proxy. From
+    anyone else the headers are ignored, so a client cannot pick its address to escape rate limits."""
+
+    def __init__(self, app: ASGIApp, proxies: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> None:
+        self.app, self.proxies = app, proxies
+
+    def _trusted(self, host: str) -> bool:
+        try:
+            address = ipaddress.ip_address(host.strip())
+        except ValueError:
+            return False
+        return any(address in network for network in self.proxies)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client")
+        if scope["type"] in ("http", "websocket") and self.proxies and client and self._trusted(client[0]):
+            headers = dict(scope.get("headers", []))
+            hops = [h.strip() for h in headers.get(b"x-forwarded-for", b"").decode("latin-1").split(",") if h.strip()]
+            for hop in reversed(hops):
+                if not self._trusted(hop):
+                    scope["client"] = (hop, 0)
+                    break
+            proto = headers.get(b"x-forwarded-proto", b"").decode("latin-1").split(",")[0].strip().lower()
+            if proto in ("http", "https"):
+                scope["scheme"] = proto
+        await self.app(scope, receive, send)
