@@ -34,3 +34,14 @@ def test_every_setting_in_the_readme_exists() -> None:
         if name.startswith("AZS_TEST_") or re.search(rf"\b{name}\b", setup):
             continue
         assert name in fields, f"README documents {name}, which is not a setting"
+
+
+def test_security_doc_carries_the_policy_table_and_real_settings() -> None:
+    """docs/security.md prints the route table of auth/policy.py as it is, and names only real settings."""
+    from azs_assistant.auth.policy import markdown_table
+
+    doc = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    assert markdown_table() in doc, "docs/security.md: paste azs_assistant.auth.policy.markdown_table() anew"
+    fields = {f"AZS_{name.upper()}" for name in Settings.model_fields}
+    for name in set(re.findall(r"AZS_[A-Z_]+", doc)):
+        assert name in fields, f"docs/security.md names {name}, which is not a setting"
