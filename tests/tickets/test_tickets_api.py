@@ -76,7 +76,7 @@ def test_public_form_in_kazakh_with_a_photo(client: TestClient) -> None:
     assert resp.status_code == 201, resp.text
     number = re.search(r'id="ticket-number">(T-\d+)<', resp.text).group(1)
     link = re.search(r'id="status-link" href="([^"]+)"', resp.text).group(1)
-    assert "Өтінім қабылданды" in resp.text
+    assert "Өтінішіңіз қабылданды" in resp.text
     ticket = client.get(f"/api/v1/tickets/{number}").json()
     assert ticket["has_photo"] and ticket["station"] == "АЗС-003" and ticket["language"] == "kk"
     assert client.get(f"/api/v1/tickets/{number}/photo").content[:2] == b"\xff\xd8"

@@ -22,14 +22,14 @@ URGENCY_NAMES: dict[str, dict[str, str]] = {
     "low": {"ru": "низкая", "kk": "төмен", "en": "low"},
     "medium": {"ru": "средняя", "kk": "орташа", "en": "medium"},
     "high": {"ru": "высокая", "kk": "жоғары", "en": "high"},
-    "critical": {"ru": "критическая", "kk": "аса қауіпті", "en": "critical"},
+    "critical": {"ru": "критическая", "kk": "аса шұғыл", "en": "critical"},
 }
 
 STATUSES: tuple[str, ...] = ("new", "assigned", "in_progress", "resolved", "closed")
 STATUS_NAMES: dict[str, dict[str, str]] = {
     "new": {"ru": "новое", "kk": "жаңа", "en": "new"},
     "assigned": {"ru": "передано ответственным", "kk": "жауаптыларға берілді", "en": "assigned"},
-    "in_progress": {"ru": "в работе", "kk": "жұмыста", "en": "in progress"},
+    "in_progress": {"ru": "в работе", "kk": "қаралуда", "en": "in progress"},
     "resolved": {"ru": "решено", "kk": "шешілді", "en": "resolved"},
     "closed": {"ru": "закрыто", "kk": "жабылды", "en": "closed"},
 }
