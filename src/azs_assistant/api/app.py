@@ -1,4 +1,7 @@
-"""The FastAPI application: REST API under /api/v1 and the web UI at /."""
+"""The FastAPI application: the REST API under /api/v1 and the web UI at /, composed here.
+
+Both front ends stand on ``azs_assistant.http`` (who is asking, errors, limits); the web pages never
+import the API, and this module is the only place that puts them together."""
 
 from __future__ import annotations
 
@@ -10,9 +13,12 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from azs_assistant import __version__
-from azs_assistant.api import errors
-from azs_assistant.api.routers import ask, documents, health, jargon, ocr, reports, telegram, tickets
+from azs_assistant.api.routers import ask, audit, documents, health, jargon, ocr, reports, telegram, tickets
+from azs_assistant.http import errors
+from azs_assistant.http.ratelimit import RateLimiter
 from azs_assistant.services import Services
+from azs_assistant.web import views
+from azs_assistant.web.templating import message_page
 
 API_PREFIX = "/api/v1"
 
@@ -38,22 +44,18 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
     app = FastAPI(title="azs-assistant API", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Ассистент сети АЗС: база знаний, поиск, ответы с источниками, отчёты и жалобы.")
     app.state.services = services
-    from azs_assistant.api.ratelimit import RateLimiter
-
     app.state.ticket_limiter = RateLimiter(services.settings.ticket_rate_per_minute)
     app.state.key_limiter = RateLimiter(600)
     app.state.login_limiter = RateLimiter(30)  # password guessing from one address, on top of account lockout
-    errors.install(app)
+    errors.install(app, page=message_page)
     _install_middleware(app, services)
     _install_docs(app)
 
     for router in (health.router, ask.router, documents.router, jargon.router, ocr.router, reports.router,
-                   tickets.router):
+                   tickets.router, audit.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(telegram.router)
-    from azs_assistant.web.views import mount
-
-    mount(app)
+    views.mount(app)
     return app
 
 

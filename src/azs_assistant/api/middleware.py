@@ -110,7 +110,7 @@ def too_large(limit: int) -> FileTooLarge:
 
 
 async def _refuse(limit: int, send: Send) -> None:
-    from azs_assistant.api.errors import error_response
+    from azs_assistant.http.errors import error_response
 
     error = too_large(limit)
     response = error_response(413, "file_too_large", error.message_ru, {"limit_bytes": limit})

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from azs_assistant.assistant.answer import Citation as CitationPublic  # one definition for both
-
-
-def as_utc(value: datetime) -> datetime:
-    """An aware UTC time: SQLite gives back the stored UTC times without their zone, PostgreSQL in the
-    session's zone; OpenAPI's ``date-time`` needs the offset."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def iso_utc(value: datetime | None) -> str | None:
-    """``as_utc`` as an ISO 8601 string, for the responses built as plain dicts."""
-    return as_utc(value).isoformat() if value is not None else None
-
-
-UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
+from azs_assistant.http.schemas import ErrorBody, ErrorResponse, UtcDateTime, as_utc, iso_utc  # noqa: F401
 
 
 class AskRequest(BaseModel):
@@ -105,14 +91,6 @@ class Health(BaseModel):
     version: str
 
 
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-    details: dict = Field(default_factory=dict)
-
-
-class ErrorResponse(BaseModel):
-    error: ErrorBody
 
 
 class SummaryPointPublic(BaseModel):

@@ -7,14 +7,13 @@ from collections.abc import Iterator
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
-from azs_assistant.api.deps import Anyone, Manager, ServicesDep, client_ip
-from azs_assistant.api.errors import AUTHENTICATED, documented
-from azs_assistant.api.params import RecordId
 from azs_assistant.api.schemas import AnswerPublic, AskRequest, SearchResponse, iso_utc
+from azs_assistant.http.deps import Anyone, Manager, ServicesDep, client_ip
+from azs_assistant.http.errors import AUTHENTICATED, documented
+from azs_assistant.http.params import RecordId
 
 router = APIRouter(tags=["assistant"], responses=documented(*AUTHENTICATED))
 WRITE = documented(400, 413, 503)  # a body that does not parse or is over the cap; database busy or model down
@@ -27,8 +26,8 @@ SSE_EVENT = {"type": "object", "required": ["event", "data"], "properties": {  #
 
 @router.post("/ask", response_model=AnswerPublic, summary="Задать вопрос базе знаний",
              responses={**WRITE, **documented(404)})  # 404: a conversation_id not the asker's
-async def ask(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> dict:
-    answer = await run_in_threadpool(svc.assistant.ask, body.question, who, body.conversation_id, True)
+def ask(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> dict:
+    answer = svc.assistant.ask(body.question, who, body.conversation_id, True)
     answer_id = svc.learning.log_answer(who, answer)
     svc.access.audit(who, "ask", body.question[:500], {"mode": answer.mode, "abstained": answer.abstained,
                                                        "answer_id": answer_id}, client_ip(request))
@@ -39,7 +38,7 @@ async def ask(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request)
              description="События `delta` (кусок текста), `reset` (начать заново), `done` (ответ целиком, JSON).",
              responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}}, "description": "Поток событий"},
                         **WRITE, **documented(404)})
-async def ask_stream(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> EventSourceResponse:
+def ask_stream(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> EventSourceResponse:
     svc.analyse_query(body.question)  # validate before the stream starts, so errors get a status code
     conversation = svc.conversations.open(who.name, body.conversation_id)
     svc.access.audit(who, "ask", body.question[:500], {"stream": True}, client_ip(request))
@@ -59,16 +58,16 @@ async def ask_stream(body: AskRequest, svc: ServicesDep, who: Anyone, request: R
 
 
 @router.get("/conversations/{conversation_id}", summary="Ходы разговора (свои)", responses=documented(404))
-async def conversation(conversation_id: str, svc: ServicesDep, who: Anyone) -> dict:
-    turns = await run_in_threadpool(svc.conversations.turns, conversation_id, who.name)
+def conversation(conversation_id: str, svc: ServicesDep, who: Anyone) -> dict:
+    turns = svc.conversations.turns(conversation_id, who.name)
     return {"conversation_id": conversation_id,
             "turns": [{**turn, "created_at": iso_utc(turn["created_at"])} for turn in turns]}
 
 
 @router.get("/search", response_model=SearchResponse, summary="Поиск фрагментов")
-async def search(svc: ServicesDep, who: Anyone, q: str = Query(min_length=1, max_length=2000),
-                 k: int = Query(10, ge=1, le=50)) -> dict:
-    hits = await run_in_threadpool(svc.search, q, k, who)
+def search(svc: ServicesDep, who: Anyone, q: str = Query(min_length=1, max_length=2000),
+           k: int = Query(10, ge=1, le=50)) -> dict:
+    hits = svc.search(q, k, who)
     return {"query": q, "results": [h.public() for h in hits]}
 
 
@@ -84,14 +83,14 @@ class CorrectionIn(BaseModel):
 
 @router.post("/answers/{answer_id}/feedback", status_code=201, summary="Оценить ответ: 👍 или 👎 с комментарием",
              responses={**WRITE, **documented(404)})
-async def feedback(answer_id: RecordId, body: FeedbackIn, svc: ServicesDep, who: Anyone) -> dict:
-    row = await run_in_threadpool(svc.learning.rate, answer_id, who, 1 if body.rating == "up" else -1, body.comment)
+def feedback(answer_id: RecordId, body: FeedbackIn, svc: ServicesDep, who: Anyone) -> dict:
+    row = svc.learning.rate(answer_id, who, 1 if body.rating == "up" else -1, body.comment)
     return {"id": row.id, "answer_id": answer_id, "rating": body.rating}
 
 
 @router.post("/answers/{answer_id}/correction", status_code=201,
              summary="Исправленный ответ руководителя (для обучения модели)", responses={**WRITE, **documented(404)})
-async def correction(answer_id: RecordId, body: CorrectionIn, svc: ServicesDep, who: Manager) -> dict:
-    row = await run_in_threadpool(svc.learning.correct, answer_id, who, body.corrected_answer, body.comment)
+def correction(answer_id: RecordId, body: CorrectionIn, svc: ServicesDep, who: Manager) -> dict:
+    row = svc.learning.correct(answer_id, who, body.corrected_answer, body.comment)
     svc.access.audit(who, "answer.correct", str(answer_id), {})
     return {"id": row.id, "answer_id": answer_id}

@@ -9,9 +9,6 @@ from fastapi import APIRouter, File, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from azs_assistant.api.deps import Admin, Anyone, ServicesDep, client_ip
-from azs_assistant.api.errors import AUTHENTICATED, documented
-from azs_assistant.api.params import Limit, Offset, RecordId
 from azs_assistant.api.schemas import (
     ChangePublic,
     DocumentDetail,
@@ -20,6 +17,9 @@ from azs_assistant.api.schemas import (
     SummaryPublic,
 )
 from azs_assistant.errors import FileTooLarge, InvalidInput
+from azs_assistant.http.deps import Admin, Anyone, ServicesDep, client_ip
+from azs_assistant.http.errors import AUTHENTICATED, documented
+from azs_assistant.http.params import Limit, Offset, RecordId
 
 router = APIRouter(prefix="/documents", tags=["documents"], responses=documented(*AUTHENTICATED, 404))
 WRITE = documented(400, 413, 503)  # a body that does not parse or is over the cap; the database busy
@@ -32,7 +32,7 @@ def document_public(d) -> dict:  # type: ignore[no-untyped-def]
 
 
 @router.get("", response_model=Page, summary="Список документов")
-async def list_documents(svc: ServicesDep, who: Anyone, offset: Offset = 0, limit: Limit = 50) -> dict:
+def list_documents(svc: ServicesDep, who: Anyone, offset: Offset = 0, limit: Limit = 50) -> dict:
     if who.is_admin:  # sees every document: page in the database
         return {"total": svc.count_documents(), "offset": offset, "limit": limit,
                 "items": [document_public(d) for d in svc.list_documents(offset, limit)]}
@@ -68,13 +68,13 @@ async def upload(request: Request, form: Annotated[UploadForm, File()], svc: Ser
         result = await run_in_threadpool(svc.ingestor.ingest_bytes, data, f"uploads/{name}")
         results.append({"source": result.source, "status": result.status, "message": result.message,
                         "document_id": result.document_id, "chunks": result.chunks})
-        svc.access.audit(who, "document.upload", result.source, {"status": result.status, "bytes": len(data)},
-                         client_ip(request))
+        await run_in_threadpool(svc.access.audit, who, "document.upload", result.source,
+                                {"status": result.status, "bytes": len(data)}, client_ip(request))
     return results
 
 
 @router.get("/{document_id}", response_model=DocumentDetail, summary="Документ с фрагментами")
-async def get_document(document_id: RecordId, svc: ServicesDep, who: Anyone) -> dict:
+def get_document(document_id: RecordId, svc: ServicesDep, who: Anyone) -> dict:
     doc = svc.get_document(document_id)
     if not who.may_read(doc.audience):
         from azs_assistant.errors import NotFound
@@ -89,25 +89,25 @@ async def get_document(document_id: RecordId, svc: ServicesDep, who: Anyone) -> 
             description="Пересказ по разделам с ключевыми числами и сроками. С моделью — map-reduce по разделам, "
                         "проверенный по тексту; без модели или при её сбое — извлечённые предложения. "
                         "`refresh=true` (руководитель, администратор) пересоздаёт его.")
-async def document_summary(document_id: RecordId, svc: ServicesDep, who: Anyone, refresh: bool = False) -> dict:
+def document_summary(document_id: RecordId, svc: ServicesDep, who: Anyone, refresh: bool = False) -> dict:
     if refresh and not who.has("manager", "admin"):
         from azs_assistant.errors import Forbidden
 
         raise Forbidden("Пересоздать краткое содержание может руководитель или администратор.",
                         "Refreshing a summary needs the manager or admin role.")
-    summary = await run_in_threadpool(svc.summaries.summary, document_id, who, refresh)
+    summary = svc.summaries.summary(document_id, who, refresh)
     return summary.public()
 
 
 @router.get("/{document_id}/changes", response_model=list[ChangePublic], summary="Что изменилось между версиями")
-async def document_changes(document_id: RecordId, svc: ServicesDep, who: Anyone) -> list[dict]:
-    return await run_in_threadpool(svc.summaries.changes, document_id, who)
+def document_changes(document_id: RecordId, svc: ServicesDep, who: Anyone) -> list[dict]:
+    return svc.summaries.changes(document_id, who)
 
 
 @router.delete("/{document_id}", status_code=204, summary="Удалить документ",
                responses={**WRITE, **documented(409)})  # 409: deleted meanwhile by someone else
-async def delete_document(document_id: RecordId, svc: ServicesDep, who: Admin, request: Request) -> None:
-    doc = await run_in_threadpool(svc.delete_document, document_id)
+def delete_document(document_id: RecordId, svc: ServicesDep, who: Admin, request: Request) -> None:
+    doc = svc.delete_document(document_id)
     svc.access.audit(who, "document.delete", doc.source, {"id": document_id}, client_ip(request))
 
 
@@ -118,7 +118,7 @@ class AudienceIn(BaseModel):
 
 @router.put("/{document_id}/audience", response_model=DocumentDetail, summary="Кому виден документ (роли, регионы)",
             responses=WRITE)
-async def set_audience(document_id: RecordId, body: AudienceIn, svc: ServicesDep, who: Admin, request: Request) -> dict:
-    doc = await run_in_threadpool(svc.set_document_audience, document_id, body.roles, body.regions)
+def set_audience(document_id: RecordId, body: AudienceIn, svc: ServicesDep, who: Admin, request: Request) -> dict:
+    doc = svc.set_document_audience(document_id, body.roles, body.regions)
     svc.access.audit(who, "document.audience", doc.source, body.model_dump(), client_ip(request))
     return {**document_public(doc), "passages": []}

@@ -6,15 +6,15 @@ from fastapi import APIRouter
 from sqlalchemy import func, select
 
 from azs_assistant import __version__
-from azs_assistant.api.deps import ServicesDep
 from azs_assistant.api.schemas import Health
+from azs_assistant.http.deps import ServicesDep
 from azs_assistant.storage.models import Chunk
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=Health, summary="Состояние сервиса")
-async def health(svc: ServicesDep) -> dict:
+def health(svc: ServicesDep) -> dict:
     with svc.db.session() as s:
         chunks = int(s.scalar(select(func.count()).select_from(Chunk)) or 0)
     return {"status": "ok", "documents": svc.count_documents(), "chunks": chunks,

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from azs_assistant.api.deps import Admin, Anyone, ServicesDep
-from azs_assistant.api.errors import AUTHENTICATED, documented
 from azs_assistant.api.schemas import JargonTermPublic
+from azs_assistant.http.deps import Admin, Anyone, ServicesDep
+from azs_assistant.http.errors import AUTHENTICATED, documented
 
 Term = Annotated[str, Path(max_length=200, pattern=r"\S", description="Термин (не пустой, до 200 символов)")]
 router = APIRouter(prefix="/jargon", tags=["jargon"], responses=documented(*AUTHENTICATED))
@@ -16,25 +16,25 @@ WRITE = documented(400, 413, 503)  # a body that does not parse or is over the c
 
 
 @router.get("", response_model=list[JargonTermPublic], summary="Словарь жаргона")
-async def list_terms(svc: ServicesDep, who: Anyone) -> list[dict]:
+def list_terms(svc: ServicesDep, who: Anyone) -> list[dict]:
     return [{"term": e.term, "canonical": e.canonical, "note": e.note} for e in svc.jargon_list()]
 
 
 @router.put("/{term}", response_model=JargonTermPublic, summary="Добавить или изменить термин", responses=WRITE)
-async def put_term(term: Term, body: JargonTermPublic, svc: ServicesDep, who: Admin) -> dict:
+def put_term(term: Term, body: JargonTermPublic, svc: ServicesDep, who: Admin) -> dict:
     e = svc.jargon_upsert(term, body.canonical, body.note)
     svc.access.audit(who, "jargon.put", e.term, {"canonical": e.canonical})
     return {"term": e.term, "canonical": e.canonical, "note": e.note}
 
 
 @router.post("", response_model=JargonTermPublic, status_code=201, summary="Добавить термин", responses=WRITE)
-async def add_term(body: JargonTermPublic, svc: ServicesDep, who: Admin) -> dict:
+def add_term(body: JargonTermPublic, svc: ServicesDep, who: Admin) -> dict:
     e = svc.jargon_upsert(body.term, body.canonical, body.note)
     svc.access.audit(who, "jargon.add", e.term, {"canonical": e.canonical})
     return {"term": e.term, "canonical": e.canonical, "note": e.note}
 
 
 @router.delete("/{term}", status_code=204, summary="Удалить термин", responses={**WRITE, **documented(404)})
-async def delete_term(term: Term, svc: ServicesDep, who: Admin) -> None:
+def delete_term(term: Term, svc: ServicesDep, who: Admin) -> None:
     svc.jargon_remove(term)
     svc.access.audit(who, "jargon.delete", term)

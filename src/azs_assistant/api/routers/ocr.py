@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from azs_assistant.api.deps import FieldStaff, Operator, ServicesDep, client_ip
-from azs_assistant.api.errors import AUTHENTICATED, documented
-from azs_assistant.api.params import RecordId
 from azs_assistant.forms.service import MEDIA_TYPES
+from azs_assistant.http.deps import FieldStaff, Operator, ServicesDep, client_ip
+from azs_assistant.http.errors import AUTHENTICATED, documented
+from azs_assistant.http.params import RecordId
 
 router = APIRouter(tags=["ocr"], responses=documented(*AUTHENTICATED, 404))  # 404: an unknown form or record
 # The languages scripts/setup.sh installs: another name would reach Tesseract and fail as a server error.
@@ -79,28 +79,27 @@ async def ocr(file: UploadFile, svc: ServicesDep, who: Operator,
 
 @router.post("/forms/{form}/records", response_model=RecordPublic, status_code=201,
              summary="Сохранить проверенную оператором запись формы", responses=WRITE)
-async def create_record(form: str, body: RecordIn, svc: ServicesDep, who: Operator, request: Request) -> dict:
-    record = await run_in_threadpool(svc.records.create, who, form, body.source, body.fields, body.defects,
-                                     ip=client_ip(request))
+def create_record(form: str, body: RecordIn, svc: ServicesDep, who: Operator, request: Request) -> dict:
+    record = svc.records.create(who, form, body.source, body.fields, body.defects, ip=client_ip(request))
     return _public(record)
 
 
 @router.put("/records/{record_id}", response_model=RecordPublic, summary="Подтвердить или исправить поля записи",
             responses=WRITE)
-async def update_record(record_id: RecordId, body: RecordFields, svc: ServicesDep, who: Operator,
-                        request: Request) -> dict:
-    return _public(await run_in_threadpool(svc.records.confirm, who, record_id, body.fields, ip=client_ip(request)))
+def update_record(record_id: RecordId, body: RecordFields, svc: ServicesDep, who: Operator,
+                  request: Request) -> dict:
+    return _public(svc.records.confirm(who, record_id, body.fields, ip=client_ip(request)))
 
 
 @router.get("/forms/{form}/records", response_model=list[RecordPublic], summary="Записи формы (своих станций)")
-async def list_records(form: str, svc: ServicesDep, who: FieldStaff) -> list[dict]:
-    return [_public(r) for r in await run_in_threadpool(svc.records.visible, who, form)]
+def list_records(form: str, svc: ServicesDep, who: FieldStaff) -> list[dict]:
+    return [_public(r) for r in svc.records.visible(who, form)]
 
 
 @router.get("/forms/{form}/export", summary="Выгрузка записей формы (своих станций): JSON, CSV или XML",
             response_class=Response, responses={200: {"content": {m: {} for m in MEDIA_TYPES.values()}}})
-async def export(form: str, svc: ServicesDep, who: FieldStaff, request: Request,
-                 format: str = Query("json", pattern="^(json|csv|xml)$")) -> Response:
-    body, filename = await run_in_threadpool(svc.records.export, who, form, format, ip=client_ip(request))
+def export(form: str, svc: ServicesDep, who: FieldStaff, request: Request,
+           format: str = Query("json", pattern="^(json|csv|xml)$")) -> Response:
+    body, filename = svc.records.export(who, form, format, ip=client_ip(request))
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(body, media_type=MEDIA_TYPES[format], headers=disposition)

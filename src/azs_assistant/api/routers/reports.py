@@ -14,11 +14,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from azs_assistant.api.deps import Admin, Manager, ServicesDep, client_ip
-from azs_assistant.api.errors import AUTHENTICATED, documented
-from azs_assistant.api.params import Limit, Offset
 from azs_assistant.auth.scope import allowed_stations
 from azs_assistant.errors import FileTooLarge
+from azs_assistant.http.deps import Admin, Manager, ServicesDep, client_ip
+from azs_assistant.http.errors import AUTHENTICATED, documented
+from azs_assistant.http.params import Limit, Offset
 from azs_assistant.reports.query import ReportQuery
 from azs_assistant.reports.render import EXPORT_FORMATS, export
 
@@ -50,16 +50,16 @@ class ReportResponse(BaseModel):
 
 @router.post("/reports/ask", response_model=ReportResponse, summary="Отчёт по вопросу на русском языке",
              responses=WRITE)
-async def ask(body: ReportAsk, svc: ServicesDep, who: Manager, request: Request) -> dict[str, Any]:
-    report = await run_in_threadpool(svc.reports.ask, body.question, body.today, allowed_stations(svc, who))
+def ask(body: ReportAsk, svc: ServicesDep, who: Manager, request: Request) -> dict[str, Any]:
+    report = svc.reports.ask(body.question, body.today, allowed_stations(svc, who))
     svc.access.audit(who, "report.view", body.question[:500], {}, client_ip(request))
     return report.to_dict()
 
 
 @router.post("/reports/run", response_model=ReportResponse, summary="Отчёт по типизированному запросу",
              responses=WRITE)
-async def run(body: ReportRun, svc: ServicesDep, who: Manager, request: Request) -> dict[str, Any]:
-    report = await run_in_threadpool(svc.reports.run, body.query, "", allowed_stations(svc, who))
+def run(body: ReportRun, svc: ServicesDep, who: Manager, request: Request) -> dict[str, Any]:
+    report = svc.reports.run(body.query, "", allowed_stations(svc, who))
     svc.access.audit(who, "report.view", "typed query", {"query": body.query.model_dump(mode="json")},
                      client_ip(request))
     return report.to_dict()
@@ -68,18 +68,18 @@ async def run(body: ReportRun, svc: ServicesDep, who: Manager, request: Request)
 @router.get("/reports/export", summary="Отчёт файлом: CSV, XLSX, PDF, PNG, SVG, JSON",
             response_class=Response,
             responses={200: {"description": "Файл отчёта", "content": {m: {} for m in MEDIA.values()}}})
-async def export_report(svc: ServicesDep, who: Manager, request: Request,
-                        fmt: Annotated[str, Query(alias="format", pattern=FORMAT_PATTERN)],
-                        question: Annotated[str | None, Query(max_length=1000)] = None,
-                        station: str | None = None, region: str | None = None, category: str | None = None,
-                        date_from: date | None = None, date_to: date | None = None,
-                        today: date | None = None) -> Response:
+def export_report(svc: ServicesDep, who: Manager, request: Request,
+                  fmt: Annotated[str, Query(alias="format", pattern=FORMAT_PATTERN)],
+                  question: Annotated[str | None, Query(max_length=1000)] = None,
+                  station: str | None = None, region: str | None = None, category: str | None = None,
+                  date_from: date | None = None, date_to: date | None = None,
+                  today: date | None = None) -> Response:
     def build() -> bytes:
         report = svc.reports.ask_filtered(question, today, station=station, region=region, category=category,
                                           date_from=date_from, date_to=date_to, allowed=allowed_stations(svc, who))
         return export(report.result, fmt, report.question)
 
-    body = await run_in_threadpool(build)
+    body = build()
     svc.access.audit(who, "report.export", question or "сводка", {"format": fmt, "station": station, "region": region},
                      client_ip(request))
     name = f"report.{fmt}"
@@ -89,20 +89,20 @@ async def export_report(svc: ServicesDep, who: Manager, request: Request,
 
 
 @router.get("/incidents", summary="Журнал инцидентов (последние сначала)")
-async def incidents(svc: ServicesDep, who: Manager, station: str | None = None, region: str | None = None,
-                    category: str | None = None, status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
-                    limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
+def incidents(svc: ServicesDep, who: Manager, station: str | None = None, region: str | None = None,
+              category: str | None = None, status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
+              limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     filters = {"stations": [station] if station else [], "regions": [region] if region else [],
                "categories": [category] if category else [], "status": status}
     query = svc.reports.restrict(ReportQuery.model_validate({"metric": "list", "filters": filters}),
                                  allowed_stations(svc, who))
-    return await run_in_threadpool(svc.reports.engine.incidents, query, limit, offset)
+    return svc.reports.engine.incidents(query, limit, offset)
 
 
 @router.post("/incidents/sync", summary="Синхронизировать инциденты из базы компании",
              responses={**WRITE, **documented(404, 502)})  # 404: an unknown source; 502: it did not answer
-async def sync(svc: ServicesDep, who: Admin, source: str | None = None, full: bool = False) -> list[dict[str, Any]]:
-    reports = await run_in_threadpool(lambda: svc.sync_incidents(source, full=full))
+def sync(svc: ServicesDep, who: Admin, source: str | None = None, full: bool = False) -> list[dict[str, Any]]:
+    reports = svc.sync_incidents(source, full=full)
     return [r.to_dict() for r in reports]
 
 

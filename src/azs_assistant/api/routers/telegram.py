@@ -9,8 +9,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from azs_assistant.api.deps import ServicesDep
 from azs_assistant.errors import Forbidden, NotFound
+from azs_assistant.http.deps import ServicesDep
 from azs_assistant.secrets import resolve_secret
 
 router = APIRouter(tags=["telegram"], include_in_schema=False)

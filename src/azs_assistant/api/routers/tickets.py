@@ -6,17 +6,16 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from azs_assistant.api.deps import Admin, Anyone, ServicesDep, Staff, client_ip
-from azs_assistant.api.errors import documented
-from azs_assistant.api.params import Limit, Offset
-from azs_assistant.api.schemas import iso_utc
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import check_ticket, ticket_scope
-from azs_assistant.errors import FileTooLarge, NotFound
+from azs_assistant.errors import NotFound
+from azs_assistant.http.deps import Admin, Anyone, ServicesDep, Staff, check_body_size, client_ip
+from azs_assistant.http.errors import documented
+from azs_assistant.http.params import Limit, Offset
+from azs_assistant.http.schemas import iso_utc
 from azs_assistant.tickets.notify import ticket_json
 from azs_assistant.tickets.service import CHANNELS
 
@@ -24,18 +23,6 @@ router = APIRouter(tags=["tickets"], responses=documented(404, 422))
 SIGNED_IN = documented(401, 403, 429)  # every route but the customer's public status page
 WRITE = {**SIGNED_IN, **documented(400, 413, 503)}  # a body that does not parse or is over the cap; the database busy
 Status = Literal["new", "assigned", "in_progress", "resolved", "closed"]
-_MAX_BODY = 1024 * 1024  # a JSON complaint is text: a megabyte is far more than any honest one
-
-
-def client_address(request: Request) -> str:
-    return client_ip(request)
-
-
-def check_body_size(request: Request, limit: int = _MAX_BODY) -> None:
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > limit:
-        raise FileTooLarge(f"Запрос слишком большой ({int(length) // 1024} КБ): текст жалобы — до "
-                           f"{limit // 1024} КБ.", "Request body too large.")
 
 
 class TicketIn(BaseModel):
@@ -103,14 +90,13 @@ def _event_json(e: Any, private: bool = True) -> dict[str, Any]:
 
 @router.post("/tickets", status_code=201, response_model=TicketCreated, summary="Принять жалобу клиента (ключ API)",
              responses=WRITE)
-async def create(body: TicketIn, request: Request, svc: ServicesDep, who: Anyone) -> dict[str, Any]:
+def create(body: TicketIn, request: Request, svc: ServicesDep, who: Anyone) -> dict[str, Any]:
     """For other systems with a key (call centre, mobile app, e-mail gateway); customers use the public
     form at /complaint."""
     check_body_size(request)
-    request.app.state.ticket_limiter.check(client_address(request))
-    ticket, token = await run_in_threadpool(svc.tickets.create, body.text, channel=body.channel,
-                                            station=body.station, contact=body.contact, actor=who.name,
-                                            language=body.language)
+    request.app.state.ticket_limiter.check(client_ip(request))
+    ticket, token = svc.tickets.create(body.text, channel=body.channel, station=body.station, contact=body.contact,
+                                       actor=who.name, language=body.language)
     base = svc.settings.public_base_url.rstrip("/")
     warnings = [r for r in (ticket.triage_reason or "").split("; ") if "станци" in r]
     return {"number": ticket.number, "token": token, "status_url": f"{base}/t/{ticket.number}?k={token}",
@@ -119,25 +105,23 @@ async def create(body: TicketIn, request: Request, svc: ServicesDep, who: Anyone
 
 
 @router.post("/tickets/classify", summary="Классифицировать текст, не сохраняя", responses=WRITE)
-async def classify(body: ClassifyIn, request: Request, svc: ServicesDep, who: Staff) -> dict[str, Any]:
+def classify(body: ClassifyIn, request: Request, svc: ServicesDep, who: Staff) -> dict[str, Any]:
     check_body_size(request)
-    result = await run_in_threadpool(svc.tickets.classify, body.text, channel=body.channel, station=body.station,
-                                     contact=body.contact)
+    result = svc.tickets.classify(body.text, channel=body.channel, station=body.station, contact=body.contact)
     return result.to_dict()  # type: ignore[no-any-return]
 
 
 @router.get("/tickets", summary="Очередь обращений", responses=SIGNED_IN)
-async def list_tickets(svc: ServicesDep, who: Staff, department: str | None = None, status: Status | None = None,
-                       station: str | None = None, overdue: bool | None = None, triage: bool | None = None,
-                       open_only: bool = False, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
-    rows = await run_in_threadpool(svc.tickets.queue, department=department, status=status, station=station,
-                                   overdue=overdue, triage=triage, open_only=open_only, limit=limit, offset=offset,
-                                   scope=ticket_scope(svc, who))
+def list_tickets(svc: ServicesDep, who: Staff, department: str | None = None, status: Status | None = None,
+                 station: str | None = None, overdue: bool | None = None, triage: bool | None = None,
+                 open_only: bool = False, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+    rows = svc.tickets.queue(department=department, status=status, station=station, overdue=overdue, triage=triage,
+                             open_only=open_only, limit=limit, offset=offset, scope=ticket_scope(svc, who))
     return {"tickets": [ticket_json(t) for t in rows], "count": len(rows)}
 
 
 @router.get("/tickets/rules", summary="Действующие правила маршрутизации (отделы и правила)", responses=SIGNED_IN)
-async def rules(svc: ServicesDep, who: Staff) -> dict[str, Any]:
+def rules(svc: ServicesDep, who: Staff) -> dict[str, Any]:
     spec = svc.tickets.rules.spec
     return {"source": svc.tickets.rules.source,
             "departments": {k: {"name": d.name, "contacts": len(d.contacts)} for k, d in spec.departments.items()},
@@ -146,75 +130,75 @@ async def rules(svc: ServicesDep, who: Staff) -> dict[str, Any]:
 
 @router.post("/tickets/rules/reload", summary="Перечитать файл правил (ошибка — старые правила остаются)",
              responses=WRITE)
-async def reload_rules(svc: ServicesDep, who: Admin) -> dict[str, Any]:
-    loaded = await run_in_threadpool(svc.tickets.reload_rules)
+def reload_rules(svc: ServicesDep, who: Admin) -> dict[str, Any]:
+    loaded = svc.tickets.reload_rules()
     svc.access.audit(who, "rules.reload", loaded.source, {"rules": len(loaded.spec.rules)})
     return {"source": loaded.source, "departments": list(loaded.departments), "rules": len(loaded.spec.rules)}
 
 
 @router.post("/tickets/train", summary="Переобучить классификатор (примеры + исправленные обращения)",
              responses=WRITE)
-async def train(svc: ServicesDep, who: Admin) -> dict[str, Any]:
-    stats = await run_in_threadpool(svc.tickets.train)
+def train(svc: ServicesDep, who: Admin) -> dict[str, Any]:
+    stats = svc.tickets.train()
     svc.access.audit(who, "tickets.train", stats["version"], {"total": stats["total"]})
     return stats  # type: ignore[no-any-return]
 
 
 @router.get("/tickets/{number}", summary="Обращение с историей и уведомлениями", responses=SIGNED_IN)
-async def show(number: str, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    ticket = await run_in_threadpool(svc.tickets.get, number)
+def show(number: str, svc: ServicesDep, who: Staff) -> dict[str, Any]:
+    ticket = svc.tickets.get(number)
     check_ticket(svc, who, ticket)
-    history = await run_in_threadpool(svc.tickets.history, number)
-    notes = await run_in_threadpool(svc.tickets.notifications, number)
+    history = svc.tickets.history(number)
+    notes = svc.tickets.notifications(number)
     return {**ticket_json(ticket), "history": [_event_json(e) for e in history],
             "notifications": [{"channel": n.channel, "target": n.target, "reason": n.reason, "status": n.status,
                                "attempts": n.attempts, "last_error": n.last_error} for n in notes]}
 
 
 @router.get("/tickets/{number}/public", summary="Статус для клиента по его секрету (публичная ссылка)")
-async def public(number: str, svc: ServicesDep, k: Annotated[str, Query(max_length=100)] = "") -> dict[str, Any]:
-    ticket, events = await run_in_threadpool(svc.tickets.public_view, number, k)
+def public(number: str, svc: ServicesDep, k: Annotated[str, Query(max_length=100)] = "") -> dict[str, Any]:
+    ticket, events = svc.tickets.public_view(number, k)
     return {**ticket_json(ticket, private=False), "history": [_event_json(e, private=False) for e in events]}
 
 
-async def _change(svc: Any, who: Principal, number: str, action: str, body: BaseModel, change: Any) -> Any:
+def _change(svc: Any, who: Principal, number: str, action: str, body: BaseModel, change: Any) -> Any:
     """One staff action on a ticket: scope check, audit, then the change as the signed-in person."""
-    check_ticket(svc, who, await run_in_threadpool(svc.tickets.get, number))
+    check_ticket(svc, who, svc.tickets.get(number))
     svc.access.audit(who, f"ticket.{action}", number, body.model_dump())
-    return await run_in_threadpool(change)
+    return change()
 
 
 @router.post("/tickets/{number}/status", summary="Сменить статус (в т.ч. переоткрыть)",
              responses={**WRITE, **documented(409)})  # 409: already in that status, or no such transition
-async def set_status(number: str, body: StatusIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    return ticket_json(await _change(svc, who, number, "set_status", body, lambda: svc.tickets.set_status(
+def set_status(number: str, body: StatusIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
+    return ticket_json(_change(svc, who, number, "set_status", body, lambda: svc.tickets.set_status(
         number, body.status, actor=who.name, comment=body.comment, public=body.public)))
 
 
 @router.post("/tickets/{number}/comments", status_code=201, summary="Комментарий (внутренний или для клиента)",
              responses=WRITE)
-async def comment(number: str, body: CommentIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    return _event_json(await _change(svc, who, number, "comment", body, lambda: svc.tickets.comment(
+def comment(number: str, body: CommentIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
+    return _event_json(_change(svc, who, number, "comment", body, lambda: svc.tickets.comment(
         number, body.text, actor=who.name, public=body.public)))
 
 
 @router.post("/tickets/{number}/assign", summary="Передать другому отделу или исполнителю", responses=WRITE)
-async def assign(number: str, body: AssignIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    return ticket_json(await _change(svc, who, number, "assign", body, lambda: svc.tickets.assign(
+def assign(number: str, body: AssignIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
+    return ticket_json(_change(svc, who, number, "assign", body, lambda: svc.tickets.assign(
         number, actor=who.name, department=body.department, assignee=body.assignee)))
 
 
 @router.post("/tickets/{number}/labels", summary="Исправить категорию/срочность (станет примером для обучения)",
              responses=WRITE)
-async def relabel(number: str, body: LabelsIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    return ticket_json(await _change(svc, who, number, "relabel", body, lambda: svc.tickets.relabel(
+def relabel(number: str, body: LabelsIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
+    return ticket_json(_change(svc, who, number, "relabel", body, lambda: svc.tickets.relabel(
         number, actor=who.name, category=body.category, urgency=body.urgency)))
 
 
 @router.post("/tickets/{number}/ack", summary="Подтвердить получение (останавливает напоминания)",
              responses=WRITE)
-async def acknowledge(number: str, body: ActorIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    return ticket_json(await _change(svc, who, number, "acknowledge", body,
+def acknowledge(number: str, body: ActorIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
+    return ticket_json(_change(svc, who, number, "acknowledge", body,
                                      lambda: svc.tickets.acknowledge(number, actor=who.name)))
 
 
@@ -223,8 +207,8 @@ PHOTO_TYPES = ("jpeg", "png", "webp", "gif", "bmp", "tiff")  # what intake accep
 
 @router.get("/tickets/{number}/photo", summary="Фото чека, приложенное клиентом", response_class=FileResponse,
             responses={**SIGNED_IN, 200: {"description": "Фото", "content": {f"image/{t}": {} for t in PHOTO_TYPES}}})
-async def photo(number: str, svc: ServicesDep, who: Staff) -> FileResponse:
-    ticket = await run_in_threadpool(svc.tickets.get, number)
+def photo(number: str, svc: ServicesDep, who: Staff) -> FileResponse:
+    ticket = svc.tickets.get(number)
     check_ticket(svc, who, ticket)
     if not ticket.photo_path:
         raise NotFound("К обращению не приложено фото.", "No photo.")

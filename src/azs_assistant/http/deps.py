@@ -12,10 +12,11 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from azs_assistant.auth.principal import Principal
-from azs_assistant.errors import Forbidden, Unauthorized
+from azs_assistant.errors import FileTooLarge, Forbidden, Unauthorized
 from azs_assistant.services import Services
 
 SESSION_COOKIE = "azs_session"
@@ -30,7 +31,16 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 
 def client_ip(request: Request) -> str:
+    """The client's address (from a trusted proxy's X-Forwarded-For, see api.middleware.ForwardedFor)."""
     return request.client.host if request.client else "unknown"
+
+
+def check_body_size(request: Request, limit: int = 1024 * 1024) -> None:
+    """A declared body over ``limit`` is refused before it is read (a complaint is text: 1 MB is plenty)."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limit:
+        raise FileTooLarge(f"Запрос слишком большой ({int(length) // 1024} КБ): текст жалобы — до "
+                           f"{limit // 1024} КБ.", "Request body too large.")
 
 
 # Declared for OpenAPI (the "Authorize" button in /docs); the checks themselves are below.
@@ -57,7 +67,7 @@ async def optional_principal(
     key = (bearer.credentials.strip() if bearer else header_key) or (
         raw[7:].strip() if raw.lower().startswith("bearer ") else request.headers.get("x-api-key", ""))
     if key:
-        found = svc.access.key_principal(key)
+        found = await run_in_threadpool(svc.access.key_principal, key)  # the database, off the event loop
         if found is None:
             raise Unauthorized("Ключ API неверен или отозван.", "Invalid or revoked API key.")
         principal, rate = found
@@ -65,7 +75,7 @@ async def optional_principal(
     else:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
-            principal = svc.access.session_principal(token)
+            principal = await run_in_threadpool(svc.access.session_principal, token)
             if principal is not None and request.method in _UNSAFE:
                 sent = request.headers.get("x-csrf-token")
                 if sent is None and "form" in request.headers.get("content-type", ""):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,8 +11,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from azs_assistant.api.schemas import ErrorResponse
 from azs_assistant.errors import AzsError
+from azs_assistant.http.schemas import ErrorResponse
 
 _HTTP_MESSAGES = {400: ("bad_request", "Тело запроса не разбирается: проверьте JSON или форму."),
                   404: ("not_found", "Не найдено."), 405: ("method_not_allowed", "Метод не поддерживается."),
@@ -57,14 +58,18 @@ def error_response(status: int, code: str, message: str, details: dict[str, Any]
                                                               "details": details or {}}})
 
 
-def install(app: FastAPI) -> None:
+PageRenderer = Callable[[Request, str, int], Response]
+
+
+def install(app: FastAPI, page: PageRenderer | None = None) -> None:
+    """The error handlers. ``page`` renders a message as a web page (the web UI passes its own), for a
+    browser that opened a page rather than called the API."""
+
     @app.exception_handler(AzsError)
     async def _azs(request: Request, exc: AzsError) -> Response:
-        if not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", ""):
-            from azs_assistant.web.views import templates  # a page, not an API call: answer with a page
-
-            return templates.TemplateResponse(request, "message.html", {"message": exc.message_ru},
-                                              status_code=exc.http_status)
+        wants_page = not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+        if page is not None and wants_page:
+            return page(request, exc.message_ru, exc.http_status)
         response = error_response(exc.http_status, exc.code, exc.message_ru,
                                   {**exc.details, "message_en": exc.message_en})
         if "retry_after" in exc.details:

@@ -1,0 +1,20 @@
+"""The pages' Jinja templates, with the language texts in every page's context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import Response
+from fastapi.templating import Jinja2Templates
+
+from azs_assistant.web.i18n import context as i18n_context
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"), context_processors=[i18n_context])
+templates.env.globals["js_texts"] = lambda t: {k: v for k, v in t.items() if k.startswith("js_")}
+
+
+def message_page(request: Request, message: str, status: int) -> Response:
+    """A typed error (or any short message) as a page: what the error edge shows a browser."""
+    return templates.TemplateResponse(request, "message.html", {"message": message}, status_code=status)
