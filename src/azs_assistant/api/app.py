@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from azs_assistant import __version__
 from azs_assistant.api import errors
-from azs_assistant.api.routers import ask, documents, health, jargon, ocr, reports, telegram, tickets
+from azs_assistant.api.routers import ask, documents, health, jargon, ocr, reports, stations, telegram, tickets
 from azs_assistant.services import Services
 
 API_PREFIX = "/api/v1"
@@ -48,7 +48,7 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
     _install_docs(app)
 
     for router in (health.router, ask.router, documents.router, jargon.router, ocr.router, reports.router,
-                   tickets.router):
+                   stations.router, tickets.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(telegram.router)
     from azs_assistant.web.views import mount

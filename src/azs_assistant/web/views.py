@@ -25,10 +25,12 @@ templates.env.globals["js_texts"] = lambda t: {k: v for k, v in t.items() if k.s
 def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
     from azs_assistant.web.auth_views import mount_auth
+    from azs_assistant.web.stations_views import make_router as stations_pages
     from azs_assistant.web.tickets_views import mount_tickets
 
     mount_auth(app, templates)
     mount_tickets(app, templates)
+    app.include_router(stations_pages(templates))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def chat(request: Request, who: AnyUser) -> HTMLResponse:
@@ -75,8 +77,12 @@ def mount(app: FastAPI) -> None:
         svc = request.app.state.services
         picked = {"station": station, "region": region, "category": category, "date_from": date_from,
                   "date_to": date_to}
+        allowed = await run_in_threadpool(allowed_stations, svc, who)
+        vocab = await run_in_threadpool(svc.reports.vocabulary)
+        stations, regions = await run_in_threadpool(svc.reports.choices, allowed)
         context: dict[str, Any] = {"active": "reports", "question": question, "picked": picked,
-                                   "vocab": svc.reports.vocabulary(), "column_names": COLUMN_NAMES,
+                                   "vocab": vocab, "stations": stations, "regions": regions,
+                                   "column_names": COLUMN_NAMES,
                                    "names": {c: s.name for c, s in svc.reports.categories.items()},
                                    "fmt": lambda v: num(v) if isinstance(v, float) else (
                                        v.strftime("%d.%m.%Y %H:%M") if isinstance(v, datetime)
@@ -90,7 +96,7 @@ def mount(app: FastAPI) -> None:
                         question, None, station=station, region=region, category=category,
                         date_from=date.fromisoformat(date_from) if date_from else None,
                         date_to=date.fromisoformat(date_to) if date_to else None,
-                        allowed=allowed_stations(svc, who)))
+                        allowed=allowed))
                 context["report"] = report
                 context["chart"] = has_chart(report.result)
                 context["params"] = urlencode({k: v for k, v in {"question": question, **picked}.items() if v})
