@@ -1,5 +1,5 @@
 # azs-assistant: two commands for a fresh machine.
-#   make run   install everything, load the demo knowledge base and incident log, start the web UI + API on :8000
+#   make run   install everything, load the demo stations, knowledge base and incident log, start the web UI + API on :8000
 #   make test  install everything and run the whole test suite
 .PHONY: run test setup demo serve lint bench eval clean
 
@@ -12,6 +12,7 @@ setup:
 	@bash scripts/setup.sh
 
 demo: setup
+	$(AZS) stations import demo/stations.csv
 	$(AZS) ingest demo/knowledge_base
 	$(AZS) incidents import demo/incidents.csv
 	$(AZS) users bootstrap

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from azs_assistant.cli_stations import app as stations_app
 from azs_assistant.errors import AzsError, InvalidInput
 
 app = typer.Typer(help="azs-assistant: ассистент для сети АЗС (база знаний, поиск, ответы с источниками).",
@@ -40,6 +41,7 @@ telegram_app = typer.Typer(help="Telegram-бот: вопросы, фото бл�
 app.add_typer(telegram_app, name="telegram")
 learning_app = typer.Typer(help="Обучение на отзывах: наборы данных для дообучения модели.", no_args_is_help=True)
 app.add_typer(learning_app, name="learning")
+app.add_typer(stations_app, name="stations")
 
 _state: dict[str, Any] = {"verbose": False, "services": None}
 

@@ -26,6 +26,7 @@ from azs_assistant.search.index import SearchIndex
 from azs_assistant.search.query import AnalyzedQuery, QueryAnalyzer
 from azs_assistant.secrets import resolve_secret
 from azs_assistant.settings import Settings
+from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Chunk, Document, JargonTerm, utcnow
 
@@ -71,7 +72,8 @@ class Services:
     def reports(self) -> Any:
         from azs_assistant.reports.service import Reports
 
-        return Reports(self.db, self.analyzer, self.settings.report_categories_file, llm=self.llm)
+        return Reports(self.db, self.analyzer, self.settings.report_categories_file, llm=self.llm,
+                       stations=self.stations)
 
     @cached_property
     def conversations(self) -> Any:
@@ -97,10 +99,15 @@ class Services:
 
     # -- access ------------------------------------------------------------------------------
     @cached_property
+    def stations(self) -> Stations:
+        """The station registry every scope, complaint, form record and report checks against."""
+        return Stations(self.db, audit=lambda *args: self.access.audit(*args))
+
+    @cached_property
     def access(self) -> Any:
         from azs_assistant.auth.service import Access
 
-        return Access(self.db)
+        return Access(self.db, self.stations)
 
     @cached_property
     def learning(self) -> Any:
@@ -108,14 +115,14 @@ class Services:
         from azs_assistant.llm.generate import PROMPT_VERSION
 
         return Learning(self.db, self.settings.llm_model if self.llm else None, PROMPT_VERSION,
-                        self.tickets.known_stations)
+                        self.stations.known)
 
     # -- customer complaints ----------------------------------------------------------------
     @cached_property
     def tickets(self) -> Any:
         from azs_assistant.tickets.service import Tickets
 
-        return Tickets(self.db, self.analyzer, self.settings)
+        return Tickets(self.db, self.analyzer, self.settings, self.stations)
 
     @cached_property
     def notifier(self) -> Any:
@@ -326,7 +333,7 @@ class Services:
         """Form records, scoped to the caller's stations and audited (API, CLI and bot alike)."""
         from azs_assistant.forms.service import FormRecords
 
-        return FormRecords(self.db, self.form_template, self.tickets.known_stations, self.access.audit)
+        return FormRecords(self.db, self.form_template, self.stations.known, self.access.audit)
 
     def form_template(self, name: str):  # type: ignore[no-untyped-def]
         """A template by form name or export name («inspections»)."""

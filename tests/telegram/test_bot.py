@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from azs_assistant.incidents.records import store
 from azs_assistant.services import Services
+from azs_assistant.stations import station_input
 from azs_assistant.telegram.bot import AzsBot
 from tests.conftest import make_settings
 from tests.telegram.bot_api import BotAPI, start
@@ -42,6 +43,8 @@ def svc(api: BotAPI, tmp_path) -> Iterator[Services]:  # type: ignore[no-untyped
         store(s, [(str(i), {"incident_id": f"I-{i}", "station_id": st, "region": "Алматы", "category": "fuel_spill",
                             "occurred_at": f"2026-0{1 + i}-05T10:00:00"})
                   for i, st in enumerate(["АЗС-012", "АЗС-012", "АЗС-007"])], origin="test")
+    services.stations.known()  # the registry, seeded from the log, also has АЗС-017 (the act photo's station)
+    services.stations.add("test", station_input("АЗС-017", "АЗС-017", "Алматы"))
     services.access.add_user("aigerim", "пароль-оператора-1", ["operator", "manager"], stations=["АЗС-012"])
     yield services
     services.close()

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from azs_assistant import __version__
-from azs_assistant.api.routers import ask, audit, documents, health, jargon, ocr, reports, telegram, tickets
+from azs_assistant.api.routers import ask, audit, documents, health, jargon, ocr, reports, stations, telegram, tickets
 from azs_assistant.http import errors
 from azs_assistant.http.ratelimit import RateLimiter
 from azs_assistant.services import Services
@@ -52,7 +52,7 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
     _install_docs(app)
 
     for router in (health.router, ask.router, documents.router, jargon.router, ocr.router, reports.router,
-                   tickets.router, audit.router):
+                   stations.router, tickets.router, audit.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(telegram.router)
     views.mount(app)

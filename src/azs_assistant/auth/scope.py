@@ -14,8 +14,8 @@ from azs_assistant.errors import NotFound
 
 
 def allowed_stations(svc: Any, who: Principal) -> set[str] | None:
-    """Station ids ``who`` may see (None = all), by their stations and regions."""
-    return who.allowed_stations(svc.tickets.known_stations())
+    """Station ids ``who`` may see (None = all), by their stations and regions in the registry."""
+    return who.allowed_stations(svc.stations.known())
 
 
 def ticket_scope(svc: Any, who: Principal) -> tuple[str | None, set[str] | None] | None:

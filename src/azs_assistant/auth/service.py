@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from azs_assistant.auth import throttle
-from azs_assistant.auth.principal import ALL, Principal, clean_roles
+from azs_assistant.auth.principal import Principal, clean_roles
 from azs_assistant.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import ApiKey, AuditEvent, TelegramLink, User, WebSession, utcnow
-from azs_assistant.tickets.facts import station_id, station_in
 
 SESSION_IDLE = timedelta(hours=12)
 SESSION_MAX = timedelta(days=7)
@@ -33,20 +33,6 @@ def _sha(value: str) -> str:
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
-
-
-def _stations(values: list[str] | None) -> list[str]:
-    out = []
-    for raw in values or []:
-        raw = raw.strip()
-        if raw == ALL:
-            out.append(ALL)
-            continue
-        number = int(raw) if raw.isdigit() else station_in(raw)
-        if number is None:
-            raise InvalidInput(f"Не понял станцию «{raw}»: пишите АЗС-012 или 12.", f"Bad station {raw}.")
-        out.append(station_id(number))
-    return out
 
 
 def _refuse_if_throttled(throttled: throttle.Throttled | None) -> None:
@@ -64,10 +50,11 @@ def principal_of(user: User, csrf: str | None = None) -> Principal:
 
 
 class Access:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, stations: Stations | None = None) -> None:
         from argon2 import PasswordHasher
 
         self.db = db
+        self.stations = stations or Stations(db)
         self.hasher = PasswordHasher()
 
     # -- audit ----------------------------------------------------------------------------
@@ -107,8 +94,9 @@ class Access:
             raise InvalidInput("Логин: буквы, цифры, точка, дефис, подчёркивание (до 100).", "Bad username.")
         if password is not None:
             self._check_password(password)
+        stations, regions = self.stations.check_scope(stations, regions)
         user = User(username=username, display_name=display_name, roles=clean_roles(roles),
-                    stations=_stations(stations), regions=[r.strip() for r in regions or [] if r.strip()],
+                    stations=stations, regions=regions,
                     department=department, language="ru", disabled=0, failed_logins=0,
                     password_hash=self.hasher.hash(password) if password else None,
                     created_at=utcnow(), updated_at=utcnow())
@@ -141,6 +129,8 @@ class Access:
                     department: str | None = None, disabled: bool | None = None, password: str | None = None,
                     telegram_chat_id: str | None = None) -> User:
         changes: dict[str, Any] = {}
+        if stations is not None or regions is not None:
+            checked_stations, checked_regions = self.stations.check_scope(stations, regions)
         with self.db.session() as s:
             user = s.scalar(select(User).where(User.username == username.strip().lower()))
             if user is None:
@@ -148,9 +138,9 @@ class Access:
             if roles is not None:
                 user.roles = changes["roles"] = clean_roles(roles)
             if stations is not None:
-                user.stations = changes["stations"] = _stations(stations)
+                user.stations = changes["stations"] = checked_stations
             if regions is not None:
-                user.regions = changes["regions"] = [r.strip() for r in regions if r.strip()]
+                user.regions = changes["regions"] = checked_regions
             if department is not None:
                 user.department = changes["department"] = department or None
             if disabled is not None:
@@ -228,12 +218,12 @@ class Access:
     def create_key(self, name: str, roles: list[str], *, stations: list[str] | None = None,
                    regions: list[str] | None = None, department: str | None = None, rate_per_minute: int = 600,
                    actor: Principal | str = "cli") -> tuple[str, ApiKey]:
+        stations, regions = self.stations.check_scope(stations, regions)
         prefix = secrets.token_hex(4)
         secret = secrets.token_urlsafe(32)
         key = f"azs_{prefix}_{secret}"
         row = ApiKey(prefix=prefix, key_hash=_sha(key), name=name.strip()[:200] or prefix, roles=clean_roles(roles),
-                     stations=_stations(stations), regions=[r.strip() for r in regions or [] if r.strip()],
-                     department=department, rate_per_minute=rate_per_minute,
+                     stations=stations, regions=regions, department=department, rate_per_minute=rate_per_minute,
                      created_by=actor.name if isinstance(actor, Principal) else actor, created_at=utcnow())
         with self.db.session() as s:
             s.add(row)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from sqlalchemy import select
 
+from azs_assistant import stations
 from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.forms.extract import FormMatch, FormTemplate
 from azs_assistant.storage.db import Database
@@ -21,23 +23,30 @@ PENDING_INCIDENT = "pending"  # a defect found, but the act lacks the station or
 
 def _incident_for(session: Any, record: FormRecord) -> str | None:
     """An inspection act with a defect opens (or, after a correction, updates) an incident at that
-    station, origin «ocr»; returns its id, or PENDING_INCIDENT while the act lacks station or date."""
+    station, origin «ocr»; returns its id, or PENDING_INCIDENT while the act lacks a known station or date."""
     from datetime import datetime
 
-    from azs_assistant.incidents.records import station_number, store
+    from azs_assistant.incidents.records import store
     from azs_assistant.storage.models import Incident
 
     if not record.defects:
         return None
-    number, when = record.fields.get("station_id"), record.fields.get("inspection_date")
-    if not number or not when:
+    when = record.fields.get("inspection_date")
+    known = stations.registry(session)
+    station = stations.match(str(record.fields.get("station_id") or ""), known) if known else None
+    if not record.fields.get("station_id") or not when or (known and station not in known):
         return PENDING_INCIDENT
-    known = session.execute(select(Incident.station_id, Incident.region).distinct()).all()
-    station, region = f"АЗС-{int(number):03d}", None
-    for sid, reg in known:
-        if station_number(sid) == int(number):
-            station, region = sid, reg
-            break
+    if station is not None:  # a registry station
+        region = known[station]
+    else:  # no registry yet: the incident log's spelling and region of that number, as before it existed
+        number = stations.station_field(str(record.fields["station_id"]))
+        if number is None:
+            return PENDING_INCIDENT
+        station, region = stations.station_id(number), None
+        for sid, reg in session.execute(select(Incident.station_id, Incident.region).distinct()).all():
+            if stations.station_number(sid) == number:
+                station, region = sid, reg
+                break
     dispenser = record.fields.get("dispenser")
     incident_id = f"OCR-{record.id}"
     result = store(session, [(incident_id, {
@@ -48,12 +57,30 @@ def _incident_for(session: Any, record: FormRecord) -> str | None:
     return incident_id if not result.bad else PENDING_INCIDENT
 
 
-def record_station(fields: dict[str, Any]) -> str | None:
-    """The station an act belongs to, from its «АЗС №» field («17», «АЗС-017»); None if unreadable."""
-    from azs_assistant.tickets.facts import station_field, station_id
+def record_station(fields: dict[str, Any], known: Mapping[str, Any] | None = None) -> str | None:
+    """The station an act belongs to, from its «АЗС №» field («17», «АЗС-017»); None if unreadable.
+    With ``known`` (a non-empty registry) the station is spelled as the registry spells it."""
+    return stations.match(str(fields.get("station_id") or ""), known or {})
 
-    number = station_field(str(fields.get("station_id") or ""))
-    return station_id(number) if number is not None else None
+
+def unknown_station(fields: dict[str, Any], known: Mapping[str, Any]) -> str | None:
+    """The station an act names when the registry (non-empty) does not have it; None otherwise."""
+    station = record_station(fields, known)
+    return station if known and station is not None and station not in known else None
+
+
+def _place(session: Any, record: FormRecord, fallback: str | None) -> None:
+    """Set the record's station from its act: a station missing from the registry is not taken
+    (the record stays without station, only its creator and admins see it) and is flagged."""
+    known = stations.registry(session)
+    stranger = unknown_station(record.fields, known)
+    note = f"станции {stranger} нет в справочнике: запись сохранена без станции, проверьте номер АЗС"
+    record.problems = [p for p in record.problems if "нет в справочнике" not in str(p)]
+    if stranger is not None:
+        record.station_id = None
+        record.problems = [*record.problems, note]
+    else:
+        record.station_id = record_station(record.fields, known) or fallback
 
 
 def save(db: Database, match: FormMatch, source: str, document_id: int | None = None,
@@ -61,9 +88,10 @@ def save(db: Database, match: FormMatch, source: str, document_id: int | None = 
     """Store a recognised form. Its station is the act's own field, else ``station`` (the uploader's)."""
     with db.session() as s:
         record = FormRecord(form_type=match.form, document_id=document_id, source=source, fields=match.fields,
-                            field_confidence=match.confidence, problems=match.problems, defects=match.defects,
+                            field_confidence=match.confidence, problems=list(match.problems), defects=match.defects,
                             status=status, incident_ref=PENDING_INCIDENT if match.defects else None,
-                            station_id=record_station(match.fields) or station, created_by=created_by)
+                            created_by=created_by)
+        _place(s, record, station)
         s.add(record)
         s.flush()
         record.incident_ref = _incident_for(s, record)
@@ -78,9 +106,9 @@ def update(db: Database, record_id: int, fields: dict[str, Any], template: FormT
         if record is None:
             raise NotFound(f"Запись формы {record_id} не найдена.", f"Form record {record_id} not found.")
         record.fields = {**record.fields, **clean}
-        record.station_id = record_station(record.fields) or record.station_id
         record.field_confidence = {**record.field_confidence, **{n: 100.0 for n in clean}}
         record.problems, record.status, record.updated_at = [], "confirmed", utcnow()
+        _place(s, record, record.station_id)
         record.incident_ref = _incident_for(s, record)
         return record
 

@@ -1,9 +1,11 @@
 """Form records as their users may see them: every read, export and change is scoped to the
 caller's stations and written to the audit log, for every front end (API, CLI, Telegram).
 
-A record belongs to the station its act names («АЗС №»); an act without a readable station belongs to
-the uploader's station when they have exactly one, and failing that only its creator and admins see
-it. A record outside the caller's scope answers as if it did not exist (404), as every object does.
+A record belongs to the station its act names («АЗС №»), which must be in the station registry; an
+act without a readable station belongs to the uploader's station when they have exactly one, and
+failing that (or when the act names a station the registry does not know, which is flagged) only its
+creator and admins see it. A record outside the caller's scope answers as if it did not exist (404),
+as every object does.
 """
 
 from __future__ import annotations
@@ -49,10 +51,13 @@ class FormRecords:
         return record.station_id in allowed
 
     def _check_fields(self, who: Principal, fields: dict[str, Any]) -> None:
-        """Writing an act of a station outside the caller's scope is refused outright."""
-        station = records.record_station(fields)
-        allowed = self._allowed(who)
-        if station is not None and allowed is not None and station not in allowed:
+        """Writing an act of a station outside the caller's scope is refused outright (a station the
+        registry does not know is no one's: the record is kept without it, flagged)."""
+        known = self._known()
+        station = records.record_station(fields, known)
+        allowed = who.allowed_stations(known)
+        if station is not None and allowed is not None and station not in allowed and \
+                records.unknown_station(fields, known) is None:
             raise Forbidden(f"Вы не закреплены за {station}: запись не сохранена.", "Station out of scope.")
 
     @staticmethod

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -12,7 +11,10 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from azs_assistant.stations import station_number
 from azs_assistant.storage.models import Incident, utcnow
+
+__all__ = ["FIELDS", "REQUIRED", "BadRow", "StoreResult", "normalise", "parse_datetime", "station_number", "store"]
 
 FIELDS = ("incident_id", "station_id", "region", "occurred_at", "category", "equipment", "description",
           "actions_taken", "resolved_at", "severity")
@@ -21,12 +23,6 @@ _DATE_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H
                  "%d/%m/%Y", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f")
 _COMPARED = FIELDS + ("origin",)
 LOOKUP_CHUNK = 500  # ids looked up per query
-
-
-def station_number(station_id: str) -> int | None:
-    """The number a station id ends with («АЗС-012» → 12), so «азс 12» and «станция №12» find it."""
-    digits = re.findall(r"\d+", station_id)
-    return int(digits[-1]) if digits else None
 
 
 class BadRow(ValueError):

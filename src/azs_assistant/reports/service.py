@@ -17,9 +17,11 @@ from azs_assistant.reports.engine import ReportEngine, ReportResult
 from azs_assistant.reports.parse import QuestionParser, ReportUnclear, Vocabulary, load_categories
 from azs_assistant.reports.query import ReportQuery
 from azs_assistant.reports.render import describe
+from azs_assistant.stations import Stations, station_number
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Incident
 
+EXAMPLE_STATION = "АЗС-012"  # the station the parser's help examples name
 VOCABULARY_TTL_S = 30.0  # station, region and category names change only with a sync
 
 
@@ -39,9 +41,11 @@ REPORT_PROMPT = "report_query_v1"  # versioned template in azs_assistant/llm/pro
 
 
 class Reports:
-    def __init__(self, db: Database, analyzer: Analyzer, categories_file: Any = None, llm: Any = None) -> None:
+    def __init__(self, db: Database, analyzer: Analyzer, categories_file: Any = None, llm: Any = None,
+                 stations: Stations | None = None) -> None:
         self.db = db
         self.llm = llm
+        self.stations = stations or Stations(db)
         self.engine = ReportEngine(db.engine.connect)
         self.categories = load_categories(analyzer, categories_file)
         self.parser = QuestionParser(analyzer, self.categories)
@@ -52,10 +56,13 @@ class Reports:
         if cached is not None and time.monotonic() - cached[0] < VOCABULARY_TTL_S:
             return cached[1]
         t = Incident.__table__.c
+        registered = self.stations.list()  # a station or region may be asked about by its registry name
         with self.db.engine.connect() as conn:
             vocab = Vocabulary(
-                stations=sorted(conn.execute(select(t.station_id).distinct()).scalars()),
-                regions=sorted(r for r in conn.execute(select(t.region).distinct()).scalars() if r),
+                stations=sorted(set(conn.execute(select(t.station_id).distinct()).scalars())
+                                | {r.id for r in registered}),
+                regions=sorted({r for r in conn.execute(select(t.region).distinct()).scalars() if r}
+                               | {r.region for r in registered if r.region}),
                 categories=sorted(conn.execute(select(t.category).distinct()).scalars()),
                 max_severity=conn.execute(select(func.max(t.severity))).scalar(),
             )
@@ -64,6 +71,31 @@ class Reports:
 
     def invalidate(self) -> None:
         self._vocab = None
+
+    def choices(self, allowed: set[str] | None) -> tuple[list[str], list[str]]:
+        """(stations, regions) a report filter offers: active registry stations within ``allowed``
+        (None = all) and their regions."""
+        known = self.stations.known()
+        mine = {sid: region for sid, region in known.items() if allowed is None or sid in allowed}
+        return sorted(mine), sorted({r for r in mine.values() if r})
+
+    def with_zero_rows(self, result: ReportResult) -> ReportResult:
+        """A count per station lists every active registry station the filters select, with 0 for
+        those that had no incident: «no incidents» is an answer a manager wants to see."""
+        q = result.query
+        if q.metric != "count" or q.group_by != "station" or q.top is not None:
+            return result
+        f = q.filters
+        regions = {r.casefold() for r in f.regions}
+        wanted = {sid for sid, region in self.stations.known().items()
+                  if (not f.stations or sid in f.stations) and (not regions or (region or "").casefold() in regions)}
+        missing = sorted(wanted - {str(row["station"]) for row in result.table})
+        if not missing:
+            return result
+        table = sorted([*result.table, *({"station": sid, "count": 0} for sid in missing)],
+                       key=lambda row: str(row["station"]))
+        return ReportResult(q, {str(row["station"]): row["count"] for row in table}, table, result.columns,
+                            result.total)
 
     def parse(self, question: str, today: date | None = None) -> ReportQuery:
         return self.parser.parse(question, self.vocabulary(), today or date.today())
@@ -79,8 +111,6 @@ class Reports:
         if not allowed:
             raise Forbidden("За вами не закреплено ни одной станции: отчёты недоступны. Обратитесь к администратору.",
                             "No stations in scope.")
-        from azs_assistant.incidents.records import station_number
-
         by_number = {station_number(a): a for a in allowed}
         asked = {s if s in allowed else by_number.get(station_number(s), s) for s in query.filters.stations}
         outside = sorted(asked - allowed)
@@ -96,18 +126,29 @@ class Reports:
 
     def run(self, query: ReportQuery, question: str = "", allowed: set[str] | None = None) -> Report:
         query = self.restrict(query, allowed)
-        result = self.engine.run(query)
+        result = self.with_zero_rows(self.engine.run(query))
         names = {code: spec.name for code, spec in self.categories.items()}
         return Report(question, query, result, describe(result, names))
 
     def ask(self, question: str, today: date | None = None, allowed: set[str] | None = None) -> Report:
         try:
-            query = self.parse(question, today)
+            try:
+                query = self.parse(question, today)
+            except ReportUnclear as unclear:
+                if self.llm is None:
+                    raise
+                query = self.llm_query(question, today or date.today(), unclear)
         except ReportUnclear as unclear:
-            if self.llm is None:
-                raise
-            query = self.llm_query(question, today or date.today(), unclear)
+            raise self.example_for(unclear, allowed) from None
         return self.run(query, question, allowed)
+
+    def example_for(self, unclear: ReportUnclear, allowed: set[str] | None) -> ReportUnclear:
+        """The «спросите, например» help names a registry station the asker may see, not a fixed one."""
+        stations, _ = self.choices(allowed)
+        if EXAMPLE_STATION not in unclear.message_ru or not stations or EXAMPLE_STATION in stations:
+            return unclear
+        return ReportUnclear(unclear.message_ru.replace(EXAMPLE_STATION, stations[0]), unclear.message_en,
+                             **unclear.details)
 
     def llm_query(self, question: str, today: date, unclear: ReportUnclear) -> ReportQuery:
         """Let the language model fill the typed query for a question the parser did not

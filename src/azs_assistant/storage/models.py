@@ -116,6 +116,21 @@ class FormRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Station(Base):
+    """A station of the chain: the registry every station and region identifier is checked against
+    (user and key scopes, complaints, form records, report filters). Loaded from a CSV or the company
+    database, edited by admins; an inactive station is kept for history but offered nowhere."""
+
+    __tablename__ = "stations"
+
+    id: Mapped[str] = mapped_column(String(50), primary_key=True)  # «АЗС-012»
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(100), nullable=True)  # None: seeded from a log without one
+    address: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    active: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Incident(Base):
     """An incident at a station: copied from the company's database, imported from a file, or
     created here (an inspection act with a defect, an operator's report).

@@ -10,9 +10,10 @@ import re
 from datetime import date
 from typing import Any
 
-_STATION = re.compile(
-    r"(?:\bазс|\bагзс|\bстанци[яиюей]|\bзаправк[аеуиой]|\bstation|\bбекет)\s*(?:№|n|no\.?|номер)?\s*[-–#]?\s*(\d{1,4})\b",
-    re.IGNORECASE)
+from azs_assistant.stations import station_field, station_id, station_in
+
+__all__ = ["extract_facts", "money_in", "station_field", "station_id", "station_in"]
+
 _LITRES = re.compile(r"(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:-?х\s*)?(?:литр\w*|л\b|l\b|liters?\b|litres?\b)", re.IGNORECASE)
 _MONEY = re.compile(
     r"(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)\s*(тыс\w*\.?|к\b)?\s*"
@@ -24,26 +25,6 @@ _DISPENSER = re.compile(
 _PLATE_KZ = re.compile(r"\b(\d{3})\s?([A-Z]{2,3})\s?(\d{2})\b")
 _PLATE_RU = re.compile(r"\b([АВЕКМНОРСТУХABEKMHOPCTYX])\s?(\d{3})\s?([АВЕКМНОРСТУХABEKMHOPCTYX]{2})\s?(\d{2,3})\b")
 _DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{2,4})\b")
-
-
-def station_in(text: str) -> int | None:
-    """The station number a text names («АЗС-012», «азс 12», «станция №12»), or None."""
-    match = _STATION.search(text)
-    return int(match.group(1)) if match else None
-
-
-def station_field(raw: str) -> int | None:
-    """The station number in a field meant for it: «12», «АЗС-012», «азс 12», «№12»; None if unreadable."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    if raw.isdigit():
-        return int(raw)
-    return station_in(raw) or station_in(f"АЗС {raw}")
-
-
-def station_id(number: int) -> str:
-    return f"АЗС-{number:03d}"
 
 
 def _number(raw: str) -> float:

@@ -23,11 +23,12 @@ from azs_assistant.errors import Conflict, InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.language.detect import detect_language
 from azs_assistant.settings import Settings
+from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import Incident, Ticket, TicketEvent, TicketNotification, utcnow
+from azs_assistant.storage.models import Ticket, TicketEvent, TicketNotification, utcnow
 from azs_assistant.tickets.classifier import Example, TicketClassifier, load_examples
 from azs_assistant.tickets.danger import danger_signs
-from azs_assistant.tickets.facts import extract_facts, station_field, station_id, station_in
+from azs_assistant.tickets.facts import extract_facts
 from azs_assistant.tickets.rules import RoutingRules, load_rules
 from azs_assistant.tickets.taxonomy import CATEGORIES, STATUSES, TRANSITIONS, URGENCIES, raise_urgency
 
@@ -73,15 +74,14 @@ class Classification:
 
 
 class Tickets:
-    def __init__(self, db: Database, analyzer: Analyzer, settings: Settings) -> None:
+    def __init__(self, db: Database, analyzer: Analyzer, settings: Settings, stations: Stations | None = None) -> None:
         self.db = db
+        self.stations = stations or Stations(db)
         self.analyzer = analyzer
         self.settings = settings
         self._rules: RoutingRules | None = None
         self._classifier: TicketClassifier | None = None
         self._train_lock = threading.Lock()
-        self._stations: dict[str, str | None] | None = None
-        self._stations_at = 0.0
 
     # -- configuration ------------------------------------------------------------------
     @property
@@ -123,16 +123,8 @@ class Tickets:
         return {**counts, "total": len(examples), **classifier.describe()}
 
     def known_stations(self) -> dict[str, str | None]:
-        """Station id → region, from the incident log (refreshed each minute)."""
-        import time
-
-        if self._stations is None or time.monotonic() - self._stations_at > 60:
-            with self.db.session() as s:
-                rows = s.execute(select(Incident.station_id, func.max(Incident.region))
-                                 .group_by(Incident.station_id)).all()
-            self._stations = {r[0]: r[1] for r in rows}
-            self._stations_at = time.monotonic()
-        return self._stations
+        """Station id → region: the active stations of the registry."""
+        return self.stations.known()
 
     # -- classification -----------------------------------------------------------------
     def classify(self, text: str, *, channel: str = "api", station: str | None = None,
@@ -201,15 +193,14 @@ class Tickets:
         known = self.known_stations()
         given = (given or "").strip()
         if given:
-            number = station_field(given)
-            if number is None:
+            sid = self.stations.resolve(given)
+            if sid is None:
                 return None, None, f"станция «{given[:50]}» не распознана: уточните номер АЗС"
         elif "station" in facts:
-            number = station_in(facts["station"])
+            sid = self.stations.resolve(facts["station"])
         else:
             return None, None, None
-        assert number is not None
-        sid = station_id(number)
+        assert sid is not None
         if known and sid not in known:
             return sid, None, f"станции {sid} нет в справочнике: уточните номер АЗС"
         return sid, known.get(sid), None
@@ -504,8 +495,9 @@ def _queue_query(*, department: str | None = None, status: str | None = None, st
     if open_only or overdue:
         query = query.where(Ticket.status.not_in(("resolved", "closed")))
     if station:
-        number = station_in(station) if not station.isdigit() else int(station)
-        query = query.where(Ticket.station_id == (station_id(number) if number is not None else station))
+        from azs_assistant.stations import parse_station
+
+        query = query.where(Ticket.station_id == (parse_station(station) or station))
     if stations is not None:
         query = query.where(Ticket.station_id.in_(stations))
     if overdue:

@@ -19,7 +19,7 @@ from azs_assistant.errors import AzsError, NotFound
 from azs_assistant.http.deps import ServicesDep
 from azs_assistant.reports.render import COLUMN_NAMES, has_chart, num
 from azs_assistant.storage.models import Incident
-from azs_assistant.web import auth_views, tickets_views
+from azs_assistant.web import auth_views, stations_views, tickets_views
 from azs_assistant.web.auth_views import AnyUser, LoginRequired, page
 from azs_assistant.web.templating import HERE, message_page, templates
 
@@ -31,7 +31,7 @@ ManagerPage = Annotated[Principal, Depends(page("manager"))]
 def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_exception_handler(LoginRequired, auth_views.login_required)  # type: ignore[arg-type]
-    for pages in (auth_views.router, tickets_views.router, router):
+    for pages in (auth_views.router, tickets_views.router, stations_views.make_router(templates), router):
         app.include_router(pages)
 
 
@@ -78,8 +78,11 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
                  date_from: str | None = None, date_to: str | None = None) -> Response:
     picked = {"station": station, "region": region, "category": category, "date_from": date_from,
               "date_to": date_to}
+    allowed = allowed_stations(svc, who)
+    stations, regions = svc.reports.choices(allowed)  # the filter lists only registry stations in scope
     context: dict[str, Any] = {"active": "reports", "question": question, "picked": picked,
-                               "vocab": svc.reports.vocabulary(), "column_names": COLUMN_NAMES,
+                               "vocab": svc.reports.vocabulary(), "stations": stations, "regions": regions,
+                               "column_names": COLUMN_NAMES,
                                "names": {c: s.name for c, s in svc.reports.categories.items()},
                                "fmt": _cell, "report": None, "error": None}
     status = 200
@@ -88,7 +91,7 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
             report = svc.reports.ask_filtered(
                 question, None, station=station, region=region, category=category,
                 date_from=date.fromisoformat(date_from) if date_from else None,
-                date_to=date.fromisoformat(date_to) if date_to else None, allowed=allowed_stations(svc, who))
+                date_to=date.fromisoformat(date_to) if date_to else None, allowed=allowed)
             context["report"] = report
             context["chart"] = has_chart(report.result)
             context["params"] = urlencode({k: v for k, v in {"question": question, **picked}.items() if v})
