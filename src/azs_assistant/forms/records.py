@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 from sqlalchemy import select
 
 from azs_assistant.errors import InvalidInput, NotFound
-from azs_assistant.forms.extract import FormMatch, FormTemplate
+from azs_assistant.forms.extract import FormMatch, FormTemplate, _parse
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import FormRecord, utcnow
 
@@ -87,8 +87,6 @@ def update(db: Database, record_id: int, fields: dict[str, Any], template: FormT
 
 def clean_fields(fields: dict[str, Any], template: FormTemplate) -> dict[str, Any]:
     """Fields typed by a person, parsed by the template's types; a typed error names the bad one."""
-    from azs_assistant.forms.extract import _parse
-
     specs = {f.name: f for f in template.fields}
     unknown = set(fields) - set(specs)
     if unknown:

@@ -21,6 +21,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import allowed_stations, check_ticket
 from azs_assistant.errors import AzsError, ConfigError
+from azs_assistant.reports import render
 from azs_assistant.secrets import resolve_secret
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -169,8 +170,6 @@ class AzsBot:
         if not question:
             await self._reply(update, "Пример: /report сколько проливов было в прошлом месяце по станциям")
             return
-        from azs_assistant.reports import render
-
         try:
             allowed = allowed_stations(self.s, who)
             report = await asyncio.to_thread(self.s.reports.ask, question, None, allowed)
