@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from azs_assistant.assistant.answer import Assistant
 from azs_assistant.documents.pipeline import Ingestor
 from azs_assistant.errors import Conflict, InvalidInput, NotFound
+from azs_assistant.forms.ingest import FormStep
 from azs_assistant.language.analyzer import get_analyzer
 from azs_assistant.language.jargon import JargonDictionary, JargonEntry, load_builtin_jargon
 from azs_assistant.llm.client import LLMClient
@@ -51,6 +52,8 @@ class Services:
         self.embedder = make_embedder(settings)
         self.index = SearchIndex(self.db, self.embedder)
         self.ingestor = Ingestor(self.db, self.analyzer, self.embedder, settings)
+        self.form_step = FormStep(settings.data_dir / "forms")
+        self.ingestor.steps.append(self.form_step)
         self.query_analyzer = QueryAnalyzer(self.analyzer)
         self.llm: LLMClient | None = None
         self.llm_answerer: LLMAnswerer | None = None
@@ -78,8 +81,9 @@ class Services:
     @cached_property
     def conversations(self) -> Any:
         from azs_assistant.assistant.conversation import Conversations
+        from azs_assistant.llm.rewrite import QuestionRewriter
 
-        return Conversations(self.db, self.analyzer, self.llm)
+        return Conversations(self.db, self.analyzer, QuestionRewriter(self.llm) if self.llm is not None else None)
 
     @cached_property
     def answer_cache(self) -> Any:
@@ -112,10 +116,9 @@ class Services:
     @cached_property
     def learning(self) -> Any:
         from azs_assistant.learning.feedback import Learning
-        from azs_assistant.llm.generate import PROMPT_VERSION
+        from azs_assistant.llm.prompts import ANSWER
 
-        return Learning(self.db, self.settings.llm_model if self.llm else None, PROMPT_VERSION,
-                        self.stations.known)
+        return Learning(self.db, self.settings.llm_model if self.llm else None, ANSWER, self.stations.known)
 
     # -- customer complaints ----------------------------------------------------------------
     @cached_property
@@ -320,7 +323,7 @@ class Services:
             "pages": [{"page": p.number, "text": p.result.text, "confidence": round(p.result.confidence, 1),
                        "quality": p.result.quality, "reason": p.result.reason} for p in pages],
             "fields": {}, "form": None, "field_confidence": {}, "problems": [], "defects": []}
-        template = match_template(text, self.ingestor.templates) if ok else None
+        template = match_template(text, self.form_step.templates) if ok else None
         if template is not None:
             match = extract(text, template, {w: c for p in ok for w, c in p.words.items()})
             out.update(form=template.form, fields=match.fields, field_confidence=match.confidence,
@@ -337,7 +340,7 @@ class Services:
 
     def form_template(self, name: str):  # type: ignore[no-untyped-def]
         """A template by form name or export name («inspections»)."""
-        for template in self.ingestor.templates.values():
+        for template in self.form_step.templates.values():
             if name in (template.form, template.export_name):
                 return template
         raise NotFound(f"Форма «{name}» не найдена.", f"Form '{name}' not found.")

@@ -8,89 +8,27 @@ ground a generated answer; any failure of the server falls back to the extractiv
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from azs_assistant.assistant.evidence import DENSE_CONFIRMS, SUPPORT_THRESHOLD, WEAK_SUPPORT, support
 from azs_assistant.assistant.extract import Extractor, is_procedural, is_yes_no, wants_number
+from azs_assistant.assistant.model import (
+    ABSTAIN_TEXT,
+    EMPTY_KB_TEXT,
+    Answer,
+    Citation,
+    Evidence,
+    section_without_title,
+)
 from azs_assistant.assistant.tables import lookup
-from azs_assistant.search.index import Hit, load_chunks
-from azs_assistant.storage.models import Chunk, Document
+from azs_assistant.auth.scope import allowed_stations
+from azs_assistant.errors import InvalidInput
+from azs_assistant.incidents.history import describe, incident_report_text, is_history_question
+from azs_assistant.search.index import load_chunks
+from azs_assistant.storage.models import Chunk
+from azs_assistant.tickets.facts import station_id, station_in
 
-ABSTAIN_TEXT = ("В базе знаний нет ответа на этот вопрос. Уточните вопрос или обратитесь к менеджеру АЗС; "
-                "если это важно для работы, попросите добавить инструкцию в базу знаний.")
-EMPTY_KB_TEXT = "База знаний пуста: загрузите документы (azs ingest или страница «Документы»)."
-
-
-
-@dataclass
-class Citation:
-    source: str
-    title: str
-    section: str
-    page: int | None
-    quote: str
-    score: float
-    chunk_id: int
-    document_id: int
-    location: str | None = None
-    url: str | None = None  # where the web UI opens it (an incident); passages open /passages/{chunk_id}
-
-    def public(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class Answer:
-    question: str
-    answer: str
-    abstained: bool
-    citations: list[Citation] = field(default_factory=list)
-    retrieved: list[Citation] = field(default_factory=list)
-    mode: str = "extractive"
-    notice: str | None = None
-    checks: list[str] = field(default_factory=list)  # why a generated answer was not shown (logged, not public)
-    resolved_question: str | None = None  # a follow-up as searched, after rewriting
-    conversation_id: str | None = None
-    cached: bool = False
-
-    def public(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"answer": self.answer, "abstained": self.abstained,
-                               "citations": [c.public() for c in self.citations],
-                               "retrieved": [c.public() for c in self.retrieved], "mode": self.mode}
-        if self.notice:
-            out["notice"] = self.notice
-        for name in ("resolved_question", "conversation_id"):
-            if getattr(self, name):
-                out[name] = getattr(self, name)
-        if self.cached:
-            out["cached"] = True
-        return out
-
-    @classmethod
-    def from_public(cls, question: str, data: dict[str, Any]) -> Answer:
-        return cls(question, data["answer"], data["abstained"], [Citation(**c) for c in data["citations"]],
-                   [Citation(**c) for c in data["retrieved"]], data.get("mode", "extractive"), data.get("notice"))
-
-
-@dataclass
-class Evidence:
-    hit: Hit
-    chunk: Chunk
-    document: Document
-    support: float
-
-    def citation(self, quote: str | None = None) -> Citation:
-        c, d = self.chunk, self.document
-        return Citation(source=d.source, title=d.title, section=section_without_title(c.section, d.title), page=c.page,
-                        quote=quote if quote is not None else c.text[:400], score=round(self.hit.score, 4),
-                        chunk_id=c.id, document_id=d.id, location=c.location)
-
-
-def section_without_title(section: str, title: str) -> str:
-    """The heading path below the document's own title (which citations show separately)."""
-    first, sep, rest = section.partition(" › ")
-    return rest if sep and first.strip().lower() == title.strip().lower() else ("" if first == title else section)
+__all__ = ["ABSTAIN_TEXT", "EMPTY_KB_TEXT", "Answer", "Assistant", "Citation", "Evidence", "section_without_title"]
 
 
 class Assistant:
@@ -183,9 +121,9 @@ class Assistant:
         cache = self.s.answer_cache
         if cache is None:
             return None, None
-        from azs_assistant.llm.generate import PROMPT_VERSION
-
-        model = f"{self.s.settings.llm_model}/{PROMPT_VERSION}" if self.s.llm is not None else "extractive"
+        # the generator's prompt version is part of the key: a new prompt must not serve old answers
+        model = (f"{self.s.settings.llm_model}/{self.s.llm_answerer.prompt_version}" if self.s.llm is not None
+                 else "extractive")
         key = cache.key(question, principal, *self.s.db.generations(), model)
         hit = cache.get(key)
         if hit is None:
@@ -207,17 +145,11 @@ class Assistant:
     def _incident_answer(self, question: str, principal: Any = None) -> Answer | None:
         """An operator's incident report is recorded; «как в прошлый раз решили…» is answered from
         the incident log when it holds similar cases (otherwise the knowledge base answers)."""
-        from azs_assistant.auth.scope import allowed_stations
-        from azs_assistant.errors import InvalidInput
-        from azs_assistant.incidents.history import describe, incident_report_text, is_history_question
-
         report = incident_report_text(question)
         if report is None and not is_history_question(question):
             return None  # the usual case: nothing to do with incidents, nothing computed
         allowed = allowed_stations(self.s, principal) if principal is not None else None
         if report is not None:
-            from azs_assistant.tickets.facts import station_id, station_in
-
             number = station_in(report)
             if allowed is not None and number is not None and station_id(number) not in allowed:
                 return Answer(question, f"Вы не закреплены за {station_id(number)}: инцидент не записан.", True,

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
-from azs_assistant.errors import LLMUnavailable, NotFound
+from azs_assistant.errors import NotFound
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Conversation, ConversationTurn, utcnow
 
-REWRITE_PROMPT = "rewrite_v1"
+Rewriter = Callable[[str, list[str]], "str | None"]  # (question, earlier questions) → standalone question
 HISTORY_TURNS = 3
 _FOLLOW_UP = re.compile(r"^\s*(а|и|но|тогда|ещё|еще|также|так|а если|а что|а как|а где|а когда|а кто|а куда|"
                         r"а сколько|а потом|а после|а при|а у|а в|а на|и если|и что|и как|ал|ал енді|and|what about)\b",
@@ -42,10 +43,10 @@ class Turn:
 
 
 class Conversations:
-    def __init__(self, db: Database, analyzer: Analyzer, llm: Any = None) -> None:
+    def __init__(self, db: Database, analyzer: Analyzer, rewriter: Rewriter | None = None) -> None:
         self.db = db
         self.analyzer = analyzer
-        self.llm = llm
+        self.rewriter = rewriter  # with a language model (``llm.rewrite``); else words are carried over
 
     def open(self, actor: str, conversation_id: str | None) -> str:
         """The asker's conversation (checked to be theirs), or a new one."""
@@ -91,8 +92,8 @@ class Conversations:
         """The question to search with: itself, or rewritten against the conversation."""
         if not history or not self.is_follow_up(question):
             return question
-        if self.llm is not None:
-            rewritten = self._rewrite_with_llm(question, history)
+        if self.rewriter is not None:
+            rewritten = self.rewriter(question, [t.question for t in history])
             if rewritten:
                 return rewritten
         return self.carry_over(question, history[-1].resolved)
@@ -105,19 +106,3 @@ class Conversations:
             if lemma not in own and lemma not in _QUESTION_WORDS and lemma not in topic:
                 topic.append(lemma)
         return f"{question} ({' '.join(topic[:6])})" if topic else question
-
-    def _rewrite_with_llm(self, question: str, history: list[Turn]) -> str | None:
-        from azs_assistant.llm.generate import as_data, template
-
-        lines = [f"Вопрос {i}: {as_data(t.question)}" for i, t in enumerate(history, start=1)]
-        user = "Разговор:\n" + "\n".join(lines) + f"\n\nНовый вопрос: {as_data(question)}"
-        try:
-            text = self.llm.complete([{"role": "system", "content": template(REWRITE_PROMPT)},
-                                      {"role": "user", "content": user}])
-        except LLMUnavailable:
-            return None
-        line = next((ln.strip().strip("«»\"'") for ln in text.splitlines() if ln.strip()), "")
-        line = re.sub(r"^(новый вопрос|вопрос)\s*:\s*", "", line, flags=re.IGNORECASE)
-        if not line or len(line) > 400 or len(line) < len(question) // 2:
-            return None
-        return line

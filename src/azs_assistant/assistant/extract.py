@@ -11,10 +11,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from azs_assistant.documents.chunking import split_sentences
+from azs_assistant.documents.chunking import split_sentences, units_of
 from azs_assistant.language.analyzer import Analyzer, stem_key
 from azs_assistant.search.query import AnalyzedQuery
 from azs_assistant.storage.models import Chunk
+
+__all__ = ["Extractor", "ScoredPassage", "is_procedural", "is_yes_no", "split_sentences", "units_of",
+           "wants_number"]
 
 PARTIAL = 0.6
 QUOTE_BUDGET = 700  # characters quoted from one passage: enough for a clause, short enough for a phone
@@ -62,20 +65,6 @@ class ScoredPassage:
     @property
     def best(self) -> float:
         return max(self.scores, default=0.0)
-
-
-def units_of(chunk: Chunk) -> list[str]:
-    """Sentences and list items of a passage, in order."""
-    if chunk.kind == "table_row":
-        return [chunk.text]
-    units: list[str] = []
-    for line in chunk.text.split("\n"):
-        line = line.strip()
-        if line.startswith("— "):
-            units.append(line[2:])
-        elif line:
-            units.extend(split_sentences(line))
-    return units
 
 
 class Extractor:

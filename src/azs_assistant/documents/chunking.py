@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from azs_assistant.documents.model import Block, ParsedDocument
+
+if TYPE_CHECKING:
+    from azs_assistant.storage.models import Chunk
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])\s+(?=[А-ЯЁA-Z0-9«\"(])")
 _NUMBERING = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[а-яa-z]\)|\d{1,3}\))$")
@@ -124,3 +127,17 @@ def _long_pieces(text: str, max_chars: int) -> list[str]:
     if cur:
         pieces.append(cur)
     return pieces
+
+
+def units_of(chunk: Chunk) -> list[str]:
+    """Sentences and list items of a passage, in order."""
+    if chunk.kind == "table_row":
+        return [chunk.text]
+    units: list[str] = []
+    for line in chunk.text.split("\n"):
+        line = line.strip()
+        if line.startswith("— "):
+            units.append(line[2:])
+        elif line:
+            units.extend(split_sentences(line))
+    return units

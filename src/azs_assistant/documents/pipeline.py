@@ -20,17 +20,17 @@ import numpy as np
 from sqlalchemy import delete, select
 
 from azs_assistant.documents import sandbox
+from azs_assistant.documents.changes import diff_versions, sentences
 from azs_assistant.documents.chunking import Passage, chunk_document
 from azs_assistant.documents.model import ParsedDocument
 from azs_assistant.documents.parsers import Parser, choose_parser
 from azs_assistant.documents.textblocks import lines_to_blocks
-from azs_assistant.errors import AzsError, DocumentError, EmptyDocument, FileTooLarge
+from azs_assistant.errors import AzsError, DocumentError, EmptyDocument, FileTooLarge, IndexMismatch
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.search.embeddings import Embedder
 from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Chunk, Document, DocumentChange, IndexState, utcnow
-from azs_assistant.summaries.changes import diff_versions, sentences
 
 log = logging.getLogger(__name__)
 EMBED_BATCH = 32
@@ -87,24 +87,18 @@ class Ingestor:
         # called with the document id after a document is added or updated (summaries at ingestion);
         # its failure is logged and never fails the ingestion
         self.on_stored: Callable[[int], None] | None = None
+        # further steps (form extraction) are appended by the composition root
         self.steps: list[Step] = [check_size, hash_content, skip_unchanged, detect, parse, route_ocr,
-                                  chunk, analyse, embed, store, extract_form]
+                                  chunk, analyse, embed, store]
 
     @property
     def ocr(self):  # type: ignore[no-untyped-def]
         """The OCR service (checked on first use), or None when unavailable."""
         if self._ocr is _UNSET:
-            from azs_assistant.ocr.service import make_ocr
+            from azs_assistant.ocr.service import make_ocr  # lazily: OpenCV, and OCR is optional
 
             self._ocr = make_ocr(self.settings)
         return self._ocr
-
-    @property
-    def templates(self):  # type: ignore[no-untyped-def]
-        """Form templates: built-in plus the company's own in <data dir>/forms."""
-        from azs_assistant.forms import load_templates
-
-        return load_templates(self.settings.data_dir / "forms")
 
     def ingest_bytes(self, data: bytes, source: str) -> IngestResult:
         """Ingest one file's content under the given source name."""
@@ -297,30 +291,6 @@ def embedding_text(title: str, passage: Passage) -> str:
     return f"{head} {passage.text}"[:1800]
 
 
-def extract_form(ing: Ingestor, item: IngestItem) -> None:
-    """A recognised paper form (e.g. an inspection act) also becomes a structured record."""
-    from sqlalchemy import delete as sql_delete
-
-    from azs_assistant.forms import extract, match_template
-    from azs_assistant.forms.records import save
-    from azs_assistant.storage.models import FormRecord
-
-    pages = [p.result for p in item.ocr_pages if p.result.quality == "ok"]
-    if not pages or item.document_id is None:
-        return
-    text = "\n".join(p.text for p in pages)
-    template = match_template(text, ing.templates)
-    if template is None:
-        return
-    words = {w: c for p in pages for w, c in p.words.items()}
-    with ing.db.session() as s:  # a new version of the photo replaces records nobody confirmed yet
-        s.execute(sql_delete(FormRecord).where(FormRecord.document_id == item.document_id,
-                                               FormRecord.status == "extracted"))
-    record = save(ing.db, extract(text, template, words), item.source, item.document_id)
-    note = f"Распознана форма «{template.title}», запись №{record.id}."
-    item.message = f"{item.message} {note}" if item.message else note
-
-
 def _ocr_title(blocks: list) -> str | None:  # type: ignore[type-arg]
     """A scanned document's title: its first short line in capitals or its first heading."""
     for block in blocks[:6]:
@@ -357,8 +327,6 @@ def _store_document(ing: Ingestor, item: IngestItem, passages: list[Passage], ve
     with ing.db.writing(f"document:{item.source}") as s:
         state = s.get(IndexState, 1)
         if state is not None and ing.embedder is not None and state.embedding_model not in (None, _model_name(ing)):
-            from azs_assistant.errors import IndexMismatch
-
             raise IndexMismatch(
                 f"Индекс построен моделью {state.embedding_model}, а сейчас настроена {_model_name(ing)}. "
                 "Выполните `azs reindex`.", "Embedding model differs from the index; run `azs reindex`.")

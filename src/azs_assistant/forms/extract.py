@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from azs_assistant.documents.chunking import split_sentences
 from azs_assistant.errors import InvalidInput
 
 _FOLD = str.maketrans("abcehkmoptxyё", "авсенкмортхуе")
@@ -205,8 +206,6 @@ def _confidence(raw: str, words: dict[str, float] | None) -> float:
 
 
 def _defects(lines: list[str], spec: DefectSpec) -> list[str]:
-    from azs_assistant.documents.chunking import split_sentences
-
     merged: list[str] = []
     for line in lines:  # OCR keeps the page's line breaks: join only lines that wrap a sentence
         if merged and line.strip()[:1].islower():

@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from azs_assistant import stations
 from azs_assistant.errors import InvalidInput, NotFound
-from azs_assistant.forms.extract import FormMatch, FormTemplate
+from azs_assistant.exporters import Exporters
+from azs_assistant.forms.extract import FormMatch, FormTemplate, _parse
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import FormRecord, utcnow
 
-EXPORT_FORMATS = ("json", "csv", "xml")
 PENDING_INCIDENT = "pending"  # a defect found, but the act lacks the station or date an incident needs
 
 
@@ -115,8 +115,6 @@ def update(db: Database, record_id: int, fields: dict[str, Any], template: FormT
 
 def clean_fields(fields: dict[str, Any], template: FormTemplate) -> dict[str, Any]:
     """Fields typed by a person, parsed by the template's types; a typed error names the bad one."""
-    from azs_assistant.forms.extract import _parse
-
     specs = {f.name: f for f in template.fields}
     unknown = set(fields) - set(specs)
     if unknown:
@@ -145,24 +143,39 @@ def _row(record: FormRecord, names: list[str]) -> dict[str, Any]:
             "defects": "; ".join(record.defects), "incident_ref": record.incident_ref}
 
 
+RECORD_EXPORTERS: Exporters[[list[dict[str, Any]], list[str], FormTemplate], str] = Exporters("form records")
+
+
 def export(items: list[FormRecord], template: FormTemplate, fmt: str) -> str:
     """The records as a JSON array, a CSV table or an XML document, one column/element per field."""
+    exporter = RECORD_EXPORTERS.get(fmt, f"Формат выгрузки «{fmt}» не поддерживается: json, csv или xml.")
     names = [f.name for f in template.fields]
-    rows = [_row(r, names) for r in items]
-    if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=1)
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["id", "form", *names])
-        writer.writeheader()
-        writer.writerows(rows)
-        return out.getvalue()
-    if fmt == "xml":
-        root = ET.Element("records", form=template.form)
-        for row in rows:
-            el = ET.SubElement(root, "record")
-            for key, value in row.items():
-                ET.SubElement(el, key).text = "" if value is None else str(value)
-        ET.indent(root)
-        return ET.tostring(root, encoding="unicode", xml_declaration=True)
-    raise InvalidInput(f"Формат выгрузки «{fmt}» не поддерживается: json, csv или xml.", f"Unknown format {fmt}")
+    return exporter([_row(r, names) for r in items], names, template)
+
+
+@RECORD_EXPORTERS.register("json")
+def _json(rows: list[dict[str, Any]], names: list[str], template: FormTemplate) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=1)
+
+
+@RECORD_EXPORTERS.register("csv")
+def _csv(rows: list[dict[str, Any]], names: list[str], template: FormTemplate) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["id", "form", *names])
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+@RECORD_EXPORTERS.register("xml")
+def _xml(rows: list[dict[str, Any]], names: list[str], template: FormTemplate) -> str:
+    root = ET.Element("records", form=template.form)
+    for row in rows:
+        el = ET.SubElement(root, "record")
+        for key, value in row.items():
+            ET.SubElement(el, key).text = "" if value is None else str(value)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)
+
+
+EXPORT_FORMATS = RECORD_EXPORTERS.names()

@@ -22,7 +22,7 @@ from azs_assistant.forms.extract import FormMatch, FormTemplate
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import FormRecord
 
-MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "xml": "application/xml"}
+MEDIA_TYPES = records.RECORD_EXPORTERS.media_types()  # format → media type, from the one table
 
 
 class FormRecords:
@@ -88,7 +88,8 @@ class FormRecords:
         template = self._template(form)
         items = self.visible(who, form)
         self._audit(who, "record.export", form, {"format": fmt, "records": len(items)}, ip)
-        return records.export(items, template, fmt), f"{template.export_name or template.form}.{fmt}"
+        body = records.export(items, template, fmt)
+        return body, f"{template.export_name or template.form}.{records.RECORD_EXPORTERS.format(fmt).extension}"
 
     # -- writes -------------------------------------------------------------------------------
     def create(self, who: Principal, form: str, source: str, fields: dict[str, Any],

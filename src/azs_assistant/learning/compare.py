@@ -21,9 +21,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from azs_assistant.assistant.answer import Assistant
 from azs_assistant.errors import InvalidInput
 from azs_assistant.llm.client import LLMClient
-from azs_assistant.llm.generate import LLMAnswerer
+from azs_assistant.llm.generate import FALLBACK_NOTICE, LLMAnswerer
 
 TOLERANCE = 0.02  # a measure may be this much lower and still count as «no worse»
 
@@ -87,9 +88,6 @@ class _WithModel:
 
 
 def evaluate(services: Any, endpoint: Endpoint, questions: list[dict[str, Any]]) -> Scores:
-    from azs_assistant.assistant.answer import Assistant
-    from azs_assistant.llm.generate import FALLBACK_NOTICE
-
     view = _WithModel(services, endpoint)
     assistant = Assistant(view)
     scores = Scores(endpoint.name, endpoint.model, len(questions))

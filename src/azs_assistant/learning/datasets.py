@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from azs_assistant.llm.generate import system_prompt, user_message
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import AnswerLog, Feedback
 
@@ -47,8 +48,6 @@ def scrub(text: str) -> str:
 
 def user_prompt(question: str, retrieved: list[dict[str, Any]], passages: int = 5) -> str:
     """The user turn as the live prompt builds it (``llm.generate.user_message``)."""
-    from azs_assistant.llm.generate import user_message
-
     fragments = [(c.get("title", "") + (f" › {c['section']}" if c.get("section") else ""), c.get("quote", ""))
                  for c in retrieved[:passages]]
     return user_message(question, fragments)
@@ -103,8 +102,6 @@ def _write(out: Path, name: str, items: list[tuple[str, dict[str, Any]]], valida
 
 
 def export_sft(db: Database, out: Path, validation: float = 0.1) -> Export:
-    from azs_assistant.llm.generate import system_prompt
-
     system = system_prompt()
     items = []
     for answer, feedback in _rows(db):

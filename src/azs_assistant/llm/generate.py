@@ -10,37 +10,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from importlib import resources
 from string import Template
 from typing import TYPE_CHECKING, Any
 
+from azs_assistant.assistant.model import ABSTAIN_TEXT, Answer, Evidence
 from azs_assistant.errors import LLMUnavailable
 from azs_assistant.language.detect import NAMES, detect_language
+from azs_assistant.llm import prompts
 from azs_assistant.llm.check import check_answer
 from azs_assistant.llm.client import LLMClient
+from azs_assistant.llm.prompts import as_data, template
 
 if TYPE_CHECKING:
-    from azs_assistant.assistant.answer import Answer, Evidence
     from azs_assistant.language.analyzer import Analyzer
 
-PROMPT_VERSION = "answer_v2"
+__all__ = ["FALLBACK_NOTICE", "PROMPT_VERSION", "UNCHECKED_NOTICE", "LLMAnswerer", "as_data", "build_messages",
+           "system_prompt", "template", "user_message"]
+
+PROMPT_VERSION = prompts.ANSWER
 FALLBACK_NOTICE = "Языковая модель недоступна — показан ответ, извлечённый из документов."
 UNCHECKED_NOTICE = "Ответ модели не подтвердился документами — показан ответ, извлечённый из документов."
 ABSTAIN_MARK = "нет ответа"
-_TAG = re.compile(r"<\s*(/?)\s*(fragment|section|system|user|assistant)\b", re.IGNORECASE)
-
-
-def template(name: str) -> str:
-    return resources.files("azs_assistant.llm.prompts").joinpath(f"{name}.txt").read_text("utf-8")
 
 
 def system_prompt(version: str = PROMPT_VERSION) -> str:
     return template(version)
-
-
-def as_data(text: str) -> str:
-    """Document text inside a prompt: a planted «</fragment>» cannot end the block."""
-    return _TAG.sub(lambda m: f"‹{m.group(1)}{m.group(2)}", text)
 
 
 def user_message(question: str, fragments: list[tuple[str, str]], version: str = PROMPT_VERSION) -> str:
@@ -64,14 +58,14 @@ def build_messages(question: str, evidence: list[Evidence], version: str = PROMP
 class LLMAnswerer:
     """Generates answers from passages with an ``LLMClient``; never raises to the caller."""
 
+    prompt_version = PROMPT_VERSION  # part of the answer cache's key
+
     def __init__(self, client: LLMClient, analyzer: Analyzer, passages: int = 5) -> None:
         self.client = client
         self.analyzer = analyzer
         self.passages = passages
 
     def _finish(self, text: str, evidence: list[Evidence], fallback: Answer) -> Answer:
-        from azs_assistant.assistant.answer import ABSTAIN_TEXT, Answer
-
         if ABSTAIN_MARK in text.lower() and not re.search(r"\[\d{1,2}\]", text):
             return Answer(fallback.question, ABSTAIN_TEXT, True, [], fallback.retrieved, mode="llm")
         lexical = detect_language(fallback.question) == "ru"

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from azs_assistant.errors import InvalidInput
+from azs_assistant.exporters import Exporters
 from azs_assistant.reports.engine import PLURAL, ReportResult, round1
 
-EXPORT_FORMATS = ("csv", "xlsx", "pdf", "png", "svg", "json")
 GROUP_NAMES = {"station": "АЗС", "region": "регион", "category": "категория", "equipment": "оборудование",
                "severity": "серьёзность", "year": "год", "quarter": "квартал", "month": "месяц",
                "weekday": "день недели", "hour": "час"}
@@ -162,44 +162,76 @@ def _headers(result: ReportResult) -> list[str]:
     return [COLUMN_NAMES.get(c, c) for c in result.columns]
 
 
+REPORT_EXPORTERS: Exporters[[ReportResult, str], bytes] = Exporters("report")
+
+
 def export(result: ReportResult, fmt: str, question: str = "") -> bytes:
     """The report as a file: CSV (UTF-8 with BOM, for Excel), XLSX, PDF, a chart, or JSON."""
-    if fmt not in EXPORT_FORMATS:
-        raise InvalidInput(f"Формат {fmt} не поддерживается; доступны: {', '.join(EXPORT_FORMATS)}.",
-                           f"Unsupported format {fmt}.")
-    rows = [[_cell(r.get(c)) for c in result.columns] for r in result.table]
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(_headers(result))
-        writer.writerows(rows)
-        return ("\ufeff" + buf.getvalue()).encode("utf-8")
-    if fmt == "json":
-        return json.dumps({"question": question, "query": result.query.model_dump(mode="json"),
-                           "answer": result.answer, "table": result.table}, ensure_ascii=False,
-                          default=_cell).encode("utf-8")
-    if fmt == "xlsx":
-        from openpyxl import Workbook
+    return REPORT_EXPORTERS.get(fmt)(result, question)
 
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Отчёт"
-        sheet.append([question or "Отчёт по инцидентам"])
-        sheet.append([describe(result)])
-        sheet.append([])
-        sheet.append(_headers(result))
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
-    if fmt in ("png", "svg"):
-        picture = chart(result, fmt, question)
-        if picture is None:
-            raise InvalidInput("У этого отчёта нет графика: ответ — одно число или список.",
-                               "This report has no chart.")
-        return picture
-    return _pdf(result, question, rows)
+
+def _rows(result: ReportResult) -> list[list[Any]]:
+    return [[_cell(r.get(c)) for c in result.columns] for r in result.table]
+
+
+@REPORT_EXPORTERS.register("csv")
+def _csv(result: ReportResult, question: str) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(_headers(result))
+    writer.writerows(_rows(result))
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+@REPORT_EXPORTERS.register("xlsx")
+def _xlsx(result: ReportResult, question: str) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Отчёт"
+    sheet.append([question or "Отчёт по инцидентам"])
+    sheet.append([describe(result)])
+    sheet.append([])
+    sheet.append(_headers(result))
+    for row in _rows(result):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@REPORT_EXPORTERS.register("pdf")
+def _pdf_file(result: ReportResult, question: str) -> bytes:
+    return _pdf(result, question, _rows(result))
+
+
+def _picture(result: ReportResult, fmt: str, question: str) -> bytes:
+    picture = chart(result, fmt, question)
+    if picture is None:
+        raise InvalidInput("У этого отчёта нет графика: ответ — одно число или список.",
+                           "This report has no chart.")
+    return picture
+
+
+@REPORT_EXPORTERS.register("png")
+def _png(result: ReportResult, question: str) -> bytes:
+    return _picture(result, "png", question)
+
+
+@REPORT_EXPORTERS.register("svg")
+def _svg(result: ReportResult, question: str) -> bytes:
+    return _picture(result, "svg", question)
+
+
+@REPORT_EXPORTERS.register("json")
+def _json(result: ReportResult, question: str) -> bytes:
+    return json.dumps({"question": question, "query": result.query.model_dump(mode="json"),
+                       "answer": result.answer, "table": result.table}, ensure_ascii=False,
+                      default=_cell).encode("utf-8")
+
+
+EXPORT_FORMATS = REPORT_EXPORTERS.names()
 
 
 def _font() -> Path:

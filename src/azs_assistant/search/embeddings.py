@@ -9,6 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from azs_assistant.errors import ConfigError, LLMUnavailable
+from azs_assistant.secrets import resolve_secret
 from azs_assistant.settings import Settings
 
 
@@ -88,8 +89,6 @@ class OpenAIEmbedder:
 
 def make_embedder(settings: Settings) -> Embedder | None:
     """The embedder the settings ask for; ``None`` means lexical search only."""
-    from azs_assistant.secrets import resolve_secret
-
     if settings.embeddings == "none":
         return None
     if settings.embeddings == "openai":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from azs_assistant.language.analyzer import GENERIC_WORDS, INTENT_WORDS, STOPWORDS, Analyzer, Token
+from azs_assistant.language.analyzer import GENERIC_WORDS, INTENT_WORDS, STOPWORDS, Analyzer, Token, normalise
 from azs_assistant.language.jargon import JargonDictionary
 
 
@@ -76,8 +76,6 @@ class QueryAnalyzer:
                 terms[lemma] = max(terms.get(lemma, 0.0), 0.8)
         # The dense model sees the question with slang replaced (not appended: its cost grows with
         # every token), and the normalised text, since token offsets refer to it.
-        from azs_assistant.language.analyzer import normalise
-
         dense = jargon.rewrite(normalise(text), tokens) if matched else text
         return AnalyzedQuery(text, tokens, terms, key_terms, unknown, expansions=added, corrections=corrections,
                              jargon_matched=[" ".join(k) for k in matched], dense_text=dense)

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from azs_assistant.assistant.answer import section_without_title
-from azs_assistant.assistant.extract import units_of
+from azs_assistant.assistant.model import section_without_title
+from azs_assistant.documents.chunking import units_of
 from azs_assistant.language.analyzer import Analyzer
 
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)*\.?\s+")

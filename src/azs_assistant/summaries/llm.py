@@ -11,16 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from importlib import resources
 from typing import Any
 
-from azs_assistant.assistant.answer import section_without_title
+from azs_assistant.assistant.model import section_without_title
+from azs_assistant.documents.changes import numbers
+from azs_assistant.llm import prompts
 from azs_assistant.llm.client import LLMClient
-from azs_assistant.summaries.changes import numbers
+from azs_assistant.llm.prompts import as_data
 from azs_assistant.summaries.extractive import Point, SectionSummary, Summary
 
-MAP_PROMPT = "summary_map_v1"
-REDUCE_PROMPT = "summary_reduce_v1"
+MAP_PROMPT = prompts.SUMMARY_MAP
+REDUCE_PROMPT = prompts.SUMMARY_REDUCE
 PROMPT_VERSION = f"{MAP_PROMPT}+{REDUCE_PROMPT}"
 PART_CHARS = 3500
 SECTION_CHARS = 6000  # one section longer than this is cut into pieces of its own
@@ -33,7 +34,7 @@ class SummaryRejected(Exception):
 
 
 def prompt(name: str) -> str:
-    return resources.files("azs_assistant.llm.prompts").joinpath(f"{name}.txt").read_text("utf-8")
+    return prompts.template(name)
 
 
 def sections_of(title: str, chunks: Sequence[Any]) -> list[tuple[str, str, int, int | None]]:
@@ -51,8 +52,6 @@ def sections_of(title: str, chunks: Sequence[Any]) -> list[tuple[str, str, int, 
 
 def _block(n: int, heading: str, text: str) -> str:
     """One section as data: tags planted in its text cannot close it or open another."""
-    from azs_assistant.llm.generate import as_data
-
     safe = as_data(heading).replace('"', "'")
     return f'<section id="{n}" title="{safe}">\n{as_data(text)}\n</section>'
 

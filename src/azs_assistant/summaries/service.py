@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from azs_assistant.assistant.answer import Answer, Citation, section_without_title
+from azs_assistant.assistant.model import Answer, Citation, section_without_title
+from azs_assistant.documents.changes import describe_changes
 from azs_assistant.errors import LLMUnavailable, NotFound
 from azs_assistant.storage.models import Chunk, Document, DocumentChange, DocumentSummary, utcnow
-from azs_assistant.summaries.changes import describe_changes
 from azs_assistant.summaries.extractive import Summary, summarise
 from azs_assistant.summaries.llm import PROMPT_VERSION, SummaryRejected, llm_summary
 

@@ -20,8 +20,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import allowed_stations, check_ticket
-from azs_assistant.errors import AzsError, ConfigError
-from azs_assistant.secrets import resolve_secret
+from azs_assistant.errors import AzsError
+from azs_assistant.notify.telegram import TelegramClient
+from azs_assistant.reports import render
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 log = logging.getLogger("azs.telegram")
@@ -43,13 +44,7 @@ class AzsBot:
 
     # -- wiring ---------------------------------------------------------------------------
     def application(self) -> Application:  # type: ignore[type-arg]
-        ref = self.s.settings.telegram_bot_token
-        token = resolve_secret(ref.get_secret_value()) if ref else None
-        if not token:
-            raise ConfigError("Бот не настроен: задайте AZS_TELEGRAM_BOT_TOKEN (ссылкой на секрет).",
-                              "AZS_TELEGRAM_BOT_TOKEN is not set.")
-        base = self.s.settings.telegram_api_base.rstrip("/")
-        app = Application.builder().token(token).base_url(f"{base}/bot").base_file_url(f"{base}/file/bot").build()
+        app = TelegramClient(self.s.settings).application_builder().build()  # the one Bot API client
         app.add_handler(CommandHandler("start", self.start))
         app.add_handler(CommandHandler("help", self.start))
         app.add_handler(CommandHandler("link", self.link))
@@ -169,8 +164,6 @@ class AzsBot:
         if not question:
             await self._reply(update, "Пример: /report сколько проливов было в прошлом месяце по станциям")
             return
-        from azs_assistant.reports import render
-
         try:
             allowed = allowed_stations(self.s, who)
             report = await asyncio.to_thread(self.s.reports.ask, question, None, allowed)

@@ -1,4 +1,5 @@
-"""Delivery of ticket notifications: e-mail (SMTP), Telegram (Bot API) and webhooks.
+"""Delivery of ticket notifications through the registered channels (``notify``: e-mail, Telegram,
+webhooks).
 
 The notifier drains the ``ticket_notifications`` outbox. A failed send is retried with growing
 pauses (30 s, 1 min, 2 min … up to an hour) and, after the last attempt, marked failed in the
@@ -8,17 +9,11 @@ announced again every ``critical_repeat_minutes`` until someone acknowledges the
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
-import mimetypes
-import smtplib
 import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -27,7 +22,8 @@ import httpx
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from azs_assistant.secrets import resolve_secret
+from azs_assistant.notify import Channel, DeliveryError, Message, build_channels, channel_names
+from azs_assistant.notify.telegram import TelegramClient
 from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Ticket, TicketEvent, TicketNotification, utcnow
@@ -35,9 +31,7 @@ from azs_assistant.tickets.taxonomy import CATEGORIES, URGENCY_NAMES
 
 log = logging.getLogger("azs.notify")
 
-
-class DeliveryError(Exception):
-    """A channel could not deliver; the message says why (no secrets in it)."""
+__all__ = ["DeliveryError", "Notifier", "enqueue", "message_text", "ticket_json"]
 
 
 def _aware(value: datetime) -> datetime:
@@ -73,8 +67,8 @@ def enqueue(s: Session, ticket: Ticket, departments: list[str], reason: str, rul
     for name in dict.fromkeys(departments):
         department = rules.departments.get(name)
         for contact in department.contacts if department else []:
-            for channel, target in (("email", contact.email), ("telegram", contact.telegram),
-                                    ("webhook", contact.webhook)):
+            for channel in channel_names():  # a contact names its target per channel: email, telegram…
+                target = getattr(contact, channel, None)
                 if target and (channel, target) not in seen:
                     seen.add((channel, target))
                     s.add(TicketNotification(ticket_id=ticket.id, channel=channel, target=target, reason=reason,
@@ -88,6 +82,7 @@ class Notifier:
         self.settings = settings
         self._rules = rules
         self._http: httpx.Client | None = None
+        self._channels: dict[str, Channel] | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -98,89 +93,37 @@ class Notifier:
             self._http = httpx.Client(timeout=10.0)
         return self._http
 
-    def _send_email(self, target: str, subject: str, body: str, attachments: Sequence[Path] = ()) -> None:
-        cfg = self.settings
-        if not cfg.smtp_host:
-            raise DeliveryError("SMTP не настроен (AZS_SMTP_HOST)")
-        msg = EmailMessage()
-        msg["From"], msg["To"], msg["Subject"] = cfg.smtp_from, target, subject
-        msg.set_content(body)
-        for path in attachments:
-            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            main, sub = kind.split("/", 1)
-            msg.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
-        try:
-            smtp_cls = smtplib.SMTP_SSL if cfg.smtp_security == "ssl" else smtplib.SMTP
-            with smtp_cls(cfg.smtp_host, cfg.smtp_port, timeout=15) as smtp:
-                if cfg.smtp_security == "starttls":
-                    smtp.starttls()
-                if cfg.smtp_user:
-                    password = cfg.smtp_password.get_secret_value() if cfg.smtp_password else ""
-                    smtp.login(cfg.smtp_user, resolve_secret(password) or "")
-                smtp.send_message(msg)
-        except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(f"SMTP {cfg.smtp_host}:{cfg.smtp_port}: {type(exc).__name__}: {exc}") from exc
+    @property
+    def channels(self) -> dict[str, Channel]:
+        """The registered channels (``notify``), built on first use."""
+        if self._channels is None:
+            self._channels = build_channels(self.settings, self.http)
+        return self._channels
 
-    def _telegram_url(self, method: str) -> str:
-        token_ref = self.settings.telegram_bot_token
-        token = resolve_secret(token_ref.get_secret_value()) if token_ref else None
-        if not token:
-            raise DeliveryError("Telegram не настроен (AZS_TELEGRAM_BOT_TOKEN)")
-        return f"{self.settings.telegram_api_base.rstrip('/')}/bot{token}/{method}"
-
-    def _send_telegram(self, chat_id: str, text: str, document: Path | None = None,
-                       ack: str | None = None) -> None:
-        try:
-            if document is None:
-                payload: dict[str, Any] = {"chat_id": chat_id, "text": text[:4000], "disable_web_page_preview": True}
-                if ack:  # the bot's «Принято» button acknowledges the ticket
-                    button = {"text": "Принято", "callback_data": f"ack:{ack}"}
-                    payload["reply_markup"] = {"inline_keyboard": [[button]]}
-                response = self.http.post(self._telegram_url("sendMessage"), json=payload)
-            else:
-                response = self.http.post(self._telegram_url("sendDocument"),
-                                          data={"chat_id": chat_id, "caption": text[:1000]},
-                                          files={"document": (document.name, document.read_bytes())})
-            body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
-        except httpx.HTTPError as exc:
-            raise DeliveryError(f"Telegram: {type(exc).__name__}") from exc  # the URL holds the token: not logged
-        if response.status_code != 200 or not body.get("ok"):
-            raise DeliveryError(f"Telegram ответил {response.status_code}: {str(body.get('description', ''))[:200]}")
-
-    def _send_webhook(self, url: str, ticket: Ticket, reason: str) -> None:
-        payload = json.dumps({"event": f"ticket.{reason}", "ticket": ticket_json(ticket)}, ensure_ascii=False).encode()
-        headers = {"content-type": "application/json"}
-        if self.settings.webhook_secret:
-            key = resolve_secret(self.settings.webhook_secret.get_secret_value()) or ""
-            headers["x-azs-signature"] = "sha256=" + hmac.new(key.encode(), payload, hashlib.sha256).hexdigest()
-        try:
-            response = self.http.post(url, content=payload, headers=headers)
-        except httpx.HTTPError as exc:
-            raise DeliveryError(f"webhook {url}: {type(exc).__name__}: {exc}") from exc
-        if response.status_code >= 300:
-            raise DeliveryError(f"webhook {url} ответил {response.status_code}")
+    @property
+    def telegram(self) -> TelegramClient:
+        return TelegramClient(self.settings, self.http)
 
     def send(self, note: TicketNotification, ticket: Ticket) -> None:
         subject, body = message_text(ticket, note.reason, self.settings.public_base_url)
-        if note.channel == "email":
-            self._send_email(note.target, subject, body)
-        elif note.channel == "telegram":
-            self._send_telegram(note.target, body, ack=ticket.number)
-        elif note.channel == "webhook":
-            self._send_webhook(note.target, ticket, note.reason)
-        else:
+        channel = self.channels.get(note.channel)
+        if channel is None:
             raise DeliveryError(f"неизвестный канал {note.channel}")
+        payload = {"event": f"ticket.{note.reason}", "ticket": ticket_json(ticket)}
+        channel.send(note.target, Message(subject, body, ack=ticket.number, payload=payload))
 
     def send_files(self, subject: str, body: str, files: Sequence[Path], *, emails: Sequence[str] = (),
                    telegrams: Sequence[str] = (), attempts: int = 3) -> list[str]:
         """Deliver report files now (scheduled reports): one e-mail with attachments per address,
         the text and each file to each Telegram chat. Each delivery is tried ``attempts`` times;
         returns what failed, in Russian (the files stay on disk either way)."""
+        email, telegram = self.channels["email"], self.telegram
         jobs: list[tuple[str, Callable[[], None]]] = [
-            (f"e-mail {address}", partial(self._send_email, address, subject, body, files)) for address in emails]
+            (f"e-mail {address}", partial(email.send, address, Message(subject, body, tuple(files))))
+            for address in emails]
         for chat in telegrams:
-            jobs.append((f"Telegram {chat}", partial(self._send_telegram, chat, f"{subject}\n\n{body}")))
-            jobs.extend((f"Telegram {chat}: {path.name}", partial(self._send_telegram, chat, path.name, path))
+            jobs.append((f"Telegram {chat}", partial(telegram.send_message, chat, f"{subject}\n\n{body}")))
+            jobs.extend((f"Telegram {chat}: {path.name}", partial(telegram.send_document, chat, path, path.name))
                         for path in files)
         failed = []
         for label, job in jobs:
@@ -290,6 +233,7 @@ class Notifier:
         if self._http is not None:
             self._http.close()
             self._http = None
+            self._channels = None
 
 
 def ticket_json(ticket: Ticket, *, private: bool = True) -> dict[str, Any]:

@@ -20,13 +20,11 @@ from azs_assistant.http.deps import Admin, Manager, ServicesDep, client_ip
 from azs_assistant.http.errors import AUTHENTICATED, documented
 from azs_assistant.http.params import Limit, Offset
 from azs_assistant.reports.query import ReportQuery
-from azs_assistant.reports.render import EXPORT_FORMATS, export
+from azs_assistant.reports.render import EXPORT_FORMATS, REPORT_EXPORTERS, export
 
 router = APIRouter(tags=["reports"], responses=documented(*AUTHENTICATED))
 WRITE = documented(400, 413, 503)  # a body that does not parse or is over the cap; the database busy
-MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         "pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml"}
+MEDIA = REPORT_EXPORTERS.media_types()
 FORMAT_PATTERN = "^(" + "|".join(EXPORT_FORMATS) + ")$"
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from difflib import SequenceMatcher
 from typing import Any
 
-from azs_assistant.assistant.extract import units_of
+from azs_assistant.documents.chunking import units_of
 
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _SPACES = re.compile(r"\s+")

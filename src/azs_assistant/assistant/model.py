@@ -1,0 +1,89 @@
+"""The answer model: what an answer is, what it cites, and the evidence it was built from.
+
+Plain data, importing nothing of the project's at run time, so every layer that makes or shows an
+answer (the assistant, LLM generation, summaries, learning, the front ends) can use it without
+importing the assistant's machinery.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from azs_assistant.search.index import Hit
+    from azs_assistant.storage.models import Chunk, Document
+
+ABSTAIN_TEXT = ("В базе знаний нет ответа на этот вопрос. Уточните вопрос или обратитесь к менеджеру АЗС; "
+                "если это важно для работы, попросите добавить инструкцию в базу знаний.")
+EMPTY_KB_TEXT = "База знаний пуста: загрузите документы (azs ingest или страница «Документы»)."
+
+
+@dataclass
+class Citation:
+    source: str
+    title: str
+    section: str
+    page: int | None
+    quote: str
+    score: float
+    chunk_id: int
+    document_id: int
+    location: str | None = None
+    url: str | None = None  # where the web UI opens it (an incident); passages open /passages/{chunk_id}
+
+    def public(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    retrieved: list[Citation] = field(default_factory=list)
+    mode: str = "extractive"
+    notice: str | None = None
+    checks: list[str] = field(default_factory=list)  # why a generated answer was not shown (logged, not public)
+    resolved_question: str | None = None  # a follow-up as searched, after rewriting
+    conversation_id: str | None = None
+    cached: bool = False
+
+    def public(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"answer": self.answer, "abstained": self.abstained,
+                               "citations": [c.public() for c in self.citations],
+                               "retrieved": [c.public() for c in self.retrieved], "mode": self.mode}
+        if self.notice:
+            out["notice"] = self.notice
+        for name in ("resolved_question", "conversation_id"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        if self.cached:
+            out["cached"] = True
+        return out
+
+    @classmethod
+    def from_public(cls, question: str, data: dict[str, Any]) -> Answer:
+        return cls(question, data["answer"], data["abstained"], [Citation(**c) for c in data["citations"]],
+                   [Citation(**c) for c in data["retrieved"]], data.get("mode", "extractive"), data.get("notice"))
+
+
+@dataclass
+class Evidence:
+    hit: Hit
+    chunk: Chunk
+    document: Document
+    support: float
+
+    def citation(self, quote: str | None = None) -> Citation:
+        c, d = self.chunk, self.document
+        return Citation(source=d.source, title=d.title, section=section_without_title(c.section, d.title), page=c.page,
+                        quote=quote if quote is not None else c.text[:400], score=round(self.hit.score, 4),
+                        chunk_id=c.id, document_id=d.id, location=c.location)
+
+
+def section_without_title(section: str, title: str) -> str:
+    """The heading path below the document's own title (which citations show separately)."""
+    first, sep, rest = section.partition(" › ")
+    return rest if sep and first.strip().lower() == title.strip().lower() else ("" if first == title else section)

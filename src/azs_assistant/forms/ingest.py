@@ -1,0 +1,47 @@
+"""The ingestion step that turns a recognised paper form (e.g. an inspection act) into a record.
+
+The pipeline (``documents``) knows nothing of forms: the composition root appends this step to the
+ingestor's list, so the dependency points from forms to documents.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete
+
+from azs_assistant.forms.extract import FormTemplate, extract, load_templates, match_template
+from azs_assistant.forms.records import save
+from azs_assistant.storage.models import FormRecord
+
+if TYPE_CHECKING:
+    from azs_assistant.documents.pipeline import IngestItem, Ingestor
+
+
+class FormStep:
+    """Pipeline step: a recognised form also becomes a structured record."""
+
+    def __init__(self, company_dir: Path) -> None:
+        self.company_dir = company_dir
+
+    @property
+    def templates(self) -> dict[str, FormTemplate]:
+        """Form templates: built-in plus the company's own in <data dir>/forms."""
+        return load_templates(self.company_dir)
+
+    def __call__(self, ing: Ingestor, item: IngestItem) -> None:
+        pages = [p.result for p in item.ocr_pages if p.result.quality == "ok"]
+        if not pages or item.document_id is None:
+            return
+        text = "\n".join(p.text for p in pages)
+        template = match_template(text, self.templates)
+        if template is None:
+            return
+        words = {w: c for p in pages for w, c in p.words.items()}
+        with ing.db.session() as s:  # a new version of the photo replaces records nobody confirmed yet
+            s.execute(delete(FormRecord).where(FormRecord.document_id == item.document_id,
+                                               FormRecord.status == "extracted"))
+        record = save(ing.db, extract(text, template, words), item.source, item.document_id)
+        note = f"Распознана форма «{template.title}», запись №{record.id}."
+        item.message = f"{item.message} {note}" if item.message else note
