@@ -86,8 +86,9 @@ def report_error(exc: Exception, verbose: bool) -> int:
     if isinstance(exc, AzsError):
         typer.secho(f"Ошибка: {exc.message_ru}", fg=typer.colors.RED, err=True)
         return exc.exit_code
+    detail = (str(exc).splitlines() or [""])[0][:200]  # one line: the traceback is what --verbose is for
     hint = "" if verbose else " Подробности (трассировка): повторите команду с azs --verbose."
-    typer.secho(f"Непредвиденная ошибка: {type(exc).__name__}: {exc}.{hint}", fg=typer.colors.RED, err=True)
+    typer.secho(f"Непредвиденная ошибка: {type(exc).__name__}: {detail}.{hint}", fg=typer.colors.RED, err=True)
     return UNEXPECTED_EXIT
 
 
