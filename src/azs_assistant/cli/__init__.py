@@ -28,7 +28,7 @@ from azs_assistant.cli import (
 )
 from azs_assistant.cli._common import ErrorEdge, State
 
-__all__ = ["app", "run"]
+__all__ = ["State", "app", "run"]
 
 app = typer.Typer(help="azs-assistant: ассистент для сети АЗС (база знаний, поиск, ответы с источниками).",
                   cls=ErrorEdge, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -42,6 +42,12 @@ def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Показывать трассировку ошибок.")] = False,
 ) -> None:
     """Ассистент для сети АЗС."""
+    given = ctx.obj
+    if isinstance(given, State) and given.data_dir == data_dir:
+        # A program that runs commands in-process (the benchmarks) passes its own State to keep the
+        # services warm between invocations; it owns them and closes them itself.
+        given.verbose = verbose
+        return
     ctx.obj = current = State(data_dir=data_dir, verbose=verbose)
     ctx.call_on_close(current.close)
 
