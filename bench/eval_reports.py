@@ -67,7 +67,7 @@ def main() -> int:
 
     from typer.testing import CliRunner
 
-    from azs_assistant.cli import app
+    from azs_assistant.cli import State, app
 
     lines = (args.set / "reports.jsonl").read_text(encoding="utf-8").splitlines()
     questions = [json.loads(x) for x in lines if x.strip()]
@@ -80,9 +80,10 @@ def main() -> int:
             f"sources:\n  - name: company\n    url: sqlite:///{company}\n    table: INCIDENTS\n"
             f"    watermark: UPDATED_AT\n    columns:\n{columns}\n", encoding="utf-8")
         runner = CliRunner()
+        state = State(data_dir)  # services stay warm across the invocations, as in one long process
         base = ["--data-dir", str(data_dir)]
         t = time.perf_counter()
-        out = runner.invoke(app, base + ["incidents", "sync", "--json"])
+        out = runner.invoke(app, base + ["incidents", "sync", "--json"], obj=state)
         if out.exit_code != 0:
             print(out.output, file=sys.stderr)
             return 1
@@ -94,7 +95,7 @@ def main() -> int:
         for q in questions:
             cmd = base + ["report", "ask", q["question"], "--json"] + (["--today", args.today] if args.today else [])
             t = time.perf_counter()
-            out = runner.invoke(app, cmd)
+            out = runner.invoke(app, cmd, obj=state)
             latencies.append(time.perf_counter() - t)
             try:
                 got = json.loads(out.output.strip().splitlines()[-1])
@@ -106,6 +107,7 @@ def main() -> int:
                 print(f"{'OK ' if ok else 'BAD'} {q['id']}: {q['question']}"
                       f"\n    got  {json.dumps(got.get('answer'), ensure_ascii=False)}"
                       f"\n    want {json.dumps(q['answer'], ensure_ascii=False)}\n    {got.get('text', '')[:200]}")
+        state.close()
     total = [ok for oks in by_kind.values() for ok in oks]
     print(f"\n{'kind':36} exact")
     for kind, oks in sorted(by_kind.items()):

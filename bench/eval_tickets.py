@@ -43,7 +43,7 @@ def main() -> int:
 
     from typer.testing import CliRunner
 
-    from azs_assistant.cli import app
+    from azs_assistant.cli import State, app
 
     rows = [json.loads(x) for x in (args.set / "tickets.jsonl").read_text("utf-8").splitlines() if x.strip()]
     with tempfile.TemporaryDirectory() as tmp:
@@ -58,16 +58,18 @@ def main() -> int:
         if args.examples:
             env["AZS_TICKET_EXAMPLES"] = str(args.examples.resolve())
         runner = CliRunner()
+        state = State(data_dir)  # services stay warm across the invocations, as in one long process
         base = ["--data-dir", str(data_dir)]
         t = time.perf_counter()
-        warm = runner.invoke(app, base + ["tickets", "train", "--json"], env=env)
+        warm = runner.invoke(app, base + ["tickets", "train", "--json"], env=env, obj=state)
         if warm.exit_code != 0:
             print(warm.output, file=sys.stderr)
             return 1
         print(f"trained: {json.loads(warm.output)['total']} examples in {time.perf_counter() - t:.1f} s")
         t = time.perf_counter()
-        out = runner.invoke(app, base + ["tickets", "classify", "--batch", str(batch), "--json"], env=env)
+        out = runner.invoke(app, base + ["tickets", "classify", "--batch", str(batch), "--json"], env=env, obj=state)
         elapsed = time.perf_counter() - t
+        state.close()
         if out.exit_code != 0:
             print(out.output, file=sys.stderr)
             return 1

@@ -5,26 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from azs_assistant import cli
+from azs_assistant.services import Services
+from azs_assistant.settings import Settings
 
 runner = CliRunner()
 GUIDE = "# Пролив\n\n## Крупный пролив\n- Нажать аварийную кнопку.\n- Позвонить 112.\n- Сообщить менеджеру.\n"
 
 
-@pytest.fixture(autouse=True)
-def fresh_state():  # type: ignore[no-untyped-def]
-    cli._state["services"] = None
-    yield
-    if cli._state["services"] is not None:
-        cli._state["services"].close()
-    cli._state["services"] = None
-
-
 def azs(data: Path, *args: str):  # type: ignore[no-untyped-def]
-    cli._state["services"] = None
     return runner.invoke(cli.app, ["--data-dir", str(data), *args])
 
 
@@ -101,9 +92,10 @@ def test_tickets_list_pages_and_says_when_more_rows_exist(tmp_path: Path) -> Non
     """GIVEN 105 tickets WHEN `azs tickets list` runs THEN it shows 100 and says how to see the rest;
     --offset, --limit and --all page through them, and with --json the note stays off stdout."""
     assert azs(tmp_path, "tickets", "list").exit_code == 0
-    tickets = cli.services().tickets
+    svc = Services(Settings(data_dir=tmp_path))
     for n in range(105):
-        tickets.create(f"Колонка {n % 8 + 1} не выдаёт топливо, жалоба {n}", station="АЗС-012", actor="test")
+        svc.tickets.create(f"Колонка {n % 8 + 1} не выдаёт топливо, жалоба {n}", station="АЗС-012", actor="test")
+    svc.close()
 
     def listed(*args: str):  # type: ignore[no-untyped-def]
         return runner.invoke(cli.app, ["--data-dir", str(tmp_path), "tickets", "list", *args])

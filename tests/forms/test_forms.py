@@ -129,12 +129,9 @@ def test_cli_ocr_json_and_export(tmp_path: Path) -> None:
     photo = tmp_path / "akt.png"
     page(ACT, size=30, height=700).save(photo)
     runner = CliRunner()
-    cli._state["services"] = None
     out = runner.invoke(cli.app, ["--data-dir", str(tmp_path / "d"), "ocr", str(photo), "--json", "--save"])
     result = json.loads(out.output)
     assert set(result) >= {"text", "pages", "fields", "form"} and result["form"] == "inspection_act"
     assert set(result["pages"][0]) >= {"text", "confidence", "quality", "reason"}
     exported = runner.invoke(cli.app, ["--data-dir", str(tmp_path / "d"), "export", "inspections", "--format", "xml"])
     assert "<station_id>214</station_id>" in exported.output
-    cli._state["services"].close()
-    cli._state["services"] = None

@@ -49,7 +49,6 @@ def test_compare_adopts_only_the_better_model(tmp_path: Path, servers, monkeypat
     runner = CliRunner()
 
     def azs(*args: str):  # type: ignore[no-untyped-def]
-        cli._state["services"] = None
         return runner.invoke(cli.app, ["--data-dir", str(data), *args])
 
     assert azs("ingest", str(DEMO_KB / "12_inkassaciya.html")).exit_code == 0
@@ -68,7 +67,6 @@ def test_compare_adopts_only_the_better_model(tmp_path: Path, servers, monkeypat
     reverse = azs("learning", "compare", "--questions", str(qfile), "--base-url", good.url,
                   "--candidate-url", bad.url)
     assert reverse.exit_code == 0 and "не принимать" in reverse.output and "citation_validity" in reverse.output
-    cli._state["services"] = None
 
 
 def test_bad_question_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -19,16 +19,7 @@ from tests.stations.test_registry import CSV
 runner = CliRunner()
 
 
-@pytest.fixture
-def fresh_cli() -> Iterator[None]:
-    cli._state["services"] = None
-    yield
-    if cli._state["services"] is not None:
-        cli._state["services"].close()
-    cli._state["services"] = None
-
-
-def test_cli_imports_lists_and_adds_stations(tmp_path: Path, fresh_cli: None) -> None:
+def test_cli_imports_lists_and_adds_stations(tmp_path: Path) -> None:
     data, csv_file = tmp_path / "data", tmp_path / "stations.csv"
     csv_file.write_text(CSV, encoding="utf-8")
 

@@ -161,11 +161,7 @@ def test_api_cli_and_web_page(svc: Services, tmp_path: Path, monkeypatch: pytest
         assert page.status_code == 200 and "30 минут" in page.text and "/passages/" in page.text
         assert f'href="/documents/{doc.id}/summary"' in client.get("/documents").text
     monkeypatch.setenv("AZS_EMBEDDINGS", "none")
-    cli._state["services"] = None
     out = CliRunner().invoke(cli.app, ["--data-dir", str(tmp_path / "data"), "summarize", "05_proliv.txt"])
     assert out.exit_code == 0 and "30 минут" in out.output, out.output
     out = CliRunner().invoke(cli.app, ["--data-dir", str(tmp_path / "data"), "summarize", "nope.txt"])
     assert out.exit_code == 4 and "не найден" in out.output
-    if cli._state["services"] is not None:
-        cli._state["services"].close()
-    cli._state["services"] = None

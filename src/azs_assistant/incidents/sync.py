@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -67,6 +68,21 @@ def sync(db: Database, source: SourceConfig, *, full: bool = False) -> SyncRepor
         engine.dispose()
     _record(db, source.name, json.dumps(report.to_dict(), ensure_ascii=False, default=str)[:4000])
     return report
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """Where a source's sync stands: when it last ran and how many rows it has copied in all."""
+
+    at: datetime | None
+    rows_total: int
+
+
+def last_runs(db: Database, names: list[str]) -> dict[str, LastRun | None]:
+    """The last run of each named source (``None`` for one never synced)."""
+    with db.session() as s:
+        states = {name: s.get(IncidentSync, name) for name in names}
+        return {name: LastRun(st.last_run_at, st.rows_total) if st else None for name, st in states.items()}
 
 
 def _short(exc: Exception) -> str:

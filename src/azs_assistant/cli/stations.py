@@ -3,56 +3,33 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, Optional
 
 import typer
 
-from azs_assistant.errors import AzsError
+from azs_assistant.cli._common import cli_actor, services
+from azs_assistant.stations import station_input
 
 app = typer.Typer(help="Справочник станций: импорт CSV, список, добавление. По нему проверяются области "
                        "видимости пользователей, жалобы, акты и отчёты.", no_args_is_help=True)
-T = TypeVar("T")
-
-
-def _services() -> Any:
-    from azs_assistant.cli import services  # the command's one Services (cli.py registers this group)
-
-    return services()
-
-
-def _actor() -> str:
-    from azs_assistant.cli import _cli_actor
-
-    return _cli_actor()
-
-
-def _call(work: Callable[[], T]) -> T:
-    """A typed error becomes its message and exit code (the trace only with ``azs --verbose``)."""
-    from azs_assistant.cli import _fail
-
-    try:
-        return work()
-    except AzsError as exc:
-        _fail(exc)
-        raise  # _fail always exits
 
 
 @app.command("import")
-def import_stations(file: Annotated[Path, typer.Argument(help="CSV: id,name,region,address,active («,» или «;»).")]
+def import_stations(ctx: typer.Context,
+                    file: Annotated[Path, typer.Argument(help="CSV: id,name,region,address,active («,» или «;»).")]
                     ) -> None:
     """Загрузить станции из CSV: новые добавляются, изменённые обновляются (повторный запуск ничего не меняет)."""
-    svc = _services()
-    result = _call(lambda: svc.stations.import_csv(_actor(), file))
+    result = services(ctx).stations.import_csv(cli_actor(), file)
     typer.echo(f"Станции: добавлено {result.added}, обновлено {result.updated}, без изменений {result.unchanged}.")
 
 
 @app.command("list")
-def list_stations(as_json: Annotated[bool, typer.Option("--json", help="Одна строка JSON на станцию.")] = False
+def list_stations(ctx: typer.Context,
+                  as_json: Annotated[bool, typer.Option("--json", help="Одна строка JSON на станцию.")] = False
                   ) -> None:
     """Все станции справочника (и неактивные)."""
-    for s in _call(lambda: _services().stations.list()):
+    for s in services(ctx).stations.list():
         row = {"id": s.id, "name": s.name, "region": s.region, "address": s.address, "active": bool(s.active)}
         typer.echo(json.dumps(row, ensure_ascii=False) if as_json else
                    f"{s.id:<10} {s.region or '—':<14} {s.name}{', ' + s.address if s.address else ''}"
@@ -61,6 +38,7 @@ def list_stations(as_json: Annotated[bool, typer.Option("--json", help="Одна
 
 @app.command("add")
 def add_station(
+    ctx: typer.Context,
     station: Annotated[str, typer.Argument(help="Номер: АЗС-012 или 12.")],
     name: Annotated[str, typer.Option("--name", help="Название станции.")],
     region: Annotated[str, typer.Option("--region", help="Регион (по нему дают доступ руководителям).")],
@@ -70,13 +48,7 @@ def add_station(
     update: Annotated[bool, typer.Option("--update", help="Изменить станцию, которая уже есть.")] = False,
 ) -> None:
     """Добавить станцию (или изменить её с --update)."""
-    from azs_assistant.stations import station_input
-
-    svc = _services()
-
-    def save() -> Any:
-        given = station_input(station, name, region, address, not inactive)
-        return (svc.stations.update if update else svc.stations.add)(_actor(), given)
-
-    row = _call(save)
+    registry: Any = services(ctx).stations
+    given = station_input(station, name, region, address, not inactive)
+    row = (registry.update if update else registry.add)(cli_actor(), given)
     typer.echo(f"{row.id}: {row.name}, {row.region}{'' if row.active else ' (неактивна)'}")

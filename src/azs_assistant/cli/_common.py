@@ -1,0 +1,139 @@
+"""What every command group shares: the per-invocation state, the one error edge, output helpers."""
+
+from __future__ import annotations
+
+import json
+import time
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from azs_assistant.errors import AzsError, InvalidInput
+
+if TYPE_CHECKING:
+    from azs_assistant.services import Services
+    from azs_assistant.settings import Settings
+
+UNEXPECTED_EXIT = 1
+
+
+@dataclass
+class State:
+    """One invocation's options and the services built from them (closed when the command ends)."""
+
+    data_dir: Path = Path("var")
+    verbose: bool = False
+    _settings: Optional[Settings] = field(default=None, repr=False)
+    _services: Optional[Services] = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from azs_assistant.settings import Settings
+
+            self._settings = Settings(data_dir=self.data_dir)
+        return self._settings
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:  # built on first use: `azs --help` and `tickets rules` need no database
+            from azs_assistant.services import Services
+
+            self._services = Services(self.settings)
+        return self._services
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.close()
+            self._services = None
+
+
+def state(ctx: typer.Context) -> State:
+    """This invocation's state, set by the root callback (defaults if a group is invoked on its own)."""
+    return ctx.ensure_object(State)
+
+
+def services(ctx: typer.Context) -> Services:
+    """The services of this invocation, built from its --data-dir and the environment."""
+    return state(ctx).services
+
+
+class ErrorEdge(TyperGroup):
+    """The root command group: the one place where errors become a message and an exit code.
+
+    A typed error prints its Russian message and exits with its own code; anything else prints a
+    short message and exits 1. The traceback is printed only with ``azs --verbose``."""
+
+    def invoke(self, ctx: Any) -> Any:  # Any: typer's vendored click.Context is private
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):  # usage errors, --help, explicit exit codes
+            raise
+        except Exception as exc:
+            verbose = isinstance(ctx.obj, State) and ctx.obj.verbose
+            raise typer.Exit(report_error(exc, verbose)) from exc
+
+
+def report_error(exc: Exception, verbose: bool) -> int:
+    """Say what went wrong on stderr; return the exit code."""
+    if verbose:
+        traceback.print_exception(exc)
+    if isinstance(exc, AzsError):
+        typer.secho(f"Ошибка: {exc.message_ru}", fg=typer.colors.RED, err=True)
+        return exc.exit_code
+    detail = (str(exc).splitlines() or [""])[0][:200]  # one line: the traceback is what --verbose is for
+    hint = "" if verbose else " Подробности (трассировка): повторите команду с azs --verbose."
+    typer.secho(f"Непредвиденная ошибка: {type(exc).__name__}: {detail}.{hint}", fg=typer.colors.RED, err=True)
+    return UNEXPECTED_EXIT
+
+
+def print_json(obj: Any) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def cannot_read(path: Path, exc: OSError) -> InvalidInput:
+    """A file the user named could not be read: say which and why."""
+    return InvalidInput(f"Файл {path} не прочитан: {exc.strerror}", f"Cannot read {path}")
+
+
+def parse_every(text: str) -> float:
+    """An interval such as 30s, 15m, 1h, 1d (a bare number is minutes), in seconds."""
+    import re
+
+    m = re.fullmatch(r"(\d+)\s*([smhd]?)", text.strip().lower())
+    if not m or int(m.group(1)) == 0:
+        raise InvalidInput(f"Интервал «{text}» не понят: пишите 30s, 15m, 1h или 1d.", f"Bad interval {text!r}.")
+    return int(m.group(1)) * {"": 60, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+def rounds(interval: Optional[float]) -> Iterator[int]:
+    """Rounds of a repeated command: one round without an interval, else forever with a pause between."""
+    n = 0
+    while True:
+        n += 1
+        yield n
+        if interval is None:
+            return
+        time.sleep(interval)
+
+
+def cli_actor() -> str:
+    """Who acts from the terminal, for the audit log."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in a container
+        return "cli"
+
+
+def split(values: Optional[list[str]]) -> Optional[list[str]]:
+    """Repeated options that may also carry comma-separated values: --station A,B --station C."""
+    if values is None:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]

@@ -1,0 +1,87 @@
+"""The incident log: `azs incidents sync|import|sources`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from azs_assistant.cli._common import parse_every, print_json, rounds, services
+from azs_assistant.errors import InvalidInput
+
+app = typer.Typer(help="Журнал инцидентов: синхронизация с базой компании, импорт CSV/XLSX.", no_args_is_help=True)
+
+
+@app.command("sync")
+def incidents_sync(
+    ctx: typer.Context,
+    source: Annotated[Optional[str], typer.Option("--source", help="Имя источника (по умолчанию все).")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Перечитать всё, не только новое.")] = False,
+    every: Annotated[Optional[str], typer.Option("--every", help="Повторять по расписанию: 15m, 1h, 1d.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Скопировать новые и изменённые инциденты из базы компании (Oracle, PostgreSQL, …)."""
+    for _ in rounds(parse_every(every) if every else None):
+        for report in services(ctx).sync_incidents(source, full=full):
+            data = report.to_dict()
+            if as_json:
+                print_json(data)
+            else:
+                _print_stored(f"{data['source']}: прочитано {data['read']}, ", data)
+
+
+def _print_stored(prefix: str, data: dict[str, Any]) -> None:
+    """The counts of a sync or an import, then the first bad rows with their reasons."""
+    typer.echo(f"{prefix}новых {data['inserted']}, изменено {data['updated']}, без изменений {data['unchanged']}, "
+               f"с ошибками {len(data['bad_rows'])}")
+    for bad in data["bad_rows"][:20]:
+        typer.secho(f"  ! {bad['row']}: {bad['reason']}", fg=typer.colors.YELLOW)
+
+
+def _mapping(items: Optional[list[str]]) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for item in items or []:
+        name, sep, column = item.partition("=")
+        if not sep or not name.strip() or not column.strip():
+            raise InvalidInput(f"--map «{item}»: нужно поле=Столбец.", f"Bad --map {item!r}.")
+        pairs[name.strip()] = column.strip()
+    return pairs
+
+
+@app.command("import")
+def incidents_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV или XLSX с журналом инцидентов.")],
+    mapping: Annotated[Optional[list[str]], typer.Option("--map", help="поле=Столбец, напр. station_id=АЗС.")] = None,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Кодировка CSV (иначе определяется).")] = None,
+    date_format: Annotated[Optional[str], typer.Option("--date-format",
+                                                      help="Формат дат, напр. %d.%m.%Y %H:%M.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Разово загрузить инциденты из файла (новые добавляются, изменённые обновляются)."""
+    pairs = _mapping(mapping)
+    if not file.is_file():
+        raise InvalidInput(f"Файл не найден: {file}", f"File not found: {file}")
+    data = services(ctx).import_incidents(file, mapping=pairs, encoding=encoding, date_format=date_format).to_dict()
+    if as_json:
+        print_json(data)
+        return
+    _print_stored("Загружено: ", data)
+
+
+@app.command("sources")
+def incidents_sources(ctx: typer.Context) -> None:
+    """Показать настроенные источники и где остановилась синхронизация."""
+    from azs_assistant.incidents.sync import last_runs
+
+    svc = services(ctx)
+    sources = svc.incident_sources()
+    if not sources:
+        typer.echo(f"Источники не настроены ({svc.settings.incident_sources_file}).")
+    runs = last_runs(svc.db, list(sources))
+    for name, source in sources.items():
+        run = runs[name]
+        where = source.table or "запрос"
+        last = f"{run.at:%d.%m.%Y %H:%M} UTC, всего строк {run.rows_total}" if run and run.at else "ещё не запускалась"
+        typer.echo(f"{name}: {where}; синхронизация: {last}")

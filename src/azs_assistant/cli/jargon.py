@@ -1,0 +1,57 @@
+"""The jargon dictionary: `azs jargon list|add|remove|import|export`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from azs_assistant.cli._common import cannot_read, services
+
+app = typer.Typer(help="Словарь профессионального жаргона (солярка → дизельное топливо).", no_args_is_help=True)
+
+
+@app.command("list")
+def jargon_list(ctx: typer.Context) -> None:
+    """Все термины словаря."""
+    entries = services(ctx).jargon_list()
+    for e in entries:
+        typer.echo(f"{e.term}\t{e.canonical}" + (f"\t{e.note}" if e.note else ""))
+    typer.echo(f"Всего терминов: {len(entries)}", err=True)
+
+
+@app.command("add")
+def jargon_add(ctx: typer.Context, term: str, canonical: str,
+               note: Annotated[Optional[str], typer.Option()] = None) -> None:
+    """Добавить или изменить термин: azs jargon add "солярка" "дизельное топливо"."""
+    e = services(ctx).jargon_upsert(term, canonical, note)
+    typer.echo(f"Сохранено: {e.term} → {e.canonical}")
+
+
+@app.command("remove")
+def jargon_remove(ctx: typer.Context, term: str) -> None:
+    """Удалить термин."""
+    services(ctx).jargon_remove(term)
+    typer.echo(f"Удалён термин: {term}")
+
+
+@app.command("import")
+def jargon_import(ctx: typer.Context, file: Path) -> None:
+    """Загрузить термины из TSV: термин<TAB>каноническое название[<TAB>примечание]."""
+    from azs_assistant.language.jargon import parse_tsv
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise cannot_read(file, exc) from exc
+    n = services(ctx).jargon_import(parse_tsv(text))
+    typer.echo(f"Загружено терминов: {n}")
+
+
+@app.command("export")
+def jargon_export(ctx: typer.Context) -> None:
+    """Выгрузить словарь в TSV (в стандартный вывод)."""
+    typer.echo("term\tcanonical\tnote")
+    for e in services(ctx).jargon_list():
+        typer.echo(f"{e.term}\t{e.canonical}\t{e.note or ''}")

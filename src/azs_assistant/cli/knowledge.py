@@ -1,0 +1,124 @@
+"""The knowledge base: `azs ingest`, `azs search`, `azs ask`, `azs reindex`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from azs_assistant.cli._common import cannot_read, print_json, services
+from azs_assistant.errors import AzsError, InvalidInput
+
+if TYPE_CHECKING:
+    from azs_assistant.services import Services
+
+
+def ingest(ctx: typer.Context,
+           paths: Annotated[list[Path], typer.Argument(help="Файлы или папки (рекурсивно).")]) -> None:
+    """Загрузить документы: Markdown, TXT, HTML, DOCX, PDF, XLSX, CSV; изображения ждут OCR."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from azs_assistant.documents.pipeline import walk
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise InvalidInput(f"Путь не найден: {missing[0]}", f"Path not found: {missing[0]}")
+    files = list(walk(paths))
+    svc = services(ctx)
+    results = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("Загрузка", total=len(files))
+        for path, source in files:
+            progress.update(task, description=f"Загрузка {source[:40]}")
+            results.append(svc.ingestor.ingest_path(path, source))
+            progress.advance(task)
+    counts = Counter(r.status for r in results)
+    for r in results:
+        if r.status in ("failed", "needs_ocr") or r.message:
+            colour = typer.colors.RED if r.status == "failed" else typer.colors.YELLOW
+            typer.secho(f"  {r.status:9} {r.source}: {r.message}", fg=colour)
+    typer.echo("Итого: добавлено {added}, обновлено {updated}, без изменений {unchanged}, ждут OCR {ocr}, "
+               "ошибок {failed}.".format(added=counts["added"], updated=counts["updated"],
+                                         unchanged=counts["unchanged"], ocr=counts["needs_ocr"],
+                                         failed=counts["failed"]))
+    if counts["failed"] and counts["failed"] == len(results):
+        raise typer.Exit(3)
+
+
+def search(ctx: typer.Context, query: str,
+           k: Annotated[int, typer.Option("--k", "-k", help="Сколько фрагментов.")] = 10,
+           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Найти фрагменты документов по запросу (с источником и оценкой)."""
+    hits = services(ctx).search(query, k=k)
+    if as_json:
+        print_json([h.public() for h in hits])
+        return
+    if not hits:
+        typer.echo("Ничего не найдено.")
+    for n, h in enumerate(hits, start=1):
+        where = " › ".join(x for x in (h.title, h.section) if x)
+        extra = f", стр. {h.page}" if h.page else (f", {h.location}" if h.location else "")
+        typer.secho(f"{n}. [{h.score:.3f}] {h.source}{extra}", bold=True)
+        typer.echo(f"   {where}")
+        typer.echo("   " + h.quote.replace("\n", " ")[:300])
+
+
+def ask(ctx: typer.Context,
+        question: Annotated[Optional[str], typer.Argument(help="Вопрос.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Ответ одним JSON-объектом.")] = False,
+        batch: Annotated[Optional[Path], typer.Option("--batch", help="JSONL с полями id, question.")] = None) -> None:
+    """Задать вопрос: ответ с указанием источников или честное «не знаю»."""
+    svc = services(ctx)
+    if batch is not None:
+        _ask_batch(svc, batch, as_json)
+        return
+    if not question:
+        raise InvalidInput("Укажите вопрос или --batch ФАЙЛ.", "Give a question or --batch FILE.")
+    answer = svc.assistant.ask(question)
+    if as_json:
+        print_json(answer.public())
+        return
+    typer.echo(answer.answer)
+    if answer.notice:
+        typer.secho(answer.notice, fg=typer.colors.YELLOW)
+    for n, c in enumerate(answer.citations, start=1):
+        page = f", стр. {c.page}" if c.page else ""
+        typer.secho(f"[{n}] {c.title} — {c.section or 'без раздела'} ({c.source}{page})", fg=typer.colors.CYAN)
+
+
+def _ask_batch(svc: Services, batch: Path, as_json: bool) -> None:
+    """One answer per JSONL line; a bad line or a failed question is reported in its place, not fatal."""
+    try:
+        lines = batch.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise cannot_read(batch, exc) from exc
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        out: dict[str, Any]
+        try:
+            item = json.loads(line)
+            qid, question = item.get("id"), item["question"]
+            out = {"id": qid, **svc.assistant.ask(question).public()}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            message = f"Строка {lineno}: нужен JSON с полем question."
+            out = {"id": None, "error": {"code": "invalid_input", "message": message}}
+        except AzsError as exc:
+            out = {"id": item.get("id"), "error": exc.to_dict()}
+        if as_json:
+            print_json(out)
+        else:
+            typer.echo(f"{out.get('id')}: {out.get('answer', out.get('error'))}")
+
+
+def reindex(ctx: typer.Context) -> None:
+    """Пересчитать эмбеддинги всех документов (после смены модели эмбеддингов)."""
+    from azs_assistant.documents.reindex import reindex_all
+
+    n = reindex_all(services(ctx))
+    typer.echo(f"Переиндексировано фрагментов: {n}")

@@ -1,0 +1,92 @@
+"""Reports over the incident log: `azs report ask|schedule`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from azs_assistant.cli._common import parse_every, print_json, rounds, services
+from azs_assistant.errors import InvalidInput
+
+app = typer.Typer(help="Отчёты по инцидентам для руководителей: вопрос по-русски → число, таблица, график.",
+                  no_args_is_help=True)
+
+
+def _today(value: Optional[str]) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"Дата «{value}» не в формате ГГГГ-ММ-ДД.", f"Bad date {value!r}.") from exc
+
+
+@app.command("ask")
+def report_ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="Вопрос, напр. «сколько проливов было на АЗС-012 в октябре».")],
+    as_json: Annotated[bool, typer.Option("--json", help="question, query, answer, table, text.")] = False,
+    today: Annotated[Optional[str], typer.Option("--today", help="Считать «сегодня» этой датой (ГГГГ-ММ-ДД).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o",
+                                                   help="Сохранить отчёт: .csv .xlsx .pdf .png .svg .json")] = None,
+) -> None:
+    """Ответить на вопрос об инцидентах: число, таблица, файл с отчётом."""
+    from azs_assistant.reports import render
+    from azs_assistant.reports.parse import ReportUnclear
+
+    try:
+        report = services(ctx).reports.ask(question, _today(today))
+    except ReportUnclear as exc:
+        if not as_json:
+            raise
+        # a script asked for JSON: it gets the same shape with the reason, and the error's exit code
+        print_json({"question": question, "query": None, "answer": None, "table": [], "text": exc.message_ru,
+                    "error": exc.code})
+        raise typer.Exit(exc.exit_code) from exc
+    if output is not None:
+        output.write_bytes(render.export(report.result, output.suffix.lstrip(".").lower(), question))
+    if as_json:
+        print_json(report.to_dict())
+        return
+    typer.echo(report.text)
+    if report.result.table and len(report.result.columns) <= 4:
+        for row in report.result.table[:50]:
+            typer.echo("  " + " | ".join(render.num(row.get(c)) if isinstance(row.get(c), float) else str(row.get(c))
+                                         for c in report.result.columns))
+    if output is not None:
+        typer.echo(f"Записано: {output}")
+
+
+@app.command("schedule")
+def report_schedule(
+    ctx: typer.Context,
+    questions: Annotated[list[str], typer.Argument(help="Вопросы, напр. «инциденты по регионам за прошлую неделю».")],
+    every: Annotated[str, typer.Option("--every", help="Как часто: 1d, 7d, 12h.")] = "7d",
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="Куда складывать файлы.")] = Path("reports"),
+    formats: Annotated[str, typer.Option("--formats", help="Форматы через запятую: pdf,xlsx,csv,png.")] = "pdf,xlsx",
+    once: Annotated[bool, typer.Option("--once", help="Один раз, без повторов (для cron/systemd).")] = False,
+    email: Annotated[Optional[list[str]], typer.Option("--email", help="Отправить файлы на этот адрес (можно "
+                                                        "несколько раз); нужен AZS_SMTP_HOST.")] = None,
+    telegram: Annotated[Optional[list[str]], typer.Option("--telegram", help="Отправить в этот чат Telegram (id); "
+                                                           "нужен AZS_TELEGRAM_BOT_TOKEN.")] = None,
+) -> None:
+    """Регулярные отчёты: по расписанию сохранять файлы и, если указано, отправлять их почтой и в Telegram."""
+    from azs_assistant.reports.schedule import ReportSchedule
+
+    interval = parse_every(every)
+    svc = services(ctx)
+    schedule = ReportSchedule(svc.reports, svc.notifier, questions, formats, out_dir,
+                              emails=email or [], telegrams=telegram or [])
+    for _ in rounds(None if once else interval):
+        run = schedule.run_once()
+        for path in run.written:
+            typer.echo(f"Записано: {path}")
+        for problem in run.failed:
+            typer.secho(f"Не доставлено: {problem}", fg=typer.colors.RED, err=True)
+        if run.delivered:
+            typer.echo(f"Отправлено получателям: {run.sent}")
+    if run.failed:
+        raise typer.Exit(75)  # EX_TEMPFAIL: files are written, delivery may be retried

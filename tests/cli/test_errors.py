@@ -1,0 +1,59 @@
+"""One error edge: typed errors become a message and their exit code, anything else a short message
+and 1; the traceback appears only with `azs --verbose`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from azs_assistant import cli
+from azs_assistant.services import Services
+from tests.cli.conftest import Azs
+
+
+def test_typed_error_prints_its_message_and_exit_code_without_traceback(azs: Azs) -> None:
+    result = azs("documents", "show", "nope.md")
+    assert result.exit_code == 4
+    assert "Ошибка: Документ «nope.md» не найден." in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_verbose_shows_the_traceback_and_keeps_the_exit_code(azs: Azs) -> None:
+    result = azs("--verbose", "documents", "show", "nope.md")
+    assert result.exit_code == 4
+    assert "Traceback (most recent call last)" in result.stderr and "NotFound" in result.stderr
+    assert "Ошибка: Документ «nope.md» не найден." in result.stderr
+
+
+def test_unexpected_error_is_a_short_message_and_exit_1(azs: Azs, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a bug deep in a service WHEN a command hits it THEN the user reads one line naming
+    --verbose, not a traceback; with -v the traceback is there."""
+    def broken(self: Services) -> list[object]:
+        raise RuntimeError("сломалось")
+
+    monkeypatch.setattr(Services, "jargon_list", broken)
+    result = azs("jargon", "list")
+    assert result.exit_code == 1
+    assert "Непредвиденная ошибка: RuntimeError: сломалось." in result.stderr and "--verbose" in result.stderr
+    assert "Traceback" not in result.output
+    verbose = azs("-v", "jargon", "list")
+    assert verbose.exit_code == 1 and "Traceback (most recent call last)" in verbose.stderr
+
+
+def test_usage_errors_stay_typer_s_own(azs: Azs) -> None:
+    result = azs("tickets", "list", "--limit", "0")
+    assert result.exit_code == 2 and "Непредвиденная" not in result.output
+
+
+def test_console_script_exits_with_the_error_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """`azs` as installed (`azs_assistant.cli:run`) goes through the same edge."""
+    monkeypatch.setenv("AZS_EMBEDDINGS", "none")
+    monkeypatch.setattr(sys, "argv", ["azs", "--data-dir", str(tmp_path), "tickets", "show", "Ж-0000"])
+    with pytest.raises(SystemExit) as exit_:
+        cli.run()
+    assert exit_.value.code == 4
+    err = capsys.readouterr().err
+    assert "Ошибка:" in err and "Traceback" not in err
