@@ -46,6 +46,7 @@ _state: dict[str, Any] = {"verbose": False, "services": None}
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     data_dir: Annotated[Path, typer.Option("--data-dir", envvar="AZS_DATA_DIR",
                                            help="Каталог данных (база SQLite, кэши).")] = Path("var"),
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Показывать трассировку ошибок.")] = False,
@@ -53,6 +54,12 @@ def main(
     """Ассистент для сети АЗС."""
     os.environ["AZS_DATA_DIR"] = str(data_dir)
     _state["verbose"] = verbose
+    from azs_assistant import logs
+    from azs_assistant.settings import Settings
+
+    logs.configure_from(Settings(), default_level="WARNING")  # `azs serve` logs at info
+    bindings = logs.bind(request_id=logs.new_id())  # this command's lines, whatever they pass through
+    ctx.call_on_close(lambda: logs.unbind(bindings))
     current = _state["services"]
     if current is not None and current.settings.data_dir != data_dir:  # another data dir in one process
         current.close()
@@ -1158,11 +1165,16 @@ def serve(host: Annotated[str, typer.Option(help="Адрес.")] = "127.0.0.1",
     """Запустить веб-интерфейс и REST API (OpenAPI: /docs)."""
     import uvicorn
 
+    from azs_assistant import logs
     from azs_assistant.api.app import create_app
 
+    settings = services().settings
+    logs.configure_from(settings)
     typer.echo(f"Веб-интерфейс: http://{host}:{port}/   API: http://{host}:{port}/docs")
-    # proxy_headers off: forwarded headers are believed only from AZS_TRUSTED_PROXIES (the app decides)
-    uvicorn.run(create_app(services()), host=host, port=port, log_level="info", proxy_headers=False)
+    # proxy_headers off: forwarded headers are believed only from AZS_TRUSTED_PROXIES (the app decides).
+    # Uvicorn's lines go through our handler (log_config=None); the app writes the access lines itself.
+    uvicorn.run(create_app(services()), host=host, port=port, log_level=(settings.log_level or "info").lower(),
+                proxy_headers=False, log_config=None, access_log=False)
 
 
 def run() -> None:

@@ -27,6 +27,7 @@ import httpx
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from azs_assistant import logs
 from azs_assistant.secrets import resolve_secret
 from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
@@ -274,10 +275,11 @@ class Notifier:
 
         def loop() -> None:
             while not self._stop.wait(self.settings.notify_interval_s):
-                try:
-                    self.run_once()
-                except Exception:  # keep the loop alive; the outbox keeps the work
-                    log.exception("notifier run failed")
+                with logs.bound(job_id=f"notify-{logs.new_id()[:12]}"):  # each run's lines, told apart
+                    try:
+                        self.run_once()
+                    except Exception:  # keep the loop alive; the outbox keeps the work
+                        log.exception("notifier run failed")
 
         self._thread = threading.Thread(target=loop, name="azs-notifier", daemon=True)
         self._thread.start()
