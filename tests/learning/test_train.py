@@ -22,7 +22,7 @@ except ImportError:  # the [train] extra: `make test` installs it, so CI never s
         raise
     pytest.skip("the [train] extra is not installed (AZS_SETUP_EXTRAS=train bash scripts/setup.sh)",
                 allow_module_level=True)
-pytestmark = pytest.mark.train
+pytestmark = [pytest.mark.train, pytest.mark.slow]
 
 OPERATOR = principal("operator", name="aigerim")
 MANAGER = principal("manager", name="boss")
