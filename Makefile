@@ -1,6 +1,6 @@
 # azs-assistant: two commands for a fresh machine.
 #   make run   install everything, load the demo stations, knowledge base and incident log, start the web UI + API on :8000
-#   make test  install everything and run the whole test suite
+#   make test  install everything, run the linters (ruff, mypy), then the whole test suite
 .PHONY: run test setup demo serve lint bench eval clean
 
 DATA_DIR ?= var
@@ -22,6 +22,8 @@ run: demo
 
 test:
 	@AZS_SETUP_EXTRAS=train bash scripts/setup.sh
+	.venv/bin/ruff check src tests bench scripts
+	.venv/bin/mypy
 	@AZS_TEST_POSTGRES_URL="$${AZS_TEST_POSTGRES_URL:-$$(bash scripts/services.sh)}" \
 	  AZS_TEST_REDIS_URL="$${AZS_TEST_REDIS_URL:-$$(bash scripts/redis.sh)}" \
 	  .venv/bin/python -m pytest $(PYTEST_ARGS)

@@ -77,7 +77,6 @@ def demo_services(tmp_path_factory) -> Iterator[Services]:  # type: ignore[no-un
 
 def authorize(client, svc: Services, roles=("admin",), stations=("*",), regions=(), department=None) -> str:  # type: ignore[no-untyped-def]
     """Give the test client an API key of a principal with these roles and scope (the real key path)."""
-    key, _ = svc.access.create_key("test", list(roles), stations=list(stations), regions=list(regions),
-                                   department=department, rate_per_minute=0, actor="test")
-    client.headers["X-API-Key"] = key
-    return key
+    from tests.factories import api_key
+
+    return api_key(client, svc, *roles, stations=stations, regions=regions, department=department)

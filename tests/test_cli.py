@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from azs_assistant import cli
@@ -88,6 +89,7 @@ def test_missing_path_and_missing_question_are_clear_errors(tmp_path: Path) -> N
     assert azs(tmp_path, "ask").exit_code == 2
 
 
+@pytest.mark.slow  # over 5 s (--durations)
 def test_tickets_list_pages_and_says_when_more_rows_exist(tmp_path: Path) -> None:
     """GIVEN 105 tickets WHEN `azs tickets list` runs THEN it shows 100 and says how to see the rest;
     --offset, --limit and --all page through them, and with --json the note stays off stdout."""

@@ -107,6 +107,12 @@ class Settings(BaseSettings):
     notify_interval_s: float = Field(default=10.0, gt=0, description="How often the server's notifier runs")
     notify_retry_pause_s: float = Field(default=5.0, ge=0, description="Pause between tries of a report delivery")
 
+    log_level: str | None = Field(
+        default=None, pattern=r"(?i)^(debug|info|warning|error|critical)$",
+        description="Level of the project's log lines; default info for the server, warning for other commands")
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text: one readable line per record; json: one JSON object per line")
+
     admin_password: SecretStr | None = Field(
         default=None, description="Secret reference (env:/file:/aws:) for the first admin's password (users bootstrap)")
 

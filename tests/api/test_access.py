@@ -11,29 +11,24 @@ import pytest
 from fastapi.testclient import TestClient
 
 from azs_assistant.api.app import create_app
-from azs_assistant.incidents.records import store
 from azs_assistant.services import Services
 from tests.conftest import make_settings
+from tests.factories import document, form_record, incidents, principal, ticket
 
-GUIDE = "# Приём смены\n\n## Размен\nНа начало смены в кассе оставляют размен 40 000 тенге.\n".encode()
-SECRET = "# Премии управляющих\n\n## Размер\nПремия управляющего за квартал без инцидентов — 150 000 тенге.\n".encode()
+GUIDE = "# Приём смены\n\n## Размен\nНа начало смены в кассе оставляют размен 40 000 тенге.\n"
+SECRET = "# Премии управляющих\n\n## Размер\nПремия управляющего за квартал без инцидентов — 150 000 тенге.\n"
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> Iterator[tuple[Services, dict[str, str]]]:  # type: ignore[no-untyped-def]
     tmp = tmp_path_factory.mktemp("access")
     svc = Services(make_settings(tmp, embeddings="none", ticket_rate_per_minute=0))
-    with svc.db.session() as s:
-        store(s, [(str(i), {"incident_id": f"I-{i}", "station_id": st, "region": reg, "category": "fuel_spill",
-                            "occurred_at": f"2026-0{1 + i % 8}-10T10:00:00", "description": "пролив у трк 2",
-                            "actions_taken": "засыпали сорбентом"})
-                  for i, (st, reg) in enumerate([("АЗС-012", "Алматы")] * 3 + [("АЗС-007", "Шымкент")] * 2)],
-              origin="test")
-    svc.ingestor.ingest_bytes(GUIDE, "uploads/smena.md")
-    secret = svc.ingestor.ingest_bytes(SECRET, "uploads/premii.md")
-    svc.set_document_audience(secret.document_id, ["manager"], [])
-    svc.tickets.create("Грязно в туалете", station="АЗС-012")
-    svc.tickets.create("Списали деньги дважды", station="АЗС-007")
+    incidents(svc, *[("АЗС-012", "Алматы")] * 3, *[("АЗС-007", "Шымкент")] * 2,
+              description="пролив у трк 2", actions_taken="засыпали сорбентом")
+    document(svc, GUIDE, "uploads/smena.md")
+    document(svc, SECRET, "uploads/premii.md", roles=["manager"])
+    ticket(svc, "Грязно в туалете", station="АЗС-012")
+    ticket(svc, "Списали деньги дважды", station="АЗС-007")
     keys = {}
     for name, roles, stations, regions, dept in [
             ("operator12", ["operator"], ["АЗС-012"], [], None),
@@ -293,9 +288,8 @@ def test_form_records_are_read_exported_and_corrected_within_scope(client, world
     svc, keys = world
     from azs_assistant.auth.principal import SYSTEM
 
-    act = {"act_number": "1", "inspection_date": "2026-11-20", "dispenser": "2"}
-    foreign = svc.records.create(SYSTEM, "inspections", "act17.jpg", {**act, "station_id": "7"})
-    mine = svc.records.create(SYSTEM, "inspections", "act12.jpg", {**act, "station_id": "12"})
+    foreign = form_record(svc, "7", source="act17.jpg")
+    mine = form_record(svc, "12")
     operator = svc.access.key_principal(keys["operator12"])[0]
     made = svc.records.save_recognised(operator, {"form": "inspections", "fields": {"act_number": "3"},
                                                   "field_confidence": {}, "problems": [], "defects": []}, "blur.jpg")
@@ -318,10 +312,10 @@ def test_record_without_a_station_is_seen_by_its_creator_and_admins_only(world) 
     """GIVEN a recognised act with no readable station, kept by a user bound to two stations
     WHEN others list the records THEN only its creator and admins see it."""
     svc, _ = world
-    from azs_assistant.auth.principal import SYSTEM, Principal
+    from azs_assistant.auth.principal import SYSTEM
 
-    two = Principal("dana", "user", frozenset({"manager"}), frozenset({"АЗС-012", "АЗС-007"}))
-    other = Principal("erlan", "user", frozenset({"manager"}), frozenset({"АЗС-012", "АЗС-007"}))
+    two = principal("manager", name="dana", stations=["АЗС-012", "АЗС-007"])
+    other = principal("manager", name="erlan", stations=["АЗС-012", "АЗС-007"])
     result = {"form": "inspections", "fields": {"act_number": "5"}, "field_confidence": {}, "problems": [],
               "defects": []}
     record = svc.records.save_recognised(two, result, "blurred.jpg")

@@ -24,7 +24,7 @@ from azs_assistant.api.app import create_app
 from azs_assistant.services import Services
 from azs_assistant.settings import Settings
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",

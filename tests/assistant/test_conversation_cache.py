@@ -15,6 +15,7 @@ from azs_assistant.api.app import create_app
 from azs_assistant.assistant.cache import AnswerCache
 from azs_assistant.services import Services
 from tests.conftest import DEMO_KB, authorize, make_settings
+from tests.factories import principal
 from tests.fake_llm import Reply, running
 
 REDIS_URL = os.environ.get("AZS_TEST_REDIS_URL", "").strip()
@@ -99,10 +100,7 @@ def test_identical_question_is_answered_from_the_cache_until_the_kb_changes(svc:
 
 
 def test_cache_separates_what_people_may_read(svc: Services) -> None:
-    from azs_assistant.auth.principal import Principal
-
-    op = Principal(name="a", kind="user", roles=frozenset({"operator"}), stations=frozenset({"*"}))
-    boss = Principal(name="b", kind="user", roles=frozenset({"manager"}), stations=frozenset({"*"}))
+    op, boss = principal("operator", name="a"), principal("manager", name="b")
     svc.assistant.ask("Какой лимит наличных в кассе?", op)
     assert not svc.assistant.ask("Какой лимит наличных в кассе?", boss).cached
     assert svc.assistant.ask("Какой лимит наличных в кассе?", op).cached

@@ -54,6 +54,7 @@ def test_wrong_passwords_from_one_address_do_not_lock_out_the_owner(access: Acce
     assert token and who.name == "aigerim"
 
 
+@pytest.mark.slow  # over 5 s (--durations)
 def test_the_wait_of_an_address_grows_with_its_failures_and_a_success_there_forgets_them(access: Access) -> None:
     """GIVEN an address that waited out its minute WHEN it fails again THEN it waits two minutes;
     GIVEN four failures from the owner's address WHEN she then signs in THEN her next typo starts afresh."""

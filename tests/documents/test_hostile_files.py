@@ -278,7 +278,8 @@ def stored(svc: Services) -> list[tuple[str, int | None, list[str]]]:
 
 
 # --- ingestion ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", list(CORPUS))
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.slow) if name == "cpu.pdf" else name
+                                  for name in CORPUS])  # the CPU bomb runs to its time limit
 def test_hostile_file_is_refused_or_parsed_harmlessly_within_bounds(
         svc: Services, tmp_path: Path, caplog: pytest.LogCaptureFixture, name: str) -> None:
     """GIVEN a good document already ingested and a hostile file from the corpus
@@ -382,6 +383,7 @@ def test_ocr_reads_a_broken_xref_pdf_or_refuses_it(client: TestClient) -> None:
     assert resp.status_code in (200, 422), resp.text
 
 
+@pytest.mark.slow  # over 5 s (--durations)
 def test_a_60_megapixel_photo_is_scaled_down_and_read_in_seconds(client: TestClient) -> None:
     """GIVEN a 60 MP page photo, within the upload and pixel limits (it took 62 s and 1.5 GB)
     WHEN it is sent to POST /api/v1/ocr

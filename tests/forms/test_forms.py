@@ -102,6 +102,7 @@ def test_photo_of_an_act_becomes_a_record_with_its_defect(svc: Services, tmp_pat
     assert xml.find("record/station_id").text == "214"
 
 
+@pytest.mark.slow  # over 5 s (--durations)
 def test_api_ocr_confirm_and_export(svc: Services) -> None:
     buf = io.BytesIO()
     page(ACT, size=30, height=700).save(buf, "PNG")

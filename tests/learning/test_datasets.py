@@ -8,15 +8,15 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from azs_assistant.auth.principal import Principal
 from azs_assistant.cli import app
 from azs_assistant.learning.datasets import export_preferences, export_sft, scrub
 from azs_assistant.services import Services
 from tests.conftest import make_settings
+from tests.factories import principal
 
 GUIDE = "# Приём смены\n\n## Размен\nНа начало смены в кассе оставляют размен 40 000 тенге.\n".encode()
-OPERATOR = Principal("aigerim", "user", frozenset({"operator"}), frozenset({"АЗС-012"}))
-MANAGER = Principal("boss", "user", frozenset({"manager"}), frozenset({"*"}))
+OPERATOR = principal("operator", name="aigerim", stations=["АЗС-012"])
+MANAGER = principal("manager", name="boss")
 
 
 def _read(path: str) -> list[dict]:  # type: ignore[type-arg]

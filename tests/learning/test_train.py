@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from azs_assistant.auth.principal import Principal
 from azs_assistant.learning.datasets import export_sft
 from azs_assistant.services import Services
 from tests.conftest import make_settings
+from tests.factories import principal
 
 try:
     import torch
@@ -22,10 +22,10 @@ except ImportError:  # the [train] extra: `make test` installs it, so CI never s
         raise
     pytest.skip("the [train] extra is not installed (AZS_SETUP_EXTRAS=train bash scripts/setup.sh)",
                 allow_module_level=True)
-pytestmark = pytest.mark.train
+pytestmark = [pytest.mark.train, pytest.mark.slow]
 
-OPERATOR = Principal("aigerim", "user", frozenset({"operator"}), frozenset({"*"}))
-MANAGER = Principal("boss", "user", frozenset({"manager"}), frozenset({"*"}))
+OPERATOR = principal("operator", name="aigerim")
+MANAGER = principal("manager", name="boss")
 GUIDE = ("# Касса\n\n## Размен\nНа начало смены в кассе оставляют размен 40 000 тенге.\n\n"
          "## Лимит\nОстаток наличных в кассе не должен превышать 250 000 тенге.\n").encode()
 TEMPLATE = ("{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}</s>{% endfor %}"

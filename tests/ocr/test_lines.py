@@ -136,6 +136,7 @@ def test_bundled_model_reads_a_blurred_grainy_photo(reader: lines.LineReader) ->
     assert read.confidence > 80
 
 
+@pytest.mark.slow  # over 5 s (--durations)
 def test_pipeline_reads_a_page_tesseract_cannot_and_flags_it() -> None:
     photo = bad_photo(sheet(TEXT, 30), shrink=0.45, blur=1.2, grain=8, seed=1)
     without = ocr_page(photo, line_reader=False)
@@ -147,6 +148,7 @@ def test_pipeline_reads_a_page_tesseract_cannot_and_flags_it() -> None:
     assert result.words and min(result.words.values()) < 100
 
 
+@pytest.mark.slow  # over 5 s (--durations)
 def test_hopeless_photo_is_still_a_retake() -> None:
     photo = bad_photo(sheet(TEXT, 22), shrink=0.3, blur=3.0, grain=14, seed=2)
     result = ocr_page(photo)
@@ -167,6 +169,7 @@ def test_a_missing_model_means_retake_with_a_warning(monkeypatch: pytest.MonkeyP
         lines.reader.cache_clear()
 
 
+@pytest.mark.slow  # over 5 s (--durations)
 @pytest.mark.train
 def test_training_entry_point_exports_a_model_the_reader_loads(tmp_path: Path) -> None:
     from azs_assistant.ocr import train_lines

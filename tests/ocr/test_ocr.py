@@ -91,6 +91,7 @@ def test_scanned_image_becomes_searchable_with_page_provenance(ocr_services: Ser
     assert answer.citations[0].page == 1
 
 
+@pytest.mark.slow  # over 5 s (--durations)
 def test_multipage_tiff_and_exif_rotation(ocr_services: Services, tmp_path: Path) -> None:
     first, second = page(LINES[:2]), page(["4. Сейф открывает только старший оператор."])
     tiff = tmp_path / "two_pages.tif"

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from azs_assistant.api.app import create_app
 from azs_assistant.services import Services
 from tests.conftest import DEMO_KB, authorize, make_settings
+from tests.factories import principal
 
 # a key figure of each demo document that a useful summary must carry
 KEY_FACTS = {
@@ -131,11 +132,10 @@ def test_chat_summary_and_changes_requests(svc: Services) -> None:
 
 
 def test_hidden_documents_are_not_summarised_for_others(svc: Services) -> None:
-    from azs_assistant.auth.principal import Principal
     from azs_assistant.errors import NotFound
 
     doc = svc.set_document_audience("12_inkassaciya.html", ["manager"], [])
-    operator = Principal(name="op", kind="user", roles=frozenset({"operator"}), stations=frozenset({"*"}))
+    operator = principal("operator", name="op")
     with pytest.raises(NotFound):
         svc.summaries.summary(doc.id, operator)
     answer = svc.assistant.ask("кратко перескажи инструкцию по инкассации", operator)

@@ -129,6 +129,7 @@ def test_manager_gets_a_report_with_its_chart(svc: Services, api: BotAPI) -> Non
     assert "Нет доступа" in last_text(api)
 
 
+@pytest.mark.slow  # over 5 s (--durations)
 def test_form_photo_is_recognised_and_saved(svc: Services, api: BotAPI) -> None:
     photo = next(ACT.glob("*.jpg"), None) or next(ACT.glob("*.png"))
     api.files["act1"] = photo.read_bytes()
@@ -166,6 +167,7 @@ def test_form_photo_is_recognised_and_saved(svc: Services, api: BotAPI) -> None:
         assert s.scalar(select(func.count()).select_from(FormRecord).where(FormRecord.source == "telegram")) == 1
 
 
+@pytest.mark.slow  # over 5 s (--durations)
 def test_webhook_requires_the_secret(svc: Services, api: BotAPI) -> None:
     from azs_assistant.api.app import create_app
 

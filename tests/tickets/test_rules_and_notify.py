@@ -85,6 +85,7 @@ def smtp() -> Iterator[tuple[Controller, list]]:  # type: ignore[type-arg]
     controller.stop()
 
 
+@pytest.mark.slow  # over 5 s (--durations)
 def test_notifications_by_email_telegram_and_webhook(tmp_path, smtp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     controller, received = smtp
     monkeypatch.setenv("AZS_TEST_TG_TOKEN", "123:ABC")
@@ -124,6 +125,7 @@ def test_notifications_by_email_telegram_and_webhook(tmp_path, smtp, monkeypatch
         hook.close()
 
 
+@pytest.mark.slow  # over 5 s (--durations)
 def test_failed_delivery_is_retried_and_never_loses_the_ticket(tmp_path) -> None:  # type: ignore[no-untyped-def]
     hook = Recorder()
     hook.fail = True
@@ -151,6 +153,7 @@ def test_failed_delivery_is_retried_and_never_loses_the_ticket(tmp_path) -> None
         hook.close()
 
 
+@pytest.mark.slow  # over 5 s (--durations)
 def test_critical_repeats_until_acknowledged(tmp_path) -> None:  # type: ignore[no-untyped-def]
     telegram = Recorder()
     original = 'hse: {name: "Охрана труда и промышленная безопасность", contacts: []}'

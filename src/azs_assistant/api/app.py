@@ -61,8 +61,9 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
 
 def _install_middleware(app: FastAPI, services: Services) -> None:
     """Body caps per route, security headers on every response, client addresses from trusted proxies
-    only. Added innermost first: the forwarded address is settled before anything else runs."""
-    from azs_assistant.api.middleware import MB, BodyLimit, ForwardedFor, SecurityHeaders, parse_proxies
+    only, a request id on every log line. Added innermost first: the forwarded address is settled
+    before anything else runs."""
+    from azs_assistant.api.middleware import MB, BodyLimit, ForwardedFor, RequestId, SecurityHeaders, parse_proxies
 
     settings = services.settings
     uploads = ("/api/v1/documents", "/api/v1/ocr", "/api/v1/incidents/import")
@@ -76,6 +77,7 @@ def _install_middleware(app: FastAPI, services: Services) -> None:
 
     app.add_middleware(BodyLimit, limit_for=limit_for)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestId)
     app.add_middleware(ForwardedFor, proxies=parse_proxies(settings.trusted_proxies))
 
 

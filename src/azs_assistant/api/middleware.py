@@ -1,6 +1,6 @@
 """What every request passes through, whatever the route: the client's real address (forwarded
-headers only from configured proxies), a body-size cap that holds while the body streams in, and the
-security headers of every response.
+headers only from configured proxies), a body-size cap that holds while the body streams in, the
+security headers of every response, and a request id on every log line with one access line per request.
 
 Pure ASGI middleware (not ``@app.middleware("http")``), so a chunked body is counted as it arrives
 instead of being read whole first, and a streamed answer is not buffered.
@@ -9,9 +9,12 @@ instead of being read whole first, and a streamed answer is not buffered.
 from __future__ import annotations
 
 import ipaddress
+import logging
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from azs_assistant import logs
 from azs_assistant.errors import FileTooLarge
 
 Scope = MutableMapping[str, Any]
@@ -21,6 +24,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MB = 1024 * 1024
+access_log = logging.getLogger("azs.access")
 
 # No inline script anywhere (the pages' scripts are static files); styles are static too. Data and blob
 # images: the OCR page previews the chosen photo, Swagger UI draws its icons as data URIs.
@@ -154,3 +158,53 @@ class ForwardedFor:
             if proto in ("http", "https"):
                 scope["scheme"] = proto
         await self.app(scope, receive, send)
+
+
+class _PrincipalName:
+    """The request's user for log lines: whom the auth dependency found (``request.state.principal``,
+    kept in the scope's state), read when a line is logged, so lines before authentication carry none."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.state = state
+
+    def __str__(self) -> str:
+        return str(getattr(self.state.get("principal"), "name", "") or "")
+
+
+class RequestId:
+    """Binds a request id for every log line of the request: the caller's ``X-Request-ID`` when it is a
+    sane token, else a fresh one. The id goes back in the ``X-Request-ID`` response header, and one
+    access line per request says method, path (never the query: status links carry a secret there),
+    status, duration and user."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
+        request_id = logs.accept_id(incoming)
+        status = 500  # what the client gets when the app fails before answering
+        start = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
+                message["headers"] = [*headers, (b"x-request-id", request_id.encode("ascii"))]
+            await send(message)
+
+        bindings = logs.bind(request_id=request_id, user=_PrincipalName(scope.setdefault("state", {})))
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            duration_ms = round((time.perf_counter() - start) * 1000, 1)
+            access_log.info("%s %s %s %.1f ms", scope["method"], scope["path"], status, duration_ms,
+                            extra={"method": scope["method"], "path": scope["path"], "status": status,
+                                   "duration_ms": duration_ms})
+        # Unbound only on success: an unexpected error is logged by Starlette's outermost error middleware
+        # after this one has returned, and its lines keep the id (the request's task ends with it).
+        logs.unbind(bindings)

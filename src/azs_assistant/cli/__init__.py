@@ -43,6 +43,12 @@ def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Показывать трассировку ошибок.")] = False,
 ) -> None:
     """Ассистент для сети АЗС."""
+    from azs_assistant import logs
+    from azs_assistant.settings import Settings
+
+    logs.configure_from(Settings(), default_level="WARNING")  # `azs serve` logs at info
+    bindings = logs.bind(request_id=logs.new_id())  # this command's lines, whatever they pass through
+    ctx.call_on_close(lambda: logs.unbind(bindings))
     given = ctx.obj
     if isinstance(given, State) and given.data_dir == data_dir:
         # A program that runs commands in-process (the benchmarks) passes its own State to keep the

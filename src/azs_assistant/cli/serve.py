@@ -14,8 +14,13 @@ def serve(ctx: typer.Context, host: Annotated[str, typer.Option(help="Адрес
     """Запустить веб-интерфейс и REST API (OpenAPI: /docs)."""
     import uvicorn
 
+    from azs_assistant import logs
     from azs_assistant.api.app import create_app
 
+    svc = services(ctx)
+    logs.configure_from(svc.settings)
     typer.echo(f"Веб-интерфейс: http://{host}:{port}/   API: http://{host}:{port}/docs")
-    # proxy_headers off: forwarded headers are believed only from AZS_TRUSTED_PROXIES (the app decides)
-    uvicorn.run(create_app(services(ctx)), host=host, port=port, log_level="info", proxy_headers=False)
+    # proxy_headers off: forwarded headers are believed only from AZS_TRUSTED_PROXIES (the app decides).
+    # Uvicorn's lines go through our handler (log_config=None); the app writes the access lines itself.
+    uvicorn.run(create_app(svc), host=host, port=port, log_level=(svc.settings.log_level or "info").lower(),
+                proxy_headers=False, log_config=None, access_log=False)

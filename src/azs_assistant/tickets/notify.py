@@ -22,6 +22,7 @@ import httpx
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from azs_assistant import logs
 from azs_assistant.notify import Channel, DeliveryError, Message, build_channels, channel_names
 from azs_assistant.notify.telegram import TelegramClient
 from azs_assistant.settings import Settings
@@ -217,10 +218,11 @@ class Notifier:
 
         def loop() -> None:
             while not self._stop.wait(self.settings.notify_interval_s):
-                try:
-                    self.run_once()
-                except Exception:  # keep the loop alive; the outbox keeps the work
-                    log.exception("notifier run failed")
+                with logs.bound(job_id=f"notify-{logs.new_id()[:12]}"):  # each run's lines, told apart
+                    try:
+                        self.run_once()
+                    except Exception:  # keep the loop alive; the outbox keeps the work
+                        log.exception("notifier run failed")
 
         self._thread = threading.Thread(target=loop, name="azs-notifier", daemon=True)
         self._thread.start()

@@ -1,0 +1,164 @@
+"""Logging, configured once per process: text lines by default, JSON lines with ``AZS_LOG_FORMAT=json``.
+
+Every line carries the id of the request or job it belongs to (and the user, when known), taken from
+context variables, so one request can be followed through the API, the services and the threads that
+work for it (``run_in_threadpool`` copies the context). The HTTP middleware binds a request id, the
+``azs`` command one per invocation, background workers one per job.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from azs_assistant.settings import Settings
+
+request_id: ContextVar[str | None] = ContextVar("azs_request_id", default=None)
+job_id: ContextVar[str | None] = ContextVar("azs_job_id", default=None)
+# The user may be an object that names the user only when asked (str()): the HTTP middleware binds one
+# before authentication has run, and it reads the principal the auth dependency found.
+user: ContextVar[object | None] = ContextVar("azs_user", default=None)
+
+# Our loggers are named «azs.*» or after their module («azs_assistant.*»). Other libraries stay at
+# WARNING: httpx logs every request's URL at INFO, and a Telegram URL carries the bot token.
+PROJECT_LOGGERS = ("azs", "azs_assistant")
+_SANE_ID = re.compile(r"[A-Za-z0-9._:=+/-]{1,128}")
+# Not copied into JSON lines: the record's own attributes, and uvicorn's copy of a message with ANSI colours.
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "context",
+                                                                           "color_message"}
+_CONTEXT = ("request_id", "user", "job_id")
+
+
+def new_id() -> str:
+    """A fresh id for a request or job: 32 hex digits."""
+    return uuid.uuid4().hex
+
+
+def accept_id(raw: str | None) -> str:
+    """The caller's id if it is a sane token (a load balancer's, a client's), else a fresh one: an id
+    with newlines or a kilobyte of text would forge or flood log lines."""
+    return raw if raw and _SANE_ID.fullmatch(raw) else new_id()
+
+
+_VARIABLES: dict[str, ContextVar[Any]] = {"request_id": request_id, "job_id": job_id, "user": user}
+Bindings = list[tuple[ContextVar[Any], Token[Any]]]
+
+
+def bind(**values: object) -> Bindings:
+    """Sets ``request_id``, ``job_id`` and/or ``user`` for what follows; :func:`unbind` undoes it."""
+    return [(_VARIABLES[name], _VARIABLES[name].set(value)) for name, value in values.items()]
+
+
+def unbind(bindings: Bindings) -> None:
+    for variable, token in reversed(bindings):
+        variable.reset(token)
+
+
+@contextmanager
+def bound(**values: object) -> Iterator[None]:
+    """Binds ``request_id``, ``job_id`` and/or ``user`` for the lines logged inside the block."""
+    bindings = bind(**values)
+    try:
+        yield
+    finally:
+        unbind(bindings)
+
+
+def current() -> dict[str, str]:
+    """The context of the line being logged now: only what is set."""
+    values = {"request_id": request_id.get(), "user": user.get(), "job_id": job_id.get()}
+    return {name: text for name, value in values.items() if value is not None and (text := str(value))}
+
+
+class ContextFilter(logging.Filter):
+    """Puts ``request_id``, ``user`` and ``job_id`` on every record (empty strings when unset)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = current()
+        for name in _CONTEXT:
+            if not getattr(record, name, None):
+                setattr(record, name, context.get(name, ""))
+        return True
+
+
+class TextFormatter(logging.Formatter):
+    """``2026-12-01 10:00:00,123 INFO azs.access [req=… user=…] message``."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(context)s%(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        parts = [f"{label}={value}" for label, name in (("req", "request_id"), ("user", "user"), ("job", "job_id"))
+                 if (value := getattr(record, name, ""))]
+        record.context = f"[{' '.join(parts)}] " if parts else ""
+        return super().format(record)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, the context and any ``extra=`` fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        data.update({name: value for name, value in vars(record).items()
+                     if name not in _STANDARD and value not in ("", None)})
+        if record.exc_info:
+            data["exc_info"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a line is logged (test runners swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
+_handler: logging.Handler | None = None
+
+
+def configure(level: str = "INFO", fmt: str = "text") -> logging.Handler:
+    """Installs the one handler on the root logger (replacing a previous call's), so every logger's
+    lines, uvicorn's included, get the context and the format; the project's loggers log at ``level``."""
+    global _handler
+    root = logging.getLogger()
+    if _handler is not None:
+        root.removeHandler(_handler)
+    handler = _StderrHandler()
+    handler.addFilter(ContextFilter())
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    root.addHandler(handler)
+    numeric = logging.getLevelName(level.upper())
+    root.setLevel(max(numeric, logging.WARNING))
+    for name in PROJECT_LOGGERS:
+        logging.getLogger(name).setLevel(numeric)
+    _handler = handler
+    return handler
+
+
+def reset() -> None:
+    """Removes the handler :func:`configure` installed (tests undo their logging set-up with it)."""
+    global _handler
+    if _handler is not None:
+        logging.getLogger().removeHandler(_handler)
+        _handler = None
+
+
+def configure_from(settings: Settings, default_level: str = "INFO") -> logging.Handler:
+    """:func:`configure` with ``AZS_LOG_LEVEL`` (else ``default_level``) and ``AZS_LOG_FORMAT``."""
+    return configure(settings.log_level or default_level, settings.log_format)
