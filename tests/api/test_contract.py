@@ -126,3 +126,14 @@ def test_malformed_json_is_a_declared_400(client: TestClient) -> None:
     assert resp.status_code in (400, 422) and "error" in resp.json()
     declared = client.get("/openapi.json").json()["paths"]["/api/v1/ask"]["post"]["responses"]
     assert str(resp.status_code) in declared
+
+
+@pytest.mark.parametrize("metric", ["list", "share", "oldest", "newest", "yoy", "summary"])
+def test_a_typed_report_cannot_split_a_metric_that_has_no_groups(client: TestClient, metric: str) -> None:
+    """Schemathesis found `{"metric": "list", "group_by": "station"}` answered 500 (KeyError in the text);
+    only counts and durations are split by group, anything else is a 422 saying so."""
+    query: dict = {"metric": metric, "group_by": "station", "share_of": {"categories": ["fuel_spill"]},
+                   "filters": {"date_from": "2026-01-01", "date_to": "2026-12-31"}}
+    resp = client.post("/api/v1/reports/run", json={"query": query})
+    assert resp.status_code == 422, resp.text
+    assert "group_by" in resp.text

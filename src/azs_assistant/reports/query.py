@@ -70,4 +70,6 @@ class ReportQuery(BaseModel):
             raise ValueError("top needs group_by")
         if self.top is not None and self.metric not in RANKED:  # leaders of a count or a duration only
             raise ValueError(f"top ranks {', '.join(RANKED)}, not {self.metric}")
+        if self.group_by is not None and self.metric not in RANKED:  # no list, share, oldest or yoy per group
+            raise ValueError(f"group_by splits {', '.join(RANKED)}, not {self.metric}")
         return self
