@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from azs_assistant.assistant.answer import Assistant
+from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.documents.pipeline import Ingestor
-from azs_assistant.errors import Conflict, InvalidInput, NotFound
+from azs_assistant.documents.service import Documents
+from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.forms.ingest import FormStep
 from azs_assistant.language.analyzer import get_analyzer
 from azs_assistant.language.jargon import JargonDictionary, JargonEntry, load_builtin_jargon
@@ -238,54 +240,32 @@ class Services:
         _, evidence = self.assistant.retrieve(text, k=k, principal=principal)
         return [e.citation() for e in evidence]
 
+    @cached_property
+    def documents(self) -> Documents:
+        """Document use cases: what a person may see (in SQL), upload, delete, audience; audited."""
+        return Documents(self.db, self.ingestor, self.settings, lambda *args: self.access.audit(*args))
+
     def list_documents(self, offset: int = 0, limit: int = 100) -> list[Document]:
-        with self.db.session() as s:
-            return list(s.scalars(select(Document).order_by(Document.source).offset(offset).limit(limit)))
+        return self.documents.visible_to(SYSTEM, offset, limit).items
 
     def count_documents(self) -> int:
-        with self.db.session() as s:
-            return int(s.scalar(select(func.count()).select_from(Document)) or 0)
+        return self.documents.visible_to(SYSTEM, 0, 0).total
 
     def get_document(self, ref: str | int) -> Document:
-        with self.db.session() as s:
-            doc = None
-            if isinstance(ref, int) or str(ref).isdigit():
-                doc = s.get(Document, int(ref))
-            if doc is None:
-                doc = s.scalar(select(Document).where(Document.source == str(ref)))
-            if doc is None:
-                raise NotFound(f"Документ «{ref}» не найден.", f"Document '{ref}' not found.")
-            return doc
+        return self.documents.find(ref)
 
     def document_chunks(self, document_id: int) -> list[Chunk]:
-        with self.db.session() as s:
-            return list(s.scalars(select(Chunk).where(Chunk.document_id == document_id).order_by(Chunk.ordinal)))
+        return self.documents.chunks(document_id)
 
     def get_chunk(self, chunk_id: int) -> tuple[Chunk, Document]:
-        with self.db.session() as s:
-            row = s.execute(select(Chunk, Document).join(Document).where(Chunk.id == chunk_id)).one_or_none()
-            if row is None:
-                raise NotFound("Фрагмент не найден (документ мог быть обновлён).", "Passage not found.")
-            return row[0], row[1]
+        return self.documents.passage(SYSTEM, chunk_id)
 
     def set_document_audience(self, ref: str | int, roles: list[str], regions: list[str]) -> Document:
-        """Who may see a document: some roles and/or regions; both empty = everyone."""
-        from azs_assistant.auth.principal import clean_roles
-
-        doc = self.get_document(ref)
-        audience = {"roles": clean_roles(roles) if roles else [], "regions": [r.strip() for r in regions if r.strip()]}
-        with self.db.session() as s:
-            row = s.get(Document, doc.id)
-            assert row is not None
-            row.audience = audience if (audience["roles"] or audience["regions"]) else None
-            doc = row
-        return doc
+        """Who may see a document: some roles and/or regions; both empty = everyone (unaudited)."""
+        return self.documents.change_audience(ref, roles, regions)
 
     def delete_document(self, ref: str | int) -> Document:
-        doc = self.get_document(ref)
-        if not self.ingestor.delete(doc.id):
-            raise Conflict("Документ уже удалён.", "Document already deleted.")
-        return doc
+        return self.documents.remove(ref)
 
     def ingest_paths(self, paths: list[Path], on_file=None):  # type: ignore[no-untyped-def]
         return self.ingestor.ingest_paths(paths, on_file)

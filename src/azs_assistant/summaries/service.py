@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from azs_assistant.assistant.model import Answer, Citation, section_without_title
+from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.documents.changes import describe_changes
 from azs_assistant.errors import LLMUnavailable, NotFound
 from azs_assistant.storage.models import Chunk, Document, DocumentChange, DocumentSummary, utcnow
@@ -142,7 +143,7 @@ class Summaries:
         nums = set(_NUMBER.findall(rest))
         if not words and not nums:
             return None
-        docs = [d for d in self.s.list_documents(0, 100_000) if principal is None or principal.may_read(d.audience)]
+        docs = self.s.documents.visible_to(principal or SYSTEM, 0, 100_000).items
         if not docs:
             return None
         hits: dict[int, float] = {}

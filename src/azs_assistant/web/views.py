@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from azs_assistant.assistant.answer import section_without_title
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import allowed_stations
-from azs_assistant.errors import AzsError, NotFound
+from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep
 from azs_assistant.reports.render import COLUMN_NAMES, has_chart, num
 from azs_assistant.storage.models import Incident
@@ -42,7 +42,7 @@ def chat(request: Request, who: AnyUser) -> Response:
 
 @router.get("/documents", response_class=HTMLResponse)
 def documents(request: Request, svc: ServicesDep, who: AnyUser) -> Response:
-    docs = [d for d in svc.list_documents(limit=1000) if who.may_read(d.audience)]
+    docs = svc.documents.visible_to(who, 0, 1000).items
     return templates.TemplateResponse(request, "documents.html",
                                       {"active": "documents", "docs": docs, "max_mb": svc.settings.max_upload_mb})
 
@@ -52,7 +52,7 @@ def summary_page(request: Request, svc: ServicesDep, document_id: int, who: AnyU
     try:
         summary = svc.summaries.summary(document_id, who)
         changes = svc.summaries.changes(document_id, who)
-        doc = svc.get_document(document_id)
+        doc = svc.documents.get(who, document_id)
     except AzsError as exc:
         return message_page(request, exc.message_ru, exc.http_status)
     return templates.TemplateResponse(request, "summary.html", {"active": "documents", "s": summary,
@@ -116,9 +116,7 @@ def incident_page(request: Request, svc: ServicesDep, incident_id: str, who: Any
 @router.get("/passages/{chunk_id}", response_class=HTMLResponse)
 def passage(request: Request, svc: ServicesDep, chunk_id: int, who: AnyUser) -> Response:
     try:
-        chunk, doc = svc.get_chunk(chunk_id)
-        if not who.may_read(doc.audience):
-            raise NotFound("Фрагмент не найден.", "Passage not found.")
+        chunk, doc = svc.documents.passage(who, chunk_id)
     except AzsError as exc:
         return message_page(request, exc.message_ru, exc.http_status)
     return templates.TemplateResponse(request, "passage.html",
