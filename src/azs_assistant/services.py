@@ -127,7 +127,7 @@ class Services:
     def tickets(self) -> Any:
         from azs_assistant.tickets.service import Tickets
 
-        return Tickets(self.db, self.analyzer, self.settings, self.stations)
+        return Tickets(self.db, self.analyzer, self.settings, self.stations, lambda *args: self.access.audit(*args))
 
     @cached_property
     def notifier(self) -> Any:

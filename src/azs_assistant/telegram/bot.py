@@ -19,7 +19,7 @@ from typing import Any
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from azs_assistant.auth.principal import Principal
-from azs_assistant.auth.scope import allowed_stations, check_ticket
+from azs_assistant.auth.scope import allowed_stations
 from azs_assistant.errors import AzsError
 from azs_assistant.notify.telegram import TelegramClient
 from azs_assistant.reports import render
@@ -188,10 +188,7 @@ class AzsBot:
         kind, _, rest = (query.data or "").partition(":")
         try:
             if kind == "ack":
-                ticket = await asyncio.to_thread(self.s.tickets.get, rest)
-                check_ticket(self.s, who, ticket)
-                await asyncio.to_thread(self.s.tickets.acknowledge, rest, actor=who.name)
-                await asyncio.to_thread(self.s.access.audit, who, "ticket.acknowledge", rest, {"channel": "telegram"})
+                await asyncio.to_thread(self.s.tickets.acknowledge_by, who, rest, None, {"channel": "telegram"})
                 await query.answer("Принято")
                 await self._say(update, context, f"Обращение {rest}: принято в работу ({who.name}).")
             elif kind == "save":
