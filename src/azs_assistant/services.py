@@ -120,7 +120,8 @@ class Services:
         from azs_assistant.learning.feedback import Learning
         from azs_assistant.llm.prompts import ANSWER
 
-        return Learning(self.db, self.settings.llm_model if self.llm else None, ANSWER, self.stations.known)
+        return Learning(self.db, self.settings.llm_model if self.llm else None, ANSWER, self.stations.known,
+                        lambda *args: self.access.audit(*args))
 
     # -- customer complaints ----------------------------------------------------------------
     @cached_property

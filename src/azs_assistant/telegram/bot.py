@@ -101,15 +101,13 @@ class AzsBot:
             return
         text = (update.effective_message.text or "") if update.effective_message else ""
         try:
-            answer = await asyncio.to_thread(self.s.assistant.ask, text, who, self._conversation(update), True)
+            answer, answer_id = await asyncio.to_thread(self.s.assistant.answer_for, who, text,
+                                                        self._conversation(update), None, "telegram")
         except AzsError as exc:
             await self._reply(update, exc.message_ru)
             return
         if update.effective_chat is not None and answer.conversation_id:
             self._conversations[update.effective_chat.id] = (answer.conversation_id, time.monotonic())
-        answer_id = await asyncio.to_thread(self.s.learning.log_answer, who, answer)
-        await asyncio.to_thread(self.s.access.audit, who, "ask", text[:500], {"channel": "telegram",
-                                                                              "answer_id": answer_id})
         sources = [f"{n}. {c.title}" + (f" › {c.section}" if c.section else "") + (f", стр. {c.page}" if c.page else "")
                    for n, c in enumerate(answer.citations, start=1)]
         body = answer.answer + ("\n\nИсточники:\n" + "\n".join(sources) if sources else "")
