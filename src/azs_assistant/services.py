@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from azs_assistant.assistant.answer import Assistant
-from azs_assistant.auth.principal import SYSTEM
+from azs_assistant.auth.principal import SYSTEM, Principal
 from azs_assistant.documents.pipeline import Ingestor
 from azs_assistant.documents.service import Documents
 from azs_assistant.errors import InvalidInput, NotFound
@@ -78,7 +78,7 @@ class Services:
         from azs_assistant.reports.service import Reports
 
         return Reports(self.db, self.analyzer, self.settings.report_categories_file, llm=self.llm,
-                       stations=self.stations)
+                       stations=self.stations, audit=lambda *args: self.access.audit(*args))
 
     @cached_property
     def conversations(self) -> Any:
@@ -141,6 +141,12 @@ class Services:
         from azs_assistant.incidents.history import IncidentHistory
 
         return IncidentHistory(self.db, self.analyzer)
+
+    def incident_runs(self, names: list[str]) -> dict[str, Any]:
+        """Where the synchronisation of each named source stopped (None: never run)."""
+        from azs_assistant.incidents.sync import last_runs
+
+        return last_runs(self.db, names)
 
     def incident_sources(self) -> dict[str, Any]:
         from azs_assistant.incidents.sources import load_sources
@@ -211,6 +217,17 @@ class Services:
             row.canonical, row.note, row.updated_at = canonical, note, utcnow()
             Database.bump(s, jargon=True)
         return JargonEntry(term, canonical, note)
+
+    def jargon_put(self, who: Principal, term: str, canonical: str, note: str | None = None, *,
+                   added: bool = False) -> JargonEntry:
+        """An admin's edit of the dictionary, audited (``jargon.add`` for a new term by POST, else ``jargon.put``)."""
+        e = self.jargon_upsert(term, canonical, note)
+        self.access.audit(who, "jargon.add" if added else "jargon.put", e.term, {"canonical": e.canonical})
+        return e
+
+    def jargon_delete(self, who: Principal, term: str) -> None:
+        self.jargon_remove(term)
+        self.access.audit(who, "jargon.delete", term)
 
     def jargon_remove(self, term: str) -> None:
         with self.db.session() as s:

@@ -86,6 +86,12 @@ class Documents:
             raise NotFound(f"Документ «{ref}» не найден.", "Document not found.")
         return doc
 
+    def counts(self) -> tuple[int, int]:
+        """(documents, passages) in the knowledge base, for the health check."""
+        with self.db.session() as s:
+            return (int(s.scalar(select(func.count()).select_from(Document)) or 0),
+                    int(s.scalar(select(func.count()).select_from(Chunk)) or 0))
+
     def chunks(self, document_id: int) -> list[Chunk]:
         with self.db.session() as s:
             return list(s.scalars(select(Chunk).where(Chunk.document_id == document_id).order_by(Chunk.ordinal)))

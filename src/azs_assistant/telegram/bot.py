@@ -19,7 +19,6 @@ from typing import Any
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from azs_assistant.auth.principal import Principal
-from azs_assistant.auth.scope import allowed_stations
 from azs_assistant.errors import AzsError
 from azs_assistant.notify.telegram import TelegramClient
 from azs_assistant.reports import render
@@ -163,12 +162,10 @@ class AzsBot:
             await self._reply(update, "Пример: /report сколько проливов было в прошлом месяце по станциям")
             return
         try:
-            allowed = allowed_stations(self.s, who)
-            report = await asyncio.to_thread(self.s.reports.ask, question, None, allowed)
+            report = await asyncio.to_thread(self.s.reports.ask_for, who, question, None, None, "telegram")
         except AzsError as exc:
             await self._reply(update, exc.message_ru)
             return
-        await asyncio.to_thread(self.s.access.audit, who, "report.view", question, {"channel": "telegram"})
         await self._reply(update, report.text)
         if render.has_chart(report.result) and update.effective_message is not None:
             image = await asyncio.to_thread(render.chart, report.result, "png", question)

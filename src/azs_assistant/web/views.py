@@ -18,7 +18,6 @@ from azs_assistant.auth.scope import allowed_stations
 from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep
 from azs_assistant.reports.render import COLUMN_NAMES, has_chart, num
-from azs_assistant.storage.models import Incident
 from azs_assistant.web import auth_views, stations_views, tickets_views
 from azs_assistant.web.auth_views import AnyUser, LoginRequired, page
 from azs_assistant.web.templating import HERE, message_page, templates
@@ -104,10 +103,10 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
 def incident_page(request: Request, svc: ServicesDep, incident_id: str, who: AnyUser) -> Response:
-    with svc.db.session() as s:
-        incident = s.get(Incident, incident_id)
-    if incident is None or not who.station_allowed(incident.station_id, incident.region):
-        return message_page(request, f"Инцидент {incident_id} не найден.", 404)
+    try:
+        incident = svc.reports.incident(who, incident_id)
+    except AzsError as exc:
+        return message_page(request, exc.message_ru, exc.http_status)
     spec = svc.reports.categories.get(incident.category)
     return templates.TemplateResponse(request, "incident.html", {
         "active": "reports", "i": incident, "category": spec.name if spec else incident.category})
