@@ -7,7 +7,6 @@ into storage themselves.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -291,43 +290,9 @@ class Services:
     # -- OCR and forms --------------------------------------------------------------------
     def ocr_file(self, data: bytes, name: str, languages: str | None = None) -> dict[str, Any]:
         """Recognise an image or PDF: text per page with quality, and the fields of a known form."""
-        from azs_assistant.documents.parsers import sniff
-        from azs_assistant.errors import EmptyDocument, UnsupportedFormat
-        from azs_assistant.forms import extract, match_template
-        from azs_assistant.ocr.service import OCRService
+        from azs_assistant.forms.recognise import recognise_file
 
-        if not data:
-            raise EmptyDocument(f"Файл {name} пустой.", f"{name} is empty.", file=name)
-        if len(data) > self.settings.max_upload_bytes:
-            from azs_assistant.errors import FileTooLarge
-
-            raise FileTooLarge(f"Файл {name} больше {self.settings.max_upload_mb} МБ.", "too large", file=name)
-        settings = self.settings.model_copy(update={"ocr_languages": languages}) if languages else self.settings
-        ocr = OCRService(settings)  # OCRUnavailable says which package to install
-        kind = sniff(data[:16])
-        images: Iterable[tuple[int, Any]]
-        if kind == "pdf":
-            images = ocr.pdf_pages(data, None, name)  # a PDF that cannot be read is refused as corrupt
-        elif kind in {"png", "jpeg", "tiff", "webp", "bmp", "gif"}:
-            images = list(enumerate(ocr.image_pages(data, name), start=1))
-        else:
-            raise UnsupportedFormat(f"Файл {name} не изображение и не PDF: распознавать нечего.",
-                                    f"{name} is not an image or PDF.", file=name)
-        pages = ocr.recognise(images)
-        ok = [p.result for p in pages if p.result.quality == "ok"]
-        text = "\n\n".join(p.text for p in ok)
-        out: dict[str, Any] = {
-            "text": text,
-            "pages": [{"page": p.number, "text": p.result.text, "confidence": round(p.result.confidence, 1),
-                       "quality": p.result.quality, "reason": p.result.reason} for p in pages],
-            "fields": {}, "form": None, "field_confidence": {}, "problems": [], "defects": []}
-        template = match_template(text, self.form_step.templates) if ok else None
-        if template is not None:
-            match = extract(text, template, {w: c for p in ok for w, c in p.words.items()})
-            out.update(form=template.form, fields=match.fields, field_confidence=match.confidence,
-                       problems=match.problems, defects=match.defects, form_title=template.title,
-                       field_labels={f.name: f.labels[0] for f in template.fields})
-        return out
+        return recognise_file(data, name, self.settings, self.form_step.templates, languages)
 
     @cached_property
     def records(self) -> Any:
