@@ -245,3 +245,12 @@ class Reports:
         if incident is None or not who.station_allowed(incident.station_id, incident.region):
             raise NotFound(f"Инцидент {incident_id} не найден.", f"Incident {incident_id} not found.")
         return incident
+
+    def incidents_for(self, who: Principal, *, station: str | None = None, region: str | None = None,
+                      category: str | None = None, status: str | None = None, limit: int = 100,
+                      offset: int = 0) -> list[dict[str, Any]]:
+        """The incident log, latest first, within ``who``'s stations."""
+        filters = {"stations": [station] if station else [], "regions": [region] if region else [],
+                   "categories": [category] if category else [], "status": status}
+        query = self.restrict(ReportQuery.model_validate({"metric": "list", "filters": filters}), self.allowed_for(who))
+        return self.engine.incidents(query, limit, offset)  # type: ignore[no-any-return]

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from azs_assistant.assistant.model import Answer, Citation, section_without_title
 from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.documents.changes import describe_changes
-from azs_assistant.errors import LLMUnavailable, NotFound
+from azs_assistant.errors import Forbidden, LLMUnavailable, NotFound
 from azs_assistant.storage.models import Chunk, Document, DocumentChange, DocumentSummary, utcnow
 from azs_assistant.summaries.extractive import Summary, summarise
 from azs_assistant.summaries.llm import PROMPT_VERSION, SummaryRejected, llm_summary
@@ -53,6 +53,11 @@ class Summaries:
 
     # -- summaries --------------------------------------------------------------------------
     def summary(self, ref: str | int, principal: Any = None, refresh: bool = False) -> Summary:
+        """A document's summary (cached); ``refresh`` makes it anew: a manager's or an admin's call
+        (the pipeline refreshes without a principal)."""
+        if refresh and principal is not None and not principal.has("manager", "admin"):
+            raise Forbidden("Пересоздать краткое содержание может руководитель или администратор.",
+                            "Refreshing a summary needs the manager or admin role.")
         doc = self._document(ref, principal)
         kind = "llm" if self.s.llm is not None else "extractive"
         if not refresh:

@@ -20,7 +20,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from azs_assistant.auth.principal import Principal
-from azs_assistant.auth.scope import check_ticket
+from azs_assistant.auth.scope import check_ticket, ticket_scope
 from azs_assistant.errors import Conflict, InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.language.detect import detect_language
@@ -474,6 +474,10 @@ class Tickets:
     # -- staff actions: scope check, the change as the signed-in person, the audit entry -----------
     def _staff(self, who: Principal, number: str) -> None:
         check_ticket(self, who, self.get(number))
+
+    def queue_for(self, who: Principal, **filters: Any) -> list[Ticket]:
+        """``queue`` limited to the tickets ``who`` works on: their department's and their stations'."""
+        return self.queue(**filters, scope=ticket_scope(self, who))
 
     def get_for(self, who: Principal, number: str) -> Ticket:
         """A ticket ``who`` may work on; one outside their stations and department does not exist."""

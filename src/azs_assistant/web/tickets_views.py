@@ -12,7 +12,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from azs_assistant.auth.principal import Principal
-from azs_assistant.auth.scope import ticket_scope
 from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep, check_body_size, client_ip
 from azs_assistant.tickets.service import is_overdue
@@ -94,9 +93,9 @@ def queue(request: Request, svc: ServicesDep, who: StaffPage, department: str | 
           triage: bool = False) -> Response:
     picked = {"department": department, "status": status, "station": station, "overdue": overdue, "triage": triage}
     try:
-        rows = svc.tickets.queue(department=department or None, status=status or None, station=station or None,
+        rows = svc.tickets.queue_for(who, department=department or None, status=status or None, station=station or None,
                                  overdue=overdue or None, triage=True if triage else None, open_only=not status,
-                                 limit=500, scope=ticket_scope(svc, who))
+                                 limit=500)
     except AzsError as exc:
         return message_page(request, exc.message_ru, exc.http_status)
     return templates.TemplateResponse(request, "tickets.html", {

@@ -14,7 +14,6 @@ from fastapi.staticfiles import StaticFiles
 
 from azs_assistant.assistant.answer import section_without_title
 from azs_assistant.auth.principal import Principal
-from azs_assistant.auth.scope import allowed_stations
 from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep
 from azs_assistant.reports.render import COLUMN_NAMES, has_chart, num
@@ -77,7 +76,7 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
                  date_from: str | None = None, date_to: str | None = None) -> Response:
     picked = {"station": station, "region": region, "category": category, "date_from": date_from,
               "date_to": date_to}
-    allowed = allowed_stations(svc, who)
+    allowed = svc.reports.allowed_for(who)
     stations, regions = svc.reports.choices(allowed)  # the filter lists only registry stations in scope
     context: dict[str, Any] = {"active": "reports", "question": question, "picked": picked,
                                "vocab": svc.reports.vocabulary(), "stations": stations, "regions": regions,

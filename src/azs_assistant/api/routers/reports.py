@@ -14,7 +14,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from azs_assistant.auth.scope import allowed_stations
 from azs_assistant.errors import FileTooLarge
 from azs_assistant.http.deps import Admin, Manager, ServicesDep, client_ip
 from azs_assistant.http.errors import AUTHENTICATED, documented
@@ -81,11 +80,8 @@ def export_report(svc: ServicesDep, who: Manager, request: Request,
 def incidents(svc: ServicesDep, who: Manager, station: str | None = None, region: str | None = None,
               category: str | None = None, status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
               limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
-    filters = {"stations": [station] if station else [], "regions": [region] if region else [],
-               "categories": [category] if category else [], "status": status}
-    query = svc.reports.restrict(ReportQuery.model_validate({"metric": "list", "filters": filters}),
-                                 allowed_stations(svc, who))
-    return svc.reports.engine.incidents(query, limit, offset)
+    return svc.reports.incidents_for(who, station=station, region=region, category=category, status=status,
+                                     limit=limit, offset=offset)
 
 
 @router.post("/incidents/sync", summary="Синхронизировать инциденты из базы компании",

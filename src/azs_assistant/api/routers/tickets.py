@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from azs_assistant.auth.scope import ticket_scope
 from azs_assistant.errors import NotFound
 from azs_assistant.http.deps import Admin, Anyone, ServicesDep, Staff, check_body_size, client_ip
 from azs_assistant.http.errors import documented
@@ -113,8 +112,8 @@ def classify(body: ClassifyIn, request: Request, svc: ServicesDep, who: Staff) -
 def list_tickets(svc: ServicesDep, who: Staff, department: str | None = None, status: Status | None = None,
                  station: str | None = None, overdue: bool | None = None, triage: bool | None = None,
                  open_only: bool = False, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
-    rows = svc.tickets.queue(department=department, status=status, station=station, overdue=overdue, triage=triage,
-                             open_only=open_only, limit=limit, offset=offset, scope=ticket_scope(svc, who))
+    rows = svc.tickets.queue_for(who, department=department, status=status, station=station, overdue=overdue,
+                                 triage=triage, open_only=open_only, limit=limit, offset=offset)
     return {"tickets": [ticket_json(t) for t in rows], "count": len(rows)}
 
 
