@@ -58,3 +58,43 @@ def test_get_and_audience_change_are_scoped_and_audited(services: Services) -> N
         events = [(e.actor, e.action, e.target, e.ip) for e in s.query(AuditEvent).order_by(AuditEvent.id)]
     assert ("boss", "document.audience", "order.md", "10.0.0.1") in events
     assert ("boss", "document.delete", "order.md", "10.0.0.2") in events
+
+
+def test_upgrade_copies_existing_audiences_into_rows(tmp_path, backend_url) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a database at revision 0010 with documents whose audience is only the JSON column WHEN it is
+    migrated THEN the audience rows exist and the SQL filter agrees with ``may_read``."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import insert
+
+    from azs_assistant.storage import db as storage_db
+    from azs_assistant.storage.models import Document
+    from tests.conftest import make_settings
+
+    database = storage_db.Database(backend_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(storage_db._MIGRATIONS))
+    cfg.attributes["connection_url"] = database.url
+    with database.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0010")
+        now = datetime.now(UTC)
+        old = [("all.md", None), ("managers.md", {"roles": ["manager"], "regions": []}),
+               ("south.md", {"roles": [], "regions": ["Юг"]})]
+        for n, (source, audience) in enumerate(old, start=1):
+            conn.execute(insert(Document.__table__).values(
+                id=n, source=source, title=source, format="md", sha256="0" * 64, size_bytes=1, status="indexed",
+                version=1, pipeline_version=1, chunk_count=0, audience=audience, created_at=now, updated_at=now))
+    database.dispose()
+    svc = Services(make_settings(tmp_path, database_url=backend_url))  # migrates to the head
+    try:
+        docs = svc.documents.visible_to(principal("admin"), 0, 10).items
+        for who in PEOPLE:
+            expected = [d.source for d in docs if who.may_read(d.audience)]
+            assert [d.source for d in svc.documents.visible_to(who, 0, 10).items] == expected, who
+        assert [d.source for d in svc.documents.visible_to(principal("operator", stations=[], regions=["юг"]),
+                                                           0, 10).items] == ["all.md", "south.md"]
+    finally:
+        svc.close()
