@@ -24,8 +24,9 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("foundation", {"__init__", "errors", "settings", "secrets", "logs", "exporters"}),
     ("storage", {"storage"}),
     ("registries over storage", {"stations"}),  # the station registry (issue 20), where it exists
-    ("text, OCR, search, ingestion", {"language", "ocr", "search", "documents"}),
-    ("use cases", {"auth", "tickets", "incidents", "forms", "reports", "assistant", "llm", "summaries",
+    ("text, OCR, search", {"language", "ocr", "search"}),
+    # documents: the ingestion pipeline and the document use cases (visibility for a Principal, delete)
+    ("use cases", {"documents", "auth", "tickets", "incidents", "forms", "reports", "assistant", "llm", "summaries",
                    "learning", "notify", "jobs"}),
     ("composition root", {"services"}),
     ("shared by the HTTP front ends", {"http"}),  # who is asking, errors, limits: imports no front end

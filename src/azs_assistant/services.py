@@ -7,7 +7,6 @@ into storage themselves.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from azs_assistant.assistant.answer import Assistant
+from azs_assistant.auth.principal import SYSTEM, Principal
 from azs_assistant.documents.pipeline import Ingestor
-from azs_assistant.errors import Conflict, InvalidInput, NotFound
+from azs_assistant.documents.service import Documents
+from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.forms.ingest import FormStep
 from azs_assistant.language.analyzer import get_analyzer
 from azs_assistant.language.jargon import JargonDictionary, JargonEntry, load_builtin_jargon
@@ -76,7 +77,7 @@ class Services:
         from azs_assistant.reports.service import Reports
 
         return Reports(self.db, self.analyzer, self.settings.report_categories_file, llm=self.llm,
-                       stations=self.stations)
+                       stations=self.stations, audit=lambda *args: self.access.audit(*args))
 
     @cached_property
     def conversations(self) -> Any:
@@ -118,14 +119,15 @@ class Services:
         from azs_assistant.learning.feedback import Learning
         from azs_assistant.llm.prompts import ANSWER
 
-        return Learning(self.db, self.settings.llm_model if self.llm else None, ANSWER, self.stations.known)
+        return Learning(self.db, self.settings.llm_model if self.llm else None, ANSWER, self.stations.known,
+                        lambda *args: self.access.audit(*args))
 
     # -- customer complaints ----------------------------------------------------------------
     @cached_property
     def tickets(self) -> Any:
         from azs_assistant.tickets.service import Tickets
 
-        return Tickets(self.db, self.analyzer, self.settings, self.stations)
+        return Tickets(self.db, self.analyzer, self.settings, self.stations, lambda *args: self.access.audit(*args))
 
     @cached_property
     def notifier(self) -> Any:
@@ -138,6 +140,12 @@ class Services:
         from azs_assistant.incidents.history import IncidentHistory
 
         return IncidentHistory(self.db, self.analyzer)
+
+    def incident_runs(self, names: list[str]) -> dict[str, Any]:
+        """Where the synchronisation of each named source stopped (None: never run)."""
+        from azs_assistant.incidents.sync import last_runs
+
+        return last_runs(self.db, names)
 
     def incident_sources(self) -> dict[str, Any]:
         from azs_assistant.incidents.sources import load_sources
@@ -209,6 +217,17 @@ class Services:
             Database.bump(s, jargon=True)
         return JargonEntry(term, canonical, note)
 
+    def jargon_put(self, who: Principal, term: str, canonical: str, note: str | None = None, *,
+                   added: bool = False) -> JargonEntry:
+        """An admin's edit of the dictionary, audited (``jargon.add`` for a new term by POST, else ``jargon.put``)."""
+        e = self.jargon_upsert(term, canonical, note)
+        self.access.audit(who, "jargon.add" if added else "jargon.put", e.term, {"canonical": e.canonical})
+        return e
+
+    def jargon_delete(self, who: Principal, term: str) -> None:
+        self.jargon_remove(term)
+        self.access.audit(who, "jargon.delete", term)
+
     def jargon_remove(self, term: str) -> None:
         with self.db.session() as s:
             row = s.scalar(select(JargonTerm).where(JargonTerm.term == term.strip().lower()))
@@ -238,54 +257,32 @@ class Services:
         _, evidence = self.assistant.retrieve(text, k=k, principal=principal)
         return [e.citation() for e in evidence]
 
+    @cached_property
+    def documents(self) -> Documents:
+        """Document use cases: what a person may see (in SQL), upload, delete, audience; audited."""
+        return Documents(self.db, self.ingestor, self.settings, lambda *args: self.access.audit(*args))
+
     def list_documents(self, offset: int = 0, limit: int = 100) -> list[Document]:
-        with self.db.session() as s:
-            return list(s.scalars(select(Document).order_by(Document.source).offset(offset).limit(limit)))
+        return self.documents.visible_to(SYSTEM, offset, limit).items
 
     def count_documents(self) -> int:
-        with self.db.session() as s:
-            return int(s.scalar(select(func.count()).select_from(Document)) or 0)
+        return self.documents.visible_to(SYSTEM, 0, 0).total
 
     def get_document(self, ref: str | int) -> Document:
-        with self.db.session() as s:
-            doc = None
-            if isinstance(ref, int) or str(ref).isdigit():
-                doc = s.get(Document, int(ref))
-            if doc is None:
-                doc = s.scalar(select(Document).where(Document.source == str(ref)))
-            if doc is None:
-                raise NotFound(f"Документ «{ref}» не найден.", f"Document '{ref}' not found.")
-            return doc
+        return self.documents.find(ref)
 
     def document_chunks(self, document_id: int) -> list[Chunk]:
-        with self.db.session() as s:
-            return list(s.scalars(select(Chunk).where(Chunk.document_id == document_id).order_by(Chunk.ordinal)))
+        return self.documents.chunks(document_id)
 
     def get_chunk(self, chunk_id: int) -> tuple[Chunk, Document]:
-        with self.db.session() as s:
-            row = s.execute(select(Chunk, Document).join(Document).where(Chunk.id == chunk_id)).one_or_none()
-            if row is None:
-                raise NotFound("Фрагмент не найден (документ мог быть обновлён).", "Passage not found.")
-            return row[0], row[1]
+        return self.documents.passage(SYSTEM, chunk_id)
 
     def set_document_audience(self, ref: str | int, roles: list[str], regions: list[str]) -> Document:
-        """Who may see a document: some roles and/or regions; both empty = everyone."""
-        from azs_assistant.auth.principal import clean_roles
-
-        doc = self.get_document(ref)
-        audience = {"roles": clean_roles(roles) if roles else [], "regions": [r.strip() for r in regions if r.strip()]}
-        with self.db.session() as s:
-            row = s.get(Document, doc.id)
-            assert row is not None
-            row.audience = audience if (audience["roles"] or audience["regions"]) else None
-            doc = row
-        return doc
+        """Who may see a document: some roles and/or regions; both empty = everyone (unaudited)."""
+        return self.documents.change_audience(ref, roles, regions)
 
     def delete_document(self, ref: str | int) -> Document:
-        doc = self.get_document(ref)
-        if not self.ingestor.delete(doc.id):
-            raise Conflict("Документ уже удалён.", "Document already deleted.")
-        return doc
+        return self.documents.remove(ref)
 
     def ingest_paths(self, paths: list[Path], on_file=None):  # type: ignore[no-untyped-def]
         return self.ingestor.ingest_paths(paths, on_file)
@@ -293,43 +290,9 @@ class Services:
     # -- OCR and forms --------------------------------------------------------------------
     def ocr_file(self, data: bytes, name: str, languages: str | None = None) -> dict[str, Any]:
         """Recognise an image or PDF: text per page with quality, and the fields of a known form."""
-        from azs_assistant.documents.parsers import sniff
-        from azs_assistant.errors import EmptyDocument, UnsupportedFormat
-        from azs_assistant.forms import extract, match_template
-        from azs_assistant.ocr.service import OCRService
+        from azs_assistant.forms.recognise import recognise_file
 
-        if not data:
-            raise EmptyDocument(f"Файл {name} пустой.", f"{name} is empty.", file=name)
-        if len(data) > self.settings.max_upload_bytes:
-            from azs_assistant.errors import FileTooLarge
-
-            raise FileTooLarge(f"Файл {name} больше {self.settings.max_upload_mb} МБ.", "too large", file=name)
-        settings = self.settings.model_copy(update={"ocr_languages": languages}) if languages else self.settings
-        ocr = OCRService(settings)  # OCRUnavailable says which package to install
-        kind = sniff(data[:16])
-        images: Iterable[tuple[int, Any]]
-        if kind == "pdf":
-            images = ocr.pdf_pages(data, None, name)  # a PDF that cannot be read is refused as corrupt
-        elif kind in {"png", "jpeg", "tiff", "webp", "bmp", "gif"}:
-            images = list(enumerate(ocr.image_pages(data, name), start=1))
-        else:
-            raise UnsupportedFormat(f"Файл {name} не изображение и не PDF: распознавать нечего.",
-                                    f"{name} is not an image or PDF.", file=name)
-        pages = ocr.recognise(images)
-        ok = [p.result for p in pages if p.result.quality == "ok"]
-        text = "\n\n".join(p.text for p in ok)
-        out: dict[str, Any] = {
-            "text": text,
-            "pages": [{"page": p.number, "text": p.result.text, "confidence": round(p.result.confidence, 1),
-                       "quality": p.result.quality, "reason": p.result.reason} for p in pages],
-            "fields": {}, "form": None, "field_confidence": {}, "problems": [], "defects": []}
-        template = match_template(text, self.form_step.templates) if ok else None
-        if template is not None:
-            match = extract(text, template, {w: c for p in ok for w, c in p.words.items()})
-            out.update(form=template.form, fields=match.fields, field_confidence=match.confidence,
-                       problems=match.problems, defects=match.defects, form_title=template.title,
-                       field_labels={f.name: f.labels[0] for f in template.fields})
-        return out
+        return recognise_file(data, name, self.settings, self.form_step.templates, languages)
 
     @cached_property
     def records(self) -> Any:

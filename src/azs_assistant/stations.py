@@ -154,6 +154,10 @@ class Stations:
             rows = list(s.scalars(query))
         return rows if allowed is None else [r for r in rows if r.id in allowed]
 
+    def visible_to(self, who: Any) -> builtins.list[Station]:
+        """The stations in ``who``'s scope (a Principal); inactive ones only for an admin."""
+        return self.list(allowed=who.allowed_stations(self.known()), include_inactive=bool(who.is_admin))
+
     def get(self, ref: str) -> Station:
         with self.db.session() as s:
             sid = match(ref, dict.fromkeys(s.scalars(select(Station.id))))

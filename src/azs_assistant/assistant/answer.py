@@ -21,6 +21,7 @@ from azs_assistant.assistant.model import (
     section_without_title,
 )
 from azs_assistant.assistant.tables import lookup
+from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import allowed_stations
 from azs_assistant.errors import InvalidInput
 from azs_assistant.incidents.history import describe, incident_report_text, is_history_question
@@ -72,6 +73,34 @@ class Assistant:
                     answer = self.s.llm_answerer.generate(resolved, evidence, answer)
                 self._keep(key, answer)
         return self._finish_turn(answer, question, resolved, conversation_id)
+
+    def answer_for(self, who: Principal, question: str, conversation: str | None = None, ip: str | None = None,
+                   channel: str | None = None) -> tuple[Answer, int]:
+        """A person's question from a front end: answered in their conversation, logged for feedback
+        (the id comes back) and audited as ``ask``."""
+        answer = self.ask(question, who, conversation, True)
+        answer_id: int = self.s.learning.log_answer(who, answer)
+        details = {"mode": answer.mode, "abstained": answer.abstained, "answer_id": answer_id}
+        self.s.access.audit(who, "ask", question[:500], {"channel": channel, **details} if channel else details, ip)
+        return answer, answer_id
+
+    def stream_for(self, who: Principal, question: str, conversation: str | None = None,
+                   ip: str | None = None) -> Iterator[dict[str, Any]]:
+        """``answer_for`` as a stream of events. The question and the conversation are checked (and the
+        request audited) now, so errors come before the first event; the ``done`` answer carries its
+        ``answer_id``."""
+        self.s.analyse_query(question)
+        conversation_id = self.s.conversations.open(who.name, conversation)
+        self.s.access.audit(who, "ask", question[:500], {"stream": True}, ip)
+        return self._logged_stream(who, question, conversation_id)
+
+    def _logged_stream(self, who: Principal, question: str, conversation: str | None) -> Iterator[dict[str, Any]]:
+        for event in self.ask_stream(question, who, conversation):
+            if event["type"] == "done":
+                data = event["answer"]
+                event["answer"] = {**data, "answer_id": self.s.learning.log_answer(who, Answer.from_public(question,
+                                                                                                          data))}
+            yield event
 
     def ask_stream(self, question: str, principal: Any = None, conversation: str | None = None,
                    remember: bool = False) -> Iterator[dict[str, Any]]:

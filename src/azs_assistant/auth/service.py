@@ -208,11 +208,20 @@ class Access:
                 session.last_seen_at = now
             return principal_of(user, session.csrf)
 
-    def logout(self, token: str) -> None:
+    def logout(self, token: str, who: Principal | None = None, ip: str | None = None) -> None:
+        """End a web session (and record who signed out, when known)."""
         with self.db.session() as s:
             session = s.get(WebSession, _sha(token))
             if session is not None:
                 s.delete(session)
+        if who is not None:
+            self.audit(who, "logout", who.name, {}, ip)
+
+    def audit_export(self, who: Principal, *, actor: str | None = None, action: str | None = None,
+                     text: str | None = None, ip: str | None = None) -> list[AuditEvent]:
+        """The audit log for a download (up to 5,000 entries); the download is itself recorded first."""
+        self.audit(who, "audit.export", text or "", {"actor": actor, "action": action}, ip)
+        return self.audit_search(actor=actor, action=action, text=text, limit=5000)
 
     # -- API keys -------------------------------------------------------------------------
     def create_key(self, name: str, roles: list[str], *, stations: list[str] | None = None,

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.cli._common import print_json, services
 
 app = typer.Typer(help="Документы базы знаний: список, просмотр, удаление.", no_args_is_help=True)
@@ -14,7 +15,7 @@ app = typer.Typer(help="Документы базы знаний: список, 
 @app.command("list")
 def documents_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Список документов со статусом."""
-    docs = services(ctx).list_documents(limit=100000)
+    docs = services(ctx).documents.visible_to(SYSTEM, 0, 100_000).items  # the CLI acts as the admin
     if as_json:
         print_json([_doc_public(d) for d in docs])
         return
@@ -34,8 +35,8 @@ def documents_show(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="
                    as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Показать документ и его фрагменты."""
     svc = services(ctx)
-    doc = svc.get_document(ref)
-    chunks = svc.document_chunks(doc.id)
+    doc = svc.documents.find(ref)
+    chunks = svc.documents.chunks(doc.id)
     if as_json:
         passages = [{"id": c.id, "section": c.section, "page": c.page, "location": c.location, "text": c.text}
                     for c in chunks]
@@ -76,5 +77,5 @@ def summarize(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="id и
 @app.command("delete")
 def documents_delete(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="id или путь документа.")]) -> None:
     """Удалить документ из базы знаний."""
-    doc = services(ctx).delete_document(ref)
+    doc = services(ctx).documents.remove(ref)
     typer.echo(f"Удалён: {doc.source}")

@@ -73,13 +73,11 @@ def incidents_import(
 @app.command("sources")
 def incidents_sources(ctx: typer.Context) -> None:
     """Показать настроенные источники и где остановилась синхронизация."""
-    from azs_assistant.incidents.sync import last_runs
-
     svc = services(ctx)
     sources = svc.incident_sources()
     if not sources:
         typer.echo(f"Источники не настроены ({svc.settings.incident_sources_file}).")
-    runs = last_runs(svc.db, list(sources))
+    runs = svc.incident_runs(list(sources))
     for name, source in sources.items():
         run = runs[name]
         where = source.table or "запрос"

@@ -20,11 +20,7 @@ def learning_export_sft(ctx: typer.Context,
                         = Path("datasets"),
                         validation: Annotated[float, typer.Option("--validation", min=0.0, max=0.5)] = 0.1) -> None:
     """Набор для дообучения (SFT, chat messages JSONL): исправленные и одобренные ответы с контекстом."""
-    from azs_assistant.learning.datasets import export_sft
-
-    svc = services(ctx)
-    result = export_sft(svc.db, out, validation)
-    svc.access.audit(cli_actor(), "learning.export_sft", str(out), result.to_dict())
+    result = services(ctx).learning.export_sft(cli_actor(), out, validation)
     typer.echo(f"SFT: обучающих {result.train}, проверочных {result.validation}, дублей пропущено "
                f"{result.skipped_duplicates}; файлы: {', '.join(result.files)}")
 
@@ -95,10 +91,6 @@ def learning_export_preferences(ctx: typer.Context, out: Annotated[Path, typer.O
                                 validation: Annotated[float, typer.Option("--validation", min=0.0, max=0.5)]
                                 = 0.1) -> None:
     """Набор предпочтений (prompt, chosen, rejected) для DPO/ORPO из оценок и исправлений."""
-    from azs_assistant.learning.datasets import export_preferences
-
-    svc = services(ctx)
-    result = export_preferences(svc.db, out, validation)
-    svc.access.audit(cli_actor(), "learning.export_preferences", str(out), result.to_dict())
+    result = services(ctx).learning.export_preferences(cli_actor(), out, validation)
     typer.echo(f"Предпочтения: обучающих {result.train}, проверочных {result.validation}, дублей пропущено "
                f"{result.skipped_duplicates}; файлы: {', '.join(result.files)}")

@@ -40,14 +40,14 @@ def tickets_add(
 
     svc = services(ctx)
     ticket, token = svc.tickets.create(text, channel=channel, station=station, contact=contact, actor="cli")
-    base = svc.settings.public_base_url.rstrip("/")
+    link = svc.tickets.status_link(ticket, token)
     if as_json:
-        print_json({**ticket_json(ticket), "token": token, "status_url": f"{base}/t/{ticket.number}?k={token}"})
+        print_json({**ticket_json(ticket), "token": token, "status_url": link})
         return
     typer.echo(_ticket_line(ticket))
     if ticket.triage_reason:
         typer.echo(f"  почему: {ticket.triage_reason}")
-    typer.echo(f"  ссылка для клиента: {base}/t/{ticket.number}?k={token}")
+    typer.echo(f"  ссылка для клиента: {link}")
 
 
 @app.command("classify")

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete
 
-from azs_assistant.forms.extract import FormTemplate, extract, load_templates, match_template
+from azs_assistant.forms.extract import FormTemplate, load_templates
+from azs_assistant.forms.recognise import recognise_pages
 from azs_assistant.forms.records import save
 from azs_assistant.storage.models import FormRecord
 
@@ -31,17 +32,13 @@ class FormStep:
         return load_templates(self.company_dir)
 
     def __call__(self, ing: Ingestor, item: IngestItem) -> None:
-        pages = [p.result for p in item.ocr_pages if p.result.quality == "ok"]
-        if not pages or item.document_id is None:
+        found = recognise_pages(item.ocr_pages, self.templates) if item.document_id is not None else None
+        if found is None:
             return
-        text = "\n".join(p.text for p in pages)
-        template = match_template(text, self.templates)
-        if template is None:
-            return
-        words = {w: c for p in pages for w, c in p.words.items()}
+        template, match = found
         with ing.db.session() as s:  # a new version of the photo replaces records nobody confirmed yet
             s.execute(delete(FormRecord).where(FormRecord.document_id == item.document_id,
                                                FormRecord.status == "extracted"))
-        record = save(ing.db, extract(text, template, words), item.source, item.document_id)
+        record = save(ing.db, match, item.source, item.document_id)
         note = f"Распознана форма «{template.title}», запись №{record.id}."
         item.message = f"{item.message} {note}" if item.message else note

@@ -7,20 +7,24 @@ include the asker's; the asker's scope is kept with the answer. Anyone else gets
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import InvalidInput, NotFound
+from azs_assistant.learning.datasets import Export, export_preferences, export_sft
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import AnswerLog, Feedback, utcnow
 
 
 class Learning:
     def __init__(self, db: Database, model: str | None, prompt_version: str | None,
-                 known_stations: Callable[[], dict[str, str | None]] = dict) -> None:
+                 known_stations: Callable[[], dict[str, str | None]] = dict,
+                 audit: Callable[..., None] | None = None) -> None:
         self.db = db
+        self._audit = audit or (lambda *args: None)
         self.model = model
         self.prompt_version = prompt_version
         self._known = known_stations
@@ -89,7 +93,20 @@ class Learning:
             row = Feedback(answer_id=answer_id, actor=who.name, rating=0, comment=(comment or "").strip() or None,
                            corrected_answer=corrected, created_at=utcnow())
             s.add(row)
+        self._audit(who, "answer.correct", str(answer_id), {})
         return row
+
+    def export_sft(self, actor: Principal | str, out: Path, validation: float = 0.1) -> Export:
+        """The fine-tuning set (chat messages JSONL) written under ``out``; audited."""
+        result = export_sft(self.db, out, validation)
+        self._audit(actor, "learning.export_sft", str(out), result.to_dict())
+        return result
+
+    def export_preferences(self, actor: Principal | str, out: Path, validation: float = 0.1) -> Export:
+        """The preference set (prompt, chosen, rejected) written under ``out``; audited."""
+        result = export_preferences(self.db, out, validation)
+        self._audit(actor, "learning.export_preferences", str(out), result.to_dict())
+        return result
 
     def feedback_for(self, answer_id: int) -> list[Feedback]:
         with self.db.session() as s:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as time_of_day
@@ -11,12 +12,13 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from azs_assistant.errors import InvalidInput
+from azs_assistant.auth.principal import Principal
+from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.reports.engine import ReportEngine, ReportResult
 from azs_assistant.reports.parse import QuestionParser, ReportUnclear, Vocabulary, load_categories
 from azs_assistant.reports.query import ReportQuery
-from azs_assistant.reports.render import describe
+from azs_assistant.reports.render import describe, export
 from azs_assistant.stations import Stations, station_number
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Incident
@@ -42,8 +44,9 @@ REPORT_PROMPT = "report_query_v1"  # versioned template in azs_assistant/llm/pro
 
 class Reports:
     def __init__(self, db: Database, analyzer: Analyzer, categories_file: Any = None, llm: Any = None,
-                 stations: Stations | None = None) -> None:
+                 stations: Stations | None = None, audit: Callable[..., None] | None = None) -> None:
         self.db = db
+        self._audit = audit or (lambda *args: None)
         self.llm = llm
         self.stations = stations or Stations(db)
         self.engine = ReportEngine(db.engine.connect)
@@ -207,3 +210,47 @@ class Reports:
                 problems = "; ".join(e["msg"] for e in exc.errors())
                 raise InvalidInput(f"Фильтры отчёта противоречат друг другу: {problems}.", problems) from exc
         return self.run(query, question or "Сводка по инцидентам", allowed)
+
+    # -- a person's reports: scoped to their stations and audited -----------------------------
+    def allowed_for(self, who: Principal) -> set[str] | None:
+        """Station ids ``who`` may report on (None = all), by their stations and regions in the registry."""
+        return who.allowed_stations(self.stations.known())
+
+    def ask_for(self, who: Principal, question: str, today: date | None = None, ip: str | None = None,
+                channel: str | None = None) -> Report:
+        report = self.ask(question, today, self.allowed_for(who))
+        self._audit(who, "report.view", question[:500], {"channel": channel} if channel else {}, ip)
+        return report
+
+    def run_for(self, who: Principal, query: ReportQuery, ip: str | None = None) -> Report:
+        report = self.run(query, "", self.allowed_for(who))
+        self._audit(who, "report.view", "typed query", {"query": query.model_dump(mode="json")}, ip)
+        return report
+
+    def export_for(self, who: Principal, fmt: str, question: str | None = None, today: date | None = None, *,
+                   station: str | None = None, region: str | None = None, category: str | None = None,
+                   date_from: date | None = None, date_to: date | None = None, ip: str | None = None) -> bytes:
+        """A report as a file (CSV, XLSX, PDF, PNG, SVG, JSON…), within ``who``'s stations; audited."""
+        report = self.ask_filtered(question, today, station=station, region=region, category=category,
+                                   date_from=date_from, date_to=date_to, allowed=self.allowed_for(who))
+        body = export(report.result, fmt, report.question)
+        self._audit(who, "report.export", question or "сводка", {"format": fmt, "station": station, "region": region},
+                    ip)
+        return body
+
+    def incident(self, who: Principal, incident_id: str) -> Incident:
+        """One incident of ``who``'s stations; another station's does not exist for them."""
+        with self.db.session() as s:
+            incident = s.get(Incident, incident_id)
+        if incident is None or not who.station_allowed(incident.station_id, incident.region):
+            raise NotFound(f"Инцидент {incident_id} не найден.", f"Incident {incident_id} not found.")
+        return incident
+
+    def incidents_for(self, who: Principal, *, station: str | None = None, region: str | None = None,
+                      category: str | None = None, status: str | None = None, limit: int = 100,
+                      offset: int = 0) -> list[dict[str, Any]]:
+        """The incident log, latest first, within ``who``'s stations."""
+        filters = {"stations": [station] if station else [], "regions": [region] if region else [],
+                   "categories": [category] if category else [], "status": status}
+        query = self.restrict(ReportQuery.model_validate({"metric": "list", "filters": filters}), self.allowed_for(who))
+        return self.engine.incidents(query, limit, offset)  # type: ignore[no-any-return]

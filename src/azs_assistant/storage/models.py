@@ -43,6 +43,20 @@ class Document(Base):
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True,
         order_by="Chunk.ordinal",
     )
+    # the same audience, one row per role or region, so visibility is filtered in SQL on every backend
+    audience_rows: Mapped[list[DocumentAudience]] = relationship(cascade="all, delete-orphan")
+
+
+class DocumentAudience(Base):
+    """One role or region a document is meant for (``kind`` = role | region; regions lower-cased)."""
+
+    __tablename__ = "document_audience"
+    __table_args__ = (Index("ix_document_audience_kind_value", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    value: Mapped[str] = mapped_column(String(200))
 
 
 class Chunk(Base):

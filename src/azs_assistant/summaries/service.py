@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import select
 
 from azs_assistant.assistant.model import Answer, Citation, section_without_title
+from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.documents.changes import describe_changes
-from azs_assistant.errors import LLMUnavailable, NotFound
+from azs_assistant.errors import Forbidden, LLMUnavailable, NotFound
 from azs_assistant.storage.models import Chunk, Document, DocumentChange, DocumentSummary, utcnow
 from azs_assistant.summaries.extractive import Summary, summarise
 from azs_assistant.summaries.llm import PROMPT_VERSION, SummaryRejected, llm_summary
@@ -52,6 +53,11 @@ class Summaries:
 
     # -- summaries --------------------------------------------------------------------------
     def summary(self, ref: str | int, principal: Any = None, refresh: bool = False) -> Summary:
+        """A document's summary (cached); ``refresh`` makes it anew: a manager's or an admin's call
+        (the pipeline refreshes without a principal)."""
+        if refresh and principal is not None and not principal.has("manager", "admin"):
+            raise Forbidden("Пересоздать краткое содержание может руководитель или администратор.",
+                            "Refreshing a summary needs the manager or admin role.")
         doc = self._document(ref, principal)
         kind = "llm" if self.s.llm is not None else "extractive"
         if not refresh:
@@ -142,7 +148,7 @@ class Summaries:
         nums = set(_NUMBER.findall(rest))
         if not words and not nums:
             return None
-        docs = [d for d in self.s.list_documents(0, 100_000) if principal is None or principal.may_read(d.audience)]
+        docs = self.s.documents.visible_to(principal or SYSTEM, 0, 100_000).items
         if not docs:
             return None
         hits: dict[int, float] = {}

@@ -19,7 +19,6 @@ from typing import Any
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from azs_assistant.auth.principal import Principal
-from azs_assistant.auth.scope import allowed_stations, check_ticket
 from azs_assistant.errors import AzsError
 from azs_assistant.notify.telegram import TelegramClient
 from azs_assistant.reports import render
@@ -101,15 +100,13 @@ class AzsBot:
             return
         text = (update.effective_message.text or "") if update.effective_message else ""
         try:
-            answer = await asyncio.to_thread(self.s.assistant.ask, text, who, self._conversation(update), True)
+            answer, answer_id = await asyncio.to_thread(self.s.assistant.answer_for, who, text,
+                                                        self._conversation(update), None, "telegram")
         except AzsError as exc:
             await self._reply(update, exc.message_ru)
             return
         if update.effective_chat is not None and answer.conversation_id:
             self._conversations[update.effective_chat.id] = (answer.conversation_id, time.monotonic())
-        answer_id = await asyncio.to_thread(self.s.learning.log_answer, who, answer)
-        await asyncio.to_thread(self.s.access.audit, who, "ask", text[:500], {"channel": "telegram",
-                                                                              "answer_id": answer_id})
         sources = [f"{n}. {c.title}" + (f" › {c.section}" if c.section else "") + (f", стр. {c.page}" if c.page else "")
                    for n, c in enumerate(answer.citations, start=1)]
         body = answer.answer + ("\n\nИсточники:\n" + "\n".join(sources) if sources else "")
@@ -165,12 +162,10 @@ class AzsBot:
             await self._reply(update, "Пример: /report сколько проливов было в прошлом месяце по станциям")
             return
         try:
-            allowed = allowed_stations(self.s, who)
-            report = await asyncio.to_thread(self.s.reports.ask, question, None, allowed)
+            report = await asyncio.to_thread(self.s.reports.ask_for, who, question, None, None, "telegram")
         except AzsError as exc:
             await self._reply(update, exc.message_ru)
             return
-        await asyncio.to_thread(self.s.access.audit, who, "report.view", question, {"channel": "telegram"})
         await self._reply(update, report.text)
         if render.has_chart(report.result) and update.effective_message is not None:
             image = await asyncio.to_thread(render.chart, report.result, "png", question)
@@ -188,10 +183,7 @@ class AzsBot:
         kind, _, rest = (query.data or "").partition(":")
         try:
             if kind == "ack":
-                ticket = await asyncio.to_thread(self.s.tickets.get, rest)
-                check_ticket(self.s, who, ticket)
-                await asyncio.to_thread(self.s.tickets.acknowledge, rest, actor=who.name)
-                await asyncio.to_thread(self.s.access.audit, who, "ticket.acknowledge", rest, {"channel": "telegram"})
+                await asyncio.to_thread(self.s.tickets.acknowledge_by, who, rest, None, {"channel": "telegram"})
                 await query.answer("Принято")
                 await self._say(update, context, f"Обращение {rest}: принято в работу ({who.name}).")
             elif kind == "save":

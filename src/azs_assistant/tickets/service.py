@@ -10,7 +10,7 @@ import hashlib
 import re
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from azs_assistant.auth.principal import Principal
+from azs_assistant.auth.scope import check_ticket, ticket_scope
 from azs_assistant.errors import Conflict, InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.language.detect import detect_language
@@ -74,8 +76,10 @@ class Classification:
 
 
 class Tickets:
-    def __init__(self, db: Database, analyzer: Analyzer, settings: Settings, stations: Stations | None = None) -> None:
+    def __init__(self, db: Database, analyzer: Analyzer, settings: Settings, stations: Stations | None = None,
+                 audit: Callable[..., None] | None = None) -> None:
         self.db = db
+        self._audit = audit or (lambda *args: None)
         self.stations = stations or Stations(db)
         self.analyzer = analyzer
         self.settings = settings
@@ -121,6 +125,10 @@ class Tickets:
         with self._train_lock:
             self._classifier = classifier
         return {**counts, "total": len(examples), **classifier.describe()}
+
+    def status_link(self, ticket: Ticket, token: str) -> str:
+        """The customer's link to the status page of their ticket (the one place it is built)."""
+        return f"{self.settings.public_base_url.rstrip('/')}/t/{ticket.number}?k={token}"
 
     def known_stations(self) -> dict[str, str | None]:
         """Station id → region: the active stations of the registry."""
@@ -462,6 +470,65 @@ class Tickets:
             pending = s.scalar(select(func.count()).select_from(TicketNotification)
                                .where(TicketNotification.status == "pending"))
         return {"by_status": by_status, "overdue": overdue, "notifications_pending": pending}
+
+    # -- staff actions: scope check, the change as the signed-in person, the audit entry -----------
+    def _staff(self, who: Principal, number: str) -> None:
+        check_ticket(self, who, self.get(number))
+
+    def queue_for(self, who: Principal, **filters: Any) -> list[Ticket]:
+        """``queue`` limited to the tickets ``who`` works on: their department's and their stations'."""
+        return self.queue(**filters, scope=ticket_scope(self, who))
+
+    def get_for(self, who: Principal, number: str) -> Ticket:
+        """A ticket ``who`` may work on; one outside their stations and department does not exist."""
+        ticket = self.get(number)
+        check_ticket(self, who, ticket)
+        return ticket
+
+    def set_status_by(self, who: Principal, number: str, status: str, comment: str | None = None,
+                      public: bool = False, ip: str | None = None) -> Ticket:
+        self._staff(who, number)
+        ticket = self.set_status(number, status, actor=who.name, comment=comment, public=public)
+        self._audit(who, "ticket.set_status", number, {"status": status, "comment": comment, "public": public}, ip)
+        return ticket
+
+    def comment_by(self, who: Principal, number: str, text: str, public: bool = False,
+                   ip: str | None = None) -> TicketEvent:
+        self._staff(who, number)
+        event = self.comment(number, text, actor=who.name, public=public)
+        self._audit(who, "ticket.comment", number, {"text": text, "public": public}, ip)
+        return event
+
+    def assign_by(self, who: Principal, number: str, department: str | None = None, assignee: str | None = None,
+                  ip: str | None = None) -> Ticket:
+        self._staff(who, number)
+        ticket = self.assign(number, actor=who.name, department=department, assignee=assignee)
+        self._audit(who, "ticket.assign", number, {"department": department, "assignee": assignee}, ip)
+        return ticket
+
+    def relabel_by(self, who: Principal, number: str, category: str | None = None, urgency: str | None = None,
+                   ip: str | None = None) -> Ticket:
+        self._staff(who, number)
+        ticket = self.relabel(number, actor=who.name, category=category, urgency=urgency)
+        self._audit(who, "ticket.relabel", number, {"category": category, "urgency": urgency}, ip)
+        return ticket
+
+    def acknowledge_by(self, who: Principal, number: str, ip: str | None = None,
+                       details: dict[str, Any] | None = None) -> Ticket:
+        self._staff(who, number)
+        ticket = self.acknowledge(number, actor=who.name)
+        self._audit(who, "ticket.acknowledge", number, details or {}, ip)
+        return ticket
+
+    def reload_rules_by(self, who: Principal) -> RoutingRules:
+        loaded = self.reload_rules()
+        self._audit(who, "rules.reload", loaded.source, {"rules": len(loaded.spec.rules)})
+        return loaded
+
+    def train_by(self, who: Principal) -> dict[str, Any]:
+        stats = self.train()
+        self._audit(who, "tickets.train", stats["version"], {"total": stats["total"]})
+        return stats
 
 
 def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:

@@ -96,8 +96,7 @@ async def login(request: Request, svc: ServicesDep, username: Annotated[str, For
 def logout(request: Request, svc: ServicesDep, who: AnyUser) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        svc.access.logout(token)
-        svc.access.audit(who, "logout", who.name, {}, client_ip(request))
+        svc.access.logout(token, who, client_ip(request))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

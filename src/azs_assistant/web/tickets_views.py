@@ -12,7 +12,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from azs_assistant.auth.principal import Principal
-from azs_assistant.auth.scope import check_ticket, ticket_scope
 from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep, check_body_size, client_ip
 from azs_assistant.tickets.service import is_overdue
@@ -70,7 +69,7 @@ async def complaint_submit(request: Request, svc: ServicesDep, text: Annotated[s
         if "retry_after" in exc.details:
             response.headers["Retry-After"] = str(exc.details["retry_after"])
         return response
-    link = f"{svc.settings.public_base_url.rstrip('/')}/t/{ticket.number}?k={token}"
+    link = svc.tickets.status_link(ticket, token)
     events = await run_in_threadpool(lambda: svc.tickets.public_view(ticket.number, token)[1])
     return public_page(request, "ticket_public.html", language, {
         "ticket": ticket, "events": events, "link": link, "just_created": True}, status=201)
@@ -94,9 +93,9 @@ def queue(request: Request, svc: ServicesDep, who: StaffPage, department: str | 
           triage: bool = False) -> Response:
     picked = {"department": department, "status": status, "station": station, "overdue": overdue, "triage": triage}
     try:
-        rows = svc.tickets.queue(department=department or None, status=status or None, station=station or None,
+        rows = svc.tickets.queue_for(who, department=department or None, status=status or None, station=station or None,
                                  overdue=overdue or None, triage=True if triage else None, open_only=not status,
-                                 limit=500, scope=ticket_scope(svc, who))
+                                 limit=500)
     except AzsError as exc:
         return message_page(request, exc.message_ru, exc.http_status)
     return templates.TemplateResponse(request, "tickets.html", {
@@ -107,8 +106,7 @@ def queue(request: Request, svc: ServicesDep, who: StaffPage, department: str | 
 def _ticket_page(request: Request, svc: Any, who: Principal, number: str, error: str | None = None,
                  status: int = 200) -> Response:
     try:
-        ticket = svc.tickets.get(number)
-        check_ticket(svc, who, ticket)
+        ticket = svc.tickets.get_for(who, number)
     except AzsError as exc:
         return message_page(request, exc.message_ru, exc.http_status)
     return templates.TemplateResponse(request, "ticket.html", {
@@ -123,45 +121,43 @@ def ticket_page(request: Request, svc: ServicesDep, number: str, who: StaffPage)
     return _ticket_page(request, svc, who, number)
 
 
-def _act(request: Request, svc: Any, who: Principal, number: str, name: str, action: Callable[[], Any]) -> Response:
-    """One staff action from the ticket page: scope check, the change, audit, back to the ticket."""
+def _act(request: Request, svc: Any, who: Principal, number: str, action: Callable[[], Any]) -> Response:
+    """One staff action from the ticket page (the service checks scope and audits), back to the ticket."""
     try:
-        check_ticket(svc, who, svc.tickets.get(number))
         action()
     except AzsError as exc:
         return _ticket_page(request, svc, who, number, exc.message_ru, exc.http_status)
-    svc.access.audit(who, f"ticket.{name}", number, {}, client_ip(request))
     return RedirectResponse(f"/tickets/{number}", status_code=303)
 
 
 @router.post("/tickets/{number}/status")
 def web_status(request: Request, svc: ServicesDep, number: str, who: StaffPage, status: Annotated[str, Form()],
                comment: Annotated[str, Form()] = "", public: Annotated[bool, Form()] = False) -> Response:
-    return _act(request, svc, who, number, "set_status", lambda: svc.tickets.set_status(
-        number, status, actor=who.name, comment=comment or None, public=public))
+    return _act(request, svc, who, number, lambda: svc.tickets.set_status_by(
+        who, number, status, comment or None, public, client_ip(request)))
 
 
 @router.post("/tickets/{number}/assign")
 def web_assign(request: Request, svc: ServicesDep, number: str, who: StaffPage, department: Annotated[str, Form()] = "",
                assignee: Annotated[str, Form()] = "") -> Response:
-    return _act(request, svc, who, number, "assign", lambda: svc.tickets.assign(
-        number, actor=who.name, department=department or None, assignee=assignee or None))
+    return _act(request, svc, who, number, lambda: svc.tickets.assign_by(
+        who, number, department or None, assignee or None, client_ip(request)))
 
 
 @router.post("/tickets/{number}/labels")
 def web_labels(request: Request, svc: ServicesDep, number: str, who: StaffPage, category: Annotated[str, Form()] = "",
                urgency: Annotated[str, Form()] = "") -> Response:
-    return _act(request, svc, who, number, "relabel", lambda: svc.tickets.relabel(
-        number, actor=who.name, category=category or None, urgency=urgency or None))
+    return _act(request, svc, who, number, lambda: svc.tickets.relabel_by(
+        who, number, category or None, urgency or None, client_ip(request)))
 
 
 @router.post("/tickets/{number}/comments")
 def web_comment(request: Request, svc: ServicesDep, number: str, who: StaffPage, text: Annotated[str, Form()] = "",
                 public: Annotated[bool, Form()] = False) -> Response:
-    return _act(request, svc, who, number, "comment", lambda: svc.tickets.comment(
-        number, text, actor=who.name, public=public))
+    return _act(request, svc, who, number, lambda: svc.tickets.comment_by(
+        who, number, text, public, client_ip(request)))
 
 
 @router.post("/tickets/{number}/ack")
 def web_ack(request: Request, svc: ServicesDep, number: str, who: StaffPage) -> Response:
-    return _act(request, svc, who, number, "acknowledge", lambda: svc.tickets.acknowledge(number, actor=who.name))
+    return _act(request, svc, who, number, lambda: svc.tickets.acknowledge_by(who, number, client_ip(request)))

@@ -14,11 +14,9 @@ from fastapi.staticfiles import StaticFiles
 
 from azs_assistant.assistant.answer import section_without_title
 from azs_assistant.auth.principal import Principal
-from azs_assistant.auth.scope import allowed_stations
-from azs_assistant.errors import AzsError, NotFound
+from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep
 from azs_assistant.reports.render import COLUMN_NAMES, has_chart, num
-from azs_assistant.storage.models import Incident
 from azs_assistant.web import auth_views, stations_views, tickets_views
 from azs_assistant.web.auth_views import AnyUser, LoginRequired, page
 from azs_assistant.web.templating import HERE, message_page, templates
@@ -42,7 +40,7 @@ def chat(request: Request, who: AnyUser) -> Response:
 
 @router.get("/documents", response_class=HTMLResponse)
 def documents(request: Request, svc: ServicesDep, who: AnyUser) -> Response:
-    docs = [d for d in svc.list_documents(limit=1000) if who.may_read(d.audience)]
+    docs = svc.documents.visible_to(who, 0, 1000).items
     return templates.TemplateResponse(request, "documents.html",
                                       {"active": "documents", "docs": docs, "max_mb": svc.settings.max_upload_mb})
 
@@ -52,7 +50,7 @@ def summary_page(request: Request, svc: ServicesDep, document_id: int, who: AnyU
     try:
         summary = svc.summaries.summary(document_id, who)
         changes = svc.summaries.changes(document_id, who)
-        doc = svc.get_document(document_id)
+        doc = svc.documents.get(who, document_id)
     except AzsError as exc:
         return message_page(request, exc.message_ru, exc.http_status)
     return templates.TemplateResponse(request, "summary.html", {"active": "documents", "s": summary,
@@ -78,7 +76,7 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
                  date_from: str | None = None, date_to: str | None = None) -> Response:
     picked = {"station": station, "region": region, "category": category, "date_from": date_from,
               "date_to": date_to}
-    allowed = allowed_stations(svc, who)
+    allowed = svc.reports.allowed_for(who)
     stations, regions = svc.reports.choices(allowed)  # the filter lists only registry stations in scope
     context: dict[str, Any] = {"active": "reports", "question": question, "picked": picked,
                                "vocab": svc.reports.vocabulary(), "stations": stations, "regions": regions,
@@ -104,10 +102,10 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
 def incident_page(request: Request, svc: ServicesDep, incident_id: str, who: AnyUser) -> Response:
-    with svc.db.session() as s:
-        incident = s.get(Incident, incident_id)
-    if incident is None or not who.station_allowed(incident.station_id, incident.region):
-        return message_page(request, f"Инцидент {incident_id} не найден.", 404)
+    try:
+        incident = svc.reports.incident(who, incident_id)
+    except AzsError as exc:
+        return message_page(request, exc.message_ru, exc.http_status)
     spec = svc.reports.categories.get(incident.category)
     return templates.TemplateResponse(request, "incident.html", {
         "active": "reports", "i": incident, "category": spec.name if spec else incident.category})
@@ -116,9 +114,7 @@ def incident_page(request: Request, svc: ServicesDep, incident_id: str, who: Any
 @router.get("/passages/{chunk_id}", response_class=HTMLResponse)
 def passage(request: Request, svc: ServicesDep, chunk_id: int, who: AnyUser) -> Response:
     try:
-        chunk, doc = svc.get_chunk(chunk_id)
-        if not who.may_read(doc.audience):
-            raise NotFound("Фрагмент не найден.", "Passage not found.")
+        chunk, doc = svc.documents.passage(who, chunk_id)
     except AzsError as exc:
         return message_page(request, exc.message_ru, exc.http_status)
     return templates.TemplateResponse(request, "passage.html",

@@ -27,10 +27,7 @@ SSE_EVENT = {"type": "object", "required": ["event", "data"], "properties": {  #
 @router.post("/ask", response_model=AnswerPublic, summary="Задать вопрос базе знаний",
              responses={**WRITE, **documented(404)})  # 404: a conversation_id not the asker's
 def ask(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> dict:
-    answer = svc.assistant.ask(body.question, who, body.conversation_id, True)
-    answer_id = svc.learning.log_answer(who, answer)
-    svc.access.audit(who, "ask", body.question[:500], {"mode": answer.mode, "abstained": answer.abstained,
-                                                       "answer_id": answer_id}, client_ip(request))
+    answer, answer_id = svc.assistant.answer_for(who, body.question, body.conversation_id, client_ip(request))
     return {**answer.public(), "answer_id": answer_id}
 
 
@@ -39,19 +36,12 @@ def ask(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> di
              responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}}, "description": "Поток событий"},
                         **WRITE, **documented(404)})
 def ask_stream(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> EventSourceResponse:
-    svc.analyse_query(body.question)  # validate before the stream starts, so errors get a status code
-    conversation = svc.conversations.open(who.name, body.conversation_id)
-    svc.access.audit(who, "ask", body.question[:500], {"stream": True}, client_ip(request))
+    # validated (and audited) before the stream starts, so errors get a status code
+    stream = svc.assistant.stream_for(who, body.question, body.conversation_id, client_ip(request))
 
     def events() -> Iterator[dict]:
-        for event in svc.assistant.ask_stream(body.question, who, conversation):
+        for event in stream:
             kind = event.pop("type")
-            if kind == "done":
-                from azs_assistant.assistant.answer import Answer
-
-                data = event["answer"]
-                given = Answer.from_public(body.question, data)
-                event["answer"] = {**data, "answer_id": svc.learning.log_answer(who, given)}
             yield {"event": kind, "data": json.dumps(event, ensure_ascii=False)}
 
     return EventSourceResponse(events())
@@ -92,5 +82,4 @@ def feedback(answer_id: RecordId, body: FeedbackIn, svc: ServicesDep, who: Anyon
              summary="Исправленный ответ руководителя (для обучения модели)", responses={**WRITE, **documented(404)})
 def correction(answer_id: RecordId, body: CorrectionIn, svc: ServicesDep, who: Manager) -> dict:
     row = svc.learning.correct(answer_id, who, body.corrected_answer, body.comment)
-    svc.access.audit(who, "answer.correct", str(answer_id), {})
     return {"id": row.id, "answer_id": answer_id}

@@ -30,11 +30,11 @@ def audit_api(svc: ServicesDep, who: Admin, actor: str | None = None, action: st
                 "description": "CSV (UTF-8 с BOM, для Excel)", "content": {"text/csv": {}}}})
 def audit_export(request: Request, svc: ServicesDep, who: Admin, actor: str | None = None, action: str | None = None,
                  text: str | None = None) -> Response:
-    svc.access.audit(who, "audit.export", text or "", {"actor": actor, "action": action}, client_ip(request))
+    rows = svc.access.audit_export(who, actor=actor, action=action, text=text, ip=client_ip(request))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["at", "actor", "actor_kind", "action", "target", "details", "ip"])
-    for e in svc.access.audit_search(actor=actor, action=action, text=text, limit=5000):
+    for e in rows:
         d = _event(e)
         writer.writerow([d["at"], d["actor"], d["actor_kind"], d["action"], d["target"], d["details"], d["ip"]])
     return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Annotated
 
 from fastapi import APIRouter, File, HTTPException, Request, UploadFile
@@ -16,7 +15,6 @@ from azs_assistant.api.schemas import (
     Page,
     SummaryPublic,
 )
-from azs_assistant.errors import FileTooLarge, InvalidInput
 from azs_assistant.http.deps import Admin, Anyone, ServicesDep, client_ip
 from azs_assistant.http.errors import AUTHENTICATED, documented
 from azs_assistant.http.params import Limit, Offset, RecordId
@@ -33,12 +31,9 @@ def document_public(d) -> dict:  # type: ignore[no-untyped-def]
 
 @router.get("", response_model=Page, summary="Список документов")
 def list_documents(svc: ServicesDep, who: Anyone, offset: Offset = 0, limit: Limit = 50) -> dict:
-    if who.is_admin:  # sees every document: page in the database
-        return {"total": svc.count_documents(), "offset": offset, "limit": limit,
-                "items": [document_public(d) for d in svc.list_documents(offset, limit)]}
-    visible = [d for d in svc.list_documents(0, 100_000) if who.may_read(d.audience)]  # audience is JSON: filtered here
-    return {"total": len(visible), "offset": offset, "limit": limit,
-            "items": [document_public(d) for d in visible[offset:offset + limit]]}
+    page = svc.documents.visible_to(who, offset, limit)
+    return {"total": page.total, "offset": offset, "limit": limit,
+            "items": [document_public(d) for d in page.items]}
 
 
 class UploadForm(BaseModel):
@@ -56,32 +51,17 @@ async def upload(request: Request, form: Annotated[UploadForm, File()], svc: Ser
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit * max(len(files), 1) + 1024 * 1024:
         raise HTTPException(413)
-    results = []
-    for f in files:
-        name = PurePath(f.filename or "").name
-        if not name or name.startswith("."):
-            raise InvalidInput("У файла нет имени.", "File has no name.")
-        data = await f.read(limit + 1)
-        if len(data) > limit:
-            raise FileTooLarge(f"Файл {name} больше {svc.settings.max_upload_mb} МБ.",
-                               f"{name} exceeds {svc.settings.max_upload_mb} MiB.", file=name)
-        result = await run_in_threadpool(svc.ingestor.ingest_bytes, data, f"uploads/{name}")
-        results.append({"source": result.source, "status": result.status, "message": result.message,
-                        "document_id": result.document_id, "chunks": result.chunks})
-        await run_in_threadpool(svc.access.audit, who, "document.upload", result.source,
-                                {"status": result.status, "bytes": len(data)}, client_ip(request))
-    return results
+    read = [(f.filename or "", await f.read(limit + 1)) for f in files]
+    results = await run_in_threadpool(svc.documents.upload, who, read, client_ip(request))
+    return [{"source": r.source, "status": r.status, "message": r.message, "document_id": r.document_id,
+             "chunks": r.chunks} for r in results]
 
 
 @router.get("/{document_id}", response_model=DocumentDetail, summary="Документ с фрагментами")
 def get_document(document_id: RecordId, svc: ServicesDep, who: Anyone) -> dict:
-    doc = svc.get_document(document_id)
-    if not who.may_read(doc.audience):
-        from azs_assistant.errors import NotFound
-
-        raise NotFound(f"Документ «{document_id}» не найден.", "Document not found.")
+    doc = svc.documents.get(who, document_id)
     passages = [{"id": c.id, "section": c.section, "page": c.page, "location": c.location, "text": c.text}
-                for c in svc.document_chunks(doc.id)]
+                for c in svc.documents.chunks(doc.id)]
     return {**document_public(doc), "passages": passages}
 
 
@@ -90,11 +70,6 @@ def get_document(document_id: RecordId, svc: ServicesDep, who: Anyone) -> dict:
                         "проверенный по тексту; без модели или при её сбое — извлечённые предложения. "
                         "`refresh=true` (руководитель, администратор) пересоздаёт его.")
 def document_summary(document_id: RecordId, svc: ServicesDep, who: Anyone, refresh: bool = False) -> dict:
-    if refresh and not who.has("manager", "admin"):
-        from azs_assistant.errors import Forbidden
-
-        raise Forbidden("Пересоздать краткое содержание может руководитель или администратор.",
-                        "Refreshing a summary needs the manager or admin role.")
     summary = svc.summaries.summary(document_id, who, refresh)
     return summary.public()
 
@@ -107,8 +82,7 @@ def document_changes(document_id: RecordId, svc: ServicesDep, who: Anyone) -> li
 @router.delete("/{document_id}", status_code=204, summary="Удалить документ",
                responses={**WRITE, **documented(409)})  # 409: deleted meanwhile by someone else
 def delete_document(document_id: RecordId, svc: ServicesDep, who: Admin, request: Request) -> None:
-    doc = svc.delete_document(document_id)
-    svc.access.audit(who, "document.delete", doc.source, {"id": document_id}, client_ip(request))
+    svc.documents.delete(who, document_id, client_ip(request))
 
 
 class AudienceIn(BaseModel):
@@ -119,6 +93,5 @@ class AudienceIn(BaseModel):
 @router.put("/{document_id}/audience", response_model=DocumentDetail, summary="Кому виден документ (роли, регионы)",
             responses=WRITE)
 def set_audience(document_id: RecordId, body: AudienceIn, svc: ServicesDep, who: Admin, request: Request) -> dict:
-    doc = svc.set_document_audience(document_id, body.roles, body.regions)
-    svc.access.audit(who, "document.audience", doc.source, body.model_dump(), client_ip(request))
+    doc = svc.documents.set_audience(who, document_id, body.roles, body.regions, client_ip(request))
     return {**document_public(doc), "passages": []}

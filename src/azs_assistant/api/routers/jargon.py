@@ -22,19 +22,16 @@ def list_terms(svc: ServicesDep, who: Anyone) -> list[dict]:
 
 @router.put("/{term}", response_model=JargonTermPublic, summary="Добавить или изменить термин", responses=WRITE)
 def put_term(term: Term, body: JargonTermPublic, svc: ServicesDep, who: Admin) -> dict:
-    e = svc.jargon_upsert(term, body.canonical, body.note)
-    svc.access.audit(who, "jargon.put", e.term, {"canonical": e.canonical})
+    e = svc.jargon_put(who, term, body.canonical, body.note)
     return {"term": e.term, "canonical": e.canonical, "note": e.note}
 
 
 @router.post("", response_model=JargonTermPublic, status_code=201, summary="Добавить термин", responses=WRITE)
 def add_term(body: JargonTermPublic, svc: ServicesDep, who: Admin) -> dict:
-    e = svc.jargon_upsert(body.term, body.canonical, body.note)
-    svc.access.audit(who, "jargon.add", e.term, {"canonical": e.canonical})
+    e = svc.jargon_put(who, body.term, body.canonical, body.note, added=True)
     return {"term": e.term, "canonical": e.canonical, "note": e.note}
 
 
 @router.delete("/{term}", status_code=204, summary="Удалить термин", responses={**WRITE, **documented(404)})
 def delete_term(term: Term, svc: ServicesDep, who: Admin) -> None:
-    svc.jargon_remove(term)
-    svc.access.audit(who, "jargon.delete", term)
+    svc.jargon_delete(who, term)

@@ -14,13 +14,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from azs_assistant.auth.scope import allowed_stations
 from azs_assistant.errors import FileTooLarge
 from azs_assistant.http.deps import Admin, Manager, ServicesDep, client_ip
 from azs_assistant.http.errors import AUTHENTICATED, documented
 from azs_assistant.http.params import Limit, Offset
 from azs_assistant.reports.query import ReportQuery
-from azs_assistant.reports.render import EXPORT_FORMATS, REPORT_EXPORTERS, export
+from azs_assistant.reports.render import EXPORT_FORMATS, REPORT_EXPORTERS
 
 router = APIRouter(tags=["reports"], responses=documented(*AUTHENTICATED))
 WRITE = documented(400, 413, 503)  # a body that does not parse or is over the cap; the database busy
@@ -49,17 +48,14 @@ class ReportResponse(BaseModel):
 @router.post("/reports/ask", response_model=ReportResponse, summary="Отчёт по вопросу на русском языке",
              responses=WRITE)
 def ask(body: ReportAsk, svc: ServicesDep, who: Manager, request: Request) -> dict[str, Any]:
-    report = svc.reports.ask(body.question, body.today, allowed_stations(svc, who))
-    svc.access.audit(who, "report.view", body.question[:500], {}, client_ip(request))
+    report = svc.reports.ask_for(who, body.question, body.today, client_ip(request))
     return report.to_dict()
 
 
 @router.post("/reports/run", response_model=ReportResponse, summary="Отчёт по типизированному запросу",
              responses=WRITE)
 def run(body: ReportRun, svc: ServicesDep, who: Manager, request: Request) -> dict[str, Any]:
-    report = svc.reports.run(body.query, "", allowed_stations(svc, who))
-    svc.access.audit(who, "report.view", "typed query", {"query": body.query.model_dump(mode="json")},
-                     client_ip(request))
+    report = svc.reports.run_for(who, body.query, client_ip(request))
     return report.to_dict()
 
 
@@ -72,14 +68,8 @@ def export_report(svc: ServicesDep, who: Manager, request: Request,
                   station: str | None = None, region: str | None = None, category: str | None = None,
                   date_from: date | None = None, date_to: date | None = None,
                   today: date | None = None) -> Response:
-    def build() -> bytes:
-        report = svc.reports.ask_filtered(question, today, station=station, region=region, category=category,
-                                          date_from=date_from, date_to=date_to, allowed=allowed_stations(svc, who))
-        return export(report.result, fmt, report.question)
-
-    body = build()
-    svc.access.audit(who, "report.export", question or "сводка", {"format": fmt, "station": station, "region": region},
-                     client_ip(request))
+    body = svc.reports.export_for(who, fmt, question, today, station=station, region=region, category=category,
+                                  date_from=date_from, date_to=date_to, ip=client_ip(request))
     name = f"report.{fmt}"
     disposition = ("inline" if fmt in ("png", "svg")
                    else f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}")
@@ -90,11 +80,8 @@ def export_report(svc: ServicesDep, who: Manager, request: Request,
 def incidents(svc: ServicesDep, who: Manager, station: str | None = None, region: str | None = None,
               category: str | None = None, status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
               limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
-    filters = {"stations": [station] if station else [], "regions": [region] if region else [],
-               "categories": [category] if category else [], "status": status}
-    query = svc.reports.restrict(ReportQuery.model_validate({"metric": "list", "filters": filters}),
-                                 allowed_stations(svc, who))
-    return svc.reports.engine.incidents(query, limit, offset)
+    return svc.reports.incidents_for(who, station=station, region=region, category=category, status=status,
+                                     limit=limit, offset=offset)
 
 
 @router.post("/incidents/sync", summary="Синхронизировать инциденты из базы компании",

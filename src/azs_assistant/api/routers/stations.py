@@ -9,7 +9,6 @@ from fastapi import APIRouter, File, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from azs_assistant.auth.scope import allowed_stations
 from azs_assistant.errors import FileTooLarge
 from azs_assistant.http.deps import Admin, Anyone, ServicesDep
 from azs_assistant.http.errors import AUTHENTICATED, documented
@@ -52,8 +51,7 @@ def _public(row: object) -> StationPublic:
 
 @router.get("", response_model=list[StationPublic], summary="Станции в вашей области видимости")
 def list_stations(svc: ServicesDep, who: Anyone) -> list[StationPublic]:
-    allowed = allowed_stations(svc, who)
-    return [_public(r) for r in svc.stations.list(allowed=allowed, include_inactive=who.is_admin)]
+    return [_public(r) for r in svc.stations.visible_to(who)]
 
 
 @router.post("", response_model=StationPublic, status_code=201, summary="Добавить станцию (администратор)",

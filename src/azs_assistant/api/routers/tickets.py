@@ -9,8 +9,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from azs_assistant.auth.principal import Principal
-from azs_assistant.auth.scope import check_ticket, ticket_scope
 from azs_assistant.errors import NotFound
 from azs_assistant.http.deps import Admin, Anyone, ServicesDep, Staff, check_body_size, client_ip
 from azs_assistant.http.errors import documented
@@ -97,9 +95,8 @@ def create(body: TicketIn, request: Request, svc: ServicesDep, who: Anyone) -> d
     request.app.state.ticket_limiter.check(client_ip(request))
     ticket, token = svc.tickets.create(body.text, channel=body.channel, station=body.station, contact=body.contact,
                                        actor=who.name, language=body.language)
-    base = svc.settings.public_base_url.rstrip("/")
     warnings = [r for r in (ticket.triage_reason or "").split("; ") if "станци" in r]
-    return {"number": ticket.number, "token": token, "status_url": f"{base}/t/{ticket.number}?k={token}",
+    return {"number": ticket.number, "token": token, "status_url": svc.tickets.status_link(ticket, token),
             "status": ticket.status, "category": ticket.category, "urgency": ticket.urgency,
             "department": ticket.department, "needs_triage": bool(ticket.needs_triage), "warnings": warnings}
 
@@ -115,8 +112,8 @@ def classify(body: ClassifyIn, request: Request, svc: ServicesDep, who: Staff) -
 def list_tickets(svc: ServicesDep, who: Staff, department: str | None = None, status: Status | None = None,
                  station: str | None = None, overdue: bool | None = None, triage: bool | None = None,
                  open_only: bool = False, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
-    rows = svc.tickets.queue(department=department, status=status, station=station, overdue=overdue, triage=triage,
-                             open_only=open_only, limit=limit, offset=offset, scope=ticket_scope(svc, who))
+    rows = svc.tickets.queue_for(who, department=department, status=status, station=station, overdue=overdue,
+                                 triage=triage, open_only=open_only, limit=limit, offset=offset)
     return {"tickets": [ticket_json(t) for t in rows], "count": len(rows)}
 
 
@@ -131,23 +128,20 @@ def rules(svc: ServicesDep, who: Staff) -> dict[str, Any]:
 @router.post("/tickets/rules/reload", summary="Перечитать файл правил (ошибка — старые правила остаются)",
              responses=WRITE)
 def reload_rules(svc: ServicesDep, who: Admin) -> dict[str, Any]:
-    loaded = svc.tickets.reload_rules()
-    svc.access.audit(who, "rules.reload", loaded.source, {"rules": len(loaded.spec.rules)})
+    loaded = svc.tickets.reload_rules_by(who)
     return {"source": loaded.source, "departments": list(loaded.departments), "rules": len(loaded.spec.rules)}
 
 
 @router.post("/tickets/train", summary="Переобучить классификатор (примеры + исправленные обращения)",
              responses=WRITE)
 def train(svc: ServicesDep, who: Admin) -> dict[str, Any]:
-    stats = svc.tickets.train()
-    svc.access.audit(who, "tickets.train", stats["version"], {"total": stats["total"]})
+    stats = svc.tickets.train_by(who)
     return stats  # type: ignore[no-any-return]
 
 
 @router.get("/tickets/{number}", summary="Обращение с историей и уведомлениями", responses=SIGNED_IN)
 def show(number: str, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    ticket = svc.tickets.get(number)
-    check_ticket(svc, who, ticket)
+    ticket = svc.tickets.get_for(who, number)
     history = svc.tickets.history(number)
     notes = svc.tickets.notifications(number)
     return {**ticket_json(ticket), "history": [_event_json(e) for e in history],
@@ -161,45 +155,33 @@ def public(number: str, svc: ServicesDep, k: Annotated[str, Query(max_length=100
     return {**ticket_json(ticket, private=False), "history": [_event_json(e, private=False) for e in events]}
 
 
-def _change(svc: Any, who: Principal, number: str, action: str, body: BaseModel, change: Any) -> Any:
-    """One staff action on a ticket: scope check, audit, then the change as the signed-in person."""
-    check_ticket(svc, who, svc.tickets.get(number))
-    svc.access.audit(who, f"ticket.{action}", number, body.model_dump())
-    return change()
-
-
 @router.post("/tickets/{number}/status", summary="Сменить статус (в т.ч. переоткрыть)",
              responses={**WRITE, **documented(409)})  # 409: already in that status, or no such transition
 def set_status(number: str, body: StatusIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    return ticket_json(_change(svc, who, number, "set_status", body, lambda: svc.tickets.set_status(
-        number, body.status, actor=who.name, comment=body.comment, public=body.public)))
+    return ticket_json(svc.tickets.set_status_by(who, number, body.status, body.comment, body.public))
 
 
 @router.post("/tickets/{number}/comments", status_code=201, summary="Комментарий (внутренний или для клиента)",
              responses=WRITE)
 def comment(number: str, body: CommentIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    return _event_json(_change(svc, who, number, "comment", body, lambda: svc.tickets.comment(
-        number, body.text, actor=who.name, public=body.public)))
+    return _event_json(svc.tickets.comment_by(who, number, body.text, body.public))
 
 
 @router.post("/tickets/{number}/assign", summary="Передать другому отделу или исполнителю", responses=WRITE)
 def assign(number: str, body: AssignIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    return ticket_json(_change(svc, who, number, "assign", body, lambda: svc.tickets.assign(
-        number, actor=who.name, department=body.department, assignee=body.assignee)))
+    return ticket_json(svc.tickets.assign_by(who, number, body.department, body.assignee))
 
 
 @router.post("/tickets/{number}/labels", summary="Исправить категорию/срочность (станет примером для обучения)",
              responses=WRITE)
 def relabel(number: str, body: LabelsIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    return ticket_json(_change(svc, who, number, "relabel", body, lambda: svc.tickets.relabel(
-        number, actor=who.name, category=body.category, urgency=body.urgency)))
+    return ticket_json(svc.tickets.relabel_by(who, number, body.category, body.urgency))
 
 
 @router.post("/tickets/{number}/ack", summary="Подтвердить получение (останавливает напоминания)",
              responses=WRITE)
 def acknowledge(number: str, body: ActorIn, svc: ServicesDep, who: Staff) -> dict[str, Any]:
-    return ticket_json(_change(svc, who, number, "acknowledge", body,
-                                     lambda: svc.tickets.acknowledge(number, actor=who.name)))
+    return ticket_json(svc.tickets.acknowledge_by(who, number))
 
 
 PHOTO_TYPES = ("jpeg", "png", "webp", "gif", "bmp", "tiff")  # what intake accepts (TicketService._check_photo)
@@ -208,8 +190,7 @@ PHOTO_TYPES = ("jpeg", "png", "webp", "gif", "bmp", "tiff")  # what intake accep
 @router.get("/tickets/{number}/photo", summary="Фото чека, приложенное клиентом", response_class=FileResponse,
             responses={**SIGNED_IN, 200: {"description": "Фото", "content": {f"image/{t}": {} for t in PHOTO_TYPES}}})
 def photo(number: str, svc: ServicesDep, who: Staff) -> FileResponse:
-    ticket = svc.tickets.get(number)
-    check_ticket(svc, who, ticket)
+    ticket = svc.tickets.get_for(who, number)
     if not ticket.photo_path:
         raise NotFound("К обращению не приложено фото.", "No photo.")
     return FileResponse(ticket.photo_path)

@@ -1,0 +1,157 @@
+"""Document use cases: which documents a person may see (filtered in SQL), reading one, uploading,
+deleting and narrowing its audience; each change writes its own audit entry.
+
+Visibility is one rule (``Principal.may_read``) written twice: in Python for a document in hand and as
+SQL over the ``document_audience`` rows here, so a page of 50 documents never loads the whole table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import and_, exists, func, not_, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from azs_assistant.auth.principal import Principal, clean_roles
+from azs_assistant.documents.pipeline import Ingestor, IngestResult
+from azs_assistant.errors import Conflict, FileTooLarge, InvalidInput, NotFound
+from azs_assistant.settings import Settings
+from azs_assistant.storage.db import Database
+from azs_assistant.storage.models import Chunk, Document, DocumentAudience
+
+Audit = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    """One page of the documents a person may see, and how many they may see in all."""
+
+    total: int
+    items: list[Document]
+
+
+def _audience_of(kind: str, values: set[str] | None = None) -> Any:
+    """EXISTS an audience row of ``kind`` for the document (with a value among ``values``)."""
+    cond = and_(DocumentAudience.document_id == Document.id, DocumentAudience.kind == kind)
+    if values is not None:
+        cond = and_(cond, DocumentAudience.value.in_(sorted(values)))
+    return exists().where(cond)
+
+
+def visible_condition(who: Principal) -> ColumnElement[bool] | None:
+    """The SQL form of ``Principal.may_read``: None = every document."""
+    if who.is_admin:
+        return None
+    roles_ok = or_(not_(_audience_of("role")), _audience_of("role", set(who.roles)))
+    if who.sees_all_stations:
+        return roles_ok
+    regions = {r.lower() for r in who.regions}
+    return and_(roles_ok, or_(not_(_audience_of("region")), _audience_of("region", regions)))
+
+
+class Documents:
+    def __init__(self, db: Database, ingestor: Ingestor, settings: Settings, audit: Audit) -> None:
+        self.db, self.ingestor, self.settings, self._audit = db, ingestor, settings, audit
+
+    # -- reading ----------------------------------------------------------------------------
+    def visible_to(self, who: Principal, offset: int = 0, limit: int = 100) -> DocumentPage:
+        """The documents ``who`` may read, by source, one page of them."""
+        query, count = select(Document), select(func.count()).select_from(Document)
+        cond = visible_condition(who)
+        if cond is not None:
+            query, count = query.where(cond), count.where(cond)
+        with self.db.session() as s:
+            items = list(s.scalars(query.order_by(Document.source).offset(offset).limit(limit)))
+            return DocumentPage(int(s.scalar(count) or 0), items)
+
+    def find(self, ref: str | int) -> Document:
+        """A document by id or source, whoever asks (the CLI, other services)."""
+        with self.db.session() as s:
+            doc = None
+            if isinstance(ref, int) or str(ref).isdigit():
+                doc = s.get(Document, int(ref))
+            if doc is None:
+                doc = s.scalar(select(Document).where(Document.source == str(ref)))
+            if doc is None:
+                raise NotFound(f"Документ «{ref}» не найден.", f"Document '{ref}' not found.")
+            return doc
+
+    def get(self, who: Principal, ref: str | int) -> Document:
+        """A document ``who`` may read; one outside the audience does not exist for them."""
+        doc = self.find(ref)
+        if not who.may_read(doc.audience):
+            raise NotFound(f"Документ «{ref}» не найден.", "Document not found.")
+        return doc
+
+    def counts(self) -> tuple[int, int]:
+        """(documents, passages) in the knowledge base, for the health check."""
+        with self.db.session() as s:
+            return (int(s.scalar(select(func.count()).select_from(Document)) or 0),
+                    int(s.scalar(select(func.count()).select_from(Chunk)) or 0))
+
+    def chunks(self, document_id: int) -> list[Chunk]:
+        with self.db.session() as s:
+            return list(s.scalars(select(Chunk).where(Chunk.document_id == document_id).order_by(Chunk.ordinal)))
+
+    def passage(self, who: Principal, chunk_id: int) -> tuple[Chunk, Document]:
+        """One passage a citation points to, with its document, if ``who`` may read it."""
+        with self.db.session() as s:
+            row = s.execute(select(Chunk, Document).join(Document).where(Chunk.id == chunk_id)).one_or_none()
+        if row is None:
+            raise NotFound("Фрагмент не найден (документ мог быть обновлён).", "Passage not found.")
+        if not who.may_read(row[1].audience):
+            raise NotFound("Фрагмент не найден.", "Passage not found.")
+        return row[0], row[1]
+
+    # -- changing ---------------------------------------------------------------------------
+    def upload(self, who: Principal, files: list[tuple[str, bytes]], ip: str | None = None) -> list[IngestResult]:
+        """Ingest uploaded files (name, content) under ``uploads/``; every file is checked first."""
+        limit = self.settings.max_upload_bytes
+        for name, data in files:
+            if not PurePath(name).name or PurePath(name).name.startswith("."):
+                raise InvalidInput("У файла нет имени.", "File has no name.")
+            if len(data) > limit:
+                raise FileTooLarge(f"Файл {name} больше {self.settings.max_upload_mb} МБ.",
+                                   f"{name} exceeds {self.settings.max_upload_mb} MiB.", file=name)
+        results = []
+        for name, data in files:
+            result = self.ingestor.ingest_bytes(data, f"uploads/{PurePath(name).name}")
+            self._audit(who, "document.upload", result.source, {"status": result.status, "bytes": len(data)}, ip)
+            results.append(result)
+        return results
+
+    def remove(self, ref: str | int) -> Document:
+        """Delete a document and its passages (unaudited: the CLI and ``delete`` audit)."""
+        doc = self.find(ref)
+        if not self.ingestor.delete(doc.id):
+            raise Conflict("Документ уже удалён.", "Document already deleted.")
+        return doc
+
+    def delete(self, who: Principal, ref: str | int, ip: str | None = None) -> Document:
+        doc = self.remove(ref)
+        self._audit(who, "document.delete", doc.source, {"id": doc.id}, ip)
+        return doc
+
+    def change_audience(self, ref: str | int, roles: list[str], regions: list[str]) -> Document:
+        """Who may see a document: some roles and/or regions; both empty = everyone."""
+        doc = self.find(ref)
+        audience = {"roles": clean_roles(roles) if roles else [], "regions": [r.strip() for r in regions if r.strip()]}
+        with self.db.session() as s:
+            row = s.get(Document, doc.id)
+            if row is None:
+                raise Conflict("Документ уже удалён.", "Document already deleted.")
+            row.audience = audience if (audience["roles"] or audience["regions"]) else None
+            regions_lower = dict.fromkeys(r.lower() for r in audience["regions"])
+            row.audience_rows = ([DocumentAudience(kind="role", value=r) for r in audience["roles"]]
+                                 + [DocumentAudience(kind="region", value=r) for r in regions_lower])
+            doc = row
+        return doc
+
+    def set_audience(self, who: Principal, ref: str | int, roles: list[str], regions: list[str],
+                     ip: str | None = None) -> Document:
+        doc = self.change_audience(ref, roles, regions)
+        self._audit(who, "document.audience", doc.source, {"roles": roles, "regions": regions}, ip)
+        return doc

@@ -1,0 +1,65 @@
+"""Recognising a paper form: OCR of a photo or scan, then the fields of the template it matches.
+
+One place for both doors: ``recognise_file`` serves the OCR endpoint, the CLI and the bot (a file in
+hand); the ingestion pipeline has already OCR'd its pages and calls ``recognise_pages`` (``FormStep``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from azs_assistant.errors import EmptyDocument, FileTooLarge, UnsupportedFormat
+from azs_assistant.forms.extract import FormMatch, FormTemplate, extract, match_template
+from azs_assistant.settings import Settings
+
+IMAGE_KINDS = {"png", "jpeg", "tiff", "webp", "bmp", "gif"}
+
+
+def recognise_pages(pages: Sequence[Any], templates: dict[str, FormTemplate]) -> tuple[FormTemplate, FormMatch] | None:
+    """The form on OCR'd pages (those of good quality) and its fields; None when no template matches."""
+    ok = [p.result for p in pages if p.result.quality == "ok"]
+    if not ok:
+        return None
+    text = "\n\n".join(p.text for p in ok)
+    template = match_template(text, templates)
+    if template is None:
+        return None
+    return template, extract(text, template, {w: c for p in ok for w, c in p.words.items()})
+
+
+def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[str, FormTemplate],
+                   languages: str | None = None) -> dict[str, Any]:
+    """Recognise an image or PDF: text per page with quality, and the fields of a known form."""
+    from azs_assistant.documents.parsers import sniff
+    from azs_assistant.ocr.service import OCRService
+
+    if not data:
+        raise EmptyDocument(f"Файл {name} пустой.", f"{name} is empty.", file=name)
+    if len(data) > settings.max_upload_bytes:
+        raise FileTooLarge(f"Файл {name} больше {settings.max_upload_mb} МБ.", "too large", file=name)
+    if languages:
+        settings = settings.model_copy(update={"ocr_languages": languages})
+    ocr = OCRService(settings)  # OCRUnavailable says which package to install
+    kind = sniff(data[:16])
+    images: Iterable[tuple[int, Any]]
+    if kind == "pdf":
+        images = ocr.pdf_pages(data, None, name)  # a PDF that cannot be read is refused as corrupt
+    elif kind in IMAGE_KINDS:
+        images = list(enumerate(ocr.image_pages(data, name), start=1))
+    else:
+        raise UnsupportedFormat(f"Файл {name} не изображение и не PDF: распознавать нечего.",
+                                f"{name} is not an image or PDF.", file=name)
+    pages = ocr.recognise(images)
+    out: dict[str, Any] = {
+        "text": "\n\n".join(p.result.text for p in pages if p.result.quality == "ok"),
+        "pages": [{"page": p.number, "text": p.result.text, "confidence": round(p.result.confidence, 1),
+                   "quality": p.result.quality, "reason": p.result.reason} for p in pages],
+        "fields": {}, "form": None, "field_confidence": {}, "problems": [], "defects": []}
+    found = recognise_pages(pages, templates)
+    if found is not None:
+        template, match = found
+        out.update(form=template.form, fields=match.fields, field_confidence=match.confidence,
+                   problems=match.problems, defects=match.defects, form_title=template.title,
+                   field_labels={f.name: f.labels[0] for f in template.fields})
+    return out
