@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -31,6 +31,18 @@ from azs_assistant.settings import Settings
 from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Chunk, Document, JargonTerm, utcnow
+
+if TYPE_CHECKING:  # the services' types, for the checker; each is built (and imported) on first use
+    from azs_assistant.assistant.cache import AnswerCache
+    from azs_assistant.assistant.conversation import Conversations
+    from azs_assistant.auth.service import Access
+    from azs_assistant.forms.service import FormRecords
+    from azs_assistant.incidents.history import IncidentHistory
+    from azs_assistant.learning.feedback import Learning
+    from azs_assistant.reports.service import Reports
+    from azs_assistant.summaries.service import Summaries
+    from azs_assistant.tickets.notify import Notifier
+    from azs_assistant.tickets.service import Tickets
 
 
 def _limit_blas_threads() -> None:
@@ -65,29 +77,33 @@ class Services:
             self.llm_answerer = LLMAnswerer(self.llm, self.analyzer)
         self.assistant = Assistant(self)
         if settings.summarize_on_ingest:
-            self.ingestor.on_stored = lambda document_id: self.summaries.summary(document_id, refresh=True)
+            self.ingestor.on_stored = self._summarize_stored
         self._jargon: JargonDictionary | None = None
         self._jargon_generation = -1
         self._jargon_lock = threading.Lock()
         self.seed_jargon()
 
+    def _summarize_stored(self, document_id: int) -> None:
+        """AZS_SUMMARIZE_ON_INGEST: a document's summary is made as soon as it is stored."""
+        self.summaries.summary(document_id, refresh=True)
+
     # -- incidents and reports --------------------------------------------------------------
     @cached_property
-    def reports(self) -> Any:
+    def reports(self) -> Reports:
         from azs_assistant.reports.service import Reports
 
         return Reports(self.db, self.analyzer, self.settings.report_categories_file, llm=self.llm,
                        stations=self.stations, audit=lambda *args: self.access.audit(*args))
 
     @cached_property
-    def conversations(self) -> Any:
+    def conversations(self) -> Conversations:
         from azs_assistant.assistant.conversation import Conversations
         from azs_assistant.llm.rewrite import QuestionRewriter
 
         return Conversations(self.db, self.analyzer, QuestionRewriter(self.llm) if self.llm is not None else None)
 
     @cached_property
-    def answer_cache(self) -> Any:
+    def answer_cache(self) -> AnswerCache | None:
         """Redis when ``AZS_CACHE_URL`` is set, else in-process; None when turned off."""
         if not self.settings.answer_cache:
             return None
@@ -97,7 +113,7 @@ class Services:
         return AnswerCache(resolve_secret(url), self.settings.answer_cache_ttl_s, self.settings.answer_cache_size)
 
     @cached_property
-    def summaries(self) -> Any:
+    def summaries(self) -> Summaries:
         from azs_assistant.summaries.service import Summaries
 
         return Summaries(self)
@@ -109,13 +125,13 @@ class Services:
         return Stations(self.db, audit=lambda *args: self.access.audit(*args))
 
     @cached_property
-    def access(self) -> Any:
+    def access(self) -> Access:
         from azs_assistant.auth.service import Access
 
         return Access(self.db, self.stations)
 
     @cached_property
-    def learning(self) -> Any:
+    def learning(self) -> Learning:
         from azs_assistant.learning.feedback import Learning
         from azs_assistant.llm.prompts import ANSWER
 
@@ -124,19 +140,19 @@ class Services:
 
     # -- customer complaints ----------------------------------------------------------------
     @cached_property
-    def tickets(self) -> Any:
+    def tickets(self) -> Tickets:
         from azs_assistant.tickets.service import Tickets
 
         return Tickets(self.db, self.analyzer, self.settings, self.stations, lambda *args: self.access.audit(*args))
 
     @cached_property
-    def notifier(self) -> Any:
+    def notifier(self) -> Notifier:
         from azs_assistant.tickets.notify import Notifier
 
         return Notifier(self.db, self.settings, lambda: self.tickets.rules)
 
     @cached_property
-    def incident_history(self) -> Any:
+    def incident_history(self) -> IncidentHistory:
         from azs_assistant.incidents.history import IncidentHistory
 
         return IncidentHistory(self.db, self.analyzer)
@@ -295,7 +311,7 @@ class Services:
         return recognise_file(data, name, self.settings, self.form_step.templates, languages)
 
     @cached_property
-    def records(self) -> Any:
+    def records(self) -> FormRecords:
         """Form records, scoped to the caller's stations and audited (API, CLI and bot alike)."""
         from azs_assistant.forms.service import FormRecords
 
