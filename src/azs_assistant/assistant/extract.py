@@ -109,11 +109,11 @@ class Extractor:
             intro = lines[first_item - 1] if first_item > 0 else None  # the sentence that leads into the steps
             body = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
             return f"{intro}\n{body}" if intro else body
-        if len(sp.units) <= 2:
-            return " ".join(sp.units)
+        if len(sp.units) <= 2 or sp.best <= 0:
+            shown = list(range(min(len(sp.units), 2)))
+            text = " ".join(sp.units[i] for i in shown)
+            return _with_rule_heading(chunk, text, any(_is_item(chunk, i) for i in shown))
         top = sp.best
-        if top <= 0:
-            return " ".join(sp.units[:2])
         ranked = sorted(range(len(sp.units)), key=lambda i: -sp.scores[i])
         keep: list[int] = []
         length = 0
@@ -127,4 +127,48 @@ class Extractor:
             if after < len(sp.units) and _HAS_NUMBER.search(sp.units[after]):
                 keep.append(after)
         keep += [i - 1 for i in keep if i > 0 and _ANAPHORA.match(sp.units[i])]
-        return " ".join(sp.units[i] for i in sorted(set(keep)))
+        lead_ins = _lead_ins(chunk)
+        keep += [lead_ins[i] for i in keep if i in lead_ins]  # «запрещается:» before the item it governs
+        text = " ".join(sp.units[i] for i in sorted(set(keep)))
+        return _with_rule_heading(chunk, text, any(i in lead_ins or _is_item(chunk, i) for i in keep))
+
+
+def _item_flags(chunk: Chunk) -> list[tuple[bool, str]]:
+    """For each unit of the passage (as ``units_of`` splits it): whether it is a list item, and its line."""
+    flags: list[tuple[bool, str]] = []
+    for line in chunk.text.split("\n"):
+        line = line.strip()
+        if line.startswith("— "):
+            flags.append((True, line))
+        elif line:
+            flags.extend((False, line) for _ in split_sentences(line))
+    return flags
+
+
+def _is_item(chunk: Chunk, index: int) -> bool:
+    flags = _item_flags(chunk)
+    return index < len(flags) and flags[index][0]
+
+
+def _lead_ins(chunk: Chunk) -> dict[int, int]:
+    """List item → the sentence that leads into its list («На территории АЗС запрещается:»): an item
+    quoted without it can say the opposite of the rule."""
+    out: dict[int, int] = {}
+    lead: int | None = None
+    for i, (item, line) in enumerate(_item_flags(chunk)):
+        if item:
+            if lead is not None:
+                out[i] = lead
+        else:
+            lead = i if line.rstrip().endswith(":") else None
+    return out
+
+
+def _with_rule_heading(chunk: Chunk, text: str, quotes_items: bool) -> str:
+    """A list item whose lead-in is the section's heading («На территории АЗС запрещается»): the heading
+    goes first, so «курить…» reads as the prohibition it is."""
+    heading = chunk.section.rsplit(" › ", 1)[-1].strip() if chunk.section else ""
+    if not quotes_items or not heading or not _RULE.search(heading) or heading.lower() in text.lower():
+        return text
+    body = text[0].lower() + text[1:] if len(text) > 1 and text[0].isupper() and text[1].islower() else text
+    return f"{heading.rstrip(':')}: {body}"
