@@ -25,6 +25,9 @@ from azs_assistant.storage.models import Conversation, ConversationTurn, utcnow
 
 Rewriter = Callable[[str, list[str]], "str | None"]  # (question, earlier questions) → standalone question
 HISTORY_TURNS = 3
+CARRIED_WORDS = 6  # topic words carried into a follow-up at most
+OWN_SUBJECT_WORDS = 4  # a follow-up with this many content words of its own asks about something else
+_WORD = re.compile(r"[\w][\w-]*")
 _FOLLOW_UP = re.compile(r"^\s*(а|и|но|тогда|ещё|еще|также|так|а если|а что|а как|а где|а когда|а кто|а куда|"
                         r"а сколько|а потом|а после|а при|а у|а в|а на|и если|и что|и как|ал|ал енді|and|what about)\b",
                         re.IGNORECASE)
@@ -88,21 +91,41 @@ class Conversations:
         content = [w for w in self.analyzer.lemmas(question) if w not in _QUESTION_WORDS]
         return bool(_FOLLOW_UP.search(question) or _POINTS_BACK.search(question)) or len(content) <= 1
 
+    def has_own_subject(self, question: str) -> bool:
+        """«а ошибка E-50 на ТРК Алтай что значит?» names its own subject: it opens like a follow-up but
+        carries four or more content words and points back to nothing, so the previous topic stays out."""
+        content = [w for w in self.analyzer.lemmas(question) if w not in _QUESTION_WORDS]
+        return len(set(content)) >= OWN_SUBJECT_WORDS and not _POINTS_BACK.search(question)
+
     def resolve(self, question: str, history: list[Turn]) -> str:
         """The question to search with: itself, or rewritten against the conversation."""
-        if not history or not self.is_follow_up(question):
+        if not history or not self.is_follow_up(question) or self.has_own_subject(question):
             return question
         if self.rewriter is not None:
             rewritten = self.rewriter(question, [t.question for t in history])
             if rewritten:
                 return rewritten
-        return self.carry_over(question, history[-1].resolved)
+        return self.carry_over(question, self._topic(history))
+
+    def _topic(self, history: list[Turn]) -> str:
+        """What the conversation is about, in the asker's words: the latest question asked on its own and
+        the follow-ups after it («свет вырубило» → «а если генератор не завёлся?» → «а сколько он
+        работает?» is about the generator). The stored rewrites are lemmas and are not reused."""
+        start = next((i for i in range(len(history) - 1, -1, -1) if not self.is_follow_up(history[i].question)), 0)
+        return " ".join(turn.question for turn in history[start:])
 
     def carry_over(self, question: str, previous: str) -> str:
-        """«а сколько ждать?» after «как принять бензовоз» → «а сколько ждать? (принять бензовоз)»."""
+        """«а сколько ждать?» after «как принять бензовоз» → «а сколько ждать? (принять бензовоз)»: the
+        previous question's content words as its asker wrote them, «не» kept with the word it negates."""
         own = set(self.analyzer.lemmas(question))
-        topic: list[str] = []
-        for lemma in self.analyzer.lemmas(previous):
-            if lemma not in own and lemma not in _QUESTION_WORDS and lemma not in topic:
-                topic.append(lemma)
-        return f"{question} ({' '.join(topic[:6])})" if topic else question
+        words = _WORD.findall(previous)
+        kept: list[int] = []
+        seen: set[str] = set()
+        for i, word in enumerate(words):
+            lemmas = [lemma for lemma in self.analyzer.lemmas(word) if lemma not in _QUESTION_WORDS]
+            if lemmas and not own.intersection(lemmas) and not seen.intersection(lemmas):
+                kept.append(i)
+                seen.update(lemmas)
+        kept = kept[-CARRIED_WORDS:]  # the latest turns name what a pronoun points to
+        topic = [("не " if i > 0 and words[i - 1].lower() == "не" else "") + words[i] for i in kept]
+        return f"{question} ({' '.join(topic)})" if topic else question
