@@ -125,14 +125,14 @@ def build_corpus(url: str, n: int, rng: random.Random, pool: list[str], vectors:
 
 def time_search_and_ask(svc, qs: list[str], search: bool = True) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
     """Seconds per search and per ask over the questions, after one warm-up of each."""
-    svc.search(qs[0])
+    svc.assistant.search(qs[0])
     svc.assistant.ask(qs[0])  # warm caches (with the answer cache on, this question is now a hit)
     search_t: list[float] = []
     ask_t: list[float] = []
     for q in qs:
         if search:
             t = time.perf_counter()
-            svc.search(q)
+            svc.assistant.search(q)
             search_t.append(time.perf_counter() - t)
         t = time.perf_counter()
         svc.assistant.ask(q)

@@ -6,31 +6,29 @@ into storage themselves.
 
 from __future__ import annotations
 
-import threading
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-
 from azs_assistant.assistant.answer import Assistant
-from azs_assistant.auth.principal import SYSTEM, Principal
+from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.documents.pipeline import Ingestor
 from azs_assistant.documents.service import Documents
 from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.forms.ingest import FormStep
 from azs_assistant.language.analyzer import get_analyzer
-from azs_assistant.language.jargon import JargonDictionary, JargonEntry, load_builtin_jargon
+from azs_assistant.language.service import Jargon
 from azs_assistant.llm.client import LLMClient
 from azs_assistant.llm.generate import LLMAnswerer
 from azs_assistant.search.embeddings import make_embedder
 from azs_assistant.search.index import SearchIndex
-from azs_assistant.search.query import AnalyzedQuery, QueryAnalyzer
+from azs_assistant.search.query import QueryAnalyzer
+from azs_assistant.search.service import Queries
 from azs_assistant.secrets import resolve_secret
 from azs_assistant.settings import Settings
 from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import Chunk, Document, JargonTerm, utcnow
+from azs_assistant.storage.models import Chunk, Document
 
 if TYPE_CHECKING:  # the services' types, for the checker; each is built (and imported) on first use
     from azs_assistant.assistant.cache import AnswerCache
@@ -67,7 +65,8 @@ class Services:
         self.ingestor = Ingestor(self.db, self.analyzer, self.embedder, settings)
         self.form_step = FormStep(settings.data_dir / "forms")
         self.ingestor.steps.append(self.form_step)
-        self.query_analyzer = QueryAnalyzer(self.analyzer)
+        self.jargon = Jargon(self.db, self.analyzer, audit=lambda *args: self.access.audit(*args))
+        self.queries = Queries(self.db, self.index, QueryAnalyzer(self.analyzer), self.jargon)
         self.llm: LLMClient | None = None
         self.llm_answerer: LLMAnswerer | None = None
         if settings.llm_base_url:
@@ -78,10 +77,7 @@ class Services:
         self.assistant = Assistant(self)
         if settings.summarize_on_ingest:
             self.ingestor.on_stored = self._summarize_stored
-        self._jargon: JargonDictionary | None = None
-        self._jargon_generation = -1
-        self._jargon_lock = threading.Lock()
-        self.seed_jargon()
+        self.jargon.seed()
 
     def _summarize_stored(self, document_id: int) -> None:
         """AZS_SUMMARIZE_ON_INGEST: a document's summary is made as soon as it is stored."""
@@ -193,86 +189,7 @@ class Services:
         finally:
             self.reports.invalidate()
 
-    # -- jargon ---------------------------------------------------------------------------
-    def seed_jargon(self) -> None:
-        """Load the built-in dictionary into an empty table (the admin's edits are kept after)."""
-        with self.db.writing("jargon") as s:  # two processes starting on a fresh database seed it once
-            if s.scalar(select(func.count()).select_from(JargonTerm)):
-                return
-            for e in load_builtin_jargon():
-                s.add(JargonTerm(term=e.term.lower(), canonical=e.canonical, note=e.note))
-            Database.bump(s, jargon=True)
-
-    def jargon(self, generation: int | None = None) -> JargonDictionary:
-        """The current dictionary; reloaded when any process edits it."""
-        if generation is None:
-            _, generation = self.db.generations()
-        if self._jargon is None or generation != self._jargon_generation:
-            with self._jargon_lock:
-                with self.db.session() as s:
-                    rows = s.scalars(select(JargonTerm).order_by(JargonTerm.term)).all()
-                    entries = [JargonEntry(r.term, r.canonical, r.note) for r in rows]
-                self._jargon = JargonDictionary(entries, self.analyzer)
-                self._jargon_generation = generation
-        return self._jargon
-
-    def jargon_list(self) -> list[JargonEntry]:
-        return list(self.jargon().entries)
-
-    def jargon_upsert(self, term: str, canonical: str, note: str | None = None) -> JargonEntry:
-        term, canonical = term.strip().lower(), canonical.strip()
-        if not term or not canonical or len(term) > 200 or len(canonical) > 500:
-            raise InvalidInput("Нужны термин (до 200 символов) и каноническое название (до 500).",
-                               "term (≤200 chars) and canonical (≤500 chars) are required.")
-        with self.db.session() as s:
-            row = s.scalar(select(JargonTerm).where(JargonTerm.term == term))
-            if row is None:
-                row = JargonTerm(term=term)
-                s.add(row)
-            row.canonical, row.note, row.updated_at = canonical, note, utcnow()
-            Database.bump(s, jargon=True)
-        return JargonEntry(term, canonical, note)
-
-    def jargon_put(self, who: Principal, term: str, canonical: str, note: str | None = None, *,
-                   added: bool = False) -> JargonEntry:
-        """An admin's edit of the dictionary, audited (``jargon.add`` for a new term by POST, else ``jargon.put``)."""
-        e = self.jargon_upsert(term, canonical, note)
-        self.access.audit(who, "jargon.add" if added else "jargon.put", e.term, {"canonical": e.canonical})
-        return e
-
-    def jargon_delete(self, who: Principal, term: str) -> None:
-        self.jargon_remove(term)
-        self.access.audit(who, "jargon.delete", term)
-
-    def jargon_remove(self, term: str) -> None:
-        with self.db.session() as s:
-            row = s.scalar(select(JargonTerm).where(JargonTerm.term == term.strip().lower()))
-            if row is None:
-                raise NotFound(f"Термин «{term}» не найден в словаре.", f"Term '{term}' not found.")
-            s.delete(row)
-            Database.bump(s, jargon=True)
-
-    def jargon_import(self, entries: list[JargonEntry]) -> int:
-        for e in entries:
-            self.jargon_upsert(e.term, e.canonical, e.note)
-        return len(entries)
-
     # -- search and documents -------------------------------------------------------------
-    def analyse_query(self, text: str) -> AnalyzedQuery:
-        text = (text or "").strip()
-        if not text:
-            raise InvalidInput("Пустой запрос: напишите вопрос.", "Empty query.")
-        if len(text) > 2000:
-            raise InvalidInput("Слишком длинный вопрос (больше 2000 символов).", "Query longer than 2000 chars.")
-        index_generation, jargon_generation = self.db.generations()  # one freshness check per question
-        self.index.refresh(generation=index_generation)
-        snapshot = self.index.vocabulary_now()
-        return self.query_analyzer.analyse(text, self.jargon(jargon_generation), snapshot)
-
-    def search(self, text: str, k: int = 10, principal: Any = None) -> list[Any]:
-        _, evidence = self.assistant.retrieve(text, k=k, principal=principal)
-        return [e.citation() for e in evidence]
-
     @cached_property
     def documents(self) -> Documents:
         """Document use cases: what a person may see (in SQL), upload, delete, audience; audited."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from azs_assistant import cli
-from azs_assistant.services import Services
+from azs_assistant.language.service import Jargon
 from tests.cli.conftest import Azs
 
 
@@ -30,10 +30,10 @@ def test_verbose_shows_the_traceback_and_keeps_the_exit_code(azs: Azs) -> None:
 def test_unexpected_error_is_a_short_message_and_exit_1(azs: Azs, monkeypatch: pytest.MonkeyPatch) -> None:
     """GIVEN a bug deep in a service WHEN a command hits it THEN the user reads one line naming
     --verbose, not a traceback; with -v the traceback is there."""
-    def broken(self: Services) -> list[object]:
+    def broken(self: Jargon) -> list[object]:
         raise RuntimeError("сломалось")
 
-    monkeypatch.setattr(Services, "jargon_list", broken)
+    monkeypatch.setattr(Jargon, "entries", broken)
     result = azs("jargon", "list")
     assert result.exit_code == 1
     assert "Непредвиденная ошибка: RuntimeError: сломалось." in result.stderr and "--verbose" in result.stderr

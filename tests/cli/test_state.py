@@ -29,7 +29,7 @@ def test_a_state_handed_in_keeps_its_services_between_invocations(tmp_path: Path
     assert runner.invoke(cli.app, args, obj=state, env={"AZS_EMBEDDINGS": "none"}).exit_code == 0
     services = state.services
     assert runner.invoke(cli.app, args, obj=state).exit_code == 0
-    assert state.services is services and services.jargon_list()  # still open: the caller owns it
+    assert state.services is services and services.jargon.entries()  # still open: the caller owns it
     state.close()
 
 

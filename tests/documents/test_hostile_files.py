@@ -352,7 +352,7 @@ def test_upload_api_refuses_bombs_and_keeps_the_stored_version(
     assert [r["status"] for r in results] == ["failed", "failed"]
     assert all("zip-бомбу" in r["message"] for r in results)
     assert stored(svc) == before
-    assert svc.search("лимит наличных")[0].source == "uploads/guide.docx"
+    assert svc.assistant.search("лимит наличных")[0].source == "uploads/guide.docx"
 
 
 # --- POST /api/v1/ocr ---------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def test_ingest_is_idempotent_and_a_changed_file_replaces_the_old_version(servic
     assert doc.version == 2
     texts = [c.text for c in services.document_chunks(doc.id)]
     assert any("20 минут" in t for t in texts) and len(texts) == chunk_count(services)
-    assert services.search("сколько ждать отстоя")[0].source == "sliv.md"
+    assert services.assistant.search("сколько ждать отстоя")[0].source == "sliv.md"
 
 
 def test_a_broken_new_version_leaves_the_stored_one_untouched(services: Services, tmp_path: Path) -> None:
@@ -46,7 +46,7 @@ def test_a_broken_new_version_leaves_the_stored_one_untouched(services: Services
     result = services.ingest_paths([good])[0]
     assert result.status == "failed" and "guide.pdf" in (result.message or "")
     after = [c.text for c in services.document_chunks(services.get_document("guide.pdf").id)]
-    assert after == before and services.search("Z-отчёт")[0].source == "guide.pdf"
+    assert after == before and services.assistant.search("Z-отчёт")[0].source == "guide.pdf"
 
 
 def test_bad_files_fail_with_reasons_and_the_batch_goes_on(services: Services, tmp_path: Path) -> None:
@@ -90,9 +90,9 @@ def test_delete_removes_document_and_its_passages_from_search(services: Services
     f = tmp_path / "sliv.md"
     f.write_text(GUIDE, encoding="utf-8")
     services.ingest_paths([f])
-    assert services.search("заземление автоцистерны")
+    assert services.assistant.search("заземление автоцистерны")
     services.delete_document("sliv.md")
-    assert chunk_count(services) == 0 and services.search("заземление автоцистерны") == []
+    assert chunk_count(services) == 0 and services.assistant.search("заземление автоцистерны") == []
 
 
 def test_chunks_keep_lemmas_and_embeddings_to_rebuild_the_index(services: Services, tmp_path: Path) -> None:

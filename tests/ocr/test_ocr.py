@@ -125,7 +125,7 @@ def test_scanned_pdf_pages_are_recognised(ocr_services: Services, tmp_path: Path
         writer.write(f)
     result = ocr_services.ingest_paths([out])[0]
     assert result.status == "added", result.message
-    hit = ocr_services.search("лимит наличных 250 000 тенге")[0]
+    hit = ocr_services.assistant.search("лимит наличных 250 000 тенге")[0]
     assert hit.source == "mixed.pdf" and hit.page == 2
 
 
@@ -149,7 +149,7 @@ def test_bad_images_fail_clearly_and_nothing_else_is_lost(ocr_services: Services
     assert results["broken.jpg"].error_code == "corrupt_document"
     assert results["empty.png"].error_code == "empty_document"
     assert results["notes.txt"].status == "added"
-    assert ocr_services.search("Z-отчёт")[0].source == "good.md"
+    assert ocr_services.assistant.search("Z-отчёт")[0].source == "good.md"
 
 
 def test_too_many_scanned_pages_are_refused(ocr_services: Services, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from azs_assistant.services import Services
 
 
 def top_source(svc: Services, query: str) -> str:
-    hits = svc.search(query, k=5)
+    hits = svc.assistant.search(query, k=5)
     assert hits, query
     return hits[0].source
 
@@ -20,21 +20,21 @@ def test_lemmas_match_other_word_forms(sqlite_services: Services, tmp_path: Path
     g.write_text("# Касса\nZ-отчёт снимают утром.\n", encoding="utf-8")
     sqlite_services.ingest_paths([f, g])
     svc = sqlite_services
-    query = svc.analyse_query("заземления автоцистерны")
+    query = svc.queries.analyse("заземления автоцистерны")
     assert {"заземление", "автоцистерна"} <= set(query.terms)
     hit = svc.index.search(query, k=1)[0]
     assert hit.lexical > 0 and svc.get_chunk(hit.chunk_id)[1].source == "a.md"
 
 
 def test_jargon_expands_slang_to_canonical_terms(demo_services: Services) -> None:
-    query = demo_services.analyse_query("бензовоз приехал")
+    query = demo_services.queries.analyse("бензовоз приехал")
     assert "автоцистерна" in query.expansions
     assert top_source(demo_services, "бензовоз приехал, когда мерить отсеки") == "01_priem_topliva.md"
     assert top_source(demo_services, "пистолет не отстреливает") == "04_neispravnosti_trk.md"
 
 
 def test_typos_are_corrected_against_the_index_vocabulary(demo_services: Services) -> None:
-    query = demo_services.analyse_query("инкасация приежает")
+    query = demo_services.queries.analyse("инкасация приежает")
     assert query.corrections.get("инкасация") == "инкассация"
     assert top_source(demo_services, "во скока инкасация приежает") == "12_inkassaciya.html"
 
@@ -44,19 +44,19 @@ def test_jargon_edit_takes_effect_without_reingesting(sqlite_services: Services,
     f = tmp_path / "fire.md"
     f.write_text("# Пожарная безопасность\nУ кассы стоит углекислотный огнетушитель ОУ-5.\n", encoding="utf-8")
     svc.ingest_paths([f])
-    assert "огнетушитель" not in svc.analyse_query("где зюзя").terms
-    svc.jargon_upsert("зюзя", "огнетушитель")
-    assert "огнетушитель" in svc.analyse_query("где зюзя").terms
-    assert svc.search("где зюзя")[0].source == "fire.md"
-    svc.jargon_remove("зюзя")
-    assert "огнетушитель" not in svc.analyse_query("где зюзя").terms
+    assert "огнетушитель" not in svc.queries.analyse("где зюзя").terms
+    svc.jargon.upsert("зюзя", "огнетушитель")
+    assert "огнетушитель" in svc.queries.analyse("где зюзя").terms
+    assert svc.assistant.search("где зюзя")[0].source == "fire.md"
+    svc.jargon.remove("зюзя")
+    assert "огнетушитель" not in svc.queries.analyse("где зюзя").terms
 
 
 def test_search_results_carry_provenance(demo_services: Services) -> None:
-    hit = demo_services.search("цена дизельного топлива зимнего в Балхаше")[0]
+    hit = demo_services.assistant.search("цена дизельного топлива зимнего в Балхаше")[0]
     assert hit.source == "09_ceny_i_rezervuar.xlsx"
     assert "Балхаш" in hit.quote and hit.location and "строка" in hit.location
-    pdf_hit = demo_services.search("сколько часов касса работает без связи с ОФД")[0]
+    pdf_hit = demo_services.assistant.search("сколько часов касса работает без связи с ОФД")[0]
     assert pdf_hit.source == "03_kassa_z_otchet.pdf" and pdf_hit.page == 1
     assert pdf_hit.section
 
@@ -66,11 +66,11 @@ def test_index_refreshes_when_another_process_changes_the_data(tmp_path: Path) -
 
     a = Services(Settings(data_dir=tmp_path))
     b = Services(Settings(data_dir=tmp_path))  # a second API process on the same database
-    assert b.search("метрошток") == []
+    assert b.assistant.search("метрошток") == []
     f = tmp_path / "m.md"
     f.write_text("# Замер\nУровень измеряют метроштоком дважды.\n", encoding="utf-8")
     a.ingest_paths([f])
-    assert b.search("метрошток")[0].source == "m.md"
+    assert b.assistant.search("метрошток")[0].source == "m.md"
     a.close()
     b.close()
 

@@ -41,7 +41,7 @@ class Assistant:
     # -- retrieval ------------------------------------------------------------------------
     def retrieve(self, question: str, k: int = 10, principal: Any = None) -> tuple[Any, list[Evidence]]:
         """Passages for the question; with ``principal``, only from documents they may read."""
-        query = self.s.analyse_query(question)  # also brings the index up to date
+        query = self.s.queries.analyse(question)  # also brings the index up to date
         hits = self.s.index.search(query, k=k if principal is None else k * 3, refresh=False)
         rows = load_chunks(self.s.db, [h.chunk_id for h in hits])
         evidence: list[Evidence] = []
@@ -56,6 +56,11 @@ class Assistant:
             lemmas = set(chunk.lemmas.split()) | set(chunk.context_lemmas.split())
             evidence.append(Evidence(hit, chunk, doc, support(query, lemmas, self.s.index.idf, self.s.index.knows)))
         return query, evidence
+
+    def search(self, text: str, k: int = 10, principal: Principal | None = None) -> list[Citation]:
+        """The passages for a question, ranked, as citations (``azs search``, ``GET /search``)."""
+        _, evidence = self.retrieve(text, k=k, principal=principal)
+        return [e.citation() for e in evidence]
 
     # -- answering ------------------------------------------------------------------------
     def ask(self, question: str, principal: Any = None, conversation: str | None = None,
@@ -89,7 +94,7 @@ class Assistant:
         """``answer_for`` as a stream of events. The question and the conversation are checked (and the
         request audited) now, so errors come before the first event; the ``done`` answer carries its
         ``answer_id``."""
-        self.s.analyse_query(question)
+        self.s.queries.analyse(question)
         conversation_id = self.s.conversations.open(who.name, conversation)
         self.s.access.audit(who, "ask", question[:500], {"stream": True}, ip)
         return self._logged_stream(who, question, conversation_id)

@@ -15,7 +15,7 @@ app = typer.Typer(help="Словарь профессионального жар
 @app.command("list")
 def jargon_list(ctx: typer.Context) -> None:
     """Все термины словаря."""
-    entries = services(ctx).jargon_list()
+    entries = services(ctx).jargon.entries()
     for e in entries:
         typer.echo(f"{e.term}\t{e.canonical}" + (f"\t{e.note}" if e.note else ""))
     typer.echo(f"Всего терминов: {len(entries)}", err=True)
@@ -25,14 +25,14 @@ def jargon_list(ctx: typer.Context) -> None:
 def jargon_add(ctx: typer.Context, term: str, canonical: str,
                note: Annotated[Optional[str], typer.Option()] = None) -> None:
     """Добавить или изменить термин: azs jargon add "солярка" "дизельное топливо"."""
-    e = services(ctx).jargon_upsert(term, canonical, note)
+    e = services(ctx).jargon.upsert(term, canonical, note)
     typer.echo(f"Сохранено: {e.term} → {e.canonical}")
 
 
 @app.command("remove")
 def jargon_remove(ctx: typer.Context, term: str) -> None:
     """Удалить термин."""
-    services(ctx).jargon_remove(term)
+    services(ctx).jargon.remove(term)
     typer.echo(f"Удалён термин: {term}")
 
 
@@ -45,7 +45,7 @@ def jargon_import(ctx: typer.Context, file: Path) -> None:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise cannot_read(file, exc) from exc
-    n = services(ctx).jargon_import(parse_tsv(text))
+    n = services(ctx).jargon.import_entries(parse_tsv(text))
     typer.echo(f"Загружено терминов: {n}")
 
 
@@ -53,5 +53,5 @@ def jargon_import(ctx: typer.Context, file: Path) -> None:
 def jargon_export(ctx: typer.Context) -> None:
     """Выгрузить словарь в TSV (в стандартный вывод)."""
     typer.echo("term\tcanonical\tnote")
-    for e in services(ctx).jargon_list():
+    for e in services(ctx).jargon.entries():
         typer.echo(f"{e.term}\t{e.canonical}\t{e.note or ''}")

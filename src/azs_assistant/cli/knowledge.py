@@ -54,7 +54,7 @@ def search(ctx: typer.Context, query: str,
            k: Annotated[int, typer.Option("--k", "-k", help="Сколько фрагментов.")] = 10,
            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Найти фрагменты документов по запросу (с источником и оценкой)."""
-    hits = services(ctx).search(query, k=k)
+    hits = services(ctx).assistant.search(query, k=k)
     if as_json:
         print_json([h.public() for h in hits])
         return

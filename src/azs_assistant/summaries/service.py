@@ -153,7 +153,7 @@ class Summaries:
             return None
         hits: dict[int, float] = {}
         if words:
-            for h in self.s.index.search(self.s.analyse_query(rest), k=20, refresh=False):
+            for h in self.s.index.search(self.s.queries.analyse(rest), k=20, refresh=False):
                 hits[h.document_id] = hits.get(h.document_id, 0.0) + h.score
         top_hit = max(hits.values(), default=0.0) or 1.0
         heads = self._openings() if nums else {}

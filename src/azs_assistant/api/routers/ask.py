@@ -57,7 +57,7 @@ def conversation(conversation_id: str, svc: ServicesDep, who: Anyone) -> dict:
 @router.get("/search", response_model=SearchResponse, summary="Поиск фрагментов")
 def search(svc: ServicesDep, who: Anyone, q: str = Query(min_length=1, max_length=2000),
            k: int = Query(10, ge=1, le=50)) -> dict:
-    hits = svc.search(q, k, who)
+    hits = svc.assistant.search(q, k, who)
     return {"query": q, "results": [h.public() for h in hits]}
 
 

@@ -17,21 +17,21 @@ WRITE = documented(400, 413, 503)  # a body that does not parse or is over the c
 
 @router.get("", response_model=list[JargonTermPublic], summary="Словарь жаргона")
 def list_terms(svc: ServicesDep, who: Anyone) -> list[dict]:
-    return [{"term": e.term, "canonical": e.canonical, "note": e.note} for e in svc.jargon_list()]
+    return [{"term": e.term, "canonical": e.canonical, "note": e.note} for e in svc.jargon.entries()]
 
 
 @router.put("/{term}", response_model=JargonTermPublic, summary="Добавить или изменить термин", responses=WRITE)
 def put_term(term: Term, body: JargonTermPublic, svc: ServicesDep, who: Admin) -> dict:
-    e = svc.jargon_put(who, term, body.canonical, body.note)
+    e = svc.jargon.put(who, term, body.canonical, body.note)
     return {"term": e.term, "canonical": e.canonical, "note": e.note}
 
 
 @router.post("", response_model=JargonTermPublic, status_code=201, summary="Добавить термин", responses=WRITE)
 def add_term(body: JargonTermPublic, svc: ServicesDep, who: Admin) -> dict:
-    e = svc.jargon_put(who, body.term, body.canonical, body.note, added=True)
+    e = svc.jargon.put(who, body.term, body.canonical, body.note, added=True)
     return {"term": e.term, "canonical": e.canonical, "note": e.note}
 
 
 @router.delete("/{term}", status_code=204, summary="Удалить термин", responses={**WRITE, **documented(404)})
 def delete_term(term: Term, svc: ServicesDep, who: Admin) -> None:
-    svc.jargon_delete(who, term)
+    svc.jargon.delete(who, term)

@@ -1,0 +1,29 @@
+"""Query analysis as a use case: a question checked, the index brought up to date, and the question
+read against the current jargon dictionary and the index's vocabulary."""
+
+from __future__ import annotations
+
+from azs_assistant.errors import InvalidInput
+from azs_assistant.language.service import Jargon
+from azs_assistant.search.index import SearchIndex
+from azs_assistant.search.query import AnalyzedQuery, QueryAnalyzer
+from azs_assistant.storage.db import Database
+
+
+class Queries:
+    """Turns a person's question into an ``AnalyzedQuery`` for retrieval."""
+
+    def __init__(self, db: Database, index: SearchIndex, analyzer: QueryAnalyzer, jargon: Jargon) -> None:
+        self.db, self.index, self.analyzer, self.jargon = db, index, analyzer, jargon
+
+    def analyse(self, text: str) -> AnalyzedQuery:
+        """The question analysed; an empty or over-long one is refused with a typed error."""
+        text = (text or "").strip()
+        if not text:
+            raise InvalidInput("Пустой запрос: напишите вопрос.", "Empty query.")
+        if len(text) > 2000:
+            raise InvalidInput("Слишком длинный вопрос (больше 2000 символов).", "Query longer than 2000 chars.")
+        index_generation, jargon_generation = self.db.generations()  # one freshness check per question
+        self.index.refresh(generation=index_generation)
+        snapshot = self.index.vocabulary_now()
+        return self.analyzer.analyse(text, self.jargon.current(jargon_generation), snapshot)
