@@ -82,7 +82,7 @@ def bench_ingest(tmp: Path, rng: random.Random, pool: list[str]) -> dict[str, fl
         (docs / f"doc_{d}.md").write_text("\n".join(parts), encoding="utf-8")
     svc = Services(Settings(data_dir=tmp / "ingest-data"))
     t = time.perf_counter()
-    results = svc.ingest_paths([docs])
+    results = svc.ingestor.ingest_paths([docs])
     elapsed = time.perf_counter() - t
     chunks = sum(r.chunks for r in results)
     svc.close()

@@ -63,7 +63,7 @@ def main() -> int:
     llm_server, llm_thread = start(fake)
     data = Path(tempfile.mkdtemp(prefix="azs-ttft-"))
     svc = Services(Settings(data_dir=data, llm_base_url=fake.url, answer_cache=False))
-    svc.ingest_paths([ROOT / "demo" / "knowledge_base"])
+    svc.ingestor.ingest_paths([ROOT / "demo" / "knowledge_base"])
     assert svc.llm is not None and svc.llm_answerer is not None
     retrieved = {q: svc.assistant.retrieve(q) for q in QUESTIONS}
 

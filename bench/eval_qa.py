@@ -62,14 +62,16 @@ def open_services(data_dir: Path, answer_cache: bool) -> Any:
 
 def ingest(svc: Any, paths: dict[str, Path]) -> tuple[dict[str, str], set[str]]:
     """Ingest (unchanged files are skipped); returns stored source → doc_id and the doc_ids awaiting OCR."""
+    from azs_assistant.auth.principal import SYSTEM
+
     t0 = time.perf_counter()
-    results = svc.ingest_paths(sorted(paths.values()))
+    results = svc.ingestor.ingest_paths(sorted(paths.values()))
     print(f"ingested {sum(r.status in ('added', 'updated') for r in results)} documents "
           f"({sum(r.status == 'unchanged' for r in results)} unchanged, "
           f"{sum(r.status == 'needs_ocr' for r in results)} need OCR) in {time.perf_counter() - t0:.1f} s")
     by_name = {p.name: d for d, p in paths.items()}
     source_doc, pending = {}, set()
-    for doc in svc.list_documents(limit=100000):
+    for doc in svc.documents.visible_to(SYSTEM, 0, 100_000).items:
         doc_id = by_name.get(Path(doc.source).name)
         if doc_id is not None:
             source_doc[doc.source] = doc_id

@@ -69,7 +69,7 @@ def sqlite_services(tmp_path) -> Iterator[Services]:  # type: ignore[no-untyped-
 def demo_services(tmp_path_factory) -> Iterator[Services]:  # type: ignore[no-untyped-def]
     """The demo knowledge base, ingested once: for read-only tests of search and answers."""
     svc = Services(make_settings(tmp_path_factory.mktemp("demo")))
-    results = svc.ingest_paths([DEMO_KB])
+    results = svc.ingestor.ingest_paths([DEMO_KB])
     assert all(r.status == "added" for r in results), [(r.source, r.message) for r in results]
     yield svc
     svc.close()

@@ -39,7 +39,7 @@ def document(svc: Services, text: str, source: str | None = None, *, roles: Iter
     result = svc.ingestor.ingest_bytes(text.encode(), source or f"uploads/doc-{next(_serial)}.md")
     assert result.document_id is not None, result.message
     if roles or regions:
-        svc.set_document_audience(result.document_id, list(roles), list(regions))
+        svc.documents.change_audience(result.document_id, list(roles), list(regions))
     return result
 
 

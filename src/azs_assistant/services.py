@@ -7,15 +7,14 @@ into storage themselves.
 from __future__ import annotations
 
 from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from azs_assistant.assistant.answer import Assistant
-from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.documents.pipeline import Ingestor
 from azs_assistant.documents.service import Documents
-from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.forms.ingest import FormStep
+from azs_assistant.forms.recognise import Forms
+from azs_assistant.incidents.service import Incidents
 from azs_assistant.language.analyzer import get_analyzer
 from azs_assistant.language.service import Jargon
 from azs_assistant.llm.client import LLMClient
@@ -28,7 +27,6 @@ from azs_assistant.secrets import resolve_secret
 from azs_assistant.settings import Settings
 from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import Chunk, Document
 
 if TYPE_CHECKING:  # the services' types, for the checker; each is built (and imported) on first use
     from azs_assistant.assistant.cache import AnswerCache
@@ -153,41 +151,10 @@ class Services:
 
         return IncidentHistory(self.db, self.analyzer)
 
-    def incident_runs(self, names: list[str]) -> dict[str, Any]:
-        """Where the synchronisation of each named source stopped (None: never run)."""
-        from azs_assistant.incidents.sync import last_runs
-
-        return last_runs(self.db, names)
-
-    def incident_sources(self) -> dict[str, Any]:
-        from azs_assistant.incidents.sources import load_sources
-
-        return load_sources(self.settings.incident_sources_file)
-
-    def sync_incidents(self, name: str | None = None, *, full: bool = False) -> list[Any]:
-        """Copy new and changed incidents from one configured source, or from all of them."""
-        from azs_assistant.incidents.sync import sync
-
-        sources = self.incident_sources()
-        if not sources:
-            where = self.settings.incident_sources_file
-            raise InvalidInput(f"Источники инцидентов не настроены: опишите их в {where}.",
-                               "No incident sources configured.")
-        if name is not None and name not in sources:
-            raise NotFound(f"Источник «{name}» не описан; есть: {', '.join(sources)}.", f"No source {name}.")
-        chosen = [sources[name]] if name else list(sources.values())
-        try:
-            return [sync(self.db, source, full=full) for source in chosen]
-        finally:
-            self.reports.invalidate()
-
-    def import_incidents(self, path: Path, **options: Any) -> Any:
-        from azs_assistant.incidents.importer import import_file
-
-        try:
-            return import_file(self.db, path, **options)
-        finally:
-            self.reports.invalidate()
+    @cached_property
+    def incidents(self) -> Incidents:
+        """Synchronising and importing the incident log; every change resets the reports' cache."""
+        return Incidents(self.db, self.settings.incident_sources_file, lambda: self.reports.invalidate())
 
     # -- search and documents -------------------------------------------------------------
     @cached_property
@@ -195,51 +162,18 @@ class Services:
         """Document use cases: what a person may see (in SQL), upload, delete, audience; audited."""
         return Documents(self.db, self.ingestor, self.settings, lambda *args: self.access.audit(*args))
 
-    def list_documents(self, offset: int = 0, limit: int = 100) -> list[Document]:
-        return self.documents.visible_to(SYSTEM, offset, limit).items
-
-    def count_documents(self) -> int:
-        return self.documents.visible_to(SYSTEM, 0, 0).total
-
-    def get_document(self, ref: str | int) -> Document:
-        return self.documents.find(ref)
-
-    def document_chunks(self, document_id: int) -> list[Chunk]:
-        return self.documents.chunks(document_id)
-
-    def get_chunk(self, chunk_id: int) -> tuple[Chunk, Document]:
-        return self.documents.passage(SYSTEM, chunk_id)
-
-    def set_document_audience(self, ref: str | int, roles: list[str], regions: list[str]) -> Document:
-        """Who may see a document: some roles and/or regions; both empty = everyone (unaudited)."""
-        return self.documents.change_audience(ref, roles, regions)
-
-    def delete_document(self, ref: str | int) -> Document:
-        return self.documents.remove(ref)
-
-    def ingest_paths(self, paths: list[Path], on_file=None):  # type: ignore[no-untyped-def]
-        return self.ingestor.ingest_paths(paths, on_file)
-
     # -- OCR and forms --------------------------------------------------------------------
-    def ocr_file(self, data: bytes, name: str, languages: str | None = None) -> dict[str, Any]:
-        """Recognise an image or PDF: text per page with quality, and the fields of a known form."""
-        from azs_assistant.forms.recognise import recognise_file
-
-        return recognise_file(data, name, self.settings, self.form_step.templates, languages)
+    @cached_property
+    def forms(self) -> Forms:
+        """One upload recognised (text, quality, a known form's fields) and the form templates by name."""
+        return Forms(self.settings, lambda: self.form_step.templates)
 
     @cached_property
     def records(self) -> FormRecords:
         """Form records, scoped to the caller's stations and audited (API, CLI and bot alike)."""
         from azs_assistant.forms.service import FormRecords
 
-        return FormRecords(self.db, self.form_template, self.stations.known, self.access.audit)
-
-    def form_template(self, name: str):  # type: ignore[no-untyped-def]
-        """A template by form name or export name («inspections»)."""
-        for template in self.form_step.templates.values():
-            if name in (template.form, template.export_name):
-                return template
-        raise NotFound(f"Форма «{name}» не найдена.", f"Form '{name}' not found.")
+        return FormRecords(self.db, self.forms.template, self.stations.known, self.access.audit)
 
     def close(self) -> None:
         if "notifier" in self.__dict__:

@@ -86,7 +86,7 @@ def world(tmp_path_factory) -> Iterator[dict[str, Any]]:  # type: ignore[no-unty
         text = f"# Документ {name}\n\n## Раздел\nПравило {name}: проверять пломбы каждую смену.\n"
         result = svc.ingestor.ingest_bytes(text.encode(), f"uploads/{name}.md")
         if audience:
-            svc.set_document_audience(result.document_id, audience["roles"], audience["regions"])
+            svc.documents.change_audience(result.document_id, audience["roles"], audience["regions"])
         docs[name] = {"id": result.document_id, "audience": audience}
     tickets = {}
     for station, text in [("АЗС-012", "Грязно в туалете, неделю не убирают"),

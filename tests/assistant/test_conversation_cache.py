@@ -24,7 +24,7 @@ REDIS_URL = os.environ.get("AZS_TEST_REDIS_URL", "").strip()
 @pytest.fixture
 def svc(tmp_path: Path) -> Iterator[Services]:
     s = Services(make_settings(tmp_path, embeddings="none"))
-    s.ingest_paths([DEMO_KB / "01_priem_topliva.md", DEMO_KB / "04_neispravnosti_trk.md",
+    s.ingestor.ingest_paths([DEMO_KB / "01_priem_topliva.md", DEMO_KB / "04_neispravnosti_trk.md",
                     DEMO_KB / "12_inkassaciya.html"])
     yield s
     s.close()
@@ -71,7 +71,7 @@ def test_conversation_belongs_to_its_owner(svc: Services) -> None:
 def test_follow_up_rewritten_by_the_llm(tmp_path: Path) -> None:
     with running() as fake:
         svc = Services(make_settings(tmp_path, embeddings="none", llm_base_url=fake.url, answer_cache=False))
-        svc.ingest_paths([DEMO_KB / "04_neispravnosti_trk.md"])
+        svc.ingestor.ingest_paths([DEMO_KB / "04_neispravnosti_trk.md"])
         fake.script(Reply("Кнопка «СТОП» на пульте ТРК останавливает подачу [1]."))
         first = svc.assistant.ask("Пистолет не отстреливает, что жать?", remember=True)
         fake.script(Reply("Что делать, если колонка ТРК не включается и табло не горит?"),
@@ -94,7 +94,7 @@ def test_identical_question_is_answered_from_the_cache_until_the_kb_changes(svc:
     assert svc.answer_cache.hits == 1
     page = tmp_path / "new.md"
     page.write_text("# Новое\nЛимит наличных в кассе — 300 000 тенге с 1 декабря.\n", encoding="utf-8")
-    svc.ingest_paths([page])  # a new generation of the index: the cached answer is not reused
+    svc.ingestor.ingest_paths([page])  # a new generation of the index: the cached answer is not reused
     third = svc.assistant.ask(q)
     assert not third.cached
 
@@ -121,7 +121,7 @@ def test_redis_cache_is_shared_between_services(tmp_path: Path) -> None:
         pytest.skip("no Redis server (set AZS_TEST_REDIS_URL)")
     settings = make_settings(tmp_path, embeddings="none", cache_url=REDIS_URL, answer_cache_ttl_s=60)
     one = Services(settings)
-    one.ingest_paths([DEMO_KB / "12_inkassaciya.html"])
+    one.ingestor.ingest_paths([DEMO_KB / "12_inkassaciya.html"])
     assert one.answer_cache.backend == "redis"
     q = f"Какой лимит наличных в кассе? {uuid.uuid4().hex[:6]}"
     first = one.assistant.ask(q)
@@ -139,7 +139,7 @@ def test_redis_cache_is_shared_between_services(tmp_path: Path) -> None:
 
 def test_unreachable_redis_does_not_fail_questions(tmp_path: Path) -> None:
     svc = Services(make_settings(tmp_path, embeddings="none", cache_url="redis://127.0.0.1:1/0"))
-    svc.ingest_paths([DEMO_KB / "12_inkassaciya.html"])
+    svc.ingestor.ingest_paths([DEMO_KB / "12_inkassaciya.html"])
     answer = svc.assistant.ask("Какой лимит наличных в кассе?")
     assert "250 000" in answer.answer and not answer.cached
     svc.close()

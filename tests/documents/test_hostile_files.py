@@ -26,6 +26,7 @@ from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw, ImageFont
 
 from azs_assistant.api.app import create_app
+from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.services import Services
 from azs_assistant.settings import Settings
 from tests.conftest import authorize
@@ -274,7 +275,8 @@ def client(svc: Services) -> Iterator[TestClient]:
 
 def stored(svc: Services) -> list[tuple[str, int | None, list[str]]]:
     """Every stored document with its version and passages: what an attack must leave as it was."""
-    return [(d.source, d.version, [c.text for c in svc.document_chunks(d.id)]) for d in svc.list_documents()]
+    documents = svc.documents.visible_to(SYSTEM, 0, 100).items
+    return [(d.source, d.version, [c.text for c in svc.documents.chunks(d.id)]) for d in documents]
 
 
 # --- ingestion ----------------------------------------------------------------------------------
@@ -288,12 +290,12 @@ def test_hostile_file_is_refused_or_parsed_harmlessly_within_bounds(
     peaks under 512 MB and 4 s of CPU, and the good document is unchanged."""
     make, expected = CORPUS[name]
     (tmp_path / "guide.md").write_bytes(GUIDE)
-    assert svc.ingest_paths([tmp_path / "guide.md"])[0].status == "added"
+    assert svc.ingestor.ingest_paths([tmp_path / "guide.md"])[0].status == "added"
     before = stored(svc)
     path = tmp_path / name
     path.write_bytes(make())
     with child_bounds(caplog):
-        result = svc.ingest_paths([path])[0]
+        result = svc.ingestor.ingest_paths([path])[0]
     outcome = result.error_code if result.status == "failed" else "stored"
     assert outcome in expected, (result.status, result.error_code, result.message)
     if result.status == "failed":
@@ -308,7 +310,7 @@ def test_zip_bomb_is_refused_at_once_and_names_the_reason(svc: Services, tmp_pat
     path = tmp_path / "bomb.docx"
     path.write_bytes(zip_bomb("word/document.xml"))
     started = time.perf_counter()
-    result = svc.ingest_paths([path])[0]
+    result = svc.ingestor.ingest_paths([path])[0]
     assert time.perf_counter() - started < 2
     assert result.error_code == "file_too_large" and "zip-бомбу" in (result.message or "")
     assert "2048 МБ" in (result.message or "")
@@ -321,7 +323,7 @@ def test_limits_are_named_when_a_bomb_passes_the_checks(svc: Services, tmp_path:
     cpu, wide = tmp_path / "cpu.pdf", tmp_path / "wide.csv"
     cpu.write_bytes(cpu_bomb_pdf())
     wide.write_bytes(wide_csv())
-    by_name = {r.source: r for r in svc.ingest_paths([cpu, wide])}
+    by_name = {r.source: r for r in svc.ingestor.ingest_paths([cpu, wide])}
     assert by_name["cpu.pdf"].error_code == by_name["wide.csv"].error_code == "document_too_complex"
     assert "слишком сложный или повреждён" in (by_name["cpu.pdf"].message or "")
     assert "времени (лимит 2 с)" in (by_name["cpu.pdf"].message or "")

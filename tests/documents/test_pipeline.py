@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.services import Services
 from azs_assistant.settings import Settings
 from azs_assistant.storage.models import Chunk
@@ -22,15 +23,15 @@ def test_ingest_is_idempotent_and_a_changed_file_replaces_the_old_version(servic
     kb = tmp_path / "kb"
     kb.mkdir()
     (kb / "sliv.md").write_text(GUIDE, encoding="utf-8")
-    first = services.ingest_paths([kb])
+    first = services.ingestor.ingest_paths([kb])
     assert [(r.source, r.status) for r in first] == [("sliv.md", "added")]
-    assert [r.status for r in services.ingest_paths([kb])] == ["unchanged"]
+    assert [r.status for r in services.ingestor.ingest_paths([kb])] == ["unchanged"]
 
     (kb / "sliv.md").write_text(GUIDE + "\n## Отстой\nПосле прибытия выжидают 20 минут отстоя.\n", encoding="utf-8")
-    assert [r.status for r in services.ingest_paths([kb])] == ["updated"]
-    doc = services.get_document("sliv.md")
+    assert [r.status for r in services.ingestor.ingest_paths([kb])] == ["updated"]
+    doc = services.documents.find("sliv.md")
     assert doc.version == 2
-    texts = [c.text for c in services.document_chunks(doc.id)]
+    texts = [c.text for c in services.documents.chunks(doc.id)]
     assert any("20 минут" in t for t in texts) and len(texts) == chunk_count(services)
     assert services.assistant.search("сколько ждать отстоя")[0].source == "sliv.md"
 
@@ -40,12 +41,12 @@ def test_a_broken_new_version_leaves_the_stored_one_untouched(services: Services
     from tests.documents.test_parsers import make_pdf
 
     good.write_bytes(make_pdf([["Касса", "Z-отчёт снимают в 08:00 ночной сменой."]]))
-    assert services.ingest_paths([good])[0].status == "added"
-    before = [c.text for c in services.document_chunks(services.get_document("guide.pdf").id)]
+    assert services.ingestor.ingest_paths([good])[0].status == "added"
+    before = [c.text for c in services.documents.chunks(services.documents.find("guide.pdf").id)]
     good.write_bytes(b"%PDF-1.4 truncated")
-    result = services.ingest_paths([good])[0]
+    result = services.ingestor.ingest_paths([good])[0]
     assert result.status == "failed" and "guide.pdf" in (result.message or "")
-    after = [c.text for c in services.document_chunks(services.get_document("guide.pdf").id)]
+    after = [c.text for c in services.documents.chunks(services.documents.find("guide.pdf").id)]
     assert after == before and services.assistant.search("Z-отчёт")[0].source == "guide.pdf"
 
 
@@ -56,19 +57,19 @@ def test_bad_files_fail_with_reasons_and_the_batch_goes_on(services: Services, t
     (kb / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
     (kb / "program.exe").write_bytes(b"MZ\x90\x00" + bytes(range(256)))
     (kb / "ok.md").write_text(GUIDE, encoding="utf-8")
-    by_source = {r.source: r for r in services.ingest_paths([kb])}
+    by_source = {r.source: r for r in services.ingestor.ingest_paths([kb])}
     assert by_source["ok.md"].status == "added"
     assert by_source["empty.txt"].status == "failed" and "пустой" in (by_source["empty.txt"].message or "")
     assert by_source["broken.docx"].error_code == "corrupt_document"
     assert by_source["program.exe"].error_code == "unsupported_format"
-    assert services.count_documents() == 1
+    assert services.documents.visible_to(SYSTEM, 0, 0).total == 1
 
 
 def test_oversized_file_is_refused_before_reading(tmp_path: Path, backend_url: str) -> None:
     svc = Services(Settings(data_dir=tmp_path, database_url=backend_url, max_upload_mb=1))
     big = tmp_path / "big.txt"
     big.write_text("Большой файл. " * 100_000, encoding="utf-8")
-    result = svc.ingest_paths([big])[0]
+    result = svc.ingestor.ingest_paths([big])[0]
     assert result.error_code == "file_too_large" and "1 МБ" in (result.message or "")
     svc.close()
 
@@ -79,9 +80,9 @@ def test_without_ocr_images_are_recorded_as_needing_ocr_not_dropped(tmp_path: Pa
     svc = Services(Settings(data_dir=tmp_path, database_url=backend_url, ocr=False))
     scan = tmp_path / "prikaz_scan.jpg"
     Image.new("RGB", (200, 100), "white").save(scan, "JPEG")
-    result = svc.ingest_paths([scan])[0]
+    result = svc.ingestor.ingest_paths([scan])[0]
     assert result.status == "needs_ocr" and "OCR" in (result.message or "")
-    doc = svc.get_document("prikaz_scan.jpg")
+    doc = svc.documents.find("prikaz_scan.jpg")
     assert doc.status == "needs_ocr" and doc.chunk_count == 0
     svc.close()
 
@@ -89,17 +90,17 @@ def test_without_ocr_images_are_recorded_as_needing_ocr_not_dropped(tmp_path: Pa
 def test_delete_removes_document_and_its_passages_from_search(services: Services, tmp_path: Path) -> None:
     f = tmp_path / "sliv.md"
     f.write_text(GUIDE, encoding="utf-8")
-    services.ingest_paths([f])
+    services.ingestor.ingest_paths([f])
     assert services.assistant.search("заземление автоцистерны")
-    services.delete_document("sliv.md")
+    services.documents.remove("sliv.md")
     assert chunk_count(services) == 0 and services.assistant.search("заземление автоцистерны") == []
 
 
 def test_chunks_keep_lemmas_and_embeddings_to_rebuild_the_index(services: Services, tmp_path: Path) -> None:
     f = tmp_path / "sliv.md"
     f.write_text(GUIDE, encoding="utf-8")
-    services.ingest_paths([f])
-    chunk = services.document_chunks(services.get_document("sliv.md").id)[0]
+    services.ingestor.ingest_paths([f])
+    chunk = services.documents.chunks(services.documents.find("sliv.md").id)[0]
     assert "автоцистерна" in chunk.lemmas.split()
     assert chunk.embedding is not None and len(chunk.embedding) == 384 * 4
     assert chunk.section == "Слив топлива › Заземление"
@@ -110,8 +111,8 @@ def test_a_newer_pipeline_reprocesses_unchanged_files(services: Services, tmp_pa
 
     f = tmp_path / "sliv.md"
     f.write_text(GUIDE, encoding="utf-8")
-    assert services.ingest_paths([f])[0].status == "added"
-    assert services.ingest_paths([f])[0].status == "unchanged"
+    assert services.ingestor.ingest_paths([f])[0].status == "added"
+    assert services.ingestor.ingest_paths([f])[0].status == "unchanged"
     monkeypatch.setattr(pipeline, "PIPELINE_VERSION", pipeline.PIPELINE_VERSION + 1)
-    assert services.ingest_paths([f])[0].status == "updated"
-    assert services.get_document("sliv.md").pipeline_version == pipeline.PIPELINE_VERSION
+    assert services.ingestor.ingest_paths([f])[0].status == "updated"
+    assert services.documents.find("sliv.md").pipeline_version == pipeline.PIPELINE_VERSION

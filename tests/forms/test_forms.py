@@ -74,7 +74,7 @@ def svc(tmp_path: Path) -> Iterator[Services]:
 def test_photo_of_an_act_becomes_a_record_with_its_defect(svc: Services, tmp_path: Path) -> None:
     photo = tmp_path / "akt_trk3.png"
     page(ACT, size=30, height=700).save(photo)
-    result = svc.ingest_paths([photo])[0]
+    result = svc.ingestor.ingest_paths([photo])[0]
     assert result.status == "added" and "запись №" in (result.message or "")
     from azs_assistant.forms import records
 
@@ -90,10 +90,10 @@ def test_photo_of_an_act_becomes_a_record_with_its_defect(svc: Services, tmp_pat
         assert (incident.station_id, incident.origin, incident.is_open) == ("АЗС-214", "ocr", 1)
         assert "требуется ремонт" in incident.description and incident.equipment == "ТРК №3"
     assert svc.reports.ask("Сколько открытых инцидентов на АЗС-214?").result.answer == 1
-    assert svc.ingest_paths([photo])[0].status == "unchanged"
+    assert svc.ingestor.ingest_paths([photo])[0].status == "unchanged"
     assert len(records.records(svc.db, "inspection_act")) == 1
 
-    template = svc.form_template("inspections")
+    template = svc.forms.template("inspections")
     as_json = json.loads(records.export([record], template, "json"))
     assert as_json[0]["station_id"] == 214
     rows = list(csv.DictReader(io.StringIO(records.export([record], template, "csv"))))

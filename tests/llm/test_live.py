@@ -24,7 +24,7 @@ BASE_URL = os.environ.get("AZS_LLM_BASE_URL", "").strip()
 @pytest.mark.skipif(not BASE_URL, reason="set AZS_LLM_BASE_URL to run against a real LLM server")
 def test_demo_questions_against_a_real_server(tmp_path: Path) -> None:
     svc = Services(make_settings(tmp_path, answer_cache=False))
-    svc.ingest_paths([DEMO_KB])
+    svc.ingestor.ingest_paths([DEMO_KB])
     questions = load_questions(Path(os.environ.get("AZS_LIVE_QUESTIONS", ROOT / "bench/data/demo_questions.jsonl")))
     model = os.environ.get("AZS_LLM_MODEL", "llama-3-8b-instruct")
     scores = evaluate(svc, Endpoint("live", BASE_URL, model, os.environ.get("AZS_LLM_API_KEY")), questions)

@@ -84,7 +84,7 @@ def ocr_services(tmp_path: Path):  # type: ignore[no-untyped-def]
 def test_scanned_image_becomes_searchable_with_page_provenance(ocr_services: Services, tmp_path: Path) -> None:
     scan = tmp_path / "prikaz_12.jpg"
     photo(page()).save(scan, "JPEG", quality=90)
-    result = ocr_services.ingest_paths([scan])[0]
+    result = ocr_services.ingestor.ingest_paths([scan])[0]
     assert result.status == "added", result.message
     answer = ocr_services.assistant.ask("Какой лимит наличных в кассе?")
     assert "250 000" in answer.answer and answer.citations[0].source == "prikaz_12.jpg"
@@ -96,16 +96,16 @@ def test_multipage_tiff_and_exif_rotation(ocr_services: Services, tmp_path: Path
     first, second = page(LINES[:2]), page(["4. Сейф открывает только старший оператор."])
     tiff = tmp_path / "two_pages.tif"
     first.save(tiff, save_all=True, append_images=[second])
-    assert ocr_services.ingest_paths([tiff])[0].status == "added"
-    chunks = ocr_services.document_chunks(ocr_services.get_document("two_pages.tif").id)
+    assert ocr_services.ingestor.ingest_paths([tiff])[0].status == "added"
+    chunks = ocr_services.documents.chunks(ocr_services.documents.find("two_pages.tif").id)
     assert {c.page for c in chunks} == {1, 2}
 
     rotated = tmp_path / "rotated.jpg"
     exif = Image.Exif()
     exif[0x0112] = 6  # the camera was held sideways: the viewer must rotate 90° clockwise
     page(LINES[2:3]).rotate(90, expand=True).save(rotated, "JPEG", exif=exif)
-    assert ocr_services.ingest_paths([rotated])[0].status == "added"
-    texts = " ".join(c.text for c in ocr_services.document_chunks(ocr_services.get_document("rotated.jpg").id))
+    assert ocr_services.ingestor.ingest_paths([rotated])[0].status == "added"
+    texts = " ".join(c.text for c in ocr_services.documents.chunks(ocr_services.documents.find("rotated.jpg").id))
     assert "250 000 тенге" in texts
 
 
@@ -123,7 +123,7 @@ def test_scanned_pdf_pages_are_recognised(ocr_services: Services, tmp_path: Path
     out = tmp_path / "mixed.pdf"
     with out.open("wb") as f:
         writer.write(f)
-    result = ocr_services.ingest_paths([out])[0]
+    result = ocr_services.ingestor.ingest_paths([out])[0]
     assert result.status == "added", result.message
     hit = ocr_services.assistant.search("лимит наличных 250 000 тенге")[0]
     assert hit.source == "mixed.pdf" and hit.page == 2
@@ -142,7 +142,7 @@ def test_bad_images_fail_clearly_and_nothing_else_is_lost(ocr_services: Services
     empty.write_bytes(b"")
     disguised = tmp_path / "notes.txt"
     page().save(disguised, "PNG")  # an image with a .txt name is still recognised as an image
-    results = {r.source: r for r in ocr_services.ingest_paths([good, strip, bomb, broken, empty, disguised])}
+    results = {r.source: r for r in ocr_services.ingestor.ingest_paths([good, strip, bomb, broken, empty, disguised])}
     assert results["good.md"].status == "added"
     assert results["strip.png"].error_code == "file_too_large"
     assert results["bomb.png"].error_code == "file_too_large"
@@ -156,7 +156,7 @@ def test_too_many_scanned_pages_are_refused(ocr_services: Services, tmp_path: Pa
     tiff = tmp_path / "many.tif"
     frames = [page(["Страница"], width=400, height=200) for _ in range(5)]
     frames[0].save(tiff, save_all=True, append_images=frames[1:])
-    result = ocr_services.ingest_paths([tiff])[0]
+    result = ocr_services.ingestor.ingest_paths([tiff])[0]
     assert result.error_code == "file_too_large" and "3 страниц" in (result.message or "")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.services import Services
 
 
@@ -18,12 +19,12 @@ def test_lemmas_match_other_word_forms(sqlite_services: Services, tmp_path: Path
     f.write_text("# Слив\nАвтоцистерну заземляют до открытия люков.\n", encoding="utf-8")
     g = tmp_path / "b.md"
     g.write_text("# Касса\nZ-отчёт снимают утром.\n", encoding="utf-8")
-    sqlite_services.ingest_paths([f, g])
+    sqlite_services.ingestor.ingest_paths([f, g])
     svc = sqlite_services
     query = svc.queries.analyse("заземления автоцистерны")
     assert {"заземление", "автоцистерна"} <= set(query.terms)
     hit = svc.index.search(query, k=1)[0]
-    assert hit.lexical > 0 and svc.get_chunk(hit.chunk_id)[1].source == "a.md"
+    assert hit.lexical > 0 and svc.documents.passage(SYSTEM, hit.chunk_id)[1].source == "a.md"
 
 
 def test_jargon_expands_slang_to_canonical_terms(demo_services: Services) -> None:
@@ -43,7 +44,7 @@ def test_jargon_edit_takes_effect_without_reingesting(sqlite_services: Services,
     svc = sqlite_services
     f = tmp_path / "fire.md"
     f.write_text("# Пожарная безопасность\nУ кассы стоит углекислотный огнетушитель ОУ-5.\n", encoding="utf-8")
-    svc.ingest_paths([f])
+    svc.ingestor.ingest_paths([f])
     assert "огнетушитель" not in svc.queries.analyse("где зюзя").terms
     svc.jargon.upsert("зюзя", "огнетушитель")
     assert "огнетушитель" in svc.queries.analyse("где зюзя").terms
@@ -69,7 +70,7 @@ def test_index_refreshes_when_another_process_changes_the_data(tmp_path: Path) -
     assert b.assistant.search("метрошток") == []
     f = tmp_path / "m.md"
     f.write_text("# Замер\nУровень измеряют метроштоком дважды.\n", encoding="utf-8")
-    a.ingest_paths([f])
+    a.ingestor.ingest_paths([f])
     assert b.assistant.search("метрошток")[0].source == "m.md"
     a.close()
     b.close()

@@ -37,14 +37,14 @@ def kb(tmp_path: Path) -> Path:
 @pytest.fixture
 def svc(tmp_path: Path, kb: Path) -> Iterator[Services]:
     s = Services(make_settings(tmp_path / "data", embeddings="none"))
-    results = s.ingest_paths([kb])
+    results = s.ingestor.ingest_paths([kb])
     assert all(r.status == "added" for r in results)
     yield s
     s.close()
 
 
 def _doc(svc: Services, source: str):  # type: ignore[no-untyped-def]
-    return svc.get_document(source)
+    return svc.documents.find(source)
 
 
 @pytest.mark.parametrize("source", sorted(KEY_FACTS))
@@ -54,7 +54,7 @@ def test_extractive_summary_keeps_structure_and_key_facts(svc: Services, source:
     assert summary.mode == "extractive" and summary.title == doc.title and summary.version == 1
     for fact in KEY_FACTS[source]:
         assert fact in summary.text, (fact, summary.text)
-    chunks = {c.id: c for c in svc.document_chunks(doc.id)}
+    chunks = {c.id: c for c in svc.documents.chunks(doc.id)}
     points = [p for sec in summary.sections for p in sec.points] + summary.key_facts
     assert 3 <= len(points) <= 18
     for p in points:  # grounded: every point is the document's own words, linked to its passage
@@ -84,7 +84,7 @@ def test_summary_is_kept_per_version_and_remade_for_a_new_one(svc: Services, kb:
     assert svc.summaries.summary("12_inkassaciya.html").text == "из кэша"
     path = kb / "12_inkassaciya.html"
     path.write_text(path.read_text(encoding="utf-8").replace("250 000", "300 000"), encoding="utf-8")
-    svc.ingest_paths([kb])
+    svc.ingestor.ingest_paths([kb])
     again = svc.summaries.summary("12_inkassaciya.html")
     assert again.version == 2 and "300 000 тенге" in again.text and "250 000" not in again.text
     assert first.text != again.text
@@ -98,7 +98,7 @@ def test_what_changed_lists_edits_with_numbers_additions_and_removals(svc: Servi
     text = text.replace("## 5. Оформление", "## 5. Оформление\n5.0. Старший оператор фотографирует уровнемер.")
     text = "\n".join(line for line in text.splitlines() if not line.startswith("1.3. "))
     path.write_text(text, encoding="utf-8")
-    svc.ingest_paths([kb])
+    svc.ingestor.ingest_paths([kb])
     changes = svc.summaries.changes("01_priem_topliva.md")
     assert len(changes) == 1 and (changes[0]["from_version"], changes[0]["to_version"]) == (1, 2)
     data = changes[0]["changes"]
@@ -109,7 +109,7 @@ def test_what_changed_lists_edits_with_numbers_additions_and_removals(svc: Servi
     note = changes[0]["text"]
     assert "версия 1 → 2" in note and "было 0,4, стало 0,5" in note
     # the same file again changes nothing and records nothing
-    svc.ingest_paths([kb])
+    svc.ingestor.ingest_paths([kb])
     assert len(svc.summaries.changes("01_priem_topliva.md")) == 1
 
 
@@ -134,7 +134,7 @@ def test_chat_summary_and_changes_requests(svc: Services) -> None:
 def test_hidden_documents_are_not_summarised_for_others(svc: Services) -> None:
     from azs_assistant.errors import NotFound
 
-    doc = svc.set_document_audience("12_inkassaciya.html", ["manager"], [])
+    doc = svc.documents.change_audience("12_inkassaciya.html", ["manager"], [])
     operator = principal("operator", name="op")
     with pytest.raises(NotFound):
         svc.summaries.summary(doc.id, operator)

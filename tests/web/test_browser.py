@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.incidents.records import store
 from azs_assistant.services import Services
 from tests.conftest import make_settings
@@ -142,9 +143,9 @@ def test_admin_uploads_a_document(site, browser, tmp_path) -> None:  # type: ign
     page.click("#upload button[type=submit]")
     page.locator("#upload-results").filter(has_text="proliv.md").wait_for(timeout=20000)
     _shot(page, "03-documents-uploaded")
-    assert any(d.source == "uploads/proliv.md" for d in svc.list_documents())
+    assert any(d.source == "uploads/proliv.md" for d in svc.documents.visible_to(SYSTEM, 0, 100).items)
     page.reload()  # the list now shows the new document with its «Кратко» button
-    doc_id = svc.get_document("uploads/proliv.md").id
+    doc_id = svc.documents.find("uploads/proliv.md").id
     page.click(f'a[href="/documents/{doc_id}/summary"]')
     page.wait_for_selector("article.summary h1")
     assert "Краткое содержание" in page.inner_text("h1") and "сорбентом" in page.inner_text("article.summary")

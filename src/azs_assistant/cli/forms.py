@@ -21,7 +21,7 @@ def ocr(ctx: typer.Context,
         data = file.read_bytes()
     except OSError as exc:
         raise cannot_read(file, exc) from exc
-    result = svc.ocr_file(data, file.name, lang)
+    result = svc.forms.recognise(data, file.name, lang)
     if save and result["form"]:
         from azs_assistant.auth.principal import SYSTEM
 

@@ -23,7 +23,7 @@ def incidents_sync(
 ) -> None:
     """Скопировать новые и изменённые инциденты из базы компании (Oracle, PostgreSQL, …)."""
     for _ in rounds(parse_every(every) if every else None):
-        for report in services(ctx).sync_incidents(source, full=full):
+        for report in services(ctx).incidents.sync(source, full=full):
             data = report.to_dict()
             if as_json:
                 print_json(data)
@@ -63,7 +63,8 @@ def incidents_import(
     pairs = _mapping(mapping)
     if not file.is_file():
         raise InvalidInput(f"Файл не найден: {file}", f"File not found: {file}")
-    data = services(ctx).import_incidents(file, mapping=pairs, encoding=encoding, date_format=date_format).to_dict()
+    result = services(ctx).incidents.import_file(file, mapping=pairs, encoding=encoding, date_format=date_format)
+    data = result.to_dict()
     if as_json:
         print_json(data)
         return
@@ -74,10 +75,10 @@ def incidents_import(
 def incidents_sources(ctx: typer.Context) -> None:
     """Показать настроенные источники и где остановилась синхронизация."""
     svc = services(ctx)
-    sources = svc.incident_sources()
+    sources = svc.incidents.sources()
     if not sources:
         typer.echo(f"Источники не настроены ({svc.settings.incident_sources_file}).")
-    runs = svc.incident_runs(list(sources))
+    runs = svc.incidents.runs(list(sources))
     for name, source in sources.items():
         run = runs[name]
         where = source.table or "запрос"

@@ -6,10 +6,10 @@ hand); the ingestion pipeline has already OCR'd its pages and calls ``recognise_
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from azs_assistant.errors import EmptyDocument, FileTooLarge, UnsupportedFormat
+from azs_assistant.errors import EmptyDocument, FileTooLarge, NotFound, UnsupportedFormat
 from azs_assistant.forms.extract import FormMatch, FormTemplate, extract, match_template
 from azs_assistant.settings import Settings
 
@@ -63,3 +63,22 @@ def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[s
                    problems=match.problems, defects=match.defects, form_title=template.title,
                    field_labels={f.name: f.labels[0] for f in template.fields})
     return out
+
+
+class Forms:
+    """Recognition of a single upload (``azs ocr``, ``POST /ocr``, a photo sent to the bot) and the
+    form templates by name; ``templates`` reads the current set (built-in plus the company's own)."""
+
+    def __init__(self, settings: Settings, templates: Callable[[], dict[str, FormTemplate]]) -> None:
+        self.settings, self._templates = settings, templates
+
+    def recognise(self, data: bytes, name: str, languages: str | None = None) -> dict[str, Any]:
+        """Recognise an image or PDF: text per page with quality, and the fields of a known form."""
+        return recognise_file(data, name, self.settings, self._templates(), languages)
+
+    def template(self, name: str) -> FormTemplate:
+        """A template by form name or export name («inspections»)."""
+        for template in self._templates().values():
+            if name in (template.form, template.export_name):
+                return template
+        raise NotFound(f"Форма «{name}» не найдена.", f"Form '{name}' not found.")

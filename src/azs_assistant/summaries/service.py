@@ -64,7 +64,7 @@ class Summaries:
             cached = self._cached(doc, kind)
             if cached is not None:
                 return cached
-        chunks = self.s.document_chunks(doc.id)
+        chunks = self.s.documents.chunks(doc.id)
         extractive = summarise(doc.id, doc.title, doc.version, chunks, self.s.analyzer)
         if kind == "extractive":
             self._store(doc, extractive)
@@ -134,7 +134,7 @@ class Summaries:
             text = found[0]["text"] if found else f"«{doc.title}»: других версий документа не загружали."
             return Answer(question, text, False, [self._doc_citation(doc, None, text[:400])], mode="changes")
         summary = self.summary(doc.id, principal)
-        chunks = {c.id: c for c in self.s.document_chunks(doc.id)}
+        chunks = {c.id: c for c in self.s.documents.chunks(doc.id)}
         citations = [self._doc_citation(doc, chunks.get(p.chunk_id), p.text)
                      for sec in summary.sections for p in sec.points][:8]
         answer = Answer(question, summary.text, False, citations, mode=f"summary_{summary.mode}")
@@ -181,7 +181,7 @@ class Summaries:
         return out
 
     def _document(self, ref: str | int, principal: Any) -> Document:
-        doc = self.s.get_document(ref)
+        doc = self.s.documents.find(ref)
         if principal is not None and not principal.may_read(doc.audience):
             raise NotFound(f"Документ «{ref}» не найден.", "Document not found.")
         return doc

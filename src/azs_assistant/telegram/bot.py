@@ -126,7 +126,7 @@ class AzsBot:
         file_id = message.photo[-1].file_id if message.photo else message.document.file_id  # type: ignore[union-attr]
         data = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
         try:
-            result = await asyncio.to_thread(self.s.ocr_file, data, "telegram-photo.jpg")
+            result = await asyncio.to_thread(self.s.forms.recognise, data, "telegram-photo.jpg")
         except AzsError as exc:
             await self._reply(update, exc.message_ru)
             return

@@ -74,7 +74,7 @@ async def ocr(file: UploadFile, svc: ServicesDep, who: Operator,
                                 description="Языки Tesseract через «+»: rus, kaz, eng")) -> dict:
     name = PurePath(file.filename or "upload").name
     data = await file.read(svc.settings.max_upload_bytes + 1)  # bounded read; ocr_file refuses the excess
-    return await run_in_threadpool(svc.ocr_file, data, name, lang)
+    return await run_in_threadpool(svc.forms.recognise, data, name, lang)
 
 
 @router.post("/forms/{form}/records", response_model=RecordPublic, status_code=201,

@@ -87,7 +87,7 @@ def incidents(svc: ServicesDep, who: Manager, station: str | None = None, region
 @router.post("/incidents/sync", summary="Синхронизировать инциденты из базы компании",
              responses={**WRITE, **documented(404, 502)})  # 404: an unknown source; 502: it did not answer
 def sync(svc: ServicesDep, who: Admin, source: str | None = None, full: bool = False) -> list[dict[str, Any]]:
-    reports = svc.sync_incidents(source, full=full)
+    reports = svc.incidents.sync(source, full=full)
     return [r.to_dict() for r in reports]
 
 
@@ -102,5 +102,6 @@ async def import_incidents(svc: ServicesDep, who: Admin, file: Annotated[UploadF
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{Path(file.filename or 'upload').stem[:100] or 'upload'}{suffix}"
         path.write_bytes(data)
-        result = await run_in_threadpool(lambda: svc.import_incidents(path, encoding=encoding, date_format=date_format))
+        result = await run_in_threadpool(
+            lambda: svc.incidents.import_file(path, encoding=encoding, date_format=date_format))
     return result.to_dict()

@@ -1,0 +1,60 @@
+"""Incident log use cases: synchronising the configured sources, importing a file, and where each
+source's synchronisation stopped. Every change tells the reports to forget their cached figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from azs_assistant.errors import InvalidInput, NotFound
+from azs_assistant.storage.db import Database
+
+if TYPE_CHECKING:  # the modules themselves are imported on first use (database drivers, spreadsheets)
+    from azs_assistant.incidents.importer import StoreResult
+    from azs_assistant.incidents.sources import SourceConfig
+    from azs_assistant.incidents.sync import LastRun, SyncReport
+
+
+class Incidents:
+    """The incident log's sources; ``changed`` is called after every sync or import (Reports.invalidate)."""
+
+    def __init__(self, db: Database, sources_file: Path, changed: Callable[[], None]) -> None:
+        self.db, self.sources_file, self._changed = db, sources_file, changed
+
+    def sources(self) -> dict[str, SourceConfig]:
+        from azs_assistant.incidents.sources import load_sources
+
+        return load_sources(self.sources_file)
+
+    def runs(self, names: list[str]) -> dict[str, LastRun | None]:
+        """Where the synchronisation of each named source stopped (None: never run)."""
+        from azs_assistant.incidents.sync import last_runs
+
+        return last_runs(self.db, names)
+
+    def sync(self, name: str | None = None, *, full: bool = False) -> list[SyncReport]:
+        """Copy new and changed incidents from one configured source, or from all of them."""
+        from azs_assistant.incidents.sync import sync
+
+        sources = self.sources()
+        if not sources:
+            raise InvalidInput(f"Источники инцидентов не настроены: опишите их в {self.sources_file}.",
+                               "No incident sources configured.")
+        if name is not None and name not in sources:
+            raise NotFound(f"Источник «{name}» не описан; есть: {', '.join(sources)}.", f"No source {name}.")
+        chosen = [sources[name]] if name else list(sources.values())
+        try:
+            return [sync(self.db, source, full=full) for source in chosen]
+        finally:
+            self._changed()
+
+    def import_file(self, path: Path, *, mapping: Mapping[str, str] | None = None, encoding: str | None = None,
+                    date_format: str | None = None) -> StoreResult:
+        """Store the incidents of a CSV or XLSX file."""
+        from azs_assistant.incidents.importer import import_file
+
+        try:
+            return import_file(self.db, path, mapping=mapping, encoding=encoding, date_format=date_format)
+        finally:
+            self._changed()
