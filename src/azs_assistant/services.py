@@ -1,7 +1,8 @@
-"""Wires the services every front end uses: storage, index, jargon, ingestion, assistant, LLM.
+"""The composition root: builds every component from ``Settings`` and wires each to the collaborators it uses.
 
-Front ends (CLI, REST API, web UI) build one ``Services`` and call its methods; they never reach
-into storage themselves.
+Front ends (CLI, REST API, web pages, Telegram bot) build one ``Services`` and call the use cases on its
+members (``svc.documents.visible_to(...)``, ``svc.jargon.put(...)``, ``svc.assistant.answer_for(...)``);
+no use case lives here.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from azs_assistant.assistant.answer import Assistant
+from azs_assistant.assistant.ports import Answerer
 from azs_assistant.documents.pipeline import Ingestor
 from azs_assistant.documents.service import Documents
 from azs_assistant.forms.ingest import FormStep
@@ -51,6 +53,17 @@ def _limit_blas_threads() -> None:
 
 
 class Services:
+    """Wiring only: each member is a component built from ``settings`` with its collaborators passed in.
+
+    A plain class with ``functools.cached_property`` rather than a dataclass: half the members are built
+    on first use (reports, tickets, the answer cache, access…) so that ``azs --help`` and a command that
+    needs none of them load no models, open no Redis connection and import no heavy library; a
+    dataclass would need ``field(init=False)`` plus the same properties, which reads worse. The members
+    built at once are those every request needs (storage, the index, ingestion, jargon, the assistant).
+    Components built later are reached through callables (``lambda: self.reports``), so wiring one
+    never builds the others.
+    """
+
     def __init__(self, settings: Settings) -> None:
         _limit_blas_threads()
         self.settings = settings
@@ -72,14 +85,25 @@ class Services:
             self.llm = LLMClient(settings.llm_base_url, settings.llm_model, resolve_secret(key),
                                  settings.llm_timeout_s, settings.llm_max_tokens)
             self.llm_answerer = LLMAnswerer(self.llm, self.analyzer)
-        self.assistant = Assistant(self)
+        self.assistant = self.assistant_with(self.llm_answerer, cache=True)
         if settings.summarize_on_ingest:
-            self.ingestor.on_stored = self._summarize_stored
+            def summarise_stored(document_id: int) -> None:  # a document's summary as soon as it is stored
+                self.summaries.summary(document_id, refresh=True)
+
+            self.ingestor.on_stored = summarise_stored
         self.jargon.seed()
 
-    def _summarize_stored(self, document_id: int) -> None:
-        """AZS_SUMMARIZE_ON_INGEST: a document's summary is made as soon as it is stored."""
-        self.summaries.summary(document_id, refresh=True)
+    def assistant_with(self, answerer: Answerer | None, cache: bool = False) -> Assistant:
+        """An assistant wired to these services; ``answerer`` and ``cache`` chosen by the caller (the running
+        one, or ``azs learning compare``'s assistant for another model, without the answer cache)."""
+        return Assistant(db=self.db, index=self.index, analyzer=self.analyzer, queries=self.queries,
+                         answerer=answerer, model=self.settings.llm_model,
+                         audit=lambda *args: self.access.audit(*args),
+                         conversations=lambda: self.conversations,
+                         cache=(lambda: self.answer_cache) if cache else (lambda: None),
+                         answer_log=lambda: self.learning, summaries=lambda: self.summaries,
+                         reports=lambda: self.reports, incident_history=lambda: self.incident_history,
+                         stations=lambda: self.stations)
 
     # -- incidents and reports --------------------------------------------------------------
     @cached_property
@@ -110,7 +134,8 @@ class Services:
     def summaries(self) -> Summaries:
         from azs_assistant.summaries.service import Summaries
 
-        return Summaries(self)
+        return Summaries(self.db, self.documents, self.index, self.queries, self.analyzer, self.llm,
+                         self.settings.llm_model)
 
     # -- access ------------------------------------------------------------------------------
     @cached_property

@@ -27,7 +27,8 @@ def test_demo_questions_against_a_real_server(tmp_path: Path) -> None:
     svc.ingestor.ingest_paths([DEMO_KB])
     questions = load_questions(Path(os.environ.get("AZS_LIVE_QUESTIONS", ROOT / "bench/data/demo_questions.jsonl")))
     model = os.environ.get("AZS_LLM_MODEL", "llama-3-8b-instruct")
-    scores = evaluate(svc, Endpoint("live", BASE_URL, model, os.environ.get("AZS_LLM_API_KEY")), questions)
+    endpoint = Endpoint("live", BASE_URL, model, os.environ.get("AZS_LLM_API_KEY"))
+    scores = evaluate(svc.assistant_with, svc.settings, svc.analyzer, endpoint, questions)
     print(scores)
     assert scores.failures == 0, "the server did not answer some questions"
     assert scores.abstention == 1.0

@@ -7,8 +7,8 @@ ground a generated answer; any failure of the server falls back to the extractiv
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from azs_assistant.assistant.evidence import DENSE_CONFIRMS, SUPPORT_THRESHOLD, WEAK_SUPPORT, support
 from azs_assistant.assistant.extract import Extractor, is_procedural, is_yes_no, wants_number
@@ -20,30 +20,54 @@ from azs_assistant.assistant.model import (
     Evidence,
     section_without_title,
 )
+from azs_assistant.assistant.ports import Answerer, AnswerLog, ChatAnswers
 from azs_assistant.assistant.tables import lookup
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import allowed_stations
 from azs_assistant.errors import InvalidInput
-from azs_assistant.incidents.history import describe, incident_report_text, is_history_question
-from azs_assistant.search.index import load_chunks
+from azs_assistant.incidents.history import IncidentHistory, describe, incident_report_text, is_history_question
+from azs_assistant.language.analyzer import Analyzer
+from azs_assistant.search.index import SearchIndex, load_chunks
+from azs_assistant.search.service import Queries
+from azs_assistant.stations import Stations
+from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Chunk
 from azs_assistant.tickets.facts import station_id, station_in
+
+if TYPE_CHECKING:  # built on first use by the composition root
+    from azs_assistant.assistant.cache import AnswerCache
+    from azs_assistant.assistant.conversation import Conversations
+    from azs_assistant.reports.service import Reports
 
 __all__ = ["ABSTAIN_TEXT", "EMPTY_KB_TEXT", "Answer", "Assistant", "Citation", "Evidence", "section_without_title"]
 
 
 class Assistant:
-    """Answers questions from the knowledge base (``services`` wires its parts)."""
+    """Answers questions from the knowledge base.
 
-    def __init__(self, services: Any) -> None:
-        self.s = services
+    The collaborators built at startup come as they are; those the composition root builds on first use
+    (conversations, the cache, the answer log, summaries, reports, the incident log, the station registry)
+    come as zero-argument callables, so an assistant that never meets a report never builds one.
+    """
+
+    def __init__(self, *, db: Database, index: SearchIndex, analyzer: Analyzer, queries: Queries,
+                 answerer: Answerer | None, model: str, audit: Callable[..., None],
+                 conversations: Callable[[], Conversations], cache: Callable[[], AnswerCache | None],
+                 answer_log: Callable[[], AnswerLog], summaries: Callable[[], ChatAnswers],
+                 reports: Callable[[], Reports], incident_history: Callable[[], IncidentHistory],
+                 stations: Callable[[], Stations]) -> None:
+        self.db, self.index, self.analyzer, self.queries = db, index, analyzer, queries
+        self.answerer, self.model = answerer, model  # answerer None: no LLM configured, extractive answers
+        self._audit, self._conversations, self._cache, self._answer_log = audit, conversations, cache, answer_log
+        self._summaries, self._reports, self._incident_history, self._stations = (summaries, reports,
+                                                                                  incident_history, stations)
 
     # -- retrieval ------------------------------------------------------------------------
     def retrieve(self, question: str, k: int = 10, principal: Any = None) -> tuple[Any, list[Evidence]]:
         """Passages for the question; with ``principal``, only from documents they may read."""
-        query = self.s.queries.analyse(question)  # also brings the index up to date
-        hits = self.s.index.search(query, k=k if principal is None else k * 3, refresh=False)
-        rows = load_chunks(self.s.db, [h.chunk_id for h in hits])
+        query = self.queries.analyse(question)  # also brings the index up to date
+        hits = self.index.search(query, k=k if principal is None else k * 3, refresh=False)
+        rows = load_chunks(self.db, [h.chunk_id for h in hits])
         evidence: list[Evidence] = []
         for hit in hits:
             if hit.chunk_id not in rows:
@@ -54,7 +78,7 @@ class Assistant:
             if len(evidence) == k:
                 break
             lemmas = set(chunk.lemmas.split()) | set(chunk.context_lemmas.split())
-            evidence.append(Evidence(hit, chunk, doc, support(query, lemmas, self.s.index.idf, self.s.index.knows)))
+            evidence.append(Evidence(hit, chunk, doc, support(query, lemmas, self.index.idf, self.index.knows)))
         return query, evidence
 
     def search(self, text: str, k: int = 10, principal: Principal | None = None) -> list[Citation]:
@@ -74,8 +98,8 @@ class Assistant:
             if answer is None:
                 query, evidence = self.retrieve(resolved, principal=principal)
                 answer = self._extractive(resolved, query, evidence)
-                if not answer.abstained and self.s.llm is not None:
-                    answer = self.s.llm_answerer.generate(resolved, evidence, answer)
+                if not answer.abstained and self.answerer is not None:
+                    answer = self.answerer.generate(resolved, evidence, answer)
                 self._keep(key, answer)
         return self._finish_turn(answer, question, resolved, conversation_id)
 
@@ -84,9 +108,9 @@ class Assistant:
         """A person's question from a front end: answered in their conversation, logged for feedback
         (the id comes back) and audited as ``ask``."""
         answer = self.ask(question, who, conversation, True)
-        answer_id: int = self.s.learning.log_answer(who, answer)
+        answer_id: int = self._answer_log().log_answer(who, answer)
         details = {"mode": answer.mode, "abstained": answer.abstained, "answer_id": answer_id}
-        self.s.access.audit(who, "ask", question[:500], {"channel": channel, **details} if channel else details, ip)
+        self._audit(who, "ask", question[:500], {"channel": channel, **details} if channel else details, ip)
         return answer, answer_id
 
     def stream_for(self, who: Principal, question: str, conversation: str | None = None,
@@ -94,16 +118,16 @@ class Assistant:
         """``answer_for`` as a stream of events. The question and the conversation are checked (and the
         request audited) now, so errors come before the first event; the ``done`` answer carries its
         ``answer_id``."""
-        self.s.queries.analyse(question)
-        conversation_id = self.s.conversations.open(who.name, conversation)
-        self.s.access.audit(who, "ask", question[:500], {"stream": True}, ip)
+        self.queries.analyse(question)
+        conversation_id = self._conversations().open(who.name, conversation)
+        self._audit(who, "ask", question[:500], {"stream": True}, ip)
         return self._logged_stream(who, question, conversation_id)
 
     def _logged_stream(self, who: Principal, question: str, conversation: str | None) -> Iterator[dict[str, Any]]:
         for event in self.ask_stream(question, who, conversation):
             if event["type"] == "done":
                 data = event["answer"]
-                event["answer"] = {**data, "answer_id": self.s.learning.log_answer(who, Answer.from_public(question,
+                event["answer"] = {**data, "answer_id": self._answer_log().log_answer(who, Answer.from_public(question,
                                                                                                           data))}
             yield event
 
@@ -118,8 +142,8 @@ class Assistant:
         if answer is None:
             query, evidence = self.retrieve(resolved, principal=principal)
             answer = self._extractive(resolved, query, evidence)
-            if not answer.abstained and self.s.llm is not None:
-                for event in self.s.llm_answerer.stream(resolved, evidence, answer):
+            if not answer.abstained and self.answerer is not None:
+                for event in self.answerer.stream(resolved, evidence, answer):
                     if event["type"] != "done":
                         yield event
                         continue
@@ -139,7 +163,7 @@ class Assistant:
         if conversation is None and not remember:
             return None, question
         actor = principal.name if principal is not None else "cli"
-        conversations = self.s.conversations
+        conversations = self._conversations()
         conversation_id = conversations.open(actor, conversation)
         return conversation_id, conversations.resolve(question, conversations.history(conversation_id))
 
@@ -148,17 +172,16 @@ class Assistant:
         answer.resolved_question = resolved if resolved != question else None
         answer.conversation_id = conversation_id
         if conversation_id is not None:
-            self.s.conversations.record(conversation_id, question, resolved, answer.answer)
+            self._conversations().record(conversation_id, question, resolved, answer.answer)
         return answer
 
     def _cached(self, question: str, principal: Any) -> tuple[str | None, Answer | None]:
-        cache = self.s.answer_cache
+        cache = self._cache()
         if cache is None:
             return None, None
         # the generator's prompt version is part of the key: a new prompt must not serve old answers
-        model = (f"{self.s.settings.llm_model}/{self.s.llm_answerer.prompt_version}" if self.s.llm is not None
-                 else "extractive")
-        key = cache.key(question, principal, *self.s.db.generations(), model)
+        model = f"{self.model}/{self.answerer.prompt_version}" if self.answerer is not None else "extractive"
+        key = cache.key(question, principal, *self.db.generations(), model)
         hit = cache.get(key)
         if hit is None:
             return key, None
@@ -168,13 +191,14 @@ class Assistant:
 
     def _keep(self, key: str | None, answer: Answer) -> None:
         """Cache answers that are final: not a fallback while the model was down."""
-        if key is not None and answer.notice is None and not answer.cached:
-            self.s.answer_cache.put(key, answer.public())
+        cache = self._cache()
+        if key is not None and cache is not None and answer.notice is None and not answer.cached:
+            cache.put(key, answer.public())
 
     def _special_answer(self, question: str, principal: Any = None) -> Answer | None:
         """Requests that are not questions to the knowledge base: a document's summary or what
         changed in it, an incident report, «как в прошлый раз…»."""
-        return self.s.summaries.chat_answer(question, principal) or self._incident_answer(question, principal)
+        return self._summaries().chat_answer(question, principal) or self._incident_answer(question, principal)
 
     def _incident_answer(self, question: str, principal: Any = None) -> Answer | None:
         """An operator's incident report is recorded; «как в прошлый раз решили…» is answered from
@@ -182,16 +206,16 @@ class Assistant:
         report = incident_report_text(question)
         if report is None and not is_history_question(question):
             return None  # the usual case: nothing to do with incidents, nothing computed
-        allowed = allowed_stations(self.s, principal) if principal is not None else None
+        allowed = allowed_stations(self._stations(), principal) if principal is not None else None
         if report is not None:
             number = station_in(report)
             if allowed is not None and number is not None and station_id(number) not in allowed:
                 return Answer(question, f"Вы не закреплены за {station_id(number)}: инцидент не записан.", True,
                               mode="incident")
-            reports = self.s.reports
+            reports = self._reports()
             categories = reports.parser.categories_in(report, reports.vocabulary())
             try:
-                incident = self.s.incident_history.record(report, categories[0] if categories else None)
+                incident = self._incident_history().record(report, categories[0] if categories else None)
             except InvalidInput as exc:
                 return Answer(question, exc.message_ru, True, mode="incident")
             reports.invalidate()
@@ -201,8 +225,8 @@ class Assistant:
                     f"{incident.occurred_at:%d.%m.%Y %H:%M}. Он открыт; закройте его в журнале, когда устраните.")
             return Answer(question, text, False, [_incident_citation(incident, incident.description or "", 1.0)],
                           mode="incident")
-        reports = self.s.reports
-        found = self.s.incident_history.search(question, reports.parser.categories_in(question, reports.vocabulary()),
+        reports = self._reports()
+        found = self._incident_history().search(question, reports.parser.categories_in(question, reports.vocabulary()),
                                                allowed=allowed)
         if not found:
             return None
@@ -213,10 +237,10 @@ class Assistant:
     def _extractive(self, question: str, query: Any, evidence: list[Evidence]) -> Answer:
         retrieved = [e.citation() for e in evidence]
         if not evidence:
-            text = EMPTY_KB_TEXT if self.s.index.size() == 0 else ABSTAIN_TEXT
+            text = EMPTY_KB_TEXT if self.index.size() == 0 else ABSTAIN_TEXT
             return Answer(question, text, True, [], retrieved)
         parts: list[tuple[str, list[Citation]]] = []
-        table = lookup(question, evidence, self.s.db, self.s.analyzer)
+        table = lookup(question, evidence, self.db, self.analyzer)
         if table is not None:
             parts.append((table.text, self._table_citations(table, evidence)))
         passages = self._passages(question, query, evidence, skip_document=table.rows[0].document_id if table else None)
@@ -240,7 +264,7 @@ class Assistant:
         if not candidates:
             return []
         numeric, procedural, yes_no = wants_number(question), is_procedural(question), is_yes_no(question)
-        extractor = Extractor(self.s.analyzer, self.s.index.idf)
+        extractor = Extractor(self.analyzer, self.index.idf)
         scored = [(e, extractor.score(e.chunk, query, numeric, yes_no)) for e in candidates]
         ranked = sorted(scored, key=lambda p: -p[0].hit.score)
         # Retrieval order stands unless a passage retrieved nearly as well holds a clearly better
@@ -279,7 +303,7 @@ class Assistant:
 
     def _gain(self, query: Any, other: Evidence, best: Evidence) -> float:
         """Share of the question's weighted terms that ``other`` has and ``best`` lacks."""
-        weights = {t: w * self.s.index.idf(t) for t, w in query.terms.items()}
+        weights = {t: w * self.index.idf(t) for t, w in query.terms.items()}
         first, second = _lemmas(best.chunk), _lemmas(other.chunk)
         return sum(w for t, w in weights.items() if t in second and t not in first) / (sum(weights.values()) or 1.0)
 

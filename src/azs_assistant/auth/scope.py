@@ -7,30 +7,30 @@ role that may not use a route at all gets 403; so does a request that names stat
 
 from __future__ import annotations
 
-from typing import Any
-
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import NotFound
+from azs_assistant.stations import Stations
+from azs_assistant.storage.models import Ticket
 
 
-def allowed_stations(svc: Any, who: Principal) -> set[str] | None:
+def allowed_stations(stations: Stations, who: Principal) -> set[str] | None:
     """Station ids ``who`` may see (None = all), by their stations and regions in the registry."""
-    return who.allowed_stations(svc.stations.known())
+    return who.allowed_stations(stations.known())
 
 
-def ticket_scope(svc: Any, who: Principal) -> tuple[str | None, set[str] | None] | None:
+def ticket_scope(registry: Stations, who: Principal) -> tuple[str | None, set[str] | None] | None:
     """(department, stations) whose tickets ``who`` may see; None = all (admin)."""
     if who.is_admin:
         return None
     department = who.department if "support" in who.roles else None
-    stations = allowed_stations(svc, who) if "manager" in who.roles else set()
+    stations = allowed_stations(registry, who) if "manager" in who.roles else set()
     if stations is None:
         return None
     return department, stations
 
 
-def check_ticket(svc: Any, who: Principal, ticket: Any) -> None:
-    scope = ticket_scope(svc, who)
+def check_ticket(registry: Stations, who: Principal, ticket: Ticket) -> None:
+    scope = ticket_scope(registry, who)
     if scope is None:
         return
     department, stations = scope

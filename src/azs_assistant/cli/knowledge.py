@@ -118,7 +118,5 @@ def _ask_batch(svc: Services, batch: Path, as_json: bool) -> None:
 
 def reindex(ctx: typer.Context) -> None:
     """Пересчитать эмбеддинги всех документов (после смены модели эмбеддингов)."""
-    from azs_assistant.documents.reindex import reindex_all
-
-    n = reindex_all(services(ctx))
+    n = services(ctx).documents.reindex()
     typer.echo(f"Переиндексировано фрагментов: {n}")

@@ -75,7 +75,8 @@ def learning_compare(
 
     rows = load_questions(questions)
     key = resolve_secret(api_key)
-    result = compare(services(ctx), Endpoint("base", base_url, base_model, key),
+    svc = services(ctx)
+    result = compare(svc.assistant_with, svc.settings, svc.analyzer, Endpoint("base", base_url, base_model, key),
                      Endpoint("candidate", candidate_url, candidate_model, key), rows)
     if out is not None:
         out.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str), encoding="utf-8")

@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from azs_assistant.auth.principal import Principal, clean_roles
 from azs_assistant.documents.pipeline import Ingestor, IngestResult
+from azs_assistant.documents.reindex import reindex_all
 from azs_assistant.errors import Conflict, FileTooLarge, InvalidInput, NotFound
 from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
@@ -122,6 +123,10 @@ class Documents:
             self._audit(who, "document.upload", result.source, {"status": result.status, "bytes": len(data)}, ip)
             results.append(result)
         return results
+
+    def reindex(self) -> int:
+        """Every passage's lemmas and embedding recomputed with the configured model; the passage count."""
+        return reindex_all(self.db, self.ingestor.analyzer, self.ingestor.embedder)
 
     def remove(self, ref: str | int) -> Document:
         """Delete a document and its passages (unaudited: the CLI and ``delete`` audit)."""

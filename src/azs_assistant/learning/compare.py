@@ -17,14 +17,22 @@ import json
 import re
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from azs_assistant.assistant.answer import Assistant
+from azs_assistant.assistant.ports import Answerer
 from azs_assistant.errors import InvalidInput
+from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.llm.client import LLMClient
 from azs_assistant.llm.generate import FALLBACK_NOTICE, LLMAnswerer
+from azs_assistant.settings import Settings
+
+# an assistant wired like the running one but answering with the given model and without the answer
+# cache (``Services.assistant_with``)
+AssistantFor = Callable[[Answerer], Assistant]
 
 TOLERANCE = 0.02  # a measure may be this much lower and still count as «no worse»
 
@@ -73,23 +81,12 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-class _WithModel:
-    """The services as they are, but answering with another model and without the answer cache."""
-
-    def __init__(self, services: Any, endpoint: Endpoint) -> None:
-        self._s = services
-        self.llm = LLMClient(endpoint.base_url, endpoint.model, endpoint.api_key, services.settings.llm_timeout_s,
-                             services.settings.llm_max_tokens)
-        self.llm_answerer = LLMAnswerer(self.llm, services.analyzer)
-        self.answer_cache = None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._s, name)
-
-
-def evaluate(services: Any, endpoint: Endpoint, questions: list[dict[str, Any]]) -> Scores:
-    view = _WithModel(services, endpoint)
-    assistant = Assistant(view)
+def evaluate(assistant_for: AssistantFor, settings: Settings, analyzer: Analyzer, endpoint: Endpoint,
+             questions: list[dict[str, Any]]) -> Scores:
+    """The assistant as it is, but answering with ``endpoint``'s model and without the answer cache."""
+    llm = LLMClient(endpoint.base_url, endpoint.model, endpoint.api_key, settings.llm_timeout_s,
+                    settings.llm_max_tokens)
+    assistant = assistant_for(LLMAnswerer(llm, analyzer))
     scores = Scores(endpoint.name, endpoint.model, len(questions))
     covered = facts_total = generated = valid = 0
     refused = unanswerable = answered = answerable = 0
@@ -116,7 +113,7 @@ def evaluate(services: Any, endpoint: Endpoint, questions: list[dict[str, Any]])
             scores.per_question.append({"id": q["id"], "mode": answer.mode, "abstained": answer.abstained,
                                         "facts_found": found, "facts": q["facts"], "answer": answer.answer[:500]})
     finally:
-        view.llm.close()
+        llm.close()
     scores.fact_coverage = round(covered / facts_total, 4) if facts_total else 0.0
     scores.citation_validity = round(valid / generated, 4) if generated else 0.0
     scores.abstention = round(refused / unanswerable, 4) if unanswerable else 1.0
@@ -142,8 +139,9 @@ def verdict(base: Scores, candidate: Scores) -> tuple[bool, list[str]]:
     return not reasons, reasons
 
 
-def compare(services: Any, base: Endpoint, candidate: Endpoint, questions: list[dict[str, Any]]) -> dict[str, Any]:
-    a = evaluate(services, base, questions)
-    b = evaluate(services, candidate, questions)
+def compare(assistant_for: AssistantFor, settings: Settings, analyzer: Analyzer, base: Endpoint, candidate: Endpoint,
+            questions: list[dict[str, Any]]) -> dict[str, Any]:
+    a = evaluate(assistant_for, settings, analyzer, base, questions)
+    b = evaluate(assistant_for, settings, analyzer, candidate, questions)
     adopt, reasons = verdict(a, b)
     return {"base": asdict(a), "candidate": asdict(b), "adopt": adopt, "reasons": reasons}

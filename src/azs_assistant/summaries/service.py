@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -21,6 +21,14 @@ from azs_assistant.errors import Forbidden, LLMUnavailable, NotFound
 from azs_assistant.storage.models import Chunk, Document, DocumentChange, DocumentSummary, utcnow
 from azs_assistant.summaries.extractive import Summary, summarise
 from azs_assistant.summaries.llm import PROMPT_VERSION, SummaryRejected, llm_summary
+
+if TYPE_CHECKING:
+    from azs_assistant.documents.service import Documents
+    from azs_assistant.language.analyzer import Analyzer
+    from azs_assistant.llm.client import LLMClient
+    from azs_assistant.search.index import SearchIndex
+    from azs_assistant.search.service import Queries
+    from azs_assistant.storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +56,12 @@ def is_changes_request(question: str) -> bool:
 
 
 class Summaries:
-    def __init__(self, services: Any) -> None:
-        self.s = services
+    """Summaries and change notes; ``llm`` None: extractive only. ``model`` names the LLM a summary was made with."""
+
+    def __init__(self, db: Database, documents: Documents, index: SearchIndex, queries: Queries, analyzer: Analyzer,
+                 llm: LLMClient | None, model: str) -> None:
+        self.db, self.documents, self.index, self.queries, self.analyzer = db, documents, index, queries, analyzer
+        self.llm, self.model = llm, model
 
     # -- summaries --------------------------------------------------------------------------
     def summary(self, ref: str | int, principal: Any = None, refresh: bool = False) -> Summary:
@@ -59,18 +71,18 @@ class Summaries:
             raise Forbidden("Пересоздать краткое содержание может руководитель или администратор.",
                             "Refreshing a summary needs the manager or admin role.")
         doc = self._document(ref, principal)
-        kind = "llm" if self.s.llm is not None else "extractive"
+        kind = "llm" if self.llm is not None else "extractive"
         if not refresh:
             cached = self._cached(doc, kind)
             if cached is not None:
                 return cached
-        chunks = self.s.documents.chunks(doc.id)
-        extractive = summarise(doc.id, doc.title, doc.version, chunks, self.s.analyzer)
-        if kind == "extractive":
+        chunks = self.documents.chunks(doc.id)
+        extractive = summarise(doc.id, doc.title, doc.version, chunks, self.analyzer)
+        if self.llm is None:  # kind == "extractive"
             self._store(doc, extractive)
             return extractive
         try:
-            made = llm_summary(self.s.llm, doc.id, doc.title, doc.version, chunks)
+            made = llm_summary(self.llm, doc.id, doc.title, doc.version, chunks)
         except LLMUnavailable:
             extractive.notice = FALLBACK_NOTICE
             return extractive  # not kept: the model is asked again next time
@@ -82,17 +94,17 @@ class Summaries:
         return made
 
     def _cached(self, doc: Document, kind: str) -> Summary | None:
-        with self.s.db.session() as s:
+        with self.db.session() as s:
             row = s.scalar(select(DocumentSummary).where(DocumentSummary.document_id == doc.id,
                                                          DocumentSummary.kind == kind))
             if row is None or row.version != doc.version or row.sha256 != doc.sha256:
                 return None
-            if kind == "llm" and (row.model != self.s.settings.llm_model or row.prompt_version != PROMPT_VERSION):
+            if kind == "llm" and (row.model != self.model or row.prompt_version != PROMPT_VERSION):
                 return None
             return Summary.from_public(row.data)
 
     def _store(self, doc: Document, summary: Summary) -> None:
-        with self.s.db.session() as s:
+        with self.db.session() as s:
             row = s.scalar(select(DocumentSummary).where(DocumentSummary.document_id == doc.id,
                                                          DocumentSummary.kind == summary.mode))
             if row is None:
@@ -107,7 +119,7 @@ class Summaries:
     def changes(self, ref: str | int, principal: Any = None) -> list[dict[str, Any]]:
         """Every recorded replacement of the document, newest first."""
         doc = self._document(ref, principal)
-        with self.s.db.session() as s:
+        with self.db.session() as s:
             rows = s.scalars(select(DocumentChange).where(DocumentChange.document_id == doc.id)
                              .order_by(DocumentChange.to_version.desc())).all()
         return [{"from_version": r.from_version, "to_version": r.to_version, "created_at": r.created_at,
@@ -134,7 +146,7 @@ class Summaries:
             text = found[0]["text"] if found else f"«{doc.title}»: других версий документа не загружали."
             return Answer(question, text, False, [self._doc_citation(doc, None, text[:400])], mode="changes")
         summary = self.summary(doc.id, principal)
-        chunks = {c.id: c for c in self.s.documents.chunks(doc.id)}
+        chunks = {c.id: c for c in self.documents.chunks(doc.id)}
         citations = [self._doc_citation(doc, chunks.get(p.chunk_id), p.text)
                      for sec in summary.sections for p in sec.points][:8]
         answer = Answer(question, summary.text, False, citations, mode=f"summary_{summary.mode}")
@@ -144,22 +156,22 @@ class Summaries:
     def find_document(self, question: str, principal: Any = None) -> Document | None:
         """The document a request names: by the words and numbers of its title, else by search."""
         rest = _FILLER.sub(" ", question)
-        words = set(self.s.analyzer.lemmas(rest))
+        words = set(self.analyzer.lemmas(rest))
         nums = set(_NUMBER.findall(rest))
         if not words and not nums:
             return None
-        docs = self.s.documents.visible_to(principal or SYSTEM, 0, 100_000).items
+        docs = self.documents.visible_to(principal or SYSTEM, 0, 100_000).items
         if not docs:
             return None
         hits: dict[int, float] = {}
         if words:
-            for h in self.s.index.search(self.s.queries.analyse(rest), k=20, refresh=False):
+            for h in self.index.search(self.queries.analyse(rest), k=20, refresh=False):
                 hits[h.document_id] = hits.get(h.document_id, 0.0) + h.score
         top_hit = max(hits.values(), default=0.0) or 1.0
         heads = self._openings() if nums else {}
         best, best_score = None, 0.0
         for d in docs:
-            title_words = set(self.s.analyzer.lemmas(f"{d.title} {d.source}"))
+            title_words = set(self.analyzer.lemmas(f"{d.title} {d.source}"))
             score = 2.0 * len(words & title_words) / (len(words) or 1) + 0.8 * hits.get(d.id, 0.0) / top_hit
             if nums:
                 found = set(_NUMBER.findall(f"{d.title} {d.source} {heads.get(d.id, '')}"))
@@ -172,7 +184,7 @@ class Summaries:
 
     def _openings(self) -> dict[int, str]:
         """The first two passages of every document (where an order states its number), in one query."""
-        with self.s.db.session() as s:
+        with self.db.session() as s:
             rows = s.execute(select(Chunk.document_id, Chunk.text).where(Chunk.ordinal < 2)
                              .order_by(Chunk.document_id, Chunk.ordinal)).all()
         out: dict[int, str] = {}
@@ -181,7 +193,7 @@ class Summaries:
         return out
 
     def _document(self, ref: str | int, principal: Any) -> Document:
-        doc = self.s.documents.find(ref)
+        doc = self.documents.find(ref)
         if principal is not None and not principal.may_read(doc.audience):
             raise NotFound(f"Документ «{ref}» не найден.", "Document not found.")
         return doc

@@ -473,16 +473,16 @@ class Tickets:
 
     # -- staff actions: scope check, the change as the signed-in person, the audit entry -----------
     def _staff(self, who: Principal, number: str) -> None:
-        check_ticket(self, who, self.get(number))
+        check_ticket(self.stations, who, self.get(number))
 
     def queue_for(self, who: Principal, **filters: Any) -> list[Ticket]:
         """``queue`` limited to the tickets ``who`` works on: their department's and their stations'."""
-        return self.queue(**filters, scope=ticket_scope(self, who))
+        return self.queue(**filters, scope=ticket_scope(self.stations, who))
 
     def get_for(self, who: Principal, number: str) -> Ticket:
         """A ticket ``who`` may work on; one outside their stations and department does not exist."""
         ticket = self.get(number)
-        check_ticket(self, who, ticket)
+        check_ticket(self.stations, who, ticket)
         return ticket
 
     def set_status_by(self, who: Principal, number: str, status: str, comment: str | None = None,
