@@ -32,6 +32,7 @@ from azs_assistant.storage.models import Incident, Station, utcnow
 
 ALL = "*"  # every station or region (the same mark as auth.principal.ALL)
 CSV_COLUMNS = ("id", "name", "region", "address", "active")
+EMPTY_TTL_S = 2.0  # seconds an empty registry is trusted before it is read again
 KNOWN_TTL_S = 30.0  # another process's edits are seen within this time; this process's at once
 
 _STATION = re.compile(
@@ -133,15 +134,16 @@ class Stations:
     def known(self) -> dict[str, str | None]:
         """Active station id → region; seeds an empty registry from the incident log first."""
         cached = self._known
-        if cached is not None and time.monotonic() - cached[0] < KNOWN_TTL_S:
+        if cached is not None and time.monotonic() - cached[0] < (KNOWN_TTL_S if cached[1] else EMPTY_TTL_S):
             return cached[1]
         with self.db.session() as s:
             known = registry(s)
         if not known and self.seed_from_incidents():
             with self.db.session() as s:
                 known = registry(s)
-        if known:  # an empty registry is asked again: the first incidents may arrive any moment
-            self._known = (time.monotonic(), known)
+        # An empty registry is asked again soon (the first incidents may arrive any moment), but not on
+        # every call: classifying 150 complaints asked the database 200 times (2.3 -> 3.3 ms a ticket).
+        self._known = (time.monotonic(), known)
         return known
 
     def list(self, *, allowed: set[str] | None = None, include_inactive: bool = True) -> builtins.list[Station]:
