@@ -10,11 +10,12 @@ from typing import Any
 import uvicorn
 
 
-def serve(app: Any) -> tuple[uvicorn.Server, threading.Thread, int]:
+def serve(app: Any, **config: Any) -> tuple[uvicorn.Server, threading.Thread, int]:
+    """Start ``app`` (``config``: more uvicorn.Config options); returns the server, its thread and port."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **config))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     for _ in range(100):

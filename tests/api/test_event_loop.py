@@ -7,7 +7,6 @@ thread pool); the few that must read a body asynchronously hand every service ca
 from __future__ import annotations
 
 import ast
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ import pytest
 from azs_assistant.api.app import create_app
 from azs_assistant.services import Services
 from tests.conftest import make_settings
+from tests.loopback import serve
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "azs_assistant"
 # Handlers that read an upload or a form with ``await`` and pass every service call to the thread pool.
@@ -44,21 +44,9 @@ def test_async_route_handlers_are_only_those_that_must_await_a_body() -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, Services, str]]:  # type: ignore[no-untyped-def]
-    import uvicorn
-
     svc = Services(make_settings(tmp_path_factory.mktemp("loop"), embeddings="none"))
     key, _ = svc.access.create_key("loop", ["admin"], stations=["*"], rate_per_minute=0)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    instance = uvicorn.Server(uvicorn.Config(create_app(svc, background=False), host="127.0.0.1", port=port,
-                                             log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if instance.started:
-            break
-        time.sleep(0.1)
+    instance, thread, port = serve(create_app(svc, background=False))
     yield f"http://127.0.0.1:{port}", svc, key
     instance.should_exit = True
     thread.join(10)

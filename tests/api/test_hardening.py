@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import select
 import socket
-import threading
 import time
 from collections.abc import Iterator
 
@@ -16,6 +15,7 @@ from fastapi.testclient import TestClient
 from azs_assistant.api.app import create_app
 from azs_assistant.services import Services
 from tests.conftest import authorize, make_settings
+from tests.loopback import serve
 
 
 @pytest.fixture(scope="module")
@@ -80,19 +80,7 @@ def test_customers_behind_a_trusted_proxy_are_limited_one_by_one(svc: Services) 
 
 @pytest.fixture(scope="module")
 def server(svc: Services) -> Iterator[int]:
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    instance = uvicorn.Server(uvicorn.Config(create_app(svc, background=False), host="127.0.0.1", port=port,
-                                             log_level="warning", proxy_headers=False))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if instance.started:
-            break
-        time.sleep(0.1)
+    instance, thread, port = serve(create_app(svc, background=False), proxy_headers=False)  # as `azs serve`
     yield port
     instance.should_exit = True
     thread.join(10)
