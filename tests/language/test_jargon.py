@@ -77,8 +77,8 @@ def test_kazakh_and_english_entries_match_with_their_endings() -> None:
 def test_ending_match_does_not_catch_russian_words_or_short_stems() -> None:
     analyzer = get_analyzer()
     # «танк» is a Russian word: its forms are listed, nothing is matched by a prefix of «танкер»
-    dictionary = JargonDictionary(parse_tsv("танк\tрезервуар\nгаз\tСУГ\n"), analyzer)
-    for phrase in ("танкер приехал", "газета на кассе"):
+    dictionary = JargonDictionary(parse_tsv("танк\tрезервуар\nгаз\tСУГ\nбенз\tбензин\n"), analyzer)
+    for phrase in ("танкер приехал", "газета на кассе", "бензовоз приехал"):
         added, _ = dictionary.expand([t.surface for t in analyzer.tokens(phrase)])
         assert added == [], phrase
 

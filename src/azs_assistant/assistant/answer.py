@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from azs_assistant.assistant.evidence import DENSE_CONFIRMS, SUPPORT_THRESHOLD, WEAK_SUPPORT, support
+from azs_assistant.assistant import answerable
+from azs_assistant.assistant.evidence import support
 from azs_assistant.assistant.extract import Extractor, is_procedural, is_yes_no, wants_number
 from azs_assistant.assistant.model import (
     ABSTAIN_TEXT,
@@ -63,9 +64,10 @@ class Assistant:
                                                                                   incident_history, stations)
 
     # -- retrieval ------------------------------------------------------------------------
-    def retrieve(self, question: str, k: int = 10, principal: Any = None) -> tuple[Any, list[Evidence]]:
+    def retrieve(self, question: str, k: int = 10, principal: Any = None,
+                 generations: tuple[int, int] | None = None) -> tuple[Any, list[Evidence]]:
         """Passages for the question; with ``principal``, only from documents they may read."""
-        query = self.queries.analyse(question)  # also brings the index up to date
+        query = self.queries.analyse(question, generations)  # also brings the index up to date
         hits = self.index.search(query, k=k if principal is None else k * 3, refresh=False)
         rows = load_chunks(self.db, [h.chunk_id for h in hits])
         evidence: list[Evidence] = []
@@ -94,9 +96,10 @@ class Assistant:
         conversation_id, resolved = self._converse(question, principal, conversation, remember)
         answer = self._special_answer(resolved, principal)
         if answer is None:
-            key, answer = self._cached(resolved, principal)
+            generations = self.db.generations()  # read once: the cache key and the index freshness
+            key, answer = self._cached(resolved, principal, generations)
             if answer is None:
-                query, evidence = self.retrieve(resolved, principal=principal)
+                query, evidence = self.retrieve(resolved, principal=principal, generations=generations)
                 answer = self._extractive(resolved, query, evidence)
                 if not answer.abstained and self.answerer is not None:
                     answer = self.answerer.generate(resolved, evidence, answer)
@@ -136,11 +139,11 @@ class Assistant:
         """Events: ``{"type": "delta", "text"}`` pieces, then one ``{"type": "done", "answer"}``."""
         conversation_id, resolved = self._converse(question, principal, conversation, remember)
         answer = self._special_answer(resolved, principal)
-        key = None
+        key, generations = None, self.db.generations()
         if answer is None:
-            key, answer = self._cached(resolved, principal)
+            key, answer = self._cached(resolved, principal, generations)
         if answer is None:
-            query, evidence = self.retrieve(resolved, principal=principal)
+            query, evidence = self.retrieve(resolved, principal=principal, generations=generations)
             answer = self._extractive(resolved, query, evidence)
             if not answer.abstained and self.answerer is not None:
                 for event in self.answerer.stream(resolved, evidence, answer):
@@ -175,13 +178,14 @@ class Assistant:
             self._conversations().record(conversation_id, question, resolved, answer.answer)
         return answer
 
-    def _cached(self, question: str, principal: Any) -> tuple[str | None, Answer | None]:
+    def _cached(self, question: str, principal: Any,
+                generations: tuple[int, int]) -> tuple[str | None, Answer | None]:
         cache = self._cache()
         if cache is None:
             return None, None
         # the generator's prompt version is part of the key: a new prompt must not serve old answers
         model = f"{self.model}/{self.answerer.prompt_version}" if self.answerer is not None else "extractive"
-        key = cache.key(question, principal, *self.db.generations(), model)
+        key = cache.key(question, principal, *generations, model)
         hit = cache.get(key)
         if hit is None:
             return key, None
@@ -258,9 +262,11 @@ class Assistant:
                   skip_document: int | None) -> list[tuple[str, list[Citation]]]:
         """Quotes from the passage that answers best and, when it covers another part of the
         question, from a second source."""
-        if not any(_supported(e) for e in evidence[:3]):
+        held = self._holds_answer(query, evidence)
+        if not any(held[:3]):
             return []
-        candidates = [e for e in evidence[:5] if _supported(e) and e.chunk.document_id != skip_document]
+        candidates = [e for e, ok in zip(evidence[:5], held, strict=False)
+                      if ok and e.chunk.document_id != skip_document]
         if not candidates:
             return []
         numeric, procedural, yes_no = wants_number(question), is_procedural(question), is_yes_no(question)
@@ -291,6 +297,16 @@ class Assistant:
             quote = extractor.quote(sp, procedural, numeric, max_units=5 if n == 0 else 2)
             out.append((quote, [ev.citation(quote)]))
         return out
+
+    def _holds_answer(self, query: Any, evidence: list[Evidence]) -> list[bool]:
+        """For each of the first five passages: does it hold the answer (the calibrated model)?"""
+        values = answerable.judge(query, answerable.retrieved(evidence), self.index.idf, self.index.knows,
+                                  self._lemma_of)
+        return [answerable.answers(v) for v in values]
+
+    def _lemma_of(self, word: str) -> str:
+        tokens = self.analyzer.tokens(word)
+        return tokens[0].lemma if tokens else word
 
     def _adds_evidence(self, query: Any, other: Evidence, best: Evidence) -> bool:
         """A second passage is quoted when it is strong, or when it covers a part of the question
@@ -329,11 +345,6 @@ def _cited_first(retrieved: list[Citation], citations: list[Citation]) -> list[C
 
 def _lemmas(chunk: Chunk) -> set[str]:
     return set(chunk.lemmas.split()) | set(chunk.context_lemmas.split())
-
-
-def _supported(ev: Evidence) -> bool:
-    """Enough of the question's content is in the passage, or a little of it plus close meaning."""
-    return ev.support >= SUPPORT_THRESHOLD or (ev.support >= WEAK_SUPPORT and ev.hit.dense >= DENSE_CONFIRMS)
 
 
 def _incident_citation(incident: Any, quote: str, score: float) -> Citation:

@@ -59,6 +59,7 @@ class JargonDictionary:
         self._phrases: dict[tuple[str, ...], str] = {}
         self._forms: dict[str, tuple[str, ...]] = {}
         self._stems: dict[str, tuple[str, ...]] = {}  # one-word entries not in the Russian dictionary
+        self._known_cache: dict[str, bool] = {}
         for entry in entries:
             key = tuple(analyzer.lemmas(entry.term, keep_stopwords=True))
             if not key:
@@ -122,12 +123,17 @@ class JargonDictionary:
         """A Kazakh or English word with an ending on a one-word entry: «жанармайды», «жанармайдың» are
         «жанармай», «tanks» is «tank». Russian words have all their forms listed already; only entries that
         the Russian dictionary does not know are matched this way."""
-        if len(word) <= _MIN_STEM:
-            return None
+        if len(word) <= _MIN_STEM or not (_foreign(word) or self._unknown(word.split()[-1])):
+            return None  # a Russian word the dictionary knows is itself («бензовоз» is not slang «бенз» + «овоз»)
         for cut in range(len(word), max(_MIN_STEM, len(word) - _MAX_ENDING) - 1, -1):
             if (key := self._stems.get(word[:cut])) is not None:
                 return key
         return None
+
+    def _unknown(self, word: str) -> bool:
+        if word not in self._known_cache:
+            self._known_cache[word] = not all(t.known for t in self._analyzer.tokens(word))
+        return self._known_cache[word]
 
     def knows_form(self, word: str) -> bool:
         """Whether the word is an inflected form of a one-word entry."""
