@@ -68,8 +68,8 @@ def test_every_line_of_a_request_carries_the_id_of_its_response(svc: Services, j
     with TestClient(create_app(svc)) as client:
         authorize(client, svc)
         json_lines()
-        resp = client.post("/api/v1/documents", files=[("files", ("smena.md", "# Смена\n\nРазмен 40 000.".encode(),
-                                                                  "text/markdown"))])
+        smena = ("smena.md", "# Смена\n\nРазмен 40 000.".encode(), "text/markdown")
+        resp = client.post("/api/v1/documents?wait=true", files=[("files", smena)])
         lines = json_lines()
     assert resp.status_code == 200, resp.text
     request_id = resp.headers["x-request-id"]

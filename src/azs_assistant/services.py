@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # the services' types, for the checker; each is built (and im
     from azs_assistant.auth.service import Access
     from azs_assistant.forms.service import FormRecords
     from azs_assistant.incidents.history import IncidentHistory
+    from azs_assistant.jobs import Handler, Jobs, LocalPool
+    from azs_assistant.jobs.broker import BrokerQueue
     from azs_assistant.learning.feedback import Learning
     from azs_assistant.reports.service import Reports
     from azs_assistant.summaries.service import Summaries
@@ -185,7 +187,41 @@ class Services:
     @cached_property
     def documents(self) -> Documents:
         """Document use cases: what a person may see (in SQL), upload, delete, audience; audited."""
-        return Documents(self.db, self.ingestor, self.settings, lambda *args: self.access.audit(*args))
+        return Documents(self.db, self.ingestor, self.settings, lambda *args: self.access.audit(*args),
+                         jobs=lambda: self.jobs)
+
+    # -- background jobs ------------------------------------------------------------------
+    @cached_property
+    def jobs(self) -> Jobs:
+        """The jobs table; a stored job is handed to the runner (published to the broker, or the pool woken)."""
+        from azs_assistant.jobs import Jobs
+
+        s = self.settings
+        jobs = Jobs(self.db, lease_s=s.job_lease_s, max_attempts=s.job_max_attempts, backoff_s=s.job_backoff_s,
+                    audit=lambda *args: self.access.audit(*args))
+        jobs.on_enqueued = lambda job_id: self.job_runner.submit(job_id)
+        return jobs
+
+    @property
+    def job_handlers(self) -> dict[str, Handler]:
+        """Each kind of job and the service method that does it."""
+        from azs_assistant.documents.service import UPLOAD_JOB
+
+        return {UPLOAD_JOB: self.documents.run_upload}
+
+    @cached_property
+    def job_runner(self) -> LocalPool | BrokerQueue:
+        """Dramatiq on RabbitMQ when ``AZS_BROKER_URL`` is set (``azs worker`` consumes), else the bounded
+        in-process pool (``azs serve`` starts it)."""
+        s = self.settings
+        if s.broker_url is not None:
+            from azs_assistant.jobs.broker import BrokerQueue
+
+            url = resolve_secret(s.broker_url.get_secret_value())
+            return BrokerQueue(url or "", self.jobs, self.job_handlers, threads=s.job_workers, sweep_s=s.job_sweep_s)
+        from azs_assistant.jobs import LocalPool
+
+        return LocalPool(self.jobs, self.job_handlers, workers=s.job_workers, poll_s=min(s.job_sweep_s, 2.0))
 
     # -- OCR and forms --------------------------------------------------------------------
     @cached_property
@@ -203,6 +239,8 @@ class Services:
     def close(self) -> None:
         if "notifier" in self.__dict__:
             self.notifier.stop()
+        if "job_runner" in self.__dict__:
+            self.job_runner.stop()
         if self.llm:
             self.llm.close()
         self.db.dispose()

@@ -30,7 +30,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
 
 
 def upload(client: TestClient, files: list[Any], data: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    return client.post("/api/v1/documents", files=files, data=data)
+    return client.post("/api/v1/documents?wait=true", files=files, data=data)
 
 
 @pytest.mark.parametrize("url", [

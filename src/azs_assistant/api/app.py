@@ -13,7 +13,19 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from azs_assistant import __version__
-from azs_assistant.api.routers import ask, audit, documents, health, jargon, ocr, reports, stations, telegram, tickets
+from azs_assistant.api.routers import (
+    ask,
+    audit,
+    documents,
+    health,
+    jargon,
+    jobs,
+    ocr,
+    reports,
+    stations,
+    telegram,
+    tickets,
+)
 from azs_assistant.http import errors
 from azs_assistant.http.ratelimit import RateLimiter
 from azs_assistant.services import Services
@@ -31,12 +43,16 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if background:
             services.notifier.start()
+            if services.settings.broker_url is None:  # with a broker, `azs worker` processes run the jobs
+                services.job_runner.start()
             threading.Thread(target=lambda: services.tickets.classifier, name="azs-train", daemon=True).start()
         try:
             yield
         finally:
             if background:
                 services.notifier.stop()
+                if "job_runner" in services.__dict__:
+                    services.job_runner.stop()
             bot = getattr(app.state, "telegram", None)
             if bot is not None:
                 await bot.shutdown()
@@ -52,7 +68,7 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
     _install_docs(app)
 
     for router in (health.router, ask.router, documents.router, jargon.router, ocr.router, reports.router,
-                   stations.router, tickets.router, audit.router):
+                   stations.router, tickets.router, audit.router, jobs.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(telegram.router)
     views.mount(app)

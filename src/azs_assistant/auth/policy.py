@@ -85,6 +85,10 @@ POLICY: dict[str, Rule] = {
     "GET /api/v1/tickets/{number}/photo": Rule(STAFF, "ticket"),
     "GET /api/v1/audit": Rule(ADMIN),
     "GET /api/v1/audit/export": Rule(ADMIN),
+    "GET /api/v1/jobs": Rule(ADMIN),
+    "GET /api/v1/jobs/{job_id}": Rule(ADMIN),
+    "POST /api/v1/jobs/{job_id}/retry": Rule(ADMIN),
+    "POST /api/v1/jobs/{job_id}/cancel": Rule(ADMIN),
 }
 
 
