@@ -84,7 +84,7 @@ class Workers:
         return proc.pid
 
     def wait_ready(self, timeout: float = 120.0) -> None:
-        for pid, (proc, log) in self.procs.items():
+        for proc, log in self.procs.values():
             wait_for(lambda log=log: "обработчик заданий запущен" in log.read_text("utf-8", "replace"), timeout,
                      lambda proc=proc, log=log: proc.poll() is None or pytest.fail(log.read_text("utf-8")))
 

@@ -65,12 +65,12 @@ def get_job(job_id: JobId, svc: ServicesDep, who: Admin) -> dict[str, Any]:
 
 
 @router.post("/{job_id}/retry", response_model=JobPublic, summary="Повторить остановленное задание",
-             responses=documented(404, 409, 503))
+             responses=documented(404, 409, 413, 503))
 def retry_job(job_id: JobId, svc: ServicesDep, who: Admin, request: Request) -> dict[str, Any]:
     return job_public(svc.jobs.retry(who, job_id, client_ip(request)))
 
 
 @router.post("/{job_id}/cancel", response_model=JobPublic, summary="Отменить задание",
-             responses=documented(404, 409, 503))
+             responses=documented(404, 409, 413, 503))
 def cancel_job(job_id: JobId, svc: ServicesDep, who: Admin, request: Request) -> dict[str, Any]:
     return job_public(svc.jobs.cancel(who, job_id, client_ip(request)))
