@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from azs_assistant.auth.principal import Principal, clean_roles
+from azs_assistant.documents import pipeline
 from azs_assistant.documents.pipeline import Ingestor, IngestResult
 from azs_assistant.documents.reindex import reindex_all
 from azs_assistant.errors import Conflict, FileTooLarge, InvalidInput, NotFound
@@ -168,13 +169,27 @@ class Documents:
         for n, (name, data) in enumerate(ctx.files()):
             if n < len(done):
                 continue
-            ctx.progress(files=len(names), done=n, current=name, stage="reading", results=done)
-            result = self.ingestor.ingest_bytes(data, f"uploads/{name}")
+            result = self._ingest_reporting(ctx, f"uploads/{name}", data, files=len(names), done=done)
             self._audit(actor, "document.upload", result.source,
                         {"status": result.status, "bytes": len(data), "job": ctx.job.id}, payload.get("ip"))
             done.append(result_public(result))
             ctx.progress(files=len(names), done=n + 1, current=None, stage="indexed", results=done)
         return done
+
+    def _ingest_reporting(self, ctx: JobContext, source: str, data: bytes, *, files: int,
+                          done: list[dict[str, Any]]) -> IngestResult:
+        """One file through the pipeline, each stage (reading, OCR page 3/12, indexing) saved as the job's progress."""
+
+        def on_stage(stage: str, **details: Any) -> None:
+            ctx.progress(files=files, done=len(done), current=PurePath(source).name, stage=stage, results=done,
+                         **details)
+
+        on_stage("started")
+        token = pipeline.progress.set(on_stage)
+        try:
+            return self.ingestor.ingest_bytes(data, source)
+        finally:
+            pipeline.progress.reset(token)
 
     def reindex(self) -> int:
         """Every passage's lemmas and embedding recomputed with the configured model; the passage count."""
