@@ -181,7 +181,8 @@ class Services:
     @cached_property
     def incidents(self) -> Incidents:
         """Synchronising and importing the incident log; every change resets the reports' cache."""
-        return Incidents(self.db, self.settings.incident_sources_file, lambda: self.reports.invalidate())
+        return Incidents(self.db, self.settings.incident_sources_file, lambda: self.reports.invalidate(),
+                         jobs=lambda: self.jobs)
 
     # -- search and documents -------------------------------------------------------------
     @cached_property
@@ -206,8 +207,9 @@ class Services:
     def job_handlers(self) -> dict[str, Handler]:
         """Each kind of job and the service method that does it."""
         from azs_assistant.documents.service import UPLOAD_JOB
+        from azs_assistant.incidents.service import SYNC_JOB
 
-        return {UPLOAD_JOB: self.documents.run_upload}
+        return {UPLOAD_JOB: self.documents.run_upload, SYNC_JOB: self.incidents.run_sync_job}
 
     @cached_property
     def job_runner(self) -> LocalPool | BrokerQueue:
