@@ -45,6 +45,9 @@ if TYPE_CHECKING:  # the services' types, for the checker; each is built (and im
     from azs_assistant.tickets.service import Tickets
 
 
+NOTIFY_JOB = "tickets.notify"  # the periodic run of the notification outbox and critical reminders
+
+
 def _limit_blas_threads() -> None:
     """One BLAS thread. The embedding engine runs its own OpenMP threads on the same cores, and
     OpenBLAS threads that spin after each matrix-vector product starve it: measured on 2 cores at
@@ -209,21 +212,28 @@ class Services:
         from azs_assistant.documents.service import UPLOAD_JOB
         from azs_assistant.incidents.service import SYNC_JOB
 
-        return {UPLOAD_JOB: self.documents.run_upload, SYNC_JOB: self.incidents.run_sync_job}
+        return {UPLOAD_JOB: self.documents.run_upload, SYNC_JOB: self.incidents.run_sync_job,
+                NOTIFY_JOB: lambda ctx: self.notifier.run_once()}
 
     @cached_property
     def job_runner(self) -> LocalPool | BrokerQueue:
         """Dramatiq on RabbitMQ when ``AZS_BROKER_URL`` is set (``azs worker`` consumes), else the bounded
-        in-process pool (``azs serve`` starts it)."""
+        in-process pool (``azs serve`` starts it). Either one queues the periodic jobs (notifications and
+        critical reminders every ``AZS_NOTIFY_INTERVAL_S``) once per period across all replicas."""
+        from azs_assistant.jobs.schedule import Schedule, Scheduler
+
         s = self.settings
+        scheduler = Scheduler(self.jobs, [Schedule(NOTIFY_JOB, s.notify_interval_s)])
         if s.broker_url is not None:
             from azs_assistant.jobs.broker import BrokerQueue
 
             url = resolve_secret(s.broker_url.get_secret_value())
-            return BrokerQueue(url or "", self.jobs, self.job_handlers, threads=s.job_workers, sweep_s=s.job_sweep_s)
+            return BrokerQueue(url or "", self.jobs, self.job_handlers, threads=s.job_workers, sweep_s=s.job_sweep_s,
+                               scheduler=scheduler)
         from azs_assistant.jobs import LocalPool
 
-        return LocalPool(self.jobs, self.job_handlers, workers=s.job_workers, poll_s=min(s.job_sweep_s, 2.0))
+        return LocalPool(self.jobs, self.job_handlers, workers=s.job_workers, poll_s=min(s.job_sweep_s, 2.0),
+                         scheduler=scheduler)
 
     # -- OCR and forms --------------------------------------------------------------------
     @cached_property

@@ -62,8 +62,11 @@ def test_an_upload_job_is_ingested_by_the_pool_with_the_job_id_on_every_line(svc
                                                                   ("uploads/proliv.md", "added")]
     assert done.progress["done"] == 2 and done.attempts == 1
     assert svc.assistant.search("сколько размена в кассе")[0].source == "uploads/smena.md"
-    mine = [r for r in records if r.name.startswith(("azs.jobs", "azs_assistant.documents"))]
+    # every line a job logs carries its id: this upload's lines this job's, the periodic notifier's its own
+    lines = [r for r in records if r.name.startswith(("azs.jobs", "azs_assistant.documents"))]
+    mine = [r for r in lines if "tickets.notify" not in r.getMessage()]
     assert mine and all(getattr(r, "job_id", "") == job.id for r in mine), [(r.name, r.getMessage()) for r in mine]
+    assert all(getattr(r, "job_id", "") not in ("", job.id) for r in lines if r not in mine)
     audit = svc.access.audit_search(action="document.upload")
     assert {(a.actor, a.target, a.details["job"]) for a in audit} == {
         ("admin-1", "uploads/smena.md", job.id), ("admin-1", "uploads/proliv.md", job.id)}
@@ -121,7 +124,7 @@ def test_the_api_answers_202_with_a_job_and_the_job_shows_progress_and_result(sv
         job = client.get(body["location"]).json()
         assert job["kind"] == UPLOAD_JOB and job["result"][0]["status"] == "added"
         assert job["progress"]["done"] == 1 and job["progress"]["files"] == 1
-        listed = client.get("/api/v1/jobs", params={"status": "done"}).json()
+        listed = client.get("/api/v1/jobs", params={"status": "done", "kind": UPLOAD_JOB}).json()
         assert listed["total"] == 1 and listed["items"][0]["id"] == body["job_id"]
         refused = client.post(f"{body['location']}/cancel")
         assert refused.status_code == 409 and "выполнено" in refused.json()["error"]["message"]
@@ -140,3 +143,16 @@ def test_wait_true_answers_with_each_files_result_and_still_records_the_job(svc:
         assert [(r["source"], r["status"]) for r in resp.json()] == [("uploads/smena.md", "added")]
     total, items = svc.jobs.list()
     assert total == 1 and items[0].status == "done" and items[0].result[0]["status"] == "added"
+
+
+def test_the_pool_runs_the_notifier_as_a_periodic_job(tmp_path: Path) -> None:
+    """Notifications and critical reminders are a periodic job the pool queues and runs (once per period
+    across replicas), not a thread of every server."""
+    svc = Services(Settings(data_dir=tmp_path, embeddings="none", notify_interval_s=0.5, job_sweep_s=0.2))
+    try:
+        svc.job_runner.start()
+        wait_for(lambda: svc.jobs.list(kind="tickets.notify", status="done")[0] >= 2)
+        job = svc.jobs.list(kind="tickets.notify", status="done")[1][0]
+        assert set(job.result) >= {"repeats_queued"} and job.key.startswith("tickets.notify:")
+    finally:
+        svc.close()

@@ -168,3 +168,24 @@ def test_job_files_go_with_their_job(jobs: Jobs) -> None:
     with jobs.db.session() as s:
         assert s.scalars(select(JobFile)).all() == []
         assert s.scalars(select(AuditEvent)).all() == []  # audit here went to the test's list
+
+
+def test_a_periodic_job_is_queued_once_per_period_however_many_replicas_tick(jobs: Jobs) -> None:
+    """GIVEN two replicas' schedulers WHEN both tick in the same period THEN one job exists for it; the next
+    period gets its own; finished periodic jobs are purged after a while, dead ones kept."""
+    from azs_assistant.jobs.schedule import Schedule, Scheduler
+
+    first, second = (Scheduler(jobs, [Schedule("tickets.notify", 10)]) for _ in range(2))
+    a, b = first.tick(now=1000.0), second.tick(now=1005.0)
+    assert a == b and len(a) == 1
+    assert first.tick(now=1009.0) == []  # same period, same process: not even tried again
+    later = second.tick(now=1011.0)
+    assert later and later != a
+    total, items = jobs.list(kind="tickets.notify")
+    assert total == 2 and {j.key for j in items} == {"tickets.notify:100", "tickets.notify:101"}
+    done = jobs.claim(a[0], "w")
+    assert done is not None and jobs.complete(done, {"sent": 0})
+    with jobs.db.session() as s:
+        s.execute(update(Job).where(Job.id == a[0]).values(finished_at=utcnow() - timedelta(hours=2)))
+    assert jobs.purge_periodic(3600) == 1
+    assert [j.id for j in jobs.list(kind="tickets.notify")[1]] == later

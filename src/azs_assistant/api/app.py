@@ -36,23 +36,23 @@ API_PREFIX = "/api/v1"
 
 
 def create_app(services: Services, *, background: bool = True) -> FastAPI:
-    """The app. ``background`` starts the notifier and trains the complaint classifier at startup
-    (tests that drive the notifier by hand turn it off)."""
+    """The app. ``background`` starts the job pool (uploads, syncs, and the notifier as a periodic job) when no
+    broker is configured, and trains the complaint classifier at startup (tests that drive the notifier by
+    hand turn it off)."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if background:
-            services.notifier.start()
-            if services.settings.broker_url is None:  # with a broker, `azs worker` processes run the jobs
+            # Notifications are a periodic job now (once per period across replicas), run by this pool or,
+            # with a broker, by the `azs worker` processes.
+            if services.settings.broker_url is None:
                 services.job_runner.start()
             threading.Thread(target=lambda: services.tickets.classifier, name="azs-train", daemon=True).start()
         try:
             yield
         finally:
-            if background:
-                services.notifier.stop()
-                if "job_runner" in services.__dict__:
-                    services.job_runner.stop()
+            if background and "job_runner" in services.__dict__:
+                services.job_runner.stop()
             bot = getattr(app.state, "telegram", None)
             if bot is not None:
                 await bot.shutdown()

@@ -20,6 +20,7 @@ import threading
 from typing import Any
 
 from azs_assistant.jobs.runner import Handler, execute, worker_name
+from azs_assistant.jobs.schedule import Scheduler
 from azs_assistant.jobs.store import Jobs
 
 log = logging.getLogger("azs.jobs")
@@ -40,11 +41,12 @@ class BrokerQueue:
     """Publishes job ids to RabbitMQ; in ``azs worker``, consumes them and runs the jobs."""
 
     def __init__(self, url: str, jobs: Jobs, handlers: dict[str, Handler], *, threads: int = 2,
-                 sweep_s: float = 5.0) -> None:
+                 sweep_s: float = 5.0, scheduler: Scheduler | None = None) -> None:
         import dramatiq
         from dramatiq.brokers.rabbitmq import RabbitmqBroker
 
         self.jobs, self.handlers, self.threads, self.sweep_s = jobs, handlers, threads, sweep_s
+        self.scheduler = scheduler  # ticked by `azs worker` only: a publishing API process schedules nothing
         self.name = worker_name("worker")
         # No Dramatiq middleware: retries, back-off, time limits and dead letters live in the jobs table,
         # where admins see them; Dramatiq's own would retry behind the table's back.
@@ -67,8 +69,10 @@ class BrokerQueue:
         self.jobs.mark_dispatched(job_id)
 
     def sweep(self) -> None:
-        """Jobs of dead workers back to the queue; due jobs that never reached the broker published."""
+        """Jobs of dead workers back to the queue; periodic jobs queued; due jobs not yet sent published."""
         self.jobs.reap()
+        if self.scheduler is not None:
+            self.scheduler.tick()
         for job_id in self.jobs.undispatched(REPUBLISH_AFTER_S):
             try:
                 with self._lock:

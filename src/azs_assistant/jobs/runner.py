@@ -21,6 +21,7 @@ from typing import Any
 
 from azs_assistant import logs
 from azs_assistant.errors import AzsError
+from azs_assistant.jobs.schedule import Scheduler
 from azs_assistant.jobs.store import Claim, JobLost, Jobs
 from azs_assistant.storage.models import Job
 
@@ -126,8 +127,10 @@ class LocalPool:
     before they get here, so a crash loses none; the next start (any replica's pool) takes them up once
     their lease runs out. ``workers`` bounds how much background work competes with requests."""
 
-    def __init__(self, jobs: Jobs, handlers: dict[str, Handler], workers: int = 2, poll_s: float = 2.0) -> None:
+    def __init__(self, jobs: Jobs, handlers: dict[str, Handler], workers: int = 2, poll_s: float = 2.0,
+                 scheduler: Scheduler | None = None) -> None:
         self.jobs, self.handlers, self.workers, self.poll_s = jobs, handlers, workers, poll_s
+        self.scheduler = scheduler
         self.name = worker_name("pool")
         self._wake, self._stop = threading.Event(), threading.Event()
         self._busy: set[str] = set()
@@ -161,6 +164,8 @@ class LocalPool:
         while not self._stop.is_set():
             try:
                 self.jobs.reap()
+                if self.scheduler is not None:
+                    self.scheduler.tick()
                 self._fill()
             except Exception:  # the database away: try again at the next round
                 log.warning("очередь заданий недоступна", exc_info=True)

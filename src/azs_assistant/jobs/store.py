@@ -212,6 +212,13 @@ class Jobs:
                                      updated_at=now))
         return int(again.rowcount + dead.rowcount)  # type: ignore[attr-defined]
 
+    def purge_periodic(self, older_than_s: float) -> int:
+        """Delete finished periodic jobs (those with a key) older than ``older_than_s``; dead ones stay."""
+        cutoff = utcnow() - timedelta(seconds=older_than_s)
+        with self.db.session() as s:
+            gone = s.execute(delete(Job).where(Job.key.is_not(None), Job.status == "done", Job.finished_at < cutoff))
+        return int(gone.rowcount)  # type: ignore[attr-defined]
+
     # -- reading and admin actions -----------------------------------------------------------
     def get(self, job_id: str) -> Job:
         with self.db.session() as s:
