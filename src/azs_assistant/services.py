@@ -135,6 +135,19 @@ class Services:
         url = self.settings.cache_url.get_secret_value() if self.settings.cache_url else None
         return AnswerCache(resolve_secret(url), self.settings.answer_cache_ttl_s, self.settings.answer_cache_size)
 
+    @property
+    def shared_redis_url(self) -> str | None:
+        """Redis shared by the replicas (answer cache, rate limits), or None."""
+        url = self.settings.cache_url.get_secret_value() if self.settings.cache_url else None
+        return resolve_secret(url)
+
+    @cached_property
+    def installation_id(self) -> str:
+        """Tells installations sharing one Redis apart: a digest of the database they use."""
+        import hashlib
+
+        return hashlib.sha256(self.settings.resolved_database_url.encode()).hexdigest()[:12]
+
     @cached_property
     def summaries(self) -> Summaries:
         from azs_assistant.summaries.service import Summaries

@@ -27,7 +27,7 @@ from azs_assistant.api.routers import (
     tickets,
 )
 from azs_assistant.http import errors
-from azs_assistant.http.ratelimit import RateLimiter
+from azs_assistant.http.ratelimit import make_limiter
 from azs_assistant.services import Services
 from azs_assistant.web import views
 from azs_assistant.web.templating import message_page
@@ -60,9 +60,12 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
     app = FastAPI(title="azs-assistant API", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Ассистент сети АЗС: база знаний, поиск, ответы с источниками, отчёты и жалобы.")
     app.state.services = services
-    app.state.ticket_limiter = RateLimiter(services.settings.ticket_rate_per_minute)
-    app.state.key_limiter = RateLimiter(600)
-    app.state.login_limiter = RateLimiter(30)  # password guessing from one address, on top of account lockout
+    # shared by every replica through Redis when AZS_CACHE_URL is set (each limit its own namespace)
+    redis_url, space = services.shared_redis_url, services.installation_id
+    app.state.ticket_limiter = make_limiter(redis_url, f"{space}:ticket", services.settings.ticket_rate_per_minute)
+    app.state.key_limiter = make_limiter(redis_url, f"{space}:key", 600)
+    # password guessing from one address, on top of account lockout
+    app.state.login_limiter = make_limiter(redis_url, f"{space}:login", 30)
     errors.install(app, page=message_page)
     _install_middleware(app, services)
     _install_docs(app)
