@@ -1,5 +1,6 @@
-"""Private RabbitMQ nodes for the job-queue and fault tests: started on spare loopback ports with their own
-data directory, stopped and started again by the test (a broker outage), never the machine's shared node."""
+"""Private servers for the fault tests: RabbitMQ nodes and PostgreSQL clusters started on spare loopback
+ports with their own data directories, stopped and started again by the test (an outage), never the
+machine's shared ones."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -89,3 +91,54 @@ def private_rabbitmq(home: Path) -> Iterator[RabbitNode]:
         yield node
     finally:
         node.stop()
+
+
+PG_BIN = Path("/usr/lib/postgresql")
+
+
+class PrivatePostgres:
+    """One throw-away PostgreSQL cluster (trust authentication on 127.0.0.1 only), run as the ``postgres``
+    user because the server refuses to run as root."""
+
+    def __init__(self) -> None:
+        versions = sorted(PG_BIN.glob("*/bin/pg_ctl")) if PG_BIN.exists() else []
+        if not versions:
+            pytest.skip("PostgreSQL server binaries are not installed")
+        # a folder of its own under /tmp: pytest's are root's alone, and the server user must reach it
+        self.bin, self.home, self.port = versions[-1].parent, Path(tempfile.mkdtemp(prefix="azs-pg-")), free_port()
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+        self._as_postgres = os.geteuid() == 0
+        if self._as_postgres:
+            shutil.chown(self.home, "postgres")
+        self._run(self.bin / "initdb", "-D", self.home / "data", "-A", "trust", "-U", "postgres")
+
+    def _run(self, *args: object) -> None:
+        command = [str(a) for a in args]
+        if self._as_postgres:
+            command = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(f"'{c}'" for c in command)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            raise RuntimeError(f"{command}: {done.stdout}{done.stderr}")
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1"
+        self._run(self.bin / "pg_ctl", "-D", self.home / "data", "-o", options, "-l", self.home / "server.log",
+                  "-w", "start")
+
+    def stop(self) -> None:
+        """A fast shutdown: connected sessions are cut, as in a restart by the operator."""
+        self._run(self.bin / "pg_ctl", "-D", self.home / "data", "-m", "fast", "-w", "stop")
+
+
+@contextmanager
+def private_postgres() -> Iterator[PrivatePostgres]:
+    server = PrivatePostgres()
+    try:
+        server.start()
+        yield server
+    finally:
+        try:
+            server.stop()
+        except RuntimeError:
+            pass  # already stopped by the test
+        shutil.rmtree(server.home, ignore_errors=True)
