@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from azs_assistant.errors import AzsError
@@ -31,15 +30,15 @@ def make_router(templates: Any) -> APIRouter:
         return render(request, status)
 
     @router.post("/admin/jobs/{job_id}/{action}")
-    async def job_action(request: Request, who: AdminPage, job_id: str, action: str) -> Response:
+    def job_action(request: Request, who: AdminPage, job_id: str, action: str) -> Response:
         svc = request.app.state.services
         if action not in ("retry", "cancel"):
-            return await run_in_threadpool(render, request, None, "Неизвестное действие.", 404)
+            return render(request, None, "Неизвестное действие.", 404)
         act = svc.jobs.retry if action == "retry" else svc.jobs.cancel
         try:
-            await run_in_threadpool(act, who, job_id, client_ip(request))
+            act(who, job_id, client_ip(request))
         except AzsError as exc:
-            return await run_in_threadpool(render, request, None, exc.message_ru, exc.http_status)
+            return render(request, None, exc.message_ru, exc.http_status)
         return RedirectResponse("/admin/jobs", status_code=303)
 
     return router

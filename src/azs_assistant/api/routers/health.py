@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -43,14 +42,14 @@ class Ready(BaseModel):
 
 @router.get("/health/live", response_model=Live, summary="Живость: процесс отвечает",
             description="Только то, что процесс работает; ничего не проверяет (перезапуск не лечит сбой базы).")
-async def live() -> dict[str, str]:
+def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
 @router.get("/health/ready", response_model=Ready, summary="Готовность: база данных, брокер заданий, Tesseract",
             responses={503: {"model": Ready, "description": "Не готов: что именно недоступно"}})
-async def ready(svc: ServicesDep) -> Any:
-    result = await run_in_threadpool(readiness.check, svc)
+def ready(svc: ServicesDep) -> Any:
+    result = readiness.check(svc)
     body = {"status": "ok" if result.ready else "unavailable", "message": result.message(),
             "checks": [{"name": c.name, "ok": c.ok, "ms": round(c.ms, 1), "error": c.error} for c in result.checks]}
     return body if result.ready else JSONResponse(body, status_code=503)
