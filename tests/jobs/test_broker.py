@@ -141,7 +141,8 @@ def test_a_worker_killed_mid_ocr_loses_nothing_and_its_job_runs_again_on_the_oth
         killed_at = time.monotonic()
         wait_for(lambda: svc.jobs.get(job.id).attempts == 2, 60)
         taken_up_after = time.monotonic() - killed_at
-        assert taken_up_after <= LEASE_S + SWEEP_S + 5, taken_up_after  # the redelivery bound, with slack for load
+        # the redelivery bound (lease + sweep), with slack for a loaded 2-core machine's scheduling
+        assert taken_up_after <= LEASE_S + SWEEP_S + 8, taken_up_after
         wait_for(lambda: svc.jobs.get(job.id).status == "done", 240)
         done = svc.jobs.get(job.id)
         survivor = second if victim == first else first

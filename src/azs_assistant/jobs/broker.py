@@ -55,6 +55,7 @@ class BrokerQueue:
                                          queue_name=QUEUE, priority=0, options={})
         self._lock = threading.Lock()  # pika's publishing connection is one per thread; keep it simple
         self._stop = threading.Event()
+        self._running = False
 
     # -- publishing (API processes and workers) --------------------------------------------------
     def submit(self, job_id: str) -> None:
@@ -97,6 +98,7 @@ class BrokerQueue:
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: self._stop.set())
         worker.start()
+        self._running = True
         log.info("обработчик заданий запущен: %s, потоков %d", self.name, self.threads)
         try:
             while not self._stop.is_set():
@@ -114,7 +116,14 @@ class BrokerQueue:
         """Publishing needs no thread of its own; ``run`` (``azs worker``) consumes."""
 
     def stop(self) -> None:
+        """Ends ``run``; in a process that only publishes, closes its broker connections."""
+        running = self._running
         self._stop.set()
+        if not running:
+            try:
+                self.broker.close()
+            except Exception:  # the broker already gone: nothing to close
+                log.debug("закрытие соединения с брокером не удалось", exc_info=True)
 
     def ping(self) -> None:
         """Raises when the broker cannot be reached (readiness)."""
