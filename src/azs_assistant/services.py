@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the services' types, for the checker; each is built (and im
     from azs_assistant.auth.service import Access
     from azs_assistant.forms.service import FormRecords
     from azs_assistant.incidents.history import IncidentHistory
-    from azs_assistant.jobs import Handler, Jobs, LocalPool
+    from azs_assistant.jobs import Handler, JobContext, Jobs, LocalPool
     from azs_assistant.jobs.broker import BrokerQueue
     from azs_assistant.learning.feedback import Learning
     from azs_assistant.reports.service import Reports
@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # the services' types, for the checker; each is built (and im
 
 
 NOTIFY_JOB = "tickets.notify"  # the periodic run of the notification outbox and critical reminders
+SUMMARY_JOB = "summaries.document"  # a document's summary after ingestion (AZS_SUMMARIZE_ON_INGEST)
 
 
 def _limit_blas_threads() -> None:
@@ -92,8 +93,8 @@ class Services:
             self.llm_answerer = LLMAnswerer(self.llm, self.analyzer)
         self.assistant = self.assistant_with(self.llm_answerer, cache=True)
         if settings.summarize_on_ingest:
-            def summarise_stored(document_id: int) -> None:  # a document's summary as soon as it is stored
-                self.summaries.summary(document_id, refresh=True)
+            def summarise_stored(document_id: int) -> None:  # a job makes the summary of a stored document
+                self.jobs.enqueue(SUMMARY_JOB, {"document_id": document_id}, created_by="ingestion")
 
             self.ingestor.on_stored = summarise_stored
         self.jargon.seed()
@@ -225,8 +226,12 @@ class Services:
         from azs_assistant.documents.service import UPLOAD_JOB
         from azs_assistant.incidents.service import SYNC_JOB
 
+        def summarise(ctx: JobContext) -> dict[str, object]:
+            summary = self.summaries.summary(int(ctx.payload["document_id"]), refresh=True)
+            return {"document_id": ctx.payload["document_id"], "mode": summary.mode}
+
         return {UPLOAD_JOB: self.documents.run_upload, SYNC_JOB: self.incidents.run_sync_job,
-                NOTIFY_JOB: lambda ctx: self.notifier.run_once()}
+                NOTIFY_JOB: lambda ctx: self.notifier.run_once(), SUMMARY_JOB: summarise}
 
     @cached_property
     def job_runner(self) -> LocalPool | BrokerQueue:

@@ -156,3 +156,19 @@ def test_the_pool_runs_the_notifier_as_a_periodic_job(tmp_path: Path) -> None:
         assert set(job.result) >= {"repeats_queued"} and job.key.startswith("tickets.notify:")
     finally:
         svc.close()
+
+
+def test_a_documents_summary_is_made_by_a_job_after_ingestion(tmp_path: Path) -> None:
+    """AZS_SUMMARIZE_ON_INGEST: ingestion only queues the summary (a slow LLM call with a model); the pool
+    makes it."""
+    svc = Services(Settings(data_dir=tmp_path, embeddings="none", summarize_on_ingest=True, notify_interval_s=3600))
+    try:
+        stored = svc.ingestor.ingest_bytes(SMENA, "uploads/smena.md")
+        total, items = svc.jobs.list(kind="summaries.document")
+        assert total == 1 and items[0].status == "queued" and items[0].payload == {"document_id": stored.document_id}
+        svc.job_runner.start()
+        wait_for(lambda: svc.jobs.get(items[0].id).status == "done")
+        assert svc.jobs.get(items[0].id).result == {"document_id": stored.document_id, "mode": "extractive"}
+        assert "40 000" in svc.summaries.summary(stored.document_id).text
+    finally:
+        svc.close()
