@@ -37,7 +37,8 @@ class Settings(BaseSettings):
     answer_cache: bool = Field(
         default=True, description="Reuse answers to identical questions while the knowledge base is unchanged")
     cache_url: SecretStr | None = Field(
-        default=None, description="Redis for the answer cache, e.g. redis://127.0.0.1:6379/0 (else in-process)")
+        default=None, description="Redis for the answer cache and the rate limits shared by replicas, e.g. "
+                                  "redis://127.0.0.1:6379/0 (else in-process)")
     answer_cache_ttl_s: int = Field(default=3600, ge=1)
     answer_cache_size: int = Field(default=1000, ge=1, description="Answers kept by the in-process cache")
 
