@@ -15,6 +15,7 @@ APT_PACKAGES=(
   tesseract-ocr-script-cyrl  # the whole Cyrillic script: a second reading of each page (Kazakh letters, «ё», numbers)
   chromium               # headless browser for the end-to-end web UI tests (driven by Playwright)
   redis-server           # answer cache shared by workers (optional at run time; its tests need it)
+  rabbitmq-server        # broker for background jobs with AZS_BROKER_URL (optional: else jobs run in process; its tests need it)
 )
 
 # AZS_SETUP_EXTRAS=train: more Cyrillic fonts for the OCR line model's synthetic training lines

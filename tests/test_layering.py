@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     # documents: the ingestion pipeline and the document use cases (visibility for a Principal, delete)
     ("use cases", {"documents", "auth", "tickets", "incidents", "forms", "reports", "assistant", "llm", "summaries",
                    "learning", "notify", "jobs"}),
-    ("composition root", {"services"}),
+    ("composition root", {"services", "readiness"}),  # readiness probes what the root built
     ("shared by the HTTP front ends", {"http"}),  # who is asking, errors, limits: imports no front end
     ("front ends", {"api", "web", "cli", "telegram"}),
 ]

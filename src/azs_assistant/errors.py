@@ -122,6 +122,14 @@ class Busy(AzsError):
     exit_code = 75
 
 
+class DatabaseUnavailable(AzsError):
+    """The database did not answer (restarting, unreachable, a lock held too long): try again shortly."""
+
+    code = "database_unavailable"
+    http_status = 503
+    exit_code = 75
+
+
 class RateLimited(AzsError):
     """Too many requests from one address; the client should wait ``retry_after`` seconds."""
 

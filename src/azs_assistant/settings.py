@@ -37,9 +37,21 @@ class Settings(BaseSettings):
     answer_cache: bool = Field(
         default=True, description="Reuse answers to identical questions while the knowledge base is unchanged")
     cache_url: SecretStr | None = Field(
-        default=None, description="Redis for the answer cache, e.g. redis://127.0.0.1:6379/0 (else in-process)")
+        default=None, description="Redis for the answer cache and the rate limits shared by replicas, e.g. "
+                                  "redis://127.0.0.1:6379/0 (else in-process)")
     answer_cache_ttl_s: int = Field(default=3600, ge=1)
     answer_cache_size: int = Field(default=1000, ge=1, description="Answers kept by the in-process cache")
+
+    broker_url: SecretStr | None = Field(
+        default=None, description="RabbitMQ for background jobs, e.g. amqp://guest:guest@127.0.0.1:5672/%2F "
+                                  "(literal or env:/file:/aws: reference); run `azs worker`. Else an in-process pool")
+    job_workers: int = Field(default=2, ge=1, le=64, description="Jobs run at once by the in-process pool or a worker")
+    job_lease_s: float = Field(
+        default=30.0, ge=1, description="A running job's lease, renewed every third of it: a killed worker's job "
+                                        "runs again at most this long (plus a sweep) after the kill")
+    job_sweep_s: float = Field(default=5.0, gt=0, description="How often workers look for lost and unsent jobs")
+    job_max_attempts: int = Field(default=3, ge=1, le=20, description="Tries of a failing job before it is dead")
+    job_backoff_s: float = Field(default=10.0, ge=0, description="Pause before a job's first retry; doubles each time")
 
     summarize_on_ingest: bool = Field(
         default=False, description="Make each document's summary when it is ingested (else on first request)")

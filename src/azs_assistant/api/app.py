@@ -13,9 +13,21 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from azs_assistant import __version__
-from azs_assistant.api.routers import ask, audit, documents, health, jargon, ocr, reports, stations, telegram, tickets
+from azs_assistant.api.routers import (
+    ask,
+    audit,
+    documents,
+    health,
+    jargon,
+    jobs,
+    ocr,
+    reports,
+    stations,
+    telegram,
+    tickets,
+)
 from azs_assistant.http import errors
-from azs_assistant.http.ratelimit import RateLimiter
+from azs_assistant.http.ratelimit import make_limiter
 from azs_assistant.services import Services
 from azs_assistant.web import views
 from azs_assistant.web.templating import message_page
@@ -24,19 +36,23 @@ API_PREFIX = "/api/v1"
 
 
 def create_app(services: Services, *, background: bool = True) -> FastAPI:
-    """The app. ``background`` starts the notifier and trains the complaint classifier at startup
-    (tests that drive the notifier by hand turn it off)."""
+    """The app. ``background`` starts the job pool (uploads, syncs, and the notifier as a periodic job) when no
+    broker is configured, and trains the complaint classifier at startup (tests that drive the notifier by
+    hand turn it off)."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if background:
-            services.notifier.start()
+            # Notifications are a periodic job now (once per period across replicas), run by this pool or,
+            # with a broker, by the `azs worker` processes.
+            if services.settings.broker_url is None:
+                services.job_runner.start()
             threading.Thread(target=lambda: services.tickets.classifier, name="azs-train", daemon=True).start()
         try:
             yield
         finally:
-            if background:
-                services.notifier.stop()
+            if background and "job_runner" in services.__dict__:
+                services.job_runner.stop()
             bot = getattr(app.state, "telegram", None)
             if bot is not None:
                 await bot.shutdown()
@@ -44,15 +60,18 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
     app = FastAPI(title="azs-assistant API", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Ассистент сети АЗС: база знаний, поиск, ответы с источниками, отчёты и жалобы.")
     app.state.services = services
-    app.state.ticket_limiter = RateLimiter(services.settings.ticket_rate_per_minute)
-    app.state.key_limiter = RateLimiter(600)
-    app.state.login_limiter = RateLimiter(30)  # password guessing from one address, on top of account lockout
+    # shared by every replica through Redis when AZS_CACHE_URL is set (each limit its own namespace)
+    redis_url, space = services.shared_redis_url, services.installation_id
+    app.state.ticket_limiter = make_limiter(redis_url, f"{space}:ticket", services.settings.ticket_rate_per_minute)
+    app.state.key_limiter = make_limiter(redis_url, f"{space}:key", 600)
+    # password guessing from one address, on top of account lockout
+    app.state.login_limiter = make_limiter(redis_url, f"{space}:login", 30)
     errors.install(app, page=message_page)
     _install_middleware(app, services)
     _install_docs(app)
 
     for router in (health.router, ask.router, documents.router, jargon.router, ocr.router, reports.router,
-                   stations.router, tickets.router, audit.router):
+                   stations.router, tickets.router, audit.router, jobs.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(telegram.router)
     views.mount(app)

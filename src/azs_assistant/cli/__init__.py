@@ -18,6 +18,7 @@ from azs_assistant.cli import (
     forms,
     incidents,
     jargon,
+    jobs,
     knowledge,
     learning,
     report,
@@ -69,6 +70,7 @@ COMMANDS: list[tuple[str, Callable[..., None]]] = [
     ("export", forms.export_records),
     ("reindex", knowledge.reindex),
     ("serve", serve.serve),
+    ("worker", jobs.worker),
 ]
 
 # Command groups: `azs <name> …`, one module each. A new group is one module with its own
@@ -84,6 +86,7 @@ GROUPS = [
     ("telegram", telegram.app),
     ("learning", learning.app),
     ("stations", stations.app),
+    ("jobs", jobs.app),
 ]
 
 for _name, _command in COMMANDS:

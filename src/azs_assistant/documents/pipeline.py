@@ -12,6 +12,7 @@ import copy
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,16 @@ from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Chunk, Document, DocumentChange, IndexState, utcnow
 
 log = logging.getLogger(__name__)
+# Who wants to hear how far one file got: ``report(stage, **details)`` with stage reading | ocr (page,
+# pages) | indexing (passages). The upload job records it as the job's progress, `azs ingest` draws it.
+Report = Callable[..., None]
+progress: ContextVar[Report | None] = ContextVar("azs_ingest_progress", default=None)
+
+
+def report(stage: str, **details: Any) -> None:
+    listener = progress.get()
+    if listener is not None:
+        listener(stage, **details)
 EMBED_BATCH = 32
 # Bump when parsing or chunking changes: stored documents made by an older pipeline are re-processed
 # on the next ingest even though their files did not change.
@@ -208,6 +219,7 @@ def parse(ing: Ingestor, item: IngestItem) -> None:
         parser.max_pages = ing.settings.max_pdf_pages
     if hasattr(parser, "max_unpacked_bytes"):
         parser.max_unpacked_bytes = ing.settings.max_unpacked_mb * 1024 * 1024
+    report("reading")
     item.parsed = sandbox.parse(parser, item.name, item.data, sandbox.ParseLimits.from_settings(ing.settings))
 
 
@@ -228,11 +240,12 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
             item.message = f"Страницы без текстового слоя ожидают распознавания (OCR): {pages}."
         return
     if doc.format == "pdf":
-        images = ing.ocr.pdf_pages(item.data, doc.pages_needing_ocr, item.name)
+        images: Iterable[tuple[int, Any]] = ing.ocr.pdf_pages(item.data, doc.pages_needing_ocr, item.name)
+        total = len(doc.pages_needing_ocr) if doc.pages_needing_ocr else doc.pages
     else:
         images = list(enumerate(ing.ocr.image_pages(item.data, item.name), start=1))
-        doc.pages = len(images)
-    pages = ing.ocr.recognise(images)
+        doc.pages = total = len(images)
+    pages = ing.ocr.recognise(_reporting_pages(images, total))
     ocr_blocks = []
     for page in pages:
         if page.result.quality == "ok":
@@ -252,6 +265,13 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
         _store_document(ing, item, [], None, status="retake", message=item.message)
         if not item.finished:
             item.outcome, item.finished = "retake", True
+
+
+def _reporting_pages(images: Iterable[tuple[int, Any]], total: int | None) -> Iterator[tuple[int, Any]]:
+    """The pages as OCR takes them, each reported first («OCR page 3 of 12»)."""
+    for done, page in enumerate(images, start=1):
+        report("ocr", page=done, pages=total)
+        yield page
 
 
 def chunk(ing: Ingestor, item: IngestItem) -> None:
@@ -278,6 +298,7 @@ def context_lemmas(analyzer: Analyzer, title: str, section: str) -> str:
 
 
 def embed(ing: Ingestor, item: IngestItem) -> None:
+    report("indexing", passages=len(item.passages))
     if ing.embedder is None:
         return
     assert item.parsed is not None

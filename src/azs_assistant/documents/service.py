@@ -16,14 +16,17 @@ from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from azs_assistant.auth.principal import Principal, clean_roles
+from azs_assistant.documents import pipeline
 from azs_assistant.documents.pipeline import Ingestor, IngestResult
 from azs_assistant.documents.reindex import reindex_all
 from azs_assistant.errors import Conflict, FileTooLarge, InvalidInput, NotFound
+from azs_assistant.jobs import JobContext, Jobs, run_claimed, worker_name
 from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import Chunk, Document, DocumentAudience
+from azs_assistant.storage.models import Chunk, Document, DocumentAudience, Job
 
 Audit = Callable[..., None]
+UPLOAD_JOB = "documents.upload"
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,17 @@ def visible_condition(who: Principal) -> ColumnElement[bool] | None:
     return and_(roles_ok, or_(not_(_audience_of("region")), _audience_of("region", regions)))
 
 
+def result_public(r: IngestResult) -> dict[str, Any]:
+    """One file's outcome as the API, the jobs list and the upload page show it."""
+    return {"source": r.source, "status": r.status, "message": r.message, "document_id": r.document_id,
+            "chunks": r.chunks, "error_code": r.error_code}
+
+
 class Documents:
-    def __init__(self, db: Database, ingestor: Ingestor, settings: Settings, audit: Audit) -> None:
+    def __init__(self, db: Database, ingestor: Ingestor, settings: Settings, audit: Audit,
+                 jobs: Callable[[], Jobs] | None = None) -> None:
         self.db, self.ingestor, self.settings, self._audit = db, ingestor, settings, audit
+        self._jobs = jobs
 
     # -- reading ----------------------------------------------------------------------------
     def visible_to(self, who: Principal, offset: int = 0, limit: int = 100) -> DocumentPage:
@@ -108,21 +119,77 @@ class Documents:
         return row[0], row[1]
 
     # -- changing ---------------------------------------------------------------------------
-    def upload(self, who: Principal, files: list[tuple[str, bytes]], ip: str | None = None) -> list[IngestResult]:
-        """Ingest uploaded files (name, content) under ``uploads/``; every file is checked first."""
+    def _check_upload(self, files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+        """Every file is checked before any is stored: a name, and not over the size cap."""
         limit = self.settings.max_upload_bytes
+        if not files:
+            raise InvalidInput("Нет файлов для загрузки.", "No files to upload.")
         for name, data in files:
             if not PurePath(name).name or PurePath(name).name.startswith("."):
                 raise InvalidInput("У файла нет имени.", "File has no name.")
             if len(data) > limit:
                 raise FileTooLarge(f"Файл {name} больше {self.settings.max_upload_mb} МБ.",
                                    f"{name} exceeds {self.settings.max_upload_mb} MiB.", file=name)
-        results = []
-        for name, data in files:
-            result = self.ingestor.ingest_bytes(data, f"uploads/{PurePath(name).name}")
-            self._audit(who, "document.upload", result.source, {"status": result.status, "bytes": len(data)}, ip)
-            results.append(result)
-        return results
+        return [(PurePath(name).name, data) for name, data in files]
+
+    def _jobs_store(self) -> Jobs:
+        if self._jobs is None:
+            raise RuntimeError("Documents was built without a jobs store")
+        return self._jobs()
+
+    @staticmethod
+    def _upload_payload(who: Principal, files: list[tuple[str, bytes]], ip: str | None) -> dict[str, Any]:
+        return {"actor": who.name, "actor_kind": who.kind, "ip": ip, "files": [name for name, _ in files]}
+
+    def submit(self, who: Principal, files: list[tuple[str, bytes]], ip: str | None = None) -> Job:
+        """Store uploaded files (name, content) as one ingestion job and return it at once: a worker (or the
+        in-process pool) ingests them under ``uploads/``; the job's progress says how far it got."""
+        checked = self._check_upload(files)
+        return self._jobs_store().enqueue(UPLOAD_JOB, self._upload_payload(who, checked, ip), files=checked,
+                                          created_by=who.name)
+
+    def upload(self, who: Principal, files: list[tuple[str, bytes]], ip: str | None = None) -> list[dict[str, Any]]:
+        """Ingest uploaded files now and return each file's outcome (``?wait=true``, scripts): still recorded as
+        a job, run in this thread; should this process die meanwhile, the job is taken up like any other."""
+        checked = self._check_upload(files)
+        jobs = self._jobs_store()
+        worker = worker_name("request")
+        claim = jobs.enqueue_claimed(UPLOAD_JOB, self._upload_payload(who, checked, ip), files=checked,
+                                     created_by=who.name, worker=worker)
+        run_claimed(jobs, {UPLOAD_JOB: self.run_upload}, claim, worker, reraise=True)
+        return list(jobs.get(claim.job.id).result or [])
+
+    def run_upload(self, ctx: JobContext) -> list[dict[str, Any]]:
+        """The upload job: each file ingested and audited in turn, its outcome saved as progress, so an attempt
+        that follows a killed one resumes after the last finished file instead of ingesting it again."""
+        payload = ctx.payload
+        actor = Principal(name=str(payload.get("actor") or "system"), kind=str(payload.get("actor_kind") or "system"))
+        names = list(payload.get("files") or [])
+        done: list[dict[str, Any]] = list(ctx.previous.get("results") or [])[:len(names)]
+        for n, (name, data) in enumerate(ctx.files()):
+            if n < len(done):
+                continue
+            result = self._ingest_reporting(ctx, f"uploads/{name}", data, files=len(names), done=done)
+            self._audit(actor, "document.upload", result.source,
+                        {"status": result.status, "bytes": len(data), "job": ctx.job.id}, payload.get("ip"))
+            done.append(result_public(result))
+            ctx.progress(files=len(names), done=n + 1, current=None, stage="indexed", results=done)
+        return done
+
+    def _ingest_reporting(self, ctx: JobContext, source: str, data: bytes, *, files: int,
+                          done: list[dict[str, Any]]) -> IngestResult:
+        """One file through the pipeline, each stage (reading, OCR page 3/12, indexing) saved as the job's progress."""
+
+        def on_stage(stage: str, **details: Any) -> None:
+            ctx.progress(files=files, done=len(done), current=PurePath(source).name, stage=stage, results=done,
+                         **details)
+
+        on_stage("started")
+        token = pipeline.progress.set(on_stage)
+        try:
+            return self.ingestor.ingest_bytes(data, source)
+        finally:
+            pipeline.progress.reset(token)
 
     def reindex(self) -> int:
         """Every passage's lemmas and embedding recomputed with the configured model; the passage count."""

@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from azs_assistant.errors import AzsError
+from azs_assistant.errors import AzsError, DatabaseUnavailable
 from azs_assistant.http.schemas import ErrorResponse
 
 _HTTP_MESSAGES = {400: ("bad_request", "Тело запроса не разбирается: проверьте JSON или форму."),
@@ -75,6 +76,19 @@ def install(app: FastAPI, page: PageRenderer | None = None) -> None:
         if "retry_after" in exc.details:
             response.headers["Retry-After"] = str(exc.details["retry_after"])
         return response
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> Response:
+        """The database restarting or away: 503 with a Russian message and Retry-After, not a 500; the
+        engine's pre-ping reconnects on a later request, so the app recovers without a restart."""
+        if not (isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated):
+            return await _unexpected(request, exc)
+        import logging
+
+        logging.getLogger("azs.api").warning("база данных недоступна: %s", str(exc.orig or exc).splitlines()[0])
+        unavailable = DatabaseUnavailable("База данных временно недоступна. Повторите через минуту.",
+                                          "The database is unavailable; retry shortly.", retry_after=5)
+        return await _azs(request, unavailable)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -17,7 +17,7 @@ from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep
 from azs_assistant.reports.render import COLUMN_NAMES, has_chart, num
-from azs_assistant.web import auth_views, stations_views, tickets_views
+from azs_assistant.web import auth_views, jobs_views, stations_views, tickets_views
 from azs_assistant.web.auth_views import AnyUser, LoginRequired, page
 from azs_assistant.web.templating import HERE, message_page, templates
 
@@ -29,7 +29,8 @@ ManagerPage = Annotated[Principal, Depends(page("manager"))]
 def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_exception_handler(LoginRequired, auth_views.login_required)  # type: ignore[arg-type]
-    for pages in (auth_views.router, tickets_views.router, stations_views.make_router(templates), router):
+    for pages in (auth_views.router, tickets_views.router, stations_views.make_router(templates),
+                  jobs_views.make_router(templates), router):
         app.include_router(pages)
 
 
