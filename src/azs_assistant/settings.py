@@ -116,6 +116,14 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = Field(
         default=None, description="Secret reference (env:/file:/aws:) for the first admin's password (users bootstrap)")
 
+    backup_key: SecretStr | None = Field(
+        default=None, description="Secret reference (env:/file:/aws:) to the passphrase that encrypts backups; "
+                                  "azs backup create refuses to run without it unless --no-encrypt is given")
+    backup_keep: int = Field(
+        default=14, ge=0, description="Backups kept in a store after azs backup create (the newest); 0 keeps all")
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token (or a secret reference) for GET /metrics; unset = no /metrics")
+
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:

@@ -14,6 +14,7 @@ import typer
 
 from azs_assistant.cli import (
     apikeys,
+    backup,
     documents,
     forms,
     incidents,
@@ -84,6 +85,7 @@ GROUPS = [
     ("telegram", telegram.app),
     ("learning", learning.app),
     ("stations", stations.app),
+    ("backup", backup.app),
 ]
 
 for _name, _command in COMMANDS:

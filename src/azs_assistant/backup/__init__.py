@@ -1,0 +1,6 @@
+"""Backups: encrypted, checksummed snapshots of the database, the stored originals and the configuration,
+kept in a directory or S3 with a retention policy, and restored in one command (``azs backup``)."""
+
+from azs_assistant.backup.service import BackupDamaged, BackupInfo, Backups, Verified
+
+__all__ = ["BackupDamaged", "BackupInfo", "Backups", "Verified"]
