@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from azs_assistant import metrics
 from azs_assistant.assistant.answer import Assistant
 from azs_assistant.assistant.ports import Answerer
 from azs_assistant.documents.pipeline import Ingestor
@@ -175,6 +176,13 @@ class Services:
         from azs_assistant.incidents.history import IncidentHistory
 
         return IncidentHistory(self.db, self.analyzer)
+
+    def metric_sources(self) -> metrics.StateSources:
+        """What ``/metrics`` reads at each scrape. ``jobs`` stays None until the job queue (issue 24) is
+        wired here: ``jobs=lambda: [metrics.JobCount(kind, state, n, age) for … in self.jobs.counts()]``."""
+        return metrics.StateSources(tickets_by_status=lambda: self.tickets.counts_by_status(),
+                                    sla_breaches=lambda: self.tickets.sla_breaches(),
+                                    incident_sync=lambda: self.incidents.sync_state())
 
     @cached_property
     def incidents(self) -> Incidents:

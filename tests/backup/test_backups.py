@@ -127,7 +127,8 @@ def test_retention_keeps_the_newest(tmp_path, backup_key) -> None:  # type: igno
     store = tmp_path / "store"
     made = [Backups(settings).create(str(store)).id for _ in range(3)]
     assert [b.id for b in Backups(settings).list(str(store))] == made[1:]
-    assert sorted(p.name for p in store.iterdir()) == sorted(f"{i}{ext}" for i in made[1:] for ext in (".azsbak", ".json"))
+    kept = sorted(f"{i}{ext}" for i in made[1:] for ext in (".azsbak", ".json"))
+    assert sorted(p.name for p in store.iterdir()) == kept
     Backups(settings).create(str(store), keep=0)
     assert len(Backups(settings).list(str(store))) == 3
 

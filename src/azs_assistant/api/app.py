@@ -13,7 +13,19 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from azs_assistant import __version__
-from azs_assistant.api.routers import ask, audit, documents, health, jargon, ocr, reports, stations, telegram, tickets
+from azs_assistant.api.routers import (
+    ask,
+    audit,
+    documents,
+    health,
+    jargon,
+    metrics,
+    ocr,
+    reports,
+    stations,
+    telegram,
+    tickets,
+)
 from azs_assistant.http import errors
 from azs_assistant.http.ratelimit import RateLimiter
 from azs_assistant.services import Services
@@ -55,6 +67,9 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
                    stations.router, tickets.router, audit.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(telegram.router)
+    scrape = metrics.router_for(services)
+    if scrape is not None:
+        app.include_router(scrape)
     views.mount(app)
     return app
 
