@@ -176,3 +176,43 @@ def test_cli_prints_the_id_last_and_says_in_russian_what_is_missing(tmp_path, ba
     again = runner.invoke(cli.app, ["--data-dir", str(tmp_path / "data"), "backup", "restore", backup_id,
                                     "--from", store])
     assert again.exit_code == 5 and "--force" in again.output
+
+
+def test_restore_over_changed_data_needs_force_and_a_freshly_started_database_does_not(
+        tmp_path, backend_url, backup_key) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite and PostgreSQL: data written after the backup is only replaced with --force; a database a
+    new installation has just created (tables, no data) takes the backup without it."""
+    from sqlalchemy import create_engine, text
+
+    from azs_assistant.backup.pgtools import connection
+
+    settings = Settings(data_dir=tmp_path / "data", database_url=backend_url, backup_key=backup_key)
+    db = Database(backend_url)
+    db.migrate()
+    Access(db).audit("cli:test", "before", "x")
+    db.dispose()
+    before = picture(backend_url)
+    store = str(tmp_path / "store")
+    backup_id = Backups(settings).create(store).id
+
+    db = Database(backend_url)
+    Access(db).audit("cli:test", "after", "y")
+    db.dispose()
+    with pytest.raises(Conflict):
+        Backups(settings).restore(backup_id, store)
+    Backups(settings).restore(backup_id, store, force=True)
+    assert picture(backend_url) == before
+
+    if backend_url.startswith("sqlite"):
+        Path(backend_url.split("///", 1)[1]).unlink()
+    else:
+        admin = create_engine(backend_url.split("?")[0], isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"drop schema {connection(backend_url)[1]} cascade"))
+            conn.execute(text(f"create schema {connection(backend_url)[1]}"))
+        admin.dispose()
+    fresh = Database(backend_url)
+    fresh.migrate()
+    fresh.dispose()
+    Backups(settings).restore(backup_id, store)
+    assert picture(backend_url) == before

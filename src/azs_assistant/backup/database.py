@@ -68,15 +68,17 @@ def restore(url: str, kind: str, source: Path, *, clean: bool) -> None:
         pgtools.restore(url, source, clean=clean)
 
 
-def holds_data(url: str) -> bool:
-    """Whether the configured database has any rows a restore would overwrite."""
+def occupancy(url: str) -> tuple[bool, bool]:
+    """(any of our tables exists, any of them holds rows a restore would overwrite). A fresh schema's
+    bookkeeping rows (index state, the seeded jargon) do not count as data."""
     if backend(url) == "sqlite" and not sqlite_path(url).exists():
-        return False
+        return False, False
     engine: Engine = make_engine(url)
     try:
         existing = set(inspect(engine).get_table_names())
         tables = [t.name for t in Base.metadata.sorted_tables if t.name in existing and t.name not in _BOOKKEEPING]
         with engine.connect() as conn:
-            return any(conn.execute(text(f"SELECT 1 FROM {name} LIMIT 1")).first() for name in tables)
+            rows = any(conn.execute(text(f"SELECT 1 FROM {name} LIMIT 1")).first() for name in tables)
+        return bool(existing & {t.name for t in Base.metadata.sorted_tables}), rows
     finally:
         engine.dispose()

@@ -246,8 +246,8 @@ class Backups:
         with _workdir() as work:
             info, blob = self._fetch(store, backup_id, work)
             manifest = self._unpack(info, blob, work / "unpacked")
-            occupied = database.holds_data(url) or bool(self._originals())
-            if occupied and not force:
+            tables, rows = database.occupancy(url)
+            if (rows or self._originals()) and not force:
                 raise Conflict("В настроенной базе или каталоге данных уже есть данные. Восстановление их заменит: "
                                "повторите с --force, если это и нужно (сначала остановите сервер и обработчики).",
                                "The database or data directory is not empty; use --force to overwrite it.")
@@ -256,7 +256,7 @@ class Backups:
             if kind == "postgresql" and wanted != database.pgtools.connection(url)[1]:
                 raise InvalidInput(f"Копия сделана из схемы {wanted or 'public'}: настройте AZS_DATABASE_URL на ту же "
                                    "схему (options=-csearch_path=…).", f"Backup is of schema {wanted}.")
-            database.restore(url, kind, work / "unpacked" / manifest["database"]["file"], clean=occupied)
+            database.restore(url, kind, work / "unpacked" / manifest["database"]["file"], clean=tables)
             self._put_back_files(work / "unpacked", manifest)
         from azs_assistant.storage.db import Database
 
