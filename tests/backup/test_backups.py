@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from azs_assistant import cli
 from azs_assistant.auth.service import Access
 from azs_assistant.backup import BackupDamaged, Backups
-from azs_assistant.backup.crypto import BackupKeyError, decrypt, encrypt
-from azs_assistant.errors import ConfigError, Conflict, InvalidInput, NotFound
+from azs_assistant.backup.crypto import decrypt, encrypt
+from azs_assistant.errors import BackupKeyError, ConfigError, Conflict, InvalidInput, NotFound
 from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
 from tests.backup.conftest import PASSPHRASE, picture

@@ -13,20 +13,13 @@ import os
 import struct
 from typing import Any, BinaryIO
 
-from azs_assistant.errors import AzsError
+from azs_assistant.errors import BackupKeyError
 
 MAGIC = b"AZSBAK1\n"
 SEGMENT = 1024 * 1024
 _HEADER = len(MAGIC) + 16 + 8
 _SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # about 0.1 s and 32 MiB: cheap once per backup, dear per guess
 
-
-class BackupKeyError(AzsError):
-    """The archive cannot be decrypted: wrong key, or a damaged or tampered file."""
-
-    code = "backup_key_error"
-    http_status = 422
-    exit_code = 6
 
 
 def derive_key(passphrase: str, salt: bytes) -> bytes:

@@ -12,15 +12,10 @@ from urllib.parse import unquote
 
 from sqlalchemy.engine import make_url
 
-from azs_assistant.errors import AzsError, ConfigError
+from azs_assistant.errors import BackupFailed, ConfigError
 
 TIMEOUT_S = 6 * 3600  # a dump of a large database takes long; a hung one must still end
 
-
-class DumpFailed(AzsError):
-    code = "backup_failed"
-    http_status = 500
-    exit_code = 1
 
 
 def _program(name: str) -> str:
@@ -53,10 +48,10 @@ def _run(args: list[str], url: str, what: str) -> None:
     try:
         done = subprocess.run(args, env={**os.environ, **env}, capture_output=True, text=True, timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired as exc:
-        raise DumpFailed(f"{what}: превышено время ожидания.", f"{what}: timed out.") from exc
+        raise BackupFailed(f"{what}: превышено время ожидания.", f"{what}: timed out.") from exc
     if done.returncode != 0:
         detail = done.stderr.strip().splitlines()[-3:]
-        raise DumpFailed(f"{what} завершился с ошибкой: {' '.join(detail)}", f"{what} failed: {' '.join(detail)}")
+        raise BackupFailed(f"{what} завершился с ошибкой: {' '.join(detail)}", f"{what} failed: {' '.join(detail)}")
 
 
 def dump(url: str, target: Path) -> None:

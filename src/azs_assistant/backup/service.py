@@ -25,7 +25,7 @@ from secrets import token_hex
 
 from azs_assistant.backup import crypto, database
 from azs_assistant.backup.stores import Store, open_store
-from azs_assistant.errors import AzsError, ConfigError, Conflict, InvalidInput
+from azs_assistant.errors import BackupDamaged, ConfigError, Conflict, InvalidInput
 from azs_assistant.secrets import resolve_secret
 from azs_assistant.settings import Settings
 
@@ -39,13 +39,6 @@ ORIGINALS = ("tickets", "forms")
 # Files under those folders that are never copied, whatever they hold.
 NEVER = ("admin-password", ".env")
 
-
-class BackupDamaged(AzsError):
-    """A stored backup does not match its checksums."""
-
-    code = "backup_damaged"
-    http_status = 422
-    exit_code = 6
 
 
 @dataclass
