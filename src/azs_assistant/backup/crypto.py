@@ -28,23 +28,45 @@ def derive_key(passphrase: str, salt: bytes) -> bytes:
     return Scrypt(salt=salt, length=32, **_SCRYPT).derive(passphrase.encode("utf-8"))
 
 
+class SealingWriter:
+    """A write-only stream that encrypts what is written to ``dst`` segment by segment, so a tar stream can
+    be encrypted while it is made, without a plain copy on disk. ``close`` seals the last segment."""
+
+    def __init__(self, dst: BinaryIO, passphrase: str) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        salt, self._prefix = os.urandom(16), os.urandom(8)
+        self._header = MAGIC + salt + self._prefix
+        self._aead = AESGCM(derive_key(passphrase, salt))
+        self._dst, self._pending, self._number, self.closed = dst, bytearray(), 0, False
+        dst.write(self._header)
+
+    def write(self, data: bytes) -> int:
+        self._pending += data
+        while len(self._pending) > SEGMENT:  # keep some back: only close() knows which segment is the last
+            self._seal(bytes(self._pending[:SEGMENT]), last=False)
+            del self._pending[:SEGMENT]
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._seal(bytes(self._pending), last=True)
+            self._pending.clear()
+            self.closed = True
+
+    def _seal(self, chunk: bytes, *, last: bool) -> None:
+        nonce = self._prefix + struct.pack(">I", self._number)
+        sealed = self._aead.encrypt(nonce, chunk, self._header + (b"\x01" if last else b"\x00"))
+        self._dst.write(struct.pack(">I", len(sealed)) + sealed)
+        self._number += 1
+
+
 def encrypt(src: BinaryIO, dst: BinaryIO, passphrase: str) -> None:
     """Copy ``src`` to ``dst`` encrypted."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    salt, prefix = os.urandom(16), os.urandom(8)
-    header = MAGIC + salt + prefix
-    aead = AESGCM(derive_key(passphrase, salt))
-    dst.write(header)
-    number, chunk = 0, src.read(SEGMENT)
-    while True:
-        following = src.read(SEGMENT)
-        last = not following
-        sealed = aead.encrypt(prefix + struct.pack(">I", number), chunk, header + (b"\x01" if last else b"\x00"))
-        dst.write(struct.pack(">I", len(sealed)) + sealed)
-        if last:
-            return
-        number, chunk = number + 1, following
+    writer = SealingWriter(dst, passphrase)
+    for block in iter(lambda: src.read(SEGMENT), b""):
+        writer.write(block)
+    writer.close()
 
 
 def decrypt(src: BinaryIO, dst: BinaryIO, passphrase: str) -> None:

@@ -10,6 +10,7 @@ secret references (``env:``, ``file:``, ``aws:``), and the files that may hold o
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
@@ -22,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from secrets import token_hex
+from typing import Any, BinaryIO
 
 from azs_assistant.backup import crypto, database
 from azs_assistant.backup.stores import Store, open_store
@@ -99,19 +101,17 @@ class Backups:
                               "AZS_BACKUP_KEY is not set; pass --no-encrypt to store the backup unencrypted.")
         store = open_store(target)
         backup_id = f"azs-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{token_hex(3)}"
+        encrypted = bool(encrypt and key)
         with _workdir() as work:
-            staged = work / "staged"
-            manifest = self._stage(staged, backup_id)
-            tar_path = work / "archive.tar"
-            with tarfile.open(tar_path, "w:gz") as tar:
-                tar.add(staged, arcname=".")
             blob = work / "blob"
-            if encrypt and key:
-                with tar_path.open("rb") as src, blob.open("wb") as dst:
-                    crypto.encrypt(src, dst, key)
-            else:
-                tar_path.replace(blob)
-            info = BackupInfo(id=backup_id, created_at=manifest["created_at"], encrypted=bool(encrypt and key),
+            with blob.open("wb") as out:
+                # the tar stream is encrypted as it is made: no plain copy of the archive ever reaches the disk
+                sink: Any = crypto.SealingWriter(out, key) if encrypted and key else out
+                with tarfile.open(fileobj=sink, mode="w|gz") as tar:
+                    manifest = self._write_archive(tar, work, backup_id)
+                if encrypted:
+                    sink.close()
+            info = BackupInfo(id=backup_id, created_at=manifest["created_at"], encrypted=encrypted,
                               size=blob.stat().st_size, sha256=_sha256(blob),
                               database=manifest["database"]["backend"], files=len(manifest["files"]))
             label = work / "label"
@@ -122,30 +122,31 @@ class Backups:
         self._retain(store, self.settings.backup_keep if keep is None else keep)
         return info
 
-    def _stage(self, staged: Path, backup_id: str) -> dict:
-        (staged / "database").mkdir(parents=True)
+    def _write_archive(self, tar: tarfile.TarFile, work: Path, backup_id: str) -> dict[str, Any]:
+        """The database snapshot, the originals and the configuration files, then the manifest of their
+        checksums (taken from the very bytes written into the archive)."""
         url = self.settings.resolved_database_url
         kind = database.backend(url)
         db_file = "azs.db" if kind == "sqlite" else "postgres.dump"
-        database.snapshot(url, staged / "database" / db_file)
-        files: dict[str, str] = {f"database/{db_file}": _sha256(staged / "database" / db_file)}
+        snapshot = work / db_file
+        database.snapshot(url, snapshot)
+        files = {f"database/{db_file}": _add(tar, snapshot, f"database/{db_file}")}
+        snapshot.unlink()
         for relative in self._originals():
-            copy = staged / "files" / relative
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(self.settings.data_dir / relative, copy)
-            files[f"files/{relative}"] = _sha256(copy)
+            files[f"files/{relative}"] = _add(tar, self.settings.data_dir / relative, f"files/{relative}")
         config: dict[str, str] = {}
         for name, path in self._config_files().items():
             if path.is_file():
-                (staged / "config").mkdir(exist_ok=True)
-                shutil.copy2(path, staged / "config" / name)
-                files[f"config/{name}"] = _sha256(staged / "config" / name)
+                files[f"config/{name}"] = _add(tar, path, f"config/{name}")
                 config[name] = str(path)
         manifest = {"format": FORMAT, "id": backup_id, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                     "database": {"backend": kind, "file": f"database/{db_file}",
                                  "schema": database.pgtools.connection(url)[1] if kind == "postgresql" else None},
                     "files": files, "config": config}
-        (staged / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+        entry = tarfile.TarInfo("manifest.json")
+        entry.size, entry.mtime = len(data), int(datetime.now(UTC).timestamp())
+        tar.addfile(entry, io.BytesIO(data))
         return manifest
 
     def _originals(self) -> list[str]:
@@ -280,6 +281,30 @@ def _check_id(backup_id: str) -> None:
     if not backup_id or "/" in backup_id or "\\" in backup_id or backup_id.startswith("."):
         raise InvalidInput(f"Неверный идентификатор копии: «{backup_id}». Список: azs backup list --from ….",
                            f"Bad backup id {backup_id!r}.")
+
+
+class _Hashing:
+    """A file read through this also gives the SHA-256 of exactly what was read."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw, self.digest = raw, hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        block = self.raw.read(size)
+        self.digest.update(block)
+        return block
+
+
+def _add(tar: tarfile.TarFile, source: Path, name: str) -> str:
+    """Put one file into the archive under ``name``; return its checksum. Owners are not kept: the uid of
+    the machine that made the backup means nothing where it is restored."""
+    entry = tar.gettarinfo(str(source), arcname=name)
+    entry.uid = entry.gid = 0
+    entry.uname = entry.gname = ""
+    with source.open("rb") as raw:
+        reader = _Hashing(raw)
+        tar.addfile(entry, reader)  # type: ignore[arg-type]  # tarfile only calls read()
+    return reader.digest.hexdigest()
 
 
 def _sha256(path: Path) -> str:
