@@ -19,7 +19,7 @@ import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from secrets import token_hex
@@ -69,7 +69,6 @@ class Verified:
     info: BackupInfo
     content_checked: bool
     items: int = 0
-    problems: list[str] = field(default_factory=list)
 
 
 class Backups:
