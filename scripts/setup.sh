@@ -16,6 +16,8 @@ APT_PACKAGES=(
   chromium               # headless browser for the end-to-end web UI tests (driven by Playwright)
   redis-server           # answer cache shared by workers (optional at run time; its tests need it)
   rabbitmq-server        # broker for background jobs with AZS_BROKER_URL (optional: else jobs run in process; its tests need it)
+  prometheus             # promtool: the alert rules in deploy/prometheus are checked and unit-tested with it
+  docker-compose         # validates compose.yaml (docker-compose config); no container runs here
 )
 
 # AZS_SETUP_EXTRAS=train: more Cyrillic fonts for the OCR line model's synthetic training lines

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from azs_assistant import metrics
 from azs_assistant.assistant.answer import Assistant
 from azs_assistant.assistant.ports import Answerer
 from azs_assistant.documents.pipeline import Ingestor
@@ -194,6 +195,17 @@ class Services:
         from azs_assistant.incidents.history import IncidentHistory
 
         return IncidentHistory(self.db, self.analyzer)
+
+    def metric_sources(self) -> metrics.StateSources:
+        """What ``/metrics`` reads at each scrape."""
+        def jobs() -> list[metrics.JobCount]:
+            counts = self.jobs.counts()
+            return [metrics.JobCount(kind, status, n, counts.oldest_by_kind.get(kind, 0.0) if status == "queued"
+                                     else None) for (kind, status), n in counts.by_kind_status.items()]
+
+        return metrics.StateSources(tickets_by_status=lambda: self.tickets.counts_by_status(),
+                                    sla_breaches=lambda: self.tickets.sla_breaches(),
+                                    incident_sync=lambda: self.incidents.sync_state(), jobs=jobs)
 
     @cached_property
     def incidents(self) -> Incidents:

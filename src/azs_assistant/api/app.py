@@ -20,6 +20,7 @@ from azs_assistant.api.routers import (
     health,
     jargon,
     jobs,
+    metrics,
     ocr,
     reports,
     stations,
@@ -74,6 +75,9 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
                    stations.router, tickets.router, audit.router, jobs.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(telegram.router)
+    scrape = metrics.router_for(services)
+    if scrape is not None:
+        app.include_router(scrape)
     views.mount(app)
     return app
 

@@ -7,9 +7,11 @@ ground a generated answer; any failure of the server falls back to the extractiv
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from azs_assistant import metrics
 from azs_assistant.assistant import answerable
 from azs_assistant.assistant.evidence import support
 from azs_assistant.assistant.extract import Extractor, is_procedural, is_yes_no, wants_number
@@ -93,6 +95,7 @@ class Assistant:
             remember: bool = False) -> Answer:
         """The answer to a question. With ``conversation`` (or ``remember`` to start one) the
         question is read against the conversation's earlier turns and stored as its next turn."""
+        started = time.perf_counter()
         conversation_id, resolved = self._converse(question, principal, conversation, remember)
         answer = self._special_answer(resolved, principal)
         if answer is None:
@@ -104,7 +107,7 @@ class Assistant:
                 if not answer.abstained and self.answerer is not None:
                     answer = self.answerer.generate(resolved, evidence, answer)
                 self._keep(key, answer)
-        return self._finish_turn(answer, question, resolved, conversation_id)
+        return self._finish_turn(answer, question, resolved, conversation_id, started)
 
     def answer_for(self, who: Principal, question: str, conversation: str | None = None, ip: str | None = None,
                    channel: str | None = None) -> tuple[Answer, int]:
@@ -137,6 +140,7 @@ class Assistant:
     def ask_stream(self, question: str, principal: Any = None, conversation: str | None = None,
                    remember: bool = False) -> Iterator[dict[str, Any]]:
         """Events: ``{"type": "delta", "text"}`` pieces, then one ``{"type": "done", "answer"}``."""
+        started = time.perf_counter()
         conversation_id, resolved = self._converse(question, principal, conversation, remember)
         answer = self._special_answer(resolved, principal)
         key, generations = None, self.db.generations()
@@ -152,11 +156,11 @@ class Assistant:
                         continue
                     final = Answer.from_public(resolved, event["answer"])
                     self._keep(key, final)
-                    final = self._finish_turn(final, question, resolved, conversation_id)
+                    final = self._finish_turn(final, question, resolved, conversation_id, started)
                     yield {"type": "done", "answer": final.public()}
                 return
             self._keep(key, answer)
-        answer = self._finish_turn(answer, question, resolved, conversation_id)
+        answer = self._finish_turn(answer, question, resolved, conversation_id, started)
         yield {"type": "delta", "text": answer.answer}
         yield {"type": "done", "answer": answer.public()}
 
@@ -170,7 +174,10 @@ class Assistant:
         conversation_id = conversations.open(actor, conversation)
         return conversation_id, conversations.resolve(question, conversations.history(conversation_id))
 
-    def _finish_turn(self, answer: Answer, question: str, resolved: str, conversation_id: str | None) -> Answer:
+    def _finish_turn(self, answer: Answer, question: str, resolved: str, conversation_id: str | None,
+                     started: float) -> Answer:
+        metrics.observe_answer(metrics.answer_mode(answer.mode, answer.abstained, answer.notice,
+                                                   self.answerer is not None), started)
         answer.question = question
         answer.resolved_question = resolved if resolved != question else None
         answer.conversation_id = conversation_id
@@ -187,6 +194,7 @@ class Assistant:
         model = f"{self.model}/{self.answerer.prompt_version}" if self.answerer is not None else "extractive"
         key = cache.key(question, principal, *generations, model)
         hit = cache.get(key)
+        metrics.CACHE.labels("miss" if hit is None else "hit").inc()
         if hit is None:
             return key, None
         answer = Answer.from_public(question, hit)

@@ -14,6 +14,7 @@ import typer
 
 from azs_assistant.cli import (
     apikeys,
+    backup,
     documents,
     forms,
     incidents,
@@ -87,6 +88,7 @@ GROUPS = [
     ("learning", learning.app),
     ("stations", stations.app),
     ("jobs", jobs.app),
+    ("backup", backup.app),
 ]
 
 for _name, _command in COMMANDS:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import delete, select
 
+from azs_assistant import metrics
 from azs_assistant.documents import sandbox
 from azs_assistant.documents.changes import diff_versions, sentences
 from azs_assistant.documents.chunking import Passage, chunk_document
@@ -112,7 +114,16 @@ class Ingestor:
         return self._ocr
 
     def ingest_bytes(self, data: bytes, source: str) -> IngestResult:
-        """Ingest one file's content under the given source name."""
+        """Ingest one file's content under the given source name (counted in ``azs_ingest*``)."""
+        started = time.perf_counter()
+        result = self._ingest_bytes(data, source)
+        metrics.INGESTED.labels(result.status).inc()
+        metrics.INGEST_DURATION.observe(time.perf_counter() - started)
+        if result.status in ("added", "updated"):
+            metrics.INGESTED_BYTES.inc(len(data))
+        return result
+
+    def _ingest_bytes(self, data: bytes, source: str) -> IngestResult:
         item = IngestItem(source=source, name=Path(source).name, data=data)
         try:
             for step in self.steps:

@@ -39,6 +39,13 @@ class Incidents:
 
         return last_runs(self.db, names)
 
+    def sync_state(self) -> tuple[dict[str, float], dict[str, int]]:
+        """Per synced source: seconds since its last run, and 1 if that run failed (the ``azs_incident_sync_*``
+        gauges; a failed run leaves the watermark where it was, so the data is as old as the last good run)."""
+        from azs_assistant.incidents.sync import run_states
+
+        return run_states(self.db)
+
     def _chosen(self, name: str | None) -> list[SourceConfig]:
         sources = self.sources()
         if not sources:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -46,6 +46,7 @@ class JobCounts:
 
     by_kind_status: dict[tuple[str, str], int]
     oldest_queued_age_s: float
+    oldest_by_kind: dict[str, float] = field(default_factory=dict)  # the same age, per kind of job
 
 
 def aware(value: datetime | None) -> datetime | None:
@@ -277,9 +278,11 @@ class Jobs:
         now = utcnow()
         with self.db.session() as s:
             rows = s.execute(select(Job.kind, Job.status, func.count()).group_by(Job.kind, Job.status)).all()
-            oldest = s.scalar(select(func.min(Job.run_after)).where(Job.status == "queued", Job.run_after <= now))
-        age = (now - aware(oldest)).total_seconds() if oldest is not None else 0.0  # type: ignore[operator]
-        return JobCounts({(kind, status): int(n) for kind, status, n in rows}, max(age, 0.0))
+            oldest = dict(s.execute(select(Job.kind, func.min(Job.run_after))
+                                    .where(Job.status == "queued", Job.run_after <= now).group_by(Job.kind)).all())
+        ages = {kind: max((now - aware(at)).total_seconds(), 0.0) for kind, at in oldest.items()  # type: ignore[operator]
+                if at is not None}
+        return JobCounts({(kind, status): int(n) for kind, status, n in rows}, max(ages.values(), default=0.0), ages)
 
 
 _STATUS_RU = {"queued": "в очереди", "running": "выполняется", "done": "выполнено", "dead": "остановлено после "

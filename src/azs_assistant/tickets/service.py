@@ -471,6 +471,20 @@ class Tickets:
                                .where(TicketNotification.status == "pending"))
         return {"by_status": by_status, "overdue": overdue, "notifications_pending": pending}
 
+    def counts_by_status(self) -> dict[str, int]:
+        """Tickets per status, every status present (zeros too): the ``azs_tickets`` gauge."""
+        with self.db.session() as s:
+            found = dict(s.execute(select(Ticket.status, func.count()).group_by(Ticket.status)).all())
+        return {status: int(found.get(status, 0)) for status in (*STATUSES, *sorted(set(found) - set(STATUSES)))}
+
+    def sla_breaches(self) -> dict[str, int]:
+        """Open tickets past their due time, per urgency (zeros too): the ``azs_tickets_sla_breached`` gauge."""
+        with self.db.session() as s:
+            found = dict(s.execute(select(Ticket.urgency, func.count()).where(
+                Ticket.status.not_in(("resolved", "closed")), Ticket.due_at < utcnow())
+                .group_by(Ticket.urgency)).all())
+        return {urgency: int(found.get(urgency, 0)) for urgency in URGENCIES}
+
     # -- staff actions: scope check, the change as the signed-in person, the audit entry -----------
     def _staff(self, who: Principal, number: str) -> None:
         check_ticket(self.stations, who, self.get(number))
