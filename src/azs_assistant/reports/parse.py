@@ -42,6 +42,7 @@ GROUP_WORDS = [  # (pattern after «какой/какая/в каком…» or 
 ]
 
 
+HOW_MANY = r"\bсколько|\bскольк\w*|\bскок[ао]\b|\bсколко\b|\bсклько\b"  # as managers type it in a chat
 INCIDENT_WORDS = r"инцидент\w*|случа[йея]\w*|происшеств\w*|авари\w*|сбо[йея]\w*|нарушени\w*|проблем\w*|событи\w*"
 
 
@@ -253,6 +254,28 @@ class QuestionParser:
             return n if 1 <= n <= 100 else 1
         return NUMBER_WORDS.get(raw, 1)
 
+    def _misspelt_categories(self, question: str, notes: list[str]) -> list[str]:
+        """Categories named with a typo («праливов» for «проливов»): a word the dictionary does not
+        know whose possible lemma is one letter away from a one-word phrase of the phrase book. The
+        reading is said back («праливов» = «пролив»), so a wrong guess is seen."""
+        from rapidfuzz.distance import Levenshtein
+
+        words = {w: spec.code for spec in self.categories.values() for p in spec.phrases if len(p) == 1
+                 for w in p[0] if len(w) >= 5}
+        found: list[str] = []
+        for token in self.analyzer.tokens(question):
+            if token.known or len(token.surface) < 5 or not token.surface.isalpha():
+                continue
+            for variant in sorted(self.analyzer.lemma_variants(token.surface)):
+                near = [(w, c) for w, c in words.items() if Levenshtein.distance(variant, w, score_cutoff=1) <= 1]
+                if near:
+                    word, code = min(near)
+                    if code not in found:
+                        found.append(code)
+                        notes.append(f"«{token.surface}» понято как «{word}»")
+                    break
+        return found
+
     # -- the whole question ---------------------------------------------------------------------
     def categories_in(self, text: str, vocab: Vocabulary) -> list[str]:
         """Incident categories a free text names («пролив у ТРК 2» → fuel_spill), by the phrase book."""
@@ -266,7 +289,7 @@ class QuestionParser:
         notes: list[str] = []
 
         filters: dict[str, Any] = {}
-        if cats := self._categories(text, lemmas, vocab):
+        if cats := self._categories(text, lemmas, vocab) or self._misspelt_categories(question, notes):
             filters["categories"] = cats
         if stations := self._stations(text, vocab):
             filters["stations"] = stations
@@ -346,7 +369,7 @@ class QuestionParser:
             query["metric"] = "list"
         elif group := self._group_by(text):
             query.update(metric="count", group_by=group)
-        elif _has(r"\bсколько|\bчисл[оау]\b|количеств\w*|кол-в\w*|как часто", text) and (
+        elif _has(rf"{HOW_MANY}|\bчисл[оау]\b|количеств\w*|кол-в\w*|как часто", text) and (
                 filters or _has(INCIDENT_WORDS, text)):
             query["metric"] = "count"
         elif _has(r"отч[её]т\w*|сводк\w*|обзор\w*|итог\w*|статистик\w*|что (?:было|случилось|произошло)|инцидент\w*", text) \
