@@ -5,6 +5,7 @@ import the API, and this module is the only place that puts them together."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,8 +18,11 @@ from azs_assistant.api.routers import ask, audit, documents, health, jargon, ocr
 from azs_assistant.http import errors
 from azs_assistant.http.ratelimit import RateLimiter
 from azs_assistant.services import Services
+from azs_assistant.settings import LOCAL_BASE_URL
 from azs_assistant.web import views
 from azs_assistant.web.templating import message_page
+
+log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 
@@ -29,6 +33,10 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not services.settings.public_base_url:
+            log.warning("AZS_PUBLIC_BASE_URL is not set: status links shown to customers are built from the "
+                        "address their request came to, and notifications link to %s; set it to the public "
+                        "address of this server", LOCAL_BASE_URL)
         if background:
             services.notifier.start()
             threading.Thread(target=lambda: services.tickets.classifier, name="azs-train", daemon=True).start()

@@ -24,7 +24,7 @@ from azs_assistant.auth.scope import check_ticket, ticket_scope
 from azs_assistant.errors import Conflict, InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.language.detect import detect_language
-from azs_assistant.settings import Settings
+from azs_assistant.settings import LOCAL_BASE_URL, Settings
 from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Ticket, TicketEvent, TicketNotification, utcnow
@@ -126,9 +126,13 @@ class Tickets:
             self._classifier = classifier
         return {**counts, "total": len(examples), **classifier.describe()}
 
-    def status_link(self, ticket: Ticket, token: str) -> str:
-        """The customer's link to the status page of their ticket (the one place it is built)."""
-        return f"{self.settings.public_base_url.rstrip('/')}/t/{ticket.number}?k={token}"
+    def status_link(self, ticket: Ticket, token: str, request_base: str | None = None) -> str:
+        """The customer's link to the status page of their ticket (the one place it is built): on
+        ``AZS_PUBLIC_BASE_URL`` when set, else on ``request_base``, the address the requester's own
+        request came to (shown to them only, never sent in a notification: a forged Host header must
+        not reach anyone else), else on the local default."""
+        base = self.settings.public_base_url or request_base or LOCAL_BASE_URL
+        return f"{base.rstrip('/')}/t/{ticket.number}?k={token}"
 
     def known_stations(self) -> dict[str, str | None]:
         """Station id → region: the active stations of the registry."""

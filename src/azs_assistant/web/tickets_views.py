@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -69,21 +70,24 @@ async def complaint_submit(request: Request, svc: ServicesDep, text: Annotated[s
         if "retry_after" in exc.details:
             response.headers["Retry-After"] = str(exc.details["retry_after"])
         return response
-    link = svc.tickets.status_link(ticket, token)
-    events = await run_in_threadpool(lambda: svc.tickets.public_view(ticket.number, token)[1])
-    return public_page(request, "ticket_public.html", language, {
-        "ticket": ticket, "events": events, "link": link, "just_created": True}, status=201)
+    # Post/redirect/get: a reload or «back» shows the confirmation again instead of sending the complaint twice.
+    query = urlencode({"k": token, "new": 1, "lang": language})
+    return RedirectResponse(f"/t/{quote(ticket.number)}?{query}", status_code=303)
 
 
 @router.get("/t/{number}", response_class=HTMLResponse)
-def ticket_status(request: Request, svc: ServicesDep, number: str, k: str = "", lang: str | None = None) -> Response:
+def ticket_status(request: Request, svc: ServicesDep, number: str, k: str = "", lang: str | None = None,
+                  new: bool = False) -> Response:
+    """The customer's status page; right after sending (``new``) it is the «accepted» confirmation with
+    the number and the link to keep, in any language the customer switches to."""
     try:
         ticket, events = svc.tickets.public_view(number, k[:100])
     except AzsError as exc:
         return message_page(request, exc.message_ru, exc.http_status)
     language = pick_language(lang) if lang else ticket.language
+    link = svc.tickets.status_link(ticket, k[:100], str(request.base_url)) if new else None
     return public_page(request, "ticket_public.html", language, {
-        "ticket": ticket, "events": events, "token": k, "just_created": False})
+        "ticket": ticket, "events": events, "token": k, "just_created": new, "link": link})
 
 
 # -- staff ----------------------------------------------------------------------------------
