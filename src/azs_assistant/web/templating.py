@@ -17,4 +17,5 @@ templates.env.globals["js_texts"] = lambda t: {k: v for k, v in t.items() if k.s
 
 def message_page(request: Request, message: str, status: int) -> Response:
     """A typed error (or any short message) as a page: what the error edge shows a browser."""
-    return templates.TemplateResponse(request, "message.html", {"message": message}, status_code=status)
+    return templates.TemplateResponse(request, "message.html", {"message": message, "status": status},
+                                      status_code=status)
