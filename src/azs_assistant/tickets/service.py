@@ -332,11 +332,14 @@ class Tickets:
     def queue(self, *, department: str | None = None, status: str | None = None, station: str | None = None,
               stations: list[str] | None = None, overdue: bool | None = None, triage: bool | None = None,
               open_only: bool = False, limit: int = 100, offset: int = 0,
-              scope: tuple[str | None, set[str] | None] | None = None) -> list[Ticket]:
+              scope: tuple[str | None, set[str] | None] | None = None, search: str | None = None,
+              assignee: str | None = None) -> list[Ticket]:
         """The queue, open and urgent first. ``scope`` = (department, stations) a person may see:
-        tickets of that department or at those stations (None = no limit)."""
+        tickets of that department or at those stations (None = no limit); ``search`` finds words of
+        the number, the text or the contact, ``assignee`` one person's tickets."""
         query = _queue_query(department=department, status=status, station=station, stations=stations,
-                             overdue=overdue, triage=triage, open_only=open_only, scope=scope)
+                             overdue=overdue, triage=triage, open_only=open_only, scope=scope, search=search,
+                             assignee=assignee)
         if query is None:
             return []
         urgency_order = {u: i for i, u in enumerate(reversed(URGENCIES))}
@@ -352,6 +355,14 @@ class Tickets:
             return 0
         with self.db.session() as s:
             return int(s.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+    def department_names(self, lang: str = "ru") -> dict[str, str]:
+        """Department code → its name in ``lang`` from the routing file (Russian, else the code)."""
+        return {code: dep.names.get(lang) or dep.name for code, dep in self.rules.departments.items()}
+
+    def assign_to_me(self, who: Principal, number: str, ip: str | None = None) -> Ticket:
+        """«Assign to me»: the signed-in person becomes the ticket's assignee."""
+        return self.assign_by(who, number, None, who.name, ip)
 
     def departments_in_use(self) -> list[str]:
         with self.db.session() as s:
@@ -544,9 +555,15 @@ def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:
 def _queue_query(*, department: str | None = None, status: str | None = None, station: str | None = None,
                  stations: list[str] | None = None, overdue: bool | None = None, triage: bool | None = None,
                  open_only: bool = False, scope: tuple[str | None, set[str] | None] | None = None,
-                 ) -> Select[Ticket] | None:
+                 search: str | None = None, assignee: str | None = None) -> Select[Ticket] | None:
     """The queue's filters as one query (None: the scope allows nothing)."""
     query = select(Ticket)
+    for word in (search or "").split()[:8]:  # every word somewhere in the number, the text or the contact
+        pattern = f"%{word.lower()[:100]}%"
+        query = query.where(or_(func.lower(Ticket.number).like(pattern), func.lower(Ticket.text).like(pattern),
+                                func.lower(Ticket.contact).like(pattern)))
+    if assignee:
+        query = query.where(Ticket.assignee == assignee)
     if scope is not None:
         department_scope, station_scope = scope
         conditions = []

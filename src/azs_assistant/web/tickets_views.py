@@ -18,7 +18,8 @@ from azs_assistant.http.deps import ServicesDep, check_body_size, client_ip
 from azs_assistant.tickets.service import is_overdue
 from azs_assistant.tickets.taxonomy import CATEGORIES, STATUS_NAMES, STATUSES, TRANSITIONS, URGENCY_NAMES
 from azs_assistant.web.auth_views import page
-from azs_assistant.web.i18n import pick_language, texts
+from azs_assistant.web.i18n import pick_language, request_language, texts
+from azs_assistant.web.labels import Labels
 from azs_assistant.web.templating import message_page, templates
 
 
@@ -91,20 +92,27 @@ def ticket_status(request: Request, svc: ServicesDep, number: str, k: str = "", 
 
 
 # -- staff ----------------------------------------------------------------------------------
+def labels(request: Request, svc: Any) -> Labels:
+    """Names of codes in the page's language (departments from the routing file)."""
+    lang = request_language(request)
+    return Labels(texts(lang), lang, svc.tickets.department_names(lang))
+
+
 @router.get("/tickets", response_class=HTMLResponse)
 def queue(request: Request, svc: ServicesDep, who: StaffPage, department: str | None = None,
           status: str | None = None, station: str | None = None, overdue: bool = False,
-          triage: bool = False) -> Response:
-    picked = {"department": department, "status": status, "station": station, "overdue": overdue, "triage": triage}
+          triage: bool = False, q: str | None = None, mine: bool = False) -> Response:
+    picked = {"department": department, "status": status, "station": station, "overdue": overdue, "triage": triage,
+              "q": (q or "")[:200], "mine": mine}
     try:
         rows = svc.tickets.queue_for(who, department=department or None, status=status or None, station=station or None,
-                                 overdue=overdue or None, triage=True if triage else None, open_only=not status,
-                                 limit=500)
+                                     overdue=overdue or None, triage=True if triage else None, open_only=not status,
+                                     search=picked["q"] or None, assignee=who.name if mine else None, limit=500)
     except AzsError as exc:
         return message_page(request, exc.message_ru, exc.http_status)
     return templates.TemplateResponse(request, "tickets.html", {
         "active": "tickets", "tickets": rows, "picked": picked, "statuses": STATUSES,
-        "departments": svc.tickets.departments_in_use(), **COMMON})
+        "departments": svc.tickets.departments_in_use(), "L": labels(request, svc), **COMMON})
 
 
 def _ticket_page(request: Request, svc: Any, who: Principal, number: str, error: str | None = None,
@@ -117,7 +125,7 @@ def _ticket_page(request: Request, svc: Any, who: Principal, number: str, error:
         "active": "tickets", "ticket": ticket, "history": svc.tickets.history(number),
         "notes": svc.tickets.notifications(number), "error": error,
         "next_statuses": sorted(TRANSITIONS[ticket.status], key=STATUSES.index),
-        "departments": svc.tickets.departments_in_use(), **COMMON}, status_code=status)
+        "departments": svc.tickets.departments_in_use(), "L": labels(request, svc), **COMMON}, status_code=status)
 
 
 @router.get("/tickets/{number}", response_class=HTMLResponse)
@@ -160,6 +168,16 @@ def web_comment(request: Request, svc: ServicesDep, number: str, who: StaffPage,
                 public: Annotated[bool, Form()] = False) -> Response:
     return _act(request, svc, who, number, lambda: svc.tickets.comment_by(
         who, number, text, public, client_ip(request)))
+
+
+@router.post("/tickets/{number}/take")
+def web_take(request: Request, svc: ServicesDep, number: str, who: StaffPage,
+             back: Annotated[str, Form()] = "") -> Response:
+    """«Assign to me» from the ticket page or the queue (``back=queue`` returns to the queue)."""
+    response = _act(request, svc, who, number, lambda: svc.tickets.assign_to_me(who, number, client_ip(request)))
+    if back == "queue" and response.status_code == 303:
+        return RedirectResponse("/tickets", status_code=303)
+    return response
 
 
 @router.post("/tickets/{number}/ack")
