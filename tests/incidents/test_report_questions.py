@@ -76,3 +76,23 @@ def test_per_station_counts_keep_stations_without_incidents(sqlite_services, log
     sqlite_services.reports.invalidate()
     report = sqlite_services.reports.ask("сколько инцидентов по станциям в 2025 году", TODAY)
     assert {"station": "АЗС-099", "count": 0} in report.result.table
+
+
+def test_per_category_counts_keep_categories_without_incidents(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a phrase-book category the log never had (customer_injury) WHEN counts per category are
+    asked THEN it is listed with 0, and the sentence names categories in words."""
+    report = sqlite_services.reports.ask("сколько инцидентов по категориям в 2025 году", TODAY)
+    assert {"category": "customer_injury", "count": 0} in report.result.table
+    assert "травмы клиентов — 0" in report.text and "fuel_spill" not in report.text
+
+
+def test_report_sentence_in_kazakh_and_english(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a report WHEN the page is Kazakh or English THEN the sentence and the period note are in that
+    language, the numbers the same."""
+    report = sqlite_services.reports.ask("сколько проливов с начала года", TODAY)
+    names = {c: s.name_in("en") for c, s in sqlite_services.reports.categories.items()}
+    english = report.text_in("en", names)
+    assert english.startswith(f"Incidents: {report.result.answer}.") and "period: 01.01.2026–23.11.2026" in english
+    kazakh = report.text_in("kk")
+    assert kazakh.startswith(f"Оқиғалар саны: {report.result.answer}.") and "кезең:" in kazakh
+    assert "Инцидентов" not in english + kazakh

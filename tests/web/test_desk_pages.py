@@ -88,3 +88,38 @@ def test_audit_details_are_a_readable_list(desk) -> None:  # type: ignore[no-unt
     assert "изменён статус обращения" in page
     assert "<li>status: in_progress</li>" in page and "<li>comment: убрать</li>" in page
     assert "{&#39;" not in page and "{'status'" not in page
+
+
+def test_reports_page_for_a_manager_of_one_station(tmp_path: Path) -> None:
+    """GIVEN a manager of АЗС-007 only WHEN they open reports THEN the filter offers only their station,
+    the examples are links that name it, a grouped answer has an inline chart with the value on hover,
+    an English page says the sentence in English, and the report is a link to keep."""
+    from datetime import datetime
+
+    from azs_assistant.incidents.records import store
+
+    svc = Services(make_settings(tmp_path, embeddings="none"))
+    rows = [{"incident_id": f"I-{i}", "station_id": st, "region": reg, "category": "fuel_spill",
+             "occurred_at": datetime(2026, 1 + i, 5, 10)} for i, (st, reg) in
+            enumerate([("АЗС-012", "Атырау"), ("АЗС-012", "Атырау"), ("АЗС-007", "Шымкент")])]
+    with svc.db.session() as s:
+        store(s, [(r["incident_id"], r) for r in rows], origin="test")
+    try:
+        with TestClient(create_app(svc, background=False)) as web:
+            authorize(web, svc, roles=("manager",), stations=("АЗС-007",))
+            page = web.get("/reports").text
+            options = re.search(r'<select name="station" id="f-station">(.*?)</select>', page, re.S).group(1)
+            assert re.findall(r"<option[^>]*>([^<]+)</option>", options)[1:] == ["АЗС-007"]
+            assert "АЗС-012" not in page
+            assert re.search(r'<a href="/reports\?question=[^"]+">сколько проливов было на АЗС-007', page)
+            report = web.get("/reports", params={"question": "сколько проливов по месяцам в 2026 году",
+                                                 "lang": "en"}).text
+            assert "By month: 2026-03 — 1." in report
+            assert "<svg" in report and "<title>2026-03: 1</title>" in report and "<style" not in report
+            link = re.search(r'href="([^"]+)" id="report-link"', report).group(1)
+            assert link.startswith("/reports?question=") and "2026" in link
+            unclear = web.get("/reports", params={"question": "сколько стоит литр бензина"}).text
+            error = re.search(r'id="report-error">([^<]+)<', unclear).group(1)
+            assert "АЗС-007" in error and "АЗС-012" not in error
+    finally:
+        svc.close()

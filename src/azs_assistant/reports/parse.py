@@ -68,6 +68,10 @@ class CategorySpec:
     code: str
     name: str
     phrases: list[tuple[frozenset[str], ...]]  # per word: every lemma it may have
+    names: dict[str, str] = field(default_factory=dict)  # the name in the web UI's other languages
+
+    def name_in(self, lang: str) -> str:
+        return self.names.get(lang) or self.name
 
 
 def load_categories(analyzer: Analyzer, override: Path | None = None) -> dict[str, CategorySpec]:
@@ -81,7 +85,8 @@ def load_categories(analyzer: Analyzer, override: Path | None = None) -> dict[st
     for code, spec in (data.get("categories") or {}).items():
         phrases = [tuple(frozenset(analyzer.lemma_variants(t.surface)) for t in analyzer.tokens(str(p)))
                    for p in spec.get("phrases") or []]
-        specs[str(code)] = CategorySpec(str(code), str(spec.get("name") or code), [p for p in phrases if p])
+        specs[str(code)] = CategorySpec(str(code), str(spec.get("name") or code), [p for p in phrases if p],
+                                        {str(k): str(v) for k, v in (spec.get("names") or {}).items()})
     return specs
 
 
