@@ -209,10 +209,11 @@ def has_chart(result: ReportResult) -> bool:
     return _chartable(result) is not None
 
 
-def chart_for_page(result: ReportResult, names: dict[str, str] | None = None) -> str | None:
+def chart_for_page(result: ReportResult, names: dict[str, str] | None = None, label: str = "") -> str | None:
     """The chart as inline SVG for the reports page: each bar or point carries a <title> with its
-    label and value, so the browser shows the value on hover (and a screen reader reads it); the
-    <style> block is dropped (the page's CSP allows no inline styles)."""
+    label and value, so the browser shows the value on hover (and a screen reader reads it). The
+    page's CSP allows no inline styles, so the <style> block is dropped and every ``style="…"``
+    becomes the SVG presentation attributes it stands for."""
     import re
 
     picture = chart(result, "svg", "", names)
@@ -221,13 +222,20 @@ def chart_for_page(result: ReportResult, names: dict[str, str] | None = None) ->
     svg = picture.decode("utf-8")
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.S)
+    svg = re.sub(r'\sstyle="([^"]*)"', _presentation, svg)
     svg = re.sub(r'\s(width|height)="[^"]*pt"', "", svg, count=2)  # scale with the page (viewBox stays)
     labels, values, _ = _chartable(result) or ([], [], "")
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         shown = names.get(label, label) if names else label
         hint = f"<title>{_xml(str(shown))}: {num(value) if value % 1 else int(value)}</title>"
         svg = svg.replace(f'<g id="bar-{i}">', f'<g id="bar-{i}" class="bar">{hint}', 1)
-    return svg.replace("<svg ", '<svg role="img" class="chart" ', 1)
+    return svg.replace("<svg ", f'<svg role="img" class="chart" aria-label="{_xml(label)}" ', 1)
+
+
+def _presentation(style: Any) -> str:
+    """``style="fill: #1f6f8b; stroke-width: 0.8"`` → `` fill="#1f6f8b" stroke-width="0.8"``."""
+    pairs = (part.split(":", 1) for part in style.group(1).split(";") if ":" in part)
+    return "".join(f' {k.strip()}="{v.strip()}"' for k, v in pairs)
 
 
 def _xml(text: str) -> str:

@@ -19,7 +19,7 @@ from azs_assistant.http.deps import ServicesDep
 from azs_assistant.reports.render import COLUMN_NAMES, chart_for_page, has_chart, num
 from azs_assistant.web import auth_views, stations_views, tickets_views
 from azs_assistant.web.auth_views import AnyUser, LoginRequired, page
-from azs_assistant.web.i18n import request_language
+from azs_assistant.web.i18n import request_language, texts
 from azs_assistant.web.templating import HERE, message_page, templates
 
 router = APIRouter(include_in_schema=False)
@@ -96,7 +96,8 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
             context["report"] = report
             context["report_text"] = report.text_in(lang, names)
             context["chart"] = has_chart(report.result)
-            context["chart_svg"] = chart_for_page(report.result, names) if context["chart"] else None
+            label = f"{texts(lang)['rep_chart']}: {context['report_text']}"
+            context["chart_svg"] = chart_for_page(report.result, names, label) if context["chart"] else None
             context["params"] = urlencode({k: v for k, v in {"question": question, **picked}.items() if v})
         except AzsError as exc:
             context["error"], status = exc.message_ru, exc.http_status
