@@ -171,3 +171,29 @@ def test_status_link_uses_the_public_base_url_when_set(tmp_path: Path, caplog: p
         pass
     bare.close()
     assert any("AZS_PUBLIC_BASE_URL is not set" in r.getMessage() for r in caplog.records)
+
+
+def test_customer_replies_with_a_photo_through_the_status_link(client: TestClient) -> None:
+    """GIVEN a resolved complaint WHEN the customer answers on their status page with a photo THEN the
+    reply is in the public history, the ticket is reopened, staff can open the photo, a reload does
+    not send it twice, and a bad photo is refused in Kazakh on a Kazakh page."""
+    created = client.post("/api/v1/tickets", json={"text": "Недолив 5 литров на АЗС-012"}).json()
+    number, token = created["number"], created["token"]
+    client.post(f"/api/v1/tickets/{number}/status", json={"status": "resolved"})
+    sent = client.post(f"/t/{number}/reply", data={"k": token, "text": "Не решено, вот чек", "lang": "ru"},
+                       files={"photo": ("chek.jpg", _jpeg(), "image/jpeg")}, follow_redirects=False)
+    assert sent.status_code == 303 and "sent=1" in sent.headers["location"]
+    page = client.get(sent.headers["location"]).text
+    assert "Вы: Не решено, вот чек (с фото)" in page and 'id="reply-sent"' in page
+    ticket = client.get(f"/api/v1/tickets/{number}").json()
+    assert ticket["status"] == "in_progress"
+    reply = [h for h in ticket["history"] if h["kind"] == "customer_reply"][0]
+    assert client.get(f"/tickets/{number}/photos/{reply['data']['photo']}").content[:2] == b"\xff\xd8"
+    assert client.get(f"/tickets/{number}/photos/other.jpg").status_code == 404
+    bad = client.post(f"/t/{number}/reply", data={"k": token, "text": "ещё", "lang": "kk"},
+                      files={"photo": ("a.jpg", b"MZ\x90\x00", "image/jpeg")})
+    assert bad.status_code == 415 and "Файл фотоға ұқсамайды" in bad.text
+    stranger = client.post(f"/t/{number}/reply", data={"k": "wrong", "text": "взлом"})
+    assert stranger.status_code == 404
+    assert len([h for h in client.get(f"/api/v1/tickets/{number}").json()["history"]
+                if h["kind"] == "customer_reply"]) == 1

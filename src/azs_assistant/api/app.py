@@ -79,7 +79,7 @@ def _install_middleware(app: FastAPI, services: Services) -> None:
     form_limit = (settings.ticket_max_photo_mb + 1) * MB
 
     def limit_for(path: str) -> int:
-        if path == "/complaint":
+        if path == "/complaint" or (path.startswith("/t/") and path.endswith("/reply")):  # a form with a photo
             return form_limit
         return upload_limit if path.startswith(uploads) else MB  # JSON and forms: a megabyte is plenty
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -316,6 +317,41 @@ class Tickets:
         if ticket is None or not secrets.compare_digest(ticket.token_hash, _hash_token(token or "")):
             raise NotFound("Обращение не найдено: проверьте ссылку.", "Ticket not found.")
         return ticket, [e for e in self.history(ticket.number) if e.public]
+
+    def reply_by_customer(self, number: str, token: str, text: str, photo: bytes | None = None,
+                          photo_name: str | None = None) -> TicketEvent:
+        """The customer answers through their private link, with a photo if they like (the intake's
+        limits on text and photo). A reply to a resolved ticket reopens it; the department is notified."""
+        ticket, _ = self.public_view(number, token)
+        text = self._check_text(text)
+        photo_ext = self._check_photo(photo, photo_name) if photo else None
+        with self._change(ticket.number) as (s, current):
+            data: dict[str, Any] = {"text": text}
+            if photo and photo_ext:
+                folder = self.settings.data_dir / "tickets" / "photos"
+                folder.mkdir(parents=True, exist_ok=True)
+                name = f"{current.number}-{secrets.token_hex(4)}.{photo_ext}"
+                (folder / name).write_bytes(photo)
+                data["photo"] = name
+            if current.status in ("resolved", "closed"):
+                self._event(s, current, "customer", "reopened", {"from": current.status, "to": "in_progress"},
+                            public=True)
+                current.status, current.resolved_at = "in_progress", None
+                current.due_at = utcnow() + self._sla(current.urgency)
+            current.updated_at = utcnow()
+            event = TicketEvent(ticket_id=current.id, actor="customer", kind="customer_reply", data=data, public=1,
+                                at=utcnow())
+            s.add(event)
+            self._queue(s, current, [current.department], "reply")
+            return event
+
+    def reply_photo_for(self, who: Principal, number: str, name: str) -> Path:
+        """A photo a customer attached to a reply, for staff who may work on the ticket."""
+        ticket = self.get_for(who, number)
+        names = {e.data.get("photo") for e in self.history(ticket.number) if e.kind == "customer_reply"}
+        if name not in names:
+            raise NotFound("Такого фото у обращения нет.", "No such photo.")
+        return self.settings.data_dir / "tickets" / "photos" / name
 
     def history(self, number: str) -> list[TicketEvent]:
         ticket = self.get(number)

@@ -64,7 +64,7 @@ class Labels:
             return lines
         if kind in ("status", "reopened"):
             return [f"{self.status(data.get('from'))} → {self.status(data.get('to'))}"]
-        if kind == "comment":
+        if kind in ("comment", "customer_reply"):
             return [str(data.get("text", ""))]
         if kind in ("reassigned", "relabelled"):
             return self._changes(data.get("from") or {}, data.get("to") or {})

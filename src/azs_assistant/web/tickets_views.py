@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
@@ -67,7 +67,7 @@ async def complaint_submit(request: Request, svc: ServicesDep, text: Annotated[s
         response = public_page(request, "complaint.html", language, {
             "form": {"text": text[:svc.settings.ticket_max_chars], "station": station, "contact": contact},
             "stations": stations, "max_chars": svc.settings.ticket_max_chars,
-            "error": exc.message_ru if language == "ru" else exc.message_en}, status=exc.http_status)
+            "error": customer_error(exc, language)}, status=exc.http_status)
         if "retry_after" in exc.details:
             response.headers["Retry-After"] = str(exc.details["retry_after"])
         return response
@@ -78,7 +78,7 @@ async def complaint_submit(request: Request, svc: ServicesDep, text: Annotated[s
 
 @router.get("/t/{number}", response_class=HTMLResponse)
 def ticket_status(request: Request, svc: ServicesDep, number: str, k: str = "", lang: str | None = None,
-                  new: bool = False) -> Response:
+                  new: bool = False, sent: bool = False) -> Response:
     """The customer's status page; right after sending (``new``) it is the «accepted» confirmation with
     the number and the link to keep, in any language the customer switches to."""
     try:
@@ -88,7 +88,44 @@ def ticket_status(request: Request, svc: ServicesDep, number: str, k: str = "", 
     language = pick_language(lang) if lang else ticket.language
     link = svc.tickets.status_link(ticket, k[:100], str(request.base_url)) if new else None
     return public_page(request, "ticket_public.html", language, {
-        "ticket": ticket, "events": events, "token": k, "just_created": new, "link": link})
+        "ticket": ticket, "events": events, "token": k, "just_created": new, "link": link, "sent": sent,
+        "max_mb": svc.settings.ticket_max_photo_mb, "max_chars": svc.settings.ticket_max_chars})
+
+
+@router.post("/t/{number}/reply", response_class=HTMLResponse)
+async def customer_reply(request: Request, svc: ServicesDep, number: str, k: Annotated[str, Form()] = "",
+                         text: Annotated[str, Form()] = "", lang: Annotated[str, Form()] = "ru",
+                         photo: UploadFile | None = None) -> Response:
+    """The customer answers on their status page (text and a photo, the intake's limits); back to the
+    page (post/redirect/get), or the page again with the error in their language."""
+    language = pick_language(lang)
+    try:
+        check_body_size(request, (svc.settings.ticket_max_photo_mb + 1) * 1024 * 1024)
+        request.app.state.ticket_limiter.check(client_ip(request))
+        data = await photo.read(svc.settings.ticket_max_photo_mb * 1024 * 1024 + 1) if photo and photo.filename \
+            else None
+        await run_in_threadpool(svc.tickets.reply_by_customer, number, k[:100], text, data or None,
+                                photo.filename if photo else None)
+    except AzsError as exc:
+        try:
+            ticket, events = await run_in_threadpool(svc.tickets.public_view, number, k[:100])
+        except AzsError:
+            return message_page(request, exc.message_ru, exc.http_status)
+        return public_page(request, "ticket_public.html", language, {
+            "ticket": ticket, "events": events, "token": k, "just_created": False, "link": None,
+            "error": customer_error(exc, language), "reply_text": text[:svc.settings.ticket_max_chars]},
+            status=exc.http_status)
+    query = urlencode({"k": k, "lang": language, "sent": 1})
+    return RedirectResponse(f"/t/{quote(number)}?{query}#reply", status_code=303)
+
+
+def customer_error(exc: AzsError, lang: str) -> str:
+    """A typed error as the customer reads it: Russian, English, or Kazakh from the catalogue by code."""
+    if lang == "ru":
+        return exc.message_ru
+    if lang == "kk":
+        return texts("kk").get(f"cerr_{exc.code}", exc.message_en or exc.message_ru)
+    return exc.message_en or exc.message_ru
 
 
 # -- staff ----------------------------------------------------------------------------------
@@ -168,6 +205,12 @@ def web_comment(request: Request, svc: ServicesDep, number: str, who: StaffPage,
                 public: Annotated[bool, Form()] = False) -> Response:
     return _act(request, svc, who, number, lambda: svc.tickets.comment_by(
         who, number, text, public, client_ip(request)))
+
+
+@router.get("/tickets/{number}/photos/{name}")
+def reply_photo(svc: ServicesDep, number: str, name: str, who: StaffPage) -> Response:
+    """A photo the customer attached to a reply (staff of the ticket only)."""
+    return FileResponse(svc.tickets.reply_photo_for(who, number, name))
 
 
 @router.post("/tickets/{number}/take")
