@@ -42,7 +42,8 @@ GROUP_WORDS = [  # (pattern after «какой/какая/в каком…» or 
 ]
 
 
-HOW_MANY = r"\bсколько|\bскольк\w*|\bскок[ао]\b|\bсколко\b|\bсклько\b"  # as managers type it in a chat
+HOW_MANY = (r"\bсколько|\bскольк\w*|\bскок[ао]\b|\bсколко\b|\bсклько\b"  # as managers type it in a chat
+            r"|\bhow many\b|\bnumber of\b|\bқанша\b|\bнеше\b|\bсаны\b")  # English, Kazakh
 INCIDENT_WORDS = r"инцидент\w*|случа[йея]\w*|происшеств\w*|авари\w*|сбо[йея]\w*|нарушени\w*|проблем\w*|событи\w*"
 
 
@@ -120,11 +121,12 @@ class QuestionParser:
     @staticmethod
     def _stations(text: str, vocab: Vocabulary) -> list[str]:
         numbers = []
-        for m in re.finditer(r"(?:азс|станци\w*|заправк\w*|ст\.)\s*(?:№|#|n|no\.?)?\s*-?\s*(\d{1,5})(?!\d)(?!\s*(?:год|г\.|кв))",
-                             text):
-            if len(m.group(1)) == 4 and m.group(1).startswith("20"):
+        for m in re.finditer(r"(?:азс|станци\w*|заправк\w*|ст\.|station)\s*(?:№|#|n|no\.?)?\s*-?\s*(\d{1,5})(?!\d)"
+                             r"(?!\s*(?:год|г\.|кв))|(?<!\d)(\d{1,3})\s*-\s*жқс", text):  # Kazakh: «5-ЖҚС»
+            number = m.group(1) or m.group(2)
+            if len(number) == 4 and number.startswith("20"):
                 continue
-            numbers.append(int(m.group(1)))
+            numbers.append(int(number))
         stations: list[str] = []
         for n in numbers:
             match = [s for s in vocab.stations if station_number(s) == n]
@@ -228,7 +230,7 @@ class QuestionParser:
     @staticmethod
     def _group(text: str) -> str | None:
         for pattern, group in GROUP_WORDS:
-            if _has(rf"\b(?:как\w*|где|на как\w*|в как\w*|у как\w*|назов\w*(?:\s+\S+)?|перечисл\w*|топ[- ]?\d*|\d+|"
+            if _has(rf"\b(?:как\w*|где|на как\w*|в как\w*|у как\w*|назов\w*(?:\s+\S+)?|перечисл\w*|топ[- ]?\d*|\d{{1,3}}(?!\d)|"
                     rf"{'|'.join(NUMBER_WORDS)})\s+{pattern}", text):
                 return group
         return None
@@ -267,12 +269,20 @@ class QuestionParser:
 
         words = {w: spec.code for spec in self.categories.values() for p in spec.phrases if len(p) == 1
                  for w in p[0] if len(w) >= 5}
+        owners: dict[str, set[str]] = {}  # a word of a longer phrase that only one category uses names it too
+        for spec in self.categories.values():
+            for p in spec.phrases:
+                for variants in p if len(p) > 1 else ():
+                    for w in variants:
+                        owners.setdefault(w, set()).add(spec.code)
+        words.update({w: next(iter(c)) for w, c in owners.items() if len(c) == 1 and len(w) >= 8 and w not in words})
         found: list[str] = []
         for token in self.analyzer.tokens(question):
             if token.known or len(token.surface) < 5 or not token.surface.isalpha():
                 continue
             for variant in sorted(self.analyzer.lemma_variants(token.surface)):
-                near = [(w, c) for w, c in words.items() if Levenshtein.distance(variant, w, score_cutoff=1) <= 1]
+                limit = 2 if len(variant) >= 10 else 1
+                near = [(w, c) for w, c in words.items() if Levenshtein.distance(variant, w, score_cutoff=limit) <= limit]
                 if near:
                     word, code = min(near)
                     if code not in found:

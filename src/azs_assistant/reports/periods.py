@@ -17,7 +17,8 @@ _MONTH_STEMS = [("янв", 1), ("фев", 2), ("мар", 3), ("апр", 4), ("м
                 ("июл", 7), ("авг", 8), ("сен", 9), ("окт", 10), ("ноя", 11), ("дек", 12)]
 ORDINALS = {"1": 1, "i": 1, "перв": 1, "2": 2, "ii": 2, "втор": 2, "3": 3, "iii": 3, "трет": 3, "4": 4, "iv": 4,
             "четв": 4}
-_MONTH_WORD = r"(январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяе]\b|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*)"
+_MONTH_WORD = (r"(январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяе]\b|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*"
+               r"|декабр\w*|(?:янв|фев|мар|апр|авг|сент?|окт|нояб?|дек)\b\.?)")  # «в сент», «окт.» as typed in a chat
 _YEAR = r"(?:\s+(\d{4})(?:\s*(?:год\w*|г\.?))?)?"
 _ORD = r"(1|2|3|4|iv|iii|ii|i|перв\w*|втор\w*|трет\w*|четв[её]рт\w*)"
 # a year after a quarter: «2025», «2025 г.», «25го», «25 года»; a bare two-digit number only at the end
@@ -115,8 +116,8 @@ def find_periods(text: str, today: date) -> list[Period]:
         year = _year(m.group(2)) if m.group(2) else (standalone_year or _quarter_year(q, today))
         start = _day(year, 3 * (q - 1) + 1, 1)
         add(m, start, start + relativedelta(months=3), f"{q} квартал {year}")
-    for m in re.finditer(r"\b(перв|втор)\w*\s+полугоди\w*(?:\s+(\d{4}))?", text):
-        half = 1 if m.group(1) == "перв" else 2
+    for m in re.finditer(r"\b(перв|втор|1|2)(?:\w*|-?е|-?м)\s+полугоди\w*(?:\s+(\d{4}))?", text):
+        half = 1 if m.group(1) in ("перв", "1") else 2
         year = int(m.group(2)) if m.group(2) else (standalone_year or today.year)
         start = _day(year, 1 if half == 1 else 7, 1)
         add(m, start, start + relativedelta(months=6), f"{half} полугодие {year}")
