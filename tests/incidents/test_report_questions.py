@@ -96,3 +96,26 @@ def test_report_sentence_in_kazakh_and_english(sqlite_services, log) -> None:  #
     kazakh = report.text_in("kk")
     assert kazakh.startswith(f"Оқиғалар саны: {report.result.answer}.") and "кезең:" in kazakh
     assert "Инцидентов" not in english + kazakh
+
+
+@pytest.mark.parametrize(("question", "want"), [
+    ("кол-во сбоев POS азс1 в сент", lambda r: r["category"] == "pos_failure" and r["station_id"] == "АЗС-001"
+     and r["occurred_at"].year == 2026 and r["occurred_at"].month == 9),
+    ("скока серьёзных праливов (уровень 3 и выше) за 2026 год", lambda r: r["category"] == "fuel_spill"
+     and r["severity"] >= 3 and r["occurred_at"].year == 2026),
+    ("how many fuel spills at station 7 in 2025", lambda r: r["category"] == "fuel_spill"
+     and r["station_id"] == "АЗС-007" and r["occurred_at"].year == 2025),
+    ("2025 жылы 12-ЖҚС-та қанша төгілу болды", lambda r: r["category"] == "fuel_spill"
+     and r["station_id"] == "АЗС-012" and r["occurred_at"].year == 2025),
+    ("скольк отказов абарудования в 1 полугодие 2026", lambda r: r["category"] == "equipment_failure"
+     and r["occurred_at"].year == 2026 and r["occurred_at"].month <= 6),
+])
+def test_chat_typed_questions_count_what_they_say(sqlite_services, log, question, want) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN questions typed as in a chat (abbreviated month, «уровень 3 и выше», English, Kazakh, a
+    two-letter typo) WHEN asked THEN the count is that of the rows they describe."""
+    assert sqlite_services.reports.ask(question, TODAY).result.answer == sum(1 for r in log if want(r))
+
+
+def test_where_most_in_a_year_ranks_stations_not_years(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
+    report = sqlite_services.reports.ask("где больше всего проливов в 2025 году", TODAY)
+    assert report.query.group_by == "station"
