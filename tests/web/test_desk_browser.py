@@ -123,13 +123,13 @@ def test_customer_complains_in_kazakh_on_a_phone(desk, browser) -> None:  # type
     number = page.inner_text("#ticket-number")
     assert page.inner_text("#status-link").startswith(f"{base}/t/{number}?k=")
     _accessible(page)
-    _shot(page, "23-01-complaint-accepted-kk-phone")
+    _shot(page, "desk-01-complaint-accepted-kk-phone")
     page.reload()
     page.click("header a[hreflang=ru]")
     page.wait_for_selector("#ticket-number")
     assert page.inner_text("#ticket-number") == number and "принято" in page.inner_text("h1").lower()
     assert len(svc.tickets.queue(limit=50)) == 1
-    _shot(page, "23-02-complaint-accepted-ru-after-switch")
+    _shot(page, "desk-02-complaint-accepted-ru-after-switch")
     page.close()
 
 
@@ -166,7 +166,7 @@ def test_support_works_the_queue_on_desktop_and_phone(desk, browser) -> None:  #
     history = page.inner_text("#history")
     assert "виден клиенту" in history and "внутренний" in history
     _accessible(page)
-    _shot(page, "23-03-ticket-desktop")
+    _shot(page, "desk-03-ticket-desktop")
     number = page.url.rsplit("/", 1)[1]
     public = _page(browser, PHONE)
     public.goto(f"{base}/t/{number}?k={token}")
@@ -175,10 +175,10 @@ def test_support_works_the_queue_on_desktop_and_phone(desk, browser) -> None:  #
     phone = _login(browser, base, "support", PHONE)
     phone.goto(f"{base}/tickets")
     assert _visible_cells(phone, "#tickets") == 7  # every column, as a card
-    _shot(phone, "23-04-queue-phone-cards")
+    _shot(phone, "desk-04-queue-phone-cards")
     phone.goto(f"{base}/tickets/{number}")
     assert phone.locator("#history td[data-label]").first.is_visible()
-    _shot(phone, "23-05-ticket-history-phone")
+    _shot(phone, "desk-05-ticket-history-phone")
     page.close()
     phone.close()
 
@@ -201,12 +201,12 @@ def test_manager_asks_for_the_quarter(desk, browser) -> None:  # type: ignore[no
     assert page.locator(".chart-box svg g.bar title").first.text_content() == "АЗС-012: 2"
     assert page.get_attribute("#report-link", "href").startswith("/reports?question=")
     _accessible(page)
-    _shot(page, "23-06-report-quarter-desktop")
+    _shot(page, "desk-06-report-quarter-desktop")
     phone = _login(browser, base, "manager", PHONE)
     phone.goto(f"{base}{page.get_attribute('#report-link', 'href')}&lang=kk")
     assert re.search(r"кезең: \d\d\.\d\d\.\d{4}", phone.inner_text("#report-text"))
     assert _visible_cells(phone, "#report-table") == 2
-    _shot(phone, "23-07-report-quarter-kk-phone")
+    _shot(phone, "desk-07-report-quarter-kk-phone")
     page.close()
     phone.close()
 
@@ -229,7 +229,7 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     missing = page.locator("#fields .field.missing").evaluate_all("rows => rows.map(r => r.dataset.field)")
     assert "meter_end" in missing and page.locator('#why-meter_end').is_visible()
     _accessible(page)
-    _shot(page, "23-08-act-fields-phone")
+    _shot(page, "desk-08-act-fields-phone")
     page.click("#zoom")
     assert page.locator("figure.photo.zoomed").count() == 1
     page.click("#zoom")
@@ -249,7 +249,7 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     desktop.wait_for_selector("#fields .field", timeout=90000)
     box, fields = desktop.locator("figure.photo").bounding_box(), desktop.locator("#fields").bounding_box()
     assert box["x"] + box["width"] <= fields["x"] + 1  # the photo beside the fields
-    _shot(desktop, "23-09-act-beside-photo-desktop")
+    _shot(desktop, "desk-09-act-beside-photo-desktop")
     page.close()
     desktop.close()
 
@@ -271,14 +271,14 @@ def test_admin_pages_and_a_missing_page(desk, browser) -> None:  # type: ignore[
     page.goto(f"{base}/admin/audit")
     assert page.locator("#audit ul.lines li").count() > 0 and "{'" not in page.inner_text("#audit")
     _accessible(page)
-    _shot(page, "23-10-audit-desktop")
+    _shot(page, "desk-10-audit-desktop")
     phone = _login(browser, base, "admin", PHONE)
     phone.goto(f"{base}/admin/users")
     assert _visible_cells(phone, "#users") >= 5
-    _shot(phone, "23-11-users-phone-cards")
+    _shot(phone, "desk-11-users-phone-cards")
     phone.goto(f"{base}/no-such-page")
     assert phone.inner_text("h1") == "Страница не найдена"
     _accessible(phone)
-    _shot(phone, "23-12-not-found-phone")
+    _shot(phone, "desk-12-not-found-phone")
     page.close()
     phone.close()
