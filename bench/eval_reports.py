@@ -10,7 +10,8 @@ an external source, ``azs incidents sync`` copies it, and every question goes th
 ``--set`` is a directory with ``incidents.csv`` and ``reports.jsonl`` ({"id", "question", "answer"},
 optionally "kind" and "split"). The informal set (chat-typed questions, ``bench/informal_questions.py``)
 is scored per split: ``tuning`` and ``validation``. Every answer is one of three: right, a different
-figure given without a word (silent wrong), or refused with «не понял…» / an error (not understood).
+figure given without a word (silent wrong), or refused or answered with «не понял: …» naming what it
+left out (not understood).
 
     python bench/eval_reports.py --set bench/data/reports_informal --today 2026-11-23
 """
@@ -109,7 +110,8 @@ def main() -> int:
                 got = {"answer": None, "text": out.output}
             ok = same(got.get("answer"), q["answer"])
             by_kind[q.get("kind", "all")].append(ok)
-            outcome = "right" if ok else ("refused" if out.exit_code != 0 or got.get("answer") is None else "silent")
+            outcome = "right" if ok else ("refused" if out.exit_code != 0 or got.get("answer") is None or
+                                          "не понял:" in str(got.get("text", "")) else "silent")
             by_split[q.get("split", "all")][outcome] += 1
             if args.show or not ok:
                 print(f"{'OK ' if ok else 'BAD'} {q['id']}: {q['question']}"

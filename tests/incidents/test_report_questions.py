@@ -119,3 +119,13 @@ def test_chat_typed_questions_count_what_they_say(sqlite_services, log, question
 def test_where_most_in_a_year_ranks_stations_not_years(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
     report = sqlite_services.reports.ask("где больше всего проливов в 2025 году", TODAY)
     assert report.query.group_by == "station"
+
+
+def test_a_word_nothing_reads_is_named_not_dropped(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a question with a word neither the dictionary nor the parser knows WHEN asked THEN the answer
+    says it did not understand that word (in the page's language too), instead of silently ignoring it."""
+    report = sqlite_services.reports.ask("сколько проливов в 2026 у бабайки", TODAY)
+    assert "не понял: «бабайки»" in report.text
+    assert "not understood: «бабайки»" in report.text_in("en")
+    clean = sqlite_services.reports.ask("скока праливов на азс 1 в октябре", TODAY)
+    assert "не понял" not in clean.text

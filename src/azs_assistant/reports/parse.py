@@ -42,6 +42,10 @@ GROUP_WORDS = [  # (pattern after «какой/какая/в каком…» or 
 ]
 
 
+# Words the parser reads by its own patterns, though the Russian dictionary does not know them.
+PARSER_WORDS = frozenset("азс жқс ккм ккт трк пос скольк сколко скока склько қанша неше саны рет жыл жылы жылғы "
+                         "болды кол sev severity топ".split())
+MONTH_STEMS = ("янв", "фев", "мар", "апр", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
 HOW_MANY = (r"\bсколько|\bскольк\w*|\bскок[ао]\b|\bсколко\b|\bсклько\b"  # as managers type it in a chat
             r"|\bhow many\b|\bnumber of\b|\bқанша\b|\bнеше\b|\bсаны\b")  # English, Kazakh
 INCIDENT_WORDS = r"инцидент\w*|случа[йея]\w*|происшеств\w*|авари\w*|сбо[йея]\w*|нарушени\w*|проблем\w*|событи\w*"
@@ -291,6 +295,22 @@ class QuestionParser:
                     break
         return found
 
+    def _not_understood(self, question: str, corrected: set[str]) -> list[str]:
+        """Words of the question that no part of the parser reads: not in the dictionary, not a word
+        of the phrase book, not one the parser knows itself. The answer names them («не понял:
+        «глюков»»), so a condition that was dropped is never dropped silently."""
+        known = {w for spec in self.categories.values() for p in spec.phrases for variants in p for w in variants}
+        left = []
+        for token in self.analyzer.tokens(question):
+            word = token.surface
+            if token.known or not word.isalpha() or len(word) < 3 or word in corrected or word in PARSER_WORDS:
+                continue
+            if self.analyzer.lemma_variants(word) & known or any(word.startswith(m) for m in MONTH_STEMS):
+                continue
+            if word not in left:
+                left.append(word)
+        return left
+
     # -- the whole question ---------------------------------------------------------------------
     def categories_in(self, text: str, vocab: Vocabulary) -> list[str]:
         """Incident categories a free text names («пролив у ТРК 2» → fuel_spill), by the phrase book."""
@@ -306,6 +326,9 @@ class QuestionParser:
         filters: dict[str, Any] = {}
         if cats := self._categories(text, lemmas, vocab) or self._misspelt_categories(question, notes):
             filters["categories"] = cats
+        corrected = {n.split("»")[0].lstrip("«") for n in notes if "понято как" in n}
+        if unread := self._not_understood(question, corrected):
+            notes.append("не понял: " + ", ".join(f"«{w}»" for w in unread) + " — это в ответе не учтено")
         if stations := self._stations(text, vocab):
             filters["stations"] = stations
         if regions := self._regions(text, vocab):
