@@ -129,3 +129,15 @@ def test_a_word_nothing_reads_is_named_not_dropped(sqlite_services, log) -> None
     assert "not understood: «бабайки»" in report.text_in("en")
     clean = sqlite_services.reports.ask("скока праливов на азс 1 в октябре", TODAY)
     assert "не понял" not in clean.text
+
+
+def test_filters_name_only_stations_and_regions_that_exist(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a saved link with a mistyped station or region WHEN opened THEN it is refused by name, not
+    answered with zeros."""
+    from azs_assistant.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="АЗС-099"):
+        sqlite_services.reports.ask_filtered(None, TODAY, station="АЗС-099")
+    with pytest.raises(InvalidInput, match="Марс"):
+        sqlite_services.reports.ask_filtered(None, TODAY, region="Марс")
+    assert sqlite_services.reports.ask_filtered(None, TODAY, station="АЗС-012", region="шымкент").result.answer

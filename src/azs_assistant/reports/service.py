@@ -212,6 +212,7 @@ class Reports:
                      date_to: date | None = None, allowed: set[str] | None = None) -> Report:
         """A question narrowed by filters picked on the reports page or in an export link (station,
         region, category, period [from, to)); without a question, a summary of what they select."""
+        self._check_filters(station, region)
         try:
             query = self.parse(question, today) if question and question.strip() else ReportQuery(metric="summary")
         except ReportUnclear as unclear:
@@ -229,6 +230,17 @@ class Reports:
                 problems = "; ".join(e["msg"] for e in exc.errors())
                 raise InvalidInput(f"Фильтры отчёта противоречат друг другу: {problems}.", problems) from exc
         return self.run(query, question or "Сводка по инцидентам", allowed)
+
+    def _check_filters(self, station: str | None, region: str | None) -> None:
+        """A station or region picked as a filter exists (in the registry or the log): a typo in a
+        saved link is refused by name instead of answered with zeros."""
+        vocab = self.vocabulary()
+        if station and station not in vocab.stations:
+            raise InvalidInput(f"Станции {station} нет в справочнике станций: проверьте фильтр «АЗС».",
+                               f"Unknown station {station}.", field="station")
+        if region and region.casefold() not in {r.casefold() for r in vocab.regions}:
+            raise InvalidInput(f"Региона «{region}» нет в справочнике станций; есть: {', '.join(vocab.regions)}.",
+                               f"Unknown region {region}.", field="region")
 
     # -- a person's reports: scoped to their stations and audited -----------------------------
     def allowed_for(self, who: Principal) -> set[str] | None:
