@@ -45,3 +45,23 @@ def test_unknown_url_is_a_page_for_a_browser_and_json_for_the_api(tmp_path: Path
             assert plain.json()["error"]["code"] == "not_found"
     finally:
         svc.close()
+
+
+def test_a_server_error_is_a_page_for_a_browser(tmp_path: Path) -> None:
+    """GIVEN a page that fails inside WHEN a browser opens it THEN it gets a 500 page that says to retry,
+    without the traceback; an API client gets the JSON error."""
+    svc = Services(make_settings(tmp_path, embeddings="none"))
+    app = create_app(svc, background=False)
+
+    @app.get("/broken")
+    def broken() -> None:
+        raise RuntimeError("secret internals")
+
+    try:
+        with TestClient(app, raise_server_exceptions=False) as web:
+            page = web.get("/broken", headers=BROWSER)
+            assert page.status_code == 500 and "Внутренняя ошибка" in page.text
+            assert "secret internals" not in page.text and "Traceback" not in page.text
+            assert web.get("/broken").json()["error"]["code"] == "internal_error"
+    finally:
+        svc.close()

@@ -268,6 +268,10 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[s
             for i, bar in enumerate(ax.bar(labels, values, color="#1f6f8b")):
                 bar.set_gid(f"bar-{i}")  # the SVG keeps the id: a title with the value goes there
         ax.set_ylabel("инцидентов" if value == "count" else "часов")
+        if value == "count":
+            from matplotlib.ticker import MaxNLocator
+
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no «1,75 инцидента»
         if title:
             import textwrap
 
