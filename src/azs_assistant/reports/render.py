@@ -211,14 +211,15 @@ def has_chart(result: ReportResult) -> bool:
     return _chartable(result) is not None
 
 
-def chart_for_page(result: ReportResult, names: dict[str, str] | None = None, label: str = "") -> str | None:
+def chart_for_page(result: ReportResult, names: dict[str, str] | None = None, label: str = "",
+                   lang: str = "ru") -> str | None:
     """The chart as inline SVG for the reports page: each bar or point carries a <title> with its
     label and value, so the browser shows the value on hover (and a screen reader reads it). The
     page's CSP allows no inline styles, so the <style> block is dropped and every ``style="…"``
     becomes the SVG presentation attributes it stands for."""
     import re
 
-    picture = chart(result, "svg", "", names)
+    picture = chart(result, "svg", "", names, lang)
     if picture is None:
         return None
     svg = picture.decode("utf-8")
@@ -244,7 +245,11 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[str, str] | None = None) -> bytes | None:
+AXIS_WORDS = {"ru": ("инцидентов", "часов"), "kk": ("оқиғалар", "сағат"), "en": ("incidents", "hours")}
+
+
+def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[str, str] | None = None,
+          lang: str = "ru") -> bytes | None:
     """A bar chart of a grouped result (a line for months), or None when a picture adds nothing."""
     data = _chartable(result)
     if data is None:
@@ -267,7 +272,8 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[s
         else:
             for i, bar in enumerate(ax.bar(labels, values, color="#1f6f8b")):
                 bar.set_gid(f"bar-{i}")  # the SVG keeps the id: a title with the value goes there
-        ax.set_ylabel("инцидентов" if value == "count" else "часов")
+        incidents, hours = AXIS_WORDS.get(lang, AXIS_WORDS["ru"])
+        ax.set_ylabel(incidents if value == "count" else hours)
         if value == "count":
             from matplotlib.ticker import MaxNLocator
 

@@ -97,7 +97,7 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
             context["report_text"] = report.text_in(lang, names)
             context["chart"] = has_chart(report.result)
             label = f"{texts(lang)['rep_chart']}: {context['report_text']}"
-            context["chart_svg"] = chart_for_page(report.result, names, label) if context["chart"] else None
+            context["chart_svg"] = chart_for_page(report.result, names, label, lang) if context["chart"] else None
             context["params"] = urlencode({k: v for k, v in {"question": question, **picked}.items() if v})
         except AzsError as exc:
             context["error"], status = exc.message_ru, exc.http_status
