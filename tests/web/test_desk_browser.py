@@ -276,6 +276,9 @@ def test_admin_pages_and_a_missing_page(desk, browser) -> None:  # type: ignore[
     phone.goto(f"{base}/admin/users")
     assert _visible_cells(phone, "#users") >= 5
     _shot(phone, "desk-11-users-phone-cards")
+    phone.goto(f"{base}/admin/stations")
+    assert _visible_cells(phone, "#stations") == 5
+    _accessible(phone)
     phone.goto(f"{base}/no-such-page")
     assert phone.inner_text("h1") == "Страница не найдена"
     _accessible(phone)
