@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LOCAL_BASE_URL = "http://127.0.0.1:8000"  # links in notifications while AZS_PUBLIC_BASE_URL is unset
+
 
 class Settings(BaseSettings):
     """Runtime configuration. Every field can be set as ``AZS_<NAME>`` in the environment."""
@@ -100,7 +102,10 @@ class Settings(BaseSettings):
     ticket_max_photo_mb: int = Field(default=10, ge=1, le=100)
     ticket_rate_per_minute: int = Field(
         default=10, ge=0, description="Complaints per minute from one address on public endpoints; 0 = off")
-    public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in notifications")
+    public_base_url: str | None = Field(
+        default=None, description="Public base of links (status links, notifications), e.g. https://azs.example.kz; "
+                                  "unset: the status link shown on a page is built from that request's address and "
+                                  "notifications link to http://127.0.0.1:8000")
     trusted_proxies: str = Field(
         default="", description="Load balancers or reverse proxies whose X-Forwarded-For/-Proto are believed: "
                                 "comma-separated addresses or networks (e.g. 10.0.0.0/8); empty = none")

@@ -5,6 +5,7 @@ import the API, and this module is the only place that puts them together."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,8 +31,11 @@ from azs_assistant.api.routers import (
 from azs_assistant.http import errors
 from azs_assistant.http.ratelimit import make_limiter
 from azs_assistant.services import Services
+from azs_assistant.settings import LOCAL_BASE_URL
 from azs_assistant.web import views
 from azs_assistant.web.templating import message_page
+
+log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 
@@ -43,6 +47,10 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not services.settings.public_base_url:
+            log.warning("AZS_PUBLIC_BASE_URL is not set: status links shown to customers are built from the "
+                        "address their request came to, and notifications link to %s; set it to the public "
+                        "address of this server", LOCAL_BASE_URL)
         if background:
             # Notifications are a periodic job now (once per period across replicas), run by this pool or,
             # with a broker, by the `azs worker` processes.
@@ -94,7 +102,7 @@ def _install_middleware(app: FastAPI, services: Services) -> None:
     form_limit = (settings.ticket_max_photo_mb + 1) * MB
 
     def limit_for(path: str) -> int:
-        if path == "/complaint":
+        if path == "/complaint" or (path.startswith("/t/") and path.endswith("/reply")):  # a form with a photo
             return form_limit
         return upload_limit if path.startswith(uploads) else MB  # JSON and forms: a megabyte is plenty
 

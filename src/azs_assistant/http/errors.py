@@ -66,10 +66,14 @@ def install(app: FastAPI, page: PageRenderer | None = None) -> None:
     """The error handlers. ``page`` renders a message as a web page (the web UI passes its own), for a
     browser that opened a page rather than called the API."""
 
+    def wants_page(request: Request) -> bool:
+        """A browser that opened a page (it accepts HTML) outside the API gets a page, anyone else JSON."""
+        return page is not None and not request.url.path.startswith("/api/") \
+            and "text/html" in request.headers.get("accept", "")
+
     @app.exception_handler(AzsError)
     async def _azs(request: Request, exc: AzsError) -> Response:
-        wants_page = not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
-        if page is not None and wants_page:
+        if page is not None and wants_page(request):
             return page(request, exc.message_ru, exc.http_status)
         response = error_response(exc.http_status, exc.code, exc.message_ru,
                                   {**exc.details, "message_en": exc.message_en})
@@ -96,17 +100,20 @@ def install(app: FastAPI, page: PageRenderer | None = None) -> None:
         return error_response(422, "invalid_input", "Неверный запрос: проверьте поля.", {"fields": problems})
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
-        response = error_response(exc.status_code, code, message)
+        response = page(request, "", exc.status_code) if page is not None and wants_page(request) \
+            else error_response(exc.status_code, code, message)
         response.headers.update(exc.headers or {})
         if exc.status_code == 405:  # Starlette names only the first route's methods; a path may have several
             response.headers["Allow"] = allowed_methods(request)
         return response
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         import logging
 
         logging.getLogger("azs.api").exception("unhandled error")
+        if page is not None and wants_page(request):
+            return page(request, "", 500)
         return error_response(500, "internal_error", "Внутренняя ошибка сервера. Попробуйте позже.")

@@ -16,9 +16,10 @@ from azs_assistant.assistant.answer import section_without_title
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep
-from azs_assistant.reports.render import COLUMN_NAMES, has_chart, num
+from azs_assistant.reports.render import COLUMN_NAMES, chart_for_page, has_chart, num
 from azs_assistant.web import auth_views, jobs_views, stations_views, tickets_views
 from azs_assistant.web.auth_views import AnyUser, LoginRequired, page
+from azs_assistant.web.i18n import request_language, texts
 from azs_assistant.web.templating import HERE, message_page, templates
 
 router = APIRouter(include_in_schema=False)
@@ -79,10 +80,12 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
               "date_to": date_to}
     allowed = svc.reports.allowed_for(who)
     stations, regions = svc.reports.choices(allowed)  # the filter lists only registry stations in scope
+    lang = request_language(request)
+    names = {c: s.name_in(lang) for c, s in svc.reports.categories.items()}
     context: dict[str, Any] = {"active": "reports", "question": question, "picked": picked,
                                "vocab": svc.reports.vocabulary(), "stations": stations, "regions": regions,
-                               "column_names": COLUMN_NAMES,
-                               "names": {c: s.name for c, s in svc.reports.categories.items()},
+                               "column_names": COLUMN_NAMES, "names": names,
+                               "examples": svc.reports.examples_for(allowed),
                                "fmt": _cell, "report": None, "error": None}
     status = 200
     if question or any(picked.values()):
@@ -92,7 +95,10 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
                 date_from=date.fromisoformat(date_from) if date_from else None,
                 date_to=date.fromisoformat(date_to) if date_to else None, allowed=allowed)
             context["report"] = report
+            context["report_text"] = report.text_in(lang, names)
             context["chart"] = has_chart(report.result)
+            label = f"{texts(lang)['rep_chart']}: {context['report_text']}"
+            context["chart_svg"] = chart_for_page(report.result, names, label, lang) if context["chart"] else None
             context["params"] = urlencode({k: v for k, v in {"question": question, **picked}.items() if v})
         except AzsError as exc:
             context["error"], status = exc.message_ru, exc.http_status
