@@ -14,6 +14,8 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=2000, examples=["Бензовоз приехал, когда можно мерить отсеки?"])
     conversation_id: str | None = Field(
         default=None, max_length=36, description="продолжить разговор: уточняющий вопрос читается с учётом прежних")
+    regenerate: bool = Field(default=False, description="ответить заново: последний ход разговора заменяется "
+                                                        "новым ответом, мимо кэша (только для /ask/stream)")
 
 
 class AnswerPublic(BaseModel):
