@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select
 from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import AnswerLog, Conversation, ConversationTurn, utcnow
+from azs_assistant.storage.models import AnswerLog, Conversation, ConversationTurn, Feedback, utcnow
 
 Rewriter = Callable[[str, list[str]], "str | None"]  # (question, earlier questions) → standalone question
 HISTORY_TURNS = 3
@@ -151,11 +151,15 @@ class Conversations:
         with self.db.session() as s:
             rows = s.scalars(select(ConversationTurn).where(ConversationTurn.conversation_id == conversation_id)
                              .order_by(ConversationTurn.id)).all()
-            logged = {a.id: a for a in s.scalars(select(AnswerLog).where(
-                AnswerLog.id.in_([r.answer_id for r in rows if r.answer_id is not None])))}
+            ids = [r.answer_id for r in rows if r.answer_id is not None]
+            logged = {a.id: a for a in s.scalars(select(AnswerLog).where(AnswerLog.id.in_(ids)))}
+            rated = {f.answer_id: "up" if f.rating > 0 else "down" for f in s.scalars(
+                select(Feedback).where(Feedback.answer_id.in_(ids), Feedback.actor == actor, Feedback.rating != 0)
+                .order_by(Feedback.id))}  # the asker's latest rating of each answer
             return [{"question": r.question, "resolved": r.resolved, "answer": r.answer, "answer_id": r.answer_id,
                      "abstained": bool(logged[r.answer_id].abstained) if r.answer_id in logged else False,
                      "citations": list(logged[r.answer_id].citations or []) if r.answer_id in logged else [],
+                     "rated": rated.get(r.answer_id),
                      "created_at": r.created_at} for r in rows]
 
     def record(self, conversation_id: str, question: str, resolved: str, answer: str,

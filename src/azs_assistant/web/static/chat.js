@@ -82,6 +82,10 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
       up.addEventListener("click", function () { rate(box, "up", null, note); });
       down.addEventListener("click", function () { commentForm(box, note); });
       bar.appendChild(up); bar.appendChild(down);
+      if (box.dataset.rated) {  // rated before the page was loaded: shown, not offered again
+        (box.dataset.rated === "up" ? up : down).setAttribute("aria-pressed", "true");
+        up.disabled = down.disabled = true;
+      }
     }
     bar.appendChild(note);
     box.appendChild(bar);
