@@ -115,8 +115,8 @@ def test_operator_signs_in_asks_and_sees_a_citation(site, browser) -> None:  # t
     citation.wait_for(timeout=15000)
     assert "40 000" in page.locator(".msg.bot .text").last.inner_text()
     assert "Приём смены" in citation.inner_text()
-    page.click(".msg.bot .feedback button[data-rating=up]")
-    page.locator(".msg.bot .feedback .hint").filter(has_text="сохранена").wait_for(timeout=5000)
+    page.click(".msg.bot .actions button.rate.up")
+    page.locator(".msg.bot .actions .note").filter(has_text="сохранена").wait_for(timeout=5000)
     _shot(page, "02-chat-answer-with-citation")
     from sqlalchemy import select
 
@@ -139,16 +139,17 @@ def test_admin_uploads_a_document(site, browser, tmp_path) -> None:  # type: ign
     doc = tmp_path / "proliv.md"
     doc.write_text("# Пролив топлива\n\n## Малый пролив\nМалый пролив засыпают сорбентом и убирают в контейнер.\n",
                    encoding="utf-8")
+    page.click(".upload-box summary")  # the upload form is folded under the list's filters
     page.set_input_files("#upload input[type=file]", str(doc))
     page.click("#upload button[type=submit]")
     page.locator("#upload-results").filter(has_text="proliv.md").wait_for(timeout=20000)
     _shot(page, "03-documents-uploaded")
     assert any(d.source == "uploads/proliv.md" for d in svc.documents.visible_to(SYSTEM, 0, 100).items)
-    page.reload()  # the list now shows the new document with its «Кратко» button
+    page.reload()  # the list now shows the new document; its page opens with the summary
     doc_id = svc.documents.find("uploads/proliv.md").id
-    page.click(f'a[href="/documents/{doc_id}/summary"]')
-    page.wait_for_selector("article.summary h1")
-    assert "Краткое содержание" in page.inner_text("h1") and "сорбентом" in page.inner_text("article.summary")
+    page.click(f'a[href="/documents/{doc_id}"]')
+    page.wait_for_selector("article.document h1")
+    assert "Пролив топлива" in page.inner_text("h1") and "сорбентом" in page.inner_text(".doc-summary")
     _shot(page, "06-document-summary")
     page.close()
 
