@@ -204,6 +204,7 @@ def test_operator_on_a_phone_reads_steps_rates_reloads_and_follows_a_citation(si
     page.goto(f"{base}/documents")
     assert page.locator("#upload").count() == 0  # an operator may not upload, so is not offered it
     assert "Служба, Телефон, Когда звонить" in page.locator(".doc-title").all_inner_texts()
+    assert page.locator(".doc-title").first.bounding_box()["y"] < 844  # filters folded: the list is on screen
     op.axe()
     op.shot("15-phone-documents")
     op.close()
@@ -227,6 +228,8 @@ def test_admin_on_a_desktop_filters_downloads_and_deletes_documents_and_manages_
     page.goto(f"{base}/documents?kind=csv&sort=-updated")
     assert page.locator(".doc-title").all_inner_texts() == ["Служба, Телефон, Когда звонить"]
     assert page.locator("select[name=kind]").input_value() == "csv"
+    assert page.locator(".more-filters").get_attribute("open") is not None  # a set filter is shown, not folded
+    admin.shot("24-desktop-documents-filtered")
     page.goto(f"{base}/documents?since=2020-01-01&until=2020-12-31")
     assert page.locator(".doc-title").count() == 0 and "Ничего не найдено" in page.inner_text(".doc-list")
 
