@@ -153,7 +153,7 @@ class Conversations:
                              .order_by(ConversationTurn.id)).all()
             ids = [r.answer_id for r in rows if r.answer_id is not None]
             logged = {a.id: a for a in s.scalars(select(AnswerLog).where(AnswerLog.id.in_(ids)))}
-            rated = {f.answer_id: "up" if f.rating > 0 else "down" for f in s.scalars(
+            rated: dict[int | None, str] = {f.answer_id: "up" if f.rating > 0 else "down" for f in s.scalars(
                 select(Feedback).where(Feedback.answer_id.in_(ids), Feedback.actor == actor, Feedback.rating != 0)
                 .order_by(Feedback.id))}  # the asker's latest rating of each answer
             return [{"question": r.question, "resolved": r.resolved, "answer": r.answer, "answer_id": r.answer_id,
