@@ -277,3 +277,46 @@ def test_admin_on_a_desktop_filters_downloads_and_deletes_documents_and_manages_
     page.wait_for_url(f"{base}/")
     assert page.locator("#no-conversations").is_visible()
     admin.close()
+
+
+@pytest.fixture(scope="module")
+def model_site(tmp_path_factory) -> Iterator[tuple[str, Any]]:  # type: ignore[no-untyped-def]
+    """The site with a (scripted) language model behind it, so answers stream in pieces."""
+    from azs_assistant.api.app import create_app
+    from azs_assistant.services import Services
+    from tests.conftest import make_settings
+    from tests.fake_llm import running
+
+    with running() as fake:
+        svc = Services(make_settings(tmp_path_factory.mktemp("model"), embeddings="none", llm_base_url=fake.url,
+                                     answer_cache=False))
+        svc.ingestor.ingest_bytes(SHIFT.encode(), "uploads/smena.md")
+        svc.access.add_user("operator", PASSWORD, ["operator"], stations=["*"])
+        server, thread, port = serve(create_app(svc, background=False))
+        yield f"http://127.0.0.1:{port}", fake
+        server.should_exit = True
+        thread.join(10)
+        svc.close()
+
+
+def test_a_streamed_model_answer_is_rendered_from_markdown_and_can_be_stopped(model_site, browser) -> None:  # type: ignore
+    """GIVEN a language model that streams its answer WHEN the operator asks THEN the finished answer shows
+    its bold lead-in; WHEN the model is slow THEN «Остановить» ends the wait and the chat is ready again."""
+    from tests.fake_llm import Reply
+
+    base, fake = model_site
+    op = Person(browser, base, "operator", PHONE)
+    page = op.page
+    fake.script(Reply("**Размен.** На начало смены в кассе оставляют 40 000 тенге [1]."))
+    box = ask(page, "Какой размен оставляют на начало смены?")
+    assert box.locator(".text.md strong").inner_text() == "Размен."
+    assert "40 000 тенге" in box.locator(".text.md").inner_text() and "**" not in box.inner_text()
+    fake.script(Reply("Пересчитайте наличные [1].", delay=6))
+    page.fill("#question", "Как принять смену?")
+    page.click("#send")
+    page.locator("#stop").tap()
+    page.locator(".msg.bot .text").last.filter(has_text="Ответ остановлен.").wait_for()
+    assert page.locator("#send").is_visible() and page.locator("#stop").is_hidden()
+    assert page.locator("button.regenerate:visible").count() == 0  # the earlier answer is no longer the latest
+    op.shot("16-phone-answer-stopped", full=False)
+    op.close()

@@ -176,8 +176,11 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     document.getElementById("conversations").prepend(li);
   }
 
+  // on a phone, focusing the text box would open the keyboard over the answer just given
+  const coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
   function busy(on) {
-    send.hidden = on; stop.hidden = !on; input.disabled = false;
+    send.hidden = on; stop.hidden = !on;
+    if (coarse) return;
     if (on) stop.focus(); else input.focus();
   }
 
@@ -207,6 +210,7 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     } finally {
       running = null;
       busy(false);
+      markLatest();  // a stopped or failed answer is the latest now: older answers are not regenerated
     }
   }
 
