@@ -54,7 +54,7 @@ def documents(request: Request, svc: ServicesDep, who: AnyUser, q: str = "", kin
 def document_page(request: Request, svc: ServicesDep, document_id: int, who: AnyUser, p: int | None = None) -> Response:
     try:
         doc, sections = svc.documents.outline(who, document_id)
-        summary = svc.summaries.summary(document_id, who)
+        summary = svc.summaries.at_hand(document_id, who)
         changes = svc.summaries.changes(document_id, who)
     except AzsError as exc:
         return message_page(request, exc.message_ru, exc.http_status)
