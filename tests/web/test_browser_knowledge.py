@@ -276,6 +276,14 @@ def test_admin_on_a_desktop_filters_downloads_and_deletes_documents_and_manages_
     page.click("#delete-ok")
     page.wait_for_url(f"{base}/")
     assert page.locator("#no-conversations").is_visible()
+    page.goto(f"{base}/lang/kk")  # the same pages in Kazakh
+    page.goto(f"{base}/documents")
+    assert page.locator(".more-filters summary").inner_text() == "Сүзгілер мен реттеу"
+    page.goto(f"{base}/")
+    assert page.locator("#new-chat").inner_text() == "+ Жаңа сөйлесу"
+    box = ask(page, "Что делать при малом проливе?")
+    assert box.get_by_role("button", name="Пайдалы жауап").is_visible()
+    admin.axe()
     admin.close()
 
 
