@@ -103,3 +103,14 @@ def test_a_stored_conversation_reloads_as_markdown_html_with_markup_escaped(site
     assert 'aria-current="page">Как принять смену?</a>' in page
     other = signed_in("bolat").get("/", params={"c": cid})
     assert other.status_code == 404 and "Разговор не найден" in other.text
+
+
+def test_a_table_reads_as_a_table_with_the_cited_row_marked(site) -> None:  # type: ignore[no-untyped-def]
+    svc, signed_in = site
+    table = "# Размен\n\n## По купюрам\n| Купюра | Количество |\n|---|---|\n| 1000 | 20 |\n| 500 | 40 |\n"
+    doc_id = document(svc, table, "uploads/razmen.md").document_id
+    rows = [c for c in svc.documents.chunks(doc_id) if c.kind == "table_row"]
+    page = signed_in("aigerim").get(f"/documents/{doc_id}", params={"p": rows[1].id}).text
+    assert re.search(r'<th scope="col">Купюра</th><th scope="col">Количество</th>', page)
+    cited = re.search(rf'<tr id="p{rows[1].id}" class="passage-row cited"[^>]*>\s*<td>500</td><td>40</td>', page)
+    assert cited and f'<tr id="p{rows[0].id}" class="passage-row">' in page

@@ -74,6 +74,19 @@ class Section:
     heading: str
     passages: list[Chunk]
 
+    def parts(self) -> list[tuple[list[str] | None, list[Chunk]]]:
+        """The passages as the page lays them out: (None, [passage]) for text, (header, rows) for the
+        consecutive rows of one table, so a table reads as a table again."""
+        out: list[tuple[list[str] | None, list[Chunk]]] = []
+        for chunk in self.passages:
+            meta = chunk.meta or {}
+            header = meta.get("header") if chunk.kind == "table_row" and meta.get("cells") is not None else None
+            if header is not None and out and out[-1][0] == header:
+                out[-1][1].append(chunk)
+            else:
+                out.append((header, [chunk]))
+        return out
+
 
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)

@@ -60,7 +60,7 @@ def document_page(request: Request, svc: ServicesDep, document_id: int, who: Any
         return message_page(request, exc.message_ru, exc.http_status)
     return templates.TemplateResponse(request, "document.html", {
         "active": "documents", "doc": doc, "cited": p, "s": summary, "changes": changes,
-        "sections": [(section_without_title(sec.heading, doc.title), sec.passages) for sec in sections],
+        "sections": [(section_without_title(sec.heading, doc.title), sec.parts()) for sec in sections],
         "has_original": svc.documents.has_original(doc.id), "may_delete": who.is_admin})
 
 

@@ -3,7 +3,7 @@ function T(key, fallback) { const el = document.getElementById("i18n"); try { re
 (function () {
   const article = document.querySelector("article.document");
   if (!article) return;
-  const cited = document.querySelector(".passage-text.cited");
+  const cited = document.querySelector(".passage-text.cited, .passage-row.cited");
   if (cited) { cited.scrollIntoView({ block: "center" }); cited.focus({ preventScroll: true }); }
   const button = document.getElementById("delete-doc");
   const dialog = document.getElementById("delete-dialog");
