@@ -125,3 +125,17 @@ class ChangePublic(BaseModel):
     created_at: UtcDateTime
     text: str
     changes: dict[str, Any]
+
+
+class ConversationPublic(BaseModel):
+    id: str
+    title: str = Field(description="своё название или первый вопрос разговора")
+    updated_at: UtcDateTime
+
+
+class ConversationList(BaseModel):
+    items: list[ConversationPublic]
+
+
+class ConversationRename(BaseModel):
+    title: str = Field(min_length=1, max_length=200)

@@ -10,7 +10,15 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
-from azs_assistant.api.schemas import AnswerPublic, AskRequest, SearchResponse, iso_utc
+from azs_assistant.api.schemas import (
+    AnswerPublic,
+    AskRequest,
+    ConversationList,
+    ConversationPublic,
+    ConversationRename,
+    SearchResponse,
+    iso_utc,
+)
 from azs_assistant.http.deps import Anyone, Manager, ServicesDep, client_ip
 from azs_assistant.http.errors import AUTHENTICATED, documented
 from azs_assistant.http.markdown import to_html
@@ -51,15 +59,11 @@ def ask_stream(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request
     return EventSourceResponse(events())
 
 
-class ConversationIn(BaseModel):
-    title: str = Field(min_length=1, max_length=200)
-
-
 def _item(c: Any) -> dict:
-    return {"id": c.id, "title": c.title, "updated_at": iso_utc(c.updated_at)}
+    return {"id": c.id, "title": c.title, "updated_at": c.updated_at}
 
 
-@router.get("/conversations", summary="Свои разговоры, последние сверху (до 50)")
+@router.get("/conversations", response_model=ConversationList, summary="Свои разговоры, последние сверху (до 50)")
 def conversations(svc: ServicesDep, who: Anyone) -> dict:
     return {"items": [_item(c) for c in svc.conversations.list_for(who.name)]}
 
@@ -71,9 +75,9 @@ def conversation(conversation_id: str, svc: ServicesDep, who: Anyone) -> dict:
             "turns": [{**turn, "created_at": iso_utc(turn["created_at"])} for turn in turns]}
 
 
-@router.patch("/conversations/{conversation_id}", summary="Переименовать свой разговор",
-              responses={**WRITE, **documented(404)})
-def rename_conversation(conversation_id: str, body: ConversationIn, svc: ServicesDep, who: Anyone) -> dict:
+@router.patch("/conversations/{conversation_id}", response_model=ConversationPublic,
+              summary="Переименовать свой разговор", responses={**WRITE, **documented(404)})
+def rename_conversation(conversation_id: str, body: ConversationRename, svc: ServicesDep, who: Anyone) -> dict:
     return _item(svc.conversations.rename(who.name, conversation_id, body.title))
 
 
