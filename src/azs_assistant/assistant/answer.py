@@ -115,37 +115,50 @@ class Assistant:
         (the id comes back) and audited as ``ask``."""
         answer = self.ask(question, who, conversation, True)
         answer_id: int = self._answer_log().log_answer(who, answer)
+        if answer.conversation_id:
+            self._conversations().attach_answer(answer.conversation_id, answer_id)
         details = {"mode": answer.mode, "abstained": answer.abstained, "answer_id": answer_id}
         self._audit(who, "ask", question[:500], {"channel": channel, **details} if channel else details, ip)
         return answer, answer_id
 
     def stream_for(self, who: Principal, question: str, conversation: str | None = None,
-                   ip: str | None = None) -> Iterator[dict[str, Any]]:
+                   ip: str | None = None, regenerate: bool = False) -> Iterator[dict[str, Any]]:
         """``answer_for`` as a stream of events. The question and the conversation are checked (and the
         request audited) now, so errors come before the first event; the ``done`` answer carries its
-        ``answer_id``."""
+        ``answer_id``. ``regenerate`` takes the conversation's latest turn back and answers it anew,
+        past the cache."""
         self.queries.analyse(question)
-        conversation_id = self._conversations().open(who.name, conversation)
-        self._audit(who, "ask", question[:500], {"stream": True}, ip)
-        return self._logged_stream(who, question, conversation_id)
+        conversations = self._conversations()
+        conversation_id = conversations.open(who.name, conversation)
+        if regenerate and conversation:
+            conversations.drop_last(who.name, conversation_id)
+        details = {"stream": True, "regenerate": True} if regenerate else {"stream": True}
+        self._audit(who, "ask", question[:500], details, ip)
+        return self._logged_stream(who, question, conversation_id, regenerate)
 
-    def _logged_stream(self, who: Principal, question: str, conversation: str | None) -> Iterator[dict[str, Any]]:
-        for event in self.ask_stream(question, who, conversation):
+    def _logged_stream(self, who: Principal, question: str, conversation: str | None,
+                       fresh: bool = False) -> Iterator[dict[str, Any]]:
+        for event in self.ask_stream(question, who, conversation, fresh=fresh):
             if event["type"] == "done":
                 data = event["answer"]
-                event["answer"] = {**data, "answer_id": self._answer_log().log_answer(who, Answer.from_public(question,
-                                                                                                          data))}
+                answer_id = self._answer_log().log_answer(who, Answer.from_public(question, data))
+                if conversation:
+                    self._conversations().attach_answer(conversation, answer_id)
+                event["answer"] = {**data, "answer_id": answer_id}
             yield event
 
     def ask_stream(self, question: str, principal: Any = None, conversation: str | None = None,
-                   remember: bool = False) -> Iterator[dict[str, Any]]:
-        """Events: ``{"type": "delta", "text"}`` pieces, then one ``{"type": "done", "answer"}``."""
+                   remember: bool = False, fresh: bool = False) -> Iterator[dict[str, Any]]:
+        """Events: ``{"type": "delta", "text"}`` pieces, then one ``{"type": "done", "answer"}``.
+        ``fresh`` answers past the cache (a regenerated answer)."""
         started = time.perf_counter()
         conversation_id, resolved = self._converse(question, principal, conversation, remember)
         answer = self._special_answer(resolved, principal)
         key, generations = None, self.db.generations()
         if answer is None:
             key, answer = self._cached(resolved, principal, generations)
+            if fresh and answer is not None:
+                answer = None
         if answer is None:
             query, evidence = self.retrieve(resolved, principal=principal, generations=generations)
             answer = self._extractive(resolved, query, evidence)

@@ -33,7 +33,7 @@ from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.search.embeddings import Embedder
 from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import Chunk, Document, DocumentChange, IndexState, utcnow
+from azs_assistant.storage.models import Chunk, Document, DocumentChange, DocumentOriginal, IndexState, utcnow
 
 log = logging.getLogger(__name__)
 # Who wants to hear how far one file got: ``report(stage, **details)`` with stage reading | ocr (page,
@@ -49,7 +49,7 @@ def report(stage: str, **details: Any) -> None:
 EMBED_BATCH = 32
 # Bump when parsing or chunking changes: stored documents made by an older pipeline are re-processed
 # on the next ingest even though their files did not change.
-PIPELINE_VERSION = 14
+PIPELINE_VERSION = 15  # 15: the original file is kept; a table named by its columns, not a transliterated file name
 NEEDS_OCR_MESSAGE = ("Документ — изображение или скан без текстового слоя: нужен модуль распознавания (OCR). "
                      "Документ сохранён и будет проиндексирован, когда OCR станет доступен.")
 
@@ -169,6 +169,7 @@ class Ingestor:
             if doc is None:
                 return False
             s.execute(delete(Chunk).where(Chunk.document_id == document_id))
+            s.execute(delete(DocumentOriginal).where(DocumentOriginal.document_id == document_id))
             s.delete(doc)
             Database.bump(s, index=True)
         return True
@@ -389,6 +390,7 @@ def _store_document(ing: Ingestor, item: IngestItem, passages: list[Passage], ve
         doc.chunk_count = len(passages)
         doc.updated_at = utcnow()
         s.flush()
+        s.merge(DocumentOriginal(document_id=doc.id, data=item.data))
         for i, p in enumerate(passages):
             lemmas, ctx = item.lemmas[i] if item.lemmas else ("", "")
             s.add(Chunk(document_id=doc.id, ordinal=i, kind=p.kind, section=p.section[:1000], page=p.page,

@@ -7,8 +7,10 @@ SQL over the ``document_audience`` rows here, so a page of 50 documents never lo
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -23,7 +25,7 @@ from azs_assistant.errors import Conflict, FileTooLarge, InvalidInput, NotFound
 from azs_assistant.jobs import JobContext, Jobs, run_claimed, worker_name
 from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import Chunk, Document, DocumentAudience, Job
+from azs_assistant.storage.models import Chunk, Document, DocumentAudience, DocumentOriginal, Job
 
 Audit = Callable[..., None]
 UPLOAD_JOB = "documents.upload"
@@ -35,6 +37,62 @@ class DocumentPage:
 
     total: int
     items: list[Document]
+
+
+SORTS = {"title": (Document.title, Document.id), "-updated": (Document.updated_at.desc(), Document.id),
+         "updated": (Document.updated_at, Document.id), "-size": (Document.chunk_count.desc(), Document.id)}
+EVERYONE = "*"  # the audience filter's value for documents meant for everyone
+
+
+@dataclass
+class DocumentFilter:
+    """What the documents list is narrowed to: words of the title or file name, a file type, the date
+    of the current version (``until`` included), an audience (a role, a region or ``EVERYONE``)."""
+
+    text: str = ""
+    kind: str = ""
+    since: date | None = None
+    until: date | None = None
+    audience: str = ""
+    sort: str = "title"
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise InvalidInput(f"Сортировка «{self.sort}» неизвестна: {', '.join(SORTS)}.",
+                               f"Unknown sort '{self.sort}': {', '.join(SORTS)}.")
+        if self.since and self.until and self.since > self.until:
+            raise InvalidInput("Дата «с» позже даты «по».", "The start date is after the end date.")
+
+
+@dataclass
+class DocumentListing:
+    items: list[Document]
+    total: int  # visible to the person before the filter
+    kinds: list[str] = field(default_factory=list)  # file types among the visible documents
+    audiences: list[str] = field(default_factory=list)  # roles and regions documents are meant for
+
+
+@dataclass
+class Section:
+    heading: str
+    passages: list[Chunk]
+
+    def parts(self) -> list[tuple[list[str] | None, list[Chunk]]]:
+        """The passages as the page lays them out: (None, [passage]) for text, (header, rows) for the
+        consecutive rows of one table, so a table reads as a table again."""
+        out: list[tuple[list[str] | None, list[Chunk]]] = []
+        for chunk in self.passages:
+            meta = chunk.meta or {}
+            header = meta.get("header") if chunk.kind == "table_row" and meta.get("cells") is not None else None
+            if header is not None and out and out[-1][0] == header:
+                out[-1][1].append(chunk)
+            else:
+                out.append((header, [chunk]))
+        return out
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _audience_of(kind: str, values: set[str] | None = None) -> Any:
@@ -78,6 +136,61 @@ class Documents:
         with self.db.session() as s:
             items = list(s.scalars(query.order_by(Document.source).offset(offset).limit(limit)))
             return DocumentPage(int(s.scalar(count) or 0), items)
+
+    def listing(self, who: Principal, wanted: DocumentFilter, limit: int = 1000) -> DocumentListing:
+        """The documents list page: ``who``'s documents narrowed and sorted as asked (type, dates and
+        audience in SQL; the words in Python, since SQLite folds the case of Latin letters only)."""
+        visible = visible_condition(who)
+        query = select(Document) if visible is None else select(Document).where(visible)
+        if wanted.kind:
+            query = query.where(Document.format == wanted.kind)
+        if wanted.since:
+            query = query.where(Document.updated_at >= _day_start(wanted.since))
+        if wanted.until:
+            query = query.where(Document.updated_at < _day_start(wanted.until + timedelta(days=1)))
+        if wanted.audience == EVERYONE:
+            query = query.where(~exists().where(DocumentAudience.document_id == Document.id))
+        elif wanted.audience:
+            query = query.where(exists().where(DocumentAudience.document_id == Document.id,
+                                               DocumentAudience.value == wanted.audience.lower()))
+        base = select(Document.id) if visible is None else select(Document.id).where(visible)
+        with self.db.session() as s:
+            items = list(s.scalars(query.order_by(*SORTS[wanted.sort]).limit(limit)))
+            total = int(s.scalar(select(func.count()).select_from(base.subquery())) or 0)
+            kinds = sorted(set(s.scalars(select(Document.format).where(Document.id.in_(base)))))
+            audiences = sorted(set(s.scalars(select(DocumentAudience.value)
+                                             .where(DocumentAudience.document_id.in_(base)))))
+        words = wanted.text.casefold().split()
+        if words:
+            items = [d for d in items if all(w in f"{d.title} {d.source}".casefold() for w in words)]
+        return DocumentListing(items, total, kinds, audiences)
+
+    def outline(self, who: Principal, ref: str | int) -> tuple[Document, list[Section]]:
+        """A document ``who`` may read with its passages grouped by section, in reading order."""
+        doc = self.get(who, ref)
+        sections: list[Section] = []
+        for chunk in self.chunks(doc.id):
+            if not sections or sections[-1].heading != chunk.section:
+                sections.append(Section(chunk.section, []))
+            sections[-1].passages.append(chunk)
+        return doc, sections
+
+    def original(self, who: Principal, ref: str | int) -> tuple[str, str, bytes]:
+        """The file as ingested: (file name, media type, bytes), if ``who`` may read the document."""
+        doc = self.get(who, ref)
+        with self.db.session() as s:
+            row = s.get(DocumentOriginal, doc.id)
+            if row is None:
+                raise NotFound("Оригинал этого документа не сохранён: загрузите документ заново.",
+                               "The original file was not kept; upload the document again.")
+            data = bytes(row.data)
+        name = PurePath(doc.source).name
+        return name, mimetypes.guess_type(name)[0] or "application/octet-stream", data
+
+    def has_original(self, document_id: int) -> bool:
+        with self.db.session() as s:
+            return s.scalar(select(DocumentOriginal.document_id).where(
+                DocumentOriginal.document_id == document_id)) is not None
 
     def find(self, ref: str | int) -> Document:
         """A document by id or source, whoever asks (the CLI, other services)."""

@@ -47,6 +47,16 @@ class Document(Base):
     audience_rows: Mapped[list[DocumentAudience]] = relationship(cascade="all, delete-orphan")
 
 
+class DocumentOriginal(Base):
+    """The file as it was ingested, so a reader can download the original of what they were cited.
+    Replaced with each new version in the same transaction as its passages."""
+
+    __tablename__ = "document_originals"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class DocumentAudience(Base):
     """One role or region a document is meant for (``kind`` = role | region; regions lower-cased)."""
 
@@ -444,6 +454,7 @@ class Conversation(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     actor: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200), nullable=True)  # none: shown by its first question
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
