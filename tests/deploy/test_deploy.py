@@ -88,15 +88,58 @@ def test_compose_file_is_valid_with_every_profile() -> None:
     result = run(compose, "-f", "compose.yaml", "--profile", "llm", "--profile", "monitoring", "--profile", "backup",
                  "config")
     assert result.returncode == 0, result.stderr
-    services = yaml.safe_load(result.stdout)["services"]
-    assert {"app", "worker", "postgres", "redis", "proxy", "vllm", "prometheus", "grafana", "backup"} <= set(services)
+    config = yaml.safe_load(result.stdout)
+    services = config["services"]
+    assert {"app", "worker", "postgres", "rabbitmq", "redis", "proxy", "vllm", "prometheus", "grafana",
+            "backup"} <= set(services)
     assert services["worker"]["command"] == ["worker"]
     for name in ("app", "worker", "backup"):
         env = services[name]["environment"]
-        assert env["AZS_BROKER_URL"].startswith("redis://") and env["AZS_DATABASE_URL"].startswith("file:/run/secrets/")
+        assert env["AZS_DATABASE_URL"].startswith("file:/run/secrets/")
         secret_settings = [key for key in env if re.search(r"PASSWORD|TOKEN|KEY|SECRET", key)]
         assert secret_settings and all(env[key].startswith("file:/run/secrets/") for key in secret_settings), env
     assert "profiles" not in services["app"] and services["vllm"]["profiles"] == ["llm"]
+
+
+def test_compose_jobs_go_to_rabbitmq_and_redis_stays_the_cache() -> None:
+    """The worker speaks AMQP only (jobs/broker.py): the broker URL is RabbitMQ's, read from a secret file
+    (it carries the password), and the app and the worker wait for a healthy RabbitMQ."""
+    result = run(program("docker-compose", "docker-compose"), "-f", "compose.yaml", "config")
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)
+    services = config["services"]
+    for name in ("app", "worker"):
+        env = services[name]["environment"]
+        assert env["AZS_BROKER_URL"] == "file:/run/secrets/broker_url", env
+        assert env["AZS_CACHE_URL"].startswith("redis://redis:"), env
+        assert "broker_url" in {s if isinstance(s, str) else s["source"] for s in services[name]["secrets"]}
+        assert services[name]["depends_on"]["rabbitmq"] == {"condition": "service_healthy"}
+        assert services[name]["depends_on"]["redis"] == {"condition": "service_healthy"}
+    rabbitmq = services["rabbitmq"]
+    assert rabbitmq["image"].startswith("rabbitmq:") and rabbitmq["hostname"] == "rabbitmq"
+    assert "rabbitmq-diagnostics" in rabbitmq["healthcheck"]["test"]
+    assert any(v.startswith("rabbitmq-data:/var/lib/rabbitmq") for v in rabbitmq["volumes"])
+    credentials = {s["source"]: s["target"] for s in rabbitmq["secrets"]}
+    assert credentials["rabbitmq_conf"].startswith("/etc/rabbitmq/conf.d/")
+    assert "RABBITMQ_DEFAULT_PASS" not in rabbitmq.get("environment", {})  # gone from the image since 3.9
+    assert {"broker_url", "rabbitmq_conf"} <= set(config["secrets"]) and "rabbitmq-data" in config["volumes"]
+    assert "noeviction" not in services["redis"]["command"]  # a cache: evicts, holds no jobs any more
+
+
+def test_make_secrets_gives_rabbitmq_and_the_app_the_same_broker_password(tmp_path: Path) -> None:
+    (tmp_path / "deploy").mkdir()
+    shutil.copy(DEPLOY / "make-secrets.sh", tmp_path / "deploy")
+    made = subprocess.run(["bash", str(tmp_path / "deploy" / "make-secrets.sh")], capture_output=True, text=True,
+                          timeout=60)
+    assert made.returncode == 0, made.stderr
+    secrets = tmp_path / "secrets"
+    conf = dict(line.split(" = ", 1) for line in (secrets / "rabbitmq.conf").read_text().splitlines())
+    password = (secrets / "rabbitmq_password").read_text()
+    assert conf == {"default_user": "azs", "default_pass": password} and len(password) >= 30
+    assert (secrets / "broker_url").read_text() == f"amqp://azs:{password}@rabbitmq:5672/%2F"
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    for name, entry in compose["secrets"].items():  # every secret compose mounts is a file the script writes
+        assert (tmp_path / entry["file"]).is_file(), name
 
 
 def test_dockerfile_builds_a_non_root_runtime_with_tesseract_and_no_compilers() -> None:
