@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -162,3 +163,87 @@ def test_cloudformation_templates_pass_cfn_lint() -> None:
     code = "import sys; from cfnlint.runner import main; sys.argv = ['cfn-lint', *sys.argv[1:]]; main()"
     result = subprocess.run([sys.executable, "-c", code, *templates], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _stack() -> dict[str, Any]:
+    from cfnlint.decode import decode
+
+    template, problems = decode(str(DEPLOY / "aws" / "azs-assistant.yaml"))
+    assert not problems and template is not None, problems
+    return dict(template)
+
+
+def _containers(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["Name"]: c for name in ("ApiTask", "WorkerTask")
+            for c in resources[name]["Properties"]["ContainerDefinitions"] if c["Name"] in ("api", "worker")}
+
+
+def test_aws_stack_runs_the_job_broker_on_amazon_mq_for_rabbitmq() -> None:
+    """A RabbitMQ broker in the private subnets, reachable from the tasks only, its user in Secrets Manager,
+    a cluster when asked for; Redis stays, for the cache."""
+    stack = _stack()
+    resources, parameters = stack["Resources"], stack["Parameters"]
+    brokers = [r for r in resources.values() if r["Type"] == "AWS::AmazonMQ::Broker"]
+    assert len(brokers) == 1
+    broker = brokers[0]["Properties"]
+    assert broker["EngineType"] == "RABBITMQ" and broker["PubliclyAccessible"] is False
+    assert broker["DeploymentMode"] == {"Ref": "BrokerDeploymentMode"}
+    assert {"SINGLE_INSTANCE", "CLUSTER_MULTI_AZ"} == set(parameters["BrokerDeploymentMode"]["AllowedValues"])
+    subnets = json.dumps(broker["SubnetIds"])
+    assert "PrivateSubnets" in subnets and "PublicSubnets" not in subnets
+    user = broker["Users"][0]
+    assert all("{{resolve:secretsmanager:${BrokerSecret}" in json.dumps(user[key]) for key in ("Username", "Password"))
+    (group,) = broker["SecurityGroups"]
+    ingress = resources[group["Ref"]]["Properties"]["SecurityGroupIngress"]
+    assert ingress == [{"IpProtocol": "tcp", "FromPort": 5671, "ToPort": 5671,
+                        "SourceSecurityGroupId": {"Ref": "AppSecurityGroup"}}]
+    assert any(r["Type"] == "AWS::ElastiCache::ReplicationGroup" for r in resources.values())
+
+
+def test_aws_tasks_read_an_amqps_broker_url_from_a_secret_and_redis_for_the_cache() -> None:
+    stack = _stack()
+    resources = stack["Resources"]
+    for name, container in _containers(resources).items():
+        env = {e["Name"]: e["Value"] for e in container["Environment"]}
+        secrets = {s["Name"]: s["ValueFrom"] for s in container["Secrets"]}
+        assert "AZS_BROKER_URL" not in env, name  # it carries the password
+        assert secrets["AZS_BROKER_URL"] == {"Ref": "BrokerUrlSecret"}, name
+        assert env["AZS_CACHE_URL"]["Fn::Sub"].startswith("rediss://${Redis.PrimaryEndPoint.Address}"), name
+    readable = resources["ExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Resource"]
+    assert {"Ref": "BrokerUrlSecret"} in readable
+
+
+def test_aws_broker_url_is_one_the_worker_connects_to_over_tls() -> None:
+    """The URL the stack writes, with CloudFormation's substitutions done by hand (an endpoint as Amazon MQ
+    reports it), is read by pika as TLS to port 5671 with the broker user, on the default virtual host."""
+    import pika
+
+    from azs_assistant.jobs.broker import _url
+
+    pattern, variables = _stack()["Resources"]["BrokerUrlSecret"]["Properties"]["SecretString"]["Fn::Sub"]
+    endpoint = "amqps://b-0f1e2d3c.mq.eu-central-1.amazonaws.com:5671"  # Broker.AmqpEndpoints[0]
+    split = variables["Endpoint"]["Fn::Select"]
+    assert split[1]["Fn::Split"][1] == {"Fn::Select": [0, {"Fn::GetAtt": ["Broker", "AmqpEndpoints"]}]}
+    host = endpoint.split(split[1]["Fn::Split"][0])[split[0]]
+    url = (pattern.replace("{{resolve:secretsmanager:${BrokerSecret}:SecretString:username}}", "azs")
+           .replace("{{resolve:secretsmanager:${BrokerSecret}:SecretString:password}}", "Q7x9Lm2pRt5vWz8b")
+           .replace("${Endpoint}", host))
+    assert "${" not in url and "{{" not in url, url
+    parameters = pika.URLParameters(_url(url))
+    assert parameters.ssl_options is not None and parameters.port == 5671
+    assert parameters.host == "b-0f1e2d3c.mq.eu-central-1.amazonaws.com" and parameters.virtual_host == "/"
+    assert isinstance(parameters.credentials, pika.PlainCredentials)
+    assert (parameters.credentials.username, parameters.credentials.password) == ("azs", "Q7x9Lm2pRt5vWz8b")
+
+
+def test_aws_workers_still_scale_on_queued_jobs_and_the_queue_alarm_names_a_real_job_kind() -> None:
+    from azs_assistant.documents.service import UPLOAD_JOB
+
+    resources = _stack()["Resources"]
+    policy = resources["WorkerScaleOnQueue"]["Properties"]
+    queries = policy["TargetTrackingScalingPolicyConfiguration"]["CustomizedMetricSpecification"]["Metrics"]
+    queued = next(q for q in queries if q["Id"] == "queued")["MetricStat"]["Metric"]
+    assert queued["MetricName"] == "azs_jobs" and queued["Dimensions"] == [{"Name": "state", "Value": "queued"}]
+    alarm = resources["QueueAgeAlarm"]["Properties"]
+    assert {alarm["MetricName"], queued["MetricName"]} <= metrics.names()
+    assert alarm["Dimensions"] == [{"Name": "kind", "Value": UPLOAD_JOB}]
