@@ -127,13 +127,18 @@ def test_compose_jobs_go_to_rabbitmq_and_redis_stays_the_cache() -> None:
     assert "noeviction" not in services["redis"]["command"]  # a cache: evicts, holds no jobs any more
 
 
-def test_make_secrets_gives_rabbitmq_and_the_app_the_same_broker_password(tmp_path: Path) -> None:
-    (tmp_path / "deploy").mkdir()
-    shutil.copy(DEPLOY / "make-secrets.sh", tmp_path / "deploy")
-    made = subprocess.run(["bash", str(tmp_path / "deploy" / "make-secrets.sh")], capture_output=True, text=True,
+def make_secrets(root: Path) -> Path:
+    """Runs deploy/make-secrets.sh in a copy of the layout it expects; returns its secrets folder."""
+    (root / "deploy").mkdir(parents=True)
+    shutil.copy(DEPLOY / "make-secrets.sh", root / "deploy")
+    made = subprocess.run(["bash", str(root / "deploy" / "make-secrets.sh")], capture_output=True, text=True,
                           timeout=60)
     assert made.returncode == 0, made.stderr
-    secrets = tmp_path / "secrets"
+    return root / "secrets"
+
+
+def test_make_secrets_gives_rabbitmq_and_the_app_the_same_broker_password(tmp_path: Path) -> None:
+    secrets = make_secrets(tmp_path)
     conf = dict(line.split(" = ", 1) for line in (secrets / "rabbitmq.conf").read_text().splitlines())
     password = (secrets / "rabbitmq_password").read_text()
     assert conf == {"default_user": "azs", "default_pass": password} and len(password) >= 30
@@ -141,6 +146,25 @@ def test_make_secrets_gives_rabbitmq_and_the_app_the_same_broker_password(tmp_pa
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     for name, entry in compose["secrets"].items():  # every secret compose mounts is a file the script writes
         assert (tmp_path / entry["file"]).is_file(), name
+
+
+@pytest.mark.slow  # boots a private RabbitMQ node: 5-10 s on an idle machine, up to a minute under load
+def test_a_rabbitmq_configured_by_the_secret_files_lets_the_app_in_and_not_guest(tmp_path: Path) -> None:
+    """The conf fragment compose mounts into conf.d and the URL the app reads (file:…) fit together on a real
+    node: the app's user gets in, the default guest user no longer exists."""
+    import pika
+
+    from azs_assistant.jobs.broker import _url
+    from azs_assistant.secrets import resolve_secret
+    from tests.brokers import accepts, private_rabbitmq
+
+    secrets = make_secrets(tmp_path / "site")
+    password = (secrets / "rabbitmq_password").read_text()
+    with private_rabbitmq(tmp_path / "node", (secrets / "rabbitmq.conf").read_text(), "azs", password) as node:
+        url = str(resolve_secret(f"file:{secrets / 'broker_url'}"))
+        url = url.replace("@rabbitmq:5672/", f"@127.0.0.1:{node.port}/")  # compose's service name, here
+        pika.BlockingConnection(pika.URLParameters(_url(url))).close()
+        assert not accepts(f"amqp://guest:guest@127.0.0.1:{node.port}/%2F")
 
 
 def test_dockerfile_builds_a_non_root_runtime_with_tesseract_and_no_compilers() -> None:
