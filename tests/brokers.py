@@ -27,25 +27,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _accepts(port: int) -> bool:
+def accepts(url: str) -> bool:
+    """Whether the node lets this URL's user in."""
     try:
         import pika
 
-        pika.BlockingConnection(pika.URLParameters(f"amqp://guest:guest@127.0.0.1:{port}/%2F?socket_timeout=2")).close()
+        pika.BlockingConnection(pika.URLParameters(f"{url}?socket_timeout=2")).close()
         return True
     except Exception:
         return False
 
 
 class RabbitNode:
-    """One private node: ``url`` for AZS_BROKER_URL; ``stop()`` and ``start()`` keep its durable queues."""
+    """One private node: ``url`` for AZS_BROKER_URL; ``stop()`` and ``start()`` keep its durable queues.
+    ``conf`` adds lines to its rabbitmq.conf (with ``user``/``password``: a ``default_user`` of its own)."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, conf: str = "", user: str = "guest", password: str = "guest") -> None:
         self.home, self.port, self.dist_port = home, free_port(), free_port()
-        self.url = f"amqp://guest:guest@127.0.0.1:{self.port}/%2F"
+        self.url = f"amqp://{user}:{password}@127.0.0.1:{self.port}/%2F"
         self.process: subprocess.Popen[bytes] | None = None
         home.mkdir(parents=True, exist_ok=True)
-        (home / "rabbitmq.conf").write_text(f"listeners.tcp.local = 127.0.0.1:{self.port}\n", encoding="utf-8")
+        (home / "rabbitmq.conf").write_text(f"listeners.tcp.local = 127.0.0.1:{self.port}\n{conf}", encoding="utf-8")
 
     def start(self) -> None:
         env = {**os.environ, "HOME": str(self.home), "RABBITMQ_NODENAME": f"azs_test_{self.port}@localhost",
@@ -57,7 +59,7 @@ class RabbitNode:
         self.process = subprocess.Popen([str(SERVER)], env=env, stdout=log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
         deadline = time.monotonic() + BOOT_TIMEOUT_S
-        while not _accepts(self.port):
+        while not accepts(self.url):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 tail = (self.home / "server.log").read_text("utf-8", "replace")[-2000:]
@@ -80,12 +82,13 @@ class RabbitNode:
 
 
 @contextmanager
-def private_rabbitmq(home: Path) -> Iterator[RabbitNode]:
+def private_rabbitmq(home: Path, conf: str = "", user: str = "guest", password: str = "guest"
+                     ) -> Iterator[RabbitNode]:
     if not SERVER.exists() or shutil.which("erl") is None and not Path("/usr/lib/erlang").exists():
         if os.environ.get("CI") == "true":
             pytest.fail("RabbitMQ is required in CI (Debian package rabbitmq-server)")
         pytest.skip("RabbitMQ is not installed (Debian package rabbitmq-server)")
-    node = RabbitNode(home)
+    node = RabbitNode(home, conf, user, password)
     node.start()
     try:
         yield node
