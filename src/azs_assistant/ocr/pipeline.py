@@ -18,11 +18,20 @@ from azs_assistant.ocr import engine, lines
 from azs_assistant.ocr.combine import add_blanks, merge
 from azs_assistant.ocr.postprocess import correct
 from azs_assistant.ocr.preprocess import Prepared, prepare
-from azs_assistant.ocr.quality import REASONS, Reading, judge, model, retake_reason
+from azs_assistant.ocr.quality import REASONS, Reading, judge, line_doubt, model, retake_reason
 
 LINES_REASON = "фото плохого качества: текст прочитан с ошибками, проверьте его по оригиналу или переснимите"
 UNSURE_REASON = "часть текста распознана неуверенно: проверьте важные числа по оригиналу"
 PROBE_HOPELESS = 45.0  # below this on the half-resolution probe, full resolution never passed the gate
+
+
+@dataclass
+class Line:
+    """One line of a page's text; a doubtful one is shown marked and neither indexed nor quoted."""
+
+    text: str
+    doubtful: bool = False
+    reason: str | None = None
 
 
 @dataclass
@@ -35,6 +44,14 @@ class PageResult:
     words: dict[str, float] = field(default_factory=dict)  # word → its lowest confidence on the page
     keep: float = 0.0  # the quality gate's probability that the text is within 0.15 character error
     source: str = "tesseract"  # which reader made the text: tesseract | lines
+    lines: list[Line] = field(default_factory=list)  # the text line by line, doubtful ones marked
+
+    @property
+    def trusted_text(self) -> str:
+        """The text without its doubtful lines: what is indexed and may be quoted."""
+        if not self.lines:
+            return self.text
+        return "\n".join(line.text for line in self.lines if not line.doubtful).strip()
 
 
 @dataclass
@@ -122,8 +139,11 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
     verdict = judge(prepared, reading)
     keep, signals = verdict.keep, verdict.features
     timings["gate"] = time.perf_counter() - t
-    if verdict.quality == "retake" and not always:
-        return Candidate(PageResult("", result.confidence, "retake", verdict.reason, timings, keep=keep), signals,
+    if verdict.quality == "retake":
+        # Only a dump of every reading (``always``) wants its text: as read, without the extra
+        # readings of disputed numbers (a garbage page has dozens).
+        text = correct(result.text) if always else ""
+        return Candidate(PageResult(text, result.confidence, "retake", verdict.reason, timings, keep=keep), signals,
                          result.text)
     t = time.perf_counter()
     confidence = result.confidence
@@ -138,8 +158,9 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
     words: dict[str, float] = {}
     for w in result.words:
         words[w.text] = min(words.get(w.text, 100.0), w.conf)
-    return Candidate(PageResult(text, confidence, verdict.quality, reason, timings, words, keep), signals,
-                     reading.text)
+    page = PageResult(text, confidence, verdict.quality, reason, timings, words, keep,
+                      lines=mark_lines(text, result.line_confidences(), "tesseract"))
+    return Candidate(page, signals, reading.text)
 
 
 def read_lines(prepared: Prepared, tesseract_text: str, always: bool = False) -> Candidate | None:
@@ -157,8 +178,22 @@ def read_lines(prepared: Prepared, tesseract_text: str, always: bool = False) ->
     if verdict.quality == "retake" and not always:
         return Candidate(PageResult("", read.confidence, "retake", verdict.reason, timings, keep=verdict.keep,
                                     source="lines"), verdict.features, read.text)
-    return Candidate(PageResult(correct(read.text), read.confidence, verdict.quality, verdict.reason or LINES_REASON,
-                                timings, read.words, verdict.keep, "lines"), verdict.features, read.text)
+    text = correct(read.text)
+    page = PageResult(text, read.confidence, verdict.quality, verdict.reason or LINES_REASON, timings, read.words,
+                      verdict.keep, "lines", mark_lines(text, list(read.line_confidences), "lines"))
+    return Candidate(page, verdict.features, read.text)
+
+
+def mark_lines(text: str, confidences: list[float | None], source: str) -> list[Line]:
+    """The page's lines (blank ones left out), each with its doubt (``quality.line_doubt``);
+    ``confidences`` go line for line with ``text``."""
+    out = []
+    for n, line in enumerate(text.split("\n")):
+        if not line.strip():
+            continue
+        reason = line_doubt(line, confidences[n] if n < len(confidences) else None, source)
+        out.append(Line(line, reason is not None, reason))
+    return out
 
 
 def _read_alone(image: np.ndarray, word: engine.Word) -> str | None:

@@ -85,13 +85,23 @@ def remove_lines(gray: np.ndarray) -> np.ndarray:
     import cv2
 
     binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    # Under a line of text the local mean is dark and a soft ruling drops out of the adaptive
+    # threshold there, leaving a stub under each value too short to count as a ruling: the global
+    # threshold keeps it.
+    binary |= cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     h, w = gray.shape
     # Longer than a signature line «________» (about w/12): only table rulings go.
     h_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 7, 40), 1))
     v_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 30, 40)))
-    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, h_kernel)
-    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, v_kernel)
-    lines = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    # A ruling photographed a little askew steps from one pixel row to the next every hundred
+    # pixels or so, and no row holds a run as long as the kernel: thickened across its direction
+    # first, its rows overlap for the whole length (letters leave gaps along a line, so no text
+    # becomes a run this long).
+    horizontal = cv2.morphologyEx(cv2.dilate(binary, np.ones((5, 1), np.uint8)), cv2.MORPH_OPEN, h_kernel)
+    vertical = cv2.morphologyEx(cv2.dilate(binary, np.ones((1, 5), np.uint8)), cv2.MORPH_OPEN, v_kernel)
+    # The grey fringe of a scanned or photographed ruling is wider than its ink: left beside the
+    # first word of a table row, it was read with it («Адрес АЗС» → «Е АЗС» on an unseen scan).
+    lines = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((7, 7), np.uint8))
     out = gray.copy()
     out[lines > 0] = 255
     return out
@@ -153,13 +163,34 @@ def clean(gray: np.ndarray) -> np.ndarray:
     return out
 
 
+BLUE = 0.12  # how much bluer than red and green (of the blue channel) a pixel of stamp or pen ink is
+
+
+def without_colour(image: np.ndarray) -> np.ndarray:
+    """A BGR image in grey, with blue ink (stamps and signatures over the print) painted with the
+    paper around it: a stamp across a value is read as letters otherwise («310288» → «№ АЯ» on an
+    unseen act). Only blue counts: print in warm or tinted light has chroma too (dark pixels most of
+    all), but not blue well above red and green; a faint stamp in a hand's shadow still has it."""
+    import cv2
+
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    blue = image[:, :, 0].astype(np.int16)
+    excess = blue - np.maximum(image[:, :, 1], image[:, :, 2])
+    ink = (excess > 15) & (excess > BLUE * blue)
+    if ink.any():
+        reach = max(9, (min(gray.shape) // 150) | 1)  # wider than a stamp's stroke
+        paper = cv2.dilate(gray, np.ones((reach, reach), np.uint8))
+        gray[ink] = paper[ink]
+    return gray
+
+
 def prepare(image: np.ndarray) -> Prepared:
     """The full pipeline, from a BGR or grayscale image to a clean grayscale page."""
     import cv2
 
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    gray = without_colour(image) if image.ndim == 3 else image
     corners = find_page(gray)
     if corners is not None:
         gray = warp(gray, corners)

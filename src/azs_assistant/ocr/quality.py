@@ -180,6 +180,24 @@ def judge(prepared: Prepared, reading: Reading, keep_model: KeepModel | None = N
     return Verdict("retake", retake_reason(prepared), p, values)
 
 
+LINE_UNSURE = {"tesseract": 60.0, "lines": 80.0}  # a line's mean confidence below this is doubtful
+LINE_DICTIONARY = 0.5  # ... and so is a line of two or more Cyrillic words fewer than half of which are words
+LINE_REASONS = {"unsure": "строка прочитана неуверенно", "words": "в строке много слов не из словаря"}
+
+
+def line_doubt(text: str, confidence: float | None, source: str) -> str | None:
+    """Why one line of a kept page should not be trusted (not indexed, shown marked), or None.
+
+    Set by hand, unlike the page's gate: a line is doubtful when its reader was unsure of it or
+    when most of its Cyrillic words are no words (stamps, signatures and smudges read as letters)."""
+    if confidence is not None and confidence < LINE_UNSURE.get(source, 60.0):
+        return LINE_REASONS["unsure"]
+    words = [w for w in _WORD.findall(text.lower()) if _CYRILLIC.match(w)]
+    if len(words) >= 2 and dictionary_rate(text) < LINE_DICTIONARY:
+        return LINE_REASONS["words"]
+    return None
+
+
 def retake_reason(prepared: Prepared) -> str:
     """What to change when photographing again, from exposure and the page's size in the frame."""
     if prepared.brightness < 170:
