@@ -82,6 +82,14 @@ def read_page(path: Path, args: argparse.Namespace) -> tuple[str, str, dict[str,
     return page.text, page.quality, page.timings, None
 
 
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its finished child processes (Tesseract)."""
+    import resource
+
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_set(folder: Path, args: argparse.Namespace, dump: list[str]) -> list[dict]:  # type: ignore[type-arg]
     """Every page of one set: printed one line each, returned as rows for the summary."""
     rows = [json.loads(x) for x in (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -89,14 +97,14 @@ def run_set(folder: Path, args: argparse.Namespace, dump: list[str]) -> list[dic
         rows = [r for r in rows if r["level"].split("_")[0] in args.level]
     out = []
     for row in rows:
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), _cpu()
         text, quality, stages, extra = read_page(folder / row["image"], args)
-        elapsed = time.perf_counter() - t
+        elapsed, cpu = time.perf_counter() - t, _cpu() - cpu
         c = cer(text, row["text"])
         fields = field_hits(text, row["fields"]) if row.get("fields") and quality == "ok" and row["kind"] == "act" \
             else (0, 0)
         out.append({"level": row["level"], "cer": c, "quality": quality, "seconds": elapsed, "stages": stages,
-                    "fields": fields})
+                    "fields": fields, "cpu": cpu})
         if extra is not None:
             for cand in extra["candidates"]:
                 cand["cer"] = cer(cand["text"], row["text"])
@@ -106,7 +114,7 @@ def run_set(folder: Path, args: argparse.Namespace, dump: list[str]) -> list[dic
         stage_txt = " ".join(f"{k}={v:.2f}" for k, v in stages.items())
         how = "lines" if "line reader" in stages and quality == "ok" else quality
         flag = "  KEPT GARBAGE" if quality == "ok" and c > GARBAGE else ""
-        print(f"{row['image']:42} CER {c:.3f}  {how:6} {elapsed:5.1f}s {stage_txt}{flag}", flush=True)
+        print(f"{row['image']:42} CER {c:.3f}  {how:6} {elapsed:5.1f}s cpu {cpu:4.1f}s {stage_txt}{flag}", flush=True)
         if args.show:
             print(text[:400])
     return out
@@ -129,6 +137,10 @@ def summary(name: str, rows: list[dict]) -> None:  # type: ignore[type-arg]
     print(f"form fields exact on kept pages: {got}/{want}" + (f" = {got / want:.3f}" if want else ""))
     seconds = sorted(r["seconds"] for r in rows)
     print(f"time per page: mean {sum(seconds) / len(seconds):.1f} s, max {seconds[-1]:.1f} s")
+    cpu = sorted(r["cpu"] for r in rows)
+    print(f"CPU per page (this process and its Tesseract runs; on a busy machine the fair measure; with two "
+          f"cores the wall time is between half of it and all of it): mean {sum(cpu) / len(cpu):.1f} s, "
+          f"max {cpu[-1]:.1f} s")
     stage_sums: dict[str, list[float]] = defaultdict(list)
     for r in rows:
         for k, v in r["stages"].items():

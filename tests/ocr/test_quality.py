@@ -99,3 +99,24 @@ def test_garbage_is_not_kept_even_when_the_reader_is_sure_of_it(source: str) -> 
 def test_too_few_words_is_a_retake_for_an_empty_page() -> None:
     verdict = judge(prepared(sheet()), Reading("tesseract", "АЗС 14", [95.0, 95.0], 95.0))
     assert verdict.quality == "retake" and verdict.reason == REASONS["empty"] and verdict.keep == 0.0
+
+
+def test_a_line_of_non_words_or_read_unsure_is_doubtful_and_left_out_of_the_trusted_text() -> None:
+    from azs_assistant.ocr.pipeline import PageResult, mark_lines
+
+    text = ("Слив начинается после заземления автоцистерны.\n\nрА, Ощщр ыржг ШЕТ\nАЗС № 14 12.03.2025\n"
+            "Лимит 250 000 тенге")
+    marked = mark_lines(text, [95.0, None, 88.0, 91.0, 41.0], "tesseract")
+    assert [line.text for line in marked] == [x for x in text.split("\n") if x]  # blank lines dropped
+    assert [line.doubtful for line in marked] == [False, True, False, True]
+    assert marked[1].reason == quality.LINE_REASONS["words"] and marked[3].reason == quality.LINE_REASONS["unsure"]
+    page = PageResult(text, 90.0, "ok", lines=marked)
+    assert page.trusted_text == "Слив начинается после заземления автоцистерны.\nАЗС № 14 12.03.2025"
+    assert PageResult("Только текст", 90.0, "ok").trusted_text == "Только текст"  # no lines: the text
+
+
+def test_line_reader_lines_are_doubted_from_a_lower_confidence_than_tesseracts() -> None:
+    line = "Оператор проверяет пломбы"
+    assert quality.line_doubt(line, 70.0, "tesseract") is None
+    assert quality.line_doubt(line, 70.0, "lines") == quality.LINE_REASONS["unsure"]
+    assert quality.line_doubt(line, 90.0, "lines") is None

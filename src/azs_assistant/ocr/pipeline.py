@@ -154,11 +154,11 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
     t = time.perf_counter()
     text = correct(result.text)
     timings["correct"] = time.perf_counter() - t
-    reason = verdict.reason or (None if keep >= model().sure else UNSURE_REASON)
+    warning = verdict.reason or (None if keep >= model().sure else UNSURE_REASON)
     words: dict[str, float] = {}
     for w in result.words:
         words[w.text] = min(words.get(w.text, 100.0), w.conf)
-    page = PageResult(text, confidence, verdict.quality, reason, timings, words, keep,
+    page = PageResult(text, confidence, verdict.quality, warning, timings, words, keep,
                       lines=mark_lines(text, result.line_confidences(), "tesseract"))
     return Candidate(page, signals, reading.text)
 

@@ -88,7 +88,7 @@ def remove_lines(gray: np.ndarray) -> np.ndarray:
     # Under a line of text the local mean is dark and a soft ruling drops out of the adaptive
     # threshold there, leaving a stub under each value too short to count as a ruling: the global
     # threshold keeps it.
-    binary |= cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    binary = cv2.bitwise_or(binary, cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1])
     h, w = gray.shape
     # Longer than a signature line «________» (about w/12): only table rulings go.
     h_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 7, 40), 1))
