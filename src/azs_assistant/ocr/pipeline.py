@@ -92,9 +92,10 @@ def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | No
 def readings(image: np.ndarray, languages: str = "rus+kaz+eng",
              second: str | None = None) -> tuple[Candidate, Candidate | None]:
     """Both readers' readings of a page, each judged, whatever the first one's verdict (for
-    ``bench/bench_ocr.py --dump``, which fits and checks the gate on them)."""
+    ``bench/bench_ocr.py --dump``, which fits and checks the gate on them). A page the half-resolution
+    probe finds hopeless has no Tesseract reading to judge, as in ``ocr_page``."""
     prepared = prepare(image)
-    tess = read_tesseract(prepared, languages, second, probe=False, always=True)
+    tess = read_tesseract(prepared, languages, second, always=True)
     return tess, read_lines(prepared, tess.raw, always=True)
 
 
