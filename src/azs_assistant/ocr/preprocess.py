@@ -85,20 +85,12 @@ def remove_lines(gray: np.ndarray) -> np.ndarray:
     import cv2
 
     binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
-    # Under a line of text the local mean is dark and a soft ruling drops out of the adaptive
-    # threshold there, leaving a stub under each value too short to count as a ruling: the global
-    # threshold keeps it.
-    binary = cv2.bitwise_or(binary, cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1])
     h, w = gray.shape
     # Longer than a signature line «________» (about w/12): only table rulings go.
     h_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 7, 40), 1))
     v_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 30, 40)))
-    # A ruling photographed a little askew steps from one pixel row to the next every hundred
-    # pixels or so, and no row holds a run as long as the kernel: thickened across its direction
-    # first, its rows overlap for the whole length (letters leave gaps along a line, so no text
-    # becomes a run this long).
-    horizontal = cv2.morphologyEx(cv2.dilate(binary, np.ones((5, 1), np.uint8)), cv2.MORPH_OPEN, h_kernel)
-    vertical = cv2.morphologyEx(cv2.dilate(binary, np.ones((1, 5), np.uint8)), cv2.MORPH_OPEN, v_kernel)
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, h_kernel)
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, v_kernel)
     # The grey fringe of a scanned or photographed ruling is wider than its ink: left beside the
     # first word of a table row, it was read with it («Адрес АЗС» → «Е АЗС» on an unseen scan).
     lines = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((7, 7), np.uint8))
