@@ -90,11 +90,14 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
-def run_set(folder: Path, args: argparse.Namespace, dump: list[str]) -> list[dict]:  # type: ignore[type-arg]
+def run_set(folder: Path, args: argparse.Namespace) -> list[dict]:  # type: ignore[type-arg]
     """Every page of one set: printed one line each, returned as rows for the summary."""
     rows = [json.loads(x) for x in (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     if args.level:
         rows = [r for r in rows if r["level"].split("_")[0] in args.level]
+    if args.part:
+        k, n = (int(x) for x in args.part.split("/"))
+        rows = rows[k - 1::n]
     out = []
     for row in rows:
         t, cpu = time.perf_counter(), _cpu()
@@ -108,9 +111,11 @@ def run_set(folder: Path, args: argparse.Namespace, dump: list[str]) -> list[dic
         if extra is not None:
             for cand in extra["candidates"]:
                 cand["cer"] = cer(cand["text"], row["text"])
-            dump.append(json.dumps({"set": folder.name, "image": row["image"], "level": row["level"],
-                                    "doc": row.get("doc", row["image"]), "kind": row["kind"], "truth": row["text"],
-                                    "fields": row.get("fields", {}), **extra}, ensure_ascii=False))
+            line = json.dumps({"set": folder.name, "image": row["image"], "level": row["level"],
+                               "doc": row.get("doc", row["image"]), "kind": row["kind"], "truth": row["text"],
+                               "fields": row.get("fields", {}), **extra}, ensure_ascii=False)
+            with args.dump.open("a", encoding="utf-8") as f:  # page by page: a long run interrupted keeps its pages
+                f.write(line + "\n")
         stage_txt = " ".join(f"{k}={v:.2f}" for k, v in stages.items())
         how = "lines" if "line reader" in stages and quality == "ok" else quality
         flag = "  KEPT GARBAGE" if quality == "ok" and c > GARBAGE else ""
@@ -157,15 +162,14 @@ def main() -> int:
     ap.add_argument("--no-lines", action="store_true", help="no line reader for pages Tesseract cannot read")
     ap.add_argument("--level", action="append", help="only this level (L0..L5); repeatable")
     ap.add_argument("--dump", type=Path, help="read every page with both readers and write their signals here "
-                                              "(JSON lines, for bench/fit_keep.py); times then count both")
+                                              "(JSON lines appended page by page, for bench/fit_keep.py); "
+                                              "times then count both")
+    ap.add_argument("--part", help="only every n-th page from the k-th, as k/n (to spread a set over processes)")
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args()
-    dump: list[str] = []
-    results = {folder: run_set(folder, args, dump) for folder in args.set}
+    results = {folder: run_set(folder, args) for folder in args.set}
     for folder, rows in results.items():
         summary(str(folder), rows)
-    if args.dump:
-        args.dump.write_text("\n".join(dump) + "\n", encoding="utf-8")
     return 0
 
 
