@@ -98,10 +98,17 @@ def run_set(folder: Path, args: argparse.Namespace) -> list[dict]:  # type: igno
     if args.part:
         k, n = (int(x) for x in args.part.split("/"))
         rows = rows[k - 1::n]
+    if args.dump and args.dump.exists():  # a dump run again goes on where it stopped
+        done = {json.loads(x)["image"] for x in args.dump.read_text(encoding="utf-8").splitlines() if x.strip()}
+        rows = [r for r in rows if r["image"] not in done]
     out = []
     for row in rows:
         t, cpu = time.perf_counter(), _cpu()
-        text, quality, stages, extra = read_page(folder / row["image"], args)
+        try:
+            text, quality, stages, extra = read_page(folder / row["image"], args)
+        except Exception as exc:  # noqa: BLE001 (Tesseract's timeout on a machine too busy: say so, go on)
+            print(f"{row['image']:42} not read: {exc}", flush=True)
+            continue
         elapsed, cpu = time.perf_counter() - t, _cpu() - cpu
         c = cer(text, row["text"])
         fields = field_hits(text, row["fields"]) if row.get("fields") and quality == "ok" and row["kind"] == "act" \

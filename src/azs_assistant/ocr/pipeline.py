@@ -18,11 +18,12 @@ from azs_assistant.ocr import engine, lines
 from azs_assistant.ocr.combine import add_blanks, merge
 from azs_assistant.ocr.postprocess import correct
 from azs_assistant.ocr.preprocess import Prepared, prepare
-from azs_assistant.ocr.quality import REASONS, Reading, judge, line_doubt, model, retake_reason
+from azs_assistant.ocr.quality import REASONS, Reading, judge, line_doubt, model, retake_reason, sharpness
 
 LINES_REASON = "фото плохого качества: текст прочитан с ошибками, проверьте его по оригиналу или переснимите"
 UNSURE_REASON = "часть текста распознана неуверенно: проверьте важные числа по оригиналу"
 PROBE_HOPELESS = 45.0  # below this on the half-resolution probe, full resolution never passed the gate
+SOFT = 0.25  # a page less sharp than this (quality.sharpness; unseen L3 photos 0.30-0.42, L5 about 0.1) is probed
 
 
 @dataclass
@@ -117,9 +118,10 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
     """Tesseract's reading of a prepared page, judged by the gate; kept readings (``always``: all)
     are merged with the second reading, their blanks written back and their words corrected."""
     t = time.perf_counter()
-    if prepared.noisy and probe:
-        # A grainy photo is often unreadable: ask a quick half-resolution pass first, so a hopeless
-        # page is answered with «retake» in about a second instead of a full-resolution run.
+    if probe and (prepared.noisy or sharpness(prepared.gray if prepared.gray is not None else prepared.image) < SOFT):
+        # A grainy or smeared photo is often unreadable: ask a quick half-resolution pass first, so a
+        # hopeless page is answered with «retake» in seconds instead of a full-resolution run (on an
+        # unseen smeared L5 photo that was not grainy, Tesseract took 50 s of CPU).
         half = cv2.resize(prepared.image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
         found = engine.recognise(half, languages=languages, psm=6, dpi=150)
         if found.confidence < PROBE_HOPELESS:
