@@ -23,6 +23,7 @@ from azs_assistant.ocr.quality import REASONS, Reading, judge, line_doubt, model
 LINES_REASON = "фото плохого качества: текст прочитан с ошибками, проверьте его по оригиналу или переснимите"
 UNSURE_REASON = "часть текста распознана неуверенно: проверьте важные числа по оригиналу"
 PROBE_HOPELESS = 45.0  # below this on the half-resolution probe, full resolution never passed the gate
+PROBE_SECONDS = 10.0  # the half-resolution probe given up after this: the page is hopeless
 SOFT = 0.25  # a page less sharp than this (quality.sharpness; unseen L3 photos 0.30-0.42, L5 about 0.1) is probed
 
 
@@ -123,10 +124,14 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
         # hopeless page is answered with «retake» in seconds instead of a full-resolution run (on an
         # unseen smeared L5 photo that was not grainy, Tesseract took 50 s of CPU).
         half = cv2.resize(prepared.image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-        found = engine.recognise(half, languages=languages, psm=6, dpi=150)
+        # Tesseract crawls over a page of smears (20-30 s of CPU on unseen L5 photos even at half
+        # size): a probe that takes this long has found no text worth a full run.
+        probed = _optional(lambda: engine.recognise(half, languages=languages, psm=6, dpi=150,
+                                                    timeout=PROBE_SECONDS))
+        found = probed or engine.OCRResult([])
         if found.confidence < PROBE_HOPELESS:
             timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
-            reason = retake_reason(prepared) if len(found.words) >= 5 else REASONS["empty"]
+            reason = retake_reason(prepared) if probed is None or len(found.words) >= 5 else REASONS["empty"]
             return Candidate(PageResult("", found.confidence, "retake", reason, timings), {}, found.text)
     second = second if second and second != languages and engine.available(second) else None
     with ThreadPoolExecutor(max_workers=2) as pool:
