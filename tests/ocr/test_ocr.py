@@ -99,7 +99,7 @@ def test_a_doubtful_line_of_a_kept_page_is_not_indexed(ocr_services: Services, t
     page([*LINES[:3], "Жвщъ ыфкщ ъхзщ ьйъц гшщх"]).save(scan)
     assert ocr_services.ingestor.ingest_paths([scan])[0].status == "added"
     stored = " ".join(c.text for c in ocr_services.documents.chunks(ocr_services.documents.find("prikaz_13.png").id))
-    assert "250 000 тенге" in stored and "ыфкщ" not in stored
+    assert "250 000 тенге" in stored and not any(w in stored for w in ("Жвщъ", "ъхзщ", "ьйъц", "гшщх"))
 
 
 @pytest.mark.slow  # over 5 s (--durations)

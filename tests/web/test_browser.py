@@ -202,7 +202,7 @@ def test_operator_sees_a_doubtful_line_of_a_photographed_form_marked(site, brows
     doubtful = page.locator("#ocr-text .doubtful")
     doubtful.first.wait_for(state="attached", timeout=60000)
     page.click("#ocr-result details summary")
-    assert doubtful.count() == 1 and "ыфкщ" in doubtful.inner_text()
+    assert doubtful.count() == 1 and "Жвщъ" in doubtful.inner_text()
     assert "словаря" in (doubtful.get_attribute("title") or "")
     assert page.locator("#ocr-doubtful").is_visible()
     assert any("АЗС № 214" in t for t in page.locator("#ocr-text .line:not(.doubtful)").all_inner_texts())
