@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from azs_assistant.assistant.evidence import DENSE_CONFIRMS, SUPPORT_THRESHOLD, WEAK_SUPPORT, support
 from azs_assistant.assistant.extract import Extractor, is_procedural, is_yes_no, wants_number
+from azs_assistant.assistant.markdown import escape, to_plain
 from azs_assistant.assistant.model import (
     ABSTAIN_TEXT,
     EMPTY_KB_TEXT,
@@ -21,6 +24,7 @@ from azs_assistant.assistant.model import (
     section_without_title,
 )
 from azs_assistant.assistant.ports import Answerer, AnswerLog, ChatAnswers
+from azs_assistant.assistant.procedure import Procedure, asks_for_steps, procedure_of
 from azs_assistant.assistant.tables import lookup
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import allowed_stations
@@ -242,7 +246,7 @@ class Assistant:
         parts: list[tuple[str, list[Citation]]] = []
         table = lookup(question, evidence, self.db, self.analyzer)
         if table is not None:
-            parts.append((table.text, self._table_citations(table, evidence)))
+            parts.append((escape(table.text), self._table_citations(table, evidence)))
         passages = self._passages(question, query, evidence, skip_document=table.rows[0].document_id if table else None)
         parts.extend(passages)
         if not parts:
@@ -286,11 +290,32 @@ class Assistant:
             if extra:  # prefer another document, then what covers most of the rest of the question
                 chosen.append(max(extra, key=lambda p: (p[0].chunk.document_id != lead_ev.chunk.document_id,
                                                         self._gain(query, p[0], lead_ev), p[0].hit.score)))
-        out = []
+        out: list[tuple[str, list[Citation]]] = []
+        quoted: set[int] = set()
         for n, (ev, sp) in enumerate(chosen):
-            quote = extractor.quote(sp, procedural, numeric, max_units=5 if n == 0 else 2)
-            out.append((quote, [ev.citation(quote)]))
+            if ev.chunk.id in quoted:
+                continue  # its steps are already in the procedure quoted above
+            whole = self._procedure(question, query, ev) if n == 0 and procedural else None
+            if whole is not None:
+                out.append((whole.markdown, self._procedure_citations(whole, ev)))
+                quoted.update(c.id for c in whole.chunks)
+                continue
+            # a second source adds a fact or a rule to the procedure: its best units, not a second list of steps
+            quote = extractor.quote(sp, procedural and n == 0, numeric, max_units=5 if n == 0 else 2)
+            out.append((quote, [ev.citation(to_plain(quote))]))
         return out
+
+    def _procedure(self, question: str, query: Any, ev: Evidence) -> Procedure | None:
+        """All the steps of the list the passage belongs to, gathered across the passages it was cut into."""
+        return procedure_of(ev.chunk, ev.document.title, lambda: _document_chunks(self.db, ev.chunk.document_id),
+                            set(query.terms), self.analyzer.lemmas, asks_for_steps(question))
+
+    @staticmethod
+    def _procedure_citations(whole: Procedure, ev: Evidence) -> list[Citation]:
+        """One citation per passage the steps came from, in document order; the answering passage's
+        carries the quote."""
+        return [ev.citation(to_plain(whole.markdown)) if c.id == ev.chunk.id else _row_citation(c, ev, c.text[:400])
+                for c in whole.chunks]
 
     def _adds_evidence(self, query: Any, other: Evidence, best: Evidence) -> bool:
         """A second passage is quoted when it is strong, or when it covers a part of the question
@@ -325,6 +350,12 @@ def _cited_first(retrieved: list[Citation], citations: list[Citation]) -> list[C
             head.append(by_id.get(c.chunk_id, c))
     seen = {h.chunk_id for h in head}
     return (head + [r for r in retrieved if r.chunk_id not in seen])[:max(len(retrieved), 1)]
+
+
+def _document_chunks(db: Database, document_id: int) -> list[Chunk]:
+    """A document's passages in order (a procedure is gathered back from them)."""
+    with db.session() as s:
+        return list(s.scalars(select(Chunk).where(Chunk.document_id == document_id).order_by(Chunk.ordinal)))
 
 
 def _lemmas(chunk: Chunk) -> set[str]:
