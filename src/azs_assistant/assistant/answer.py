@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from azs_assistant.assistant.evidence import DENSE_CONFIRMS, SUPPORT_THRESHOLD, WEAK_SUPPORT, support
-from azs_assistant.assistant.extract import Extractor, is_procedural, is_yes_no, wants_number
+from azs_assistant.assistant.extract import Extractor, ScoredPassage, is_procedural, is_yes_no, wants_number
 from azs_assistant.assistant.markdown import escape, to_plain
 from azs_assistant.assistant.model import (
     ABSTAIN_TEXT,
@@ -24,7 +24,7 @@ from azs_assistant.assistant.model import (
     section_without_title,
 )
 from azs_assistant.assistant.ports import Answerer, AnswerLog, ChatAnswers
-from azs_assistant.assistant.procedure import Procedure, asks_for_steps, procedure_of
+from azs_assistant.assistant.procedure import Procedure, has_steps, procedure_of
 from azs_assistant.assistant.tables import lookup
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import allowed_stations
@@ -42,6 +42,10 @@ if TYPE_CHECKING:  # built on first use by the composition root
     from azs_assistant.assistant.cache import AnswerCache
     from azs_assistant.assistant.conversation import Conversations
     from azs_assistant.reports.service import Reports
+
+# A «how to» question answered by a passage without steps: the document's best list of steps is quoted
+# instead when its best unit scores at least this share of the passage's.
+STEPS_INSTEAD = 0.6
 
 __all__ = ["ABSTAIN_TEXT", "EMPTY_KB_TEXT", "Answer", "Assistant", "Citation", "Evidence", "section_without_title"]
 
@@ -295,7 +299,9 @@ class Assistant:
         for n, (ev, sp) in enumerate(chosen):
             if ev.chunk.id in quoted:
                 continue  # its steps are already in the procedure quoted above
-            whole = self._procedure(question, query, ev) if n == 0 and procedural else None
+            # the first passage that leads to a procedure is quoted as all of its steps (after a table row
+            # that says whom to call, the regulation's steps)
+            whole = self._procedure(query, ev, sp, extractor) if procedural and not numeric and not quoted else None
             if whole is not None:
                 out.append((whole.markdown, self._procedure_citations(whole, ev)))
                 quoted.update(c.id for c in whole.chunks)
@@ -305,10 +311,22 @@ class Assistant:
             out.append((quote, [ev.citation(to_plain(quote))]))
         return out
 
-    def _procedure(self, question: str, query: Any, ev: Evidence) -> Procedure | None:
-        """All the steps of the list the passage belongs to, gathered across the passages it was cut into."""
-        return procedure_of(ev.chunk, ev.document.title, lambda: _document_chunks(self.db, ev.chunk.document_id),
-                            set(query.terms), self.analyzer.lemmas, asks_for_steps(question))
+    def _procedure(self, query: Any, ev: Evidence, sp: ScoredPassage,
+                   extractor: Extractor) -> Procedure | None:
+        """All the steps of the list the passage belongs to, gathered across the passages it was cut into.
+        A passage without steps (a regulation's preamble that names the subject) gives way to the
+        document's list of steps that matches the question best, when it matches nearly as well."""
+        chunks = _document_chunks(self.db, ev.chunk.document_id)
+        chunk, best = ev.chunk, sp
+        if not has_steps(chunk):
+            scored = [extractor.score(c, query, False) for c in chunks if c.kind != "table_row" and has_steps(c)]
+            steps = max(scored, key=lambda p: p.best, default=None)
+            if steps is None or steps.best < STEPS_INSTEAD * sp.best or steps.best <= 0:
+                return None
+            chunk, best = steps.chunk, steps
+        best_unit = best.units[max(range(len(best.units)), key=best.scores.__getitem__)] if best.units else ""
+        return procedure_of(chunk, ev.document.title, lambda: chunks, query.terms, self.analyzer.lemmas,
+                            best_unit)
 
     @staticmethod
     def _procedure_citations(whole: Procedure, ev: Evidence) -> list[Citation]:

@@ -208,5 +208,10 @@ def _with_rule_heading(chunk: Chunk, text: str, quotes_items: bool) -> str:
     heading = chunk.section.rsplit(" › ", 1)[-1].strip() if chunk.section else ""
     if not quotes_items or not heading or not _RULE.search(heading) or heading.lower() in text.lower():
         return text
-    body = text[0].lower() + text[1:] if len(text) > 1 and text[0].isupper() and text[1].islower() else text
-    return f"{bold(heading.rstrip(':') + ':')} {body}"
+    lead = bold(heading.rstrip(":") + ":")
+    bullets = text.split("\n")
+    if len(bullets) > 1 and all(b.startswith("- ") for b in bullets):
+        return f"{lead}\n\n{text}"  # several items: the heading leads the list
+    body = text[2:] if len(bullets) == 1 and text.startswith("- ") else text
+    body = body[0].lower() + body[1:] if len(body) > 1 and body[0].isupper() and body[1].islower() else body
+    return f"{lead} {body}"

@@ -5,8 +5,9 @@ so the passage that answers may hold steps 9-14 only. The steps are gathered bac
 the same section that come before and after it, with the sentence that leads into them, and written
 as one numbered Markdown list under the section's heading. A regulation written as numbered clauses
 («2.1.», «2.2.» … under «2. Подготовка», «3. Проверка») is one procedure across its sections when the
-question asks for the steps of the document's subject («бензовоз приехал, что делать по шагам?»):
-then every clause section is quoted, each under its heading, numbered on.
+«how to» question is about the document's subject rather than one section's («как принять бензовоз»,
+«бензовоз приехал, что делать по шагам?»): then every clause section is quoted, each under its
+heading, numbered on.
 """
 
 from __future__ import annotations
@@ -18,27 +19,26 @@ from dataclasses import dataclass, field
 from azs_assistant.assistant.markdown import bold, escape
 from azs_assistant.storage.models import Chunk
 
-__all__ = ["Procedure", "asks_for_steps", "procedure_of"]
+__all__ = ["Procedure", "has_steps", "procedure_of"]
 
+NAMES_A_PART = 0.7  # query-term weight of nouns, numbers and slang expansions (search/query.py); verbs weigh 0.6
 WHOLE_DOCUMENT_BUDGET = 3500  # characters: a regulation's clauses fit a Telegram message (4096)
-_STEPS_REQUEST = re.compile(r"по\s+шагам|пошагов\w*|порядок|алгоритм\w*|последовательност\w*|каки\w+\s+шаг\w*|"
-                            r"все\s+шаги|что\s+делать|что\s+делаю|что\s+нужно\s+сделать|действи[яй]\b",
-                            re.IGNORECASE)
 _CLAUSE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(\S.*)$")  # «2.1. Автоцистерну ставят…»
 _NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+(\S.*)$")  # «3) Позвонить 112» as a paragraph (PDF, TXT)
 _HEADING_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+")
 
 
-def asks_for_steps(question: str) -> bool:
-    """«по шагам», «порядок», «что делать»: the whole procedure is wanted, not one of its facts."""
-    return bool(_STEPS_REQUEST.search(question))
+def has_steps(chunk: Chunk) -> bool:
+    """The passage holds steps: list items or numbered paragraphs («1.», «2.1.», «3)»)."""
+    return any(line.step for line in lines_of(chunk))
 
 
 @dataclass(slots=True)
 class Line:
     text: str
-    step: str  # "item" (a list item or «3)»), "clause" («2.1.»), "" (a sentence or paragraph)
+    step: str  # "item" (a list item or «3)»), "clause" («2.1.»), "" (a sentence, a paragraph, a heading)
     chunk: Chunk
+    number: int | None = None  # the step's own number where the text has one («3) …», «3. …»)
 
 
 @dataclass
@@ -59,25 +59,32 @@ def lines_of(chunk: Chunk) -> list[Line]:
         elif clause := _CLAUSE.match(line):
             out.append(Line(clause.group(2), "clause", chunk))
         elif numbered := _NUMBERED.match(line):
-            out.append(Line(numbered.group(2), "item", chunk))
+            out.append(Line(numbered.group(2), "item", chunk, int(numbered.group(1))))
         else:
             out.append(Line(line, "", chunk))
+    for here, after in zip(out, out[1:], strict=False):
+        if here.number and after.number == 1 and _looks_like_heading(here.text):
+            here.step, here.number = "", None  # «3. Порядок заправки» over «1. Попросить…» in a PDF's text
     return out
 
 
-def procedure_of(chunk: Chunk, title: str, document: Callable[[], list[Chunk]], query_lemmas: set[str],
-                 lemmas: Callable[[str], list[str]], whole_request: bool) -> Procedure | None:
+def _looks_like_heading(text: str) -> bool:
+    return len(text) <= 70 and text[:1].isupper() and not text.rstrip().endswith((".", ";", ":", ",", "!", "?", "»"))
+
+
+def procedure_of(chunk: Chunk, title: str, document: Callable[[], list[Chunk]], query_terms: dict[str, float],
+                 lemmas: Callable[[str], list[str]], best_unit: str = "") -> Procedure | None:
     """The whole list of steps the passage belongs to, or None when the passage holds no steps."""
-    if chunk.kind == "table_row" or not any(line.step for line in lines_of(chunk)):
+    if chunk.kind == "table_row" or not has_steps(chunk):
         return None
     chunks = document()
-    if whole_request and _is_clause_regulation(chunk) and _about_the_document(chunk, title, query_lemmas, lemmas):
+    if _is_clause_regulation(chunk) and _about_the_document(chunks, title, query_terms, lemmas):
         whole = _whole_document(chunks, title)
         if whole is not None and len(whole.markdown) <= WHOLE_DOCUMENT_BUDGET:
             return whole
     section = [c for c in chunks if c.section == chunk.section and c.kind != "table_row"] or [chunk]
     lines = [line for c in section for line in lines_of(c)]
-    run = _run_around(lines, chunk)
+    run = _run_around(lines, chunk, best_unit)
     if run is None or run[1] - run[0] < 2:
         return None
     start, end = run
@@ -93,30 +100,48 @@ def procedure_of(chunk: Chunk, title: str, document: Callable[[], list[Chunk]], 
     return Procedure("\n\n".join(p for p in parts if p), _unique(used))
 
 
-def _run_around(lines: list[Line], chunk: Chunk) -> tuple[int, int] | None:
-    """[start, end) of the contiguous steps that include the passage's first step."""
-    first = next((i for i, ln in enumerate(lines) if ln.chunk.id == chunk.id and ln.step), None)
-    if first is None:
+def _run_around(lines: list[Line], chunk: Chunk, best_unit: str) -> tuple[int, int] | None:
+    """[start, end) of the contiguous steps that include the passage's best-matching step (else its
+    first). A list whose numbers start again at 1 is another procedure."""
+    own = [i for i, ln in enumerate(lines) if ln.chunk.id == chunk.id and ln.step]
+    if not own:
         return None
-    kind = lines[first].step
+    first = next((i for i in own if best_unit and (lines[i].text in best_unit or best_unit in lines[i].text)), own[0])
     start = first
-    while start > 0 and lines[start - 1].step == kind:
+    while start > 0 and _continues(lines[start - 1], lines[start]):
         start -= 1
-    end = first
-    while end < len(lines) and lines[end].step == kind:
+    end = first + 1
+    while end < len(lines) and _continues(lines[end - 1], lines[end]):
         end += 1
     return start, end
+
+
+def _continues(prev: Line, cur: Line) -> bool:
+    """``cur`` is the next step of the same list as ``prev``."""
+    if not cur.step or cur.step != prev.step:
+        return False
+    return prev.number is None or cur.number is None or cur.number == prev.number + 1
 
 
 def _is_clause_regulation(chunk: Chunk) -> bool:
     return any(line.step == "clause" for line in lines_of(chunk))
 
 
-def _about_the_document(chunk: Chunk, title: str, query_lemmas: set[str], lemmas: Callable[[str], list[str]]) -> bool:
-    """The question names the document's subject (its title) at least as much as this section's."""
-    on_title = len(query_lemmas & set(lemmas(title)))
-    on_heading = len(query_lemmas & (set(lemmas(_heading(chunk.section, title))) - set(lemmas(title))))
-    return on_title > 0 and on_title >= on_heading
+def _about_the_document(chunks: list[Chunk], title: str, query_terms: dict[str, float],
+                        lemmas: Callable[[str], list[str]]) -> bool:
+    """The question names the document's subject (a word of its title) and nothing that points at one
+    part of it: a noun of the question found in at most half of its passages («заземление») asks about
+    that part, not the whole regulation. Verbs (weighted under ``NAMES_A_PART``) name the action the
+    whole procedure is about («принять», «сделать»)."""
+    title_lemmas = set(lemmas(title))
+    if not set(query_terms) & title_lemmas:
+        return False
+    parts = [set(c.lemmas.split()) for c in chunks if c.kind != "table_row"]
+    for term in {t for t, w in query_terms.items() if w >= NAMES_A_PART} - title_lemmas:
+        share = sum(term in part for part in parts) / (len(parts) or 1)
+        if 0 < share <= 0.5:
+            return False
+    return True
 
 
 def _whole_document(chunks: list[Chunk], title: str) -> Procedure | None:
