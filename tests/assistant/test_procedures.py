@@ -166,11 +166,20 @@ def test_a_three_step_procedure_in_a_pdf_keeps_its_middle_step(svc: Services) ->
 
 
 def test_a_regulation_of_numbered_clauses_is_quoted_whole_when_its_steps_are_asked_for(svc: Services) -> None:
-    answer = svc.assistant.ask("порядок слива сжиженного газа из газовоза по шагам", SYSTEM)
+    answer = svc.assistant.ask("порядок приёма сжиженного газа из газовоза по шагам", SYSTEM)
     assert not answer.abstained, answer.answer
     assert in_order(LPG_CLAUSES, answer.answer), answer.answer
     assert len(numbered_steps(answer.answer)) == len(LPG_CLAUSES)
     assert in_order(["**Подготовка**", "**Слив**", "**Завершение**"], answer.answer)  # each part under its heading
+    assert answer.answer.startswith("**Подготовка**")  # the preamble that led to it is not quoted apart
+    assert [c.section for c in answer.citations] == ["1. Подготовка", "2. Слив", "3. Завершение"]
+
+
+def test_a_question_about_one_part_of_a_clause_regulation_gets_that_part_whole(svc: Services) -> None:
+    answer = svc.assistant.ask("порядок слива сжиженного газа из газовоза по шагам", SYSTEM)
+    assert not answer.abstained, answer.answer
+    assert answer.answer.startswith("**Слив**"), answer.answer
+    assert in_order(LPG_CLAUSES[2:5], answer.answer) and len(numbered_steps(answer.answer)) == 3
 
 
 @pytest.mark.parametrize(("question", "lead_in", "item"), [

@@ -303,6 +303,8 @@ class Assistant:
             # that says whom to call, the regulation's steps)
             whole = self._procedure(query, ev, sp, extractor) if procedural and not numeric and not quoted else None
             if whole is not None:
+                # the procedure is the document's whole unit: a passage of it quoted before (its preamble) goes
+                out = [(t, c) for t, c in out if c[0].document_id != ev.chunk.document_id]
                 out.append((whole.markdown, self._procedure_citations(whole, ev)))
                 quoted.update(c.id for c in whole.chunks)
                 continue
