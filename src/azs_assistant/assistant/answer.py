@@ -24,7 +24,7 @@ from azs_assistant.assistant.model import (
     section_without_title,
 )
 from azs_assistant.assistant.ports import Answerer, AnswerLog, ChatAnswers
-from azs_assistant.assistant.procedure import Procedure, has_steps, procedure_of
+from azs_assistant.assistant.procedure import Procedure, has_steps, procedure_of, step_texts
 from azs_assistant.assistant.tables import lookup
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import allowed_stations
@@ -46,6 +46,9 @@ if TYPE_CHECKING:  # built on first use by the composition root
 # A «how to» question answered by a passage without steps: the document's best list of steps is quoted
 # instead when its best unit scores at least this share of the passage's.
 STEPS_INSTEAD = 0.6
+# ... and a passage with steps gives way to another list of the same document that matches clearly
+# better (a PDF page whose text runs from one procedure into the next).
+OTHER_STEPS = 1.25
 
 __all__ = ["ABSTAIN_TEXT", "EMPTY_KB_TEXT", "Answer", "Assistant", "Citation", "Evidence", "section_without_title"]
 
@@ -317,15 +320,25 @@ class Assistant:
                    extractor: Extractor) -> Procedure | None:
         """All the steps of the list the passage belongs to, gathered across the passages it was cut into.
         A passage without steps (a regulation's preamble that names the subject) gives way to the
-        document's list of steps that matches the question best, when it matches nearly as well."""
+        document's list of steps that matches the question best, when it matches nearly as well; a
+        passage with steps, to a list that matches clearly better."""
         chunks = _document_chunks(self.db, ev.chunk.document_id)
         chunk, best = ev.chunk, sp
-        if not has_steps(chunk):
-            scored = [extractor.score(c, query, False) for c in chunks if c.kind != "table_row" and has_steps(c)]
-            steps = max(scored, key=lambda p: p.best, default=None)
-            if steps is None or steps.best < STEPS_INSTEAD * sp.best or steps.best <= 0:
-                return None
+        scored = [extractor.score(c, query, False) for c in chunks
+                  if c.kind != "table_row" and c.id != ev.chunk.id and has_steps(c)]
+        steps = max(scored, key=lambda p: p.best, default=None)
+        own = has_steps(chunk)
+        # the document's opening passage matched by its name and subject: which list is meant is for the
+        # lists themselves to say
+        if chunk.ordinal == 0:
+            needed = max((score for unit, score in zip(sp.units, sp.scores, strict=False)
+                          if any(t in unit for t in step_texts(chunk))), default=0.0)
+        else:
+            needed = (OTHER_STEPS if own else STEPS_INSTEAD) * sp.best
+        if steps is not None and steps.best > 0 and steps.best >= needed and (not own or steps.best > needed):
             chunk, best = steps.chunk, steps
+        elif not own:
+            return None
         best_unit = best.units[max(range(len(best.units)), key=best.scores.__getitem__)] if best.units else ""
         return procedure_of(chunk, ev.document.title, lambda: chunks, query.terms, self.analyzer.lemmas,
                             best_unit)

@@ -19,13 +19,18 @@ from dataclasses import dataclass, field
 from azs_assistant.assistant.markdown import bold, escape
 from azs_assistant.storage.models import Chunk
 
-__all__ = ["Procedure", "has_steps", "procedure_of"]
+__all__ = ["Procedure", "has_steps", "procedure_of", "step_texts"]
 
 NAMES_A_PART = 0.7  # query-term weight of nouns, numbers and slang expansions (search/query.py); verbs weigh 0.6
 WHOLE_DOCUMENT_BUDGET = 3500  # characters: a regulation's clauses fit a Telegram message (4096)
 _CLAUSE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(\S.*)$")  # «2.1. Автоцистерну ставят…»
 _NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+(\S.*)$")  # «3) Позвонить 112» as a paragraph (PDF, TXT)
 _HEADING_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+")
+
+
+def step_texts(chunk: Chunk) -> list[str]:
+    """The texts of the passage's steps (without their numbers)."""
+    return [line.text for line in lines_of(chunk) if line.step]
 
 
 def has_steps(chunk: Chunk) -> bool:
@@ -103,10 +108,14 @@ def procedure_of(chunk: Chunk, title: str, document: Callable[[], list[Chunk]], 
 def _run_around(lines: list[Line], chunk: Chunk, best_unit: str) -> tuple[int, int] | None:
     """[start, end) of the contiguous steps that include the passage's best-matching step (else its
     first). A list whose numbers start again at 1 is another procedure."""
-    own = [i for i, ln in enumerate(lines) if ln.chunk.id == chunk.id and ln.step]
-    if not own:
+    own = [i for i, ln in enumerate(lines) if ln.chunk.id == chunk.id]
+    if not any(lines[i].step for i in own):
         return None
-    first = next((i for i in own if best_unit and (lines[i].text in best_unit or best_unit in lines[i].text)), own[0])
+    first = next((i for i in own if best_unit and (lines[i].text in best_unit or best_unit in lines[i].text)), None)
+    if first is not None and not lines[first].step:  # the best match is the heading or lead-in of a list
+        first = first + 1 if first + 1 < len(lines) and lines[first + 1].step else None
+    if first is None:
+        first = next(i for i in own if lines[i].step)
     start = first
     while start > 0 and _continues(lines[start - 1], lines[start]):
         start -= 1
