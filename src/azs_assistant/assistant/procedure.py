@@ -94,7 +94,8 @@ def procedure_of(chunk: Chunk, title: str, document: Callable[[], list[Chunk]], 
         return None
     start, end = run
     intro = lines[start - 1] if start > 0 and not lines[start - 1].step else None
-    after = [ln for ln in lines[end:end + 2] if not ln.step]  # what the section says after the steps
+    # what the section says right after the steps («Деньги возвращаются…»), not the next list's heading
+    after = [ln for ln in lines[end:end + 1] if not ln.step and not _looks_like_heading(ln.text)]
     heading = _heading(chunk.section, title)
     parts = [bold(heading)] if heading else []
     if intro is not None:
