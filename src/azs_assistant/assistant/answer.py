@@ -379,8 +379,10 @@ def _cited_first(retrieved: list[Citation], citations: list[Citation]) -> list[C
     by_id = {r.chunk_id: r for r in retrieved}
     head: list[Citation] = []
     for c in citations:
-        if all(h.chunk_id != c.chunk_id for h in head):
-            head.append(by_id.get(c.chunk_id, c))
+        # a passage cited without being retrieved (the rest of a procedure, a table's neighbouring row)
+        # is not a search result
+        if c.chunk_id in by_id and all(h.chunk_id != c.chunk_id for h in head):
+            head.append(by_id[c.chunk_id])
     seen = {h.chunk_id for h in head}
     return (head + [r for r in retrieved if r.chunk_id not in seen])[:max(len(retrieved), 1)]
 

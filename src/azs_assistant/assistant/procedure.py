@@ -25,6 +25,8 @@ NAMES_A_PART = 0.7  # query-term weight of nouns, numbers and slang expansions (
 WHOLE_DOCUMENT_BUDGET = 3500  # characters: a regulation's clauses fit a Telegram message (4096)
 _CLAUSE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(\S.*)$")  # «2.1. Автоцистерну ставят…»
 _NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+(\S.*)$")  # «3) Позвонить 112» as a paragraph (PDF, TXT)
+_OCR_MARKS = re.compile(r"^[_|]+\s*")
+_UNIT_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*[.)]?\s+")
 _HEADING_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+")
 
 
@@ -55,7 +57,7 @@ class Procedure:
 def lines_of(chunk: Chunk) -> list[Line]:
     out = []
     for raw in chunk.text.split("\n"):
-        line = raw.strip()
+        line = _OCR_MARKS.sub("", raw.strip())  # «_ 3. Инкассацию…»: a form's blank read before the number
         if not line:
             continue
         if line.startswith("— "):
@@ -89,6 +91,7 @@ def procedure_of(chunk: Chunk, title: str, document: Callable[[], list[Chunk]], 
             return whole
     section = [c for c in chunks if c.section == chunk.section and c.kind != "table_row"] or [chunk]
     lines = [line for c in section for line in lines_of(c)]
+    best_unit = _UNIT_NUMBER.sub("", best_unit.strip())
     run = _run_around(lines, chunk, best_unit)
     if run is None or run[1] - run[0] < 2:
         return None
@@ -102,7 +105,10 @@ def procedure_of(chunk: Chunk, title: str, document: Callable[[], list[Chunk]], 
         parts.append(bold(intro.text) if len(intro.text) <= 200 else escape(intro.text))
     parts.append(_numbered([ln.text for ln in lines[start:end]]))
     parts.extend(escape(ln.text) for ln in after[:1] if len(ln.text) <= 400)
-    used = [ln.chunk for ln in ([intro] if intro else []) + lines[start:end] + after[:1]]
+    quoted = ([intro] if intro else []) + lines[start:end] + after[:1]
+    if best_unit and not any(best_unit in ln.text or ln.text in best_unit for ln in quoted):
+        return None  # the list would leave out the sentence that answers: quote that sentence instead
+    used = [ln.chunk for ln in quoted]
     return Procedure("\n\n".join(p for p in parts if p), _unique(used))
 
 
