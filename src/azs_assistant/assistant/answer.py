@@ -311,8 +311,8 @@ class Assistant:
                 out.append((whole.markdown, self._procedure_citations(whole, ev)))
                 quoted.update(c.id for c in whole.chunks)
                 continue
-            # a second source adds a fact or a rule to the procedure: its best units, not a second list of steps
-            quote = extractor.quote(sp, procedural and n == 0, numeric, max_units=5 if n == 0 else 2)
+            # a second source's steps are all quoted too, as bullets: one numbered list per answer
+            quote = extractor.quote(sp, procedural, numeric, max_units=5 if n == 0 else 2, numbered=n == 0)
             out.append((quote, [ev.citation(to_plain(quote))]))
         return out
 

@@ -98,9 +98,10 @@ class Extractor:
             scores.append(score)
         return ScoredPassage(chunk, units, scores)
 
-    def quote(self, sp: ScoredPassage, procedural: bool, numeric: bool, max_units: int = 5) -> str:
-        """Markdown: the steps in order, or the best sentences in document order, each list item under
-        the lead-in that gives it its polarity or subject."""
+    def quote(self, sp: ScoredPassage, procedural: bool, numeric: bool, max_units: int = 5,
+              numbered: bool = True) -> str:
+        """Markdown: the steps in order (numbered, or bullets for a second source), or the best
+        sentences in document order, each list item under the lead-in that gives it its polarity or subject."""
         chunk = sp.chunk
         if chunk.kind == "table_row":
             return table_row(chunk)
@@ -109,7 +110,9 @@ class Extractor:
         if procedural and chunk.kind == "steps" and len(items) >= 2:
             first_item = next(i for i, ln in enumerate(lines) if ln.startswith("— "))
             intro = lines[first_item - 1] if first_item > 0 else None  # the sentence that leads into the steps
-            body = "\n".join(f"{i}. {escape(item)}" for i, item in enumerate(items, start=1))
+            # a second source's list adds to the answer's procedure: all its items, as bullets
+            body = "\n".join(f"{i}. {escape(item)}" if numbered else f"- {escape(item)}"
+                             for i, item in enumerate(items, start=1))
             return f"{bold(intro)}\n\n{body}" if intro else body
         if len(sp.units) <= 2 or sp.best <= 0:
             shown = list(range(min(len(sp.units), 2)))

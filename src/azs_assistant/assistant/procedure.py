@@ -127,8 +127,9 @@ def _run_around(lines: list[Line], chunk: Chunk, best_unit: str) -> tuple[int, i
     while start > 0 and _continues(lines[start - 1], lines[start]):
         start -= 1
     end = first + 1
-    while end < len(lines) and _continues(lines[end - 1], lines[end]):
-        end += 1
+    while end < len(lines) and (_continues(lines[end - 1], lines[end])
+                                or lines[end].step and lines[end - 1].text.rstrip().endswith(":")):
+        end += 1  # a step ending in «:» («2. Порядок проверки:») goes on with its own list of steps
     return start, end
 
 
