@@ -7,7 +7,13 @@ an external source, ``azs incidents sync`` copies it, and every question goes th
 
     python bench/eval_reports.py --set ../shared/eval [--today 2026-11-23] [--show]
 
-``--set`` is a directory with ``incidents.csv`` and ``reports.jsonl`` ({"id", "question", "answer"}).
+``--set`` is a directory with ``incidents.csv`` and ``reports.jsonl`` ({"id", "question", "answer"},
+optionally "kind" and "split"). The informal set (chat-typed questions, ``bench/informal_questions.py``)
+is scored per split: ``tuning`` and ``validation``. Every answer is one of three: right, a different
+figure given without a word (silent wrong), or refused or answered with «не понял: …» naming what it
+left out (not understood).
+
+    python bench/eval_reports.py --set bench/data/reports_informal --today 2026-11-23
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import json
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +97,7 @@ def main() -> int:
         print(f"sync: {synced['read']} of {n} rows read, {synced['inserted']} stored, "
               f"{len(synced['bad_rows'])} bad, {time.perf_counter() - t:.1f} s")
         by_kind: dict[str, list[bool]] = defaultdict(list)
+        by_split: dict[str, Counter[str]] = defaultdict(Counter)
         latencies = []
         for q in questions:
             cmd = base + ["report", "ask", q["question"], "--json"] + (["--today", args.today] if args.today else [])
@@ -103,6 +110,9 @@ def main() -> int:
                 got = {"answer": None, "text": out.output}
             ok = same(got.get("answer"), q["answer"])
             by_kind[q.get("kind", "all")].append(ok)
+            outcome = "right" if ok else ("refused" if out.exit_code != 0 or got.get("answer") is None or
+                                          "не понял:" in str(got.get("text", "")) else "silent")
+            by_split[q.get("split", "all")][outcome] += 1
             if args.show or not ok:
                 print(f"{'OK ' if ok else 'BAD'} {q['id']}: {q['question']}"
                       f"\n    got  {json.dumps(got.get('answer'), ensure_ascii=False)}"
@@ -113,6 +123,11 @@ def main() -> int:
     for kind, oks in sorted(by_kind.items()):
         print(f"{kind:36} {sum(oks)}/{len(oks)}")
     print(f"{'all':36} {sum(total)}/{len(total)} = {sum(total) / max(len(total), 1):.3f}")
+    if len(by_split) > 1 or "all" not in by_split:
+        print(f"\n{'split':12} {'right':>6} {'silent wrong':>13} {'not understood':>15}")
+        for split, c in sorted(by_split.items()):
+            n = sum(c.values())
+            print(f"{split:12} {c['right']:>3}/{n:<3} {c['silent']:>13} {c['refused']:>15}")
     latencies.sort()
     print(f"per question (CLI in-process): median {latencies[len(latencies) // 2] * 1000:.0f} ms")
     return 0

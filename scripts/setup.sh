@@ -15,6 +15,10 @@ APT_PACKAGES=(
   tesseract-ocr-script-cyrl  # the whole Cyrillic script: a second reading of each page (Kazakh letters, «ё», numbers)
   chromium               # headless browser for the end-to-end web UI tests (driven by Playwright)
   redis-server           # answer cache shared by workers (optional at run time; its tests need it)
+  rabbitmq-server        # broker for background jobs with AZS_BROKER_URL (optional: else jobs run in process; its tests need it)
+  prometheus             # promtool: the alert rules in deploy/prometheus are checked and unit-tested with it
+  docker-compose         # validates compose.yaml (docker-compose config); no container runs here
+  nodejs                 # runs npm for the browser tests' locked tools (axe-core); nothing at run time
 )
 
 # AZS_SETUP_EXTRAS=train: more Cyrillic fonts for the OCR line model's synthetic training lines
@@ -54,5 +58,16 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   for lock in "${locks[@]}"; do pip_install -r "$lock"; done
   pip_install --no-deps -e .
   echo "$want" > "$stamp"
+fi
+# Browser-side test tools locked in package-lock.json (axe-core, injected into the pages by tests/web);
+# `npm ci` installs exactly the lock, runs no install scripts and is skipped while the lock is unchanged.
+if [ -f package-lock.json ]; then
+  command -v npm >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm
+  npm_want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [ ! -f node_modules/.setup-stamp ] || [ "$(cat node_modules/.setup-stamp)" != "$npm_want" ]; then
+    echo "setup: installing the browser tests' tools (npm ci, locked in package-lock.json)"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    echo "$npm_want" > node_modules/.setup-stamp
+  fi
 fi
 echo "setup: ready ($(.venv/bin/azs --help >/dev/null && echo 'azs installed'))"

@@ -21,14 +21,14 @@ SKIPPED = ("storage/migrations/",)
 # Lowest first. A package may import its own layer (the cycle test keeps that a DAG) or any layer
 # below; never one above. Front ends may import the services, the services never a front end.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("foundation", {"__init__", "errors", "settings", "secrets", "logs", "exporters"}),
+    ("foundation", {"__init__", "errors", "settings", "secrets", "logs", "metrics", "exporters"}),
     ("storage", {"storage"}),
     ("registries over storage", {"stations"}),  # the station registry (issue 20), where it exists
     ("text, OCR, search", {"language", "ocr", "search"}),
     # documents: the ingestion pipeline and the document use cases (visibility for a Principal, delete)
     ("use cases", {"documents", "auth", "tickets", "incidents", "forms", "reports", "assistant", "llm", "summaries",
-                   "learning", "notify", "jobs"}),
-    ("composition root", {"services"}),
+                   "learning", "notify", "jobs", "backup"}),
+    ("composition root", {"services", "readiness"}),  # readiness probes what the root built
     ("shared by the HTTP front ends", {"http"}),  # who is asking, errors, limits: imports no front end
     ("front ends", {"api", "web", "cli", "telegram"}),
 ]

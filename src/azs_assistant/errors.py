@@ -122,9 +122,45 @@ class Busy(AzsError):
     exit_code = 75
 
 
+class DatabaseUnavailable(AzsError):
+    """The database did not answer (restarting, unreachable, a lock held too long): try again shortly."""
+
+    code = "database_unavailable"
+    http_status = 503
+    exit_code = 75
+
+
 class RateLimited(AzsError):
     """Too many requests from one address; the client should wait ``retry_after`` seconds."""
 
     code = "rate_limited"
     http_status = 429
     exit_code = 75
+
+
+class BackupError(AzsError):
+    """A backup cannot be read: damaged, tampered with, or encrypted with another key (EX_DATAERR)."""
+
+    code = "backup_error"
+    http_status = 422
+    exit_code = 65
+
+
+class BackupDamaged(BackupError):
+    """A stored backup does not match its checksums."""
+
+    code = "backup_damaged"
+
+
+class BackupKeyError(BackupError):
+    """The archive cannot be decrypted: wrong key, or a damaged or tampered file."""
+
+    code = "backup_key_error"
+
+
+class BackupFailed(AzsError):
+    """The database dump or load program failed (EX_IOERR); the message carries its last lines."""
+
+    code = "backup_failed"
+    http_status = 500
+    exit_code = 74

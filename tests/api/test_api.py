@@ -35,7 +35,7 @@ def assert_error(resp, status: int, code: str) -> dict:  # type: ignore[no-untyp
 
 
 def upload(client: TestClient, name: str, data: bytes):  # type: ignore[no-untyped-def]
-    return client.post("/api/v1/documents", files=[("files", (name, data, "application/octet-stream"))])
+    return client.post("/api/v1/documents?wait=true", files=[("files", (name, data, "application/octet-stream"))])
 
 
 def test_upload_list_get_and_delete(client: TestClient) -> None:
@@ -58,7 +58,7 @@ def test_oversized_upload_is_refused_with_413(client: TestClient) -> None:
 
 
 def test_unsupported_and_empty_uploads_are_reported_per_file(client: TestClient) -> None:
-    results = client.post("/api/v1/documents", files=[
+    results = client.post("/api/v1/documents?wait=true", files=[
         ("files", ("tool.exe", b"MZ\x90\x00binary", "application/octet-stream")),
         ("files", ("empty.txt", b"", "text/plain")),
         ("files", ("ok.md", GUIDE, "text/markdown"))]).json()

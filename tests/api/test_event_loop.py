@@ -23,7 +23,7 @@ from tests.loopback import serve
 SRC = Path(__file__).resolve().parents[2] / "src" / "azs_assistant"
 # Handlers that read an upload or a form with ``await`` and pass every service call to the thread pool.
 ASYNC_ON_PURPOSE = {"upload", "ocr", "import_incidents", "import_stations", "stations_import", "webhook",
-                    "complaint_submit", "login", "docs"}
+                    "complaint_submit", "customer_reply", "login", "docs"}
 SLOW = 1.5
 
 

@@ -65,7 +65,7 @@ def test_spoofed_forwarded_header_does_not_escape_the_rate_limit(svc: Services) 
     is still counted: the fourth complaint in a minute is refused."""
     with TestClient(create_app(svc, background=False), client=("198.51.100.9", 5000)) as client:
         statuses = [_complain(client, f"203.0.113.{i}") for i in range(4)]
-    assert statuses[:3] == [201, 201, 201] and statuses[3] == 429
+    assert statuses[:3] == [303, 303, 303] and statuses[3] == 429
 
 
 def test_customers_behind_a_trusted_proxy_are_limited_one_by_one(svc: Services) -> None:
@@ -74,8 +74,8 @@ def test_customers_behind_a_trusted_proxy_are_limited_one_by_one(svc: Services) 
     with TestClient(create_app(svc, background=False), client=("10.0.0.7", 6000)) as proxy:
         many = [_complain(proxy, f"192.0.2.{i}, 10.0.0.8") for i in range(6)]  # two proxies in the chain
         same = [_complain(proxy, "192.0.2.200") for _ in range(4)]
-    assert many == [201] * 6
-    assert same[:3] == [201, 201, 201] and same[3] == 429
+    assert many == [303] * 6
+    assert same[:3] == [303, 303, 303] and same[3] == 429
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,7 @@ def _seed(client: TestClient) -> None:
     """A few of everything, so that generated ids and numbers sometimes exist."""
     for name, text in (("smena.md", "# Приём смены\n\n## Размен\nНа начало смены оставляют размен 40 000 тенге.\n"),
                        ("proliv.md", "# Пролив\n\n## Действия\nОстановить отпуск топлива, засыпать песком.\n")):
-        assert client.post("/api/v1/documents", files=[("files", (name, text.encode(), "text/markdown"))]
+        assert client.post("/api/v1/documents?wait=true", files=[("files", (name, text.encode(), "text/markdown"))]
                            ).status_code == 200
     for text in ("Заправил 40 литров, а в бак вошло 35, АЗС-012", "Грубый кассир на АЗС-003"):
         assert client.post("/api/v1/tickets", json={"text": text, "station": "АЗС-012"}).status_code == 201

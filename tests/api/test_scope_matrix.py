@@ -116,8 +116,11 @@ def world(tmp_path_factory) -> Iterator[dict[str, Any]]:  # type: ignore[no-unty
     by_name = {w.name: w for w in people}
     asked = client.post("/api/v1/ask", json={"question": "как часто проверять пломбы?"},
                         headers={"X-API-Key": by_name["operator12"].key}).json()
+    doomed = client.post("/api/v1/ask", json={"question": "когда снимать Z-отчёт?"},  # for the DELETE row
+                         headers={"X-API-Key": by_name["operator12"].key}).json()
     yield {"svc": svc, "client": client, "people": by_name, "docs": docs, "tickets": tickets,
-           "records": records, "answer_id": asked["answer_id"], "conversation_id": asked["conversation_id"]}
+           "records": records, "answer_id": asked["answer_id"], "conversation_id": asked["conversation_id"],
+           "doomed_conversation": doomed["conversation_id"]}
     client.__exit__(None, None, None)
     svc.close()
 
@@ -163,6 +166,8 @@ def _url(world: dict[str, Any], route: str) -> str:
             "{record_id}": str(world["records"]["АЗС-012"]), "{number}": own["number"]}
     if route.startswith("DELETE /api/v1/documents"):
         fill["{document_id}"] = str(world["docs"]["doomed"]["id"])
+    if route.startswith("DELETE /api/v1/conversations"):
+        fill["{conversation_id}"] = world["doomed_conversation"]
     url = route.split(" ", 1)[1]
     for hole, value in fill.items():
         url = url.replace(hole, value)
@@ -253,6 +258,13 @@ def test_answers_and_conversations_belong_to_the_asker(world) -> None:  # type: 
     for who in world["people"].values():
         conversation = _call(world, who.name, "GET", f"/api/v1/conversations/{world['conversation_id']}")
         _expect(conversation.status_code, who is asker, f"conversation as {who.name}")
+        listed = [c["id"] for c in _call(world, who.name, "GET", "/api/v1/conversations").json()["items"]]
+        assert (world["conversation_id"] in listed) == (who is asker), f"conversation list of {who.name}"
+        if who is not asker:  # another person can neither rename nor delete it: for them it does not exist
+            renamed = _call(world, who.name, "PATCH", f"/api/v1/conversations/{world['conversation_id']}",
+                            json={"title": "чужой"})
+            deleted = _call(world, who.name, "DELETE", f"/api/v1/conversations/{world['conversation_id']}")
+            assert (renamed.status_code, deleted.status_code) == (404, 404), who.name
         rated = _call(world, who.name, "POST", f"/api/v1/answers/{world['answer_id']}/feedback",
                       json={"rating": "up"})
         _expect(rated.status_code, who is asker or who.supervises(asker), f"feedback as {who.name}")

@@ -58,8 +58,12 @@ def test_answer_json_shape(demo_services: Services) -> None:
     assert set(body) >= {"answer", "abstained", "citations", "retrieved"}
     assert "08:00" in body["answer"]
     assert len(body["retrieved"]) <= 10
-    scores = [r["score"] for r in body["retrieved"]]
-    assert scores == sorted(scores, reverse=True)
+    # the cited passages come first (the answer step judged them best), the rest in retrieval order
+    cited = {c["chunk_id"] for c in body["citations"]}
+    head = [r["chunk_id"] in cited for r in body["retrieved"]]
+    assert head == sorted(head, reverse=True) and head[0]
+    rest = [r["score"] for r in body["retrieved"] if r["chunk_id"] not in cited]
+    assert rest == sorted(rest, reverse=True)
 
 
 def test_level_between_table_rows_is_interpolated_and_both_rows_cited(demo_services: Services) -> None:

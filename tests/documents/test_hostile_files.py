@@ -344,11 +344,12 @@ def test_upload_api_refuses_bombs_and_keeps_the_stored_version(
     document.add_paragraph("Инкассатор приезжает ежедневно в 11:00, лимит наличных 250 000 тенге.")
     buf = io.BytesIO()
     document.save(buf)
-    first = client.post("/api/v1/documents", files=[("files", ("guide.docx", buf.getvalue(), "application/zip"))])
+    guide = ("guide.docx", buf.getvalue(), "application/zip")
+    first = client.post("/api/v1/documents?wait=true", files=[("files", guide)])
     assert first.json()[0]["status"] == "added"
     before = stored(svc)
     with child_bounds(caplog):
-        results = client.post("/api/v1/documents", files=[
+        results = client.post("/api/v1/documents?wait=true", files=[
             ("files", ("guide.docx", zip_bomb("word/document.xml"), "application/zip")),
             ("files", ("prices.xlsx", zip_bomb("xl/worksheets/sheet1.xml"), "application/zip"))]).json()
     assert [r["status"] for r in results] == ["failed", "failed"]

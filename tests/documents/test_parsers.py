@@ -164,3 +164,13 @@ def test_unknown_binary_is_unsupported() -> None:
 def test_sentence_split_keeps_clause_numbers_and_decimals() -> None:
     assert split_sentences("4.1. Оператор остаётся. 4.2. Не более 0,4% расхождения.") == [
         "4.1. Оператор остаётся.", "4.2. Не более 0,4% расхождения."]
+
+
+@pytest.mark.parametrize(("name", "title"), [
+    ("10_kontakty_sluzhb.csv", "Служба, Телефон, Когда звонить"),  # a transliterated name: the columns say more
+    ("10_Контакты_служб.csv", "Контакты служб"),  # a name in the readers' language is the title
+    ("phones.csv", "Служба, Телефон, Когда звонить"),
+])
+def test_a_table_is_titled_by_its_readable_name_or_its_columns_not_a_transliterated_file_name(name, title) -> None:  # type: ignore[no-untyped-def]
+    doc = parse(name, "Служба,Телефон,Когда звонить\nЭнергетик,1400,нет света\n".encode())
+    assert doc.title == title

@@ -98,3 +98,67 @@ def test_upgrade_copies_existing_audiences_into_rows(tmp_path, backend_url) -> N
                                                            0, 10).items] == ["all.md", "south.md"]
     finally:
         svc.close()
+
+
+# -- the documents page: filters, sections, the original -----------------------------------------
+def _titles(listing) -> list[str]:  # type: ignore[no-untyped-def]
+    return [d.title for d in listing.items]
+
+
+def test_listing_filters_by_words_type_date_and_audience_within_what_the_person_may_see(services: Services) -> None:
+    """GIVEN documents of two types and audiences WHEN the list is narrowed THEN words match the title or file
+    name whatever their case (Cyrillic too, which SQLite's lower() leaves alone), and every filter stays
+    inside the person's own documents."""
+    from datetime import date, timedelta
+
+    from azs_assistant.documents.service import EVERYONE, DocumentFilter
+
+    _world(services)
+    services.ingestor.ingest_bytes("Служба,Телефон\nЭнергетик,1400\n".encode(), "uploads/10_kontakty.csv")
+    admin, operator = principal("admin"), principal("operator", stations=[], regions=[])
+    assert _titles(services.documents.listing(admin, DocumentFilter("руководител"))) == [
+        "Операторам и руководителям", "Руководителям", "Руководителям севера"]
+    assert _titles(services.documents.listing(operator, DocumentFilter("РУКОВОДИТЕЛ"))) == [
+        "Операторам и руководителям"]  # the managers' documents do not exist for an operator
+    assert _titles(services.documents.listing(admin, DocumentFilter("kontakty"))) == ["Служба, Телефон"]
+    assert _titles(services.documents.listing(admin, DocumentFilter(kind="csv"))) == ["Служба, Телефон"]
+    assert _titles(services.documents.listing(admin, DocumentFilter(audience="manager"))) == [
+        "Операторам и руководителям", "Руководителям", "Руководителям севера"]
+    assert _titles(services.documents.listing(admin, DocumentFilter(audience=EVERYONE))) == [
+        "Для всех", "Служба, Телефон"]
+    today = date.today()
+    assert len(services.documents.listing(admin, DocumentFilter(since=today, until=today)).items) == 6
+    assert services.documents.listing(admin, DocumentFilter(until=today - timedelta(days=1))).items == []
+    listing = services.documents.listing(operator, DocumentFilter(sort="-size"))
+    assert listing.total == 3 and listing.kinds == ["csv", "md"] and "manager" in listing.audiences
+
+
+def test_listing_refuses_an_unknown_sort_and_reversed_dates(services: Services) -> None:
+    from datetime import date
+
+    from azs_assistant.documents.service import DocumentFilter
+    from azs_assistant.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="Сортировка"):
+        DocumentFilter(sort="size; drop table")
+    with pytest.raises(InvalidInput, match="позже"):
+        DocumentFilter(since=date(2026, 2, 1), until=date(2026, 1, 1))
+
+
+def test_outline_groups_passages_by_section_and_the_original_is_kept_for_its_readers(services: Services) -> None:
+    """GIVEN a document with two sections WHEN it is opened THEN its passages come grouped by section in
+    reading order, and the original file comes back byte for byte, to its audience only; deleting the
+    document takes the original with it."""
+    text = "# Касса\n\n## Размен\nРазмен — 40 000 тенге.\n\n## Z-отчёт\nZ-отчёт снимают до 23:00.\n"
+    doc_id = document(services, text, "uploads/kassa.md", roles=["manager"]).document_id
+    manager = principal("manager")
+    doc, sections = services.documents.outline(manager, doc_id)
+    assert doc.title == "Касса"
+    assert [(s.heading.split(" › ")[-1], [c.text for c in s.passages]) for s in sections] == [
+        ("Размен", ["Размен — 40 000 тенге."]), ("Z-отчёт", ["Z-отчёт снимают до 23:00."])]
+    assert services.documents.original(manager, doc_id) == ("kassa.md", "text/markdown", text.encode())
+    with pytest.raises(NotFound):
+        services.documents.original(principal("operator"), doc_id)
+    assert services.documents.has_original(doc_id)
+    services.documents.delete(principal("admin"), doc_id)
+    assert not services.documents.has_original(doc_id)

@@ -117,7 +117,7 @@ def test_api_ocr_confirm_and_export(svc: Services) -> None:
         assert saved.status_code == 201 and saved.json()["status"] == "confirmed"
         assert saved.json()["fields"]["meter_start"] == 518205
         assert saved.json()["fields"]["inspection_date"] == "2026-03-12"  # the ISO date sent back stays the same
-        assert body["field_labels"]["station_id"] == "азс №" and body["form_title"].startswith("Акт")
+        assert body["field_labels"]["station_id"] == "АЗС №" and body["form_title"].startswith("Акт")
         bad = client.put(f"/api/v1/records/{saved.json()['id']}", json={"fields": {"inspection_date": "32.13.2026"}})
         assert bad.status_code == 422 and "дата" in bad.json()["error"]["message"]
         export = client.get("/api/v1/forms/inspections/export", params={"format": "csv"})

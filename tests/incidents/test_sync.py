@@ -209,3 +209,43 @@ def test_cli_sync_from_configured_source(tmp_path) -> None:
     assert out.exit_code != 0 and "nope" in out.output
 
 
+
+
+def test_api_sync_runs_as_a_job_and_wait_keeps_the_synchronous_answer(tmp_path) -> None:
+    """GIVEN a configured source WHEN an admin asks the API to sync THEN it answers 202 with a job that the
+    in-process pool runs (its result: the per-source reports); ``?wait=true`` answers with them directly."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from azs_assistant.api.app import create_app
+    from azs_assistant.services import Services
+    from azs_assistant.settings import Settings
+    from tests.conftest import authorize
+
+    company = tmp_path / "company.db"
+    fill(f"sqlite:///{company}", make_log(30))
+    data = tmp_path / "data"
+    data.mkdir()
+    cols = "".join(f"\n      {k}: {v}" for k, v in COLUMNS.items())
+    (data / "incident_sources.yaml").write_text(
+        f"sources:\n  - name: company\n    url: sqlite:///{company}\n    table: incidents_src\n"
+        f"    watermark: UPDATED_AT\n    columns:{cols}\n", encoding="utf-8")
+    svc = Services(Settings(data_dir=data, embeddings="none"))
+    try:
+        svc.job_runner.start()
+        with TestClient(create_app(svc, background=False)) as client:
+            authorize(client, svc)
+            assert client.post("/api/v1/incidents/sync", params={"source": "nope"}).status_code == 404
+            accepted = client.post("/api/v1/incidents/sync")
+            assert accepted.status_code == 202, accepted.text
+            location = accepted.headers["location"]
+            deadline = time.monotonic() + 60
+            while (job := client.get(location).json())["status"] != "done":
+                assert job["status"] in ("queued", "running") and time.monotonic() < deadline, job
+                time.sleep(0.2)
+            assert job["kind"] == "incidents.sync" and job["result"][0]["inserted"] == 30
+            waited = client.post("/api/v1/incidents/sync", params={"wait": "true"})
+            assert waited.status_code == 200 and waited.json()[0]["read"] == 0
+    finally:
+        svc.close()

@@ -13,8 +13,19 @@ def test_builtin_dictionary_covers_the_domain() -> None:
     entries = load_builtin_jargon()
     terms = {e.term for e in entries}
     assert len(entries) >= 150 and len(terms) == len(entries)
-    for word in ("солярка", "колонка", "пистолет", "бензовоз", "девяносто второй", "зэтка"):
+    for word in ("солярка", "колонка", "пистолет", "бензовоз", "девяносто второй", "зэтка",
+                 "жанармай", "өрт сөндіргіш", "fuel truck", "spill"):
         assert word in terms
+
+
+def test_kazakh_and_english_questions_reach_the_russian_terms() -> None:
+    analyzer = get_analyzer()
+    dictionary = JargonDictionary(load_builtin_jargon(), analyzer)
+    for question, wanted in (("жанармайды қабылдау кезінде не істеу керек", {"топливо", "прием"}),
+                             ("what to do if fuel is spilled at the dispenser", {"пролив", "трк"}),
+                             ("өрт сөндіргішті қайдан табамын", {"огнетушитель"})):
+        added, _ = dictionary.expand([t.surface for t in analyzer.tokens(question)])
+        assert wanted <= set(added), (question, added)
 
 
 def test_entries_match_any_word_form_and_multiword_terms() -> None:
@@ -51,3 +62,35 @@ def test_comparatives_share_one_lemma_and_are_not_stop_words() -> None:
     analyzer = get_analyzer()
     assert "больше" in analyzer.lemmas("более 10 литров") and "больше" in analyzer.lemmas("больше 10 литров")
     assert "меньше" in analyzer.lemmas("не менее 20 кг")
+
+
+def test_kazakh_and_english_entries_match_with_their_endings() -> None:
+    analyzer = get_analyzer()
+    dictionary = JargonDictionary(parse_tsv("жанармай\tтопливо\ntank\tрезервуар\n"), analyzer)
+    for phrase, canonical in (("жанармайды қалай қабылдау керек", "топливо"), ("жанармайдың сапасы", "топливо"),
+                              ("how to check the tanks", "резервуар")):
+        added, _ = dictionary.expand([t.surface for t in analyzer.tokens(phrase)])
+        assert canonical in added, phrase
+        assert canonical.split()[0] in dictionary.rewrite(phrase, analyzer.tokens(phrase)), phrase
+
+
+def test_ending_match_does_not_catch_russian_words_or_short_stems() -> None:
+    analyzer = get_analyzer()
+    # «танк» is a Russian word: its forms are listed, nothing is matched by a prefix of «танкер»
+    dictionary = JargonDictionary(parse_tsv("танк\tрезервуар\nгаз\tСУГ\nбенз\tбензин\n"), analyzer)
+    for phrase in ("танкер приехал", "газета на кассе", "бензовоз приехал"):
+        added, _ = dictionary.expand([t.surface for t in analyzer.tokens(phrase)])
+        assert added == [], phrase
+
+
+def test_an_upgrade_adds_the_new_builtin_terms_and_keeps_the_admins_edits(sqlite_services) -> None:  # type: ignore[no-untyped-def]
+    jargon = sqlite_services.jargon
+    jargon.seed()
+    total = len(jargon.entries())
+    jargon.remove("жанармай")  # as if an older release had not shipped it
+    jargon.upsert("солярка", "ДТ зимнее", "правка администратора")
+    assert jargon.add_builtin() == 1
+    entries = {e.term: e for e in jargon.entries()}
+    assert len(entries) == total and "жанармай" in entries
+    assert entries["солярка"].canonical == "ДТ зимнее"
+    assert jargon.add_builtin() == 0

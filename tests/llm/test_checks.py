@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from azs_assistant.language.analyzer import get_analyzer
-from azs_assistant.llm.check import check_answer
+from azs_assistant.llm.check import check_answer, meaning_problems
 from azs_assistant.llm.generate import UNCHECKED_NOTICE
 from azs_assistant.services import Services
 from azs_assistant.settings import Settings
@@ -113,3 +113,22 @@ def test_prompt_templates_are_versioned_files() -> None:
     assert folder.joinpath(f"{PROMPT_VERSION}.txt").is_file()
     assert "$question" in folder.joinpath(f"{PROMPT_VERSION}.user.txt").read_text("utf-8")
     assert Path(str(folder.joinpath("rewrite_v1.txt"))).exists()
+
+
+def test_a_reply_that_drops_the_negation_loses_the_rule() -> None:
+    quote = "На территории АЗС запрещается курить и пользоваться открытым огнём. [1]"
+    assert meaning_problems("Курить на территории АЗС можно [1].", quote) == ["polarity"]
+    assert meaning_problems("Нет, курить на АЗС запрещено [1].", quote) == []
+    assert meaning_problems("Smoking at the station is allowed [1].", quote, "en") == ["polarity"]
+    assert meaning_problems("Smoking is prohibited at the station [1].", quote, "en") == []
+    assert meaning_problems("АЖС аумағында темекі шегуге тыйым салынады [1].", quote, "kk") == []
+    assert meaning_problems("АЖС аумағында темекі шегуге болады [1].", quote, "kk") == ["polarity"]
+
+
+def test_a_reply_that_drops_a_step_or_the_number_is_caught() -> None:
+    steps = "1. Остановить заправку.\n2. Засыпать пятно сорбентом.\n3. Сделать запись в журнале смены. [1]"
+    assert meaning_problems("1. Остановите заправку [1].\n2. Сделайте запись в журнале [1].", steps) == ["steps"]
+    assert meaning_problems("1. Остановите заправку.\n2. Засыпьте сорбентом.\n3. Запишите в журнал [1].", steps) == []
+    quote = "Глаза промывать чистой водой не менее 15 минут. [1]"
+    assert "number" in meaning_problems("Промывайте глаза водой [1].", quote, wants_number=True)
+    assert "number" not in meaning_problems("Промывайте глаза не менее 15 минут [1].", quote, wants_number=True)

@@ -35,8 +35,8 @@ def test_jargon_expands_slang_to_canonical_terms(demo_services: Services) -> Non
 
 
 def test_typos_are_corrected_against_the_index_vocabulary(demo_services: Services) -> None:
-    query = demo_services.queries.analyse("инкасация приежает")
-    assert query.corrections.get("инкасация") == "инкассация"
+    query = demo_services.queries.analyse("инкассаця приежает")  # «инкасация» is in the dictionary as a typo
+    assert query.corrections.get("инкассаця") == "инкассация"
     assert top_source(demo_services, "во скока инкасация приежает") == "12_inkassaciya.html"
 
 

@@ -103,3 +103,15 @@ def test_planted_instruction_in_a_document_stays_data(llm: ScriptedLLM, svc: Ser
     user = llm.requests[-1]["messages"][1]["content"]
     assert user.count("</section>") == 1 and "‹/section" in user and "‹section" in user
     assert summary.mode == "llm" and "23:00" in summary.text
+
+
+def test_the_summary_at_hand_never_waits_for_the_model(llm: ScriptedLLM, svc: Services) -> None:
+    """GIVEN a model that does not answer WHEN a document's page wants its summary THEN the extractive one
+    comes at once without a request to the model; once the model's summary is stored, that one is shown."""
+    llm.script(Reply(status=500))
+    quick = svc.summaries.at_hand("uploads/osmotr.md")
+    assert quick.mode == "extractive" and "журнал" in quick.text and llm.requests == []
+    llm.handler = _map_reduce
+    made = svc.summaries.summary("uploads/osmotr.md")
+    assert made.mode == "llm"
+    assert svc.summaries.at_hand("uploads/osmotr.md").public() == made.public()

@@ -156,10 +156,10 @@ def test_failed_delivery_is_retried_and_never_loses_the_ticket(tmp_path) -> None
 @pytest.mark.slow  # over 5 s (--durations)
 def test_critical_repeats_until_acknowledged(tmp_path) -> None:  # type: ignore[no-untyped-def]
     telegram = Recorder()
-    original = 'hse: {name: "Охрана труда и промышленная безопасность", contacts: []}'
+    original = 'hse: {name: "Охрана труда и промышленная безопасность", contacts: [],'  # names follow
     text = SHIPPED.read_text("utf-8")
     assert original in text
-    text = text.replace(original, "hse: {name: ОТиПБ, contacts: [{telegram: '-42'}]}")
+    text = text.replace(original, "hse: {name: ОТиПБ, contacts: [{telegram: '-42'}],")
     path = tmp_path / "routing.yaml"
     path.write_text(text, "utf-8")
     svc = Services(make_settings(tmp_path, ticket_rules=path, telegram_bot_token="t",

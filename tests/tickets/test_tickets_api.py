@@ -73,14 +73,15 @@ def test_public_form_in_kazakh_with_a_photo(client: TestClient) -> None:
     resp = client.post("/complaint", data={"text": "Колонка 2 істемейді, неделю уже стоит", "station": "АЗС 3",
                                            "contact": "a@b.kz", "lang": "kk"},
                        files={"photo": ("chek.jpg", _jpeg(), "image/jpeg")})
-    assert resp.status_code == 201, resp.text
+    assert resp.status_code == 200 and resp.history[0].status_code == 303, resp.text  # post/redirect/get
     number = re.search(r'id="ticket-number">(T-\d+)<', resp.text).group(1)
     link = re.search(r'id="status-link" href="([^"]+)"', resp.text).group(1)
     assert "Өтінішіңіз қабылданды" in resp.text
     ticket = client.get(f"/api/v1/tickets/{number}").json()
     assert ticket["has_photo"] and ticket["station"] == "АЗС-003" and ticket["language"] == "kk"
     assert client.get(f"/api/v1/tickets/{number}/photo").content[:2] == b"\xff\xd8"
-    assert client.get(link.replace("http://127.0.0.1:8000", "")).status_code == 200
+    assert link.startswith("http://testserver/t/")  # AZS_PUBLIC_BASE_URL unset: the request's own address
+    assert client.get(link.replace("http://testserver", "")).status_code == 200
 
 
 def test_bad_input_gets_clear_answers_and_html_stays_text(client: TestClient) -> None:
@@ -134,3 +135,65 @@ def test_status_note_reaches_the_customer_only_when_marked_public(client: TestCl
         assert "камера 3" not in shown and "Чек выслан на e-mail" in shown
     staff = client.get(f"/api/v1/tickets/{number}").text
     assert "камера 3" in staff  # still in the staff history
+
+
+def test_confirmation_survives_reload_and_language_switch(client: TestClient) -> None:
+    """GIVEN a complaint sent from the form WHEN the customer reloads the confirmation or switches its
+    language THEN the same number and link are shown and no second complaint is stored."""
+    sent = client.post("/complaint", data={"text": "Недолив на колонке 4, чек есть", "station": "АЗС-012"},
+                       follow_redirects=False)
+    assert sent.status_code == 303
+    confirmation = sent.headers["location"]
+    assert confirmation.startswith("/t/T-") and "new=1" in confirmation
+    first = client.get(confirmation)
+    number = re.search(r'id="ticket-number">(T-\d+)<', first.text).group(1)
+    assert client.get(confirmation).status_code == 200  # a reload is a GET: nothing is sent again
+    assert client.get("/api/v1/tickets").json()["count"] == 1
+    switch = re.search(r'href="([^"]*lang=kk[^"]*)"', first.text).group(1).replace("&amp;", "&")
+    kazakh = client.get(f"/t/{number}{switch}")
+    assert kazakh.status_code == 200 and "Өтінішіңіз қабылданды" in kazakh.text
+    assert f'id="ticket-number">{number}<' in kazakh.text and 'id="status-link"' in kazakh.text
+    later = client.get(confirmation.replace("&new=1", "").replace("new=1&", ""))
+    assert "ticket-number" not in later.text  # the plain status page, not a second «accepted»
+
+
+def test_status_link_uses_the_public_base_url_when_set(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """GIVEN AZS_PUBLIC_BASE_URL WHEN a complaint is sent THEN its link is on that address whatever the
+    Host header says; unset, the server warns at start."""
+    svc = Services(make_settings(tmp_path, public_base_url="https://azs.example.kz"))
+    with TestClient(create_app(svc, background=False), base_url="http://evil.example") as c:
+        page = c.post("/complaint", data={"text": "Грязно в туалете", "station": "АЗС-012"})
+        link = re.search(r'id="status-link" href="([^"]+)"', page.text).group(1)
+        assert link.startswith("https://azs.example.kz/t/T-")
+    svc.close()
+    bare = Services(make_settings(tmp_path / "bare"))
+    with caplog.at_level("WARNING"), TestClient(create_app(bare, background=False)):
+        pass
+    bare.close()
+    assert any("AZS_PUBLIC_BASE_URL is not set" in r.getMessage() for r in caplog.records)
+
+
+def test_customer_replies_with_a_photo_through_the_status_link(client: TestClient) -> None:
+    """GIVEN a resolved complaint WHEN the customer answers on their status page with a photo THEN the
+    reply is in the public history, the ticket is reopened, staff can open the photo, a reload does
+    not send it twice, and a bad photo is refused in Kazakh on a Kazakh page."""
+    created = client.post("/api/v1/tickets", json={"text": "Недолив 5 литров на АЗС-012"}).json()
+    number, token = created["number"], created["token"]
+    client.post(f"/api/v1/tickets/{number}/status", json={"status": "resolved"})
+    sent = client.post(f"/t/{number}/reply", data={"k": token, "text": "Не решено, вот чек", "lang": "ru"},
+                       files={"photo": ("chek.jpg", _jpeg(), "image/jpeg")}, follow_redirects=False)
+    assert sent.status_code == 303 and "sent=1" in sent.headers["location"]
+    page = client.get(sent.headers["location"]).text
+    assert "Вы: Не решено, вот чек (с фото)" in page and 'id="reply-sent"' in page
+    ticket = client.get(f"/api/v1/tickets/{number}").json()
+    assert ticket["status"] == "in_progress"
+    reply = [h for h in ticket["history"] if h["kind"] == "customer_reply"][0]
+    assert client.get(f"/tickets/{number}/photos/{reply['data']['photo']}").content[:2] == b"\xff\xd8"
+    assert client.get(f"/tickets/{number}/photos/other.jpg").status_code == 404
+    bad = client.post(f"/t/{number}/reply", data={"k": token, "text": "ещё", "lang": "kk"},
+                      files={"photo": ("a.jpg", b"MZ\x90\x00", "image/jpeg")})
+    assert bad.status_code == 415 and "Файл фотоға ұқсамайды" in bad.text
+    stranger = client.post(f"/t/{number}/reply", data={"k": "wrong", "text": "взлом"})
+    assert stranger.status_code == 404
+    assert len([h for h in client.get(f"/api/v1/tickets/{number}").json()["history"]
+                if h["kind"] == "customer_reply"]) == 1

@@ -54,6 +54,7 @@ def site(tmp_path_factory) -> Iterator[tuple[str, Services]]:  # type: ignore[no
     svc.access.add_user("operator", PASSWORD, ["operator"], stations=["АЗС-012"])
     svc.access.add_user("manager", PASSWORD, ["manager"], stations=["АЗС-012"])
     svc.access.add_user("admin", PASSWORD, ["admin"], stations=["*"])
+    svc.job_runner.start()  # uploads are ingested by the in-process pool (background=False starts nothing)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -68,7 +69,7 @@ def site(tmp_path_factory) -> Iterator[tuple[str, Services]]:  # type: ignore[no
     yield f"http://127.0.0.1:{port}", svc
     server.should_exit = True
     thread.join(10)
-    svc.close()
+    svc.close()  # stops the job pool too
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +116,8 @@ def test_operator_signs_in_asks_and_sees_a_citation(site, browser) -> None:  # t
     citation.wait_for(timeout=15000)
     assert "40 000" in page.locator(".msg.bot .text").last.inner_text()
     assert "Приём смены" in citation.inner_text()
-    page.click(".msg.bot .feedback button[data-rating=up]")
-    page.locator(".msg.bot .feedback .hint").filter(has_text="сохранена").wait_for(timeout=5000)
+    page.click(".msg.bot .actions button.rate.up")
+    page.locator(".msg.bot .actions .note").filter(has_text="сохранена").wait_for(timeout=5000)
     _shot(page, "02-chat-answer-with-citation")
     from sqlalchemy import select
 
@@ -139,17 +140,26 @@ def test_admin_uploads_a_document(site, browser, tmp_path) -> None:  # type: ign
     doc = tmp_path / "proliv.md"
     doc.write_text("# Пролив топлива\n\n## Малый пролив\nМалый пролив засыпают сорбентом и убирают в контейнер.\n",
                    encoding="utf-8")
-    page.set_input_files("#upload input[type=file]", str(doc))
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7 not really")
+    page.click(".upload-box summary")  # the upload form is folded under the list's filters
+    page.set_input_files("#upload input[type=file]", [str(doc), str(broken)])
     page.click("#upload button[type=submit]")
-    page.locator("#upload-results").filter(has_text="proliv.md").wait_for(timeout=20000)
+    # the job is followed without reloading: each file's line ends with its result, a failure with its reason
+    page.locator('#upload-results li.added[data-file="proliv.md"]').wait_for(timeout=30000)
+    failed = page.locator('#upload-results li.failed[data-file="broken.pdf"]')
+    failed.wait_for(timeout=30000)
+    assert "ошибка" in failed.inner_text() and "повреждён" in failed.inner_text()
     _shot(page, "03-documents-uploaded")
     assert any(d.source == "uploads/proliv.md" for d in svc.documents.visible_to(SYSTEM, 0, 100).items)
-    page.reload()  # the list now shows the new document with its «Кратко» button
+    page.wait_for_selector('ul.doc-list >> text=Пролив топлива', timeout=10000)  # the list reloads by itself when done
     doc_id = svc.documents.find("uploads/proliv.md").id
-    page.click(f'a[href="/documents/{doc_id}/summary"]')
-    page.wait_for_selector("article.summary h1")
-    assert "Краткое содержание" in page.inner_text("h1") and "сорбентом" in page.inner_text("article.summary")
+    page.click(f'a[href="/documents/{doc_id}"]')
+    page.wait_for_selector("article.document h1")
+    assert "Пролив топлива" in page.inner_text("h1") and "сорбентом" in page.inner_text(".doc-summary")
     _shot(page, "06-document-summary")
+    page.goto(f"{base}/admin/jobs")
+    assert "documents.upload" in page.inner_text("#jobs") and "выполнено" in page.inner_text("#jobs")
     page.close()
 
 

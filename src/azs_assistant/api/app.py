@@ -5,6 +5,7 @@ import the API, and this module is the only place that puts them together."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,30 +14,54 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from azs_assistant import __version__
-from azs_assistant.api.routers import ask, audit, documents, health, jargon, ocr, reports, stations, telegram, tickets
+from azs_assistant.api.routers import (
+    ask,
+    audit,
+    documents,
+    health,
+    jargon,
+    jobs,
+    metrics,
+    ocr,
+    reports,
+    stations,
+    telegram,
+    tickets,
+)
 from azs_assistant.http import errors
-from azs_assistant.http.ratelimit import RateLimiter
+from azs_assistant.http.ratelimit import make_limiter
 from azs_assistant.services import Services
+from azs_assistant.settings import LOCAL_BASE_URL
 from azs_assistant.web import views
 from azs_assistant.web.templating import message_page
+
+log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 
 
 def create_app(services: Services, *, background: bool = True) -> FastAPI:
-    """The app. ``background`` starts the notifier and trains the complaint classifier at startup
-    (tests that drive the notifier by hand turn it off)."""
+    """The app. ``background`` starts the job pool (uploads, syncs, and the notifier as a periodic job) when no
+    broker is configured, and trains the complaint classifier at startup (tests that drive the notifier by
+    hand turn it off)."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not services.settings.public_base_url:
+            log.warning("AZS_PUBLIC_BASE_URL is not set: status links shown to customers are built from the "
+                        "address their request came to, and notifications link to %s; set it to the public "
+                        "address of this server", LOCAL_BASE_URL)
         if background:
-            services.notifier.start()
+            # Notifications are a periodic job now (once per period across replicas), run by this pool or,
+            # with a broker, by the `azs worker` processes.
+            if services.settings.broker_url is None:
+                services.job_runner.start()
             threading.Thread(target=lambda: services.tickets.classifier, name="azs-train", daemon=True).start()
         try:
             yield
         finally:
-            if background:
-                services.notifier.stop()
+            if background and "job_runner" in services.__dict__:
+                services.job_runner.stop()
             bot = getattr(app.state, "telegram", None)
             if bot is not None:
                 await bot.shutdown()
@@ -44,17 +69,23 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
     app = FastAPI(title="azs-assistant API", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Ассистент сети АЗС: база знаний, поиск, ответы с источниками, отчёты и жалобы.")
     app.state.services = services
-    app.state.ticket_limiter = RateLimiter(services.settings.ticket_rate_per_minute)
-    app.state.key_limiter = RateLimiter(600)
-    app.state.login_limiter = RateLimiter(30)  # password guessing from one address, on top of account lockout
+    # shared by every replica through Redis when AZS_CACHE_URL is set (each limit its own namespace)
+    redis_url, space = services.shared_redis_url, services.installation_id
+    app.state.ticket_limiter = make_limiter(redis_url, f"{space}:ticket", services.settings.ticket_rate_per_minute)
+    app.state.key_limiter = make_limiter(redis_url, f"{space}:key", 600)
+    # password guessing from one address, on top of account lockout
+    app.state.login_limiter = make_limiter(redis_url, f"{space}:login", 30)
     errors.install(app, page=message_page)
     _install_middleware(app, services)
     _install_docs(app)
 
     for router in (health.router, ask.router, documents.router, jargon.router, ocr.router, reports.router,
-                   stations.router, tickets.router, audit.router):
+                   stations.router, tickets.router, audit.router, jobs.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(telegram.router)
+    scrape = metrics.router_for(services)
+    if scrape is not None:
+        app.include_router(scrape)
     views.mount(app)
     return app
 
@@ -71,7 +102,7 @@ def _install_middleware(app: FastAPI, services: Services) -> None:
     form_limit = (settings.ticket_max_photo_mb + 1) * MB
 
     def limit_for(path: str) -> int:
-        if path == "/complaint":
+        if path == "/complaint" or (path.startswith("/t/") and path.endswith("/reply")):  # a form with a photo
             return form_limit
         return upload_limit if path.startswith(uploads) else MB  # JSON and forms: a megabyte is plenty
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from azs_assistant import logs
+from azs_assistant import logs, metrics
 from azs_assistant.errors import FileTooLarge
 
 Scope = MutableMapping[str, Any]
@@ -201,10 +201,31 @@ class RequestId:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            duration_ms = round((time.perf_counter() - start) * 1000, 1)
+            elapsed = time.perf_counter() - start
+            duration_ms = round(elapsed * 1000, 1)
+            route = _route_template(scope)
+            metrics.HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
+            metrics.HTTP_DURATION.labels(scope["method"], route).observe(elapsed)
             access_log.info("%s %s %s %.1f ms", scope["method"], scope["path"], status, duration_ms,
                             extra={"method": scope["method"], "path": scope["path"], "status": status,
                                    "duration_ms": duration_ms})
         # Unbound only on success: an unexpected error is logged by Starlette's outermost error middleware
         # after this one has returned, and its lines keep the id (the request's task ends with it).
         logs.unbind(bindings)
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's template with its router's prefix (``/api/v1/tickets/{number}``), never the raw
+    path: one series per route, whatever the ids. FastAPI leaves the router's own route in the scope, whose
+    template lacks the prefix it was included under; the prefix is the part of the path before the part the
+    route matches (our prefixes are fixed strings). Requests that matched nothing count as ``unmatched``."""
+    route = scope.get("route")
+    template, pattern = getattr(route, "path", None), getattr(route, "path_regex", None)
+    if not template:
+        return "unmatched"
+    path = scope["path"]
+    if pattern is not None:
+        for cut in [0, *(i for i, ch in enumerate(path) if ch == "/" and i)]:
+            if pattern.match(path[cut:]):
+                return path[:cut] + str(template)
+    return str(template)

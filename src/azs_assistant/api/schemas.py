@@ -14,6 +14,8 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=2000, examples=["Бензовоз приехал, когда можно мерить отсеки?"])
     conversation_id: str | None = Field(
         default=None, max_length=36, description="продолжить разговор: уточняющий вопрос читается с учётом прежних")
+    regenerate: bool = Field(default=False, description="ответить заново: последний ход разговора заменяется "
+                                                        "новым ответом, мимо кэша (только для /ask/stream)")
 
 
 class AnswerPublic(BaseModel):
@@ -125,3 +127,17 @@ class ChangePublic(BaseModel):
     created_at: UtcDateTime
     text: str
     changes: dict[str, Any]
+
+
+class ConversationPublic(BaseModel):
+    id: str
+    title: str = Field(description="своё название или первый вопрос разговора")
+    updated_at: UtcDateTime
+
+
+class ConversationList(BaseModel):
+    items: list[ConversationPublic]
+
+
+class ConversationRename(BaseModel):
+    title: str = Field(min_length=1, max_length=200)

@@ -7,12 +7,15 @@ ground a generated answer; any failure of the server falls back to the extractiv
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from azs_assistant.assistant.evidence import DENSE_CONFIRMS, SUPPORT_THRESHOLD, WEAK_SUPPORT, support
+from azs_assistant import metrics
+from azs_assistant.assistant import answerable
+from azs_assistant.assistant.evidence import support
 from azs_assistant.assistant.extract import Extractor, ScoredPassage, is_procedural, is_yes_no, wants_number
 from azs_assistant.assistant.markdown import escape, to_plain
 from azs_assistant.assistant.model import (
@@ -74,9 +77,10 @@ class Assistant:
                                                                                   incident_history, stations)
 
     # -- retrieval ------------------------------------------------------------------------
-    def retrieve(self, question: str, k: int = 10, principal: Any = None) -> tuple[Any, list[Evidence]]:
+    def retrieve(self, question: str, k: int = 10, principal: Any = None,
+                 generations: tuple[int, int] | None = None) -> tuple[Any, list[Evidence]]:
         """Passages for the question; with ``principal``, only from documents they may read."""
-        query = self.queries.analyse(question)  # also brings the index up to date
+        query = self.queries.analyse(question, generations)  # also brings the index up to date
         hits = self.index.search(query, k=k if principal is None else k * 3, refresh=False)
         rows = load_chunks(self.db, [h.chunk_id for h in hits])
         evidence: list[Evidence] = []
@@ -102,17 +106,19 @@ class Assistant:
             remember: bool = False) -> Answer:
         """The answer to a question. With ``conversation`` (or ``remember`` to start one) the
         question is read against the conversation's earlier turns and stored as its next turn."""
+        started = time.perf_counter()
         conversation_id, resolved = self._converse(question, principal, conversation, remember)
         answer = self._special_answer(resolved, principal)
         if answer is None:
-            key, answer = self._cached(resolved, principal)
+            generations = self.db.generations()  # read once: the cache key and the index freshness
+            key, answer = self._cached(resolved, principal, generations)
             if answer is None:
-                query, evidence = self.retrieve(resolved, principal=principal)
+                query, evidence = self.retrieve(resolved, principal=principal, generations=generations)
                 answer = self._extractive(resolved, query, evidence)
                 if not answer.abstained and self.answerer is not None:
                     answer = self.answerer.generate(resolved, evidence, answer)
                 self._keep(key, answer)
-        return self._finish_turn(answer, question, resolved, conversation_id)
+        return self._finish_turn(answer, question, resolved, conversation_id, started)
 
     def answer_for(self, who: Principal, question: str, conversation: str | None = None, ip: str | None = None,
                    channel: str | None = None) -> tuple[Answer, int]:
@@ -120,38 +126,52 @@ class Assistant:
         (the id comes back) and audited as ``ask``."""
         answer = self.ask(question, who, conversation, True)
         answer_id: int = self._answer_log().log_answer(who, answer)
+        if answer.conversation_id:
+            self._conversations().attach_answer(answer.conversation_id, answer_id)
         details = {"mode": answer.mode, "abstained": answer.abstained, "answer_id": answer_id}
         self._audit(who, "ask", question[:500], {"channel": channel, **details} if channel else details, ip)
         return answer, answer_id
 
     def stream_for(self, who: Principal, question: str, conversation: str | None = None,
-                   ip: str | None = None) -> Iterator[dict[str, Any]]:
+                   ip: str | None = None, regenerate: bool = False) -> Iterator[dict[str, Any]]:
         """``answer_for`` as a stream of events. The question and the conversation are checked (and the
         request audited) now, so errors come before the first event; the ``done`` answer carries its
-        ``answer_id``."""
+        ``answer_id``. ``regenerate`` takes the conversation's latest turn back and answers it anew,
+        past the cache."""
         self.queries.analyse(question)
-        conversation_id = self._conversations().open(who.name, conversation)
-        self._audit(who, "ask", question[:500], {"stream": True}, ip)
-        return self._logged_stream(who, question, conversation_id)
+        conversations = self._conversations()
+        conversation_id = conversations.open(who.name, conversation)
+        if regenerate and conversation:
+            conversations.drop_last(who.name, conversation_id)
+        details = {"stream": True, "regenerate": True} if regenerate else {"stream": True}
+        self._audit(who, "ask", question[:500], details, ip)
+        return self._logged_stream(who, question, conversation_id, regenerate)
 
-    def _logged_stream(self, who: Principal, question: str, conversation: str | None) -> Iterator[dict[str, Any]]:
-        for event in self.ask_stream(question, who, conversation):
+    def _logged_stream(self, who: Principal, question: str, conversation: str | None,
+                       fresh: bool = False) -> Iterator[dict[str, Any]]:
+        for event in self.ask_stream(question, who, conversation, fresh=fresh):
             if event["type"] == "done":
                 data = event["answer"]
-                event["answer"] = {**data, "answer_id": self._answer_log().log_answer(who, Answer.from_public(question,
-                                                                                                          data))}
+                answer_id = self._answer_log().log_answer(who, Answer.from_public(question, data))
+                if conversation:
+                    self._conversations().attach_answer(conversation, answer_id)
+                event["answer"] = {**data, "answer_id": answer_id}
             yield event
 
     def ask_stream(self, question: str, principal: Any = None, conversation: str | None = None,
-                   remember: bool = False) -> Iterator[dict[str, Any]]:
-        """Events: ``{"type": "delta", "text"}`` pieces, then one ``{"type": "done", "answer"}``."""
+                   remember: bool = False, fresh: bool = False) -> Iterator[dict[str, Any]]:
+        """Events: ``{"type": "delta", "text"}`` pieces, then one ``{"type": "done", "answer"}``.
+        ``fresh`` answers past the cache (a regenerated answer)."""
+        started = time.perf_counter()
         conversation_id, resolved = self._converse(question, principal, conversation, remember)
         answer = self._special_answer(resolved, principal)
-        key = None
+        key, generations = None, self.db.generations()
         if answer is None:
-            key, answer = self._cached(resolved, principal)
+            key, answer = self._cached(resolved, principal, generations)
+            if fresh and answer is not None:
+                answer = None
         if answer is None:
-            query, evidence = self.retrieve(resolved, principal=principal)
+            query, evidence = self.retrieve(resolved, principal=principal, generations=generations)
             answer = self._extractive(resolved, query, evidence)
             if not answer.abstained and self.answerer is not None:
                 for event in self.answerer.stream(resolved, evidence, answer):
@@ -160,11 +180,11 @@ class Assistant:
                         continue
                     final = Answer.from_public(resolved, event["answer"])
                     self._keep(key, final)
-                    final = self._finish_turn(final, question, resolved, conversation_id)
+                    final = self._finish_turn(final, question, resolved, conversation_id, started)
                     yield {"type": "done", "answer": final.public()}
                 return
             self._keep(key, answer)
-        answer = self._finish_turn(answer, question, resolved, conversation_id)
+        answer = self._finish_turn(answer, question, resolved, conversation_id, started)
         yield {"type": "delta", "text": answer.answer}
         yield {"type": "done", "answer": answer.public()}
 
@@ -178,7 +198,10 @@ class Assistant:
         conversation_id = conversations.open(actor, conversation)
         return conversation_id, conversations.resolve(question, conversations.history(conversation_id))
 
-    def _finish_turn(self, answer: Answer, question: str, resolved: str, conversation_id: str | None) -> Answer:
+    def _finish_turn(self, answer: Answer, question: str, resolved: str, conversation_id: str | None,
+                     started: float) -> Answer:
+        metrics.observe_answer(metrics.answer_mode(answer.mode, answer.abstained, answer.notice,
+                                                   self.answerer is not None), started)
         answer.question = question
         answer.resolved_question = resolved if resolved != question else None
         answer.conversation_id = conversation_id
@@ -186,14 +209,16 @@ class Assistant:
             self._conversations().record(conversation_id, question, resolved, answer.answer)
         return answer
 
-    def _cached(self, question: str, principal: Any) -> tuple[str | None, Answer | None]:
+    def _cached(self, question: str, principal: Any,
+                generations: tuple[int, int]) -> tuple[str | None, Answer | None]:
         cache = self._cache()
         if cache is None:
             return None, None
         # the generator's prompt version is part of the key: a new prompt must not serve old answers
         model = f"{self.model}/{self.answerer.prompt_version}" if self.answerer is not None else "extractive"
-        key = cache.key(question, principal, *self.db.generations(), model)
+        key = cache.key(question, principal, *generations, model)
         hit = cache.get(key)
+        metrics.CACHE.labels("miss" if hit is None else "hit").inc()
         if hit is None:
             return key, None
         answer = Answer.from_public(question, hit)
@@ -269,9 +294,11 @@ class Assistant:
                   skip_document: int | None) -> list[tuple[str, list[Citation]]]:
         """Quotes from the passage that answers best and, when it covers another part of the
         question, from a second source."""
-        if not any(_supported(e) for e in evidence[:3]):
+        held = self._holds_answer(query, evidence)
+        if not any(held[:3]):
             return []
-        candidates = [e for e in evidence[:5] if _supported(e) and e.chunk.document_id != skip_document]
+        candidates = [e for e, ok in zip(evidence[:5], held, strict=False)
+                      if ok and e.chunk.document_id != skip_document]
         if not candidates:
             return []
         numeric, procedural, yes_no = wants_number(question), is_procedural(question), is_yes_no(question)
@@ -315,6 +342,16 @@ class Assistant:
             quote = extractor.quote(sp, procedural, numeric, max_units=5 if n == 0 else 2, numbered=n == 0)
             out.append((quote, [ev.citation(to_plain(quote))]))
         return out
+
+    def _holds_answer(self, query: Any, evidence: list[Evidence]) -> list[bool]:
+        """For each of the first five passages: does it hold the answer (the calibrated model)?"""
+        values = answerable.judge(query, answerable.retrieved(evidence), self.index.idf, self.index.knows,
+                                  self._lemma_of)
+        return [answerable.answers(v) for v in values]
+
+    def _lemma_of(self, word: str) -> str:
+        tokens = self.analyzer.tokens(word)
+        return tokens[0].lemma if tokens else word
 
     def _procedure(self, query: Any, ev: Evidence, sp: ScoredPassage,
                    extractor: Extractor) -> Procedure | None:
@@ -395,11 +432,6 @@ def _document_chunks(db: Database, document_id: int) -> list[Chunk]:
 
 def _lemmas(chunk: Chunk) -> set[str]:
     return set(chunk.lemmas.split()) | set(chunk.context_lemmas.split())
-
-
-def _supported(ev: Evidence) -> bool:
-    """Enough of the question's content is in the passage, or a little of it plus close meaning."""
-    return ev.support >= SUPPORT_THRESHOLD or (ev.support >= WEAK_SUPPORT and ev.hit.dense >= DENSE_CONFIRMS)
 
 
 def _incident_citation(incident: Any, quote: str, score: float) -> Citation:

@@ -14,14 +14,15 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
-from azs_assistant.errors import NotFound
+from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import Conversation, ConversationTurn, utcnow
+from azs_assistant.storage.models import AnswerLog, Conversation, ConversationTurn, Feedback, utcnow
 
 Rewriter = Callable[[str, list[str]], "str | None"]  # (question, earlier questions) → standalone question
 HISTORY_TURNS = 3
@@ -38,11 +39,24 @@ _QUESTION_WORDS = frozenset("что как где когда сколько кт
                             "делать сделать нужно надо".split())
 
 
+TITLE_CHARS = 200
+LISTED = 50  # the history sidebar shows this many latest conversations
+
+
 @dataclass
 class Turn:
     question: str
     resolved: str
     answer: str
+
+
+@dataclass
+class ConversationItem:
+    """One line of a person's chat history: its title (given, or its first question) and when it moved."""
+
+    id: str
+    title: str
+    updated_at: datetime
 
 
 class Conversations:
@@ -63,6 +77,69 @@ class Conversations:
             s.add(row)
             return row.id
 
+    def owned(self, s: Any, actor: str, conversation_id: str) -> Conversation:
+        row = s.get(Conversation, conversation_id)
+        if row is None or row.actor != actor:
+            raise NotFound("Разговор не найден.", "Conversation not found.")
+        return row  # type: ignore[no-any-return]
+
+    def list_for(self, actor: str, limit: int = LISTED) -> list[ConversationItem]:
+        """The person's conversations that have at least one turn, latest first."""
+        first = (select(ConversationTurn.conversation_id, func.min(ConversationTurn.id).label("turn"))
+                 .group_by(ConversationTurn.conversation_id).subquery())
+        with self.db.session() as s:
+            rows = s.execute(select(Conversation, ConversationTurn.question)
+                             .join(first, first.c.conversation_id == Conversation.id)
+                             .join(ConversationTurn, ConversationTurn.id == first.c.turn)
+                             .where(Conversation.actor == actor)
+                             .order_by(Conversation.updated_at.desc(), Conversation.id).limit(limit)).all()
+            return [ConversationItem(c.id, c.title or _short(q), c.updated_at) for c, q in rows]
+
+    def title_of(self, actor: str, conversation_id: str) -> str:
+        with self.db.session() as s:
+            row = self.owned(s, actor, conversation_id)
+            if row.title:
+                return row.title
+            first = s.scalar(select(ConversationTurn.question).where(ConversationTurn.conversation_id == row.id)
+                             .order_by(ConversationTurn.id).limit(1))
+            return _short(first or "")
+
+    def rename(self, actor: str, conversation_id: str, title: str) -> ConversationItem:
+        title = " ".join((title or "").split())
+        if not title or len(title) > TITLE_CHARS:
+            raise InvalidInput(f"Название разговора — от 1 до {TITLE_CHARS} символов.",
+                               f"A conversation title has 1 to {TITLE_CHARS} characters.")
+        with self.db.session() as s:
+            row = self.owned(s, actor, conversation_id)
+            row.title = title
+            return ConversationItem(row.id, title, row.updated_at)
+
+    def delete(self, actor: str, conversation_id: str) -> None:
+        """The conversation and its turns; the answers stay in the answer log (feedback and datasets use them)."""
+        with self.db.session() as s:
+            row = self.owned(s, actor, conversation_id)
+            s.execute(delete(ConversationTurn).where(ConversationTurn.conversation_id == row.id))
+            s.delete(row)
+
+    def attach_answer(self, conversation_id: str, answer_id: int) -> None:
+        """The logged answer's id on the latest turn, so a reloaded conversation can still be rated."""
+        with self.db.session() as s:
+            turn = s.scalars(select(ConversationTurn).where(ConversationTurn.conversation_id == conversation_id)
+                             .order_by(ConversationTurn.id.desc()).limit(1)).first()
+            if turn is not None and turn.answer_id is None:
+                turn.answer_id = answer_id
+
+    def drop_last(self, actor: str, conversation_id: str) -> str | None:
+        """Regenerate: the latest turn is taken back; returns its question (None when there is none)."""
+        with self.db.session() as s:
+            self.owned(s, actor, conversation_id)
+            turn = s.scalars(select(ConversationTurn).where(ConversationTurn.conversation_id == conversation_id)
+                             .order_by(ConversationTurn.id.desc()).limit(1)).first()
+            if turn is None:
+                return None
+            s.delete(turn)
+            return turn.question
+
     def history(self, conversation_id: str, limit: int = HISTORY_TURNS) -> list[Turn]:
         with self.db.session() as s:
             rows = s.scalars(select(ConversationTurn).where(ConversationTurn.conversation_id == conversation_id)
@@ -74,7 +151,15 @@ class Conversations:
         with self.db.session() as s:
             rows = s.scalars(select(ConversationTurn).where(ConversationTurn.conversation_id == conversation_id)
                              .order_by(ConversationTurn.id)).all()
+            ids = [r.answer_id for r in rows if r.answer_id is not None]
+            logged = {a.id: a for a in s.scalars(select(AnswerLog).where(AnswerLog.id.in_(ids)))}
+            rated: dict[int | None, str] = {f.answer_id: "up" if f.rating > 0 else "down" for f in s.scalars(
+                select(Feedback).where(Feedback.answer_id.in_(ids), Feedback.actor == actor, Feedback.rating != 0)
+                .order_by(Feedback.id))}  # the asker's latest rating of each answer
             return [{"question": r.question, "resolved": r.resolved, "answer": r.answer, "answer_id": r.answer_id,
+                     "abstained": bool(logged[r.answer_id].abstained) if r.answer_id in logged else False,
+                     "citations": list(logged[r.answer_id].citations or []) if r.answer_id in logged else [],
+                     "rated": rated.get(r.answer_id),
                      "created_at": r.created_at} for r in rows]
 
     def record(self, conversation_id: str, question: str, resolved: str, answer: str,
@@ -129,3 +214,11 @@ class Conversations:
         kept = kept[-CARRIED_WORDS:]  # the latest turns name what a pronoun points to
         topic = [("не " if i > 0 and words[i - 1].lower() == "не" else "") + words[i] for i in kept]
         return f"{question} ({' '.join(topic)})" if topic else question
+
+
+def _short(question: str, limit: int = 80) -> str:
+    """A conversation's default title: its first question, cut at a word near ``limit`` characters."""
+    text = " ".join(question.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"

@@ -5,7 +5,8 @@ from answerable ones. So we check the question's own content words against the p
 title and section): each word weighs by its part of speech and its rarity (IDF). A real word that
 the knowledge base never uses («зарплата», «пароль») weighs most, because it is usually what the
 question is about; a word nobody knows (slang, a typo we could not fix) weighs little, because we
-cannot tell what it means. The passage supports the question when most of the weight is found.
+cannot tell what it means. The share found is one of the signals from which ``answerable.py``
+decides whether the passage holds the answer.
 """
 
 from __future__ import annotations
@@ -15,11 +16,6 @@ from collections.abc import Callable
 from azs_assistant.language.analyzer import GENERIC_WORDS
 from azs_assistant.search.query import AnalyzedQuery
 
-SUPPORT_THRESHOLD = 0.5
-# Below the threshold a passage still counts when the dense model finds it very close in meaning
-# (a paraphrase shares few words). Cosine of multilingual-e5-small; other models need their own.
-WEAK_SUPPORT = 0.3
-DENSE_CONFIRMS = 0.865
 _NOUNISH = 0.9  # importance from which a word counts as the question's subject
 
 

@@ -38,9 +38,14 @@ class Rule:
 
 POLICY: dict[str, Rule] = {
     "GET /api/v1/health": Rule(PUBLIC),
+    "GET /api/v1/health/live": Rule(PUBLIC),
+    "GET /api/v1/health/ready": Rule(PUBLIC),
     "POST /api/v1/ask": Rule(ANYONE, "audience"),
     "POST /api/v1/ask/stream": Rule(ANYONE, "audience"),
+    "GET /api/v1/conversations": Rule(ANYONE, "owner"),
     "GET /api/v1/conversations/{conversation_id}": Rule(ANYONE, "owner"),
+    "PATCH /api/v1/conversations/{conversation_id}": Rule(ANYONE, "owner"),
+    "DELETE /api/v1/conversations/{conversation_id}": Rule(ANYONE, "owner"),
     "GET /api/v1/search": Rule(ANYONE, "audience"),
     "POST /api/v1/answers/{answer_id}/feedback": Rule(ANYONE, "owner"),
     "POST /api/v1/answers/{answer_id}/correction": Rule(MANAGER, "owner"),
@@ -85,6 +90,10 @@ POLICY: dict[str, Rule] = {
     "GET /api/v1/tickets/{number}/photo": Rule(STAFF, "ticket"),
     "GET /api/v1/audit": Rule(ADMIN),
     "GET /api/v1/audit/export": Rule(ADMIN),
+    "GET /api/v1/jobs": Rule(ADMIN),
+    "GET /api/v1/jobs/{job_id}": Rule(ADMIN),
+    "POST /api/v1/jobs/{job_id}/retry": Rule(ADMIN),
+    "POST /api/v1/jobs/{job_id}/cancel": Rule(ADMIN),
 }
 
 

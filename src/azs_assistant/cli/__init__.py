@@ -14,10 +14,12 @@ import typer
 
 from azs_assistant.cli import (
     apikeys,
+    backup,
     documents,
     forms,
     incidents,
     jargon,
+    jobs,
     knowledge,
     learning,
     report,
@@ -44,9 +46,7 @@ def main(
 ) -> None:
     """Ассистент для сети АЗС."""
     from azs_assistant import logs
-    from azs_assistant.settings import Settings
 
-    logs.configure_from(Settings(), default_level="WARNING")  # `azs serve` logs at info
     bindings = logs.bind(request_id=logs.new_id())  # this command's lines, whatever they pass through
     ctx.call_on_close(lambda: logs.unbind(bindings))
     given = ctx.obj
@@ -54,9 +54,11 @@ def main(
         # A program that runs commands in-process (the benchmarks) passes its own State to keep the
         # services warm between invocations; it owns them and closes them itself.
         given.verbose = verbose
-        return
-    ctx.obj = current = State(data_dir=data_dir, verbose=verbose)
-    ctx.call_on_close(current.close)
+        current = given
+    else:
+        ctx.obj = current = State(data_dir=data_dir, verbose=verbose)
+        ctx.call_on_close(current.close)
+    logs.configure_from(current.settings, default_level="WARNING")  # `azs serve` logs at info
 
 
 # Top-level commands, in the order `azs --help` lists them.
@@ -69,6 +71,7 @@ COMMANDS: list[tuple[str, Callable[..., None]]] = [
     ("export", forms.export_records),
     ("reindex", knowledge.reindex),
     ("serve", serve.serve),
+    ("worker", jobs.worker),
 ]
 
 # Command groups: `azs <name> …`, one module each. A new group is one module with its own
@@ -84,6 +87,8 @@ GROUPS = [
     ("telegram", telegram.app),
     ("learning", learning.app),
     ("stations", stations.app),
+    ("jobs", jobs.app),
+    ("backup", backup.app),
 ]
 
 for _name, _command in COMMANDS:

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from azs_assistant.cli._common import cannot_read, services
+from azs_assistant.errors import InvalidInput
 
 app = typer.Typer(help="Словарь профессионального жаргона (солярка → дизельное топливо).", no_args_is_help=True)
 
@@ -37,10 +38,19 @@ def jargon_remove(ctx: typer.Context, term: str) -> None:
 
 
 @app.command("import")
-def jargon_import(ctx: typer.Context, file: Path) -> None:
+def jargon_import(ctx: typer.Context, file: Annotated[Optional[Path], typer.Argument()] = None,
+                  builtin: Annotated[bool, typer.Option("--builtin", help=(
+                      "Добавить встроенные термины, которых нет в словаре (после обновления); "
+                      "правки администратора сохраняются."))] = False) -> None:
     """Загрузить термины из TSV: термин<TAB>каноническое название[<TAB>примечание]."""
     from azs_assistant.language.jargon import parse_tsv
 
+    if builtin:
+        typer.echo(f"Добавлено встроенных терминов: {services(ctx).jargon.add_builtin()}")
+        if file is None:
+            return
+    if file is None:
+        raise InvalidInput("Укажите файл TSV или --builtin.", "Give a TSV file or --builtin.")
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:

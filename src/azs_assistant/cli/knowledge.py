@@ -18,9 +18,15 @@ if TYPE_CHECKING:
 
 
 def ingest(ctx: typer.Context,
-           paths: Annotated[list[Path], typer.Argument(help="Файлы или папки (рекурсивно).")]) -> None:
-    """Загрузить документы: Markdown, TXT, HTML, DOCX, PDF, XLSX, CSV; изображения ждут OCR."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+           paths: Annotated[list[Path], typer.Argument(help="Файлы или папки (рекурсивно).")],
+           quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Без индикатора и итогов: только ошибки.")]
+           = False,
+           as_json: Annotated[bool, typer.Option("--json", help="Результат по файлам и итоги одним JSON.")]
+           = False) -> None:
+    """Загрузить документы: Markdown, TXT, HTML, DOCX, PDF, XLSX, CSV; фото и сканы через OCR.
+
+    Показывает ход работы: файлы, страницы OCR, фрагменты, скорость и оставшееся время."""
+    import time
 
     from azs_assistant.documents.pipeline import walk
 
@@ -29,25 +35,72 @@ def ingest(ctx: typer.Context,
         raise InvalidInput(f"Путь не найден: {missing[0]}", f"Path not found: {missing[0]}")
     files = list(walk(paths))
     svc = services(ctx)
-    results = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("Загрузка", total=len(files))
-        for path, source in files:
-            progress.update(task, description=f"Загрузка {source[:40]}")
-            results.append(svc.ingestor.ingest_path(path, source))
-            progress.advance(task)
+    started = time.monotonic()
+    results = _ingest_with_progress(svc, files, show=not (quiet or as_json) and sys.stderr.isatty())
     counts = Counter(r.status for r in results)
+    failed = counts["failed"]
+    if as_json:
+        print_json({"files": len(results), "seconds": round(time.monotonic() - started, 2), "counts": dict(counts),
+                    "passages": sum(r.chunks for r in results),
+                    "results": [{"source": r.source, "status": r.status, "message": r.message,
+                                 "document_id": r.document_id, "chunks": r.chunks, "error_code": r.error_code}
+                                for r in results]})
+    else:
+        _print_ingested(results, counts, quiet)
+    if failed and failed == len(results):
+        raise typer.Exit(3)
+
+
+def _ingest_with_progress(svc: Services, files: list[tuple[Path, str]], show: bool) -> list[Any]:
+    """Each file through the pipeline under a progress bar (on a terminal): files done of all, the current
+    file's stage (OCR page 3/12), OCR pages and passages so far, files per second and the time left."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from azs_assistant.documents import pipeline
+
+    totals = {"ocr_pages": 0, "passages": 0}
+    results = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stage]}"),
+               TextColumn("OCR стр.: {task.fields[ocr]}, фрагментов: {task.fields[passages]}, "
+                          "{task.fields[rate]} файл/с"), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True, disable=not show) as progress:
+        task = progress.add_task("Загрузка", total=len(files), stage="", ocr=0, passages=0, rate="—")
+
+        def on_stage(stage: str, **details: Any) -> None:
+            if stage == "ocr":
+                totals["ocr_pages"] += 1
+                label = f"OCR {details.get('page')}/{details.get('pages') or '?'}"
+            else:
+                label = {"reading": "чтение", "indexing": "индексация"}.get(stage, stage)
+            progress.update(task, stage=label, ocr=totals["ocr_pages"])
+
+        token = pipeline.progress.set(on_stage)
+        try:
+            for path, source in files:
+                progress.update(task, description=f"{source[:40]}")
+                result = svc.ingestor.ingest_path(path, source)
+                results.append(result)
+                totals["passages"] += result.chunks
+                elapsed = progress.tasks[0].elapsed or 0.0
+                rate = f"{len(results) / elapsed:.1f}" if elapsed > 0 else "—"
+                progress.update(task, advance=1, passages=totals["passages"], rate=rate)
+        finally:
+            pipeline.progress.reset(token)
+    return results
+
+
+def _print_ingested(results: list[Any], counts: Counter[str], quiet: bool) -> None:
     for r in results:
-        if r.status in ("failed", "needs_ocr") or r.message:
+        if r.status == "failed" or (not quiet and (r.status == "needs_ocr" or r.message)):
             colour = typer.colors.RED if r.status == "failed" else typer.colors.YELLOW
-            typer.secho(f"  {r.status:9} {r.source}: {r.message}", fg=colour)
+            typer.secho(f"  {r.status:9} {r.source}: {r.message}", fg=colour, err=quiet)
+    if quiet:
+        return
     typer.echo("Итого: добавлено {added}, обновлено {updated}, без изменений {unchanged}, ждут OCR {ocr}, "
                "ошибок {failed}.".format(added=counts["added"], updated=counts["updated"],
                                          unchanged=counts["unchanged"], ocr=counts["needs_ocr"],
                                          failed=counts["failed"]))
-    if counts["failed"] and counts["failed"] == len(results):
-        raise typer.Exit(3)
 
 
 def search(ctx: typer.Context, query: str,

@@ -111,6 +111,21 @@ def _title_from(blocks: list[Block], fallback: str) -> str:
     return fallback
 
 
+_CYRILLIC = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+
+
+def _table_title(stem: str, header: list[str]) -> str:
+    """A table has no heading of its own. A file name in the document's language («Контакты служб.csv»)
+    is its title; a transliterated one («10_kontakty_sluzhb») is not, so the columns name it instead
+    («Служба, Телефон, Когда звонить»), in the words its readers use."""
+    name = re.sub(r"^\d+[\s._-]*", "", stem).replace("_", " ").strip() or stem
+    columns = [c.strip() for c in header if c and c.strip()]
+    if _CYRILLIC.search(name) or not columns or not _CYRILLIC.search(" ".join(columns)):
+        return name[:1].upper() + name[1:]
+    title = ", ".join(columns)
+    return title if len(title) <= 120 else title[:120].rsplit(",", 1)[0] + "…"
+
+
 def _promote_title(blocks: list[Block]) -> list[Block]:
     """A short first paragraph without closing punctuation is the document's title."""
     if len(blocks) > 1 and blocks[0].kind == "paragraph" and len(blocks[0].text) < 150 \
@@ -396,7 +411,7 @@ class CsvParser(_Base):
         if not rows:
             return ParsedDocument(path.stem, "csv", [])
         blocks = table_rows(rows[0], rows[1:], location_prefix=path.name)
-        return ParsedDocument(path.stem.replace("_", " "), "csv", blocks)
+        return ParsedDocument(_table_title(path.stem, rows[0]), "csv", blocks)
 
 
 class ImageParser(_Base):

@@ -11,7 +11,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import delete, select
 
+from azs_assistant import metrics
 from azs_assistant.documents import sandbox
 from azs_assistant.documents.changes import diff_versions, sentences
 from azs_assistant.documents.chunking import Passage, chunk_document
@@ -30,13 +33,23 @@ from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.search.embeddings import Embedder
 from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import Chunk, Document, DocumentChange, IndexState, utcnow
+from azs_assistant.storage.models import Chunk, Document, DocumentChange, DocumentOriginal, IndexState, utcnow
 
 log = logging.getLogger(__name__)
+# Who wants to hear how far one file got: ``report(stage, **details)`` with stage reading | ocr (page,
+# pages) | indexing (passages). The upload job records it as the job's progress, `azs ingest` draws it.
+Report = Callable[..., None]
+progress: ContextVar[Report | None] = ContextVar("azs_ingest_progress", default=None)
+
+
+def report(stage: str, **details: Any) -> None:
+    listener = progress.get()
+    if listener is not None:
+        listener(stage, **details)
 EMBED_BATCH = 32
 # Bump when parsing or chunking changes: stored documents made by an older pipeline are re-processed
 # on the next ingest even though their files did not change.
-PIPELINE_VERSION = 14
+PIPELINE_VERSION = 15  # 15: the original file is kept; a table named by its columns, not a transliterated file name
 NEEDS_OCR_MESSAGE = ("Документ — изображение или скан без текстового слоя: нужен модуль распознавания (OCR). "
                      "Документ сохранён и будет проиндексирован, когда OCR станет доступен.")
 
@@ -101,7 +114,16 @@ class Ingestor:
         return self._ocr
 
     def ingest_bytes(self, data: bytes, source: str) -> IngestResult:
-        """Ingest one file's content under the given source name."""
+        """Ingest one file's content under the given source name (counted in ``azs_ingest*``)."""
+        started = time.perf_counter()
+        result = self._ingest_bytes(data, source)
+        metrics.INGESTED.labels(result.status).inc()
+        metrics.INGEST_DURATION.observe(time.perf_counter() - started)
+        if result.status in ("added", "updated"):
+            metrics.INGESTED_BYTES.inc(len(data))
+        return result
+
+    def _ingest_bytes(self, data: bytes, source: str) -> IngestResult:
         item = IngestItem(source=source, name=Path(source).name, data=data)
         try:
             for step in self.steps:
@@ -147,6 +169,7 @@ class Ingestor:
             if doc is None:
                 return False
             s.execute(delete(Chunk).where(Chunk.document_id == document_id))
+            s.execute(delete(DocumentOriginal).where(DocumentOriginal.document_id == document_id))
             s.delete(doc)
             Database.bump(s, index=True)
         return True
@@ -208,6 +231,7 @@ def parse(ing: Ingestor, item: IngestItem) -> None:
         parser.max_pages = ing.settings.max_pdf_pages
     if hasattr(parser, "max_unpacked_bytes"):
         parser.max_unpacked_bytes = ing.settings.max_unpacked_mb * 1024 * 1024
+    report("reading")
     item.parsed = sandbox.parse(parser, item.name, item.data, sandbox.ParseLimits.from_settings(ing.settings))
 
 
@@ -228,11 +252,12 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
             item.message = f"Страницы без текстового слоя ожидают распознавания (OCR): {pages}."
         return
     if doc.format == "pdf":
-        images = ing.ocr.pdf_pages(item.data, doc.pages_needing_ocr, item.name)
+        images: Iterable[tuple[int, Any]] = ing.ocr.pdf_pages(item.data, doc.pages_needing_ocr, item.name)
+        total = len(doc.pages_needing_ocr) if doc.pages_needing_ocr else doc.pages
     else:
         images = list(enumerate(ing.ocr.image_pages(item.data, item.name), start=1))
-        doc.pages = len(images)
-    pages = ing.ocr.recognise(images)
+        doc.pages = total = len(images)
+    pages = ing.ocr.recognise(_reporting_pages(images, total))
     ocr_blocks = []
     for page in pages:
         if page.result.quality == "ok":
@@ -252,6 +277,13 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
         _store_document(ing, item, [], None, status="retake", message=item.message)
         if not item.finished:
             item.outcome, item.finished = "retake", True
+
+
+def _reporting_pages(images: Iterable[tuple[int, Any]], total: int | None) -> Iterator[tuple[int, Any]]:
+    """The pages as OCR takes them, each reported first («OCR page 3 of 12»)."""
+    for done, page in enumerate(images, start=1):
+        report("ocr", page=done, pages=total)
+        yield page
 
 
 def chunk(ing: Ingestor, item: IngestItem) -> None:
@@ -278,6 +310,7 @@ def context_lemmas(analyzer: Analyzer, title: str, section: str) -> str:
 
 
 def embed(ing: Ingestor, item: IngestItem) -> None:
+    report("indexing", passages=len(item.passages))
     if ing.embedder is None:
         return
     assert item.parsed is not None
@@ -357,6 +390,7 @@ def _store_document(ing: Ingestor, item: IngestItem, passages: list[Passage], ve
         doc.chunk_count = len(passages)
         doc.updated_at = utcnow()
         s.flush()
+        s.merge(DocumentOriginal(document_id=doc.id, data=item.data))
         for i, p in enumerate(passages):
             lemmas, ctx = item.lemmas[i] if item.lemmas else ("", "")
             s.add(Chunk(document_id=doc.id, ordinal=i, kind=p.kind, section=p.section[:1000], page=p.page,

@@ -25,13 +25,20 @@ _DIGIT_LOOKALIKES = str.maketrans("306", "зоб")
 
 class FieldSpec(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str | None = None  # how the web page names the field; default: the first label
     labels: list[str] = Field(min_length=1)
+    choices: list[str] = Field(default_factory=list)  # the values a string field takes on the paper form
     type: Literal["string", "integer", "decimal", "date"] = "string"
     pattern: str | None = None
     min: float | None = None
     max: float | None = None
     required: bool = False
     stop: list[str] = Field(default_factory=list)
+
+    @property
+    def caption(self) -> str:
+        """The field's name on the page: its title, else its first label."""
+        return self.title or self.labels[0]
 
 
 class DetectSpec(BaseModel):
@@ -51,6 +58,19 @@ class FormTemplate(BaseModel):
     detect: DetectSpec
     fields: list[FieldSpec] = Field(min_length=1)
     defects: DefectSpec | None = None
+
+
+DOUBTFUL_BELOW = 90.0  # least word confidence of a value the operator should check (dev photos: 92-96 when right)
+
+
+class FieldState(BaseModel):
+    """How sure the reading of one field is, for the page that asks the operator to check it."""
+
+    state: Literal["ok", "doubtful", "missing"]
+    reason: str | None = None  # in Russian; ``code`` and ``values`` let a page say it in its language
+    code: Literal["missing", "missing_required", "unreadable", "not_in_list", "unsure"] | None = None
+    values: dict[str, str] = Field(default_factory=dict)
+    suggestion: str | None = None
 
 
 class FormMatch(BaseModel):
@@ -117,6 +137,42 @@ def extract(text: str, template: FormTemplate, word_confidence: dict[str, float]
         confidence[spec.name] = _confidence(raw, word_confidence)
     defects = _defects(lines, template.defects) if template.defects else []
     return FormMatch(form=template.form, fields=fields, confidence=confidence, problems=problems, defects=defects)
+
+
+def field_states(template: FormTemplate, match: FormMatch) -> dict[str, FieldState]:
+    """Every field of the form, found or not: missing ones and doubtful ones (a value that does not
+    parse, a low OCR confidence, a value outside the form's list) with the reason the page shows."""
+    states: dict[str, FieldState] = {}
+    for spec in template.fields:
+        value = match.fields.get(spec.name)
+        problem = next((p for p in match.problems if f"«{spec.labels[0]}»" in p), None)
+        if value in (None, ""):
+            reason = "не найдено на фото: впишите с бланка" + (" (обязательное поле)" if spec.required else "")
+            states[spec.name] = FieldState(state="missing", reason=reason,
+                                           code="missing_required" if spec.required else "missing")
+        elif problem is not None:
+            states[spec.name] = FieldState(state="doubtful", reason=problem, code="unreadable")
+        elif spec.choices and str(value) not in spec.choices:
+            near = _nearest_choice(str(value), spec.choices)
+            listed = ", ".join(spec.choices)
+            states[spec.name] = FieldState(
+                state="doubtful", suggestion=near, code="not_in_list", values={"choices": listed, "near": near or ""},
+                reason=f"такого значения нет в бланке ({listed})" + (f"; похоже на «{near}»" if near else ""))
+        elif (conf := match.confidence.get(spec.name, 100.0)) < DOUBTFUL_BELOW:
+            states[spec.name] = FieldState(state="doubtful", code="unsure", values={"conf": f"{conf:.0f}"},
+                                           reason=f"прочитано неуверенно ({conf:.0f} %): сверьте с бланком")
+        else:
+            states[spec.name] = FieldState(state="ok")
+    return states
+
+
+def _nearest_choice(value: str, choices: list[str]) -> str | None:
+    """The choice a misread value most likely is: Latin look-alikes folded («AU-92» → «АИ-92»)."""
+    from rapidfuzz import fuzz, process
+
+    folded = value.upper().translate(str.maketrans("ABCEHKMOPTXYU", "АВСЕНКМОРТХУИ"))
+    best = process.extractOne(folded, choices, scorer=fuzz.ratio, score_cutoff=60)
+    return best[0] if best else None
 
 
 def _label_scores(norm_lines: list[str], spec: FieldSpec) -> dict[int, tuple[float, int]]:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from azs_assistant.errors import EmptyDocument, FileTooLarge, NotFound, UnsupportedFormat
-from azs_assistant.forms.extract import FormMatch, FormTemplate, extract, match_template
+from azs_assistant.forms.extract import FormMatch, FormTemplate, extract, field_states, match_template
 from azs_assistant.settings import Settings
 
 IMAGE_KINDS = {"png", "jpeg", "tiff", "webp", "bmp", "gif"}
@@ -61,7 +61,10 @@ def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[s
         template, match = found
         out.update(form=template.form, fields=match.fields, field_confidence=match.confidence,
                    problems=match.problems, defects=match.defects, form_title=template.title,
-                   field_labels={f.name: f.labels[0] for f in template.fields})
+                   field_labels={f.name: f.caption for f in template.fields},
+                   field_states={n: s.model_dump() for n, s in field_states(template, match).items()},
+                   field_choices={f.name: f.choices for f in template.fields if f.choices},
+                   field_types={f.name: f.type for f in template.fields})
     return out
 
 

@@ -124,8 +124,8 @@ def clean_fields(fields: dict[str, Any], template: FormTemplate) -> dict[str, An
         try:
             clean[name] = _parse(str(value), specs[name]) if value not in (None, "") else None
         except ValueError as exc:
-            raise InvalidInput(f"Поле «{specs[name].labels[0]}»: {exc}.", str(exc), field=name) from exc
-    missing = [specs[n].labels[0] for n, spec in specs.items() if spec.required and clean.get(n) in (None, "")]
+            raise InvalidInput(f"Поле «{specs[name].caption}»: {exc}.", str(exc), field=name) from exc
+    missing = [specs[n].caption for n, spec in specs.items() if spec.required and clean.get(n) in (None, "")]
     if missing:
         raise InvalidInput(f"Не заполнены обязательные поля: {', '.join(missing)}.", f"Missing {missing}")
     return clean

@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from azs_assistant.errors import AzsError
+from azs_assistant.errors import AzsError, DatabaseUnavailable
 from azs_assistant.http.schemas import ErrorResponse
 
 _HTTP_MESSAGES = {400: ("bad_request", "Тело запроса не разбирается: проверьте JSON или форму."),
@@ -65,10 +66,14 @@ def install(app: FastAPI, page: PageRenderer | None = None) -> None:
     """The error handlers. ``page`` renders a message as a web page (the web UI passes its own), for a
     browser that opened a page rather than called the API."""
 
+    def wants_page(request: Request) -> bool:
+        """A browser that opened a page (it accepts HTML) outside the API gets a page, anyone else JSON."""
+        return page is not None and not request.url.path.startswith("/api/") \
+            and "text/html" in request.headers.get("accept", "")
+
     @app.exception_handler(AzsError)
     async def _azs(request: Request, exc: AzsError) -> Response:
-        wants_page = not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
-        if page is not None and wants_page:
+        if page is not None and wants_page(request):
             return page(request, exc.message_ru, exc.http_status)
         response = error_response(exc.http_status, exc.code, exc.message_ru,
                                   {**exc.details, "message_en": exc.message_en})
@@ -76,23 +81,39 @@ def install(app: FastAPI, page: PageRenderer | None = None) -> None:
             response.headers["Retry-After"] = str(exc.details["retry_after"])
         return response
 
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> Response:
+        """The database restarting or away: 503 with a Russian message and Retry-After, not a 500; the
+        engine's pre-ping reconnects on a later request, so the app recovers without a restart."""
+        if not (isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated):
+            return await _unexpected(request, exc)
+        import logging
+
+        logging.getLogger("azs.api").warning("база данных недоступна: %s", str(exc.orig or exc).splitlines()[0])
+        unavailable = DatabaseUnavailable("База данных временно недоступна. Повторите через минуту.",
+                                          "The database is unavailable; retry shortly.", retry_after=5)
+        return await _azs(request, unavailable)
+
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [{"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()]
         return error_response(422, "invalid_input", "Неверный запрос: проверьте поля.", {"fields": problems})
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
-        response = error_response(exc.status_code, code, message)
+        response = page(request, "", exc.status_code) if page is not None and wants_page(request) \
+            else error_response(exc.status_code, code, message)
         response.headers.update(exc.headers or {})
         if exc.status_code == 405:  # Starlette names only the first route's methods; a path may have several
             response.headers["Allow"] = allowed_methods(request)
         return response
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         import logging
 
         logging.getLogger("azs.api").exception("unhandled error")
+        if page is not None and wants_page(request):
+            return page(request, "", 500)
         return error_response(500, "internal_error", "Внутренняя ошибка сервера. Попробуйте позже.")

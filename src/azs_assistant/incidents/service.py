@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.storage.db import Database
@@ -14,13 +14,19 @@ if TYPE_CHECKING:  # the modules themselves are imported on first use (database 
     from azs_assistant.incidents.importer import StoreResult
     from azs_assistant.incidents.sources import SourceConfig
     from azs_assistant.incidents.sync import LastRun, SyncReport
+    from azs_assistant.jobs import JobContext, Jobs
+    from azs_assistant.storage.models import Job
+
+
+SYNC_JOB = "incidents.sync"
 
 
 class Incidents:
     """The incident log's sources; ``changed`` is called after every sync or import (Reports.invalidate)."""
 
-    def __init__(self, db: Database, sources_file: Path, changed: Callable[[], None]) -> None:
-        self.db, self.sources_file, self._changed = db, sources_file, changed
+    def __init__(self, db: Database, sources_file: Path, changed: Callable[[], None],
+                 jobs: Callable[[], Jobs] | None = None) -> None:
+        self.db, self.sources_file, self._changed, self._jobs = db, sources_file, changed, jobs
 
     def sources(self) -> dict[str, SourceConfig]:
         from azs_assistant.incidents.sources import load_sources
@@ -33,21 +39,53 @@ class Incidents:
 
         return last_runs(self.db, names)
 
-    def sync(self, name: str | None = None, *, full: bool = False) -> list[SyncReport]:
-        """Copy new and changed incidents from one configured source, or from all of them."""
-        from azs_assistant.incidents.sync import sync
+    def sync_state(self) -> tuple[dict[str, float], dict[str, int]]:
+        """Per synced source: seconds since its last run, and 1 if that run failed (the ``azs_incident_sync_*``
+        gauges; a failed run leaves the watermark where it was, so the data is as old as the last good run)."""
+        from azs_assistant.incidents.sync import run_states
 
+        return run_states(self.db)
+
+    def _chosen(self, name: str | None) -> list[SourceConfig]:
         sources = self.sources()
         if not sources:
             raise InvalidInput(f"Источники инцидентов не настроены: опишите их в {self.sources_file}.",
                                "No incident sources configured.")
         if name is not None and name not in sources:
             raise NotFound(f"Источник «{name}» не описан; есть: {', '.join(sources)}.", f"No source {name}.")
-        chosen = [sources[name]] if name else list(sources.values())
+        return [sources[name]] if name else list(sources.values())
+
+    def sync(self, name: str | None = None, *, full: bool = False,
+             on_source: Callable[[int, int, str], None] | None = None) -> list[SyncReport]:
+        """Copy new and changed incidents from one configured source, or from all of them."""
+        from azs_assistant.incidents.sync import sync
+
+        chosen = self._chosen(name)
+        reports = []
         try:
-            return [sync(self.db, source, full=full) for source in chosen]
+            for n, source in enumerate(chosen):
+                if on_source is not None:
+                    on_source(n, len(chosen), source.name)
+                reports.append(sync(self.db, source, full=full))
+            return reports
         finally:
             self._changed()
+
+    def submit_sync(self, actor: str, name: str | None = None, *, full: bool = False) -> Job:
+        """The sync as a background job (the sources are checked now, so a wrong name is refused at once)."""
+        self._chosen(name)
+        if self._jobs is None:
+            raise RuntimeError("Incidents was built without a jobs store")
+        return self._jobs().enqueue(SYNC_JOB, {"source": name, "full": full}, created_by=actor)
+
+    def run_sync_job(self, ctx: JobContext) -> list[dict[str, Any]]:
+        """The sync job: each source in turn, reported as progress; its reports are the job's result."""
+
+        def on_source(done: int, total: int, source: str) -> None:
+            ctx.progress(sources=total, done=done, current=source)
+
+        reports = self.sync(ctx.payload.get("source"), full=bool(ctx.payload.get("full")), on_source=on_source)
+        return [r.to_dict() for r in reports]
 
     def import_file(self, path: Path, *, mapping: Mapping[str, str] | None = None, encoding: str | None = None,
                     date_format: str | None = None) -> StoreResult:

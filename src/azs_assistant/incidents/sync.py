@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from azs_assistant.incidents.records import FIELDS, StoreResult, store
@@ -83,6 +84,19 @@ def last_runs(db: Database, names: list[str]) -> dict[str, LastRun | None]:
     with db.session() as s:
         states = {name: s.get(IncidentSync, name) for name in names}
         return {name: LastRun(st.last_run_at, st.rows_total) if st else None for name, st in states.items()}
+
+
+def run_states(db: Database) -> tuple[dict[str, float], dict[str, int]]:
+    """Seconds since each source's last run, and whether that run failed."""
+    lag, failing = {}, {}
+    now = utcnow()
+    with db.session() as s:
+        for state in s.scalars(select(IncidentSync)):
+            if state.last_run_at is not None:
+                ran = state.last_run_at if state.last_run_at.tzinfo else state.last_run_at.replace(tzinfo=UTC)
+                lag[state.source] = max(0.0, (now - ran).total_seconds())
+                failing[state.source] = int((state.last_status or "").startswith("error"))
+    return lag, failing
 
 
 def _short(exc: Exception) -> str:

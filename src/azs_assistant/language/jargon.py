@@ -38,10 +38,15 @@ def parse_tsv(text: str) -> list[JargonEntry]:
     return entries
 
 
+BUILTIN_FILES = ("jargon.tsv", "jargon_kk.tsv", "jargon_en.tsv")  # Russian slang; Kazakh and English terms
+
+
 def load_builtin_jargon() -> list[JargonEntry]:
-    """The dictionary shipped with the product (fuel retail, Kazakhstan and Russia)."""
-    text = resources.files("azs_assistant.language.data").joinpath("jargon.tsv").read_text("utf-8")
-    return parse_tsv(text)
+    """The dictionary shipped with the product (fuel retail, Kazakhstan and Russia): Russian slang,
+    abbreviations and misspellings, and the Kazakh and English words staff use, each with the Russian
+    term the documents use. Written from domain knowledge, not from questions."""
+    data = resources.files("azs_assistant.language.data")
+    return [e for name in BUILTIN_FILES for e in parse_tsv(data.joinpath(name).read_text("utf-8"))]
 
 
 class JargonDictionary:
@@ -53,6 +58,8 @@ class JargonDictionary:
         self._patterns: dict[tuple[str, ...], list[str]] = {}
         self._phrases: dict[tuple[str, ...], str] = {}
         self._forms: dict[str, tuple[str, ...]] = {}
+        self._stems: dict[str, tuple[str, ...]] = {}  # one-word entries not in the Russian dictionary
+        self._known_cache: dict[str, bool] = {}
         for entry in entries:
             key = tuple(analyzer.lemmas(entry.term, keep_stopwords=True))
             if not key:
@@ -62,9 +69,16 @@ class JargonDictionary:
             self._patterns[key].extend(c for c in canon if c not in self._patterns[key])
             self._phrases.setdefault(key, " ".join(_strip_brackets(entry.canonical).split()))
             words = entry.term.split()
+            raw = tuple(w.lower().replace("ё", "е") for w in words)
+            if len(words) > 1 and len(raw[-1]) >= _MIN_STEM and (
+                    _foreign(raw[-1]) or not all(t.known for t in analyzer.tokens(raw[-1]))):
+                self._stems.setdefault(" ".join(raw), key)  # «өрт сөндіргіш» matches «өрт сөндіргішті»
             if len(words) == 1:  # slang is lemmatised unpredictably: match any inflected form too
                 for form in analyzer.forms(words[0]):
                     self._forms.setdefault(form, key)
+                word = words[0].lower().replace("ё", "е")
+                if len(word) >= _MIN_STEM and (_foreign(word) or not all(t.known for t in analyzer.tokens(word))):
+                    self._stems.setdefault(word, key)
         self._max_len = max((len(k) for k in self._patterns), default=1)
 
     def expand(self, lemmas: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:
@@ -75,8 +89,8 @@ class JargonDictionary:
         for start in range(len(lemmas)):
             for length in range(min(self._max_len, len(lemmas) - start), 0, -1):
                 key = tuple(lemmas[start:start + length])
-                if length == 1 and key not in self._patterns:
-                    key = self._forms.get(key[0], key)
+                if key not in self._patterns:
+                    key = (self._forms.get(key[0]) if length == 1 else None) or self._stem(" ".join(key)) or key
                 canon = self._patterns.get(key)
                 if canon:
                     matched.append(key)
@@ -92,8 +106,9 @@ class JargonDictionary:
             for length in range(min(self._max_len, len(tokens) - i), 0, -1):
                 key = next((tuple(seq[i:i + length]) for seq in keys if tuple(seq[i:i + length]) in self._phrases),
                            None)
-                if key is None and length == 1:
-                    key = self._forms.get(tokens[i].surface)
+                if key is None:
+                    key = ((self._forms.get(tokens[i].surface) if length == 1 else None)
+                           or self._stem(" ".join(t.surface for t in tokens[i:i + length])))
                 if key is not None:
                     out.append(text[pos:tokens[i].start] + self._phrases[key])
                     pos = tokens[i + length - 1].end
@@ -104,12 +119,38 @@ class JargonDictionary:
         out.append(text[pos:])
         return "".join(out)
 
+    def _stem(self, word: str) -> tuple[str, ...] | None:
+        """A Kazakh or English word with an ending on a one-word entry: «жанармайды», «жанармайдың» are
+        «жанармай», «tanks» is «tank». Russian words have all their forms listed already; only entries that
+        the Russian dictionary does not know are matched this way."""
+        if len(word) <= _MIN_STEM or not (_foreign(word) or self._unknown(word.split()[-1])):
+            return None  # a Russian word the dictionary knows is itself («бензовоз» is not slang «бенз» + «овоз»)
+        for cut in range(len(word), max(_MIN_STEM, len(word) - _MAX_ENDING) - 1, -1):
+            if (key := self._stems.get(word[:cut])) is not None:
+                return key
+        return None
+
+    def _unknown(self, word: str) -> bool:
+        if word not in self._known_cache:
+            self._known_cache[word] = not all(t.known for t in self._analyzer.tokens(word))
+        return self._known_cache[word]
+
     def knows_form(self, word: str) -> bool:
         """Whether the word is an inflected form of a one-word entry."""
         return word in self._forms
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+_KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+_MIN_STEM = 4  # shorter stems would match unrelated words
+_MAX_ENDING = 6  # Kazakh stacks endings: «резервуарларды» is «резервуар» + «лар» + «ды»
+
+
+def _foreign(word: str) -> bool:
+    """Latin letters, or a Kazakh letter Russian lacks."""
+    return word.isascii() and word.isalpha() or bool(_KAZAKH_LETTERS & set(word))
 
 
 def _strip_brackets(text: str) -> str:

@@ -86,6 +86,18 @@ class Jargon:
             s.delete(row)
             Database.bump(s, jargon=True)
 
+    def add_builtin(self) -> int:
+        """The built-in entries whose term the table lacks (after an upgrade that ships new ones); the
+        admin's edits and additions stay as they are. Returns how many were added."""
+        with self.db.writing("jargon") as s:
+            have = set(s.scalars(select(JargonTerm.term)))
+            new = {e.term.lower(): e for e in load_builtin_jargon() if e.term.lower() not in have}
+            for term, e in new.items():
+                s.add(JargonTerm(term=term, canonical=e.canonical, note=e.note))
+            if new:
+                Database.bump(s, jargon=True)
+        return len(new)
+
     def import_entries(self, entries: list[JargonEntry]) -> int:
         for e in entries:
             self.upsert(e.term, e.canonical, e.note)

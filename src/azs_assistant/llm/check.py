@@ -6,6 +6,9 @@
   unsupported unless it is a short connective line without figures («Сделайте следующее:»).
 - Every number in the answer (sums, phones, minutes, percentages) must appear in a passage the
   block cites: a model that invents «через 25 минут» is caught here.
+- The reply must keep the meaning of the extractive answer it rewrites (:func:`meaning_problems`): a
+  rule quoted with «не», «запрещается» or «только» keeps a negation or restriction, a procedure
+  keeps all its steps, and a question about a number keeps the number.
 
 The caller falls back to the extractive answer when the verdict is not ``ok``.
 """
@@ -153,3 +156,38 @@ def _supports(sentence: str, lemmas: set[str], numbers: set[str], analyzer: Anal
         return found >= 1
     shared = found / len(words)
     return shared >= MIN_SUPPORT or bool(_numbers(sentence) and _numbers(sentence) <= numbers and shared >= 0.2)
+
+
+# Words that carry a rule's polarity or restriction, by the reply's language.
+_POLARITY = {
+    "ru": re.compile(r"(?<!\w)(?:не|нельзя|запрещ\w*|запрет\w*|недопуст\w*|только|исключительно|без|никогда|ни)(?!\w)",
+                     re.IGNORECASE),
+    "en": re.compile(r"\b(?:not|no|never|don't|do not|must not|mustn't|forbidden|prohibited|only|without|"
+                     r"cannot|can't)\b", re.IGNORECASE),
+    # Kazakh negates verbs with -ма/-ме/-ба/-бе/-па/-пе before the ending: «шекпеңіз», «жасамайды»
+    "kk": re.compile(r"(?:тыйым|болмайды|болмайтын|емес|жоқ|рұқсат етілмейді|тек|"
+                     r"\w+(?:ма|ме|ба|бе|па|пе)(?:ңыз|ңіз|ңдар|ңдер|йды|йді|ды|ді)\b)", re.IGNORECASE),
+}
+# What makes a quote a rule with a polarity: a prohibition, a restriction, «не» before an infinitive or an
+# imperative («не запускать», «не курите»); not a «не» that describes the situation («не отстреливает»).
+_RULE = re.compile(r"(?<!\w)(?:запрещ\w*|запрет\w*|нельзя|недопуст\w*|только|исключительно|"
+                   r"не\s+(?:допуска|разреша|следует|должн)\w*|не\s+\w+(?:ть|ться|йте|ите|ьте)(?!\w))", re.IGNORECASE)
+_STEP = re.compile(r"^\s*(?:\d{1,2}[.)]|[—–\-•*])\s+\S", re.MULTILINE)
+
+
+def meaning_problems(reply: str, extractive: str, language: str = "ru", wants_number: bool = False) -> list[str]:
+    """What the model's reply lost of the extractive answer's meaning: ``polarity`` (the quote says
+    «не»/«запрещается»/«только» and the reply has no such word), ``steps`` (the quote is a list of
+    steps and the reply has fewer), ``number`` (a question about a number, and none of the quote's
+    numbers is in the reply)."""
+    problems = []
+    polarity = _POLARITY.get(language, _POLARITY["ru"])
+    if _RULE.search(_CITE.sub("", extractive)) and not polarity.search(reply):
+        problems.append("polarity")
+    steps = len(_STEP.findall(extractive))
+    if steps >= 2 and len(_STEP.findall(reply)) < steps:
+        problems.append("steps")
+    quoted = _numbers(_CITE.sub("", extractive))
+    if wants_number and quoted and not (quoted & _numbers(_CITE.sub("", reply))):
+        problems.append("number")
+    return problems

@@ -7,11 +7,13 @@ callers have one error to fall back on.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
+from azs_assistant import metrics
 from azs_assistant.errors import LLMUnavailable
 
 
@@ -29,12 +31,16 @@ class LLMClient:
                 "max_tokens": self.max_tokens, "stream": stream}
 
     def complete(self, messages: list[dict[str, str]]) -> str:
-        """The whole reply text."""
+        """The whole reply text (its arrival counts as the first token: ``azs_llm_time_to_first_token``)."""
+        metrics.LLM_REQUESTS.labels("complete").inc()
+        started = time.perf_counter()
         try:
             resp = self._client.post("/chat/completions", json=self._payload(messages, False))
             resp.raise_for_status()
             text = resp.json()["choices"][0]["message"]["content"]
+            metrics.LLM_TTFT.observe(time.perf_counter() - started)
         except (httpx.HTTPError, KeyError, IndexError, ValueError, TypeError) as exc:
+            metrics.LLM_ERRORS.labels("complete").inc()
             raise LLMUnavailable("Языковая модель недоступна.", f"LLM request failed: {exc!r}") from exc
         if not isinstance(text, str) or not text.strip():
             raise LLMUnavailable("Языковая модель вернула пустой ответ.", "LLM returned an empty reply.")
@@ -42,6 +48,8 @@ class LLMClient:
 
     def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
         """Reply text in pieces, as the server sends them (server-sent events)."""
+        metrics.LLM_REQUESTS.labels("stream").inc()
+        started: float | None = time.perf_counter()
         try:
             with self._client.stream("POST", "/chat/completions", json=self._payload(messages, True)) as resp:
                 resp.raise_for_status()
@@ -53,8 +61,12 @@ class LLMClient:
                         return
                     delta = json.loads(data)["choices"][0].get("delta", {}).get("content")
                     if delta:
+                        if started is not None:
+                            metrics.LLM_TTFT.observe(time.perf_counter() - started)
+                            started = None
                         yield delta
         except (httpx.HTTPError, KeyError, IndexError, ValueError, TypeError) as exc:
+            metrics.LLM_ERRORS.labels("stream").inc()
             raise LLMUnavailable("Языковая модель недоступна.", f"LLM stream failed: {exc!r}") from exc
 
     def close(self) -> None:

@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from string import Template
 from typing import TYPE_CHECKING, Any
 
+from azs_assistant.assistant.extract import wants_number
 from azs_assistant.assistant.model import ABSTAIN_TEXT, Answer, Evidence
 from azs_assistant.errors import LLMUnavailable
 from azs_assistant.language.detect import NAMES, detect_language
 from azs_assistant.llm import prompts
-from azs_assistant.llm.check import check_answer
+from azs_assistant.llm.check import check_answer, meaning_problems
 from azs_assistant.llm.client import LLMClient
 from azs_assistant.llm.prompts import as_data, template
 
@@ -68,11 +69,12 @@ class LLMAnswerer:
     def _finish(self, text: str, evidence: list[Evidence], fallback: Answer) -> Answer:
         if ABSTAIN_MARK in text.lower() and not re.search(r"\[\d{1,2}\]", text):
             return Answer(fallback.question, ABSTAIN_TEXT, True, [], fallback.retrieved, mode="llm")
-        lexical = detect_language(fallback.question) == "ru"
-        verdict = check_answer(text, [e.chunk.text for e in evidence], self.analyzer, lexical=lexical)
-        if not verdict.ok:  # not grounded: keep the extractive answer
+        language = detect_language(fallback.question)
+        verdict = check_answer(text, [e.chunk.text for e in evidence], self.analyzer, lexical=language == "ru")
+        lost = meaning_problems(text, fallback.answer, language, wants_number(fallback.question))
+        if not verdict.ok or lost:  # not grounded, or it lost a «не», a step or the number: keep the quote
             fallback.notice = UNCHECKED_NOTICE
-            fallback.checks = verdict.problems
+            fallback.checks = lost + verdict.problems
             return fallback
         citations = [evidence[n - 1].citation() for n in verdict.used]
         # the answer's [n] are fragment numbers; renumber them to the order of the citations list

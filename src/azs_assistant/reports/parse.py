@@ -42,6 +42,12 @@ GROUP_WORDS = [  # (pattern after «какой/какая/в каком…» or 
 ]
 
 
+# Words the parser reads by its own patterns, though the Russian dictionary does not know them.
+PARSER_WORDS = frozenset("азс жқс ккм ккт трк пос скольк сколко скока склько қанша неше саны рет жыл жылы жылғы "
+                         "болды кол sev severity топ".split())
+MONTH_STEMS = ("янв", "фев", "мар", "апр", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+HOW_MANY = (r"\bсколько|\bскольк\w*|\bскок[ао]\b|\bсколко\b|\bсклько\b"  # as managers type it in a chat
+            r"|\bhow many\b|\bnumber of\b|\bқанша\b|\bнеше\b|\bсаны\b")  # English, Kazakh
 INCIDENT_WORDS = r"инцидент\w*|случа[йея]\w*|происшеств\w*|авари\w*|сбо[йея]\w*|нарушени\w*|проблем\w*|событи\w*"
 
 
@@ -67,6 +73,10 @@ class CategorySpec:
     code: str
     name: str
     phrases: list[tuple[frozenset[str], ...]]  # per word: every lemma it may have
+    names: dict[str, str] = field(default_factory=dict)  # the name in the web UI's other languages
+
+    def name_in(self, lang: str) -> str:
+        return self.names.get(lang) or self.name
 
 
 def load_categories(analyzer: Analyzer, override: Path | None = None) -> dict[str, CategorySpec]:
@@ -80,7 +90,8 @@ def load_categories(analyzer: Analyzer, override: Path | None = None) -> dict[st
     for code, spec in (data.get("categories") or {}).items():
         phrases = [tuple(frozenset(analyzer.lemma_variants(t.surface)) for t in analyzer.tokens(str(p)))
                    for p in spec.get("phrases") or []]
-        specs[str(code)] = CategorySpec(str(code), str(spec.get("name") or code), [p for p in phrases if p])
+        specs[str(code)] = CategorySpec(str(code), str(spec.get("name") or code), [p for p in phrases if p],
+                                        {str(k): str(v) for k, v in (spec.get("names") or {}).items()})
     return specs
 
 
@@ -114,11 +125,12 @@ class QuestionParser:
     @staticmethod
     def _stations(text: str, vocab: Vocabulary) -> list[str]:
         numbers = []
-        for m in re.finditer(r"(?:азс|станци\w*|заправк\w*|ст\.)\s*(?:№|#|n|no\.?)?\s*-?\s*(\d{1,5})(?!\d)(?!\s*(?:год|г\.|кв))",
-                             text):
-            if len(m.group(1)) == 4 and m.group(1).startswith("20"):
+        for m in re.finditer(r"(?:азс|станци\w*|заправк\w*|ст\.|station)\s*(?:№|#|n|no\.?)?\s*-?\s*(\d{1,5})(?!\d)"
+                             r"(?!\s*(?:год|г\.|кв))|(?<!\d)(\d{1,3})\s*-\s*жқс", text):  # Kazakh: «5-ЖҚС»
+            number = m.group(1) or m.group(2)
+            if len(number) == 4 and number.startswith("20"):
                 continue
-            numbers.append(int(m.group(1)))
+            numbers.append(int(number))
         stations: list[str] = []
         for n in numbers:
             match = [s for s in vocab.stations if station_number(s) == n]
@@ -141,7 +153,7 @@ class QuestionParser:
 
     @staticmethod
     def _severity(text: str, vocab: Vocabulary, notes: list[str]) -> tuple[int | None, int | None]:
-        m = re.search(r"(?:severity|sev|серь[её]зност\w*|критичност\w*|важност\w*|уровн\w*|приоритет\w*)\s*"
+        m = re.search(r"(?:severity|sev|серь[её]зност\w*|критичност\w*|важност\w*|уров[ен]\w*|приоритет\w*)\s*"
                       r"(не ниже|не выше|не менее|не более|от|до|>=|<=|≥|≤|>|<|=|:)?\s*([0-9]{1,2})(?!\d)"
                       r"(\s*\+|\s*(?:и|или)\s*(?:выше|более|старше|больше)|\s*(?:и|или)\s*(?:ниже|меньше|менее)"
                       r"|\s*(?:или|и|-|–|до)\s*([0-9]{1,2})(?!\d))?", text)
@@ -222,7 +234,7 @@ class QuestionParser:
     @staticmethod
     def _group(text: str) -> str | None:
         for pattern, group in GROUP_WORDS:
-            if _has(rf"\b(?:как\w*|где|на как\w*|в как\w*|у как\w*|назов\w*(?:\s+\S+)?|перечисл\w*|топ[- ]?\d*|\d+|"
+            if _has(rf"\b(?:как\w*|где|на как\w*|в как\w*|у как\w*|назов\w*(?:\s+\S+)?|перечисл\w*|топ[- ]?\d*|\d{{1,3}}(?!\d)|"
                     rf"{'|'.join(NUMBER_WORDS)})\s+{pattern}", text):
                 return group
         return None
@@ -253,6 +265,52 @@ class QuestionParser:
             return n if 1 <= n <= 100 else 1
         return NUMBER_WORDS.get(raw, 1)
 
+    def _misspelt_categories(self, question: str, notes: list[str]) -> list[str]:
+        """Categories named with a typo («праливов» for «проливов»): a word the dictionary does not
+        know whose possible lemma is one letter away from a one-word phrase of the phrase book. The
+        reading is said back («праливов» = «пролив»), so a wrong guess is seen."""
+        from rapidfuzz.distance import Levenshtein
+
+        words = {w: spec.code for spec in self.categories.values() for p in spec.phrases if len(p) == 1
+                 for w in p[0] if len(w) >= 5}
+        owners: dict[str, set[str]] = {}  # a word of a longer phrase that only one category uses names it too
+        for spec in self.categories.values():
+            for p in spec.phrases:
+                for variants in p if len(p) > 1 else ():
+                    for w in variants:
+                        owners.setdefault(w, set()).add(spec.code)
+        words.update({w: next(iter(c)) for w, c in owners.items() if len(c) == 1 and len(w) >= 8 and w not in words})
+        found: list[str] = []
+        for token in self.analyzer.tokens(question):
+            if token.known or len(token.surface) < 5 or not token.surface.isalpha():
+                continue
+            for variant in sorted(self.analyzer.lemma_variants(token.surface)):
+                limit = 2 if len(variant) >= 10 else 1
+                near = [(w, c) for w, c in words.items() if Levenshtein.distance(variant, w, score_cutoff=limit) <= limit]
+                if near:
+                    word, code = min(near)
+                    if code not in found:
+                        found.append(code)
+                        notes.append(f"«{token.surface}» понято как «{word}»")
+                    break
+        return found
+
+    def _not_understood(self, question: str, corrected: set[str]) -> list[str]:
+        """Words of the question that no part of the parser reads: not in the dictionary, not a word
+        of the phrase book, not one the parser knows itself. The answer names them («не понял:
+        «глюков»»), so a condition that was dropped is never dropped silently."""
+        known = {w for spec in self.categories.values() for p in spec.phrases for variants in p for w in variants}
+        left = []
+        for token in self.analyzer.tokens(question):
+            word = token.surface
+            if token.known or not word.isalpha() or len(word) < 3 or word in corrected or word in PARSER_WORDS:
+                continue
+            if self.analyzer.lemma_variants(word) & known or any(word.startswith(m) for m in MONTH_STEMS):
+                continue
+            if word not in left:
+                left.append(word)
+        return left
+
     # -- the whole question ---------------------------------------------------------------------
     def categories_in(self, text: str, vocab: Vocabulary) -> list[str]:
         """Incident categories a free text names («пролив у ТРК 2» → fuel_spill), by the phrase book."""
@@ -266,8 +324,11 @@ class QuestionParser:
         notes: list[str] = []
 
         filters: dict[str, Any] = {}
-        if cats := self._categories(text, lemmas, vocab):
+        if cats := self._categories(text, lemmas, vocab) or self._misspelt_categories(question, notes):
             filters["categories"] = cats
+        corrected = {n.split("»")[0].lstrip("«") for n in notes if "понято как" in n}
+        if unread := self._not_understood(question, corrected):
+            notes.append("не понял: " + ", ".join(f"«{w}»" for w in unread) + " — это в ответе не учтено")
         if stations := self._stations(text, vocab):
             filters["stations"] = stations
         if regions := self._regions(text, vocab):
@@ -346,7 +407,7 @@ class QuestionParser:
             query["metric"] = "list"
         elif group := self._group_by(text):
             query.update(metric="count", group_by=group)
-        elif _has(r"\bсколько|\bчисл[оау]\b|количеств\w*|кол-в\w*|как часто", text) and (
+        elif _has(rf"{HOW_MANY}|\bчисл[оау]\b|количеств\w*|кол-в\w*|как часто", text) and (
                 filters or _has(INCIDENT_WORDS, text)):
             query["metric"] = "count"
         elif _has(r"отч[её]т\w*|сводк\w*|обзор\w*|итог\w*|статистик\w*|что (?:было|случилось|произошло)|инцидент\w*", text) \

@@ -17,9 +17,12 @@ _MONTH_STEMS = [("янв", 1), ("фев", 2), ("мар", 3), ("апр", 4), ("м
                 ("июл", 7), ("авг", 8), ("сен", 9), ("окт", 10), ("ноя", 11), ("дек", 12)]
 ORDINALS = {"1": 1, "i": 1, "перв": 1, "2": 2, "ii": 2, "втор": 2, "3": 3, "iii": 3, "трет": 3, "4": 4, "iv": 4,
             "четв": 4}
-_MONTH_WORD = r"(январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяе]\b|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*)"
+_MONTH_WORD = (r"(январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяе]\b|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*"
+               r"|декабр\w*|(?:янв|фев|мар|апр|авг|сент?|окт|нояб?|дек)\b\.?)")  # «в сент», «окт.» as typed in a chat
 _YEAR = r"(?:\s+(\d{4})(?:\s*(?:год\w*|г\.?))?)?"
 _ORD = r"(1|2|3|4|iv|iii|ii|i|перв\w*|втор\w*|трет\w*|четв[её]рт\w*)"
+# a year after a quarter: «2025», «2025 г.», «25го», «25 года»; a bare two-digit number only at the end
+_SHORT_YEAR = r"(?:\s*(\d{4}|\d{2}(?=\s*-?\s*(?:го\b|г\b|год)|\s*$|\s*[,.?!]))(?:\s*-?\s*(?:го|год\w*|г\.?))?)?"
 NUMBER_WORDS = {"один": 1, "одну": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6,
                 "семь": 7, "восемь": 8, "девять": 9, "десять": 10}
 
@@ -82,8 +85,9 @@ def find_periods(text: str, today: date) -> list[Period]:
         found.append((m.start(), m.end(), Period(start, end, m.start(), label)))
 
     standalone_year = None
-    for m in re.finditer(r"(?<![.\d])\b(20\d{2})\b", text):
-        standalone_year = standalone_year or int(m.group(1))
+    for m in re.finditer(r"(?<![.\d])\b(20\d{2})\b|(?<![.\d])\b(\d{2})\s*-?\s*(?:го|м|ом)\b(?:\s+год\w*)?"
+                         r"|(?<![.\d])\b(\d{2})\s+год\w*", text):
+        standalone_year = standalone_year or _year(m.group(1) or m.group(2) or m.group(3))
 
     for m in re.finditer(r"(?:с|от)\s+(\d{1,2}\.\d{1,2}\.\d{2,4})\s+(?:по|до)\s+(\d{1,2}\.\d{1,2}\.\d{2,4})", text):
         a, b = _parse_date(m.group(1)), _parse_date(m.group(2))
@@ -100,21 +104,20 @@ def find_periods(text: str, today: date) -> list[Period]:
             continue
         if a <= b:
             add(m, a, b + timedelta(days=1), "days")
-    for m in re.finditer(rf"\b{_ORD}(?:\s*-?\s*(?:[ыио]?й|м|го|ом|ый))?\s+(?:квартал\w*|кв\.?)(?:\s+(\d{{4}})(?:\s*(?:год\w*|г\.?))?)?",
-                         text):
+    for m in re.finditer(rf"\b{_ORD}(?:\s*-?\s*(?:[ыио]?й|м|го|ом|ый))?\s+(?:квартал\w*|кв\b\.?){_SHORT_YEAR}", text):
         q = _ordinal(m.group(1))
         if q is None:
             continue
-        year = int(m.group(2)) if m.group(2) else (standalone_year or _quarter_year(q, today))
+        year = _year(m.group(2)) if m.group(2) else (standalone_year or _quarter_year(q, today))
         start = _day(year, 3 * (q - 1) + 1, 1)
         add(m, start, start + relativedelta(months=3), f"{q} квартал {year}")
-    for m in re.finditer(r"\bq([1-4])\s*(\d{4})?", text):
+    for m in re.finditer(rf"\bq([1-4]){_SHORT_YEAR}", text):
         q = int(m.group(1))
-        year = int(m.group(2)) if m.group(2) else (standalone_year or _quarter_year(q, today))
+        year = _year(m.group(2)) if m.group(2) else (standalone_year or _quarter_year(q, today))
         start = _day(year, 3 * (q - 1) + 1, 1)
         add(m, start, start + relativedelta(months=3), f"{q} квартал {year}")
-    for m in re.finditer(r"\b(перв|втор)\w*\s+полугоди\w*(?:\s+(\d{4}))?", text):
-        half = 1 if m.group(1) == "перв" else 2
+    for m in re.finditer(r"\b(перв|втор|1|2)(?:\w*|-?е|-?м)\s+полугоди\w*(?:\s+(\d{4}))?", text):
+        half = 1 if m.group(1) in ("перв", "1") else 2
         year = int(m.group(2)) if m.group(2) else (standalone_year or today.year)
         start = _day(year, 1 if half == 1 else 7, 1)
         add(m, start, start + relativedelta(months=6), f"{half} полугодие {year}")
@@ -128,21 +131,25 @@ def find_periods(text: str, today: date) -> list[Period]:
 
     this_month = _day(today.year, today.month, 1)
     this_quarter = _day(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    tomorrow = _day(today.year, today.month, today.day) + timedelta(days=1)  # a running period ends today
     relative = [
-        (r"(?:в|за)\s+(?:этом|текущем|этот|текущий|нынешн\w*)\s+году|с начала (?:этого |текущего )?года",
-         lambda: (_day(today.year, 1, 1), _day(today.year + 1, 1, 1))),
+        (r"(?:в|за)\s+(?:этом|текущем|этот|текущий|нынешн\w*)\s+году|с начала (?:этого |текущего )?года"
+         r"|(?:за|в\s+течение)\s+года?\b(?!\s*\d)",
+         lambda: (_day(today.year, 1, 1), tomorrow)),
         (r"(?:в|за)\s+(?:прошлом|прошедшем|предыдущем|прошлый|предыдущий)\s+году",
          lambda: (_day(today.year - 1, 1, 1), _day(today.year, 1, 1))),
-        (r"(?:в|за)\s+(?:этом|текущем|этот|текущий)\s+месяц\w*",
-         lambda: (this_month, this_month + relativedelta(months=1))),
+        (r"(?:в|за)\s+(?:этом|текущем|этот|текущий)\s+месяц\w*|с начала (?:этого |текущего )?месяца"
+         r"|за\s+месяц\b",
+         lambda: (this_month, tomorrow)),
         (r"(?:в|за)\s+(?:прошлом|прошедшем|предыдущем|прошлый|предыдущий)\s+месяц\w*",
          lambda: (this_month - relativedelta(months=1), this_month)),
-        (r"(?:в|за)\s+(?:этом|текущем|этот|текущий)\s+квартал\w*",
-         lambda: (this_quarter, this_quarter + relativedelta(months=3))),
+        (r"(?:в|за)\s+(?:этом|текущем|этот|текущий)\s+квартал\w*|с начала (?:этого |текущего )?квартала"
+         r"|(?:за|в)\s+квартал(?:е)?\b(?!\s*\d)",
+         lambda: (this_quarter, tomorrow)),
         (r"(?:в|за)\s+(?:прошлом|предыдущем|прошлый|предыдущий)\s+квартал\w*",
          lambda: (this_quarter - relativedelta(months=3), this_quarter)),
-        (r"(?:на|за)\s+(?:этой|текущей|эту|текущую)\s+неделе?\w*",
-         lambda: (_monday(today), _monday(today) + timedelta(days=7))),
+        (r"(?:на|за)\s+(?:этой|текущей|эту|текущую)\s+неделе?\w*|за\s+неделю\b",
+         lambda: (_monday(today), tomorrow)),
         (r"(?:на|за)\s+(?:прошлой|предыдущей|прошлую|предыдущую)\s+неделе?\w*",
          lambda: (_monday(today) - timedelta(days=7), _monday(today))),
         (r"\bсегодня\b", lambda: (_day(today.year, today.month, today.day),
@@ -166,7 +173,15 @@ def find_periods(text: str, today: date) -> list[Period]:
     for m in re.finditer(r"(?<![.\d])\b(20\d{2})\b\s*(?:год\w*|г\.?)?", text):
         year = int(m.group(1))
         add(m, _day(year, 1, 1), _day(year + 1, 1, 1), f"{year} год")
+    for m in re.finditer(r"(?<![.\d])\b([12]\d)\s*-?\s*(?:м|ом|го|й)?\s+год(?:у|а)?\b", text):  # «в 25м году»
+        year = _year(m.group(1))
+        add(m, _day(year, 1, 1), _day(year + 1, 1, 1), f"{year} год")
     return [p for _, _, p in sorted(found, key=lambda x: x[0])]
+
+
+def _year(text: str) -> int:
+    """«2025», «25» (as in «4 кв 25го») → 2025."""
+    return int(text) + (2000 if len(text) == 2 else 0)
 
 
 def _quarter_year(q: int, today: date) -> int:

@@ -43,69 +43,154 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _pairs(rows: list[dict[str, Any]], key: str, value: str, limit: int = 12) -> str:
-    parts = [f"{r[key]} — {num(r[value])}" for r in rows[:limit]]
-    if len(rows) > limit:
-        parts.append(f"… ещё {len(rows) - limit}")
-    return "; ".join(parts)
+# The report's sentences in the web UI's languages; {placeholders} are filled by ``describe``.
+PHRASES: dict[str, dict[str, str]] = {
+    "ru": {"none": "Нет инцидентов, подходящих под условия вопроса.", "count": "Инцидентов: {n}.",
+           "leader": "{group}, где {extreme} ({what}): {leaders}{tie} — {value}{unit}.",
+           "top": "{group}, топ-{top} ({what}): {pairs}{unit}.", "by": "По {by}: {pairs}.",
+           "share": "Доля: {share} % ({part} из {total}).", "mean": "Среднее время устранения: {value} ч "
+           "(закрытых инцидентов: {n}).", "median": "Медианное время устранения: {value} ч (закрытых инцидентов: {n}).",
+           "list": "Инцидентов: {total}: {shown}.", "list_none": "Таких инцидентов нет.",
+           "oldest": "Самый ранний подходящий инцидент: {id} на {station}, {at}.",
+           "newest": "Самый поздний подходящий инцидент: {id} на {station}, {at}.",
+           "same_moment": " В тот же момент ещё: {ids}.",
+           "yoy": "{cur_period}: {cur}; год назад ({prev_period}): {prev}; изменение {change}{pct}.",
+           "summary": "Всего инцидентов: {total}, открыто: {open}",
+           "summary_mean": ", среднее время устранения {mean} ч", "summary_by": " По категориям: {cats}.",
+           "most": "больше всего", "least": "меньше всего", "tie": " (поровну)",
+           "w_count": "инцидентов", "w_mean_hours": "среднее время устранения",
+           "w_median_hours": "медианное время устранения", "more": "… ещё {n}", "hours": " ч",
+           "in_total": " … всего {n}"},
+    "kk": {"none": "Сұрақ шарттарына сай оқиғалар жоқ.", "count": "Оқиғалар саны: {n}.",
+           "leader": "{group}, {extreme} ({what}): {leaders}{tie} — {value}{unit}.",
+           "top": "{group}, үздік {top} ({what}): {pairs}{unit}.", "by": "{by} бойынша: {pairs}.",
+           "share": "Үлесі: {share} % ({total} ішінен {part}).",
+           "mean": "Жоюдың орташа уақыты: {value} сағ (жабылған оқиғалар: {n}).",
+           "median": "Жоюдың медианалық уақыты: {value} сағ (жабылған оқиғалар: {n}).",
+           "list": "Оқиғалар саны: {total}: {shown}.", "list_none": "Мұндай оқиғалар жоқ.",
+           "oldest": "Ең ерте сәйкес оқиға: {id}, {station}, {at}.",
+           "newest": "Ең соңғы сәйкес оқиға: {id}, {station}, {at}.", "same_moment": " Дәл сол сәтте тағы: {ids}.",
+           "yoy": "{cur_period}: {cur}; бір жыл бұрын ({prev_period}): {prev}; өзгеріс {change}{pct}.",
+           "summary": "Барлық оқиғалар: {total}, ашық: {open}", "summary_mean": ", жоюдың орташа уақыты {mean} сағ",
+           "summary_by": " Санаттар бойынша: {cats}.", "most": "ең көп", "least": "ең аз", "tie": " (тең)",
+           "w_count": "оқиғалар", "w_mean_hours": "жоюдың орташа уақыты",
+           "w_median_hours": "жоюдың медианалық уақыты", "more": "… тағы {n}", "hours": " сағ",
+           "in_total": " … барлығы {n}"},
+    "en": {"none": "No incidents match the question.", "count": "Incidents: {n}.",
+           "leader": "{group} with the {extreme} ({what}): {leaders}{tie} — {value}{unit}.",
+           "top": "{group}, top {top} ({what}): {pairs}{unit}.", "by": "By {by}: {pairs}.",
+           "share": "Share: {share} % ({part} of {total}).",
+           "mean": "Mean time to resolve: {value} h (closed incidents: {n}).",
+           "median": "Median time to resolve: {value} h (closed incidents: {n}).",
+           "list": "Incidents: {total}: {shown}.", "list_none": "No such incidents.",
+           "oldest": "Earliest matching incident: {id} at {station}, {at}.",
+           "newest": "Latest matching incident: {id} at {station}, {at}.", "same_moment": " At the same moment: {ids}.",
+           "yoy": "{cur_period}: {cur}; a year earlier ({prev_period}): {prev}; change {change}{pct}.",
+           "summary": "Incidents in total: {total}, open: {open}", "summary_mean": ", mean time to resolve {mean} h",
+           "summary_by": " By category: {cats}.", "most": "most", "least": "fewest", "tie": " (tied)",
+           "w_count": "incidents", "w_mean_hours": "mean time to resolve", "w_median_hours": "median time to resolve",
+           "more": "… {n} more", "hours": " h", "in_total": " … {n} in all"},
+}
+GROUP_WORDS = {  # (a group's name, «by …» form) per language
+    "kk": {"station": ("ЖҚС", "ЖҚС-тар"), "region": ("өңір", "өңірлер"), "category": ("санат", "санаттар"),
+           "equipment": ("жабдық", "жабдық"), "severity": ("маңыздылық", "маңыздылық деңгейлері"),
+           "year": ("жыл", "жылдар"), "quarter": ("тоқсан", "тоқсандар"), "month": ("ай", "айлар"),
+           "weekday": ("апта күні", "апта күндері"), "hour": ("сағат", "сағаттар")},
+    "en": {"station": ("station", "station"), "region": ("region", "region"), "category": ("category", "category"),
+           "equipment": ("equipment", "equipment"), "severity": ("severity", "severity"), "year": ("year", "year"),
+           "quarter": ("quarter", "quarter"), "month": ("month", "month"), "weekday": ("weekday", "weekday"),
+           "hour": ("hour", "hour")},
+}
+NOTE_WORDS = {  # the parser's notes, said back in the page's language (the dates stay as they are)
+    "kk": [("не понял:", "түсінбедім:"), ("— это в ответе не учтено", "— жауапта ескерілмеді"),
+           ("период:", "кезең:"), ("понято как", "деп түсінілді:"), ("сравнение с тем же периодом прошлого года",
+           "өткен жылдың сол кезеңімен салыстыру"), ("время: с", "уақыт: бастап"), ("ночь =", "түн ="),
+           ("критические = серьёзность", "аса маңызды = маңыздылық"), ("высокая серьёзность = 3 и выше",
+           "жоғары маңыздылық = 3 және одан жоғары")],
+    "en": [("не понял:", "not understood:"), ("— это в ответе не учтено", "— left out of the answer"),
+           ("период:", "period:"), ("понято как", "read as"), ("сравнение с тем же периодом прошлого года",
+           "compared with the same period a year earlier"), ("время: с", "time: from"), (" до ", " to "),
+           ("ночь =", "night ="), ("утро =", "morning ="), ("день =", "day ="), ("вечер =", "evening ="),
+           ("критические = серьёзность", "critical = severity"), ("высокая серьёзность = 3 и выше",
+           "high severity = 3 and above")],
+}
 
 
-def describe(result: ReportResult, category_names: dict[str, str] | None = None) -> str:
-    """The answer as one or two Russian sentences, with the assumptions said back."""
+def _group_word(group: str, lang: str, by: bool = False) -> str:
+    if lang in GROUP_WORDS:
+        return GROUP_WORDS[lang][group][1 if by else 0]
+    return (BY_GROUP if by else GROUP_NAMES)[group]
+
+
+def _note(note: str, lang: str) -> str:
+    for ru, other in NOTE_WORDS.get(lang, []):
+        note = note.replace(ru, other)
+    return note
+
+
+def describe(result: ReportResult, category_names: dict[str, str] | None = None, lang: str = "ru") -> str:
+    """The answer as one or two sentences (Russian, Kazakh or English), with the assumptions said back."""
+    p = PHRASES.get(lang, PHRASES["ru"])
     q, a, rows = result.query, result.answer, result.table
     metric, group = q.metric, q.group_by
+    names = category_names or {}
+
+    def pairs(key: str, value: str, limit: int = 12) -> str:
+        shown = [f"{names.get(str(r[key]), r[key]) if key == 'category' else r[key]} — {num(r[value])}"
+                 for r in rows[:limit]]
+        if len(rows) > limit:
+            shown.append(p["more"].format(n=len(rows) - limit))
+        return "; ".join(shown)
+
     if a is None or (isinstance(a, list) and not a and metric != "list"):
-        text = "Нет инцидентов, подходящих под условия вопроса."
+        text = p["none"]
     elif metric == "count" and group is None:
-        text = f"Инцидентов: {a}."
+        text = p["count"].format(n=a)
     elif group is not None and q.top is not None:
         value = "count" if metric == "count" else "hours"
-        unit = "" if metric == "count" else " ч"
-        what = {"count": "инцидентов", "mean_hours": "среднее время устранения",
-                "median_hours": "медианное время устранения"}[metric]
+        unit = "" if metric == "count" else p["hours"]
+        what = p[f"w_{metric}"]
         if q.top == 1:
-            leaders = ", ".join(str(x) for x in a[PLURAL[group]])
-            tie = " (поровну)" if len(a[PLURAL[group]]) > 1 else ""
-            extreme = "меньше всего" if q.order == "asc" else "больше всего"
-            text = f"{_capital(GROUP_NAMES[group])}, где {extreme} ({what}): {leaders}{tie} — {num(a[value])}{unit}."
+            leaders = ", ".join(str(names.get(str(x), x)) for x in a[PLURAL[group]])
+            tie = p["tie"] if len(a[PLURAL[group]]) > 1 else ""
+            text = p["leader"].format(group=_capital(_group_word(group, lang)), what=what, leaders=leaders, tie=tie,
+                                      extreme=p["least"] if q.order == "asc" else p["most"], value=num(a[value]),
+                                      unit=unit)
         else:
-            text = f"{_capital(GROUP_NAMES[group])}, топ-{q.top} ({what}): {_pairs(rows, group, value)}{unit}."
+            text = p["top"].format(group=_capital(_group_word(group, lang)), top=q.top, what=what,
+                                   pairs=pairs(group, value), unit=unit)
     elif group is not None:
         value = "count" if metric == "count" else "hours"
-        text = f"По {BY_GROUP[group]}: {_pairs(rows, group, value)}."
+        text = _capital(p["by"].format(by=_group_word(group, lang, by=True), pairs=pairs(group, value)))
     elif metric == "share":
-        row = rows[0]
-        text = f"Доля: {num(a)} % ({row['part']} из {row['total']})."
+        text = p["share"].format(share=num(a), part=rows[0]["part"], total=rows[0]["total"])
     elif metric in ("mean_hours", "median_hours"):
-        name = "Среднее" if metric == "mean_hours" else "Медианное"
-        text = f"{name} время устранения: {num(a)} ч (закрытых инцидентов: {rows[0]['incidents']})."
+        text = p["mean" if metric == "mean_hours" else "median"].format(value=num(a), n=rows[0]["incidents"])
     elif metric == "list":
-        shown = ", ".join(a[:30]) + (f" … всего {result.total}" if (result.total or 0) > 30 else "")
-        text = f"Инцидентов: {result.total}: {shown}." if a else "Таких инцидентов нет."
+        shown = ", ".join(a[:30]) + (p["in_total"].format(n=result.total) if (result.total or 0) > 30 else "")
+        text = p["list"].format(total=result.total, shown=shown) if a else p["list_none"]
     elif metric in ("oldest", "newest"):
         first = rows[0]
-        word = "Самый ранний" if metric == "oldest" else "Самый поздний"
-        text = (f"{word} подходящий инцидент: {first['incident_id']} на {first['station_id']}, "
-                f"{first['occurred_at']:%d.%m.%Y %H:%M}.")
+        text = p[metric].format(id=first["incident_id"], station=first["station_id"],
+                                at=f"{first['occurred_at']:%d.%m.%Y %H:%M}")
         if len(rows) > 1:
-            text += f" В тот же момент ещё: {', '.join(r['incident_id'] for r in rows[1:])}."
+            text += p["same_moment"].format(ids=", ".join(r["incident_id"] for r in rows[1:]))
     elif metric == "yoy":
         cur, prev = rows[0], rows[1]
         change = cur["count"] - prev["count"]
         pct = f" ({'+' if change >= 0 else ''}{num(round1(100 * change / prev['count']))} %)" if prev["count"] else ""
-        text = (f"{cur['period']}: {cur['count']}; год назад ({prev['period']}): {prev['count']}; "
-                f"изменение {'+' if change >= 0 else ''}{change}{pct}.")
+        text = p["yoy"].format(cur_period=cur["period"], cur=cur["count"], prev_period=prev["period"],
+                               prev=prev["count"], change=f"{'+' if change >= 0 else ''}{change}", pct=pct)
     elif metric == "summary":
-        names = category_names or {}
         cats = "; ".join(f"{names.get(r['category'], r['category'])} — {r['count']}" for r in rows[:10])
         mean = a.get("mean_resolution_hours")
-        text = (f"Всего инцидентов: {a['total']}, открыто: {a['open']}"
-                + (f", среднее время устранения {num(mean)} ч" if mean is not None else "") + "."
-                + (f" По категориям: {cats}." if cats else ""))
+        text = (p["summary"].format(total=a["total"], open=a["open"])
+                + (p["summary_mean"].format(mean=num(mean)) if mean is not None else "") + "."
+                + (p["summary_by"].format(cats=cats) if cats else ""))
     else:
         text = json.dumps(a, ensure_ascii=False, default=str)
     if q.notes:
-        text += " (" + "; ".join(q.notes) + ")"
+        text += " (" + "; ".join(_note(n, lang) for n in q.notes) + ")"
     return text
 
 
@@ -126,7 +211,45 @@ def has_chart(result: ReportResult) -> bool:
     return _chartable(result) is not None
 
 
-def chart(result: ReportResult, fmt: str = "png", title: str = "") -> bytes | None:
+def chart_for_page(result: ReportResult, names: dict[str, str] | None = None, label: str = "",
+                   lang: str = "ru") -> str | None:
+    """The chart as inline SVG for the reports page: each bar or point carries a <title> with its
+    label and value, so the browser shows the value on hover (and a screen reader reads it). The
+    page's CSP allows no inline styles, so the <style> block is dropped and every ``style="…"``
+    becomes the SVG presentation attributes it stands for."""
+    import re
+
+    picture = chart(result, "svg", "", names, lang)
+    if picture is None:
+        return None
+    svg = picture.decode("utf-8")
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.S)
+    svg = re.sub(r'\sstyle="([^"]*)"', _presentation, svg)
+    svg = re.sub(r'\s(width|height)="[^"]*pt"', "", svg, count=2)  # scale with the page (viewBox stays)
+    labels, values, _ = _chartable(result) or ([], [], "")
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        shown = names.get(label, label) if names else label
+        hint = f"<title>{_xml(str(shown))}: {num(value) if value % 1 else int(value)}</title>"
+        svg = svg.replace(f'<g id="bar-{i}">', f'<g id="bar-{i}" class="bar">{hint}', 1)
+    return svg.replace("<svg ", f'<svg role="img" class="chart" aria-label="{_xml(label)}" ', 1)
+
+
+def _presentation(style: Any) -> str:
+    """``style="fill: #1f6f8b; stroke-width: 0.8"`` → `` fill="#1f6f8b" stroke-width="0.8"``."""
+    pairs = (part.split(":", 1) for part in style.group(1).split(";") if ":" in part)
+    return "".join(f' {k.strip()}="{v.strip()}"' for k, v in pairs)
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+AXIS_WORDS = {"ru": ("инцидентов", "часов"), "kk": ("оқиғалар", "сағат"), "en": ("incidents", "hours")}
+
+
+def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[str, str] | None = None,
+          lang: str = "ru") -> bytes | None:
     """A bar chart of a grouped result (a line for months), or None when a picture adds nothing."""
     data = _chartable(result)
     if data is None:
@@ -137,13 +260,24 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "") -> bytes | No
     from matplotlib import pyplot as plt
 
     labels, values, value = data
+    if names:
+        labels = [names.get(label, label) for label in labels]
     fig, ax = plt.subplots(figsize=(max(5.0, min(12.0, 0.5 * len(labels) + 3)), 3.6), dpi=110)
     try:
         if result.query.group_by == "month" and result.query.top is None and len(labels) > 2:
             ax.plot(labels, values, marker="o", color="#1f6f8b")
+            for i, (x, y) in enumerate(zip(labels, values, strict=True)):  # invisible points that carry the value
+                point, = ax.plot([x], [y], marker="o", markersize=9, alpha=0)
+                point.set_gid(f"bar-{i}")
         else:
-            ax.bar(labels, values, color="#1f6f8b")
-        ax.set_ylabel("инцидентов" if value == "count" else "часов")
+            for i, bar in enumerate(ax.bar(labels, values, color="#1f6f8b")):
+                bar.set_gid(f"bar-{i}")  # the SVG keeps the id: a title with the value goes there
+        incidents, hours = AXIS_WORDS.get(lang, AXIS_WORDS["ru"])
+        ax.set_ylabel(incidents if value == "count" else hours)
+        if value == "count":
+            from matplotlib.ticker import MaxNLocator
+
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no «1,75 инцидента»
         if title:
             import textwrap
 

@@ -34,6 +34,10 @@ class Report:
     result: ReportResult
     text: str
 
+    def text_in(self, lang: str, category_names: dict[str, str] | None = None) -> str:
+        """The report's sentence in another language of the web UI (``text`` is the Russian one)."""
+        return self.text if lang == "ru" else describe(self.result, category_names, lang)
+
     def to_dict(self) -> dict[str, Any]:
         return {"question": self.question, "query": self.query.model_dump(mode="json", exclude_defaults=False),
                 "answer": self.result.answer, "table": self.result.table, "text": self.text}
@@ -83,22 +87,26 @@ class Reports:
         return sorted(mine), sorted({r for r in mine.values() if r})
 
     def with_zero_rows(self, result: ReportResult) -> ReportResult:
-        """A count per station lists every active registry station the filters select, with 0 for
-        those that had no incident: «no incidents» is an answer a manager wants to see."""
+        """A count per station lists every active registry station the filters select, and a count per
+        category every category of the phrase book and the log, with 0 for those that had no
+        incident: «no incidents» is an answer a manager wants to see."""
         q = result.query
-        if q.metric != "count" or q.group_by != "station" or q.top is not None:
+        if q.metric != "count" or q.group_by not in ("station", "category") or q.top is not None:
             return result
         f = q.filters
-        regions = {r.casefold() for r in f.regions}
-        wanted = {sid for sid, region in self.stations.known().items()
-                  if (not f.stations or sid in f.stations) and (not regions or (region or "").casefold() in regions)}
-        missing = sorted(wanted - {str(row["station"]) for row in result.table})
+        if q.group_by == "station":
+            regions = {r.casefold() for r in f.regions}
+            wanted = {sid for sid, region in self.stations.known().items() if (not f.stations or sid in f.stations)
+                      and (not regions or (region or "").casefold() in regions)}
+        else:
+            every = {*self.categories, *self.vocabulary().categories}
+            wanted = {c for c in every if not f.categories or c in f.categories}
+        group = q.group_by
+        missing = sorted(wanted - {str(row[group]) for row in result.table})
         if not missing:
             return result
-        table = sorted([*result.table, *({"station": sid, "count": 0} for sid in missing)],
-                       key=lambda row: str(row["station"]))
-        return ReportResult(q, {str(row["station"]): row["count"] for row in table}, table, result.columns,
-                            result.total)
+        table = sorted([*result.table, *({group: key, "count": 0} for key in missing)], key=lambda row: str(row[group]))
+        return ReportResult(q, {str(row[group]): row["count"] for row in table}, table, result.columns, result.total)
 
     def parse(self, question: str, today: date | None = None) -> ReportQuery:
         return self.parser.parse(question, self.vocabulary(), today or date.today())
@@ -144,6 +152,14 @@ class Reports:
         except ReportUnclear as unclear:
             raise self.example_for(unclear, allowed) from None
         return self.run(query, question, allowed)
+
+    def examples_for(self, allowed: set[str] | None) -> list[str]:
+        """Questions the reports page offers as links, naming a station the asker may see."""
+        stations, _ = self.choices(allowed)
+        station = stations[0] if stations else EXAMPLE_STATION
+        return [f"сколько проливов было на {station} в прошлом месяце", "топ-3 станции по инцидентам за квартал",
+                "сколько инцидентов по категориям с начала года",
+                "среднее время устранения отказов оборудования в 2025 году"]
 
     def example_for(self, unclear: ReportUnclear, allowed: set[str] | None) -> ReportUnclear:
         """The «спросите, например» help names a registry station the asker may see, not a fixed one."""
@@ -196,7 +212,11 @@ class Reports:
                      date_to: date | None = None, allowed: set[str] | None = None) -> Report:
         """A question narrowed by filters picked on the reports page or in an export link (station,
         region, category, period [from, to)); without a question, a summary of what they select."""
-        query = self.parse(question, today) if question and question.strip() else ReportQuery(metric="summary")
+        self._check_filters(station, region)
+        try:
+            query = self.parse(question, today) if question and question.strip() else ReportQuery(metric="summary")
+        except ReportUnclear as unclear:
+            raise self.example_for(unclear, allowed) from None
         overrides = {"stations": [station] if station else None, "regions": [region] if region else None,
                      "categories": [category] if category else None,
                      "date_from": datetime.combine(date_from, time_of_day.min) if date_from else None,
@@ -210,6 +230,17 @@ class Reports:
                 problems = "; ".join(e["msg"] for e in exc.errors())
                 raise InvalidInput(f"Фильтры отчёта противоречат друг другу: {problems}.", problems) from exc
         return self.run(query, question or "Сводка по инцидентам", allowed)
+
+    def _check_filters(self, station: str | None, region: str | None) -> None:
+        """A station or region picked as a filter exists (in the registry or the log): a typo in a
+        saved link is refused by name instead of answered with zeros."""
+        vocab = self.vocabulary()
+        if station and station not in vocab.stations:
+            raise InvalidInput(f"Станции {station} нет в справочнике станций: проверьте фильтр «АЗС».",
+                               f"Unknown station {station}.", field="station")
+        if region and region.casefold() not in {r.casefold() for r in vocab.regions}:
+            raise InvalidInput(f"Региона «{region}» нет в справочнике станций; есть: {', '.join(vocab.regions)}.",
+                               f"Unknown region {region}.", field="region")
 
     # -- a person's reports: scoped to their stations and audited -----------------------------
     def allowed_for(self, who: Principal) -> set[str] | None:

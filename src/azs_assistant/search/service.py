@@ -16,14 +16,15 @@ class Queries:
     def __init__(self, db: Database, index: SearchIndex, analyzer: QueryAnalyzer, jargon: Jargon) -> None:
         self.db, self.index, self.analyzer, self.jargon = db, index, analyzer, jargon
 
-    def analyse(self, text: str) -> AnalyzedQuery:
-        """The question analysed; an empty or over-long one is refused with a typed error."""
+    def analyse(self, text: str, generations: tuple[int, int] | None = None) -> AnalyzedQuery:
+        """The question analysed; an empty or over-long one is refused with a typed error. ``generations``:
+        the index and jargon generations the caller already read (one freshness query per question)."""
         text = (text or "").strip()
         if not text:
             raise InvalidInput("Пустой запрос: напишите вопрос.", "Empty query.")
         if len(text) > 2000:
             raise InvalidInput("Слишком длинный вопрос (больше 2000 символов).", "Query longer than 2000 chars.")
-        index_generation, jargon_generation = self.db.generations()  # one freshness check per question
+        index_generation, jargon_generation = generations or self.db.generations()
         self.index.refresh(generation=index_generation)
         snapshot = self.index.vocabulary_now()
         return self.analyzer.analyse(text, self.jargon.current(jargon_generation), snapshot)

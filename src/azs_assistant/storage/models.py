@@ -47,6 +47,16 @@ class Document(Base):
     audience_rows: Mapped[list[DocumentAudience]] = relationship(cascade="all, delete-orphan")
 
 
+class DocumentOriginal(Base):
+    """The file as it was ingested, so a reader can download the original of what they were cited.
+    Replaced with each new version in the same transaction as its passages."""
+
+    __tablename__ = "document_originals"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class DocumentAudience(Base):
     """One role or region a document is meant for (``kind`` = role | region; regions lower-cased)."""
 
@@ -444,6 +454,7 @@ class Conversation(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     actor: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200), nullable=True)  # none: shown by its first question
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -459,3 +470,51 @@ class ConversationTurn(Base):
     answer: Mapped[str] = mapped_column(Text)
     answer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Job(Base):
+    """A piece of background work, stored before it is handed to a worker, so a crash loses none.
+
+    ``status``: queued (``run_after`` says from when: a retry waits out its back-off) → running (held by
+    ``lease`` until ``lease_until``, renewed while the job runs) → done | dead (out of attempts) |
+    cancelled. A worker that dies stops renewing; the sweeper puts its job back in the queue.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_status_run_after", "status", "run_after"),
+                      Index("ix_jobs_kind_status", "kind", "status"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result: Mapped[Any] = mapped_column(JSON, nullable=True)
+    progress: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    # once per key: a scheduled run («reports.daily:2026-12-01») is queued by one replica only
+    key: Mapped[str | None] = mapped_column(String(200), unique=True, nullable=True)
+    lease: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    run_after: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class JobFile(Base):
+    """A file a job works on (an upload), kept in the database so any worker on any machine can read it;
+    removed when the job is done or cancelled."""
+
+    __tablename__ = "job_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(1000))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

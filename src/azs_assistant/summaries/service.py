@@ -93,6 +93,19 @@ class Summaries:
         self._store(doc, made)
         return made
 
+    def at_hand(self, ref: str | int, principal: Any = None) -> Summary:
+        """A summary without waiting for the model: the stored one of the model if there is one, else the
+        extractive one (stored, or made now in milliseconds). The document's page shows this, so a
+        citation opens at once even when the model is slow or down."""
+        doc = self._document(ref, principal)
+        for kind in ("llm", "extractive") if self.llm is not None else ("extractive",):
+            cached = self._cached(doc, kind)
+            if cached is not None:
+                return cached
+        extractive = summarise(doc.id, doc.title, doc.version, self.documents.chunks(doc.id), self.analyzer)
+        self._store(doc, extractive)
+        return extractive
+
     def _cached(self, doc: Document, kind: str) -> Summary | None:
         with self.db.session() as s:
             row = s.scalar(select(DocumentSummary).where(DocumentSummary.document_id == doc.id,

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from azs_assistant import logs
 from azs_assistant.notify import Channel, DeliveryError, Message, build_channels, channel_names
 from azs_assistant.notify.telegram import TelegramClient
-from azs_assistant.settings import Settings
+from azs_assistant.settings import LOCAL_BASE_URL, Settings
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Ticket, TicketEvent, TicketNotification, utcnow
 from azs_assistant.tickets.taxonomy import CATEGORIES, URGENCY_NAMES
@@ -106,7 +106,7 @@ class Notifier:
         return TelegramClient(self.settings, self.http)
 
     def send(self, note: TicketNotification, ticket: Ticket) -> None:
-        subject, body = message_text(ticket, note.reason, self.settings.public_base_url)
+        subject, body = message_text(ticket, note.reason, self.settings.public_base_url or LOCAL_BASE_URL)
         channel = self.channels.get(note.channel)
         if channel is None:
             raise DeliveryError(f"неизвестный канал {note.channel}")

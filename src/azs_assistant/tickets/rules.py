@@ -47,7 +47,8 @@ class Contact(_Strict):
 
 
 class Department(_Strict):
-    name: str
+    name: str  # Russian; ``names`` carries the other languages of the web UI («kk», «en»)
+    names: dict[str, str] = {}
     contacts: list[Contact] = []
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -24,7 +25,7 @@ from azs_assistant.auth.scope import check_ticket, ticket_scope
 from azs_assistant.errors import Conflict, InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.language.detect import detect_language
-from azs_assistant.settings import Settings
+from azs_assistant.settings import LOCAL_BASE_URL, Settings
 from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Ticket, TicketEvent, TicketNotification, utcnow
@@ -126,9 +127,13 @@ class Tickets:
             self._classifier = classifier
         return {**counts, "total": len(examples), **classifier.describe()}
 
-    def status_link(self, ticket: Ticket, token: str) -> str:
-        """The customer's link to the status page of their ticket (the one place it is built)."""
-        return f"{self.settings.public_base_url.rstrip('/')}/t/{ticket.number}?k={token}"
+    def status_link(self, ticket: Ticket, token: str, request_base: str | None = None) -> str:
+        """The customer's link to the status page of their ticket (the one place it is built): on
+        ``AZS_PUBLIC_BASE_URL`` when set, else on ``request_base``, the address the requester's own
+        request came to (shown to them only, never sent in a notification: a forged Host header must
+        not reach anyone else), else on the local default."""
+        base = self.settings.public_base_url or request_base or LOCAL_BASE_URL
+        return f"{base.rstrip('/')}/t/{ticket.number}?k={token}"
 
     def known_stations(self) -> dict[str, str | None]:
         """Station id → region: the active stations of the registry."""
@@ -313,6 +318,41 @@ class Tickets:
             raise NotFound("Обращение не найдено: проверьте ссылку.", "Ticket not found.")
         return ticket, [e for e in self.history(ticket.number) if e.public]
 
+    def reply_by_customer(self, number: str, token: str, text: str, photo: bytes | None = None,
+                          photo_name: str | None = None) -> TicketEvent:
+        """The customer answers through their private link, with a photo if they like (the intake's
+        limits on text and photo). A reply to a resolved ticket reopens it; the department is notified."""
+        ticket, _ = self.public_view(number, token)
+        text = self._check_text(text)
+        photo_ext = self._check_photo(photo, photo_name) if photo else None
+        with self._change(ticket.number) as (s, current):
+            data: dict[str, Any] = {"text": text}
+            if photo and photo_ext:
+                folder = self.settings.data_dir / "tickets" / "photos"
+                folder.mkdir(parents=True, exist_ok=True)
+                name = f"{current.number}-{secrets.token_hex(4)}.{photo_ext}"
+                (folder / name).write_bytes(photo)
+                data["photo"] = name
+            if current.status in ("resolved", "closed"):
+                self._event(s, current, "customer", "reopened", {"from": current.status, "to": "in_progress"},
+                            public=True)
+                current.status, current.resolved_at = "in_progress", None
+                current.due_at = utcnow() + self._sla(current.urgency)
+            current.updated_at = utcnow()
+            event = TicketEvent(ticket_id=current.id, actor="customer", kind="customer_reply", data=data, public=1,
+                                at=utcnow())
+            s.add(event)
+            self._queue(s, current, [current.department], "reply")
+            return event
+
+    def reply_photo_for(self, who: Principal, number: str, name: str) -> Path:
+        """A photo a customer attached to a reply, for staff who may work on the ticket."""
+        ticket = self.get_for(who, number)
+        names = {e.data.get("photo") for e in self.history(ticket.number) if e.kind == "customer_reply"}
+        if name not in names:
+            raise NotFound("Такого фото у обращения нет.", "No such photo.")
+        return self.settings.data_dir / "tickets" / "photos" / name
+
     def history(self, number: str) -> list[TicketEvent]:
         ticket = self.get(number)
         with self.db.session() as s:
@@ -328,11 +368,14 @@ class Tickets:
     def queue(self, *, department: str | None = None, status: str | None = None, station: str | None = None,
               stations: list[str] | None = None, overdue: bool | None = None, triage: bool | None = None,
               open_only: bool = False, limit: int = 100, offset: int = 0,
-              scope: tuple[str | None, set[str] | None] | None = None) -> list[Ticket]:
+              scope: tuple[str | None, set[str] | None] | None = None, search: str | None = None,
+              assignee: str | None = None) -> list[Ticket]:
         """The queue, open and urgent first. ``scope`` = (department, stations) a person may see:
-        tickets of that department or at those stations (None = no limit)."""
+        tickets of that department or at those stations (None = no limit); ``search`` finds words of
+        the number, the text or the contact, ``assignee`` one person's tickets."""
         query = _queue_query(department=department, status=status, station=station, stations=stations,
-                             overdue=overdue, triage=triage, open_only=open_only, scope=scope)
+                             overdue=overdue, triage=triage, open_only=open_only, scope=scope, search=search,
+                             assignee=assignee)
         if query is None:
             return []
         urgency_order = {u: i for i, u in enumerate(reversed(URGENCIES))}
@@ -348,6 +391,14 @@ class Tickets:
             return 0
         with self.db.session() as s:
             return int(s.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+    def department_names(self, lang: str = "ru") -> dict[str, str]:
+        """Department code → its name in ``lang`` from the routing file (Russian, else the code)."""
+        return {code: dep.names.get(lang) or dep.name for code, dep in self.rules.departments.items()}
+
+    def assign_to_me(self, who: Principal, number: str, ip: str | None = None) -> Ticket:
+        """«Assign to me»: the signed-in person becomes the ticket's assignee."""
+        return self.assign_by(who, number, None, who.name, ip)
 
     def departments_in_use(self) -> list[str]:
         with self.db.session() as s:
@@ -471,6 +522,20 @@ class Tickets:
                                .where(TicketNotification.status == "pending"))
         return {"by_status": by_status, "overdue": overdue, "notifications_pending": pending}
 
+    def counts_by_status(self) -> dict[str, int]:
+        """Tickets per status, every status present (zeros too): the ``azs_tickets`` gauge."""
+        with self.db.session() as s:
+            found = dict(s.execute(select(Ticket.status, func.count()).group_by(Ticket.status)).all())
+        return {status: int(found.get(status, 0)) for status in (*STATUSES, *sorted(set(found) - set(STATUSES)))}
+
+    def sla_breaches(self) -> dict[str, int]:
+        """Open tickets past their due time, per urgency (zeros too): the ``azs_tickets_sla_breached`` gauge."""
+        with self.db.session() as s:
+            found = dict(s.execute(select(Ticket.urgency, func.count()).where(
+                Ticket.status.not_in(("resolved", "closed")), Ticket.due_at < utcnow())
+                .group_by(Ticket.urgency)).all())
+        return {urgency: int(found.get(urgency, 0)) for urgency in URGENCIES}
+
     # -- staff actions: scope check, the change as the signed-in person, the audit entry -----------
     def _staff(self, who: Principal, number: str) -> None:
         check_ticket(self.stations, who, self.get(number))
@@ -540,9 +605,15 @@ def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:
 def _queue_query(*, department: str | None = None, status: str | None = None, station: str | None = None,
                  stations: list[str] | None = None, overdue: bool | None = None, triage: bool | None = None,
                  open_only: bool = False, scope: tuple[str | None, set[str] | None] | None = None,
-                 ) -> Select[Ticket] | None:
+                 search: str | None = None, assignee: str | None = None) -> Select[Ticket] | None:
     """The queue's filters as one query (None: the scope allows nothing)."""
     query = select(Ticket)
+    for word in (search or "").split()[:8]:  # every word somewhere in the number, the text or the contact
+        pattern = f"%{word.lower()[:100]}%"
+        query = query.where(or_(func.lower(Ticket.number).like(pattern), func.lower(Ticket.text).like(pattern),
+                                func.lower(Ticket.contact).like(pattern)))
+    if assignee:
+        query = query.where(Ticket.assignee == assignee)
     if scope is not None:
         department_scope, station_scope = scope
         conditions = []

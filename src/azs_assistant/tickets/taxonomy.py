@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 CATEGORIES: dict[str, dict[str, str]] = {
-    "fuel_quality": {"ru": "Качество топлива", "kk": "Отын сапасы", "en": "Fuel quality"},
+    "fuel_quality": {"ru": "Качество топлива", "kk": "Жанармай сапасы", "en": "Fuel quality"},
     "underfill": {"ru": "Недолив", "kk": "Толық құйылмау", "en": "Underfill"},
     "payment": {"ru": "Оплата и чеки", "kk": "Төлем және чектер", "en": "Payment and receipts"},
     "loyalty_card": {"ru": "Бонусная карта", "kk": "Бонус картасы", "en": "Loyalty card"},
@@ -11,7 +11,7 @@ CATEGORIES: dict[str, dict[str, str]] = {
     "cleanliness": {"ru": "Чистота", "kk": "Тазалық", "en": "Cleanliness"},
     "equipment": {"ru": "Оборудование", "kk": "Жабдық", "en": "Equipment"},
     "safety_hazard": {"ru": "Угроза безопасности", "kk": "Қауіпсіздікке қатер", "en": "Safety hazard"},
-    "wrong_fuel": {"ru": "Залито не то топливо", "kk": "Басқа отын құйылған", "en": "Wrong fuel"},
+    "wrong_fuel": {"ru": "Залито не то топливо", "kk": "Басқа жанармай құйылған", "en": "Wrong fuel"},
     "praise_or_suggestion": {"ru": "Благодарность или предложение", "kk": "Алғыс немесе ұсыныс",
                              "en": "Praise or suggestion"},
     "general_question": {"ru": "Общий вопрос", "kk": "Жалпы сұрақ", "en": "General question"},

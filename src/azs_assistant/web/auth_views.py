@@ -88,7 +88,7 @@ async def login(request: Request, svc: ServicesDep, username: Annotated[str, For
             status_code=exc.http_status)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=int(SESSION_MAX.total_seconds()), httponly=True,
-                        samesite="lax", secure=svc.settings.public_base_url.startswith("https"), path="/")
+                        samesite="lax", secure=(svc.settings.public_base_url or "").startswith("https"), path="/")
     return response
 
 

@@ -1,4 +1,5 @@
-"""Message catalogues of the web UI (``i18n/ru.yaml``, ``kk.yaml``, ``en.yaml``) and the choice of
+"""Message catalogues of the web UI (``i18n/ru.yaml``, ``kk.yaml``, ``en.yaml``, and a folder per part
+of the UI with its own three, such as ``i18n/desk/``) and the choice of
 language: ``?lang=`` on a page (remembered in a cookie), the cookie, the signed-in user's language,
 the browser's Accept-Language, else Russian. A key missing in kk or en falls back to Russian."""
 
@@ -17,8 +18,15 @@ COOKIE = "azs_lang"
 @cache
 def texts(lang: str) -> dict[str, str]:
     def load(code: str) -> dict[str, str]:
-        raw = resources.files("azs_assistant.web").joinpath(f"i18n/{code}.yaml").read_text("utf-8")
-        return {str(k): str(v) for k, v in (yaml.safe_load(raw) or {}).items()}
+        folder = resources.files("azs_assistant.web").joinpath("i18n")
+        files = [folder.joinpath(f"{code}.yaml")]  # then each part's own catalogue, e.g. i18n/desk/kk.yaml
+        files += sorted((part.joinpath(f"{code}.yaml") for part in folder.iterdir() if part.is_dir()),
+                        key=lambda f: f.name)
+        out: dict[str, str] = {}
+        for file in files:
+            if file.is_file():
+                out.update({str(k): str(v) for k, v in (yaml.safe_load(file.read_text("utf-8")) or {}).items()})
+        return out
 
     base = load("ru")
     return base if lang == "ru" or lang not in LANGUAGES else {**base, **load(lang)}

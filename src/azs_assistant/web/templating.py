@@ -9,12 +9,15 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from azs_assistant.web.i18n import context as i18n_context
+from azs_assistant.web.labels import readable
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"), context_processors=[i18n_context])
 templates.env.globals["js_texts"] = lambda t: {k: v for k, v in t.items() if k.startswith("js_")}
+templates.env.globals["readable"] = readable  # an audit entry's details as «key: value» lines
 
 
 def message_page(request: Request, message: str, status: int) -> Response:
     """A typed error (or any short message) as a page: what the error edge shows a browser."""
-    return templates.TemplateResponse(request, "message.html", {"message": message}, status_code=status)
+    return templates.TemplateResponse(request, "message.html", {"message": message, "status": status},
+                                      status_code=status)

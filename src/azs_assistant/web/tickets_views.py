@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
@@ -17,7 +18,8 @@ from azs_assistant.http.deps import ServicesDep, check_body_size, client_ip
 from azs_assistant.tickets.service import is_overdue
 from azs_assistant.tickets.taxonomy import CATEGORIES, STATUS_NAMES, STATUSES, TRANSITIONS, URGENCY_NAMES
 from azs_assistant.web.auth_views import page
-from azs_assistant.web.i18n import pick_language, texts
+from azs_assistant.web.i18n import pick_language, request_language, texts
+from azs_assistant.web.labels import Labels
 from azs_assistant.web.templating import message_page, templates
 
 
@@ -65,42 +67,89 @@ async def complaint_submit(request: Request, svc: ServicesDep, text: Annotated[s
         response = public_page(request, "complaint.html", language, {
             "form": {"text": text[:svc.settings.ticket_max_chars], "station": station, "contact": contact},
             "stations": stations, "max_chars": svc.settings.ticket_max_chars,
-            "error": exc.message_ru if language == "ru" else exc.message_en}, status=exc.http_status)
+            "error": customer_error(exc, language)}, status=exc.http_status)
         if "retry_after" in exc.details:
             response.headers["Retry-After"] = str(exc.details["retry_after"])
         return response
-    link = svc.tickets.status_link(ticket, token)
-    events = await run_in_threadpool(lambda: svc.tickets.public_view(ticket.number, token)[1])
-    return public_page(request, "ticket_public.html", language, {
-        "ticket": ticket, "events": events, "link": link, "just_created": True}, status=201)
+    # Post/redirect/get: a reload or «back» shows the confirmation again instead of sending the complaint twice.
+    query = urlencode({"k": token, "new": 1, "lang": language})
+    return RedirectResponse(f"/t/{quote(ticket.number)}?{query}", status_code=303)
 
 
 @router.get("/t/{number}", response_class=HTMLResponse)
-def ticket_status(request: Request, svc: ServicesDep, number: str, k: str = "", lang: str | None = None) -> Response:
+def ticket_status(request: Request, svc: ServicesDep, number: str, k: str = "", lang: str | None = None,
+                  new: bool = False, sent: bool = False) -> Response:
+    """The customer's status page; right after sending (``new``) it is the «accepted» confirmation with
+    the number and the link to keep, in any language the customer switches to."""
     try:
         ticket, events = svc.tickets.public_view(number, k[:100])
     except AzsError as exc:
         return message_page(request, exc.message_ru, exc.http_status)
     language = pick_language(lang) if lang else ticket.language
+    link = svc.tickets.status_link(ticket, k[:100], str(request.base_url)) if new else None
     return public_page(request, "ticket_public.html", language, {
-        "ticket": ticket, "events": events, "token": k, "just_created": False})
+        "ticket": ticket, "events": events, "token": k, "just_created": new, "link": link, "sent": sent,
+        "max_mb": svc.settings.ticket_max_photo_mb, "max_chars": svc.settings.ticket_max_chars})
+
+
+@router.post("/t/{number}/reply", response_class=HTMLResponse)
+async def customer_reply(request: Request, svc: ServicesDep, number: str, k: Annotated[str, Form()] = "",
+                         text: Annotated[str, Form()] = "", lang: Annotated[str, Form()] = "ru",
+                         photo: UploadFile | None = None) -> Response:
+    """The customer answers on their status page (text and a photo, the intake's limits); back to the
+    page (post/redirect/get), or the page again with the error in their language."""
+    language = pick_language(lang)
+    try:
+        check_body_size(request, (svc.settings.ticket_max_photo_mb + 1) * 1024 * 1024)
+        request.app.state.ticket_limiter.check(client_ip(request))
+        data = await photo.read(svc.settings.ticket_max_photo_mb * 1024 * 1024 + 1) if photo and photo.filename \
+            else None
+        await run_in_threadpool(svc.tickets.reply_by_customer, number, k[:100], text, data or None,
+                                photo.filename if photo else None)
+    except AzsError as exc:
+        try:
+            ticket, events = await run_in_threadpool(svc.tickets.public_view, number, k[:100])
+        except AzsError:
+            return message_page(request, exc.message_ru, exc.http_status)
+        return public_page(request, "ticket_public.html", language, {
+            "ticket": ticket, "events": events, "token": k, "just_created": False, "link": None,
+            "error": customer_error(exc, language), "reply_text": text[:svc.settings.ticket_max_chars]},
+            status=exc.http_status)
+    query = urlencode({"k": k, "lang": language, "sent": 1})
+    return RedirectResponse(f"/t/{quote(number)}?{query}#reply", status_code=303)
+
+
+def customer_error(exc: AzsError, lang: str) -> str:
+    """A typed error as the customer reads it: Russian, English, or Kazakh from the catalogue by code."""
+    if lang == "ru":
+        return exc.message_ru
+    if lang == "kk":
+        return texts("kk").get(f"cerr_{exc.code}", exc.message_en or exc.message_ru)
+    return exc.message_en or exc.message_ru
 
 
 # -- staff ----------------------------------------------------------------------------------
+def labels(request: Request, svc: Any) -> Labels:
+    """Names of codes in the page's language (departments from the routing file)."""
+    lang = request_language(request)
+    return Labels(texts(lang), lang, svc.tickets.department_names(lang))
+
+
 @router.get("/tickets", response_class=HTMLResponse)
 def queue(request: Request, svc: ServicesDep, who: StaffPage, department: str | None = None,
           status: str | None = None, station: str | None = None, overdue: bool = False,
-          triage: bool = False) -> Response:
-    picked = {"department": department, "status": status, "station": station, "overdue": overdue, "triage": triage}
+          triage: bool = False, q: str | None = None, mine: bool = False) -> Response:
+    picked = {"department": department, "status": status, "station": station, "overdue": overdue, "triage": triage,
+              "q": (q or "")[:200], "mine": mine}
     try:
         rows = svc.tickets.queue_for(who, department=department or None, status=status or None, station=station or None,
-                                 overdue=overdue or None, triage=True if triage else None, open_only=not status,
-                                 limit=500)
+                                     overdue=overdue or None, triage=True if triage else None, open_only=not status,
+                                     search=picked["q"] or None, assignee=who.name if mine else None, limit=500)
     except AzsError as exc:
         return message_page(request, exc.message_ru, exc.http_status)
     return templates.TemplateResponse(request, "tickets.html", {
         "active": "tickets", "tickets": rows, "picked": picked, "statuses": STATUSES,
-        "departments": svc.tickets.departments_in_use(), **COMMON})
+        "departments": svc.tickets.departments_in_use(), "L": labels(request, svc), **COMMON})
 
 
 def _ticket_page(request: Request, svc: Any, who: Principal, number: str, error: str | None = None,
@@ -113,7 +162,7 @@ def _ticket_page(request: Request, svc: Any, who: Principal, number: str, error:
         "active": "tickets", "ticket": ticket, "history": svc.tickets.history(number),
         "notes": svc.tickets.notifications(number), "error": error,
         "next_statuses": sorted(TRANSITIONS[ticket.status], key=STATUSES.index),
-        "departments": svc.tickets.departments_in_use(), **COMMON}, status_code=status)
+        "departments": svc.tickets.departments_in_use(), "L": labels(request, svc), **COMMON}, status_code=status)
 
 
 @router.get("/tickets/{number}", response_class=HTMLResponse)
@@ -156,6 +205,22 @@ def web_comment(request: Request, svc: ServicesDep, number: str, who: StaffPage,
                 public: Annotated[bool, Form()] = False) -> Response:
     return _act(request, svc, who, number, lambda: svc.tickets.comment_by(
         who, number, text, public, client_ip(request)))
+
+
+@router.get("/tickets/{number}/photos/{name}")
+def reply_photo(svc: ServicesDep, number: str, name: str, who: StaffPage) -> Response:
+    """A photo the customer attached to a reply (staff of the ticket only)."""
+    return FileResponse(svc.tickets.reply_photo_for(who, number, name))
+
+
+@router.post("/tickets/{number}/take")
+def web_take(request: Request, svc: ServicesDep, number: str, who: StaffPage,
+             back: Annotated[str, Form()] = "") -> Response:
+    """«Assign to me» from the ticket page or the queue (``back=queue`` returns to the queue)."""
+    response = _act(request, svc, who, number, lambda: svc.tickets.assign_to_me(who, number, client_ip(request)))
+    if back == "queue" and response.status_code == 303:
+        return RedirectResponse("/tickets", status_code=303)
+    return response
 
 
 @router.post("/tickets/{number}/ack")

@@ -1,6 +1,5 @@
-"""Server-rendered web UI: chat, documents (upload, summary), the OCR page, reports, an incident and the
-passage a citation points to. ``mount`` puts every page router, the static files and the sign-in
-redirect on the app."""
+"""Server-rendered web UI: the OCR page, reports and an incident (the chat is ``chat_views``, the documents
+``documents_views``). ``mount`` puts every page router, the static files and the sign-in redirect on the app."""
 
 from __future__ import annotations
 
@@ -12,13 +11,13 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from azs_assistant.assistant.answer import section_without_title
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep
-from azs_assistant.reports.render import COLUMN_NAMES, has_chart, num
-from azs_assistant.web import auth_views, stations_views, tickets_views
+from azs_assistant.reports.render import COLUMN_NAMES, chart_for_page, has_chart, num
+from azs_assistant.web import auth_views, chat_views, documents_views, jobs_views, stations_views, tickets_views
 from azs_assistant.web.auth_views import AnyUser, LoginRequired, page
+from azs_assistant.web.i18n import request_language, texts
 from azs_assistant.web.templating import HERE, message_page, templates
 
 router = APIRouter(include_in_schema=False)
@@ -29,32 +28,9 @@ ManagerPage = Annotated[Principal, Depends(page("manager"))]
 def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_exception_handler(LoginRequired, auth_views.login_required)  # type: ignore[arg-type]
-    for pages in (auth_views.router, tickets_views.router, stations_views.make_router(templates), router):
+    for pages in (auth_views.router, tickets_views.router, stations_views.make_router(templates),
+                  jobs_views.make_router(templates), chat_views.router, documents_views.router, router):
         app.include_router(pages)
-
-
-@router.get("/", response_class=HTMLResponse)
-def chat(request: Request, who: AnyUser) -> Response:
-    return templates.TemplateResponse(request, "chat.html", {"active": "chat"})
-
-
-@router.get("/documents", response_class=HTMLResponse)
-def documents(request: Request, svc: ServicesDep, who: AnyUser) -> Response:
-    docs = svc.documents.visible_to(who, 0, 1000).items
-    return templates.TemplateResponse(request, "documents.html",
-                                      {"active": "documents", "docs": docs, "max_mb": svc.settings.max_upload_mb})
-
-
-@router.get("/documents/{document_id}/summary", response_class=HTMLResponse)
-def summary_page(request: Request, svc: ServicesDep, document_id: int, who: AnyUser) -> Response:
-    try:
-        summary = svc.summaries.summary(document_id, who)
-        changes = svc.summaries.changes(document_id, who)
-        doc = svc.documents.get(who, document_id)
-    except AzsError as exc:
-        return message_page(request, exc.message_ru, exc.http_status)
-    return templates.TemplateResponse(request, "summary.html", {"active": "documents", "s": summary,
-                                                                 "doc": doc, "changes": changes})
 
 
 @router.get("/ocr", response_class=HTMLResponse)
@@ -78,10 +54,12 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
               "date_to": date_to}
     allowed = svc.reports.allowed_for(who)
     stations, regions = svc.reports.choices(allowed)  # the filter lists only registry stations in scope
+    lang = request_language(request)
+    names = {c: s.name_in(lang) for c, s in svc.reports.categories.items()}
     context: dict[str, Any] = {"active": "reports", "question": question, "picked": picked,
                                "vocab": svc.reports.vocabulary(), "stations": stations, "regions": regions,
-                               "column_names": COLUMN_NAMES,
-                               "names": {c: s.name for c, s in svc.reports.categories.items()},
+                               "column_names": COLUMN_NAMES, "names": names,
+                               "examples": svc.reports.examples_for(allowed),
                                "fmt": _cell, "report": None, "error": None}
     status = 200
     if question or any(picked.values()):
@@ -91,7 +69,10 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
                 date_from=date.fromisoformat(date_from) if date_from else None,
                 date_to=date.fromisoformat(date_to) if date_to else None, allowed=allowed)
             context["report"] = report
+            context["report_text"] = report.text_in(lang, names)
             context["chart"] = has_chart(report.result)
+            label = f"{texts(lang)['rep_chart']}: {context['report_text']}"
+            context["chart_svg"] = chart_for_page(report.result, names, label, lang) if context["chart"] else None
             context["params"] = urlencode({k: v for k, v in {"question": question, **picked}.items() if v})
         except AzsError as exc:
             context["error"], status = exc.message_ru, exc.http_status
@@ -109,14 +90,3 @@ def incident_page(request: Request, svc: ServicesDep, incident_id: str, who: Any
     spec = svc.reports.categories.get(incident.category)
     return templates.TemplateResponse(request, "incident.html", {
         "active": "reports", "i": incident, "category": spec.name if spec else incident.category})
-
-
-@router.get("/passages/{chunk_id}", response_class=HTMLResponse)
-def passage(request: Request, svc: ServicesDep, chunk_id: int, who: AnyUser) -> Response:
-    try:
-        chunk, doc = svc.documents.passage(who, chunk_id)
-    except AzsError as exc:
-        return message_page(request, exc.message_ru, exc.http_status)
-    return templates.TemplateResponse(request, "passage.html",
-                                      {"active": "documents", "chunk": chunk, "doc": doc,
-                                       "section": section_without_title(chunk.section, doc.title)})

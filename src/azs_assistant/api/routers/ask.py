@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
-from azs_assistant.api.schemas import AnswerPublic, AskRequest, SearchResponse, iso_utc
+from azs_assistant.api.schemas import (
+    AnswerPublic,
+    AskRequest,
+    ConversationList,
+    ConversationPublic,
+    ConversationRename,
+    SearchResponse,
+    iso_utc,
+)
 from azs_assistant.http.deps import Anyone, Manager, ServicesDep, client_ip
 from azs_assistant.http.errors import AUTHENTICATED, documented
+from azs_assistant.http.markdown import to_html
 from azs_assistant.http.params import RecordId
 
 router = APIRouter(tags=["assistant"], responses=documented(*AUTHENTICATED))
@@ -32,26 +41,50 @@ def ask(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> di
 
 
 @router.post("/ask/stream", summary="Ответ потоком (server-sent events)", response_class=EventSourceResponse,
-             description="События `delta` (кусок текста), `reset` (начать заново), `done` (ответ целиком, JSON).",
+             description="События `delta` (кусок текста), `reset` (начать заново), `done` (ответ целиком, JSON; "
+                         "`answer_html` — текст ответа (Markdown) в безопасном HTML).",
              responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}}, "description": "Поток событий"},
                         **WRITE, **documented(404)})
 def ask_stream(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> EventSourceResponse:
     # validated (and audited) before the stream starts, so errors get a status code
-    stream = svc.assistant.stream_for(who, body.question, body.conversation_id, client_ip(request))
+    stream = svc.assistant.stream_for(who, body.question, body.conversation_id, client_ip(request), body.regenerate)
 
     def events() -> Iterator[dict]:
         for event in stream:
             kind = event.pop("type")
+            if kind == "done":  # the web chat swaps the streamed plain text for this rendering
+                event["answer"] = {**event["answer"], "answer_html": to_html(event["answer"]["answer"])}
             yield {"event": kind, "data": json.dumps(event, ensure_ascii=False)}
 
     return EventSourceResponse(events())
 
 
+def _item(c: Any) -> dict:
+    return {"id": c.id, "title": c.title, "updated_at": c.updated_at}
+
+
+@router.get("/conversations", response_model=ConversationList, summary="Свои разговоры, последние сверху (до 50)")
+def conversations(svc: ServicesDep, who: Anyone) -> dict:
+    return {"items": [_item(c) for c in svc.conversations.list_for(who.name)]}
+
+
 @router.get("/conversations/{conversation_id}", summary="Ходы разговора (свои)", responses=documented(404))
 def conversation(conversation_id: str, svc: ServicesDep, who: Anyone) -> dict:
     turns = svc.conversations.turns(conversation_id, who.name)
-    return {"conversation_id": conversation_id,
+    return {"conversation_id": conversation_id, "title": svc.conversations.title_of(who.name, conversation_id),
             "turns": [{**turn, "created_at": iso_utc(turn["created_at"])} for turn in turns]}
+
+
+@router.patch("/conversations/{conversation_id}", response_model=ConversationPublic,
+              summary="Переименовать свой разговор", responses={**WRITE, **documented(404)})
+def rename_conversation(conversation_id: str, body: ConversationRename, svc: ServicesDep, who: Anyone) -> dict:
+    return _item(svc.conversations.rename(who.name, conversation_id, body.title))
+
+
+@router.delete("/conversations/{conversation_id}", status_code=204, summary="Удалить свой разговор",
+               responses={**WRITE, **documented(404)})
+def delete_conversation(conversation_id: str, svc: ServicesDep, who: Anyone) -> None:
+    svc.conversations.delete(who.name, conversation_id)
 
 
 @router.get("/search", response_model=SearchResponse, summary="Поиск фрагментов")

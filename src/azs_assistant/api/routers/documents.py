@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, HTTPException, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from azs_assistant.api.schemas import (
@@ -43,18 +44,39 @@ class UploadForm(BaseModel):
     files: list[UploadFile] = Field(min_length=1, description="Один или несколько файлов")
 
 
-@router.post("", response_model=list[IngestResultPublic], status_code=200, summary="Загрузить документы",
-             responses={**WRITE, **documented(415)})
-async def upload(request: Request, form: Annotated[UploadForm, File()], svc: ServicesDep, who: Admin) -> list[dict]:
+class UploadAccepted(BaseModel):
+    """An upload stored as a job: follow it at ``GET /api/v1/jobs/{job_id}`` (``progress``, then ``result``)."""
+
+    job_id: str
+    status: str
+    files: list[str]
+    location: str
+
+
+@router.post("", status_code=202, summary="Загрузить документы",
+             description="Файлы сохраняются как фоновое задание, ответ — 202 с номером задания; ход и результат — "
+                         "`GET /api/v1/jobs/{job_id}`. С `wait=true` ответ ждёт конца загрузки и перечисляет "
+                         "результат каждого файла (200), как раньше.",
+             responses={**WRITE, **documented(415),
+                        202: {"model": UploadAccepted, "description": "Принято: файлы ждут обработки"},
+                        200: {"model": list[IngestResultPublic], "description": "С wait=true: результат по файлам"}})
+async def upload(request: Request, form: Annotated[UploadForm, File()], svc: ServicesDep, who: Admin,
+                 wait: Annotated[bool, Query(description="Ждать конца обработки и вернуть результат по файлам")]
+                 = False) -> Response:
     files = form.files
     limit = svc.settings.max_upload_bytes
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit * max(len(files), 1) + 1024 * 1024:
         raise HTTPException(413)
     read = [(f.filename or "", await f.read(limit + 1)) for f in files]
-    results = await run_in_threadpool(svc.documents.upload, who, read, client_ip(request))
-    return [{"source": r.source, "status": r.status, "message": r.message, "document_id": r.document_id,
-             "chunks": r.chunks} for r in results]
+    if wait:
+        results = await run_in_threadpool(svc.documents.upload, who, read, client_ip(request))
+        public = [IngestResultPublic.model_validate(r).model_dump() for r in results]
+        return JSONResponse(public, status_code=200)
+    job = await run_in_threadpool(svc.documents.submit, who, read, client_ip(request))
+    accepted = UploadAccepted(job_id=job.id, status=job.status, files=list(job.payload.get("files") or []),
+                              location=f"/api/v1/jobs/{job.id}")
+    return JSONResponse(accepted.model_dump(), status_code=202, headers={"Location": accepted.location})
 
 
 @router.get("/{document_id}", response_model=DocumentDetail, summary="Документ с фрагментами")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
 
-from azs_assistant import __version__
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from azs_assistant import __version__, readiness
 from azs_assistant.api.schemas import Health
 from azs_assistant.http.deps import ServicesDep
 
@@ -17,3 +21,35 @@ def health(svc: ServicesDep) -> dict:
     return {"status": "ok", "documents": documents, "chunks": chunks,
             "embeddings": svc.embedder.name if svc.embedder else None,
             "llm": svc.settings.llm_model if svc.llm else None, "version": __version__}
+
+
+class Live(BaseModel):
+    status: str
+
+
+class CheckPublic(BaseModel):
+    name: str
+    ok: bool
+    ms: float
+    error: str | None = None
+
+
+class Ready(BaseModel):
+    status: str
+    message: str
+    checks: list[CheckPublic]
+
+
+@router.get("/health/live", response_model=Live, summary="Живость: процесс отвечает",
+            description="Только то, что процесс работает; ничего не проверяет (перезапуск не лечит сбой базы).")
+def live() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/health/ready", response_model=Ready, summary="Готовность: база данных, брокер заданий, Tesseract",
+            responses={503: {"model": Ready, "description": "Не готов: что именно недоступно"}})
+def ready(svc: ServicesDep) -> Any:
+    result = readiness.check(svc)
+    body = {"status": "ok" if result.ready else "unavailable", "message": result.message(),
+            "checks": [{"name": c.name, "ok": c.ok, "ms": round(c.ms, 1), "error": c.error} for c in result.checks]}
+    return body if result.ready else JSONResponse(body, status_code=503)

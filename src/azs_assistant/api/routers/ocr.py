@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from azs_assistant.forms.extract import FieldState
 from azs_assistant.forms.service import MEDIA_TYPES
 from azs_assistant.http.deps import FieldStaff, Operator, ServicesDep, client_ip
 from azs_assistant.http.errors import AUTHENTICATED, documented
@@ -37,7 +38,11 @@ class OCRResponse(BaseModel):
     problems: list[str]
     defects: list[str]
     form_title: str | None = None
-    field_labels: dict[str, str] = Field(default_factory=dict)
+    field_labels: dict[str, str] = Field(default_factory=dict, description="Every field of the form, in its order")
+    field_states: dict[str, FieldState] = Field(
+        default_factory=dict, description="Per field: ok, doubtful or missing, with the reason to show")
+    field_choices: dict[str, list[str]] = Field(default_factory=dict, description="Values a field takes on the form")
+    field_types: dict[str, str] = Field(default_factory=dict, description="string, integer, decimal or date")
 
 
 class RecordIn(BaseModel):

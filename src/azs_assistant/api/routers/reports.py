@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from azs_assistant.errors import FileTooLarge
@@ -84,11 +84,21 @@ def incidents(svc: ServicesDep, who: Manager, station: str | None = None, region
                                      limit=limit, offset=offset)
 
 
-@router.post("/incidents/sync", summary="Синхронизировать инциденты из базы компании",
-             responses={**WRITE, **documented(404, 502)})  # 404: an unknown source; 502: it did not answer
-def sync(svc: ServicesDep, who: Admin, source: str | None = None, full: bool = False) -> list[dict[str, Any]]:
-    reports = svc.incidents.sync(source, full=full)
-    return [r.to_dict() for r in reports]
+@router.post("/incidents/sync", summary="Синхронизировать инциденты из базы компании", status_code=202,
+             description="Синхронизация идёт фоновым заданием: ответ 202 с номером задания (`GET /api/v1/jobs/{id}`: "
+                         "ход по источникам, затем отчёты). С `wait=true` ответ ждёт конца и перечисляет отчёты (200).",
+             responses={**WRITE, **documented(404, 502),  # 404: an unknown source; 502: it did not answer
+                        202: {"description": "Принято: номер задания"},
+                        200: {"description": "С wait=true: отчёт по каждому источнику"}})
+def sync(svc: ServicesDep, who: Admin, source: str | None = None, full: bool = False,
+         wait: Annotated[bool, Query(description="Ждать конца и вернуть отчёты")] = False) -> Response:
+    if wait:
+        reports = svc.incidents.sync(source, full=full)
+        return JSONResponse([r.to_dict() for r in reports], status_code=200)
+    job = svc.incidents.submit_sync(who.name, source, full=full)
+    location = f"/api/v1/jobs/{job.id}"
+    return JSONResponse({"job_id": job.id, "status": job.status, "location": location}, status_code=202,
+                        headers={"Location": location})
 
 
 @router.post("/incidents/import", summary="Загрузить журнал инцидентов из CSV или XLSX",

@@ -96,7 +96,8 @@ def create(body: TicketIn, request: Request, svc: ServicesDep, who: Anyone) -> d
     ticket, token = svc.tickets.create(body.text, channel=body.channel, station=body.station, contact=body.contact,
                                        actor=who.name, language=body.language)
     warnings = [r for r in (ticket.triage_reason or "").split("; ") if "станци" in r]
-    return {"number": ticket.number, "token": token, "status_url": svc.tickets.status_link(ticket, token),
+    link = svc.tickets.status_link(ticket, token, str(request.base_url))
+    return {"number": ticket.number, "token": token, "status_url": link,
             "status": ticket.status, "category": ticket.category, "urgency": ticket.urgency,
             "department": ticket.department, "needs_triage": bool(ticket.needs_triage), "warnings": warnings}
 

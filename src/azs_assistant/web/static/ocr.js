@@ -1,6 +1,7 @@
 function T(key, fallback) { const el = document.getElementById("i18n"); try { return JSON.parse(el.textContent)[key] || fallback; } catch (e) { return fallback; } }
 function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ""; }
-// Photo of a paper form: preview, recognised text, fields to confirm or correct, then save.
+// Photo of a paper form: the photo beside every field of the form (found, doubtful or not found, each
+// doubtful or missing one marked with its reason), the operator corrects, then saves.
 (function () {
   const form = document.getElementById("ocr-form");
   const photo = document.getElementById("photo");
@@ -8,6 +9,8 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
   const result = document.getElementById("ocr-result");
   const recordForm = document.getElementById("record-form");
   const fieldsBox = document.getElementById("fields");
+  const preview = document.getElementById("preview");
+  const zoom = document.getElementById("zoom");
   let current = null;
   let sourceName = "";
 
@@ -18,12 +21,70 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     return e;
   }
 
+  function setZoom(on) {
+    preview.parentElement.classList.toggle("zoomed", on);
+    zoom.setAttribute("aria-pressed", on ? "true" : "false");
+    zoom.textContent = on ? T("js_ocr_zoom_out", "Уменьшить фото") : T("js_ocr_zoom_in", "Увеличить фото");
+  }
+  zoom.addEventListener("click", function () { setZoom(zoom.getAttribute("aria-pressed") !== "true"); });
+  preview.addEventListener("click", function () { setZoom(zoom.getAttribute("aria-pressed") !== "true"); });
+
+  function reasonText(state) {  // the reason in the page's language, from its code; else the service's words
+    let text = state.code ? T("js_ocr_why_" + state.code, "") : "";
+    if (!text) return state.reason || "";
+    Object.keys(state.values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(state.values[k]); });
+    if (state.code === "not_in_list" && state.values && state.values.near) text += " " + T("js_ocr_looks_like", "Похоже на") + " «" + state.values.near + "».";
+    return text;
+  }
+
+  function fieldRow(body, name, index) {
+    const state = (body.field_states && body.field_states[name]) || { state: "ok" };
+    const row = el("div", "field " + (state.state === "ok" ? "" : state.state));
+    row.dataset.field = name;
+    const id = "field-" + name;
+    const label = el("label", null, (body.field_labels && body.field_labels[name]) || name);
+    label.htmlFor = id;
+    row.appendChild(label);
+    const input = el("input");
+    input.id = id;
+    input.name = name;
+    const type = body.field_types && body.field_types[name];
+    if (type === "date") input.type = "date";
+    else if (type === "integer" || type === "decimal") input.inputMode = "decimal";
+    const value = body.fields[name];
+    input.value = value === null || value === undefined ? "" : value;
+    const choices = body.field_choices && body.field_choices[name];
+    if (choices && choices.length) {
+      const list = el("datalist");
+      list.id = "choices-" + name;
+      choices.forEach(function (c) { const o = el("option"); o.value = c; list.appendChild(o); });
+      row.appendChild(list);
+      input.setAttribute("list", list.id);
+    }
+    row.appendChild(input);
+    if (state.state !== "ok") {
+      const why = el("p", "reason", reasonText(state));
+      why.id = "why-" + name;
+      input.setAttribute("aria-describedby", why.id);
+      input.setAttribute("aria-invalid", "true");
+      row.appendChild(why);
+      if (state.suggestion) {
+        const fix = el("button", "small suggest", T("js_ocr_use", "Подставить") + " «" + state.suggestion + "»");
+        fix.type = "button";
+        fix.addEventListener("click", function () { input.value = state.suggestion; input.focus(); });
+        row.appendChild(fix);
+      }
+    }
+    return row;
+  }
+
   form.addEventListener("submit", async function (ev) {
     ev.preventDefault();
     const file = photo.files[0];
     if (!file) return;
     sourceName = file.name;
-    document.getElementById("preview").src = URL.createObjectURL(file);
+    preview.src = URL.createObjectURL(file);
+    setZoom(false);
     status.textContent = T("js_ocr_busy", "Распознаём…");
     const data = new FormData();
     data.append("file", file);
@@ -43,22 +104,15 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     });
     document.getElementById("ocr-text").textContent = body.text;
     fieldsBox.innerHTML = "";
+    document.getElementById("save-status").textContent = "";
     recordForm.hidden = !body.form;
     if (!body.form) return;
     document.getElementById("form-title").textContent = body.form_title || body.form;
-    const problems = body.problems.join(" ");
-    Object.keys(body.fields).forEach(function (name) {
-      const label = el("label", "field");
-      label.appendChild(el("span", null, (body.field_labels && body.field_labels[name]) || name));
-      const input = el("input");
-      input.name = name;
-      input.value = body.fields[name] === null ? "" : body.fields[name];
-      const conf = body.field_confidence[name];
-      if ((conf !== undefined && conf < 80) || problems.indexOf(name) >= 0) label.classList.add("uncertain");
-      label.appendChild(input);
-      fieldsBox.appendChild(label);
-    });
-    body.problems.forEach(function (p) { fieldsBox.appendChild(el("p", "warn", p)); });
+    const names = Object.keys(body.field_labels || {}).length ? Object.keys(body.field_labels) : Object.keys(body.fields);
+    names.forEach(function (name, i) { fieldsBox.appendChild(fieldRow(body, name, i)); });
+    const flagged = names.filter(function (n) { return body.field_states && body.field_states[n] && body.field_states[n].state !== "ok"; });
+    document.getElementById("ocr-summary").textContent = flagged.length
+      ? T("js_ocr_check_n", "Проверьте выделенные поля:") + " " + flagged.length : T("js_ocr_all_found", "Все поля найдены.");
     const defects = document.getElementById("defects");
     defects.innerHTML = "";
     body.defects.forEach(function (d) { defects.appendChild(el("li", null, T("js_defect", "Неисправность:") + " " + d)); });
@@ -68,12 +122,21 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     ev.preventDefault();
     const fields = {};
     fieldsBox.querySelectorAll("input").forEach(function (i) { fields[i.name] = i.value; });
-    const resp = await fetch("/api/v1/forms/" + current.form + "/records", {
-      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
-      body: JSON.stringify({ source: sourceName, fields: fields, defects: current.defects }),
-    });
+    const saveStatus = document.getElementById("save-status");
+    let resp;
+    try {
+      resp = await fetch("/api/v1/forms/" + current.form + "/records", {
+        method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
+        body: JSON.stringify({ source: sourceName, fields: fields, defects: current.defects }),
+      });
+    } catch (e) { saveStatus.textContent = T("js_offline", "Нет связи с сервером."); return; }
     const body = await resp.json();
-    document.getElementById("save-status").textContent =
-      resp.ok ? T("js_saved_record", "Сохранено: запись №") + body.id : (body.error ? body.error.message : T("js_error", "Ошибка") + " " + resp.status);
+    saveStatus.className = resp.ok ? "saved" : "error";
+    if (!resp.ok) { saveStatus.textContent = body.error ? body.error.message : T("js_error", "Ошибка") + " " + resp.status; return; }
+    let text = T("js_saved_record", "Сохранено: запись №") + body.id;
+    if (body.station) text += " · " + body.station;
+    if (body.incident_ref) text += " · " + T("js_ocr_incident", "инцидент") + " " + body.incident_ref;
+    if (body.problems && body.problems.length) text += " · " + body.problems.join("; ");
+    saveStatus.textContent = text;
   });
 })();

@@ -1,0 +1,76 @@
+"""Background jobs for administrators: list them (dead letters included), read one with its progress, retry
+a dead or cancelled one, cancel a queued or running one."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Request
+from pydantic import BaseModel
+
+from azs_assistant.http.deps import Admin, ServicesDep, client_ip
+from azs_assistant.http.errors import AUTHENTICATED, documented
+from azs_assistant.http.params import Limit, Offset
+from azs_assistant.http.schemas import iso_utc
+
+router = APIRouter(prefix="/jobs", tags=["jobs"], responses=documented(*AUTHENTICATED))
+JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="Номер задания (32 шестнадцатеричные цифры)")]
+Status = Literal["queued", "running", "done", "dead", "cancelled"]
+
+
+class JobPublic(BaseModel):
+    id: str
+    kind: str
+    status: str
+    attempts: int
+    max_attempts: int
+    error: str | None = None
+    progress: dict[str, Any] | None = None
+    result: Any = None
+    created_by: str | None = None
+    worker: str | None = None
+    created_at: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    run_after: str | None = None
+
+
+class JobPage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[JobPublic]
+
+
+def job_public(job: Any) -> dict[str, Any]:
+    """A job as the API and the jobs page show it (its files stay in the database)."""
+    return {"id": job.id, "kind": job.kind, "status": job.status, "attempts": job.attempts,
+            "max_attempts": job.max_attempts, "error": job.error, "progress": job.progress, "result": job.result,
+            "created_by": job.created_by, "worker": job.worker, "created_at": iso_utc(job.created_at),
+            "started_at": iso_utc(job.started_at), "finished_at": iso_utc(job.finished_at),
+            "run_after": iso_utc(job.run_after)}
+
+
+@router.get("", response_model=JobPage, summary="Фоновые задания (только администратор)")
+def list_jobs(svc: ServicesDep, who: Admin, status: Status | None = None, kind: str | None = None,
+              offset: Offset = 0, limit: Limit = 50) -> dict[str, Any]:
+    total, items = svc.jobs.list(status=status, kind=kind, offset=offset, limit=limit)
+    return {"total": total, "offset": offset, "limit": limit, "items": [job_public(j) for j in items]}
+
+
+@router.get("/{job_id}", response_model=JobPublic, summary="Задание: состояние, ход работы, результат",
+            responses=documented(404))
+def get_job(job_id: JobId, svc: ServicesDep, who: Admin) -> dict[str, Any]:
+    return job_public(svc.jobs.get(job_id))
+
+
+@router.post("/{job_id}/retry", response_model=JobPublic, summary="Повторить остановленное задание",
+             responses=documented(404, 409, 413, 503))
+def retry_job(job_id: JobId, svc: ServicesDep, who: Admin, request: Request) -> dict[str, Any]:
+    return job_public(svc.jobs.retry(who, job_id, client_ip(request)))
+
+
+@router.post("/{job_id}/cancel", response_model=JobPublic, summary="Отменить задание",
+             responses=documented(404, 409, 413, 503))
+def cancel_job(job_id: JobId, svc: ServicesDep, who: Admin, request: Request) -> dict[str, Any]:
+    return job_public(svc.jobs.cancel(who, job_id, client_ip(request)))

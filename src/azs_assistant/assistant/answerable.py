@@ -1,0 +1,221 @@
+"""Does this passage answer this question? A calibrated probability instead of hand-set thresholds.
+
+Retrieval always returns something. Whether the best passages hold the answer is decided from a
+handful of signals, none of which separates answerable from unanswerable questions on its own:
+how much of the question's weighted content the passage holds (:func:`evidence.support`), how close
+it is in meaning (the dense cosine), how it ranks against the other passages, and whether the
+*things the question names* are in it. The last one is what catches a near miss: «цена АИ-95 в
+Актобе» when the price table has no Актобе, «ошибка E-47» when the error table stops at E-40. Names,
+numbers and codes are few words, so they weigh little in the lexical support, yet one of them
+missing means the passage answers another question.
+
+The weights are a logistic regression fitted by ``bench/train_answerable.py`` on the tuning part of
+the blind question set (never on the validation part or the shared development set) and stored in
+``data/answerable.json`` with the operating point chosen there; the same script prints the
+precision/recall curve on the validation part.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from azs_assistant.language.analyzer import GENERIC_WORDS
+from azs_assistant.search.query import AnalyzedQuery
+
+FEATURES = ("support", "dense", "relative_score", "first", "entities_missing", "has_entities",
+            "strongest_missing", "unknown_share", "jargon_hit", "margin", "terms", "foreign", "named_absent")
+
+_CODE = re.compile(r"(?<!\w)(?:[a-zа-яё]{1,5}[-‐–]?){0,3}\d(?:[\w\-‐–./,]*\w)?", re.IGNORECASE)
+_ORDINAL_ENDING = re.compile(r"^\s*(?:й|я|е|го|х|м|ми|ю|ый|ой|ая|ое|ти|ть)\b")
+_LATIN_TO_CYRILLIC = str.maketrans({"a": "а", "b": "б", "c": "к", "d": "д", "e": "е", "f": "ф", "g": "г",
+                                    "h": "х", "i": "и", "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н",
+                                    "o": "о", "p": "п", "q": "к", "r": "р", "s": "с", "t": "т", "u": "у",
+                                    "v": "в", "w": "в", "x": "х", "y": "ы", "z": "з"})
+_KAZAKH = frozenset("әғқңөұүһі")
+_SENTENCE_START = re.compile(r"(^|[.!?…]\s+|[\n«\"(]\s*)$")
+
+
+@dataclass(frozen=True)
+class Model:
+    weights: tuple[float, ...]
+    bias: float
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    threshold: float
+
+    def probability(self, features: Sequence[float]) -> float:
+        """A missing signal (NaN: no dense model configured) counts as its average, so it moves nothing."""
+        z = self.bias + sum(w * (x - m) / s for w, x, m, s in zip(self.weights, features, self.means, self.scales,
+                                                                  strict=True) if not math.isnan(x))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@cache
+def model() -> Model:
+    """The fitted weights shipped with the package."""
+    raw = json.loads(resources.files("azs_assistant.assistant").joinpath("data/answerable.json")
+                     .read_text(encoding="utf-8"))
+    if tuple(raw["features"]) != FEATURES:
+        raise RuntimeError("assistant/data/answerable.json was fitted on other features: "
+                           "rerun bench/train_answerable.py")
+    return Model(tuple(raw["weights"]), float(raw["bias"]), tuple(raw["means"]), tuple(raw["scales"]),
+                 float(raw["threshold"]))
+
+
+def _flat(text: str) -> str:
+    """Letters and digits only, Latin letters spelt in Cyrillic: «E-12», «Е12» and «e12» are one code."""
+    return re.sub(r"[^0-9а-яә-ӿ]", "", text.lower().replace("ё", "е").translate(_LATIN_TO_CYRILLIC))
+
+
+def entities(query: AnalyzedQuery) -> list[str]:
+    """What the question names: numbers and codes («92-й», «E-12», «РГ-ПТ-01»), capitalised words inside
+    a sentence («Актобе», «Береке») and abbreviations («ТТН»)."""
+    text = query.text
+    found = [m.group(0).lower().strip("-–./") for m in _CODE.finditer(text)]
+    spans = [m.span() for m in _CODE.finditer(text)]
+    for token in query.tokens:
+        if any(a <= token.start < b for a, b in spans) or token.end <= token.start:
+            continue
+        surface = text[token.start:token.end]
+        name = (surface[:1].isupper() and not surface.isupper() and token.start > 0
+                and not _SENTENCE_START.search(text[:token.start]) and token.lemma not in GENERIC_WORDS)
+        abbreviation = surface.isupper() and len(surface) >= 2 and not surface.isascii()  # ТТН, ТРК, КПП
+        if name or abbreviation:
+            found.append(token.surface)
+    return list(dict.fromkeys(found))
+
+
+def _present(entity: str, passage: str, passage_lemmas: set[str], lemma_of: Callable[[str], str]) -> bool:
+    if any(ch.isdigit() for ch in entity):
+        letters = _ORDINAL_ENDING.sub("", re.sub(r"[\d\W_]+", " ", entity)).split()
+        if not letters:  # «92-й», «0,5»: the number itself
+            digits = re.sub(r"\D", "", entity)
+            pattern = rf"(?<!\d){re.escape(digits)}(?!\d)"  # as written, or with «1 500» / «0,5» joined up
+            return bool(re.search(pattern, passage) or re.search(pattern, re.sub(r"(?<=\d)[ ,.](?=\d)", "", passage)))
+        return _flat(entity) in _flat(passage)
+    if entity in passage_lemmas or lemma_of(entity) in passage_lemmas:
+        return True
+    low = passage.lower().replace("ё", "е")
+    if entity[:max(4, len(entity) - 2)] in low:
+        return True
+    if entity.isascii():  # «Almaty» against «Алматы»: transliterate, then compare stems
+        cyr = _translit(entity)
+        return cyr[:max(4, len(cyr) - 2)] in low
+    return False
+
+
+_DIGRAPHS = (("shch", "щ"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ya", "я"),
+             ("yu", "ю"), ("yo", "е"), ("ye", "е"))
+
+
+def _translit(word: str) -> str:
+    """An English spelling of a Russian or Kazakh name in Cyrillic: «Semey» → «семей», «Shymkent» → «шымкент»."""
+    out = word.lower()
+    for latin, cyrillic in _DIGRAPHS:
+        out = out.replace(latin, cyrillic)
+    out = re.sub(r"(?<=[аеиоуaeiou])y", "й", out)
+    return out.translate(_LATIN_TO_CYRILLIC)
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """What the model reads of one retrieved passage."""
+
+    text: str  # the document's title, the section and the passage
+    lemmas: frozenset[str]
+    support: float
+    dense: float
+    score: float
+
+
+def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[str], float],
+          known: Callable[[str], bool], lemma_of: Callable[[str], str]) -> list[list[float]]:
+    """The features of each passage, in the order of :data:`FEATURES`, ranked as retrieved."""
+    scores = [p.score for p in passages]
+    top = scores[0] if scores else 0.0
+    second = scores[1] if len(scores) > 1 else 0.0
+    names = entities(query)
+    present = [[_present(e, p.text, set(p.lemmas), lemma_of) for e in names] for p in passages]
+    # A name no retrieved passage holds and the whole knowledge base never uses («Актобе» when no
+    # document mentions it), or a code no retrieved passage holds («E-47»): the question is about
+    # something the base does not have. A name the base knows elsewhere is usually context (the chain's
+    # name, which a passage does not repeat).
+    absent = 0
+    for i, entity in enumerate(names):
+        if any(row[i] for row in present):
+            continue
+        if any(ch.isdigit() for ch in entity):
+            # a code («E-27», «ККМ-09», «АИ-80») or a document number («0319»); a bare small number
+            # («20 л», «12 кг») is a value the asker states, not a thing the base must hold
+            absent += bool(re.search(r"[^\W\d_]", _ORDINAL_ENDING.sub("", re.sub(r"[\d\W_]+", " ", entity)))
+                           or len(re.sub(r"\D", "", entity)) >= 3)
+        elif len(entity) > 2 and not known(lemma_of(entity)) and not (
+                entity.isascii() and known(lemma_of(_translit(entity)))):
+            absent += 1
+    weights: dict[str, float] = {}
+    for lemma, importance in query.key_terms:
+        if lemma not in GENERIC_WORDS and lemma not in query.unknown:
+            weights[lemma] = max(weights.get(lemma, 0.0), importance * idf(lemma) * (1.0 if known(lemma) else 1.3))
+    heaviest = max(weights.values(), default=0.0)
+    terms = {lemma for lemma, _ in query.key_terms}
+    foreign = foreign_share(query)
+    dense_off = all(p.dense == 0.0 for p in passages)  # lexical-only index (AZS_EMBEDDINGS=none)
+    out = []
+    for rank, (p, found) in enumerate(zip(passages, present, strict=True)):
+        strongest_missing = max((w for lemma, w in weights.items() if lemma not in p.lemmas), default=0.0)
+        out.append([
+            p.support,
+            math.nan if dense_off else p.dense,
+            p.score / top if top > 0 else 0.0,
+            1.0 if rank == 0 else 0.0,
+            float(min(len(found) - sum(found), 2)),
+            1.0 if names else 0.0,
+            strongest_missing / heaviest if heaviest > 0 else 0.0,
+            len(query.unknown & terms) / len(terms) if terms else 0.0,
+            1.0 if set(query.expansions) & p.lemmas else 0.0,
+            (top - second) / top if top > 0 else 0.0,
+            math.log1p(len(terms)),
+            foreign,
+            float(min(absent, 2)),
+        ])
+    return out
+
+
+def retrieved(evidence: Sequence[Any], k: int = 5) -> list[Retrieved]:
+    """The first ``k`` passages of :class:`~azs_assistant.assistant.model.Evidence` as the model reads them."""
+    return [Retrieved(f"{e.document.title}\n{e.chunk.section}\n{e.chunk.text}",
+                      frozenset(e.chunk.lemmas.split()) | frozenset(e.chunk.context_lemmas.split()),
+                      e.support, e.hit.dense, e.hit.score) for e in evidence[:k]]
+
+
+def foreign_share(query: AnalyzedQuery) -> float:
+    """Share of the question's words in Latin letters or with Kazakh letters: a question in English or
+    Kazakh over Russian documents has little lexical support, and the dense model carries it."""
+    words = [t.surface for t in query.tokens if t.surface.isalpha()]
+    if not words:
+        return 0.0
+    return sum(w.isascii() or bool(_KAZAKH & set(w)) for w in words) / len(words)
+
+
+def probability(values: Sequence[float]) -> float:
+    return model().probability(values)
+
+
+def answers(values: Sequence[float]) -> bool:
+    """The passage is taken to hold the answer (the shipped operating point)."""
+    m = model()
+    return m.probability(values) >= m.threshold
+
+
+def describe() -> dict[str, Any]:
+    """The shipped model's weights by feature name (for docs and ``--help`` texts)."""
+    m = model()
+    return {"threshold": m.threshold, "weights": dict(zip(FEATURES, m.weights, strict=True))}
+

@@ -1,0 +1,87 @@
+"""Background jobs: `azs worker` runs them, `azs jobs list|show|retry|cancel` looks after them."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Annotated, Any, Optional
+
+import typer
+
+from azs_assistant.cli._common import cli_actor, print_json, services
+
+app = typer.Typer(help="Фоновые задания: список, повтор остановленных, отмена.", no_args_is_help=True)
+
+_STATUS_RU = {"queued": "в очереди", "running": "выполняется", "done": "выполнено", "dead": "остановлено",
+              "cancelled": "отменено"}
+
+
+def worker(ctx: typer.Context) -> None:
+    """Выполнять фоновые задания: из брокера (AZS_BROKER_URL) или, без него, прямо из базы."""
+    from azs_assistant import logs
+
+    svc = services(ctx)
+    logs.configure_from(svc.settings)
+    runner = svc.job_runner
+    if svc.settings.broker_url is not None:
+        typer.echo(f"Обработчик заданий: брокер, потоков {svc.settings.job_workers}. Остановка — Ctrl+C.")
+        runner.run()  # type: ignore[union-attr]
+        return
+    typer.echo(f"Обработчик заданий: без брокера, из базы, потоков {svc.settings.job_workers}. Остановка — Ctrl+C.")
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    runner.start()
+    stop.wait()
+    runner.stop()
+
+
+def _public(job: Any) -> dict[str, Any]:
+    from azs_assistant.http.schemas import iso_utc
+
+    return {"id": job.id, "kind": job.kind, "status": job.status, "attempts": job.attempts,
+            "max_attempts": job.max_attempts, "error": job.error, "progress": job.progress, "result": job.result,
+            "created_by": job.created_by, "worker": job.worker, "created_at": iso_utc(job.created_at),
+            "finished_at": iso_utc(job.finished_at)}
+
+
+@app.command("list")
+def list_jobs(ctx: typer.Context,
+              status: Annotated[Optional[str], typer.Option(help="queued, running, done, dead, cancelled")] = None,
+              kind: Annotated[Optional[str], typer.Option(help="Вид задания, например documents.upload")] = None,
+              limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+              as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Последние задания, новые первыми (остановленные после ошибок: --status dead)."""
+    total, items = services(ctx).jobs.list(status=status, kind=kind, limit=limit)
+    if as_json:
+        print_json({"total": total, "items": [_public(j) for j in items]})
+        return
+    if not items:
+        typer.echo("Заданий нет.")
+    for job in items:
+        colour = {"dead": typer.colors.RED, "done": typer.colors.GREEN}.get(job.status)
+        typer.secho(f"{job.id}  {job.kind:20} {_STATUS_RU.get(job.status, job.status):14} "
+                    f"попыток {job.attempts}/{job.max_attempts}  {job.created_at:%d.%m.%Y %H:%M}", fg=colour)
+        if job.error and job.status != "done":
+            typer.echo(f"    {job.error}")
+    typer.echo(f"Показано {len(items)} из {total}.")
+
+
+@app.command("show")
+def show(ctx: typer.Context, job_id: str) -> None:
+    """Одно задание целиком (JSON): ход работы, ошибка, результат."""
+    print_json(_public(services(ctx).jobs.get(job_id)))
+
+
+@app.command("retry")
+def retry(ctx: typer.Context, job_id: str) -> None:
+    """Поставить остановленное или отменённое задание в очередь заново."""
+    job = services(ctx).jobs.retry(cli_actor(), job_id)
+    typer.echo(f"Задание {job.id} снова в очереди.")
+
+
+@app.command("cancel")
+def cancel(ctx: typer.Context, job_id: str) -> None:
+    """Отменить задание в очереди или выполняющееся (остановится на следующем шаге)."""
+    job = services(ctx).jobs.cancel(cli_actor(), job_id)
+    typer.echo(f"Задание {job.id} отменено.")

@@ -1,0 +1,102 @@
+"""The documents pages: the list (search, filters, sort; upload for those who may), one document's
+view (its text by section with the cited passage marked, the original, its summary and versions), the
+original file and the summary page. Deleting goes through the REST API from ``static/documents.js``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from azs_assistant.assistant.answer import section_without_title
+from azs_assistant.documents.service import EVERYONE, DocumentFilter
+from azs_assistant.errors import AzsError, InvalidInput
+from azs_assistant.http.deps import ServicesDep
+from azs_assistant.web.auth_views import AnyUser
+from azs_assistant.web.templating import message_page, templates
+
+router = APIRouter(include_in_schema=False)
+UPLOADERS = ("admin",)  # who may upload: the role of ``POST /api/v1/documents`` in auth/policy.py
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"Дата «{name}» — в виде ГГГГ-ММ-ДД.", f"Date '{name}' must be YYYY-MM-DD.") from None
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def documents(request: Request, svc: ServicesDep, who: AnyUser, q: str = "", kind: str = "", since: str = "",
+              until: str = "", audience: str = "", sort: str = "title") -> Response:
+    picked = {"q": q[:200], "kind": kind[:32], "since": since[:10], "until": until[:10],
+              "audience": audience[:200], "sort": sort[:16]}
+    context: dict[str, Any] = {"active": "documents", "picked": picked, "everyone": EVERYONE, "error": None,
+                               "max_mb": svc.settings.max_upload_mb, "may_upload": who.has(*UPLOADERS),
+                               "deleted": request.query_params.get("deleted", "")[:1000]}
+    try:
+        wanted = DocumentFilter(picked["q"], picked["kind"], _day(picked["since"], "с"), _day(picked["until"], "по"),
+                                picked["audience"], picked["sort"])
+        context["listing"] = svc.documents.listing(who, wanted)
+        status = 200
+    except AzsError as exc:
+        context["error"], status = exc.message_ru, exc.http_status
+        context["listing"] = svc.documents.listing(who, DocumentFilter())
+    context["filtered"] = any(v for k, v in picked.items() if k != "sort")
+    return templates.TemplateResponse(request, "documents.html", context, status_code=status)
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse)
+def document_page(request: Request, svc: ServicesDep, document_id: int, who: AnyUser, p: int | None = None) -> Response:
+    try:
+        doc, sections = svc.documents.outline(who, document_id)
+        summary = svc.summaries.at_hand(document_id, who)
+        changes = svc.summaries.changes(document_id, who)
+    except AzsError as exc:
+        return message_page(request, exc.message_ru, exc.http_status)
+    return templates.TemplateResponse(request, "document.html", {
+        "active": "documents", "doc": doc, "cited": p, "s": summary, "changes": changes,
+        "sections": [(section_without_title(sec.heading, doc.title), sec.parts()) for sec in sections],
+        "has_original": svc.documents.has_original(doc.id), "may_delete": who.is_admin})
+
+
+@router.get("/documents/{document_id}/original")
+def original(request: Request, svc: ServicesDep, document_id: int, who: AnyUser) -> Response:
+    try:
+        name, media_type, data = svc.documents.original(who, document_id)
+    except AzsError as exc:
+        return message_page(request, exc.message_ru, exc.http_status)
+    # attachment: a stored HTML or SVG file must never be rendered as a page of this site
+    return Response(data, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{_quoted(name)}", "X-Content-Type-Options": "nosniff"})
+
+
+def _quoted(name: str) -> str:
+    from urllib.parse import quote
+    return quote(name, safe="")
+
+
+@router.get("/documents/{document_id}/summary", response_class=HTMLResponse)
+def summary_page(request: Request, svc: ServicesDep, document_id: int, who: AnyUser) -> Response:
+    try:
+        summary = svc.summaries.summary(document_id, who)
+        changes = svc.summaries.changes(document_id, who)
+        doc = svc.documents.get(who, document_id)
+    except AzsError as exc:
+        return message_page(request, exc.message_ru, exc.http_status)
+    return templates.TemplateResponse(request, "summary.html", {"active": "documents", "s": summary,
+                                                                 "doc": doc, "changes": changes})
+
+
+@router.get("/passages/{chunk_id}")
+def passage(request: Request, svc: ServicesDep, chunk_id: int, who: AnyUser) -> Response:
+    """A citation opens its document at the passage, marked (the page scrolls to ``#p<id>``)."""
+    try:
+        chunk, doc = svc.documents.passage(who, chunk_id)
+    except AzsError as exc:
+        return message_page(request, exc.message_ru, exc.http_status)
+    return RedirectResponse(f"/documents/{doc.id}?p={chunk.id}#p{chunk.id}", status_code=303)

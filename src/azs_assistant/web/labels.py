@@ -1,0 +1,98 @@
+"""Human words for the codes staff pages would otherwise show (issue 23): ticket history events as a
+label and readable lines, department names from the routing file, audit details as a list. The
+front end only translates: every name comes from the taxonomy, the rules or the catalogues."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from azs_assistant.tickets.taxonomy import CATEGORIES, STATUS_NAMES, URGENCY_NAMES
+
+HIDDEN_KEYS = {"model", "top", "csrf", "token", "password"}  # internals a person does not act on
+
+
+def _named(table: Mapping[str, Mapping[str, str]], code: Any, lang: str) -> str:
+    names = table.get(str(code))
+    return names.get(lang) or names.get("ru") or str(code) if names else str(code)
+
+
+class Labels:
+    """Names in one language: ``t`` is that language's catalogue, ``departments`` code → name."""
+
+    def __init__(self, t: Mapping[str, str], lang: str, departments: Mapping[str, str]) -> None:
+        self.t, self.lang, self.departments = t, lang, departments
+
+    def department(self, code: str | None) -> str:
+        return self.departments.get(code or "", code or "—")
+
+    def category(self, code: str | None) -> str:
+        return _named(CATEGORIES, code, self.lang)
+
+    def status(self, code: str | None) -> str:
+        return _named(STATUS_NAMES, code, self.lang)
+
+    def urgency(self, code: str | None) -> str:
+        return _named(URGENCY_NAMES, code, self.lang)
+
+    def channel(self, code: str | None) -> str:
+        return self.t.get(f"ch_{code}", str(code or "—"))
+
+    def event(self, kind: str) -> str:
+        return self.t.get(f"ev_{kind}", kind)
+
+    def event_lines(self, kind: str, data: Mapping[str, Any]) -> list[str]:
+        """What a history entry says, one short line per fact, in words."""
+        t = self.t
+        if kind == "created":
+            return [f"{t['ev_channel']}: {self.channel(data.get('channel'))}"] + \
+                ([f"{t['f_station']}: {data['station']}"] if data.get("station") else [])
+        if kind == "classified":
+            lines = [f"{t['f_category']}: {self.category(data.get('category'))}",
+                     f"{t['tk_urgency']}: {self.urgency(data.get('urgency'))}"]
+            if isinstance(data.get("confidence"), (int, float)):
+                lines.append(f"{t['tk_confidence']}: {round(100 * float(data['confidence']))} %")
+            lines += [f"{t['ev_reason']}: {r}" for r in data.get("reasons") or []]
+            if data.get("danger"):
+                lines.append(f"{t['ev_danger']}: {', '.join(map(str, data['danger']))}")
+            return lines
+        if kind == "routed":
+            lines = [f"{t['tk_department']}: {self.department(data.get('department'))}"]
+            if data.get("rule"):
+                lines.append(f"{t['ev_rule']}: {data['rule']}")
+            lines += [f"{t['ev_also_notified']}: {self.department(d)}" for d in data.get("notify") or []]
+            return lines
+        if kind in ("status", "reopened"):
+            return [f"{self.status(data.get('from'))} → {self.status(data.get('to'))}"]
+        if kind in ("comment", "customer_reply"):
+            return [str(data.get("text", ""))]
+        if kind in ("reassigned", "relabelled"):
+            return self._changes(data.get("from") or {}, data.get("to") or {})
+        return readable(data)
+
+    def _changes(self, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+        show = {"department": (self.t["tk_department"], self.department),
+                "assignee": (self.t["tk_assignee_cap"], lambda v: v or "—"),
+                "category": (self.t["f_category"], self.category), "urgency": (self.t["tk_urgency"], self.urgency)}
+        return [f"{title}: {name(before.get(key))} → {name(after.get(key))}" for key, (title, name) in show.items()
+                if key in after and before.get(key) != after.get(key)]
+
+
+def readable(details: Any) -> list[str]:
+    """An audit entry's details (a JSON object) as «key: value» lines, nested values flattened, empty
+    and internal ones left out."""
+    if not isinstance(details, Mapping):
+        return [] if details in (None, "", {}) else [str(details)]
+    lines: list[str] = []
+    for key, value in details.items():
+        if key in HIDDEN_KEYS or value in (None, "", [], {}):
+            continue
+        if isinstance(value, Mapping):
+            lines += [f"{key} · {line}" for line in readable(value)]
+        elif isinstance(value, (list, tuple)):
+            lines.append(f"{key}: {', '.join(map(str, value))}")
+        elif isinstance(value, bool):
+            lines.append(f"{key}: {'✓' if value else '✗'}")
+        else:
+            lines.append(f"{key}: {value}")
+    return lines

@@ -1,0 +1,78 @@
+"""Rate limits shared by replicas through Redis: a limit holds however a load balancer spreads requests
+over two API processes, and a Redis that stops answering degrades to each process's own window."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from azs_assistant.api.app import create_app
+from azs_assistant.http.ratelimit import RateLimiter, SharedRateLimiter
+from azs_assistant.services import Services
+from azs_assistant.settings import Settings
+from tests.brokers import free_port
+from tests.conftest import authorize
+
+REDIS_URL = os.environ.get("AZS_TEST_REDIS_URL", "").strip()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    if not REDIS_URL:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is required in CI: AZS_TEST_REDIS_URL is empty (see scripts/redis.sh)")
+        pytest.skip("no Redis server (set AZS_TEST_REDIS_URL)")
+    return REDIS_URL
+
+
+@pytest.fixture
+def replicas(tmp_path: Path, redis_url: str) -> Iterator[tuple[TestClient, TestClient]]:
+    """Two API processes' apps on one database and one Redis (each with its own services, as two processes)."""
+    settings = Settings(data_dir=tmp_path, embeddings="none", cache_url=redis_url, ticket_rate_per_minute=3)
+    one, two = Services(settings), Services(settings)
+    with TestClient(create_app(one, background=False)) as a, TestClient(create_app(two, background=False)) as b:
+        key = authorize(a, one)  # a call centre's key; the key lives in the shared database
+        b.headers["X-API-Key"] = key
+        yield a, b
+    one.close()
+    two.close()
+
+
+@pytest.mark.redis
+def test_the_complaint_limit_holds_across_two_replicas(replicas: tuple[TestClient, TestClient]) -> None:
+    """GIVEN a limit of 3 complaints a minute per address WHEN one address sends them alternately through two
+    replicas THEN the fourth is refused (429, Russian message, Retry-After) whichever replica gets it."""
+    a, b = replicas
+    statuses = []
+    for n, client in enumerate((a, b, a, b, a)):
+        resp = client.post("/api/v1/tickets", json={"text": f"Грязно в туалете, жалоба {n}"})
+        statuses.append(resp.status_code)
+    assert statuses[:3] == [201, 201, 201] and statuses[3:] == [429, 429], statuses
+    refused = b.post("/api/v1/tickets", json={"text": "ещё одна"})
+    assert "Слишком много обращений" in refused.json()["error"]["message"]
+    assert 1 <= int(refused.headers["retry-after"]) <= 61
+
+
+@pytest.mark.redis
+def test_limits_of_two_installations_on_one_redis_stay_apart(tmp_path: Path, redis_url: str) -> None:
+    first = SharedRateLimiter(redis_url, f"{tmp_path.name}-a", 1)
+    other = SharedRateLimiter(redis_url, f"{tmp_path.name}-b", 1)
+    first.check("10.0.0.1")
+    other.check("10.0.0.1")  # another namespace: its own window
+    with pytest.raises(Exception) as refused:
+        first.check("10.0.0.1")
+    assert refused.value.http_status == 429  # type: ignore[attr-defined]
+
+
+def test_a_redis_that_does_not_answer_degrades_to_the_processs_own_window(caplog: pytest.LogCaptureFixture) -> None:
+    limiter = SharedRateLimiter(f"redis://127.0.0.1:{free_port()}/0", "t", 2)
+    limiter.check("10.0.0.2")
+    limiter.check("10.0.0.2")
+    with pytest.raises(Exception) as refused:
+        limiter.check("10.0.0.2")
+    assert refused.value.http_status == 429  # type: ignore[attr-defined]
+    assert "Redis" in caplog.text and isinstance(limiter, RateLimiter)

@@ -1,0 +1,147 @@
+"""Private servers for the fault tests: RabbitMQ nodes and PostgreSQL clusters started on spare loopback
+ports with their own data directories, stopped and started again by the test (an outage), never the
+machine's shared ones."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+SERVER = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
+BOOT_TIMEOUT_S = 90.0  # an Erlang node boots in 5-10 s on an idle 2-core machine, several times that under load
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def accepts(url: str) -> bool:
+    """Whether the node lets this URL's user in."""
+    try:
+        import pika
+
+        pika.BlockingConnection(pika.URLParameters(f"{url}?socket_timeout=2")).close()
+        return True
+    except Exception:
+        return False
+
+
+class RabbitNode:
+    """One private node: ``url`` for AZS_BROKER_URL; ``stop()`` and ``start()`` keep its durable queues.
+    ``conf`` adds lines to its rabbitmq.conf (with ``user``/``password``: a ``default_user`` of its own)."""
+
+    def __init__(self, home: Path, conf: str = "", user: str = "guest", password: str = "guest") -> None:
+        self.home, self.port, self.dist_port = home, free_port(), free_port()
+        self.url = f"amqp://{user}:{password}@127.0.0.1:{self.port}/%2F"
+        self.process: subprocess.Popen[bytes] | None = None
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "rabbitmq.conf").write_text(f"listeners.tcp.local = 127.0.0.1:{self.port}\n{conf}", encoding="utf-8")
+
+    def start(self) -> None:
+        env = {**os.environ, "HOME": str(self.home), "RABBITMQ_NODENAME": f"azs_test_{self.port}@localhost",
+               "RABBITMQ_CONFIG_FILE": str(self.home / "rabbitmq.conf"), "RABBITMQ_DIST_PORT": str(self.dist_port),
+               "RABBITMQ_MNESIA_BASE": str(self.home / "mnesia"), "RABBITMQ_LOG_BASE": str(self.home / "log"),
+               "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.home / "plugins"),
+               "RABBITMQ_PID_FILE": str(self.home / "pid"), "ERL_CRASH_DUMP": "/dev/null"}
+        log = (self.home / "server.log").open("ab")
+        self.process = subprocess.Popen([str(SERVER)], env=env, stdout=log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        deadline = time.monotonic() + BOOT_TIMEOUT_S
+        while not accepts(self.url):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                tail = (self.home / "server.log").read_text("utf-8", "replace")[-2000:]
+                raise RuntimeError(f"private RabbitMQ did not start:\n{tail}")
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        """The whole node goes (SIGTERM to its process group, SIGKILL after 30 s)."""
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+        self.process = None
+
+
+@contextmanager
+def private_rabbitmq(home: Path, conf: str = "", user: str = "guest", password: str = "guest"
+                     ) -> Iterator[RabbitNode]:
+    if not SERVER.exists() or shutil.which("erl") is None and not Path("/usr/lib/erlang").exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("RabbitMQ is required in CI (Debian package rabbitmq-server)")
+        pytest.skip("RabbitMQ is not installed (Debian package rabbitmq-server)")
+    node = RabbitNode(home, conf, user, password)
+    node.start()
+    try:
+        yield node
+    finally:
+        node.stop()
+
+
+PG_BIN = Path("/usr/lib/postgresql")
+
+
+class PrivatePostgres:
+    """One throw-away PostgreSQL cluster (trust authentication on 127.0.0.1 only), run as the ``postgres``
+    user because the server refuses to run as root."""
+
+    def __init__(self) -> None:
+        versions = sorted(PG_BIN.glob("*/bin/pg_ctl")) if PG_BIN.exists() else []
+        if not versions:
+            pytest.skip("PostgreSQL server binaries are not installed")
+        # a folder of its own under /tmp: pytest's are root's alone, and the server user must reach it
+        self.bin, self.home, self.port = versions[-1].parent, Path(tempfile.mkdtemp(prefix="azs-pg-")), free_port()
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+        self._as_postgres = os.geteuid() == 0
+        if self._as_postgres:
+            shutil.chown(self.home, "postgres")
+        self._run(self.bin / "initdb", "-D", self.home / "data", "-A", "trust", "-U", "postgres")
+
+    def _run(self, *args: object) -> None:
+        command = [str(a) for a in args]
+        if self._as_postgres:
+            command = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(f"'{c}'" for c in command)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            raise RuntimeError(f"{command}: {done.stdout}{done.stderr}")
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1"
+        self._run(self.bin / "pg_ctl", "-D", self.home / "data", "-o", options, "-l", self.home / "server.log",
+                  "-w", "start")
+
+    def stop(self) -> None:
+        """A fast shutdown: connected sessions are cut, as in a restart by the operator."""
+        self._run(self.bin / "pg_ctl", "-D", self.home / "data", "-m", "fast", "-w", "stop")
+
+
+@contextmanager
+def private_postgres() -> Iterator[PrivatePostgres]:
+    server = PrivatePostgres()
+    try:
+        server.start()
+        yield server
+    finally:
+        try:
+            server.stop()
+        except RuntimeError:
+            pass  # already stopped by the test
+        shutil.rmtree(server.home, ignore_errors=True)

@@ -1,0 +1,273 @@
+"""Deployment files stay valid and true to the code: the alert rules pass promtool's checks and unit tests,
+the alerts and the Grafana dashboard query only metrics the app exports, compose.yaml passes
+`docker-compose config`, the Dockerfile builds a non-root runtime without compilers, and the CloudFormation
+templates pass cfn-lint. No container or cloud runs here; these are the checks that can."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from azs_assistant import metrics
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+ALERTS = DEPLOY / "prometheus" / "alerts.yml"
+DASHBOARD = DEPLOY / "grafana" / "azs-dashboard.json"
+# A metric name in PromQL: azs_… not preceded by a word character or a colon (recording rules are azs:…).
+_METRIC = re.compile(r"(?<![\w:])azs_[a-z0-9_]+")
+
+
+def program(name: str, package: str) -> str:
+    found = shutil.which(name)
+    if not found:
+        pytest.fail(f"{name} is missing: apt-get install {package} (scripts/setup.sh installs it)")
+    return found
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+def alert_expressions() -> list[str]:
+    return [rule["expr"] for group in yaml.safe_load(ALERTS.read_text())["groups"] for rule in group["rules"]]
+
+
+def dashboard_expressions() -> list[str]:
+    panels = json.loads(DASHBOARD.read_text())["panels"]
+    return [target["expr"] for panel in panels for target in panel["targets"]]
+
+
+def test_alert_rules_pass_promtool_check_and_their_unit_tests() -> None:
+    promtool = program("promtool", "prometheus")
+    checked = run(promtool, "check", "rules", str(ALERTS))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    tested = run(promtool, "test", "rules", str(DEPLOY / "prometheus" / "alerts.test.yml"))
+    assert tested.returncode == 0 and "SUCCESS" in tested.stdout, tested.stdout + tested.stderr
+    config = run(promtool, "check", "config", "--syntax-only", str(DEPLOY / "prometheus" / "prometheus.yml"))
+    assert config.returncode == 0, config.stdout + config.stderr
+
+
+def test_dashboard_queries_are_valid_promql(tmp_path: Path) -> None:
+    """promtool parses each panel's query as the expression of a recording rule."""
+    rules = {"groups": [{"name": "dashboard", "rules": [{"record": f"dashboard:q{i}", "expr": expr}
+                                                          for i, expr in enumerate(dashboard_expressions())]}]}
+    (tmp_path / "dashboard.yml").write_text(yaml.safe_dump(rules))
+    checked = run(program("promtool", "prometheus"), "check", "rules", str(tmp_path / "dashboard.yml"))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize("source", ["alerts", "dashboard"])
+def test_queries_use_only_metric_names_the_app_exports(source: str) -> None:
+    expressions = alert_expressions() if source == "alerts" else dashboard_expressions()
+    used = {name for expr in expressions for name in _METRIC.findall(expr)}
+    assert used, "no azs_ metric found"
+    unknown = used - metrics.names()
+    assert not unknown, f"{source} query metrics the app does not export: {sorted(unknown)}"
+
+
+def test_dashboard_and_alerts_cover_what_matters() -> None:
+    """Error rate, p95 answer latency, queue age, sync lag and SLA breaches are on both."""
+    for expressions in (alert_expressions(), dashboard_expressions()):
+        text = "\n".join(expressions)
+        assert 'status=~"5.."' in text
+        for name in ("azs_answer_duration_seconds_bucket", "azs_jobs_oldest_queued_age_seconds",
+                     "azs_incident_sync_lag_seconds", "azs_tickets_sla_breached"):
+            assert name in text or name.replace("_bucket", "") in text, name
+
+
+def test_compose_file_is_valid_with_every_profile() -> None:
+    compose = program("docker-compose", "docker-compose")
+    result = run(compose, "-f", "compose.yaml", "--profile", "llm", "--profile", "monitoring", "--profile", "backup",
+                 "config")
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)
+    services = config["services"]
+    assert {"app", "worker", "postgres", "rabbitmq", "redis", "proxy", "vllm", "prometheus", "grafana",
+            "backup"} <= set(services)
+    assert services["worker"]["command"] == ["worker"]
+    for name in ("app", "worker", "backup"):
+        env = services[name]["environment"]
+        assert env["AZS_DATABASE_URL"].startswith("file:/run/secrets/")
+        secret_settings = [key for key in env if re.search(r"PASSWORD|TOKEN|KEY|SECRET", key)]
+        assert secret_settings and all(env[key].startswith("file:/run/secrets/") for key in secret_settings), env
+    assert "profiles" not in services["app"] and services["vllm"]["profiles"] == ["llm"]
+
+
+def test_compose_jobs_go_to_rabbitmq_and_redis_stays_the_cache() -> None:
+    """The worker speaks AMQP only (jobs/broker.py): the broker URL is RabbitMQ's, read from a secret file
+    (it carries the password), and the app and the worker wait for a healthy RabbitMQ."""
+    result = run(program("docker-compose", "docker-compose"), "-f", "compose.yaml", "config")
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)
+    services = config["services"]
+    for name in ("app", "worker"):
+        env = services[name]["environment"]
+        assert env["AZS_BROKER_URL"] == "file:/run/secrets/broker_url", env
+        assert env["AZS_CACHE_URL"].startswith("redis://redis:"), env
+        assert "broker_url" in {s if isinstance(s, str) else s["source"] for s in services[name]["secrets"]}
+        assert services[name]["depends_on"]["rabbitmq"] == {"condition": "service_healthy"}
+        assert services[name]["depends_on"]["redis"] == {"condition": "service_healthy"}
+    rabbitmq = services["rabbitmq"]
+    assert rabbitmq["image"].startswith("rabbitmq:") and rabbitmq["hostname"] == "rabbitmq"
+    assert "rabbitmq-diagnostics" in rabbitmq["healthcheck"]["test"]
+    assert any(v.startswith("rabbitmq-data:/var/lib/rabbitmq") for v in rabbitmq["volumes"])
+    credentials = {s["source"]: s["target"] for s in rabbitmq["secrets"]}
+    assert credentials["rabbitmq_conf"].startswith("/etc/rabbitmq/conf.d/")
+    assert "RABBITMQ_DEFAULT_PASS" not in rabbitmq.get("environment", {})  # gone from the image since 3.9
+    assert {"broker_url", "rabbitmq_conf"} <= set(config["secrets"]) and "rabbitmq-data" in config["volumes"]
+    assert "noeviction" not in services["redis"]["command"]  # a cache: evicts, holds no jobs any more
+
+
+def make_secrets(root: Path) -> Path:
+    """Runs deploy/make-secrets.sh in a copy of the layout it expects; returns its secrets folder."""
+    (root / "deploy").mkdir(parents=True)
+    shutil.copy(DEPLOY / "make-secrets.sh", root / "deploy")
+    made = subprocess.run(["bash", str(root / "deploy" / "make-secrets.sh")], capture_output=True, text=True,
+                          timeout=60)
+    assert made.returncode == 0, made.stderr
+    return root / "secrets"
+
+
+def test_make_secrets_gives_rabbitmq_and_the_app_the_same_broker_password(tmp_path: Path) -> None:
+    secrets = make_secrets(tmp_path)
+    conf = dict(line.split(" = ", 1) for line in (secrets / "rabbitmq.conf").read_text().splitlines())
+    password = (secrets / "rabbitmq_password").read_text()
+    assert conf == {"default_user": "azs", "default_pass": password} and len(password) >= 30
+    assert (secrets / "broker_url").read_text() == f"amqp://azs:{password}@rabbitmq:5672/%2F"
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    for name, entry in compose["secrets"].items():  # every secret compose mounts is a file the script writes
+        assert (tmp_path / entry["file"]).is_file(), name
+
+
+@pytest.mark.slow  # boots a private RabbitMQ node: 5-10 s on an idle machine, up to a minute under load
+def test_a_rabbitmq_configured_by_the_secret_files_lets_the_app_in_and_not_guest(tmp_path: Path) -> None:
+    """The conf fragment compose mounts into conf.d and the URL the app reads (file:…) fit together on a real
+    node: the app's user gets in, the default guest user no longer exists."""
+    import pika
+
+    from azs_assistant.jobs.broker import _url
+    from azs_assistant.secrets import resolve_secret
+    from tests.brokers import accepts, private_rabbitmq
+
+    secrets = make_secrets(tmp_path / "site")
+    password = (secrets / "rabbitmq_password").read_text()
+    with private_rabbitmq(tmp_path / "node", (secrets / "rabbitmq.conf").read_text(), "azs", password) as node:
+        url = str(resolve_secret(f"file:{secrets / 'broker_url'}"))
+        url = url.replace("@rabbitmq:5672/", f"@127.0.0.1:{node.port}/")  # compose's service name, here
+        pika.BlockingConnection(pika.URLParameters(_url(url))).close()
+        assert not accepts(f"amqp://guest:guest@127.0.0.1:{node.port}/%2F")
+
+
+def test_dockerfile_builds_a_non_root_runtime_with_tesseract_and_no_compilers() -> None:
+    stages = re.split(r"^FROM\s", (ROOT / "Dockerfile").read_text(), flags=re.M)[1:]
+    assert len(stages) >= 2, "multi-stage"
+    final = stages[-1]
+    users = re.findall(r"^USER\s+(\S+)", final, flags=re.M)
+    assert users and users[-1].split(":")[0] not in ("root", "0")
+    for package in ("tesseract-ocr-rus", "tesseract-ocr-kaz", "tesseract-ocr-script-cyrl", "fonts-dejavu-core",
+                    "postgresql-client"):
+        assert package in final, package
+    assert not re.search(r"build-essential|\bgcc\b|\bg\+\+|-dev\b", final)
+    assert "COPY --from=build /opt/venv" in final
+
+
+@pytest.mark.slow  # about 8 s: cfn-lint loads the CloudFormation resource schemas
+def test_cloudformation_templates_pass_cfn_lint() -> None:
+    templates = sorted(str(p) for p in (DEPLOY / "aws").glob("*.yaml"))
+    assert len(templates) == 3
+    code = "import sys; from cfnlint.runner import main; sys.argv = ['cfn-lint', *sys.argv[1:]]; main()"
+    result = subprocess.run([sys.executable, "-c", code, *templates], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _stack() -> dict[str, Any]:
+    from cfnlint.decode import decode
+
+    template, problems = decode(str(DEPLOY / "aws" / "azs-assistant.yaml"))
+    assert not problems and template is not None, problems
+    return dict(template)
+
+
+def _containers(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["Name"]: c for name in ("ApiTask", "WorkerTask")
+            for c in resources[name]["Properties"]["ContainerDefinitions"] if c["Name"] in ("api", "worker")}
+
+
+def test_aws_stack_runs_the_job_broker_on_amazon_mq_for_rabbitmq() -> None:
+    """A RabbitMQ broker in the private subnets, reachable from the tasks only, its user in Secrets Manager,
+    a cluster when asked for; Redis stays, for the cache."""
+    stack = _stack()
+    resources, parameters = stack["Resources"], stack["Parameters"]
+    brokers = [r for r in resources.values() if r["Type"] == "AWS::AmazonMQ::Broker"]
+    assert len(brokers) == 1
+    broker = brokers[0]["Properties"]
+    assert broker["EngineType"] == "RABBITMQ" and broker["PubliclyAccessible"] is False
+    assert broker["DeploymentMode"] == {"Ref": "BrokerDeploymentMode"}
+    assert {"SINGLE_INSTANCE", "CLUSTER_MULTI_AZ"} == set(parameters["BrokerDeploymentMode"]["AllowedValues"])
+    subnets = json.dumps(broker["SubnetIds"])
+    assert "PrivateSubnets" in subnets and "PublicSubnets" not in subnets
+    user = broker["Users"][0]
+    assert all("{{resolve:secretsmanager:${BrokerSecret}" in json.dumps(user[key]) for key in ("Username", "Password"))
+    (group,) = broker["SecurityGroups"]
+    ingress = resources[group["Ref"]]["Properties"]["SecurityGroupIngress"]
+    assert ingress == [{"IpProtocol": "tcp", "FromPort": 5671, "ToPort": 5671,
+                        "SourceSecurityGroupId": {"Ref": "AppSecurityGroup"}}]
+    assert any(r["Type"] == "AWS::ElastiCache::ReplicationGroup" for r in resources.values())
+
+
+def test_aws_tasks_read_an_amqps_broker_url_from_a_secret_and_redis_for_the_cache() -> None:
+    stack = _stack()
+    resources = stack["Resources"]
+    for name, container in _containers(resources).items():
+        env = {e["Name"]: e["Value"] for e in container["Environment"]}
+        secrets = {s["Name"]: s["ValueFrom"] for s in container["Secrets"]}
+        assert "AZS_BROKER_URL" not in env, name  # it carries the password
+        assert secrets["AZS_BROKER_URL"] == {"Ref": "BrokerUrlSecret"}, name
+        assert env["AZS_CACHE_URL"]["Fn::Sub"].startswith("rediss://${Redis.PrimaryEndPoint.Address}"), name
+    readable = resources["ExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Resource"]
+    assert {"Ref": "BrokerUrlSecret"} in readable
+
+
+def test_aws_broker_url_is_one_the_worker_connects_to_over_tls() -> None:
+    """The URL the stack writes, with CloudFormation's substitutions done by hand (an endpoint as Amazon MQ
+    reports it), is read by pika as TLS to port 5671 with the broker user, on the default virtual host."""
+    import pika
+
+    from azs_assistant.jobs.broker import _url
+
+    pattern, variables = _stack()["Resources"]["BrokerUrlSecret"]["Properties"]["SecretString"]["Fn::Sub"]
+    endpoint = "amqps://b-0f1e2d3c.mq.eu-central-1.amazonaws.com:5671"  # Broker.AmqpEndpoints[0]
+    split = variables["Endpoint"]["Fn::Select"]
+    assert split[1]["Fn::Split"][1] == {"Fn::Select": [0, {"Fn::GetAtt": ["Broker", "AmqpEndpoints"]}]}
+    host = endpoint.split(split[1]["Fn::Split"][0])[split[0]]
+    url = (pattern.replace("{{resolve:secretsmanager:${BrokerSecret}:SecretString:username}}", "azs")
+           .replace("{{resolve:secretsmanager:${BrokerSecret}:SecretString:password}}", "Q7x9Lm2pRt5vWz8b")
+           .replace("${Endpoint}", host))
+    assert "${" not in url and "{{" not in url, url
+    parameters = pika.URLParameters(_url(url))
+    assert parameters.ssl_options is not None and parameters.port == 5671
+    assert parameters.host == "b-0f1e2d3c.mq.eu-central-1.amazonaws.com" and parameters.virtual_host == "/"
+    assert isinstance(parameters.credentials, pika.PlainCredentials)
+    assert (parameters.credentials.username, parameters.credentials.password) == ("azs", "Q7x9Lm2pRt5vWz8b")
+
+
+def test_aws_workers_still_scale_on_queued_jobs_and_the_queue_alarm_names_a_real_job_kind() -> None:
+    from azs_assistant.documents.service import UPLOAD_JOB
+
+    resources = _stack()["Resources"]
+    policy = resources["WorkerScaleOnQueue"]["Properties"]
+    queries = policy["TargetTrackingScalingPolicyConfiguration"]["CustomizedMetricSpecification"]["Metrics"]
+    queued = next(q for q in queries if q["Id"] == "queued")["MetricStat"]["Metric"]
+    assert queued["MetricName"] == "azs_jobs" and queued["Dimensions"] == [{"Name": "state", "Value": "queued"}]
+    alarm = resources["QueueAgeAlarm"]["Properties"]
+    assert {alarm["MetricName"], queued["MetricName"]} <= metrics.names()
+    assert alarm["Dimensions"] == [{"Name": "kind", "Value": UPLOAD_JOB}]

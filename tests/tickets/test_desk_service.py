@@ -1,0 +1,32 @@
+"""The complaint desk's use cases on SQLite and PostgreSQL (issue 23): queue search and «assign to
+me», a customer's reply through the status link, department names per language."""
+
+from __future__ import annotations
+
+import pytest
+
+from azs_assistant.auth.principal import SYSTEM
+from azs_assistant.errors import NotFound
+
+
+def test_search_assign_to_me_and_customer_reply(services) -> None:  # type: ignore[no-untyped-def]
+    first, token = services.tickets.create("Недолив 7 литров, колонка 3", channel="web_form")
+    services.tickets.create("Грязно в туалете", channel="web_form")
+    assert [t.number for t in services.tickets.queue(search="литров КОЛОНКА")] == [first.number]
+    assert services.tickets.queue(search="нет-такого-слова") == []
+    services.tickets.assign_to_me(SYSTEM, first.number)
+    assert [t.number for t in services.tickets.queue(assignee=SYSTEM.name)] == [first.number]
+    services.tickets.set_status(first.number, "resolved", actor="staff")
+    services.tickets.reply_by_customer(first.number, token, "Деньги так и не вернули")
+    ticket = services.tickets.get(first.number)
+    assert ticket.status == "in_progress" and ticket.resolved_at is None
+    _, public = services.tickets.public_view(first.number, token)
+    assert public[-1].kind == "customer_reply" and public[-1].data["text"] == "Деньги так и не вернули"
+    with pytest.raises(NotFound):
+        services.tickets.reply_by_customer(first.number, "чужой", "взлом")
+
+
+def test_department_names_follow_the_language(services) -> None:  # type: ignore[no-untyped-def]
+    assert services.tickets.department_names("kk")["finance"] == "Қаржы қызметі"
+    assert services.tickets.department_names("en")["hse"] == "Health, safety and environment"
+    assert services.tickets.department_names("ru")["hse"] == "Охрана труда и промышленная безопасность"

@@ -1,0 +1,125 @@
+"""The complaint desk's staff pages in words (issue 23): department, category and status names
+instead of codes, a readable history without the classifier's internals, the internal-or-public
+choice for every comment, search and «assign to me» in the queue, the audit details as a list."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from azs_assistant.api.app import create_app
+from azs_assistant.services import Services
+from tests.conftest import authorize, make_settings
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[tuple[TestClient, Services]]:
+    svc = Services(make_settings(tmp_path, embeddings="none"))
+    with TestClient(create_app(svc, background=False)) as c:
+        authorize(c, svc)
+        yield c, svc
+    svc.close()
+
+
+def _complain(client: TestClient, text: str) -> str:
+    return str(client.post("/api/v1/tickets", json={"text": text, "station": "АЗС-012"}).json()["number"])
+
+
+def test_ticket_page_speaks_words_not_codes(desk) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a complaint about a gas smell (routed to hse) WHEN staff open it in Russian and English
+    THEN the department, category and history are named in words; no model hash, no «reasons: []»."""
+    client, _ = desk
+    number = _complain(client, "Сильный запах газа у колонки 3, люди курят рядом")
+    page = client.get(f"/tickets/{number}").text
+    department = re.search(r'id="department">([^<]+)<', page).group(1)
+    assert department == "Охрана труда и промышленная безопасность"
+    assert "Обращение получено" in page and "форма на сайте" not in page and "внешняя система (API)" in page
+    assert "Направлено в отдел" in page and "model" not in page and "reasons:" not in page
+    assert not re.search(r">\s*(hse|safety_hazard|classified|routed)\s*<", page)
+    english = client.get(f"/tickets/{number}", params={"lang": "en"}).text
+    assert re.search(r'id="department">Health, safety and environment<', english)
+    assert "Complaint received" in english
+
+
+def test_every_comment_offers_internal_or_public_and_internal_is_the_default(desk) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN the ticket page WHEN a comment is added with a status change and alone THEN each form has
+    the choice, «only staff» is preselected, and only the comment marked public reaches the customer."""
+    client, _ = desk
+    created = client.post("/api/v1/tickets", json={"text": "Недолив 5 литров на АЗС-012"}).json()
+    number, token = created["number"], created["token"]
+    page = client.get(f"/tickets/{number}").text
+    for form in ("status", "comment"):
+        assert re.search(rf'id="{form}-internal" checked', page) and f'id="{form}-public"' in page
+    client.post(f"/tickets/{number}/status", data={"status": "in_progress", "comment": "проверить камеры",
+                                                   "public": "false"})
+    client.post(f"/tickets/{number}/comments", data={"text": "Вернём деньги сегодня", "public": "true"})
+    public = client.get(f"/t/{number}", params={"k": token}).text
+    assert "Вернём деньги сегодня" in public and "проверить камеры" not in public
+    staff = client.get(f"/tickets/{number}").text
+    assert "внутренний" in staff and "виден клиенту" in staff
+
+
+def test_queue_search_and_assign_to_me(desk) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN two complaints WHEN staff search a word of one and take it THEN only it is listed, and it
+    is theirs under «мои»."""
+    client, _ = desk
+    dirty = _complain(client, "Грязно в туалете, нет мыла")
+    _complain(client, "Кассир нагрубил, не дал чек")
+    found = client.get("/tickets", params={"q": "мыла"}).text
+    assert re.search(r'id="tickets-total">1<', found) and dirty in found
+    taken = client.post(f"/tickets/{dirty}/take", data={"back": "queue"}, follow_redirects=False)
+    assert taken.status_code == 303 and taken.headers["location"] == "/tickets"
+    mine = client.get("/tickets", params={"mine": "true"}).text
+    assert re.search(r'id="tickets-total">1<', mine) and dirty in mine
+    assert client.get(f"/api/v1/tickets/{dirty}").json()["assignee"].startswith("key:")
+
+
+def test_audit_details_are_a_readable_list(desk) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a status change with a comment WHEN the admin opens the audit log THEN the action is named
+    in words and its details are «key: value» lines, not a Python dict."""
+    client, _ = desk
+    number = _complain(client, "Грязно в туалете")
+    client.post(f"/tickets/{number}/status", data={"status": "in_progress", "comment": "убрать"})
+    page = client.get("/admin/audit").text
+    assert "изменён статус обращения" in page
+    assert "<li>status: in_progress</li>" in page and "<li>comment: убрать</li>" in page
+    assert "{&#39;" not in page and "{'status'" not in page
+
+
+def test_reports_page_for_a_manager_of_one_station(tmp_path: Path) -> None:
+    """GIVEN a manager of АЗС-007 only WHEN they open reports THEN the filter offers only their station,
+    the examples are links that name it, a grouped answer has an inline chart with the value on hover,
+    an English page says the sentence in English, and the report is a link to keep."""
+    from datetime import datetime
+
+    from azs_assistant.incidents.records import store
+
+    svc = Services(make_settings(tmp_path, embeddings="none"))
+    rows = [{"incident_id": f"I-{i}", "station_id": st, "region": reg, "category": "fuel_spill",
+             "occurred_at": datetime(2026, 1 + i, 5, 10)} for i, (st, reg) in
+            enumerate([("АЗС-012", "Атырау"), ("АЗС-012", "Атырау"), ("АЗС-007", "Шымкент")])]
+    with svc.db.session() as s:
+        store(s, [(r["incident_id"], r) for r in rows], origin="test")
+    try:
+        with TestClient(create_app(svc, background=False)) as web:
+            authorize(web, svc, roles=("manager",), stations=("АЗС-007",))
+            page = web.get("/reports").text
+            options = re.search(r'<select name="station" id="f-station">(.*?)</select>', page, re.S).group(1)
+            assert re.findall(r"<option[^>]*>([^<]+)</option>", options)[1:] == ["АЗС-007"]
+            assert "АЗС-012" not in page
+            assert re.search(r'<a href="/reports\?question=[^"]+">сколько проливов было на АЗС-007', page)
+            report = web.get("/reports", params={"question": "сколько проливов по месяцам в 2026 году",
+                                                 "lang": "en"}).text
+            assert "By month: 2026-03 — 1." in report
+            assert "<svg" in report and "<title>2026-03: 1</title>" in report and "<style" not in report
+            link = re.search(r'href="([^"]+)" id="report-link"', report).group(1)
+            assert link.startswith("/reports?question=") and "2026" in link
+            unclear = web.get("/reports", params={"question": "сколько стоит литр бензина"}).text
+            error = re.search(r'id="report-error">([^<]+)<', unclear).group(1)
+            assert "АЗС-007" in error and "АЗС-012" not in error
+    finally:
+        svc.close()
