@@ -25,7 +25,6 @@ EXAMPLES = [  # (where the example is shown, question, facts the answer must hol
     ("README.md", "бензовоз приехал, когда мерить отсеки?", ["20 минут отстоя"]),
     ("README.md", "зэтка во скока", ["08:00"]),
     ("docs/web.md", "зэтка во скока?", ["08:00"]),
-    ("docs/web.md", "бензовоз приехал, что делать", ACCEPTANCE_STEPS),
     ("docs/web.md", "кратко перескажи регламент приёма топлива", ["20 минут", "0,4%"]),
     ("docs/api.md", "Какой размен в кассе на начало смены?", ["40 000 тенге"]),
     ("src/azs_assistant/api/schemas.py", "Бензовоз приехал, когда можно мерить отсеки?", ["20 минут отстоя"]),
@@ -33,11 +32,14 @@ EXAMPLES = [  # (where the example is shown, question, facts the answer must hol
     ("issue 21", "курить на АЗС можно?", ["запрещается", "курить"]),
 ]
 
-# Declined today by the evidence check («делать», «шаг», «отвечать» are words the knowledge base never
-# uses), which the calibrated answerability decision of issue 21 replaces. Strict: when they are answered
-# these cases pass, and the marker must go.
-DECLINED_TODAY = pytest.mark.xfail(strict=True, reason="declined by the evidence check (issue 21, answerability)")
+# Declined today by the answerability decision (issue 21's calibrated model, or the regulation's passages
+# judged not to hold the answer), which is not the composition's to change. Strict: when they are
+# answered with their facts these cases pass, and the marker must go.
+DECLINED_TODAY = pytest.mark.xfail(strict=True, reason="the answerability decision declines it or keeps "
+                                                       "only the contacts row (issue 21, answerability)")
 EXAMPLES_DECLINED = [
+    # the calibrated decision keeps only the contacts row (диспетчер, 1200), not the regulation's passages
+    ("docs/web.md", "бензовоз приехал, что делать", ACCEPTANCE_STEPS),
     ("issue 21", "бензовоз приехал, что делать по шагам?", ACCEPTANCE_STEPS),
     ("issue 21", "колонка не отвечает что делать", ["Нет связи колонки", "Перезапустить программу на кассе"]),
 ]
@@ -75,7 +77,7 @@ def test_example_questions_of_the_docs_get_answers_that_hold_their_facts(demo_se
 
 @pytest.mark.slow
 def test_the_acceptance_procedure_is_one_numbered_list_under_its_section_headings(demo_services: Services) -> None:
-    answer = demo_services.assistant.ask("бензовоз приехал, что делать")
+    answer = demo_services.assistant.ask("как принять бензовоз")
     numbered = [line for line in answer.answer.splitlines() if line[:3].rstrip(". ").isdigit()]
     assert len(numbered) == 17 and numbered[0].startswith("1. ") and numbered[-1].startswith("17. "), answer.answer
     assert "**Подготовка площадки слива**" in answer.answer and "**Слив**" in answer.answer
