@@ -67,6 +67,26 @@ def test_ask_batch_writes_one_json_object_per_line(tmp_path: Path) -> None:
     assert not lines[0]["abstained"] and lines[1]["abstained"] and lines[2]["error"]["code"] == "invalid_input"
 
 
+def test_ask_prints_rich_text_or_plain_text_or_json(tmp_path: Path) -> None:
+    """GIVEN steps under a lead-in WHEN asked THEN the terminal shows them as a rich list without
+    Markdown marks, --plain prints the API's answer_text, --json carries both forms."""
+    data = tmp_path / "data"
+    doc = tmp_path / "proliv.md"
+    doc.write_text(GUIDE.replace("## Крупный пролив\n", "## Крупный пролив\nПри крупном проливе оператор:\n"),
+                   encoding="utf-8")
+    azs(data, "ingest", str(doc))
+    question = "что делать при крупном проливе"
+    body = json.loads(azs(data, "ask", "--json", question).output)
+    assert "**При крупном проливе оператор:**" in body["answer"] and "1. Нажать аварийную кнопку." in body["answer"]
+    assert "**" not in body["answer_text"] and "При крупном проливе оператор:" in body["answer_text"]
+    rich = azs(data, "ask", question)
+    assert rich.exit_code == 0 and "**" not in rich.output
+    lines = [line.strip() for line in rich.output.splitlines()]
+    assert "1 Нажать аварийную кнопку." in lines and "2 Позвонить 112." in lines, rich.output
+    plain = azs(data, "ask", "--plain", question).output
+    assert plain.startswith(body["answer_text"] + "\n") and "[1] Пролив — Крупный пролив (proliv.md)" in plain
+
+
 def test_jargon_commands(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert "солярка" in azs(data, "jargon", "list").output

@@ -95,4 +95,6 @@ def test_may_i_question_quotes_the_rule(demo_services: Services) -> None:
 def test_threshold_in_other_words_finds_the_right_procedure(demo_services: Services) -> None:
     answer = ask(demo_services, "пролилось больше 20 литров, куда звонить?")
     assert "Крупный пролив" in answer.citations[0].section
-    assert answer.answer.startswith("1. Нажать аварийную кнопку") and "112" in answer.answer
+    # the procedure's heading in bold says which one it is, then its steps from the first
+    assert answer.answer.startswith("**Крупный пролив") and "\n\n1. Нажать аварийную кнопку" in answer.answer
+    assert "112" in answer.answer

@@ -4,6 +4,7 @@ and records every call, so python-telegram-bot's real HTTP client runs in the te
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ class BotAPI:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     url: str = ""
+    refused: list[str] = field(default_factory=list)  # messages Telegram would refuse to parse
     _ids: int = 100
 
     def sent(self, method: str) -> list[dict[str, Any]]:
@@ -50,6 +52,11 @@ class BotAPI:
                 if isinstance(params.get(key), str):
                     params[key] = json.loads(params[key])
         self.calls.append((name, params))
+        problem = html_problem(str(params.get("text", ""))) if params.get("parse_mode") == "HTML" else None
+        if problem:  # as Telegram does: the whole message is refused
+            self.refused.append(problem)
+            return JSONResponse({"ok": False, "error_code": 400,
+                                 "description": f"Bad Request: can't parse entities: {problem}"}, status_code=400)
         if name == "getMe":
             result: Any = BOT
         elif name in ("sendMessage", "sendPhoto", "sendDocument"):
@@ -65,6 +72,42 @@ class BotAPI:
     async def file(self, request: Request) -> Response:
         name = request.path_params["path"].rsplit("/", 1)[-1].removesuffix(".jpg")
         return Response(self.files[name], media_type="image/jpeg")
+
+
+TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote",
+                 "tg-spoiler", "span", "tg-emoji"}
+
+
+def html_problem(text: str) -> str | None:
+    """What Telegram's HTML parse mode would refuse in ``text``: a tag it does not support, a tag left
+    open or closed out of order, a bare «<» or «&», or a message over 4096 characters."""
+    from html.parser import HTMLParser
+
+    if len(text) > 4096:
+        return "message is too long"
+    if re.search(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)", text):
+        return "bare '&'"
+    problems: list[str] = []
+    stack: list[str] = []
+
+    class Checker(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag not in TELEGRAM_TAGS:
+                problems.append(f"unsupported start tag {tag!r}")
+            stack.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            if not stack or stack.pop() != tag:
+                problems.append(f"can't find end tag corresponding to start tag {tag!r}")
+
+    checker = Checker(convert_charrefs=True)
+    checker.feed(text)
+    checker.close()
+    if re.search(r"<(?![a-zA-Z/])", text):
+        problems.append("bare '<'")
+    if stack:
+        problems.append(f"unclosed tag {stack[-1]!r}")
+    return problems[0] if problems else None
 
 
 def start(api: BotAPI) -> tuple[uvicorn.Server, threading.Thread]:

@@ -102,7 +102,8 @@ def test_linked_operator_asks_and_rates(svc: Services, api: BotAPI) -> None:
     link(svc, api, 502)
     run(svc, update(502, text="Какой размен оставляют в кассе?"))
     reply = api.sent("sendMessage")[-1]
-    assert "40 000" in reply["text"] and "Источники:\n1. Приём смены" in reply["text"]
+    assert reply["parse_mode"] == "HTML" and not api.refused
+    assert "40 000" in reply["text"] and "<b>Источники:</b>\n1. Приём смены" in reply["text"]
     buttons = reply["reply_markup"]["inline_keyboard"][0]
     run(svc, update(502, callback=buttons[0]["callback_data"]))
     answer_id = int(buttons[0]["callback_data"].split(":")[-1])
@@ -179,3 +180,51 @@ def test_webhook_requires_the_secret(svc: Services, api: BotAPI) -> None:
                            headers={"X-Telegram-Bot-Api-Secret-Token": "hook-secret"})
         assert good.status_code == 200
     assert "/link КОД" in last_text(api)
+
+
+STEPS = """# Сбой связи с процессингом <R&D>
+
+## Оплата картой недоступна
+
+Если терминал пишет «Нет связи с банком», оператор действует так:
+
+1. Перезагрузить терминал кнопкой <Power> и подождать 2 минуты.
+2. Позвонить в процессинг «Kaspi & Halyk» по номеру 7700.
+3. Предложить клиенту оплату наличными или QR.
+
+## Запреты
+
+При сбое связи запрещается:
+
+- проводить оплату повторно без чека отмены;
+- передавать *PIN* клиента по телефону.
+"""
+
+
+def test_answers_are_telegram_html_with_numbered_steps_and_bold_lead_ins(svc: Services, api: BotAPI) -> None:
+    """GIVEN a document whose text has «<», «&» and «*» WHEN the bot answers from it THEN the message is
+    HTML that Telegram accepts: the steps numbered, the lead-in bold, the document's characters escaped."""
+    svc.ingestor.ingest_bytes(STEPS.encode(), "uploads/svyaz.md")
+    link(svc, api, 503)
+    run(svc, update(503, text="оплата картой недоступна: как действовать оператору по шагам?"))
+    reply = api.sent("sendMessage")[-1]
+    text = reply["text"]
+    assert reply["parse_mode"] == "HTML" and not api.refused, (api.refused, text)
+    assert "<b>Если терминал пишет «Нет связи с банком», оператор действует так:</b>" in text, text
+    assert "1. Перезагрузить терминал кнопкой &lt;Power&gt;" in text
+    assert "2. Позвонить в процессинг «Kaspi &amp; Halyk»" in text
+    assert text.index("1. Перезагрузить") < text.index("2. Позвонить") < text.index("3. Предложить")
+    run(svc, update(503, text="можно передавать PIN клиента по телефону при сбое связи?"))
+    text = last_text(api)
+    assert not api.refused, api.refused
+    assert "<b>При сбое связи запрещается:</b>" in text and "*PIN*" in text, text
+
+
+def test_a_long_answer_is_cut_between_lines_within_telegram_s_limit() -> None:
+    from azs_assistant.telegram.format import MAX_TEXT, to_message
+    from tests.telegram.bot_api import html_problem
+
+    markdown = "**Шаги:**\n\n" + "\n".join(f"{n}. Проверить <клапан> & кран №{n}" for n in range(1, 400))
+    message = to_message(markdown, "\n\n<b>Источники:</b>\n1. Регламент")
+    assert len(message) <= MAX_TEXT and html_problem(message) is None
+    assert message.endswith("<b>Источники:</b>\n1. Регламент") and "\n…\n" in message

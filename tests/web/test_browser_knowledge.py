@@ -149,7 +149,8 @@ def test_operator_on_a_phone_reads_steps_rates_reloads_and_follows_a_citation(si
     assert up.get_attribute("aria-pressed") == "true"
     box.get_by_role("button", name="Копировать ответ").tap()
     box.locator(".actions .note").filter(has_text="скопирован").wait_for()
-    assert page.evaluate("() => navigator.clipboard.readText()").startswith("1. Пересчитайте наличные")
+    copied = page.evaluate("() => navigator.clipboard.readText()")  # the answer's Markdown: heading, then steps
+    assert copied.startswith("**Порядок приёма**\n\n1. Пересчитайте наличные"), copied
     op.axe()
     op.shot("11-phone-answer-steps")
 

@@ -94,7 +94,8 @@ def test_a_stored_conversation_reloads_as_markdown_html_with_markup_escaped(site
     csrf = _csrf(web.get("/").text)
     stream = web.post("/api/v1/ask/stream", json={"question": "Как принять смену?"}, headers={"X-CSRF-Token": csrf})
     done = [line for line in stream.text.splitlines() if line.startswith("data:")][-1]
-    assert '"answer_html": "<ol>' in done  # the streamed answer ends with its rendering
+    # the streamed answer ends with its rendering: the procedure's heading in bold, then its steps
+    assert '"answer_html": "<p><strong>Размен</strong></p>\\n<ol>' in done
     cid = web.get("/api/v1/conversations").json()["items"][0]["id"]
     svc.conversations.record(cid, "а это?", "а это?", "**Жирно** <script>alert(1)</script>")
     page = web.get("/", params={"c": cid}).text

@@ -19,7 +19,9 @@ class AskRequest(BaseModel):
 
 
 class AnswerPublic(BaseModel):
-    answer: str
+    answer: str = Field(description="ответ в Markdown (CommonMark): шаги нумерованным списком, вводные слова жирным, "
+                                    "ссылки на источники [1]")
+    answer_text: str = Field(description="тот же ответ простым текстом, без разметки (для скриптов)")
     abstained: bool
     citations: list[CitationPublic]
     retrieved: list[CitationPublic]

@@ -11,10 +11,13 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from azs_assistant import metrics
 from azs_assistant.assistant import answerable
 from azs_assistant.assistant.evidence import support
-from azs_assistant.assistant.extract import Extractor, is_procedural, is_yes_no, wants_number
+from azs_assistant.assistant.extract import Extractor, ScoredPassage, is_procedural, is_yes_no, wants_number
+from azs_assistant.assistant.markdown import escape, to_plain
 from azs_assistant.assistant.model import (
     ABSTAIN_TEXT,
     EMPTY_KB_TEXT,
@@ -24,6 +27,7 @@ from azs_assistant.assistant.model import (
     section_without_title,
 )
 from azs_assistant.assistant.ports import Answerer, AnswerLog, ChatAnswers
+from azs_assistant.assistant.procedure import Procedure, has_steps, procedure_of, step_texts
 from azs_assistant.assistant.tables import lookup
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import allowed_stations
@@ -41,6 +45,13 @@ if TYPE_CHECKING:  # built on first use by the composition root
     from azs_assistant.assistant.cache import AnswerCache
     from azs_assistant.assistant.conversation import Conversations
     from azs_assistant.reports.service import Reports
+
+# A «how to» question answered by a passage without steps: the document's best list of steps is quoted
+# instead when its best unit scores at least this share of the passage's.
+STEPS_INSTEAD = 0.6
+# ... and a passage with steps gives way to another list of the same document that matches clearly
+# better (a PDF page whose text runs from one procedure into the next).
+OTHER_STEPS = 1.25
 
 __all__ = ["ABSTAIN_TEXT", "EMPTY_KB_TEXT", "Answer", "Assistant", "Citation", "Evidence", "section_without_title"]
 
@@ -267,7 +278,7 @@ class Assistant:
         parts: list[tuple[str, list[Citation]]] = []
         table = lookup(question, evidence, self.db, self.analyzer)
         if table is not None:
-            parts.append((table.text, self._table_citations(table, evidence)))
+            parts.append((escape(table.text), self._table_citations(table, evidence)))
         passages = self._passages(question, query, evidence, skip_document=table.rows[0].document_id if table else None)
         parts.extend(passages)
         if not parts:
@@ -313,10 +324,23 @@ class Assistant:
             if extra:  # prefer another document, then what covers most of the rest of the question
                 chosen.append(max(extra, key=lambda p: (p[0].chunk.document_id != lead_ev.chunk.document_id,
                                                         self._gain(query, p[0], lead_ev), p[0].hit.score)))
-        out = []
+        out: list[tuple[str, list[Citation]]] = []
+        quoted: set[int] = set()
         for n, (ev, sp) in enumerate(chosen):
-            quote = extractor.quote(sp, procedural, numeric, max_units=5 if n == 0 else 2)
-            out.append((quote, [ev.citation(quote)]))
+            if ev.chunk.id in quoted:
+                continue  # its steps are already in the procedure quoted above
+            # the first passage that leads to a procedure is quoted as all of its steps (after a table row
+            # that says whom to call, the regulation's steps)
+            whole = self._procedure(query, ev, sp, extractor) if procedural and not numeric and not quoted else None
+            if whole is not None:
+                # the procedure is the document's whole unit: a passage of it quoted before (its preamble) goes
+                out = [(t, c) for t, c in out if c[0].document_id != ev.chunk.document_id]
+                out.append((whole.markdown, self._procedure_citations(whole, ev)))
+                quoted.update(c.id for c in whole.chunks)
+                continue
+            # a second source's steps are all quoted too, as bullets: one numbered list per answer
+            quote = extractor.quote(sp, procedural, numeric, max_units=5 if n == 0 else 2, numbered=n == 0)
+            out.append((quote, [ev.citation(to_plain(quote))]))
         return out
 
     def _holds_answer(self, query: Any, evidence: list[Evidence]) -> list[bool]:
@@ -328,6 +352,40 @@ class Assistant:
     def _lemma_of(self, word: str) -> str:
         tokens = self.analyzer.tokens(word)
         return tokens[0].lemma if tokens else word
+
+    def _procedure(self, query: Any, ev: Evidence, sp: ScoredPassage,
+                   extractor: Extractor) -> Procedure | None:
+        """All the steps of the list the passage belongs to, gathered across the passages it was cut into.
+        A passage without steps (a regulation's preamble that names the subject) gives way to the
+        document's list of steps that matches the question best, when it matches nearly as well; a
+        passage with steps, to a list that matches clearly better."""
+        chunks = _document_chunks(self.db, ev.chunk.document_id)
+        chunk, best = ev.chunk, sp
+        scored = [extractor.score(c, query, False) for c in chunks
+                  if c.kind != "table_row" and c.id != ev.chunk.id and has_steps(c)]
+        steps = max(scored, key=lambda p: p.best, default=None)
+        own = has_steps(chunk)
+        # the document's opening passage matched by its name and subject: which list is meant is for the
+        # lists themselves to say
+        if chunk.ordinal == 0:
+            needed = max((score for unit, score in zip(sp.units, sp.scores, strict=False)
+                          if any(t in unit for t in step_texts(chunk))), default=0.0)
+        else:
+            needed = (OTHER_STEPS if own else STEPS_INSTEAD) * sp.best
+        if steps is not None and steps.best > 0 and steps.best >= needed and (not own or steps.best > needed):
+            chunk, best = steps.chunk, steps
+        elif not own:
+            return None
+        best_unit = best.units[max(range(len(best.units)), key=best.scores.__getitem__)] if best.units else ""
+        return procedure_of(chunk, ev.document.title, lambda: chunks, query.terms, self.analyzer.lemmas,
+                            best_unit)
+
+    @staticmethod
+    def _procedure_citations(whole: Procedure, ev: Evidence) -> list[Citation]:
+        """One citation per passage the steps came from, in document order; the answering passage's
+        carries the quote."""
+        return [ev.citation(to_plain(whole.markdown)) if c.id == ev.chunk.id else _row_citation(c, ev, c.text[:400])
+                for c in whole.chunks]
 
     def _adds_evidence(self, query: Any, other: Evidence, best: Evidence) -> bool:
         """A second passage is quoted when it is strong, or when it covers a part of the question
@@ -358,10 +416,18 @@ def _cited_first(retrieved: list[Citation], citations: list[Citation]) -> list[C
     by_id = {r.chunk_id: r for r in retrieved}
     head: list[Citation] = []
     for c in citations:
-        if all(h.chunk_id != c.chunk_id for h in head):
-            head.append(by_id.get(c.chunk_id, c))
+        # a passage cited without being retrieved (the rest of a procedure, a table's neighbouring row)
+        # is not a search result
+        if c.chunk_id in by_id and all(h.chunk_id != c.chunk_id for h in head):
+            head.append(by_id[c.chunk_id])
     seen = {h.chunk_id for h in head}
     return (head + [r for r in retrieved if r.chunk_id not in seen])[:max(len(retrieved), 1)]
+
+
+def _document_chunks(db: Database, document_id: int) -> list[Chunk]:
+    """A document's passages in order (a procedure is gathered back from them)."""
+    with db.session() as s:
+        return list(s.scalars(select(Chunk).where(Chunk.document_id == document_id).order_by(Chunk.ordinal)))
 
 
 def _lemmas(chunk: Chunk) -> set[str]:

@@ -11,12 +11,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from azs_assistant.assistant.markdown import bold, escape
 from azs_assistant.documents.chunking import split_sentences, units_of
 from azs_assistant.language.analyzer import Analyzer, stem_key
 from azs_assistant.search.query import AnalyzedQuery
 from azs_assistant.storage.models import Chunk
 
-__all__ = ["Extractor", "ScoredPassage", "is_procedural", "is_yes_no", "split_sentences", "units_of",
+__all__ = ["Extractor", "ScoredPassage", "is_procedural", "is_yes_no", "split_sentences", "table_row", "units_of",
            "wants_number"]
 
 PARTIAL = 0.6
@@ -97,22 +98,25 @@ class Extractor:
             scores.append(score)
         return ScoredPassage(chunk, units, scores)
 
-    def quote(self, sp: ScoredPassage, procedural: bool, numeric: bool, max_units: int = 5) -> str:
-        """The steps in order, or the best sentences in document order."""
+    def quote(self, sp: ScoredPassage, procedural: bool, numeric: bool, max_units: int = 5,
+              numbered: bool = True) -> str:
+        """Markdown: the steps in order (numbered, or bullets for a second source), or the best
+        sentences in document order, each list item under the lead-in that gives it its polarity or subject."""
         chunk = sp.chunk
         if chunk.kind == "table_row":
-            return chunk.text
+            return table_row(chunk)
         lines = [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
         items = [ln[2:] for ln in lines if ln.startswith("— ")]
         if procedural and chunk.kind == "steps" and len(items) >= 2:
             first_item = next(i for i, ln in enumerate(lines) if ln.startswith("— "))
             intro = lines[first_item - 1] if first_item > 0 else None  # the sentence that leads into the steps
-            body = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
-            return f"{intro}\n{body}" if intro else body
+            # a second source's list adds to the answer's procedure: all its items, as bullets
+            body = "\n".join(f"{i}. {escape(item)}" if numbered else f"- {escape(item)}"
+                             for i, item in enumerate(items, start=1))
+            return f"{bold(intro)}\n\n{body}" if intro else body
         if len(sp.units) <= 2 or sp.best <= 0:
             shown = list(range(min(len(sp.units), 2)))
-            text = " ".join(sp.units[i] for i in shown)
-            return _with_rule_heading(chunk, text, any(_is_item(chunk, i) for i in shown))
+            return _with_rule_heading(chunk, _compose(chunk, shown), any(_is_item(chunk, i) for i in shown))
         top = sp.best
         ranked = sorted(range(len(sp.units)), key=lambda i: -sp.scores[i])
         keep: list[int] = []
@@ -129,8 +133,45 @@ class Extractor:
         keep += [i - 1 for i in keep if i > 0 and _ANAPHORA.match(sp.units[i])]
         lead_ins = _lead_ins(chunk)
         keep += [lead_ins[i] for i in keep if i in lead_ins]  # «запрещается:» before the item it governs
-        text = " ".join(sp.units[i] for i in sorted(set(keep)))
-        return _with_rule_heading(chunk, text, any(i in lead_ins or _is_item(chunk, i) for i in keep))
+        kept = sorted(set(keep))
+        return _with_rule_heading(chunk, _compose(chunk, kept), any(i in lead_ins or _is_item(chunk, i) for i in kept))
+
+
+def table_row(chunk: Chunk) -> str:
+    """A table row with its column headers, the row's own header (its first cell) in bold:
+    «**Регион: Астана**; АИ-92: 216»."""
+    first, sep, rest = chunk.text.partition("; ")
+    return f"{bold(first)}{sep}{escape(rest)}" if sep else escape(chunk.text)
+
+
+def _compose(chunk: Chunk, kept: list[int]) -> str:
+    """The kept units as Markdown: sentences run on in a paragraph; list items become a bullet list
+    under their lead-in in bold, or follow it on its line when only one item is quoted."""
+    flags = _item_flags(chunk)
+    units = units_of(chunk)
+    lead_ins = set(_lead_ins(chunk).values())
+    blocks: list[list[str]] = []  # each block: ["p", text...] or ["lead", text] or ["li", item...]
+    for i in kept:
+        if i >= len(units):
+            continue
+        is_item = i < len(flags) and flags[i][0]
+        kind = "li" if is_item else ("lead" if i in lead_ins else "p")
+        if blocks and blocks[-1][0] == kind and kind != "lead":
+            blocks[-1].append(units[i])
+        else:
+            blocks.append([kind, units[i]])
+    out: list[str] = []
+    for n, (kind, *texts) in enumerate(blocks):
+        if kind == "li":
+            if n > 0 and blocks[n - 1][0] == "lead" and len(texts) == 1:
+                out[-1] = f"{out[-1]} {escape(texts[0])}"  # «**Запрещается:** курить…» on one line
+            else:
+                out.append("\n".join(f"- {escape(t)}" for t in texts))
+        elif kind == "lead":
+            out.append(bold(texts[0]))
+        else:
+            out.append(escape(" ".join(texts)))
+    return "\n\n".join(out)
 
 
 def _item_flags(chunk: Chunk) -> list[tuple[bool, str]]:
@@ -170,5 +211,10 @@ def _with_rule_heading(chunk: Chunk, text: str, quotes_items: bool) -> str:
     heading = chunk.section.rsplit(" › ", 1)[-1].strip() if chunk.section else ""
     if not quotes_items or not heading or not _RULE.search(heading) or heading.lower() in text.lower():
         return text
-    body = text[0].lower() + text[1:] if len(text) > 1 and text[0].isupper() and text[1].islower() else text
-    return f"{heading.rstrip(':')}: {body}"
+    lead = bold(heading.rstrip(":") + ":")
+    bullets = text.split("\n")
+    if len(bullets) > 1 and all(b.startswith("- ") for b in bullets):
+        return f"{lead}\n\n{text}"  # several items: the heading leads the list
+    body = text[2:] if len(bullets) == 1 and text.startswith("- ") else text
+    body = body[0].lower() + body[1:] if len(body) > 1 and body[0].isupper() and body[1].islower() else body
+    return f"{lead} {body}"

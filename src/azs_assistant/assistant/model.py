@@ -1,14 +1,17 @@
 """The answer model: what an answer is, what it cites, and the evidence it was built from.
 
-Plain data, importing nothing of the project's at run time, so every layer that makes or shows an
-answer (the assistant, LLM generation, summaries, learning, the front ends) can use it without
-importing the assistant's machinery.
+Plain data, importing nothing of the project's at run time but the Markdown helpers (which import
+nothing either), so every layer that makes or shows an answer (the assistant, LLM generation,
+summaries, learning, the front ends) can use it without importing the assistant's machinery. The
+answer text is Markdown (``assistant/markdown.py``); ``Answer.text`` is the same without markup.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from azs_assistant.assistant.markdown import to_plain
 
 if TYPE_CHECKING:
     from azs_assistant.search.index import Hit
@@ -50,8 +53,14 @@ class Answer:
     conversation_id: str | None = None
     cached: bool = False
 
+    @property
+    def text(self) -> str:
+        """The answer without Markdown (numbered steps keep their numbers), for scripts and plain media."""
+        return to_plain(self.answer)
+
     def public(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"answer": self.answer, "abstained": self.abstained,
+        """The answer as the API sends it: ``answer`` in Markdown, ``answer_text`` the same without markup."""
+        out: dict[str, Any] = {"answer": self.answer, "answer_text": self.text, "abstained": self.abstained,
                                "citations": [c.public() for c in self.citations],
                                "retrieved": [c.public() for c in self.retrieved], "mode": self.mode}
         if self.notice:

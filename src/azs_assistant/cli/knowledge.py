@@ -124,6 +124,8 @@ def search(ctx: typer.Context, query: str,
 def ask(ctx: typer.Context,
         question: Annotated[Optional[str], typer.Argument(help="Вопрос.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Ответ одним JSON-объектом.")] = False,
+        plain: Annotated[bool, typer.Option("--plain", help="Ответ простым текстом, без разметки (для скриптов).")]
+        = False,
         batch: Annotated[Optional[Path], typer.Option("--batch", help="JSONL с полями id, question.")] = None) -> None:
     """Задать вопрос: ответ с указанием источников или честное «не знаю»."""
     svc = services(ctx)
@@ -136,12 +138,19 @@ def ask(ctx: typer.Context,
     if as_json:
         print_json(answer.public())
         return
-    typer.echo(answer.answer)
+    if plain:
+        typer.echo(answer.text)
+    else:  # the answer's Markdown as rich text: numbered steps, bold lead-ins
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console(soft_wrap=False).print(Markdown(answer.answer))
     if answer.notice:
-        typer.secho(answer.notice, fg=typer.colors.YELLOW)
+        typer.secho(answer.notice, fg=None if plain else typer.colors.YELLOW)
     for n, c in enumerate(answer.citations, start=1):
         page = f", стр. {c.page}" if c.page else ""
-        typer.secho(f"[{n}] {c.title} — {c.section or 'без раздела'} ({c.source}{page})", fg=typer.colors.CYAN)
+        typer.secho(f"[{n}] {c.title} — {c.section or 'без раздела'} ({c.source}{page})",
+                    fg=None if plain else typer.colors.CYAN)
 
 
 def _ask_batch(svc: Services, batch: Path, as_json: bool) -> None:
@@ -166,7 +175,7 @@ def _ask_batch(svc: Services, batch: Path, as_json: bool) -> None:
         if as_json:
             print_json(out)
         else:
-            typer.echo(f"{out.get('id')}: {out.get('answer', out.get('error'))}")
+            typer.echo(f"{out.get('id')}: {out.get('answer_text', out.get('error'))}")
 
 
 def reindex(ctx: typer.Context) -> None:

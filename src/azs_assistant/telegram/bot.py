@@ -11,6 +11,7 @@ Everything the bot does goes through the same services, roles and scopes as the 
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import secrets
 import time
@@ -22,13 +23,23 @@ from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
 from azs_assistant.notify.telegram import TelegramClient
 from azs_assistant.reports import render
+from azs_assistant.telegram.format import MAX_TEXT, to_message
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 log = logging.getLogger("azs.telegram")
 LINK_HELP = ("Привяжите аккаунт: в веб-интерфейсе откройте «Профиль» → «Привязать Telegram» и пришлите сюда "
              "/link КОД.")
-MAX_TEXT = 4000
 CONVERSATION_IDLE_S = 30 * 60  # after this pause a question starts a new conversation
+
+
+def _sources_html(citations: list[Any]) -> str:
+    """«Источники:» and one numbered line per citation, escaped for HTML parse mode."""
+    if not citations:
+        return ""
+    lines = [html.escape(f"{n}. {c.title}" + (f" › {c.section}" if c.section else "")
+                         + (f", стр. {c.page}" if c.page else ""), quote=False)
+             for n, c in enumerate(citations, start=1)]
+    return "\n\n<b>Источники:</b>\n" + "\n".join(lines)
 
 
 def _cut(text: str) -> str:
@@ -107,12 +118,11 @@ class AzsBot:
             return
         if update.effective_chat is not None and answer.conversation_id:
             self._conversations[update.effective_chat.id] = (answer.conversation_id, time.monotonic())
-        sources = [f"{n}. {c.title}" + (f" › {c.section}" if c.section else "") + (f", стр. {c.page}" if c.page else "")
-                   for n, c in enumerate(answer.citations, start=1)]
-        body = answer.answer + ("\n\nИсточники:\n" + "\n".join(sources) if sources else "")
         buttons = InlineKeyboardMarkup([[InlineKeyboardButton("👍", callback_data=f"rate:up:{answer_id}"),
                                          InlineKeyboardButton("👎", callback_data=f"rate:down:{answer_id}")]])
-        await self._reply(update, body, reply_markup=buttons)
+        if update.effective_message is not None:  # the answer's Markdown as Telegram HTML (telegram/format.py)
+            await update.effective_message.reply_text(to_message(answer.answer, _sources_html(answer.citations)),
+                                                      parse_mode="HTML", reply_markup=buttons)
 
     async def photo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         who = self.who(update)

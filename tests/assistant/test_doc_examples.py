@@ -1,0 +1,84 @@
+"""The example questions the README, docs/web.md, docs/api.md and the API schema show a new user,
+asked of the demo knowledge base as that user would: the answers hold their facts, a procedure comes
+with all its steps in order, a rule keeps its polarity.
+
+Examples about the incident log («как в прошлый раз решили проблему с ТРК 3?», «инцидент: АЗС-012,
+пролив у ТРК 2» in docs/web.md) and the manager's reports are answered from the incident log, not the
+knowledge base: tests/incidents/test_history.py and tests/api/test_access.py ask them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from azs_assistant.services import Services
+from tests.conftest import ROOT
+
+# The fuel-acceptance regulation (demo/knowledge_base/01_priem_topliva.md), its steps in order.
+ACCEPTANCE_STEPS = ["диспетчеру отдела логистики по телефону 1200", "противооткатных упора", "четырьмя конусами",
+                    "два огнетушителя ОП-8", "Заземление подключают до открытия", "сверяет товарно-транспортную",
+                    "Пломбы на горловинах", "20 минут отстоя", "водочувствительной пастой",
+                    "Перед сливом измеряют уровень", "Сливной рукав подключают", "не отходит от площадки",
+                    "Через 15 минут после окончания слива", "не более 0,4%", "контрольную пробу 1 литр"]
+
+EXAMPLES = [  # (where the example is shown, question, facts the answer must hold, in order when a procedure)
+    ("README.md", "бензовоз приехал, когда мерить отсеки?", ["20 минут отстоя"]),
+    ("README.md", "зэтка во скока", ["08:00"]),
+    ("docs/web.md", "зэтка во скока?", ["08:00"]),
+    ("docs/web.md", "кратко перескажи регламент приёма топлива", ["20 минут", "0,4%"]),
+    ("docs/api.md", "Какой размен в кассе на начало смены?", ["40 000 тенге"]),
+    ("src/azs_assistant/api/schemas.py", "Бензовоз приехал, когда можно мерить отсеки?", ["20 минут отстоя"]),
+    ("issue 21", "как принять бензовоз", ACCEPTANCE_STEPS),
+    ("issue 21", "курить на АЗС можно?", ["запрещается", "курить"]),
+]
+
+# Declined today by the answerability decision (issue 21's calibrated model, or the regulation's passages
+# judged not to hold the answer), which is not the composition's to change. Strict: when they are
+# answered with their facts these cases pass, and the marker must go.
+DECLINED_TODAY = pytest.mark.xfail(strict=True, reason="the answerability decision declines it or keeps "
+                                                       "only the contacts row (issue 21, answerability)")
+EXAMPLES_DECLINED = [
+    # the calibrated decision keeps only the contacts row (диспетчер, 1200), not the regulation's passages
+    ("docs/web.md", "бензовоз приехал, что делать", ACCEPTANCE_STEPS),
+    ("issue 21", "бензовоз приехал, что делать по шагам?", ACCEPTANCE_STEPS),
+    ("issue 21", "колонка не отвечает что делать", ["Нет связи колонки", "Перезапустить программу на кассе"]),
+]
+
+
+def test_the_examples_are_still_in_the_docs() -> None:
+    for where, question, _ in EXAMPLES + EXAMPLES_DECLINED:
+        if where != "issue 21":
+            assert f"«{question}»" in (ROOT / where).read_text(encoding="utf-8") or question in (
+                ROOT / where).read_text(encoding="utf-8"), (where, question)
+
+
+def _holds_in_order(answer: str, facts: list[str]) -> list[str]:
+    """The facts missing from the answer, or out of order after the last one found."""
+    missing, at = [], 0
+    for fact in facts:
+        found = answer.find(fact, at)
+        if found < 0:
+            missing.append(fact)
+        else:
+            at = found + len(fact)
+    return missing
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("where", "question", "facts"), [
+    *EXAMPLES, *[pytest.param(*e, marks=DECLINED_TODAY) for e in EXAMPLES_DECLINED]])
+def test_example_questions_of_the_docs_get_answers_that_hold_their_facts(demo_services: Services, where: str,
+                                                                           question: str, facts: list[str]) -> None:
+    answer = demo_services.assistant.ask(question)
+    assert not answer.abstained, (where, question, answer.answer)
+    text = answer.text  # what a reader sees, without Markdown marks
+    assert _holds_in_order(text, facts) == [], (where, question, answer.answer)
+
+
+@pytest.mark.slow
+def test_the_acceptance_procedure_is_one_numbered_list_under_its_section_headings(demo_services: Services) -> None:
+    answer = demo_services.assistant.ask("как принять бензовоз")
+    numbered = [line for line in answer.answer.splitlines() if line[:3].rstrip(". ").isdigit()]
+    assert len(numbered) == 17 and numbered[0].startswith("1. ") and numbered[-1].startswith("17. "), answer.answer
+    assert "**Подготовка площадки слива**" in answer.answer and "**Слив**" in answer.answer
+    assert all(c.source == "01_priem_topliva.md" for c in answer.citations if c.source.endswith(".md"))

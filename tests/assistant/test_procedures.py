@@ -1,0 +1,215 @@
+"""Answers keep their meaning, on documents written for this test (a chain «Алтын Жол» that is in no
+other set): a procedure is quoted with all of its steps in order as a numbered Markdown list, even
+when chunking cut it into two passages or the question names only one of its steps; a regulation of
+numbered clauses is quoted whole when its steps are asked for; a prohibition keeps its lead-in in bold
+before the item it governs; the citations point at the passages the steps came from."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from azs_assistant.assistant.markdown import to_plain
+from azs_assistant.auth.principal import SYSTEM
+from azs_assistant.services import Services
+from tests.conftest import make_settings
+from tests.documents.test_parsers import make_pdf
+
+FILTER_STEPS = [
+    "Остановить отпуск топлива на колонке и повесить табличку «ТРК на обслуживании» на обе стороны.",
+    "Отключить питание колонки автоматом в щите операторной и убедиться, что дисплей погас.",
+    "Перекрыть запорный клапан на всасывающей линии под колонкой до упора по часовой стрелке.",
+    "Подставить поддон ёмкостью не менее 5 литров под корпус фильтра тонкой очистки.",
+    "Ослабить крышку фильтра искробезопасным ключом и дать стечь остаткам топлива в поддон.",
+    "Извлечь старый фильтрующий элемент и уложить его в металлический контейнер для отходов.",
+    "Протереть посадочное место безворсовой салфеткой и проверить уплотнительное кольцо на трещины.",
+    "Установить новый фильтрующий элемент той же марки, что указана в паспорте колонки.",
+    "Затянуть крышку фильтра от руки, затем доворачивать ключом на четверть оборота.",
+    "Открыть запорный клапан и включить питание колонки в щите операторной.",
+    "Прокачать колонку пробным отпуском 10 литров в мерник второго разряда.",
+    "Проверить отсутствие подтёков на корпусе фильтра в течение 5 минут.",
+    "Записать замену в журнал технического обслуживания с номером нового фильтра.",
+]
+FILTER = ("# Регламент ТО-14 замены фильтра тонкой очистки ТРК\n\n"
+          "Регламент ТО-14 сети «Алтын Жол». Выполняет техник по обслуживанию ТРК.\n\n"
+          "## Порядок замены фильтра\n\nФильтр тонкой очистки меняют по следующим шагам:\n\n"
+          + "\n".join(f"{n}. {step}" for n, step in enumerate(FILTER_STEPS, start=1))
+          + "\n\n## Запреты при замене фильтра\n\nВо время замены фильтра запрещается:\n\n"
+          "- пользоваться стальными ключами без омеднения;\n"
+          "- сливать остатки топлива в ливневую канализацию;\n"
+          "- включать колонку до проверки уплотнения.\n")
+
+GAS_ALARM = """ДЕЙСТВИЯ ПРИ СРАБАТЫВАНИИ ДАТЧИКА ЗАГАЗОВАННОСТИ
+
+Инструкция ПБ-22 сети «Алтын Жол» для операторов АГЗС.
+
+1. Порог 1 (сигнал «Внимание»)
+
+1) Прекратить заправку автомобилей газом.
+2) Проверить показания датчика загазованности на пульте в операторной.
+3) Открыть двери операторной для проветривания.
+
+2. Порог 2 (сигнал «Авария»)
+
+1) Нажать кнопку аварийного отключения газового оборудования.
+2) Вывести клиентов и автомобили за пределы АГЗС.
+3) Позвонить в аварийную газовую службу 104.
+4) Сообщить инженеру по газовому оборудованию.
+
+3. Запреты
+
+При загазованности не допускается:
+- включать освещение и электроприборы в операторной;
+- возобновлять заправку до письменного разрешения инженера.
+"""
+
+REFUND_STEPS = ["Распечатать контрольную ленту терминала за смену и найти обе операции.",
+                "Позвонить в банк-эквайер по телефону 7700 и назвать номер терминала.",
+                "Оформить возврат второй операции через меню «Отмена» по коду авторизации."]
+REFUND_PDF = [["Двойное списание по банковской карте", "",
+               "Если терминал списал оплату с карты клиента дважды, оператор действует так:",
+               *[f"{n}. {step}" for n, step in enumerate(REFUND_STEPS, start=1)],
+               "Деньги возвращаются на карту клиента в течение 3 рабочих дней."]]
+
+LPG = """# Приём сжиженного газа из газовоза
+
+Регламент ГЗ-03 сети «Алтын Жол».
+
+## 1. Подготовка
+1.1. Газовоз ставят на площадку слива и глушат двигатель.
+1.2. Подключают заземление газовоза до присоединения рукавов.
+
+## 2. Слив
+2.1. Присоединяют жидкостный и паровой рукава к узлу слива.
+2.2. Открывают краны газовоза, затем краны резервуара.
+2.3. Во время слива оператор не отходит от узла слива.
+
+## 3. Завершение
+3.1. Закрывают краны резервуара, затем краны газовоза.
+3.2. Отсоединяют рукава и только после этого отключают заземление.
+"""
+LPG_CLAUSES = ["Газовоз ставят", "Подключают заземление", "Присоединяют жидкостный", "Открывают краны газовоза",
+               "не отходит от узла", "Закрывают краны резервуара", "только после этого отключают заземление"]
+
+
+@pytest.fixture(scope="module")
+def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    services = Services(make_settings(Path(tmp_path_factory.mktemp("procedures")), embeddings="none"))
+    for data, name in [(FILTER.encode(), "to14_filtr.md"), (GAS_ALARM.encode(), "pb22_zagazovannost.txt"),
+                       (make_pdf(REFUND_PDF), "dvoinoe_spisanie.pdf"), (LPG.encode(), "gz03_gazovoz.md")]:
+        result = services.ingestor.ingest_bytes(data, f"uploads/{name}")
+        assert result.status == "added", (name, result.message)
+    yield services
+    services.close()
+
+
+def numbered_steps(markdown: str) -> list[str]:
+    """The items of the answer's numbered Markdown list(s), in order."""
+    return [m.group(1) for m in re.finditer(r"(?m)^\d{1,2}\. (.+?)(?: \[\d+(?:–\d+)?\])?$", markdown)]
+
+
+def in_order(needles: list[str], text: str) -> bool:
+    at = 0
+    for needle in needles:
+        at = text.find(needle, at)
+        if at < 0:
+            return False
+        at += len(needle)
+    return True
+
+
+@pytest.mark.parametrize("question", [
+    "как заменить фильтр тонкой очистки на колонке по шагам",
+    "как прокачать колонку после замены фильтра тонкой очистки?",  # names step 11 only: the answer is all 13
+])
+def test_a_procedure_cut_into_two_passages_is_quoted_whole(svc: Services, question: str) -> None:
+    answer = svc.assistant.ask(question, SYSTEM)
+    assert not answer.abstained, answer.answer
+    steps = numbered_steps(answer.answer)
+    assert len(steps) == len(FILTER_STEPS), answer.answer
+    for quoted, step in zip(steps, FILTER_STEPS, strict=True):
+        assert to_plain(quoted) == step.rstrip(".") + "." or to_plain(quoted).startswith(step[:40]), (quoted, step)
+    assert "**Фильтр тонкой очистки меняют по следующим шагам:**" in answer.answer  # the lead-in, in bold
+    # the steps cite every passage they came from («[1–2]»), and each of those passages holds quoted steps
+    marks = re.search(r"\[(\d+)–(\d+)\]", answer.answer.split("13. ", 1)[1].split("\n", 1)[0])
+    assert marks is not None, answer.answer
+    first, last = int(marks.group(1)), int(marks.group(2))
+    with svc.db.session() as s:
+        from azs_assistant.storage.models import Chunk
+
+        cited = [s.get(Chunk, c.chunk_id) for c in answer.citations[first - 1:last]]
+        texts = [c.text for c in cited if c is not None and c.document.source.endswith("to14_filtr.md")]
+    assert len(texts) == 2, "the list spans two passages of the regulation: both are cited"
+    assert FILTER_STEPS[0][:30] in texts[0] and FILTER_STEPS[-1][:30] in texts[-1]
+
+
+def test_only_the_asked_section_of_a_multi_procedure_instruction_is_quoted_with_every_step(svc: Services) -> None:
+    answer = svc.assistant.ask("датчик загазованности, сработал порог 2 сигнал авария: что делать?", SYSTEM)
+    assert not answer.abstained, answer.answer
+    expected = ["Нажать кнопку аварийного отключения", "Вывести клиентов", "Позвонить в аварийную газовую службу 104",
+                "Сообщить инженеру"]
+    assert in_order(expected, answer.answer), answer.answer
+    assert len(numbered_steps(answer.answer)) == 4, answer.answer
+    assert answer.citations[0].source.endswith("pb22_zagazovannost.txt")
+    assert "Порог 2" in answer.answer  # the section's heading says which procedure this is
+
+
+def test_a_three_step_procedure_in_a_pdf_keeps_its_middle_step(svc: Services) -> None:
+    answer = svc.assistant.ask("клиенту дважды списали оплату по карте, что делать?", SYSTEM)
+    assert not answer.abstained, answer.answer
+    assert [to_plain(s)[:30] for s in numbered_steps(answer.answer)] == [s[:30] for s in REFUND_STEPS], answer.answer
+    assert "7700" in answer.answer  # step 2, calling the bank, is not dropped
+    assert answer.citations[0].source.endswith("dvoinoe_spisanie.pdf")
+
+
+def test_a_regulation_of_numbered_clauses_is_quoted_whole_when_its_steps_are_asked_for(svc: Services) -> None:
+    answer = svc.assistant.ask("порядок приёма сжиженного газа из газовоза по шагам", SYSTEM)
+    assert not answer.abstained, answer.answer
+    assert in_order(LPG_CLAUSES, answer.answer), answer.answer
+    assert len(numbered_steps(answer.answer)) == len(LPG_CLAUSES)
+    assert in_order(["**Подготовка**", "**Слив**", "**Завершение**"], answer.answer)  # each part under its heading
+    assert answer.answer.startswith("**Подготовка**")  # the preamble that led to it is not quoted apart
+    assert [c.section for c in answer.citations] == ["1. Подготовка", "2. Слив", "3. Завершение"]
+
+
+def test_a_question_about_one_part_of_a_clause_regulation_gets_that_part_whole(svc: Services) -> None:
+    answer = svc.assistant.ask("порядок слива сжиженного газа из газовоза по шагам", SYSTEM)
+    assert not answer.abstained, answer.answer
+    assert answer.answer.startswith("**Слив**"), answer.answer
+    assert in_order(LPG_CLAUSES[2:5], answer.answer) and len(numbered_steps(answer.answer)) == 3
+
+
+@pytest.mark.parametrize(("question", "lead_in", "item"), [
+    ("можно сливать остатки топлива в ливневую канализацию при замене фильтра?",
+     "**Во время замены фильтра запрещается:**", "сливать остатки топлива в ливневую канализацию"),
+    ("при загазованности можно включать освещение в операторной?",
+     "**При загазованности не допускается:**", "включать освещение и электроприборы"),
+])
+def test_a_prohibition_keeps_its_lead_in_in_bold_before_the_item(svc: Services, question: str, lead_in: str,
+                                                                  item: str) -> None:
+    answer = svc.assistant.ask(question, SYSTEM)
+    assert not answer.abstained, answer.answer
+    assert lead_in in answer.answer and item in answer.answer, answer.answer
+    assert answer.answer.index(lead_in) < answer.answer.index(item)
+    plain = answer.text
+    assert "**" not in plain and lead_in.strip("*") in plain  # the plain form reads the same without markup
+
+
+def test_quoted_document_text_cannot_inject_markup(tmp_path: Path) -> None:
+    services = Services(make_settings(tmp_path, embeddings="none"))
+    try:
+        doc = ("# Памятка по кассе\n\n## Скидки\n\nСкидка по карте *Алтын* составляет 5 % "
+               "[ссылка](http://evil.example) и <b>не суммируется</b> с акциями.\n")
+        services.ingestor.ingest_bytes(doc.encode(), "uploads/kassa.md")
+        answer = services.assistant.ask("какая скидка по карте Алтын?", SYSTEM)
+        assert not answer.abstained, answer.answer
+        assert "*Алтын*" in answer.text and "<b>не суммируется</b>" in answer.text, answer.text  # read as text
+        from markdown_it import MarkdownIt
+
+        html = MarkdownIt("commonmark", {"html": False}).render(answer.answer)
+        assert "<a " not in html and "<em>" not in html and "<b>" not in html, html
+    finally:
+        services.close()
