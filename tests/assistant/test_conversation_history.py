@@ -77,7 +77,7 @@ def test_a_reloaded_conversation_carries_citations_the_answer_id_and_the_askers_
     svc.learning.rate(answer["answer_id"], who, 1)  # changed their mind: the latest rating counts
     [turn] = svc.conversations.turns(answer["conversation_id"], "aigerim")
     assert turn["answer_id"] == answer["answer_id"] and turn["rated"] == "up"
-    assert turn["answer"].startswith("1. Пересчитайте наличные")
+    assert "\n1. Пересчитайте наличные" in turn["answer"]  # the steps, under their bold heading
     assert [c["title"] for c in turn["citations"]] == ["Приём смены"]
     assert turn["citations"][0]["chunk_id"] == answer["citations"][0]["chunk_id"]
 
