@@ -345,8 +345,12 @@ class Assistant:
 
     def _holds_answer(self, query: Any, evidence: list[Evidence]) -> list[bool]:
         """For each of the first five passages: does it hold the answer (the calibrated model)?"""
-        values = answerable.judge(query, answerable.retrieved(evidence), self.index.idf, self.index.knows,
-                                  self._lemma_of)
+        passages = answerable.retrieved(evidence)
+        if passages and all(p.dense == 0.0 for p in passages):
+            # no dense model (AZS_EMBEDDINGS=none): the model was fitted with that signal, so the
+            # lexical rule it replaced decides (most of the question's weighted content in the passage)
+            return [p.support >= answerable.LEXICAL_ONLY_SUPPORT for p in passages]
+        values = answerable.judge(query, passages, self.index.idf, self.index.knows, self._lemma_of)
         return [answerable.answers(v) for v in values]
 
     def _lemma_of(self, word: str) -> str:

@@ -32,6 +32,7 @@ from azs_assistant.search.query import AnalyzedQuery
 FEATURES = ("support", "dense", "relative_score", "first", "entities_missing", "has_entities",
             "strongest_missing", "unknown_share", "jargon_hit", "margin", "terms", "foreign", "named_absent")
 
+LEXICAL_ONLY_SUPPORT = 0.5  # without a dense model: the share of the question's weighted content a passage must hold
 _CODE = re.compile(r"(?<!\w)(?:[a-zа-яё]{1,5}[-‐–]?){0,3}\d(?:[\w\-‐–./,]*\w)?", re.IGNORECASE)
 _ORDINAL_ENDING = re.compile(r"^\s*(?:й|я|е|го|х|м|ми|ю|ый|ой|ая|ое|ти|ть)\b")
 _LATIN_TO_CYRILLIC = str.maketrans({"a": "а", "b": "б", "c": "к", "d": "д", "e": "е", "f": "ф", "g": "г",

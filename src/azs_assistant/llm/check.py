@@ -175,7 +175,8 @@ _RULE = re.compile(r"(?<!\w)(?:запрещ\w*|запрет\w*|нельзя|не
 _STEP = re.compile(r"^\s*(?:\d{1,2}[.)]|[—–\-•*])\s+\S", re.MULTILINE)
 
 
-def meaning_problems(reply: str, extractive: str, language: str = "ru", wants_number: bool = False) -> list[str]:
+def meaning_problems(reply: str, extractive: str, language: str = "ru", wants_number: bool = False,
+                     procedural: bool = True) -> list[str]:
     """What the model's reply lost of the extractive answer's meaning: ``polarity`` (the quote says
     «не»/«запрещается»/«только» and the reply has no such word), ``steps`` (the quote is a list of
     steps and the reply has fewer), ``number`` (a question about a number, and none of the quote's
@@ -185,7 +186,7 @@ def meaning_problems(reply: str, extractive: str, language: str = "ru", wants_nu
     if _RULE.search(_CITE.sub("", extractive)) and not polarity.search(reply):
         problems.append("polarity")
     steps = len(_STEP.findall(extractive))
-    if steps >= 2 and len(_STEP.findall(reply)) < steps:
+    if procedural and steps >= 2 and len(_STEP.findall(reply)) < steps:
         problems.append("steps")
     quoted = _numbers(_CITE.sub("", extractive))
     if wants_number and quoted and not (quoted & _numbers(_CITE.sub("", reply))):

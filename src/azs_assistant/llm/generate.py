@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from string import Template
 from typing import TYPE_CHECKING, Any
 
-from azs_assistant.assistant.extract import wants_number
+from azs_assistant.assistant.extract import is_procedural, wants_number
 from azs_assistant.assistant.model import ABSTAIN_TEXT, Answer, Evidence
 from azs_assistant.errors import LLMUnavailable
 from azs_assistant.language.detect import NAMES, detect_language
@@ -71,7 +71,8 @@ class LLMAnswerer:
             return Answer(fallback.question, ABSTAIN_TEXT, True, [], fallback.retrieved, mode="llm")
         language = detect_language(fallback.question)
         verdict = check_answer(text, [e.chunk.text for e in evidence], self.analyzer, lexical=language == "ru")
-        lost = meaning_problems(text, fallback.answer, language, wants_number(fallback.question))
+        lost = meaning_problems(text, fallback.answer, language, wants_number(fallback.question),
+                                is_procedural(fallback.question))
         if not verdict.ok or lost:  # not grounded, or it lost a «не», a step or the number: keep the quote
             fallback.notice = UNCHECKED_NOTICE
             fallback.checks = lost + verdict.problems
