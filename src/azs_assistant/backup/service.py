@@ -138,7 +138,9 @@ class Backups:
             if path.is_file():
                 files[f"config/{name}"] = _add(tar, path, f"config/{name}")
                 config[name] = str(path)
-        manifest = {"format": FORMAT, "id": backup_id, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        # microseconds: two backups made in one second keep their order (retention keeps the newest)
+        manifest = {"format": FORMAT, "id": backup_id,
+                    "created_at": datetime.now(UTC).isoformat(timespec="microseconds"),
                     "database": {"backend": kind, "file": f"database/{db_file}",
                                  "schema": database.pgtools.connection(url)[1] if kind == "postgresql" else None},
                     "files": files, "config": config}
