@@ -4,13 +4,7 @@ Screenshots go to test-artifacts/screenshots/ for a person to look at."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -18,31 +12,16 @@ from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.incidents.records import store
 from azs_assistant.services import Services
 from tests.conftest import make_settings
+from tests.web.browser import PASSWORD, Person, served
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("AZS_SCREENSHOTS_DIR", ROOT / "test-artifacts" / "screenshots"))
 GUIDE = ("# Приём смены\n\n## Размен\nНа начало смены в кассе оставляют размен 40 000 тенге.\n\n"
          "## Z-отчёт\nZ-отчёт снимают в конце смены до 23:00.\n")
-PASSWORD = "пароль-для-теста-2026"
-CSP_VIOLATIONS: list[str] = []  # every page of these tests runs under the strict Content-Security-Policy
-
-
-def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is required in CI (scripts/setup.sh installs it)")
-        pytest.skip("no chromium (scripts/setup.sh installs it)")
-    return path
+PHONE = {"viewport": {"width": 412, "height": 915}}  # a phone-sized window
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[tuple[str, Services]]:  # type: ignore[no-untyped-def]
-    import uvicorn
-
-    from azs_assistant.api.app import create_app
-
     tmp = tmp_path_factory.mktemp("web")
     svc = Services(make_settings(tmp, embeddings="none"))
     svc.ingestor.ingest_bytes(GUIDE.encode(), "uploads/smena.md")
@@ -55,61 +34,16 @@ def site(tmp_path_factory) -> Iterator[tuple[str, Services]]:  # type: ignore[no
     svc.access.add_user("manager", PASSWORD, ["manager"], stations=["АЗС-012"])
     svc.access.add_user("admin", PASSWORD, ["admin"], stations=["*"])
     svc.job_runner.start()  # uploads are ingested by the in-process pool (background=False starts nothing)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(svc, background=False), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", svc
-    server.should_exit = True
-    thread.join(10)
+    with served(svc) as base:
+        yield base, svc
     svc.close()  # stops the job pool too
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    executable = _chromium()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage"])
-        yield b
-        b.close()
-    assert not CSP_VIOLATIONS, CSP_VIOLATIONS
-
-
-def _new_page(browser, **options):  # type: ignore[no-untyped-def]
-    page = browser.new_page(**options)
-    page.on("console", lambda m: "Content Security Policy" in m.text and CSP_VIOLATIONS.append(m.text))
-    return page
-
-
-def _login(browser, base: str, user: str):  # type: ignore[no-untyped-def]
-    page = _new_page(browser, viewport={"width": 412, "height": 915}, locale="ru-RU")  # a phone
-    page.goto(f"{base}/")
-    assert "/login" in page.url
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_operator_signs_in_asks_and_sees_a_citation(site, browser) -> None:  # type: ignore[no-untyped-def]
     base, svc = site
-    page = _login(browser, base, "operator")
-    _shot(page, "01-chat-empty")
+    op = Person(browser, base, "operator", PHONE)
+    page = op.page
+    op.shot("01-chat-empty")
     page.fill("#ask textarea", "Какой размен оставляют в кассе на начало смены?")
     page.click("#ask button[type=submit]")
     citation = page.locator(".msg.bot .cites a").first
@@ -118,7 +52,7 @@ def test_operator_signs_in_asks_and_sees_a_citation(site, browser) -> None:  # t
     assert "Приём смены" in citation.inner_text()
     page.click(".msg.bot .actions button.rate.up")
     page.locator(".msg.bot .actions .note").filter(has_text="сохранена").wait_for(timeout=5000)
-    _shot(page, "02-chat-answer-with-citation")
+    op.shot("02-chat-answer-with-citation")
     from sqlalchemy import select
 
     from azs_assistant.storage.models import AnswerLog, Feedback
@@ -130,12 +64,13 @@ def test_operator_signs_in_asks_and_sees_a_citation(site, browser) -> None:  # t
     assert [(f.answer_id, f.rating) for f in rated] == [(given[0].id, 1)]
     page.goto(f"{base}/reports")
     assert "для ролей" in page.content()  # an operator has no reports page
-    page.close()
+    op.close()
 
 
 def test_admin_uploads_a_document(site, browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
     base, svc = site
-    page = _login(browser, base, "admin")
+    admin = Person(browser, base, "admin", PHONE)
+    page = admin.page
     page.goto(f"{base}/documents")
     doc = tmp_path / "proliv.md"
     doc.write_text("# Пролив топлива\n\n## Малый пролив\nМалый пролив засыпают сорбентом и убирают в контейнер.\n",
@@ -150,45 +85,47 @@ def test_admin_uploads_a_document(site, browser, tmp_path) -> None:  # type: ign
     failed = page.locator('#upload-results li.failed[data-file="broken.pdf"]')
     failed.wait_for(timeout=30000)
     assert "ошибка" in failed.inner_text() and "повреждён" in failed.inner_text()
-    _shot(page, "03-documents-uploaded")
+    admin.shot("03-documents-uploaded")
     assert any(d.source == "uploads/proliv.md" for d in svc.documents.visible_to(SYSTEM, 0, 100).items)
     page.wait_for_selector('ul.doc-list >> text=Пролив топлива', timeout=10000)  # the list reloads by itself when done
     doc_id = svc.documents.find("uploads/proliv.md").id
     page.click(f'a[href="/documents/{doc_id}"]')
     page.wait_for_selector("article.document h1")
     assert "Пролив топлива" in page.inner_text("h1") and "сорбентом" in page.inner_text(".doc-summary")
-    _shot(page, "06-document-summary")
+    admin.shot("06-document-summary")
     page.goto(f"{base}/admin/jobs")
     assert "documents.upload" in page.inner_text("#jobs") and "выполнено" in page.inner_text("#jobs")
-    page.close()
+    admin.close()
 
 
 def test_manager_is_refused_another_stations_report(site, browser) -> None:  # type: ignore[no-untyped-def]
     base, _ = site
-    page = _login(browser, base, "manager")
+    manager = Person(browser, base, "manager", PHONE)
+    page = manager.page
     page.goto(f"{base}/reports")
     page.fill("input[name=question]", "Сколько проливов на АЗС-012 в 2026 году?")
     page.click("form.report button[type=submit]")
     page.wait_for_load_state()
     assert "2" in page.locator("#report-text").inner_text()
-    _shot(page, "04-report-own-station")
+    manager.shot("04-report-own-station")
     page.fill("input[name=question]", "Сколько проливов на АЗС-007 в 2026 году?")
     page.click("form.report button[type=submit]")
     page.wait_for_load_state()
     error = page.locator("#report-error")
     assert "Нет доступа" in error.inner_text() and "АЗС-007" in error.inner_text()
-    _shot(page, "05-report-other-station-refused")
-    page.close()
+    manager.shot("05-report-other-station-refused")
+    manager.close()
 
 
 def test_api_docs_render_offline_under_the_csp(site, browser) -> None:  # type: ignore[no-untyped-def]
     """GIVEN no network and a CSP without inline scripts WHEN /docs opens THEN Swagger UI, served from the
     installed package, lists the API's operations."""
     base, _ = site
-    page = _new_page(browser, viewport={"width": 1280, "height": 900})
+    reader = Person(browser, base, device={"viewport": {"width": 1280, "height": 900}})
+    page = reader.page
     page.goto(f"{base}/docs")
     page.locator(".swagger-ui .opblock").first.wait_for(timeout=20000)
     assert page.locator(".swagger-ui .opblock").count() > 30
     assert "azs-assistant API" in page.inner_text(".swagger-ui .info")
-    _shot(page, "07-api-docs")
-    page.close()
+    reader.shot("07-api-docs")
+    reader.close()

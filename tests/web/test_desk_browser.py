@@ -8,11 +8,9 @@ axe-core for serious accessibility faults. Screenshots go to AZS_SCREENSHOTS_DIR
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -21,24 +19,18 @@ from azs_assistant.incidents.records import store
 from azs_assistant.services import Services
 from azs_assistant.stations import StationInput
 from tests.conftest import make_settings
-from tests.loopback import serve
-from tests.web.test_browser import _chromium
+from tests.web.browser import PASSWORD, ROOT, Person, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("AZS_SCREENSHOTS_DIR", ROOT / "test-artifacts" / "screenshots"))
 ACT_PHOTO = ROOT / "demo" / "knowledge_base" / "15_akt_proverki_trk_foto.jpg"
-PASSWORD = "пароль-для-теста-2026"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-CSP: list[str] = []
+PHONE = {"viewport": {"width": 390, "height": 844}}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 TODAY = date.today()
+WAIT = 30  # s, Playwright's own default: the first complaint and the act's OCR take their time
 
 
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory) -> Iterator[tuple[str, Services]]:  # type: ignore[no-untyped-def]
-    from azs_assistant.api.app import create_app
-
     svc = Services(make_settings(tmp_path_factory.mktemp("desk"), embeddings="none"))
     for sid, region in [("АЗС-001", "Алматы"), ("АЗС-007", "Шымкент"), ("АЗС-012", "Атырау"), ("АЗС-017", "Алматы")]:
         svc.stations.add(SYSTEM, StationInput(sid, f"АЗС {sid[-3:]}", region))
@@ -52,55 +44,9 @@ def desk(tmp_path_factory) -> Iterator[tuple[str, Services]]:  # type: ignore[no
     svc.access.add_user("manager", PASSWORD, ["manager"], stations=["АЗС-001", "АЗС-007", "АЗС-012"])
     svc.access.add_user("support", PASSWORD, ["support"], department="hse")
     svc.access.add_user("admin", PASSWORD, ["admin"], stations=["*"])
-    server, thread, port = serve(create_app(svc, background=False))
-    yield f"http://127.0.0.1:{port}", svc
-    server.should_exit = True
-    thread.join(10)
+    with served(svc) as base:
+        yield base, svc
     svc.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    executable = _chromium()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage",
-                                                                "--disable-gpu"])
-        yield b
-        b.close()
-    assert not CSP, CSP
-
-
-def _page(browser, viewport, locale="ru-RU"):  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport=viewport, locale=locale)
-    page.on("console", lambda m: "Content Security Policy" in m.text and CSP.append(f"{page.url}: {m.text[:90]}"))
-    return page
-
-
-def _login(browser, base: str, user: str, viewport=DESKTOP):  # type: ignore[no-untyped-def]
-    page = _page(browser, viewport)
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def _accessible(page) -> None:  # type: ignore[no-untyped-def]
-    """axe-core finds no critical or serious fault on the page as it is now."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-           for v in results.response["violations"] if v["impact"] in ("critical", "serious")]
-    assert not bad, f"{page.url}: {bad}"
 
 
 def _visible_cells(page, selector: str) -> int:  # type: ignore[no-untyped-def]
@@ -112,9 +58,10 @@ def test_customer_complains_in_kazakh_on_a_phone(desk, browser) -> None:  # type
     """GIVEN the public form in Kazakh on a phone WHEN the customer sends a complaint, reloads and
     switches to Russian THEN the number stays, nothing is sent twice, the link is on this server."""
     base, svc = desk
-    page = _page(browser, PHONE, "kk-KZ")
+    person = Person(browser, base, device=PHONE, locale="kk-KZ", timeout_s=WAIT)
+    page = person.page
     page.goto(f"{base}/complaint?lang=kk")
-    _accessible(page)
+    person.axe()
     page.fill("input[name=station]", "АЗС-012")
     page.fill("textarea[name=text]", "Колонка 2 жанармайды толық құймады, чек бар")
     page.click("form.upload button[type=submit]")
@@ -122,15 +69,15 @@ def test_customer_complains_in_kazakh_on_a_phone(desk, browser) -> None:  # type
     assert "Өтінішіңіз қабылданды" in page.inner_text("h1")
     number = page.inner_text("#ticket-number")
     assert page.inner_text("#status-link").startswith(f"{base}/t/{number}?k=")
-    _accessible(page)
-    _shot(page, "desk-01-complaint-accepted-kk-phone")
+    person.axe()
+    person.shot("desk-01-complaint-accepted-kk-phone")
     page.reload()
     page.click("header a[hreflang=ru]")
     page.wait_for_selector("#ticket-number")
     assert page.inner_text("#ticket-number") == number and "принято" in page.inner_text("h1").lower()
     assert len(svc.tickets.queue(limit=50)) == 1
-    _shot(page, "desk-02-complaint-accepted-ru-after-switch")
-    page.close()
+    person.shot("desk-02-complaint-accepted-ru-after-switch")
+    person.close()
 
 
 def test_support_works_the_queue_on_desktop_and_phone(desk, browser) -> None:  # type: ignore[no-untyped-def]
@@ -142,13 +89,14 @@ def test_support_works_the_queue_on_desktop_and_phone(desk, browser) -> None:  #
     _, token = svc.tickets.create("Сильный запах бензина у колонки 4, кассир не реагирует", station="АЗС-007",
                                   channel="web_form")
     svc.tickets.create("Курят прямо у колонки 2, никто не останавливает", station="АЗС-001", channel="web_form")
-    page = _login(browser, base, "support")
+    person = Person(browser, base, "support", DESKTOP, timeout_s=WAIT)
+    page = person.page
     page.goto(f"{base}/tickets")
     page.fill("input[name=q]", "бензина")
     page.click("form.filters button[type=submit]")
     page.wait_for_load_state()
     assert page.inner_text("#tickets-total") == "1"
-    _accessible(page)
+    person.axe()
     page.click("#tickets a[href^='/tickets/T-']")
     page.wait_for_selector("#history")
     assert page.locator("#department").inner_text() != "hse" and "Направлено в отдел" in page.inner_text("#history")
@@ -165,22 +113,24 @@ def test_support_works_the_queue_on_desktop_and_phone(desk, browser) -> None:  #
     page.wait_for_load_state()
     history = page.inner_text("#history")
     assert "виден клиенту" in history and "внутренний" in history
-    _accessible(page)
-    _shot(page, "desk-03-ticket-desktop")
+    person.axe()
+    person.shot("desk-03-ticket-desktop")
     number = page.url.rsplit("/", 1)[1]
-    public = _page(browser, PHONE)
+    customer = Person(browser, base, device=PHONE, timeout_s=WAIT)
+    public = customer.page
     public.goto(f"{base}/t/{number}?k={token}")
     assert "Выехала аварийная бригада" in public.inner_text("main") and "камеры" not in public.inner_text("main")
-    public.close()
-    phone = _login(browser, base, "support", PHONE)
+    customer.close()
+    on_phone = Person(browser, base, "support", PHONE, timeout_s=WAIT)
+    phone = on_phone.page
     phone.goto(f"{base}/tickets")
     assert _visible_cells(phone, "#tickets") == 7  # every column, as a card
-    _shot(phone, "desk-04-queue-phone-cards")
+    on_phone.shot("desk-04-queue-phone-cards")
     phone.goto(f"{base}/tickets/{number}")
     assert phone.locator("#history td[data-label]").first.is_visible()
-    _shot(phone, "desk-05-ticket-history-phone")
-    page.close()
-    phone.close()
+    on_phone.shot("desk-05-ticket-history-phone")
+    person.close()
+    on_phone.close()
 
 
 def test_manager_asks_for_the_quarter(desk, browser) -> None:  # type: ignore[no-untyped-def]
@@ -188,11 +138,12 @@ def test_manager_asks_for_the_quarter(desk, browser) -> None:  # type: ignore[no
     counts are this quarter's with its dates, the chart shows each value on hover, and the station
     filter offers only their stations; on a phone the table keeps its columns."""
     base, _ = desk
-    page = _login(browser, base, "manager")
+    person = Person(browser, base, "manager", DESKTOP, timeout_s=WAIT)
+    page = person.page
     page.goto(f"{base}/reports")
     options = page.locator("#f-station option").all_inner_texts()[1:]
     assert options == ["АЗС-001", "АЗС-007", "АЗС-012"]
-    _accessible(page)
+    person.axe()
     page.click("#examples a >> nth=1")
     page.wait_for_selector("#report-text")
     text = page.inner_text("#report-text")
@@ -200,15 +151,16 @@ def test_manager_asks_for_the_quarter(desk, browser) -> None:  # type: ignore[no
     assert f"{quarter_start:%d.%m.%Y}–{TODAY:%d.%m.%Y}" in text and "АЗС-012 — 2" in text and "АЗС-007" not in text
     assert page.locator(".chart-box svg g.bar title").first.text_content() == "АЗС-012: 2"
     assert page.get_attribute("#report-link", "href").startswith("/reports?question=")
-    _accessible(page)
-    _shot(page, "desk-06-report-quarter-desktop")
-    phone = _login(browser, base, "manager", PHONE)
+    person.axe()
+    person.shot("desk-06-report-quarter-desktop")
+    on_phone = Person(browser, base, "manager", PHONE, timeout_s=WAIT)
+    phone = on_phone.page
     phone.goto(f"{base}{page.get_attribute('#report-link', 'href')}&lang=kk")
     assert re.search(r"кезең: \d\d\.\d\d\.\d{4}", phone.inner_text("#report-text"))
     assert _visible_cells(phone, "#report-table") == 2
-    _shot(phone, "desk-07-report-quarter-kk-phone")
-    page.close()
-    phone.close()
+    on_phone.shot("desk-07-report-quarter-kk-phone")
+    person.close()
+    on_phone.close()
 
 
 def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  # type: ignore[no-untyped-def]
@@ -216,7 +168,8 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     THEN every field has an input, the missing ones and the misread fuel are marked with a reason,
     the photo zooms, and after filling the gaps the act is saved for АЗС-017."""
     base, svc = desk
-    page = _login(browser, base, "operator", PHONE)
+    person = Person(browser, base, "operator", PHONE, timeout_s=WAIT)
+    page = person.page
     page.goto(f"{base}/ocr")
     page.set_input_files("#photo", str(ACT_PHOTO))
     page.click("#recognise")
@@ -228,8 +181,8 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     assert "doubtful" in (fuel.get_attribute("class") or "") and "АИ-92" in fuel.inner_text()
     missing = page.locator("#fields .field.missing").evaluate_all("rows => rows.map(r => r.dataset.field)")
     assert "meter_end" in missing and page.locator('#why-meter_end').is_visible()
-    _accessible(page)
-    _shot(page, "desk-08-act-fields-phone")
+    person.axe()
+    person.shot("desk-08-act-fields-phone")
     page.click("#zoom")
     assert page.locator("figure.photo.zoomed").count() == 1
     page.click("#zoom")
@@ -242,23 +195,25 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     assert "АЗС-017" in page.inner_text("#save-status")
     records = svc.records.visible(SYSTEM, "inspection_act")
     assert records[-1].fields["fuel"] == "АИ-92" and records[-1].fields["meter_end"] == 304611
-    desktop = _login(browser, base, "operator")
+    on_desktop = Person(browser, base, "operator", DESKTOP, timeout_s=WAIT)
+    desktop = on_desktop.page
     desktop.goto(f"{base}/ocr")
     desktop.set_input_files("#photo", str(ACT_PHOTO))
     desktop.click("#recognise")
     desktop.wait_for_selector("#fields .field", timeout=90000)
     box, fields = desktop.locator("figure.photo").bounding_box(), desktop.locator("#fields").bounding_box()
     assert box["x"] + box["width"] <= fields["x"] + 1  # the photo beside the fields
-    _shot(desktop, "desk-09-act-beside-photo-desktop")
-    page.close()
-    desktop.close()
+    on_desktop.shot("desk-09-act-beside-photo-desktop")
+    person.close()
+    on_desktop.close()
 
 
 def test_admin_pages_and_a_missing_page(desk, browser) -> None:  # type: ignore[no-untyped-def]
     """GIVEN the admin WHEN they add a user for АЗС-099 THEN it is refused in words; the audit log shows
     details as a list; an unknown URL is a page, not JSON."""
     base, _ = desk
-    page = _login(browser, base, "admin")
+    person = Person(browser, base, "admin", DESKTOP, timeout_s=WAIT)
+    page = person.page
     page.goto(f"{base}/admin/users")
     page.fill("#add-user input[name=username]", "novyi")
     page.fill("#add-user input[name=password]", PASSWORD)
@@ -267,21 +222,22 @@ def test_admin_pages_and_a_missing_page(desk, browser) -> None:  # type: ignore[
     page.click("#add-user button[type=submit]")
     page.wait_for_selector("#admin-error")
     assert "АЗС-099 нет в справочнике" in page.inner_text("#admin-error")
-    _accessible(page)
+    person.axe()
     page.goto(f"{base}/admin/audit")
     assert page.locator("#audit ul.lines li").count() > 0 and "{'" not in page.inner_text("#audit")
-    _accessible(page)
-    _shot(page, "desk-10-audit-desktop")
-    phone = _login(browser, base, "admin", PHONE)
+    person.axe()
+    person.shot("desk-10-audit-desktop")
+    on_phone = Person(browser, base, "admin", PHONE, timeout_s=WAIT)
+    phone = on_phone.page
     phone.goto(f"{base}/admin/users")
     assert _visible_cells(phone, "#users") >= 5
-    _shot(phone, "desk-11-users-phone-cards")
+    on_phone.shot("desk-11-users-phone-cards")
     phone.goto(f"{base}/admin/stations")
     assert _visible_cells(phone, "#stations") == 5
-    _accessible(phone)
+    on_phone.axe()
     phone.goto(f"{base}/no-such-page")
     assert phone.inner_text("h1") == "Страница не найдена"
-    _accessible(phone)
-    _shot(phone, "desk-12-not-found-phone")
-    page.close()
-    phone.close()
+    on_phone.axe()
+    on_phone.shot("desk-12-not-found-phone")
+    person.close()
+    on_phone.close()
