@@ -57,10 +57,16 @@ def test_upload_is_offered_only_to_those_who_may_upload(site) -> None:  # type: 
     assert "Для руководителей" in admin and "Для руководителей" not in operator
 
 
-def test_a_bad_date_filter_answers_422_in_russian_and_still_lists(site) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_date_filter_answers_422_in_the_pages_language_and_still_lists(site) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a date filter typed as 15.11.2026 WHEN the list is asked for THEN the page names the field by
+    its label and the format in the page's language (Russian, Kazakh), and still lists the documents."""
     _, signed_in = site
     page = signed_in("aigerim").get("/documents", params={"since": "15.11.2026"})
-    assert page.status_code == 422 and "ГГГГ-ММ-ДД" in page.text and "Приём смены" in page.text
+    assert page.status_code == 422 and "«Обновлён с»: дату пишите в виде ГГГГ-ММ-ДД." in page.text
+    assert "Приём смены" in page.text
+    page = signed_in("aigerim").get("/documents", params={"until": "15.11.2026", "lang": "kk"})
+    assert page.status_code == 422 and "ЖЖЖЖ-АА-КК" in page.text and "ГГГГ" not in page.text
+    assert "«Жаңартылған кезең соңы (бұл күн кіреді)»" in page.text and "Приём смены" in page.text
 
 
 def test_a_citation_opens_the_document_at_its_passage_for_its_readers_only(site) -> None:  # type: ignore[no-untyped-def]

@@ -12,22 +12,31 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from azs_assistant.assistant.answer import section_without_title
 from azs_assistant.documents.service import EVERYONE, DocumentFilter
-from azs_assistant.errors import AzsError, InvalidInput
+from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep
 from azs_assistant.web.auth_views import AnyUser
+from azs_assistant.web.i18n import request_language, texts
 from azs_assistant.web.templating import message_page, templates
 
 router = APIRouter(include_in_schema=False)
 UPLOADERS = ("admin",)  # who may upload: the role of ``POST /api/v1/documents`` in auth/policy.py
 
 
-def _day(value: str | None, name: str) -> date | None:
+class _BadDate(ValueError):
+    """A date filter that is not YYYY-MM-DD; ``label`` is the text key of its field on the page."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(label)
+        self.label = label
+
+
+def _day(value: str | None, label: str) -> date | None:
     if not value:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"Дата «{name}» — в виде ГГГГ-ММ-ДД.", f"Date '{name}' must be YYYY-MM-DD.") from None
+        raise _BadDate(label) from None
 
 
 @router.get("/documents", response_class=HTMLResponse)
@@ -39,10 +48,14 @@ def documents(request: Request, svc: ServicesDep, who: AnyUser, q: str = "", kin
                                "max_mb": svc.settings.max_upload_mb, "may_upload": who.has(*UPLOADERS),
                                "deleted": request.query_params.get("deleted", "")[:1000]}
     try:
-        wanted = DocumentFilter(picked["q"], picked["kind"], _day(picked["since"], "с"), _day(picked["until"], "по"),
-                                picked["audience"], picked["sort"])
+        wanted = DocumentFilter(picked["q"], picked["kind"], _day(picked["since"], "docs_since"),
+                                _day(picked["until"], "docs_until"), picked["audience"], picked["sort"])
         context["listing"] = svc.documents.listing(who, wanted)
         status = 200
+    except _BadDate as bad:  # named by its field's label, in the page's language
+        t = texts(request_language(request))
+        context["error"], status = t["docs_bad_date"].replace("{field}", t[bad.label]), 422
+        context["listing"] = svc.documents.listing(who, DocumentFilter())
     except AzsError as exc:
         context["error"], status = exc.message_ru, exc.http_status
         context["listing"] = svc.documents.listing(who, DocumentFilter())
