@@ -7,8 +7,7 @@ every page on the way and fails on serious or critical violations. Screenshots o
 
 from __future__ import annotations
 
-import os
-import shutil
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,26 +16,19 @@ import pytest
 from sqlalchemy import select
 
 from azs_assistant.storage.models import AuditEvent, ConversationTurn, Feedback
-from tests.loopback import serve
+from tests.web.browser import DESKTOP, PASSWORD, PHONE, ROOT, Person, ask, page_width, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("AZS_SCREENSHOTS_DIR", ROOT / "test-artifacts" / "screenshots"))
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PASSWORD = "пароль-для-теста-2026"
 SHIFT = ("# Приём смены\n\n## Порядок приёма\n1. Пересчитайте наличные в кассе вместе с уходящим оператором.\n"
          "2. Проверьте размен: на начало смены в кассе оставляют 40 000 тенге.\n"
          "3. Снимите X-отчёт и распишитесь в журнале.\n\n## Размен по купюрам\n| Купюра | Количество |\n"
          "|---|---|\n| 1000 | 20 |\n| 500 | 40 |\n")
 SPILL = "# Пролив топлива\n\n## Малый пролив\nМалый пролив засыпают сорбентом и убирают в контейнер.\n"
 CONTACTS = "Служба,Телефон,Когда звонить\nДежурный энергетик,1400,отключение электроэнергии\n"
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[tuple[str, Any]]:  # type: ignore[no-untyped-def]
-    from azs_assistant.api.app import create_app
     from azs_assistant.services import Services
     from tests.conftest import make_settings
 
@@ -46,75 +38,9 @@ def site(tmp_path_factory) -> Iterator[tuple[str, Any]]:  # type: ignore[no-unty
     svc.stations.import_csv("system", text="id,name,region,address,active\nАЗС-012,АЗС «Тест»,Алматы,,1\n")
     svc.access.add_user("operator", PASSWORD, ["operator"], stations=["АЗС-012"])
     svc.access.add_user("admin", PASSWORD, ["admin"], stations=["*"])
-    server, thread, port = serve(create_app(svc, background=False))
-    yield f"http://127.0.0.1:{port}", svc
-    server.should_exit = True
-    thread.join(10)
+    with served(svc) as base:
+        yield base, svc
     svc.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.fail("chromium is required (scripts/setup.sh installs it)")
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: scripts/setup.sh installs it with `npm ci` (package-lock.json)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
-
-
-class Person:
-    """One person's browser tab: signs in, remembers CSP breaches and dialogs, checks with axe."""
-
-    def __init__(self, browser: Any, base: str, user: str, device: dict[str, Any]) -> None:
-        self.base = base
-        self.context = browser.new_context(locale="ru-RU", accept_downloads=True, **device)
-        self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
-        self.context.add_init_script(path=str(AXE))  # a DevTools script: the page's CSP stays strict
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(15000)
-        self.problems: list[str] = []
-        self.page.on("console", lambda m: "Content Security Policy" in m.text and self.problems.append(m.text))
-        self.page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
-        self.page.on("dialog", lambda d: (self.problems.append(f"browser dialog: {d.message}"), d.dismiss()))
-        self.page.goto(f"{base}/")
-        self.page.fill("input[name=username]", user)
-        self.page.fill("input[name=password]", PASSWORD)
-        self.page.click("#login")
-        self.page.wait_for_url(f"{base}/")
-
-    def axe(self) -> None:
-        """No serious or critical axe-core violation on the page as it stands."""
-        found = self.page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
-            .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))""")
-        assert found == [], f"{self.page.url}: {found}"
-
-    def shot(self, name: str, full: bool = True) -> None:
-        """The whole page, or (``full=False``) what the screen shows: a phone's fixed ask bar and an open
-        dialog are drawn where the person sees them."""
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
-
-    def close(self) -> None:
-        self.context.close()
-        assert self.problems == []
-
-
-def ask(page: Any, question: str) -> Any:
-    """Ask and wait for the answer's rendering (the end of the stream); the new answer box."""
-    count = page.locator(".msg.bot .actions").count()
-    page.fill("#question", question)
-    page.click("#send")
-    page.locator(".msg.bot .actions").nth(count).wait_for()
-    return page.locator(".msg.bot").last
 
 
 def _fits(page: Any, selector: str) -> None:
@@ -140,7 +66,7 @@ def test_operator_on_a_phone_reads_steps_rates_reloads_and_follows_a_citation(si
     steps = box.locator(".text.md ol > li")
     assert steps.count() == 3 and "Пересчитайте наличные" in steps.first.inner_text()
     assert "Приём смены" in box.locator(".cites a").first.inner_text()
-    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 390  # nothing runs off the side
+    assert page_width(page) <= 390  # nothing runs off the side
     _fits(page, "#send, .msg.bot .actions button, #history-toggle")
     up = box.get_by_role("button", name="Полезный ответ")
     assert up.locator("svg use").get_attribute("href") == "#i-up"  # an icon, not an emoji a font may lack
@@ -280,6 +206,7 @@ def test_admin_on_a_desktop_filters_downloads_and_deletes_documents_and_manages_
     page.goto(f"{base}/lang/kk")  # the same pages in Kazakh
     page.goto(f"{base}/documents")
     assert page.locator(".more-filters summary").inner_text() == "Сүзгілер мен реттеу"
+    assert re.search(r"\d\d\.\d\d\.\d{4} жаңартылған", page.inner_text(".doc-list"))  # the verb last, in Kazakh
     page.goto(f"{base}/")
     assert page.locator("#new-chat").inner_text() == "+ Жаңа сөйлесу"
     box = ask(page, "Что делать при малом проливе?")
@@ -288,10 +215,12 @@ def test_admin_on_a_desktop_filters_downloads_and_deletes_documents_and_manages_
     admin.close()
 
 
+ERROR_CODES = ROOT / "demo" / "knowledge_base" / "04_neispravnosti_trk.md"  # its «Коды ошибок на табло» table
+
+
 @pytest.fixture(scope="module")
 def model_site(tmp_path_factory) -> Iterator[tuple[str, Any]]:  # type: ignore[no-untyped-def]
     """The site with a (scripted) language model behind it, so answers stream in pieces."""
-    from azs_assistant.api.app import create_app
     from azs_assistant.services import Services
     from tests.conftest import make_settings
     from tests.fake_llm import running
@@ -300,11 +229,10 @@ def model_site(tmp_path_factory) -> Iterator[tuple[str, Any]]:  # type: ignore[n
         svc = Services(make_settings(tmp_path_factory.mktemp("model"), embeddings="none", llm_base_url=fake.url,
                                      answer_cache=False))
         svc.ingestor.ingest_bytes(SHIFT.encode(), "uploads/smena.md")
+        svc.ingestor.ingest_bytes(ERROR_CODES.read_bytes(), "uploads/04_neispravnosti_trk.md")
         svc.access.add_user("operator", PASSWORD, ["operator"], stations=["*"])
-        server, thread, port = serve(create_app(svc, background=False))
-        yield f"http://127.0.0.1:{port}", fake
-        server.should_exit = True
-        thread.join(10)
+        with served(svc) as base:
+            yield base, fake
         svc.close()
 
 
@@ -329,3 +257,77 @@ def test_a_streamed_model_answer_is_rendered_from_markdown_and_can_be_stopped(mo
     assert page.locator("button.regenerate:visible").count() == 0  # the earlier answer is no longer the latest
     op.shot("16-phone-answer-stopped", full=False)
     op.close()
+
+
+# A model that answers with the document's table of error codes and a column of its own (four columns
+# are wider than a phone), each cell citing the fragment of its row; one cell carries markup a hostile
+# document could have planted (it must reach the page as text).
+HOSTILE = "<img src=x onerror=alert(document.domain)>"
+CODES = {"E01": ("Нет связи колонки с системой управления",
+                 "Перезапустить программу на кассе; если повторяется — заявка"),
+         "E02": ("Сбой датчика импульсов (счётчика) " + HOSTILE, "Заблокировать рукав, заявка в сервис"),
+         "E04": ("Превышение заказанной дозы", "Заблокировать рукав, составить акт, заявка"),
+         "E09": ("Низкое давление в гидравлике (воздух в системе)",
+                 "Проверить уровень в резервуаре; при нормальном уровне — заявка")}
+
+
+def _error_code_table(request: dict[str, Any]) -> Any:
+    from tests.fake_llm import Reply
+
+    prompt = request["messages"][-1]["content"]
+    fragment = dict((code, n) for n, code in re.findall(r'<fragment id="(\d+)"[^>]*>\s*Код: (E\d\d);', prompt))
+    rows = [f"| {code} | {meaning} [{n}] | {action} [{n}] | заявка в сервисную службу [{n}] |"
+            for code, (meaning, action) in CODES.items() if (n := fragment.get(code))]
+    return Reply("| Код | Что означает | Действие оператора | Куда сообщить |\n|---|---|---|---|\n" + "\n".join(rows))
+
+
+def _table_geometry(box: Any) -> dict[str, float]:
+    """How the answer's table sits in its bubble: widths of the bubble, the scrolling wrapper and the
+    table, and the wrapper's scroll position."""
+    return box.evaluate("""b => { const w = b.querySelector('.table-wrap'), t = w.querySelector('table');
+        const bb = b.getBoundingClientRect(), wb = w.getBoundingClientRect();
+        return {bubble_left: bb.left, bubble_right: bb.right, wrap_left: wb.left, wrap_right: wb.right,
+                wrap: w.clientWidth, table: t.scrollWidth, scrolled: w.scrollLeft}; }""")
+
+
+def test_a_table_in_an_answer_is_a_real_table_that_scrolls_inside_the_bubble_on_a_phone(model_site, browser) -> None:  # type: ignore
+    """GIVEN a model that answers with a Markdown table of error codes, one cell holding an HTML tag
+    WHEN the operator asks on a 390 px phone THEN the bubble shows a real table with its header and a
+    row per code, the tag as plain text, and the table scrolls sideways inside the bubble while the page
+    keeps the phone's width; reloaded on a desktop, the same table is rendered whole without scrolling."""
+    base, fake = model_site
+    fake.handler = _error_code_table
+    op = Person(browser, base, "operator", PHONE)
+    page = op.page
+    box = ask(page, "Что означают коды ошибок E01, E02, E04 и E09 на табло колонки?")
+    table = box.locator(".text.md .table-wrap > table")
+    assert table.locator("thead th").all_inner_texts() == ["Код", "Что означает", "Действие оператора", "Куда сообщить"]
+    assert table.locator("tbody td:first-child").all_inner_texts() == ["E01", "E02", "E04", "E09"]
+    e02 = table.locator("tbody tr").nth(1)
+    assert HOSTILE in e02.inner_text() and e02.locator("img").count() == 0  # the markup is shown, not obeyed
+    assert box.locator("img, script, [onerror]").count() == 0 and "|" not in box.locator(".text").inner_text()
+    assert page_width(page) <= 390  # the page keeps the phone's width ...
+    shape = _table_geometry(box)
+    assert shape["table"] > shape["wrap"], shape  # ... the table is wider than the bubble ...
+    assert shape["bubble_left"] <= shape["wrap_left"] and shape["wrap_right"] <= shape["bubble_right"] <= 390, shape
+    op.axe()
+    top = box.locator(".table-wrap").evaluate("w => w.getBoundingClientRect().top")
+    page.mouse.wheel(0, top - 120)  # the table under the question, as the person scrolls to it
+    op.shot("17-phone-answer-table", full=False)
+    box.locator(".table-wrap").evaluate("w => w.scrollBy(200, 0)")  # ... and scrolls inside it
+    assert _table_geometry(box)["scrolled"] > 0 and page_width(page) <= 390
+    conversation = page.url
+    op.close()
+
+    desk = Person(browser, base, "operator", DESKTOP)
+    desk.page.goto(conversation)  # the stored conversation, rendered by the server
+    box = desk.page.locator(".msg.bot").last
+    table = box.locator(".text.md .table-wrap > table")
+    assert table.locator("tbody td:first-child").all_inner_texts() == ["E01", "E02", "E04", "E09"]
+    assert HOSTILE in table.inner_text() and box.locator("img, script").count() == 0
+    shape = _table_geometry(box)
+    assert shape["table"] <= shape["wrap"], shape  # a desktop shows the table whole
+    desk.axe()
+    desk.shot("25-desktop-answer-table")
+    desk.close()
+    fake.handler = None

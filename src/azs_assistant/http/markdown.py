@@ -33,7 +33,8 @@ def _parser() -> MarkdownIt:
     md.add_render_rule("link_open", link_open)
 
     def table_open(_: Any, tokens: list[Any], idx: int, options: Any, env: Any) -> str:
-        return '<div class="table-wrap">' + renderer.renderToken(tokens, idx, options, env)
+        # focusable: a table wider than a phone scrolls inside the wrapper, also from the keyboard
+        return '<div class="table-wrap" tabindex="0">' + renderer.renderToken(tokens, idx, options, env)
 
     def table_close(_: Any, tokens: list[Any], idx: int, options: Any, env: Any) -> str:
         return renderer.renderToken(tokens, idx, options, env) + "</div>"
