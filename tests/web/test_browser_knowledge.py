@@ -85,8 +85,10 @@ def test_operator_on_a_phone_reads_steps_rates_reloads_and_follows_a_citation(si
     second.get_by_role("button", name="Ответ не помог").tap()
     comment = second.get_by_label("Что не так с ответом? (необязательно)")
     comment.fill("Нужно по купюрам")
-    second.get_by_role("button", name="Отправить оценку").scroll_into_view_if_needed()
-    page.mouse.wheel(0, 400)
+    # the form above the fixed ask bar, as the person sees it once scrolled down (a wheel scroll left an
+    # unpainted band at the top of the screenshot)
+    page.evaluate("() => window.scrollTo(0, document.scrollingElement.scrollHeight)")
+    page.wait_for_function("() => innerHeight + scrollY >= document.scrollingElement.scrollHeight - 1")
     op.shot("12-phone-comment-form", full=False)
     second.get_by_role("button", name="Отправить оценку").tap()
     second.locator(".actions .note").filter(has_text="сохранена").wait_for()
@@ -106,7 +108,7 @@ def test_operator_on_a_phone_reads_steps_rates_reloads_and_follows_a_citation(si
     page.locator("#history-toggle").tap()
     assert page.locator("#conversations a[aria-current=page]").inner_text() == "Как принять смену?"
     op.axe()
-    op.shot("13-phone-history-open")
+    op.shot("13-phone-history-open", full=False)  # a whole-page shot draws the fixed ask bar mid-answer
     page.locator("#history-toggle").tap()
 
     conversation = page.url.split("?c=")[1]
@@ -311,8 +313,9 @@ def test_a_table_in_an_answer_is_a_real_table_that_scrolls_inside_the_bubble_on_
     assert shape["table"] > shape["wrap"], shape  # ... the table is wider than the bubble ...
     assert shape["bubble_left"] <= shape["wrap_left"] and shape["wrap_right"] <= shape["bubble_right"] <= 390, shape
     op.axe()
-    top = box.locator(".table-wrap").evaluate("w => w.getBoundingClientRect().top")
-    page.mouse.wheel(0, top - 120)  # the table under the question, as the person scrolls to it
+    top = box.locator(".table-wrap").evaluate("w => w.getBoundingClientRect().top + scrollY - 160")
+    page.evaluate("y => window.scrollTo(0, y)", top)  # the table under its question, as the person scrolls to it
+    page.wait_for_function("y => Math.abs(scrollY - y) < 2", arg=top)
     op.shot("17-phone-answer-table", full=False)
     box.locator(".table-wrap").evaluate("w => w.scrollBy(200, 0)")  # ... and scrolls inside it
     assert _table_geometry(box)["scrolled"] > 0 and page_width(page) <= 390
