@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 
@@ -163,17 +164,23 @@ def test_manager_asks_for_the_quarter(desk, browser) -> None:  # type: ignore[no
     on_phone.close()
 
 
+def _recognised(person: Person) -> Any:
+    """The act page after the person recognised the demo act photo on it."""
+    page = person.page
+    page.goto(f"{person.base}/ocr")
+    page.set_input_files("#photo", str(ACT_PHOTO))
+    page.click("#recognise")
+    page.wait_for_selector("#fields .field", timeout=90000)
+    return page
+
+
 def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  # type: ignore[no-untyped-def]
     """GIVEN the demo act photo (АЗС-017, a demo station) WHEN the operator recognises it on a phone
     THEN every field has an input, the missing ones and the misread fuel are marked with a reason,
     the photo zooms, and after filling the gaps the act is saved for АЗС-017."""
     base, svc = desk
     person = Person(browser, base, "operator", PHONE, timeout_s=WAIT)
-    page = person.page
-    page.goto(f"{base}/ocr")
-    page.set_input_files("#photo", str(ACT_PHOTO))
-    page.click("#recognise")
-    page.wait_for_selector("#fields .field", timeout=90000)
+    page = _recognised(person)
     names = page.locator("#fields .field").evaluate_all("rows => rows.map(r => r.dataset.field)")
     assert names == [f.name for f in svc.forms.template("inspection_act").fields]
     assert page.locator("#fields .field input").count() == len(names)
@@ -196,11 +203,7 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     records = svc.records.visible(SYSTEM, "inspection_act")
     assert records[-1].fields["fuel"] == "АИ-92" and records[-1].fields["meter_end"] == 304611
     on_desktop = Person(browser, base, "operator", DESKTOP, timeout_s=WAIT)
-    desktop = on_desktop.page
-    desktop.goto(f"{base}/ocr")
-    desktop.set_input_files("#photo", str(ACT_PHOTO))
-    desktop.click("#recognise")
-    desktop.wait_for_selector("#fields .field", timeout=90000)
+    desktop = _recognised(on_desktop)
     box, fields = desktop.locator("figure.photo").bounding_box(), desktop.locator("#fields").bounding_box()
     assert box["x"] + box["width"] <= fields["x"] + 1  # the photo beside the fields
     on_desktop.shot("desk-09-act-beside-photo-desktop")
