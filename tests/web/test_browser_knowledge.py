@@ -296,7 +296,8 @@ def test_a_table_in_an_answer_is_a_real_table_that_scrolls_inside_the_bubble_on_
     """GIVEN a model that answers with a Markdown table of error codes, one cell holding an HTML tag
     WHEN the operator asks on a 390 px phone THEN the bubble shows a real table with its header and a
     row per code, the tag as plain text, and the table scrolls sideways inside the bubble while the page
-    keeps the phone's width; reloaded on a desktop, the same table is rendered whole without scrolling."""
+    keeps the phone's width, and each of the four sources names its row; reloaded on a desktop, the same
+    table is rendered whole without scrolling, its sources labelled the same."""
     base, fake = model_site
     fake.handler = _error_code_table
     op = Person(browser, base, "operator", PHONE)
@@ -308,6 +309,8 @@ def test_a_table_in_an_answer_is_a_real_table_that_scrolls_inside_the_bubble_on_
     e02 = table.locator("tbody tr").nth(1)
     assert HOSTILE in e02.inner_text() and e02.locator("img").count() == 0  # the markup is shown, not obeyed
     assert box.locator("img, script, [onerror]").count() == 0 and "|" not in box.locator(".text").inner_text()
+    sources = box.locator(".cites a").all_inner_texts()  # four rows of one table: each link names its row
+    assert sorted(s.rsplit(" — ", 1)[-1] for s in sources) == [f"Код: {code}" for code in CODES], sources
     assert page_width(page) <= 390  # the page keeps the phone's width ...
     shape = _table_geometry(box)
     assert shape["table"] > shape["wrap"], shape  # ... the table is wider than the bubble ...
@@ -328,6 +331,7 @@ def test_a_table_in_an_answer_is_a_real_table_that_scrolls_inside_the_bubble_on_
     table = box.locator(".text.md .table-wrap > table")
     assert table.locator("tbody td:first-child").all_inner_texts() == ["E01", "E02", "E04", "E09"]
     assert HOSTILE in table.inner_text() and box.locator("img, script").count() == 0
+    assert box.locator(".cites a").all_inner_texts() == sources  # the server labels them as the script did
     shape = _table_geometry(box)
     assert shape["table"] <= shape["wrap"], shape  # a desktop shows the table whole
     desk.axe()

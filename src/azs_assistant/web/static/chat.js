@@ -131,6 +131,19 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
   }
 
   // -- one answer ------------------------------------------------------------------------
+  // Rows of one table share its document and section: links that would read the same also name their
+  // passage by its first words («Код: E01»). The same rule as citation_labels in web/chat_views.py.
+  function citationLabels(citations) {
+    const plain = citations.map(function (c) {
+      return c.title + (c.section ? " › " + c.section : "") + (c.page ? ", " + T("js_page_short", "стр.") + " " + c.page : "");
+    });
+    return plain.map(function (label, i) {
+      const lead = (citations[i].quote || "").split(";")[0].trim();
+      if (!lead || plain.indexOf(label) === plain.lastIndexOf(label)) return label;
+      return label + " — " + (lead.length > 40 ? lead.slice(0, 40) + "…" : lead);
+    });
+  }
+
   function renderAnswer(box, answer) {
     box.querySelectorAll(".resolved, .notice, .cites").forEach(function (e) { e.remove(); });
     const text = box.querySelector(".text");
@@ -147,9 +160,10 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     if (answer.citations && answer.citations.length) {
       const ol = el("ol", "cites");
       ol.setAttribute("aria-label", T("js_sources", "Источники"));
-      answer.citations.forEach(function (c) {
+      const labels = citationLabels(answer.citations);
+      answer.citations.forEach(function (c, i) {
         const li = el("li");
-        const a = el("a", null, c.title + (c.section ? " › " + c.section : "") + (c.page ? ", " + T("js_page_short", "стр.") + " " + c.page : ""));
+        const a = el("a", null, labels[i]);
         a.href = c.url || ("/passages/" + c.chunk_id);
         li.appendChild(a);
         ol.appendChild(li);
