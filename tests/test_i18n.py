@@ -10,7 +10,7 @@ import pytest
 
 from azs_assistant.i18n import folders, read
 
-PLACES = ["azs_assistant.web", "azs_assistant.assistant"]
+PLACES = ["azs_assistant.web", "azs_assistant.assistant", "azs_assistant.reports"]
 
 
 def _fields(text: str) -> set[str]:

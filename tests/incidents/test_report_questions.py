@@ -167,6 +167,15 @@ def test_severity_said_as_tyazhest_is_applied(sqlite_services, log) -> None:  # 
     assert sqlite_services.reports.ask("инциденты по тяжести за 2026", TODAY).query.group_by == "severity"
 
 
+def test_a_report_is_said_in_kazakh_with_its_notes(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a report with a time of day and a word not understood WHEN shown in the Kazakh interface THEN
+    its sentence and its notes are Kazakh (the texts of reports/i18n/kk.yaml), the dates as they are."""
+    report = sqlite_services.reports.ask("сколько проливов с 23 до 6 часов в 2026 у бабайки", TODAY)
+    said = report.text_in("kk")
+    assert said.startswith("Оқиғалар саны:") and "түсінбедім: «бабайки» — жауапта ескерілмеді" in said
+    assert "уақыт: 23:00 – 06:00" in said and "кезең: 01.01.2026–31.12.2026" in said
+
+
 def test_filters_name_only_stations_and_regions_that_exist(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
     """GIVEN a saved link with a mistyped station or region WHEN opened THEN it is refused by name, not
     answered with zeros."""
