@@ -57,6 +57,8 @@ def test_the_interface_language_wins_and_quotes_stay_in_the_document_language(cl
     assert empty["abstained"] and empty["answer"] == catalogue(TEXTS, "en")["empty_kb"]
     client.post("/api/v1/documents?wait=true", files=[("files", ("smena.md", GUIDE, "text/markdown"))])
     assert ask(client, "что делать при землетрясении", "kk")["answer"] == ABSTAIN["kk"]
+    again = ask(client, "что делать при землетрясении", "en")  # the cache keeps the answer, not its language
+    assert again["answer"] == ABSTAIN["en"] and again.get("cached")
     assert ask(client, "what to do in an earthquake?", "ru")["answer"] == ABSTAIN["ru"]
     found = ask(client, "скока размена оставлять в кассе", "kk")
     assert not found["abstained"] and "оставляют размен 40 000 тенге" in found["answer"]
