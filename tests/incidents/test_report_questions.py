@@ -131,6 +131,51 @@ def test_a_word_nothing_reads_is_named_not_dropped(sqlite_services, log) -> None
     assert "не понял" not in clean.text
 
 
+@pytest.mark.parametrize(("question", "unread"), [
+    ("топ станций по часам простоя", ["часам", "простоя"]),  # dictionary words no pattern applied
+    ("сколько проливов на азс 1 в октябре и ноябре", ["ноябре"]),  # a second month, not a range
+    ("сколько глюков на азс 1 в 2026", ["глюков"]),
+])
+def test_dictionary_words_that_are_not_applied_are_named(sqlite_services, log, question: str,  # type: ignore[no-untyped-def]
+                                                        unread: list[str]) -> None:
+    """GIVEN a question with words the dictionary knows but no part of the parser applies WHEN asked THEN
+    the answer names each of them before its figures are trusted, rather than dropping them silently."""
+    report = sqlite_services.reports.ask(question, TODAY)
+    said = next(n for n in report.query.notes if n.startswith("не понял"))
+    assert said == "не понял: " + ", ".join(f"«{w}»" for w in unread) + " — это в ответе не учтено"
+
+
+@pytest.mark.parametrize("question", [
+    "отказов оборудования за 2026 скока", "скока праливов на азс 1 в октябре", "кол-во косяков с кассой октябрь 2025г",
+    "сколько проливов в октябре 25го", "скока серьёзных праливов (уровень 3 и выше) за 2026 год",
+    "how many fuel spills at station 1 in 2026", "покажи мне пожалуйста график проливов по месяцам за 2026",
+])
+def test_filler_and_words_read_together_are_not_named(sqlite_services, log, question: str) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a question whose every meaningful word is applied WHEN asked THEN nothing is named as not
+    understood: filler («скока», «покажи», «график»), a year said apart from its month, «серьёзных» beside
+    the level it restates."""
+    assert not [n for n in sqlite_services.reports.ask(question, TODAY).query.notes if n.startswith("не понял")]
+
+
+def test_severity_said_as_tyazhest_is_applied(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN «по тяжести высокой» WHEN asked THEN it filters severity 3 and above (it was dropped silently,
+    counting every incident), and «по тяжести» alone still groups by severity."""
+    report = sqlite_services.reports.ask("сколько инцидентов по тяжести высокой на азс 1 за квартал график", TODAY)
+    want = sum(1 for r in log if r["station_id"] == "АЗС-001" and r["severity"] >= 3
+               and datetime(2026, 10, 1) <= r["occurred_at"] < datetime(2026, 11, 24))
+    assert report.result.answer == want and "не понял" not in report.text
+    assert sqlite_services.reports.ask("инциденты по тяжести за 2026", TODAY).query.group_by == "severity"
+
+
+def test_a_report_is_said_in_kazakh_with_its_notes(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a report with a time of day and a word not understood WHEN shown in the Kazakh interface THEN
+    its sentence and its notes are Kazakh (the texts of reports/i18n/kk.yaml), the dates as they are."""
+    report = sqlite_services.reports.ask("сколько проливов с 23 до 6 часов в 2026 у бабайки", TODAY)
+    said = report.text_in("kk")
+    assert said.startswith("Оқиғалар саны:") and "түсінбедім: «бабайки» — жауапта ескерілмеді" in said
+    assert "уақыт: 23:00 – 06:00" in said and "кезең: 01.01.2026–31.12.2026" in said
+
+
 def test_filters_name_only_stations_and_regions_that_exist(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
     """GIVEN a saved link with a mistyped station or region WHEN opened THEN it is refused by name, not
     answered with zeros."""

@@ -217,6 +217,28 @@ def test_admin_on_a_desktop_filters_downloads_and_deletes_documents_and_manages_
     admin.close()
 
 
+def test_the_assistant_says_no_answer_in_the_interface_language(site, browser) -> None:  # type: ignore
+    """GIVEN an operator whose chat is in Kazakh, then in English WHEN they ask, in Russian, what the
+    knowledge base does not hold THEN «нет ответа» comes in the interface's language; WHEN they ask what it
+    holds THEN the quote is the document's Russian text."""
+    from azs_assistant.i18n import catalogue
+
+    base, _ = site
+    op = Person(browser, base, "operator", DESKTOP)
+    page = op.page
+    for lang in ("kk", "en"):
+        page.goto(f"{base}/lang/{lang}")
+        page.wait_for_url(f"{base}/")
+        assert page.locator("html").get_attribute("lang") == lang
+        box = ask(page, "что делать при землетрясении")
+        assert box.locator(".text").inner_text().strip() == catalogue("azs_assistant.assistant", lang)["abstain"]
+    box = ask(page, "Что делать при малом проливе?")
+    assert "засыпают сорбентом" in box.locator(".text").inner_text()
+    op.axe()
+    op.shot("18-desktop-chat-no-answer-en", full=False)
+    op.close()
+
+
 ERROR_CODES = ROOT / "demo" / "knowledge_base" / "04_neispravnosti_trk.md"  # its «Коды ошибок на табло» table
 
 

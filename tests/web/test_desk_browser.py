@@ -159,6 +159,8 @@ def test_manager_asks_for_the_quarter(desk, browser) -> None:  # type: ignore[no
     phone.goto(f"{base}{page.get_attribute('#report-link', 'href')}&lang=kk")
     assert re.search(r"кезең: \d\d\.\d\d\.\d{4}", phone.inner_text("#report-text"))
     assert _visible_cells(phone, "#report-table") == 2
+    # the headers come from reports/i18n/kk.yaml
+    assert [h.strip().lower() for h in phone.locator("#report-table th").all_text_contents()] == ["жқс", "саны"]
     on_phone.shot("desk-07-report-quarter-kk-phone")
     person.close()
     on_phone.close()

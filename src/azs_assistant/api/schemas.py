@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -16,6 +16,9 @@ class AskRequest(BaseModel):
         default=None, max_length=36, description="продолжить разговор: уточняющий вопрос читается с учётом прежних")
     regenerate: bool = Field(default=False, description="ответить заново: последний ход разговора заменяется "
                                                         "новым ответом, мимо кэша (только для /ask/stream)")
+    lang: Literal["ru", "kk", "en"] | None = Field(
+        default=None, description="язык интерфейса: на нём — собственные тексты ассистента («в базе знаний нет "
+                                  "ответа», уведомления); без него — язык вопроса. Цитаты — на языке документа")
 
 
 class AnswerPublic(BaseModel):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from azs_assistant import metrics
+from azs_assistant import i18n, metrics
 from azs_assistant.assistant import answerable
 from azs_assistant.assistant.evidence import support
 from azs_assistant.assistant.extract import Extractor, ScoredPassage, is_procedural, is_yes_no, wants_number
@@ -26,6 +26,7 @@ from azs_assistant.assistant.model import (
     Evidence,
     section_without_title,
 )
+from azs_assistant.assistant.notices import answer_language, localise
 from azs_assistant.assistant.ports import Answerer, AnswerLog, ChatAnswers
 from azs_assistant.assistant.procedure import Procedure, has_steps, procedure_of, step_texts
 from azs_assistant.assistant.tables import lookup
@@ -52,6 +53,7 @@ STEPS_INSTEAD = 0.6
 # ... and a passage with steps gives way to another list of the same document that matches clearly
 # better (a PDF page whose text runs from one procedure into the next).
 OTHER_STEPS = 1.25
+TEXTS = "azs_assistant.assistant"  # the assistant's own texts, assistant/i18n
 
 __all__ = ["ABSTAIN_TEXT", "EMPTY_KB_TEXT", "Answer", "Assistant", "Citation", "Evidence", "section_without_title"]
 
@@ -103,9 +105,10 @@ class Assistant:
 
     # -- answering ------------------------------------------------------------------------
     def ask(self, question: str, principal: Any = None, conversation: str | None = None,
-            remember: bool = False) -> Answer:
+            remember: bool = False, lang: str | None = None) -> Answer:
         """The answer to a question. With ``conversation`` (or ``remember`` to start one) the
-        question is read against the conversation's earlier turns and stored as its next turn."""
+        question is read against the conversation's earlier turns and stored as its next turn. The
+        assistant's own texts are in ``lang`` (the interface's language) or else the question's."""
         started = time.perf_counter()
         conversation_id, resolved = self._converse(question, principal, conversation, remember)
         answer = self._special_answer(resolved, principal)
@@ -118,13 +121,13 @@ class Assistant:
                 if not answer.abstained and self.answerer is not None:
                     answer = self.answerer.generate(resolved, evidence, answer)
                 self._keep(key, answer)
-        return self._finish_turn(answer, question, resolved, conversation_id, started)
+        return self._finish_turn(answer, question, resolved, conversation_id, started, lang)
 
     def answer_for(self, who: Principal, question: str, conversation: str | None = None, ip: str | None = None,
-                   channel: str | None = None) -> tuple[Answer, int]:
+                   channel: str | None = None, lang: str | None = None) -> tuple[Answer, int]:
         """A person's question from a front end: answered in their conversation, logged for feedback
         (the id comes back) and audited as ``ask``."""
-        answer = self.ask(question, who, conversation, True)
+        answer = self.ask(question, who, conversation, True, lang)
         answer_id: int = self._answer_log().log_answer(who, answer)
         if answer.conversation_id:
             self._conversations().attach_answer(answer.conversation_id, answer_id)
@@ -133,7 +136,8 @@ class Assistant:
         return answer, answer_id
 
     def stream_for(self, who: Principal, question: str, conversation: str | None = None,
-                   ip: str | None = None, regenerate: bool = False) -> Iterator[dict[str, Any]]:
+                   ip: str | None = None, regenerate: bool = False,
+                   lang: str | None = None) -> Iterator[dict[str, Any]]:
         """``answer_for`` as a stream of events. The question and the conversation are checked (and the
         request audited) now, so errors come before the first event; the ``done`` answer carries its
         ``answer_id``. ``regenerate`` takes the conversation's latest turn back and answers it anew,
@@ -145,11 +149,11 @@ class Assistant:
             conversations.drop_last(who.name, conversation_id)
         details = {"stream": True, "regenerate": True} if regenerate else {"stream": True}
         self._audit(who, "ask", question[:500], details, ip)
-        return self._logged_stream(who, question, conversation_id, regenerate)
+        return self._logged_stream(who, question, conversation_id, regenerate, lang)
 
     def _logged_stream(self, who: Principal, question: str, conversation: str | None,
-                       fresh: bool = False) -> Iterator[dict[str, Any]]:
-        for event in self.ask_stream(question, who, conversation, fresh=fresh):
+                       fresh: bool = False, lang: str | None = None) -> Iterator[dict[str, Any]]:
+        for event in self.ask_stream(question, who, conversation, fresh=fresh, lang=lang):
             if event["type"] == "done":
                 data = event["answer"]
                 answer_id = self._answer_log().log_answer(who, Answer.from_public(question, data))
@@ -159,9 +163,9 @@ class Assistant:
             yield event
 
     def ask_stream(self, question: str, principal: Any = None, conversation: str | None = None,
-                   remember: bool = False, fresh: bool = False) -> Iterator[dict[str, Any]]:
+                   remember: bool = False, fresh: bool = False, lang: str | None = None) -> Iterator[dict[str, Any]]:
         """Events: ``{"type": "delta", "text"}`` pieces, then one ``{"type": "done", "answer"}``.
-        ``fresh`` answers past the cache (a regenerated answer)."""
+        ``fresh`` answers past the cache (a regenerated answer); ``lang`` as for ``ask``."""
         started = time.perf_counter()
         conversation_id, resolved = self._converse(question, principal, conversation, remember)
         answer = self._special_answer(resolved, principal)
@@ -180,11 +184,11 @@ class Assistant:
                         continue
                     final = Answer.from_public(resolved, event["answer"])
                     self._keep(key, final)
-                    final = self._finish_turn(final, question, resolved, conversation_id, started)
+                    final = self._finish_turn(final, question, resolved, conversation_id, started, lang)
                     yield {"type": "done", "answer": final.public()}
                 return
             self._keep(key, answer)
-        answer = self._finish_turn(answer, question, resolved, conversation_id, started)
+        answer = self._finish_turn(answer, question, resolved, conversation_id, started, lang)
         yield {"type": "delta", "text": answer.answer}
         yield {"type": "done", "answer": answer.public()}
 
@@ -199,7 +203,9 @@ class Assistant:
         return conversation_id, conversations.resolve(question, conversations.history(conversation_id))
 
     def _finish_turn(self, answer: Answer, question: str, resolved: str, conversation_id: str | None,
-                     started: float) -> Answer:
+                     started: float, lang: str | None = None) -> Answer:
+        """The turn's last step: measured, its fixed texts in the asker's language, kept in the conversation."""
+        answer = localise(answer, answer_language(lang, question))
         metrics.observe_answer(metrics.answer_mode(answer.mode, answer.abstained, answer.notice,
                                                    self.answerer is not None), started)
         answer.question = question
@@ -246,7 +252,7 @@ class Assistant:
         if report is not None:
             number = station_in(report)
             if allowed is not None and number is not None and station_id(number) not in allowed:
-                return Answer(question, f"Вы не закреплены за {station_id(number)}: инцидент не записан.", True,
+                return Answer(question, i18n.text(TEXTS, "incident_not_assigned", station=station_id(number)), True,
                               mode="incident")
             reports = self._reports()
             categories = reports.parser.categories_in(report, reports.vocabulary())
@@ -257,9 +263,9 @@ class Assistant:
             reports.invalidate()
             name = reports.categories[incident.category].name if incident.category in reports.categories \
                 else incident.category
-            text = (f"Инцидент {incident.incident_id} записан: {incident.station_id}, {name}, "
-                    f"{incident.occurred_at:%d.%m.%Y %H:%M}. Он открыт; закройте его в журнале, когда устраните.")
-            return Answer(question, text, False, [_incident_citation(incident, incident.description or "", 1.0)],
+            said = i18n.text(TEXTS, "incident_recorded", incident=incident.incident_id, station=incident.station_id,
+                        category=name, when=f"{incident.occurred_at:%d.%m.%Y %H:%M}")
+            return Answer(question, said, False, [_incident_citation(incident, incident.description or "", 1.0)],
                           mode="incident")
         reports = self._reports()
         found = self._incident_history().search(question, reports.parser.categories_in(question, reports.vocabulary()),

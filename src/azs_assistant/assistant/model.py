@@ -1,7 +1,7 @@
 """The answer model: what an answer is, what it cites, and the evidence it was built from.
 
-Plain data, importing nothing of the project's at run time but the Markdown helpers (which import
-nothing either), so every layer that makes or shows an answer (the assistant, LLM generation,
+Plain data, importing nothing of the project's at run time but the Markdown helpers and the message
+catalogues (which import nothing either), so every layer that makes or shows an answer (the assistant, LLM generation,
 summaries, learning, the front ends) can use it without importing the assistant's machinery. The
 answer text is Markdown (``assistant/markdown.py``); ``Answer.text`` is the same without markup.
 """
@@ -11,15 +11,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from azs_assistant import i18n
 from azs_assistant.assistant.markdown import to_plain
 
 if TYPE_CHECKING:
     from azs_assistant.search.index import Hit
     from azs_assistant.storage.models import Chunk, Document
 
-ABSTAIN_TEXT = ("В базе знаний нет ответа на этот вопрос. Уточните вопрос или обратитесь к менеджеру АЗС; "
-                "если это важно для работы, попросите добавить инструкцию в базу знаний.")
-EMPTY_KB_TEXT = "База знаний пуста: загрузите документы (azs ingest или страница «Документы»)."
+# The assistant's fixed texts are kept in assistant/i18n/{ru,kk,en}.yaml; answers are made with the Russian
+# ones and put into the asker's language at the end of a turn (assistant/notices.py).
+ABSTAIN_TEXT = i18n.text("azs_assistant.assistant", "abstain")
+EMPTY_KB_TEXT = i18n.text("azs_assistant.assistant", "empty_kb")
 
 
 @dataclass

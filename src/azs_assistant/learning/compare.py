@@ -94,7 +94,7 @@ def evaluate(assistant_for: AssistantFor, settings: Settings, analyzer: Analyzer
     try:
         for q in questions:
             started = time.perf_counter()
-            answer = assistant.ask(q["question"])
+            answer = assistant.ask(q["question"], lang="ru")  # the notices as compared below
             latencies.append((time.perf_counter() - started) * 1000)
             if answer.notice == FALLBACK_NOTICE:
                 scores.failures += 1

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from string import Template
 from typing import TYPE_CHECKING, Any
 
+from azs_assistant import i18n
 from azs_assistant.assistant.extract import is_procedural, wants_number
 from azs_assistant.assistant.model import ABSTAIN_TEXT, Answer, Evidence
 from azs_assistant.errors import LLMUnavailable
@@ -29,8 +30,8 @@ __all__ = ["FALLBACK_NOTICE", "PROMPT_VERSION", "UNCHECKED_NOTICE", "LLMAnswerer
            "system_prompt", "template", "user_message"]
 
 PROMPT_VERSION = prompts.ANSWER
-FALLBACK_NOTICE = "Языковая модель недоступна — показан ответ, извлечённый из документов."
-UNCHECKED_NOTICE = "Ответ модели не подтвердился документами — показан ответ, извлечённый из документов."
+FALLBACK_NOTICE = i18n.text("azs_assistant.assistant", "llm_fallback")  # kk and en: assistant/i18n
+UNCHECKED_NOTICE = i18n.text("azs_assistant.assistant", "llm_unchecked")
 ABSTAIN_MARK = "нет ответа"
 
 

@@ -4,12 +4,15 @@ The parser reads what a question says — metric, grouping, filters, period — 
 for category words (any case form), the incident log's own station ids and regions (so «азс 12»,
 «станция №12» and «АЗС-012» are one station), and a category phrase book kept as data. When a
 question asks for something it cannot tell (which grouping? what to average?) it says what it
-understood and asks to refine instead of guessing a number.
+understood and asks to refine instead of guessing a number. Every word the patterns that decided the
+query did not read, and that is not filler, is named in the answer («не понял: …»), so no part of a
+question is dropped silently.
 """
 
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -20,7 +23,7 @@ import yaml
 
 from azs_assistant.errors import InvalidInput
 from azs_assistant.incidents.records import station_number
-from azs_assistant.language.analyzer import Analyzer, normalise
+from azs_assistant.language.analyzer import STOPWORDS, Analyzer, normalise
 from azs_assistant.reports.periods import NUMBER_WORDS, Period, find_periods
 from azs_assistant.reports.query import NIGHT_HOURS, ReportQuery
 
@@ -38,7 +41,7 @@ GROUP_WORDS = [  # (pattern after «какой/какая/в каком…» or 
     (r"(?:квартал\w*|поквартально)", "quarter"),
     (r"(?:час\w*|время суток|времени суток)", "hour"),
     (r"(?:год\w*|погодично)", "year"),
-    (r"(?:серь[её]зност\w*|критичност\w*|уровн\w* серь[её]зност\w*|severity)", "severity"),
+    (r"(?:серь[её]зност\w*|критичност\w*|тяжест\w*|уровн\w* серь[её]зност\w*|severity)", "severity"),
 ]
 
 
@@ -48,6 +51,16 @@ PARSER_WORDS = frozenset("азс жқс ккм ккт трк пос скольк
 MONTH_STEMS = ("янв", "фев", "мар", "апр", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
 HOW_MANY = (r"\bсколько|\bскольк\w*|\bскок[ао]\b|\bсколко\b|\bсклько\b"  # as managers type it in a chat
             r"|\bhow many\b|\bnumber of\b|\bқанша\b|\bнеше\b|\bсаны\b")  # English, Kazakh
+# Words that add nothing to what is counted: never named as not understood when no pattern read them.
+FILLER = re.compile(
+    r"инцидент\w*|случа\w*|происшеств\w*|событи\w*|был[аио]?|будет|есть|всего|всех|итого|вообще|вообщем|ну|ок|вот|"
+    r"косяк\w*|проблем\w*|покаж\w*|показ\w*|скаж\w*|подскаж\w*|дай\w*|выдай\w*|посчитай\w*|посмотр\w*|глянь|нужн\w*|надо|хочу|"
+    r"пожалуйста|пжл|плиз|плз|плс|мне|нам|нас|наш\w*|там|тут|штук\w*|именно|данн\w*|"
+    r"колво|кол|во|числ[оа]|количеств\w*|график\w*|диаграмм\w*|таблиц\w*|отч[её]т\w*|статистик\w*|"
+    r"how|many|much|number|of|the|an?|at|in|on|for|by|with|to|from|show|me|what|which|was|were|is|are|there|"
+    r"did|do|does|have|has|had|incidents?|cases?|total|please|all|count|give|tell|get|list|"
+    r"қанша|неше|нешеу|саны|рет|болды|болған|бойынша|көрсет\w*|барлығы|оқиға\w*|жыл|жылы|жылғы|"
+    r"та|те|да|де|ма|ме", re.IGNORECASE)
 INCIDENT_WORDS = r"инцидент\w*|случа[йея]\w*|происшеств\w*|авари\w*|сбо[йея]\w*|нарушени\w*|проблем\w*|событи\w*"
 
 
@@ -95,8 +108,37 @@ def load_categories(analyzer: Analyzer, override: Path | None = None) -> dict[st
     return specs
 
 
-def _has(pattern: str, text: str) -> bool:
-    return re.search(pattern, text) is not None
+# The spans of the question that the patterns deciding the query read, while a question is parsed.
+_READ: ContextVar[list[tuple[int, int]] | None] = ContextVar("report_words_read", default=None)
+YOY = (r"по сравнению|в сравнении|сравни|относительно|год к году|год-к-году|г/г|чем (?:в|за) (?:прошл|предыдущ|"
+       r"аналогичн)|изменил\w*|рост\w*|снизил\w*|сократил\w*|вырос\w*|увеличил\w*|уменьшил\w*")
+TOP = (r"лидир\w*|больше всего|наибольш\w*|чаще всего|максимальн\w*|сам[аоы]\w* (?:проблемн|аварийн|частый|частая|"
+       r"частое|больш)|\bтоп\b|топ[- ]?\d|первое место|меньше всего|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* "
+       r"(?:редк|спокойн)|больше других|чаще других|худш\w*|лучш\w*")
+ASCENDING = r"меньше всего|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* (?:редк|спокойн)|лучш\w*"
+DURATION = r"врем\w*|длительн\w*|продолжительн\w*|устранени\w*|закрыти\w*|решени\w*|час\w*|скорост\w*|долго"
+
+
+def _mark(*spans: tuple[int, int]) -> None:
+    read = _READ.get()
+    if read is not None:
+        read.extend(spans)
+
+
+def _has(pattern: str, text: str, record: bool = True) -> bool:
+    """Whether the question says it; its words count as read unless ``record`` is off (a mere test)."""
+    spans = [m.span() for m in re.finditer(pattern, text)]
+    if record:
+        _mark(*spans)
+    return bool(spans)
+
+
+def _search(pattern: str, text: str) -> re.Match[str] | None:
+    """``re.search`` that marks what it found as read."""
+    found = re.search(pattern, text)
+    if found:
+        _mark(found.span())
+    return found
 
 
 class QuestionParser:
@@ -107,7 +149,7 @@ class QuestionParser:
     # -- pieces -------------------------------------------------------------------------------
     def _categories(self, text: str, lemmas: list[str], vocab: Vocabulary) -> list[str]:
         codes = set(vocab.categories) | set(self.categories)
-        literal = [c for c in sorted(codes) if re.search(rf"(?<![a-z_]){re.escape(c.lower())}(?![a-z_])", text)]
+        literal = [c for c in sorted(codes) if _search(rf"(?<![a-z_]){re.escape(c.lower())}(?![a-z_])", text)]
         if literal:
             return literal
         found: list[str] = []
@@ -130,6 +172,7 @@ class QuestionParser:
             number = m.group(1) or m.group(2)
             if len(number) == 4 and number.startswith("20"):
                 continue
+            _mark(m.span())
             numbers.append(int(number))
         stations: list[str] = []
         for n in numbers:
@@ -142,22 +185,26 @@ class QuestionParser:
 
     @staticmethod
     def _regions(text: str, vocab: Vocabulary) -> list[str]:
-        words = re.findall(r"[а-яa-zәғқңөұүһі-]+", text)
+        words = list(re.finditer(r"[а-яa-zәғқңөұүһі-]+", text))
         found = []
         for region in vocab.regions:
             key = normalise(region)
             stem = key if len(key) <= 5 else key[:max(5, len(key) - 2)]
-            if any(w == key or (w.startswith(stem) and len(w) - len(key) <= 3) for w in words):
+            named = [w.span() for w in words if w.group(0) == key or (w.group(0).startswith(stem)
+                                                                      and len(w.group(0)) - len(key) <= 3)]
+            if named:
+                _mark(*named)
                 found.append(region)
         return found
 
     @staticmethod
     def _severity(text: str, vocab: Vocabulary, notes: list[str]) -> tuple[int | None, int | None]:
-        m = re.search(r"(?:severity|sev|серь[её]зност\w*|критичност\w*|важност\w*|уров[ен]\w*|приоритет\w*)\s*"
+        m = _search(r"(?:severity|sev|серь[её]зност\w*|критичност\w*|тяжест\w*|важност\w*|уров[ен]\w*|приоритет\w*)\s*"
                       r"(не ниже|не выше|не менее|не более|от|до|>=|<=|≥|≤|>|<|=|:)?\s*([0-9]{1,2})(?!\d)"
                       r"(\s*\+|\s*(?:и|или)\s*(?:выше|более|старше|больше)|\s*(?:и|или)\s*(?:ниже|меньше|менее)"
                       r"|\s*(?:или|и|-|–|до)\s*([0-9]{1,2})(?!\d))?", text)
         if m:
+            _has(r"серь[её]зн\w*|важн\w*|критичн\w*|тяж[её]л\w*", text)  # «серьёзных … уровень 3 и выше»: said twice
             op, n, tail, upper = m.group(1) or "", int(m.group(2)), (m.group(3) or "").strip(), m.group(4)
             if upper:
                 return min(n, int(upper)), max(n, int(upper))
@@ -174,8 +221,9 @@ class QuestionParser:
         if _has(r"критическ\w*|критичн\w* (?:инцидент|случа|авари)", text) and vocab.max_severity:
             notes.append(f"критические = серьёзность {vocab.max_severity}")
             return vocab.max_severity, vocab.max_severity
-        if _has(r"(?:высок\w*|повышенн\w*) (?:серь[её]зност|важност|критичност|приоритет|уровн)|серь[её]зн\w+ (?:инцидент|случа|происшеств)",
-                text):
+        if _has(r"(?:высок\w*|повышенн\w*) (?:серь[её]зност|важност|критичност|тяжест|приоритет|уровн)\w*|"
+                r"(?:серь[её]зност|важност|критичност|тяжест|приоритет)\w* (?:высок|повышенн)\w*|"
+                r"серь[её]зн\w+ (?:инцидент|случа|происшеств)", text):
             notes.append("высокая серьёзность = 3 и выше")
             return 3, None
         return None, None
@@ -185,7 +233,7 @@ class QuestionParser:
         if _has(r"resolved_at\s*(?:пуст|null|не заполн)|\bне\s+(?:закрыт|устранен|решен|урегулирован)\w*|"
                 r"\b(?:незакрыт|неустранен|нерешен|открыт|висящ|в работе|актуальн\w* инцидент)", text):
             return "open"
-        if _has(r"\b(?:закрыт\w*|устраненн\w*|решенн\w*|урегулированн\w*)\b", text) and not _has(r"врем\w+ (?:устранени|закрыти|решени)", text.replace("только закрыт", "")):
+        if _has(r"\b(?:закрыт\w*|устраненн\w*|решенн\w*|урегулированн\w*)\b", text) and not _has(r"врем\w+ (?:устранени|закрыти|решени)", text.replace("только закрыт", ""), False):
             return "closed"
         return None
 
@@ -197,6 +245,7 @@ class QuestionParser:
             start, end = int(m.group(1)) % 24, int(m.group(3)) % 24
             hours = list(range(start, end)) if start < end else list(range(start, 24)) + list(range(0, end))
             if hours:
+                _mark(m.span())
                 notes.append(f"время: с {start:02d}:00 до {end:02d}:00")
                 return hours
         for word, stems in (("ночь", r"ночь\w*|ночн\w*|ночам"), ("утро", r"утром|утренн\w*|по утрам"),
@@ -220,11 +269,12 @@ class QuestionParser:
             if word.startswith("сред") and not re.fullmatch(r"сред(?:у|ам|а)", word):
                 continue  # «в среднем» is not Wednesday
             days.extend(n for stem, n in WEEKDAY_WORDS if word.startswith(stem))
+            _mark(m.span())
         return days
 
     @staticmethod
     def _over_hours(text: str) -> float | None:
-        m = re.search(r"(?:дольше|более|больше|свыше|позже|позднее|превыси\w*)\s+(?:чем\s+)?(?:через\s+)?(?:за\s+)?"
+        m = _search(r"(?:дольше|более|больше|свыше|позже|позднее|превыси\w*)\s+(?:чем\s+)?(?:через\s+)?(?:за\s+)?"
                       r"(\d+(?:[.,]\d+)?)\s*(час\w*|ч\b|сут\w*|дн\w*|день)", text)
         if not m:
             return None
@@ -246,15 +296,16 @@ class QuestionParser:
                     (group in ("month", "quarter") and _has(r"помесячно" if group == "month" else r"поквартально", text)):
                 if group == "station" and not _has(r"по (?:азс|станциям|заправкам|точкам)\b", text):
                     continue  # «по АЗС-012» names one station
-                if group == "severity" and _has(r"по\s+severity\s*\d", text):
-                    continue
+                if group == "severity" and _has(r"по\s+(?:severity|серь[её]зност\w*|тяжест\w*|важност\w*)\s*"
+                                                r"(?:\d|высок|повышенн)", text):
+                    continue  # «по тяжести высокой» is a filter
                 return group
         return None
 
     @staticmethod
     def _top_n(text: str) -> int:
         words = "|".join(NUMBER_WORDS)
-        m = re.search(rf"топ[- ]?(\d+)|(\d+|{words})\s+(?:сам\w+\s+)?(?:азс|станц\w*|регион\w*|категори\w*|вид\w*|"
+        m = _search(rf"топ[- ]?(\d+)|(\d+|{words})\s+(?:сам\w+\s+)?(?:азс|станц\w*|регион\w*|категори\w*|вид\w*|"
                       rf"тип\w*|заправ\w*|оборудован\w*)|({words})\s+(?:сам\w+\s+)?(?:месяц\w*|дн\w*|час\w*|квартал\w*)",
                       text)
         if not m:
@@ -295,20 +346,25 @@ class QuestionParser:
                     break
         return found
 
-    def _not_understood(self, question: str, corrected: set[str]) -> list[str]:
-        """Words of the question that no part of the parser reads: not in the dictionary, not a word
-        of the phrase book, not one the parser knows itself. The answer names them («не понял:
-        «глюков»»), so a condition that was dropped is never dropped silently."""
-        known = {w for spec in self.categories.values() for p in spec.phrases for variants in p for w in variants}
-        left = []
-        for token in self.analyzer.tokens(question):
-            word = token.surface
-            if token.known or not word.isalpha() or len(word) < 3 or word in corrected or word in PARSER_WORDS:
+    def _unread(self, text: str, read: list[tuple[int, int]], categories: list[str],
+                corrected: set[str]) -> list[str]:
+        """Words of the question that no part of the parser applied: outside every span a deciding pattern
+        read, not a word of a named category's phrases, not a typo read as one, not filler. The answer
+        names them («не понял: «глюков»»), so a condition is never dropped silently, whether the
+        dictionary knows the word («тяжести», «простоя») or not."""
+        phrase_words = {w for code in categories if code in self.categories
+                        for p in self.categories[code].phrases for variants in p for w in variants}
+        left: list[str] = []
+        for m in re.finditer(r"[0-9a-zа-яёәғқңөұүһі]+", text):
+            word = m.group(0)
+            if any(a < m.end() and m.start() < b for a, b in read) or word in left or word in corrected:
                 continue
-            if self.analyzer.lemma_variants(word) & known or any(word.startswith(m) for m in MONTH_STEMS):
+            if word in STOPWORDS or word in PARSER_WORDS or FILLER.fullmatch(word) or (len(word) < 3
+                                                                                    and not word.isdigit()):
                 continue
-            if word not in left:
-                left.append(word)
+            if not word.isdigit() and self.analyzer.lemma_variants(word) & phrase_words:
+                continue
+            left.append(word)
         return left
 
     # -- the whole question ---------------------------------------------------------------------
@@ -318,6 +374,14 @@ class QuestionParser:
         return self._categories(folded, self.analyzer.lemmas(text, keep_stopwords=True), vocab)
 
     def parse(self, question: str, vocab: Vocabulary, today: date) -> ReportQuery:
+        read: list[tuple[int, int]] = []
+        token = _READ.set(read)
+        try:
+            return self._parse(question, vocab, today, read)
+        finally:
+            _READ.reset(token)
+
+    def _parse(self, question: str, vocab: Vocabulary, today: date, read: list[tuple[int, int]]) -> ReportQuery:
         text = normalise(question).replace("—", "-")
         text = re.sub(r"\s+", " ", text)
         lemmas = self.analyzer.lemmas(question, keep_stopwords=True)
@@ -326,9 +390,6 @@ class QuestionParser:
         filters: dict[str, Any] = {}
         if cats := self._categories(text, lemmas, vocab) or self._misspelt_categories(question, notes):
             filters["categories"] = cats
-        corrected = {n.split("»")[0].lstrip("«") for n in notes if "понято как" in n}
-        if unread := self._not_understood(question, corrected):
-            notes.append("не понял: " + ", ".join(f"«{w}»" for w in unread) + " — это в ответе не учтено")
         if stations := self._stations(text, vocab):
             filters["stations"] = stations
         if regions := self._regions(text, vocab):
@@ -351,6 +412,7 @@ class QuestionParser:
         period: Period | None = periods[0] if periods else None
         if period is not None and not _has(r"за весь период|за вс[её] время", text):
             filters["date_from"], filters["date_to"] = period.start, period.end
+            _mark(*period.spans)
             notes.append(f"период: {period.describe()}")
         if _has(r"категори\w+\s+[a-z_]{3,}", text) and "categories" not in filters:
             word = re.search(r"категори\w+\s+([a-z_]{3,})", text)
@@ -359,19 +421,16 @@ class QuestionParser:
                 "Unknown category.")
 
         query: dict[str, Any] = {"notes": notes}
-        yoy = _has(r"по сравнению|в сравнении|сравни|относительно|год к году|год-к-году|г/г|чем (?:в|за) (?:прошл|предыдущ|аналогичн)|"
-                   r"изменил\w*|рост\w*|снизил\w*|сократил\w*|вырос\w*|увеличил\w*|уменьшил\w*", text)
-        top = _has(r"лидир\w*|больше всего|наибольш\w*|чаще всего|максимальн\w*|сам[аоы]\w* (?:проблемн|аварийн|частый|частая|частое|больш)|"
-                   r"\bтоп\b|топ[- ]?\d|первое место|меньше всего|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* (?:редк|спокойн)|"
-                   r"больше других|чаще других|худш\w*|лучш\w*", text)
-        ascending = _has(r"меньше всего|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* (?:редк|спокойн)|лучш\w*", text)
-        duration = _has(r"врем\w*|длительн\w*|продолжительн\w*|устранени\w*|закрыти\w*|решени\w*|час\w*|скорост\w*|долго", text)
+        # read now, marked as read below only when they decide the query
+        yoy, top = _has(YOY, text, False), _has(TOP, text, False)
+        ascending, duration = _has(ASCENDING, text, False), _has(DURATION, text, False)
 
         if yoy and period is not None:
             query["metric"] = "yoy"
             query["yoy_as"] = ("change_pct" if _has(r"процент|%", text) else
                                "change" if _has(r"на сколько|насколько", text) else "object")
             previous = [p for p in periods[1:] if p.start.year == period.start.year - 1]
+            _mark(*(span for p in previous for span in p.spans))
             notes.append("сравнение с тем же периодом прошлого года" + (f" ({previous[0].describe()})" if previous else ""))
         elif _has(r"\bдол[яиюе]\b|процент\w*|какая часть|какую часть|\d+\s*%|в %", text):
             part_key = next((k for k in ("severity_min", "severity_max", "status", "resolved_over_hours", "hours",
@@ -427,4 +486,17 @@ class QuestionParser:
                 and (g := self._group(text)):
             query.update(group_by=g, top=self._top_n(text), order="asc" if ascending else "desc")
         query["filters"] = filters
+        self._say_unread(query, text, read, notes)
         return ReportQuery.model_validate(query)
+
+    def _say_unread(self, query: dict[str, Any], text: str, read: list[tuple[int, int]], notes: list[str]) -> None:
+        """Mark the words of the tests that decided the query, then name what is left (after the typos read)."""
+        for pattern, used in ((YOY, query["metric"] == "yoy"), (TOP, "top" in query),
+                              (ASCENDING, query.get("order") == "asc"),
+                              (DURATION, query["metric"] in ("mean_hours", "median_hours"))):
+            if used:
+                _has(pattern, text)
+        corrected = {n.split("»")[0].lstrip("«") for n in notes if "понято как" in n}
+        if unread := self._unread(text, read, query["filters"].get("categories", []), corrected):
+            at = sum(1 for n in notes if "понято как" in n)
+            notes.insert(at, "не понял: " + ", ".join(f"«{w}»" for w in unread) + " — это в ответе не учтено")

@@ -33,6 +33,7 @@ class Period:
     end: datetime  # exclusive
     position: int  # where in the question it was said
     label: str
+    spans: tuple[tuple[int, int], ...] = ()  # the words it was read from (the parser marks them read)
 
     def describe(self) -> str:
         last = self.end - timedelta(days=1)
@@ -78,16 +79,19 @@ def find_periods(text: str, today: date) -> list[Period]:
     found: list[tuple[int, int, Period]] = []
     taken: list[tuple[int, int]] = []
 
-    def add(m: re.Match[str], start: datetime, end: datetime, label: str) -> None:
+    def add(m: re.Match[str], start: datetime, end: datetime, label: str, borrowed: bool = False) -> None:
+        """``borrowed``: the year came from elsewhere in the question («в октябре … 25го»)."""
         if any(m.start() < b and a < m.end() for a, b in taken):
             return
         taken.append((m.start(), m.end()))
-        found.append((m.start(), m.end(), Period(start, end, m.start(), label)))
+        spans = (m.span(),) + ((year_span,) if borrowed and year_span else ())
+        found.append((m.start(), m.end(), Period(start, end, m.start(), label, spans)))
 
-    standalone_year = None
+    standalone_year, year_span = None, None
     for m in re.finditer(r"(?<![.\d])\b(20\d{2})\b|(?<![.\d])\b(\d{2})\s*-?\s*(?:го|м|ом)\b(?:\s+год\w*)?"
                          r"|(?<![.\d])\b(\d{2})\s+год\w*", text):
-        standalone_year = standalone_year or _year(m.group(1) or m.group(2) or m.group(3))
+        if standalone_year is None:
+            standalone_year, year_span = _year(m.group(1) or m.group(2) or m.group(3)), m.span()
 
     for m in re.finditer(r"(?:с|от)\s+(\d{1,2}\.\d{1,2}\.\d{2,4})\s+(?:по|до)\s+(\d{1,2}\.\d{1,2}\.\d{2,4})", text):
         a, b = _parse_date(m.group(1)), _parse_date(m.group(2))
@@ -103,31 +107,31 @@ def find_periods(text: str, today: date) -> list[Period]:
         except ValueError:
             continue
         if a <= b:
-            add(m, a, b + timedelta(days=1), "days")
+            add(m, a, b + timedelta(days=1), "days", not m.group(5))
     for m in re.finditer(rf"\b{_ORD}(?:\s*-?\s*(?:[ыио]?й|м|го|ом|ый))?\s+(?:квартал\w*|кв\b\.?){_SHORT_YEAR}", text):
         q = _ordinal(m.group(1))
         if q is None:
             continue
         year = _year(m.group(2)) if m.group(2) else (standalone_year or _quarter_year(q, today))
         start = _day(year, 3 * (q - 1) + 1, 1)
-        add(m, start, start + relativedelta(months=3), f"{q} квартал {year}")
+        add(m, start, start + relativedelta(months=3), f"{q} квартал {year}", not m.group(2))
     for m in re.finditer(rf"\bq([1-4]){_SHORT_YEAR}", text):
         q = int(m.group(1))
         year = _year(m.group(2)) if m.group(2) else (standalone_year or _quarter_year(q, today))
         start = _day(year, 3 * (q - 1) + 1, 1)
-        add(m, start, start + relativedelta(months=3), f"{q} квартал {year}")
+        add(m, start, start + relativedelta(months=3), f"{q} квартал {year}", not m.group(2))
     for m in re.finditer(r"\b(перв|втор|1|2)(?:\w*|-?е|-?м)\s+полугоди\w*(?:\s+(\d{4}))?", text):
         half = 1 if m.group(1) in ("перв", "1") else 2
         year = int(m.group(2)) if m.group(2) else (standalone_year or today.year)
         start = _day(year, 1 if half == 1 else 7, 1)
-        add(m, start, start + relativedelta(months=6), f"{half} полугодие {year}")
+        add(m, start, start + relativedelta(months=6), f"{half} полугодие {year}", not m.group(2))
     for m in re.finditer(rf"\b{_MONTH_WORD}{_YEAR}", text):
         month = month_number(m.group(1))
         if month is None:
             continue
         year = int(m.group(2)) if m.group(2) else (standalone_year or _latest_year(month, today))
         start = _day(year, month, 1)
-        add(m, start, start + relativedelta(months=1), f"{m.group(1)} {year}")
+        add(m, start, start + relativedelta(months=1), f"{m.group(1)} {year}", not m.group(2))
 
     this_month = _day(today.year, today.month, 1)
     this_quarter = _day(today.year, 3 * ((today.month - 1) // 3) + 1, 1)

@@ -1,4 +1,5 @@
-"""A report as a Russian sentence, a chart (PNG or SVG) and files (CSV, XLSX, PDF)."""
+"""A report as a sentence (ru, kk or en; the texts are in ``reports/i18n``), a chart (PNG or SVG) and files
+(CSV, XLSX, PDF, in Russian)."""
 
 from __future__ import annotations
 
@@ -11,19 +12,23 @@ from typing import Any
 
 from azs_assistant.errors import InvalidInput
 from azs_assistant.exporters import Exporters
+from azs_assistant.i18n import catalogue
 from azs_assistant.reports.engine import PLURAL, ReportResult, round1
 
-GROUP_NAMES = {"station": "АЗС", "region": "регион", "category": "категория", "equipment": "оборудование",
-               "severity": "серьёзность", "year": "год", "quarter": "квартал", "month": "месяц",
-               "weekday": "день недели", "hour": "час"}
-BY_GROUP = {"station": "станциям", "region": "регионам", "category": "категориям", "equipment": "оборудованию",
-            "severity": "уровням серьёзности", "year": "годам", "quarter": "кварталам", "month": "месяцам",
-            "weekday": "дням недели", "hour": "часам"}
-COLUMN_NAMES = {**GROUP_NAMES, "count": "количество", "hours": "часы", "incident_id": "инцидент",
-                "station_id": "АЗС", "occurred_at": "произошёл", "resolved_at": "устранён",
-                "resolution_hours": "устранение, ч", "description": "описание", "actions_taken": "принятые меры",
-                "part": "часть", "total": "всего", "share_pct": "доля, %", "incidents": "инцидентов",
-                "period": "период", "open": "открыто"}
+TEXTS = "azs_assistant.reports"  # reports/i18n/{ru,kk,en}.yaml: every text of a report said back
+GROUPS = ("station", "region", "category", "equipment", "severity", "year", "quarter", "month", "weekday", "hour")
+
+
+def phrases(lang: str) -> dict[str, str]:
+    """A report's texts in a language (Russian for an unknown one)."""
+    return catalogue(TEXTS, lang)
+
+
+def column_names(lang: str = "ru") -> dict[str, str]:
+    """Table headers: a group's column is named as the group."""
+    p = phrases(lang)
+    return {**{g: p[f"group_{g}"] for g in GROUPS},
+            **{k.removeprefix("col_"): v for k, v in p.items() if k.startswith("col_")}}
 
 
 def _capital(text: str) -> str:
@@ -43,94 +48,23 @@ def _cell(value: Any) -> Any:
     return value
 
 
-# The report's sentences in the web UI's languages; {placeholders} are filled by ``describe``.
-PHRASES: dict[str, dict[str, str]] = {
-    "ru": {"none": "Нет инцидентов, подходящих под условия вопроса.", "count": "Инцидентов: {n}.",
-           "leader": "{group}, где {extreme} ({what}): {leaders}{tie} — {value}{unit}.",
-           "top": "{group}, топ-{top} ({what}): {pairs}{unit}.", "by": "По {by}: {pairs}.",
-           "share": "Доля: {share} % ({part} из {total}).", "mean": "Среднее время устранения: {value} ч "
-           "(закрытых инцидентов: {n}).", "median": "Медианное время устранения: {value} ч (закрытых инцидентов: {n}).",
-           "list": "Инцидентов: {total}: {shown}.", "list_none": "Таких инцидентов нет.",
-           "oldest": "Самый ранний подходящий инцидент: {id} на {station}, {at}.",
-           "newest": "Самый поздний подходящий инцидент: {id} на {station}, {at}.",
-           "same_moment": " В тот же момент ещё: {ids}.",
-           "yoy": "{cur_period}: {cur}; год назад ({prev_period}): {prev}; изменение {change}{pct}.",
-           "summary": "Всего инцидентов: {total}, открыто: {open}",
-           "summary_mean": ", среднее время устранения {mean} ч", "summary_by": " По категориям: {cats}.",
-           "most": "больше всего", "least": "меньше всего", "tie": " (поровну)",
-           "w_count": "инцидентов", "w_mean_hours": "среднее время устранения",
-           "w_median_hours": "медианное время устранения", "more": "… ещё {n}", "hours": " ч",
-           "in_total": " … всего {n}"},
-    "kk": {"none": "Сұрақ шарттарына сай оқиғалар жоқ.", "count": "Оқиғалар саны: {n}.",
-           "leader": "{group}, {extreme} ({what}): {leaders}{tie} — {value}{unit}.",
-           "top": "{group}, үздік {top} ({what}): {pairs}{unit}.", "by": "{by} бойынша: {pairs}.",
-           "share": "Үлесі: {share} % ({total} ішінен {part}).",
-           "mean": "Жоюдың орташа уақыты: {value} сағ (жабылған оқиғалар: {n}).",
-           "median": "Жоюдың медианалық уақыты: {value} сағ (жабылған оқиғалар: {n}).",
-           "list": "Оқиғалар саны: {total}: {shown}.", "list_none": "Мұндай оқиғалар жоқ.",
-           "oldest": "Ең ерте сәйкес оқиға: {id}, {station}, {at}.",
-           "newest": "Ең соңғы сәйкес оқиға: {id}, {station}, {at}.", "same_moment": " Дәл сол сәтте тағы: {ids}.",
-           "yoy": "{cur_period}: {cur}; бір жыл бұрын ({prev_period}): {prev}; өзгеріс {change}{pct}.",
-           "summary": "Барлық оқиғалар: {total}, ашық: {open}", "summary_mean": ", жоюдың орташа уақыты {mean} сағ",
-           "summary_by": " Санаттар бойынша: {cats}.", "most": "ең көп", "least": "ең аз", "tie": " (тең)",
-           "w_count": "оқиғалар", "w_mean_hours": "жоюдың орташа уақыты",
-           "w_median_hours": "жоюдың медианалық уақыты", "more": "… тағы {n}", "hours": " сағ",
-           "in_total": " … барлығы {n}"},
-    "en": {"none": "No incidents match the question.", "count": "Incidents: {n}.",
-           "leader": "{group} with the {extreme} ({what}): {leaders}{tie} — {value}{unit}.",
-           "top": "{group}, top {top} ({what}): {pairs}{unit}.", "by": "By {by}: {pairs}.",
-           "share": "Share: {share} % ({part} of {total}).",
-           "mean": "Mean time to resolve: {value} h (closed incidents: {n}).",
-           "median": "Median time to resolve: {value} h (closed incidents: {n}).",
-           "list": "Incidents: {total}: {shown}.", "list_none": "No such incidents.",
-           "oldest": "Earliest matching incident: {id} at {station}, {at}.",
-           "newest": "Latest matching incident: {id} at {station}, {at}.", "same_moment": " At the same moment: {ids}.",
-           "yoy": "{cur_period}: {cur}; a year earlier ({prev_period}): {prev}; change {change}{pct}.",
-           "summary": "Incidents in total: {total}, open: {open}", "summary_mean": ", mean time to resolve {mean} h",
-           "summary_by": " By category: {cats}.", "most": "most", "least": "fewest", "tie": " (tied)",
-           "w_count": "incidents", "w_mean_hours": "mean time to resolve", "w_median_hours": "median time to resolve",
-           "more": "… {n} more", "hours": " h", "in_total": " … {n} in all"},
-}
-GROUP_WORDS = {  # (a group's name, «by …» form) per language
-    "kk": {"station": ("ЖҚС", "ЖҚС-тар"), "region": ("өңір", "өңірлер"), "category": ("санат", "санаттар"),
-           "equipment": ("жабдық", "жабдық"), "severity": ("маңыздылық", "маңыздылық деңгейлері"),
-           "year": ("жыл", "жылдар"), "quarter": ("тоқсан", "тоқсандар"), "month": ("ай", "айлар"),
-           "weekday": ("апта күні", "апта күндері"), "hour": ("сағат", "сағаттар")},
-    "en": {"station": ("station", "station"), "region": ("region", "region"), "category": ("category", "category"),
-           "equipment": ("equipment", "equipment"), "severity": ("severity", "severity"), "year": ("year", "year"),
-           "quarter": ("quarter", "quarter"), "month": ("month", "month"), "weekday": ("weekday", "weekday"),
-           "hour": ("hour", "hour")},
-}
-NOTE_WORDS = {  # the parser's notes, said back in the page's language (the dates stay as they are)
-    "kk": [("не понял:", "түсінбедім:"), ("— это в ответе не учтено", "— жауапта ескерілмеді"),
-           ("период:", "кезең:"), ("понято как", "деп түсінілді:"), ("сравнение с тем же периодом прошлого года",
-           "өткен жылдың сол кезеңімен салыстыру"), ("время: с", "уақыт: бастап"), ("ночь =", "түн ="),
-           ("критические = серьёзность", "аса маңызды = маңыздылық"), ("высокая серьёзность = 3 и выше",
-           "жоғары маңыздылық = 3 және одан жоғары")],
-    "en": [("не понял:", "not understood:"), ("— это в ответе не учтено", "— left out of the answer"),
-           ("период:", "period:"), ("понято как", "read as"), ("сравнение с тем же периодом прошлого года",
-           "compared with the same period a year earlier"), ("время: с", "time: from"), (" до ", " to "),
-           ("ночь =", "night ="), ("утро =", "morning ="), ("день =", "day ="), ("вечер =", "evening ="),
-           ("критические = серьёзность", "critical = severity"), ("высокая серьёзность = 3 и выше",
-           "high severity = 3 and above")],
-}
-
-
 def _group_word(group: str, lang: str, by: bool = False) -> str:
-    if lang in GROUP_WORDS:
-        return GROUP_WORDS[lang][group][1 if by else 0]
-    return (BY_GROUP if by else GROUP_NAMES)[group]
+    return phrases(lang)[f"{'by' if by else 'group'}_{group}"]
 
 
 def _note(note: str, lang: str) -> str:
-    for ru, other in NOTE_WORDS.get(lang, []):
-        note = note.replace(ru, other)
+    """A parser's note (Russian) in the page's language: its fixed fragments replaced, dates and words kept."""
+    if lang == "ru":
+        return note
+    ru, other = phrases("ru"), phrases(lang)
+    for key in (k for k in ru if k.startswith("note_")):
+        note = note.replace(ru[key], other[key])
     return note
 
 
 def describe(result: ReportResult, category_names: dict[str, str] | None = None, lang: str = "ru") -> str:
     """The answer as one or two sentences (Russian, Kazakh or English), with the assumptions said back."""
-    p = PHRASES.get(lang, PHRASES["ru"])
+    p = phrases(lang)
     q, a, rows = result.query, result.answer, result.table
     metric, group = q.metric, q.group_by
     names = category_names or {}
@@ -245,9 +179,6 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-AXIS_WORDS = {"ru": ("инцидентов", "часов"), "kk": ("оқиғалар", "сағат"), "en": ("incidents", "hours")}
-
-
 def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[str, str] | None = None,
           lang: str = "ru") -> bytes | None:
     """A bar chart of a grouped result (a line for months), or None when a picture adds nothing."""
@@ -272,8 +203,7 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[s
         else:
             for i, bar in enumerate(ax.bar(labels, values, color="#1f6f8b")):
                 bar.set_gid(f"bar-{i}")  # the SVG keeps the id: a title with the value goes there
-        incidents, hours = AXIS_WORDS.get(lang, AXIS_WORDS["ru"])
-        ax.set_ylabel(incidents if value == "count" else hours)
+        ax.set_ylabel(phrases(lang)["axis_count" if value == "count" else "axis_hours"])
         if value == "count":
             from matplotlib.ticker import MaxNLocator
 
@@ -293,7 +223,8 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[s
 
 
 def _headers(result: ReportResult) -> list[str]:
-    return [COLUMN_NAMES.get(c, c) for c in result.columns]
+    names = column_names()
+    return [names.get(c, c) for c in result.columns]
 
 
 REPORT_EXPORTERS: Exporters[[ReportResult, str], bytes] = Exporters("report")
@@ -323,8 +254,8 @@ def _xlsx(result: ReportResult, question: str) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "Отчёт"
-    sheet.append([question or "Отчёт по инцидентам"])
+    sheet.title = phrases("ru")["sheet"]
+    sheet.append([question or phrases("ru")["file_title"]])
     sheet.append([describe(result)])
     sheet.append([])
     sheet.append(_headers(result))
@@ -385,7 +316,7 @@ def _pdf(result: ReportResult, question: str, rows: list[list[Any]]) -> bytes:
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
     pdf.set_font("DejaVu", size=13)
-    pdf.multi_cell(0, 7, question or "Отчёт по инцидентам", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 7, question or phrases("ru")["file_title"], align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", size=10)
     pdf.multi_cell(0, 5, describe(result), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from azs_assistant import i18n
 from azs_assistant.assistant.model import section_without_title
 from azs_assistant.documents.chunking import units_of
 from azs_assistant.language.analyzer import Analyzer
@@ -88,7 +89,7 @@ def summarise(document_id: int, title: str, version: int, chunks: Sequence[Any],
     units = _units(title, chunks, analyzer)
     if not units:
         return Summary(document_id, title, version, "extractive",
-                       f"«{title}»: в документе нет текста, который можно пересказать.")
+                       i18n.text("azs_assistant.assistant", "summary_no_text", title=title))
     _score(units)
     chosen = _choose(units, budget or point_budget(len(units)))
     sections: list[SectionSummary] = []

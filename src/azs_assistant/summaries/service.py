@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from azs_assistant import i18n
 from azs_assistant.assistant.model import Answer, Citation, section_without_title
 from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.documents.changes import describe_changes
@@ -31,9 +32,10 @@ if TYPE_CHECKING:
     from azs_assistant.storage.db import Database
 
 log = logging.getLogger(__name__)
+TEXTS = "azs_assistant.assistant"
 
-FALLBACK_NOTICE = "Языковая модель недоступна — показано извлечённое из документа краткое содержание."
-REJECTED_NOTICE = "Пересказ модели не прошёл проверку по тексту документа — показано извлечённое краткое содержание."
+FALLBACK_NOTICE = i18n.text(TEXTS, "summary_fallback")  # kk and en: assistant/i18n, the assistant says them
+REJECTED_NOTICE = i18n.text(TEXTS, "summary_rejected")
 
 _SUMMARY_INTENT = re.compile(
     r"\b(перескаж\w*|пересказ\w*|кратко\w*|вкратце|краткое содержание|резюмир\w*|резюме|"
@@ -151,13 +153,11 @@ class Summaries:
             named = _NUMBER.search(_FILLER.sub(" ", question))
             if named is None:
                 return None  # no document matches: let the knowledge base answer the question as asked
-            text = (f"В базе знаний нет документа с номером {named.group(0)}. Проверьте номер или откройте "
-                    "список документов; если документ нужен, попросите загрузить его.")
-            return Answer(question, text, True, mode="summary")
+            return Answer(question, i18n.text(TEXTS, "no_document", number=named.group(0)), True, mode="summary")
         if changes:
             found = self.changes(doc.id, principal)
-            text = found[0]["text"] if found else f"«{doc.title}»: других версий документа не загружали."
-            return Answer(question, text, False, [self._doc_citation(doc, None, text[:400])], mode="changes")
+            said = found[0]["text"] if found else i18n.text(TEXTS, "no_versions", title=doc.title)
+            return Answer(question, said, False, [self._doc_citation(doc, None, said[:400])], mode="changes")
         summary = self.summary(doc.id, principal)
         chunks = {c.id: c for c in self.documents.chunks(doc.id)}
         citations = [self._doc_citation(doc, chunks.get(p.chunk_id), p.text)

@@ -111,8 +111,11 @@ class AzsBot:
             return
         text = (update.effective_message.text or "") if update.effective_message else ""
         try:
+            # the user's own language setting, when they chose one (Russian is everyone's default, as on the
+            # web); otherwise the assistant's notices follow the question's language
+            lang = who.language if who.language != "ru" else None
             answer, answer_id = await asyncio.to_thread(self.s.assistant.answer_for, who, text,
-                                                        self._conversation(update), None, "telegram")
+                                                        self._conversation(update), None, "telegram", lang)
         except AzsError as exc:
             await self._reply(update, exc.message_ru)
             return

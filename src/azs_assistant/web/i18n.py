@@ -5,31 +5,17 @@ the browser's Accept-Language, else Russian. A key missing in kk or en falls bac
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from azs_assistant.i18n import LANGUAGES, catalogue
 
-LANGUAGES = ("ru", "kk", "en")
+__all__ = ["COOKIE", "LANGUAGES", "context", "pick_language", "request_language", "texts"]
 COOKIE = "azs_lang"
 
 
-@cache
 def texts(lang: str) -> dict[str, str]:
-    def load(code: str) -> dict[str, str]:
-        folder = resources.files("azs_assistant.web").joinpath("i18n")
-        files = [folder.joinpath(f"{code}.yaml")]  # then each part's own catalogue, e.g. i18n/desk/kk.yaml
-        files += sorted((part.joinpath(f"{code}.yaml") for part in folder.iterdir() if part.is_dir()),
-                        key=lambda f: f.name)
-        out: dict[str, str] = {}
-        for file in files:
-            if file.is_file():
-                out.update({str(k): str(v) for k, v in (yaml.safe_load(file.read_text("utf-8")) or {}).items()})
-        return out
-
-    base = load("ru")
-    return base if lang == "ru" or lang not in LANGUAGES else {**base, **load(lang)}
+    """The web UI's texts in a language (``azs_assistant.i18n`` reads the catalogues)."""
+    return catalogue("azs_assistant.web", lang)
 
 
 def pick_language(value: str | None, accept: str | None = None) -> str:

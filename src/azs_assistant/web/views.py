@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep
-from azs_assistant.reports.render import COLUMN_NAMES, chart_for_page, has_chart, num
+from azs_assistant.reports.render import chart_for_page, column_names, has_chart, num
 from azs_assistant.web import auth_views, chat_views, documents_views, jobs_views, stations_views, tickets_views
 from azs_assistant.web.auth_views import AnyUser, LoginRequired, page
 from azs_assistant.web.i18n import request_language, texts
@@ -58,7 +58,7 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
     names = {c: s.name_in(lang) for c, s in svc.reports.categories.items()}
     context: dict[str, Any] = {"active": "reports", "question": question, "picked": picked,
                                "vocab": svc.reports.vocabulary(), "stations": stations, "regions": regions,
-                               "column_names": COLUMN_NAMES, "names": names,
+                               "column_names": column_names(lang), "names": names,
                                "examples": svc.reports.examples_for(allowed),
                                "fmt": _cell, "report": None, "error": None}
     status = 200

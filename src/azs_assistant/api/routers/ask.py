@@ -36,7 +36,8 @@ SSE_EVENT = {"type": "object", "required": ["event", "data"], "properties": {  #
 @router.post("/ask", response_model=AnswerPublic, summary="Задать вопрос базе знаний",
              responses={**WRITE, **documented(404)})  # 404: a conversation_id not the asker's
 def ask(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> dict:
-    answer, answer_id = svc.assistant.answer_for(who, body.question, body.conversation_id, client_ip(request))
+    answer, answer_id = svc.assistant.answer_for(who, body.question, body.conversation_id, client_ip(request),
+                                                lang=body.lang)
     return {**answer.public(), "answer_id": answer_id}
 
 
@@ -47,7 +48,8 @@ def ask(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> di
                         **WRITE, **documented(404)})
 def ask_stream(body: AskRequest, svc: ServicesDep, who: Anyone, request: Request) -> EventSourceResponse:
     # validated (and audited) before the stream starts, so errors get a status code
-    stream = svc.assistant.stream_for(who, body.question, body.conversation_id, client_ip(request), body.regenerate)
+    stream = svc.assistant.stream_for(who, body.question, body.conversation_id, client_ip(request), body.regenerate,
+                                      body.lang)
 
     def events() -> Iterator[dict]:
         for event in stream:

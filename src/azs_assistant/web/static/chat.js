@@ -209,7 +209,9 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
       resp = await fetch("/api/v1/ask/stream", {
         method: "POST", signal: running.signal,
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
-        body: JSON.stringify({ question: question, conversation_id: conversationId, regenerate: !!regenerate }),
+        // the page's language: the assistant's own texts («нет ответа», notices) follow it
+        body: JSON.stringify({ question: question, conversation_id: conversationId, regenerate: !!regenerate,
+                               lang: document.documentElement.lang || null }),
       });
       if (!resp.ok) {
         let message = T("js_error", "Ошибка") + " " + resp.status;

@@ -1,0 +1,38 @@
+"""Every message catalogue (``<package>/i18n/{ru,kk,en}.yaml`` and its parts' folders) says every text in
+all three languages, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from azs_assistant.i18n import folders, read
+
+PLACES = ["azs_assistant.web", "azs_assistant.assistant", "azs_assistant.reports"]
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("package", PLACES)
+def test_every_key_is_in_all_three_languages_with_the_same_placeholders(package: str) -> None:
+    for folder in folders(package):
+        ru = read(folder, "ru")
+        assert ru, folder
+        for lang in ("kk", "en"):
+            other = read(folder, lang)
+            assert set(other) == set(ru), (str(folder), lang, set(ru) ^ set(other))
+            for key, text in other.items():
+                assert text.strip(), (str(folder), lang, key)
+                assert _fields(text) == _fields(ru[key]), (str(folder), lang, key)
+
+
+def test_kazakh_texts_are_written_with_kazakh_letters() -> None:
+    """A Kazakh catalogue copied from Russian by mistake would pass the key check."""
+    for package in PLACES:
+        for folder in folders(package):
+            texts = " ".join(read(folder, "kk").values())
+            assert re.search(r"[әғқңөұүһі]", texts), str(folder)
