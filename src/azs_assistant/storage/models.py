@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -518,3 +530,20 @@ class JobFile(Base):
     ordinal: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(1000))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class JobSchedule(Base):
+    """A periodic job that admins registered (a weekly report, an hourly incident sync): every runner reads
+    these and queues each one's job once per period. ``last_slot`` is the last period queued (``now //
+    every_s``), so a period runs once even after its finished job was purged."""
+
+    __tablename__ = "job_schedules"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    every_s: Mapped[float] = mapped_column(Float)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    last_slot: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

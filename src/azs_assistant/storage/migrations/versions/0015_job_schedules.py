@@ -1,0 +1,33 @@
+"""Periodic jobs registered by admins (scheduled reports, timed incident syncs) are stored, so every API
+process and worker picks them up and queues each period's job once, instead of a command looping.
+
+Revision ID: 0015
+Revises: 0014
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0015"
+down_revision = "0014"
+branch_labels = None
+depends_on = None
+
+_TS = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "job_schedules",
+        sa.Column("name", sa.String(100), primary_key=True),
+        sa.Column("kind", sa.String(64), nullable=False),
+        sa.Column("every_s", sa.Float, nullable=False),
+        sa.Column("payload", sa.JSON, nullable=False),
+        sa.Column("last_slot", sa.BigInteger, nullable=True),
+        sa.Column("created_by", sa.String(200), nullable=True),
+        sa.Column("created_at", _TS, nullable=False),
+        sa.Column("updated_at", _TS, nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("job_schedules")
