@@ -191,7 +191,8 @@ class Services:
     def tickets(self) -> Tickets:
         from azs_assistant.tickets.service import Tickets
 
-        return Tickets(self.db, self.analyzer, self.settings, self.stations, lambda *args: self.access.audit(*args))
+        return Tickets(self.db, self.analyzer, self.settings, self.stations, lambda *args: self.access.audit(*args),
+                       jobs=lambda: self.jobs)
 
     @cached_property
     def notifier(self) -> Notifier:
@@ -254,6 +255,7 @@ class Services:
         from azs_assistant.documents.service import UPLOAD_JOB
         from azs_assistant.incidents.service import SYNC_JOB
         from azs_assistant.reports.schedule import REPORT_JOB
+        from azs_assistant.tickets.service import TRAIN_JOB
 
         def summarise(ctx: JobContext) -> dict[str, object]:
             summary = self.summaries.summary(int(ctx.payload["document_id"]), refresh=True)
@@ -261,7 +263,8 @@ class Services:
 
         return {UPLOAD_JOB: self.documents.run_upload, SYNC_JOB: self.incidents.run_sync_job,
                 NOTIFY_JOB: lambda ctx: self.notifier.run_once(), SUMMARY_JOB: summarise,
-                REPORT_JOB: lambda ctx: self.scheduled_reports.run_job(ctx)}
+                REPORT_JOB: lambda ctx: self.scheduled_reports.run_job(ctx),
+                TRAIN_JOB: lambda ctx: self.tickets.run_training_job(ctx)}
 
     @cached_property
     def job_runner(self) -> LocalPool | BrokerQueue:

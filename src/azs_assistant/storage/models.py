@@ -124,6 +124,8 @@ class IndexState(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0)
     jargon_generation: Mapped[int] = mapped_column(Integer, default=0)
+    # bumped by each retraining of the complaint classifier: the other processes retrain too
+    classifier_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     embedding_model: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 

@@ -1,5 +1,7 @@
 """Periodic jobs registered by admins (scheduled reports, timed incident syncs) are stored, so every API
-process and worker picks them up and queues each period's job once, instead of a command looping.
+process and worker picks them up and queues each period's job once, instead of a command looping. The
+complaint classifier's training generation, bumped by each retraining (a job on a worker, say), tells the
+other processes to retrain too.
 
 Revision ID: 0015
 Revises: 0014
@@ -27,7 +29,11 @@ def upgrade() -> None:
         sa.Column("created_at", _TS, nullable=False),
         sa.Column("updated_at", _TS, nullable=False),
     )
+    with op.batch_alter_table("index_state") as batch:
+        batch.add_column(sa.Column("classifier_generation", sa.Integer, nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("index_state") as batch:
+        batch.drop_column("classifier_generation")
     op.drop_table("job_schedules")
