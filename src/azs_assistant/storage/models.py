@@ -129,6 +129,18 @@ class IndexState(Base):
     embedding_model: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
+class IndexChange(Base):
+    """Which document a move of the index generation was about (None: everything, rebuild). A process whose
+    index is at generation g updates it in place from the changes after g instead of rebuilding it; rows
+    far behind the current generation are pruned (a process that far behind rebuilds)."""
+
+    __tablename__ = "index_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, index=True)
+    document_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
 class FormRecord(Base):
     """A paper form turned into fields: extracted by OCR, then confirmed or corrected by a person."""
 
