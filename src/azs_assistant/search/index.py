@@ -9,9 +9,10 @@ database's index generation moves, so any number of API processes serve the same
 A refresh is incremental: the database records which document each generation was about
 (``index_changes``), so a process drops the rows of the documents changed since its build and appends
 their current chunks, then recomputes the BM25 weights from the kept term counts (vectorised: idf and the
-average length change with every document) instead of reading and re-counting every passage. It
-rebuilds from scratch at start, when the record cannot tell (pruned, or a change of everything), and when
-many documents changed at once.
+average length change with every document) instead of reading and re-counting every passage. Dropped rows
+stay as empty tombstones until they pass a tenth of the rows, so the dense matrix (150 MB at 100,000
+passages) is not copied for each change. It rebuilds from scratch at start, when the record cannot tell
+(pruned, or a change of everything), and when many documents changed at once.
 """
 
 from __future__ import annotations
@@ -48,19 +49,23 @@ class Hit:
 
 class _Snapshot:
     """One build: the BM25 matrix and what it was computed from (term counts per passage, lengths), so a
-    refresh can drop and add passages without recounting the rest."""
+    refresh can drop and add passages without recounting the rest. Rows of removed passages may stay as
+    empty tombstones (``live`` false, chunk id -1) until a compaction, so removing one document copies no
+    vectors."""
 
     def __init__(self, chunk_ids: np.ndarray, doc_ids: np.ndarray, tf: sparse.csr_matrix, lengths: np.ndarray,
-                 vocab: dict[str, int], dense_buf: np.ndarray | None) -> None:
+                 vocab: dict[str, int], dense_buf: np.ndarray | None, live: np.ndarray | None = None) -> None:
         n = len(chunk_ids)
         self.chunk_ids, self.doc_ids, self.tf, self.lengths, self.vocab = chunk_ids, doc_ids, tf, lengths, vocab
+        self.live = np.ones(n, dtype=bool) if live is None else live
+        self.n_live = int(self.live.sum())
         # the vectors live in a buffer with room to grow; this build sees its first n rows only
         self.dense_buf = dense_buf
         self.dense = dense_buf[:n] if dense_buf is not None else None
-        self.documents = len(np.unique(doc_ids))
+        self.documents = len(np.unique(doc_ids[self.live]))
         self.df = np.bincount(tf.indices, minlength=tf.shape[1]).astype(np.float32)
-        self.idf = np.log(1.0 + (n - self.df + 0.5) / (self.df + 0.5)).astype(np.float32)
-        avg = float(lengths.mean()) if n else 1.0
+        self.idf = np.log(1.0 + (self.n_live - self.df + 0.5) / (self.df + 0.5)).astype(np.float32)
+        avg = float(lengths[self.live].mean()) if self.n_live else 1.0
         norm = K1 * (1 - B + B * lengths / max(avg, 1e-6))
         row_of = np.repeat(np.arange(n), np.diff(tf.indptr))
         weights = tf.data * (K1 + 1) / (tf.data + norm[row_of]) * self.idf[tf.indices]
@@ -112,6 +117,22 @@ def _dense_after(snap: _Snapshot | None, keep: np.ndarray, vectors: np.ndarray |
         np.compress(keep, old, axis=0, out=out[:k])
     out[k:k + m] = vectors
     return out
+
+
+def _emptied(tf: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
+    """``tf`` with the counts of ``rows`` dropped (their rows left empty: tombstones)."""
+    if not rows.any():
+        return tf
+    kept = ~np.repeat(rows, np.diff(tf.indptr))
+    indptr = np.concatenate([[0], np.cumsum(np.diff(tf.indptr) * ~rows)]).astype(np.int64)
+    return sparse.csr_matrix((tf.data[kept], tf.indices[kept], indptr), shape=tf.shape)
+
+
+def _stack(old: sparse.csr_matrix, added: sparse.csr_matrix, width: int) -> sparse.csr_matrix:
+    """The two count matrices one above the other, as wide as the grown vocabulary."""
+    old = sparse.csr_matrix((old.data, old.indices, old.indptr), shape=(old.shape[0], width))
+    added = sparse.csr_matrix((added.data, added.indices, added.indptr), shape=(added.shape[0], width))
+    return sparse.vstack([old, added], format="csr", dtype=np.float32)
 
 
 class SearchIndex:
@@ -166,24 +187,26 @@ class SearchIndex:
         None when the dense part cannot be carried over (vectors missing or of another size): rebuild."""
         with self.db.session() as s:
             rows = list(s.execute(select(*_ROW).where(Chunk.document_id.in_(documents)).order_by(Chunk.id)).all())
-        keep = ~np.isin(snap.doc_ids, np.fromiter(documents, dtype=np.int64, count=len(documents)))
+        removed = np.isin(snap.doc_ids, np.fromiter(documents, dtype=np.int64, count=len(documents)))
+        live = snap.live & ~removed
+        # compact when tombstones would pass a tenth of the rows (one copy of the kept vectors), else keep them
+        keep = live if (len(live) - int(live.sum())) > len(live) // 10 or snap.dense is None \
+            else np.ones(len(live), dtype=bool)
         vocab = dict(snap.vocab)
         added, added_lengths = _term_counts(rows, vocab)
-        width = max(len(vocab), 1)
-        old = snap.tf[keep]
-        old = sparse.csr_matrix((old.data, old.indices, old.indptr), shape=(old.shape[0], width))
-        added = sparse.csr_matrix((added.data, added.indices, added.indptr), shape=(added.shape[0], width))
         dense = None
         if self.embedder is not None:
             vectors = self._dense(rows) if rows else np.zeros((0, self.embedder.dim), dtype=np.float32)
-            if vectors is None or (snap.dense is None and keep.any()):
+            if vectors is None or (snap.dense is None and live.any()):
                 return None
             dense = _dense_after(snap, keep, vectors)
-        return _Snapshot(np.concatenate([snap.chunk_ids[keep], np.asarray([r.id for r in rows], dtype=np.int64)]),
-                         np.concatenate([snap.doc_ids[keep], np.asarray([r.document_id for r in rows],
-                                                                        dtype=np.int64)]),
-                         sparse.vstack([old, added], format="csr", dtype=np.float32),
-                         np.concatenate([snap.lengths[keep], added_lengths]), vocab, dense)
+        new_ids = np.asarray([r.id for r in rows], dtype=np.int64)
+        new_docs = np.asarray([r.document_id for r in rows], dtype=np.int64)
+        return _Snapshot(np.concatenate([np.where(live, snap.chunk_ids, -1)[keep], new_ids]),
+                         np.concatenate([np.where(live, snap.doc_ids, -1)[keep], new_docs]),
+                         _stack(_emptied(snap.tf, ~live)[keep], added, max(len(vocab), 1)),
+                         np.concatenate([np.where(live, snap.lengths, 0)[keep], added_lengths]), vocab, dense,
+                         np.concatenate([live[keep], np.ones(len(rows), dtype=bool)]))
 
     def _dense(self, rows: list[Row]) -> np.ndarray | None:
         """The passages' vectors as one matrix, or None when any is missing or of another size."""
@@ -207,11 +230,11 @@ class SearchIndex:
     def idf(self, lemma: str) -> float:
         """Inverse document frequency of a lemma; unseen lemmas get the rarest value."""
         snap = self._snap
-        if snap is None or not len(snap.chunk_ids):
+        if snap is None or not snap.n_live:
             return 0.0
         col = snap.vocab.get(lemma)
         if col is None:
-            return float(np.log(1.0 + (len(snap.chunk_ids) + 0.5) / 0.5))
+            return float(np.log(1.0 + (snap.n_live + 0.5) / 0.5))
         return float(snap.idf[col])
 
     def knows(self, lemma: str) -> bool:
@@ -222,7 +245,7 @@ class SearchIndex:
 
     def size(self) -> int:
         self.refresh()
-        return 0 if self._snap is None else len(self._snap.chunk_ids)
+        return 0 if self._snap is None else self._snap.n_live
 
     def search(self, query: AnalyzedQuery, k: int = 10, query_vector: np.ndarray | None = None,
                refresh: bool = True) -> list[Hit]:
@@ -230,7 +253,7 @@ class SearchIndex:
         if refresh:
             self.refresh()
         snap = self._snap
-        if snap is None or not len(snap.chunk_ids):
+        if snap is None or not snap.n_live:
             return []
         lex = self._lexical(snap, query)
         dense = None
@@ -252,12 +275,14 @@ class SearchIndex:
 
 
 def _fuse(snap: _Snapshot, lex: np.ndarray, dense: np.ndarray | None, k: int) -> list[Hit]:
-    n = len(lex)
-    take = min(CANDIDATES, n)
+    take = min(CANDIDATES, snap.n_live)
+    if dense is not None and snap.n_live < len(dense):
+        dense = np.where(snap.live, dense, -np.inf)  # tombstones are never candidates
     cand = set(np.argpartition(-lex, take - 1)[:take].tolist()) if lex.any() else set()
     if dense is not None:
         cand |= set(np.argpartition(-dense, take - 1)[:take].tolist())
     idx = np.fromiter(cand, dtype=np.int64)
+    idx = idx[snap.live[idx]]
     if not len(idx):
         return []
     lex_c = lex[idx]
