@@ -27,6 +27,7 @@ from tests.incidents.incident_log import make_log
 from tests.incidents.test_reports_api import cp1251_csv
 from tests.incidents.test_sync import COLUMNS, fill
 from tests.jobs.test_pool import wait_for
+from tests.tickets.test_rules_and_notify import smtp  # noqa: F401 - the fixture: a local SMTP server
 
 
 @pytest.fixture
@@ -130,10 +131,15 @@ def _settings(data: Path) -> Settings:
     return Settings(data_dir=data, embeddings="none", job_sweep_s=0.2)
 
 
-def test_a_report_schedule_registered_by_the_cli_is_written_by_a_runner(tmp_path: Path,
-                                                                        job_lines: list[logging.LogRecord]) -> None:
-    """GIVEN `azs report schedule … --every 1h` (stored, the command returns) WHEN a server's pool runs THEN it
-    queues the report job and the reports service writes the files; the job's lines carry its id."""
+def test_a_report_schedule_registered_by_the_cli_is_written_and_sent_by_a_runner(
+        tmp_path: Path, job_lines: list[logging.LogRecord], smtp: tuple, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """GIVEN `azs report schedule … --every 1h --email …` (stored, the command returns) WHEN a server's pool runs
+    THEN it queues the report job and the reports service writes the files and mails them; the job's lines
+    carry its id."""
+    controller, received = smtp
+    monkeypatch.setenv("AZS_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("AZS_SMTP_PORT", str(controller.port))
     data, out_dir, runner = tmp_path / "data", tmp_path / "reports", CliRunner()
     log = tmp_path / "log.csv"
     log.write_bytes(cp1251_csv(make_log(60)))
@@ -142,7 +148,8 @@ def test_a_report_schedule_registered_by_the_cli_is_written_by_a_runner(tmp_path
     bad = runner.invoke(app, base + ["report", "schedule", "Кто лидирует?", "--every", "1h"])
     assert bad.exit_code == 2, bad.output  # a question the parser cannot read is refused now, not every hour
     out = runner.invoke(app, base + ["report", "schedule", "инциденты по регионам", "--every", "1h", "--name",
-                                     "weekly", "--out-dir", str(out_dir), "--formats", "csv,xlsx"])
+                                     "weekly", "--out-dir", str(out_dir), "--formats", "csv,xlsx", "--email",
+                                     "boss@dala.kz"])
     assert out.exit_code == 0 and "weekly" in out.output, out.output
     assert not out_dir.exists()  # registered, not run by the command
     listed = json.loads(runner.invoke(app, base + ["jobs", "schedules", "--json"]).output)
@@ -159,6 +166,8 @@ def test_a_report_schedule_registered_by_the_cli_is_written_by_a_runner(tmp_path
     assert total == 1 and job.payload["schedule"] == "weekly"
     assert sorted(p.suffix for p in out_dir.iterdir()) == [".csv", ".xlsx"]
     assert sorted(job.result["written"]) == sorted(str(p) for p in out_dir.iterdir())
+    assert job.result["sent"] == 1 and job.result["failed"] == [] and received[0]["To"] == "boss@dala.kz"
+    assert sorted(Path(p.get_filename()).suffix for p in received[0].walk() if p.get_filename()) == [".csv", ".xlsx"]
     mine = [r for r in job_lines if r.name == "azs.reports"]
     assert len(mine) == 3 and all(getattr(r, "job_id", "") == job.id for r in mine)
 
