@@ -60,3 +60,24 @@ def test_an_admin_queues_retraining_and_every_replica_takes_the_new_model(tmp_pa
     job_lines = [r for r in records if r.name == "azs.tickets" and "другим процессом" not in r.getMessage()]
     assert len(job_lines) == 2 and all(getattr(r, "job_id", "") == job_id for r in job_lines)
     assert all(not getattr(r, "job_id", "") for r in records if "другим процессом" in r.getMessage())
+
+
+def test_the_api_queues_retraining_as_a_job(tmp_path: Path) -> None:
+    """GIVEN an admin WHEN they POST /tickets/train THEN 202 with the job's id and Location; the job is stored."""
+    from fastapi.testclient import TestClient
+
+    from azs_assistant.api.app import create_app
+    from tests.conftest import authorize
+
+    svc = Services(Settings(data_dir=tmp_path, embeddings="none"))
+    try:
+        with TestClient(create_app(svc, background=False)) as client:
+            authorize(client, svc)
+            resp = client.post("/api/v1/tickets/train")
+            body = resp.json()
+            assert resp.status_code == 202 and resp.headers["location"] == body["location"] == \
+                f"/api/v1/jobs/{body['job_id']}"
+            job = client.get(body["location"]).json()
+            assert (job["kind"], job["status"]) == ("tickets.train", "queued")
+    finally:
+        svc.close()
