@@ -214,3 +214,30 @@ def test_a_timed_incident_sync_runs_once_per_period_on_two_replicas(tmp_path: Pa
         second.close()
     mine = [r for r in job_lines if r.name == "azs.incidents"]
     assert len(mine) == 2 and all(getattr(r, "job_id", "") == job.id for r in mine)
+
+
+def test_admins_list_and_remove_schedules_through_the_api(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from azs_assistant.api.app import create_app
+    from tests.conftest import authorize
+
+    svc = Services(_settings(tmp_path))
+    try:
+        svc.schedules.put("admin", "incidents.sync:all", "incidents.sync", 3600, {"source": None, "full": False})
+        with TestClient(create_app(svc, background=False)) as client:
+            authorize(client, svc, roles=("manager",))
+            assert client.get("/api/v1/jobs/schedules").status_code == 403
+            authorize(client, svc)
+            listed = client.get("/api/v1/jobs/schedules").json()
+            assert [(s["name"], s["every_s"], s["last_slot"]) for s in listed] == [("incidents.sync:all", 3600.0, None)]
+            assert client.delete("/api/v1/jobs/schedules/incidents.sync:all").status_code == 204
+            assert client.get("/api/v1/jobs/schedules").json() == []
+            gone = client.delete("/api/v1/jobs/schedules/incidents.sync:all")
+            assert gone.status_code == 404 and "Расписания" in gone.json()["error"]["message"]
+        audit = svc.access.audit_search(action="schedule.")
+        assert sorted((a.action, a.actor) for a in audit) == [("schedule.put", "admin"),
+                                                              ("schedule.remove", audit[0].actor)]
+        assert audit[0].action == "schedule.remove" and audit[0].actor != "admin"  # the API key's holder
+    finally:
+        svc.close()

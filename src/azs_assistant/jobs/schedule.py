@@ -75,12 +75,13 @@ class StoredSchedules:
         self._audit(actor, "schedule.put", name, {"kind": kind, "every_s": every_s})
         return stored
 
-    def remove(self, actor: object, name: str) -> None:
+    def remove(self, actor: object, name: str, ip: str | None = None) -> None:
+        """Delete a schedule (a job it already queued still runs); audited."""
         with self.db.session() as s:
             gone = s.execute(delete(JobSchedule).where(JobSchedule.name == name))
         if gone.rowcount != 1:  # type: ignore[attr-defined]
             raise NotFound(f"Расписания «{name}» нет.", f"No schedule '{name}'.")
-        self._audit(actor, "schedule.remove", name, {})
+        self._audit(actor, "schedule.remove", name, {}, ip)
 
     def list(self) -> list[Schedule]:
         with self.db.session() as s:
