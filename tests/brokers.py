@@ -1,4 +1,4 @@
-"""Private servers for the fault tests: RabbitMQ nodes and PostgreSQL clusters started on spare loopback
+"""Private servers for the fault tests: RabbitMQ nodes, PostgreSQL clusters and Redis servers started on spare loopback
 ports with their own data directories, stopped and started again by the test (an outage), never the
 machine's shared ones."""
 
@@ -145,3 +145,56 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         except RuntimeError:
             pass  # already stopped by the test
         shutil.rmtree(server.home, ignore_errors=True)
+
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+class PrivateRedis:
+    """One throw-away Redis (no persistence) on a spare port; ``stop()`` kills it like an outage (its data
+    goes with it, as with a restarted cache), ``start()`` brings it back on the same port."""
+
+    def __init__(self, home: Path) -> None:
+        self.home, self.port = home, free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+        home.mkdir(parents=True, exist_ok=True)
+
+    def start(self) -> None:
+        import redis
+
+        self.process = subprocess.Popen([REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+                                         "--appendonly", "no", "--dir", str(self.home)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        client = redis.Redis.from_url(self.url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.exceptions.ConnectionError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("private Redis did not start") from None
+                time.sleep(0.1)
+        client.close()
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self.process = None
+
+
+@contextmanager
+def private_redis(home: Path) -> Iterator[PrivateRedis]:
+    if not Path(REDIS_SERVER).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is required in CI (Debian package redis-server)")
+        pytest.skip("Redis is not installed (Debian package redis-server)")
+    server = PrivateRedis(home)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

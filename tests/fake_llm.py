@@ -70,10 +70,12 @@ class ScriptedLLM:
         return StreamingResponse(events(), media_type="text/event-stream")
 
 
-def start(llm: ScriptedLLM) -> tuple[uvicorn.Server, threading.Thread]:
+def start(llm: ScriptedLLM, port: int = 0) -> tuple[uvicorn.Server, threading.Thread]:
+    """Serve ``llm`` on ``port`` (0: a free one); stop it with ``server.should_exit = True`` and a join."""
     from tests.loopback import serve
 
-    server, thread, port = serve(Starlette(routes=[Route("/v1/chat/completions", llm.chat, methods=["POST"])]))
+    server, thread, port = serve(Starlette(routes=[Route("/v1/chat/completions", llm.chat, methods=["POST"])]),
+                                 port)
     llm.url = f"http://127.0.0.1:{port}/v1"
     return server, thread
 

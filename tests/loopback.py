@@ -10,10 +10,12 @@ from typing import Any
 import uvicorn
 
 
-def serve(app: Any, **config: Any) -> tuple[uvicorn.Server, threading.Thread, int]:
-    """Start ``app`` (``config``: more uvicorn.Config options); returns the server, its thread and port."""
+def serve(app: Any, port: int = 0, **config: Any) -> tuple[uvicorn.Server, threading.Thread, int]:
+    """Start ``app`` (``config``: more uvicorn.Config options) on ``port`` (0: a free one; a port given again
+    brings a stopped server back where its clients look for it); returns the server, its thread and port."""
     sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **config))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -39,7 +39,9 @@ if TYPE_CHECKING:  # the services' types, for the checker; each is built (and im
     from azs_assistant.incidents.history import IncidentHistory
     from azs_assistant.jobs import Handler, JobContext, Jobs, LocalPool
     from azs_assistant.jobs.broker import BrokerQueue
+    from azs_assistant.jobs.schedule import StoredSchedules
     from azs_assistant.learning.feedback import Learning
+    from azs_assistant.reports.schedule import ScheduledReports
     from azs_assistant.reports.service import Reports
     from azs_assistant.summaries.service import Summaries
     from azs_assistant.tickets.notify import Notifier
@@ -121,6 +123,13 @@ class Services:
                        stations=self.stations, audit=lambda *args: self.access.audit(*args))
 
     @cached_property
+    def scheduled_reports(self) -> ScheduledReports:
+        """Registered report schedules and the job that writes and sends each period's files."""
+        from azs_assistant.reports.schedule import ScheduledReports
+
+        return ScheduledReports(self.reports, lambda: self.notifier, lambda: self.schedules)
+
+    @cached_property
     def conversations(self) -> Conversations:
         from azs_assistant.assistant.conversation import Conversations
         from azs_assistant.llm.rewrite import QuestionRewriter
@@ -182,7 +191,8 @@ class Services:
     def tickets(self) -> Tickets:
         from azs_assistant.tickets.service import Tickets
 
-        return Tickets(self.db, self.analyzer, self.settings, self.stations, lambda *args: self.access.audit(*args))
+        return Tickets(self.db, self.analyzer, self.settings, self.stations, lambda *args: self.access.audit(*args),
+                       jobs=lambda: self.jobs)
 
     @cached_property
     def notifier(self) -> Notifier:
@@ -211,7 +221,7 @@ class Services:
     def incidents(self) -> Incidents:
         """Synchronising and importing the incident log; every change resets the reports' cache."""
         return Incidents(self.db, self.settings.incident_sources_file, lambda: self.reports.invalidate(),
-                         jobs=lambda: self.jobs)
+                         jobs=lambda: self.jobs, schedules=lambda: self.schedules)
 
     # -- search and documents -------------------------------------------------------------
     @cached_property
@@ -232,28 +242,40 @@ class Services:
         jobs.on_enqueued = lambda job_id: self.job_runner.submit(job_id)
         return jobs
 
+    @cached_property
+    def schedules(self) -> StoredSchedules:
+        """The periodic jobs admins registered (scheduled reports, timed incident syncs); audited."""
+        from azs_assistant.jobs.schedule import StoredSchedules
+
+        return StoredSchedules(self.db, lambda *args: self.access.audit(*args))
+
     @property
     def job_handlers(self) -> dict[str, Handler]:
         """Each kind of job and the service method that does it."""
         from azs_assistant.documents.service import UPLOAD_JOB
         from azs_assistant.incidents.service import SYNC_JOB
+        from azs_assistant.reports.schedule import REPORT_JOB
+        from azs_assistant.tickets.service import TRAIN_JOB
 
         def summarise(ctx: JobContext) -> dict[str, object]:
             summary = self.summaries.summary(int(ctx.payload["document_id"]), refresh=True)
             return {"document_id": ctx.payload["document_id"], "mode": summary.mode}
 
         return {UPLOAD_JOB: self.documents.run_upload, SYNC_JOB: self.incidents.run_sync_job,
-                NOTIFY_JOB: lambda ctx: self.notifier.run_once(), SUMMARY_JOB: summarise}
+                NOTIFY_JOB: lambda ctx: self.notifier.run_once(), SUMMARY_JOB: summarise,
+                REPORT_JOB: lambda ctx: self.scheduled_reports.run_job(ctx),
+                TRAIN_JOB: lambda ctx: self.tickets.run_training_job(ctx)}
 
     @cached_property
     def job_runner(self) -> LocalPool | BrokerQueue:
         """Dramatiq on RabbitMQ when ``AZS_BROKER_URL`` is set (``azs worker`` consumes), else the bounded
         in-process pool (``azs serve`` starts it). Either one queues the periodic jobs (notifications and
-        critical reminders every ``AZS_NOTIFY_INTERVAL_S``) once per period across all replicas."""
+        critical reminders every ``AZS_NOTIFY_INTERVAL_S``, and the schedules admins stored) once per
+        period across all replicas."""
         from azs_assistant.jobs.schedule import Schedule, Scheduler
 
         s = self.settings
-        scheduler = Scheduler(self.jobs, [Schedule(NOTIFY_JOB, s.notify_interval_s)])
+        scheduler = Scheduler(self.jobs, [Schedule(NOTIFY_JOB, s.notify_interval_s)], stored=self.schedules)
         if s.broker_url is not None:
             from azs_assistant.jobs.broker import BrokerQueue
 

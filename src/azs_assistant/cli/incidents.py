@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from azs_assistant.cli._common import parse_every, print_json, rounds, services
+from azs_assistant.cli._common import cli_actor, parse_every, print_json, services
 from azs_assistant.errors import InvalidInput
 
 app = typer.Typer(help="Журнал инцидентов: синхронизация с базой компании, импорт CSV/XLSX.", no_args_is_help=True)
@@ -18,17 +18,25 @@ def incidents_sync(
     ctx: typer.Context,
     source: Annotated[Optional[str], typer.Option("--source", help="Имя источника (по умолчанию все).")] = None,
     full: Annotated[bool, typer.Option("--full", help="Перечитать всё, не только новое.")] = False,
-    every: Annotated[Optional[str], typer.Option("--every", help="Повторять по расписанию: 15m, 1h, 1d.")] = None,
+    every: Annotated[Optional[str], typer.Option("--every", help="Сохранить расписание: синхронизировать каждые "
+                                                 "15m, 1h, 1d (выполняют azs serve или azs worker).")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Скопировать новые и изменённые инциденты из базы компании (Oracle, PostgreSQL, …)."""
-    for _ in rounds(parse_every(every) if every else None):
-        for report in services(ctx).incidents.sync(source, full=full):
-            data = report.to_dict()
-            if as_json:
-                print_json(data)
-            else:
-                _print_stored(f"{data['source']}: прочитано {data['read']}, ", data)
+    if every:
+        schedule = services(ctx).incidents.schedule_sync(cli_actor(), parse_every(every), source, full=full)
+        if as_json:
+            print_json({"schedule": schedule.name, "kind": schedule.kind, "every_s": schedule.every_s})
+        else:
+            typer.echo(f"Расписание «{schedule.name}» сохранено: каждые {every}. Синхронизирует запущенный "
+                       "azs serve или azs worker.")
+        return
+    for report in services(ctx).incidents.sync(source, full=full):
+        data = report.to_dict()
+        if as_json:
+            print_json(data)
+        else:
+            _print_stored(f"{data['source']}: прочитано {data['read']}, ", data)
 
 
 def _print_stored(prefix: str, data: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""Background jobs: `azs worker` runs them, `azs jobs list|show|retry|cancel` looks after them."""
+"""Background jobs: `azs worker` runs them, `azs jobs list|show|retry|cancel` looks after them,
+`azs jobs schedules|unschedule` shows and removes the stored periodic ones."""
 
 from __future__ import annotations
 
@@ -85,3 +86,32 @@ def cancel(ctx: typer.Context, job_id: str) -> None:
     """Отменить задание в очереди или выполняющееся (остановится на следующем шаге)."""
     job = services(ctx).jobs.cancel(cli_actor(), job_id)
     typer.echo(f"Задание {job.id} отменено.")
+
+
+@app.command("schedules")
+def schedules(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Сохранённые расписания (отчёты, синхронизация инцидентов): их задания ставит в очередь azs serve или
+    azs worker, один раз за период."""
+    items = services(ctx).schedules.list()
+    if as_json:
+        print_json([{"name": s.name, "kind": s.kind, "every_s": s.every_s, "payload": s.payload,
+                     "last_slot": s.last_slot} for s in items])
+        return
+    if not items:
+        typer.echo("Расписаний нет.")
+    for item in items:
+        typer.echo(f"{item.name}  {item.kind:20} каждые {_every(item.every_s)}")
+
+
+@app.command("unschedule")
+def unschedule(ctx: typer.Context, name: str) -> None:
+    """Удалить расписание (задание, уже поставленное в очередь, выполнится)."""
+    services(ctx).schedules.remove(cli_actor(), name)
+    typer.echo(f"Расписание «{name}» удалено.")
+
+
+def _every(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from azs_assistant.cli._common import parse_every, print_json, rounds, services
+from azs_assistant.cli._common import cli_actor, parse_every, print_json, services
 from azs_assistant.errors import InvalidInput
 
 app = typer.Typer(help="Отчёты по инцидентам для руководителей: вопрос по-русски → число, таблица, график.",
@@ -65,28 +65,38 @@ def report_schedule(
     ctx: typer.Context,
     questions: Annotated[list[str], typer.Argument(help="Вопросы, напр. «инциденты по регионам за прошлую неделю».")],
     every: Annotated[str, typer.Option("--every", help="Как часто: 1d, 7d, 12h.")] = "7d",
+    name: Annotated[Optional[str], typer.Option("--name", help="Имя расписания (по умолчанию из первого вопроса); "
+                                                "то же имя заменяет расписание.")] = None,
     out_dir: Annotated[Path, typer.Option("--out-dir", help="Куда складывать файлы.")] = Path("reports"),
     formats: Annotated[str, typer.Option("--formats", help="Форматы через запятую: pdf,xlsx,csv,png.")] = "pdf,xlsx",
-    once: Annotated[bool, typer.Option("--once", help="Один раз, без повторов (для cron/systemd).")] = False,
+    once: Annotated[bool, typer.Option("--once", help="Сделать отчёт сейчас, в этой команде, без расписания "
+                                       "(для cron/systemd).")] = False,
     email: Annotated[Optional[list[str]], typer.Option("--email", help="Отправить файлы на этот адрес (можно "
                                                         "несколько раз); нужен AZS_SMTP_HOST.")] = None,
     telegram: Annotated[Optional[list[str]], typer.Option("--telegram", help="Отправить в этот чат Telegram (id); "
                                                            "нужен AZS_TELEGRAM_BOT_TOKEN.")] = None,
 ) -> None:
-    """Регулярные отчёты: по расписанию сохранять файлы и, если указано, отправлять их почтой и в Telegram."""
-    from azs_assistant.reports.schedule import ReportSchedule
-
+    """Регулярные отчёты: сохранить расписание (выполняют azs serve или azs worker) или сделать отчёт сейчас."""
     interval = parse_every(every)
-    svc = services(ctx)
-    schedule = ReportSchedule(svc.reports, svc.notifier, questions, formats, out_dir,
-                              emails=email or [], telegrams=telegram or [])
-    for _ in rounds(None if once else interval):
-        run = schedule.run_once()
-        for path in run.written:
-            typer.echo(f"Записано: {path}")
-        for problem in run.failed:
-            typer.secho(f"Не доставлено: {problem}", fg=typer.colors.RED, err=True)
-        if run.delivered:
-            typer.echo(f"Отправлено получателям: {run.sent}")
+    scheduled = services(ctx).scheduled_reports
+    if not once:
+        schedule = scheduled.register(cli_actor(), name or _name_of(questions), interval, questions, formats, out_dir,
+                                      emails=email or [], telegrams=telegram or [])
+        typer.echo(f"Расписание «{schedule.name}» сохранено: каждые {every}, файлы в {schedule.payload['out_dir']}. "
+                   "Отчёты делает запущенный azs serve или azs worker.")
+        return
+    run = scheduled.build(questions, formats, out_dir, emails=email or [], telegrams=telegram or []).run_once()
+    for path in run.written:
+        typer.echo(f"Записано: {path}")
+    for problem in run.failed:
+        typer.secho(f"Не доставлено: {problem}", fg=typer.colors.RED, err=True)
+    if run.delivered:
+        typer.echo(f"Отправлено получателям: {run.sent}")
     if run.failed:
         raise typer.Exit(75)  # EX_TEMPFAIL: files are written, delivery may be retried
+
+
+def _name_of(questions: list[str]) -> str:
+    import re
+
+    return "report:" + (re.sub(r"[^\w]+", "_", (questions[0] if questions else "").lower())[:60].strip("_") or "report")

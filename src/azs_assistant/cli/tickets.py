@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from azs_assistant.cli._common import parse_every, print_json, rounds, services, state
+from azs_assistant.cli._common import cli_actor, parse_every, print_json, rounds, services, state
 from azs_assistant.errors import AzsError, InvalidInput
 
 if TYPE_CHECKING:
@@ -107,8 +107,17 @@ def _classify_line(tickets: Tickets, n: int, line: str) -> dict[str, Any]:
 
 
 @app.command("train")
-def tickets_train(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def tickets_train(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False,
+                  background: Annotated[bool, typer.Option("--background", help="Поставить фоновое задание и не ждать "
+                                                           "(выполнит azs serve или azs worker).")] = False) -> None:
     """Переобучить классификатор: встроенные примеры + файл компании + исправленные людьми обращения."""
+    if background:
+        job = services(ctx).tickets.submit_training(cli_actor())
+        if as_json:
+            print_json({"job_id": job.id, "status": job.status})
+        else:
+            typer.echo(f"Задание {job.id} в очереди; ход: azs jobs show {job.id}.")
+        return
     stats = services(ctx).tickets.train()
     if as_json:
         print_json(stats)

@@ -171,7 +171,7 @@ class Ingestor:
             s.execute(delete(Chunk).where(Chunk.document_id == document_id))
             s.execute(delete(DocumentOriginal).where(DocumentOriginal.document_id == document_id))
             s.delete(doc)
-            Database.bump(s, index=True)
+            Database.bump(s, index=True, documents=[document_id])
         return True
 
 
@@ -396,6 +396,6 @@ def _store_document(ing: Ingestor, item: IngestItem, passages: list[Passage], ve
             s.add(Chunk(document_id=doc.id, ordinal=i, kind=p.kind, section=p.section[:1000], page=p.page,
                         location=p.location, text=p.text, lemmas=lemmas, context_lemmas=ctx,
                         embedding=vectors[i].tobytes() if vectors is not None else None, meta=p.meta))
-        Database.bump(s, index=True)
+        Database.bump(s, index=True, documents=[doc.id])
         item.document_id = doc.id
     item.outcome = item.outcome or outcome

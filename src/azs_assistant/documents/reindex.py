@@ -30,7 +30,7 @@ def reindex_all(db: Database, analyzer: Analyzer, embedder: Embedder | None) -> 
                     for c, v in zip(chunks[i:i + EMBED_BATCH], vecs, strict=True):
                         c.embedding = v.tobytes()
             count += len(chunks)
-            Database.bump(s, index=True)
+            Database.bump(s, index=True, documents=[doc_id])
     with db.session() as s:
         state = s.get(IndexState, 1)
         if state is not None:

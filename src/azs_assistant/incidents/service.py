@@ -3,6 +3,7 @@ source's synchronisation stopped. Every change tells the reports to forget their
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,18 +16,22 @@ if TYPE_CHECKING:  # the modules themselves are imported on first use (database 
     from azs_assistant.incidents.sources import SourceConfig
     from azs_assistant.incidents.sync import LastRun, SyncReport
     from azs_assistant.jobs import JobContext, Jobs
+    from azs_assistant.jobs.schedule import Schedule, StoredSchedules
     from azs_assistant.storage.models import Job
 
 
 SYNC_JOB = "incidents.sync"
+log = logging.getLogger("azs.incidents")
 
 
 class Incidents:
     """The incident log's sources; ``changed`` is called after every sync or import (Reports.invalidate)."""
 
     def __init__(self, db: Database, sources_file: Path, changed: Callable[[], None],
-                 jobs: Callable[[], Jobs] | None = None) -> None:
+                 jobs: Callable[[], Jobs] | None = None, schedules: Callable[[], StoredSchedules] | None = None
+                 ) -> None:
         self.db, self.sources_file, self._changed, self._jobs = db, sources_file, changed, jobs
+        self._schedules = schedules
 
     def sources(self) -> dict[str, SourceConfig]:
         from azs_assistant.incidents.sources import load_sources
@@ -78,13 +83,27 @@ class Incidents:
             raise RuntimeError("Incidents was built without a jobs store")
         return self._jobs().enqueue(SYNC_JOB, {"source": name, "full": full}, created_by=actor)
 
+    def schedule_sync(self, actor: object, every_s: float, name: str | None = None, *, full: bool = False) -> Schedule:
+        """Register a periodic sync of one source (or all): stored, queued once per period by the job runners
+        (``azs serve``'s pool or ``azs worker``); registering again replaces it."""
+        self._chosen(name)
+        if self._schedules is None:
+            raise RuntimeError("Incidents was built without a schedules store")
+        return self._schedules().put(actor, f"{SYNC_JOB}:{name or 'all'}", SYNC_JOB, every_s,
+                                     {"source": name, "full": full})
+
     def run_sync_job(self, ctx: JobContext) -> list[dict[str, Any]]:
         """The sync job: each source in turn, reported as progress; its reports are the job's result."""
 
         def on_source(done: int, total: int, source: str) -> None:
+            log.info("синхронизация инцидентов: источник %s (%d из %d)", source, done + 1, total)
             ctx.progress(sources=total, done=done, current=source)
 
         reports = self.sync(ctx.payload.get("source"), full=bool(ctx.payload.get("full")), on_source=on_source)
+        for report in reports:
+            data = report.to_dict()
+            log.info("синхронизация инцидентов %s: прочитано %s, новых %s, изменено %s", data["source"], data["read"],
+                     data["inserted"], data["updated"])
         return [r.to_dict() for r in reports]
 
     def import_file(self, path: Path, *, mapping: Mapping[str, str] | None = None, encoding: str | None = None,

@@ -1,29 +1,106 @@
 """Periodic jobs that run once per period however many replicas or workers there are: every runner ticks,
 and each tick queues the period's job under a key (``tickets.notify:176480000``) that the jobs table keeps
-unique, so the second replica's insert finds the first one's job instead of adding its own."""
+unique, so the second replica's insert finds the first one's job instead of adding its own.
+
+Two sources of schedules: the built-in ones (the notification outbox, from settings) and those admins
+register (``azs report schedule``, ``azs incidents sync --every``), stored in ``job_schedules`` so that any
+runner started later picks them up (why a table and not settings: docs/jobs.md). A stored schedule also
+records the last period it queued, so a period whose finished job was purged is not queued again.
+"""
 
 from __future__ import annotations
 
 import logging
+import math
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
+from sqlalchemy import delete, select, update
+
+from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.jobs.store import Jobs
+from azs_assistant.storage.db import Database
+from azs_assistant.storage.models import JobSchedule, utcnow
 
 log = logging.getLogger("azs.jobs")
 # Finished periodic jobs are kept this long (for the jobs page), then deleted: one every 10 s adds up.
 KEEP_PERIODIC_S = 3600.0
+MIN_EVERY_S = 10.0  # a stored schedule more frequent than this would flood the jobs table
 
 
 @dataclass(frozen=True)
 class Schedule:
+    """One periodic job: its kind, its period, and (stored schedules) its name and payload."""
+
     kind: str
     every_s: float
+    name: str = ""
+    payload: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    last_slot: int | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.kind
+
+
+class StoredSchedules:
+    """The schedules admins registered: put (create or replace), remove, list; audited."""
+
+    def __init__(self, db: Database, audit: Callable[..., None] | None = None) -> None:
+        self.db = db
+        self._audit = audit or (lambda *args: None)
+
+    def put(self, actor: object, name: str, kind: str, every_s: float, payload: dict[str, Any]) -> Schedule:
+        """Register a schedule, or replace the one of that name (its periods kept when its period is kept)."""
+        name = name.strip()
+        if not name or len(name) > 100:
+            raise InvalidInput("Имя расписания: от 1 до 100 символов.", "A schedule name has 1 to 100 characters.")
+        if not math.isfinite(every_s) or every_s < MIN_EVERY_S:
+            raise InvalidInput(f"Расписание не чаще раза в {MIN_EVERY_S:.0f} с.",
+                               f"A schedule runs at most every {MIN_EVERY_S:.0f} s.")
+        now = utcnow()
+        with self.db.session() as s:
+            row = s.get(JobSchedule, name)
+            if row is None:
+                row = JobSchedule(name=name, created_at=now)
+                s.add(row)
+            elif row.every_s != every_s or row.kind != kind:
+                row.last_slot = None  # periods of another length: this one starts now
+            row.kind, row.every_s, row.payload, row.created_by, row.updated_at = kind, every_s, payload, \
+                str(getattr(actor, "name", actor))[:200], now
+            s.flush()
+            stored = _schedule(row)
+        self._audit(actor, "schedule.put", name, {"kind": kind, "every_s": every_s})
+        return stored
+
+    def remove(self, actor: object, name: str, ip: str | None = None) -> None:
+        """Delete a schedule (a job it already queued still runs); audited."""
+        with self.db.session() as s:
+            gone = s.execute(delete(JobSchedule).where(JobSchedule.name == name))
+        if gone.rowcount != 1:  # type: ignore[attr-defined]
+            raise NotFound(f"Расписания «{name}» нет.", f"No schedule '{name}'.")
+        self._audit(actor, "schedule.remove", name, {}, ip)
+
+    def list(self) -> list[Schedule]:
+        with self.db.session() as s:
+            return [_schedule(row) for row in s.scalars(select(JobSchedule).order_by(JobSchedule.name))]
+
+    def mark(self, name: str, slot: int) -> None:
+        """Record that ``slot`` was queued (never moves back: a slower replica's tick changes nothing)."""
+        with self.db.session() as s:
+            s.execute(update(JobSchedule).where(JobSchedule.name == name, (JobSchedule.last_slot.is_(None))
+                                                | (JobSchedule.last_slot < slot)).values(last_slot=slot))
+
+
+def _schedule(row: JobSchedule) -> Schedule:
+    return Schedule(row.kind, row.every_s, row.name, dict(row.payload or {}), row.last_slot)
 
 
 class Scheduler:
-    def __init__(self, jobs: Jobs, schedules: list[Schedule]) -> None:
-        self.jobs, self.schedules = jobs, schedules
+    def __init__(self, jobs: Jobs, schedules: list[Schedule], stored: StoredSchedules | None = None) -> None:
+        self.jobs, self.schedules, self.stored = jobs, schedules, stored
         self._last: dict[str, int] = {}
         self._purged = 0.0
 
@@ -31,16 +108,26 @@ class Scheduler:
         """Queue each schedule's job for the current period (once per process and period; once overall thanks
         to the key). Returns the ids of the jobs queued or found."""
         now = time.time() if now is None else now
-        queued = []
-        for schedule in self.schedules:
-            slot = int(now // schedule.every_s)
-            if self._last.get(schedule.kind) == slot:
-                continue
-            job = self.jobs.enqueue(schedule.kind, {"slot": slot}, key=f"{schedule.kind}:{slot}", max_attempts=1,
-                                    created_by="scheduler")
-            self._last[schedule.kind] = slot
-            queued.append(job.id)
+        queued = [self._queue(schedule, int(now // schedule.every_s)) for schedule in self._all()]
         if now - self._purged > 60:
             self._purged = now
             self.jobs.purge_periodic(KEEP_PERIODIC_S)
-        return queued
+        return [job_id for job_id in queued if job_id is not None]
+
+    def _all(self) -> list[Schedule]:
+        return self.schedules + (self.stored.list() if self.stored is not None else [])
+
+    def _queue(self, schedule: Schedule, slot: int) -> str | None:
+        if self._last.get(schedule.label) == slot or (schedule.last_slot is not None and schedule.last_slot >= slot):
+            return None
+        if schedule.name:  # a stored schedule: its own key, its payload, the usual retries
+            job = self.jobs.enqueue(schedule.kind, {**schedule.payload, "schedule": schedule.name, "slot": slot},
+                                    key=f"{schedule.kind}:{schedule.name}:{slot}"[:200], created_by="scheduler")
+            assert self.stored is not None
+            self.stored.mark(schedule.name, slot)
+            log.info("по расписанию «%s» поставлено задание %s", schedule.name, job.id)
+        else:
+            job = self.jobs.enqueue(schedule.kind, {"slot": slot}, key=f"{schedule.kind}:{slot}",
+                                    max_attempts=1, created_by="scheduler")
+        self._last[schedule.label] = slot
+        return job.id

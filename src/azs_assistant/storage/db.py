@@ -10,23 +10,25 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, select, text, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from azs_assistant.errors import Busy
-from azs_assistant.storage.models import IndexState
+from azs_assistant.storage.models import IndexChange, IndexState
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a writer waits for another process's write lock before it gives up with a typed error:
 # long enough for a migration or a large document's chunks, short enough to report a stuck writer.
 LOCK_WAIT_S = 120.0
+# Generations of index changes kept: a process further behind than this rebuilds its index.
+KEEP_INDEX_CHANGES = 1000
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -117,14 +119,31 @@ class Database:
             return (row[0], row[1]) if row else (0, 0)
 
     @staticmethod
-    def bump(session: Session, *, index: bool = False, jargon: bool = False) -> None:
-        """Mark searchable data as changed inside the caller's transaction."""
+    def bump(session: Session, *, index: bool = False, jargon: bool = False,
+             documents: Iterable[int] | None = None) -> None:
+        """Mark searchable data as changed inside the caller's transaction. ``documents``: the only ones whose
+        chunks changed (other processes then update their index in place); None: anything may have."""
         values = {}
         if index:
             values["generation"] = IndexState.generation + 1
         if jargon:
             values["jargon_generation"] = IndexState.jargon_generation + 1
         session.execute(update(IndexState).where(IndexState.id == 1).values(**values))
+        if index:  # the row stays locked until commit: generations are handed out in commit order
+            generation = session.scalar(select(IndexState.generation).where(IndexState.id == 1)) or 0
+            session.add_all(IndexChange(generation=generation, document_id=d)
+                            for d in (list(documents) if documents is not None else [None]))
+            session.execute(delete(IndexChange).where(IndexChange.generation < generation - KEEP_INDEX_CHANGES))
+
+    def index_changes(self, after: int, upto: int) -> set[int] | None:
+        """The documents changed in the generations (after, upto]; None when that cannot be told (a change
+        of everything, or the record of some generation already pruned): the caller rebuilds."""
+        with self._sessions() as s:
+            rows = s.execute(select(IndexChange.generation, IndexChange.document_id)
+                             .where(IndexChange.generation > after, IndexChange.generation <= upto)).all()
+        if len({g for g, _ in rows}) != upto - after or any(d is None for _, d in rows):
+            return None
+        return {int(d) for _, d in rows if d is not None}
 
     def dispose(self) -> None:
         self.engine.dispose()

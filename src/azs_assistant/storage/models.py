@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -112,7 +124,21 @@ class IndexState(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0)
     jargon_generation: Mapped[int] = mapped_column(Integer, default=0)
+    # bumped by each retraining of the complaint classifier: the other processes retrain too
+    classifier_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     embedding_model: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class IndexChange(Base):
+    """Which document a move of the index generation was about (None: everything, rebuild). A process whose
+    index is at generation g updates it in place from the changes after g instead of rebuilding it; rows
+    far behind the current generation are pruned (a process that far behind rebuilds)."""
+
+    __tablename__ = "index_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, index=True)
+    document_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class FormRecord(Base):
@@ -518,3 +544,20 @@ class JobFile(Base):
     ordinal: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(1000))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class JobSchedule(Base):
+    """A periodic job that admins registered (a weekly report, an hourly incident sync): every runner reads
+    these and queues each one's job once per period. ``last_slot`` is the last period queued (``now //
+    every_s``), so a period runs once even after its finished job was purged."""
+
+    __tablename__ = "job_schedules"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    every_s: Mapped[float] = mapped_column(Float)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    last_slot: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

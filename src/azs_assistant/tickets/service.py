@@ -7,17 +7,19 @@ causes (an outbox the notifier drains), so nothing is half-done after a crash.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from azs_assistant.auth.principal import Principal
@@ -28,13 +30,22 @@ from azs_assistant.language.detect import detect_language
 from azs_assistant.settings import LOCAL_BASE_URL, Settings
 from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import Ticket, TicketEvent, TicketNotification, utcnow
+from azs_assistant.storage.models import IndexState, Ticket, TicketEvent, TicketNotification, utcnow
 from azs_assistant.tickets.classifier import Example, TicketClassifier, load_examples
 from azs_assistant.tickets.danger import danger_signs
 from azs_assistant.tickets.facts import extract_facts
 from azs_assistant.tickets.rules import RoutingRules, load_rules
 from azs_assistant.tickets.taxonomy import CATEGORIES, STATUSES, TRANSITIONS, URGENCIES, raise_urgency
 
+if TYPE_CHECKING:
+    from azs_assistant.jobs import JobContext, Jobs
+    from azs_assistant.storage.models import Job
+
+log = logging.getLogger("azs.tickets")
+TRAIN_JOB = "tickets.train"
+# How often a process asks whether another one retrained the classifier (a training job on a worker,
+# another replica's `azs tickets train`), then retrains itself from the same examples in the background.
+CLASSIFIER_CHECK_S = 30.0
 CHANNELS = ("web_form", "api", "email", "call_center_transcript", "mobile_app", "telegram", "cli", "other")
 
 
@@ -78,8 +89,8 @@ class Classification:
 
 class Tickets:
     def __init__(self, db: Database, analyzer: Analyzer, settings: Settings, stations: Stations | None = None,
-                 audit: Callable[..., None] | None = None) -> None:
-        self.db = db
+                 audit: Callable[..., None] | None = None, jobs: Callable[[], Jobs] | None = None) -> None:
+        self.db, self._jobs = db, jobs
         self._audit = audit or (lambda *args: None)
         self.stations = stations or Stations(db)
         self.analyzer = analyzer
@@ -87,6 +98,8 @@ class Tickets:
         self._rules: RoutingRules | None = None
         self._classifier: TicketClassifier | None = None
         self._train_lock = threading.Lock()
+        # the stored training generation this process's classifier reflects, and when it last looked
+        self._generation, self._checked, self._refreshing = 0, time.monotonic(), False
 
     # -- configuration ------------------------------------------------------------------
     @property
@@ -115,17 +128,77 @@ class Tickets:
         if self._classifier is None:
             with self._train_lock:
                 if self._classifier is None:
+                    generation = self._stored_generation()
                     examples, _ = self.training_examples()
-                    self._classifier = TicketClassifier(self.analyzer, examples)
+                    self._classifier, self._generation = TicketClassifier(self.analyzer, examples), generation
+        else:
+            self._catch_up()
         return self._classifier
 
     def train(self) -> dict[str, Any]:
-        """Retrain on shipped + company + corrected examples; report counts and a cross-check."""
+        """Retrain on shipped + company + corrected examples; report counts and a cross-check. The stored
+        generation is bumped first, so every other process retrains within ``CLASSIFIER_CHECK_S``."""
+        generation = self._bump_generation()
         examples, counts = self.training_examples()
         classifier = TicketClassifier(self.analyzer, examples)
         with self._train_lock:
-            self._classifier = classifier
+            self._classifier, self._generation = classifier, max(self._generation, generation)
         return {**counts, "total": len(examples), **classifier.describe()}
+
+    def submit_training(self, who: Principal | str) -> Job:
+        """Retraining as a background job (a server's pool or a worker runs it); audited with the job id."""
+        if self._jobs is None:
+            raise RuntimeError("Tickets was built without a jobs store")
+        name = who.name if isinstance(who, Principal) else who
+        job = self._jobs().enqueue(TRAIN_JOB, {}, created_by=name)
+        self._audit(who, "tickets.train", "job", {"job": job.id})
+        return job
+
+    def run_training_job(self, ctx: JobContext) -> dict[str, Any]:
+        """The training job: retrain, and say on what; the figures are the job's result."""
+        log.info("переобучение классификатора обращений")
+        stats = self.train()
+        log.info("классификатор обучен на %d примерах (исправленных обращений %d), версия %s", stats["total"],
+                 stats["corrected_tickets"], stats["version"])
+        return stats
+
+    def _stored_generation(self) -> int:
+        with self.db.session() as s:
+            return int(s.scalar(select(IndexState.classifier_generation).where(IndexState.id == 1)) or 0)
+
+    def _bump_generation(self) -> int:
+        with self.db.session() as s:
+            s.execute(update(IndexState).where(IndexState.id == 1)
+                      .values(classifier_generation=IndexState.classifier_generation + 1))
+            return int(s.scalar(select(IndexState.classifier_generation).where(IndexState.id == 1)) or 0)
+
+    def _catch_up(self) -> None:
+        """Another process retrained: retrain here too, in the background (the old model answers meanwhile)."""
+        now = time.monotonic()
+        if self._refreshing or now - self._checked < CLASSIFIER_CHECK_S:
+            return
+        self._checked = now
+        try:
+            stored = self._stored_generation()
+        except Exception:  # the database away for a moment: the current model keeps answering
+            log.warning("не удалось проверить версию классификатора", exc_info=True)
+            return
+        if stored > self._generation:
+            self._refreshing = True
+            threading.Thread(target=self._retrain_to, args=(stored,), name="azs-retrain", daemon=True).start()
+
+    def _retrain_to(self, generation: int) -> None:
+        try:
+            examples, _ = self.training_examples()
+            classifier = TicketClassifier(self.analyzer, examples)
+            with self._train_lock:
+                if generation > self._generation:
+                    self._classifier, self._generation = classifier, generation
+            log.info("классификатор обращений переобучен вслед за другим процессом (версия %s)", classifier.version)
+        except Exception:
+            log.warning("переобучение классификатора не удалось; работает прежний", exc_info=True)
+        finally:
+            self._refreshing = False
 
     def status_link(self, ticket: Ticket, token: str, request_base: str | None = None) -> str:
         """The customer's link to the status page of their ticket (the one place it is built): on

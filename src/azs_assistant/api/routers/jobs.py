@@ -1,11 +1,11 @@
 """Background jobs for administrators: list them (dead letters included), read one with its progress, retry
-a dead or cancelled one, cancel a queued or running one."""
+a dead or cancelled one, cancel a queued or running one; the stored schedules of periodic jobs."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel
 
 from azs_assistant.http.deps import Admin, ServicesDep, client_ip
@@ -56,6 +56,29 @@ def list_jobs(svc: ServicesDep, who: Admin, status: Status | None = None, kind: 
               offset: Offset = 0, limit: Limit = 50) -> dict[str, Any]:
     total, items = svc.jobs.list(status=status, kind=kind, offset=offset, limit=limit)
     return {"total": total, "offset": offset, "limit": limit, "items": [job_public(j) for j in items]}
+
+
+class SchedulePublic(BaseModel):
+    name: str
+    kind: str
+    every_s: float
+    payload: dict[str, Any]
+    last_slot: int | None = None
+
+
+@router.get("/schedules", response_model=list[SchedulePublic],
+            summary="Расписания периодических заданий: отчёты, синхронизация инцидентов (только администратор)")
+def list_schedules(svc: ServicesDep, who: Admin) -> list[dict[str, Any]]:
+    return [{"name": s.name, "kind": s.kind, "every_s": s.every_s, "payload": s.payload, "last_slot": s.last_slot}
+            for s in svc.schedules.list()]
+
+
+@router.delete("/schedules/{name}", status_code=204, summary="Удалить расписание (уже поставленное задание "
+               "выполнится)", responses=documented(404, 503))
+def remove_schedule(name: Annotated[str, Path(max_length=100)], svc: ServicesDep, who: Admin,
+                    request: Request) -> Response:
+    svc.schedules.remove(who, name, client_ip(request))
+    return Response(status_code=204)
 
 
 @router.get("/{job_id}", response_model=JobPublic, summary="Задание: состояние, ход работы, результат",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from azs_assistant.errors import NotFound
@@ -134,10 +134,20 @@ def reload_rules(svc: ServicesDep, who: Admin) -> dict[str, Any]:
 
 
 @router.post("/tickets/train", summary="Переобучить классификатор (примеры + исправленные обращения)",
-             responses=WRITE)
-def train(svc: ServicesDep, who: Admin) -> dict[str, Any]:
-    stats = svc.tickets.train_by(who)
-    return stats  # type: ignore[no-any-return]
+             status_code=202,
+             description="Обучение идёт фоновым заданием: ответ 202 с номером задания (`GET /api/v1/jobs/{id}`: затем "
+                         "число примеров и версия); другие процессы переобучаются сами в течение 30 с. С `wait=true` "
+                         "ответ ждёт конца обучения и возвращает эти цифры (200).",
+             responses={**WRITE, 202: {"description": "Принято: номер задания"},
+                        200: {"description": "С wait=true: число примеров и версия классификатора"}})
+def train(svc: ServicesDep, who: Admin,
+          wait: Annotated[bool, Query(description="Ждать конца обучения")] = False) -> Response:
+    if wait:
+        return JSONResponse(svc.tickets.train_by(who), status_code=200)
+    job = svc.tickets.submit_training(who)
+    location = f"/api/v1/jobs/{job.id}"
+    return JSONResponse({"job_id": job.id, "status": job.status, "location": location}, status_code=202,
+                        headers={"Location": location})
 
 
 @router.get("/tickets/{number}", summary="Обращение с историей и уведомлениями", responses=SIGNED_IN)
