@@ -141,6 +141,12 @@ class Settings(BaseSettings):
         default=14, ge=0, description="Backups kept in a store after azs backup create (the newest); 0 keeps all")
     metrics_token: SecretStr | None = Field(
         default=None, description="Bearer token (or a secret reference) for GET /metrics; unset = no /metrics")
+    worker_metrics_port: int | None = Field(
+        default=None, ge=0, le=65535, description="Port on which `azs worker` serves GET /metrics (with the "
+                                                 "AZS_METRICS_TOKEN bearer) for Prometheus; unset = not served")
+    worker_metrics_host: str = Field(
+        default="0.0.0.0", description="Address the worker's metrics endpoint listens on (0.0.0.0: every interface, "
+                                       "as Prometheus in another container needs)")
 
     @field_validator("data_dir")
     @classmethod
