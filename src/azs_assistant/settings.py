@@ -134,6 +134,11 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = Field(
         default=None, description="Secret reference (env:/file:/aws:) for the first admin's password (users bootstrap)")
 
+    originals_url: str | None = Field(
+        default=None, description="Where uploaded originals (documents, complaint photos) are kept: a directory or "
+                                  "s3://bucket/prefix (boto3; AWS_ENDPOINT_URL for MinIO/Ceph); unset = documents in "
+                                  "the database, photos under <data dir>/tickets/photos")
+
     backup_key: SecretStr | None = Field(
         default=None, description="Secret reference (env:/file:/aws:) to the passphrase that encrypts backups; "
                                   "azs backup create refuses to run without it unless --no-encrypt is given")
