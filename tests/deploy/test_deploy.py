@@ -303,3 +303,25 @@ def test_aws_worker_tasks_export_their_own_metrics_through_a_collector_beside_th
     exported = {name.strip("^$") for d in config["exporters"]["awsemf"]["metric_declarations"]
                 for name in d["metric_name_selectors"]}
     assert exported and exported <= metrics.names()
+
+
+def test_aws_tasks_keep_originals_in_the_originals_bucket_they_may_write() -> None:
+    """Tasks share no disk for originals: both read AZS_ORIGINALS_URL as the stack's bucket, and the task
+    role may read, write and list it."""
+    resources = _stack()["Resources"]
+    for container in _containers(resources).values():
+        env = {e["Name"]: e["Value"] for e in container["Environment"]}
+        assert env["AZS_ORIGINALS_URL"] == {"Fn::Sub": "s3://${OriginalsBucket}/azs"}, container["Name"]
+    statements = resources["TaskRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    granted = {action for s in statements if {"Fn::Sub": "${OriginalsBucket.Arn}/*"} in _as_list(s["Resource"])
+               for action in s["Action"]}
+    assert {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"} <= granted
+    assert any({"Fn::GetAtt": ["OriginalsBucket", "Arn"]} in _as_list(s["Resource"]) and "s3:ListBucket" in s["Action"]
+               for s in statements)
+    bucket = resources["OriginalsBucket"]["Properties"]
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

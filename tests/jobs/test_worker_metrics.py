@@ -70,6 +70,7 @@ def broker_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         yield node.url
 
 
+@pytest.mark.slow  # about 14 s: a worker process starts, and Tesseract reads the page
 def test_a_worker_serves_its_job_and_ocr_figures_only_with_the_token(tmp_path: Path, broker_url: str | None) -> None:
     """GIVEN a running `azs worker --metrics-port` WHEN it ingests a scanned page THEN its /metrics shows the
     job done, the OCR page and the stored file, and answers 401 without the token or with a wrong one."""
