@@ -9,15 +9,21 @@ the process sees the same figures, and nothing of another library's default regi
 
 from __future__ import annotations
 
+import hmac
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+if TYPE_CHECKING:
+    from azs_assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -47,6 +53,13 @@ INGESTED = Counter("azs_ingested_documents", "Files through the ingestion pipeli
 INGESTED_BYTES = Counter("azs_ingested_bytes", "Bytes of files stored by the ingestion pipeline", registry=REGISTRY)
 INGEST_DURATION = Histogram("azs_ingest_duration_seconds", "Time to ingest one file", buckets=_SLOW,
                             registry=REGISTRY)
+JOB_RUNS = Counter("azs_job_runs", "Job attempts by kind and outcome: done, retry (failed, queued again), dead "
+                   "(failed for good), lost (cancelled or taken over meanwhile)", ["kind", "outcome"],
+                   registry=REGISTRY)
+JOB_DURATION = Histogram("azs_job_duration_seconds", "Time of one job attempt, by kind", ["kind"],
+                         buckets=_SLOW + (120.0, 300.0, 600.0, 1800.0), registry=REGISTRY)
+NOTIFICATIONS = Counter("azs_notifications", "Ticket notifications tried, by channel and outcome (sent, retry, "
+                        "failed: given up)", ["channel", "outcome"], registry=REGISTRY)
 CACHE = Counter("azs_answer_cache_requests", "Answer cache lookups by result (hit, miss)", ["result"],
                 registry=REGISTRY)
 
@@ -152,7 +165,8 @@ def names() -> set[str]:
     histograms in ``_bucket``/``_sum``/``_count``), for the test that checks the dashboard and alerts."""
     exported: set[str] = set()
     for collector in (HTTP_REQUESTS, HTTP_DURATION, ANSWERS, ANSWER_DURATION, LLM_TTFT, LLM_REQUESTS, LLM_ERRORS,
-                      OCR_PAGES, OCR_STAGE, INGESTED, INGESTED_BYTES, INGEST_DURATION, CACHE, STATE_ERRORS):
+                      OCR_PAGES, OCR_STAGE, INGESTED, INGESTED_BYTES, INGEST_DURATION, JOB_RUNS, JOB_DURATION,
+                      NOTIFICATIONS, CACHE, STATE_ERRORS):
         for family in collector.describe():
             kind, base = family.type, family.name
             exported |= ({f"{base}_total", f"{base}_created"} if kind == "counter" else
@@ -175,3 +189,55 @@ def answer_mode(mode: str, abstained: bool, notice: str | None, generator: bool)
 def observe_answer(mode: str, started: float) -> None:
     ANSWERS.labels(mode).inc()
     ANSWER_DURATION.labels(mode).observe(time.perf_counter() - started)
+
+
+def job_outcome(status: str | None) -> str:
+    """The outcome a job attempt is counted under, from the status it left the job in."""
+    return {"done": "done", "queued": "retry", "dead": "dead"}.get(status or "", "lost")
+
+
+# -- the scrape endpoint of processes without the API: `azs worker --metrics-port` -------------------------
+def configured_token(settings: Settings) -> str | None:
+    """The bearer token ``AZS_METRICS_TOKEN`` resolves to (a literal or a secret reference); None when unset."""
+    from azs_assistant.secrets import resolve_secret
+
+    given = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    return resolve_secret(given) if given else None
+
+
+def authorized(header: str | None, token: str) -> bool:
+    """Whether an ``Authorization`` header carries the token (compared in constant time)."""
+    return hmac.compare_digest((header or "").encode(), f"Bearer {token}".encode())
+
+
+class _Scrape(BaseHTTPRequestHandler):
+    token = ""
+
+    def do_GET(self) -> None:  # noqa: N802 (the http.server name)
+        if self.path.split("?")[0] != "/metrics":
+            return self._answer(404, b"not found\n", "text/plain; charset=utf-8")
+        if not authorized(self.headers.get("Authorization"), self.token):
+            return self._answer(401, "Метрики доступны только с токеном AZS_METRICS_TOKEN (Authorization: Bearer …)."
+                                "\n".encode(), "text/plain; charset=utf-8", {"WWW-Authenticate": "Bearer"})
+        self._answer(200, exposition(), CONTENT_TYPE)
+
+    def _answer(self, status: int, body: bytes, media: str, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for name, value in {"Content-Type": media, "Content-Length": str(len(body)), **(headers or {})}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the http.server signature)
+        log.debug("metrics scrape: " + format, *args)
+
+
+def serve(host: str, port: int, token: str) -> ThreadingHTTPServer:
+    """Serve ``GET /metrics`` with the bearer ``token`` on a daemon thread (``port`` 0: any free port, see
+    ``server.server_port``); ``shutdown()`` stops it. For processes that run no API: the worker's jobs,
+    OCR pages, ingestion and notifications are counted in its own memory, so Prometheus scrapes it too."""
+    handler = type("Scrape", (_Scrape,), {"token": token})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="azs-metrics", daemon=True).start()
+    return server

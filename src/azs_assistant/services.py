@@ -30,6 +30,7 @@ from azs_assistant.secrets import resolve_secret
 from azs_assistant.settings import Settings
 from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
+from azs_assistant.storage.originals import Originals, open_originals
 
 if TYPE_CHECKING:  # the services' types, for the checker; each is built (and imported) on first use
     from azs_assistant.assistant.cache import AnswerCache
@@ -83,6 +84,9 @@ class Services:
         self.embedder = make_embedder(settings)
         self.index = SearchIndex(self.db, self.embedder)
         self.ingestor = Ingestor(self.db, self.analyzer, self.embedder, settings)
+        # AZS_ORIGINALS_URL: uploaded originals in a directory or S3; None keeps them in the database
+        self.originals: Originals | None = open_originals(settings.originals_url) if settings.originals_url else None
+        self.ingestor.originals = self.originals
         self.form_step = FormStep(settings.data_dir / "forms")
         self.ingestor.steps.append(self.form_step)
         self.jargon = Jargon(self.db, self.analyzer, audit=lambda *args: self.access.audit(*args))
@@ -192,7 +196,7 @@ class Services:
         from azs_assistant.tickets.service import Tickets
 
         return Tickets(self.db, self.analyzer, self.settings, self.stations, lambda *args: self.access.audit(*args),
-                       jobs=lambda: self.jobs)
+                       jobs=lambda: self.jobs, photos=self.originals)
 
     @cached_property
     def notifier(self) -> Notifier:

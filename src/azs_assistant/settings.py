@@ -134,6 +134,11 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = Field(
         default=None, description="Secret reference (env:/file:/aws:) for the first admin's password (users bootstrap)")
 
+    originals_url: str | None = Field(
+        default=None, description="Where uploaded originals (documents, complaint photos) are kept: a directory or "
+                                  "s3://bucket/prefix (boto3; AWS_ENDPOINT_URL for MinIO/Ceph); unset = documents in "
+                                  "the database, photos under <data dir>/tickets/photos")
+
     backup_key: SecretStr | None = Field(
         default=None, description="Secret reference (env:/file:/aws:) to the passphrase that encrypts backups; "
                                   "azs backup create refuses to run without it unless --no-encrypt is given")
@@ -141,6 +146,12 @@ class Settings(BaseSettings):
         default=14, ge=0, description="Backups kept in a store after azs backup create (the newest); 0 keeps all")
     metrics_token: SecretStr | None = Field(
         default=None, description="Bearer token (or a secret reference) for GET /metrics; unset = no /metrics")
+    worker_metrics_port: int | None = Field(
+        default=None, ge=0, le=65535, description="Port on which `azs worker` serves GET /metrics (with the "
+                                                 "AZS_METRICS_TOKEN bearer) for Prometheus; unset = not served")
+    worker_metrics_host: str = Field(
+        default="0.0.0.0", description="Address the worker's metrics endpoint listens on (0.0.0.0: every interface, "
+                                       "as Prometheus in another container needs)")
 
     @field_validator("data_dir")
     @classmethod

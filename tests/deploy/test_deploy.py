@@ -93,7 +93,7 @@ def test_compose_file_is_valid_with_every_profile() -> None:
     services = config["services"]
     assert {"app", "worker", "postgres", "rabbitmq", "redis", "proxy", "vllm", "prometheus", "grafana",
             "backup"} <= set(services)
-    assert services["worker"]["command"] == ["worker"]
+    assert services["worker"]["command"][0] == "worker"
     for name in ("app", "worker", "backup"):
         env = services[name]["environment"]
         assert env["AZS_DATABASE_URL"].startswith("file:/run/secrets/")
@@ -271,3 +271,57 @@ def test_aws_workers_still_scale_on_queued_jobs_and_the_queue_alarm_names_a_real
     alarm = resources["QueueAgeAlarm"]["Properties"]
     assert {alarm["MetricName"], queued["MetricName"]} <= metrics.names()
     assert alarm["Dimensions"] == [{"Name": "kind", "Value": UPLOAD_JOB}]
+
+
+def _port_after(command: list[str]) -> str:
+    return str(command[command.index("--metrics-port") + 1])
+
+
+def test_prometheus_scrapes_every_compose_worker_on_the_port_it_serves_metrics_on() -> None:
+    """The worker runs no API: its /metrics is its own port (`azs worker --metrics-port`), found per replica
+    through compose's DNS, with the same bearer token file as the app's."""
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    worker = compose["services"]["worker"]
+    port = _port_after(worker["command"])
+    assert port in [str(p) for p in worker["expose"]]
+    jobs = {job["job_name"]: job for job in yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
+            ["scrape_configs"]}
+    scrape = jobs["azs-worker"]
+    assert scrape["authorization"]["credentials_file"] == jobs["azs"]["authorization"]["credentials_file"]
+    assert scrape["dns_sd_configs"] == [{"names": ["worker"], "type": "A", "port": int(port)}]
+
+
+def test_aws_worker_tasks_export_their_own_metrics_through_a_collector_beside_them() -> None:
+    containers = {c["Name"]: c for c in _stack()["Resources"]["WorkerTask"]["Properties"]["ContainerDefinitions"]}
+    port = _port_after(containers["worker"]["Command"])
+    collector = containers["metrics"]
+    config = yaml.safe_load(next(e["Value"] for e in collector["Environment"] if e["Name"] == "AOT_CONFIG_CONTENT")
+                            ["Fn::Sub"])
+    scrape = config["receivers"]["prometheus"]["config"]["scrape_configs"][0]
+    assert scrape["static_configs"] == [{"targets": [f"localhost:{port}"]}]
+    assert [s["Name"] for s in collector["Secrets"]] == ["AZS_METRICS_TOKEN"]
+    exported = {name.strip("^$") for d in config["exporters"]["awsemf"]["metric_declarations"]
+                for name in d["metric_name_selectors"]}
+    assert exported and exported <= metrics.names()
+
+
+def test_aws_tasks_keep_originals_in_the_originals_bucket_they_may_write() -> None:
+    """Tasks share no disk for originals: both read AZS_ORIGINALS_URL as the stack's bucket, and the task
+    role may read, write and list it."""
+    resources = _stack()["Resources"]
+    for container in _containers(resources).values():
+        env = {e["Name"]: e["Value"] for e in container["Environment"]}
+        assert env["AZS_ORIGINALS_URL"] == {"Fn::Sub": "s3://${OriginalsBucket}/azs"}, container["Name"]
+    statements = resources["TaskRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    granted = {action for s in statements if {"Fn::Sub": "${OriginalsBucket.Arn}/*"} in _as_list(s["Resource"])
+               for action in s["Action"]}
+    assert {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"} <= granted
+    assert any({"Fn::GetAtt": ["OriginalsBucket", "Arn"]} in _as_list(s["Resource"]) and "s3:ListBucket" in s["Action"]
+               for s in statements)
+    bucket = resources["OriginalsBucket"]["Properties"]
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

@@ -16,6 +16,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from sqlalchemy import select
 
+from azs_assistant import metrics
 from azs_assistant.errors import ConfigError
 from azs_assistant.services import Services
 from azs_assistant.storage.models import TicketNotification, utcnow
@@ -135,6 +136,13 @@ def test_failed_delivery_is_retried_and_never_loses_the_ticket(tmp_path) -> None
     contacts = f"[{{email: m@dala.kz}}, {{webhook: '{hook.url}/hook'}}]"
     svc = Services(make_settings(tmp_path, ticket_rules=_company_rules(tmp_path, contacts), smtp_host="127.0.0.1",
                                  smtp_port=dead_port, notify_max_attempts=3))
+    counted = [("email", "retry"), ("email", "failed"), ("webhook", "retry"), ("webhook", "sent")]
+
+    def notifications() -> list[float]:  # azs_notifications_total, as the worker's /metrics shows it
+        return [metrics.REGISTRY.get_sample_value("azs_notifications_total", {"channel": c, "outcome": o}) or 0.0
+                for c, o in counted]
+
+    before = notifications()
     try:
         ticket, _ = svc.tickets.create("Недолив, нужна поверка мерником")
         now = utcnow()
@@ -148,6 +156,7 @@ def test_failed_delivery_is_retried_and_never_loses_the_ticket(tmp_path) -> None
             assert (mail.status, mail.attempts) == ("failed", 3) and "SMTP" in mail.last_error
         assert svc.tickets.get(ticket.number).status == "new"
         assert "notify_failed" in [e.kind for e in svc.tickets.history(ticket.number)]
+        assert [a - b for a, b in zip(notifications(), before, strict=True)] == [2, 1, 1, 1]
     finally:
         svc.close()
         hook.close()

@@ -55,6 +55,7 @@ POLICY: dict[str, Rule] = {
     "DELETE /api/v1/documents/{document_id}": Rule(ADMIN),
     "GET /api/v1/documents/{document_id}/summary": Rule(ANYONE, "audience"),
     "GET /api/v1/documents/{document_id}/changes": Rule(ANYONE, "audience"),
+    "GET /api/v1/documents/{document_id}/original": Rule(ANYONE, "audience"),
     "PUT /api/v1/documents/{document_id}/audience": Rule(ADMIN),
     "GET /api/v1/jargon": Rule(ANYONE),
     "POST /api/v1/jargon": Rule(ADMIN),

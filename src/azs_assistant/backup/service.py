@@ -30,6 +30,7 @@ from azs_assistant.backup.stores import Store, open_store
 from azs_assistant.errors import BackupDamaged, ConfigError, Conflict, InvalidInput
 from azs_assistant.secrets import resolve_secret
 from azs_assistant.settings import Settings
+from azs_assistant.storage.originals import Originals, open_originals
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,8 @@ ARCHIVE, LABEL = ".azsbak", ".json"
 ORIGINALS = ("tickets", "forms")
 # Files under those folders that are never copied, whatever they hold.
 NEVER = ("admin-password", ".env")
+# Where the objects of an originals store (AZS_ORIGINALS_URL) sit inside the archive.
+STORED = "originals/"
 
 
 
@@ -55,6 +58,10 @@ class BackupInfo:
     database: str
     files: int
     format: int = FORMAT
+    # AZS_ORIGINALS_URL of the install (a directory or s3://…) whose objects the backup holds under
+    # ``originals/``; None: the originals were in the database snapshot and the data directory
+    originals: str | None = None
+    original_objects: int = 0
 
     @classmethod
     def parse(cls, text: str) -> BackupInfo:
@@ -112,7 +119,9 @@ class Backups:
                     sink.close()
             info = BackupInfo(id=backup_id, created_at=manifest["created_at"], encrypted=encrypted,
                               size=blob.stat().st_size, sha256=_sha256(blob),
-                              database=manifest["database"]["backend"], files=len(manifest["files"]))
+                              database=manifest["database"]["backend"], files=len(manifest["files"]),
+                              originals=manifest["originals"]["store"],
+                              original_objects=manifest["originals"]["objects"])
             label = work / "label"
             label.write_text(json.dumps(asdict(info), ensure_ascii=False, indent=1), encoding="utf-8")
             store.put(backup_id + ARCHIVE, blob)
@@ -133,6 +142,11 @@ class Backups:
         snapshot.unlink()
         for relative in self._originals():
             files[f"files/{relative}"] = _add(tar, self.settings.data_dir / relative, f"files/{relative}")
+        originals, objects = self._originals_store(), []
+        if originals is not None:  # every object of AZS_ORIGINALS_URL: the backup stands on its own
+            objects = originals.keys()
+            for key in objects:
+                files[f"{STORED}{key}"] = _add_bytes(tar, originals.read(key), f"{STORED}{key}")
         config: dict[str, str] = {}
         for name, path in self._config_files().items():
             if path.is_file():
@@ -143,7 +157,9 @@ class Backups:
                     "created_at": datetime.now(UTC).isoformat(timespec="microseconds"),
                     "database": {"backend": kind, "file": f"database/{db_file}",
                                  "schema": database.pgtools.connection(url)[1] if kind == "postgresql" else None},
-                    "files": files, "config": config}
+                    "files": files, "config": config,
+                    "originals": {"store": originals.where if originals is not None else None,
+                                  "objects": len(objects)}}
         data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
         entry = tarfile.TarInfo("manifest.json")
         entry.size, entry.mtime = len(data), int(datetime.now(UTC).timestamp())
@@ -158,6 +174,10 @@ class Backups:
                 found += [p.relative_to(self.settings.data_dir).as_posix() for p in sorted(root.rglob("*"))
                           if p.is_file() and not p.is_symlink() and p.name not in NEVER]
         return found
+
+    def _originals_store(self) -> Originals | None:
+        url = self.settings.originals_url
+        return open_originals(url) if url else None
 
     def _config_files(self) -> dict[str, Path]:
         """The configuration that matters for a restored system to behave as before (docs/deploy.md lists it)."""
@@ -241,8 +261,13 @@ class Backups:
         with _workdir() as work:
             info, blob = self._fetch(store, backup_id, work)
             manifest = self._unpack(info, blob, work / "unpacked")
+            originals = self._originals_store()
+            if originals is None and any(name.startswith(STORED) for name in manifest["files"]):
+                raise ConfigError(f"Копия {backup_id} сделана с оригиналами вне базы ({info.originals}): задайте "
+                                  "AZS_ORIGINALS_URL (каталог или s3://…), куда их вернуть, и повторите.",
+                                  f"Backup {backup_id} holds originals from {info.originals}: set AZS_ORIGINALS_URL.")
             tables, rows = database.occupancy(url)
-            if (rows or self._originals()) and not force:
+            if (rows or self._originals() or (originals is not None and originals.keys())) and not force:
                 raise Conflict("В настроенной базе или каталоге данных уже есть данные. Восстановление их заменит: "
                                "повторите с --force, если это и нужно (сначала остановите сервер и обработчики).",
                                "The database or data directory is not empty; use --force to overwrite it.")
@@ -252,7 +277,7 @@ class Backups:
                 raise InvalidInput(f"Копия сделана из схемы {wanted or 'public'}: настройте AZS_DATABASE_URL на ту же "
                                    "схему (options=-csearch_path=…).", f"Backup is of schema {wanted}.")
             database.restore(url, kind, work / "unpacked" / manifest["database"]["file"], clean=tables)
-            self._put_back_files(work / "unpacked", manifest)
+            self._put_back_files(work / "unpacked", manifest, originals)
         from azs_assistant.storage.db import Database
 
         restored = Database(url)  # an older backup meets a newer program: bring its schema up to date
@@ -263,11 +288,14 @@ class Backups:
         log.info("backup %s restored from %s", backup_id, store.where)
         return info
 
-    def _put_back_files(self, unpacked: Path, manifest: dict) -> None:
+    def _put_back_files(self, unpacked: Path, manifest: dict, store: Originals | None) -> None:
         for folder in ORIGINALS:  # the originals as they were: none from after the backup left behind
             shutil.rmtree(self.settings.data_dir / folder, ignore_errors=True)
         for name in manifest["files"]:
-            if name.startswith("files/"):
+            if name.startswith(STORED) and store is not None:
+                # written over, never deleted: objects added after the backup stay (no row points to them)
+                store.write(name[len(STORED):], (unpacked / name).read_bytes())
+            elif name.startswith("files/"):
                 target = self.settings.data_dir / name[len("files/"):]
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(unpacked / name, target)
@@ -306,6 +334,14 @@ def _add(tar: tarfile.TarFile, source: Path, name: str) -> str:
         reader = _Hashing(raw)
         tar.addfile(entry, reader)  # type: ignore[arg-type]  # tarfile only calls read()
     return reader.digest.hexdigest()
+
+
+def _add_bytes(tar: tarfile.TarFile, data: bytes, name: str) -> str:
+    """Put one object read from the originals store into the archive under ``name``; return its checksum."""
+    entry = tarfile.TarInfo(name)
+    entry.size, entry.mtime, entry.mode = len(data), int(datetime.now(UTC).timestamp()), 0o640
+    tar.addfile(entry, io.BytesIO(data))
+    return hashlib.sha256(data).hexdigest()
 
 
 def _sha256(path: Path) -> str:

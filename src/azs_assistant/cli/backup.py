@@ -32,6 +32,8 @@ def create(ctx: typer.Context,
     info = _backups(ctx).create(to, encrypt=not no_encrypt, keep=keep)
     typer.echo(f"Копия записана: {info.size} байт, {'зашифрована' if info.encrypted else 'НЕ зашифрована'}, "
                f"база {info.database}, файлов {info.files}, SHA-256 {info.sha256[:16]}…")
+    typer.echo(f"Оригиналы из {info.originals} внутри копии: объектов {info.original_objects}." if info.originals
+               else "Оригиналы: документы — в снимке базы, фото и шаблоны форм — из каталога данных.")
     typer.echo(info.id)
 
 

@@ -17,12 +17,44 @@ _STATUS_RU = {"queued": "в очереди", "running": "выполняется"
               "cancelled": "отменено"}
 
 
-def worker(ctx: typer.Context) -> None:
+def worker(ctx: typer.Context,
+           metrics_port: Annotated[Optional[int], typer.Option(
+               "--metrics-port", min=0, max=65535,
+               help="Отдавать метрики обработчика Prometheus на этом порту (или AZS_WORKER_METRICS_PORT): "
+                    "GET /metrics с токеном AZS_METRICS_TOKEN (адрес — AZS_WORKER_METRICS_HOST, по умолчанию "
+                    "0.0.0.0).")] = None) -> None:
     """Выполнять фоновые задания: из брокера (AZS_BROKER_URL) или, без него, прямо из базы."""
     from azs_assistant import logs
 
     svc = services(ctx)
     logs.configure_from(svc.settings)
+    scrape = _serve_metrics(svc.settings, metrics_port)
+    try:
+        _work(svc)
+    finally:
+        if scrape is not None:
+            scrape.shutdown()
+
+
+def _serve_metrics(settings: Any, port: int | None) -> Any:
+    """The worker's own /metrics (its jobs, OCR pages, ingestion, notifications), when a port is given."""
+    from azs_assistant import metrics
+    from azs_assistant.errors import ConfigError
+
+    port = settings.worker_metrics_port if port is None else port
+    if port is None:
+        return None
+    token = metrics.configured_token(settings)
+    if not token:
+        raise ConfigError("Метрики обработчика отдаются только с токеном: задайте AZS_METRICS_TOKEN (или ссылку на "
+                          "секрет env:/file:/aws:) либо уберите --metrics-port / AZS_WORKER_METRICS_PORT.",
+                          "Worker metrics need AZS_METRICS_TOKEN.")
+    server = metrics.serve(settings.worker_metrics_host, port, token)
+    typer.echo(f"Метрики: http://{settings.worker_metrics_host}:{server.server_port}/metrics (Bearer-токен).")
+    return server
+
+
+def _work(svc: Any) -> None:
     runner = svc.job_runner
     if svc.settings.broker_url is not None:
         typer.echo(f"Обработчик заданий: брокер, потоков {svc.settings.job_workers}. Остановка — Ctrl+C.")

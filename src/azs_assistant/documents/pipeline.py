@@ -34,6 +34,7 @@ from azs_assistant.search.embeddings import Embedder
 from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Chunk, Document, DocumentChange, DocumentOriginal, IndexState, utcnow
+from azs_assistant.storage.originals import Originals
 
 log = logging.getLogger(__name__)
 # Who wants to hear how far one file got: ``report(stage, **details)`` with stage reading | ocr (page,
@@ -97,6 +98,8 @@ class Ingestor:
         self.embedder = embedder
         self.settings = settings
         self._ocr: object = _UNSET
+        # where originals go when AZS_ORIGINALS_URL is set; None: inline in the database (the default)
+        self.originals: Originals | None = None
         # called with the document id after a document is added or updated (summaries at ingestion);
         # its failure is logged and never fails the ingestion
         self.on_stored: Callable[[int], None] | None = None
@@ -169,9 +172,12 @@ class Ingestor:
             if doc is None:
                 return False
             s.execute(delete(Chunk).where(Chunk.document_id == document_id))
+            kept = s.scalar(select(DocumentOriginal.location).where(DocumentOriginal.document_id == document_id))
             s.execute(delete(DocumentOriginal).where(DocumentOriginal.document_id == document_id))
             s.delete(doc)
             Database.bump(s, index=True, documents=[document_id])
+        if kept and self.originals is not None:
+            _forget_original(self.originals, kept)
         return True
 
 
@@ -351,12 +357,36 @@ def _model_name(ing: Ingestor) -> str | None:
     return ing.embedder.name if ing.embedder else None
 
 
+def _keep_original(ing: Ingestor, s: Any, document_id: int, item: IngestItem) -> str | None:
+    """The original as a row (the default) or as an object in ``AZS_ORIGINALS_URL`` that the row points to.
+    A new version is a new object, written before the row: the committed row never points to a missing or
+    half-written one. Returns the object the replaced version used, to delete after the commit."""
+    if ing.originals is None:
+        s.merge(DocumentOriginal(document_id=document_id, data=item.data, location=None))
+        return None
+    previous = s.get(DocumentOriginal, document_id)
+    replaced = previous.location if previous is not None else None
+    key = f"documents/{document_id}/{item.sha256[:16]}"
+    ing.originals.write(key, item.data)
+    s.merge(DocumentOriginal(document_id=document_id, data=None, location=key))
+    return replaced if replaced != key else None
+
+
+def _forget_original(originals: Originals, key: str) -> None:
+    """Delete an object no row points to any more; a failure only leaves an orphan behind."""
+    try:
+        originals.delete(key)
+    except Exception:
+        log.warning("оригинал %s не удалён из %s", key, originals.where, exc_info=True)
+
+
 def _store_document(ing: Ingestor, item: IngestItem, passages: list[Passage], vectors: np.ndarray | None,
                     *, status: str, message: str | None) -> None:
     """Replace the document and its chunks in one transaction. The transaction holds the source's
     writer lock from before it reads: another process ingesting the same file meanwhile has either
     stored it already (this one is then "unchanged") or waits and finds this one's version."""
     assert item.parsed is not None
+    replaced: str | None = None
     with ing.db.writing(f"document:{item.source}") as s:
         state = s.get(IndexState, 1)
         if state is not None and ing.embedder is not None and state.embedding_model not in (None, _model_name(ing)):
@@ -390,7 +420,7 @@ def _store_document(ing: Ingestor, item: IngestItem, passages: list[Passage], ve
         doc.chunk_count = len(passages)
         doc.updated_at = utcnow()
         s.flush()
-        s.merge(DocumentOriginal(document_id=doc.id, data=item.data))
+        replaced = _keep_original(ing, s, doc.id, item)
         for i, p in enumerate(passages):
             lemmas, ctx = item.lemmas[i] if item.lemmas else ("", "")
             s.add(Chunk(document_id=doc.id, ordinal=i, kind=p.kind, section=p.section[:1000], page=p.page,
@@ -398,4 +428,6 @@ def _store_document(ing: Ingestor, item: IngestItem, passages: list[Passage], ve
                         embedding=vectors[i].tobytes() if vectors is not None else None, meta=p.meta))
         Database.bump(s, index=True, documents=[doc.id])
         item.document_id = doc.id
+    if replaced and ing.originals is not None:  # committed: the previous version's object is no longer read
+        _forget_original(ing.originals, replaced)
     item.outcome = item.outcome or outcome

@@ -21,11 +21,12 @@ from azs_assistant.auth.principal import Principal, clean_roles
 from azs_assistant.documents import pipeline
 from azs_assistant.documents.pipeline import Ingestor, IngestResult
 from azs_assistant.documents.reindex import reindex_all
-from azs_assistant.errors import Conflict, FileTooLarge, InvalidInput, NotFound
+from azs_assistant.errors import ConfigError, Conflict, FileTooLarge, InvalidInput, NotFound
 from azs_assistant.jobs import JobContext, Jobs, run_claimed, worker_name
 from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Chunk, Document, DocumentAudience, DocumentOriginal, Job
+from azs_assistant.storage.originals import Originals
 
 Audit = Callable[..., None]
 UPLOAD_JOB = "documents.upload"
@@ -183,9 +184,18 @@ class Documents:
             if row is None:
                 raise NotFound("Оригинал этого документа не сохранён: загрузите документ заново.",
                                "The original file was not kept; upload the document again.")
-            data = bytes(row.data)
+            inline, location = row.data, row.location
+        data = bytes(inline or b"") if location is None else self._originals_store(location).read(location)
         name = PurePath(doc.source).name
         return name, mimetypes.guess_type(name)[0] or "application/octet-stream", data
+
+    def _originals_store(self, location: str) -> Originals:
+        store = self.ingestor.originals
+        if store is None:
+            raise ConfigError(f"Оригинал хранится вне базы ({location}), а AZS_ORIGINALS_URL не задан: задайте "
+                              "хранилище, в которое он был записан.", "The original is kept in a store; set "
+                              "AZS_ORIGINALS_URL.")
+        return store
 
     def has_original(self, document_id: int) -> bool:
         with self.db.session() as s:

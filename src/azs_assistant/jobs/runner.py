@@ -19,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from azs_assistant import logs
+from azs_assistant import logs, metrics
 from azs_assistant.errors import AzsError
 from azs_assistant.jobs.schedule import Scheduler
 from azs_assistant.jobs.store import Claim, JobLost, Jobs
@@ -87,6 +87,16 @@ def run_claimed(jobs: Jobs, handlers: dict[str, Handler], claim: Claim, worker: 
 
 
 def _run(jobs: Jobs, handlers: dict[str, Handler], claim: Claim, worker: str, reraise: bool) -> str | None:
+    started, status = time.perf_counter(), None
+    try:
+        status = _attempt(jobs, handlers, claim, worker, reraise)
+        return status
+    finally:  # counted in the process that ran it: `azs worker --metrics-port` or the API's /metrics
+        metrics.JOB_RUNS.labels(claim.job.kind, metrics.job_outcome(status)).inc()
+        metrics.JOB_DURATION.labels(claim.job.kind).observe(time.perf_counter() - started)
+
+
+def _attempt(jobs: Jobs, handlers: dict[str, Handler], claim: Claim, worker: str, reraise: bool) -> str | None:
     job, ctx, stop = claim.job, JobContext(jobs, claim), threading.Event()
     log.info("задание %s начато (попытка %d из %d, %s)", job.kind, job.attempts, job.max_attempts, worker)
     beat = threading.Thread(target=contextvars.copy_context().run, args=(_renewing, ctx, jobs.lease_s / 3, stop),

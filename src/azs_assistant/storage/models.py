@@ -61,12 +61,14 @@ class Document(Base):
 
 class DocumentOriginal(Base):
     """The file as it was ingested, so a reader can download the original of what they were cited.
-    Replaced with each new version in the same transaction as its passages."""
+    Replaced with each new version in the same transaction as its passages: its bytes here (the default),
+    or, with ``AZS_ORIGINALS_URL``, its key in that store (storage/originals.py)."""
 
     __tablename__ = "document_originals"
 
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    location: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
 
 class DocumentAudience(Base):

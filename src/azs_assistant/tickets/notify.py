@@ -22,7 +22,7 @@ import httpx
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from azs_assistant import logs
+from azs_assistant import logs, metrics
 from azs_assistant.notify import Channel, DeliveryError, Message, build_channels, channel_names
 from azs_assistant.notify.telegram import TelegramClient
 from azs_assistant.settings import LOCAL_BASE_URL, Settings
@@ -178,10 +178,13 @@ class Notifier:
                         note.next_attempt_at = now + timedelta(seconds=min(30 * 2 ** (note.attempts - 1), 3600))
                         counts["retry"] += 1
                     log.warning("notification %s (%s) failed: %s", note.id, note.channel, note.last_error)
+                    outcome = "failed" if note.status == "failed" else "retry"
+                    metrics.NOTIFICATIONS.labels(note.channel, outcome).inc()
                 else:
                     note.attempts += 1
                     note.status, note.sent_at, note.last_error = "sent", utcnow(), None
                     counts["sent"] += 1
+                    metrics.NOTIFICATIONS.labels(note.channel, "sent").inc()
                     s.add(TicketEvent(ticket_id=ticket.id, actor="notifier", kind="notified", public=0, at=utcnow(),
                                       data={"channel": note.channel, "target": note.target, "reason": note.reason}))
         return counts

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import mimetypes
 import re
 import secrets
 import threading
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, or_, select, update
@@ -31,6 +32,7 @@ from azs_assistant.settings import LOCAL_BASE_URL, Settings
 from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import IndexState, Ticket, TicketEvent, TicketNotification, utcnow
+from azs_assistant.storage.originals import DirectoryOriginals, Originals
 from azs_assistant.tickets.classifier import Example, TicketClassifier, load_examples
 from azs_assistant.tickets.danger import danger_signs
 from azs_assistant.tickets.facts import extract_facts
@@ -89,8 +91,12 @@ class Classification:
 
 class Tickets:
     def __init__(self, db: Database, analyzer: Analyzer, settings: Settings, stations: Stations | None = None,
-                 audit: Callable[..., None] | None = None, jobs: Callable[[], Jobs] | None = None) -> None:
+                 audit: Callable[..., None] | None = None, jobs: Callable[[], Jobs] | None = None,
+                 photos: Originals | None = None) -> None:
         self.db, self._jobs = db, jobs
+        # complaint photos: AZS_ORIGINALS_URL's store, else files under <data dir>/tickets/photos (the default)
+        self.photos: Originals = photos or DirectoryOriginals(settings.data_dir)
+        self._photos_default = photos is None
         self._audit = audit or (lambda *args: None)
         self.stations = stations or Stations(db)
         self.analyzer = analyzer
@@ -330,11 +336,7 @@ class Tickets:
             s.flush()
             ticket.number = f"T-{ticket.id:06d}"
             if photo and photo_ext:
-                folder = self.settings.data_dir / "tickets" / "photos"
-                folder.mkdir(parents=True, exist_ok=True)
-                path = folder / f"{ticket.number}.{photo_ext}"
-                path.write_bytes(photo)
-                ticket.photo_path = str(path)
+                ticket.photo_path = self._keep_photo(f"{ticket.number}.{photo_ext}", photo)
             self._event(s, ticket, actor, "created", {"channel": channel, "station": result.station}, public=True)
             self._event(s, ticket, "classifier", "classified", {
                 "category": result.category, "urgency": result.urgency, "confidence": result.confidence,
@@ -401,10 +403,8 @@ class Tickets:
         with self._change(ticket.number) as (s, current):
             data: dict[str, Any] = {"text": text}
             if photo and photo_ext:
-                folder = self.settings.data_dir / "tickets" / "photos"
-                folder.mkdir(parents=True, exist_ok=True)
                 name = f"{current.number}-{secrets.token_hex(4)}.{photo_ext}"
-                (folder / name).write_bytes(photo)
+                self._keep_photo(name, photo)
                 data["photo"] = name
             if current.status in ("resolved", "closed"):
                 self._event(s, current, "customer", "reopened", {"from": current.status, "to": "in_progress"},
@@ -418,13 +418,36 @@ class Tickets:
             self._queue(s, current, [current.department], "reply")
             return event
 
-    def reply_photo_for(self, who: Principal, number: str, name: str) -> Path:
+    def _keep_photo(self, name: str, data: bytes) -> str:
+        """Store a photo; what ``photo_path`` records: the file's path in the default directory (as before),
+        the store's key with AZS_ORIGINALS_URL."""
+        key = f"{PHOTOS}/{name}"
+        self.photos.write(key, data)
+        if self._photos_default and isinstance(self.photos, DirectoryOriginals):
+            return str(self.photos.path(key))
+        return key
+
+    def photo_for(self, who: Principal, number: str) -> tuple[str, str, bytes]:
+        """The photo of the complaint, for staff who may work on the ticket: (name, media type, bytes)."""
+        ticket = self.get_for(who, number)
+        if not ticket.photo_path:
+            raise NotFound("К обращению не приложено фото.", "No photo.")
+        if Path(ticket.photo_path).is_absolute():  # the default directory, or written before AZS_ORIGINALS_URL
+            try:
+                data = Path(ticket.photo_path).read_bytes()
+            except FileNotFoundError as exc:
+                raise NotFound("Файл фото не найден.", "The photo file is missing.") from exc
+        else:
+            data = self.photos.read(ticket.photo_path)
+        return _media(PurePosixPath(ticket.photo_path).name, data)
+
+    def reply_photo_for(self, who: Principal, number: str, name: str) -> tuple[str, str, bytes]:
         """A photo a customer attached to a reply, for staff who may work on the ticket."""
         ticket = self.get_for(who, number)
         names = {e.data.get("photo") for e in self.history(ticket.number) if e.kind == "customer_reply"}
         if name not in names:
             raise NotFound("Такого фото у обращения нет.", "No such photo.")
-        return self.settings.data_dir / "tickets" / "photos" / name
+        return _media(name, self.photos.read(f"{PHOTOS}/{name}"))
 
     def history(self, number: str) -> list[TicketEvent]:
         ticket = self.get(number)
@@ -716,3 +739,10 @@ def _queue_query(*, department: str | None = None, status: str | None = None, st
     if triage is not None:
         query = query.where(Ticket.needs_triage == int(triage))
     return query
+
+
+PHOTOS = "tickets/photos"  # the photos' folder in the originals store (or the data directory)
+
+
+def _media(name: str, data: bytes) -> tuple[str, str, bytes]:
+    return name, mimetypes.guess_type(name)[0] or "application/octet-stream", data

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
@@ -210,7 +210,8 @@ def web_comment(request: Request, svc: ServicesDep, number: str, who: StaffPage,
 @router.get("/tickets/{number}/photos/{name}")
 def reply_photo(svc: ServicesDep, number: str, name: str, who: StaffPage) -> Response:
     """A photo the customer attached to a reply (staff of the ticket only)."""
-    return FileResponse(svc.tickets.reply_photo_for(who, number, name))
+    name, media_type, data = svc.tickets.reply_photo_for(who, number, name)
+    return Response(data, media_type=media_type, headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 @router.post("/tickets/{number}/take")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, HTTPException, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -85,6 +86,18 @@ def get_document(document_id: RecordId, svc: ServicesDep, who: Anyone) -> dict:
     passages = [{"id": c.id, "section": c.section, "page": c.page, "location": c.location, "text": c.text}
                 for c in svc.documents.chunks(doc.id)]
     return {**document_public(doc), "passages": passages}
+
+
+@router.get("/{document_id}/original", summary="Исходный файл документа", response_class=Response,
+            description="Файл в том виде, в каком его загрузили (из базы или из хранилища AZS_ORIGINALS_URL), "
+                        "как вложение. 404 — оригинал не сохранён (документ загружен до его хранения).",
+            responses={200: {"description": "Файл", "content": {"application/octet-stream": {}}}, **documented(404)})
+def document_original(document_id: RecordId, svc: ServicesDep, who: Anyone) -> Response:
+    name, media_type, data = svc.documents.original(who, document_id)
+    # attachment and nosniff: a stored HTML or SVG file must never be rendered as a page of this site
+    return Response(data, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}",
+        "X-Content-Type-Options": "nosniff"})
 
 
 @router.get("/{document_id}/summary", response_model=SummaryPublic, summary="Краткое содержание документа",

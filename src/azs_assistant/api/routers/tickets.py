@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from azs_assistant.errors import NotFound
 from azs_assistant.http.deps import Admin, Anyone, ServicesDep, Staff, check_body_size, client_ip
 from azs_assistant.http.errors import documented
 from azs_assistant.http.params import Limit, Offset
@@ -200,8 +199,6 @@ PHOTO_TYPES = ("jpeg", "png", "webp", "gif", "bmp", "tiff")  # what intake accep
 
 @router.get("/tickets/{number}/photo", summary="Фото чека, приложенное клиентом", response_class=FileResponse,
             responses={**SIGNED_IN, 200: {"description": "Фото", "content": {f"image/{t}": {} for t in PHOTO_TYPES}}})
-def photo(number: str, svc: ServicesDep, who: Staff) -> FileResponse:
-    ticket = svc.tickets.get_for(who, number)
-    if not ticket.photo_path:
-        raise NotFound("К обращению не приложено фото.", "No photo.")
-    return FileResponse(ticket.photo_path)
+def photo(number: str, svc: ServicesDep, who: Staff) -> Response:
+    name, media_type, data = svc.tickets.photo_for(who, number)
+    return Response(data, media_type=media_type, headers={"Content-Disposition": f'inline; filename="{name}"'})
