@@ -32,13 +32,10 @@ EXAMPLES = [  # (where the example is shown, question, facts the answer must hol
     ("issue 21", "курить на АЗС можно?", ["запрещается", "курить"]),
 ]
 
-# Declined today by the answerability decision (issue 21's calibrated model, or the regulation's passages
-# judged not to hold the answer), which is not the composition's to change. Strict: when they are
-# answered with their facts these cases pass, and the marker must go.
-DECLINED_TODAY = pytest.mark.xfail(strict=True, reason="the answerability decision declines it or keeps "
-                                                       "only the contacts row (issue 21, answerability)")
+# Once declined, or answered with the contacts row alone: the regulation's passages, judged to hold part of
+# the answer beside the row that does, are quoted with it (answerable.supports); «не отвечает» is the jargon
+# of a device with no connection; «по шагам» says how to answer, not what about (INTENT_WORDS).
 EXAMPLES_DECLINED = [
-    # the calibrated decision keeps only the contacts row (диспетчер, 1200), not the regulation's passages
     ("docs/web.md", "бензовоз приехал, что делать", ACCEPTANCE_STEPS),
     ("issue 21", "бензовоз приехал, что делать по шагам?", ACCEPTANCE_STEPS),
     ("issue 21", "колонка не отвечает что делать", ["Нет связи колонки", "Перезапустить программу на кассе"]),
@@ -66,7 +63,7 @@ def _holds_in_order(answer: str, facts: list[str]) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("where", "question", "facts"), [
-    *EXAMPLES, *[pytest.param(*e, marks=DECLINED_TODAY) for e in EXAMPLES_DECLINED]])
+    *EXAMPLES, *EXAMPLES_DECLINED])
 def test_example_questions_of_the_docs_get_answers_that_hold_their_facts(demo_services: Services, where: str,
                                                                            question: str, facts: list[str]) -> None:
     answer = demo_services.assistant.ask(question)

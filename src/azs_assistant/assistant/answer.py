@@ -300,12 +300,13 @@ class Assistant:
                   skip_document: int | None) -> list[tuple[str, list[Citation]]]:
         """Quotes from the passage that answers best and, when it covers another part of the
         question, from a second source."""
-        held = self._holds_answer(query, evidence)
+        held, supporting = self._holds_answer(query, evidence)
         if not any(held[:3]):
             return []
-        candidates = [e for e, ok in zip(evidence[:5], held, strict=False)
+        candidates = [e for e, ok in zip(evidence[:5], supporting, strict=False)
                       if ok and e.chunk.document_id != skip_document]
-        if not candidates:
+        answering = {e.chunk.id for e, ok in zip(evidence[:5], held, strict=False) if ok}
+        if not answering & {e.chunk.id for e in candidates}:
             return []
         numeric, procedural, yes_no = wants_number(question), is_procedural(question), is_yes_no(question)
         extractor = Extractor(self.analyzer, self.index.idf)
@@ -314,8 +315,11 @@ class Assistant:
         # Retrieval order stands unless a passage retrieved nearly as well holds a clearly better
         # sentence, or covers clearly more of the question's content (the words that tell two
         # similar procedures apart: «крупный пролив» against «средний пролив»).
-        lead = ranked[0]
-        for ev, sp in ranked[1:]:
+        # the lead is a passage that holds the answer; one that only supports it comes second or not at all
+        lead = next(p for p in ranked if p[0].chunk.id in answering)
+        for ev, sp in ranked:
+            if ev.chunk.id not in answering or ev is lead[0]:
+                continue
             better_sentence = sp.best >= 1.6 * lead[1].best and ev.hit.score >= 0.75 * lead[0].hit.score
             better_coverage = ev.support >= lead[0].support + 0.15 and ev.hit.score >= 0.85 * lead[0].hit.score
             if better_sentence or better_coverage:
@@ -332,6 +336,7 @@ class Assistant:
                                                         self._gain(query, p[0], lead_ev), p[0].hit.score)))
         out: list[tuple[str, list[Citation]]] = []
         quoted: set[int] = set()
+        rows: set[int] = set()
         for n, (ev, sp) in enumerate(chosen):
             if ev.chunk.id in quoted:
                 continue  # its steps are already in the procedure quoted above
@@ -340,24 +345,29 @@ class Assistant:
             whole = self._procedure(query, ev, sp, extractor) if procedural and not numeric and not quoted else None
             if whole is not None:
                 # the procedure is the document's whole unit: a passage of it quoted before (its preamble) goes
-                out = [(t, c) for t, c in out if c[0].document_id != ev.chunk.document_id]
+                # (a table row quoted first is an answer of its own, and stays)
+                out = [(t, c) for t, c in out if c[0].document_id != ev.chunk.document_id or c[0].chunk_id in rows]
                 out.append((whole.markdown, self._procedure_citations(whole, ev)))
                 quoted.update(c.id for c in whole.chunks)
                 continue
             # a second source's steps are all quoted too, as bullets: one numbered list per answer
             quote = extractor.quote(sp, procedural, numeric, max_units=5 if n == 0 else 2, numbered=n == 0)
             out.append((quote, [ev.citation(to_plain(quote))]))
+            if ev.chunk.kind == "table_row":
+                rows.add(ev.chunk.id)
         return out
 
-    def _holds_answer(self, query: Any, evidence: list[Evidence]) -> list[bool]:
-        """For each of the first five passages: does it hold the answer (the calibrated model)?"""
+    def _holds_answer(self, query: Any, evidence: list[Evidence]) -> tuple[list[bool], list[bool]]:
+        """For each of the first five passages: does it hold the answer (the calibrated model), and may
+        it be quoted beside one that does?"""
         passages = answerable.retrieved(evidence)
         if passages and all(p.dense == 0.0 for p in passages):
             # no dense model (AZS_EMBEDDINGS=none): the model was fitted with that signal, so the
             # lexical rule it replaced decides (most of the question's weighted content in the passage)
-            return [p.support >= answerable.LEXICAL_ONLY_SUPPORT for p in passages]
+            held = [p.support >= answerable.LEXICAL_ONLY_SUPPORT for p in passages]
+            return held, held
         values = answerable.judge(query, passages, self.index.idf, self.index.knows, self._lemma_of)
-        return [answerable.answers(v) for v in values]
+        return [answerable.answers(v) for v in values], [answerable.supports(v) for v in values]
 
     def _lemma_of(self, word: str) -> str:
         tokens = self.analyzer.tokens(word)
@@ -369,6 +379,8 @@ class Assistant:
         A passage without steps (a regulation's preamble that names the subject) gives way to the
         document's list of steps that matches the question best, when it matches nearly as well; a
         passage with steps, to a list that matches clearly better."""
+        if ev.chunk.kind == "table_row":
+            return None  # a row is a whole record (code, meaning, what to do): not a pointer to a list
         chunks = _document_chunks(self.db, ev.chunk.document_id)
         chunk, best = ev.chunk, sp
         scored = [extractor.score(c, query, False) for c in chunks

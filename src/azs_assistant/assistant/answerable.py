@@ -32,6 +32,7 @@ from azs_assistant.search.query import AnalyzedQuery
 FEATURES = ("support", "dense", "relative_score", "first", "entities_missing", "has_entities",
             "strongest_missing", "unknown_share", "jargon_hit", "margin", "terms", "foreign", "named_absent")
 
+SUPPORTING = 0.6  # a second passage quoted beside the answering one: this share of the operating point
 LEXICAL_ONLY_SUPPORT = 0.5  # without a dense model: the share of the question's weighted content a passage must hold
 _CODE = re.compile(r"(?<!\w)(?:[a-zа-яё]{1,5}[-‐–]?){0,3}\d(?:[\w\-‐–./,]*\w)?", re.IGNORECASE)
 _ORDINAL_ENDING = re.compile(r"^\s*(?:й|я|е|го|х|м|ми|ю|ый|ой|ая|ое|ти|ть)\b")
@@ -213,6 +214,15 @@ def answers(values: Sequence[float]) -> bool:
     """The passage is taken to hold the answer (the shipped operating point)."""
     m = model()
     return m.probability(values) >= m.threshold
+
+
+def supports(values: Sequence[float]) -> bool:
+    """The passage may be quoted beside one that holds the answer: a second source for a second part of
+    the question (the regulation's steps after the contacts row that says whom to call). The model is
+    fitted on the passage that answers, and a second passage's signals (not first, lower relative score)
+    put it well below the operating point even when it holds half the answer."""
+    m = model()
+    return m.probability(values) >= SUPPORTING * m.threshold
 
 
 def describe() -> dict[str, Any]:
