@@ -1,6 +1,6 @@
 """The line reader on synthetic bad phone photos: how its confidence tracks its character error
-rate, to set the confidence a reading needs to be kept (``pipeline.LINES_MIN_CONFIDENCE``), and how
-Tesseract alone does on the same pages.
+rate (the confidence a reading needed to be kept before the gate of ``ocr/quality.py`` replaced the
+fixed threshold), and how Tesseract alone does on the same pages.
 
     python bench/bench_lines.py [--pages 40] [--seed 7]
 
@@ -67,9 +67,8 @@ def main() -> int:
     args = ap.parse_args()
     from azs_assistant.language.analyzer import get_analyzer
     from azs_assistant.ocr import engine, lines
-    from azs_assistant.ocr.pipeline import LINES_MIN_CONFIDENCE
     from azs_assistant.ocr.preprocess import prepare
-    from azs_assistant.ocr.quality import judge
+    from azs_assistant.ocr.quality import Reading, judge
     from azs_assistant.ocr.train_lines import ALPHABET, cer, font_for, fonts, kb_sentences
 
     reader = lines.reader()
@@ -94,7 +93,8 @@ def main() -> int:
         c = cer(" ".join(read.text.split()), truth)
         greedy = cer(" ".join(reader.read_page(prepared.gray).text.split()), truth)  # type: ignore[arg-type]
         tess = engine.recognise(prepared.image, psm=6)
-        gate, _ = judge(prepared, tess)
+        gate = judge(prepared, Reading("tesseract", tess.text, [w.conf for w in tess.words], tess.confidence,
+                                       [float(w.height) for w in tess.words])).quality
         tc = cer(" ".join(tess.text.split()), truth)
         rows.append((read.confidence, c))
         greedy_sum += greedy
@@ -107,8 +107,7 @@ def main() -> int:
     for cut in (70, 75, 80, 85, 88, 90, 92, 95):
         kept = [c for conf, c in rows if conf >= cut]
         if kept:
-            print(f"{cut:>15} {len(kept):>6} {np.mean(kept):9.3f} {max(kept):8.3f}"
-                  + ("   ← LINES_MIN_CONFIDENCE" if cut == LINES_MIN_CONFIDENCE else ""))
+            print(f"{cut:>15} {len(kept):>6} {np.mean(kept):9.3f} {max(kept):8.3f}")
     return 0
 
 

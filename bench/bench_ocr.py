@@ -2,7 +2,13 @@
 kind, fields): character error rate per degradation level, retake flags, form-field accuracy, and
 the time per stage.
 
-    python bench/bench_ocr.py --set ../shared/eval/ocr [--second Cyrillic|""] [--no-lines] [--level L4] [--raw] [--show]
+    python bench/bench_ocr.py --set ../shared/eval/ocr [--set bench/data/ocr_unseen/tune ...]
+        [--second Cyrillic|""] [--no-lines] [--level L4] [--raw] [--dump signals.jsonl] [--show]
+
+Each set is reported on its own: pages read and retaken, mean and max CER per level over the pages
+read, and the kept-garbage rate per level (pages kept as ``ok`` with a CER above 0.15, out of all the
+level's pages), form fields exact on the kept pages, time per page and per stage.
+``bench/make_ocr_set.py`` makes the unseen sets (``tune`` and ``valid``).
 
 ``--second ""`` reads each page once (the language mix only), to compare with the default two
 readings merged word by word. ``--no-lines`` leaves out the line reader, so pages Tesseract cannot
@@ -52,71 +58,125 @@ def field_hits(text: str, truth: dict[str, str]) -> tuple[int, int]:
     return hits, len(truth)
 
 
+GARBAGE = 0.15  # a page kept as «ok» with a CER above this is kept garbage
+
+
+def read_page(path: Path, args: argparse.Namespace) -> tuple[str, str, dict[str, float], dict | None]:  # type: ignore[type-arg]
+    """(text, quality, stage timings, dump row or None) of one page, as the options ask."""
+    import cv2
+
+    from azs_assistant.ocr import engine, pipeline
+
+    if args.raw:
+        img = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+        return engine.recognise(img, psm=3).text, "ok", {}, None
+    if args.dump:
+        image = pipeline.load_image(path)[0]
+        tess, other = pipeline.readings(image, second=args.second or None)
+        page = pipeline.choose(tess, other)
+        dump = {"candidates": [{"source": c.page.source, "text": c.page.text, "features": c.features,
+                                "keep": c.page.keep, "confidence": c.page.confidence, "quality": c.page.quality}
+                               for c in (tess, other) if c is not None]}
+        return page.text, page.quality, page.timings, dump
+    page = pipeline.ocr_image_file(path, second=args.second or None, line_reader=not args.no_lines)[0]
+    return page.text, page.quality, page.timings, None
+
+
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its finished child processes (Tesseract)."""
+    import resource
+
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def run_set(folder: Path, args: argparse.Namespace) -> list[dict]:  # type: ignore[type-arg]
+    """Every page of one set: printed one line each, returned as rows for the summary."""
+    rows = [json.loads(x) for x in (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    if args.level:
+        rows = [r for r in rows if r["level"].split("_")[0] in args.level]
+    if args.part:
+        k, n = (int(x) for x in args.part.split("/"))
+        rows = rows[k - 1::n]
+    if args.dump and args.dump.exists():  # a dump run again goes on where it stopped
+        done = {json.loads(x)["image"] for x in args.dump.read_text(encoding="utf-8").splitlines() if x.strip()}
+        rows = [r for r in rows if r["image"] not in done]
+    out = []
+    for row in rows:
+        t, cpu = time.perf_counter(), _cpu()
+        try:
+            text, quality, stages, extra = read_page(folder / row["image"], args)
+        except Exception as exc:  # noqa: BLE001 (Tesseract's timeout on a machine too busy: say so, go on)
+            print(f"{row['image']:42} not read: {exc}", flush=True)
+            continue
+        elapsed, cpu = time.perf_counter() - t, _cpu() - cpu
+        c = cer(text, row["text"])
+        fields = field_hits(text, row["fields"]) if row.get("fields") and quality == "ok" and row["kind"] == "act" \
+            else (0, 0)
+        out.append({"level": row["level"], "cer": c, "quality": quality, "seconds": elapsed, "stages": stages,
+                    "fields": fields, "cpu": cpu})
+        if extra is not None:
+            for cand in extra["candidates"]:
+                cand["cer"] = cer(cand["text"], row["text"])
+            line = json.dumps({"set": folder.name, "image": row["image"], "level": row["level"],
+                               "doc": row.get("doc", row["image"]), "kind": row["kind"], "truth": row["text"],
+                               "fields": row.get("fields", {}), **extra}, ensure_ascii=False)
+            with args.dump.open("a", encoding="utf-8") as f:  # page by page: a long run interrupted keeps its pages
+                f.write(line + "\n")
+        stage_txt = " ".join(f"{k}={v:.2f}" for k, v in stages.items())
+        how = "lines" if "line reader" in stages and quality == "ok" else quality
+        flag = "  KEPT GARBAGE" if quality == "ok" and c > GARBAGE else ""
+        print(f"{row['image']:42} CER {c:.3f}  {how:6} {elapsed:5.1f}s cpu {cpu:4.1f}s {stage_txt}{flag}", flush=True)
+        if args.show:
+            print(text[:400])
+    return out
+
+
+def summary(name: str, rows: list[dict]) -> None:  # type: ignore[type-arg]
+    """CER per level over the pages read, retakes, kept garbage, form fields and time."""
+    print(f"\n== {name}")
+    print(f"{'level':16} {'pages':>5} {'read':>4} {'retake':>6} {'mean CER':>9} {'max CER':>8} {'kept garbage':>13}"
+          "  (CER over pages read)")
+    for level in sorted({r["level"] for r in rows}):
+        at = [r for r in rows if r["level"] == level]
+        read = [r["cer"] for r in at if r["quality"] == "ok"]
+        garbage = sum(c > GARBAGE for c in read)
+        mean = f"{sum(read) / len(read):9.3f}" if read else "        -"
+        worst = f"{max(read):8.3f}" if read else "       -"
+        print(f"{level:16} {len(at):>5} {len(read):>4} {len(at) - len(read):>6} {mean} {worst} "
+              f"{garbage:>6}/{len(at):<2} {garbage / len(at):4.2f}")
+    got, want = sum(r["fields"][0] for r in rows), sum(r["fields"][1] for r in rows)
+    print(f"form fields exact on kept pages: {got}/{want}" + (f" = {got / want:.3f}" if want else ""))
+    seconds = sorted(r["seconds"] for r in rows)
+    print(f"time per page: mean {sum(seconds) / len(seconds):.1f} s, max {seconds[-1]:.1f} s")
+    cpu = sorted(r["cpu"] for r in rows)
+    print(f"CPU per page (this process and its Tesseract runs; on a busy machine the fair measure; with two "
+          f"cores the wall time is between half of it and all of it): mean {sum(cpu) / len(cpu):.1f} s, "
+          f"max {cpu[-1]:.1f} s")
+    stage_sums: dict[str, list[float]] = defaultdict(list)
+    for r in rows:
+        for k, v in r["stages"].items():
+            stage_sums[k].append(v)
+    print("mean per stage (pages that reached it): "
+          + " ".join(f"{k} {sum(v) / len(v):.2f}s" for k, v in stage_sums.items()))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--set", type=Path, required=True)
+    ap.add_argument("--set", type=Path, required=True, action="append", help="a folder with manifest.jsonl; repeatable")
     ap.add_argument("--raw", action="store_true", help="plain Tesseract, no preprocessing (baseline)")
     ap.add_argument("--second", default="Cyrillic", help="model for the second reading; empty: read once")
     ap.add_argument("--no-lines", action="store_true", help="no line reader for pages Tesseract cannot read")
     ap.add_argument("--level", action="append", help="only this level (L0..L5); repeatable")
+    ap.add_argument("--dump", type=Path, help="read every page with both readers and write their signals here "
+                                              "(JSON lines appended page by page, for bench/fit_keep.py); "
+                                              "times then count both")
+    ap.add_argument("--part", help="only every n-th page from the k-th, as k/n (to spread a set over processes)")
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args()
-    import cv2
-
-    from azs_assistant.ocr import engine
-
-    lines = (args.set / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
-    rows = [json.loads(x) for x in lines if x.strip()]
-    if args.level:
-        rows = [r for r in rows if r["level"].split("_")[0] in args.level]
-    by_level: dict[str, list[float]] = defaultdict(list)
-    retakes: dict[str, int] = defaultdict(int)
-    fields_total: dict[str, int] = defaultdict(int)
-    fields_exact: dict[str, int] = defaultdict(int)
-    seconds: list[float] = []
-    stage_sums: dict[str, list[float]] = defaultdict(list)
-    for row in rows:
-        t = time.perf_counter()
-        if args.raw:
-            img = cv2.imread(str(args.set / row["image"]), cv2.IMREAD_GRAYSCALE)
-            text, quality, stages = engine.recognise(img, psm=3).text, "ok", {}
-        else:
-            from azs_assistant.ocr.pipeline import ocr_image_file
-
-            page = ocr_image_file(args.set / row["image"], second=args.second or None,
-                                  line_reader=not args.no_lines)[0]
-            text, quality, stages = page.text, page.quality, page.timings
-        elapsed = time.perf_counter() - t
-        c = cer(text, row["text"])
-        seconds.append(elapsed)
-        if row.get("fields") and quality == "ok" and row["kind"] == "act":
-            got, want = field_hits(text, row["fields"])
-            fields_total[row["level"]] += want
-            fields_exact[row["level"]] += got
-        if quality == "retake":
-            retakes[row["level"]] += 1
-        else:
-            by_level[row["level"]].append(c)
-        for k, v in stages.items():
-            stage_sums[k].append(v)
-        stage_txt = " ".join(f"{k}={v:.2f}" for k, v in stages.items())
-        how = "lines" if "line reader" in stages and quality == "ok" else quality
-        print(f"{row['image']:42} CER {c:.3f}  {how:6} {elapsed:5.1f}s {stage_txt}")
-        if args.show:
-            print(text[:400])
-    print()
-    print(f"{'level':18} {'read':>4} {'retake':>6} {'mean CER':>9} {'max CER':>8}  (CER over pages read)")
-    for level in sorted(set(by_level) | set(retakes)):
-        values = by_level.get(level, [])
-        mean = f"{sum(values) / len(values):9.3f}" if values else "        -"
-        worst = f"{max(values):8.3f}" if values else "       -"
-        print(f"{level:18} {len(values):>4} {retakes.get(level, 0):>6} {mean} {worst}")
-    for level in sorted(fields_total):
-        print(f"form fields exact {level:18} {fields_exact[level]}/{fields_total[level]}")
-    seconds.sort()
-    print(f"time per page: mean {sum(seconds) / len(seconds):.1f} s, max {seconds[-1]:.1f} s")
-    print("mean per stage (pages that reached it): "
-          + " ".join(f"{k} {sum(v) / len(v):.2f}s" for k, v in stage_sums.items()))
+    results = {folder: run_set(folder, args) for folder in args.set}
+    for folder, rows in results.items():
+        summary(str(folder), rows)
     return 0
 
 

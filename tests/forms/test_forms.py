@@ -111,6 +111,9 @@ def test_api_ocr_confirm_and_export(svc: Services) -> None:
         body = client.post("/api/v1/ocr", files={"file": ("akt.png", buf.getvalue(), "image/png")}).json()
         assert body["form"] == "inspection_act" and body["fields"]["station_id"] == 214
         assert body["pages"][0]["quality"] == "ok" and "АЗС № 214" in body["text"]
+        lines = body["pages"][0]["lines"]
+        assert {"text": "АЗС № 214", "doubtful": False, "reason": None} in lines or any(
+            "АЗС № 214" in line["text"] and not line["doubtful"] for line in lines)
         fields = {**body["fields"], "meter_start": "518 205"}
         saved = client.post("/api/v1/forms/inspection_act/records",
                             json={"source": "akt.png", "fields": fields, "defects": body["defects"]})
@@ -133,6 +136,7 @@ def test_cli_ocr_json_and_export(tmp_path: Path) -> None:
     out = runner.invoke(cli.app, ["--data-dir", str(tmp_path / "d"), "ocr", str(photo), "--json", "--save"])
     result = json.loads(out.output)
     assert set(result) >= {"text", "pages", "fields", "form"} and result["form"] == "inspection_act"
-    assert set(result["pages"][0]) >= {"text", "confidence", "quality", "reason"}
+    assert set(result["pages"][0]) >= {"text", "confidence", "quality", "reason", "lines"}
+    assert result["pages"][0]["lines"] and set(result["pages"][0]["lines"][0]) == {"text", "doubtful", "reason"}
     exported = runner.invoke(cli.app, ["--data-dir", str(tmp_path / "d"), "export", "inspections", "--format", "xml"])
     assert "<station_id>214</station_id>" in exported.output

@@ -92,6 +92,17 @@ def test_scanned_image_becomes_searchable_with_page_provenance(ocr_services: Ser
 
 
 @pytest.mark.slow  # over 5 s (--durations)
+def test_a_doubtful_line_of_a_kept_page_is_not_indexed(ocr_services: Services, tmp_path: Path) -> None:
+    """GIVEN a scan whose one line is no words (a smudge read as letters) WHEN it is ingested THEN the
+    page is kept and its other lines are found, but that line is in no stored passage."""
+    scan = tmp_path / "prikaz_13.png"
+    page([*LINES[:3], "Жвщъ ыфкщ ъхзщ ьйъц гшщх"]).save(scan)
+    assert ocr_services.ingestor.ingest_paths([scan])[0].status == "added"
+    stored = " ".join(c.text for c in ocr_services.documents.chunks(ocr_services.documents.find("prikaz_13.png").id))
+    assert "250 000 тенге" in stored and not any(w in stored for w in ("Жвщъ", "ъхзщ", "ьйъц", "гшщх"))
+
+
+@pytest.mark.slow  # over 5 s (--durations)
 def test_multipage_tiff_and_exif_rotation(ocr_services: Services, tmp_path: Path) -> None:
     first, second = page(LINES[:2]), page(["4. Сейф открывает только старший оператор."])
     tiff = tmp_path / "two_pages.tif"

@@ -129,3 +129,30 @@ def test_api_docs_render_offline_under_the_csp(site, browser) -> None:  # type: 
     assert "azs-assistant API" in page.inner_text(".swagger-ui .info")
     reader.shot("07-api-docs")
     reader.close()
+
+
+@pytest.mark.slow  # real OCR of a page: over 5 s
+def test_operator_sees_a_doubtful_line_of_a_photographed_form_marked(site, browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a form whose one line is no words (a smudge read as letters) WHEN the operator recognises
+    its photo on /ocr THEN that line is marked doubtful with its reason and the others are not."""
+    from tests.ocr.test_ocr import page as sheet
+
+    base, _ = site
+    photo = tmp_path / "akt.png"
+    sheet(["АКТ № 5 проверки технического состояния колонки", "АЗС № 214 Дата проверки 12.03.2026",
+           "Жвщъ ыфкщ ъхзщ ьйъц гшщх", "Подтекание топлива в соединении рукава не обнаружено."], size=30,
+          height=600).save(photo)
+    person = Person(browser, base, "operator", {"viewport": {"width": 1280, "height": 900}})
+    page = person.page
+    page.goto(f"{base}/ocr")
+    page.set_input_files("#photo", str(photo))
+    page.click("#recognise")
+    doubtful = page.locator("#ocr-text .doubtful")
+    doubtful.first.wait_for(state="attached", timeout=60000)
+    page.click("#ocr-result details summary")
+    assert doubtful.count() == 1 and "Жвщъ" in doubtful.inner_text()
+    assert "словаря" in (doubtful.get_attribute("title") or "")
+    assert page.locator("#ocr-doubtful").is_visible()
+    assert any("АЗС № 214" in t for t in page.locator("#ocr-text .line:not(.doubtful)").all_inner_texts())
+    person.shot("08-ocr-doubtful-line")
+    person.close()

@@ -38,7 +38,12 @@ def _print_recognised(result: dict[str, Any]) -> None:
             typer.secho(f"Стр. {page['page']}: не распознано — {page['reason']}", fg=typer.colors.RED)
         elif page["reason"]:
             typer.secho(f"Стр. {page['page']}: {page['reason']}", fg=typer.colors.YELLOW)
+    doubtful = [line["text"] for page in result["pages"] for line in page.get("lines", []) if line["doubtful"]]
     typer.echo(result["text"])
+    if doubtful:
+        typer.secho("\nПрочитано с сомнением (не индексируется), сверьте с оригиналом:", fg=typer.colors.YELLOW)
+        for line in doubtful:
+            typer.secho(f"  ? {line}", fg=typer.colors.YELLOW)
     if result["form"]:
         typer.secho(f"\nФорма: {result['form']}", bold=True)
         for name, value in result["fields"].items():

@@ -267,7 +267,8 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
     ocr_blocks = []
     for page in pages:
         if page.result.quality == "ok":
-            ocr_blocks.extend(lines_to_blocks(page.result.text.splitlines(), page=page.number, wrapped=True))
+            # Doubtful lines (a stamp or a smudge read as letters) are shown to the operator, never indexed.
+            ocr_blocks.extend(lines_to_blocks(page.result.trusted_text.splitlines(), page=page.number, wrapped=True))
     doc.blocks = sorted(doc.blocks + ocr_blocks, key=lambda b: b.page or 0)  # stable: page order kept
     retake = [p for p in pages if p.result.quality == "retake"]
     notes = [f"стр. {p.number}: {p.result.reason}" for p in retake]

@@ -54,7 +54,10 @@ def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[s
     out: dict[str, Any] = {
         "text": "\n\n".join(p.result.text for p in pages if p.result.quality == "ok"),
         "pages": [{"page": p.number, "text": p.result.text, "confidence": round(p.result.confidence, 1),
-                   "quality": p.result.quality, "reason": p.result.reason} for p in pages],
+                   "quality": p.result.quality, "reason": p.result.reason,
+                   "lines": [{"text": line.text, "doubtful": line.doubtful, "reason": line.reason}
+                             for line in p.result.lines] if p.result.quality == "ok" else []}
+                  for p in pages],
         "fields": {}, "form": None, "field_confidence": {}, "problems": [], "defects": []}
     found = recognise_pages(pages, templates)
     if found is not None:

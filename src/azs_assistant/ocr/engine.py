@@ -70,6 +70,27 @@ class OCRResult:
                 lines[-1] += " " + w.text
         return "\n".join(lines).strip()
 
+    def line_confidences(self) -> list[float | None]:
+        """Per line of ``text`` (blank lines between paragraphs: None), the mean confidence of its
+        words, weighted by length."""
+        out: list[float | None] = []
+        sums: list[tuple[float, int]] = []
+        key = None
+        for w in self.words:
+            if w.conf < MIN_WORD_CONF or RULING.match(w.text):
+                continue
+            k = (w.block, w.par, w.line)
+            if k != key:
+                if key is not None and k[:2] != key[:2]:
+                    out.append(None)
+                out.append(0.0)
+                sums.append((0.0, 0))
+                key = k
+            total, n = sums[-1]
+            sums[-1] = (total + w.conf * len(w.text), n + len(w.text))
+            out[-1] = sums[-1][0] / max(sums[-1][1], 1)
+        return out
+
     @property
     def confidence(self) -> float:
         """Mean word confidence (0..100), weighted by word length."""

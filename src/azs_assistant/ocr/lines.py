@@ -145,6 +145,9 @@ class LinesResult:
     text: str
     confidence: float                       # mean character probability × 100
     words: dict[str, float] = field(default_factory=dict)  # word → its least sure character × 100
+    word_confidences: list[float] = field(default_factory=list)  # each word's least sure character × 100
+    heights: list[float] = field(default_factory=list)  # each line's ink band (px of the prepared page)
+    line_confidences: list[float] = field(default_factory=list)  # each line's mean character probability × 100
 
 
 class LineReader:
@@ -180,6 +183,9 @@ class LineReader:
         lines: list[str] = []
         probs: list[float] = []
         words: dict[str, float] = {}
+        confidences: list[float] = []
+        heights: list[float] = []
+        line_confidences: list[float] = []
         bands, gray = layout(gray)
         first = [self._read_at(gray, band, MARGINS[0]) for band in bands]
         seen = [q for _, text, p in first for ch, q in zip(text, p, strict=True) if not ch.isspace()]
@@ -193,15 +199,19 @@ class LineReader:
             logp, text, p = once if _mean(once[2]) >= SURE_LINE else self._read_band(gray, band, once)
             if not re.search(r"\w", text):
                 continue
-            probs.extend(q for ch, q in zip(text, p, strict=True) if not ch.isspace())
+            seen_here = [q for ch, q in zip(text, p, strict=True) if not ch.isspace()]
+            probs.extend(seen_here)
             sure = [100 * min(p[m.start():m.end()]) for m in re.finditer(r"\S+", text)]
+            confidences.extend(sure)
+            heights.append(float(band[1] - band[0]))
+            line_confidences.append(100 * _mean(seen_here))
             if lexicon is not None:
                 text = lexicon_words(logp, self.alphabet, lexicon)  # word for word the same words
             for word, q in zip(text.split(), sure, strict=False):  # a word replaced keeps its doubt
                 words[word] = min(words.get(word, 100.0), q)
             lines.append(" ".join(text.split()))
         confidence = 100 * float(np.mean(probs)) if probs else 0.0
-        return LinesResult("\n".join(lines), confidence, words)
+        return LinesResult("\n".join(lines), confidence, words, confidences, heights, line_confidences)
 
 
     def _read_at(self, gray: np.ndarray, band: tuple[int, int, int, int],

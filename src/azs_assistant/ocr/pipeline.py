@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -19,11 +19,22 @@ from azs_assistant.ocr import engine, lines
 from azs_assistant.ocr.combine import add_blanks, merge
 from azs_assistant.ocr.postprocess import correct
 from azs_assistant.ocr.preprocess import Prepared, prepare
-from azs_assistant.ocr.quality import HALF_READABLE, MIN_WORDS, judge
+from azs_assistant.ocr.quality import REASONS, Reading, judge, line_doubt, model, retake_reason, sharpness
 
-LINES_MIN_CONFIDENCE = 85.0  # the line reader's mean character probability (× 100) to keep its reading
 LINES_REASON = "фото плохого качества: текст прочитан с ошибками, проверьте его по оригиналу или переснимите"
+UNSURE_REASON = "часть текста распознана неуверенно: проверьте важные числа по оригиналу"
 PROBE_HOPELESS = 45.0  # below this on the half-resolution probe, full resolution never passed the gate
+PROBE_SECONDS = 10.0  # the half-resolution probe given up after this: the page is hopeless
+SOFT = 0.25  # a page less sharp than this (quality.sharpness; unseen L3 photos 0.30-0.42, L5 about 0.1) is probed
+
+
+@dataclass
+class Line:
+    """One line of a page's text; a doubtful one is shown marked and neither indexed nor quoted."""
+
+    text: str
+    doubtful: bool = False
+    reason: str | None = None
 
 
 @dataclass
@@ -34,6 +45,25 @@ class PageResult:
     reason: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     words: dict[str, float] = field(default_factory=dict)  # word → its lowest confidence on the page
+    keep: float = 0.0  # the quality gate's probability that the text is within 0.15 character error
+    source: str = "tesseract"  # which reader made the text: tesseract | lines
+    lines: list[Line] = field(default_factory=list)  # the text line by line, doubtful ones marked
+
+    @property
+    def trusted_text(self) -> str:
+        """The text without its doubtful lines: what is indexed and may be quoted."""
+        if not self.lines:
+            return self.text
+        return "\n".join(line.text for line in self.lines if not line.doubtful).strip()
+
+
+@dataclass
+class Candidate:
+    """One reader's reading of a page, judged by the gate (``features`` are what it judged by)."""
+
+    page: PageResult
+    features: dict[str, float]
+    raw: str = ""  # the reading before merging and corrections, for the other reader's agreement
 
 
 def load_image(path: Path) -> list[np.ndarray]:
@@ -60,19 +90,59 @@ def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | No
 
 def _read_page(image: np.ndarray, languages: str, second: str | None, line_reader: bool) -> PageResult:
     """Preprocess, recognise (twice, in parallel, when ``second`` names an installed model), judge,
-    merge the readings and correct one page. A page Tesseract cannot read goes to the line reader
-    (``line_reader``) before it is answered with «retake»."""
+    merge the readings and correct one page. A page whose Tesseract reading the gate does not trust
+    goes to the line reader (``line_reader``), whose reading the same gate judges, before it is
+    answered with «retake»."""
     prepared = prepare(image)
+    tess = read_tesseract(prepared, languages, second)
+    if tess.page.quality == "ok" or not line_reader:
+        return tess.page
+    other = read_lines(prepared, tess.raw)
+    return choose(tess, other)
+
+
+def readings(image: np.ndarray, languages: str = "rus+kaz+eng",
+             second: str | None = None) -> tuple[Candidate, Candidate | None]:
+    """Both readers' readings of a page, each judged, whatever the first one's verdict (for
+    ``bench/bench_ocr.py --dump``, which fits and checks the gate on them). A page the half-resolution
+    probe finds hopeless has no Tesseract reading to judge, as in ``ocr_page``."""
+    prepared = prepare(image)
+    tess = read_tesseract(prepared, languages, second, always=True)
+    return tess, read_lines(prepared, tess.raw, always=True)
+
+
+def choose(tess: Candidate, other: Candidate | None) -> PageResult:
+    """What ``ocr_page`` answers: Tesseract's reading when kept, else the line reader's when kept,
+    else «retake» with the reason Tesseract's reading gave."""
+    if tess.page.quality == "ok":
+        return tess.page
+    if other is not None:
+        other.page.timings = {**tess.page.timings, **other.page.timings}
+        if other.page.quality == "ok":
+            return other.page
+        tess.page.timings = other.page.timings
+    return replace(tess.page, text="", words={})
+
+
+def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe: bool = True,
+                   always: bool = False) -> Candidate:
+    """Tesseract's reading of a prepared page, judged by the gate; kept readings (``always``: all)
+    are merged with the second reading, their blanks written back and their words corrected."""
     t = time.perf_counter()
-    if prepared.noisy:
-        # A grainy photo is often unreadable: ask a quick half-resolution pass first, so a hopeless
-        # page is answered with «retake» in about a second instead of a full-resolution run.
+    if probe and (prepared.noisy or sharpness(prepared.gray if prepared.gray is not None else prepared.image) < SOFT):
+        # A grainy or smeared photo is often unreadable: ask a quick half-resolution pass first, so a
+        # hopeless page is answered with «retake» in seconds instead of a full-resolution run (on an
+        # unseen smeared L5 photo that was not grainy, Tesseract took 50 s of CPU).
         half = cv2.resize(prepared.image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-        probe = engine.recognise(half, languages=languages, psm=6, dpi=150)
-        quality, reason = judge(prepared, probe)
-        if quality == "retake" and probe.confidence < PROBE_HOPELESS:
+        # Tesseract crawls over a page of smears (20-30 s of CPU on unseen L5 photos even at half
+        # size): a probe that takes this long has found no text worth a full run.
+        probed = _optional(lambda: engine.recognise(half, languages=languages, psm=6, dpi=150,
+                                                    timeout=PROBE_SECONDS))
+        found = probed or engine.OCRResult([])
+        if found.confidence < PROBE_HOPELESS:
             timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
-            return _retake(prepared, PageResult("", probe.confidence, quality, reason, timings), line_reader)
+            reason = retake_reason(prepared) if probed is None or len(found.words) >= 5 else REASONS["empty"]
+            return Candidate(PageResult("", found.confidence, "retake", reason, timings), {}, found.text)
     second = second if second and second != languages and engine.available(second) else None
     with ThreadPoolExecutor(max_workers=2) as pool:
         first = pool.submit(engine.recognise, prepared.image, languages=languages, psm=6)
@@ -80,9 +150,19 @@ def _read_page(image: np.ndarray, languages: str, second: str | None, line_reade
         result = first.result()
         other_result = _optional(other.result) if other else None
     timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
-    quality, reason = judge(prepared, result)
-    if quality == "retake":
-        return _retake(prepared, PageResult("", result.confidence, quality, reason, timings), line_reader)
+    t = time.perf_counter()
+    reading = Reading("tesseract", result.text, [w.conf for w in result.words if re.search(r"\w", w.text)],
+                      result.confidence, [float(w.height) for w in result.words if w.conf >= 30 and len(w.text) > 2],
+                      other_result.text if other_result is not None else None)
+    verdict = judge(prepared, reading)
+    keep, signals = verdict.keep, verdict.features
+    timings["gate"] = time.perf_counter() - t
+    if verdict.quality == "retake":
+        # Only a dump of every reading (``always``) wants its text: as read, without the extra
+        # readings of disputed numbers (a garbage page has dozens).
+        text = correct(result.text) if always else ""
+        return Candidate(PageResult(text, result.confidence, "retake", verdict.reason, timings, keep=keep), signals,
+                         result.text)
     t = time.perf_counter()
     confidence = result.confidence
     if other_result is not None:
@@ -92,28 +172,46 @@ def _read_page(image: np.ndarray, languages: str, second: str | None, line_reade
     t = time.perf_counter()
     text = correct(result.text)
     timings["correct"] = time.perf_counter() - t
-    if confidence < HALF_READABLE:
-        reason = "часть текста распознана неуверенно: проверьте важные числа по оригиналу"
+    warning = verdict.reason or (None if keep >= model().sure else UNSURE_REASON)
     words: dict[str, float] = {}
     for w in result.words:
         words[w.text] = min(words.get(w.text, 100.0), w.conf)
-    return PageResult(text, confidence, quality, reason, timings, words)
+    page = PageResult(text, confidence, verdict.quality, warning, timings, words, keep,
+                      lines=mark_lines(text, result.line_confidences(), "tesseract"))
+    return Candidate(page, signals, reading.text)
 
 
-def _retake(prepared: Prepared, retake: PageResult, line_reader: bool) -> PageResult:
-    """A page Tesseract could not read, read line by line by the network trained for small, blurred,
-    grainy text (``line_reader``); that reading is kept (and flagged for checking) only when it is
-    sure enough, else the page is answered with ``retake``."""
-    reader = lines.reader() if line_reader else None
+def read_lines(prepared: Prepared, tesseract_text: str, always: bool = False) -> Candidate | None:
+    """The page read line by line by the network trained for small, blurred, grainy text, judged by
+    the same gate (its agreement measured against Tesseract's reading); kept readings are flagged
+    for checking. None where the reader is not installed."""
+    reader = lines.reader()
     if reader is None or prepared.gray is None:
-        return retake
+        return None
     t = time.perf_counter()
     read = reader.read_page(prepared.gray, lexicon=get_analyzer(), kazakh=lines.kazakh_words())
-    retake.timings["line reader"] = time.perf_counter() - t
-    words = [w for w in read.words if re.search(r"\w{2,}", w)]
-    if read.confidence < LINES_MIN_CONFIDENCE or len(words) < MIN_WORDS:
-        return retake
-    return PageResult(correct(read.text), read.confidence, "ok", LINES_REASON, retake.timings, read.words)
+    timings = {"line reader": time.perf_counter() - t}
+    reading = Reading("lines", read.text, read.word_confidences, read.confidence, read.heights, tesseract_text)
+    verdict = judge(prepared, reading)
+    if verdict.quality == "retake" and not always:
+        return Candidate(PageResult("", read.confidence, "retake", verdict.reason, timings, keep=verdict.keep,
+                                    source="lines"), verdict.features, read.text)
+    text = correct(read.text)
+    page = PageResult(text, read.confidence, verdict.quality, verdict.reason or LINES_REASON, timings, read.words,
+                      verdict.keep, "lines", mark_lines(text, list(read.line_confidences), "lines"))
+    return Candidate(page, verdict.features, read.text)
+
+
+def mark_lines(text: str, confidences: list[float | None], source: str) -> list[Line]:
+    """The page's lines (blank ones left out), each with its doubt (``quality.line_doubt``);
+    ``confidences`` go line for line with ``text``."""
+    out = []
+    for n, line in enumerate(text.split("\n")):
+        if not line.strip():
+            continue
+        reason = line_doubt(line, confidences[n] if n < len(confidences) else None, source)
+        out.append(Line(line, reason is not None, reason))
+    return out
 
 
 def _read_alone(image: np.ndarray, word: engine.Word) -> str | None:

@@ -80,6 +80,22 @@ def flatten(gray: np.ndarray) -> np.ndarray:
     return cv2.normalize(flat, None, 0, 255, cv2.NORM_MINMAX)  # type: ignore[call-overload]
 
 
+STEM = 2.5  # a vertical ruling is at least this many typical glyph heights long (no letter's stem is)
+
+
+def glyph_height(binary: np.ndarray) -> float:
+    """The median height of the letter-sized blobs of a binarised page (white ink on black), 0 when it
+    has none: the x-height of lower-case text, the cap height of headings in capitals."""
+    import cv2
+
+    h, w = binary.shape
+    _, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    letters = heights[(heights >= 8) & (heights < h / 8) & (widths < w / 8) & (stats[1:, cv2.CC_STAT_AREA] >= 20)]
+    return float(np.median(letters)) if letters.size >= 5 else 0.0
+
+
 def remove_lines(gray: np.ndarray) -> np.ndarray:
     """Paint table rulings white: Tesseract skips or garbles text inside bordered tables."""
     import cv2
@@ -88,10 +104,14 @@ def remove_lines(gray: np.ndarray) -> np.ndarray:
     h, w = gray.shape
     # Longer than a signature line «________» (about w/12): only table rulings go.
     h_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 7, 40), 1))
-    v_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 30, 40)))
+    # Longer than the tallest letter: the stems of large print («П», «Р», «Ф» of a 34 px heading on a
+    # 1600 px strip scaled to 300 dpi are 40-50 px tall) were taken for rulings and erased.
+    v_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 30, 40, int(STEM * glyph_height(binary)))))
     horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, h_kernel)
     vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, v_kernel)
-    lines = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    # The grey fringe of a scanned or photographed ruling is wider than its ink: left beside the
+    # first word of a table row, it was read with it («Адрес АЗС» → «Е АЗС» on an unseen scan).
+    lines = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((7, 7), np.uint8))
     out = gray.copy()
     out[lines > 0] = 255
     return out
@@ -153,13 +173,34 @@ def clean(gray: np.ndarray) -> np.ndarray:
     return out
 
 
+BLUE = 0.12  # how much bluer than red and green (of the blue channel) a pixel of stamp or pen ink is
+
+
+def without_colour(image: np.ndarray) -> np.ndarray:
+    """A BGR image in grey, with blue ink (stamps and signatures over the print) painted with the
+    paper around it: a stamp across a value is read as letters otherwise («310288» → «№ АЯ» on an
+    unseen act). Only blue counts: print in warm or tinted light has chroma too (dark pixels most of
+    all), but not blue well above red and green; a faint stamp in a hand's shadow still has it."""
+    import cv2
+
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    blue = image[:, :, 0].astype(np.int16)
+    excess = blue - np.maximum(image[:, :, 1], image[:, :, 2])
+    ink = (excess > 15) & (excess > BLUE * blue)
+    if ink.any():
+        reach = max(9, (min(gray.shape) // 150) | 1)  # wider than a stamp's stroke
+        paper = cv2.dilate(gray, np.ones((reach, reach), np.uint8))
+        gray[ink] = paper[ink]
+    return gray
+
+
 def prepare(image: np.ndarray) -> Prepared:
     """The full pipeline, from a BGR or grayscale image to a clean grayscale page."""
     import cv2
 
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    gray = without_colour(image) if image.ndim == 3 else image
     corners = find_page(gray)
     if corners is not None:
         gray = warp(gray, corners)

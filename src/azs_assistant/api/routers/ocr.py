@@ -21,12 +21,19 @@ OCR_LANGUAGES = r"^(rus|kaz|eng)(\+(rus|kaz|eng))*$"
 WRITE = documented(400, 413, 503)  # a body that does not parse or is over the cap; the database busy
 
 
+class OCRLinePublic(BaseModel):
+    text: str
+    doubtful: bool = Field(description="Прочитано с сомнением: показывается выделенным, не индексируется")
+    reason: str | None = None
+
+
 class OCRPagePublic(BaseModel):
     page: int
     text: str
     confidence: float
     quality: str
     reason: str | None
+    lines: list[OCRLinePublic] = Field(default_factory=list, description="Текст страницы по строкам")
 
 
 class OCRResponse(BaseModel):

@@ -102,7 +102,18 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
       if (p.quality === "retake") pages.appendChild(el("p", "warn", T("js_page", "Страница") + " " + p.page + " " + T("js_not_read", "не распознана:") + " " + p.reason));
       else if (p.reason) pages.appendChild(el("p", "warn", T("js_page", "Страница") + " " + p.page + ": " + p.reason));
     });
-    document.getElementById("ocr-text").textContent = body.text;
+    // The text line by line; doubtful lines marked (they are not indexed), with the reason as a tooltip.
+    const text = document.getElementById("ocr-text");
+    text.innerHTML = "";
+    body.pages.forEach(function (p) {
+      (p.lines || []).forEach(function (line) {
+        const row = el("span", line.doubtful ? "line doubtful" : "line", line.text + "\n");
+        if (line.doubtful && line.reason) row.title = line.reason;
+        text.appendChild(row);
+      });
+    });
+    if (!text.childNodes.length) text.textContent = body.text;
+    document.getElementById("ocr-doubtful").hidden = !text.querySelector(".doubtful");
     fieldsBox.innerHTML = "";
     document.getElementById("save-status").textContent = "";
     recordForm.hidden = !body.form;
