@@ -4,12 +4,13 @@ through boto3. A store holds flat objects: ``<id>.azsbak`` (the archive) and ``<
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
-from azs_assistant.errors import ConfigError, InvalidInput, NotFound
+from azs_assistant.errors import InvalidInput, NotFound
+from azs_assistant.storage.s3 import s3_errors
 
 
 class Store(Protocol):
@@ -98,19 +99,9 @@ class S3Store:
             self.client.delete_object(Bucket=self.bucket, Key=self._key(name))
 
 
-@contextmanager
-def _s3_errors(where: str, name: str | None = None) -> Iterator[None]:
+def _s3_errors(where: str, name: str | None = None) -> AbstractContextManager[None]:
     """boto3's errors become typed ones naming the store (a missing object is NotFound)."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
-        yield
-    except (BotoCoreError, ClientError) as exc:
-        code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
-        if name and code in ("404", "NoSuchKey", "NotFound"):
-            raise _missing(name, where) from exc
-        raise ConfigError(f"Хранилище копий {where} недоступно: {exc}.",
-                          f"The backup store {where} failed: {exc}.") from exc
+    return s3_errors(where, name, store_ru="копий", store_en="backup", missing=_missing)
 
 
 def _missing(name: str, where: str) -> NotFound:

@@ -13,12 +13,12 @@ database points to is never overwritten before its transaction commits) and ``ti
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from azs_assistant.errors import ConfigError, InvalidInput, NotFound
+from azs_assistant.storage.s3 import s3_errors
 
 
 class Originals(Protocol):
@@ -104,19 +104,9 @@ class S3Originals:
         return sorted(found)
 
 
-@contextmanager
-def _s3_errors(where: str, key: str | None = None) -> Iterator[None]:
+def _s3_errors(where: str, key: str | None = None) -> AbstractContextManager[None]:
     """boto3's errors become typed ones naming the store (a missing object is NotFound)."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
-        yield
-    except (BotoCoreError, ClientError) as exc:
-        code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
-        if key and code in ("404", "NoSuchKey", "NotFound"):
-            raise _missing(key, where) from exc
-        raise ConfigError(f"Хранилище оригиналов {where} недоступно: {exc}.",
-                          f"The originals store {where} failed: {exc}.") from exc
+    return s3_errors(where, key, store_ru="оригиналов", store_en="originals", missing=_missing)
 
 
 def _missing(key: str, where: str) -> NotFound:
