@@ -89,8 +89,8 @@ class Incidents:
         (``azs serve``'s pool or ``azs worker``); registering again replaces it. Audited."""
         try:
             self._chosen(name)
-        except NotFound as unknown:  # a wrong field of the schedule, not a missing resource
-            raise InvalidInput(unknown.message_ru, unknown.message_en, field="source") from None
+        except (NotFound, InvalidInput) as wrong:  # a wrong field of the schedule, not a missing resource
+            raise InvalidInput(wrong.message_ru, wrong.message_en, field="source") from None
         if self._schedules is None:
             raise RuntimeError("Incidents was built without a schedules store")
         return self._schedules().put(actor, f"{SYNC_JOB}:{name or 'all'}", SYNC_JOB, every_s,
