@@ -105,6 +105,8 @@ def test_a_schedule_is_refused_when_too_frequent_and_its_period_restarts_when_ch
     stored = StoredSchedules(db, lambda *args: audit.append(args))
     with pytest.raises(Exception, match="10"):
         stored.put("admin", "x", "incidents.sync", 1, {})
+    with pytest.raises(Exception, match="366"):
+        stored.put("admin", "x", "incidents.sync", 400 * 86400, {})
     stored.put("admin", "x", "incidents.sync", 60, {})
     stored.mark("x", 5)
     stored.put("admin", "x", "incidents.sync", 60, {"full": True})

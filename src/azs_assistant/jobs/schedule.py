@@ -30,6 +30,7 @@ log = logging.getLogger("azs.jobs")
 # Finished periodic jobs are kept this long (for the jobs page), then deleted: one every 10 s adds up.
 KEEP_PERIODIC_S = 3600.0
 MIN_EVERY_S = 10.0  # a stored schedule more frequent than this would flood the jobs table
+MAX_EVERY_S = 366 * 86400.0  # a yearly report is the rarest; beyond, the next run's date is meaningless
 
 
 def parse_every(text: str) -> float:
@@ -145,6 +146,9 @@ def check(name: str, every_s: float) -> None:
     if not math.isfinite(every_s) or every_s < MIN_EVERY_S:
         raise InvalidInput(f"Расписание не чаще раза в {MIN_EVERY_S:.0f} с.",
                            f"A schedule runs at most every {MIN_EVERY_S:.0f} s.", field="every")
+    if every_s > MAX_EVERY_S:
+        raise InvalidInput(f"Расписание не реже раза в {MAX_EVERY_S / 86400:.0f} дней.",
+                           f"A schedule runs at least every {MAX_EVERY_S / 86400:.0f} days.", field="every")
 
 
 def _schedule(row: JobSchedule) -> Schedule:
