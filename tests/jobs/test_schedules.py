@@ -10,7 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from azs_assistant import logs
 from azs_assistant.cli import app
+from azs_assistant.errors import NotFound
 from azs_assistant.jobs import Jobs
 from azs_assistant.jobs.schedule import Schedule, Scheduler, StoredSchedules
 from azs_assistant.services import Services
@@ -77,6 +78,31 @@ def test_a_stored_schedule_is_queued_once_per_period_however_many_replicas_tick(
     assert (job.kind, job.key, job.payload) == ("reports.scheduled", "reports.scheduled:weekly:11",
                                                 {"questions": ["инциденты по регионам"], "schedule": "weekly",
                                                  "slot": 11})
+
+
+def _finished_long_ago(db: Database, job_id: str) -> None:
+    with db.session() as s:
+        s.execute(update(Job).where(Job.id == job_id).values(status="done", finished_at=utcnow() - timedelta(hours=2)))
+
+
+def test_a_schedules_last_job_outlives_the_purge_so_admins_see_how_it_went(db: Database) -> None:
+    """GIVEN a stored schedule whose finished job is older than the hour finished periodic jobs are kept WHEN the
+    scheduler purges THEN that job stays while it is the schedule's last, and goes once a later one exists."""
+    jobs, stored = Jobs(db), StoredSchedules(db)
+    stored.put("admin", "often", "incidents.sync", 100, {})
+    scheduler = Scheduler(jobs, [], stored)
+    (first,) = scheduler.tick(now=1000.0)
+    _finished_long_ago(db, first)
+    assert scheduler.tick(now=1070.0) == []  # same period; the purge is due (60 s since the last one)
+    (state,) = stored.overview(now=1070.0)
+    assert state.last_job is not None and (state.last_job.id, state.last_job.status) == (first, "done")
+    assert state.next_run == datetime.fromtimestamp(1100, UTC)
+    (second,) = scheduler.tick(now=1100.0)
+    _finished_long_ago(db, second)
+    scheduler.tick(now=1200.0)
+    with pytest.raises(NotFound):
+        jobs.get(first)
+    assert jobs.get(second).status == "done"
 
 
 def test_two_replicas_ticking_at_once_queue_one_job_per_period(db: Database) -> None:
