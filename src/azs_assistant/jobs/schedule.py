@@ -83,6 +83,9 @@ class ScheduleState:
     last_job: Job | None
 
 
+ScheduleStates = list[ScheduleState]  # `list` is a method's name inside StoredSchedules
+
+
 class StoredSchedules:
     """The schedules admins registered: put (create or replace), remove, list; audited."""
 
@@ -122,7 +125,7 @@ class StoredSchedules:
         with self.db.session() as s:
             return [_schedule(row) for row in s.scalars(select(JobSchedule).order_by(JobSchedule.name))]
 
-    def overview(self, now: float | None = None) -> list[ScheduleState]:
+    def overview(self, now: float | None = None) -> ScheduleStates:
         """Each schedule with its next run and its last job (its outcome: done, retrying, dead), for admins."""
         now = time.time() if now is None else now
         schedules = self.list()
