@@ -202,6 +202,10 @@ def test_a_report_schedule_registered_by_the_cli_is_written_and_sent_by_a_runner
     mine = [r for r in job_lines if r.name == "azs.reports"]
     assert len(mine) == 3 and all(getattr(r, "job_id", "") == job.id for r in mine)
 
+    shown = runner.invoke(app, base + ["jobs", "schedules"]).output
+    assert "weekly" in shown and "каждые 1h; следующее: " in shown and "последнее: выполнено" in shown, shown
+    (listed,) = json.loads(runner.invoke(app, base + ["jobs", "schedules", "--json"]).output)
+    assert listed["last_run"]["job_id"] == job.id and listed["next_run_at"].endswith("+00:00")
     assert runner.invoke(app, base + ["jobs", "unschedule", "weekly"]).exit_code == 0
     assert json.loads(runner.invoke(app, base + ["jobs", "schedules", "--json"]).output) == []
     assert runner.invoke(app, base + ["jobs", "unschedule", "weekly"]).exit_code != 0

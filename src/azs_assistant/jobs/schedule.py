@@ -82,6 +82,21 @@ class ScheduleState:
     next_run: datetime | None
     last_job: Job | None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The shape the API (``SchedulePublic``) and ``azs jobs schedules --json`` answer with; times in ISO
+        8601 UTC."""
+        item, job = self.schedule, self.last_job
+        last = None if job is None else {"job_id": job.id, "status": job.status, "attempts": job.attempts,
+                                         "error": job.error, "created_at": _iso(job.created_at),
+                                         "finished_at": _iso(job.finished_at)}
+        return {"name": item.name, "kind": item.kind, "every_s": item.every_s, "payload": item.payload,
+                "last_slot": item.last_slot, "next_run_at": _iso(self.next_run), "last_run": last}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else (value.replace(tzinfo=UTC) if value.tzinfo is None
+                                       else value.astimezone(UTC)).isoformat()
+
 
 ScheduleStates = list[ScheduleState]  # `list` is a method's name inside StoredSchedules
 

@@ -13,7 +13,7 @@ from azs_assistant.http.deps import Admin, ServicesDep, client_ip
 from azs_assistant.http.errors import AUTHENTICATED, documented
 from azs_assistant.http.params import Limit, Offset
 from azs_assistant.http.schemas import iso_utc
-from azs_assistant.jobs.schedule import ScheduleState, parse_every
+from azs_assistant.jobs.schedule import parse_every
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=documented(*AUTHENTICATED))
 JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="Номер задания (32 шестнадцатеричные цифры)")]
@@ -106,19 +106,10 @@ class ScheduleCreate(BaseModel):
     sync: SyncScheduleIn | None = None
 
 
-def schedule_public(state: ScheduleState) -> dict[str, Any]:
-    item, job = state.schedule, state.last_job
-    last = None if job is None else {"job_id": job.id, "status": job.status, "attempts": job.attempts,
-                                     "error": job.error, "created_at": iso_utc(job.created_at),
-                                     "finished_at": iso_utc(job.finished_at)}
-    return {"name": item.name, "kind": item.kind, "every_s": item.every_s, "payload": item.payload,
-            "last_slot": item.last_slot, "next_run_at": iso_utc(state.next_run), "last_run": last}
-
-
 @router.get("/schedules", response_model=list[SchedulePublic],
             summary="Расписания периодических заданий: отчёты, синхронизация инцидентов (только администратор)")
 def list_schedules(svc: ServicesDep, who: Admin) -> list[dict[str, Any]]:
-    return [schedule_public(state) for state in svc.schedules.overview()]
+    return [state.to_dict() for state in svc.schedules.overview()]
 
 
 @router.post("/schedules", response_model=SchedulePublic, status_code=201,
@@ -136,7 +127,7 @@ def create_schedule(body: ScheduleCreate, svc: ServicesDep, who: Admin, request:
     else:
         assert body.sync is not None
         stored = svc.incidents.schedule_sync(who, every_s, body.sync.source, full=body.sync.full, ip=ip)
-    return schedule_public(next(s for s in svc.schedules.overview() if s.schedule.name == stored.name))
+    return next(s.to_dict() for s in svc.schedules.overview() if s.schedule.name == stored.name)
 
 
 @router.delete("/schedules/{name}", status_code=204, summary="Удалить расписание (уже поставленное задание "
