@@ -83,9 +83,9 @@ def test_each_stage_of_a_file_and_each_ocr_page_reach_the_jobs_progress(svc: Ser
 
 
 def test_the_jobs_page_shows_schedules_in_words_and_deletes_one_after_a_confirmation(svc: Services) -> None:
-    """GIVEN a weekly report schedule and an hourly sync whose last job died WHEN an admin opens the jobs page THEN
-    each schedule says what it does, how often, when it runs next and how its last run went, in ru/kk/en;
-    deleting asks first (the form sits inside a closed <details>), needs the CSRF token and is audited."""
+    """GIVEN a weekly report whose job waits for a retry and an hourly sync whose job died WHEN an admin opens
+    the jobs page THEN each schedule says what it does, how often, when it runs next and how its last run went,
+    in ru/kk/en; deleting asks first (the form sits inside a closed <details>), needs the CSRF token and is audited."""
     svc.scheduled_reports.register("root", "weekly", 7 * 86400, ["инциденты по регионам"], "pdf,xlsx",
                                    emails=["boss@dala.kz"], telegrams=["-1001"])
     svc.schedules.put("root", "incidents.sync:oracle", "incidents.sync", 3600, {"source": "oracle", "full": True})
@@ -95,6 +95,9 @@ def test_the_jobs_page_shows_schedules_in_words_and_deletes_one_after_a_confirma
     sync_job = next(j for j in svc.jobs.list(kind="incidents.sync")[1])
     claim = svc.jobs.claim(sync_job.id, "w")
     assert claim is not None and svc.jobs.fail(claim, "Oracle недоступен: ORA-12541", retry=False) == "dead"
+    report_job = next(j for j in svc.jobs.list(kind="reports.scheduled")[1])
+    claim = svc.jobs.claim(report_job.id, "w")
+    assert claim is not None and svc.jobs.fail(claim, "Отчёт записан, но не доставлен: SMTP отказал") == "queued"
     with TestClient(create_app(svc, background=False)) as client:
         client.post("/login", data={"username": "root", "password": PASSWORD})
         page = client.get("/admin/jobs").text
@@ -104,7 +107,7 @@ def test_the_jobs_page_shows_schedules_in_words_and_deletes_one_after_a_confirma
         assert "Отчёт: «инциденты по регионам»" in weekly and "форматы: pdf, xlsx" in weekly
         assert "получатели: boss@dala.kz, Telegram -1001" in weekly and "раз в 7 дн." in weekly
         assert "21.01.2027 00:00" in weekly  # the next epoch week (Thursday 00:00 UTC) after the one queued at `now`
-        assert "в очереди" in weekly and "ещё не" not in weekly  # its job is queued, not run yet
+        assert "сбой, будет повторено" in weekly and "SMTP отказал" in weekly  # waiting out its back-off
         assert "Синхронизация инцидентов из источника «oracle»" in sync and "полная: перечитать всё" in sync
         assert "раз в 1 ч" in sync and "15.01.2027 09:00" in sync
         assert "остановлено после ошибок" in sync and "ORA-12541" in sync
