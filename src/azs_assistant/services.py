@@ -131,7 +131,8 @@ class Services:
         """Registered report schedules and the job that writes and sends each period's files."""
         from azs_assistant.reports.schedule import ScheduledReports
 
-        return ScheduledReports(self.reports, lambda: self.notifier, lambda: self.schedules)
+        return ScheduledReports(self.reports, lambda: self.notifier, lambda: self.schedules,
+                                self.settings.data_dir / "reports")
 
     @cached_property
     def conversations(self) -> Conversations:

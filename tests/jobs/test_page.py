@@ -80,3 +80,53 @@ def test_each_stage_of_a_file_and_each_ocr_page_reach_the_jobs_progress(svc: Ser
     assert result.status == "added", result.message
     assert [stage for stage, _ in heard] == ["reading", "ocr", "indexing"]
     assert heard[1][1] == {"page": 1, "pages": 1} and heard[2][1]["passages"] == result.chunks
+
+
+def test_the_jobs_page_shows_schedules_in_words_and_deletes_one_after_a_confirmation(svc: Services) -> None:
+    """GIVEN a weekly report whose job waits for a retry and an hourly sync whose job died WHEN an admin opens
+    the jobs page THEN each schedule says what it does, how often, when it runs next and how its last run went,
+    in ru/kk/en; deleting asks first (the form sits inside a closed <details>), needs the CSRF token and is audited."""
+    svc.scheduled_reports.register("root", "weekly", 7 * 86400, ["инциденты по регионам"], "pdf,xlsx",
+                                   emails=["boss@dala.kz"], telegrams=["-1001"])
+    svc.schedules.put("root", "incidents.sync:oracle", "incidents.sync", 3600, {"source": "oracle", "full": True})
+    assert svc.job_runner is not None and svc.job_runner.scheduler is not None
+    now = 1_800_000_000.0  # 15.01.2027 08:00 UTC, after the page's clock: the periods queued now are ahead of it
+    svc.job_runner.scheduler.tick(now=now)
+    sync_job = next(j for j in svc.jobs.list(kind="incidents.sync")[1])
+    claim = svc.jobs.claim(sync_job.id, "w")
+    assert claim is not None and svc.jobs.fail(claim, "Oracle недоступен: ORA-12541", retry=False) == "dead"
+    report_job = next(j for j in svc.jobs.list(kind="reports.scheduled")[1])
+    claim = svc.jobs.claim(report_job.id, "w")
+    assert claim is not None and svc.jobs.fail(claim, "Отчёт записан, но не доставлен: SMTP отказал") == "queued"
+    with TestClient(create_app(svc, background=False)) as client:
+        client.post("/login", data={"username": "root", "password": PASSWORD})
+        page = client.get("/admin/jobs").text
+        rows = {row.split('data-name="')[1].split('"')[0]: row for row in page.split('<tr id="schedule-')[1:]}
+        assert set(rows) == {"weekly", "incidents.sync:oracle"}
+        weekly, sync = rows["weekly"], rows["incidents.sync:oracle"]
+        assert "Отчёт: «инциденты по регионам»" in weekly and "форматы: pdf, xlsx" in weekly
+        assert "получатели: boss@dala.kz, Telegram -1001" in weekly and "раз в 7 дн." in weekly
+        assert "21.01.2027 00:00" in weekly  # the next epoch week (Thursday 00:00 UTC) after the one queued at `now`
+        assert "сбой, будет повторено" in weekly and "SMTP отказал" in weekly  # waiting out its back-off
+        assert "Синхронизация инцидентов из источника «oracle»" in sync and "полная: перечитать всё" in sync
+        assert "раз в 1 ч" in sync and "15.01.2027 09:00" in sync
+        assert "остановлено после ошибок" in sync and "ORA-12541" in sync
+        assert page.count('<details class="confirm">') == 2 and "<details class=\"confirm\" open" not in page
+        assert "Удалить расписание «weekly»?" in weekly
+        kk, en = (client.get("/admin/jobs", params={"lang": lang}).text for lang in ("kk", "en"))
+        assert "Кестелер" in kk and "7 күн сайын" in kk and "1 сағат сайын" in kk
+        assert "«weekly» кестесін жоясыз ба?" in kk
+        assert "Schedules" in en and "every 7 d" in en and "Incident sync from the source “oracle”" in en
+
+        csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+        assert client.post("/admin/jobs/schedules/delete", data={"name": "weekly"}).status_code == 403
+        assert [s.name for s in svc.schedules.list()] == ["incidents.sync:oracle", "weekly"]
+        done = client.post("/admin/jobs/schedules/delete", data={"name": "weekly", "csrf_token": csrf},
+                           follow_redirects=False)
+        assert done.status_code == 303 and done.headers["location"] == "/admin/jobs?deleted=weekly"
+        assert "Расписание «weekly» удалено." in client.get(done.headers["location"] + "&lang=ru").text
+        assert [s.name for s in svc.schedules.list()] == ["incidents.sync:oracle"]
+        again = client.post("/admin/jobs/schedules/delete", data={"name": "weekly", "csrf_token": csrf})
+        assert again.status_code == 404 and "Расписания «weekly» нет." in again.text
+    removed = svc.access.audit_search(action="schedule.remove")
+    assert [(a.actor, a.target, a.ip) for a in removed] == [("root", "weekly", "testclient")]

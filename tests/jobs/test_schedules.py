@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
@@ -17,6 +20,7 @@ from typer.testing import CliRunner
 
 from azs_assistant import logs
 from azs_assistant.cli import app
+from azs_assistant.errors import NotFound
 from azs_assistant.jobs import Jobs
 from azs_assistant.jobs.schedule import Schedule, Scheduler, StoredSchedules
 from azs_assistant.services import Services
@@ -76,6 +80,31 @@ def test_a_stored_schedule_is_queued_once_per_period_however_many_replicas_tick(
                                                  "slot": 11})
 
 
+def _finished_long_ago(db: Database, job_id: str) -> None:
+    with db.session() as s:
+        s.execute(update(Job).where(Job.id == job_id).values(status="done", finished_at=utcnow() - timedelta(hours=2)))
+
+
+def test_a_schedules_last_job_outlives_the_purge_so_admins_see_how_it_went(db: Database) -> None:
+    """GIVEN a stored schedule whose finished job is older than the hour finished periodic jobs are kept WHEN the
+    scheduler purges THEN that job stays while it is the schedule's last, and goes once a later one exists."""
+    jobs, stored = Jobs(db), StoredSchedules(db)
+    stored.put("admin", "often", "incidents.sync", 100, {})
+    scheduler = Scheduler(jobs, [], stored)
+    (first,) = scheduler.tick(now=1000.0)
+    _finished_long_ago(db, first)
+    assert scheduler.tick(now=1070.0) == []  # same period; the purge is due (60 s since the last one)
+    (state,) = stored.overview(now=1070.0)
+    assert state.last_job is not None and (state.last_job.id, state.last_job.status) == (first, "done")
+    assert state.next_run == datetime.fromtimestamp(1100, UTC)
+    (second,) = scheduler.tick(now=1100.0)
+    _finished_long_ago(db, second)
+    scheduler.tick(now=1200.0)
+    with pytest.raises(NotFound):
+        jobs.get(first)
+    assert jobs.get(second).status == "done"
+
+
 def test_two_replicas_ticking_at_once_queue_one_job_per_period(db: Database) -> None:
     """GIVEN two schedulers in two threads WHEN they tick the same instants together THEN each period has one job."""
     jobs, stored = Jobs(db), StoredSchedules(db)
@@ -102,6 +131,8 @@ def test_a_schedule_is_refused_when_too_frequent_and_its_period_restarts_when_ch
     stored = StoredSchedules(db, lambda *args: audit.append(args))
     with pytest.raises(Exception, match="10"):
         stored.put("admin", "x", "incidents.sync", 1, {})
+    with pytest.raises(Exception, match="366"):
+        stored.put("admin", "x", "incidents.sync", 400 * 86400, {})
     stored.put("admin", "x", "incidents.sync", 60, {})
     stored.mark("x", 5)
     stored.put("admin", "x", "incidents.sync", 60, {"full": True})
@@ -171,6 +202,10 @@ def test_a_report_schedule_registered_by_the_cli_is_written_and_sent_by_a_runner
     mine = [r for r in job_lines if r.name == "azs.reports"]
     assert len(mine) == 3 and all(getattr(r, "job_id", "") == job.id for r in mine)
 
+    shown = runner.invoke(app, base + ["jobs", "schedules"]).output
+    assert "weekly" in shown and "каждые 1h; следующее: " in shown and "последнее: выполнено" in shown, shown
+    (listed,) = json.loads(runner.invoke(app, base + ["jobs", "schedules", "--json"]).output)
+    assert listed["last_run"]["job_id"] == job.id and listed["next_run_at"].endswith("+00:00")
     assert runner.invoke(app, base + ["jobs", "unschedule", "weekly"]).exit_code == 0
     assert json.loads(runner.invoke(app, base + ["jobs", "schedules", "--json"]).output) == []
     assert runner.invoke(app, base + ["jobs", "unschedule", "weekly"]).exit_code != 0
@@ -241,3 +276,132 @@ def test_admins_list_and_remove_schedules_through_the_api(tmp_path: Path) -> Non
         assert audit[0].action == "schedule.remove" and audit[0].actor != "admin"  # the API key's holder
     finally:
         svc.close()
+
+
+def test_admins_store_a_schedule_through_the_api_and_wrong_fields_are_refused_in_russian(tmp_path: Path) -> None:
+    """GIVEN the API WHEN an admin posts a report schedule THEN it is stored through the same service method as
+    `azs report schedule` (checked, audited with the address), writes under the data folder, and is listed with
+    its next run; wrong fields answer 422 with a Russian message naming the field; other roles get 403."""
+    from fastapi.testclient import TestClient
+
+    from azs_assistant.api.app import create_app
+    from tests.conftest import authorize
+
+    svc = Services(_settings(tmp_path))
+    report = {"questions": ["инциденты по регионам"], "formats": "pdf,xlsx", "emails": ["boss@dala.kz"],
+              "telegrams": ["-1001", "@azs_reports"]}
+    try:
+        with TestClient(create_app(svc, background=False)) as client:
+            authorize(client, svc, roles=("manager",))
+            assert client.post("/api/v1/jobs/schedules", json={"every": "7d", "report": report}).status_code == 403
+            authorize(client, svc)
+            wrong = {"emails": {"every": "7d", "report": {**report, "emails": ["boss"]}},
+                     "formats": {"every": "7d", "report": {**report, "formats": "pdf,doc"}},
+                     "telegrams": {"every": "7d", "report": {**report, "telegrams": ["директор"]}},
+                     "questions": {"every": "7d", "report": {**report, "questions": []}},
+                     "every": {"every": "каждый день", "report": report},
+                     "report": {"every": "7d", "report": report, "sync": {"source": None}},
+                     "source": {"every": "1h", "sync": {"source": "oracle"}}}
+            for field, body in wrong.items():
+                answer = client.post("/api/v1/jobs/schedules", json=body)
+                error = answer.json()["error"]
+                assert (answer.status_code, error["code"], error["details"]["field"]) == (422, "invalid_input", field)
+                assert re.search("[а-яё]", error["message"]), error
+            assert "«boss» не похож на адрес e-mail" in client.post("/api/v1/jobs/schedules",
+                                                                 json=wrong["emails"]).json()["error"]["message"]
+            unclear = client.post("/api/v1/jobs/schedules",
+                                  json={"every": "1d", "report": {"questions": ["Кто лидирует?"]}})
+            assert unclear.status_code == 422 and unclear.json()["error"]["code"] == "report_unclear"
+            shapeless = client.post("/api/v1/jobs/schedules", json={"every": "1d", "report": {"questions": "одна"}})
+            assert shapeless.status_code == 422 and shapeless.json()["error"]["message"].startswith("Неверный запрос")
+            assert svc.schedules.list() == []
+
+            made = client.post("/api/v1/jobs/schedules", json={"every": "7d", "report": report})
+            assert made.status_code == 201, made.text
+            body = made.json()
+            assert (body["name"], body["kind"], body["every_s"]) == (
+                "report:инциденты_по_регионам", "reports.scheduled", 604800.0)
+            assert body["payload"]["out_dir"] == str((tmp_path / "reports" / "report_инциденты_по_регионам").resolve())
+            assert body["payload"]["telegrams"] == ["-1001", "@azs_reports"]
+            assert body["next_run_at"] is None and body["last_run"] is None  # the next runner tick queues it
+            unset = client.post("/api/v1/jobs/schedules", json=wrong["source"]).json()["error"]["message"]
+            assert "Источники инцидентов не настроены" in unset
+            cols = "".join(f"\n      {k}: {v}" for k, v in COLUMNS.items())
+            (tmp_path / "incident_sources.yaml").write_text(
+                f"sources:\n  - name: company\n    url: sqlite:///{tmp_path / 'company.db'}\n    table: incidents_src\n"
+                f"    watermark: UPDATED_AT\n    columns:{cols}\n", encoding="utf-8")
+            unknown = client.post("/api/v1/jobs/schedules", json=wrong["source"])
+            assert unknown.status_code == 422 and "«oracle» не описан; есть: company" in unknown.text
+            sync = client.post("/api/v1/jobs/schedules", json={"every": "15m", "sync": {"source": "company"}})
+            assert sync.status_code == 201 and sync.json()["name"] == "incidents.sync:company"
+            assert [s["name"] for s in client.get("/api/v1/jobs/schedules").json()] == [
+                "incidents.sync:company", "report:инциденты_по_регионам"]
+        put = svc.access.audit_search(action="schedule.put")
+        assert sorted((a.target, a.ip) for a in put) == [("incidents.sync:company", "testclient"),
+                                                         ("report:инциденты_по_регионам", "testclient")]
+    finally:
+        svc.close()
+
+
+class _Flaky:
+    """An SMTP server's handler that refuses every message (451, try later) until told to accept."""
+
+    def __init__(self) -> None:
+        self.refusing, self.received, self.refused = True, [], 0  # type: ignore[var-annotated]
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        if self.refusing:
+            self.refused += 1
+            return "451 4.3.0 Try again later"
+        import email
+
+        self.received.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+def test_a_scheduled_report_whose_mail_is_refused_is_retried_with_back_off_and_sends_the_same_files(
+        tmp_path: Path) -> None:
+    """GIVEN a report schedule mailing boss@dala.kz and an SMTP server that refuses WHEN the runner runs its job
+    THEN the attempt fails with the reason and the job waits out its back-off (not done with a failure in its
+    result); once the server accepts, the retry mails the files the first attempt wrote, and the job is done."""
+    from aiosmtpd.controller import Controller
+
+    from tests.incidents.incident_log import make_log
+    from tests.incidents.test_reports_api import cp1251_csv
+
+    handler = _Flaky()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    svc = Services(Settings(data_dir=tmp_path / "data", embeddings="none", job_sweep_s=0.2, job_backoff_s=1.0,
+                            smtp_host="127.0.0.1", smtp_port=port, notify_retry_pause_s=0))
+    try:
+        log = tmp_path / "log.csv"
+        log.write_bytes(cp1251_csv(make_log(60)))
+        svc.incidents.import_file(log)
+        svc.scheduled_reports.register("admin", "daily", 86400, ["инциденты по регионам"], "csv,xlsx",
+                                       tmp_path / "out", emails=["boss@dala.kz"])
+        svc.job_runner.start()
+        wait_for(lambda: any(j.error for j in svc.jobs.list(kind="reports.scheduled")[1]))
+        (job,) = svc.jobs.list(kind="reports.scheduled")[1]
+        assert (job.status, job.attempts, job.result) == ("queued", 1, None)
+        assert "boss@dala.kz" in (job.error or "") and "451" in (job.error or "") and handler.refused == 3
+        first_files = sorted(job.progress["written"])
+        assert sorted(str(p) for p in (tmp_path / "out").iterdir()) == first_files and handler.received == []
+        handler.refusing = False
+        wait_for(lambda: svc.jobs.get(job.id).status == "done")
+        done = svc.jobs.get(job.id)
+        assert (done.attempts, done.result["sent"], done.result["failed"]) == (2, 1, [])
+        assert sorted(done.result["written"]) == first_files  # not written again
+        assert sorted(str(p) for p in (tmp_path / "out").iterdir()) == first_files
+        (mail,) = handler.received
+        assert mail["To"] == "boss@dala.kz"
+        assert sorted(part.get_filename() for part in mail.walk() if part.get_filename()) == \
+            sorted(Path(p).name for p in first_files)
+        (state,) = svc.schedules.overview()
+        assert state.last_job is not None and state.last_job.id == job.id and state.next_run is not None
+    finally:
+        svc.close()
+        controller.stop()

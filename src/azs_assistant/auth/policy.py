@@ -93,6 +93,7 @@ POLICY: dict[str, Rule] = {
     "GET /api/v1/audit/export": Rule(ADMIN),
     "GET /api/v1/jobs": Rule(ADMIN),
     "GET /api/v1/jobs/schedules": Rule(ADMIN),
+    "POST /api/v1/jobs/schedules": Rule(ADMIN),
     "DELETE /api/v1/jobs/schedules/{name}": Rule(ADMIN),
     "GET /api/v1/jobs/{job_id}": Rule(ADMIN),
     "POST /api/v1/jobs/{job_id}/retry": Rule(ADMIN),

@@ -102,13 +102,10 @@ def cannot_read(path: Path, exc: OSError) -> InvalidInput:
 
 
 def parse_every(text: str) -> float:
-    """An interval such as 30s, 15m, 1h, 1d (a bare number is minutes), in seconds."""
-    import re
+    """An interval such as 30s, 15m, 1h, 1d, in seconds (the schedules' parser, imported when used)."""
+    from azs_assistant.jobs.schedule import parse_every as parse
 
-    m = re.fullmatch(r"(\d+)\s*([smhd]?)", text.strip().lower())
-    if not m or int(m.group(1)) == 0:
-        raise InvalidInput(f"Интервал «{text}» не понят: пишите 30s, 15m, 1h или 1d.", f"Bad interval {text!r}.")
-    return int(m.group(1)) * {"": 60, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+    return parse(text)
 
 
 def rounds(interval: Optional[float]) -> Iterator[int]:

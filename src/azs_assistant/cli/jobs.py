@@ -124,15 +124,19 @@ def cancel(ctx: typer.Context, job_id: str) -> None:
 def schedules(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Сохранённые расписания (отчёты, синхронизация инцидентов): их задания ставит в очередь azs serve или
     azs worker, один раз за период."""
-    items = services(ctx).schedules.list()
+    states = services(ctx).schedules.overview()
     if as_json:
-        print_json([{"name": s.name, "kind": s.kind, "every_s": s.every_s, "payload": s.payload,
-                     "last_slot": s.last_slot} for s in items])
+        print_json([state.to_dict() for state in states])
         return
-    if not items:
+    if not states:
         typer.echo("Расписаний нет.")
-    for item in items:
-        typer.echo(f"{item.name}  {item.kind:20} каждые {_every(item.every_s)}")
+    for state in states:
+        item, job = state.schedule, state.last_job
+        after = f"{state.next_run:%d.%m.%Y %H:%M} UTC" if state.next_run else "при ближайшем проходе"
+        last = f"последнее: {_STATUS_RU.get(job.status, job.status)}" if job else "ещё не запускалось"
+        typer.echo(f"{item.name}  {item.kind:20} каждые {_every(item.every_s)}; следующее: {after}; {last}")
+        if job is not None and job.error and job.status != "done":
+            typer.echo(f"    ошибка: {job.error}")
 
 
 @app.command("unschedule")

@@ -80,7 +80,7 @@ def report_schedule(
     interval = parse_every(every)
     scheduled = services(ctx).scheduled_reports
     if not once:
-        schedule = scheduled.register(cli_actor(), name or _name_of(questions), interval, questions, formats, out_dir,
+        schedule = scheduled.register(cli_actor(), name, interval, questions, formats, out_dir,
                                       emails=email or [], telegrams=telegram or [])
         typer.echo(f"Расписание «{schedule.name}» сохранено: каждые {every}, файлы в {schedule.payload['out_dir']}. "
                    "Отчёты делает запущенный azs serve или azs worker.")
@@ -94,9 +94,3 @@ def report_schedule(
         typer.echo(f"Отправлено получателям: {run.sent}")
     if run.failed:
         raise typer.Exit(75)  # EX_TEMPFAIL: files are written, delivery may be retried
-
-
-def _name_of(questions: list[str]) -> str:
-    import re
-
-    return "report:" + (re.sub(r"[^\w]+", "_", (questions[0] if questions else "").lower())[:60].strip("_") or "report")

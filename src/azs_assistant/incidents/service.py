@@ -83,14 +83,18 @@ class Incidents:
             raise RuntimeError("Incidents was built without a jobs store")
         return self._jobs().enqueue(SYNC_JOB, {"source": name, "full": full}, created_by=actor)
 
-    def schedule_sync(self, actor: object, every_s: float, name: str | None = None, *, full: bool = False) -> Schedule:
+    def schedule_sync(self, actor: object, every_s: float, name: str | None = None, *, full: bool = False,
+                      ip: str | None = None) -> Schedule:
         """Register a periodic sync of one source (or all): stored, queued once per period by the job runners
-        (``azs serve``'s pool or ``azs worker``); registering again replaces it."""
-        self._chosen(name)
+        (``azs serve``'s pool or ``azs worker``); registering again replaces it. Audited."""
+        try:
+            self._chosen(name)
+        except (NotFound, InvalidInput) as wrong:  # a wrong field of the schedule, not a missing resource
+            raise InvalidInput(wrong.message_ru, wrong.message_en, field="source") from None
         if self._schedules is None:
             raise RuntimeError("Incidents was built without a schedules store")
         return self._schedules().put(actor, f"{SYNC_JOB}:{name or 'all'}", SYNC_JOB, every_s,
-                                     {"source": name, "full": full})
+                                     {"source": name, "full": full}, ip)
 
     def run_sync_job(self, ctx: JobContext) -> list[dict[str, Any]]:
         """The sync job: each source in turn, reported as progress; its reports are the job's result."""

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -22,12 +24,27 @@ from sqlalchemy import delete, select, update
 from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.jobs.store import Jobs
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import JobSchedule, utcnow
+from azs_assistant.storage.models import Job, JobSchedule, utcnow
 
 log = logging.getLogger("azs.jobs")
 # Finished periodic jobs are kept this long (for the jobs page), then deleted: one every 10 s adds up.
 KEEP_PERIODIC_S = 3600.0
 MIN_EVERY_S = 10.0  # a stored schedule more frequent than this would flood the jobs table
+MAX_EVERY_S = 366 * 86400.0  # a yearly report is the rarest; beyond, the next run's date is meaningless
+
+
+def parse_every(text: str) -> float:
+    """An interval such as 30s, 15m, 1h, 1d (a bare number is minutes), in seconds."""
+    m = re.fullmatch(r"(\d+)\s*([smhd]?)", text.strip().lower())
+    if not m or int(m.group(1)) == 0:
+        raise InvalidInput(f"Интервал «{text}» не понят: пишите 30s, 15m, 1h или 1d.", f"Bad interval {text!r}.",
+                           field="every")
+    return int(m.group(1)) * {"": 60, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+def job_key(kind: str, name: str, slot: int) -> str:
+    """The key of a stored schedule's job for one period (unique in the jobs table)."""
+    return f"{kind}:{name}:{slot}"[:200]
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,45 @@ class Schedule:
     def label(self) -> str:
         return self.name or self.kind
 
+    @property
+    def last_key(self) -> str | None:
+        """The key of the last job this schedule queued (None before its first)."""
+        return None if self.last_slot is None else job_key(self.kind, self.name, self.last_slot)
+
+    def next_run(self, now: float) -> datetime | None:
+        """When the next period's job is queued; None when the current period's is still to be queued (the
+        next tick of any runner queues it)."""
+        if self.last_slot is None or self.last_slot < int(now // self.every_s):
+            return None
+        return datetime.fromtimestamp((self.last_slot + 1) * self.every_s, UTC)
+
+
+@dataclass(frozen=True)
+class ScheduleState:
+    """A stored schedule as admins see it: when it runs next and its last job (kept past the hourly purge)."""
+
+    schedule: Schedule
+    next_run: datetime | None
+    last_job: Job | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shape the API (``SchedulePublic``) and ``azs jobs schedules --json`` answer with; times in ISO
+        8601 UTC."""
+        item, job = self.schedule, self.last_job
+        last = None if job is None else {"job_id": job.id, "status": job.status, "attempts": job.attempts,
+                                         "error": job.error, "created_at": _iso(job.created_at),
+                                         "finished_at": _iso(job.finished_at)}
+        return {"name": item.name, "kind": item.kind, "every_s": item.every_s, "payload": item.payload,
+                "last_slot": item.last_slot, "next_run_at": _iso(self.next_run), "last_run": last}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else (value.replace(tzinfo=UTC) if value.tzinfo is None
+                                       else value.astimezone(UTC)).isoformat()
+
+
+ScheduleStates = list[ScheduleState]  # `list` is a method's name inside StoredSchedules
+
 
 class StoredSchedules:
     """The schedules admins registered: put (create or replace), remove, list; audited."""
@@ -52,14 +108,11 @@ class StoredSchedules:
         self.db = db
         self._audit = audit or (lambda *args: None)
 
-    def put(self, actor: object, name: str, kind: str, every_s: float, payload: dict[str, Any]) -> Schedule:
+    def put(self, actor: object, name: str, kind: str, every_s: float, payload: dict[str, Any],
+            ip: str | None = None) -> Schedule:
         """Register a schedule, or replace the one of that name (its periods kept when its period is kept)."""
+        check(name, every_s)
         name = name.strip()
-        if not name or len(name) > 100:
-            raise InvalidInput("Имя расписания: от 1 до 100 символов.", "A schedule name has 1 to 100 characters.")
-        if not math.isfinite(every_s) or every_s < MIN_EVERY_S:
-            raise InvalidInput(f"Расписание не чаще раза в {MIN_EVERY_S:.0f} с.",
-                               f"A schedule runs at most every {MIN_EVERY_S:.0f} s.")
         now = utcnow()
         with self.db.session() as s:
             row = s.get(JobSchedule, name)
@@ -72,7 +125,7 @@ class StoredSchedules:
                 str(getattr(actor, "name", actor))[:200], now
             s.flush()
             stored = _schedule(row)
-        self._audit(actor, "schedule.put", name, {"kind": kind, "every_s": every_s})
+        self._audit(actor, "schedule.put", name, {"kind": kind, "every_s": every_s}, ip)
         return stored
 
     def remove(self, actor: object, name: str, ip: str | None = None) -> None:
@@ -87,11 +140,33 @@ class StoredSchedules:
         with self.db.session() as s:
             return [_schedule(row) for row in s.scalars(select(JobSchedule).order_by(JobSchedule.name))]
 
+    def overview(self, now: float | None = None) -> ScheduleStates:
+        """Each schedule with its next run and its last job (its outcome: done, retrying, dead), for admins."""
+        now = time.time() if now is None else now
+        schedules = self.list()
+        keys = [s.last_key for s in schedules if s.last_key is not None]
+        with self.db.session() as s:
+            jobs = {job.key: job for job in s.scalars(select(Job).where(Job.key.in_(keys)))} if keys else {}
+        return [ScheduleState(item, item.next_run(now), jobs.get(item.last_key or "")) for item in schedules]
+
     def mark(self, name: str, slot: int) -> None:
         """Record that ``slot`` was queued (never moves back: a slower replica's tick changes nothing)."""
         with self.db.session() as s:
             s.execute(update(JobSchedule).where(JobSchedule.name == name, (JobSchedule.last_slot.is_(None))
                                                 | (JobSchedule.last_slot < slot)).values(last_slot=slot))
+
+
+def check(name: str, every_s: float) -> None:
+    """A schedule's name and period as the table takes them; refused in Russian otherwise."""
+    if not name.strip() or len(name.strip()) > 100:
+        raise InvalidInput("Имя расписания: от 1 до 100 символов.", "A schedule name has 1 to 100 characters.",
+                           field="name")
+    if not math.isfinite(every_s) or every_s < MIN_EVERY_S:
+        raise InvalidInput(f"Расписание не чаще раза в {MIN_EVERY_S:.0f} с.",
+                           f"A schedule runs at most every {MIN_EVERY_S:.0f} s.", field="every")
+    if every_s > MAX_EVERY_S:
+        raise InvalidInput(f"Расписание не реже раза в {MAX_EVERY_S / 86400:.0f} дней.",
+                           f"A schedule runs at least every {MAX_EVERY_S / 86400:.0f} days.", field="every")
 
 
 def _schedule(row: JobSchedule) -> Schedule:
@@ -108,10 +183,12 @@ class Scheduler:
         """Queue each schedule's job for the current period (once per process and period; once overall thanks
         to the key). Returns the ids of the jobs queued or found."""
         now = time.time() if now is None else now
-        queued = [self._queue(schedule, int(now // schedule.every_s)) for schedule in self._all()]
+        schedules = self._all()
+        queued = [self._queue(schedule, int(now // schedule.every_s)) for schedule in schedules]
         if now - self._purged > 60:
             self._purged = now
-            self.jobs.purge_periodic(KEEP_PERIODIC_S)
+            # each stored schedule's last job stays: the jobs page shows how its last run went
+            self.jobs.purge_periodic(KEEP_PERIODIC_S, keep=[s.last_key for s in schedules if s.last_key])
         return [job_id for job_id in queued if job_id is not None]
 
     def _all(self) -> list[Schedule]:
@@ -122,7 +199,7 @@ class Scheduler:
             return None
         if schedule.name:  # a stored schedule: its own key, its payload, the usual retries
             job = self.jobs.enqueue(schedule.kind, {**schedule.payload, "schedule": schedule.name, "slot": slot},
-                                    key=f"{schedule.kind}:{schedule.name}:{slot}"[:200], created_by="scheduler")
+                                    key=job_key(schedule.kind, schedule.name, slot), created_by="scheduler")
             assert self.stored is not None
             self.stored.mark(schedule.name, slot)
             log.info("по расписанию «%s» поставлено задание %s", schedule.name, job.id)

@@ -11,7 +11,7 @@ queued again ``lease_s`` after its last renewal at most (plus one sweep).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -213,11 +213,13 @@ class Jobs:
                                      updated_at=now))
         return int(again.rowcount + dead.rowcount)  # type: ignore[attr-defined]
 
-    def purge_periodic(self, older_than_s: float) -> int:
-        """Delete finished periodic jobs (those with a key) older than ``older_than_s``; dead ones stay."""
+    def purge_periodic(self, older_than_s: float, keep: Collection[str] = ()) -> int:
+        """Delete finished periodic jobs (those with a key) older than ``older_than_s``, except those keyed
+        ``keep``; dead ones stay."""
         cutoff = utcnow() - timedelta(seconds=older_than_s)
+        old = (Job.key.is_not(None)) & (Job.status == "done") & (Job.finished_at < cutoff)
         with self.db.session() as s:
-            gone = s.execute(delete(Job).where(Job.key.is_not(None), Job.status == "done", Job.finished_at < cutoff))
+            gone = s.execute(delete(Job).where(old, Job.key.not_in(list(keep))) if keep else delete(Job).where(old))
         return int(gone.rowcount)  # type: ignore[attr-defined]
 
     # -- reading and admin actions -----------------------------------------------------------

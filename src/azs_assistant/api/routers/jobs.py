@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from azs_assistant.errors import InvalidInput
 from azs_assistant.http.deps import Admin, ServicesDep, client_ip
 from azs_assistant.http.errors import AUTHENTICATED, documented
 from azs_assistant.http.params import Limit, Offset
 from azs_assistant.http.schemas import iso_utc
+from azs_assistant.jobs.schedule import parse_every
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=documented(*AUTHENTICATED))
 JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="Номер задания (32 шестнадцатеричные цифры)")]
@@ -58,19 +60,74 @@ def list_jobs(svc: ServicesDep, who: Admin, status: Status | None = None, kind: 
     return {"total": total, "offset": offset, "limit": limit, "items": [job_public(j) for j in items]}
 
 
+class LastRun(BaseModel):
+    """A schedule's last job: its state (``done``, ``queued`` again after a failure, ``dead``) and error."""
+
+    job_id: str
+    status: str
+    attempts: int
+    error: str | None = None
+    created_at: str | None = None
+    finished_at: str | None = None
+
+
 class SchedulePublic(BaseModel):
     name: str
     kind: str
     every_s: float
     payload: dict[str, Any]
     last_slot: int | None = None
+    next_run_at: str | None = Field(None, description="Когда будет поставлено следующее задание; null — при "
+                                    "ближайшем проходе планировщика (текущий период ещё не поставлен)")
+    last_run: LastRun | None = None
+
+
+class ReportScheduleIn(BaseModel):
+    questions: list[Annotated[str, Field(max_length=500)]] = Field(
+        max_length=20, examples=[["инциденты по регионам за прошлую неделю"]])
+    formats: str = Field("pdf,xlsx", max_length=100, description="Форматы через запятую: pdf, xlsx, csv, png, svg")
+    emails: list[Annotated[str, Field(max_length=254)]] = Field(default_factory=list, max_length=50)
+    telegrams: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=50,
+                                                                  description="Номера чатов или @каналы")
+
+
+class SyncScheduleIn(BaseModel):
+    source: str | None = Field(None, max_length=100, description="Источник из incident_sources.yaml; null — все")
+    full: bool = False
+
+
+class ScheduleCreate(BaseModel):
+    """Either ``report`` (questions, formats, recipients) or ``sync`` (an incident source)."""
+
+    every: str = Field(max_length=20, examples=["7d"], description="Как часто: 30m, 12h, 1d, 7d")
+    name: str | None = Field(None, max_length=100, description="Имя расписания отчёта (по умолчанию из первого "
+                             "вопроса); то же имя заменяет расписание")
+    report: ReportScheduleIn | None = None
+    sync: SyncScheduleIn | None = None
 
 
 @router.get("/schedules", response_model=list[SchedulePublic],
             summary="Расписания периодических заданий: отчёты, синхронизация инцидентов (только администратор)")
 def list_schedules(svc: ServicesDep, who: Admin) -> list[dict[str, Any]]:
-    return [{"name": s.name, "kind": s.kind, "every_s": s.every_s, "payload": s.payload, "last_slot": s.last_slot}
-            for s in svc.schedules.list()]
+    return [state.to_dict() for state in svc.schedules.overview()]
+
+
+@router.post("/schedules", response_model=SchedulePublic, status_code=201,
+             summary="Сохранить расписание: отчёт (вопросы, форматы, получатели) или синхронизацию инцидентов",
+             responses=documented(400, 413, 503))
+def create_schedule(body: ScheduleCreate, svc: ServicesDep, who: Admin, request: Request) -> dict[str, Any]:
+    if (body.report is None) == (body.sync is None):
+        raise InvalidInput("Укажите что-то одно: report (вопросы отчёта) или sync (источник инцидентов).",
+                           "Give either report or sync.", field="report")
+    every_s, ip = parse_every(body.every), client_ip(request)
+    if body.report is not None:
+        r = body.report
+        stored = svc.scheduled_reports.register(who, body.name, every_s, r.questions, r.formats, emails=r.emails,
+                                                telegrams=r.telegrams, ip=ip)
+    else:
+        assert body.sync is not None
+        stored = svc.incidents.schedule_sync(who, every_s, body.sync.source, full=body.sync.full, ip=ip)
+    return next(s.to_dict() for s in svc.schedules.overview() if s.schedule.name == stored.name)
 
 
 @router.delete("/schedules/{name}", status_code=204, summary="Удалить расписание (уже поставленное задание "
