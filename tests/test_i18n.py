@@ -10,7 +10,7 @@ import pytest
 
 from azs_assistant.i18n import folders, read
 
-PLACES = ["azs_assistant.web", "azs_assistant.assistant", "azs_assistant.reports"]
+PLACES = ["azs_assistant.web", "azs_assistant.assistant", "azs_assistant.reports", "azs_assistant.telegram"]
 
 
 def _fields(text: str) -> set[str]:

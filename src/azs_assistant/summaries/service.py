@@ -20,7 +20,7 @@ from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.documents.changes import describe_changes
 from azs_assistant.errors import Forbidden, LLMUnavailable, NotFound
 from azs_assistant.storage.models import Chunk, Document, DocumentChange, DocumentSummary, utcnow
-from azs_assistant.summaries.extractive import Summary, summarise
+from azs_assistant.summaries.extractive import Summary, render, summarise
 from azs_assistant.summaries.llm import PROMPT_VERSION, SummaryRejected, llm_summary
 
 if TYPE_CHECKING:
@@ -142,9 +142,9 @@ class Summaries:
                 for r in rows]
 
     # -- chat -------------------------------------------------------------------------------
-    def chat_answer(self, question: str, principal: Any = None) -> Answer | None:
+    def chat_answer(self, question: str, principal: Any = None, lang: str = "ru") -> Answer | None:
         """«Кратко перескажи приказ №47», «что изменилось в регламенте приёма топлива»; None when
-        the question is not such a request."""
+        the question is not such a request. An extractive summary's frame is in ``lang``."""
         changes = is_changes_request(question)
         if not changes and not is_summary_request(question):
             return None
@@ -162,7 +162,9 @@ class Summaries:
         chunks = {c.id: c for c in self.documents.chunks(doc.id)}
         citations = [self._doc_citation(doc, chunks.get(p.chunk_id), p.text)
                      for sec in summary.sections for p in sec.points][:8]
-        answer = Answer(question, summary.text, False, citations, mode=f"summary_{summary.mode}")
+        # the stored text is Russian; the frame around the document's sentences is made again in the asker's language
+        text = render(summary, lang) if summary.mode == "extractive" and summary.sections else summary.text
+        answer = Answer(question, text, False, citations, mode=f"summary_{summary.mode}")
         answer.notice = summary.notice
         return answer
 
