@@ -86,7 +86,8 @@ def test_incident_history_reports_and_tickets_in_kazakh(svc: Services, api: BotA
     run(svc, update(608, text="/report", language="kk"))
     assert last_text(api) == said("report_example", "kk")
     run(svc, update(608, text="/report сколько проливов по месяцам в 2026 году", language="kk"))
-    report = svc.reports.ask_for(principal_of(svc.access.get_user("aigerim")), "сколько проливов по месяцам в 2026 году")
+    who = principal_of(svc.access.get_user("aigerim"))
+    report = svc.reports.ask_for(who, "сколько проливов по месяцам в 2026 году")
     names = {c: spec.name_in("kk") for c, spec in svc.reports.categories.items()}
     assert last_text(api) == report.text_in("kk", names) != report.text
     run(svc, update(608, text="/report сколько проливов на АЗС-007", language="kk"))

@@ -56,8 +56,12 @@ def translate(text: str, lang: str) -> str:
 def _translate_inline(text: str, lang: str) -> str:
     """Each inline frame found in ``text`` in ``lang``, its filled-in values (quoted rows) kept."""
     for key in INLINE:
-        pattern = _pattern(catalogue(PACKAGE, "ru")[key])
-        text = pattern.sub(lambda m, k=key: catalogue(PACKAGE, lang)[k].format(**m.groupdict()), text)
+        template = catalogue(PACKAGE, lang)[key]
+
+        def said(found: re.Match[str], template: str = template) -> str:
+            return template.format(**found.groupdict())
+
+        text = _pattern(catalogue(PACKAGE, "ru")[key]).sub(said, text)
     return text
 
 
