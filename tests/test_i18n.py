@@ -10,7 +10,8 @@ import pytest
 
 from azs_assistant.i18n import folders, read
 
-PLACES = ["azs_assistant.web", "azs_assistant.assistant", "azs_assistant.reports", "azs_assistant.telegram"]
+PLACES = ["azs_assistant.web", "azs_assistant.assistant", "azs_assistant.reports", "azs_assistant.telegram",
+         "azs_assistant.documents"]
 
 
 def _fields(text: str) -> set[str]:

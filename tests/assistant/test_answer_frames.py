@@ -118,3 +118,21 @@ def test_table_interpolation_note_follows_the_language_even_from_the_cache(clien
     russian = text("table_interpolated", "ru", below="@", above="@").split("«")[0]
     assert russian in bodies["ru"]["answer"]
     assert russian not in bodies["kk"]["answer"] and russian not in bodies["en"]["answer"]
+
+
+def test_what_changed_is_told_in_the_language_with_the_document_s_sentences(client) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a regulation replaced by a version with another figure WHEN «что изменилось» is asked in ru, kk and en
+    THEN the account's frame is in that language and the old and new sentences are quoted as written."""
+    c, svc = client
+    svc.ingestor.ingest_bytes(RULES, "uploads/priem.md")
+    svc.ingestor.ingest_bytes(RULES.replace("15 минут".encode(), "20 минут".encode()), "uploads/priem.md")
+    edited = "До слива бензовоз стоит не менее 20 минут."
+    for lang in LANGS:
+        body = ask(c, "что изменилось в документе «Приём топлива»?", lang)
+        assert body["mode"] == "changes", body
+        said = body["answer"]
+        assert said.startswith(catalogue("azs_assistant.documents", lang)["changes_head"].format(
+            title="Приём топлива", old=1, new=2)), (lang, said)
+        numbers = catalogue("azs_assistant.documents", lang)["changes_numbers"].format(old="15", new="20")
+        assert numbers in said and f"«{edited}»" in said, (lang, said)
+    assert "было" not in ask(c, "что изменилось в документе «Приём топлива»?", "en")["answer"]

@@ -131,14 +131,15 @@ class Summaries:
             row.created_at = utcnow()
 
     # -- what changed -----------------------------------------------------------------------
-    def changes(self, ref: str | int, principal: Any = None) -> list[dict[str, Any]]:
-        """Every recorded replacement of the document, newest first."""
+    def changes(self, ref: str | int, principal: Any = None, lang: str = "ru") -> list[dict[str, Any]]:
+        """Every recorded replacement of the document, newest first; the accounts' frame in ``lang``."""
         doc = self._document(ref, principal)
         with self.db.session() as s:
             rows = s.scalars(select(DocumentChange).where(DocumentChange.document_id == doc.id)
                              .order_by(DocumentChange.to_version.desc())).all()
         return [{"from_version": r.from_version, "to_version": r.to_version, "created_at": r.created_at,
-                 "text": describe_changes(r.data, doc.title, r.from_version, r.to_version), "changes": r.data}
+                 "text": describe_changes(r.data, doc.title, r.from_version, r.to_version, lang=lang),
+                 "changes": r.data}
                 for r in rows]
 
     # -- chat -------------------------------------------------------------------------------
@@ -155,7 +156,7 @@ class Summaries:
                 return None  # no document matches: let the knowledge base answer the question as asked
             return Answer(question, i18n.text(TEXTS, "no_document", number=named.group(0)), True, mode="summary")
         if changes:
-            found = self.changes(doc.id, principal)
+            found = self.changes(doc.id, principal, lang)
             said = found[0]["text"] if found else i18n.text(TEXTS, "no_versions", title=doc.title)
             return Answer(question, said, False, [self._doc_citation(doc, None, said[:400])], mode="changes")
         summary = self.summary(doc.id, principal)
