@@ -98,3 +98,11 @@ def test_incident_history_reports_and_tickets_in_kazakh(svc: Services, api: BotA
     assert last_text(api) == said("ticket_taken", "kk", number=ticket.number, name="aigerim")
     run(svc, update(608, callback="ack:T-NONE", language="en"))
     assert toast(api) == "Ticket T-NONE not found."
+
+
+def test_a_typed_error_answering_a_question_is_in_the_user_s_language(svc: Services, api: BotAPI) -> None:  # noqa: F811
+    """GIVEN a linked user with a Kazakh or English app WHEN the question is too long THEN the error is theirs."""
+    link(svc, api, 609)
+    for lang, start in (("kk", "Сұрақ тым ұзын"), ("en", "The question is too long"), ("ru", "Слишком длинный")):
+        run(svc, update(609, text="размен " * 400, language=lang))
+        assert last_text(api).startswith(start), last_text(api)
