@@ -10,7 +10,8 @@ import pytest
 
 from azs_assistant.i18n import folders, read
 
-PLACES = ["azs_assistant.web", "azs_assistant.assistant", "azs_assistant.reports"]
+PLACES = ["azs_assistant.web", "azs_assistant.assistant", "azs_assistant.reports", "azs_assistant.telegram",
+         "azs_assistant.documents"]
 
 
 def _fields(text: str) -> set[str]:
@@ -36,3 +37,13 @@ def test_kazakh_texts_are_written_with_kazakh_letters() -> None:
         for folder in folders(package):
             texts = " ".join(read(folder, "kk").values())
             assert re.search(r"[әғқңөұүһі]", texts), str(folder)
+
+
+def test_a_typed_error_speaks_kazakh_where_written_and_russian_otherwise() -> None:
+    """A Kazakh user reads Russian better than English where no Kazakh message was written."""
+    from azs_assistant.errors import InvalidInput, NotFound
+
+    both = InvalidInput("Пустой запрос.", "Empty query.", message_kk="Сұрақ бос.")
+    assert [both.message(lang) for lang in ("ru", "kk", "en")] == ["Пустой запрос.", "Сұрақ бос.", "Empty query."]
+    russian_only = NotFound("Не найдено.", "Not found.", document="x")
+    assert russian_only.message("kk") == "Не найдено." and russian_only.details == {"document": "x"}

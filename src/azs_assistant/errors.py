@@ -1,5 +1,6 @@
 """Typed errors. Each carries a Russian message for the user, an English one for logs and API
-clients, an HTTP status and a CLI exit code. Front ends translate them once, at their edge."""
+clients (and English-speaking users), a Kazakh one where a Kazakh user sees it (the chat, Telegram), an
+HTTP status and a CLI exit code. Front ends translate them once, at their edge, with ``message(lang)``."""
 
 from __future__ import annotations
 
@@ -13,11 +14,21 @@ class AzsError(Exception):
     http_status = 400
     exit_code = 1
 
-    def __init__(self, message_ru: str, message_en: str | None = None, **details: Any) -> None:
+    def __init__(self, message_ru: str, message_en: str | None = None, *, message_kk: str | None = None,
+                 **details: Any) -> None:
         super().__init__(message_ru)
         self.message_ru = message_ru
         self.message_en = message_en or message_ru
+        self.message_kk = message_kk
         self.details = details
+
+    def message(self, lang: str) -> str:
+        """The message for a user of ``lang``; a Kazakh user reads Russian where no Kazakh text was written."""
+        if lang == "en":
+            return self.message_en
+        if lang == "kk" and self.message_kk:
+            return self.message_kk
+        return self.message_ru
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message_ru, "message_en": self.message_en,

@@ -51,8 +51,10 @@ def svc(api: BotAPI, tmp_path) -> Iterator[Services]:  # type: ignore[no-untyped
 
 
 def update(chat: int, *, text: str | None = None, photo: str | None = None,
-           callback: str | None = None) -> dict[str, Any]:
-    user = {"id": chat, "is_bot": False, "first_name": "Айгерим"}
+           callback: str | None = None, language: str | None = None) -> dict[str, Any]:
+    user: dict[str, Any] = {"id": chat, "is_bot": False, "first_name": "Айгерим"}
+    if language is not None:  # the Telegram app's language, as Telegram sends it
+        user["language_code"] = language
     message: dict[str, Any] = {"message_id": next(_ids), "date": int(time.time()),
                                "chat": {"id": chat, "type": "private"}, "from": user}
     if text is not None:

@@ -109,9 +109,9 @@ class Assistant:
         """The answer to a question. With ``conversation`` (or ``remember`` to start one) the
         question is read against the conversation's earlier turns and stored as its next turn. The
         assistant's own texts are in ``lang`` (the interface's language) or else the question's."""
-        started = time.perf_counter()
+        started, lang = time.perf_counter(), answer_language(lang, question)
         conversation_id, resolved = self._converse(question, principal, conversation, remember)
-        answer = self._special_answer(resolved, principal)
+        answer = self._special_answer(resolved, principal, lang)
         if answer is None:
             generations = self.db.generations()  # read once: the cache key and the index freshness
             key, answer = self._cached(resolved, principal, generations)
@@ -166,9 +166,9 @@ class Assistant:
                    remember: bool = False, fresh: bool = False, lang: str | None = None) -> Iterator[dict[str, Any]]:
         """Events: ``{"type": "delta", "text"}`` pieces, then one ``{"type": "done", "answer"}``.
         ``fresh`` answers past the cache (a regenerated answer); ``lang`` as for ``ask``."""
-        started = time.perf_counter()
+        started, lang = time.perf_counter(), answer_language(lang, question)
         conversation_id, resolved = self._converse(question, principal, conversation, remember)
-        answer = self._special_answer(resolved, principal)
+        answer = self._special_answer(resolved, principal, lang)
         key, generations = None, self.db.generations()
         if answer is None:
             key, answer = self._cached(resolved, principal, generations)
@@ -237,12 +237,14 @@ class Assistant:
         if key is not None and cache is not None and answer.notice is None and not answer.cached:
             cache.put(key, answer.public())
 
-    def _special_answer(self, question: str, principal: Any = None) -> Answer | None:
+    def _special_answer(self, question: str, principal: Any = None, lang: str = "ru") -> Answer | None:
         """Requests that are not questions to the knowledge base: a document's summary or what
-        changed in it, an incident report, «как в прошлый раз…»."""
-        return self._summaries().chat_answer(question, principal) or self._incident_answer(question, principal)
+        changed in it, an incident report, «как в прошлый раз…». Made anew for every turn (never
+        cached), so they are made in the asker's language ``lang`` directly."""
+        return (self._summaries().chat_answer(question, principal, lang)
+                or self._incident_answer(question, principal, lang))
 
-    def _incident_answer(self, question: str, principal: Any = None) -> Answer | None:
+    def _incident_answer(self, question: str, principal: Any = None, lang: str = "ru") -> Answer | None:
         """An operator's incident report is recorded; «как в прошлый раз решили…» is answered from
         the incident log when it holds similar cases (otherwise the knowledge base answers)."""
         report = incident_report_text(question)
@@ -252,28 +254,29 @@ class Assistant:
         if report is not None:
             number = station_in(report)
             if allowed is not None and number is not None and station_id(number) not in allowed:
-                return Answer(question, i18n.text(TEXTS, "incident_not_assigned", station=station_id(number)), True,
-                              mode="incident")
+                return Answer(question, i18n.text(TEXTS, "incident_not_assigned", lang, station=station_id(number)),
+                              True, mode="incident")
             reports = self._reports()
             categories = reports.parser.categories_in(report, reports.vocabulary())
             try:
                 incident = self._incident_history().record(report, categories[0] if categories else None)
             except InvalidInput as exc:
-                return Answer(question, exc.message_ru, True, mode="incident")
+                return Answer(question, exc.message(lang), True, mode="incident")
             reports.invalidate()
-            name = reports.categories[incident.category].name if incident.category in reports.categories \
+            name = reports.categories[incident.category].name_in(lang) if incident.category in reports.categories \
                 else incident.category
-            said = i18n.text(TEXTS, "incident_recorded", incident=incident.incident_id, station=incident.station_id,
-                        category=name, when=f"{incident.occurred_at:%d.%m.%Y %H:%M}")
-            return Answer(question, said, False, [_incident_citation(incident, incident.description or "", 1.0)],
+            said = i18n.text(TEXTS, "incident_recorded", lang, incident=incident.incident_id,
+                             station=incident.station_id, category=name, when=f"{incident.occurred_at:%d.%m.%Y %H:%M}")
+            return Answer(question, said, False, [_incident_citation(incident, incident.description or "", 1.0, lang)],
                           mode="incident")
         reports = self._reports()
         found = self._incident_history().search(question, reports.parser.categories_in(question, reports.vocabulary()),
                                                allowed=allowed)
         if not found:
             return None
-        text, cites = describe(found)
-        citations = [_incident_citation(f.incident, c["quote"], f.score) for f, c in zip(found, cites, strict=True)]
+        text, cites = describe(found, lang)
+        citations = [_incident_citation(f.incident, c["quote"], f.score, lang)
+                     for f, c in zip(found, cites, strict=True)]
         return Answer(question, text, False, citations, citations, mode="incidents")
 
     def _extractive(self, question: str, query: Any, evidence: list[Evidence]) -> Answer:
@@ -456,8 +459,9 @@ def _lemmas(chunk: Chunk) -> set[str]:
     return set(chunk.lemmas.split()) | set(chunk.context_lemmas.split())
 
 
-def _incident_citation(incident: Any, quote: str, score: float) -> Citation:
-    return Citation(source=f"incidents/{incident.incident_id}", title=f"Инцидент {incident.incident_id}",
+def _incident_citation(incident: Any, quote: str, score: float, lang: str = "ru") -> Citation:
+    title = i18n.text(TEXTS, "incident_title", lang, incident=incident.incident_id)
+    return Citation(source=f"incidents/{incident.incident_id}", title=title,
                     section=incident.category, page=None, quote=quote[:400], score=round(score, 4), chunk_id=0,
                     document_id=0, location=f"{incident.station_id}, {incident.occurred_at:%d.%m.%Y %H:%M}",
                     url=f"/incidents/{incident.incident_id}")

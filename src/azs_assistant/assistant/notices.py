@@ -6,6 +6,11 @@ made in Russian where an answer is made (the cache, the stream and the conversat
 ``localise`` puts a finished answer's fixed texts into the asker's language as the last step of a turn.
 A text is recognised only when the whole answer or notice is one of them, so quoted passages always stay
 in their document's own language.
+
+The frame of longer answers (headings, labels, notes around quoted text: ``i18n/frames/``) is made in the
+asker's language where the answer is built, since those answers are built anew for every turn. The one
+frame inside answers the cache shares between languages, the interpolation note of a table lookup, is
+found inside the answer and put into the asker's language here.
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ import re
 from functools import cache
 
 from azs_assistant.assistant.model import Answer
-from azs_assistant.i18n import LANGUAGES, catalogue
+from azs_assistant.i18n import LANGUAGES, catalogue, folders, read
 from azs_assistant.language.detect import detect_language
 
 PACKAGE = "azs_assistant.assistant"
 _FIELD = re.compile(r"\{(\w+)\}")
+INLINE = ("table_interpolated",)  # frames found inside a cached answer, not as the whole of it
 
 
 def answer_language(interface: str | None, question: str) -> str:
@@ -31,7 +37,8 @@ def localise(answer: Answer, lang: str) -> Answer:
     """The answer with its fixed texts (the answer itself when it is one, the notice) in ``lang``."""
     if lang == "ru" or lang not in LANGUAGES:
         return answer
-    text, notice = translate(answer.answer, lang), translate(answer.notice, lang) if answer.notice else None
+    text = _translate_inline(translate(answer.answer, lang), lang)
+    notice = translate(answer.notice, lang) if answer.notice else None
     if text == answer.answer and notice == answer.notice:
         return answer
     return dataclasses.replace(answer, answer=text, notice=notice)
@@ -46,12 +53,26 @@ def translate(text: str, lang: str) -> str:
     return text
 
 
+def _translate_inline(text: str, lang: str) -> str:
+    """Each inline frame found in ``text`` in ``lang``, its filled-in values (quoted rows) kept."""
+    for key in INLINE:
+        template = catalogue(PACKAGE, lang)[key]
+
+        def said(found: re.Match[str], template: str = template) -> str:
+            return template.format(**found.groupdict())
+
+        text = _pattern(catalogue(PACKAGE, "ru")[key]).sub(said, text)
+    return text
+
+
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
-    """Each Russian text as a pattern: its literal parts exact, each ``{placeholder}`` any text."""
-    out = {}
-    for key, template in catalogue(PACKAGE, "ru").items():
-        parts = _FIELD.split(template)  # literal, name, literal, name, …
-        regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
-        out[key] = re.compile(regex, re.DOTALL)
-    return out
+    """Each whole notice (the catalogue's own folder, not the frames) as a pattern."""
+    return {key: _pattern(template) for key, template in read(folders(PACKAGE)[0], "ru").items()}
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A Russian text as a pattern: its literal parts exact, each ``{placeholder}`` any text."""
+    parts = _FIELD.split(template)  # literal, name, literal, name, …
+    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+    return re.compile(regex, re.DOTALL)

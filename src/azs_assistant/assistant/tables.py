@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from azs_assistant import i18n
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Chunk
 
@@ -104,6 +105,7 @@ def _interpolate(table: list[tuple[float, Chunk]], x: float, header: list[str]) 
         parts.append(f"{header[col]}: {_fmt(round(y))}")
     if not parts:
         return None
-    text = (f"{header[0]}: {_fmt(x)} → " + "; ".join(parts) +
-            f" (линейная интерполяция между строками «{c0.text}» и «{c1.text}»).")
+    # the note in Russian: the answer is cached for every language, assistant/notices.py translates the note
+    note = i18n.text("azs_assistant.assistant", "table_interpolated", below=c0.text, above=c1.text)
+    text = f"{header[0]}: {_fmt(x)} → " + "; ".join(parts) + f" ({note})."
     return Lookup(text, [c0, c1])

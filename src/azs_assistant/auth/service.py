@@ -283,11 +283,14 @@ class Access:
             link = s.get(TelegramLink, _sha(code.strip().upper()))
             if link is None or _aware(link.expires_at) < utcnow():
                 raise InvalidInput("Код не подходит или устарел: получите новый в веб-интерфейсе («Профиль»).",
-                                   "Bad or expired code.")
+                                   "The code is wrong or expired: get a new one in the web interface (Profile).",
+                                   message_kk="Код жарамсыз немесе мерзімі өткен: веб-интерфейстегі «Профиль» "
+                                              "бетінен жаңа код алыңыз.")
             user = s.get(User, link.user_id)
             s.delete(link)
             if user is None or user.disabled:
-                raise InvalidInput("Учётная запись отключена.", "User disabled.")
+                raise InvalidInput("Учётная запись отключена.", "User disabled.",
+                                   message_kk="Есептік жазба өшірілген.")
             for other in s.scalars(select(User).where(User.telegram_chat_id == chat_id, User.id != user.id)):
                 other.telegram_chat_id = None  # one chat, one user
             user.telegram_chat_id = chat_id

@@ -14,12 +14,14 @@ from collections.abc import Iterable
 from difflib import SequenceMatcher
 from typing import Any
 
+from azs_assistant import i18n
 from azs_assistant.documents.chunking import units_of
 
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _SPACES = re.compile(r"\s+")
 PAIR_SIMILARITY = 0.55  # below this a removed and an added sentence are two changes, not one edit
 PAIR_BUDGET = 40_000  # sentence comparisons at most, so a rewritten manual does not stall ingestion
+TEXTS = "azs_assistant.documents"  # documents/i18n
 MAX_ITEMS = 200  # a rewritten document: list this many changes, then count the rest
 
 
@@ -83,41 +85,43 @@ def diff_versions(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> dic
 
 
 def describe_changes(data: dict[str, Any], title: str, from_version: int, to_version: int,
-                     limit: int = 12) -> str:
+                     limit: int = 12, lang: str = "ru") -> str:
     """A plain-language account of the changes, most telling first: edits with their numbers,
-    then what was added and removed."""
+    then what was added and removed. The frame is in ``lang``; the quoted sentences are the document's."""
+    def say(key: str, **params: object) -> str:
+        return i18n.text(TEXTS, key, lang, **params)
+
     counts = data["counts"]
-    head = f"«{title}»: версия {from_version} → {to_version}."
+    head = say("changes_head", title=title, old=from_version, new=to_version)
     if not any(counts.values()):
-        return f"{head} Текст не изменился (изменилось только оформление или файл)."
-    lines = [f"{head} Изменено предложений: {counts['changed']}, добавлено: {counts['added']}, "
-             f"удалено: {counts['removed']}."]
-    if data["sections_added"]:
-        lines.append("Новые разделы: " + "; ".join(f"«{_short(s)}»" for s in data["sections_added"][:5]) + ".")
-    if data["sections_removed"]:
-        lines.append("Удалены разделы: " + "; ".join(f"«{_short(s)}»" for s in data["sections_removed"][:5]) + ".")
+        return f"{head} {say('changes_none')}"
+    lines = [f"{head} " + say("changes_counts", changed=counts["changed"], added=counts["added"],
+                              removed=counts["removed"])]
+    for kind in ("sections_added", "sections_removed"):
+        if data[kind]:
+            named = "; ".join(f"«{_short(s)}»" for s in data[kind][:5])
+            lines.append(say(f"changes_{kind}", sections=named))
     shown = 0
     for item in data["changed"]:
         if shown >= limit:
             break
         where = f"[{_short(item['section'])}] " if item["section"] else ""
         nums = item["numbers"]
-        if nums["old"] or nums["new"]:
-            detail = f" (было {', '.join(nums['old']) or '—'}, стало {', '.join(nums['new']) or '—'})"
-        else:
-            detail = ""
-        lines.append(f"— {where}изменено{detail}: «{_clip(item['new'])}» (было: «{_clip(item['old'])}»)")
+        numbers = say("changes_numbers", old=", ".join(nums["old"]) or "—", new=", ".join(nums["new"]) or "—") \
+            if nums["old"] or nums["new"] else ""
+        lines.append("— " + say("changes_edited", where=where, numbers=numbers, new=_clip(item["new"]),
+                                old=_clip(item["old"])))
         shown += 1
-    for kind, word in (("added", "добавлено"), ("removed", "удалено")):
+    for kind in ("added", "removed"):
         for item in data[kind]:
             if shown >= limit:
                 break
             where = f"[{_short(item['section'])}] " if item["section"] else ""
-            lines.append(f"— {where}{word}: «{_clip(item['text'])}»")
+            lines.append("— " + say(f"changes_{kind}", where=where, text=_clip(item["text"])))
             shown += 1
     rest = sum(counts.values()) - shown
     if rest > 0:
-        lines.append(f"…и ещё {rest} изменений.")
+        lines.append(say("changes_more", count=rest))
     return "\n".join(lines)
 
 

@@ -58,7 +58,9 @@ class FormRecords:
         allowed = who.allowed_stations(known)
         if station is not None and allowed is not None and station not in allowed and \
                 records.unknown_station(fields, known) is None:
-            raise Forbidden(f"Вы не закреплены за {station}: запись не сохранена.", "Station out of scope.")
+            raise Forbidden(f"Вы не закреплены за {station}: запись не сохранена.",
+                            f"You are not assigned to {station}: the record was not saved.",
+                            message_kk=f"Сіз бұл ЖҚС-қа ({station}) бекітілмегенсіз: жазба сақталмады.")
 
     @staticmethod
     def home_station(who: Principal) -> str | None:

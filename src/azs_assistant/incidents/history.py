@@ -17,12 +17,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from azs_assistant import i18n
 from azs_assistant.errors import InvalidInput
 from azs_assistant.language.analyzer import STOPWORDS, Analyzer, stem_key
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Incident
 from azs_assistant.tickets.facts import station_id, station_in
 
+TEXTS = "azs_assistant.assistant"  # the answer's frame: assistant/i18n/frames
 _HISTORY = re.compile(
     r"(?:в|на)\s+прошл\w+\s+раз|прошлый\s+раз|в\s+прошлом|раньше|ранее|как\s+(?:тогда\s+)?(?:решил\w*|устранил\w*|"
     r"исправил\w*|чинил\w*|починил\w*|справил\w*)|что\s+(?:тогда\s+)?(?:делал\w*|сделал\w*|предпринял\w*)|"
@@ -124,10 +126,19 @@ class IncidentHistory:
         number = station_in(text)
         if number is None:
             raise InvalidInput("Укажите номер АЗС, например: «инцидент: АЗС-012, пролив у ТРК 2, убрали сорбентом».",
-                               "Station number required.")
+                               "Name the station, e.g. «инцидент: АЗС-012, пролив у ТРК 2, убрали сорбентом».",
+                               message_kk="ЖҚС нөмірін көрсетіңіз, мысалы: «инцидент: АЗС-012, пролив у ТРК 2, "
+                                          "убрали сорбентом».")
         if not category:
             raise InvalidInput("Не понял, что за инцидент. Назовите его: пролив, сбой кассы, отказ оборудования, "
-                               "отключение электроэнергии, кража, травма клиента…", "Unknown incident kind.")
+                               "отключение электроэнергии, кража, травма клиента…",
+                               "What kind of incident is it? Name it in Russian: пролив (spill), сбой кассы (till "
+                               "failure), отказ оборудования (equipment failure), отключение электроэнергии (power "
+                               "cut), кража (theft), травма клиента (customer injury)…",
+                               message_kk="Оқиға түрін түсінбедім. Оны орысша атаңыз: пролив (төгілу), сбой кассы "
+                                          "(касса ақауы), отказ оборудования (жабдық істен шығуы), отключение "
+                                          "электроэнергии (электр қуатының өшуі), кража (ұрлық), травма клиента "
+                                          "(клиенттің жарақаты)…")
         dispenser = dispenser_in(text)
         incident_id = f"CHAT-{uuid.uuid4().hex[:8].upper()}"
         row = {"incident_id": incident_id, "station_id": station_id(number), "category": category,
@@ -139,7 +150,8 @@ class IncidentHistory:
             row["region"] = region
             result = store(s, [("chat", row)], origin="chat")
         if result.bad:
-            raise InvalidInput(f"Инцидент не записан: {result.bad[0][1]}", "Incident not stored.")
+            raise InvalidInput(f"Инцидент не записан: {result.bad[0][1]}", f"Incident not recorded: {result.bad[0][1]}",
+                               message_kk=f"Оқиға тіркелмеді: {result.bad[0][1]}")
         with self.db.session() as s:
             stored = s.get(Incident, incident_id)
             assert stored is not None
@@ -150,20 +162,22 @@ def normalise_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def describe(found: list[Found]) -> tuple[str, list[dict[str, Any]]]:
-    """The chat answer and one citation per incident."""
+def describe(found: list[Found], lang: str = "ru") -> tuple[str, list[dict[str, Any]]]:
+    """The chat answer and one citation per incident: the frame in ``lang``, the log's own words as written."""
+    def say(key: str, **params: object) -> str:
+        return i18n.text(TEXTS, key, lang, **params)
+
     lines, cites = [], []
     for n, f in enumerate(found, start=1):
         i = f.incident
         when = i.occurred_at.strftime("%d.%m.%Y %H:%M")
-        what = f"«{i.description}»" if i.description else "(без описания)"
-        done = f" Что сделали: «{i.actions_taken}»." if i.actions_taken else " Что сделали — не записано."
-        took = (f" Устранено за {i.resolution_hours:.1f} ч." if i.resolution_hours is not None
-                else " Пока не закрыт.")
+        what = f"«{i.description}»" if i.description else say("incident_no_description")
+        done = say("incident_done", actions=i.actions_taken) if i.actions_taken else say("incident_done_unknown")
+        took = (say("incident_resolved_in", hours=f"{i.resolution_hours:.1f}") if i.resolution_hours is not None
+                else say("incident_still_open"))
         equipment = f", {i.equipment}" if i.equipment else ""
-        lines.append(f"{n}. {when}, {i.station_id}{equipment}: {what}.{done}{took} [{n}]")
+        lines.append(f"{n}. {when}, {i.station_id}{equipment}: {what}. {done} {took} [{n}]")
         cites.append({"incident_id": i.incident_id, "station": i.station_id, "when": when,
                       "quote": f"{i.description or ''} — {i.actions_taken or ''}".strip(" —"),
                       "category": i.category})
-    return "По журналу инцидентов, похожие случаи:\n" + "\n".join(lines), cites
-
+    return say("incidents_found") + "\n" + "\n".join(lines), cites

@@ -70,7 +70,7 @@ class Learning:
     def _answer(self, s: Any, answer_id: int, who: Principal) -> AnswerLog:
         row = s.get(AnswerLog, answer_id)
         if row is None or (row.actor != who.name and not self._supervises(who, row.asker_scope)):
-            raise NotFound("Ответ не найден.", "Answer not found.")
+            raise NotFound("Ответ не найден.", "Answer not found.", message_kk="Жауап табылмады.")
         return row
 
     def rate(self, answer_id: int, who: Principal, rating: int, comment: str | None = None) -> Feedback:

@@ -127,7 +127,11 @@ class Reports:
         outside = sorted(asked - allowed)
         if outside:
             raise Forbidden(f"Нет доступа к данным {', '.join(outside)}: отчёты доступны по вашим станциям "
-                            f"({', '.join(sorted(allowed))}).", "Station outside your scope.")
+                            f"({', '.join(sorted(allowed))}).",
+                            f"No access to the data of {', '.join(outside)}: reports cover your stations "
+                            f"({', '.join(sorted(allowed))}).",
+                            message_kk=f"{', '.join(outside)} деректеріне рұқсатыңыз жоқ: есептер тек Сіздің "
+                                       f"ЖҚС-тарыңыз бойынша қолжетімді ({', '.join(sorted(allowed))}).")
         stations = sorted(asked or allowed)
         data = query.model_dump()
         data["filters"]["stations"] = stations

@@ -21,9 +21,12 @@ class Queries:
         the index and jargon generations the caller already read (one freshness query per question)."""
         text = (text or "").strip()
         if not text:
-            raise InvalidInput("Пустой запрос: напишите вопрос.", "Empty query.")
+            raise InvalidInput("Пустой запрос: напишите вопрос.", "Empty query: write a question.",
+                               message_kk="Сұрақ бос: сұрағыңызды жазыңыз.")
         if len(text) > 2000:
-            raise InvalidInput("Слишком длинный вопрос (больше 2000 символов).", "Query longer than 2000 chars.")
+            raise InvalidInput("Слишком длинный вопрос (больше 2000 символов).",
+                               "The question is too long (over 2000 characters).",
+                               message_kk="Сұрақ тым ұзын (2000 таңбадан артық).")
         index_generation, jargon_generation = generations or self.db.generations()
         self.index.refresh(generation=index_generation)
         snapshot = self.index.vocabulary_now()

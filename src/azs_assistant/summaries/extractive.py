@@ -22,6 +22,7 @@ from azs_assistant.assistant.model import section_without_title
 from azs_assistant.documents.chunking import units_of
 from azs_assistant.language.analyzer import Analyzer
 
+TEXTS = "azs_assistant.assistant"  # the summary's frame: assistant/i18n/frames
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|₸|тг|тенге|руб|л\b|литр|мин|минут|час|ч\b|сут|дн|дней|день|недел|"
                      r"месяц|лет|год|м\b|метр|см|мм|кг|°|градус|раз|человек|экземпляр|шт)", re.IGNORECASE)
@@ -55,6 +56,7 @@ class Summary:
     notice: str | None = None
     model: str | None = None
     prompt_version: str | None = None
+    section_count: int = 0  # the document's sections (the heading says «(N разд.)»); 0 in summaries kept before
 
     def public(self) -> dict[str, Any]:
         return asdict(self)
@@ -88,8 +90,7 @@ def summarise(document_id: int, title: str, version: int, chunks: Sequence[Any],
               budget: int | None = None) -> Summary:
     units = _units(title, chunks, analyzer)
     if not units:
-        return Summary(document_id, title, version, "extractive",
-                       i18n.text("azs_assistant.assistant", "summary_no_text", title=title))
+        return Summary(document_id, title, version, "extractive", i18n.text(TEXTS, "summary_no_text", title=title))
     _score(units)
     chosen = _choose(units, budget or point_budget(len(units)))
     sections: list[SectionSummary] = []
@@ -98,19 +99,24 @@ def summarise(document_id: int, title: str, version: int, chunks: Sequence[Any],
             sections.append(SectionSummary(unit.section))
         sections[-1].points.append(Point(_clean(unit.text), unit.chunk_id, unit.page))
     facts = _key_facts(units, {u.index for u in chosen})
-    summary = Summary(document_id, title, version, "extractive", "", sections, facts)
-    summary.text = render(summary, len({u.section for u in units if u.section}))
+    summary = Summary(document_id, title, version, "extractive", "", sections, facts,
+                      section_count=len({u.section for u in units if u.section}))
+    summary.text = render(summary)
     return summary
 
 
-def render(summary: Summary, n_sections: int = 0) -> str:
-    lines = [f"«{summary.title}» — кратко" + (f" ({n_sections} разд.)" if n_sections > 1 else "") + ":"]
+def render(summary: Summary, lang: str = "ru") -> str:
+    """The summary as text: the frame (heading, «key figures») in ``lang``, the document's own sentences and
+    section headings as written."""
+    n = summary.section_count
+    lines = [i18n.text(TEXTS, "summary_heading_sections", lang, title=summary.title, sections=n) if n > 1
+             else i18n.text(TEXTS, "summary_heading", lang, title=summary.title)]
     for sec in summary.sections:
         if sec.heading:
             lines.append(f"\n{sec.heading.rsplit(' › ', 1)[-1]}")
         lines.extend(f"— {p.text}" for p in sec.points)
     if summary.key_facts:
-        lines.append("\nКлючевые числа и сроки:")
+        lines.append("\n" + i18n.text(TEXTS, "summary_key_facts", lang))
         lines.extend(f"— {p.text}" for p in summary.key_facts)
     return "\n".join(lines)
 

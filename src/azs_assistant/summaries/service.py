@@ -20,7 +20,7 @@ from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.documents.changes import describe_changes
 from azs_assistant.errors import Forbidden, LLMUnavailable, NotFound
 from azs_assistant.storage.models import Chunk, Document, DocumentChange, DocumentSummary, utcnow
-from azs_assistant.summaries.extractive import Summary, summarise
+from azs_assistant.summaries.extractive import Summary, render, summarise
 from azs_assistant.summaries.llm import PROMPT_VERSION, SummaryRejected, llm_summary
 
 if TYPE_CHECKING:
@@ -131,20 +131,21 @@ class Summaries:
             row.created_at = utcnow()
 
     # -- what changed -----------------------------------------------------------------------
-    def changes(self, ref: str | int, principal: Any = None) -> list[dict[str, Any]]:
-        """Every recorded replacement of the document, newest first."""
+    def changes(self, ref: str | int, principal: Any = None, lang: str = "ru") -> list[dict[str, Any]]:
+        """Every recorded replacement of the document, newest first; the accounts' frame in ``lang``."""
         doc = self._document(ref, principal)
         with self.db.session() as s:
             rows = s.scalars(select(DocumentChange).where(DocumentChange.document_id == doc.id)
                              .order_by(DocumentChange.to_version.desc())).all()
         return [{"from_version": r.from_version, "to_version": r.to_version, "created_at": r.created_at,
-                 "text": describe_changes(r.data, doc.title, r.from_version, r.to_version), "changes": r.data}
+                 "text": describe_changes(r.data, doc.title, r.from_version, r.to_version, lang=lang),
+                 "changes": r.data}
                 for r in rows]
 
     # -- chat -------------------------------------------------------------------------------
-    def chat_answer(self, question: str, principal: Any = None) -> Answer | None:
+    def chat_answer(self, question: str, principal: Any = None, lang: str = "ru") -> Answer | None:
         """«Кратко перескажи приказ №47», «что изменилось в регламенте приёма топлива»; None when
-        the question is not such a request."""
+        the question is not such a request. An extractive summary's frame is in ``lang``."""
         changes = is_changes_request(question)
         if not changes and not is_summary_request(question):
             return None
@@ -155,14 +156,16 @@ class Summaries:
                 return None  # no document matches: let the knowledge base answer the question as asked
             return Answer(question, i18n.text(TEXTS, "no_document", number=named.group(0)), True, mode="summary")
         if changes:
-            found = self.changes(doc.id, principal)
+            found = self.changes(doc.id, principal, lang)
             said = found[0]["text"] if found else i18n.text(TEXTS, "no_versions", title=doc.title)
             return Answer(question, said, False, [self._doc_citation(doc, None, said[:400])], mode="changes")
         summary = self.summary(doc.id, principal)
         chunks = {c.id: c for c in self.documents.chunks(doc.id)}
         citations = [self._doc_citation(doc, chunks.get(p.chunk_id), p.text)
                      for sec in summary.sections for p in sec.points][:8]
-        answer = Answer(question, summary.text, False, citations, mode=f"summary_{summary.mode}")
+        # the stored text is Russian; the frame around the document's sentences is made again in the asker's language
+        text = render(summary, lang) if summary.mode == "extractive" and summary.sections else summary.text
+        answer = Answer(question, text, False, citations, mode=f"summary_{summary.mode}")
         answer.notice = summary.notice
         return answer
 

@@ -6,6 +6,10 @@ one-time code from the web UI, then asks questions (answers with sources), sends
 Long polling by default (`azs telegram run`); a webhook when `AZS_TELEGRAM_WEBHOOK_SECRET` is set and
 `azs telegram webhook URL` has told Telegram where to send updates (`POST /telegram/webhook`).
 Everything the bot does goes through the same services, roles and scopes as the web UI.
+
+The bot speaks the user's language (``telegram/i18n``): their setting in the web UI when it is not the
+default Russian, else their Telegram app's language, else Russian. An answer's frame follows the answer's
+language, which the assistant decides (the same preference, else the question's language).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from azs_assistant import i18n
+from azs_assistant.assistant.notices import answer_language
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
 from azs_assistant.notify.telegram import TelegramClient
@@ -27,19 +33,33 @@ from azs_assistant.telegram.format import MAX_TEXT, to_message
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 log = logging.getLogger("azs.telegram")
-LINK_HELP = ("Привяжите аккаунт: в веб-интерфейсе откройте «Профиль» → «Привязать Telegram» и пришлите сюда "
-             "/link КОД.")
+TEXTS = "azs_assistant.telegram"
 CONVERSATION_IDLE_S = 30 * 60  # after this pause a question starts a new conversation
 
 
-def _sources_html(citations: list[Any]) -> str:
+def say(lang: str, key: str, **params: object) -> str:
+    """One of the bot's own texts in ``lang``."""
+    return i18n.text(TEXTS, key, lang, **params)
+
+
+def preferred_language(update: Update, who: Principal | None) -> str | None:
+    """The user's language when known: their own setting (Russian is everyone's default, so it says nothing),
+    else their Telegram app's; None when neither names kk or en."""
+    if who is not None and who.language in i18n.LANGUAGES and who.language != "ru":
+        return who.language
+    user = update.effective_user
+    code = (user.language_code or "").split("-")[0].lower() if user is not None else ""
+    return code if code in ("kk", "en") else None
+
+
+def _sources_html(citations: list[Any], lang: str = "ru") -> str:
     """«Источники:» and one numbered line per citation, escaped for HTML parse mode."""
     if not citations:
         return ""
     lines = [html.escape(f"{n}. {c.title}" + (f" › {c.section}" if c.section else "")
-                         + (f", стр. {c.page}" if c.page else ""), quote=False)
+                         + (", " + say(lang, "page", page=c.page) if c.page else ""), quote=False)
              for n, c in enumerate(citations, start=1)]
-    return "\n\n<b>Источники:</b>\n" + "\n".join(lines)
+    return f"\n\n<b>{html.escape(say(lang, 'sources'), quote=False)}</b>\n" + "\n".join(lines)
 
 
 def _cut(text: str) -> str:
@@ -69,6 +89,10 @@ class AzsBot:
         chat = update.effective_chat
         return self.s.access.telegram_principal(str(chat.id)) if chat else None
 
+    def lang(self, update: Update, who: Principal | None = None) -> str:
+        """The language of the bot's own replies to this user."""
+        return preferred_language(update, who) or "ru"
+
     async def _reply(self, update: Update, text: str, **kw: Any) -> None:
         if update.effective_message is not None:
             await update.effective_message.reply_text(_cut(text), **kw)
@@ -76,24 +100,25 @@ class AzsBot:
     # -- handlers -------------------------------------------------------------------------
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         who = self.who(update)
+        lang = self.lang(update, who)
         if who is None:
-            await self._reply(update, "Ассистент АЗС. " + LINK_HELP)
+            await self._reply(update, say(lang, "intro") + " " + say(lang, "link_help"))
             return
-        await self._reply(update, f"Здравствуйте, {who.name}! Напишите вопрос — отвечу по базе знаний с источниками. "
-                                  "Пришлите фото бланка — распознаю. Руководителям: /report вопрос.")
+        await self._reply(update, say(lang, "hello", name=who.name))
 
     async def link(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         code = (context.args or [""])[0]
         chat = update.effective_chat
+        lang = self.lang(update)
         if not code or chat is None:
-            await self._reply(update, "Пришлите /link КОД (код — в веб-интерфейсе, «Профиль»).")
+            await self._reply(update, say(lang, "link_usage"))
             return
         try:
             user = await asyncio.to_thread(self.s.access.link_telegram, code, str(chat.id))
         except AzsError as exc:
-            await self._reply(update, exc.message_ru)
+            await self._reply(update, exc.message(lang))
             return
-        await self._reply(update, f"Готово: чат привязан к пользователю {user.username}.")
+        await self._reply(update, say(self.lang(update, self.who(update)), "linked", user=user.username))
 
     def _conversation(self, update: Update) -> str | None:
         """The chat's conversation, while it is fresh: a question after a long pause starts anew."""
@@ -107,48 +132,49 @@ class AzsBot:
     async def question(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         who = self.who(update)
         if who is None:
-            await self._reply(update, LINK_HELP)
+            await self._reply(update, say(self.lang(update), "link_help"))
             return
         text = (update.effective_message.text or "") if update.effective_message else ""
+        # the user's language when known; otherwise the answer (and the bot's frame around it) follows the question
+        preferred = preferred_language(update, who)
+        lang = answer_language(preferred, text)
         try:
-            # the user's own language setting, when they chose one (Russian is everyone's default, as on the
-            # web); otherwise the assistant's notices follow the question's language
-            lang = who.language if who.language != "ru" else None
             answer, answer_id = await asyncio.to_thread(self.s.assistant.answer_for, who, text,
-                                                        self._conversation(update), None, "telegram", lang)
+                                                        self._conversation(update), None, "telegram", preferred)
         except AzsError as exc:
-            await self._reply(update, exc.message_ru)
+            await self._reply(update, exc.message(lang))
             return
         if update.effective_chat is not None and answer.conversation_id:
             self._conversations[update.effective_chat.id] = (answer.conversation_id, time.monotonic())
         buttons = InlineKeyboardMarkup([[InlineKeyboardButton("👍", callback_data=f"rate:up:{answer_id}"),
                                          InlineKeyboardButton("👎", callback_data=f"rate:down:{answer_id}")]])
         if update.effective_message is not None:  # the answer's Markdown as Telegram HTML (telegram/format.py)
-            await update.effective_message.reply_text(to_message(answer.answer, _sources_html(answer.citations)),
+            await update.effective_message.reply_text(to_message(answer.answer, _sources_html(answer.citations, lang)),
                                                       parse_mode="HTML", reply_markup=buttons)
 
     async def photo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         who = self.who(update)
         message = update.effective_message
+        lang = self.lang(update, who)
         if who is None or message is None:
-            await self._reply(update, LINK_HELP)
+            await self._reply(update, say(lang, "link_help"))
             return
         if not who.has("operator"):
-            await self._reply(update, "Распознавание бланков — для операторов.")
+            await self._reply(update, say(lang, "forms_for_operators"))
             return
         file_id = message.photo[-1].file_id if message.photo else message.document.file_id  # type: ignore[union-attr]
         data = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
         try:
             result = await asyncio.to_thread(self.s.forms.recognise, data, "telegram-photo.jpg")
         except AzsError as exc:
-            await self._reply(update, exc.message_ru)
+            await self._reply(update, exc.message(lang))
             return
         retake = [p for p in result["pages"] if p["quality"] == "retake"]
         if retake and not result["text"]:
-            await self._reply(update, f"Не получилось прочитать: {retake[0]['reason']}")
+            await self._reply(update, say(lang, "unreadable", reason=retake[0]["reason"]))
             return
         if not result.get("form"):
-            await self._reply(update, "Распознанный текст:\n\n" + (result["text"] or "(пусто)"))
+            await self._reply(update, say(lang, "recognised_text") + "\n\n" + (result["text"] or say(lang, "empty")))
             return
         labels = result.get("field_labels", {})
         uncertain = {k for k, c in result.get("field_confidence", {}).items() if isinstance(c, int | float) and c < 70}
@@ -157,29 +183,31 @@ class AzsBot:
         key = secrets.token_hex(6)
         self.pending[key] = (who.name, result)
         text = (f"{result.get('form_title', result['form'])}:\n" + "\n".join(lines)
-                + ("\n\nПроверьте: " + "; ".join(problems) if problems else "")
-                + "\n\nЕсли всё верно — «Сохранить»; если нет — исправьте в веб-интерфейсе («Фото бланка»).")
+                + (f"\n\n{say(lang, 'check')} " + "; ".join(problems) if problems else "")
+                + "\n\n" + say(lang, "save_hint"))
         await self._reply(update, text, reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("Сохранить", callback_data=f"save:{key}")]]))
+            [[InlineKeyboardButton(say(lang, "save_button"), callback_data=f"save:{key}")]]))
 
     async def report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         who = self.who(update)
+        lang = self.lang(update, who)
         if who is None:
-            await self._reply(update, LINK_HELP)
+            await self._reply(update, say(lang, "link_help"))
             return
         if not who.has("manager"):
-            await self._reply(update, "Отчёты — для руководителей.")
+            await self._reply(update, say(lang, "reports_for_managers"))
             return
         question = " ".join(context.args or []).strip()
         if not question:
-            await self._reply(update, "Пример: /report сколько проливов было в прошлом месяце по станциям")
+            await self._reply(update, say(lang, "report_example"))
             return
         try:
             report = await asyncio.to_thread(self.s.reports.ask_for, who, question, None, None, "telegram")
         except AzsError as exc:
-            await self._reply(update, exc.message_ru)
+            await self._reply(update, exc.message(lang))
             return
-        await self._reply(update, report.text)
+        names = {c: spec.name_in(lang) for c, spec in self.s.reports.categories.items()}
+        await self._reply(update, report.text_in(lang, names))
         if render.has_chart(report.result) and update.effective_message is not None:
             image = await asyncio.to_thread(render.chart, report.result, "png", question)
             if image:
@@ -190,33 +218,34 @@ class AzsBot:
         if query is None:
             return
         who = self.who(update)
+        lang = self.lang(update, who)
         if who is None:
-            await query.answer(LINK_HELP[:190], show_alert=True)
+            await query.answer(say(lang, "link_help")[:190], show_alert=True)
             return
         kind, _, rest = (query.data or "").partition(":")
         try:
             if kind == "ack":
                 await asyncio.to_thread(self.s.tickets.acknowledge_by, who, rest, None, {"channel": "telegram"})
-                await query.answer("Принято")
-                await self._say(update, context, f"Обращение {rest}: принято в работу ({who.name}).")
+                await query.answer(say(lang, "acknowledged"))
+                await self._say(update, context, say(lang, "ticket_taken", number=rest, name=who.name))
             elif kind == "save":
                 owner, result = self.pending.get(rest, ("", {}))
                 if owner != who.name:
-                    await query.answer("Эта запись уже сохранена или устарела.", show_alert=True)
+                    await query.answer(say(lang, "record_gone"), show_alert=True)
                     return
                 record = await asyncio.to_thread(self.s.records.create, who, result["form"], "telegram",
                                                  result["fields"], result.get("defects", []))
                 del self.pending[rest]
-                await query.answer("Сохранено")
-                await self._say(update, context, f"Запись №{record.id} сохранена.")
+                await query.answer(say(lang, "saved"))
+                await self._say(update, context, say(lang, "record_saved", record=record.id))
             elif kind == "rate":
                 rating, _, answer_id = rest.partition(":")
                 await asyncio.to_thread(self.s.learning.rate, int(answer_id), who, 1 if rating == "up" else -1)
-                await query.answer("Спасибо за оценку")
+                await query.answer(say(lang, "thanks"))
             else:
                 await query.answer()
         except AzsError as exc:
-            await query.answer(exc.message_ru[:190], show_alert=True)
+            await query.answer(exc.message(lang)[:190], show_alert=True)
 
     @staticmethod
     async def _say(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -227,4 +256,4 @@ class AzsBot:
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.exception("telegram handler failed", exc_info=context.error)
         if isinstance(update, Update) and update.effective_message is not None:
-            await update.effective_message.reply_text("Что-то пошло не так. Попробуйте ещё раз позже.")
+            await update.effective_message.reply_text(say(preferred_language(update, None) or "ru", "failed"))

@@ -380,7 +380,8 @@ class Tickets:
         with self.db.session() as s:
             ticket = s.scalar(select(Ticket).where(Ticket.number == number.strip().upper()))
             if ticket is None:
-                raise NotFound(f"Обращение {number} не найдено.", f"Ticket {number} not found.")
+                raise NotFound(f"Обращение {number} не найдено.", f"Ticket {number} not found.",
+                               message_kk=f"{number} өтініші табылмады.")
             return ticket
 
     def public_view(self, number: str, token: str) -> tuple[Ticket, list[TicketEvent]]:
@@ -511,7 +512,8 @@ class Tickets:
                 query = query.with_for_update()
             ticket = s.scalar(query)
             if ticket is None:
-                raise NotFound(f"Обращение {number} не найдено.", f"Ticket {number} not found.")
+                raise NotFound(f"Обращение {number} не найдено.", f"Ticket {number} not found.",
+                               message_kk=f"{number} өтініші табылмады.")
             yield s, ticket
 
     def set_status(self, number: str, status: str, *, actor: str, comment: str | None = None,
