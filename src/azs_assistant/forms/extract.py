@@ -18,9 +18,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from azs_assistant.documents.chunking import split_sentences
 from azs_assistant.errors import InvalidInput
+from azs_assistant.forms.locate import FILLER as _FILLER
+from azs_assistant.forms.locate import Hit, Label, find_labels, label_of, value_after
 
 _FOLD = str.maketrans("abcehkmoptxyё", "авсенкмортхуе")
-_DIGIT_LOOKALIKES = str.maketrans("306", "зоб")
 
 
 class FieldSpec(BaseModel):
@@ -118,23 +119,23 @@ def match_template(text: str, templates: dict[str, FormTemplate]) -> FormTemplat
 def extract(text: str, template: FormTemplate, word_confidence: dict[str, float] | None = None) -> FormMatch:
     """Fields of the form found in the text, with per-field confidence and validation problems."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    norm_lines = [normalise(ln) for ln in lines]
-    scores = {spec.name: _label_scores(norm_lines, spec) for spec in template.fields}
+    hits = find_labels(lines, _labels(template))
     fields: dict[str, Any] = {}
     confidence: dict[str, float] = {}
     problems: list[str] = []
     for spec in template.fields:
-        raw = _find_value(lines, norm_lines, spec, scores)
-        if raw is None:
+        value, raw = _find_value(lines, hits, spec)
+        if value is None and (raw is None or spec.pattern):
             if spec.required:
                 problems.append(f"не найдено поле «{spec.labels[0]}»")
             continue
+        value = value if value is not None else str(raw)
         try:
-            fields[spec.name] = _parse(raw, spec)
+            fields[spec.name] = _parse(value, spec)
         except ValueError as exc:
             problems.append(f"поле «{spec.labels[0]}»: {exc}")
-            fields[spec.name] = raw
-        confidence[spec.name] = _confidence(raw, word_confidence)
+            fields[spec.name] = value
+        confidence[spec.name] = _confidence(value, word_confidence)
     defects = _defects(lines, template.defects) if template.defects else []
     return FormMatch(form=template.form, fields=fields, confidence=confidence, problems=problems, defects=defects)
 
@@ -175,48 +176,50 @@ def _nearest_choice(value: str, choices: list[str]) -> str | None:
     return best[0] if best else None
 
 
-def _label_scores(norm_lines: list[str], spec: FieldSpec) -> dict[int, tuple[float, int]]:
-    """For each line, how well the line starts with one of the field's labels: (score, label length)."""
-    from rapidfuzz import fuzz
-
-    out: dict[int, tuple[float, int]] = {}
-    for label in spec.labels:
-        lab = normalise(label)
-        for i, line in enumerate(norm_lines):
-            head = line[: len(lab)].translate(_DIGIT_LOOKALIKES)  # labels are words: «а3с» is «азс»
-            score = 100.0 if head == lab else fuzz.ratio(head, lab)
-            if score >= 85 and (i not in out or score > out[i][0]):
-                out[i] = (score, len(lab))
-    return out
+def _labels(template: FormTemplate) -> list[Label]:
+    return [label_of(spec.name, text) for spec in template.fields for text in spec.labels]
 
 
-def _find_value(lines: list[str], norm_lines: list[str], spec: FieldSpec,
-                scores: dict[str, dict[int, tuple[float, int]]]) -> str | None:
-    """The value after the field's label, on the line that this field's label fits best, and no
-    other field's label fits better («на конец» must not take the «на начало» line)."""
-    mine = scores[spec.name]
-    candidates = [(score, i, length) for i, (score, length) in mine.items()
-                  if all(other.get(i, (0.0, 0))[0] <= score for name, other in scores.items() if name != spec.name)]
-    if not candidates:
-        return None
-    _, i, length = max(candidates, key=lambda c: (c[0], c[2]))
-    value = _original_tail(lines[i], norm_lines[i], length)
+def _find_value(lines: list[str], hits: list[Hit], spec: FieldSpec) -> tuple[str | None, str | None]:
+    """(the value, or None; the raw text) of a field: after the label that stands at the start of a
+    line before one inside a sentence, the better fit first, the page's first one among equals; the
+    first of them that is followed by something shaped like the field's value."""
+    mine = sorted((h for h in hits if h.field == spec.name), key=lambda h: (not h.at_start, -h.score, h.line))
+    raw = None
+    for hit in mine:
+        value, stretch = value_after(hit, lines, hits, lambda text: _shaped(text, spec))
+        if value is not None:
+            return value, stretch
+        raw = raw or stretch or None
+    return None, raw
+
+
+_INTEGER = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0]\d{3})+(?![\d.,]\d)|\d+")
+_DECIMAL = re.compile(r"-?\d+(?:\s?[.,]\s?\d+)?")
+_DATE = re.compile(r"(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d)|(?<!\d)\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?(?:\d{4}|\d{2})(?!\d)")
+
+
+def _shaped(text: str, spec: FieldSpec) -> str | None:
+    """The part of a stretch of text that looks like the field's value (a number, a date, the
+    template's pattern, or any words for a string field), or None; a string field ends at its stop words."""
     for stop in spec.stop:
-        cut = normalise(value).find(normalise(stop))
-        if cut >= 0:
-            value = value[:cut]
-    value = value.strip(" :;—-_|")
+        text = _cut_at(text, stop)
+    text = text.strip(_FILLER)
     if spec.pattern:
-        m = re.search(spec.pattern, value)
+        m = re.search(spec.pattern, text)
         return m.group() if m else None
-    return value or None
+    shape = {"integer": _INTEGER, "decimal": _DECIMAL, "date": _DATE}.get(spec.type)
+    if shape is None:
+        return text if re.search(r"[^\W_]", text) else None
+    m = shape.search(text)
+    return re.sub(r"\s+", " ", m.group()) if m else None
 
 
-def _original_tail(line: str, norm: str, length: int) -> str:
-    """The part of the original line after the label (normalisation only changes case and spaces)."""
-    words_in_label = len(norm[:length].split())
-    parts = line.replace("№", " № ").split()
-    return " ".join(parts[words_in_label:])
+def _cut_at(text: str, stop: str) -> str:
+    """The text before a stop word, matched case-blind with «ё» as «е»."""
+    low = text.lower().replace("ё", "е")
+    cut = low.find(stop.lower().replace("ё", "е"))
+    return text[:cut] if cut >= 0 else text
 
 
 def _parse(raw: str, spec: FieldSpec) -> Any:
