@@ -1,8 +1,8 @@
 """Recognising a form in OCR'd text and extracting its fields, validated by the template.
 
-Labels are matched on normalised lines (lower case, ё→е, «N»→«№», Latin look-alikes folded) with a
-fuzzy tolerance, because OCR drops or confuses a letter now and then; the value is what follows the
-label on the same line, parsed by the field's type.
+Labels are found anywhere in a line, word by word, with a fuzzy tolerance (OCR drops or confuses a
+letter now and then); a value is what follows its label up to the next label, or on the next line,
+wherever it first looks like the field's type (``locate.py``), and is then parsed by that type.
 """
 
 from __future__ import annotations
@@ -196,7 +196,8 @@ def _find_value(lines: list[str], hits: list[Hit], spec: FieldSpec) -> tuple[str
 
 _INTEGER = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0]\d{3})+(?![\d.,]\d)|\d+")
 _DECIMAL = re.compile(r"-?\d+(?:\s?[.,]\s?\d+)?")
-_DATE = re.compile(r"(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d)|(?<!\d)\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?(?:\d{4}|\d{2})(?!\d)")
+_DATE = re.compile(r"(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d)"
+                   r"|(?<!\d)\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?(?:\d{4}|\d{2})(?!\d)")
 
 
 def _shaped(text: str, spec: FieldSpec) -> str | None:
@@ -204,7 +205,8 @@ def _shaped(text: str, spec: FieldSpec) -> str | None:
     template's pattern, or any words for a string field), or None; a string field ends at its stop words."""
     for stop in spec.stop:
         text = _cut_at(text, stop)
-    text = text.strip(_FILLER)
+    # a string keeps its closing dot («Ахметов Б.К.»), not a leader of dots or a blank line after it
+    text = re.sub(r"[\s.…]*(?:\.{2,}|…)[\s.…]*$", "", text.lstrip(_FILLER)).rstrip(" \t:;,_|—–-=~»\"'")
     if spec.pattern:
         m = re.search(spec.pattern, text)
         return m.group() if m else None
@@ -212,7 +214,7 @@ def _shaped(text: str, spec: FieldSpec) -> str | None:
     if shape is None:
         return text if re.search(r"[^\W_]", text) else None
     m = shape.search(text)
-    return re.sub(r"\s+", " ", m.group()) if m else None
+    return None if m is None else re.sub(r"\s+", " " if spec.type == "integer" else "", m.group())
 
 
 def _cut_at(text: str, stop: str) -> str:
