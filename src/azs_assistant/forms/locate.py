@@ -21,6 +21,7 @@ _TOKEN = re.compile(r"№+|#|[^\W\d_]+(?:\d+[^\W\d_]+)*|\d+")
 _NUMBER_SIGNS = {"n", "н", "nо", "nе", "но"}  # «N», «No», «Ne» read for «№», where a label has «№»
 FILLER = " \t:;.,…_|—–-=~'\"«»*[](){}/\\"
 _MIN_SCORE = 85.0
+_NEAR = 70.0  # a line whose words come this near a label's anywhere is searched for it
 _NEXT_LINES = 2  # a value may sit this many lines below its label (a table's next cell, a blank line of dots)
 
 
@@ -70,10 +71,16 @@ def label_of(field: str, text: str) -> Label:
 def find_labels(lines: Sequence[str], labels: Sequence[Label]) -> list[Hit]:
     """Every place a label fits, one per stretch of text: where two labels overlap, the better fit
     («на конец» does not take the «на начало» line), then the longer label, stays."""
+    from rapidfuzz import fuzz
+
+    cores = [(label, " ".join(t for t in label.tokens if t != "№")) for label in labels]
     hits: list[Hit] = []
     for i, line in enumerate(lines):
         toks = tokens(line)
-        found = [h for label in labels for h in _fits(i, line, toks, label)]
+        words = " ".join(t for t, _, _ in toks)
+        # a cheap look first: only a line with something like the label's words is searched word by word
+        found = [h for label, core in cores if fuzz.partial_ratio(core, words, score_cutoff=_NEAR) >= _NEAR
+                 for h in _fits(i, line, toks, label)]
         found.sort(key=lambda h: (-h.score, -h.length, h.start))
         kept: list[Hit] = []
         for h in found:
@@ -96,9 +103,12 @@ def _fits(i: int, line: str, toks: list[tuple[str, int, int]], label: Label) -> 
             window = toks[j:j + size]
             if len(window) < size:
                 continue
-            words = [_as_label_word(t, k, window, label) for k, (t, _, _) in enumerate(window)]
+            words = [_as_label_word(t, k, label) for k, (t, _, _) in enumerate(window)]
             text = " ".join(words)
-            score = 100.0 if text == want else max(fuzz.ratio(text, want), fuzz.ratio("".join(words), joined) - 5)
+            if 200 * min(len(text), len(want)) < _MIN_SCORE * (len(text) + len(want)):
+                continue  # too long or short to fit, whatever the letters
+            score = 100.0 if text == want else max(fuzz.ratio(text, want, score_cutoff=_MIN_SCORE),
+                                                   fuzz.ratio("".join(words), joined, score_cutoff=_MIN_SCORE) - 5)
             if score >= _MIN_SCORE and (best is None or score > best[0]):
                 best = (score, size)
         if best is not None:
@@ -109,7 +119,7 @@ def _fits(i: int, line: str, toks: list[tuple[str, int, int]], label: Label) -> 
     return out
 
 
-def _as_label_word(tok: str, k: int, window: list[tuple[str, int, int]], label: Label) -> str:
+def _as_label_word(tok: str, k: int, label: Label) -> str:
     """«N», «No» or «Н» read where the label has «№» count as «№»."""
     if k < len(label.tokens) and label.tokens[k] == "№" and tok in _NUMBER_SIGNS:
         return "№"
