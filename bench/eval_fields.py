@@ -1,14 +1,14 @@
 """Form-field exactness from OCR dumps, without running OCR: seconds per try on the extraction.
 
     python bench/bench_ocr.py --set bench/data/ocr_unseen/tune --dump tune.jsonl   # once, to make the dumps
-    python bench/eval_fields.py tune.jsonl valid.jsonl dev.jsonl [--show]
+    python bench/eval_fields.py tune.jsonl valid.jsonl dev.jsonl [--show] [--src ../main/src]
 
 For each act page the pipeline kept, the text it kept is the first reading whose dumped ``quality``
 is ``ok`` (Tesseract's before the line reader's, as ``ocr/pipeline.py`` chooses); every printed
 field of the page (``fields`` in the manifest) counts once, exact or not (``bench_ocr.field_hits``).
 A second line scores every good reading (CER ≤ 0.15) of each act page, kept or not, by both readers:
 more texts to learn from than the kept pages alone. ``--show`` prints each miss: the field, what was
-wanted and what the extraction found.
+wanted and what the extraction found. ``--src`` scores another checkout's extraction (``before``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "bench"))
 
 GOOD = 0.15  # a reading within this character error is good (as fit_keep.py)
 
@@ -71,7 +69,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dumps", type=Path, nargs="+", help="bench_ocr.py --dump files (tune, valid, dev)")
     ap.add_argument("--show", action="store_true", help="print every field missed")
+    ap.add_argument("--src", type=Path, default=ROOT / "src", help="the code to score (default: this checkout's)")
     args = ap.parse_args()
+    sys.path.insert(0, str(args.src.resolve()))
     for path in args.dumps:
         pages = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
         kept = score(pages, lambda p: [("kept", t)] if (t := kept_text(p)) is not None else [], args.show)

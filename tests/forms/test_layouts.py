@@ -33,9 +33,12 @@ def test_two_fields_on_one_line_each_get_their_value() -> None:
     ("Дата проверки ........ 12.03.2026", "2026-03-12"),
     ("Дата проверки.......12.03.2026 г.", "2026-03-12"),
     ("Дата проверки | 12. 03. 2026 |", "2026-03-12"),
+    ("Дата проверки: «12» марта 2026 г.", "2026-03-12"),
+    ("Дата проверки 1 мая 2026 года", "2026-05-01"),
     ("Дата проверки «12» 03.2026", None),  # not a date: reported, not guessed
+    ("Дата проверки 12 марок 2026", None),
 ])
-def test_a_value_behind_underscores_dots_or_a_ruling_is_read(line: str, want: str | None) -> None:
+def test_a_value_behind_underscores_dots_or_a_ruling_or_in_words_is_read(line: str, want: str | None) -> None:
     match = fields_of(f"АЗС № 7\n{line}\nТРК № 2")
     if want is None:
         assert any("дата проверки" in p for p in match.problems)
@@ -99,6 +102,7 @@ def test_spaced_digits_stay_one_number_and_a_second_number_is_not_glued() -> Non
     match = fields_of("ТРК № 5 2 пистолета\nПоказания счётчика на начало 1 518 204\n"
                       "Показания счётчика на конец 1 518 300\nПогрешность измерения объёма составила 0, 3 %")
     assert match.fields["dispenser"] == 5 and match.fields["error_percent"] == 0.3
+    assert fields_of("Погрешность измерения объёма составила: -0,2 %").fields["error_percent"] == -0.2
     assert (match.fields["meter_start"], match.fields["meter_end"]) == (1518204, 1518300)
 
 

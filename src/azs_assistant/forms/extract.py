@@ -200,21 +200,42 @@ _DATE = re.compile(r"(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d)"
                    r"|(?<!\d)\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?(?:\d{4}|\d{2})(?!\d)")
 
 
+_DATE_IN_WORDS = re.compile(r"(?<!\d)(\d{1,2})\s*»?\s*([а-яА-ЯёЁ]{3,9})\s+(\d{4})(?!\d)")  # «12» марта 2026 г.
+_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+           "ноября", "декабря")
+
+
 def _shaped(text: str, spec: FieldSpec) -> str | None:
     """The part of a stretch of text that looks like the field's value (a number, a date, the
     template's pattern, or any words for a string field), or None; a string field ends at its stop words."""
     for stop in spec.stop:
         text = _cut_at(text, stop)
+    shape = {"integer": _INTEGER, "decimal": _DECIMAL, "date": _DATE}.get(spec.type)
+    if shape is not None and not spec.pattern:  # searched as it is: a minus sign is no filler
+        m = shape.search(text)
+        if m is None and spec.type == "date":
+            return _date_in_words(text)
+        return None if m is None else re.sub(r"\s+", " " if spec.type == "integer" else "", m.group())
     # a string keeps its closing dot («Ахметов Б.К.»), not a leader of dots or a blank line after it
     text = re.sub(r"[\s.…]*(?:\.{2,}|…)[\s.…]*$", "", text.lstrip(_FILLER)).rstrip(" \t:;,_|—–-=~»\"'")
     if spec.pattern:
         m = re.search(spec.pattern, text)
         return m.group() if m else None
-    shape = {"integer": _INTEGER, "decimal": _DECIMAL, "date": _DATE}.get(spec.type)
-    if shape is None:
-        return text if re.search(r"[^\W_]", text) else None
-    m = shape.search(text)
-    return None if m is None else re.sub(r"\s+", " " if spec.type == "integer" else "", m.group())
+    return text if re.search(r"[^\W_]", text) else None
+
+
+def _date_in_words(text: str) -> str | None:
+    """A date with the month in words («12» марта 2026 г.) as ДД.ММ.ГГГГ, or None."""
+    m = _DATE_IN_WORDS.search(text)
+    if m is None:
+        return None
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(normalise(m.group(2)), _MONTHS, scorer=fuzz.ratio, score_cutoff=80)
+    if best is None:  # one letter misread in a month's name is forgiven, another word is not a month
+        return None
+    month = best[2] + 1
+    return f"{int(m.group(1)):02d}.{month:02d}.{m.group(3)}"
 
 
 def _cut_at(text: str, stop: str) -> str:

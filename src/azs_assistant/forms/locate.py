@@ -134,16 +134,16 @@ def value_after(hit: Hit, lines: Sequence[str], hits: Sequence[Hit],
     non-empty stretch, for the problem report."""
     line = lines[hit.line]
     nxt = min((h.start for h in hits if h.line == hit.line and h.start >= hit.end), default=len(line))
-    first = line[hit.end:nxt].strip(FILLER)
+    first = line[hit.end:nxt]
     if (value := shaped(first)) is not None:
-        return value, first
+        return value, first.strip(FILLER)
     for below in range(hit.line + 1, min(len(lines), hit.line + 1 + _NEXT_LINES)):
         starts = [h for h in hits if h.line == below]
         if any(h.at_start for h in starts):
             break
-        stretch = lines[below][:min((h.start for h in starts), default=len(lines[below]))].strip(FILLER)
+        stretch = lines[below][:min((h.start for h in starts), default=len(lines[below]))]
         if (value := shaped(stretch)) is not None:
-            return value, stretch
-        if stretch:
+            return value, stretch.strip(FILLER)
+        if stretch.strip(FILLER):
             break
-    return None, first
+    return None, first.strip(FILLER)
