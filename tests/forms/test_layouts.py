@@ -109,3 +109,8 @@ def test_spaced_digits_stay_one_number_and_a_second_number_is_not_glued() -> Non
 def test_the_inspector_ends_at_the_signature_after_underscores() -> None:
     match = fields_of("Проверку провёл: ____ мастер Ахметов Б.К. ______ Подпись ______")
     assert match.fields["inspector"] == "мастер Ахметов Б.К."
+
+
+def test_the_inspector_ends_at_a_signature_word_read_with_a_slip() -> None:
+    match = fields_of("Проверку провёл: техник Жуматов К.Е. Педпись ____")
+    assert match.fields["inspector"] == "техник Жуматов К.Е."

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, ValidationError
 from azs_assistant.documents.chunking import split_sentences
 from azs_assistant.errors import InvalidInput
 from azs_assistant.forms.locate import FILLER as _FILLER
-from azs_assistant.forms.locate import Hit, Label, find_labels, label_of, value_after
+from azs_assistant.forms.locate import Hit, Label, find_labels, label_of, tokens, value_after
 
 _FOLD = str.maketrans("abcehkmoptxyё", "авсенкмортхуе")
 
@@ -239,10 +239,20 @@ def _date_in_words(text: str) -> str | None:
 
 
 def _cut_at(text: str, stop: str) -> str:
-    """The text before a stop word, matched case-blind with «ё» as «е»."""
+    """The text before a stop word, matched case-blind with «ё» as «е», or as a word with a letter
+    or so misread («Подписъ»)."""
+    from rapidfuzz import fuzz
+
     low = text.lower().replace("ё", "е")
     cut = low.find(stop.lower().replace("ё", "е"))
-    return text[:cut] if cut >= 0 else text
+    if cut >= 0:
+        return text[:cut]
+    words = [t for t, _, _ in tokens(stop)]
+    if len(words) == 1 and len(words[0]) >= 5:
+        for tok, start, _ in tokens(text):
+            if fuzz.ratio(tok, words[0]) >= 80:
+                return text[:start]
+    return text
 
 
 def _parse(raw: str, spec: FieldSpec) -> Any:
