@@ -114,3 +114,18 @@ def test_the_inspector_ends_at_the_signature_after_underscores() -> None:
 def test_the_inspector_ends_at_a_signature_word_read_with_a_slip() -> None:
     match = fields_of("Проверку провёл: техник Жуматов К.Е. Педпись ____")
     assert match.fields["inspector"] == "техник Жуматов К.Е."
+
+
+@pytest.mark.parametrize("head, values", [
+    ("АЗС № | Дата проверки | ТРК № | Вид топлива", "214 | 12.03.2026 | 3 | АИ-95"),
+    ("АЗС №  Дата проверки  ТРК №", "214  12.03.2026  3"),
+    ("АЗС № Дата проверки ТРК №", "214 12.03.2026 3"),
+])
+def test_a_row_of_labels_takes_the_values_below_in_order(head: str, values: str) -> None:
+    """GIVEN a table whose header names the fields and whose next row holds the values WHEN extracted
+    THEN each label takes its own value, not the first number of the row."""
+    match = fields_of(f"{head}\n{values}\nПоказания счётчика на начало 1200")
+    assert (match.fields["station_id"], match.fields["inspection_date"]) == (214, "2026-03-12")
+    assert match.fields["dispenser"] == 3 and match.fields["meter_start"] == 1200
+    if "Вид топлива" in head:
+        assert match.fields["fuel"] == "АИ-95"

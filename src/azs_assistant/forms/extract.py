@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, ValidationError
 from azs_assistant.documents.chunking import split_sentences
 from azs_assistant.errors import InvalidInput
 from azs_assistant.forms.locate import FILLER as _FILLER
-from azs_assistant.forms.locate import Hit, Label, find_labels, label_of, tokens, value_after
+from azs_assistant.forms.locate import Hit, Label, find_labels, header_rows, label_of, tokens, value_after
 
 _FOLD = str.maketrans("abcehkmoptxyё", "авсенкмортхуе")
 
@@ -120,11 +120,13 @@ def extract(text: str, template: FormTemplate, word_confidence: dict[str, float]
     """Fields of the form found in the text, with per-field confidence and validation problems."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
     hits = find_labels(lines, _labels(template))
+    specs = {spec.name: spec for spec in template.fields}
+    row = header_rows(lines, hits, lambda name, text: _shape_span(text, specs[name]))
     fields: dict[str, Any] = {}
     confidence: dict[str, float] = {}
     problems: list[str] = []
     for spec in template.fields:
-        value, raw = _find_value(lines, hits, spec)
+        value, raw = _find_value(lines, hits, spec, row)
         if value is None and (raw is None or spec.pattern):
             if spec.required:
                 problems.append(f"не найдено поле «{spec.labels[0]}»")
@@ -180,14 +182,19 @@ def _labels(template: FormTemplate) -> list[Label]:
     return [label_of(spec.name, text) for spec in template.fields for text in spec.labels]
 
 
-def _find_value(lines: list[str], hits: list[Hit], spec: FieldSpec) -> tuple[str | None, str | None]:
+def _find_value(lines: list[str], hits: list[Hit], spec: FieldSpec,
+                row: dict[Hit, str | None]) -> tuple[str | None, str | None]:
     """(the value, or None; the raw text) of a field: after the label that stands at the start of a
     line before one inside a sentence, the better fit first, the page's first one among equals; the
-    first of them that is followed by something shaped like the field's value."""
+    first of them that is followed by something shaped like the field's value (below it, for a label
+    in a row of labels: ``row``)."""
     mine = sorted((h for h in hits if h.field == spec.name), key=lambda h: (not h.at_start, -h.score, h.line))
     raw = None
     for hit in mine:
-        value, stretch = value_after(hit, lines, hits, lambda text: _shaped(text, spec))
+        if hit in row:
+            value, stretch = row[hit], row[hit]
+        else:
+            value, stretch = value_after(hit, lines, hits, lambda text: _shaped(text, spec))
         if value is not None:
             return value, stretch
         raw = raw or stretch or None
@@ -208,6 +215,12 @@ _MONTHS = ("января", "февраля", "марта", "апреля", "ма
 def _shaped(text: str, spec: FieldSpec) -> str | None:
     """The part of a stretch of text that looks like the field's value (a number, a date, the
     template's pattern, or any words for a string field), or None; a string field ends at its stop words."""
+    found = _shape_span(text, spec)
+    return found[0] if found else None
+
+
+def _shape_span(text: str, spec: FieldSpec) -> tuple[str, int] | None:
+    """(the value, where it ends in ``text``) as ``_shaped``; a string runs to the end of the text."""
     for stop in spec.stop:
         text = _cut_at(text, stop)
     shape = {"integer": _INTEGER, "decimal": _DECIMAL, "date": _DATE}.get(spec.type)
@@ -215,17 +228,18 @@ def _shaped(text: str, spec: FieldSpec) -> str | None:
         m = shape.search(text)
         if m is None and spec.type == "date":
             return _date_in_words(text)
-        return None if m is None else re.sub(r"\s+", " " if spec.type == "integer" else "", m.group())
+        return None if m is None else (re.sub(r"\s+", " " if spec.type == "integer" else "", m.group()), m.end())
+    lead = len(text) - len(text.lstrip(_FILLER))
     # a string keeps its closing dot («Ахметов Б.К.»), not a leader of dots or a blank line after it
-    text = re.sub(r"[\s.…]*(?:\.{2,}|…)[\s.…]*$", "", text.lstrip(_FILLER)).rstrip(" \t:;,_|—–-=~»\"'")
+    text = re.sub(r"[\s.…]*(?:\.{2,}|…)[\s.…]*$", "", text[lead:]).rstrip(" \t:;,_|—–-=~»\"'")
     if spec.pattern:
         m = re.search(spec.pattern, text)
-        return m.group() if m else None
-    return text if re.search(r"[^\W_]", text) else None
+        return (m.group(), lead + m.end()) if m else None
+    return (text, lead + len(text)) if re.search(r"[^\W_]", text) else None
 
 
-def _date_in_words(text: str) -> str | None:
-    """A date with the month in words («12» марта 2026 г.) as ДД.ММ.ГГГГ, or None."""
+def _date_in_words(text: str) -> tuple[str, int] | None:
+    """A date with the month in words («12» марта 2026 г.) as ДД.ММ.ГГГГ, and where it ends; or None."""
     m = _DATE_IN_WORDS.search(text)
     if m is None:
         return None
@@ -235,7 +249,7 @@ def _date_in_words(text: str) -> str | None:
     if best is None:  # one letter misread in a month's name is forgiven, another word is not a month
         return None
     month = best[2] + 1
-    return f"{int(m.group(1)):02d}.{month:02d}.{m.group(3)}"
+    return f"{int(m.group(1)):02d}.{month:02d}.{m.group(3)}", m.end()
 
 
 def _cut_at(text: str, stop: str) -> str:

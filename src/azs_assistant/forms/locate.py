@@ -147,3 +147,35 @@ def value_after(hit: Hit, lines: Sequence[str], hits: Sequence[Hit],
         if stretch.strip(FILLER):
             break
     return None, first.strip(FILLER)
+
+
+_CELL_END = re.compile(r"\s*\|\s*|\s{2,}")
+
+
+def header_rows(lines: Sequence[str], hits: Sequence[Hit],
+                span: Callable[[str, str], tuple[str, int] | None]) -> dict[Hit, str | None]:
+    """Values of the labels in a row of labels with no value between them («АЗС № | Дата проверки |
+    ТРК №», a table's header), read from the line below in the same order, each from where the one
+    before it ended (within its cell, where «|» or a wide space marks one). ``span(field, text)`` is
+    (value, end) of the field's value in a text, or None."""
+    out: dict[Hit, str | None] = {}
+    for i in range(len(lines) - 1):
+        row = [h for h in hits if h.line == i]
+        if len(row) < 2 or any(h.line == i + 1 for h in hits):
+            continue
+        ends = [h.start for h in row[1:]] + [len(lines[i])]
+        if any(span(h.field, lines[i][h.end:end]) is not None for h, end in zip(row, ends, strict=True)):
+            continue  # a label with its value beside it: not a header
+        below, at = lines[i + 1], 0
+        for h in row:
+            rest = below[at:]
+            lead = len(rest) - len(rest.lstrip(FILLER))
+            cell_end = _CELL_END.search(rest, lead)
+            cell = rest[:cell_end.start()] if cell_end else rest
+            found = span(h.field, cell)
+            out[h] = found[0] if found else None
+            if found:
+                at += found[1]
+            if cell_end and (not found or found[1] >= cell_end.start()):
+                at = max(at, len(below) - len(rest) + cell_end.end())
+    return out
