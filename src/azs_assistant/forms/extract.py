@@ -2,13 +2,12 @@
 
 Labels are found anywhere in a line, word by word, with a fuzzy tolerance (OCR drops or confuses a
 letter now and then); a value is what follows its label up to the next label, or on the next line,
-wherever it first looks like the field's type (``locate.py``), and is then parsed by that type.
+wherever it first looks like the field's type (``locate.py``), then parsed by that type (``values.py``).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -18,8 +17,8 @@ from pydantic import BaseModel, Field, ValidationError
 
 from azs_assistant.documents.chunking import split_sentences
 from azs_assistant.errors import InvalidInput
-from azs_assistant.forms.locate import FILLER as _FILLER
-from azs_assistant.forms.locate import Hit, Label, find_labels, header_rows, label_of, tokens, value_after
+from azs_assistant.forms.locate import Hit, Label, find_labels, header_rows, label_of, value_after
+from azs_assistant.forms.values import parse, shape_span, shaped
 
 _FOLD = str.maketrans("abcehkmoptxyё", "авсенкмортхуе")
 
@@ -121,7 +120,7 @@ def extract(text: str, template: FormTemplate, word_confidence: dict[str, float]
     lines = [ln for ln in text.splitlines() if ln.strip()]
     hits = find_labels(lines, _labels(template))
     specs = {spec.name: spec for spec in template.fields}
-    row = header_rows(lines, hits, lambda name, text: _shape_span(text, specs[name]))
+    row = header_rows(lines, hits, lambda name, text: shape_span(text, specs[name]))
     fields: dict[str, Any] = {}
     confidence: dict[str, float] = {}
     problems: list[str] = []
@@ -133,7 +132,7 @@ def extract(text: str, template: FormTemplate, word_confidence: dict[str, float]
             continue
         value = value if value is not None else str(raw)
         try:
-            fields[spec.name] = _parse(value, spec)
+            fields[spec.name] = parse(value, spec)
         except ValueError as exc:
             problems.append(f"поле «{spec.labels[0]}»: {exc}")
             fields[spec.name] = value
@@ -194,114 +193,11 @@ def _find_value(lines: list[str], hits: list[Hit], spec: FieldSpec,
         if hit in row:
             value, stretch = row[hit], row[hit]
         else:
-            value, stretch = value_after(hit, lines, hits, lambda text: _shaped(text, spec))
+            value, stretch = value_after(hit, lines, hits, lambda text: shaped(text, spec))
         if value is not None:
             return value, stretch
         raw = raw or stretch or None
     return None, raw
-
-
-_INTEGER = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0]\d{3})+(?![\d.,]\d)|\d+")
-_DECIMAL = re.compile(r"-?\d+(?:\s?[.,]\s?\d+)?")
-_DATE = re.compile(r"(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d)"
-                   r"|(?<!\d)\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?(?:\d{4}|\d{2})(?!\d)")
-
-
-_DATE_IN_WORDS = re.compile(r"(?<!\d)(\d{1,2})\s*»?\s*([а-яА-ЯёЁ]{3,9})\s+(\d{4})(?!\d)")  # «12» марта 2026 г.
-_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
-           "ноября", "декабря")
-
-
-def _shaped(text: str, spec: FieldSpec) -> str | None:
-    """The part of a stretch of text that looks like the field's value (a number, a date, the
-    template's pattern, or any words for a string field), or None; a string field ends at its stop words."""
-    found = _shape_span(text, spec)
-    return found[0] if found else None
-
-
-def _shape_span(text: str, spec: FieldSpec) -> tuple[str, int] | None:
-    """(the value, where it ends in ``text``) as ``_shaped``; a string runs to the end of the text."""
-    for stop in spec.stop:
-        text = _cut_at(text, stop)
-    shape = {"integer": _INTEGER, "decimal": _DECIMAL, "date": _DATE}.get(spec.type)
-    if shape is not None and not spec.pattern:  # searched as it is: a minus sign is no filler
-        m = shape.search(text)
-        if m is None and spec.type == "date":
-            return _date_in_words(text)
-        return None if m is None else (re.sub(r"\s+", " " if spec.type == "integer" else "", m.group()), m.end())
-    lead = len(text) - len(text.lstrip(_FILLER))
-    # a string keeps its closing dot («Ахметов Б.К.»), not a leader of dots or a blank line after it
-    text = re.sub(r"[\s.…]*(?:\.{2,}|…)[\s.…]*$", "", text[lead:]).rstrip(" \t:;,_|—–-=~»\"'")
-    if spec.pattern:
-        m = re.search(spec.pattern, text)
-        return (m.group(), lead + m.end()) if m else None
-    return (text, lead + len(text)) if re.search(r"[^\W_]", text) else None
-
-
-def _date_in_words(text: str) -> tuple[str, int] | None:
-    """A date with the month in words («12» марта 2026 г.) as ДД.ММ.ГГГГ, and where it ends; or None."""
-    m = _DATE_IN_WORDS.search(text)
-    if m is None:
-        return None
-    from rapidfuzz import fuzz, process
-
-    best = process.extractOne(normalise(m.group(2)), _MONTHS, scorer=fuzz.ratio, score_cutoff=80)
-    if best is None:  # one letter misread in a month's name is forgiven, another word is not a month
-        return None
-    month = best[2] + 1
-    return f"{int(m.group(1)):02d}.{month:02d}.{m.group(3)}", m.end()
-
-
-def _cut_at(text: str, stop: str) -> str:
-    """The text before a stop word, matched case-blind with «ё» as «е», or as a word with a letter
-    or so misread («Подписъ»)."""
-    from rapidfuzz import fuzz
-
-    low = text.lower().replace("ё", "е")
-    cut = low.find(stop.lower().replace("ё", "е"))
-    if cut >= 0:
-        return text[:cut]
-    words = [t for t, _, _ in tokens(stop)]
-    if len(words) == 1 and len(words[0]) >= 5:
-        for tok, start, _ in tokens(text):
-            if fuzz.ratio(tok, words[0]) >= 80:
-                return text[:start]
-    return text
-
-
-def _parse(raw: str, spec: FieldSpec) -> Any:
-    if spec.type == "integer":
-        m = re.search(r"\d[\d\s]*", raw)
-        if not m:
-            raise ValueError(f"ожидалось число, а не «{raw}»")
-        value: Any = int(re.sub(r"\s", "", m.group()))
-    elif spec.type == "decimal":
-        m = re.search(r"-?\d+(?:[.,]\d+)?", raw)
-        if not m:
-            raise ValueError(f"ожидалось число, а не «{raw}»")
-        value = float(m.group().replace(",", "."))
-    elif spec.type == "date":
-        iso = re.search(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)", raw)  # as the form page sends it back
-        m = iso or re.search(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?!\d)", raw)
-        if not m:
-            raise ValueError(f"ожидалась дата ДД.ММ.ГГГГ, а не «{raw}»")
-        if iso:
-            y, mo, d = (int(x) for x in m.groups())
-        else:
-            d, mo, y = (int(x) for x in m.groups())
-        y = y + 2000 if y < 100 else y
-        try:
-            value = date(y, mo, d).isoformat()
-        except ValueError as exc:
-            raise ValueError(f"несуществующая дата «{m.group()}»") from exc
-        if not 2000 <= y <= 2100:
-            raise ValueError(f"год {y} вне допустимого диапазона")
-        return value
-    else:
-        return raw.strip()
-    if spec.min is not None and value < spec.min or spec.max is not None and value > spec.max:
-        raise ValueError(f"значение {value} вне диапазона {spec.min}–{spec.max}")
-    return value
 
 
 def _confidence(raw: str, words: dict[str, float] | None) -> float:
