@@ -129,3 +129,12 @@ def test_a_row_of_labels_takes_the_values_below_in_order(head: str, values: str)
     assert match.fields["dispenser"] == 3 and match.fields["meter_start"] == 1200
     if "Вид топлива" in head:
         assert match.fields["fuel"] == "АИ-95"
+
+
+def test_a_label_wrapped_in_a_narrow_cell_is_found_on_two_lines() -> None:
+    """GIVEN a table whose label column wraps «Показания счётчика на | начало» over two lines WHEN
+    extracted THEN the value beside the label's end is the counter's, and «на конец» stays apart."""
+    match = fields_of("ТРК № 4\nПоказания счётчика на\nначало 518204\nПоказания счётчика\nна конец 518300\n"
+                      "Индикатор не горит, требуется ремонт.")
+    assert (match.fields["meter_start"], match.fields["meter_end"]) == (518204, 518300)
+    assert match.fields["dispenser"] == 4

@@ -70,24 +70,38 @@ def label_of(field: str, text: str) -> Label:
 
 def find_labels(lines: Sequence[str], labels: Sequence[Label]) -> list[Hit]:
     """Every place a label fits, one per stretch of text: where two labels overlap, the better fit
-    («на конец» does not take the «на начало» line), then the longer label, stays."""
+    («на конец» does not take the «на начало» line), then the longer label, stays. A label wrapped
+    over two lines (a narrow table cell: «Показания счётчика на» / «начало 518204») counts on the
+    second line, where its value is."""
+    cores = [(label, " ".join(t for t in label.tokens if t != "№")) for label in labels]
+    hits = [h for i, line in enumerate(lines) for h in _line_hits(i, line, cores)]
+    for i in range(len(lines) - 1):
+        cut = len(lines[i]) + 1
+        for h in _line_hits(i + 1, lines[i] + " " + lines[i + 1], cores):
+            if not (h.at_start and h.start < cut - 1 < h.end):
+                continue
+            clash = [k for k in hits if k.line == i and k.end > h.start or k.line == i + 1 and k.start < h.end - cut]
+            if all(k.score < h.score for k in clash):  # the better fit wins, as within a line
+                wrapped = Hit(h.field, i + 1, 0, h.end - cut, h.score, h.length, True)
+                hits = [k for k in hits if k not in clash] + [wrapped]
+    return sorted(hits, key=lambda h: (h.line, h.start))
+
+
+def _line_hits(i: int, line: str, cores: list[tuple[Label, str]]) -> list[Hit]:
+    """The labels that fit in one line, overlaps settled."""
     from rapidfuzz import fuzz
 
-    cores = [(label, " ".join(t for t in label.tokens if t != "№")) for label in labels]
-    hits: list[Hit] = []
-    for i, line in enumerate(lines):
-        toks = tokens(line)
-        words = " ".join(t for t, _, _ in toks)
-        # a cheap look first: only a line with something like the label's words is searched word by word
-        found = [h for label, core in cores if fuzz.partial_ratio(core, words, score_cutoff=_NEAR) >= _NEAR
-                 for h in _fits(i, line, toks, label)]
-        found.sort(key=lambda h: (-h.score, -h.length, h.start))
-        kept: list[Hit] = []
-        for h in found:
-            if all(h.end <= k.start or h.start >= k.end for k in kept):
-                kept.append(h)
-        hits += sorted(kept, key=lambda h: h.start)
-    return hits
+    toks = tokens(line)
+    words = " ".join(t for t, _, _ in toks)
+    # a cheap look first: only a line with something like the label's words is searched word by word
+    found = [h for label, core in cores if fuzz.partial_ratio(core, words, score_cutoff=_NEAR) >= _NEAR
+             for h in _fits(i, line, toks, label)]
+    found.sort(key=lambda h: (-h.score, -h.length, h.start))
+    kept: list[Hit] = []
+    for h in found:
+        if all(h.end <= k.start or h.start >= k.end for k in kept):
+            kept.append(h)
+    return kept
 
 
 def _fits(i: int, line: str, toks: list[tuple[str, int, int]], label: Label) -> list[Hit]:
