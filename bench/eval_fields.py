@@ -7,7 +7,8 @@ For each act page the pipeline kept, the text it kept is the first reading whose
 is ``ok`` (Tesseract's before the line reader's, as ``ocr/pipeline.py`` chooses); every printed
 field of the page (``fields`` in the manifest) counts once, exact or not (``bench_ocr.field_hits``).
 A second line scores every good reading (CER ≤ 0.15) of each act page, kept or not, by both readers:
-more texts to learn from than the kept pages alone. ``--show`` prints each miss: the field, what was
+more texts to learn from than the kept pages alone. A field missed is either a wrong value or
+missing (the page then asks the operator for it). ``--show`` prints each miss: the field, what was
 wanted and what the extraction found. ``--src`` scores another checkout's extraction (``before``).
 """
 
@@ -50,19 +51,21 @@ def misses(text: str, truth: dict[str, str]) -> list[tuple[str, str, str]]:
     return out
 
 
-def score(pages: list[dict[str, Any]], texts: Any, show: bool) -> tuple[int, int]:  # noqa: ANN401
-    """(exact, all) fields over the texts ``texts(page)`` gives for each act page."""
-    exact = total = 0
+def score(pages: list[dict[str, Any]], texts: Any, show: bool) -> tuple[int, int, int]:  # noqa: ANN401
+    """(exact, all, wrong) fields over the texts ``texts(page)`` gives for each act page; a wrong one
+    has a value that is not the printed one (worse than none: nothing asks the operator to fill it)."""
+    exact = total = wrong_values = 0
     for page in pages:
         if page["kind"] != "act" or not page["fields"]:
             continue
         for name, text in texts(page):
             wrong = misses(text, page["fields"])
             exact += len(page["fields"]) - len(wrong)
+            wrong_values += sum(found != "None" for _, _, found in wrong)
             total += len(page["fields"])
             for label, want, found in wrong if show else []:
                 print(f"   {page['doc']} {page['level']} {name}: {label}: want {want!r}, found {found!r}")
-    return exact, total
+    return exact, total, wrong_values
 
 
 def main() -> int:
@@ -77,9 +80,10 @@ def main() -> int:
         kept = score(pages, lambda p: [("kept", t)] if (t := kept_text(p)) is not None else [], args.show)
         good = score(pages, lambda p: [(c["source"], c["text"]) for c in p["candidates"] if c["cer"] <= GOOD],
                      args.show)
-        for what, (exact, total) in (("kept pages", kept), ("good readings", good)):
+        for what, (exact, total, wrong) in (("kept pages", kept), ("good readings", good)):
             rate = f"{exact / total:.3f}" if total else "-"
-            print(f"{path.stem:8} {what:14} form fields exact {exact:3}/{total:<3} = {rate}")
+            print(f"{path.stem:8} {what:14} form fields exact {exact:3}/{total:<3} = {rate}   "
+                  f"wrong value {wrong}, missing {total - exact - wrong}")
     return 0
 
 
