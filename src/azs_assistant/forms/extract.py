@@ -1,14 +1,13 @@
 """Recognising a form in OCR'd text and extracting its fields, validated by the template.
 
-Labels are matched on normalised lines (lower case, ё→е, «N»→«№», Latin look-alikes folded) with a
-fuzzy tolerance, because OCR drops or confuses a letter now and then; the value is what follows the
-label on the same line, parsed by the field's type.
+Labels are found anywhere in a line, word by word, with a fuzzy tolerance (OCR drops or confuses a
+letter now and then); a value is what follows its label up to the next label, or on the next line,
+wherever it first looks like the field's type (``locate.py``), then parsed by that type (``values.py``).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -18,9 +17,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from azs_assistant.documents.chunking import split_sentences
 from azs_assistant.errors import InvalidInput
+from azs_assistant.forms.locate import Hit, Label, find_labels, header_rows, label_of, value_after
+from azs_assistant.forms.values import parse, shape_span, shaped
 
 _FOLD = str.maketrans("abcehkmoptxyё", "авсенкмортхуе")
-_DIGIT_LOOKALIKES = str.maketrans("306", "зоб")
 
 
 class FieldSpec(BaseModel):
@@ -118,23 +118,25 @@ def match_template(text: str, templates: dict[str, FormTemplate]) -> FormTemplat
 def extract(text: str, template: FormTemplate, word_confidence: dict[str, float] | None = None) -> FormMatch:
     """Fields of the form found in the text, with per-field confidence and validation problems."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    norm_lines = [normalise(ln) for ln in lines]
-    scores = {spec.name: _label_scores(norm_lines, spec) for spec in template.fields}
+    hits = find_labels(lines, _labels(template))
+    specs = {spec.name: spec for spec in template.fields}
+    row = header_rows(lines, hits, lambda name, text: shape_span(text, specs[name]))
     fields: dict[str, Any] = {}
     confidence: dict[str, float] = {}
     problems: list[str] = []
     for spec in template.fields:
-        raw = _find_value(lines, norm_lines, spec, scores)
-        if raw is None:
+        value, raw = _find_value(lines, hits, spec, row)
+        if value is None and (raw is None or spec.pattern):
             if spec.required:
                 problems.append(f"не найдено поле «{spec.labels[0]}»")
             continue
+        value = value if value is not None else str(raw)
         try:
-            fields[spec.name] = _parse(raw, spec)
+            fields[spec.name] = parse(value, spec)
         except ValueError as exc:
             problems.append(f"поле «{spec.labels[0]}»: {exc}")
-            fields[spec.name] = raw
-        confidence[spec.name] = _confidence(raw, word_confidence)
+            fields[spec.name] = value
+        confidence[spec.name] = _confidence(value, word_confidence)
     defects = _defects(lines, template.defects) if template.defects else []
     return FormMatch(form=template.form, fields=fields, confidence=confidence, problems=problems, defects=defects)
 
@@ -175,83 +177,27 @@ def _nearest_choice(value: str, choices: list[str]) -> str | None:
     return best[0] if best else None
 
 
-def _label_scores(norm_lines: list[str], spec: FieldSpec) -> dict[int, tuple[float, int]]:
-    """For each line, how well the line starts with one of the field's labels: (score, label length)."""
-    from rapidfuzz import fuzz
-
-    out: dict[int, tuple[float, int]] = {}
-    for label in spec.labels:
-        lab = normalise(label)
-        for i, line in enumerate(norm_lines):
-            head = line[: len(lab)].translate(_DIGIT_LOOKALIKES)  # labels are words: «а3с» is «азс»
-            score = 100.0 if head == lab else fuzz.ratio(head, lab)
-            if score >= 85 and (i not in out or score > out[i][0]):
-                out[i] = (score, len(lab))
-    return out
+def _labels(template: FormTemplate) -> list[Label]:
+    return [label_of(spec.name, text) for spec in template.fields for text in spec.labels]
 
 
-def _find_value(lines: list[str], norm_lines: list[str], spec: FieldSpec,
-                scores: dict[str, dict[int, tuple[float, int]]]) -> str | None:
-    """The value after the field's label, on the line that this field's label fits best, and no
-    other field's label fits better («на конец» must not take the «на начало» line)."""
-    mine = scores[spec.name]
-    candidates = [(score, i, length) for i, (score, length) in mine.items()
-                  if all(other.get(i, (0.0, 0))[0] <= score for name, other in scores.items() if name != spec.name)]
-    if not candidates:
-        return None
-    _, i, length = max(candidates, key=lambda c: (c[0], c[2]))
-    value = _original_tail(lines[i], norm_lines[i], length)
-    for stop in spec.stop:
-        cut = normalise(value).find(normalise(stop))
-        if cut >= 0:
-            value = value[:cut]
-    value = value.strip(" :;—-_|")
-    if spec.pattern:
-        m = re.search(spec.pattern, value)
-        return m.group() if m else None
-    return value or None
-
-
-def _original_tail(line: str, norm: str, length: int) -> str:
-    """The part of the original line after the label (normalisation only changes case and spaces)."""
-    words_in_label = len(norm[:length].split())
-    parts = line.replace("№", " № ").split()
-    return " ".join(parts[words_in_label:])
-
-
-def _parse(raw: str, spec: FieldSpec) -> Any:
-    if spec.type == "integer":
-        m = re.search(r"\d[\d\s]*", raw)
-        if not m:
-            raise ValueError(f"ожидалось число, а не «{raw}»")
-        value: Any = int(re.sub(r"\s", "", m.group()))
-    elif spec.type == "decimal":
-        m = re.search(r"-?\d+(?:[.,]\d+)?", raw)
-        if not m:
-            raise ValueError(f"ожидалось число, а не «{raw}»")
-        value = float(m.group().replace(",", "."))
-    elif spec.type == "date":
-        iso = re.search(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)", raw)  # as the form page sends it back
-        m = iso or re.search(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?!\d)", raw)
-        if not m:
-            raise ValueError(f"ожидалась дата ДД.ММ.ГГГГ, а не «{raw}»")
-        if iso:
-            y, mo, d = (int(x) for x in m.groups())
+def _find_value(lines: list[str], hits: list[Hit], spec: FieldSpec,
+                row: dict[Hit, str | None]) -> tuple[str | None, str | None]:
+    """(the value, or None; the raw text) of a field: after the label that stands at the start of a
+    line before one inside a sentence, the better fit first, the page's first one among equals; the
+    first of them that is followed by something shaped like the field's value (below it, for a label
+    in a row of labels: ``row``)."""
+    mine = sorted((h for h in hits if h.field == spec.name), key=lambda h: (not h.at_start, -h.score, h.line))
+    raw = None
+    for hit in mine:
+        if hit in row:
+            value, stretch = row[hit], row[hit]
         else:
-            d, mo, y = (int(x) for x in m.groups())
-        y = y + 2000 if y < 100 else y
-        try:
-            value = date(y, mo, d).isoformat()
-        except ValueError as exc:
-            raise ValueError(f"несуществующая дата «{m.group()}»") from exc
-        if not 2000 <= y <= 2100:
-            raise ValueError(f"год {y} вне допустимого диапазона")
-        return value
-    else:
-        return raw.strip()
-    if spec.min is not None and value < spec.min or spec.max is not None and value > spec.max:
-        raise ValueError(f"значение {value} вне диапазона {spec.min}–{spec.max}")
-    return value
+            value, stretch = value_after(hit, lines, hits, lambda text: shaped(text, spec))
+        if value is not None:
+            return value, stretch
+        raw = raw or stretch or None
+    return None, raw
 
 
 def _confidence(raw: str, words: dict[str, float] | None) -> float:

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from azs_assistant import stations
 from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.exporters import Exporters
-from azs_assistant.forms.extract import FormMatch, FormTemplate, _parse
+from azs_assistant.forms.extract import FormMatch, FormTemplate
+from azs_assistant.forms.values import parse
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import FormRecord, utcnow
 
@@ -122,7 +123,7 @@ def clean_fields(fields: dict[str, Any], template: FormTemplate) -> dict[str, An
     clean: dict[str, Any] = {}
     for name, value in fields.items():
         try:
-            clean[name] = _parse(str(value), specs[name]) if value not in (None, "") else None
+            clean[name] = parse(str(value), specs[name]) if value not in (None, "") else None
         except ValueError as exc:
             raise InvalidInput(f"Поле «{specs[name].caption}»: {exc}.", str(exc), field=name) from exc
     missing = [specs[n].caption for n, spec in specs.items() if spec.required and clean.get(n) in (None, "")]
