@@ -131,7 +131,7 @@ def create_schedule(body: ScheduleCreate, svc: ServicesDep, who: Admin, request:
 
 
 @router.delete("/schedules/{name}", status_code=204, summary="Удалить расписание (уже поставленное задание "
-               "выполнится)", responses=documented(404, 503))
+               "выполнится)", responses=documented(404, 413, 503))
 def remove_schedule(name: Annotated[str, Path(max_length=100)], svc: ServicesDep, who: Admin,
                     request: Request) -> Response:
     svc.schedules.remove(who, name, client_ip(request))
