@@ -133,6 +133,26 @@ def test_complaint_photos_go_to_the_store_and_staff_get_them_back(tmp_path: Path
         svc.close()
 
 
+def test_photos_kept_before_the_setting_are_still_read_from_the_data_directory(tmp_path: Path,
+                                                                              originals_url: str) -> None:
+    """GIVEN a complaint with a photo and a customer's reply photo taken while the default kept them under the
+    data directory WHEN the install then sets AZS_ORIGINALS_URL THEN staff still get both photos."""
+    before = Services(make_settings(tmp_path / "data", embeddings="none"))
+    try:
+        made, token = before.tickets.create("Колонка 3 не работает", station="АЗС-012", photo=photo(),
+                                            photo_name="p.png")
+        name = before.tickets.reply_by_customer(made.number, token, "Ещё фото", photo=photo(),
+                                                photo_name="q.png").data["photo"]
+    finally:
+        before.close()
+    after = Services(make_settings(tmp_path / "data", embeddings="none", originals_url=originals_url))
+    try:
+        assert after.tickets.photo_for(_admin(), made.number)[2] == photo()
+        assert after.tickets.reply_photo_for(_admin(), made.number, name) == (name, "image/png", photo())
+    finally:
+        after.close()
+
+
 def _admin() -> Any:
     from tests.factories import principal
 

@@ -448,7 +448,14 @@ class Tickets:
         names = {e.data.get("photo") for e in self.history(ticket.number) if e.kind == "customer_reply"}
         if name not in names:
             raise NotFound("Такого фото у обращения нет.", "No such photo.")
-        return _media(name, self.photos.read(f"{PHOTOS}/{name}"))
+        key = f"{PHOTOS}/{name}"
+        try:
+            return _media(name, self.photos.read(key))
+        except NotFound:
+            if self._photos_default:
+                raise
+            # a reply photo kept before AZS_ORIGINALS_URL was set stays under the data directory, where it was
+            return _media(name, DirectoryOriginals(self.settings.data_dir).read(key))
 
     def history(self, number: str) -> list[TicketEvent]:
         ticket = self.get(number)
