@@ -172,3 +172,25 @@ def test_a_documents_summary_is_made_by_a_job_after_ingestion(tmp_path: Path) ->
         assert "40 000" in svc.summaries.summary(stored.document_id).text
     finally:
         svc.close()
+
+
+def test_a_job_whose_caller_waits_for_its_error_is_counted_by_the_state_it_was_left_in(svc: Services) -> None:
+    """GIVEN a caller that waits for the job's answer (``?wait=true``: the error is raised back to it) WHEN the
+    handler fails THEN the attempt is counted as a retry in ``azs_job_runs_total``, not as lost."""
+    from azs_assistant import metrics
+    from azs_assistant.jobs.runner import run_claimed
+
+    def broken(ctx: JobContext) -> None:
+        raise ConnectionError("сервер отчётов недоступен")
+
+    def count(outcome: str) -> float:
+        return metrics.JOB_RUNS.labels("reports.wait", outcome)._value.get()  # type: ignore[attr-defined]
+
+    job = svc.jobs.enqueue("reports.wait", max_attempts=3, dispatch=False)
+    claim = svc.jobs.claim(job.id, "w")
+    assert claim is not None
+    retries, lost = count("retry"), count("lost")
+    with pytest.raises(ConnectionError):
+        run_claimed(svc.jobs, {"reports.wait": broken}, claim, "w", reraise=True)
+    assert svc.jobs.get(job.id).status == "queued"
+    assert count("retry") == retries + 1 and count("lost") == lost

@@ -87,16 +87,19 @@ def run_claimed(jobs: Jobs, handlers: dict[str, Handler], claim: Claim, worker: 
 
 
 def _run(jobs: Jobs, handlers: dict[str, Handler], claim: Claim, worker: str, reraise: bool) -> str | None:
-    started, status = time.perf_counter(), None
+    started = time.perf_counter()
+    left: list[str | None] = [None]
     try:
-        status = _attempt(jobs, handlers, claim, worker, reraise)
-        return status
+        left[0] = _attempt(jobs, handlers, claim, worker, reraise, left)
+        return left[0]
     finally:  # counted in the process that ran it: `azs worker --metrics-port` or the API's /metrics
-        metrics.JOB_RUNS.labels(claim.job.kind, metrics.job_outcome(status)).inc()
+        metrics.JOB_RUNS.labels(claim.job.kind, metrics.job_outcome(left[0])).inc()
         metrics.JOB_DURATION.labels(claim.job.kind).observe(time.perf_counter() - started)
 
 
-def _attempt(jobs: Jobs, handlers: dict[str, Handler], claim: Claim, worker: str, reraise: bool) -> str | None:
+def _attempt(jobs: Jobs, handlers: dict[str, Handler], claim: Claim, worker: str, reraise: bool,
+             left: list[str | None]) -> str | None:
+    """One attempt; the status it leaves the job in is also put in ``left`` before a ``reraise``d error."""
     job, ctx, stop = claim.job, JobContext(jobs, claim), threading.Event()
     log.info("задание %s начато (попытка %d из %d, %s)", job.kind, job.attempts, job.max_attempts, worker)
     beat = threading.Thread(target=contextvars.copy_context().run, args=(_renewing, ctx, jobs.lease_s / 3, stop),
@@ -112,13 +115,13 @@ def _attempt(jobs: Jobs, handlers: dict[str, Handler], claim: Claim, worker: str
         log.warning("задание %s прервано: отменено или передано другому обработчику", job.kind)
         return None
     except AzsError as exc:
-        status = jobs.fail(claim, exc.message_ru, retry=exc.http_status >= 500)
+        status = left[0] = jobs.fail(claim, exc.message_ru, retry=exc.http_status >= 500)
         log.warning("задание %s не выполнено: %s → %s", job.kind, exc.message_en, status)
         if reraise:
             raise
         return status
     except Exception as exc:
-        status = jobs.fail(claim, f"{type(exc).__name__}: {exc}")
+        status = left[0] = jobs.fail(claim, f"{type(exc).__name__}: {exc}")
         log.exception("задание %s упало → %s", job.kind, status)
         if reraise:
             raise
