@@ -185,6 +185,11 @@ def test_a_report_schedule_registered_by_the_cli_is_written_and_sent_by_a_runner
     assert not out_dir.exists()  # registered, not run by the command
     listed = json.loads(runner.invoke(app, base + ["jobs", "schedules", "--json"]).output)
     assert [(s["name"], s["kind"], s["every_s"]) for s in listed] == [("weekly", "reports.scheduled", 3600.0)]
+    # without --out-dir the files go where an API-made schedule's go, not into the shell's current folder
+    daily = runner.invoke(app, base + ["report", "schedule", "инциденты по регионам", "--every", "1d", "--name",
+                                       "daily", "--formats", "csv"])
+    assert daily.exit_code == 0 and str((data / "reports" / "daily").resolve()) in daily.output, daily.output
+    assert runner.invoke(app, base + ["jobs", "unschedule", "daily"]).exit_code == 0
 
     svc = Services(_settings(data))
     logging.getLogger("azs").setLevel(logging.INFO)  # the commands above configured logging their way

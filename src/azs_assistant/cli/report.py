@@ -67,7 +67,9 @@ def report_schedule(
     every: Annotated[str, typer.Option("--every", help="Как часто: 1d, 7d, 12h.")] = "7d",
     name: Annotated[Optional[str], typer.Option("--name", help="Имя расписания (по умолчанию из первого вопроса); "
                                                 "то же имя заменяет расписание.")] = None,
-    out_dir: Annotated[Path, typer.Option("--out-dir", help="Куда складывать файлы.")] = Path("reports"),
+    out_dir: Annotated[Optional[Path], typer.Option(
+        "--out-dir", help="Куда складывать файлы (по умолчанию: папка расписания в AZS_DATA_DIR/reports; "
+                          "с --once: ./reports).")] = None,
     formats: Annotated[str, typer.Option("--formats", help="Форматы через запятую: pdf,xlsx,csv,png.")] = "pdf,xlsx",
     once: Annotated[bool, typer.Option("--once", help="Сделать отчёт сейчас, в этой команде, без расписания "
                                        "(для cron/systemd).")] = False,
@@ -85,7 +87,8 @@ def report_schedule(
         typer.echo(f"Расписание «{schedule.name}» сохранено: каждые {every}, файлы в {schedule.payload['out_dir']}. "
                    "Отчёты делает запущенный azs serve или azs worker.")
         return
-    run = scheduled.build(questions, formats, out_dir, emails=email or [], telegrams=telegram or []).run_once()
+    run = scheduled.build(questions, formats, out_dir or Path("reports"), emails=email or [],
+                          telegrams=telegram or []).run_once()
     for path in run.written:
         typer.echo(f"Записано: {path}")
     for problem in run.failed:
