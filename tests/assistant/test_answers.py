@@ -45,6 +45,8 @@ def test_factual_questions_quote_the_fact_with_its_source(demo_services: Service
     "Какой пароль от Wi-Fi для клиентов?",
     "Сколько стоит мойка автомобиля?",
     "Когда день рождения директора?",
+    "какая зарплата у оператора в ночную смену?",  # issue 21: once the shift timetable
+    "как часто меняют раздаточный кран?",
 ])
 def test_questions_outside_the_knowledge_base_are_declined(demo_services: Services, question: str) -> None:
     answer = ask(demo_services, question)

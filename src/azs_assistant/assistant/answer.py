@@ -364,13 +364,16 @@ class Assistant:
         """For each of the first five passages: does it hold the answer (the calibrated model), and may
         it be quoted beside one that does?"""
         passages = answerable.retrieved(evidence)
+        possible = [not answerable.lacks_what_is_asked(query.text, p.text) for p in passages]
         if passages and all(p.dense == 0.0 for p in passages):
             # no dense model (AZS_EMBEDDINGS=none): the model was fitted with that signal, so the
             # lexical rule it replaced decides (most of the question's weighted content in the passage)
-            held = [p.support >= answerable.LEXICAL_ONLY_SUPPORT for p in passages]
+            held = [p.support >= answerable.LEXICAL_ONLY_SUPPORT and ok
+                    for p, ok in zip(passages, possible, strict=True)]
             return held, held
         values = answerable.judge(query, passages, self.index.idf, self.index.knows, self._lemma_of)
-        return [answerable.answers(v) for v in values], [answerable.supports(v) for v in values]
+        return ([answerable.answers(v) and ok for v, ok in zip(values, possible, strict=True)],
+                [answerable.supports(v) and ok for v, ok in zip(values, possible, strict=True)])
 
     def _lemma_of(self, word: str) -> str:
         tokens = self.analyzer.tokens(word)

@@ -225,6 +225,31 @@ def supports(values: Sequence[float]) -> bool:
     return m.probability(values) >= SUPPORTING * m.threshold
 
 
+# What a question asks for that a passage must name to answer it at all: a sum of money («почём», «сколько
+# стоит», «штраф», «доплата») or how often («как часто»). A passage on the right subject without one is the
+# usual near miss («сколько доплачивают за ночную смену» against the shift timetable), and the signals above
+# cannot see it: the subject's words are all there.
+_ASKS_MONEY = re.compile(
+    r"\bсколько\s+(?:\w+\s+)?стои\w*|\bпоч[её]м\b|\bстоимост\w*|\b(?:как\w*|почём)\s+цен\w*"
+    r"|\bцен[аеуы]\s+(?:на\s+)?(?:аи|дт|газ|литр|метан|суг|пропан|бензин|дизел|топлив)\w*|\bштраф\w*"
+    r"|\bдоплат\w*|\bдоплачива\w*|\bзарплат\w*|\bоклад\w*|\bсколько\s+платят|\bhow much\b|\bprice\b"
+    r"|\bcost\b|\bбағасы|\bқұны", re.IGNORECASE)
+_MONEY = re.compile(r"тенге|\bтг\b|тг/|₸|руб|\$|\busd\b|%|процент|\bмрп\b", re.IGNORECASE)
+_ASKS_HOW_OFTEN = re.compile(r"\bкак\s+часто\b|\bс\s+какой\s+периодичностью\b|\bсколько\s+раз\s+в\b"
+                             r"|\bhow\s+often\b|\bқаншалықты\s+жиі\b", re.IGNORECASE)
+_HOW_OFTEN = re.compile(r"раз\w*\s+в\b|\bкажд\w+|ежеднев|еженедел|ежемесяч|ежегод|ежесмен|ежекварт|\bв\s+смену\b"
+                        r"|\bв\s+(?:день|сутки|неделю|месяц|год|квартал)\b|периодичн|не\s+реже|не\s+чаще",
+                        re.IGNORECASE)
+
+
+def lacks_what_is_asked(question: str, passage: str) -> bool:
+    """The question asks for a sum of money or for how often, and the passage names none: whatever else it
+    holds, it cannot answer (a rule, not a weight: the calibrated model never saw this signal)."""
+    if _ASKS_MONEY.search(question) and not _MONEY.search(passage):
+        return True
+    return bool(_ASKS_HOW_OFTEN.search(question) and not _HOW_OFTEN.search(passage))
+
+
 def describe() -> dict[str, Any]:
     """The shipped model's weights by feature name (for docs and ``--help`` texts)."""
     m = model()

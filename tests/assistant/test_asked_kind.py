@@ -1,0 +1,31 @@
+"""A passage on the right subject cannot answer a question about money or frequency if it names no sum or
+no frequency (assistant/answerable.lacks_what_is_asked): the usual near miss."""
+
+from __future__ import annotations
+
+import pytest
+
+from azs_assistant.assistant.answerable import lacks_what_is_asked
+
+SHIFT = "Ночная смена работает с 21:00 до 09:00. В ночной смене работают не менее двух человек."
+PRICES = "Регион: Костанайская; АИ-92, тг/л: 216; АИ-95, тг/л: 262"
+BONUS = "Ночным сменам доплачивают 20% к окладу."
+CHECKS = "Заземляющее устройство проверяют не реже раза в месяц и после каждой грозы."
+
+
+@pytest.mark.parametrize(("question", "passage", "lacks"), [
+    ("сколько доплачивают за ночную смену", SHIFT, True),
+    ("сколько доплачивают за ночную смену", BONUS, False),
+    ("почём АИ-95 в Костанае", PRICES, False),
+    ("почём АИ-95 в Костанае", SHIFT, True),
+    ("What is the AI-95 price in Kostanay?", SHIFT, True),
+    ("какой штраф за пролив", SHIFT, True),
+    ("как часто проверяют заземление", CHECKS, False),
+    ("как часто проверяют заземление", SHIFT, True),
+    # neither money nor frequency asked: the rule says nothing, whatever the passage
+    ("с какого времени действуют новые цены", SHIFT, False),
+    ("какой марки генератор стоит на АЗС", SHIFT, False),
+    ("во сколько начинается ночная смена", SHIFT, False),
+])
+def test_a_passage_without_the_kind_of_value_asked_cannot_answer(question: str, passage: str, lacks: bool) -> None:
+    assert lacks_what_is_asked(question, passage) is lacks
