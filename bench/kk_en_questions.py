@@ -20,10 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 LOG = ROOT / "demo" / "incidents.csv"
 OUT = ROOT / "bench" / "data" / "reports_kk_en"
+CATEGORIES = sorted(yaml.safe_load((ROOT / "src" / "azs_assistant" / "reports" / "data" / "categories.yaml")
+                                   .read_text(encoding="utf-8"))["categories"])
 TODAY = date(2026, 11, 23)
 TOMORROW = date(2026, 11, 24)  # a running period includes today
 
@@ -128,8 +131,9 @@ def select(log: pd.DataFrame, cat: str | None = None, period: tuple[date, date] 
 def answer(log: pd.DataFrame, what: tuple[Any, ...]) -> Any:
     if what[0] == "count":
         return int(len(select(log, **what[1])))
-    if what[0] == "group":
-        counts = select(log, **what[2])[what[1]].value_counts()
+    if what[0] == "group":  # breakdowns keep zero rows: every station and region of the log, every category
+        every = CATEGORIES if what[1] == "category" else sorted(log[what[1]].unique())
+        counts = select(log, **what[2])[what[1]].value_counts().reindex(every, fill_value=0)
         return {str(k): int(v) for k, v in sorted(counts.items())}
     _, n, by, filters = what
     counts = select(log, **filters)[by].value_counts()
