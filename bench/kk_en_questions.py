@@ -10,6 +10,7 @@ and half within every kind and language.
     python bench/kk_en_questions.py          # rewrite the set from demo/incidents.csv
 """
 
+# ruff: noqa: E501  (one question per line reads as the table it is)
 from __future__ import annotations
 
 import json

@@ -33,7 +33,8 @@ PLACES = {"almaty": "алматы", "astana": "астана", "nur-sultan": "а�
 _ORD_EN = r"(?:st|nd|rd|th)?"
 REWRITES: list[tuple[str, str]] = [
     # -- periods (English) --
-    (rf"\b(?:in |for |during )?(?:the )?(?:q([1-4])|([1-4]){_ORD_EN} quarter)(?: of)? (20\d\d)\b", r" \1\2 квартал \3 "),
+    (rf"\b(?:in |for |during )?(?:the )?(?:q([1-4])|([1-4]){_ORD_EN} quarter)(?: of)? (20\d\d)\b",
+     r" \1\2 квартал \3 "),
     (rf"\b(?:in |for |during )?(?:the )?([1-4]){_ORD_EN} quarter\b", r" \1 квартал "),
     (r"\b(?:in |for |during )?(?:the )?(?:last|previous|past) (\d+) days?\b", r" за последние \1 дней "),
     (r"\b(?:in |for |during )?(?:the )?(?:last|previous|past) (\d+) weeks?\b", r" за последние \1 недель "),
@@ -51,7 +52,8 @@ REWRITES: list[tuple[str, str]] = [
      r"|\bsince the (?:start|beginning) of (?:the |this )?year\b", " с начала года "),
     (r"\btoday\b", " сегодня "), (r"\byesterday\b", " вчера "),
     # -- periods (Kazakh) --
-    (rf"\b(20\d\d)\s*(?:жыл|ж\.?)(?:ғы|дың|ы)?\s+([1-4])\s*-?\s*(?:ші|шы|нші|ншы)?\s*-?\s*тоқсан{_E}", r" \2 квартал \1 "),
+    (rf"\b(20\d\d)\s*(?:жыл|ж\.?)(?:ғы|дың|ы)?\s+([1-4])\s*-?\s*(?:ші|шы|нші|ншы)?\s*-?\s*тоқсан{_E}",
+     r" \2 квартал \1 "),
     (rf"\b([1-4])\s*-?\s*(?:ші|шы|нші|ншы)?\s*-?\s*тоқсан{_E}", r" \1 квартал "),
     (rf"\bсоңғы (\d+) күн{_E}", r" за последние \1 дней "),
     (rf"\b(?:өткен|алдыңғы) ай{_E}", " в прошлом месяце "),
@@ -88,8 +90,8 @@ REWRITES: list[tuple[str, str]] = [
     (r"\bhigh[- ](?:severity|priority)\b|\bserious\b", " высокой серьезности "),
     (r"\bcritical\b", " критические "),
     (rf"\b(?:ауырлығ|маңыздылығ|деңгей)ы?{_E}", " серьезность "),
-    (rf"\bжәне (?:одан )?(?:да )?жоғары\b|(?<=\d)-?(?:тен|ден|нен) жоғары\b", " и выше "),
-    (rf"\bжәне (?:одан )?(?:да )?төмен\b", " и ниже "),
+    (r"\bжәне (?:одан )?(?:да )?жоғары\b|(?<=\d)-?(?:тен|ден|нен) жоғары\b", " и выше "),
+    (r"\bжәне (?:одан )?(?:да )?төмен\b", " и ниже "),
     (rf"\bауыр оқиға{_E}", " серьезных инцидентов "), (rf"\bкритикалық{_E}", " критические "),
     # -- places --
     (r"\bstations?\s+(?:no\.?\s*|#\s*)?(\d{1,3})\b", r" азс \1 "),
@@ -97,8 +99,8 @@ REWRITES: list[tuple[str, str]] = [
     (rf"\b(?:жқс|бекет){_E}", " азс "), (rf"\bстанция{_E}", " станции "), (rf"\b(?:аймақ|өңір|облыс){_E}", " регион "),
     (r"\bstations?\b", " станции "), (r"\bregions?\b", " регион "),
 ]
-_MONTH_REWRITES = [(rf"\b(?:in |for |during )?{en}(?: (20\d\d))?\b", rf" {ru} \1 ") for en, ru in zip(MONTHS_EN, MONTHS_RU,
-                                                                                                  strict=True)]
+_MONTH_REWRITES = [(rf"\b(?:in |for |during )?{en}(?: (20\d\d))?\b", rf" {ru} \1 ")
+                   for en, ru in zip(MONTHS_EN, MONTHS_RU, strict=True)]
 _MONTH_REWRITES += [(rf"\b(20\d\d)\s*(?:жыл|ж\.?)(?:ғы|дың|ы)?\s+{kk}{_E}", rf" {ru} \1 ")
                     for kk, ru in zip(MONTHS_KK, MONTHS_RU, strict=True)]
 _MONTH_REWRITES += [(rf"\b{kk}{_E}", f" {ru} ") for kk, ru in zip(MONTHS_KK, MONTHS_RU, strict=True)]
