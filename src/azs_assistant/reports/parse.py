@@ -25,6 +25,7 @@ from azs_assistant.errors import InvalidInput
 from azs_assistant.incidents.records import station_number
 from azs_assistant.language.analyzer import STOPWORDS, Analyzer, normalise
 from azs_assistant.reports.periods import NUMBER_WORDS, Period, find_periods
+from azs_assistant.reports.phrasebook import is_form_of, to_russian
 from azs_assistant.reports.query import NIGHT_HOURS, ReportQuery
 
 WEEKDAY_WORDS = [("понедельн", 0), ("вторник", 1), ("сред", 2), ("четверг", 3), ("пятниц", 4), ("суббот", 5),
@@ -158,7 +159,8 @@ class QuestionParser:
                             key=lambda c: (-c[0], c[1]))
         for length, code, phrase in candidates:
             for i in range(len(lemmas) - length + 1):
-                if all(lemmas[i + j] in phrase[j] for j in range(length)) and not used.intersection(range(i, i + length)):
+                if all(lemmas[i + j] in phrase[j] or is_form_of(lemmas[i + j], phrase[j]) for j in range(length)) \
+                        and not used.intersection(range(i, i + length)):
                     used.update(range(i, i + length))
                     if code not in found:
                         found.append(code)
@@ -362,7 +364,7 @@ class QuestionParser:
             if word in STOPWORDS or word in PARSER_WORDS or FILLER.fullmatch(word) or (len(word) < 3
                                                                                     and not word.isdigit()):
                 continue
-            if not word.isdigit() and self.analyzer.lemma_variants(word) & phrase_words:
+            if not word.isdigit() and (self.analyzer.lemma_variants(word) & phrase_words or is_form_of(word, phrase_words)):
                 continue
             left.append(word)
         return left
@@ -383,7 +385,7 @@ class QuestionParser:
 
     def _parse(self, question: str, vocab: Vocabulary, today: date, read: list[tuple[int, int]]) -> ReportQuery:
         text = normalise(question).replace("—", "-")
-        text = re.sub(r"\s+", " ", text)
+        text = to_russian(re.sub(r"\s+", " ", text))  # Kazakh and English phrases → the Russian ones read below
         lemmas = self.analyzer.lemmas(question, keep_stopwords=True)
         notes: list[str] = []
 
