@@ -149,7 +149,8 @@ class Services:
         from azs_assistant.assistant.cache import AnswerCache
 
         url = self.settings.cache_url.get_secret_value() if self.settings.cache_url else None
-        return AnswerCache(resolve_secret(url), self.settings.answer_cache_ttl_s, self.settings.answer_cache_size)
+        return AnswerCache(resolve_secret(url), self.settings.answer_cache_ttl_s, self.settings.answer_cache_size,
+                           namespace=self.installation_id)
 
     @property
     def shared_redis_url(self) -> str | None:

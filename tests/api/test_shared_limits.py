@@ -4,6 +4,7 @@ over two API processes, and a Redis that stops answering degrades to each proces
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,8 +60,9 @@ def test_the_complaint_limit_holds_across_two_replicas(replicas: tuple[TestClien
 
 @pytest.mark.redis
 def test_limits_of_two_installations_on_one_redis_stay_apart(tmp_path: Path, redis_url: str) -> None:
-    first = SharedRateLimiter(redis_url, f"{tmp_path.name}-a", 1)
-    other = SharedRateLimiter(redis_url, f"{tmp_path.name}-b", 1)
+    run = uuid.uuid4().hex[:8]  # tmp_path's name repeats from run to run: a rerun within the minute was refused
+    first = SharedRateLimiter(redis_url, f"{run}-a", 1)
+    other = SharedRateLimiter(redis_url, f"{run}-b", 1)
     first.check("10.0.0.1")
     other.check("10.0.0.1")  # another namespace: its own window
     with pytest.raises(Exception) as refused:
@@ -76,3 +78,20 @@ def test_a_redis_that_does_not_answer_degrades_to_the_processs_own_window(caplog
         limiter.check("10.0.0.2")
     assert refused.value.http_status == 429  # type: ignore[attr-defined]
     assert "Redis" in caplog.text and isinstance(limiter, RateLimiter)
+
+
+@pytest.mark.redis
+def test_answers_of_two_installations_on_one_redis_stay_apart(tmp_path: Path, redis_url: str) -> None:
+    """GIVEN two installations (two databases) on one Redis, each with one document at the same generation
+    WHEN both are asked the same question THEN each answers from its own documents, not the other's cache."""
+    answers = []
+    for name, amount in (("first", "40 000"), ("second", "55 000")):
+        svc = Services(Settings(data_dir=tmp_path / name, embeddings="none", cache_url=redis_url))
+        try:
+            svc.ingestor.ingest_bytes(f"# Смена\n\n## Размен\nВ кассе оставляют размен {amount} тенге.\n".encode(),
+                                      "smena.md")
+            answer = svc.assistant.ask("Какой размен оставляют в кассе?")
+            answers.append((answer.cached, amount in answer.text))
+        finally:
+            svc.close()
+    assert answers == [(False, True), (False, True)], answers

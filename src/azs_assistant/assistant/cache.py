@@ -2,7 +2,8 @@
 
 The key holds the normalised question, what the asker may read (roles and regions decide which
 documents they see), the index and jargon generations (any ingestion or dictionary change makes a
-new key), and the model and prompt version. Redis when ``AZS_CACHE_URL`` is set, so every worker
+new key), and the model and prompt version, under the installation's namespace (two databases on one
+Redis share nothing). Redis when ``AZS_CACHE_URL`` is set, so every worker
 shares it; otherwise a small in-process LRU. A Redis that stops answering is logged and bypassed:
 the cache never fails a question.
 """
@@ -26,8 +27,8 @@ def normalise_question(question: str) -> str:
 
 
 class AnswerCache:
-    def __init__(self, url: str | None = None, ttl_s: int = 3600, max_items: int = 1000) -> None:
-        self.ttl_s = ttl_s
+    def __init__(self, url: str | None = None, ttl_s: int = 3600, max_items: int = 1000, namespace: str = "") -> None:
+        self.ttl_s, self.namespace = ttl_s, namespace
         self.max_items = max_items
         self._local: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
@@ -42,12 +43,13 @@ class AnswerCache:
     def backend(self) -> str:
         return "redis" if self._redis is not None else "memory"
 
-    @staticmethod
-    def key(question: str, principal: Any, *parts: Any) -> str:
+    def key(self, question: str, principal: Any, *parts: Any) -> str:
+        """The question's key; ``namespace`` (the installation) first, since two installations' generations and
+        roles can be equal while their documents differ."""
         who = "*" if principal is None else "|".join(
             [",".join(sorted(principal.roles)), ",".join(sorted(principal.regions))])
         raw = json.dumps([normalise_question(question), who, *[str(p) for p in parts]], ensure_ascii=False)
-        return "azs:answer:" + hashlib.sha256(raw.encode()).hexdigest()
+        return f"azs:answer:{self.namespace}:" + hashlib.sha256(raw.encode()).hexdigest()
 
     def get(self, key: str) -> dict[str, Any] | None:
         raw: str | bytes | None = None
