@@ -51,30 +51,23 @@ class OCRResult:
 
     @property
     def text(self) -> str:
-        """Words joined into lines and paragraphs in reading order. Words below MIN_WORD_CONF are
-        left out: on the development images they were signatures and stamps read as letters
-        (confidence 8-21), while real words scored 75 and more. So are bare «|», remnants of
-        table rulings."""
-        lines: list[str] = []
-        key = None
-        for w in self.words:
-            if w.conf < MIN_WORD_CONF or RULING.match(w.text):
-                continue
-            k = (w.block, w.par, w.line)
-            if k != key:
-                if key is not None and k[:2] != key[:2]:
-                    lines.append("")
-                lines.append(w.text)
-                key = k
-            else:
-                lines[-1] += " " + w.text
-        return "\n".join(lines).strip()
+        """Words joined into lines and paragraphs in reading order (see :meth:`lines`)."""
+        return "\n".join("" if line is None else " ".join(w.text for w in line) for line in self.lines()).strip()
 
     def line_confidences(self) -> list[float | None]:
         """Per line of ``text`` (blank lines between paragraphs: None), the mean confidence of its
         words, weighted by length."""
-        out: list[float | None] = []
-        sums: list[tuple[float, int]] = []
+        return [None if line is None else
+                sum(w.conf * len(w.text) for w in line) / max(sum(len(w.text) for w in line), 1)
+                for line in self.lines()]
+
+    def lines(self) -> list[list[Word] | None]:
+        """The words kept, line by line in reading order, with None between paragraphs. Words below
+        MIN_WORD_CONF are left out: on the development images they were signatures and stamps read as
+        letters (confidence 8-21), while real words scored 75 and more. So are bare «|», remnants of
+        table rulings."""
+        out: list[list[Word] | None] = []
+        current: list[Word] = []
         key = None
         for w in self.words:
             if w.conf < MIN_WORD_CONF or RULING.match(w.text):
@@ -83,12 +76,10 @@ class OCRResult:
             if k != key:
                 if key is not None and k[:2] != key[:2]:
                     out.append(None)
-                out.append(0.0)
-                sums.append((0.0, 0))
+                current = []
+                out.append(current)
                 key = k
-            total, n = sums[-1]
-            sums[-1] = (total + w.conf * len(w.text), n + len(w.text))
-            out[-1] = sums[-1][0] / max(sums[-1][1], 1)
+            current.append(w)
         return out
 
     @property
