@@ -24,3 +24,14 @@ def make_log(n: int = 240, seed: int = 7) -> list[dict[str, Any]]:
                      "equipment": f"ТРК №{rng.randint(1, 6)}", "description": "описание", "actions_taken": "меры",
                      "resolved_at": resolved, "severity": rng.randint(1, 4)})
     return rows
+
+
+def stored_log(svc: Any, n: int = 240) -> list[dict[str, Any]]:
+    """``make_log(n)`` stored in the services' incident table, all rows inserted; the rows, for expected answers."""
+    from azs_assistant.incidents.records import store
+
+    rows = make_log(n)
+    with svc.db.session() as s:
+        result = store(s, [(r["incident_id"], r) for r in rows], origin="test")
+    assert result.inserted == n
+    return rows

@@ -8,19 +8,15 @@ from datetime import date, datetime
 
 import pytest
 
-from azs_assistant.incidents.records import store
 from azs_assistant.reports.periods import find_periods
-from tests.incidents.incident_log import make_log
+from tests.incidents.incident_log import stored_log
 
 TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
 def log(sqlite_services):  # type: ignore[no-untyped-def]
-    rows = make_log(240)
-    with sqlite_services.db.session() as s:
-        store(s, [(r["incident_id"], r) for r in rows], origin="test")
-    return rows
+    return stored_log(sqlite_services)
 
 
 @pytest.mark.parametrize(("question", "first", "last"), [

@@ -9,10 +9,9 @@ from datetime import date, datetime
 
 import pytest
 
-from azs_assistant.incidents.records import store
 from azs_assistant.language.analyzer import normalise
 from azs_assistant.reports.phrasebook import is_form_of, to_russian
-from tests.incidents.incident_log import make_log
+from tests.incidents.incident_log import stored_log
 
 TODAY = date(2026, 11, 23)
 THIS_YEAR = (datetime(2026, 1, 1), datetime(2026, 11, 24))
@@ -27,10 +26,7 @@ def within(r, period) -> bool:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def log(sqlite_services):  # type: ignore[no-untyped-def]
-    rows = make_log(240)
-    with sqlite_services.db.session() as s:
-        store(s, [(r["incident_id"], r) for r in rows], origin="test")
-    return rows
+    return stored_log(sqlite_services)
 
 
 @pytest.mark.parametrize(("question", "want"), [

@@ -14,18 +14,14 @@ from azs_assistant.incidents.records import store
 from azs_assistant.reports.engine import round1
 from azs_assistant.reports.parse import ReportUnclear
 from azs_assistant.reports.render import export
-from tests.incidents.incident_log import make_log
+from tests.incidents.incident_log import make_log, stored_log
 
 TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
 def log(services):  # type: ignore[no-untyped-def]
-    rows = make_log(240)
-    with services.db.session() as s:
-        result = store(s, [(r["incident_id"], r) for r in rows], origin="test")
-    assert result.inserted == 240
-    return rows
+    return stored_log(services)
 
 
 def hours(r) -> float | None:  # type: ignore[no-untyped-def]
