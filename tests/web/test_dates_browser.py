@@ -70,7 +70,8 @@ def test_date_filters_show_and_take_dd_mm_yyyy_in_an_english_browser(site: str, 
     person = Person(browser, site, None, device, locale="en-US")
     page = person.page
     person.sign_in("manager")
-    page.goto(f"{site}/documents?lang={lang}")
+    page.goto(f"{site}/lang/{lang}")  # the header's language switch: remembered for the pages that follow
+    page.goto(f"{site}/documents")
     page.locator(".more-filters summary").click()
     since, until = _field(page, "since"), _field(page, "until")
     assert since.get_attribute("type") == "text" and since.get_attribute("inputmode") == "numeric"
