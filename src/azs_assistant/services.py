@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the services' types, for the checker; each is built (and im
     from azs_assistant.incidents.history import IncidentHistory
     from azs_assistant.jobs import Handler, JobContext, Jobs, LocalPool
     from azs_assistant.jobs.broker import BrokerQueue
+    from azs_assistant.jobs.planning import SchedulePlanner
     from azs_assistant.jobs.schedule import StoredSchedules
     from azs_assistant.learning.feedback import Learning
     from azs_assistant.reports.schedule import ScheduledReports
@@ -254,6 +255,13 @@ class Services:
         from azs_assistant.jobs.schedule import StoredSchedules
 
         return StoredSchedules(self.db, lambda *args: self.access.audit(*args))
+
+    @cached_property
+    def schedule_planner(self) -> SchedulePlanner:
+        """Storing a schedule as an admin asks for one (the API, the jobs page): a report or an incident sync."""
+        from azs_assistant.jobs.planning import SchedulePlanner
+
+        return SchedulePlanner(lambda: self.scheduled_reports, lambda: self.incidents)
 
     @property
     def job_handlers(self) -> dict[str, Handler]:

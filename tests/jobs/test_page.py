@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -130,3 +131,58 @@ def test_the_jobs_page_shows_schedules_in_words_and_deletes_one_after_a_confirma
         assert again.status_code == 404 and "Расписания «weekly» нет." in again.text
     removed = svc.access.audit_search(action="schedule.remove")
     assert [(a.actor, a.target, a.ip) for a in removed] == [("root", "weekly", "testclient")]
+
+
+def test_an_admin_stores_a_schedule_with_the_page_s_form_and_its_refusals_show_next_to_their_fields(
+        svc: Services) -> None:
+    """GIVEN the jobs page's «new schedule» form WHEN an admin stores a weekly report, a bad period, an unclear
+    question, a bad address and an hourly sync THEN the good ones are stored by the API's service (audited
+    ``schedule.put`` with the address) and listed; each refusal is shown next to its field in the page's
+    language with what was typed kept; the CSRF token is needed, and a manager is refused the page and the form."""
+    report = {"kind": "report", "every_n": "7", "every_unit": "d", "name": "weekly",
+              "questions": "инциденты по регионам за прошлую неделю", "formats": ["pdf", "xlsx"],
+              "emails": "boss@dala.kz, ops@dala.kz", "telegrams": "-1001"}
+    with TestClient(create_app(svc, background=False)) as client:
+        client.post("/login", data={"username": "root", "password": PASSWORD})
+        page = client.get("/admin/jobs").text
+        assert 'id="schedule-form"' in page and 'name="every_n" value="7"' in page
+        csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+        assert client.post("/admin/jobs/schedules", data=report).status_code == 403  # no CSRF token
+        done = client.post("/admin/jobs/schedules", data={**report, "csrf_token": csrf}, follow_redirects=False)
+        assert done.status_code == 303 and done.headers["location"] == "/admin/jobs?created=weekly"
+        listed = client.get(done.headers["location"]).text
+        assert "Расписание «weekly» сохранено." in listed and 'data-name="weekly"' in listed
+        stored = svc.schedules.list()[0]
+        assert (stored.name, stored.kind, stored.every_s) == ("weekly", "reports.scheduled", 7 * 86400)
+        assert stored.payload["emails"] == ["boss@dala.kz", "ops@dala.kz"] and stored.payload["formats"] == "pdf,xlsx"
+
+        def refused(data: dict[str, Any], lang: str = "ru") -> tuple[int, dict[str, str]]:
+            page = client.post(f"/admin/jobs/schedules?lang={lang}", data={**report, **data, "csrf_token": csrf})
+            errors = dict(re.findall(r'<span class="field-error" id="new-(\w+)-error" role="alert">([^<]+)</span>',
+                                     page.text))
+            return page.status_code, errors
+
+        assert refused({"every_n": "400"}) == (422, {"every": "Расписание не реже раза в 366 дней."})
+        assert refused({"every_n": "400"}, "kk") == (422, {"every": "Кесте кемінде 366 күнде бір рет орындалады."})
+        code, errors = refused({"questions": "сколько стоит литр бензина", "name": "bad"})
+        assert code == 422 and list(errors) == ["questions"] and "Не понял" in errors["questions"]
+        assert refused({"emails": "boss@"}) == (422, {"emails": "«boss@» не похож на адрес e-mail."})
+        assert refused({"formats": []}, "en") == (422, {"formats": "Choose at least one format."})
+        kept = client.post("/admin/jobs/schedules", data={**report, "every_n": "400", "csrf_token": csrf}).text
+        assert 'value="400"' in kept and "boss@dala.kz, ops@dala.kz" in kept and ">инциденты по регионам" in kept
+        assert [s.name for s in svc.schedules.list()] == ["weekly"]
+
+        synced = client.post("/admin/jobs/schedules", data={"kind": "sync", "every_n": "1", "every_unit": "h",
+                                                            "csrf_token": csrf}, follow_redirects=False)
+        assert synced.status_code == 422  # no incident sources configured: said next to the source
+        assert "Источники инцидентов не настроены" in synced.text and 'id="new-source-error"' in synced.text
+
+        client.post("/logout", data={"csrf_token": csrf})
+        client.post("/login", data={"username": "boss", "password": PASSWORD})
+        assert client.get("/admin/jobs").status_code == 403
+        boss_csrf = client.get("/profile").text.split('name="csrf-token" content="')[1].split('"')[0]
+        assert client.post("/admin/jobs/schedules", data={**report, "name": "boss", "csrf_token": boss_csrf}
+                           ).status_code == 403
+    assert [s.name for s in svc.schedules.list()] == ["weekly"]
+    put = svc.access.audit_search(action="schedule.put")
+    assert [(a.actor, a.target, a.ip) for a in put] == [("root", "weekly", "testclient")]

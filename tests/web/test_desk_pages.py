@@ -123,3 +123,40 @@ def test_reports_page_for_a_manager_of_one_station(tmp_path: Path) -> None:
             assert "АЗС-007" in error and "АЗС-012" not in error
     finally:
         svc.close()
+
+
+def test_report_dates_are_typed_dd_mm_yyyy_and_a_wrong_one_is_named_next_to_its_field(tmp_path: Path) -> None:
+    """GIVEN fuel spills on 5 January, February and March 2026 WHEN a manager narrows the report with dates
+    typed as 01.02.2026 and 1.3.26 THEN one spill is counted, the fields show dd.mm.yyyy and the links (the
+    page's own, the export API's) carry ISO dates; a date the calendar lacks is named next to its field in
+    the page's language, with no report and the other filters kept."""
+    from datetime import datetime
+
+    from azs_assistant.incidents.records import store
+
+    svc = Services(make_settings(tmp_path, embeddings="none"))
+    rows = [{"incident_id": f"I-{i}", "station_id": "АЗС-012", "region": "Атырау", "category": "fuel_spill",
+             "occurred_at": datetime(2026, 1 + i, 5, 10)} for i in range(3)]
+    with svc.db.session() as s:
+        store(s, [(r["incident_id"], r) for r in rows], origin="test")
+    try:
+        with TestClient(create_app(svc, background=False)) as web:
+            authorize(web, svc, roles=("manager",), stations=("АЗС-012",))
+            asked = {"question": "сколько проливов", "date_from": "01.02.2026", "date_to": "1.3.26"}
+            page = web.get("/reports", params=asked)
+            assert page.status_code == 200, page.text
+            assert 'id="report-text">Инцидентов: 1.<' in page.text
+            assert 'name="date_from" value="01.02.2026"' in page.text
+            assert 'name="date_to" value="01.03.2026"' in page.text
+            assert "date_from=2026-02-01&amp;date_to=2026-03-01" in page.text
+            export = re.search(r'href="(/api/v1/reports/export\?format=csv&[^"]+)"', page.text).group(1)
+            csv = web.get(export.replace("&amp;", "&"))
+            assert csv.status_code == 200, csv.text
+            wrong = web.get("/reports", params={**asked, "date_to": "31.02.2026", "lang": "kk", "station": "АЗС-012"})
+            assert wrong.status_code == 422 and 'id="report"' not in wrong.text
+            assert ('<span class="field-error" id="f-date_to-error" role="alert">Күнтізбеде 31.02.2026 күні жоқ'
+                    in wrong.text)
+            assert 'name="date_from" value="01.02.2026"' in wrong.text
+            assert "<option selected>АЗС-012</option>" in wrong.text
+    finally:
+        svc.close()

@@ -1,6 +1,8 @@
 """The admin's jobs page on a 390 px phone in a real headless Chromium: the schedules are cards (each value
 under its column's name, nothing scrolls sideways), and deleting one asks first, inside the page (no browser
-dialog, no script), then says it is gone. axe-core checks the page with the confirmation open."""
+dialog, no script), then says it is gone. axe-core checks the page with the confirmation open. On a desktop and
+a phone an admin stores a new report schedule with the page's form (issue 24) and sees it listed; a bad period
+and an unclear question are refused next to their fields; a manager never sees the form."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import pytest
 
 from azs_assistant.services import Services
 from tests.conftest import make_settings
-from tests.web.browser import PASSWORD, PHONE, Person, page_width, served
+from tests.web.browser import DESKTOP, PASSWORD, PHONE, Person, page_width, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,6 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def site(tmp_path) -> Iterator[tuple[str, Services]]:  # type: ignore[no-untyped-def]
     svc = Services(make_settings(tmp_path, embeddings="none"))
     svc.access.add_user("admin", PASSWORD, ["admin"], stations=["*"])
+    svc.access.add_user("manager", PASSWORD, ["manager"], stations=["*"])
     svc.scheduled_reports.register("admin", "weekly", 7 * 86400, ["инциденты по регионам за прошлую неделю"],
                                    "pdf,xlsx", emails=["director.operations@dala-petroleum.kz"], telegrams=["-1001"])
     svc.schedules.put("admin", "incidents.sync:all", "incidents.sync", 3600, {"source": None, "full": False})
@@ -52,3 +55,58 @@ def test_an_admin_deletes_a_schedule_from_its_card_on_a_phone(site: tuple[str, S
     assert page.locator("#schedules tr[data-name='weekly']").count() == 0
     assert [s.name for s in svc.schedules.list()] == ["incidents.sync:all"]
     admin.close()
+
+
+@pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_an_admin_stores_a_report_schedule_with_the_form_and_a_manager_has_none(
+        site: tuple[str, Services], browser: Any, device: dict[str, Any]) -> None:
+    base, svc = site
+    admin = Person(browser, base, "admin", device)
+    page = admin.page
+    page.goto(f"{base}/admin/jobs")
+    form = page.locator("#schedule-form")
+    assert form.locator("#report-fields").is_visible() and form.locator("#sync-fields").is_hidden()
+    form.locator("#kind-sync").check()
+    assert form.locator("#sync-fields").is_visible() and form.locator("#report-fields").is_hidden()
+    form.locator("#kind-report").check()
+    form.locator("#new-every").fill("400")
+    form.locator("#new-questions").fill("сколько стоит литр бензина")
+    form.locator("input[name=formats][value=csv]").check()
+    form.locator("#new-emails").fill("manager@dala-petroleum.kz")
+    form.locator("#new-name").fill("monthly")
+    form.locator("#schedule-save").click()
+    page.wait_for_selector("#new-every-error")
+    assert page.locator("#new-every-error").inner_text() == "Расписание не реже раза в 366 дней."
+    assert page.locator("#new-every").get_attribute("aria-invalid") == "true"
+    assert form.locator("#new-emails").input_value() == "manager@dala-petroleum.kz"  # what was typed stays
+    form.locator("#new-every").fill("30")
+    form.locator("#schedule-save").click()
+    page.wait_for_selector("#new-questions-error")
+    assert "Не понял" in page.locator("#new-questions-error").inner_text()
+    assert page.locator("#new-every-error").count() == 0 and form.locator("#new-every").input_value() == "30"
+    assert page_width(page) <= device["viewport"]["width"]
+    admin.axe()
+    if device is PHONE:
+        page.locator("#new-questions").scroll_into_view_if_needed()
+        admin.shot("jobs-schedule-form-refused-phone", full=False)
+    form.locator("#new-questions").fill("инциденты по станциям за прошлый месяц")
+    form.locator("#schedule-save").click()
+    page.wait_for_url("**/admin/jobs?created=monthly")
+    assert page.locator("#schedule-created").inner_text() == "Расписание «monthly» сохранено."
+    card = page.locator("#schedules tr[data-name='monthly']")
+    assert "раз в 30 дн." in card.inner_text() and "«инциденты по станциям за прошлый месяц»" in card.inner_text()
+    assert "форматы: pdf, xlsx, csv" in card.inner_text() and "manager@dala-petroleum.kz" in card.inner_text()
+    stored = {s.name: s for s in svc.schedules.list()}["monthly"]
+    assert stored.every_s == 30 * 86400 and stored.payload["emails"] == ["manager@dala-petroleum.kz"]
+    assert ("admin", "monthly") in [(a.actor, a.target) for a in svc.access.audit_search(action="schedule.put")]
+    admin.axe()
+    if device is DESKTOP:
+        admin.shot("jobs-schedule-created-desktop")
+    admin.close()
+
+    manager = Person(browser, base, "manager", device)
+    assert manager.page.locator("a[href='/admin/jobs']").count() == 0
+    refused = manager.page.goto(f"{base}/admin/jobs")
+    assert refused is not None and refused.status == 403
+    assert manager.page.locator("#schedule-form").count() == 0
+    manager.close()

@@ -57,16 +57,36 @@ def test_upload_is_offered_only_to_those_who_may_upload(site) -> None:  # type: 
     assert "Для руководителей" in admin and "Для руководителей" not in operator
 
 
-def test_a_bad_date_filter_answers_422_in_the_pages_language_and_still_lists(site) -> None:  # type: ignore[no-untyped-def]
-    """GIVEN a date filter typed as 15.11.2026 WHEN the list is asked for THEN the page names the field by
-    its label and the format in the page's language (Russian, Kazakh), and still lists the documents."""
+def test_date_filters_read_dd_mm_yyyy_and_old_iso_links_and_show_dd_mm_yyyy(site) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN documents updated today WHEN the list is filtered by dates typed as 15.11.2026, 1.11.26 or an
+    old link's 2026-10-15 THEN the fields show them as dd.mm.yyyy and the list is narrowed by them."""
     _, signed_in = site
-    page = signed_in("aigerim").get("/documents", params={"since": "15.11.2026"})
-    assert page.status_code == 422 and "«Обновлён с»: дату пишите в виде ГГГГ-ММ-ДД." in page.text
-    assert "Приём смены" in page.text
-    page = signed_in("aigerim").get("/documents", params={"until": "15.11.2026", "lang": "kk"})
-    assert page.status_code == 422 and "ЖЖЖЖ-АА-КК" in page.text and "ГГГГ" not in page.text
-    assert "«Жаңартылған кезең соңы (бұл күн кіреді)»" in page.text and "Приём смены" in page.text
+    web = signed_in("aigerim")
+    page = web.get("/documents", params={"since": "15.11.2026"})
+    assert page.status_code == 200 and 'name="since" value="15.11.2026"' in page.text and "Приём смены" in page.text
+    page = web.get("/documents", params={"since": "2026-10-15", "until": "1.11.26"})
+    assert page.status_code == 200 and 'name="since" value="15.10.2026"' in page.text
+    assert 'name="until" value="01.11.2026"' in page.text and "Приём смены" not in page.text
+    assert 'placeholder="дд.мм.гггг"' in page.text
+    assert 'type="date"' not in page.text.replace('type="date" class="date-native"', "")  # only the picker's
+
+
+def test_a_wrong_date_is_named_next_to_its_field_in_the_page_s_language_and_the_other_filters_stay(site) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a date the calendar lacks (31.02.2026) or no date at all («abc») WHEN the list is asked for THEN
+    the page (422, HTML) says so next to that field in Russian or Kazakh, keeps the other filters as typed, and
+    still lists the documents."""
+    _, signed_in = site
+    web = signed_in("aigerim")
+    page = web.get("/documents", params={"since": "31.02.2026", "q": "смены", "sort": "-updated"})
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    error = re.search(r'<span class="field-error" id="f-since-error" role="alert">([^<]*)</span>', page.text)
+    assert error and error.group(1) == "Даты 31.02.2026 нет в календаре: проверьте день и месяц."
+    assert 'aria-invalid="true" aria-describedby="f-since-error"' in page.text
+    assert 'name="since" value="31.02.2026"' in page.text and 'name="q" value="смены"' in page.text
+    assert '<option value="-updated" selected>' in page.text and "Приём смены" in page.text
+    page = web.get("/documents", params={"until": "abc", "lang": "kk"})
+    assert page.status_code == 422 and "«abc» — күн емес: кк.аа.жжжж түрінде жазыңыз" in page.text
+    assert 'placeholder="кк.аа.жжжж"' in page.text and "Приём смены" in page.text
 
 
 def test_a_citation_opens_the_document_at_its_passage_for_its_readers_only(site) -> None:  # type: ignore[no-untyped-def]

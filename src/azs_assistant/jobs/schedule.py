@@ -38,6 +38,7 @@ def parse_every(text: str) -> float:
     m = re.fullmatch(r"(\d+)\s*([smhd]?)", text.strip().lower())
     if not m or int(m.group(1)) == 0:
         raise InvalidInput(f"Интервал «{text}» не понят: пишите 30s, 15m, 1h или 1d.", f"Bad interval {text!r}.",
+                           message_kk=f"«{text}» аралығы түсініксіз: 30s, 15m, 1h немесе 1d деп жазыңыз.",
                            field="every")
     return int(m.group(1)) * {"": 60, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
 
@@ -160,13 +161,16 @@ def check(name: str, every_s: float) -> None:
     """A schedule's name and period as the table takes them; refused in Russian otherwise."""
     if not name.strip() or len(name.strip()) > 100:
         raise InvalidInput("Имя расписания: от 1 до 100 символов.", "A schedule name has 1 to 100 characters.",
-                           field="name")
+                           message_kk="Кесте атауы: 1-ден 100 таңбаға дейін.", field="name")
     if not math.isfinite(every_s) or every_s < MIN_EVERY_S:
         raise InvalidInput(f"Расписание не чаще раза в {MIN_EVERY_S:.0f} с.",
-                           f"A schedule runs at most every {MIN_EVERY_S:.0f} s.", field="every")
+                           f"A schedule runs at most every {MIN_EVERY_S:.0f} s.",
+                           message_kk=f"Кесте {MIN_EVERY_S:.0f} секундта бір реттен жиі болмайды.", field="every")
     if every_s > MAX_EVERY_S:
         raise InvalidInput(f"Расписание не реже раза в {MAX_EVERY_S / 86400:.0f} дней.",
-                           f"A schedule runs at least every {MAX_EVERY_S / 86400:.0f} days.", field="every")
+                           f"A schedule runs at least every {MAX_EVERY_S / 86400:.0f} days.",
+                           message_kk=f"Кесте кемінде {MAX_EVERY_S / 86400:.0f} күнде бір рет орындалады.",
+                           field="every")
 
 
 def _schedule(row: JobSchedule) -> Schedule:

@@ -53,8 +53,13 @@ def parse_formats(formats: str) -> list[str]:
     """``pdf,xlsx`` → the export formats, refusing unknown ones."""
     kinds = [f.strip().lower() for f in formats.split(",") if f.strip()]
     bad = [f for f in kinds if f not in render.EXPORT_FORMATS]
-    if bad or not kinds:
-        raise InvalidInput(f"Форматы {', '.join(bad) or '—'} не поддерживаются; допустимы: "
+    if not kinds:
+        raise InvalidInput(f"Выберите хотя бы один формат: {', '.join(render.EXPORT_FORMATS)}.",
+                           "Choose at least one format.",
+                           message_kk=f"Кемінде бір форматты таңдаңыз: {', '.join(render.EXPORT_FORMATS)}.",
+                           field="formats")
+    if bad:
+        raise InvalidInput(f"Форматы {', '.join(bad)} не поддерживаются; допустимы: "
                            f"{', '.join(render.EXPORT_FORMATS)}.", f"Bad formats {bad}.", field="formats")
     return kinds
 
@@ -64,11 +69,13 @@ def check_recipients(emails: Sequence[str], telegrams: Sequence[str]) -> None:
     for address in emails:
         if not EMAIL.fullmatch(address):
             raise InvalidInput(f"«{address}» не похож на адрес e-mail.", f"Not an e-mail address: {address!r}.",
-                               field="emails")
+                               message_kk=f"«{address}» e-mail мекенжайына ұқсамайды.", field="emails")
     for chat in telegrams:
         if not TELEGRAM_CHAT.fullmatch(chat):
             raise InvalidInput(f"«{chat}» не похож на чат Telegram: нужен номер чата (например -1001234567890) или "
-                               "@имя_канала.", f"Not a Telegram chat: {chat!r}.", field="telegrams")
+                               "@имя_канала.", f"Not a Telegram chat: {chat!r}.",
+                               message_kk=f"«{chat}» Telegram чатына ұқсамайды: чат нөмірі (мысалы -1001234567890) "
+                               "немесе @арна_атауы керек.", field="telegrams")
 
 
 def default_name(questions: Sequence[str]) -> str:
@@ -143,13 +150,15 @@ class ScheduledReports:
 
         if not [q for q in questions if q.strip()]:
             raise InvalidInput("Нужен хотя бы один вопрос для отчёта.", "At least one question is needed.",
-                               field="questions")
+                               message_kk="Есепке кемінде бір сұрақ керек.", field="questions")
         for question in questions:
             try:
                 self.reports.parse(question)
             except ReportUnclear as unclear:
                 if self.reports.llm is None:
-                    raise self.reports.example_for(unclear, None) from None
+                    refused = self.reports.example_for(unclear, None)
+                    refused.details.setdefault("field", "questions")  # a form shows it under the questions
+                    raise refused from None
         check_recipients(emails, telegrams)
         return ReportSchedule(self.reports, self._notifier(), questions, formats, out_dir, emails=emails,
                               telegrams=telegrams)

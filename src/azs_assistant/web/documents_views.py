@@ -4,7 +4,6 @@ original file and the summary page. Deleting goes through the REST API from ``st
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,49 +14,32 @@ from azs_assistant.documents.service import EVERYONE, DocumentFilter
 from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep
 from azs_assistant.web.auth_views import AnyUser
-from azs_assistant.web.i18n import request_language, texts
+from azs_assistant.web.dates import read_days
+from azs_assistant.web.i18n import request_language
 from azs_assistant.web.templating import message_page, templates
 
 router = APIRouter(include_in_schema=False)
 UPLOADERS = ("admin",)  # who may upload: the role of ``POST /api/v1/documents`` in auth/policy.py
 
 
-class _BadDate(ValueError):
-    """A date filter that is not YYYY-MM-DD; ``label`` is the text key of its field on the page."""
-
-    def __init__(self, label: str) -> None:
-        super().__init__(label)
-        self.label = label
-
-
-def _day(value: str | None, label: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise _BadDate(label) from None
-
-
 @router.get("/documents", response_class=HTMLResponse)
 def documents(request: Request, svc: ServicesDep, who: AnyUser, q: str = "", kind: str = "", since: str = "",
               until: str = "", audience: str = "", sort: str = "title") -> Response:
-    picked = {"q": q[:200], "kind": kind[:32], "since": since[:10], "until": until[:10],
-              "audience": audience[:200], "sort": sort[:16]}
+    lang = request_language(request)
+    dates = read_days({"since": since, "until": until}, lang)
+    picked = {"q": q[:200], "kind": kind[:32], **dates.shown, "audience": audience[:200], "sort": sort[:16]}
     context: dict[str, Any] = {"active": "documents", "picked": picked, "everyone": EVERYONE, "error": None,
                                "max_mb": svc.settings.max_upload_mb, "may_upload": who.has(*UPLOADERS),
-                               "deleted": request.query_params.get("deleted", "")[:1000]}
+                               "deleted": request.query_params.get("deleted", "")[:1000], "date_errors": dates.errors}
     try:
-        wanted = DocumentFilter(picked["q"], picked["kind"], _day(picked["since"], "docs_since"),
-                                _day(picked["until"], "docs_until"), picked["audience"], picked["sort"])
-        context["listing"] = svc.documents.listing(who, wanted)
-        status = 200
-    except _BadDate as bad:  # named by its field's label, in the page's language
-        t = texts(request_language(request))
-        context["error"], status = t["docs_bad_date"].replace("{field}", t[bad.label]), 422
-        context["listing"] = svc.documents.listing(who, DocumentFilter())
+        if dates.errors:  # each shown next to its field; the list stays whole until the date is corrected
+            context["listing"], status = svc.documents.listing(who, DocumentFilter()), 422
+        else:
+            wanted = DocumentFilter(picked["q"], picked["kind"], dates.days["since"], dates.days["until"],
+                                    picked["audience"], picked["sort"])
+            context["listing"], status = svc.documents.listing(who, wanted), 200
     except AzsError as exc:
-        context["error"], status = exc.message_ru, exc.http_status
+        context["error"], status = exc.message(lang), exc.http_status
         context["listing"] = svc.documents.listing(who, DocumentFilter())
     context["filtered"] = any(v for k, v in picked.items() if k != "sort")
     return templates.TemplateResponse(request, "documents.html", context, status_code=status)

@@ -1,8 +1,11 @@
 """The admin's jobs page: background jobs newest first, filtered by state, with retry and cancel; the stored
-schedules (what each does, how often, its next run, how its last run went) with a confirmed delete."""
+schedules (what each does, how often, its next run, how its last run went) with a confirmed delete, and a form
+that stores a new one (issue 24) through the service the API uses, its refusals shown next to their fields."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -12,8 +15,50 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import client_ip
 from azs_assistant.jobs import STATUSES
+from azs_assistant.jobs.planning import ReportPlan, SyncPlan
 from azs_assistant.jobs.schedule import Schedule
 from azs_assistant.web.auth_views import AdminPage
+from azs_assistant.web.i18n import request_language
+
+FORMATS = ("pdf", "xlsx", "csv", "png", "svg")  # what a scheduled report writes (reports/render.py's exporters)
+UNITS = ("m", "h", "d")  # the form's period: minutes, hours, days (``parse_every``'s 30m, 12h, 7d)
+# the service's field of a refusal → the form's field it is shown next to
+FORM_FIELDS = {"report": "kind", "sync": "kind", "every": "every", "name": "name", "questions": "questions",
+               "formats": "formats", "emails": "emails", "telegrams": "telegrams", "source": "source"}
+
+
+@dataclass
+class NewSchedule:
+    """The jobs page's «new schedule» form as typed, kept to show it again with its refusals."""
+
+    kind: str = "report"
+    name: str = ""
+    every_n: str = "7"
+    every_unit: str = "d"
+    questions: str = ""
+    formats: list[str] = field(default_factory=lambda: ["pdf", "xlsx"])
+    emails: str = ""
+    telegrams: str = ""
+    source: str = ""
+    full: bool = False
+
+    @property
+    def every(self) -> str:
+        return f"{self.every_n.strip()}{self.every_unit if self.every_unit in UNITS else 'd'}"
+
+    def report(self) -> ReportPlan | None:
+        if self.kind != "report":
+            return None
+        return ReportPlan([q.strip() for q in self.questions.splitlines() if q.strip()][:20], ",".join(self.formats),
+                          _words(self.emails), _words(self.telegrams))
+
+    def sync(self) -> SyncPlan | None:
+        return SyncPlan(self.source or None, self.full) if self.kind == "sync" else None
+
+
+def _words(text: str) -> list[str]:
+    """Addresses or chats typed one per line or separated by commas, semicolons or spaces."""
+    return [w for w in re.split(r"[\s,;]+", text) if w]
 
 
 def every_words(t: dict[str, str], seconds: float) -> str:
@@ -47,19 +92,49 @@ def make_router(templates: Any) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     def render(request: Request, status: str | None, error: str | None = None, code: int = 200,
-               deleted: str | None = None) -> Response:
+               deleted: str | None = None, created: str | None = None, new: NewSchedule | None = None,
+               new_errors: dict[str, str] | None = None) -> Response:
         svc = request.app.state.services
         picked = status if status in STATUSES else None
         total, jobs = svc.jobs.list(status=picked, limit=200)
+        try:
+            sources = list(svc.incidents.sources())
+        except AzsError:  # a broken sources file: the sync offers «all», and storing it says what is wrong
+            sources = []
         return templates.TemplateResponse(request, "admin_jobs.html", {
             "active": "jobs", "jobs": jobs, "total": total, "picked": picked, "statuses": STATUSES,
             "error": error, "schedules": svc.schedules.overview(), "describe": describe, "every_words": every_words,
-            "deleted": deleted}, status_code=code)
+            "deleted": deleted, "created": created, "new": new or NewSchedule(), "new_errors": new_errors or {},
+            "formats": FORMATS, "units": UNITS, "sources": sources}, status_code=code)
 
     @router.get("/admin/jobs", response_class=HTMLResponse)
     def jobs_page(request: Request, who: AdminPage, status: str | None = None,
-                  deleted: str | None = None) -> Response:
-        return render(request, status, deleted=deleted)
+                  deleted: str | None = None, created: str | None = None) -> Response:
+        return render(request, status, deleted=deleted, created=created)
+
+    @router.post("/admin/jobs/schedules")
+    def create_schedule(request: Request, who: AdminPage, kind: Annotated[str, Form(max_length=10)] = "report",
+                        name: Annotated[str, Form(max_length=100)] = "",
+                        every_n: Annotated[str, Form(max_length=10)] = "",
+                        every_unit: Annotated[str, Form(max_length=2)] = "d",
+                        questions: Annotated[str, Form(max_length=10000)] = "",
+                        formats: Annotated[list[str] | None, Form()] = None,
+                        emails: Annotated[str, Form(max_length=5000)] = "",
+                        telegrams: Annotated[str, Form(max_length=2000)] = "",
+                        source: Annotated[str, Form(max_length=100)] = "", full: Annotated[bool, Form()] = False
+                        ) -> Response:
+        new = NewSchedule(kind, name, every_n, every_unit, questions, [f for f in formats or [] if f in FORMATS],
+                          emails, telegrams, source, full)
+        try:
+            stored = request.app.state.services.schedule_planner.create(
+                who, new.every, name=new.name.strip() or None, report=new.report(), sync=new.sync(),
+                ip=client_ip(request))
+        except AzsError as refused:  # next to its field, in the page's language; the form keeps what was typed
+            where = FORM_FIELDS.get(str(refused.details.get("field")), "form")
+            code = refused.http_status if refused.http_status >= 400 else 422
+            return render(request, None, code=code, new=new,
+                          new_errors={where: refused.message(request_language(request))})
+        return RedirectResponse(f"/admin/jobs?{urlencode({'created': stored.name})}", status_code=303)
 
     # before /admin/jobs/{job_id}/{action}, which would take «schedules» for a job id
     @router.post("/admin/jobs/schedules/delete")

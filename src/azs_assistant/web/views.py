@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -17,6 +17,7 @@ from azs_assistant.http.deps import ServicesDep
 from azs_assistant.reports.render import chart_for_page, column_names, has_chart, num
 from azs_assistant.web import auth_views, chat_views, documents_views, jobs_views, stations_views, tickets_views
 from azs_assistant.web.auth_views import AnyUser, LoginRequired, page
+from azs_assistant.web.dates import read_days
 from azs_assistant.web.i18n import request_language, texts
 from azs_assistant.web.templating import HERE, message_page, templates
 
@@ -50,30 +51,31 @@ def _cell(value: Any) -> Any:
 def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question: str | None = None,
                  station: str | None = None, region: str | None = None, category: str | None = None,
                  date_from: str | None = None, date_to: str | None = None) -> Response:
-    picked = {"station": station, "region": region, "category": category, "date_from": date_from,
-              "date_to": date_to}
+    lang = request_language(request)
+    dates = read_days({"date_from": date_from, "date_to": date_to}, lang)
+    picked = {"station": station, "region": region, "category": category, **dates.shown}
     allowed = svc.reports.allowed_for(who)
     stations, regions = svc.reports.choices(allowed)  # the filter lists only registry stations in scope
-    lang = request_language(request)
     names = {c: s.name_in(lang) for c, s in svc.reports.categories.items()}
     context: dict[str, Any] = {"active": "reports", "question": question, "picked": picked,
                                "vocab": svc.reports.vocabulary(), "stations": stations, "regions": regions,
                                "column_names": column_names(lang), "names": names,
                                "examples": svc.reports.examples_for(allowed),
-                               "fmt": _cell, "report": None, "error": None}
-    status = 200
-    if question or any(picked.values()):
+                               "fmt": _cell, "report": None, "error": None, "date_errors": dates.errors}
+    status = 422 if dates.errors else 200  # each wrong date is shown next to its field; no report until fixed
+    if (question or any(picked.values())) and not dates.errors:
         try:
             report = svc.reports.ask_filtered(
                 question, None, station=station, region=region, category=category,
-                date_from=date.fromisoformat(date_from) if date_from else None,
-                date_to=date.fromisoformat(date_to) if date_to else None, allowed=allowed)
+                date_from=dates.days["date_from"], date_to=dates.days["date_to"], allowed=allowed)
             context["report"] = report
             context["report_text"] = report.text_in(lang, names)
             context["chart"] = has_chart(report.result)
             label = f"{texts(lang)['rep_chart']}: {context['report_text']}"
             context["chart_svg"] = chart_for_page(report.result, names, label, lang) if context["chart"] else None
-            context["params"] = urlencode({k: v for k, v in {"question": question, **picked}.items() if v})
+            # ISO dates in the links: the export API takes yyyy-mm-dd, and this page reads it too
+            context["params"] = urlencode({k: v for k, v in {"question": question, **picked, **dates.iso()}.items()
+                                           if v})
         except AzsError as exc:
             context["error"], status = exc.message_ru, exc.http_status
         except ValueError as exc:

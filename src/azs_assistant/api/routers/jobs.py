@@ -8,12 +8,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 
-from azs_assistant.errors import InvalidInput
 from azs_assistant.http.deps import Admin, ServicesDep, client_ip
 from azs_assistant.http.errors import AUTHENTICATED, documented
 from azs_assistant.http.params import Limit, Offset
 from azs_assistant.http.schemas import iso_utc
-from azs_assistant.jobs.schedule import parse_every
+from azs_assistant.jobs.planning import ReportPlan, SyncPlan
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=documented(*AUTHENTICATED))
 JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="Номер задания (32 шестнадцатеричные цифры)")]
@@ -116,17 +115,10 @@ def list_schedules(svc: ServicesDep, who: Admin) -> list[dict[str, Any]]:
              summary="Сохранить расписание: отчёт (вопросы, форматы, получатели) или синхронизацию инцидентов",
              responses=documented(400, 413, 503))
 def create_schedule(body: ScheduleCreate, svc: ServicesDep, who: Admin, request: Request) -> dict[str, Any]:
-    if (body.report is None) == (body.sync is None):
-        raise InvalidInput("Укажите что-то одно: report (вопросы отчёта) или sync (источник инцидентов).",
-                           "Give either report or sync.", field="report")
-    every_s, ip = parse_every(body.every), client_ip(request)
-    if body.report is not None:
-        r = body.report
-        stored = svc.scheduled_reports.register(who, body.name, every_s, r.questions, r.formats, emails=r.emails,
-                                                telegrams=r.telegrams, ip=ip)
-    else:
-        assert body.sync is not None
-        stored = svc.incidents.schedule_sync(who, every_s, body.sync.source, full=body.sync.full, ip=ip)
+    r, sync = body.report, body.sync
+    report = None if r is None else ReportPlan(r.questions, r.formats, r.emails, r.telegrams)
+    stored = svc.schedule_planner.create(who, body.every, name=body.name, report=report, ip=client_ip(request),
+                                         sync=None if sync is None else SyncPlan(sync.source, sync.full))
     return next(s.to_dict() for s in svc.schedules.overview() if s.schedule.name == stored.name)
 
 

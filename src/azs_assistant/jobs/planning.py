@@ -1,0 +1,58 @@
+"""The use case behind «store this schedule» as an admin asks for it through the API
+(``POST /api/v1/jobs/schedules``) or the jobs page's form (issue 24): a period in words (``7d``), then either a
+report (questions, formats, recipients) or an incident sync. The checks and the audit are those of the
+commands (``ScheduledReports.register``, ``Incidents.schedule_sync``); every refusal is an ``InvalidInput``
+naming its field, so a form can show it next to that field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from azs_assistant.errors import InvalidInput
+from azs_assistant.jobs.schedule import Schedule, parse_every
+
+if TYPE_CHECKING:
+    from azs_assistant.incidents.service import Incidents
+    from azs_assistant.reports.schedule import ScheduledReports
+
+
+@dataclass(frozen=True)
+class ReportPlan:
+    """A scheduled report: its questions in plain words, the formats (``pdf,xlsx``) and who receives it."""
+
+    questions: Sequence[str]
+    formats: str = "pdf,xlsx"
+    emails: Sequence[str] = ()
+    telegrams: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class SyncPlan:
+    """A timed incident sync: one configured source (None: all of them), incremental or full."""
+
+    source: str | None = None
+    full: bool = False
+
+
+class SchedulePlanner:
+    """Stores the schedules admins ask for; built with the two services that own the kinds of schedule."""
+
+    def __init__(self, reports: Callable[[], ScheduledReports], incidents: Callable[[], Incidents]) -> None:
+        self._reports, self._incidents = reports, incidents
+
+    def create(self, actor: object, every: str, *, name: str | None = None, report: ReportPlan | None = None,
+               sync: SyncPlan | None = None, ip: str | None = None) -> Schedule:
+        """Check and store one schedule (the same name replaces it); audited as ``schedule.put``."""
+        if (report is None) == (sync is None):
+            raise InvalidInput("Укажите что-то одно: report (вопросы отчёта) или sync (источник инцидентов).",
+                               "Give either report or sync.",
+                               message_kk="Біреуін ғана көрсетіңіз: есеп (report) немесе оқиғаларды синхрондау (sync).",
+                               field="report")
+        every_s = parse_every(every)
+        if report is not None:
+            return self._reports().register(actor, name, every_s, report.questions, report.formats,
+                                            emails=report.emails, telegrams=report.telegrams, ip=ip)
+        assert sync is not None
+        return self._incidents().schedule_sync(actor, every_s, sync.source, full=sync.full, ip=ip)
