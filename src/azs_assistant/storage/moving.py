@@ -127,7 +127,8 @@ class OriginalsMove:
         if self.store is None:
             raise ConfigError("AZS_ORIGINALS_URL не задан: укажите хранилище (каталог или s3://бакет/префикс), "
                               "в которое перенести оригиналы.", "Set AZS_ORIGINALS_URL to the store to move "
-                              "the originals into.")
+                              "the originals into.", message_kk="AZS_ORIGINALS_URL орнатылмаған: түпнұсқаларды "
+                              "көшіретін қойманы көрсетіңіз (каталог немесе s3://бакет/префикс).")
         return self.store
 
     # -- documents: bytes in document_originals -------------------------------------------------
@@ -173,7 +174,8 @@ class OriginalsMove:
             row = s.scalar(select(DocumentOriginal).where(DocumentOriginal.document_id == document_id, still))
             if row is None:
                 raise NotFound("Документ изменился во время переноса: запустите перенос ещё раз.",
-                               "The document changed during the move; run the move again.")
+                               "The document changed during the move; run the move again.",
+                               message_kk="Көшіру кезінде құжат өзгерді: көшіруді қайта іске қосыңыз.")
             row.location = key
             if delete_source:
                 row.data = None
@@ -229,7 +231,8 @@ class OriginalsMove:
             try:
                 data = source.read_bytes()
             except FileNotFoundError as exc:
-                raise NotFound(f"Файл {source} не найден.", f"{source} is missing.") from exc
+                raise NotFound(f"Файл {source} не найден.", f"{source} is missing.",
+                               message_kk=f"{source} файлы табылмады.") from exc
             same_file = _same_file(store, key, source)
             item.status = "present" if same_file else _copy(store, key, data)
             _verify(store, key, data)
@@ -264,7 +267,10 @@ def _verify(store: Originals, key: str, data: bytes) -> None:
         raise CopyMismatch(f"Копия {key} в {store.where} не совпадает с оригиналом ({len(copy)} байт вместо "
                            f"{len(data)}): оригинал оставлен на месте, запустите перенос ещё раз.",
                            f"The copy {key} in {store.where} differs from the original ({len(copy)} bytes, "
-                           f"expected {len(data)}); the original stays where it was.")
+                           f"expected {len(data)}); the original stays where it was.",
+                           message_kk=f"{store.where} ішіндегі {key} көшірмесі түпнұсқаға сәйкес келмейді "
+                           f"({len(copy)} байт, күтілгені {len(data)}): түпнұсқа орнында қалды, көшіруді қайта "
+                           "іске қосыңыз.")
 
 
 def _same_file(store: Originals, key: str, source: Path) -> bool:
