@@ -21,7 +21,8 @@ def migrate(ctx: typer.Context,
             delete_source: Annotated[bool, typer.Option(
                 "--delete-source", help="После проверки копии удалить старую: байты в базе, файл в каталоге данных.")
             ] = False,
-            as_json: Annotated[bool, typer.Option("--json", help="Итог и каждый оригинал одной строкой JSON.")] = False) -> None:
+            as_json: Annotated[bool, typer.Option("--json", help="Итог и каждый оригинал одной строкой JSON.")
+                               ] = False) -> None:
     """Перенести оригиналы, сохранённые до AZS_ORIGINALS_URL, в это хранилище (копия проверяется по размеру и
     SHA-256; повторный запуск продолжает с того же места). Код выхода 1, если что-то не перенесено."""
     from azs_assistant.auth.principal import SYSTEM
