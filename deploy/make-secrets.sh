@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 umask 077
 mkdir -p secrets/tls
 new() { [ -s "secrets/$1" ] || head -c 32 /dev/urandom | base64 | tr -d '/+=\n' > "secrets/$1"; }
-for name in db_password rabbitmq_password metrics_token backup_key admin_password grafana_password; do new "$name"; done
+for name in db_password rabbitmq_password metrics_token backup_key admin_password grafana_password minio_root_password; do
+  new "$name"
+done
 [ -s secrets/database_url ] || printf 'postgresql+psycopg://azs:%s@postgres:5432/azs' "$(cat secrets/db_password)" \
   > secrets/database_url
 # The job broker: RabbitMQ reads its first user from a config fragment, the app the same password in a URL.
@@ -14,8 +16,13 @@ for name in db_password rabbitmq_password metrics_token backup_key admin_passwor
   > secrets/rabbitmq.conf
 [ -s secrets/broker_url ] || printf 'amqp://azs:%s@rabbitmq:5672/%%2F' "$(cat secrets/rabbitmq_password)" \
   > secrets/broker_url
+# The `s3` profile's MinIO: its user and password, and the same keys as the AWS credentials file boto3 reads in the
+# app, the workers and the backup (AWS_SHARED_CREDENTIALS_FILE); written even when the profile is off.
+[ -s secrets/minio_root_user ] || printf 'azs' > secrets/minio_root_user
+[ -s secrets/s3_credentials ] || printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
+  "$(cat secrets/minio_root_user)" "$(cat secrets/minio_root_password)" > secrets/s3_credentials
 chown -R 10001:10001 secrets/database_url secrets/broker_url secrets/metrics_token secrets/backup_key \
-  secrets/admin_password 2>/dev/null \
+  secrets/admin_password secrets/s3_credentials 2>/dev/null \
   || echo "make-secrets: run as root (or chown to uid 10001) so the app's user can read its secrets" >&2
 chown 999:999 secrets/rabbitmq.conf 2>/dev/null \
   || echo "make-secrets: run as root (or chown secrets/rabbitmq.conf to uid 999) so RabbitMQ can read it" >&2

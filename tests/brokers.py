@@ -1,20 +1,24 @@
 """Private servers for the fault tests: RabbitMQ nodes, PostgreSQL clusters and Redis servers started on spare loopback
 ports with their own data directories, stopped and started again by the test (an outage), never the
-machine's shared ones."""
+machine's shared ones; and the `azs serve` / `azs worker` processes the multi-process tests start."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 SERVER = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
@@ -198,3 +202,79 @@ def private_redis(home: Path) -> Iterator[PrivateRedis]:
         yield server
     finally:
         server.stop()
+
+
+WORKER_READY = "обработчик заданий запущен"  # the line `azs worker` logs once it takes jobs
+
+
+class AzsProcesses:
+    """`azs` processes (``serve``, ``worker``) a test starts, each under a name with its own data directory
+    ``<tmp>/<name>`` and its output (JSON log lines with AZS_LOG_FORMAT=json) in ``<tmp>/<name>.log``;
+    ``stop()`` ends them all: SIGTERM, SIGKILL after 30 s."""
+
+    def __init__(self, tmp: Path, env: dict[str, str]) -> None:
+        self.tmp, self.env = tmp, env
+        self.procs: dict[str, tuple[subprocess.Popen[bytes], Path]] = {}
+
+    def start(self, name: str, *args: str) -> int:
+        """``azs --data-dir <tmp>/<name> <args>``; its process id."""
+        log = self.tmp / f"{name}.log"
+        proc = subprocess.Popen([sys.executable, "-m", "azs_assistant.cli", "--data-dir", str(self.tmp / name), *args],
+                                env=self.env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+        self.procs[name] = (proc, log)
+        return proc.pid
+
+    def name_of(self, pid: int) -> str:
+        return next(name for name, (proc, _) in self.procs.items() if proc.pid == pid)
+
+    def alive(self) -> None:
+        """Fail the test, with the end of its log, if a process has exited."""
+        for name, (proc, log) in self.procs.items():
+            if proc.poll() is not None:
+                pytest.fail(f"{name} exited ({proc.returncode}):\n{log.read_text('utf-8', 'replace')[-3000:]}")
+
+    def text(self, name: str) -> str:
+        return self.procs[name][1].read_text("utf-8", "replace")
+
+    def log_lines(self, name: str) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.text(name).splitlines() if line.startswith("{")]
+
+    def serving(self, port: int) -> bool:
+        """Whether the `azs serve` on ``port`` answers its liveness probe (failing if a process died)."""
+        self.alive()
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/api/v1/health/live", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def wait(self, ready: Callable[[], bool], timeout: float, what: str) -> None:
+        """Poll ``ready`` (every process must stay up meanwhile) until it is true."""
+        deadline = time.monotonic() + timeout
+        while not ready():
+            self.alive()
+            assert time.monotonic() < deadline, f"timed out waiting for {what}"
+            time.sleep(0.2)
+
+    def wait_workers(self, *names: str, timeout: float = 120.0) -> None:
+        for name in names:
+            self.wait(lambda name=name: WORKER_READY in self.text(name), timeout, name)  # type: ignore[misc]
+
+    def stop(self) -> None:
+        for proc, _ in self.procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc, _ in self.procs.values():
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+@contextmanager
+def azs_processes(tmp: Path, env: dict[str, str]) -> Iterator[AzsProcesses]:
+    running = AzsProcesses(tmp, env)
+    try:
+        yield running
+    finally:
+        running.stop()

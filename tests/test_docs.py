@@ -81,7 +81,7 @@ def test_every_setting_named_in_the_docs_exists() -> None:
     setup = (ROOT / "scripts" / "setup.sh").read_text(encoding="utf-8")  # its own variables, not settings
     for file, text in DOCS.items():
         text = re.sub(r"^```(yaml|sql)\n.*?^```", "", text, flags=re.S | re.M)  # data: AZS_CODE is a column
-        for name in set(re.findall(r"AZS_[A-Z_]+", text)):
+        for name in set(re.findall(r"AZS_[A-Z0-9_]+", text)):
             if name.startswith("AZS_TEST_") or re.search(rf"\b{name}\b", setup) or name.endswith("_"):
                 continue  # a test's own variable, setup.sh's, or a family: `AZS_SMTP_*`
             assert name in SETTINGS, f"{file} documents {name}, which is not a setting"
@@ -100,5 +100,5 @@ def test_security_doc_carries_the_policy_table_and_real_settings() -> None:
     doc = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
     assert markdown_table() in doc, "docs/security.md: paste azs_assistant.auth.policy.markdown_table() anew"
     fields = {f"AZS_{name.upper()}" for name in Settings.model_fields}
-    for name in set(re.findall(r"AZS_[A-Z_]+", doc)):
+    for name in set(re.findall(r"AZS_[A-Z0-9_]+", doc)):
         assert name in fields, f"docs/security.md names {name}, which is not a setting"

@@ -9,7 +9,8 @@ processes' HTTP APIs (and the workers' own log lines):
   B, and its CSRF token is checked there;
 - the answer cache is shared: the same question asked on the other replica is a cache hit;
 - a stored schedule's job runs once per period with two workers ticking (with a broker, the API processes
-  queue nothing: the workers run the schedulers).
+  queue nothing: the workers run the schedulers); and without a broker, with two API processes alone (each
+  ticking its own scheduler and running jobs in its own pool), once per period too.
 
 What is already proven elsewhere with several processes or several apps: tests/api/test_shared_limits.py
 (the complaint limit over two in-process apps on one Redis), tests/jobs/test_broker.py (two `azs worker`
@@ -20,14 +21,10 @@ process, one job per period).
 
 from __future__ import annotations
 
-import json
 import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -35,9 +32,20 @@ from typing import Any
 import httpx
 import pytest
 
+from azs_assistant.jobs.schedule import MIN_EVERY_S
+from azs_assistant.reports.schedule import REPORT_JOB
 from azs_assistant.services import Services
 from azs_assistant.settings import Settings
-from tests.brokers import PrivateRedis, RabbitNode, free_port, private_rabbitmq, private_redis
+from azs_assistant.storage.models import Job
+from tests.brokers import (
+    AzsProcesses,
+    PrivateRedis,
+    RabbitNode,
+    azs_processes,
+    free_port,
+    private_rabbitmq,
+    private_redis,
+)
 from tests.conftest import ROOT, _pg_schema_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -46,6 +54,7 @@ ENV = {"AZS_EMBEDDINGS": "none", "AZS_JOB_LEASE_S": "5", "AZS_JOB_SWEEP_S": "0.5
        "AZS_NOTIFY_INTERVAL_S": "2", "AZS_TICKET_RATE_PER_MINUTE": str(TICKETS_PER_MINUTE),
        "AZS_OCR_SECOND_PASS": "", "AZS_OCR_LINE_READER": "false", "AZS_LOG_FORMAT": "json", "AZS_LOG_LEVEL": "info"}
 SCHEDULE = "replicas-check"
+NO_BROKER_SCHEDULE = "no-broker-check"
 PASSWORD = "Very-long-pass-2026"
 
 
@@ -64,55 +73,14 @@ def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
 class Cluster:
     """The four processes, an admin API key, and one HTTP client per API replica."""
 
-    tmp: Path
-    env: dict[str, str]
-    procs: dict[str, tuple[subprocess.Popen[bytes], Path]] = field(default_factory=dict)
+    procs: AzsProcesses
     a: httpx.Client | None = None
     b: httpx.Client | None = None
-
-    def start(self, name: str, *args: str) -> None:
-        log = self.tmp / f"{name}.log"
-        proc = subprocess.Popen([sys.executable, "-m", "azs_assistant.cli", "--data-dir", str(self.tmp / name), *args],
-                                env=self.env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-        self.procs[name] = (proc, log)
-
-    def alive(self) -> None:
-        for name, (proc, log) in self.procs.items():
-            if proc.poll() is not None:
-                pytest.fail(f"{name} exited ({proc.returncode}):\n{log.read_text('utf-8', 'replace')[-3000:]}")
-
-    def log_lines(self, name: str) -> list[dict[str, Any]]:
-        text = self.procs[name][1].read_text("utf-8", "replace")
-        return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
-
-    def stop(self) -> None:
-        for proc, _ in self.procs.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc, _ in self.procs.values():
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
 
     @property
     def clients(self) -> tuple[httpx.Client, httpx.Client]:
         assert self.a is not None and self.b is not None
         return self.a, self.b
-
-
-def _serving(cluster: Cluster, port: int) -> bool:
-    cluster.alive()
-    try:
-        return httpx.get(f"http://127.0.0.1:{port}/api/v1/health/live", timeout=2).status_code == 200
-    except httpx.TransportError:
-        return False
-
-
-def _worker_ready(cluster: Cluster, name: str) -> bool:
-    cluster.alive()
-    return "обработчик заданий запущен" in cluster.procs[name][1].read_text("utf-8", "replace")
 
 
 @pytest.fixture(scope="module")
@@ -140,17 +108,16 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, database_url: str, rabbit:
     tmp = tmp_path_factory.mktemp("replicas")
     env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT / "src"), "AZS_DATABASE_URL": database_url,
            "AZS_BROKER_URL": rabbit.url, "AZS_CACHE_URL": redis_server.url}
-    running = Cluster(tmp, env)
+    running = Cluster(AzsProcesses(tmp, env))
     ports = {"api-a": free_port(), "api-b": free_port()}
     try:
         for name, port in ports.items():
-            running.start(name, "serve", "--port", str(port))
-        running.start("worker-1", "worker")
-        running.start("worker-2", "worker")
+            running.procs.start(name, "serve", "--port", str(port))
+        running.procs.start("worker-1", "worker")
+        running.procs.start("worker-2", "worker")
         for port in ports.values():
-            wait_for(partial(_serving, running, port), 120, f"the API on :{port}")
-        for name in ("worker-1", "worker-2"):
-            wait_for(partial(_worker_ready, running, name), 120, name)
+            running.procs.wait(partial(running.procs.serving, port), 120, f"the API on :{port}")
+        running.procs.wait_workers("worker-1", "worker-2")
         svc = Services(Settings(data_dir=tmp / "setup", database_url=database_url, embeddings="none"))
         try:  # what an operator does once with the CLI: a key for the scripts, an account for a person
             key, _ = svc.access.create_key("replicas", ["admin"], stations=["*"], rate_per_minute=0, actor="test")
@@ -173,7 +140,54 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, database_url: str, rabbit:
         for client in (running.a, running.b):
             if client is not None:
                 client.close()
-        running.stop()
+        running.procs.stop()
+
+
+# First in the module: its two processes run before the broker cluster starts (2 cores; no six at once).
+def test_without_a_broker_two_api_processes_run_a_stored_schedule_once_per_period(tmp_path: Path) -> None:
+    """GIVEN two `azs serve` processes on one PostgreSQL schema and no broker (each runs jobs in its own pool and
+    ticks its own scheduler) and a report stored to run every 10 s (the shortest period allowed) WHEN three
+    periods have passed THEN each period has one job, run once (one attempt, one log line in one of the two
+    processes), no period is skipped, and each run's file was written."""
+    schema = _pg_schema_url()
+    database_url = next(schema)
+    env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT / "src"), "AZS_DATABASE_URL": database_url}
+    for name in ("AZS_BROKER_URL", "AZS_CACHE_URL"):
+        env.pop(name, None)
+    ports = {"api-a": free_port(), "api-b": free_port()}
+    try:
+        with azs_processes(tmp_path, env) as procs:
+            for name, port in ports.items():
+                procs.start(name, "serve", "--port", str(port))
+            for port in ports.values():
+                procs.wait(partial(procs.serving, port), 120, f"the API on :{port}")
+            svc = Services(Settings(data_dir=tmp_path / "setup", database_url=database_url, embeddings="none"))
+            try:
+                svc.scheduled_reports.register("test", NO_BROKER_SCHEDULE, MIN_EVERY_S, ["инциденты по регионам"],
+                                               "csv", tmp_path / "reports")
+
+                def jobs() -> list[Job]:
+                    return [j for j in svc.jobs.list(kind=REPORT_JOB, limit=100)[1] if j.created_by == "scheduler"]
+
+                procs.wait(lambda: sum(j.status == "done" for j in jobs()) >= 3, 60, "three periods' reports")
+                svc.schedules.remove("test", NO_BROKER_SCHEDULE)
+                time.sleep(1.5)  # a job queued just before the removal finishes
+                done = jobs()
+            finally:
+                svc.close()
+            pids = {str(procs.procs[name][0].pid) for name in ports}
+            runs = [line for name in ports for line in procs.log_lines(name)
+                    if f"отчёт по расписанию «{NO_BROKER_SCHEDULE}»" in line.get("message", "")]
+    finally:
+        next(schema, None)  # drops the schema
+    slots = sorted(j.payload["slot"] for j in done)
+    assert len(slots) >= 3 and slots == list(range(slots[0], slots[0] + len(slots))), slots  # one per period
+    assert all(j.status == "done" and j.attempts == 1 for j in done), [(j.status, j.attempts) for j in done]
+    assert all((j.worker or "").split(":")[1] in pids and (j.worker or "").endswith(":pool") for j in done), \
+        [j.worker for j in done]  # the API processes' own pools: no worker process exists
+    assert sorted(line["job_id"] for line in runs) == sorted(j.id for j in done), (runs, [j.id for j in done])
+    written = [Path(path) for j in done for path in j.result["written"]]
+    assert len(written) == len(done) and all(path.is_file() for path in written), written
 
 
 def _upload(client: httpx.Client, name: str, text: str) -> str:
@@ -303,11 +317,11 @@ def test_a_stored_schedule_runs_once_per_period_with_two_workers(cluster: Cluste
     time.sleep(1.5)  # a job queued just before the removal finishes
     jobs = report_jobs()
     assert jobs and all(j["status"] == "done" and j["attempts"] == 1 for j in jobs), jobs
-    runs = [line for name in ("worker-1", "worker-2") for line in cluster.log_lines(name)
+    runs = [line for name in ("worker-1", "worker-2") for line in cluster.procs.log_lines(name)
             if f"отчёт по расписанию «{SCHEDULE}»" in line.get("message", "")]
     assert sorted(line["job_id"] for line in runs) == sorted(j["id"] for j in jobs), (runs, jobs)
     notify = a.get("/api/v1/jobs", params={"kind": "tickets.notify", "limit": 100}).json()["items"]
     assert len(notify) >= 2 and all(j["attempts"] == 1 for j in notify)
     # with a broker the API replicas queue nothing: each period's job came from a worker's scheduler
     assert not any("по расписанию" in line.get("message", "") for name in ("api-a", "api-b")
-                   for line in cluster.log_lines(name))
+                   for line in cluster.procs.log_lines(name))

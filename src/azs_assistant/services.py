@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # the services' types, for the checker; each is built (and im
     from azs_assistant.learning.feedback import Learning
     from azs_assistant.reports.schedule import ScheduledReports
     from azs_assistant.reports.service import Reports
+    from azs_assistant.storage.moving import OriginalsMove
     from azs_assistant.summaries.service import Summaries
     from azs_assistant.tickets.notify import Notifier
     from azs_assistant.tickets.service import Tickets
@@ -86,7 +87,8 @@ class Services:
         self.index = SearchIndex(self.db, self.embedder)
         self.ingestor = Ingestor(self.db, self.analyzer, self.embedder, settings)
         # AZS_ORIGINALS_URL: uploaded originals in a directory or S3; None keeps them in the database
-        self.originals: Originals | None = open_originals(settings.originals_url) if settings.originals_url else None
+        self.originals: Originals | None = (open_originals(settings.originals_url, settings.s3_endpoint_url)
+                                            if settings.originals_url else None)
         self.ingestor.originals = self.originals
         self.form_step = FormStep(settings.data_dir / "forms")
         self.ingestor.steps.append(self.form_step)
@@ -236,6 +238,13 @@ class Services:
         """Document use cases: what a person may see (in SQL), upload, delete, audience; audited."""
         return Documents(self.db, self.ingestor, self.settings, lambda *args: self.access.audit(*args),
                          jobs=lambda: self.jobs)
+
+    @cached_property
+    def originals_move(self) -> OriginalsMove:
+        """Moving the originals kept before AZS_ORIGINALS_URL (database rows, data-directory photos) into it."""
+        from azs_assistant.storage.moving import OriginalsMove
+
+        return OriginalsMove(self.db, self.settings.data_dir, self.originals, lambda *args: self.access.audit(*args))
 
     # -- background jobs ------------------------------------------------------------------
     @cached_property

@@ -136,8 +136,13 @@ class Settings(BaseSettings):
 
     originals_url: str | None = Field(
         default=None, description="Where uploaded originals (documents, complaint photos) are kept: a directory or "
-                                  "s3://bucket/prefix (boto3; AWS_ENDPOINT_URL for MinIO/Ceph); unset = documents in "
-                                  "the database, photos under <data dir>/tickets/photos")
+                                  "s3://bucket/prefix (boto3; AZS_S3_ENDPOINT_URL for MinIO/Ceph); unset = documents "
+                                  "in the database, photos under <data dir>/tickets/photos; `azs originals migrate` "
+                                  "moves what was kept before")
+    s3_endpoint_url: str | None = Field(
+        default=None, description="Endpoint of an S3-compatible server (MinIO, Ceph: http://minio:9000) for every "
+                                  "s3:// store: AZS_ORIGINALS_URL and backups; unset = AWS (or boto3's "
+                                  "AWS_ENDPOINT_URL)")
 
     backup_key: SecretStr | None = Field(
         default=None, description="Secret reference (env:/file:/aws:) to the passphrase that encrypts backups; "
@@ -152,6 +157,11 @@ class Settings(BaseSettings):
     worker_metrics_host: str = Field(
         default="0.0.0.0", description="Address the worker's metrics endpoint listens on (0.0.0.0: every interface, "
                                        "as Prometheus in another container needs)")
+
+    @field_validator("originals_url", "s3_endpoint_url")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value or None  # compose passes ${ORIGINALS_URL:-}: empty means not set
 
     @field_validator("data_dir")
     @classmethod

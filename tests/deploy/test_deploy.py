@@ -6,6 +6,7 @@ templates pass cfn-lint. No container or cloud runs here; these are the checks t
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -87,12 +88,12 @@ def test_dashboard_and_alerts_cover_what_matters() -> None:
 def test_compose_file_is_valid_with_every_profile() -> None:
     compose = program("docker-compose", "docker-compose")
     result = run(compose, "-f", "compose.yaml", "--profile", "llm", "--profile", "monitoring", "--profile", "backup",
-                 "config")
+                 "--profile", "s3", "config")
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
     services = config["services"]
     assert {"app", "worker", "postgres", "rabbitmq", "redis", "proxy", "vllm", "prometheus", "grafana",
-            "backup"} <= set(services)
+            "backup", "minio", "minio-init"} <= set(services)
     assert services["worker"]["command"][0] == "worker"
     for name in ("app", "worker", "backup"):
         env = services[name]["environment"]
@@ -125,6 +126,60 @@ def test_compose_jobs_go_to_rabbitmq_and_redis_stays_the_cache() -> None:
     assert "RABBITMQ_DEFAULT_PASS" not in rabbitmq.get("environment", {})  # gone from the image since 3.9
     assert {"broker_url", "rabbitmq_conf"} <= set(config["secrets"]) and "rabbitmq-data" in config["volumes"]
     assert "noeviction" not in services["redis"]["command"]  # a cache: evicts, holds no jobs any more
+
+
+def compose_config(*profiles: str, **env: str) -> dict[str, Any]:
+    """``docker-compose config`` with these profiles and ``.env`` values, parsed."""
+    args = [program("docker-compose", "docker-compose"), "-f", "compose.yaml"]
+    for profile in profiles:
+        args += ["--profile", profile]
+    result = subprocess.run([*args, "config"], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                            env={**os.environ, **env})
+    assert result.returncode == 0, result.stderr
+    return dict(yaml.safe_load(result.stdout))
+
+
+def test_compose_s3_profile_keeps_the_originals_and_the_backups_in_minio() -> None:
+    """GIVEN the `s3` profile and the .env lines docs/deploy.md gives WHEN compose renders it THEN MinIO and its
+    bucket job are there, its root user and password come from secret files, and the app, the workers and the backup
+    reach the same bucket through AZS_ORIGINALS_URL and AZS_S3_ENDPOINT_URL with keys from a credentials file;
+    without the profile there is no MinIO and the originals stay where they were."""
+    env = {"ORIGINALS_URL": "s3://azs/originals", "S3_ENDPOINT_URL": "http://minio:9000",
+           "BACKUP_TARGET": "s3://azs/backups"}
+    config = compose_config("s3", "backup", **env)
+    services = config["services"]
+    minio, init = services["minio"], services["minio-init"]
+    assert minio["profiles"] == ["s3"] and init["profiles"] == ["s3"]
+    assert minio["image"].startswith("minio/minio:RELEASE.") and init["image"] == minio["image"]  # pinned
+    for service in (minio, init):
+        assert {s["target"]: s["source"] for s in service["secrets"]} == {
+            "access_key": "minio_root_user", "secret_key": "minio_root_password"}
+        assert not any(k.startswith("MINIO_ROOT") for k in service.get("environment", {}))  # no literal secret
+    assert init["depends_on"]["minio"] == {"condition": "service_healthy"}
+    assert "mb --ignore-existing" in init["command"][0] and init["environment"]["S3_BUCKET"] == "azs"
+    assert any(v.startswith("minio-data:/data") for v in minio["volumes"]) and "minio-data" in config["volumes"]
+    for name in ("app", "worker", "backup"):
+        service_env = services[name]["environment"]
+        assert service_env["AZS_ORIGINALS_URL"] == "s3://azs/originals", name
+        assert service_env["AZS_S3_ENDPOINT_URL"] == "http://minio:9000", name
+        assert service_env["AWS_SHARED_CREDENTIALS_FILE"] == "/run/secrets/s3_credentials", name
+        assert "s3_credentials" in {s if isinstance(s, str) else s["source"] for s in services[name]["secrets"]}
+        assert not {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} & set(service_env), name
+    assert services["backup"]["command"] == ["backup", "create", "--to", "s3://azs/backups"]
+    assert {"minio_root_user", "minio_root_password", "s3_credentials"} <= set(config["secrets"])
+
+    default = compose_config()["services"]  # docker-compose config lists profiled services too
+    started = {name for name, service in default.items() if "profiles" not in service}
+    assert "minio" not in started and "minio-init" not in started
+    assert all("minio" not in default[name].get("depends_on", {}) for name in started)
+    assert default["app"]["environment"]["AZS_ORIGINALS_URL"] == ""  # off: the app reads "" as unset
+
+
+def test_blank_store_settings_from_compose_mean_unset(tmp_path: Path) -> None:
+    from azs_assistant.settings import Settings
+
+    settings = Settings(data_dir=tmp_path, originals_url="", s3_endpoint_url="")
+    assert settings.originals_url is None and settings.s3_endpoint_url is None
 
 
 def make_secrets(root: Path) -> Path:

@@ -13,8 +13,6 @@ import io
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,7 +26,7 @@ from azs_assistant.api.app import create_app
 from azs_assistant.services import Services
 from azs_assistant.settings import Settings
 from azs_assistant.storage.models import Document
-from tests.brokers import RabbitNode, private_rabbitmq
+from tests.brokers import AzsProcesses, RabbitNode, azs_processes, private_rabbitmq
 from tests.conftest import PG_URL, ROOT, _pg_schema_url, authorize
 from tests.factories import principal
 
@@ -67,56 +65,21 @@ def database_url(tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'azs.db'}"
 
 
-class Workers:
-    """`azs worker` processes started for one test, each logging JSON lines to its own file."""
-
-    def __init__(self, tmp: Path, database_url: str, broker_url: str) -> None:
-        self.tmp, self.database_url, self.broker_url = tmp, database_url, broker_url
-        self.procs: dict[int, tuple[subprocess.Popen[bytes], Path]] = {}
-
-    def start(self, name: str) -> int:
-        log = self.tmp / f"{name}.log"
-        env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT / "src"), "AZS_DATABASE_URL": self.database_url,
-               "AZS_BROKER_URL": self.broker_url, "AZS_LOG_FORMAT": "json", "AZS_LOG_LEVEL": "info"}
-        proc = subprocess.Popen([sys.executable, "-m", "azs_assistant.cli", "--data-dir", str(self.tmp / name),
-                                 "worker"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-        self.procs[proc.pid] = (proc, log)
-        return proc.pid
-
-    def wait_ready(self, timeout: float = 120.0) -> None:
-        for proc, log in self.procs.values():
-            wait_for(lambda log=log: "обработчик заданий запущен" in log.read_text("utf-8", "replace"), timeout,
-                     lambda proc=proc, log=log: proc.poll() is None or pytest.fail(log.read_text("utf-8")))
-
-    def lines(self, pid: int) -> list[dict]:
-        text = self.procs[pid][1].read_text("utf-8", "replace")
-        return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
-
-    def stop_all(self) -> None:
-        for proc, _ in self.procs.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc, _ in self.procs.values():
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def wait_for(check: Callable[[], bool], timeout: float, alive: Callable[[], object] | None = None) -> None:
+def wait_for(check: Callable[[], bool], timeout: float) -> None:
+    """Poll ``check`` (a killed worker is expected here: no process is required to stay up)."""
     deadline = time.monotonic() + timeout
     while not check():
-        if alive is not None:
-            alive()
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.2)
 
 
 @pytest.fixture
-def workers(tmp_path: Path, database_url: str, rabbit: RabbitNode) -> Iterator[Workers]:
-    running = Workers(tmp_path, database_url, rabbit.url)
-    yield running
-    running.stop_all()
+def workers(tmp_path: Path, database_url: str, rabbit: RabbitNode) -> Iterator[AzsProcesses]:
+    """`azs worker` processes started by the test, logging JSON lines; all stopped afterwards."""
+    env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT / "src"), "AZS_DATABASE_URL": database_url,
+           "AZS_BROKER_URL": rabbit.url, "AZS_LOG_FORMAT": "json", "AZS_LOG_LEVEL": "info"}
+    with azs_processes(tmp_path, env) as running:
+        yield running
 
 
 def services(tmp_path: Path, database_url: str, broker_url: str) -> Services:
@@ -125,9 +88,9 @@ def services(tmp_path: Path, database_url: str, broker_url: str) -> Services:
 
 
 def test_a_worker_killed_mid_ocr_loses_nothing_and_its_job_runs_again_on_the_other(
-        tmp_path: Path, database_url: str, rabbit: RabbitNode, workers: Workers) -> None:
-    first, second = workers.start("a"), workers.start("b")
-    workers.wait_ready()
+        tmp_path: Path, database_url: str, rabbit: RabbitNode, workers: AzsProcesses) -> None:
+    first, second = workers.start("a", "worker"), workers.start("b", "worker")
+    workers.wait_workers("a", "b")
     svc = services(tmp_path, database_url, rabbit.url)
     try:
         files = [(f"prikaz_{n}.png", scan(f"ПРИКАЗ № {n} О ПОРЯДКЕ ИНКАССАЦИИ")) for n in range(1, 4)]
@@ -154,8 +117,8 @@ def test_a_worker_killed_mid_ocr_loses_nothing_and_its_job_runs_again_on_the_oth
             docs = s.scalars(select(Document).order_by(Document.source)).all()
         assert [(d.source, d.version) for d in docs] == [(f"uploads/prikaz_{n}.png", 1) for n in range(1, 4)]
         assert svc.assistant.search("лимит наличных в кассе")
-        lines = [line for line in workers.lines(survivor) if line.get("logger", "").startswith("azs.jobs")
-                 and job.id in json.dumps(line)]
+        lines = [line for line in workers.log_lines(workers.name_of(survivor))
+                 if line.get("logger", "").startswith("azs.jobs") and job.id in json.dumps(line)]
         assert lines and all(line.get("job_id") == job.id for line in lines
                              if "пропущено" not in line["message"]), lines
     finally:
@@ -163,7 +126,7 @@ def test_a_worker_killed_mid_ocr_loses_nothing_and_its_job_runs_again_on_the_oth
 
 
 def test_with_the_broker_stopped_an_upload_is_kept_and_ingested_when_it_is_back(
-        tmp_path: Path, database_url: str, rabbit: RabbitNode, workers: Workers) -> None:
+        tmp_path: Path, database_url: str, rabbit: RabbitNode, workers: AzsProcesses) -> None:
     svc = services(tmp_path, database_url, rabbit.url)
     rabbit.stop()
     try:
@@ -178,8 +141,8 @@ def test_with_the_broker_stopped_an_upload_is_kept_and_ingested_when_it_is_back(
         stored = svc.jobs.get(job_id)
         assert stored.status == "queued" and stored.dispatched_at is None and svc.jobs.files(job_id)
         rabbit.start()
-        workers.start("a")
-        workers.wait_ready()
+        workers.start("a", "worker")
+        workers.wait_workers("a")
         wait_for(lambda: svc.jobs.get(job_id).status == "done", 120)
         assert svc.jobs.get(job_id).result[0]["status"] == "added"
         assert svc.documents.counts()[0] == 1

@@ -172,3 +172,28 @@ def test_without_the_setting_originals_stay_where_they_always_were(tmp_path: Pat
         assert svc.tickets.photo_for(_admin(), made.number)[2] == photo()
     finally:
         svc.close()
+
+
+def test_the_s3_endpoint_setting_reaches_both_s3_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """AZS_S3_ENDPOINT_URL (an on-premises MinIO) is where the originals' store and the backups' store connect."""
+    from azs_assistant.backup import Backups
+    from azs_assistant.backup.stores import S3Store
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("AZS_S3_ENDPOINT_URL", "http://minio:9000")
+    settings = make_settings(tmp_path, embeddings="none", originals_url=f"s3://{BUCKET}/originals")
+    svc = Services(settings)
+    try:
+        assert svc.originals is not None
+        assert svc.originals.client.meta.endpoint_url == "http://minio:9000"  # type: ignore[attr-defined]
+    finally:
+        svc.close()
+    backups = Backups(settings)
+    stored = backups._originals_store()
+    assert stored is not None and stored.client.meta.endpoint_url == "http://minio:9000"  # type: ignore[attr-defined]
+    seen: list[str] = []
+    monkeypatch.setattr(S3Store, "names", lambda self: seen.append(self.client.meta.endpoint_url) or [])
+    assert backups.list(f"s3://{BUCKET}/backups") == [] and seen == ["http://minio:9000"]
+    monkeypatch.delenv("AZS_S3_ENDPOINT_URL")
+    assert "amazonaws.com" in open_originals(f"s3://{BUCKET}/x").client.meta.endpoint_url  # type: ignore[attr-defined]

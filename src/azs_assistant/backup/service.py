@@ -105,7 +105,7 @@ class Backups:
             raise ConfigError("Не задан ключ шифрования копий AZS_BACKUP_KEY (ссылка на секрет: env:…, file:…, "
                               "aws:…). Без шифрования — только явно: azs backup create --no-encrypt.",
                               "AZS_BACKUP_KEY is not set; pass --no-encrypt to store the backup unencrypted.")
-        store = open_store(target)
+        store = open_store(target, self.settings.s3_endpoint_url)
         backup_id = f"azs-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{token_hex(3)}"
         encrypted = bool(encrypt and key)
         with _workdir() as work:
@@ -177,7 +177,7 @@ class Backups:
 
     def _originals_store(self) -> Originals | None:
         url = self.settings.originals_url
-        return open_originals(url) if url else None
+        return open_originals(url, self.settings.s3_endpoint_url) if url else None
 
     def _config_files(self) -> dict[str, Path]:
         """The configuration that matters for a restored system to behave as before (docs/deploy.md lists it)."""
@@ -200,7 +200,7 @@ class Backups:
     # -- list ------------------------------------------------------------------------------
     def list(self, source: str | Store) -> list[BackupInfo]:
         """The store's backups, oldest first."""
-        store = open_store(source) if isinstance(source, str) else source
+        store = open_store(source, self.settings.s3_endpoint_url) if isinstance(source, str) else source
         names = set(store.names())
         found = []
         for name in sorted(names):
@@ -214,7 +214,7 @@ class Backups:
     # -- verify ----------------------------------------------------------------------------
     def verify(self, backup_id: str, source: str) -> Verified:
         """Check the archive's checksum and, when it can be opened, every file's checksum inside it."""
-        store = open_store(source)
+        store = open_store(source, self.settings.s3_endpoint_url)
         with _workdir() as work:
             info, blob = self._fetch(store, backup_id, work)
             if info.encrypted and not self._key():
@@ -255,7 +255,7 @@ class Backups:
     # -- restore ---------------------------------------------------------------------------
     def restore(self, backup_id: str, source: str, *, force: bool = False) -> BackupInfo:
         """Put the backup's database, originals and configuration back; refuse to overwrite data without ``force``."""
-        store = open_store(source)
+        store = open_store(source, self.settings.s3_endpoint_url)
         url = self.settings.resolved_database_url
         database.backend(url)
         with _workdir() as work:

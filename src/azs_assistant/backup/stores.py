@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from azs_assistant.errors import InvalidInput, NotFound
-from azs_assistant.storage.s3 import s3_errors
+from azs_assistant.storage.s3 import s3_client, s3_errors
 
 
 class Store(Protocol):
@@ -59,15 +59,13 @@ class LocalStore:
 
 
 class S3Store:
-    """``s3://bucket/prefix``; the endpoint of an S3-compatible store comes from ``AWS_ENDPOINT_URL``
-    (boto3 reads it), credentials from the usual AWS chain (role, environment, ``~/.aws``)."""
+    """``s3://bucket/prefix``; the endpoint of an S3-compatible store comes from ``AZS_S3_ENDPOINT_URL`` (or
+    ``AWS_ENDPOINT_URL``, which boto3 reads), credentials from the usual AWS chain (role, environment, ``~/.aws``)."""
 
-    def __init__(self, bucket: str, prefix: str) -> None:
-        import boto3
-
+    def __init__(self, bucket: str, prefix: str, endpoint_url: str | None = None) -> None:
         self.bucket, self.prefix = bucket, prefix.strip("/")
         self.where = f"s3://{bucket}/{self.prefix}"
-        self.client = boto3.client("s3")
+        self.client = s3_client(endpoint_url)
 
     def _key(self, name: str) -> str:
         return f"{self.prefix}/{name}" if self.prefix else name
@@ -108,23 +106,23 @@ def _missing(name: str, where: str) -> NotFound:
     return NotFound(f"В хранилище {where} нет объекта {name}.", f"{name} is not in {where}.")
 
 
-def _s3(target: str) -> Store:
+def _s3(target: str, endpoint_url: str | None) -> Store:
     bucket, _, prefix = target[len("s3://"):].partition("/")
     if not bucket:
         raise InvalidInput(f"Не указан бакет: {target}. Пример: s3://company-backups/azs.",
                            f"No bucket in {target}.")
-    return S3Store(bucket, prefix)
+    return S3Store(bucket, prefix, endpoint_url)
 
 
 # A store by the target's scheme; a path without one is a directory.
-SCHEMES: dict[str, Callable[[str], Store]] = {"s3://": _s3}
+SCHEMES: dict[str, Callable[[str, str | None], Store]] = {"s3://": _s3}
 
 
-def open_store(target: str) -> Store:
-    """The store a ``--to``/``--from`` value names: ``s3://bucket/prefix`` or a directory."""
+def open_store(target: str, endpoint_url: str | None = None) -> Store:
+    """The store a ``--to``/``--from`` value names: ``s3://bucket/prefix`` (at ``endpoint_url``) or a directory."""
     for scheme, make in SCHEMES.items():
         if target.startswith(scheme):
-            return make(target)
+            return make(target, endpoint_url)
     if "://" in target:
         raise InvalidInput(f"Хранилище {target} не поддерживается: укажите каталог или s3://бакет/префикс.",
                            f"Unsupported backup store {target}.")

@@ -22,6 +22,7 @@ from azs_assistant.cli import (
     jobs,
     knowledge,
     learning,
+    originals,
     report,
     serve,
     stations,
@@ -89,6 +90,7 @@ GROUPS = [
     ("stations", stations.app),
     ("jobs", jobs.app),
     ("backup", backup.app),
+    ("originals", originals.app),
 ]
 
 for _name, _command in COMMANDS:

@@ -3,8 +3,8 @@
 - unset (the embedded default, as before): a document's original is a row of ``document_originals`` in the
   database, and complaint photos are files under ``<data dir>/tickets/photos``;
 - a directory, or ``s3://bucket/prefix`` (S3 and S3-compatible stores through boto3, the endpoint from
-  ``AWS_ENDPOINT_URL``): both go there as objects, and the database keeps only where each one is. That is
-  what several API and worker replicas share without a shared disk (deploy/aws: an S3 bucket).
+  ``AZS_S3_ENDPOINT_URL`` or ``AWS_ENDPOINT_URL``): both go there as objects, and the database keeps only where
+  each one is. That is what several API and worker replicas share without a shared disk (deploy/aws: an S3 bucket).
 
 Keys are relative paths: ``documents/<id>/<sha256 prefix>`` (a new version is a new object, so the one the
 database points to is never overwritten before its transaction commits) and ``tickets/photos/<name>``.
@@ -18,7 +18,9 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from azs_assistant.errors import ConfigError, InvalidInput, NotFound
-from azs_assistant.storage.s3 import s3_errors
+from azs_assistant.storage.s3 import s3_client, s3_errors
+
+PHOTOS = "tickets/photos"  # complaint and reply photos: a folder of the store, or of the data directory
 
 
 class Originals(Protocol):
@@ -74,12 +76,10 @@ class DirectoryOriginals:
 class S3Originals:
     """``s3://bucket/prefix``; credentials from the usual AWS chain (task role, environment, ``~/.aws``)."""
 
-    def __init__(self, bucket: str, prefix: str) -> None:
-        import boto3
-
+    def __init__(self, bucket: str, prefix: str, endpoint_url: str | None = None) -> None:
         self.bucket, self.prefix = bucket, prefix.strip("/")
         self.where = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
-        self.client = boto3.client("s3")
+        self.client = s3_client(endpoint_url)
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{_checked(key)}" if self.prefix else _checked(key)
@@ -113,14 +113,14 @@ def _missing(key: str, where: str) -> NotFound:
     return NotFound(f"Файл {key} не найден в хранилище {where}: загрузите его заново.", f"{key} is not in {where}.")
 
 
-def open_originals(url: str) -> Originals:
-    """The store ``AZS_ORIGINALS_URL`` names: ``s3://bucket/prefix`` or a directory."""
+def open_originals(url: str, endpoint_url: str | None = None) -> Originals:
+    """The store ``AZS_ORIGINALS_URL`` names: ``s3://bucket/prefix`` (at ``endpoint_url``) or a directory."""
     if url.startswith("s3://"):
         bucket, _, prefix = url[len("s3://"):].partition("/")
         if not bucket:
             raise ConfigError(f"AZS_ORIGINALS_URL: не указан бакет ({url}); пример: s3://company-azs/originals.",
                               f"No bucket in AZS_ORIGINALS_URL {url}.")
-        return S3Originals(bucket, prefix)
+        return S3Originals(bucket, prefix, endpoint_url)
     if "://" in url:
         raise ConfigError(f"AZS_ORIGINALS_URL={url} не поддерживается: укажите каталог или s3://бакет/префикс.",
                           f"Unsupported AZS_ORIGINALS_URL {url}.")

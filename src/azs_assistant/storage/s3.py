@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from azs_assistant.errors import ConfigError, NotFound
+
+
+def s3_client(endpoint_url: str | None = None) -> Any:
+    """boto3's S3 client for every S3 store. ``endpoint_url`` (AZS_S3_ENDPOINT_URL) names an S3-compatible
+    server (MinIO, Ceph); unset, boto3 finds its own (``AWS_ENDPOINT_URL``, else AWS). Credentials: the usual
+    AWS chain (a role, the environment, ``AWS_SHARED_CREDENTIALS_FILE``)."""
+    import boto3
+
+    return boto3.client("s3", endpoint_url=endpoint_url or None)
 
 
 @contextmanager

@@ -32,7 +32,7 @@ from azs_assistant.settings import LOCAL_BASE_URL, Settings
 from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import IndexState, Ticket, TicketEvent, TicketNotification, utcnow
-from azs_assistant.storage.originals import DirectoryOriginals, Originals
+from azs_assistant.storage.originals import PHOTOS, DirectoryOriginals, Originals
 from azs_assistant.tickets.classifier import Example, TicketClassifier, load_examples
 from azs_assistant.tickets.danger import danger_signs
 from azs_assistant.tickets.facts import extract_facts
@@ -748,9 +748,6 @@ def _queue_query(*, department: str | None = None, status: str | None = None, st
     if triage is not None:
         query = query.where(Ticket.needs_triage == int(triage))
     return query
-
-
-PHOTOS = "tickets/photos"  # the photos' folder in the originals store (or the data directory)
 
 
 def _media(name: str, data: bytes) -> tuple[str, str, bytes]:
