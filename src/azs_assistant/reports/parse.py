@@ -51,7 +51,7 @@ GROUP_WORDS = [  # (pattern after «какой/какая/в каком…» or 
 # «5-ка». Without a station noun only after «на» / «по» and not before a word of time («на второй неделе»).
 ORDINAL_WORDS = [("перв", 1), ("втор", 2), ("трет", 3), ("четверт", 4), ("пят", 5), ("шест", 6), ("седьм", 7),
                  ("восьм", 8), ("девят", 9), ("десят", 10), ("одиннадцат", 11), ("двенадцат", 12)]
-_ORD_WORD = r"(?P<word>(?:перв|втор|трет|четверт|пят|шест|седьм|восьм|девят|десят|одиннадцат|двенадцат)(?:ая|ой|ую|ей))"
+_ORD_WORD = r"(?P<word>(?:перв|втор|трет|четверт|пят|шест|седьм|восьм|девят|десят|одиннадцат|двенадцат)(?:ая|ой|ую|ей|ья|ьей|ью))"
 _ORD_DIGITS = r"(?P<digits>\d{1,3})\s*-?\s*(?:я|й|ая|ой|ую|ей|ка|ке|ку|кой|ки)"
 _NOT_TIME = r"(?!\s+(?:недел|квартал|полугод|смен|половин|декад|час|минут|год|месяц|раз|мест|строк|категори))"
 ORDINAL_STATIONS = [rf"(?<![\w-])(?:{_ORD_WORD}|{_ORD_DIGITS})\s+(?:азс|заправк\w*|станци\w*|точк\w*)\b",
@@ -74,7 +74,7 @@ FILLER = re.compile(
     r"косяк\w*|проблем\w*|покаж\w*|показ\w*|скаж\w*|подскаж\w*|дай\w*|выдай\w*|посчитай\w*|посмотр\w*|глянь|нужн\w*|надо|хочу|"
     r"пожалуйста|пжл|плиз|плз|плс|мне|нам|нас|наш\w*|там|тут|штук\w*|именно|данн\w*|"
     r"зарег\w*|зафиксир\w*|брать|берем|взять|вместе|суммарно|сети|"
-    r"колво|кол|во|числ[оа]|количеств\w*|график\w*|диаграмм\w*|таблиц\w*|отч[её]т\w*|статистик\w*|"
+    r"колво|кол|во|числ\w*|количеств\w*|график\w*|диаграмм\w*|таблиц\w*|отч[её]т\w*|статистик\w*|"
     r"how|many|much|number|of|the|an?|at|in|on|for|by|with|to|from|show|me|what|which|was|were|is|are|there|"
     r"did|do|does|have|has|had|incidents?|cases?|total|please|all|count|give|tell|get|list|"
     r"қанша|неше|нешеу|саны|рет|болды|болған|бойынша|көрсет\w*|барлығы|оқиға\w*|жыл|жылы|жылғы|"
@@ -137,12 +137,12 @@ YOY = (r"по сравнению|в сравнении|сравни|относи
        r"чем (?:в|за) (?:прошл|предыдущ|аналогичн)|изменил\w*|рост\w*|снизил\w*|сократил\w*|вырос\w*|увеличил\w*|"
        r"уменьшил\w*|стал[оаи]? (?:больше|меньше)|больше или меньше|меньше или больше")
 # the period a comparison is made against: «чем в прошлом году», «vs в прошлом», «по сравнению с 2025»
-COMPARED_TO = r"(?:чем|vs\.?|против|по сравнению с|в сравнении с|относительно)\s+(?:(?:в|за|с)\s+)?"
+COMPARED_TO = r"(?:чем|vs\.?|против|по сравнению с|в сравнении с|относительно|\bк)\s+(?:(?:в|за|с)\s+)?"
 TOP = (r"лидир\w*|\bлидер\w*|впереди|на первом месте|\bмаксимум\w*|\bминимум\w*|\bперв(?:ые|ых)\s+(?:\d+|[а-я]+)\s|"
-       r"\b(?:двойк|тройк|четверк|пятерк|десятк)\w*|больше всего|наибольш\w*|чаще всего|максимальн\w*|сам[аоы]\w* (?:проблемн|аварийн|частый|частая|"
+       r"\b(?:двойк|тройк|четверк|пятерк|десятк)\w*|больше всего|больше всех|чаще всех|наибольш\w*|чаще всего|максимальн\w*|сам[аоы]\w* (?:проблемн|аварийн|частый|частая|"
        r"частое|больш)|\bтоп\b|топ[- ]?\d|первое место|меньше всего|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* "
        r"(?:редк|спокойн)|больше других|чаще других|худш\w*|лучш\w*")
-ASCENDING = r"\bминимум\w*|меньше всего|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* (?:редк|спокойн)|лучш\w*"
+ASCENDING = r"\bминимум\w*|меньше всего|меньше всех|реже всех|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* (?:редк|спокойн)|лучш\w*"
 DURATION = r"\bmttr\b|в часах|\bвис(?:ит|ят|ели|ело)\b|чинил\w*|починил\w*|ремонтировал\w*|устраняли|врем\w*|длительн\w*|продолжительн\w*|устранени\w*|закрыти\w*|решени\w*|час\w*|скорост\w*|долго"
 
 
@@ -326,10 +326,10 @@ class QuestionParser:
         return value * 24 if m.group(2).startswith(("сут", "дн", "день")) else value
 
     @staticmethod
-    def _group(text: str) -> str | None:
+    def _group(text: str, record: bool = True) -> str | None:
         for pattern, group in GROUP_WORDS:
             if _has(rf"\b(?:как\w*|где|на как\w*|в как\w*|у как\w*|назов\w*(?:\s+\S+)?|перечисл\w*|топ[- ]?\d*|\d{{1,3}}(?!\d)|"
-                    rf"{'|'.join(NUMBER_WORDS)})\s+{pattern}", text):
+                    rf"{'|'.join(NUMBER_WORDS)})\s+{pattern}", text, record):
                 return group
         return None
 
@@ -391,12 +391,16 @@ class QuestionParser:
             first = against[0]
             current = Period(first.start + relativedelta(years=1), first.end + relativedelta(years=1), first.position,
                              first.label)
-        elif _has(r"год к году|год-к-году|г/г|\byoy\b|" + COMPARED_TO + r"(?:прошл|предыдущ)\w*", text, False):
+        elif _has(r"год к году|год-к-году|г/г|\byoy\b|" + COMPARED_TO + r"(?:прошл|предыдущ|позапрошл)\w*", text, False):
             start = datetime(today.year, 1, 1)
             current = Period(start, tomorrow, 0, "с начала года")
         else:
             return None, []
-        _has(COMPARED_TO + r"(?:прошл|предыдущ)\w*(?:\s+(?:год\w*|период\w*))?", text)  # «vs в прошлом»
+        # «чем в прошлом году»; «vs в прошлом», «по сравнению с позапрошлым» said of a year only («в прошлом месяце
+        # против позапрошлого» is not a comparison with last year: its word stays not understood)
+        _has(COMPARED_TO + r"(?:прошл|предыдущ|позапрошл)\w*\s+год\w*", text)
+        if current.start.month == current.start.day == 1 and (current.end - current.start).days > 300:
+            _has(COMPARED_TO + r"(?:прошл|предыдущ|позапрошл)\w*", text)
         if current.end > tomorrow > current.start:
             current = Period(current.start, tomorrow, current.position, current.label, current.spans)
         return current, [p for p in periods if p is not current and p.start.year == current.start.year - 1]
@@ -526,7 +530,9 @@ class QuestionParser:
             query["yoy_as"] = ("change_pct" if _has(r"процент|%", text) else
                                "change" if _has(r"на сколько|насколько", text) else "object")
             _mark(*(span for p in previous for span in p.spans))
-            notes.append("сравнение с тем же периодом прошлого года" + (f" ({previous[0].describe()})" if previous else ""))
+            assert period is not None
+            span = Period(period.start - relativedelta(years=1), period.end - relativedelta(years=1), 0, "")
+            notes.append(f"сравнение с тем же периодом прошлого года ({span.describe()})")
         elif _has(r"\bдол[яиюе]\b|процент\w*|какая часть|какую часть|\d+\s*%|в %", text):
             _has(r"\bсреди\b|\bиз них\b", text)  # «доля серьёзных среди проливов»
             part_key = next((k for k in ("severity_min", "severity_max", "status", "resolved_over_hours", "hours",
@@ -563,7 +569,7 @@ class QuestionParser:
             query.update(metric="count", group_by=group)  # «категории открытых, сколько каких»
         elif _has(r"перечисл\w*|список|спис\w+|выведи\w*|покажи\w* (?:все|список|инцидент)|назови\w* (?:все|номера|incident)|"
                   r"incident_id|какие (?:именно )?(?:инцидент|случа|происшеств)|все инцидент|\bномера\b", text) or (
-                filters and not self._group(text) and _has(r"\bкакие\b", text)):
+                filters and not self._group(text, False) and _has(r"\bкакие\b", text)):
             query["metric"] = "list"
         elif group := self._group_by(text):
             query.update(metric="count", group_by=group)
@@ -575,7 +581,7 @@ class QuestionParser:
             query["metric"] = "summary"
         elif filters.get("status") == "open":
             query["metric"] = "list"  # «открытые по азс 1», «что висит открытым»: which ones, to work on them
-        elif filters:
+        elif filters and not self._group(text, False):  # «какие АЗС без инцидентов» is not a count
             query["metric"] = "count"  # «азс 10 инциденты с 10 по 20 августа», «праливы за 90 дней»
             _has(INCIDENT_WORDS, text)
         else:

@@ -123,7 +123,7 @@ def find_periods(text: str, today: date) -> list[Period]:
         year = _said_year(m.group(2) or m.group(3), today) or standalone_year or _quarter_year(q, today)
         start = _day(year, 3 * (q - 1) + 1, 1)
         add(m, start, start + relativedelta(months=3), f"{q} квартал {year}", not m.group(2))
-    for m in re.finditer(rf"\b(перв|втор|1|2)(?:\w*|-?е|-?м)\s+полугоди\w*{_YEAR}", text):
+    for m in re.finditer(rf"\b(перв|втор|1|2)(?:\w*|-?е|-?м)\s+(?:полугоди\w*|половин\w+(?:\s+года)?){_YEAR}", text):
         half = 1 if m.group(1) in ("перв", "1") else 2
         year = _said_year(m.group(2), today) or standalone_year or today.year
         start = _day(year, 1 if half == 1 else 7, 1)
@@ -131,7 +131,8 @@ def find_periods(text: str, today: date) -> list[Period]:
     # a run of months: «с января по октябрь», «за сентябрь и октябрь (вместе)», «сентябрь-октябрь 2026»
     for m in re.finditer(rf"(?:\b(?:с|от)\s+)?\b{_MONTH_WORD}\s*(?:,|и|-|–|по|до)\s*{_MONTH_WORD}{_YEAR}", text):
         first, last = month_number(m.group(1)), month_number(m.group(2))
-        if first is None or last is None or (first >= last and not re.match(r"с|от", m.group(0))):
+        joined = re.search(r"\s(?:и|,)\s|,", m.group(0)) is not None
+        if first is None or last is None or first == last or (joined and (last - first) % 12 != 1):
             continue  # «в октябре и марте» is two periods, not a run: the second is named as not understood
         year_b = _said_year(m.group(3), today) or standalone_year or _latest_year(last, today)
         year_a = year_b if first <= last else year_b - 1
