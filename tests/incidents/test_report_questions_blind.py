@@ -180,3 +180,11 @@ def test_which_stations_had_none_is_refused_not_counted(sqlite_services, log) ->
     rephrase instead of giving the count of October's incidents."""
     with pytest.raises(ReportUnclear):
         sqlite_services.reports.ask("какие азс без инцидентов в октябре", TODAY)
+
+
+def test_zero_regions_stay_within_the_askers_stations(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a manager who sees only Алматы's stations WHEN counts per region are asked THEN only Алматы is
+    listed: another region is out of scope, not a region with 0."""
+    allowed = {"АЗС-001", "АЗС-002"}
+    answer = sqlite_services.reports.ask("сколько инцидентов по регионам в 2025 году", TODAY, allowed).result.answer
+    assert answer == {"Алматы": sum(1 for r in log if r["region"] == "Алматы" and r["occurred_at"].year == 2025)}

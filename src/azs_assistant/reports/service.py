@@ -131,19 +131,21 @@ class Reports:
     def _keys(self, q: ReportQuery) -> set[str]:
         """Every key a count per ``q.group_by`` should show, as ``group_label`` writes it."""
         f = q.filters
-        vocab = self.vocabulary()
-        if q.group_by == "station":
-            known = self.stations.known()
+        if q.group_by == "station":  # the active stations of the registry (seeded from the log when empty)
             regions = {r.casefold() for r in f.regions}
-            by_log = self._log_stations() if regions else {}
-            every = set(known) | set(vocab.stations)
-            return {sid for sid in every if (not f.stations or sid in f.stations)
-                    and (not regions or (known.get(sid) or by_log.get(sid) or "").casefold() in regions)}
-        if q.group_by == "region":
-            every = set(vocab.regions)
-            return {r for r in every if not f.regions or r.casefold() in {x.casefold() for x in f.regions}}
+            return {sid for sid, region in self.stations.known().items() if (not f.stations or sid in f.stations)
+                    and (not regions or (region or "").casefold() in regions)}
+        if q.group_by == "region":  # the regions of the active stations and of the log (of the stations asked about)
+            t = Incident.__table__.c
+            known = {sid: r for sid, r in self.stations.known().items() if not f.stations or sid in f.stations}
+            where = [t.station_id.in_(f.stations)] if f.stations else []
+            with self.db.engine.connect() as conn:
+                logged = set(conn.execute(select(t.region).where(*where).distinct()).scalars())
+            every = {r for r in (*known.values(), *logged) if r}
+            asked = {x.casefold() for x in f.regions}
+            return {r for r in every if not asked or r.casefold() in asked}
         if q.group_by == "category":
-            every = {*(c for c in self.categories if c != CATCH_ALL), *vocab.categories}
+            every = {*(c for c in self.categories if c != CATCH_ALL), *self.vocabulary().categories}
             return {c for c in every if not f.categories or c in f.categories}
         if q.group_by == "weekday":
             return {WEEKDAYS[d] for d in (f.weekdays or range(7))}
@@ -159,12 +161,6 @@ class Reports:
                 months.add(f"{at:%Y-%m}")
             at += relativedelta(months=1)
         return months
-
-    def _log_stations(self) -> dict[str, str]:
-        t = Incident.__table__.c
-        with self.db.engine.connect() as conn:
-            return {sid: region for sid, region in conn.execute(select(t.station_id, func.max(t.region))
-                                                                .group_by(t.station_id)) if region}
 
     def parse(self, question: str, today: date | None = None) -> ReportQuery:
         return self.parser.parse(question, self.vocabulary(), today or date.today())
