@@ -133,7 +133,9 @@ def answer(log: pd.DataFrame, what: tuple[Any, ...]) -> Any:
     if what[0] == "count":
         return int(len(select(log, **what[1])))
     if what[0] == "group":  # breakdowns keep zero rows: every station and region of the log, every category
-        every = CATEGORIES if what[1] == "category" else sorted(log[what[1]].unique())
+        # of the phrase book and the log but the catch-all «other» (listed only when the log has it)
+        every = (sorted({c for c in CATEGORIES if c != "other"} | set(log["category"].unique()))
+                 if what[1] == "category" else sorted(log[what[1]].unique()))
         counts = select(log, **what[2])[what[1]].value_counts().reindex(every, fill_value=0)
         return {str(k): int(v) for k, v in sorted(counts.items())}
     _, n, by, filters = what

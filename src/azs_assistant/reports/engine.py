@@ -120,6 +120,10 @@ class ReportEngine:
         total = sum(n for _, n in counted)
         return self._grouped(q, counted, total)
 
+    def rank(self, q: ReportQuery, counted: list[tuple[tuple[Any, ...], Any]], total: int | None) -> ReportResult:
+        """Counts per group (keys as the database gives them) ranked, or tabled, as ``q`` asks."""
+        return self._grouped(q, counted, total)
+
     def _grouped(self, q: ReportQuery, counted: list[tuple[tuple[Any, ...], Any]], total: int | None,
                  value_name: str = "count") -> ReportResult:
         group = q.group_by

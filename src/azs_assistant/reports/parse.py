@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
+from dateutil.relativedelta import relativedelta
 
 from azs_assistant.errors import InvalidInput
 from azs_assistant.incidents.records import station_number
@@ -33,18 +34,33 @@ WEEKDAY_WORDS = [("понедельн", 0), ("вторник", 1), ("сред", 
 DAY_PARTS = {"ночь": (NIGHT_HOURS, "ночь = 23:00–06:00"), "утро": (list(range(6, 12)), "утро = 06:00–12:00"),
              "день": (list(range(12, 18)), "день = 12:00–18:00"), "вечер": (list(range(18, 23)), "вечер = 18:00–23:00")}
 GROUP_WORDS = [  # (pattern after «какой/какая/в каком…» or «по …», grouping)
-    (r"(?:азс|станц\w*|заправк\w*|точк\w*)", "station"),
+    (r"(?:азс|станц\w*|заправ\w*|точ[ек]\w*)", "station"),
     (r"(?:регион\w*|област\w*|город\w*|филиал\w*)", "region"),
     (r"(?:категори\w*|тип\w*|вид\w*|класс\w*)", "category"),
     (r"(?:оборудовани\w*|агрегат\w*|узл\w*|устройств\w*)", "equipment"),
     (r"(?:д(?:ень|ня|ням|ни)\s+недел\w*|дн\w+ недели)", "weekday"),
-    (r"(?:месяц\w*|помесячно)", "month"),
-    (r"(?:квартал\w*|поквартально)", "quarter"),
+    (r"(?:месяц\w*|помесячн\w*)", "month"),
+    (r"(?:квартал\w*|поквартальн\w*)", "quarter"),
     (r"(?:час\w*|время суток|времени суток)", "hour"),
     (r"(?:год\w*|погодично)", "year"),
     (r"(?:серь[её]зност\w*|критичност\w*|тяжест\w*|уровн\w* серь[её]зност\w*|severity)", "severity"),
 ]
 
+
+# A station said by its ordinal, as in a chat: «на пятой», «второй заправке», «12-я заправка», «на 11-й», «на 7ке»,
+# «5-ка». Without a station noun only after «на» / «по» and not before a word of time («на второй неделе»).
+ORDINAL_WORDS = [("перв", 1), ("втор", 2), ("трет", 3), ("четверт", 4), ("пят", 5), ("шест", 6), ("седьм", 7),
+                 ("восьм", 8), ("девят", 9), ("десят", 10), ("одиннадцат", 11), ("двенадцат", 12)]
+_ORD_WORD = r"(?P<word>(?:перв|втор|трет|четверт|пят|шест|седьм|восьм|девят|десят|одиннадцат|двенадцат)(?:ая|ой|ую|ей|ья|ьей|ью))"
+_ORD_DIGITS = r"(?P<digits>\d{1,3})\s*-?\s*(?:я|й|ая|ой|ую|ей|ка|ке|ку|кой|ки)"
+_NOT_TIME = r"(?!\s+(?:недел|квартал|полугод|смен|половин|декад|час|минут|год|месяц|раз|мест|строк|категори))"
+ORDINAL_STATIONS = [rf"(?<![\w-])(?:{_ORD_WORD}|{_ORD_DIGITS})\s+(?:азс|заправк\w*|станци\w*|точк\w*)\b",
+                    rf"\b(?:на|по)\s+(?:{_ORD_WORD}|{_ORD_DIGITS})(?![\w-]){_NOT_TIME}",
+                    r"(?<![\w-])(?P<digits>\d{1,3})\s*-?\s*к[аеуи](?![\w-])"]
+
+COLLECTIVE_NUMBERS = {"двойк": 2, "тройк": 3, "четверк": 4, "пятерк": 5, "десятк": 10}  # «пятёрка худших АЗС»
+EACH = r"(?:по|на|для|у)\s+(?:кажд\w+|всем|всех|отдельн\w+)"  # «по каждой АЗС», «по всем АЗС»: a table per station
+RANKED_BY_NOUN = ("station", "region", "category", "weekday", "month", "quarter")
 
 # Words the parser reads by its own patterns, though the Russian dictionary does not know them.
 PARSER_WORDS = frozenset("азс жқс ккм ккт трк пос скольк сколко скока склько қанша неше саны рет жыл жылы жылғы "
@@ -57,11 +73,17 @@ FILLER = re.compile(
     r"инцидент\w*|случа\w*|происшеств\w*|событи\w*|был[аио]?|будет|есть|всего|всех|итого|вообще|вообщем|ну|ок|вот|"
     r"косяк\w*|проблем\w*|покаж\w*|показ\w*|скаж\w*|подскаж\w*|дай\w*|выдай\w*|посчитай\w*|посмотр\w*|глянь|нужн\w*|надо|хочу|"
     r"пожалуйста|пжл|плиз|плз|плс|мне|нам|нас|наш\w*|там|тут|штук\w*|именно|данн\w*|"
-    r"колво|кол|во|числ[оа]|количеств\w*|график\w*|диаграмм\w*|таблиц\w*|отч[её]т\w*|статистик\w*|"
+    r"зарег\w*|зафиксир\w*|брать|берем|взять|вместе|суммарно|сети|"
+    r"колво|кол|во|числ\w*|количеств\w*|график\w*|диаграмм\w*|таблиц\w*|отч[её]т\w*|статистик\w*|"
     r"how|many|much|number|of|the|an?|at|in|on|for|by|with|to|from|show|me|what|which|was|were|is|are|there|"
     r"did|do|does|have|has|had|incidents?|cases?|total|please|all|count|give|tell|get|list|"
     r"қанша|неше|нешеу|саны|рет|болды|болған|бойынша|көрсет\w*|барлығы|оқиға\w*|жыл|жылы|жылғы|"
     r"та|те|да|де|ма|ме", re.IGNORECASE)
+ADJECTIVE = r"(?:ые|ых|ый|ая|ое|ым|ыми|ого|ому|ой|ую|ие|их|ий|ое|им|ими)"  # endings of «серьёзные», «тяжёлых»…
+# How a named category failed: «касса глючит», «колонки ломались» (read when a category was named; alone, «глюков»
+# is not a category and stays named as not understood)
+FAILING = (r"\b(?:глюч\w*|глючил\w*|лома\w*|слома\w*|барахл\w*|зависа\w*|завис\w*|сбоил\w*|отказыва\w*|отказал\w*|"
+           r"не работа\w*|вырубал\w*|вырубил\w*|отруб\w*|пропада\w*)")
 INCIDENT_WORDS = r"инцидент\w*|случа[йея]\w*|происшеств\w*|авари\w*|сбо[йея]\w*|нарушени\w*|проблем\w*|событи\w*"
 
 
@@ -111,13 +133,17 @@ def load_categories(analyzer: Analyzer, override: Path | None = None) -> dict[st
 
 # The spans of the question that the patterns deciding the query read, while a question is parsed.
 _READ: ContextVar[list[tuple[int, int]] | None] = ContextVar("report_words_read", default=None)
-YOY = (r"по сравнению|в сравнении|сравни|относительно|год к году|год-к-году|г/г|чем (?:в|за) (?:прошл|предыдущ|"
-       r"аналогичн)|изменил\w*|рост\w*|снизил\w*|сократил\w*|вырос\w*|увеличил\w*|уменьшил\w*")
-TOP = (r"лидир\w*|больше всего|наибольш\w*|чаще всего|максимальн\w*|сам[аоы]\w* (?:проблемн|аварийн|частый|частая|"
+YOY = (r"по сравнению|в сравнении|сравни|относительно|год к году|год-к-году|г/г|\byoy\b|\bvs\.?(?!\w)|\bпротив\b|"
+       r"чем (?:в|за) (?:прошл|предыдущ|аналогичн)|изменил\w*|рост\w*|снизил\w*|сократил\w*|вырос\w*|увеличил\w*|"
+       r"уменьшил\w*|стал[оаи]? (?:больше|меньше)|больше или меньше|меньше или больше")
+# the period a comparison is made against: «чем в прошлом году», «vs в прошлом», «по сравнению с 2025»
+COMPARED_TO = r"(?:чем|vs\.?|против|по сравнению с|в сравнении с|относительно|\bк)\s+(?:(?:в|за|с)\s+)?"
+TOP = (r"лидир\w*|\bлидер\w*|впереди|на первом месте|\bмаксимум\w*|\bминимум\w*|\bперв(?:ые|ых)\s+(?:\d+|[а-я]+)\s|"
+       r"\b(?:двойк|тройк|четверк|пятерк|десятк)\w*|больше всего|больше всех|чаще всех|наибольш\w*|чаще всего|максимальн\w*|сам[аоы]\w* (?:проблемн|аварийн|частый|частая|"
        r"частое|больш)|\bтоп\b|топ[- ]?\d|первое место|меньше всего|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* "
        r"(?:редк|спокойн)|больше других|чаще других|худш\w*|лучш\w*")
-ASCENDING = r"меньше всего|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* (?:редк|спокойн)|лучш\w*"
-DURATION = r"врем\w*|длительн\w*|продолжительн\w*|устранени\w*|закрыти\w*|решени\w*|час\w*|скорост\w*|долго"
+ASCENDING = r"\bминимум\w*|меньше всего|меньше всех|реже всех|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* (?:редк|спокойн)|лучш\w*"
+DURATION = r"\bmttr\b|в часах|\bвис(?:ит|ят|ели|ело)\b|чинил\w*|починил\w*|ремонтировал\w*|устраняли|врем\w*|длительн\w*|продолжительн\w*|устранени\w*|закрыти\w*|решени\w*|час\w*|скорост\w*|долго"
 
 
 def _mark(*spans: tuple[int, int]) -> None:
@@ -176,6 +202,14 @@ class QuestionParser:
                 continue
             _mark(m.span())
             numbers.append(int(number))
+        ordinals = (m for pattern in ORDINAL_STATIONS for m in re.finditer(pattern, text))
+        for m in ordinals:  # «на пятой», «12-я заправка», «на 7ке», «второй АЗС»
+            word = m.groupdict().get("digits") or m.group("word")
+            number = int(word) if word.isdigit() else next(n for stem, n in ORDINAL_WORDS if word.startswith(stem))
+            if number in numbers or not 0 < number < 1000:
+                continue
+            _mark(m.span())
+            numbers.append(number)
         stations: list[str] = []
         for n in numbers:
             match = [s for s in vocab.stations if station_number(s) == n]
@@ -201,12 +235,13 @@ class QuestionParser:
 
     @staticmethod
     def _severity(text: str, vocab: Vocabulary, notes: list[str]) -> tuple[int | None, int | None]:
-        m = _search(r"(?:severity|sev|серь[её]зност\w*|критичност\w*|тяжест\w*|важност\w*|уров[ен]\w*|приоритет\w*)\s*"
-                      r"(не ниже|не выше|не менее|не более|от|до|>=|<=|≥|≤|>|<|=|:)?\s*([0-9]{1,2})(?!\d)"
+        m = _search(r"(?:severity|sev|серь[её]зн\w*|критичност\w*|тяжест\w*|тяж[её]л\w*|важност\w*|уров[ен]\w*|"
+                      r"приоритет\w*)\s*\(?\s*(не ниже|не выше|не менее|не более|от|до|>=|<=|≥|≤|>|<|=|:)?\s*([0-9]{1,2})(?!\d)"
                       r"(\s*\+|\s*(?:и|или)\s*(?:выше|более|старше|больше)|\s*(?:и|или)\s*(?:ниже|меньше|менее)"
                       r"|\s*(?:или|и|-|–|до)\s*([0-9]{1,2})(?!\d))?", text)
         if m:
-            _has(r"серь[её]зн\w*|важн\w*|критичн\w*|тяж[её]л\w*", text)  # «серьёзных … уровень 3 и выше»: said twice
+            _has(r"серь[её]зн\w*|важн\w*|критичн\w*|тяж[её]л\w*|\b(?:низк|высок|повышенн)\w*(?=\s+(?:серь[её]зн|важн|"
+                 r"критичн|тяж|уров|приоритет))", text)  # «серьёзных … уровень 3 и выше», «низкой серьёзности (1-2)»
             op, n, tail, upper = m.group(1) or "", int(m.group(2)), (m.group(3) or "").strip(), m.group(4)
             if upper:
                 return min(n, int(upper)), max(n, int(upper))
@@ -225,15 +260,22 @@ class QuestionParser:
             return vocab.max_severity, vocab.max_severity
         if _has(r"(?:высок\w*|повышенн\w*) (?:серь[её]зност|важност|критичност|тяжест|приоритет|уровн)\w*|"
                 r"(?:серь[её]зност|важност|критичност|тяжест|приоритет)\w* (?:высок|повышенн)\w*|"
-                r"серь[её]зн\w+ (?:инцидент|случа|происшеств)", text):
+                rf"\b(?:серь[её]зн|тяж[её]л){ADJECTIVE}\b", text):
             notes.append("высокая серьёзность = 3 и выше")
             return 3, None
+        if _has(r"(?:низк\w*|пониженн\w*|малой|небольш\w*) (?:серь[её]зност|важност|критичност|тяжест|приоритет|уровн)\w*|"
+                r"(?:серь[её]зност|важност|критичност|тяжест|приоритет)\w* (?:низк|пониженн)\w*|"
+                rf"\b(?:несерь[её]зн|нетяж[её]л|легк|лёгк){ADJECTIVE}\b", text):
+            notes.append("низкая серьёзность = 1–2")
+            return None, 2
         return None, None
 
     @staticmethod
     def _status(text: str) -> str | None:
         if _has(r"resolved_at\s*(?:пуст|null|не заполн)|\bне\s+(?:закрыт|устранен|решен|урегулирован)\w*|"
-                r"\b(?:незакрыт|неустранен|нерешен|открыт|висящ|в работе|актуальн\w* инцидент)", text):
+                r"\b(?:незакрыт|неустранен|нерешен|открыт|висящ|в работе|актуальн\w* инцидент)", text) or (
+                not _has(r"средн\w*|медиан\w*|\bдо (?:закрыти|устранени|решени)", text, False)
+                and _has(r"\bвис(?:ит|ят|ели|ело)\b", text)):  # «что висит», but «сколько в среднем висят до закрытия»
             return "open"
         if _has(r"\b(?:закрыт\w*|устраненн\w*|решенн\w*|урегулированн\w*)\b", text) and not _has(r"врем\w+ (?:устранени|закрыти|решени)", text.replace("только закрыт", ""), False):
             return "closed"
@@ -284,39 +326,84 @@ class QuestionParser:
         return value * 24 if m.group(2).startswith(("сут", "дн", "день")) else value
 
     @staticmethod
-    def _group(text: str) -> str | None:
+    def _group(text: str, record: bool = True) -> str | None:
         for pattern, group in GROUP_WORDS:
             if _has(rf"\b(?:как\w*|где|на как\w*|в как\w*|у как\w*|назов\w*(?:\s+\S+)?|перечисл\w*|топ[- ]?\d*|\d{{1,3}}(?!\d)|"
-                    rf"{'|'.join(NUMBER_WORDS)})\s+{pattern}", text):
+                    rf"{'|'.join(NUMBER_WORDS)})\s+{pattern}", text, record):
                 return group
+        return None
+
+    @staticmethod
+    def _group_noun(text: str) -> str | None:
+        """What a ranking ranks when only its noun says it: «самая проблемная заправка», «регион с наибольшим
+        числом…», «месяц с максимумом…» (a station followed by its number is a filter, not the ranked thing)."""
+        read = _READ.get() or []
+        for pattern, group in GROUP_WORDS:
+            if group not in RANKED_BY_NOUN:
+                continue
+            for m in re.finditer(rf"\b{pattern}\b(?!\s*(?:№|#)?\s*-?\s*\d)", text):
+                if not any(a < m.end() and m.start() < b for a, b in read):
+                    _mark(m.span())
+                    return group
         return None
 
     @staticmethod
     def _group_by(text: str) -> str | None:
         for pattern, group in GROUP_WORDS:
-            if _has(rf"\b(?:по|в разрезе|с разбивкой по|распределени\w* по)\s+{pattern}", text) or \
-                    (group in ("month", "quarter") and _has(r"помесячно" if group == "month" else r"поквартально", text)):
-                if group == "station" and not _has(r"по (?:азс|станциям|заправкам|точкам)\b", text):
-                    continue  # «по АЗС-012» names one station
+            said = rf"\b(?:{EACH}|по|в разрезе|с разбивкой по|разбивк\w* по|распределени\w* по)\s+{pattern}\b"
+            if _has(said, text, False) or \
+                    (group in ("month", "quarter") and _has(r"помесячн\w*" if group == "month" else r"поквартальн\w*", text)):
+                if group == "station" and not _has(rf"{said}(?!\s*(?:№|#)?\s*-?\s*\d)", text):
+                    continue  # «по АЗС-012», «по азс 1» name one station
                 if group == "severity" and _has(r"по\s+(?:severity|серь[её]зност\w*|тяжест\w*|важност\w*)\s*"
                                                 r"(?:\d|высок|повышенн)", text):
                     continue  # «по тяжести высокой» is a filter
+                _has(said, text)
                 return group
         return None
 
     @staticmethod
     def _top_n(text: str) -> int:
         words = "|".join(NUMBER_WORDS)
-        m = _search(rf"топ[- ]?(\d+)|(\d+|{words})\s+(?:сам\w+\s+)?(?:азс|станц\w*|регион\w*|категори\w*|вид\w*|"
-                      rf"тип\w*|заправ\w*|оборудован\w*)|({words})\s+(?:сам\w+\s+)?(?:месяц\w*|дн\w*|час\w*|квартал\w*)",
-                      text)
+        m = _search(rf"топ[- ]?(\d+)|(\d+|{words})\s+(?:[а-я]+{ADJECTIVE}\s+){{0,2}}(?:азс|станц\w*|регион\w*|категори\w*|"
+                      rf"вид\w*|тип\w*|заправ\w*|оборудован\w*)|({words})\s+(?:сам\w+\s+)?(?:месяц\w*|дн\w*|час\w*|квартал\w*)"
+                      rf"|\b({'|'.join(COLLECTIVE_NUMBERS)})\w*", text)
         if not m:
             return 1
-        raw = m.group(1) or m.group(2) or m.group(3)
+        raw = m.group(1) or m.group(2) or m.group(3) or m.group(4)
         if raw.isdigit():
             n = int(raw)
             return n if 1 <= n <= 100 else 1
-        return NUMBER_WORDS.get(raw, 1)
+        return NUMBER_WORDS.get(raw) or COLLECTIVE_NUMBERS.get(raw, 1)
+
+    @staticmethod
+    def _compared(text: str, periods: list[Period], today: date) -> tuple[Period | None, list[Period]]:
+        """(the period looked at, the periods it is compared with) in a comparison with last year. A period said
+        after «чем / vs / по сравнению с» is the one compared with: «больше, чем в прошлом году» looks at this
+        year. Without a period, «год к году» is this year to date. A period still running ends today, so
+        the year before is the same span («с 1 января по сегодня» against the same days of last year)."""
+        tomorrow = datetime(today.year, today.month, today.day) + timedelta(days=1)
+        against = [p for p in periods if re.search(rf"{COMPARED_TO}$", text[:p.position])]
+        looked = [p for p in periods if p not in against]
+        if looked:
+            current = looked[0]
+        elif against:
+            first = against[0]
+            current = Period(first.start + relativedelta(years=1), first.end + relativedelta(years=1), first.position,
+                             first.label)
+        elif _has(r"год к году|год-к-году|г/г|\byoy\b|" + COMPARED_TO + r"(?:прошл|предыдущ|позапрошл)\w*", text, False):
+            start = datetime(today.year, 1, 1)
+            current = Period(start, tomorrow, 0, "с начала года")
+        else:
+            return None, []
+        # «чем в прошлом году»; «vs в прошлом», «по сравнению с позапрошлым» said of a year only («в прошлом месяце
+        # против позапрошлого» is not a comparison with last year: its word stays not understood)
+        _has(COMPARED_TO + r"(?:прошл|предыдущ|позапрошл)\w*\s+год\w*", text)
+        if current.start.month == current.start.day == 1 and (current.end - current.start).days > 300:
+            _has(COMPARED_TO + r"(?:прошл|предыдущ|позапрошл)\w*", text)
+        if current.end > tomorrow > current.start:
+            current = Period(current.start, tomorrow, current.position, current.label, current.spans)
+        return current, [p for p in periods if p is not current and p.start.year == current.start.year - 1]
 
     def _misspelt_categories(self, question: str, notes: list[str]) -> list[str]:
         """Categories named with a typo («праливов» for «проливов»): a word the dictionary does not
@@ -392,6 +479,7 @@ class QuestionParser:
         filters: dict[str, Any] = {}
         if cats := self._categories(text, lemmas, vocab) or self._misspelt_categories(question, notes):
             filters["categories"] = cats
+            _has(FAILING, text)  # «касса глючила»: how the named category failed
         if stations := self._stations(text, vocab):
             filters["stations"] = stations
         if regions := self._regions(text, vocab):
@@ -411,8 +499,18 @@ class QuestionParser:
         if (over := self._over_hours(text)) is not None:
             filters["resolved_over_hours"] = over
         periods = find_periods(text, today)
+        yoy = _has(YOY, text, False)
+        all_time = _has(r"за весь период|за вс[её] время|за всю историю", text)
         period: Period | None = periods[0] if periods else None
-        if period is not None and not _has(r"за весь период|за вс[её] время", text):
+        previous: list[Period] = []
+        if yoy:
+            period, previous = self._compared(text, periods, today)
+        elif len(periods) > 1:  # «в этом году, с января по октябрь»: the narrower period refines the wider one
+            inner = [p for p in periods if all(o.start <= p.start and p.end <= o.end for o in periods)]
+            if inner:
+                _mark(*(span for p in periods for span in p.spans))
+                period = inner[0]
+        if period is not None and not all_time:
             filters["date_from"], filters["date_to"] = period.start, period.end
             _mark(*period.spans)
             notes.append(f"период: {period.describe()}")
@@ -424,17 +522,19 @@ class QuestionParser:
 
         query: dict[str, Any] = {"notes": notes}
         # read now, marked as read below only when they decide the query
-        yoy, top = _has(YOY, text, False), _has(TOP, text, False)
+        top = _has(TOP, text, False)
         ascending, duration = _has(ASCENDING, text, False), _has(DURATION, text, False)
 
         if yoy and period is not None:
             query["metric"] = "yoy"
             query["yoy_as"] = ("change_pct" if _has(r"процент|%", text) else
                                "change" if _has(r"на сколько|насколько", text) else "object")
-            previous = [p for p in periods[1:] if p.start.year == period.start.year - 1]
             _mark(*(span for p in previous for span in p.spans))
-            notes.append("сравнение с тем же периодом прошлого года" + (f" ({previous[0].describe()})" if previous else ""))
+            assert period is not None
+            span = Period(period.start - relativedelta(years=1), period.end - relativedelta(years=1), 0, "")
+            notes.append(f"сравнение с тем же периодом прошлого года ({span.describe()})")
         elif _has(r"\bдол[яиюе]\b|процент\w*|какая часть|какую часть|\d+\s*%|в %", text):
+            _has(r"\bсреди\b|\bиз них\b", text)  # «доля серьёзных среди проливов»
             part_key = next((k for k in ("severity_min", "severity_max", "status", "resolved_over_hours", "hours",
                                          "weekdays", "categories", "stations", "regions") if k in filters), None)
             if part_key is None:
@@ -447,7 +547,7 @@ class QuestionParser:
             query["metric"], query["share_of"] = "share", part
         elif _has(r"медиан\w*", text):
             query["metric"] = "median_hours"
-        elif _has(r"средн\w*|в среднем", text):
+        elif _has(r"средн\w*|в среднем|\bmttr\b", text):
             if not duration:
                 raise ReportUnclear("Понял «среднее», но не понял, чего: могу посчитать среднее время устранения "
                                     "инцидентов (в часах).", "Average of what?")
@@ -457,23 +557,33 @@ class QuestionParser:
         elif _has(r"сам[аоы]\w* (?:нов|свеж|последн|поздн)|последн\w* (?:инцидент|случа|происшеств)|недавн\w*", text) and not top:
             query["metric"] = "newest"
         elif top:
-            group = self._group(text) or ("station" if _has(r"\bгде\b", text) else None)
+            group = (self._group(text) or self._group_by(text) or ("station" if _has(r"\bгде\b", text) else None)
+                     or self._group_noun(text))
             if group is None:
                 raise ReportUnclear("Не понял, кого сравнивать: станции, регионы, категории, месяцы или дни недели? "
                                     "Например: «какая АЗС лидирует по проливам во 2 квартале 2026».",
                                     "Rank what?", understood=filters)
             query.update(metric="count", group_by=group, top=self._top_n(text), order="asc" if ascending else "desc")
+        elif _has(r"\bсколько\s+каких\b|\bкаких\s+сколько\b|\bсколько\s+на\s+каких\b", text) and (
+                group := self._group_by(text) or self._group_noun(text)):
+            query.update(metric="count", group_by=group)  # «категории открытых, сколько каких»
         elif _has(r"перечисл\w*|список|спис\w+|выведи\w*|покажи\w* (?:все|список|инцидент)|назови\w* (?:все|номера|incident)|"
-                  r"incident_id|какие (?:именно )?(?:инцидент|случа|происшеств)|все инцидент|номера инцидент", text):
+                  r"incident_id|какие (?:именно )?(?:инцидент|случа|происшеств)|все инцидент|\bномера\b", text) or (
+                filters and not self._group(text, False) and _has(r"\bкакие\b", text)):
             query["metric"] = "list"
         elif group := self._group_by(text):
             query.update(metric="count", group_by=group)
         elif _has(rf"{HOW_MANY}|\bчисл[оау]\b|количеств\w*|кол-в\w*|как часто", text) and (
                 filters or _has(INCIDENT_WORDS, text)):
             query["metric"] = "count"
-        elif _has(r"отч[её]т\w*|сводк\w*|обзор\w*|итог\w*|статистик\w*|что (?:было|случилось|произошло)|инцидент\w*", text) \
+        elif _has(r"отч[её]т\w*|сводк\w*|обзор\w*|итог\w*|статистик\w*|что (?:было|случилось|произошло)", text) \
                 and (filters or _has(r"отч[её]т|сводк", text)):
             query["metric"] = "summary"
+        elif filters.get("status") == "open":
+            query["metric"] = "list"  # «открытые по азс 1», «что висит открытым»: which ones, to work on them
+        elif filters and not self._group(text, False):  # «какие АЗС без инцидентов» is not a count
+            query["metric"] = "count"  # «азс 10 инциденты с 10 по 20 августа», «праливы за 90 дней»
+            _has(INCIDENT_WORDS, text)
         else:
             raise ReportUnclear(
                 "Не понял, какой отчёт нужен. Спросите, например: «сколько проливов было на АЗС-012 в октябре», "

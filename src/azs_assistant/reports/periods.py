@@ -19,10 +19,13 @@ ORDINALS = {"1": 1, "i": 1, "перв": 1, "2": 2, "ii": 2, "втор": 2, "3": 
             "четв": 4}
 _MONTH_WORD = (r"(январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяе]\b|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*"
                r"|декабр\w*|(?:янв|фев|мар|апр|авг|сент?|окт|нояб?|дек)\b\.?)")  # «в сент», «окт.» as typed in a chat
-_YEAR = r"(?:\s+(\d{4})(?:\s*(?:год\w*|г\.?))?)?"
+# a year said as a number or relative to today («в октябре прошлого года», «4 квартал этого года»)
+_RELATIVE_YEAR = r"(?:этого|текущего|нынешнего|прошлого|прошедшего|предыдущего|позапрошлого)\s+года"
+_YEAR = rf"(?:\s+(\d{{4}}(?:\s*(?:год\w*|г\.?))?|{_RELATIVE_YEAR}))?"
 _ORD = r"(1|2|3|4|iv|iii|ii|i|перв\w*|втор\w*|трет\w*|четв[её]рт\w*)"
 # a year after a quarter: «2025», «2025 г.», «25го», «25 года»; a bare two-digit number only at the end
-_SHORT_YEAR = r"(?:\s*(\d{4}|\d{2}(?=\s*-?\s*(?:го\b|г\b|год)|\s*$|\s*[,.?!]))(?:\s*-?\s*(?:го|год\w*|г\.?))?)?"
+_SHORT_YEAR = (r"(?:\s*(\d{4}|\d{2}(?=\s*-?\s*(?:го\b|г\b|год)|\s*$|\s*[,.?!]))(?:\s*-?\s*(?:го|год\w*|г\.?))?"
+               rf"|\s+({_RELATIVE_YEAR}))?")
 NUMBER_WORDS = {"один": 1, "одну": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6,
                 "семь": 7, "восемь": 8, "девять": 9, "десять": 10}
 
@@ -101,7 +104,7 @@ def find_periods(text: str, today: date) -> list[Period]:
                          text):
         month_b = month_number(m.group(4)) or 1
         month_a = month_number(m.group(2)) if m.group(2) else month_b
-        year = int(m.group(5)) if m.group(5) else (standalone_year or _latest_year(month_a or 1, today))
+        year = _said_year(m.group(5), today) or standalone_year or _latest_year(month_a or 1, today)
         try:
             a, b = _day(year, month_a or month_b, int(m.group(1))), _day(year, month_b, int(m.group(3)))
         except ValueError:
@@ -112,24 +115,44 @@ def find_periods(text: str, today: date) -> list[Period]:
         q = _ordinal(m.group(1))
         if q is None:
             continue
-        year = _year(m.group(2)) if m.group(2) else (standalone_year or _quarter_year(q, today))
+        year = _said_year(m.group(2) or m.group(3), today) or standalone_year or _quarter_year(q, today)
         start = _day(year, 3 * (q - 1) + 1, 1)
         add(m, start, start + relativedelta(months=3), f"{q} квартал {year}", not m.group(2))
     for m in re.finditer(rf"\bq([1-4]){_SHORT_YEAR}", text):
         q = int(m.group(1))
-        year = _year(m.group(2)) if m.group(2) else (standalone_year or _quarter_year(q, today))
+        year = _said_year(m.group(2) or m.group(3), today) or standalone_year or _quarter_year(q, today)
         start = _day(year, 3 * (q - 1) + 1, 1)
         add(m, start, start + relativedelta(months=3), f"{q} квартал {year}", not m.group(2))
-    for m in re.finditer(r"\b(перв|втор|1|2)(?:\w*|-?е|-?м)\s+полугоди\w*(?:\s+(\d{4}))?", text):
+    for m in re.finditer(rf"\b(перв|втор|1|2)(?:\w*|-?е|-?м)\s+(?:полугоди\w*|половин\w+(?:\s+года)?){_YEAR}", text):
         half = 1 if m.group(1) in ("перв", "1") else 2
-        year = int(m.group(2)) if m.group(2) else (standalone_year or today.year)
+        year = _said_year(m.group(2), today) or standalone_year or today.year
         start = _day(year, 1 if half == 1 else 7, 1)
         add(m, start, start + relativedelta(months=6), f"{half} полугодие {year}", not m.group(2))
+    # a run of months: «с января по октябрь», «за сентябрь и октябрь (вместе)», «сентябрь-октябрь 2026»
+    for m in re.finditer(rf"(?:\b(?:с|от)\s+)?\b{_MONTH_WORD}\s*(?:,|и|-|–|по|до)\s*{_MONTH_WORD}{_YEAR}", text):
+        first, last = month_number(m.group(1)), month_number(m.group(2))
+        joined = re.search(r"\s(?:и|,)\s|,", m.group(0)) is not None
+        if first is None or last is None or first == last or (joined and (last - first) % 12 != 1):
+            continue  # «в октябре и марте» is two periods, not a run: the second is named as not understood
+        year_b = _said_year(m.group(3), today) or standalone_year or _latest_year(last, today)
+        year_a = year_b if first <= last else year_b - 1
+        add(m, _day(year_a, first, 1), _day(year_b, last, 1) + relativedelta(months=1), m.group(0), not m.group(3))
+    for m in re.finditer(rf"\b(?:(?:за|в|во)\s+)?(?:(этим|этой|это|этого|прошлым|прошлой|прошлое|прошлого)\s+)?"
+                         rf"(лет[оау]|летом|зим[аеуы]|зимой|весн[аеуы]|весной|осен[ьи]|осенью)\b{_YEAR}", text):
+        first_month = {"л": 6, "з": 12, "в": 3, "о": 9}[m.group(2)[0]]
+        season_year = _said_year(m.group(3), today)
+        if season_year is None:  # the latest season that has begun; «прошлым летом» the one before it
+            begun = _day(today.year, first_month, 1) <= _day(today.year, today.month, today.day)
+            season_year = today.year - (0 if begun else 1) - (1 if (m.group(1) or "").startswith("прошл") else 0)
+        elif first_month == 12:
+            season_year -= 1  # «зима 2026» = December 2025 – February 2026
+        start = _day(season_year, first_month, 1)
+        add(m, start, start + relativedelta(months=3), m.group(0), False)
     for m in re.finditer(rf"\b{_MONTH_WORD}{_YEAR}", text):
         month = month_number(m.group(1))
         if month is None:
             continue
-        year = int(m.group(2)) if m.group(2) else (standalone_year or _latest_year(month, today))
+        year = _said_year(m.group(2), today) or standalone_year or _latest_year(month, today)
         start = _day(year, month, 1)
         add(m, start, start + relativedelta(months=1), f"{m.group(1)} {year}", not m.group(2))
 
@@ -137,10 +160,12 @@ def find_periods(text: str, today: date) -> list[Period]:
     this_quarter = _day(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     tomorrow = _day(today.year, today.month, today.day) + timedelta(days=1)  # a running period ends today
     relative = [
-        (r"(?:в|за)\s+(?:этом|текущем|этот|текущий|нынешн\w*)\s+году|с начала (?:этого |текущего )?года"
+        (r"(?:в|за)\s+(?:этом|текущем|этот|текущий|нынешн\w*)\s+год(?:у|а)?\b|с начала (?:этого |текущего )?года"
+         r"|\b(?:этого|текущего|нынешнего)\s+года"
          r"|(?:за|в\s+течение)\s+года?\b(?!\s*\d)",
          lambda: (_day(today.year, 1, 1), tomorrow)),
-        (r"(?:в|за)\s+(?:прошлом|прошедшем|предыдущем|прошлый|предыдущий)\s+году",
+        (r"(?:в|за)\s+(?:прошлом|прошедшем|предыдущем|прошлый|прошедший|предыдущий)\s+год(?:у|а)?\b"
+         r"|\b(?:прошлого|прошедшего|предыдущего)\s+года\b|\bпрошлогодн\w*",
          lambda: (_day(today.year - 1, 1, 1), _day(today.year, 1, 1))),
         (r"(?:в|за)\s+(?:этом|текущем|этот|текущий)\s+месяц\w*|с начала (?:этого |текущего )?месяца"
          r"|за\s+месяц\b",
@@ -160,6 +185,8 @@ def find_periods(text: str, today: date) -> list[Period]:
                                  _day(today.year, today.month, today.day) + timedelta(days=1))),
         (r"\bвчера\b", lambda: (_day(today.year, today.month, today.day) - timedelta(days=1),
                                _day(today.year, today.month, today.day))),
+        (r"\bпозавчера\b", lambda: (_day(today.year, today.month, today.day) - timedelta(days=2),
+                                   _day(today.year, today.month, today.day) - timedelta(days=1))),
     ]
     for pattern, span in relative:
         for m in re.finditer(pattern, text):
@@ -181,6 +208,16 @@ def find_periods(text: str, today: date) -> list[Period]:
         year = _year(m.group(1))
         add(m, _day(year, 1, 1), _day(year + 1, 1, 1), f"{year} год")
     return [p for _, _, p in sorted(found, key=lambda x: x[0])]
+
+
+def _said_year(said: str | None, today: date) -> int | None:
+    """The year a month or quarter was said with: «2025», «2025 года», «прошлого года» (None: not said)."""
+    if not said:
+        return None
+    if digits := re.match(r"\d+", said):
+        return _year(digits.group(0))
+    back = 2 if said.startswith("позапрошл") else 1 if said.startswith(("прошл", "прошедш", "предыдущ")) else 0
+    return today.year - back
 
 
 def _year(text: str) -> int:

@@ -9,13 +9,14 @@ from datetime import date, datetime
 from datetime import time as time_of_day
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
-from azs_assistant.reports.engine import ReportEngine, ReportResult
+from azs_assistant.reports.engine import WEEKDAYS, ReportEngine, ReportResult
 from azs_assistant.reports.parse import QuestionParser, ReportUnclear, Vocabulary, load_categories
 from azs_assistant.reports.query import ReportQuery
 from azs_assistant.reports.render import describe, export
@@ -23,6 +24,9 @@ from azs_assistant.stations import Stations, station_number
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Incident
 
+ZERO_ROW_GROUPS = ("station", "region", "category", "month", "weekday")
+CATCH_ALL = "other"  # the phrase book's catch-all category: a row «прочие — 0» tells a manager nothing
+WEEKDAY_NUMBER = {name: n for n, name in enumerate(WEEKDAYS)}
 EXAMPLE_STATION = "АЗС-012"  # the station the parser's help examples name
 VOCABULARY_TTL_S = 30.0  # station, region and category names change only with a sync
 
@@ -44,6 +48,16 @@ class Report:
 
 
 REPORT_PROMPT = "report_query_v1"  # versioned template in azs_assistant/llm/prompts
+
+
+def _raw_key(group: str, label: str) -> tuple[Any, ...]:
+    """A group's key as the database gives it, from its label («2026-11» → (2026, 11))."""
+    if group == "month":
+        year, month = label.split("-")
+        return int(year), int(month)
+    if group == "weekday":
+        return (WEEKDAY_NUMBER[label],)
+    return (label,)
 
 
 class Reports:
@@ -87,26 +101,66 @@ class Reports:
         return sorted(mine), sorted({r for r in mine.values() if r})
 
     def with_zero_rows(self, result: ReportResult) -> ReportResult:
-        """A count per station lists every active registry station the filters select, and a count per
-        category every category of the phrase book and the log, with 0 for those that had no
-        incident: «no incidents» is an answer a manager wants to see."""
+        """A count per station, region, category, month or weekday lists every key the filters select, with 0
+        for those that had no incident: «no incidents» is an answer a manager wants to see. Stations and
+        regions come from the registry and the log, categories from the phrase book and the log (the
+        catch-all ``other`` only when the log has it), months are those the log spans within the period.
+        A ranking «реже всего» counts those zeros too; a «топ» of the most never lists a station with none."""
         q = result.query
-        if q.metric != "count" or q.group_by not in ("station", "category") or q.top is not None:
+        if q.metric != "count" or q.group_by not in ZERO_ROW_GROUPS:
             return result
-        f = q.filters
-        if q.group_by == "station":
-            regions = {r.casefold() for r in f.regions}
-            wanted = {sid for sid, region in self.stations.known().items() if (not f.stations or sid in f.stations)
-                      and (not regions or (region or "").casefold() in regions)}
-        else:
-            every = {*self.categories, *self.vocabulary().categories}
-            wanted = {c for c in every if not f.categories or c in f.categories}
         group = q.group_by
-        missing = sorted(wanted - {str(row[group]) for row in result.table})
+        wanted = self._keys(q)
+        counted = {str(row[group]): row["count"] for row in result.table}
+        if q.top is not None:
+            if q.order == "desc":
+                return result
+            full = self.engine.run(q.model_copy(update={"top": None}))
+            counted = {str(row[group]): row["count"] for row in full.table}
+        missing = sorted(wanted - set(counted))
         if not missing:
             return result
-        table = sorted([*result.table, *({group: key, "count": 0} for key in missing)], key=lambda row: str(row[group]))
+        keys = sorted({*counted, *missing})
+        if q.top is not None:  # rank the zeros with the rest
+            return self.engine.rank(q, [(_raw_key(group, k), counted.get(k, 0)) for k in keys], result.total)
+        if group == "weekday":
+            keys.sort(key=lambda k: WEEKDAY_NUMBER[k])
+        table = [{group: key, "count": counted.get(key, 0)} for key in keys]
         return ReportResult(q, {str(row[group]): row["count"] for row in table}, table, result.columns, result.total)
+
+    def _keys(self, q: ReportQuery) -> set[str]:
+        """Every key a count per ``q.group_by`` should show, as ``group_label`` writes it."""
+        f = q.filters
+        if q.group_by == "station":  # the active stations of the registry (seeded from the log when empty)
+            regions = {r.casefold() for r in f.regions}
+            return {sid for sid, region in self.stations.known().items() if (not f.stations or sid in f.stations)
+                    and (not regions or (region or "").casefold() in regions)}
+        if q.group_by == "region":  # the regions of the active stations and of the log (of the stations asked about)
+            t = Incident.__table__.c
+            known = {sid: r for sid, r in self.stations.known().items() if not f.stations or sid in f.stations}
+            where = [t.station_id.in_(f.stations)] if f.stations else []
+            with self.db.engine.connect() as conn:
+                logged = set(conn.execute(select(t.region).where(*where).distinct()).scalars())
+            every = {r for r in (*known.values(), *logged) if r}
+            asked = {x.casefold() for x in f.regions}
+            return {r for r in every if not asked or r.casefold() in asked}
+        if q.group_by == "category":
+            every = {*(c for c in self.categories if c != CATCH_ALL), *self.vocabulary().categories}
+            return {c for c in every if not f.categories or c in f.categories}
+        if q.group_by == "weekday":
+            return {WEEKDAYS[d] for d in (f.weekdays or range(7))}
+        with self.db.engine.connect() as conn:  # month: the months the log spans, within the period
+            first, last = conn.execute(select(func.min(Incident.occurred_at), func.max(Incident.occurred_at))).one()
+        if first is None:
+            return set()
+        months = set()
+        at = datetime(first.year, first.month, 1)
+        while at <= last:
+            after_start = f.date_from is None or at + relativedelta(months=1) > f.date_from
+            if after_start and (f.date_to is None or at < f.date_to):
+                months.add(f"{at:%Y-%m}")
+            at += relativedelta(months=1)
+        return months
 
     def parse(self, question: str, today: date | None = None) -> ReportQuery:
         return self.parser.parse(question, self.vocabulary(), today or date.today())
