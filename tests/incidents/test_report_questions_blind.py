@@ -71,12 +71,14 @@ def test_stations_said_by_their_ordinal(sqlite_services, log, question: str, sta
     ("низкой серьёзности (1-2) драйв-оффов сколько", 1, 2),
     ("сколько инцидентов низкой серьёзности", None, 2),
     ("доля серьёзных среди проливов", 3, None),
+    ("% высокой серьёзности в этом году", 3, None),  # a bare «%» asks for a share (was a count, said nothing)
 ])
 def test_severity_said_with_its_levels_in_brackets(sqlite_services, log, question: str, smin, smax) -> None:  # type: ignore[no-untyped-def]
     """GIVEN severity as «серьёзные (3-4)», «низкой серьёзности (1-2)» or a bare «серьёзных» WHEN parsed THEN
     those levels filter (or, for a share, are the part measured), and no word is left not understood."""
     q = sqlite_services.reports.parse(question, TODAY)
     part = q.share_of if q.metric == "share" else q.filters
+    assert q.metric == "share" or not question.startswith(("доля", "%"))
     assert part is not None and (part.severity_min, part.severity_max) == (smin, smax)
     assert not [n for n in q.notes if n.startswith("не понял")]
 

@@ -533,7 +533,7 @@ class QuestionParser:
             assert period is not None
             span = Period(period.start - relativedelta(years=1), period.end - relativedelta(years=1), 0, "")
             notes.append(f"сравнение с тем же периодом прошлого года ({span.describe()})")
-        elif _has(r"\bдол[яиюе]\b|процент\w*|какая часть|какую часть|\d+\s*%|в %", text):
+        elif _has(r"\bдол[яиюе]\b|процент\w*|какая часть|какую часть|\d+\s*%|в %|%", text):  # «% высокой серьёзности»
             _has(r"\bсреди\b|\bиз них\b", text)  # «доля серьёзных среди проливов»
             part_key = next((k for k in ("severity_min", "severity_max", "status", "resolved_over_hours", "hours",
                                          "weekdays", "categories", "stations", "regions") if k in filters), None)
