@@ -62,6 +62,10 @@ def web(tmp_path: Path) -> Iterator[TestClient]:
     def missing() -> None:
         raise NotFound("Документ не найден.", "Document not found.", message_kk="Құжат табылмады.", document="x")
 
+    @app.get("/api/v1/test-number")
+    def number(n: int) -> int:
+        return n
+
     with TestClient(app) as client:
         yield client
     svc.close()
@@ -80,10 +84,17 @@ def test_api_error_message_follows_accept_language_and_carries_all_three(web: Te
     assert error["details"] == {"document": "x", "message_en": "Document not found."}
 
 
+def test_the_web_ui_s_own_api_calls_get_errors_in_the_page_language(web: TestClient) -> None:
+    """The pages' scripts show ``error.message``: the language cookie wins over the browser's header."""
+    web.cookies.set("azs_lang", "kk")
+    error = web.get("/api/v1/test-missing", headers={"accept-language": "ru-RU,ru;q=0.9"}).json()["error"]
+    assert error["message"] == "Құжат табылмады."
+
+
 def test_api_errors_outside_the_typed_family_are_translated_too(web: TestClient) -> None:
     unknown = web.get("/api/v1/no-such-thing", headers={"accept-language": "kk"}).json()["error"]
     assert (unknown["message"], unknown["message_en"]) == ("Табылмады.", "Not found.")
-    invalid = web.post("/api/v1/tickets", json={"txt": 1}, headers={"accept-language": "en"}).json()["error"]
+    invalid = web.get("/api/v1/test-number", params={"n": "x"}, headers={"accept-language": "en"}).json()["error"]
     assert invalid["code"] == "invalid_input" and invalid["message"] == "Invalid request: check the fields."
     assert invalid["message_kk"] == "Сұраныс қате: өрістерді тексеріңіз." and invalid["details"]["fields"]
     big = web.post("/api/v1/tickets", content=b"{" + b" " * 3_000_000 + b"}",

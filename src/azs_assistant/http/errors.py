@@ -1,7 +1,8 @@
 """One JSON error shape for every failure: ``{"error": {"code", "message", "message_kk", "message_en",
-"details"}}``. ``message`` is in the language the client's Accept-Language asks for (Russian when it
-names none of ru, kk, en); ``message_kk`` and ``message_en`` are always there, and ``details.message_en``
-stays for the clients written before them."""
+"details"}}``. ``message`` is in the caller's language: the web UI's choice when the web UI is installed
+(its language cookie, the signed-in user's setting, then Accept-Language), else what Accept-Language asks
+for; Russian when nothing names ru, kk or en. ``message_kk`` and ``message_en`` are always there, and
+``details.message_en`` stays for the clients written before them."""
 
 from __future__ import annotations
 
@@ -93,7 +94,11 @@ PageLanguage = Callable[[Request], str]
 def install(app: FastAPI, page: PageRenderer | None = None, page_language: PageLanguage | None = None) -> None:
     """The error handlers. ``page`` renders a message as a web page (the web UI passes its own), for a
     browser that opened a page rather than called the API; ``page_language`` says which language that
-    page is in (the web UI's choice: ``?lang=``, cookie, user, browser)."""
+    page is in (the web UI's choice: ``?lang=``, cookie, user, browser), also used for the JSON errors
+    of the pages' own API calls."""
+
+    def language(request: Request) -> str:
+        return page_language(request) if page_language is not None else client_language(request.headers)
 
     def wants_page(request: Request) -> bool:
         """A browser that opened a page (it accepts HTML) outside the API gets a page, anyone else JSON."""
@@ -103,10 +108,9 @@ def install(app: FastAPI, page: PageRenderer | None = None, page_language: PageL
     @app.exception_handler(AzsError)
     async def _azs(request: Request, exc: AzsError) -> Response:
         if page is not None and wants_page(request):
-            lang = page_language(request) if page_language is not None else client_language(request.headers)
-            return page(request, exc.message(lang), exc.http_status)
+            return page(request, exc.message(language(request)), exc.http_status)
         response = error_response(exc.http_status, exc.code, exc.messages(),
-                                  {**exc.details, "message_en": exc.message_en}, client_language(request.headers))
+                                  {**exc.details, "message_en": exc.message_en}, language(request))
         if "retry_after" in exc.details:
             response.headers["Retry-After"] = str(exc.details["retry_after"])
         return response
@@ -129,14 +133,14 @@ def install(app: FastAPI, page: PageRenderer | None = None, page_language: PageL
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [{"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()]
-        return error_response(422, "invalid_input", _INVALID, {"fields": problems}, client_language(request.headers))
+        return error_response(422, "invalid_input", _INVALID, {"fields": problems}, language(request))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         detail = str(exc.detail)
         code, messages = _HTTP_MESSAGES.get(exc.status_code, ("http_error", {"ru": detail, "kk": detail, "en": detail}))
         response = page(request, "", exc.status_code) if page is not None and wants_page(request) \
-            else error_response(exc.status_code, code, messages, lang=client_language(request.headers))
+            else error_response(exc.status_code, code, messages, lang=language(request))
         response.headers.update(exc.headers or {})
         if exc.status_code == 405:  # Starlette names only the first route's methods; a path may have several
             response.headers["Allow"] = allowed_methods(request)
@@ -149,4 +153,4 @@ def install(app: FastAPI, page: PageRenderer | None = None, page_language: PageL
         logging.getLogger("azs.api").exception("unhandled error")
         if page is not None and wants_page(request):
             return page(request, "", 500)
-        return error_response(500, "internal_error", _INTERNAL, lang=client_language(request.headers))
+        return error_response(500, "internal_error", _INTERNAL, lang=language(request))

@@ -181,7 +181,15 @@ def _month_rules(months: dict[str, list[str]]) -> list[tuple[str, str]]:
 
 def load_phrasebook(company: Path | None = None) -> Phrasebook:
     """The built-in phrase book, with the company's file (when it exists) added: its region names join
-    (or replace) the built-in ones, its rules run first. A bad entry raises ``PhrasebookError``."""
+    (or replace) the built-in ones, its rules run first. A bad entry raises ``PhrasebookError``. Read
+    once per file version (reading and checking takes some 20 ms)."""
+    if company is None or not company.exists():
+        return built_in()
+    return _load(company, company.stat().st_mtime_ns)
+
+
+@cache
+def _load(company: Path | None, _version: int = 0) -> Phrasebook:
     built = _File("phrasebook.yaml (built-in)")
     base = built.read(resources.files("azs_assistant.reports").joinpath(BUILT_IN).read_text(encoding="utf-8"))
     months, regions, rules = built.months(base), built.regions(base), built.rules(base)
@@ -196,10 +204,9 @@ def load_phrasebook(company: Path | None = None) -> Phrasebook:
     return Phrasebook(tuple(places + [(re.compile(p), r) for p, r in _month_rules(months)] + rules))
 
 
-@cache
 def built_in() -> Phrasebook:
     """The built-in phrase book, read once."""
-    return load_phrasebook(None)
+    return _load(None)
 
 
 def to_russian(text: str) -> str:

@@ -367,8 +367,8 @@ class Tickets:
 
             raise UnsupportedFormat(f"Файл «{name or 'без имени'}» не похож на фото (нужен JPEG, PNG или WebP).",
                                     f"«{name or 'unnamed'}» is not a photo (JPEG, PNG or WebP needed).",
-                                    message_kk=f"«{name or 'атаусыз'}» файлы фотоға ұқсамайды "
-                                               "(JPEG, PNG немесе WebP қажет).")
+                                    message_kk=f"Файл фотоға ұқсамайды («{name or 'атаусыз'}»): JPEG, PNG "
+                                               "немесе WebP жіберіңіз.")
         return "jpg" if kind == "jpeg" else str(kind)
 
     def _sla(self, urgency: str) -> timedelta:

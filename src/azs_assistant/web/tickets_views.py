@@ -120,7 +120,10 @@ async def customer_reply(request: Request, svc: ServicesDep, number: str, k: Ann
 
 
 def customer_error(exc: AzsError, lang: str) -> str:
-    """A typed error as the customer reads it, in the page's language."""
+    """A typed error as the customer reads it, in the page's language: where the error has no Kazakh text
+    of its own, the desk catalogue's customer wording for its code (``cerr_<code>``) rather than Russian."""
+    if lang == "kk" and not exc.message_kk and f"cerr_{exc.code}" in texts("kk"):
+        return texts("kk")[f"cerr_{exc.code}"]
     return exc.message(lang)
 
 
