@@ -11,7 +11,7 @@ import pytest
 from azs_assistant.i18n import folders, read
 
 PLACES = ["azs_assistant.web", "azs_assistant.assistant", "azs_assistant.reports", "azs_assistant.telegram",
-         "azs_assistant.documents"]
+          "azs_assistant.documents", "azs_assistant.ocr"]
 
 
 def _fields(text: str) -> set[str]:
@@ -39,11 +39,25 @@ def test_kazakh_texts_are_written_with_kazakh_letters() -> None:
             assert re.search(r"[әғқңөұүһі]", texts), str(folder)
 
 
-def test_a_typed_error_speaks_kazakh_where_written_and_russian_otherwise() -> None:
-    """A Kazakh user reads Russian better than English where no Kazakh message was written."""
+def test_a_typed_error_speaks_kazakh_where_written_and_russian_detail_otherwise() -> None:
+    """A Kazakh user reads Russian better than English where no Kazakh message was written: the code's
+    Kazakh summary, then the Russian detail."""
     from azs_assistant.errors import InvalidInput, NotFound
 
     both = InvalidInput("Пустой запрос.", "Empty query.", message_kk="Сұрақ бос.")
     assert [both.message(lang) for lang in ("ru", "kk", "en")] == ["Пустой запрос.", "Сұрақ бос.", "Empty query."]
     russian_only = NotFound("Не найдено.", "Not found.", document="x")
-    assert russian_only.message("kk") == "Не найдено." and russian_only.details == {"document": "x"}
+    assert russian_only.message("kk") == "Табылмады — Не найдено." and russian_only.details == {"document": "x"}
+
+
+def test_the_ocr_catalogue_s_russian_reasons_are_the_ones_the_pipeline_stores() -> None:
+    """``reason_in`` finds a stored reason by its Russian text: the catalogue must say it word for word."""
+    from azs_assistant.i18n import catalogue
+    from azs_assistant.ocr.pipeline import LINES_REASON, UNSURE_REASON
+    from azs_assistant.ocr.quality import REASONS, reason_in
+
+    ru = catalogue("azs_assistant.ocr", "ru")
+    assert {f"retake_{k}": v for k, v in REASONS.items()} | {"check_lines": LINES_REASON,
+                                                               "check_unsure": UNSURE_REASON} == ru
+    assert reason_in(REASONS["blur"], "kk") == catalogue("azs_assistant.ocr", "kk")["retake_blur"] != REASONS["blur"]
+    assert reason_in(REASONS["blur"], "ru") == REASONS["blur"] and reason_in("другое", "en") == "другое"

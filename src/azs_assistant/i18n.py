@@ -48,3 +48,17 @@ def text(package: str, key: str, lang: str = "ru", **params: object) -> str:
     """One text of a package's catalogue, its ``{placeholders}`` filled."""
     template = catalogue(package, lang)[key]
     return template.format(**params) if params else template
+
+
+def pick_language(value: str | None, accept: str | None = None) -> str:
+    """``value`` if it is an interface language, else the first one an Accept-Language header names
+    (``kz`` read as Kazakh), else Russian."""
+    if value in LANGUAGES:
+        return value  # type: ignore[return-value]
+    for part in (accept or "").lower().split(","):
+        code = part.split(";")[0].strip()[:2]
+        if code in LANGUAGES:
+            return code
+        if code == "kz":
+            return "kk"
+    return "ru"

@@ -127,7 +127,8 @@ class Services:
         from azs_assistant.reports.service import Reports
 
         return Reports(self.db, self.analyzer, self.settings.report_categories_file, llm=self.llm,
-                       stations=self.stations, audit=lambda *args: self.access.audit(*args))
+                       stations=self.stations, audit=lambda *args: self.access.audit(*args),
+                       phrases_file=self.settings.report_phrases_file)
 
     @cached_property
     def scheduled_reports(self) -> ScheduledReports:

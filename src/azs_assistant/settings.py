@@ -93,6 +93,9 @@ class Settings(BaseSettings):
         default=None, description="YAML list of external incident databases; default <data dir>/incident_sources.yaml")
     report_categories: Path | None = Field(
         default=None, description="Incident category phrase book; default <data dir>/report_categories.yaml if present")
+    report_phrases: Path | None = Field(
+        default=None, description="The company's own Kazakh and English report phrases, added to the built-in "
+                                  "ones; default <data dir>/report_phrases.yaml if present")
 
     ticket_rules: Path | None = Field(
         default=None, description="Routing rules (YAML); default <data dir>/routing.yaml, else the shipped file")
@@ -183,6 +186,10 @@ class Settings(BaseSettings):
     @property
     def report_categories_file(self) -> Path:
         return self.report_categories or self.data_dir / "report_categories.yaml"
+
+    @property
+    def report_phrases_file(self) -> Path:
+        return self.report_phrases or self.data_dir / "report_phrases.yaml"
 
     @property
     def ticket_rules_file(self) -> Path:

@@ -230,9 +230,10 @@ def test_every_error_has_one_shape(client, world, who, method, url, kwargs, stat
     resp = client.request(method, url, headers=headers, **kwargs)
     assert resp.status_code == status, resp.text
     body = resp.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "message_kk", "message_en", "details"}
     assert body["error"]["code"] and body["error"]["message"]
     assert any("а" <= ch <= "я" for ch in body["error"]["message"].lower())  # said in Russian
+    assert body["error"]["message_kk"] and body["error"]["message_en"] != body["error"]["message"]  # kk and en too
 
 
 def test_admin_pages_manage_users_and_keys(world) -> None:  # type: ignore[no-untyped-def]

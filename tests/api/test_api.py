@@ -29,8 +29,8 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
 def assert_error(resp, status: int, code: str) -> dict:  # type: ignore[no-untyped-def]
     assert resp.status_code == status, resp.text
     body = resp.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code and body["error"]["message"]
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "message_kk", "message_en", "details"}
+    assert body["error"]["code"] == code and body["error"]["message"] and body["error"]["message_kk"]
     return body["error"]
 
 

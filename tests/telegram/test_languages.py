@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import update as sql_update
 
 from azs_assistant.auth.service import principal_of
@@ -13,7 +14,7 @@ from azs_assistant.i18n import catalogue
 from azs_assistant.services import Services
 from azs_assistant.storage.models import User
 from tests.telegram.bot_api import BotAPI
-from tests.telegram.test_bot import api, last_text, link, run, svc, update  # noqa: F401  (fixtures)
+from tests.telegram.test_bot import ACT, api, last_text, link, run, svc, update  # noqa: F401  (fixtures)
 
 BOT = "azs_assistant.telegram"
 ASSISTANT = "azs_assistant.assistant"
@@ -106,3 +107,50 @@ def test_a_typed_error_answering_a_question_is_in_the_user_s_language(svc: Servi
     for lang, start in (("kk", "Сұрақ тым ұзын"), ("en", "The question is too long"), ("ru", "Слишком длинный")):
         run(svc, update(609, text="размен " * 400, language=lang))
         assert last_text(api).startswith(start), last_text(api)
+
+
+def _blank_photo() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 1100), "white").save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def test_a_photo_with_no_text_is_refused_with_the_retake_reason_in_the_user_s_language(
+        svc: Services, api: BotAPI) -> None:  # noqa: F811
+    """GIVEN a linked operator WHEN they send a photo with nothing on it from a ru, kk or en app THEN the bot
+    asks for a retake and says why in that language (the stored reason is Russian)."""
+    api.files["blank"] = _blank_photo()
+    link(svc, api, 610)
+    for lang in LANGS:
+        run(svc, update(610, photo="blank", language=lang))
+        reason = catalogue("azs_assistant.ocr", lang)["retake_empty"]
+        assert last_text(api) == said("unreadable", lang, reason=reason), last_text(api)
+
+
+@pytest.mark.slow  # one real OCR of the demo act photo (several seconds), shared by both languages
+def test_a_recognised_form_is_named_in_kazakh_and_english(
+        svc: Services, api: BotAPI, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """GIVEN a linked operator WHEN they send the photo of an inspection act from a kk or en app THEN the form's
+    name and its field labels come from the template's title_kk / title_en, not the Russian titles, and the
+    save button is in their language."""
+    photo = next(ACT.glob("*.jpg"), None) or next(ACT.glob("*.png"))
+    api.files["act"] = photo.read_bytes()
+    recognise, seen = svc.forms.recognise, {}
+    monkeypatch.setattr(svc.forms, "recognise",
+                        lambda data, name, languages=None: seen.setdefault(data, recognise(data, name, languages)))
+    template = svc.forms.template("inspection_act")
+    link(svc, api, 611)
+    for lang, title, label in (("kk", "техникалық жай-күйін тексеру актісі", "Тексеру күні"),
+                               ("en", "Fuel dispenser technical inspection report", "Inspection date")):
+        run(svc, update(611, photo="act", language=lang))
+        reply = api.sent("sendMessage")[-1]
+        text = reply["text"]
+        assert text.splitlines()[0] == template.title_in(lang) + ":" and title in text, text
+        assert f"{label}: " in text and "Дата проверки" not in text and "Проверку провёл" not in text, text
+        assert reply["reply_markup"]["inline_keyboard"][0][0]["text"] == said("save_button", lang)
+        assert said("save_hint", lang) in text
+    assert len(seen) == 1

@@ -33,6 +33,7 @@ from azs_assistant.http.ratelimit import make_limiter
 from azs_assistant.services import Services
 from azs_assistant.settings import LOCAL_BASE_URL
 from azs_assistant.web import views
+from azs_assistant.web.i18n import request_language
 from azs_assistant.web.templating import message_page
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def create_app(services: Services, *, background: bool = True) -> FastAPI:
     app.state.key_limiter = make_limiter(redis_url, f"{space}:key", 600)
     # password guessing from one address, on top of account lockout
     app.state.login_limiter = make_limiter(redis_url, f"{space}:login", 30)
-    errors.install(app, page=message_page)
+    errors.install(app, page=message_page, page_language=request_language)
     _install_middleware(app, services)
     _install_docs(app)
 

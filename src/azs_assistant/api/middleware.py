@@ -80,7 +80,7 @@ class BodyLimit:
         limit = self.limit_for(scope["path"])
         length = dict(scope.get("headers", [])).get(b"content-length", b"")
         if length.isdigit() and int(length) > limit:
-            await _refuse(limit, send)
+            await _refuse(limit, send, scope)
             return
         seen, refused, started = 0, False, False
 
@@ -100,7 +100,7 @@ class BodyLimit:
                 seen += len(message.get("body", b""))
                 if seen > limit:  # answer now, and tell the app the client is gone so it stops reading
                     if not started:
-                        await _refuse(limit, send)
+                        await _refuse(limit, send, scope)
                     refused = True
                     return {"type": "http.disconnect"}
             return message
@@ -110,14 +110,17 @@ class BodyLimit:
 
 def too_large(limit: int) -> FileTooLarge:
     return FileTooLarge(f"Запрос слишком большой: больше {max(limit // MB, 1)} МБ.",
-                        f"Request body over {limit} bytes.", limit_bytes=limit)
+                        f"Request body over {limit} bytes.",
+                        message_kk=f"Сұраныс тым үлкен: ең көбі {max(limit // MB, 1)} МБ.", limit_bytes=limit)
 
 
-async def _refuse(limit: int, send: Send) -> None:
-    from azs_assistant.http.errors import error_response
+async def _refuse(limit: int, send: Send, scope: Scope) -> None:
+    from azs_assistant.http.errors import client_language, error_response
 
     error = too_large(limit)
-    response = error_response(413, "file_too_large", error.message_ru, {"limit_bytes": limit})
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    response = error_response(413, "file_too_large", error.messages(), {"limit_bytes": limit},
+                              client_language(headers))
     await response({"type": "http"}, _no_body, send)
 
 

@@ -183,6 +183,7 @@ class Backups:
         """The configuration that matters for a restored system to behave as before (docs/deploy.md lists it)."""
         s = self.settings
         return {"incident_sources.yaml": s.incident_sources_file, "report_categories.yaml": s.report_categories_file,
+                "report_phrases.yaml": s.report_phrases_file,
                 "routing.yaml": s.ticket_rules_file, "ticket_examples.yaml": s.ticket_examples_file}
 
     def _retain(self, store: Store, keep: int) -> list[str]:

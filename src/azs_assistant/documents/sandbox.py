@@ -94,7 +94,7 @@ def _error(data: dict[str, Any], name: str) -> AzsError:
     cls = getattr(errors, data["type"], None)
     if not (isinstance(cls, type) and issubclass(cls, AzsError)):
         cls = CorruptDocument
-    return cls(data["message_ru"], data["message_en"], **data["details"])
+    return cls(data["message_ru"], data["message_en"], message_kk=data.get("message_kk"), **data["details"])
 
 
 # --- the parent's pool of parse servers ---------------------------------------------------------
@@ -289,7 +289,8 @@ def _parse_here(parser: Any, name: str, data: bytes) -> dict[str, Any]:  # pragm
         return {"status": "ok", "document": asdict(parser.parse(Path(name), data))}
     except AzsError as exc:
         return {"status": "error", "error": {"type": type(exc).__name__, "message_ru": exc.message_ru,
-                                             "message_en": exc.message_en, "details": exc.details}}
+                                             "message_en": exc.message_en, "message_kk": exc.message_kk,
+                                             "details": exc.details}}
     except MemoryError:
         return {"status": "memory"}
     except _CpuTimeUp:

@@ -26,6 +26,8 @@ _FOLD = str.maketrans("abcehkmoptxyё", "авсенкмортхуе")
 class FieldSpec(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str | None = None  # how the web page names the field; default: the first label
+    title_kk: str | None = None  # the same in Kazakh and English (the bot's reply); default: ``title``
+    title_en: str | None = None
     labels: list[str] = Field(min_length=1)
     choices: list[str] = Field(default_factory=list)  # the values a string field takes on the paper form
     type: Literal["string", "integer", "decimal", "date"] = "string"
@@ -39,6 +41,11 @@ class FieldSpec(BaseModel):
     def caption(self) -> str:
         """The field's name on the page: its title, else its first label."""
         return self.title or self.labels[0]
+
+    def caption_in(self, lang: str) -> str:
+        """The field's name for a user of ``lang``: its Kazakh or English title where the template has
+        one, else the Russian caption."""
+        return {"kk": self.title_kk, "en": self.title_en}.get(lang) or self.caption
 
 
 class DetectSpec(BaseModel):
@@ -54,10 +61,16 @@ class DefectSpec(BaseModel):
 class FormTemplate(BaseModel):
     form: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
+    title_kk: str | None = None
+    title_en: str | None = None
     export_name: str | None = None
     detect: DetectSpec
     fields: list[FieldSpec] = Field(min_length=1)
     defects: DefectSpec | None = None
+
+    def title_in(self, lang: str) -> str:
+        """The form's name for a user of ``lang`` (Russian where the template has no translation)."""
+        return {"kk": self.title_kk, "en": self.title_en}.get(lang) or self.title
 
 
 DOUBTFUL_BELOW = 90.0  # least word confidence of a value the operator should check (dev photos: 92-96 when right)

@@ -1,8 +1,12 @@
-"""One JSON error shape for every failure: ``{"error": {"code", "message", "details"}}``."""
+"""One JSON error shape for every failure: ``{"error": {"code", "message", "message_kk", "message_en",
+"details"}}``. ``message`` is in the caller's language: the web UI's choice when the web UI is installed
+(its language cookie, the signed-in user's setting, then Accept-Language), else what Accept-Language asks
+for; Russian when nothing names ru, kk or en. ``message_kk`` and ``message_en`` are always there, and
+``details.message_en`` stays for the clients written before them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,11 +18,27 @@ from starlette.routing import Match
 
 from azs_assistant.errors import AzsError, DatabaseUnavailable
 from azs_assistant.http.schemas import ErrorResponse
+from azs_assistant.i18n import pick_language
 
-_HTTP_MESSAGES = {400: ("bad_request", "Тело запроса не разбирается: проверьте JSON или форму."),
-                  404: ("not_found", "Не найдено."), 405: ("method_not_allowed", "Метод не поддерживается."),
-                  413: ("file_too_large", "Слишком большой запрос."), 401: ("unauthorized", "Нужна авторизация."),
-                  403: ("forbidden", "Доступ запрещён.")}
+Messages = Mapping[str, str]  # {"ru": …, "kk": …, "en": …}
+
+_HTTP_MESSAGES: dict[int, tuple[str, Messages]] = {
+    400: ("bad_request", {"ru": "Тело запроса не разбирается: проверьте JSON или форму.",
+                          "kk": "Сұраныс денесі оқылмады: JSON-ды немесе форманы тексеріңіз.",
+                          "en": "The request body cannot be read: check the JSON or the form."}),
+    404: ("not_found", {"ru": "Не найдено.", "kk": "Табылмады.", "en": "Not found."}),
+    405: ("method_not_allowed", {"ru": "Метод не поддерживается.", "kk": "Бұл әдіске қолдау көрсетілмейді.",
+                                 "en": "Method not allowed."}),
+    413: ("file_too_large", {"ru": "Слишком большой запрос.", "kk": "Сұраныс тым үлкен.",
+                             "en": "Request too large."}),
+    401: ("unauthorized", {"ru": "Нужна авторизация.", "kk": "Жүйеге кіру қажет.", "en": "Sign-in required."}),
+    403: ("forbidden", {"ru": "Доступ запрещён.", "kk": "Рұқсат жоқ.", "en": "Access denied."}),
+}
+_INVALID = {"ru": "Неверный запрос: проверьте поля.", "kk": "Сұраныс қате: өрістерді тексеріңіз.",
+            "en": "Invalid request: check the fields."}
+_INTERNAL = {"ru": "Внутренняя ошибка сервера. Попробуйте позже.",
+             "kk": "Сервердің ішкі қатесі. Кейінірек қайталап көріңіз.",
+             "en": "Internal server error. Please try again later."}
 
 
 _DESCRIPTIONS = {
@@ -54,17 +74,31 @@ def allowed_methods(request: Request) -> str:
                      if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes))
 
 
-def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": {"code": code, "message": message,
-                                                              "details": details or {}}})
+def client_language(headers: Mapping[str, str]) -> str:
+    """The language an API client asked for in Accept-Language; Russian when it named none of ours."""
+    return pick_language(None, headers.get("accept-language"))
+
+
+def error_response(status: int, code: str, messages: Messages, details: dict[str, Any] | None = None,
+                   lang: str = "ru") -> JSONResponse:
+    """The one error body: ``message`` in ``lang``, the Kazakh and English texts beside it."""
+    return JSONResponse(status_code=status, content={"error": {
+        "code": code, "message": messages.get(lang, messages["ru"]), "message_kk": messages["kk"],
+        "message_en": messages["en"], "details": details or {}}})
 
 
 PageRenderer = Callable[[Request, str, int], Response]
+PageLanguage = Callable[[Request], str]
 
 
-def install(app: FastAPI, page: PageRenderer | None = None) -> None:
+def install(app: FastAPI, page: PageRenderer | None = None, page_language: PageLanguage | None = None) -> None:
     """The error handlers. ``page`` renders a message as a web page (the web UI passes its own), for a
-    browser that opened a page rather than called the API."""
+    browser that opened a page rather than called the API; ``page_language`` says which language that
+    page is in (the web UI's choice: ``?lang=``, cookie, user, browser), also used for the JSON errors
+    of the pages' own API calls."""
+
+    def language(request: Request) -> str:
+        return page_language(request) if page_language is not None else client_language(request.headers)
 
     def wants_page(request: Request) -> bool:
         """A browser that opened a page (it accepts HTML) outside the API gets a page, anyone else JSON."""
@@ -74,9 +108,9 @@ def install(app: FastAPI, page: PageRenderer | None = None) -> None:
     @app.exception_handler(AzsError)
     async def _azs(request: Request, exc: AzsError) -> Response:
         if page is not None and wants_page(request):
-            return page(request, exc.message_ru, exc.http_status)
-        response = error_response(exc.http_status, exc.code, exc.message_ru,
-                                  {**exc.details, "message_en": exc.message_en})
+            return page(request, exc.message(language(request)), exc.http_status)
+        response = error_response(exc.http_status, exc.code, exc.messages(),
+                                  {**exc.details, "message_en": exc.message_en}, language(request))
         if "retry_after" in exc.details:
             response.headers["Retry-After"] = str(exc.details["retry_after"])
         return response
@@ -91,19 +125,22 @@ def install(app: FastAPI, page: PageRenderer | None = None) -> None:
 
         logging.getLogger("azs.api").warning("база данных недоступна: %s", str(exc.orig or exc).splitlines()[0])
         unavailable = DatabaseUnavailable("База данных временно недоступна. Повторите через минуту.",
-                                          "The database is unavailable; retry shortly.", retry_after=5)
+                                          "The database is unavailable; retry shortly.",
+                                          message_kk="Дерекқор уақытша қолжетімсіз. Бір минуттан соң қайталаңыз.",
+                                          retry_after=5)
         return await _azs(request, unavailable)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [{"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()]
-        return error_response(422, "invalid_input", "Неверный запрос: проверьте поля.", {"fields": problems})
+        return error_response(422, "invalid_input", _INVALID, {"fields": problems}, language(request))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
+        detail = str(exc.detail)
+        code, messages = _HTTP_MESSAGES.get(exc.status_code, ("http_error", {"ru": detail, "kk": detail, "en": detail}))
         response = page(request, "", exc.status_code) if page is not None and wants_page(request) \
-            else error_response(exc.status_code, code, message)
+            else error_response(exc.status_code, code, messages, lang=language(request))
         response.headers.update(exc.headers or {})
         if exc.status_code == 405:  # Starlette names only the first route's methods; a path may have several
             response.headers["Allow"] = allowed_methods(request)
@@ -116,4 +153,4 @@ def install(app: FastAPI, page: PageRenderer | None = None) -> None:
         logging.getLogger("azs.api").exception("unhandled error")
         if page is not None and wants_page(request):
             return page(request, "", 500)
-        return error_response(500, "internal_error", "Внутренняя ошибка сервера. Попробуйте позже.")
+        return error_response(500, "internal_error", _INTERNAL, lang=language(request))

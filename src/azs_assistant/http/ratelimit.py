@@ -48,7 +48,9 @@ class RateLimiter:
             if len(hits) >= limit:
                 retry = int(hits[0] + self.window_s - now) + 1
                 raise RateLimited(f"Слишком много обращений с вашего адреса. Повторите через {retry} с.",
-                                  f"Too many requests; retry in {retry} s.", retry_after=retry)
+                                  f"Too many requests; retry in {retry} s.",
+                                  message_kk=f"Сіздің мекенжайыңыздан сұраныстар тым көп. {retry} с кейін қайталаңыз.",
+                                  retry_after=retry)
             hits.append(now)
 
 
@@ -94,7 +96,9 @@ class SharedRateLimiter(RateLimiter):
             return
         if retry:
             raise RateLimited(f"Слишком много обращений с вашего адреса. Повторите через {retry} с.",
-                              f"Too many requests; retry in {retry} s.", retry_after=retry)
+                              f"Too many requests; retry in {retry} s.",
+                              message_kk=f"Сіздің мекенжайыңыздан сұраныстар тым көп. {retry} с кейін қайталаңыз.",
+                              retry_after=retry)
 
 
 def make_limiter(redis_url: str | None, namespace: str, per_minute: int) -> RateLimiter:

@@ -24,7 +24,9 @@ UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 
 class ErrorBody(BaseModel):
     code: str
-    message: str
+    message: str = Field(description="In the language Accept-Language asks for (ru, kk or en); Russian by default")
+    message_kk: str = Field(description="The message in Kazakh")
+    message_en: str = Field(description="The message in English")
     details: dict = Field(default_factory=dict)
 
 

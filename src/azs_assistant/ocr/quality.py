@@ -1,5 +1,5 @@
 """The quality gate: a page is kept only when its reading is trustworthy; otherwise the operator is
-asked to retake the photo, with the likely reason in Russian.
+asked to retake the photo, with the likely reason (stored in Russian; ``reason_in`` says it in kk or en).
 
 One decision for both readers (Tesseract's and the line reader's): a logistic model over signals of
 the reading and of the photo gives the probability that the page's text is within 0.15 character
@@ -196,6 +196,17 @@ def line_doubt(text: str, confidence: float | None, source: str) -> str | None:
     if len(words) >= 2 and dictionary_rate(text) < LINE_DICTIONARY:
         return LINE_REASONS["words"]
     return None
+
+
+def reason_in(reason: str | None, lang: str) -> str | None:
+    """A page's reason (a retake or a check, stored in Russian) in ``lang``, from the OCR catalogue
+    (``ocr/i18n``); a reason the catalogue does not know comes back as it is."""
+    from azs_assistant.i18n import catalogue
+
+    if reason is None or lang == "ru":
+        return reason
+    key = next((k for k, text in catalogue("azs_assistant.ocr", "ru").items() if text == reason), None)
+    return catalogue("azs_assistant.ocr", lang)[key] if key else reason
 
 
 def retake_reason(prepared: Prepared) -> str:

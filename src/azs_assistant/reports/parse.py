@@ -26,7 +26,7 @@ from azs_assistant.errors import InvalidInput
 from azs_assistant.incidents.records import station_number
 from azs_assistant.language.analyzer import STOPWORDS, Analyzer, normalise
 from azs_assistant.reports.periods import NUMBER_WORDS, Period, find_periods
-from azs_assistant.reports.phrasebook import is_form_of, to_russian
+from azs_assistant.reports.phrasebook import Phrasebook, built_in, is_form_of
 from azs_assistant.reports.query import NIGHT_HOURS, ReportQuery
 
 WEEKDAY_WORDS = [("понедельн", 0), ("вторник", 1), ("сред", 2), ("четверг", 3), ("пятниц", 4), ("суббот", 5),
@@ -169,9 +169,11 @@ def _search(pattern: str, text: str) -> re.Match[str] | None:
 
 
 class QuestionParser:
-    def __init__(self, analyzer: Analyzer, categories: dict[str, CategorySpec]) -> None:
+    def __init__(self, analyzer: Analyzer, categories: dict[str, CategorySpec],
+                 phrasebook: Phrasebook | None = None) -> None:
         self.analyzer = analyzer
         self.categories = categories
+        self.phrasebook = phrasebook or built_in()
 
     # -- pieces -------------------------------------------------------------------------------
     def _categories(self, text: str, lemmas: list[str], vocab: Vocabulary) -> list[str]:
@@ -215,7 +217,8 @@ class QuestionParser:
             match = [s for s in vocab.stations if station_number(s) == n]
             if not match:
                 raise ReportUnclear(f"Станции №{n} нет в журнале инцидентов. Проверьте номер АЗС.",
-                                    f"Station {n} is not in the incident log.")
+                                    f"Station {n} is not in the incident log. Check the station number.",
+                                    message_kk=f"№{n} ЖҚС оқиғалар журналында жоқ. ЖҚС нөмірін тексеріңіз.")
             stations.extend(m for m in match if m not in stations)
         return stations
 
@@ -472,7 +475,7 @@ class QuestionParser:
 
     def _parse(self, question: str, vocab: Vocabulary, today: date, read: list[tuple[int, int]]) -> ReportQuery:
         text = normalise(question).replace("—", "-")
-        text = to_russian(re.sub(r"\s+", " ", text))  # Kazakh and English phrases → the Russian ones read below
+        text = self.phrasebook.to_russian(re.sub(r"\s+", " ", text))  # kk/en phrases → the Russian ones read below
         lemmas = self.analyzer.lemmas(question, keep_stopwords=True)
         notes: list[str] = []
 
@@ -518,7 +521,9 @@ class QuestionParser:
             word = re.search(r"категори\w+\s+([a-z_]{3,})", text)
             raise ReportUnclear(
                 f"Категории «{word.group(1) if word else ''}» нет в журнале. Есть: {', '.join(vocab.categories)}.",
-                "Unknown category.")
+                f"The log has no category «{word.group(1) if word else ''}». It has: {', '.join(vocab.categories)}.",
+                message_kk=f"Журналда «{word.group(1) if word else ''}» санаты жоқ. Барлары: "
+                           f"{', '.join(vocab.categories)}.")
 
         query: dict[str, Any] = {"notes": notes}
         # read now, marked as read below only when they decide the query
@@ -539,7 +544,9 @@ class QuestionParser:
                                          "weekdays", "categories", "stations", "regions") if k in filters), None)
             if part_key is None:
                 raise ReportUnclear("Не понял, долю чего посчитать: назовите категорию, серьёзность, станцию или регион.",
-                                    "Share of what?", understood=filters)
+                                    "Share of what? Name a category, a severity, a station or a region.",
+                                    message_kk="Неның үлесін есептеу керегін түсінбедім: санатты, ауырлықты, "
+                                               "ЖҚС-ты немесе аймақты атаңыз.", understood=filters)
             part: dict[str, Any] = {}
             for key in ("severity_min", "severity_max") if part_key.startswith("severity") else (part_key,):
                 if key in filters:
@@ -550,7 +557,11 @@ class QuestionParser:
         elif _has(r"средн\w*|в среднем|\bmttr\b", text):
             if not duration:
                 raise ReportUnclear("Понял «среднее», но не понял, чего: могу посчитать среднее время устранения "
-                                    "инцидентов (в часах).", "Average of what?")
+                                    "инцидентов (в часах).",
+                                    "Understood «average», but not of what: I can compute the mean time to resolve "
+                                    "incidents (in hours).",
+                                    message_kk="«Орташа» сөзін түсіндім, бірақ неның орташасы екенін түсінбедім: "
+                                               "оқиғаларды жоюдың орташа уақытын (сағатпен) есептей аламын.")
             query["metric"] = "mean_hours"
         elif _has(r"сам[аоы]\w* (?:стар|ранн|давн|перв)|давн\w* всего|дольше всех|первы\w* по времени", text):
             query["metric"] = "oldest"
@@ -562,7 +573,11 @@ class QuestionParser:
             if group is None:
                 raise ReportUnclear("Не понял, кого сравнивать: станции, регионы, категории, месяцы или дни недели? "
                                     "Например: «какая АЗС лидирует по проливам во 2 квартале 2026».",
-                                    "Rank what?", understood=filters)
+                                    "Rank what: stations, regions, categories, months or weekdays? For example: "
+                                    "«which station had the most spills in Q2 2026».",
+                                    message_kk="Нені салыстыру керегін түсінбедім: ЖҚС-тарды, аймақтарды, санаттарды, "
+                                               "айларды ма, әлде апта күндерін бе? Мысалы: «2026 жылғы 2-тоқсанда қай "
+                                               "ЖҚС-та төгілу ең көп болды?»", understood=filters)
             query.update(metric="count", group_by=group, top=self._top_n(text), order="asc" if ascending else "desc")
         elif _has(r"\bсколько\s+каких\b|\bкаких\s+сколько\b|\bсколько\s+на\s+каких\b", text) and (
                 group := self._group_by(text) or self._group_noun(text)):
@@ -588,7 +603,13 @@ class QuestionParser:
             raise ReportUnclear(
                 "Не понял, какой отчёт нужен. Спросите, например: «сколько проливов было на АЗС-012 в октябре», "
                 "«какая станция лидирует по сбоям касс во 2 квартале 2026», «среднее время устранения отказов "
-                "оборудования в 2025 году».", "Could not understand the report question.", understood=filters)
+                "оборудования в 2025 году».",
+                "Could not understand which report you need. Ask, for example: «how many spills at АЗС-012 in "
+                "October», «which station had the most till failures in Q2 2026», «mean time to resolve equipment "
+                "failures in 2025».",
+                message_kk="Қандай есеп керек екенін түсінбедім. Мысалы, былай сұраңыз: «қазан айында АЗС-012-де "
+                           "қанша төгілу болды», «2026 жылғы 2-тоқсанда кассалық ақаулар қай ЖҚС-та ең көп болды», "
+                           "«2025 жылы жабдық ақауларын жоюдың орташа уақыты».", understood=filters)
 
         if query.get("metric") in ("mean_hours", "median_hours") and (g := self._group_by(text)):
             query["group_by"] = g

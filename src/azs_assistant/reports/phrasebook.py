@@ -5,12 +5,24 @@ written once, for Russian. Each phrase of a Kazakh or English question that name
 rewritten into its Russian equivalent before parsing, so the same patterns apply it and the same
 «не понял: …» rule names every word that none of them read (an untranslated word stays as typed).
 
-Kazakh is agglutinative: a stem is matched with its stacked endings («тоқсанда», «аймақтар»,
-«ЖҚС-та»), from one small list of endings (``KK_ENDING``), not form by form."""
+The phrases are data (``reports/data/phrasebook.yaml``), like the categories: a company adds its own in
+``<data dir>/report_phrases.yaml`` without code, and a bad entry stops loading with a ``PhrasebookError``
+that names the file and the line. The grammar stays here: Kazakh is agglutinative, so a stem is matched
+with its stacked endings («тоқсанда», «аймақтар», «ЖҚС-та») from one small list of endings
+(``KK_ENDING``, written ``{KK}`` in the file), not form by form."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from azs_assistant.errors import ConfigError
 
 # plural, possessive, then case: «ақаулары» = ақау + лар + ы, «ЖҚС-та» = ЖҚС + та
 KK_ENDING = (r"(?:-?(?:лар|лер|дар|дер|тар|тер)?(?:ы|і|сы|сі)?(?:н|ның|нің|дың|дің|тың|тің|ға|ге|қа|ке|на|не|а|е|ны|ні|"
@@ -18,105 +30,188 @@ KK_ENDING = (r"(?:-?(?:лар|лер|дар|дер|тар|тер)?(?:ы|і|сы|
 _E = KK_ENDING + r"(?![\wәғқңөұүһі])"
 _ENDING_ONLY = re.compile(KK_ENDING + "|s|es")
 _SOFTENED = {"қ": "ғ", "к": "г", "п": "б"}  # «ұрлық» + «ы» = «ұрлығы»
-
-MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-             "november", "december"]
-MONTHS_KK = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша",
-             "желтоқсан"]
-MONTHS_RU = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
-             "декабрь"]
-# region names as typed in Latin or Kazakh letters → the log's Russian names
-PLACES = {"almaty": "алматы", "astana": "астана", "nur-sultan": "астана", "karaganda": "караганда",
-          "karagandy": "караганда", "қарағанды": "караганда", "shymkent": "шымкент", "aktobe": "актобе",
-          "ақтөбе": "актобе", "atyrau": "атырау", "pavlodar": "павлодар"}
-
 _ORD_EN = r"(?:st|nd|rd|th)?"
-REWRITES: list[tuple[str, str]] = [
-    # -- periods (English) --
-    (rf"\b(?:in |for |during )?(?:the )?(?:q([1-4])|([1-4]){_ORD_EN} quarter)(?: of)? (20\d\d)\b",
-     r" \1\2 квартал \3 "),
-    (rf"\b(?:in |for |during )?(?:the )?([1-4]){_ORD_EN} quarter\b", r" \1 квартал "),
-    (r"\b(?:in |for |during )?(?:the )?(?:last|previous|past) (\d+) days?\b", r" за последние \1 дней "),
-    (r"\b(?:in |for |during )?(?:the )?(?:last|previous|past) (\d+) weeks?\b", r" за последние \1 недель "),
-    (r"\b(?:in |for |during )?(?:the )?(?:last|previous|past) (\d+) months?\b", r" за последние \1 месяцев "),
-    (r"\b(?:in |for |during )?(?:the )?(?:last|previous|past) (\d+) years?\b", r" за последние \1 лет "),
-    (r"\b(?:in |for |during )?(?:the )?(?:last|previous|past) month\b", " в прошлом месяце "),
-    (r"\b(?:in |for |during )?(?:the )?(?:last|previous|past) week\b", " на прошлой неделе "),
-    (r"\b(?:in |for |during )?(?:the )?(?:last|previous|past) quarter\b", " в прошлом квартале "),
-    (r"\b(?:in |for |during )?(?:the )?(?:last|previous|past) year\b", " в прошлом году "),
-    (r"\b(?:in |for |during )?this month\b|\bmonth to date\b|\bmtd\b", " в этом месяце "),
-    (r"\b(?:in |for |during )?this week\b", " на этой неделе "),
-    (r"\b(?:in |for |during )?this quarter\b|\b(?:in |for |during )?the quarter\b|\bquarter to date\b|\bqtd\b",
-     " в этом квартале "),
-    (r"\b(?:in |for |during )?this year\b|\bso far this year\b|\byear to date\b|\bytd\b"
-     r"|\bsince the (?:start|beginning) of (?:the |this )?year\b", " с начала года "),
-    (r"\btoday\b", " сегодня "), (r"\byesterday\b", " вчера "),
-    # -- periods (Kazakh) --
-    (rf"\b(20\d\d)\s*(?:жыл|ж\.?)(?:ғы|дың|ы)?\s+([1-4])\s*-?\s*(?:ші|шы|нші|ншы)?\s*-?\s*тоқсан{_E}",
-     r" \2 квартал \1 "),
-    (rf"\b([1-4])\s*-?\s*(?:ші|шы|нші|ншы)?\s*-?\s*тоқсан{_E}", r" \1 квартал "),
-    (rf"\bсоңғы (\d+) күн{_E}", r" за последние \1 дней "),
-    (rf"\b(?:өткен|алдыңғы) ай{_E}", " в прошлом месяце "),
-    (rf"\b(?:өткен|алдыңғы) апта{_E}", " на прошлой неделе "),
-    (rf"\b(?:өткен|алдыңғы) тоқсан{_E}", " в прошлом квартале "),
-    (rf"\b(?:өткен|алдыңғы) жыл{_E}|\bбылтыр{_E}", " в прошлом году "),
-    (rf"\b(?:осы|ағымдағы) ай{_E}|\bай басынан бері\b", " в этом месяце "),
-    (rf"\b(?:осы|ағымдағы) апта{_E}", " на этой неделе "),
-    (rf"\b(?:осы|ағымдағы) тоқсан{_E}|\bтоқсан басынан бері\b", " в этом квартале "),
-    (rf"\b(?:осы|ағымдағы) жыл{_E}|\bбиыл{_E}|\bжыл басынан бері\b", " с начала года "),
-    (r"\bбүгін\b", " сегодня "), (r"\bкеше\b", " вчера "),
-    # a bare quarter, as the Russian «за квартал»: the running one («топ-3 станция тоқсан бойынша»)
-    (r"\bтоқсан(?:да|ның|ға)?(?:\s+бойынша)?(?![\wәғқңөұүһі])", " за квартал "),
-    # -- grouping --
-    (r"\b(?:by|per|for each|across) (?:stations?|sites?|filling stations?)\b", " по станциям "),
-    (r"\b(?:by|per|for each|across) regions?\b", " по регионам "),
-    (r"\b(?:by|per|for each) (?:categor(?:y|ies)|types?|kinds?)\b", " по категориям "),
-    (r"\b(?:by|per|for each) months?\b|\bmonthly\b", " по месяцам "),
-    (r"\b(?:by|per|for each) quarters?\b|\bquarterly\b", " по кварталам "),
-    (r"\b(?:by|per|for each) severity\b", " по серьезности "),
-    (rf"\b(?:жқс|станция|бекет){_E}\s+бойынша\b", " по станциям "),
-    (rf"\b(?:аймақ|өңір|облыс){_E}\s+бойынша\b", " по регионам "),
-    (rf"\b(?:санат|түр|категория){_E}\s+бойынша\b", " по категориям "),
-    (rf"\bайлар{_E}\s+бойынша\b|\bай сайын\b", " по месяцам "),
-    (rf"\bтоқсандар{_E}\s+бойынша\b|\bтоқсан сайын\b", " по кварталам "),
-    # -- leaders --
-    (r"\btop[- ]?(\d+)\b", r" топ-\1 "), (r"\b(?:the )?most\b", " больше всего "),
-    (r"\b(?:the )?(?:fewest|least)\b", " меньше всего "),
-    (r"\bwhich\b|\bwhat\b(?= (?:stations?|regions?|categor))", " какой "),
-    (r"\bең көп\b", " больше всего "), (r"\bең аз\b", " меньше всего "), (r"\bқай\b", " какой "),
-    # -- severity --
-    (r"\b(?:or|and) (?:higher|above|more)\b|\bor worse\b", " и выше "),
-    (r"\b(?:or|and) (?:lower|below|less)\b", " и ниже "),
-    (r"\bhigh[- ](?:severity|priority)\b|\bserious\b", " высокой серьезности "),
-    (r"\bcritical\b", " критические "),
-    (rf"\b(?:ауырлығ|маңыздылығ|деңгей)ы?{_E}", " серьезность "),
-    (r"\bжәне (?:одан )?(?:да )?жоғары\b|(?<=\d)-?(?:тен|ден|нен) жоғары\b", " и выше "),
-    (r"\bжәне (?:одан )?(?:да )?төмен\b", " и ниже "),
-    (rf"\bауыр оқиға{_E}", " серьезных инцидентов "), (rf"\bкритикалық{_E}", " критические "),
-    # -- places --
-    (r"\bstations?\s+(?:no\.?\s*|#\s*)?(\d{1,3})\b", r" азс \1 "),
-    (rf"(?<![\d-])(\d{{1,3}})\s*-\s*(?:жқс|станция|бекет){_E}", r" азс \1 "),  # «5-ЖҚС-та», not «топ-3 ЖҚС»
-    (rf"\b(?:жқс|бекет){_E}", " азс "), (rf"\bстанция{_E}", " станции "), (rf"\b(?:аймақ|өңір|облыс){_E}", " регион "),
-    (r"\bstations?\b", " станции "), (r"\bregions?\b", " регион "),
-]
-_MONTH_REWRITES = [(rf"\b(?:in |for |during )?{en}(?: (20\d\d))?\b", rf" {ru} \1 ")
-                   for en, ru in zip(MONTHS_EN, MONTHS_RU, strict=True)]
-_MONTH_REWRITES += [(rf"\b(20\d\d)\s*(?:жыл|ж\.?)(?:ғы|дың|ы)?\s+{kk}{_E}", rf" {ru} \1 ")
-                    for kk, ru in zip(MONTHS_KK, MONTHS_RU, strict=True)]
-_MONTH_REWRITES += [(rf"\b{kk}{_E}", f" {ru} ") for kk, ru in zip(MONTHS_KK, MONTHS_RU, strict=True)]
-_COMPILED = [(re.compile(p), r) for p, r in _MONTH_REWRITES + REWRITES]
-_PLACES = [(re.compile(rf"\b{re.escape(k)}{_E}"), f" {v} ") for k, v in PLACES.items()]
+PLACEHOLDERS = {"{KK}": _E, "{ORD}": _ORD_EN}
+BUILT_IN = "data/phrasebook.yaml"
+
 _FOREIGN = re.compile(r"[a-zәғқңөұүһі]")
+_GROUP_REF = re.compile(r"\\(\d+)|\\g<(\d+)>")
+
+
+class PhrasebookError(ConfigError):
+    """A phrase book file has a bad entry: the message names the file, the line and what is wrong."""
+
+
+class _LinedLoader(yaml.SafeLoader):
+    """YAML whose lists and mappings remember the line they start on (for the error messages)."""
+
+
+class _Lined(list):  # type: ignore[type-arg]
+    line = 0
+
+
+def _sequence(loader: _LinedLoader, node: yaml.SequenceNode) -> _Lined:
+    items = _Lined(loader.construct_object(child, deep=True) for child in node.value)
+    items.line = node.start_mark.line + 1
+    return items
+
+
+def _mapping(loader: _LinedLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    out = loader.construct_mapping(node, deep=True)
+    out["__lines__"] = {loader.construct_object(k, deep=True): k.start_mark.line + 1 for k, _ in node.value}
+    return out
+
+
+_LinedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+_LinedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+@dataclass(frozen=True)
+class Phrasebook:
+    """Compiled rewrite rules, applied in order: region names, months, then the phrase rules."""
+
+    rules: tuple[tuple[re.Pattern[str], str], ...]
+
+    def to_russian(self, text: str) -> str:
+        """The (lower-cased) question with its Kazakh and English report phrases in Russian; a Russian
+        question comes back unchanged."""
+        if not _FOREIGN.search(text):
+            return text
+        for pattern, russian in self.rules:
+            text = pattern.sub(russian, text)
+        return re.sub(r"\s+", " ", text).strip()
+
+
+class _File:
+    """One phrase book file being read: its name for the messages, and the checks of its entries."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def fail(self, line: int, ru: str, en: str, kk: str) -> PhrasebookError:
+        return PhrasebookError(f"{self.name}, строка {line}: {ru}", f"{self.name}, line {line}: {en}",
+                               message_kk=f"{self.name}, {line}-жол: {kk}", file=self.name, line=line)
+
+    def rule(self, entry: Any, line: int) -> tuple[re.Pattern[str], str]:
+        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str) for x in entry)):
+            raise self.fail(line, "правило — пара строк [шаблон, замена по-русски]",
+                            "a rule is a pair of strings [pattern, Russian replacement]",
+                            "ереже — екі жолдан тұратын жұп [үлгі, орысша алмастыру]")
+        source, russian = entry
+        for placeholder, expansion in PLACEHOLDERS.items():
+            source = source.replace(placeholder, expansion)
+        try:
+            pattern = re.compile(source)
+        except re.error as exc:
+            raise self.fail(line, f"шаблон «{entry[0]}» не разбирается: {exc}",
+                            f"the pattern «{entry[0]}» is not a valid regular expression: {exc}",
+                            f"«{entry[0]}» үлгісі дұрыс емес: {exc}") from None
+        groups = [int(a or b) for a, b in _GROUP_REF.findall(russian)]
+        if any(g > pattern.groups for g in groups):
+            raise self.fail(line, f"замена «{russian}» ссылается на группу, которой нет в шаблоне",
+                            f"the replacement «{russian}» refers to a group the pattern does not have",
+                            f"«{russian}» алмастыруы үлгіде жоқ топқа сілтейді")
+        return pattern, russian
+
+    def rules(self, data: dict[str, Any]) -> list[tuple[re.Pattern[str], str]]:
+        rewrites = data.get("rewrites") or {}
+        line = data.get("__lines__", {}).get("rewrites", 1)
+        if not isinstance(rewrites, dict):
+            raise self.fail(line, "rewrites — именованные группы правил", "rewrites are named groups of rules",
+                            "rewrites — ережелердің аталған топтары")
+        out = []
+        for group, entries in rewrites.items():
+            if group == "__lines__":
+                continue
+            if not isinstance(entries, list):
+                raise self.fail(rewrites["__lines__"].get(group, line), f"группа «{group}» — список правил",
+                                f"the group «{group}» is a list of rules", f"«{group}» тобы — ережелер тізімі")
+            out += [self.rule(entry, getattr(entry, "line", 0) or getattr(entries, "line", line)) for entry in entries]
+        return out
+
+    def regions(self, data: dict[str, Any]) -> dict[str, str]:
+        regions = data.get("regions") or {}
+        lines = regions.get("__lines__", {}) if isinstance(regions, dict) else {}
+        out = {}
+        for name, russian in (regions.items() if isinstance(regions, dict) else []):
+            if name == "__lines__":
+                continue
+            if not (isinstance(name, str) and isinstance(russian, str) and name.strip() and russian.strip()):
+                raise self.fail(lines.get(name, 0), f"регион «{name}» — строка: название по-русски",
+                                f"the region «{name}» maps to its Russian name, a string",
+                                f"«{name}» аймағына оның орысша атауы (жол) жазылады")
+            out[name.lower()] = russian.lower()
+        return out
+
+    def months(self, data: dict[str, Any]) -> dict[str, list[str]]:
+        months = data.get("months") or {}
+        for lang in ("ru", "kk", "en"):
+            names = months.get(lang)
+            if not (isinstance(names, list) and len(names) == 12 and all(isinstance(n, str) for n in names)):
+                raise self.fail(months.get("__lines__", {}).get(lang, data.get("__lines__", {}).get("months", 0)),
+                                f"months.{lang} — двенадцать названий месяцев, с января",
+                                f"months.{lang} lists the twelve month names, January first",
+                                f"months.{lang} — қаңтардан бастап он екі ай атауы")
+        return {lang: [str(n).lower() for n in months[lang]] for lang in ("ru", "kk", "en")}
+
+    def read(self, text: str) -> dict[str, Any]:
+        try:
+            data = yaml.load(text, Loader=_LinedLoader)  # noqa: S506 - a SafeLoader with line numbers
+        except yaml.YAMLError as exc:
+            line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else 0  # type: ignore[attr-defined]
+            raise self.fail(line, "файл не разбирается как YAML", "the file is not valid YAML",
+                            "файл YAML ретінде оқылмады") from None
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            raise self.fail(1, "ожидались разделы rewrites, regions, months", "expected rewrites, regions, months",
+                            "rewrites, regions, months бөлімдері күтілді")
+        return data
+
+
+def _month_rules(months: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """«March 2026», «2026 жылғы наурызда», «наурызда» → «март 2026», «март»."""
+    en = [(rf"\b(?:in |for |during )?{name}(?: (20\d\d))?\b", rf" {ru} \1 ")
+          for name, ru in zip(months["en"], months["ru"], strict=True)]
+    kk_year = [(rf"\b(20\d\d)\s*(?:жыл|ж\.?)(?:ғы|дың|ы)?\s+{name}{_E}", rf" {ru} \1 ")
+               for name, ru in zip(months["kk"], months["ru"], strict=True)]
+    kk = [(rf"\b{name}{_E}", f" {ru} ") for name, ru in zip(months["kk"], months["ru"], strict=True)]
+    return en + kk_year + kk
+
+
+def load_phrasebook(company: Path | None = None) -> Phrasebook:
+    """The built-in phrase book, with the company's file (when it exists) added: its region names join
+    (or replace) the built-in ones, its rules run first. A bad entry raises ``PhrasebookError``. Read
+    once per file version (reading and checking takes some 20 ms)."""
+    if company is None or not company.exists():
+        return built_in()
+    return _load(company, company.stat().st_mtime_ns)
+
+
+@cache
+def _load(company: Path | None, _version: int = 0) -> Phrasebook:
+    built = _File("phrasebook.yaml (built-in)")
+    base = built.read(resources.files("azs_assistant.reports").joinpath(BUILT_IN).read_text(encoding="utf-8"))
+    months, regions, rules = built.months(base), built.regions(base), built.rules(base)
+    if company is not None and company.exists():
+        own = _File(str(company))
+        data = own.read(company.read_text(encoding="utf-8"))
+        regions = {**regions, **own.regions(data)}
+        rules = own.rules(data) + rules
+        if "months" in data:
+            months = own.months(data)
+    places = [(re.compile(rf"\b{re.escape(name)}{_E}"), f" {ru} ") for name, ru in regions.items()]
+    return Phrasebook(tuple(places + [(re.compile(p), r) for p, r in _month_rules(months)] + rules))
+
+
+def built_in() -> Phrasebook:
+    """The built-in phrase book, read once."""
+    return _load(None)
 
 
 def to_russian(text: str) -> str:
-    """The (lower-cased) question with its Kazakh and English report phrases in Russian; a Russian
-    question comes back unchanged."""
-    if not _FOREIGN.search(text):
-        return text
-    for pattern, russian in _PLACES + _COMPILED:
-        text = pattern.sub(russian, text)
-    return re.sub(r"\s+", " ", text).strip()
+    """``to_russian`` of the built-in phrase book."""
+    return built_in().to_russian(text)
 
 
 def is_form_of(word: str, stems: frozenset[str] | set[str]) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as time_of_day
+from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -18,6 +19,7 @@ from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.reports.engine import WEEKDAYS, ReportEngine, ReportResult
 from azs_assistant.reports.parse import QuestionParser, ReportUnclear, Vocabulary, load_categories
+from azs_assistant.reports.phrasebook import load_phrasebook
 from azs_assistant.reports.query import ReportQuery
 from azs_assistant.reports.render import describe, export
 from azs_assistant.stations import Stations, station_number
@@ -62,14 +64,15 @@ def _raw_key(group: str, label: str) -> tuple[Any, ...]:
 
 class Reports:
     def __init__(self, db: Database, analyzer: Analyzer, categories_file: Any = None, llm: Any = None,
-                 stations: Stations | None = None, audit: Callable[..., None] | None = None) -> None:
+                 stations: Stations | None = None, audit: Callable[..., None] | None = None,
+                 phrases_file: Path | None = None) -> None:
         self.db = db
         self._audit = audit or (lambda *args: None)
         self.llm = llm
         self.stations = stations or Stations(db)
         self.engine = ReportEngine(db.engine.connect)
         self.categories = load_categories(analyzer, categories_file)
-        self.parser = QuestionParser(analyzer, self.categories)
+        self.parser = QuestionParser(analyzer, self.categories, load_phrasebook(phrases_file))
         self._vocab: tuple[float, Vocabulary] | None = None
 
     def vocabulary(self) -> Vocabulary:
@@ -224,8 +227,9 @@ class Reports:
         stations, _ = self.choices(allowed)
         if EXAMPLE_STATION not in unclear.message_ru or not stations or EXAMPLE_STATION in stations:
             return unclear
+        kazakh = unclear.message_kk.replace(EXAMPLE_STATION, stations[0]) if unclear.message_kk else None
         return ReportUnclear(unclear.message_ru.replace(EXAMPLE_STATION, stations[0]), unclear.message_en,
-                             **unclear.details)
+                             message_kk=kazakh, **unclear.details)
 
     def llm_query(self, question: str, today: date, unclear: ReportUnclear) -> ReportQuery:
         """Let the language model fill the typed query for a question the parser did not

@@ -19,7 +19,7 @@ import html
 import logging
 import secrets
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
@@ -31,6 +31,9 @@ from azs_assistant.notify.telegram import TelegramClient
 from azs_assistant.reports import render
 from azs_assistant.telegram.format import MAX_TEXT, to_message
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+if TYPE_CHECKING:
+    from azs_assistant.forms.extract import FormTemplate
 
 log = logging.getLogger("azs.telegram")
 TEXTS = "azs_assistant.telegram"
@@ -60,6 +63,30 @@ def _sources_html(citations: list[Any], lang: str = "ru") -> str:
                          + (", " + say(lang, "page", page=c.page) if c.page else ""), quote=False)
              for n, c in enumerate(citations, start=1)]
     return f"\n\n<b>{html.escape(say(lang, 'sources'), quote=False)}</b>\n" + "\n".join(lines)
+
+
+CHECK_STATES = ("missing_required", "unreadable", "not_in_list")  # what the reply asks to check on the form
+
+
+def form_reply(template: FormTemplate, result: dict[str, Any], lang: str) -> str:
+    """A recognised form as a user of ``lang`` reads it: the form's name, «field: value» lines (⚠ on a
+    value read with low confidence), what to check and how to save; names from the template's
+    ``title_kk``/``title_en``, the rest from the bot's catalogue."""
+    labels = {spec.name: spec.caption_in(lang) for spec in template.fields}
+    uncertain = {k for k, c in result.get("field_confidence", {}).items() if isinstance(c, int | float) and c < 70}
+    lines = [f"{labels.get(k, k)}: {v}" + (" ⚠" if k in uncertain else "") for k, v in result["fields"].items()]
+    problems = []
+    for name, state in result.get("field_states", {}).items():
+        if state.get("code") in CHECK_STATES:
+            values = state.get("values") or {}
+            problem = say(lang, f"fs_{state['code']}", **values) if state["code"] == "not_in_list" \
+                else say(lang, f"fs_{state['code']}")
+            if values.get("near"):
+                problem += "; " + say(lang, "fs_looks_like", near=values["near"])
+            problems.append(f"{labels.get(name, name)}: {problem}")
+    return (f"{template.title_in(lang)}:\n" + "\n".join(lines)
+            + (f"\n\n{say(lang, 'check')} " + "; ".join(problems) if problems else "")
+            + "\n\n" + say(lang, "save_hint"))
 
 
 def _cut(text: str) -> str:
@@ -169,23 +196,19 @@ class AzsBot:
         except AzsError as exc:
             await self._reply(update, exc.message(lang))
             return
+        from azs_assistant.ocr.quality import reason_in  # numpy: only when a photo comes
+
         retake = [p for p in result["pages"] if p["quality"] == "retake"]
         if retake and not result["text"]:
-            await self._reply(update, say(lang, "unreadable", reason=retake[0]["reason"]))
+            await self._reply(update, say(lang, "unreadable", reason=reason_in(retake[0]["reason"], lang)))
             return
         if not result.get("form"):
             await self._reply(update, say(lang, "recognised_text") + "\n\n" + (result["text"] or say(lang, "empty")))
             return
-        labels = result.get("field_labels", {})
-        uncertain = {k for k, c in result.get("field_confidence", {}).items() if isinstance(c, int | float) and c < 70}
-        lines = [f"{labels.get(k, k)}: {v}" + (" ⚠" if k in uncertain else "") for k, v in result["fields"].items()]
-        problems = [p if isinstance(p, str) else str(p) for p in result.get("problems", [])]
+        template = await asyncio.to_thread(self.s.forms.template, result["form"])
         key = secrets.token_hex(6)
         self.pending[key] = (who.name, result)
-        text = (f"{result.get('form_title', result['form'])}:\n" + "\n".join(lines)
-                + (f"\n\n{say(lang, 'check')} " + "; ".join(problems) if problems else "")
-                + "\n\n" + say(lang, "save_hint"))
-        await self._reply(update, text, reply_markup=InlineKeyboardMarkup(
+        await self._reply(update, form_reply(template, result, lang), reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton(say(lang, "save_button"), callback_data=f"save:{key}")]]))
 
     async def report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -272,11 +272,16 @@ class Tickets:
     def _check_text(self, text: str) -> str:
         text = (text or "").replace("\x00", "").strip()
         if not text:
-            raise InvalidInput("Пустое обращение: опишите, что случилось.", "Empty complaint text.")
+            raise InvalidInput("Пустое обращение: опишите, что случилось.",
+                               "The complaint is empty: describe what happened.",
+                               message_kk="Өтініш бос: не болғанын жазыңыз.")
         limit = self.settings.ticket_max_chars
         if len(text) > limit:
             raise InvalidInput(f"Слишком длинный текст: {len(text)} символов, можно до {limit}. "
-                               "Сократите описание или приложите файл.", f"Text longer than {limit} chars.",
+                               "Сократите описание или приложите файл.",
+                               f"The text is too long: {len(text)} characters, at most {limit}. Shorten it.",
+                               message_kk=f"Мәтін тым ұзын: {len(text)} таңба, ең көбі {limit}. "
+                                          "Сипаттаманы қысқартыңыз немесе файл тіркеңіз.",
                                field="text", limit=limit)
         return text
 
@@ -353,13 +358,17 @@ class Tickets:
         if len(data) > limit * 1024 * 1024:
             from azs_assistant.errors import FileTooLarge
 
-            raise FileTooLarge(f"Фото больше {limit} МБ: уменьшите его.", f"Photo larger than {limit} MiB.")
+            raise FileTooLarge(f"Фото больше {limit} МБ: уменьшите его.",
+                               f"The photo is larger than {limit} MB: make it smaller.",
+                               message_kk=f"Фото тым үлкен (ең көбі {limit} МБ): оны кішірейтіңіз.")
         kind = sniff(data[:16])
         if kind not in {"png", "jpeg", "webp", "gif", "bmp", "tiff"}:
             from azs_assistant.errors import UnsupportedFormat
 
             raise UnsupportedFormat(f"Файл «{name or 'без имени'}» не похож на фото (нужен JPEG, PNG или WebP).",
-                                    "Photo is not an image.")
+                                    f"«{name or 'unnamed'}» is not a photo (JPEG, PNG or WebP needed).",
+                                    message_kk=f"Файл фотоға ұқсамайды («{name or 'атаусыз'}»): JPEG, PNG "
+                                               "немесе WebP жіберіңіз.")
         return "jpg" if kind == "jpeg" else str(kind)
 
     def _sla(self, urgency: str) -> timedelta:
@@ -391,7 +400,8 @@ class Tickets:
         except NotFound:
             ticket = None
         if ticket is None or not secrets.compare_digest(ticket.token_hash, _hash_token(token or "")):
-            raise NotFound("Обращение не найдено: проверьте ссылку.", "Ticket not found.")
+            raise NotFound("Обращение не найдено: проверьте ссылку.", "Ticket not found: check the link.",
+                           message_kk="Өтініш табылмады: сілтемені тексеріңіз.")
         return ticket, [e for e in self.history(ticket.number) if e.public]
 
     def reply_by_customer(self, number: str, token: str, text: str, photo: bytes | None = None,

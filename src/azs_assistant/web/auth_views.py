@@ -19,7 +19,7 @@ from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.service import SESSION_MAX
 from azs_assistant.errors import AzsError, Forbidden
 from azs_assistant.http.deps import SESSION_COOKIE, ServicesDep, client_ip, optional_principal
-from azs_assistant.web.i18n import COOKIE, LANGUAGES
+from azs_assistant.web.i18n import COOKIE, LANGUAGES, request_language
 from azs_assistant.web.templating import message_page, templates
 
 router = APIRouter(include_in_schema=False)
@@ -84,7 +84,7 @@ async def login(request: Request, svc: ServicesDep, username: Annotated[str, For
         token, _ = await run_in_threadpool(svc.access.login, username[:100], password[:200], client_ip(request))
     except AzsError as exc:
         return templates.TemplateResponse(request, "login.html", {
-            "next": _safe_next(next), "error": exc.message_ru, "username": username[:100]},
+            "next": _safe_next(next), "error": exc.message(request_language(request)), "username": username[:100]},
             status_code=exc.http_status)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=int(SESSION_MAX.total_seconds()), httponly=True,
@@ -135,7 +135,7 @@ def users_add(request: Request, svc: ServicesDep, who: AdminPage, username: Anno
         svc.access.add_user(username, password, _split(roles), stations=_split(stations), regions=_split(regions),
                             department=department or None, actor=who)
     except AzsError as exc:
-        return _admin_page(request, svc, exc.message_ru, exc.http_status)
+        return _admin_page(request, svc, exc.message(request_language(request)), exc.http_status)
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -148,7 +148,7 @@ def users_toggle(request: Request, svc: ServicesDep, who: AdminPage, username: s
     try:
         svc.access.update_user(username, actor=who, disabled=action == "disable")
     except AzsError as exc:
-        return _admin_page(request, svc, exc.message_ru, exc.http_status)
+        return _admin_page(request, svc, exc.message(request_language(request)), exc.http_status)
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -160,7 +160,7 @@ def keys_add(request: Request, svc: ServicesDep, who: AdminPage, name: Annotated
         key, row = svc.access.create_key(name, _split(roles), stations=_split(stations),
                                          department=department or None, actor=who)
     except AzsError as exc:
-        return _admin_page(request, svc, exc.message_ru, exc.http_status)
+        return _admin_page(request, svc, exc.message(request_language(request)), exc.http_status)
     response = _admin_page(request, svc, new_key=key, new_key_name=row.name, status=201)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -171,7 +171,7 @@ def keys_revoke(request: Request, svc: ServicesDep, who: AdminPage, prefix: str)
     try:
         svc.access.revoke_key(prefix, actor=who)
     except AzsError as exc:
-        return _admin_page(request, svc, exc.message_ru, exc.http_status)
+        return _admin_page(request, svc, exc.message(request_language(request)), exc.http_status)
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -186,7 +186,7 @@ def telegram_code(request: Request, svc: ServicesDep, who: AnyUser) -> Response:
     try:
         code = svc.access.telegram_code(who)
     except AzsError as exc:
-        return message_page(request, exc.message_ru, exc.http_status)
+        return message_page(request, exc.message(request_language(request)), exc.http_status)
     linked = bool(svc.access.get_user(who.name).telegram_chat_id)
     response = templates.TemplateResponse(request, "profile.html", {"active": "profile", "linked": linked,
                                                                     "code": code})

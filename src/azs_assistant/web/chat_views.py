@@ -28,7 +28,7 @@ def chat(request: Request, svc: ServicesDep, who: AnyUser, c: str | None = None)
             turns = svc.conversations.turns(c[:36], who.name)
             title = svc.conversations.title_of(who.name, c[:36])
         except AzsError as exc:
-            return message_page(request, exc.message_ru, exc.http_status)
+            return message_page(request, exc.message(request_language(request)), exc.http_status)
     page_word = texts(request_language(request))["ps_page"]
     return templates.TemplateResponse(request, "chat.html", {
         "active": "chat", "conversations": conversations, "current": c if turns else None, "title": title,

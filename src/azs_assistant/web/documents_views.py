@@ -52,7 +52,7 @@ def document_page(request: Request, svc: ServicesDep, document_id: int, who: Any
         summary = svc.summaries.at_hand(document_id, who)
         changes = svc.summaries.changes(document_id, who)
     except AzsError as exc:
-        return message_page(request, exc.message_ru, exc.http_status)
+        return message_page(request, exc.message(request_language(request)), exc.http_status)
     return templates.TemplateResponse(request, "document.html", {
         "active": "documents", "doc": doc, "cited": p, "s": summary, "changes": changes,
         "sections": [(section_without_title(sec.heading, doc.title), sec.parts()) for sec in sections],
@@ -64,7 +64,7 @@ def original(request: Request, svc: ServicesDep, document_id: int, who: AnyUser)
     try:
         name, media_type, data = svc.documents.original(who, document_id)
     except AzsError as exc:
-        return message_page(request, exc.message_ru, exc.http_status)
+        return message_page(request, exc.message(request_language(request)), exc.http_status)
     # attachment: a stored HTML or SVG file must never be rendered as a page of this site
     return Response(data, media_type=media_type, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{_quoted(name)}", "X-Content-Type-Options": "nosniff"})
@@ -82,7 +82,7 @@ def summary_page(request: Request, svc: ServicesDep, document_id: int, who: AnyU
         changes = svc.summaries.changes(document_id, who)
         doc = svc.documents.get(who, document_id)
     except AzsError as exc:
-        return message_page(request, exc.message_ru, exc.http_status)
+        return message_page(request, exc.message(request_language(request)), exc.http_status)
     return templates.TemplateResponse(request, "summary.html", {"active": "documents", "s": summary,
                                                                  "doc": doc, "changes": changes})
 
@@ -93,5 +93,5 @@ def passage(request: Request, svc: ServicesDep, chunk_id: int, who: AnyUser) -> 
     try:
         chunk, doc = svc.documents.passage(who, chunk_id)
     except AzsError as exc:
-        return message_page(request, exc.message_ru, exc.http_status)
+        return message_page(request, exc.message(request_language(request)), exc.http_status)
     return RedirectResponse(f"/documents/{doc.id}?p={chunk.id}#p{chunk.id}", status_code=303)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from azs_assistant.i18n import LANGUAGES, catalogue
+from azs_assistant.i18n import LANGUAGES, catalogue, pick_language
 
 __all__ = ["COOKIE", "LANGUAGES", "context", "pick_language", "request_language", "texts"]
 COOKIE = "azs_lang"
@@ -16,18 +16,6 @@ COOKIE = "azs_lang"
 def texts(lang: str) -> dict[str, str]:
     """The web UI's texts in a language (``azs_assistant.i18n`` reads the catalogues)."""
     return catalogue("azs_assistant.web", lang)
-
-
-def pick_language(value: str | None, accept: str | None = None) -> str:
-    if value in LANGUAGES:
-        return value  # type: ignore[return-value]
-    for part in (accept or "").lower().split(","):
-        code = part.split(";")[0].strip()[:2]
-        if code in LANGUAGES:
-            return code
-        if code == "kz":
-            return "kk"
-    return "ru"
 
 
 def request_language(request: Any) -> str:

@@ -142,7 +142,7 @@ def make_router(templates: Any) -> APIRouter:
         try:
             request.app.state.services.schedules.remove(who, name, client_ip(request))
         except AzsError as exc:
-            return render(request, None, exc.message_ru, exc.http_status)
+            return render(request, None, exc.message(request_language(request)), exc.http_status)
         return RedirectResponse(f"/admin/jobs?{urlencode({'deleted': name})}", status_code=303)
 
     @router.post("/admin/jobs/{job_id}/{action}")
@@ -154,7 +154,7 @@ def make_router(templates: Any) -> APIRouter:
         try:
             act(who, job_id, client_ip(request))
         except AzsError as exc:
-            return render(request, None, exc.message_ru, exc.http_status)
+            return render(request, None, exc.message(request_language(request)), exc.http_status)
         return RedirectResponse("/admin/jobs", status_code=303)
 
     return router

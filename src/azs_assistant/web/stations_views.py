@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from azs_assistant.errors import AzsError, FileTooLarge
 from azs_assistant.stations import decode_csv, station_input
 from azs_assistant.web.auth_views import AdminPage
+from azs_assistant.web.i18n import request_language
 
 IMPORT_MAX_BYTES = 1024 * 1024
 
@@ -37,7 +38,7 @@ def make_router(templates: Any) -> APIRouter:
         try:
             request.app.state.services.stations.add(who, station_input(station, name, region, address, not inactive))
         except AzsError as exc:
-            return render(request, exc.message_ru, exc.http_status)
+            return render(request, exc.message(request_language(request)), exc.http_status)
         return RedirectResponse("/admin/stations", status_code=303)
 
     @router.post("/admin/stations/import")
@@ -51,7 +52,7 @@ def make_router(templates: Any) -> APIRouter:
             result = await run_in_threadpool(lambda: svc.stations.import_csv(who, text=decode_csv(data, name),
                                                                              name=name))
         except AzsError as exc:
-            return await run_in_threadpool(render, request, exc.message_ru, exc.http_status)
+            return await run_in_threadpool(render, request, exc.message(request_language(request)), exc.http_status)
         return await run_in_threadpool(render, request, None, 200, result)
 
     return router

@@ -84,7 +84,7 @@ def ticket_status(request: Request, svc: ServicesDep, number: str, k: str = "", 
     try:
         ticket, events = svc.tickets.public_view(number, k[:100])
     except AzsError as exc:
-        return message_page(request, exc.message_ru, exc.http_status)
+        return message_page(request, exc.message(request_language(request)), exc.http_status)
     language = pick_language(lang) if lang else ticket.language
     link = svc.tickets.status_link(ticket, k[:100], str(request.base_url)) if new else None
     return public_page(request, "ticket_public.html", language, {
@@ -110,7 +110,7 @@ async def customer_reply(request: Request, svc: ServicesDep, number: str, k: Ann
         try:
             ticket, events = await run_in_threadpool(svc.tickets.public_view, number, k[:100])
         except AzsError:
-            return message_page(request, exc.message_ru, exc.http_status)
+            return message_page(request, exc.message(request_language(request)), exc.http_status)
         return public_page(request, "ticket_public.html", language, {
             "ticket": ticket, "events": events, "token": k, "just_created": False, "link": None,
             "error": customer_error(exc, language), "reply_text": text[:svc.settings.ticket_max_chars]},
@@ -120,12 +120,11 @@ async def customer_reply(request: Request, svc: ServicesDep, number: str, k: Ann
 
 
 def customer_error(exc: AzsError, lang: str) -> str:
-    """A typed error as the customer reads it: Russian, English, or Kazakh from the catalogue by code."""
-    if lang == "ru":
-        return exc.message_ru
-    if lang == "kk":
-        return texts("kk").get(f"cerr_{exc.code}", exc.message_en or exc.message_ru)
-    return exc.message_en or exc.message_ru
+    """A typed error as the customer reads it, in the page's language: where the error has no Kazakh text
+    of its own, the desk catalogue's customer wording for its code (``cerr_<code>``) rather than Russian."""
+    if lang == "kk" and not exc.message_kk and f"cerr_{exc.code}" in texts("kk"):
+        return texts("kk")[f"cerr_{exc.code}"]
+    return exc.message(lang)
 
 
 # -- staff ----------------------------------------------------------------------------------
@@ -146,7 +145,7 @@ def queue(request: Request, svc: ServicesDep, who: StaffPage, department: str | 
                                      overdue=overdue or None, triage=True if triage else None, open_only=not status,
                                      search=picked["q"] or None, assignee=who.name if mine else None, limit=500)
     except AzsError as exc:
-        return message_page(request, exc.message_ru, exc.http_status)
+        return message_page(request, exc.message(request_language(request)), exc.http_status)
     return templates.TemplateResponse(request, "tickets.html", {
         "active": "tickets", "tickets": rows, "picked": picked, "statuses": STATUSES,
         "departments": svc.tickets.departments_in_use(), "L": labels(request, svc), **COMMON})
@@ -157,7 +156,7 @@ def _ticket_page(request: Request, svc: Any, who: Principal, number: str, error:
     try:
         ticket = svc.tickets.get_for(who, number)
     except AzsError as exc:
-        return message_page(request, exc.message_ru, exc.http_status)
+        return message_page(request, exc.message(request_language(request)), exc.http_status)
     return templates.TemplateResponse(request, "ticket.html", {
         "active": "tickets", "ticket": ticket, "history": svc.tickets.history(number),
         "notes": svc.tickets.notifications(number), "error": error,
@@ -175,7 +174,7 @@ def _act(request: Request, svc: Any, who: Principal, number: str, action: Callab
     try:
         action()
     except AzsError as exc:
-        return _ticket_page(request, svc, who, number, exc.message_ru, exc.http_status)
+        return _ticket_page(request, svc, who, number, exc.message(request_language(request)), exc.http_status)
     return RedirectResponse(f"/tickets/{number}", status_code=303)
 
 

@@ -77,7 +77,7 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
             context["params"] = urlencode({k: v for k, v in {"question": question, **picked, **dates.iso()}.items()
                                            if v})
         except AzsError as exc:
-            context["error"], status = exc.message_ru, exc.http_status
+            context["error"], status = exc.message(request_language(request)), exc.http_status
         except ValueError as exc:
             context["error"], status = f"Проверьте фильтры: {exc}", 422
     return templates.TemplateResponse(request, "reports.html", context, status_code=status)
@@ -88,7 +88,7 @@ def incident_page(request: Request, svc: ServicesDep, incident_id: str, who: Any
     try:
         incident = svc.reports.incident(who, incident_id)
     except AzsError as exc:
-        return message_page(request, exc.message_ru, exc.http_status)
+        return message_page(request, exc.message(request_language(request)), exc.http_status)
     spec = svc.reports.categories.get(incident.category)
     return templates.TemplateResponse(request, "incident.html", {
         "active": "reports", "i": incident, "category": spec.name if spec else incident.category})
