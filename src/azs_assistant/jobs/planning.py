@@ -8,14 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from azs_assistant.errors import InvalidInput
 from azs_assistant.jobs.schedule import Schedule, parse_every
 
-if TYPE_CHECKING:
-    from azs_assistant.incidents.service import Incidents
-    from azs_assistant.reports.schedule import ScheduledReports
+
+class ScheduledReports(Protocol):
+    """What the planner needs of ``reports.schedule.ScheduledReports`` (described here, not imported: jobs sits
+    below reports and incidents, which schedule through it)."""
+
+    def register(self, actor: object, name: str | None, every_s: float, questions: Sequence[str], formats: str,
+                 *, emails: Sequence[str] = (), telegrams: Sequence[str] = (), ip: str | None = None) -> Schedule: ...
+
+
+class Incidents(Protocol):
+    """What the planner needs of ``incidents.service.Incidents``."""
+
+    def schedule_sync(self, actor: object, every_s: float, name: str | None = None, *, full: bool = False,
+                      ip: str | None = None) -> Schedule: ...
 
 
 @dataclass(frozen=True)
