@@ -11,7 +11,7 @@ import pytest
 from azs_assistant.i18n import folders, read
 
 PLACES = ["azs_assistant.web", "azs_assistant.assistant", "azs_assistant.reports", "azs_assistant.telegram",
-          "azs_assistant.documents", "azs_assistant.ocr"]
+          "azs_assistant.documents", "azs_assistant.ocr", "azs_assistant.forms"]
 
 
 def _fields(text: str) -> set[str]:
@@ -54,10 +54,11 @@ def test_the_ocr_catalogue_s_russian_reasons_are_the_ones_the_pipeline_stores() 
     """``reason_in`` finds a stored reason by its Russian text: the catalogue must say it word for word."""
     from azs_assistant.i18n import catalogue
     from azs_assistant.ocr.pipeline import LINES_REASON, UNSURE_REASON
-    from azs_assistant.ocr.quality import REASONS, reason_in
+    from azs_assistant.ocr.quality import LINE_REASONS, REASONS, reason_in
 
     ru = catalogue("azs_assistant.ocr", "ru")
     assert {f"retake_{k}": v for k, v in REASONS.items()} | {"check_lines": LINES_REASON,
-                                                               "check_unsure": UNSURE_REASON} == ru
+                                                               "check_unsure": UNSURE_REASON} \
+        | {f"line_{k}": v for k, v in LINE_REASONS.items()} == ru
     assert reason_in(REASONS["blur"], "kk") == catalogue("azs_assistant.ocr", "kk")["retake_blur"] != REASONS["blur"]
     assert reason_in(REASONS["blur"], "ru") == REASONS["blur"] and reason_in("другое", "en") == "другое"

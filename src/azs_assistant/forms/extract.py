@@ -19,7 +19,9 @@ from azs_assistant.documents.chunking import split_sentences
 from azs_assistant.errors import InvalidInput
 from azs_assistant.forms.locate import Hit, Label, find_labels, header_rows, label_of, value_after
 from azs_assistant.forms.values import parse, shape_span, shaped
+from azs_assistant.i18n import text
 
+TEXTS = "azs_assistant.forms"  # forms/i18n: why a field should be checked
 _FOLD = str.maketrans("abcehkmoptxyё", "авсенкмортхуе")
 
 
@@ -84,6 +86,19 @@ class FieldState(BaseModel):
     code: Literal["missing", "missing_required", "unreadable", "not_in_list", "unsure"] | None = None
     values: dict[str, str] = Field(default_factory=dict)
     suggestion: str | None = None
+    message: str | None = Field(default=None, description="The reason in the caller's language (ru, kk or en)")
+
+    def message_in(self, lang: str) -> str | None:
+        """What to check, in ``lang``, from the forms catalogue (``forms/i18n``) by ``code`` and ``values``."""
+        if self.code is None:
+            return None
+        said = text(TEXTS, f"fs_{self.code}", lang, **self.values)
+        return said + "; " + text(TEXTS, "fs_looks_like", lang, near=self.values["near"]) \
+            if self.values.get("near") else said
+
+    def said_in(self, lang: str) -> FieldState:
+        """This state with ``message`` in ``lang``."""
+        return self.model_copy(update={"message": self.message_in(lang)})
 
 
 class FormMatch(BaseModel):
@@ -162,22 +177,19 @@ def field_states(template: FormTemplate, match: FormMatch) -> dict[str, FieldSta
         value = match.fields.get(spec.name)
         problem = next((p for p in match.problems if f"«{spec.labels[0]}»" in p), None)
         if value in (None, ""):
-            reason = "не найдено на фото: впишите с бланка" + (" (обязательное поле)" if spec.required else "")
-            states[spec.name] = FieldState(state="missing", reason=reason,
-                                           code="missing_required" if spec.required else "missing")
+            state = FieldState(state="missing", code="missing_required" if spec.required else "missing")
         elif problem is not None:
-            states[spec.name] = FieldState(state="doubtful", reason=problem, code="unreadable")
+            state = FieldState(state="doubtful", reason=problem, code="unreadable")  # the parser's own words
         elif spec.choices and str(value) not in spec.choices:
             near = _nearest_choice(str(value), spec.choices)
-            listed = ", ".join(spec.choices)
-            states[spec.name] = FieldState(
-                state="doubtful", suggestion=near, code="not_in_list", values={"choices": listed, "near": near or ""},
-                reason=f"такого значения нет в бланке ({listed})" + (f"; похоже на «{near}»" if near else ""))
+            state = FieldState(state="doubtful", suggestion=near, code="not_in_list",
+                               values={"choices": ", ".join(spec.choices), "near": near or ""})
         elif (conf := match.confidence.get(spec.name, 100.0)) < DOUBTFUL_BELOW:
-            states[spec.name] = FieldState(state="doubtful", code="unsure", values={"conf": f"{conf:.0f}"},
-                                           reason=f"прочитано неуверенно ({conf:.0f} %): сверьте с бланком")
+            state = FieldState(state="doubtful", code="unsure", values={"conf": f"{conf:.0f}"})
         else:
-            states[spec.name] = FieldState(state="ok")
+            state = FieldState(state="ok")
+        states[spec.name] = state if state.reason or state.code is None else \
+            state.model_copy(update={"reason": state.message_in("ru")})
     return states
 
 

@@ -29,9 +29,12 @@ def recognise_pages(pages: Sequence[Any], templates: dict[str, FormTemplate]) ->
 
 
 def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[str, FormTemplate],
-                   languages: str | None = None) -> dict[str, Any]:
-    """Recognise an image or PDF: text per page with quality, and the fields of a known form."""
+                   languages: str | None = None, lang: str = "ru") -> dict[str, Any]:
+    """Recognise an image or PDF: text per page with quality, and the fields of a known form. Codes and
+    the stored Russian reasons as they are; what a person reads (the form's and fields' names, each
+    reason as ``message``) in ``lang``."""
     from azs_assistant.documents.parsers import sniff
+    from azs_assistant.ocr.quality import reason_in
     from azs_assistant.ocr.service import OCRService
 
     if not data:
@@ -55,7 +58,9 @@ def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[s
         "text": "\n\n".join(p.result.text for p in pages if p.result.quality == "ok"),
         "pages": [{"page": p.number, "text": p.result.text, "confidence": round(p.result.confidence, 1),
                    "quality": p.result.quality, "reason": p.result.reason,
-                   "lines": [{"text": line.text, "doubtful": line.doubtful, "reason": line.reason}
+                   "message": reason_in(p.result.reason, lang),
+                   "lines": [{"text": line.text, "doubtful": line.doubtful, "reason": line.reason,
+                              "message": reason_in(line.reason, lang)}
                              for line in p.result.lines] if p.result.quality == "ok" else []}
                   for p in pages],
         "fields": {}, "form": None, "field_confidence": {}, "problems": [], "defects": []}
@@ -63,9 +68,9 @@ def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[s
     if found is not None:
         template, match = found
         out.update(form=template.form, fields=match.fields, field_confidence=match.confidence,
-                   problems=match.problems, defects=match.defects, form_title=template.title,
-                   field_labels={f.name: f.caption for f in template.fields},
-                   field_states={n: s.model_dump() for n, s in field_states(template, match).items()},
+                   problems=match.problems, defects=match.defects, form_title=template.title_in(lang),
+                   field_labels={f.name: f.caption_in(lang) for f in template.fields},
+                   field_states={n: s.said_in(lang).model_dump() for n, s in field_states(template, match).items()},
                    field_choices={f.name: f.choices for f in template.fields if f.choices},
                    field_types={f.name: f.type for f in template.fields})
     return out
@@ -78,9 +83,10 @@ class Forms:
     def __init__(self, settings: Settings, templates: Callable[[], dict[str, FormTemplate]]) -> None:
         self.settings, self._templates = settings, templates
 
-    def recognise(self, data: bytes, name: str, languages: str | None = None) -> dict[str, Any]:
-        """Recognise an image or PDF: text per page with quality, and the fields of a known form."""
-        return recognise_file(data, name, self.settings, self._templates(), languages)
+    def recognise(self, data: bytes, name: str, languages: str | None = None, lang: str = "ru") -> dict[str, Any]:
+        """Recognise an image or PDF: text per page with quality, and the fields of a known form; what a
+        person reads in ``lang`` (ru, kk or en)."""
+        return recognise_file(data, name, self.settings, self._templates(), languages, lang)
 
     def template(self, name: str) -> FormTemplate:
         """A template by form name or export name («inspections»)."""

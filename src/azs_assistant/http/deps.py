@@ -17,6 +17,7 @@ from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCreden
 
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import FileTooLarge, Forbidden, Unauthorized
+from azs_assistant.http.errors import caller_language
 from azs_assistant.services import Services
 
 SESSION_COOKIE = "azs_session"
@@ -28,6 +29,9 @@ def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+# The language the caller reads (ru, kk or en): the web UI's choice for its own calls, else Accept-Language,
+# the same rule as the error messages' (http/errors.py)
+Language = Annotated[str, Depends(caller_language)]
 
 
 def client_ip(request: Request) -> str:

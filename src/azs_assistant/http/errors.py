@@ -74,6 +74,13 @@ def allowed_methods(request: Request) -> str:
                      if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes))
 
 
+def caller_language(request: Request) -> str:
+    """The language a caller reads, by the error messages' rule (``install``): the web UI's choice for
+    its own calls, else Accept-Language; Russian when nothing names ru, kk or en."""
+    pick = getattr(request.app.state, "caller_language", None)
+    return pick(request) if pick is not None else client_language(request.headers)  # type: ignore[no-any-return]
+
+
 def client_language(headers: Mapping[str, str]) -> str:
     """The language an API client asked for in Accept-Language; Russian when it named none of ours."""
     return pick_language(None, headers.get("accept-language"))
@@ -99,6 +106,8 @@ def install(app: FastAPI, page: PageRenderer | None = None, page_language: PageL
 
     def language(request: Request) -> str:
         return page_language(request) if page_language is not None else client_language(request.headers)
+
+    app.state.caller_language = language  # the same rule for the texts of a successful answer (deps.Language)
 
     def wants_page(request: Request) -> bool:
         """A browser that opened a page (it accepts HTML) outside the API gets a page, anyone else JSON."""

@@ -199,7 +199,7 @@ def line_doubt(text: str, confidence: float | None, source: str) -> str | None:
 
 
 def reason_in(reason: str | None, lang: str) -> str | None:
-    """A page's reason (a retake or a check, stored in Russian) in ``lang``, from the OCR catalogue
+    """A page's or a line's reason (a retake, a check, a doubt; stored in Russian) in ``lang``, from the OCR catalogue
     (``ocr/i18n``); a reason the catalogue does not know comes back as it is."""
     from azs_assistant.i18n import catalogue
 

@@ -71,19 +71,16 @@ CHECK_STATES = ("missing_required", "unreadable", "not_in_list")  # what the rep
 def form_reply(template: FormTemplate, result: dict[str, Any], lang: str) -> str:
     """A recognised form as a user of ``lang`` reads it: the form's name, «field: value» lines (⚠ on a
     value read with low confidence), what to check and how to save; names from the template's
-    ``title_kk``/``title_en``, the rest from the bot's catalogue."""
+    ``title_kk``/``title_en``, what to check from the forms catalogue, the rest from the bot's."""
+    from azs_assistant.forms.extract import FieldState
+
     labels = {spec.name: spec.caption_in(lang) for spec in template.fields}
     uncertain = {k for k, c in result.get("field_confidence", {}).items() if isinstance(c, int | float) and c < 70}
     lines = [f"{labels.get(k, k)}: {v}" + (" ⚠" if k in uncertain else "") for k, v in result["fields"].items()]
     problems = []
     for name, state in result.get("field_states", {}).items():
-        if state.get("code") in CHECK_STATES:
-            values = state.get("values") or {}
-            problem = say(lang, f"fs_{state['code']}", **values) if state["code"] == "not_in_list" \
-                else say(lang, f"fs_{state['code']}")
-            if values.get("near"):
-                problem += "; " + say(lang, "fs_looks_like", near=values["near"])
-            problems.append(f"{labels.get(name, name)}: {problem}")
+        if state.get("code") in CHECK_STATES:  # the problem's words from the forms catalogue (forms/i18n)
+            problems.append(f"{labels.get(name, name)}: {FieldState(**state).message_in(lang)}")
     return (f"{template.title_in(lang)}:\n" + "\n".join(lines)
             + (f"\n\n{say(lang, 'check')} " + "; ".join(problems) if problems else "")
             + "\n\n" + say(lang, "save_hint"))

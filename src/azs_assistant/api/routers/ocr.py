@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from azs_assistant.forms.extract import FieldState
 from azs_assistant.forms.service import MEDIA_TYPES
-from azs_assistant.http.deps import FieldStaff, Operator, ServicesDep, client_ip
+from azs_assistant.http.deps import FieldStaff, Language, Operator, ServicesDep, client_ip
 from azs_assistant.http.errors import AUTHENTICATED, documented
 from azs_assistant.http.params import RecordId
 
@@ -21,10 +21,14 @@ OCR_LANGUAGES = r"^(rus|kaz|eng)(\+(rus|kaz|eng))*$"
 WRITE = documented(400, 413, 503)  # a body that does not parse or is over the cap; the database busy
 
 
+SAID = "The reason in the caller's language (Accept-Language, or the web UI's language); ``reason`` stays Russian"
+
+
 class OCRLinePublic(BaseModel):
     text: str
     doubtful: bool = Field(description="Прочитано с сомнением: показывается выделенным, не индексируется")
     reason: str | None = None
+    message: str | None = Field(default=None, description=SAID)
 
 
 class OCRPagePublic(BaseModel):
@@ -33,6 +37,7 @@ class OCRPagePublic(BaseModel):
     confidence: float
     quality: str
     reason: str | None
+    message: str | None = Field(default=None, description=SAID)
     lines: list[OCRLinePublic] = Field(default_factory=list, description="Текст страницы по строкам")
 
 
@@ -44,10 +49,12 @@ class OCRResponse(BaseModel):
     field_confidence: dict[str, float]
     problems: list[str]
     defects: list[str]
-    form_title: str | None = None
-    field_labels: dict[str, str] = Field(default_factory=dict, description="Every field of the form, in its order")
+    form_title: str | None = Field(default=None, description="The form's name in the caller's language")
+    field_labels: dict[str, str] = Field(
+        default_factory=dict, description="Every field of the form, in its order, named in the caller's language")
     field_states: dict[str, FieldState] = Field(
-        default_factory=dict, description="Per field: ok, doubtful or missing, with the reason to show")
+        default_factory=dict, description="Per field: ok, doubtful or missing; code, values, and the reason to "
+                                          "show as message (the caller's language) and reason (Russian)")
     field_choices: dict[str, list[str]] = Field(default_factory=dict, description="Values a field takes on the form")
     field_types: dict[str, str] = Field(default_factory=dict, description="string, integer, decimal or date")
 
@@ -81,12 +88,14 @@ def _public(r) -> dict:  # type: ignore[no-untyped-def]
 
 @router.post("/ocr", response_model=OCRResponse, summary="Распознать фото или скан",
              responses={**WRITE, **documented(415)})
-async def ocr(file: UploadFile, svc: ServicesDep, who: Operator,
+async def ocr(file: UploadFile, svc: ServicesDep, who: Operator, reads: Language,
               lang: str = Query("rus+kaz+eng", pattern=OCR_LANGUAGES,
                                 description="Языки Tesseract через «+»: rus, kaz, eng")) -> dict:
+    """Names and reasons come in the caller's language (Accept-Language, or the web UI's language
+    cookie for its own calls), as error messages do; codes and the Russian ``reason`` stay as they are."""
     name = PurePath(file.filename or "upload").name
     data = await file.read(svc.settings.max_upload_bytes + 1)  # bounded read; ocr_file refuses the excess
-    return await run_in_threadpool(svc.forms.recognise, data, name, lang)
+    return await run_in_threadpool(svc.forms.recognise, data, name, lang, reads)
 
 
 @router.post("/forms/{form}/records", response_model=RecordPublic, status_code=201,

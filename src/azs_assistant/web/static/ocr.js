@@ -29,12 +29,11 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
   zoom.addEventListener("click", function () { setZoom(zoom.getAttribute("aria-pressed") !== "true"); });
   preview.addEventListener("click", function () { setZoom(zoom.getAttribute("aria-pressed") !== "true"); });
 
-  function reasonText(state) {  // the reason in the page's language, from its code; else the service's words
-    let text = state.code ? T("js_ocr_why_" + state.code, "") : "";
-    if (!text) return state.reason || "";
-    Object.keys(state.values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(state.values[k]); });
-    if (state.code === "not_in_list" && state.values && state.values.near) text += " " + T("js_ocr_looks_like", "Похоже на") + " «" + state.values.near + "».";
-    return text;
+  // Names and reasons come from the API in the page's language (its language cookie); the Russian
+  // reason only where an older server sends no message.
+  function said(item) {
+    const text = item.message || item.reason || "";
+    return text.charAt(0).toUpperCase() + text.slice(1);
   }
 
   function fieldRow(body, name, index) {
@@ -63,7 +62,7 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     }
     row.appendChild(input);
     if (state.state !== "ok") {
-      const why = el("p", "reason", reasonText(state));
+      const why = el("p", "reason", said(state));
       why.id = "why-" + name;
       input.setAttribute("aria-describedby", why.id);
       input.setAttribute("aria-invalid", "true");
@@ -99,8 +98,8 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     const pages = document.getElementById("pages");
     pages.innerHTML = "";
     body.pages.forEach(function (p) {
-      if (p.quality === "retake") pages.appendChild(el("p", "warn", T("js_page", "Страница") + " " + p.page + " " + T("js_not_read", "не распознана:") + " " + p.reason));
-      else if (p.reason) pages.appendChild(el("p", "warn", T("js_page", "Страница") + " " + p.page + ": " + p.reason));
+      if (p.quality === "retake") pages.appendChild(el("p", "warn", T("js_page", "Страница") + " " + p.page + " " + T("js_not_read", "не распознана:") + " " + (p.message || p.reason)));
+      else if (p.reason) pages.appendChild(el("p", "warn", T("js_page", "Страница") + " " + p.page + ": " + (p.message || p.reason)));
     });
     // The text line by line; doubtful lines marked (they are not indexed), with the reason as a tooltip.
     const text = document.getElementById("ocr-text");
@@ -108,7 +107,7 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     body.pages.forEach(function (p) {
       (p.lines || []).forEach(function (line) {
         const row = el("span", line.doubtful ? "line doubtful" : "line", line.text + "\n");
-        if (line.doubtful && line.reason) row.title = line.reason;
+        if (line.doubtful && line.reason) row.title = line.message || line.reason;
         text.appendChild(row);
       });
     });
