@@ -137,6 +137,7 @@ def test_cli_ocr_json_and_export(tmp_path: Path) -> None:
     result = json.loads(out.output)
     assert set(result) >= {"text", "pages", "fields", "form"} and result["form"] == "inspection_act"
     assert set(result["pages"][0]) >= {"text", "confidence", "quality", "reason", "lines"}
-    assert result["pages"][0]["lines"] and set(result["pages"][0]["lines"][0]) == {"text", "doubtful", "reason"}
+    lines = result["pages"][0]["lines"]
+    assert lines and set(lines[0]) == {"text", "doubtful", "reason", "message"}
     exported = runner.invoke(cli.app, ["--data-dir", str(tmp_path / "d"), "export", "inspections", "--format", "xml"])
     assert "<station_id>214</station_id>" in exported.output

@@ -15,11 +15,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from azs_assistant import i18n
 from azs_assistant.documents.chunking import split_sentences
 from azs_assistant.errors import InvalidInput
 from azs_assistant.forms.locate import Hit, Label, find_labels, header_rows, label_of, value_after
 from azs_assistant.forms.values import parse, shape_span, shaped
-from azs_assistant.i18n import text
 
 TEXTS = "azs_assistant.forms"  # forms/i18n: why a field should be checked
 _FOLD = str.maketrans("abcehkmoptxyё", "авсенкмортхуе")
@@ -92,8 +92,8 @@ class FieldState(BaseModel):
         """What to check, in ``lang``, from the forms catalogue (``forms/i18n``) by ``code`` and ``values``."""
         if self.code is None:
             return None
-        said = text(TEXTS, f"fs_{self.code}", lang, **self.values)
-        return said + "; " + text(TEXTS, "fs_looks_like", lang, near=self.values["near"]) \
+        said = i18n.text(TEXTS, f"fs_{self.code}", lang, **self.values)
+        return said + "; " + i18n.text(TEXTS, "fs_looks_like", lang, near=self.values["near"]) \
             if self.values.get("near") else said
 
     def said_in(self, lang: str) -> FieldState:

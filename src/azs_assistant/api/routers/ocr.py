@@ -21,7 +21,7 @@ OCR_LANGUAGES = r"^(rus|kaz|eng)(\+(rus|kaz|eng))*$"
 WRITE = documented(400, 413, 503)  # a body that does not parse or is over the cap; the database busy
 
 
-SAID = "The reason in the caller's language (Accept-Language, or the web UI's language); ``reason`` stays Russian"
+SAID = "The reason in the caller's language (Accept-Language, or the web UI's language); reason stays Russian"
 
 
 class OCRLinePublic(BaseModel):
