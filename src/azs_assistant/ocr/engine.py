@@ -160,13 +160,15 @@ def recognise(image: np.ndarray, languages: str = "rus+kaz+eng", psm: int = 6, t
     import cv2
 
     check(languages)
-    ok, png = cv2.imencode(".png", image)
+    # Uncompressed (PGM, or PPM for colour): the same pixels as PNG for Tesseract, without the 0.09 s
+    # of CPU that compressing an A4 page at 300 dpi took, twice a page.
+    ok, data = cv2.imencode(".pgm" if image.ndim == 2 else ".ppm", image)
     if not ok:
         raise OCRUnavailable("Не удалось подготовить изображение для OCR.", "Could not encode image for OCR.")
     cmd = ["tesseract", "stdin", "stdout", "-l", languages, "--psm", str(psm), "--dpi", str(dpi),
            "-c", "preserve_interword_spaces=0", "tsv"]
     try:
-        proc = subprocess.run(cmd, input=png.tobytes(), capture_output=True, timeout=timeout, check=False,
+        proc = subprocess.run(cmd, input=data.tobytes(), capture_output=True, timeout=timeout, check=False,
                               env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
     except subprocess.TimeoutExpired as exc:
         raise OCRUnavailable(f"Распознавание заняло больше {timeout:.0f} с.", "Tesseract timed out.") from exc
