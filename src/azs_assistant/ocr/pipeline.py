@@ -25,13 +25,15 @@ LINES_REASON = "фото плохого качества: текст прочи�
 UNSURE_REASON = "часть текста распознана неуверенно: проверьте важные числа по оригиналу"
 PROBE_HOPELESS = 45.0  # below this on the half-resolution probe, full resolution never passed the gate
 PROBE_SECONDS = 10.0  # the half-resolution probe given up after this: the page is hopeless
-# CPU seconds Tesseract may spend (``engine.recognise(cpu=...)``), bounded in CPU, not wall, time so a
-# busy machine does not change the verdict. The probe took 0.8-1.1 s of CPU on the photos it passed;
-# a full reading of a page kept took at most 2.7 s (on unseen pages, both models), while on the bad
-# photos the gate refused anyway the language mix crawled through every model for 5-15 s (an unseen
-# L4 receipt photo: 15 s of Tesseract CPU, the slowest page of all).
+# CPU seconds Tesseract may spend (``engine.recognise(cpu=...)``), bounded in CPU time, not only in
+# wall time, so that a busy machine does not change the verdict. Profiled: the probe took 0.8-1.1 s on
+# the photos it passed; on pages kept the language mix's reading took at most 1.9 s and the second
+# model's (about twice as fast) 0.9 s, while on bad photos the gate refused anyway the language mix
+# crawled through every model for 5-15 s (an unseen L4 receipt photo: 15 s, the slowest page of all).
+# Past its limit the main reading makes the page «retake»; the second one only costs its help.
 PROBE_CPU = 3.0
 READ_CPU = 4.0
+SECOND_CPU = 2.0
 SOFT = 0.25  # a page less sharp than this (quality.sharpness; unseen L3 photos 0.30-0.42, L5 about 0.1) is probed
 
 
@@ -153,7 +155,7 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
     second = second if second and second != languages and engine.available(second) else None
     with ThreadPoolExecutor(max_workers=2) as pool:
         first = pool.submit(engine.recognise, prepared.image, languages=languages, psm=6, cpu=READ_CPU)
-        other = pool.submit(engine.recognise, prepared.image, languages=second, psm=6, cpu=READ_CPU) \
+        other = pool.submit(engine.recognise, prepared.image, languages=second, psm=6, cpu=SECOND_CPU) \
             if second else None
         other_result = _optional(other.result) if other else None
         try:
