@@ -249,3 +249,36 @@ def test_a_failing_second_reading_costs_its_help_not_the_page(monkeypatch: pytes
     monkeypatch.setattr(engine, "recognise", flaky)
     result = ocr_page(bgr(page()), second="Cyrillic")
     assert result.quality == "ok" and "250 000 тенге" in result.text
+
+
+def test_tesseract_is_stopped_at_its_cpu_seconds_whatever_the_wall_time() -> None:
+    from azs_assistant.ocr import engine
+
+    grain = np.random.default_rng(5).integers(0, 256, (3000, 2400), dtype=np.uint8)  # specks read one by one
+    with pytest.raises(engine.OCRTooSlow) as raised:
+        engine.recognise(grain, cpu=1)
+    assert "процессорного времени" in raised.value.message_ru
+    assert "250 000" in engine.recognise(bgr(page())[:, :, 0], cpu=20).text  # a page within its limit is read
+
+
+def test_a_reading_over_its_cpu_limit_is_a_retake_and_the_line_reader_still_tries(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from azs_assistant.ocr import engine, pipeline
+
+    real, asked = engine.recognise, []
+
+    def slow(image, languages="rus+kaz+eng", **kw):  # type: ignore[no-untyped-def]
+        asked.append((languages, kw.get("cpu")))
+        if languages == "rus+kaz+eng" and kw.get("dpi", 300) == 300:
+            raise engine.OCRTooSlow("Распознавание заняло больше 4 с процессорного времени.", "Too slow.")
+        return real(image, languages=languages, **kw)
+
+    monkeypatch.setattr(engine, "recognise", slow)
+    prepared = pipeline.prepare(bgr(page()))
+    tess = pipeline.read_tesseract(prepared, "rus+kaz+eng", "Cyrillic")
+    assert tess.page.quality == "retake" and tess.page.text == "" and tess.page.reason in REASONS.values()
+    assert "250 000" in tess.raw  # the other model's reading, for the line reader's agreement
+    assert ("rus+kaz+eng", pipeline.READ_CPU) in asked and ("Cyrillic", pipeline.SECOND_CPU) in asked
+    result = ocr_page(bgr(page()), second="Cyrillic")
+    assert "line reader" in result.timings and result.source in ("tesseract", "lines")
+    assert result.quality == "retake" or result.source == "lines"  # never Tesseract's unfinished reading

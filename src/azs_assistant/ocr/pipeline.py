@@ -25,6 +25,15 @@ LINES_REASON = "фото плохого качества: текст прочи�
 UNSURE_REASON = "часть текста распознана неуверенно: проверьте важные числа по оригиналу"
 PROBE_HOPELESS = 45.0  # below this on the half-resolution probe, full resolution never passed the gate
 PROBE_SECONDS = 10.0  # the half-resolution probe given up after this: the page is hopeless
+# CPU seconds Tesseract may spend (``engine.recognise(cpu=...)``), bounded in CPU time, not only in
+# wall time, so that a busy machine does not change the verdict. Profiled: the probe took 0.8-1.1 s on
+# the photos it passed; on pages kept the language mix's reading took at most 1.9 s and the second
+# model's (about twice as fast) 0.9 s, while on bad photos the gate refused anyway the language mix
+# crawled through every model for 5-15 s (an unseen L4 receipt photo: 15 s, the slowest page of all).
+# Past its limit the main reading makes the page «retake»; the second one only costs its help.
+PROBE_CPU = 3.0
+READ_CPU = 4.0
+SECOND_CPU = 2.0
 SOFT = 0.25  # a page less sharp than this (quality.sharpness; unseen L3 photos 0.30-0.42, L5 about 0.1) is probed
 
 
@@ -137,7 +146,7 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
         # Tesseract crawls over a page of smears (20-30 s of CPU on unseen L5 photos even at half
         # size): a probe that takes this long has found no text worth a full run.
         probed = _optional(lambda: engine.recognise(half, languages=languages, psm=6, dpi=150,
-                                                    timeout=PROBE_SECONDS))
+                                                    timeout=PROBE_SECONDS, cpu=PROBE_CPU))
         found = probed or engine.OCRResult([])
         if found.confidence < PROBE_HOPELESS:
             timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
@@ -145,10 +154,18 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
             return Candidate(PageResult("", found.confidence, "retake", reason, timings), {}, found.text)
     second = second if second and second != languages and engine.available(second) else None
     with ThreadPoolExecutor(max_workers=2) as pool:
-        first = pool.submit(engine.recognise, prepared.image, languages=languages, psm=6)
-        other = pool.submit(engine.recognise, prepared.image, languages=second, psm=6) if second else None
-        result = first.result()
+        first = pool.submit(engine.recognise, prepared.image, languages=languages, psm=6, cpu=READ_CPU)
+        other = pool.submit(engine.recognise, prepared.image, languages=second, psm=6, cpu=SECOND_CPU) \
+            if second else None
         other_result = _optional(other.result) if other else None
+        try:
+            result = first.result()
+        except engine.OCRTooSlow:
+            # Garbage being read word by word through every model: «retake», and the line reader's
+            # reading is measured against the other model's (empty without one).
+            timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
+            raw = other_result.text if other_result is not None else ""
+            return Candidate(PageResult("", 0.0, "retake", retake_reason(prepared), timings), {}, raw)
     timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
     t = time.perf_counter()
     reading = Reading("tesseract", result.text, [w.conf for w in result.words if re.search(r"\w", w.text)],
