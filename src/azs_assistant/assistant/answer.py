@@ -53,6 +53,10 @@ STEPS_INSTEAD = 0.6
 # ... and a passage with steps gives way to another list of the same document that matches clearly
 # better (a PDF page whose text runs from one procedure into the next).
 OTHER_STEPS = 1.25
+# Passages quoted in one answer, at most, and how far down the retrieved list a passage beside the answering
+# one may come from: the fact is often in the next passage of the same section or in a second document.
+MAX_QUOTED = 3
+NEARBY_RANK = 3
 TEXTS = "azs_assistant.assistant"  # the assistant's own texts, assistant/i18n
 
 __all__ = ["ABSTAIN_TEXT", "EMPTY_KB_TEXT", "Answer", "Assistant", "Citation", "Evidence", "section_without_title"]
@@ -337,6 +341,7 @@ class Assistant:
             if extra:  # prefer another document, then what covers most of the rest of the question
                 chosen.append(max(extra, key=lambda p: (p[0].chunk.document_id != lead_ev.chunk.document_id,
                                                         self._gain(query, p[0], lead_ev), p[0].hit.score)))
+            chosen += self._nearby(ranked, chosen, evidence)
         out: list[tuple[str, list[Citation]]] = []
         quoted: set[int] = set()
         rows: set[int] = set()
@@ -354,10 +359,28 @@ class Assistant:
                 quoted.update(c.id for c in whole.chunks)
                 continue
             # a second source's steps are all quoted too, as bullets: one numbered list per answer
-            quote = extractor.quote(sp, procedural, numeric, max_units=5 if n == 0 else 2, numbered=n == 0)
+            quote = extractor.quote(sp, procedural, numeric, max_units=5 if n == 0 else 2, numbered=n == 0,
+                                    whole=n == 0)
             out.append((quote, [ev.citation(to_plain(quote))]))
             if ev.chunk.kind == "table_row":
                 rows.add(ev.chunk.id)
+        return out
+
+    @staticmethod
+    def _nearby(ranked: list[tuple[Evidence, ScoredPassage]], chosen: list[tuple[Evidence, ScoredPassage]],
+                evidence: list[Evidence]) -> list[tuple[Evidence, ScoredPassage]]:
+        """Passages retrieved among the first :data:`NEARBY_RANK` that the model lets stand beside the answering
+        one (``ranked`` holds only those) and that match the question at all, up to :data:`MAX_QUOTED` in all."""
+        position = {e.chunk.id: i for i, e in enumerate(evidence)}
+        taken = {ev.chunk.id for ev, _ in chosen}
+        out: list[tuple[Evidence, ScoredPassage]] = []
+        for ev, sp in ranked[1:]:
+            if len(chosen) + len(out) >= MAX_QUOTED:
+                break
+            if ev.chunk.id in taken or position.get(ev.chunk.id, NEARBY_RANK) >= NEARBY_RANK:
+                continue
+            if sp.best >= 0.3 * ranked[0][1].best > 0:
+                out.append((ev, sp))
         return out
 
     def _holds_answer(self, query: Any, evidence: list[Evidence]) -> tuple[list[bool], list[bool]]:

@@ -22,6 +22,9 @@ __all__ = ["Extractor", "ScoredPassage", "is_procedural", "is_yes_no", "split_se
 
 PARTIAL = 0.6
 QUOTE_BUDGET = 700  # characters quoted from one passage: enough for a clause, short enough for a phone
+# The answering passage is quoted whole up to this length (chunking cuts passages at 900 characters): the
+# sentence that holds the fact is often not the one that matches the question best, but its neighbour.
+WHOLE_PASSAGE = 900
 _HAS_NUMBER = re.compile(r"\d")
 _NUMBER_QUESTION = re.compile(
     r"\b(сколько|скока|скольк\w+|когда|во сколько|какой процент|каков\w* (срок|лимит|объем|объём|размер)|"
@@ -99,9 +102,10 @@ class Extractor:
         return ScoredPassage(chunk, units, scores)
 
     def quote(self, sp: ScoredPassage, procedural: bool, numeric: bool, max_units: int = 5,
-              numbered: bool = True) -> str:
+              numbered: bool = True, whole: bool = False) -> str:
         """Markdown: the steps in order (numbered, or bullets for a second source), or the best
-        sentences in document order, each list item under the lead-in that gives it its polarity or subject."""
+        sentences in document order, each list item under the lead-in that gives it its polarity or subject.
+        ``whole``: every sentence of a passage no longer than :data:`WHOLE_PASSAGE` (the answering one)."""
         chunk = sp.chunk
         if chunk.kind == "table_row":
             return table_row(chunk)
@@ -114,6 +118,11 @@ class Extractor:
             body = "\n".join(f"{i}. {escape(item)}" if numbered else f"- {escape(item)}"
                              for i, item in enumerate(items, start=1))
             return f"{bold(intro)}\n\n{body}" if intro else body
+        if whole and len(chunk.text) <= WHOLE_PASSAGE and sp.best > 0:
+            shown = list(range(len(sp.units)))
+            lead_ins = _lead_ins(chunk)
+            return _with_rule_heading(chunk, _compose(chunk, shown),
+                                      any(i in lead_ins or _is_item(chunk, i) for i in shown))
         if len(sp.units) <= 2 or sp.best <= 0:
             shown = list(range(min(len(sp.units), 2)))
             return _with_rule_heading(chunk, _compose(chunk, shown), any(_is_item(chunk, i) for i in shown))
