@@ -28,8 +28,16 @@ def _results(index: SearchIndex, svc: Services) -> list[list[tuple[int, float]]]
     out = []
     for question in QUERIES:
         hits = index.search(svc.queries.analyse(question), k=10, refresh=False)
-        out.append(sorted((h.chunk_id, round(h.score, 5)) for h in hits))
+        out.append(sorted((h.chunk_id, h.score) for h in hits))
     return out
+
+
+def _same_results(got: list[list[tuple[int, float]]], want: list[list[tuple[int, float]]]) -> bool:
+    """The same passages for every query, with scores equal up to float32 noise: an index updated in place
+    and one built whole multiply matrices of different shapes, so a score may differ in its 6th digit
+    (rounding both to 5 digits failed on 0.362385)."""
+    return [[cid for cid, _ in hits] for hits in got] == [[cid for cid, _ in hits] for hits in want] and all(
+        abs(a - b) < 1e-4 for g, w in zip(got, want, strict=True) for (_, a), (_, b) in zip(g, w, strict=True))
 
 
 @contextmanager
@@ -47,7 +55,7 @@ def _same_as_a_rebuild(reader: Services) -> None:
     fresh = SearchIndex(reader.db, reader.embedder)
     fresh.refresh(force=True)
     assert reader.index.size() == fresh.size()
-    assert _results(reader.index, reader) == _results(fresh, reader)
+    assert _same_results(_results(reader.index, reader), _results(fresh, reader))
 
 
 def _check_in_place(writer: Services, reader: Services) -> None:
