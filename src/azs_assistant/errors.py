@@ -17,6 +17,8 @@ SUMMARIES: dict[str, tuple[str, str, str]] = {
     "config_error": ("Ошибка настройки системы: сообщите администратору",
                      "Жүйе баптауында қате бар: әкімшіге хабарлаңыз", "Configuration error: tell the administrator"),
     "not_found": ("Не найдено", "Табылмады", "Not found"),
+    "ocr_too_slow": ("Фото читалось слишком долго: переснимите страницу", "Фото тым ұзақ оқылды: бетті қайта түсіріңіз",
+                     "The photo took too long to read: take it again"),
     "copy_mismatch": ("Копия в хранилище не совпадает с оригиналом", "Қоймадағы көшірме түпнұсқамен сәйкес келмейді",
                       "The copy in the store does not match the original"),
     "invalid_input": ("Неверные данные", "Деректер дұрыс емес", "Invalid input"),
