@@ -202,6 +202,9 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     page.click("#zoom")
     fuel.locator("button.suggest").click()
     assert page.input_value("#field-fuel") == "АИ-92"
+    # the act's date as it is written in Kazakhstan, whatever the browser's locale (issue 26's rule)
+    assert page.input_value("#field-inspection_date") == "14.11.2026"
+    assert page.eval_on_selector("#field-inspection_date", "el => el.type") == "text"
     page.fill("#field-meter_end", "304611")
     page.fill("#field-error_percent", "0,2")
     page.click("#save-record")
@@ -209,6 +212,7 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     assert "АЗС-017" in page.inner_text("#save-status")
     records = svc.records.visible(SYSTEM, "inspection_act")
     assert records[-1].fields["fuel"] == "АИ-92" and records[-1].fields["meter_end"] == 304611
+    assert records[-1].fields["inspection_date"] == "2026-11-14"
     on_desktop = Person(browser, base, "operator", DESKTOP, timeout_s=WAIT)
     desktop = _recognised(on_desktop)
     box, fields = desktop.locator("figure.photo").bounding_box(), desktop.locator("#fields").bounding_box()
@@ -238,6 +242,7 @@ def test_a_kazakh_operator_reads_the_act_s_fields_and_reasons_in_kazakh(desk, br
     fuel = page.inner_text("#why-fuel")
     assert "бланкте мұндай мән жоқ" in fuel.lower() and "«АИ-92» болуы мүмкін" in fuel
     assert page.inner_text('#fields .field[data-field="fuel"] button.suggest') == "Қою «АИ-92»"
+    assert page.get_attribute("#field-inspection_date", "placeholder") == "кк.аа.жжжж"
     shown = page.inner_text("#record-form")
     for russian in ("Дата проверки", "Проверку провёл", "не найдено", "впишите", "сверьте", "похоже на"):
         assert russian not in shown, russian

@@ -48,9 +48,14 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     input.id = id;
     input.name = name;
     const type = body.field_types && body.field_types[name];
-    if (type === "date") input.type = "date";
-    else if (type === "integer" || type === "decimal") input.inputMode = "decimal";
-    const value = body.fields[name];
+    let value = body.fields[name];
+    if (type === "date") {
+      // dd.mm.yyyy whatever the browser's locale (issue 26's rule for every date field); the server reads it
+      input.inputMode = "numeric";
+      input.placeholder = T("js_date_placeholder", "дд.мм.гггг");
+      const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
+      if (iso) value = iso[3] + "." + iso[2] + "." + iso[1];
+    } else if (type === "integer" || type === "decimal") input.inputMode = "decimal";
     input.value = value === null || value === undefined ? "" : value;
     const choices = body.field_choices && body.field_choices[name];
     if (choices && choices.length) {
