@@ -31,8 +31,13 @@ PROBE_SECONDS = 10.0  # the half-resolution probe given up after this: the page 
 # model's (about twice as fast) 0.9 s, while on bad photos the gate refused anyway the language mix
 # crawled through every model for 5-15 s (an unseen L4 receipt photo: 15 s, the slowest page of all).
 # Past its limit the main reading makes the page «retake»; the second one only costs its help.
+# A sharp page (a scan or a clean render: sharpness 0.6-0.75 on the unseen L0 pages, photos below 0.45) is
+# not garbage being crawled through but may be a dense A4 page in three languages: it gets a generous
+# bound, a safeguard only, so that a slower server never turns a good scanned page into «retake».
 PROBE_CPU = 3.0
 READ_CPU = 4.0
+SHARP_READ_CPU = 30.0
+SHARP = 0.5
 SECOND_CPU = 2.0
 SOFT = 0.25  # a page less sharp than this (quality.sharpness; unseen L3 photos 0.30-0.42, L5 about 0.1) is probed
 
@@ -138,7 +143,8 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
     """Tesseract's reading of a prepared page, judged by the gate; kept readings (``always``: all)
     are merged with the second reading, their blanks written back and their words corrected."""
     t = time.perf_counter()
-    if probe and (prepared.noisy or sharpness(prepared.gray if prepared.gray is not None else prepared.image) < SOFT):
+    sharp = sharpness(prepared.gray if prepared.gray is not None else prepared.image)
+    if probe and (prepared.noisy or sharp < SOFT):
         # A grainy or smeared photo is often unreadable: ask a quick half-resolution pass first, so a
         # hopeless page is answered with «retake» in seconds instead of a full-resolution run (on an
         # unseen smeared L5 photo that was not grainy, Tesseract took 50 s of CPU).
@@ -154,7 +160,8 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
             return Candidate(PageResult("", found.confidence, "retake", reason, timings), {}, found.text)
     second = second if second and second != languages and engine.available(second) else None
     with ThreadPoolExecutor(max_workers=2) as pool:
-        first = pool.submit(engine.recognise, prepared.image, languages=languages, psm=6, cpu=READ_CPU)
+        bound = SHARP_READ_CPU if sharp >= SHARP and not prepared.noisy else READ_CPU
+        first = pool.submit(engine.recognise, prepared.image, languages=languages, psm=6, cpu=bound)
         other = pool.submit(engine.recognise, prepared.image, languages=second, psm=6, cpu=SECOND_CPU) \
             if second else None
         other_result = _optional(other.result) if other else None
