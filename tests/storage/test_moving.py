@@ -52,8 +52,8 @@ def _rows(data: Path, url: str) -> dict[int, tuple[bytes | None, str | None]]:
         svc.close()
 
 
-def _readable(data: Path, url: str, before: dict[str, Any]) -> None:
-    """Every original downloads as it was uploaded, wherever it is kept now."""
+def _readable(data: Path, url: str | None, before: dict[str, Any]) -> None:
+    """Every original downloads as it was uploaded, wherever it is kept now (``url`` None: no store set)."""
     svc = Services(make_settings(data, embeddings="none", originals_url=url))
     try:
         for doc_id, content in before["docs"].items():
@@ -116,6 +116,20 @@ def test_migrate_moves_checks_and_is_idempotent_then_deletes_the_sources(
         assert audit[-1].details["moved"] == 4 and audit[0].details["sources_deleted"] == 4
     finally:
         svc.close()
+
+
+def test_unsetting_the_store_after_a_move_without_delete_source_is_a_way_back(
+        tmp_path: Path, originals_url: str) -> None:  # noqa: F811
+    """GIVEN originals moved without --delete-source WHEN the installation drops AZS_ORIGINALS_URL again THEN every
+    document and photo still downloads from its old copy, and with the store set again they still do."""
+    data = tmp_path / "data"
+    before = _installation(data)
+    moved = _azs(data, originals_url, "--json")
+    assert moved.exit_code == 0 and json.loads(moved.stdout)["moved"] == 4, moved.output
+    assert all(location is not None for _, location in _rows(data, originals_url).values())
+
+    _readable(data, None, before)  # the services rebuilt without a store: the database's bytes, the data dir's files
+    _readable(data, originals_url, before)
 
 
 def test_one_failing_object_in_s3_leaves_the_others_moved_and_itself_readable_where_it_was(
