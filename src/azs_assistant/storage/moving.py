@@ -210,7 +210,7 @@ class OriginalsMove:
                 self._move_file(store, source, key, item, delete_source,
                                 repoint=partial(self._repoint, ticket_id, path, key))
             else:
-                _dry(item, lambda: "present" if _in_store(store, key, source.read_bytes()) else "pending")
+                _dry(item, partial(_look, store, key, source))
             yield item
 
     def _repoint(self, ticket_id: int, old: str, key: str) -> None:
@@ -237,7 +237,7 @@ class OriginalsMove:
             if not dry_run:
                 self._move_file(store, folder.path(key), key, item, delete_source, repoint=None)
             else:
-                _dry(item, lambda: "present" if _in_store(store, key, folder.path(key).read_bytes()) else "pending")
+                _dry(item, partial(_look, store, key, folder.path(key)))
             yield item
 
     def _move_file(self, store: Originals, source: Path, key: str, item: MovedOriginal, delete_source: bool,
@@ -265,6 +265,11 @@ def _dry(item: MovedOriginal, check: Callable[[], Status]) -> None:
         item.status = check()
     except Exception as exc:
         item.status, item.reason = "failed", _reason(exc)
+
+
+def _look(store: Originals, key: str, source: Path) -> Status:
+    """A dry run's verdict on a file: "present" if the store holds exactly its bytes under ``key``."""
+    return "present" if _in_store(store, key, source.read_bytes()) else "pending"
 
 
 def _copy(store: Originals, key: str, data: bytes) -> Status:
