@@ -16,11 +16,15 @@ done
   > secrets/rabbitmq.conf
 [ -s secrets/broker_url ] || printf 'amqp://azs:%s@rabbitmq:5672/%%2F' "$(cat secrets/rabbitmq_password)" \
   > secrets/broker_url
-# The `s3` profile's MinIO: its user and password, and the same keys as the AWS credentials file boto3 reads in the
-# app, the workers and the backup (AWS_SHARED_CREDENTIALS_FILE); written even when the profile is off.
+# The `s3` profile's MinIO: its root user and password (MinIO and minio-init only), and the AWS credentials file
+# boto3 reads in the app, the workers and the backup (AWS_SHARED_CREDENTIALS_FILE): a service user that minio-init
+# creates with access to the bucket only. Written even when the profile is off: compose mounts it everywhere. A file
+# you wrote for your own store is kept; one holding the root keys (written so before) gets a service user instead.
 [ -s secrets/minio_root_user ] || printf 'azs' > secrets/minio_root_user
-[ -s secrets/s3_credentials ] || printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
-  "$(cat secrets/minio_root_user)" "$(cat secrets/minio_root_password)" > secrets/s3_credentials
+if [ ! -s secrets/s3_credentials ] || grep -qF "$(cat secrets/minio_root_password)" secrets/s3_credentials; then
+  printf '[default]\naws_access_key_id = azs-app\naws_secret_access_key = %s\n' \
+    "$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')" > secrets/s3_credentials
+fi
 chown -R 10001:10001 secrets/database_url secrets/broker_url secrets/metrics_token secrets/backup_key \
   secrets/admin_password secrets/s3_credentials 2>/dev/null \
   || echo "make-secrets: run as root (or chown to uid 10001) so the app's user can read its secrets" >&2

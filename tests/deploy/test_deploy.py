@@ -151,12 +151,16 @@ def test_compose_s3_profile_keeps_the_originals_and_the_backups_in_minio() -> No
     minio, init = services["minio"], services["minio-init"]
     assert minio["profiles"] == ["s3"] and init["profiles"] == ["s3"]
     assert minio["image"].startswith("minio/minio:RELEASE.") and init["image"] == minio["image"]  # pinned
+    root = {"access_key": "minio_root_user", "secret_key": "minio_root_password"}
+    assert {s["target"]: s["source"] for s in minio["secrets"]} == root
+    assert {s.get("target", s["source"]): s["source"] for s in init["secrets"]} == root | {
+        "s3_credentials": "s3_credentials"}  # the service user it creates
     for service in (minio, init):
-        assert {s["target"]: s["source"] for s in service["secrets"]} == {
-            "access_key": "minio_root_user", "secret_key": "minio_root_password"}
         assert not any(k.startswith("MINIO_ROOT") for k in service.get("environment", {}))  # no literal secret
     assert init["depends_on"]["minio"] == {"condition": "service_healthy"}
-    assert "mb --ignore-existing" in init["command"][0] and init["environment"]["S3_BUCKET"] == "azs"
+    assert init["entrypoint"] == ["/bin/sh", "/usr/local/bin/minio-init.sh"]
+    assert init["environment"]["S3_BUCKET"] == "azs"
+    assert any(v.endswith("/deploy/minio-init.sh:/usr/local/bin/minio-init.sh:ro") for v in init["volumes"])
     assert any(v.startswith("minio-data:/data") for v in minio["volumes"]) and "minio-data" in config["volumes"]
     for name in ("app", "worker", "backup"):
         service_env = services[name]["environment"]
@@ -165,6 +169,7 @@ def test_compose_s3_profile_keeps_the_originals_and_the_backups_in_minio() -> No
         assert service_env["AWS_SHARED_CREDENTIALS_FILE"] == "/run/secrets/s3_credentials", name
         assert "s3_credentials" in {s if isinstance(s, str) else s["source"] for s in services[name]["secrets"]}
         assert not {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} & set(service_env), name
+        assert {s if isinstance(s, str) else s["source"] for s in services[name]["secrets"]}.isdisjoint(root.values())
     assert services["backup"]["command"] == ["backup", "create", "--to", "s3://azs/backups"]
     assert {"minio_root_user", "minio_root_password", "s3_credentials"} <= set(config["secrets"])
 
@@ -173,6 +178,33 @@ def test_compose_s3_profile_keeps_the_originals_and_the_backups_in_minio() -> No
     assert "minio" not in started and "minio-init" not in started
     assert all("minio" not in default[name].get("depends_on", {}) for name in started)
     assert default["app"]["environment"]["AZS_ORIGINALS_URL"] == ""  # off: the app reads "" as unset
+
+
+def test_an_older_env_with_aws_endpoint_url_still_sends_the_backups_to_its_minio(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN an install upgraded with the .env the docs gave before S3_ENDPOINT_URL (AWS_ENDPOINT_URL=https://minio…)
+    WHEN compose renders it THEN app, worker and backup get that variable, and the S3 client the backup and the
+    originals open from such an environment talks to that MinIO, not to AWS; S3_ENDPOINT_URL, when set, wins."""
+    from azs_assistant.backup.stores import open_store
+    from azs_assistant.settings import Settings
+
+    old = "https://minio.company.kz"
+    services = compose_config("backup", AWS_ENDPOINT_URL=old, BACKUP_TARGET="s3://azs/backups")["services"]
+    for name in ("app", "worker", "backup"):
+        assert services[name]["environment"]["AWS_ENDPOINT_URL"] == old, name
+        assert services[name]["environment"]["AZS_S3_ENDPOINT_URL"] == "", name
+    assert compose_config()["services"]["backup"]["environment"]["AWS_ENDPOINT_URL"] == ""
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", old)
+    monkeypatch.setenv("AZS_S3_ENDPOINT_URL", "")  # what compose passes when S3_ENDPOINT_URL is not in .env
+    settings = Settings(data_dir=tmp_path)
+    assert open_store("s3://azs/backups", settings.s3_endpoint_url).client.meta.endpoint_url == old  # type: ignore[attr-defined]
+    monkeypatch.setenv("AZS_S3_ENDPOINT_URL", "http://minio:9000")
+    settings = Settings(data_dir=tmp_path)
+    assert open_store("s3://azs/backups", settings.s3_endpoint_url).client.meta.endpoint_url == "http://minio:9000"  # type: ignore[attr-defined]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "")  # compose's blank: boto3 goes to AWS as before
+    assert "amazonaws.com" in open_store("s3://azs/backups", None).client.meta.endpoint_url  # type: ignore[attr-defined]
 
 
 def test_blank_store_settings_from_compose_mean_unset(tmp_path: Path) -> None:
@@ -201,6 +233,101 @@ def test_make_secrets_gives_rabbitmq_and_the_app_the_same_broker_password(tmp_pa
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     for name, entry in compose["secrets"].items():  # every secret compose mounts is a file the script writes
         assert (tmp_path / entry["file"]).is_file(), name
+
+
+def _ini(path: Path) -> dict[str, str]:
+    return dict(line.split(" = ", 1) for line in path.read_text().splitlines() if " = " in line)
+
+
+def test_make_secrets_gives_the_app_a_minio_service_user_never_the_root_one(tmp_path: Path) -> None:
+    """The credentials file app, workers and backup read names a service user of its own; rerunning the script
+    keeps it (and keys written by hand for the company's store), and a file an earlier version filled with MinIO's
+    root keys gets a service user instead."""
+    secrets = make_secrets(tmp_path)
+    keys = _ini(secrets / "s3_credentials")
+    root_user, root_password = (secrets / "minio_root_user").read_text(), (secrets / "minio_root_password").read_text()
+    assert keys["aws_access_key_id"] == "azs-app" and len(keys["aws_secret_access_key"]) >= 30
+    assert root_user not in keys.values() and root_password not in keys.values()
+    assert (secrets / "s3_credentials").read_text().startswith("[default]\n")
+
+    make_secrets_again(tmp_path)
+    assert _ini(secrets / "s3_credentials") == keys  # idempotent
+
+    (secrets / "s3_credentials").write_text(
+        f"[default]\naws_access_key_id = {root_user}\naws_secret_access_key = {root_password}\n")
+    make_secrets_again(tmp_path)
+    replaced = _ini(secrets / "s3_credentials")
+    assert replaced["aws_access_key_id"] == "azs-app" and replaced["aws_secret_access_key"] != root_password
+
+    own = "[default]\naws_access_key_id = ceph-azs\naws_secret_access_key = s3cr3t-of-the-company\n"
+    (secrets / "s3_credentials").write_text(own)
+    make_secrets_again(tmp_path)
+    assert (secrets / "s3_credentials").read_text() == own
+
+
+def make_secrets_again(root: Path) -> None:
+    made = subprocess.run(["bash", str(root / "deploy" / "make-secrets.sh")], capture_output=True, text=True,
+                          timeout=60)
+    assert made.returncode == 0, made.stderr
+
+
+def _minio_init(tmp_path: Path, secrets: Path, attached: bool = False) -> tuple[subprocess.CompletedProcess[str],
+                                                                                  list[list[str]], str]:
+    """deploy/minio-init.sh with a stand-in ``mc`` that records its calls and the policy it is given (no MinIO
+    server runs here); ``attached``: MinIO answers the attach as already done, as on a second run."""
+    mounted = tmp_path / "run-secrets"  # the names compose mounts them under in minio-init
+    mounted.mkdir(exist_ok=True)
+    for target, source in {"access_key": "minio_root_user", "secret_key": "minio_root_password",
+                           "s3_credentials": "s3_credentials"}.items():
+        shutil.copy(secrets / source, mounted / target)
+    bin_dir, log = tmp_path / "bin", tmp_path / "mc.log"
+    bin_dir.mkdir(exist_ok=True)
+    log.write_text("")
+    stub = bin_dir / "mc"
+    refuse = "echo 'mc: <ERROR> The specified policy change is already in effect.' >&2; exit 1"
+    stub.write_text(f"""#!/bin/sh
+printf '%s\\n' "$*" >> {log}
+case "$*" in
+  "admin policy create "*) cp "$6" {tmp_path}/policy.json ;;
+  "admin policy attach "*) {refuse if attached else "true"} ;;
+esac
+""")
+    stub.chmod(0o755)
+    made = subprocess.run(["sh", str(DEPLOY / "minio-init.sh")], capture_output=True, text=True, timeout=60,
+                          env={"PATH": f"{bin_dir}:{os.environ['PATH']}", "SECRETS_DIR": str(mounted),
+                               "S3_BUCKET": "azs", "TMPDIR": str(tmp_path)})
+    calls = [line.split(" ") for line in log.read_text().splitlines()]
+    policy = (tmp_path / "policy.json").read_text() if (tmp_path / "policy.json").exists() else ""
+    return made, calls, policy
+
+
+def test_minio_init_creates_the_bucket_and_a_service_user_limited_to_it(tmp_path: Path) -> None:
+    """GIVEN the secret files make-secrets.sh writes WHEN minio-init runs (twice) THEN it signs in as root, makes
+    the bucket, and creates the user of s3_credentials with a policy that names only that bucket; a credentials
+    file with the root user is refused."""
+    secrets = make_secrets(tmp_path / "site")
+    keys = _ini(secrets / "s3_credentials")
+    root_user, root_password = (secrets / "minio_root_user").read_text(), (secrets / "minio_root_password").read_text()
+    made, calls, policy = _minio_init(tmp_path, secrets)
+    assert made.returncode == 0, made.stderr
+    assert calls[0] == ["alias", "set", "azs", "http://minio:9000", root_user, root_password]
+    assert ["mb", "--ignore-existing", "azs/azs"] in calls
+    assert ["admin", "user", "add", "azs", keys["aws_access_key_id"], keys["aws_secret_access_key"]] in calls
+    assert ["admin", "policy", "attach", "azs", "azs-app", "--user", "azs-app"] in calls
+    statements = json.loads(policy)["Statement"]
+    assert {r for st in statements for r in st["Resource"]} == {"arn:aws:s3:::azs", "arn:aws:s3:::azs/*"}
+    assert all(st["Effect"] == "Allow" and all(a.startswith("s3:") and "*" not in a for a in st["Action"])
+               for st in statements)
+    assert {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"} <= {
+        a for st in statements for a in st["Action"]}
+
+    again, _, _ = _minio_init(tmp_path, secrets, attached=True)
+    assert again.returncode == 0, again.stderr  # a second run: the policy is attached already
+
+    (secrets / "s3_credentials").write_text(
+        f"[default]\naws_access_key_id = {root_user}\naws_secret_access_key = {root_password}\n")
+    refused, calls, _ = _minio_init(tmp_path, secrets)
+    assert refused.returncode == 1 and "root user" in refused.stderr and calls == []
 
 
 @pytest.mark.slow  # boots a private RabbitMQ node: 5-10 s on an idle machine, up to a minute under load

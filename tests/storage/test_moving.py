@@ -13,6 +13,7 @@ from typer.testing import CliRunner, Result
 
 from azs_assistant import cli
 from azs_assistant.auth.principal import SYSTEM
+from azs_assistant.errors import NotFound
 from azs_assistant.services import Services
 from azs_assistant.storage.models import DocumentOriginal
 from azs_assistant.storage.moving import OriginalsMove
@@ -52,8 +53,8 @@ def _rows(data: Path, url: str) -> dict[int, tuple[bytes | None, str | None]]:
         svc.close()
 
 
-def _readable(data: Path, url: str, before: dict[str, Any]) -> None:
-    """Every original downloads as it was uploaded, wherever it is kept now."""
+def _readable(data: Path, url: str | None, before: dict[str, Any]) -> None:
+    """Every original downloads as it was uploaded, wherever it is kept now (``url`` None: no store set)."""
     svc = Services(make_settings(data, embeddings="none", originals_url=url))
     try:
         for doc_id, content in before["docs"].items():
@@ -78,7 +79,7 @@ def test_migrate_moves_checks_and_is_idempotent_then_deletes_the_sources(
     assert dry.exit_code == 0, dry.output
     assert json.loads(dry.stdout) | {"items": []} == {
         "store": open_originals(originals_url).where, "dry_run": True, "delete_source": False, "moved": 0,
-        "already_there": 0, "failed": 0, "pending": 4, "sources_deleted": 0, "items": []}
+        "already_there": 0, "failed": 0, "pending": 4, "missing": 0, "sources_deleted": 0, "items": []}
     assert open_originals(originals_url).keys() == []  # a dry run writes nothing
 
     first = _azs(data, originals_url, "--json")
@@ -116,6 +117,20 @@ def test_migrate_moves_checks_and_is_idempotent_then_deletes_the_sources(
         assert audit[-1].details["moved"] == 4 and audit[0].details["sources_deleted"] == 4
     finally:
         svc.close()
+
+
+def test_unsetting_the_store_after_a_move_without_delete_source_is_a_way_back(
+        tmp_path: Path, originals_url: str) -> None:  # noqa: F811
+    """GIVEN originals moved without --delete-source WHEN the installation drops AZS_ORIGINALS_URL again THEN every
+    document and photo still downloads from its old copy, and with the store set again they still do."""
+    data = tmp_path / "data"
+    before = _installation(data)
+    moved = _azs(data, originals_url, "--json")
+    assert moved.exit_code == 0 and json.loads(moved.stdout)["moved"] == 4, moved.output
+    assert all(location is not None for _, location in _rows(data, originals_url).values())
+
+    _readable(data, None, before)  # the services rebuilt without a store: the database's bytes, the data dir's files
+    _readable(data, originals_url, before)
 
 
 def test_one_failing_object_in_s3_leaves_the_others_moved_and_itself_readable_where_it_was(
@@ -157,6 +172,64 @@ def test_one_failing_object_in_s3_leaves_the_others_moved_and_itself_readable_wh
     finally:
         svc.close()
     _readable(data, url, before)
+
+
+def test_a_dry_run_reports_a_store_error_on_one_original_and_looks_at_the_others(
+        tmp_path: Path, aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """GIVEN S3 answering one read with an error WHEN a dry run looks at what to copy THEN that original is failed
+    with the store's reason and the run still reports the other three as pending."""
+    from botocore.exceptions import ClientError
+
+    data, url = tmp_path / "data", f"s3://{BUCKET}/prod/originals"
+    before = _installation(data)
+    svc = Services(make_settings(data, embeddings="none", originals_url=url))
+    refused = sorted(before["docs"])[0]
+    client = svc.originals.client  # type: ignore[union-attr]
+    get = client.get_object
+
+    def flaky(**kw: Any) -> Any:
+        if kw["Key"].startswith(f"prod/originals/documents/{refused}/"):
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}}, "GetObject")
+        return get(**kw)
+
+    try:
+        monkeypatch.setattr(client, "get_object", flaky)
+        report = svc.originals_move.run(SYSTEM, dry_run=True)
+    finally:
+        svc.close()
+    assert (report.failed, report.pending, report.present) == (1, 3, 0)
+    failed = next(i for i in report.items if i.status == "failed")
+    assert failed.ref == str(refused) and "AccessDenied" in (failed.reason or "")
+
+
+def test_a_photo_whose_file_is_gone_fails_every_run_until_the_operator_accepts_it(tmp_path: Path) -> None:
+    """GIVEN a complaint photo deleted from the data directory WHEN the move runs (dry, for real) THEN that photo is
+    failed with "source missing" and the run exits 1 while the others move; with --accept-missing it is reported
+    as missing and the run exits 0; the ticket still says its photo is missing."""
+    data, url = tmp_path / "data", str(tmp_path / "store")
+    before = _installation(data)
+    gone = data / "tickets" / "photos" / f"{before['ticket']}.png"
+    gone.unlink()
+
+    for args in (("--dry-run", "--json"), ("--json",)):
+        made = _azs(data, url, *args)
+        report = json.loads(made.stdout)
+        assert made.exit_code == 1 and (report["failed"], report["missing"]) == (1, 0), made.output
+        failed = [i for i in report["items"] if i["status"] == "failed"]
+        assert failed[0]["ref"] == gone.name and failed[0]["reason"].startswith("source missing")
+    assert len(open_originals(url).keys()) == 3  # the other three moved
+
+    accepted = _azs(data, url, "--accept-missing")
+    assert accepted.exit_code == 0, accepted.output
+    assert "ошибок 0" in accepted.stdout and "файлов нет (принято) 1" in accepted.stdout
+    assert f"{gone.name:<24} → tickets/photos/{gone.name}: файла нет, принято — source missing" in accepted.stdout
+    svc = Services(make_settings(data, embeddings="none", originals_url=url))
+    try:
+        with pytest.raises(NotFound):
+            svc.tickets.photo_for(SYSTEM, before["ticket"])
+        assert svc.access.audit_search(action="originals.migrate")[0].details["missing_refs"] == [f"photo:{gone.name}"]
+    finally:
+        svc.close()
 
 
 def test_a_run_that_dies_between_copy_and_database_loses_nothing_and_the_next_run_finishes(

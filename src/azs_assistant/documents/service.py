@@ -185,7 +185,12 @@ class Documents:
                 raise NotFound("Оригинал этого документа не сохранён: загрузите документ заново.",
                                "The original file was not kept; upload the document again.")
             inline, location = row.data, row.location
-        data = bytes(inline or b"") if location is None else self._originals_store(location).read(location)
+        # bytes still in the row come first: after a move without --delete-source they are the same file, and
+        # an installation that unset AZS_ORIGINALS_URL again (the documented way back) has no store to read
+        if inline is not None:
+            data = bytes(inline)
+        else:
+            data = b"" if location is None else self._originals_store(location).read(location)
         name = PurePath(doc.source).name
         return name, mimetypes.guess_type(name)[0] or "application/octet-stream", data
 

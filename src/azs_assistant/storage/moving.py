@@ -11,8 +11,12 @@ compares size and SHA-256, and only then points the database at it (one short tr
   nothing is deleted before the database points at the checked copy.
 - The old copy stays (a way back) unless ``delete_source``: then the row's bytes are cleared and the file
   under the data directory removed, each after its copy in the store was checked once more.
-- One failing original (a refused write, a copy that reads back different) is reported with its reason and
-  stays readable from where it was; the others go on.
+- One failing original (a refused write, a copy that reads back different, a store that answers with an error
+  during a dry run) is reported with its reason and stays readable from where it was; the others go on.
+- A complaint photo whose file is gone from the data directory cannot be moved by any run: it is "failed" with
+  the reason "source missing" (dry run included), so the first run says so loudly; once the operator has
+  looked for it (a backup) and given up, ``accept_missing`` (``--accept-missing``) reports it as "missing",
+  which does not fail the run. Its ticket keeps pointing at the old path and says the photo is missing.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from azs_assistant.storage.originals import PHOTOS, DirectoryOriginals, Original
 
 log = logging.getLogger(__name__)
 
-Status = Literal["moved", "present", "failed", "pending"]
+Status = Literal["moved", "present", "failed", "pending", "missing"]
+SOURCE_MISSING = "source missing"
 
 
 @dataclass
@@ -78,13 +83,17 @@ class MoveReport:
         return self.count("pending")
 
     @property
+    def missing(self) -> int:
+        return self.count("missing")
+
+    @property
     def sources_deleted(self) -> int:
         return sum(1 for i in self.items if i.source_deleted)
 
     def as_dict(self) -> dict[str, Any]:
         return {"store": self.store, "dry_run": self.dry_run, "delete_source": self.delete_source,
                 "moved": self.moved, "already_there": self.present, "failed": self.failed,
-                "pending": self.pending, "sources_deleted": self.sources_deleted,
+                "pending": self.pending, "missing": self.missing, "sources_deleted": self.sources_deleted,
                 "items": [vars(i) for i in self.items]}
 
 
@@ -106,21 +115,24 @@ class OriginalsMove:
         self.db, self.data_dir, self.store = db, data_dir, store
         self._audit = audit  # Access.audit (who, action, target, details)
 
-    def run(self, actor: Any, *, dry_run: bool = False, delete_source: bool = False) -> MoveReport:
-        """Move every original not yet in the store; audited as ``originals.migrate`` (unless a dry run)."""
+    def run(self, actor: Any, *, dry_run: bool = False, delete_source: bool = False,
+            accept_missing: bool = False) -> MoveReport:
+        """Move every original not yet in the store; audited as ``originals.migrate`` (unless a dry run).
+        ``accept_missing``: a photo whose source file is gone is "missing", not a failure (see the module)."""
         store = self._configured()
         report = MoveReport(store.where, dry_run, delete_source)
         report.items += self._documents(store, dry_run, delete_source)
-        report.items += self._ticket_photos(store, dry_run, delete_source)
+        report.items += self._ticket_photos(store, dry_run, delete_source, accept_missing)
         handled = {i.key for i in report.items}  # a ticket's photo is also a file of the photos' folder
         report.items += self._photo_files(store, dry_run, delete_source, handled)
         for item in report.items:
-            if item.status == "failed":
+            if item.status in ("failed", "missing"):
                 log.warning("оригинал %s %s не перенесён в %s: %s", item.kind, item.ref, store.where, item.reason)
         if not dry_run and self._audit is not None:
             self._audit(actor, "originals.migrate", store.where,
                         {k: v for k, v in report.as_dict().items() if k != "items"}
-                        | {"failed_refs": [f"{i.kind}:{i.ref}" for i in report.items if i.status == "failed"][:100]})
+                        | {f"{status}_refs": [f"{i.kind}:{i.ref}" for i in report.items if i.status == status][:100]
+                           for status in ("failed", "missing")})
         return report
 
     def _configured(self) -> Originals:
@@ -152,7 +164,7 @@ class OriginalsMove:
         key = location or f"documents/{document_id}/{_sha(data)[:16]}"
         item = MovedOriginal("document", str(document_id), key, "pending")
         if dry_run:
-            item.status = "present" if location or _in_store(store, key, data) else "pending"
+            _dry(item, lambda: "present" if location or _in_store(store, key, data) else "pending")
             return item
         try:
             item.status = "present" if location else _copy(store, key, data)
@@ -181,7 +193,8 @@ class OriginalsMove:
                 row.data = None
 
     # -- complaint photos a ticket points to by an absolute path ---------------------------------
-    def _ticket_photos(self, store: Originals, dry_run: bool, delete_source: bool) -> Iterator[MovedOriginal]:
+    def _ticket_photos(self, store: Originals, dry_run: bool, delete_source: bool,
+                       accept_missing: bool) -> Iterator[MovedOriginal]:
         with self.db.session() as s:
             rows = list(s.execute(select(Ticket.id, Ticket.photo_path).where(Ticket.photo_path.is_not(None))
                                   .order_by(Ticket.id)))
@@ -191,11 +204,13 @@ class OriginalsMove:
             source = Path(path)
             key = f"{PHOTOS}/{source.name}"
             item = MovedOriginal("photo", source.name, key, "pending")
-            if not dry_run:
+            if not source.is_file():  # no run can move it: loud until the operator accepts it is gone
+                item.status, item.reason = ("missing" if accept_missing else "failed"), f"{SOURCE_MISSING}: {source}"
+            elif not dry_run:
                 self._move_file(store, source, key, item, delete_source,
                                 repoint=partial(self._repoint, ticket_id, path, key))
-            elif source.is_file() and _in_store(store, key, source.read_bytes()):
-                item.status = "present"
+            else:
+                _dry(item, partial(_look, store, key, source))
             yield item
 
     def _repoint(self, ticket_id: int, old: str, key: str) -> None:
@@ -221,8 +236,8 @@ class OriginalsMove:
             item = MovedOriginal("photo", name, key, "pending")
             if not dry_run:
                 self._move_file(store, folder.path(key), key, item, delete_source, repoint=None)
-            elif _in_store(store, key, folder.path(key).read_bytes()):
-                item.status = "present"
+            else:
+                _dry(item, partial(_look, store, key, folder.path(key)))
             yield item
 
     def _move_file(self, store: Originals, source: Path, key: str, item: MovedOriginal, delete_source: bool,
@@ -230,9 +245,8 @@ class OriginalsMove:
         try:
             try:
                 data = source.read_bytes()
-            except FileNotFoundError as exc:
-                raise NotFound(f"Файл {source} не найден.", f"{source} is missing.",
-                               message_kk=f"{source} файлы табылмады.") from exc
+            except FileNotFoundError as exc:  # removed since the run looked
+                raise NotFound(f"{SOURCE_MISSING}: {source}", f"{SOURCE_MISSING}: {source}") from exc
             same_file = _same_file(store, key, source)
             item.status = "present" if same_file else _copy(store, key, data)
             _verify(store, key, data)
@@ -243,6 +257,19 @@ class OriginalsMove:
                 item.source_deleted = True
         except Exception as exc:
             item.status, item.reason = "failed", _reason(exc)
+
+
+def _dry(item: MovedOriginal, check: Callable[[], Status]) -> None:
+    """A dry run's look at one original; a store answering with an error marks it failed, as a real run would."""
+    try:
+        item.status = check()
+    except Exception as exc:
+        item.status, item.reason = "failed", _reason(exc)
+
+
+def _look(store: Originals, key: str, source: Path) -> Status:
+    """A dry run's verdict on a file: "present" if the store holds exactly its bytes under ``key``."""
+    return "present" if _in_store(store, key, source.read_bytes()) else "pending"
 
 
 def _copy(store: Originals, key: str, data: bytes) -> Status:
