@@ -26,11 +26,16 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from azs_assistant.assistant import entities as typed_entities
 from azs_assistant.language.analyzer import GENERIC_WORDS
 from azs_assistant.search.query import AnalyzedQuery
 
 FEATURES = ("support", "dense", "relative_score", "first", "entities_missing", "has_entities",
             "strongest_missing", "unknown_share", "jargon_hit", "margin", "terms", "foreign", "named_absent")
+# after the model's features, :func:`judge` gives the hard rules' verdicts (not weighed: any one above 0
+# rules the passage out as the one that answers; it may still be quoted beside it, a multi-document
+# question's second source naming another part of the question)
+RULES = ("typed_missing", "value_missing")
 
 SUPPORTING = 0.6  # a second passage quoted beside the answering one: this share of the operating point
 LEXICAL_ONLY_SUPPORT = 0.5  # without a dense model: the share of the question's weighted content a passage must hold
@@ -139,11 +144,12 @@ class Retrieved:
 
 def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[str], float],
           known: Callable[[str], bool], lemma_of: Callable[[str], str]) -> list[list[float]]:
-    """The features of each passage, in the order of :data:`FEATURES`, ranked as retrieved."""
+    """The features of each passage, in the order of :data:`FEATURES` then :data:`RULES`, ranked as retrieved."""
     scores = [p.score for p in passages]
     top = scores[0] if scores else 0.0
     second = scores[1] if len(scores) > 1 else 0.0
     names = entities(query)
+    typed_names = typed_entities.typed(query.text)
     present = [[_present(e, p.text, set(p.lemmas), lemma_of) for e in names] for p in passages]
     # A name no retrieved passage holds and the whole knowledge base never uses («Актобе» when no
     # document mentions it), or a code no retrieved passage holds («E-47»): the question is about
@@ -186,15 +192,27 @@ def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[st
             math.log1p(len(terms)),
             foreign,
             float(min(absent, 2)),
+            # the hard rules (not weighed by the model): a typed thing of the question the passage lacks,
+            # a kind of value asked that it does not hold
+            float(min(len(typed_entities.missing(typed_names, p.text, known)), 2)),
+            1.0 if lacks_value_asked(query.text, p.text) else 0.0,
         ])
     return out
 
 
 def retrieved(evidence: Sequence[Any], k: int = 5) -> list[Retrieved]:
-    """The first ``k`` passages of :class:`~azs_assistant.assistant.model.Evidence` as the model reads them."""
-    return [Retrieved(f"{e.document.title}\n{e.chunk.section}\n{e.chunk.text}",
+    """The first ``k`` passages of :class:`~azs_assistant.assistant.model.Evidence` as the model reads them:
+    the document's title, the heading, a table row's column headers (a row leaves out the headers of its
+    empty cells: «АИ-98» is in the table even where a row has no price for it) and the passage."""
+    return [Retrieved(f"{e.document.title}\n{e.chunk.section}\n{_headers(e.chunk)}{e.chunk.text}",
                       frozenset(e.chunk.lemmas.split()) | frozenset(e.chunk.context_lemmas.split()),
                       e.support, e.hit.dense, e.hit.score) for e in evidence[:k]]
+
+
+def _headers(chunk: Any) -> str:
+    meta = getattr(chunk, "meta", None)
+    header = meta.get("header") if isinstance(meta, dict) and chunk.kind == "table_row" else None
+    return " | ".join(str(h) for h in header) + "\n" if isinstance(header, list) and header else ""
 
 
 def foreign_share(query: AnalyzedQuery) -> float:
@@ -207,13 +225,21 @@ def foreign_share(query: AnalyzedQuery) -> float:
 
 
 def probability(values: Sequence[float]) -> float:
-    return model().probability(values)
+    return model().probability(values[:len(FEATURES)])
+
+
+def ruled_out(values: Sequence[float]) -> bool:
+    """A hard rule says the passage cannot answer, whatever the model's probability: a typed thing the
+    question names (a region, a fuel grade, a code, a station's number) is not in it
+    (:mod:`~azs_assistant.assistant.entities`), or it holds no value of the kind asked
+    (:func:`lacks_value_asked`)."""
+    return any(v > 0 for v in values[len(FEATURES):])
 
 
 def answers(values: Sequence[float]) -> bool:
     """The passage is taken to hold the answer (the shipped operating point)."""
     m = model()
-    return m.probability(values) >= m.threshold
+    return not ruled_out(values) and m.probability(values[:len(FEATURES)]) >= m.threshold
 
 
 def supports(values: Sequence[float]) -> bool:
@@ -222,7 +248,7 @@ def supports(values: Sequence[float]) -> bool:
     fitted on the passage that answers, and a second passage's signals (not first, lower relative score)
     put it well below the operating point even when it holds half the answer."""
     m = model()
-    return m.probability(values) >= SUPPORTING * m.threshold
+    return m.probability(values[:len(FEATURES)]) >= SUPPORTING * m.threshold
 
 
 # What a question asks for that a passage must name to answer it at all: a sum of money («почём», «сколько
@@ -248,6 +274,52 @@ def lacks_what_is_asked(question: str, passage: str) -> bool:
     if _ASKS_MONEY.search(question) and not _MONEY.search(passage):
         return True
     return bool(_ASKS_HOW_OFTEN.search(question) and not _HOW_OFTEN.search(passage))
+
+
+# Other kinds of value a question asks for, each with what a passage must hold to give it: a date or a
+# time limit («до какого числа», «в какой срок»), a telephone number, a quantity in a unit («сколько
+# литров», «сколько минут», «на каком расстоянии», «сколько весит», «какое давление», «какая
+# температура», «сколько процентов»). A bare «когда» or «сколько» is not one of them: its answer may be a
+# condition or a count.
+_TIME_SPAN = (r"\d\s*(?:-\s*\d+\s*)?(?:-?х\s+)?(?:\w+\s+)?(?:сек|с\b|мин|час|ч\b|сут|дн|день|дня|недел|месяц|мес\b"
+              r"|год|лет|квартал|смен)|полчаса|полтор\w+\s+(?:час|минут|сут)|\bчас[аы]?\b|\bминут\w*|\bсуток\b"
+              r"|(?:одн|дв|тр|пят|десят|полу)\w*\s+(?:сут|час|дн|день|недел|месяц|год|лет)")
+_DATE = re.compile(
+    r"\d{1,2}\.\d{1,2}(?:\.\d{2,4})?|\d{1,2}:\d{2}|\b(?:январ|феврал|март|апрел|мая\b|май\b|июн|июл|август|сентябр"
+    r"|октябр|ноябр|декабр)|понедельник|вторник|\bсред[аеуы]\b|четверг|пятниц|суббот|воскресен"
+    r"|\b(?:пн|вт|ср|чт|пт|сб|вс)\b|ежеднев|еженедел|ежемесяч|ежегод|ежекварт|немедлен|незамедлит|\bсразу\b"
+    r"|в\s+течение|не\s+позднее|не\s+позже|в\s+тот\s+же\s+день|до\s+конца|бессрочн|\bчисл[аео]\b|" + _TIME_SPAN,
+    re.IGNORECASE)
+_PHONE = re.compile(r"\+?\d[\d \u00a0()‐–-]{6,}\d|телефон\w*\s*:\s*\+?\d|внутр\w*\.?\s*(?:номер\w*\s*)?\d{3,5}"
+                    r"|\b(?:101|102|103|104|112)\b|(?:номер|тел)\w*\.?\s*:?\s*\d{3,5}\b", re.IGNORECASE)
+_ASKED_VALUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (re.compile(asks, re.IGNORECASE), re.compile(holds, re.IGNORECASE)) for asks, holds in (
+        (r"\bдо\s+какого\s+(?:числа|времени|срока)|\bс\s+какого\s+числа|\bкакого\s+числа|\bв\s+какой\s+срок"
+         r"|\bв\s+какие\s+сроки|\bкакой\s+срок\b|\bсрок\w*\s+(?:хранени|реализаци|годност|ответ|рассмотрени|действи"
+         r"|ремонт|поверк)\w*|\b(?:через|за)\s+сколько\s+(?:дней|суток|часов|недель|месяцев|лет)|\bby\s+when\b"
+         r"|\bdeadline\b|\bқашанға\s+дейін", _DATE.pattern),
+        # «телефон метролога», «какой телефон у …», not «код на экране телефона»
+        (r"^\W*(?:а\s+)?телефон\w*|\b(?:как\w*|номер\w*|дай\w*|подскаж\w*|нужен)\s+(?:\w+\s+)?телефон|\bпо\s+какому\s+номеру"
+         r"|\bна\s+какой\s+номер|\bphone\s+number", _PHONE.pattern),
+        (r"\bсколько\s+(?:\w+\s+)?(?:литр|кубометр|кубов)\w*|\bкакой\s+объ[её]м|\bhow\s+many\s+lit",
+         r"\d\s*(?:л\b|л\.|литр|мл\b|м³|м3|куб|дм)|литр|(?<![\w-])л(?![\w-])"),
+        (r"\bсколько\s+(?:\w+\s+)?(?:минут|секунд|часов|суток|дней)\b|\bкак\s+долго\b|\bсколько\s+(?:по\s+)?времени"
+         r"|\bhow\s+long\b|\bhow\s+many\s+(?:minutes|hours|days|seconds)", _TIME_SPAN),
+        (r"\bсколько\s+(?:\w+\s+)?(?:кило|санти|милли)?метр(?:а|ов|ы)?\b|\bна\s+каком\s+расстоянии|\bкак\s+далеко"
+         r"|\bhow\s+far\b|\bна\s+сколько\s+(?:\w+\s+)?отой", r"\d\s*(?:м\b|м\.|метр|см\b|мм\b|км\b)|метр"),
+        (r"\bсколько\s+(?:\w+\s+)?(?:килограмм|кг|грамм|тонн)\w*|\bсколько\s+весит|\bкакой\s+вес\b|\bв\s+кг\b",
+         r"\d\s*(?:кг|г\b|грамм|килограмм|т\b|тонн)"),
+        (r"\bсколько\s+градус\w*|\bкак(?:ая|ой)\s+(?:\w+\s+)?температур\w*|\bпри\s+какой\s+температур",
+         r"°|градус|\d\s*[сc]\b|температур\w*\s*[:\-–]?\s*[+\-−]?\d"),
+        (r"\bкак(?:ое|ом)\s+(?:\w+\s+)?давлени\w*|\bwhat\s+pressure", r"мпа|кпа|\bбар\b|атм|кгс|\bpa\b"),
+        (r"\bсколько\s+процент\w*|\bкакой\s+процент\b|\bwhat\s+percent", r"%|процент"),
+    ))
+
+
+def lacks_value_asked(question: str, passage: str) -> bool:
+    """The question asks for a date or a time limit, a telephone number or a quantity in a unit, and the
+    passage holds no value of that kind: it cannot answer (a hard rule beside the model, see :data:`RULES`)."""
+    return any(asks.search(question) and not holds.search(passage) for asks, holds in _ASKED_VALUES)
 
 
 def describe() -> dict[str, Any]:
