@@ -58,14 +58,23 @@ def collect(svc: Any, questions: list[dict[str, Any]], source_doc: dict[str, str
 def featurize(svc: Any, rows: list[dict[str, Any]]) -> None:
     """The model's features of every cached passage, computed by the product's own code."""
     from azs_assistant.assistant import answerable
+    from azs_assistant.assistant import entities as typed_entities
 
     assistant = svc.assistant
     for r in rows:
         query = assistant.queries.analyse(r["question"])
         passages = [answerable.Retrieved(p["text"], frozenset(p["lemmas"]), p["support"], p["dense"], p["score"])
                     for p in r["passages"]]
-        r["features"] = answerable.judge(query, passages, assistant.index.idf, assistant.index.knows,
-                                         assistant._lemma_of)
+        values = answerable.judge(query, passages, assistant.index.idf, assistant.index.knows, assistant._lemma_of)
+        n = len(answerable.FEATURES)
+        r["features"] = [v[:n] for v in values]
+        # the product's hard rules: the model's probability does not matter where one rules a passage out
+        r["ruled"] = [answerable.ruled_out(v) or answerable.lacks_what_is_asked(r["question"], p.text)
+                      for v, p in zip(values, passages, strict=True)]
+        r["why"] = [", ".join(str(e) for e in typed_entities.missing(r["question"], p.text))
+                    + (" value" if answerable.lacks_value_asked(r["question"], p.text) else "")
+                    + (" money/how-often" if answerable.lacks_what_is_asked(r["question"], p.text) else "")
+                    for p in passages]
         r["labels"] = [p["label"] for p in r["passages"]]
         r["support"] = [p["support"] for p in r["passages"]]
         r["dense"] = [p["dense"] for p in r["passages"]]
@@ -79,6 +88,24 @@ def decide(rows: list[dict[str, Any]], probs: list[list[float]], threshold: floa
     right = sum(a and r["answerable"] for a, r in zip(answered, rows, strict=True))
     return {"answered": sum(pos) / max(len(pos), 1), "declined": 1 - sum(neg) / max(len(neg), 1),
             "precision": right / max(said, 1), "n_pos": len(pos), "n_neg": len(neg)}
+
+
+def rules_report(name: str, part: list[dict[str, Any]]) -> None:
+    """What the hard rules alone do: answerable questions whose every passage that holds the answer (among
+    the first three) they rule out (declined wrongly, whatever the model says), and unanswerable ones whose
+    first three passages they all rule out (declined, whatever the model says)."""
+    pos = [r for r in part if r["answerable"] and any(r["labels"][:FIRST])]
+    neg = [r for r in part if not r["answerable"]]
+    near = [r for r in neg if r["type"] == "unanswerable_near_miss"]
+    wrong = [r for r in pos if all(ruled for ruled, lab in zip(r["ruled"][:FIRST], r["labels"][:FIRST], strict=True)
+                                   if lab)]
+    caught = [r for r in neg if r["ruled"][:FIRST] and all(r["ruled"][:FIRST])]
+    print(f"hard rules on {name}: answerable with the answer in the first {FIRST} ruled out {len(wrong)}/{len(pos)}, "
+          f"unanswerable ruled out {len(caught)}/{len(neg)} (near misses "
+          f"{sum(r['type'] == 'unanswerable_near_miss' for r in caught)}/{len(near)})")
+    for r in wrong:
+        why = next(w for w, lab in zip(r["why"], r["labels"], strict=False) if lab)
+        print(f"  ruled out wrongly: {r['id']} {r['question']!r}: {why}")
 
 
 def old_rule(rows: list[dict[str, Any]]) -> dict[str, float]:
@@ -120,8 +147,9 @@ def main() -> int:
 
     tune = [r for r in rows if in_split(r, "tune")]
     valid = [r for r in rows if in_split(r, "valid")]
-    x = np.array([f for r in tune for f in r["features"]])
-    y = np.array([lab for r in tune for lab in r["labels"]])
+    # fitted on the passages the hard rules leave: the model decides among those
+    x = np.array([f for r in tune for f, ruled in zip(r["features"], r["ruled"], strict=True) if not ruled])
+    y = np.array([lab for r in tune for lab, ruled in zip(r["labels"], r["ruled"], strict=True) if not ruled])
     means, scales = x.mean(axis=0), x.std(axis=0)
     scales[scales == 0] = 1.0
     fit = LogisticRegression(C=args.C, class_weight="balanced", max_iter=2000).fit((x - means) / scales, y)
@@ -132,7 +160,7 @@ def main() -> int:
         for r in part:
             f = np.array(r["features"]) if r["features"] else np.zeros((0, len(FEATURES)))
             z = bias + ((f - means) / scales) @ weights if len(f) else np.array([])
-            out.append(list(1 / (1 + np.exp(-z))))
+            out.append([0.0 if ruled else float(p) for p, ruled in zip(1 / (1 + np.exp(-z)), r["ruled"], strict=True)])
         return out
 
     p_tune, p_valid = probs_of(tune), probs_of(valid)
@@ -152,6 +180,8 @@ def main() -> int:
         mark = " <- operating point" if t == threshold else ""
         print(f"{t:9.3f} | {a['answered']:13.3f} {a['declined']:8.3f} {a['precision']:9.3f} | "
               f"{b['answered']:14.3f} {b['declined']:8.3f} {b['precision']:9.3f}{mark}")
+    for name, part in (("tune", tune), ("valid", valid)):
+        rules_report(name, part)
     for name, part in (("tune", tune), ("valid", valid)):
         o = old_rule(part)
         print(f"hand-set thresholds on {name}: answered {o['answered']:.3f}, declined {o['declined']:.3f}")
