@@ -2,12 +2,15 @@
 
 For every question the assistant retrieves its passages as it does when answering; each of the first
 five passages gets the model's features and a label: 1 when the question is answerable, the passage
-comes from a gold document and holds one of the expected facts, else 0. A logistic regression is fitted
-on the tuning part only; the operating point is the probability threshold at which, on the tuning
-part, the most unanswerable questions are declined while at least ``--answered`` of the answerable ones
-are answered (a question is answered when one of its first three passages reaches the threshold, as the
-assistant decides). The validation part is then scored at that point and as a precision/recall curve;
-nothing is chosen on it.
+comes from a gold document and holds one of the expected facts, else 0. The assistant's hard rules
+(``answerable.RULES``: a typed thing of the question missing from the passage, a kind of value asked that
+it lacks; and ``lacks_what_is_asked``) rule some passages out whatever the model says: a logistic
+regression is fitted on the passages they leave, on the tuning part only; the operating point is the
+probability threshold at which, on the tuning part, the most unanswerable questions are declined while at
+least ``--answered`` of the answerable ones are answered (a question is answered when one of its first
+three passages is not ruled out and reaches the threshold, as the assistant decides). The validation part
+is then scored at that point and as a precision/recall curve; nothing is chosen on it. What the rules
+alone do on each part is printed too, with every answerable question they rule out.
 
     PYTHONPATH=src .venv/bin/python bench/train_answerable.py --set bench/data/qa_blind \\
         --data-dir /tmp/eqa/blind [--write]
