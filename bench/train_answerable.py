@@ -3,8 +3,8 @@
 For every question the assistant retrieves its passages as it does when answering; each of the first
 five passages gets the model's features and a label: 1 when the question is answerable, the passage
 comes from a gold document and holds one of the expected facts, else 0. The assistant's hard rules
-(``answerable.RULES``: a typed thing of the question missing from the passage, a kind of value asked that
-it lacks; and ``lacks_what_is_asked``) rule some passages out whatever the model says: a logistic
+(``answerable.RULES``: a typed thing of the question missing from the passage; and
+``lacks_what_is_asked``) rule some passages out whatever the model says: a logistic
 regression is fitted on the passages they leave, on the tuning part only; the operating point is the
 probability threshold at which, on the tuning part, the most unanswerable questions are declined while at
 least ``--answered`` of the answerable ones are answered (a question is answered when one of its first
@@ -75,7 +75,6 @@ def featurize(svc: Any, rows: list[dict[str, Any]]) -> None:
         r["ruled"] = [answerable.ruled_out(v) or answerable.lacks_what_is_asked(r["question"], p.text)
                       for v, p in zip(values, passages, strict=True)]
         r["why"] = [", ".join(str(e) for e in typed_entities.missing(r["question"], p.text))
-                    + (" value" if answerable.lacks_value_asked(r["question"], p.text) else "")
                     + (" money/how-often" if answerable.lacks_what_is_asked(r["question"], p.text) else "")
                     for p in passages]
         r["labels"] = [p["label"] for p in r["passages"]]
