@@ -1,5 +1,5 @@
 """The things a question names that its answer must be about: a region or city, a fuel grade, an error
-code, a document or model number, a numbered station or tank.
+code, a document or model number, a numbered station.
 
 A near miss names a thing the knowledge base does not have beside a subject it does: «цена АИ-95 в
 Шымкенте» against a price table without Шымкент, «ошибка E-99» against an error table that stops at
@@ -243,11 +243,12 @@ def _held_codes(text: str) -> set[str]:
     return keys
 
 
-# --- numbered stations and tanks: «АЗС №3», «АЗС 3», «резервуар №2» -------------------------------------
-_NUMBERED = re.compile(r"(?<![\w-])(азс|azs|агзс|резервуар\w*|трк|колонк\w*|пост\w*)\s*(?:№|n|номер)?\s*-?\s*"
-                       r"(\d{1,3})(?![\d,.])", re.IGNORECASE)
-_NUMBERED_KEY = {"азс": "азс", "azs": "азс", "агзс": "азс", "резервуар": "резервуар", "трк": "трк", "колонк": "трк",
-                 "пост": "трк"}
+# --- numbered stations: «АЗС №3», «АЗС 3», «АГЗС-5» ---------------------------------------------------
+# (a numbered tank or dispenser, «резервуар №2», «ТРК 3», is the setting of a question more often than the
+# thing asked: «по метроштоку в резервуаре №2 — 150 см, какому прибору верить» is answered by the rule for
+# every tank; it stays a soft signal)
+_NUMBERED = re.compile(r"(?<![\w-])(азс|azs|агзс)\s*(?:№|n|номер)?\s*-?\s*(\d{1,3})(?![\d,.])", re.IGNORECASE)
+_NUMBERED_KEY = {"азс": "азс", "azs": "азс", "агзс": "азс"}
 
 
 def _stations(text: str) -> list[tuple[str, str]]:
