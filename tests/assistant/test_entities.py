@@ -1,0 +1,110 @@
+"""The typed things a question names (assistant/entities.py) must be in the passage that answers it, however
+each is spelt: a hard rule, a passage without them is never the one that answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from azs_assistant.assistant import answerable
+from azs_assistant.assistant.entities import missing, typed
+from azs_assistant.language import get_analyzer
+
+PRICE_ROW = ("Розничные цены на топливо по регионам\nЦены 01.03.2026\n"
+             "Регион | Город / АЗС | АИ-92, тг/л | АИ-95, тг/л | АИ-98, тг/л | ДТ-З, тг/л | СУГ, тг/л\n"
+             "Регион: Костанайская; Город / АЗС: Рудный; АИ-92, тг/л: 217; АИ-95, тг/л: 263; ДТ-З, тг/л: 308")
+ERRORS = "Коды ошибок ТРК «Алтай-2М» и действия оператора\nКод: E-05; Значение: нет связи с контроллером"
+SCHEDULE = "График инкассации и завоза топлива по АЗС\nАЗС: АЗС №4; Город: Костанай; Инкассация: 10:00 и 19:00"
+
+
+def _keys(question: str) -> set[str]:
+    return {f"{e.kind}:{e.key}" for e in typed(question)}
+
+
+@pytest.mark.parametrize(("question", "keys"), [
+    # fuel grades in every spelling operators use
+    ("почём 92-й в рудном", {"fuel:аи92", "region:рудный"}),
+    ("цена аи 98 в костанае", {"fuel:аи98", "region:костанай"}),
+    ("What is the AI-95 price in Kostanay?", {"fuel:аи95", "region:костанай"}),
+    ("Қостанайда АИ-92 бағасы қанша?", {"fuel:аи92", "region:костанай"}),
+    ("сколько стоит девяносто пятый", {"fuel:аи95"}),
+    ("почём дизель летний в Павлодаре", {"fuel:дт-л", "region:павлодар"}),
+    ("сколько стоит зимняя соляра", {"fuel:дт-з"}),
+    ("пропанку с просроченным баллоном заправлять можно?", {"fuel:суг"}),
+    ("What is the LPG price in Semey?", {"fuel:суг", "region:семей"}),
+    ("сколько стоит метан", {"fuel:кпг"}),
+    # codes: the same code with a Latin or a Cyrillic letter, with or without a dash or a leading zero
+    ("на алтае-2М ошибка E-05 что делать", {"code:алта2м", "code:е5"}),
+    ("Алтай-2М ТРК-да E-35 қатесі нені білдіреді?", {"code:алта2м", "code:е35"}),
+    ("код 61 на терминале что значит", {"code:61"}),
+    ("по акту 0318 кто принимал", {"document:0318"}),
+    ("что по распоряжению 12-Р делаем", {"document:12р"}),
+    ("Сколько сорбента по инструкции ОТ-05?", {"document:от5"}),
+    ("T-40 на терминале что значит", {"code:т40"}),
+    # stations and tanks by number
+    ("график инкассации АЗС №3", {"station:азс3"}),
+    ("до какого числа ремонт резервуара №2 на АЗС №4", {"station:азс4"}),  # a tank is context
+    ("азс 17 петропавловск до скольки работает", {"station:азс17", "region:петропавловск"}),
+])
+def test_the_typed_things_a_question_names(question: str, keys: set[str]) -> None:
+    assert _keys(question) == keys
+
+
+@pytest.mark.parametrize("question", [
+    "какая модель дизель-генератора стоит на азс",  # equipment, not a fuel
+    "сколько литров пробы отбирают",
+    "на 80 м от колонки",  # a distance, not АИ-80
+    "сколько бензина 100 литров стоит",
+    "скидки для многодетных семей",  # «семей» of «семья», not the city
+    "какой объём пробы 1,5 литра или 2",
+    "что делать в 1-й день смены",
+])
+def test_words_that_are_not_typed_things(question: str) -> None:
+    assert typed(question) == []
+
+
+@pytest.mark.parametrize(("question", "unit", "absent"), [
+    ("почём 92-й в рудном", PRICE_ROW, []),
+    ("цена АИ-95 в Костанайской области", PRICE_ROW, []),  # the row's city lies in the region
+    ("цена АИ-100 в Рудном", PRICE_ROW, ["fuel:аи100"]),  # the grade is in no column
+    ("цена АИ-92 в Шымкенте", PRICE_ROW, ["region:шымкент"]),
+    ("почём дизель летний в Рудном", PRICE_ROW, ["fuel:дт-л"]),  # only winter diesel in the table
+    ("почём зимний дизель в Рудном", PRICE_ROW, []),
+    ("сколько стоит газ пропан в Рудном", PRICE_ROW, []),
+    ("на алтае-2М ошибка E-05 что делать", ERRORS, []),
+    ("ошибка Е05 что значит", ERRORS, []),  # Cyrillic Е, no dash
+    ("ошибка E-99 на ТРК Алтай-2М", ERRORS, ["code:е99"]),
+    ("график инкассации АЗС №4", SCHEDULE, []),
+    ("график инкассации АЗС №3", SCHEDULE, ["station:азс3"]),
+    ("во сколько инкассация на АЗС 4 в Костанае", SCHEDULE, []),
+])
+def test_a_typed_thing_must_be_in_the_unit(question: str, unit: str, absent: list[str]) -> None:
+    assert [f"{e.kind}:{e.key}" for e in missing(question, unit)] == absent
+
+
+def test_a_document_number_is_held_by_the_base_not_by_every_passage() -> None:
+    """A passage of ОТ-05 need not repeat its number; a number the base never uses (the act 0319 beside the
+    act 0318) is missing wherever it is looked for."""
+    passage = "Сорбент\nНа каждой АЗС хранится не менее 30 кг сорбента"
+    base = {"от", "05", "акт", "0318"}
+    assert missing("Сколько сорбента по инструкции ОТ-05?", passage) != []
+    assert missing("Сколько сорбента по инструкции ОТ-05?", passage, base.__contains__) == []
+    assert [e.key for e in missing("какая плотность в акте 0319", passage, base.__contains__)] == ["0319"]
+    # an error code must be in the row whatever the base knows
+    assert [e.key for e in missing("ошибка E-99 на ТРК", ERRORS, lambda _: True)] == ["е99"]
+
+
+def test_the_rules_rule_a_passage_out_whatever_the_model_says() -> None:
+    analyzer = get_analyzer()
+
+    def verdicts(question: str, text: str) -> list[float]:
+        tokens = analyzer.tokens(question)
+        from azs_assistant.search.query import AnalyzedQuery
+        query = AnalyzedQuery(text=question, tokens=tokens, terms={}, key_terms=[(t.lemma, 1.0) for t in tokens])
+        passage = answerable.Retrieved(text, frozenset(analyzer.lemmas(text)), 1.0, 0.95, 1.0)
+        return answerable.judge(query, [passage], lambda _: 1.0, lambda _: True, lambda w: w)[0]
+
+    near = verdicts("цена АИ-92 в Шымкенте", PRICE_ROW)
+    held = verdicts("цена АИ-92 в Рудном", PRICE_ROW)
+    assert len(near) == len(answerable.FEATURES) + len(answerable.RULES)
+    assert answerable.ruled_out(near) and not answerable.answers(near)
+    assert not answerable.ruled_out(held)
