@@ -70,7 +70,8 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None,
     names = category_names or {}
 
     def pairs(key: str, value: str, limit: int = 12) -> str:
-        shown = [f"{names.get(str(r[key]), r[key]) if key == 'category' else r[key]} — {num(r[value])}"
+        shown = [f"{p['unnamed'] if r[key] is None else names.get(str(r[key]), r[key]) if key == 'category' else r[key]}"
+                 f" — {num(r[value])}"
                  for r in rows[:limit]]
         if len(rows) > limit:
             shown.append(p["more"].format(n=len(rows) - limit))
