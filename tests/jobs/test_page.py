@@ -181,6 +181,11 @@ def test_an_admin_stores_a_schedule_with_the_page_s_form_and_its_refusals_show_n
                                                             "csrf_token": csrf}, follow_redirects=False)
         assert synced.status_code == 422  # no incident sources configured: said next to the source
         assert "Источники инцидентов не настроены" in synced.text and 'id="new-source-error"' in synced.text
+        synced = client.post("/admin/jobs/schedules?lang=kk", data={"kind": "sync", "every_n": "1", "every_unit": "h",
+                                                                    "csrf_token": csrf})
+        assert synced.status_code == 422 and "Оқиғалар көздері бапталмаған" in synced.text
+        hint = client.get("/admin/jobs?lang=kk").text
+        assert 'placeholder="Мысалы: өткен аптада аймақтар бойынша оқиғалар"' in hint
 
         client.post("/logout", data={"csrf_token": csrf})
         client.post("/login", data={"username": "boss", "password": PASSWORD})

@@ -413,3 +413,18 @@ def test_a_scheduled_report_whose_mail_is_refused_is_retried_with_back_off_and_s
     finally:
         svc.close()
         controller.stop()
+
+
+def test_an_unknown_report_format_is_refused_in_every_language() -> None:
+    """GIVEN «pdf,doc» WHEN a schedule's formats are read THEN the refusal names doc and the supported formats
+    in Russian, Kazakh and English (the Kazakh was missing, the English was «Bad formats ['doc']»)."""
+    from azs_assistant.errors import InvalidInput
+    from azs_assistant.reports.render import EXPORT_FORMATS
+    from azs_assistant.reports.schedule import parse_formats
+
+    with pytest.raises(InvalidInput) as refused:
+        parse_formats("pdf,doc")
+    supported = ", ".join(EXPORT_FORMATS)
+    assert refused.value.details["field"] == "formats"
+    assert refused.value.message("kk") == f"doc форматтарына қолдау көрсетілмейді; қолжетімдісі: {supported}."
+    assert refused.value.message("en") == f"The formats doc are not supported; the supported ones are: {supported}."
