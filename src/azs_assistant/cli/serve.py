@@ -16,7 +16,6 @@ def serve(ctx: typer.Context, host: Annotated[str, typer.Option(help="Адрес
 
     from azs_assistant import logs
     from azs_assistant.api.app import create_app
-
     from azs_assistant.reports.phrasebook import load_phrasebook
 
     svc = services(ctx)

@@ -94,7 +94,8 @@ class Incidents:
         try:
             self._chosen(name)
         except (NotFound, InvalidInput) as wrong:  # a wrong field of the schedule, not a missing resource
-            raise InvalidInput(wrong.message_ru, wrong.message_en, message_kk=wrong.message_kk, field="source") from None
+            raise InvalidInput(wrong.message_ru, wrong.message_en, message_kk=wrong.message_kk,
+                               field="source") from None
         if self._schedules is None:
             raise RuntimeError("Incidents was built without a schedules store")
         return self._schedules().put(actor, f"{SYNC_JOB}:{name or 'all'}", SYNC_JOB, every_s,

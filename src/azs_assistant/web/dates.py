@@ -21,7 +21,8 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years of the documents and incidents, 
 
 def parse_day(text: str | None, name: str = "date") -> date | None:
     """«25.03.2026», «5.3.26» or «2026-03-25» as a date; empty is None; anything else is refused (InvalidInput
-    with ``field=name``) in the user's language: not a date at all, a day the calendar lacks (31.02), or a year outside 2000-2100."""
+    with ``field=name``) in the user's language: not a date at all, a day the calendar lacks (31.02), or a year
+    outside 2000-2100."""
     value = (text or "").strip()
     if not value:
         return None
