@@ -83,10 +83,11 @@ def test_a_bad_entry_is_a_typed_error_naming_the_file_and_the_line(tmp_path: Pat
     with pytest.raises(PhrasebookError) as caught:
         load_phrasebook(file)
     error = caught.value
-    assert error.code == "config_error" and error.details == {"file": str(file), "line": line}
-    assert error.message_en.startswith(f"{file}, line {line}: ") and says in error.message_en, error.message_en
-    assert error.message_ru.startswith(f"{file}, строка {line}: ")
-    assert error.message("kk").startswith(f"{file}, {line}-жол: ")
+    assert error.code == "config_error" and error.details == {"file": "report_phrases.yaml", "line": line}
+    assert error.message_en.startswith(f"report_phrases.yaml, line {line}: ") and says in error.message_en
+    assert error.message_ru.startswith(f"report_phrases.yaml, строка {line}: ")
+    assert error.message("kk").startswith(f"report_phrases.yaml, {line}-жол: ")
+    assert str(tmp_path) not in str(error.messages()) + str(error.details)  # the path is in the log only
 
 
 def test_a_bad_company_file_stops_reports_instead_of_being_ignored(tmp_path: Path) -> None:
@@ -97,3 +98,35 @@ def test_a_bad_company_file_stops_reports_instead_of_being_ignored(tmp_path: Pat
             svc.reports.ask("how many spills in 2026", TODAY)
     finally:
         svc.close()
+
+
+def test_a_bad_company_file_is_said_by_readiness_and_by_serve_and_its_path_stays_in_the_log(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """GIVEN a typo in the company's report_phrases.yaml WHEN the replica is probed, `azs serve` starts, or a
+    manager asks a report through the API THEN readiness is 503 naming the phrase book and the line, serve
+    refuses to start with the same words, the API's error names the file but not the server's folders, and
+    the log has the full path for the admin."""
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from azs_assistant import cli
+    from azs_assistant.api.app import create_app
+    from tests.conftest import authorize
+
+    file = tmp_path / "report_phrases.yaml"
+    file.write_text("rewrites:\n  mine:\n    - ['(', ' x ']\n", "utf-8")
+    svc = Services(make_settings(tmp_path))
+    try:
+        with TestClient(create_app(svc, background=False), raise_server_exceptions=False) as client:
+            ready = client.get("/api/v1/health/ready")
+            assert ready.status_code == 503 and "словарь фраз отчётов — report_phrases.yaml, строка 3" in ready.text
+            authorize(client, svc)
+            asked = client.post("/api/v1/reports/ask", json={"question": "сколько проливов", "today": "2026-11-23"})
+            details = asked.json()["error"]["details"]
+            assert (details["file"], details["line"]) == ("report_phrases.yaml", 3)
+            assert str(tmp_path) not in asked.text
+    finally:
+        svc.close()
+    assert any(str(file) in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    started = CliRunner().invoke(cli.app, ["--data-dir", str(tmp_path), "serve", "--port", "1"])
+    assert started.exit_code != 0 and "report_phrases.yaml, строка 3" in started.output, started.output

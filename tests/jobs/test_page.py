@@ -168,6 +168,11 @@ def test_an_admin_stores_a_schedule_with_the_page_s_form_and_its_refusals_show_n
         assert code == 422 and list(errors) == ["questions"] and "Не понял" in errors["questions"]
         assert refused({"emails": "boss@"}) == (422, {"emails": "«boss@» не похож на адрес e-mail."})
         assert refused({"formats": []}, "en") == (422, {"formats": "Choose at least one format."})
+        many = "\n".join(f"инциденты на АЗС-{n:03d} за прошлую неделю" for n in range(1, 22))
+        assert refused({"questions": many, "name": "many"}, "kk") == (422, {"questions": (
+            "Кестеде 20 сұрақтан аспауы керек, ал 21 берілген: оларды бірнеше кестеге бөліңіз.")})
+        code, errors = refused({"questions": "инциденты по регионам " + "и " * 250, "name": "long"}, "en")
+        assert code == 422 and errors == {"questions": "Question 1 is longer than 500 characters (521): shorten it."}
         kept = client.post("/admin/jobs/schedules", data={**report, "every_n": "400", "csrf_token": csrf}).text
         assert 'value="400"' in kept and "boss@dala.kz, ops@dala.kz" in kept and ">инциденты по регионам" in kept
         assert [s.name for s in svc.schedules.list()] == ["weekly"]
@@ -176,6 +181,11 @@ def test_an_admin_stores_a_schedule_with_the_page_s_form_and_its_refusals_show_n
                                                             "csrf_token": csrf}, follow_redirects=False)
         assert synced.status_code == 422  # no incident sources configured: said next to the source
         assert "Источники инцидентов не настроены" in synced.text and 'id="new-source-error"' in synced.text
+        synced = client.post("/admin/jobs/schedules?lang=kk", data={"kind": "sync", "every_n": "1", "every_unit": "h",
+                                                                    "csrf_token": csrf})
+        assert synced.status_code == 422 and "Оқиғалар көздері бапталмаған" in synced.text
+        hint = client.get("/admin/jobs?lang=kk").text
+        assert 'placeholder="Мысалы: өткен аптада аймақтар бойынша оқиғалар"' in hint
 
         client.post("/logout", data={"csrf_token": csrf})
         client.post("/login", data={"username": "boss", "password": PASSWORD})

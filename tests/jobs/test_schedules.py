@@ -304,13 +304,16 @@ def test_admins_store_a_schedule_through_the_api_and_wrong_fields_are_refused_in
                      "formats": {"every": "7d", "report": {**report, "formats": "pdf,doc"}},
                      "telegrams": {"every": "7d", "report": {**report, "telegrams": ["директор"]}},
                      "questions": {"every": "7d", "report": {**report, "questions": []}},
+                     "questions-21": {"every": "7d", "report": {**report, "questions": ["инциденты"] * 21}},
+                     "questions-501": {"every": "7d", "report": {**report, "questions": ["и" * 501]}},
                      "every": {"every": "каждый день", "report": report},
                      "report": {"every": "7d", "report": report, "sync": {"source": None}},
                      "source": {"every": "1h", "sync": {"source": "oracle"}}}
             for field, body in wrong.items():
                 answer = client.post("/api/v1/jobs/schedules", json=body)
                 error = answer.json()["error"]
-                assert (answer.status_code, error["code"], error["details"]["field"]) == (422, "invalid_input", field)
+                assert (answer.status_code, error["code"], error["details"]["field"]) == (
+                    422, "invalid_input", field.split("-")[0])
                 assert re.search("[а-яё]", error["message"]), error
             assert "«boss» не похож на адрес e-mail" in client.post("/api/v1/jobs/schedules",
                                                                  json=wrong["emails"]).json()["error"]["message"]
@@ -410,3 +413,18 @@ def test_a_scheduled_report_whose_mail_is_refused_is_retried_with_back_off_and_s
     finally:
         svc.close()
         controller.stop()
+
+
+def test_an_unknown_report_format_is_refused_in_every_language() -> None:
+    """GIVEN «pdf,doc» WHEN a schedule's formats are read THEN the refusal names doc and the supported formats
+    in Russian, Kazakh and English (the Kazakh was missing, the English was «Bad formats ['doc']»)."""
+    from azs_assistant.errors import InvalidInput
+    from azs_assistant.reports.render import EXPORT_FORMATS
+    from azs_assistant.reports.schedule import parse_formats
+
+    with pytest.raises(InvalidInput) as refused:
+        parse_formats("pdf,doc")
+    supported = ", ".join(EXPORT_FORMATS)
+    assert refused.value.details["field"] == "formats"
+    assert refused.value.message("kk") == f"doc форматтарына қолдау көрсетілмейді; қолжетімдісі: {supported}."
+    assert refused.value.message("en") == f"The formats doc are not supported; the supported ones are: {supported}."

@@ -154,3 +154,21 @@ def test_a_recognised_form_is_named_in_kazakh_and_english(
         assert reply["reply_markup"]["inline_keyboard"][0][0]["text"] == said("save_button", lang)
         assert said("save_hint", lang) in text
     assert len(seen) == 1
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("ru", "Дата проверки: значение не разобрано: сверьте с бланком (ожидалась дата ДД.ММ.ГГГГ, а не «1З.11.2О26»)"),
+    ("kk", "Тексеру күні: мәні танылмады: бланкпен салыстырыңыз («1З.11.2О26»)"),
+    ("en", "Inspection date: the value could not be read: check it against the form («1З.11.2О26»)"),
+])
+def test_an_unreadable_value_is_named_with_what_was_wrong(svc: Services, lang: str, said: str) -> None:  # noqa: F811
+    """GIVEN a form whose date was read as «1З.11.2О26» WHEN the reply is written THEN it says what was wrong with
+    that value (the parser's words in Russian, the value as read in Kazakh and English), not only «check it»."""
+    from azs_assistant.forms.extract import extract, field_states
+    from azs_assistant.telegram.bot import form_reply
+
+    template = svc.forms.template("inspection_act")
+    match = extract("Дата проверки: 1З.11.2О26", template)
+    result = {"fields": match.fields,
+              "field_states": {k: v.model_dump() for k, v in field_states(template, match).items()}}
+    assert said in form_reply(template, result, lang)

@@ -47,3 +47,16 @@ def test_a_form_s_dates_come_back_shown_as_dd_mm_yyyy_and_the_wrong_one_as_typed
     assert list(read.errors) == ["date_to"] and read.errors["date_to"].startswith("Күнтізбеде 31.02.2026")
     assert read.iso() == {"date_from": "2026-03-05"}
     assert day_text(date(2026, 1, 2)) == "02.01.2026" and day_text(None) == ""
+
+
+@pytest.mark.parametrize(("typed", "year"), [("31.12.9999", 9999), ("0001-01-01", 1), ("01.01.1999", 1999),
+                                             ("1.1.2101", 2101)])
+def test_a_year_outside_2000_2100_is_refused_in_each_language(typed: str, year: int) -> None:
+    """GIVEN a real calendar day far from the documents' years WHEN typed THEN refused by its field in
+    ru/kk/en, as the form fields refuse it (31.12.9999 made «the day after» overflow: a 500)."""
+    with pytest.raises(InvalidInput) as refused:
+        parse_day(typed, "until")
+    assert refused.value.details["field"] == "until"
+    assert f"Год {year} вне допустимого диапазона 2000–2100" in refused.value.message("ru")
+    assert f"{year} жылы 2000–2100 аралығынан тыс" in refused.value.message("kk")
+    assert f"The year {year} is outside 2000–2100" in refused.value.message("en")

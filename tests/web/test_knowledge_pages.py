@@ -141,3 +141,13 @@ def test_a_table_reads_as_a_table_with_the_cited_row_marked(site) -> None:  # ty
     assert re.search(r'<th scope="col">Купюра</th><th scope="col">Количество</th>', page)
     cited = re.search(rf'<tr id="p{rows[1].id}" class="passage-row cited"[^>]*>\s*<td>500</td><td>40</td>', page)
     assert cited and f'<tr id="p{rows[0].id}" class="passage-row">' in page
+
+
+def test_a_far_future_date_is_named_next_to_its_field_not_a_server_error(site) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN «31.12.9999» as the last day WHEN the list is asked for THEN the page (422) names the year next to
+    the field in English and still lists the documents (the day after it overflowed: a 500)."""
+    _, signed_in = site
+    web = signed_in("aigerim")
+    page = web.get("/documents", params={"until": "31.12.9999", "lang": "en"})
+    assert page.status_code == 422 and "The year 9999 is outside 2000–2100" in page.text
+    assert "Приём смены" in page.text

@@ -16,9 +16,11 @@ def serve(ctx: typer.Context, host: Annotated[str, typer.Option(help="Адрес
 
     from azs_assistant import logs
     from azs_assistant.api.app import create_app
+    from azs_assistant.reports.phrasebook import load_phrasebook
 
     svc = services(ctx)
     logs.configure_from(svc.settings)
+    load_phrasebook(svc.settings.report_phrases_file)  # a typo in it refuses to start, not every report later
     typer.echo(f"Веб-интерфейс: http://{host}:{port}/   API: http://{host}:{port}/docs")
     # proxy_headers off: forwarded headers are believed only from AZS_TRUSTED_PROXIES (the app decides).
     # Uvicorn's lines go through our handler (log_config=None); the app writes the access lines itself.

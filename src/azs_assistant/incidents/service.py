@@ -55,9 +55,13 @@ class Incidents:
         sources = self.sources()
         if not sources:
             raise InvalidInput(f"Источники инцидентов не настроены: опишите их в {self.sources_file}.",
-                               "No incident sources configured.")
+                               f"No incident sources are configured: describe them in {self.sources_file}.",
+                               message_kk=f"Оқиғалар көздері бапталмаған: оларды {self.sources_file} файлында "
+                                          "сипаттаңыз.")
         if name is not None and name not in sources:
-            raise NotFound(f"Источник «{name}» не описан; есть: {', '.join(sources)}.", f"No source {name}.")
+            raise NotFound(f"Источник «{name}» не описан; есть: {', '.join(sources)}.",
+                           f"The source «{name}» is not described; there are: {', '.join(sources)}.",
+                           message_kk=f"«{name}» көзі сипатталмаған; барлары: {', '.join(sources)}.")
         return [sources[name]] if name else list(sources.values())
 
     def sync(self, name: str | None = None, *, full: bool = False,
@@ -90,7 +94,8 @@ class Incidents:
         try:
             self._chosen(name)
         except (NotFound, InvalidInput) as wrong:  # a wrong field of the schedule, not a missing resource
-            raise InvalidInput(wrong.message_ru, wrong.message_en, field="source") from None
+            raise InvalidInput(wrong.message_ru, wrong.message_en, message_kk=wrong.message_kk,
+                               field="source") from None
         if self._schedules is None:
             raise RuntimeError("Incidents was built without a schedules store")
         return self._schedules().put(actor, f"{SYNC_JOB}:{name or 'all'}", SYNC_JOB, every_s,

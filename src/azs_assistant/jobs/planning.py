@@ -13,6 +13,8 @@ from typing import Protocol
 from azs_assistant.errors import InvalidInput
 from azs_assistant.jobs.schedule import Schedule, parse_every
 
+MAX_QUESTIONS, MAX_QUESTION_CHARS = 20, 500  # one report mail stays readable; a question is a sentence
+
 
 class ScheduledReports(Protocol):
     """What the planner needs of ``reports.schedule.ScheduledReports`` (described here, not imported: jobs sits
@@ -63,7 +65,27 @@ class SchedulePlanner:
                                field="report")
         every_s = parse_every(every)
         if report is not None:
+            _check_questions(report.questions)
             return self._reports().register(actor, name, every_s, report.questions, report.formats,
                                             emails=report.emails, telegrams=report.telegrams, ip=ip)
         assert sync is not None
         return self._incidents().schedule_sync(actor, every_s, sync.source, full=sync.full, ip=ip)
+
+
+def _check_questions(questions: Sequence[str]) -> None:
+    """At most MAX_QUESTIONS questions of at most MAX_QUESTION_CHARS characters each, for the API and the
+    page alike: a longer list is refused by name, never cut short in silence."""
+    if len(questions) > MAX_QUESTIONS:
+        raise InvalidInput(f"В расписании не больше {MAX_QUESTIONS} вопросов, а задано {len(questions)}: "
+                           "разделите их на несколько расписаний.",
+                           f"A schedule holds at most {MAX_QUESTIONS} questions, not {len(questions)}: "
+                           "split them into several schedules.",
+                           message_kk=f"Кестеде {MAX_QUESTIONS} сұрақтан аспауы керек, ал {len(questions)} "
+                                      "берілген: оларды бірнеше кестеге бөліңіз.", field="questions")
+    for n, question in enumerate(questions, 1):
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InvalidInput(f"Вопрос {n} длиннее {MAX_QUESTION_CHARS} символов ({len(question)}): сократите его.",
+                               f"Question {n} is longer than {MAX_QUESTION_CHARS} characters ({len(question)}): "
+                               "shorten it.",
+                               message_kk=f"{n}-сұрақ {MAX_QUESTION_CHARS} таңбадан ұзын ({len(question)}): "
+                                          "оны қысқартыңыз.", field="questions")

@@ -88,6 +88,11 @@ def group_label(group: str, values: tuple[Any, ...]) -> Any:
     return values[0]
 
 
+def group_key(label: Any) -> str:
+    """A group's key in a grouped answer: its label; a group without one (no region, no station) is ""."""
+    return "" if label is None else str(label)
+
+
 def _order_key(group: str, values: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple("" if v is None else v for v in values)
 
@@ -131,8 +136,8 @@ class ReportEngine:
         if q.top is None:
             counted.sort(key=lambda kv: _order_key(group, kv[0]))
             table = [{group: group_label(group, k), value_name: v} for k, v in counted]
-            return ReportResult(q, {str(row[group]): row[value_name] for row in table}, table, [group, value_name],
-                                total)
+            by_group = {group_key(row[group]): row[value_name] for row in table}
+            return ReportResult(q, by_group, table, [group, value_name], total)
         reverse = q.order == "desc"
         counted = [kv for kv in counted if kv[1] is not None and kv[0][0] is not None]
         counted.sort(key=lambda kv: _order_key(group, kv[0]))

@@ -26,6 +26,7 @@ _ORD = r"(1|2|3|4|iv|iii|ii|i|перв\w*|втор\w*|трет\w*|четв[её]
 # a year after a quarter: «2025», «2025 г.», «25го», «25 года»; a bare two-digit number only at the end
 _SHORT_YEAR = (r"(?:\s*(\d{4}|\d{2}(?=\s*-?\s*(?:го\b|г\b|год)|\s*$|\s*[,.?!]))(?:\s*-?\s*(?:го|год\w*|г\.?))?"
                rf"|\s+({_RELATIVE_YEAR}))?")
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # the years a question about the incident log may name
 NUMBER_WORDS = {"один": 1, "одну": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6,
                 "семь": 7, "восемь": 8, "девять": 9, "десять": 10}
 
@@ -221,8 +222,12 @@ def _said_year(said: str | None, today: date) -> int | None:
 
 
 def _year(text: str) -> int:
-    """«2025», «25» (as in «4 кв 25го») → 2025."""
-    return int(text) + (2000 if len(text) == 2 else 0)
+    """«2025», «25» (as in «4 кв 25го») → 2025; a year outside 1900-2100 («зима 0000», «в декабре 9999»)
+    is refused with ValueError, which the report service turns into its «не понял» answer."""
+    year = int(text) + (2000 if len(text) == 2 else 0)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"implausible year {year}")
+    return year
 
 
 def _quarter_year(q: int, today: date) -> int:

@@ -13,6 +13,7 @@ with its stacked endings («тоқсанда», «аймақтар», «ЖҚС-�
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +24,8 @@ from typing import Any
 import yaml
 
 from azs_assistant.errors import ConfigError
+
+log = logging.getLogger("azs.reports")
 
 # plural, possessive, then case: «ақаулары» = ақау + лар + ы, «ЖҚС-та» = ЖҚС + та
 KK_ENDING = (r"(?:-?(?:лар|лер|дар|дер|тар|тер)?(?:ы|і|сы|сі)?(?:н|ның|нің|дың|дің|тың|тің|ға|ге|қа|ке|на|не|а|е|ны|ні|"
@@ -194,12 +197,16 @@ def _load(company: Path | None, _version: int = 0) -> Phrasebook:
     base = built.read(resources.files("azs_assistant.reports").joinpath(BUILT_IN).read_text(encoding="utf-8"))
     months, regions, rules = built.months(base), built.regions(base), built.rules(base)
     if company is not None and company.exists():
-        own = _File(str(company))
-        data = own.read(company.read_text(encoding="utf-8"))
-        regions = {**regions, **own.regions(data)}
-        rules = own.rules(data) + rules
-        if "months" in data:
-            months = own.months(data)
+        own = _File(company.name)  # the message names the file, not the server's folders: a manager reads it
+        try:
+            data = own.read(company.read_text(encoding="utf-8"))
+            regions = {**regions, **own.regions(data)}
+            rules = own.rules(data) + rules
+            if "months" in data:
+                months = own.months(data)
+        except PhrasebookError as bad:
+            log.error("report phrase book %s: %s", company, bad.message_en)  # the admin's log has the path
+            raise
     places = [(re.compile(rf"\b{re.escape(name)}{_E}"), f" {ru} ") for name, ru in regions.items()]
     return Phrasebook(tuple(places + [(re.compile(p), r) for p, r in _month_rules(months)] + rules))
 

@@ -62,6 +62,13 @@ def _note(note: str, lang: str) -> str:
     return note
 
 
+def _group_name(label: Any, group: str, names: dict[str, str], p: dict[str, str]) -> Any:
+    """A group as the sentence names it: a category by its name, a group without a label as «не указано»."""
+    if label is None:
+        return p["unnamed"]
+    return names.get(str(label), label) if group == "category" else label
+
+
 def describe(result: ReportResult, category_names: dict[str, str] | None = None, lang: str = "ru") -> str:
     """The answer as one or two sentences (Russian, Kazakh or English), with the assumptions said back."""
     p = phrases(lang)
@@ -70,8 +77,7 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None,
     names = category_names or {}
 
     def pairs(key: str, value: str, limit: int = 12) -> str:
-        shown = [f"{names.get(str(r[key]), r[key]) if key == 'category' else r[key]} — {num(r[value])}"
-                 for r in rows[:limit]]
+        shown = [f"{_group_name(r[key], key, names, p)} — {num(r[value])}" for r in rows[:limit]]
         if len(rows) > limit:
             shown.append(p["more"].format(n=len(rows) - limit))
         return "; ".join(shown)

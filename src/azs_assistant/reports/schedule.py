@@ -60,7 +60,11 @@ def parse_formats(formats: str) -> list[str]:
                            field="formats")
     if bad:
         raise InvalidInput(f"Форматы {', '.join(bad)} не поддерживаются; допустимы: "
-                           f"{', '.join(render.EXPORT_FORMATS)}.", f"Bad formats {bad}.", field="formats")
+                           f"{', '.join(render.EXPORT_FORMATS)}.",
+                           f"The formats {', '.join(bad)} are not supported; the supported ones are: "
+                           f"{', '.join(render.EXPORT_FORMATS)}.",
+                           message_kk=f"{', '.join(bad)} форматтарына қолдау көрсетілмейді; қолжетімдісі: "
+                                      f"{', '.join(render.EXPORT_FORMATS)}.", field="formats")
     return kinds
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
-from azs_assistant.reports.engine import WEEKDAYS, ReportEngine, ReportResult
+from azs_assistant.reports.engine import WEEKDAYS, ReportEngine, ReportResult, group_key
 from azs_assistant.reports.parse import QuestionParser, ReportUnclear, Vocabulary, load_categories
 from azs_assistant.reports.phrasebook import load_phrasebook
 from azs_assistant.reports.query import ReportQuery
@@ -114,22 +114,27 @@ class Reports:
             return result
         group = q.group_by
         wanted = self._keys(q)
-        counted = {str(row[group]): row["count"] for row in result.table}
+        # keyed by the value itself: an incident without a region or station (an OCR act, an external row)
+        # is a group None, never a region literally named «None»
+        counted: dict[str | None, Any] = {row[group]: row["count"] for row in result.table}
         if q.top is not None:
             if q.order == "desc":
                 return result
             full = self.engine.run(q.model_copy(update={"top": None}))
-            counted = {str(row[group]): row["count"] for row in full.table}
-        missing = sorted(wanted - set(counted))
+            counted = {row[group]: row["count"] for row in full.table}
+        named = {k for k in counted if k is not None}
+        missing = sorted(wanted - named)
         if not missing:
             return result
-        keys = sorted({*counted, *missing})
-        if q.top is not None:  # rank the zeros with the rest
+        keys = sorted({*named, *missing})
+        if q.top is not None:  # rank the zeros with the rest; a group without a name is not a contender
             return self.engine.rank(q, [(_raw_key(group, k), counted.get(k, 0)) for k in keys], result.total)
         if group == "weekday":
             keys.sort(key=lambda k: WEEKDAY_NUMBER[k])
-        table = [{group: key, "count": counted.get(key, 0)} for key in keys]
-        return ReportResult(q, {str(row[group]): row["count"] for row in table}, table, result.columns, result.total)
+        table: list[dict[str, Any]] = ([{group: None, "count": counted[None]}] if None in counted else [])
+        table += [{group: key, "count": counted.get(key, 0)} for key in keys]
+        return ReportResult(q, {group_key(row[group]): row["count"] for row in table}, table, result.columns,
+                            result.total)
 
     def _keys(self, q: ReportQuery) -> set[str]:
         """Every key a count per ``q.group_by`` should show, as ``group_label`` writes it."""
@@ -166,7 +171,21 @@ class Reports:
         return months
 
     def parse(self, question: str, today: date | None = None) -> ReportQuery:
-        return self.parser.parse(question, self.vocabulary(), today or date.today())
+        """The typed query for ``question``; a period the calendar cannot hold («зима 0000», «за последние
+        5000 лет») is a question not understood, not a server error (the one place this is caught)."""
+        try:
+            return self.parser.parse(question, self.vocabulary(), today or date.today())
+        except ReportUnclear:
+            raise
+        except (ValueError, OverflowError) as exc:
+            raise ReportUnclear(
+                "Не понял период: год должен быть между 1900 и 2100, а дата — существующей. "
+                "Например: «за 4 квартал 2025», «с 01.10.2025 по 31.03.2026».",
+                "The period was not understood: the year must be between 1900 and 2100 and the date must exist. "
+                "For example: «за 4 квартал 2025», «с 01.10.2025 по 31.03.2026».",
+                message_kk="Кезең түсініксіз: жыл 1900 мен 2100 аралығында, ал күн нақты болуы керек. "
+                           "Мысалы: «за 4 квартал 2025», «с 01.10.2025 по 31.03.2026».",
+                reason=type(exc).__name__) from None
 
     @staticmethod
     def restrict(query: ReportQuery, allowed: set[str] | None) -> ReportQuery:

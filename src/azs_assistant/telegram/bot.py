@@ -80,10 +80,23 @@ def form_reply(template: FormTemplate, result: dict[str, Any], lang: str) -> str
     problems = []
     for name, state in result.get("field_states", {}).items():
         if state.get("code") in CHECK_STATES:  # the problem's words from the forms catalogue (forms/i18n)
-            problems.append(f"{labels.get(name, name)}: {FieldState(**state).message_in(lang)}")
+            said = _problem(FieldState(**state), result["fields"].get(name), lang)
+            problems.append(f"{labels.get(name, name)}: {said}")
     return (f"{template.title_in(lang)}:\n" + "\n".join(lines)
             + (f"\n\n{say(lang, 'check')} " + "; ".join(problems) if problems else "")
             + "\n\n" + say(lang, "save_hint"))
+
+
+def _problem(state: Any, value: Any, lang: str) -> str:
+    """What to check on one field; for a value that would not parse, what was wrong with it: the parser's
+    own (Russian) words for a Russian reader («ожидалась дата ДД.ММ.ГГГГ, а не «1З.11.2О26»»), the value
+    as read for the others."""
+    said = state.message_in(lang) or ""
+    if state.code != "unreadable":
+        return str(said)
+    if lang == "ru" and state.reason:
+        return f"{said} ({state.reason.split('»: ', 1)[-1]})"
+    return f"{said} («{value}»)" if value not in (None, "") else str(said)
 
 
 def _cut(text: str) -> str:

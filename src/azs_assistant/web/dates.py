@@ -16,11 +16,13 @@ from azs_assistant.errors import InvalidInput
 __all__ = ["DayFields", "day_text", "parse_day", "read_days"]
 _DOTTED = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years of the documents and incidents, as the form fields allow
 
 
 def parse_day(text: str | None, name: str = "date") -> date | None:
     """«25.03.2026», «5.3.26» or «2026-03-25» as a date; empty is None; anything else is refused (InvalidInput
-    with ``field=name``) in the user's language: not a date at all, or a day the calendar lacks (31.02)."""
+    with ``field=name``) in the user's language: not a date at all, a day the calendar lacks (31.02), or a year
+    outside 2000-2100."""
     value = (text or "").strip()
     if not value:
         return None
@@ -35,12 +37,18 @@ def parse_day(text: str | None, name: str = "date") -> date | None:
                            message_kk=f"«{value}» — күн емес: кк.аа.жжжж түрінде жазыңыз, мысалы 25.03.2026.",
                            field=name)
     try:
-        return date(year, month, day)
+        read = date(year, month, day)
     except ValueError:
         shown = f"{day:02d}.{month:02d}.{year:04d}"
         raise InvalidInput(f"Даты {shown} нет в календаре: проверьте день и месяц.",
                            f"There is no {shown} in the calendar: check the day and the month.",
                            message_kk=f"Күнтізбеде {shown} күні жоқ: күн мен айды тексеріңіз.", field=name) from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # 31.12.9999 is a day, but «the day after» it overflows a filter
+        raise InvalidInput(f"Год {year} вне допустимого диапазона {FIRST_YEAR}–{LAST_YEAR}: проверьте дату «{value}».",
+                           f"The year {year} is outside {FIRST_YEAR}–{LAST_YEAR}: check the date “{value}”.",
+                           message_kk=f"{year} жылы {FIRST_YEAR}–{LAST_YEAR} аралығынан тыс: «{value}» күнін "
+                                      "тексеріңіз.", field=name)
+    return read
 
 
 def day_text(day: date | None) -> str:

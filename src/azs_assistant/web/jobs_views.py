@@ -49,7 +49,7 @@ class NewSchedule:
     def report(self) -> ReportPlan | None:
         if self.kind != "report":
             return None
-        return ReportPlan([q.strip() for q in self.questions.splitlines() if q.strip()][:20], ",".join(self.formats),
+        return ReportPlan([q.strip() for q in self.questions.splitlines() if q.strip()], ",".join(self.formats),
                           _words(self.emails), _words(self.telegrams))
 
     def sync(self) -> SyncPlan | None:

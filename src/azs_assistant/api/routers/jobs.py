@@ -82,8 +82,9 @@ class SchedulePublic(BaseModel):
 
 
 class ReportScheduleIn(BaseModel):
-    questions: list[Annotated[str, Field(max_length=500)]] = Field(
-        max_length=20, examples=[["инциденты по регионам за прошлую неделю"]])
+    questions: list[str] = Field(  # at most 20 of 500 characters: SchedulePlanner checks, for the page too
+        description="Вопросы отчёта: не больше 20, каждый не длиннее 500 символов",
+        examples=[["инциденты по регионам за прошлую неделю"]])
     formats: str = Field("pdf,xlsx", max_length=100, description="Форматы через запятую: pdf, xlsx, csv, png, svg")
     emails: list[Annotated[str, Field(max_length=254)]] = Field(default_factory=list, max_length=50)
     telegrams: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=50,
