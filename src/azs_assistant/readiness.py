@@ -42,8 +42,7 @@ class Readiness:
         return "Сервис не готов: " + "; ".join(f"{_NAMES_RU[c.name]} — {c.error}" for c in failed)
 
 
-_NAMES_RU = {"database": "база данных", "broker": "брокер заданий", "ocr": "Tesseract OCR",
-             "report_phrases": "словарь фраз отчётов"}
+_NAMES_RU = {"database": "база данных", "broker": "брокер заданий", "ocr": "Tesseract OCR"}
 
 
 def _timed(name: str, probe: Callable[[], object]) -> Check:
@@ -57,8 +56,9 @@ def _timed(name: str, probe: Callable[[], object]) -> Check:
 
 
 def check(svc: Services) -> Readiness:
-    """The database always; the broker when ``AZS_BROKER_URL`` is set; Tesseract when OCR is on; the company's
-    report phrase book when it has one (a typo in it turns every report off)."""
+    """The database always; the broker when ``AZS_BROKER_URL`` is set; Tesseract when OCR is on. Not the
+    company's report phrase book: a typo in it turns reports off, not the chat and the complaint form, so it
+    must not take every replica out of the load balancer (``azs serve`` refuses to start on it instead)."""
 
     def database() -> None:
         with svc.db.engine.connect() as conn:
@@ -71,9 +71,4 @@ def check(svc: Services) -> Readiness:
         from azs_assistant.ocr.engine import check as tesseract
 
         checks.append(_timed("ocr", lambda: tesseract(svc.settings.ocr_languages)))
-    phrases = svc.settings.report_phrases_file
-    if phrases.exists():
-        from azs_assistant.reports.phrasebook import load_phrasebook
-
-        checks.append(_timed("report_phrases", lambda: load_phrasebook(phrases)))
     return Readiness(checks)

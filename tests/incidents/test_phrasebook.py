@@ -100,11 +100,12 @@ def test_a_bad_company_file_stops_reports_instead_of_being_ignored(tmp_path: Pat
         svc.close()
 
 
-def test_a_bad_company_file_is_said_by_readiness_and_by_serve_and_its_path_stays_in_the_log(
+def test_a_bad_company_file_is_said_by_serve_and_reports_not_readiness_and_its_path_stays_in_the_log(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """GIVEN a typo in the company's report_phrases.yaml WHEN the replica is probed, `azs serve` starts, or a
-    manager asks a report through the API THEN readiness is 503 naming the phrase book and the line, serve
-    refuses to start with the same words, the API's error names the file but not the server's folders, and
+    manager asks a report through the API THEN the replica stays ready (chat and complaints work), serve
+    refuses to start naming the phrase book and the line, the API's error names the file but not the
+    server's folders, and
     the log has the full path for the admin."""
     from fastapi.testclient import TestClient
     from typer.testing import CliRunner
@@ -119,7 +120,7 @@ def test_a_bad_company_file_is_said_by_readiness_and_by_serve_and_its_path_stays
     try:
         with TestClient(create_app(svc, background=False), raise_server_exceptions=False) as client:
             ready = client.get("/api/v1/health/ready")
-            assert ready.status_code == 503 and "словарь фраз отчётов — report_phrases.yaml, строка 3" in ready.text
+            assert ready.status_code == 200
             authorize(client, svc)
             asked = client.post("/api/v1/reports/ask", json={"question": "сколько проливов", "today": "2026-11-23"})
             details = asked.json()["error"]["details"]
