@@ -72,6 +72,10 @@ def test_lookalike_latin_letters_and_confusions_are_corrected() -> None:
     assert correct("обратиться по зашите прав") == "обратиться по защите прав"
     assert fix_scripts("гос. номер 123 АВС 02, на АЗС № 5") == "гос. номер 123 ABC 02, на АЗС № 5"
     assert fix_scripts("гос. номер А123ВС 77, на АЗС № 5") == "гос. номер А123ВС 77, на АЗС № 5"
+    # A heading of look-alikes only, on a Russian page; «№» read as «No» before a number.
+    assert correct("AKT No 7\nпланового осмотра колонки АЗС No5") == "АКТ № 7\nпланового осмотра колонки АЗС №5"
+    assert fix_scripts("AKT No 7") == "AKT No 7"  # alone, it may be Latin
+    assert correct("Проверку провёл: техник Псдпись") == "Проверку провёл: техник Подпись"
 
 
 @pytest.fixture

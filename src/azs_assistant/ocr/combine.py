@@ -93,6 +93,12 @@ def merge(primary: OCRResult, second: OCRResult, vote: Callable[[Word], str | No
             richer = richer or (uses_yo and other.text.lower().count("ё") > word.text.lower().count("ё"))
             if richer:
                 chosen = replace(word, text=other.text, conf=max(word.conf, other.conf))
+        elif _NUMBER.match(other.text) and not _NUMBER.match(word.text) and vote is not None \
+                and not (known is not None and known(_core(word.text))):
+            # A number in a shaded table cell read as letters by one model («17» as «ДЕТ», «Т» on
+            # unseen receipts): the number when the English model's reading of the word alone says so.
+            if vote(word) == other.text.strip(".,;:"):
+                chosen = replace(word, text=other.text, conf=max(word.conf, other.conf))
         elif _NUMBER.match(word.text) and _NUMBER.match(other.text):
             third = vote(word) if vote else None
             if third is not None and third == other.text.strip(".,;:") != word.text.strip(".,;:"):
