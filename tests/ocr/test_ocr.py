@@ -225,15 +225,15 @@ def test_merge_takes_the_second_reading_only_where_it_is_the_better_judge() -> N
 
 
 def test_merge_lets_the_dictionary_settle_a_word_and_keeps_a_word_both_models_read() -> None:
-    known = {"құрметті", "беріледі", "әр", "эр", "балла", "литр"}.__contains__
-    primary = OCRResult([w("КУРМЕТТТ", 92, 0), w("бер1лед1.", 76, 300), w("балла.", 20, 600),
+    known = {"құрметті", "беріледі", "әр", "эр", "балла", "литр", "авр"}.__contains__
+    primary = OCRResult([w("КУРМЕТТТ", 92, 0), w("бер1лед1.", 76, 300), w("балла.", 20, 600), w("ABD", 96, 1800),
                          w("эр", 97, 900), w("литр", 95, 1200), w("3", 96, 1500)])
-    second = OCRResult([w("ҚҰРМЕТТІ", 94, 0), w("беріледі.", 95, 300), w("балла.", 95, 600),
+    second = OCRResult([w("ҚҰРМЕТТІ", 94, 0), w("беріледі.", 95, 300), w("балла.", 95, 600), w("АВР", 86, 1800),
                         w("әр", 95, 900), w("литп", 96, 1200), w("З", 75, 1500)])
     merged = merge(primary, second, known=known)
-    assert merged.text == "ҚҰРМЕТТІ беріледі. балла. әр литр 3"
+    assert merged.text == "ҚҰРМЕТТІ беріледі. балла. ABD әр литр 3"
     # Without a dictionary only the confidence margin decides («балла.» is still kept: both read it).
-    assert merge(primary, second).text == "КУРМЕТТТ беріледі. балла. эр литр 3"
+    assert merge(primary, second).text == "КУРМЕТТТ беріледі. балла. ABD эр литр 3"
 
 
 def test_a_signature_over_a_blank_is_not_read_as_letters() -> None:

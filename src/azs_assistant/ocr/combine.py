@@ -114,7 +114,10 @@ def _dictionary_choice(word: Word, other: Word, known: Callable[[str], bool], ka
     knows where the first reading's is none, read with some confidence (a stamp read as a word is
     not), and not a number (the vote settles those)."""
     mine, theirs = _core(word.text), _core(other.text)
-    if len(theirs) < 2 or not _CYRILLIC.match(theirs) or other.conf < MIN_WORD_CONF or _NUMBER.match(word.text):
+    # Latin words (a car plate «345 ABD 09», a brand) are the language mix's to read: «АВР» is a
+    # Russian abbreviation, and the script model garbles Latin.
+    if len(theirs) < 2 or not _CYRILLIC.match(theirs) or other.conf < MIN_WORD_CONF or _NUMBER.match(word.text) \
+            or _latin(word.text):
         return False
     if not known(theirs):
         return False
