@@ -201,7 +201,20 @@ def find_blanks(gray: np.ndarray, words: list[Word]) -> list[tuple[int, int, int
                       and wd.conf >= MIN_WORD_CONF)
         if covered < w / 2:
             blanks.append((x, x + w, y + h // 2))
-    return blanks
+    # One blank that a signature crossed is left in pieces (cut by the scrawl), or with a flat
+    # stroke of the scrawl above it: pieces on one baseline a few characters apart, or strokes over
+    # one another within a line's height, are one blank, not «___ ___» (on its lower stroke).
+    merged: list[tuple[int, int, int]] = []
+    for left, right, y in sorted(blanks, key=lambda b: (b[0], b[2])):
+        for i, (l2, r2, y2) in enumerate(merged):
+            same_line = abs(y2 - y) <= text_h / 2 and left - r2 <= 3 * text_h
+            stacked = abs(y2 - y) <= 1.5 * text_h and left < r2
+            if same_line or stacked:
+                merged[i] = (min(l2, left), max(r2, right), max(y2, y))
+                break
+        else:
+            merged.append((left, right, y))
+    return merged
 
 
 def add_blanks(result: OCRResult, gray: np.ndarray) -> OCRResult:
