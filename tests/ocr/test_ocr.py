@@ -249,6 +249,22 @@ def test_a_signature_over_a_blank_is_not_read_as_letters() -> None:
     assert "подпись" in kept.text and "Подпис-" not in kept.text
 
 
+def test_a_blank_a_signature_crossed_is_one_blank() -> None:
+    import numpy as np
+
+    from azs_assistant.ocr.combine import find_blanks
+
+    gray = np.full((300, 1400), 255, np.uint8)
+    words = [Word(t, 95, 1, 1, 1, x, 100, 150, 32) for t, x in (("Проверку", 50), ("провёл:", 220), ("Подпись", 390))]
+    gray[131:134, 560:700] = 0   # the blank, cut in two by the scrawl
+    gray[131:134, 740:860] = 0
+    gray[105:108, 600:680] = 0   # a flat stroke of the scrawl above it
+    blanks = find_blanks(gray, words)
+    assert len(blanks) == 1, blanks
+    left, right, y = blanks[0]
+    assert abs(left - 560) <= 2 and abs(right - 860) <= 2 and 130 <= y <= 134, blanks
+
+
 def test_yo_is_restored_only_without_doubt_and_only_where_the_page_prints_it() -> None:
     assert correct("ИНСТРУКЦИЯ ПО ПРИЕМУ\nдвигатель заглушён") == "ИНСТРУКЦИЯ ПО ПРИЁМУ\nдвигатель заглушён"
     assert correct("всё проверено, все на месте, двигатель заглушен") == \
