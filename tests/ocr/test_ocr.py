@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from azs_assistant.ocr.combine import merge
+from azs_assistant.ocr.combine import drop_scrawls, merge
 from azs_assistant.ocr.engine import OCRResult, Word
 from azs_assistant.ocr.pipeline import ocr_page
 from azs_assistant.ocr.postprocess import correct, fix_scripts
@@ -72,6 +72,10 @@ def test_lookalike_latin_letters_and_confusions_are_corrected() -> None:
     assert correct("обратиться по зашите прав") == "обратиться по защите прав"
     assert fix_scripts("гос. номер 123 АВС 02, на АЗС № 5") == "гос. номер 123 ABC 02, на АЗС № 5"
     assert fix_scripts("гос. номер А123ВС 77, на АЗС № 5") == "гос. номер А123ВС 77, на АЗС № 5"
+    # A heading of look-alikes only, on a Russian page; «№» read as «No» before a number.
+    assert correct("AKT No 7\nпланового осмотра колонки АЗС No5") == "АКТ № 7\nпланового осмотра колонки АЗС №5"
+    assert fix_scripts("AKT No 7") == "AKT No 7"  # alone, it may be Latin
+    assert correct("Проверку провёл: техник Псдпись") == "Проверку провёл: техник Подпись"
 
 
 @pytest.fixture
@@ -218,6 +222,47 @@ def test_merge_takes_the_second_reading_only_where_it_is_the_better_judge() -> N
     assert merge(primary, second, vote=lambda word: None).words[2].text == "113173"
     russian = OCRResult([w("КУЮ", 90, 0)])
     assert merge(russian, OCRResult([w("ҚҰЮ", 95, 0)])).words[0].text == "КУЮ"
+
+
+def test_merge_lets_the_dictionary_settle_a_word_and_keeps_a_word_both_models_read() -> None:
+    known = {"құрметті", "беріледі", "әр", "эр", "балла", "литр", "авр"}.__contains__
+    primary = OCRResult([w("КУРМЕТТТ", 92, 0), w("бер1лед1.", 76, 300), w("балла.", 20, 600), w("ABD", 96, 1800),
+                         w("эр", 97, 900), w("литр", 95, 1200), w("3", 96, 1500)])
+    second = OCRResult([w("ҚҰРМЕТТІ", 94, 0), w("беріледі.", 95, 300), w("балла.", 95, 600), w("АВР", 86, 1800),
+                        w("әр", 95, 900), w("литп", 96, 1200), w("З", 75, 1500)])
+    merged = merge(primary, second, known=known)
+    assert merged.text == "ҚҰРМЕТТІ беріледі. балла. ABD әр литр 3"
+    # Without a dictionary only the confidence margin decides («балла.» is still kept: both read it).
+    assert merge(primary, second).text == "КУРМЕТТТ беріледі. балла. ABD эр литр 3"
+
+
+def test_a_signature_over_a_blank_is_not_read_as_letters() -> None:
+    def at(text: str, conf: float, left: int, height: int) -> Word:
+        return Word(text, conf, 1, 1, 1, left, 100, 100, height)
+
+    line = [at("Смену", 91, 0, 44), at("принял:", 96, 120, 34), at("Лысенко", 96, 240, 33),
+            at("Подпись", 91, 360, 75), at("ЗИ", 45, 480, 75), at("еш", 35, 600, 4), at("17", 40, 700, 60),
+            at("подпись", 28, 800, 60), at("Подпис-", 0, 900, 60)]
+    kept = drop_scrawls(OCRResult(line), known={"подпись", "зи"}.__contains__)
+    assert [x.text for x in kept.words] == ["Смену", "принял:", "Лысенко", "Подпись", "17", "подпись", "Подпис-"]
+    # A dictionary word read at a confidence below MIN_WORD_CONF is kept; the rest stays as it was.
+    assert "подпись" in kept.text and "Подпис-" not in kept.text
+
+
+def test_a_blank_a_signature_crossed_is_one_blank() -> None:
+    import numpy as np
+
+    from azs_assistant.ocr.combine import find_blanks
+
+    gray = np.full((300, 1400), 255, np.uint8)
+    words = [Word(t, 95, 1, 1, 1, x, 100, 150, 32) for t, x in (("Проверку", 50), ("провёл:", 220), ("Подпись", 390))]
+    gray[131:134, 560:700] = 0   # the blank, cut in two by the scrawl
+    gray[131:134, 740:860] = 0
+    gray[105:108, 600:680] = 0   # a flat stroke of the scrawl above it
+    blanks = find_blanks(gray, words)
+    assert len(blanks) == 1, blanks
+    left, right, y = blanks[0]
+    assert abs(left - 560) <= 2 and abs(right - 860) <= 2 and 130 <= y <= 134, blanks
 
 
 def test_yo_is_restored_only_without_doubt_and_only_where_the_page_prints_it() -> None:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import cv2
@@ -16,7 +17,7 @@ import numpy as np
 from azs_assistant import metrics
 from azs_assistant.language.analyzer import get_analyzer
 from azs_assistant.ocr import engine, lines
-from azs_assistant.ocr.combine import add_blanks, merge
+from azs_assistant.ocr.combine import add_blanks, drop_scrawls, merge
 from azs_assistant.ocr.postprocess import correct
 from azs_assistant.ocr.preprocess import Prepared, prepare
 from azs_assistant.ocr.quality import REASONS, Reading, judge, line_doubt, model, retake_reason, sharpness
@@ -190,8 +191,8 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
     t = time.perf_counter()
     confidence = result.confidence
     if other_result is not None:
-        result = merge(result, other_result, vote=lambda word: _read_alone(prepared.image, word))
-    result = add_blanks(result, prepared.image)
+        result = merge(result, other_result, vote=lambda word: _read_alone(prepared.image, word), known=known_word)
+    result = add_blanks(drop_scrawls(result, known_word), prepared.image)
     timings["merge"] = time.perf_counter() - t
     t = time.perf_counter()
     text = correct(result.text)
@@ -236,6 +237,17 @@ def mark_lines(text: str, confidences: list[float | None], source: str) -> list[
         reason = line_doubt(line, confidences[n] if n < len(confidences) else None, source)
         out.append(Line(line, reason is not None, reason))
     return out
+
+
+@lru_cache(maxsize=1)
+def _kazakh() -> lines.WordList | None:
+    return lines.kazakh_words()
+
+
+def known_word(word: str) -> bool:
+    """Whether the Russian or the Kazakh dictionary knows a word (in lower case)."""
+    kazakh = _kazakh()
+    return bool(get_analyzer()._morph.word_is_known(word)) or (kazakh is not None and kazakh.is_known(word))
 
 
 def _read_alone(image: np.ndarray, word: engine.Word) -> str | None:

@@ -21,9 +21,12 @@ _PLATE = re.compile(r"\b\d{3}\s?[A-Z]{2,3}\s?\d{2}\b")
 # The same plate with its letters read as Cyrillic look-alikes («123 АВС 02»): Kazakhstan's plates are
 # Latin. Russian plates put a letter first («А123ВС 77»), so they never match.
 _PLATE_READ_CYRILLIC = re.compile(r"\b(\d{3}\s?)([ABCEHKMOPTXYАВСЕНКМОРТХУ]{2,3})(\s?\d{2})\b")
+# «№» read as the Latin «No», «N°», «Nº» (or «N») before a number, in a Cyrillic line.
+_NUMERO = re.compile(r"(?<![A-Za-z])N[oº°]?\.?(\s?)(?=\d)")
 _CYR_TO_LATIN = str.maketrans("АВСЕНКМОРТХУ", "ABCEHKMOPTXY")
 _CONFUSIONS = [("ш", "щ"), ("щ", "ш"), ("и", "й"), ("й", "и"), ("е", "ё"), ("ь", "ъ"), ("ц", "щ"), ("л", "п"),
-               ("п", "л"), ("н", "и"), ("и", "н"), ("в", "в"), ("ы", "ь"), ("з", "э"), ("э", "з")]
+               ("п", "л"), ("н", "и"), ("и", "н"), ("в", "в"), ("ы", "ь"), ("з", "э"), ("э", "з"),
+               ("с", "о"), ("о", "с")]  # «Псдпись»: a thin «о» on unseen scans
 _WORD = re.compile(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+")
 
 
@@ -32,10 +35,17 @@ def _cyrillic_share(line: str) -> float:
     return sum("а" <= c.lower() <= "я" or c in "ёЁ" for c in letters) / len(letters) if letters else 0.0
 
 
-def fix_scripts(line: str) -> str:
+def fix_scripts(line: str, cyrillic_page: bool = False) -> str:
+    """A line's look-alike Latin words in Cyrillic, where the line is mostly Cyrillic, or where the
+    page is (``cyrillic_page``) and the line has no Latin letter without a Cyrillic look-alike
+    (a heading «AKT No 7» on an unseen Russian act); «No 7» before a number as «№ 7» there."""
     line = _PLATE_READ_CYRILLIC.sub(lambda m: m.group(1) + m.group(2).translate(_CYR_TO_LATIN) + m.group(3), line)
-    if _cyrillic_share(_PLATE.sub(" ", line)) < 0.6:
+    rest = _PLATE.sub(" ", line)
+    only_lookalikes = cyrillic_page and all(c in _LOOKALIKE_LATIN for c in _NUMERO.sub(" ", rest)
+                                            if c.isascii() and c.isalpha())
+    if _cyrillic_share(rest) < 0.6 and not only_lookalikes:
         return line
+    line = _NUMERO.sub(r"№\1", line)
 
     def repl(m: re.Match[str]) -> str:
         word = m.group()
@@ -94,5 +104,6 @@ def correct(text: str) -> str:
 
     morph = get_analyzer()._morph
     yo = "ё" in text.lower()
-    lines = [fix_confusions(fix_scripts(line), morph.word_is_known) for line in text.split("\n")]
+    cyrillic_page = _cyrillic_share(_NUMERO.sub(" ", _PLATE.sub(" ", text))) >= 0.8
+    lines = [fix_confusions(fix_scripts(line, cyrillic_page), morph.word_is_known) for line in text.split("\n")]
     return "\n".join(restore_yo(line, morph.parse) if yo else line for line in lines)
