@@ -132,3 +132,14 @@ def test_a_reply_that_drops_a_step_or_the_number_is_caught() -> None:
     quote = "Глаза промывать чистой водой не менее 15 минут. [1]"
     assert "number" in meaning_problems("Промывайте глаза водой [1].", quote, wants_number=True)
     assert "number" not in meaning_problems("Промывайте глаза не менее 15 минут [1].", quote, wants_number=True)
+
+
+def test_a_reply_is_held_to_the_passages_it_cites() -> None:
+    """GIVEN an extractive answer quoting the answering passage [1] and a supporting one [2] that says «не
+    включать» WHEN the model's reply cites only [1] THEN leaving out [2]'s «не» is no loss of meaning, while
+    a reply that drops [1]'s own «не», or cites nothing, is held to it."""
+    extractive = ("Оператор сразу нажимает кнопку «СТОП» на пульте ТРК. [1]\n\n"
+                  "Если автомат выбивает повторно — колонку не включать и подать заявку. [2]")
+    assert meaning_problems("Нажмите «СТОП» на пульте ТРК [1].", extractive) == []
+    assert "polarity" in meaning_problems("Нажмите «СТОП» на пульте ТРК.", extractive)  # cites nothing
+    assert "polarity" in meaning_problems("Включите колонку снова [2].", extractive)

@@ -175,6 +175,16 @@ _RULE = re.compile(r"(?<!\w)(?:запрещ\w*|запрет\w*|нельзя|не
 _STEP = re.compile(r"^\s*(?:\d{1,2}[.)]|[—–\-•*])\s+\S", re.MULTILINE)
 
 
+def cited_part(extractive: str, reply: str) -> str:
+    """The part of the extractive answer the reply builds on: the quoted passages whose numbers it cites
+    (a passage is the text up to its «[n]»). The extractive answer quotes the answering passage whole and
+    may add a supporting one; a reply that leaves out a passage it does not cite has not lost its «не» or
+    its steps, it judged it beside the point. A reply citing none of them is held to all of them."""
+    cited = set(_CITE.findall(reply))
+    kept = [m.group(0) for m in re.finditer(r".*?\[(\d{1,2})\]", extractive, re.S) if m.group(1) in cited]
+    return "".join(kept) if kept else extractive
+
+
 def meaning_problems(reply: str, extractive: str, language: str = "ru", wants_number: bool = False,
                      procedural: bool = True) -> list[str]:
     """What the model's reply lost of the extractive answer's meaning: ``polarity`` (the quote says
@@ -182,6 +192,7 @@ def meaning_problems(reply: str, extractive: str, language: str = "ru", wants_nu
     steps and the reply has fewer), ``number`` (a question about a number, and none of the quote's
     numbers is in the reply)."""
     problems = []
+    extractive = cited_part(extractive, reply)
     polarity = _POLARITY.get(language, _POLARITY["ru"])
     if _RULE.search(_CITE.sub("", extractive)) and not polarity.search(reply):
         problems.append("polarity")
