@@ -20,7 +20,7 @@ from azs_assistant.ocr import engine, lines
 from azs_assistant.ocr.combine import add_blanks, drop_scrawls, merge
 from azs_assistant.ocr.postprocess import correct
 from azs_assistant.ocr.preprocess import Prepared, prepare
-from azs_assistant.ocr.quality import REASONS, Reading, judge, line_doubt, model, retake_reason, sharpness
+from azs_assistant.ocr.quality import REASONS, Reading, judge, line_doubt, model, page_sharpness, retake_reason
 
 LINES_REASON = "фото плохого качества: текст прочитан с ошибками, проверьте его по оригиналу или переснимите"
 UNSURE_REASON = "часть текста распознана неуверенно: проверьте важные числа по оригиналу"
@@ -144,7 +144,7 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
     """Tesseract's reading of a prepared page, judged by the gate; kept readings (``always``: all)
     are merged with the second reading, their blanks written back and their words corrected."""
     t = time.perf_counter()
-    sharp = sharpness(prepared.gray if prepared.gray is not None else prepared.image)
+    sharp = page_sharpness(prepared)
     if probe and (prepared.noisy or sharp < SOFT):
         # A grainy or smeared photo is often unreadable: ask a quick half-resolution pass first, so a
         # hopeless page is answered with «retake» in seconds instead of a full-resolution run (on an

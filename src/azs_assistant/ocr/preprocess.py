@@ -27,6 +27,7 @@ class Prepared:
     brightness: float = 255.0              # 90th percentile of the page before flattening: exposure
     noisy: bool = False                    # grain strong enough to need denoising (bad photos)
     gray: np.ndarray | None = None         # the page before cleaning: anti-aliased, for the line reader
+    sharp: float | None = None             # quality.page_sharpness, measured once per page
 
 
 def _order(pts: np.ndarray) -> np.ndarray:
