@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from azs_assistant import i18n, metrics
-from azs_assistant.assistant import answerable
+from azs_assistant.assistant import answerable, ranking
 from azs_assistant.assistant.evidence import support
 from azs_assistant.assistant.extract import Extractor, ScoredPassage, is_procedural, is_yes_no, wants_number
 from azs_assistant.assistant.markdown import escape, to_plain
@@ -84,10 +84,15 @@ class Assistant:
 
     # -- retrieval ------------------------------------------------------------------------
     def retrieve(self, question: str, k: int = 10, principal: Any = None,
-                 generations: tuple[int, int] | None = None) -> tuple[Any, list[Evidence]]:
-        """Passages for the question; with ``principal``, only from documents they may read."""
+                 generations: tuple[int, int] | None = None, rerank: bool = True) -> tuple[Any, list[Evidence]]:
+        """Passages for the question, best first; with ``principal``, only from documents they may read.
+        The search's first :data:`ranking.CANDIDATES` are re-ranked by the fitted ranker (``rerank=False``:
+        all of them in the search's order, for fitting it)."""
         query = self.queries.analyse(question, generations)  # also brings the index up to date
-        hits = self.index.search(query, k=k if principal is None else k * 3, refresh=False)
+        wanted = max(k, ranking.CANDIDATES)
+        vector = self.index.query_vector(query)
+        hits = self.index.search(query, k=wanted if principal is None else wanted * 3, query_vector=vector,
+                                 refresh=False)
         rows = load_chunks(self.db, [h.chunk_id for h in hits])
         evidence: list[Evidence] = []
         for hit in hits:
@@ -96,11 +101,18 @@ class Assistant:
             chunk, doc = rows[hit.chunk_id]
             if principal is not None and not principal.may_read(doc.audience):
                 continue
-            if len(evidence) == k:
+            if len(evidence) == wanted:
                 break
             lemmas = set(chunk.lemmas.split()) | set(chunk.context_lemmas.split())
             evidence.append(Evidence(hit, chunk, doc, support(query, lemmas, self.index.idf, self.index.knows)))
-        return query, evidence
+        if not rerank:
+            return query, evidence
+        if ranking.ranker() is not None:
+            values = ranking.features(query, evidence, self.index.idf, self.index.knows, self._lemma_of,
+                                      self.index.document_lemmas,
+                                      lambda ids: self.index.document_similarity(ids, vector))
+            evidence = ranking.rerank(evidence, values)
+        return query, evidence[:k]
 
     def search(self, text: str, k: int = 10, principal: Principal | None = None) -> list[Citation]:
         """The passages for a question, ranked, as citations (``azs search``, ``GET /search``)."""

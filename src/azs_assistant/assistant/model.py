@@ -86,11 +86,13 @@ class Evidence:
     chunk: Chunk
     document: Document
     support: float
+    relevance: float | None = None  # the re-ranker's probability (assistant/ranking.py), when it ranked this
 
     def citation(self, quote: str | None = None) -> Citation:
         c, d = self.chunk, self.document
+        score = self.relevance if self.relevance is not None else self.hit.score
         return Citation(source=d.source, title=d.title, section=section_without_title(c.section, d.title), page=c.page,
-                        quote=quote if quote is not None else c.text[:400], score=round(self.hit.score, 4),
+                        quote=quote if quote is not None else c.text[:400], score=round(score, 4),
                         chunk_id=c.id, document_id=d.id, location=c.location)
 
 

@@ -73,6 +73,33 @@ class _Snapshot:
         # lemmas no passage uses any more (their document was replaced) keep a column, with no count
         counts = self.df.astype(np.int64).tolist()
         self.vocabulary = Vocabulary({lemma: counts[col] for lemma, col in vocab.items() if counts[col]})
+        self._doc_terms: tuple[dict[int, int], sparse.csc_matrix] | None = None
+        self._doc_vectors: tuple[dict[int, int], np.ndarray] | None = None
+
+    def doc_terms(self) -> tuple[dict[int, int], sparse.csc_matrix]:
+        """Which lemmas each document uses anywhere (a document × lemma matrix, built on first use)."""
+        if self._doc_terms is None:
+            docs = np.unique(self.doc_ids[self.live])
+            row_of = {int(d): i for i, d in enumerate(docs.tolist())}
+            rows = np.searchsorted(docs, self.doc_ids)
+            keep = self.live
+            members = sparse.csr_matrix((np.ones(int(keep.sum()), dtype=np.float32),
+                                         (rows[keep], np.flatnonzero(keep))), shape=(len(docs), len(self.doc_ids)))
+            self._doc_terms = (row_of, (members @ self.tf).tocsc())
+        return self._doc_terms
+
+    def doc_vectors(self) -> tuple[dict[int, int], np.ndarray] | None:
+        """Each document's mean passage vector, normalised (what the document is about as a whole)."""
+        if self.dense is None:
+            return None
+        if self._doc_vectors is None:
+            docs = np.unique(self.doc_ids[self.live])
+            rows = np.searchsorted(docs, self.doc_ids[self.live])
+            sums = np.zeros((len(docs), self.dense.shape[1]), dtype=np.float32)
+            np.add.at(sums, rows, self.dense[self.live])
+            sums /= np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-9)
+            self._doc_vectors = ({int(d): i for i, d in enumerate(docs.tolist())}, sums)
+        return self._doc_vectors
 
 
 _ROW = (Chunk.id, Chunk.document_id, Chunk.lemmas, Chunk.context_lemmas, Chunk.embedding)
@@ -269,6 +296,39 @@ class SearchIndex:
             return np.zeros(len(snap.chunk_ids), dtype=np.float32)
         sub = snap.matrix[:, [c for c, _ in cols]]
         return np.asarray(sub @ np.asarray([w for _, w in cols], dtype=np.float32)).ravel()
+
+    def document_lemmas(self, document_ids: list[int], lemmas: list[str]) -> dict[int, set[str]]:
+        """Which of ``lemmas`` each document uses in any of its passages or headings (for ranking by how
+        much of the question a whole document covers)."""
+        snap = self._snap
+        out: dict[int, set[str]] = {d: set() for d in document_ids}
+        if snap is None:
+            return out
+        row_of, matrix = snap.doc_terms()
+        rows = [(d, row_of[d]) for d in document_ids if d in row_of]
+        for lemma in set(lemmas):
+            col = snap.vocab.get(lemma)
+            if col is None:
+                continue
+            column = matrix.getcol(col)
+            present = set(column.indices[column.data > 0].tolist())
+            for d, r in rows:
+                if r in present:
+                    out[d].add(lemma)
+        return out
+
+    def document_similarity(self, document_ids: list[int], query_vector: np.ndarray | None) -> dict[int, float]:
+        """The cosine between the question's vector and each document's mean passage vector (0 without one)."""
+        snap = self._snap
+        built = snap.doc_vectors() if snap is not None and query_vector is not None else None
+        if built is None or query_vector is None:
+            return {d: 0.0 for d in document_ids}
+        row_of, vectors = built
+        return {d: float(vectors[row_of[d]] @ query_vector) if d in row_of else 0.0 for d in document_ids}
+
+    def query_vector(self, query: AnalyzedQuery) -> np.ndarray | None:
+        """The question's dense vector (None without a dense model)."""
+        return self.embedder.query(query.dense_text) if self.embedder is not None else None
 
     def chunk_ids_of(self, hits: list[Hit]) -> list[int]:
         return [h.chunk_id for h in hits]
