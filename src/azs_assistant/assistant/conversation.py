@@ -4,13 +4,12 @@
 knowledge base can answer alone. A question that looks like a follow-up (it opens with «а», «и»,
 «тогда», points back with «он», «там», «это», or has almost no content words of its own) is
 rewritten into a standalone one: by the LLM when one is configured (a versioned prompt), otherwise
-by carrying the previous question's content words over. The question as searched is stored with
-each turn, so the next follow-up builds on it.
+by carrying the previous questions' content words over (``follow_up``). Both read the asker's own
+questions; the question as searched is stored with each turn for the history, never built upon.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from azs_assistant.assistant.follow_up import FollowUps
 from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.storage.db import Database
@@ -26,19 +26,6 @@ from azs_assistant.storage.models import AnswerLog, Conversation, ConversationTu
 
 Rewriter = Callable[[str, list[str]], "str | None"]  # (question, earlier questions) → standalone question
 HISTORY_TURNS = 3
-CARRIED_WORDS = 6  # topic words carried into a follow-up at most
-OWN_SUBJECT_WORDS = 4  # a follow-up with this many content words of its own asks about something else
-_WORD = re.compile(r"[\w][\w-]*")
-_FOLLOW_UP = re.compile(r"^\s*(а|и|но|тогда|ещё|еще|также|так|а если|а что|а как|а где|а когда|а кто|а куда|"
-                        r"а сколько|а потом|а после|а при|а у|а в|а на|и если|и что|и как|ал|ал енді|and|what about)\b",
-                        re.IGNORECASE)
-_POINTS_BACK = re.compile(r"\b(он|она|оно|они|его|её|ее|их|ему|ей|им|этот|эта|это|эти|этого|этой|этим|этому|"
-                          r"там|туда|тот|та|те|того|той|такой|такая|такое|такие|него|неё|нее|них|it|that|there)\b",
-                          re.IGNORECASE)
-_QUESTION_WORDS = frozenset("что как где когда сколько кто куда почему зачем какой какая какое какие можно ли "
-                            "делать сделать нужно надо".split())
-
-
 TITLE_CHARS = 200
 LISTED = 50  # the history sidebar shows this many latest conversations
 
@@ -64,6 +51,7 @@ class Conversations:
         self.db = db
         self.analyzer = analyzer
         self.rewriter = rewriter  # with a language model (``llm.rewrite``); else words are carried over
+        self.follow_ups = FollowUps(analyzer)
 
     def open(self, actor: str, conversation_id: str | None) -> str:
         """The asker's conversation (checked to be theirs), or a new one."""
@@ -172,48 +160,16 @@ class Conversations:
                 row.updated_at = utcnow()
 
     # -- rewriting --------------------------------------------------------------------------
-    def is_follow_up(self, question: str) -> bool:
-        content = [w for w in self.analyzer.lemmas(question) if w not in _QUESTION_WORDS]
-        return bool(_FOLLOW_UP.search(question) or _POINTS_BACK.search(question)) or len(content) <= 1
-
-    def has_own_subject(self, question: str) -> bool:
-        """«а ошибка E-50 на ТРК Алтай что значит?» names its own subject: it opens like a follow-up but
-        carries four or more content words and points back to nothing, so the previous topic stays out."""
-        content = [w for w in self.analyzer.lemmas(question) if w not in _QUESTION_WORDS]
-        return len(set(content)) >= OWN_SUBJECT_WORDS and not _POINTS_BACK.search(question)
-
     def resolve(self, question: str, history: list[Turn]) -> str:
-        """The question to search with: itself, or rewritten against the conversation."""
-        if not history or not self.is_follow_up(question) or self.has_own_subject(question):
+        """The question to search with: itself, or rewritten against the conversation. Only the asker's
+        own questions are read (the stored rewrites are not reused)."""
+        if not history or self.follow_ups.standalone([history[-1].question, question]):
             return question
         if self.rewriter is not None:
             rewritten = self.rewriter(question, [t.question for t in history])
             if rewritten:
                 return rewritten
-        return self.carry_over(question, self._topic(history))
-
-    def _topic(self, history: list[Turn]) -> str:
-        """What the conversation is about, in the asker's words: the latest question asked on its own and
-        the follow-ups after it («свет вырубило» → «а если генератор не завёлся?» → «а сколько он
-        работает?» is about the generator). The stored rewrites are lemmas and are not reused."""
-        start = next((i for i in range(len(history) - 1, -1, -1) if not self.is_follow_up(history[i].question)), 0)
-        return " ".join(turn.question for turn in history[start:])
-
-    def carry_over(self, question: str, previous: str) -> str:
-        """«а сколько ждать?» after «как принять бензовоз» → «а сколько ждать? (принять бензовоз)»: the
-        previous question's content words as its asker wrote them, «не» kept with the word it negates."""
-        own = set(self.analyzer.lemmas(question))
-        words = _WORD.findall(previous)
-        kept: list[int] = []
-        seen: set[str] = set()
-        for i, word in enumerate(words):
-            lemmas = [lemma for lemma in self.analyzer.lemmas(word) if lemma not in _QUESTION_WORDS]
-            if lemmas and not own.intersection(lemmas) and not seen.intersection(lemmas):
-                kept.append(i)
-                seen.update(lemmas)
-        kept = kept[-CARRIED_WORDS:]  # the latest turns name what a pronoun points to
-        topic = [("не " if i > 0 and words[i - 1].lower() == "не" else "") + words[i] for i in kept]
-        return f"{question} ({' '.join(topic)})" if topic else question
+        return self.follow_ups.carry_over(question, self.follow_ups.topic([t.question for t in history]))
 
 
 def _short(question: str, limit: int = 80) -> str:

@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+_RUSSIAN = re.compile(r"[а-яё0-9-]+")
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%№₸]", re.UNICODE)
 # Symbols that users write as words and documents as signs («95%» vs «сколько процентов»).
 _SYMBOL_LEMMAS = {"%": "процент", "№": "номер", "₸": "тенге"}
@@ -140,6 +141,16 @@ class Analyzer:
         if _is_cyrillic(word):
             out.update(normalise(p.normal_form) for p in self._morph.parse(word))
         return out
+
+    @lru_cache(maxsize=100_000)  # noqa: B019  (one analyzer per process, never freed)
+    def readings(self, word: str) -> tuple[frozenset[str], ...]:
+        """Every grammatical reading of a word out of context (part of speech, case, number, gender,
+        animacy): «энергетики» is a feminine noun in the genitive or a plural one, and a follow-up's
+        noun replaces the earlier noun that can stand in the same place."""
+        word = normalise(word)
+        if not _is_cyrillic(word) or not _RUSSIAN.fullmatch(word):  # pymorphy would guess at «құжаттар»
+            return ()
+        return tuple(frozenset(p.tag.grammemes) for p in self._morph.parse(word))
 
     def is_known(self, word: str) -> bool:
         """Whether the Russian dictionary holds this form, «е» standing for «ё» too (OCR checks its
