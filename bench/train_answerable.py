@@ -44,7 +44,7 @@ def collect(svc: Any, questions: list[dict[str, Any]], source_doc: dict[str, str
 
     rows = []
     for q in questions:
-        _, evidence = svc.assistant.retrieve(q["question"])
+        query, evidence = svc.assistant.retrieve(q["question"])
         answerable_q = not q["type"].startswith("unanswerable")
         passages = []
         for ev, p in zip(evidence, answerable.retrieved(evidence), strict=False):
@@ -54,7 +54,7 @@ def collect(svc: Any, questions: list[dict[str, Any]], source_doc: dict[str, str
             passages.append({"text": p.text, "lemmas": sorted(p.lemmas), "support": p.support, "dense": p.dense,
                              "score": p.score, "label": int(label)})
         rows.append({"id": q["id"], "question": q["question"], "type": q["type"], "split": q["split"],
-                     "answerable": answerable_q, "passages": passages})
+                     "answerable": answerable_q, "passages": passages, "search_top": query.search_top})
     return rows
 
 
@@ -66,6 +66,7 @@ def featurize(svc: Any, rows: list[dict[str, Any]]) -> None:
     assistant = svc.assistant
     for r in rows:
         query = assistant.queries.analyse(r["question"])
+        query.search_top = tuple(r["search_top"]) if r.get("search_top") else None
         passages = [answerable.Retrieved(p["text"], frozenset(p["lemmas"]), p["support"], p["dense"], p["score"])
                     for p in r["passages"]]
         values = answerable.judge(query, passages, assistant.index.idf, assistant.index.knows, assistant._lemma_of)

@@ -105,6 +105,9 @@ class Assistant:
                 break
             lemmas = set(chunk.lemmas.split()) | set(chunk.context_lemmas.split())
             evidence.append(Evidence(hit, chunk, doc, support(query, lemmas, self.index.idf, self.index.knows)))
+        if evidence:
+            ranked = sorted((e.hit.score for e in evidence), reverse=True)
+            query.search_top = (ranked[0], ranked[1] if len(ranked) > 1 else 0.0)
         if not rerank:
             return query, evidence
         if ranking.ranker() is not None:

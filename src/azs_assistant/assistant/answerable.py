@@ -148,9 +148,12 @@ class Retrieved:
 def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[str], float],
           known: Callable[[str], bool], lemma_of: Callable[[str], str]) -> list[list[float]]:
     """The features of each passage, in the order of :data:`FEATURES` then :data:`RULES`, ranked as retrieved."""
-    scores = [p.score for p in passages]
+    # the best and second-best search scores, wherever the re-ranker put those passages
+    scores = sorted((p.score for p in passages), reverse=True)
     top = scores[0] if scores else 0.0
     second = scores[1] if len(scores) > 1 else 0.0
+    if query.search_top is not None:
+        top, second = query.search_top
     names = entities(query)
     typed_names = typed_entities.typed(query.text)
     present = [[_present(e, p.text, set(p.lemmas), lemma_of) for e in names] for p in passages]

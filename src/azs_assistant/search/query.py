@@ -20,6 +20,9 @@ class AnalyzedQuery:
     jargon_matched: list[str] = field(default_factory=list)
 
     dense_text: str = ""  # the question with slang replaced by canonical terms, for the dense model
+    # the search's best and second-best fused scores (set by retrieval; the answerability model reads a
+    # passage's score against them, whatever order a re-ranker then gives the passages)
+    search_top: tuple[float, float] | None = None
 
 
 _POS_WEIGHT = {"NOUN": 1.0, "NUMB": 1.0, "LATN": 1.0, "ADJF": 0.7, "ADJS": 0.6, "VERB": 0.6, "INFN": 0.6,
