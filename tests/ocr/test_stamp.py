@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from azs_assistant.ocr.pipeline import ocr_page
-from azs_assistant.ocr.preprocess import crisp, find_page, without_colour
+from azs_assistant.ocr.preprocess import crisp, find_page, with_print_under_stamps, without_colour
 
 FONT = "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf"
 LINES = ["Недостача 28 литров в пределах естественной убыли.", "Пломбы на люках целы, замечаний нет.",
@@ -39,8 +39,9 @@ def stamped() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 def test_the_print_a_stamp_crossed_is_kept_and_the_stamp_and_the_pen_go() -> None:
     image, printed, stamp, pen = stamped()
-    painted, kept = without_colour(image)
-    assert kept is not None and crisp(painted, find_page(painted))
+    painted, ink = without_colour(image)
+    assert ink is not None and crisp(painted, find_page(painted))
+    kept = with_print_under_stamps(image, painted, ink)
     crossed = printed & stamp
     # Painted out, the print under the stamp is gone; kept, most of it is back ...
     assert (painted[crossed] < 128).mean() < 0.2
@@ -74,5 +75,7 @@ def test_a_signature_alone_is_no_stamp_and_keeps_nothing_it_touches() -> None:
     assert ticks.sum() > 30
     signed = image.copy()
     signed[ticks] = (120, 30, 20)
-    painted, kept = without_colour(signed)
-    assert kept is not None and (kept[ticks] > 200).all() and (kept[ticks] == painted[ticks]).all()
+    painted, ink = without_colour(signed)
+    assert ink is not None
+    kept = with_print_under_stamps(signed, painted, ink)
+    assert (kept[ticks] > 200).all() and (kept[ticks] == painted[ticks]).all()

@@ -183,8 +183,7 @@ def without_colour(image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     paper around it: a stamp across a value is read as letters otherwise («310288» → «№ АЯ» on an
     unseen act). Only blue counts: print in warm or tinted light has chroma too (dark pixels most of
     all), but not blue well above red and green; a faint stamp in a hand's shadow still has it.
-    Second, where there is blue ink, the same grey page with the print a stamp crossed kept
-    (``print_under_stamp``), for a crisp page (``crisp``) to use; None where there is none."""
+    Second, where the blue ink is (for ``with_print_under_stamps``), or None where there is none."""
     import cv2
 
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
@@ -193,13 +192,29 @@ def without_colour(image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     ink = (excess > 15) & (excess > BLUE * blue)
     if not ink.any():
         return gray, None
-    reach = max(9, (min(gray.shape) // 150) | 1)  # wider than a stamp's stroke
+    reach = _reach(gray)
+    gray[ink] = cv2.dilate(gray, np.ones((reach, reach), np.uint8))[ink]
+    return gray, ink
+
+
+def _reach(gray: np.ndarray) -> int:
+    """A window wider than a stamp's stroke, in pixels of the image."""
+    return max(9, (min(gray.shape) // 150) | 1)
+
+
+def with_print_under_stamps(image: np.ndarray, painted: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """The grey page of ``without_colour`` (``painted``, its blue ``ink``) with the print a stamp
+    crossed given back (``print_under_stamp``): for crisp pages (``crisp``)."""
+    import cv2
+
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    reach = _reach(gray)
     paper = cv2.dilate(gray, np.ones((reach, reach), np.uint8))
     seen = np.minimum(paper, under_stamp(image, paper, ink, reach))
-    kept = gray.copy()
-    kept[ink] = np.where(print_under_stamp(gray, seen, paper, ink, reach), seen, paper)[ink]
-    gray[ink] = paper[ink]
-    return gray, kept
+    kept = painted.copy()
+    back = print_under_stamp(gray, seen, paper, ink, reach)
+    kept[back] = seen[back]
+    return kept
 
 
 CRISP = 0.45  # the page's sharpness (flattened, at 150 dpi) from which print under a stamp is kept
@@ -286,10 +301,10 @@ def prepare(image: np.ndarray) -> Prepared:
 
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    gray, kept = without_colour(image) if image.ndim == 3 else (image, None)
+    gray, ink = without_colour(image) if image.ndim == 3 else (image, None)
     corners = find_page(gray)
-    if kept is not None and crisp(gray, corners):
-        gray = kept
+    if ink is not None and crisp(gray, corners):
+        gray = with_print_under_stamps(image, gray, ink)
     if corners is not None:
         gray = warp(gray, corners)
     timings["page"] = time.perf_counter() - t
