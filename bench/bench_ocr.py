@@ -3,7 +3,8 @@ kind, fields): character error rate per degradation level, retake flags, form-fi
 the time per stage.
 
     python bench/bench_ocr.py --set ../shared/eval/ocr [--set bench/data/ocr_unseen/tune ...]
-        [--second Cyrillic|""] [--no-lines] [--level L4] [--raw] [--dump signals.jsonl] [--show]
+        [--second Cyrillic|""] [--no-lines] [--level L4] [--raw] [--dump signals.jsonl] [--pages pages.jsonl]
+        [--show]
 
 Each set is reported on its own: pages read and retaken, mean and max CER per level over the pages
 read, and the kept-garbage rate per level (pages kept as ``ok`` with a CER above 0.15, out of all the
@@ -119,6 +120,11 @@ def run_set(folder: Path, args: argparse.Namespace) -> list[dict]:  # type: igno
             else (0, 0)
         out.append({"level": row["level"], "cer": c, "quality": quality, "seconds": elapsed, "stages": stages,
                     "fields": fields, "cpu": cpu})
+        if args.pages:  # the reading as the service gives it, for bench/ocr_confusions.py
+            with args.pages.open("a", encoding="utf-8") as f:
+                f.write(json.dumps({"set": folder.name, "image": row["image"], "level": row["level"],
+                                    "kind": row["kind"], "text": text, "truth": row["text"], "quality": quality,
+                                    "fields": row.get("fields", {}), "cpu": cpu}, ensure_ascii=False) + "\n")
         if extra is not None:
             for cand in extra["candidates"]:
                 cand["cer"] = cer(cand["text"], row["text"])
@@ -175,6 +181,8 @@ def main() -> int:
     ap.add_argument("--dump", type=Path, help="read every page with both readers and write their signals here "
                                               "(JSON lines appended page by page, for bench/fit_keep.py); "
                                               "times then count both")
+    ap.add_argument("--pages", type=Path, help="append each page's reading here as a JSON line (image, level, "
+                                               "text, truth, quality, fields) for bench/ocr_confusions.py")
     ap.add_argument("--part", help="only every n-th page from the k-th, as k/n (to spread a set over processes)")
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args()

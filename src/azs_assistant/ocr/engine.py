@@ -164,10 +164,10 @@ def available(languages: str) -> bool:
 
 
 def recognise(image: np.ndarray, languages: str = "rus+kaz+eng", psm: int = 6, timeout: float = 120.0,
-              dpi: int = 300, cpu: float | None = None) -> OCRResult:
+              dpi: int = 300, cpu: float | None = None, chars: str | None = None) -> OCRResult:
     """Words with confidences from a grayscale or binary image (uint8). ``timeout`` bounds the wall
     time; ``cpu`` (seconds, rounded up) the CPU time Tesseract may use, whatever else the machine
-    runs, past which it is stopped with OCRTooSlow."""
+    runs, past which it is stopped with OCRTooSlow; ``chars`` the only characters it may read."""
     import cv2
 
     check(languages)
@@ -177,7 +177,10 @@ def recognise(image: np.ndarray, languages: str = "rus+kaz+eng", psm: int = 6, t
     if not ok:
         raise OCRUnavailable("Не удалось подготовить изображение для OCR.", "Could not encode image for OCR.")
     cmd = ["tesseract", "stdin", "stdout", "-l", languages, "--psm", str(psm), "--dpi", str(dpi),
-           "-c", "preserve_interword_spaces=0", "tsv"]
+           "-c", "preserve_interword_spaces=0"]
+    if chars:
+        cmd += ["-c", f"tessedit_char_whitelist={chars}"]
+    cmd.append("tsv")
     if cpu is not None:  # the kernel's CPU limit (SIGXCPU), set by the shell that then becomes Tesseract
         cmd = ["sh", "-c", f'ulimit -t {math.ceil(cpu)} && exec "$@"', "tesseract", *cmd]
     try:

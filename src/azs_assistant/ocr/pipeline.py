@@ -16,7 +16,7 @@ import numpy as np
 
 from azs_assistant import metrics
 from azs_assistant.language.analyzer import get_analyzer
-from azs_assistant.ocr import engine, lines
+from azs_assistant.ocr import engine, lines, numbers
 from azs_assistant.ocr.combine import add_blanks, drop_scrawls, merge
 from azs_assistant.ocr.postprocess import correct
 from azs_assistant.ocr.preprocess import Prepared, prepare
@@ -195,6 +195,11 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
     result = add_blanks(drop_scrawls(result, known_word), prepared.image)
     timings["merge"] = time.perf_counter() - t
     t = time.perf_counter()
+    if engine.available("eng"):
+        result = numbers.reread(result, prepared.image, _read_digits)
+    result = numbers.fix_dates(result)
+    timings["numbers"] = time.perf_counter() - t
+    t = time.perf_counter()
     text = correct(result.text)
     timings["correct"] = time.perf_counter() - t
     warning = verdict.reason or (None if keep >= model().sure else UNSURE_REASON)
@@ -262,6 +267,11 @@ def _read_alone(image: np.ndarray, word: engine.Word) -> str | None:
     if found is None:
         return None
     return " ".join(w.text for w in found.words).strip(".,;:") or None
+
+
+def _read_digits(strip: np.ndarray) -> engine.OCRResult:
+    """A strip of numbers (``numbers.strip``) read by the English model, digits and their punctuation only."""
+    return engine.recognise(strip, languages="eng", psm=6, timeout=30, chars=numbers.DIGITS)
 
 
 def _optional(read: Callable[[], engine.OCRResult]) -> engine.OCRResult | None:
