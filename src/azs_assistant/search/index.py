@@ -93,12 +93,15 @@ class _Snapshot:
         if self.dense is None:
             return None
         if self._doc_vectors is None:
+            row_of, _ = self.doc_terms()
             docs = np.unique(self.doc_ids[self.live])
-            rows = np.searchsorted(docs, self.doc_ids[self.live])
-            sums = np.zeros((len(docs), self.dense.shape[1]), dtype=np.float32)
-            np.add.at(sums, rows, self.dense[self.live])
+            keep = np.flatnonzero(self.live)
+            members = sparse.csr_matrix((np.ones(len(keep), dtype=np.float32),
+                                         (np.searchsorted(docs, self.doc_ids[keep]), keep)),
+                                        shape=(len(docs), len(self.doc_ids)))
+            sums = np.asarray(members @ self.dense, dtype=np.float32)
             sums /= np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-9)
-            self._doc_vectors = ({int(d): i for i, d in enumerate(docs.tolist())}, sums)
+            self._doc_vectors = (row_of, sums)
         return self._doc_vectors
 
 
