@@ -105,9 +105,8 @@ class Assistant:
                 break
             lemmas = set(chunk.lemmas.split()) | set(chunk.context_lemmas.split())
             evidence.append(Evidence(hit, chunk, doc, support(query, lemmas, self.index.idf, self.index.knows)))
-        if evidence:
-            ranked = sorted((e.hit.score for e in evidence), reverse=True)
-            query.search_top = (ranked[0], ranked[1] if len(ranked) > 1 else 0.0)
+        if evidence:  # in the search's order, best first
+            query.search_top = (evidence[0].hit.score, evidence[1].hit.score if len(evidence) > 1 else 0.0)
         if not rerank:
             return query, evidence
         if ranking.ranker() is not None:

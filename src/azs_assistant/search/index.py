@@ -73,36 +73,38 @@ class _Snapshot:
         # lemmas no passage uses any more (their document was replaced) keep a column, with no count
         counts = self.df.astype(np.int64).tolist()
         self.vocabulary = Vocabulary({lemma: counts[col] for lemma, col in vocab.items() if counts[col]})
-        self._doc_terms: tuple[dict[int, int], sparse.csc_matrix] | None = None
-        self._doc_vectors: tuple[dict[int, int], np.ndarray] | None = None
+        self._members: tuple[dict[int, int], sparse.csr_matrix] | None = None
+        self._doc_terms: sparse.csc_matrix | None = None
+        self._doc_vectors: np.ndarray | None = None
+
+    def members(self) -> tuple[dict[int, int], sparse.csr_matrix]:
+        """Document id → row, and a document × passage matrix of ones (live passages only), built on first use."""
+        if self._members is None:
+            docs = np.unique(self.doc_ids[self.live])
+            keep = np.flatnonzero(self.live)
+            matrix = sparse.csr_matrix((np.ones(len(keep), dtype=np.float32),
+                                        (np.searchsorted(docs, self.doc_ids[keep]), keep)),
+                                       shape=(len(docs), len(self.doc_ids)))
+            self._members = ({int(d): i for i, d in enumerate(docs.tolist())}, matrix)
+        return self._members
 
     def doc_terms(self) -> tuple[dict[int, int], sparse.csc_matrix]:
         """Which lemmas each document uses anywhere (a document × lemma matrix, built on first use)."""
+        row_of, members = self.members()
         if self._doc_terms is None:
-            docs = np.unique(self.doc_ids[self.live])
-            row_of = {int(d): i for i, d in enumerate(docs.tolist())}
-            rows = np.searchsorted(docs, self.doc_ids)
-            keep = self.live
-            members = sparse.csr_matrix((np.ones(int(keep.sum()), dtype=np.float32),
-                                         (rows[keep], np.flatnonzero(keep))), shape=(len(docs), len(self.doc_ids)))
-            self._doc_terms = (row_of, (members @ self.tf).tocsc())
-        return self._doc_terms
+            self._doc_terms = (members @ self.tf).tocsc()
+        return row_of, self._doc_terms
 
     def doc_vectors(self) -> tuple[dict[int, int], np.ndarray] | None:
         """Each document's mean passage vector, normalised (what the document is about as a whole)."""
         if self.dense is None:
             return None
+        row_of, members = self.members()
         if self._doc_vectors is None:
-            row_of, _ = self.doc_terms()
-            docs = np.unique(self.doc_ids[self.live])
-            keep = np.flatnonzero(self.live)
-            members = sparse.csr_matrix((np.ones(len(keep), dtype=np.float32),
-                                         (np.searchsorted(docs, self.doc_ids[keep]), keep)),
-                                        shape=(len(docs), len(self.doc_ids)))
             sums = np.asarray(members @ self.dense, dtype=np.float32)
             sums /= np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-9)
-            self._doc_vectors = (row_of, sums)
-        return self._doc_vectors
+            self._doc_vectors = sums
+        return row_of, self._doc_vectors
 
 
 _ROW = (Chunk.id, Chunk.document_id, Chunk.lemmas, Chunk.context_lemmas, Chunk.embedding)
