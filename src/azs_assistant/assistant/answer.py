@@ -7,6 +7,7 @@ ground a generated answer; any failure of the server falls back to the extractiv
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from azs_assistant.assistant.model import (
     section_without_title,
 )
 from azs_assistant.assistant.notices import answer_language, localise
+from azs_assistant.assistant.parts import asks, own_words, with_subject
 from azs_assistant.assistant.ports import Answerer, AnswerLog, ChatAnswers
 from azs_assistant.assistant.procedure import Procedure, has_steps, procedure_of, step_texts
 from azs_assistant.assistant.tables import lookup
@@ -57,6 +59,10 @@ OTHER_STEPS = 1.25
 # one may come from: the fact is often in the next passage of the same section or in a second document.
 MAX_QUOTED = 3
 NEARBY_RANK = 3
+# A question that asks two or three things: each ask is searched for on its own (assistant/parts.py), and the
+# passage among its first few that the model says holds its answer is quoted too, when not quoted already.
+ASK_RANK = 3
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
 TEXTS = "azs_assistant.assistant"  # the assistant's own texts, assistant/i18n
 
 __all__ = ["ABSTAIN_TEXT", "EMPTY_KB_TEXT", "Answer", "Assistant", "Citation", "Evidence", "section_without_title"]
@@ -134,8 +140,7 @@ class Assistant:
             generations = self.db.generations()  # read once: the cache key and the index freshness
             key, answer = self._cached(resolved, principal, generations)
             if answer is None:
-                query, evidence = self.retrieve(resolved, principal=principal, generations=generations)
-                answer = self._extractive(resolved, query, evidence)
+                answer, evidence = self._extract(resolved, principal, generations)
                 if not answer.abstained and self.answerer is not None:
                     answer = self.answerer.generate(resolved, evidence, answer)
                 self._keep(key, answer)
@@ -193,8 +198,7 @@ class Assistant:
             if fresh and answer is not None:
                 answer = None
         if answer is None:
-            query, evidence = self.retrieve(resolved, principal=principal, generations=generations)
-            answer = self._extractive(resolved, query, evidence)
+            answer, evidence = self._extract(resolved, principal, generations)
             if not answer.abstained and self.answerer is not None:
                 for event in self.answerer.stream(resolved, evidence, answer):
                     if event["type"] != "done":
@@ -296,6 +300,70 @@ class Assistant:
         citations = [_incident_citation(f.incident, c["quote"], f.score, lang)
                      for f, c in zip(found, cites, strict=True)]
         return Answer(question, text, False, citations, citations, mode="incidents")
+
+    def _extract(self, question: str, principal: Any, generations: tuple[int, int]) -> tuple[Answer, list[Evidence]]:
+        """The extractive answer and the passages behind it, best first: those retrieved for the whole
+        question, with the answers to its other asks right after the first (what a generator reads).
+
+        A question of two or three asks that no passage answers as a whole is answered ask by ask, when the
+        base answers every one of them; one ask without an answer leaves the question declined."""
+        query, evidence = self.retrieve(question, principal=principal, generations=generations)
+        answer = self._extractive(question, query, evidence)
+        separate = asks(question)
+        if not separate or not evidence:
+            return answer, evidence
+        base = None if answer.abstained else answer
+        extra, answered = self._answer_asks(separate, question, base, principal, generations)
+        if not extra or (base is None and answered < len(separate)):
+            return answer, evidence
+        texts = [answer.answer] if base is not None else []
+        citations = list(answer.citations) if base is not None else []
+        for text, ev in extra:
+            citations.append(ev.citation(to_plain(text)))
+            texts.append(f"{text} [{len(citations)}]")
+        taken = {ev.chunk.id for _, ev in extra}
+        lead = evidence[:1] if base is not None else []
+        evidence = [*lead, *(ev for _, ev in extra), *(e for e in evidence[len(lead):] if e.chunk.id not in taken)]
+        return (Answer(question, "\n\n".join(texts), False, citations,
+                       _cited_first([e.citation() for e in evidence], citations)), evidence)
+
+    def _answer_asks(self, separate: list[str], question: str, base: Answer | None, principal: Any,
+                     generations: tuple[int, int]) -> tuple[list[tuple[str, Evidence]], int]:
+        """Quotes for the asks that the answer so far (``base``) does not hold, and how many asks have an
+        answer in all (held by ``base``, by a passage quoted already, or by a new quote)."""
+        sentences = [set(self.analyzer.lemmas(s)) for s in _SENTENCES.split(to_plain(base.answer))] if base else []
+        held = set().union(*sentences)
+        cited = {c.chunk_id for c in base.citations} if base else set()
+        extractor = Extractor(self.analyzer, self.index.idf)
+        out: list[tuple[str, Evidence]] = []
+        answered = 0
+
+        def is_held(word: str) -> bool:  # a stop word, or a word the answer so far has
+            return not self.analyzer.lemmas(word) or self._lemma_of(word) in held
+
+        for ask in separate:
+            own = {self._lemma_of(w) for w in own_words(ask) if self.analyzer.lemmas(w)}
+            if own and any(own <= s for s in sentences):
+                answered += 1  # one sentence quoted already says all the ask names
+                continue
+            text = with_subject(ask, question, is_held)
+            query, evidence = self.retrieve(text, k=5, principal=principal, generations=generations)
+            answering, _ = self._holds_answer(query, evidence)
+            ev = next((e for e, ok in zip(evidence[:ASK_RANK], answering, strict=False) if ok), None)
+            if ev is None:
+                continue  # not in the base
+            answered += 1
+            if ev.chunk.id in cited:
+                continue
+            numeric = wants_number(ask)
+            sp = extractor.score(ev.chunk, query, numeric, is_yes_no(ask))
+            quote = extractor.quote(sp, is_procedural(ask), numeric, max_units=3, numbered=False)
+            out.append((quote, ev))
+            cited.add(ev.chunk.id)
+            quoted = set(self.analyzer.lemmas(to_plain(quote)))
+            sentences.append(quoted)
+            held.update(quoted)
+        return out, answered
 
     def _extractive(self, question: str, query: Any, evidence: list[Evidence]) -> Answer:
         retrieved = [e.citation() for e in evidence]
