@@ -89,6 +89,22 @@ def test_candidates_are_ordered_by_the_model_and_carry_its_probability(monkeypat
     assert reranked[0].relevance == pytest.approx(0.5) and reranked[1].relevance == pytest.approx(1 / (1 + 2.718281828))
 
 
+def test_a_candidate_holding_every_typed_thing_named_comes_before_those_lacking_one(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # a model that prefers the search's first candidate whatever it lacks: the station asked for still leads
+    n = len(ranking.FEATURES)
+    by_score = ranking.Ranker(tuple(5.0 if f == "fused" else 0.0 for f in ranking.FEATURES),
+                              (0.0,) * n, (1.0,) * n, 0.0)
+    monkeypatch.setattr(ranking, "ranker", lambda: by_score)
+    rows = ["АЗС: АЗС №10; Дни завоза топлива: вт чт", "АЗС: АЗС №4; Дни завоза топлива: пн чт",
+            "АЗС: АЗС №1; Дни завоза топлива: пн ср пт"]
+    evidence = [_evidence(1, "Станции", row, score, 0.85, kind="table_row")
+                for row, score in zip(rows, (1.0, 0.95, 0.9), strict=True)]
+    values = [list(v.values()) for v in _values("в какие дни завоз топлива на АЗС №1", evidence, {1: "станции"})]
+    assert [v[ranking.FEATURES.index("typed_missing")] for v in values] == [1.0, 1.0, 0.0]
+    assert [e.chunk.text.split(";")[0] for e in ranking.rerank(evidence, values)] == [
+        "АЗС: АЗС №1", "АЗС: АЗС №10", "АЗС: АЗС №4"]
+
+
 def test_without_a_dense_model_the_search_order_stands() -> None:
     evidence = [_evidence(1, "A", "первый", 1.0, 0.0), _evidence(2, "B", "второй", 0.5, 0.0)]
     assert ranking.rerank(evidence, [[0.0] * len(ranking.FEATURES), [9.0] * len(ranking.FEATURES)]) == evidence

@@ -122,7 +122,15 @@ def rerank(evidence: list[Any], values: list[list[float]]) -> list[Any]:
     if model is None or not evidence or all(e.hit.dense == 0.0 for e in evidence):
         return evidence
     scores = [model.logit(v) for v in values]  # ordered by the logit: probabilities near 1 tie in floats
-    order = sorted(range(len(evidence)), key=lambda i: (-scores[i], i))
+    # A candidate that lacks a typed thing the question names (a station's number, a code, a region) cannot
+    # answer it (answerable's hard rule): when some candidates hold them all, those come first. The linear
+    # model weighs the signal too lightly: «дни завоза на АЗС №1» put the rows of №10, №4 and №12 above №1's.
+    typed = FEATURES.index("typed_missing")
+    lacking = [v[typed] > 0 for v in values]
+    if not all(lacking):
+        order = sorted(range(len(evidence)), key=lambda i: (lacking[i], -scores[i], i))
+    else:
+        order = sorted(range(len(evidence)), key=lambda i: (-scores[i], i))
     for i in order:
         evidence[i].relevance = _sigmoid(scores[i])
     return [evidence[i] for i in order]
