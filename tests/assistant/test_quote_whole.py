@@ -47,3 +47,36 @@ def test_a_whole_list_keeps_its_rule_heading(svc: Services) -> None:
     text = answer.answer.lower()
     assert "запрещается" in text and "курить" in text, answer.answer
     assert text.index("запрещается") < text.index("курить"), answer.answer
+
+
+NIGHT = """# Работа АЗС ночью
+
+## Режим ночной смены
+
+Ночная смена работает с 21:00 до 09:00. В ночной смене работают не менее двух человек: оператор-кассир
+и старший смены. С 00:00 до 06:00 АЗС работает в режиме «ночное окно»: дверь операторной закрыта, расчёт
+с клиентами ведётся через окно выдачи. С 06:30 ночная смена снимает показания счётчиков и готовит отчёт.
+
+## Перерывы ночной смены
+
+Работникам положены два перерыва по 20 минут. Перерывы берут по очереди, когда на АЗС остаётся второй
+работник. Каждый перерыв записывают в журнал. Сон на рабочем месте запрещён.
+"""
+
+
+def test_a_short_passage_beside_the_answering_one_is_quoted_whole(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from azs_assistant.assistant import answer as answer_module
+
+    services = Services(make_settings(tmp_path, embeddings="none", answer_cache=False))
+    try:
+        services.ingestor.ingest_bytes(NIGHT.encode(), "uploads/night.md")
+        question = "как работает ночное окно, какие перерывы"  # the breaks are the second ask's quote
+        whole = services.assistant.ask(question, SYSTEM)
+        monkeypatch.setattr(answer_module, "SHORT_PASSAGE", 0)  # every passage beside the first by its best sentences
+        cut = services.assistant.ask(question, SYSTEM)
+    finally:
+        services.close()
+    assert not whole.abstained and len(whole.citations) == 2, whole.answer
+    assert "Сон на рабочем месте запрещён" in whole.answer, whole.answer
+    assert "Сон на рабочем месте запрещён" not in cut.answer, cut.answer

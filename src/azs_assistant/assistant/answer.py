@@ -59,6 +59,10 @@ OTHER_STEPS = 1.25
 # one may come from: the fact is often in the next passage of the same section or in a second document.
 MAX_QUOTED = 3
 NEARBY_RANK = 3
+# A passage beside the answering one is quoted by its best sentences, or whole when it is this short (two or
+# three sentences): «…два перерыва по 20 минут. Перерывы берут по очереди… Сон на рабочем месте запрещён.»
+# lost its last sentence, the one that answered «можно поспать на ночной смене?».
+SHORT_PASSAGE = 300
 # A question that asks two or three things: each ask is searched for on its own (assistant/parts.py), and the
 # passage among its first few that the model says holds its answer is quoted too, when not quoted already.
 ASK_RANK = 3
@@ -357,7 +361,8 @@ class Assistant:
                 continue
             numeric = wants_number(ask)
             sp = extractor.score(ev.chunk, query, numeric, is_yes_no(ask))
-            quote = extractor.quote(sp, is_procedural(ask), numeric, max_units=3, numbered=False)
+            quote = extractor.quote(sp, is_procedural(ask), numeric, max_units=3, numbered=False,
+                                    whole=len(ev.chunk.text) <= SHORT_PASSAGE)
             out.append((quote, ev))
             cited.add(ev.chunk.id)
             quoted = set(self.analyzer.lemmas(to_plain(quote)))
@@ -442,7 +447,7 @@ class Assistant:
                 continue
             # a second source's steps are all quoted too, as bullets: one numbered list per answer
             quote = extractor.quote(sp, procedural, numeric, max_units=5 if n == 0 else 2, numbered=n == 0,
-                                    whole=n == 0)
+                                    whole=n == 0 or len(ev.chunk.text) <= SHORT_PASSAGE)
             out.append((quote, [ev.citation(to_plain(quote))]))
             if ev.chunk.kind == "table_row":
                 rows.add(ev.chunk.id)
