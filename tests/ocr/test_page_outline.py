@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
+from azs_assistant.ocr import engine
 from azs_assistant.ocr.pipeline import ocr_page
 from azs_assistant.ocr.preprocess import find_page, plausible_page
 from tests.conftest import ROOT
@@ -39,6 +41,8 @@ def test_an_outline_on_three_frame_corners_or_with_unequal_edges_is_no_page() ->
     assert plausible_page(np.array([[150, 120], [1250, 160], [1290, 1850], [110, 1800]], np.float32), shape)
 
 
+@pytest.mark.slow  # a whole page through Tesseract
+@pytest.mark.skipif(not engine.available("rus"), reason="tesseract-ocr-rus is not installed")
 def test_the_scan_is_read_whole() -> None:
     page = ocr_page(cv2.imread(str(SCAN), cv2.IMREAD_COLOR))
     assert page.quality == "ok", (page.quality, page.text[:300])

@@ -7,7 +7,6 @@ ground a generated answer; any failure of the server falls back to the extractiv
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -34,6 +33,7 @@ from azs_assistant.assistant.procedure import Procedure, has_steps, procedure_of
 from azs_assistant.assistant.tables import lookup
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import allowed_stations
+from azs_assistant.documents.chunking import split_sentences
 from azs_assistant.errors import InvalidInput
 from azs_assistant.incidents.history import IncidentHistory, describe, incident_report_text, is_history_question
 from azs_assistant.language.analyzer import Analyzer
@@ -66,7 +66,6 @@ SHORT_PASSAGE = 300
 # A question that asks two or three things: each ask is searched for on its own (assistant/parts.py), and the
 # passage among its first few that the model says holds its answer is quoted too, when not quoted already.
 ASK_RANK = 3
-_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
 TEXTS = "azs_assistant.assistant"  # the assistant's own texts, assistant/i18n
 
 __all__ = ["ABSTAIN_TEXT", "EMPTY_KB_TEXT", "Answer", "Assistant", "Citation", "Evidence", "section_without_title"]
@@ -307,7 +306,8 @@ class Assistant:
 
     def _extract(self, question: str, principal: Any, generations: tuple[int, int]) -> tuple[Answer, list[Evidence]]:
         """The extractive answer and the passages behind it, best first: those retrieved for the whole
-        question, with the answers to its other asks right after the first (what a generator reads).
+        question; for a question of several asks, the passages quoted first, in the answer's order (what a
+        generator reads).
 
         A question of two or three asks that no passage answers as a whole is answered ask by ask, when the
         base answers every one of them; one ask without an answer leaves the question declined."""
@@ -325,9 +325,11 @@ class Assistant:
         for text, ev in extra:
             citations.append(ev.citation(to_plain(text)))
             texts.append(f"{text} [{len(citations)}]")
-        taken = {ev.chunk.id for _, ev in extra}
-        lead = evidence[:1] if base is not None else []
-        evidence = [*lead, *(ev for _, ev in extra), *(e for e in evidence[len(lead):] if e.chunk.id not in taken)]
+        # what a generator reads: the passages quoted, in the answer's order, then the rest as retrieved
+        by_id = {e.chunk.id: e for e in evidence} | {ev.chunk.id: ev for _, ev in extra}
+        quoted = [by_id[c] for c in dict.fromkeys(c.chunk_id for c in citations) if c in by_id]
+        taken = {e.chunk.id for e in quoted}
+        evidence = [*quoted, *(e for e in evidence if e.chunk.id not in taken)]
         return (Answer(question, "\n\n".join(texts), False, citations,
                        _cited_first([e.citation() for e in evidence], citations)), evidence)
 
@@ -335,8 +337,8 @@ class Assistant:
                      generations: tuple[int, int]) -> tuple[list[tuple[str, Evidence]], int]:
         """Quotes for the asks that the answer so far (``base``) does not hold, and how many asks have an
         answer in all (held by ``base``, by a passage quoted already, or by a new quote)."""
-        sentences = [set(self.analyzer.lemmas(s)) for s in _SENTENCES.split(to_plain(base.answer))] if base else []
-        held = set().union(*sentences)
+        sentences = self._sentences(base.answer) if base else []
+        held = set().union(*(lemmas for lemmas, _ in sentences))
         cited = {c.chunk_id for c in base.citations} if base else set()
         extractor = Extractor(self.analyzer, self.index.idf)
         out: list[tuple[str, Evidence]] = []
@@ -347,10 +349,11 @@ class Assistant:
 
         for ask in separate:
             own = {self._lemma_of(w) for w in own_words(ask) if self.analyzer.lemmas(w)}
-            if own and any(own <= s for s in sentences):
-                answered += 1  # one sentence quoted already says all the ask names
+            numeric = wants_number(ask)
+            if own and any(own <= lemmas and (has_number or not numeric) for lemmas, has_number in sentences):
+                answered += 1  # one sentence quoted already names all the ask names (and a figure, when asked)
                 continue
-            text = with_subject(ask, question, is_held)
+            text = with_subject(ask, question, separate, is_held)
             query, evidence = self.retrieve(text, k=5, principal=principal, generations=generations)
             answering, _ = self._holds_answer(query, evidence)
             ev = next((e for e, ok in zip(evidence[:ASK_RANK], answering, strict=False) if ok), None)
@@ -359,16 +362,20 @@ class Assistant:
             answered += 1
             if ev.chunk.id in cited:
                 continue
-            numeric = wants_number(ask)
             sp = extractor.score(ev.chunk, query, numeric, is_yes_no(ask))
             quote = extractor.quote(sp, is_procedural(ask), numeric, max_units=3, numbered=False,
                                     whole=len(ev.chunk.text) <= SHORT_PASSAGE)
             out.append((quote, ev))
             cited.add(ev.chunk.id)
-            quoted = set(self.analyzer.lemmas(to_plain(quote)))
-            sentences.append(quoted)
-            held.update(quoted)
+            for lemmas, has_number in self._sentences(quote):
+                sentences.append((lemmas, has_number))
+                held.update(lemmas)
         return out, answered
+
+    def _sentences(self, markdown: str) -> list[tuple[set[str], bool]]:
+        """The lemmas of each sentence of an answer's text, and whether it has a figure."""
+        return [(set(self.analyzer.lemmas(s)), any(ch.isdigit() for ch in s))
+                for line in to_plain(markdown).splitlines() for s in split_sentences(line)]
 
     def _extractive(self, question: str, query: Any, evidence: list[Evidence]) -> Answer:
         retrieved = [e.citation() for e in evidence]

@@ -32,6 +32,13 @@ _POINTS_BACK = re.compile(r"\b(он|она|оно|они|его|её|ее|их|�
                           r"там|туда|тот|та|те|того|той|такой|такая|такое|такие|него|неё|нее|них|"
                           r"ол|оны|оның|онда|бұл|осы|сол|"  # Kazakh: it, its, there, this, that
                           r"it|its|that|there|this|they|them|those|these)\b", re.IGNORECASE)
+
+
+def points_back(text: str) -> bool:
+    """Does the text name its subject by a pronoun or «там» (something said before it)?"""
+    return bool(_POINTS_BACK.search(text))
+
+
 _QUESTION_WORDS = frozenset("""
 что как где когда сколько кто куда почему зачем какой какая какое какие можно ли делать сделать нужно надо
 what about how where when who why which is are was the a an do does did can could should would if and or

@@ -123,14 +123,13 @@ def rerank(evidence: list[Any], values: list[list[float]]) -> list[Any]:
         return evidence
     scores = [model.logit(v) for v in values]  # ordered by the logit: probabilities near 1 tie in floats
     # A candidate that lacks a typed thing the question names (a station's number, a code, a region) cannot
-    # answer it (answerable's hard rule): when some candidates hold them all, those come first. The linear
-    # model weighs the signal too lightly: «дни завоза на АЗС №1» put the rows of №10, №4 and №12 above №1's.
+    # answer it (answerable's hard rule): those that hold them all come first. The linear model weighs the
+    # signal too lightly: «дни завоза на АЗС №1» put the rows of №10, №4 and №12 above №1's.
     typed = FEATURES.index("typed_missing")
     lacking = [v[typed] > 0 for v in values]
-    if not all(lacking):
-        order = sorted(range(len(evidence)), key=lambda i: (lacking[i], -scores[i], i))
-    else:
-        order = sorted(range(len(evidence)), key=lambda i: (-scores[i], i))
-    for i in order:
-        evidence[i].relevance = _sigmoid(scores[i])
+    order = sorted(range(len(evidence)), key=lambda i: (lacking[i], -scores[i], i))
+    shown = 1.0
+    for i in order:  # the citation's score, never above the one cited before it
+        shown = min(shown, _sigmoid(scores[i]))
+        evidence[i].relevance = shown
     return [evidence[i] for i in order]
