@@ -64,17 +64,22 @@ def asks(question: str) -> list[str]:
 def with_subject(ask: str, question: str, separate: list[str], held: Callable[[str], bool]) -> str:
     """The ask and, after it, the words that say what it is about and that ``held`` says the answer so far
     lacks: those of the clauses that are no ask («E-11 на ТРК Алтай —»), and, for an ask that names nothing
-    itself («какая норма?») or points back («как им пользоваться?», «кто там директор?»), those of the other
-    asks too. The typed things the question names (a station's number, a code, a region) always travel."""
-    subject = question
-    if own_words(ask) and not points_back(ask):
-        for other in separate:
-            subject = subject.replace(other.rstrip("?"), " ")
+    itself («какая норма?»), or that points back when the question has no such clause («где огнетушитель и как
+    им пользоваться?», «…и кто там директор?»), those of the other asks too. The typed things among them (a
+    station's number, a code, a region) always travel."""
+    clauses = question
+    for other in separate:
+        clauses = clauses.replace(other.rstrip("?"), " ")
+    # a pronoun points at the subject clause when there is one («X — это в норме?»), else at another ask
+    subject = clauses if own_words(ask) and (not points_back(ask) or own_words(clauses)) else question
     mine = {w.lower() for w in _WORD.findall(ask)}
     rest = [w for w in _WORD.findall(subject) if w.lower() not in mine and w.lower() not in _JOINERS
             and not _ASK_WORD.fullmatch(w) and not points_back(w) and not held(w)]
-    typed = [e.surface for e in entities.typed(question) if e.surface.lower() not in f"{ask} {' '.join(rest)}".lower()]
-    return " ".join([ask, *rest, *typed])
+    # a typed thing of the subject travels even when the answer so far has it (the station whose contacts
+    # are asked); one that belongs to another ask stays there («…и почём оно в Рудном?» is not the first ask's)
+    said = f"{ask} {' '.join(rest)}".lower()
+    typed = [e.surface for e in entities.typed(subject) if e.surface.lower() not in said]
+    return " ".join([ask.rstrip("?"), *rest, *typed])  # searched as words: the «?» only tells a yes/no ask
 
 
 def own_words(ask: str) -> list[str]:
