@@ -334,3 +334,44 @@ def test_a_reading_over_its_cpu_limit_is_a_retake_and_the_line_reader_still_trie
     result = ocr_page(bgr(page()), second="Cyrillic")
     assert "line reader" in result.timings and result.source in ("tesseract", "lines")
     assert result.quality == "retake" or result.source == "lines"  # never Tesseract's unfinished reading
+
+
+@pytest.mark.parametrize(("failure", "line_reader_tries"), [("probe cpu", False), ("read cpu", False),
+                                                            ("probe wall", True)])
+def test_a_photo_tesseract_runs_out_of_cpu_on_is_retaken_without_the_line_reader(
+        monkeypatch: pytest.MonkeyPatch, failure: str, line_reader_tries: bool) -> None:
+    """Smears keep Tesseract busy past its CPU limit (the half-resolution probe's, or the full reading's, 3 s on a
+    photo), and the line reader never kept a reading of such a photo: it is not asked (about 8 s of CPU per page
+    in all). A probe cut off by the wall clock (a busy machine) says nothing about the page: the line reader
+    still tries."""
+    from azs_assistant.ocr import engine, pipeline
+
+    real, tried, bounds = engine.recognise, [], []
+
+    def fails(image, languages="rus+kaz+eng", **kw):  # type: ignore[no-untyped-def]
+        probe = kw.get("dpi") == 150
+        if probe and failure.startswith("probe"):
+            error = engine.OCRTooSlow if failure == "probe cpu" else engine.OCRUnavailable
+            raise error("Распознавание заняло слишком долго.", "Too slow.")
+        if probe:  # the probe finds print
+            return OCRResult([Word(w, 90.0, 1, 1, 1, 100 * i, 40, 90, 30)
+                              for i, w in enumerate("Приём топлива".split())])
+        bounds.append((languages, kw.get("cpu")))
+        if languages == "rus+kaz+eng":
+            raise engine.OCRTooSlow("Распознавание заняло больше 3 с процессорного времени.", "Too slow.")
+        return real(image, languages=languages, **kw)
+
+    def read_lines(*args, **kw):  # type: ignore[no-untyped-def]
+        tried.append(True)
+        return None
+
+    monkeypatch.setattr(engine, "recognise", fails)
+    monkeypatch.setattr(pipeline, "read_lines", read_lines)
+    grainy = (bgr(page()).astype(np.float32) + np.random.default_rng(1).normal(0, 14, (900, 1700, 3)))
+    photo = grainy.clip(0, 255).astype(np.uint8)
+    assert pipeline.prepare(photo).noisy  # a grainy photo: probed first
+    result = ocr_page(photo)
+    assert result.quality == "retake" and result.text == ""
+    assert bool(tried) == line_reader_tries
+    if failure == "read cpu":
+        assert ("rus+kaz+eng", pipeline.PROBED_READ_CPU) in bounds, bounds

@@ -35,7 +35,13 @@ PROBE_SECONDS = 10.0  # the half-resolution probe given up after this: the page 
 # A sharp page (a scan or a clean render: sharpness 0.6-0.75 on the unseen L0 pages, photos below 0.45) is
 # not garbage being crawled through but may be a dense A4 page in three languages: it gets a generous
 # bound, a safeguard only, so that a slower server never turns a good scanned page into «retake».
+# A page is given about 8 s of CPU in all. A soft or grainy photo that Tesseract ran out of CPU time on (the
+# probe, or the full reading) is smears: it is answered «retake» without the line reader, which never kept a
+# reading of one (the unseen sets' 11 such photos, L4-L5: the probe's 3 s, then the line reader's 0.4-4.5 s,
+# took up to 8.7 s of CPU). Its full reading is bounded at 3 s (kept photos took at most 1.9 s): with the
+# second model's 2 s beside it, the slowest photos took 9.0-9.2 s before.
 PROBE_CPU = 3.0
+PROBED_READ_CPU = 3.0
 READ_CPU = 4.0
 SHARP_READ_CPU = 30.0
 SHARP = 0.5
@@ -79,6 +85,7 @@ class Candidate:
     page: PageResult
     features: dict[str, float]
     raw: str = ""  # the reading before merging and corrections, for the other reader's agreement
+    smeared: bool = False  # a photo Tesseract ran out of CPU time on: smears, not print (no line reader)
 
 
 def load_image(path: Path) -> list[np.ndarray]:
@@ -112,6 +119,8 @@ def _read_page(image: np.ndarray, languages: str, second: str | None, line_reade
     tess = read_tesseract(prepared, languages, second)
     if tess.page.quality == "ok" or not line_reader:
         return tess.page
+    if tess.smeared:
+        return choose(tess, None)
     other = read_lines(prepared, tess.raw)
     return choose(tess, other)
 
@@ -152,16 +161,25 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
         half = cv2.resize(prepared.image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
         # Tesseract crawls over a page of smears (20-30 s of CPU on unseen L5 photos even at half
         # size): a probe that takes this long has found no text worth a full run.
-        probed = _optional(lambda: engine.recognise(half, languages=languages, psm=6, dpi=150,
-                                                    timeout=PROBE_SECONDS, cpu=PROBE_CPU))
+        smeared = False
+        try:
+            probed: engine.OCRResult | None = engine.recognise(half, languages=languages, psm=6, dpi=150,
+                                                               timeout=PROBE_SECONDS, cpu=PROBE_CPU)
+        except engine.OCRTooSlow:
+            probed, smeared = None, True
+        except engine.OCRUnavailable as exc:  # a timeout on a busy machine: no verdict on the page itself
+            logging.getLogger("azs.ocr").warning("Extra OCR reading skipped: %s", exc.message_en)
+            probed = None
         found = probed or engine.OCRResult([])
         if found.confidence < PROBE_HOPELESS:
             timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
             reason = retake_reason(prepared) if probed is None or len(found.words) >= 5 else REASONS["empty"]
-            return Candidate(PageResult("", found.confidence, "retake", reason, timings), {}, found.text)
+            return Candidate(PageResult("", found.confidence, "retake", reason, timings), {}, found.text,
+                             smeared=smeared)
     second = second if second and second != languages and engine.available(second) else None
     with ThreadPoolExecutor(max_workers=2) as pool:
-        bound = SHARP_READ_CPU if sharp >= SHARP and not prepared.noisy else READ_CPU
+        photo = probe and (prepared.noisy or sharp < SOFT)  # probed above: a soft or grainy photo
+        bound = PROBED_READ_CPU if photo else SHARP_READ_CPU if sharp >= SHARP and not prepared.noisy else READ_CPU
         first = pool.submit(engine.recognise, prepared.image, languages=languages, psm=6, cpu=bound)
         other = pool.submit(engine.recognise, prepared.image, languages=second, psm=6, cpu=SECOND_CPU) \
             if second else None
@@ -173,7 +191,8 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
             # reading is measured against the other model's (empty without one).
             timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
             raw = other_result.text if other_result is not None else ""
-            return Candidate(PageResult("", 0.0, "retake", retake_reason(prepared), timings), {}, raw)
+            return Candidate(PageResult("", 0.0, "retake", retake_reason(prepared), timings), {}, raw,
+                             smeared=photo)
     timings = {**prepared.timings, "tesseract": time.perf_counter() - t}
     t = time.perf_counter()
     reading = Reading("tesseract", result.text, [w.conf for w in result.words if re.search(r"\w", w.text)],
