@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from azs_assistant import i18n, metrics
-from azs_assistant.assistant import answerable, ranking
+from azs_assistant.assistant import answerable, organisations, ranking
 from azs_assistant.assistant.evidence import support
 from azs_assistant.assistant.extract import Extractor, ScoredPassage, is_procedural, is_yes_no, wants_number
 from azs_assistant.assistant.markdown import escape, to_plain
@@ -37,7 +37,7 @@ from azs_assistant.documents.chunking import split_sentences
 from azs_assistant.errors import InvalidInput
 from azs_assistant.incidents.history import IncidentHistory, describe, incident_report_text, is_history_question
 from azs_assistant.language.analyzer import Analyzer
-from azs_assistant.search.index import SearchIndex, load_chunks
+from azs_assistant.search.index import SearchIndex, load_chunks, openings
 from azs_assistant.search.service import Queries
 from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
@@ -90,6 +90,8 @@ class Assistant:
         self._audit, self._conversations, self._cache, self._answer_log = audit, conversations, cache, answer_log
         self._summaries, self._reports, self._incident_history, self._stations = (summaries, reports,
                                                                                   incident_history, stations)
+        # (document id, version) → the organisations its title and first passages name
+        self._organisations: dict[tuple[int, int], frozenset[str]] = {}
 
     # -- retrieval ------------------------------------------------------------------------
     def retrieve(self, question: str, k: int = 10, principal: Any = None,
@@ -114,16 +116,40 @@ class Assistant:
                 break
             lemmas = set(chunk.lemmas.split()) | set(chunk.context_lemmas.split())
             evidence.append(Evidence(hit, chunk, doc, support(query, lemmas, self.index.idf, self.index.knows)))
-        if evidence:  # in the search's order, best first
-            query.search_top = (evidence[0].hit.score, evidence[1].hit.score if len(evidence) > 1 else 0.0)
+        elsewhere = self._elsewhere(question, evidence)
+        for e, away in zip(evidence, elsewhere, strict=True):
+            e.elsewhere = away  # never quoted as the answer (_passages, _answer_asks)
+        if evidence:  # in the search's order, best first; another chain's passages are no competitors
+            rivals = [e for e, away in zip(evidence, elsewhere, strict=True) if not away] or evidence
+            query.search_top = (rivals[0].hit.score, rivals[1].hit.score if len(rivals) > 1 else 0.0)
         if not rerank:
             return query, evidence
         if ranking.ranker() is not None:
             values = ranking.features(query, evidence, self.index.idf, self.index.knows, self._lemma_of,
                                       self.index.document_lemmas,
                                       lambda ids: self.index.document_similarity(ids, vector))
-            evidence = ranking.rerank(evidence, values)
+            evidence = ranking.rerank(evidence, values, elsewhere)
         return query, evidence[:k]
+
+    def _elsewhere(self, question: str, evidence: list[Evidence]) -> list[bool]:
+        """For each candidate: is it from a document of another organisation than the one the question names?"""
+        docs = {e.document.id: e.document.version for e in evidence}
+        unknown = [d for d, version in docs.items() if (d, version) not in self._organisations]
+        if unknown:
+            if len(self._organisations) > 50_000:
+                self._organisations.clear()
+            for d, text in openings(self.db, unknown).items():
+                self._organisations[(d, docs[d])] = organisations.named(text, self._proper)
+        of = {d: self._organisations.get((d, version), frozenset()) for d, version in docs.items()}
+        wanted = organisations.asked(question, frozenset().union(*of.values()))
+        if not wanted:
+            return [False] * len(evidence)
+        return [bool(of[e.document.id]) and not of[e.document.id] & wanted for e in evidence]
+
+    def _proper(self, word: str) -> bool:
+        """A name the Russian dictionary does not know («Береке», «Сарыарка»), not a word («Сервис»)."""
+        tokens = self.analyzer.tokens(word)
+        return bool(tokens) and not tokens[0].known
 
     def search(self, text: str, k: int = 10, principal: Principal | None = None) -> list[Citation]:
         """The passages for a question, ranked, as citations (``azs search``, ``GET /search``)."""
@@ -356,7 +382,8 @@ class Assistant:
             text = with_subject(ask, question, separate, is_held)
             query, evidence = self.retrieve(text, k=5, principal=principal, generations=generations)
             answering, _ = self._holds_answer(query, evidence)
-            ev = next((e for e, ok in zip(evidence[:ASK_RANK], answering, strict=False) if ok), None)
+            ev = next((e for e, ok in zip(evidence[:ASK_RANK], answering, strict=False) if ok and not e.elsewhere),
+                      None)
             if ev is None:
                 continue  # not in the base
             answered += 1
@@ -405,7 +432,7 @@ class Assistant:
         if not any(held[:3]):
             return []
         candidates = [e for e, ok in zip(evidence[:5], supporting, strict=False)
-                      if ok and e.chunk.document_id != skip_document]
+                      if ok and e.chunk.document_id != skip_document and not e.elsewhere]
         answering = {e.chunk.id for e, ok in zip(evidence[:5], held, strict=False) if ok}
         if not answering & {e.chunk.id for e in candidates}:
             return []

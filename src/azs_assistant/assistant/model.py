@@ -87,6 +87,7 @@ class Evidence:
     document: Document
     support: float
     relevance: float | None = None  # the re-ranker's probability (assistant/ranking.py), when it ranked this
+    elsewhere: bool = False  # from a document of another organisation than the one the question names
 
     def citation(self, quote: str | None = None) -> Citation:
         c, d = self.chunk, self.document

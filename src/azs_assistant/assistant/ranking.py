@@ -115,18 +115,19 @@ def features(query: AnalyzedQuery, evidence: Sequence[Any], idf: Callable[[str],
     return out
 
 
-def rerank(evidence: list[Any], values: list[list[float]]) -> list[Any]:
+def rerank(evidence: list[Any], values: list[list[float]], elsewhere: Sequence[bool] | None = None) -> list[Any]:
     """The candidates ordered by the fitted probability (ties keep the search's order), which becomes each
-    one's ``relevance`` (the score its citation shows)."""
+    one's ``relevance`` (the score its citation shows). ``elsewhere`` marks candidates from a document of
+    another organisation than the one the question names (:mod:`~azs_assistant.assistant.organisations`)."""
     model = ranker()
     if model is None or not evidence or all(e.hit.dense == 0.0 for e in evidence):
         return evidence
     scores = [model.logit(v) for v in values]  # ordered by the logit: probabilities near 1 tie in floats
     # A candidate that lacks a typed thing the question names (a station's number, a code, a region) cannot
-    # answer it (answerable's hard rule): those that hold them all come first. The linear model weighs the
-    # signal too lightly: «дни завоза на АЗС №1» put the rows of №10, №4 and №12 above №1's.
+    # answer it (answerable's hard rule), nor one of another chain than the one named: the others come first.
+    # The linear model weighs the signal too lightly: «дни завоза на АЗС №1» put №10's row above №1's.
     typed = FEATURES.index("typed_missing")
-    lacking = [v[typed] > 0 for v in values]
+    lacking = [v[typed] > 0 or bool(elsewhere and elsewhere[i]) for i, v in enumerate(values)]
     order = sorted(range(len(evidence)), key=lambda i: (lacking[i], -scores[i], i))
     shown = 1.0
     for i in order:  # the citation's score, never above the one cited before it

@@ -366,6 +366,22 @@ def _fuse(snap: _Snapshot, lex: np.ndarray, dense: np.ndarray | None, k: int) ->
                 float(d_c[i])) for i in order]
 
 
+def openings(db: Database, document_ids: list[int], passages: int = 2) -> dict[int, str]:
+    """Each document's title and first passages: where a document names its organisation and subject."""
+    if not document_ids:
+        return {}
+    out: dict[int, list[str]] = {}
+    with db.session() as s:
+        for doc_id, title in s.execute(select(Document.id, Document.title).where(Document.id.in_(document_ids))):
+            out[doc_id] = [title]
+        rows = s.execute(select(Chunk.document_id, Chunk.text).where(Chunk.document_id.in_(document_ids),
+                                                                     Chunk.ordinal < passages)
+                         .order_by(Chunk.document_id, Chunk.ordinal))
+        for doc_id, text in rows:
+            out.setdefault(doc_id, []).append(text)
+    return {d: "\n".join(parts) for d, parts in out.items()}
+
+
 def load_chunks(db: Database, ids: list[int]) -> dict[int, tuple[Chunk, Document]]:
     """Chunks with their documents, for display and answering."""
     if not ids:

@@ -1,0 +1,63 @@
+"""A question that names a chain is answered from that chain's documents (assistant/organisations.py): two
+chains' night-shift rules differ, and the passage of the other chain's rule used to come first as often as not."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from azs_assistant.assistant import organisations
+from azs_assistant.language import get_analyzer
+from azs_assistant.services import Services
+from tests.conftest import make_settings
+from tests.factories import document
+
+
+def _proper(word: str) -> bool:
+    tokens = get_analyzer().tokens(word)
+    return bool(tokens) and not tokens[0].known
+
+
+def test_the_organisations_a_text_names_and_a_question_asks_about() -> None:
+    assert organisations.named("Памятка ТК-04 сети «Сарыарка Ойл» для операторов", _proper) == {"сарыарк"}
+    assert organisations.named("ТОО «Береке Ойл» · контролируемый экземпляр", _proper) == {"берек"}
+    # a name that is an ordinary word would make every «сервисная служба» question name it
+    assert organisations.named("Договор с ТОО «Сервис» на обслуживание колонок", _proper) == frozenset()
+    known = {"сарыарк", "берек"}
+    assert organisations.asked("сколько перерывов ночью в Сарыарке?", known) == {"сарыарк"}
+    assert organisations.asked("береке: когда инкассация", known) == {"берек"}
+    assert organisations.asked("телефон сервисной службы", known) == frozenset()
+
+
+NIGHT = """# Работа в ночную смену
+
+Инструкция ОП-07 {org} для круглосуточных АЗС.
+
+## Перерывы ночной смены
+
+Работникам ночной смены положены два перерыва по {minutes} минут, по очереди.
+"""
+
+
+@pytest.fixture(scope="module")
+def two_chains(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    services = Services(make_settings(Path(tmp_path_factory.mktemp("chains")), answer_cache=False))
+    document(services, NIGHT.format(org="сети «Сарыарка Ойл»", minutes=15), "uploads/saryarka_night.md")
+    document(services, NIGHT.format(org="ТОО «Береке Ойл»", minutes=20), "uploads/bereke_night.md")
+    yield services
+    services.close()
+
+
+@pytest.mark.parametrize(("question", "source", "minutes", "other"), [
+    ("сколько длятся перерывы в ночную смену в Береке?", "uploads/bereke_night.md", "20 минут", "15 минут"),
+    ("сарыарка: сколько длятся перерывы в ночную смену?", "uploads/saryarka_night.md", "15 минут", "20 минут"),
+])
+def test_the_chain_named_answers(two_chains: Services, question: str, source: str, minutes: str, other: str) -> None:
+    _, evidence = two_chains.assistant.retrieve(question)
+    assert evidence[0].document.source == source, [e.document.source for e in evidence]
+    answer = two_chains.assistant.ask(question)
+    # the other chain's rule is not quoted, not even beside it
+    assert not answer.abstained and minutes in answer.answer and other not in answer.answer, answer.answer
+    assert {c.source for c in answer.citations} == {source}, answer.citations
