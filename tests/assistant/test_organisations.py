@@ -61,3 +61,6 @@ def test_the_chain_named_answers(two_chains: Services, question: str, source: st
     # the other chain's rule is not quoted, not even beside it
     assert not answer.abstained and minutes in answer.answer and other not in answer.answer, answer.answer
     assert {c.source for c in answer.citations} == {source}, answer.citations
+    # nor given to a generator (an LLM reads the passages _extract returns)
+    _, read = two_chains.assistant._extract(question, None, two_chains.db.generations())
+    assert read and {e.document.source for e in read} == {source}, [e.document.source for e in read]

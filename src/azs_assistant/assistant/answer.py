@@ -339,6 +339,7 @@ class Assistant:
         base answers every one of them; one ask without an answer leaves the question declined."""
         query, evidence = self.retrieve(question, principal=principal, generations=generations)
         answer = self._extractive(question, query, evidence)
+        evidence = [e for e in evidence if not e.elsewhere]  # another chain's passages: not for a generator either
         separate = asks(question)
         if not separate or not evidence:
             return answer, evidence
