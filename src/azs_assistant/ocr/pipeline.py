@@ -154,7 +154,8 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
     are merged with the second reading, their blanks written back and their words corrected."""
     t = time.perf_counter()
     sharp = page_sharpness(prepared)
-    if probe and (prepared.noisy or sharp < SOFT):
+    photo = probe and (prepared.noisy or sharp < SOFT)  # a soft or grainy photo: probed first
+    if photo:
         # A grainy or smeared photo is often unreadable: ask a quick half-resolution pass first, so a
         # hopeless page is answered with «retake» in seconds instead of a full-resolution run (on an
         # unseen smeared L5 photo that was not grainy, Tesseract took 50 s of CPU).
@@ -178,7 +179,6 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
                              smeared=smeared)
     second = second if second and second != languages and engine.available(second) else None
     with ThreadPoolExecutor(max_workers=2) as pool:
-        photo = probe and (prepared.noisy or sharp < SOFT)  # probed above: a soft or grainy photo
         bound = PROBED_READ_CPU if photo else SHARP_READ_CPU if sharp >= SHARP and not prepared.noisy else READ_CPU
         first = pool.submit(engine.recognise, prepared.image, languages=languages, psm=6, cpu=bound)
         other = pool.submit(engine.recognise, prepared.image, languages=second, psm=6, cpu=SECOND_CPU) \
