@@ -128,13 +128,14 @@ class Assistant:
             values = ranking.features(query, evidence, self.index.idf, self.index.knows, self._lemma_of,
                                       self.index.document_lemmas,
                                       lambda ids: self.index.document_similarity(ids, vector))
-            evidence = ranking.rerank(evidence, values, elsewhere)
+            evidence = ranking.rerank(evidence, values)
         return query, evidence[:k]
 
     def _elsewhere(self, question: str, evidence: list[Evidence]) -> list[bool]:
         """For each candidate: is it from a document of another organisation than the one the question names?"""
         docs = {e.document.id: e.document.version for e in evidence}
-        unknown = [d for d, version in docs.items() if (d, version) not in self._organisations]
+        titles = {e.document.id: e.document.title for e in evidence}
+        unknown = {d: titles[d] for d, version in docs.items() if (d, version) not in self._organisations}
         if unknown:
             if len(self._organisations) > 50_000:
                 self._organisations.clear()

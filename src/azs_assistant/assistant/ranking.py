@@ -115,9 +115,9 @@ def features(query: AnalyzedQuery, evidence: Sequence[Any], idf: Callable[[str],
     return out
 
 
-def rerank(evidence: list[Any], values: list[list[float]], elsewhere: Sequence[bool] | None = None) -> list[Any]:
+def rerank(evidence: list[Any], values: list[list[float]]) -> list[Any]:
     """The candidates ordered by the fitted probability (ties keep the search's order), which becomes each
-    one's ``relevance`` (the score its citation shows). ``elsewhere`` marks candidates from a document of
+    one's ``relevance`` (the score its citation shows). A candidate's ``elsewhere`` flag marks a document of
     another organisation than the one the question names (:mod:`~azs_assistant.assistant.organisations`)."""
     model = ranker()
     if model is None or not evidence or all(e.hit.dense == 0.0 for e in evidence):
@@ -127,7 +127,7 @@ def rerank(evidence: list[Any], values: list[list[float]], elsewhere: Sequence[b
     # answer it (answerable's hard rule), nor one of another chain than the one named: the others come first.
     # The linear model weighs the signal too lightly: «дни завоза на АЗС №1» put №10's row above №1's.
     typed = FEATURES.index("typed_missing")
-    lacking = [v[typed] > 0 or bool(elsewhere and elsewhere[i]) for i, v in enumerate(values)]
+    lacking = [v[typed] > 0 or getattr(e, "elsewhere", False) for e, v in zip(evidence, values, strict=True)]
     order = sorted(range(len(evidence)), key=lambda i: (lacking[i], -scores[i], i))
     shown = 1.0
     for i in order:  # the citation's score, never above the one cited before it

@@ -366,14 +366,14 @@ def _fuse(snap: _Snapshot, lex: np.ndarray, dense: np.ndarray | None, k: int) ->
                 float(d_c[i])) for i in order]
 
 
-def openings(db: Database, document_ids: list[int], passages: int = 2) -> dict[int, str]:
-    """Each document's title and first passages: where a document names its organisation and subject."""
-    if not document_ids:
+def openings(db: Database, titles: dict[int, str], passages: int = 2) -> dict[int, str]:
+    """Each document's title (given, by document id) and first passages: where a document names its
+    organisation and subject."""
+    if not titles:
         return {}
-    out: dict[int, list[str]] = {}
+    document_ids = list(titles)
+    out: dict[int, list[str]] = {d: [title] for d, title in titles.items()}
     with db.session() as s:
-        for doc_id, title in s.execute(select(Document.id, Document.title).where(Document.id.in_(document_ids))):
-            out[doc_id] = [title]
         rows = s.execute(select(Chunk.document_id, Chunk.text).where(Chunk.document_id.in_(document_ids),
                                                                      Chunk.ordinal < passages)
                          .order_by(Chunk.document_id, Chunk.ordinal))
