@@ -52,3 +52,18 @@ def test_language_switch_on_pages(tmp_path: Path) -> None:
             assert "Send" in web.get("/complaint", params={"lang": "en"}).text
     finally:
         svc.close()
+
+
+def test_kk_customer_errors_on_the_complaint_pages_are_kazakh_only() -> None:
+    """A Kazakh customer reads an error in Kazakh: the raise site's text, the desk's customer wording for
+    the code, else the code's Kazakh summary alone, never the Russian detail staff see after it."""
+    from azs_assistant.errors import AzsError, Busy, FileTooLarge, InvalidInput, summary
+    from azs_assistant.web.tickets_views import customer_error
+
+    assert customer_error(InvalidInput("Пусто.", message_kk="Бос."), "kk") == "Бос."
+    assert customer_error(FileTooLarge("Запрос слишком большой."), "kk").startswith("Фото тым үлкен")
+    assert customer_error(Busy("База данных занята, повторите."), "kk") == "Жүйе бос емес: сәлден соң қайталаңыз."
+    assert customer_error(AzsError("Что-то пошло не так."), "kk") == "Қате."
+    assert customer_error(Busy("База данных занята, повторите."), "ru") == "База данных занята, повторите."
+    assert customer_error(Busy("База данных занята, повторите."), "en") == f"{summary('busy', 'en')}."
+    assert customer_error(InvalidInput("Пусто.", "Empty."), "en") == "Empty."

@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from azs_assistant.auth.principal import Principal
-from azs_assistant.errors import AzsError
+from azs_assistant.errors import AzsError, summary
 from azs_assistant.http.deps import ServicesDep, check_body_size, client_ip
 from azs_assistant.tickets.service import is_overdue
 from azs_assistant.tickets.taxonomy import CATEGORIES, STATUS_NAMES, STATUSES, TRANSITIONS, URGENCY_NAMES
@@ -110,7 +110,8 @@ async def customer_reply(request: Request, svc: ServicesDep, number: str, k: Ann
         try:
             ticket, events = await run_in_threadpool(svc.tickets.public_view, number, k[:100])
         except AzsError:
-            return message_page(request, exc.message(request_language(request)), exc.http_status)
+            request.state.lang = language  # the customer's form language, not the browser's
+            return message_page(request, customer_error(exc, language), exc.http_status)
         return public_page(request, "ticket_public.html", language, {
             "ticket": ticket, "events": events, "token": k, "just_created": False, "link": None,
             "error": customer_error(exc, language), "reply_text": text[:svc.settings.ticket_max_chars]},
@@ -120,10 +121,15 @@ async def customer_reply(request: Request, svc: ServicesDep, number: str, k: Ann
 
 
 def customer_error(exc: AzsError, lang: str) -> str:
-    """A typed error as the customer reads it, in the page's language: where the error has no Kazakh text
-    of its own, the desk catalogue's customer wording for its code (``cerr_<code>``) rather than Russian."""
-    if lang == "kk" and not exc.message_kk and f"cerr_{exc.code}" in texts("kk"):
-        return texts("kk")[f"cerr_{exc.code}"]
+    """A typed error as the customer reads it, in the page's language. Where the error has no Kazakh text
+    of its own, a Kazakh customer reads the desk catalogue's customer wording for its code
+    (``cerr_<code>``), else the code's Kazakh summary alone: never the Russian (or English) detail that
+    ``message("kk")`` appends for staff. An English customer reads the code's English summary where the
+    raise site wrote no English text (``message_en`` would be the Russian one)."""
+    if lang == "kk" and not exc.message_kk:
+        return texts("kk").get(f"cerr_{exc.code}") or f"{summary(exc.code, 'kk')}."
+    if lang == "en" and exc.message_en == exc.message_ru:
+        return f"{summary(exc.code, 'en')}."
     return exc.message(lang)
 
 
