@@ -21,14 +21,26 @@ def _proper(word: str) -> bool:
 
 
 def test_the_organisations_a_text_names_and_a_question_asks_about() -> None:
-    assert organisations.named("Памятка ТК-04 сети «Сарыарка Ойл» для операторов", _proper) == {"сарыарк"}
-    assert organisations.named("ТОО «Береке Ойл» · контролируемый экземпляр", _proper) == {"берек"}
+    assert organisations.named("Памятка ТК-04 сети «Сарыарка Ойл» для операторов", _proper) == {"Сарыарка Ойл"}
+    assert organisations.named("ТОО «Береке Ойл» · контролируемый экземпляр", _proper) == {"Береке Ойл"}
     # a name that is an ordinary word would make every «сервисная служба» question name it
     assert organisations.named("Договор с ТОО «Сервис» на обслуживание колонок", _proper) == frozenset()
-    known = {"сарыарк", "берек"}
+    known = {"Сарыарка Ойл", "Береке Ойл"}
     assert organisations.asked("сколько перерывов ночью в Сарыарке?", known) == {"сарыарк"}
     assert organisations.asked("береке: когда инкассация", known) == {"берек"}
     assert organisations.asked("телефон сервисной службы", known) == frozenset()
+
+
+def test_the_chain_named_is_not_searched_for() -> None:
+    """The chain is the question's scope: searched for, its name finds the document's opening that repeats it."""
+    known = {"Сарыарка Ойл", "Береке Ойл"}
+    assert organisations.without("сколько перерывов ночью в Сарыарке?", known) == "сколько перерывов ночью?"
+    assert organisations.without("пролив в «Береке Ойл» что делать", known) == "пролив что делать"
+    assert organisations.without("сарыарка ойл: порядок при пожаре", known) == "порядок при пожаре"
+    # the loyalty programme keeps its own word; a question of nothing but the name stays whole
+    assert organisations.without("бонусы Береке Бонус за мойку", known) == "бонусы Бонус за мойку"
+    assert organisations.without("Береке Ойл", known) == "Береке Ойл"
+    assert organisations.without("телефон сервисной службы", known) == "телефон сервисной службы"
 
 
 NIGHT = """# Работа в ночную смену

@@ -41,7 +41,7 @@ from azs_assistant.search.index import SearchIndex, load_chunks, openings
 from azs_assistant.search.service import Queries
 from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import Chunk
+from azs_assistant.storage.models import Chunk, Document
 from azs_assistant.tickets.facts import station_id, station_in
 
 if TYPE_CHECKING:  # built on first use by the composition root
@@ -91,7 +91,8 @@ class Assistant:
         self._summaries, self._reports, self._incident_history, self._stations = (summaries, reports,
                                                                                   incident_history, stations)
         # (document id, version) → the organisations its title and first passages name
-        self._organisations: dict[tuple[int, int], frozenset[str]] = {}
+        self._organisations: dict[tuple[int, int], frozenset[str]] = {}  # (document, version): names
+        self._known: tuple[int, frozenset[str]] | None = None  # (index generation, every name in the base)
 
     # -- retrieval ------------------------------------------------------------------------
     def retrieve(self, question: str, k: int = 10, principal: Any = None,
@@ -99,7 +100,9 @@ class Assistant:
         """Passages for the question, best first; with ``principal``, only from documents they may read.
         The search's first :data:`ranking.CANDIDATES` are re-ranked by the fitted ranker (``rerank=False``:
         all of them in the search's order, for fitting it)."""
-        query = self.queries.analyse(question, generations)  # also brings the index up to date
+        # the chain the question names is its scope (see _elsewhere), not words to search for
+        scope = organisations.without(question, self._known_organisations(generations))
+        query = self.queries.analyse(scope, generations)  # also brings the index up to date
         wanted = max(k, ranking.CANDIDATES)
         vector = self.index.query_vector(query)
         hits = self.index.search(query, k=wanted if principal is None else wanted * 3, query_vector=vector,
@@ -141,11 +144,36 @@ class Assistant:
                 self._organisations.clear()
             for d, text in openings(self.db, unknown).items():
                 self._organisations[(d, docs[d])] = organisations.named(text, self._proper)
-        of = {d: self._organisations.get((d, version), frozenset()) for d, version in docs.items()}
-        wanted = organisations.asked(question, frozenset().union(*of.values()))
+        of = {d: frozenset(organisations.stem(n) for n in self._organisations.get((d, version), frozenset()))
+              for d, version in docs.items()}
+        wanted = organisations.asked(question, frozenset().union(*(self._organisations.get(k, frozenset())
+                                                                    for k in docs.items())))
         if not wanted:
             return [False] * len(evidence)
         return [bool(of[e.document.id]) and not of[e.document.id] & wanted for e in evidence]
+
+    def _known_organisations(self, generations: tuple[int, int] | None) -> frozenset[str]:
+        """Every organisation the base's documents name (:func:`organisations.named`), read again when the
+        index changes; each document's opening is read once per version."""
+        generation = (generations or self.db.generations())[0]
+        if self._known is not None and self._known[0] == generation:
+            return self._known[1]
+        with self.db.session() as s:
+            docs = s.execute(select(Document.id, Document.version, Document.title)).all()
+        unknown = {d: title for d, version, title in docs if (d, version) not in self._organisations}
+        if len(self._organisations) + len(unknown) > 50_000:
+            self._organisations.clear()
+            unknown = {d: title for d, _, title in docs}
+        batch = list(unknown.items())
+        for start in range(0, len(batch), 500):
+            part = dict(batch[start:start + 500])
+            texts = openings(self.db, part)
+            for d, version, _ in docs:
+                if d in part:
+                    self._organisations[(d, version)] = organisations.named(texts.get(d, part[d]), self._proper)
+        known = frozenset().union(*(self._organisations.get((d, v), frozenset()) for d, v, _ in docs))
+        self._known = (generation, known)
+        return known
 
     def _proper(self, word: str) -> bool:
         """A name the Russian dictionary does not know («Береке», «Сарыарка»), not a word («Сервис»)."""

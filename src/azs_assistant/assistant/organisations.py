@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 
 _NAMED = re.compile(r"(?:ТОО|АО|ООО|ИП|сет[ьию]|компани[яиюей])\s+«([^»]{2,60})»", re.IGNORECASE)
 _WORD = re.compile(r"[\w-]+")
+_PREPOSITIONS = frozenset({"в", "во", "у", "на", "по", "для", "из", "от", "при"})
 
 
 def stem(name: str) -> str:
@@ -26,12 +27,47 @@ def stem(name: str) -> str:
 
 
 def named(text: str, proper: Callable[[str], bool]) -> frozenset[str]:
-    """The organisations a text names (as :func:`stem`), those whose name begins with a proper name only:
-    «ТОО «Сервис»» would make every question about «сервисная служба» name it."""
-    return frozenset(stem(name) for name in _NAMED.findall(text) if proper(name.split()[0]))
+    """The organisations a text names (their names as written, «Сарыарка Ойл»), those whose name begins
+    with a proper name only: «ТОО «Сервис»» would make every question about «сервисная служба» name it."""
+    return frozenset(name.strip() for name in _NAMED.findall(text) if proper(name.split()[0]))
 
 
 def asked(question: str, known: Iterable[str]) -> frozenset[str]:
-    """Which of the ``known`` organisations the question names."""
+    """Which of the ``known`` organisations (names, as :func:`named` gives them) the question names, as
+    :func:`stem`."""
     words = [w.lower().replace("ё", "е") for w in _WORD.findall(question)]
-    return frozenset(k for k in known if any(w.startswith(k) for w in words))
+    stems = {stem(name) for name in known}
+    return frozenset(k for k in stems if any(w.startswith(k) for w in words))
+
+
+def without(question: str, known: Iterable[str]) -> str:
+    """The question less the words that name one of the ``known`` organisations («что делать при проливе в
+    Сарыарка Ойл» → «что делать при проливе в»). Which chain a question is about is its scope, not its
+    subject: searched for, the chain's name finds the one passage that repeats it, a document's opening
+    («Положение П-02 сети «Сарыарка Ойл», редакция 4»), which then crowds out the passage that answers.
+    A question that is nothing but the name stays whole."""
+    names = [[stem(w) for w in name.split()] for name in known if name.split()]
+    words = list(_WORD.finditer(question))
+    drop: set[int] = set()
+    for i, m in enumerate(words):
+        low = m.group(0).lower().replace("ё", "е")
+        for parts in names:
+            if low.startswith(parts[0]):
+                drop.add(i)  # with the preposition before it and the words after it that go on with the name
+                if i > 0 and words[i - 1].group(0).lower() in _PREPOSITIONS:
+                    drop.add(i - 1)
+                for j, part in enumerate(parts[1:], start=i + 1):
+                    if j < len(words) and words[j].group(0).lower().replace("ё", "е").startswith(part[:3]):
+                        drop.add(j)
+                    else:
+                        break
+    if not drop or len(drop) == len(words):
+        return question
+    out, end = [], 0
+    for i in sorted(drop):
+        out.append(question[end:words[i].start()])
+        end = words[i].end()
+    out.append(question[end:])
+    text = re.sub(r"«\s*»|\(\s*\)", " ", "".join(out))
+    text = re.sub(r"\s+(?=[?!.,:;)])", "", re.sub(r"\s{2,}", " ", text))
+    return re.sub(r"^[\s:;,.—–-]+", "", text).strip()
