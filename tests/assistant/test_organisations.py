@@ -41,6 +41,9 @@ def test_the_chain_named_is_not_searched_for() -> None:
     assert organisations.without("бонусы Береке Бонус за мойку", known) == "бонусы Бонус за мойку"
     assert organisations.without("Береке Ойл", known) == "Береке Ойл"
     assert organisations.without("телефон сервисной службы", known) == "телефон сервисной службы"
+    # in English or Kazakh too
+    assert organisations.asked("Up to what percentage may a cylinder be filled at Bereke?", known) == {"берек"}
+    assert organisations.without("What is the night break at Saryarka Oil?", known) == "What is the night break at?"
 
 
 NIGHT = """# Работа в ночную смену

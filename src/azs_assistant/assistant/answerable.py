@@ -79,6 +79,11 @@ def model() -> Model:
                  float(raw["threshold"]))
 
 
+def latin_as_cyrillic(text: str) -> str:
+    """Latin letters spelt in Cyrillic, letter by letter («Bereke» → «береке», «Saryarka» → «сарыарка»)."""
+    return text.translate(_LATIN_TO_CYRILLIC)
+
+
 def _flat(text: str) -> str:
     """Letters and digits only, Latin letters spelt in Cyrillic: «E-12», «Е12» and «e12» are one code."""
     return re.sub(r"[^0-9а-яә-ӿ]", "", text.lower().replace("ё", "е").translate(_LATIN_TO_CYRILLIC))

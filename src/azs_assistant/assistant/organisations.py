@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from azs_assistant.assistant.answerable import latin_as_cyrillic
+
 _NAMED = re.compile(r"(?:ТОО|АО|ООО|ИП|сет[ьию]|компани[яиюей])\s+«([^»]{2,60})»", re.IGNORECASE)
 _WORD = re.compile(r"[\w-]+")
 _PREPOSITIONS = frozenset({"в", "во", "у", "на", "по", "для", "из", "от", "при"})
@@ -35,9 +37,9 @@ def named(text: str, proper: Callable[[str], bool]) -> frozenset[str]:
 def asked(question: str, known: Iterable[str]) -> frozenset[str]:
     """Which of the ``known`` organisations (names, as :func:`named` gives them) the question names, as
     :func:`stem`."""
-    words = [w.lower().replace("ё", "е") for w in _WORD.findall(question)]
+    words = [_low(w) for w in _WORD.findall(question)]
     stems = {stem(name) for name in known}
-    return frozenset(k for k in stems if any(w.startswith(k) for w in words))
+    return frozenset(k for k in stems if any(w.startswith(_low(k)) for w in words))
 
 
 def without(question: str, known: Iterable[str]) -> str:
@@ -46,18 +48,18 @@ def without(question: str, known: Iterable[str]) -> str:
     subject: searched for, the chain's name finds the one passage that repeats it, a document's opening
     («Положение П-02 сети «Сарыарка Ойл», редакция 4»), which then crowds out the passage that answers.
     A question that is nothing but the name stays whole."""
-    names = [[stem(w) for w in name.split()] for name in known if name.split()]
+    names = [[_low(stem(w)) for w in name.split()] for name in known if name.split()]
     words = list(_WORD.finditer(question))
     drop: set[int] = set()
     for i, m in enumerate(words):
-        low = m.group(0).lower().replace("ё", "е")
+        low = _low(m.group(0))
         for parts in names:
             if low.startswith(parts[0]):
                 drop.add(i)  # with the preposition before it and the words after it that go on with the name
                 if i > 0 and words[i - 1].group(0).lower() in _PREPOSITIONS:
                     drop.add(i - 1)
                 for j, part in enumerate(parts[1:], start=i + 1):
-                    if j < len(words) and words[j].group(0).lower().replace("ё", "е").startswith(part[:3]):
+                    if j < len(words) and _low(words[j].group(0)).startswith(part[:3]):
                         drop.add(j)
                     else:
                         break
@@ -71,3 +73,9 @@ def without(question: str, known: Iterable[str]) -> str:
     text = re.sub(r"«\s*»|\(\s*\)", " ", "".join(out))
     text = re.sub(r"\s+(?=[?!.,:;)])", "", re.sub(r"\s{2,}", " ", text))
     return re.sub(r"^[\s:;,.—–-]+", "", text).strip()
+
+
+def _low(word: str) -> str:
+    """A word as names are matched: lower case, «ё» as «е», Latin letters in Cyrillic, «й» and «ы» as «и»
+    («Bereke» = «береке», «Saryarka Oil» = «Сарыарка Ойл»)."""
+    return latin_as_cyrillic(word.lower().replace("ё", "е")).replace("й", "и").replace("ы", "и")
