@@ -100,8 +100,11 @@ class Assistant:
         """Passages for the question, best first; with ``principal``, only from documents they may read.
         The search's first :data:`ranking.CANDIDATES` are re-ranked by the fitted ranker (``rerank=False``:
         all of them in the search's order, for fitting it)."""
-        # the chain the question names is its scope (see _elsewhere), not words to search for
-        scope = organisations.without(question, self._known_organisations(generations))
+        generations = generations or self.db.generations()  # one freshness query per question
+        # the chain the question names is its scope (see _elsewhere), not words to search for; a question
+        # too long to analyse is refused as it is
+        scope = (organisations.without(question, self._known_organisations(generations[0]))
+                 if len(question) <= 2000 else question)
         query = self.queries.analyse(scope, generations)  # also brings the index up to date
         wanted = max(k, ranking.CANDIDATES)
         vector = self.index.query_vector(query)
@@ -152,10 +155,9 @@ class Assistant:
             return [False] * len(evidence)
         return [bool(of[e.document.id]) and not of[e.document.id] & wanted for e in evidence]
 
-    def _known_organisations(self, generations: tuple[int, int] | None) -> frozenset[str]:
+    def _known_organisations(self, generation: int) -> frozenset[str]:
         """Every organisation the base's documents name (:func:`organisations.named`), read again when the
-        index changes; each document's opening is read once per version."""
-        generation = (generations or self.db.generations())[0]
+        index's ``generation`` changes; each document's opening is read once per version."""
         if self._known is not None and self._known[0] == generation:
             return self._known[1]
         with self.db.session() as s:
