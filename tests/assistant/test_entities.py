@@ -44,6 +44,7 @@ def _keys(question: str) -> set[str]:
     ("график инкассации АЗС №3", {"station:азс3"}),
     ("до какого числа ремонт резервуара №2 на АЗС №4", {"station:азс4"}),  # a tank is context
     ("азс 17 петропавловск до скольки работает", {"station:азс17", "region:петропавловск"}),
+    ("почём на АЗС №7, что в Экибастузе, бензин 92, скажите", {"station:азс7", "region:экибастуз", "fuel:аи92"}),
 ])
 def test_the_typed_things_a_question_names(question: str, keys: set[str]) -> None:
     assert _keys(question) == keys
@@ -76,6 +77,10 @@ def test_words_that_are_not_typed_things(question: str) -> None:
     ("график инкассации АЗС №4", SCHEDULE, []),
     ("график инкассации АЗС №3", SCHEDULE, ["station:азс3"]),
     ("во сколько инкассация на АЗС 4 в Костанае", SCHEDULE, []),
+    # a comma or a full stop after the station's number ends it (the act scan of the blind set was ruled out)
+    ("температура топлива при приёмке на АЗС №7", "Акт приёма АЗС № 7, г. Экибастуз. Температура: минус 6 °С", []),
+    ("температура топлива при приёмке на АЗС №7", "Акт приёма на АЗС №7. Температура: минус 6 °С", []),
+    ("температура топлива при приёмке на АЗС №7", "Акт приёма на АЗС №17, г. Павлодар", ["station:азс7"]),
 ])
 def test_a_typed_thing_must_be_in_the_unit(question: str, unit: str, absent: list[str]) -> None:
     assert [f"{e.kind}:{e.key}" for e in missing(question, unit)] == absent

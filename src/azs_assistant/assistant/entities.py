@@ -122,7 +122,7 @@ def _grade_re(number: str) -> re.Pattern[str]:
     return re.compile(
         rf"(?<![\w-])(?:аи|ai|аі)[-\s]?{number}(?!\d)"
         rf"|(?<![\d.,])(?<!№)(?<!№\s){number}-?(?:й|го|ого|ый|ой|м|ым|ом)(?![\w-])"
-        rf"|бензин\w*\s+(?:марки\s+)?{number}(?![\d.,])(?!\s*(?:л\b|литр|тенге|тг|мл|%|кг|₸))"
+        rf"|бензин\w*\s+(?:марки\s+)?{number}(?!\d|[.,]\d)(?!\s*(?:л\b|литр|тенге|тг|мл|%|кг|₸))"
         rf"|(?<![\d.,]){number}(?:-?\w{{0,3}})?\s+бензин"
         rf"|{_GRADE_WORDS[number]}", re.IGNORECASE)
 
@@ -247,7 +247,9 @@ def _held_codes(text: str) -> set[str]:
 # (a numbered tank or dispenser, «резервуар №2», «ТРК 3», is the setting of a question more often than the
 # thing asked: «по метроштоку в резервуаре №2 — 150 см, какому прибору верить» is answered by the rule for
 # every tank; it stays a soft signal)
-_NUMBERED = re.compile(r"(?<![\w-])(азс|azs|агзс)\s*(?:№|n|номер)?\s*-?\s*(\d{1,3})(?![\d,.])", re.IGNORECASE)
+# (a comma or a full stop after the number ends the phrase, «АЗС № 7, г. Экибастуз», «…на АЗС №3.»; before a
+# digit it is a decimal point, «АЗС 3,5 км»)
+_NUMBERED = re.compile(r"(?<![\w-])(азс|azs|агзс)\s*(?:№|n|номер)?\s*-?\s*(\d{1,3})(?!\d|[,.]\d)", re.IGNORECASE)
 _NUMBERED_KEY = {"азс": "азс", "azs": "азс", "агзс": "азс"}
 
 
