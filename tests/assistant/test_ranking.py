@@ -105,6 +105,21 @@ def test_a_candidate_holding_every_typed_thing_named_comes_before_those_lacking_
         "АЗС: АЗС №1", "АЗС: АЗС №10", "АЗС: АЗС №4"]
 
 
+def test_a_candidate_holding_the_document_number_named_comes_first(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # «во сколько закончили слив по акту 0318»: the acceptance regulation matches every other word, the act
+    # itself (a scan, flagged by Assistant._names_document) comes first; no candidate flagged: the order stands
+    n = len(ranking.FEATURES)
+    by_score = ranking.Ranker(tuple(5.0 if f == "fused" else 0.0 for f in ranking.FEATURES),
+                              (0.0,) * n, (1.0,) * n, 0.0)
+    monkeypatch.setattr(ranking, "ranker", lambda: by_score)
+    evidence = [_evidence(1, "Регламент приёма", "Слив ведут под наблюдением, после слива закрыть клапан", 1.0, 0.86),
+                _evidence(2, "Акт", "Начало слива 10:15, окончание слива 10:52", 0.8, 0.84)]
+    values = [list(v.values()) for v in _values("во сколько закончили слив по акту 0318", evidence, {1: "", 2: ""})]
+    assert [e.document.id for e in ranking.rerank(list(evidence), values)] == [1, 2]
+    evidence[1].names_document = True
+    assert [e.document.id for e in ranking.rerank(list(evidence), values)] == [2, 1]
+
+
 def test_without_a_dense_model_the_search_order_stands() -> None:
     evidence = [_evidence(1, "A", "первый", 1.0, 0.0), _evidence(2, "B", "второй", 0.5, 0.0)]
     assert ranking.rerank(evidence, [[0.0] * len(ranking.FEATURES), [9.0] * len(ranking.FEATURES)]) == evidence

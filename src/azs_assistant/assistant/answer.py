@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import select
 
 from azs_assistant import i18n, metrics
 from azs_assistant.assistant import answerable, organisations, ranking
+from azs_assistant.assistant import entities as typed_entities
 from azs_assistant.assistant.evidence import support
 from azs_assistant.assistant.extract import Extractor, ScoredPassage, is_procedural, is_yes_no, wants_number
 from azs_assistant.assistant.markdown import escape, to_plain
@@ -67,6 +68,19 @@ SHORT_PASSAGE = 300
 # passage among its first few that the model says holds its answer is quoted too, when not quoted already.
 ASK_RANK = 3
 TEXTS = "azs_assistant.assistant"  # the assistant's own texts, assistant/i18n
+# characters of a document's opening kept per document version: where it names its own number («АКТ № 0318
+# приёма…», «Инструкция ОТ-05…»)
+OPENING_HEAD = 300
+
+
+class Opening(NamedTuple):
+    """What a document's title and first passages say of it."""
+
+    names: frozenset[str]  # the organisations it names (organisations.named)
+    head: str  # its first OPENING_HEAD characters
+
+
+_NO_OPENING = Opening(frozenset(), "")
 
 __all__ = ["ABSTAIN_TEXT", "EMPTY_KB_TEXT", "Answer", "Assistant", "Citation", "Evidence", "section_without_title"]
 
@@ -91,7 +105,7 @@ class Assistant:
         self._summaries, self._reports, self._incident_history, self._stations = (summaries, reports,
                                                                                   incident_history, stations)
         # (document id, version) → the organisations its title and first passages name
-        self._organisations: dict[tuple[int, int], frozenset[str]] = {}  # (document, version): names
+        self._openings: dict[tuple[int, int], Opening] = {}  # (document, version): what its opening names
         self._known: tuple[int, frozenset[str]] | None = None  # (index generation, every name in the base)
 
     # -- retrieval ------------------------------------------------------------------------
@@ -130,6 +144,7 @@ class Assistant:
             query.search_top = (rivals[0].hit.score, rivals[1].hit.score if len(rivals) > 1 else 0.0)
         if not rerank:
             return query, evidence
+        self._names_document(query, evidence)
         if ranking.ranker() is not None:
             values = ranking.features(query, evidence, self.index.idf, self.index.knows, self._lemma_of,
                                       self.index.document_lemmas,
@@ -139,18 +154,11 @@ class Assistant:
 
     def _elsewhere(self, question: str, evidence: list[Evidence]) -> list[bool]:
         """For each candidate: is it from a document of another organisation than the one the question names?"""
-        docs = {e.document.id: e.document.version for e in evidence}
-        titles = {e.document.id: e.document.title for e in evidence}
-        unknown = {d: titles[d] for d, version in docs.items() if (d, version) not in self._organisations}
-        if unknown:
-            if len(self._organisations) > 50_000:
-                self._organisations.clear()
-            for d, text in openings(self.db, unknown).items():
-                self._organisations[(d, docs[d])] = organisations.named(text, self._proper)
-        of = {d: frozenset(organisations.stem(n) for n in self._organisations.get((d, version), frozenset()))
-              for d, version in docs.items()}
-        wanted = organisations.asked(question, frozenset().union(*(self._organisations.get(k, frozenset())
-                                                                    for k in docs.items())))
+        docs = {e.document.id: (e.document.version, e.document.title) for e in evidence}
+        self._read_openings(docs)
+        names = {d: self._opening(d, version).names for d, (version, _) in docs.items()}
+        of = {d: frozenset(organisations.stem(n) for n in ns) for d, ns in names.items()}
+        wanted = organisations.asked(question, frozenset().union(*names.values()))
         if not wanted:
             return [False] * len(evidence)
         return [bool(of[e.document.id]) and not of[e.document.id] & wanted for e in evidence]
@@ -161,21 +169,44 @@ class Assistant:
         if self._known is not None and self._known[0] == generation:
             return self._known[1]
         with self.db.session() as s:
-            docs = s.execute(select(Document.id, Document.version, Document.title)).all()
-        unknown = {d: title for d, version, title in docs if (d, version) not in self._organisations}
-        if len(self._organisations) + len(unknown) > 50_000:
-            self._organisations.clear()
-            unknown = {d: title for d, _, title in docs}
+            docs = {d: (version, title) for d, version, title in
+                    s.execute(select(Document.id, Document.version, Document.title))}
+        self._read_openings(docs)
+        known = frozenset().union(*(self._opening(d, version).names for d, (version, _) in docs.items()))
+        self._known = (generation, known)
+        return known
+
+    def _read_openings(self, docs: dict[int, tuple[int, str]]) -> None:
+        """Reads the openings of the documents (id: version, title) not read yet at their version."""
+        unknown = {d: vt for d, vt in docs.items() if (d, vt[0]) not in self._openings}
+        if len(self._openings) + len(unknown) > 50_000:
+            self._openings.clear()
+            unknown = docs
         batch = list(unknown.items())
         for start in range(0, len(batch), 500):
             part = dict(batch[start:start + 500])
-            texts = openings(self.db, part)
-            for d, version, _ in docs:
-                if d in part:
-                    self._organisations[(d, version)] = organisations.named(texts.get(d, part[d]), self._proper)
-        known = frozenset().union(*(self._organisations.get((d, v), frozenset()) for d, v, _ in docs))
-        self._known = (generation, known)
-        return known
+            texts = openings(self.db, {d: title for d, (_, title) in part.items()})
+            for d, (version, title) in part.items():
+                text = texts.get(d, title)
+                self._openings[(d, version)] = Opening(organisations.named(text, self._proper), text[:OPENING_HEAD])
+
+    def _opening(self, document_id: int, version: int) -> Opening:
+        return self._openings.get((document_id, version), _NO_OPENING)
+
+    def _names_document(self, query: Any, evidence: list[Evidence]) -> None:
+        """Marks the candidates that hold a document number the question names («по акту 0318»), in the
+        passage or its document's opening («АКТ № 0318 приёма…»): they come first
+        (:func:`ranking.rerank`). The typed-things rule cannot say it: a number the base holds anywhere
+        is held for every passage, since a passage of ОТ-05 need not repeat «ОТ-05»."""
+        asked = [t for t in typed_entities.typed(query.text) if t.kind == "document"]
+        if not asked:
+            return
+        for e in evidence:
+            opening = self._opening(e.document.id, e.document.version).head
+            # read strictly, as the number is written («12-Р», «0318»), not letters and digits run together
+            # («…90 12; Режим…» is no «12-Р»)
+            have = typed_entities.held(f"{e.document.title}\n{e.chunk.section}\n{opening}\n{e.chunk.text}")
+            e.names_document = any(("code", t.key) in have for t in asked)
 
     def _proper(self, word: str) -> bool:
         """A name the Russian dictionary does not know («Береке», «Сарыарка»), not a word («Сервис»)."""

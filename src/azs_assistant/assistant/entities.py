@@ -174,9 +174,12 @@ def _fuels(text: str, *, strict: bool) -> list[tuple[str, str]]:
 _CODE = re.compile(r"(?<![\w№-])(?:[a-zа-яәғқңөұүһі]{1,6}[-‐–]?){1,3}\d{1,4}(?:[-‐–/]?[a-zа-я\d]{1,3})?(?![\w-])"
                    r"|(?<![\w№-])\d{1,4}[-‐–/](?:[a-zа-я]{1,2}|\d{1,3})(?![\w-])", re.IGNORECASE)
 # a bare number that the question calls a code, an act, an order: «код 61», «акт 0319», «приказ №52»
+# (a document's kind may come with what it is of: «в акте приёма 0318», «по акту проверки 41/11»)
 _CODE_AFTER_WORD = re.compile(
-    r"(?<![\w-])(?:код\w*|ошибк\w*|error|қате\w*|акт\w*|приказ\w*|распоряжени\w*|регламент\w*|форм\w*|протокол\w*"
-    r"|инструкци\w*|бланк\w*)\s+(?:№\s*|n\s*|номер\s+)?(\d{2,6}(?:[-‐–/][a-zа-я\d]{1,3})?)(?![\w-])", re.IGNORECASE)
+    r"(?<![\w-])(?:(?:код\w*|ошибк\w*|error|қате\w*)"
+    r"|(?:акт\w*|приказ\w*|распоряжени\w*|регламент\w*|форм\w*|протокол\w*|инструкци\w*|бланк\w*)"
+    r"(?:\s+[а-яё]{3,}[аяиы])?)\s+(?:№\s*|n\s*|номер\s+)?(\d{2,6}(?:[-‐–/][a-zа-я\d]{1,3})?)(?![\w-])",
+    re.IGNORECASE)
 _NOT_A_CODE = re.compile(r"^(?:аи|ai|аі|дт)\W?\d|^\d+[-‐–]?(?:й|я|е|х|м|го|ти)$|^\d+[-‐–]/\d", re.IGNORECASE)
 
 
@@ -218,7 +221,8 @@ def _codes(text: str) -> list[tuple[str, str]]:
 # passage of ОТ-05 that does not repeat its number; the base must hold it somewhere).
 _DOCUMENT_WORD = re.compile(
     r"(?:инструкц|положени|регламент|стандарт|приказ|распоряжени|памятк|акт|форм|методич|указани|бланк|журнал"
-    r"|протокол|перечн|нұсқаулы|бұйрық|ереже|instruction|order|regulation|act|form|memo)\w*\.?\s+(?:№\s*)?$",
+    r"|протокол|перечн|нұсқаулы|бұйрық|ереже|instruction|order|regulation|act|form|memo)\w*\.?"
+    r"(?:\s+[а-яё]{3,}[аяиы])?\s+(?:№\s*)?$",
     re.IGNORECASE)
 _ERROR_CONTEXT = re.compile(r"ошибк|(?<![\w-])код|error|code|қате|табло|экран|выда[её]т|пишет|горит|высвет|терминал"
                             r"|(?<![\w-])трк|колонк|ккм|(?<![\w-])pos(?![\w-])|(?<![\w-])пос(?![\w-])|эквайринг",

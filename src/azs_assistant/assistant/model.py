@@ -88,6 +88,7 @@ class Evidence:
     support: float
     relevance: float | None = None  # the re-ranker's probability (assistant/ranking.py), when it ranked this
     elsewhere: bool = False  # from a document of another organisation than the one the question names
+    names_document: bool = False  # holds (or its document's opening holds) a document number the question names
 
     def citation(self, quote: str | None = None) -> Citation:
         c, d = self.chunk, self.document

@@ -128,7 +128,12 @@ def rerank(evidence: list[Any], values: list[list[float]]) -> list[Any]:
     # The linear model weighs the signal too lightly: «дни завоза на АЗС №1» put №10's row above №1's.
     typed = FEATURES.index("typed_missing")
     lacking = [v[typed] > 0 or getattr(e, "elsewhere", False) for e, v in zip(evidence, values, strict=True)]
-    order = sorted(range(len(evidence)), key=lambda i: (lacking[i], -scores[i], i))
+    # then those that hold a document number the question names («по акту 0318»: the act itself, not the
+    # acceptance regulation that matches every other word)
+    other = [not getattr(e, "names_document", False) for e in evidence]
+    if all(other):
+        other = [False] * len(evidence)
+    order = sorted(range(len(evidence)), key=lambda i: (lacking[i], other[i], -scores[i], i))
     shown = 1.0
     for i in order:  # the citation's score, never above the one cited before it
         shown = min(shown, _sigmoid(scores[i]))
