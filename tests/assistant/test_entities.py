@@ -39,6 +39,9 @@ def _keys(question: str) -> set[str]:
     ("по акту 0318 кто принимал", {"document:0318"}),
     ("номер ТТН в акте приёма 0318", {"document:0318"}),  # the act with what it is of
     ("ошибка колонки 12 что делать", set()),  # a dispenser's number, not an error code
+    ("какая актуальная цена 2500 тенге", set()),  # «акт…» only as the word act, with what it is of
+    ("регламент смены 12 часов", set()),
+    ("по форме оплаты 1000 тенге", set()),
     ("что по распоряжению 12-Р делаем", {"document:12р"}),
     ("Сколько сорбента по инструкции ОТ-05?", {"document:от5"}),
     ("T-40 на терминале что значит", {"code:т40"}),
@@ -115,3 +118,13 @@ def test_the_rules_rule_a_passage_out_whatever_the_model_says() -> None:
     assert len(near) == len(answerable.FEATURES) + len(answerable.RULES)
     assert answerable.ruled_out(near) and not answerable.answers(near)
     assert not answerable.ruled_out(held)
+
+
+def test_codes_named_are_read_as_written_not_every_number() -> None:
+    """What marks a passage as naming the document a question names (Assistant._names_document)."""
+    from azs_assistant.assistant.entities import codes_named
+
+    assert codes_named("АКТ № 0318 приёма нефтепродуктов") == {"0318"}
+    assert "12р" in codes_named("РАСПОРЯЖЕНИЕ № 12-Р о ремонте")
+    assert "от5" in codes_named("Инструкция ОТ-05 по разливам")
+    assert codes_named("Выдать 52 литра, телефон +7 707 318 90 12; Режим работы") == frozenset()

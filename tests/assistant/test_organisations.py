@@ -41,6 +41,14 @@ def test_the_chain_named_is_not_searched_for() -> None:
     assert organisations.without("бонусы Береке Бонус за мойку", known) == "бонусы Бонус за мойку"
     assert organisations.without("Береке Ойл", known) == "Береке Ойл"
     assert organisations.without("телефон сервисной службы", known) == "телефон сервисной службы"
+    # a word that only begins like the name's next word is the question's own («газовые» after «Береке Газ»);
+    # a place stays even where a chain is named after it; a question of little else stays whole
+    known_more = known | {"Береке Газ", "Актобе Мунай"}
+    assert organisations.without("в Береке газовые баллоны как хранить", known_more) == "газовые баллоны как хранить"
+    assert organisations.without("цена АИ-92 в Актобе", known_more) == "цена АИ-92 в Актобе"
+    assert organisations.without("что в Береке", known_more) == "что в Береке"
+    # an abbreviation is no chain's name («сети «АЗС Береке»» would strip «АЗС №3» from questions)
+    assert organisations.named("Памятка сети «АЗС Береке»", _proper) == frozenset()
     # in English or Kazakh too
     assert organisations.asked("Up to what percentage may a cylinder be filled at Bereke?", known) == {"берек"}
     assert organisations.without("What is the night break at Saryarka Oil?", known) == "What is the night break at?"
@@ -112,5 +120,30 @@ def test_the_chain_named_is_left_out_of_the_search(tmp_path: Path) -> None:
         assert "5 метров" in evidence[0].chunk.text, [e.chunk.text[:60] for e in evidence]
         answer = services.assistant.ask(question)
         assert not answer.abstained and "5 метров" in answer.answer, answer.answer
+    finally:
+        services.close()
+
+
+def test_the_chains_known_follow_the_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The organisations the base names are read again when the index changes, and only then."""
+    services = Services(make_settings(tmp_path, answer_cache=False))
+    try:
+        assistant = services.assistant
+        bereke = document(services, NIGHT.format(org="ТОО «Береке Ойл»", minutes=20), "uploads/bereke_night.md")
+        assert assistant._known_organisations(services.db.generations()[0]) == {"Береке Ойл"}
+        document(services, NIGHT.format(org="сети «Сарыарка Ойл»", minutes=15), "uploads/saryarka_night.md")
+        assert assistant._known_organisations(services.db.generations()[0]) == {"Береке Ойл", "Сарыарка Ойл"}
+        # while the index is unchanged, nothing is read again
+        reads: list[object] = []
+        monkeypatch.setattr(services.db, "session", lambda *a, **k: reads.append(1))  # would fail if called
+        assert assistant._known_organisations(services.db.generations()[0]) == {"Береке Ойл", "Сарыарка Ойл"}
+        assert reads == []
+        monkeypatch.undo()
+        assert bereke.document_id is not None
+        services.documents.remove(bereke.document_id)
+        assert assistant._known_organisations(services.db.generations()[0]) == {"Сарыарка Ойл"}
+        # and a question about a chain the base no longer names is searched as asked
+        query, _ = assistant.retrieve("сколько длятся перерывы ночью в Береке?")
+        assert "Береке" in query.text
     finally:
         services.close()

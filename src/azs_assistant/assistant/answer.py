@@ -68,19 +68,17 @@ SHORT_PASSAGE = 300
 # passage among its first few that the model says holds its answer is quoted too, when not quoted already.
 ASK_RANK = 3
 TEXTS = "azs_assistant.assistant"  # the assistant's own texts, assistant/i18n
-# characters of a document's opening kept per document version: where it names its own number («АКТ № 0318
-# приёма…», «Инструкция ОТ-05…»)
-OPENING_HEAD = 300
 
 
 class Opening(NamedTuple):
-    """What a document's title and first passages say of it."""
+    """What a document's title and first passages say of it, read once per document version."""
 
     names: frozenset[str]  # the organisations it names (organisations.named)
-    head: str  # its first OPENING_HEAD characters
+    codes: frozenset[str]  # the document numbers and codes it names (entities.codes_named): «АКТ № 0318»
 
 
-_NO_OPENING = Opening(frozenset(), "")
+_NO_OPENING = Opening(frozenset(), frozenset())
+OpeningKey = tuple[int, int, str]  # a document's id, version and content hash (an id may be reused)
 
 __all__ = ["ABSTAIN_TEXT", "EMPTY_KB_TEXT", "Answer", "Assistant", "Citation", "Evidence", "section_without_title"]
 
@@ -105,7 +103,7 @@ class Assistant:
         self._summaries, self._reports, self._incident_history, self._stations = (summaries, reports,
                                                                                   incident_history, stations)
         # (document id, version) → the organisations its title and first passages name
-        self._openings: dict[tuple[int, int], Opening] = {}  # (document, version): what its opening names
+        self._openings: dict[OpeningKey, Opening] = {}  # what each document's opening names
         self._known: tuple[int, frozenset[str]] | None = None  # (index generation, every name in the base)
 
     # -- retrieval ------------------------------------------------------------------------
@@ -154,9 +152,8 @@ class Assistant:
 
     def _elsewhere(self, question: str, evidence: list[Evidence]) -> list[bool]:
         """For each candidate: is it from a document of another organisation than the one the question names?"""
-        docs = {e.document.id: (e.document.version, e.document.title) for e in evidence}
-        self._read_openings(docs)
-        names = {d: self._opening(d, version).names for d, (version, _) in docs.items()}
+        read = self._read_openings({_opening_key(e.document): e.document.title for e in evidence})
+        names = {e.document.id: read[_opening_key(e.document)].names for e in evidence}
         of = {d: frozenset(organisations.stem(n) for n in ns) for d, ns in names.items()}
         wanted = organisations.asked(question, frozenset().union(*names.values()))
         if not wanted:
@@ -165,48 +162,49 @@ class Assistant:
 
     def _known_organisations(self, generation: int) -> frozenset[str]:
         """Every organisation the base's documents name (:func:`organisations.named`), read again when the
-        index's ``generation`` changes; each document's opening is read once per version."""
-        if self._known is not None and self._known[0] == generation:
-            return self._known[1]
+        index's ``generation`` changes (each document's opening once per version); the openings kept are
+        then those of the base's documents only."""
+        known = self._known
+        if known is not None and known[0] == generation:
+            return known[1]
         with self.db.session() as s:
-            docs = {d: (version, title) for d, version, title in
-                    s.execute(select(Document.id, Document.version, Document.title))}
-        self._read_openings(docs)
-        known = frozenset().union(*(self._opening(d, version).names for d, (version, _) in docs.items()))
-        self._known = (generation, known)
-        return known
+            docs = {(d, version, sha): title for d, version, sha, title in
+                    s.execute(select(Document.id, Document.version, Document.sha256, Document.title))}
+        read = self._read_openings(docs)
+        self._openings = read  # rebound, not cleared: a question being answered keeps what it read
+        names = frozenset().union(*(o.names for o in read.values()))
+        self._known = (generation, names)
+        return names
 
-    def _read_openings(self, docs: dict[int, tuple[int, str]]) -> None:
-        """Reads the openings of the documents (id: version, title) not read yet at their version."""
-        unknown = {d: vt for d, vt in docs.items() if (d, vt[0]) not in self._openings}
-        if len(self._openings) + len(unknown) > 50_000:
-            self._openings.clear()
-            unknown = docs
-        batch = list(unknown.items())
-        for start in range(0, len(batch), 500):
-            part = dict(batch[start:start + 500])
-            texts = openings(self.db, {d: title for d, (_, title) in part.items()})
-            for d, (version, title) in part.items():
-                text = texts.get(d, title)
-                self._openings[(d, version)] = Opening(organisations.named(text, self._proper), text[:OPENING_HEAD])
-
-    def _opening(self, document_id: int, version: int) -> Opening:
-        return self._openings.get((document_id, version), _NO_OPENING)
+    def _read_openings(self, docs: dict[OpeningKey, str]) -> dict[OpeningKey, Opening]:
+        """The openings of the documents (key: title), read from the database where not read yet."""
+        kept = self._openings
+        out = {key: kept[key] for key in docs if key in kept}
+        unknown = [key for key in docs if key not in out]
+        for start in range(0, len(unknown), 500):
+            part = unknown[start:start + 500]
+            texts = openings(self.db, {key[0]: docs[key] for key in part})
+            for key in part:
+                text = texts.get(key[0], docs[key])
+                out[key] = Opening(organisations.named(text, self._proper), typed_entities.codes_named(text))
+        if unknown and len(kept) < 100_000:  # bounded: _known_organisations keeps only the base's documents
+            kept.update({key: out[key] for key in unknown})
+        return out
 
     def _names_document(self, query: Any, evidence: list[Evidence]) -> None:
-        """Marks the candidates that hold a document number the question names («по акту 0318»), in the
-        passage or its document's opening («АКТ № 0318 приёма…»): they come first
-        (:func:`ranking.rerank`). The typed-things rule cannot say it: a number the base holds anywhere
-        is held for every passage, since a passage of ОТ-05 need not repeat «ОТ-05»."""
-        asked = [t for t in typed_entities.typed(query.text) if t.kind == "document"]
+        """Marks the candidates that name a document number the question names («по акту 0318»), in their
+        heading, passage or document's opening («АКТ № 0318 приёма…»), read strictly («Выдать 52 литра» is
+        no «приказ 52»): with a fitted re-ranker they come first (:func:`ranking.rerank`). The typed-things
+        rule cannot say it: a number the base holds anywhere is held for every passage, since a passage of
+        ОТ-05 need not repeat «ОТ-05»."""
+        asked = {t.key for t in typed_entities.typed(query.text) if t.kind == "document"}
         if not asked:
             return
+        read = self._read_openings({_opening_key(e.document): e.document.title for e in evidence})
         for e in evidence:
-            opening = self._opening(e.document.id, e.document.version).head
-            # read strictly, as the number is written («12-Р», «0318»), not letters and digits run together
-            # («…90 12; Режим…» is no «12-Р»)
-            have = typed_entities.held(f"{e.document.title}\n{e.chunk.section}\n{opening}\n{e.chunk.text}")
-            e.names_document = any(("code", t.key) in have for t in asked)
+            codes = read[_opening_key(e.document)].codes | typed_entities.codes_named(
+                f"{e.document.title}\n{e.chunk.section}\n{e.chunk.text}")
+            e.names_document = bool(asked & codes)
 
     def _proper(self, word: str) -> bool:
         """A name the Russian dictionary does not know («Береке», «Сарыарка»), not a word («Сервис»)."""
@@ -683,3 +681,7 @@ def _row_citation(chunk: Chunk, same_doc: Evidence, quote: str) -> Citation:
     return Citation(source=d.source, title=d.title, section=section_without_title(chunk.section, d.title),
                     page=chunk.page, quote=quote,
                     score=0.0, chunk_id=chunk.id, document_id=chunk.document_id, location=chunk.location)
+
+
+def _opening_key(document: Any) -> OpeningKey:
+    return (document.id, document.version, document.sha256)

@@ -174,12 +174,13 @@ def _fuels(text: str, *, strict: bool) -> list[tuple[str, str]]:
 _CODE = re.compile(r"(?<![\w№-])(?:[a-zа-яәғқңөұүһі]{1,6}[-‐–]?){1,3}\d{1,4}(?:[-‐–/]?[a-zа-я\d]{1,3})?(?![\w-])"
                    r"|(?<![\w№-])\d{1,4}[-‐–/](?:[a-zа-я]{1,2}|\d{1,3})(?![\w-])", re.IGNORECASE)
 # a bare number that the question calls a code, an act, an order: «код 61», «акт 0319», «приказ №52»
-# (a document's kind may come with what it is of: «в акте приёма 0318», «по акту проверки 41/11»)
+# (an act may come with what it is of: «в акте приёма 0318», «по акту проверки 41/11»; only these words,
+# so «регламент смены 12 часов» or «актуальная цена 2500» name no document)
+_OF_WHAT = r"(?:\s+(?:при[её]ма|проверки|сверки|списания|замера|осмотра|передачи|инвентаризации))?"
 _CODE_AFTER_WORD = re.compile(
-    r"(?<![\w-])(?:(?:код\w*|ошибк\w*|error|қате\w*)"
-    r"|(?:акт\w*|приказ\w*|распоряжени\w*|регламент\w*|форм\w*|протокол\w*|инструкци\w*|бланк\w*)"
-    r"(?:\s+[а-яё]{3,}[аяиы])?)\s+(?:№\s*|n\s*|номер\s+)?(\d{2,6}(?:[-‐–/][a-zа-я\d]{1,3})?)(?![\w-])",
-    re.IGNORECASE)
+    r"(?<![\w-])(?:(?:код\w*|ошибк\w*|error|қате\w*|приказ\w*|распоряжени\w*|регламент\w*|форм\w*"
+    r"|протокол\w*|инструкци\w*|бланк\w*)|акт(?:а|е|у|ом|ы|ов)?" + _OF_WHAT + r")"
+    r"\s+(?:№\s*|n\s*|номер\s+)?(\d{2,6}(?:[-‐–/][a-zа-я\d]{1,3})?)(?![\w-])", re.IGNORECASE)
 _NOT_A_CODE = re.compile(r"^(?:аи|ai|аі|дт)\W?\d|^\d+[-‐–]?(?:й|я|е|х|м|го|ти)$|^\d+[-‐–]/\d", re.IGNORECASE)
 
 
@@ -222,7 +223,7 @@ def _codes(text: str) -> list[tuple[str, str]]:
 _DOCUMENT_WORD = re.compile(
     r"(?:инструкц|положени|регламент|стандарт|приказ|распоряжени|памятк|акт|форм|методич|указани|бланк|журнал"
     r"|протокол|перечн|нұсқаулы|бұйрық|ереже|instruction|order|regulation|act|form|memo)\w*\.?"
-    r"(?:\s+[а-яё]{3,}[аяиы])?\s+(?:№\s*)?$",
+    + _OF_WHAT + r"\s+(?:№\s*)?$",
     re.IGNORECASE)
 _ERROR_CONTEXT = re.compile(r"ошибк|(?<![\w-])код|error|code|қате|табло|экран|выда[её]т|пишет|горит|высвет|терминал"
                             r"|(?<![\w-])трк|колонк|ккм|(?<![\w-])pos(?![\w-])|(?<![\w-])пос(?![\w-])|эквайринг",
@@ -237,6 +238,14 @@ def _code_kind(question: str, surface: str) -> str:
     if re.fullmatch(r"[^\W\d_][-‐–]?\d+", surface) or _ERROR_CONTEXT.search(question):
         return "code"
     return "document"
+
+
+def codes_named(text: str) -> frozenset[str]:
+    """The codes and document numbers a text names as such («РАСПОРЯЖЕНИЕ № 12-Р», «АКТ № 0318», «ОТ-05»),
+    not every number in it («Выдать 52 литра» names no «приказ 52»)."""
+    keys = {k for k, _ in _codes(text)}
+    keys |= {code_key(m.group(1)) for m in re.finditer(r"№\s*(\d{2,6})(?![\w-])", text)}
+    return frozenset(keys)
 
 
 def _held_codes(text: str) -> set[str]:

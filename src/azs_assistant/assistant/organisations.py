@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from azs_assistant.assistant import entities
 from azs_assistant.assistant.answerable import latin_as_cyrillic
 
 _NAMED = re.compile(r"(?:ТОО|АО|ООО|ИП|сет[ьию]|компани[яиюей])\s+«([^»]{2,60})»", re.IGNORECASE)
@@ -31,7 +32,8 @@ def stem(name: str) -> str:
 def named(text: str, proper: Callable[[str], bool]) -> frozenset[str]:
     """The organisations a text names (their names as written, «Сарыарка Ойл»), those whose name begins
     with a proper name only: «ТОО «Сервис»» would make every question about «сервисная служба» name it."""
-    return frozenset(name.strip() for name in _NAMED.findall(text) if proper(name.split()[0]))
+    return frozenset(name.strip() for name in _NAMED.findall(text)
+                     if proper(name.split()[0]) and not name.split()[0].isupper())  # «АЗС Береке»: no name
 
 
 def asked(question: str, known: Iterable[str]) -> frozenset[str]:
@@ -44,27 +46,34 @@ def asked(question: str, known: Iterable[str]) -> frozenset[str]:
 
 def without(question: str, known: Iterable[str]) -> str:
     """The question less the words that name one of the ``known`` organisations («что делать при проливе в
-    Сарыарка Ойл» → «что делать при проливе в»). Which chain a question is about is its scope, not its
+    Сарыарка Ойл» → «что делать при проливе»). Which chain a question is about is its scope, not its
     subject: searched for, the chain's name finds the one passage that repeats it, a document's opening
     («Положение П-02 сети «Сарыарка Ойл», редакция 4»), which then crowds out the passage that answers.
-    A question that is nothing but the name stays whole."""
-    names = [[_low(stem(w)) for w in name.split()] for name in known if name.split()]
+    A question that would keep nothing but a word or two such as «что» stays whole, and so does a place or a
+    station the question names («в Актобе» where a chain is named «Актобе Мунай»)."""
+    names = [[_low(w) for w in name.split()] for name in known if name.split()]
     words = list(_WORD.finditer(question))
+    # a place or a numbered station the question names stays, even where a chain is named after it
+    # («ТОО «Актобе Мунай»»: «цена АИ-92 в Актобе» keeps «Актобе»)
+    typed = [(m.start(), m.end()) for e in entities.typed(question) if e.kind in ("region", "station")
+             for m in re.finditer(re.escape(e.surface), question)]
     drop: set[int] = set()
     for i, m in enumerate(words):
         low = _low(m.group(0))
         for parts in names:
-            if low.startswith(parts[0]):
-                drop.add(i)  # with the preposition before it and the words after it that go on with the name
-                if i > 0 and words[i - 1].group(0).lower() in _PREPOSITIONS:
-                    drop.add(i - 1)
-                for j, part in enumerate(parts[1:], start=i + 1):
-                    if j < len(words) and _low(words[j].group(0)).startswith(part[:3]):
-                        drop.add(j)
-                    else:
-                        break
-    if not drop or len(drop) == len(words):
-        return question
+            if not low.startswith(_low(stem(parts[0]))) or any(a <= m.start() < b for a, b in typed):
+                continue
+            drop.add(i)  # with the preposition before it and the words after it that go on with the name
+            if i > 0 and words[i - 1].group(0).lower() in _PREPOSITIONS:
+                drop.add(i - 1)
+            for j, part in enumerate(parts[1:], start=i + 1):
+                if j < len(words) and _continues(_low(words[j].group(0)), part):
+                    drop.add(j)
+                else:
+                    break
+    kept = [m.group(0) for i, m in enumerate(words) if i not in drop]
+    if not drop or not any(len(w) >= 4 for w in kept):
+        return question  # nothing but the name (and a word or two such as «что») would be left
     out, end = [], 0
     for i in sorted(drop):
         out.append(question[end:words[i].start()])
@@ -73,6 +82,12 @@ def without(question: str, known: Iterable[str]) -> str:
     text = re.sub(r"«\s*»|\(\s*\)", " ", "".join(out))
     text = re.sub(r"\s+(?=[?!.,:;)])", "", re.sub(r"\s{2,}", " ", text))
     return re.sub(r"^[\s:;,.—–-]+", "", text).strip()
+
+
+def _continues(word: str, part: str) -> bool:
+    """The question's word is the name's next word in some case («Ойл», «Ойла»), not a word that only begins
+    like it («газовые» after «Береке» in «Береке Газ»)."""
+    return word.startswith(part[:max(3, len(part) - 1)]) and len(word) <= len(part) + 3
 
 
 def _low(word: str) -> str:

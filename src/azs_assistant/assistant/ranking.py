@@ -131,8 +131,6 @@ def rerank(evidence: list[Any], values: list[list[float]]) -> list[Any]:
     # then those that hold a document number the question names («по акту 0318»: the act itself, not the
     # acceptance regulation that matches every other word)
     other = [not getattr(e, "names_document", False) for e in evidence]
-    if all(other):
-        other = [False] * len(evidence)
     order = sorted(range(len(evidence)), key=lambda i: (lacking[i], other[i], -scores[i], i))
     shown = 1.0
     for i in order:  # the citation's score, never above the one cited before it

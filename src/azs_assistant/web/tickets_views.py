@@ -83,8 +83,9 @@ def ticket_status(request: Request, svc: ServicesDep, number: str, k: str = "", 
     the number and the link to keep, in any language the customer switches to."""
     try:
         ticket, events = svc.tickets.public_view(number, k[:100])
-    except AzsError as exc:
-        return message_page(request, exc.message(request_language(request)), exc.http_status)
+    except AzsError as exc:  # a customer's page: in their own language only (customer_error)
+        return message_page(request, customer_error(exc, pick_language(lang) if lang else request_language(request)),
+                            exc.http_status)
     language = pick_language(lang) if lang else ticket.language
     link = svc.tickets.status_link(ticket, k[:100], str(request.base_url)) if new else None
     return public_page(request, "ticket_public.html", language, {
