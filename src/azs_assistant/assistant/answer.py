@@ -39,7 +39,7 @@ from azs_assistant.errors import InvalidInput
 from azs_assistant.incidents.history import IncidentHistory, describe, incident_report_text, is_history_question
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.search.index import SearchIndex, load_chunks, openings
-from azs_assistant.search.service import Queries
+from azs_assistant.search.service import MAX_QUESTION, Queries
 from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Chunk, Document
@@ -77,7 +77,6 @@ class Opening(NamedTuple):
     codes: frozenset[str]  # the document numbers and codes it names (entities.codes_named): «АКТ № 0318»
 
 
-_NO_OPENING = Opening(frozenset(), frozenset())
 OpeningKey = tuple[int, int, str]  # a document's id, version and content hash (an id may be reused)
 
 __all__ = ["ABSTAIN_TEXT", "EMPTY_KB_TEXT", "Answer", "Assistant", "Citation", "Evidence", "section_without_title"]
@@ -102,7 +101,6 @@ class Assistant:
         self._audit, self._conversations, self._cache, self._answer_log = audit, conversations, cache, answer_log
         self._summaries, self._reports, self._incident_history, self._stations = (summaries, reports,
                                                                                   incident_history, stations)
-        # (document id, version) → the organisations its title and first passages name
         self._openings: dict[OpeningKey, Opening] = {}  # what each document's opening names
         self._known: tuple[int, frozenset[str]] | None = None  # (index generation, every name in the base)
 
@@ -116,7 +114,7 @@ class Assistant:
         # the chain the question names is its scope (see _elsewhere), not words to search for; a question
         # too long to analyse is refused as it is
         scope = (organisations.without(question, self._known_organisations(generations[0]))
-                 if len(question) <= 2000 else question)
+                 if len(question) <= MAX_QUESTION else question)
         query = self.queries.analyse(scope, generations)  # also brings the index up to date
         wanted = max(k, ranking.CANDIDATES)
         vector = self.index.query_vector(query)
@@ -134,7 +132,8 @@ class Assistant:
                 break
             lemmas = set(chunk.lemmas.split()) | set(chunk.context_lemmas.split())
             evidence.append(Evidence(hit, chunk, doc, support(query, lemmas, self.index.idf, self.index.knows)))
-        elsewhere = self._elsewhere(question, evidence)
+        read = self._read_openings({_opening_key(e.document): e.document.title for e in evidence})
+        elsewhere = self._elsewhere(question, evidence, read)
         for e, away in zip(evidence, elsewhere, strict=True):
             e.elsewhere = away  # never quoted as the answer (_passages, _answer_asks)
         if evidence:  # in the search's order, best first; another chain's passages are no competitors
@@ -142,7 +141,7 @@ class Assistant:
             query.search_top = (rivals[0].hit.score, rivals[1].hit.score if len(rivals) > 1 else 0.0)
         if not rerank:
             return query, evidence
-        self._names_document(query, evidence)
+        self._names_document(query, evidence, read)
         if ranking.ranker() is not None:
             values = ranking.features(query, evidence, self.index.idf, self.index.knows, self._lemma_of,
                                       self.index.document_lemmas,
@@ -150,9 +149,10 @@ class Assistant:
             evidence = ranking.rerank(evidence, values)
         return query, evidence[:k]
 
-    def _elsewhere(self, question: str, evidence: list[Evidence]) -> list[bool]:
-        """For each candidate: is it from a document of another organisation than the one the question names?"""
-        read = self._read_openings({_opening_key(e.document): e.document.title for e in evidence})
+    @staticmethod
+    def _elsewhere(question: str, evidence: list[Evidence], read: dict[OpeningKey, Opening]) -> list[bool]:
+        """For each candidate: is it from a document of another organisation than the one the question names
+        (``read``: the candidates' documents' openings)?"""
         names = {e.document.id: read[_opening_key(e.document)].names for e in evidence}
         of = {d: frozenset(organisations.stem(n) for n in ns) for d, ns in names.items()}
         wanted = organisations.asked(question, frozenset().union(*names.values()))
@@ -191,7 +191,8 @@ class Assistant:
             kept.update({key: out[key] for key in unknown})
         return out
 
-    def _names_document(self, query: Any, evidence: list[Evidence]) -> None:
+    @staticmethod
+    def _names_document(query: Any, evidence: list[Evidence], read: dict[OpeningKey, Opening]) -> None:
         """Marks the candidates that name a document number the question names («по акту 0318»), in their
         heading, passage or document's opening («АКТ № 0318 приёма…»), read strictly («Выдать 52 литра» is
         no «приказ 52»): with a fitted re-ranker they come first (:func:`ranking.rerank`). The typed-things
@@ -200,7 +201,6 @@ class Assistant:
         asked = {t.key for t in typed_entities.typed(query.text) if t.kind == "document"}
         if not asked:
             return
-        read = self._read_openings({_opening_key(e.document): e.document.title for e in evidence})
         for e in evidence:
             codes = read[_opening_key(e.document)].codes | typed_entities.codes_named(
                 f"{e.document.title}\n{e.chunk.section}\n{e.chunk.text}")

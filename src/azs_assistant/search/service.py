@@ -9,6 +9,8 @@ from azs_assistant.search.index import SearchIndex
 from azs_assistant.search.query import AnalyzedQuery, QueryAnalyzer
 from azs_assistant.storage.db import Database
 
+MAX_QUESTION = 2000  # characters of a question: a longer one is refused
+
 
 class Queries:
     """Turns a person's question into an ``AnalyzedQuery`` for retrieval."""
@@ -23,10 +25,10 @@ class Queries:
         if not text:
             raise InvalidInput("Пустой запрос: напишите вопрос.", "Empty query: write a question.",
                                message_kk="Сұрақ бос: сұрағыңызды жазыңыз.")
-        if len(text) > 2000:
-            raise InvalidInput("Слишком длинный вопрос (больше 2000 символов).",
-                               "The question is too long (over 2000 characters).",
-                               message_kk="Сұрақ тым ұзын (2000 таңбадан артық).")
+        if len(text) > MAX_QUESTION:
+            raise InvalidInput(f"Слишком длинный вопрос (больше {MAX_QUESTION} символов).",
+                               f"The question is too long (over {MAX_QUESTION} characters).",
+                               message_kk=f"Сұрақ тым ұзын ({MAX_QUESTION} таңбадан артық).")
         index_generation, jargon_generation = generations or self.db.generations()
         self.index.refresh(generation=index_generation)
         snapshot = self.index.vocabulary_now()
