@@ -64,5 +64,7 @@ def test_chat_api_and_incident_page(sqlite_services) -> None:  # type: ignore[no
         body = client.post("/api/v1/ask", json={"question": "как раньше устраняли ошибку на ТРК 5 АЗС 12?"}).json()
         assert body["citations"][0]["url"] == "/incidents/I-2"
         page = client.get("/incidents/I-2")
-        assert page.status_code == 200 and "заменили датчик" in page.text
+        assert page.status_code == 200 and "заменили датчик" in page.text and "отказы оборудования" in page.text
+        kazakh = client.get("/incidents/I-2", headers={"accept-language": "kk"})  # category in the reader's language
+        assert "жабдық ақаулары" in kazakh.text and "отказы оборудования" not in kazakh.text
         assert client.get("/incidents/NOPE").status_code == 404

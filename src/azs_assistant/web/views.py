@@ -89,6 +89,6 @@ def incident_page(request: Request, svc: ServicesDep, incident_id: str, who: Any
         incident = svc.reports.incident(who, incident_id)
     except AzsError as exc:
         return message_page(request, exc.message(request_language(request)), exc.http_status)
-    spec = svc.reports.categories.get(incident.category)
-    return templates.TemplateResponse(request, "incident.html", {
-        "active": "reports", "i": incident, "category": spec.name if spec else incident.category})
+    spec = svc.reports.categories.get(incident.category)  # the category in the reader's language
+    name = spec.name_in(request_language(request)) if spec else incident.category
+    return templates.TemplateResponse(request, "incident.html", {"active": "reports", "i": incident, "category": name})
