@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from azs_assistant.assistant.answerable import lacks_what_is_asked
+from azs_assistant.assistant.extract import asks_for_steps, is_procedural, is_yes_no, wants_number
 
 SHIFT = "Ночная смена работает с 21:00 до 09:00. В ночной смене работают не менее двух человек."
 PRICES = "Регион: Костанайская; АИ-92, тг/л: 216; АИ-95, тг/л: 262"
@@ -29,3 +30,23 @@ CHECKS = "Заземляющее устройство проверяют не р
 ])
 def test_a_passage_without_the_kind_of_value_asked_cannot_answer(question: str, passage: str, lacks: bool) -> None:
     assert lacks_what_is_asked(question, passage) is lacks
+
+
+@pytest.mark.parametrize(("question", "number", "procedural", "yes_no", "steps"), [
+    ("сколько хранится проба?", True, False, False, False),
+    ("Береке-де сынама қанша күн сақталады?", True, False, False, False),  # «қанша»: how many
+    ("Up to what percentage may an LPG cylinder be filled?", True, False, False, False),  # not a yes-or-no one
+    ("How long is a fuel sample kept?", True, False, False, False),
+    ("Бензовоз келді, не істеу керек?", False, True, False, False),
+    ("How do I accept a fuel truck step by step?", False, True, False, True),
+    ("можно не платить за пакет?", False, False, True, False),  # «не» is Russian negation, not Kazakh «what»
+    ("Оператор генераторды өзі қоса ала ма?", False, False, True, False),
+    ("ақшаны қайтаруға бола ма?", False, False, True, False),  # «қайтару» (return) is no «қай» (which)
+    ("Can the operator start the generator by hand?", False, False, True, False),
+    ("как списать хот-дог по шагам", False, True, False, True),
+    ("приём бензовоза: порядок действий", False, True, False, True),
+])
+def test_the_kind_of_question_is_told_in_russian_kazakh_and_english(question: str, number: bool, procedural: bool,
+                                                                     yes_no: bool, steps: bool) -> None:
+    assert (wants_number(question), is_procedural(question), is_yes_no(question), asks_for_steps(question)) == \
+        (number, procedural, yes_no, steps)

@@ -94,12 +94,36 @@ LPG = """# Приём сжиженного газа из газовоза
 LPG_CLAUSES = ["Газовоз ставят", "Подключают заземление", "Присоединяют жидкостный", "Открывают краны газовоза",
                "не отходит от узла", "Закрывают краны резервуара", "только после этого отключают заземление"]
 
+CAFE = """# Продукция кафе: сроки и списание
+
+Стандарт КФ-07 сети «Алтын Жол».
+
+## Сроки реализации
+
+| Продукт | Срок после приготовления | Что делать по истечении |
+|---|---|---|
+| Шаурма куриная | 3 часа | Списать по акту КФ-52 |
+| Кофе в термосе | 1 час | Вылить, термос промыть |
+
+## Списание продукции
+
+Просроченную продукцию списывают так:
+
+1. Убрать продукцию с витрины в отдельный ящик с пометкой «Брак».
+2. Заполнить акт КФ-52: наименование, количество, причина.
+3. Подписать акт у старшего смены.
+4. Провести списание в учётной программе до конца смены.
+"""
+CAFE_STEPS = ["Убрать продукцию с витрины", "Заполнить акт КФ-52", "Подписать акт у старшего смены",
+              "Провести списание в учётной программе"]
+
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     services = Services(make_settings(Path(tmp_path_factory.mktemp("procedures")), embeddings="none"))
     for data, name in [(FILTER.encode(), "to14_filtr.md"), (GAS_ALARM.encode(), "pb22_zagazovannost.txt"),
-                       (make_pdf(REFUND_PDF), "dvoinoe_spisanie.pdf"), (LPG.encode(), "gz03_gazovoz.md")]:
+                       (make_pdf(REFUND_PDF), "dvoinoe_spisanie.pdf"), (LPG.encode(), "gz03_gazovoz.md"),
+                       (CAFE.encode(), "kf07_kafe.md")]:
         result = services.ingestor.ingest_bytes(data, f"uploads/{name}")
         assert result.status == "added", (name, result.message)
     yield services
@@ -213,3 +237,14 @@ def test_quoted_document_text_cannot_inject_markup(tmp_path: Path) -> None:
         assert "<a " not in html and "<em>" not in html and "<b>" not in html, html
     finally:
         services.close()
+
+
+def test_steps_asked_of_a_table_row_come_with_the_documents_list_of_steps(svc: Services) -> None:
+    """«…по шагам» answered by a table row («Шаурма: списать по акту КФ-52») gets the same document's steps
+    after the row: the row says what, the list how."""
+    answer = svc.assistant.ask("как списать просроченную шаурму по шагам", SYSTEM)
+    assert not answer.abstained, answer.answer
+    assert "Шаурма куриная" in answer.answer and answer.answer.index("Шаурма") < answer.answer.index("Убрать")
+    assert in_order(CAFE_STEPS, answer.answer), answer.answer
+    without = svc.assistant.ask("какой срок реализации у шаурмы?", SYSTEM)  # no steps asked: the row alone
+    assert "3 часа" in without.answer and "Подписать акт" not in without.answer, without.answer

@@ -94,3 +94,24 @@ def test_an_upgrade_adds_the_new_builtin_terms_and_keeps_the_admins_edits(sqlite
     assert len(entries) == total and "жанармай" in entries
     assert entries["солярка"].canonical == "ДТ зимнее"
     assert jargon.add_builtin() == 0
+
+
+def test_a_jargon_entrys_synonyms_are_one_thing_asked() -> None:
+    """«газ» expands to «сжиженный углеводородный газ (СУГ, пропан-бутан)»: the query keeps those lemmas
+    together, and the extractor counts a sentence that lists them all once, so the sentence that answers
+    («не более чем на 80%») is not outscored by one that only names the gas six ways."""
+    from azs_assistant.assistant.extract import Extractor
+    from azs_assistant.search.query import QueryAnalyzer
+    from azs_assistant.storage.models import Chunk
+
+    analyzer = get_analyzer()
+    dictionary = JargonDictionary(load_builtin_jargon(), analyzer)
+    query = QueryAnalyzer(analyzer).analyse("до скольки процентов заправлять баллон газом", dictionary, None)
+    group = next(g for g in query.expansion_groups if "пропан" in g)
+    assert {"суг", "пропан", "газ"} <= set(group)
+    listing = "Отпуск сжиженного углеводородного газа (СУГ, пропан-бутан) выполняет только оператор АГЗС."
+    answer = "Заправлять баллон не более чем на 80% его объёма."
+    chunk = Chunk(text=f"{listing} {answer}", section="", kind="text", ordinal=1)
+    scored = Extractor(analyzer, lambda _: 1.0).score(chunk, query, numeric=True)
+    by_unit = dict(zip(scored.units, scored.scores, strict=True))
+    assert by_unit[answer] > by_unit[listing], by_unit

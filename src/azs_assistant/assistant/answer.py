@@ -17,7 +17,14 @@ from azs_assistant import i18n, metrics
 from azs_assistant.assistant import answerable, organisations, ranking
 from azs_assistant.assistant import entities as typed_entities
 from azs_assistant.assistant.evidence import support
-from azs_assistant.assistant.extract import Extractor, ScoredPassage, is_procedural, is_yes_no, wants_number
+from azs_assistant.assistant.extract import (
+    Extractor,
+    ScoredPassage,
+    asks_for_steps,
+    is_procedural,
+    is_yes_no,
+    wants_number,
+)
 from azs_assistant.assistant.markdown import escape, to_plain
 from azs_assistant.assistant.model import (
     ABSTAIN_TEXT,
@@ -500,7 +507,7 @@ class Assistant:
         numeric, procedural, yes_no = wants_number(question), is_procedural(question), is_yes_no(question)
         extractor = Extractor(self.analyzer, self.index.idf)
         scored = [(e, extractor.score(e.chunk, query, numeric, yes_no)) for e in candidates]
-        ranked = sorted(scored, key=lambda p: -p[0].hit.score)
+        ranked = list(scored)  # the re-ranked order (the search's fused score put a document's opening first)
         # Retrieval order stands unless a passage retrieved nearly as well holds a clearly better
         # sentence, or covers clearly more of the question's content (the words that tell two
         # similar procedures apart: «крупный пролив» against «средний пролив»).
@@ -509,7 +516,10 @@ class Assistant:
         for ev, sp in ranked:
             if ev.chunk.id not in answering or ev is lead[0]:
                 continue
-            better_sentence = sp.best >= 1.6 * lead[1].best and ev.hit.score >= 0.75 * lead[0].hit.score
+            # a long document's opening (its name, scope and general provisions) names the subject in every
+            # sentence: its best sentence is no better answer, so it leads only where retrieval put it first
+            better_sentence = (sp.best >= 1.6 * lead[1].best and ev.hit.score >= 0.75 * lead[0].hit.score
+                               and not (ev.chunk.ordinal == 0 and _has_more(self.db, ev.chunk.document_id)))
             better_coverage = ev.support >= lead[0].support + 0.15 and ev.hit.score >= 0.85 * lead[0].hit.score
             if better_sentence or better_coverage:
                 lead = (ev, sp)
@@ -524,6 +534,10 @@ class Assistant:
                 chosen.append(max(extra, key=lambda p: (p[0].chunk.document_id != lead_ev.chunk.document_id,
                                                         self._gain(query, p[0], lead_ev), p[0].hit.score)))
             chosen += self._nearby(ranked, chosen, evidence)
+            steps = self._steps_after_row(question, chosen, evidence, query, extractor) if procedural else None
+            if steps is not None:  # the row answers what, the document's list how: right after the row
+                chosen = [chosen[0], steps, *[p for p in chosen[1:] if p[0].chunk.id != steps[0].chunk.id]]
+                chosen = chosen[:MAX_QUOTED]
         out: list[tuple[str, list[Citation]]] = []
         quoted: set[int] = set()
         rows: set[int] = set()
@@ -547,6 +561,19 @@ class Assistant:
             if ev.chunk.kind == "table_row":
                 rows.add(ev.chunk.id)
         return out
+
+    @staticmethod
+    def _steps_after_row(question: str, chosen: list[tuple[Evidence, ScoredPassage]], evidence: list[Evidence],
+                         query: Any, extractor: Extractor) -> tuple[Evidence, ScoredPassage] | None:
+        """A question that asks for the steps («…по шагам») answered by a table row («Хот-дог: списать по акту
+        БО-52»): the list of steps of the row's document retrieved among the first five, which the model may
+        not let stand on its own words (it names the procedure, not the product)."""
+        row = chosen[0][0]
+        if row.chunk.kind != "table_row" or not asks_for_steps(question):
+            return None
+        lists = [e for e in evidence[:5] if e.chunk.document_id == row.chunk.document_id and not e.elsewhere
+                 and e.chunk.kind != "table_row" and has_steps(e.chunk)]
+        return (lists[0], extractor.score(lists[0].chunk, query, False)) if lists else None
 
     @staticmethod
     def _nearby(ranked: list[tuple[Evidence, ScoredPassage]], chosen: list[tuple[Evidence, ScoredPassage]],
@@ -661,6 +688,13 @@ def _document_chunks(db: Database, document_id: int) -> list[Chunk]:
     """A document's passages in order (a procedure is gathered back from them)."""
     with db.session() as s:
         return list(s.scalars(select(Chunk).where(Chunk.document_id == document_id).order_by(Chunk.ordinal)))
+
+
+def _has_more(db: Database, document_id: int) -> bool:
+    """The document has more than its opening passage."""
+    with db.session() as s:
+        later = select(Chunk.id).where(Chunk.document_id == document_id, Chunk.ordinal > 0).limit(1)
+        return s.scalar(later) is not None
 
 
 def _lemmas(chunk: Chunk) -> set[str]:

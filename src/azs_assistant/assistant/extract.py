@@ -26,12 +26,23 @@ QUOTE_BUDGET = 700  # characters quoted from one passage: enough for a clause, s
 # sentence that holds the fact is often not the one that matches the question best, but its neighbour.
 WHOLE_PASSAGE = 900
 _HAS_NUMBER = re.compile(r"\d")
+# Questions are asked in Russian, Kazakh and English over Russian documents: each kind is told in all three
+# («қанша күн сақталады?» asks for a figure; «Up to what percentage…?» is no yes-or-no question).
 _NUMBER_QUESTION = re.compile(
     r"\b(сколько|скока|скольк\w+|когда|во сколько|какой процент|каков\w* (срок|лимит|объем|объём|размер)|"
-    r"через какое время|как долго|как часто|какая сумма|какой размер|какой лимит|какая норма|на сколько)\b",
+    r"через какое время|как долго|как часто|какая сумма|какой размер|какой лимит|какая норма|на сколько|"
+    r"қанша\w*|неше\w*|қашан|қай уақытта|how (many|much|long|often|far|soon)|when|what time|"
+    r"what (percentage|percent|share|amount|limit|deadline|temperature|distance|volume|price)|"
+    r"what is the (limit|maximum|minimum))\b",
     re.IGNORECASE)
 _PROCEDURAL = re.compile(r"\b(как|что делать|что делаю|что жать|порядок|по шагам|действи\w*|алгоритм|"
-                         r"куда звонить|кому звонить|каки\w+ шаг\w*|процедур\w*)\b", re.IGNORECASE)
+                         r"куда звонить|кому звонить|каки\w+ шаг\w*|процедур\w*|"
+                         r"қалай|не істеу\w*|не істеймін|не істейді|не істеймiз|қадам\w*|тәртіб\w*|"
+                         r"how (to|do|should|must)|what (to do|should|must)|steps?|procedure)\b", re.IGNORECASE)
+
+# «…по шагам», «порядок действий»: the steps themselves are asked for, not only what to do first
+_STEPS_ASKED = re.compile(r"\bпо\s+шагам\b|\bпошагов\w*|\bпорядок\s+действий\b|\bалгоритм\w*|\bкаки\w+\s+шаг\w*|"
+                          r"\bstep[\s-]+by[\s-]+step\b|\bwhat\s+steps\b|\bқадам\w*", re.IGNORECASE)
 
 
 # A sentence that starts by pointing back («Только после этого…», «При этом…») needs the one before it.
@@ -39,8 +50,10 @@ _ANAPHORA = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?(только\s+)?(после|
                        r"(этого|этом|том|этим|него|нее|них|того)\b|"
                        r"^(?:\d+(?:\.\d+)*\.?\s+)?(это|такой|такая|такие|такое|он|она|они|его|ее|её|их|им|ему|ей|там|тогда|затем|потом)\b",
                        re.IGNORECASE)
-_WH_WORD = re.compile(r"\b(что|как|где|когда|сколько|скока|как\w+|кто|куда|почему|зачем|откуда|чем|чей|во сколько)\b",
-                      re.IGNORECASE)
+_WH_WORD = re.compile(r"\b(что|как|где|когда|сколько|скока|как\w+|кто|куда|почему|зачем|откуда|чем|чей|во сколько|"
+                      r"қанша\w*|неше\w*|қашан|қай|қайда\w*|қайдан|қайсы\w*|кім\w*|не істе\w*|неге|неліктен|"
+                      r"қалай|қандай|"
+                      r"what|how|when|where|who|whom|whose|which|why)\b", re.IGNORECASE)
 _RULE = re.compile(r"запрещ|разреш|нельзя|не допуска|допуска|только|обязан|должен|не разрешается|не нужно|можно",
                    re.IGNORECASE)
 
@@ -58,6 +71,11 @@ def wants_number(question: str) -> bool:
 
 def is_procedural(question: str) -> bool:
     return bool(_PROCEDURAL.search(question))
+
+
+def asks_for_steps(question: str) -> bool:
+    """«Как списать хот-дог по шагам?»: a table row's «списать по акту» is not the whole answer."""
+    return bool(_STEPS_ASKED.search(question))
 
 
 @dataclass(slots=True)
@@ -79,6 +97,12 @@ class Extractor:
     def score(self, chunk: Chunk, query: AnalyzedQuery, numeric: bool, yes_no: bool = False) -> ScoredPassage:
         weights = {t: w * max(self.idf(t), 0.5) for t, w in query.terms.items()}
         stems = {t: stem_key(t) for t in weights}
+        # a jargon entry's canonical words are one thing asked: a sentence that lists them all («сжиженного
+        # углеводородного газа (СУГ, пропан-бутан)») matched «газ» six times and outscored the answer
+        group_of: dict[str, int] = {}
+        for n, group in enumerate(query.expansion_groups):
+            for term in group:
+                group_of.setdefault(term, n)
         units = units_of(chunk)
         heading = set(self.analyzer.lemmas(chunk.section.rsplit(" › ", 1)[-1])) if chunk.section else set()
         scores = []
@@ -87,13 +111,21 @@ class Extractor:
             lemmas = own | heading
             unit_stems = {stem_key(lemma) for lemma in lemmas} - {None}
             score = 0.0
+            grouped: dict[int, float] = {}
             for term, weight in weights.items():
                 if term in own:
-                    score += weight
+                    found = weight
                 elif term in lemmas:
-                    score += 0.5 * weight
+                    found = 0.5 * weight
                 elif stems[term] and stems[term] in unit_stems:
-                    score += PARTIAL * weight
+                    found = PARTIAL * weight
+                else:
+                    continue
+                if term in group_of:
+                    grouped[group_of[term]] = max(grouped.get(group_of[term], 0.0), found)
+                else:
+                    score += found
+            score += sum(grouped.values())
             if numeric and _HAS_NUMBER.search(unit):
                 score *= 1.5
             if yes_no and _RULE.search(unit):

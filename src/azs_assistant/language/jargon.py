@@ -84,7 +84,13 @@ class JargonDictionary:
     def expand(self, lemmas: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:
         """Canonical lemmas for every entry found in ``lemmas`` (lemmas or surface forms), and the
         matched term lemmas."""
-        added: list[str] = []
+        groups, matched = self.expand_groups(lemmas)
+        return list(dict.fromkeys(c for group in groups for c in group)), matched
+
+    def expand_groups(self, lemmas: list[str]) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+        """As :meth:`expand`, with the canonical lemmas of each entry found kept together: «газ» → «сжиженный
+        углеводородный газ (СУГ, пропан-бутан)» is one thing asked, not six."""
+        groups: list[tuple[str, ...]] = []
         matched: list[tuple[str, ...]] = []
         for start in range(len(lemmas)):
             for length in range(min(self._max_len, len(lemmas) - start), 0, -1):
@@ -94,9 +100,9 @@ class JargonDictionary:
                 canon = self._patterns.get(key)
                 if canon:
                     matched.append(key)
-                    added.extend(c for c in canon if c not in added)
+                    groups.append(tuple(canon))
                     break
-        return added, matched
+        return groups, matched
 
     def rewrite(self, text: str, tokens: list) -> str:  # type: ignore[type-arg]
         """The text with each jargon phrase replaced by its canonical term (for the dense model)."""

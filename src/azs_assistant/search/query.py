@@ -16,6 +16,9 @@ class AnalyzedQuery:
     key_terms: list[tuple[str, float]]      # content lemmas of the question itself, with importance
     unknown: set[str] = field(default_factory=set)  # lemmas neither the dictionary nor the index knows
     expansions: list[str] = field(default_factory=list)
+    # the canonical lemmas of each jargon entry matched, together: one thing asked (the extractor counts the
+    # best of them once, not each synonym a sentence lists)
+    expansion_groups: list[tuple[str, ...]] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
     jargon_matched: list[str] = field(default_factory=list)
 
@@ -39,9 +42,10 @@ class QueryAnalyzer:
         tokens = self.analyzer.tokens(text)
         all_lemmas = [t.lemma for t in tokens]
         # Jargon matches on surfaces too: pymorphy3 lemmatises unknown slang unpredictably.
-        added, matched = jargon.expand(all_lemmas)
-        added_s, matched_s = jargon.expand([t.surface for t in tokens])
-        added += [a for a in added_s if a not in added]
+        groups, matched = jargon.expand_groups(all_lemmas)
+        groups_s, matched_s = jargon.expand_groups([t.surface for t in tokens])
+        groups += [g for g in groups_s if g not in groups]
+        added = list(dict.fromkeys(c for group in groups for c in group))
         matched += matched_s
         matched_words = {w for key in matched for w in key}
         matched_words |= {t.surface for t in tokens if jargon.knows_form(t.surface)}
@@ -81,6 +85,7 @@ class QueryAnalyzer:
         # every token), and the normalised text, since token offsets refer to it.
         dense = jargon.rewrite(normalise(text), tokens) if matched else text
         return AnalyzedQuery(text, tokens, terms, key_terms, unknown, expansions=added, corrections=corrections,
+                             expansion_groups=[tuple(c for c in g if c not in STOPWORDS) for g in groups],
                              jargon_matched=[" ".join(k) for k in matched], dense_text=dense)
 
 
