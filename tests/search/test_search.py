@@ -90,3 +90,20 @@ def test_a_question_checks_for_new_data_once(demo_services: Services) -> None:
     finally:
         event.remove(demo_services.db.engine, "before_cursor_execute", record)
     assert sum("index_state" in s for s in statements) == 1
+
+
+def test_a_slang_words_synonyms_count_once_in_the_lexical_score(sqlite_services: Services, tmp_path: Path) -> None:
+    """«газ» expands to «сжиженный углеводородный газ (СУГ, пропан-бутан)»: a passage that lists those names
+    is not a six-times better match than the one that answers with one of them."""
+    f = tmp_path / "gas.md"
+    f.write_text("# Общие положения\nОтпуск сжиженного углеводородного газа (СУГ, пропан-бутан) выполняет "
+                 "оператор АГЗС.\n\n# Заправка баллона\nБаллон заполняют газом не более чем на 80% объёма.\n",
+                 encoding="utf-8")
+    sqlite_services.ingestor.ingest_paths([f])
+    svc = sqlite_services
+    query = svc.queries.analyse("на сколько процентов заполнять баллон газом")
+    assert any({"суг", "пропан"} <= set(group) for group in query.expansion_groups), query.expansion_groups
+    lexical = {svc.documents.passage(SYSTEM, h.chunk_id)[0].text: h.lexical for h in svc.index.search(query, k=2)}
+    answer = next(text for text in lexical if "80%" in text)
+    listing = next(text for text in lexical if "СУГ" in text)
+    assert lexical[answer] > lexical[listing], lexical

@@ -296,11 +296,29 @@ class SearchIndex:
 
     @staticmethod
     def _lexical(snap: _Snapshot, query: AnalyzedQuery) -> np.ndarray:
-        cols = [(snap.vocab[t], w) for t, w in query.terms.items() if t in snap.vocab]
-        if not cols:
-            return np.zeros(len(snap.chunk_ids), dtype=np.float32)
-        sub = snap.matrix[:, [c for c, _ in cols]]
-        return np.asarray(sub @ np.asarray([w for _, w in cols], dtype=np.float32)).ravel()
+        """BM25 of the question's terms; a jargon entry's canonical words are one thing asked, so a passage
+        scores the best of them once («газ» → «сжиженный углеводородный газ (СУГ, пропан-бутан)»: the passage
+        that lists all six names is no six times better match)."""
+        grouped = {t for group in query.expansion_groups for t in group}
+        cols = [(snap.vocab[t], w) for t, w in query.terms.items() if t in snap.vocab and t not in grouped]
+        out = np.zeros(len(snap.chunk_ids), dtype=np.float32)
+        if cols:
+            sub = snap.matrix[:, [c for c, _ in cols]]
+            out += np.asarray(sub @ np.asarray([w for _, w in cols], dtype=np.float32)).ravel()
+        seen: set[str] = set()
+        matrix = snap.matrix  # CSC: a column's rows and weights are one slice each
+        for group in query.expansion_groups:
+            members = [(snap.vocab[t], query.terms.get(t, 0.0)) for t in group if t in snap.vocab and t not in seen]
+            seen.update(group)
+            if not members:
+                continue
+            best = np.zeros(len(snap.chunk_ids), dtype=np.float32)
+            for col, weight in members:
+                start, end = matrix.indptr[col], matrix.indptr[col + 1]
+                rows = matrix.indices[start:end]
+                best[rows] = np.maximum(best[rows], matrix.data[start:end] * np.float32(weight))
+            out += best
+        return out
 
     def document_lemmas(self, document_ids: list[int], lemmas: list[str]) -> dict[int, set[str]]:
         """Which of ``lemmas`` each document uses in any of its passages or headings (for ranking by how
