@@ -67,4 +67,8 @@ def test_chat_api_and_incident_page(sqlite_services) -> None:  # type: ignore[no
         assert page.status_code == 200 and "заменили датчик" in page.text and "отказы оборудования" in page.text
         kazakh = client.get("/incidents/I-2", headers={"accept-language": "kk"})  # category in the reader's language
         assert "жабдық ақаулары" in kazakh.text and "отказы оборудования" not in kazakh.text
+        assert "1,0 сағ" in kazakh.text and "1,0 ч" in page.text  # a decimal comma, as in the reports
+        chat = sqlite_services.assistant.ask("Инцидент: АЗС-012, пролив топлива у ТРК 2, убрали сорбентом")
+        recorded = client.get(f"/incidents/{chat.citations[0].title.split()[-1]}", headers={"accept-language": "kk"})
+        assert "оператордың чаттағы хабарламасы" in recorded.text, recorded.text  # where the record came from
         assert client.get("/incidents/NOPE").status_code == 404

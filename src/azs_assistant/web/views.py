@@ -89,6 +89,20 @@ def incident_page(request: Request, svc: ServicesDep, incident_id: str, who: Any
         incident = svc.reports.incident(who, incident_id)
     except AzsError as exc:
         return message_page(request, exc.message(request_language(request)), exc.http_status)
+    lang = request_language(request)
     spec = svc.reports.categories.get(incident.category)  # the category in the reader's language
-    name = spec.name_in(request_language(request)) if spec else incident.category
-    return templates.TemplateResponse(request, "incident.html", {"active": "reports", "i": incident, "category": name})
+    name = spec.name_in(lang) if spec else incident.category
+    return templates.TemplateResponse(request, "incident.html", {"active": "reports", "i": incident, "category": name,
+                                                                 "origin": _origin(incident.origin, lang),
+                                                                 "hours": num(float(incident.resolution_hours or 0))})
+
+
+def _origin(origin: str, lang: str) -> str:
+    """Where the record came from, in the reader's language: the chat, a scanned form, an imported file; a
+    configured sync source by its own name."""
+    t = texts(lang)
+    if origin in ("chat", "ocr"):
+        return t[f"inc_origin_{origin}"]
+    if origin.startswith("import:"):
+        return t["inc_origin_import"].format(name=origin.removeprefix("import:"))
+    return origin
