@@ -45,6 +45,12 @@ def test_a_passage_without_the_kind_of_value_asked_cannot_answer(question: str, 
     ("Can the operator start the generator by hand?", False, False, True, False),
     ("как списать хот-дог по шагам", False, True, False, True),
     ("приём бензовоза: порядок действий", False, True, False, True),
+    ("What should I do when the card is declined?", False, True, False, False),  # «when» here asks no time
+    ("When does the night shift start?", True, False, False, False),
+    ("Ақша қашанға дейін қайтарылады?", True, False, False, False),
+    ("Сынама қай кезде алынады?", True, False, False, False),
+    ("Бензовоз келді, не істейміз?", False, True, False, False),
+    ("Пошаговая инструкция списания шаурмы", False, True, False, True),
 ])
 def test_the_kind_of_question_is_told_in_russian_kazakh_and_english(question: str, number: bool, procedural: bool,
                                                                      yes_no: bool, steps: bool) -> None:

@@ -71,4 +71,13 @@ def test_chat_api_and_incident_page(sqlite_services) -> None:  # type: ignore[no
         chat = sqlite_services.assistant.ask("Инцидент: АЗС-012, пролив топлива у ТРК 2, убрали сорбентом")
         recorded = client.get(f"/incidents/{chat.citations[0].title.split()[-1]}", headers={"accept-language": "kk"})
         assert "оператордың чаттағы хабарламасы" in recorded.text, recorded.text  # where the record came from
+        assert "1.0 h" in client.get("/incidents/I-2", headers={"accept-language": "en"}).text
         assert client.get("/incidents/NOPE").status_code == 404
+
+
+def test_an_incidents_origin_is_told_by_kind() -> None:
+    from azs_assistant.incidents.records import origin_kind
+
+    assert origin_kind("chat") == ("chat", "") and origin_kind("ocr") == ("ocr", "")
+    assert origin_kind("import:журнал.csv") == ("import", "журнал.csv")
+    assert origin_kind("oracle-main") == ("sync", "oracle-main")

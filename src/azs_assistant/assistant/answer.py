@@ -534,7 +534,9 @@ class Assistant:
                 chosen.append(max(extra, key=lambda p: (p[0].chunk.document_id != lead_ev.chunk.document_id,
                                                         self._gain(query, p[0], lead_ev), p[0].hit.score)))
             chosen += self._nearby(ranked, chosen, evidence)
-            steps = self._steps_after_row(question, chosen, evidence, query, extractor) if procedural else None
+            # (a figure asked too: the quote is the figure's sentences, not the list, so no list is added)
+            steps = (self._steps_after_row(question, chosen, evidence, query, extractor)
+                     if procedural and not numeric else None)
             if steps is not None:  # the row answers what, the document's list how: right after the row
                 chosen = [chosen[0], steps, *[p for p in chosen[1:] if p[0].chunk.id != steps[0].chunk.id]]
                 chosen = chosen[:MAX_QUOTED]

@@ -17,8 +17,8 @@ from azs_assistant.language.analyzer import Analyzer, stem_key
 from azs_assistant.search.query import AnalyzedQuery
 from azs_assistant.storage.models import Chunk
 
-__all__ = ["Extractor", "ScoredPassage", "is_procedural", "is_yes_no", "split_sentences", "table_row", "units_of",
-           "wants_number"]
+__all__ = ["Extractor", "ScoredPassage", "asks_for_steps", "is_procedural", "is_yes_no", "split_sentences",
+           "table_row", "units_of", "wants_number"]
 
 PARTIAL = 0.6
 QUOTE_BUDGET = 700  # characters quoted from one passage: enough for a clause, short enough for a phone
@@ -31,14 +31,16 @@ _HAS_NUMBER = re.compile(r"\d")
 _NUMBER_QUESTION = re.compile(
     r"\b(сколько|скока|скольк\w+|когда|во сколько|какой процент|каков\w* (срок|лимит|объем|объём|размер)|"
     r"через какое время|как долго|как часто|какая сумма|какой размер|какой лимит|какая норма|на сколько|"
-    r"қанша\w*|неше\w*|қашан|қай уақытта|how (many|much|long|often|far|soon)|when|what time|"
+    r"қанша\w*|неше\w*|қашан\w*|қай кезде|қай уақыт\w*|how (many|much|long|often|far|soon)|what time|"
+    r"^\s*when|by when|until when|when (is|are|do|does|did|should|must|can|will|may)|"
     r"what (percentage|percent|share|amount|limit|deadline|temperature|distance|volume|price)|"
     r"what is the (limit|maximum|minimum))\b",
     re.IGNORECASE)
 _PROCEDURAL = re.compile(r"\b(как|что делать|что делаю|что жать|порядок|по шагам|действи\w*|алгоритм|"
                          r"куда звонить|кому звонить|каки\w+ шаг\w*|процедур\w*|"
-                         r"қалай|не істеу\w*|не істеймін|не істейді|не істеймiз|қадам\w*|тәртіб\w*|"
-                         r"how (to|do|should|must)|what (to do|should|must)|steps?|procedure)\b", re.IGNORECASE)
+                         r"қалай|не\s+істе\w*|қадам\w*|тәрті[пб]\w*|"
+                         r"how (to|do|should|must|can|could)|what (to do|should|must)|what do (i|we) do|"
+                         r"what happens if|steps?|procedure)\b", re.IGNORECASE)
 
 # «…по шагам», «порядок действий»: the steps themselves are asked for, not only what to do first
 _STEPS_ASKED = re.compile(r"\bпо\s+шагам\b|\bпошагов\w*|\bпорядок\s+действий\b|\bалгоритм\w*|\bкаки\w+\s+шаг\w*|"
@@ -51,7 +53,7 @@ _ANAPHORA = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?(только\s+)?(после|
                        r"^(?:\d+(?:\.\d+)*\.?\s+)?(это|такой|такая|такие|такое|он|она|они|его|ее|её|их|им|ему|ей|там|тогда|затем|потом)\b",
                        re.IGNORECASE)
 _WH_WORD = re.compile(r"\b(что|как|где|когда|сколько|скока|как\w+|кто|куда|почему|зачем|откуда|чем|чей|во сколько|"
-                      r"қанша\w*|неше\w*|қашан|қай|қайда\w*|қайдан|қайсы\w*|кім\w*|не істе\w*|неге|неліктен|"
+                      r"қанша\w*|неше\w*|қашан\w*|қай|қайда\w*|қайдан|қайсы\w*|кім\w*|не\s+істе\w*|неге|неліктен|"
                       r"қалай|қандай|"
                       r"what|how|when|where|who|whom|whose|which|why)\b", re.IGNORECASE)
 _RULE = re.compile(r"запрещ|разреш|нельзя|не допуска|допуска|только|обязан|должен|не разрешается|не нужно|можно",
@@ -70,7 +72,7 @@ def wants_number(question: str) -> bool:
 
 
 def is_procedural(question: str) -> bool:
-    return bool(_PROCEDURAL.search(question))
+    return bool(_PROCEDURAL.search(question)) or asks_for_steps(question)
 
 
 def asks_for_steps(question: str) -> bool:

@@ -27,7 +27,7 @@ def _incident_for(session: Any, record: FormRecord) -> str | None:
     station, origin «ocr»; returns its id, or PENDING_INCIDENT while the act lacks a known station or date."""
     from datetime import datetime
 
-    from azs_assistant.incidents.records import store
+    from azs_assistant.incidents.records import OCR_ORIGIN, store
     from azs_assistant.storage.models import Incident
 
     if not record.defects:
@@ -54,7 +54,7 @@ def _incident_for(session: Any, record: FormRecord) -> str | None:
         "incident_id": incident_id, "station_id": station, "region": region,
         "occurred_at": datetime.fromisoformat(str(when)), "category": "equipment_failure",
         "equipment": f"ТРК №{dispenser}" if dispenser else None,
-        "description": "Акт проверки ТРК: " + "; ".join(record.defects), "severity": 2})], origin="ocr")
+        "description": "Акт проверки ТРК: " + "; ".join(record.defects), "severity": 2})], origin=OCR_ORIGIN)
     return incident_id if not result.bad else PENDING_INCIDENT
 
 

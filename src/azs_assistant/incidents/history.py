@@ -121,7 +121,7 @@ class IncidentHistory:
 
     def record(self, text: str, category: str | None, now: datetime | None = None) -> Incident:
         """An operator's report from the chat, stored as an open incident with origin ``chat``."""
-        from azs_assistant.incidents.records import store
+        from azs_assistant.incidents.records import CHAT_ORIGIN, store
 
         number = station_in(text)
         if number is None:
@@ -148,7 +148,7 @@ class IncidentHistory:
             region = s.scalar(select(Incident.region).where(Incident.station_id == row["station_id"],
                                                             Incident.region.is_not(None)).limit(1))
             row["region"] = region
-            result = store(s, [("chat", row)], origin="chat")
+            result = store(s, [("chat", row)], origin=CHAT_ORIGIN)
         if result.bad:
             raise InvalidInput(f"Инцидент не записан: {result.bad[0][1]}", f"Incident not recorded: {result.bad[0][1]}",
                                message_kk=f"Оқиға тіркелмеді: {result.bad[0][1]}")

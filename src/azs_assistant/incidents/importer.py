@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from azs_assistant.errors import CorruptDocument, InvalidInput, UnsupportedFormat
-from azs_assistant.incidents.records import FIELDS, REQUIRED, StoreResult, store
+from azs_assistant.incidents.records import FIELDS, IMPORT_ORIGIN, REQUIRED, StoreResult, store
 from azs_assistant.storage.db import Database
 
 HEADER_ALIASES = {
@@ -112,7 +112,7 @@ def import_file(db: Database, path: Path, *, mapping: Mapping[str, str] | None =
         raise InvalidInput(f"В файле {path.name} нет строк с данными.", f"{path.name} has no data rows.")
     columns = _header_map(list(first), mapping or {})
     total = StoreResult()
-    origin = f"import:{path.name}"[:200]
+    origin = f"{IMPORT_ORIGIN}{path.name}"[:200]
 
     def mapped(line: int, row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return f"строка {line}", {name: row.get(header) for name, header in columns.items()}

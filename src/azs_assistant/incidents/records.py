@@ -22,6 +22,20 @@ REQUIRED = ("incident_id", "station_id", "occurred_at", "category")
 _DATE_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
                  "%d/%m/%Y", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f")
 _COMPARED = FIELDS + ("origin",)
+# Where a record came from (``Incident.origin``): an operator's chat report, a scanned form, an imported file
+# («import:журнал.csv»); anything else is the name of a configured sync source.
+CHAT_ORIGIN = "chat"
+OCR_ORIGIN = "ocr"
+IMPORT_ORIGIN = "import:"
+
+
+def origin_kind(origin: str) -> tuple[str, str]:
+    """("chat" | "ocr" | "import" | "sync", the file's or the source's name) for a record's origin."""
+    if origin in (CHAT_ORIGIN, OCR_ORIGIN):
+        return origin, ""
+    if origin.startswith(IMPORT_ORIGIN):
+        return "import", origin.removeprefix(IMPORT_ORIGIN)
+    return "sync", origin
 LOOKUP_CHUNK = 500  # ids looked up per query
 
 

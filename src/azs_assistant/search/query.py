@@ -81,11 +81,15 @@ class QueryAnalyzer:
         for lemma in added:
             if lemma not in STOPWORDS:
                 terms[lemma] = max(terms.get(lemma, 0.0), 0.8)
+        # a word the asker typed besides the slang («дизельное топливо, солярка») keeps its own weight: only the
+        # slang and what the dictionary adds for it are one thing asked
+        typed = {t.lemma for t in tokens if t.lemma not in matched_words and t.surface not in matched_words}
         # The dense model sees the question with slang replaced (not appended: its cost grows with
         # every token), and the normalised text, since token offsets refer to it.
         dense = jargon.rewrite(normalise(text), tokens) if matched else text
         return AnalyzedQuery(text, tokens, terms, key_terms, unknown, expansions=added, corrections=corrections,
-                             expansion_groups=[tuple(c for c in g if c not in STOPWORDS) for g in groups],
+                             expansion_groups=[tuple(c for c in g if c not in STOPWORDS and c not in typed)
+                                               for g in groups],
                              jargon_matched=[" ".join(k) for k in matched], dense_text=dense)
 
 

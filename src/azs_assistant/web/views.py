@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep
+from azs_assistant.incidents.records import origin_kind
 from azs_assistant.reports.render import chart_for_page, column_names, has_chart, num
 from azs_assistant.web import auth_views, chat_views, documents_views, jobs_views, stations_views, tickets_views
 from azs_assistant.web.auth_views import AnyUser, LoginRequired, page
@@ -94,15 +95,16 @@ def incident_page(request: Request, svc: ServicesDep, incident_id: str, who: Any
     name = spec.name_in(lang) if spec else incident.category
     return templates.TemplateResponse(request, "incident.html", {"active": "reports", "i": incident, "category": name,
                                                                  "origin": _origin(incident.origin, lang),
-                                                                 "hours": num(float(incident.resolution_hours or 0))})
+                                                                 "hours": _hours(incident.resolution_hours, lang)})
+
+
+def _hours(hours: float | None, lang: str) -> str:
+    """«1,0» for Russian and Kazakh readers, «1.0» for English ones."""
+    shown = num(float(hours or 0))
+    return shown.replace(",", ".") if lang == "en" else shown
 
 
 def _origin(origin: str, lang: str) -> str:
-    """Where the record came from, in the reader's language: the chat, a scanned form, an imported file; a
-    configured sync source by its own name."""
-    t = texts(lang)
-    if origin in ("chat", "ocr"):
-        return t[f"inc_origin_{origin}"]
-    if origin.startswith("import:"):
-        return t["inc_origin_import"].format(name=origin.removeprefix("import:"))
-    return origin
+    """Where the record came from, in the reader's language; a configured sync source by its own name."""
+    kind, name = origin_kind(origin)
+    return name if kind == "sync" else texts(lang)[f"inc_origin_{kind}"].format(name=name)
