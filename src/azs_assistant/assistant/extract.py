@@ -101,10 +101,7 @@ class Extractor:
         stems = {t: stem_key(t) for t in weights}
         # a jargon entry's canonical words are one thing asked: a sentence that lists them all («сжиженного
         # углеводородного газа (СУГ, пропан-бутан)») matched «газ» six times and outscored the answer
-        group_of: dict[str, int] = {}
-        for n, group in enumerate(query.expansion_groups):
-            for term in group:
-                group_of.setdefault(term, n)
+        group_of = query.group_of()
         units = units_of(chunk)
         heading = set(self.analyzer.lemmas(chunk.section.rsplit(" › ", 1)[-1])) if chunk.section else set()
         scores = []

@@ -299,21 +299,20 @@ class SearchIndex:
         """BM25 of the question's terms; a jargon entry's canonical words are one thing asked, so a passage
         scores the best of them once («газ» → «сжиженный углеводородный газ (СУГ, пропан-бутан)»: the passage
         that lists all six names is no six times better match)."""
-        grouped = {t for group in query.expansion_groups for t in group}
-        cols = [(snap.vocab[t], w) for t, w in query.terms.items() if t in snap.vocab and t not in grouped]
+        group_of = query.group_of()
+        cols = [(snap.vocab[t], w) for t, w in query.terms.items() if t in snap.vocab and t not in group_of]
         out = np.zeros(len(snap.chunk_ids), dtype=np.float32)
         if cols:
             sub = snap.matrix[:, [c for c, _ in cols]]
             out += np.asarray(sub @ np.asarray([w for _, w in cols], dtype=np.float32)).ravel()
-        seen: set[str] = set()
+        members: dict[int, list[tuple[int, float]]] = {}
+        for term, n in group_of.items():
+            if term in snap.vocab:
+                members.setdefault(n, []).append((snap.vocab[term], query.terms.get(term, 0.0)))
         matrix = snap.matrix  # CSC: a column's rows and weights are one slice each
-        for group in query.expansion_groups:
-            members = [(snap.vocab[t], query.terms.get(t, 0.0)) for t in group if t in snap.vocab and t not in seen]
-            seen.update(group)
-            if not members:
-                continue
+        for columns in members.values():
             best = np.zeros(len(snap.chunk_ids), dtype=np.float32)
-            for col, weight in members:
+            for col, weight in columns:
                 start, end = matrix.indptr[col], matrix.indptr[col + 1]
                 rows = matrix.indices[start:end]
                 best[rows] = np.maximum(best[rows], matrix.data[start:end] * np.float32(weight))

@@ -28,6 +28,16 @@ class AnalyzedQuery:
     search_top: tuple[float, float] | None = None
 
 
+    def group_of(self) -> dict[str, int]:
+        """Each grouped term → the first of :attr:`expansion_groups` that holds it (a term two entries share
+        counts in the first one only)."""
+        out: dict[str, int] = {}
+        for n, group in enumerate(self.expansion_groups):
+            for term in group:
+                out.setdefault(term, n)
+        return out
+
+
 _POS_WEIGHT = {"NOUN": 1.0, "NUMB": 1.0, "LATN": 1.0, "ADJF": 0.7, "ADJS": 0.6, "VERB": 0.6, "INFN": 0.6,
                "PRTF": 0.5, "PRTS": 0.5, "GRND": 0.5, "ADVB": 0.3, "NUMR": 0.6}
 
