@@ -6,9 +6,11 @@ the time per stage.
         [--second Cyrillic|""] [--no-lines] [--level L4] [--raw] [--dump signals.jsonl] [--pages pages.jsonl]
         [--show]
 
-Each set is reported on its own: pages read and retaken, mean and max CER per level over the pages
-read, and the kept-garbage rate per level (pages kept as ``ok`` with a CER above 0.15, out of all the
-level's pages), form fields exact on the kept pages, time per page and per stage.
+Each set is reported on its own: pages read (``ok``), read in part (``partial``: some lines doubtful, the
+others indexed) and retaken, mean and max CER per level over the pages read or read in part (the page's
+whole text), the worst error of the lines a ``partial`` page indexes, and the kept-garbage rate per level
+(pages kept as ``ok`` with a CER above 0.15, or ``partial`` with their indexed lines above 0.15, out of all
+the level's pages), form fields exact on the kept pages, time per page and per stage.
 ``bench/make_ocr_set.py`` makes the unseen sets (``tune`` and ``valid``).
 
 ``--second ""`` reads each page once (the language mix only), to compare with the default two
@@ -63,18 +65,39 @@ def field_hits(text: str, truth: dict[str, str]) -> tuple[int, int]:
     return hits, len(truth)
 
 
-GARBAGE = 0.15  # a page kept as «ok» with a CER above this is kept garbage
+GARBAGE = 0.15  # a page kept as «ok» with a CER above this is kept garbage (or «partial» with its indexed lines)
+KEPT = ("ok", "partial")
 
 
-def read_page(path: Path, args: argparse.Namespace) -> tuple[str, str, dict[str, float], dict | None]:  # type: ignore[type-arg]
-    """(text, quality, stage timings, dump row or None) of one page, as the options ask."""
+def indexed_error(trusted: str, truth: str) -> float:
+    """How wrong the lines a page indexes are, whatever it left out: each trusted line aligned with the
+    stretch of the truth it reads best, the edit distance summed over the lines' characters."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Levenshtein
+
+    ref = normalise(truth)
+    errors = chars = 0
+    for line in trusted.splitlines():
+        hyp = normalise(line)
+        if not hyp:
+            continue
+        at = fuzz.partial_ratio_alignment(hyp, ref)
+        piece = ref[at.dest_start:at.dest_end] if at is not None else ""
+        errors += Levenshtein.distance(hyp, piece)
+        chars += len(hyp)
+    return errors / max(chars, 1)
+
+
+def read_page(path: Path, args: argparse.Namespace) -> tuple[str, str, dict[str, float], dict | None, str]:  # type: ignore[type-arg]
+    """(text, quality, stage timings, dump row or None, the text indexed) of one page, as the options ask."""
     import cv2
 
     from azs_assistant.ocr import engine, pipeline
 
     if args.raw:
         img = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-        return engine.recognise(img, psm=3).text, "ok", {}, None
+        raw = engine.recognise(img, psm=3).text
+        return raw, "ok", {}, None, raw
     if args.dump:
         image = pipeline.load_image(path)[0]
         tess, other = pipeline.readings(image, second=args.second or None)
@@ -82,9 +105,9 @@ def read_page(path: Path, args: argparse.Namespace) -> tuple[str, str, dict[str,
         dump = {"candidates": [{"source": c.page.source, "text": c.page.text, "features": c.features,
                                 "keep": c.page.keep, "confidence": c.page.confidence, "quality": c.page.quality}
                                for c in (tess, other) if c is not None]}
-        return page.text, page.quality, page.timings, dump
+        return page.text, page.quality, page.timings, dump, page.trusted_text
     page = pipeline.ocr_image_file(path, second=args.second or None, line_reader=not args.no_lines)[0]
-    return page.text, page.quality, page.timings, None
+    return page.text, page.quality, page.timings, None, page.trusted_text
 
 
 def _cpu() -> float:
@@ -110,16 +133,17 @@ def run_set(folder: Path, args: argparse.Namespace) -> list[dict]:  # type: igno
     for row in rows:
         t, cpu = time.perf_counter(), _cpu()
         try:
-            text, quality, stages, extra = read_page(folder / row["image"], args)
+            text, quality, stages, extra, trusted = read_page(folder / row["image"], args)
         except Exception as exc:  # noqa: BLE001 (Tesseract's timeout on a machine too busy: say so, go on)
             print(f"{row['image']:42} not read: {exc}", flush=True)
             continue
         elapsed, cpu = time.perf_counter() - t, _cpu() - cpu
         c = cer(text, row["text"])
-        fields = field_hits(text, row["fields"]) if row.get("fields") and quality == "ok" and row["kind"] == "act" \
+        indexed = indexed_error(trusted, row["text"]) if quality == "partial" else c
+        fields = field_hits(text, row["fields"]) if row.get("fields") and quality in KEPT and row["kind"] == "act" \
             else (0, 0)
         out.append({"level": row["level"], "cer": c, "quality": quality, "seconds": elapsed, "stages": stages,
-                    "fields": fields, "cpu": cpu})
+                    "fields": fields, "cpu": cpu, "indexed": indexed})
         if args.pages:  # the reading as the service gives it, for bench/ocr_confusions.py
             with args.pages.open("a", encoding="utf-8") as f:
                 f.write(json.dumps({"set": folder.name, "image": row["image"], "level": row["level"],
@@ -134,8 +158,9 @@ def run_set(folder: Path, args: argparse.Namespace) -> list[dict]:  # type: igno
             with args.dump.open("a", encoding="utf-8") as f:  # page by page: a long run interrupted keeps its pages
                 f.write(line + "\n")
         stage_txt = " ".join(f"{k}={v:.2f}" for k, v in stages.items())
-        how = "lines" if "line reader" in stages and quality == "ok" else quality
-        flag = "  KEPT GARBAGE" if quality == "ok" and c > GARBAGE else ""
+        how = ("lines " if "line reader" in stages and quality in KEPT else "") + quality
+        how += f" (indexed {indexed:.3f})" if quality == "partial" else ""
+        flag = "  KEPT GARBAGE" if quality in KEPT and indexed > GARBAGE else ""
         print(f"{row['image']:42} CER {c:.3f}  {how:6} {elapsed:5.1f}s cpu {cpu:4.1f}s {stage_txt}{flag}", flush=True)
         if args.show:
             print(text[:400])
@@ -143,18 +168,21 @@ def run_set(folder: Path, args: argparse.Namespace) -> list[dict]:  # type: igno
 
 
 def summary(name: str, rows: list[dict]) -> None:  # type: ignore[type-arg]
-    """CER per level over the pages read, retakes, kept garbage, form fields and time."""
+    """CER per level over the pages read, read in part and retaken, kept garbage, form fields and time."""
     print(f"\n== {name}")
-    print(f"{'level':16} {'pages':>5} {'read':>4} {'retake':>6} {'mean CER':>9} {'max CER':>8} {'kept garbage':>13}"
-          "  (CER over pages read)")
+    print(f"{'level':16} {'pages':>5} {'read':>4} {'partial':>7} {'retake':>6} {'mean CER':>9} {'max CER':>8} "
+          f"{'partial indexed':>15} {'kept garbage':>13}  (CER over pages read or read in part)")
     for level in sorted({r["level"] for r in rows}):
         at = [r for r in rows if r["level"] == level]
-        read = [r["cer"] for r in at if r["quality"] == "ok"]
-        garbage = sum(c > GARBAGE for c in read)
+        kept = [r for r in at if r["quality"] in KEPT]
+        read = [r["cer"] for r in kept]
+        part = [r["indexed"] for r in kept if r["quality"] == "partial"]
+        garbage = sum(r["indexed"] > GARBAGE for r in kept)
         mean = f"{sum(read) / len(read):9.3f}" if read else "        -"
         worst = f"{max(read):8.3f}" if read else "       -"
-        print(f"{level:16} {len(at):>5} {len(read):>4} {len(at) - len(read):>6} {mean} {worst} "
-              f"{garbage:>6}/{len(at):<2} {garbage / len(at):4.2f}")
+        indexed = f"{max(part):15.3f}" if part else f"{'-':>15}"
+        print(f"{level:16} {len(at):>5} {len(read) - len(part):>4} {len(part):>7} {len(at) - len(read):>6} {mean} "
+              f"{worst} {indexed} {garbage:>6}/{len(at):<2} {garbage / len(at):4.2f}")
     got, want = sum(r["fields"][0] for r in rows), sum(r["fields"][1] for r in rows)
     print(f"form fields exact on kept pages: {got}/{want}" + (f" = {got / want:.3f}" if want else ""))
     seconds = sorted(r["seconds"] for r in rows)

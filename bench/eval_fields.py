@@ -27,7 +27,7 @@ GOOD = 0.15  # a reading within this character error is good (as fit_keep.py)
 
 def kept_text(page: dict[str, Any]) -> str | None:
     """The text the pipeline kept for the page, or None when it asked for a retake."""
-    return next((c["text"] for c in page["candidates"] if c.get("quality") == "ok"), None)
+    return next((c["text"] for c in page["candidates"] if c.get("quality") in ("ok", "partial")), None)
 
 
 def misses(text: str, truth: dict[str, str]) -> list[tuple[str, str, str]]:

@@ -31,7 +31,7 @@ def main(paths: list[str]) -> int:
             hyp, ref = normalise(row["text"]), normalise(row["truth"])
             errors = Levenshtein.distance(hyp, ref)
             print(f"\n### {row['image']} {row['quality']} CER {errors / max(len(ref), 1):.3f} ({errors} of {len(ref)})")
-            if row["quality"] != "ok":
+            if row["quality"] not in ("ok", "partial"):
                 continue
             for op in Levenshtein.opcodes(ref, hyp):
                 if op.tag == "equal":

@@ -53,12 +53,13 @@ def test_a_typed_error_speaks_kazakh_where_written_and_russian_detail_otherwise(
 def test_the_ocr_catalogue_s_russian_reasons_are_the_ones_the_pipeline_stores() -> None:
     """``reason_in`` finds a stored reason by its Russian text: the catalogue must say it word for word."""
     from azs_assistant.i18n import catalogue
-    from azs_assistant.ocr.pipeline import LINES_REASON, UNSURE_REASON
+    from azs_assistant.ocr.pipeline import LINES_REASON, PARTIAL_REASON, UNSURE_REASON
     from azs_assistant.ocr.quality import LINE_REASONS, REASONS, reason_in
 
     ru = catalogue("azs_assistant.ocr", "ru")
     assert {f"retake_{k}": v for k, v in REASONS.items()} | {"check_lines": LINES_REASON,
-                                                               "check_unsure": UNSURE_REASON} \
+                                                               "check_unsure": UNSURE_REASON,
+                                                               "check_partial": PARTIAL_REASON} \
         | {f"line_{k}": v for k, v in LINE_REASONS.items()} == ru
     assert reason_in(REASONS["blur"], "kk") == catalogue("azs_assistant.ocr", "kk")["retake_blur"] != REASONS["blur"]
     assert reason_in(REASONS["blur"], "ru") == REASONS["blur"] and reason_in("другое", "en") == "другое"

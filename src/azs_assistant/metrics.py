@@ -45,7 +45,8 @@ LLM_TTFT = Histogram("azs_llm_time_to_first_token_seconds", "Time from the LLM r
 LLM_REQUESTS = Counter("azs_llm_requests", "Requests to the LLM server by kind (complete, stream)", ["kind"],
                        registry=REGISTRY)
 LLM_ERRORS = Counter("azs_llm_errors", "Failed LLM requests by kind (complete, stream)", ["kind"], registry=REGISTRY)
-OCR_PAGES = Counter("azs_ocr_pages", "Recognised pages by quality (ok, retake)", ["quality"], registry=REGISTRY)
+OCR_PAGES = Counter("azs_ocr_pages", "Recognised pages by quality (ok, partial, retake)", ["quality"],
+                    registry=REGISTRY)
 OCR_STAGE = Histogram("azs_ocr_stage_duration_seconds", "Time per OCR preprocessing stage and recognition",
                       ["stage"], buckets=_FAST + (20.0, 30.0), registry=REGISTRY)
 INGESTED = Counter("azs_ingested_documents", "Files through the ingestion pipeline by outcome", ["status"],

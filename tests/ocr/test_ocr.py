@@ -98,10 +98,13 @@ def test_scanned_image_becomes_searchable_with_page_provenance(ocr_services: Ser
 @pytest.mark.slow  # over 5 s (--durations)
 def test_a_doubtful_line_of_a_kept_page_is_not_indexed(ocr_services: Services, tmp_path: Path) -> None:
     """GIVEN a scan whose one line is no words (a smudge read as letters) WHEN it is ingested THEN the
-    page is kept and its other lines are found, but that line is in no stored passage."""
+    page is read in part (``partial``), its other lines are found, but that line is in no stored passage,
+    and the document says it was read in part."""
     scan = tmp_path / "prikaz_13.png"
     page([*LINES[:3], "Жвщъ ыфкщ ъхзщ ьйъц гшщх"]).save(scan)
-    assert ocr_services.ingestor.ingest_paths([scan])[0].status == "added"
+    result = ocr_services.ingestor.ingest_paths([scan])[0]
+    assert result.status == "added" and "не проиндексированы" in (result.message or ""), result.message
+    assert ocr_services.documents.find("prikaz_13.png").status == "partial"
     stored = " ".join(c.text for c in ocr_services.documents.chunks(ocr_services.documents.find("prikaz_13.png").id))
     assert "250 000 тенге" in stored and not any(w in stored for w in ("Жвщъ", "ъхзщ", "ьйъц", "гшщх"))
 

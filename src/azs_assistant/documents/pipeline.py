@@ -267,13 +267,13 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
     pages = ing.ocr.recognise(_reporting_pages(images, total))
     ocr_blocks = []
     for page in pages:
-        if page.result.quality == "ok":
+        if page.result.kept:
             # Doubtful lines (a stamp or a smudge read as letters) are shown to the operator, never indexed.
             ocr_blocks.extend(lines_to_blocks(page.result.trusted_text.splitlines(), page=page.number, wrapped=True))
     doc.blocks = sorted(doc.blocks + ocr_blocks, key=lambda b: b.page or 0)  # stable: page order kept
     retake = [p for p in pages if p.result.quality == "retake"]
     notes = [f"стр. {p.number}: {p.result.reason}" for p in retake]
-    notes += [f"стр. {p.number}: {p.result.reason}" for p in pages if p.result.quality == "ok" and p.result.reason]
+    notes += [f"стр. {p.number}: {p.result.reason}" for p in pages if p.result.kept and p.result.reason]
     item.ocr_pages = pages
     if doc.whole_needs_ocr and ocr_blocks and doc.title == Path(item.name).stem.replace("_", " "):
         doc.title = _ocr_title(ocr_blocks) or doc.title
@@ -341,7 +341,8 @@ def _ocr_title(blocks: list) -> str | None:  # type: ignore[type-arg]
 
 
 def store(ing: Ingestor, item: IngestItem) -> None:
-    retake = any(p.result.quality == "retake" for p in item.ocr_pages)
+    # A page retaken or read in part (its doubtful lines left out) leaves the document read in part.
+    retake = any(p.result.quality != "ok" for p in item.ocr_pages)
     pending = item.parsed is not None and item.parsed.pages_needing_ocr and ing.ocr is None
     status = "partial" if retake or pending else "indexed"
     _store_document(ing, item, item.passages, item.vectors, status=status, message=item.message)

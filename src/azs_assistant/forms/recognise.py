@@ -18,7 +18,7 @@ IMAGE_KINDS = {"png", "jpeg", "tiff", "webp", "bmp", "gif"}
 
 def recognise_pages(pages: Sequence[Any], templates: dict[str, FormTemplate]) -> tuple[FormTemplate, FormMatch] | None:
     """The form on OCR'd pages (those of good quality) and its fields; None when no template matches."""
-    ok = [p.result for p in pages if p.result.quality == "ok"]
+    ok = [p.result for p in pages if p.result.kept]
     if not ok:
         return None
     text = "\n\n".join(p.text for p in ok)
@@ -55,13 +55,13 @@ def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[s
                                 f"{name} is not an image or PDF.", file=name)
     pages = ocr.recognise(images)
     out: dict[str, Any] = {
-        "text": "\n\n".join(p.result.text for p in pages if p.result.quality == "ok"),
+        "text": "\n\n".join(p.result.text for p in pages if p.result.kept),
         "pages": [{"page": p.number, "text": p.result.text, "confidence": round(p.result.confidence, 1),
                    "quality": p.result.quality, "reason": p.result.reason,
                    "message": reason_in(p.result.reason, lang),
                    "lines": [{"text": line.text, "doubtful": line.doubtful, "reason": line.reason,
                               "message": reason_in(line.reason, lang)}
-                             for line in p.result.lines] if p.result.quality == "ok" else []}
+                             for line in p.result.lines] if p.result.kept else []}
                   for p in pages],
         "fields": {}, "form": None, "field_confidence": {}, "problems": [], "defects": []}
     found = recognise_pages(pages, templates)

@@ -20,10 +20,21 @@ from azs_assistant.ocr import engine, lines, numbers
 from azs_assistant.ocr.combine import add_blanks, drop_scrawls, merge
 from azs_assistant.ocr.postprocess import correct
 from azs_assistant.ocr.preprocess import Prepared, prepare
-from azs_assistant.ocr.quality import REASONS, Reading, judge, line_doubt, model, page_sharpness, retake_reason
+from azs_assistant.ocr.quality import (
+    MIN_WORDS,
+    REASONS,
+    Reading,
+    judge,
+    line_doubt,
+    model,
+    page_sharpness,
+    retake_reason,
+)
 
 LINES_REASON = "фото плохого качества: текст прочитан с ошибками, проверьте его по оригиналу или переснимите"
 UNSURE_REASON = "часть текста распознана неуверенно: проверьте важные числа по оригиналу"
+PARTIAL_REASON = ("часть строк прочитана неуверенно: они выделены и не проиндексированы, "
+                  "сверьте их и важные числа с оригиналом")
 PROBE_HOPELESS = 45.0  # below this on the half-resolution probe, full resolution never passed the gate
 PROBE_SECONDS = 10.0  # the half-resolution probe given up after this: the page is hopeless
 # CPU seconds Tesseract may spend (``engine.recognise(cpu=...)``), bounded in CPU time, not only in
@@ -49,6 +60,9 @@ SECOND_CPU = 2.0
 SOFT = 0.25  # a page less sharp than this (quality.sharpness; unseen L3 photos 0.30-0.42, L5 about 0.1) is probed
 
 
+KEPT = ("ok", "partial")
+
+
 @dataclass
 class Line:
     """One line of a page's text; a doubtful one is shown marked and neither indexed nor quoted."""
@@ -62,13 +76,18 @@ class Line:
 class PageResult:
     text: str
     confidence: float
-    quality: str  # ok | retake
+    quality: str  # ok | partial (some lines doubtful: the others indexed) | retake
     reason: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     words: dict[str, float] = field(default_factory=dict)  # word → its lowest confidence on the page
     keep: float = 0.0  # the quality gate's probability that the text is within 0.15 character error
     source: str = "tesseract"  # which reader made the text: tesseract | lines
     lines: list[Line] = field(default_factory=list)  # the text line by line, doubtful ones marked
+
+    @property
+    def kept(self) -> bool:
+        """Whether the page's text (its trusted lines) is used: ``ok`` or ``partial``."""
+        return self.quality in KEPT
 
     @property
     def trusted_text(self) -> str:
@@ -117,7 +136,7 @@ def _read_page(image: np.ndarray, languages: str, second: str | None, line_reade
     answered with «retake»."""
     prepared = prepare(image)
     tess = read_tesseract(prepared, languages, second)
-    if tess.page.quality == "ok" or not line_reader:
+    if tess.page.kept or not line_reader:
         return tess.page
     if tess.smeared:
         return choose(tess, None)
@@ -138,11 +157,11 @@ def readings(image: np.ndarray, languages: str = "rus+kaz+eng",
 def choose(tess: Candidate, other: Candidate | None) -> PageResult:
     """What ``ocr_page`` answers: Tesseract's reading when kept, else the line reader's when kept,
     else «retake» with the reason Tesseract's reading gave."""
-    if tess.page.quality == "ok":
+    if tess.page.kept:
         return tess.page
     if other is not None:
         other.page.timings = {**tess.page.timings, **other.page.timings}
-        if other.page.quality == "ok":
+        if other.page.kept:
             return other.page
         tess.page.timings = other.page.timings
     return replace(tess.page, text="", words={})
@@ -227,7 +246,7 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
         words[w.text] = min(words.get(w.text, 100.0), w.conf)
     page = PageResult(text, confidence, verdict.quality, warning, timings, words, keep,
                       lines=mark_lines(text, result.line_confidences(), "tesseract"))
-    return Candidate(page, signals, reading.text)
+    return Candidate(settle(page, prepared, always), signals, reading.text)
 
 
 def read_lines(prepared: Prepared, tesseract_text: str, always: bool = False) -> Candidate | None:
@@ -248,7 +267,24 @@ def read_lines(prepared: Prepared, tesseract_text: str, always: bool = False) ->
     text = correct(read.text)
     page = PageResult(text, read.confidence, verdict.quality, verdict.reason or LINES_REASON, timings, read.words,
                       verdict.keep, "lines", mark_lines(text, list(read.line_confidences), "lines"))
-    return Candidate(page, verdict.features, read.text)
+    return Candidate(settle(page, prepared, always), verdict.features, read.text)
+
+
+def settle(page: PageResult, prepared: Prepared, always: bool = False) -> PageResult:
+    """A kept reading's quality from its lines: ``ok`` when no line is doubtful, ``partial`` when some
+    are (the others are indexed; the operator sees the doubtful ones marked), ``retake`` when fewer than
+    ``MIN_WORDS`` words are left on trusted lines (``always``: its text stays, for a dump).
+
+    The page's gate judges the reading as a whole (is its text within 0.15 character error?); a page
+    it keeps can still hold a stamp or a smudge read as letters, and such a page is not «ok»."""
+    if page.quality != "ok" or not any(line.doubtful for line in page.lines):
+        return page
+    if len(re.findall(r"\w{2,}", page.trusted_text)) < MIN_WORDS:
+        text, words = (page.text, page.words) if always else ("", {})
+        return replace(page, quality="retake", reason=retake_reason(prepared), text=text, words=words,
+                       lines=page.lines if always else [])
+    reason = page.reason if page.source == "lines" else PARTIAL_REASON
+    return replace(page, quality="partial", reason=reason)
 
 
 def mark_lines(text: str, confidences: list[float | None], source: str) -> list[Line]:

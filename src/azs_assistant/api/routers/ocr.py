@@ -35,7 +35,8 @@ class OCRPagePublic(BaseModel):
     page: int
     text: str
     confidence: float
-    quality: str
+    quality: str = Field(description="ok: the text is trusted; partial: some lines are doubtful (marked in lines, "
+                                     "not indexed); retake: photograph the page again, reason says why")
     reason: str | None
     message: str | None = Field(default=None, description=SAID)
     lines: list[OCRLinePublic] = Field(default_factory=list, description="Текст страницы по строкам")
