@@ -230,3 +230,22 @@ def test_a_long_answer_is_cut_between_lines_within_telegram_s_limit() -> None:
     message = to_message(markdown, "\n\n<b>Источники:</b>\n1. Регламент")
     assert len(message) <= MAX_TEXT and html_problem(message) is None
     assert message.endswith("<b>Источники:</b>\n1. Регламент") and "\n…\n" in message
+
+
+def test_a_page_read_in_part_shows_its_doubtful_lines_marked_and_what_to_check() -> None:
+    """GIVEN a photo whose page is ``partial`` WHEN the chat shows the recognised text THEN the doubtful line
+    carries «⚠», the good ones do not, the reason follows in the operator's language, and retaken pages add
+    nothing."""
+    from azs_assistant.ocr.pipeline import PARTIAL_REASON
+    from azs_assistant.ocr.quality import REASONS
+    from azs_assistant.telegram.bot import marked_text
+
+    result = {"pages": [
+        {"quality": "partial", "text": "Лимит 250 000 тенге\nЖвщъ ыфкщ", "reason": PARTIAL_REASON,
+         "lines": [{"text": "Лимит 250 000 тенге", "doubtful": False}, {"text": "Жвщъ ыфкщ", "doubtful": True}]},
+        {"quality": "retake", "text": "", "reason": REASONS["blur"], "lines": []},
+        {"quality": "ok", "text": "Сейф открывает старший оператор.", "reason": None, "lines": []}]}
+    shown = marked_text(result, "kk").splitlines()
+    assert shown[:2] == ["Лимит 250 000 тенге", "⚠ Жвщъ ыфкщ"]
+    assert shown[3].startswith("⚠ кейбір жолдар") and shown[-1] == "Сейф открывает старший оператор."
+    assert REASONS["blur"] not in marked_text(result, "ru") and marked_text({"pages": []}, "ru") == ""

@@ -87,6 +87,21 @@ def form_reply(template: FormTemplate, result: dict[str, Any], lang: str) -> str
             + "\n\n" + say(lang, "save_hint"))
 
 
+def marked_text(result: dict[str, Any], lang: str) -> str:
+    """The recognised text as the chat shows it: a page read in part (``partial``) line by line, its doubtful
+    lines marked «⚠» (they are not indexed), and what to check after it in ``lang``."""
+    from azs_assistant.ocr.quality import reason_in
+
+    pages = []
+    for page in result["pages"]:
+        if page["quality"] == "ok":
+            pages.append(page["text"])
+        elif page["quality"] == "partial":
+            lines = "\n".join(("⚠ " if line["doubtful"] else "") + line["text"] for line in page["lines"])
+            pages.append(f"{lines}\n\n⚠ {reason_in(page['reason'], lang)}")
+    return "\n\n".join(p for p in pages if p.strip())
+
+
 def _problem(state: Any, value: Any, lang: str) -> str:
     """What to check on one field; for a value that would not parse, what was wrong with it: the parser's
     own (Russian) words for a Russian reader («ожидалась дата ДД.ММ.ГГГГ, а не «1З.11.2О26»»), the value
@@ -213,7 +228,8 @@ class AzsBot:
             await self._reply(update, say(lang, "unreadable", reason=reason_in(retake[0]["reason"], lang)))
             return
         if not result.get("form"):
-            await self._reply(update, say(lang, "recognised_text") + "\n\n" + (result["text"] or say(lang, "empty")))
+            await self._reply(update, say(lang, "recognised_text") + "\n\n" + (marked_text(result, lang)
+                                                                               or say(lang, "empty")))
             return
         template = await asyncio.to_thread(self.s.forms.template, result["form"])
         key = secrets.token_hex(6)
