@@ -12,7 +12,7 @@ from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.incidents.records import store
 from azs_assistant.services import Services
 from tests.conftest import make_settings
-from tests.web.browser import PASSWORD, Person, served
+from tests.web.browser import PASSWORD, PHONE, Person, served
 
 pytestmark = pytest.mark.browser
 GUIDE = ("# Приём смены\n\n## Размен\nНа начало смены в кассе оставляют размен 40 000 тенге.\n\n"
@@ -134,7 +134,8 @@ def test_api_docs_render_offline_under_the_csp(site, browser) -> None:  # type: 
 @pytest.mark.slow  # real OCR of a page: over 5 s
 def test_operator_sees_a_doubtful_line_of_a_photographed_form_marked(site, browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """GIVEN a form whose one line is no words (a smudge read as letters) WHEN the operator recognises
-    its photo on /ocr THEN that line is marked doubtful with its reason and the others are not."""
+    its photo on /ocr THEN that line is marked doubtful with its reason and the others are not, and the page
+    is said to be read in part, on a phone too."""
     from tests.ocr.test_ocr import page as sheet
 
     base, _ = site
@@ -154,5 +155,10 @@ def test_operator_sees_a_doubtful_line_of_a_photographed_form_marked(site, brows
     assert "словаря" in (doubtful.get_attribute("title") or "")
     assert page.locator("#ocr-doubtful").is_visible()
     assert any("АЗС № 214" in t for t in page.locator("#ocr-text .line:not(.doubtful)").all_inner_texts())
+    assert "не проиндексированы" in page.inner_text("#pages")  # the page is «partial», and says what to do
     person.shot("08-ocr-doubtful-line")
+    page.set_viewport_size(PHONE["viewport"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    person.axe()
+    person.shot("08-ocr-doubtful-line-phone")
     person.close()
