@@ -12,7 +12,7 @@ from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.incidents.records import store
 from azs_assistant.services import Services
 from tests.conftest import make_settings
-from tests.web.browser import PASSWORD, PHONE, Person, served
+from tests.web.browser import PASSWORD, Person, served
 
 pytestmark = pytest.mark.browser
 GUIDE = ("# Приём смены\n\n## Размен\nНа начало смены в кассе оставляют размен 40 000 тенге.\n\n"
