@@ -81,9 +81,21 @@ def test_numbered_rows_give_the_value_not_the_row_number(rows: list[str]) -> Non
     ("ТРК №№: 12", "dispenser", 12),       # the sign read twice
     ("ТРК N5", "dispenser", 5),            # glued to its number
     ("А3С № ' 61", "station_id", 61),      # a digit for a letter, a speck before the value
+    ("ТРЕ № 3", "dispenser", 3),           # one letter of a short label misread (a thin monospace scan)
+    ("2 ASC # 27", "station_id", 27),      # a numbered table row: «З» read as «S», «№» as «#»
 ])
 def test_labels_read_with_ocr_slips_are_found(line: str, field: str, want: Any) -> None:  # noqa: ANN401
     assert fields_of(line).fields[field] == want
+
+
+@pytest.mark.parametrize("line", [
+    "ТРЕКИ 8",                  # two letters more and no «№»: not a label
+    "АКТ № 118/4",              # two letters off «АЗС №»
+    "Исполнитель ТРЕ № 3",      # one letter off, but not where a row's label stands
+    "ТРЕ 3",                    # one letter off and no «№»: a word like any other
+])
+def test_a_short_label_one_letter_off_counts_only_numbered_at_the_start_of_its_line(line: str) -> None:
+    assert "dispenser" not in fields_of(line).fields and "station_id" not in fields_of(line).fields
 
 
 def test_a_label_that_starts_a_line_wins_over_the_same_words_in_a_sentence() -> None:

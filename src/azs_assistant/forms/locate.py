@@ -94,7 +94,9 @@ def _line_hits(i: int, line: str, cores: list[tuple[Label, str]]) -> list[Hit]:
     toks = tokens(line)
     words = " ".join(t for t, _, _ in toks)
     # a cheap look first: only a line with something like the label's words is searched word by word
-    found = [h for label, core in cores if fuzz.partial_ratio(core, words, score_cutoff=_NEAR) >= _NEAR
+    numbered = "№" in words.split()
+    found = [h for label, core in cores
+             if fuzz.partial_ratio(core, words, score_cutoff=_NEAR) >= _NEAR or numbered and "№" in label.tokens
              for h in _fits(i, line, toks, label)]
     found.sort(key=lambda h: (-h.score, -h.length, h.start))
     kept: list[Hit] = []
@@ -123,6 +125,9 @@ def _fits(i: int, line: str, toks: list[tuple[str, int, int]], label: Label) -> 
                 continue  # too long or short to fit, whatever the letters
             score = 100.0 if text == want else max(fuzz.ratio(text, want, score_cutoff=_MIN_SCORE),
                                                    fuzz.ratio("".join(words), joined, score_cutoff=_MIN_SCORE) - 5)
+            if score < _MIN_SCORE and size == n and _one_letter_off(words, label.tokens) \
+                    and not re.search(r"[^\W\d_]", line[:toks[j][1]]):
+                score = _MIN_SCORE
             if score >= _MIN_SCORE and (best is None or score > best[0]):
                 best = (score, size)
         if best is not None:
@@ -131,6 +136,18 @@ def _fits(i: int, line: str, toks: list[tuple[str, int, int]], label: Label) -> 
             at_start = not re.search(r"[^\W\d_]", line[:start])
             out.append(Hit(label.field, i, start, end, best[0], len(want), at_start))
     return out
+
+
+def _one_letter_off(words: list[str], label: tuple[str, ...]) -> bool:
+    """A short numbered label with one letter misread («ТРЕ № 3», «ASC # 27» for «ТРК №», «АЗС №»): the
+    ratio of so few letters falls under the tolerance, but the «№» read as such and the line starting with
+    the label make it one. At least three letters, one of them wrong; every «№» where the label has it."""
+    from rapidfuzz.distance import Levenshtein
+
+    if "№" not in label or any((w == "№") != (t == "№") for w, t in zip(words, label, strict=True)):
+        return False
+    read, want = "".join(w for w in words if w != "№"), "".join(t for t in label if t != "№")
+    return len(want) >= 3 and Levenshtein.distance(read, want) <= 1
 
 
 def _as_label_word(tok: str, k: int, label: Label) -> str:
