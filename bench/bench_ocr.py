@@ -28,6 +28,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from azs_assistant.ocr import KEPT
+
 
 def normalise(text: str) -> str:
     """Whitespace as one space, and a form's blank («Подпись ________») as one «___» whatever its
@@ -66,7 +68,6 @@ def field_hits(text: str, truth: dict[str, str]) -> tuple[int, int]:
 
 
 GARBAGE = 0.15  # a page kept as «ok» with a CER above this is kept garbage (or «partial» with its indexed lines)
-KEPT = ("ok", "partial")
 
 
 def indexed_error(trusted: str, truth: str) -> float:

@@ -4,7 +4,7 @@
     python bench/eval_fields.py tune.jsonl valid.jsonl dev.jsonl [--show] [--src ../main/src]
 
 For each act page the pipeline kept, the text it kept is the first reading whose dumped ``quality``
-is ``ok`` (Tesseract's before the line reader's, as ``ocr/pipeline.py`` chooses); every printed
+is ``ok`` or ``partial`` (Tesseract's before the line reader's, as ``ocr/pipeline.py`` chooses); every printed
 field of the page (``fields`` in the manifest) counts once, exact or not (``bench_ocr.field_hits``).
 A second line scores every good reading (CER ≤ 0.15) of each act page, kept or not, by both readers:
 more texts to learn from than the kept pages alone. A field missed is either a wrong value or
@@ -26,7 +26,8 @@ GOOD = 0.15  # a reading within this character error is good (as fit_keep.py)
 
 
 def kept_text(page: dict[str, Any]) -> str | None:
-    """The text the pipeline kept for the page, or None when it asked for a retake."""
+    """The text the pipeline kept for the page, or None when it asked for a retake (the qualities of
+    ``azs_assistant.ocr.KEPT``, written out: ``--src`` may be a checkout without it)."""
     return next((c["text"] for c in page["candidates"] if c.get("quality") in ("ok", "partial")), None)
 
 

@@ -98,8 +98,10 @@ def curve(p: np.ndarray, y: np.ndarray) -> None:
 
 
 def replay(pages: list[dict[str, Any]], keep: Any, name: str) -> None:  # noqa: ANN401
-    """The pipeline's decision per page (Tesseract's reading if kept, else the line reader's if kept,
-    else retake), summarised per level like bench_ocr.py."""
+    """The page gate's decision per page (Tesseract's reading if kept, else the line reader's if kept,
+    else retake), summarised per level like bench_ocr.py. Only the gate: the pipeline then settles a kept page
+    by its lines (``pipeline.settle``: ``partial``, or ``retake`` when under 5 trusted words are left), which a
+    dump's page texts cannot replay; ``bench_ocr.py`` measures that."""
     from bench_ocr import field_hits
 
     rows: dict[str, list[tuple[str, float]]] = defaultdict(list)

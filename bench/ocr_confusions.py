@@ -3,8 +3,8 @@ Levenshtein) and the most frequent confusions with the pages they come from.
 
     python bench/ocr_confusions.py pages.jsonl [more.jsonl ...]
 
-Input: JSON lines with ``image``, ``text`` (the reading), ``truth`` and ``quality`` (pages not ``ok``
-are listed, not aligned). Text is compared as ``bench_ocr.py`` scores it (whitespace as one space, a
+Input: JSON lines with ``image``, ``text`` (the reading), ``truth`` and ``quality`` (pages neither ``ok``
+nor ``partial`` are listed, not aligned). Text is compared as ``bench_ocr.py`` scores it (whitespace as one space, a
 form's blank as one «___»).
 """
 
@@ -31,7 +31,7 @@ def main(paths: list[str]) -> int:
             hyp, ref = normalise(row["text"]), normalise(row["truth"])
             errors = Levenshtein.distance(hyp, ref)
             print(f"\n### {row['image']} {row['quality']} CER {errors / max(len(ref), 1):.3f} ({errors} of {len(ref)})")
-            if row["quality"] not in ("ok", "partial"):
+            if row["quality"] not in ("ok", "partial"):  # ocr.KEPT
                 continue
             for op in Levenshtein.opcodes(ref, hyp):
                 if op.tag == "equal":

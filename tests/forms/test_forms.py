@@ -141,3 +141,26 @@ def test_cli_ocr_json_and_export(tmp_path: Path) -> None:
     assert lines and set(lines[0]) == {"text", "doubtful", "reason", "message"}
     exported = runner.invoke(cli.app, ["--data-dir", str(tmp_path / "d"), "export", "inspections", "--format", "xml"])
     assert "<station_id>214</station_id>" in exported.output
+
+
+def test_a_value_read_from_a_doubtful_line_of_a_page_read_in_part_is_to_be_checked() -> None:
+    """GIVEN a page read in part whose «ТРК № 3» line is doubtful WHEN its form is recognised THEN the
+    dispenser is found but its state asks for a check, while a value from a trusted line stays ok."""
+    from types import SimpleNamespace
+
+    from azs_assistant.forms import load_templates
+    from azs_assistant.forms.extract import field_states
+    from azs_assistant.forms.recognise import recognise_pages
+    from azs_assistant.ocr.pipeline import Line, PageResult
+
+    text = "АКТ № 12\nпроверки технического состояния ТРК\nАЗС № 214\nТРК № 3 Жвщъ ыфкщ"
+    lines = [Line(x, x.startswith("ТРК № 3"), "в строке много слов не из словаря" if x.startswith("ТРК № 3") else None)
+             for x in text.split("\n")]
+    page = PageResult(text, 91.0, "partial", words={w: 95.0 for w in text.split()}, lines=lines)
+    templates = load_templates()
+    found = recognise_pages([SimpleNamespace(result=page)], templates)
+    assert found is not None
+    template, match = found
+    states = field_states(template, match)
+    assert match.fields["dispenser"] == 3 and states["dispenser"].state == "doubtful"
+    assert match.fields["station_id"] == 214 and states["station_id"].state == "ok"

@@ -89,13 +89,26 @@ def test_labels_read_with_ocr_slips_are_found(line: str, field: str, want: Any) 
 
 
 @pytest.mark.parametrize("line", [
-    "ТРЕКИ 8",                  # two letters more and no «№»: not a label
-    "АКТ № 118/4",              # two letters off «АЗС №»
     "Исполнитель ТРЕ № 3",      # one letter off, but not where a row's label stands
-    "ТРЕ 3",                    # one letter off and no «№»: a word like any other
+    "ТРЕ 3",                    # one letter off and no number sign: a word like any other
+    "ТРЕ: 3",
 ])
 def test_a_short_label_one_letter_off_counts_only_numbered_at_the_start_of_its_line(line: str) -> None:
     assert "dispenser" not in fields_of(line).fields and "station_id" not in fields_of(line).fields
+
+
+def test_a_label_one_letter_off_yields_to_the_label_read_right_and_its_value_is_to_be_checked() -> None:
+    """GIVEN the form's own labels read right inside a line and a line that opens with a near word («МРК №»,
+    «АГЗС №») WHEN extracted THEN the labels read right give the values; GIVEN only a label one letter off
+    («TPE No 3») THEN its value is found but shown to be checked."""
+    match = fields_of("АЗС № 214 Дата проверки 12.03.2026 ТРК № 3\nМРК № 4 установлена рядом\n"
+                      "АГЗС № 7 (соседняя) не проверялась")
+    assert match.fields["dispenser"] == 3 and match.fields["station_id"] == 214
+    rescued = fields_of("АЗС № 214\nTPE No 3")
+    assert rescued.fields["dispenser"] == 3
+    state = field_states(load_templates()["inspection_act"], rescued)
+    assert state["dispenser"].state == "doubtful" and state["dispenser"].code == "unsure"
+    assert state["station_id"].state == "ok"
 
 
 def test_a_label_that_starts_a_line_wins_over_the_same_words_in_a_sentence() -> None:

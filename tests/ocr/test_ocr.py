@@ -99,11 +99,13 @@ def test_scanned_image_becomes_searchable_with_page_provenance(ocr_services: Ser
 def test_a_doubtful_line_of_a_kept_page_is_not_indexed(ocr_services: Services, tmp_path: Path) -> None:
     """GIVEN a scan whose one line is no words (a smudge read as letters) WHEN it is ingested THEN the
     page is read in part (``partial``), its other lines are found, but that line is in no stored passage,
-    and the document says it was read in part."""
+    and the document says it was read in part, naming the line."""
     scan = tmp_path / "prikaz_13.png"
     page([*LINES[:3], "Жвщъ ыфкщ ъхзщ ьйъц гшщх"]).save(scan)
     result = ocr_services.ingestor.ingest_paths([scan])[0]
+    # the document's pages show no marks: the message names the line left out
     assert result.status == "added" and "не проиндексированы" in (result.message or ""), result.message
+    assert "«Жвщъ ыфкщ ъхзщ ьйъц гшщх»" in (result.message or "") and "выделены" not in (result.message or "")
     assert ocr_services.documents.find("prikaz_13.png").status == "partial"
     stored = " ".join(c.text for c in ocr_services.documents.chunks(ocr_services.documents.find("prikaz_13.png").id))
     assert "250 000 тенге" in stored and not any(w in stored for w in ("Жвщъ", "ъхзщ", "ьйъц", "гшщх"))

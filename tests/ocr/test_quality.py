@@ -118,28 +118,33 @@ def test_a_line_of_non_words_or_read_unsure_is_doubtful_and_left_out_of_the_trus
 def test_a_kept_page_with_doubtful_lines_is_partial_and_one_with_too_few_trusted_words_a_retake() -> None:
     """GIVEN readings the page's gate kept WHEN their lines are judged THEN a page with no doubtful line
     stays ``ok``; one with doubtful lines beside good ones is ``partial`` (its good lines kept, the
-    operator told why); one whose trusted lines hold under five words is ``retake``, with no text."""
-    from azs_assistant.ocr.pipeline import PARTIAL_REASON, UNSURE_REASON, PageResult, mark_lines, settle
+    operator told why; a line reader's page keeps its stronger warning); one whose trusted lines hold under
+    five words is ``retake`` as a page with no text (however sharp), its text kept only for a dump."""
+    from azs_assistant.ocr.pipeline import LINES_REASON, PARTIAL_REASON, UNSURE_REASON, PageResult, mark_lines, settle
 
-    page_prepared = prepared(sheet())
     good = "Слив начинается после заземления автоцистерны.\nЛимит наличных в кассе 250 000 тенге"
     clean = PageResult(good, 92.0, "ok", lines=mark_lines(good, [95.0, 93.0], "tesseract"))
-    assert settle(clean, page_prepared) is clean and clean.kept
+    assert settle(clean) is clean and clean.kept
 
     mixed_text = good + "\nрА, Ощщр ыржг ШЕТ"
-    mixed = settle(PageResult(mixed_text, 90.0, "ok", UNSURE_REASON, lines=mark_lines(mixed_text, [95.0, 93.0, 88.0],
-                                                                                  "tesseract")), page_prepared)
+    mixed = settle(PageResult(mixed_text, 90.0, "ok", UNSURE_REASON,
+                              lines=mark_lines(mixed_text, [95.0, 93.0, 88.0], "tesseract")))
     assert mixed.quality == "partial" and mixed.kept and mixed.reason == PARTIAL_REASON
     assert mixed.trusted_text == good and mixed.text == mixed_text  # the operator still sees every line
+    by_lines = settle(PageResult(mixed_text, 90.0, "ok", LINES_REASON, source="lines",
+                                 lines=mark_lines(mixed_text, [95.0, 93.0, 88.0], "lines")))
+    assert by_lines.quality == "partial" and by_lines.reason == LINES_REASON
 
     lines_text = "Слив после заземления\nрА, Ощщр ыржг ШЕТ\nЖвщъ ыфкщ ъхзщ"
-    hopeless = settle(PageResult(lines_text, 88.0, "ok", lines=mark_lines(lines_text, [95.0, 90.0, 90.0],
-                                                                          "tesseract")), page_prepared)
+    stamp = PageResult(lines_text, 88.0, "ok", lines=mark_lines(lines_text, [95.0, 90.0, 90.0], "tesseract"))
+    hopeless = settle(stamp)
     assert hopeless.quality == "retake" and not hopeless.kept and hopeless.text == "" and not hopeless.lines
-    assert hopeless.reason in REASONS.values()
+    assert hopeless.reason == REASONS["empty"]
+    dumped = settle(stamp, always=True)
+    assert dumped.quality == "retake" and dumped.text == lines_text and dumped.lines == stamp.lines
 
     retaken = PageResult("", 30.0, "retake", REASONS["blur"])
-    assert settle(retaken, page_prepared) is retaken  # the gate's refusal stands
+    assert settle(retaken) is retaken  # the gate's refusal stands
 
 
 def test_line_reader_lines_are_doubted_from_a_lower_confidence_than_tesseracts() -> None:

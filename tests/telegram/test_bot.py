@@ -233,10 +233,10 @@ def test_a_long_answer_is_cut_between_lines_within_telegram_s_limit() -> None:
 
 
 def test_a_page_read_in_part_shows_its_doubtful_lines_marked_and_what_to_check() -> None:
-    """GIVEN a photo whose page is ``partial`` WHEN the chat shows the recognised text THEN the doubtful line
-    carries «⚠», the good ones do not, the reason follows in the operator's language, and retaken pages add
-    nothing."""
-    from azs_assistant.ocr.pipeline import PARTIAL_REASON
+    """GIVEN a photo whose pages are ``partial``, ``retake`` and ``ok`` from the line reader WHEN the chat shows
+    the recognised text THEN what to check comes first, in the operator's language (a long text is cut at its
+    end), the doubtful line carries «⚠» and the good ones do not, and the retaken page adds nothing."""
+    from azs_assistant.ocr.pipeline import LINES_REASON, PARTIAL_REASON
     from azs_assistant.ocr.quality import REASONS
     from azs_assistant.telegram.bot import marked_text
 
@@ -244,8 +244,21 @@ def test_a_page_read_in_part_shows_its_doubtful_lines_marked_and_what_to_check()
         {"quality": "partial", "text": "Лимит 250 000 тенге\nЖвщъ ыфкщ", "reason": PARTIAL_REASON,
          "lines": [{"text": "Лимит 250 000 тенге", "doubtful": False}, {"text": "Жвщъ ыфкщ", "doubtful": True}]},
         {"quality": "retake", "text": "", "reason": REASONS["blur"], "lines": []},
-        {"quality": "ok", "text": "Сейф открывает старший оператор.", "reason": None, "lines": []}]}
-    shown = marked_text(result, "kk").splitlines()
-    assert shown[:2] == ["Лимит 250 000 тенге", "⚠ Жвщъ ыфкщ"]
-    assert shown[3].startswith("⚠ кейбір жолдар") and shown[-1] == "Сейф открывает старший оператор."
+        {"quality": "ok", "text": "Сейф открывает старший оператор.", "reason": LINES_REASON, "lines": []}]}
+    shown = marked_text(result, "kk").split("\n\n")
+    assert shown[0].startswith("⚠ кейбір жолдар") and shown[1].startswith("⚠ фото сапасы нашар")
+    assert shown[2] == "Лимит 250 000 тенге\n⚠ Жвщъ ыфкщ" and shown[3] == "Сейф открывает старший оператор."
     assert REASONS["blur"] not in marked_text(result, "ru") and marked_text({"pages": []}, "ru") == ""
+
+
+def test_a_form_read_from_a_page_read_in_part_says_so_before_its_fields(svc: Services) -> None:
+    """GIVEN a form recognised on a ``partial`` page WHEN the bot replies with its fields THEN what to check on
+    the page comes right under the form's name, in the operator's language."""
+    from azs_assistant.ocr.pipeline import PARTIAL_REASON
+    from azs_assistant.telegram.bot import form_reply
+
+    template = svc.forms.template("inspection_act")
+    result = {"fields": {"station_id": 214}, "field_states": {},
+              "pages": [{"quality": "partial", "reason": PARTIAL_REASON, "text": "", "lines": []}]}
+    reply = form_reply(template, result, "en").splitlines()
+    assert reply[1].startswith("⚠ some lines may be misread") and any("214" in line for line in reply[2:])

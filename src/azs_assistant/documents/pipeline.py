@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import delete, select
@@ -35,6 +35,9 @@ from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Chunk, Document, DocumentChange, DocumentOriginal, IndexState, utcnow
 from azs_assistant.storage.originals import Originals
+
+if TYPE_CHECKING:  # OCR (OpenCV) is imported only where a scan comes
+    from azs_assistant.ocr.pipeline import PageResult
 
 log = logging.getLogger(__name__)
 # Who wants to hear how far one file got: ``report(stage, **details)`` with stage reading | ocr (page,
@@ -272,19 +275,30 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
             ocr_blocks.extend(lines_to_blocks(page.result.trusted_text.splitlines(), page=page.number, wrapped=True))
     doc.blocks = sorted(doc.blocks + ocr_blocks, key=lambda b: b.page or 0)  # stable: page order kept
     retake = [p for p in pages if p.result.quality == "retake"]
-    notes = [f"стр. {p.number}: {p.result.reason}" for p in retake]
-    notes += [f"стр. {p.number}: {p.result.reason}" for p in pages if p.result.kept and p.result.reason]
+    retaken = [f"стр. {p.number}: {p.result.reason}" for p in retake]
+    warned = [_warning(p.number, p.result) for p in pages if p.result.kept and p.result.reason]
     item.ocr_pages = pages
     if doc.whole_needs_ocr and ocr_blocks and doc.title == Path(item.name).stem.replace("_", " "):
         doc.title = _ocr_title(ocr_blocks) or doc.title
-    if retake:
-        item.message = "Не распознано, переснимите: " + "; ".join(notes)
-    elif notes:
-        item.message = "Распознано с предупреждениями: " + "; ".join(notes)
+    said = (["Не распознано, переснимите: " + "; ".join(retaken)] if retaken else []) \
+        + (["Распознано с предупреждениями: " + "; ".join(warned)] if warned else [])
+    if said:
+        item.message = ". ".join(said)
     if not doc.blocks:
         _store_document(ing, item, [], None, status="retake", message=item.message)
         if not item.finished:
             item.outcome, item.finished = "retake", True
+
+
+def _warning(number: int, page: PageResult) -> str:
+    """What to check on a kept page. A document's page shows no marks, so a page read in part names the lines
+    left out (the first three, each cut to 60 characters) instead of its reason («они выделены»)."""
+    doubtful = [line.text.strip() for line in page.lines if line.doubtful]
+    if page.quality != "partial" or not doubtful:
+        return f"стр. {number}: {page.reason}"
+    named = ", ".join(f"«{text[:60]}{'…' if len(text) > 60 else ''}»" for text in doubtful[:3])
+    more = f" и ещё {len(doubtful) - 3}" if len(doubtful) > 3 else ""
+    return f"стр. {number}: строки, прочитанные неуверенно, не проиндексированы, сверьте их с оригиналом: {named}{more}"
 
 
 def _reporting_pages(images: Iterable[tuple[int, Any]], total: int | None) -> Iterator[tuple[int, Any]]:

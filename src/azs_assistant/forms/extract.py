@@ -76,6 +76,7 @@ class FormTemplate(BaseModel):
 
 
 DOUBTFUL_BELOW = 90.0  # least word confidence of a value the operator should check (dev photos: 92-96 when right)
+RESCUED_LABEL = 85.0  # a value found after a label read one letter off is shown to be checked (below the line above)
 
 
 class FieldState(BaseModel):
@@ -153,7 +154,7 @@ def extract(text: str, template: FormTemplate, word_confidence: dict[str, float]
     confidence: dict[str, float] = {}
     problems: list[str] = []
     for spec in template.fields:
-        value, raw = _find_value(lines, hits, spec, row)
+        value, raw, rescued = _find_value(lines, hits, spec, row)
         if value is None and (raw is None or spec.pattern):
             if spec.required:
                 problems.append(f"не найдено поле «{spec.labels[0]}»")
@@ -165,6 +166,8 @@ def extract(text: str, template: FormTemplate, word_confidence: dict[str, float]
             problems.append(f"поле «{spec.labels[0]}»: {exc}")
             fields[spec.name] = value
         confidence[spec.name] = _confidence(value, word_confidence)
+        if rescued:  # its label was read one letter off («ТРЕ № 3»): the operator checks the value
+            confidence[spec.name] = min(confidence[spec.name], RESCUED_LABEL)
     defects = _defects(lines, template.defects) if template.defects else []
     return FormMatch(form=template.form, fields=fields, confidence=confidence, problems=problems, defects=defects)
 
@@ -207,12 +210,13 @@ def _labels(template: FormTemplate) -> list[Label]:
 
 
 def _find_value(lines: list[str], hits: list[Hit], spec: FieldSpec,
-                row: dict[Hit, str | None]) -> tuple[str | None, str | None]:
-    """(the value, or None; the raw text) of a field: after the label that stands at the start of a
-    line before one inside a sentence, the better fit first, the page's first one among equals; the
-    first of them that is followed by something shaped like the field's value (below it, for a label
-    in a row of labels: ``row``)."""
-    mine = sorted((h for h in hits if h.field == spec.name), key=lambda h: (not h.at_start, -h.score, h.line))
+                row: dict[Hit, str | None]) -> tuple[str | None, str | None, bool]:
+    """(the value, or None; the raw text; whether its label was read one letter off) of a field: after a
+    label read right before one read a letter off, the label that stands at the start of a line before one
+    inside a sentence, the better fit first, the page's first one among equals; the first of them that is
+    followed by something shaped like the field's value (below it, for a label in a row of labels: ``row``)."""
+    mine = sorted((h for h in hits if h.field == spec.name),
+                  key=lambda h: (h.rescued, not h.at_start, -h.score, h.line))
     raw = None
     for hit in mine:
         if hit in row:
@@ -220,9 +224,9 @@ def _find_value(lines: list[str], hits: list[Hit], spec: FieldSpec,
         else:
             value, stretch = value_after(hit, lines, hits, lambda text: shaped(text, spec))
         if value is not None:
-            return value, stretch
+            return value, stretch, hit.rescued
         raw = raw or stretch or None
-    return None, raw
+    return None, raw, False
 
 
 def _confidence(raw: str, words: dict[str, float] | None) -> float:

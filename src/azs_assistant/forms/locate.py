@@ -48,6 +48,7 @@ class Hit:
     score: float
     length: int  # characters in the label: a longer label is the more specific one
     at_start: bool  # nothing but numbering, rulings or fillers before it on the line
+    rescued: bool = False  # a short label found one letter off (``_one_letter_off``): any label read right goes first
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -82,7 +83,7 @@ def find_labels(lines: Sequence[str], labels: Sequence[Label]) -> list[Hit]:
                 continue
             clash = [k for k in hits if k.line == i and k.end > h.start or k.line == i + 1 and k.start < h.end - cut]
             if all(k.score < h.score for k in clash):  # the better fit wins, as within a line
-                wrapped = Hit(h.field, i + 1, 0, h.end - cut, h.score, h.length, True)
+                wrapped = Hit(h.field, i + 1, 0, h.end - cut, h.score, h.length, True, h.rescued)
                 hits = [k for k in hits if k not in clash] + [wrapped]
     return sorted(hits, key=lambda h: (h.line, h.start))
 
@@ -114,7 +115,8 @@ def _fits(i: int, line: str, toks: list[tuple[str, int, int]], label: Label) -> 
     want, joined = label.text, "".join(label.tokens)
     out = []
     for j in range(len(toks)):
-        best: tuple[float, int] | None = None
+        best: tuple[float, int, bool] | None = None
+        at_start = not re.search(r"[^\W\d_]", line[:toks[j][1]])
         for size in {max(1, n - 1), n, n + 1}:
             window = toks[j:j + size]
             if len(window) < size:
@@ -125,23 +127,23 @@ def _fits(i: int, line: str, toks: list[tuple[str, int, int]], label: Label) -> 
                 continue  # too long or short to fit, whatever the letters
             score = 100.0 if text == want else max(fuzz.ratio(text, want, score_cutoff=_MIN_SCORE),
                                                    fuzz.ratio("".join(words), joined, score_cutoff=_MIN_SCORE) - 5)
-            if score < _MIN_SCORE and size == n and _one_letter_off(words, label.tokens) \
-                    and not re.search(r"[^\W\d_]", line[:toks[j][1]]):
-                score = _MIN_SCORE
+            rescued = score < _MIN_SCORE and size == n and at_start and _one_letter_off(words, label.tokens)
+            score = _MIN_SCORE if rescued else score
             if score >= _MIN_SCORE and (best is None or score > best[0]):
-                best = (score, size)
+                best = (score, size, rescued)
         if best is not None:
             end = toks[j + best[1] - 1][2]
-            start = toks[j][1]
-            at_start = not re.search(r"[^\W\d_]", line[:start])
-            out.append(Hit(label.field, i, start, end, best[0], len(want), at_start))
+            out.append(Hit(label.field, i, toks[j][1], end, best[0], len(want), at_start, best[2]))
     return out
 
 
 def _one_letter_off(words: list[str], label: tuple[str, ...]) -> bool:
     """A short numbered label with one letter misread («ТРЕ № 3», «ASC # 27» for «ТРК №», «АЗС №»): the
-    ratio of so few letters falls under the tolerance, but the «№» read as such and the line starting with
-    the label make it one. At least three letters, one of them wrong; every «№» where the label has it."""
+    ratio of so few letters falls under the tolerance, but a number sign where the label has «№» («№», «#»,
+    or «N», «No» as ``_as_label_word`` reads them) and the label standing at the start of its line (the
+    caller's check: after nothing but a row's number, a date or fillers) make it one. At least three letters,
+    one of them wrong. Such a hit yields to any label read right (``Hit.rescued``), and its value is shown
+    to be checked."""
     from rapidfuzz.distance import Levenshtein
 
     if "№" not in label or any((w == "№") != (t == "№") for w, t in zip(words, label, strict=True)):

@@ -17,7 +17,8 @@ IMAGE_KINDS = {"png", "jpeg", "tiff", "webp", "bmp", "gif"}
 
 
 def recognise_pages(pages: Sequence[Any], templates: dict[str, FormTemplate]) -> tuple[FormTemplate, FormMatch] | None:
-    """The form on OCR'd pages (those of good quality) and its fields; None when no template matches."""
+    """The form on OCR'd pages (those kept: read, or read in part) and its fields; None when no template
+    matches. A word of a doubtful line counts as unsure, so a value read from one is shown to be checked."""
     ok = [p.result for p in pages if p.result.kept]
     if not ok:
         return None
@@ -25,7 +26,9 @@ def recognise_pages(pages: Sequence[Any], templates: dict[str, FormTemplate]) ->
     template = match_template(text, templates)
     if template is None:
         return None
-    return template, extract(text, template, {w: c for p in ok for w, c in p.words.items()})
+    words = {w: c for p in ok for w, c in p.words.items()}
+    words |= {w: 0.0 for p in ok for line in p.lines if line.doubtful for w in line.text.split()}
+    return template, extract(text, template, words)
 
 
 def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[str, FormTemplate],

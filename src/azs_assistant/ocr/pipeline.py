@@ -16,14 +16,14 @@ import numpy as np
 
 from azs_assistant import metrics
 from azs_assistant.language.analyzer import get_analyzer
-from azs_assistant.ocr import engine, lines, numbers
+from azs_assistant.ocr import KEPT, engine, lines, numbers
 from azs_assistant.ocr.combine import add_blanks, drop_scrawls, merge
 from azs_assistant.ocr.postprocess import correct
 from azs_assistant.ocr.preprocess import Prepared, prepare
 from azs_assistant.ocr.quality import (
-    MIN_WORDS,
     REASONS,
     Reading,
+    enough_words,
     judge,
     line_doubt,
     model,
@@ -58,9 +58,6 @@ SHARP_READ_CPU = 30.0
 SHARP = 0.5
 SECOND_CPU = 2.0
 SOFT = 0.25  # a page less sharp than this (quality.sharpness; unseen L3 photos 0.30-0.42, L5 about 0.1) is probed
-
-
-KEPT = ("ok", "partial")
 
 
 @dataclass
@@ -246,7 +243,7 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
         words[w.text] = min(words.get(w.text, 100.0), w.conf)
     page = PageResult(text, confidence, verdict.quality, warning, timings, words, keep,
                       lines=mark_lines(text, result.line_confidences(), "tesseract"))
-    return Candidate(settle(page, prepared, always), signals, reading.text)
+    return Candidate(settle(page, always), signals, reading.text)
 
 
 def read_lines(prepared: Prepared, tesseract_text: str, always: bool = False) -> Candidate | None:
@@ -267,21 +264,22 @@ def read_lines(prepared: Prepared, tesseract_text: str, always: bool = False) ->
     text = correct(read.text)
     page = PageResult(text, read.confidence, verdict.quality, verdict.reason or LINES_REASON, timings, read.words,
                       verdict.keep, "lines", mark_lines(text, list(read.line_confidences), "lines"))
-    return Candidate(settle(page, prepared, always), verdict.features, read.text)
+    return Candidate(settle(page, always), verdict.features, read.text)
 
 
-def settle(page: PageResult, prepared: Prepared, always: bool = False) -> PageResult:
+def settle(page: PageResult, always: bool = False) -> PageResult:
     """A kept reading's quality from its lines: ``ok`` when no line is doubtful, ``partial`` when some
     are (the others are indexed; the operator sees the doubtful ones marked), ``retake`` when fewer than
-    ``MIN_WORDS`` words are left on trusted lines (``always``: its text stays, for a dump).
+    ``MIN_WORDS`` words are left on trusted lines, with the reason of a page without text (the photo may be
+    sharp: it is what is on the sheet) (``always``: its text stays, for a dump).
 
     The page's gate judges the reading as a whole (is its text within 0.15 character error?); a page
     it keeps can still hold a stamp or a smudge read as letters, and such a page is not «ok»."""
     if page.quality != "ok" or not any(line.doubtful for line in page.lines):
         return page
-    if len(re.findall(r"\w{2,}", page.trusted_text)) < MIN_WORDS:
+    if not enough_words(page.trusted_text):  # the page is a stamp and a signature: nothing to keep
         text, words = (page.text, page.words) if always else ("", {})
-        return replace(page, quality="retake", reason=retake_reason(prepared), text=text, words=words,
+        return replace(page, quality="retake", reason=REASONS["empty"], text=text, words=words,
                        lines=page.lines if always else [])
     reason = page.reason if page.source == "lines" else PARTIAL_REASON
     return replace(page, quality="partial", reason=reason)

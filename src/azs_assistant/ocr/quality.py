@@ -175,9 +175,15 @@ class Verdict:
     features: dict[str, float]   # the signals it was judged by (empty when there was nothing to judge)
 
 
+def enough_words(text: str) -> bool:
+    """Whether a text holds ``MIN_WORDS`` words of two letters or digits or more: below that a page has no text
+    worth keeping."""
+    return len(re.findall(r"\w{2,}", text)) >= MIN_WORDS
+
+
 def judge(prepared: Prepared, reading: Reading, keep_model: KeepModel | None = None) -> Verdict:
     """Whether to keep a reading of a page, and if not, the reason to give."""
-    if len(re.findall(r"\w{2,}", reading.text)) < MIN_WORDS:
+    if not enough_words(reading.text):
         return Verdict("retake", REASONS["empty"], 0.0, {})
     m = keep_model or model()
     values = features(reading, prepared)

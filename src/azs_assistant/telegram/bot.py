@@ -28,6 +28,7 @@ from azs_assistant.assistant.notices import answer_language
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
 from azs_assistant.notify.telegram import TelegramClient
+from azs_assistant.ocr import KEPT
 from azs_assistant.reports import render
 from azs_assistant.telegram.format import MAX_TEXT, to_message
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -82,24 +83,33 @@ def form_reply(template: FormTemplate, result: dict[str, Any], lang: str) -> str
         if state.get("code") in CHECK_STATES:  # the problem's words from the forms catalogue (forms/i18n)
             said = _problem(FieldState(**state), result["fields"].get(name), lang)
             problems.append(f"{labels.get(name, name)}: {said}")
-    return (f"{template.title_in(lang)}:\n" + "\n".join(lines)
+    warnings = "".join(f"{w}\n" for w in page_warnings(result, lang))  # a page read in part, a poor photo
+    return (f"{template.title_in(lang)}:\n{warnings}" + "\n".join(lines)
             + (f"\n\n{say(lang, 'check')} " + "; ".join(problems) if problems else "")
             + "\n\n" + say(lang, "save_hint"))
 
 
-def marked_text(result: dict[str, Any], lang: str) -> str:
-    """The recognised text as the chat shows it: a page read in part (``partial``) line by line, its doubtful
-    lines marked «⚠» (they are not indexed), and what to check after it in ``lang``."""
+def page_warnings(result: dict[str, Any], lang: str) -> list[str]:
+    """What to check on the pages kept (read, or read in part), each said once, «⚠» first, in ``lang``."""
     from azs_assistant.ocr.quality import reason_in
 
-    pages = []
+    said = [f"⚠ {reason_in(p['reason'], lang)}" for p in result.get("pages", [])
+            if p["quality"] in KEPT and p["reason"]]
+    return list(dict.fromkeys(said))
+
+
+def marked_text(result: dict[str, Any], lang: str) -> str:
+    """The recognised text as the chat shows it: what to check first (a long text is cut at its end), then
+    the pages kept, a page read in part (``partial``) line by line with its doubtful lines marked «⚠» (they
+    are not indexed)."""
+    texts = []
     for page in result["pages"]:
         if page["quality"] == "ok":
-            pages.append(page["text"])
+            texts.append(page["text"])
         elif page["quality"] == "partial":
-            lines = "\n".join(("⚠ " if line["doubtful"] else "") + line["text"] for line in page["lines"])
-            pages.append(f"{lines}\n\n⚠ {reason_in(page['reason'], lang)}")
-    return "\n\n".join(p for p in pages if p.strip())
+            texts.append("\n".join(("⚠ " if line["doubtful"] else "") + line["text"] for line in page["lines"]))
+    texts = [t for t in texts if t.strip()]
+    return "\n\n".join([*page_warnings(result, lang), *texts]) if texts else ""
 
 
 def _problem(state: Any, value: Any, lang: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -35,8 +35,9 @@ class OCRPagePublic(BaseModel):
     page: int
     text: str
     confidence: float
-    quality: str = Field(description="ok: the text is trusted; partial: some lines are doubtful (marked in lines, "
-                                     "not indexed); retake: photograph the page again, reason says why")
+    quality: Literal["ok", "partial", "retake"] = Field(
+        description="ok: the text is trusted; partial: some lines are doubtful (marked in lines, not indexed); "
+                    "retake: photograph the page again, reason says why")
     reason: str | None
     message: str | None = Field(default=None, description=SAID)
     lines: list[OCRLinePublic] = Field(default_factory=list, description="Текст страницы по строкам")
