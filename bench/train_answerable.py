@@ -76,7 +76,7 @@ def featurize(svc: Any, rows: list[dict[str, Any]]) -> None:
         r["ruled"] = [answerable.ruled_out(v) or answerable.lacks_what_is_asked(r["question"], p.text)
                       for v, p in zip(values, passages, strict=True)]
         r["why"] = [", ".join(str(e) for e in typed_entities.missing(r["question"], p.text))
-                    + (" money/how-often" if answerable.lacks_what_is_asked(r["question"], p.text) else "")
+                    + (" kind of value asked" if answerable.lacks_what_is_asked(r["question"], p.text) else "")
                     for p in passages]
         r["labels"] = [p["label"] for p in r["passages"]]
         r["support"] = [p["support"] for p in r["passages"]]

@@ -1,5 +1,6 @@
-"""A passage on the right subject cannot answer a question about money or frequency if it names no sum or
-no frequency (assistant/answerable.lacks_what_is_asked): the usual near miss."""
+"""A passage on the right subject cannot answer a question about a kind of value (money, frequency, a phone
+number, a weight, an age, a make or model, a pressure) if it names none of that kind
+(assistant/answerable.lacks_what_is_asked): the usual near miss."""
 
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ SHIFT = "Ночная смена работает с 21:00 до 09:00. В ноч
 PRICES = "Регион: Костанайская; АИ-92, тг/л: 216; АИ-95, тг/л: 262"
 BONUS = "Ночным сменам доплачивают 20% к окладу."
 CHECKS = "Заземляющее устройство проверяют не реже раза в месяц и после каждой грозы."
+GENERATOR = "На каждой АЗС установлена дизельная генераторная установка (ДГУ) мощностью 60 кВт."
+DISPENSERS = "На АЗС установлены ТРК Топаз-511 и Шельф 200; при отказе звонить в сервис по номеру 1300."
+EXTINGUISHERS = "У площадки слива стоит передвижной огнетушитель ОП-50 массой 75 кг."
+TOBACCO = "Табачные изделия не продаются лицам младше 21 года; при сомнении спросить удостоверение личности."
+TOBACCO_AGE = "Табачные изделия продаются только лицам старше 21 лет."
+GAS = "Заправлять баллон не более чем на 80% объёма; рабочее давление в резервуаре СУГ не выше 1,6 МПа."
 
 
 @pytest.mark.parametrize(("question", "passage", "lacks"), [
@@ -23,10 +30,31 @@ CHECKS = "Заземляющее устройство проверяют не р
     ("какой штраф за пролив", SHIFT, True),
     ("как часто проверяют заземление", CHECKS, False),
     ("как часто проверяют заземление", SHIFT, True),
-    # neither money nor frequency asked: the rule says nothing, whatever the passage
+    ("какая наценка на кофе", SHIFT, True),
+    # a make or model: a name with its number, or the word itself
+    ("какой марки генератор стоит на АЗС", GENERATOR, True),
+    ("какая модель ТРК стоит на АЗС", DISPENSERS, False),
+    ("What model of generator is installed?", GENERATOR, True),
+    # a phone number
+    ("номер телефона сервисной службы", DISPENSERS, False),
+    ("номер телефона сервисной службы", GENERATOR, True),
+    # a weight, an age, a pressure
+    ("сколько весит огнетушитель ОП-50", EXTINGUISHERS, False),
+    ("сколько весит огнетушитель ОП-50", GENERATOR, True),
+    ("с какого возраста продают сигареты", TOBACCO_AGE, False),
+    ("с какого возраста продают сигареты", TOBACCO, False),
+    ("с какого возраста продают сигареты", GENERATOR, True),
+    ("какое давление в резервуаре СУГ", GAS, False),
+    ("какое давление в резервуаре СУГ", SHIFT, True),
+    # two things asked: a passage that answers the other one may stand
+    ("сработала разрывная муфта — кто её соединяет и по какому телефону звонить?", GENERATOR, False),
+    ("почём АИ-95 в Костанае и где его заправить", SHIFT, False),
+    ("почём АИ-95 в Костанае и почём АИ-92", SHIFT, True),
+    # no kind of value asked: the rule says nothing, whatever the passage
     ("с какого времени действуют новые цены", SHIFT, False),
-    ("какой марки генератор стоит на АЗС", SHIFT, False),
     ("во сколько начинается ночная смена", SHIFT, False),
+    ("кому продавать сигареты нельзя", GENERATOR, False),
+    ("куда звонить при отказе ТРК", GENERATOR, False),
 ])
 def test_a_passage_without_the_kind_of_value_asked_cannot_answer(question: str, passage: str, lacks: bool) -> None:
     assert lacks_what_is_asked(question, passage) is lacks

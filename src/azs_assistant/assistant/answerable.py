@@ -260,28 +260,66 @@ def supports(values: Sequence[float]) -> bool:
 
 
 # What a question asks for that a passage must name to answer it at all: a sum of money («почём», «сколько
-# стоит», «штраф», «доплата») or how often («как часто»). A passage on the right subject without one is the
-# usual near miss («сколько доплачивают за ночную смену» against the shift timetable), and the signals above
-# cannot see it: the subject's words are all there.
+# стоит», «штраф», «доплата», «наценка») or how often («как часто»), and the kinds of value a station's documents
+# state with their own words or units: a phone number, a weight, an age, a make or model, a pressure. A passage on
+# the right subject without one is the usual near miss («сколько доплачивают за ночную смену» against the shift
+# timetable, «какой марки генератор» against «ДГУ мощностью 60 кВт»), and the signals above cannot see it: the
+# subject's words are all there. Each kind is written from what such a value looks like in a document, not from
+# questions; a loose «has» pattern only costs a decline.
 _ASKS_MONEY = re.compile(
     r"\bсколько\s+(?:\w+\s+)?стои\w*|\bпоч[её]м\b|\bстоимост\w*|\b(?:как\w*|почём)\s+цен\w*"
     r"|\bцен[аеуы]\s+(?:на\s+)?(?:аи|дт|газ|литр|метан|суг|пропан|бензин|дизел|топлив)\w*|\bштраф\w*"
-    r"|\bдоплат\w*|\bдоплачива\w*|\bзарплат\w*|\bоклад\w*|\bсколько\s+платят|\bhow much\b|\bprice\b"
-    r"|\bcost\b|\bбағасы|\bқұны", re.IGNORECASE)
+    r"|\bдоплат\w*|\bдоплачива\w*|\bзарплат\w*|\bоклад\w*|\bсколько\s+платят|\bнаценк\w*|\bhow much\b|\bprice\b"
+    r"|\bcost\b|\bmarkup\b|\bбағасы|\bқұны", re.IGNORECASE)
 _MONEY = re.compile(r"тенге|\bтг\b|тг/|₸|руб|\$|\busd\b|%|процент|\bмрп\b", re.IGNORECASE)
 _ASKS_HOW_OFTEN = re.compile(r"\bкак\s+часто\b|\bс\s+какой\s+периодичностью\b|\bсколько\s+раз\s+в\b"
                              r"|\bhow\s+often\b|\bқаншалықты\s+жиі\b", re.IGNORECASE)
 _HOW_OFTEN = re.compile(r"раз\w*\s+в\b|\bкажд\w+|ежеднев|еженедел|ежемесяч|ежегод|ежесмен|ежекварт|\bв\s+смену\b"
                         r"|\bв\s+(?:день|сутки|неделю|месяц|год|квартал)\b|периодичн|не\s+реже|не\s+чаще",
                         re.IGNORECASE)
+_KINDS = (
+    ("money", _ASKS_MONEY, _MONEY),
+    ("how often", _ASKS_HOW_OFTEN, _HOW_OFTEN),
+    # a phone number: «телефон», «куда/по какому номеру звонить»; a document gives one with «тел.», a call, or digits
+    ("phone", re.compile(r"\bтелефон\w*|\bпо\s+какому\s+номеру\b|\bномер\w*\s+для\s+звонк\w*|\bphone\b",
+                         re.IGNORECASE),
+     re.compile(r"\bтел\b|телефон|звон|\+7|\b8\s?\(?\d{3}|\b1\d{2,3}\b|\b\d{2,3}[-\s]\d{2}[-\s]\d{2}\b|phone",
+                re.IGNORECASE)),
+    # a weight: «сколько весит», «вес», «в кг»; a document states it in kilograms, tonnes or grams
+    ("weight", re.compile(r"\bвесит\b|\bвес[аеу]?\b|\bмасс[аыу]\b|\bв\s+кг\b|\bкилограмм\w*|\bhow\s+heavy\b"
+                          r"|\bweigh\w*|\bсалмағы\b", re.IGNORECASE),
+     re.compile(r"\bкг\b|килограмм|\bтонн\w*|\bграмм\w*|\bвес\w*|\bмасс\w*|\bkg\b", re.IGNORECASE)),
+    # an age: «с какого возраста»; a document says «лет», «возраст», «совершеннолетн», «младше», «18+»
+    ("age", re.compile(r"\bвозраст\w*|\bсо?\s+скольки\s+лет\b|\bhow\s+old\b|\bage\b|\bжастан\b|\bжасқа\b",
+                       re.IGNORECASE),
+     re.compile(r"\bлет\b|возраст|совершеннолет|младше|старше|\b\d{2}\s*\+|\bжас|\bage\b|\byears?\b",
+                re.IGNORECASE)),
+    # a make or model: «какой марки», «какая модель», «производитель»; a document names it («Топаз-511», «Шельф
+    # 200», «АИ-92», a quoted or Latin name) or says «марка», «модель»
+    ("make", re.compile(r"\bкакой\s+марки\b|\bкакая\s+марка\b|\bмодел[ьи]\b|\bпроизводител\w*|\bbrand\b"
+                        r"|\bmodel\b|\bмаркасы\b|\bүлгісі\b", re.IGNORECASE),
+     re.compile(r"марк|модел|производ|[«\"][^»\"]+[»\"]|\b[A-Z][A-Za-z]{2,}|\b[А-ЯЁA-Z][а-яёa-zА-ЯЁA-Z]+[-\s]?\d{2,}"
+                r"|brand|model|үлгі")),
+    # a pressure: a document gives it in MPa, kPa, bar, atmospheres or kgf/cm², or says «давление»
+    ("pressure", re.compile(r"\bдавлени\w*|\bpressure\b|\bқысым\w*", re.IGNORECASE),
+     re.compile(r"давлен|мпа|кпа|\bатм|\bбар\b|кгс|pressure|\bbar\b|қысым", re.IGNORECASE)),
+)
+
+
+# «…кто её соединяет и по какому телефону звонить?»: two things asked, each clause opening with its question word
+_NEXT_CLAUSE = re.compile(
+    r"\s*(?:,|—|–|\s-|;)?\s+(?:и|а\s+также|and)\s+(?=(?:кто|что|где|когда|как|какой|какая|какое|какие|каком|куда"
+    r"|кому|сколько|почём|почем|по\s+какому|во\s+сколько|who|what|where|when|how|which)\b)", re.IGNORECASE)
 
 
 def lacks_what_is_asked(question: str, passage: str) -> bool:
-    """The question asks for a sum of money or for how often, and the passage names none: whatever else it
-    holds, it cannot answer (a rule, not a weight: the calibrated model never saw this signal)."""
-    if _ASKS_MONEY.search(question) and not _MONEY.search(passage):
-        return True
-    return bool(_ASKS_HOW_OFTEN.search(question) and not _HOW_OFTEN.search(passage))
+    """The question asks for a kind of value (a sum of money, how often, a phone number, a weight, an age, a
+    make or model, a pressure) and the passage names none of that kind: whatever else it holds, it cannot
+    answer (a rule, not a weight: the calibrated model never saw this signal). A question that asks two things
+    in two clauses («кто её соединяет и по какому телефону звонить?») is lacked only where every clause is: the
+    passage that says who answers the first part."""
+    return all(any(asks.search(clause) and not has.search(passage) for _, asks, has in _KINDS)
+               for clause in _NEXT_CLAUSE.split(question))
 
 
 def describe() -> dict[str, Any]:
