@@ -266,11 +266,14 @@ def supports(values: Sequence[float]) -> bool:
 # timetable, «какой марки генератор» against «ДГУ мощностью 60 кВт»), and the signals above cannot see it: the
 # subject's words are all there. Each kind is written from what such a value looks like in a document, not from
 # questions; a loose «has» pattern only costs a decline.
-_ASKS_MONEY = re.compile(
+# a price is stated in a currency; a fine, a bonus, a salary or a markup may be a percentage too («доплата 20%»)
+_ASKS_PRICE = re.compile(
     r"\bсколько\s+(?:\w+\s+)?стои\w*|\bпоч[её]м\b|\bстоимост\w*|\b(?:как\w*|почём)\s+цен\w*"
-    r"|\bцен[аеуы]\s+(?:на\s+)?(?:аи|дт|газ|литр|метан|суг|пропан|бензин|дизел|топлив)\w*|\bштраф\w*"
-    r"|\bдоплат\w*|\bдоплачива\w*|\bзарплат\w*|\bоклад\w*|\bсколько\s+платят|\bнаценк\w*|\bhow much\b|\bprice\b"
-    r"|\bcost\b|\bmarkup\b|\bбағасы|\bқұны", re.IGNORECASE)
+    r"|\bцен[аеуы]\s+(?:на\s+)?(?:аи|дт|газ|литр|метан|суг|пропан|бензин|дизел|топлив)\w*|\bhow much\b"
+    r"|\bprice\b|\bcost\b|\bбағасы|\bқұны", re.IGNORECASE)
+_PRICE = re.compile(r"тенге|\bтг\b|тг/|₸|руб|\$|\busd\b|\bмрп\b", re.IGNORECASE)
+_ASKS_MONEY = re.compile(r"\bштраф\w*|\bдоплат\w*|\bдоплачива\w*|\bзарплат\w*|\bоклад\w*|\bсколько\s+платят"
+                         r"|\bнаценк\w*|\bmarkup\b", re.IGNORECASE)
 _MONEY = re.compile(r"тенге|\bтг\b|тг/|₸|руб|\$|\busd\b|%|процент|\bмрп\b", re.IGNORECASE)
 _ASKS_HOW_OFTEN = re.compile(r"\bкак\s+часто\b|\bс\s+какой\s+периодичностью\b|\bсколько\s+раз\s+в\b"
                              r"|\bhow\s+often\b|\bқаншалықты\s+жиі\b", re.IGNORECASE)
@@ -278,6 +281,7 @@ _HOW_OFTEN = re.compile(r"раз\w*\s+в\b|\bкажд\w+|ежеднев|ежен
                         r"|\bв\s+(?:день|сутки|неделю|месяц|год|квартал)\b|периодичн|не\s+реже|не\s+чаще",
                         re.IGNORECASE)
 _KINDS = (
+    ("price", _ASKS_PRICE, _PRICE),
     ("money", _ASKS_MONEY, _MONEY),
     ("how often", _ASKS_HOW_OFTEN, _HOW_OFTEN),
     # a phone number: «телефон», «куда/по какому номеру звонить»; a document gives one with «тел.», a call, or digits
