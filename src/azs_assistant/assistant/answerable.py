@@ -34,10 +34,11 @@ FEATURES = ("support", "dense", "relative_score", "first", "entities_missing", "
             "strongest_missing", "unknown_share", "jargon_hit", "margin", "terms", "foreign", "named_absent")
 # after the model's features, :func:`judge` gives the hard rules' verdicts (not weighed: any one above 0
 # rules the passage out as the one that answers; it may still be quoted beside it, a multi-document
-# question's second source naming another part of the question). A rule for other kinds of value asked
-# (a date or time limit, a telephone, a quantity in a unit: no such value in the passage, no answer) was
-# tried beside it and dropped: on the blind set's tuning part it declined 0.045 more of the unanswerable
-# questions, on the validation part none more, and it cost answered questions on both.
+# question's second source naming another part of the question). The kinds of value asked are a rule of
+# their own (:func:`lacks_what_is_asked`, applied beside these). Kinds tried there and dropped: a date or
+# time limit and a quantity in a unit (with a telephone, in a first try that judged the whole question, not
+# each clause: on the blind set's tuning part it declined 0.045 more of the unanswerable questions, on the
+# validation part none more, and it cost answered questions on both).
 RULES = ("typed_missing",)
 
 SUPPORTING = 0.6  # a second passage quoted beside the answering one: this share of the operating point
