@@ -269,62 +269,88 @@ def supports(values: Sequence[float]) -> bool:
 # questions; a loose «has» pattern only costs a decline.
 # a price is stated in a currency; a fine, a bonus, a salary or a markup may be a percentage too («доплата 20%»)
 _ASKS_PRICE = re.compile(
-    r"\bсколько\s+(?:\w+\s+)?стои\w*|\bпоч[её]м\b|\bстоимост\w*|\b(?:как\w*|почём)\s+цен\w*"
-    r"|\bцен[аеуы]\s+(?:на\s+)?(?:аи|дт|газ|литр|метан|суг|пропан|бензин|дизел|топлив)\w*|\bhow much\b"
+    r"\bсколько\s+(?:\w+\s+)?стои\w*|\bпоч[её]м\b|\bстоимост\w*|\b(?:какая|какова|какие|каковы)\s+цен[аы]\b"
+    r"|\bцен[аеуы]\s+(?:на\s+)?(?:аи|дт|газ|литр|метан|суг|пропан|бензин|дизел|топлив)\w*"
+    r"|\bhow\s+much\b(?=[^?.!]*\b(?:cost|costs|price|pay|charge|tenge|kzt)\b)"
+    r"|\bhow\s+much\s+is\s+(?:a\s+|the\s+|one\s+)?(?:litre|liter|ai|diesel|petrol|gas|fuel|lpg|coffee)\b"
     r"|\bprice\b|\bcost\b|\bбағасы|\bқұны", re.IGNORECASE)
-_PRICE = re.compile(r"тенге|\bтг\b|тг/|₸|руб|\$|\busd\b|\bмрп\b", re.IGNORECASE)
-_ASKS_MONEY = re.compile(r"\bштраф\w*|\bдоплат\w*|\bдоплачива\w*|\bзарплат\w*|\bоклад\w*|\bсколько\s+платят"
-                         r"|\bнаценк\w*|\bmarkup\b", re.IGNORECASE)
-_MONEY = re.compile(r"тенге|\bтг\b|тг/|₸|руб|\$|\busd\b|%|процент|\bмрп\b", re.IGNORECASE)
+_CURRENCY = (r"тенге|(?<![а-яё])тг(?![а-яё])|₸|(?<![а-яё])руб(?:л|\.|\b)|\$|€|\b(?:usd|kzt|eur)\b|\bевро\b|\bдоллар"
+             r"|\bмрп\b")
+_PRICE = re.compile(_CURRENCY, re.IGNORECASE)
+_ASKS_MONEY = re.compile(r"\bштраф\w*|\bдоплат[аыуе]\b|\bдоплачива\w*|\b(?:какая|какой|каков\w*|сколько|размер\w*)\s+"
+                         r"(?:\w+\s+)?(?:зарплат|оклад)\w*|\bсколько\s+платят|\bнаценк\w*|\bmarkup\b", re.IGNORECASE)
+_MONEY = re.compile(_CURRENCY + r"|%|процент", re.IGNORECASE)
 _ASKS_HOW_OFTEN = re.compile(r"\bкак\s+часто\b|\bс\s+какой\s+периодичностью\b|\bсколько\s+раз\s+в\b"
                              r"|\bhow\s+often\b|\bқаншалықты\s+жиі\b", re.IGNORECASE)
 _HOW_OFTEN = re.compile(r"раз\w*\s+в\b|\bкажд\w+|ежеднев|еженедел|ежемесяч|ежегод|ежесмен|ежекварт|\bв\s+смену\b"
                         r"|\bв\s+(?:день|сутки|неделю|месяц|год|квартал)\b|периодичн|не\s+реже|не\s+чаще",
                         re.IGNORECASE)
+# Each kind is asked in a question's frame («какой вес», «сколько весит»), not by its noun alone: «вес не совпадает с
+# накладной», «клиент оказывает давление», «модель ТРК выдаёт ошибку» ask what to do.
 _KINDS = (
     ("price", _ASKS_PRICE, _PRICE),
     ("money", _ASKS_MONEY, _MONEY),
     ("how often", _ASKS_HOW_OFTEN, _HOW_OFTEN),
-    # a phone number: «телефон», «куда/по какому номеру звонить»; a document gives one with «тел.», a call, or digits
-    ("phone", re.compile(r"\bтелефон\w*|\bпо\s+какому\s+номеру\b|\bномер\w*\s+для\s+звонк\w*|\bphone\b",
-                         re.IGNORECASE),
-     re.compile(r"\bтел\b|телефон|звон|\+7|\b8\s?\(?\d{3}|\b1\d{2,3}\b|\b\d{2,3}[-\s]\d{2}[-\s]\d{2}\b|phone",
+    # a phone number: «номер телефона», «по какому телефону/номеру звонить», «какой номер сервиса»; not the
+    # telephone as a thing («можно ли пользоваться телефоном на площадке слива?») nor «по какому номеру ТРК»
+    ("phone", re.compile(r"\bномер\w*\s+(?:\w+\s+)?телефон\w*|\bтелефон\w*\s+(?:для\s+связи|горяч\w*|служб\w*"
+                         r"|сервис\w*|диспетчер\w*|директор\w*|менеджер\w*|инженер\w*|охран\w*)"
+                         r"|\bпо\s+какому\s+телефону\b|\bпо\s+какому\s+номеру\b(?=(?:\s+\S+){0,3}?\s+(?:по)?звон\w*"
+                         r"|\s+(?:телефон|сервис|служб|горяч|диспетч))|\bкакой\s+(?:у\s+\w+\s+)?телефон\b"
+                         r"|\bкакой\s+номер\s+(?:у\s+)?(?:сервис|служб|горяч|диспетч|охран|инженер)\w*"
+                         r"|\bphone\s+number\b|\bnumber\s+to\s+call\b|\bтелефон\s+нөмір\w*", re.IGNORECASE),
+     re.compile(r"\bтел\b|телефон|звон|\+7|\b8\s?[-(]?\s?\d{3}|\b1\d{2,3}\b|\b\d{1,3}[-\s]\d{2}[-\s]\d{2}\b|\b\d{6}\b"
+                r"|номер|контакт|горяч\w*\s+лини|\bдоб\.|\bвн\.|phone", re.IGNORECASE)),
+    # a weight: «сколько весит», «какой вес», «в кг»; a document states it in kilograms, tonnes or grams
+    ("weight", re.compile(r"\bвесит\b|\b(?:какой|каков\w*|сколько)\s+(?:\w+\s+)?(?:вес|масс)\w*|\bв\s+кг\b"
+                          r"|\bсколько\s+(?:кг|килограмм\w*|тонн)\b|\bhow\s+heavy\b|\bweighs?\b|\bсалмағы\b",
+                          re.IGNORECASE),
+     re.compile(r"\d\s*(?:кг|kg|тн?|т\.|гр?)(?![а-яёa-z])|килограмм|\bтонн\w*|\bграмм\w*|\bвес(?!ь|н|ел|ёл)\w*"
+                r"|\bмасс\w*", re.IGNORECASE)),
+    # an age: «с какого возраста», «со скольки лет»; a document says «18 лет», «до 21 года», «моложе», «18+»
+    ("age", re.compile(r"\bс\s+какого\s+возраст\w*|\bкакой\s+(?:\w+\s+)?возраст\w*|\bсо?\s+скольки\s+лет\b"
+                       r"|\bhow\s+old\s+(?:must|should|do|does)\b|\bminimum\s+age\b|\bнеше\s+жас\w*", re.IGNORECASE),
+     re.compile(r"\bлет\b|\d{2}\s*(?:-?\s*ти\s+)?(?:лет|года?)\b|\d{2}-летн|возраст|совершеннолет|младше|моложе"
+                r"|старше\b|не\s+достигш|\b\d{2}\s*\+|\bжас|\bage\b|\baged\b|\b(?:under|over)\s+\d{2}\b|\byears?\b",
                 re.IGNORECASE)),
-    # a weight: «сколько весит», «вес», «в кг»; a document states it in kilograms, tonnes or grams
-    ("weight", re.compile(r"\bвесит\b|\bвес[аеу]?\b|\bмасс[аыу]\b|\bв\s+кг\b|\bкилограмм\w*|\bhow\s+heavy\b"
-                          r"|\bweigh\w*|\bсалмағы\b", re.IGNORECASE),
-     re.compile(r"\bкг\b|килограмм|\bтонн\w*|\bграмм\w*|\bвес\w*|\bмасс\w*|\bkg\b", re.IGNORECASE)),
-    # an age: «с какого возраста»; a document says «лет», «возраст», «совершеннолетн», «младше», «18+»
-    ("age", re.compile(r"\bвозраст\w*|\bсо?\s+скольки\s+лет\b|\bhow\s+old\b|\bage\b|\bжастан\b|\bжасқа\b",
-                       re.IGNORECASE),
-     re.compile(r"\bлет\b|возраст|совершеннолет|младше|старше|\b\d{2}\s*\+|\bжас|\bage\b|\byears?\b",
+    # a make or model: «какой марки», «какая модель», «какой производитель»; a document names it («Топаз-511»,
+    # «Шельф 200», «ОП-5», «Штрих-М», a quoted or Latin name) or says «марка», «модель», «производитель»
+    ("make", re.compile(r"\bкак(?:ая|ой|ую|ие|ого)\s+(?:\w+\s+)?(?:модел|марк)\w*|\bкак\w+\s+производител\w*"
+                        r"|\bкто\s+производител\w*|\b(?:what|which)\s+(?:\w+\s+)?(?:model|brand|make)\b"
+                        r"|\bмаркасы\b|\bүлгісі\b", re.IGNORECASE),
+     re.compile(r"(?i:марк|модел|производител|изготовител|brand|model|үлгі)|[«\"][^»\"]+[»\"]|\b[A-Z][A-Za-z]{2,}"
+                r"|\b[А-ЯЁA-Z][а-яёa-zА-ЯЁA-Z]+[-\s]?\d{2,}|\b[А-ЯЁA-Z]{2,}-\d+|\b[А-ЯЁ][а-яё]+-[А-ЯЁ]\b")),
+    # a pressure: «какое давление», «давление должно быть»; a document gives it in MPa, kPa, bar, atm or kgf/cm²
+    ("pressure", re.compile(r"\b(?:как\w+|каков\w*|под\s+каким)\s+(?:\w+\s+)?давлени\w*|\bдавлени\w*\s+(?:должн|допуст"
+                            r"|рабоч|максим|миним|не\s+(?:выше|ниже))|\bсколько\s+(?:атм|бар|мпа)|\bwhat\s+(?:\w+\s+)?"
+                            r"pressure\b|\bқысым\w*\s+қанша", re.IGNORECASE),
+     re.compile(r"давл|(?<![а-яё])(?:мпа|кпа|бар)(?![а-яё])|\b(?:mpa|kpa|bar|psi)\b|\bатм|кгс|pressure|қысым",
                 re.IGNORECASE)),
-    # a make or model: «какой марки», «какая модель», «производитель»; a document names it («Топаз-511», «Шельф
-    # 200», «АИ-92», a quoted or Latin name) or says «марка», «модель»
-    ("make", re.compile(r"\bкакой\s+марки\b|\bкакая\s+марка\b|\bмодел[ьи]\b|\bпроизводител\w*|\bbrand\b"
-                        r"|\bmodel\b|\bмаркасы\b|\bүлгісі\b", re.IGNORECASE),
-     re.compile(r"марк|модел|производ|[«\"][^»\"]+[»\"]|\b[A-Z][A-Za-z]{2,}|\b[А-ЯЁA-Z][а-яёa-zА-ЯЁA-Z]+[-\s]?\d{2,}"
-                r"|brand|model|үлгі")),
-    # a pressure: a document gives it in MPa, kPa, bar, atmospheres or kgf/cm², or says «давление»
-    ("pressure", re.compile(r"\bдавлени\w*|\bpressure\b|\bқысым\w*", re.IGNORECASE),
-     re.compile(r"давлен|мпа|кпа|\bатм|\bбар\b|кгс|pressure|\bbar\b|қысым", re.IGNORECASE)),
 )
-
-
-# «…кто её соединяет и по какому телефону звонить?»: two things asked, each clause opening with its question word
+# «…кто её соединяет и по какому телефону звонить?», «какой штраф за пролив? кто платит?»: two things asked, each
+# clause opening with its question word (Kazakh «не» only after «және»: Russian «и не» is «and not»)
 _NEXT_CLAUSE = re.compile(
-    r"\s*(?:,|—|–|\s-|;)?\s+(?:и|а\s+также|and)\s+(?=(?:кто|что|где|когда|как|какой|какая|какое|какие|каком|куда"
-    r"|кому|сколько|почём|почем|по\s+какому|во\s+сколько|who|what|where|when|how|which)\b)", re.IGNORECASE)
+    r"(?<=\?)\s+|\s*(?:,|—|–|\s-|;)?\s+(?:и|а|или|а\s+также|and|or|және)\s+(?=(?:кто|что|где|когда|куда|кому|чем"
+    r"|сколько|почём|почем|почему|зачем|откуда|как(?:ой|ая|ое|ие|ую|им|их|ого|ом|ова|ов|овы)?|по\s+каком\w*"
+    r"|во\s+сколько|можно\s+ли|нужно\s+ли|надо\s+ли|who|what|where|when|how|which|why|can|is|are|do|does|should"
+    r"|кім|қайда|қашан|қалай|қанша|қай|неше)(?![-\w]))|\s+және\s+(?=не(?![-\w]))", re.IGNORECASE)
 
 
 def lacks_what_is_asked(question: str, passage: str) -> bool:
-    """The question asks for a kind of value (a sum of money, how often, a phone number, a weight, an age, a
-    make or model, a pressure) and the passage names none of that kind: whatever else it holds, it cannot
+    """The question asks for a kind of value (a price, a sum of money, how often, a phone number, a weight, an
+    age, a make or model, a pressure) and the passage names none of that kind: whatever else it holds, it cannot
     answer (a rule, not a weight: the calibrated model never saw this signal). A question that asks two things
     in two clauses («кто её соединяет и по какому телефону звонить?») is lacked only where every clause is: the
-    passage that says who answers the first part."""
-    return all(any(asks.search(clause) and not has.search(passage) for _, asks, has in _KINDS)
-               for clause in _NEXT_CLAUSE.split(question))
+    passage that says who answers the first part. A clause that asks for a sum of money (a fine, a bonus) may
+    be answered by a percentage even where it says «стоимость» too."""
+    clauses = [clause for clause in _NEXT_CLAUSE.split(question) if clause.strip()]
+    return bool(clauses) and all(_clause_lacks(clause, passage) for clause in clauses)
+
+
+def _clause_lacks(clause: str, passage: str) -> bool:
+    money = bool(_ASKS_MONEY.search(clause))
+    return any(asks.search(clause) and not has.search(passage) for name, asks, has in _KINDS
+               if not (name == "price" and money))
 
 
 def describe() -> dict[str, Any]:
