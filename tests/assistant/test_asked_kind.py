@@ -103,3 +103,20 @@ def test_the_kind_of_question_is_told_in_russian_kazakh_and_english(question: st
                                                                      yes_no: bool, steps: bool) -> None:
     assert (wants_number(question), is_procedural(question), is_yes_no(question), asks_for_steps(question)) == \
         (number, procedural, yes_no, steps)
+
+
+def test_a_code_table_row_holding_the_error_code_typed_answers_whatever_the_model_says() -> None:
+    """GIVEN a question naming an error code and a table row among the first three WHEN the hard rules let the
+    row stand THEN it answers (the model gave such rows 0.2-0.4); a typed thing missing rules it out, a
+    passage that is no row or a question naming only a document's number gets no such help."""
+    from azs_assistant.assistant.answerable import FEATURES, RULES, code_row, names_error_code
+
+    assert names_error_code("колонка алтай выдаёт е-17 что делать")
+    assert names_error_code("может ли оператор сам сбросить E-30?")
+    assert not names_error_code("по акту 0318 кто был охранником при сливе")  # a document's number
+    assert not names_error_code("что делать при проливе")
+    clear = [0.1] * len(FEATURES) + [0.0] * len(RULES)
+    missing = [0.1] * len(FEATURES) + [1.0] * len(RULES)
+    assert code_row(clear, True, True)
+    assert not code_row(missing, True, True)  # the row of another code
+    assert not code_row(clear, False, True) and not code_row(clear, True, False)

@@ -251,6 +251,20 @@ def answers(values: Sequence[float]) -> bool:
     return not ruled_out(values) and m.probability(values[:len(FEATURES)]) >= m.threshold
 
 
+def names_error_code(question: str) -> bool:
+    """The question names a code of the kind an error or a terminal shows («е-17», «E-30», «код 91»): the
+    row of a code table that holds it is the answer to «что значит» or «что делать» (see ``code_row``)."""
+    return any(e.kind == "code" for e in typed_entities.typed(question))
+
+
+def code_row(values: Sequence[float], is_row: bool, code_named: bool) -> bool:
+    """A table row among the first three that holds every typed thing of a question naming an error code
+    («колонка алтай выдаёт е-17 что делать» and the row «Код: E-17; …; Действие оператора: …»): it answers,
+    whatever the model's probability (a row has little text to support it, and the model gave such rows
+    0.2-0.4). The hard rules still apply: a code missing from the row rules it out."""
+    return is_row and code_named and not ruled_out(values)
+
+
 def supports(values: Sequence[float]) -> bool:
     """The passage may be quoted beside one that holds the answer: a second source for a second part of
     the question (the regulation's steps after the contacts row that says whom to call). The model is
