@@ -356,9 +356,9 @@ def _ocr_title(blocks: list) -> str | None:  # type: ignore[type-arg]
 
 def store(ing: Ingestor, item: IngestItem) -> None:
     # A page retaken or read in part (its doubtful lines left out) leaves the document read in part.
-    retake = any(p.result.quality != "ok" for p in item.ocr_pages)
+    incomplete = any(p.result.quality != "ok" for p in item.ocr_pages)
     pending = item.parsed is not None and item.parsed.pages_needing_ocr and ing.ocr is None
-    status = "partial" if retake or pending else "indexed"
+    status = "partial" if incomplete or pending else "indexed"
     _store_document(ing, item, item.passages, item.vectors, status=status, message=item.message)
 
 
