@@ -77,3 +77,49 @@ def test_features_and_the_shipped_model_agree() -> None:
     near = _judge("Какая цена АИ-95 в Актобе?", "Алматы АИ-95 245 тг")[0]
     held = _judge("Какая цена АИ-95 в Актобе?", "Актобе АИ-95 249 тг")[0]
     assert answerable.probability(near) < answerable.probability(held)
+
+
+class _Row:
+    kind = "table_row"
+
+    def __init__(self, header: list[str], cells: list[str]) -> None:
+        self.meta = {"header": header, "cells": cells}
+        self.text = "; ".join(f"{h}: {c}" for h, c in zip(header, cells, strict=True))
+
+
+COMPLAINTS = ["Тема обращения", "Кто рассматривает", "Срок ответа"]
+SHELF_LIFE = ["Продукт", "Срок реализации после приготовления", "Что делать по истечении"]
+
+
+def _terms_query(text: str) -> AnalyzedQuery:
+    analyzer = get_analyzer()
+    tokens = analyzer.tokens(text)
+    return AnalyzedQuery(text=text, tokens=tokens, terms={lemma: 1.0 for lemma in analyzer.lemmas(text)},
+                         key_terms=[(t.lemma, 1.0) for t in tokens])
+
+
+@pytest.mark.parametrize(("question", "row", "nothing"), [
+    # the table has no row for what is asked: the question's words are all in its headers
+    ("в какой срок отвечают на жалобу по мойке", _Row(COMPLAINTS, ["Качество топлива", "Лаборатория", "7 рабочих дней"]),
+     True),
+    ("срок реализации пирожков с мясом", _Row(SHELF_LIFE, ["Сэндвичи в упаковке", "до даты на этикетке",
+                                                           "Снять с витрины за 2 часа до конца срока"]), True),
+    # the row's own cells name what is asked
+    ("в какой срок отвечают на жалобу по качеству топлива",
+     _Row(COMPLAINTS, ["Качество топлива", "Лаборатория", "7 рабочих дней"]), False),
+    ("сосиски на гриле сколько держим", _Row(SHELF_LIFE, ["Хот-дог на роликовом гриле", "4 часа", "Списать"]), False),
+    ("что значит ошибка E-35", _Row(["Код", "Описание"], ["E-35", "Перегрев электродвигателя насоса"]), False),
+    # English or Kazakh: the cells are Russian, the dense model decides
+    ("How long can hot dogs stay on the roller grill?",
+     _Row(SHELF_LIFE, ["Хот-дог на роликовом гриле", "4 часа", "Списать"]), False),
+])
+def test_a_row_that_names_nothing_of_the_question_cannot_answer(question: str, row: _Row, nothing: bool) -> None:
+    analyzer = get_analyzer()
+    assert answerable.row_names_nothing(_terms_query(question), row, analyzer.lemmas, _lemma) is nothing
+
+
+def test_a_passage_that_is_no_row_is_never_ruled_out_as_one() -> None:
+    class Text:
+        kind, meta, text = "text", None, "Курить на АЗС запрещается."
+
+    assert not answerable.row_names_nothing(_terms_query("мойка"), Text(), get_analyzer().lemmas, _lemma)

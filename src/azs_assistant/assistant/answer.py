@@ -598,7 +598,9 @@ class Assistant:
         """For each of the first five passages: does it hold the answer (the calibrated model), and may
         it be quoted beside one that does?"""
         passages = answerable.retrieved(evidence)
-        possible = [not answerable.lacks_what_is_asked(query.text, p.text) for p in passages]
+        possible = [not answerable.lacks_what_is_asked(query.text, p.text)
+                    and not answerable.row_names_nothing(query, e.chunk, self.analyzer.lemmas, self._lemma_of)
+                    for p, e in zip(passages, evidence, strict=False)]
         if passages and all(p.dense == 0.0 for p in passages):
             # no dense model (AZS_EMBEDDINGS=none): the model was fitted with that signal, so the
             # lexical rule it replaced decides (most of the question's weighted content in the passage)

@@ -225,6 +225,27 @@ def _headers(chunk: Any) -> str:
     return " | ".join(str(h) for h in header) + "\n" if isinstance(header, list) and header else ""
 
 
+def row_names_nothing(query: AnalyzedQuery, chunk: Any, lemmas: Callable[[str], list[str]],
+                      lemma_of: Callable[[str], str]) -> bool:
+    """A table row is a record, and it answers a question that names something of that record: its code,
+    its city, its product, its topic («хот-дог», «Рудный», «E-35»). A row whose own cells hold none of
+    the question's words (the column headers, the table's title and its section do not count: every row of
+    the table has them) is one row of the right table picked for nothing of its own, and the question is
+    about a record the table does not have: «срок ответа на жалобу по мойке» against a complaints table
+    without a car-wash row, «срок реализации пирожков» against a shelf-life table without pies. A question
+    mostly in English or Kazakh is left to the dense model (its words are not the cells' words)."""
+    meta = getattr(chunk, "meta", None)
+    cells = meta.get("cells") if isinstance(meta, dict) and chunk.kind == "table_row" else None
+    if not isinstance(cells, list) or not cells or foreign_share(query) >= 0.5:
+        return False
+    values = " ; ".join(str(c) for c in cells)
+    header = {lemma for h in meta.get("header") or [] for lemma in lemmas(str(h))}
+    own = set(lemmas(values)) - header
+    if any(term in own for term in query.terms if term not in GENERIC_WORDS):
+        return False
+    return not any(_present(e, values, own, lemma_of) for e in entities(query))
+
+
 def foreign_share(query: AnalyzedQuery) -> float:
     """Share of the question's words in Latin letters or with Kazakh letters: a question in English or
     Kazakh over Russian documents has little lexical support, and the dense model carries it."""
@@ -296,7 +317,10 @@ _ASKS_MONEY = re.compile(r"\bштраф\w*|\bдоплат[аыуе]\b|\bдопл
 _MONEY = re.compile(_CURRENCY + r"|%|процент", re.IGNORECASE)
 _ASKS_HOW_OFTEN = re.compile(r"\bкак\s+часто\b|\bс\s+какой\s+периодичностью\b|\bсколько\s+раз\s+в\b"
                              r"|\bhow\s+often\b|\bқаншалықты\s+жиі\b", re.IGNORECASE)
-_HOW_OFTEN = re.compile(r"раз\w*\s+в\b|\bкажд\w+|ежеднев|еженедел|ежемесяч|ежегод|ежесмен|ежекварт|\bв\s+смену\b"
+# «каждые 2 часа», «каждую смену», «перед каждым сливом»; not «на каждом островке» (where, not how often)
+_HOW_OFTEN = re.compile(r"раз\w*\s+в\b|\bкажд\w+\s+(?:\d+\s+)?(?:\w+\s+)?(?:час|смен|дн|день|сут|утр|вечер|ноч"
+                        r"|недел|месяц|год|лет|квартал|понедельник|вторник|сред|четверг|пятниц|суббот|воскрес|раз)"
+                        r"|\b(?:перед|после|при)\s+кажд\w+|ежеднев|еженедел|ежемесяч|ежегод|ежесмен|ежекварт|\bв\s+смену\b"
                         r"|\bв\s+(?:день|сутки|неделю|месяц|год|квартал)\b|периодичн|не\s+реже|не\s+чаще",
                         re.IGNORECASE)
 # Each kind is asked in a question's frame («какой вес», «сколько весит»), not by its noun alone: «вес не совпадает с
