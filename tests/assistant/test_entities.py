@@ -36,6 +36,8 @@ def _keys(question: str) -> set[str]:
     ("на алтае-2М ошибка E-05 что делать", {"code:алта2м", "code:е5"}),
     ("Алтай-2М ТРК-да E-35 қатесі нені білдіреді?", {"code:алта2м", "code:е35"}),
     ("код 61 на терминале что значит", {"code:61"}),
+    ("пинпад пишет 51 что это", {"code:51"}),  # a number a device shows is its code
+    ("терминал показывает 05, что делать", {"code:05"}),
     ("по акту 0318 кто принимал", {"document:0318"}),
     ("номер ТТН в акте приёма 0318", {"document:0318"}),  # the act with what it is of
     ("ошибка колонки 12 что делать", set()),  # a dispenser's number, not an error code
@@ -63,6 +65,7 @@ def test_the_typed_things_a_question_names(question: str, keys: set[str]) -> Non
     "скидки для многодетных семей",  # «семей» of «семья», not the city
     "какой объём пробы 1,5 литра или 2",
     "что делать в 1-й день смены",
+    "колонка выдаёт 10 литров вместо 20",  # a quantity it gives, not a code it shows
 ])
 def test_words_that_are_not_typed_things(question: str) -> None:
     assert typed(question) == []

@@ -182,6 +182,10 @@ _CODE_AFTER_WORD = re.compile(
     r"(?<![\w-])(?:(?:код\w*|ошибк\w*|error|қате\w*|приказ\w*|распоряжени\w*|регламент\w*|форм\w*"
     r"|протокол\w*|инструкци\w*|бланк\w*)|акт(?:а|е|у|ом|ы|ов)?" + _OF_WHAT + r")"
     r"\s+(?:№\s*|n\s*|номер\s+)?(\d{2,6}(?:[-‐–/][a-zа-я\d]{1,3})?)(?![\w-])", re.IGNORECASE)
+# a number a device shows is its code: «пинпад пишет 51», «колонка выдаёт 17», «на табло горит 08» (not «выдаёт 10 л»)
+_CODE_SHOWN = re.compile(r"(?<![\w-])(?:пиш[еу]т|выда[её]т|выдает|показыва\w*|гор[ия]т|высвечива\w*|высветил\w*)"
+                         r"\s+(?:код\w*\s+|ошибк\w*\s+)?(\d{2,4})(?![\w,.-]*\d)(?!\s*(?:л|литр\w*|мл|кг|%|мин\w*|сек\w*"
+                         r"|час\w*|тг|тенге|руб\w*|°|градус\w*|бар|мпа|см|мм)(?![а-яё]))", re.IGNORECASE)
 _NOT_A_CODE = re.compile(r"^(?:аи|ai|аі|дт)\W?\d|^\d+[-‐–]?(?:й|я|е|х|м|го|ти)$|^\d+[-‐–]/\d", re.IGNORECASE)
 
 
@@ -215,6 +219,7 @@ def _codes(text: str) -> list[tuple[str, str]]:
             continue
         out.append((code_key(surface), surface))
     out += [(code_key(m.group(1)), m.group(1)) for m in _CODE_AFTER_WORD.finditer(text)]
+    out += [(code_key(m.group(1)), m.group(1)) for m in _CODE_SHOWN.finditer(text)]
     return out
 
 
