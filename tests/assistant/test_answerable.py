@@ -123,3 +123,11 @@ def test_a_passage_that_is_no_row_is_never_ruled_out_as_one() -> None:
         kind, meta, text = "text", None, "Курить на АЗС запрещается."
 
     assert not answerable.row_names_nothing(_terms_query("мойка"), Text(), get_analyzer().lemmas, _lemma)
+
+
+def test_a_choice_the_question_offers_is_held_by_either() -> None:
+    entities_missing = answerable.FEATURES.index("entities_missing")
+    values = _judge("какую бобину ставить в ккм, 80 или 57?", "Заменить рулон чековой ленты шириной 80 мм.",
+                    "Заменить рулон чековой ленты.")
+    assert values[0][entities_missing] == 0.0
+    assert values[1][entities_missing] == 1.0

@@ -110,18 +110,19 @@ def test_the_kind_of_question_is_told_in_russian_kazakh_and_english(question: st
         (number, procedural, yes_no, steps)
 
 
-def test_a_code_table_row_holding_the_error_code_typed_answers_whatever_the_model_says() -> None:
-    """GIVEN a question naming an error code and a table row among the first three WHEN the hard rules let the
-    row stand THEN it answers (the model gave such rows 0.2-0.4); a typed thing missing rules it out, a
-    passage that is no row or a question naming only a document's number gets no such help."""
-    from azs_assistant.assistant.answerable import FEATURES, RULES, code_row, names_error_code
+def test_a_table_row_holding_the_key_the_question_names_answers_whatever_the_model_says() -> None:
+    """GIVEN a question naming an error code or a numbered station and a table row among the first three WHEN
+    the hard rules let the row stand THEN it answers (the model gave such rows 0.2-0.5); a typed thing missing
+    rules it out, a passage that is no row or a question naming only a document's number gets no such help."""
+    from azs_assistant.assistant.answerable import FEATURES, RULES, key_row, names_record_key
 
-    assert names_error_code("колонка алтай выдаёт е-17 что делать")
-    assert names_error_code("может ли оператор сам сбросить E-30?")
-    assert not names_error_code("по акту 0318 кто был охранником при сливе")  # a document's number
-    assert not names_error_code("что делать при проливе")
+    assert names_record_key("колонка алтай выдаёт е-17 что делать")
+    assert names_record_key("может ли оператор сам сбросить E-30?")
+    assert names_record_key("во сколько инкас приезжает на двойку в павлодаре")
+    assert not names_record_key("по акту 0318 кто был охранником при сливе")  # a document's number
+    assert not names_record_key("что делать при проливе")
     clear = [0.1] * len(FEATURES) + [0.0] * len(RULES)
     missing = [0.1] * len(FEATURES) + [1.0] * len(RULES)
-    assert code_row(clear, True, True)
-    assert not code_row(missing, True, True)  # the row of another code
-    assert not code_row(clear, False, True) and not code_row(clear, True, False)
+    assert key_row(clear, True, True)
+    assert not key_row(missing, True, True)  # the row of another code
+    assert not key_row(clear, False, True) and not key_row(clear, True, False)

@@ -608,12 +608,12 @@ class Assistant:
                     for p, ok in zip(passages, possible, strict=True)]
             return held, held
         values = answerable.judge(query, passages, self.index.idf, self.index.knows, self._lemma_of)
-        coded = answerable.names_error_code(query.text)
+        keyed = answerable.names_record_key(query.text)
         rows = [i < 3 and e.chunk.kind == "table_row" for i, e in enumerate(evidence[:len(passages)])]
-        code_rows = [answerable.code_row(v, row, coded) for v, row in zip(values, rows, strict=True)]
-        return ([(answerable.answers(v) or by_code) and ok for v, by_code, ok in zip(values, code_rows, possible,
+        key_rows = [answerable.key_row(v, row, keyed) for v, row in zip(values, rows, strict=True)]
+        return ([(answerable.answers(v) or by_key) and ok for v, by_key, ok in zip(values, key_rows, possible,
                                                                                      strict=True)],
-                [(answerable.supports(v) or by_code) and ok for v, by_code, ok in zip(values, code_rows, possible,
+                [(answerable.supports(v) or by_key) and ok for v, by_key, ok in zip(values, key_rows, possible,
                                                                                       strict=True)])
 
     def _lemma_of(self, word: str) -> str:

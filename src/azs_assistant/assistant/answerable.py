@@ -108,6 +108,21 @@ def entities(query: AnalyzedQuery) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def alternatives(text: str, names: Sequence[str]) -> list[set[int]]:
+    """The names a question offers as a choice («бобину 80 или 57?», «АИ-92 или АИ-95»): one of them is the
+    answer and the other one the asker's guess, so a passage holding either holds what is asked. Indices
+    into ``names``."""
+    index = {name: i for i, name in enumerate(names)}
+    return [{index[a], index[b]} for a, b in typed_entities.choices(text) if a in index and b in index]
+
+
+def _missing_names(found: Sequence[bool], choices: Sequence[set[int]]) -> int:
+    """How many things the question names the passage lacks; a choice counts once, held if any of it is."""
+    grouped = set().union(*choices) if choices else set()
+    alone = sum(not ok for i, ok in enumerate(found) if i not in grouped)
+    return alone + sum(not any(found[i] for i in group) for group in choices)
+
+
 def _present(entity: str, passage: str, passage_lemmas: set[str], lemma_of: Callable[[str], str]) -> bool:
     if any(ch.isdigit() for ch in entity):
         letters = _ORDINAL_ENDING.sub("", re.sub(r"[\d\W_]+", " ", entity)).split()
@@ -163,6 +178,7 @@ def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[st
     names = entities(query)
     typed_names = typed_entities.typed(query.text)
     present = [[_present(e, p.text, set(p.lemmas), lemma_of) for e in names] for p in passages]
+    choices = alternatives(text=query.text, names=names)
     # A name no retrieved passage holds and the whole knowledge base never uses («Актобе» when no
     # document mentions it), or a code no retrieved passage holds («E-47»): the question is about
     # something the base does not have. A name the base knows elsewhere is usually context (the chain's
@@ -195,7 +211,7 @@ def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[st
             math.nan if dense_off else p.dense,
             p.score / top if top > 0 else 0.0,
             1.0 if rank == 0 else 0.0,
-            float(min(len(found) - sum(found), 2)),
+            float(min(_missing_names(found, choices), 2)),
             1.0 if names else 0.0,
             strongest_missing / heaviest if heaviest > 0 else 0.0,
             len(query.unknown & terms) / len(terms) if terms else 0.0,
@@ -272,18 +288,21 @@ def answers(values: Sequence[float]) -> bool:
     return not ruled_out(values) and m.probability(values[:len(FEATURES)]) >= m.threshold
 
 
-def names_error_code(question: str) -> bool:
-    """The question names a code of the kind an error or a terminal shows («е-17», «E-30», «код 91»): the
-    row of a code table that holds it is the answer to «что значит» or «что делать» (see ``code_row``)."""
-    return any(e.kind == "code" for e in typed_entities.typed(question))
+def names_record_key(question: str) -> bool:
+    """The question names what keys a record of a table: a code of the kind an error or a terminal shows
+    («е-17», «E-30», «код 91», «пинпад пишет 51») or a numbered station («АЗС №2», «на двойку»). The row that
+    holds it is the answer to «что значит», «что делать» or «во сколько инкассация» (see ``key_row``)."""
+    return any(e.kind in ("code", "station") for e in typed_entities.typed(question))
 
 
-def code_row(values: Sequence[float], is_row: bool, code_named: bool) -> bool:
-    """A table row among the first three that holds every typed thing of a question naming an error code
-    («колонка алтай выдаёт е-17 что делать» and the row «Код: E-17; …; Действие оператора: …»): it answers,
-    whatever the model's probability (a row has little text to support it, and the model gave such rows
-    0.2-0.4). The hard rules still apply: a code missing from the row rules it out."""
-    return is_row and code_named and not ruled_out(values)
+def key_row(values: Sequence[float], is_row: bool, key_named: bool) -> bool:
+    """A table row among the first three that holds every typed thing of a question naming a record's key
+    («колонка алтай выдаёт е-17 что делать» and the row «Код: E-17; …; Действие оператора: …», «во сколько
+    инкас на двойку в павлодаре» and «АЗС: АЗС №2; Город: Павлодар; Инкассация: …»): it answers, whatever the
+    model's probability (a row has little text to support it, and the model gave such rows 0.2-0.5). The
+    hard rules still apply: a key missing from the row rules it out, and so does a kind of value asked that
+    the row does not state (a phone number of a station's schedule row)."""
+    return is_row and key_named and not ruled_out(values)
 
 
 def supports(values: Sequence[float]) -> bool:

@@ -272,8 +272,16 @@ _NUMBERED = re.compile(r"(?<![\w-])(азс|azs|агзс)\s*(?:№|n|номер)?
 _NUMBERED_KEY = {"азс": "азс", "azs": "азс", "агзс": "азс"}
 
 
+# how staff call a station by its number: «на двойку», «на четвёрке», «с пятёрки» (after a preposition of place: «двойка»
+# alone may be a school mark, «девятка» a car)
+_BY_NUMBER_NOUN = re.compile(r"(?<![\w-])(?:на|с|со|в|до|от|к)\s+(двойк|тройк|четв[её]рк|пят[её]рк|шест[её]рк|сем[её]рк"
+                             r"|восьм[её]рк|девятк|десятк)(?:а|у|е|и|ой|ою)(?![\w-])", re.IGNORECASE)
+_NUMBER_NOUN = {"двойк": 2, "тройк": 3, "четверк": 4, "пятерк": 5, "шестерк": 6, "семерк": 7, "восьмерк": 8,
+                "девятк": 9, "десятк": 10}
+
+
 def _stations(text: str) -> list[tuple[str, str]]:
-    out = []
+    out = [(f"азс{_NUMBER_NOUN[_low(m.group(1))]}", m.group(0)) for m in _BY_NUMBER_NOUN.finditer(text)]
     for m in _NUMBERED.finditer(text):
         word = _low(m.group(1))
         kind = next(v for k, v in _NUMBERED_KEY.items() if word.startswith(k))
@@ -326,6 +334,15 @@ def held(unit: str) -> set[tuple[str, str]]:
     return keys
 
 
+_OR = re.compile(r"(?<![\w-])([\w.,-]+)\s*(?:,\s*)?(?:или|либо|or|не\s+то)\s+([\w.,-]+)", re.IGNORECASE)
+
+
+def choices(text: str) -> list[tuple[str, str]]:
+    """Two words a question offers as a choice («80 или 57», «АИ-92 или АИ-95», «E-05 or E-07»), lower case:
+    one of them is what is asked and the other the asker's guess."""
+    return [(a.lower().strip("-–./,"), b.lower().strip("-–./,")) for a, b in _OR.findall(text)]
+
+
 def missing(question: str | Iterable[Entity], unit: str, known: Callable[[str], bool] | None = None) -> list[Entity]:
     """The typed things of the question the unit does not hold. A document's number is held when the unit
     holds it or, given ``known`` (does the knowledge base use this word), when the base has every part of
@@ -345,6 +362,11 @@ def missing(question: str | Iterable[Entity], unit: str, known: Callable[[str], 
                 known(part) for part in re.findall(r"[^\W\d_]{3,}|\d+", _low(e.surface))):
             continue
         out.append(e)
+    if out and isinstance(question, str):
+        # of two things offered as a choice, the unit holding one holds what is asked
+        pairs = [{a, b} for a, b in choices(question)]
+        lacking = {e.surface.lower() for e in out}
+        out = [e for e in out if not any(e.surface.lower() in pair and pair - lacking for pair in pairs)]
     return out
 
 
