@@ -47,6 +47,10 @@ def test_a_near_miss_names_what_the_passage_lacks() -> None:
     assert _missing("что значит ошибка E-47", codes) == ["e-47"]
     assert _missing("что значит ошибка Е12", codes) == []  # Cyrillic Е, no dash
     assert _missing("What is the price of AI-95 in Almaty?", table) == []  # transliterated
+    # a number the question states is not the number of a code: «+35» (a temperature) is not «E-35»
+    heat = "Код: E-35; Описание: Перегрев электродвигателя насоса"
+    assert _missing("в жару +35 и выше что положено оператору", heat) == ["35"]
+    assert _missing("в жару +35 что положено", "При температуре выше +35 градусов — перерыв") == []
 
 
 def _judge(question: str, *texts: str, known: bool = False) -> list[list[float]]:

@@ -89,6 +89,25 @@ def test_the_chain_named_answers(two_chains: Services, question: str, source: st
     assert read and {e.document.source for e in read} == {source}, [e.document.source for e in read]
 
 
+def test_a_chain_named_whose_documents_were_not_retrieved_gets_no_other_chains_rule(tmp_path: Path) -> None:
+    """GIVEN the night-shift rule in Береке's instruction only, and Сарыарка's documents on other subjects WHEN
+    asked about Сарыарка's night breaks THEN Береке's passage is another chain's even where no Сарыарка document
+    was retrieved: the chain asked is looked for among every chain the base names."""
+    from types import SimpleNamespace
+
+    from azs_assistant.assistant.answer import Assistant, Opening
+
+    bereke = SimpleNamespace(id=1, version=1, sha256="a")
+    nobodys = SimpleNamespace(id=2, version=1, sha256="b")  # a price table: names no chain
+    evidence = [SimpleNamespace(document=bereke), SimpleNamespace(document=nobodys)]
+    read = {(1, 1, "a"): Opening(frozenset({"Береке Ойл"}), frozenset()), (2, 1, "b"): Opening(frozenset(), frozenset())}
+    known = frozenset({"Береке Ойл", "Сарыарка Ойл"})
+    question = "сарыарка: сколько длятся перерывы в ночную смену?"
+    assert Assistant._elsewhere(question, evidence, read, known) == [True, False]
+    assert Assistant._elsewhere("сколько длятся перерывы в Береке?", evidence, read, known) == [False, False]
+    assert Assistant._elsewhere("сколько длятся перерывы?", evidence, read, known) == [False, False]
+
+
 GAS = """# Инструкция по отпуску сжиженного газа
 
 Инструкция ГЗ-03 ТОО «Береке Ойл», редакция 2. Распространяется на АГЗС и газовые модули многотопливных АЗС

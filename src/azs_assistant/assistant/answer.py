@@ -120,8 +120,8 @@ class Assistant:
         generations = generations or self.db.generations()  # one freshness query per question
         # the chain the question names is its scope (see _elsewhere), not words to search for; a question
         # too long to analyse is refused as it is
-        scope = (organisations.without(question, self._known_organisations(generations[0]))
-                 if len(question) <= MAX_QUESTION else question)
+        known = self._known_organisations(generations[0])
+        scope = organisations.without(question, known) if len(question) <= MAX_QUESTION else question
         query = self.queries.analyse(scope, generations)  # also brings the index up to date
         wanted = max(k, ranking.CANDIDATES)
         vector = self.index.query_vector(query)
@@ -140,7 +140,7 @@ class Assistant:
             lemmas = set(chunk.lemmas.split()) | set(chunk.context_lemmas.split())
             evidence.append(Evidence(hit, chunk, doc, support(query, lemmas, self.index.idf, self.index.knows)))
         read = self._read_openings({_opening_key(e.document): e.document.title for e in evidence})
-        elsewhere = self._elsewhere(question, evidence, read)
+        elsewhere = self._elsewhere(question, evidence, read, known)
         for e, away in zip(evidence, elsewhere, strict=True):
             e.elsewhere = away  # never quoted as the answer (_passages, _answer_asks)
         if evidence:  # in the search's order, best first; another chain's passages are no competitors
@@ -157,12 +157,15 @@ class Assistant:
         return query, evidence[:k]
 
     @staticmethod
-    def _elsewhere(question: str, evidence: list[Evidence], read: dict[OpeningKey, Opening]) -> list[bool]:
+    def _elsewhere(question: str, evidence: list[Evidence], read: dict[OpeningKey, Opening],
+                   known: frozenset[str]) -> list[bool]:
         """For each candidate: is it from a document of another organisation than the one the question names
-        (``read``: the candidates' documents' openings)?"""
+        (``read``: the candidates' documents' openings; ``known``: every organisation the base names)? The
+        organisation asked is looked for among all the base knows, not only among the candidates: «сарыарка,
+        при какой очереди открывать вторую кассу» where only Береке's standard says it is answered by nobody."""
         names = {e.document.id: read[_opening_key(e.document)].names for e in evidence}
         of = {d: frozenset(organisations.stem(n) for n in ns) for d, ns in names.items()}
-        wanted = organisations.asked(question, frozenset().union(*names.values()))
+        wanted = organisations.asked(question, known | frozenset().union(*names.values()))
         if not wanted:
             return [False] * len(evidence)
         return [bool(of[e.document.id]) and not of[e.document.id] & wanted for e in evidence]

@@ -128,8 +128,12 @@ def _present(entity: str, passage: str, passage_lemmas: set[str], lemma_of: Call
         letters = _ORDINAL_ENDING.sub("", re.sub(r"[\d\W_]+", " ", entity)).split()
         if not letters:  # «92-й», «0,5»: the number itself
             digits = re.sub(r"\D", "", entity)
-            pattern = rf"(?<!\d){re.escape(digits)}(?!\d)"  # as written, or with «1 500» / «0,5» joined up
-            return bool(re.search(pattern, passage) or re.search(pattern, re.sub(r"(?<=\d)[ ,.](?=\d)", "", passage)))
+            # as written, or with «1 500» / «0,5» joined up; not the number of a code («+35» is not «E-35»), a
+            # fuel grade's apart («92-й» is «АИ-92»)
+            pattern = rf"(?<!\d){re.escape(digits)}(?!\d)"
+            bare = not re.search(r"[^\W\d_]", entity)
+            return any(not bare or _not_a_codes_number(text, m.start()) for text in
+                       (passage, re.sub(r"(?<=\d)[ ,.](?=\d)", "", passage)) for m in re.finditer(pattern, text))
         return _flat(entity) in _flat(passage)
     if entity in passage_lemmas or lemma_of(entity) in passage_lemmas:
         return True
@@ -140,6 +144,11 @@ def _present(entity: str, passage: str, passage_lemmas: set[str], lemma_of: Call
         cyr = _translit(entity)
         return cyr[:max(4, len(cyr) - 2)] in low
     return False
+
+
+def _not_a_codes_number(text: str, at: int) -> bool:
+    before = text[max(0, at - 4):at].lower()
+    return not re.search(r"[^\W\d_][-‐–]?$", before) or bool(re.search(r"(?:аи|ai|аі)[-‐– ]?$", before))
 
 
 _DIGRAPHS = (("shch", "щ"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ya", "я"),
@@ -342,6 +351,13 @@ _HOW_OFTEN = re.compile(r"раз\w*\s+в\b|\bкажд\w+\s+(?:\d+\s+)?(?:\w+\s+)
                         r"|\b(?:перед|после|при)\s+кажд\w+|ежеднев|еженедел|ежемесяч|ежегод|ежесмен|ежекварт|\bв\s+смену\b"
                         r"|\bв\s+(?:день|сутки|неделю|месяц|год|квартал)\b|периодичн|не\s+реже|не\s+чаще",
                         re.IGNORECASE)
+# how much of something, with the unit named: «сколько минут», «на сколько часов», «через сколько секунд», «how many
+# minutes»; «сколько по времени» names no unit
+_HOW_MANY = r"(?:\bсколько|\bскольк\w+|\bскок\w*|\bскоко|\bhow\s+many)\s+(?:(?!сто[ия]т|cost)\w+\s+)?"
+_SHORT_TIME = r"сек|с\b|мин|час|ч\b|seconds?|minutes?|hours?"
+_LONG_TIME = r"сут|дн|день|дней|недел|мес|лет|год|г\.|days?|weeks?|months?|years?"
+_NUMBER_WORD = (r"\b(?:один|одн|два|двух|две|три|тр[её]х|четыр|пят|шест|сем|восем|восьм|девят|десят|пол|полтор"
+                r"|двадцат|тридцат|сорок|пятьдесят|шестьдесят|сто)")
 # Each kind is asked in a question's frame («какой вес», «сколько весит»), not by its noun alone: «вес не совпадает с
 # накладной», «клиент оказывает давление», «модель ТРК выдаёт ошибку» ask what to do.
 _KINDS = (
@@ -352,12 +368,24 @@ _KINDS = (
     # telephone as a thing («можно ли пользоваться телефоном на площадке слива?») nor «по какому номеру ТРК»
     ("phone", re.compile(r"\bномер\w*\s+(?:\w+\s+)?телефон\w*|\bтелефон\w*\s+(?:для\s+связи|горяч\w*|служб\w*"
                          r"|сервис\w*|диспетчер\w*|директор\w*|менеджер\w*|инженер\w*|охран\w*)"
+                         # «телефон подрядчика», «телефон экосервис-павлодар», «телефон самой азс 9»: whose number,
+                         # not the telephone as a thing («зарядить телефон у кассы», «телефон клиента»)
+                         r"|\bтелефон(?:а|ы)?\s+(?!(?:у|на|в|во|при|с|со|и|или|а|можно|нельзя|клиент\w*|покупател\w*"
+                         r"|водител\w*|сотрудник\w*|оператор\w*|личн\w*|свой|сво\w+|мой|мо\w+)(?![\w-]))[а-яёa-z]"
                          r"|\bпо\s+какому\s+телефону\b|\bпо\s+какому\s+номеру\b(?=(?:\s+\S+){0,3}?\s+(?:по)?звон\w*"
                          r"|\s+(?:телефон|сервис|служб|горяч|диспетч))|\bкакой\s+(?:у\s+\w+\s+)?телефон\b"
                          r"|\bкакой\s+номер\s+(?:у\s+)?(?:сервис|служб|горяч|диспетч|охран|инженер)\w*"
+                         # «номер метролога», «номер газтехсервис для вызова»: a person's or a service's number
+                         r"|\bномер(?:а|ок)?\s+(?:\w+\s+)?(?:метролог|энергетик|бухгалтер|диспетчер|сервис|служб|инженер"
+                         r"|менеджер|региональщик|директор|начальник|управляющ|охран|гбр|полици|пожарн|мчс|скор|аварийк"
+                         r"|подрядчик|поставщик|лаборатори|отдел|офис|горяч|поддержк|инкассатор|эколог|газовщик)\w*"
+                         r"|\bномер\w*\s+(?:\S+\s+){0,2}для\s+(?:вызова|связи|звонка)\b"
                          r"|\bphone\s+number\b|\bnumber\s+to\s+call\b|\bтелефон\s+нөмір\w*", re.IGNORECASE),
-     re.compile(r"\bтел\b|телефон|звон|\+7|\b8\s?[-(]?\s?\d{3}|\b1\d{2,3}\b|\b\d{1,3}[-\s]\d{2}[-\s]\d{2}\b|\b\d{6}\b"
-                r"|номер|контакт|горяч\w*\s+лини|\bдоб\.|\bвн\.|phone", re.IGNORECASE)),
+     # a number one can dial: «+7 7182 55-40-40», «8 (7182) …», «55-40-40», a short or internal number («1300»,
+     # «внутренний 2215», «101»); the words «телефон» or «звонить» without one do not say it
+     re.compile(r"\+7|\b8\s?[-(]?\s?\d{3}|\b\d{1,3}[-\s]\d{2}[-\s]\d{2}\b|\b\d{6}\b"
+                r"|\b1\d{2,3}\b(?!\s*(?:\d|тг|тенге|₸|л\b|литр|кг|мм|см|%|км|м\b|мл))"
+                r"|(?:тел\w*|номер\w*|внутр\w*|доб\.?|вн\.|\bвызов\w*)\s*[:.№]?\s*\d{2,}|phone\s*:?\s*\d", re.IGNORECASE)),
     # a weight: «сколько весит», «какой вес», «в кг»; a document states it in kilograms, tonnes or grams
     ("weight", re.compile(r"\bвесит\b|\b(?:какой|каков\w*|сколько)\s+(?:\w+\s+)?(?:вес|масс)\w*|\bв\s+кг\b"
                           r"|\bсколько\s+(?:кг|килограмм\w*|тонн)\b|\bhow\s+heavy\b|\bweighs?\b|\bсалмағы\b",
@@ -381,7 +409,29 @@ _KINDS = (
     ("pressure", re.compile(r"\b(?:как\w+|каков\w*|под\s+каким)\s+(?:\w+\s+)?давлени\w*|\bдавлени\w*\s+(?:должн|допуст"
                             r"|рабоч|максим|миним|не\s+(?:выше|ниже))|\bсколько\s+(?:атм|бар|мпа)|\bwhat\s+(?:\w+\s+)?"
                             r"pressure\b|\bқысым\w*\s+қанша", re.IGNORECASE),
-     re.compile(r"давл|(?<![а-яё])(?:мпа|кпа|бар)(?![а-яё])|\b(?:mpa|kpa|bar|psi)\b|\bатм|кгс|pressure|қысым",
+     # a value with its unit: «под давлением» alone states none («сосуды под давлением»)
+     re.compile(r"\d\s*(?:мпа|кпа|бар|атм|кгс|mpa|kpa|bar|psi)(?![а-яёa-z])", re.IGNORECASE)),
+    # an amount in a unit the question names («сколько минут», «на сколько метров», «сколько квт», «в мл»): a document
+    # gives a number with a unit of the same measure (asked in hours, answered «30 минут»), or a number in words
+    # (a time asked in seconds, minutes or hours is not answered in months, nor one asked in days or years in seconds)
+    ("short time", re.compile(rf"{_HOW_MANY}(?:{_SHORT_TIME})", re.IGNORECASE),
+     re.compile(rf"(?:\d|{_NUMBER_WORD})\w*\s*(?:[-–]\s*\d+\s*)?(?:\w+\s+)?(?:{_SHORT_TIME}|сут)|\bсутк|\bполчаса\b"
+                r"|\b(?:час|минуту|сутки)\b", re.IGNORECASE)),
+    ("long time", re.compile(rf"{_HOW_MANY}(?:{_LONG_TIME})", re.IGNORECASE),
+     re.compile(rf"(?:\d|{_NUMBER_WORD})\w*\s*(?:[-–]\s*\d+\s*)?(?:\w+\s+)?(?:{_LONG_TIME}|час|ч\b)|\bсутк"
+                r"|\b(?:сутки|день|неделю|месяц|год)\b", re.IGNORECASE)),
+    ("volume", re.compile(rf"{_HOW_MANY}(?:литр|мл\b|миллилитр|куб|м3|кубометр)|\bв\s+(?:мл|литрах)\b", re.IGNORECASE),
+     re.compile(rf"(?:\d|{_NUMBER_WORD})\w*\s*(?:\w+\s+)?(?:л\b|л\.|литр|мл\b|м3|м³|куб|dm3)", re.IGNORECASE)),
+    ("length", re.compile(rf"{_HOW_MANY}(?:метр|сантиметр|миллиметр|километр|см\b|мм\b|км\b)|\bв\s+(?:метрах|см|мм)\b",
+                          re.IGNORECASE),
+     re.compile(rf"(?:\d|{_NUMBER_WORD})\w*\s*(?:\w+\s+)?(?:м\b|м\.|метр|см\b|мм\b|км\b|сантиметр|миллиметр|километр)",
+                re.IGNORECASE)),
+    ("power", re.compile(rf"{_HOW_MANY}(?:квт|киловатт|ква\b|вт\b|ватт)|\bкакой\s+мощност\w*|\bкакая\s+мощность\b"
+                         r"|\bмощность\s+\w+(?:\s+\w+)?\s+сколько\b|\bhow\s+(?:much\s+)?power\w*", re.IGNORECASE),
+     re.compile(r"\d\s*(?:квт|kw|ква|kva|вт\b|ватт|л\.\s*с)", re.IGNORECASE)),
+    ("temperature", re.compile(rf"{_HOW_MANY}градус\w*|\bпри\s+какой\s+температур\w*|\bкакая\s+температура\b",
+                               re.IGNORECASE),
+     re.compile(r"\d\s*(?:°|градус|º)|(?:минус|плюс|выше|ниже|[-−+])\s*\d+|температур\w*\s+[^.;\n]{0,30}\d",
                 re.IGNORECASE)),
 )
 # «…кто её соединяет и по какому телефону звонить?», «какой штраф за пролив? кто платит?»: two things asked, each
@@ -404,7 +454,15 @@ def lacks_what_is_asked(question: str, passage: str) -> bool:
     return bool(clauses) and all(_clause_lacks(clause, passage) for clause in clauses)
 
 
+# «можно зарегать карту на мамин номер телефона?»: a clause that asks leave or a duty asks yes or no, not a value
+_ASKS_LEAVE = re.compile(r"^\W*(?:[\w-]+\s*[:,—–]\s*)?(?:а\s+)?(?:можно|нельзя|разрешено|разрешается|допускается"
+                         r"|запрещено|имею\s+ли|имеет\s+ли|надо\s+ли|нужно\s+ли|обязан\w*|can\s+i|may\s+i|is\s+it\s+allowed)\b",
+                         re.IGNORECASE)
+
+
 def _clause_lacks(clause: str, passage: str) -> bool:
+    if _ASKS_LEAVE.search(clause):
+        return False
     money = bool(_ASKS_MONEY.search(clause))
     return any(asks.search(clause) and not has.search(passage) for name, asks, has in _KINDS
                if not (name == "price" and money))
