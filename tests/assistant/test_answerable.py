@@ -113,6 +113,9 @@ def _terms_query(text: str) -> AnalyzedQuery:
      _Row(COMPLAINTS, ["Качество топлива", "Лаборатория", "7 рабочих дней"]), False),
     ("сосиски на гриле сколько держим", _Row(SHELF_LIFE, ["Хот-дог на роликовом гриле", "4 часа", "Списать"]), False),
     ("что значит ошибка E-35", _Row(["Код", "Описание"], ["E-35", "Перегрев электродвигателя насоса"]), False),
+    # the measure a value is given in names no record: «часов» against «8 часов», «процент» against «1%»
+    ("сколько часов можно держать самсу на витрине", _Row(SHELF_LIFE, ["Выпечка из печи", "8 часов", "Списать"]), True),
+    ("есть уровень платина в бонусах? какой процент", _Row(["Уровень", "Бонус за топливо"], ["Стандарт", "1%"]), True),
     # English or Kazakh: the cells are Russian, the dense model decides
     ("How long can hot dogs stay on the roller grill?",
      _Row(SHELF_LIFE, ["Хот-дог на роликовом гриле", "4 часа", "Списать"]), False),
@@ -135,3 +138,11 @@ def test_a_choice_the_question_offers_is_held_by_either() -> None:
                     "Заменить рулон чековой ленты.")
     assert values[0][entities_missing] == 0.0
     assert values[1][entities_missing] == 1.0
+
+
+def test_a_stations_row_answers_what_it_holds_besides_the_station() -> None:
+    row = "АЗС: АЗС №4; Город: Костанай; Адрес: пр. Абая 210; Инкассация: 10:00 и 19:00; Режим работы: круглосуточно"
+    lemmas = get_analyzer().lemmas
+    assert answerable.row_holds_more(_terms_query("во сколько инкассация на АЗС №4 в Костанае"), row, lemmas)
+    assert not answerable.row_holds_more(_terms_query("во сколько начнутся сварочные работы на АЗС №4 в Костанае"),
+                                         row, lemmas)

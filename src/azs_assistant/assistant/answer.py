@@ -611,8 +611,12 @@ class Assistant:
                     for p, ok in zip(passages, possible, strict=True)]
             return held, held
         values = answerable.judge(query, passages, self.index.idf, self.index.knows, self._lemma_of)
-        keyed = answerable.names_record_key(query.text)
-        rows = [i < 3 and e.chunk.kind == "table_row" for i, e in enumerate(evidence[:len(passages)])]
+        key = answerable.names_record_key(query.text)
+        # a code's row is its whole record; a station's row answers only what it holds besides the station
+        rows = [i < 3 and e.chunk.kind == "table_row"
+                and (key != "station" or answerable.row_holds_more(query, e.chunk.text, self.analyzer.lemmas))
+                for i, e in enumerate(evidence[:len(passages)])]
+        keyed = key is not None
         key_rows = [answerable.key_row(v, row, keyed) for v, row in zip(values, rows, strict=True)]
         return ([(answerable.answers(v) or by_key) and ok for v, by_key, ok in zip(values, key_rows, possible,
                                                                                      strict=True)],

@@ -250,6 +250,13 @@ def _headers(chunk: Any) -> str:
     return " | ".join(str(h) for h in header) + "\n" if isinstance(header, list) and header else ""
 
 
+# the measure a value is given in names no record: «сколько часов держать самсу» against «Выпечка: 8 часов», «какой
+# процент у уровня Платина» against «Стандарт: 1%» (a cell's «%» reads as «процент»)
+_UNIT_WORDS = frozenset({"час", "минута", "секунда", "сутки", "день", "неделя", "месяц", "год", "литр", "л", "метр", "м",
+                         "сантиметр", "см", "миллиметр", "мм", "километр", "км", "процент", "градус", "тенге", "тг",
+                         "рубль", "килограмм", "кг", "тонна", "штука", "шт", "раз", "человек", "мин"})
+
+
 def row_names_nothing(query: AnalyzedQuery, chunk: Any, lemmas: Callable[[str], list[str]],
                       lemma_of: Callable[[str], str]) -> bool:
     """A table row is a record, and it answers a question that names something of that record: its code,
@@ -265,7 +272,7 @@ def row_names_nothing(query: AnalyzedQuery, chunk: Any, lemmas: Callable[[str], 
         return False
     values = " ; ".join(str(c) for c in cells)
     header = {lemma for h in meta.get("header") or [] for lemma in lemmas(str(h))}
-    own = set(lemmas(values)) - header
+    own = set(lemmas(values)) - header - _UNIT_WORDS
     if any(term in own for term in query.terms if term not in GENERIC_WORDS):
         return False
     return not any(_present(e, values, own, lemma_of) for e in entities(query))
@@ -297,11 +304,23 @@ def answers(values: Sequence[float]) -> bool:
     return not ruled_out(values) and m.probability(values[:len(FEATURES)]) >= m.threshold
 
 
-def names_record_key(question: str) -> bool:
-    """The question names what keys a record of a table: a code of the kind an error or a terminal shows
-    («е-17», «E-30», «код 91», «пинпад пишет 51») or a numbered station («АЗС №2», «на двойку»). The row that
-    holds it is the answer to «что значит», «что делать» or «во сколько инкассация» (see ``key_row``)."""
-    return any(e.kind in ("code", "station") for e in typed_entities.typed(question))
+def names_record_key(question: str) -> str | None:
+    """What keys a record of a table that the question names: a code of the kind an error or a terminal shows
+    («е-17», «E-30», «код 91», «пинпад пишет 51»: ``"code"``) or a numbered station («АЗС №2», «на двойку»:
+    ``"station"``). The row that holds it is the answer to «что значит», «что делать» or «во сколько инкассация»
+    (see ``key_row``)."""
+    kinds = {e.kind for e in typed_entities.typed(question)}
+    return "code" if "code" in kinds else "station" if "station" in kinds else None
+
+
+def row_holds_more(query: AnalyzedQuery, row_text: str, lemmas: Callable[[str], list[str]]) -> bool:
+    """The row (its cells with their column names) holds a word the question asks besides the typed things
+    it names: a station's row is a record of several things (its address, its cash collection, its hours),
+    and «во сколько начнутся сварочные работы на АЗС №4» is not asked of the one that says when cash is
+    collected there («инкас на двойку»: the row's «Инкассация» is)."""
+    typed_words = {lemma for e in typed_entities.typed(query.text) for lemma in lemmas(e.surface)}
+    row = set(lemmas(row_text)) - typed_words - _UNIT_WORDS
+    return any(term in row for term in query.terms if term not in GENERIC_WORDS and term not in typed_words)
 
 
 def key_row(values: Sequence[float], is_row: bool, key_named: bool) -> bool:
@@ -340,7 +359,9 @@ _ASKS_PRICE = re.compile(
 _CURRENCY = (r"тенге|(?<![а-яё])тг(?![а-яё])|₸|(?<![а-яё])руб(?:л|\.|\b)|\$|€|\b(?:usd|kzt|eur)\b|\bевро\b|\bдоллар"
              r"|\bмрп\b")
 _PRICE = re.compile(_CURRENCY, re.IGNORECASE)
-_ASKS_MONEY = re.compile(r"\bштраф\w*|\bдоплат[аыуе]\b|\bдоплачива\w*|\b(?:какая|какой|каков\w*|сколько|размер\w*)\s+"
+_ASKS_MONEY = re.compile(r"\bштраф\w*|\bдоплат[аыуе]\b|\bдоплачива\w*|\b(?:до|на)\s+какую?\s+сумм\w*|\bкакая\s+сумма\b"
+                         r"|\b(?:максимальн\w+|предельн\w+|какова)\s+сумм\w*|\bсумм[аеуы]\s+(?:\w+\s+)?(?:компенсац|возмещ"
+                         r"|выплат|штраф|ущерб)\w*|\b(?:какая|какой|каков\w*|сколько|размер\w*)\s+"
                          r"(?:\w+\s+)?(?:зарплат|оклад)\w*|\bсколько\s+платят|\bнаценк\w*|\bmarkup\b", re.IGNORECASE)
 _MONEY = re.compile(_CURRENCY + r"|%|процент", re.IGNORECASE)
 _ASKS_HOW_OFTEN = re.compile(r"\bкак\s+часто\b|\bс\s+какой\s+периодичностью\b|\bсколько\s+раз\s+в\b"
@@ -432,6 +453,21 @@ _KINDS = (
     ("temperature", re.compile(rf"{_HOW_MANY}градус\w*|\bпри\s+какой\s+температур\w*|\bкакая\s+температура\b",
                                re.IGNORECASE),
      re.compile(r"\d\s*(?:°|градус|º)|(?:минус|плюс|выше|ниже|[-−+])\s*\d+|температур\w*\s+[^.;\n]{0,30}\d",
+                re.IGNORECASE)),
+)
+_KINDS += (
+    # an address: «адрес лаборатории», «по какому адресу» (not «где находится»: where on the station, as often);
+    # a document gives a street, a building, a kilometre of a road («ул. Ломова 45», «пр. Абая 210», «62-й км»)
+    ("address", re.compile(r"\bадрес\w*|\baddress\b|\bмекенжай\w*", re.IGNORECASE),
+     re.compile(r"\bул\.|\bулиц\w*\s+[А-ЯЁ0-9]|\bпр\.\s*[А-ЯЁ]|\bпр-т|\bпроспект\w*|\bмкр\.?|\bмикрорайон\w*|\bд\.\s*\d"
+                r"|\bдом\s+\d|\bшоссе\b|\b\d+[-‐–]?(?:й|ой|ый)?\s+км\b|\bтрасс\w*\s+[А-ЯЁ]|\bкаб\.\s*\d|\bкабинет\w*\s+\d"
+                r"|\bофис\w*\s+\d|\bstreet\b|\b(?:st|ave)\.", re.IGNORECASE)),
+    # a day of the month: «какого числа», «в какой день месяца»; a document gives a date or a day («до 5-го числа»,
+    # «15.03», «последний рабочий день»)
+    ("day of month", re.compile(r"\bкакого\s+числа\b|\bв\s+какой\s+день\s+месяца\b|\bwhat\s+date\b", re.IGNORECASE),
+     re.compile(r"\d{1,2}\s*(?:-?(?:го|е|ое))?\s+числ\w*|\b\d{1,2}\.\d{1,2}\b|\b\d{1,2}\s+(?:январ|феврал|март|апрел|ма[яй]"
+                r"|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*|\b(?:последн|перв)\w+\s+(?:\w+\s+)?(?:день|числ|недел)\w*"
+                r"|\bпо\s+(?:понедельник|вторник|сред|четверг|пятниц|суббот|воскресен)\w*|\b(?:пн|вт|ср|чт|пт|сб|вс)\b",
                 re.IGNORECASE)),
 )
 # «…кто её соединяет и по какому телефону звонить?», «какой штраф за пролив? кто платит?»: two things asked, each
