@@ -145,7 +145,10 @@ class Assistant:
             e.elsewhere = away  # never quoted as the answer (_passages, _answer_asks)
         if evidence:  # in the search's order, best first; another chain's passages are no competitors
             rivals = [e for e, away in zip(evidence, elsewhere, strict=True) if not away] or evidence
-            query.search_top = (rivals[0].hit.score, rivals[1].hit.score if len(rivals) > 1 else 0.0)
+            # a lone passage of the chain asked is no clear winner: the runner-up is then the next found at all
+            # (a second of 0 would read as the widest margin there is)
+            runner_up = rivals[1] if len(rivals) > 1 else next((e for e in evidence if e is not rivals[0]), None)
+            query.search_top = (rivals[0].hit.score, min(runner_up.hit.score, rivals[0].hit.score) if runner_up else 0.0)
         if not rerank:
             return query, evidence
         self._names_document(query, evidence, read)

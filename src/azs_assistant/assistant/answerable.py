@@ -405,7 +405,7 @@ _KINDS = (
      # a number one can dial: «+7 7182 55-40-40», «8 (7182) …», «55-40-40», a short or internal number («1300»,
      # «внутренний 2215», «101»); the words «телефон» or «звонить» without one do not say it
      re.compile(r"\+7|\b8\s?[-(]?\s?\d{3}|\b\d{1,3}[-\s]\d{2}[-\s]\d{2}\b|\b\d{6}\b"
-                r"|\b1\d{2,3}\b(?!\s*(?:\d|тг|тенге|₸|л\b|литр|кг|мм|см|%|км|м\b|мл))"
+                r"|(?<!№)(?<!№\s)\b1\d{2,3}\b(?!\s*(?:\d|тг|тенге|₸|л\b|литр|кг|мм|см|%|км|м\b|мл)|[-‐–]\w)"
                 r"|(?:тел\w*|номер\w*|внутр\w*|доб\.?|вн\.|\bвызов\w*)\s*[:.№]?\s*\d{2,}|phone\s*:?\s*\d", re.IGNORECASE)),
     # a weight: «сколько весит», «какой вес», «в кг»; a document states it in kilograms, tonnes or grams
     ("weight", re.compile(r"\bвесит\b|\b(?:какой|каков\w*|сколько)\s+(?:\w+\s+)?(?:вес|масс)\w*|\bв\s+кг\b"

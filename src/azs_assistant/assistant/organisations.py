@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable
 from azs_assistant.assistant import entities
 from azs_assistant.assistant.answerable import latin_as_cyrillic
 
-_NAMED = re.compile(r"(?:ТОО|АО|ООО|ИП|сет[ьию]|компани[яиюей])\s+«([^»]{2,60})»", re.IGNORECASE)
+# «ТОО «Береке Ойл»», «сети «Сарыарка Ойл»», and a chain's stations by their brand: «на АЗС «Береке Ойл»»
+_NAMED = re.compile(r"(?:ТОО|АО|ООО|ИП|сет[ьию]|компани[яиюей]|АЗС|АГЗС|АЗК|АЖҚС)\s+«([^»]{2,60})»", re.IGNORECASE)
 _WORD = re.compile(r"[\w-]+")
 _PREPOSITIONS = frozenset({"в", "во", "у", "на", "по", "для", "из", "от", "при"})
 
