@@ -377,6 +377,10 @@ _HOW_OFTEN = re.compile(r"раз\w*\s+в\b|\bкажд\w+\s+(?:\d+\s+)?(?:\w+\s+)
 _HOW_MANY = r"(?:\bсколько|\bскольк\w+|\bскок\w*|\bскоко|\bhow\s+many)\s+(?:(?!сто[ия]т|cost)\w+\s+)?"
 _SHORT_TIME = r"сек|с\b|мин|час|ч\b|seconds?|minutes?|hours?"
 _LONG_TIME = r"сут|дн|день|дней|недел|мес|лет|год|г\.|days?|weeks?|months?|years?"
+# the unit as the question names it, a whole word («сколько метроштоком» names no metre)
+_ASKED_SHORT = r"(?:секунд\w*|сек\b|минут\w*|мин\b|час(?:а|ов|ик\w*)?\b|seconds?\b|minutes?\b|hours?\b)"
+_ASKED_LONG = (r"(?:сут(?:ок|ки)\b|дн(?:я|ей)\b|день\b|недел[ьиюя]\w*|месяц\w*|мес\b|лет\b|год(?:а|ов)?\b|days?\b"
+               r"|weeks?\b|months?\b|years?\b)")
 _NUMBER_WORD = (r"\b(?:один|одн|два|двух|две|три|тр[её]х|четыр|пят|шест|сем|восем|восьм|девят|десят|пол|полтор"
                 r"|двадцат|тридцат|сорок|пятьдесят|шестьдесят|сто)")
 # Each kind is asked in a question's frame («какой вес», «сколько весит»), not by its noun alone: «вес не совпадает с
@@ -435,19 +439,19 @@ _KINDS = (
     # an amount in a unit the question names («сколько минут», «на сколько метров», «сколько квт», «в мл»): a document
     # gives a number with a unit of the same measure (asked in hours, answered «30 минут»), or a number in words
     # (a time asked in seconds, minutes or hours is not answered in months, nor one asked in days or years in seconds)
-    ("short time", re.compile(rf"{_HOW_MANY}(?:{_SHORT_TIME})", re.IGNORECASE),
+    ("short time", re.compile(rf"{_HOW_MANY}{_ASKED_SHORT}", re.IGNORECASE),
      re.compile(rf"(?:\d|{_NUMBER_WORD})\w*\s*(?:[-–]\s*\d+\s*)?(?:\w+\s+)?(?:{_SHORT_TIME}|сут)|\bсутк|\bполчаса\b"
                 r"|\b(?:час|минуту|сутки)\b", re.IGNORECASE)),
-    ("long time", re.compile(rf"{_HOW_MANY}(?:{_LONG_TIME})", re.IGNORECASE),
+    ("long time", re.compile(rf"{_HOW_MANY}{_ASKED_LONG}", re.IGNORECASE),
      re.compile(rf"(?:\d|{_NUMBER_WORD})\w*\s*(?:[-–]\s*\d+\s*)?(?:\w+\s+)?(?:{_LONG_TIME}|час|ч\b)|\bсутк"
                 r"|\b(?:сутки|день|неделю|месяц|год)\b", re.IGNORECASE)),
-    ("volume", re.compile(rf"{_HOW_MANY}(?:литр|мл\b|миллилитр|куб|м3|кубометр)|\bв\s+(?:мл|литрах)\b", re.IGNORECASE),
+    ("volume", re.compile(rf"{_HOW_MANY}(?:литр(?:а|ов|ы)?\b|мл\b|миллилитр\w*|куб(?:а|ов|ометр\w*)?\b|м3\b)|\bв\s+(?:мл|литрах)\b", re.IGNORECASE),
      re.compile(rf"(?:\d|{_NUMBER_WORD})\w*\s*(?:\w+\s+)?(?:л\b|л\.|литр|мл\b|м3|м³|куб|dm3)", re.IGNORECASE)),
-    ("length", re.compile(rf"{_HOW_MANY}(?:метр|сантиметр|миллиметр|километр|см\b|мм\b|км\b)|\bв\s+(?:метрах|см|мм)\b",
+    ("length", re.compile(rf"{_HOW_MANY}(?:метр(?:а|ов|ы)?\b|сантиметр\w*|миллиметр\w*|километр\w*|см\b|мм\b|км\b)|\bв\s+(?:метрах|см|мм)\b",
                           re.IGNORECASE),
      re.compile(rf"(?:\d|{_NUMBER_WORD})\w*\s*(?:\w+\s+)?(?:м\b|м\.|метр|см\b|мм\b|км\b|сантиметр|миллиметр|километр)",
                 re.IGNORECASE)),
-    ("power", re.compile(rf"{_HOW_MANY}(?:квт|киловатт|ква\b|вт\b|ватт)|\bкакой\s+мощност\w*|\bкакая\s+мощность\b"
+    ("power", re.compile(rf"{_HOW_MANY}(?:квт\b|киловатт\w*|ква\b|вт\b|ватт\w*)|\bкакой\s+мощност\w*|\bкакая\s+мощность\b"
                          r"|\bмощность\s+\w+(?:\s+\w+)?\s+сколько\b|\bhow\s+(?:much\s+)?power\w*", re.IGNORECASE),
      re.compile(r"\d\s*(?:квт|kw|ква|kva|вт\b|ватт|л\.\s*с)", re.IGNORECASE)),
     ("temperature", re.compile(rf"{_HOW_MANY}градус\w*|\bпри\s+какой\s+температур\w*|\bкакая\s+температура\b",
