@@ -142,11 +142,3 @@ def test_of_two_things_offered_as_a_choice_one_is_enough() -> None:
     assert {e.key for e in missing(question, "Генератор заправляют дизелем.")} == {"аи92", "аи95"}
     assert {e.key for e in missing("цена АИ-92 и АИ-95", "АИ-92: 216 тг")} == {"аи95"}  # both asked, not a choice
 
-
-def test_a_station_called_by_its_numbers_name_is_lacking_only_beside_another_station() -> None:
-    """«на десятку» may be a station or ten litres: a passage naming no station keeps it, another station's row
-    does not."""
-    assert missing("мерник на десятку, какой допуск в мл", "Мерник 10 л: допустимое отклонение ±25 мл") == []
-    assert [e.key for e in missing("инкас на двойку в павлодаре", "АЗС: АЗС №1; Город: Павлодар")] == ["азс2"]
-    assert missing("инкас на двойку в павлодаре", "АЗС: АЗС №2; Город: Павлодар") == []
-    assert [e.key for e in missing("инкассация на АЗС №2", "Инкассацию проводят дважды в день")] == ["азс2"]

@@ -355,8 +355,6 @@ def missing(question: str | Iterable[Entity], unit: str, known: Callable[[str], 
     for e in names:
         if (("code", e.key) if e.kind == "document" else (e.kind, e.key)) in have:
             continue
-        if e.kind == "station" and not re.search(r"\d", e.surface) and not any(k == "station" for k, _ in have):
-            continue  # «на десятку» may be ten litres: a station by its number's name is only lacking beside another
         if e.kind in ("code", "document") and (_flat_in(e.surface, unit) or _model_named(e.surface, unit)):
             continue
         # (letters of two or fewer are left out: «ОТ», «СО», «П» are also prepositions the index does not keep)
