@@ -49,7 +49,8 @@ def test_a_near_miss_names_what_the_passage_lacks() -> None:
     assert _missing("What is the price of AI-95 in Almaty?", table) == []  # transliterated
     # a number the question states is not the number of a code: «+35» (a temperature) is not «E-35»
     heat = "Код: E-35; Описание: Перегрев электродвигателя насоса"
-    assert _missing("в жару +35 и выше что положено оператору", heat) == ["35"]
+    assert _missing("в жару +35 и выше что положено оператору", heat) == ["+35"]
+    assert _missing("на топаз 511 ошибка что делать", "ТРК Топаз-511: нет связи") == []  # a model's number
     assert _missing("в жару +35 что положено", "При температуре выше +35 градусов — перерыв") == []
 
 
@@ -104,8 +105,8 @@ def _terms_query(text: str) -> AnalyzedQuery:
 
 @pytest.mark.parametrize(("question", "row", "nothing"), [
     # the table has no row for what is asked: the question's words are all in its headers
-    ("в какой срок отвечают на жалобу по мойке", _Row(COMPLAINTS, ["Качество топлива", "Лаборатория", "7 рабочих дней"]),
-     True),
+    ("в какой срок отвечают на жалобу по мойке",
+     _Row(COMPLAINTS, ["Качество топлива", "Лаборатория", "7 рабочих дней"]), True),
     ("срок реализации пирожков с мясом", _Row(SHELF_LIFE, ["Сэндвичи в упаковке", "до даты на этикетке",
                                                            "Снять с витрины за 2 часа до конца срока"]), True),
     # the row's own cells name what is asked
@@ -113,6 +114,8 @@ def _terms_query(text: str) -> AnalyzedQuery:
      _Row(COMPLAINTS, ["Качество топлива", "Лаборатория", "7 рабочих дней"]), False),
     ("сосиски на гриле сколько держим", _Row(SHELF_LIFE, ["Хот-дог на роликовом гриле", "4 часа", "Списать"]), False),
     ("что значит ошибка E-35", _Row(["Код", "Описание"], ["E-35", "Перегрев электродвигателя насоса"]), False),
+    # a typed thing of the question in the row's cells names the record: «на двойку» is «АЗС №2»
+    ("во сколько инкас на двойку", _Row(["АЗС", "Город", "Инкассация"], ["АЗС №2", "Павлодар", "11:00"]), False),
     # the measure a value is given in names no record: «часов» against «8 часов», «процент» against «1%»
     ("сколько часов можно держать самсу на витрине", _Row(SHELF_LIFE, ["Выпечка из печи", "8 часов", "Списать"]), True),
     ("есть уровень платина в бонусах? какой процент", _Row(["Уровень", "Бонус за топливо"], ["Стандарт", "1%"]), True),
@@ -146,3 +149,9 @@ def test_a_stations_row_answers_what_it_holds_besides_the_station() -> None:
     assert answerable.row_holds_more(_terms_query("во сколько инкассация на АЗС №4 в Костанае"), row, lemmas)
     assert not answerable.row_holds_more(_terms_query("во сколько начнутся сварочные работы на АЗС №4 в Костанае"),
                                          row, lemmas)
+
+
+def test_a_choice_is_held_by_either_in_the_hard_rule_too() -> None:
+    typed_missing = len(answerable.FEATURES)  # the first rule after the model's features
+    values = _judge("что лить в генератор, АИ-92 или АИ-95?", "Генератор заправляют бензином АИ-92.")
+    assert values[0][typed_missing] == 0.0

@@ -37,9 +37,10 @@ def _keys(question: str) -> set[str]:
     ("Алтай-2М ТРК-да E-35 қатесі нені білдіреді?", {"code:алта2м", "code:е35"}),
     ("код 61 на терминале что значит", {"code:61"}),
     ("пинпад пишет 51 что это", {"code:51"}),  # a number a device shows is its code
-    ("во сколько инкас приезжает на двойку в павлодаре", {"station:азс2", "region:павлодар"}),  # a station by its number
+    # a station by its number's name
+    ("во сколько инкас приезжает на двойку в павлодаре", {"station:азс2", "region:павлодар"}),
     ("куда отправлять клиентов, пока ремонт на четвёрке", {"station:азс4"}),
-    ("терминал показывает 05, что делать", {"code:05"}),
+    ("на экране терминала высветилось 05, что делать", {"code:05"}),
     ("по акту 0318 кто принимал", {"document:0318"}),
     ("номер ТТН в акте приёма 0318", {"document:0318"}),  # the act with what it is of
     ("ошибка колонки 12 что делать", set()),  # a dispenser's number, not an error code
@@ -69,6 +70,10 @@ def test_the_typed_things_a_question_names(question: str, keys: set[str]) -> Non
     "что делать в 1-й день смены",
     "колонка выдаёт 10 литров вместо 20",  # a quantity it gives, not a code it shows
     "сын получил двойку",  # a mark, not a station: no preposition of place
+    "сдачи с пятёрки не хватает",  # a banknote
+    "клиент говорит колонка показывает 40 а залилось меньше",  # a quantity shown, not a code written
+    "на табло колонки горит 92",
+    "датчик пишет 85 процентов",
 ])
 def test_words_that_are_not_typed_things(question: str) -> None:
     assert typed(question) == []
@@ -139,6 +144,9 @@ def test_codes_named_are_read_as_written_not_every_number() -> None:
 def test_of_two_things_offered_as_a_choice_one_is_enough() -> None:
     question = "что лить в генератор, АИ-92 или АИ-95?"
     assert missing(question, "Генератор заправляют бензином АИ-92.") == []
+    assert missing("залить аи 92 или аи 95 в генератор?", "Генератор заправляют бензином АИ-92.") == []
+    # a choice is of two typed things: «E-47 или это сбой связи» offers no other code
+    assert [e.key for e in missing("что значит E-47 или это сбой связи?", "Код: E-17; Описание: …")] == ["е47"]
     assert {e.key for e in missing(question, "Генератор заправляют дизелем.")} == {"аи92", "аи95"}
     assert {e.key for e in missing("цена АИ-92 и АИ-95", "АИ-92: 216 тг")} == {"аи95"}  # both asked, not a choice
 

@@ -49,8 +49,11 @@ def test_the_chain_named_is_not_searched_for() -> None:
     assert organisations.without("что в Береке", known_more) == "что в Береке"
     # an abbreviation is no chain's name («сети «АЗС Береке»» would strip «АЗС №3» from questions)
     assert organisations.named("Памятка сети «АЗС Береке»", _proper) == frozenset()
-    # a chain's stations by their brand name it too
+    # a chain's stations by their brand name it too, not a station's own name
     assert organisations.named("Стандарт обслуживания клиентов на АЗС «Береке Ойл»", _proper) == {"Береке Ойл"}
+    assert organisations.named("АЗС «Самал» сети", _proper) == frozenset()
+    # a place is no chain even where a contractor is named after it
+    assert organisations.asked("цена АИ-92 в Актобе", known | {"Актобе Мунай"}) == frozenset()
     # in English or Kazakh too
     assert organisations.asked("Up to what percentage may a cylinder be filled at Bereke?", known) == {"берек"}
     assert organisations.without("What is the night break at Saryarka Oil?", known) == "What is the night break at?"
@@ -91,7 +94,7 @@ def test_the_chain_named_answers(two_chains: Services, question: str, source: st
     assert read and {e.document.source for e in read} == {source}, [e.document.source for e in read]
 
 
-def test_a_chain_named_whose_documents_were_not_retrieved_gets_no_other_chains_rule(tmp_path: Path) -> None:
+def test_a_chain_named_whose_documents_were_not_retrieved_gets_no_other_chains_rule() -> None:
     """GIVEN the night-shift rule in Береке's instruction only, and Сарыарка's documents on other subjects WHEN
     asked about Сарыарка's night breaks THEN Береке's passage is another chain's even where no Сарыарка document
     was retrieved: the chain asked is looked for among every chain the base names."""
@@ -102,7 +105,8 @@ def test_a_chain_named_whose_documents_were_not_retrieved_gets_no_other_chains_r
     bereke = SimpleNamespace(id=1, version=1, sha256="a")
     nobodys = SimpleNamespace(id=2, version=1, sha256="b")  # a price table: names no chain
     evidence = [SimpleNamespace(document=bereke), SimpleNamespace(document=nobodys)]
-    read = {(1, 1, "a"): Opening(frozenset({"Береке Ойл"}), frozenset()), (2, 1, "b"): Opening(frozenset(), frozenset())}
+    read = {(1, 1, "a"): Opening(frozenset({"Береке Ойл"}), frozenset()),
+            (2, 1, "b"): Opening(frozenset(), frozenset())}
     known = frozenset({"Береке Ойл", "Сарыарка Ойл"})
     question = "сарыарка: сколько длятся перерывы в ночную смену?"
     assert Assistant._elsewhere(question, evidence, read, known) == [True, False]

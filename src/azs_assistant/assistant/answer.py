@@ -148,7 +148,8 @@ class Assistant:
             # a lone passage of the chain asked is no clear winner: the runner-up is then the next found at all
             # (a second of 0 would read as the widest margin there is)
             runner_up = rivals[1] if len(rivals) > 1 else next((e for e in evidence if e is not rivals[0]), None)
-            query.search_top = (rivals[0].hit.score, min(runner_up.hit.score, rivals[0].hit.score) if runner_up else 0.0)
+            second = min(runner_up.hit.score, rivals[0].hit.score) if runner_up else 0.0
+            query.search_top = (rivals[0].hit.score, second)
         if not rerank:
             return query, evidence
         self._names_document(query, evidence, read)

@@ -24,7 +24,7 @@ number («Алтай-2М») is a code.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -182,10 +182,12 @@ _CODE_AFTER_WORD = re.compile(
     r"(?<![\w-])(?:(?:код\w*|ошибк\w*|error|қате\w*|приказ\w*|распоряжени\w*|регламент\w*|форм\w*"
     r"|протокол\w*|инструкци\w*|бланк\w*)|акт(?:а|е|у|ом|ы|ов)?" + _OF_WHAT + r")"
     r"\s+(?:№\s*|n\s*|номер\s+)?(\d{2,6}(?:[-‐–/][a-zа-я\d]{1,3})?)(?![\w-])", re.IGNORECASE)
-# a number a device shows is its code: «пинпад пишет 51», «колонка выдаёт 17», «на табло горит 08» (not «выдаёт 10 л»)
-_CODE_SHOWN = re.compile(r"(?<![\w-])(?:пиш[еу]т|выда[её]т|выдает|показыва\w*|гор[ия]т|высвечива\w*|высветил\w*)"
-                         r"\s+(?:код\w*\s+|ошибк\w*\s+)?(\d{2,4})(?![\w,.-]*\d)(?!\s*(?:л|литр\w*|мл|кг|%|мин\w*|сек\w*"
-                         r"|час\w*|тг|тенге|руб\w*|°|градус\w*|бар|мпа|см|мм)(?![а-яё]))", re.IGNORECASE)
+# a number a device writes is its code: «пинпад пишет 51», «на экране высветилось 08», «колонка выдаёт ошибку 17»
+# (not «показывает 40 а залилось меньше», «горит 92», «выдаёт 500 сдачи», «пишет 85 процентов»)
+_CODE_SHOWN = re.compile(r"(?<![\w-])(?:(?:пиш[еу]т|высвечива\w*|высвети\w*)\s+(?:код\w*\s+|ошибк\w*\s+)?"
+                         r"|(?:выда[её]т|выдает|показыва\w*|гор[ия]т)\s+(?:код\w*|ошибк\w*)\s+)"
+                         r"(\d{2,4})(?![\w,.-]*\d)(?!\s*(?:л|литр\w*|мл|кг|%|процент\w*|мин\w*|сек\w*|час\w*|тг|тенге|руб\w*"
+                         r"|°|градус\w*|бар|мпа|см|мм|сдач\w*)(?![а-яё]))", re.IGNORECASE)
 _NOT_A_CODE = re.compile(r"^(?:аи|ai|аі|дт)\W?\d|^\d+[-‐–]?(?:й|я|е|х|м|го|ти)$|^\d+[-‐–]/\d", re.IGNORECASE)
 
 
@@ -272,9 +274,9 @@ _NUMBERED = re.compile(r"(?<![\w-])(азс|azs|агзс)\s*(?:№|n|номер)?
 _NUMBERED_KEY = {"азс": "азс", "azs": "азс", "агзс": "азс"}
 
 
-# how staff call a station by its number: «на двойку», «на четвёрке», «с пятёрки» (after a preposition of place: «двойка»
-# alone may be a school mark, «девятка» a car)
-_BY_NUMBER_NOUN = re.compile(r"(?<![\w-])(?:на|с|со|в|до|от|к)\s+(двойк|тройк|четв[её]рк|пят[её]рк|шест[её]рк|сем[её]рк"
+# how staff call a station by its number: «на двойку», «на четвёрке» (after «на» or «в»: «двойка» alone may be a school
+# mark, «сдача с пятёрки» a banknote; «на девятке» may still be a car, a risk taken: «на семёрке» asks of АЗС №7)
+_BY_NUMBER_NOUN = re.compile(r"(?<![\w-])(?:на|в)\s+(двойк|тройк|четв[её]рк|пят[её]рк|шест[её]рк|сем[её]рк"
                              r"|восьм[её]рк|девятк|десятк)(?:а|у|е|и|ой|ою)(?![\w-])", re.IGNORECASE)
 _NUMBER_NOUN = {"двойк": 2, "тройк": 3, "четверк": 4, "пятерк": 5, "шестерк": 6, "семерк": 7, "восьмерк": 8,
                 "девятк": 9, "десятк": 10}
@@ -334,13 +336,24 @@ def held(unit: str) -> set[tuple[str, str]]:
     return keys
 
 
-_OR = re.compile(r"(?<![\w-])([\w.,-]+)\s*(?:,\s*)?(?:или|либо|or|не\s+то)\s+([\w.,-]+)", re.IGNORECASE)
+_OR_BETWEEN = re.compile(r"\s*,?\s*(?:или|либо|or|не\s+то)\s+", re.IGNORECASE)
 
 
-def choices(text: str) -> list[tuple[str, str]]:
-    """Two words a question offers as a choice («80 или 57», «АИ-92 или АИ-95», «E-05 or E-07»), lower case:
-    one of them is what is asked and the other the asker's guess."""
-    return [(a.lower().strip("-–./,"), b.lower().strip("-–./,")) for a, b in _OR.findall(text)]
+def choices(text: str, surfaces: Sequence[str]) -> list[set[int]]:
+    """Which of the things a question names (``surfaces``, as written in it) it offers as a choice («80 или 57»,
+    «АИ-92 или АИ-95», «аи 92 или аи 95», «E-05 or E-07»): indices of two things with only «или» between them.
+    One of them is what is asked and the other the asker's guess."""
+    low = text.lower()
+    spans = []
+    for surface in surfaces:
+        at = low.find(surface.lower())
+        spans.append((at, at + len(surface)) if at >= 0 else None)
+    out = []
+    for i, a in enumerate(spans):
+        for j, b in enumerate(spans):
+            if a is not None and b is not None and i != j and a[1] <= b[0] and _OR_BETWEEN.fullmatch(text[a[1]:b[0]]):
+                out.append({i, j})
+    return out
 
 
 def missing(question: str | Iterable[Entity], unit: str, known: Callable[[str], bool] | None = None) -> list[Entity]:
@@ -363,10 +376,11 @@ def missing(question: str | Iterable[Entity], unit: str, known: Callable[[str], 
             continue
         out.append(e)
     if out and isinstance(question, str):
-        # of two things offered as a choice, the unit holding one holds what is asked
-        pairs = [{a, b} for a, b in choices(question)]
-        lacking = {e.surface.lower() for e in out}
-        out = [e for e in out if not any(e.surface.lower() in pair and pair - lacking for pair in pairs)]
+        # of two typed things offered as a choice, the unit holding one holds what is asked
+        lacking = {id(e) for e in out}
+        pairs = choices(question, [e.surface for e in names])
+        out = [e for e in out if not any(names.index(e) in pair and any(id(names[k]) not in lacking for k in pair)
+                                         for pair in pairs)]
     return out
 
 

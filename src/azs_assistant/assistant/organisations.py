@@ -17,8 +17,10 @@ from collections.abc import Callable, Iterable
 from azs_assistant.assistant import entities
 from azs_assistant.assistant.answerable import latin_as_cyrillic
 
-# «ТОО «Береке Ойл»», «сети «Сарыарка Ойл»», and a chain's stations by their brand: «на АЗС «Береке Ойл»»
-_NAMED = re.compile(r"(?:ТОО|АО|ООО|ИП|сет[ьию]|компани[яиюей]|АЗС|АГЗС|АЗК|АЖҚС)\s+«([^»]{2,60})»", re.IGNORECASE)
+# «ТОО «Береке Ойл»», «сети «Сарыарка Ойл»»
+_NAMED = re.compile(r"(?:ТОО|АО|ООО|ИП|сет[ьию]|компани[яиюей])\s+«([^»]{2,60})»", re.IGNORECASE)
+# a chain's stations by its brand, of two words or more: «на АЗС «Береке Ойл»» (not a station's own name, «АЗС «Самал»»)
+_BRAND = re.compile(r"(?:АЗС|АГЗС|АЗК|АЖҚС)\s+«([^»\s]{2,30}(?:\s+[^»\s]{2,30}){1,3})»")
 _WORD = re.compile(r"[\w-]+")
 _PREPOSITIONS = frozenset({"в", "во", "у", "на", "по", "для", "из", "от", "при"})
 
@@ -33,14 +35,17 @@ def stem(name: str) -> str:
 def named(text: str, proper: Callable[[str], bool]) -> frozenset[str]:
     """The organisations a text names (their names as written, «Сарыарка Ойл»), those whose name begins
     with a proper name only: «ТОО «Сервис»» would make every question about «сервисная служба» name it."""
-    return frozenset(name.strip() for name in _NAMED.findall(text)
+    return frozenset(name.strip() for name in [*_NAMED.findall(text), *_BRAND.findall(text)]
                      if proper(name.split()[0]) and not name.split()[0].isupper())  # «АЗС Береке»: no name
 
 
 def asked(question: str, known: Iterable[str]) -> frozenset[str]:
     """Which of the ``known`` organisations (names, as :func:`named` gives them) the question names, as
-    :func:`stem`."""
-    words = [_low(w) for w in _WORD.findall(question)]
+    :func:`stem`. A place or a numbered station the question names is not a chain's name («цена АИ-92 в Актобе»
+    where a contractor is named «Актобе Мунай»)."""
+    places = [(m.start(), m.end()) for e in entities.typed(question) if e.kind in ("region", "station")
+              for m in re.finditer(re.escape(e.surface), question)]
+    words = [_low(m.group(0)) for m in _WORD.finditer(question) if not any(a <= m.start() < b for a, b in places)]
     stems = {stem(name) for name in known}
     return frozenset(k for k in stems if any(w.startswith(_low(k)) for w in words))
 
