@@ -100,3 +100,25 @@ def test_threshold_in_other_words_finds_the_right_procedure(demo_services: Servi
     # the procedure's heading in bold says which one it is, then its steps from the first
     assert answer.answer.startswith("**Крупный пролив") and "\n\n1. Нажать аварийную кнопку" in answer.answer
     assert "112" in answer.answer
+
+
+def test_the_synonyms_of_one_jargon_entry_are_one_thing_a_second_passage_adds() -> None:
+    """GIVEN a question whose jargon expands into three synonyms WHEN a second passage repeats one synonym and
+    another passage holds the question's other word THEN the synonym counts once (it was summed three times)."""
+    from types import SimpleNamespace
+
+    from azs_assistant.assistant.answer import Assistant
+    from azs_assistant.search.query import AnalyzedQuery
+
+    query = AnalyzedQuery(text="бензовоз приехал ночью", tokens=[],
+                          terms={"автоцистерна": 1.0, "ац": 1.0, "слив": 1.0, "ночь": 1.0}, key_terms=[],
+                          expansion_groups=[("автоцистерна", "ац", "слив")])
+    me = SimpleNamespace(index=SimpleNamespace(idf=lambda term: 1.0))
+
+    def passage(lemmas: str) -> SimpleNamespace:
+        return SimpleNamespace(chunk=SimpleNamespace(lemmas=lemmas, context_lemmas=""))
+
+    best = passage("правило")
+    assert Assistant._gain(me, query, passage("автоцистерна ац слив"), best) == 0.5  # one thing of two
+    assert Assistant._gain(me, query, passage("ночь"), best) == 0.5
+    assert Assistant._gain(me, query, passage("слив"), passage("автоцистерна")) == 0.0  # held already

@@ -677,10 +677,18 @@ class Assistant:
         return self._gain(query, other, best) >= 0.2 and other.hit.score >= best.hit.score * 0.5
 
     def _gain(self, query: Any, other: Evidence, best: Evidence) -> float:
-        """Share of the question's weighted terms that ``other`` has and ``best`` lacks."""
-        weights = {t: w * self.index.idf(t) for t, w in query.terms.items()}
+        """Share of the question's weighted content that ``other`` has and ``best`` lacks. The synonyms of one
+        jargon entry («бензовоз»: «автоцистерна», «АЦ», «приём нефтепродуктов») are one thing asked, counted
+        once at its heaviest: summed, they made a passage that repeats a synonym look like it adds most."""
+        groups = query.group_of()
+        things: dict[Any, tuple[float, set[str]]] = {}
+        for t, w in query.terms.items():
+            key = ("group", groups[t]) if t in groups else ("term", t)
+            weight, members = things.get(key, (0.0, set()))
+            things[key] = (max(weight, w * self.index.idf(t)), members | {t})
         first, second = _lemmas(best.chunk), _lemmas(other.chunk)
-        return sum(w for t, w in weights.items() if t in second and t not in first) / (sum(weights.values()) or 1.0)
+        gained = sum(w for w, members in things.values() if members & second and not members & first)
+        return gained / (sum(w for w, _ in things.values()) or 1.0)
 
     @staticmethod
     def _table_citations(table: Any, evidence: list[Evidence]) -> list[Citation]:
