@@ -109,13 +109,6 @@ def entities(query: AnalyzedQuery) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def alternatives(text: str, names: Sequence[str]) -> list[set[int]]:
-    """The names a question offers as a choice («бобину 80 или 57?», «АИ-92 или АИ-95»): one of them is the
-    answer and the other one the asker's guess, so a passage holding either holds what is asked. Indices
-    into ``names``."""
-    return typed_entities.choices(text, names)
-
-
 def _missing_names(found: Sequence[bool], choices: Sequence[set[int]]) -> int:
     """How many things the question names the passage lacks; a choice counts once, held if any of it is."""
     grouped = set().union(*choices) if choices else set()
@@ -186,7 +179,8 @@ def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[st
         top, second = query.search_top
     names = entities(query)
     present = [[_present(e, p.text, set(p.lemmas), lemma_of) for e in names] for p in passages]
-    choices = alternatives(text=query.text, names=names)
+    # a choice the question offers («бобину 80 или 57?»): a passage holding either holds what is asked
+    choices = typed_entities.choices(query.text, names)
     # A name no retrieved passage holds and the whole knowledge base never uses («Актобе» when no
     # document mentions it), or a code no retrieved passage holds («E-47»): the question is about
     # something the base does not have. A name the base knows elsewhere is usually context (the chain's
@@ -478,8 +472,6 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
                                re.IGNORECASE),
      re.compile(r"\d\s*(?:°|градус|º)|(?:минус|плюс|выше|ниже|[-−+])\s*\d+|температур\w*\s+[^.;\n]{0,30}\d",
                 re.IGNORECASE)),
-)
-_KINDS += (
     # an address, asked of a place: «адрес лаборатории», «по какому адресу», «какой адрес у АЗС №4» (not «где
     # находится»: where on the station, as often; not «адрес клиента в счёт-фактуре», «адрес почты»); a document
     # gives a street, a building, a kilometre of a road («ул. Ломова 45», «пр. Абая 210», «62-й км», «Адрес: Абая 210»)

@@ -377,10 +377,9 @@ def missing(question: str | Iterable[Entity], unit: str, known: Callable[[str], 
         out.append(e)
     if out and isinstance(question, str):
         # of two typed things offered as a choice, the unit holding one holds what is asked
-        lacking = {id(e) for e in out}
+        lacking = {i for i, e in enumerate(names) if any(e is o for o in out)}
         pairs = choices(question, [e.surface for e in names])
-        out = [e for e in out if not any(names.index(e) in pair and any(id(names[k]) not in lacking for k in pair)
-                                         for pair in pairs)]
+        out = [names[i] for i in sorted(lacking) if not any(i in pair and pair - lacking for pair in pairs)]
     return out
 
 

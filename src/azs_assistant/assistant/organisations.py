@@ -43,8 +43,7 @@ def asked(question: str, known: Iterable[str]) -> frozenset[str]:
     """Which of the ``known`` organisations (names, as :func:`named` gives them) the question names, as
     :func:`stem`. A place or a numbered station the question names is not a chain's name («цена АИ-92 в Актобе»
     where a contractor is named «Актобе Мунай»)."""
-    places = [(m.start(), m.end()) for e in entities.typed(question) if e.kind in ("region", "station")
-              for m in re.finditer(re.escape(e.surface), question)]
+    places = _places(question)
     words = [_low(m.group(0)) for m in _WORD.finditer(question) if not any(a <= m.start() < b for a, b in places)]
     stems = {stem(name) for name in known}
     return frozenset(k for k in stems if any(w.startswith(_low(k)) for w in words))
@@ -61,8 +60,7 @@ def without(question: str, known: Iterable[str]) -> str:
     words = list(_WORD.finditer(question))
     # a place or a numbered station the question names stays, even where a chain is named after it
     # («ТОО «Актобе Мунай»»: «цена АИ-92 в Актобе» keeps «Актобе»)
-    typed = [(m.start(), m.end()) for e in entities.typed(question) if e.kind in ("region", "station")
-             for m in re.finditer(re.escape(e.surface), question)]
+    typed = _places(question)
     drop: set[int] = set()
     for i, m in enumerate(words):
         low = _low(m.group(0))
@@ -88,6 +86,12 @@ def without(question: str, known: Iterable[str]) -> str:
     text = re.sub(r"«\s*»|\(\s*\)", " ", "".join(out))
     text = re.sub(r"\s+(?=[?!.,:;)])", "", re.sub(r"\s{2,}", " ", text))
     return re.sub(r"^[\s:;,.—–-]+", "", text).strip()
+
+
+def _places(question: str) -> list[tuple[int, int]]:
+    """Where the question names a place or a numbered station: no chain's name, even one named after it."""
+    return [(m.start(), m.end()) for e in entities.typed(question) if e.kind in ("region", "station")
+            for m in re.finditer(re.escape(e.surface), question)]
 
 
 def _continues(word: str, part: str) -> bool:
