@@ -122,6 +122,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", type=Path, required=True)
     ap.add_argument("--data-dir", type=Path, required=True)
+    ap.add_argument("--qa", type=Path, action="append",
+                    help="questions file over the set's documents (repeatable; default: SET/qa.jsonl): each file's "
+                         "tuning part is fitted on, each validation part only scored")
     ap.add_argument("--answered", type=float, default=0.95, help="answerable questions answered at the operating point")
     ap.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength")
     ap.add_argument("--cache", type=Path, help="retrieval results to reuse (written when missing): features are "
@@ -133,7 +136,7 @@ def main() -> int:
 
     from azs_assistant.assistant.answerable import FEATURES
 
-    questions = read_jsonl(args.set / "qa.jsonl")
+    questions = [q for f in (args.qa or [args.set / "qa.jsonl"]) for q in read_jsonl(f)]
     args.data_dir.mkdir(parents=True, exist_ok=True)
     svc = open_services(args.data_dir, answer_cache=False)
     if args.cache and args.cache.exists():
@@ -190,14 +193,17 @@ def main() -> int:
         o = old_rule(part)
         print(f"hand-set thresholds on {name}: answered {o['answered']:.3f}, declined {o['declined']:.3f}")
     if args.write:
+        files = ", ".join(f.name for f in args.qa or [args.set / "qa.jsonl"])
         TARGET.parent.mkdir(parents=True, exist_ok=True)
         TARGET.write_text(json.dumps({
             "features": list(FEATURES), "weights": [round(float(w), 6) for w in weights], "bias": round(bias, 6),
             "means": [round(float(m), 6) for m in means], "scales": [round(float(s), 6) for s in scales],
             "threshold": threshold,
-            "fitted": {"on": f"{args.set.name} tuning part, {len(tune)} questions", "date": date.today().isoformat(),
+            "fitted": {"on": f"{files} tuning parts, {len(tune)} questions", "date": date.today().isoformat(),
                        "C": args.C, "answered_target": args.answered,
-                       "command": f"bench/train_answerable.py --set {args.set} --data-dir DIR --cache FILE "
+                       "command": f"bench/train_answerable.py --set {args.set} "
+                                  + "".join(f"--qa {f} " for f in args.qa or [])
+                                  + "--data-dir DIR --cache FILE "
                                   f"--answered {args.answered} --C {args.C} --write"},
         }, indent=1) + "\n", encoding="utf-8")
         print(f"\nwrote {TARGET}")

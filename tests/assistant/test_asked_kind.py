@@ -177,3 +177,38 @@ def test_a_table_row_holding_the_key_the_question_names_answers_whatever_the_mod
     assert key_row(clear, True, True)
     assert not key_row(missing, True, True)  # the row of another code
     assert not key_row(clear, False, True) and not key_row(clear, True, False)
+
+
+MEASURES = "Вместимость мерника Допустимое отклонение / 10 л ±25 мл / 20 л ±50 мл / 50 л ±125 мл"
+SPILLS = "Малый разлив — до 5 литров. Средний разлив — от 5 до 50 литров. Крупный разлив — более 50 литров."
+
+
+@pytest.mark.parametrize(("question", "passage", "lacks"), [
+    # a table keyed by size lacks the size asked, as an error table lacks a code
+    ("мерник на 100 литров какое допустимое отклонение в мл", MEASURES, True),
+    ("пистолет проверяю мерником на 20 л, какой допуск", MEASURES, False),
+    ("мерник на 20,0 л какой допуск", MEASURES, False),
+    # a scale of bounds holds every size in its range; one size named is no table
+    ("пролили 30 литров, какой это разлив", SPILLS, False),
+    ("мерник на 100 литров какой допуск", "Контрольный отпуск в мерник на 10 литров: допуск ±25 мл.", False),
+    # a tolerance or a sign is no size
+    ("допуск ±50 мл это нормально?", MEASURES, False),
+])
+def test_a_table_of_sizes_without_the_size_asked_cannot_answer(question: str, passage: str, lacks: bool) -> None:
+    assert lacks_what_is_asked(question, passage) is lacks
+
+
+@pytest.mark.parametrize(("question", "passage", "lacks"), [
+    ("сарыарка сколько ключей передаём по описи", "Смена передаётся после подписи обоих операторов в журнале.", True),
+    ("сколько ключей передают по описи", "По описи передаются 9 ключей и печать.", False),
+    ("сколько и каких огнетушителей на островке", "Огнетушители ОП-8 — по 2 шт. на островке.", False),
+    ("сколько огнетушителей на складе", "На каждом островке ТРК — два порошковых огнетушителя ОП-5.", False),
+    ("скока рулонов чековой ленты при пересменке", "В кассе должно быть не менее пяти рулонов ленты.", False),
+    ("скока рулонов чековой ленты при пересменке", "Чековую ленту меняют, когда появится красная полоса.", True),
+    # a mass noun is measured, not counted; units and times are other kinds
+    ("сколько сорбента должно быть", "Сорбент хранится в металлическом ящике.", False),
+    ("сколько процентов кэшбэка", "Кэшбэк начисляется на карту.", False),
+    ("сколько раз можно сбросить ошибку", "Ошибку сбрасывает оператор.", False),
+])
+def test_a_count_asked_needs_a_number_beside_the_thing_counted(question: str, passage: str, lacks: bool) -> None:
+    assert lacks_what_is_asked(question, passage) is lacks

@@ -510,7 +510,39 @@ def lacks_what_is_asked(question: str, passage: str) -> bool:
     clause is: the passage that says who answers the first part. A clause that asks for a sum of money (a fine,
     a bonus) may be answered by a percentage even where it says «стоимость» too."""
     clauses = [clause for clause in _NEXT_CLAUSE.split(question) if clause.strip()]
-    return bool(clauses) and all(_clause_lacks(clause, passage) for clause in clauses)
+    return bool(clauses) and (all(_clause_lacks(clause, passage) for clause in clauses)
+                              or size_not_listed(question, passage))
+
+
+# a size the question names: «мерник на 100 литров», «бочка 200 л», «баллон 50 л», «замерил 80 см»; a sign or a
+# tolerance before it («±25 мл», «+35») is no size
+_SIZE = re.compile(r"(?<![\d.,+±−-])(\d+(?:[.,]\d+)?)\s*(л|литр(?:а|ов|ы)?|мл|кг|см|мм)(?![а-яёa-z])", re.IGNORECASE)
+# a value after one of these is a bound of a scale («до 5 литров», «от 5 до 50», «более 50 литров»), not a record
+_BOUND = re.compile(r"(?:\bдо|\bот|\bболее|\bменее|\bсвыше|\bбольше|\bменьше|\bвыше|\bниже|\bпревыша\w*|\bне\s+более"
+                    r"|\bне\s+менее|[<>≤≥])\s*$", re.IGNORECASE)
+
+
+def _sizes(text: str) -> list[tuple[str, str, bool]]:
+    """Each size in ``text``: its number («20,0» is «20»), its unit («литров» is «л») and whether it bounds a scale."""
+    out = []
+    for m in _SIZE.finditer(text):
+        unit = m.group(2).lower()
+        out.append((f'{float(m.group(1).replace(",", ".")):g}', "л" if unit.startswith("л") else unit,
+                    bool(_BOUND.search(text[max(0, m.start() - 12):m.start()]))))
+    return out
+
+
+def size_not_listed(question: str, passage: str) -> bool:
+    """The question names a size («мерник на 100 литров») and the passage lists two or more records of that
+    measure without it («10 л ±25 мл; 20 л ±50 мл; 50 л ±125 мл»): a table keyed by size that lacks the size asked,
+    as an error table lacks a code. A passage where that measure bounds a scale («до 5 литров», «более 50 литров»)
+    is left alone: 30 litres is in its range."""
+    listed = _sizes(passage)
+    for value, unit, _ in _sizes(question):
+        same = [(v, bound) for v, u, bound in listed if u == unit]
+        if not any(bound for _, bound in same) and len({v for v, _ in same}) >= 2 and value not in {v for v, _ in same}:
+            return True
+    return False
 
 
 # «можно зарегать карту на мамин номер телефона?»: a clause that asks leave or a duty asks yes or no, not a value
@@ -524,7 +556,31 @@ def _clause_lacks(clause: str, passage: str) -> bool:
         return False
     money = bool(_ASKS_MONEY.search(clause))
     return any(asks.search(clause) and not has.search(passage) for name, asks, has in _KINDS
-               if not (name == "price" and money))
+               if not (name == "price" and money)) or _count_missing(clause, passage)
+
+
+# a count of things: «сколько ключей», «сколько ночных смен», «скока рулонов», «how many keys»: a noun in the plural
+# after the question word (perhaps after an adjective); a unit, a time or «раз» is another kind (``_KINDS``), and a
+# mass noun in the singular («сколько сорбента», «сколько кэшбэка») is measured, not counted
+_ASKS_COUNT = re.compile(r"(?:\bсколько|\bскок[аои]|\bскоко)\s+(?:[а-яё]+(?:ых|их)\s+)?([а-яё]{3,}(?:ов|ев|ёв|ей))\b",
+                         re.IGNORECASE)
+_NOT_COUNTED = re.compile(r"^(?:процент|градус|литр|метр|сантиметр|миллиметр|килограмм|грамм|тенге|рубл|час|дн|раз"
+                          r"|бонус|балл|секунд|минут|сут|недел|месяц|год|лет|киловатт|ватт|мегапаскал|километр|ден)",
+                          re.IGNORECASE)
+_A_NUMBER = re.compile(rf"\d|{_NUMBER_WORD}|\b(?:пар[ауы]|нескольк\w*|десят\w*|дюжин\w*)\b", re.IGNORECASE)
+
+
+def _count_missing(clause: str, passage: str) -> bool:
+    """The clause asks how many of a thing («сколько ключей передаём по описи») and the passage never gives a
+    number next to that thing («9 ключей», «ключи — 9 шт.», «два огнетушителя»): within three words of it."""
+    m = _ASKS_COUNT.search(clause)
+    if not m or _NOT_COUNTED.match(m.group(1)):
+        return False
+    noun = m.group(1).lower().replace("ё", "е")
+    stem = noun[:max(4, len(noun) - 3)]
+    words = re.findall(r"[\w±+.,-]+", passage.lower().replace("ё", "е"))
+    return not any(w.startswith(stem) and any(_A_NUMBER.match(x) for x in words[max(0, i - 3):i + 4] if x != w)
+                   for i, w in enumerate(words))
 
 
 def describe() -> dict[str, Any]:
