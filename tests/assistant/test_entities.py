@@ -150,3 +150,16 @@ def test_of_two_things_offered_as_a_choice_one_is_enough() -> None:
     assert {e.key for e in missing(question, "Генератор заправляют дизелем.")} == {"аи92", "аи95"}
     assert {e.key for e in missing("цена АИ-92 и АИ-95", "АИ-92: 216 тг")} == {"аи95"}  # both asked, not a choice
 
+
+
+@pytest.mark.parametrize(("question", "unit", "absent"), [
+    # a grade of gas mixture is a typed thing, as a grade of petrol is; of two offered, either is enough
+    ("какую смесь газа зимой продаём, спбт или пба", "Заправку газом выполняет только оператор АГЗС.",
+     ["пба", "спбт"]),
+    ("какую смесь газа зимой продаём, спбт или пба", "С 1 ноября отпускается СПБТ.", []),
+    ("какую смесь газа зимой продаём, спбт или пба", "Летом — пропан-бутан автомобильный.", []),
+    # the grade is the gas: a passage of СПБТ holds what «пропан» names
+    ("зимой какой газ заливаем, спбт? сколько пропана там", "Зимой отпускается СПБТ.", []),
+])
+def test_a_grade_of_gas_must_be_in_the_unit(question: str, unit: str, absent: list[str]) -> None:
+    assert [e.key for e in missing(question, unit)] == absent

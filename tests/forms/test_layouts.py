@@ -83,6 +83,7 @@ def test_numbered_rows_give_the_value_not_the_row_number(rows: list[str]) -> Non
     ("А3С № ' 61", "station_id", 61),      # a digit for a letter, a speck before the value
     ("ТРЕ № 3", "dispenser", 3),           # one letter of a short label misread (a thin monospace scan)
     ("2 ASC # 27", "station_id", 27),      # a numbered table row: «З» read as «S», «№» as «#»
+    ("УРА № 3)", "dispenser", 3),          # two of three letters misread, the third in its place (a blurred photo)
 ])
 def test_labels_read_with_ocr_slips_are_found(line: str, field: str, want: Any) -> None:  # noqa: ANN401
     assert fields_of(line).fields[field] == want
@@ -92,6 +93,8 @@ def test_labels_read_with_ocr_slips_are_found(line: str, field: str, want: Any) 
     "Исполнитель ТРЕ № 3",      # one letter off, but not where a row's label stands
     "ТРЕ 3",                    # one letter off and no number sign: a word like any other
     "ТРЕ: 3",
+    "АКТ № 7",                  # two of three letters off and none in its place: another label
+    "УРА 3",                    # two off with no number sign
 ])
 def test_a_short_label_one_letter_off_counts_only_numbered_at_the_start_of_its_line(line: str) -> None:
     assert "dispenser" not in fields_of(line).fields and "station_id" not in fields_of(line).fields

@@ -148,6 +148,11 @@ _FUEL_STRICT = {
                       r"|автогаз", re.IGNORECASE),
     "кпг": re.compile(r"(?<![\w-])кпг(?![\w-])|метан\w*|компримир\w*|(?<![\w-])cng(?![\w-])", re.IGNORECASE),
     "adblue": re.compile(r"adblue|ad\s+blue|эдблю|адблю|мочевин", re.IGNORECASE),
+    # the grades of a gas mixture (ГОСТ 27578, ГОСТ 20448): пропан-бутан автомобильный, смесь пропана и бутана
+    # техническая, пропан-бутан технический; a question naming one asks about that mixture, as «АИ-98» about a petrol
+    "пба": re.compile(r"(?<![\w-])пба(?![\w-])", re.IGNORECASE),
+    "спбт": re.compile(r"(?<![\w-])спбт(?![\w-])", re.IGNORECASE),
+    "пбт": re.compile(r"(?<![\w-])пбт(?![\w-])", re.IGNORECASE),
 }
 # the passage: any mention of the thing (a season's word for its diesel, «газ» for СУГ)
 _FUEL_HELD = {
@@ -158,6 +163,9 @@ _FUEL_HELD = {
     "суг": re.compile(r"суг|пропан|сжиж|газ|lpg", re.IGNORECASE),
     "кпг": re.compile(r"кпг|метан|компримир|cng|природн\w*\s+газ", re.IGNORECASE),
     "adblue": re.compile(r"adblue|ad\s+blue|мочевин|aus\s?32", re.IGNORECASE),
+    "пба": re.compile(r"(?<![\w-])пба(?![\w-])|пропан[-\s]бутан\w*\s+автомобильн", re.IGNORECASE),
+    "спбт": re.compile(r"(?<![\w-])спбт(?![\w-])|смес\w*\s+пропана\s+и\s+бутана\s+техническ", re.IGNORECASE),
+    "пбт": re.compile(r"(?<![\w-])пбт(?![\w-])|пропан[-\s]бутан\w*\s+техническ", re.IGNORECASE),
 }
 
 
@@ -167,6 +175,8 @@ def _fuels(text: str, *, strict: bool) -> list[tuple[str, str]]:
     out += [(key, m.group(0)) for key, pattern in table.items() for m in pattern.finditer(text)]
     if not strict and any(k.startswith("дт-") for k, _ in out):
         out.append(("дт", "ДТ"))
+    if not strict and any(k in ("пба", "спбт", "пбт") for k, _ in out):  # a grade of the gas is the gas
+        out.append(("суг", "СУГ"))
     return out
 
 

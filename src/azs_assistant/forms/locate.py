@@ -48,7 +48,7 @@ class Hit:
     score: float
     length: int  # characters in the label: a longer label is the more specific one
     at_start: bool  # nothing but numbering, rulings or fillers before it on the line
-    rescued: bool = False  # a short label found one letter off (``_one_letter_off``): any label read right goes first
+    rescued: bool = False  # a short label found one letter off (``_letters_off``): any label read right goes first
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -127,8 +127,9 @@ def _fits(i: int, line: str, toks: list[tuple[str, int, int]], label: Label) -> 
                 continue  # too long or short to fit, whatever the letters
             score = 100.0 if text == want else max(fuzz.ratio(text, want, score_cutoff=_MIN_SCORE),
                                                    fuzz.ratio("".join(words), joined, score_cutoff=_MIN_SCORE) - 5)
-            rescued = score < _MIN_SCORE and size == n and at_start and _one_letter_off(words, label.tokens)
-            score = _MIN_SCORE if rescued else score
+            off = _letters_off(words, label.tokens) if score < _MIN_SCORE and size == n and at_start else 0
+            rescued = off > 0
+            score = _MIN_SCORE + (0.01 if off == 1 else 0.0) if rescued else score
             if score >= _MIN_SCORE and (best is None or score > best[0]):
                 best = (score, size, rescued)
         if best is not None:
@@ -137,19 +138,25 @@ def _fits(i: int, line: str, toks: list[tuple[str, int, int]], label: Label) -> 
     return out
 
 
-def _one_letter_off(words: list[str], label: tuple[str, ...]) -> bool:
-    """A short numbered label with one letter misread («ТРЕ № 3», «ASC # 27» for «ТРК №», «АЗС №»): the
-    ratio of so few letters falls under the tolerance, but a number sign where the label has «№» («№», «#»,
-    or «N», «No» as ``_as_label_word`` reads them) and the label standing at the start of its line (the
-    caller's check: after nothing but a row's number, a date or fillers) make it one. At least three letters,
-    one of them wrong. Such a hit yields to any label read right (``Hit.rescued``), and its value is shown
-    to be checked."""
+def _letters_off(words: list[str], label: tuple[str, ...]) -> int:
+    """A short numbered label with letters misread: one («ТРЕ № 3», «ASC # 27» for «ТРК №», «АЗС №»), or two
+    of three with the third in its place («УРА № 3» for «ТРК №», a blurred photo; «АКТ №» has no letter of
+    «ТРК №» in place). The ratio of so few letters falls under the tolerance, but a number sign where the
+    label has «№» («№», «#», or «N», «No» as ``_as_label_word`` reads them) and the label standing at the
+    start of its line (the caller's check: after nothing but a row's number, a date or fillers) make it one.
+    At least three letters. Such a hit yields to any label read right (``Hit.rescued``), one letter off to
+    two, and its value is shown to be checked. Returns how many letters are off, 0 when it is no such label."""
     from rapidfuzz.distance import Levenshtein
 
     if "№" not in label or any((w == "№") != (t == "№") for w, t in zip(words, label, strict=True)):
-        return False
+        return 0
     read, want = "".join(w for w in words if w != "№"), "".join(t for t in label if t != "№")
-    return len(want) >= 3 and Levenshtein.distance(read, want) <= 1
+    if len(want) < 3:
+        return 0
+    if Levenshtein.distance(read, want) <= 1:
+        return 1
+    in_place = len(read) == len(want) == 3 and sum(a == b for a, b in zip(read, want, strict=True)) == 1
+    return 2 if in_place else 0
 
 
 def _as_label_word(tok: str, k: int, label: Label) -> str:
