@@ -107,3 +107,16 @@ def test_a_slang_words_synonyms_count_once_in_the_lexical_score(sqlite_services:
     answer = next(text for text in lexical if "80%" in text)
     listing = next(text for text in lexical if "СУГ" in text)
     assert lexical[answer] > lexical[listing], lexical
+
+
+def test_a_real_word_is_corrected_only_for_a_letter_struck_or_an_ending() -> None:
+    """A word the dictionary knows but the base lacks may be a typo of one the base has: a letter struck for
+    another («касе» for «каса») or one more or less at the end («ночь», «ночью»). A letter more or less inside
+    makes another real word: «пропало» is «пропасть», not the base's «попасть»."""
+    from azs_assistant.search.query import Vocabulary
+
+    vocabulary = Vocabulary({"попасть": 5, "каса": 3, "ночью": 4})
+    assert vocabulary.correct("пропасть", max_distance=1, min_df=2, inside=False) is None
+    assert vocabulary.correct("пропасть", max_distance=1, min_df=2) == "попасть"  # a word the dictionary lacks
+    assert vocabulary.correct("касе", max_distance=1, min_df=2, inside=False) == "каса"
+    assert vocabulary.correct("ночь", max_distance=1, min_df=2, inside=False) == "ночью"

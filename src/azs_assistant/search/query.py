@@ -72,9 +72,12 @@ class QueryAnalyzer:
             typo = False
             if vocabulary is not None and lemma not in vocabulary and not jargon_word:
                 # A word the dictionary does not know is a typo or slang; a real word the knowledge
-                # base lacks may still be a typo of one it has («касе» is a form of «каса»).
+                # base lacks may still be a typo of one it has («касе» is a form of «каса») or another
+                # reading of it («ночь», «ночью»): one letter struck for another, or one more or less at
+                # the end. A letter more or less inside makes another real word as often as a typo
+                # («пропало» is «пропасть», not «попасть»).
                 fixed = (vocabulary.correct(tok.surface) or vocabulary.correct(lemma)) if not tok.known \
-                    else vocabulary.correct(lemma, max_distance=1, min_df=2)
+                    else vocabulary.correct(lemma, max_distance=1, min_df=2, inside=False)
                 if fixed:
                     corrections[tok.surface] = fixed
                     lemma = fixed
@@ -116,8 +119,9 @@ class Vocabulary:
     def __contains__(self, lemma: str) -> bool:
         return lemma in self.df
 
-    def correct(self, word: str, max_distance: int = 2, min_df: int = 1) -> str | None:
-        """The most frequent vocabulary lemma within edit distance 1 (2 for longer words), if any."""
+    def correct(self, word: str, max_distance: int = 2, min_df: int = 1, inside: bool = True) -> str | None:
+        """The most frequent vocabulary lemma within edit distance 1 (2 for longer words), if any; without
+        ``inside``, a letter more or less only at the end (the same length otherwise)."""
         if len(word) < 4 or not word.isalpha():
             return None
         from rapidfuzz.distance import Levenshtein
@@ -126,6 +130,8 @@ class Vocabulary:
         best: tuple[int, int, str] | None = None
         for length in range(len(word) - limit, len(word) + limit + 1):
             for cand in self._by_len.get(length, ()):
+                if not inside and length != len(word) and not (cand.startswith(word) or word.startswith(cand)):
+                    continue
                 d = Levenshtein.distance(word, cand, score_cutoff=limit)
                 if d <= limit and self.df[cand] >= min_df and (cand[0] == word[0] or d == 1 and len(word) >= 6):
                     key = (d, -self.df[cand], cand)
