@@ -103,12 +103,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", type=Path, required=True)
     ap.add_argument("--data-dir", type=Path, required=True)
+    ap.add_argument("--qa", type=Path, action="append",
+                    help="questions file over the set's documents (repeatable; default: SET/qa.jsonl): each file's "
+                         "tuning part is fitted on, each validation part only scored")
     ap.add_argument("--write", action="store_true", help=f"store the ranker in {TARGET.relative_to(TARGET.parents[3])}")
     args = ap.parse_args()
 
     from azs_assistant.assistant.ranking import FEATURES
 
-    questions = read_jsonl(args.set / "qa.jsonl")
+    files = args.qa or [args.set / "qa.jsonl"]
+    questions = [q for f in files for q in read_jsonl(f)]
     args.data_dir.mkdir(parents=True, exist_ok=True)
     svc = open_services(args.data_dir, answer_cache=False)
     source_doc, _ = ingest(svc, manifest_paths(args.set))
@@ -151,9 +155,10 @@ def main() -> int:
         TARGET.write_text(json.dumps({
             "features": list(FEATURES), "weights": [round(float(w), 6) for w in weights], "bias": round(bias, 6),
             "means": [round(float(m), 6) for m in means], "scales": [round(float(s), 6) for s in scales],
-            "fitted": {"on": f"{args.set.name} tuning part, {len(tune)} answerable questions",
+            "fitted": {"on": f"{', '.join(f.name for f in files)} tuning parts, {len(tune)} answerable questions",
                        "date": date.today().isoformat(), "C": best_c,
-                       "command": f"bench/train_ranker.py --set {args.set} --data-dir DIR --write"},
+                       "command": f"bench/train_ranker.py --set {args.set} "
+                                  + "".join(f"--qa {f} " for f in args.qa or []) + "--data-dir DIR --write"},
         }, indent=1) + "\n", encoding="utf-8")
         print(f"\nwrote {TARGET}")
     return 0

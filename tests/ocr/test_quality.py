@@ -152,3 +152,36 @@ def test_line_reader_lines_are_doubted_from_a_lower_confidence_than_tesseracts()
     assert quality.line_doubt(line, 70.0, "tesseract") is None
     assert quality.line_doubt(line, 70.0, "lines") == quality.LINE_REASONS["unsure"]
     assert quality.line_doubt(line, 90.0, "lines") is None
+
+
+def test_a_page_neither_reader_passes_keeps_the_lines_both_read_alike() -> None:
+    """GIVEN a page whose Tesseract reading and line-reader reading the gate both refused WHEN the two are
+    compared line by line THEN the lines both read alike (long enough not to agree by chance) are trusted and
+    the page is ``partial`` with only them indexed; lines they read differently, short ones and garbage are
+    marked; with fewer than three lines confirmed the page stays ``retake``."""
+    from azs_assistant.ocr.pipeline import PARTIAL_REASON, Candidate, PageResult, choose, confirmed
+
+    tesseract = ("АКТ ПРИЁМА НЕФТЕПРОДУКТОВ № 2291\nОбъём, л 19870 19842\nПлотность, кг/м3 741,5 742,0\n"
+                 "Б.Б.\nПринял: оператор ААУ\nы ТЕ её” оА")
+    lines = ("АКТ ПРИЁМА НЕФТЕПРОДУКТОВ № 2201\nОбъём, л 19870 19842\nПлотность, кг/мЗ 741,5 742,0\n"
+             "Б.Б.\nПринял: оператор Ержанов) Н.ll. Fobwcwұ\nмммнмюдді")
+    marked = confirmed(tesseract, lines)
+    assert marked is not None
+    trusted = [line.text for line in marked if not line.doubtful]
+    assert trusted == ["АКТ ПРИЁМА НЕФТЕПРОДУКТОВ № 2291", "Объём, л 19870 19842", "Плотность, кг/м3 741,5 742,0"]
+    doubts = {line.text: line.reason for line in marked if line.doubtful}
+    assert set(doubts) == {"Б.Б.", "Принял: оператор ААУ", "ы ТЕ её” оА"}
+    assert doubts["Б.Б."] == quality.LINE_REASONS["unconfirmed"]  # alike, but too short to count
+
+    refused = Candidate(PageResult("", 81.8, "retake", REASONS["blur"], {"tesseract": 1.0}), {}, tesseract)
+    other = Candidate(PageResult("", 91.6, "retake", REASONS["blur"], {"line reader": 0.5}, source="lines"), {},
+                      lines)
+    page = choose(refused, other)
+    assert page.quality == "partial" and page.kept and page.reason == PARTIAL_REASON
+    assert page.trusted_text.split("\n") == trusted and len(page.text.split("\n")) == 6
+
+    # two readers disagreeing everywhere (garbage), or agreeing on too little: «retake» stands
+    assert confirmed("рА, Ощщр ыржг ШЕТ\nЖвщъ ыфкщ ъхзщ ыжжж", "Пр0 ывпа\nмммнмюдді") is None
+    assert confirmed(tesseract, "Объём, л 19870 19842\nПлотность, кг/м3 741,5 742,0") is None
+    alone = choose(Candidate(PageResult("", 30.0, "retake", REASONS["blur"]), {}, tesseract), None)
+    assert alone.quality == "retake" and alone.text == ""

@@ -21,6 +21,7 @@ from azs_assistant.ocr.combine import add_blanks, drop_scrawls, merge
 from azs_assistant.ocr.postprocess import correct
 from azs_assistant.ocr.preprocess import Prepared, prepare
 from azs_assistant.ocr.quality import (
+    LINE_REASONS,
     REASONS,
     Reading,
     enough_words,
@@ -35,6 +36,12 @@ LINES_REASON = "фото плохого качества: текст прочи�
 UNSURE_REASON = "часть текста распознана неуверенно: проверьте важные числа по оригиналу"
 PARTIAL_REASON = ("часть строк прочитана неуверенно: они выделены и не проиндексированы, "
                   "сверьте их и важные числа с оригиналом")
+# A page neither reader's reading passes as a whole may still hold lines both read alike: two readers that share
+# no model rarely agree on garbage. Such a line is trusted when it is long enough not to agree by chance
+# («Б.Б.», «целы.») and holds no doubt of its own; the page is then «partial» with those lines indexed.
+AGREED = 0.9  # normalised similarity of a Tesseract line and the line reader's nearest line
+AGREED_CHARS = 12
+AGREED_LINES = 3  # at least this many lines confirmed, or the page stays «retake»
 PROBE_HOPELESS = 45.0  # below this on the half-resolution probe, full resolution never passed the gate
 PROBE_SECONDS = 10.0  # the half-resolution probe given up after this: the page is hopeless
 # CPU seconds Tesseract may spend (``engine.recognise(cpu=...)``), bounded in CPU time, not only in
@@ -152,8 +159,9 @@ def readings(image: np.ndarray, languages: str = "rus+kaz+eng",
 
 
 def choose(tess: Candidate, other: Candidate | None) -> PageResult:
-    """What ``ocr_page`` answers: Tesseract's reading when kept, else the line reader's when kept,
-    else «retake» with the reason Tesseract's reading gave."""
+    """What ``ocr_page`` answers: Tesseract's reading when kept, else the line reader's when kept, else
+    the lines both readers read alike (``confirmed``: a «partial» page), else «retake» with the reason
+    Tesseract's reading gave."""
     if tess.page.kept:
         return tess.page
     if other is not None:
@@ -161,7 +169,32 @@ def choose(tess: Candidate, other: Candidate | None) -> PageResult:
         if other.page.kept:
             return other.page
         tess.page.timings = other.page.timings
+        marked = confirmed(tess.raw, other.raw)
+        if marked is not None:
+            return replace(tess.page, text="\n".join(line.text for line in marked), quality="partial",
+                           reason=PARTIAL_REASON, words={}, lines=marked)
     return replace(tess.page, text="", words={})
+
+
+def confirmed(tesseract_text: str, other_text: str) -> list[Line] | None:
+    """Tesseract's lines of a page neither reading passed as a whole, each trusted only where the line
+    reader read it alike (``AGREED``, ``AGREED_CHARS``) and it holds no doubt of its own; None when fewer than
+    ``AGREED_LINES`` lines, or fewer than ``MIN_WORDS`` words, are trusted."""
+    from rapidfuzz.distance import Levenshtein
+
+    theirs = [" ".join(line.split()) for line in other_text.split("\n") if line.strip()]
+    out: list[Line] = []
+    for line in correct(tesseract_text).split("\n"):
+        flat = " ".join(line.split())
+        if not flat:
+            continue
+        alike = max((Levenshtein.normalized_similarity(flat, t) for t in theirs), default=0.0)
+        doubt = line_doubt(flat, None, "tesseract")
+        if len(flat) < AGREED_CHARS or alike < AGREED:
+            doubt = doubt or LINE_REASONS["unconfirmed"]
+        out.append(Line(flat, doubt is not None, doubt))
+    trusted = [line.text for line in out if not line.doubtful]
+    return out if len(trusted) >= AGREED_LINES and enough_words("\n".join(trusted)) else None
 
 
 def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe: bool = True,

@@ -195,7 +195,8 @@ def judge(prepared: Prepared, reading: Reading, keep_model: KeepModel | None = N
 
 LINE_UNSURE = {"tesseract": 60.0, "lines": 80.0}  # a line's mean confidence below this is doubtful
 LINE_DICTIONARY = 0.5  # ... and so is a line of two or more Cyrillic words fewer than half of which are words
-LINE_REASONS = {"unsure": "строка прочитана неуверенно", "words": "в строке много слов не из словаря"}
+LINE_REASONS = {"unsure": "строка прочитана неуверенно", "words": "в строке много слов не из словаря",
+                "unconfirmed": "строка не подтверждена второй читкой"}
 
 
 def line_doubt(text: str, confidence: float | None, source: str) -> str | None:
