@@ -154,3 +154,26 @@ def test_document_lemmas_and_similarity_come_from_every_passage(demo_services) -
     vector = assistant.index.query_vector(query)
     about = assistant.index.document_similarity([doc, 10**9], vector)
     assert 0.0 < about[doc] <= 1.0 and about[10**9] == 0.0
+
+
+def _row(doc: int, cells: list[str], name: str) -> SimpleNamespace:
+    chunk = SimpleNamespace(kind="table_row", document_id=doc, meta={"cells": cells}, text="; ".join(cells))
+    return SimpleNamespace(chunk=chunk, name=name)
+
+
+def test_a_tables_row_whose_cell_is_the_place_named_comes_before_rows_that_hold_it_in_passing() -> None:
+    """GIVEN a price table's rows of one region first, the city asked only third WHEN ordered THEN the row
+    whose cell is the city itself takes the first row's place; rows of another table and other passages keep
+    their places, and a question naming no place changes nothing."""
+    road = _row(1, ["Павлодарская", "Трасса Павлодар–Астана (АЗС №15)", "216"], "road")
+    aksu = _row(1, ["Павлодарская", "Аксу", "214"], "aksu")
+    text = SimpleNamespace(chunk=SimpleNamespace(kind="text", document_id=2, meta=None), name="text")
+    city = _row(1, ["Павлодарская", "Павлодар", "212"], "city")
+    other = _row(3, ["АЗС №2", "Павлодар", "11:00"], "other")
+    evidence = [road, aksu, text, city, other]
+    ordered = ranking.keyed_rows_first("Павлодарда АИ-92 бағасы қанша?", evidence)
+    assert [e.name for e in ordered] == ["city", "road", "text", "aksu", "other"]
+    assert ranking.keyed_rows_first("сколько стоит АИ-92", evidence) == evidence
+    # a row beyond the first five is not brought forward
+    late = ranking.keyed_rows_first("цена в Павлодаре", [road, aksu, text, text, text, city])
+    assert [e.name for e in late] == ["road", "aksu", "text", "text", "text", "city"]

@@ -158,6 +158,7 @@ class Assistant:
                                       self.index.document_lemmas,
                                       lambda ids: self.index.document_similarity(ids, vector))
             evidence = ranking.rerank(evidence, values)
+        evidence = ranking.keyed_rows_first(question, evidence)
         return query, evidence[:k]
 
     @staticmethod

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -137,3 +138,43 @@ def rerank(evidence: list[Any], values: list[list[float]]) -> list[Any]:
         shown = min(shown, _sigmoid(scores[i]))
         evidence[i].relevance = shown
     return [evidence[i] for i in order]
+
+
+KEYED_SPAN = 5  # the first passages among which a table's rows are put in the order of the keys they hold
+
+
+def keyed_rows_first(question: str, evidence: list[Any]) -> list[Any]:
+    """Among the first :data:`KEYED_SPAN` passages, the rows of one table in the order of how many of their cells
+    are a thing the question names and nothing else (a place, a station, a code), each row keeping a place one of
+    that table's rows held: «Павлодарда АИ-92 бағасы қанша?» is asked of the row «Павлодарская | Павлодар», not of
+    «Павлодарская | Аксу» or «Павлодарская | Трасса Павлодар–Астана», which hold the city only as the region or
+    as part of a road's name. Ties keep the ranker's order."""
+    named = {(e.kind, e.key) for e in typed_entities.typed(question) if e.kind in ("region", "station", "code")}
+    if not named:
+        return evidence
+    head = evidence[:KEYED_SPAN]
+
+    def keyed(e: Any) -> int:
+        meta = getattr(e.chunk, "meta", None)
+        cells = meta.get("cells") if isinstance(meta, dict) and e.chunk.kind == "table_row" else None
+        if not isinstance(cells, list):
+            return 0
+        count = 0
+        for cell in cells:
+            found = typed_entities.typed(str(cell))
+            letters = len(re.sub(r"\W", "", str(cell)))
+            count += (len(found) == 1 and (found[0].kind, found[0].key) in named
+                      and len(re.sub(r"\W", "", found[0].surface)) >= 0.8 * letters)
+        return count
+
+    counts = [keyed(e) for e in head]
+    by_table: dict[Any, list[int]] = {}
+    for i, e in enumerate(head):
+        if e.chunk.kind == "table_row":
+            by_table.setdefault(e.chunk.document_id, []).append(i)
+    out = list(head)
+    for places in by_table.values():
+        ordered = sorted(places, key=lambda i: (-counts[i], i))
+        for place, i in zip(places, ordered, strict=True):
+            out[place] = head[i]
+    return out + evidence[KEYED_SPAN:]
