@@ -23,6 +23,7 @@ import json
 import sys
 import time
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -70,14 +71,16 @@ def featurize(svc: Any, rows: list[dict[str, Any]]) -> None:
         passages = [answerable.Retrieved(p["text"], frozenset(p["lemmas"]), p["support"], p["dense"], p["score"])
                     for p in r["passages"]]
         values = answerable.judge(query, passages, assistant.index.idf, assistant.index.knows, assistant._lemma_of)
+        synonyms = cache(lambda word: assistant.queries.analyse(word).expansions)
         n = len(answerable.FEATURES)
         r["features"] = [v[:n] for v in values]
         # the product's hard rules: the model's probability does not matter where one rules a passage out
-        r["ruled"] = [answerable.ruled_out(v) or answerable.lacks_what_is_asked(r["question"], p.text)
+        r["ruled"] = [answerable.ruled_out(v) or answerable.lacks_what_is_asked(r["question"], p.text, synonyms)
                       for v, p in zip(values, passages, strict=True)]
         r["why"] = [", ".join(str(e) for e in typed_entities.missing(r["question"], p.text))
-                    + (" kind of value asked" if answerable.lacks_what_is_asked(r["question"], p.text) else "")
-                    for p in passages]
+                    + (" kind of value asked" if lacks else "")
+                    for p, lacks in zip(passages, (answerable.lacks_what_is_asked(r["question"], p.text, synonyms)
+                                                   for p in passages), strict=True)]
         r["labels"] = [p["label"] for p in r["passages"]]
         r["support"] = [p["support"] for p in r["passages"]]
         r["dense"] = [p["dense"] for p in r["passages"]]
@@ -139,9 +142,10 @@ def main() -> int:
     questions = [q for f in (args.qa or [args.set / "qa.jsonl"]) for q in read_jsonl(f)]
     args.data_dir.mkdir(parents=True, exist_ok=True)
     svc = open_services(args.data_dir, answer_cache=False)
-    if args.cache and args.cache.exists():
-        rows = json.loads(args.cache.read_text(encoding="utf-8"))
-    else:
+    cached = json.loads(args.cache.read_text(encoding="utf-8")) if args.cache and args.cache.exists() else None
+    if cached is not None and [r["id"] for r in cached] == [q["id"] for q in questions]:
+        rows = cached
+    else:  # no cache, or one of other questions (another --qa): retrieval again
         source_doc, _ = ingest(svc, manifest_paths(args.set))
         t = time.perf_counter()
         rows = collect(svc, questions, source_doc)

@@ -155,3 +155,24 @@ def test_a_choice_is_held_by_either_in_the_hard_rule_too() -> None:
     typed_missing = len(answerable.FEATURES)  # the first rule after the model's features
     values = _judge("что лить в генератор, АИ-92 или АИ-95?", "Генератор заправляют бензином АИ-92.")
     assert values[0][typed_missing] == 0.0
+
+
+@pytest.mark.parametrize(("passage", "question", "only"), [
+    # a line naming its document answers nothing it prescribes
+    ("Положение П-02 сети «Сарыарка Ойл», редакция 4 от 15.01.2026.", "когда начинается дневная смена", True),
+    ("Инструкция ЭЛ-14 сети «Сарыарка Ойл».", "свет пропал что делать", True),
+    ("ТОО «Береке Ойл», приказ №211-П от 01.10.2025", "с какой даты зимнее ДТ", False),  # the date is asked
+    # ... but it is the answer about the document itself
+    ("Положение П-02 сети «Сарыарка Ойл», редакция 4 от 15.01.2026.", "какая редакция положения П-02", False),
+    ("Инструкция ЭЛ-14 сети «Сарыарка Ойл».", "по какой инструкции работаем при отключении света", False),
+    # a passage that goes on to say something is no document line
+    ("Инструкция ГЗ-13 сети «Сарыарка Ойл». Перед заправкой водитель глушит двигатель.", "как заправлять газом",
+     False),
+    ("Положение П-02: смена начинается в 08:00.", "когда начинается смена", False),
+    ("Порядок действий при отключении", "что делать при отключении", False),
+])
+def test_a_passage_that_only_names_its_document_answers_only_about_the_document(passage: str, question: str,
+                                                                                 only: bool) -> None:
+    from azs_assistant.assistant.answerable import only_names_its_document
+
+    assert only_names_its_document(passage, question) is only

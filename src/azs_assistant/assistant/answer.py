@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import select
@@ -606,8 +607,10 @@ class Assistant:
         """For each of the first five passages: does it hold the answer (the calibrated model), and may
         it be quoted beside one that does?"""
         passages = answerable.retrieved(evidence)
-        possible = [not answerable.lacks_what_is_asked(query.text, p.text)
+        synonyms = cache(lambda word: self.queries.analyse(word).expansions)  # a counted thing's jargon terms
+        possible = [not answerable.lacks_what_is_asked(query.text, p.text, synonyms)
                     and not answerable.row_names_nothing(query, e.chunk, self.analyzer.lemmas, self._lemma_of)
+                    and not answerable.only_names_its_document(e.chunk.text, query.text)
                     for p, e in zip(passages, evidence, strict=False)]
         if passages and all(p.dense == 0.0 for p in passages):
             # no dense model (AZS_EMBEDDINGS=none): the model was fitted with that signal, so the

@@ -501,25 +501,29 @@ _NEXT_CLAUSE = re.compile(
     r"|кім|қайда|қашан|қалай|қанша|қай|неше)(?![-\w]))|\s+және\s+(?=не(?![-\w]))", re.IGNORECASE)
 
 
-def lacks_what_is_asked(question: str, passage: str) -> bool:
+def lacks_what_is_asked(question: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
     """The question asks for a kind of value (a price, a sum of money, how often, a phone number, a weight, an
     age, a make or model, a pressure, an amount in a unit it names, an address, a day of the month) and the
     passage names none of that kind: whatever else it holds, it cannot answer (a rule, not a weight: the
     calibrated model never saw this signal). A clause asking leave («можно …?») asks no value. A question that
     asks two things in two clauses («кто её соединяет и по какому телефону звонить?») is lacked only where every
     clause is: the passage that says who answers the first part. A clause that asks for a sum of money (a fine,
-    a bonus) may be answered by a percentage even where it says «стоимость» too."""
+    a bonus) may be answered by a percentage even where it says «стоимость» too. So is a size missing from a table
+    of sizes (:func:`size_not_listed`) and a count (``_count_missing``; ``synonyms``: a word's jargon terms)."""
     clauses = [clause for clause in _NEXT_CLAUSE.split(question) if clause.strip()]
-    return bool(clauses) and (all(_clause_lacks(clause, passage) for clause in clauses)
-                              or size_not_listed(question, passage))
+    return bool(clauses) and all(_clause_lacks(clause, passage, synonyms) for clause in clauses)
 
 
 # a size the question names: «мерник на 100 литров», «бочка 200 л», «баллон 50 л», «замерил 80 см»; a sign or a
-# tolerance before it («±25 мл», «+35») is no size
-_SIZE = re.compile(r"(?<![\d.,+±−-])(\d+(?:[.,]\d+)?)\s*(л|литр(?:а|ов|ы)?|мл|кг|см|мм)(?![а-яёa-z])", re.IGNORECASE)
+# tolerance before it («±25 мл», «± 25 мл», «+35») is no size, nor a rate («40 л/мин»)
+_SIZE = re.compile(r"(?<![\d.,+±−-])(?<![+±−-]\s)(\d+(?:[.,]\d+)?)\s*(л|литр(?:а|ов|ы)?|мл|кг|см|мм)(?![а-яёa-z]|\s*/)",
+                   re.IGNORECASE)
 # a value after one of these is a bound of a scale («до 5 литров», «от 5 до 50», «более 50 литров»), not a record
 _BOUND = re.compile(r"(?:\bдо|\bот|\bболее|\bменее|\bсвыше|\bбольше|\bменьше|\bвыше|\bниже|\bпревыша\w*|\bне\s+более"
-                    r"|\bне\s+менее|[<>≤≥])\s*$", re.IGNORECASE)
+                    r"|\bне\s+менее|[<>≤≥]|\d\s*\w{0,6}\s*[-–—]|\d\s*\w{0,6}\s+до)\s*$", re.IGNORECASE)
+# ... and so is one followed by one («5 л и менее», «50 л и более») or by the end of a range («5 л – 50 л»)
+_BOUND_AFTER = re.compile(r"^\s*(?:и|или)\s+(?:более|менее|больше|меньше|выше|ниже|свыше)\b|^\s*[-–—]\s*\d|^\s*\+",
+                          re.IGNORECASE)
 
 
 def _sizes(text: str) -> list[tuple[str, str, bool]]:
@@ -527,22 +531,30 @@ def _sizes(text: str) -> list[tuple[str, str, bool]]:
     out = []
     for m in _SIZE.finditer(text):
         unit = m.group(2).lower()
-        out.append((f'{float(m.group(1).replace(",", ".")):g}', "л" if unit.startswith("л") else unit,
-                    bool(_BOUND.search(text[max(0, m.start() - 12):m.start()]))))
+        bound = bool(_BOUND.search(text[max(0, m.start() - 12):m.start()])
+                     or _BOUND_AFTER.search(text[m.end():m.end() + 16]))
+        out.append((f'{float(m.group(1).replace(",", ".")):g}', "л" if unit.startswith("л") else unit, bound))
     return out
 
 
 def size_not_listed(question: str, passage: str) -> bool:
     """The question names a size («мерник на 100 литров») and the passage lists two or more records of that
     measure without it («10 л ±25 мл; 20 л ±50 мл; 50 л ±125 мл»): a table keyed by size that lacks the size asked,
-    as an error table lacks a code. A passage where that measure bounds a scale («до 5 литров», «более 50 литров»)
-    is left alone: 30 litres is in its range."""
-    listed = _sizes(passage)
-    for value, unit, _ in _sizes(question):
-        same = [(v, bound) for v, u, bound in listed if u == unit]
-        if not any(bound for _, bound in same) and len({v for v, _ in same}) >= 2 and value not in {v for v, _ in same}:
-            return True
-    return False
+    as an error table lacks a code. A passage listing a size the question names holds its record (the question's
+    other sizes are what the asker measured: «мерник 10 л, отклонение 30 мл»); a passage where that measure bounds a
+    scale («до 5 литров», «50 л и более», «5 л – 50 л») is left alone: 30 litres is in its range."""
+    asked = _sizes(question)
+    if not asked:
+        return False
+    listed: dict[str, set[str]] = {}
+    bounded: set[str] = set()
+    for value, unit, bound in _sizes(passage):
+        listed.setdefault(unit, set()).add(value)
+        if bound:
+            bounded.add(unit)
+    if any(value in listed.get(unit, ()) for value, unit, _ in asked):
+        return False
+    return any(unit not in bounded and len(listed.get(unit, ())) >= 2 for _, unit, _ in asked)
 
 
 # «можно зарегать карту на мамин номер телефона?»: a clause that asks leave or a duty asks yes or no, not a value
@@ -551,36 +563,48 @@ _ASKS_LEAVE = re.compile(r"^\W*(?:[\w-]+\s*[:,—–]\s*)?(?:а\s+)?(?:можн�
                          re.IGNORECASE)
 
 
-def _clause_lacks(clause: str, passage: str) -> bool:
+def _clause_lacks(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
     if _ASKS_LEAVE.search(clause):
         return False
     money = bool(_ASKS_MONEY.search(clause))
-    return any(asks.search(clause) and not has.search(passage) for name, asks, has in _KINDS
-               if not (name == "price" and money)) or _count_missing(clause, passage)
+    kinds = [(name, has) for name, asks, has in _KINDS if asks.search(clause) and not (name == "price" and money)]
+    if kinds:  # the kind of value asked decides; a count is asked only where no unit or kind is
+        return any(not has.search(passage) for _, has in kinds) or size_not_listed(clause, passage)
+    return size_not_listed(clause, passage) or _count_missing(clause, passage, synonyms)
 
 
-# a count of things: «сколько ключей», «сколько ночных смен», «скока рулонов», «how many keys»: a noun in the plural
-# after the question word (perhaps after an adjective); a unit, a time or «раз» is another kind (``_KINDS``), and a
-# mass noun in the singular («сколько сорбента», «сколько кэшбэка») is measured, not counted
+# a count of things: «сколько ключей», «сколько рулонов», «скока огнетушителей», «how many keys»: a noun in the plural
+# ending in -ов/-ев/-ей after the question word (perhaps after an adjective; «сколько смен», «сколько пломб» are not
+# read); a unit, a time, «раз» or people (named by their roles: «два оператора») is not counted here, and a mass noun
+# in the singular («сколько сорбента», «сколько кэшбэка») is measured, not counted
 _ASKS_COUNT = re.compile(r"(?:\bсколько|\bскок[аои]|\bскоко)\s+(?:[а-яё]+(?:ых|их)\s+)?([а-яё]{3,}(?:ов|ев|ёв|ей))\b",
                          re.IGNORECASE)
-_NOT_COUNTED = re.compile(r"^(?:процент|градус|литр|метр|сантиметр|миллиметр|килограмм|грамм|тенге|рубл|час|дн|раз"
-                          r"|бонус|балл|секунд|минут|сут|недел|месяц|год|лет|киловатт|ватт|мегапаскал|километр|ден)",
-                          re.IGNORECASE)
-_A_NUMBER = re.compile(rf"\d|{_NUMBER_WORD}|\b(?:пар[ауы]|нескольк\w*|десят\w*|дюжин\w*)\b", re.IGNORECASE)
+_NOT_COUNTED = re.compile(r"^(?:процент|градус|литр|метр|сантиметр|миллиметр|миллилитр|килограмм|грамм|тонн|тенге|рубл"
+                          r"|доллар|евро|куб|час|дн|раз|бонус|балл|секунд|минут|сут|недел|месяц|год|лет|киловатт|ватт"
+                          r"|мегапаскал|километр|ден|люд|человек|сотрудник|работник)", re.IGNORECASE)
+_A_NUMBER = re.compile(r"\d|\b(?:один|одна|одно|одного|одной|два|две|двух|двум|двумя|три|тр[её]х|тр[её]м|тремя|четыре"
+                       r"|четыр[её]х|четыр[её]м|четырьмя|пять|пяти|пятью|шесть|шести|шестью|семь|семи|семью|восемь|восьми|восемью"
+                       r"|девять|девяти|девятью|десять|десяти|десятью|одним|одному|оба|обе"
+                       r"|обоих|пара|пару|пары|несколько|нескольких|полтора|полторы|дюжина|дюжину)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?;\n])\s+")
 
 
-def _count_missing(clause: str, passage: str) -> bool:
-    """The clause asks how many of a thing («сколько ключей передаём по описи») and the passage never gives a
-    number next to that thing («9 ключей», «ключи — 9 шт.», «два огнетушителя»): within three words of it."""
+def _count_missing(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
+    """The clause asks how many of a thing («сколько ключей передаём по описи») and no sentence of the passage
+    gives a number beside that thing («9 ключей», «Огнетушителей … не менее двух», «ключи — 9 шт.»). The thing is
+    matched by its stem (a typo at its end, «огнетушитилей», still matches) or by a word the jargon dictionary gives
+    for it (``synonyms(noun)``: «пистолетов» and «раздаточными кранами»)."""
     m = _ASKS_COUNT.search(clause)
     if not m or _NOT_COUNTED.match(m.group(1)):
         return False
     noun = m.group(1).lower().replace("ё", "е")
-    stem = noun[:max(4, len(noun) - 3)]
-    words = re.findall(r"[\w±+.,-]+", passage.lower().replace("ё", "е"))
-    return not any(w.startswith(stem) and any(_A_NUMBER.match(x) for x in words[max(0, i - 3):i + 4] if x != w)
-                   for i, w in enumerate(words))
+    stems = {noun[:max(4, min(len(noun) - 3, 7))]} | {w.lower().replace("ё", "е")[:max(4, min(len(w) - 2, 7))]
+                                                      for w in (synonyms(noun) if synonyms else ()) if len(w) >= 4}
+    for sentence in _SENTENCE.split(passage.lower().replace("ё", "е")):
+        words = re.findall(r"\w+", sentence)
+        if any(w.startswith(stem) for w in words for stem in stems) and _A_NUMBER.search(sentence):
+            return False
+    return True
 
 
 def describe() -> dict[str, Any]:
@@ -588,3 +612,26 @@ def describe() -> dict[str, Any]:
     m = model()
     return {"threshold": m.threshold, "weights": dict(zip(FEATURES, m.weights, strict=True))}
 
+
+# a passage that only names its document: «Положение П-02 сети «Сарыарка Ойл», редакция 4 от 15.01.2026.»,
+# «Инструкция ЭЛ-14 сети «Сарыарка Ойл».», «ТОО «Береке Ойл», приказ №211-П от 01.10.2025»
+_DOCUMENT_LINE = re.compile(
+    r"^\W*(?:(?:положение|инструкция|регламент|приказ|распоряжение|стандарт|памятка|порядок|правила|форма|акт)\b"
+    r"|(?:тоо|ао|ип)\s*«)[^.!?\n]{0,120}?(?:\bредакц\w*\s*(?:№\s*)?\d+|\bред\.\s*\d+|\bот\s+\d{1,2}\.\d{1,2}\.\d{2,4}"
+    r"|\bсети\s+«[^»]+»|№\s*[\w-]+)[^.!?\n]{0,80}[.]?\s*$", re.IGNORECASE)
+# a question about the document itself: its edition, date, number, who approved it
+_ASKS_DOCUMENT = re.compile(r"редакц|\bот\s+какого\b|\bкакого\s+числа\b|\bдат[аеуы]\b|\bномер\w*\b|\bкто\s+утверд"
+                            r"|\bутвержд\w*|\bкогда\s+(?:вышел|издан|принят|введ)\w*|\bс\s+какого\b|\bдействует\b"
+                            r"|\bпо\s+как\w+\s+(?:инструкци|положени|приказ|регламент|стандарт|документ)\w*"
+                            r"|\bкак\w+\s+(?:инструкци|положени|приказ|регламент|стандарт|документ)\w*"
+                            r"|\bгде\s+(?:написано|прописано|сказано|указано)|\bwhich\s+(?:document|instruction)\b"
+                            r"|\bedition\b|\bdate\b|\bnumber\b", re.IGNORECASE)
+
+
+def only_names_its_document(passage: str, question: str) -> bool:
+    """The passage is one line naming its document (its kind, number, chain, edition and date) and nothing it
+    prescribes: it answers a question about the document itself («какая редакция положения П-02»), no other
+    («Сарыарқа Ойлда күндізгі ауысым нешеде басталады?» was answered with «Положение П-02 сети «Сарыарка Ойл»,
+    редакция 4 от 15.01.2026.»)."""
+    text = " ".join(passage.split())
+    return len(text) <= 200 and bool(_DOCUMENT_LINE.match(text)) and not _ASKS_DOCUMENT.search(question)

@@ -76,7 +76,7 @@ class FormTemplate(BaseModel):
 
 
 DOUBTFUL_BELOW = 90.0  # least word confidence of a value the operator should check (dev photos: 92-96 when right)
-RESCUED_LABEL = 85.0  # a value found after a label read one letter off is shown to be checked (below the line above)
+RESCUED_LABEL = 85.0  # a value after a label read with letters misread is shown to be checked (below the line above)
 
 
 class FieldState(BaseModel):
@@ -166,7 +166,7 @@ def extract(text: str, template: FormTemplate, word_confidence: dict[str, float]
             problems.append(f"поле «{spec.labels[0]}»: {exc}")
             fields[spec.name] = value
         confidence[spec.name] = _confidence(value, word_confidence)
-        if rescued:  # its label was read one letter off («ТРЕ № 3»): the operator checks the value
+        if rescued:  # its label was read with letters misread («ТРЕ № 3», «УРА № 3»): the operator checks the value
             confidence[spec.name] = min(confidence[spec.name], RESCUED_LABEL)
     defects = _defects(lines, template.defects) if template.defects else []
     return FormMatch(form=template.form, fields=fields, confidence=confidence, problems=problems, defects=defects)
@@ -211,7 +211,7 @@ def _labels(template: FormTemplate) -> list[Label]:
 
 def _find_value(lines: list[str], hits: list[Hit], spec: FieldSpec,
                 row: dict[Hit, str | None]) -> tuple[str | None, str | None, bool]:
-    """(the value, or None; the raw text; whether its label was read one letter off) of a field: after a
+    """(the value, or None; the raw text; whether its label was read with letters misread) of a field: after a
     label read right before one read a letter off, the label that stands at the start of a line before one
     inside a sentence, the better fit first, the page's first one among equals; the first of them that is
     followed by something shaped like the field's value (below it, for a label in a row of labels: ``row``)."""

@@ -48,7 +48,7 @@ class Hit:
     score: float
     length: int  # characters in the label: a longer label is the more specific one
     at_start: bool  # nothing but numbering, rulings or fillers before it on the line
-    rescued: bool = False  # a short label found one letter off (``_letters_off``): any label read right goes first
+    rescued: bool = False  # a short label found with letters misread (``_letters_off``): a label read right goes first
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -140,10 +140,11 @@ def _fits(i: int, line: str, toks: list[tuple[str, int, int]], label: Label) -> 
 
 def _letters_off(words: list[str], label: tuple[str, ...]) -> int:
     """A short numbered label with letters misread: one («ТРЕ № 3», «ASC # 27» for «ТРК №», «АЗС №»), or two
-    of three with the third in its place («УРА № 3» for «ТРК №», a blurred photo; «АКТ №» has no letter of
-    «ТРК №» in place). The ratio of so few letters falls under the tolerance, but a number sign where the
-    label has «№» («№», «#», or «N», «No» as ``_as_label_word`` reads them) and the label standing at the
-    start of its line (the caller's check: after nothing but a row's number, a date or fillers) make it one.
+    of three with the middle one in its place («УРА № 3» for «ТРК №», a blurred photo; «ТТН №» or «АКТ №» share
+    only a first letter with a label and are other labels). The ratio of so few letters falls under the
+    tolerance, but a number sign where the label has «№» («№», «#», or «N», «No» as ``_as_label_word`` reads
+    them) and the label standing at the start of its line (the caller's check: after nothing but a row's
+    number, a date or fillers) make it one.
     At least three letters. Such a hit yields to any label read right (``Hit.rescued``), one letter off to
     two, and its value is shown to be checked. Returns how many letters are off, 0 when it is no such label."""
     from rapidfuzz.distance import Levenshtein
@@ -155,7 +156,9 @@ def _letters_off(words: list[str], label: tuple[str, ...]) -> int:
         return 0
     if Levenshtein.distance(read, want) <= 1:
         return 1
-    in_place = len(read) == len(want) == 3 and sum(a == b for a, b in zip(read, want, strict=True)) == 1
+    # two of three misread: only with the middle letter in its place (an abbreviation sharing its first letter with
+    # the label, «ТТН №», «ТМЦ №», «АИС №», is another label, not a misreading)
+    in_place = len(read) == len(want) == 3 and read[1] == want[1] and read[0] != want[0] and read[2] != want[2]
     return 2 if in_place else 0
 
 

@@ -23,6 +23,7 @@ from azs_assistant.ocr.preprocess import Prepared, prepare
 from azs_assistant.ocr.quality import (
     LINE_REASONS,
     REASONS,
+    UNSURE_WORD,
     Reading,
     enough_words,
     judge,
@@ -171,14 +172,22 @@ def choose(tess: Candidate, other: Candidate | None) -> PageResult:
         tess.page.timings = other.page.timings
         marked = confirmed(tess.raw, other.raw)
         if marked is not None:
-            return replace(tess.page, text="\n".join(line.text for line in marked), quality="partial",
-                           reason=PARTIAL_REASON, words={}, lines=marked)
+            text = "\n".join(line.text for line in marked)
+            # every word as unsure: a form's value read from such a page is shown to be checked
+            unsure = {word: UNSURE_WORD for word in text.split()}
+            return replace(tess.page, text=text, quality="partial", reason=PARTIAL_REASON, words=unsure, lines=marked)
     return replace(tess.page, text="", words={})
+
+
+def _numbers(line: str) -> list[str]:
+    """The numbers standing on their own in a line («№ 2291», «741,5»), not a unit's digit («м3»)."""
+    return re.findall(r"(?<![^\W\d_])\d+(?:[.,]\d+)*(?![^\W\d_])", line)
 
 
 def confirmed(tesseract_text: str, other_text: str) -> list[Line] | None:
     """Tesseract's lines of a page neither reading passed as a whole, each trusted only where the line
-    reader read it alike (``AGREED``, ``AGREED_CHARS``) and it holds no doubt of its own; None when fewer than
+    reader read it alike (``AGREED``, ``AGREED_CHARS``) with the same numbers, digit for digit («№ 2291» against
+    «№ 2201» is not alike, however close the rest), and it holds no doubt of its own; None when fewer than
     ``AGREED_LINES`` lines, or fewer than ``MIN_WORDS`` words, are trusted."""
     from rapidfuzz.distance import Levenshtein
 
@@ -188,9 +197,10 @@ def confirmed(tesseract_text: str, other_text: str) -> list[Line] | None:
         flat = " ".join(line.split())
         if not flat:
             continue
-        alike = max((Levenshtein.normalized_similarity(flat, t) for t in theirs), default=0.0)
+        nearest = max(theirs, key=lambda t: Levenshtein.normalized_similarity(flat, t), default="")
+        alike = Levenshtein.normalized_similarity(flat, nearest) if nearest else 0.0
         doubt = line_doubt(flat, None, "tesseract")
-        if len(flat) < AGREED_CHARS or alike < AGREED:
+        if len(flat) < AGREED_CHARS or alike < AGREED or _numbers(flat) != _numbers(nearest):
             doubt = doubt or LINE_REASONS["unconfirmed"]
         out.append(Line(flat, doubt is not None, doubt))
     trusted = [line.text for line in out if not line.doubtful]
