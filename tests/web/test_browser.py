@@ -162,3 +162,27 @@ def test_operator_sees_a_doubtful_line_of_a_photographed_form_marked(site, brows
     person.axe()
     person.shot("08-ocr-doubtful-line-phone")
     person.close()
+
+
+@pytest.mark.slow  # real OCR of a page: over 5 s
+def test_a_photo_of_no_known_form_shows_its_text_and_no_empty_record_form(site, browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a photo of a page that is no form the system knows (a notice) WHEN the operator recognises it on
+    /ocr THEN its text is shown and no empty record form with a «save» button (the stylesheet's grid once won
+    over the form's ``hidden``)."""
+    from tests.ocr.test_ocr import page as sheet
+
+    base, _ = site
+    photo = tmp_path / "notice.png"
+    sheet(["Уважаемые клиенты!", "С 1 марта оплата по QR-коду принимается на всех колонках.",
+           "Наличные принимаются только в кассе."], size=30, height=500).save(photo)
+    person = Person(browser, base, "operator", {"viewport": {"width": 1280, "height": 900}})
+    page = person.page
+    page.goto(f"{base}/ocr")
+    page.set_input_files("#photo", str(photo))
+    page.click("#recognise")
+    page.locator("#ocr-text .line").first.wait_for(state="attached", timeout=60000)
+    page.click("#ocr-result details summary")
+    assert "Наличные принимаются" in page.inner_text("#ocr-text")
+    assert not page.locator("#record-form").is_visible() and not page.locator("#save-record").is_visible()
+    person.shot("08-ocr-no-form")
+    person.close()
