@@ -50,6 +50,10 @@ def _keys(question: str) -> set[str]:
     ("что по распоряжению 12-Р делаем", {"document:12р"}),
     ("Сколько сорбента по инструкции ОТ-05?", {"document:от5"}),
     ("T-40 на терминале что значит", {"code:т40"}),
+    # an error code typed with a space in a chat; a lone «е» before a volume is no code
+    ("е 42 на трк алтай что значит", {"code:е42"}),
+    ("E 17 горит что делать", {"code:е17"}),
+    ("на АЗС е 12 л залили", set()),
     # stations and tanks by number
     ("график инкассации АЗС №3", {"station:азс3"}),
     ("до какого числа ремонт резервуара №2 на АЗС №4", {"station:азс4"}),  # a tank is context

@@ -198,6 +198,9 @@ _CODE_SHOWN = re.compile(r"(?<![\w-])(?:(?:пиш[еу]т|высвечива\w*|
                          r"|(?:выда[её]т|выдает|показыва\w*|гор[ия]т)\s+(?:код\w*|ошибк\w*)\s+)"
                          r"(\d{2,4})(?![\w,.-]*\d)(?!\s*(?:л|литр\w*|мл|кг|%|процент\w*|мин\w*|сек\w*|час\w*|тг|тенге|руб\w*"
                          r"|°|градус\w*|бар|мпа|см|мм|сдач\w*)(?![а-яё]))", re.IGNORECASE)
+# an error code typed with a space in a chat: «е 42 на трк», «E 17 горит» (a lone «е» is no Russian or Kazakh word)
+_CODE_SPACED = re.compile(r"(?<![\w№.,-])([eе])\s(\d{2,3})(?![\w,.-]*\d)"
+                          r"(?!\s*(?:л|литр\w*|мл|кг|%|тг|тенге|см|мм)(?![а-яё]))", re.IGNORECASE)
 _NOT_A_CODE = re.compile(r"^(?:аи|ai|аі|дт)\W?\d|^\d+[-‐–]?(?:й|я|е|х|м|го|ти)$|^\d+[-‐–]/\d", re.IGNORECASE)
 
 
@@ -232,6 +235,7 @@ def _codes(text: str) -> list[tuple[str, str]]:
         out.append((code_key(surface), surface))
     out += [(code_key(m.group(1)), m.group(1)) for m in _CODE_AFTER_WORD.finditer(text)]
     out += [(code_key(m.group(1)), m.group(1)) for m in _CODE_SHOWN.finditer(text)]
+    out += [(code_key(m.group(1) + m.group(2)), m.group(0)) for m in _CODE_SPACED.finditer(text)]
     return out
 
 
