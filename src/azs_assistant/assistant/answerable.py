@@ -260,12 +260,11 @@ def row_names_nothing(query: AnalyzedQuery, chunk: Any, lemmas: Callable[[str], 
     about a record the table does not have: «срок ответа на жалобу по мойке» against a complaints table
     without a car-wash row, «срок реализации пирожков» against a shelf-life table without pies. A question
     mostly in English or Kazakh is left to the dense model (its words are not the cells' words)."""
-    meta = getattr(chunk, "meta", None)
-    cells = meta.get("cells") if isinstance(meta, dict) and chunk.kind == "table_row" else None
-    if not isinstance(meta, dict) or not isinstance(cells, list) or not cells or foreign_share(query) >= 0.5:
+    cells = row_cells(chunk)
+    if not cells or foreign_share(query) >= 0.5:
         return False
     values = " ; ".join(str(c) for c in cells)
-    header = {lemma for h in meta.get("header") or [] for lemma in lemmas(str(h))}
+    header = {lemma for h in chunk.meta.get("header") or [] for lemma in lemmas(str(h))}
     own = set(lemmas(values)) - header - _UNIT_WORDS
     if any(term in own for term in query.terms if term not in GENERIC_WORDS):
         return False
@@ -273,6 +272,13 @@ def row_names_nothing(query: AnalyzedQuery, chunk: Any, lemmas: Callable[[str], 
     if named and len(typed_entities.missing(query.text, values)) < len(named):
         return False
     return not any(_present(e, values, own, lemma_of) for e in entities(query))
+
+
+def row_cells(chunk: Any) -> list[Any] | None:
+    """A table row's cells as parsed (``meta["cells"]``); None for any other passage."""
+    meta = getattr(chunk, "meta", None)
+    cells = meta.get("cells") if isinstance(meta, dict) and chunk.kind == "table_row" else None
+    return cells if isinstance(cells, list) else None
 
 
 def foreign_share(query: AnalyzedQuery) -> float:

@@ -155,26 +155,22 @@ def keyed_rows_first(question: str, evidence: list[Any]) -> list[Any]:
     head = evidence[:KEYED_SPAN]
 
     def keyed(e: Any) -> int:
-        meta = getattr(e.chunk, "meta", None)
-        cells = meta.get("cells") if isinstance(meta, dict) and e.chunk.kind == "table_row" else None
-        if not isinstance(cells, list):
-            return 0
         count = 0
-        for cell in cells:
+        for cell in answerable.row_cells(e.chunk) or []:
             found = typed_entities.typed(str(cell))
-            letters = len(re.sub(r"\W", "", str(cell)))
             count += (len(found) == 1 and (found[0].kind, found[0].key) in named
-                      and len(re.sub(r"\W", "", found[0].surface)) >= 0.8 * letters)
+                      and len(re.sub(r"\W", "", found[0].surface)) >= 0.8 * len(re.sub(r"\W", "", str(cell))))
         return count
 
-    counts = [keyed(e) for e in head]
     by_table: dict[Any, list[int]] = {}
     for i, e in enumerate(head):
         if e.chunk.kind == "table_row":
             by_table.setdefault(e.chunk.document_id, []).append(i)
     out = list(head)
     for places in by_table.values():
-        ordered = sorted(places, key=lambda i: (-counts[i], i))
-        for place, i in zip(places, ordered, strict=True):
+        if len(places) < 2:
+            continue  # a lone row keeps its place
+        counts = {i: keyed(head[i]) for i in places}
+        for place, i in zip(places, sorted(places, key=lambda i: (-counts[i], i)), strict=True):
             out[place] = head[i]
     return out + evidence[KEYED_SPAN:]

@@ -197,8 +197,8 @@ def confirmed(tesseract_text: str, other_text: str) -> list[Line] | None:
         flat = " ".join(line.split())
         if not flat:
             continue
-        nearest = max(theirs, key=lambda t: Levenshtein.normalized_similarity(flat, t), default="")
-        alike = Levenshtein.normalized_similarity(flat, nearest) if nearest else 0.0
+        alike, nearest = max(((Levenshtein.normalized_similarity(flat, t), t) for t in theirs),
+                             key=lambda pair: pair[0], default=(0.0, ""))  # the first of equals, as read
         doubt = line_doubt(flat, None, "tesseract")
         if len(flat) < AGREED_CHARS or alike < AGREED or _numbers(flat) != _numbers(nearest):
             doubt = doubt or LINE_REASONS["unconfirmed"]
