@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from azs_assistant.assistant.answerable import lacks_what_is_asked
+from azs_assistant.assistant.answerable import lacks_what_is_asked, states_time_asked
 from azs_assistant.assistant.extract import asks_for_steps, is_procedural, is_yes_no, wants_number
 
 SHIFT = "Ночная смена работает с 21:00 до 09:00. В ночной смене работают не менее двух человек."
@@ -93,7 +93,8 @@ GAS = "Заправлять баллон не более чем на 80% объ�
     ("на сколько метров запрещено заводить машины при утечке газа", "Двигатели не заводят в радиусе 15 м.", False),
     ("при какой температуре делать перерыв", "При температуре ниже минус 25 градусов делают перерыв.", False),
     ("при какой температуре делать перерыв", SHIFT, True),
-    ("сколько по времени длится пересменка", SHIFT, False),  # no unit named: the rule says nothing
+    # how long the handover lasts is not said by the hours of the night shift (see the time said of the thing asked)
+    ("сколько по времени длится пересменка", SHIFT, True),
     ("сколько стоит литр пропан-бутана в Рудном", PRICES, False),  # a price per litre, not a volume
     ("после слива через сколько метроштоком мерить", "Замер делают не раньше чем через 20 минут.", False),  # no metre
     ("сколько с клиента брать за литр", SHIFT, False),  # «с» names no unit: no kind is asked
@@ -211,4 +212,49 @@ def test_a_table_of_sizes_without_the_size_asked_cannot_answer(question: str, pa
     ("сколько раз можно сбросить ошибку", "Ошибку сбрасывает оператор.", False),
 ])
 def test_a_count_asked_needs_a_number_beside_the_thing_counted(question: str, passage: str, lacks: bool) -> None:
+    assert lacks_what_is_asked(question, passage) is lacks
+
+
+SHIFTS = ("Порядок смены\nРежим работы\n1.1. АЗС работает в две смены по 12 часов: дневная с 08:00 до 20:00. "
+          "1.3. Приём-передача смены занимает не более 30 минут; продажи в это время не останавливаются.")
+SERVICE = ("Регламент\nОбслуживание\nТехническое обслуживание газового оборудования выполняет ТОО «ГазТехСервис» "
+           "ежемесячно. Предохранительные клапаны проверяются раз в 6 месяцев.")
+
+
+@pytest.mark.parametrize(("question", "passage", "lacks"), [
+    # how long: the time must be said of the thing asked, not of another one in the passage
+    ("сколько длится перерыв на обед в дневную смену", SHIFTS, True),
+    ("сколько может длиться передача дел между сменами", SHIFTS, False),
+    ("сколько длится смена", SHIFTS, False),
+    ("предсменный инструктаж сколько по времени длится", SHIFTS, True),
+    # how often: the same
+    ("как часто меняют заправочный рукав на газовой колонке", SERVICE, True),
+    ("как часто проверяют предохранительные клапаны", SERVICE, False),
+    # a name the dictionary lacks is a thing asked about, even after a preposition
+    ("газовщики из ГазТехСервис как часто приезжают на ТО", SERVICE, False),
+    # the heading says what the passage's times are of
+    ("как часто проверяют огнетушители", "Правила\nОгнетушители\n- осмотр — раз в месяц;\n- перезарядка — раз в год.",
+     False),
+])
+def test_a_time_asked_must_be_said_of_the_thing_asked(question: str, passage: str, lacks: bool) -> None:
+    assert lacks_what_is_asked(question, passage) is lacks
+    if not lacks:
+        assert states_time_asked(question, passage)
+
+
+@pytest.mark.parametrize(("question", "passage", "lacks"), [
+    # a post's holder is a name; a price row names nobody
+    ("энергетик по северо-казахстанской кто, петропавловск, свет пропал",
+     "Регион: Северо-Казахстанская; Город / АЗС: Петропавловск; АИ-92, тг/л: 217", True),
+    ("кто региональщик в северном казахстане, номер?",
+     "Регион: Северо-Казахстанская; Служба: Региональный менеджер; ФИО: Садыкова Динара Ахметовна", False),
+    ("кто региональный менеджер в Костанайской области", "Контроль возложить на директора Абенова К.М.", False),
+    ("как зовут директора АЗС №4", "Директор АЗС №4 — К. М. Абенов.", False),
+    ("кто водитель в акте 0318", "Водитель: Жумабеков Ерлан", False),
+    ("кто водитель в акте 0318", "Акт подписывают водитель и оператор.", True),
+    # a duty asked may be answered by a role
+    ("кто вызывает сервисную службу", "Оператор вызывает сервисную службу.", False),
+    ("кто ответственный за пожарную безопасность", "Ответственный за пожарную безопасность — старший смены.", False),
+])
+def test_a_post_asked_needs_a_name(question: str, passage: str, lacks: bool) -> None:
     assert lacks_what_is_asked(question, passage) is lacks

@@ -27,7 +27,7 @@ from importlib import resources
 from typing import Any
 
 from azs_assistant.assistant import entities as typed_entities
-from azs_assistant.language.analyzer import GENERIC_WORDS
+from azs_assistant.language.analyzer import GENERIC_WORDS, get_analyzer
 from azs_assistant.search.query import AnalyzedQuery
 
 FEATURES = ("support", "dense", "relative_score", "first", "entities_missing", "has_entities",
@@ -394,6 +394,9 @@ _NUMBER_WORD = (r"\b(?:один|одн|два|двух|две|три|тр[её]�
 # or letters is read once (a passage of 3,000 «1»s took 90 s with plain quantifiers)
 _AMOUNT = (rf"(?:(?<![\d.,])\d[\d.,]*+|{_NUMBER_WORD}[^\W\d_]*+)\s*+(?:[-–‐]\s*+\d[\d.,]*+\s*+)?(?:[-‐–]?\s*+ти\s++)?"
            r"(?:[^\W\d_]++\s++)?")
+# posts a person holds: «кто энергетик», «региональщик … кто» ask for a name
+_POSTS = (r"(?:энергетик|менеджер|региональщик|директор|водител|охранник|инженер|метролог|начальник|бухгалтер"
+          r"|диспетчер|механик|эколог|инспектор|руководител|куратор|экспедитор|управляющ)[а-яё]*")
 # Each kind is asked in a question's frame («какой вес», «сколько весит»), not by its noun alone: «вес не совпадает с
 # накладной», «клиент оказывает давление», «модель ТРК выдаёт ошибку» ask what to do.
 _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
@@ -489,6 +492,16 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
                 r"|\bдом\s+\d|\bшоссе\b|\b\d+[-‐–]?(?:й|ой|ый)?\s+км\b|\bтрасс\w*\s+[А-ЯЁ]|\bкаб\.\s*\d|\bкабинет\w*\s+\d"
                 r"|\bофис\w*\s+\d|\bадрес\w*\s*:\s*\S|(?-i:\b[А-ЯЁ][а-яё]{2,}\s+\d{1,4}\b)|\bstreet\b|\b(?:st|ave)\.",
                 re.IGNORECASE)),
+    # a person who holds a post: «кто региональщик в северном казахстане», «энергетик по северо-казахстанской кто»,
+    # «как зовут директора»; a document names them («Садыкова Динара Ахметовна», «Абенова К.М.», «ФИО: …»). A
+    # duty asked («кто вызывает сервис», «кто ответственный за …») may be answered by a role and is not read here
+    ("person", re.compile(rf"\bкто\s+(?:у\s+нас\s+|сейчас\s+|был[аи]?\s+|является\s+)?(?:[а-яё]+(?:ый|ий|ой)\s+)?"
+                          rf"{_POSTS}|{_POSTS}\s+(?:[\w-]+\s+){{0,4}}?кто\b|\bкак\s+зовут\b|\bфио\b"
+                          r"|\bwho\s+is\s+the\b", re.IGNORECASE),
+     re.compile(r"\b[А-ЯЁ][а-яё]+\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.|\b[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+"
+                r"|\b[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вич|вна|ична|улы|ұлы|кызы|қызы)\b"
+                r"|\b[А-ЯЁ][а-яё]+(?:ов|ев|ин|ова|ева|ина|енко|ский|ская)\s+[А-ЯЁ][а-яё]{2,}\b(?!\s+[а-яё])"
+                r"|(?i:\bфио\b)")),
     # a day of the month: «какого числа», «в какой день месяца»; a document gives a date or a day («до 5-го числа»,
     # «10-го и 25-го», «с 1 по 5 число», «15.03», «последний рабочий день»)
     ("day of month", re.compile(r"\bкакого\s+числа\b|\bв\s+какой\s+день\s+месяца\b|\bwhat\s+date\b", re.IGNORECASE),
@@ -509,13 +522,15 @@ _NEXT_CLAUSE = re.compile(
 
 def lacks_what_is_asked(question: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
     """The question asks for a kind of value (a price, a sum of money, how often, a phone number, a weight, an
-    age, a make or model, a pressure, an amount in a unit it names, an address, a day of the month) and the
+    age, a make or model, a pressure, an amount in a unit it names, an address, a day of the month, the name of
+    a post's holder) and the
     passage names none of that kind: whatever else it holds, it cannot answer (a rule, not a weight: the
     calibrated model never saw this signal). A clause asking leave («можно …?») asks no value. A question that
     asks two things in two clauses («кто её соединяет и по какому телефону звонить?») is lacked only where every
     clause is: the passage that says who answers the first part. A clause that asks for a sum of money (a fine,
     a bonus) may be answered by a percentage even where it says «стоимость» too. So is a size missing from a table
-    of sizes (:func:`size_not_listed`) and a count (``_count_missing``; ``synonyms``: a word's jargon terms)."""
+    of sizes (:func:`size_not_listed`), a count (``_count_missing``; ``synonyms``: a word's jargon terms) and a
+    duration or a frequency said of another thing than the one asked (``_untimed``)."""
     clauses = [clause for clause in _NEXT_CLAUSE.split(question) if clause.strip()]
     return bool(clauses) and all(_clause_lacks(clause, passage, synonyms) for clause in clauses)
 
@@ -575,8 +590,10 @@ def _clause_lacks(clause: str, passage: str, synonyms: Callable[[str], Sequence[
     money = bool(_ASKS_MONEY.search(clause))
     kinds = [(name, has) for name, asks, has in _KINDS if asks.search(clause) and not (name == "price" and money)]
     if kinds:  # the kind of value asked decides; a count is asked only where no unit or kind is
-        return any(not has.search(passage) for _, has in kinds) or size_not_listed(clause, passage)
-    return size_not_listed(clause, passage) or _count_missing(clause, passage, synonyms)
+        return (any(not has.search(passage) for _, has in kinds) or size_not_listed(clause, passage)
+                or _untimed(clause, passage, synonyms))
+    return size_not_listed(clause, passage) or _count_missing(clause, passage, synonyms) or _untimed(clause, passage,
+                                                                                                     synonyms)
 
 
 # a count of things: «сколько ключей», «сколько рулонов», «скока огнетушителей», «how many keys»: a noun in the plural
@@ -611,6 +628,85 @@ def _count_missing(clause: str, passage: str, synonyms: Callable[[str], Sequence
         if any(w.startswith(stem) for w in words for stem in stems) and _A_NUMBER.search(sentence):
             return False
     return True
+
+
+# how long a thing lasts («сколько длится перерыв на обед», «инструктаж сколько по времени длится», «как долго идёт
+# слив») or how often it is done («как часто меняют рукав»): the time must be said of that thing
+_ASKS_DURATION = re.compile(r"\bсколько\s+(?:[\w-]+\s+){0,2}?(?:длит|продолжа|ид[её]т|занима)\w*"
+                            r"|\b(?:длит|продолжа)\w*\s+(?:[\w-]+\s+){0,3}?сколько\b|\bкак\s+долго\b"
+                            r"|\bпродолжительност\w*|\bсколько\s+(?:по\s+)?времени\b", re.IGNORECASE)
+_DURATION = re.compile("|".join(has.pattern for name, _, has in _KINDS if name in ("short time", "long time")),
+                       re.IGNORECASE)
+_PREPOSITIONS = frozenset("в во на у при по для после до с со от за из о об про через перед между под над без к ко"
+                          .split())
+_NOT_A_SUBJECT = frozenset({"время", "сколько", "долго", "часто", "периодичность", "продолжительность", "раз"})
+
+
+def _subjects(clause: str) -> set[str]:
+    """The lemmas of the nouns a clause asks about: a noun that may be its subject or object (nominative or
+    accusative), not one inside a prepositional phrase («перерыв на обед в дневную смену»: «перерыв»), and a
+    name the dictionary lacks wherever it stands («газовщики из ГазТехСервис»)."""
+    analyzer = get_analyzer()
+    out: set[str] = set()
+    in_phrase = False
+    for token in analyzer.tokens(clause):
+        if token.surface in _PREPOSITIONS:
+            in_phrase = True
+            continue
+        readings = analyzer.readings(token.surface)
+        nouns = [r for r in readings if "NOUN" in r]
+        if not nouns:
+            if not any("ADJF" in r or "PRTF" in r or "NUMR" in r for r in readings):
+                in_phrase = False
+            continue
+        asked = (not in_phrase and len(token.lemma) >= 4 and token.lemma not in _NOT_A_SUBJECT
+                 and token.lemma not in _UNIT_WORDS and any("nomn" in r or "accs" in r for r in nouns))
+        if asked or (not token.known and len(token.surface) >= 5):  # a name the dictionary lacks: «из ГазТехСервис»
+            out.add(token.lemma)
+        in_phrase = False
+    return out
+
+
+def states_time_asked(question: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
+    """A clause of the question asks how long a thing lasts or how often it is done, and a sentence of the passage
+    gives that time beside that thing («Приём-передача смены занимает не более 30 минут» for «сколько длится
+    передача смены»): the passage answers it, even where its wording is too far for the model to be sure."""
+    return any(_timed(clause, passage, synonyms) for clause in _NEXT_CLAUSE.split(question) if clause.strip())
+
+
+def _untimed(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
+    """The clause asks how long a thing lasts or how often it is done, and no sentence of the passage gives a
+    time beside that thing: the times it gives are of other things. «сколько длится перерыв на обед» against
+    «смены по 12 часов», «как часто меняют рукав» against «ТО оборудования — ежемесячно»."""
+    return _timed(clause, passage, synonyms) is False
+
+
+def _timed(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool | None:
+    """Whether a sentence of the passage gives the time the clause asks (a duration or how often) beside the
+    thing it asks it of; None where the clause asks no such time or names no thing. The passage's heading counts
+    as said of each of its sentences; the document's title (its first line) does not."""
+    value = _DURATION if _ASKS_DURATION.search(clause) else _HOW_OFTEN if _ASKS_HOW_OFTEN.search(clause) else None
+    if value is None:
+        return None
+    subjects = _subjects(clause)
+    if not subjects:
+        return None
+    analyzer = get_analyzer()
+    wanted = set(subjects)
+    for noun in subjects:
+        wanted.update(analyzer.tokens(w)[0].lemma for w in (synonyms(noun) if synonyms else ())
+                      if len(w) >= 4 and analyzer.tokens(w))
+
+    def names(text: str) -> bool:
+        lemmas = set(analyzer.lemmas(text))  # a stem shared is the same thing: «заземление», «заземляющее»
+        return any(lemma == w or (len(w) >= 6 and lemma.startswith(w[:max(5, len(w) - 4)]))
+                   for lemma in lemmas for w in wanted)
+
+    body = passage.split("\n", 1)[1] if "\n" in passage else passage
+    heading, _, rest = body.partition("\n")
+    if rest and names(heading) and value.search(rest):
+        return True
+    return any(value.search(sentence) and names(sentence) for sentence in _SENTENCE.split(body))
 
 
 def describe() -> dict[str, Any]:
