@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from azs_assistant.assistant.answerable import lacks_what_is_asked, states_time_asked
+from azs_assistant.assistant.answerable import lacks_what_is_asked, states_what_is_asked
 from azs_assistant.assistant.extract import asks_for_steps, is_procedural, is_yes_no, wants_number
 
 SHIFT = "Ночная смена работает с 21:00 до 09:00. В ночной смене работают не менее двух человек."
@@ -239,7 +239,7 @@ SERVICE = ("Регламент\nОбслуживание\nТехническое
 def test_a_time_asked_must_be_said_of_the_thing_asked(question: str, passage: str, lacks: bool) -> None:
     assert lacks_what_is_asked(question, passage) is lacks
     if not lacks:
-        assert states_time_asked(question, passage)
+        assert states_what_is_asked(question, passage)
 
 
 @pytest.mark.parametrize(("question", "passage", "lacks"), [
@@ -258,3 +258,20 @@ def test_a_time_asked_must_be_said_of_the_thing_asked(question: str, passage: st
 ])
 def test_a_post_asked_needs_a_name(question: str, passage: str, lacks: bool) -> None:
     assert lacks_what_is_asked(question, passage) is lacks
+
+
+ORDER = ("Распоряжение\nРАСПОРЯЖЕНИЕ № 12-Р\n3. На въезде установить щит «АИ-95 временно нет в продаже».\n"
+         "5. Огневые работы на резервуаре выполняет подрядчик ТОО «Резервуар-Монтаж» по наряду-допуску № 14/03.")
+
+
+@pytest.mark.parametrize(("question", "passage", "lacks"), [
+    # the company must be named beside the thing it is asked of
+    ("какая организация ремонтирует навес на АЗС №4", ORDER, True),
+    ("какая организация делает госповерку трк", SERVICE, True),
+    ("какой подрядчик ремонтирует резервуар по распоряжению 12-Р", ORDER, False),
+    ("какая компания обслуживает газовое оборудование", SERVICE, False),
+])
+def test_a_company_asked_must_be_named_beside_the_thing_asked(question: str, passage: str, lacks: bool) -> None:
+    assert lacks_what_is_asked(question, passage) is lacks
+    if not lacks:
+        assert states_what_is_asked(question, passage)

@@ -627,7 +627,7 @@ class Assistant:
         keyed = key is not None
         key_rows = [answerable.key_row(v, row, keyed) for v, row in zip(values, rows, strict=True)]
         # the time asked (how long, how often) said of the thing asked: a passage the model supports answers
-        timed = [answerable.supports(v) and answerable.states_time_asked(query.text, p.text, synonyms)
+        timed = [answerable.supports(v) and answerable.states_what_is_asked(query.text, p.text, synonyms)
                  for v, p in zip(values, passages, strict=True)]
         key_rows = [k or t for k, t in zip(key_rows, timed, strict=True)]
         return ([(answerable.answers(v) or by_key) and ok for v, by_key, ok in zip(values, key_rows, possible,

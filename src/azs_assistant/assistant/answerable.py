@@ -530,7 +530,7 @@ def lacks_what_is_asked(question: str, passage: str, synonyms: Callable[[str], S
     clause is: the passage that says who answers the first part. A clause that asks for a sum of money (a fine,
     a bonus) may be answered by a percentage even where it says «стоимость» too. So is a size missing from a table
     of sizes (:func:`size_not_listed`), a count (``_count_missing``; ``synonyms``: a word's jargon terms) and a
-    duration or a frequency said of another thing than the one asked (``_untimed``)."""
+    duration, a frequency or a company said of another thing than the one asked (``_said_of_another``)."""
     clauses = [clause for clause in _NEXT_CLAUSE.split(question) if clause.strip()]
     return bool(clauses) and all(_clause_lacks(clause, passage, synonyms) for clause in clauses)
 
@@ -591,9 +591,9 @@ def _clause_lacks(clause: str, passage: str, synonyms: Callable[[str], Sequence[
     kinds = [(name, has) for name, asks, has in _KINDS if asks.search(clause) and not (name == "price" and money)]
     if kinds:  # the kind of value asked decides; a count is asked only where no unit or kind is
         return (any(not has.search(passage) for _, has in kinds) or size_not_listed(clause, passage)
-                or _untimed(clause, passage, synonyms))
-    return size_not_listed(clause, passage) or _count_missing(clause, passage, synonyms) or _untimed(clause, passage,
-                                                                                                     synonyms)
+                or _said_of_another(clause, passage, synonyms))
+    return (size_not_listed(clause, passage) or _count_missing(clause, passage, synonyms)
+            or _said_of_another(clause, passage, synonyms))
 
 
 # a count of things: «сколько ключей», «сколько рулонов», «скока огнетушителей», «how many keys»: a noun in the plural
@@ -637,9 +637,18 @@ _ASKS_DURATION = re.compile(r"\bсколько\s+(?:[\w-]+\s+){0,2}?(?:длит|
                             r"|\bпродолжительност\w*|\bсколько\s+(?:по\s+)?времени\b", re.IGNORECASE)
 _DURATION = re.compile("|".join(has.pattern for name, _, has in _KINDS if name in ("short time", "long time")),
                        re.IGNORECASE)
+# who does a thing: «какая организация ремонтирует навес», «какой подрядчик делает госповерку»; a document names
+# a company («ТОО «ГазТехСервис»», «АО …», a quoted name) or a contractor beside the thing
+_ASKS_ORGANISATION = re.compile(r"\bкак(?:ая|ой|ую|ие|ое)\s+(?:[а-яё]+(?:ая|ой|ую|ие|ое)\s+)?(?:организаци|компани|фирм"
+                                r"|подрядчик|контор)\w*|\bкто\s+подрядчик\w*|\bwhich\s+(?:company|contractor)\b",
+                                re.IGNORECASE)
+_ORGANISATION = re.compile(r"\b(?:ТОО|АО|ООО|ИП|LLP|JSC)\b|«[^»]{3,}»|подрядчик|подрядн\w+|организаци\w*",
+                           re.IGNORECASE)
+_SAID_OF_THING = ((_ASKS_DURATION, _DURATION), (_ASKS_HOW_OFTEN, _HOW_OFTEN), (_ASKS_ORGANISATION, _ORGANISATION))
 _PREPOSITIONS = frozenset("в во на у при по для после до с со от за из о об про через перед между под над без к ко"
                           .split())
-_NOT_A_SUBJECT = frozenset({"время", "сколько", "долго", "часто", "периодичность", "продолжительность", "раз"})
+_NOT_A_SUBJECT = frozenset({"время", "сколько", "долго", "часто", "периодичность", "продолжительность", "раз",
+                            "организация", "компания", "фирма", "подрядчик", "контора"})
 
 
 def _subjects(clause: str) -> set[str]:
@@ -667,25 +676,27 @@ def _subjects(clause: str) -> set[str]:
     return out
 
 
-def states_time_asked(question: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
-    """A clause of the question asks how long a thing lasts or how often it is done, and a sentence of the passage
-    gives that time beside that thing («Приём-передача смены занимает не более 30 минут» for «сколько длится
-    передача смены»): the passage answers it, even where its wording is too far for the model to be sure."""
-    return any(_timed(clause, passage, synonyms) for clause in _NEXT_CLAUSE.split(question) if clause.strip())
+def states_what_is_asked(question: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
+    """A clause of the question asks how long a thing lasts, how often it is done or which company does it, and a
+    sentence of the passage gives that beside that thing («Приём-передача смены занимает не более 30 минут» for
+    «сколько длится передача смены»): the passage answers it, even where its wording is too far for the model to
+    be sure."""
+    return any(_said_of_thing(clause, passage, synonyms) for clause in _NEXT_CLAUSE.split(question) if clause.strip())
 
 
-def _untimed(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
-    """The clause asks how long a thing lasts or how often it is done, and no sentence of the passage gives a
-    time beside that thing: the times it gives are of other things. «сколько длится перерыв на обед» against
-    «смены по 12 часов», «как часто меняют рукав» against «ТО оборудования — ежемесячно»."""
-    return _timed(clause, passage, synonyms) is False
+def _said_of_another(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
+    """The clause asks how long a thing lasts, how often it is done or which company does it, and no sentence of
+    the passage gives that beside that thing: the times or companies it names are of other things. «сколько
+    длится перерыв на обед» against «смены по 12 часов», «как часто меняют рукав» against «ТО оборудования —
+    ежемесячно», «какая организация ремонтирует навес» against «огневые работы выполняет ТОО «Резервуар-Монтаж»»."""
+    return _said_of_thing(clause, passage, synonyms) is False
 
 
-def _timed(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool | None:
-    """Whether a sentence of the passage gives the time the clause asks (a duration or how often) beside the
-    thing it asks it of; None where the clause asks no such time or names no thing. The passage's heading counts
+def _said_of_thing(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool | None:
+    """Whether a sentence of the passage gives what the clause asks (a duration, how often, a company) beside
+    the thing it asks it of; None where the clause asks none of these or names no thing. The passage's heading counts
     as said of each of its sentences; the document's title (its first line) does not."""
-    value = _DURATION if _ASKS_DURATION.search(clause) else _HOW_OFTEN if _ASKS_HOW_OFTEN.search(clause) else None
+    value = next((has for asks, has in _SAID_OF_THING if asks.search(clause)), None)
     if value is None:
         return None
     subjects = _subjects(clause)
