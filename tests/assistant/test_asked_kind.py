@@ -275,3 +275,22 @@ def test_a_company_asked_must_be_named_beside_the_thing_asked(question: str, pas
     assert lacks_what_is_asked(question, passage) is lacks
     if not lacks:
         assert states_what_is_asked(question, passage)
+
+
+GAS = ("Инструкция ГЗ-03\n2. Ежедневный осмотр оборудования\n2. Проверить показания манометра на резервуаре СУГ: "
+       "рабочее давление не более 1,6 МПа.\n3. Проверить герметичность соединений мыльным раствором.")
+NIGHT = ("Инструкция о работе АЗС в ночное время\n5. Угроза нападения\n— При угрозе нажать тревожную кнопку вызова "
+         "группы быстрого реагирования.\n— Позвонить в полицию по номеру 102 и сообщить адрес АЗС.")
+
+
+@pytest.mark.parametrize(("question", "passage", "lacks"), [
+    # a pressure is of a thing: the tank's is not the car's cylinder's
+    ("до какого давления можно заправлять баллон машины на агзс, в мпа", GAS, True),
+    ("какое рабочее давление в резервуаре СУГ", GAS, False),
+    # a phone number is someone's: the police's is not the rapid response team's
+    ("какой номер телефона у гбр чтоб напрямую набрать", NIGHT, True),
+    ("по какому номеру звонить в полицию", NIGHT, False),
+    ("номер телефона сервисной службы", "Сервис\nТРК\nПри отказе звонить в сервис по номеру 1300.", False),
+])
+def test_a_pressure_or_a_phone_must_be_of_the_thing_asked(question: str, passage: str, lacks: bool) -> None:
+    assert lacks_what_is_asked(question, passage) is lacks

@@ -610,6 +610,7 @@ _A_NUMBER = re.compile(r"\d|\b(?:один|одна|одно|одного|одн�
                        r"|девять|девяти|девятью|десять|десяти|десятью|одним|одному|оба|обе"
                        r"|обоих|пара|пару|пары|несколько|нескольких|полтора|полторы|дюжина|дюжину)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?;\n])\s+")
+_SAYING = re.compile(r"(?<=[.!?\n])\s+")  # a sentence with its clauses, a table row with its cells
 
 
 def _count_missing(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
@@ -644,17 +645,23 @@ _ASKS_ORGANISATION = re.compile(r"\bкак(?:ая|ой|ую|ие|ое)\s+(?:[а-
                                 re.IGNORECASE)
 _ORGANISATION = re.compile(r"\b(?:ТОО|АО|ООО|ИП|LLP|JSC)\b|«[^»]{3,}»|подрядчик|подрядн\w+|организаци\w*",
                            re.IGNORECASE)
-_SAID_OF_THING = ((_ASKS_DURATION, _DURATION), (_ASKS_HOW_OFTEN, _HOW_OFTEN), (_ASKS_ORGANISATION, _ORGANISATION))
+_KIND = {name: (asks, has) for name, asks, has in _KINDS}
+# what is asked, what answers it, and whether the thing it is asked of may stand in any case: a phone number is
+# the number of someone («телефон энергетика», «номер у ГБР»), a duration or a pressure of a subject or object
+_SAID_OF_THING = ((_ASKS_DURATION, _DURATION, False), (_ASKS_HOW_OFTEN, _HOW_OFTEN, False),
+                  (_ASKS_ORGANISATION, _ORGANISATION, False), (*_KIND["pressure"], False), (*_KIND["phone"], True))
 _PREPOSITIONS = frozenset("в во на у при по для после до с со от за из о об про через перед между под над без к ко"
                           .split())
 _NOT_A_SUBJECT = frozenset({"время", "сколько", "долго", "часто", "периодичность", "продолжительность", "раз",
-                            "организация", "компания", "фирма", "подрядчик", "контора"})
+                            "организация", "компания", "фирма", "подрядчик", "контора", "давление", "номер",
+                            "телефон", "звонок", "связь", "вызов"})
 
 
-def _subjects(clause: str) -> set[str]:
+def _subjects(clause: str, every_noun: bool = False) -> set[str]:
     """The lemmas of the nouns a clause asks about: a noun that may be its subject or object (nominative or
     accusative), not one inside a prepositional phrase («перерыв на обед в дневную смену»: «перерыв»), and a
-    name the dictionary lacks wherever it stands («газовщики из ГазТехСервис»)."""
+    name the dictionary lacks wherever it stands («газовщики из ГазТехСервис»); with ``every_noun``, every noun
+    and adjective («какой номер телефона у ГБР»: «ГБР»; «номер сервисной службы»: «сервисный», «служба»)."""
     analyzer = get_analyzer()
     out: set[str] = set()
     in_phrase = False
@@ -663,13 +670,14 @@ def _subjects(clause: str) -> set[str]:
             in_phrase = True
             continue
         readings = analyzer.readings(token.surface)
-        nouns = [r for r in readings if "NOUN" in r]
+        nouns = [r for r in readings if "NOUN" in r or (every_noun and "ADJF" in r)]
         if not nouns:
             if not any("ADJF" in r or "PRTF" in r or "NUMR" in r for r in readings):
                 in_phrase = False
             continue
-        asked = (not in_phrase and len(token.lemma) >= 4 and token.lemma not in _NOT_A_SUBJECT
-                 and token.lemma not in _UNIT_WORDS and any("nomn" in r or "accs" in r for r in nouns))
+        asked = ((every_noun or not in_phrase) and len(token.lemma) >= 3 + (not every_noun)
+                 and token.lemma not in _NOT_A_SUBJECT and token.lemma not in _UNIT_WORDS
+                 and (every_noun or any("nomn" in r or "accs" in r for r in nouns)))
         if asked or (not token.known and len(token.surface) >= 5):  # a name the dictionary lacks: «из ГазТехСервис»
             out.add(token.lemma)
         in_phrase = False
@@ -681,7 +689,8 @@ def states_what_is_asked(question: str, passage: str, synonyms: Callable[[str], 
     sentence of the passage gives that beside that thing («Приём-передача смены занимает не более 30 минут» for
     «сколько длится передача смены»): the passage answers it, even where its wording is too far for the model to
     be sure."""
-    return any(_said_of_thing(clause, passage, synonyms) for clause in _NEXT_CLAUSE.split(question) if clause.strip())
+    return any(_said_of_thing(clause, passage, synonyms, strict=True)
+               for clause in _NEXT_CLAUSE.split(question) if clause.strip())
 
 
 def _said_of_another(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
@@ -692,14 +701,16 @@ def _said_of_another(clause: str, passage: str, synonyms: Callable[[str], Sequen
     return _said_of_thing(clause, passage, synonyms) is False
 
 
-def _said_of_thing(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool | None:
+def _said_of_thing(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None,
+                   strict: bool = False) -> bool | None:
     """Whether a sentence of the passage gives what the clause asks (a duration, how often, a company) beside
     the thing it asks it of; None where the clause asks none of these or names no thing. The passage's heading counts
     as said of each of its sentences; the document's title (its first line) does not."""
-    value = next((has for asks, has in _SAID_OF_THING if asks.search(clause)), None)
-    if value is None:
+    value, every_noun = next(((has, every) for asks, has, every in _SAID_OF_THING if asks.search(clause)),
+                             (None, False))
+    if value is None or (strict and every_noun):
         return None
-    subjects = _subjects(clause)
+    subjects = _subjects(clause, every_noun)
     if not subjects:
         return None
     analyzer = get_analyzer()
@@ -717,7 +728,7 @@ def _said_of_thing(clause: str, passage: str, synonyms: Callable[[str], Sequence
     heading, _, rest = body.partition("\n")
     if rest and names(heading) and value.search(rest):
         return True
-    return any(value.search(sentence) and names(sentence) for sentence in _SENTENCE.split(body))
+    return any(value.search(sentence) and names(sentence) for sentence in _SAYING.split(body))
 
 
 def describe() -> dict[str, Any]:
