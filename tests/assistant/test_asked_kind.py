@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from azs_assistant.assistant.answerable import lacks_what_is_asked, states_what_is_asked
+from azs_assistant.assistant.answerable import code_row_lacks_only_place, lacks_what_is_asked, states_what_is_asked
 from azs_assistant.assistant.extract import asks_for_steps, is_procedural, is_yes_no, wants_number
 
 SHIFT = "Ночная смена работает с 21:00 до 09:00. В ночной смене работают не менее двух человек."
@@ -294,3 +294,18 @@ NIGHT = ("Инструкция о работе АЗС в ночное время
 ])
 def test_a_pressure_or_a_phone_must_be_of_the_thing_asked(question: str, passage: str, lacks: bool) -> None:
     assert lacks_what_is_asked(question, passage) is lacks
+
+
+ERROR_ROW = "Код: E-42; Описание: Вскрытие корпуса; Действие оператора: Не использовать ТРК, сообщить менеджеру"
+
+
+@pytest.mark.parametrize(("question", "row", "only_place"), [
+    # a code means the same everywhere: the place named is for another part of the question
+    ("колонка показала E-42 в актобе, кому звонить и номер", ERROR_ROW, True),
+    ("E-42 на АЗС №12 что делать", ERROR_ROW, True),
+    # the code itself missing is another record
+    ("колонка показала E-47 в актобе", ERROR_ROW, False),
+    ("E-42 что значит", ERROR_ROW, False),  # nothing lacking: the key row rule answers it
+])
+def test_a_code_row_lacking_only_the_place_named(question: str, row: str, only_place: bool) -> None:
+    assert code_row_lacks_only_place(question, row, lambda word: False) is only_place

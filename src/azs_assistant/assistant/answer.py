@@ -625,7 +625,10 @@ class Assistant:
                 and (key != "station" or answerable.row_holds_more(query, e.chunk.text, self.analyzer.lemmas))
                 for i, e in enumerate(evidence[:len(passages)])]
         keyed = key is not None
-        key_rows = [answerable.key_row(v, row, keyed) for v, row in zip(values, rows, strict=True)]
+        key_rows = [answerable.key_row(v, row, keyed)
+                    or (key == "code" and row and answerable.code_row_lacks_only_place(query.text, p.text,
+                                                                                       self.index.knows))
+                    for v, row, p in zip(values, rows, passages, strict=True)]
         # the time asked (how long, how often) said of the thing asked: a passage the model supports answers
         timed = [answerable.supports(v) and answerable.states_what_is_asked(query.text, p.text, synonyms)
                  for v, p in zip(values, passages, strict=True)]

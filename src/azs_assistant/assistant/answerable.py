@@ -337,6 +337,14 @@ def key_row(values: Sequence[float], is_row: bool, key_named: bool) -> bool:
     return is_row and key_named and not ruled_out(values)
 
 
+def code_row_lacks_only_place(question: str, row_text: str, known: Callable[[str], bool]) -> bool:
+    """A code's row (it holds the code asked) lacks only the place the question names: a code means the same at
+    every station, so «колонка показала E-42 в актобе, кому звонить» is answered by the row of E-42 (the place is
+    for the call, which another passage answers)."""
+    lacking = typed_entities.missing(question, row_text, known)
+    return bool(lacking) and all(e.kind in ("region", "station") for e in lacking)
+
+
 def supports(values: Sequence[float]) -> bool:
     """The passage may be quoted beside one that holds the answer: a second source for a second part of
     the question (the regulation's steps after the contacts row that says whom to call). The model is
