@@ -608,7 +608,7 @@ class Assistant:
         it be quoted beside one that does?"""
         passages = answerable.retrieved(evidence)
         synonyms = cache(lambda word: self.queries.analyse(word).expansions)  # a counted thing's jargon terms
-        possible = [not answerable.lacks_what_is_asked(query.text, p.text, synonyms)
+        possible = [not answerable.lacks_what_is_asked(query.text, p.text, synonyms, query.corrections)
                     and not answerable.row_names_nothing(query, e.chunk, self.analyzer.lemmas, self._lemma_of)
                     and not answerable.only_names_its_document(e.chunk.text, query.text)
                     for p, e in zip(passages, evidence, strict=False)]
@@ -629,8 +629,9 @@ class Assistant:
                     or (key == "code" and row and answerable.code_row_lacks_only_place(query.text, p.text,
                                                                                        self.index.knows))
                     for v, row, p in zip(values, rows, passages, strict=True)]
-        # the time asked (how long, how often) said of the thing asked: a passage the model supports answers
-        timed = [answerable.supports(v) and answerable.states_what_is_asked(query.text, p.text, synonyms)
+        # a duration, a frequency or a company said of the thing asked: a passage the model supports answers
+        timed = [answerable.supports(v) and answerable.states_what_is_asked(query.text, p.text, synonyms,
+                                                                            query.corrections)
                  for v, p in zip(values, passages, strict=True)]
         key_rows = [k or t for k, t in zip(key_rows, timed, strict=True)]
         return ([(answerable.answers(v) or by_key) and ok for v, by_key, ok in zip(values, key_rows, possible,

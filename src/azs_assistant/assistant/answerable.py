@@ -20,14 +20,14 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from azs_assistant.assistant import entities as typed_entities
-from azs_assistant.language.analyzer import GENERIC_WORDS, get_analyzer
+from azs_assistant.language.analyzer import GENERIC_WORDS, get_analyzer, stem_key
 from azs_assistant.search.query import AnalyzedQuery
 
 FEATURES = ("support", "dense", "relative_score", "first", "entities_missing", "has_entities",
@@ -331,7 +331,8 @@ def key_row(values: Sequence[float], is_row: bool, key_named: bool) -> bool:
     («колонка алтай выдаёт е-17 что делать» and the row «Код: E-17; …; Действие оператора: …», «во сколько
     инкас на двойку в павлодаре» and «АЗС: АЗС №2; Город: Павлодар; Инкассация: …»): it answers, whatever the
     model's probability (a row has little text to support it, and the model gave such rows 0.2-0.5). The
-    hard rules still apply: a key missing from the row rules it out here, and the caller
+    hard rules still apply: a key missing from the row rules it out here (an error code's row lacking only the
+    place named is let through by the caller: :func:`code_row_lacks_only_place`), and the caller
     (``Assistant._holds_answer``) rules out a row lacking the kind of value asked (a phone number of a station's
     schedule row) or, for a station, holding nothing else asked (:func:`row_holds_more`)."""
     return is_row and key_named and not ruled_out(values)
@@ -404,6 +405,8 @@ _NUMBER_WORD = (r"\b(?:один|одн|два|двух|две|три|тр[её]�
 # or letters is read once (a passage of 3,000 «1»s took 90 s with plain quantifiers)
 _AMOUNT = (rf"(?:(?<![\d.,])\d[\d.,]*+|{_NUMBER_WORD}[^\W\d_]*+)\s*+(?:[-–‐]\s*+\d[\d.,]*+\s*+)?(?:[-‐–]?\s*+ти\s++)?"
            r"(?:[^\W\d_]++\s++)?")
+_CAP = "[А-ЯЁӘҒҚҢӨҰҮҺІ]"  # a capital and a small letter, Kazakh ones included
+_LOW = "[а-яёәғқңөұүһі]"
 # posts a person holds: «кто энергетик», «региональщик … кто» ask for a name
 _POSTS = (r"(?:энергетик|менеджер|региональщик|директор|водител|охранник|инженер|метролог|начальник|бухгалтер"
           r"|диспетчер|механик|эколог|инспектор|руководител|куратор|экспедитор|управляющ)[а-яё]*")
@@ -505,12 +508,18 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # a person who holds a post: «кто региональщик в северном казахстане», «энергетик по северо-казахстанской кто»,
     # «как зовут директора»; a document names them («Садыкова Динара Ахметовна», «Абенова К.М.», «ФИО: …»). A
     # duty asked («кто вызывает сервис», «кто ответственный за …») may be answered by a role and is not read here
-    ("person", re.compile(rf"\bкто\s+(?:у\s+нас\s+|сейчас\s+|был[аи]?\s+|является\s+)?(?:[а-яё]+(?:ый|ий|ой)\s+)?"
-                          rf"{_POSTS}|{_POSTS}\s+(?:[\w-]+\s+){{0,4}}?кто\b|\bкак\s+зовут\b|\bфио\b"
-                          r"|\bwho\s+is\s+the\b", re.IGNORECASE),
-     re.compile(r"\b[А-ЯЁ][а-яё]+\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.|\b[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+"
-                r"|\b[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вич|вна|ична|улы|ұлы|кызы|қызы)\b"
-                r"|\b[А-ЯЁ][а-яё]+(?:ов|ев|ин|ова|ева|ина|енко|ский|ская)\s+[А-ЯЁ][а-яё]{2,}\b(?!\s+[а-яё])"
+    ("person", re.compile(rf"\bкто\s+(?:у\s+нас\s+|сейчас\s+|был[аи]?\s+|является\s+)?"
+                          rf"(?:(?!так(?:ой|ая|ие)\b)[а-яё]+(?:ый|ий|ой)\s+)?{_POSTS}"
+                          # «энергетик по северо-казахстанской кто, …»: «кто» closing the clause; not «охранник ушёл
+                          # кто закрывает ворота», which asks a duty
+                          rf"|{_POSTS}\s+(?:[\w-]+\s+){{0,4}}?кто\s*(?:[,?.!;]|$)|\bкак\s+зовут\b|\bфио\b",
+                          re.IGNORECASE),
+     # a name: a surname with one or two initials, either way round («Абенова К.М.», «К. М. Абенов», «Ахметов С.»),
+     # a name and a patronymic in any case, or two capitalised words that are not a quoted name («Серик Ахметов»,
+     # «Нұрсұлтан Әбенов», «Ким Олег», «John Smith»; «ТОО «Береке Ойл»» is a company)
+     re.compile(rf"\b{_CAP}{_LOW}+\s+{_CAP}\.(?:\s?{_CAP}\.)?|\b{_CAP}\.\s?(?:{_CAP}\.\s?)?{_CAP}{_LOW}+"
+                rf"|(?i:\b{_LOW}+\s+{_LOW}+\s+{_LOW}+(?:вич|вна|ична|улы|ұлы|кызы|қызы)\b)"
+                rf"|(?<![«\"\w-])(?<![«\"]\s){_CAP}{_LOW}+\s+{_CAP}{_LOW}{{2,}}\b(?![»\"])|\b[A-Z][a-z]+\s+[A-Z][a-z]{{2,}}\b"
                 r"|(?i:\bфио\b)")),
     # a day of the month: «какого числа», «в какой день месяца»; a document gives a date or a day («до 5-го числа»,
     # «10-го и 25-го», «с 1 по 5 число», «15.03», «последний рабочий день»)
@@ -530,7 +539,8 @@ _NEXT_CLAUSE = re.compile(
     r"|кім|қайда|қашан|қалай|қанша|қай|неше)(?![-\w]))|\s+және\s+(?=не(?![-\w]))", re.IGNORECASE)
 
 
-def lacks_what_is_asked(question: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
+def lacks_what_is_asked(question: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None,
+                        corrections: Mapping[str, str] | None = None) -> bool:
     """The question asks for a kind of value (a price, a sum of money, how often, a phone number, a weight, an
     age, a make or model, a pressure, an amount in a unit it names, an address, a day of the month, the name of
     a post's holder) and the
@@ -542,7 +552,7 @@ def lacks_what_is_asked(question: str, passage: str, synonyms: Callable[[str], S
     of sizes (:func:`size_not_listed`), a count (``_count_missing``; ``synonyms``: a word's jargon terms) and a
     duration, a frequency or a company said of another thing than the one asked (``_said_of_another``)."""
     clauses = [clause for clause in _NEXT_CLAUSE.split(question) if clause.strip()]
-    return bool(clauses) and all(_clause_lacks(clause, passage, synonyms) for clause in clauses)
+    return bool(clauses) and all(_clause_lacks(clause, passage, synonyms, corrections) for clause in clauses)
 
 
 # a size the question names: «мерник на 100 литров», «бочка 200 л», «баллон 50 л», «замерил 80 см»; a sign or a
@@ -594,16 +604,17 @@ _ASKS_LEAVE = re.compile(r"^\W*(?:[\w-]+\s*[:,—–]\s*)?(?:а\s+)?(?:можн�
                          re.IGNORECASE)
 
 
-def _clause_lacks(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
+def _clause_lacks(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None,
+                  corrections: Mapping[str, str] | None = None) -> bool:
     if _ASKS_LEAVE.search(clause):
         return False
     money = bool(_ASKS_MONEY.search(clause))
     kinds = [(name, has) for name, asks, has in _KINDS if asks.search(clause) and not (name == "price" and money)]
     if kinds:  # the kind of value asked decides; a count is asked only where no unit or kind is
         return (any(not has.search(passage) for _, has in kinds) or size_not_listed(clause, passage)
-                or _said_of_another(clause, passage, synonyms))
+                or _said_of_another(clause, passage, synonyms, corrections))
     return (size_not_listed(clause, passage) or _count_missing(clause, passage, synonyms)
-            or _said_of_another(clause, passage, synonyms))
+            or _said_of_another(clause, passage, synonyms, corrections))
 
 
 # a count of things: «сколько ключей», «сколько рулонов», «скока огнетушителей», «how many keys»: a noun in the plural
@@ -620,7 +631,6 @@ _A_NUMBER = re.compile(r"\d|\b(?:один|одна|одно|одного|одн�
                        r"|девять|девяти|девятью|десять|десяти|десятью|одним|одному|оба|обе"
                        r"|обоих|пара|пару|пары|несколько|нескольких|полтора|полторы|дюжина|дюжину)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?;\n])\s+")
-_SAYING = re.compile(r"(?<=[.!?\n])\s+")  # a sentence with its clauses, a table row with its cells
 
 
 def _count_missing(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
@@ -658,87 +668,145 @@ _ORGANISATION = re.compile(r"\b(?:ТОО|АО|ООО|ИП|LLP|JSC)\b|«[^»]{3,}
 _KIND = {name: (asks, has) for name, asks, has in _KINDS}
 # what is asked, what answers it, and whether the thing it is asked of may stand in any case: a phone number is
 # the number of someone («телефон энергетика», «номер у ГБР»), a duration or a pressure of a subject or object
-_SAID_OF_THING = ((_ASKS_DURATION, _DURATION, False), (_ASKS_HOW_OFTEN, _HOW_OFTEN, False),
-                  (_ASKS_ORGANISATION, _ORGANISATION, False), (*_KIND["pressure"], False), (*_KIND["phone"], True))
+# what is asked, what answers it, whether the thing it is asked of may stand in any case (a phone number is the
+# number of someone: «телефон энергетика», «номер у ГБР»; a duration or a pressure is of a subject or an object),
+# and whether a passage that says it of the thing answers (a phone or a pressure found so does not: tried, a
+# region's manager's row answered «телефон метролога» because it names the region)
+_SAID_OF_THING = ((_ASKS_DURATION, _DURATION, False, True), (_ASKS_HOW_OFTEN, _HOW_OFTEN, False, True),
+                  (_ASKS_ORGANISATION, _ORGANISATION, False, True), (*_KIND["pressure"], False, False),
+                  (*_KIND["phone"], True, False))
 _PREPOSITIONS = frozenset("в во на у при по для после до с со от за из о об про через перед между под над без к ко"
                           .split())
 _NOT_A_SUBJECT = frozenset({"время", "сколько", "долго", "часто", "периодичность", "продолжительность", "раз",
                             "организация", "компания", "фирма", "подрядчик", "контора", "давление", "номер",
-                            "телефон", "звонок", "связь", "вызов"})
+                            "телефон", "звонок", "связь", "вызов", "дело"})
+# a sentence ends at «.», «!» or «?» before a capital, or at a line's end; not after an initial («И. И. Иванов»)
+# or a short abbreviation («тел. +7 …», «согласно п. 4.2», «ул. Абая»), nor inside a table row (its cells stay one)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[«\"(]?[А-ЯЁӘҒҚҢӨҰҮҺІA-Z])|\s*\n\s*")
+_ABBREVIATED = re.compile(r"(?:^|[\s(])(?:[А-ЯЁA-Z]|тел|моб|п|пп|см|т|д|г|ул|стр|рис|обл|им|пр|кв|доб|вн|ст|р|руб"
+                          r"|тг|мин|макс|прим|напр|др|пр-т|мкр)\.$", re.IGNORECASE)
+# a sentence that points back («Их проверяют раз в месяц») says it of the thing the sentence before it names
+_POINTS_BACK = re.compile(r"^\W*(?:их|он|она|оно|они|его|ее|её|это|там|этот|эта|эти)\b", re.IGNORECASE)
 
 
-def _subjects(clause: str, every_noun: bool = False) -> set[str]:
-    """The lemmas of the nouns a clause asks about: a noun that may be its subject or object (nominative or
-    accusative), not one inside a prepositional phrase («перерыв на обед в дневную смену»: «перерыв»), and a
-    name the dictionary lacks wherever it stands («газовщики из ГазТехСервис»); with ``every_noun``, every noun
-    and adjective («какой номер телефона у ГБР»: «ГБР»; «номер сервисной службы»: «сервисный», «служба»)."""
+def sentences(text: str) -> list[str]:
+    """The passage's sentences (a table row, a list item and a line are one each); see ``_SENTENCE_END``."""
+    out: list[str] = []
+    start, joined = 0, False
+    for end in [*_SENTENCE_END.finditer(text), None]:
+        piece = text[start:end.start() if end else len(text)].strip()
+        if piece:
+            if joined and out:
+                out[-1] = f"{out[-1]} {piece}"
+            else:
+                out.append(piece)
+        if end is None:
+            break
+        # a full stop after an initial or an abbreviation ends no sentence; a line's end always does
+        joined = "\n" not in end.group() and bool(_ABBREVIATED.search(piece or ""))
+        start = end.end()
+    return out
+
+
+def _subjects(clause: str, every_noun: bool = False) -> tuple[set[str], set[str]]:
+    """The lemmas of the nouns a clause asks about, and of the things they are of. A noun that may be the clause's
+    subject or object (nominative or accusative), not one inside a prepositional phrase («перерыв на обед в
+    дневную смену»: «перерыв»), with the noun in the genitive right after it («замена фильтра»: «фильтр», a thing
+    the action is of); and a word the dictionary does not know wherever it stands (a name: «газовщики из
+    ГазТехСервис»; a typo too). With ``every_noun``, every noun and adjective («какой номер телефона у ГБР»:
+    «ГБР»; «номер сервисной службы»: «сервисный», «служба»)."""
     analyzer = get_analyzer()
-    out: set[str] = set()
+    heads: set[str] = set()
+    things: set[str] = set()
     in_phrase = False
+    after_head = False
     for token in analyzer.tokens(clause):
         if token.surface in _PREPOSITIONS:
-            in_phrase = True
+            in_phrase, after_head = True, False
             continue
         readings = analyzer.readings(token.surface)
         nouns = [r for r in readings if "NOUN" in r or (every_noun and "ADJF" in r)]
         if not nouns:
             if not any("ADJF" in r or "PRTF" in r or "NUMR" in r for r in readings):
-                in_phrase = False
+                in_phrase, after_head = False, False
             continue
-        asked = ((every_noun or not in_phrase) and len(token.lemma) >= 3 + (not every_noun)
-                 and token.lemma not in _NOT_A_SUBJECT and token.lemma not in _UNIT_WORDS
-                 and (every_noun or any("nomn" in r or "accs" in r for r in nouns)))
-        if asked or (not token.known and len(token.surface) >= 5):  # a name the dictionary lacks: «из ГазТехСервис»
-            out.add(token.lemma)
+        usable = len(token.lemma) >= 3 + (not every_noun) and token.lemma not in _NOT_A_SUBJECT \
+            and token.lemma not in _UNIT_WORDS
+        if usable and after_head and any("gent" in r for r in nouns):
+            things.add(token.lemma)
+        asked = usable and (every_noun or not in_phrase) and (every_noun or any("nomn" in r or "accs" in r
+                                                                               for r in nouns))
+        if asked or (not token.known and len(token.surface) >= 5):
+            heads.add(token.lemma)
+        after_head = asked
         in_phrase = False
-    return out
+    return heads, things
 
 
-def states_what_is_asked(question: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
+def states_what_is_asked(question: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None,
+                         corrections: Mapping[str, str] | None = None) -> bool:
     """A clause of the question asks how long a thing lasts, how often it is done or which company does it, and a
     sentence of the passage gives that beside that thing («Приём-передача смены занимает не более 30 минут» for
     «сколько длится передача смены»): the passage answers it, even where its wording is too far for the model to
-    be sure."""
-    return any(_said_of_thing(clause, passage, synonyms, strict=True)
+    be sure. Where the clause names what an action is of («проверку огнетушителей»), that thing must be named:
+    «клапаны проверяются раз в 6 месяцев» does not answer it."""
+    return any(_said_of_thing(clause, passage, synonyms, corrections, strict=True)
                for clause in _NEXT_CLAUSE.split(question) if clause.strip())
 
 
-def _said_of_another(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None) -> bool:
-    """The clause asks how long a thing lasts, how often it is done or which company does it, and no sentence of
-    the passage gives that beside that thing: the times or companies it names are of other things. «сколько
-    длится перерыв на обед» against «смены по 12 часов», «как часто меняют рукав» against «ТО оборудования —
-    ежемесячно», «какая организация ремонтирует навес» against «огневые работы выполняет ТОО «Резервуар-Монтаж»»."""
-    return _said_of_thing(clause, passage, synonyms) is False
+def _said_of_another(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None,
+                     corrections: Mapping[str, str] | None = None) -> bool:
+    """The clause asks how long a thing lasts, how often it is done, which company does it, a pressure or a phone
+    number, and no sentence of the passage gives that beside that thing: the values it names are of other
+    things. «сколько длится перерыв на обед» against «смены по 12 часов», «как часто меняют рукав» against «ТО
+    оборудования — ежемесячно», «какая организация ремонтирует навес» against «огневые работы выполняет ТОО
+    «Резервуар-Монтаж»», «номер у ГБР» against «полиция — 102»."""
+    return _said_of_thing(clause, passage, synonyms, corrections) is False
 
 
 def _said_of_thing(clause: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None,
-                   strict: bool = False) -> bool | None:
-    """Whether a sentence of the passage gives what the clause asks (a duration, how often, a company) beside
-    the thing it asks it of; None where the clause asks none of these or names no thing. The passage's heading counts
-    as said of each of its sentences; the document's title (its first line) does not."""
-    value, every_noun = next(((has, every) for asks, has, every in _SAID_OF_THING if asks.search(clause)),
-                             (None, False))
-    if value is None or (strict and every_noun):
+                   corrections: Mapping[str, str] | None = None, strict: bool = False) -> bool | None:
+    """Whether a sentence of the passage gives what the clause asks (a duration, how often, a company, a pressure,
+    a phone number) beside the thing it asks it of; None where the clause asks none of these or names no thing.
+    The passage's title and heading (its first two lines) count as said of each of its sentences; a sentence
+    pointing back («Их проверяют…») is read with the one before it. ``strict``, for a passage to answer: only
+    durations, frequencies and companies, and the thing an action is of must be named, not the action alone."""
+    value, every_noun, answers = next(((has, every, ans) for asks, has, every, ans in _SAID_OF_THING
+                                       if asks.search(clause)), (None, False, False))
+    if value is None or (strict and not answers):
         return None
-    subjects = _subjects(clause, every_noun)
-    if not subjects:
+    for typo, fixed in (corrections or {}).items():  # the search's typo fixes: «рукова» is «рукав»
+        clause = re.sub(rf"(?<!\w){re.escape(typo)}(?!\w)", fixed, clause, flags=re.IGNORECASE)
+    heads, things = _subjects(clause, every_noun)
+    if not heads:
         return None
     analyzer = get_analyzer()
-    wanted = set(subjects)
-    for noun in subjects:
-        wanted.update(analyzer.tokens(w)[0].lemma for w in (synonyms(noun) if synonyms else ())
-                      if len(w) >= 4 and analyzer.tokens(w))
+
+    def with_synonyms(nouns: set[str]) -> set[str]:
+        out = set(nouns)
+        for noun in nouns:
+            for word in synonyms(noun) if synonyms else ():
+                tokens = analyzer.tokens(word)
+                if tokens and len(word) >= 3:  # «ТРК» for «колонка»
+                    out.add(tokens[0].lemma)
+        return out
+
+    wanted = with_synonyms(things if strict and things else heads | things)
 
     def names(text: str) -> bool:
-        lemmas = set(analyzer.lemmas(text))  # a stem shared is the same thing: «заземление», «заземляющее»
-        return any(lemma == w or (len(w) >= 6 and lemma.startswith(w[:max(5, len(w) - 4)]))
+        lemmas = set(analyzer.lemmas(text))  # one root is one thing: «заземление», «заземляющее»
+        return any(lemma == w or ((stem := stem_key(w)) is not None and lemma.startswith(stem))
                    for lemma in lemmas for w in wanted)
 
-    body = passage.split("\n", 1)[1] if "\n" in passage else passage
-    heading, _, rest = body.partition("\n")
-    if rest and names(heading) and value.search(rest):
+    lines = passage.split("\n", 2)
+    if len(lines) == 3 and names(" ".join(lines[:2])) and value.search(lines[2]):
         return True
-    return any(value.search(sentence) and names(sentence) for sentence in _SAYING.split(body))
+    said = sentences(passage if len(lines) < 3 else lines[2])
+    for i, sentence in enumerate(said):
+        if value.search(sentence) and (names(sentence) or (i > 0 and _POINTS_BACK.match(sentence)
+                                                           and names(said[i - 1]))):
+            return True
+    return False
 
 
 def describe() -> dict[str, Any]:

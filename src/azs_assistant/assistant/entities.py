@@ -296,14 +296,15 @@ _NUMBER_NOUN = {"двойк": 2, "тройк": 3, "четверк": 4, "пяте
                 "девятк": 9, "десятк": 10}
 
 
-# a vessel's size said the same way is no station: «мерник на десятку» is the 10-litre measure
+# a vessel's size said the same way is no station: «мерник на десятку» is the 10-litre measure («мерник на двойке
+# сломан» is still АЗС №2: a size is said in the accusative)
 _VESSEL_BEFORE = re.compile(r"(?:мерник|канистр|бочк|бочек|ведр|[её]мкост|баллон|бутыл|тар[аеуы]?\b)\w*\s+(?:\w+\s+)?$",
                             re.IGNORECASE)
 
 
 def _stations(text: str) -> list[tuple[str, str]]:
     out = [(f"азс{_NUMBER_NOUN[_low(m.group(1))]}", m.group(0)) for m in _BY_NUMBER_NOUN.finditer(text)
-           if not _VESSEL_BEFORE.search(text[max(0, m.start() - 40):m.start()])]
+           if not (m.group(0).lower().endswith("у") and _VESSEL_BEFORE.search(text[max(0, m.start() - 40):m.start()]))]
     for m in _NUMBERED.finditer(text):
         word = _low(m.group(1))
         kind = next(v for k, v in _NUMBERED_KEY.items() if word.startswith(k))
