@@ -84,6 +84,7 @@ def test_numbered_rows_give_the_value_not_the_row_number(rows: list[str]) -> Non
     ("ТРЕ № 3", "dispenser", 3),           # one letter of a short label misread (a thin monospace scan)
     ("2 ASC # 27", "station_id", 27),      # a numbered table row: «З» read as «S», «№» as «#»
     ("УРА № 3)", "dispenser", 3),          # two of three letters misread, the third in its place (a blurred photo)
+    ("АЗС М 61", "station_id", 61),        # «№» read as «М» (a thin monospace scan read thickened)
 ])
 def test_labels_read_with_ocr_slips_are_found(line: str, field: str, want: Any) -> None:  # noqa: ANN401
     assert fields_of(line).fields[field] == want

@@ -380,3 +380,39 @@ def test_a_photo_tesseract_runs_out_of_cpu_on_is_retaken_without_the_line_reader
     assert bool(tried) == line_reader_tries
     if failure == "read cpu":
         assert ("rus+kaz+eng", pipeline.PROBED_READ_CPU) in bounds, bounds
+
+
+FREEMONO = Path("/usr/share/fonts/truetype/freefont/FreeMono.ttf")
+THIN_LINES = ["АКТ ПРИЁМА НЕФТЕПРОДУКТОВ № 2291", "Показатель По накладной Фактически", "Объём, л 19870 19842",
+              "Плотность, кг/м3 741,5 742,0", "Температура, °С 18 17", "Масса, кг 14734 14723",
+              "Недостача 28 литров в пределах естественной убыли."]
+
+
+def _thin_scan() -> np.ndarray:
+    """A thin monospace print scanned at 200 dpi: rendered at 300 dpi, a little turned, scaled down (the strokes
+    go grey and thin), soft, with a little grain (as ``bench/make_ocr_set.py`` makes its scans)."""
+    import cv2
+
+    font = ImageFont.truetype(str(FREEMONO), 46)
+    img = Image.new("L", (2480, 200 + len(THIN_LINES) * 82), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(THIN_LINES):
+        draw.text((200, 100 + i * 82), line, fill=0, font=font)
+    a = np.asarray(img).astype(np.float32)
+    h, w = a.shape
+    a = cv2.warpAffine(a, cv2.getRotationMatrix2D((w / 2, h / 2), 0.5, 1.0), (w, h), borderValue=255)
+    a = cv2.resize(a, (w * 2 // 3, h * 2 // 3), interpolation=cv2.INTER_AREA)
+    a = cv2.GaussianBlur(a, (0, 0), 0.55) * 0.93 + np.random.default_rng(1).normal(0, 2.5, a.shape)
+    return cv2.cvtColor(a.clip(0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
+
+
+@pytest.mark.skipif(not FREEMONO.exists(), reason="fonts-freefont-ttf is not installed (setup's train extras)")
+def test_thin_print_on_a_sharp_scan_is_read_with_its_strokes_thickened(monkeypatch: pytest.MonkeyPatch) -> None:
+    from azs_assistant.ocr import pipeline
+
+    image = _thin_scan()
+    page = ocr_page(image, line_reader=False)
+    assert page.quality == "ok"
+    assert "Плотность, кг/м3 741,5 742,0" in page.text
+    monkeypatch.setattr(pipeline, "THIN_CONF", 0.0)  # never read again: the thin strokes misread
+    assert "Плотность, кг/м3 741,5 742,0" not in ocr_page(image, line_reader=False).text

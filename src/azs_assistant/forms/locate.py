@@ -18,7 +18,7 @@ _FOLD = str.maketrans("abcehkmoptxyё", "авсенкмортхуе")
 _DIGIT_LOOKALIKES = str.maketrans("306", "зоб")  # inside a word of letters: «а3с» is «азс»
 _LABEL_FOLD = str.maketrans("э", "з")  # OCR reads «З» as «Э» («АЭС № 61»); labels and lines fold alike
 _TOKEN = re.compile(r"№+|#|[^\W\d_]+(?:\d+[^\W\d_]+)*|\d+")
-_NUMBER_SIGNS = {"n", "н", "nо", "nе", "но"}  # «N», «No», «Ne» read for «№», where a label has «№»
+_NUMBER_SIGNS = {"n", "н", "nо", "nе", "но", "м", "m"}  # «N», «No», «Ne», «М» read for «№», where a label has «№»
 FILLER = " \t:;.,…_|—–-=~'\"«»*[](){}/\\"
 _MIN_SCORE = 85.0
 _NEAR = 70.0  # a line whose words come this near a label's anywhere is searched for it
@@ -163,7 +163,7 @@ def _letters_off(words: list[str], label: tuple[str, ...]) -> int:
 
 
 def _as_label_word(tok: str, k: int, label: Label) -> str:
-    """«N», «No» or «Н» read where the label has «№» count as «№»."""
+    """«N», «No», «Н» or «М» read where the label has «№» count as «№»."""
     if k < len(label.tokens) and label.tokens[k] == "№" and tok in _NUMBER_SIGNS:
         return "№"
     return tok
