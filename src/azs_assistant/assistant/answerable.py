@@ -22,7 +22,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -708,7 +708,8 @@ def sentences(text: str) -> list[str]:
     return out
 
 
-def _subjects(clause: str, every_noun: bool = False) -> tuple[set[str], set[str]]:
+@lru_cache(maxsize=1024)  # read for each of the five passages a question is judged against, twice
+def _subjects(clause: str, every_noun: bool = False) -> tuple[frozenset[str], frozenset[str]]:
     """The lemmas of the nouns a clause asks about, and of the things they are of. A noun that may be the clause's
     subject or object (nominative or accusative), not one inside a prepositional phrase («перерыв на обед в
     дневную смену»: «перерыв»), with the noun in the genitive right after it («замена фильтра»: «фильтр», a thing
@@ -740,7 +741,7 @@ def _subjects(clause: str, every_noun: bool = False) -> tuple[set[str], set[str]
             heads.add(token.lemma)
         after_head = asked
         in_phrase = False
-    return heads, things
+    return frozenset(heads), frozenset(things)
 
 
 def states_what_is_asked(question: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None,
@@ -782,7 +783,7 @@ def _said_of_thing(clause: str, passage: str, synonyms: Callable[[str], Sequence
         return None
     analyzer = get_analyzer()
 
-    def with_synonyms(nouns: set[str]) -> set[str]:
+    def with_synonyms(nouns: frozenset[str]) -> set[str]:
         out = set(nouns)
         for noun in nouns:
             for word in synonyms(noun) if synonyms else ():
