@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from azs_assistant.assistant.extract import is_yes_no, rule_units
 from azs_assistant.auth.principal import SYSTEM
+from azs_assistant.documents.chunking import units_of
 from azs_assistant.services import Services
+from azs_assistant.storage.models import Chunk
 from tests.conftest import make_settings
 
 RULES = """# Правила безопасности на АЗС
@@ -57,3 +60,71 @@ def test_a_quoted_list_item_keeps_its_lead_in(svc: Services, question: str, pola
     assert not answer.abstained, answer.answer
     assert polarity in text and item in text, answer.answer
     assert text.index(polarity) < text.index(item), answer.answer
+
+
+SORBENT = """# Уборка проливов на АЗС
+
+## Сорбент
+
+Отработанный сорбент и мусор АЗС вывозит подрядчик раз в месяц по акту. Запас сорбента на АЗС: 30 кг.
+
+## Уборка пролива
+
+- Засыпать пролив сорбентом от краёв к центру.
+- Собрать сорбент совком в металлический контейнер.
+
+## Запрещается
+
+- смывать пролив водой в ливневую канализацию;
+- выбрасывать отработанный сорбент в бытовой мусор.
+"""
+
+
+def test_may_i_is_answered_by_the_rule_not_by_a_passage_that_only_names_the_thing(
+        tmp_path: Path) -> None:
+    """«Можно…?» asks what a rule allows or forbids: the passage that says who takes the used sorbent away
+    names it as often, but only the prohibition answers."""
+    services = Services(make_settings(tmp_path, embeddings="none"))
+    try:
+        services.ingestor.ingest_bytes(SORBENT.encode(), "uploads/sorbent.md")
+        for question in ("можно отработанный сорбент выбросить в мусор?", "сорбент можно в мусор выкинуть?"):
+            answer = services.assistant.ask(question, SYSTEM)
+            first = answer.answer.lower().split("[1]")[0]  # the first quote
+            assert not answer.abstained, answer.answer
+            assert "запрещается" in first and "бытовой мусор" in first, answer.answer
+            assert first.index("запрещается") < first.index("бытовой мусор"), answer.answer
+    finally:
+        services.close()
+
+
+@pytest.mark.parametrize(("question", "yes_no"), [
+    ("можно ли курить у колонки", True),
+    ("курить на АЗС можно?", True),
+    ("можно оператору вручную запустить генератор? береке", True),  # the chain's name after the mark
+    ("можно долить соляру в генератор пока он работает", True),  # no mark: the first word asks
+    ("разрешается курить в операторной", True),
+    ("что делать при проливе? сарыарка", False),
+    ("где хранится журнал смены? Береке Ойл", False),
+    ("сколько стоит АИ-92?", False),
+])
+def test_questions_that_ask_whether_something_is_allowed(question: str, yes_no: bool) -> None:
+    assert is_yes_no(question) is yes_no
+
+
+def test_a_list_item_under_a_prohibiting_lead_in_or_heading_is_a_rule() -> None:
+    chunk = Chunk(text="Уборка пролива:\n— засыпать сорбентом.\nЗапрещается:\n— смывать водой.\n"
+                       "Сорбент вывозит подрядчик.", section="Проливы › Уборка", kind="steps")
+    units = units_of(chunk)
+    assert [units[i] for i in sorted(rule_units(chunk, units))] == ["Запрещается:", "смывать водой."]
+    under = Chunk(text="— курить;\n— мыть автомобили.", section="Правила › На территории АЗС запрещается", kind="steps")
+    assert rule_units(under, units_of(under)) == {0, 1}
+
+
+def test_a_prohibiting_heading_leads_items_quoted_with_other_lines_on_a_line_of_its_own() -> None:
+    """«**Заправка запрещается:** - Если…» put the first item on the heading's line, where Markdown shows no bullet."""
+    from azs_assistant.assistant.extract import _with_rule_heading
+
+    chunk = Chunk(text="— Если баллон повреждён.\n— Во время грозы.\nУтечка газа: нажать аварийную кнопку.",
+                  section="Инструкция › Заправка запрещается", kind="steps")
+    text = _with_rule_heading(chunk, "- Если баллон повреждён.\n- Во время грозы.\n\nУтечка газа: нажать кнопку.", True)
+    assert text.startswith("**Заправка запрещается:**\n\n- Если баллон повреждён."), text

@@ -248,3 +248,55 @@ def test_steps_asked_of_a_table_row_come_with_the_documents_list_of_steps(svc: S
     assert in_order(CAFE_STEPS, answer.answer), answer.answer
     without = svc.assistant.ask("какой срок реализации у шаурмы?", SYSTEM)  # no steps asked: the row alone
     assert "3 часа" in without.answer and "Подписать акт" not in without.answer, without.answer
+
+
+GAS_PDF = [[
+    "Инструкция по отпуску сжиженного газа на АГЗС Инструкция СГ-05 ТОО «Алтын Жол», редакция 3 от 12.03.2026. "
+    "Действует на всех АГЗС и газовых модулях сети.",
+    "1. Общие положения",
+    "1.1. Отпуск сжиженного газа (СУГ, пропан-бутан) на АГЗС выполняет только обученный оператор с удостоверением. "
+    "Клиент сам газ не заправляет.",
+    "1.2. Зимой (с 15 октября по 15 апреля) отпускается смесь СПБТ, летом — смесь ПБА.",
+    "2. Осмотр перед сменой",
+    "1. Осмотреть газовую колонку, рукав и пистолет на отсутствие трещин.",
+    "2. Проверить манометр резервуара СУГ: давление не выше 1,6 МПа.",
+    "3. Проверить соединения мыльным раствором.",
+    "4. Проверить уровень в резервуаре СУГ: не выше 85%.",
+    "5. Записать результаты в журнал осмотра АГЗС.",
+    "3. Порядок заправки автомобиля",
+    "1. Попросить водителя заглушить двигатель и высадить пассажиров.",
+    "2. Убедиться, что люди отошли от автомобиля не менее чем на 5 метров.",
+    "3. Проверить баллон автомобиля и срок его освидетельствования.",
+    "4. Подсоединить пистолет к заправочному устройству автомобиля.",
+    "5. Заправлять баллон не более чем на 80% объёма.",
+    "6. Отсоединить пистолет, проверить отсутствие утечки и разрешить запуск двигателя.",
+    "4. Заправка запрещается",
+    "- Если срок освидетельствования баллона истёк.",
+    "- Во время грозы и слива СУГ из газовоза.",
+    "5. Утечка газа",
+    "1. Нажать аварийную кнопку и перекрыть клапан на резервуаре СУГ.",
+    "2. Вывести людей с наветренной стороны.",
+]]
+
+
+def test_a_list_stands_when_the_better_matching_passage_holds_no_step_that_answers(tmp_path: Path) -> None:
+    """The refuelling steps' passage gives way to the opening passage, which matches better by the document's
+    title; but the title is no step, so no list comes of it. The refuelling steps must stand (the prohibitions
+    «Заправка запрещается» were quoted for «как заправить автомобиль газом»)."""
+    from azs_assistant.assistant.extract import Extractor
+
+    services = Services(make_settings(tmp_path, embeddings="none"))
+    try:
+        assert services.ingestor.ingest_bytes(make_pdf(GAS_PDF), "uploads/sg05_agzs.pdf").status == "added"
+        assistant = services.assistant
+        query, evidence = assistant.retrieve("Как заправить автомобиль газом на АГЗС?")
+        refuelling = next(e for e in evidence if "Подсоединить пистолет" in e.chunk.text)
+        assert "заглушить" not in refuelling.chunk.text  # the list starts in the passage before: gathered back
+        extractor = Extractor(assistant.analyzer, assistant.index.idf)
+        whole = assistant._procedure(query, refuelling, extractor.score(refuelling.chunk, query, False), extractor)
+        assert whole is not None
+        assert in_order(["заглушить двигатель", "5 метров", "Подсоединить пистолет", "80%"], whole.markdown), \
+            whole.markdown
+        assert "грозы" not in whole.markdown and "Утечка" not in whole.markdown, whole.markdown
+    finally:
+        services.close()

@@ -22,8 +22,10 @@ from azs_assistant.assistant.extract import (
     Extractor,
     ScoredPassage,
     asks_for_steps,
+    asks_only_whether,
     is_procedural,
     is_yes_no,
+    rule_best,
     wants_number,
 )
 from azs_assistant.assistant.markdown import escape, to_plain
@@ -72,6 +74,10 @@ NEARBY_RANK = 3
 # three sentences): «…два перерыва по 20 минут. Перерывы берут по очереди… Сон на рабочем месте запрещён.»
 # lost its last sentence, the one that answered «можно поспать на ночной смене?».
 SHORT_PASSAGE = 300
+# «Можно ли…?» is answered by a rule: a passage among the first five whose sentence that allows or forbids
+# matches the question this much better than the answering passage's best sentence is quoted first instead
+# (the rule doubles a sentence's score, so a rule sentence matching 0.8 as well as a lead without one does).
+RULE_LEAD = 1.6
 # A question that asks two or three things: each ask is searched for on its own (assistant/parts.py), and the
 # passage among its first few that the model says holds its answer is quoted too, when not quoted already.
 ASK_RANK = 3
@@ -532,6 +538,12 @@ class Assistant:
             better_coverage = ev.support >= lead[0].support + 0.15 and ev.hit.score >= 0.85 * lead[0].hit.score
             if better_sentence or better_coverage:
                 lead = (ev, sp)
+        if asks_only_whether(question):
+            rule = self._rule_instead(query, lead, evidence, skip_document, extractor)
+            if rule is not None:
+                ranked = [p for p in ranked if p[0].chunk.id != rule[0].chunk.id]
+                ranked.insert(0, rule)
+                lead = rule
         ranked.remove(lead)
         ranked.insert(0, lead)
         chosen = [ranked[0]]
@@ -572,6 +584,25 @@ class Assistant:
             if ev.chunk.kind == "table_row":
                 rows.add(ev.chunk.id)
         return out
+
+    def _rule_instead(self, query: Any, lead: tuple[Evidence, ScoredPassage], evidence: list[Evidence],
+                      skip_document: int | None, extractor: Extractor) -> tuple[Evidence, ScoredPassage] | None:
+        """For «можно ли…?»: the passage among the first five whose rule («…запрещается», «разрешается только
+        старшему смены») matches the question clearly better than the answering passage does. The model
+        reads whether the base answers at all; which passage says yes or no is for the rule sentence to tell
+        («можно выбросить сорбент в мусорку?» was answered by who takes the used sorbent away)."""
+        passages = answerable.retrieved(evidence)
+        synonyms = cache(lambda word: self.queries.analyse(word).expansions)
+        best: tuple[Evidence, ScoredPassage] | None = None
+        need = RULE_LEAD * lead[1].best
+        for ev, passage in zip(evidence[:5], passages, strict=False):
+            if ev is lead[0] or ev.elsewhere or ev.chunk.document_id == skip_document \
+                    or answerable.lacks_what_is_asked(query.text, passage.text, synonyms, query.corrections):
+                continue
+            sp = extractor.score(ev.chunk, query, False, True)
+            if rule_best(sp) >= need:
+                best, need = (ev, sp), rule_best(sp)
+        return best
 
     @staticmethod
     def _steps_after_row(question: str, chosen: list[tuple[Evidence, ScoredPassage]], evidence: list[Evidence],
@@ -648,11 +679,12 @@ class Assistant:
         """All the steps of the list the passage belongs to, gathered across the passages it was cut into.
         A passage without steps (a regulation's preamble that names the subject) gives way to the
         document's list of steps that matches the question best, when it matches nearly as well; a
-        passage with steps, to a list that matches clearly better."""
+        passage with steps, to a list that matches clearly better, unless that list's best sentence is none of
+        its steps (the document's title in its opening passage): then the passage's own list stands."""
         if ev.chunk.kind == "table_row":
             return None  # a row is a whole record (code, meaning, what to do): not a pointer to a list
         chunks = _document_chunks(self.db, ev.chunk.document_id)
-        chunk, best = ev.chunk, sp
+        chunk = ev.chunk
         scored = [extractor.score(c, query, False) for c in chunks
                   if c.kind != "table_row" and c.id != ev.chunk.id and has_steps(c)]
         steps = max(scored, key=lambda p: p.best, default=None)
@@ -664,13 +696,18 @@ class Assistant:
                           if any(t in unit for t in step_texts(chunk))), default=0.0)
         else:
             needed = (OTHER_STEPS if own else STEPS_INSTEAD) * sp.best
+        tried: list[ScoredPassage] = []
         if steps is not None and steps.best > 0 and steps.best >= needed and (not own or steps.best > needed):
-            chunk, best = steps.chunk, steps
-        elif not own:
-            return None
-        best_unit = best.units[max(range(len(best.units)), key=best.scores.__getitem__)] if best.units else ""
-        return procedure_of(chunk, ev.document.title, lambda: chunks, query.terms, self.analyzer.lemmas,
-                            best_unit)
+            tried.append(steps)
+        if own:
+            tried.append(sp)  # the other list may not hold its best sentence as a step: then the passage's own
+        for best in tried:
+            best_unit = best.units[max(range(len(best.units)), key=best.scores.__getitem__)] if best.units else ""
+            whole = procedure_of(best.chunk, ev.document.title, lambda: chunks, query.terms, self.analyzer.lemmas,
+                                 best_unit)
+            if whole is not None:
+                return whole
+        return None
 
     @staticmethod
     def _procedure_citations(whole: Procedure, ev: Evidence) -> list[Citation]:

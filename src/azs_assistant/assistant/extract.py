@@ -17,8 +17,8 @@ from azs_assistant.language.analyzer import Analyzer, stem_key
 from azs_assistant.search.query import AnalyzedQuery
 from azs_assistant.storage.models import Chunk
 
-__all__ = ["Extractor", "ScoredPassage", "asks_for_steps", "is_procedural", "is_yes_no", "split_sentences",
-           "table_row", "units_of", "wants_number"]
+__all__ = ["Extractor", "ScoredPassage", "asks_for_steps", "asks_only_whether", "is_procedural", "is_yes_no",
+           "rule_best", "rule_units", "split_sentences", "table_row", "units_of", "wants_number"]
 
 PARTIAL = 0.6
 QUOTE_BUDGET = 700  # characters quoted from one passage: enough for a clause, short enough for a phone
@@ -60,10 +60,42 @@ _RULE = re.compile(r"запрещ|разреш|нельзя|не допуска|
                    re.IGNORECASE)
 
 
+# «можно долить соляру в генератор», «нельзя ли…», «разрешается ли…»: asks whether something is allowed
+_PERMISSION = re.compile(r"^\W*(?:а\s+)?(?:можно|нельзя|разрешено|разрешается|допускается|запрещено|запрещается)\b",
+                         re.IGNORECASE)
+
+
 def is_yes_no(question: str) -> bool:
     """«Можно ли…?», «Мне самой муфту скрутить?»: answered by a rule that allows or forbids."""
     q = question.strip()
-    return bool(re.search(r"\bли\b", q, re.IGNORECASE)) or (q.endswith("?") and not _WH_WORD.search(q))
+    if re.search(r"\bли\b", q, re.IGNORECASE):
+        return True
+    # the chain's name may follow the question mark («можно оператору запустить генератор? береке»)
+    asked = re.search(r"\?\s*(?:[\w«»\"-]+\s*){0,2}$", q) or _PERMISSION.match(q)
+    return bool(asked) and not _WH_WORD.search(q)
+
+
+def asks_only_whether(question: str) -> bool:
+    """A yes/no question that asks nothing else («можно ли…», not «какой залог и можно ли…»)."""
+    return is_yes_no(question) and not _WH_WORD.search(question)
+
+
+def rule_best(sp: ScoredPassage) -> float:
+    """The score of the passage's best sentence that allows or forbids something (0 when none does)."""
+    rules = rule_units(sp.chunk, sp.units)
+    return max((score for i, score in enumerate(sp.scores) if i in rules), default=0.0)
+
+
+def rule_units(chunk: Chunk, units: list[str]) -> set[int]:
+    """The units that allow or forbid: by their own words, or as list items under a lead-in or a heading
+    that does («Запрещается:» — «Выбрасывать отработанный сорбент в бытовые отходы»)."""
+    flags = _item_flags(chunk)
+    heading = chunk.section.rsplit(" › ", 1)[-1] if chunk.section else ""
+    lead_ins = _lead_ins(chunk)
+    under_rule = bool(_RULE.search(heading))
+    return {i for i, unit in enumerate(units)
+            if _RULE.search(unit) or i < len(flags) and flags[i][0]
+            and (under_rule or i in lead_ins and bool(_RULE.search(units[lead_ins[i]])))}
 
 
 def wants_number(question: str) -> bool:
@@ -105,7 +137,8 @@ class Extractor:
         units = units_of(chunk)
         heading = set(self.analyzer.lemmas(chunk.section.rsplit(" › ", 1)[-1])) if chunk.section else set()
         scores = []
-        for unit in units:
+        rules = rule_units(chunk, units) if yes_no else set()
+        for n, unit in enumerate(units):
             own = set(self.analyzer.lemmas(unit))
             lemmas = own | heading
             unit_stems = {stem_key(lemma) for lemma in lemmas} - {None}
@@ -127,7 +160,7 @@ class Extractor:
             score += sum(grouped.values())
             if numeric and _HAS_NUMBER.search(unit):
                 score *= 1.5
-            if yes_no and _RULE.search(unit):
+            if n in rules:
                 score *= 2.0
             scores.append(score)
         return ScoredPassage(chunk, units, scores)
@@ -253,8 +286,8 @@ def _with_rule_heading(chunk: Chunk, text: str, quotes_items: bool) -> str:
         return text
     lead = bold(heading.rstrip(":") + ":")
     bullets = text.split("\n")
-    if len(bullets) > 1 and all(b.startswith("- ") for b in bullets):
-        return f"{lead}\n\n{text}"  # several items: the heading leads the list
+    if len(bullets) > 1 and any(b.startswith("- ") for b in bullets):
+        return f"{lead}\n\n{text}"  # several lines with items: the heading leads them (a bullet stays a bullet)
     body = text[2:] if len(bullets) == 1 and text.startswith("- ") else text
     body = body[0].lower() + body[1:] if len(body) > 1 and body[0].isupper() and body[1].islower() else body
     return f"{lead} {body}"
