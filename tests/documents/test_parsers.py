@@ -9,6 +9,7 @@ import pytest
 
 from azs_assistant.documents.chunking import chunk_document, split_sentences
 from azs_assistant.documents.parsers import choose_parser
+from azs_assistant.documents.textblocks import lines_to_blocks
 from azs_assistant.errors import CorruptDocument, EncryptedDocument, UnsupportedFormat
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -174,3 +175,25 @@ def test_sentence_split_keeps_clause_numbers_and_decimals() -> None:
 def test_a_table_is_titled_by_its_readable_name_or_its_columns_not_a_transliterated_file_name(name, title) -> None:  # type: ignore[no-untyped-def]
     doc = parse(name, "Служба,Телефон,Когда звонить\nЭнергетик,1400,нет света\n".encode())
     assert doc.title == title
+
+
+def test_a_table_a_pdf_gives_as_lines_is_kept_as_text_not_lost_as_empty_headings() -> None:
+    """pypdf reads a table as short lines («АИ-92 К5 725–780»), each standing alone like a heading. A heading
+    with nothing under it holds no passage: the norms of density were in no passage of the index at all."""
+    pdf = make_pdf([["Контроль качества топлива. Методическое указание КК-01 сети «Алтын Жол».",
+                     "2. Нормы плотности при 20 °C", "Вид топлива Плотность, кг/м3", "АИ-92 К5 725–780",
+                     "АИ-95 К5 720–775", "ДТ зимнее К5 800–840",
+                     "Расхождение плотности с паспортом качества не должно превышать 3 кг/м3."]])
+    doc = parse("kk01.pdf", pdf)
+    texts = [b.text for b in doc.blocks if b.kind == "paragraph"]
+    for row in ("АИ-92 К5 725–780", "АИ-95 К5 720–775", "ДТ зимнее К5 800–840"):
+        assert row in texts, [(b.kind, b.text) for b in doc.blocks]
+    assert ("heading", "2. Нормы плотности при 20 °C") in kinds(doc)  # the numbered heading stays one
+    chunks = chunk_document(doc)
+    assert any("АИ-95 К5 720–775" in c.text for c in chunks)
+
+
+def test_headings_in_a_row_without_figures_stay_headings() -> None:
+    blocks = lines_to_blocks(["ПРАВИЛА", "", "Общие положения", "", "Порядок работы", "",
+                              "Оператор работает по графику смен и ведёт журнал."])
+    assert [b.kind for b in blocks] == ["heading", "heading", "heading", "paragraph"]

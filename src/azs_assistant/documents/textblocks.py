@@ -80,4 +80,35 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
             continue
         para.append(line.replace("—", "", 1).strip() if dash_continues and para else line)
     flush()
-    return blocks
+    return _table_lines(blocks)
+
+
+_FIGURE = re.compile(r"\S\s.*\d")  # a figure after the first word: «АИ-92 К5 725–780», «Полиция 102»
+
+
+def _table_lines(blocks: list[Block]) -> list[Block]:
+    """A table that a PDF gives as lines («Вид топлива Плотность, кг/м3», «АИ-92 К5 725–780», …) looks like
+    a run of headings: short lines standing alone. A heading with nothing under it holds no passage, so its
+    rows would be lost from the index. A run of :data:`TABLE_RUN` or more headings with no text between them,
+    most holding a figure after their first word, is kept as lines of text; a numbered heading («2. Нормы
+    плотности») is structure and stays, and so does a first line without a figure (the table's title)."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and blocks[j].kind == "heading" and not _NUMBERED_RE.match(blocks[j].text):
+            j += 1
+        run = blocks[i:j]
+        if len(run) >= TABLE_RUN and sum(bool(_FIGURE.search(b.text)) for b in run) * 2 > len(run):
+            if not _FIGURE.search(run[0].text):
+                out.append(run[0])
+                run = run[1:]
+            out.extend(Block("paragraph", b.text, page=b.page) for b in run)
+            i = j
+            continue
+        out.append(blocks[i])
+        i += 1
+    return out
+
+
+TABLE_RUN = 3
