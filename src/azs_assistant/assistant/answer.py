@@ -519,7 +519,8 @@ class Assistant:
         answering = {e.chunk.id for e, ok in zip(evidence[:5], held, strict=False) if ok}
         if not answering & {e.chunk.id for e in candidates}:
             return []
-        numeric, procedural, yes_no = wants_number(question), is_procedural(question), is_yes_no(question)
+        # (whether it asks yes or no is read without the chain's name: «можно оператору запустить генератор? береке»)
+        numeric, procedural, yes_no = wants_number(question), is_procedural(question), is_yes_no(query.text)
         extractor = Extractor(self.analyzer, self.index.idf)
         scored = [(e, extractor.score(e.chunk, query, numeric, yes_no)) for e in candidates]
         ranked = list(scored)  # the re-ranked order (the search's fused score put a document's opening first)
@@ -538,7 +539,7 @@ class Assistant:
             better_coverage = ev.support >= lead[0].support + 0.15 and ev.hit.score >= 0.85 * lead[0].hit.score
             if better_sentence or better_coverage:
                 lead = (ev, sp)
-        if asks_only_whether(question):
+        if asks_only_whether(query.text):
             rule = self._rule_instead(query, lead, evidence, skip_document, extractor)
             if rule is not None:
                 ranked = [p for p in ranked if p[0].chunk.id != rule[0].chunk.id]
@@ -588,20 +589,22 @@ class Assistant:
     def _rule_instead(self, query: Any, lead: tuple[Evidence, ScoredPassage], evidence: list[Evidence],
                       skip_document: int | None, extractor: Extractor) -> tuple[Evidence, ScoredPassage] | None:
         """For «можно ли…?»: the passage among the first five whose rule («…запрещается», «разрешается только
-        старшему смены») matches the question clearly better than the answering passage does. The model
-        reads whether the base answers at all; which passage says yes or no is for the rule sentence to tell
-        («можно выбросить сорбент в мусорку?» was answered by who takes the used sorbent away)."""
-        passages = answerable.retrieved(evidence)
-        synonyms = cache(lambda word: self.queries.analyse(word).expansions)
+        старшему смены») matches the question clearly better than the answering passage does, by the rule
+        sentence's own words (a heading «Запрещается» over a list about cars does not make its items about a
+        canister). The model reads whether the base answers at all; which passage says yes or no is for the
+        rule to tell («можно выбросить сорбент в мусорку?» was answered by who takes the used sorbent away).
+        The passages the model may not quote (lacking what is asked, a row of another record, a passage that
+        only names its document) and a long document's opening are not taken."""
+        possible = self._possible(query, evidence)
         best: tuple[Evidence, ScoredPassage] | None = None
         need = RULE_LEAD * lead[1].best
-        for ev, passage in zip(evidence[:5], passages, strict=False):
-            if ev is lead[0] or ev.elsewhere or ev.chunk.document_id == skip_document \
-                    or answerable.lacks_what_is_asked(query.text, passage.text, synonyms, query.corrections):
+        for ev, ok in zip(evidence[:5], possible, strict=False):
+            if ev is lead[0] or not ok or ev.elsewhere or ev.chunk.document_id == skip_document \
+                    or ev.chunk.ordinal == 0 and _has_more(self.db, ev.chunk.document_id):
                 continue
-            sp = extractor.score(ev.chunk, query, False, True)
-            if rule_best(sp) >= need:
-                best, need = (ev, sp), rule_best(sp)
+            own = rule_best(extractor.score(ev.chunk, query, False, True, heading_counts=False))
+            if own >= need:
+                best, need = (ev, extractor.score(ev.chunk, query, False, True)), own
         return best
 
     @staticmethod
@@ -621,7 +624,9 @@ class Assistant:
     def _nearby(ranked: list[tuple[Evidence, ScoredPassage]], chosen: list[tuple[Evidence, ScoredPassage]],
                 evidence: list[Evidence]) -> list[tuple[Evidence, ScoredPassage]]:
         """Passages retrieved among the first :data:`NEARBY_RANK` that the model lets stand beside the answering
-        one (``ranked`` holds only those) and that match the question at all, up to :data:`MAX_QUOTED` in all."""
+        one (``ranked`` holds only those, after the lead: a rule that answers «можно…?» may lead without the
+        model's support, see ``_rule_instead``) and that match the question at all, up to :data:`MAX_QUOTED`
+        in all."""
         position = {e.chunk.id: i for i, e in enumerate(evidence)}
         taken = {ev.chunk.id for ev, _ in chosen}
         out: list[tuple[Evidence, ScoredPassage]] = []
@@ -639,10 +644,7 @@ class Assistant:
         it be quoted beside one that does?"""
         passages = answerable.retrieved(evidence)
         synonyms = cache(lambda word: self.queries.analyse(word).expansions)  # a counted thing's jargon terms
-        possible = [not answerable.lacks_what_is_asked(query.text, p.text, synonyms, query.corrections)
-                    and not answerable.row_names_nothing(query, e.chunk, self.analyzer.lemmas, self._lemma_of)
-                    and not answerable.only_names_its_document(e.chunk.text, query.text)
-                    for p, e in zip(passages, evidence, strict=False)]
+        possible = self._possible(query, evidence, passages, synonyms)
         if passages and all(p.dense == 0.0 for p in passages):
             # no dense model (AZS_EMBEDDINGS=none): the model was fitted with that signal, so the
             # lexical rule it replaced decides (most of the question's weighted content in the passage)
@@ -669,6 +671,17 @@ class Assistant:
                                                                                      strict=True)],
                 [(answerable.supports(v) or by_key) and ok for v, by_key, ok in zip(values, key_rows, possible,
                                                                                       strict=True)])
+
+    def _possible(self, query: Any, evidence: list[Evidence], passages: list[Any] | None = None,
+                  synonyms: Callable[[str], Any] | None = None) -> list[bool]:
+        """For each of the first five passages: may it answer at all (it has what is asked, it is not a row
+        of another record, it does not only name its document)?"""
+        passages = passages if passages is not None else answerable.retrieved(evidence)
+        synonyms = synonyms or cache(lambda word: self.queries.analyse(word).expansions)
+        return [not answerable.lacks_what_is_asked(query.text, p.text, synonyms, query.corrections)
+                and not answerable.row_names_nothing(query, e.chunk, self.analyzer.lemmas, self._lemma_of)
+                and not answerable.only_names_its_document(e.chunk.text, query.text)
+                for p, e in zip(passages, evidence, strict=False)]
 
     def _lemma_of(self, word: str) -> str:
         tokens = self.analyzer.tokens(word)
@@ -699,12 +712,13 @@ class Assistant:
         tried: list[ScoredPassage] = []
         if steps is not None and steps.best > 0 and steps.best >= needed and (not own or steps.best > needed):
             tried.append(steps)
-        if own:
-            tried.append(sp)  # the other list may not hold its best sentence as a step: then the passage's own
+            if own and not any(_best_unit(steps) in t or t in _best_unit(steps) for t in step_texts(steps.chunk)):
+                tried.append(sp)  # the other list matched by no step of its own (its title): this one stands
+        elif own:
+            tried.append(sp)
         for best in tried:
-            best_unit = best.units[max(range(len(best.units)), key=best.scores.__getitem__)] if best.units else ""
             whole = procedure_of(best.chunk, ev.document.title, lambda: chunks, query.terms, self.analyzer.lemmas,
-                                 best_unit)
+                                 _best_unit(best))
             if whole is not None:
                 return whole
         return None
@@ -765,6 +779,10 @@ def _document_chunks(db: Database, document_id: int) -> list[Chunk]:
     """A document's passages in order (a procedure is gathered back from them)."""
     with db.session() as s:
         return list(s.scalars(select(Chunk).where(Chunk.document_id == document_id).order_by(Chunk.ordinal)))
+
+
+def _best_unit(sp: ScoredPassage) -> str:
+    return sp.units[max(range(len(sp.units)), key=sp.scores.__getitem__)] if sp.units else ""
 
 
 def _has_more(db: Database, document_id: int) -> bool:

@@ -60,19 +60,10 @@ _RULE = re.compile(r"запрещ|разреш|нельзя|не допуска|
                    re.IGNORECASE)
 
 
-# «можно долить соляру в генератор», «нельзя ли…», «разрешается ли…»: asks whether something is allowed
-_PERMISSION = re.compile(r"^\W*(?:а\s+)?(?:можно|нельзя|разрешено|разрешается|допускается|запрещено|запрещается)\b",
-                         re.IGNORECASE)
-
-
 def is_yes_no(question: str) -> bool:
     """«Можно ли…?», «Мне самой муфту скрутить?»: answered by a rule that allows or forbids."""
     q = question.strip()
-    if re.search(r"\bли\b", q, re.IGNORECASE):
-        return True
-    # the chain's name may follow the question mark («можно оператору запустить генератор? береке»)
-    asked = re.search(r"\?\s*(?:[\w«»\"-]+\s*){0,2}$", q) or _PERMISSION.match(q)
-    return bool(asked) and not _WH_WORD.search(q)
+    return bool(re.search(r"\bли\b", q, re.IGNORECASE)) or (q.endswith("?") and not _WH_WORD.search(q))
 
 
 def asks_only_whether(question: str) -> bool:
@@ -128,14 +119,18 @@ class Extractor:
         self.analyzer = analyzer
         self.idf = idf
 
-    def score(self, chunk: Chunk, query: AnalyzedQuery, numeric: bool, yes_no: bool = False) -> ScoredPassage:
+    def score(self, chunk: Chunk, query: AnalyzedQuery, numeric: bool, yes_no: bool = False,
+              heading_counts: bool = True) -> ScoredPassage:
+        """Each unit's match with the question; the words of the unit's heading count half
+        (``heading_counts=False``: only its own words)."""
         weights = {t: w * max(self.idf(t), 0.5) for t, w in query.terms.items()}
         stems = {t: stem_key(t) for t in weights}
         # a jargon entry's canonical words are one thing asked: a sentence that lists them all («сжиженного
         # углеводородного газа (СУГ, пропан-бутан)») matched «газ» six times and outscored the answer
         group_of = query.group_of()
         units = units_of(chunk)
-        heading = set(self.analyzer.lemmas(chunk.section.rsplit(" › ", 1)[-1])) if chunk.section else set()
+        heading = set(self.analyzer.lemmas(chunk.section.rsplit(" › ", 1)[-1])) \
+            if chunk.section and heading_counts else set()
         scores = []
         rules = rule_units(chunk, units) if yes_no else set()
         for n, unit in enumerate(units):
@@ -286,8 +281,11 @@ def _with_rule_heading(chunk: Chunk, text: str, quotes_items: bool) -> str:
         return text
     lead = bold(heading.rstrip(":") + ":")
     bullets = text.split("\n")
-    if len(bullets) > 1 and any(b.startswith("- ") for b in bullets):
-        return f"{lead}\n\n{text}"  # several lines with items: the heading leads them (a bullet stays a bullet)
+    first_item = next((i for i, b in enumerate(bullets) if b.startswith("- ")), None)
+    if len(bullets) > 1 and first_item is not None:  # the heading leads the items (a bullet stays a bullet)
+        before = "\n".join(bullets[:first_item]).strip()
+        after = "\n".join(bullets[first_item:])
+        return f"{before}\n\n{lead}\n\n{after}" if before else f"{lead}\n\n{after}"
     body = text[2:] if len(bullets) == 1 and text.startswith("- ") else text
     body = body[0].lower() + body[1:] if len(body) > 1 and body[0].isupper() and body[1].islower() else body
     return f"{lead} {body}"
