@@ -57,6 +57,10 @@ def test_the_chain_named_is_not_searched_for() -> None:
     # in English or Kazakh too
     assert organisations.asked("Up to what percentage may a cylinder be filled at Bereke?", known) == {"берек"}
     assert organisations.without("What is the night break at Saryarka Oil?", known) == "What is the night break at?"
+    # a name in Kazakh letters («Сарыарқа» for «Сарыарка»), with a Kazakh case ending
+    assert organisations.asked("Сарыарқада қайталама нұсқаулық қаншалықты жиі өткізіледі?", known) == {"сарыарк"}
+    assert organisations.without("Сарыарқа Ойлда күндізгі ауысым нешеде басталады?", known) == \
+        "күндізгі ауысым нешеде басталады?"
 
 
 NIGHT = """# Работа в ночную смену

@@ -100,7 +100,12 @@ def _continues(word: str, part: str) -> bool:
     return word.startswith(part[:max(3, len(part) - 1)]) and len(word) <= len(part) + 3
 
 
+# a name written in Kazakh letters is the same name («Сарыарқа» = «Сарыарка», «Өскемен Ойл» = «Оскемен Ойл»)
+_KAZAKH = str.maketrans("қғңөұүһіә", "кгноуухиа")
+
+
 def _low(word: str) -> str:
-    """A word as names are matched: lower case, «ё» as «е», Latin letters in Cyrillic, «й» and «ы» as «и»
-    («Bereke» = «береке», «Saryarka Oil» = «Сарыарка Ойл»)."""
-    return latin_as_cyrillic(word.lower().replace("ё", "е")).replace("й", "и").replace("ы", "и")
+    """A word as names are matched: lower case, «ё» as «е», Latin letters in Cyrillic, Kazakh letters as their
+    Russian look-alikes, «й» and «ы» as «и» («Bereke» = «береке», «Saryarka Oil» = «Сарыарка Ойл», «Сарыарқада»
+    = «сарыарке»)."""
+    return latin_as_cyrillic(word.lower().replace("ё", "е")).translate(_KAZAKH).replace("й", "и").replace("ы", "и")
