@@ -115,3 +115,20 @@ def test_a_jargon_entrys_synonyms_are_one_thing_asked() -> None:
     scored = Extractor(analyzer, lambda _: 1.0).score(chunk, query, numeric=True)
     by_unit = dict(zip(scored.units, scored.scores, strict=True))
     assert by_unit[answer] > by_unit[listing], by_unit
+
+
+def test_what_is_asked_of_a_jargon_phrase_is_said_of_its_term() -> None:
+    """«как часто проверяют точность датчиков уровня»: «датчик уровня» is the jargon for «уровнемер», so the
+    frequency said of «Уровнемеры» answers; a word of the phrase alone had no synonym, and the passage was ruled
+    out for not naming the thing asked."""
+    from azs_assistant.assistant import answerable
+    from azs_assistant.search.query import QueryAnalyzer
+
+    analyzer = get_analyzer()
+    dictionary = JargonDictionary(load_builtin_jargon(), analyzer)
+    question = "как часто проверяют точность датчиков уровня в резервуарах"
+    query = QueryAnalyzer(analyzer).analyse(question, dictionary, None)
+    assert "уровнемер" in query.phrase_terms.get("датчик", ())
+    passage = "Поверка\n\n— Уровнемеры резервуаров калибруются раз в 2 года.\n— Метроштоки калибруются раз в год."
+    assert answerable.lacks_what_is_asked(question, passage, lambda word: [])
+    assert not answerable.lacks_what_is_asked(question, passage, lambda word: list(query.phrase_terms.get(word, ())))

@@ -643,7 +643,7 @@ class Assistant:
         """For each of the first five passages: does it hold the answer (the calibrated model), and may
         it be quoted beside one that does?"""
         passages = answerable.retrieved(evidence)
-        synonyms = cache(lambda word: self.queries.analyse(word).expansions)  # a counted thing's jargon terms
+        synonyms = self._synonyms(query)
         possible = self._possible(query, evidence, passages, synonyms)
         if passages and all(p.dense == 0.0 for p in passages):
             # no dense model (AZS_EMBEDDINGS=none): the model was fitted with that signal, so the
@@ -677,11 +677,17 @@ class Assistant:
         """For each of the first five passages: may it answer at all (it has what is asked, it is not a row
         of another record, it does not only name its document)?"""
         passages = passages if passages is not None else answerable.retrieved(evidence)
-        synonyms = synonyms or cache(lambda word: self.queries.analyse(word).expansions)
+        synonyms = synonyms or self._synonyms(query)
         return [not answerable.lacks_what_is_asked(query.text, p.text, synonyms, query.corrections)
                 and not answerable.row_names_nothing(query, e.chunk, self.analyzer.lemmas, self._lemma_of)
                 and not answerable.only_names_its_document(e.chunk.text, query.text)
                 for p, e in zip(passages, evidence, strict=False)]
+
+    def _synonyms(self, query: Any) -> Callable[[str], list[str]]:
+        """A thing's jargon terms: its own («пистолет» → «раздаточный кран») and, for a word of a jargon phrase of
+        the question, the phrase's («датчиков уровня» → «уровнемер»)."""
+        phrases = getattr(query, "phrase_terms", {}) or {}
+        return cache(lambda word: [*self.queries.analyse(word).expansions, *phrases.get(word, ())])
 
     def _lemma_of(self, word: str) -> str:
         tokens = self.analyzer.tokens(word)

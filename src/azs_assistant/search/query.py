@@ -21,6 +21,9 @@ class AnalyzedQuery:
     expansion_groups: list[tuple[str, ...]] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
     jargon_matched: list[str] = field(default_factory=list)
+    # each word of a jargon phrase the question holds → the phrase's canonical terms («датчик» in «датчиков
+    # уровня» → «уровнемер»): what is asked of the phrase is said of its term
+    phrase_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     dense_text: str = ""  # the question with slang replaced by canonical terms, for the dense model
     # the search's best and second-best fused scores (set by retrieval; the answerability model reads a
@@ -54,6 +57,10 @@ class QueryAnalyzer:
         # Jargon matches on surfaces too: pymorphy3 lemmatises unknown slang unpredictably.
         groups, matched = jargon.expand_groups(all_lemmas)
         groups_s, matched_s = jargon.expand_groups([t.surface for t in tokens])
+        phrase_terms: dict[str, tuple[str, ...]] = {}
+        for key, canon in zip(matched, groups, strict=True):
+            for word in key if len(key) > 1 else ():
+                phrase_terms[word] = (*phrase_terms.get(word, ()), *canon)
         groups += [g for g in groups_s if g not in groups]
         added = list(dict.fromkeys(c for group in groups for c in group))
         matched += matched_s
@@ -103,7 +110,8 @@ class QueryAnalyzer:
         return AnalyzedQuery(text, tokens, terms, key_terms, unknown, expansions=added, corrections=corrections,
                              expansion_groups=[tuple(c for c in g if c not in STOPWORDS and c not in typed)
                                                for g in groups],
-                             jargon_matched=[" ".join(k) for k in matched], dense_text=dense)
+                             jargon_matched=[" ".join(k) for k in matched], phrase_terms=phrase_terms,
+                             dense_text=dense)
 
 
 class Vocabulary:
