@@ -300,3 +300,27 @@ def test_a_list_stands_when_the_better_matching_passage_holds_no_step_that_answe
         assert "грозы" not in whole.markdown and "Утечка" not in whole.markdown, whole.markdown
     finally:
         services.close()
+
+
+def test_a_title_over_steps_and_a_step_are_told_apart() -> None:
+    """For «как замерить плотность ареометром по шагам» the lead whose best line titles a list of steps
+    («3. Измерение плотности ареометром») is not given up for a passage whose best line is one step of another
+    procedure naming the same words («7. Отобрать пробу и замерить плотность ареометром»)."""
+    from azs_assistant.assistant.answer import _is_step, _titles_steps
+    from azs_assistant.assistant.extract import ScoredPassage
+    from azs_assistant.documents.chunking import units_of
+    from azs_assistant.storage.models import Chunk
+
+    def scored(text: str, best: str) -> ScoredPassage:
+        chunk = Chunk(text=text, section="", kind="text", ordinal=1)
+        units = units_of(chunk)
+        return ScoredPassage(chunk, units, [2.0 if best in u else 1.0 for u in units])
+
+    titled = scored("Расхождение не более 3 кг/м3.\n3. Измерение плотности ареометром\n1. Отобрать пробу.\n"
+                    "2. Опустить ареометр.", "Измерение плотности")
+    step = scored("6. Проверить пломбы.\n7. Отобрать пробу и замерить плотность ареометром.\n8. Начать слив.",
+                  "замерить плотность")
+    assert _titles_steps(titled) and not _is_step(titled)
+    assert _is_step(step) and not _titles_steps(step)
+    plain = scored("Плотность измеряют ареометром. Пробу берут из нижнего слоя.", "измеряют")
+    assert not _titles_steps(plain) and not _is_step(plain)

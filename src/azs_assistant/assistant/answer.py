@@ -40,7 +40,7 @@ from azs_assistant.assistant.model import (
 from azs_assistant.assistant.notices import answer_language, localise
 from azs_assistant.assistant.parts import asks, own_words, with_subject
 from azs_assistant.assistant.ports import Answerer, AnswerLog, ChatAnswers
-from azs_assistant.assistant.procedure import Procedure, has_steps, procedure_of, step_texts
+from azs_assistant.assistant.procedure import Line, Procedure, has_steps, lines_of, procedure_of, step_texts
 from azs_assistant.assistant.tables import lookup
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import allowed_stations
@@ -535,7 +535,10 @@ class Assistant:
             # a long document's opening (its name, scope and general provisions) names the subject in every
             # sentence: its best sentence is no better answer, so it leads only where retrieval put it first
             better_sentence = (sp.best >= 1.6 * lead[1].best and ev.hit.score >= 0.75 * lead[0].hit.score
-                               and not (ev.chunk.ordinal == 0 and _has_more(self.db, ev.chunk.document_id)))
+                               and not (ev.chunk.ordinal == 0 and _has_more(self.db, ev.chunk.document_id))
+                               # steps asked: a list titled as asked («Измерение плотности ареометром») is not
+                               # outdone by one step of another procedure that names the same words
+                               and not (procedural and _titles_steps(lead[1]) and _is_step(sp)))
             better_coverage = ev.support >= lead[0].support + 0.15 and ev.hit.score >= 0.85 * lead[0].hit.score
             if better_sentence or better_coverage:
                 lead = (ev, sp)
@@ -789,6 +792,25 @@ def _document_chunks(db: Database, document_id: int) -> list[Chunk]:
 
 def _best_unit(sp: ScoredPassage) -> str:
     return sp.units[max(range(len(sp.units)), key=sp.scores.__getitem__)] if sp.units else ""
+
+
+def _best_line(sp: ScoredPassage) -> tuple[list[Line], int | None]:
+    """The passage's lines and the index of the one its best unit is (or sits in)."""
+    best = _best_unit(sp)
+    lines = lines_of(sp.chunk) if best else []
+    at = next((i for i, ln in enumerate(lines) if best and (ln.text in best or best in ln.text)), None)
+    return lines, at
+
+
+def _titles_steps(sp: ScoredPassage) -> bool:
+    """The passage's best unit is a title over steps: a line, not a step, with a step right after it."""
+    lines, at = _best_line(sp)
+    return at is not None and not lines[at].step and at + 1 < len(lines) and bool(lines[at + 1].step)
+
+
+def _is_step(sp: ScoredPassage) -> bool:
+    lines, at = _best_line(sp)
+    return at is not None and bool(lines[at].step)
 
 
 def _has_more(db: Database, document_id: int) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from azs_assistant.assistant.markdown import bold, escape
 from azs_assistant.storage.models import Chunk
 
-__all__ = ["Procedure", "has_steps", "procedure_of", "step_texts"]
+__all__ = ["Line", "Procedure", "has_steps", "lines_of", "procedure_of", "step_texts"]
 
 NAMES_A_PART = 0.7  # query-term weight of nouns, numbers and slang expansions (search/query.py); verbs weigh 0.6
 WHOLE_DOCUMENT_BUDGET = 3500  # characters: a regulation's clauses fit a Telegram message (4096)
