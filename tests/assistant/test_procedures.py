@@ -324,3 +324,49 @@ def test_a_title_over_steps_and_a_step_are_told_apart() -> None:
     assert _is_step(step) and not _titles_steps(step)
     plain = scored("Плотность измеряют ареометром. Пробу берут из нижнего слоя.", "измеряют")
     assert not _titles_steps(plain) and not _is_step(plain)
+
+
+SPILLS = """# Действия при проливе топлива
+
+Инструкция ПР-03 сети «Алтын Жол».
+
+## Небольшой пролив (до 1 литра)
+
+- Остановить заправку.
+- Засыпать пятно песком.
+- Записать в журнал смены.
+
+## Средний пролив (от 1 до 20 литров)
+
+- Остановить колонки на островке.
+- Оградить место пролива конусами.
+- Сообщить менеджеру о проливе.
+"""
+
+
+def test_a_list_under_a_heading_that_names_the_question_is_not_given_up_for_a_list_matching_by_its_items(
+        tmp_path: Path) -> None:
+    """«мелкий пролив до литра, что делать по шагам»: the middle spill's steps say «пролив» in their items and
+    may outscore the small spill's steps («Остановить заправку») by far; its heading names the question no
+    better than «Небольшой пролив (до 1 литра)», so the small spill's list stands."""
+    from azs_assistant.assistant.extract import Extractor, ScoredPassage
+
+    services = Services(make_settings(tmp_path, embeddings="none"))
+    try:
+        services.ingestor.ingest_bytes(SPILLS.encode(), "uploads/pr03.md")
+        assistant = services.assistant
+        query, evidence = assistant.retrieve("небольшой пролив до литра, что делать по шагам")
+        small = next(e for e in evidence if "Остановить заправку" in e.chunk.text)
+
+        class ItemsOutscore(Extractor):  # the middle spill's items match three times better than the small one's
+            def score(self, chunk, query, numeric, yes_no=False, heading_counts=True):  # type: ignore[no-untyped-def]
+                sp = super().score(chunk, query, numeric, yes_no, heading_counts)
+                weight = 3.0 if "Средний" in chunk.section else 1.0
+                return ScoredPassage(chunk, sp.units, [weight for _ in sp.units])
+
+        extractor = ItemsOutscore(assistant.analyzer, assistant.index.idf)
+        whole = assistant._procedure(query, small, extractor.score(small.chunk, query, False), extractor)
+        assert whole is not None and "Остановить заправку" in whole.markdown, whole
+        assert "конусами" not in whole.markdown, whole.markdown
+    finally:
+        services.close()

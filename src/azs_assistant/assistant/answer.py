@@ -718,6 +718,12 @@ class Assistant:
                           if any(t in unit for t in step_texts(chunk))), default=0.0)
         else:
             needed = (OTHER_STEPS if own else STEPS_INSTEAD) * sp.best
+        # a list under its own heading that names the question as well as the other list's heading does stands:
+        # «мелкий пролив до литра, что делать» is «Небольшой пролив (до 1 литра)», not «Средний пролив (от 1 до 20
+        # литров)», whose steps name «пролив» more often
+        if steps is not None and own and steps.chunk.section != chunk.section \
+                and 0 < self._heading_match(steps.chunk, query) <= self._heading_match(chunk, query):
+            steps = None
         tried: list[ScoredPassage] = []
         if steps is not None and steps.best > 0 and steps.best >= needed and (not own or steps.best > needed):
             tried.append(steps)
@@ -731,6 +737,12 @@ class Assistant:
             if whole is not None:
                 return whole
         return None
+
+    def _heading_match(self, chunk: Chunk, query: Any) -> float:
+        """How much of the question the passage's own heading names (the query terms' weights)."""
+        heading = chunk.section.rsplit(" › ", 1)[-1] if chunk.section else ""
+        lemmas = set(self.analyzer.lemmas(heading))
+        return sum(w for t, w in query.terms.items() if t in lemmas)
 
     @staticmethod
     def _procedure_citations(whole: Procedure, ev: Evidence) -> list[Citation]:
