@@ -324,6 +324,10 @@ def test_a_title_over_steps_and_a_step_are_told_apart() -> None:
     assert _is_step(step) and not _titles_steps(step)
     plain = scored("Плотность измеряют ареометром. Пробу берут из нижнего слоя.", "измеряют")
     assert not _titles_steps(plain) and not _is_step(plain)
+    # a sentence after the steps that holds a short heading's words is not the heading
+    after = scored("Плотность\n1. Отобрать пробу.\n2. Опустить ареометр.\n"
+                   "Плотность топлива проверяют ареометром при каждом приёме.", "при каждом приёме")
+    assert not _titles_steps(after) and not _is_step(after)
 
 
 SPILLS = """# Действия при проливе топлива
@@ -368,5 +372,50 @@ def test_a_list_under_a_heading_that_names_the_question_is_not_given_up_for_a_li
         whole = assistant._procedure(query, small, extractor.score(small.chunk, query, False), extractor)
         assert whole is not None and "Остановить заправку" in whole.markdown, whole
         assert "конусами" not in whole.markdown, whole.markdown
+    finally:
+        services.close()
+
+
+CHECKLIST = """# Порядок передачи смены
+
+Положение ПС-02 сети «Алтын Жол».
+
+## 1. График
+
+Смены по 12 часов.
+
+## 2. Что проверяется при передаче
+
+### 2.1. Топливо
+
+- Снимаются показания счётчиков каждой колонки.
+- Выполняется замер каждого резервуара.
+
+### 2.2. Касса
+
+- Пересчитываются наличные в присутствии сменщика.
+- Снимается X-отчёт.
+
+### 2.3. Оборудование
+
+- Проверяются огнетушители и аварийная кнопка.
+- Неисправности записываются в журнал.
+"""
+
+
+def test_a_section_of_subsections_asked_in_order_is_quoted_as_one_checklist(tmp_path: Path) -> None:
+    """«что проверяется при передаче смены по порядку» asks for the whole «2. Что проверяется при передаче», not the
+    subsection retrieved first: every subsection's items, in the document's order, under their headings."""
+    from azs_assistant.assistant.extract import asks_for_steps, is_procedural
+
+    assert is_procedural("что проверяется при передаче смены по порядку") and asks_for_steps("то же по пунктам")
+    services = Services(make_settings(tmp_path, embeddings="none"))
+    try:
+        services.ingestor.ingest_bytes(CHECKLIST.encode(), "uploads/ps02.md")
+        answer = services.assistant.ask("что проверяется при передаче смены по порядку", SYSTEM)
+        assert not answer.abstained, answer.answer
+        assert in_order(["**Топливо**", "счётчиков", "замер", "**Касса**", "наличные", "X-отчёт", "**Оборудование**",
+                         "огнетушители", "журнал"], answer.answer), answer.answer
+        assert len(numbered_steps(answer.answer)) == 6, answer.answer
     finally:
         services.close()

@@ -132,3 +132,15 @@ def test_what_is_asked_of_a_jargon_phrase_is_said_of_its_term() -> None:
     passage = "Поверка\n\n— Уровнемеры резервуаров калибруются раз в 2 года.\n— Метроштоки калибруются раз в год."
     assert answerable.lacks_what_is_asked(question, passage, lambda word: [])
     assert not answerable.lacks_what_is_asked(question, passage, lambda word: list(query.phrase_terms.get(word, ())))
+
+
+def test_a_phrase_gives_its_term_only_to_words_the_question_has_once() -> None:
+    """«уровень» asked of the fuel and again in «датчиком уровня» is not the gauge; «в» of «минус в кассе» is none."""
+    from azs_assistant.search.query import QueryAnalyzer
+
+    analyzer = get_analyzer()
+    dictionary = JargonDictionary(load_builtin_jargon(), analyzer)
+    query = QueryAnalyzer(analyzer).analyse("как часто проверяют уровень топлива с датчиком уровня", dictionary, None)
+    assert "уровень" not in query.phrase_terms and "уровнемер" in query.phrase_terms.get("датчик", ())
+    cash = QueryAnalyzer(analyzer).analyse("минус в кассе кто разбирается", dictionary, None)
+    assert "в" not in cash.phrase_terms

@@ -40,14 +40,23 @@ from azs_assistant.assistant.model import (
 from azs_assistant.assistant.notices import answer_language, localise
 from azs_assistant.assistant.parts import asks, own_words, with_subject
 from azs_assistant.assistant.ports import Answerer, AnswerLog, ChatAnswers
-from azs_assistant.assistant.procedure import Line, Procedure, has_steps, lines_of, procedure_of, step_texts
+from azs_assistant.assistant.procedure import (
+    Line,
+    Procedure,
+    has_steps,
+    lines_of,
+    procedure_of,
+    sections_under,
+    step_texts,
+    without_number,
+)
 from azs_assistant.assistant.tables import lookup
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import allowed_stations
 from azs_assistant.documents.chunking import split_sentences
 from azs_assistant.errors import InvalidInput
 from azs_assistant.incidents.history import IncidentHistory, describe, incident_report_text, is_history_question
-from azs_assistant.language.analyzer import Analyzer
+from azs_assistant.language.analyzer import INTENT_WORDS, Analyzer
 from azs_assistant.search.index import SearchIndex, load_chunks, openings
 from azs_assistant.search.service import MAX_QUESTION, Queries
 from azs_assistant.stations import Stations
@@ -66,6 +75,11 @@ STEPS_INSTEAD = 0.6
 # ... and a passage with steps gives way to another list of the same document that matches clearly
 # better (a PDF page whose text runs from one procedure into the next).
 OTHER_STEPS = 1.25
+# words that name a procedure, not what it is about («Порядок действий», «Действия при…»)
+_PROCEDURE_WORDS = frozenset({"действие", "действовать", "порядок", "инструкция", "процедура", "шаг", "пункт",
+                              "правило"})
+# A section's subsections quoted together as one checklist fit a Telegram message (4096 characters).
+WHOLE_SECTION_BUDGET = 3500
 # Passages quoted in one answer, at most, and how far down the retrieved list a passage beside the answering
 # one may come from: the fact is often in the next passage of the same section or in a second document.
 MAX_QUOTED = 3
@@ -690,7 +704,8 @@ class Assistant:
         """A thing's jargon terms: its own («пистолет» → «раздаточный кран») and, for a word of a jargon phrase of
         the question, the phrase's («датчиков уровня» → «уровнемер»)."""
         phrases = getattr(query, "phrase_terms", {}) or {}
-        return cache(lambda word: [*self.queries.analyse(word).expansions, *phrases.get(word, ())])
+        return cache(lambda word: [*self.queries.analyse(word).expansions,
+                                   *phrases.get(word, phrases.get(self._lemma_of(word.lower()), ()))])
 
     def _lemma_of(self, word: str) -> str:
         tokens = self.analyzer.tokens(word)
@@ -707,6 +722,14 @@ class Assistant:
             return None  # a row is a whole record (code, meaning, what to do): not a pointer to a list
         chunks = _document_chunks(self.db, ev.chunk.document_id)
         chunk = ev.chunk
+        # a list under a subsection that names nothing of the question («2.3. Оборудование и безопасность»), in a
+        # section whose heading does («2. Что проверяется при передаче»): the question asks for the whole section
+        parent = chunk.section.rsplit(" › ", 1)[0] if chunk.section.count(" › ") >= 2 else ""
+        if parent and has_steps(chunk) and self._heading_match(chunk, query) == 0 \
+                and self._heading_match(Chunk(section=parent), query) > 0:
+            whole = sections_under(chunks, parent, ev.document.title)
+            if whole is not None and len(whole.markdown) <= WHOLE_SECTION_BUDGET:
+                return whole
         scored = [extractor.score(c, query, False) for c in chunks
                   if c.kind != "table_row" and c.id != ev.chunk.id and has_steps(c)]
         steps = max(scored, key=lambda p: p.best, default=None)
@@ -741,7 +764,7 @@ class Assistant:
     def _heading_match(self, chunk: Chunk, query: Any) -> float:
         """How much of the question the passage's own heading names (the query terms' weights)."""
         heading = chunk.section.rsplit(" › ", 1)[-1] if chunk.section else ""
-        lemmas = set(self.analyzer.lemmas(heading))
+        lemmas = set(self.analyzer.lemmas(heading)) - INTENT_WORDS - _PROCEDURE_WORDS  # «Порядок действий» names no one
         return sum(w for t, w in query.terms.items() if t in lemmas)
 
     @staticmethod
@@ -807,10 +830,11 @@ def _best_unit(sp: ScoredPassage) -> str:
 
 
 def _best_line(sp: ScoredPassage) -> tuple[list[Line], int | None]:
-    """The passage's lines and the index of the one its best unit is (or sits in)."""
-    best = _best_unit(sp)
+    """The passage's lines and the index of the one its best unit is (or sits in: a sentence of a paragraph);
+    the unit's number is left out, as the lines leave it out («3. Измерение…» is the line «Измерение…»)."""
+    best = without_number(_best_unit(sp))
     lines = lines_of(sp.chunk) if best else []
-    at = next((i for i, ln in enumerate(lines) if best and (ln.text in best or best in ln.text)), None)
+    at = next((i for i, ln in enumerate(lines) if best in ln.text), None)
     return lines, at
 
 

@@ -36,14 +36,15 @@ _NUMBER_QUESTION = re.compile(
     r"what (percentage|percent|share|amount|limit|deadline|temperature|distance|volume|price)|"
     r"what is the (limit|maximum|minimum))\b",
     re.IGNORECASE)
-_PROCEDURAL = re.compile(r"\b(как|что делать|что делаю|что жать|порядок|по шагам|действи\w*|алгоритм|"
-                         r"куда звонить|кому звонить|каки\w+ шаг\w*|процедур\w*|"
+_PROCEDURAL = re.compile(r"\b(как|что делать|что делаю|что жать|порядок|по порядку|по пунктам|по шагам|действи\w*|"
+                         r"алгоритм|куда звонить|кому звонить|каки\w+ шаг\w*|процедур\w*|"
                          r"қалай|не\s+істе\w*|қадам\w*|тәрті[пб]\w*|"
                          r"how (to|do|should|must|can|could)|what (to do|should|must)|what do (i|we) do|"
                          r"what happens if|steps?|procedure)\b", re.IGNORECASE)
 
 # «…по шагам», «порядок действий»: the steps themselves are asked for, not only what to do first
-_STEPS_ASKED = re.compile(r"\bпо\s+шагам\b|\bпошагов\w*|\bпорядок\s+действий\b|\bалгоритм\w*|\bкаки\w+\s+шаг\w*|"
+_STEPS_ASKED = re.compile(r"\bпо\s+(?:шагам|порядку|пунктам)\b|\bпошагов\w*|\bпорядок\s+действий\b|\bалгоритм\w*|"
+                          r"\bкаки\w+\s+шаг\w*|"
                           r"\bstep[\s-]+by[\s-]+step\b|\bwhat\s+steps\b|\bқадам\w*", re.IGNORECASE)
 
 

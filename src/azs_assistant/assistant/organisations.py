@@ -90,8 +90,13 @@ def without(question: str, known: Iterable[str]) -> str:
 
 def _places(question: str) -> list[tuple[int, int]]:
     """Where the question names a place or a numbered station: no chain's name, even one named after it."""
-    return [(m.start(), m.end()) for e in entities.typed(question) if e.kind in ("region", "station")
-            for m in re.finditer(re.escape(e.surface), question)]
+    # read as written and with Kazakh letters folded (as names are matched, `_low`: one letter for one, so the
+    # places keep their positions): «Ақтобеде», half in Kazakh letters, is Актобе, not the chain «Актобе Мунай»
+    out = []
+    for text in (question, question.translate(_KAZAKH)):
+        out += [(m.start(), m.end()) for e in entities.typed(text) if e.kind in ("region", "station")
+                for m in re.finditer(re.escape(e.surface), text)]
+    return out
 
 
 def _continues(word: str, part: str) -> bool:

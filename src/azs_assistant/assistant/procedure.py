@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from azs_assistant.assistant.markdown import bold, escape
 from azs_assistant.storage.models import Chunk
 
-__all__ = ["Line", "Procedure", "has_steps", "lines_of", "procedure_of", "step_texts"]
+__all__ = ["Line", "Procedure", "has_steps", "lines_of", "procedure_of", "sections_under", "step_texts",
+           "without_number"]
 
 NAMES_A_PART = 0.7  # query-term weight of nouns, numbers and slang expansions (search/query.py); verbs weigh 0.6
 WHOLE_DOCUMENT_BUDGET = 3500  # characters: a regulation's clauses fit a Telegram message (4096)
@@ -28,6 +29,11 @@ _NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+(\S.*)$")  # «3) Позвонить 1
 _OCR_MARKS = re.compile(r"^[_|]+\s*")
 _UNIT_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*[.)]?\s+")
 _HEADING_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+")
+
+
+def without_number(text: str) -> str:
+    """A unit's text without its leading number («3. Измерение…» → «Измерение…»), as :func:`lines_of` gives it."""
+    return _UNIT_NUMBER.sub("", text.strip())
 
 
 def step_texts(chunk: Chunk) -> list[str]:
@@ -182,6 +188,32 @@ def _whole_document(chunks: list[Chunk], title: str) -> Procedure | None:
     if len(by_section) < 2 or number <= 3:
         return None
     return Procedure("\n\n".join(parts), _unique(used))
+
+
+def sections_under(chunks: list[Chunk], parent: str, title: str) -> Procedure | None:
+    """The steps of every subsection of ``parent`` (a section path), in document order, each under its own
+    heading, numbered on: «2. Что проверяется при передаче» over «2.1. Топливо», «2.2. Касса», «2.3.
+    Оборудование» is one checklist. None unless two or more subsections hold steps."""
+    parts: list[str] = []
+    used: list[Chunk] = []
+    number, sections = 1, 0
+    by_section: dict[str, list[Line]] = {}
+    for c in chunks:
+        if c.kind != "table_row" and c.section.startswith(parent + " › "):
+            by_section.setdefault(c.section, []).extend(lines_of(c))
+    for section, lines in by_section.items():
+        steps = [ln for ln in lines if ln.step]
+        if not steps:
+            continue
+        sections += 1
+        parts.append(bold(_heading(section, title)))
+        parts.append(_numbered([ln.text for ln in steps], number))
+        number += len(steps)
+        used.extend(ln.chunk for ln in steps)
+    if sections < 2:
+        return None
+    heading = _heading(parent, title)
+    return Procedure("\n\n".join(([bold(heading)] if heading else []) + parts), _unique(used))
 
 
 def _numbered(steps: list[str], start: int = 1) -> str:

@@ -59,8 +59,10 @@ class QueryAnalyzer:
         groups_s, matched_s = jargon.expand_groups([t.surface for t in tokens])
         phrase_terms: dict[str, tuple[str, ...]] = {}
         for key, canon in zip(matched, groups, strict=True):
+            # a word the question has once (in the phrase, not elsewhere), not a stop word («в» in «минус в кассе»)
             for word in key if len(key) > 1 else ():
-                phrase_terms[word] = (*phrase_terms.get(word, ()), *canon)
+                if all_lemmas.count(word) == 1 and word not in STOPWORDS:
+                    phrase_terms[word] = (*phrase_terms.get(word, ()), *canon)
         groups += [g for g in groups_s if g not in groups]
         added = list(dict.fromkeys(c for group in groups for c in group))
         matched += matched_s
