@@ -369,3 +369,13 @@ def test_a_typo_fixed_by_the_search_names_the_thing() -> None:
 ])
 def test_a_passage_answers_by_rule_only_with_the_thing_asked(question: str, passage: str) -> None:
     assert not states_what_is_asked(question, passage)
+
+
+def test_how_long_is_not_how_early() -> None:
+    """«за 20 минут до начала смены» says when the operator comes, not how long the briefing lasts."""
+    question = "предсменный инструктаж сколько по времени длится"
+    early = ("Положение\nГрафик\nЗаступающий оператор приходит не позднее чем за 20 минут до начала смены и проходит "
+             "предсменный инструктаж у старшего смены.")
+    lasts = "Положение\nГрафик\nПредсменный инструктаж длится 10 минут."
+    assert lacks_what_is_asked(question, early)
+    assert not lacks_what_is_asked(question, lasts) and states_what_is_asked(question, lasts)

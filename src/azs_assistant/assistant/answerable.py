@@ -672,6 +672,9 @@ _KIND = {name: (asks, has) for name, asks, has in _KINDS}
 # number of someone: «телефон энергетика», «номер у ГБР»; a duration or a pressure is of a subject or an object),
 # and whether a passage that says it of the thing answers (a phone or a pressure found so does not: tried, a
 # region's manager's row answered «телефон метролога» because it names the region)
+# «за 20 минут до начала смены», «за 2 часа до конца срока»: a time before something, not how long it lasts
+_LEAD_TIME = re.compile(r"\bза\s+(?:\d+(?:[.,]\d+)?|\w+)\s*(?:[-–]\s*\d+\s*)?(?:минут\w*|мин\.?|час\w*|сут\w*|дн\w*|"
+                        r"день|недел\w*|секунд\w*)\s+до\b", re.IGNORECASE)
 _SAID_OF_THING = ((_ASKS_DURATION, _DURATION, False, True), (_ASKS_HOW_OFTEN, _HOW_OFTEN, False, True),
                   (_ASKS_ORGANISATION, _ORGANISATION, False, True), (*_KIND["pressure"], False, False),
                   (*_KIND["phone"], True, False))
@@ -799,13 +802,15 @@ def _said_of_thing(clause: str, passage: str, synonyms: Callable[[str], Sequence
         return any(lemma == w or ((stem := stem_key(w)) is not None and lemma.startswith(stem))
                    for lemma in lemmas for w in wanted)
 
+    def gives(text: str) -> bool:  # how long is not how early: «приходит за 20 минут до начала смены»
+        return bool(value.search(_LEAD_TIME.sub(" ", text) if value is _DURATION else text))
+
     lines = passage.split("\n", 2)
-    if len(lines) == 3 and names(" ".join(lines[:2])) and value.search(lines[2]):
+    if len(lines) == 3 and names(" ".join(lines[:2])) and gives(lines[2]):
         return True
     said = sentences(passage if len(lines) < 3 else lines[2])
     for i, sentence in enumerate(said):
-        if value.search(sentence) and (names(sentence) or (i > 0 and _POINTS_BACK.match(sentence)
-                                                           and names(said[i - 1]))):
+        if gives(sentence) and (names(sentence) or (i > 0 and _POINTS_BACK.match(sentence) and names(said[i - 1]))):
             return True
     return False
 
