@@ -144,3 +144,21 @@ def test_a_phrase_gives_its_term_only_to_words_the_question_has_once() -> None:
     assert "уровень" not in query.phrase_terms and "уровнемер" in query.phrase_terms.get("датчик", ())
     cash = QueryAnalyzer(analyzer).analyse("минус в кассе кто разбирается", dictionary, None)
     assert "в" not in cash.phrase_terms
+
+
+@pytest.mark.parametrize(("question", "leave"), [
+    ("когда можно уйти в отпуск", True),
+    ("как написать заявление на отпуск", True),
+    ("сколько дней ежегодный отпуск у оператора", True),
+    ("отпуск топлива при отключении света", False),  # dispensing
+    ("можно ли возобновить отпуск через ТРК №1", False),
+    ("в отпуск бензина в канистры что нужно", False),  # fuel named: dispensing
+])
+def test_a_persons_leave_is_not_dispensing(question: str, leave: bool) -> None:
+    """«отпуск» is the dispensing every procedure names («прекратить отпуск топлива»); «уйти в отпуск» is a person's
+    leave, which the base does not hold: searched for as «отпуск», it got the power-cut procedure."""
+    from azs_assistant.search.query import LEAVE, QueryAnalyzer
+
+    analyzer = get_analyzer()
+    query = QueryAnalyzer(analyzer).analyse(question, JargonDictionary(load_builtin_jargon(), analyzer), None)
+    assert (LEAVE in query.terms) is leave and ("отпуск" in query.terms) is not leave, query.terms

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from azs_assistant.language.analyzer import GENERIC_WORDS, INTENT_WORDS, STOPWORDS, Analyzer, Token, normalise
@@ -72,10 +73,11 @@ class QueryAnalyzer:
         key_terms: list[tuple[str, float]] = []
         corrections: dict[str, str] = {}
         unknown: set[str] = set()
+        leave = on_leave(tokens, text)
         for tok in tokens:
             if self.analyzer.is_stopword(tok) or len(tok.lemma) < 2 and not tok.lemma.isdigit():
                 continue
-            lemma = tok.lemma
+            lemma = LEAVE if leave and tok.lemma == "отпуск" else tok.lemma
             weight = _POS_WEIGHT.get(tok.pos or "", 0.6)
             jargon_word = tok.lemma in matched_words or tok.surface in matched_words
             typo = False
@@ -114,6 +116,23 @@ class QueryAnalyzer:
                                                for g in groups],
                              jargon_matched=[" ".join(k) for k in matched], phrase_terms=phrase_terms,
                              dense_text=dense)
+
+
+# «уйти в отпуск», «заявление на отпуск»: a person's leave, which the knowledge base does not hold, not «отпуск
+# топлива» (dispensing), which every procedure names; the word is searched for as a term no passage has
+LEAVE = "отпуск_работника"
+_LEAVE_CONTEXT = re.compile(r"\b(?:в|во|на|из)\s+отпуск\w*|\bотпуск\w*\s+по\s+(?:уход|болезн|беремен)|"
+                            r"\b(?:ежегодн|очередн|декретн|учебн|оплачиваем|неоплачиваем|административн)\w*\s+отпуск|"
+                            r"\bотпускн(?:ые|ых)\b", re.IGNORECASE)
+_FUEL_CONTEXT = re.compile(r"топлив|бензин|дизел|\bдт\b|\bаи\b|газ|суг|нефтепродукт|\bтрк\b|колонк|литр",
+                           re.IGNORECASE)
+
+
+def on_leave(tokens: list[Token], text: str) -> bool:
+    """The question's «отпуск» is a person's leave: said so («в отпуск», «отпуск по уходу», «ежегодный отпуск»)
+    and no fuel named."""
+    return any(t.lemma == "отпуск" for t in tokens) and bool(_LEAVE_CONTEXT.search(text)) \
+        and not _FUEL_CONTEXT.search(text)
 
 
 class Vocabulary:
