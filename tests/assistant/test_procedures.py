@@ -419,3 +419,27 @@ def test_a_section_of_subsections_asked_in_order_is_quoted_as_one_checklist(tmp_
         assert len(numbered_steps(answer.answer)) == 6, answer.answer
     finally:
         services.close()
+
+
+def test_what_to_do_is_answered_by_the_steps_not_by_the_prohibitions_sharing_their_passage() -> None:
+    """A PDF read «4. Заправка запрещается» as the section and «5. Утечка газа» as a line inside it: «запахло газом,
+    что делать» matched the prohibition «…следы утечки» best, and its list was quoted. The best unit for steps is
+    the best that forbids nothing, and the title line over the steps, not the section, heads them."""
+    from azs_assistant.assistant.answer import _best_unit
+    from azs_assistant.assistant.extract import ScoredPassage
+    from azs_assistant.assistant.procedure import procedure_of
+    from azs_assistant.documents.chunking import units_of
+    from azs_assistant.storage.models import Chunk
+
+    chunk = Chunk(id=1, text="— Если на баллоне есть следы утечки газа.\n— Во время грозы.\n5. Утечка газа\n"
+                  "1. Нажать аварийную кнопку.\n2. Вывести людей с наветренной стороны.\n3. Позвонить 104.",
+                  section="Инструкция › 4. Заправка запрещается", kind="steps", ordinal=2)
+    units = units_of(chunk)
+    sp = ScoredPassage(chunk, units, [5.0 if "утечки газа" in u else 4.0 if "Утечка газа" in u else 1.0 for u in units])
+    assert _best_unit(sp) == "Если на баллоне есть следы утечки газа."
+    best = _best_unit(sp, skip_rules=True)
+    assert best == "5. Утечка газа"
+    whole = procedure_of(chunk, "Инструкция", lambda: [chunk], {}, lambda text: text.lower().split(), best)
+    assert whole is not None and whole.markdown.startswith("**Утечка газа**"), whole
+    assert "запрещается" not in whole.markdown and "грозы" not in whole.markdown, whole.markdown
+    assert "Нажать аварийную кнопку" in whole.markdown and "104" in whole.markdown

@@ -26,6 +26,7 @@ from azs_assistant.assistant.extract import (
     is_procedural,
     is_yes_no,
     rule_best,
+    rule_units,
     wants_number,
 )
 from azs_assistant.assistant.markdown import escape, to_plain
@@ -756,7 +757,7 @@ class Assistant:
             tried.append(sp)
         for best in tried:
             whole = procedure_of(best.chunk, ev.document.title, lambda: chunks, query.terms, self.analyzer.lemmas,
-                                 _best_unit(best))
+                                 _best_unit(best, skip_rules=not is_yes_no(query.text)))
             if whole is not None:
                 return whole
         return None
@@ -825,8 +826,15 @@ def _document_chunks(db: Database, document_id: int) -> list[Chunk]:
         return list(s.scalars(select(Chunk).where(Chunk.document_id == document_id).order_by(Chunk.ordinal)))
 
 
-def _best_unit(sp: ScoredPassage) -> str:
-    return sp.units[max(range(len(sp.units)), key=sp.scores.__getitem__)] if sp.units else ""
+def _best_unit(sp: ScoredPassage, skip_rules: bool = False) -> str:
+    """The passage's best-matching unit; with ``skip_rules``, the best that forbids or allows nothing, where one
+    matches at all («что делать» is answered by steps, not by the list «Заправка запрещается: … следы утечки»
+    that shares the passage with the leak's steps)."""
+    order = sorted(range(len(sp.units)), key=lambda i: -sp.scores[i])
+    if skip_rules:
+        rules = rule_units(sp.chunk, sp.units)
+        order = [i for i in order if i not in rules and sp.scores[i] > 0] or order
+    return sp.units[order[0]] if order else ""
 
 
 def _best_line(sp: ScoredPassage) -> tuple[list[Line], int | None]:

@@ -106,6 +106,10 @@ def procedure_of(chunk: Chunk, title: str, document: Callable[[], list[Chunk]], 
     # what the section says right after the steps («Деньги возвращаются…»), not the next list's heading
     after = [ln for ln in lines[end:end + 1] if not ln.step and not _looks_like_heading(ln.text)]
     heading = _heading(chunk.section, title)
+    # a title line right over the steps («5. Утечка газа» inside «4. Заправка запрещается», where the PDF's
+    # heading was read as a line) names the list: the section's heading would name another part
+    if intro is not None and _looks_like_heading(intro.text):
+        heading = ""
     parts = [bold(heading)] if heading else []
     if intro is not None:
         parts.append(bold(intro.text) if len(intro.text) <= 200 else escape(intro.text))
