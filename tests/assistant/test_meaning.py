@@ -80,21 +80,25 @@ SORBENT = """# Уборка проливов на АЗС
 """
 
 
-def test_may_i_is_answered_by_the_rule_not_by_a_passage_that_only_names_the_thing(
-        tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def sorbent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    services = Services(make_settings(Path(tmp_path_factory.mktemp("sorbent")), embeddings="none"))
+    services.ingestor.ingest_bytes(SORBENT.encode(), "uploads/sorbent.md")
+    yield services
+    services.close()
+
+
+@pytest.mark.parametrize("question", ["можно отработанный сорбент выбросить в мусор?",
+                                      "сорбент можно в мусор выкинуть?"])
+def test_may_i_is_answered_by_the_rule_not_by_a_passage_that_only_names_the_thing(sorbent: Services,
+                                                                                   question: str) -> None:
     """«Можно…?» asks what a rule allows or forbids: the passage that says who takes the used sorbent away
     names it as often, but only the prohibition answers."""
-    services = Services(make_settings(tmp_path, embeddings="none"))
-    try:
-        services.ingestor.ingest_bytes(SORBENT.encode(), "uploads/sorbent.md")
-        for question in ("можно отработанный сорбент выбросить в мусор?", "сорбент можно в мусор выкинуть?"):
-            answer = services.assistant.ask(question, SYSTEM)
-            first = answer.answer.lower().split("[1]")[0]  # the first quote
-            assert not answer.abstained, answer.answer
-            assert "запрещается" in first and "бытовой мусор" in first, answer.answer
-            assert first.index("запрещается") < first.index("бытовой мусор"), answer.answer
-    finally:
-        services.close()
+    answer = sorbent.assistant.ask(question, SYSTEM)
+    first = answer.answer.lower().split("[1]")[0]  # the first quote
+    assert not answer.abstained, answer.answer
+    assert "запрещается" in first and "бытовой мусор" in first, answer.answer
+    assert first.index("запрещается") < first.index("бытовой мусор"), answer.answer
 
 
 @pytest.mark.parametrize(("question", "yes_no"), [
@@ -131,14 +135,6 @@ def test_a_prohibiting_heading_leads_items_quoted_with_other_lines_on_a_line_of_
     # a sentence quoted before the items stays before the heading: it is not what the heading forbids
     text = _with_rule_heading(chunk, "Сорбент вывозит подрядчик.\n- Если баллон повреждён.", True)
     assert text == "Сорбент вывозит подрядчик.\n\n**Заправка запрещается:**\n\n- Если баллон повреждён.", text
-
-
-@pytest.fixture(scope="module")
-def sorbent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    services = Services(make_settings(Path(tmp_path_factory.mktemp("sorbent")), embeddings="none"))
-    services.ingestor.ingest_bytes(SORBENT.encode(), "uploads/sorbent.md")
-    yield services
-    services.close()
 
 
 def _lead_and_rule(services: Services, question: str, lead_words: str) -> tuple[str, str | None]:

@@ -704,7 +704,7 @@ class Assistant:
     def _synonyms(self, query: Any) -> Callable[[str], list[str]]:
         """A thing's jargon terms: its own («пистолет» → «раздаточный кран») and, for a word of a jargon phrase of
         the question, the phrase's («датчиков уровня» → «уровнемер»)."""
-        phrases = getattr(query, "phrase_terms", {}) or {}
+        phrases = query.phrase_terms
         return cache(lambda word: [*self.queries.analyse(word).expansions,
                                    *phrases.get(word, phrases.get(self._lemma_of(word.lower()), ()))])
 
@@ -726,8 +726,8 @@ class Assistant:
         # a list under a subsection that names nothing of the question («2.3. Оборудование и безопасность»), in a
         # section whose heading does («2. Что проверяется при передаче»): the question asks for the whole section
         parent = chunk.section.rsplit(" › ", 1)[0] if chunk.section.count(" › ") >= 2 else ""
-        if parent and has_steps(chunk) and self._heading_match(chunk, query) == 0 \
-                and self._heading_match(Chunk(section=parent), query) > 0:
+        if parent and has_steps(chunk) and self._heading_match(chunk.section, query) == 0 \
+                and self._heading_match(parent, query) > 0:
             whole = sections_under(chunks, parent, ev.document.title)
             if whole is not None and len(whole.markdown) <= WHOLE_SECTION_BUDGET:
                 return whole
@@ -746,7 +746,7 @@ class Assistant:
         # «мелкий пролив до литра, что делать» is «Небольшой пролив (до 1 литра)», not «Средний пролив (от 1 до 20
         # литров)», whose steps name «пролив» more often
         if steps is not None and own and steps.chunk.section != chunk.section \
-                and 0 < self._heading_match(steps.chunk, query) <= self._heading_match(chunk, query):
+                and 0 < self._heading_match(steps.chunk.section, query) <= self._heading_match(chunk.section, query):
             steps = None
         tried: list[ScoredPassage] = []
         if steps is not None and steps.best > 0 and steps.best >= needed and (not own or steps.best > needed):
@@ -762,9 +762,10 @@ class Assistant:
                 return whole
         return None
 
-    def _heading_match(self, chunk: Chunk, query: Any) -> float:
-        """How much of the question the passage's own heading names (the query terms' weights)."""
-        heading = chunk.section.rsplit(" › ", 1)[-1] if chunk.section else ""
+    def _heading_match(self, section: str, query: Any) -> float:
+        """How much of the question a section's own heading (the last of its path) names (the query terms'
+        weights)."""
+        heading = section.rsplit(" › ", 1)[-1] if section else ""
         lemmas = set(self.analyzer.lemmas(heading)) - INTENT_WORDS - _PROCEDURE_WORDS  # «Порядок действий» names no one
         return sum(w for t, w in query.terms.items() if t in lemmas)
 

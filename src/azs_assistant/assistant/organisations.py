@@ -93,7 +93,7 @@ def _places(question: str) -> list[tuple[int, int]]:
     # read as written and with Kazakh letters folded (as names are matched, `_low`: one letter for one, so the
     # places keep their positions): «Ақтобеде», half in Kazakh letters, is Актобе, not the chain «Актобе Мунай»
     out = []
-    for text in (question, question.translate(_KAZAKH)):
+    for text in dict.fromkeys((question, question.translate(_KAZAKH))):  # once where nothing folds
         out += [(m.start(), m.end()) for e in entities.typed(text) if e.kind in ("region", "station")
                 for m in re.finditer(re.escape(e.surface), text)]
     return out

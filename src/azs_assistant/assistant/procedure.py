@@ -173,23 +173,8 @@ def _about_the_document(chunks: list[Chunk], title: str, query_terms: dict[str, 
 
 def _whole_document(chunks: list[Chunk], title: str) -> Procedure | None:
     """Every clause section of the document, in order, each under its heading, numbered on."""
-    parts: list[str] = []
-    used: list[Chunk] = []
-    number = 1
-    by_section: dict[str, list[Line]] = {}
-    for c in chunks:
-        if c.kind != "table_row":
-            by_section.setdefault(c.section, []).extend(lines_of(c))
-    for section, lines in by_section.items():
-        steps = [ln for ln in lines if ln.step]
-        if not steps:
-            continue
-        if _heading(section, title):
-            parts.append(bold(_heading(section, title)))
-        parts.append(_numbered([ln.text for ln in steps], number))
-        number += len(steps)
-        used.extend(ln.chunk for ln in steps)
-    if len(by_section) < 2 or number <= 3:
+    sections, _, parts, used, steps = _sections_numbered([c for c in chunks if c.kind != "table_row"], title)
+    if sections < 2 or steps <= 2:
         return None
     return Procedure("\n\n".join(parts), _unique(used))
 
@@ -198,26 +183,35 @@ def sections_under(chunks: list[Chunk], parent: str, title: str) -> Procedure | 
     """The steps of every subsection of ``parent`` (a section path), in document order, each under its own
     heading, numbered on: «2. Что проверяется при передаче» over «2.1. Топливо», «2.2. Касса», «2.3.
     Оборудование» is one checklist. None unless two or more subsections hold steps."""
-    parts: list[str] = []
-    used: list[Chunk] = []
-    number, sections = 1, 0
+    _, with_steps, parts, used, _ = _sections_numbered([c for c in chunks if c.kind != "table_row"
+                                                        and c.section.startswith(parent + " › ")], title)
+    if with_steps < 2:
+        return None
+    heading = _heading(parent, title)
+    return Procedure("\n\n".join(([bold(heading)] if heading else []) + parts), _unique(used))
+
+
+def _sections_numbered(chunks: list[Chunk], title: str) -> tuple[int, int, list[str], list[Chunk], int]:
+    """The steps of each section of ``chunks``, in order, under the section's heading (where it has one of its
+    own), numbered on: how many sections there are and how many hold steps, the Markdown parts, the passages the
+    steps came from, and how many steps."""
     by_section: dict[str, list[Line]] = {}
     for c in chunks:
-        if c.kind != "table_row" and c.section.startswith(parent + " › "):
-            by_section.setdefault(c.section, []).extend(lines_of(c))
+        by_section.setdefault(c.section, []).extend(lines_of(c))
+    parts: list[str] = []
+    used: list[Chunk] = []
+    number, with_steps = 1, 0
     for section, lines in by_section.items():
         steps = [ln for ln in lines if ln.step]
         if not steps:
             continue
-        sections += 1
-        parts.append(bold(_heading(section, title)))
+        with_steps += 1
+        if _heading(section, title):
+            parts.append(bold(_heading(section, title)))
         parts.append(_numbered([ln.text for ln in steps], number))
         number += len(steps)
         used.extend(ln.chunk for ln in steps)
-    if sections < 2:
-        return None
-    heading = _heading(parent, title)
-    return Procedure("\n\n".join(([bold(heading)] if heading else []) + parts), _unique(used))
+    return len(by_section), with_steps, parts, used, number - 1
 
 
 def _numbered(steps: list[str], start: int = 1) -> str:
