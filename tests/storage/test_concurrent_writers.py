@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -125,3 +127,44 @@ def test_two_incident_imports_store_each_row_once(backend_url: str, tmp_path: Pa
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Incident)) == rows
     db.dispose()
+
+
+def _open_fresh(url: str, barrier: Any, failures: Any) -> None:
+    """One process of the race below: connect at the barrier, so the switches to WAL and the first write
+    happen at once."""
+    from azs_assistant.storage.db import make_engine
+
+    engine = make_engine(url)
+    barrier.wait()
+    try:
+        with engine.connect() as conn:  # then write, as a migration does: the first write makes the file
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS seen (pid INTEGER)")
+            conn.exec_driver_sql("COMMIT")
+            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+            if mode != "wal":
+                failures.put(f"journal mode {mode}")
+    except Exception as exc:  # noqa: BLE001 - the parent asserts on what was caught
+        failures.put(repr(exc))
+    finally:
+        engine.dispose()
+
+
+def test_processes_opening_a_fresh_sqlite_file_at_once_all_connect(tmp_path: Path) -> None:
+    """GIVEN a new SQLite file WHEN four processes connect to it at the same moment, round after round
+    THEN every one connects and writes, in WAL mode. SQLite refuses the switch to WAL at once, without the busy
+    timeout, while another connection makes it: two ingests on a fresh database failed that way."""
+    context = multiprocessing.get_context("fork")
+    failures: list[str] = []
+    for round_ in range(30):
+        url = f"sqlite:///{tmp_path / f'fresh{round_}.db'}"
+        barrier, found = context.Barrier(4), context.Queue()
+        procs = [context.Process(target=_open_fresh, args=(url, barrier, found)) for _ in range(4)]
+        for proc in procs:
+            proc.start()
+        for proc in procs:
+            proc.join(60)
+            assert proc.exitcode == 0
+        while not found.empty():
+            failures.append(found.get())
+    assert failures == []

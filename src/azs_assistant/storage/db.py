@@ -8,6 +8,7 @@ see the same data. Migrations at startup take the same kind of lock.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 import zlib
 from collections.abc import Iterable, Iterator
@@ -33,11 +34,29 @@ KEEP_INDEX_CHANGES = 1000
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=10000")
+    _switch_to_wal(cur)
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _switch_to_wal(cur) -> None:  # type: ignore[no-untyped-def]
+    """Put the file in WAL mode. On a fresh file the switch needs the file to itself, and SQLite answers
+    "locked" at once, without the busy timeout, while another process makes the same switch (two
+    `azs ingest` started together on a new database: one of them failed). Wait and try again; once one
+    process has switched, the others find WAL already set."""
+    deadline = time.monotonic() + LOCK_WAIT_S
+    pause = 0.01
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 def make_engine(url: str) -> Engine:
