@@ -75,8 +75,8 @@ def test_operator_on_a_phone_reads_steps_rates_reloads_and_follows_a_citation(si
     assert up.get_attribute("aria-pressed") == "true"
     box.get_by_role("button", name="Копировать ответ").tap()
     box.locator(".actions .note").filter(has_text="скопирован").wait_for()
-    copied = page.evaluate("() => navigator.clipboard.readText()")  # the answer's Markdown: heading, then steps
-    assert copied.startswith("**Порядок приёма**\n\n1. Пересчитайте наличные"), copied
+    copied = page.evaluate("() => navigator.clipboard.readText()")  # plain text: pasted into a messenger,
+    assert copied.startswith("Порядок приёма\n\n1. Пересчитайте наличные"), copied  # ** would show
     op.axe()
     op.shot("11-phone-answer-steps")
 
@@ -84,6 +84,11 @@ def test_operator_on_a_phone_reads_steps_rates_reloads_and_follows_a_citation(si
     assert "40 000" in second.locator(".text").inner_text()
     second.get_by_role("button", name="Ответ не помог").tap()
     comment = second.get_by_label("Что не так с ответом? (необязательно)")
+    # the whole form is brought into view above the fixed question bar, without the person scrolling
+    send = second.get_by_role("button", name="Отправить оценку")
+    page.wait_for_function("""([b, bar]) => { const r = b.getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= bar.getBoundingClientRect().top; }""",
+                           arg=[send.element_handle(), page.locator("form.ask").element_handle()])
     comment.fill("Нужно по купюрам")
     # the form above the fixed ask bar, as the person sees it once scrolled down (a wheel scroll left an
     # unpainted band at the top of the screenshot)
@@ -101,6 +106,8 @@ def test_operator_on_a_phone_reads_steps_rates_reloads_and_follows_a_citation(si
     asked = ["Как принять смену?", "Какой размен оставляют на начало смены?"]
     assert page.locator(".msg.user").all_inner_texts() == asked
     assert page.locator(".msg.bot").first.locator(".text.md ol > li").count() == 3
+    # a reloaded answer copies as plain text too
+    assert page.locator(".msg.bot").first.get_attribute("data-plain").startswith("Порядок приёма\n\n1. ")
     assert page.locator("#history").is_hidden()  # on a phone the history is one tap away
     first_up = page.locator(".msg.bot").first.get_by_role("button", name="Полезный ответ")
     assert first_up.get_attribute("aria-pressed") == "true" and first_up.is_disabled()  # the rating is kept

@@ -65,3 +65,17 @@ def test_a_server_error_is_a_page_for_a_browser(tmp_path: Path) -> None:
             assert web.get("/broken").json()["error"]["code"] == "internal_error"
     finally:
         svc.close()
+
+
+def test_every_page_names_its_icon_so_the_browser_asks_no_missing_favicon(tmp_path: Path) -> None:
+    """GIVEN the login page WHEN a browser reads it THEN it names the site's icon, which is served (a
+    browser asks /favicon.ico, a 404 in the log, only when a page names none)."""
+    svc = Services(make_settings(tmp_path, embeddings="none"))
+    try:
+        with TestClient(create_app(svc, background=False)) as web:
+            page = web.get("/login", headers=BROWSER)
+            assert '<link rel="icon" href="/static/favicon.svg"' in page.text
+            icon = web.get("/static/favicon.svg")
+            assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    finally:
+        svc.close()

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from azs_assistant.assistant.markdown import to_plain
 from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep
 from azs_assistant.http.markdown import to_html
@@ -32,8 +33,8 @@ def chat(request: Request, svc: ServicesDep, who: AnyUser, c: str | None = None)
     page_word = texts(request_language(request))["ps_page"]
     return templates.TemplateResponse(request, "chat.html", {
         "active": "chat", "conversations": conversations, "current": c if turns else None, "title": title,
-        "turns": [{**turn, "html": to_html(turn["answer"]), "labels": citation_labels(turn["citations"], page_word)}
-                  for turn in turns]})
+        "turns": [{**turn, "html": to_html(turn["answer"]), "plain": to_plain(turn["answer"]),
+                   "labels": citation_labels(turn["citations"], page_word)} for turn in turns]})
 
 
 def citation_labels(citations: list[dict[str, Any]], page_word: str) -> list[str]:

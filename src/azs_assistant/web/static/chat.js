@@ -66,7 +66,8 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     note.setAttribute("role", "status");
     const copy = iconButton("copy", T("js_copy", "Копировать ответ"));
     copy.addEventListener("click", function () {
-      copyText(box.dataset.source || box.querySelector(".text").innerText).then(
+      // the answer as plain text (lists keep their numbers): pasted into a messenger, Markdown's ** would show
+      copyText(box.dataset.plain || box.querySelector(".text").innerText).then(
         function () { note.textContent = T("js_copied", "Скопировано."); },
         function () { note.textContent = T("js_error", "Ошибка"); });
     });
@@ -127,7 +128,9 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     });
     f.append(label, area, ok, cancel);
     box.appendChild(f);
-    area.focus();
+    area.focus({ preventScroll: true });
+    // the form opens under the answer: bring all of it above the fixed question bar, not just the text box
+    f.scrollIntoView({ block: "center", behavior: "smooth" });
   }
 
   // -- one answer ------------------------------------------------------------------------
@@ -151,7 +154,7 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     // answer_html comes from the server's Markdown renderer, which escapes any HTML of the source
     if (answer.answer_html) text.innerHTML = answer.answer_html; else text.textContent = answer.answer;
     box.classList.toggle("abstained", !!answer.abstained);
-    box.dataset.source = answer.answer;
+    box.dataset.plain = answer.answer_text || "";
     box.dataset.answerId = answer.answer_id || "";
     if (answer.resolved_question) {
       box.insertBefore(el("div", "resolved", T("js_resolved", "Понял вопрос как:") + " " + answer.resolved_question), text);
