@@ -193,6 +193,16 @@ def test_a_follow_up_is_answered_with_its_fact(demo: Services, first: str, follo
     assert not answer.abstained and fact in answer.answer, (answer.resolved_question, answer.answer[:300])
 
 
+def test_it_did_not_help_asks_for_the_next_step_not_for_help(demo_services: Services) -> None:
+    """GIVEN «колонка не отвечает что делать» WHEN «а если не помогло?» follows THEN the answer is what to do
+    when the first try fails («если повторяется», «повторно»), not first aid («вызвать скорую помощь»), which the
+    dense model found close to «помогло» (the whole demo base, with its embeddings)."""
+    opened = demo_services.assistant.ask("колонка не отвечает что делать", remember=True)
+    answer = demo_services.assistant.ask("а если не помогло?", conversation=opened.conversation_id)
+    assert not answer.abstained and "повтор" in answer.answer, answer.answer
+    assert "скорую" not in answer.answer and "Глаза" not in answer.answer, answer.answer
+
+
 def test_an_own_subject_follow_up_is_answered_alone(demo: Services) -> None:
     opened = demo.assistant.ask("колонка не включается, что делать?", remember=True)
     answer = demo.assistant.ask("а какой лимит наличных в кассе у оператора?", conversation=opened.conversation_id)

@@ -696,7 +696,8 @@ class Assistant:
         of another record, it does not only name its document)?"""
         passages = passages if passages is not None else answerable.retrieved(evidence)
         synonyms = synonyms or self._synonyms(query)
-        return [not answerable.lacks_what_is_asked(query.text, p.text, synonyms, query.corrections)
+        readings = answerable.asked_readings(query)
+        return [not any(answerable.lacks_what_is_asked(text, p.text, synonyms, query.corrections) for text in readings)
                 and not answerable.row_names_nothing(query, e.chunk, self.analyzer.lemmas, self._lemma_of)
                 and not answerable.only_names_its_document(e.chunk.text, query.text)
                 for p, e in zip(passages, evidence, strict=False)]

@@ -376,7 +376,7 @@ _PRICE = re.compile(_CURRENCY, re.IGNORECASE)
 _ASKS_MONEY = re.compile(r"\bштраф\w*|\bдоплат[аыуе]\b|\bдоплачива\w*|\b(?:до|на)\s+какую?\s+сумм\w*|\bкакая\s+сумма\b"
                          r"|\b(?:максимальн\w+|предельн\w+|какова)\s+сумм\w*|\bсумм[аеуы]\s+(?:\w+\s+)?(?:компенсац|возмещ"
                          r"|выплат|штраф|ущерб)\w*|\b(?:какая|какой|каков\w*|сколько|размер\w*)\s+"
-                         r"(?:\w+\s+)?(?:зарплат|оклад)\w*|\bсколько\s+платят|\bнаценк\w*|\bmarkup\b"
+                         r"(?:\w+\s+)?(?:зарплат|оклад)\w*|\bзаработн\w*\s+плат\w*|\bсколько\s+платят|\bнаценк\w*|\bmarkup\b"
                          # «какой размер компенсации морального вреда», «размер возмещения»
                          r"|\bразмер\w*\s+(?:\w+\s+)?(?:компенсац|возмещ|выплат|премии|преми[йя])\w*", re.IGNORECASE)
 _MONEY = re.compile(_CURRENCY + r"|%|процент", re.IGNORECASE)
@@ -537,6 +537,17 @@ _NEXT_CLAUSE = re.compile(
     r"|сколько|почём|почем|почему|зачем|откуда|как(?:ой|ая|ое|ие|ую|им|их|ого|ом|ова|ов|овы)?|по\s+каком\w*"
     r"|во\s+сколько|можно\s+ли|нужно\s+ли|надо\s+ли|who|what|where|when|how|which|why|can|is|are|do|does|should"
     r"|кім|қайда|қашан|қалай|қанша|қай|неше)(?![-\w]))|\s+және\s+(?=не(?![-\w]))", re.IGNORECASE)
+
+
+def asked_readings(query: AnalyzedQuery) -> list[str]:
+    """The question as the kinds of value asked are read from it: its own words, and for a question in Kazakh or
+    English also the same with the dictionary's Russian terms put in for its words, since the patterns below are
+    Russian («түнгі ауысымда оператордың жалақысы қанша?» reads «… заработная плата сколько?»: a sum of money
+    asked, which a shift's timetable does not hold)."""
+    readings = [query.text]
+    if query.dense_text and query.dense_text != query.text and foreign_share(query) > 0:
+        readings.append(query.dense_text)
+    return readings
 
 
 def lacks_what_is_asked(question: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None,
