@@ -135,8 +135,8 @@ def _open_fresh(url: str, barrier: Any, failures: Any) -> None:
     from azs_assistant.storage.db import make_engine
 
     engine = make_engine(url)
-    barrier.wait()
     try:
+        barrier.wait()  # the barrier's own timeout: a sibling that died does not leave this one waiting
         with engine.connect() as conn:  # then write, as a migration does: the first write makes the file
             conn.exec_driver_sql("BEGIN IMMEDIATE")
             conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS seen (pid INTEGER)")
@@ -158,13 +158,18 @@ def test_processes_opening_a_fresh_sqlite_file_at_once_all_connect(tmp_path: Pat
     failures: list[str] = []
     for round_ in range(30):
         url = f"sqlite:///{tmp_path / f'fresh{round_}.db'}"
-        barrier, found = context.Barrier(4), context.Queue()
+        barrier, found = context.Barrier(4, timeout=30), context.Queue()
         procs = [context.Process(target=_open_fresh, args=(url, barrier, found)) for _ in range(4)]
-        for proc in procs:
-            proc.start()
-        for proc in procs:
-            proc.join(60)
-            assert proc.exitcode == 0
+        try:
+            for proc in procs:
+                proc.start()
+            for proc in procs:
+                proc.join(60)
+                assert proc.exitcode == 0
+        finally:
+            for proc in procs:
+                if proc.is_alive():
+                    proc.terminate()
         while not found.empty():
             failures.append(found.get())
     assert failures == []

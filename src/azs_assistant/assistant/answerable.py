@@ -376,7 +376,12 @@ _PRICE = re.compile(_CURRENCY, re.IGNORECASE)
 _ASKS_MONEY = re.compile(r"\bштраф\w*|\bдоплат[аыуе]\b|\bдоплачива\w*|\b(?:до|на)\s+какую?\s+сумм\w*|\bкакая\s+сумма\b"
                          r"|\b(?:максимальн\w+|предельн\w+|какова)\s+сумм\w*|\bсумм[аеуы]\s+(?:\w+\s+)?(?:компенсац|возмещ"
                          r"|выплат|штраф|ущерб)\w*|\b(?:какая|какой|каков\w*|сколько|размер\w*)\s+"
-                         r"(?:\w+\s+)?(?:зарплат|оклад)\w*|\bзаработн\w*\s+плат\w*|\bсколько\s+платят|\bнаценк\w*|\bmarkup\b"
+                         r"(?:\w+\s+)?(?:зарплат\w*|оклад\w*|заработн\w*\s+плат\w*)|\bсколько\s+платят|\bнаценк\w*|\bmarkup\b"
+                         # the question word after: a Kazakh question in the dictionary's terms («… заработная плата
+                         # сколько?»); a salary named without one («когда выплачивается заработная плата») asks a date
+                         r"|\b(?:зарплат\w*|оклад\w*|заработн\w*\s+плат\w*)\s+(?:\w+\s+)?(?:сколько|какая|каков\w*)\b"
+                         r"|\b(?:what|how\s+much)\s+(?:is|are)?\s*(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}(?:salary|wages?|pay)\b"
+                         r"(?!\s+(?:terminal|point|station|desk|by|with|card|for\s+fuel))"
                          # «какой размер компенсации морального вреда», «размер возмещения»
                          r"|\bразмер\w*\s+(?:\w+\s+)?(?:компенсац|возмещ|выплат|премии|преми[йя])\w*", re.IGNORECASE)
 _MONEY = re.compile(_CURRENCY + r"|%|процент", re.IGNORECASE)
@@ -545,7 +550,8 @@ def asked_readings(query: AnalyzedQuery) -> list[str]:
     Russian («түнгі ауысымда оператордың жалақысы қанша?» reads «… заработная плата сколько?»: a sum of money
     asked, which a shift's timetable does not hold)."""
     readings = [query.text]
-    if query.dense_text and query.dense_text != query.text and foreign_share(query) > 0:
+    # mostly foreign words: a Russian question naming one Latin word («ремонт Toyota») keeps its own reading only
+    if query.dense_text and query.dense_text != query.text and foreign_share(query) >= 0.5:
         readings.append(query.dense_text)
     return readings
 

@@ -111,8 +111,15 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
       }, function () { note.textContent = T("js_offline", "Нет связи с сервером."); });
   }
 
+  // a form under an answer: all of it above the fixed question bar, not just its text box
+  function reveal(form) {
+    const still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    form.scrollIntoView({ block: "center", behavior: still ? "auto" : "smooth" });
+  }
+
   function commentForm(box, note) {
-    if (box.querySelector("form.comment")) { box.querySelector("form.comment textarea").focus(); return; }
+    const open = box.querySelector("form.comment");
+    if (open) { open.querySelector("textarea").focus({ preventScroll: true }); reveal(open); return; }
     const f = el("form", "comment inline-form");
     const id = "comment-" + box.dataset.answerId;
     const label = el("label", null, T("js_whats_wrong", "Что не так с ответом? (необязательно)"));
@@ -129,8 +136,7 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     f.append(label, area, ok, cancel);
     box.appendChild(f);
     area.focus({ preventScroll: true });
-    // the form opens under the answer: bring all of it above the fixed question bar, not just the text box
-    f.scrollIntoView({ block: "center", behavior: "smooth" });
+    reveal(f);
   }
 
   // -- one answer ------------------------------------------------------------------------
