@@ -134,6 +134,12 @@ GAS = "Заправлять баллон не более чем на 80% объ�
     ("во сколько начинается ночная смена", SHIFT, False),
     ("кому продавать сигареты нельзя", GENERATOR, False),
     ("куда звонить при отказе ТРК", GENERATOR, False),
+    # a salary is a sum asked beside a question word, before or after it (a Kazakh question in Russian terms)
+    ("какая заработная плата у кассира", SHIFT, True),
+    ("ночная смена оператордың заработная плата сколько?", SHIFT, True),
+    ("what is the salary of a night shift operator?", SHIFT, True),
+    ("когда выплачивается заработная плата", "Заработная плата выплачивается 5-го и 20-го числа.", False),
+    ("what pay terminal do we use", GENERATOR, False),
 ])
 def test_a_passage_without_the_kind_of_value_asked_cannot_answer(question: str, passage: str, lacks: bool) -> None:
     assert lacks_what_is_asked(question, passage) is lacks
