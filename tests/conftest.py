@@ -65,6 +65,18 @@ def sqlite_services(tmp_path) -> Iterator[Services]:  # type: ignore[no-untyped-
     svc.close()
 
 
+def lexical_base(tmp_path_factory: pytest.TempPathFactory, label: str,
+                 files: dict[str, bytes | str]) -> Iterator[Services]:
+    """Services on a fresh lexical index (no dense model) holding only ``files`` (source name → content), each
+    stored as added: the body of a module fixture over a small knowledge base written for its tests."""
+    svc = Services(make_settings(Path(tmp_path_factory.mktemp(label)), embeddings="none"))
+    for source, data in files.items():
+        result = svc.ingestor.ingest_bytes(data.encode() if isinstance(data, str) else data, source)
+        assert result.status == "added", (source, result.message)
+    yield svc
+    svc.close()
+
+
 @pytest.fixture(scope="session")
 def demo_services(tmp_path_factory) -> Iterator[Services]:  # type: ignore[no-untyped-def]
     """The demo knowledge base, ingested once: for read-only tests of search and answers."""

@@ -5,7 +5,6 @@ heading. Quoted alone, «Курить и пользоваться открыты
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +13,7 @@ from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.documents.chunking import units_of
 from azs_assistant.services import Services
 from azs_assistant.storage.models import Chunk
-from tests.conftest import make_settings
+from tests.conftest import lexical_base
 
 RULES = """# Правила безопасности на АЗС
 
@@ -42,10 +41,7 @@ RULES = """# Правила безопасности на АЗС
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    services = Services(make_settings(Path(tmp_path_factory.mktemp("meaning")), embeddings="none"))
-    services.ingestor.ingest_bytes(RULES.encode(), "uploads/pravila.md")
-    yield services
-    services.close()
+    yield from lexical_base(tmp_path_factory, "meaning", {"uploads/pravila.md": RULES})
 
 
 @pytest.mark.parametrize(("question", "polarity", "item"), [
@@ -82,10 +78,7 @@ SORBENT = """# Уборка проливов на АЗС
 
 @pytest.fixture(scope="module")
 def sorbent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    services = Services(make_settings(Path(tmp_path_factory.mktemp("sorbent")), embeddings="none"))
-    services.ingestor.ingest_bytes(SORBENT.encode(), "uploads/sorbent.md")
-    yield services
-    services.close()
+    yield from lexical_base(tmp_path_factory, "sorbent", {"uploads/sorbent.md": SORBENT})
 
 
 @pytest.mark.parametrize("question", ["можно отработанный сорбент выбросить в мусор?",

@@ -15,7 +15,7 @@ import pytest
 from azs_assistant.assistant.markdown import to_plain
 from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.services import Services
-from tests.conftest import make_settings
+from tests.conftest import lexical_base, make_settings
 from tests.documents.test_parsers import make_pdf
 
 FILTER_STEPS = [
@@ -120,14 +120,10 @@ CAFE_STEPS = ["Убрать продукцию с витрины", "Заполн
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    services = Services(make_settings(Path(tmp_path_factory.mktemp("procedures")), embeddings="none"))
-    for data, name in [(FILTER.encode(), "to14_filtr.md"), (GAS_ALARM.encode(), "pb22_zagazovannost.txt"),
-                       (make_pdf(REFUND_PDF), "dvoinoe_spisanie.pdf"), (LPG.encode(), "gz03_gazovoz.md"),
-                       (CAFE.encode(), "kf07_kafe.md")]:
-        result = services.ingestor.ingest_bytes(data, f"uploads/{name}")
-        assert result.status == "added", (name, result.message)
-    yield services
-    services.close()
+    yield from lexical_base(tmp_path_factory, "procedures", {
+        "uploads/to14_filtr.md": FILTER, "uploads/pb22_zagazovannost.txt": GAS_ALARM,
+        "uploads/dvoinoe_spisanie.pdf": make_pdf(REFUND_PDF), "uploads/gz03_gazovoz.md": LPG,
+        "uploads/kf07_kafe.md": CAFE})
 
 
 def numbered_steps(markdown: str) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from azs_assistant.assistant.extract import WHOLE_PASSAGE
 from azs_assistant.auth.principal import SYSTEM
 from azs_assistant.services import Services
-from tests.conftest import make_settings
+from tests.conftest import lexical_base, make_settings
 
 PROBA = """# Приём топлива
 
@@ -29,10 +29,7 @@ PROBA = """# Приём топлива
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    services = Services(make_settings(Path(tmp_path_factory.mktemp("whole")), embeddings="none"))
-    services.ingestor.ingest_bytes(PROBA.encode(), "uploads/priem.md")
-    yield services
-    services.close()
+    yield from lexical_base(tmp_path_factory, "whole", {"uploads/priem.md": PROBA})
 
 
 def test_the_fact_beside_the_best_matching_sentence_is_quoted(svc: Services) -> None:
