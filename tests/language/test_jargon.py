@@ -83,19 +83,6 @@ def test_ending_match_does_not_catch_russian_words_or_short_stems() -> None:
         assert added == [], phrase
 
 
-def test_an_upgrade_adds_the_new_builtin_terms_and_keeps_the_admins_edits(sqlite_services) -> None:  # type: ignore[no-untyped-def]
-    jargon = sqlite_services.jargon
-    jargon.seed()
-    total = len(jargon.entries())
-    jargon.remove("жанармай")  # as if an older release had not shipped it
-    jargon.upsert("солярка", "ДТ зимнее", "правка администратора")
-    assert jargon.add_builtin() == 1
-    entries = {e.term: e for e in jargon.entries()}
-    assert len(entries) == total and "жанармай" in entries
-    assert entries["солярка"].canonical == "ДТ зимнее"
-    assert jargon.add_builtin() == 0
-
-
 def test_a_jargon_entrys_synonyms_are_one_thing_asked() -> None:
     """«газ» expands to «сжиженный углеводородный газ (СУГ, пропан-бутан)»: the query keeps those lemmas
     together, and the extractor counts a sentence that lists them all once, so the sentence that answers

@@ -40,13 +40,16 @@ def jargon_remove(ctx: typer.Context, term: str) -> None:
 @app.command("import")
 def jargon_import(ctx: typer.Context, file: Annotated[Optional[Path], typer.Argument()] = None,
                   builtin: Annotated[bool, typer.Option("--builtin", help=(
-                      "Добавить встроенные термины, которых нет в словаре (после обновления); "
-                      "правки администратора сохраняются."))] = False) -> None:
+                      "Свести словарь со встроенным (это делается и при запуске новой версии): добавить новые "
+                      "термины, обновить и убрать неизменённые; правки и удаления администратора сохраняются."
+                  ))] = False) -> None:
     """Загрузить термины из TSV: термин<TAB>каноническое название[<TAB>примечание]."""
     from azs_assistant.language.jargon import parse_tsv
 
     if builtin:
-        typer.echo(f"Добавлено встроенных терминов: {services(ctx).jargon.add_builtin()}")
+        merged = services(ctx).jargon.merge_builtin()
+        typer.echo(f"Встроенный словарь: добавлено {merged.added}, обновлено {merged.changed}, "
+                   f"убрано {merged.withdrawn}")
         if file is None:
             return
     if file is None:

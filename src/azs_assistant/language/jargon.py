@@ -7,6 +7,7 @@ Entries match on lemma sequences, so «солярку», «солярки» and 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass
 from importlib import resources
@@ -47,6 +48,24 @@ def load_builtin_jargon() -> list[JargonEntry]:
     term the documents use. Written from domain knowledge, not from questions."""
     data = resources.files("azs_assistant.language.data")
     return [e for name in BUILTIN_FILES for e in parse_tsv(data.joinpath(name).read_text("utf-8"))]
+
+
+def builtin_digest() -> str:
+    """A digest of the shipped dictionary files: it changes with a release that changes them."""
+    data = resources.files("azs_assistant.language.data")
+    digest = hashlib.sha256()
+    for name in BUILTIN_FILES:
+        digest.update(data.joinpath(name).read_bytes())
+    return digest.hexdigest()
+
+
+def earlier_builtin_values() -> dict[str, set[str]]:
+    """term -> the canonicals earlier releases shipped for it and this one does not (``jargon_earlier.tsv``)."""
+    text = resources.files("azs_assistant.language.data").joinpath("jargon_earlier.tsv").read_text("utf-8")
+    values: dict[str, set[str]] = {}
+    for e in parse_tsv(text):
+        values.setdefault(e.term.lower(), set()).add(e.canonical)
+    return values
 
 
 class JargonDictionary:

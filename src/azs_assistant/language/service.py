@@ -5,16 +5,31 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
-from azs_assistant.language.jargon import JargonDictionary, JargonEntry, load_builtin_jargon
+from azs_assistant.language.jargon import (
+    JargonDictionary,
+    JargonEntry,
+    builtin_digest,
+    earlier_builtin_values,
+    load_builtin_jargon,
+)
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import JargonTerm, utcnow
+from azs_assistant.storage.models import IndexState, JargonTerm, utcnow
 
 Audit = Callable[..., None]  # Access.audit(who, action, target, details=None, ip=None)
+
+
+class BuiltinMerge(NamedTuple):
+    """What merging a release's built-in dictionary did: terms added, changed and withdrawn."""
+
+    added: int
+    changed: int
+    withdrawn: int
 
 
 class Jargon:
@@ -27,13 +42,52 @@ class Jargon:
         self._lock = threading.Lock()
 
     def seed(self) -> None:
-        """Load the built-in dictionary into an empty table (the admin's edits are kept after)."""
-        with self.db.writing("jargon") as s:  # two processes starting on a fresh database seed it once
-            if s.scalar(select(func.count()).select_from(JargonTerm)):
-                return
-            for e in load_builtin_jargon():
-                s.add(JargonTerm(term=e.term.lower(), canonical=e.canonical, note=e.note))
-            Database.bump(s, jargon=True)
+        """At start: the built-in dictionary into an empty table, or a new release's changes into a seeded one
+        (``merge_builtin``); a no-op when the shipped files are the ones merged last."""
+        with self.db.session() as s:
+            merged = s.scalar(select(IndexState.jargon_builtin).where(IndexState.id == 1))
+        if merged != builtin_digest():
+            self.merge_builtin()
+
+    def merge_builtin(self) -> BuiltinMerge:
+        """Bring the table up to the shipped dictionary without touching the admin's work: add the built-in
+        terms it lacks, change the entries still holding what an earlier release shipped, withdraw those the
+        release no longer ships. An entry the admin edited or added stays as it is, and a built-in term the
+        admin removed stays removed."""
+        shipped = {e.term.lower(): e for e in load_builtin_jargon()}
+        earlier = earlier_builtin_values()
+        added = changed = withdrawn = 0
+        with self.db.writing("jargon") as s:  # two processes starting at once merge once
+            rows = {r.term: r for r in s.scalars(select(JargonTerm))}
+            for term, row in rows.items():
+                now = shipped.get(term)
+                known = {row.shipped} if row.shipped is not None else (
+                    earlier.get(term, set()) | ({now.canonical} if now else set()))
+                if row.removed:
+                    if now is None:  # no longer shipped: nothing left to keep out
+                        s.delete(row)
+                    continue
+                if row.canonical not in known:
+                    continue  # the admin's own term or edit
+                if now is None:
+                    s.delete(row)
+                    withdrawn += 1
+                elif row.canonical != now.canonical:
+                    row.canonical, row.note, row.shipped, row.updated_at = now.canonical, now.note, now.canonical, \
+                        utcnow()
+                    changed += 1
+                else:
+                    row.shipped = now.canonical
+            for term, e in shipped.items():
+                if term not in rows:
+                    s.add(JargonTerm(term=term, canonical=e.canonical, note=e.note, shipped=e.canonical))
+                    added += 1
+            state = s.get(IndexState, 1)
+            if state is not None:
+                state.jargon_builtin = builtin_digest()
+            if added or changed or withdrawn:
+                Database.bump(s, jargon=True)
+        return BuiltinMerge(added, changed, withdrawn)
 
     def current(self, generation: int | None = None) -> JargonDictionary:
         """The current dictionary; reloaded when any process edits it."""
@@ -42,7 +96,8 @@ class Jargon:
         if self._dictionary is None or generation != self._generation:
             with self._lock:
                 with self.db.session() as s:
-                    rows = s.scalars(select(JargonTerm).order_by(JargonTerm.term)).all()
+                    rows = s.scalars(select(JargonTerm).where(JargonTerm.removed.is_(False))
+                                     .order_by(JargonTerm.term)).all()
                     entries = [JargonEntry(r.term, r.canonical, r.note) for r in rows]
                 self._dictionary = JargonDictionary(entries, self.analyzer)
                 self._generation = generation
@@ -62,7 +117,7 @@ class Jargon:
             if row is None:
                 row = JargonTerm(term=term)
                 s.add(row)
-            row.canonical, row.note, row.updated_at = canonical, note, utcnow()
+            row.canonical, row.note, row.updated_at, row.removed = canonical, note, utcnow(), False
             Database.bump(s, jargon=True)
         return JargonEntry(term, canonical, note)
 
@@ -79,24 +134,17 @@ class Jargon:
         self._audit(who, "jargon.delete", term)
 
     def remove(self, term: str) -> None:
+        """Remove a term; a built-in one is kept as removed, so an upgrade does not bring it back."""
+        term = term.strip().lower()
         with self.db.session() as s:
-            row = s.scalar(select(JargonTerm).where(JargonTerm.term == term.strip().lower()))
-            if row is None:
+            row = s.scalar(select(JargonTerm).where(JargonTerm.term == term))
+            if row is None or row.removed:
                 raise NotFound(f"Термин «{term}» не найден в словаре.", f"Term '{term}' not found.")
-            s.delete(row)
+            if row.shipped is not None or term in {e.term.lower() for e in load_builtin_jargon()}:
+                row.removed, row.updated_at = True, utcnow()
+            else:
+                s.delete(row)
             Database.bump(s, jargon=True)
-
-    def add_builtin(self) -> int:
-        """The built-in entries whose term the table lacks (after an upgrade that ships new ones); the
-        admin's edits and additions stay as they are. Returns how many were added."""
-        with self.db.writing("jargon") as s:
-            have = set(s.scalars(select(JargonTerm.term)))
-            new = {e.term.lower(): e for e in load_builtin_jargon() if e.term.lower() not in have}
-            for term, e in new.items():
-                s.add(JargonTerm(term=term, canonical=e.canonical, note=e.note))
-            if new:
-                Database.bump(s, jargon=True)
-        return len(new)
 
     def import_entries(self, entries: list[JargonEntry]) -> int:
         for e in entries:

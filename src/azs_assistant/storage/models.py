@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 
 def utcnow() -> datetime:
@@ -116,6 +118,11 @@ class JargonTerm(Base):
     canonical: Mapped[str] = mapped_column(String(500))
     note: Mapped[str | None] = mapped_column(String(500), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the canonical the built-in dictionary gave this term (None: the admin's own term, or seeded before 0017);
+    # an entry whose canonical still equals it was never edited, so an upgrade may change it
+    shipped: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # a built-in term the admin removed: kept so an upgrade does not bring it back; not used for queries
+    removed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class IndexState(Base):
@@ -129,6 +136,8 @@ class IndexState(Base):
     # bumped by each retraining of the complaint classifier: the other processes retrain too
     classifier_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     embedding_model: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # a digest of the built-in jargon files last merged into the dictionary: a new release's are merged at start
+    jargon_builtin: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class IndexChange(Base):
