@@ -77,6 +77,20 @@ def test_smoking_asked_in_kazakh_quotes_the_prohibition(demo_services: Services)
     assert "запрещается" in answer.answer.lower() and "курить" in answer.answer.lower(), answer.answer
 
 
+def test_a_table_row_is_quoted_one_value_per_line_and_cited_as_the_row(demo_services: Services) -> None:
+    """GIVEN the error-code table (a cell holds its own «;»: «Перезапустить программу на кассе; если
+    повторяется — заявка») WHEN «колонка не отвечает что делать» is asked THEN the row's first cell leads in
+    bold and every other cell is a list item under it, whole, so a phone shows each value on its line; the
+    citation quotes the row as stored."""
+    answer = ask(demo_services, "колонка не отвечает что делать")
+    row = next(c for c in answer.citations if c.quote.startswith("Код: E01"))
+    assert row.quote == ("Код: E01; Что означает: Нет связи колонки с системой управления; Действие оператора: "
+                         "Перезапустить программу на кассе; если повторяется — заявка")
+    assert ("**Код: E01**\n\n- Что означает: Нет связи колонки с системой управления\n"
+            "- Действие оператора: Перезапустить программу на кассе; если повторяется — заявка") in answer.answer
+    assert "— Что означает: Нет связи колонки с системой управления\n" in answer.text  # the plain form keeps lines
+
+
 def test_answer_json_shape(demo_services: Services) -> None:
     body = ask(demo_services, "Во сколько снимают Z-отчёт?").public()
     assert set(body) >= {"answer", "abstained", "citations", "retrieved"}

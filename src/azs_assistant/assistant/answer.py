@@ -599,7 +599,7 @@ class Assistant:
             # a second source's steps are all quoted too, as bullets: one numbered list per answer
             quote = extractor.quote(sp, procedural, numeric, max_units=5 if n == 0 else 2, numbered=n == 0,
                                     whole=n == 0 or len(ev.chunk.text) <= SHORT_PASSAGE)
-            out.append((quote, [ev.citation(to_plain(quote))]))
+            out.append((quote, [ev.citation(ev.chunk.text if ev.chunk.kind == "table_row" else to_plain(quote))]))
             if ev.chunk.kind == "table_row":
                 rows.add(ev.chunk.id)
         return out

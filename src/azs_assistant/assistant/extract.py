@@ -207,10 +207,18 @@ class Extractor:
 
 
 def table_row(chunk: Chunk) -> str:
-    """A table row with its column headers, the row's own header (its first cell) in bold:
-    «**Регион: Астана**; АИ-92: 216»."""
-    first, sep, rest = chunk.text.partition("; ")
-    return f"{bold(first)}{sep}{escape(rest)}" if sep else escape(chunk.text)
+    """A table row with its column headers: the row's own header (its first cell) in bold on its line, the
+    other cells a list under it, so a phone shows each value on its own line:
+    «**Код: E01**» / «- Что означает: Нет связи…» / «- Действие оператора: …». A cell's own «;» stays in it."""
+    meta = chunk.meta or {}
+    header, cells = meta.get("header"), meta.get("cells")
+    if not isinstance(header, list) or not isinstance(cells, list):  # a row stored without its cells
+        first, sep, rest = chunk.text.partition("; ")
+        return f"{bold(first)}{sep}{escape(rest)}" if sep else escape(chunk.text)
+    pairs = [f"{h}: {c}" for h, c in zip(header, cells, strict=False) if str(c).strip()]
+    if len(pairs) < 2:
+        return escape(chunk.text)
+    return bold(pairs[0]) + "\n\n" + "\n".join(f"- {escape(p)}" for p in pairs[1:])
 
 
 def _compose(chunk: Chunk, kept: list[int]) -> str:
