@@ -149,3 +149,14 @@ def test_a_persons_leave_is_not_dispensing(question: str, leave: bool) -> None:
     analyzer = get_analyzer()
     query = QueryAnalyzer(analyzer).analyse(question, JargonDictionary(load_builtin_jargon(), analyzer), None)
     assert (LEAVE in query.terms) is leave and ("отпуск" in query.terms) is not leave, query.terms
+
+
+def test_a_word_after_a_kazakh_term_is_not_read_as_its_ending() -> None:
+    """«жалақы қашан» is «жалақы» and «қашан» («когда»), not «жалақы» with the ending « қашан»: the rewrite for
+    the dense model kept «заработная плата» and lost the question word, so the kind of value asked was lost."""
+    analyzer = get_analyzer()
+    dictionary = JargonDictionary(load_builtin_jargon(), analyzer)
+    for question, wanted in (("жалақы қашан төленеді", "заработная плата когда"),
+                             ("өрт сөндіргіш қайда", "огнетушитель где"),
+                             ("жанармайды қашан әкеледі", "когда")):
+        assert wanted in dictionary.rewrite(question, analyzer.tokens(question)), question

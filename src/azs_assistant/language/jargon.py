@@ -150,7 +150,8 @@ class JargonDictionary:
         the Russian dictionary does not know are matched this way."""
         if len(word) <= _MIN_STEM or not (_foreign(word) or self._unknown(word.split()[-1])):
             return None  # a Russian word the dictionary knows is itself («бензовоз» is not slang «бенз» + «овоз»)
-        for cut in range(len(word), max(_MIN_STEM, len(word) - _MAX_ENDING) - 1, -1):
+        # only the last word's ending is cut: «жалақы қашан» is not «жалақы» with the ending « қашан»
+        for cut in range(len(word), max(_MIN_STEM, len(word) - _MAX_ENDING, word.rfind(" ") + 2) - 1, -1):
             if (key := self._stems.get(word[:cut])) is not None:
                 return key
         return None
