@@ -91,6 +91,14 @@ def test_a_table_row_is_quoted_one_value_per_line_and_cited_as_the_row(demo_serv
     assert "— Что означает: Нет связи колонки с системой управления\n" in answer.text  # the plain form keeps lines
 
 
+def test_actions_titled_as_in_a_regulation_get_the_procedure(demo_services: Services) -> None:
+    """«Действия при пожаре» is how regulations title a procedure: «действие» says steps are wanted, like
+    «порядок», and is not a word the passage must hold (it was declined: the steps never say «действие»)."""
+    answer = ask(demo_services, "Действия при пожаре")
+    assert not answer.abstained
+    assert "1. Нажать аварийную кнопку отключения всех ТРК." in answer.answer
+
+
 def test_answer_json_shape(demo_services: Services) -> None:
     body = ask(demo_services, "Во сколько снимают Z-отчёт?").public()
     assert set(body) >= {"answer", "abstained", "citations", "retrieved"}
