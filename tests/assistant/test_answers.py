@@ -99,6 +99,31 @@ def test_actions_titled_as_in_a_regulation_get_the_procedure(demo_services: Serv
     assert "1. Нажать аварийную кнопку отключения всех ТРК." in answer.answer
 
 
+def test_a_list_of_what_must_not_be_done_is_not_numbered_as_steps(demo_services: Services) -> None:
+    """«Что оператору делать нельзя» over «Вскрывать корпус ТРК…»: numbered, the items read as steps to take
+    (a walk in the browser saw «1. Вскрывать корпус ТРК и гидравлический блок.»)."""
+    answer = ask(demo_services, "колонка не отвечает что делать")
+    assert "**Что оператору делать нельзя**\n\n- Вскрывать корпус ТРК и гидравлический блок." in answer.answer
+    assert "1. Вскрывать" not in answer.answer and "1. Вскрывать" not in answer.text
+
+
+def test_a_list_quoted_after_another_list_comes_under_its_own_heading() -> None:
+    """Two quotes that are lists, one after the other, would be one Markdown list: the fire procedure read as
+    more items of the shift handover's checklist. The second comes under its section's heading."""
+    from azs_assistant.assistant.answer import _apart
+    from azs_assistant.assistant.model import Citation
+    from azs_assistant.http.markdown import to_html
+
+    fire = Citation(source="06.docx", title="Инструкция ПБ", section="Инструкция ПБ › При пожаре", page=None,
+                    quote="", score=1.0, chunk_id=1, document_id=1)
+    before = "- Проверяются огнетушители.\n- Неисправности записываются в журнал. [2]"
+    text = _apart(before, "- Нажать аварийную кнопку.\n- Позвонить 101.", fire)
+    assert text.startswith("**При пожаре**\n\n- Нажать")
+    assert to_html(before + "\n\n" + text).count("<ul>") == 2
+    assert _apart("Огнетушители осматривают ежемесячно. [1]", "- Нажать аварийную кнопку.", fire) \
+        == "- Нажать аварийную кнопку."  # after a paragraph a list stands apart as it is
+
+
 def test_answer_json_shape(demo_services: Services) -> None:
     body = ask(demo_services, "Во сколько снимают Z-отчёт?").public()
     assert set(body) >= {"answer", "abstained", "citations", "retrieved"}

@@ -7,6 +7,7 @@ ground a generated answer; any failure of the server falls back to the extractiv
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -29,7 +30,7 @@ from azs_assistant.assistant.extract import (
     rule_units,
     wants_number,
 )
-from azs_assistant.assistant.markdown import escape, to_plain
+from azs_assistant.assistant.markdown import bold, escape, to_plain
 from azs_assistant.assistant.model import (
     ABSTAIN_TEXT,
     EMPTY_KB_TEXT,
@@ -448,7 +449,7 @@ class Assistant:
         citations = list(answer.citations) if base is not None else []
         for text, ev in extra:
             citations.append(ev.citation(to_plain(text)))
-            texts.append(f"{text} [{len(citations)}]")
+            texts.append(f"{_apart(texts[-1] if texts else '', text, citations[-1])} [{len(citations)}]")
         # what a generator reads: the passages quoted, in the answer's order, then the rest as retrieved
         by_id = {e.chunk.id: e for e in evidence} | {ev.chunk.id: ev for _, ev in extra}
         quoted = [by_id[c] for c in dict.fromkeys(c.chunk_id for c in citations) if c in by_id]
@@ -517,6 +518,7 @@ class Assistant:
             return Answer(question, ABSTAIN_TEXT, True, [], retrieved)
         texts, citations = [], []
         for text, cites in parts:
+            text = _apart(texts[-1] if texts else "", text, cites[0])
             citations.extend(cites)
             texts.append(f"{text} [{len(citations)}]" if len(cites) == 1 else
                          f"{text} [{len(citations) - len(cites) + 1}–{len(citations)}]")
@@ -820,6 +822,20 @@ def _cited_first(retrieved: list[Citation], citations: list[Citation]) -> list[C
             head.append(by_id[c.chunk_id])
     seen = {h.chunk_id for h in head}
     return (head + [r for r in retrieved if r.chunk_id not in seen])[:max(len(retrieved), 1)]
+
+
+_LIST_LINE = re.compile(r"^(?:[-*]|\d{1,3}[.)])\s")
+
+
+def _apart(previous: str, text: str, citation: Citation) -> str:
+    """A quote that opens with a list, after one that ends with a list, under its section's heading (or its
+    document's title) in bold: Markdown would run the two into one list, and the fire procedure read as more
+    items of the shift handover's checklist quoted above it."""
+    last = previous.rstrip().rsplit("\n", 1)[-1]
+    if not (_LIST_LINE.match(text.lstrip()) and _LIST_LINE.match(last)):
+        return text
+    label = (citation.section or "").rsplit(" › ", 1)[-1].strip() or citation.title
+    return f"{bold(label)}\n\n{text}" if label else text
 
 
 def _document_chunks(db: Database, document_id: int) -> list[Chunk]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from azs_assistant.assistant.markdown import bold, escape
+from azs_assistant.assistant.procedure import prohibits
 from azs_assistant.documents.chunking import split_sentences, units_of
 from azs_assistant.language.analyzer import Analyzer, stem_key
 from azs_assistant.search.query import AnalyzedQuery
@@ -175,6 +176,7 @@ class Extractor:
             first_item = next(i for i, ln in enumerate(lines) if ln.startswith("— "))
             intro = lines[first_item - 1] if first_item > 0 else None  # the sentence that leads into the steps
             # a second source's list adds to the answer's procedure: all its items, as bullets
+            numbered = numbered and not prohibits(intro or "") and not prohibits(chunk.section.rsplit(" › ", 1)[-1])
             body = "\n".join(f"{i}. {escape(item)}" if numbered else f"- {escape(item)}"
                              for i, item in enumerate(items, start=1))
             return f"{bold(intro)}\n\n{body}" if intro else body

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from azs_assistant.assistant.markdown import bold, escape
 from azs_assistant.storage.models import Chunk
 
-__all__ = ["Line", "Procedure", "has_steps", "lines_of", "procedure_of", "sections_under", "step_texts",
-           "without_number"]
+__all__ = ["Line", "Procedure", "has_steps", "lines_of", "procedure_of", "prohibits", "sections_under",
+           "step_texts", "without_number"]
 
 NAMES_A_PART = 0.7  # query-term weight of nouns, numbers and slang expansions (search/query.py); verbs weigh 0.6
 WHOLE_DOCUMENT_BUDGET = 3500  # characters: a regulation's clauses fit a Telegram message (4096)
@@ -113,7 +113,10 @@ def procedure_of(chunk: Chunk, title: str, document: Callable[[], list[Chunk]], 
     parts = [bold(heading)] if heading else []
     if intro is not None:
         parts.append(bold(intro.text) if len(intro.text) <= 200 else escape(intro.text))
-    parts.append(_numbered([ln.text for ln in lines[start:end]]))
+    steps = [ln.text for ln in lines[start:end]]
+    # what must not be done is a list, not a sequence: numbered, «1. Вскрывать корпус ТРК» reads as a step to take
+    forbids = prohibits(heading) or intro is not None and prohibits(intro.text)
+    parts.append("\n".join(f"- {escape(step)}" for step in steps) if forbids else _numbered(steps))
     parts.extend(escape(ln.text) for ln in after[:1] if len(ln.text) <= 400)
     quoted = ([intro] if intro else []) + lines[start:end] + after[:1]
     if best_unit and not any(best_unit in ln.text or ln.text in best_unit for ln in quoted):
@@ -212,6 +215,15 @@ def _sections_numbered(chunks: list[Chunk], title: str) -> tuple[int, int, list[
         number += len(steps)
         used.extend(ln.chunk for ln in steps)
     return len(by_section), with_steps, parts, used, number - 1
+
+
+_PROHIBITS = re.compile(r"\bнельзя\b|запрещ|\bне\s+(?:допуска|разреша|следует|должн|положено)|недопустим",
+                        re.IGNORECASE)
+
+
+def prohibits(lead_in: str) -> bool:
+    """A heading or lead-in over a list of what must not be done («Что оператору делать нельзя», «Запрещается:»)."""
+    return bool(_PROHIBITS.search(lead_in))
 
 
 def _numbered(steps: list[str], start: int = 1) -> str:
