@@ -516,7 +516,8 @@ class Assistant:
         parts.extend(passages)
         if not parts:
             return Answer(question, ABSTAIN_TEXT, True, [], retrieved)
-        texts, citations = [], []
+        texts: list[str] = []
+        citations: list[Citation] = []
         for text, cites in parts:
             text = _apart(texts[-1] if texts else "", text, cites[0])
             citations.extend(cites)
