@@ -113,9 +113,20 @@ def test_jargon_crud(client: TestClient) -> None:
     assert created.status_code == 201 and created.json()["term"] == "зюзя"
     assert client.put("/api/v1/jargon/зюзя", json={"term": "зюзя", "canonical": "огнетушитель ОП-5"}).json()[
         "canonical"] == "огнетушитель ОП-5"
+    # adding a term already there is a conflict, not a silent replacement of its meaning and note
+    assert_error(client.post("/api/v1/jargon", json={"term": "зюзя", "canonical": "заправщик"}), 409, "conflict")
+    # a body naming another term than the address is refused, not ignored
+    assert_error(client.put("/api/v1/jargon/зюзя", json={"term": "другое", "canonical": "x"}), 422, "invalid_input")
+    assert {t["term"]: t["canonical"] for t in client.get("/api/v1/jargon").json()}["зюзя"] == "огнетушитель ОП-5"
     assert client.delete("/api/v1/jargon/зюзя").status_code == 204
     assert_error(client.delete("/api/v1/jargon/зюзя"), 404, "not_found")
     assert_error(client.post("/api/v1/jargon", json={"term": "", "canonical": "x"}), 422, "invalid_input")
+    # the audit keeps the meaning an edit or a removal replaced
+    events = client.get("/api/v1/audit", params={"action": "jargon."}).json()
+    events = events["events"] if isinstance(events, dict) else events
+    details = {e["action"]: json.loads(e["details"]) for e in events if e["target"] == "зюзя"}
+    assert details["jargon.put"] == {"canonical": "огнетушитель ОП-5", "before": "огнетушитель"}
+    assert details["jargon.delete"] == {"before": "огнетушитель ОП-5"}
 
 
 def test_health_and_openapi(client: TestClient) -> None:

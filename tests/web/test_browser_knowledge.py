@@ -77,6 +77,9 @@ def test_operator_on_a_phone_reads_steps_rates_reloads_and_follows_a_citation(si
     box.locator(".actions .note").filter(has_text="скопирован").wait_for()
     copied = page.evaluate("() => navigator.clipboard.readText()")  # plain text: pasted into a messenger,
     assert copied.startswith("Порядок приёма\n\n1. Пересчитайте наличные"), copied  # ** would show
+    # with its sources, so the pasted [1] points at something; the note goes once read
+    assert "\n\nИсточники:\n[1] " in copied and "Приём смены" in copied.split("Источники:")[1], copied
+    box.locator(".actions .note").filter(has_text="скопирован").wait_for(state="detached", timeout=8000)
     op.axe()
     op.shot("11-phone-answer-steps")
 

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
-from azs_assistant.errors import InvalidInput, NotFound
+from azs_assistant.errors import Conflict, InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.language.jargon import (
     JargonDictionary,
@@ -108,43 +108,59 @@ class Jargon:
 
     def upsert(self, term: str, canonical: str, note: str | None = None) -> JargonEntry:
         """Add or change a term (unaudited: the CLI's edit, and ``put`` which audits)."""
+        return self._write(term, canonical, note)[0]
+
+    def _write(self, term: str, canonical: str, note: str | None, *,
+               new: bool = False) -> tuple[JargonEntry, str | None]:
+        """The entry written and the canonical it had before (None: a new term). ``new``: a term already in
+        the dictionary is a conflict, not silently replaced."""
         term, canonical = term.strip().lower(), canonical.strip()
         if not term or not canonical or len(term) > 200 or len(canonical) > 500:
             raise InvalidInput("Нужны термин (до 200 символов) и каноническое название (до 500).",
                                "term (≤200 chars) and canonical (≤500 chars) are required.")
         with self.db.session() as s:
             row = s.scalar(select(JargonTerm).where(JargonTerm.term == term))
+            before = row.canonical if row is not None and not row.removed else None
+            if new and before is not None:
+                raise Conflict(f"Термин «{term}» уже есть в словаре («{before}»); чтобы изменить его, сохраните "
+                               "термин заново (PUT).",
+                               f"Term '{term}' is already in the dictionary ('{before}'); change it with PUT.")
             if row is None:
                 row = JargonTerm(term=term)
                 s.add(row)
             row.canonical, row.note, row.updated_at, row.removed = canonical, note, utcnow(), False
             Database.bump(s, jargon=True)
-        return JargonEntry(term, canonical, note)
+        return JargonEntry(term, canonical, note), before
 
     def put(self, who: object, term: str, canonical: str, note: str | None = None, *,
             added: bool = False) -> JargonEntry:
-        """An admin's edit of the dictionary, audited (``jargon.add`` for a new term by POST, else ``jargon.put``)."""
-        e = self.upsert(term, canonical, note)
-        self._audit(who, "jargon.add" if added else "jargon.put", e.term, {"canonical": e.canonical})
+        """An admin's edit of the dictionary, audited with the meaning it replaced (``jargon.add`` for a new
+        term by POST, which refuses a term already there, else ``jargon.put``)."""
+        e, before = self._write(term, canonical, note, new=added)
+        details = {"canonical": e.canonical} | ({"before": before} if before is not None else {})
+        self._audit(who, "jargon.add" if added else "jargon.put", e.term, details)
         return e
 
     def delete(self, who: object, term: str) -> None:
-        """An admin's removal of a term, audited as ``jargon.delete``."""
-        self.remove(term)
-        self._audit(who, "jargon.delete", term)
+        """An admin's removal of a term, audited as ``jargon.delete`` with the meaning it had."""
+        before = self.remove(term)
+        self._audit(who, "jargon.delete", term.strip().lower(), {"before": before})
 
-    def remove(self, term: str) -> None:
-        """Remove a term; a built-in one is kept as removed, so an upgrade does not bring it back."""
+    def remove(self, term: str) -> str:
+        """Remove a term (returns the canonical it had); a built-in one is kept as removed, so an upgrade does
+        not bring it back."""
         term = term.strip().lower()
         with self.db.session() as s:
             row = s.scalar(select(JargonTerm).where(JargonTerm.term == term))
             if row is None or row.removed:
                 raise NotFound(f"Термин «{term}» не найден в словаре.", f"Term '{term}' not found.")
+            before = row.canonical
             if row.shipped is not None or term in {e.term.lower() for e in load_builtin_jargon()}:
                 row.removed, row.updated_at = True, utcnow()
             else:
                 s.delete(row)
             Database.bump(s, jargon=True)
+        return before
 
     def import_entries(self, entries: list[JargonEntry]) -> int:
         for e in entries:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from azs_assistant.api.schemas import JargonTermPublic
+from azs_assistant.errors import InvalidInput
 from azs_assistant.http.deps import Admin, Anyone, ServicesDep
 from azs_assistant.http.errors import AUTHENTICATED, documented
 
@@ -20,13 +21,18 @@ def list_terms(svc: ServicesDep, who: Anyone) -> list[dict]:
     return [{"term": e.term, "canonical": e.canonical, "note": e.note} for e in svc.jargon.entries()]
 
 
-@router.put("/{term}", response_model=JargonTermPublic, summary="Добавить или изменить термин", responses=WRITE)
+@router.put("/{term}", response_model=JargonTermPublic, summary="Добавить или изменить термин", responses={
+    **WRITE, **documented(422)})
 def put_term(term: Term, body: JargonTermPublic, svc: ServicesDep, who: Admin) -> dict:
+    if body.term.strip().lower() != term.strip().lower():
+        raise InvalidInput(f"Термин в адресе («{term}») и в теле запроса («{body.term}») различаются.",
+                           f"The term in the path ('{term}') and in the body ('{body.term}') differ.")
     e = svc.jargon.put(who, term, body.canonical, body.note)
     return {"term": e.term, "canonical": e.canonical, "note": e.note}
 
 
-@router.post("", response_model=JargonTermPublic, status_code=201, summary="Добавить термин", responses=WRITE)
+@router.post("", response_model=JargonTermPublic, status_code=201, summary="Добавить термин", responses={
+    **WRITE, **documented(409)})
 def add_term(body: JargonTermPublic, svc: ServicesDep, who: Admin) -> dict:
     e = svc.jargon.put(who, body.term, body.canonical, body.note, added=True)
     return {"term": e.term, "canonical": e.canonical, "note": e.note}

@@ -67,8 +67,17 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     const copy = iconButton("copy", T("js_copy", "Копировать ответ"));
     copy.addEventListener("click", function () {
       // the answer as plain text (lists keep their numbers): pasted into a messenger, Markdown's ** would show
-      copyText(box.dataset.plain || box.querySelector(".text").innerText).then(
-        function () { note.textContent = T("js_copied", "Скопировано."); },
+      // with its sources, so the pasted [1], [2] still point at something
+      const sources = Array.prototype.map.call(box.querySelectorAll(".cites a"), function (a, i) {
+        return "[" + (i + 1) + "] " + a.textContent.trim();
+      });
+      const plain = box.dataset.plain || box.querySelector(".text").innerText;
+      copyText(sources.length ? plain + "\n\n" + T("js_sources", "Источники") + ":\n" + sources.join("\n") : plain).then(
+        function () {
+          const said = T("js_copied", "Скопировано.");
+          note.textContent = said;
+          setTimeout(function () { if (note.textContent === said) note.textContent = ""; }, 4000);
+        },
         function () { note.textContent = T("js_error", "Ошибка"); });
     });
     bar.appendChild(copy);
