@@ -160,3 +160,19 @@ def test_a_word_after_a_kazakh_term_is_not_read_as_its_ending() -> None:
                              ("өрт сөндіргіш қайда", "огнетушитель где"),
                              ("жанармайды қашан әкеледі", "когда")):
         assert wanted in dictionary.rewrite(question, analyzer.tokens(question)), question
+
+
+@pytest.mark.parametrize(("question", "intent", "content"), [
+    ("что запрещено делать на АЗС", "запретить", "азс"),  # as «разрешено»: the kind of rule asked, not its topic
+    ("что разрешено делать на АЗС", "разрешить", "азс"),
+    ("Действия при пожаре", "действие", "пожар"),  # a regulation's title for its steps, as «порядок»
+])
+def test_words_that_say_what_kind_of_answer_is_wanted_are_not_what_the_passage_must_hold(
+        question: str, intent: str, content: str) -> None:
+    from azs_assistant.search.query import QueryAnalyzer
+
+    analyzer = get_analyzer()
+    query = QueryAnalyzer(analyzer).analyse(question, JargonDictionary(load_builtin_jargon(), analyzer), None)
+    held = {lemma for lemma, _ in query.key_terms}
+    assert intent not in held and content in held, query.key_terms
+    assert intent in query.terms  # ranking still reads it
