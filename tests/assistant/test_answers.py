@@ -124,6 +124,20 @@ def test_a_list_quoted_after_another_list_comes_under_its_own_heading() -> None:
         == "- Нажать аварийную кнопку."  # after a paragraph a list stands apart as it is
 
 
+@pytest.mark.parametrize(("question", "answered"), [
+    ("Действия при пожаре по инструкции ПБ-06", True),  # the instruction's opening: «Инструкция ПБ-06 сети…»
+    ("Действия при пожаре по инструкции ПБ-09", False),  # a number the base does not have
+])
+def test_a_document_named_by_its_number_answers_from_its_passages(demo_services: Services, question: str,
+                                                                   answered: bool) -> None:
+    """The steps of ПБ-06 never repeat «инструкция ПБ-06»: the document's opening says it, so its passages
+    hold the name; another number is still a document the base lacks."""
+    answer = ask(demo_services, question)
+    assert answer.abstained is not answered, answer.answer
+    if answered:
+        assert "1. Нажать аварийную кнопку отключения всех ТРК." in answer.answer
+
+
 def test_answer_json_shape(demo_services: Services) -> None:
     body = ask(demo_services, "Во сколько снимают Z-отчёт?").public()
     assert set(body) >= {"answer", "abstained", "citations", "retrieved"}

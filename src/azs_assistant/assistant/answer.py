@@ -176,6 +176,13 @@ class Assistant:
         if not rerank:
             return query, evidence
         self._names_document(query, evidence, read)
+        # a passage of the document the question names by number («по инструкции ПБ-06») holds that name: its
+        # document's opening says it, and a step of the instruction need not repeat «инструкция ПБ-06»
+        named = {lemma for name in typed_entities.document_names(query.text) for lemma in self.analyzer.lemmas(name)}
+        for e in evidence if named else ():
+            if e.names_document:
+                lemmas = set(e.chunk.lemmas.split()) | set(e.chunk.context_lemmas.split()) | named
+                e.support = support(query, lemmas, self.index.idf, self.index.knows)
         if ranking.ranker() is not None:
             values = ranking.features(query, evidence, self.index.idf, self.index.knows, self._lemma_of,
                                       self.index.document_lemmas,

@@ -262,6 +262,19 @@ def _code_kind(question: str, surface: str) -> str:
     return "document"
 
 
+def document_names(question: str) -> list[str]:
+    """How the question names each document it names by number, with the kind of document before it
+    («по инструкции ПБ-06» → «инструкции ПБ-06»): the words a passage of that document need not repeat."""
+    out = []
+    for e in typed(question):
+        if e.kind != "document":
+            continue
+        at = question.find(e.surface)
+        kind = _DOCUMENT_WORD.search(question[:at]) if at >= 0 else None
+        out.append(f"{kind.group(0)} {e.surface}" if kind else e.surface)
+    return out
+
+
 def codes_named(text: str) -> frozenset[str]:
     """The codes and document numbers a text names as such («РАСПОРЯЖЕНИЕ № 12-Р», «АКТ № 0318», «ОТ-05»),
     not every number in it («Выдать 52 литра» names no «приказ 52»)."""
