@@ -47,6 +47,22 @@ def test_unknown_url_is_a_page_for_a_browser_and_json_for_the_api(tmp_path: Path
         svc.close()
 
 
+def test_a_page_not_found_keeps_the_signed_in_menu(tmp_path: Path) -> None:
+    """GIVEN an admin signed in WHEN they open an address no page answers THEN the 404 page's menu is theirs
+    (admin links, «Выйти»), not a signed-out one (a walk in the browser saw the signed-out menu)."""
+    svc = Services(make_settings(tmp_path, embeddings="none"))
+    svc.access.add_user("boss", "пароль-админа-1", ["admin"])
+    try:
+        with TestClient(create_app(svc, background=False)) as web:
+            assert "/admin/users" not in web.get("/admin/jargon", headers=BROWSER).text  # signed out
+            web.post("/login", data={"username": "boss", "password": "пароль-админа-1"})
+            page = web.get("/admin/jargon", headers=BROWSER)
+            assert page.status_code == 404 and "Страница не найдена" in page.text
+            assert 'href="/admin/users"' in page.text and 'id="logout"' in page.text
+    finally:
+        svc.close()
+
+
 def test_a_server_error_is_a_page_for_a_browser(tmp_path: Path) -> None:
     """GIVEN a page that fails inside WHEN a browser opens it THEN it gets a 500 page that says to retry,
     without the traceback; an API client gets the JSON error."""

@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
+from azs_assistant.http.deps import SESSION_COOKIE
 from azs_assistant.web.i18n import context as i18n_context
 from azs_assistant.web.labels import readable
 
@@ -18,6 +19,13 @@ templates.env.globals["readable"] = readable  # an audit entry's details as «ke
 
 
 def message_page(request: Request, message: str, status: int) -> Response:
-    """A typed error (or any short message) as a page: what the error edge shows a browser."""
+    """A typed error (or any short message) as a page: what the error edge shows a browser. A page no route
+    answered (a 404) never read who is signed in; the menu is read for them too, not as if signed out."""
+    if not hasattr(request.state, "principal"):
+        token = request.cookies.get(SESSION_COOKIE)
+        try:
+            request.state.principal = request.app.state.services.access.session_principal(token) if token else None
+        except Exception:  # an error page never fails for want of the menu (the database may be what failed)
+            request.state.principal = None
     return templates.TemplateResponse(request, "message.html", {"message": message, "status": status},
                                       status_code=status)
