@@ -54,9 +54,9 @@ def test_a_page_not_found_keeps_the_signed_in_menu(tmp_path: Path) -> None:
     svc.access.add_user("boss", "пароль-админа-1", ["admin"])
     try:
         with TestClient(create_app(svc, background=False)) as web:
-            assert "/admin/users" not in web.get("/admin/jargon", headers=BROWSER).text  # signed out
+            assert "/admin/users" not in web.get("/admin/no-such-page", headers=BROWSER).text  # signed out
             web.post("/login", data={"username": "boss", "password": "пароль-админа-1"})
-            page = web.get("/admin/jargon", headers=BROWSER)
+            page = web.get("/admin/no-such-page", headers=BROWSER)
             assert page.status_code == 404 and "Страница не найдена" in page.text
             assert 'href="/admin/users"' in page.text and 'id="logout"' in page.text
     finally:

@@ -16,7 +16,15 @@ from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep
 from azs_assistant.incidents.records import origin_kind
 from azs_assistant.reports.render import chart_for_page, column_names, has_chart, num
-from azs_assistant.web import auth_views, chat_views, documents_views, jobs_views, stations_views, tickets_views
+from azs_assistant.web import (
+    auth_views,
+    chat_views,
+    documents_views,
+    jargon_views,
+    jobs_views,
+    stations_views,
+    tickets_views,
+)
 from azs_assistant.web.auth_views import AnyUser, LoginRequired, page
 from azs_assistant.web.dates import read_days
 from azs_assistant.web.i18n import request_language, texts
@@ -31,7 +39,8 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_exception_handler(LoginRequired, auth_views.login_required)  # type: ignore[arg-type]
     for pages in (auth_views.router, tickets_views.router, stations_views.make_router(templates),
-                  jobs_views.make_router(templates), chat_views.router, documents_views.router, router):
+                  jobs_views.make_router(templates), jargon_views.make_router(templates), chat_views.router,
+                  documents_views.router, router):
         app.include_router(pages)
 
 

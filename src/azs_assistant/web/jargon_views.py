@@ -1,0 +1,64 @@
+"""The admin's jargon-dictionary page: find a term, add or change one, remove one. The use cases are the
+service's (``Jargon.put`` and ``Jargon.delete``, audited); the page only reads the form and shows the list."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from azs_assistant.errors import AzsError
+from azs_assistant.web.auth_views import AdminPage
+from azs_assistant.web.i18n import request_language
+
+SHOWN = 200  # rows on the page: the dictionary holds some 2,300 terms, the filter finds the rest
+
+
+def make_router(templates: Any) -> APIRouter:
+    """Routes of /admin/jargon, rendered with the app's templates."""
+    router = APIRouter(include_in_schema=False)
+
+    def render(request: Request, q: str = "", error: str | None = None, status: int = 200,
+               saved: str | None = None, removed: str | None = None, form: dict[str, str] | None = None) -> Response:
+        entries = request.app.state.services.jargon.entries()
+        needle = q.strip().lower()
+        found = [e for e in entries if not needle or needle in e.term.lower() or needle in e.canonical.lower()
+                 or needle in (e.note or "").lower()]
+        return templates.TemplateResponse(request, "admin_jargon.html", {
+            "active": "jargon", "q": q, "entries": found[:SHOWN], "found": len(found), "total": len(entries),
+            "shown": min(len(found), SHOWN), "error": error, "saved": saved, "removed": removed,
+            "form": form or {}}, status_code=status)
+
+    @router.get("/admin/jargon", response_class=HTMLResponse)
+    def jargon_page(request: Request, who: AdminPage, q: Annotated[str, Query(max_length=200)] = "",
+                    saved: Annotated[str, Query(max_length=200)] = "",
+                    removed: Annotated[str, Query(max_length=200)] = "") -> Response:
+        return render(request, q, saved=saved or None, removed=removed or None)
+
+    @router.post("/admin/jargon")
+    def jargon_save(request: Request, who: AdminPage, term: Annotated[str, Form(max_length=200)],
+                    canonical: Annotated[str, Form(max_length=500)],
+                    note: Annotated[str, Form(max_length=500)] = "") -> Response:
+        try:
+            e = request.app.state.services.jargon.put(who, term, canonical, note.strip() or None)
+        except AzsError as exc:
+            return render(request, term, exc.message(request_language(request)), exc.http_status,
+                          form={"term": term, "canonical": canonical, "note": note})
+        return RedirectResponse(f"/admin/jargon?q={_quoted(e.term)}&saved={_quoted(e.term)}", status_code=303)
+
+    @router.post("/admin/jargon/remove")
+    def jargon_remove(request: Request, who: AdminPage, term: Annotated[str, Form(max_length=200)]) -> Response:
+        try:
+            request.app.state.services.jargon.delete(who, term)
+        except AzsError as exc:
+            return render(request, term, exc.message(request_language(request)), exc.http_status)
+        return RedirectResponse(f"/admin/jargon?removed={_quoted(term.strip().lower())}", status_code=303)
+
+    return router
+
+
+def _quoted(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text, safe="")
