@@ -278,9 +278,17 @@ def test_admin_pages_and_a_missing_page(desk, browser) -> None:  # type: ignore[
     phone.goto(f"{base}/admin/stations")
     assert _visible_cells(phone, "#stations") == 5
     on_phone.axe()
+    # the dictionary: a row is a card with its remove button, which asks before it removes
+    phone.goto(f"{base}/admin/jargon?q=солярка")
+    assert _visible_cells(phone, "#jargon") == 4
+    phone.locator("#jargon details.confirm summary").first.click()
+    assert phone.locator("#jargon details.confirm button.danger").first.is_visible()
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
+    on_phone.axe()
+    on_phone.shot("desk-12-jargon-phone")
     phone.goto(f"{base}/no-such-page")
     assert phone.inner_text("h1") == "Страница не найдена"
     on_phone.axe()
-    on_phone.shot("desk-12-not-found-phone")
+    on_phone.shot("desk-13-not-found-phone")
     person.close()
     on_phone.close()
