@@ -91,6 +91,17 @@ def test_a_table_row_is_quoted_one_value_per_line_and_cited_as_the_row(demo_serv
     assert "— Что означает: Нет связи колонки с системой управления\n" in answer.text  # the plain form keeps lines
 
 
+def test_the_column_asked_is_bold_in_the_row_quoted(demo_services: Services) -> None:
+    """«сколько стоит аи-95 в астане» quotes Астана's row of prices: the АИ-95 price stands out, the others
+    stay as they are (one column clearly asked; none is marked when no header matches better than another)."""
+    answer = ask(demo_services, "сколько стоит аи-95 в астане")
+    assert "**Город: Астана**" in answer.answer and "- **АИ-95, тг/л: 267**" in answer.answer
+    assert "- АИ-92, тг/л: 218" in answer.answer
+    assert "АИ-95, тг/л: 267" in answer.text and "**" not in answer.text
+    codes = ask(demo_services, "колонка не отвечает что делать").answer
+    assert "- Что означает: Нет связи колонки с системой управления" in codes  # no column asked: none marked
+
+
 def test_actions_titled_as_in_a_regulation_get_the_procedure(demo_services: Services) -> None:
     """«Действия при пожаре» is how regulations title a procedure: «действие» says steps are wanted, like
     «порядок», and is not a word the passage must hold (it was declined: the steps never say «действие»)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from azs_assistant.assistant.markdown import bold, escape
 from azs_assistant.assistant.procedure import prohibits
@@ -110,6 +110,7 @@ class ScoredPassage:
     chunk: Chunk
     units: list[str]
     scores: list[float]
+    weights: dict[str, float] = field(default_factory=dict)  # the question's terms, as they were weighed
 
     @property
     def best(self) -> float:
@@ -160,7 +161,21 @@ class Extractor:
             if n in rules:
                 score *= 2.0
             scores.append(score)
-        return ScoredPassage(chunk, units, scores)
+        return ScoredPassage(chunk, units, scores, weights)
+
+    def _asked_cell(self, chunk: Chunk, weights: dict[str, float]) -> int | None:
+        """Which of a row's cells after the first the question asks for by its column («сколько стоит аи-95 в
+        астане»: «АИ-95, тг/л» of the row «Город: Астана»), when one column's header matches it clearly best."""
+        header = (chunk.meta or {}).get("header")
+        cells = (chunk.meta or {}).get("cells")
+        if not weights or not isinstance(header, list) or not isinstance(cells, list):
+            return None
+        scored = [(sum(weights.get(t, 0.0) for t in set(self.analyzer.lemmas(str(h)))), n)
+                  for n, (h, c) in enumerate(zip(header, cells, strict=False)) if n > 0 and str(c).strip()]
+        if len(scored) < 2:
+            return None
+        scored.sort(reverse=True)
+        return scored[0][1] if scored[0][0] > 0 and scored[0][0] > scored[1][0] else None
 
     def quote(self, sp: ScoredPassage, procedural: bool, numeric: bool, max_units: int = 5,
               numbered: bool = True, whole: bool = False) -> str:
@@ -169,7 +184,7 @@ class Extractor:
         ``whole``: every sentence of a passage no longer than :data:`WHOLE_PASSAGE` (the answering one)."""
         chunk = sp.chunk
         if chunk.kind == "table_row":
-            return table_row(chunk)
+            return table_row(chunk, self._asked_cell(chunk, sp.weights))
         lines = [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
         items = [ln[2:] for ln in lines if ln.startswith("— ")]
         if procedural and chunk.kind == "steps" and len(items) >= 2:
@@ -208,19 +223,21 @@ class Extractor:
         return _with_rule_heading(chunk, _compose(chunk, kept), any(i in lead_ins or _is_item(chunk, i) for i in kept))
 
 
-def table_row(chunk: Chunk) -> str:
+def table_row(chunk: Chunk, asked: int | None = None) -> str:
     """A table row with its column headers: the row's own header (its first cell) in bold on its line, the
     other cells a list under it, so a phone shows each value on its own line:
-    «**Код: E01**» / «- Что означает: Нет связи…» / «- Действие оператора: …». A cell's own «;» stays in it."""
+    «**Код: E01**» / «- Что означает: Нет связи…» / «- Действие оператора: …». A cell's own «;» stays in it.
+    ``asked``: the column the question asks for, in bold too («- **АИ-95, тг/л: 267**»)."""
     meta = chunk.meta or {}
     header, cells = meta.get("header"), meta.get("cells")
     if not isinstance(header, list) or not isinstance(cells, list):  # a row stored without its cells
         first, sep, rest = chunk.text.partition("; ")
         return f"{bold(first)}{sep}{escape(rest)}" if sep else escape(chunk.text)
-    pairs = [f"{h}: {c}" for h, c in zip(header, cells, strict=False) if str(c).strip()]
+    pairs = [(n, f"{h}: {c}") for n, (h, c) in enumerate(zip(header, cells, strict=False)) if str(c).strip()]
     if len(pairs) < 2:
         return escape(chunk.text)
-    return bold(pairs[0]) + "\n\n" + "\n".join(f"- {escape(p)}" for p in pairs[1:])
+    return bold(pairs[0][1]) + "\n\n" + "\n".join(
+        f"- {bold(p) if n == asked else escape(p)}" for n, p in pairs[1:])
 
 
 def _compose(chunk: Chunk, kept: list[int]) -> str:
