@@ -54,6 +54,9 @@ def test_an_admin_finds_adds_changes_and_removes_a_term_on_the_page(tmp_path: Pa
             actions = [(e.action, e.target) for e in svc.access.audit_search(action="jargon.")]
             assert {("jargon.put", "зюзя"), ("jargon.delete", "зюзя")} <= set(actions)
 
+            web.get("/lang/kk", follow_redirects=False)
+            missing = web.post("/admin/jargon/remove", data={"csrf_token": token, "term": "жоқ-термин"})
+            assert "«жоқ-термин» термині сөздікте табылмады." in missing.text and "не найден" not in missing.text
             kazakh = web.get("/admin/jargon?lang=kk")
             assert "Жаргон сөздігі" in kazakh.text and "сөздікте барлығы" in kazakh.text and "Іздеу" in kazakh.text
 

@@ -86,7 +86,8 @@ async def optional_principal(
                     sent = str((await request.form()).get("csrf_token") or "")
                 if not sent or not principal.csrf or not secrets.compare_digest(sent, principal.csrf):
                     raise Forbidden("Форма устарела (нет CSRF-токена): обновите страницу и повторите.",
-                                    "CSRF token missing or wrong.")
+                                    "CSRF token missing or wrong.",
+                                    message_kk="Форманың мерзімі өтті (CSRF-токен жоқ): бетті жаңартып, қайталаңыз.")
     request.state.principal = principal
     return principal
 

@@ -117,14 +117,17 @@ class Jargon:
         term, canonical = term.strip().lower(), canonical.strip()
         if not term or not canonical or len(term) > 200 or len(canonical) > 500:
             raise InvalidInput("Нужны термин (до 200 символов) и каноническое название (до 500).",
-                               "term (≤200 chars) and canonical (≤500 chars) are required.")
+                               "term (≤200 chars) and canonical (≤500 chars) are required.",
+                               message_kk="Термин (200 таңбаға дейін) мен оның мағынасы (500 таңбаға дейін) керек.")
         with self.db.session() as s:
             row = s.scalar(select(JargonTerm).where(JargonTerm.term == term))
             before = row.canonical if row is not None and not row.removed else None
             if new and before is not None:
                 raise Conflict(f"Термин «{term}» уже есть в словаре («{before}»); чтобы изменить его, сохраните "
                                "термин заново (PUT).",
-                               f"Term '{term}' is already in the dictionary ('{before}'); change it with PUT.")
+                               f"Term '{term}' is already in the dictionary ('{before}'); change it with PUT.",
+                               message_kk=f"«{term}» термині сөздікте бар («{before}»); өзгерту үшін оны қайта "
+                                          "сақтаңыз (PUT).")
             if row is None:
                 row = JargonTerm(term=term)
                 s.add(row)
@@ -153,7 +156,8 @@ class Jargon:
         with self.db.session() as s:
             row = s.scalar(select(JargonTerm).where(JargonTerm.term == term))
             if row is None or row.removed:
-                raise NotFound(f"Термин «{term}» не найден в словаре.", f"Term '{term}' not found.")
+                raise NotFound(f"Термин «{term}» не найден в словаре.", f"Term '{term}' not found.",
+                               message_kk=f"«{term}» термині сөздікте табылмады.")
             before = row.canonical
             if row.shipped is not None or term in {e.term.lower() for e in load_builtin_jargon()}:
                 row.removed, row.updated_at = True, utcnow()

@@ -26,7 +26,9 @@ def list_terms(svc: ServicesDep, who: Anyone) -> list[dict]:
 def put_term(term: Term, body: JargonTermPublic, svc: ServicesDep, who: Admin) -> dict:
     if body.term.strip().lower() != term.strip().lower():
         raise InvalidInput(f"Термин в адресе («{term}») и в теле запроса («{body.term}») различаются.",
-                           f"The term in the path ('{term}') and in the body ('{body.term}') differ.")
+                           f"The term in the path ('{term}') and in the body ('{body.term}') differ.",
+                           message_kk=f"Мекенжайдағы («{term}») және сұрау денесіндегі («{body.term}») терминдер "
+                                      "әртүрлі.")
     e = svc.jargon.put(who, term, body.canonical, body.note)
     return {"term": e.term, "canonical": e.canonical, "note": e.note}
 
