@@ -439,3 +439,27 @@ def test_what_to_do_is_answered_by_the_steps_not_by_the_prohibitions_sharing_the
     assert whole is not None and whole.markdown.startswith("**Утечка газа**"), whole
     assert "запрещается" not in whole.markdown and "грозы" not in whole.markdown, whole.markdown
     assert "Нажать аварийную кнопку" in whole.markdown and "104" in whole.markdown
+
+
+@pytest.mark.parametrize(("lead_in", "forbids"), [
+    ("Что оператору делать нельзя", True), ("На территории АЗС запрещается:", True), ("Не допускается:", True),
+    ("Действия при срабатывании запрещающего сигнала", False),  # steps about a prohibiting signal
+    ("Чтобы не допускать перелива, выполните:", False),
+    ("Порядок действий при обнаружении запрещённых предметов", False),
+])
+def test_a_list_is_bulleted_as_prohibitions_only_under_the_rule_s_own_words(lead_in: str, forbids: bool) -> None:
+    from azs_assistant.assistant.procedure import prohibits
+
+    assert prohibits(lead_in) is forbids
+
+
+def test_a_table_cell_of_several_paragraphs_stays_one_list_item() -> None:
+    from azs_assistant.assistant.extract import table_row
+    from azs_assistant.http.markdown import to_html
+    from azs_assistant.storage.models import Chunk
+
+    cells = ["E05", "Остановить.\n\nВызвать сервис", "—"]
+    row = Chunk(kind="table_row", text="Код: E05; Действие: Остановить.\n\nВызвать сервис", section="",
+                meta={"header": ["Код", "Действие", "Примечание"], "cells": cells})
+    html = to_html(table_row(row, asked=1))
+    assert "<li><strong>Действие: Остановить. Вызвать сервис</strong></li>" in html and "**" not in html

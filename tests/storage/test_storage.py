@@ -37,5 +37,15 @@ def test_schema_compiles_for_oracle() -> None:
         assert "CREATE TABLE" in ddl
         for index in table.indexes:
             str(CreateIndex(index).compile(dialect=dialect))
+    # the dictionary's query reads the removed flag as Oracle before 23 can (no native boolean: «= 0», not «IS 0»)
+    from sqlalchemy import false, select
+
+    from azs_assistant.storage.models import JargonTerm
+
+    old_oracle = oracle.dialect()
+    old_oracle.server_version_info = (19, 0)
+    old_oracle.supports_native_boolean = False
+    where = str(select(JargonTerm).where(JargonTerm.removed == false()).compile(dialect=old_oracle))
+    assert "removed = 0" in where, where
     chunks = str(CreateTable(Base.metadata.tables["chunks"]).compile(dialect=dialect))
     assert "CLOB" in chunks and "BLOB" in chunks

@@ -175,13 +175,13 @@ class Assistant:
             query.search_top = (rivals[0].hit.score, second)
         if not rerank:
             return query, evidence
-        self._names_document(query, evidence, read)
         # a passage of the document the question names by number («по инструкции ПБ-06») holds that name: its
-        # document's opening says it, and a step of the instruction need not repeat «инструкция ПБ-06»
-        named = {lemma for name in typed_entities.document_names(query.text) for lemma in self.analyzer.lemmas(name)}
-        for e in evidence if named else ():
-            if e.names_document:
-                lemmas = set(e.chunk.lemmas.split()) | set(e.chunk.context_lemmas.split()) | named
+        # document's opening says it, and a step of the instruction need not repeat «инструкция ПБ-06» (the name of
+        # its own document only: of «приказ 12-Р и инструкция ПБ-06», a passage of ПБ-06 holds no «приказ 12-Р»)
+        names = {key: set(self.analyzer.lemmas(name)) for key, name in typed_entities.document_names(query.text)}
+        for e, codes in zip(evidence, self._names_document(query, evidence, read), strict=True):
+            if own := set().union(*(names[k] for k in codes if k in names)):
+                lemmas = set(e.chunk.lemmas.split()) | set(e.chunk.context_lemmas.split()) | own
                 e.support = support(query, lemmas, self.index.idf, self.index.knows)
         if ranking.ranker() is not None:
             values = ranking.features(query, evidence, self.index.idf, self.index.knows, self._lemma_of,
@@ -237,7 +237,7 @@ class Assistant:
         return out
 
     @staticmethod
-    def _names_document(query: Any, evidence: list[Evidence], read: dict[OpeningKey, Opening]) -> None:
+    def _names_document(query: Any, evidence: list[Evidence], read: dict[OpeningKey, Opening]) -> list[set[str]]:
         """Marks the candidates that name a document number the question names («по акту 0318»), in their
         heading, passage or document's opening («АКТ № 0318 приёма…»), read strictly («Выдать 52 литра» is
         no «приказ 52»): with a fitted re-ranker they come first (:func:`ranking.rerank`). The typed-things
@@ -245,11 +245,14 @@ class Assistant:
         ОТ-05 need not repeat «ОТ-05»."""
         asked = {t.key for t in typed_entities.typed(query.text) if t.kind == "document"}
         if not asked:
-            return
+            return [set() for _ in evidence]
+        out = []
         for e in evidence:
             codes = read[_opening_key(e.document)].codes | typed_entities.codes_named(
                 f"{e.document.title}\n{e.chunk.section}\n{e.chunk.text}")
             e.names_document = bool(asked & codes)
+            out.append(asked & codes)
+        return out
 
     def _proper(self, word: str) -> bool:
         """A name the Russian dictionary does not know («Береке», «Сарыарка»), not a word («Сервис»)."""
@@ -455,7 +458,7 @@ class Assistant:
         texts = [answer.answer] if base is not None else []
         citations = list(answer.citations) if base is not None else []
         for text, ev in extra:
-            citations.append(ev.citation(to_plain(text)))
+            citations.append(ev.citation(ev.chunk.text if ev.chunk.kind == "table_row" else to_plain(text)))
             texts.append(f"{_apart(texts[-1] if texts else '', text, citations[-1])} [{len(citations)}]")
         # what a generator reads: the passages quoted, in the answer's order, then the rest as retrieved
         by_id = {e.chunk.id: e for e in evidence} | {ev.chunk.id: ev for _, ev in extra}

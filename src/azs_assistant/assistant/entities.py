@@ -262,16 +262,17 @@ def _code_kind(question: str, surface: str) -> str:
     return "document"
 
 
-def document_names(question: str) -> list[str]:
-    """How the question names each document it names by number, with the kind of document before it
-    («по инструкции ПБ-06» → «инструкции ПБ-06»): the words a passage of that document need not repeat."""
+def document_names(question: str) -> list[tuple[str, str]]:
+    """Each document the question names by number, as (its key, how the question names it, with the kind of
+    document before it): «по инструкции ПБ-06» → («пб06», «инструкции ПБ-06»), the words a passage of that
+    document need not repeat."""
     out = []
     for e in typed(question):
         if e.kind != "document":
             continue
         at = question.find(e.surface)
         kind = _DOCUMENT_WORD.search(question[:at]) if at >= 0 else None
-        out.append(f"{kind.group(0)} {e.surface}" if kind else e.surface)
+        out.append((e.key, f"{kind.group(0)} {e.surface}" if kind else e.surface))
     return out
 
 

@@ -233,7 +233,9 @@ def table_row(chunk: Chunk, asked: int | None = None) -> str:
     if not isinstance(header, list) or not isinstance(cells, list):  # a row stored without its cells
         first, sep, rest = chunk.text.partition("; ")
         return f"{bold(first)}{sep}{escape(rest)}" if sep else escape(chunk.text)
-    pairs = [(n, f"{h}: {c}") for n, (h, c) in enumerate(zip(header, cells, strict=False)) if str(c).strip()]
+    # (a cell of several paragraphs is one line: a blank line inside would end the list item)
+    pairs = [(n, " ".join(f"{h}: {c}".split())) for n, (h, c) in enumerate(zip(header, cells, strict=False))
+             if str(c).strip()]
     if len(pairs) < 2:
         return escape(chunk.text)
     return bold(pairs[0][1]) + "\n\n" + "\n".join(

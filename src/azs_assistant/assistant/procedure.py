@@ -217,8 +217,11 @@ def _sections_numbered(chunks: list[Chunk], title: str) -> tuple[int, int, list[
     return len(by_section), with_steps, parts, used, number - 1
 
 
-_PROHIBITS = re.compile(r"\bнельзя\b|запрещ|\bне\s+(?:допуска|разреша|следует|должн|положено)|недопустим",
-                        re.IGNORECASE)
+# the rule's own words («запрещается», «нельзя»), not a word of the subject («запрещающего сигнала», «не допускать
+# перелива»: steps that prevent something)
+_PROHIBITS = re.compile(r"\bнельзя\b|\bзапрещ(?:ается|аются|ено|ены|ена|[её]н)\b"
+                        r"|\bне\s+(?:допускается|допускаются|разрешается|разрешаются|разрешено|положено)\b"
+                        r"|\bнедопустим\w*", re.IGNORECASE)
 
 
 def prohibits(lead_in: str) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -117,7 +118,7 @@ def install(app: FastAPI, page: PageRenderer | None = None, page_language: PageL
     @app.exception_handler(AzsError)
     async def _azs(request: Request, exc: AzsError) -> Response:
         if page is not None and wants_page(request):
-            return page(request, exc.message(language(request)), exc.http_status)
+            return await run_in_threadpool(page, request, exc.message(language(request)), exc.http_status)
         response = error_response(exc.http_status, exc.code, exc.messages(),
                                   {**exc.details, "message_en": exc.message_en}, language(request))
         if "retry_after" in exc.details:
@@ -148,8 +149,10 @@ def install(app: FastAPI, page: PageRenderer | None = None, page_language: PageL
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         detail = str(exc.detail)
         code, messages = _HTTP_MESSAGES.get(exc.status_code, ("http_error", {"ru": detail, "kk": detail, "en": detail}))
-        response = page(request, "", exc.status_code) if page is not None and wants_page(request) \
-            else error_response(exc.status_code, code, messages, lang=language(request))
+        if page is not None and wants_page(request):  # (the page may read the session: off the event loop)
+            response = await run_in_threadpool(page, request, "", exc.status_code)
+        else:
+            response = error_response(exc.status_code, code, messages, lang=language(request))
         response.headers.update(exc.headers or {})
         if exc.status_code == 405:  # Starlette names only the first route's methods; a path may have several
             response.headers["Allow"] = allowed_methods(request)
@@ -161,5 +164,5 @@ def install(app: FastAPI, page: PageRenderer | None = None, page_language: PageL
 
         logging.getLogger("azs.api").exception("unhandled error")
         if page is not None and wants_page(request):
-            return page(request, "", 500)
+            return await run_in_threadpool(page, request, "", 500)
         return error_response(500, "internal_error", _INTERNAL, lang=language(request))

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from azs_assistant.errors import Conflict, InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
@@ -72,9 +72,9 @@ class Jargon:
                 if now is None:
                     s.delete(row)
                     withdrawn += 1
-                elif row.canonical != now.canonical:
-                    row.canonical, row.note, row.shipped, row.updated_at = now.canonical, now.note, now.canonical, \
-                        utcnow()
+                elif row.canonical != now.canonical:  # (a note stays: it may be the admin's)
+                    row.canonical, row.shipped, row.updated_at = now.canonical, now.canonical, utcnow()
+                    row.note = row.note or now.note
                     changed += 1
                 else:
                     row.shipped = now.canonical
@@ -96,7 +96,7 @@ class Jargon:
         if self._dictionary is None or generation != self._generation:
             with self._lock:
                 with self.db.session() as s:
-                    rows = s.scalars(select(JargonTerm).where(JargonTerm.removed.is_(False))
+                    rows = s.scalars(select(JargonTerm).where(JargonTerm.removed == false())
                                      .order_by(JargonTerm.term)).all()
                     entries = [JargonEntry(r.term, r.canonical, r.note) for r in rows]
                 self._dictionary = JargonDictionary(entries, self.analyzer)

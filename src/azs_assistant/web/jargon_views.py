@@ -25,6 +25,9 @@ def make_router(templates: Any) -> APIRouter:
         needle = q.strip().lower()
         found = [e for e in entries if not needle or needle in e.term.lower() or needle in e.canonical.lower()
                  or needle in (e.note or "").lower()]
+        terms = {e.term for e in entries}  # a banner says what is so, not what a crafted link claims
+        saved = saved if saved in terms else None
+        removed = removed if removed and removed not in terms else None
         return templates.TemplateResponse(request, "admin_jargon.html", {
             "active": "jargon", "q": q, "entries": found[:SHOWN], "found": len(found), "total": len(entries),
             "shown": min(len(found), SHOWN), "error": error, "saved": saved, "removed": removed,

@@ -20,8 +20,9 @@ templates.env.globals["readable"] = readable  # an audit entry's details as «ke
 
 def message_page(request: Request, message: str, status: int) -> Response:
     """A typed error (or any short message) as a page: what the error edge shows a browser. A page no route
-    answered (a 404) never read who is signed in; the menu is read for them too, not as if signed out."""
-    if not hasattr(request.state, "principal"):
+    answered (a 404) never read who is signed in; the menu is read for them too, not as if signed out. The
+    error edge calls it in a worker thread, as it may read the session from the database."""
+    if not hasattr(request.state, "principal") and status < 500:  # (a 5xx may be the database itself failing)
         token = request.cookies.get(SESSION_COOKIE)
         try:
             request.state.principal = request.app.state.services.access.session_principal(token) if token else None

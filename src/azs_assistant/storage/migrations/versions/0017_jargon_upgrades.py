@@ -31,10 +31,11 @@ def upgrade() -> None:
     for action, target in conn.execute(sa.text(
             "SELECT action, target FROM audit_events WHERE action IN ('jargon.add', 'jargon.put', 'jargon.delete') "
             "AND target IS NOT NULL ORDER BY at, id")):
-        gone[target] = action == "jargon.delete"
+        gone[target.strip().lower()] = action == "jargon.delete"  # audited as typed in the path («Солярка»)
     terms = sa.table("jargon_terms", sa.column("term", sa.String), sa.column("canonical", sa.String),
                      sa.column("removed", sa.Boolean), sa.column("updated_at", sa.DateTime(timezone=True)))
-    rows = [{"term": t, "canonical": "", "removed": True, "updated_at": sa.func.now()}
+    # (the term stands for its own canonical: Oracle stores '' as NULL, and the column is NOT NULL)
+    rows = [{"term": t, "canonical": t, "removed": True, "updated_at": sa.func.now()}
             for t, deleted in gone.items() if deleted and t not in have and len(t) <= 200]
     for row in rows:
         conn.execute(terms.insert().values(**row))
