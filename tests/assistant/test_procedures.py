@@ -463,3 +463,38 @@ def test_a_table_cell_of_several_paragraphs_stays_one_list_item() -> None:
                 meta={"header": ["Код", "Действие", "Примечание"], "cells": cells})
     html = to_html(table_row(row, asked=1))
     assert "<li><strong>Действие: Остановить. Вызвать сервис</strong></li>" in html and "**" not in html
+
+
+SHIFT_RULES = """# Приём смены
+
+## Если сменщик не пришёл
+
+Уходящий оператор остаётся на АЗС и звонит менеджеру АЗС. Закрывать АЗС из-за неявки сменщика без решения
+управляющего запрещено.
+"""
+SITE_RULES = """# Пожарная безопасность на АЗС
+
+## На территории АЗС
+
+На территории АЗС запрещается:
+
+- курить и пользоваться открытым огнём;
+- заправлять автомобиль с работающим двигателем;
+- ремонтировать автомобили.
+"""
+
+
+@pytest.mark.parametrize("question", ["что запрещено делать на азс", "что на азс запрещают"])
+def test_a_prohibition_asked_in_another_form_of_its_verb_finds_the_rule(tmp_path: Path, question: str) -> None:
+    """«запрещено» (запретить) and «запрещают» (запрещать) ask for the rule that says «запрещается» (запрещаться):
+    one family, not three words; before, a passage saying «запрещено» in passing came first."""
+    services = Services(make_settings(tmp_path, embeddings="none"))
+    try:
+        for name, text in (("uploads/smena.md", SHIFT_RULES), ("uploads/pb.md", SITE_RULES)):
+            assert services.ingestor.ingest_bytes(text.encode(), name).status == "added"
+        answer = services.assistant.ask(question, SYSTEM)
+        assert not answer.abstained, answer.answer
+        assert answer.answer.startswith("**На территории АЗС запрещается:**"), answer.answer
+        assert "курить" in answer.answer.lower() and "ремонтировать" in answer.answer, answer.answer
+    finally:
+        services.close()

@@ -43,6 +43,24 @@ INTENT_WORDS = frozenset("""
 """.split())
 
 
+# Verbs of rule-making come as aspect pairs and passives that pymorphy3 gives different lemmas: a rule says
+# «запрещается», the asker «запрещено» (запретить) or «запрещают». Each family is one thing asked, so a query
+# with one member searches for the others too (``family``).
+_FAMILIES = (
+    ("запретить", "запрещать", "запрещаться"),
+    ("разрешить", "разрешать", "разрешаться"),
+    ("допустить", "допускать", "допускаться"),
+    ("обязать", "обязывать", "обязываться"),
+    ("потребовать", "требовать", "требоваться"),
+)
+_FAMILY_OF = {lemma: family for family in _FAMILIES for lemma in family}
+
+
+def family(lemma: str) -> tuple[str, ...]:
+    """The other lemmas of ``lemma``'s aspect-and-voice family («запретить» → «запрещать», «запрещаться»)."""
+    return tuple(other for other in _FAMILY_OF.get(lemma, ()) if other != lemma)
+
+
 # Everyday words that describe the situation, not the topic («в машине сидят жена и ребёнок»): a
 # knowledge base rarely uses them, and their absence from a passage says little.
 GENERIC_WORDS = frozenset("""

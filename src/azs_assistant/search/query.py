@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from azs_assistant.language.analyzer import GENERIC_WORDS, INTENT_WORDS, STOPWORDS, Analyzer, Token, normalise
+from azs_assistant.language.analyzer import GENERIC_WORDS, INTENT_WORDS, STOPWORDS, Analyzer, Token, family, normalise
 from azs_assistant.language.jargon import JargonDictionary
 
 
@@ -105,6 +105,9 @@ class QueryAnalyzer:
         for lemma in added:
             if lemma not in STOPWORDS:
                 terms[lemma] = max(terms.get(lemma, 0.0), 0.8)
+        for lemma, weight in list(terms.items()):  # «запрещено» finds the rule's «запрещается»
+            for other in family(lemma):
+                terms.setdefault(other, weight)
         # a word the asker typed besides the slang («дизельное топливо, солярка») keeps its own weight: only the
         # slang and what the dictionary adds for it are one thing asked
         typed = {t.lemma for t in tokens if t.lemma not in matched_words and t.surface not in matched_words}
