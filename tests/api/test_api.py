@@ -98,6 +98,26 @@ def test_malformed_requests_get_the_json_error_shape(client: TestClient) -> None
     assert_error(client.post("/api/v1/ask", json={"question": "x" * 2001}), 422, "invalid_input")
 
 
+def test_a_field_error_names_the_field_and_the_problem_in_the_caller_s_language(client: TestClient) -> None:
+    """Pydantic words its errors in English only; the caller reads which field is wrong and why in theirs."""
+    error = assert_error(client.post("/api/v1/ask", json={"question": "x" * 2001}), 422, "invalid_input")
+    assert error["message"] == "Неверный запрос: поле «question» — не длиннее 2000 символов.", error
+    assert error["message_kk"] == "Сұраныс қате: «question» өрісі — 2000 таңбадан аспауы керек.", error
+    assert error["message_en"] == "Invalid request: field «question»: at most 2000 characters.", error
+    assert error["details"]["fields"] == [{"field": "body.question", "problem": "не длиннее 2000 символов",
+                                           "problem_en": "at most 2000 characters", "type": "string_too_long"}]
+    kazakh = assert_error(client.get("/api/v1/search", headers={"accept-language": "kk"}), 422, "invalid_input")
+    assert kazakh["message"] == "Сұраныс қате: «q» өрісі — міндетті өріс.", kazakh
+    assert kazakh["details"]["fields"][0]["problem"] == "міндетті өріс"
+    several = assert_error(client.post("/api/v1/ask", json={"question": 5, "lang": "de", "regenerate": "да"}),
+                           422, "invalid_input")
+    assert several["message"] == ("Неверный запрос: поле «question» — нужен текст; поле «regenerate» — нужно true "
+                                  "или false; поле «lang» — одно из: ru, kk, en."), several
+    broken = assert_error(client.post("/api/v1/ask", content=b"{not json",
+                                      headers={"content-type": "application/json"}), 422, "invalid_input")
+    assert "JSON не разбирается" in broken["message"], broken
+
+
 def test_search_and_empty_knowledge_base(client: TestClient) -> None:
     empty = client.post("/api/v1/ask", json={"question": "размен"}).json()
     assert empty["abstained"] and "пуста" in empty["answer"]

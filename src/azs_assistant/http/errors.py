@@ -19,6 +19,7 @@ from starlette.routing import Match
 
 from azs_assistant.errors import AzsError, DatabaseUnavailable
 from azs_assistant.http.schemas import ErrorResponse
+from azs_assistant.http.validation import describe
 from azs_assistant.i18n import pick_language
 
 Messages = Mapping[str, str]  # {"ru": …, "kk": …, "en": …}
@@ -35,8 +36,6 @@ _HTTP_MESSAGES: dict[int, tuple[str, Messages]] = {
     401: ("unauthorized", {"ru": "Нужна авторизация.", "kk": "Жүйеге кіру қажет.", "en": "Sign-in required."}),
     403: ("forbidden", {"ru": "Доступ запрещён.", "kk": "Рұқсат жоқ.", "en": "Access denied."}),
 }
-_INVALID = {"ru": "Неверный запрос: проверьте поля.", "kk": "Сұраныс қате: өрістерді тексеріңіз.",
-            "en": "Invalid request: check the fields."}
 _INTERNAL = {"ru": "Внутренняя ошибка сервера. Попробуйте позже.",
              "kk": "Сервердің ішкі қатесі. Кейінірек қайталап көріңіз.",
              "en": "Internal server error. Please try again later."}
@@ -142,8 +141,9 @@ def install(app: FastAPI, page: PageRenderer | None = None, page_language: PageL
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [{"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()]
-        return error_response(422, "invalid_input", _INVALID, {"fields": problems}, language(request))
+        lang = language(request)
+        messages, fields = describe(exc.errors(), lang)
+        return error_response(422, "invalid_input", messages, {"fields": fields}, lang)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
