@@ -30,3 +30,17 @@ def test_department_names_follow_the_language(services) -> None:  # type: ignore
     assert services.tickets.department_names("kk")["finance"] == "Қаржы қызметі"
     assert services.tickets.department_names("en")["hse"] == "Health, safety and environment"
     assert services.tickets.department_names("ru")["hse"] == "Охрана труда и промышленная безопасность"
+
+
+def test_search_reads_capitals_and_yo_in_every_alphabet_and_phones_however_written(services) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's lower() folds Latin letters only: «грязный» missed «Грязный туалет»; a phone typed as «8…» missed
+    «+7…»."""
+    dirty, _ = services.tickets.create("Грязный туалет, Ёршика нет", channel="web_form", contact="+7 701 123-45-67")
+    short, _ = services.tickets.create("Недолив 5 л: скидка 50% не дали", channel="web_form", contact="+77010000001")
+    assert [t.number for t in services.tickets.queue(search="грязный")] == [dirty.number]
+    assert [t.number for t in services.tickets.queue(search="ГРЯЗНЫЙ ершика")] == [dirty.number]
+    assert [t.number for t in services.tickets.queue(search="недолив")] == [short.number]
+    for phone in ("87011234567", "8 (701) 123 45 67", "+7 701 123-45-67", "7011234567"):
+        assert [t.number for t in services.tickets.queue(search=phone)] == [dirty.number], phone
+    assert [t.number for t in services.tickets.queue(search="50%")] == [short.number]
+    assert services.tickets.queue(search="5_%") == []  # a search's % and _ are letters, not patterns

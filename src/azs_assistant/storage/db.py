@@ -32,7 +32,19 @@ LOCK_WAIT_S = 120.0
 KEEP_INDEX_CHANGES = 1000
 
 
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _unicode_upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    # SQLite's own lower() and upper() change Latin letters only: a search for «грязный» missed «Грязный туалет»,
+    # which PostgreSQL and Oracle find. Python's, registered over them, fold every alphabet.
+    dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
+    dbapi_conn.create_function("upper", 1, _unicode_upper, deterministic=True)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA busy_timeout=10000")
     _switch_to_wal(cur)
