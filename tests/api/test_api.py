@@ -64,6 +64,11 @@ def test_unsupported_and_empty_uploads_are_reported_per_file(client: TestClient)
         ("files", ("ok.md", GUIDE, "text/markdown"))]).json()
     assert [r["status"] for r in results] == ["failed", "failed", "added"]
     assert "не поддерживается" in results[0]["message"]
+    # each failure's reason in every interface language, and its code (the upload page shows the page's language)
+    assert results[0]["error_code"] == "unsupported_format" and results[1]["error_code"] == "empty_document"
+    assert results[0]["message_kk"].startswith("Файл пішімі қолдау көрсетілмейді")
+    assert "not supported" in results[0]["message_en"] or "format" in results[0]["message_en"], results[0]
+    assert results[2]["error_code"] is None and results[2]["message_kk"] == results[2]["message"]
 
 
 def test_ask_returns_answer_with_citations(client: TestClient) -> None:

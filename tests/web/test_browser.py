@@ -87,7 +87,9 @@ def test_admin_uploads_a_document(site, browser, tmp_path) -> None:  # type: ign
     assert "ошибка" in failed.inner_text() and "повреждён" in failed.inner_text()
     admin.shot("03-documents-uploaded")
     assert any(d.source == "uploads/proliv.md" for d in svc.documents.visible_to(SYSTEM, 0, 100).items)
-    page.wait_for_selector('ul.doc-list >> text=Пролив топлива', timeout=10000)  # the list reloads by itself when done
+    page.wait_for_selector('ul.doc-list >> text=Пролив топлива', timeout=10000)  # the list refreshes when done
+    page.wait_for_timeout(2500)  # and the results stay to be read (the page reloaded itself, taking them away)
+    assert "повреждён" in page.inner_text('#upload-results li.failed[data-file="broken.pdf"]')
     doc_id = svc.documents.find("uploads/proliv.md").id
     page.click(f'a[href="/documents/{doc_id}"]')
     page.wait_for_selector("article.document h1")

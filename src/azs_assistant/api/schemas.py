@@ -78,7 +78,10 @@ class Page(BaseModel):
 class IngestResultPublic(BaseModel):
     source: str
     status: str
-    message: str | None = None
+    message: str | None = Field(default=None, description="что с файлом, по-русски (причина отказа, предупреждение)")
+    message_kk: str | None = Field(default=None, description="то же по-казахски")
+    message_en: str | None = Field(default=None, description="то же по-английски")
+    error_code: str | None = Field(default=None, description="код ошибки, когда файл не принят")
     document_id: int | None = None
     chunks: int = 0
 

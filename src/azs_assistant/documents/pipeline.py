@@ -89,6 +89,8 @@ class IngestResult:
     document_id: int | None = None
     chunks: int = 0
     error_code: str | None = None
+    # a failure's message in every interface language ({"ru", "kk", "en"}); ``message`` is the Russian one
+    messages: dict[str, str] | None = None
 
 
 Step = Callable[["Ingestor", IngestItem], None]
@@ -139,10 +141,8 @@ class Ingestor:
                 step(self, item)
                 if item.finished:
                     break
-        except DocumentError as exc:
-            return IngestResult(source, "failed", exc.message_ru, error_code=exc.code)
-        except AzsError as exc:
-            return IngestResult(source, "failed", exc.message_ru, error_code=exc.code)
+        except AzsError as exc:  # DocumentError among them
+            return IngestResult(source, "failed", exc.message_ru, error_code=exc.code, messages=exc.messages())
         if self.on_stored is not None and item.document_id is not None and item.outcome in ("added", "updated"):
             try:
                 self.on_stored(item.document_id)
@@ -154,8 +154,9 @@ class Ingestor:
         try:
             size = path.stat().st_size
             if size > self.settings.max_upload_bytes:
-                return IngestResult(source, "failed", _too_large(path.name, size, self.settings).message_ru,
-                                    error_code="file_too_large")
+                too_large = _too_large(path.name, size, self.settings)
+                return IngestResult(source, "failed", too_large.message_ru, error_code="file_too_large",
+                                    messages=too_large.messages())
             data = path.read_bytes()
         except OSError as exc:
             return IngestResult(source, "failed", f"Файл {path.name} не прочитан: {exc.strerror}.",

@@ -117,8 +117,10 @@ def visible_condition(who: Principal) -> ColumnElement[bool] | None:
 
 def result_public(r: IngestResult) -> dict[str, Any]:
     """One file's outcome as the API, the jobs list and the upload page show it."""
+    messages = r.messages or {}
     return {"source": r.source, "status": r.status, "message": r.message, "document_id": r.document_id,
-            "chunks": r.chunks, "error_code": r.error_code}
+            "chunks": r.chunks, "error_code": r.error_code,
+            "message_kk": messages.get("kk", r.message), "message_en": messages.get("en", r.message)}
 
 
 class Documents:

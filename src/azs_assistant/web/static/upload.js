@@ -9,6 +9,25 @@ function T(key, fallback) { const el = document.getElementById("i18n"); try { re
   const labels = { added: T("js_added", "добавлен"), updated: T("js_updated", "обновлён"), unchanged: T("js_unchanged", "без изменений"), needs_ocr: T("js_needs_ocr", "ждёт OCR"), retake: T("js_retake", "не распознано, переснимите"), failed: T("js_failed", "ошибка") };
   const stages = { queued: T("js_queued", "в очереди"), started: T("js_started", "начали"), reading: T("js_reading", "читаем файл"), indexing: T("js_indexing", "добавляем в поиск") };
 
+  const lang = document.documentElement.lang;  // a file's reason in the page's language (Russian is "message")
+
+  // The list below is fetched again when the upload is done; the results above stay, so a failed file's reason
+  // is there to read (the page used to reload itself two seconds after, taking them away).
+  function refreshList() {
+    fetch(window.location.href, { credentials: "same-origin" }).then(function (resp) {
+      if (!resp.ok) { throw new Error(String(resp.status)); }
+      return resp.text();
+    }).then(function (html) {
+      const fresh = new DOMParser().parseFromString(html, "text/html");
+      ["docs-count"].forEach(function (id) {
+        const now = document.getElementById(id), next = fresh.getElementById(id);
+        if (now && next) { now.replaceWith(next); }
+      });
+      const list = document.querySelector(".doc-list"), next = fresh.querySelector(".doc-list");
+      if (list && next) { list.replaceWith(next); }
+    }).catch(function () { /* the list stays as it was; the results above say what happened */ });
+  }
+
   function line(name, cls, text) {
     const li = document.createElement("li");
     li.className = cls;
@@ -32,7 +51,8 @@ function T(key, fallback) { const el = document.getElementById("i18n"); try { re
     names.forEach(function (name, i) {
       const r = results[i];
       if (r) {
-        out.appendChild(line(name, r.status, (labels[r.status] || r.status) + (r.message ? " — " + r.message : "")));
+        const message = r["message_" + lang] || r.message;
+        out.appendChild(line(name, r.status, (labels[r.status] || r.status) + (message ? " — " + message : "")));
       } else if (job.status === "running" && p.current === name) {
         out.appendChild(line(name, "running", stageText(p)));
       } else {
@@ -52,7 +72,7 @@ function T(key, fallback) { const el = document.getElementById("i18n"); try { re
       return resp.json();
     }).then(function (job) {
       render(job, names);
-      if (job.status === "done") { setTimeout(function () { window.location.reload(); }, 2000); return; }
+      if (job.status === "done") { refreshList(); return; }
       if (job.status === "dead" || job.status === "cancelled") { return; }
       setTimeout(function () { follow(url, names); }, 1000);
     }).catch(function () {
