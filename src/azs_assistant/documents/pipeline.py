@@ -28,7 +28,7 @@ from azs_assistant.documents.chunking import Passage, chunk_document
 from azs_assistant.documents.model import ParsedDocument
 from azs_assistant.documents.parsers import Parser, choose_parser
 from azs_assistant.documents.textblocks import lines_to_blocks
-from azs_assistant.errors import AzsError, DocumentError, EmptyDocument, FileTooLarge, IndexMismatch
+from azs_assistant.errors import AzsError, EmptyDocument, FileTooLarge, IndexMismatch
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.search.embeddings import Embedder
 from azs_assistant.settings import Settings
