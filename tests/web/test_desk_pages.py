@@ -63,6 +63,23 @@ def test_every_comment_offers_internal_or_public_and_internal_is_the_default(des
     assert "внутренний" in staff and "виден клиенту" in staff
 
 
+def test_the_status_form_offers_the_next_step_forward(desk) -> None:  # type: ignore[no-untyped-def]
+    """A ticket in work offered «передано ответственным» first: pressing the button to comment took it back."""
+    client, _ = desk
+    number = _complain(client, "Недолив 5 литров")
+
+    def offered() -> str:
+        form = client.get(f"/tickets/{number}").text.split('id="status-form"', 1)[1].split("</form>", 1)[0]
+        return re.search(r'<option value="(\w+)" selected>', form).group(1)
+
+    client.post(f"/tickets/{number}/status", data={"status": "in_progress"})
+    assert offered() == "resolved"
+    client.post(f"/tickets/{number}/status", data={"status": "resolved"})
+    assert offered() == "closed"
+    client.post(f"/tickets/{number}/status", data={"status": "closed"})
+    assert offered() == "in_progress"  # reopening is all there is
+
+
 def test_queue_search_and_assign_to_me(desk) -> None:  # type: ignore[no-untyped-def]
     """GIVEN two complaints WHEN staff search a word of one and take it THEN only it is listed, and it
     is theirs under «мои»."""
