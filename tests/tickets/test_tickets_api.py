@@ -173,6 +173,18 @@ def test_status_link_uses_the_public_base_url_when_set(tmp_path: Path, caplog: p
     assert any("AZS_PUBLIC_BASE_URL is not set" in r.getMessage() for r in caplog.records)
 
 
+def test_a_bookmarked_confirmation_becomes_the_status_page_once_the_desk_answers(client: TestClient) -> None:
+    """The page a customer lands on after sending («&new=1») said «Обращение принято» forever, with no reply form,
+    when they bookmarked it."""
+    created = client.post("/api/v1/tickets", json={"text": "Недолив 5 литров на АЗС-012"}).json()
+    number, token = created["number"], created["token"]
+    first = client.get(f"/t/{number}", params={"k": token, "new": 1}).text
+    assert "Обращение принято" in first and 'id="reply-form"' not in first
+    client.post(f"/api/v1/tickets/{number}/comments", json={"text": "Вернём деньги сегодня", "public": True})
+    later = client.get(f"/t/{number}", params={"k": token, "new": 1}).text
+    assert "Вернём деньги сегодня" in later and 'id="reply-form"' in later and "Обращение принято" not in later
+
+
 def test_customer_replies_with_a_photo_through_the_status_link(client: TestClient) -> None:
     """GIVEN a resolved complaint WHEN the customer answers on their status page with a photo THEN the
     reply is in the public history, the ticket is reopened, staff can open the photo, a reload does
@@ -195,5 +207,10 @@ def test_customer_replies_with_a_photo_through_the_status_link(client: TestClien
     assert bad.status_code == 415 and "Файл фотоға ұқсамайды" in bad.text
     stranger = client.post(f"/t/{number}/reply", data={"k": "wrong", "text": "взлом"})
     assert stranger.status_code == 404
+    # a wrong or mistyped link is a customer's page: no staff menu, and the way back is the complaint form
+    for lang, back in (("ru", "Написать обращение"), ("kk", "Өтініш жазу")):
+        wrong = client.get(f"/t/{number}", params={"k": "wrong", "lang": lang}, headers={"accept": "text/html"})
+        assert wrong.status_code == 404 and f'href="/complaint?lang={lang}" id="to-form">{back}<' in wrong.text
+        assert 'href="/documents"' not in wrong.text and 'href="/login' not in wrong.text
     assert len([h for h in client.get(f"/api/v1/tickets/{number}").json()["history"]
                 if h["kind"] == "customer_reply"]) == 1

@@ -90,10 +90,15 @@ def ticket_status(request: Request, svc: ServicesDep, number: str, k: str = "", 
     the number and the link to keep, in any language the customer switches to."""
     try:
         ticket, events = svc.tickets.public_view(number, k[:100])
-    except AzsError as exc:  # a customer's page: in their own language only (customer_error)
-        return message_page(request, customer_error(exc, pick_language(lang) if lang else request_language(request)),
-                            exc.http_status)
+    except AzsError as exc:  # a customer's page: in their own language only (customer_error), no staff menu
+        language = pick_language(lang) if lang else request_language(request)
+        return public_page(request, "public_message.html", language,
+                           {"message": customer_error(exc, language), "status": exc.http_status},
+                           status=exc.http_status)
     language = pick_language(lang) if lang else ticket.language
+    # a bookmarked confirmation («&new=1») turns into the status page once the desk has answered
+    new = new and not any(e.kind in ("comment", "customer_reply") for e in events) \
+        and ticket.status not in ("resolved", "closed")
     link = svc.tickets.status_link(ticket, k[:100], str(request.base_url)) if new else None
     return public_page(request, "ticket_public.html", language, {
         "ticket": ticket, "events": events, "token": k, "just_created": new, "link": link, "sent": sent,
@@ -117,9 +122,10 @@ async def customer_reply(request: Request, svc: ServicesDep, number: str, k: Ann
     except AzsError as exc:
         try:
             ticket, events = await run_in_threadpool(svc.tickets.public_view, number, k[:100])
-        except AzsError:
-            request.state.lang = language  # the customer's form language, not the browser's
-            return message_page(request, customer_error(exc, language), exc.http_status)
+        except AzsError:  # the customer's form language, not the browser's
+            return public_page(request, "public_message.html", language,
+                               {"message": customer_error(exc, language), "status": exc.http_status},
+                               status=exc.http_status)
         return public_page(request, "ticket_public.html", language, {
             "ticket": ticket, "events": events, "token": k, "just_created": False, "link": None,
             "error": customer_error(exc, language), "reply_text": text[:svc.settings.ticket_max_chars]},
