@@ -98,6 +98,29 @@ def match(raw: str | None, known: Mapping[str, Any]) -> str | None:
     return same[0] if len(same) == 1 else station_id(number)
 
 
+_PLACE_WORD = re.compile(r"\d+[а-яa-z]?|[^\W\d_]+")
+_NOT_A_PLACE = frozenset("азс азк азгс агзс станция заправка г гор город пр просп проспект ул улица пер переулок мкр "
+                         "микрорайон д дом трасса км шоссе даңғылы даңғыл көшесі көше қ қаласы на в у возле около "
+                         "рядом".split())
+
+
+def _place_words(text: str) -> set[str]:
+    words = {w for w in _PLACE_WORD.findall(text.lower().replace("ё", "е")) if w not in _NOT_A_PLACE}
+    return {w for w in words if len(w) > 1 or w.isdigit()}
+
+
+def _holds(place: set[str], wanted: set[str]) -> bool:
+    """Every wanted word is a word of the place: a number exactly, a name by its first five letters (or whole
+    when shorter), so «Абая» finds «Абая» and «Азаттыка» finds «Азаттык»."""
+    for word in wanted:
+        if word[0].isdigit():
+            if word not in place:
+                return False
+        elif not any(p == word or (len(word) >= 5 and len(p) >= 5 and p[:5] == word[:5]) for p in place):
+            return False
+    return True
+
+
 # -- the registry --------------------------------------------------------------------------------
 @dataclass
 class ImportResult:
@@ -173,9 +196,30 @@ class Stations:
         return sorted({r for r in self.known().values() if r})
 
     def resolve(self, raw: str | None) -> str | None:
-        """The registry id ``raw`` names («12» → «АЗС-012»), or the id read from it when the registry
-        does not have it (the caller decides what an unknown station means); None if unreadable."""
-        return match(raw, self.known())
+        """The registry id ``raw`` names («12» → «АЗС-012»), or the station whose name or address it gives
+        («Абая 150», «пр. Абая, 150»: what a customer knows), or the id read from it when the registry does not
+        have it (the caller decides what an unknown station means); None if unreadable."""
+        known = self.known()
+        sid = match(raw, known)
+        if sid is not None and sid in known:
+            return sid
+        by_place = self.by_place(str(raw or ""))
+        return by_place or sid
+
+    def places(self) -> builtins.list[tuple[str, str]]:
+        """Each active station with what a customer knows it by: («АЗС-001», «АЗС «Абая», Алматы, пр. Абая, 150»)."""
+        return [(row.id, ", ".join(p for p in (row.name, row.address or row.region) if p))
+                for row in self.list(include_inactive=False)]
+
+    def by_place(self, raw: str) -> str | None:
+        """The one active station whose name and address hold every word of ``raw`` that says where (a street, a
+        town, the house number; «АЗС», «пр.», «ул.» say nothing), a word's ending aside («на Абая»); None when
+        no station or several do."""
+        wanted = _place_words(raw)
+        if not wanted or not any(w.isalpha() for w in wanted):
+            return None
+        found = [sid for sid, place in self.places() if _holds(_place_words(place), wanted)]
+        return found[0] if len(found) == 1 else None
 
     # -- scopes ----------------------------------------------------------------------------------
     def check_scope(self, stations: Iterable[str] | None,

@@ -102,6 +102,24 @@ def test_a_complaint_station_is_matched_against_the_registry(services) -> None: 
     assert stranger.needs_triage == 1 and "АЗС-017 нет в справочнике" in stranger.triage_reason
 
 
+def test_a_customer_names_the_station_by_its_address_or_name(services) -> None:  # type: ignore[no-untyped-def]
+    """The form asks for «АЗС (номер или адрес)», and customers know the address, not the id: «Абая 10» was read as
+    station 10, «пр. Абая, 10» and the registry's own text were not recognised at all."""
+    services.stations.import_csv("test", text=CSV + "АЗС-014,АЗС «Райымбек»,Алматы,\"Алматы, пр. Райымбека, 212\",1\n")
+    for given in ("Абая 10", "пр. Абая, 10", "АЗС «Азаттык», Алматы, пр. Абая, 10", "на Абая", "Азаттык",
+                  "азаттыке возле"):
+        ticket, _ = services.tickets.create("Грязно в туалете", station=given)
+        assert (ticket.station_id, ticket.needs_triage) == ("АЗС-012", 0), (given, ticket.triage_reason)
+    ticket, _ = services.tickets.create("Грязно в туалете", station="Райымбека 212")
+    assert ticket.station_id == "АЗС-014"
+    for vague in ("Алматы", "Абая 11", "Байдибек 5"):  # two stations, a house no station has, a name not in Шымкент's row
+        ticket, _ = services.tickets.create("Грязно в туалете", station=vague)
+        assert ticket.needs_triage == 1 and "не распознана" in (ticket.triage_reason or "") \
+            or "нет в справочнике" in (ticket.triage_reason or ""), (vague, ticket.station_id, ticket.triage_reason)
+    assert ("АЗС-012", "АЗС «Азаттык», Алматы, пр. Абая, 10") in services.tickets.station_places()
+    assert all(sid != "АЗС-020" for sid, _ in services.tickets.station_places())  # a closed station is offered nowhere
+
+
 def test_an_act_of_an_unknown_station_is_kept_without_station_and_flagged(services) -> None:  # type: ignore[no-untyped-def]
     """GIVEN a registry without АЗС-017 WHEN an inspection act of АЗС-017 with a defect is saved THEN the
     record has no station and says why, and no incident is opened at a station that does not exist."""

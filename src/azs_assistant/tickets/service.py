@@ -218,6 +218,11 @@ class Tickets:
         """Station id → region: the active stations of the registry."""
         return self.stations.known()
 
+    def station_places(self) -> list[tuple[str, str]]:
+        """The active stations as the complaint form offers them: id and what a customer knows it by (its name and
+        address), so «Абая» finds «АЗС-001»."""
+        return self.stations.places()
+
     # -- classification -----------------------------------------------------------------
     def classify(self, text: str, *, channel: str = "api", station: str | None = None,
                  contact: str | None = None, session: Session | None = None) -> Classification:

@@ -52,7 +52,7 @@ def public_page(request: Request, name: str, lang: str, context: dict[str, Any],
 def complaint_form(request: Request, svc: ServicesDep, lang: str | None = None) -> Response:
     language = pick_language(lang, request.headers.get("accept-language"))
     return public_page(request, "complaint.html", language, {
-        "form": {}, "stations": sorted(svc.tickets.known_stations()), "max_chars": svc.settings.ticket_max_chars,
+        "form": {}, "stations": svc.tickets.station_places(), "max_chars": svc.settings.ticket_max_chars,
         "error": None})
 
 
@@ -70,7 +70,7 @@ async def complaint_submit(request: Request, svc: ServicesDep, text: Annotated[s
             svc.tickets.create, text, channel="web_form", station=station or None, contact=contact or None,
             photo=data or None, photo_name=photo.filename if photo else None, actor="customer", language=language)
     except AzsError as exc:
-        stations = sorted(await run_in_threadpool(svc.tickets.known_stations))
+        stations = await run_in_threadpool(svc.tickets.station_places)
         response = public_page(request, "complaint.html", language, {
             "form": {"text": text[:svc.settings.ticket_max_chars], "station": station, "contact": contact},
             "stations": stations, "max_chars": svc.settings.ticket_max_chars,
