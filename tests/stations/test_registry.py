@@ -112,7 +112,7 @@ def test_a_customer_names_the_station_by_its_address_or_name(services) -> None: 
         assert (ticket.station_id, ticket.needs_triage) == ("АЗС-012", 0), (given, ticket.triage_reason)
     ticket, _ = services.tickets.create("Грязно в туалете", station="Райымбека 212")
     assert ticket.station_id == "АЗС-014"
-    for vague in ("Алматы", "Абая 11", "Байдибек 5"):  # two stations, a house no station has, a name not in Шымкент's row
+    for vague in ("Алматы", "Абая 11", "Байдибек 5"):  # two stations; a house number no station has (twice)
         ticket, _ = services.tickets.create("Грязно в туалете", station=vague)
         assert ticket.needs_triage == 1 and "не распознана" in (ticket.triage_reason or "") \
             or "нет в справочнике" in (ticket.triage_reason or ""), (vague, ticket.station_id, ticket.triage_reason)
