@@ -63,6 +63,20 @@ def test_every_comment_offers_internal_or_public_and_internal_is_the_default(des
     assert "внутренний" in staff and "виден клиенту" in staff
 
 
+def test_facts_and_reasons_read_as_words(desk) -> None:  # type: ignore[no-untyped-def]
+    """The page showed «литры — [20.0]» and reasons with codes («срочность high»)."""
+    client, _ = desk
+    contact = {"contact": "+77010000009", "station": "АЗС-012"}
+    first = client.post("/api/v1/tickets", json={"text": "Недолив 20 л на колонке 4, сумма 31000 тг", **contact})
+    page = client.get(f"/tickets/{first.json()['number']}").text
+    assert "литры: 20 л" in page and "колонка: 4" in page and "суммы: 31\u00a0000 тг" in page, page
+    assert "[20.0]" not in page
+    number = client.post("/api/v1/tickets", json={"text": "Грязно в туалете, нет бумаги", **contact}).json()["number"]
+    page = client.get(f"/tickets/{number}").text
+    assert "повторная жалоба от того же контакта: срочность «" in page
+    assert not re.search(r"срочность (low|medium|high|critical)\b", page)
+
+
 def test_the_status_form_offers_the_next_step_forward(desk) -> None:  # type: ignore[no-untyped-def]
     """A ticket in work offered «передано ответственным» first: pressing the button to comment took it back."""
     client, _ = desk

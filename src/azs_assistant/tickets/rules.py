@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from azs_assistant.errors import ConfigError
 from azs_assistant.language.analyzer import normalise
 from azs_assistant.tickets.facts import station_id, station_in
-from azs_assistant.tickets.taxonomy import CATEGORIES, URGENCIES, at_least, raise_urgency
+from azs_assistant.tickets.taxonomy import CATEGORIES, URGENCIES, URGENCY_NAMES, at_least, raise_urgency
 
 Urgency = Literal["low", "medium", "high", "critical"]
 
@@ -203,10 +203,10 @@ class RoutingRules:
                 continue
             if rule.set_urgency and rule.set_urgency != urgency:
                 urgency = rule.set_urgency
-                reasons.append(f"срочность {urgency} по правилу {rule.name or i}")
+                reasons.append(f"срочность «{_urgency_ru(urgency)}» по правилу {rule.name or i}")
             if rule.raise_urgency:
                 urgency = raise_urgency(urgency, rule.raise_urgency)
-                reasons.append(f"срочность повышена до {urgency} по правилу {rule.name or i}")
+                reasons.append(f"срочность повышена до «{_urgency_ru(urgency)}» по правилу {rule.name or i}")
             notify.extend(d for d in rule.notify if d not in notify)
             if rule.route_to:
                 return Decision(rule.route_to, urgency, rule.name or f"#{i}", notify, reasons)
@@ -262,3 +262,8 @@ def load_rules(path: Path | None) -> RoutingRules:
     except ValidationError as exc:
         raise ConfigError(f"{source}: ошибка в правилах маршрутизации: {_format_error(exc)}",
                           f"{source}: invalid routing rules") from exc
+
+
+def _urgency_ru(code: str) -> str:
+    """An urgency's Russian name for the reasons staff read («срочность high» was shown)."""
+    return URGENCY_NAMES.get(code, {}).get("ru", code)

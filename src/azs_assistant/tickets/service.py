@@ -37,7 +37,7 @@ from azs_assistant.tickets.classifier import Example, TicketClassifier, load_exa
 from azs_assistant.tickets.danger import danger_signs
 from azs_assistant.tickets.facts import extract_facts
 from azs_assistant.tickets.rules import RoutingRules, load_rules
-from azs_assistant.tickets.taxonomy import CATEGORIES, STATUSES, TRANSITIONS, URGENCIES, raise_urgency
+from azs_assistant.tickets.taxonomy import CATEGORIES, STATUSES, TRANSITIONS, URGENCIES, URGENCY_NAMES, raise_urgency
 
 if TYPE_CHECKING:
     from azs_assistant.jobs import JobContext, Jobs
@@ -49,6 +49,11 @@ TRAIN_JOB = "tickets.train"
 # another replica's `azs tickets train`), then retrains itself from the same examples in the background.
 CLASSIFIER_CHECK_S = 30.0
 CHANNELS = ("web_form", "api", "email", "call_center_transcript", "mobile_app", "telegram", "cli", "other")
+
+
+def _ru(names: dict[str, dict[str, str]], code: str) -> str:
+    """A category's or urgency's Russian name, for the reasons staff read (codes were shown: «срочность high»)."""
+    return names.get(code, {}).get("ru", code).lower()
 
 
 def contact_key(contact: str | None) -> str | None:
@@ -235,7 +240,8 @@ class Tickets:
         danger = danger_signs(text, rules.danger_patterns)
         if danger:
             if category != "safety_hazard":
-                reasons.append(f"категория safety_hazard вместо {category}: {', '.join(danger)}")
+                reasons.append(f"категория «{_ru(CATEGORIES, 'safety_hazard')}» вместо «{_ru(CATEGORIES, category)}»: "
+                               f"{', '.join(danger)}")
             category, urgency = "safety_hazard", "critical"
             reasons.append(f"критично: {', '.join(danger)}")
         else:
@@ -243,7 +249,8 @@ class Tickets:
                 urgency = "high"
             bounded = rules.bounded(category, urgency)
             if bounded != urgency:
-                reasons.append(f"срочность {bounded} по стандарту для категории {category}")
+                reasons.append(f"срочность «{_ru(URGENCY_NAMES, bounded)}» по стандарту для категории "
+                               f"«{_ru(CATEGORIES, category)}»")
                 urgency = bounded
             threshold = rules.spec.urgency.money_high_threshold
             big = [a for a in facts.get("amounts", []) if threshold is not None and a > threshold]
@@ -256,7 +263,7 @@ class Tickets:
             # a repeat makes a complaint more pressing, never an emergency: critical means danger
             urgency = raise_urgency(urgency, rules.spec.urgency.repeat.raise_)
             urgency = "high" if urgency == "critical" else urgency
-            reasons.append(f"повторная жалоба от того же контакта: срочность {urgency}")
+            reasons.append(f"повторная жалоба от того же контакта: срочность «{_ru(URGENCY_NAMES, urgency)}»")
         decision = rules.route(text=text, category=category, urgency=urgency, channel=channel,
                                station=station_value, region=region, repeat=repeat)
         reasons.extend(decision.reasons)
@@ -283,10 +290,12 @@ class Tickets:
         limit = self.settings.ticket_max_chars
         if len(text) > limit:
             raise InvalidInput(f"Слишком длинный текст: {len(text)} символов, можно до {limit}. "
-                               "Сократите описание или приложите файл.",
-                               f"The text is too long: {len(text)} characters, at most {limit}. Shorten it.",
+                               "Сократите описание: подробности можно дописать ответом по ссылке на статус.",
+                               f"The text is too long: {len(text)} characters, at most {limit}. Shorten it: more can "
+                               "be added as a reply on the status page.",
                                message_kk=f"Мәтін тым ұзын: {len(text)} таңба, ең көбі {limit}. "
-                                          "Сипаттаманы қысқартыңыз немесе файл тіркеңіз.",
+                                          "Сипаттаманы қысқартыңыз: толығырақ мәртебе сілтемесі арқылы жауап ретінде "
+                                          "жазуға болады.",
                                field="text", limit=limit)
         return text
 

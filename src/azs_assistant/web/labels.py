@@ -35,6 +35,27 @@ class Labels:
     def urgency(self, code: str | None) -> str:
         return _named(URGENCY_NAMES, code, self.lang)
 
+    def fact(self, key: str, value: Any) -> str:
+        """A fact read from the complaint, as a person writes it: «литры: 20, 17», «суммы: 31 000 тг», «дата:
+        05.11.2026» (it showed «литры — [20.0]»)."""
+        unit = {"litres": {"en": " L"}, "amounts": {"en": " KZT"}}.get(key, {})
+        suffix = unit.get(self.lang, {"litres": " л", "amounts": " тг"}.get(key, ""))
+
+        def one(v: Any) -> str:
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            if isinstance(v, int):
+                return f"{v:,}".replace(",", "\u00a0") if abs(v) >= 10000 else str(v)
+            if isinstance(v, float):
+                return str(v) if self.lang == "en" else str(v).replace(".", ",")
+            text = str(v)
+            if key == "date" and len(text) == 10 and text[4] == "-":
+                return f"{text[8:]}.{text[5:7]}.{text[:4]}"
+            return text
+
+        values = value if isinstance(value, list) else [value]
+        return f"{self.t.get('fact_' + key, key)}: {', '.join(one(v) for v in values)}{suffix}"
+
     def channel(self, code: str | None) -> str:
         return self.t.get(f"ch_{code}", str(code or "—"))
 
