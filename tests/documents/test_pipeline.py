@@ -116,3 +116,30 @@ def test_a_newer_pipeline_reprocesses_unchanged_files(services: Services, tmp_pa
     monkeypatch.setattr(pipeline, "PIPELINE_VERSION", pipeline.PIPELINE_VERSION + 1)
     assert services.ingestor.ingest_paths([f])[0].status == "updated"
     assert services.documents.find("sliv.md").pipeline_version == pipeline.PIPELINE_VERSION
+
+
+def test_a_refused_file_is_explained_in_kazakh_too(tmp_path: Path) -> None:
+    """A Kazakh operator's upload page showed «қате — Файл broken.pdf повреждён: PDF не читается.»: the reason
+    was Russian. Every way a file is refused now has its Kazakh text (the fallback is «summary — Russian»)."""
+    import io
+    import zipfile
+
+    from azs_assistant.errors import summary
+    from tests.conftest import make_settings
+
+    broken_zip = io.BytesIO()
+    with zipfile.ZipFile(broken_zip, "w") as archive:
+        archive.writestr("word/document.xml", "<not-docx/>")
+    files = {"broken.pdf": b"%PDF-1.7 not really", "broken.docx": broken_zip.getvalue(),
+             "broken.xlsx": broken_zip.getvalue(), "empty.txt": b"   ", "tool.exe": b"MZ\x90\x00binary",
+             "control.txt": b"\x00\x01\x02\x03" * 64}
+    svc = Services(make_settings(tmp_path, embeddings="none"))
+    try:
+        results = {name: svc.ingestor.ingest_bytes(data, f"uploads/{name}") for name, data in files.items()}
+    finally:
+        svc.close()
+    for name, result in results.items():
+        assert result.status == "failed" and result.messages is not None, (name, result)
+        kazakh = result.messages["kk"]
+        assert name in kazakh and not kazakh.startswith(summary(result.error_code or "error", "kk") + " — "), kazakh
+        assert not any(word in kazakh for word in ("повреждён", "пустой", "не поддерживается", "не найден")), kazakh

@@ -43,7 +43,9 @@ def choose_parser(path: Path, head: bytes) -> Parser:
     if not scored or scored[0][0] <= 0:
         raise UnsupportedFormat(
             f"Формат файла не поддерживается: {path.name}. Поддерживаются: PDF, DOCX, XLSX, CSV, HTML, "
-            "Markdown, TXT и изображения.", f"Unsupported file format: {path.name}.", file=path.name)
+            "Markdown, TXT и изображения.", f"Unsupported file format: {path.name}.",
+            message_kk=f"Файл пішімі қолдау көрсетілмейді: {path.name}. Қолдау көрсетілетіндері: PDF, DOCX, XLSX, CSV, "
+                       "HTML, Markdown, TXT және суреттер.", file=path.name)
     return scored[0][2]
 
 
@@ -83,7 +85,8 @@ def decode_text(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             continue
     raise CorruptDocument(f"Не удалось прочитать текст файла {name}: неизвестная кодировка.",
-                          f"Cannot decode {name}.", file=name)
+                          f"Cannot decode {name}.",
+                          message_kk=f"{name} файлының мәтінін оқу мүмкін болмады: кодтауы белгісіз.", file=name)
 
 
 class _Base:
@@ -283,7 +286,9 @@ class DocxParser(_ZipBase):
             document = docx.Document(io.BytesIO(data))
         except Exception as exc:  # python-docx raises many types for broken zips
             raise CorruptDocument(f"Файл {path.name} повреждён или не является документом Word.",
-                                  f"{path.name} is not a readable DOCX: {exc}", file=path.name) from exc
+                                  f"{path.name} is not a readable DOCX: {exc}",
+                                  message_kk=f"{path.name} файлы бүлінген немесе Word құжаты емес.",
+                                  file=path.name) from exc
         blocks: list[Block] = []
         for item in document.iter_inner_content():
             if isinstance(item, Paragraph):
@@ -325,16 +330,21 @@ class PdfParser(_Base):
                     opened = False
                 if not opened:
                     raise EncryptedDocument(f"Файл {path.name} защищён паролем. Снимите защиту и загрузите снова.",
-                                            f"{path.name} is password-protected.", file=path.name)
+                                            f"{path.name} is password-protected.",
+                                            message_kk=f"{path.name} файлы құпиясөзбен қорғалған. Қорғауды алып, "
+                                                       "қайта жүктеңіз.", file=path.name)
             count = len(reader.pages)
         except EncryptedDocument:
             raise
         except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
             raise CorruptDocument(f"Файл {path.name} повреждён: PDF не читается.",
-                                  f"{path.name} is a corrupt PDF: {exc}", file=path.name) from exc
+                                  f"{path.name} is a corrupt PDF: {exc}",
+                                  message_kk=f"{path.name} файлы бүлінген: PDF оқылмайды.", file=path.name) from exc
         if count > self.max_pages:
             raise CorruptDocument(f"В файле {path.name} {count} страниц — больше допустимых {self.max_pages}.",
-                                  f"{path.name} has {count} pages (limit {self.max_pages}).", file=path.name)
+                                  f"{path.name} has {count} pages (limit {self.max_pages}).",
+                                  message_kk=f"{path.name} файлында {count} бет — рұқсат етілген {self.max_pages} "
+                                             "беттен көп.", file=path.name)
         blocks: list[Block] = []
         empty: list[int] = []
         for number, page in enumerate(reader.pages, start=1):
@@ -342,7 +352,9 @@ class PdfParser(_Base):
                 text = page.extract_text() or ""
             except Exception as exc:
                 raise CorruptDocument(f"Файл {path.name}: страница {number} не читается.",
-                                      f"{path.name}: page {number} unreadable: {exc}", file=path.name) from exc
+                                      f"{path.name}: page {number} unreadable: {exc}",
+                                      message_kk=f"{path.name} файлы: {number}-бет оқылмайды.",
+                                      file=path.name) from exc
             if len(text.strip()) < 20:
                 empty.append(number)
                 continue
@@ -372,7 +384,9 @@ class SpreadsheetParser(_ZipBase):
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:
             raise CorruptDocument(f"Файл {path.name} повреждён или не является таблицей Excel.",
-                                  f"{path.name} is not a readable XLSX: {exc}", file=path.name) from exc
+                                  f"{path.name} is not a readable XLSX: {exc}",
+                                  message_kk=f"{path.name} файлы бүлінген немесе Excel кестесі емес.",
+                                  file=path.name) from exc
         blocks: list[Block] = []
         for ws in wb.worksheets:
             rows = [list(r) for r in ws.iter_rows(values_only=True)]

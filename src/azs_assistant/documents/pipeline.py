@@ -203,7 +203,10 @@ def walk(roots: Iterable[Path]) -> Iterator[tuple[Path, str]]:
 
 def _too_large(name: str, size: int, settings: Settings) -> FileTooLarge:
     return FileTooLarge(f"Файл {name} слишком большой: {size / 1048576:.1f} МБ при лимите {settings.max_upload_mb} МБ.",
-                        f"{name} is {size} bytes; limit is {settings.max_upload_mb} MiB.", file=name)
+                        f"{name} is {size} bytes; limit is {settings.max_upload_mb} MiB.",
+                        message_kk=f"{name} файлы тым үлкен: {size / 1048576:.1f} МБ, шегі "
+                                   f"{settings.max_upload_mb} МБ.",
+                        file=name)
 
 
 # --- steps -------------------------------------------------------------------------------------
@@ -211,7 +214,8 @@ def check_size(ing: Ingestor, item: IngestItem) -> None:
     if len(item.data) > ing.settings.max_upload_bytes:
         raise _too_large(item.name, len(item.data), ing.settings)
     if not item.data.strip():
-        raise EmptyDocument(f"Файл {item.name} пустой.", f"{item.name} is empty.", file=item.name)
+        raise EmptyDocument(f"Файл {item.name} пустой.", f"{item.name} is empty.",
+                            message_kk=f"{item.name} файлы бос.", file=item.name)
 
 
 def hash_content(ing: Ingestor, item: IngestItem) -> None:
@@ -316,7 +320,7 @@ def chunk(ing: Ingestor, item: IngestItem) -> None:
     item.passages = chunk_document(item.parsed, ing.settings.chunk_chars)
     if not item.passages:
         raise EmptyDocument(f"В файле {item.name} не найден текст.", f"No text found in {item.name}.",
-                            file=item.name)
+                            message_kk=f"{item.name} файлынан мәтін табылмады.", file=item.name)
 
 
 def analyse(ing: Ingestor, item: IngestItem) -> None:

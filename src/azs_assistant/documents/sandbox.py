@@ -70,7 +70,8 @@ def parse(parser: Any, name: str, data: bytes, limits: ParseLimits) -> ParsedDoc
         raise _error(reply["error"], name)
     if reply["status"] == "crash":
         log.warning("parser %s failed on %s:\n%s", getattr(parser, "name", "?"), name, reply.get("traceback", ""))
-        raise CorruptDocument(f"Файл {name} повреждён или не читается.", f"{name}: the parser failed", file=name)
+        raise CorruptDocument(f"Файл {name} повреждён или не читается.", f"{name}: the parser failed",
+                              message_kk=f"{name} файлы бүлінген немесе оқылмайды.", file=name)
     raise _too_complex(name, reply["status"], limits)
 
 
@@ -81,7 +82,9 @@ def _too_complex(name: str, reason: str, limits: ParseLimits) -> DocumentTooComp
     return DocumentTooComplex(
         f"Файл {name} слишком сложный или повреждён: его разбор потребовал больше {what}. "
         "Пересохраните файл или разбейте его на части.",
-        f"{name} is too complex or corrupt: parsing exceeded its {reason} limit", file=name, limit=reason)
+        f"{name} is too complex or corrupt: parsing exceeded its {reason} limit",
+        message_kk=f"{name} файлы тым күрделі немесе бүлінген: оны талдауға шектен көп ресурс қажет болды. Файлды "
+                   "қайта сақтаңыз немесе бөліктерге бөліңіз.", file=name, limit=reason)
 
 
 def _document(data: dict[str, Any]) -> ParsedDocument:

@@ -259,7 +259,8 @@ class Documents:
                 raise InvalidInput("У файла нет имени.", "File has no name.")
             if len(data) > limit:
                 raise FileTooLarge(f"Файл {name} больше {self.settings.max_upload_mb} МБ.",
-                                   f"{name} exceeds {self.settings.max_upload_mb} MiB.", file=name)
+                                   f"{name} exceeds {self.settings.max_upload_mb} MiB.",
+                                   message_kk=f"{name} файлы {self.settings.max_upload_mb} МБ-тан үлкен.", file=name)
         return [(PurePath(name).name, data) for name, data in files]
 
     def _jobs_store(self) -> Jobs:

@@ -34,7 +34,8 @@ def check_zip(data: bytes, name: str, max_unpacked: int) -> None:
             _check_inflated(archive, members, name, max_unpacked)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
         raise CorruptDocument(f"Файл {name} повреждён: архив внутри него не читается.",
-                              f"{name}: broken ZIP container: {exc}", file=name) from exc
+                              f"{name}: broken ZIP container: {exc}",
+                              message_kk=f"{name} файлы бүлінген: ішіндегі мұрағат оқылмайды.", file=name) from exc
 
 
 def _check_declared(members: list[zipfile.ZipInfo], name: str, max_unpacked: int) -> None:
@@ -63,7 +64,8 @@ def _check_inflated(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], na
         if inflated != m.file_size:
             raise CorruptDocument(f"Файл {name} повреждён: часть {m.filename} не совпадает с заявленным размером.",
                                   f"{name}: member {m.filename} inflates to {inflated}, declares {m.file_size}",
-                                  file=name)
+                                  message_kk=f"{name} файлы бүлінген: {m.filename} бөлігі мәлімделген өлшемге сәйкес "
+                                             "келмейді.", file=name)
 
 
 def _too_large(name: str, why_ru: str, why_en: str) -> FileTooLarge:

@@ -41,9 +41,11 @@ def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[s
     from azs_assistant.ocr.service import OCRService
 
     if not data:
-        raise EmptyDocument(f"Файл {name} пустой.", f"{name} is empty.", file=name)
+        raise EmptyDocument(f"Файл {name} пустой.", f"{name} is empty.", message_kk=f"{name} файлы бос.", file=name)
     if len(data) > settings.max_upload_bytes:
-        raise FileTooLarge(f"Файл {name} больше {settings.max_upload_mb} МБ.", "too large", file=name)
+        raise FileTooLarge(f"Файл {name} больше {settings.max_upload_mb} МБ.",
+                           f"{name} exceeds {settings.max_upload_mb} MiB.",
+                           message_kk=f"{name} файлы {settings.max_upload_mb} МБ-тан үлкен.", file=name)
     if languages:
         settings = settings.model_copy(update={"ocr_languages": languages})
     ocr = OCRService(settings)  # OCRUnavailable says which package to install
@@ -55,7 +57,8 @@ def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[s
         images = list(enumerate(ocr.image_pages(data, name), start=1))
     else:
         raise UnsupportedFormat(f"Файл {name} не изображение и не PDF: распознавать нечего.",
-                                f"{name} is not an image or PDF.", file=name)
+                                f"{name} is not an image or PDF.",
+                                message_kk=f"{name} файлы сурет те, PDF те емес: танитын ештеңе жоқ.", file=name)
     pages = ocr.recognise(images)
     out: dict[str, Any] = {
         "text": "\n\n".join(p.result.text for p in pages if p.result.kept),

@@ -57,7 +57,9 @@ class OCRService:
                         if n >= self.settings.ocr_max_pages:
                             raise FileTooLarge(
                                 f"В файле {name} больше {self.settings.ocr_max_pages} страниц для распознавания.",
-                                f"{name} has more than {self.settings.ocr_max_pages} pages.", file=name)
+                                f"{name} has more than {self.settings.ocr_max_pages} pages.",
+                                message_kk=f"{name} файлында тануға болатын {self.settings.ocr_max_pages} беттен көп "
+                                           "бет бар.", file=name)
                         self._check_size(frame.size, name)
                         rgb = ImageOps.exif_transpose(self._downscale(frame).convert("RGB"))
                         pages.append(np.asarray(rgb)[:, :, ::-1].copy())
@@ -65,10 +67,12 @@ class OCRService:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             limit = f"{self.settings.max_image_pixels:,}".replace(",", " ")
             raise FileTooLarge(f"Изображение {name} слишком большое (больше {limit} пикселей).",
-                               f"{name}: decompression bomb refused", file=name) from exc
+                               f"{name}: decompression bomb refused",
+                               message_kk=f"{name} суреті тым үлкен ({limit} пиксельден көп).", file=name) from exc
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
             raise CorruptDocument(f"Изображение {name} повреждено или не читается.",
-                                  f"{name}: unreadable image: {exc}", file=name) from exc
+                                  f"{name}: unreadable image: {exc}",
+                                  message_kk=f"{name} суреті бүлінген немесе оқылмайды.", file=name) from exc
 
     def _downscale(self, frame: Any) -> Any:
         """The frame within ``ocr_max_pixels``: OCR wants about 300 dpi, and every pixel beyond that
@@ -86,7 +90,8 @@ class OCRService:
         w, h = size
         if w * h > self.settings.max_image_pixels or max(w, h) > self.settings.max_image_side or min(w, h) < 16:
             raise FileTooLarge(f"Изображение {name} имеет недопустимый размер {w}×{h} пикселей.",
-                               f"{name}: image size {w}x{h} refused", file=name)
+                               f"{name}: image size {w}x{h} refused",
+                               message_kk=f"{name} суретінің өлшемі жарамсыз: {w}×{h} пиксель.", file=name)
 
     def pdf_pages(self, data: bytes, numbers: list[int] | None, name: str) -> Iterator[tuple[int, np.ndarray]]:
         """The given (1-based) PDF pages, or all of them, rendered at 300 dpi within ``ocr_max_pixels``,
@@ -103,7 +108,9 @@ class OCRService:
             pdf.close()
             raise FileTooLarge(f"В файле {name} {len(numbers)} страниц без текста — больше допустимых "
                                f"{self.settings.ocr_max_pages} для распознавания.",
-                               f"{name}: {len(numbers)} scanned pages exceed the OCR limit", file=name)
+                               f"{name}: {len(numbers)} scanned pages exceed the OCR limit",
+                               message_kk=f"{name} файлында мәтінсіз {len(numbers)} бет бар — тануға рұқсат етілген "
+                                          f"{self.settings.ocr_max_pages} беттен көп.", file=name)
         return self._rendered(pdf, numbers, name)
 
     def _rendered(self, pdf: Any, numbers: list[int], name: str) -> Iterator[tuple[int, np.ndarray]]:
@@ -139,7 +146,8 @@ def _fit(size: tuple[int, int], max_pixels: int) -> tuple[int, int]:
 
 
 def _corrupt_pdf(name: str, exc: Exception) -> CorruptDocument:
-    return CorruptDocument(f"Файл {name} повреждён: PDF не читается.", f"{name}: unreadable PDF: {exc}", file=name)
+    return CorruptDocument(f"Файл {name} повреждён: PDF не читается.", f"{name}: unreadable PDF: {exc}",
+                           message_kk=f"{name} файлы бүлінген: PDF оқылмайды.", file=name)
 
 
 def make_ocr(settings: Settings) -> OCRService | None:
