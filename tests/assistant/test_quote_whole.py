@@ -77,3 +77,33 @@ def test_a_short_passage_beside_the_answering_one_is_quoted_whole(tmp_path: Path
     assert not whole.abstained and len(whole.citations) == 2, whole.answer
     assert "Сон на рабочем месте запрещён" in whole.answer, whole.answer
     assert "Сон на рабочем месте запрещён" not in cut.answer, cut.answer
+
+
+WINTER = """РЕГЛАМЕНТ ПРИЁМКИ ДИЗЕЛЬНОГО ТОПЛИВА ЗИМОЙ
+
+1. Температура помутнения зимнего дизтоплива должна быть не выше минус 25 °C.
+2. При приёмке оператор отбирает арбитражную пробу объёмом 1,5 литра в бутылку из тёмного стекла и хранит её 45 суток.
+3. Код ответственного за приёмку — ЗИМА-7731. Телефон диспетчера Жанар: +7 727 300 11 22.
+"""
+
+
+@pytest.mark.parametrize(("question", "clause", "others"), [
+    ("какая температура помутнения зимнего дт", "1. Температура помутнения", ["45 суток", "+7 727"]),
+    ("сколько суток хранят арбитражную пробу", "хранит её 45 суток", ["минус 25", "+7 727"]),
+])
+def test_a_passage_of_numbered_clauses_gives_the_clause_that_answers_each_on_its_line(
+        tmp_path: Path, question: str, clause: str, others: list[str]) -> None:
+    """Numbered clauses each say one thing: the temperature's clause was quoted with the sample's and the
+    dispatcher's phone, run on as «1. … 2. … 3. …»."""
+    services = Services(make_settings(tmp_path, embeddings="none"))
+    try:
+        services.ingestor.ingest_bytes(WINTER.encode(), "uploads/zima.txt")  # clauses typed, not a Markdown list
+        answer = services.assistant.ask(question, SYSTEM)
+        steps = services.assistant.ask("как принимать дизельное топливо зимой", SYSTEM)
+    finally:
+        services.close()
+    assert not answer.abstained and clause in answer.text, answer.text
+    assert not any(other in answer.text for other in others), answer.text
+    # asked for the whole regulation, every clause comes, each starting its own line
+    lines = [line for line in steps.text.split("\n") if line.strip()]
+    assert [n for n in (1, 2, 3) if any(line.startswith(f"{n}. ") for line in lines)] == [1, 2, 3], steps.text

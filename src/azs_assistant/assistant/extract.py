@@ -195,6 +195,15 @@ class Extractor:
             body = "\n".join(f"{i}. {escape(item)}" if numbered else f"- {escape(item)}"
                              for i, item in enumerate(items, start=1))
             return f"{bold(intro)}\n\n{body}" if intro else body
+        clauses = _clause_of(chunk)
+        if whole and not procedural and sp.best > 0 and clauses is not None:
+            # numbered clauses each say one thing: the clauses that answer, each whole, not the others (the
+            # dispatcher's phone under «температура помутнения»)
+            wanted = {clauses[i] for i in range(len(sp.units)) if i < len(clauses) and sp.scores[i] >= 0.5 * sp.best}
+            shown = [i for i in range(len(sp.units)) if i < len(clauses) and clauses[i] in wanted]
+            lead_ins = _lead_ins(chunk)
+            return _with_rule_heading(chunk, _compose(chunk, shown),
+                                      any(i in lead_ins or _is_item(chunk, i) for i in shown))
         if whole and len(chunk.text) <= WHOLE_PASSAGE and sp.best > 0:
             shown = list(range(len(sp.units)))
             lead_ins = _lead_ins(chunk)
@@ -248,13 +257,14 @@ def _compose(chunk: Chunk, kept: list[int]) -> str:
     flags = _item_flags(chunk)
     units = units_of(chunk)
     lead_ins = set(_lead_ins(chunk).values())
+    clause_starts = _clause_starts(chunk)
     blocks: list[list[str]] = []  # each block: ["p", text...] or ["lead", text] or ["li", item...]
     for i in kept:
         if i >= len(units):
             continue
         is_item = i < len(flags) and flags[i][0]
         kind = "li" if is_item else ("lead" if i in lead_ins else "p")
-        if blocks and blocks[-1][0] == kind and kind != "lead":
+        if blocks and blocks[-1][0] == kind and kind != "lead" and i not in clause_starts:
             blocks[-1].append(units[i])
         else:
             blocks.append([kind, units[i]])
@@ -270,6 +280,39 @@ def _compose(chunk: Chunk, kept: list[int]) -> str:
         else:
             out.append(escape(" ".join(texts)))
     return "\n\n".join(out)
+
+
+_CLAUSE_START = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]\s")
+
+
+def _clause_of(chunk: Chunk) -> list[int] | None:
+    """For a passage of three or more numbered clauses, one to a line («1. Температура…», «5.2. Из каждой партии…»):
+    each unit's clause (-1 for a line before the first); None for any other passage."""
+    lines = [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
+    if sum(1 for ln in lines if _CLAUSE_START.match(ln)) < 2:
+        return None
+    out: list[int] = []
+    clause = -1
+    for line in lines:
+        if _CLAUSE_START.match(line):
+            clause += 1
+        out.extend([clause] * (1 if line.startswith("— ") else len(split_sentences(line))))
+    return out
+
+
+def _clause_starts(chunk: Chunk) -> set[int]:
+    """The units that open a numbered clause on its own line: each starts a paragraph of the quote (three
+    clauses ran on as «1. … 2. … 3. …»)."""
+    starts: set[int] = set()
+    n = 0
+    for line in chunk.text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if _CLAUSE_START.match(line):
+            starts.add(n)
+        n += 1 if line.startswith("— ") else len(split_sentences(line))
+    return starts
 
 
 def _item_flags(chunk: Chunk) -> list[tuple[bool, str]]:
