@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -19,7 +19,7 @@ from azs_assistant.storage.models import Incident
 T = Incident.__table__
 WEEKDAYS = ["понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"]
 PLURAL = {"station": "stations", "region": "regions", "category": "categories", "equipment": "equipment",
-          "severity": "severities", "year": "years", "quarter": "quarters", "month": "months",
+          "severity": "severities", "year": "years", "quarter": "quarters", "month": "months", "week": "weeks",
           "weekday": "weekdays", "hour": "hours"}
 LIST_LIMIT = 1000
 DETAIL = ["incident_id", "station_id", "region", "occurred_at", "category", "equipment", "severity",
@@ -33,6 +33,25 @@ class ReportResult:
     table: list[dict[str, Any]] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     total: int | None = None  # incidents the filters matched, where that helps the reader
+    naming: Naming | None = None  # set by the report service: what the texts and files call things
+
+
+@dataclass(frozen=True)
+class Naming:
+    """What a report's sentence and files need besides its numbers: the categories' names in each
+    language of the UI and the dates the incident log spans (for «весь журнал» and a comparison with a
+    year the log does not reach)."""
+
+    categories: dict[str, dict[str, str]] = field(default_factory=dict)  # code → {lang: name}
+    first: date | None = None  # the day of the log's first incident
+    last: date | None = None
+
+    def category(self, code: str, lang: str) -> str:
+        names = self.categories.get(code) or {}
+        return names.get(lang) or names.get("ru") or code
+
+    def categories_in(self, lang: str) -> dict[str, str]:
+        return {code: self.category(code, lang) for code in self.categories}
 
 
 def conditions(f: Filters) -> list[ColumnElement[bool]]:
@@ -78,7 +97,22 @@ def _group_columns(group: str) -> list[Any]:
             "month": [c.year, c.month], "weekday": [c.weekday], "hour": [c.hour]}[group]
 
 
+def week_of(moment: datetime) -> tuple[int, int]:
+    """The ISO week a moment falls in: (ISO year, week number); the week runs Monday to Sunday."""
+    iso = moment.isocalendar()
+    return iso[0], iso[1]
+
+
+def week_label(year: int, week: int) -> str:
+    """«2026-W05 (26.01–01.02)»: sortable, and the dates say which days the week holds."""
+    monday = date.fromisocalendar(year, week, 1)
+    sunday = monday + timedelta(days=6)
+    return f"{year}-W{week:02d} ({monday:%d.%m}–{sunday:%d.%m})"
+
+
 def group_label(group: str, values: tuple[Any, ...]) -> Any:
+    if group == "week":
+        return week_label(values[0], values[1])
     if group == "quarter":
         return f"{values[0]}-Q{values[1]}"
     if group == "month":
@@ -119,6 +153,12 @@ class ReportEngine:
         if q.group_by is None:
             n = _how_many(conn, where)
             return ReportResult(q, n, [{"count": n}], ["count"], n)
+        if q.group_by == "week":  # no stored column: ISO weeks are counted here, the same on every backend
+            weeks: dict[tuple[Any, ...], int] = {}
+            for moment in conn.execute(select(T.c.occurred_at).where(*where)).scalars():
+                weeks[week_of(moment)] = weeks.get(week_of(moment), 0) + 1
+            counted = list(weeks.items())
+            return self._grouped(q, counted, sum(weeks.values()))
         cols = _group_columns(q.group_by)
         rows = conn.execute(select(*cols, func.count().label("n")).where(*where).group_by(*cols)).all()
         counted = [(tuple(r[:-1]), int(r[-1])) for r in rows]
@@ -170,10 +210,14 @@ class ReportEngine:
             value = round1(reduce(values)) if values else None
             return ReportResult(q, value, [{"hours": value, "incidents": len(values)}], ["hours", "incidents"],
                                 len(values))
-        cols = _group_columns(q.group_by)
         groups: dict[tuple[Any, ...], list[float]] = {}
-        for row in conn.execute(select(*cols, T.c.resolution_hours).where(*where)):
-            groups.setdefault(tuple(row[:-1]), []).append(row[-1])
+        if q.group_by == "week":
+            for moment, hours in conn.execute(select(T.c.occurred_at, T.c.resolution_hours).where(*where)):
+                groups.setdefault(week_of(moment), []).append(hours)
+        else:
+            cols = _group_columns(q.group_by)
+            for row in conn.execute(select(*cols, T.c.resolution_hours).where(*where)):
+                groups.setdefault(tuple(row[:-1]), []).append(row[-1])
         counted = [(k, round1(reduce(v))) for k, v in groups.items()]
         return self._grouped(q, counted, sum(len(v) for v in groups.values()), "hours")
 

@@ -40,6 +40,7 @@ GROUP_WORDS = [  # (pattern after «какой/какая/в каком…» or 
     (r"(?:оборудовани\w*|агрегат\w*|узл\w*|устройств\w*)", "equipment"),
     (r"(?:д(?:ень|ня|ням|ни)\s+недел\w*|дн\w+ недели)", "weekday"),
     (r"(?:месяц\w*|помесячн\w*)", "month"),
+    (r"(?:недел(?:я|и|е|ю|ям|ях|ями)|понедельн(?:о|ая|ой|ые|ых)\b|еженедельн\w*)", "week"),
     (r"(?:квартал\w*|поквартальн\w*)", "quarter"),
     (r"(?:час\w*|время суток|времени суток)", "hour"),
     (r"(?:год\w*|погодично)", "year"),
@@ -61,6 +62,10 @@ ORDINAL_STATIONS = [rf"(?<![\w-])(?:{_ORD_WORD}|{_ORD_DIGITS})\s+(?:азс|за�
 COLLECTIVE_NUMBERS = {"двойк": 2, "тройк": 3, "четверк": 4, "пятерк": 5, "десятк": 10}  # «пятёрка худших АЗС»
 EACH = r"(?:по|на|для|у)\s+(?:кажд\w+|всем|всех|отдельн\w+)"  # «по каждой АЗС», «по всем АЗС»: a table per station
 RANKED_BY_NOUN = ("station", "region", "category", "weekday", "month", "quarter")
+CALENDAR_GROUPS = ("year", "quarter", "month", "week")  # what «динамика» is shown by (a month when not said)
+DYNAMICS = r"\bдинамик\w*|\bв динамике\b|\bтренд\w*"
+# «сравни Алматы и Астану», «АЗС-1 vs АЗС-2»: two or more named places or categories set side by side, not two years
+COMPARE_ITEMS = r"сравни\w*|сравнени\w*|сопостав\w*|\bvs\.?(?!\w)|\bпротив\b"
 
 # Words the parser reads by its own patterns, though the Russian dictionary does not know them.
 PARSER_WORDS = frozenset("азс жқс ккм ккт трк пос скольк сколко скока склько қанша неше саны рет жыл жылы жылғы "
@@ -355,7 +360,9 @@ class QuestionParser:
         for pattern, group in GROUP_WORDS:
             said = rf"\b(?:{EACH}|по|в разрезе|с разбивкой по|разбивк\w* по|распределени\w* по)\s+{pattern}\b"
             if _has(said, text, False) or \
-                    (group in ("month", "quarter") and _has(r"помесячн\w*" if group == "month" else r"поквартальн\w*", text)):
+                    (group in ("month", "quarter", "week") and _has(
+                        {"month": r"помесячн\w*", "quarter": r"поквартальн\w*",
+                         "week": r"понедельн(?:о|ая|ой|ые|ых)\b|еженедельн\w*"}[group], text)):
                 if group == "station" and not _has(rf"{said}(?!\s*(?:№|#)?\s*-?\s*\d)", text):
                     continue  # «по АЗС-012», «по азс 1» name one station
                 if group == "severity" and _has(r"по\s+(?:severity|серь[её]зност\w*|тяжест\w*|важност\w*)\s*"
@@ -364,6 +371,22 @@ class QuestionParser:
                 _has(said, text)
                 return group
         return None
+
+    @staticmethod
+    def _compared_items(text: str, filters: dict[str, Any], periods: list[Period]) -> str | None:
+        """The grouping a comparison of named things asks for: «сравни Алматы и Астану по отказам в 2025» sets
+        two regions side by side (one row each), it does not compare 2025 with 2024. Two or more stations,
+        regions or categories named, at most one period and no «чем в прошлом году» / «год к году»."""
+        if not _has(COMPARE_ITEMS, text, False) or len(periods) > 1:
+            return None
+        if _has(r"год к году|год-к-году|г/г|\byoy\b|" + COMPARED_TO + r"(?:прошл|предыдущ|позапрошл|аналогичн)\w*",
+                text, False):
+            return None
+        group = next((g for key, g in (("stations", "station"), ("regions", "region"), ("categories", "category"))
+                      if len(filters.get(key) or []) >= 2), None)
+        if group is not None:
+            _has(COMPARE_ITEMS, text)
+        return group
 
     @staticmethod
     def _top_n(text: str) -> int:
@@ -502,7 +525,8 @@ class QuestionParser:
         if (over := self._over_hours(text)) is not None:
             filters["resolved_over_hours"] = over
         periods = find_periods(text, today)
-        yoy = _has(YOY, text, False)
+        compared = self._compared_items(text, filters, periods)
+        yoy = compared is None and _has(YOY, text, False)
         all_time = _has(r"за весь период|за вс[её] время|за всю историю", text)
         period: Period | None = periods[0] if periods else None
         previous: list[Period] = []
@@ -568,8 +592,8 @@ class QuestionParser:
         elif _has(r"сам[аоы]\w* (?:нов|свеж|последн|поздн)|последн\w* (?:инцидент|случа|происшеств)|недавн\w*", text) and not top:
             query["metric"] = "newest"
         elif top:
-            group = (self._group(text) or self._group_by(text) or ("station" if _has(r"\bгде\b", text) else None)
-                     or self._group_noun(text))
+            group = (compared or self._group(text) or self._group_by(text)
+                     or ("station" if _has(r"\bгде\b", text) else None) or self._group_noun(text))
             if group is None:
                 raise ReportUnclear("Не понял, кого сравнивать: станции, регионы, категории, месяцы или дни недели? "
                                     "Например: «какая АЗС лидирует по проливам во 2 квартале 2026».",
@@ -588,6 +612,8 @@ class QuestionParser:
             query["metric"] = "list"
         elif group := self._group_by(text):
             query.update(metric="count", group_by=group)
+        elif _has(DYNAMICS, text):  # «динамика проливов за 2026 год»: a month at a time unless said otherwise
+            query.update(metric="count", group_by="month")
         elif _has(rf"{HOW_MANY}|\bчисл[оау]\b|количеств\w*|кол-в\w*|как часто", text) and (
                 filters or _has(INCIDENT_WORDS, text)):
             query["metric"] = "count"
@@ -618,6 +644,8 @@ class QuestionParser:
         if query.get("metric") in ("mean_hours", "median_hours") and top and "group_by" not in query \
                 and (g := self._group(text)):
             query.update(group_by=g, top=self._top_n(text), order="asc" if ascending else "desc")
+        if compared and query.get("metric") in ("count", "mean_hours", "median_hours") and "group_by" not in query:
+            query["group_by"] = compared  # «сравни Алматы и Астану по отказам»: one row per named region
         query["filters"] = filters
         self._say_unread(query, text, read, notes)
         return ReportQuery.model_validate(query)
@@ -625,6 +653,7 @@ class QuestionParser:
     def _say_unread(self, query: dict[str, Any], text: str, read: list[tuple[int, int]], notes: list[str]) -> None:
         """Mark the words of the tests that decided the query, then name what is left (after the typos read)."""
         for pattern, used in ((YOY, query["metric"] == "yoy"), (TOP, "top" in query),
+                              (DYNAMICS, query.get("group_by") in CALENDAR_GROUPS),
                               (ASCENDING, query.get("order") == "asc"),
                               (DURATION, query["metric"] in ("mean_hours", "median_hours"))):
             if used:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 Metric = Literal["count", "share", "mean_hours", "median_hours", "list", "oldest", "newest", "yoy", "summary"]
 Group = Literal["station", "region", "category", "equipment", "severity", "year", "quarter", "month",
-                "weekday", "hour"]
+                "week", "weekday", "hour"]  # week: an ISO week (Monday to Sunday), labelled by its dates
 
 NIGHT_HOURS = [23, 0, 1, 2, 3, 4, 5]  # «ночью» = 23:00–06:00 local time, unless the question says otherwise
 

@@ -1,22 +1,36 @@
-"""A report as a sentence (ru, kk or en; the texts are in ``reports/i18n``), a chart (PNG or SVG) and files
-(CSV, XLSX, PDF, in Russian)."""
+"""A report as a sentence (ru, kk or en; the texts are in ``reports/i18n``), the conditions it was made
+under, a chart (PNG or SVG) and files (CSV, XLSX, PDF) in the language of the answer on screen.
+
+Every answer and every file states its conditions: the period (the whole log with its dates when none was
+asked) and every filter, whether the question said it or the page picked it. A category is shown by its
+name in the reader's language everywhere (sentence, table, chart, files), never by its code.
+
+The CSV stays a plain table (one header row, then the rows) so that tools and scripts read it as they
+read any CSV; the question, the period and the filters are in the other files and in the file's name
+(``report-by-region-2025-01-01_2025-12-31.csv``, see ``file_name``)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from dateutil.relativedelta import relativedelta
 
 from azs_assistant.errors import InvalidInput
 from azs_assistant.exporters import Exporters
 from azs_assistant.i18n import catalogue
 from azs_assistant.reports.engine import PLURAL, ReportResult, round1
+from azs_assistant.reports.query import Filters
 
 TEXTS = "azs_assistant.reports"  # reports/i18n/{ru,kk,en}.yaml: every text of a report said back
-GROUPS = ("station", "region", "category", "equipment", "severity", "year", "quarter", "month", "weekday", "hour")
+GROUPS = ("station", "region", "category", "equipment", "severity", "year", "quarter", "month", "week", "weekday",
+          "hour")
+PERIOD_NOTE = "период: "  # the parser's note of the period: the conditions line says the period instead
+SCOPE_LIST = 6  # stations or regions named in the conditions before «… ещё N»
 
 
 def phrases(lang: str) -> dict[str, str]:
@@ -74,7 +88,7 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None,
     p = phrases(lang)
     q, a, rows = result.query, result.answer, result.table
     metric, group = q.metric, q.group_by
-    names = category_names or {}
+    names = category_names or _names(result, lang)
 
     def pairs(key: str, value: str, limit: int = 12) -> str:
         shown = [f"{_group_name(r[key], key, names, p)} — {num(r[value])}" for r in rows[:limit]]
@@ -82,7 +96,11 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None,
             shown.append(p["more"].format(n=len(rows) - limit))
         return "; ".join(shown)
 
-    if a is None or (isinstance(a, list) and not a and metric != "list"):
+    if metric == "yoy" and len(rows) > 1 and rows[1]["count"] is None:  # the year before lies wholly before the log
+        log_start = result.naming.first if result.naming else None
+        text = p["yoy_no_data"].format(cur_period=rows[0]["period"], cur=rows[0]["count"],
+                                       prev_period=rows[1]["period"], first=_day(log_start) if log_start else "—")
+    elif a is None or (isinstance(a, list) and not a and metric != "list"):
         text = p["none"]
     elif metric == "count" and group is None:
         text = p["count"].format(n=a)
@@ -98,7 +116,7 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None,
                                       unit=unit)
         else:
             text = p["top"].format(group=_capital(_group_word(group, lang)), top=q.top, what=what,
-                                   pairs=pairs(group, value), unit=unit)
+                                   pairs=pairs(group, value), unit=unit) + _ties(rows, q.top, value, unit, p)
     elif group is not None:
         value = "count" if metric == "count" else "hours"
         text = _capital(p["by"].format(by=_group_word(group, lang, by=True), pairs=pairs(group, value)))
@@ -121,6 +139,10 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None,
         pct = f" ({'+' if change >= 0 else ''}{num(round1(100 * change / prev['count']))} %)" if prev["count"] else ""
         text = p["yoy"].format(cur_period=cur["period"], cur=cur["count"], prev_period=prev["period"],
                                prev=prev["count"], change=f"{'+' if change >= 0 else ''}{change}", pct=pct)
+        log_start = result.naming.first if result.naming else None
+        if log_start and q.filters.date_from and q.filters.date_from - relativedelta(years=1) < datetime(
+                log_start.year, log_start.month, log_start.day):  # a year the log reaches only in part
+            text += p["yoy_partial"].format(first=_day(log_start))
     elif metric == "summary":
         cats = "; ".join(f"{names.get(r['category'], r['category'])} — {r['count']}" for r in rows[:10])
         mean = a.get("mean_resolution_hours")
@@ -129,9 +151,101 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None,
                 + (p["summary_by"].format(cats=cats) if cats else ""))
     else:
         text = json.dumps(a, ensure_ascii=False, default=str)
-    if q.notes:
-        text += " (" + "; ".join(_note(n, lang) for n in q.notes) + ")"
+    notes = [n for n in q.notes if not n.startswith(PERIOD_NOTE)]  # the conditions line says the period
+    if notes:
+        text += " (" + "; ".join(_note(n, lang) for n in notes) + ")"
     return text
+
+
+def _ties(rows: list[dict[str, Any]], top: int, value: str, unit: str, p: dict[str, str]) -> str:
+    """A «топ-5» that lists more than five says why: the last places hold the same value. All of them are
+    listed (a manager should not learn from the order of names which of equals was cut), and the sentence
+    says how many there are and which places they share."""
+    if len(rows) <= top:
+        return ""
+    cutoff = rows[-1][value]
+    tied = sum(1 for r in rows if r[value] == cutoff)
+    return p["top_ties"].format(shown=len(rows), top=top, first=len(rows) - tied + 1, last=len(rows),
+                                value=f"{num(cutoff)}{unit}")
+
+
+def _names(result: ReportResult, lang: str) -> dict[str, str]:
+    """The categories' names in ``lang`` as the report service gave them (none: codes stay)."""
+    return result.naming.categories_in(lang) if result.naming else {}
+
+
+def _day(moment: datetime | date) -> str:
+    return f"{moment:%d.%m.%Y}"
+
+
+def _period(f: Filters, result: ReportResult, p: dict[str, str]) -> str:
+    """The period as the conditions line says it: its days (``date_to`` is exclusive), or the whole log."""
+    if f.date_from is not None and f.date_to is not None:
+        return f"{_day(f.date_from)}–{_day(f.date_to - timedelta(days=1))}"
+    if f.date_from is not None:
+        return p["scope_from"].format(day=_day(f.date_from))
+    if f.date_to is not None:
+        return p["scope_until"].format(day=_day(f.date_to - timedelta(days=1)))
+    naming = result.naming
+    if naming and naming.first and naming.last:
+        return p["scope_all_time"].format(span=f"{_day(naming.first)}–{_day(naming.last)}")
+    return p["scope_all_time_empty"]
+
+
+def _listed(items: list[str], p: dict[str, str]) -> str:
+    shown = ", ".join(items[:SCOPE_LIST])
+    return shown + (" " + p["more"].format(n=len(items) - SCOPE_LIST) if len(items) > SCOPE_LIST else "")
+
+
+def _hours_said(hours: list[int]) -> str:
+    """[23, 0, 1, …, 5] → «23:00–06:00»; hours that are not one run are listed."""
+    wanted = sorted(set(hours))
+    starts = [h for h in wanted if (h - 1) % 24 not in wanted]
+    if len(starts) == 1 and len(wanted) < 24:
+        start, length = starts[0], len(wanted)
+        return f"{start:02d}:00–{(start + length) % 24:02d}:00"
+    return ", ".join(f"{h:02d}:00" for h in wanted)
+
+
+def _filters_said(f: Filters, names: dict[str, str], p: dict[str, str]) -> list[str]:
+    """Every filter but the period, as «label: value» in the reader's language."""
+    parts = []
+    if f.stations:
+        parts.append(f"{p['scope_station']}: {_listed(f.stations, p)}")
+    if f.regions:
+        parts.append(f"{p['scope_region']}: {_listed(f.regions, p)}")
+    if f.categories:
+        parts.append(f"{p['scope_category']}: {_listed([names.get(c, c) for c in f.categories], p)}")
+    if f.equipment:
+        parts.append(f"{p['scope_equipment']}: «{f.equipment}»")
+    if f.severity_min is not None or f.severity_max is not None:
+        low, high = f.severity_min, f.severity_max
+        said = (str(low) if low == high else f"{low}–{high}" if low is not None and high is not None
+                else f"≥ {low}" if low is not None else f"≤ {high}")
+        parts.append(f"{p['scope_severity']}: {said}")
+    if f.status:
+        parts.append(f"{p['scope_status']}: {p['scope_' + f.status]}")
+    if f.hours:
+        parts.append(f"{p['scope_hours']}: {_hours_said(f.hours)}")
+    if f.weekdays:
+        days = [d.strip() for d in p["weekday_names"].split(",")]
+        parts.append(f"{p['scope_weekdays']}: {', '.join(days[d] for d in sorted(set(f.weekdays)))}")
+    if f.resolved_over_hours is not None:
+        parts.append(p["scope_slower"].format(n=num(f.resolved_over_hours).removesuffix(",0")))
+    return parts
+
+
+def conditions(result: ReportResult, lang: str = "ru", category_names: dict[str, str] | None = None) -> str:
+    """The conditions a report was made under, in one sentence: «Условия — период: 01.01.2025–31.12.2025;
+    регион: Алматы; категория: отказы оборудования.» The period is always said (the whole log, with its
+    dates, when none was asked); so is every filter, from the question or from the page."""
+    p = phrases(lang)
+    q = result.query
+    names = category_names or _names(result, lang)
+    parts = [f"{p['scope_period']}: {_period(q.filters, result, p)}", *_filters_said(q.filters, names, p)]
+    if q.share_of is not None and (part := _filters_said(q.share_of, names, p)):
+        parts.append(f"{p['scope_part']}: {', '.join(part)}")
+    return p["scope"].format(parts="; ".join(parts))
 
 
 def _chartable(result: ReportResult) -> tuple[list[str], list[float], str] | None:
@@ -197,11 +311,12 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[s
     from matplotlib import pyplot as plt
 
     labels, values, value = data
-    if names:
+    names = names or _names(result, lang)
+    if names and (result.query.group_by == "category" or result.query.metric == "summary"):
         labels = [names.get(label, label) for label in labels]
     fig, ax = plt.subplots(figsize=(max(5.0, min(12.0, 0.5 * len(labels) + 3)), 3.6), dpi=110)
     try:
-        if result.query.group_by == "month" and result.query.top is None and len(labels) > 2:
+        if result.query.group_by in ("month", "week") and result.query.top is None and len(labels) > 2:
             ax.plot(labels, values, marker="o", color="#1f6f8b")
             for i, (x, y) in enumerate(zip(labels, values, strict=True)):  # invisible points that carry the value
                 point, = ax.plot([x], [y], marker="o", markersize=9, alpha=0)
@@ -228,44 +343,70 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[s
         plt.close(fig)
 
 
-def _headers(result: ReportResult) -> list[str]:
-    names = column_names()
+def _headers(result: ReportResult, lang: str = "ru") -> list[str]:
+    names = column_names(lang)
     return [names.get(c, c) for c in result.columns]
 
 
-REPORT_EXPORTERS: Exporters[[ReportResult, str], bytes] = Exporters("report")
+REPORT_EXPORTERS: Exporters[[ReportResult, str, str], bytes] = Exporters("report")
 
 
-def export(result: ReportResult, fmt: str, question: str = "") -> bytes:
-    """The report as a file: CSV (UTF-8 with BOM, for Excel), XLSX, PDF, a chart, or JSON."""
-    return REPORT_EXPORTERS.get(fmt)(result, question)
+def export(result: ReportResult, fmt: str, question: str = "", lang: str = "ru") -> bytes:
+    """The report as a file: CSV (UTF-8 with BOM, for Excel), XLSX, PDF, a chart, or JSON; its texts,
+    headers and category names in ``lang`` (the language of the answer on screen)."""
+    return REPORT_EXPORTERS.get(fmt)(result, question, lang)
 
 
-def _rows(result: ReportResult) -> list[list[Any]]:
-    return [[_cell(r.get(c)) for c in result.columns] for r in result.table]
+def file_name(result: ReportResult, fmt: str) -> str:
+    """An ASCII name that says what a downloaded report holds: ``report-<kind>-<period>.<ext>``, e.g.
+    ``report-by-region-2025-01-01_2025-12-31.xlsx``, ``report-top5-station-2026-10-01_2026-12-04.pdf``,
+    ``report-count-all-time.csv`` (the period's last day is inclusive)."""
+    q, f = result.query, result.query.filters
+    kind = {"count": "count", "mean_hours": "mean-hours", "median_hours": "median-hours"}.get(q.metric, q.metric)
+    if q.group_by is not None:
+        kind = (f"top{q.top}-{q.group_by}" if q.top is not None else f"by-{q.group_by}") + (
+            "" if q.metric == "count" else f"-{kind}")
+    start = f"{f.date_from:%Y-%m-%d}" if f.date_from else "start"
+    end = f"{f.date_to - timedelta(days=1):%Y-%m-%d}" if f.date_to else "now"
+    period = "all-time" if not (f.date_from or f.date_to) else f"{start}_{end}"
+    return f"report-{kind.replace('_', '-')}-{period}.{REPORT_EXPORTERS.format(fmt).extension}"
+
+
+def _rows(result: ReportResult, lang: str = "ru") -> list[list[Any]]:
+    """The table's rows as the files write them: a category by its name, a day as «2026-10-05 14:30»."""
+    names = _names(result, lang)
+    return [[names.get(str(r.get(c)), r.get(c)) if c == "category" and r.get(c) is not None else _cell(r.get(c))
+             for c in result.columns] for r in result.table]
+
+
+def _heading(result: ReportResult, question: str, lang: str) -> list[str]:
+    """The lines above a file's table: the question (or the file's title), the answer, its conditions."""
+    p = phrases(lang)
+    return [question or p["file_title"], describe(result, lang=lang), conditions(result, lang)]
 
 
 @REPORT_EXPORTERS.register("csv")
-def _csv(result: ReportResult, question: str) -> bytes:
+def _csv(result: ReportResult, question: str, lang: str) -> bytes:
+    # a plain table on purpose: tools read it without skipping lines (the module docstring says why)
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(_headers(result))
-    writer.writerows(_rows(result))
+    writer.writerow(_headers(result, lang))
+    writer.writerows(_rows(result, lang))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 @REPORT_EXPORTERS.register("xlsx")
-def _xlsx(result: ReportResult, question: str) -> bytes:
+def _xlsx(result: ReportResult, question: str, lang: str) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
-    sheet.title = phrases("ru")["sheet"]
-    sheet.append([question or phrases("ru")["file_title"]])
-    sheet.append([describe(result)])
+    sheet.title = phrases(lang)["sheet"]
+    for line in _heading(result, question, lang):
+        sheet.append([line])
     sheet.append([])
-    sheet.append(_headers(result))
-    for row in _rows(result):
+    sheet.append(_headers(result, lang))
+    for row in _rows(result, lang):
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
@@ -273,33 +414,34 @@ def _xlsx(result: ReportResult, question: str) -> bytes:
 
 
 @REPORT_EXPORTERS.register("pdf")
-def _pdf_file(result: ReportResult, question: str) -> bytes:
-    return _pdf(result, question, _rows(result))
+def _pdf_file(result: ReportResult, question: str, lang: str) -> bytes:
+    return _pdf(result, question, lang)
 
 
-def _picture(result: ReportResult, fmt: str, question: str) -> bytes:
-    picture = chart(result, fmt, question)
+def _picture(result: ReportResult, fmt: str, question: str, lang: str) -> bytes:
+    picture = chart(result, fmt, question, _names(result, lang), lang)
     if picture is None:
         raise InvalidInput("У этого отчёта нет графика: ответ — одно число или список.",
-                           "This report has no chart.")
+                           "This report has no chart.", message_kk="Бұл есептің графигі жоқ: жауап — бір сан "
+                                                                   "немесе тізім.")
     return picture
 
 
 @REPORT_EXPORTERS.register("png")
-def _png(result: ReportResult, question: str) -> bytes:
-    return _picture(result, "png", question)
+def _png(result: ReportResult, question: str, lang: str) -> bytes:
+    return _picture(result, "png", question, lang)
 
 
 @REPORT_EXPORTERS.register("svg")
-def _svg(result: ReportResult, question: str) -> bytes:
-    return _picture(result, "svg", question)
+def _svg(result: ReportResult, question: str, lang: str) -> bytes:
+    return _picture(result, "svg", question, lang)
 
 
 @REPORT_EXPORTERS.register("json")
-def _json(result: ReportResult, question: str) -> bytes:
+def _json(result: ReportResult, question: str, lang: str) -> bytes:
     return json.dumps({"question": question, "query": result.query.model_dump(mode="json"),
-                       "answer": result.answer, "table": result.table}, ensure_ascii=False,
-                      default=_cell).encode("utf-8")
+                       "answer": result.answer, "table": result.table, "text": describe(result, lang=lang),
+                       "conditions": conditions(result, lang)}, ensure_ascii=False, default=_cell).encode("utf-8")
 
 
 EXPORT_FORMATS = REPORT_EXPORTERS.names()
@@ -311,29 +453,32 @@ def _font() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 
 
-def _pdf(result: ReportResult, question: str, rows: list[list[Any]]) -> bytes:
+def _pdf(result: ReportResult, question: str, lang: str) -> bytes:
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
-
+    title, sentence, said = _heading(result, question, lang)
+    rows = _rows(result, lang)
     pdf = FPDF(orientation="L" if len(result.columns) > 4 else "P")
     pdf.add_font("DejaVu", "", str(_font()))
     pdf.add_font("DejaVu", "B", str(_font().with_name("DejaVuSans-Bold.ttf")))
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
     pdf.set_font("DejaVu", size=13)
-    pdf.multi_cell(0, 7, question or phrases("ru")["file_title"], align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 7, title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", size=10)
-    pdf.multi_cell(0, 5, describe(result), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 5, sentence, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("DejaVu", size=9)
+    pdf.multi_cell(0, 5, said, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
-    picture = chart(result, "png", question)
+    picture = chart(result, "png", question, _names(result, lang), lang)
     if picture is not None:
         pdf.image(io.BytesIO(picture), w=min(180, pdf.epw))
         pdf.ln(2)
     if rows:
         pdf.set_font("DejaVu", size=7 if len(result.columns) > 4 else 9)
         with pdf.table(text_align="LEFT") as table:
-            table.row([str(h) for h in _headers(result)])
+            table.row([str(h) for h in _headers(result, lang)])
             for row in rows[:2000]:
                 table.row(["" if v is None else str(v)[:200] for v in row])
     return bytes(pdf.output())

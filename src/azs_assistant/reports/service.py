@@ -17,19 +17,30 @@ from sqlalchemy import func, select
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
-from azs_assistant.reports.engine import WEEKDAYS, ReportEngine, ReportResult, group_key
+from azs_assistant.reports.engine import WEEKDAYS, Naming, ReportEngine, ReportResult, group_key, week_label, week_of
 from azs_assistant.reports.parse import QuestionParser, ReportUnclear, Vocabulary, load_categories
 from azs_assistant.reports.phrasebook import load_phrasebook
 from azs_assistant.reports.query import ReportQuery
-from azs_assistant.reports.render import describe, export
+from azs_assistant.reports.render import conditions, describe, export, file_name
 from azs_assistant.stations import Stations, station_number
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import Incident
 
-ZERO_ROW_GROUPS = ("station", "region", "category", "month", "weekday")
+ZERO_ROW_GROUPS = ("station", "region", "category", "month", "week", "weekday")
 CATCH_ALL = "other"  # the phrase book's catch-all category: a row «прочие — 0» tells a manager nothing
 WEEKDAY_NUMBER = {name: n for n, name in enumerate(WEEKDAYS)}
 EXAMPLE_STATION = "АЗС-012"  # the station the parser's help examples name
+# The questions the reports page offers as links, in the language of the page; ``{station}`` becomes a station
+# the asker may see. Each must be understood by the parser (a test asks every one of them).
+EXAMPLES = {
+    "ru": ["сколько проливов было на {station} в прошлом месяце", "топ-3 станции по инцидентам за квартал",
+           "сколько инцидентов по категориям с начала года",
+           "среднее время устранения отказов оборудования в 2025 году"],
+    "kk": ["{station} өткен айда қанша төгілу болды", "тоқсан бойынша топ-3 ЖҚС",
+           "биыл санаттар бойынша қанша оқиға болды", "2025 жылы жабдық ақауларын жоюдың орташа уақыты"],
+    "en": ["how many fuel spills at {station} last month", "top 3 stations by incidents this quarter",
+           "incidents by category this year", "mean time to resolve equipment failures in 2025"],
+}
 VOCABULARY_TTL_S = 30.0  # station, region and category names change only with a sync
 
 
@@ -40,13 +51,37 @@ class Report:
     result: ReportResult
     text: str
 
+    def sentence_in(self, lang: str, category_names: dict[str, str] | None = None) -> str:
+        """The answer itself in a language of the web UI, with the parser's notes (not the conditions)."""
+        return describe(self.result, category_names, lang)
+
+    def conditions_in(self, lang: str, category_names: dict[str, str] | None = None) -> str:
+        """The period and every filter the answer was made under, in a language of the web UI."""
+        return conditions(self.result, lang, category_names)
+
     def text_in(self, lang: str, category_names: dict[str, str] | None = None) -> str:
-        """The report's sentence in another language of the web UI (``text`` is the Russian one)."""
-        return self.text if lang == "ru" else describe(self.result, category_names, lang)
+        """The answer and its conditions in a language of the web UI (``text`` is the Russian one)."""
+        if lang == "ru" and category_names is None:
+            return self.text
+        return f"{self.sentence_in(lang, category_names)} {self.conditions_in(lang, category_names)}"
+
+    def export(self, fmt: str, lang: str = "ru") -> ReportFile:
+        """The report as a downloadable file in ``lang``, with a name that says what it holds."""
+        from azs_assistant.exporters import FORMATS
+
+        body = export(self.result, fmt, self.question, lang)
+        return ReportFile(body, file_name(self.result, fmt), FORMATS[fmt].media_type)
 
     def to_dict(self) -> dict[str, Any]:
         return {"question": self.question, "query": self.query.model_dump(mode="json", exclude_defaults=False),
                 "answer": self.result.answer, "table": self.result.table, "text": self.text}
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    body: bytes
+    name: str  # ASCII: report-<kind>-<period>.<ext>
+    media_type: str
 
 
 REPORT_PROMPT = "report_query_v1"  # versioned template in azs_assistant/llm/prompts
@@ -59,6 +94,9 @@ def _raw_key(group: str, label: str) -> tuple[Any, ...]:
         return int(year), int(month)
     if group == "weekday":
         return (WEEKDAY_NUMBER[label],)
+    if group == "week":  # «2026-W05 (26.01–01.02)»
+        year, week = label.split(" ")[0].split("-W")
+        return int(year), int(week)
     return (label,)
 
 
@@ -157,10 +195,12 @@ class Reports:
             return {c for c in every if not f.categories or c in f.categories}
         if q.group_by == "weekday":
             return {WEEKDAYS[d] for d in (f.weekdays or range(7))}
-        with self.db.engine.connect() as conn:  # month: the months the log spans, within the period
+        with self.db.engine.connect() as conn:  # month or week: those the log spans, within the period
             first, last = conn.execute(select(func.min(Incident.occurred_at), func.max(Incident.occurred_at))).one()
         if first is None:
             return set()
+        if q.group_by == "week":
+            return self._weeks(first, last, f.date_from, f.date_to)
         months = set()
         at = datetime(first.year, first.month, 1)
         while at <= last:
@@ -169,6 +209,41 @@ class Reports:
                 months.add(f"{at:%Y-%m}")
             at += relativedelta(months=1)
         return months
+
+    @staticmethod
+    def _weeks(first: datetime, last: datetime, start: datetime | None, end: datetime | None) -> set[str]:
+        """The ISO weeks the log spans that overlap the period [start, end)."""
+        weeks = set()
+        monday = datetime(first.year, first.month, first.day) - relativedelta(days=first.weekday())
+        while monday <= last:
+            if (start is None or monday + relativedelta(days=7) > start) and (end is None or monday < end):
+                weeks.add(week_label(*week_of(monday)))
+            monday += relativedelta(days=7)
+        return weeks
+
+    def naming(self) -> Naming:
+        """The categories' names in every language and the days the log spans, for the texts and files."""
+        with self.db.engine.connect() as conn:
+            first, last = conn.execute(select(func.min(Incident.occurred_at), func.max(Incident.occurred_at))).one()
+        names = {code: {"ru": spec.name, **spec.names} for code, spec in self.categories.items()}
+        return Naming(names, first.date() if first else None, last.date() if last else None)
+
+    def _before_the_log(self, result: ReportResult) -> ReportResult:
+        """A comparison with a year the log does not reach has nothing to compare with. A manager expects
+        «no data for 2024: the log starts on 01.06.2025», not «2024: 0, change +17» as if that year had been
+        calm; so the earlier figure, the change and its percentage become None and the sentence says why.
+        An earlier period the log covers only in part keeps its figure, and the sentence says it is partial."""
+        q, naming = result.query, result.naming
+        if q.metric != "yoy" or naming is None or naming.first is None or len(result.table) < 2:
+            return result
+        assert q.filters.date_to is not None
+        if q.filters.date_to - relativedelta(years=1) > datetime.combine(naming.first, time_of_day.min):
+            return result
+        table = [result.table[0], {**result.table[1], "count": None}]
+        current = table[0]["count"]
+        obj = {"current": current, "previous": None, "change": None, "change_pct": None}
+        answer = obj if q.yoy_as == "object" else None
+        return ReportResult(q, answer, table, result.columns, result.total, naming)
 
     def parse(self, question: str, today: date | None = None) -> ReportQuery:
         """The typed query for ``question``; a period the calendar cannot hold («зима 0000», «за последние
@@ -218,8 +293,9 @@ class Reports:
     def run(self, query: ReportQuery, question: str = "", allowed: set[str] | None = None) -> Report:
         query = self.restrict(query, allowed)
         result = self.with_zero_rows(self.engine.run(query))
-        names = {code: spec.name for code, spec in self.categories.items()}
-        return Report(question, query, result, describe(result, names))
+        result.naming = self.naming()
+        result = self._before_the_log(result)
+        return Report(question, query, result, f"{describe(result)} {conditions(result)}")
 
     def ask(self, question: str, today: date | None = None, allowed: set[str] | None = None) -> Report:
         try:
@@ -233,13 +309,12 @@ class Reports:
             raise self.example_for(unclear, allowed) from None
         return self.run(query, question, allowed)
 
-    def examples_for(self, allowed: set[str] | None) -> list[str]:
-        """Questions the reports page offers as links, naming a station the asker may see."""
+    def examples_for(self, allowed: set[str] | None, lang: str = "ru") -> list[str]:
+        """Questions the reports page offers as links, in the page's language, naming a station the asker
+        may see."""
         stations, _ = self.choices(allowed)
         station = stations[0] if stations else EXAMPLE_STATION
-        return [f"сколько проливов было на {station} в прошлом месяце", "топ-3 станции по инцидентам за квартал",
-                "сколько инцидентов по категориям с начала года",
-                "среднее время устранения отказов оборудования в 2025 году"]
+        return [e.format(station=station) for e in EXAMPLES.get(lang, EXAMPLES["ru"])]
 
     def example_for(self, unclear: ReportUnclear, allowed: set[str] | None) -> ReportUnclear:
         """The «спросите, например» help names a registry station the asker may see, not a fixed one."""
@@ -341,14 +416,24 @@ class Reports:
 
     def export_for(self, who: Principal, fmt: str, question: str | None = None, today: date | None = None, *,
                    station: str | None = None, region: str | None = None, category: str | None = None,
-                   date_from: date | None = None, date_to: date | None = None, ip: str | None = None) -> bytes:
+                   date_from: date | None = None, date_to: date | None = None, ip: str | None = None,
+                   lang: str = "ru") -> bytes:
         """A report as a file (CSV, XLSX, PDF, PNG, SVG, JSON…), within ``who``'s stations; audited."""
+        return self.export_file_for(who, fmt, question, today, station=station, region=region, category=category,
+                                    date_from=date_from, date_to=date_to, ip=ip, lang=lang).body
+
+    def export_file_for(self, who: Principal, fmt: str, question: str | None = None, today: date | None = None, *,
+                        station: str | None = None, region: str | None = None, category: str | None = None,
+                        date_from: date | None = None, date_to: date | None = None, ip: str | None = None,
+                        lang: str = "ru") -> ReportFile:
+        """A report as a named file in ``lang`` (the language of the answer on screen), within ``who``'s
+        stations; audited."""
         report = self.ask_filtered(question, today, station=station, region=region, category=category,
                                    date_from=date_from, date_to=date_to, allowed=self.allowed_for(who))
-        body = export(report.result, fmt, report.question)
-        self._audit(who, "report.export", question or "сводка", {"format": fmt, "station": station, "region": region},
-                    ip)
-        return body
+        file = report.export(fmt, lang)
+        self._audit(who, "report.export", question or "сводка", {"format": fmt, "station": station, "region": region,
+                                                                  "category": category, "lang": lang}, ip)
+        return file
 
     def incident(self, who: Principal, incident_id: str) -> Incident:
         """One incident of ``who``'s stations; another station's does not exist for them."""

@@ -70,7 +70,7 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
     context: dict[str, Any] = {"active": "reports", "question": question, "picked": picked,
                                "vocab": svc.reports.vocabulary(), "stations": stations, "regions": regions,
                                "column_names": column_names(lang), "names": names,
-                               "examples": svc.reports.examples_for(allowed),
+                               "examples": svc.reports.examples_for(allowed, lang),
                                "fmt": _cell, "report": None, "error": None, "date_errors": dates.errors}
     status = 422 if dates.errors else 200  # each wrong date is shown next to its field; no report until fixed
     if (question or any(picked.values())) and not dates.errors:
@@ -79,7 +79,8 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
                 question, None, station=station, region=region, category=category,
                 date_from=dates.days["date_from"], date_to=dates.days["date_to"], allowed=allowed)
             context["report"] = report
-            context["report_text"] = report.text_in(lang, names)
+            context["report_text"] = report.sentence_in(lang, names)
+            context["report_conditions"] = report.conditions_in(lang, names)  # the period and every filter
             context["chart"] = has_chart(report.result)
             label = f"{texts(lang)['rep_chart']}: {context['report_text']}"
             context["chart_svg"] = chart_for_page(report.result, names, label, lang) if context["chart"] else None

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from azs_assistant.errors import FileTooLarge
-from azs_assistant.http.deps import Admin, Manager, ServicesDep, client_ip
+from azs_assistant.http.deps import Admin, Language, Manager, ServicesDep, client_ip
 from azs_assistant.http.errors import AUTHENTICATED, documented
 from azs_assistant.http.params import Limit, Offset
 from azs_assistant.reports.query import ReportQuery
@@ -62,18 +62,19 @@ def run(body: ReportRun, svc: ServicesDep, who: Manager, request: Request) -> di
 @router.get("/reports/export", summary="Отчёт файлом: CSV, XLSX, PDF, PNG, SVG, JSON",
             response_class=Response,
             responses={200: {"description": "Файл отчёта", "content": {m: {} for m in MEDIA.values()}}})
-def export_report(svc: ServicesDep, who: Manager, request: Request,
+def export_report(svc: ServicesDep, who: Manager, request: Request, lang: Language,
                   fmt: Annotated[str, Query(alias="format", pattern=FORMAT_PATTERN)],
                   question: Annotated[str | None, Query(max_length=1000)] = None,
                   station: str | None = None, region: str | None = None, category: str | None = None,
                   date_from: date | None = None, date_to: date | None = None,
                   today: date | None = None) -> Response:
-    body = svc.reports.export_for(who, fmt, question, today, station=station, region=region, category=category,
-                                  date_from=date_from, date_to=date_to, ip=client_ip(request))
-    name = f"report.{fmt}"
-    disposition = ("inline" if fmt in ("png", "svg")
-                   else f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}")
-    return Response(body, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
+    """The file is in the caller's language (Accept-Language; the web UI's own language for its pages' links) and
+    named for what it holds: ``report-by-region-2025-01-01_2025-12-31.xlsx``."""
+    file = svc.reports.export_file_for(who, fmt, question, today, station=station, region=region, category=category,
+                                       date_from=date_from, date_to=date_to, ip=client_ip(request), lang=lang)
+    disposition = "inline" if fmt in ("png", "svg") else "attachment"
+    return Response(file.body, media_type=MEDIA[fmt], headers={
+        "Content-Disposition": f"{disposition}; filename=\"{file.name}\"; filename*=UTF-8''{quote(file.name)}"})
 
 
 @router.get("/incidents", summary="Журнал инцидентов (последние сначала)")
