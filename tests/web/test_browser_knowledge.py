@@ -249,6 +249,57 @@ def test_the_assistant_says_no_answer_in_the_interface_language(site, browser) -
     op.close()
 
 
+def _chat_boxes(page: Any) -> dict[str, float]:
+    """Where the latest question and answer start, the fixed ask bar and the message column, on the screen."""
+    return dict(page.evaluate("""() => { const r = e => e.getBoundingClientRect();
+        const last = s => [...document.querySelectorAll(s)].pop();
+        const bar = r(document.getElementById('ask')), column = r(document.getElementById('chat'));
+        return {question: r(last('.msg.user')).top, answer: r(last('.msg.bot')).top, bar: bar.top,
+                bar_left: bar.left, bar_right: bar.right, column_left: column.left, column_right: column.right}; }"""))
+
+
+def _overhang(box: Any) -> float:
+    """How far the text of an answer card runs past the card's right edge (tables scroll in their own box)."""
+    return float(box.evaluate("""card => { const edge = card.getBoundingClientRect().right; let most = -1e9;
+        const walk = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+          if (n.parentElement.closest('.table-wrap')) continue;
+          const range = document.createRange(); range.selectNodeContents(n);
+          for (const rect of range.getClientRects()) most = Math.max(most, rect.right - edge);
+        }
+        return most; }"""))
+
+
+def test_a_new_answer_starts_above_the_ask_bar_which_lines_up_with_the_messages(site, browser) -> None:  # type: ignore
+    """GIVEN an operator on a phone with answers on the screen WHEN they ask again THEN, without scrolling, the
+    new question is on the screen and its answer starts above the fixed ask bar (it began under the bar);
+    on a desktop the bar is as wide as the message column and no long path or code line of an answer runs
+    out of its card, at any width."""
+    base, _ = site
+    op = Person(browser, base, "operator", PHONE)
+    page = op.page
+    for question in ("Как принять смену?", "Какой размен оставляют на начало смены?", "Что делать при малом проливе?"):
+        ask(page, question)
+        at = _chat_boxes(page)
+        assert at["question"] >= 0 and at["answer"] + 40 <= at["bar"], (question, at)
+    op.shot("19-phone-new-answer-above-the-bar", full=False)
+    op.close()
+    at_desk = Person(browser, base, "operator", {"viewport": {"width": 1280, "height": 800}})
+    page = at_desk.page
+    box = ask(page, "Как принять смену?")
+    at = _chat_boxes(page)
+    assert abs(at["bar_left"] - at["column_left"]) <= 1 and abs(at["bar_right"] - at["column_right"]) <= 1, at
+    box.locator(".text").evaluate("""t => t.insertAdjacentHTML('beforeend', '<p>https://example.kz/'
+        + 'x'.repeat(150) + '</p><p><code>' + 'inline_code_'.repeat(20) + '</code></p><pre><code>'
+        + 'code_'.repeat(60) + '</code></pre>')""")
+    for width in (1280, 800, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert _overhang(box) <= 0, width
+        assert page_width(page) <= width
+    at_desk.shot("20-desktop-ask-bar-under-the-column", full=False)
+    at_desk.close()
+
+
 ERROR_CODES = ROOT / "demo" / "knowledge_base" / "04_neispravnosti_trk.md"  # its «Коды ошибок на табло» table
 
 

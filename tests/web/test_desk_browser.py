@@ -21,6 +21,7 @@ from azs_assistant.services import Services
 from azs_assistant.stations import StationInput
 from tests.conftest import make_settings
 from tests.web.browser import PASSWORD, ROOT, Person, served
+from tests.web.browser import PHONE as TOUCH_PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ACT_PHOTO = ROOT / "demo" / "knowledge_base" / "15_akt_proverki_trk_foto.jpg"
@@ -84,8 +85,8 @@ def test_customer_complains_in_kazakh_on_a_phone(desk, browser) -> None:  # type
 def test_support_works_the_queue_on_desktop_and_phone(desk, browser) -> None:  # type: ignore[no-untyped-def]
     """GIVEN two complaints for the safety department WHEN its support person searches the queue, takes
     one, replies to the customer and notes something internally THEN the page names everything in
-    words, the customer sees only the reply, and on a phone the queue and history are cards with every
-    column."""
+    words, the customer sees only the reply, and on a phone the queue is compact cards and the history
+    cards with every column."""
     base, svc = desk
     _, token = svc.tickets.create("Сильный запах бензина у колонки 4, кассир не реагирует", station="АЗС-007",
                                   channel="web_form")
@@ -125,7 +126,7 @@ def test_support_works_the_queue_on_desktop_and_phone(desk, browser) -> None:  #
     on_phone = Person(browser, base, "support", PHONE, timeout_s=WAIT)
     phone = on_phone.page
     phone.goto(f"{base}/tickets")
-    assert _visible_cells(phone, "#tickets") == 7  # every column, as a card
+    assert _visible_cells(phone, "#tickets") == 6  # a compact card: the department is on the ticket's page
     on_phone.shot("desk-04-queue-phone-cards")
     phone.goto(f"{base}/tickets/{number}")
     assert phone.locator("#history td[data-label]").first.is_visible()
@@ -149,7 +150,8 @@ def test_manager_asks_for_the_quarter(desk, browser) -> None:  # type: ignore[no
     page.wait_for_selector("#report-text")
     text = page.inner_text("#report-text")
     quarter_start = date(TODAY.year, 3 * ((TODAY.month - 1) // 3) + 1, 1)
-    assert f"{quarter_start:%d.%m.%Y}–{TODAY:%d.%m.%Y}" in text and "АЗС-012 — 2" in text and "АЗС-007" not in text
+    assert f"{quarter_start:%d.%m.%Y}–{TODAY:%d.%m.%Y}" in page.inner_text("#report-conditions")  # the period
+    assert "АЗС-012 — 2" in text and "АЗС-007" not in text
     assert page.locator(".chart-box svg g.bar title").first.text_content() == "АЗС-012: 2"
     assert page.get_attribute("#report-link", "href").startswith("/reports?question=")
     person.axe()
@@ -157,7 +159,7 @@ def test_manager_asks_for_the_quarter(desk, browser) -> None:  # type: ignore[no
     on_phone = Person(browser, base, "manager", PHONE, timeout_s=WAIT)
     phone = on_phone.page
     phone.goto(f"{base}{page.get_attribute('#report-link', 'href')}&lang=kk")
-    assert re.search(r"кезең: \d\d\.\d\d\.\d{4}", phone.inner_text("#report-text"))
+    assert re.search(r"кезең: \d\d\.\d\d\.\d{4}", phone.inner_text("#report-conditions"))
     assert _visible_cells(phone, "#report-table") == 2
     # the headers come from reports/i18n/kk.yaml
     assert [h.strip().lower() for h in phone.locator("#report-table th").all_text_contents()] == ["жқс", "саны"]
@@ -292,3 +294,61 @@ def test_admin_pages_and_a_missing_page(desk, browser) -> None:  # type: ignore[
     on_phone.shot("desk-13-not-found-phone")
     person.close()
     on_phone.close()
+
+
+def _too_small(page, selector: str) -> list[Any]:  # type: ignore[no-untyped-def]
+    """The visible matches smaller than a thumb (44 × 44 px); a checkbox or radio counts with its label."""
+    return list(page.locator(selector).evaluate_all("""els => els.filter(e => e.getClientRects().length).map(e => {
+        const target = e.matches('input[type=checkbox], input[type=radio]') && e.closest('label') || e;
+        const r = target.getBoundingClientRect();
+        return [e.outerHTML.slice(0, 60), Math.round(r.width), Math.round(r.height)]; })
+        .filter(([, w, h]) => w < 44 || h < 44)"""))
+
+
+CONTROLS = "main :is(select, textarea, button, input:not([type=hidden], .date-native)), header .langs a"
+
+
+def test_staff_pages_on_a_touch_phone_have_thumb_sized_controls_and_a_compact_queue(desk, browser) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN ten complaints WHEN support opens the queue and a ticket on a 390 px touch phone in Kazakh THEN every
+    control is at least 44 × 44 px, the search hint shows whole, a ticket is a compact card that opens with
+    a tap anywhere on it; WHEN a manager reads a chart there THEN the hint speaks of the table, not of
+    pointing at a bar, which a desktop still says."""
+    base, svc = desk
+    for i in range(8):  # the safety department's (support's) complaints: with the two before, ten
+        svc.tickets.create(f"Курят прямо у колонки {i + 3}, никто не останавливает, пахнет бензином",
+                           station="АЗС-012", channel="web_form")
+    person = Person(browser, base, "support", TOUCH_PHONE, timeout_s=WAIT)
+    page = person.page
+    page.goto(f"{base}/tickets?lang=kk")
+    assert _too_small(page, CONTROLS) == []
+    hint = page.locator("input[name=q]").evaluate("""i => { const s = getComputedStyle(i);
+        const c = document.createElement('canvas').getContext('2d'); c.font = s.font;
+        return [c.measureText(i.placeholder).width,
+        i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight), i.placeholder]; }""")
+    assert hint[2].startswith("нөмір") and hint[0] <= hint[1], hint  # «нөмір, шағым сөздері, байланыс», not «…, ба»
+    cards = page.locator("#tickets tr:not(.head)")
+    assert cards.count() >= 10
+    assert max(box["height"] for box in (c.bounding_box() for c in cards.all())) <= 120  # was ~340 px a ticket
+    card = cards.first.bounding_box()
+    tapped = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('a')?.getAttribute('href')",
+                           [card["x"] + card["width"] / 2, card["y"] + card["height"] - 8])
+    assert tapped == cards.first.locator("a").get_attribute("href")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    person.axe()
+    person.shot("desk-14-queue-kk-touch-phone", full=False)
+    page.goto(f"{base}{tapped}")
+    assert _too_small(page, CONTROLS + ", main fieldset.choice input") == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # a long department name too
+    person.close()
+
+    manager = Person(browser, base, "manager", TOUCH_PHONE, timeout_s=WAIT)
+    phone = manager.page
+    phone.goto(f"{base}/reports?question=" + "инциденты по станциям" + "&lang=kk")
+    assert phone.locator("#chart-hint").inner_text() == "Сандар графиктің астындағы кестеде берілген."
+    assert _too_small(phone, CONTROLS) == []
+    manager.shot("desk-15-report-chart-kk-touch-phone")
+    manager.close()
+    on_desktop = Person(browser, base, "manager", DESKTOP, timeout_s=WAIT)
+    on_desktop.page.goto(f"{base}/reports?question=" + "инциденты по станциям")
+    assert on_desktop.page.locator("#chart-hint").inner_text() == "Наведите на столбец, чтобы увидеть число."
+    on_desktop.close()

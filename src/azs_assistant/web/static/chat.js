@@ -213,7 +213,8 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
   function busy(on) {
     send.hidden = on; stop.hidden = !on;
     if (coarse) return;
-    if (on) stop.focus(); else input.focus();
+    // (the bar is always on the screen; a focus that scrolled would move the page off the new question)
+    if (on) stop.focus({ preventScroll: true }); else input.focus({ preventScroll: true });
   }
 
   async function stream(question, box, regenerate) {
@@ -244,6 +245,7 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     } finally {
       running = null;
       busy(false);
+      fitRoom();
       markLatest();  // a stopped or failed answer is the latest now: older answers are not regenerated
     }
   }
@@ -278,15 +280,40 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     }
   }
 
+  // the new question at the top of the screen and its answer under it, above the fixed ask bar (scrolling the
+  // answer's end into view put it under the bar). Once, when asked, and at once (a smooth scroll was cut short
+  // as the answer came in): while the answer streams, the person scrolls as they like and is never pulled back.
+  // Below a short page, room is made for the answer to come (an empty block after the chat), so that the
+  // question can reach the top.
+  const room = document.getElementById("chat-room");
+  function showAsked(asked) {
+    const top = Math.max(0, asked.getBoundingClientRect().top + window.scrollY - 8);
+    const want = top + window.innerHeight;  // how far the page must reach for the question to be on top
+    room.style.height = want + "px";  // (the page is as tall as the taller of the chat and the history)
+    const chatWithoutRoom = document.scrollingElement.scrollHeight - want;
+    room.style.height = Math.max(0, Math.ceil(want - chatWithoutRoom)) + "px";
+    window.scrollTo({ top: top, behavior: "auto" });
+  }
+
+  // the answer given: the room below the screen goes, what the screen shows stays where it is
+  function fitRoom() {
+    const had = room.offsetHeight;
+    if (!had) return;
+    const below = document.scrollingElement.scrollHeight - (window.scrollY + window.innerHeight);
+    room.style.height = Math.max(0, had - below) + "px";
+  }
+
   function ask(question) {
     const hint = chat.querySelector(":scope > .hint");
     if (hint) hint.remove();
-    chat.appendChild(el("div", "msg user", question));
+    const asked = el("div", "msg user", question);
+    chat.appendChild(asked);
     const box = el("div", "msg bot");
     box.dataset.question = question;
     box.appendChild(el("div", "text", "…"));
     chat.appendChild(box);
-    box.scrollIntoView({ behavior: "smooth", block: "end" });
+    if (coarse) input.blur();  // a phone's keyboard would cover the answer
+    showAsked(asked);
     return stream(question, box, false);
   }
 
