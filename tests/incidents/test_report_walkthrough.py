@@ -88,6 +88,19 @@ def test_a_comparison_with_a_year_before_the_log_says_there_is_no_data(sqlite_se
     assert "покрыт не полностью" not in partial.text  # 2025 is covered from its first day
 
 
+def test_a_period_the_log_does_not_reach_says_so(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
+    """«в 2024 году: 0» read as a calm year, though the log starts in 2025."""
+    first = min(r["occurred_at"] for r in log).date()
+    before = sqlite_services.reports.ask(f"сколько инцидентов в {first.year - 1} году", TODAY)
+    assert f"данных нет: журнал начинается {first:%d.%m.%Y}" in before.text, before.text
+    assert f"журнал {first:%d.%m.%Y} күнінен басталады" in before.text_in("kk")
+    if first > date(first.year, 1, 1):
+        during = sqlite_services.reports.ask(f"сколько инцидентов в {first.year} году", TODAY)
+        assert f"(журнал начинается {first:%d.%m.%Y})" in during.text and "данных нет" not in during.text
+    inside = sqlite_services.reports.ask("сколько инцидентов было", TODAY)
+    assert "журнал начинается" not in inside.text
+
+
 def test_every_answer_and_file_states_its_period_and_filters(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
     """GIVEN a Kazakh question naming a region and a category, and a question narrowed by the page's station
     and dates WHEN answered THEN the sentence and the XLSX and PDF name the period, the region, the station

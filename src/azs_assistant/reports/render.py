@@ -179,7 +179,21 @@ def _day(moment: datetime | date) -> str:
 
 
 def _period(f: Filters, result: ReportResult, p: dict[str, str]) -> str:
-    """The period as the conditions line says it: its days (``date_to`` is exclusive), or the whole log."""
+    """The period as the conditions line says it: its days (``date_to`` is exclusive), or the whole log; and,
+    where the log starts after the period or inside it, when it starts: «в 2024 году: 0» read as a calm year."""
+    said = _asked_period(f, result, p)
+    first = result.naming.first if result.naming else None
+    if said is None or first is None:
+        return said or ""
+    start = datetime.combine(first, datetime.min.time())
+    if f.date_to is not None and f.date_to <= start:
+        return f"{said} ({p['scope_before_log'].format(first=_day(first))})"
+    if f.date_from is not None and f.date_from < start:
+        return f"{said} ({p['scope_log_starts'].format(first=_day(first))})"
+    return said
+
+
+def _asked_period(f: Filters, result: ReportResult, p: dict[str, str]) -> str | None:
     if f.date_from is not None and f.date_to is not None:
         return f"{_day(f.date_from)}–{_day(f.date_to - timedelta(days=1))}"
     if f.date_from is not None:
@@ -189,7 +203,7 @@ def _period(f: Filters, result: ReportResult, p: dict[str, str]) -> str:
     naming = result.naming
     if naming and naming.first and naming.last:
         return p["scope_all_time"].format(span=f"{_day(naming.first)}–{_day(naming.last)}")
-    return p["scope_all_time_empty"]
+    return None if naming and naming.first else p["scope_all_time_empty"]
 
 
 def _listed(items: list[str], p: dict[str, str]) -> str:
