@@ -100,23 +100,36 @@ def match(raw: str | None, known: Mapping[str, Any]) -> str | None:
 
 _PLACE_WORD = re.compile(r"\d+[а-яa-z]?|[^\W\d_]+")
 _NOT_A_PLACE = frozenset("азс азк азгс агзс станция заправка г гор город пр просп проспект ул улица пер переулок мкр "
-                         "микрорайон д дом трасса км шоссе даңғылы даңғыл көшесі көше қ қаласы на в у возле около "
-                         "рядом".split())
+                         "микрорайон д дом трасса км шоссе дангылы дангыл кошеси коше к каласы на в у "
+                         "возле около рядом".split())
+
+
+# Kazakh letters read as the Russian ones an address written in Russian has («Төле би» is «Толе би»)
+_KAZAKH_FOLD = str.maketrans("әғқңөұүһі", "агкноуухи")
 
 
 def _place_words(text: str) -> set[str]:
-    words = {w for w in _PLACE_WORD.findall(text.lower().replace("ё", "е")) if w not in _NOT_A_PLACE}
+    folded = text.lower().replace("ё", "е").translate(_KAZAKH_FOLD)
+    words = {w for w in _PLACE_WORD.findall(folded) if w not in _NOT_A_PLACE}
     return {w for w in words if len(w) > 1 or w.isdigit()}
 
 
+def _same_name(a: str, b: str) -> bool:
+    """Two spellings of one name, a case ending aside: «Абая» and «Абай», «Азаттыка» and «Азаттык» (the first
+    letters all but the last of the shorter, at least three, and at most five)."""
+    if a == b:
+        return True
+    n = min(5, min(len(a), len(b)) - 1)
+    return n >= 3 and a[:n] == b[:n]
+
+
 def _holds(place: set[str], wanted: set[str]) -> bool:
-    """Every wanted word is a word of the place: a number exactly, a name by its first five letters (or whole
-    when shorter), so «Абая» finds «Абая» and «Азаттыка» finds «Азаттык»."""
+    """Every wanted word is a word of the place: a number exactly, a name as :func:`_same_name` reads it."""
     for word in wanted:
         if word[0].isdigit():
             if word not in place:
                 return False
-        elif not any(p == word or (len(word) >= 5 and len(p) >= 5 and p[:5] == word[:5]) for p in place):
+        elif not any(_same_name(p, word) for p in place if not p[0].isdigit()):
             return False
     return True
 
@@ -200,11 +213,18 @@ class Stations:
         («Абая 150», «пр. Абая, 150»: what a customer knows), or the id read from it when the registry does not
         have it (the caller decides what an unknown station means); None if unreadable."""
         known = self.known()
-        sid = match(raw, known)
-        if sid is not None and sid in known:
+        text = str(raw or "")
+        sid = match(text, known)
+        if not any(w.isalpha() for w in _place_words(text)):  # «12», «АЗС-012», «№ 12»: a number is all there is
             return sid
-        by_place = self.by_place(str(raw or ""))
-        return by_place or sid
+        # words of a place besides the number: the station whose address or name has them all («12 Республики» is
+        # ул. Республики, 12, not station 12); a number is taken as the station's only when written as one
+        # («АЗС-012 на Абая»), never read out of an address
+        by_place = self.by_place(text)
+        if by_place is not None:
+            return by_place
+        return sid if sid is not None and (text.strip().casefold() in {k.casefold() for k in known}
+                                           or station_in(text) is not None) else None
 
     def places(self) -> builtins.list[tuple[str, str]]:
         """Each active station with what a customer knows it by: («АЗС-001», «АЗС «Абая», Алматы, пр. Абая, 150»)."""

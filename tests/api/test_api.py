@@ -120,7 +120,9 @@ def test_a_field_error_names_the_field_and_the_problem_in_the_caller_s_language(
                                   "или false; поле «lang» — одно из: ru, kk, en."), several
     broken = assert_error(client.post("/api/v1/ask", content=b"{not json",
                                       headers={"content-type": "application/json"}), 422, "invalid_input")
-    assert "JSON не разбирается" in broken["message"], broken
+    assert broken["message"] == "Неверный запрос: тело запроса — JSON не разбирается.", broken
+    choice = assert_error(client.get("/api/v1/reports/export", params={"format": "docx"}), 422, "invalid_input")
+    assert choice["message"].startswith("Неверный запрос: поле «format» — одно из: csv, "), choice
 
 
 def test_search_and_empty_knowledge_base(client: TestClient) -> None:

@@ -143,3 +143,24 @@ def test_a_refused_file_is_explained_in_kazakh_too(tmp_path: Path) -> None:
         kazakh = result.messages["kk"]
         assert name in kazakh and not kazakh.startswith(summary(result.error_code or "error", "kk") + " — "), kazakh
         assert not any(word in kazakh for word in ("повреждён", "пустой", "не поддерживается", "не найден")), kazakh
+
+
+def test_a_scan_waiting_for_ocr_is_explained_in_kazakh_and_english(tmp_path: Path) -> None:
+    """A blank PNG with OCR off is kept as «needs_ocr»; its message was Russian in every language."""
+    import io
+
+    from PIL import Image
+
+    from azs_assistant.documents.service import result_public
+    from tests.conftest import make_settings
+
+    picture = io.BytesIO()
+    Image.new("RGB", (400, 300), "white").save(picture, "PNG")
+    svc = Services(make_settings(tmp_path, embeddings="none", ocr=False))
+    try:
+        result = result_public(svc.ingestor.ingest_bytes(picture.getvalue(), "uploads/scan.png"))
+    finally:
+        svc.close()
+    assert result["status"] == "needs_ocr" and "OCR" in result["message"]
+    assert "мәтінді тану модулі" in result["message_kk"] and "text recognition" in result["message_en"]
+

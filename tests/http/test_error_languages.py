@@ -95,8 +95,8 @@ def test_api_errors_outside_the_typed_family_are_translated_too(web: TestClient)
     unknown = web.get("/api/v1/no-such-thing", headers={"accept-language": "kk"}).json()["error"]
     assert (unknown["message"], unknown["message_en"]) == ("Табылмады.", "Not found.")
     invalid = web.get("/api/v1/test-number", params={"n": "x"}, headers={"accept-language": "en"}).json()["error"]
-    assert invalid["code"] == "invalid_input" and invalid["message"] == "Invalid request: check the fields."
-    assert invalid["message_kk"] == "Сұраныс қате: өрістерді тексеріңіз." and invalid["details"]["fields"]
+    assert invalid["code"] == "invalid_input" and invalid["message"] == "Invalid request: field «n»: a whole number."
+    assert invalid["message_kk"] == "Сұраныс қате: «n» өрісі — бүтін сан болуы керек." and invalid["details"]["fields"]
     big = web.post("/api/v1/tickets", content=b"{" + b" " * 3_000_000 + b"}",
                    headers={"content-type": "application/json", "accept-language": "kk"})
     assert big.status_code == 413 and big.json()["error"]["message"].startswith("Сұраныс тым үлкен: ең көбі")

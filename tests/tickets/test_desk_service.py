@@ -43,4 +43,9 @@ def test_search_reads_capitals_and_yo_in_every_alphabet_and_phones_however_writt
     for phone in ("87011234567", "8 (701) 123 45 67", "+7 701 123-45-67", "7011234567"):
         assert [t.number for t in services.tickets.queue(search=phone)] == [dirty.number], phone
     assert [t.number for t in services.tickets.queue(search="50%")] == [short.number]
+    # long numbers written in the text are found there too (a receipt's, an ИИН, a phone to call back)
+    receipt, _ = services.tickets.create("Чек № 0123456789, перезвоните 87017654321", channel="web_form",
+                                         contact="ivan@example.com")
+    for number in ("0123456789", "87017654321", "8 701 765 43 21"):
+        assert [t.number for t in services.tickets.queue(search=number)] == [receipt.number], number
     assert services.tickets.queue(search="5_%") == []  # a search's % and _ are letters, not patterns

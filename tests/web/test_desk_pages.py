@@ -77,21 +77,18 @@ def test_facts_and_reasons_read_as_words(desk) -> None:  # type: ignore[no-untyp
     assert not re.search(r"срочность (low|medium|high|critical)\b", page)
 
 
-def test_the_status_form_offers_the_next_step_forward(desk) -> None:  # type: ignore[no-untyped-def]
-    """A ticket in work offered «передано ответственным» first: pressing the button to comment took it back."""
+def test_the_status_form_changes_nothing_until_a_status_is_chosen(desk) -> None:  # type: ignore[no-untyped-def]
+    """A ticket in work offered «передано ответственным» first, so pressing the button to add a note took it back;
+    offering the next step forward would resolve it instead. The form preselects no status: a choice is required."""
     client, _ = desk
     number = _complain(client, "Недолив 5 литров")
-
-    def offered() -> str:
-        form = client.get(f"/tickets/{number}").text.split('id="status-form"', 1)[1].split("</form>", 1)[0]
-        return re.search(r'<option value="(\w+)" selected>', form).group(1)
-
     client.post(f"/tickets/{number}/status", data={"status": "in_progress"})
-    assert offered() == "resolved"
-    client.post(f"/tickets/{number}/status", data={"status": "resolved"})
-    assert offered() == "closed"
-    client.post(f"/tickets/{number}/status", data={"status": "closed"})
-    assert offered() == "in_progress"  # reopening is all there is
+    form = client.get(f"/tickets/{number}").text.split('id="status-form"', 1)[1].split("</form>", 1)[0]
+    assert '<select name="status" required><option value="" selected disabled>' in form
+    assert re.findall(r'<option value="(\w+)"', form) == ["assigned", "resolved", "closed"]
+    assert " selected>" not in form.split("disabled>", 1)[1]
+    client.post(f"/tickets/{number}/status", data={"status": "", "comment": "заметка"})  # a form sent without one
+    assert client.get(f"/api/v1/tickets/{number}").json()["status"] == "in_progress"
 
 
 def test_queue_search_and_assign_to_me(desk) -> None:  # type: ignore[no-untyped-def]

@@ -286,7 +286,7 @@ _CLAUSE_START = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]\s")
 
 
 def _clause_of(chunk: Chunk) -> list[int] | None:
-    """For a passage of three or more numbered clauses, one to a line («1. Температура…», «5.2. Из каждой партии…»):
+    """For a passage of two or more numbered clauses, one to a line («1. Температура…», «5.2. Из каждой партии…»):
     each unit's clause (-1 for a line before the first); None for any other passage."""
     lines = [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
     if sum(1 for ln in lines if _CLAUSE_START.match(ln)) < 2:

@@ -30,6 +30,7 @@ from azs_assistant.documents.parsers import Parser, choose_parser
 from azs_assistant.documents.textblocks import lines_to_blocks
 from azs_assistant.errors import AzsError, EmptyDocument, FileTooLarge, IndexMismatch
 from azs_assistant.language.analyzer import Analyzer
+from azs_assistant.ocr.quality import reason_in
 from azs_assistant.search.embeddings import Embedder
 from azs_assistant.settings import Settings
 from azs_assistant.storage.db import Database
@@ -59,6 +60,17 @@ PIPELINE_VERSION = 17
 # 15: the original file is kept; a table named by its columns, not a transliterated file name
 NEEDS_OCR_MESSAGE = ("Документ — изображение или скан без текстового слоя: нужен модуль распознавания (OCR). "
                      "Документ сохранён и будет проиндексирован, когда OCR станет доступен.")
+NEEDS_OCR_MESSAGES = {
+    "ru": NEEDS_OCR_MESSAGE,
+    "kk": ("Құжат — мәтін қабаты жоқ сурет немесе скан: мәтінді тану модулі (OCR) қажет. Құжат сақталды, OCR "
+           "қолжетімді болғанда индекстеледі."),
+    "en": ("The document is an image or a scan without a text layer: it needs text recognition (OCR). It is saved and "
+           "will be indexed when OCR is available."),
+}
+# a photo's outcome as the upload says it: (not read, take again; read with warnings; the page)
+_OCR_SAID = {"ru": ("Не распознано, переснимите: ", "Распознано с предупреждениями: ", "стр. {n}"),
+             "kk": ("Танылмады, қайта түсіріңіз: ", "Ескертулермен танылды: ", "{n}-бет"),
+             "en": ("Not recognised, take it again: ", "Recognised with warnings: ", "page {n}")}
 
 
 @dataclass
@@ -78,7 +90,16 @@ class IngestItem:
     outcome: str | None = None  # added | updated | unchanged | needs_ocr | retake
     finished: bool = False  # set by a step that ends the pipeline early
     message: str | None = None
+    # ``message`` in every interface language («ru» is ``message``); None: a Russian message only
+    messages: dict[str, str] | None = None
     document_id: int | None = None
+
+    def say(self, texts: dict[str, str], *, add: bool = False) -> None:
+        """Set (or add to) the file's message in every interface language."""
+        before = self.messages or dict.fromkeys(("ru", "kk", "en"), self.message or "")
+        self.messages = {lang: f"{before[lang]} {texts[lang]}".strip() if add else texts[lang]
+                         for lang in ("ru", "kk", "en")}
+        self.message = self.messages["ru"]
 
 
 @dataclass
@@ -148,7 +169,8 @@ class Ingestor:
                 self.on_stored(item.document_id)
             except Exception:  # noqa: BLE001 - the document is stored; a summary can be made later
                 log.exception("after-ingest hook failed for %s", source)
-        return IngestResult(source, item.outcome or "failed", item.message, item.document_id, len(item.passages))
+        return IngestResult(source, item.outcome or "failed", item.message, item.document_id, len(item.passages),
+                            messages=item.messages)
 
     def ingest_path(self, path: Path, source: str) -> IngestResult:
         try:
@@ -160,7 +182,10 @@ class Ingestor:
             data = path.read_bytes()
         except OSError as exc:
             return IngestResult(source, "failed", f"Файл {path.name} не прочитан: {exc.strerror}.",
-                                error_code="io_error")
+                                error_code="io_error",
+                                messages={"ru": f"Файл {path.name} не прочитан: {exc.strerror}.",
+                                          "kk": f"{path.name} файлы оқылмады: {exc.strerror}.",
+                                          "en": f"{path.name} could not be read: {exc.strerror}."})
         return self.ingest_bytes(data, source)
 
     def ingest_paths(self, roots: Iterable[Path],
@@ -263,10 +288,13 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
         if doc.whole_needs_ocr:
             _store_document(ing, item, [], None, status="needs_ocr", message=NEEDS_OCR_MESSAGE)
             if not item.finished:  # finished: another process stored the same file first
-                item.outcome, item.message, item.finished = "needs_ocr", NEEDS_OCR_MESSAGE, True
+                item.outcome, item.finished = "needs_ocr", True
+                item.say(NEEDS_OCR_MESSAGES)
         else:
             pages = ", ".join(map(str, doc.pages_needing_ocr))
-            item.message = f"Страницы без текстового слоя ожидают распознавания (OCR): {pages}."
+            item.say({"ru": f"Страницы без текстового слоя ожидают распознавания (OCR): {pages}.",
+                      "kk": f"Мәтін қабаты жоқ беттер тануды (OCR) күтуде: {pages}.",
+                      "en": f"Pages without a text layer wait for recognition (OCR): {pages}."})
         return
     if doc.format == "pdf":
         images: Iterable[tuple[int, Any]] = ing.ocr.pdf_pages(item.data, doc.pages_needing_ocr, item.name)
@@ -282,30 +310,42 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
             ocr_blocks.extend(lines_to_blocks(page.result.trusted_text.splitlines(), page=page.number, wrapped=True))
     doc.blocks = sorted(doc.blocks + ocr_blocks, key=lambda b: b.page or 0)  # stable: page order kept
     retake = [p for p in pages if p.result.quality == "retake"]
-    retaken = [f"стр. {p.number}: {p.result.reason}" for p in retake]
-    warned = [_warning(p.number, p.result) for p in pages if p.result.kept and p.result.reason]
+    retaken = retake
+    warned = [p for p in pages if p.result.kept and p.result.reason]
     item.ocr_pages = pages
     if doc.whole_needs_ocr and ocr_blocks and doc.title == Path(item.name).stem.replace("_", " "):
         doc.title = _ocr_title(ocr_blocks) or doc.title
-    said = (["Не распознано, переснимите: " + "; ".join(retaken)] if retaken else []) \
-        + (["Распознано с предупреждениями: " + "; ".join(warned)] if warned else [])
-    if said:
-        item.message = ". ".join(said)
+    if retaken or warned:
+        said: dict[str, str] = {}
+        for lang, (again, warnings, page_n) in _OCR_SAID.items():
+            parts = ([again + "; ".join(f"{page_n.format(n=p.number)}: {reason_in(p.result.reason, lang)}"
+                                        for p in retaken)] if retaken else []) \
+                + ([warnings + "; ".join(_warning(p.number, p.result, lang) for p in warned)] if warned else [])
+            said[lang] = ". ".join(parts)
+        item.say(said)
     if not doc.blocks:
         _store_document(ing, item, [], None, status="retake", message=item.message)
         if not item.finished:
             item.outcome, item.finished = "retake", True
 
 
-def _warning(number: int, page: PageResult) -> str:
+_DOUBTFUL_SAID = {
+    "ru": ("строки, прочитанные неуверенно, не проиндексированы, сверьте их с оригиналом: ", " и ещё {n}"),
+    "kk": ("сенімсіз оқылған жолдар индекстелмеді, оларды түпнұсқамен салыстырыңыз: ", " және тағы {n}"),
+    "en": ("lines read with doubt were not indexed, check them against the original: ", " and {n} more"),
+}
+
+
+def _warning(number: int, page: PageResult, lang: str = "ru") -> str:
     """What to check on a kept page. A document's page shows no marks, so a page read in part names the lines
     left out (the first three, each cut to 60 characters) instead of its reason («они выделены»)."""
+    page_n = _OCR_SAID[lang][2].format(n=number)
     doubtful = [line.text.strip() for line in page.lines if line.doubtful]
     if page.quality != "partial" or not doubtful:
-        return f"стр. {number}: {page.reason}"
+        return f"{page_n}: {reason_in(page.reason, lang)}"
     named = ", ".join(f"«{text[:60]}{'…' if len(text) > 60 else ''}»" for text in doubtful[:3])
-    more = f" и ещё {len(doubtful) - 3}" if len(doubtful) > 3 else ""
-    return f"стр. {number}: строки, прочитанные неуверенно, не проиндексированы, сверьте их с оригиналом: {named}{more}"
+    lead, more = _DOUBTFUL_SAID[lang]
+    return f"{page_n}: {lead}{named}{more.format(n=len(doubtful) - 3) if len(doubtful) > 3 else ''}"
 
 
 def _reporting_pages(images: Iterable[tuple[int, Any]], total: int | None) -> Iterator[tuple[int, Any]]:

@@ -40,5 +40,6 @@ class FormStep:
             s.execute(delete(FormRecord).where(FormRecord.document_id == item.document_id,
                                                FormRecord.status == "extracted"))
         record = save(ing.db, match, item.source, item.document_id)
-        note = f"Распознана форма «{template.title}», запись №{record.id}."
-        item.message = f"{item.message} {note}" if item.message else note
+        item.say({"ru": f"Распознана форма «{template.title}», запись №{record.id}.",
+                  "kk": f"«{template.title}» бланкісі танылды, жазба №{record.id}.",
+                  "en": f"Form «{template.title}» recognised, record No. {record.id}."}, add=True)

@@ -4,6 +4,7 @@ problem, with the field named, in theirs. Error types without a text of ours kee
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -55,6 +56,7 @@ _LANGS = ("ru", "kk", "en")
 _BODY = {"ru": "тело запроса", "kk": "сұраныс денесі", "en": "request body"}
 _LEAD = {"ru": "Неверный запрос: {problems}.", "kk": "Сұраныс қате: {problems}.", "en": "Invalid request: {problems}."}
 _FIELD = {"ru": "поле «{field}» — {problem}", "kk": "«{field}» өрісі — {problem}", "en": "field «{field}»: {problem}"}
+_WHOLE = {"ru": "{body} — {problem}", "kk": "{body} — {problem}", "en": "{body}: {problem}"}
 _MORE = {"ru": " (и ещё {n})", "kk": " (тағы {n})", "en": " (and {n} more)"}
 _SHOWN = 3  # problems named in the message; ``details.fields`` lists them all
 
@@ -66,12 +68,18 @@ def field_name(loc: Sequence[Any]) -> str:
     return ".".join(parts[1:] if parts and parts[0] in ("body", "query", "path", "header", "cookie") else parts)
 
 
+_ALTERNATIVES = re.compile(r"^\^\(([\w.-]+(?:\|[\w.-]+)+)\)\$$")
+
+
 def problem(error: Mapping[str, Any]) -> dict[str, str]:
     """One field error in every language; pydantic's own English where we have no text for its type."""
-    texts = _PROBLEMS.get(str(error.get("type", "")))
+    kind = str(error.get("type", ""))
+    ctx = dict(error.get("ctx") or {})
+    if kind == "string_pattern_mismatch" and (choices := _ALTERNATIVES.match(str(ctx.get("pattern", "")))):
+        kind, ctx = "literal_error", {"expected": ", ".join(choices.group(1).split("|"))}  # «^(csv|xlsx)$»: a choice
+    texts = _PROBLEMS.get(kind)
     if texts is None:
         return dict.fromkeys(_LANGS, str(error.get("msg", "")))
-    ctx = dict(error.get("ctx") or {})
     if "expected" in ctx:
         ctx["expected"] = str(ctx["expected"]).replace("'", "").replace(" or ", ", ")
     try:
@@ -86,11 +94,13 @@ def describe(errors: Sequence[Mapping[str, Any]], lang: str) -> tuple[dict[str, 
     rows = []
     for error in errors:
         loc = error.get("loc", ())
-        rows.append((field_name(loc), problem(error), str(error.get("type", "")),
-                     ".".join(str(p) for p in loc)))
+        # a body that is no JSON: pydantic's «field» is the character where reading stopped
+        name = "" if error.get("type") == "json_invalid" else field_name(loc)
+        rows.append((name, problem(error), str(error.get("type", "")), ".".join(str(p) for p in loc)))
     messages = {}
     for language in _LANGS:
-        named = [_FIELD[language].format(field=name or _BODY[language], problem=texts[language])
+        named = [_FIELD[language].format(field=name, problem=texts[language]) if name
+                 else _WHOLE[language].format(body=_BODY[language], problem=texts[language])
                  for name, texts, _, _ in rows[:_SHOWN]]
         more = _MORE[language].format(n=len(rows) - _SHOWN) if len(rows) > _SHOWN else ""
         messages[language] = _LEAD[language].format(problems="; ".join(named) + more)

@@ -379,8 +379,8 @@ class QuestionParser:
         regions or categories named, at most one period and no «чем в прошлом году» / «год к году»."""
         if not _has(COMPARE_ITEMS, text, False) or len(periods) > 1:
             return None
-        if _has(r"год к году|год-к-году|г/г|\byoy\b|" + COMPARED_TO + r"(?:прошл|предыдущ|позапрошл|аналогичн)\w*",
-                text, False):
+        if _has(r"год к году|год-к-году|г/г|\byoy\b|\bс\s+(?:прошл|предыдущ)\w*\s+год\w*|"
+                + COMPARED_TO + r"(?:прошл|предыдущ|позапрошл|аналогичн)\w*", text, False):
             return None
         group = next((g for key, g in (("stations", "station"), ("regions", "region"), ("categories", "category"))
                       if len(filters.get(key) or []) >= 2), None)

@@ -49,10 +49,10 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def num(value: Any) -> str:
-    """A number the Russian way: decimal comma, thin grouping left to the reader."""
+def num(value: Any, lang: str = "ru") -> str:
+    """A number as the reader writes it: a decimal comma in Russian and Kazakh, a point in English."""
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return f"{value:.1f}" if lang == "en" else f"{value:.1f}".replace(".", ",")
     return str(value)
 
 
@@ -91,7 +91,7 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None,
     names = category_names or _names(result, lang)
 
     def pairs(key: str, value: str, limit: int = 12) -> str:
-        shown = [f"{_group_name(r[key], key, names, p)} — {num(r[value])}" for r in rows[:limit]]
+        shown = [f"{_group_name(r[key], key, names, p)} — {num(r[value], lang)}" for r in rows[:limit]]
         if len(rows) > limit:
             shown.append(p["more"].format(n=len(rows) - limit))
         return "; ".join(shown)
@@ -112,18 +112,18 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None,
             leaders = ", ".join(str(names.get(str(x), x)) for x in a[PLURAL[group]])
             tie = p["tie"] if len(a[PLURAL[group]]) > 1 else ""
             text = p["leader"].format(group=_capital(_group_word(group, lang)), what=what, leaders=leaders, tie=tie,
-                                      extreme=p["least"] if q.order == "asc" else p["most"], value=num(a[value]),
+                                      extreme=p["least"] if q.order == "asc" else p["most"], value=num(a[value], lang),
                                       unit=unit)
         else:
             text = p["top"].format(group=_capital(_group_word(group, lang)), top=q.top, what=what,
-                                   pairs=pairs(group, value), unit=unit) + _ties(rows, q.top, value, unit, p)
+                                   pairs=pairs(group, value), unit=unit) + _ties(rows, q.top, value, unit, p, lang)
     elif group is not None:
         value = "count" if metric == "count" else "hours"
         text = _capital(p["by"].format(by=_group_word(group, lang, by=True), pairs=pairs(group, value)))
     elif metric == "share":
-        text = p["share"].format(share=num(a), part=rows[0]["part"], total=rows[0]["total"])
+        text = p["share"].format(share=num(a, lang), part=rows[0]["part"], total=rows[0]["total"])
     elif metric in ("mean_hours", "median_hours"):
-        text = p["mean" if metric == "mean_hours" else "median"].format(value=num(a), n=rows[0]["incidents"])
+        text = p["mean" if metric == "mean_hours" else "median"].format(value=num(a, lang), n=rows[0]["incidents"])
     elif metric == "list":
         shown = ", ".join(a[:30]) + (p["in_total"].format(n=result.total) if (result.total or 0) > 30 else "")
         text = p["list"].format(total=result.total, shown=shown) if a else p["list_none"]
@@ -136,7 +136,8 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None,
     elif metric == "yoy":
         cur, prev = rows[0], rows[1]
         change = cur["count"] - prev["count"]
-        pct = f" ({'+' if change >= 0 else ''}{num(round1(100 * change / prev['count']))} %)" if prev["count"] else ""
+        share = num(round1(100 * change / prev["count"]), lang) if prev["count"] else ""
+        pct = f" ({'+' if change >= 0 else ''}{share} %)" if prev["count"] else ""
         text = p["yoy"].format(cur_period=cur["period"], cur=cur["count"], prev_period=prev["period"],
                                prev=prev["count"], change=f"{'+' if change >= 0 else ''}{change}", pct=pct)
         log_start = result.naming.first if result.naming else None
@@ -147,7 +148,7 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None,
         cats = "; ".join(f"{names.get(r['category'], r['category'])} — {r['count']}" for r in rows[:10])
         mean = a.get("mean_resolution_hours")
         text = (p["summary"].format(total=a["total"], open=a["open"])
-                + (p["summary_mean"].format(mean=num(mean)) if mean is not None else "") + "."
+                + (p["summary_mean"].format(mean=num(mean, lang)) if mean is not None else "") + "."
                 + (p["summary_by"].format(cats=cats) if cats else ""))
     else:
         text = json.dumps(a, ensure_ascii=False, default=str)
@@ -157,7 +158,8 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None,
     return text
 
 
-def _ties(rows: list[dict[str, Any]], top: int, value: str, unit: str, p: dict[str, str]) -> str:
+def _ties(rows: list[dict[str, Any]], top: int, value: str, unit: str, p: dict[str, str],
+          lang: str = "ru") -> str:
     """A «топ-5» that lists more than five says why: the last places hold the same value. All of them are
     listed (a manager should not learn from the order of names which of equals was cut), and the sentence
     says how many there are and which places they share."""
@@ -166,7 +168,7 @@ def _ties(rows: list[dict[str, Any]], top: int, value: str, unit: str, p: dict[s
     cutoff = rows[-1][value]
     tied = sum(1 for r in rows if r[value] == cutoff)
     return p["top_ties"].format(shown=len(rows), top=top, first=len(rows) - tied + 1, last=len(rows),
-                                value=f"{num(cutoff)}{unit}")
+                                value=f"{num(cutoff, lang)}{unit}")
 
 
 def _names(result: ReportResult, lang: str) -> dict[str, str]:
@@ -221,7 +223,7 @@ def _hours_said(hours: list[int]) -> str:
     return ", ".join(f"{h:02d}:00" for h in wanted)
 
 
-def _filters_said(f: Filters, names: dict[str, str], p: dict[str, str]) -> list[str]:
+def _filters_said(f: Filters, names: dict[str, str], p: dict[str, str], lang: str = "ru") -> list[str]:
     """Every filter but the period, as «label: value» in the reader's language."""
     parts = []
     if f.stations:
@@ -245,7 +247,7 @@ def _filters_said(f: Filters, names: dict[str, str], p: dict[str, str]) -> list[
         days = [d.strip() for d in p["weekday_names"].split(",")]
         parts.append(f"{p['scope_weekdays']}: {', '.join(days[d] for d in sorted(set(f.weekdays)))}")
     if f.resolved_over_hours is not None:
-        parts.append(p["scope_slower"].format(n=num(f.resolved_over_hours).removesuffix(",0")))
+        parts.append(p["scope_slower"].format(n=num(f.resolved_over_hours, lang).removesuffix(",0").removesuffix(".0")))
     return parts
 
 
@@ -256,8 +258,8 @@ def conditions(result: ReportResult, lang: str = "ru", category_names: dict[str,
     p = phrases(lang)
     q = result.query
     names = category_names or _names(result, lang)
-    parts = [f"{p['scope_period']}: {_period(q.filters, result, p)}", *_filters_said(q.filters, names, p)]
-    if q.share_of is not None and (part := _filters_said(q.share_of, names, p)):
+    parts = [f"{p['scope_period']}: {_period(q.filters, result, p)}", *_filters_said(q.filters, names, p, lang)]
+    if q.share_of is not None and (part := _filters_said(q.share_of, names, p, lang)):
         parts.append(f"{p['scope_part']}: {', '.join(part)}")
     return p["scope"].format(parts="; ".join(parts))
 

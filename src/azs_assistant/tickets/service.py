@@ -747,9 +747,12 @@ def _queue_query(*, department: str | None = None, status: str | None = None, st
     query = select(Ticket)
     words = search or ""
     for phone in _PHONE.findall(words):  # a phone however written: «8 701 123-45-67» finds «+77011234567»
-        if len(re.sub(r"\D", "", phone)) >= 10:
+        digits = re.sub(r"\D", "", phone)
+        if len(digits) >= 10:  # (or a receipt's, a card's or an ИИН's digits, written in the text)
             query = query.where(or_(Ticket.contact_key == contact_key(phone),
-                                    _folded(Ticket.contact).contains(phone.strip(), autoescape=True)))
+                                    *(_folded(column).contains(typed, autoescape=True)
+                                      for column in (Ticket.contact, Ticket.text, Ticket.number)
+                                      for typed in dict.fromkeys((phone.strip(), digits)))))
             words = words.replace(phone, " ")
     for word in words.split()[:8]:  # every word somewhere in the number, the text or the contact
         needle = word.lower().replace("ё", "е")[:100]

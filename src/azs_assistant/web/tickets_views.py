@@ -23,13 +23,6 @@ from azs_assistant.web.labels import Labels
 from azs_assistant.web.templating import message_page, templates
 
 
-def forward_status(status: str) -> str:
-    """The status the form offers first: the next one forward («в работе» → «решено»), not the first in the list
-    («передано ответственным» took a ticket in work a step back when someone pressed the button to comment)."""
-    later = [s for s in sorted(TRANSITIONS[status], key=STATUSES.index) if STATUSES.index(s) > STATUSES.index(status)]
-    return later[0] if later else sorted(TRANSITIONS[status], key=STATUSES.index)[0]
-
-
 def _local(value: datetime) -> str:
     return value.strftime("%d.%m.%Y %H:%M")
 
@@ -181,7 +174,6 @@ def _ticket_page(request: Request, svc: Any, who: Principal, number: str, error:
         "active": "tickets", "ticket": ticket, "history": svc.tickets.history(number),
         "notes": svc.tickets.notifications(number), "error": error,
         "next_statuses": sorted(TRANSITIONS[ticket.status], key=STATUSES.index),
-        "forward_status": forward_status(ticket.status),
         "departments": svc.tickets.departments_in_use(), "L": labels(request, svc), **COMMON}, status_code=status)
 
 
