@@ -65,6 +65,33 @@ def test_comparing_two_named_regions_sets_them_side_by_side_not_two_years(sqlite
     assert yoy.query.metric == "yoy"
 
 
+@pytest.mark.parametrize("question", [
+    "2025 жылы Алматы мен Астанадағы жабдық ақауларын салыстыр",  # no letter Russian lacks but «ғ»
+    "Алматы мен Астананы жабдық ақаулары бойынша 2025 жылы салыстыру",
+    "compare equipment failures in Almaty and Astana in 2025",
+    "equipment failures in Almaty versus Astana in 2025",
+])
+def test_a_comparison_of_two_regions_asked_in_kazakh_or_english_sets_them_side_by_side(
+        sqlite_services, log, question: str) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN two regions compared in Kazakh («мен», «салыстыр») or English («compare … and», «versus») WHEN asked
+    THEN one count per region, as the Russian «сравни Алматы и Астану» gets, with every word read."""
+    report = sqlite_services.reports.ask(question, TODAY)
+    want = {region: sum(r["region"] == region and r["category"] == "equipment_failure"
+                        and r["occurred_at"].year == 2025 for r in log) for region in ("Алматы", "Астана")}
+    assert report.query.group_by == "region" and report.result.answer == want, report.text
+    assert "не понял" not in report.text
+
+
+def test_a_kazakh_question_in_shared_letters_is_read_as_kazakh_and_a_russian_one_is_untouched(
+        sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN «Алматы мен Астананы 2025 жылы салыстыр» (every letter also Russian) WHEN asked THEN it is read as
+    Kazakh; a Russian question with a region in the locative keeps its meaning."""
+    kk = sqlite_services.reports.ask("Алматы мен Астананы 2025 жылы салыстыр", TODAY)
+    assert kk.query.group_by == "region" and set(kk.result.answer) == {"Алматы", "Астана"}
+    ru = sqlite_services.reports.ask("сколько инцидентов было в Астане в 2025 году", TODAY)
+    assert ru.result.answer == sum(r["region"] == "Астана" and r["occurred_at"].year == 2025 for r in log)
+
+
 def test_a_comparison_with_a_year_before_the_log_says_there_is_no_data(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
     """GIVEN a log that starts in 2025 WHEN 2025 is compared with 2024 THEN the earlier figure is unknown (None),
     not 0 with a change of +N, and the sentence says where the log starts; a year the log reaches only in part

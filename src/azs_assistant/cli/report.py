@@ -24,6 +24,13 @@ def _today(value: Optional[str]) -> Optional[date]:
         raise InvalidInput(f"Дата «{value}» не в формате ГГГГ-ММ-ДД.", f"Bad date {value!r}.") from exc
 
 
+def _check_lang(lang: str) -> None:
+    if lang not in ("ru", "kk", "en"):
+        raise InvalidInput(f"Язык «{lang}» не поддерживается: ru, kk или en.",
+                           f"Language {lang!r} is not supported: ru, kk or en.",
+                           message_kk=f"«{lang}» тілі қолдау таппайды: ru, kk немесе en.", field="lang")
+
+
 @app.command("ask")
 def report_ask(
     ctx: typer.Context,
@@ -32,11 +39,13 @@ def report_ask(
     today: Annotated[Optional[str], typer.Option("--today", help="Считать «сегодня» этой датой (ГГГГ-ММ-ДД).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o",
                                                    help="Сохранить отчёт: .csv .xlsx .pdf .png .svg .json")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Язык ответа и файла: ru, kk, en.")] = "ru",
 ) -> None:
     """Ответить на вопрос об инцидентах: число, таблица, файл с отчётом."""
     from azs_assistant.reports import render
     from azs_assistant.reports.parse import ReportUnclear
 
+    _check_lang(lang)
     try:
         report = services(ctx).reports.ask(question, _today(today))
     except ReportUnclear as exc:
@@ -47,15 +56,16 @@ def report_ask(
                     "error": exc.code})
         raise typer.Exit(exc.exit_code) from exc
     if output is not None:
-        output.write_bytes(render.export(report.result, output.suffix.lstrip(".").lower(), question))
+        output.write_bytes(report.export(output.suffix.lstrip(".").lower(), lang).body)
     if as_json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "text": report.text_in(lang)})
         return
-    typer.echo(report.text)
+    typer.echo(report.text_in(lang))
     if report.result.table and len(report.result.columns) <= 4:
         for row in report.result.table[:50]:
-            typer.echo("  " + " | ".join(render.num(row.get(c)) if isinstance(row.get(c), float) else str(row.get(c))
-                                         for c in report.result.columns))
+            cells = (render.num(row.get(c), lang) if isinstance(row.get(c), float) else str(row.get(c))
+                     for c in report.result.columns)
+            typer.echo("  " + " | ".join(cells))
     if output is not None:
         typer.echo(f"Записано: {output}")
 
@@ -77,18 +87,19 @@ def report_schedule(
                                                         "несколько раз); нужен AZS_SMTP_HOST.")] = None,
     telegram: Annotated[Optional[list[str]], typer.Option("--telegram", help="Отправить в этот чат Telegram (id); "
                                                            "нужен AZS_TELEGRAM_BOT_TOKEN.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Язык текста, файлов и письма: ru, kk, en.")] = "ru",
 ) -> None:
     """Регулярные отчёты: сохранить расписание (выполняют azs serve или azs worker) или сделать отчёт сейчас."""
     interval = parse_every(every)
     scheduled = services(ctx).scheduled_reports
     if not once:
         schedule = scheduled.register(cli_actor(), name, interval, questions, formats, out_dir,
-                                      emails=email or [], telegrams=telegram or [])
+                                      emails=email or [], telegrams=telegram or [], lang=lang)
         typer.echo(f"Расписание «{schedule.name}» сохранено: каждые {every}, файлы в {schedule.payload['out_dir']}. "
                    "Отчёты делает запущенный azs serve или azs worker.")
         return
     run = scheduled.build(questions, formats, out_dir or Path("reports"), emails=email or [],
-                          telegrams=telegram or []).run_once()
+                          telegrams=telegram or [], lang=lang).run_once()
     for path in run.written:
         typer.echo(f"Записано: {path}")
     for problem in run.failed:

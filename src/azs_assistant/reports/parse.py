@@ -26,8 +26,10 @@ from azs_assistant.errors import InvalidInput
 from azs_assistant.incidents.records import station_number
 from azs_assistant.language.analyzer import STOPWORDS, Analyzer, normalise
 from azs_assistant.reports.periods import NUMBER_WORDS, Period, find_periods
-from azs_assistant.reports.phrasebook import Phrasebook, built_in, is_form_of
+from azs_assistant.reports.phrasebook import KK_ENDING, Phrasebook, built_in, is_form_of
 from azs_assistant.reports.query import NIGHT_HOURS, ReportQuery
+
+_KK_ENDING = re.compile(KK_ENDING)
 
 WEEKDAY_WORDS = [("понедельн", 0), ("вторник", 1), ("сред", 2), ("четверг", 3), ("пятниц", 4), ("суббот", 5),
                  ("воскресен", 6)]
@@ -234,8 +236,8 @@ class QuestionParser:
         for region in vocab.regions:
             key = normalise(region)
             stem = key if len(key) <= 5 else key[:max(5, len(key) - 2)]
-            named = [w.span() for w in words if w.group(0) == key or (w.group(0).startswith(stem)
-                                                                      and len(w.group(0)) - len(key) <= 3)]
+            named = [w.span() for w in words if w.group(0) == key or (w.group(0).startswith(stem) and (
+                len(w.group(0)) - len(key) <= 3 or _KK_ENDING.fullmatch(w.group(0)[len(key):])))]
             if named:
                 _mark(*named)
                 found.append(region)

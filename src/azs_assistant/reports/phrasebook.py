@@ -29,6 +29,7 @@ log = logging.getLogger("azs.reports")
 
 # plural, possessive, then case: «ақаулары» = ақау + лар + ы, «ЖҚС-та» = ЖҚС + та
 KK_ENDING = (r"(?:-?(?:лар|лер|дар|дер|тар|тер)?(?:ы|і|сы|сі)?(?:н|ның|нің|дың|дің|тың|тің|ға|ге|қа|ке|на|не|а|е|ны|ні|"
+             r"ндағы|ндегі|дағы|дегі|тағы|тегі|"
              r"ды|ді|ты|ті|да|де|та|те|нда|нде|дан|ден|тан|тен|нан|нен|мен|бен|пен)?)")
 _E = KK_ENDING + r"(?![\wәғқңөұүһі])"
 _ENDING_ONLY = re.compile(KK_ENDING + "|s|es")
@@ -37,7 +38,10 @@ _ORD_EN = r"(?:st|nd|rd|th)?"
 PLACEHOLDERS = {"{KK}": _E, "{ORD}": _ORD_EN}
 BUILT_IN = "data/phrasebook.yaml"
 
-_FOREIGN = re.compile(r"[a-zәғқңөұүһі]")
+# a Kazakh or English question: a letter Russian has not, or a Kazakh word spelt in letters Russian shares
+# («Алматы мен Астананы 2025 жылы салыстыр» has neither «ә» nor «қ»)
+_FOREIGN = re.compile(r"[a-zәғқңөұүһі]|(?<!\w)(?:мен|бен|пен|жыл\w*|салыстыр\w*|бойынша|кеше|биыл\w*|былтыр\w*|"
+                      r"апта\w*|айда|айы|айлар\w*)(?!\w)")
 _GROUP_REF = re.compile(r"\\(\d+)|\\g<(\d+)>")
 
 

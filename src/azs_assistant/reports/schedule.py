@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("azs.reports")
 REPORT_JOB = "reports.scheduled"
+# the subject of the message that carries a schedule's files, in the schedule's language (``--lang``)
+SUBJECT = {"ru": "Отчёт по инцидентам", "kk": "Оқиғалар туралы есеп", "en": "Incident report"}
 
 
 @dataclass
@@ -92,10 +94,10 @@ class ReportSchedule:
     """Standing questions, the formats to write, the folder and the recipients of one schedule."""
 
     def __init__(self, reports: Reports, notifier: Notifier, questions: Sequence[str], formats: str, out_dir: Path,
-                 *, emails: Sequence[str] = (), telegrams: Sequence[str] = ()) -> None:
+                 *, emails: Sequence[str] = (), telegrams: Sequence[str] = (), lang: str = "ru") -> None:
         self.reports, self.notifier = reports, notifier
         self.questions, self.kinds, self.out_dir = list(questions), parse_formats(formats), out_dir
-        self.emails, self.telegrams = list(emails), list(telegrams)
+        self.emails, self.telegrams, self.lang = list(emails), list(telegrams), lang
 
     def run_once(self) -> ScheduledRun:
         """Write this round's files (charts only where the report has one), then deliver them."""
@@ -109,13 +111,13 @@ class ReportSchedule:
         written, texts = [], []
         for i, question in enumerate(self.questions, start=1):
             report = self.reports.ask(question)
-            texts.append(f"{question}\n{report.text}")
+            texts.append(f"{question}\n{report.text_in(self.lang)}")
             slug = re.sub(r"[^\w]+", "_", question.lower())[:50].strip("_") or f"report{i}"
             for kind in self.kinds:
                 if kind in ("png", "svg") and not render.has_chart(report.result):
                     continue
                 path = self.out_dir / f"{stamp}_{slug}.{kind}"
-                path.write_bytes(render.export(report.result, kind, question))
+                path.write_bytes(report.export(kind, self.lang).body)
                 written.append(path)
         return written, "\n\n".join(texts)
 
@@ -128,8 +130,8 @@ class ReportSchedule:
         run = ScheduledRun(written=list(written))
         if emails or telegrams:
             run.delivered = True
-            run.failed = self.notifier.send_files(f"Отчёт по инцидентам {datetime.now():%d.%m.%Y}", body,
-                                                  written, emails=emails, telegrams=telegrams)
+            subject = f"{SUBJECT.get(self.lang, SUBJECT['ru'])} {datetime.now():%d.%m.%Y}"
+            run.failed = self.notifier.send_files(subject, body, written, emails=emails, telegrams=telegrams)
             unreached = {problem.split(":")[0] for problem in run.failed}
             labels = [f"e-mail {a}" for a in emails] + [f"Telegram {c}" for c in telegrams]
             run.reached = [label for label in labels if label not in unreached]
@@ -147,7 +149,7 @@ class ScheduledReports:
         self.reports_dir = reports_dir  # where a schedule registered without a folder (through the API) writes
 
     def build(self, questions: Sequence[str], formats: str, out_dir: Path, *, emails: Sequence[str] = (),
-              telegrams: Sequence[str] = ()) -> ReportSchedule:
+              telegrams: Sequence[str] = (), lang: str = "ru") -> ReportSchedule:
         """One schedule's work, checked: questions the parser understands (or the LLM may), known formats,
         recipients that look like addresses."""
         from azs_assistant.reports.parse import ReportUnclear
@@ -164,12 +166,16 @@ class ScheduledReports:
                     refused.details.setdefault("field", "questions")  # a form shows it under the questions
                     raise refused from None
         check_recipients(emails, telegrams)
+        if lang not in SUBJECT:
+            raise InvalidInput(f"Язык отчёта «{lang}» не поддерживается: ru, kk или en.",
+                               f"Report language {lang!r} is not supported: ru, kk or en.",
+                               message_kk=f"«{lang}» есеп тілі қолдау таппайды: ru, kk немесе en.", field="lang")
         return ReportSchedule(self.reports, self._notifier(), questions, formats, out_dir, emails=emails,
-                              telegrams=telegrams)
+                              telegrams=telegrams, lang=lang)
 
     def register(self, actor: object, name: str | None, every_s: float, questions: Sequence[str], formats: str,
                  out_dir: Path | None = None, *, emails: Sequence[str] = (), telegrams: Sequence[str] = (),
-                 ip: str | None = None) -> Schedule:
+                 ip: str | None = None, lang: str = "ru") -> Schedule:
         """Store the schedule under ``name`` (by default made from the first question; the same name replaces
         a schedule), checked first, audited. ``out_dir`` is made absolute, as the job runs in another process
         (on the machine of the runner that takes the job); without one, the files go to a folder of the
@@ -182,9 +188,9 @@ class ScheduledReports:
             if self.reports_dir is None:
                 raise RuntimeError("ScheduledReports was built without a reports folder")
             out_dir = self.reports_dir / (re.sub(r"[^\w.-]+", "_", name).strip("._") or "report")
-        self.build(questions, formats, out_dir, emails=emails, telegrams=telegrams)
+        self.build(questions, formats, out_dir, emails=emails, telegrams=telegrams, lang=lang)
         payload = {"questions": list(questions), "formats": formats, "out_dir": str(out_dir.resolve()),
-                   "emails": list(emails), "telegrams": list(telegrams)}
+                   "emails": list(emails), "telegrams": list(telegrams), "lang": lang}
         return self._schedules().put(actor, name, REPORT_JOB, every_s, payload, ip)
 
     def run_job(self, ctx: JobContext) -> dict[str, Any]:
@@ -193,7 +199,7 @@ class ScheduledReports:
         sends the files the first attempt wrote to the recipients it did not reach."""
         p = ctx.payload
         schedule = self.build(p["questions"], p["formats"], Path(p["out_dir"]), emails=p.get("emails", ()),
-                              telegrams=p.get("telegrams", ()))
+                              telegrams=p.get("telegrams", ()), lang=p.get("lang", "ru"))
         log.info("отчёт по расписанию «%s»: вопросов %d", p.get("schedule", "—"), len(schedule.questions))
         written, body, reached = _resumed(ctx.previous)
         if written is None:
