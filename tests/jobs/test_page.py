@@ -155,6 +155,13 @@ def test_an_admin_stores_a_schedule_with_the_page_s_form_and_its_refusals_show_n
         stored = svc.schedules.list()[0]
         assert (stored.name, stored.kind, stored.every_s) == ("weekly", "reports.scheduled", 7 * 86400)
         assert stored.payload["emails"] == ["boss@dala.kz", "ops@dala.kz"] and stored.payload["formats"] == "pdf,xlsx"
+        assert stored.payload["lang"] == "ru" and "язык: русский" in listed
+        # an admin on the Kazakh page gets the files in Kazakh
+        kk = client.post("/admin/jobs/schedules?lang=kk", data={**report, "name": "kk", "csrf_token": csrf},
+                         follow_redirects=False)
+        assert kk.status_code == 303 and {s.name: s for s in svc.schedules.list()}["kk"].payload["lang"] == "kk"
+        assert "тілі: қазақ тілі" in client.get("/admin/jobs?lang=kk").text
+        svc.schedules.remove("test", "kk")
 
         def refused(data: dict[str, Any], lang: str = "ru") -> tuple[int, dict[str, str]]:
             page = client.post(f"/admin/jobs/schedules?lang={lang}", data={**report, **data, "csrf_token": csrf})
@@ -195,4 +202,5 @@ def test_an_admin_stores_a_schedule_with_the_page_s_form_and_its_refusals_show_n
                            ).status_code == 403
     assert [s.name for s in svc.schedules.list()] == ["weekly"]
     put = svc.access.audit_search(action="schedule.put")
-    assert [(a.actor, a.target, a.ip) for a in put] == [("root", "weekly", "testclient")]
+    assert sorted((a.actor, a.target, a.ip) for a in put) == [("root", "kk", "testclient"),
+                                                           ("root", "weekly", "testclient")]

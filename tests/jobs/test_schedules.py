@@ -330,7 +330,15 @@ def test_admins_store_a_schedule_through_the_api_and_wrong_fields_are_refused_in
             assert (body["name"], body["kind"], body["every_s"]) == (
                 "report:инциденты_по_регионам", "reports.scheduled", 604800.0)
             assert body["payload"]["out_dir"] == str((tmp_path / "reports" / "report_инциденты_по_регионам").resolve())
-            assert body["payload"]["telegrams"] == ["-1001", "@azs_reports"]
+            assert body["payload"]["telegrams"] == ["-1001", "@azs_reports"] and body["payload"]["lang"] == "ru"
+            # the files are in the language asked for, else in the caller's
+            kk = client.post("/api/v1/jobs/schedules", headers={"Accept-Language": "kk"},
+                             json={"every": "7d", "name": "kk", "report": report}).json()
+            en = client.post("/api/v1/jobs/schedules", json={"every": "7d", "name": "en",
+                                                              "report": {**report, "lang": "en"}}).json()
+            assert (kk["payload"]["lang"], en["payload"]["lang"]) == ("kk", "en")
+            for name in ("kk", "en"):
+                assert client.delete(f"/api/v1/jobs/schedules/{name}").status_code == 204
             assert body["next_run_at"] is None and body["last_run"] is None  # the next runner tick queues it
             unset = client.post("/api/v1/jobs/schedules", json=wrong["source"]).json()["error"]["message"]
             assert "Источники инцидентов не настроены" in unset
@@ -345,7 +353,8 @@ def test_admins_store_a_schedule_through_the_api_and_wrong_fields_are_refused_in
             assert [s["name"] for s in client.get("/api/v1/jobs/schedules").json()] == [
                 "incidents.sync:company", "report:инциденты_по_регионам"]
         put = svc.access.audit_search(action="schedule.put")
-        assert sorted((a.target, a.ip) for a in put) == [("incidents.sync:company", "testclient"),
+        assert sorted((a.target, a.ip) for a in put) == [("en", "testclient"), ("incidents.sync:company", "testclient"),
+                                                         ("kk", "testclient"),
                                                          ("report:инциденты_по_регионам", "testclient")]
     finally:
         svc.close()

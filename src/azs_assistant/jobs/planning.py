@@ -21,7 +21,8 @@ class ScheduledReports(Protocol):
     below reports and incidents, which schedule through it)."""
 
     def register(self, actor: object, name: str | None, every_s: float, questions: Sequence[str], formats: str,
-                 *, emails: Sequence[str] = (), telegrams: Sequence[str] = (), ip: str | None = None) -> Schedule: ...
+                 *, emails: Sequence[str] = (), telegrams: Sequence[str] = (), ip: str | None = None,
+                 lang: str = "ru") -> Schedule: ...
 
 
 class Incidents(Protocol):
@@ -39,6 +40,7 @@ class ReportPlan:
     formats: str = "pdf,xlsx"
     emails: Sequence[str] = ()
     telegrams: Sequence[str] = ()
+    lang: str = "ru"  # the language of the texts, the files and the mail's subject
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,8 @@ class SchedulePlanner:
         if report is not None:
             _check_questions(report.questions)
             return self._reports().register(actor, name, every_s, report.questions, report.formats,
-                                            emails=report.emails, telegrams=report.telegrams, ip=ip)
+                                            emails=report.emails, telegrams=report.telegrams, ip=ip,
+                                            lang=report.lang)
         assert sync is not None
         return self._incidents().schedule_sync(actor, every_s, sync.source, full=sync.full, ip=ip)
 

@@ -46,11 +46,12 @@ class NewSchedule:
     def every(self) -> str:
         return f"{self.every_n.strip()}{self.every_unit if self.every_unit in UNITS else 'd'}"
 
-    def report(self) -> ReportPlan | None:
+    def report(self, lang: str = "ru") -> ReportPlan | None:
+        """The report asked for; its files in ``lang``, the page's language the admin works in."""
         if self.kind != "report":
             return None
         return ReportPlan([q.strip() for q in self.questions.splitlines() if q.strip()], ",".join(self.formats),
-                          _words(self.emails), _words(self.telegrams))
+                          _words(self.emails), _words(self.telegrams), lang)
 
     def sync(self) -> SyncPlan | None:
         return SyncPlan(self.source or None, self.full) if self.kind == "sync" else None
@@ -79,6 +80,7 @@ def describe(t: dict[str, str], schedule: Schedule) -> list[str]:
         recipients = list(p.get("emails", [])) + [f"Telegram {chat}" for chat in p.get("telegrams", [])]
         if recipients:
             lines.append(t["sch_to"].replace("{recipients}", ", ".join(recipients)))
+        lines.append(t["sch_lang"].replace("{lang}", t.get(f"lang_name_{p.get('lang', 'ru')}", p.get("lang", "ru"))))
         return lines + [t["sch_files_in"].replace("{dir}", str(p.get("out_dir", "—")))]
     if schedule.kind == "incidents.sync":
         source = p.get("source")
@@ -127,7 +129,8 @@ def make_router(templates: Any) -> APIRouter:
                           emails, telegrams, source, full)
         try:
             stored = request.app.state.services.schedule_planner.create(
-                who, new.every, name=new.name.strip() or None, report=new.report(), sync=new.sync(),
+                who, new.every, name=new.name.strip() or None, report=new.report(request_language(request)),
+                sync=new.sync(),
                 ip=client_ip(request))
         except AzsError as refused:  # next to its field, in the page's language; the form keeps what was typed
             where = FORM_FIELDS.get(str(refused.details.get("field")), "form")

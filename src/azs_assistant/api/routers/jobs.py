@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 
-from azs_assistant.http.deps import Admin, ServicesDep, client_ip
+from azs_assistant.http.deps import Admin, Language, ServicesDep, client_ip
 from azs_assistant.http.errors import AUTHENTICATED, documented
 from azs_assistant.http.params import Limit, Offset
 from azs_assistant.http.schemas import iso_utc
@@ -89,6 +89,8 @@ class ReportScheduleIn(BaseModel):
     emails: list[Annotated[str, Field(max_length=254)]] = Field(default_factory=list, max_length=50)
     telegrams: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=50,
                                                                   description="Номера чатов или @каналы")
+    lang: Literal["ru", "kk", "en"] | None = Field(None, description="Язык текста, файлов и темы письма; "
+                                                   "по умолчанию язык запроса (Accept-Language)")
 
 
 class SyncScheduleIn(BaseModel):
@@ -115,9 +117,10 @@ def list_schedules(svc: ServicesDep, who: Admin) -> list[dict[str, Any]]:
 @router.post("/schedules", response_model=SchedulePublic, status_code=201,
              summary="Сохранить расписание: отчёт (вопросы, форматы, получатели) или синхронизацию инцидентов",
              responses=documented(400, 413, 503))
-def create_schedule(body: ScheduleCreate, svc: ServicesDep, who: Admin, request: Request) -> dict[str, Any]:
+def create_schedule(body: ScheduleCreate, svc: ServicesDep, who: Admin, request: Request,
+                    lang: Language) -> dict[str, Any]:
     r, sync = body.report, body.sync
-    report = None if r is None else ReportPlan(r.questions, r.formats, r.emails, r.telegrams)
+    report = None if r is None else ReportPlan(r.questions, r.formats, r.emails, r.telegrams, r.lang or lang)
     stored = svc.schedule_planner.create(who, body.every, name=body.name, report=report, ip=client_ip(request),
                                          sync=None if sync is None else SyncPlan(sync.source, sync.full))
     return next(s.to_dict() for s in svc.schedules.overview() if s.schedule.name == stored.name)
