@@ -77,6 +77,44 @@ def test_facts_and_reasons_read_as_words(desk) -> None:  # type: ignore[no-untyp
     assert not re.search(r"срочность (low|medium|high|critical)\b", page)
 
 
+def test_a_tickets_reasons_are_said_in_the_pages_language_and_old_tickets_keep_theirs(desk) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a repeated complaint, one at an unknown station and one that smells of gas WHEN support opens them
+    on the Kazakh and English pages THEN the reasons (and the danger sign in the history) are in that language,
+    not Russian; the API's warnings and a classification follow Accept-Language; a ticket stored before reasons
+    were kept as data shows its Russian sentence."""
+    client, svc = desk
+    contact = {"contact": "+77010000077", "station": "АЗС-012"}
+    client.post("/api/v1/tickets", json={"text": "Недолив 20 л на колонке 4", **contact})
+    again = client.post("/api/v1/tickets", json={"text": "Грязно в туалете, нет бумаги", **contact}).json()["number"]
+    kk = client.get(f"/tickets/{again}", params={"lang": "kk"}).text
+    reasons = re.search(r'id="ticket-reasons">([^<]+)<', kk).group(1)
+    assert "сол байланыстан қайталанған шағым" in reasons and "повторная" not in reasons, reasons
+    en = client.get(f"/tickets/{again}", params={"lang": "en"}).text
+    assert "a repeated complaint from the same contact: urgency" in en and "повторная" not in en
+    ru = client.get(f"/tickets/{again}").text
+    assert "повторная жалоба от того же контакта: срочность «" in ru
+
+    gas = client.post("/api/v1/tickets", json={"text": "Сильно пахнет газом у колонки 2", "station": "АЗС-012"})
+    english = client.get(f"/tickets/{gas.json()['number']}", params={"lang": "en"}).text
+    assert "critical: smell of gas" in english and "запах газа" not in english
+
+    lost = client.post("/api/v1/tickets", json={"text": "Недолив 10 литров", "station": "Луна-7"},
+                       headers={"Accept-Language": "kk"}).json()
+    assert lost["warnings"] == ["«Луна-7» бекеті танылмады: ЖҚС нөмірін нақтылаңыз"], lost
+    classified = client.post("/api/v1/tickets/classify", json={"text": "Пахнет газом у третьей колонки"},
+                             headers={"Accept-Language": "en"}).json()
+    assert "critical: smell of gas" in classified["reasons"] and classified["danger"] == ["smell of gas"]
+    assert {"key": "danger", "params": {"signs": ["запах газа"]}} in classified["reason_codes"]
+
+    from azs_assistant.storage.models import Ticket
+
+    with svc.db.session() as s:  # as stored before revision 0018
+        old = s.query(Ticket).filter_by(number=again).one()
+        old.reasons, old.triage_reason = None, "срочность «высокая» по правилу старое"
+    page = client.get(f"/tickets/{again}", params={"lang": "en"}).text
+    assert re.search(r'id="ticket-reasons">срочность «высокая» по правилу старое<', page)
+
+
 def test_the_status_form_changes_nothing_until_a_status_is_chosen(desk) -> None:  # type: ignore[no-untyped-def]
     """A ticket in work offered «передано ответственным» first, so pressing the button to add a note took it back;
     offering the next step forward would resolve it instead. The form preselects no status: a choice is required."""

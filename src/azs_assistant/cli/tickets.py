@@ -71,7 +71,7 @@ def tickets_classify(
         return
     typer.echo(f"{result.category} · {result.urgency} → {result.route_to} (уверенность {result.confidence:.2f})")
     for reason in result.reasons:
-        typer.echo(f"  {reason}")
+        typer.echo(f"  {reason.text()}")
 
 
 def _classify_batch(tickets: Tickets, batch: Path, as_json: bool) -> None:

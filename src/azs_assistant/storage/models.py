@@ -278,7 +278,9 @@ class Ticket(Base):
     urgency: Mapped[str] = mapped_column(String(20))
     confidence: Mapped[float] = mapped_column(Float)
     needs_triage: Mapped[int] = mapped_column(Integer, default=0)
-    triage_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    triage_reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # the reasons in Russian, joined
+    # the same reasons as data ({key, params}: tickets/reasons.py), said in the reader's language; None before 0018
+    reasons: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     labels_by: Mapped[str] = mapped_column(String(20), default="model")  # model | person
     classifier_version: Mapped[str] = mapped_column(String(40))
     facts: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from azs_assistant.errors import ConfigError
 from azs_assistant.language.analyzer import normalise
 from azs_assistant.tickets.facts import station_id, station_in
-from azs_assistant.tickets.taxonomy import CATEGORIES, URGENCIES, URGENCY_NAMES, at_least, raise_urgency
+from azs_assistant.tickets.reasons import Reason
+from azs_assistant.tickets.taxonomy import CATEGORIES, URGENCIES, at_least, raise_urgency
 
 Urgency = Literal["low", "medium", "high", "critical"]
 
@@ -171,7 +172,7 @@ class Decision:
     urgency: str
     rule: str
     notify: list[str] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
 
 
 class RoutingRules:
@@ -196,17 +197,17 @@ class RoutingRules:
     def route(self, *, text: str, category: str, urgency: str, channel: str, station: str | None,
               region: str | None, repeat: bool) -> Decision:
         folded = normalise(text)
-        reasons: list[str] = []
+        reasons: list[Reason] = []
         notify: list[str] = []
         for i, rule in enumerate(self.spec.rules, start=1):
             if not self._matches(rule.when, folded, category, urgency, channel, station, region, repeat):
                 continue
             if rule.set_urgency and rule.set_urgency != urgency:
                 urgency = rule.set_urgency
-                reasons.append(f"срочность «{_urgency_ru(urgency)}» по правилу {rule.name or i}")
+                reasons.append(Reason("rule_set", {"urgency": urgency, "rule": rule.name or i}))
             if rule.raise_urgency:
                 urgency = raise_urgency(urgency, rule.raise_urgency)
-                reasons.append(f"срочность повышена до «{_urgency_ru(urgency)}» по правилу {rule.name or i}")
+                reasons.append(Reason("rule_raised", {"urgency": urgency, "rule": rule.name or i}))
             notify.extend(d for d in rule.notify if d not in notify)
             if rule.route_to:
                 return Decision(rule.route_to, urgency, rule.name or f"#{i}", notify, reasons)
@@ -262,8 +263,3 @@ def load_rules(path: Path | None) -> RoutingRules:
     except ValidationError as exc:
         raise ConfigError(f"{source}: ошибка в правилах маршрутизации: {_format_error(exc)}",
                           f"{source}: invalid routing rules") from exc
-
-
-def _urgency_ru(code: str) -> str:
-    """An urgency's Russian name for the reasons staff read («срочность high» was shown)."""
-    return URGENCY_NAMES.get(code, {}).get("ru", code)

@@ -36,8 +36,9 @@ from azs_assistant.storage.originals import PHOTOS, DirectoryOriginals, Original
 from azs_assistant.tickets.classifier import Example, TicketClassifier, load_examples
 from azs_assistant.tickets.danger import danger_signs
 from azs_assistant.tickets.facts import extract_facts
+from azs_assistant.tickets.reasons import Reason, danger_in
 from azs_assistant.tickets.rules import RoutingRules, load_rules
-from azs_assistant.tickets.taxonomy import CATEGORIES, STATUSES, TRANSITIONS, URGENCIES, URGENCY_NAMES, raise_urgency
+from azs_assistant.tickets.taxonomy import CATEGORIES, STATUSES, TRANSITIONS, URGENCIES, raise_urgency
 
 if TYPE_CHECKING:
     from azs_assistant.jobs import JobContext, Jobs
@@ -49,11 +50,6 @@ TRAIN_JOB = "tickets.train"
 # another replica's `azs tickets train`), then retrains itself from the same examples in the background.
 CLASSIFIER_CHECK_S = 30.0
 CHANNELS = ("web_form", "api", "email", "call_center_transcript", "mobile_app", "telegram", "cli", "other")
-
-
-def _ru(names: dict[str, dict[str, str]], code: str) -> str:
-    """A category's or urgency's Russian name, for the reasons staff read (codes were shown: «срочность high»)."""
-    return names.get(code, {}).get("ru", code).lower()
 
 
 def contact_key(contact: str | None) -> str | None:
@@ -79,7 +75,7 @@ class Classification:
     confidence: float
     urgency_confidence: float
     needs_triage: bool
-    reasons: list[str]
+    reasons: list[Reason]
     danger: list[str]
     facts: dict[str, Any]
     station: str | None
@@ -90,8 +86,18 @@ class Classification:
     top: list[tuple[str, float]] = field(default_factory=list)
     model_version: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_dict(self, lang: str = "ru") -> dict[str, Any]:
+        """The classification for the API and ``--json``: reasons as sentences in ``lang`` and as data."""
+        data = asdict(self)
+        data["reasons"] = [r.text(lang) for r in self.reasons]
+        data["reason_codes"] = [r.to_json() for r in self.reasons]
+        data["danger"] = danger_in(self.danger, lang)
+        return data
+
+    @property
+    def reason_text(self) -> str | None:
+        """The reasons in Russian, joined: the ticket's ``triage_reason``."""
+        return "; ".join(r.text("ru") for r in self.reasons) or None
 
 
 class Tickets:
@@ -235,42 +241,39 @@ class Tickets:
         rules = self.rules
         prediction = self.classifier.predict(text)
         category, urgency = prediction.category, prediction.urgency
-        reasons: list[str] = []
+        reasons: list[Reason] = []
         facts = extract_facts(text)
         danger = danger_signs(text, rules.danger_patterns)
         if danger:
             if category != "safety_hazard":
-                reasons.append(f"категория «{_ru(CATEGORIES, 'safety_hazard')}» вместо «{_ru(CATEGORIES, category)}»: "
-                               f"{', '.join(danger)}")
+                reasons.append(Reason("danger_category", {"to": "safety_hazard", "from": category, "signs": danger}))
             category, urgency = "safety_hazard", "critical"
-            reasons.append(f"критично: {', '.join(danger)}")
+            reasons.append(Reason("danger", {"signs": danger}))
         else:
             if urgency == "critical":  # only the danger signs make a ticket critical
                 urgency = "high"
             bounded = rules.bounded(category, urgency)
             if bounded != urgency:
-                reasons.append(f"срочность «{_ru(URGENCY_NAMES, bounded)}» по стандарту для категории "
-                               f"«{_ru(CATEGORIES, category)}»")
+                reasons.append(Reason("category_standard", {"urgency": bounded, "category": category}))
                 urgency = bounded
             threshold = rules.spec.urgency.money_high_threshold
             big = [a for a in facts.get("amounts", []) if threshold is not None and a > threshold]
             if big and urgency in ("low", "medium"):
                 urgency = "high"
-                reasons.append(f"сумма {max(big):,.0f} тг больше {threshold:,.0f}".replace(",", " "))
+                reasons.append(Reason("big_amount", {"amount": max(big), "threshold": threshold}))
         station_value, region, station_problem = self._station(station, facts)
         repeat = self._is_repeat(contact, session)
         if repeat and urgency not in ("high", "critical") and rules.spec.urgency.repeat.raise_:
             # a repeat makes a complaint more pressing, never an emergency: critical means danger
             urgency = raise_urgency(urgency, rules.spec.urgency.repeat.raise_)
             urgency = "high" if urgency == "critical" else urgency
-            reasons.append(f"повторная жалоба от того же контакта: срочность «{_ru(URGENCY_NAMES, urgency)}»")
+            reasons.append(Reason("repeat", {"urgency": urgency}))
         decision = rules.route(text=text, category=category, urgency=urgency, channel=channel,
                                station=station_value, region=region, repeat=repeat)
         reasons.extend(decision.reasons)
         needs_triage = prediction.category_confidence < rules.spec.triage.min_confidence and not danger
         if needs_triage:
-            reasons.append(f"низкая уверенность классификатора ({prediction.category_confidence:.2f}): "
-                           "проверьте категорию")
+            reasons.append(Reason("low_confidence", {"confidence": round(prediction.category_confidence, 2)}))
         if station_problem:
             needs_triage = True
             reasons.append(station_problem)
@@ -299,21 +302,21 @@ class Tickets:
                                field="text", limit=limit)
         return text
 
-    def _station(self, given: str | None, facts: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    def _station(self, given: str | None, facts: dict[str, Any]) -> tuple[str | None, str | None, Reason | None]:
         """(station id, region, problem) from the form's field or, failing that, the text."""
         known = self.known_stations()
         given = (given or "").strip()
         if given:
             sid = self.stations.resolve(given)
             if sid is None:
-                return None, None, f"станция «{given[:50]}» не распознана: уточните номер АЗС"
+                return None, None, Reason("station_unknown", {"given": given[:50]})
         elif "station" in facts:
             sid = self.stations.resolve(facts["station"])
         else:
             return None, None, None
         assert sid is not None
         if known and sid not in known:
-            return sid, None, f"станции {sid} нет в справочнике: уточните номер АЗС"
+            return sid, None, Reason("station_missing", {"station": sid})
         return sid, known.get(sid), None
 
     def _is_repeat(self, contact: str | None, session: Session | None) -> bool:
@@ -347,7 +350,8 @@ class Tickets:
                 text=self._check_text(text), contact=contact, contact_key=contact_key(contact),
                 station_text=(station or "").strip()[:200] or None, station_id=result.station, region=result.region,
                 category=result.category, urgency=result.urgency, confidence=result.confidence,
-                needs_triage=int(result.needs_triage), triage_reason="; ".join(result.reasons) or None,
+                needs_triage=int(result.needs_triage), triage_reason=result.reason_text,
+                reasons=[r.to_json() for r in result.reasons],
                 labels_by="model", classifier_version=result.model_version, facts=result.facts,
                 danger=result.danger, department=result.route_to, rule=result.rule, status="new",
                 created_at=now, updated_at=now, due_at=now + self._sla(result.urgency))
@@ -359,7 +363,9 @@ class Tickets:
             self._event(s, ticket, actor, "created", {"channel": channel, "station": result.station}, public=True)
             self._event(s, ticket, "classifier", "classified", {
                 "category": result.category, "urgency": result.urgency, "confidence": result.confidence,
-                "reasons": result.reasons, "danger": result.danger, "model": result.model_version})
+                "reasons": [r.text("ru") for r in result.reasons],
+                "reason_codes": [r.to_json() for r in result.reasons],
+                "danger": result.danger, "model": result.model_version})
             self._event(s, ticket, "rules", "routed", {"department": result.route_to, "rule": result.rule,
                                                          "notify": result.notify})
             self._queue(s, ticket, [result.route_to, *result.notify], "new")

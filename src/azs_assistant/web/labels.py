@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from azs_assistant.tickets.reasons import danger_in, reasons_in
 from azs_assistant.tickets.taxonomy import CATEGORIES, STATUS_NAMES, URGENCY_NAMES
 
 HIDDEN_KEYS = {"model", "top", "csrf", "token", "password"}  # internals a person does not act on
@@ -56,6 +57,11 @@ class Labels:
         values = value if isinstance(value, list) else [value]
         return f"{self.t.get('fact_' + key, key)}: {', '.join(one(v) for v in values)}{suffix}"
 
+    def reasons(self, ticket: Any) -> list[str]:
+        """Why the ticket got its category, urgency or triage flag, in this language (a ticket stored before
+        reasons were kept as data shows its Russian sentences)."""
+        return reasons_in(ticket.reasons, self.lang, ticket.triage_reason)
+
     def channel(self, code: str | None) -> str:
         return self.t.get(f"ch_{code}", str(code or "—"))
 
@@ -73,9 +79,10 @@ class Labels:
                      f"{t['tk_urgency']}: {self.urgency(data.get('urgency'))}"]
             if isinstance(data.get("confidence"), (int, float)):
                 lines.append(f"{t['tk_confidence']}: {round(100 * float(data['confidence']))} %")
-            lines += [f"{t['ev_reason']}: {r}" for r in data.get("reasons") or []]
+            said = reasons_in(data.get("reason_codes"), self.lang) or [str(r) for r in data.get("reasons") or []]
+            lines += [f"{t['ev_reason']}: {r}" for r in said]
             if data.get("danger"):
-                lines.append(f"{t['ev_danger']}: {', '.join(map(str, data['danger']))}")
+                lines.append(f"{t['ev_danger']}: {', '.join(danger_in(data['danger'], self.lang))}")
             return lines
         if kind == "routed":
             lines = [f"{t['tk_department']}: {self.department(data.get('department'))}"]

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from azs_assistant.http.deps import Admin, Anyone, ServicesDep, Staff, check_body_size, client_ip
+from azs_assistant.http.deps import Admin, Anyone, Language, ServicesDep, Staff, check_body_size, client_ip
 from azs_assistant.http.errors import documented
 from azs_assistant.http.params import Limit, Offset
 from azs_assistant.http.schemas import iso_utc
 from azs_assistant.tickets.notify import ticket_json
+from azs_assistant.tickets.reasons import Reason
 from azs_assistant.tickets.service import CHANNELS
 
 router = APIRouter(tags=["tickets"], responses=documented(404, 422))
@@ -87,14 +88,15 @@ def _event_json(e: Any, private: bool = True) -> dict[str, Any]:
 
 @router.post("/tickets", status_code=201, response_model=TicketCreated, summary="Принять жалобу клиента (ключ API)",
              responses=WRITE)
-def create(body: TicketIn, request: Request, svc: ServicesDep, who: Anyone) -> dict[str, Any]:
+def create(body: TicketIn, request: Request, svc: ServicesDep, who: Anyone, lang: Language) -> dict[str, Any]:
     """For other systems with a key (call centre, mobile app, e-mail gateway); customers use the public
     form at /complaint."""
     check_body_size(request)
     request.app.state.ticket_limiter.check(client_ip(request))
     ticket, token = svc.tickets.create(body.text, channel=body.channel, station=body.station, contact=body.contact,
                                        actor=who.name, language=body.language)
-    warnings = [r for r in (ticket.triage_reason or "").split("; ") if "станци" in r]
+    stored = [Reason.from_json(r) for r in ticket.reasons or []]
+    warnings = [r.text(lang) for r in stored if r is not None and r.key.startswith("station_")]
     link = svc.tickets.status_link(ticket, token, str(request.base_url))
     return {"number": ticket.number, "token": token, "status_url": link,
             "status": ticket.status, "category": ticket.category, "urgency": ticket.urgency,
@@ -102,10 +104,10 @@ def create(body: TicketIn, request: Request, svc: ServicesDep, who: Anyone) -> d
 
 
 @router.post("/tickets/classify", summary="Классифицировать текст, не сохраняя", responses=WRITE)
-def classify(body: ClassifyIn, request: Request, svc: ServicesDep, who: Staff) -> dict[str, Any]:
+def classify(body: ClassifyIn, request: Request, svc: ServicesDep, who: Staff, lang: Language) -> dict[str, Any]:
     check_body_size(request)
     result = svc.tickets.classify(body.text, channel=body.channel, station=body.station, contact=body.contact)
-    return result.to_dict()  # type: ignore[no-any-return]
+    return result.to_dict(lang)  # type: ignore[no-any-return]
 
 
 @router.get("/tickets", summary="Очередь обращений", responses=SIGNED_IN)
