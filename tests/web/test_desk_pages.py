@@ -90,7 +90,7 @@ def test_a_tickets_reasons_are_said_in_the_pages_language_and_old_tickets_keep_t
     reasons = re.search(r'id="ticket-reasons">([^<]+)<', kk).group(1)
     assert "сол байланыстан қайталанған шағым" in reasons and "повторная" not in reasons, reasons
     en = client.get(f"/tickets/{again}", params={"lang": "en"}).text
-    assert "a repeated complaint from the same contact: urgency" in en and "повторная" not in en
+    assert "a repeated complaint from the same contact: urgency “medium”" in en and "повторная" not in en
     ru = client.get(f"/tickets/{again}").text
     assert "повторная жалоба от того же контакта: срочность «" in ru
 
