@@ -90,6 +90,18 @@ def test_a_kazakh_question_in_shared_letters_is_read_as_kazakh_and_a_russian_one
     assert kk.query.group_by == "region" and set(kk.result.answer) == {"Алматы", "Астана"}
     ru = sqlite_services.reports.ask("сколько инцидентов было в Астане в 2025 году", TODAY)
     assert ru.result.answer == sum(r["region"] == "Астана" and r["occurred_at"].year == 2025 for r in log)
+    # Russian words that are also Kazakh ones are not read as Kazakh («кеше» is «в кеше», not «вчера»)
+    cache = sqlite_services.reports.ask("сколько инцидентов было в кеше", TODAY)
+    assert "кеше" in cache.text and cache.query.filters.date_from is None
+
+
+@pytest.mark.parametrize("question", ["spills in Almaty compared to last year",
+                                      "Алматыдағы төгілулерді былтырмен салыстыр"])
+def test_compared_with_last_year_in_english_or_kazakh_looks_at_this_year(sqlite_services, log, question: str) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN «compared to last year» / «былтырмен салыстыр» WHEN asked THEN this year so far is compared with the same
+    days of last year (last year was taken for the period looked at)."""
+    report = sqlite_services.reports.ask(question, TODAY)
+    assert report.query.metric == "yoy" and report.query.filters.date_from.year == TODAY.year, report.text
 
 
 def test_a_comparison_with_a_year_before_the_log_says_there_is_no_data(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]

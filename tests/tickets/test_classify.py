@@ -94,3 +94,13 @@ def test_shipped_examples_cover_the_taxonomy() -> None:
         "safety_hazard", "wrong_fuel", "praise_or_suggestion", "general_question"}
     assert all(danger_signs(e.text) for e in examples if e.urgency == "critical")
     assert not any(danger_signs(e.text) for e in examples if e.urgency != "critical")
+
+
+def test_a_company_danger_phrase_is_named_in_every_language() -> None:
+    """A company's own danger phrase is labelled in Russian by the rules; Kazakh and English pages name it too."""
+    from azs_assistant.tickets.reasons import Reason
+
+    reason = Reason("danger", {"signs": ["фраза из правил компании"]})
+    assert reason.text("kk") == "аса шұғыл: компания ережелеріндегі сөз тіркесі"
+    assert reason.text("en") == "critical: a phrase from the company's rules"
+    assert Reason("rule_set", {"urgency": "high", "rule": 2}).text("en") == "urgency “high” by rule “2”"

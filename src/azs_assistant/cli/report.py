@@ -52,7 +52,7 @@ def report_ask(
         if not as_json:
             raise
         # a script asked for JSON: it gets the same shape with the reason, and the error's exit code
-        print_json({"question": question, "query": None, "answer": None, "table": [], "text": exc.message_ru,
+        print_json({"question": question, "query": None, "answer": None, "table": [], "text": exc.message(lang),
                     "error": exc.code})
         raise typer.Exit(exc.exit_code) from exc
     if output is not None:

@@ -40,8 +40,8 @@ BUILT_IN = "data/phrasebook.yaml"
 
 # a Kazakh or English question: a letter Russian has not, or a Kazakh word spelt in letters Russian shares
 # («Алматы мен Астананы 2025 жылы салыстыр» has neither «ә» nor «қ»)
-_FOREIGN = re.compile(r"[a-zәғқңөұүһі]|(?<!\w)(?:мен|бен|пен|жыл\w*|салыстыр\w*|бойынша|кеше|биыл\w*|былтыр\w*|"
-                      r"апта\w*|айда|айы|айлар\w*)(?!\w)")
+_FOREIGN = re.compile(r"[a-zәғқңөұүһі]|(?<!\w)(?:мен|бен|пен|жыл\w*|салыстыр\w*|бойынша|биыл\w*|былтыр\w*|"
+                      r"апта(?:да|сы|ның|ға|лар\w*)?|айлар\w*)(?!\w)")
 _GROUP_REF = re.compile(r"\\(\d+)|\\g<(\d+)>")
 
 

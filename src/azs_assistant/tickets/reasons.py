@@ -30,16 +30,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "station_missing": "станции {station} нет в справочнике: уточните номер АЗС",
     },
     "kk": {
-        "danger_category": "санат «{from}» емес, «{to}»: {signs}",
+        "danger_category": "санаты «{from}» орнына «{to}»: {signs}",
         "danger": "аса шұғыл: {signs}",
         "category_standard": "«{category}» санатының стандарты бойынша шұғылдық «{urgency}»",
         "big_amount": "сомасы {amount} тг, {threshold} тг-ден көп",
-        "repeat": "сол байланыстан қайталанған шағым: шұғылдық «{urgency}»",
-        "rule_set": "{rule} ережесі бойынша шұғылдық «{urgency}»",
-        "rule_raised": "{rule} ережесі бойынша шұғылдық «{urgency}» деңгейіне көтерілді",
+        "repeat": "дәл сол байланыстан қайта түскен шағым: шұғылдық «{urgency}»",
+        "rule_set": "«{rule}» ережесі бойынша шұғылдық «{urgency}»",
+        "rule_raised": "«{rule}» ережесі бойынша шұғылдық «{urgency}» деңгейіне көтерілді",
         "low_confidence": "жіктеуіштің сенімділігі төмен ({confidence}): санатты тексеріңіз",
-        "station_unknown": "«{given}» бекеті танылмады: ЖҚС нөмірін нақтылаңыз",
-        "station_missing": "{station} бекеті анықтамалықта жоқ: ЖҚС нөмірін нақтылаңыз",
+        "station_unknown": "«{given}» ЖҚС-ы танылмады: ЖҚС нөмірін нақтылаңыз",
+        "station_missing": "{station} ЖҚС-ы анықтамалықта жоқ: ЖҚС нөмірін нақтылаңыз",
     },
     "en": {
         "danger_category": "category “{to}” instead of “{from}”: {signs}",
@@ -47,15 +47,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "category_standard": "urgency “{urgency}” by the standard for the category “{category}”",
         "big_amount": "amount {amount} KZT is above {threshold}",
         "repeat": "a repeated complaint from the same contact: urgency “{urgency}”",
-        "rule_set": "urgency “{urgency}” by the rule {rule}",
-        "rule_raised": "urgency raised to “{urgency}” by the rule {rule}",
+        "rule_set": "urgency “{urgency}” by rule “{rule}”",
+        "rule_raised": "urgency raised to “{urgency}” by rule “{rule}”",
         "low_confidence": "the classifier is unsure ({confidence}): check the category",
         "station_unknown": "station “{given}” not recognised: check the station number",
         "station_missing": "station {station} is not in the directory: check the station number",
     },
 }
 
-# the built-in danger signs (``danger.py``) in the other languages; a company's own signs stay as it wrote them
+# the built-in danger signs (``danger.py``) and the label of a company's own phrases (``rules.py``) in the other
+# languages
 DANGER_NAMES: dict[str, dict[str, str]] = {
     "запах газа": {"kk": "газ иісі", "en": "smell of gas"},
     "утечка газа": {"kk": "газ ағуы", "en": "gas leak"},
@@ -66,6 +67,8 @@ DANGER_NAMES: dict[str, dict[str, str]] = {
     "растекающийся разлив": {"kk": "жайылып жатқан төгілу", "en": "spreading spill"},
     "пострадавший человек": {"kk": "зардап шеккен адам", "en": "injured person"},
     "вызов экстренных служб": {"kk": "төтенше қызметтерді шақыру", "en": "emergency services called"},
+    "фраза из правил компании": {"kk": "компания ережелеріндегі сөз тіркесі",
+                                 "en": "a phrase from the company's rules"},
 }
 _CATEGORY_PARAMS = ("category", "to", "from")
 
@@ -90,7 +93,7 @@ class Reason:
     key: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def text(self, lang: str = "ru") -> str:
+    def _text(self, lang: str) -> str:
         lang = _lang(lang)
         values: dict[str, str] = {}
         for name, value in self.params.items():
@@ -103,13 +106,16 @@ class Reason:
             elif name in ("amount", "threshold"):
                 values[name] = _number(float(value), lang)
             elif name == "confidence":
-                values[name] = f"{float(value):.2f}" if lang == "en" else f"{float(value):.2f}".replace(".", ",")
+                values[name] = f"{float(value):.2f}"
             else:
                 values[name] = str(value)
         template = TEXTS[lang].get(self.key) or TEXTS["ru"].get(self.key) or self.key
+        return template.format_map(values)
+
+    def text(self, lang: str = "ru") -> str:
         try:
-            return template.format_map(values)
-        except KeyError:  # a reason stored by another release with other values: its key, not a crash
+            return self._text(lang)
+        except (KeyError, TypeError, ValueError):  # stored by another release with other values: its key, no crash
             return self.key
 
     def to_json(self) -> dict[str, Any]:

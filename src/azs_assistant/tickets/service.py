@@ -91,7 +91,7 @@ class Classification:
         data = asdict(self)
         data["reasons"] = [r.text(lang) for r in self.reasons]
         data["reason_codes"] = [r.to_json() for r in self.reasons]
-        data["danger"] = danger_in(self.danger, lang)
+        data["danger_text"] = danger_in(self.danger, lang)  # ``danger`` stays as stored (Russian), as on a ticket
         return data
 
     @property
