@@ -209,10 +209,13 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     assert page.eval_on_selector("#field-inspection_date", "el => el.type") == "text"
     page.fill("#field-meter_end", "304611")
     page.fill("#field-error_percent", "0,2")
-    page.click("#save-record")
+    before = len(svc.records.visible(SYSTEM, "inspection_act"))
+    page.dblclick("#save-record")  # a double tap saves one record, not two
     page.locator("#save-status.saved").wait_for(timeout=15000)
     assert "АЗС-017" in page.inner_text("#save-status")
+    assert page.locator("#save-record").is_disabled()
     records = svc.records.visible(SYSTEM, "inspection_act")
+    assert len(records) == before + 1
     assert records[-1].fields["fuel"] == "АИ-92" and records[-1].fields["meter_end"] == 304611
     assert records[-1].fields["inspection_date"] == "2026-11-14"
     on_desktop = Person(browser, base, "operator", DESKTOP, timeout_s=WAIT)

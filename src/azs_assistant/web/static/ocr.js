@@ -90,13 +90,25 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     preview.src = URL.createObjectURL(file);
     setZoom(false);
     status.textContent = T("js_ocr_busy", "Распознаём…");
+    status.className = "";
     const data = new FormData();
     data.append("file", file);
-    let resp;
-    try { resp = await fetch("/api/v1/ocr", { method: "POST", body: data, headers: { "X-CSRF-Token": csrfToken() } }); }
-    catch (e) { status.textContent = T("js_offline", "Нет связи с сервером."); return; }
-    const body = await resp.json();
-    if (!resp.ok) { status.textContent = body.error ? body.error.message : T("js_error", "Ошибка") + " " + resp.status; return; }
+    // one reading at a time: a second tap while the photo is read sent it again
+    const read = form.querySelector("button[type=submit]");
+    if (read) read.disabled = true;
+    let resp, body;
+    try {
+      resp = await fetch("/api/v1/ocr", { method: "POST", body: data, headers: { "X-CSRF-Token": csrfToken() } });
+      body = await resp.json();
+    } catch (e) { status.textContent = T("js_offline", "Нет связи с сервером."); status.className = "error"; return; }
+    finally { if (read) read.disabled = false; }
+    if (!resp.ok) {
+      status.className = "error";
+      status.textContent = body.error ? body.error.message : T("js_error", "Ошибка") + " " + resp.status;
+      return;
+    }
+    const save = recordForm.querySelector("button[type=submit]");
+    if (save) save.disabled = false;
     current = body;
     status.textContent = "";
     result.hidden = false;
@@ -138,16 +150,28 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     const fields = {};
     fieldsBox.querySelectorAll("input").forEach(function (i) { fields[i.name] = i.value; });
     const saveStatus = document.getElementById("save-status");
-    let resp;
+    // a reading is saved once: a second tap (or a double tap) made a second record and a second incident
+    const save = recordForm.querySelector("button[type=submit]");
+    if (save) { if (save.disabled) return; save.disabled = true; }
+    let resp, body;
     try {
       resp = await fetch("/api/v1/forms/" + current.form + "/records", {
         method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
         body: JSON.stringify({ source: sourceName, fields: fields, defects: current.defects }),
       });
-    } catch (e) { saveStatus.textContent = T("js_offline", "Нет связи с сервером."); return; }
-    const body = await resp.json();
+      body = await resp.json();
+    } catch (e) {
+      saveStatus.className = "error";
+      saveStatus.textContent = T("js_offline", "Нет связи с сервером.");
+      if (save) save.disabled = false;
+      return;
+    }
     saveStatus.className = resp.ok ? "saved" : "error";
-    if (!resp.ok) { saveStatus.textContent = body.error ? body.error.message : T("js_error", "Ошибка") + " " + resp.status; return; }
+    if (!resp.ok) {
+      if (save) save.disabled = false;  // corrected, it may be saved
+      saveStatus.textContent = body.error ? body.error.message : T("js_error", "Ошибка") + " " + resp.status;
+      return;
+    }
     let text = T("js_saved_record", "Сохранено: запись №") + body.id;
     if (body.station) text += " · " + body.station;
     if (body.incident_ref) text += " · " + T("js_ocr_incident", "инцидент") + " " + body.incident_ref;
