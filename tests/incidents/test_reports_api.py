@@ -63,6 +63,9 @@ def test_import_ask_run_and_export(client: TestClient) -> None:
     assert resp.json()["answer"] == by_region
     resp = client.post("/api/v1/reports/run", json={"query": {"metric": "count", "filters": {"sql": "drop table"}}})
     assert resp.status_code == 422  # a typed query has no room for SQL
+    # a period given with a time zone is read as wall-clock time, like the log's own (it failed with a 500)
+    zoned = client.post("/api/v1/reports/run", json={"query": {"filters": {"date_from": "2000-01-01T00:00:00Z"}}})
+    assert zoned.status_code == 200 and zoned.json()["answer"] == len(rows), zoned.text
 
     resp = client.get("/api/v1/reports/export", params={"format": "xlsx", "question": "инциденты по регионам"})
     assert resp.status_code == 200 and resp.content[:2] == b"PK" and "attachment" in resp.headers["content-disposition"]

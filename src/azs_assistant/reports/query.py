@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 Metric = Literal["count", "share", "mean_hours", "median_hours", "list", "oldest", "newest", "yoy", "summary"]
 Group = Literal["station", "region", "category", "equipment", "severity", "year", "quarter", "month",
@@ -30,6 +30,13 @@ class Filters(BaseModel):
     hours: list[int] = Field(default_factory=list, description="hours of the day (0–23) the incident began in")
     weekdays: list[int] = Field(default_factory=list, description="0 = Monday … 6 = Sunday")
     resolved_over_hours: float | None = Field(default=None, ge=0, description="took longer than this to resolve")
+
+    @field_validator("date_from", "date_to")
+    @classmethod
+    def _wall_clock(cls, value: datetime | None) -> datetime | None:
+        """A moment with a zone («2000-01-01T00:00:00Z») is read as its wall-clock time, as the incident log stores
+        times (``incidents.records``): compared with the log's naive times it failed with a TypeError (a 500)."""
+        return value.replace(tzinfo=None) if value is not None and value.tzinfo is not None else value
 
     @model_validator(mode="after")
     def _ranges(self) -> Filters:
