@@ -17,6 +17,16 @@ import yaml
 LANGUAGES = ("ru", "kk", "en")
 
 
+def check_language(lang: str) -> None:
+    """Refuse, naming the choices, a language the texts are not written in (``--lang de``)."""
+    from azs_assistant.errors import InvalidInput
+
+    if lang not in LANGUAGES:
+        raise InvalidInput(f"Язык «{lang}» не поддерживается: ru, kk или en.",
+                           f"Language {lang!r} is not supported: ru, kk or en.",
+                           message_kk=f"«{lang}» тілі қолдау таппайды: ru, kk немесе en.", field="lang")
+
+
 def folders(package: str) -> list[Traversable]:
     """The package's ``i18n`` folder and its parts' folders, in the order they are read."""
     root = resources.files(package).joinpath("i18n")

@@ -10,6 +10,7 @@ import typer
 
 from azs_assistant.cli._common import cli_actor, parse_every, print_json, services
 from azs_assistant.errors import InvalidInput
+from azs_assistant.i18n import check_language
 
 app = typer.Typer(help="Отчёты по инцидентам для руководителей: вопрос по-русски → число, таблица, график.",
                   no_args_is_help=True)
@@ -22,13 +23,6 @@ def _today(value: Optional[str]) -> Optional[date]:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise InvalidInput(f"Дата «{value}» не в формате ГГГГ-ММ-ДД.", f"Bad date {value!r}.") from exc
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in ("ru", "kk", "en"):
-        raise InvalidInput(f"Язык «{lang}» не поддерживается: ru, kk или en.",
-                           f"Language {lang!r} is not supported: ru, kk or en.",
-                           message_kk=f"«{lang}» тілі қолдау таппайды: ru, kk немесе en.", field="lang")
 
 
 @app.command("ask")
@@ -45,7 +39,7 @@ def report_ask(
     from azs_assistant.reports import render
     from azs_assistant.reports.parse import ReportUnclear
 
-    _check_lang(lang)
+    check_language(lang)
     try:
         report = services(ctx).reports.ask(question, _today(today))
     except ReportUnclear as exc:

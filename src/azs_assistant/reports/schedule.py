@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from azs_assistant.errors import AzsError, InvalidInput
+from azs_assistant.i18n import check_language
 from azs_assistant.reports import render
 
 if TYPE_CHECKING:
@@ -166,10 +167,7 @@ class ScheduledReports:
                     refused.details.setdefault("field", "questions")  # a form shows it under the questions
                     raise refused from None
         check_recipients(emails, telegrams)
-        if lang not in SUBJECT:
-            raise InvalidInput(f"Язык отчёта «{lang}» не поддерживается: ru, kk или en.",
-                               f"Report language {lang!r} is not supported: ru, kk or en.",
-                               message_kk=f"«{lang}» есеп тілі қолдау таппайды: ru, kk немесе en.", field="lang")
+        check_language(lang)
         return ReportSchedule(self.reports, self._notifier(), questions, formats, out_dir, emails=emails,
                               telegrams=telegrams, lang=lang)
 

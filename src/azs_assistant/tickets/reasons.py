@@ -12,9 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from azs_assistant.i18n import LANGUAGES
 from azs_assistant.tickets.taxonomy import CATEGORIES, URGENCY_NAMES
-
-LANGS = ("ru", "kk", "en")
 
 TEXTS: dict[str, dict[str, str]] = {
     "ru": {
@@ -74,7 +73,7 @@ _CATEGORY_PARAMS = ("category", "to", "from")
 
 
 def _lang(lang: str) -> str:
-    return lang if lang in LANGS else "ru"
+    return lang if lang in LANGUAGES else "ru"
 
 
 def danger_in(signs: Iterable[Any], lang: str) -> list[str]:

@@ -341,6 +341,7 @@ class Tickets:
         contact = (contact or "").strip()[:200] or None
         photo_ext = self._check_photo(photo, photo_name) if photo else None
         result = self.classify(text, channel=channel, station=station, contact=contact)
+        codes = [r.to_json() for r in result.reasons]
         token = secrets.token_urlsafe(16)
         now = utcnow()
         with self.db.session() as s:
@@ -351,7 +352,7 @@ class Tickets:
                 station_text=(station or "").strip()[:200] or None, station_id=result.station, region=result.region,
                 category=result.category, urgency=result.urgency, confidence=result.confidence,
                 needs_triage=int(result.needs_triage), triage_reason=result.reason_text,
-                reasons=[r.to_json() for r in result.reasons],
+                reasons=codes,
                 labels_by="model", classifier_version=result.model_version, facts=result.facts,
                 danger=result.danger, department=result.route_to, rule=result.rule, status="new",
                 created_at=now, updated_at=now, due_at=now + self._sla(result.urgency))
@@ -364,7 +365,7 @@ class Tickets:
             self._event(s, ticket, "classifier", "classified", {
                 "category": result.category, "urgency": result.urgency, "confidence": result.confidence,
                 "reasons": [r.text("ru") for r in result.reasons],
-                "reason_codes": [r.to_json() for r in result.reasons],
+                "reason_codes": codes,
                 "danger": result.danger, "model": result.model_version})
             self._event(s, ticket, "rules", "routed", {"department": result.route_to, "rule": result.rule,
                                                          "notify": result.notify})
