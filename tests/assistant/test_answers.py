@@ -77,6 +77,35 @@ def test_smoking_asked_in_kazakh_quotes_the_prohibition(demo_services: Services)
     assert "запрещается" in answer.answer.lower() and "курить" in answer.answer.lower(), answer.answer
 
 
+@pytest.mark.parametrize("question", [
+    "жанармай төгілсе не істеу керек?",  # «if fuel is spilled, what to do?»: a verb form of «төгілу»
+    "жанармай төгіліп жатыр, не істейміз?",
+    "what to do if fuel is spilled?",
+])
+def test_a_spill_asked_in_kazakh_or_english_is_answered_with_the_spill_procedure(demo_services: Services,
+                                                                                 question: str) -> None:
+    """GIVEN a spill asked in Kazakh (the verb in a form the dictionary does not list: its entry is the verbal
+    noun «төгілу») or English WHEN asked THEN the spill procedure is quoted, not «нет ответа». The question words
+    («не істеу керек», «what to do») say what is asked and are not counted as the words a passage must hold,
+    and a slang word is held by its dictionary term (a walk of the chat got «нет ответа» here)."""
+    answer = ask(demo_services, question)
+    assert not answer.abstained, (question, answer.answer)
+    assert "пролив" in answer.answer.lower() and "05_proliv.txt" in {c.source for c in answer.citations}
+
+
+def test_question_words_of_kazakh_and_english_are_not_what_the_question_is_about(demo_services: Services) -> None:
+    """The words of a dictionary entry that only says what is asked («не істеу керек» → «что делать», «how much»
+    → «сколько») and the function words of those languages («is», «the», «ма») are no key terms; a Kazakh verb
+    in any form («төгілсе») is its dictionary entry's word, held by the entry's Russian terms."""
+    kk = demo_services.queries.analyse("жанармай төгілсе не істеу керек?")
+    assert not {"істеу", "керека", "керек", "не"} & {lemma for lemma, _ in kk.key_terms}, kk.key_terms
+    assert any("пролив" in group for group in kk.expansion_groups)
+    en = demo_services.queries.analyse("how much is the LPG in Semey?")
+    assert not {"how", "much", "is", "the", "in"} & {lemma for lemma, _ in en.key_terms}
+    cash = demo_services.queries.analyse("сколько налички в кассе")
+    assert "наличный" in cash.jargon_of["наличка"]
+
+
 def test_a_table_row_is_quoted_one_value_per_line_and_cited_as_the_row(demo_services: Services) -> None:
     """GIVEN the error-code table (a cell holds its own «;»: «Перезапустить программу на кассе; если
     повторяется — заявка») WHEN «колонка не отвечает что делать» is asked THEN the row's first cell leads in

@@ -207,7 +207,9 @@ def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[st
     dense_off = all(p.dense == 0.0 for p in passages)  # lexical-only index (AZS_EMBEDDINGS=none)
     out = []
     for rank, (p, found) in enumerate(zip(passages, present, strict=True)):
-        strongest_missing = max((w for lemma, w in weights.items() if lemma not in p.lemmas), default=0.0)
+        # slang is held by its canonical term («наличка» by «наличных»)
+        strongest_missing = max((w for lemma, w in weights.items() if lemma not in p.lemmas
+                                 and p.lemmas.isdisjoint(query.jargon_of.get(lemma, ()))), default=0.0)
         out.append([
             p.support,
             math.nan if dense_off else p.dense,

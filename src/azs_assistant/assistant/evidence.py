@@ -38,7 +38,8 @@ def support(query: AnalyzedQuery, passage_lemmas: set[str], idf: Callable[[str],
         else:
             weight = importance * idf(lemma)
         total += weight
-        if lemma in passage_lemmas or (importance <= 0.5 and jargon_hit):
+        if lemma in passage_lemmas or not passage_lemmas.isdisjoint(query.jargon_of.get(lemma, ())) \
+                or (importance <= 0.5 and jargon_hit):
             found += weight
     if total == 0:
         return 1.0 if jargon_hit else 0.0

@@ -30,7 +30,12 @@ STOPWORDS = frozenset("""
 тогда надо нужно нужный должный мочь стать делать сделать быть иметь очень просто вообще прям
 прямо щас скока чё че чо типа короче блин ладно вдруг именно вот-вот ну-ка пожалуйста подскажите
 подсказать скажите сказать
-""".split())
+a an the is are was were be been am do does did to of in on at for with by from and or if it its this that
+these those what which who whom when where why how can could should would will shall may might must i you he
+she we they me my your our their there here please any some about than then so as
+және мен бен пен үшін бойынша керек қажет ма ме ба бе па пе бола болады ғой ғана ол бұл осы сол қай қандай
+неше қанша қашан қайда қалай кім кімге неге неліктен немесе егер онда
+""".split())  # the last lines: English and Kazakh function and question words (questions asked in those languages)
 
 
 # Words that say what kind of answer is wanted («максимум», «разрешается»), not what it is about.

@@ -98,6 +98,10 @@ class JargonDictionary:
                 word = words[0].lower().replace("ё", "е")
                 if len(word) >= _MIN_STEM and (_foreign(word) or not all(t.known for t in analyzer.tokens(word))):
                     self._stems.setdefault(word, key)
+                    if _KAZAKH_LETTERS & set(word) and word.endswith("у") and len(word) > _MIN_STEM:
+                        # a Kazakh verb is listed by its verbal noun («төгілу»); its other forms grow on the root
+                        # («төгілсе», «төгіліп», «төгілген»)
+                        self._stems.setdefault(word[:-1], key)
         self._max_len = max((len(k) for k in self._patterns), default=1)
 
     def expand(self, lemmas: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:
@@ -122,6 +126,25 @@ class JargonDictionary:
                     groups.append(tuple(canon))
                     break
         return groups, matched
+
+    def asking_words(self, words: list[str]) -> set[str]:
+        """The words of entries that only say what is asked («не істеу керек», «what to do», «скока»: their
+        term means «что делать», «сколько»): question words in another language or spelling, not a subject."""
+        out: set[str] = set()
+        start = 0
+        while start < len(words):
+            for length in range(min(self._max_len, len(words) - start), 0, -1):
+                key = tuple(words[start:start + length])
+                if key not in self._patterns:
+                    key = (self._forms.get(key[0]) if length == 1 else None) or self._stem(" ".join(key)) or key
+                if key in self._patterns:
+                    if not self._patterns[key]:
+                        out.update(words[start:start + length])
+                    start += length
+                    break
+            else:
+                start += 1
+        return out
 
     def rewrite(self, text: str, tokens: list) -> str:  # type: ignore[type-arg]
         """The text with each jargon phrase replaced by its canonical term (for the dense model)."""
@@ -162,8 +185,15 @@ class JargonDictionary:
         return self._known_cache[word]
 
     def knows_form(self, word: str) -> bool:
-        """Whether the word is an inflected form of a one-word entry."""
-        return word in self._forms
+        """Whether the word is an inflected form of a one-word entry, or a Kazakh or English one with an ending
+        («төгілсе» of «төгілу», «tanks» of «tank»; a Russian word the dictionary lacks is a typo first, corrected
+        against the index)."""
+        return word in self._forms or _foreign(word) and self._stem(word) is not None
+
+    def canonical_of(self, word: str) -> tuple[str, ...]:
+        """The canonical lemmas of the one-word entry the word is (in any of its forms), or none."""
+        key = (word,) if (word,) in self._patterns else self._forms.get(word) or self._stem(word)
+        return tuple(self._patterns.get(key, ())) if key else ()
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -25,6 +25,9 @@ class AnalyzedQuery:
     # each word of a jargon phrase the question holds → the phrase's canonical terms («датчик» in «датчиков
     # уровня» → «уровнемер»): what is asked of the phrase is said of its term
     phrase_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # each key term that is slang → the canonical terms of its entry («наличка» → «наличный»…): a passage holding
+    # the term holds what the slang asks, though it never uses the slang word itself
+    jargon_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     dense_text: str = ""  # the question with slang replaced by canonical terms, for the dense model
     # the search's best and second-best fused scores (set by retrieval; the answerability model reads a
@@ -59,6 +62,10 @@ class QueryAnalyzer:
         groups, matched = jargon.expand_groups(all_lemmas)
         groups_s, matched_s = jargon.expand_groups([t.surface for t in tokens])
         phrase_terms: dict[str, tuple[str, ...]] = {}
+        pairs = [*zip(matched, groups, strict=True), *zip(matched_s, groups_s, strict=True)]
+        slang = {word: canon for key, canon in pairs for word in key}
+        # «не істеу керек», «what to do», «скока»: question words, not what the question is about
+        asking = jargon.asking_words(all_lemmas) | jargon.asking_words([t.surface for t in tokens])
         for key, canon in zip(matched, groups, strict=True):
             # a word the question has once (in the phrase, not elsewhere), not a stop word («в» in «минус в кассе»)
             for word in key if len(key) > 1 else ():
@@ -74,8 +81,11 @@ class QueryAnalyzer:
         corrections: dict[str, str] = {}
         unknown: set[str] = set()
         leave = on_leave(tokens, text)
+        jargon_of: dict[str, tuple[str, ...]] = {}
         for tok in tokens:
             if self.analyzer.is_stopword(tok) or len(tok.lemma) < 2 and not tok.lemma.isdigit():
+                continue
+            if tok.lemma in asking or tok.surface in asking:
                 continue
             lemma = LEAVE if leave and tok.lemma == "отпуск" else tok.lemma
             weight = _POS_WEIGHT.get(tok.pos or "", 0.6)
@@ -102,6 +112,9 @@ class QueryAnalyzer:
             # A number in a question is usually the situation («опаздывает на 40 минут»), not a fact the
             # passage must repeat: half weight in the evidence check, full weight in ranking.
             key_terms.append((lemma, 0.5 if jargon_word or tok.pos == "NUMB" else weight))
+            if jargon_word and (canon := slang.get(tok.lemma) or slang.get(tok.surface)
+                                or jargon.canonical_of(tok.surface) or jargon.canonical_of(tok.lemma)):
+                jargon_of[lemma] = tuple(c for c in canon if c not in STOPWORDS)
         for lemma in added:
             if lemma not in STOPWORDS:
                 terms[lemma] = max(terms.get(lemma, 0.0), 0.8)
@@ -118,7 +131,7 @@ class QueryAnalyzer:
                              expansion_groups=[tuple(c for c in g if c not in STOPWORDS and c not in typed)
                                                for g in groups],
                              jargon_matched=[" ".join(k) for k in matched], phrase_terms=phrase_terms,
-                             dense_text=dense)
+                             dense_text=dense, jargon_of=jargon_of)
 
 
 # «уйти в отпуск», «заявление на отпуск»: a person's leave, which the knowledge base does not hold, not «отпуск
