@@ -164,3 +164,40 @@ def test_a_value_read_from_a_doubtful_line_of_a_page_read_in_part_is_to_be_check
     states = field_states(template, match)
     assert match.fields["dispenser"] == 3 and states["dispenser"].state == "doubtful"
     assert match.fields["station_id"] == 214 and states["station_id"].state == "ok"
+
+
+@pytest.mark.parametrize(("field", "typed", "problem"), [
+    ("meter_end", "3O4611", "not_integer"),  # a letter O for a zero: not read as «3»
+    ("meter_end", "304611 5", "not_integer"),
+    ("error_percent", "0,2%", "not_number"),
+    ("inspection_date", "14.11.2026 г", "not_date"),
+    ("inspection_date", "31.02.2026", "bad_date"),
+    ("fuel", "АИ-93", "not_in_list"),
+    ("dispenser", "120", "out_of_range"),
+    ("act_number", "41/11 от", "not_pattern"),
+])
+def test_a_value_a_person_types_is_taken_whole_or_refused_naming_its_field(svc: Services, field: str, typed: str,
+                                                                          problem: str) -> None:
+    """GIVEN a record confirmed on the form-photo page WHEN a field holds a value the field does not take as a
+    whole THEN it is refused in the user's language with the field named (the page marks that field), and nothing
+    is stored; the parser used to keep the first number it found («3O4611» became 3)."""
+    from azs_assistant.auth.principal import SYSTEM
+
+    good = {"station_id": "17", "inspection_date": "14.11.2026", "dispenser": "2"}
+    with pytest.raises(InvalidInput) as refused:
+        svc.records.create(SYSTEM, "inspection_act", "act.jpg", {**good, field: typed})
+    assert refused.value.details["field"] == field and refused.value.details["problem"] == problem
+    assert typed in refused.value.message("ru") or problem in ("out_of_range",)
+    assert "«Акт №»" in refused.value.message("ru") or field != "act_number"
+    assert refused.value.message("kk") != refused.value.message("ru") != refused.value.message("en")
+    assert svc.records.visible(SYSTEM, "inspection_act") == []
+
+
+def test_a_choice_is_taken_in_any_spelling_of_its_letters_and_stored_as_the_form_writes_it(svc: Services) -> None:
+    from azs_assistant.auth.principal import SYSTEM
+
+    record = svc.records.create(SYSTEM, "inspection_act", "act.jpg", {
+        "station_id": "17", "inspection_date": "2026-11-14", "dispenser": "2", "fuel": "аи 92",
+        "meter_end": "304 611", "error_percent": "-0,2"})
+    assert record.fields["fuel"] == "АИ-92" and record.fields["meter_end"] == 304611
+    assert record.fields["error_percent"] == -0.2 and record.fields["inspection_date"] == "2026-11-14"

@@ -202,14 +202,27 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     page.click("#zoom")
     assert page.locator("figure.photo.zoomed").count() == 1
     page.click("#zoom")
+    before = len(svc.records.visible(SYSTEM, "inspection_act"))
+    page.click("#save-record")  # the misread fuel is not checked yet: nothing is saved, the field is named
+    assert "Вид топлива" in page.inner_text("#save-status.error")
+    assert page.evaluate("document.activeElement.id") == "field-fuel"
     fuel.locator("button.suggest").click()
     assert page.input_value("#field-fuel") == "АИ-92"
+    # checked, the field is no longer marked: no reason, no buttons
+    assert "doubtful" not in (fuel.get_attribute("class") or "") and page.locator("#why-fuel").count() == 0
+    assert fuel.locator("button").count() == 0
     # the act's date as it is written in Kazakhstan, whatever the browser's locale (issue 26's rule)
     assert page.input_value("#field-inspection_date") == "14.11.2026"
     assert page.eval_on_selector("#field-inspection_date", "el => el.type") == "text"
-    page.fill("#field-meter_end", "304611")
+    page.fill("#field-meter_end", "3O4611")  # a letter O typed for a zero: refused whole, not read as «3»
     page.fill("#field-error_percent", "0,2")
-    before = len(svc.records.visible(SYSTEM, "inspection_act"))
+    page.click("#save-record")
+    page.locator('#fields .field.missing[data-field="meter_end"] #why-meter_end').wait_for(timeout=15000)
+    assert "3O4611" in page.inner_text("#why-meter_end") and page.inner_text("#ocr-summary").endswith("1")
+    assert len(svc.records.visible(SYSTEM, "inspection_act")) == before
+    person.shot("desk-08b-act-field-refused-phone")
+    page.fill("#field-meter_end", "304611")
+    assert page.locator("#why-meter_end").count() == 0
     page.dblclick("#save-record")  # a double tap saves one record, not two
     page.locator("#save-status.saved").wait_for(timeout=15000)
     assert "АЗС-017" in page.inner_text("#save-status")

@@ -11,11 +11,11 @@ from xml.etree import ElementTree as ET
 
 from sqlalchemy import select
 
-from azs_assistant import stations
+from azs_assistant import i18n, stations
 from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.exporters import Exporters
-from azs_assistant.forms.extract import FormMatch, FormTemplate
-from azs_assistant.forms.values import parse
+from azs_assistant.forms.extract import TEXTS, FormMatch, FormTemplate
+from azs_assistant.forms.values import BadValue, typed
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import FormRecord, utcnow
 
@@ -115,20 +115,28 @@ def update(db: Database, record_id: int, fields: dict[str, Any], template: FormT
 
 
 def clean_fields(fields: dict[str, Any], template: FormTemplate) -> dict[str, Any]:
-    """Fields typed by a person, parsed by the template's types; a typed error names the bad one."""
+    """Fields typed by a person, read whole by the template's types (:func:`~azs_assistant.forms.values.typed`);
+    a typed error names the bad one (``field``) in the user's language."""
     specs = {f.name: f for f in template.fields}
     unknown = set(fields) - set(specs)
     if unknown:
-        raise InvalidInput(f"Неизвестные поля формы: {', '.join(sorted(unknown))}.", f"Unknown fields {unknown}")
+        raise InvalidInput(f"Неизвестные поля формы: {', '.join(sorted(unknown))}.", f"Unknown fields {unknown}",
+                           message_kk=f"Бланкте мұндай өрістер жоқ: {', '.join(sorted(unknown))}.")
     clean: dict[str, Any] = {}
     for name, value in fields.items():
         try:
-            clean[name] = parse(str(value), specs[name]) if value not in (None, "") else None
-        except ValueError as exc:
-            raise InvalidInput(f"Поле «{specs[name].caption}»: {exc}.", str(exc), field=name) from exc
-    missing = [specs[n].caption for n, spec in specs.items() if spec.required and clean.get(n) in (None, "")]
+            clean[name] = typed(str(value), specs[name]) if value not in (None, "") else None
+        except BadValue as exc:
+            said = {lang: i18n.text(TEXTS, "fv_field", lang, field=specs[name].caption_in(lang),
+                                    problem=i18n.text(TEXTS, exc.code, lang, **exc.values))
+                    for lang in ("ru", "kk", "en")}
+            raise InvalidInput(said["ru"], said["en"], message_kk=said["kk"], field=name,
+                               problem=exc.code.removeprefix("fv_")) from exc
+    missing = [n for n, spec in specs.items() if spec.required and clean.get(n) in (None, "")]
     if missing:
-        raise InvalidInput(f"Не заполнены обязательные поля: {', '.join(missing)}.", f"Missing {missing}")
+        said = {lang: i18n.text(TEXTS, "fv_missing", lang, fields=", ".join(specs[n].caption_in(lang) for n in missing))
+                for lang in ("ru", "kk", "en")}
+        raise InvalidInput(said["ru"], said["en"], message_kk=said["kk"], field=missing[0], missing=missing)
     return clean
 
 

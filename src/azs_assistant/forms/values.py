@@ -118,3 +118,59 @@ def parse(raw: str, spec: FieldSpec) -> Any:
     if spec.min is not None and value < spec.min or spec.max is not None and value > spec.max:
         raise ValueError(f"значение {value} вне диапазона {spec.min}–{spec.max}")
     return value
+
+
+
+class BadValue(ValueError):
+    """A typed value the field does not take: ``code`` names the kind (a ``fv_*`` text of ``forms/i18n``) and
+    ``values`` fill it, so each front end says it in its user's language."""
+
+    def __init__(self, code: str, **values: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.values = values
+
+
+_TYPED_INTEGER = re.compile(r"\d{1,3}(?:[ \u00a0]\d{3})+|\d+")
+_TYPED_DECIMAL = re.compile(r"-?(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,]\d+)?")
+_TYPED_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})")
+_LOOKALIKES = str.maketrans("ABCEHKMOPTXYU", "АВСЕНКМОРТХУИ")
+
+
+def _folded(value: str) -> str:
+    """A choice as people and OCR write it: case, Latin look-alikes, spaces and dashes folded («аи 92», «AИ-92»)."""
+    return re.sub(r"[\s\-‐–—]+", "-", value.strip().upper().translate(_LOOKALIKES))
+
+
+def typed(raw: str, spec: FieldSpec) -> Any:
+    """A value a person typed (or confirmed) into a field: the whole of it must be the field's value, or
+    :class:`BadValue` says why not. A number is all digits («15OO» is refused, where a reading of the page would
+    take its «15»), a date is a whole date, a field with the form's list of choices takes one of them (in any
+    case or spelling of the letters; stored as the list writes it), and a template's pattern matches the whole
+    value."""
+    text = raw.strip()
+    if spec.type in ("integer", "decimal"):
+        if not (_TYPED_INTEGER if spec.type == "integer" else _TYPED_DECIMAL).fullmatch(text):
+            raise BadValue("fv_not_integer" if spec.type == "integer" else "fv_not_number", value=raw)
+        number: float = int(re.sub(r"\s", "", text)) if spec.type == "integer" else \
+            float(re.sub(r"\s", "", text).replace(",", "."))
+        if spec.min is not None and number < spec.min or spec.max is not None and number > spec.max:
+            low = "" if spec.min is None else f"{spec.min:g}"
+            high = "" if spec.max is None else f"{spec.max:g}"
+            raise BadValue("fv_out_of_range", value=raw, range=f"{low}–{high}")
+        return number
+    if spec.type == "date":
+        if not _TYPED_DATE.fullmatch(text):
+            raise BadValue("fv_not_date", value=raw)
+        try:
+            return parse(text, spec)
+        except ValueError:
+            raise BadValue("fv_bad_date", value=raw) from None
+    if spec.choices:
+        choice = next((c for c in spec.choices if _folded(c) == _folded(text)), None)
+        if choice is None:
+            raise BadValue("fv_not_in_list", value=raw, choices=", ".join(spec.choices))
+        return choice
+    if spec.pattern and not re.fullmatch(spec.pattern, text):
+        raise BadValue("fv_not_pattern", value=raw)
+    return text

@@ -67,19 +67,55 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     }
     row.appendChild(input);
     if (state.state !== "ok") {
-      const why = el("p", "reason", said(state));
-      why.id = "why-" + name;
-      input.setAttribute("aria-describedby", why.id);
-      input.setAttribute("aria-invalid", "true");
-      row.appendChild(why);
+      flag(row, state.state, said(state));
       if (state.suggestion) {
         const fix = el("button", "small suggest", T("js_ocr_use", "Подставить") + " «" + state.suggestion + "»");
         fix.type = "button";
-        fix.addEventListener("click", function () { input.value = state.suggestion; input.focus(); });
+        fix.addEventListener("click", function () { input.value = state.suggestion; checked(row); input.focus(); });
         row.appendChild(fix);
       }
+      if (state.state === "doubtful") {
+        // the reading may be right: the operator says so after comparing it with the paper
+        const right = el("button", "small confirm", T("js_ocr_confirm", "Верно"));
+        right.type = "button";
+        right.addEventListener("click", function () { checked(row); input.focus(); });
+        row.appendChild(right);
+      }
     }
+    // a value the operator typed is theirs: the reading's doubt no longer applies to it
+    input.addEventListener("input", function () { checked(row); });
     return row;
+  }
+
+  // A field to check: marked, with the reason said beside it and read out with the input.
+  function flag(row, state, text) {
+    checked(row);
+    const input = row.querySelector("input");
+    row.classList.add(state);
+    const why = el("p", "reason", text);
+    why.id = "why-" + input.name;
+    input.setAttribute("aria-describedby", why.id);
+    input.setAttribute("aria-invalid", "true");
+    input.insertAdjacentElement("afterend", why);
+    updateSummary();
+  }
+
+  // Checked by the operator (corrected, confirmed or a suggestion taken): no longer marked.
+  function checked(row) {
+    if (!row.classList.contains("doubtful") && !row.classList.contains("missing")) return;
+    row.classList.remove("doubtful", "missing");
+    row.classList.add("checked");
+    row.querySelectorAll(".reason, .suggest, .confirm").forEach(function (e) { e.remove(); });
+    const input = row.querySelector("input");
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+    updateSummary();
+  }
+
+  function updateSummary() {
+    const left = fieldsBox.querySelectorAll(".field.doubtful, .field.missing").length;
+    document.getElementById("ocr-summary").textContent = left
+      ? T("js_ocr_check_n", "Проверьте выделенные поля:") + " " + left : T("js_ocr_all_checked", "Все выделенные поля проверены.");
   }
 
   form.addEventListener("submit", async function (ev) {
@@ -138,8 +174,8 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     const names = Object.keys(body.field_labels || {}).length ? Object.keys(body.field_labels) : Object.keys(body.fields);
     names.forEach(function (name, i) { fieldsBox.appendChild(fieldRow(body, name, i)); });
     const flagged = names.filter(function (n) { return body.field_states && body.field_states[n] && body.field_states[n].state !== "ok"; });
-    document.getElementById("ocr-summary").textContent = flagged.length
-      ? T("js_ocr_check_n", "Проверьте выделенные поля:") + " " + flagged.length : T("js_ocr_all_found", "Все поля найдены.");
+    if (flagged.length) updateSummary();
+    else document.getElementById("ocr-summary").textContent = T("js_ocr_all_found", "Все поля найдены.");
     const defects = document.getElementById("defects");
     defects.innerHTML = "";
     body.defects.forEach(function (d) { defects.appendChild(el("li", null, T("js_defect", "Неисправность:") + " " + d)); });
@@ -150,6 +186,15 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     const fields = {};
     fieldsBox.querySelectorAll("input").forEach(function (i) { fields[i.name] = i.value; });
     const saveStatus = document.getElementById("save-status");
+    // a doubtful reading is not saved as read: the operator corrects it or says it is right
+    const unchecked = fieldsBox.querySelectorAll(".field.doubtful");
+    if (unchecked.length) {
+      saveStatus.className = "error";
+      saveStatus.textContent = T("js_ocr_unchecked", "Сверьте с бланком выделенные поля: исправьте значение или нажмите «Верно».") +
+        " " + Array.prototype.map.call(unchecked, function (r) { return r.querySelector("label").textContent; }).join(", ");
+      unchecked[0].querySelector("input").focus();
+      return;
+    }
     // a reading is saved once: a second tap (or a double tap) made a second record and a second incident
     const save = recordForm.querySelector("button[type=submit]");
     if (save) { if (save.disabled) return; save.disabled = true; }
@@ -170,6 +215,13 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     if (!resp.ok) {
       if (save) save.disabled = false;  // corrected, it may be saved
       saveStatus.textContent = body.error ? body.error.message : T("js_error", "Ошибка") + " " + resp.status;
+      // the field the server refused is marked where the operator corrects it
+      const bad = body.error && body.error.details && body.error.details.field;
+      const row = bad && fieldsBox.querySelector('.field[data-field="' + bad + '"]');
+      if (row) {
+        flag(row, "missing", body.error.message);
+        row.querySelector("input").focus();
+      }
       return;
     }
     let text = T("js_saved_record", "Сохранено: запись №") + body.id;
