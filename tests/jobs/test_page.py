@@ -23,7 +23,9 @@ PASSWORD = "очень-длинный-пароль"
 
 @pytest.fixture
 def svc(tmp_path: Path) -> Iterator[Services]:
-    services = Services(Settings(data_dir=tmp_path, embeddings="none", ocr_second_pass="", ocr_line_reader=False))
+    # mail and the bot configured: a schedule's recipients are refused on a server that cannot reach them
+    services = Services(Settings(data_dir=tmp_path, embeddings="none", ocr_second_pass="", ocr_line_reader=False,
+                                 smtp_host="127.0.0.1", telegram_bot_token="123:test"))
     services.access.add_user("root", PASSWORD, ["admin"], stations=["*"])
     services.access.add_user("boss", PASSWORD, ["manager"], stations=["*"])
     yield services
@@ -204,3 +206,48 @@ def test_an_admin_stores_a_schedule_with_the_page_s_form_and_its_refusals_show_n
     put = svc.access.audit_search(action="schedule.put")
     assert sorted((a.actor, a.target, a.ip) for a in put) == [("root", "kk", "testclient"),
                                                            ("root", "weekly", "testclient")]
+
+
+def test_a_failed_delivery_is_said_in_the_admin_s_language_and_a_flood_of_one_kind_is_filtered_and_paged(
+        tmp_path: Path) -> None:
+    """GIVEN a weekly report whose mail server refuses the connection, and sixty notification jobs of tickets
+    WHEN its job runs (the real handler and runner) and an admin opens the jobs page in kk and en THEN the failure
+    is said in that language (it was Russian on every page); the list shows fifty jobs a page with the next page
+    linked, and a filter by kind (with counts) finds the report's job among the notifications."""
+    import socket
+
+    from azs_assistant.jobs.runner import execute
+
+    with socket.socket() as probe:  # a port nobody listens on: the SMTP connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    svc = Services(Settings(data_dir=tmp_path, embeddings="none", smtp_host="127.0.0.1", smtp_port=port,
+                            notify_retry_pause_s=0))
+    try:
+        svc.access.add_user("root", PASSWORD, ["admin"], stations=["*"])
+        svc.scheduled_reports.register("root", "weekly", 7 * 86400, ["инциденты по регионам"], "csv",
+                                       emails=["boss@dala.kz"])
+        (weekly,) = svc.schedules.list()
+        job = svc.jobs.enqueue("reports.scheduled", dict(weekly.payload), dispatch=False)
+        assert execute(svc.jobs, {"reports.scheduled": svc.scheduled_reports.run_job}, job.id, "w") == "queued"
+        for n in range(60):
+            svc.jobs.enqueue("tickets.notify", {"note": n}, dispatch=False)
+        with TestClient(create_app(svc, background=False)) as client:
+            client.post("/login", data={"username": "root", "password": PASSWORD})
+            en = client.get("/admin/jobs", params={"lang": "en", "kind": "reports.scheduled"}).text
+            assert "The report was written but not delivered: e-mail boss@dala.kz" in en
+            assert "не доставлен" not in en
+            kk = client.get("/admin/jobs", params={"lang": "kk", "kind": "reports.scheduled"}).text
+            assert "Есеп жазылды, бірақ жеткізілмеді: e-mail boss@dala.kz" in kk and "не доставлен" not in kk
+            ru = client.get("/admin/jobs", params={"lang": "ru"}).text
+            assert ru.count('<tr id="job-') == 50 and "Показаны 1–50 из 61" in ru
+            assert 'href="/admin/jobs?page=2" rel="next"' in ru
+            assert "tickets.notify (60)" in ru and "reports.scheduled (1)" in ru
+            second = client.get("/admin/jobs", params={"page": "2"}).text
+            assert second.count('<tr id="job-') == 11 and 'rel="prev"' in second and 'rel="next"' not in second
+            only = client.get("/admin/jobs", params={"kind": "reports.scheduled"}).text
+            assert only.count('<tr id="job-') == 1 and f'id="job-{job.id}"' in only
+            past = client.get("/admin/jobs", params={"page": "99", "kind": "tickets.notify"}).text
+            assert past.count('<tr id="job-') == 10  # past the end: the last page
+    finally:
+        svc.close()

@@ -292,7 +292,8 @@ def test_admins_store_a_schedule_through_the_api_and_wrong_fields_are_refused_in
     from azs_assistant.api.app import create_app
     from tests.conftest import authorize
 
-    svc = Services(_settings(tmp_path))
+    svc = Services(Settings(data_dir=tmp_path, embeddings="none", job_sweep_s=0.2, smtp_host="127.0.0.1",
+                            telegram_bot_token="123:test"))  # mail and the bot configured: recipients are allowed
     report = {"questions": ["инциденты по регионам"], "formats": "pdf,xlsx", "emails": ["boss@dala.kz"],
               "telegrams": ["-1001", "@azs_reports"]}
     try:
@@ -437,3 +438,34 @@ def test_an_unknown_report_format_is_refused_in_every_language() -> None:
     assert refused.value.details["field"] == "formats"
     assert refused.value.message("kk") == f"doc форматтарына қолдау көрсетілмейді; қолжетімдісі: {supported}."
     assert refused.value.message("en") == f"The formats doc are not supported; the supported ones are: {supported}."
+
+
+def test_a_schedule_s_recipients_are_refused_where_the_server_cannot_reach_them(tmp_path: Path) -> None:
+    """GIVEN a server with no SMTP server and no Telegram bot WHEN an admin stores a schedule that mails its files
+    (or posts them to a chat) THEN it is refused at once, next to that field and in the caller's language: stored,
+    it would write its files every period and deliver them to nobody. Without recipients it is stored."""
+    from fastapi.testclient import TestClient
+
+    from azs_assistant.api.app import create_app
+    from tests.conftest import authorize
+
+    svc = Services(Settings(data_dir=tmp_path, embeddings="none", smtp_host=None, telegram_bot_token=None))
+    report = {"questions": ["инциденты по регионам"], "formats": "pdf"}
+    try:
+        with TestClient(create_app(svc, background=False)) as client:
+            authorize(client, svc, roles=("admin",))
+            mailed = client.post("/api/v1/jobs/schedules", json={"name": "weekly", "every": "7d",
+                                                                 "report": {**report, "emails": ["boss@dala.kz"]}})
+            assert mailed.status_code == 422, mailed.text
+            error = mailed.json()["error"]
+            assert error["details"]["field"] == "emails" and "AZS_SMTP_HOST" in error["message"]
+            chat = client.post("/api/v1/jobs/schedules", headers={"Accept-Language": "kk"},
+                               json={"name": "weekly", "every": "7d", "report": {**report, "telegrams": ["-1001"]}})
+            assert chat.status_code == 422 and chat.json()["error"]["details"]["field"] == "telegrams"
+            assert "Telegram арқылы жіберу бапталмаған" in chat.json()["error"]["message"]
+            assert svc.schedules.list() == []
+            plain = client.post("/api/v1/jobs/schedules", json={"name": "weekly", "every": "7d", "report": report})
+            assert plain.status_code in (200, 201), plain.text
+            assert [s.name for s in svc.schedules.list()] == ["weekly"]
+    finally:
+        svc.close()

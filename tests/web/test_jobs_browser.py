@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture
 def site(tmp_path) -> Iterator[tuple[str, Services]]:  # type: ignore[no-untyped-def]
-    svc = Services(make_settings(tmp_path, embeddings="none"))
+    svc = Services(make_settings(tmp_path, embeddings="none", smtp_host="127.0.0.1", telegram_bot_token="123:test"))
     svc.access.add_user("admin", PASSWORD, ["admin"], stations=["*"])
     svc.access.add_user("manager", PASSWORD, ["manager"], stations=["*"])
     svc.scheduled_reports.register("admin", "weekly", 7 * 86400, ["инциденты по регионам за прошлую неделю"],

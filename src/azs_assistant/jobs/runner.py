@@ -115,7 +115,7 @@ def _attempt(jobs: Jobs, handlers: dict[str, Handler], claim: Claim, worker: str
         log.warning("задание %s прервано: отменено или передано другому обработчику", job.kind)
         return None
     except AzsError as exc:
-        status = left[0] = jobs.fail(claim, exc.message_ru, retry=exc.http_status >= 500)
+        status = left[0] = jobs.fail(claim, exc.message_ru, retry=exc.http_status >= 500, messages=exc.messages())
         log.warning("задание %s не выполнено: %s → %s", job.kind, exc.message_en, status)
         if reraise:
             raise

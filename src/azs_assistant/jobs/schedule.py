@@ -88,7 +88,8 @@ class ScheduleState:
         8601 UTC."""
         item, job = self.schedule, self.last_job
         last = None if job is None else {"job_id": job.id, "status": job.status, "attempts": job.attempts,
-                                         "error": job.error, "created_at": _iso(job.created_at),
+                                         "error": job.error, "error_messages": job.error_messages,
+                                         "created_at": _iso(job.created_at),
                                          "finished_at": _iso(job.finished_at)}
         return {"name": item.name, "kind": item.kind, "every_s": item.every_s, "payload": item.payload,
                 "last_slot": item.last_slot, "next_run_at": _iso(self.next_run), "last_run": last}

@@ -175,16 +175,18 @@ class Jobs:
         with self.db.session() as s:
             done = s.execute(update(Job).where(Job.id == claim.job.id, Job.lease == claim.token,
                                                Job.status == "running")
-                             .values(status="done", result=result, error=None, lease=None, lease_until=None,
-                                     finished_at=now, updated_at=now))
+                             .values(status="done", result=result, error=None, error_messages=None, lease=None,
+                                     lease_until=None, finished_at=now, updated_at=now))
             if done.rowcount != 1:  # type: ignore[attr-defined]
                 return False
             s.execute(delete(JobFile).where(JobFile.job_id == claim.job.id))
         return True
 
-    def fail(self, claim: Claim, error: str, *, retry: bool = True) -> str | None:
+    def fail(self, claim: Claim, error: str, *, retry: bool = True,
+             messages: dict[str, str] | None = None) -> str | None:
         """Record a failed attempt: queued again after a back-off (doubling per attempt) while attempts
-        remain and ``retry``, else dead. Returns the new status (None when the job was no longer ours)."""
+        remain and ``retry``, else dead; ``messages`` are the error in each interface language. Returns the new
+        status (None when the job was no longer ours)."""
         now, job = utcnow(), claim.job
         attempts = job.attempts  # as claimed: already counts this attempt
         if retry and attempts < job.max_attempts:
@@ -194,6 +196,7 @@ class Jobs:
         with self.db.session() as s:
             changed = s.execute(update(Job).where(Job.id == job.id, Job.lease == claim.token, Job.status == "running")
                                 .values(status=status, error=error[:4000], lease=None, lease_until=None,
+                                        error_messages={k: v[:4000] for k, v in messages.items()} if messages else None,
                                         run_after=run_after, dispatched_at=None, updated_at=now,
                                         finished_at=now if status == "dead" else None))
         return status if changed.rowcount == 1 else None  # type: ignore[attr-defined]
@@ -203,13 +206,16 @@ class Jobs:
         their last attempt. Returns how many."""
         now = utcnow()
         lost = "Обработчик задания перестал отвечать (процесс остановлен или завис)."
+        said = {"ru": lost, "kk": "Тапсырманы орындаушы жауап бермей қалды (процесс тоқтатылды немесе қатып қалды).",
+                "en": "The job's worker stopped answering (its process was stopped or hung)."}
         with self.db.session() as s:
             expired = (Job.status == "running") & (Job.lease_until < now)
             again = s.execute(update(Job).where(expired, Job.attempts < Job.max_attempts)
                               .values(status="queued", lease=None, lease_until=None, dispatched_at=None,
-                                      error=lost, run_after=now, updated_at=now))
+                                      error=lost, error_messages=said, run_after=now, updated_at=now))
             dead = s.execute(update(Job).where(expired, Job.attempts >= Job.max_attempts)
-                             .values(status="dead", lease=None, lease_until=None, error=lost, finished_at=now,
+                             .values(status="dead", lease=None, lease_until=None, error=lost, error_messages=said,
+                                     finished_at=now,
                                      updated_at=now))
         return int(again.rowcount + dead.rowcount)  # type: ignore[attr-defined]
 
@@ -242,6 +248,16 @@ class Jobs:
         with self.db.session() as s:
             return (int(s.scalar(count) or 0),
                     list(s.scalars(query.order_by(Job.created_at.desc(), Job.id).offset(offset).limit(limit))))
+
+    def kinds(self, *, status: str | None = None) -> dict[str, int]:
+        """How many jobs of each kind there are (of ``status``, when given), most first: what a list of jobs is
+        filtered by when one kind floods it (a ticket's notifications)."""
+        query = select(Job.kind, func.count()).group_by(Job.kind)
+        if status is not None:
+            query = query.where(Job.status == status)
+        with self.db.session() as s:
+            counted = [(str(kind), int(n)) for kind, n in s.execute(query)]
+        return dict(sorted(counted, key=lambda item: (-item[1], item[0])))
 
     def cancel(self, who: object, job_id: str, ip: str | None = None) -> Job:
         """Stop a queued or running job (a running one stops at its next progress report); audited."""

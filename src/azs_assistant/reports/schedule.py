@@ -187,9 +187,32 @@ class ScheduledReports:
                 raise RuntimeError("ScheduledReports was built without a reports folder")
             out_dir = self.reports_dir / (re.sub(r"[^\w.-]+", "_", name).strip("._") or "report")
         self.build(questions, formats, out_dir, emails=emails, telegrams=telegrams, lang=lang)
+        self._check_channels(emails, telegrams)
         payload = {"questions": list(questions), "formats": formats, "out_dir": str(out_dir.resolve()),
                    "emails": list(emails), "telegrams": list(telegrams), "lang": lang}
         return self._schedules().put(actor, name, REPORT_JOB, every_s, payload, ip)
+
+    def _check_channels(self, emails: Sequence[str], telegrams: Sequence[str]) -> None:
+        """Recipients only where this server can reach them: an e-mail address needs an SMTP server
+        (``AZS_SMTP_HOST``), a Telegram chat the bot's token. Refused when the schedule is stored, not found out at
+        its first run, when the files are written and nobody gets them."""
+        settings = self._notifier().settings
+        if emails and not settings.smtp_host:
+            raise InvalidInput("Отправка по e-mail на этом сервере не настроена (нет AZS_SMTP_HOST): уберите адреса "
+                               "или попросите администратора сервера настроить почту.",
+                               "E-mail is not configured on this server (AZS_SMTP_HOST is not set): remove the "
+                               "addresses or ask the server's administrator to set up mail.",
+                               message_kk="Бұл серверде e-mail арқылы жіберу бапталмаған (AZS_SMTP_HOST жоқ): "
+                                          "мекенжайларды алып тастаңыз немесе сервер әкімшісінен поштаны баптауды "
+                                          "сұраңыз.", field="emails")
+        if telegrams and not settings.telegram_bot_token:
+            raise InvalidInput("Отправка в Telegram на этом сервере не настроена (нет AZS_TELEGRAM_BOT_TOKEN): уберите "
+                               "чаты или попросите администратора сервера подключить бота.",
+                               "Telegram is not configured on this server (AZS_TELEGRAM_BOT_TOKEN is not set): remove "
+                               "the chats or ask the server's administrator to connect the bot.",
+                               message_kk="Бұл серверде Telegram арқылы жіберу бапталмаған (AZS_TELEGRAM_BOT_TOKEN "
+                                          "жоқ): чаттарды алып тастаңыз немесе сервер әкімшісінен ботты қосуды "
+                                          "сұраңыз.", field="telegrams")
 
     def run_job(self, ctx: JobContext) -> dict[str, Any]:
         """The job of one period: write the files, deliver them; what was written and sent is its result.
@@ -214,8 +237,10 @@ class ScheduledReports:
         for problem in run.failed:
             log.warning("отчёт не доставлен: %s", problem)
         if run.failed:
-            raise ReportNotDelivered("Отчёт записан, но не доставлен: " + "; ".join(run.failed),
-                                     f"Report written but not delivered to {len(run.failed)} recipient(s).")
+            failures = "; ".join(run.failed)
+            raise ReportNotDelivered(f"Отчёт записан, но не доставлен: {failures}",
+                                     f"The report was written but not delivered: {failures}",
+                                     message_kk=f"Есеп жазылды, бірақ жеткізілмеді: {failures}")
         return {"written": done["written"], "failed": [], "sent": len(reached) + run.sent}
 
 

@@ -530,6 +530,8 @@ class Job(Base):
     result: Mapped[Any] = mapped_column(JSON, nullable=True)
     progress: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the error in every interface language, where it was a typed error (``AzsError.messages``)
+    error_messages: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     max_attempts: Mapped[int] = mapped_column(Integer, default=3)
     # once per key: a scheduled run («reports.daily:2026-12-01») is queued by one replica only
@@ -544,6 +546,11 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def error_in(self, lang: str) -> str | None:
+        """The error for a reader of ``lang``: its text in that language where the failure was a typed error,
+        else the stored text (an unexpected failure's, or a job that failed before the languages were kept)."""
+        return (self.error_messages or {}).get(lang) or self.error
 
 
 class JobFile(Base):

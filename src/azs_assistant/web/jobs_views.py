@@ -89,6 +89,21 @@ def describe(t: dict[str, str], schedule: Schedule) -> list[str]:
     return [schedule.kind] + [f"{key}: {value}" for key, value in p.items()]
 
 
+PAGE = 50  # jobs a page lists
+
+
+def jobs_url(current: dict[str, Any], **changed: Any) -> str:
+    """The jobs page's address with its filters and page (``current``: status, kind, page), some of them
+    ``changed`` (None drops one); a new filter starts at the first page."""
+    from urllib.parse import urlencode
+
+    if "status" in changed or "kind" in changed:
+        changed.setdefault("page", None)
+    params = {**current, **changed}
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "", 1)})
+    return "/admin/jobs" + (f"?{query}" if query else "")
+
+
 def make_router(templates: Any) -> APIRouter:
     """Routes of /admin/jobs, rendered with the app's templates."""
     router = APIRouter(include_in_schema=False)
@@ -98,13 +113,26 @@ def make_router(templates: Any) -> APIRouter:
                new_errors: dict[str, str] | None = None) -> Response:
         svc = request.app.state.services
         picked = status if status in STATUSES else None
-        total, jobs = svc.jobs.list(status=picked, limit=200)
+        kinds = svc.jobs.kinds(status=picked)
+        kind = request.query_params.get("kind")
+        kind = kind if kind in kinds else None
+        try:
+            page = max(1, int(request.query_params.get("page", "1")))
+        except ValueError:
+            page = 1
+        total, jobs = svc.jobs.list(status=picked, kind=kind, offset=(page - 1) * PAGE, limit=PAGE)
+        pages = max(1, -(-total // PAGE))
+        if page > pages:  # past the end (the list shrank): the last page
+            page = pages
+            total, jobs = svc.jobs.list(status=picked, kind=kind, offset=(page - 1) * PAGE, limit=PAGE)
         try:
             sources = list(svc.incidents.sources())
         except AzsError:  # a broken sources file: the sync offers «all», and storing it says what is wrong
             sources = []
         return templates.TemplateResponse(request, "admin_jobs.html", {
             "active": "jobs", "jobs": jobs, "total": total, "picked": picked, "statuses": STATUSES,
+            "kinds": kinds, "kind": kind, "page": page, "pages": pages, "first": (page - 1) * PAGE + 1,
+            "jobs_url": lambda **changed: jobs_url({"status": picked, "kind": kind, "page": page}, **changed),
             "error": error, "schedules": svc.schedules.overview(), "describe": describe, "every_words": every_words,
             "deleted": deleted, "created": created, "new": new or NewSchedule(), "new_errors": new_errors or {},
             "formats": FORMATS, "units": UNITS, "sources": sources}, status_code=code)

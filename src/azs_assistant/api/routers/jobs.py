@@ -25,7 +25,9 @@ class JobPublic(BaseModel):
     status: str
     attempts: int
     max_attempts: int
-    error: str | None = None
+    error: str | None = Field(None, description="Ошибка последней попытки (по-русски)")
+    error_messages: dict[str, str] | None = Field(None, description="Та же ошибка на каждом языке интерфейса "
+                                                  "(ru, kk, en), если это была типизированная ошибка")
     progress: dict[str, Any] | None = None
     result: Any = None
     created_by: str | None = None
@@ -46,7 +48,8 @@ class JobPage(BaseModel):
 def job_public(job: Any) -> dict[str, Any]:
     """A job as the API and the jobs page show it (its files stay in the database)."""
     return {"id": job.id, "kind": job.kind, "status": job.status, "attempts": job.attempts,
-            "max_attempts": job.max_attempts, "error": job.error, "progress": job.progress, "result": job.result,
+            "max_attempts": job.max_attempts, "error": job.error, "error_messages": job.error_messages,
+            "progress": job.progress, "result": job.result,
             "created_by": job.created_by, "worker": job.worker, "created_at": iso_utc(job.created_at),
             "started_at": iso_utc(job.started_at), "finished_at": iso_utc(job.finished_at),
             "run_after": iso_utc(job.run_after)}
@@ -66,6 +69,7 @@ class LastRun(BaseModel):
     status: str
     attempts: int
     error: str | None = None
+    error_messages: dict[str, str] | None = Field(None, description="Ошибка на каждом языке интерфейса (ru, kk, en)")
     created_at: str | None = None
     finished_at: str | None = None
 
