@@ -36,6 +36,13 @@ def test_an_admin_deletes_a_schedule_from_its_card_on_a_phone(site: tuple[str, S
     admin = Person(browser, base, "admin", PHONE)
     page = admin.page
     page.goto(f"{base}/admin/jobs")
+    # the admin's header is two rows, not five: the name and the languages, then the menu scrolled to «Задания»
+    header, nav = page.locator("header.top").bounding_box(), page.locator("header.top nav")
+    assert header is not None and header["height"] <= 110, header
+    current, shown = nav.locator("a.on").bounding_box(), nav.bounding_box()
+    assert current is not None and shown is not None
+    assert shown["x"] <= current["x"] and current["x"] + current["width"] <= shown["x"] + shown["width"]
+    assert page.locator("header.top .langs a").count() == 3 and page.locator("#logout").count() == 1
     assert page.locator("#schedules tr.head").is_hidden()
     card = page.locator("#schedules tr[data-name='weekly']")
     cells = card.locator("td")
