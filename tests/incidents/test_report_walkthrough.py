@@ -65,6 +65,40 @@ def test_comparing_two_named_regions_sets_them_side_by_side_not_two_years(sqlite
     assert yoy.query.metric == "yoy"
 
 
+@pytest.mark.parametrize("question", ["сравни азс 1 и 2", "сравни станции 1 и 7", "compare stations 1 and 7",
+                                      "азс 1, 7 по проливам"])
+def test_a_list_of_station_numbers_names_every_station(sqlite_services, log, question: str) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN stations named by a list of numbers («азс 1 и 2», «stations 1 and 7») WHEN asked THEN every one is a
+    filter (the second number was left unread and the answer was of the first station alone)."""
+    report = sqlite_services.reports.ask(question, TODAY)
+    numbers = [int(n) for n in re.findall(r"\d+", question)]
+    assert set(report.query.filters.stations or []) == {f"АЗС-{n:03d}" for n in numbers}, report.text
+    assert "не понял" not in report.text
+
+
+@pytest.mark.parametrize(("question", "start"), [
+    ("инциденты во 2 квартале 2025", date(2025, 4, 1)),
+    ("проливы в 3 квартале 2025", date(2025, 7, 1)),
+    ("инциденты на азс 1 за 4 квартал 2025", date(2025, 10, 1)),
+])
+def test_a_quarter_by_its_number_is_a_period_not_a_ranking_of_quarters(sqlite_services, log, question: str,  # type: ignore[no-untyped-def]
+                                                                      start: date) -> None:
+    """GIVEN «инциденты во 2 квартале 2025» WHEN asked THEN the count of that quarter (it was refused as unclear:
+    «2 квартале» was read as «which two quarters» too); «в каком квартале больше всего» still ranks quarters."""
+    report = sqlite_services.reports.ask(question, TODAY)
+    assert report.query.metric == "count" and report.query.filters.date_from.date() == start, report.text
+    ranked = sqlite_services.reports.ask("в каком квартале больше всего проливов", TODAY)
+    assert ranked.query.group_by == "quarter"
+
+
+def test_this_year_s_in_kazakh_is_this_year(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
+    """«биылғы» (this year's) and «былтырғы» (last year's) are periods, not words left unread."""
+    this = sqlite_services.reports.ask("биылғы оқиғалар өңірлер бойынша", TODAY)
+    assert this.query.filters.date_from.date() == date(TODAY.year, 1, 1) and "не понял" not in this.text
+    last = sqlite_services.reports.ask("былтырғы төгілулер саны", TODAY)
+    assert last.query.filters.date_from.date() == date(TODAY.year - 1, 1, 1) and "не понял" not in last.text
+
+
 @pytest.mark.parametrize("question", [
     "2025 жылы Алматы мен Астанадағы жабдық ақауларын салыстыр",  # no letter Russian lacks but «ғ»
     "Алматы мен Астананы жабдық ақаулары бойынша 2025 жылы салыстыру",

@@ -94,6 +94,11 @@ FAILING = (r"\b(?:глюч\w*|глючил\w*|лома\w*|слома\w*|бара
 INCIDENT_WORDS = r"инцидент\w*|случа[йея]\w*|происшеств\w*|авари\w*|сбо[йея]\w*|нарушени\w*|проблем\w*|событи\w*"
 
 
+# a station number's list goes on: «, 5», «и 2», «или 7», «and 2» (not a period or a count: «и 2 квартал»)
+_MORE_STATIONS = re.compile(r"\s*(?:,|\bи\b|\bили\b|\band\b|\bor\b|&)\s*(?:№|#)?\s*(\d{1,5})(?!\d)"
+                            r"(?!\s*(?:-?(?:й|я|е|го|ий|ый|ой)\b\s*)?(?:год|г\.|кв|%|час|дн|день|недел|мес|мин|инцидент|раз|шт))")
+
+
 class ReportUnclear(InvalidInput):
     """The question could not be turned into a report without guessing; the message says what was
     understood and what to add."""
@@ -211,6 +216,12 @@ class QuestionParser:
                 continue
             _mark(m.span())
             numbers.append(int(number))
+            end = m.end()
+            # «азс 1 и 2», «станции 3, 5 и 7», «stations 1 and 2»: the numbers that go on the list
+            while more := _MORE_STATIONS.match(text, end):
+                _mark(more.span())
+                numbers.append(int(more.group(1)))
+                end = more.end()
         ordinals = (m for pattern in ORDINAL_STATIONS for m in re.finditer(pattern, text))
         for m in ordinals:  # «на пятой», «12-я заправка», «на 7ке», «второй АЗС»
             word = m.groupdict().get("digits") or m.group("word")
@@ -337,9 +348,16 @@ class QuestionParser:
 
     @staticmethod
     def _group(text: str, record: bool = True) -> str | None:
+        read = _READ.get() or []
         for pattern, group in GROUP_WORDS:
-            if _has(rf"\b(?:как\w*|где|на как\w*|в как\w*|у как\w*|назов\w*(?:\s+\S+)?|перечисл\w*|топ[- ]?\d*|\d{{1,3}}(?!\d)|"
-                    rf"{'|'.join(NUMBER_WORDS)})\s+{pattern}", text, record):
+            asked = [m.span() for m in re.finditer(
+                rf"\b(?:как\w*|где|на как\w*|в как\w*|у как\w*|назов\w*(?:\s+\S+)?|перечисл\w*|топ[- ]?\d*|\d{{1,3}}(?!\d)|"
+                rf"{'|'.join(NUMBER_WORDS)})\s+{pattern}", text)]
+            # «во 2 квартале», «3 месяца назад» read as a period already: no quarters or months ranked
+            asked = [(a, b) for a, b in asked if not any(x <= a and b <= y for x, y in read)]
+            if asked:
+                if record:
+                    _mark(*asked)
                 return group
         return None
 
