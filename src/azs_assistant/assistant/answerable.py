@@ -221,7 +221,7 @@ def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[st
             len(query.unknown & terms) / len(terms) if terms else 0.0,
             1.0 if set(query.expansions) & p.lemmas else 0.0,
             (top - second) / top if top > 0 else 0.0,
-            math.log1p(len(terms)),
+            math.log1p(query.length or len(terms)),  # the question's length, as the model was fitted
             foreign,
             float(min(absent, 2)),
             # the hard rule (not weighed by the model): a typed thing of the question the passage lacks
@@ -528,6 +528,20 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
                 rf"|(?i:\b{_LOW}+\s+{_LOW}+\s+{_LOW}+(?:вич|вна|ична|улы|ұлы|кызы|қызы)\b)"
                 rf"|(?<![«\"\w-])(?<![«\"]\s){_CAP}{_LOW}+\s+{_CAP}{_LOW}{{2,}}\b(?![»\"])|\b[A-Z][a-z]+\s+[A-Z][a-z]{{2,}}\b"
                 r"|(?i:\bфио\b)")),
+    # an organisation by its name: «какая фирма перезаряжает огнетушители», «через какой банк работает QR», «which
+    # company services the pumps»; a document names it: a legal form («ТОО «…»», «АО», «ИП», LLP), a name quoted after
+    # «компания», «банк» and the like, a Latin name («Kaspi», «Halyk») or a bank's name («Халык банк», «Банк
+    # ЦентрКредит»). «в банк сдаёт выручку», «сервисная организация», a quoted term («тайный покупатель», «Возврат
+    # QR») name no one. A laboratory or a service of the chain itself is often named by its role
+    # alone and is not read here.
+    ("organisation", re.compile(r"\b(?:как(?:ая|ой|ую|ие|ого|ом|им)|через\s+как\w+|в\s+как\w+|с\s+как\w+)\s+"
+                                r"(?:\w+\s+)?(?:фирм|компани|организаци|подрядчик|поставщик|банк|контор)\w*"
+                                r"|\bкто\s+подрядчик\w*|\b(?:which|what)\s+(?:\w+\s+)?(?:company|firm|bank|contractor|supplier"
+                                r"|organi[sz]ation)\b|\b(?:қай|қандай)\s+(?:\w+\s+)?(?:банк|компания|фирма|ұйым|мекеме)",
+                                re.IGNORECASE),
+     re.compile(r"\b(?:ТОО|АО|ИП|ООО|ОАО|ЗАО|LLP|JSC|LLC|Ltd)\b|(?i:компани|фирм|организаци|подрядчик|поставщик|банк"
+                r"|предприяти)\w*\s+[«\"][^»\"]+[»\"]|\b[A-Z][a-z]{2,}"
+                r"|[а-яё]\s+[А-ЯЁ][а-яё]+[-\s][Бб]анк\w*|\bБанк\w*\s+[«\"]?[А-ЯЁA-Z]")),
     # a day of the month: «какого числа», «в какой день месяца»; a document gives a date or a day («до 5-го числа»,
     # «10-го и 25-го», «с 1 по 5 число», «15.03», «последний рабочий день»)
     ("day of month", re.compile(r"\bкакого\s+числа\b|\bв\s+какой\s+день\s+месяца\b|\bwhat\s+date\b", re.IGNORECASE),
@@ -677,13 +691,12 @@ _ASKS_DURATION = re.compile(r"\bсколько\s+(?:[\w-]+\s+){0,2}?(?:длит|
                             r"|\bпродолжительност\w*|\bсколько\s+(?:по\s+)?времени\b", re.IGNORECASE)
 _DURATION = re.compile("|".join(has.pattern for name, _, has in _KINDS if name in ("short time", "long time")),
                        re.IGNORECASE)
-# who does a thing: «какая организация ремонтирует навес», «какой подрядчик делает госповерку»; a document names
-# a company («ТОО «ГазТехСервис»», «АО …», a quoted name) or a contractor beside the thing
-_ASKS_ORGANISATION = re.compile(r"\bкак(?:ая|ой|ую|ие|ое)\s+(?:[а-яё]+(?:ая|ой|ую|ие|ое)\s+)?(?:организаци|компани|фирм"
-                                r"|подрядчик|контор)\w*|\bкто\s+подрядчик\w*|\bwhich\s+(?:company|contractor)\b",
-                                re.IGNORECASE)
-_ORGANISATION = re.compile(r"\b(?:ТОО|АО|ООО|ИП|LLP|JSC)\b|«[^»]{3,}»|подрядчик|подрядн\w+|организаци\w*",
-                           re.IGNORECASE)
+# who does a thing: «какая организация ремонтирует навес», «какой подрядчик делает госповерку» (the kind asked, read
+# as ``_KINDS`` reads it); a document names a company («ТОО «ГазТехСервис»», «АО …», a quoted name) or a contractor
+# beside the thing
+_ASKS_ORGANISATION = next(asks for name, asks, _ in _KINDS if name == "organisation")
+_ORGANISATION = re.compile(next(has.pattern for name, _, has in _KINDS if name == "organisation")
+                           + r"|(?i:подрядчик|подрядн\w+|организаци\w*)")
 _KIND = {name: (asks, has) for name, asks, has in _KINDS}
 # what is asked, what answers it, and whether the thing it is asked of may stand in any case: a phone number is
 # the number of someone («телефон энергетика», «номер у ГБР»), a duration or a pressure of a subject or object
@@ -700,7 +713,7 @@ _SAID_OF_THING = ((_ASKS_DURATION, _DURATION, False, True), (_ASKS_HOW_OFTEN, _H
 _PREPOSITIONS = frozenset("в во на у при по для после до с со от за из о об про через перед между под над без к ко"
                           .split())
 _NOT_A_SUBJECT = frozenset({"время", "сколько", "долго", "часто", "периодичность", "продолжительность", "раз",
-                            "организация", "компания", "фирма", "подрядчик", "контора", "давление", "номер",
+                            "организация", "компания", "фирма", "подрядчик", "контора", "банк", "давление", "номер",
                             "телефон", "звонок", "связь", "вызов", "дело"})
 # a sentence ends at «.», «!» or «?» before a capital, or at a line's end; not after an initial («И. И. Иванов»)
 # or a short abbreviation («тел. +7 …», «согласно п. 4.2», «ул. Абая»), nor inside a table row (its cells stay one)

@@ -19,7 +19,7 @@ _SYMBOL_LEMMAS = {"%": "процент", "№": "номер", "₸": "тенге
 _SAME_LEMMA = {"больше": "больше", "более": "больше", "свыше": "больше", "меньше": "меньше", "менее": "меньше"}
 
 # Function words and question words: they say nothing about which passage holds the answer.
-STOPWORDS = frozenset("""
+RUSSIAN_STOPWORDS = frozenset("""
 а без бы был была были было быть в вам вас весь во вот все всего всех вы где да даже для до его
 ее ей если есть еще же за здесь и из или им их к как какой какая какое какие каков когда кто куда ли
 либо мне много может можно мой мы на над надо нам нас не него нее нет ни них но ну о об однако он она
@@ -30,12 +30,16 @@ STOPWORDS = frozenset("""
 тогда надо нужно нужный должный мочь стать делать сделать быть иметь очень просто вообще прям
 прямо щас скока чё че чо типа короче блин ладно вдруг именно вот-вот ну-ка пожалуйста подскажите
 подсказать скажите сказать
+""".split())
+# English and Kazakh function and question words (questions asked in those languages)
+FOREIGN_STOPWORDS = frozenset("""
 a an the is are was were be been am do does did to of in on at for with by from and or if it its this that
 these those what which who whom when where why how can could should would will shall may might must i you he
 she we they me my your our their there here please any some about than then so as
 және мен бен пен үшін бойынша керек қажет ма ме ба бе па пе бола болады ғой ғана ол бұл осы сол қай қандай
 неше қанша қашан қайда қалай кім кімге неге неліктен немесе егер онда
-""".split())  # the last lines: English and Kazakh function and question words (questions asked in those languages)
+""".split())
+STOPWORDS = RUSSIAN_STOPWORDS | FOREIGN_STOPWORDS
 
 
 # Words that say what kind of answer is wanted («максимум», «разрешается»), not what it is about.

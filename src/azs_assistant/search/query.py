@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from azs_assistant.language.analyzer import GENERIC_WORDS, INTENT_WORDS, STOPWORDS, Analyzer, Token, family, normalise
+from azs_assistant.language.analyzer import (
+    GENERIC_WORDS,
+    INTENT_WORDS,
+    RUSSIAN_STOPWORDS,
+    STOPWORDS,
+    Analyzer,
+    Token,
+    family,
+    normalise,
+)
 from azs_assistant.language.jargon import JargonDictionary
 
 
@@ -28,6 +37,9 @@ class AnalyzedQuery:
     # each key term that is slang → the canonical terms of its entry («наличка» → «наличный»…): a passage holding
     # the term holds what the slang asks, though it never uses the slang word itself
     jargon_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # how many words the question has besides Russian function words (its length as the answerability model was
+    # fitted on it: the question words of Kazakh and English, left out of ``key_terms``, count here)
+    length: int = 0
 
     dense_text: str = ""  # the question with slang replaced by canonical terms, for the dense model
     # the search's best and second-best fused scores (set by retrieval; the answerability model reads a
@@ -82,6 +94,8 @@ class QueryAnalyzer:
         unknown: set[str] = set()
         leave = on_leave(tokens, text)
         jargon_of: dict[str, tuple[str, ...]] = {}
+        length = len({t.lemma for t in tokens if t.lemma not in RUSSIAN_STOPWORDS and t.surface not in RUSSIAN_STOPWORDS
+                      and (len(t.lemma) >= 2 or t.lemma.isdigit()) and t.lemma not in INTENT_WORDS})
         for tok in tokens:
             if self.analyzer.is_stopword(tok) or len(tok.lemma) < 2 and not tok.lemma.isdigit():
                 continue
@@ -131,7 +145,7 @@ class QueryAnalyzer:
                              expansion_groups=[tuple(c for c in g if c not in STOPWORDS and c not in typed)
                                                for g in groups],
                              jargon_matched=[" ".join(k) for k in matched], phrase_terms=phrase_terms,
-                             dense_text=dense, jargon_of=jargon_of)
+                             dense_text=dense, jargon_of=jargon_of, length=length)
 
 
 # «уйти в отпуск», «заявление на отпуск»: a person's leave, which the knowledge base does not hold, not «отпуск
