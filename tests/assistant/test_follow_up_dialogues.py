@@ -207,3 +207,20 @@ def test_an_own_subject_follow_up_is_answered_alone(demo: Services) -> None:
     opened = demo.assistant.ask("колонка не включается, что делать?", remember=True)
     answer = demo.assistant.ask("а какой лимит наличных в кассе у оператора?", conversation=opened.conversation_id)
     assert answer.resolved_question is None and "250 000" in answer.answer
+
+
+def test_after_an_unanswered_question_a_follow_up_naming_its_own_thing_is_asked_alone(demo: Services) -> None:
+    """GIVEN «какая зарплата у оператора?» (not in the base: «нет ответа») WHEN «а что делать при проливе?» follows
+    THEN it is asked alone and answered with the spill procedure (the unanswered salary was carried into it and it
+    got «нет ответа» too); «а у старшего смены?» asks the same of another person and still carries the salary."""
+    opened = demo.assistant.ask("какая зарплата у оператора?", remember=True)
+    assert opened.abstained
+    spill = demo.assistant.ask("а что делать при проливе?", conversation=opened.conversation_id)
+    assert spill.resolved_question is None and not spill.abstained and "пролив" in spill.answer.lower()
+    again = demo.assistant.ask("какая зарплата у оператора?", remember=True)
+    senior = demo.assistant.ask("а у старшего смены?", conversation=again.conversation_id)
+    assert senior.resolved_question and "зарплата" in senior.resolved_question and senior.abstained
+    # after an answered question the topic is carried as before
+    answered = demo.assistant.ask("как принять бензовоз", remember=True)
+    wait = demo.assistant.ask("а сколько ждать?", conversation=answered.conversation_id)
+    assert wait.resolved_question and "бензовоз" in wait.resolved_question

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from azs_assistant import i18n
 from azs_assistant.assistant.follow_up import FollowUps
 from azs_assistant.errors import InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
@@ -25,6 +26,9 @@ from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import AnswerLog, Conversation, ConversationTurn, Feedback, utcnow
 
 Rewriter = Callable[[str, list[str]], "str | None"]  # (question, earlier questions) → standalone question
+# «В базе знаний нет ответа…» as each language says it: a turn the knowledge base did not answer
+UNANSWERED = frozenset(i18n.text("azs_assistant.assistant", key, lang).strip()
+                       for key in ("abstain", "empty_kb") for lang in ("ru", "kk", "en"))
 HISTORY_TURNS = 3
 TITLE_CHARS = 200
 LISTED = 50  # the history sidebar shows this many latest conversations
@@ -164,6 +168,10 @@ class Conversations:
         """The question to search with: itself, or rewritten against the conversation. Only the asker's
         own questions are read (the stored rewrites are not reused)."""
         if not history or self.follow_ups.standalone([history[-1].question, question]):
+            return question
+        if history[-1].answer.strip() in UNANSWERED and self.follow_ups.names_a_thing(question, history[-1].question):
+            # the last question had no answer, and this one names a thing of its own («а что делать при
+            # проливе?» after «какая зарплата у оператора?»): the asker moved on, the unanswered topic stays behind
             return question
         if self.rewriter is not None:
             rewritten = self.rewriter(question, [t.question for t in history])

@@ -51,6 +51,7 @@ _MODIFIERS = frozenset({"ADJF", "PRTF", "NUMR"})  # agree with the noun after th
 _PREDICATES = frozenset({"VERB", "INFN", "PRTS", "GRND", "COMP"})  # «а если погрешность больше?»
 _CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})
 _SAME_CASE = {"gen2": "gent", "acc2": "accs", "loc2": "loct"}
+_PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 _TRAITS = (frozenset({"sing", "plur"}), frozenset({"masc", "femn", "neut"}), frozenset({"anim", "inan"}))
 _positions = itertools.count()  # one sequence for all questions: words of one question are consecutive
 
@@ -118,6 +119,18 @@ class FollowUps:
         new_nouns = {lemma for w in own if w.nouns for lemma in w.lemmas
                      if lemma not in before and lemma not in GENERIC_WORDS}
         return len(new_nouns) >= OWN_SUBJECT_NOUNS
+
+    def names_a_thing(self, question: str, previous: str) -> bool:
+        """Whether the question names a thing of its own by a common noun («а что делать при проливе?»: the
+        spill), not only a place, a name, a number or what is asked («а в Семее?», «а сколько ждать?»), and not
+        one that stands in the place of a thing of the previous question («а у старшего смены?» after «какая
+        зарплата у оператора?» asks the same of another)."""
+        own = _carried(self.words(question))
+        frame = _carried(self.words(previous))
+        if len(_replaced(frame, own)) < len(frame):
+            return False
+        return any(w.nouns and not w.intent and not w.lemmas <= GENERIC_WORDS and not w.text[:1].isupper()
+                   and not all(reading & _PROPER for reading in w.nouns) for w in own)
 
     def topic(self, questions: list[str]) -> list[Word]:
         """What the conversation is about, in the asker's words: the latest question asked on its own,
