@@ -203,8 +203,11 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     assert page.locator("figure.photo.zoomed").count() == 1
     page.click("#zoom")
     before = len(svc.records.visible(SYSTEM, "inspection_act"))
-    page.click("#save-record")  # the misread fuel is not checked yet: nothing is saved, the field is named
-    assert "Вид топлива" in page.inner_text("#save-status.error")
+    page.click("#save-record")  # the misread fuel and the fields not found are not checked yet: nothing is saved
+    refused = page.inner_text("#save-status.error")
+    assert "Вид топлива" in refused and "Показания счётчика на конец, л" in refused
+    # a value the form's list lacks is corrected, not confirmed as read; a required field is typed
+    assert page.locator('#fields .field[data-field="fuel"] button.confirm').count() == 0
     assert page.evaluate("document.activeElement.id") == "field-fuel"
     fuel.locator("button.suggest").click()
     assert page.input_value("#field-fuel") == "АИ-92"
@@ -215,7 +218,8 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     assert page.input_value("#field-inspection_date") == "14.11.2026"
     assert page.eval_on_selector("#field-inspection_date", "el => el.type") == "text"
     page.fill("#field-meter_end", "3O4611")  # a letter O typed for a zero: refused whole, not read as «3»
-    page.fill("#field-error_percent", "0,2")
+    page.locator('#fields .field[data-field="error_percent"] button.confirm').click()  # «На бланке пусто»
+    assert page.locator('#fields .field.missing[data-field="error_percent"]').count() == 0
     page.click("#save-record")
     page.locator('#fields .field.missing[data-field="meter_end"] #why-meter_end').wait_for(timeout=15000)
     assert "3O4611" in page.inner_text("#why-meter_end") and page.inner_text("#ocr-summary").endswith("1")
@@ -230,7 +234,7 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     records = svc.records.visible(SYSTEM, "inspection_act")
     assert len(records) == before + 1
     assert records[-1].fields["fuel"] == "АИ-92" and records[-1].fields["meter_end"] == 304611
-    assert records[-1].fields["inspection_date"] == "2026-11-14"
+    assert records[-1].fields["inspection_date"] == "2026-11-14" and records[-1].fields["error_percent"] is None
     on_desktop = Person(browser, base, "operator", DESKTOP, timeout_s=WAIT)
     desktop = _recognised(on_desktop)
     box, fields = desktop.locator("figure.photo").bounding_box(), desktop.locator("#fields").bounding_box()

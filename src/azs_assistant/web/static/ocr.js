@@ -74,9 +74,12 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
         fix.addEventListener("click", function () { input.value = state.suggestion; checked(row); input.focus(); });
         row.appendChild(fix);
       }
-      if (state.state === "doubtful") {
-        // the reading may be right: the operator says so after comparing it with the paper
-        const right = el("button", "small confirm", T("js_ocr_confirm", "Верно"));
+      // the reading may be right (or the paper's field empty): the operator says so after comparing it with the
+      // paper. A value the form's list lacks is corrected, not confirmed; a required field is typed.
+      const confirmable = state.state === "doubtful" ? state.code !== "not_in_list" : state.code !== "missing_required";
+      if (confirmable) {
+        const right = el("button", "small confirm", state.state === "doubtful"
+          ? T("js_ocr_confirm", "Верно") : T("js_ocr_blank", "На бланке пусто"));
         right.type = "button";
         right.addEventListener("click", function () { checked(row); input.focus(); });
         row.appendChild(right);
@@ -109,6 +112,8 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     const input = row.querySelector("input");
     input.removeAttribute("aria-invalid");
     input.removeAttribute("aria-describedby");
+    const saveStatus = document.getElementById("save-status");
+    if (saveStatus.classList.contains("error")) { saveStatus.textContent = ""; saveStatus.className = ""; }  // said of a field now checked
     updateSummary();
   }
 
@@ -186,11 +191,12 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     const fields = {};
     fieldsBox.querySelectorAll("input").forEach(function (i) { fields[i.name] = i.value; });
     const saveStatus = document.getElementById("save-status");
-    // a doubtful reading is not saved as read: the operator corrects it or says it is right
-    const unchecked = fieldsBox.querySelectorAll(".field.doubtful");
+    // a doubtful reading is not saved as read, nor a field left empty that the photo did not show: the operator
+    // corrects it or says it is right (or empty on the paper)
+    const unchecked = fieldsBox.querySelectorAll(".field.doubtful, .field.missing");
     if (unchecked.length) {
       saveStatus.className = "error";
-      saveStatus.textContent = T("js_ocr_unchecked", "Сверьте с бланком выделенные поля: исправьте значение или нажмите «Верно».") +
+      saveStatus.textContent = T("js_ocr_unchecked", "Сверьте с бланком выделенные поля: исправьте или впишите значение либо подтвердите его кнопкой под полем.") +
         " " + Array.prototype.map.call(unchecked, function (r) { return r.querySelector("label").textContent; }).join(", ");
       unchecked[0].querySelector("input").focus();
       return;
@@ -214,7 +220,6 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     saveStatus.className = resp.ok ? "saved" : "error";
     if (!resp.ok) {
       if (save) save.disabled = false;  // corrected, it may be saved
-      saveStatus.textContent = body.error ? body.error.message : T("js_error", "Ошибка") + " " + resp.status;
       // the field the server refused is marked where the operator corrects it
       const bad = body.error && body.error.details && body.error.details.field;
       const row = bad && fieldsBox.querySelector('.field[data-field="' + bad + '"]');
@@ -222,6 +227,8 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
         flag(row, "missing", body.error.message);
         row.querySelector("input").focus();
       }
+      saveStatus.className = "error";
+      saveStatus.textContent = body.error ? body.error.message : T("js_error", "Ошибка") + " " + resp.status;
       return;
     }
     let text = T("js_saved_record", "Сохранено: запись №") + body.id;
