@@ -50,6 +50,9 @@ def test_language_switch_on_pages(tmp_path: Path) -> None:
                 assert script_texts(page)["js_error"] == "Қате"
                 assert not re.search(r">\s*(Документы базы знаний|Получить код)", page)
             assert "Send" in web.get("/complaint", params={"lang": "en"}).text
+            # the language chosen on the site (its cookie, here Kazakh) holds on the customer form too; it followed
+            # the browser's alone
+            assert 'lang="kk"' in web.get("/complaint", headers={"Accept-Language": "en"}).text
     finally:
         svc.close()
 

@@ -237,13 +237,15 @@ class Jobs:
         return job
 
     def list(self, *, status: str | None = None, kind: str | None = None, offset: int = 0,
-             limit: int = 50) -> tuple[int, list[Job]]:
-        """(how many match, one page of them, newest first)."""
+             limit: int = 50, routine: Collection[str] = ()) -> tuple[int, list[Job]]:
+        """(how many match, one page of them, newest first); the finished runs of the ``routine`` kinds left out
+        (the notifier's run every 10 s, done: housekeeping that buries the rest)."""
         if status is not None and status not in STATUSES:
             raise InvalidInput(f"Неизвестное состояние задания «{status}»; допустимы: {', '.join(STATUSES)}.",
                                f"Unknown job status '{status}'.")
         query, count = select(Job), select(func.count()).select_from(Job)
-        for cond in ([Job.status == status] if status else []) + ([Job.kind == kind] if kind else []):
+        hidden = [~((Job.kind.in_(list(routine))) & (Job.status == "done"))] if routine else []
+        for cond in ([Job.status == status] if status else []) + ([Job.kind == kind] if kind else []) + hidden:
             query, count = query.where(cond), count.where(cond)
         with self.db.session() as s:
             return (int(s.scalar(count) or 0),

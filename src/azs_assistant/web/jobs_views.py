@@ -17,6 +17,7 @@ from azs_assistant.http.deps import client_ip
 from azs_assistant.jobs import STATUSES
 from azs_assistant.jobs.planning import ReportPlan, SyncPlan
 from azs_assistant.jobs.schedule import Schedule
+from azs_assistant.services import NOTIFY_JOB
 from azs_assistant.web.auth_views import AdminPage
 from azs_assistant.web.i18n import request_language
 
@@ -90,6 +91,9 @@ def describe(t: dict[str, str], schedule: Schedule) -> list[str]:
 
 
 PAGE = 50  # jobs a page lists
+# the kinds of job, each named in the page's language (``job_kind_…``); an unknown kind shows as it is stored
+JOB_KINDS = ("documents.upload", "tickets.notify", "tickets.train", "reports.scheduled", "incidents.sync",
+             "summaries.document")
 
 
 def jobs_url(current: dict[str, Any], **changed: Any) -> str:
@@ -115,16 +119,22 @@ def make_router(templates: Any) -> APIRouter:
         picked = status if status in STATUSES else None
         kinds = svc.jobs.kinds(status=picked)
         kind = request.query_params.get("kind")
-        kind = kind if kind in kinds else None
+        kind = kind if kind in kinds or kind in JOB_KINDS else None
+        if kind is not None:
+            kinds.setdefault(kind, 0)  # the filter in use stays in the row to be cleared, even with nothing left
+        # the notifier's routine runs (every 10 s) that went well are housekeeping: left out unless asked for
+        routine = () if kind is not None or picked not in (None, "done") else (NOTIFY_JOB,)
+        hidden = svc.jobs.kinds(status="done").get(NOTIFY_JOB, 0) if routine else 0
         try:
             page = max(1, int(request.query_params.get("page", "1")))
         except ValueError:
             page = 1
-        total, jobs = svc.jobs.list(status=picked, kind=kind, offset=(page - 1) * PAGE, limit=PAGE)
+        total, jobs = svc.jobs.list(status=picked, kind=kind, offset=(page - 1) * PAGE, limit=PAGE, routine=routine)
         pages = max(1, -(-total // PAGE))
         if page > pages:  # past the end (the list shrank): the last page
             page = pages
-            total, jobs = svc.jobs.list(status=picked, kind=kind, offset=(page - 1) * PAGE, limit=PAGE)
+            total, jobs = svc.jobs.list(status=picked, kind=kind, offset=(page - 1) * PAGE, limit=PAGE,
+                                        routine=routine)
         try:
             sources = list(svc.incidents.sources())
         except AzsError:  # a broken sources file: the sync offers «all», and storing it says what is wrong
@@ -132,6 +142,7 @@ def make_router(templates: Any) -> APIRouter:
         return templates.TemplateResponse(request, "admin_jobs.html", {
             "active": "jobs", "jobs": jobs, "total": total, "picked": picked, "statuses": STATUSES,
             "kinds": kinds, "kind": kind, "page": page, "pages": pages, "first": (page - 1) * PAGE + 1,
+            "routine_hidden": hidden, "routine_kind": NOTIFY_JOB,
             "jobs_url": lambda **changed: jobs_url({"status": picked, "kind": kind, "page": page}, **changed),
             "error": error, "schedules": svc.schedules.overview(), "describe": describe, "every_words": every_words,
             "deleted": deleted, "created": created, "new": new or NewSchedule(), "new_errors": new_errors or {},
@@ -166,6 +177,12 @@ def make_router(templates: Any) -> APIRouter:
             return render(request, None, code=code, new=new,
                           new_errors={where: refused.message(request_language(request))})
         return RedirectResponse(f"/admin/jobs?{urlencode({'created': stored.name})}", status_code=303)
+
+    @router.get("/admin/jobs/schedules")
+    def schedules_page(who: AdminPage) -> Response:
+        """The address a refused form leaves in the browser: reloaded, or after a language switch, it is the jobs
+        page (a GET here answered «this page cannot be opened this way»)."""
+        return RedirectResponse("/admin/jobs#schedule-form", status_code=303)
 
     # before /admin/jobs/{job_id}/{action}, which would take «schedules» for a job id
     @router.post("/admin/jobs/schedules/delete")

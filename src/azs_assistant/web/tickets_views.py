@@ -43,7 +43,8 @@ def public_page(request: Request, name: str, lang: str, context: dict[str, Any],
 
 @router.get("/complaint", response_class=HTMLResponse)
 def complaint_form(request: Request, svc: ServicesDep, lang: str | None = None) -> Response:
-    language = pick_language(lang, request.headers.get("accept-language"))
+    # the language asked for, else the one chosen on the site (its cookie: «Рус» on the login page), else the browser's
+    language = pick_language(lang) if lang else request_language(request)
     return public_page(request, "complaint.html", language, {
         "form": {}, "stations": svc.tickets.station_places(), "max_chars": svc.settings.ticket_max_chars,
         "error": None})
