@@ -220,6 +220,10 @@ def test_after_an_unanswered_question_a_follow_up_naming_its_own_thing_is_asked_
     again = demo.assistant.ask("какая зарплата у оператора?", remember=True)
     senior = demo.assistant.ask("а у старшего смены?", conversation=again.conversation_id)
     assert senior.resolved_question and "зарплата" in senior.resolved_question and senior.abstained
+    for same in ("а для кассира?", "а в праздники?", "а сколько в час?"):  # the salary asked of another (a review)
+        first = demo.assistant.ask("какая зарплата у оператора?", remember=True)
+        turn = demo.assistant.ask(same, conversation=first.conversation_id)
+        assert turn.resolved_question and "зарплата" in turn.resolved_question, (same, turn.resolved_question)
     # after an answered question the topic is carried as before
     answered = demo.assistant.ask("как принять бензовоз", remember=True)
     wait = demo.assistant.ask("а сколько ждать?", conversation=answered.conversation_id)

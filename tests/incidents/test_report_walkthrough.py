@@ -76,6 +76,16 @@ def test_a_list_of_station_numbers_names_every_station(sqlite_services, log, que
     assert "не понял" not in report.text
 
 
+@pytest.mark.parametrize("question", ["инциденты азс 1, 2025", "инциденты на азс 1, 2 марта 2026",
+                                      "азс 1 и 2 последних месяца", "stations 1 and 2 weeks ago"])
+def test_a_number_after_a_station_that_is_a_year_a_day_or_a_span_is_no_station(sqlite_services, log,  # type: ignore[no-untyped-def]
+                                                                                question: str) -> None:
+    """«азс 1, 2025» is station 1 in 2025, not stations 1 and 2025 (a review's cases): a list of stations goes on
+    only with numbers that are not a year, a day of a month or a span of time."""
+    report = sqlite_services.reports.ask(question, TODAY)
+    assert report.query.filters.stations == ["АЗС-001"], report.text
+
+
 @pytest.mark.parametrize(("question", "start"), [
     ("инциденты во 2 квартале 2025", date(2025, 4, 1)),
     ("проливы в 3 квартале 2025", date(2025, 7, 1)),

@@ -170,6 +170,42 @@ def test_form_photo_is_recognised_and_saved(svc: Services, api: BotAPI) -> None:
         assert s.scalar(select(func.count()).select_from(FormRecord).where(FormRecord.source == "telegram")) == 1
 
 
+def test_a_reading_the_form_does_not_take_is_not_saved_and_the_chat_says_where_to_correct_it(
+        svc: Services, api: BotAPI) -> None:
+    """GIVEN a recognised act whose fuel was read as a grade the form's list lacks («АИ-93») WHEN «Сохранить» is
+    pressed THEN nothing is saved, the pending reading is dropped (the button did nothing else, again and again) and
+    the reply names the field and the web page where the value can be corrected."""
+    photo = next(ACT.glob("*.jpg"), None) or next(ACT.glob("*.png"))
+    api.files["act1"] = photo.read_bytes()
+    link(svc, api, 506)
+    svc.access.update_user("aigerim", stations=["АЗС-012", "АЗС-017"])
+    from telegram import Update
+
+    pending: dict[str, Any] = {}
+
+    async def go() -> None:
+        bot = AzsBot(svc)
+        application = bot.application()
+        async with application:
+            await application.process_update(Update.de_json(update(506, photo="act1"), application.bot))
+            key = api.sent("sendMessage")[-1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            owner, result = bot.pending[key.partition(":")[2]]
+            result["fields"]["fuel"] = "АИ-93"
+            await application.process_update(Update.de_json(update(506, callback=key), application.bot))
+            pending.update(bot.pending)
+
+    asyncio.run(go())
+    assert pending == {}
+    said = last_text(api)
+    assert said.startswith("Не сохранено") and "Вид топлива" in said and "«Фото бланка»" in said, said
+    from sqlalchemy import func, select
+
+    from azs_assistant.storage.models import FormRecord
+
+    with svc.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(FormRecord)) == 0
+
+
 @pytest.mark.slow  # over 5 s (--durations)
 def test_webhook_requires_the_secret(svc: Services, api: BotAPI) -> None:
     from azs_assistant.api.app import create_app

@@ -534,8 +534,10 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # ЦентрКредит»). «в банк сдаёт выручку», «сервисная организация», a quoted term («тайный покупатель», «Возврат
     # QR») name no one. A laboratory or a service of the chain itself is often named by its role
     # alone and is not read here.
+    # (only an adjective between: «какая охранная фирма»; not «какой телефон банка», «в какой срок банк зачисляет»)
     ("organisation", re.compile(r"\b(?:как(?:ая|ой|ую|ие|ого|ом|им)|через\s+как\w+|в\s+как\w+|с\s+как\w+)\s+"
-                                r"(?:\w+\s+)?(?:фирм|компани|организаци|подрядчик|поставщик|банк|контор)\w*"
+                                r"(?:[а-яё]+(?:ая|ой|ую|ие|ое|ый|ий)\s+)?(?:фирм|компани|организаци|подрядчик|поставщик"
+                                r"|банк|контор)\w*"
                                 r"|\bкто\s+подрядчик\w*|\b(?:which|what)\s+(?:\w+\s+)?(?:company|firm|bank|contractor|supplier"
                                 r"|organi[sz]ation)\b|\b(?:қай|қандай)\s+(?:\w+\s+)?(?:банк|компания|фирма|ұйым|мекеме)",
                                 re.IGNORECASE),

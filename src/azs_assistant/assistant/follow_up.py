@@ -52,6 +52,10 @@ _PREDICATES = frozenset({"VERB", "INFN", "PRTS", "GRND", "COMP"})  # «а есл
 _CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})
 _SAME_CASE = {"gen2": "gent", "acc2": "accs", "loc2": "loct"}
 _PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+# a question of its own kind: what to do, how, where, when, whether («а что делать при проливе?»), not «сколько» or
+# «какой» asked of another thing
+_ASKS_ANEW = re.compile(r"\b(?:что|как|где|когда|куда|почему|зачем|можно|нужно|надо|what|how|where|when|why|can|should"
+                        r"|қалай|қайда|қашан|неге)\b|\bне\s+істе", re.IGNORECASE)
 _TRAITS = (frozenset({"sing", "plur"}), frozenset({"masc", "femn", "neut"}), frozenset({"anim", "inan"}))
 _positions = itertools.count()  # one sequence for all questions: words of one question are consecutive
 
@@ -125,12 +129,14 @@ class FollowUps:
         spill), not only a place, a name, a number or what is asked («а в Семее?», «а сколько ждать?»), and not
         one that stands in the place of a thing of the previous question («а у старшего смены?» after «какая
         зарплата у оператора?» asks the same of another)."""
+        if not _ASKS_ANEW.search(question):
+            return False  # «а для кассира?», «а в праздники?», «а сколько в час?»: the same asked of another
         own = _carried(self.words(question))
         frame = _carried(self.words(previous))
         if len(_replaced(frame, own)) < len(frame):
             return False
         return any(w.nouns and not w.intent and not w.lemmas <= GENERIC_WORDS and not w.text[:1].isupper()
-                   and not all(reading & _PROPER for reading in w.nouns) for w in own)
+                   and not all(reading & (_PROPER | {"anim"}) for reading in w.nouns) for w in own)
 
     def topic(self, questions: list[str]) -> list[Word]:
         """What the conversation is about, in the asker's words: the latest question asked on its own,

@@ -33,8 +33,8 @@ RUSSIAN_STOPWORDS = frozenset("""
 """.split())
 # English and Kazakh function and question words (questions asked in those languages)
 FOREIGN_STOPWORDS = frozenset("""
-a an the is are was were be been am do does did to of in on at for with by from and or if it its this that
-these those what which who whom when where why how can could should would will shall may might must i you he
+a an the is are was were be been am do does did to of in at for with by from and or if its this that
+these those what which who whom when where why how could should would will shall may might must i you he
 she we they me my your our their there here please any some about than then so as
 және мен бен пен үшін бойынша керек қажет ма ме ба бе па пе бола болады ғой ғана ол бұл осы сол қай қандай
 неше қанша қашан қайда қалай кім кімге неге неліктен немесе егер онда

@@ -95,8 +95,11 @@ INCIDENT_WORDS = r"инцидент\w*|случа[йея]\w*|происшест�
 
 
 # a station number's list goes on: «, 5», «и 2», «или 7», «and 2» (not a period or a count: «и 2 квартал»)
-_MORE_STATIONS = re.compile(r"\s*(?:,|\bи\b|\bили\b|\band\b|\bor\b|&)\s*(?:№|#)?\s*(\d{1,5})(?!\d)"
-                            r"(?!\s*(?:-?(?:й|я|е|го|ий|ый|ой)\b\s*)?(?:год|г\.|кв|%|час|дн|день|недел|мес|мин|инцидент|раз|шт))")
+_MORE_STATIONS = re.compile(
+    r"\s*(?:,|\bи\b|\bили\b|\band\b|\bor\b|&)\s*(?:№|#)?\s*(?!(?:19|20)\d\d\b)(\d{1,5})(?!\d)"
+    r"(?!\s*(?:-?(?:й|я|е|го|ий|ый|ой)\b\s*)?(?:[а-яё]+(?:их|ых|ие|ые)\s+)?(?:год|г\.|кв|%|час|дн|день|недел|мес|мин"
+    r"|инцидент|раз|шт|январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр|jan|feb|mar|apr|may"
+    r"|jun|jul|aug|sep|oct|nov|dec|week|month|day|year|hour|quarter|time))", re.IGNORECASE)
 
 
 class ReportUnclear(InvalidInput):

@@ -26,7 +26,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from azs_assistant import i18n
 from azs_assistant.assistant.notices import answer_language
 from azs_assistant.auth.principal import Principal
-from azs_assistant.errors import AzsError
+from azs_assistant.errors import AzsError, InvalidInput
 from azs_assistant.notify.telegram import TelegramClient
 from azs_assistant.ocr import KEPT
 from azs_assistant.reports import render
@@ -292,8 +292,16 @@ class AzsBot:
                 if owner != who.name:
                     await query.answer(say(lang, "record_gone"), show_alert=True)
                     return
-                record = await asyncio.to_thread(self.s.records.create, who, result["form"], "telegram",
-                                                 result["fields"], result.get("defects", []))
+                try:
+                    record = await asyncio.to_thread(self.s.records.create, who, result["form"], "telegram",
+                                                     result["fields"], result.get("defects", []))
+                except InvalidInput as refused:
+                    # a value the form does not take as read (off its list, a letter in a number): the chat has no
+                    # way to correct it, so nothing is saved and the person is sent where it can be corrected
+                    del self.pending[rest]
+                    await query.answer()
+                    await self._say(update, context, say(lang, "record_to_correct", problem=refused.message(lang)))
+                    return
                 del self.pending[rest]
                 await query.answer(say(lang, "saved"))
                 await self._say(update, context, say(lang, "record_saved", record=record.id))

@@ -75,8 +75,9 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
         row.appendChild(fix);
       }
       // the reading may be right (or the paper's field empty): the operator says so after comparing it with the
-      // paper. A value the form's list lacks is corrected, not confirmed; a required field is typed.
-      const confirmable = state.state === "doubtful" ? state.code !== "not_in_list" : state.code !== "missing_required";
+      // paper. Only a value read with low confidence is confirmed: one the form's list lacks or that could not be
+      // read is corrected, and a required field is typed.
+      const confirmable = state.state === "doubtful" ? state.code === "unsure" : state.code !== "missing_required";
       if (confirmable) {
         const right = el("button", "small confirm", state.state === "doubtful"
           ? T("js_ocr_confirm", "Верно") : T("js_ocr_blank", "На бланке пусто"));
@@ -94,6 +95,7 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
   function flag(row, state, text) {
     checked(row);
     const input = row.querySelector("input");
+    row.classList.remove("checked");
     row.classList.add(state);
     const why = el("p", "reason", text);
     why.id = "why-" + input.name;
@@ -112,8 +114,12 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     const input = row.querySelector("input");
     input.removeAttribute("aria-invalid");
     input.removeAttribute("aria-describedby");
+    // the refusal under the save button is said of marked fields: gone with the last of them
     const saveStatus = document.getElementById("save-status");
-    if (saveStatus.classList.contains("error")) { saveStatus.textContent = ""; saveStatus.className = ""; }  // said of a field now checked
+    if (saveStatus.classList.contains("error") && !fieldsBox.querySelector(".field.doubtful, .field.missing")) {
+      saveStatus.textContent = "";
+      saveStatus.className = "";
+    }
     updateSummary();
   }
 
@@ -221,12 +227,12 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     if (!resp.ok) {
       if (save) save.disabled = false;  // corrected, it may be saved
       // the field the server refused is marked where the operator corrects it
-      const bad = body.error && body.error.details && body.error.details.field;
-      const row = bad && fieldsBox.querySelector('.field[data-field="' + bad + '"]');
-      if (row) {
-        flag(row, "missing", body.error.message);
-        row.querySelector("input").focus();
-      }
+      const details = (body.error && body.error.details) || {};
+      const bad = details.missing || (details.field ? [details.field] : []);
+      const rows = bad.map(function (name) { return fieldsBox.querySelector('.field[data-field="' + name + '"]'); })
+        .filter(Boolean);
+      rows.forEach(function (row) { flag(row, "missing", body.error.message); });
+      if (rows.length) rows[0].querySelector("input").focus();
       saveStatus.className = "error";
       saveStatus.textContent = body.error ? body.error.message : T("js_error", "Ошибка") + " " + resp.status;
       return;
