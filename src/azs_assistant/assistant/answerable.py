@@ -696,10 +696,9 @@ _DURATION = re.compile("|".join(has.pattern for name, _, has in _KINDS if name i
 # who does a thing: «какая организация ремонтирует навес», «какой подрядчик делает госповерку» (the kind asked, read
 # as ``_KINDS`` reads it); a document names a company («ТОО «ГазТехСервис»», «АО …», a quoted name) or a contractor
 # beside the thing
-_ASKS_ORGANISATION = next(asks for name, asks, _ in _KINDS if name == "organisation")
-_ORGANISATION = re.compile(next(has.pattern for name, _, has in _KINDS if name == "organisation")
-                           + r"|(?i:подрядчик|подрядн\w+|организаци\w*)")
 _KIND = {name: (asks, has) for name, asks, has in _KINDS}
+_ASKS_ORGANISATION = _KIND["organisation"][0]
+_ORGANISATION = re.compile(_KIND["organisation"][1].pattern + r"|(?i:подрядчик|подрядн\w+|организаци\w*)")
 # what is asked, what answers it, and whether the thing it is asked of may stand in any case: a phone number is
 # the number of someone («телефон энергетика», «номер у ГБР»), a duration or a pressure of a subject or object
 # what is asked, what answers it, whether the thing it is asked of may stand in any case (a phone number is the

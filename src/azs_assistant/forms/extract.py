@@ -19,7 +19,7 @@ from azs_assistant import i18n
 from azs_assistant.documents.chunking import split_sentences
 from azs_assistant.errors import InvalidInput
 from azs_assistant.forms.locate import Hit, Label, find_labels, header_rows, label_of, value_after
-from azs_assistant.forms.values import parse, shape_span, shaped
+from azs_assistant.forms.values import cyrillic_capitals, parse, shape_span, shaped
 
 TEXTS = "azs_assistant.forms"  # forms/i18n: why a field should be checked
 _FOLD = str.maketrans("abcehkmoptxyё", "авсенкмортхуе")
@@ -200,7 +200,7 @@ def _nearest_choice(value: str, choices: list[str]) -> str | None:
     """The choice a misread value most likely is: Latin look-alikes folded («AU-92» → «АИ-92»)."""
     from rapidfuzz import fuzz, process
 
-    folded = value.upper().translate(str.maketrans("ABCEHKMOPTXYU", "АВСЕНКМОРТХУИ"))
+    folded = cyrillic_capitals(value)
     best = process.extractOne(folded, choices, scorer=fuzz.ratio, score_cutoff=60)
     return best[0] if best else None
 

@@ -127,17 +127,20 @@ def clean_fields(fields: dict[str, Any], template: FormTemplate) -> dict[str, An
         try:
             clean[name] = typed(str(value), specs[name]) if value not in (None, "") else None
         except BadValue as exc:
-            said = {lang: i18n.text(TEXTS, "fv_field", lang, field=specs[name].caption_in(lang),
-                                    problem=i18n.text(TEXTS, exc.code, lang, **exc.values))
-                    for lang in ("ru", "kk", "en")}
-            raise InvalidInput(said["ru"], said["en"], message_kk=said["kk"], field=name,
-                               problem=exc.code.removeprefix("fv_")) from exc
+            raise _refusal({lang: i18n.text(TEXTS, "fv_field", lang, field=specs[name].caption_in(lang),
+                                            problem=i18n.text(TEXTS, exc.code, lang, **exc.values))
+                            for lang in i18n.LANGUAGES}, field=name, problem=exc.code.removeprefix("fv_")) from exc
     missing = [n for n, spec in specs.items() if spec.required and clean.get(n) in (None, "")]
     if missing:
-        said = {lang: i18n.text(TEXTS, "fv_missing", lang, fields=", ".join(specs[n].caption_in(lang) for n in missing))
-                for lang in ("ru", "kk", "en")}
-        raise InvalidInput(said["ru"], said["en"], message_kk=said["kk"], field=missing[0], missing=missing)
+        raise _refusal({lang: i18n.text(TEXTS, "fv_missing", lang,
+                                        fields=", ".join(specs[n].caption_in(lang) for n in missing))
+                        for lang in i18n.LANGUAGES}, field=missing[0], missing=missing)
     return clean
+
+
+def _refusal(said: Mapping[str, str], **details: Any) -> InvalidInput:
+    """A refused record, ``said`` in each interface language."""
+    return InvalidInput(said["ru"], said["en"], message_kk=said["kk"], **details)
 
 
 def records(db: Database, form_type: str) -> list[FormRecord]:

@@ -120,7 +120,6 @@ def parse(raw: str, spec: FieldSpec) -> Any:
     return value
 
 
-
 class BadValue(ValueError):
     """A typed value the field does not take: ``code`` names the kind (a ``fv_*`` text of ``forms/i18n``) and
     ``values`` fill it, so each front end says it in its user's language."""
@@ -137,9 +136,14 @@ _TYPED_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4
 _LOOKALIKES = str.maketrans("ABCEHKMOPTXYU", "АВСЕНКМОРТХУИ")
 
 
+def cyrillic_capitals(value: str) -> str:
+    """The value in capitals, Latin letters that look Cyrillic read as Cyrillic («AU-92» → «АИ-92»)."""
+    return value.upper().translate(_LOOKALIKES)
+
+
 def _folded(value: str) -> str:
     """A choice as people and OCR write it: case, Latin look-alikes, spaces and dashes folded («аи 92», «AИ-92»)."""
-    return re.sub(r"[\s\-‐–—]+", "-", value.strip().upper().translate(_LOOKALIKES))
+    return re.sub(r"[\s\-‐–—]+", "-", cyrillic_capitals(value.strip()))
 
 
 def typed(raw: str, spec: FieldSpec) -> Any:

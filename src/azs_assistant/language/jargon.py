@@ -117,11 +117,8 @@ class JargonDictionary:
         matched: list[tuple[str, ...]] = []
         for start in range(len(lemmas)):
             for length in range(min(self._max_len, len(lemmas) - start), 0, -1):
-                key = tuple(lemmas[start:start + length])
-                if key not in self._patterns:
-                    key = (self._forms.get(key[0]) if length == 1 else None) or self._stem(" ".join(key)) or key
-                canon = self._patterns.get(key)
-                if canon:
+                key = self._entry(tuple(lemmas[start:start + length]))
+                if key is not None and (canon := self._patterns[key]):
                     matched.append(key)
                     groups.append(tuple(canon))
                     break
@@ -134,10 +131,8 @@ class JargonDictionary:
         start = 0
         while start < len(words):
             for length in range(min(self._max_len, len(words) - start), 0, -1):
-                key = tuple(words[start:start + length])
-                if key not in self._patterns:
-                    key = (self._forms.get(key[0]) if length == 1 else None) or self._stem(" ".join(key)) or key
-                if key in self._patterns:
+                key = self._entry(tuple(words[start:start + length]))
+                if key is not None:
                     if not self._patterns[key]:
                         out.update(words[start:start + length])
                     start += length
@@ -192,8 +187,15 @@ class JargonDictionary:
 
     def canonical_of(self, word: str) -> tuple[str, ...]:
         """The canonical lemmas of the one-word entry the word is (in any of its forms), or none."""
-        key = (word,) if (word,) in self._patterns else self._forms.get(word) or self._stem(word)
-        return tuple(self._patterns.get(key, ())) if key else ()
+        key = self._entry((word,))
+        return tuple(self._patterns[key]) if key else ()
+
+    def _entry(self, words: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The key of the entry these words are: as they stand, an inflected form of a one-word entry, or a
+        Kazakh or English word with an ending (:meth:`_stem`); None when they are no entry."""
+        if words in self._patterns:
+            return words
+        return (self._forms.get(words[0]) if len(words) == 1 else None) or self._stem(" ".join(words))
 
     def __len__(self) -> int:
         return len(self.entries)

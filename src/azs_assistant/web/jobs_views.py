@@ -91,9 +91,6 @@ def describe(t: dict[str, str], schedule: Schedule) -> list[str]:
 
 
 PAGE = 50  # jobs a page lists
-# the kinds of job, each named in the page's language (``job_kind_…``); an unknown kind shows as it is stored
-JOB_KINDS = ("documents.upload", "tickets.notify", "tickets.train", "reports.scheduled", "incidents.sync",
-             "summaries.document")
 
 
 def jobs_url(current: dict[str, Any], **changed: Any) -> str:
@@ -119,12 +116,12 @@ def make_router(templates: Any) -> APIRouter:
         picked = status if status in STATUSES else None
         kinds = svc.jobs.kinds(status=picked)
         kind = request.query_params.get("kind")
-        kind = kind if kind in kinds or kind in JOB_KINDS else None
+        kind = kind if kind in kinds or kind in svc.job_handlers else None
         if kind is not None:
             kinds.setdefault(kind, 0)  # the filter in use stays in the row to be cleared, even with nothing left
         # the notifier's routine runs (every 10 s) that went well are housekeeping: left out unless asked for
         routine = () if kind is not None or picked not in (None, "done") else (NOTIFY_JOB,)
-        hidden = svc.jobs.kinds(status="done").get(NOTIFY_JOB, 0) if routine else 0
+        hidden = (kinds if picked == "done" else svc.jobs.kinds(status="done")).get(NOTIFY_JOB, 0) if routine else 0
         try:
             page = max(1, int(request.query_params.get("page", "1")))
         except ValueError:

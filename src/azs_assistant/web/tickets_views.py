@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError, summary
 from azs_assistant.http.deps import ServicesDep, check_body_size, client_ip
-from azs_assistant.i18n import LANGUAGES
 from azs_assistant.tickets.service import is_overdue
 from azs_assistant.tickets.taxonomy import CATEGORIES, STATUS_NAMES, STATUSES, TRANSITIONS, URGENCY_NAMES
 from azs_assistant.web.auth_views import page
@@ -43,9 +42,9 @@ def public_page(request: Request, name: str, lang: str, context: dict[str, Any],
 
 
 @router.get("/complaint", response_class=HTMLResponse)
-def complaint_form(request: Request, svc: ServicesDep, lang: str | None = None) -> Response:
-    # the language asked for, else the one chosen on the site (its cookie: «Рус» on the login page), else the browser's
-    language = lang if lang in LANGUAGES else request_language(request)
+def complaint_form(request: Request, svc: ServicesDep) -> Response:
+    # ?lang=, else the language chosen on the site (its cookie: «Рус» on the login page), else the browser's
+    language = request_language(request)
     return public_page(request, "complaint.html", language, {
         "form": {}, "stations": svc.tickets.station_places(), "max_chars": svc.settings.ticket_max_chars,
         "error": None})
