@@ -176,3 +176,41 @@ def test_a_passage_that_only_names_its_document_answers_only_about_the_document(
     from azs_assistant.assistant.answerable import only_names_its_document
 
     assert only_names_its_document(passage, question) is only
+
+
+def _values(**changed: float) -> list[float]:
+    """A first passage holding every word and thing of the question, with a low model probability (the search's
+    score below another's before the re-ranker), then the hard rules' verdicts."""
+    base = {"support": 1.0, "dense": 0.83, "relative_score": 0.62, "first": 1.0, "entities_missing": 0.0,
+            "has_entities": 1.0, "strongest_missing": 0.0, "unknown_share": 0.0, "jargon_hit": 0.0, "margin": 0.1,
+            "terms": 1.39, "foreign": 0.0, "named_absent": 0.0, "typed_missing": 0.0}
+    base.update(changed)
+    return [base[name] for name in (*answerable.FEATURES, *answerable.RULES)]
+
+
+def test_a_first_passage_holding_the_whole_question_answers_whatever_the_probability() -> None:
+    """GIVEN «по акту 0318 расхождение сколько» and the act itself first, holding every word and the act's number,
+    which the model read at 0.43 WHEN judged THEN it answers; one lacking a word, a thing named or ruled out by a
+    hard rule, or not first, is left to the model."""
+    assert answerable.probability(_values()) < answerable.model().threshold
+    assert answerable.covers(_values())
+    assert not answerable.covers(_values(strongest_missing=0.4))
+    assert not answerable.covers(_values(entities_missing=1.0))
+    assert not answerable.covers(_values(named_absent=1.0))
+    assert not answerable.covers(_values(unknown_share=0.25))
+    assert not answerable.covers(_values(first=0.0))
+    assert not answerable.covers(_values(typed_missing=1.0))
+
+
+def test_a_foreign_question_without_a_dictionary_word_is_off_domain() -> None:
+    """English or Kazakh with no dictionary entry matched is about nothing of the station; Russian is not judged
+    so (its words are the documents' own), nor a foreign question with an entry."""
+    off = AnalyzedQuery(text="who won the football match yesterday?",
+                        tokens=get_analyzer().tokens("who won the football match yesterday?"), terms={}, key_terms=[])
+    assert answerable.off_domain(off)
+    on = AnalyzedQuery(text="what is the AI-95 price?", tokens=get_analyzer().tokens("what is the AI-95 price?"),
+                       terms={}, key_terms=[], jargon_matched=["price"])
+    assert not answerable.off_domain(on)
+    russian = AnalyzedQuery(text="кто выиграл матч вчера", tokens=get_analyzer().tokens("кто выиграл матч вчера"),
+                            terms={}, key_terms=[])
+    assert not answerable.off_domain(russian)

@@ -408,3 +408,56 @@ def test_how_long_is_not_how_early() -> None:
     lasts = "Положение\nГрафик\nПредсменный инструктаж длится 10 минут."
     assert lacks_what_is_asked(question, early)
     assert not lacks_what_is_asked(question, lasts) and states_what_is_asked(question, lasts)
+
+
+ACT = ("АКТ № 0318 приёма нефтепродуктов из автоцистерны АЗС № 7. Начало слива 10:15, окончание слива 10:52. "
+       "Фактически принято: 18 392 л")
+ORDER = "г. Костанай 18.03.2026 О временном порядке работы АЗС №4 на период ремонта резервуара №2"
+RULES_TITLE = "Положение П-02 сети «Сарыарка Ойл», редакция 4 от 15.01.2026."
+
+
+@pytest.mark.parametrize(("question", "passage", "lacks"), [
+    # a capacity asked by its noun: the passage must give a volume
+    ("Какая вместимость у резервуара №2 на АЗС №4?", ORDER, True),
+    ("Какая вместимость у резервуара №2 на АЗС №4?", "Резервуар №2 вместимостью 25 м3 выведен в ремонт.", False),
+    ("объём ящика с песком какой", "У островка — ящик с песком 0,5 кубометра и совок.", False),
+    # a share of the volume asks a percentage, which the volume kind does not read (the Kazakh question as the
+    # dictionary puts it in Russian: «… баллон объём сколько процент …»)
+    ("газ баллон объем сколько процент заправлять", "Заправлять баллон не более чем на 80% его объёма.", False),
+    # a time of day: a clock time, an hour or a part of the day or the shift
+    ("во сколько приезжает инкассация на АЗС №4", "АЗС №4: инкассация 11:00 и 20:30", False),
+    ("во сколько приезжает инкассация на АЗС №4", ORDER, True),
+    ("во сколько снимают показания счётчиков", "Показания счётчиков снимают в начале смены.", False),
+    ("во сколько раз поднимают цену", "Цены меняют приказом.", False),  # a ratio asked, no time of day
+    # a term: an amount of time, a date or a bound
+    ("Какой гарантийный срок у ТРК Алтай-2М?", "Модель ТРК: «Алтай-2М» (4 рукава)", True),
+    ("Какой гарантийный срок у ТРК Алтай-2М?", "Гарантия на ТРК «Алтай-2М» — 24 месяца.", False),
+    ("срок хранения журнала сколько", "Журнал хранится 5 лет после последней записи.", False),
+    ("срок носки костюма какой", "Спецодежда выдаётся до износа.", False),
+    # who approved a document: the passage must say so
+    ("Кто утвердил положение П-02?", RULES_TITLE, True),
+    ("Кто утвердил положение П-04?", "Положение П-04, редакция 6. Утверждено директором по розничной сети.", False),
+    ("кем подписан приказ 88-П", "Приказ 88-П подписал генеральный директор Сагындыков Е.Б.", False),
+])
+def test_a_capacity_a_time_of_day_a_term_or_an_approval_asked_needs_one(question: str, passage: str,
+                                                                         lacks: bool) -> None:
+    """GIVEN a question asking a volume by its noun («какая вместимость»), a time of day («во сколько»), a term
+    («какой гарантийный срок») or who approved a document WHEN the passage on its subject names none of that kind
+    THEN it cannot answer (the third writer's tuning part: «Какая вместимость у резервуара №2…» was answered with
+    the order on its repair, «Кто утвердил положение П-02?» with the rules' title)."""
+    assert lacks_what_is_asked(question, passage) is lacks, (question, passage)
+
+
+@pytest.mark.parametrize(("question", "passage", "lacks"), [
+    ("Какая дата была у 3-й редакции положения П-02?", RULES_TITLE, True),
+    ("П-04 ережесінің 5-редакциясы қай күні бекітілген?", "Положение П-04 ТОО «Береке Ойл», редакция 6 от 10.01.2026.",
+     True),
+    ("дата 4 редакции П-02", RULES_TITLE, False),
+    ("какая редакция положения П-02 действует", RULES_TITLE, False),  # no edition named: any answers
+    ("что сказано в 3-й редакции о передаче смены", "Смена считается переданной после подписи в журнале.", False),
+])
+def test_another_edition_of_the_document_cannot_answer(question: str, passage: str, lacks: bool) -> None:
+    """GIVEN a question about an edition of a document WHEN the passage states another edition and not that one
+    THEN it cannot answer (the base holds the document as it is now); a passage naming no edition is not judged
+    by it."""
+    assert lacks_what_is_asked(question, passage) is lacks, (question, passage)

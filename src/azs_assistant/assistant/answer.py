@@ -697,7 +697,7 @@ class Assistant:
         timed = [answerable.supports(v) and answerable.states_what_is_asked(query.text, p.text, synonyms,
                                                                             query.corrections)
                  for v, p in zip(values, passages, strict=True)]
-        key_rows = [k or t for k, t in zip(key_rows, timed, strict=True)]
+        key_rows = [k or t or answerable.covers(v) for k, t, v in zip(key_rows, timed, values, strict=True)]
         return ([(answerable.answers(v) or by_key) and ok for v, by_key, ok in zip(values, key_rows, possible,
                                                                                      strict=True)],
                 [(answerable.supports(v) or by_key) and ok for v, by_key, ok in zip(values, key_rows, possible,
@@ -710,6 +710,8 @@ class Assistant:
         passages = passages if passages is not None else answerable.retrieved(evidence)
         synonyms = synonyms or self._synonyms(query)
         readings = answerable.asked_readings(query)
+        if answerable.off_domain(query):
+            return [False] * len(passages)
         return [not any(answerable.lacks_what_is_asked(text, p.text, synonyms, query.corrections) for text in readings)
                 and not answerable.row_names_nothing(query, e.chunk, self.analyzer.lemmas, self._lemma_of)
                 and not answerable.only_names_its_document(e.chunk.text, query.text)

@@ -292,6 +292,16 @@ def foreign_share(query: AnalyzedQuery) -> float:
     return sum(w.isascii() or bool(_KAZAKH & set(w)) for w in words) / len(words)
 
 
+def off_domain(query: AnalyzedQuery) -> bool:
+    """A question in English or Kazakh none of whose words the dictionary knows («who won the football match
+    yesterday?», «how do I reset my iPhone passcode?»): over Russian documents such a question has no lexical
+    support whatever it asks, so the dense model alone would pick a passage for it, and its nearest passage is
+    about something else. A question about the station names a thing of the station, and the dictionary carries
+    its Kazakh and English words: of the 107 answerable questions in English or Kazakh of the four writers' sets, one
+    matched no entry (and was answered from a wrong passage), of the 38 unanswerable ones seven."""
+    return foreign_share(query) >= 0.5 and not query.jargon_matched
+
+
 def probability(values: Sequence[float]) -> float:
     return model().probability(values[:len(FEATURES)])
 
@@ -338,6 +348,17 @@ def key_row(values: Sequence[float], is_row: bool, key_named: bool) -> bool:
     (``Assistant._holds_answer``) rules out a row lacking the kind of value asked (a phone number of a station's
     schedule row) or, for a station, holding nothing else asked (:func:`row_holds_more`)."""
     return is_row and key_named and not ruled_out(values)
+
+
+def covers(values: Sequence[float]) -> bool:
+    """The first passage holds every word the question weighs (slang by its dictionary term) and every thing it
+    names, and no hard rule rules it out: it answers, whatever the model's probability. The model reads such a
+    passage low when the search put it below another before the re-ranker («по акту 0318 расхождение сколько»
+    against the act itself: support 1.0, probability 0.43); a near miss usually lacks a word of what is asked,
+    and one that has them all is left to the kinds of value asked (:func:`lacks_what_is_asked`)."""
+    f = dict(zip(FEATURES, values, strict=False))
+    return (f["first"] == 1.0 and f["strongest_missing"] == 0.0 and f["entities_missing"] == 0.0
+            and f["named_absent"] == 0.0 and f["unknown_share"] == 0.0 and not ruled_out(values))
 
 
 def code_row_lacks_only_place(question: str, row_text: str, known: Callable[[str], bool]) -> bool:
@@ -487,8 +508,13 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("long time", re.compile(rf"{_HOW_MANY}{_ASKED_LONG}", re.IGNORECASE),
      re.compile(rf"{_AMOUNT}(?:{_LONG_TIME}|час|ч\b)|\bсутк|\b(?:сутки|день|неделю|месяц|год|полгода)\b"
                 r"|\b(?:старше|младше|моложе)\s+\d", re.IGNORECASE)),
+    # (a capacity asked by its noun too: «какая вместимость резервуара», «объём ящика какой», «көлемі қанша»; not a
+    # share of it: «объёмның қанша пайызына»)
     ("volume", re.compile(rf"{_HOW_MANY}(?:литр(?:а|ов|ы)?\b|мл\b|миллилитр\w*|куб(?:а|ов|ометр\w*)?\b|м3\b)"
-                          r"|\bв\s+(?:мл|литрах)\b", re.IGNORECASE),
+                          r"|\bв\s+(?:мл|литрах)\b|\bкак(?:ая|ой|ова|ов)\s+(?:\w+\s+)?(?:вместимост|объ[её]м)\w*"
+                          r"|\b(?:вместимост|объ[её]м)\w*\s+(?:\w+\s+){0,3}?(?:сколько|какой|какая|каков\w*)\b"
+                          r"(?!\s+(?:\w+\s+)?(?:процент|пайыз)\w*)"
+                          r"|\b(?:capacity|volume)\s+of\b|\b(?:сыйымдылығы|көлемі)\s+(?:\w+\s+)?қанша", re.IGNORECASE),
      re.compile(rf"{_AMOUNT}(?:л\b|л\.|литр|мл\b|м3|м³|куб|dm3)", re.IGNORECASE)),
     ("length", re.compile(rf"{_HOW_MANY}(?:метр(?:а|ов|ы)?\b|сантиметр\w*|миллиметр\w*|километр\w*|см\b|мм\b|км\b)"
                           r"|\bв\s+(?:метрах|см|мм)\b", re.IGNORECASE),
@@ -546,6 +572,32 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
                 r"|[а-яё]\s+[А-ЯЁ][а-яё]+[-\s][Бб]анк\w*|\bБанк\w*\s+[«\"]?[А-ЯЁA-Z]")),
     # a day of the month: «какого числа», «в какой день месяца»; a document gives a date or a day («до 5-го числа»,
     # «10-го и 25-го», «с 1 по 5 число», «15.03», «последний рабочий день»)
+    # a time of day: «во сколько приехала цистерна», «в какое время», «what time»; a document gives a clock time, an
+    # hour or a part of the day or of the shift («в 14:30», «к 9 часам», «круглосуточно», «в начале смены», «при
+    # пересменке»); «во сколько раз» asks a ratio
+    ("time of day", re.compile(r"\bво\s+сколько\b(?!\s+раз)|\bв\s+какое\s+время\b|\b(?:at\s+)?what\s+time\b"
+                               r"|\bсағат\s+нешеде|\bнешеде\b", re.IGNORECASE),
+     re.compile(r"(?<![\d.])(?:[01]?\d|2[0-3])[:.][0-5]\d(?![.\d])|\b\d{1,2}\s*(?:ч\b|час\w*|сағат)|\bкруглосуточн|\b(?:утр|вечер|ноч|полдень|полноч"
+                r"|обед|днём|днем)\w*|\b(?:начал|конц|окончани|сдач|при[её]м|закрыти|открыти|пересменк)\w*\s+(?:\w+\s+)?"
+                r"(?:смен|дня|работ|сутк)\w*|\bпересменк\w*|\b(?:до|после|перед|в\s+течение)\s+\S+"
+                r"|\bсразу\b|\bнемедленно\b|\bо?\s*(?:времени|время)\b|\bуақыт|\bo'?clock\b|\b(?:am|pm)\b",
+                re.IGNORECASE)),
+    # a term: «какой гарантийный срок», «срок носки костюма сколько», «мерзімі қанша»; a document gives an amount
+    # of time, a date or a bound («2 года», «до 15.04», «в течение смены», «до износа», «бессрочно»)
+    ("term", re.compile(r"\b(?:какой|каков\w*)\s+(?:\w+\s+)?срок\w*"
+                        r"|\bсрок\w*\s+(?:\w+\s+){0,3}?(?:сколько|какой|каков\w*)\b"
+                        r"|\bсрок\w*\s+(?:годност|службы|носки|хранени|действи|эксплуатац|гарант)\w*"
+                        r"|\bмерзім\w*\s+(?:\w+\s+)?қанша", re.IGNORECASE),
+     re.compile(rf"{_AMOUNT}(?:{_SHORT_TIME}|{_LONG_TIME}|смен)|\b\d{{1,2}}\.\d{{1,2}}\b|\b\d{{1,2}}\s+(?:январ|феврал|март"
+                r"|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)|\bв\s+течение\b|\bдо\s+(?:конца|окончани|начала"
+                r"|замены|износа|истечени|следующ)\w*|\bбессрочн|\bпостоянно\b|\b(?:сутки|день|неделю|месяц|год|полгода"
+                r"|смену)\b|\bежегодн|\bежемесячн|\bжыл|\bай\b|\bкүн", re.IGNORECASE)),
+    # who approved a document: «кто утвердил положение П-02», «кем подписан приказ», «who approved»; a document says
+    # it («Утверждено приказом …», «УТВЕРЖДАЮ: Директор …», «подписал»)
+    ("approval", re.compile(r"\bкто\s+(?:утвердил|подписал|согласовал|издал)\w*|\bкем\s+(?:утвержд|подписан|согласован"
+                            r"|издан)\w*|\bwho\s+(?:approved|signed|issued)\b|\bкім\s+(?:бекітті|қол\s+қойды)",
+                            re.IGNORECASE),
+     re.compile(r"утвер[жд]|подпис|согласова|бекіт|approved|signed|\bиздан", re.IGNORECASE)),
     ("day of month", re.compile(r"\bкакого\s+числа\b|\bв\s+какой\s+день\s+месяца\b|\bwhat\s+date\b", re.IGNORECASE),
      re.compile(r"\d{1,2}\s*(?:-?(?:го|е|ое))?\s+числ\w*|\b\d{1,2}-?(?:го|е)\b|\bс\s+\d{1,2}\s+по\s+\d{1,2}\b"
                 r"|\b\d{1,2}\.\d{1,2}\b|\b\d{1,2}\s+(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр"
@@ -568,8 +620,11 @@ def asked_readings(query: AnalyzedQuery) -> list[str]:
     Russian («түнгі ауысымда оператордың жалақысы қанша?» reads «… заработная плата сколько?»: a sum of money
     asked, which a shift's timetable does not hold)."""
     readings = [query.text]
-    # mostly foreign words: a Russian question naming one Latin word («ремонт Toyota») keeps its own reading only
-    if query.dense_text and query.dense_text != query.text and foreign_share(query) >= 0.5:
+    # a Russian question in slang is read in the dictionary's words too when its own ask no kind of value («скок зп у
+    # оператора» is «сколько заработная плата …»); one that asks a kind keeps its own reading, whose clauses the
+    # rewrite would merge («… и почём там АИ-95» becomes «… и цена сколько стоит там бензин АИ-95»)
+    if query.dense_text and query.dense_text != query.text and (
+            foreign_share(query) >= 0.5 or not any(asks.search(query.text) for _, asks, _ in _KINDS)):
         readings.append(query.dense_text)
     return readings
 
@@ -587,7 +642,27 @@ def lacks_what_is_asked(question: str, passage: str, synonyms: Callable[[str], S
     of sizes (:func:`size_not_listed`), a count (``_count_missing``; ``synonyms``: a word's jargon terms) and a
     duration, a frequency or a company said of another thing than the one asked (``_said_of_another``)."""
     clauses = [clause for clause in _NEXT_CLAUSE.split(question) if clause.strip()]
-    return bool(clauses) and all(_clause_lacks(clause, passage, synonyms, corrections) for clause in clauses)
+    return bool(clauses) and (all(_clause_lacks(clause, passage, synonyms, corrections) for clause in clauses)
+                              or another_edition(question, passage))
+
+
+# an edition of a document: «3-й редакции», «редакция 4», «ред. 2», «5-редакциясы», «edition 3», «3rd edition»
+_EDITION = re.compile(r"(?<![\d.,])(\d{1,2})\s*[-‐–]?\s*(?:й|я|ей|ой|ая|ую|ы|th|st|nd|rd)?\s+(?:редакц|edition)\w*"
+                      r"|(?<![\d.,])(\d{1,2})\s*[-‐–]\s*редакц\w*|\b(?:редакц\w*|ред\.|edition)\s*(?:№\s*|no\.?\s*)?(\d{1,2})\b",
+                      re.IGNORECASE)
+
+
+def _editions(text: str) -> set[str]:
+    return {next(g for g in m.groups() if g) for m in _EDITION.finditer(text)}
+
+
+def another_edition(question: str, passage: str) -> bool:
+    """The question names an edition of a document («какая дата была у 3-й редакции положения П-02») and the
+    passage states another one and not that one («Положение П-02 …, редакция 4 от 15.01.2026»): the base holds the
+    document as it is now, and what an earlier edition said is not in it."""
+    asked = _editions(question)
+    stated = _editions(passage)
+    return bool(asked) and bool(stated) and not asked & stated
 
 
 # a size the question names: «мерник на 100 литров», «бочка 200 л», «баллон 50 л», «замерил 80 см»; a sign or a

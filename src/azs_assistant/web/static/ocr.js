@@ -1,5 +1,7 @@
 function T(key, fallback) { const el = document.getElementById("i18n"); try { return JSON.parse(el.textContent)[key] || fallback; } catch (e) { return fallback; } }
 function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ""; }
+// the fields the operator must still correct or confirm before saving
+const TO_CHECK = ".field.doubtful, .field.missing";
 // Photo of a paper form: the photo beside every field of the form (found, doubtful or not found, each
 // doubtful or missing one marked with its reason), the operator corrects, then saves.
 (function () {
@@ -116,7 +118,7 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     input.removeAttribute("aria-describedby");
     // the refusal under the save button is said of marked fields: gone with the last of them
     const saveStatus = document.getElementById("save-status");
-    if (saveStatus.classList.contains("error") && !fieldsBox.querySelector(".field.doubtful, .field.missing")) {
+    if (saveStatus.classList.contains("error") && !fieldsBox.querySelector(TO_CHECK)) {
       saveStatus.textContent = "";
       saveStatus.className = "";
     }
@@ -124,7 +126,7 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
   }
 
   function updateSummary() {
-    const left = fieldsBox.querySelectorAll(".field.doubtful, .field.missing").length;
+    const left = fieldsBox.querySelectorAll(TO_CHECK).length;
     document.getElementById("ocr-summary").textContent = left
       ? T("js_ocr_check_n", "Проверьте выделенные поля:") + " " + left : T("js_ocr_all_checked", "Все выделенные поля проверены.");
   }
@@ -199,7 +201,7 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
     const saveStatus = document.getElementById("save-status");
     // a doubtful reading is not saved as read, nor a field left empty that the photo did not show: the operator
     // corrects it or says it is right (or empty on the paper)
-    const unchecked = fieldsBox.querySelectorAll(".field.doubtful, .field.missing");
+    const unchecked = fieldsBox.querySelectorAll(TO_CHECK);
     if (unchecked.length) {
       saveStatus.className = "error";
       saveStatus.textContent = T("js_ocr_unchecked", "Сверьте с бланком выделенные поля: исправьте или впишите значение либо подтвердите его кнопкой под полем.") +
