@@ -28,6 +28,9 @@ def test_how_to_question_gets_the_steps_in_order(demo_services: Services) -> Non
     ("Какой огнетушитель для электрики у кассы?", ["ОУ-5"], "06_pozharnaya_bezopasnost.docx"),
     ("Сменщик не пришёл, насколько мне можно задержаться?", ["3 часа"], "02_peredacha_smeny.docx"),
     ("Какой телефон у сервисной службы колонок?", ["1300"], None),
+    # «наличка» is held by its own term «наличные», not by any dictionary term in the passage («касса» is one too:
+    # the cash shift's 24-hour limit was quoted before the cash limit, and then «нет ответа»)
+    ("сколько налички можно держать в кассе", ["250 000 тенге"], "12_inkassaciya.html"),
 ])
 def test_factual_questions_quote_the_fact_with_its_source(demo_services: Services, question: str,
                                                          facts: list[str], source: str | None) -> None:
@@ -156,8 +159,10 @@ def test_actions_titled_as_in_a_regulation_get_the_procedure(demo_services: Serv
 
 def test_a_list_of_what_must_not_be_done_is_not_numbered_as_steps(demo_services: Services) -> None:
     """«Что оператору делать нельзя» over «Вскрывать корпус ТРК…»: numbered, the items read as steps to take
-    (a walk in the browser saw «1. Вскрывать корпус ТРК и гидравлический блок.»)."""
-    answer = ask(demo_services, "колонка не отвечает что делать")
+    (a walk in the browser saw «1. Вскрывать корпус ТРК и гидравлический блок.», quoted beside the error row for
+    «колонка не отвечает что делать»; that question now quotes the restart's «проверяют связь колонок», which holds
+    the dictionary's «связь» for «не отвечает»)."""
+    answer = ask(demo_services, "колонка сломалась что делать")
     assert "**Что оператору делать нельзя**\n\n- Вскрывать корпус ТРК и гидравлический блок." in answer.answer
     assert "1. Вскрывать" not in answer.answer and "1. Вскрывать" not in answer.text
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from azs_assistant.assistant.answerable import foreign_share
 from azs_assistant.language.analyzer import GENERIC_WORDS
 from azs_assistant.search.query import AnalyzedQuery
 
@@ -24,6 +25,10 @@ def support(query: AnalyzedQuery, passage_lemmas: set[str], idf: Callable[[str],
     """Share of the question's weighted content found in the passage (0..1)."""
     total = found = 0.0
     jargon_hit = bool(set(query.expansions) & passage_lemmas)
+    # a slang word of a Russian question is held by its own dictionary term («наличка» by «наличные», not by «ККМ»,
+    # which the same question's «касса» brought); a question in Kazakh or English is all dictionary words, and any
+    # of their terms holds its little words
+    russian = foreign_share(query) < 0.5
     seen: set[str] = set()
     for lemma, importance in query.key_terms:
         if lemma in seen:
@@ -38,8 +43,9 @@ def support(query: AnalyzedQuery, passage_lemmas: set[str], idf: Callable[[str],
         else:
             weight = importance * idf(lemma)
         total += weight
+        own = query.jargon_of.get(lemma) if russian else None
         if lemma in passage_lemmas or not passage_lemmas.isdisjoint(query.jargon_of.get(lemma, ())) \
-                or (importance <= 0.5 and jargon_hit):
+                or (importance <= 0.5 and jargon_hit and not own):
             found += weight
     if total == 0:
         return 1.0 if jargon_hit else 0.0
