@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from azs_assistant.assistant import answerable
 from azs_assistant.services import Services
 
 
@@ -63,12 +64,31 @@ def test_questions_outside_the_knowledge_base_are_declined(demo_services: Servic
     "who won the football match yesterday?",
     "Translate 'thank you' into Chinese please",
     "Маған жақын жердегі дәріхана қай жерде?",  # «where is the nearest pharmacy?»
+    # «if I am 180 cm tall, how much should I weigh?»: no tank's calibration row for 180 cm either (a review)
+    "Менің бойым 180 см болса, салмағым қанша болуы тиіс?",
 ])
 def test_a_kazakh_or_english_question_of_no_word_the_dictionary_knows_is_declined(demo_services: Services,
                                                                                    question: str) -> None:
     """GIVEN a question in English or Kazakh none of whose words the dictionary knows WHEN asked THEN it is
     declined: over Russian documents it has no lexical support, and the dense model alone picked the passage
     nearest in meaning (the director's name for the football match, an IT phone for a translation)."""
+    answer = ask(demo_services, question)
+    assert answer.abstained and answer.citations == [], (question, answer.answer)
+    query, _ = demo_services.assistant.retrieve(question)
+    assert answerable.off_domain(query)
+
+
+def test_a_foreign_question_about_the_station_is_not_off_domain(demo_services: Services) -> None:
+    for question in ("what to do if fuel is spilled?", "жанармай төгілсе не істеу керек?"):
+        query, _ = demo_services.assistant.retrieve(question)
+        assert not answerable.off_domain(query), (question, query.jargon_matched)
+
+
+@pytest.mark.parametrize("question", ["что делать?", "помогите", "а дальше?", "как?", "сколько будет 2+2"])
+def test_a_question_of_no_content_is_declined(demo_services: Services, question: str) -> None:
+    """GIVEN a question naming nothing («что делать?») WHEN asked alone THEN it is declined: a first passage holds
+    all of its (no) words trivially, which must not make it the answer (a review found «что делать?» answered with the
+    spill procedure)."""
     answer = ask(demo_services, question)
     assert answer.abstained and answer.citations == [], (question, answer.answer)
 
@@ -270,6 +290,6 @@ def test_the_synonyms_of_one_jargon_entry_are_one_thing_a_second_passage_adds() 
 def test_abbreviations_of_the_trade_are_held_by_their_full_words(demo_services: Services) -> None:
     """«госномер» is the act's «гос. номер», «госповерка» its «поверка», «зп» a salary: the dictionary's terms hold
     them (a tuning question «госномер автоцистерны в акте 0318» was declined, the act holding «гос. номер»)."""
-    for word, held in [("госномер", "номер"), ("госповерку", "поверка"), ("зп", "плата")]:
+    for word, held in [("госномер", "гос"), ("госповерку", "поверка"), ("зп", "плата")]:
         query = demo_services.queries.analyse(f"{word} какой")
         assert any(held in canon for canon in query.jargon_of.values()), (word, query.jargon_of)

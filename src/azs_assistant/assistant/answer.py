@@ -519,7 +519,8 @@ class Assistant:
             text = EMPTY_KB_TEXT if self.index.size() == 0 else ABSTAIN_TEXT
             return Answer(question, text, True, [], retrieved)
         parts: list[tuple[str, list[Citation]]] = []
-        table = lookup(question, evidence, self.db, self.analyzer)
+        # (a question of nothing the station has reads no table either: «бойым 180 см болса…» is no tank's 180 cm)
+        table = None if answerable.off_domain(query) else lookup(question, evidence, self.db, self.analyzer)
         if table is not None:
             parts.append((escape(table.text), self._table_citations(table, evidence)))
         passages = self._passages(question, query, evidence, skip_document=table.rows[0].document_id if table else None)

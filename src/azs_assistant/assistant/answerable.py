@@ -357,7 +357,9 @@ def covers(values: Sequence[float]) -> bool:
     against the act itself: support 1.0, probability 0.43); a near miss usually lacks a word of what is asked,
     and one that has them all is left to the kinds of value asked (:func:`lacks_what_is_asked`)."""
     f = dict(zip(FEATURES, values, strict=False))
-    return (f["first"] == 1.0 and f["strongest_missing"] == 0.0 and f["entities_missing"] == 0.0
+    # (two words at least, all held: «что делать?» holds nothing and «помогите» one word)
+    return (f["first"] == 1.0 and f["support"] >= 0.99 and f["terms"] >= math.log1p(2)
+            and f["strongest_missing"] == 0.0 and f["entities_missing"] == 0.0
             and f["named_absent"] == 0.0 and f["unknown_share"] == 0.0 and not ruled_out(values))
 
 
@@ -398,8 +400,8 @@ _CURRENCY = (r"тенге|(?<![а-яё])тг(?![а-яё])|₸|(?<![а-яё])ру
 _PRICE = re.compile(_CURRENCY, re.IGNORECASE)
 _ASKS_MONEY = re.compile(r"\bштраф\w*|\bдоплат[аыуе]\b|\bдоплачива\w*|\b(?:до|на)\s+какую?\s+сумм\w*|\bкакая\s+сумма\b"
                          r"|\b(?:максимальн\w+|предельн\w+|какова)\s+сумм\w*|\bсумм[аеуы]\s+(?:\w+\s+)?(?:компенсац|возмещ"
-                         r"|выплат|штраф|ущерб)\w*|\b(?:какая|какой|каков\w*|сколько|размер\w*)\s+"
-                         r"(?:\w+\s+)?(?:зарплат\w*|оклад\w*|заработн\w*\s+плат\w*)|\bсколько\s+платят|\bнаценк\w*|\bmarkup\b"
+                         r"|выплат|штраф|ущерб)\w*|\b(?:какая|какой|каков\w*|сколько|скок\w*|скоко|размер\w*)\s+"
+                         r"(?:\w+\s+)?(?:зарплат\w*|оклад\w*|заработн\w*\s+плат\w*|зп\b)|\bсколько\s+платят|\bнаценк\w*|\bmarkup\b"
                          # the question word after: a Kazakh question in the dictionary's terms («… заработная плата
                          # сколько?»); a salary named without one («когда выплачивается заработная плата») asks a date
                          r"|\b(?:зарплат\w*|оклад\w*|заработн\w*\s+плат\w*)\s+(?:\w+\s+)?(?:сколько|какая|каков\w*)\b"
@@ -512,10 +514,13 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # share of it: «объёмның қанша пайызына»)
     ("volume", re.compile(rf"{_HOW_MANY}(?:литр(?:а|ов|ы)?\b|мл\b|миллилитр\w*|куб(?:а|ов|ометр\w*)?\b|м3\b)"
                           r"|\bв\s+(?:мл|литрах)\b|\bкак(?:ая|ой|ова|ов)\s+(?:\w+\s+)?(?:вместимост|объ[её]м)\w*"
+                          r"(?!\s+(?:работ|продаж|реализац|информац|памят|данн|заправ|газа\s+в\s+баллон)\w*)"
                           r"|\b(?:вместимост|объ[её]м)\w*\s+(?:\w+\s+){0,3}?(?:сколько|какой|какая|каков\w*)\b"
-                          r"(?!\s+(?:\w+\s+)?(?:процент|пайыз)\w*)"
-                          r"|\b(?:capacity|volume)\s+of\b|\b(?:сыйымдылығы|көлемі)\s+(?:\w+\s+)?қанша", re.IGNORECASE),
-     re.compile(rf"{_AMOUNT}(?:л\b|л\.|литр|мл\b|м3|м³|куб|dm3)", re.IGNORECASE)),
+                          r"(?!\s+(?:\w+\s+)?(?:процент|пайыз|можно)\w*)"
+                          r"|\b(?:capacity|volume)\s+of\b|\b(?:сыйымдылығы|көлемі)\s+(?:\w+\s+)?қанша(?!\s+пайыз)",
+                          re.IGNORECASE),
+     re.compile(rf"{_AMOUNT}(?:л\b|л\.|литр|мл\b|м3|м³|куб|dm3)|\d[\d\s.,]*\s*тыс\.?\s*(?:л\b|л\.|литр|м3|куб)"
+                r"|\d\s*%\s*(?:\w+\s+){0,2}?(?:объ[её]м|вместимост)", re.IGNORECASE)),
     ("length", re.compile(rf"{_HOW_MANY}(?:метр(?:а|ов|ы)?\b|сантиметр\w*|миллиметр\w*|километр\w*|см\b|мм\b|км\b)"
                           r"|\bв\s+(?:метрах|см|мм)\b", re.IGNORECASE),
      re.compile(rf"{_AMOUNT}(?:м\b|м\.|метр|см\b|мм\b|км\b|сантиметр|миллиметр|километр)", re.IGNORECASE)),
@@ -575,29 +580,36 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # a time of day: «во сколько приехала цистерна», «в какое время», «what time»; a document gives a clock time, an
     # hour or a part of the day or of the shift («в 14:30», «к 9 часам», «круглосуточно», «в начале смены», «при
     # пересменке»); «во сколько раз» asks a ratio
-    ("time of day", re.compile(r"\bво\s+сколько\b(?!\s+раз)|\bв\s+какое\s+время\b|\b(?:at\s+)?what\s+time\b"
-                               r"|\bсағат\s+нешеде|\bнешеде\b", re.IGNORECASE),
-     re.compile(r"(?<![\d.])(?:[01]?\d|2[0-3])[:.][0-5]\d(?![.\d])|\b\d{1,2}\s*(?:ч\b|час\w*|сағат)|\bкруглосуточн|\b(?:утр|вечер|ноч|полдень|полноч"
+    # (not «во сколько раз», a ratio, «во сколько обойдётся», a price, «во сколько лет», an age)
+    ("time of day", re.compile(r"\bво\s+скольк[ои]\b(?!\s+(?:раз|лет|обойд\w*|стои\w*|оцен\w*|выйдет|встанет))"
+                               r"|\bв\s+какое\s+время\b|\b(?:at\s+)?what\s+time\b|\bсағат\s+нешеде|\bнешеде\b",
+                               re.IGNORECASE),
+     re.compile(r"(?<![\d.])(?:[01]?\d|2[0-3])[:.][0-5]\d(?![.\d])|(?<![\d.])(?:[01]?\d|2[0-3])-[0-5]0\b(?![-‐–]?\d)"
+                r"|\bв\s+(?:[01]?\d|2[0-3])\s+(?:и|или)\s+(?:в\s+)?(?:[01]?\d|2[0-3])\b|\b\d{1,2}\s*(?:ч\b|час\w*|сағат)|\bкруглосуточн|\b(?:утр|вечер|ноч|полдень|полноч"
                 r"|обед|днём|днем)\w*|\b(?:начал|конц|окончани|сдач|при[её]м|закрыти|открыти|пересменк)\w*\s+(?:\w+\s+)?"
                 r"(?:смен|дня|работ|сутк)\w*|\bпересменк\w*|\b(?:до|после|перед|в\s+течение)\s+\S+"
                 r"|\bсразу\b|\bнемедленно\b|\bо?\s*(?:времени|время)\b|\bуақыт|\bo'?clock\b|\b(?:am|pm)\b",
                 re.IGNORECASE)),
     # a term: «какой гарантийный срок», «срок носки костюма сколько», «мерзімі қанша»; a document gives an amount
     # of time, a date or a bound («2 года», «до 15.04», «в течение смены», «до износа», «бессрочно»)
-    ("term", re.compile(r"\b(?:какой|каков\w*)\s+(?:\w+\s+)?срок\w*"
+    # (asked with a question word: «истёк срок годности, что делать» asks what to do)
+    ("term", re.compile(r"\b(?:какой|каков\w*|какие)\s+(?:\w+\s+)?срок\w*"
                         r"|\bсрок\w*\s+(?:\w+\s+){0,3}?(?:сколько|какой|каков\w*)\b"
-                        r"|\bсрок\w*\s+(?:годност|службы|носки|хранени|действи|эксплуатац|гарант)\w*"
                         r"|\bмерзім\w*\s+(?:\w+\s+)?қанша", re.IGNORECASE),
      re.compile(rf"{_AMOUNT}(?:{_SHORT_TIME}|{_LONG_TIME}|смен)|\b\d{{1,2}}\.\d{{1,2}}\b|\b\d{{1,2}}\s+(?:январ|феврал|март"
                 r"|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)|\bв\s+течение\b|\bдо\s+(?:конца|окончани|начала"
                 r"|замены|износа|истечени|следующ)\w*|\bбессрочн|\bпостоянно\b|\b(?:сутки|день|неделю|месяц|год|полгода"
-                r"|смену)\b|\bежегодн|\bежемесячн|\bжыл|\bай\b|\bкүн", re.IGNORECASE)),
+                r"|смену)\b|\bежегодн|\bежемесячн|\bжыл|\bай\b|\bкүн|\bдо\s+\d|\bне\s+позднее\b|\bнемедленно\b|\bсразу\b"
+                r"|\bв\s+(?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)\b|\bпо\s+мере\b"
+                rf"|\d+\s*\(\w+\)\s*(?:{_SHORT_TIME}|{_LONG_TIME})", re.IGNORECASE)),
     # who approved a document: «кто утвердил положение П-02», «кем подписан приказ», «who approved»; a document says
     # it («Утверждено приказом …», «УТВЕРЖДАЮ: Директор …», «подписал»)
     ("approval", re.compile(r"\bкто\s+(?:утвердил|подписал|согласовал|издал)\w*|\bкем\s+(?:утвержд|подписан|согласован"
                             r"|издан)\w*|\bwho\s+(?:approved|signed|issued)\b|\bкім\s+(?:бекітті|қол\s+қойды)",
                             re.IGNORECASE),
-     re.compile(r"утвер[жд]|подпис|согласова|бекіт|approved|signed|\bиздан", re.IGNORECASE)),
+     # (or a signature: a post and a name, «Директор АЗС Сагындыков Е.Б.»)
+     re.compile(rf"(?i:утвер[жд]|\bутв\.|подпис|согласова|бекіт|approved|signed|\bиздан)"
+                rf"|(?i:{_POSTS})\s+(?:[\w«»\"-]+\s+){{0,4}}?{_CAP}{_LOW}+\s+{_CAP}\.\s?(?:{_CAP}\.)?")),
     ("day of month", re.compile(r"\bкакого\s+числа\b|\bв\s+какой\s+день\s+месяца\b|\bwhat\s+date\b", re.IGNORECASE),
      re.compile(r"\d{1,2}\s*(?:-?(?:го|е|ое))?\s+числ\w*|\b\d{1,2}-?(?:го|е)\b|\bс\s+\d{1,2}\s+по\s+\d{1,2}\b"
                 r"|\b\d{1,2}\.\d{1,2}\b|\b\d{1,2}\s+(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр"
@@ -620,11 +632,9 @@ def asked_readings(query: AnalyzedQuery) -> list[str]:
     Russian («түнгі ауысымда оператордың жалақысы қанша?» reads «… заработная плата сколько?»: a sum of money
     asked, which a shift's timetable does not hold)."""
     readings = [query.text]
-    # a Russian question in slang is read in the dictionary's words too when its own ask no kind of value («скок зп у
-    # оператора» is «сколько заработная плата …»); one that asks a kind keeps its own reading, whose clauses the
-    # rewrite would merge («… и почём там АИ-95» becomes «… и цена сколько стоит там бензин АИ-95»)
-    if query.dense_text and query.dense_text != query.text and (
-            foreign_share(query) >= 0.5 or not any(asks.search(query.text) for _, asks, _ in _KINDS)):
+    # mostly foreign words: a Russian question keeps its own reading only (the dictionary's rewrite of its slang would
+    # ask what the asker did not: «компенсация» is «возмещение стоимости ремонта», a price)
+    if query.dense_text and query.dense_text != query.text and foreign_share(query) >= 0.5:
         readings.append(query.dense_text)
     return readings
 
@@ -647,9 +657,11 @@ def lacks_what_is_asked(question: str, passage: str, synonyms: Callable[[str], S
 
 
 # an edition of a document: «3-й редакции», «редакция 4», «ред. 2», «5-редакциясы», «edition 3», «3rd edition»
-_EDITION = re.compile(r"(?<![\d.,])(\d{1,2})\s*[-‐–]?\s*(?:й|я|ей|ой|ая|ую|ы|th|st|nd|rd)?\s+(?:редакц|edition)\w*"
-                      r"|(?<![\d.,])(\d{1,2})\s*[-‐–]\s*редакц\w*|\b(?:редакц\w*|ред\.|edition)\s*(?:№\s*|no\.?\s*)?(\d{1,2})\b",
-                      re.IGNORECASE)
+# (an ordinal before the word: a code's number is none, «РП-01 редакция 3» asks edition 3, «пункт 3 редакции 4» edition
+# 4; a date after «ред.» is none: «в ред. 15.01.2026»)
+_EDITION = re.compile(r"(?<![\w.,‐–-])(\d{1,2})\s*[-‐–]?\s*(?:й|я|ей|ой|ая|ую|ю|th|st|nd|rd)\s+(?:редакц|edition)\w*"
+                      r"|(?<![\w.,‐–-])(\d{1,2})\s*[-‐–]\s*редакц\w*"
+                      r"|\b(?:редакц\w*|ред\.|edition)\s*(?:№\s*|no\.?\s*)?(\d{1,2})\b(?![.,]\d)", re.IGNORECASE)
 
 
 def _editions(text: str) -> set[str]:
