@@ -579,9 +579,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # a day of the month: «какого числа», «в какой день месяца»; a document gives a date or a day («до 5-го числа»,
     # «10-го и 25-го», «с 1 по 5 число», «15.03», «последний рабочий день»)
     # a time of day: «во сколько приехала цистерна», «в какое время», «what time»; a document gives a clock time, an
-    # hour or a part of the day or of the shift («в 14:30», «к 9 часам», «круглосуточно», «в начале смены», «при
-    # пересменке»); «во сколько раз» asks a ratio
-    # (not «во сколько раз», a ratio, «во сколько обойдётся», a price, «во сколько лет», an age)
+    # hour or a part of the day or of the shift («в 14:30», «11-00», «в 9 и в 18», «круглосуточно», «в начале смены»,
+    # «при пересменке»); not «во сколько раз», a ratio, «во сколько обойдётся», a price, «во сколько лет», an age
     ("time of day", re.compile(r"\bво\s+скольк[ои]\b(?!\s+(?:раз|лет|обойд\w*|стои\w*|оцен\w*|выйдет|встанет))"
                                r"|\bв\s+какое\s+время\b|\b(?:at\s+)?what\s+time\b|\bсағат\s+нешеде|\bнешеде\b",
                                re.IGNORECASE),
