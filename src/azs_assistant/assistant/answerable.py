@@ -48,7 +48,6 @@ _LATIN_TO_CYRILLIC = str.maketrans({"a": "а", "b": "б", "c": "к", "d": "д", 
                                     "h": "х", "i": "и", "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н",
                                     "o": "о", "p": "п", "q": "к", "r": "р", "s": "с", "t": "т", "u": "у",
                                     "v": "в", "w": "в", "x": "х", "y": "ы", "z": "з"})
-_KAZAKH = frozenset("әғқңөұүһі")
 _SENTENCE_START = re.compile(r"(^|[.!?…]\s+|[\n«\"(]\s*)$")
 
 
@@ -203,7 +202,7 @@ def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[st
             weights[lemma] = max(weights.get(lemma, 0.0), importance * idf(lemma) * (1.0 if known(lemma) else 1.3))
     heaviest = max(weights.values(), default=0.0)
     terms = {lemma for lemma, _ in query.key_terms}
-    foreign = foreign_share(query)
+    foreign = query.foreign_share()
     dense_off = all(p.dense == 0.0 for p in passages)  # lexical-only index (AZS_EMBEDDINGS=none)
     out = []
     for rank, (p, found) in enumerate(zip(passages, present, strict=True)):
@@ -263,7 +262,7 @@ def row_names_nothing(query: AnalyzedQuery, chunk: Any, lemmas: Callable[[str], 
     without a car-wash row, «срок реализации пирожков» against a shelf-life table without pies. A question
     mostly in English or Kazakh is left to the dense model (its words are not the cells' words)."""
     cells = row_cells(chunk)
-    if not cells or foreign_share(query) >= 0.5:
+    if not cells or query.foreign_share() >= 0.5:
         return False
     values = " ; ".join(str(c) for c in cells)
     header = {lemma for h in chunk.meta.get("header") or [] for lemma in lemmas(str(h))}
@@ -283,15 +282,6 @@ def row_cells(chunk: Any) -> list[Any] | None:
     return cells if isinstance(cells, list) else None
 
 
-def foreign_share(query: AnalyzedQuery) -> float:
-    """Share of the question's words in Latin letters or with Kazakh letters: a question in English or
-    Kazakh over Russian documents has little lexical support, and the dense model carries it."""
-    words = [t.surface for t in query.tokens if t.surface.isalpha()]
-    if not words:
-        return 0.0
-    return sum(w.isascii() or bool(_KAZAKH & set(w)) for w in words) / len(words)
-
-
 def off_domain(query: AnalyzedQuery) -> bool:
     """A question in English or Kazakh none of whose words the dictionary knows («who won the football match
     yesterday?», «how do I reset my iPhone passcode?»): over Russian documents such a question has no lexical
@@ -299,7 +289,7 @@ def off_domain(query: AnalyzedQuery) -> bool:
     about something else. A question about the station names a thing of the station, and the dictionary carries
     its Kazakh and English words: of the 107 answerable questions in English or Kazakh of the four writers' sets, one
     matched no entry (and was answered from a wrong passage), of the 38 unanswerable ones seven."""
-    return foreign_share(query) >= 0.5 and not query.jargon_matched
+    return query.foreign_share() >= 0.5 and not query.jargon_matched
 
 
 def probability(values: Sequence[float]) -> float:
@@ -633,7 +623,7 @@ def asked_readings(query: AnalyzedQuery) -> list[str]:
     readings = [query.text]
     # mostly foreign words: a Russian question keeps its own reading only (the dictionary's rewrite of its slang would
     # ask what the asker did not: «компенсация» is «возмещение стоимости ремонта», a price)
-    if query.dense_text and query.dense_text != query.text and foreign_share(query) >= 0.5:
+    if query.dense_text and query.dense_text != query.text and query.foreign_share() >= 0.5:
         readings.append(query.dense_text)
     return readings
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from azs_assistant.assistant.answerable import foreign_share
 from azs_assistant.language.analyzer import GENERIC_WORDS
 from azs_assistant.search.query import AnalyzedQuery
 
@@ -28,7 +27,7 @@ def support(query: AnalyzedQuery, passage_lemmas: set[str], idf: Callable[[str],
     # a slang word of a Russian question is held by its own dictionary term («наличка» by «наличные», not by «ККМ»,
     # which the same question's «касса» brought); a question in Kazakh or English is all dictionary words, and any
     # of their terms holds its little words
-    russian = foreign_share(query) < 0.5
+    russian = query.foreign_share() < 0.5
     seen: set[str] = set()
     for lemma, importance in query.key_terms:
         if lemma in seen:

@@ -17,6 +17,8 @@ from azs_assistant.language.analyzer import (
 )
 from azs_assistant.language.jargon import JargonDictionary
 
+_KAZAKH = frozenset("әғқңөұүһі")  # letters of Kazakh words only
+
 
 @dataclass(slots=True)
 class AnalyzedQuery:
@@ -46,6 +48,14 @@ class AnalyzedQuery:
     # passage's score against them, whatever order a re-ranker then gives the passages)
     search_top: tuple[float, float] | None = None
 
+
+    def foreign_share(self) -> float:
+        """Share of the question's words in Latin letters or with Kazakh letters: a question in English or
+        Kazakh over Russian documents has little lexical support, and the dense model carries it."""
+        words = [t.surface for t in self.tokens if t.surface.isalpha()]
+        if not words:
+            return 0.0
+        return sum(w.isascii() or bool(_KAZAKH & set(w)) for w in words) / len(words)
 
     def group_of(self) -> dict[str, int]:
         """Each grouped term → the first of :attr:`expansion_groups` that holds it (a term two entries share
