@@ -114,6 +114,7 @@ def run_project(svc: Any, questions: list[dict[str, Any]], source_doc: dict[str,
         passages = [texts.get(c.chunk_id, c.quote) for c in ans.retrieved[:5]]
         row = question_row(q, gold_of(q), ranked, passages, ans.answer, ans.abstained, group_of(q, pending))
         row["latency_ms"] = round(latencies[-1] * 1000, 1)
+        row["notice"] = ans.notice  # the documents disagree on the figure asked
         rows.append(row)
     return rows, latencies
 
@@ -297,6 +298,11 @@ def main() -> int:
               f"({lat['uncached_n']} questions); cache hits: p50 {lat['cached_p50']} ms, "
               f"p95 {lat['cached_p95']} ms ({lat['cached_n']} repeated questions)\n")
         out["rows"] = rows
+        flagged = [r for r in rows if r.get("notice")]
+        print(f"answers flagged as documents disagreeing on the figure asked: {len(flagged)} of {len(rows)}")
+        for r in flagged:
+            print(f"  {r['id']} {r['question']}\n    {r['notice']}")
+        print()
         if args.show_misses:
             show_misses(rows)
         if args.baseline:

@@ -121,3 +121,31 @@ def test_a_reply_that_drops_the_number_asked_for_falls_back_to_the_quote(llm: Sc
     answer = llm_services.assistant.ask("Сколько минут промывать глаза, если попало топливо?")
     assert answer.mode != "llm" and "15 минут" in answer.answer
     assert "number" in answer.checks
+
+
+@pytest.fixture(scope="module")
+def two_orders_llm(llm: ScriptedLLM, tmp_path_factory) -> Iterator[Services]:  # type: ignore[no-untyped-def]
+    svc = Services(Settings(data_dir=tmp_path_factory.mktemp("llm-figures"), llm_base_url=llm.url, embeddings="none",
+                            llm_model="llama-3-8b-instruct", answer_cache=False, llm_timeout_s=1.5))
+    documents = {"uploads/inkassaciya.md": "# Инкассация и работа с наличными\n\n## Лимит наличных\n\nОстаток "
+                                           "наличных в кассе не должен превышать 250 000 тенге.\n",
+                 "uploads/prikaz_45.md": "# Приказ № 45 о лимите наличных в кассе\n\nЛимит остатка наличных в кассе "
+                                         "АЗС составляет 850 000 тенге.\n"}
+    for source, text in documents.items():
+        svc.ingestor.ingest_bytes(text.encode(), source)
+    yield svc
+    svc.close()
+
+
+def test_documents_disagreeing_on_the_figure_are_flagged_whatever_the_model_says(
+        llm: ScriptedLLM, two_orders_llm: Services) -> None:
+    llm.script(Reply("Лимит наличных в кассе — 850 000 тенге [1]."))
+    answer = two_orders_llm.assistant.ask("какой лимит наличных в кассе?")
+    assert answer.mode == "llm" and "850 000" in answer.answer
+    assert answer.notice and answer.notice.startswith("Документы называют разные значения")
+    assert "250 000 тенге" in answer.notice and "850 000 тенге" in answer.notice
+    llm.script(Reply(status=500))  # the model away: both notices, one a line
+    answer = two_orders_llm.assistant.ask("какой лимит наличных в кассе?")
+    assert answer.mode == "extractive" and answer.notice is not None
+    disagree, away = answer.notice.split("\n")
+    assert disagree.startswith("Документы называют разные значения") and "недоступна" in away

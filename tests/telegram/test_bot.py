@@ -298,3 +298,16 @@ def test_a_form_read_from_a_page_read_in_part_says_so_before_its_fields(svc: Ser
               "pages": [{"quality": "partial", "reason": PARTIAL_REASON, "text": "", "lines": []}]}
     reply = form_reply(template, result, "en").splitlines()
     assert reply[1].startswith("⚠ some lines may be misread") and any("214" in line for line in reply[2:])
+
+
+def test_an_answer_whose_documents_disagree_says_so_under_the_quotes(svc: Services, api: BotAPI) -> None:
+    svc.ingestor.ingest_bytes("# Инкассация\n\n## Лимит наличных\n\nОстаток наличных в кассе не должен превышать "
+                              "250 000 тенге.\n".encode(), "uploads/inkassaciya.md")
+    svc.ingestor.ingest_bytes("# Приказ № 45 о лимите наличных\n\nЛимит остатка наличных в кассе составляет "
+                              "850 000 тенге.\n".encode(), "uploads/prikaz_45.md")
+    link(svc, api, 511)
+    run(svc, update(511, text="какой лимит наличных в кассе?"))
+    text = last_text(api)
+    assert "\n\n⚠️ <i>Документы называют разные значения: «" in text and not api.refused
+    assert text.index("⚠️") < text.index("<b>Источники:</b>")
+    assert "250 000 тенге" in text.split("⚠️")[1] and "850 000 тенге" in text.split("⚠️")[1]

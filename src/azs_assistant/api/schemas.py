@@ -29,7 +29,9 @@ class AnswerPublic(BaseModel):
     citations: list[CitationPublic]
     retrieved: list[CitationPublic]
     mode: str
-    notice: str | None = None
+    notice: str | None = Field(default=None, description="предупреждение к ответу на языке спрашивающего, по строке "
+                                                       "на каждое: документы называют разные значения спрошенного, "
+                                                       "языковая модель недоступна или её ответ не подтвердился")
     answer_id: int | None = Field(default=None, description="для оценки ответа: POST /answers/{answer_id}/feedback")
     conversation_id: str | None = Field(default=None, description="передайте в следующем вопросе")
     resolved_question: str | None = Field(default=None, description="уточняющий вопрос, как его искали")

@@ -30,6 +30,7 @@ from azs_assistant.assistant.extract import (
     rule_units,
     wants_number,
 )
+from azs_assistant.assistant.figures import disagreement_notice
 from azs_assistant.assistant.markdown import bold, escape, to_plain
 from azs_assistant.assistant.model import (
     ABSTAIN_TEXT,
@@ -523,7 +524,8 @@ class Assistant:
         table = None if answerable.off_domain(query) else lookup(question, evidence, self.db, self.analyzer)
         if table is not None:
             parts.append((escape(table.text), self._table_citations(table, evidence)))
-        passages = self._passages(question, query, evidence, skip_document=table.rows[0].document_id if table else None)
+        passages, answering = self._passages(question, query, evidence,
+                                             skip_document=table.rows[0].document_id if table else None)
         parts.extend(passages)
         if not parts:
             return Answer(question, ABSTAIN_TEXT, True, [], retrieved)
@@ -534,20 +536,25 @@ class Assistant:
             citations.extend(cites)
             texts.append(f"{text} [{len(citations)}]" if len(cites) == 1 else
                          f"{text} [{len(citations) - len(cites) + 1}–{len(citations)}]")
-        return Answer(question, "\n\n".join(texts), False, citations, _cited_first(retrieved, citations))
+        # the quotes that answer (the table's values, a passage the model holds to answer; not one quoted beside)
+        quotes = [(cites[0].document_id, cites[0].title, text) for n, (text, cites) in enumerate(parts)
+                  if (n == 0 and table is not None) or any(c.chunk_id in answering for c in cites)]
+        return Answer(question, "\n\n".join(texts), False, citations, _cited_first(retrieved, citations),
+                      notice=disagreement_notice(question, quotes, self.analyzer.lemmas,
+                                                         query.dense_text or ""))
 
     def _passages(self, question: str, query: Any, evidence: list[Evidence],
-                  skip_document: int | None) -> list[tuple[str, list[Citation]]]:
+                  skip_document: int | None) -> tuple[list[tuple[str, list[Citation]]], set[int]]:
         """Quotes from the passage that answers best and, when it covers another part of the
-        question, from a second source."""
+        question, from a second source; and the passages (chunk ids) the model holds to answer."""
         held, supporting = self._holds_answer(query, evidence)
         if not any(held[:3]):
-            return []
+            return [], set()
         candidates = [e for e, ok in zip(evidence[:5], supporting, strict=False)
                       if ok and e.chunk.document_id != skip_document and not e.elsewhere]
         answering = {e.chunk.id for e, ok in zip(evidence[:5], held, strict=False) if ok}
         if not answering & {e.chunk.id for e in candidates}:
-            return []
+            return [], set()
         # (whether it asks yes or no is read without the chain's name: «можно оператору запустить генератор? береке»)
         numeric, procedural, yes_no = wants_number(question), is_procedural(question), is_yes_no(query.text)
         extractor = Extractor(self.analyzer, self.index.idf)
@@ -616,7 +623,7 @@ class Assistant:
             out.append((quote, [ev.citation(ev.chunk.text if ev.chunk.kind == "table_row" else to_plain(quote))]))
             if ev.chunk.kind == "table_row":
                 rows.add(ev.chunk.id)
-        return out
+        return out, answering
 
     def _rule_instead(self, query: Any, lead: tuple[Evidence, ScoredPassage], evidence: list[Evidence],
                       skip_document: int | None, extractor: Extractor) -> tuple[Evidence, ScoredPassage] | None:

@@ -628,6 +628,17 @@ def asked_readings(query: AnalyzedQuery) -> list[str]:
     return readings
 
 
+def clauses(question: str) -> list[str]:
+    """The question's clauses, each asking one thing (``_NEXT_CLAUSE``)."""
+    return _NEXT_CLAUSE.split(question)
+
+
+def asked_kinds(question: str) -> set[str]:
+    """The kinds of value (``_KINDS``' names) a clause of the question asks; none in a clause asking leave."""
+    return {name for clause in _NEXT_CLAUSE.split(question) if clause.strip() and not _ASKS_LEAVE.search(clause)
+            for name, asks, _ in _KINDS if asks.search(clause)}
+
+
 def lacks_what_is_asked(question: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None,
                         corrections: Mapping[str, str] | None = None) -> bool:
     """The question asks for a kind of value (a price, a sum of money, how often, a phone number, a weight, an

@@ -38,10 +38,16 @@ def localise(answer: Answer, lang: str) -> Answer:
     if lang == "ru" or lang not in LANGUAGES:
         return answer
     text = _translate_inline(translate(answer.answer, lang), lang)
-    notice = translate(answer.notice, lang) if answer.notice else None
+    # (an answer may carry two notices, one a line: the documents disagree, and the model was away)
+    notice = "\n".join(translate(line, lang) for line in answer.notice.split("\n")) if answer.notice else None
     if text == answer.answer and notice == answer.notice:
         return answer
     return dataclasses.replace(answer, answer=text, notice=notice)
+
+
+def joined(notice: str | None, more: str) -> str:
+    """An answer's notice with another added as a line of its own (each is translated by itself)."""
+    return f"{notice}\n{more}" if notice else more
 
 
 def translate(text: str, lang: str) -> str:

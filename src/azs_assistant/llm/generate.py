@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from azs_assistant import i18n
 from azs_assistant.assistant.extract import is_procedural, wants_number
 from azs_assistant.assistant.model import ABSTAIN_TEXT, Answer, Evidence
+from azs_assistant.assistant.notices import joined
 from azs_assistant.errors import LLMUnavailable
 from azs_assistant.language.detect import NAMES, detect_language
 from azs_assistant.llm import prompts
@@ -75,21 +76,23 @@ class LLMAnswerer:
         lost = meaning_problems(text, fallback.answer, language, wants_number(fallback.question),
                                 is_procedural(fallback.question))
         if not verdict.ok or lost:  # not grounded, or it lost a «не», a step or the number: keep the quote
-            fallback.notice = UNCHECKED_NOTICE
+            fallback.notice = joined(fallback.notice, UNCHECKED_NOTICE)
             fallback.checks = lost + verdict.problems
             return fallback
         citations = [evidence[n - 1].citation() for n in verdict.used]
         # the answer's [n] are fragment numbers; renumber them to the order of the citations list
         order = {n: i for i, n in enumerate(verdict.used, start=1)}
         body = re.sub(r"\[(\d{1,2})\]", lambda m: f"[{order.get(int(m.group(1)), m.group(1))}]", verdict.text)
-        return Answer(fallback.question, body.strip(), False, citations, fallback.retrieved, mode="llm")
+        # (the documents' disagreement on the figure asked holds whatever the model made of it)
+        return Answer(fallback.question, body.strip(), False, citations, fallback.retrieved, mode="llm",
+                      notice=fallback.notice)
 
     def generate(self, question: str, evidence: list[Evidence], fallback: Answer) -> Answer:
         top = evidence[: self.passages]
         try:
             text = self.client.complete(build_messages(question, top))
         except LLMUnavailable:
-            fallback.notice = FALLBACK_NOTICE
+            fallback.notice = joined(fallback.notice, FALLBACK_NOTICE)
             return fallback
         return self._finish(text, top, fallback)
 
@@ -101,7 +104,7 @@ class LLMAnswerer:
                 pieces.append(piece)
                 yield {"type": "delta", "text": piece}
         except LLMUnavailable:
-            fallback.notice = FALLBACK_NOTICE
+            fallback.notice = joined(fallback.notice, FALLBACK_NOTICE)
             yield {"type": "reset"}
             yield {"type": "delta", "text": fallback.answer}
             yield {"type": "done", "answer": fallback.public()}

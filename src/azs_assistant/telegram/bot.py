@@ -56,6 +56,11 @@ def preferred_language(update: Update, who: Principal | None) -> str | None:
     return code if code in ("kk", "en") else None
 
 
+def _notice_html(notice: str | None) -> str:
+    """The answer's notice (the documents disagree on the figure asked, the model was away), in italics after it."""
+    return "".join(f"\n\n⚠️ <i>{html.escape(line, quote=False)}</i>" for line in notice.split("\n")) if notice else ""
+
+
 def _sources_html(citations: list[Any], lang: str = "ru") -> str:
     """«Источники:» and one numbered line per citation, escaped for HTML parse mode."""
     if not citations:
@@ -211,8 +216,9 @@ class AzsBot:
         buttons = InlineKeyboardMarkup([[InlineKeyboardButton("👍", callback_data=f"rate:up:{answer_id}"),
                                          InlineKeyboardButton("👎", callback_data=f"rate:down:{answer_id}")]])
         if update.effective_message is not None:  # the answer's Markdown as Telegram HTML (telegram/format.py)
-            await update.effective_message.reply_text(to_message(answer.answer, _sources_html(answer.citations, lang)),
-                                                      parse_mode="HTML", reply_markup=buttons)
+            tail = _notice_html(answer.notice) + _sources_html(answer.citations, lang)
+            await update.effective_message.reply_text(to_message(answer.answer, tail), parse_mode="HTML",
+                                                      reply_markup=buttons)
 
     async def photo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         who = self.who(update)
