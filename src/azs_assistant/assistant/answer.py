@@ -106,6 +106,8 @@ class Opening(NamedTuple):
 
     names: frozenset[str]  # the organisations it names (organisations.named)
     codes: frozenset[str]  # the document numbers and codes it names (entities.codes_named): «АКТ № 0318»
+    numbers: frozenset[str] = frozenset()  # the numbers it gives itself (entities.document_numbers): «Инструкция ОТ-11»
+    editions: frozenset[str] = frozenset()  # the edition it states («редакция 6»: answerable.editions)
 
 
 OpeningKey = tuple[int, int, str]  # a document's id, version and content hash (an id may be reused)
@@ -167,6 +169,8 @@ class Assistant:
         elsewhere = self._elsewhere(question, evidence, read, known)
         for e, away in zip(evidence, elsewhere, strict=True):
             e.elsewhere = away  # never quoted as the answer (_passages, _answer_asks)
+            e.document_numbers = read[_opening_key(e.document)].numbers
+            e.document_editions = read[_opening_key(e.document)].editions
         if evidence:  # in the search's order, best first; another chain's passages are no competitors
             rivals = [e for e, away in zip(evidence, elsewhere, strict=True) if not away] or evidence
             # a lone passage of the chain asked is no clear winner: the runner-up is then the next found at all
@@ -232,7 +236,8 @@ class Assistant:
             texts = openings(self.db, {key[0]: docs[key] for key in part})
             for key in part:
                 text = texts.get(key[0], docs[key])
-                out[key] = Opening(organisations.named(text, self._proper), typed_entities.codes_named(text))
+                out[key] = Opening(organisations.named(text, self._proper), typed_entities.codes_named(text),
+                                   typed_entities.document_numbers(text), answerable.editions(text))
         if unknown and len(kept) < 100_000:  # bounded: _known_organisations keeps only the base's documents
             kept.update({key: out[key] for key in unknown})
         return out
@@ -723,6 +728,7 @@ class Assistant:
         return [not any(answerable.lacks_what_is_asked(text, p.text, synonyms, query.corrections) for text in readings)
                 and not answerable.row_names_nothing(query, e.chunk, self.analyzer.lemmas, self._lemma_of)
                 and not answerable.only_names_its_document(e.chunk.text, query.text)
+                and not answerable.asks_another_edition(query.text, e.document_editions)
                 for p, e in zip(passages, evidence, strict=False)]
 
     def _synonyms(self, query: Any) -> Callable[[str], list[str]]:

@@ -165,6 +165,7 @@ class Retrieved:
     support: float
     dense: float
     score: float
+    document_numbers: frozenset[str] = frozenset()  # what its document's opening numbers it («ОТ-11»)
 
 
 def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[str], float],
@@ -223,8 +224,10 @@ def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[st
             math.log1p(query.length or len(terms)),  # the question's length, as the model was fitted
             foreign,
             float(min(absent, 2)),
-            # the hard rule (not weighed by the model): a typed thing of the question the passage lacks
-            float(min(len(typed_entities.missing(query.text, p.text, known)), 2)),
+            # the hard rule (not weighed by the model): a typed thing of the question the passage lacks (a document's
+            # number its document's opening gives is held by every passage of it: «по ОТ-11 можно…» and a rule of ОТ-11)
+            float(min(len([e for e in typed_entities.missing(query.text, p.text, known)
+                           if not (e.kind in ("code", "document") and e.key in p.document_numbers)]), 2)),
         ])
     return out
 
@@ -235,7 +238,7 @@ def retrieved(evidence: Sequence[Any], k: int = 5) -> list[Retrieved]:
     empty cells: «АИ-98» is in the table even where a row has no price for it) and the passage."""
     return [Retrieved(f"{e.document.title}\n{e.chunk.section}\n{_headers(e.chunk)}{e.chunk.text}",
                       frozenset(e.chunk.lemmas.split()) | frozenset(e.chunk.context_lemmas.split()),
-                      e.support, e.hit.dense, e.hit.score) for e in evidence[:k]]
+                      e.support, e.hit.dense, e.hit.score, e.document_numbers) for e in evidence[:k]]
 
 
 def _headers(chunk: Any) -> str:
@@ -664,16 +667,22 @@ _EDITION = re.compile(r"(?<![\w.,‐–-])(\d{1,2})\s*[-‐–]?\s*(?:й|я|ей
                       r"|\b(?:редакц\w*|ред\.|edition)\s*(?:№\s*|no\.?\s*)?(\d{1,2})\b(?![.,]\d)", re.IGNORECASE)
 
 
-def _editions(text: str) -> set[str]:
-    return {next(g for g in m.groups() if g) for m in _EDITION.finditer(text)}
+def editions(text: str) -> frozenset[str]:
+    """The editions ``text`` names («редакция 6», «3-й редакции»), as numbers."""
+    return frozenset(next(g for g in m.groups() if g) for m in _EDITION.finditer(text))
 
 
 def another_edition(question: str, passage: str) -> bool:
     """The question names an edition of a document («какая дата была у 3-й редакции положения П-02») and the
     passage states another one and not that one («Положение П-02 …, редакция 4 от 15.01.2026»): the base holds the
     document as it is now, and what an earlier edition said is not in it."""
-    asked = _editions(question)
-    stated = _editions(passage)
+    return asks_another_edition(question, editions(passage))
+
+
+def asks_another_edition(question: str, stated: frozenset[str]) -> bool:
+    """The question names an edition and ``stated`` (a passage's, or its document's opening's) are others only:
+    a row of «Положение П-04 …, редакция 6» does not answer what its 5th edition said."""
+    asked = editions(question)
     return bool(asked) and bool(stated) and not asked & stated
 
 

@@ -284,6 +284,19 @@ def codes_named(text: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+def document_numbers(text: str) -> frozenset[str]:
+    """The numbers a document gives itself in its title and opening («Инструкция ОТ-11 сети…», «Положение П-04»,
+    «Памятка ПМ-05», «ПРИКАЗ №211-П»): codes right after a document's kind, not the error codes or the other
+    documents a text mentions in passing."""
+    keys = set()
+    for key, surface in _codes(text):
+        for m in re.finditer(re.escape(surface), text):
+            if _DOCUMENT_WORD.search(text[max(0, m.start() - 40):m.start()]):
+                keys.add(key)
+                break
+    return frozenset(keys)
+
+
 def _held_codes(text: str) -> set[str]:
     """Every code the passage holds, and every number (a code written bare in a table cell: «Код: 61»)."""
     keys = {k for k, _ in _codes(text)}

@@ -89,6 +89,10 @@ class Evidence:
     relevance: float | None = None  # the re-ranker's probability (assistant/ranking.py), when it ranked this
     elsewhere: bool = False  # from a document of another organisation than the one the question names
     names_document: bool = False  # holds (or its document's opening holds) a document number the question names
+    # the numbers its document gives itself in its title and opening («Инструкция ОТ-11»): every passage of it holds
+    # them, though a step of the instruction need not repeat «ОТ-11»
+    document_numbers: frozenset[str] = frozenset()
+    document_editions: frozenset[str] = frozenset()  # the edition its document's opening states («редакция 6»)
 
     def citation(self, quote: str | None = None) -> Citation:
         c, d = self.chunk, self.document
