@@ -30,7 +30,7 @@ from azs_assistant.assistant.extract import (
     rule_units,
     wants_number,
 )
-from azs_assistant.assistant.figures import disagreement_notice
+from azs_assistant.assistant.figures import Quote, disagreement_notice
 from azs_assistant.assistant.markdown import bold, escape, to_plain
 from azs_assistant.assistant.model import (
     ABSTAIN_TEXT,
@@ -40,7 +40,7 @@ from azs_assistant.assistant.model import (
     Evidence,
     section_without_title,
 )
-from azs_assistant.assistant.notices import answer_language, localise
+from azs_assistant.assistant.notices import answer_language, localise, transient
 from azs_assistant.assistant.parts import asks, own_words, with_subject
 from azs_assistant.assistant.ports import Answerer, AnswerLog, ChatAnswers
 from azs_assistant.assistant.procedure import (
@@ -110,6 +110,9 @@ class Opening(NamedTuple):
     editions: frozenset[str] = frozenset()  # the edition it states («редакция 6»: answerable.editions)
 
 
+# what a cached answer holds: raised when an answer gains a part (2: the documents' disagreement notice), so answers
+# cached before are not served without it
+ANSWER_FORMAT = 2
 OpeningKey = tuple[int, int, str]  # a document's id, version and content hash (an id may be reused)
 
 __all__ = ["ABSTAIN_TEXT", "EMPTY_KB_TEXT", "Answer", "Assistant", "Citation", "Evidence", "section_without_title"]
@@ -171,6 +174,7 @@ class Assistant:
             e.elsewhere = away  # never quoted as the answer (_passages, _answer_asks)
             e.document_numbers = read[_opening_key(e.document)].numbers
             e.document_editions = read[_opening_key(e.document)].editions
+            e.organisations = read[_opening_key(e.document)].names
         if evidence:  # in the search's order, best first; another chain's passages are no competitors
             rivals = [e for e, away in zip(evidence, elsewhere, strict=True) if not away] or evidence
             # a lone passage of the chain asked is no clear winner: the runner-up is then the next found at all
@@ -387,7 +391,7 @@ class Assistant:
             return None, None
         # the generator's prompt version is part of the key: a new prompt must not serve old answers
         model = f"{self.model}/{self.answerer.prompt_version}" if self.answerer is not None else "extractive"
-        key = cache.key(question, principal, *generations, model)
+        key = cache.key(question, principal, *generations, model, ANSWER_FORMAT)
         hit = cache.get(key)
         metrics.CACHE.labels("miss" if hit is None else "hit").inc()
         if hit is None:
@@ -399,7 +403,7 @@ class Assistant:
     def _keep(self, key: str | None, answer: Answer) -> None:
         """Cache answers that are final: not a fallback while the model was down."""
         cache = self._cache()
-        if key is not None and cache is not None and answer.notice is None and not answer.cached:
+        if key is not None and cache is not None and not transient(answer.notice) and not answer.cached:
             cache.put(key, answer.public())
 
     def _special_answer(self, question: str, principal: Any = None, lang: str = "ru") -> Answer | None:
@@ -542,11 +546,13 @@ class Assistant:
             texts.append(f"{text} [{len(citations)}]" if len(cites) == 1 else
                          f"{text} [{len(citations) - len(cites) + 1}–{len(citations)}]")
         # the quotes that answer (the table's values, a passage the model holds to answer; not one quoted beside)
-        quotes = [(cites[0].document_id, cites[0].title, text) for n, (text, cites) in enumerate(parts)
+        organisations = {e.document.id: e.organisations for e in evidence}
+        quotes = [Quote(cites[0].document_id, cites[0].title, to_plain(text),
+                        organisations.get(cites[0].document_id, frozenset()), cites[0].source)
+                  for n, (text, cites) in enumerate(parts)
                   if (n == 0 and table is not None) or any(c.chunk_id in answering for c in cites)]
         return Answer(question, "\n\n".join(texts), False, citations, _cited_first(retrieved, citations),
-                      notice=disagreement_notice(question, quotes, self.analyzer.lemmas,
-                                                         query.dense_text or ""))
+                      notice=disagreement_notice(question, quotes, self.analyzer.tokens, query.dense_text or ""))
 
     def _passages(self, question: str, query: Any, evidence: list[Evidence],
                   skip_document: int | None) -> tuple[list[tuple[str, list[Citation]]], set[int]]:

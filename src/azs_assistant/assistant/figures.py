@@ -1,13 +1,21 @@
 """Figures two documents state differently for the thing asked.
 
 A knowledge base grows by uploads, and an old regulation and a new order can both be in it: «Остаток наличных
-в кассе не должен превышать 250 000 тенге» in one, «лимит наличных — 850 000 тенге» in another. An answer that
-quotes both without a word leaves the operator to notice the contradiction, or to take the first figure as
-the rule. :func:`disagreement` finds it: the question asks a measured value (a sum of money, a volume, a
-weight, a time, a length, a temperature, a pressure, a power), two quoted passages of different documents
-each answer it and each state values of that measure, and no value is common to both. The values are
-compared in one unit of their measure («30 минут» is «0,5 часа», «1 500 л» is «1,5 тыс. л»), so a passage
-that says the same thing in other words is no disagreement.
+в кассе не должен превышать 250 000 тенге» in one, «лимит остатка наличных в кассе — 850 000 тенге» in another.
+An answer that quotes both without a word leaves the operator to notice the contradiction, or to take the first
+figure as the rule. :func:`disagreement` finds it, and says nothing where it cannot be sure, since a false alarm
+teaches people to ignore the notice:
+
+- the question asks one figure (a sum of money, a volume, a weight, a time, a length, a temperature, a pressure,
+  a power), in one clause, not a comparison;
+- two quoted passages that answer it are of different documents of the same organisation (another chain's rule
+  is in force at its own stations) whose titles name the same records (not «Цены: Павлодар» and «Цены: Астана»);
+- a sentence of each states a value of the measure asked, and the two sentences speak of one thing: they share
+  two of their words besides units, neither has a word of its own the other lacks (a noun or an adjective:
+  «размен» against «лимит», «арбитражная» against «контрольная» proba), they name the same typed things (ОП-5
+  against ОП-10) and their other figures agree (a talon for 20 litres against one for 10);
+- no value of that measure is common to both, compared in one unit with a 3 % tolerance («30 минут» is «0,5
+  часа», «1 год» «12 месяцев»), a range's bounds counting as its values («3–7 рабочих дней» agrees with 7).
 """
 
 from __future__ import annotations
@@ -18,25 +26,29 @@ from dataclasses import dataclass
 
 from azs_assistant import i18n
 from azs_assistant.assistant import answerable
+from azs_assistant.assistant import entities as typed_entities
 from azs_assistant.assistant.extract import wants_number
 from azs_assistant.documents.chunking import split_sentences
-from azs_assistant.language.analyzer import GENERIC_WORDS
+from azs_assistant.language.analyzer import GENERIC_WORDS, STOPWORDS, Token
 
-# a measure's units: a pattern (after the number) and what one unit is in the measure's base unit
+# a measure's units: a pattern (after the number) and what one unit is in the measure's base unit; a rate («5 м/с»,
+# «100 л/мин») is no amount of its first unit, a single letter of an abbreviation is read only where it cannot be
+# a word («с», «г» are not read: «2 с половиной», «2026 г.»)
 _UNITS: dict[str, tuple[tuple[str, float], ...]] = {
     "money": ((r"тенге|тг\b\.?|₸|kzt\b", 1.0),),
     "percent": ((r"%|процент\w*", 1.0),),
     "volume": ((r"мл\b|миллилитр\w*", 0.001), (r"л\b\.?|литр\w*", 1.0), (r"м3|м³|куб(?:\.|\w*)", 1000.0)),
-    "weight": ((r"кг\b|килограмм\w*", 1.0), (r"тонн\w*|т\b\.?", 1000.0), (r"г\b\.?|грамм\w*", 0.001)),
-    "time": ((r"сек(?:\.|\w*)|с\b", 1.0), (r"мин(?:\.|\w*)", 60.0), (r"час\w*|ч\b\.?", 3600.0),
-             (r"сут(?:\.|\w*)", 86400.0), (r"дн(?:я|ей)\b|день\b|дням?\b", 86400.0), (r"недел\w*", 604800.0),
-             (r"месяц\w*|мес\b\.?", 2592000.0), (r"лет\b|год\w*", 31536000.0)),
+    "weight": ((r"кг\b|килограмм\w*", 1.0), (r"тонн\w*|т\b\.?", 1000.0), (r"гр\b\.?|грамм\w*", 0.001)),
+    "time": ((r"сек(?:\.|\w*)", 1.0), (r"мин(?:\.|\w*)", 60.0),
+             (r"час\w*|ч\b(?!\.?\s*(?:утра|вечера|дня|ночи))\.?", 3600.0), (r"сут(?:\.|\w*)", 86400.0),
+             (r"дн(?:я|ей)\b|день\b|дням?\b", 86400.0), (r"недел\w*", 604800.0), (r"месяц\w*|мес\b\.?", 2592000.0),
+             (r"лет\b|год\w*", 31536000.0)),
     "length": ((r"мм\b|миллиметр\w*", 0.001), (r"см\b|сантиметр\w*", 0.01), (r"км\b|километр\w*", 1000.0),
                (r"м\b\.?|метр\w*", 1.0)),
     "temperature": ((r"°\s*[cс]?|градус\w*", 1.0),),
     "pressure": ((r"мпа|мегапаскал\w*", 1000.0), (r"кпа|килопаскал\w*", 1.0), (r"бар\w*", 100.0),
-                 (r"атм\w*|кгс", 98.0665)),
-    "power": ((r"квт|киловатт\w*|ква\b", 1.0), (r"вт\b|ватт\w*", 0.001)),
+                 (r"атм\w*|кгс(?:\s*/\s*см2|\s*/\s*см²)?", 98.0665)),
+    "power": ((r"квт|киловатт\w*", 1.0), (r"вт\b|ватт\w*", 0.001)),
 }
 # the kinds of value a question asks (answerable's names) and the measures that answer them
 _MEASURES: dict[str, tuple[str, ...]] = {
@@ -44,10 +56,20 @@ _MEASURES: dict[str, tuple[str, ...]] = {
     "short time": ("time",), "long time": ("time",), "term": ("time",), "length": ("length",),
     "temperature": ("temperature",), "pressure": ("pressure",), "power": ("power",),
 }
-# a number: «250 000», «1 500,5», «0,25», «12» (not a date, a time of day or a code's number), «тыс.»/«млн» after it
-_NUMBER = r"(?<![\d.,:/№-])(?<![A-Za-zА-Яа-яЁё]-)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?![.,:/]\d)"
+_SPACE = "[ \u00a0\u202f]"
+# a number: «250 000», «250 000,00», «1 500,5», «0,25», «12», a sign before it («минус 40», «−5», «+35»), not
+# a date, a clock time or a code's number («E-35», «№ 45»); its groups of three are read once (possessive), so a
+# long run of them costs one pass
+_VALUE = (rf"(\d{{1,3}}(?:{_SPACE}\d{{3}})++(?:,\d+)?|\d+(?:[.,]\d+)?)(?![.,:/]\d)")
+_NUMBER = (rf"(?<![\d.,:/№])(?<!\d{_SPACE})(?<![^\W\d_][-‐–])"
+           rf"((?<![\w-])(?:минус|плюс){_SPACE}+|(?<![\w-])[−–+-]{_SPACE}?)?{_VALUE}")
+# a range: «3–7 рабочих дней», «15-20 минут», «от 5 до 20 литров»: both bounds are values of the unit after them
+_RANGE = rf"(?:{_SPACE}*[-–—]{_SPACE}*|{_SPACE}+до{_SPACE}+){_VALUE}"
 _SCALE = r"(?:\s*(тыс\.?|тысяч\w*|млн\.?|миллион\w*))?"
 _QUALIFIER = r"(?:\s+(?:рабоч|календарн|полн|банковск|кубическ)\w*)?"  # «2 рабочих дня», «5 кубических метров»
+TOLERANCE = 0.03  # two values within this share of the larger are one («1 год» and «12 месяцев»)
+# a year is no amount of time: «с 1 января 2026 года», «2024 г.»
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,17 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A quoted passage that answers: its document, that document's title and organisations, and the text."""
+
+    document_id: int
+    title: str
+    text: str
+    organisations: frozenset[str] = frozenset()
+    source: str = ""  # the file, named beside a title two documents share
+
+
+@dataclass(frozen=True)
 class Disagreement:
     """Two documents' figures for the thing asked: each document's title and the values it states."""
 
@@ -67,15 +100,23 @@ class Disagreement:
 
 
 def _patterns() -> dict[str, list[tuple[re.Pattern[str], float]]]:
-    return {measure: [(re.compile(rf"{_NUMBER}{_SCALE}{_QUALIFIER}\s*(?:{unit})(?![а-яёa-z])", re.IGNORECASE), size)
+    return {measure: [(re.compile(rf"{_NUMBER}(?:{_RANGE})?{_SCALE}{_QUALIFIER}\s*(?:{unit})(?![а-яёa-z])(?!\s*/)",
+                                  re.IGNORECASE), size)
                       for unit, size in units] for measure, units in _UNITS.items()}
 
 
 _COMPILED = _patterns()
 
 
+def _amount(number: str, sign: str | None, scale: str) -> float:
+    value = float(re.sub(_SPACE, "", number).replace(",", "."))
+    value *= 1e6 if scale.startswith("м") else 1e3 if scale else 1.0
+    return -value if sign and sign.strip().lower() in ("минус", "−", "–", "-") else value
+
+
 def figures(text: str, measures: Sequence[str]) -> list[Figure]:
-    """The values of the given measures ``text`` states, each once, in the order found."""
+    """The values of the given measures ``text`` states, each once, in the order found (a range's two bounds as
+    two figures of the same text)."""
     out: list[tuple[int, Figure]] = []
     taken: list[tuple[int, int]] = []
     for measure in measures:
@@ -83,11 +124,13 @@ def figures(text: str, measures: Sequence[str]) -> list[Figure]:
             for m in pattern.finditer(text):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue  # «5 мл» is not also «5 м»
-                number = float(re.sub(r"[ \u00a0\u202f]", "", m.group(1)).replace(",", "."))
-                scale = (m.group(2) or "").lower()
-                number *= 1e6 if scale.startswith("м") else 1e3 if scale else 1.0
+                sign, first, second, scale = m.group(1), m.group(2), m.group(3), (m.group(4) or "").lower()
+                if measure == "time" and _YEAR.match(first) and second is None:
+                    continue
                 taken.append(m.span())
-                out.append((m.start(), Figure(" ".join(m.group(0).split()), measure, round(number * size, 6))))
+                said = " ".join(m.group(0).split())
+                for number in (first, second) if second else (first,):
+                    out.append((m.start(), Figure(said, measure, round(_amount(number, sign, scale) * size, 6))))
     return [f for _, f in sorted(out, key=lambda p: p[0])]
 
 
@@ -111,70 +154,113 @@ def asked_measures(question: str) -> tuple[str, ...]:
     return named or tuple(_UNITS)
 
 
-def disagreement(question: str, quotes: Sequence[tuple[int, str, str]],
-                 lemmas: Callable[[str], list[str]], rewritten: str = "") -> Disagreement | None:
-    """``quotes``: (document id, document title, quoted text) of the passages that answer, in the answer's order.
-    The first two documents that state values of the measure asked in sentences about the same thing (most of
-    their words shared: «Приём-передача смены занимает не более 30 минут» and «… не более 40 минут»), where no value
-    is common to both. A question of two clauses («сколько хранится проба в Береке и сколько в Сарыарке?», «куда
-    звонить и за какой срок») asks two things, and its two quotes' figures are not compared; nor are figures of
-    other things («топлива в баке ДГУ хватает на 10 часов» and «генератор запускается через 30 секунд»): a figure's
-    sentence holds two of the question's words at least (or of ``rewritten``, the question with the dictionary's
-    Russian terms for its words), and every figure the question states itself."""
+_COMPARES = re.compile(r"\bсравн\w*|\bразниц\w*|\bотлича\w*|\bcompare\w*|\bсалыстыр\w*", re.IGNORECASE)
+_OWN_WORD = frozenset({"NOUN", "ADJF"})  # a word that says what a figure is of («должен», «обязан» are not)
+_NOT_OWN = frozenset({"год", "месяц", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+                      "сентябрь", "октябрь", "ноябрь", "декабрь", "азс", "агзс", "тенге", "тг", "литр", "час", "минута",
+                      "сутки", "день", "неделя", "метр", "процент", "градус", "килограмм", "секунда", "тенг"})
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    figures: tuple[Figure, ...]  # every figure it states, of every measure
+    words: frozenset[str]  # its content words
+    own: frozenset[str]  # the words that say what a figure is of (nouns and adjectives)
+    typed: frozenset[tuple[str, str]]  # the typed things it names (a region, a grade, a code, a station)
+
+
+def _read(sentence: str, tokens: Callable[[str], list[Token]]) -> _Sentence:
+    words = [t for t in tokens(sentence) if t.lemma not in GENERIC_WORDS and t.lemma not in STOPWORDS
+             and not any(ch.isdigit() for ch in t.lemma)]
+    return _Sentence(tuple(figures(sentence, tuple(_UNITS))), frozenset(t.lemma for t in words),
+                     frozenset(t.lemma for t in words if t.pos in _OWN_WORD and t.lemma not in _NOT_OWN),
+                     frozenset((e.kind, e.key) for e in typed_entities.typed(sentence)))
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= TOLERANCE * max(abs(a), abs(b))
+
+
+def _common(a: Sequence[float], b: Sequence[float]) -> bool:
+    return any(_same(x, y) for x in a for y in b)
+
+
+def _alike(a: _Sentence, b: _Sentence) -> bool:
+    """The two sentences speak of one thing by their words (see the module's rules)."""
+    shared = (a.words & b.words) - _NOT_OWN
+    return len(shared) >= 2 and not (a.own - b.own and b.own - a.own) and a.typed == b.typed
+
+
+def _values(sentence: _Sentence, measure: str) -> list[float]:
+    return [f.amount for f in sentence.figures if f.measure == measure]
+
+
+def _one_thing(a: _Sentence, b: _Sentence, measure: str) -> bool:
+    """Alike, and their figures of other measures than ``measure`` (the one asked, which may differ: that is the
+    disagreement) agree where both state one (a talon's litres beside its price)."""
+    return _alike(a, b) and all(
+        _common(_values(a, other), _values(b, other))
+        for other in ({f.measure for f in a.figures} & {f.measure for f in b.figures}) - {measure})
+
+
+def disagreement(question: str, quotes: Sequence[Quote], tokens: Callable[[str], list[Token]],
+                 rewritten: str = "") -> Disagreement | None:
+    """``quotes``: the passages that answer, in the answer's order. The first two documents whose sentences
+    about the thing asked state values of the measure asked with none in common (see the module's rules);
+    ``rewritten``: the question with the dictionary's Russian terms for its words (a Kazakh question's)."""
     measures = asked_measures(question)
-    if not measures or len([c for c in answerable.clauses(question) if c.strip()]) > 1 or _COMPARES.search(question):
+    asks = [c for c in answerable.clauses(question) if c.strip() and (wants_number(c) or answerable.asked_kinds(c))]
+    if not measures or len(asks) > 1 or _COMPARES.search(question):
         return None
-    # the figures the question states («мерник на 10 литров»): a sentence without them is of another record
-    given = {(f.measure, f.amount) for f in figures(question, tuple(_UNITS))}
-    asked = _words(question, lemmas) | _words(rewritten, lemmas)  # (a Kazakh question's Russian terms too)
-    stated: list[tuple[int, str, list[tuple[Figure, frozenset[str]]]]] = []
-    for document_id, title, text in quotes:
-        found = []
-        for sentence in split_sentences(text):
-            own = figures(sentence, tuple(_UNITS))
-            if any((m, x) not in {(f.measure, f.amount) for f in own} for m, x in given):
+    asked = {t.lemma for t in tokens(f"{question}\n{rewritten}")} - GENERIC_WORDS - STOPWORDS - _NOT_OWN
+    stated: list[tuple[Quote, list[_Sentence]]] = []
+    for quote in quotes:
+        sentences = [_read(s, tokens) for s in split_sentences(quote.text)]
+        sentences = [s for s in sentences if any(f.measure in measures for f in s.figures)
+                     and len(s.words & asked) >= min(2, len(asked))]
+        if sentences:
+            stated.append((quote, sentences))
+    for i, (a, mine) in enumerate(stated):
+        for b, theirs in stated[i + 1:]:
+            if a.document_id == b.document_id or a.organisations != b.organisations \
+                    or _records(a.title) != _records(b.title):
                 continue
-            words = _words(sentence, lemmas)
-            if len(words & asked) < min(2, len(asked)):
-                continue  # a sentence about something else the quote holds
-            found += [(f, words) for f in own if f.measure in measures and (f.measure, f.amount) not in given]
-        if found:
-            stated.append((document_id, title, found))
-    for i, (doc_a, title_a, a) in enumerate(stated):
-        for doc_b, title_b, b in stated[i + 1:]:
-            if doc_a == doc_b:
-                continue
-            for measure in measures:
-                mine = [(f, w) for f, w in a if f.measure == measure]
-                theirs = [(f, w) for f, w in b if f.measure == measure]
-                same = [(f, g) for f, w in mine for g, v in theirs if _alike(w, v)]
-                if same and not {f.amount for f, _ in mine} & {g.amount for g, _ in theirs}:
-                    return Disagreement(((title_a, tuple(dict.fromkeys(f.text for f, _ in same))),
-                                         (title_b, tuple(dict.fromkeys(g.text for _, g in same)))))
+            found = _disagree(mine, theirs, measures)
+            if found is not None:
+                titles = [" ".join(q.title.split()) for q in (a, b)]  # (a title read from a file's metadata may
+                if titles[0] == titles[1]:                             # hold line breaks)
+                    titles = [f"{t} ({q.source.rsplit('/', 1)[-1]})" for t, q in zip(titles, (a, b), strict=True)]
+                return Disagreement(((titles[0], found[0]), (titles[1], found[1])))
     return None
 
 
-_COMPARES = re.compile(r"\bсравн\w*|\bразниц\w*|\bотлича\w*|\bcompare\w*|\bсалыстыр\w*", re.IGNORECASE)
-SAME_THING = 0.5  # the share of two sentences' words (of the smaller one's) they must share to speak of one thing
+def _records(title: str) -> set[tuple[str, str]]:
+    """The records a title names: a region, a station, a fuel grade («Цены на топливо: Павлодар»); not a document's
+    own number («Приказ № 45»)."""
+    return {(kind, key) for kind, key in typed_entities.held(title) if kind in ("region", "station", "fuel")}
 
 
-def _words(sentence: str, lemmas: Callable[[str], list[str]]) -> frozenset[str]:
-    return frozenset(w for w in lemmas(sentence) if w not in GENERIC_WORDS and not any(ch.isdigit() for ch in w))
+def _disagree(mine: list[_Sentence], theirs: list[_Sentence],
+              measures: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The values of the measure asked two documents' sentences about one thing state, where none is common to
+    both; None where any is (a document agreeing on the figure asked is no disagreement, whatever else differs)."""
+    alike = [(x, y) for x in mine for y in theirs if _alike(x, y)]
+    if any(_common(_values(x, m), _values(y, m)) for x, y in alike for m in measures):
+        return None
+    for measure in measures:
+        for x, y in alike:
+            ours = [f for f in x.figures if f.measure == measure]
+            other = [f for f in y.figures if f.measure == measure]
+            if ours and other and _one_thing(x, y, measure):
+                return tuple(dict.fromkeys(f.text for f in ours)), tuple(dict.fromkeys(f.text for f in other))
+    return None
 
 
-def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
-    return bool(a) and bool(b) and len(a & b) >= SAME_THING * min(len(a), len(b)) and len(a & b) >= 2
-
-
-def _said(found: Sequence[Figure], measure: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(f.text for f in found if f.measure == measure))
-
-
-def disagreement_notice(question: str, quotes: Sequence[tuple[int, str, str]],
-                        lemmas: Callable[[str], list[str]], rewritten: str = "") -> str | None:
+def disagreement_notice(question: str, quotes: Sequence[Quote], tokens: Callable[[str], list[Token]],
+                        rewritten: str = "") -> str | None:
     """The notice an answer carries when its documents disagree on the figure asked (see :func:`disagreement`),
     in Russian like every text made with an answer (``notices.localise`` puts it into the asker's language)."""
-    found = disagreement(question, quotes, lemmas, rewritten)
+    found = disagreement(question, quotes, tokens, rewritten)
     if found is None:
         return None
     sides = "; ".join(f"«{title}» — {', '.join(values)}" for title, values in found.sides)

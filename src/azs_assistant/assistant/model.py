@@ -93,6 +93,7 @@ class Evidence:
     # them, though a step of the instruction need not repeat «ОТ-11»
     document_numbers: frozenset[str] = frozenset()
     document_editions: frozenset[str] = frozenset()  # the edition its document's opening states («редакция 6»)
+    organisations: frozenset[str] = frozenset()  # the organisations its document's opening names
 
     def citation(self, quote: str | None = None) -> Citation:
         c, d = self.chunk, self.document

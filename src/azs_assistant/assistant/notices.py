@@ -45,6 +45,17 @@ def localise(answer: Answer, lang: str) -> Answer:
     return dataclasses.replace(answer, answer=text, notice=notice)
 
 
+def transient(notice: str | None) -> bool:
+    """The notice says the answer is not final: the model was away or its reply was not confirmed (a later ask
+    may get the model's answer). The documents' disagreement on a figure holds until they change."""
+    texts = {i18n_text("llm_fallback"), i18n_text("llm_unchecked")}
+    return bool(notice) and any(line in texts for line in notice.split("\n"))  # type: ignore[union-attr]
+
+
+def i18n_text(key: str) -> str:
+    return catalogue(PACKAGE, "ru")[key]
+
+
 def joined(notice: str | None, more: str) -> str:
     """An answer's notice with another added as a line of its own (each is translated by itself)."""
     return f"{notice}\n{more}" if notice else more
