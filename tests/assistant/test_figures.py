@@ -91,7 +91,8 @@ LIMIT = "С 1 января {} года лимит наличных в кассе
 @pytest.mark.parametrize(("question", "a", "b"), [
     # the same figure said in other words, units or precision
     ("сколько длится приём смены?", "Приём смены длится не более 30 минут.", "Приём смены длится не более 0,5 часа."),
-    ("какой лимит наличных в кассе?", "Лимит наличных в кассе 250 000,00 тенге.", "Лимит наличных в кассе 250 000 тенге."),
+    ("какой лимит наличных в кассе?", "Лимит наличных в кассе 250 000,00 тенге.",
+     "Лимит наличных в кассе 250 000 тенге."),
     ("какой срок поверки счётчика?", "Поверка счётчика проводится раз в 1 год.",
      "Поверка счётчика проводится раз в 12 месяцев."),
     ("в какой срок возврат на карту?", "Возврат на карту зачисляется за 3–7 рабочих дней.",
@@ -132,6 +133,9 @@ def test_no_disagreement_where_the_figures_are_not_of_one_thing(question: str, a
 def test_no_disagreement_between_two_organisations_or_two_records_named_in_titles() -> None:
     chains = (frozenset({"Береке Ойл"}), frozenset({"Сарыарка Ойл"}))
     assert figures.disagreement("какой лимит наличных в кассе?", quotes(OLD, NEW, organisations=chains), TOKENS) is None
+    # an order that names no company may be either's
+    one_named = (frozenset({"Береке Ойл"}), frozenset())
+    assert figures.disagreement("какой лимит наличных в кассе?", quotes(OLD, NEW, organisations=one_named), TOKENS)
     prices = ("Литр АИ-92 стоит 250 тенге.", "Литр АИ-92 стоит 260 тенге.")
     assert figures.disagreement("сколько стоит литр АИ-92?", quotes(*prices, titles=(
         "Цены на топливо: Павлодар", "Цены на топливо: Астана")), TOKENS) is None
@@ -167,3 +171,19 @@ def test_the_answer_quotes_both_documents_and_says_they_disagree(two_orders: Ser
 def test_an_answer_of_one_document_carries_no_notice(two_orders: Services) -> None:
     answer = two_orders.assistant.ask("какой размен оставляют в кассе на начало смены?")
     assert "40 000 тенге" in answer.answer and answer.notice is None
+
+
+def test_a_rows_lines_are_read_with_its_key_and_a_form_number_beside_is_no_other_thing() -> None:
+    row = "Продукт: Кофе в термосе\n\n— Срок реализации: 1 час\n— Что делать по истечении: списать по акту БО-52"
+    order = ("С 1 декабря установлено: Продукт: Кофе в термосе; Срок реализации: 2 часа; Что делать по истечении: "
+             "списать по акту БО-52")
+    found = figures.disagreement("кофе в термосе скока держать", quotes(row, order), TOKENS)
+    assert found is not None and (found.sides[0][1], found.sides[1][1]) == (("1 час",), ("2 часа",))
+    assert found.quotes == (0, 1) and "1 час" in found.sentences[0] and "2 часа" in found.sentences[1]
+
+
+def test_a_line_agreeing_does_not_hide_another_that_disagrees() -> None:
+    row = "Уровень: Серебро\n\n— Бонус за топливо: 2%\n— Бонус за товары и кафе: 4%"
+    order = "С 1 декабря установлено: Уровень: Серебро; Бонус за топливо: 2%; Бонус за товары и кафе: 6%"
+    found = figures.disagreement("сколько процентов за кафе на уровне Серебро", quotes(row, order), TOKENS)
+    assert found is not None and found.sides[0][1] == ("4%",) and "6%" in found.sides[1][1]

@@ -30,7 +30,7 @@ from azs_assistant.assistant.extract import (
     rule_units,
     wants_number,
 )
-from azs_assistant.assistant.figures import Quote, disagreement_notice
+from azs_assistant.assistant.figures import Quote, disagreement
 from azs_assistant.assistant.markdown import bold, escape, to_plain
 from azs_assistant.assistant.model import (
     ABSTAIN_TEXT,
@@ -476,7 +476,8 @@ class Assistant:
         taken = {e.chunk.id for e in quoted}
         evidence = [*quoted, *(e for e in evidence if e.chunk.id not in taken)]
         return (Answer(question, "\n\n".join(texts), False, citations,
-                       _cited_first([e.citation() for e in evidence], citations)), evidence)
+                       _cited_first([e.citation() for e in evidence], citations),
+                       notice=answer.notice if base is not None else None), evidence)
 
     def _answer_asks(self, separate: list[str], question: str, base: Answer | None, principal: Any,
                      generations: tuple[int, int]) -> tuple[list[tuple[str, Evidence]], int]:
@@ -538,6 +539,7 @@ class Assistant:
         parts.extend(passages)
         if not parts:
             return Answer(question, ABSTAIN_TEXT, True, [], retrieved)
+        notice = self._disagreement(question, query, evidence, parts, answering, table is not None)
         texts: list[str] = []
         citations: list[Citation] = []
         for text, cites in parts:
@@ -545,19 +547,39 @@ class Assistant:
             citations.extend(cites)
             texts.append(f"{text} [{len(citations)}]" if len(cites) == 1 else
                          f"{text} [{len(citations) - len(cites) + 1}–{len(citations)}]")
-        # the quotes that answer (the table's values, a passage the model holds to answer; not one quoted beside)
+        return Answer(question, "\n\n".join(texts), False, citations, _cited_first(retrieved, citations),
+                      notice=notice)
+
+    def _disagreement(self, question: str, query: Any, evidence: list[Evidence],
+                      parts: list[tuple[str, list[Citation]]], answering: set[int], table: bool) -> str | None:
+        """The notice that two documents disagree on the figure asked (:mod:`~azs_assistant.assistant.figures`),
+        read over the quotes (the table's values, a passage the model holds to answer or lets stand beside one) and
+        the passages among the first five it holds or lets stand that the answer does not quote; such a passage,
+        when it is a side of the disagreement, is quoted too (its sentence), so both are cited. What decides that
+        two sentences speak of one thing is figures' own reading, not the model's."""
         organisations = {e.document.id: e.organisations for e in evidence}
         quotes = [Quote(cites[0].document_id, cites[0].title, to_plain(text),
                         organisations.get(cites[0].document_id, frozenset()), cites[0].source)
                   for n, (text, cites) in enumerate(parts)
-                  if (n == 0 and table is not None) or any(c.chunk_id in answering for c in cites)]
-        return Answer(question, "\n\n".join(texts), False, citations, _cited_first(retrieved, citations),
-                      notice=disagreement_notice(question, quotes, self.analyzer.tokens, query.dense_text or ""))
+                  if (n == 0 and table) or any(c.chunk_id in answering for c in cites)]
+        quoted = {c.document_id for _, cites in parts for c in cites}
+        unquoted = [e for e in evidence[:5] if e.chunk.id in answering and e.document.id not in quoted]
+        quotes += [Quote(e.document.id, e.document.title, e.chunk.text, e.organisations, e.document.source)
+                   for e in unquoted]
+        found = disagreement(question, quotes, self.analyzer.tokens, query.dense_text or "")
+        if found is None:
+            return None
+        for index, sentence in zip(found.quotes, found.sentences, strict=True):
+            if index >= len(quotes) - len(unquoted):
+                ev = unquoted[index - (len(quotes) - len(unquoted))]
+                parts.append((escape(sentence), [ev.citation(sentence)]))
+        return found.notice()
 
     def _passages(self, question: str, query: Any, evidence: list[Evidence],
                   skip_document: int | None) -> tuple[list[tuple[str, list[Citation]]], set[int]]:
         """Quotes from the passage that answers best and, when it covers another part of the
-        question, from a second source; and the passages (chunk ids) the model holds to answer."""
+        question, from a second source; and the passages (chunk ids) the model holds to answer or lets stand
+        beside one that does."""
         held, supporting = self._holds_answer(query, evidence)
         if not any(held[:3]):
             return [], set()
@@ -634,7 +656,7 @@ class Assistant:
             out.append((quote, [ev.citation(ev.chunk.text if ev.chunk.kind == "table_row" else to_plain(quote))]))
             if ev.chunk.kind == "table_row":
                 rows.add(ev.chunk.id)
-        return out, answering
+        return out, answering | {e.chunk.id for e in candidates}
 
     def _rule_instead(self, query: Any, lead: tuple[Evidence, ScoredPassage], evidence: list[Evidence],
                       skip_document: int | None, extractor: Extractor) -> tuple[Evidence, ScoredPassage] | None:

@@ -8,12 +8,12 @@ teaches people to ignore the notice:
 
 - the question asks one figure (a sum of money, a volume, a weight, a time, a length, a temperature, a pressure,
   a power), in one clause, not a comparison;
-- two quoted passages that answer it are of different documents of the same organisation (another chain's rule
-  is in force at its own stations) whose titles name the same records (not «Цены: Павлодар» and «Цены: Астана»);
+- two quoted passages that answer it are of different documents, not of two organisations (another chain's rule
+  is in force at its own stations), whose titles name the same records (not «Цены: Павлодар» and «Цены: Астана»);
 - a sentence of each states a value of the measure asked, and the two sentences speak of one thing: they share
   two of their words besides units, neither has a word of its own the other lacks (a noun or an adjective:
-  «размен» against «лимит», «арбитражная» against «контрольная» proba), they name the same typed things (ОП-5
-  against ОП-10) and their other figures agree (a talon for 20 litres against one for 10);
+  «размен» against «лимит», «арбитражная» against «контрольная» proba), they name no other thing of a kind both
+  name (ОП-5 against ОП-10) and their other figures agree (a talon for 20 litres against one for 10);
 - no value of that measure is common to both, compared in one unit with a 3 % tolerance («30 минут» is «0,5
   часа», «1 год» «12 месяцев»), a range's bounds counting as its values («3–7 рабочих дней» agrees with 7).
 """
@@ -94,9 +94,18 @@ class Quote:
 
 @dataclass(frozen=True)
 class Disagreement:
-    """Two documents' figures for the thing asked: each document's title and the values it states."""
+    """Two documents' figures for the thing asked: each document's title and the values it states, which of the
+    quotes given they are (their indices) and each one's sentence that states them."""
 
     sides: tuple[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]]]
+    quotes: tuple[int, int] = (0, 1)
+    sentences: tuple[str, str] = ("", "")
+
+    def notice(self) -> str:
+        """The notice an answer carries, in Russian like every text made with an answer (``notices.localise``
+        puts it into the asker's language)."""
+        sides = "; ".join(f"«{title}» — {', '.join(values)}" for title, values in self.sides)
+        return i18n.text("azs_assistant.assistant", "figures_disagree").format(sides=sides)
 
 
 def _patterns() -> dict[str, list[tuple[re.Pattern[str], float]]]:
@@ -163,18 +172,21 @@ _NOT_OWN = frozenset({"год", "месяц", "январь", "февраль", 
 
 @dataclass(frozen=True)
 class _Sentence:
+    text: str
     figures: tuple[Figure, ...]  # every figure it states, of every measure
     words: frozenset[str]  # its content words
     own: frozenset[str]  # the words that say what a figure is of (nouns and adjectives)
     typed: frozenset[tuple[str, str]]  # the typed things it names (a region, a grade, a code, a station)
 
 
-def _read(sentence: str, tokens: Callable[[str], list[Token]]) -> _Sentence:
-    words = [t for t in tokens(sentence) if t.lemma not in GENERIC_WORDS and t.lemma not in STOPWORDS
+def _read(sentence: str, lead: str, tokens: Callable[[str], list[Token]]) -> _Sentence:
+    """A sentence as compared; ``lead``, the quote's first line where it has several (a row's key «Продукт: Кофе в
+    термосе», a list's lead-in), says what its figures are of too."""
+    words = [t for t in tokens(f"{lead}\n{sentence}") if t.lemma not in GENERIC_WORDS and t.lemma not in STOPWORDS
              and not any(ch.isdigit() for ch in t.lemma)]
-    return _Sentence(tuple(figures(sentence, tuple(_UNITS))), frozenset(t.lemma for t in words),
+    return _Sentence(sentence, tuple(figures(sentence, tuple(_UNITS))), frozenset(t.lemma for t in words),
                      frozenset(t.lemma for t in words if t.pos in _OWN_WORD and t.lemma not in _NOT_OWN),
-                     frozenset((e.kind, e.key) for e in typed_entities.typed(sentence)))
+                     frozenset((e.kind, e.key) for e in typed_entities.typed(f"{lead}\n{sentence}")))
 
 
 def _same(a: float, b: float) -> bool:
@@ -188,7 +200,14 @@ def _common(a: Sequence[float], b: Sequence[float]) -> bool:
 def _alike(a: _Sentence, b: _Sentence) -> bool:
     """The two sentences speak of one thing by their words (see the module's rules)."""
     shared = (a.words & b.words) - _NOT_OWN
-    return len(shared) >= 2 and not (a.own - b.own and b.own - a.own) and a.typed == b.typed
+    return len(shared) >= 2 and not (a.own - b.own and b.own - a.own) and not _other_things(a.typed, b.typed)
+
+
+def _other_things(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
+    """Both name things of one kind and not the same ones (ОП-5 against ОП-10, Павлодар against Астана); a form's
+    number one of them names beside its figure («списать по акту БО-52») is no other thing."""
+    return any({key for k, key in a if k == kind} != {key for k, key in b if k == kind}
+               for kind in {k for k, _ in a} & {k for k, _ in b})
 
 
 def _values(sentence: _Sentence, measure: str) -> list[float]:
@@ -213,55 +232,49 @@ def disagreement(question: str, quotes: Sequence[Quote], tokens: Callable[[str],
     if not measures or len(asks) > 1 or _COMPARES.search(question):
         return None
     asked = {t.lemma for t in tokens(f"{question}\n{rewritten}")} - GENERIC_WORDS - STOPWORDS - _NOT_OWN
-    stated: list[tuple[Quote, list[_Sentence]]] = []
-    for quote in quotes:
-        sentences = [_read(s, tokens) for s in split_sentences(quote.text)]
+    stated: list[tuple[int, Quote, list[_Sentence]]] = []
+    for index, quote in enumerate(quotes):
+        lines = [line.strip(" -*") for line in quote.text.splitlines() if line.strip(" -*")]
+        lead = lines[0] if len(lines) > 1 else ""
+        sentences = [_read(s, "" if s.strip(" -*") == lead else lead, tokens)
+                     for line in lines for s in split_sentences(line)]
         sentences = [s for s in sentences if any(f.measure in measures for f in s.figures)
                      and len(s.words & asked) >= min(2, len(asked))]
         if sentences:
-            stated.append((quote, sentences))
-    for i, (a, mine) in enumerate(stated):
-        for b, theirs in stated[i + 1:]:
-            if a.document_id == b.document_id or a.organisations != b.organisations \
-                    or _records(a.title) != _records(b.title):
+            stated.append((index, quote, sentences))
+    for i, (at, a, mine) in enumerate(stated):
+        for bt, b, theirs in stated[i + 1:]:
+            # (a document that names no organisation, an order uploaded without the company's name, may be either's)
+            apart = bool(a.organisations) and bool(b.organisations) and not a.organisations & b.organisations
+            if a.document_id == b.document_id or apart or _records(a.title) != _records(b.title):
                 continue
             found = _disagree(mine, theirs, measures)
             if found is not None:
                 titles = [" ".join(q.title.split()) for q in (a, b)]  # (a title read from a file's metadata may
                 if titles[0] == titles[1]:                             # hold line breaks)
                     titles = [f"{t} ({q.source.rsplit('/', 1)[-1]})" for t, q in zip(titles, (a, b), strict=True)]
-                return Disagreement(((titles[0], found[0]), (titles[1], found[1])))
+                (x, ours), (y, other) = found
+                return Disagreement(((titles[0], ours), (titles[1], other)), (at, bt), (x.text, y.text))
     return None
 
 
 def _records(title: str) -> set[tuple[str, str]]:
     """The records a title names: a region, a station, a fuel grade («Цены на топливо: Павлодар»); not a document's
     own number («Приказ № 45»)."""
-    return {(kind, key) for kind, key in typed_entities.held(title) if kind in ("region", "station", "fuel")}
+    return {(e.kind, e.key) for e in typed_entities.typed(title) if e.kind in ("region", "station", "fuel")}
 
 
-def _disagree(mine: list[_Sentence], theirs: list[_Sentence],
-              measures: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """The values of the measure asked two documents' sentences about one thing state, where none is common to
-    both; None where any is (a document agreeing on the figure asked is no disagreement, whatever else differs)."""
-    alike = [(x, y) for x in mine for y in theirs if _alike(x, y)]
-    if any(_common(_values(x, m), _values(y, m)) for x, y in alike for m in measures):
-        return None
-    for measure in measures:
-        for x, y in alike:
+def _disagree(mine: list[_Sentence], theirs: list[_Sentence], measures: Sequence[str]
+              ) -> tuple[tuple[_Sentence, tuple[str, ...]], tuple[_Sentence, tuple[str, ...]]] | None:
+    """Two documents' sentences about one thing and their values of the measure asked, none common to both. A pair
+    with a value of any measure asked in common agrees, whatever else differs («лимит 250 000 тенге, инкассация
+    каждые 2 часа» against «… 3 часа» when the limit is asked)."""
+    for x, y in ((x, y) for x in mine for y in theirs if _alike(x, y)):
+        if any(_common(_values(x, m), _values(y, m)) for m in measures):
+            continue
+        for measure in measures:
             ours = [f for f in x.figures if f.measure == measure]
             other = [f for f in y.figures if f.measure == measure]
             if ours and other and _one_thing(x, y, measure):
-                return tuple(dict.fromkeys(f.text for f in ours)), tuple(dict.fromkeys(f.text for f in other))
+                return (x, tuple(dict.fromkeys(f.text for f in ours))), (y, tuple(dict.fromkeys(f.text for f in other)))
     return None
-
-
-def disagreement_notice(question: str, quotes: Sequence[Quote], tokens: Callable[[str], list[Token]],
-                        rewritten: str = "") -> str | None:
-    """The notice an answer carries when its documents disagree on the figure asked (see :func:`disagreement`),
-    in Russian like every text made with an answer (``notices.localise`` puts it into the asker's language)."""
-    found = disagreement(question, quotes, tokens, rewritten)
-    if found is None:
-        return None
-    sides = "; ".join(f"«{title}» — {', '.join(values)}" for title, values in found.sides)
-    return i18n.text("azs_assistant.assistant", "figures_disagree").format(sides=sides)
