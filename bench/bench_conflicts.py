@@ -3,11 +3,12 @@
 For each answerable question of a QA set whose answer quotes a figure the question asks (a sum, a time, a
 volume…) and that names no document by its number («по положению П-04» asks what П-04 says), an order is
 uploaded that restates the quoted sentence («Приказ № 77 ТОО «…» … С 1 декабря 2026 года установлено: …», the
-company the cited document names): once with the figure of the answer's fact changed (a conflict the answer
-should flag) and once unchanged (a control it must not flag). The question is asked again after each upload and
-the order removed. Printed: conflicts flagged (recall) and controls flagged (false alarms), with the misses. The
-base is a copy of ``--data-dir`` (an ingested set, see bench/eval_qa.py), so the set's own index is left as it
-was.
+company the cited document names): with the figure of the answer's fact changed (a conflict the answer should
+flag, naming the order), unchanged (an agreement), and changed for a case the order names («для передвижных
+автозаправочных станций — …»: a special case beside the rule); the last two must not be flagged. The question
+is asked again after each upload and the order removed. Printed: conflicts flagged (recall), agreements and
+special cases flagged (false alarms), with the misses. The base is a copy of ``--data-dir`` (an ingested set,
+see bench/eval_qa.py), so the set's own index is left as it was.
 
     python bench/bench_conflicts.py --data-dir /tmp/azs-blind --qa bench/data/qa_blind/qa.jsonl --split tune
 """
@@ -64,8 +65,9 @@ def main() -> int:
     assistant = svc.assistant_with(None)
     questions = [json.loads(line) for line in args.qa.read_text(encoding="utf-8").splitlines() if line.strip()]
     questions = [q for q in questions if args.split == "all" or q.get("split") in (None, args.split)]
-    results: dict[str, list[tuple[str, str]]] = {"conflict": [], "control": []}
-    flagged: dict[str, int] = {"conflict": 0, "control": 0}
+    kinds = ("conflict", "agreement", "special case")
+    results: dict[str, list[tuple[str, str]]] = {k: [] for k in kinds}
+    flagged = dict.fromkeys(kinds, 0)
     tried = 0
     for q in questions:
         if tried >= args.limit or not q.get("answer_facts"):
@@ -87,17 +89,23 @@ def main() -> int:
         conflicting = changed(sentence, figure)
         if conflicting is None or conflicting == sentence:
             continue
+        # (an order restates the rule, not its clause's number: «3.2. Оператор может…» is «оператор может…»)
+        sentence, conflicting = (re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", t) for t in (sentence, conflicting))
         tried += 1
         # the order is the same company's: its opening names the organisation the cited document names
         _, evidence = assistant.retrieve(q["question"])
         names = next((sorted(e.organisations) for e in evidence
                       if e.document.id == answer.citations[0].document_id), [])
         company = f" ТОО «{names[0]}»" if names else ""
-        for kind, text in (("conflict", conflicting), ("control", sentence)):
+        # a conflict; the same figure again (an agreement); another figure for a case the order names (a special
+        # case beside the rule, not a contradiction of it)
+        for kind, text in (("conflict", conflicting), ("agreement", sentence),
+                           ("special case", f"для передвижных автозаправочных станций — {conflicting}")):
             body = f"# Приказ № 77{company} об изменении норм\n\nС 1 декабря 2026 года установлено: {text}\n"
             svc.ingestor.ingest_bytes(body.encode(), "uploads/prikaz_77.md")
             again = svc.assistant.ask(q["question"], lang="ru")  # (the notice compared in Russian)
-            hit = bool(again.notice and "Документы называют разные значения" in again.notice)
+            hit = bool(again.notice and "Документы называют разные значения" in again.notice
+                       and "Приказ № 77" in again.notice)
             flagged[kind] += hit
             if hit != (kind == "conflict"):
                 results[kind].append((q["question"], again.notice or again.answer[:160].replace("\n", " ")))
@@ -105,9 +113,10 @@ def main() -> int:
     svc.close()
     shutil.rmtree(work, ignore_errors=True)
     print(f"{args.qa.name} ({args.split}): {tried} questions whose answer quotes the figure asked")
-    print(f"conflicts flagged: {flagged['conflict']}/{tried}   controls flagged (false alarms): "
-          f"{flagged['control']}/{tried}")
-    for kind, label in (("conflict", "conflict not flagged"), ("control", "control flagged")):
+    print(f"conflicts flagged: {flagged['conflict']}/{tried}   agreements flagged (false alarms): "
+          f"{flagged['agreement']}/{tried}   special cases flagged (false alarms): {flagged['special case']}/{tried}")
+    for kind, label in (("conflict", "conflict not flagged"), ("agreement", "agreement flagged"),
+                        ("special case", "special case flagged")):
         for question, said in results[kind]:
             print(f"  {label}: {question}\n      {said}")
     return 0

@@ -30,8 +30,13 @@ def test_the_numbers_a_document_gives_itself_are_those_after_its_kind() -> None:
     assert typed_entities.document_numbers("Инструкция ОТ-11 сети «Сарыарка Ойл».") == {"от11"}
     assert typed_entities.document_numbers("Положение П-04 ТОО «Береке Ойл», редакция 6") == {"п4"}
     assert typed_entities.document_numbers("ПРИКАЗ №211-П г. Павлодар") == {"211п"}
-    # an error code or a station named in passing is no number of the document
+    # an error code or a station named in passing is no number of the document, nor another document it cites,
+    # nor a word that only begins like a document's kind (the second review)
     assert typed_entities.document_numbers("Коды ошибок ТРК «Алтай-2М». Ошибка E-35: перегрев. АЗС № 7") == set()
+    assert typed_entities.document_numbers("Инструкция ОТ-11 сети «Сарыарка Ойл». Разработана согласно инструкции "
+                                           "ПБ-06 и приказу № 45.") == {"от11"}
+    assert typed_entities.document_numbers("Трансформатор ТМГ-400. Контакт ТРК-2. Информация ПБ-06") == set()
+    assert typed_entities.document_numbers("Утверждено приказом № 35-П. Ошибка 35: перегрев.") == set()
 
 
 def test_editions_are_read_as_numbers() -> None:
@@ -39,6 +44,8 @@ def test_editions_are_read_as_numbers() -> None:
     assert answerable.asks_another_edition("что было в 5-й редакции П-04?", frozenset({"6"}))
     assert not answerable.asks_another_edition("что в 6-й редакции П-04?", frozenset({"6"}))
     assert not answerable.asks_another_edition("что в П-04?", frozenset({"6"}))
+    # the edition a document states for itself is the highest its opening names
+    assert answerable.current_edition("Редакция 6 от 10.01.2026, заменяет редакцию 5") == {"6"}
 
 
 @pytest.fixture(scope="module")

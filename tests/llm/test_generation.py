@@ -129,8 +129,8 @@ def two_orders_llm(llm: ScriptedLLM, tmp_path_factory) -> Iterator[Services]:  #
                             llm_model="llama-3-8b-instruct", answer_cache=False, llm_timeout_s=1.5))
     documents = {"uploads/inkassaciya.md": "# Инкассация и работа с наличными\n\n## Лимит наличных\n\nОстаток "
                                            "наличных в кассе не должен превышать 250 000 тенге.\n",
-                 "uploads/prikaz_45.md": "# Приказ № 45 о лимите наличных в кассе\n\nЛимит остатка наличных в кассе "
-                                         "АЗС составляет 850 000 тенге.\n"}
+                 "uploads/prikaz_45.md": "# Приказ № 45 о лимите наличных в кассе\n\nС 1 ноября остаток наличных в "
+                                         "кассе не должен превышать 850 000 тенге.\n"}
     for source, text in documents.items():
         svc.ingestor.ingest_bytes(text.encode(), source)
     yield svc
@@ -139,9 +139,9 @@ def two_orders_llm(llm: ScriptedLLM, tmp_path_factory) -> Iterator[Services]:  #
 
 def test_documents_disagreeing_on_the_figure_are_flagged_whatever_the_model_says(
         llm: ScriptedLLM, two_orders_llm: Services) -> None:
-    llm.script(Reply("Лимит наличных в кассе — 850 000 тенге [1]."))
+    llm.script(Reply("Остаток наличных в кассе не должен превышать 250 000 тенге или 850 000 тенге [1][2]."))
     answer = two_orders_llm.assistant.ask("какой лимит наличных в кассе?")
-    assert answer.mode == "llm" and "850 000" in answer.answer
+    assert answer.mode == "llm" and "850 000" in answer.answer, answer.checks
     assert answer.notice and answer.notice.startswith("Документы называют разные значения")
     assert "250 000 тенге" in answer.notice and "850 000 тенге" in answer.notice
     llm.script(Reply(status=500))  # the model away: both notices, one a line

@@ -303,8 +303,8 @@ def test_a_form_read_from_a_page_read_in_part_says_so_before_its_fields(svc: Ser
 def test_an_answer_whose_documents_disagree_says_so_under_the_quotes(svc: Services, api: BotAPI) -> None:
     svc.ingestor.ingest_bytes("# Инкассация\n\n## Лимит наличных\n\nОстаток наличных в кассе не должен превышать "
                               "250 000 тенге.\n".encode(), "uploads/inkassaciya.md")
-    svc.ingestor.ingest_bytes("# Приказ № 45 о лимите наличных\n\nЛимит остатка наличных в кассе составляет "
-                              "850 000 тенге.\n".encode(), "uploads/prikaz_45.md")
+    svc.ingestor.ingest_bytes("# Приказ № 45 о лимите наличных\n\nС 1 ноября остаток наличных в кассе не должен "
+                              "превышать 850 000 тенге.\n".encode(), "uploads/prikaz_45.md")
     link(svc, api, 511)
     run(svc, update(511, text="какой лимит наличных в кассе?"))
     text = last_text(api)

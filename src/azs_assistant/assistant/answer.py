@@ -107,7 +107,7 @@ class Opening(NamedTuple):
     names: frozenset[str]  # the organisations it names (organisations.named)
     codes: frozenset[str]  # the document numbers and codes it names (entities.codes_named): «АКТ № 0318»
     numbers: frozenset[str] = frozenset()  # the numbers it gives itself (entities.document_numbers): «Инструкция ОТ-11»
-    editions: frozenset[str] = frozenset()  # the edition it states («редакция 6»: answerable.editions)
+    editions: frozenset[str] = frozenset()  # the edition it states («редакция 6»: answerable.current_edition)
 
 
 # what a cached answer holds: raised when an answer gains a part (2: the documents' disagreement notice), so answers
@@ -241,7 +241,7 @@ class Assistant:
             for key in part:
                 text = texts.get(key[0], docs[key])
                 out[key] = Opening(organisations.named(text, self._proper), typed_entities.codes_named(text),
-                                   typed_entities.document_numbers(text), answerable.editions(text))
+                                   typed_entities.document_numbers(text), answerable.current_edition(text))
         if unknown and len(kept) < 100_000:  # bounded: _known_organisations keeps only the base's documents
             kept.update({key: out[key] for key in unknown})
         return out
@@ -563,7 +563,9 @@ class Assistant:
                   for n, (text, cites) in enumerate(parts)
                   if (n == 0 and table) or any(c.chunk_id in answering for c in cites)]
         quoted = {c.document_id for _, cites in parts for c in cites}
-        unquoted = [e for e in evidence[:5] if e.chunk.id in answering and e.document.id not in quoted]
+        # (never another chain's passage: its rule is in force at its own stations, and it is not quoted)
+        unquoted = [e for e in evidence[:5] if e.chunk.id in answering and e.document.id not in quoted
+                    and not e.elsewhere]
         quotes += [Quote(e.document.id, e.document.title, e.chunk.text, e.organisations, e.document.source)
                    for e in unquoted]
         found = disagreement(question, quotes, self.analyzer.tokens, query.dense_text or "")
@@ -572,7 +574,9 @@ class Assistant:
         for index, sentence in zip(found.quotes, found.sentences, strict=True):
             if index >= len(quotes) - len(unquoted):
                 ev = unquoted[index - (len(quotes) - len(unquoted))]
-                parts.append((escape(sentence), [ev.citation(sentence)]))
+                # a table row whole (its key says what the figure is of), as rows are cited; else the sentence
+                said = ev.chunk.text if ev.chunk.kind == "table_row" else sentence
+                parts.append((escape(said), [ev.citation(said)]))
         return found.notice()
 
     def _passages(self, question: str, query: Any, evidence: list[Evidence],

@@ -672,6 +672,13 @@ def editions(text: str) -> frozenset[str]:
     return frozenset(next(g for g in m.groups() if g) for m in _EDITION.finditer(text))
 
 
+def current_edition(opening: str) -> frozenset[str]:
+    """The edition a document's opening states for itself: the highest it names («Редакция 6 …, заменяет редакцию
+    5», a list of changes «редакция 1 … 2 … 3»)."""
+    stated = editions(opening)
+    return frozenset({max(stated, key=int)}) if stated else frozenset()
+
+
 def another_edition(question: str, passage: str) -> bool:
     """The question names an edition of a document («какая дата была у 3-й редакции положения П-02») and the
     passage states another one and not that one («Положение П-02 …, редакция 4 от 15.01.2026»): the base holds the

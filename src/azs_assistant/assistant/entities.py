@@ -284,16 +284,27 @@ def codes_named(text: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+# a document naming itself: its kind at the start of its title or of a sentence of its opening, then its number
+# («Инструкция ОТ-11 сети…», «ПРИКАЗ №211-П», «Береке Ойл Памятка ПМ-05»); not a document it names in passing
+# («разработана согласно инструкции ПБ-06», «утверждено приказом № 35-П»), nor a word that only begins like a kind
+# («Трансформатор ТМГ-400», «Информация ПБ-06»)
+_SELF_NAMED = re.compile(
+    r"(?:^|(?<=[.!?\n])\s*)(?:[«\"]?[А-ЯЁA-Z][\w«»\"-]*\s+){0,3}?"
+    r"(?<![\w-])(?:инструкция|положение|регламент|стандарт|приказ|распоряжение|памятка|методика|указание|форма|бланк"
+    r"|журнал|протокол|перечень|акт|нұсқаулық|бұйрық|ереже|instruction|order|regulation|memo)"
+    r"(?![\w-])\s+(?:№\s*)?([^\W_][\w]*(?:[-‐–/][\w]+)*)",
+    re.IGNORECASE | re.MULTILINE)
+
+
 def document_numbers(text: str) -> frozenset[str]:
     """The numbers a document gives itself in its title and opening («Инструкция ОТ-11 сети…», «Положение П-04»,
-    «Памятка ПМ-05», «ПРИКАЗ №211-П»): codes right after a document's kind, not the error codes or the other
-    documents a text mentions in passing."""
+    «Памятка ПМ-05», «ПРИКАЗ №211-П»): a number right after a document's kind opening its title or a sentence, not
+    the error codes or the other documents a text mentions (``_SELF_NAMED``)."""
     keys = set()
-    for key, surface in _codes(text):
-        for m in re.finditer(re.escape(surface), text):
-            if _DOCUMENT_WORD.search(text[max(0, m.start() - 40):m.start()]):
-                keys.add(key)
-                break
+    for m in _SELF_NAMED.finditer(text):
+        surface = m.group(1)
+        if re.search(r"\d", surface):
+            keys.add(code_key(surface))
     return frozenset(keys)
 
 

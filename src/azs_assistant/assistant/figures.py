@@ -11,11 +11,14 @@ teaches people to ignore the notice:
 - two quoted passages that answer it are of different documents, not of two organisations (another chain's rule
   is in force at its own stations), whose titles name the same records (not «Цены: Павлодар» and «Цены: Астана»);
 - a sentence of each states a value of the measure asked, and the two sentences speak of one thing: they share
-  two of their words besides units, neither has a word of its own the other lacks (a noun or an adjective:
-  «размен» against «лимит», «арбитражная» against «контрольная» proba), they name no other thing of a kind both
-  name (ОП-5 against ОП-10) and their other figures agree (a talon for 20 litres against one for 10);
+  two of their words besides units, neither has a noun or an adjective the other lacks («размен» against «лимит»,
+  «арбитражная» against «контрольная» proba, «в ночную смену» said in one only: a special case, not a
+  contradiction), they name no other thing of a kind both name (ОП-5 against ОП-10) and their other figures
+  agree (a talon for 20 litres against one for 10);
 - no value of that measure is common to both, compared in one unit with a 3 % tolerance («30 минут» is «0,5
-  часа», «1 год» «12 месяцев»), a range's bounds counting as its values («3–7 рабочих дней» agrees with 7).
+  часа», «1 год» «12 месяцев»), a range's bounds counting as its values («3–7 рабочих дней» agrees with 7), and
+  no two can both hold («не менее 15 минут» and «не более 40 минут»); a rate («500 тенге за каждый литр») is no
+  value.
 """
 
 from __future__ import annotations
@@ -36,19 +39,22 @@ from azs_assistant.language.analyzer import GENERIC_WORDS, STOPWORDS, Token
 # a word («с», «г» are not read: «2 с половиной», «2026 г.»)
 _UNITS: dict[str, tuple[tuple[str, float], ...]] = {
     "money": ((r"тенге|тг\b\.?|₸|kzt\b", 1.0),),
-    "percent": ((r"%|процент\w*", 1.0),),
-    "volume": ((r"мл\b|миллилитр\w*", 0.001), (r"л\b\.?|литр\w*", 1.0), (r"м3|м³|куб(?:\.|\w*)", 1000.0)),
-    "weight": ((r"кг\b|килограмм\w*", 1.0), (r"тонн\w*|т\b\.?", 1000.0), (r"гр\b\.?|грамм\w*", 0.001)),
-    "time": ((r"сек(?:\.|\w*)", 1.0), (r"мин(?:\.|\w*)", 60.0),
-             (r"час\w*|ч\b(?!\.?\s*(?:утра|вечера|дня|ночи))\.?", 3600.0), (r"сут(?:\.|\w*)", 86400.0),
-             (r"дн(?:я|ей)\b|день\b|дням?\b", 86400.0), (r"недел\w*", 604800.0), (r"месяц\w*|мес\b\.?", 2592000.0),
-             (r"лет\b|год\w*", 31536000.0)),
-    "length": ((r"мм\b|миллиметр\w*", 0.001), (r"см\b|сантиметр\w*", 0.01), (r"км\b|километр\w*", 1000.0),
-               (r"м\b\.?|метр\w*", 1.0)),
-    "temperature": ((r"°\s*[cс]?|градус\w*", 1.0),),
-    "pressure": ((r"мпа|мегапаскал\w*", 1000.0), (r"кпа|килопаскал\w*", 1.0), (r"бар\w*", 100.0),
-                 (r"атм\w*|кгс(?:\s*/\s*см2|\s*/\s*см²)?", 98.0665)),
-    "power": ((r"квт|киловатт\w*", 1.0), (r"вт\b|ватт\w*", 0.001)),
+    "percent": ((r"%|процент(?:а|ов|ы)?\b", 1.0),),
+    "volume": ((r"мл\b|миллилитр(?:а|ов|ы)?\b", 0.001), (r"л\b\.?|литр(?:а|ов|ы)?\b", 1.0),
+               (r"м3|м³|куб\.|кубометр(?:а|ов|ы)?\b|куб(?:а|ов)?\b", 1000.0)),
+    "weight": ((r"кг\b|килограмм(?:а|ов|ы)?\b", 1.0), (r"тонн(?:а|ы)?\b|т\b\.?", 1000.0),
+               (r"гр\b\.?|грамм(?:а|ов|ы)?\b", 0.001)),
+    "time": ((r"сек\b\.?|секунд(?:а|ы|у)?\b", 1.0), (r"мин\b\.?|минут(?:а|ы|у)?\b", 60.0),
+             (r"час(?:а|ов|ы)?\b|ч\b(?!\.?\s*(?:утра|вечера|дня|ночи))\.?", 3600.0),
+             (r"сут\b\.?|сут(?:ки|ок)\b", 86400.0), (r"дн(?:я|ей)\b|день\b|дням?\b", 86400.0),
+             (r"недел(?:я|и|ю|ь)\b", 604800.0), (r"месяц(?:а|ев|ы)?\b|мес\b\.?", 2592000.0),
+             (r"лет\b|год(?:а|ов)?\b", 31536000.0)),
+    "length": ((r"мм\b|миллиметр(?:а|ов|ы)?\b", 0.001), (r"см\b|сантиметр(?:а|ов|ы)?\b", 0.01),
+               (r"км\b|километр(?:а|ов|ы)?\b", 1000.0), (r"м\b\.?|метр(?:а|ов|ы)?\b", 1.0)),
+    "temperature": ((r"°\s*[cс]?|градус(?:а|ов|ы)?\b", 1.0),),
+    "pressure": ((r"мпа|мегапаскал\w*", 1000.0), (r"кпа|килопаскал\w*", 1.0), (r"бар(?:а|ов)?\b", 100.0),
+                 (r"атм(?:\.|осфер\w*)?|кгс(?:\s*/\s*см2|\s*/\s*см²)?", 98.0665)),
+    "power": ((r"квт|киловатт(?:а|ов)?\b", 1.0), (r"вт\b|ватт(?:а|ов)?\b", 0.001)),
 }
 # the kinds of value a question asks (answerable's names) and the measures that answer them
 _MEASURES: dict[str, tuple[str, ...]] = {
@@ -61,10 +67,10 @@ _SPACE = "[ \u00a0\u202f]"
 # a date, a clock time or a code's number («E-35», «№ 45»); its groups of three are read once (possessive), so a
 # long run of them costs one pass
 _VALUE = (rf"(\d{{1,3}}(?:{_SPACE}\d{{3}})++(?:,\d+)?|\d+(?:[.,]\d+)?)(?![.,:/]\d)")
-_NUMBER = (rf"(?<![\d.,:/№])(?<!\d{_SPACE})(?<![^\W\d_][-‐–])"
-           rf"((?<![\w-])(?:минус|плюс){_SPACE}+|(?<![\w-])[−–+-]{_SPACE}?)?{_VALUE}")
-# a range: «3–7 рабочих дней», «15-20 минут», «от 5 до 20 литров»: both bounds are values of the unit after them
-_RANGE = rf"(?:{_SPACE}*[-–—]{_SPACE}*|{_SPACE}+до{_SPACE}+){_VALUE}"
+_SIGN = rf"((?<![\w-])(?:минус|плюс){_SPACE}+|(?<![\w-])[−–+-]{_SPACE}?)?"
+_NUMBER = rf"(?<![\d.,:/№])(?<!№{_SPACE})(?<!\d{_SPACE})(?<![^\W\d_][-‐–]){_SIGN}{_VALUE}"
+# a range: «3–7 рабочих дней», «15-20 минут», «от −40 до +50 °C»: both bounds are values of the unit after them
+_RANGE = rf"(?:{_SPACE}*[-–—]{_SPACE}*|{_SPACE}+до{_SPACE}+){_SIGN}{_VALUE}"
 _SCALE = r"(?:\s*(тыс\.?|тысяч\w*|млн\.?|миллион\w*))?"
 _QUALIFIER = r"(?:\s+(?:рабоч|календарн|полн|банковск|кубическ)\w*)?"  # «2 рабочих дня», «5 кубических метров»
 TOLERANCE = 0.03  # two values within this share of the larger are one («1 год» and «12 месяцев»)
@@ -79,6 +85,7 @@ class Figure:
     text: str
     measure: str
     amount: float
+    bound: str = ""  # «min» after «не менее», «max» after «не более», "" for a value said as it is
 
 
 @dataclass(frozen=True)
@@ -123,9 +130,21 @@ def _amount(number: str, sign: str | None, scale: str) -> float:
     return -value if sign and sign.strip().lower() in ("минус", "−", "–", "-") else value
 
 
+# a bound before a value: «не менее 15 минут» is a least, «не более 40 минут» a most; the two do not disagree
+_AT_LEAST = re.compile(r"(?:не\s+менее|не\s+меньше|не\s+ниже|не\s+раньше|не\s+ранее|минимум|как\s+минимум"
+                       r"|(?<![\w-])от|свыше|(?<!не\s)(?:более|больше|выше|дольше))\s*$", re.IGNORECASE)
+_AT_MOST = re.compile(r"(?:не\s+более|не\s+больше|не\s+выше|не\s+дольше|не\s+позднее|не\s+позже|максимум"
+                      r"|(?<![\w-])до|(?<!не\s)(?:менее|меньше|ниже)|не\s+должен\s+превышать|не\s+превышает"
+                      r"|не\s+превышать)\s*$", re.IGNORECASE)
+# a rate is no amount: «500 тенге за каждый литр», «100 литров в час», «2 кг на 1 м²»
+_RATE = re.compile(r"^\s*(?:за\s+(?:кажд\w+|1|один|одну|одно)\s+\w+|за\s+(?:литр|час|сутки|день|месяц|кг|тонну|м3)\b"
+                   r"|в\s+(?:час|сутки|день|неделю|месяц|год|смену|минуту|секунду)\b|на\s+(?:кажд\w+|1|один|одну)\s+\w+"
+                   r"|с\s+(?:литра|тонны|кг|человека)\b)", re.IGNORECASE)
+
+
 def figures(text: str, measures: Sequence[str]) -> list[Figure]:
     """The values of the given measures ``text`` states, each once, in the order found (a range's two bounds as
-    two figures of the same text)."""
+    two figures of the same text); a rate («500 тенге за каждый литр») and a year («2024–2026 годах») are none."""
     out: list[tuple[int, Figure]] = []
     taken: list[tuple[int, int]] = []
     for measure in measures:
@@ -133,13 +152,18 @@ def figures(text: str, measures: Sequence[str]) -> list[Figure]:
             for m in pattern.finditer(text):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue  # «5 мл» is not also «5 м»
-                sign, first, second, scale = m.group(1), m.group(2), m.group(3), (m.group(4) or "").lower()
-                if measure == "time" and _YEAR.match(first) and second is None:
+                sign, first, second_sign, second = m.group(1), m.group(2), m.group(3), m.group(4)
+                scale = (m.group(5) or "").lower()
+                if measure == "time" and _YEAR.match(first) or _RATE.match(text[m.end():m.end() + 30]):
                     continue
                 taken.append(m.span())
                 said = " ".join(m.group(0).split())
-                for number in (first, second) if second else (first,):
-                    out.append((m.start(), Figure(said, measure, round(_amount(number, sign, scale) * size, 6))))
+                before = text[max(0, m.start() - 30):m.start()]
+                bound = ("" if second else "min" if _AT_LEAST.search(before)
+                         else "max" if _AT_MOST.search(before) else "")
+                for number, signed in ((first, sign), (second, second_sign)) if second else ((first, sign),):
+                    out.append((m.start(), Figure(said, measure, round(_amount(number, signed, scale) * size, 6),
+                                                  bound)))
     return [f for _, f in sorted(out, key=lambda p: p[0])]
 
 
@@ -197,10 +221,19 @@ def _common(a: Sequence[float], b: Sequence[float]) -> bool:
     return any(_same(x, y) for x in a for y in b)
 
 
+def _consistent(f: Figure, g: Figure) -> bool:
+    """Two values both can hold: the same, or a least and a most or a value within them («не менее 15 минут» and
+    «не более 40 минут», «не менее 25 кг» and «30 кг»); two leasts, two mosts or two values that differ cannot."""
+    if _same(f.amount, g.amount):
+        return True
+    low, high = (f, g) if f.amount < g.amount else (g, f)
+    return (low.bound == "min" and high.bound in ("max", "")) or (low.bound == "" and high.bound == "max")
+
+
 def _alike(a: _Sentence, b: _Sentence) -> bool:
     """The two sentences speak of one thing by their words (see the module's rules)."""
     shared = (a.words & b.words) - _NOT_OWN
-    return len(shared) >= 2 and not (a.own - b.own and b.own - a.own) and not _other_things(a.typed, b.typed)
+    return len(shared) >= 2 and a.own == b.own and not _other_things(a.typed, b.typed)
 
 
 def _other_things(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
@@ -238,6 +271,8 @@ def disagreement(question: str, quotes: Sequence[Quote], tokens: Callable[[str],
         lead = lines[0] if len(lines) > 1 else ""
         sentences = [_read(s, "" if s.strip(" -*") == lead else lead, tokens)
                      for line in lines for s in split_sentences(line)]
+        if len(lines) > 1:  # a row or a list read whole too, as a one-line restatement of it says it
+            sentences.append(_read("; ".join(lines), "", tokens))
         sentences = [s for s in sentences if any(f.measure in measures for f in s.figures)
                      and len(s.words & asked) >= min(2, len(asked))]
         if sentences:
@@ -266,15 +301,16 @@ def _records(title: str) -> set[tuple[str, str]]:
 
 def _disagree(mine: list[_Sentence], theirs: list[_Sentence], measures: Sequence[str]
               ) -> tuple[tuple[_Sentence, tuple[str, ...]], tuple[_Sentence, tuple[str, ...]]] | None:
-    """Two documents' sentences about one thing and their values of the measure asked, none common to both. A pair
-    with a value of any measure asked in common agrees, whatever else differs («лимит 250 000 тенге, инкассация
-    каждые 2 часа» against «… 3 часа» when the limit is asked)."""
+    """Two documents' sentences about one thing and their values of the measure asked, none of which both can hold
+    (:func:`_consistent`). A pair with a value of any measure asked in common agrees, whatever else differs («лимит
+    250 000 тенге, инкассация каждые 2 часа» against «… 3 часа» when the limit is asked)."""
     for x, y in ((x, y) for x in mine for y in theirs if _alike(x, y)):
         if any(_common(_values(x, m), _values(y, m)) for m in measures):
             continue
         for measure in measures:
             ours = [f for f in x.figures if f.measure == measure]
             other = [f for f in y.figures if f.measure == measure]
-            if ours and other and _one_thing(x, y, measure):
+            if ours and other and not any(_consistent(f, g) for f in ours for g in other) \
+                    and _one_thing(x, y, measure):
                 return (x, tuple(dict.fromkeys(f.text for f in ours))), (y, tuple(dict.fromkeys(f.text for f in other)))
     return None
