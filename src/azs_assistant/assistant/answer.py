@@ -554,9 +554,10 @@ class Assistant:
                       parts: list[tuple[str, list[Citation]]], answering: set[int], table: bool) -> str | None:
         """The notice that two documents disagree on the figure asked (:mod:`~azs_assistant.assistant.figures`),
         read over the quotes (the table's values, a passage the model holds to answer or lets stand beside one) and
-        the passages among the first five it holds or lets stand that the answer does not quote; such a passage,
-        when it is a side of the disagreement, is quoted too (its sentence), so both are cited. What decides that
-        two sentences speak of one thing is figures' own reading, not the model's."""
+        the passages among the first five it holds or lets stand that the answer does not quote (not another
+        chain's); such a passage, when it is a side of the disagreement, is quoted too (its sentence, a table row
+        whole), so both are cited. What decides that two sentences speak of one thing is figures' own reading, not
+        the model's."""
         organisations = {e.document.id: e.organisations for e in evidence}
         quotes = [Quote(cites[0].document_id, cites[0].title, to_plain(text),
                         organisations.get(cites[0].document_id, frozenset()), cites[0].source)
