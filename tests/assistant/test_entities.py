@@ -169,3 +169,14 @@ def test_of_two_things_offered_as_a_choice_one_is_enough() -> None:
 ])
 def test_a_grade_of_gas_must_be_in_the_unit(question: str, unit: str, absent: list[str]) -> None:
     assert [e.key for e in missing(question, unit)] == absent
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("сколько стоит зимняя соляра в семее", True),  # the city's locative: the family's is «в семье»
+    ("почём аи-92 в семей", True),  # the city undeclined, as people write in chats
+    ("из семея бензовоз когда приедет", True),
+    ("скидки для многодетных семей есть?", False),  # the family's
+    ("на семерке 92й резервуар 60 см скока литров", False),  # station 7's nickname
+])
+def test_semey_in_small_letters_is_the_city_where_the_family_cannot_be_meant(question: str, named: bool) -> None:
+    assert any(e.kind == "region" and e.key == "семей" for e in typed(question)) is named

@@ -102,13 +102,23 @@ _PLACE_RE = [(key, re.compile("|".join(_place_pattern(s) for s in stems), re.IGN
 _PARENT = {key: parent for key, _, parent in _PLACES if parent}
 
 
+_SEMEY_FORMS = frozenset({"семея", "семею", "семеем", "семее"})
+
+
 def _places(text: str, *, strict: bool) -> list[tuple[str, str]]:
     out = []
     for key, pattern, _ in _PLACE_RE:
         for m in pattern.finditer(text):
             surface = m.group(0)
-            if strict and key == "семей" and not (surface[:1].isupper() or surface.isascii()):
-                continue  # «для многодетных семей»
+            # in small letters only the city's own forms («в семее», «из семея»: the family's are «в семье», «из
+            # семьи») and «в семей» (the city said undeclined, as people write in chats); «для многодетных семей» is
+            # the family's, «на семёрке» a station's nickname
+            if strict and key == "семей" and not (surface[:1].isupper() or surface.isascii()) \
+                    and surface.lower() not in _SEMEY_FORMS and not (
+                        surface.lower() == "семей"
+                        and re.search(r"(?<![\w-])(?:в|во|из|до)\s+$", text[max(0, m.start() - 4):m.start()],
+                                      re.IGNORECASE)):
+                continue
             out.append((key, surface))
     return out
 
