@@ -172,9 +172,8 @@ class Assistant:
         elsewhere = self._elsewhere(question, evidence, read, known)
         for e, away in zip(evidence, elsewhere, strict=True):
             e.elsewhere = away  # never quoted as the answer (_passages, _answer_asks)
-            e.document_numbers = read[_opening_key(e.document)].numbers
-            e.document_editions = read[_opening_key(e.document)].editions
-            e.organisations = read[_opening_key(e.document)].names
+            opening = read[_opening_key(e.document)]
+            e.document_numbers, e.document_editions, e.organisations = opening.numbers, opening.editions, opening.names
         if evidence:  # in the search's order, best first; another chain's passages are no competitors
             rivals = [e for e, away in zip(evidence, elsewhere, strict=True) if not away] or evidence
             # a lone passage of the chain asked is no clear winner: the runner-up is then the next found at all
@@ -567,14 +566,15 @@ class Assistant:
         # (never another chain's passage: its rule is in force at its own stations, and it is not quoted)
         unquoted = [e for e in evidence[:5] if e.chunk.id in answering and e.document.id not in quoted
                     and not e.elsewhere]
+        first_unquoted = len(quotes)
         quotes += [Quote(e.document.id, e.document.title, e.chunk.text, e.organisations, e.document.source)
                    for e in unquoted]
         found = disagreement(question, quotes, self.analyzer.tokens, query.dense_text or "")
         if found is None:
             return None
         for index, sentence in zip(found.quotes, found.sentences, strict=True):
-            if index >= len(quotes) - len(unquoted):
-                ev = unquoted[index - (len(quotes) - len(unquoted))]
+            if index >= first_unquoted:
+                ev = unquoted[index - first_unquoted]
                 # a table row whole (its key says what the figure is of), as rows are cited; else the sentence
                 said = ev.chunk.text if ev.chunk.kind == "table_row" else sentence
                 parts.append((escape(said), [ev.citation(said)]))

@@ -247,12 +247,11 @@ def _values(sentence: _Sentence, measure: str) -> list[float]:
     return [f.amount for f in sentence.figures if f.measure == measure]
 
 
-def _one_thing(a: _Sentence, b: _Sentence, measure: str) -> bool:
-    """Alike, and their figures of other measures than ``measure`` (the one asked, which may differ: that is the
+def _others_agree(a: _Sentence, b: _Sentence, measure: str) -> bool:
+    """Their figures of other measures than ``measure`` (the one asked, which may differ: that is the
     disagreement) agree where both state one (a talon's litres beside its price)."""
-    return _alike(a, b) and all(
-        _common(_values(a, other), _values(b, other))
-        for other in ({f.measure for f in a.figures} & {f.measure for f in b.figures}) - {measure})
+    return all(_common(_values(a, other), _values(b, other))
+               for other in ({f.measure for f in a.figures} & {f.measure for f in b.figures}) - {measure})
 
 
 def disagreement(question: str, quotes: Sequence[Quote], tokens: Callable[[str], list[Token]],
@@ -311,6 +310,6 @@ def _disagree(mine: list[_Sentence], theirs: list[_Sentence], measures: Sequence
             ours = [f for f in x.figures if f.measure == measure]
             other = [f for f in y.figures if f.measure == measure]
             if ours and other and not any(_consistent(f, g) for f in ours for g in other) \
-                    and _one_thing(x, y, measure):
+                    and _others_agree(x, y, measure):
                 return (x, tuple(dict.fromkeys(f.text for f in ours))), (y, tuple(dict.fromkeys(f.text for f in other)))
     return None

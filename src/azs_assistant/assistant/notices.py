@@ -21,6 +21,7 @@ from functools import cache
 
 from azs_assistant.assistant.model import Answer
 from azs_assistant.i18n import LANGUAGES, catalogue, folders, read
+from azs_assistant.i18n import text as catalogue_text
 from azs_assistant.language.detect import detect_language
 
 PACKAGE = "azs_assistant.assistant"
@@ -48,12 +49,8 @@ def localise(answer: Answer, lang: str) -> Answer:
 def transient(notice: str | None) -> bool:
     """The notice says the answer is not final: the model was away or its reply was not confirmed (a later ask
     may get the model's answer). The documents' disagreement on a figure holds until they change."""
-    texts = {i18n_text("llm_fallback"), i18n_text("llm_unchecked")}
+    texts = {catalogue_text(PACKAGE, "llm_fallback"), catalogue_text(PACKAGE, "llm_unchecked")}
     return bool(notice) and any(line in texts for line in notice.split("\n"))  # type: ignore[union-attr]
-
-
-def i18n_text(key: str) -> str:
-    return catalogue(PACKAGE, "ru")[key]
 
 
 def joined(notice: str | None, more: str) -> str:
