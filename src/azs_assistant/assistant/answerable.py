@@ -401,7 +401,9 @@ _ASKS_MONEY = re.compile(r"\bштраф\w*|\bдоплат[аыуе]\b|\bдопл
                          r"|\b(?:what|how\s+much)\s+(?:is|are)?\s*(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}(?:salary|wages?|pay)\b"
                          r"(?!\s+(?:terminal|point|station|desk|by|with|card|for\s+fuel))"
                          # «какой размер компенсации морального вреда», «размер возмещения»
-                         r"|\bразмер\w*\s+(?:\w+\s+)?(?:компенсац|возмещ|выплат|премии|преми[йя])\w*", re.IGNORECASE)
+                         r"|\bразмер\w*\s+(?:\w+\s+)?(?:компенсац|возмещ|выплат|премии|преми[йя])\w*"
+                         # a sum kept back: «сколько удерживают с водителя», «сколько вычтут из зарплаты»
+                         r"|\b(?:сколько|скок\w*|скоко)\s+(?:\w+\s+)?(?:удерж|вычит|вычт)\w*", re.IGNORECASE)
 _MONEY = re.compile(_CURRENCY + r"|%|процент", re.IGNORECASE)
 _ASKS_HOW_OFTEN = re.compile(r"\bкак\s+часто\b|\bс\s+какой\s+периодичностью\b|\bсколько\s+раз\s+в\b"
                              r"|\bhow\s+often\b|\bқаншалықты\s+жиі\b", re.IGNORECASE)
@@ -498,6 +500,12 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # gives a number with a unit of the same measure (asked in hours, answered «30 минут»), or a number in words
     # (a time asked in seconds, minutes or hours is not answered in months, nor one asked in days or years in seconds;
     # a clock time «с 20:00 до 08:00» answers «сколько часов длится смена»)
+    # a share: «сколько процентов бонусами», «какой процент начисления», «на сколько процентов скидка», «what
+    # percentage»; a document gives it in per cent («3%», «не более 50 процентов», «пайыз»)
+    ("percent", re.compile(r"\b(?:сколько|скок\w*|скоко)\s+(?:\w+\s+)?процент\w*|\bкак(?:ой|ого|ова|ов)\s+(?:\w+\s+)?"
+                           r"процент\w*|\bwhat\s+(?:\w+\s+)?percent\w*|\bhow\s+many\s+percent\b|\bқанша\s+пайыз\w*",
+                           re.IGNORECASE),
+     re.compile(r"%|процент|пайыз|percent", re.IGNORECASE)),
     ("short time", re.compile(rf"{_HOW_MANY}{_ASKED_SHORT}", re.IGNORECASE),
      re.compile(rf"{_AMOUNT}(?:{_SHORT_TIME}|сут)|\bсутк|\bполчаса\b|\b(?:час|минуту|сутки)\b|\b\d{{1,2}}:\d{{2}}\b",
                 re.IGNORECASE)),
@@ -603,7 +611,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      # (or a signature: a post and a name, «Директор АЗС Сагындыков Е.Б.»)
      re.compile(rf"(?i:утвер[жд]|\bутв\.|подпис|согласова|бекіт|approved|signed|\bиздан)"
                 rf"|(?i:{_POSTS})\s+(?:[\w«»\"-]+\s+){{0,4}}?{_CAP}{_LOW}+\s+{_CAP}\.\s?(?:{_CAP}\.)?")),
-    ("day of month", re.compile(r"\bкакого\s+числа\b|\bв\s+какой\s+день\s+месяца\b|\bwhat\s+date\b", re.IGNORECASE),
+    ("day of month", re.compile(r"\bкакого\s+числа\b|\bв\s+какой\s+день\s+месяца\b|\b(?:what|which)\s+date\b",
+                                re.IGNORECASE),
      re.compile(r"\d{1,2}\s*(?:-?(?:го|е|ое))?\s+числ\w*|\b\d{1,2}-?(?:го|е)\b|\bс\s+\d{1,2}\s+по\s+\d{1,2}\b"
                 rf"|\b\d{{1,2}}\.\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTHS}\w*|\b(?:последн|перв)\w+\s+(?:\w+\s+)?(?:день|числ|недел)\w*"
                 r"|\bпо\s+(?:понедельник|вторник|сред|четверг|пятниц|суббот|воскресен)\w*|\b(?:пн|вт|ср|чт|пт|сб|вс)\b",
