@@ -742,7 +742,35 @@ def size_not_listed(question: str, passage: str) -> bool:
             bounded.add(unit)
     if any(value in listed.get(unit, ()) for value, unit, _ in asked):
         return False
-    return any(unit not in bounded and len(listed.get(unit, ())) >= 2 for _, unit, _ in asked)
+    return (any(unit not in bounded and len(listed.get(unit, ())) >= 2 for _, unit, _ in asked)
+            or _sized_otherwise(question, passage))
+
+
+# the thing a size is of: the word before it, past «на», «в», «по», «объёмом» («мерник на 10 литров», «бочка 200 л»)
+_SIZED_THING = re.compile(r"([а-яё]{4,})\s+(?:(?:на|в|по|объ[её]мом|вместимостью|[её]мкостью)\s+)?$",
+                          re.IGNORECASE)
+
+
+def _sized_things(text: str) -> set[tuple[str, str, str]]:
+    """The sizes of ``text`` said of a thing, each as (the thing's stem, the number, the unit); bounds of a scale
+    are left out."""
+    out = set()
+    for m, (value, unit, bound) in zip(_SIZE.finditer(text), _sizes(text), strict=True):
+        thing = _SIZED_THING.search(text[max(0, m.start() - 40):m.start()])
+        if thing and not bound:
+            out.add((thing.group(1).lower().replace("ё", "е")[:5], value, unit))
+    return out
+
+
+def _sized_otherwise(question: str, passage: str) -> bool:
+    """The question names a thing of a size («допуск для мерника 5 литров») and the passage names that thing only
+    with another size («мерник на 10 литров»): it holds the record of another thing."""
+    stated = _sized_things(passage)
+    for stem, value, unit in _sized_things(question):
+        sizes = {v for s, v, u in stated if s == stem and u == unit}
+        if sizes and value not in sizes:
+            return True
+    return False
 
 
 # «можно зарегать карту на мамин номер телефона?»: a clause that asks leave or a duty asks yes or no, not a value
