@@ -27,7 +27,6 @@ from importlib import resources
 from typing import Any
 
 from azs_assistant.assistant import entities as typed_entities
-from azs_assistant.assistant import evidence
 from azs_assistant.language.analyzer import GENERIC_WORDS, get_analyzer, stem_key
 from azs_assistant.search.query import AnalyzedQuery
 
@@ -209,9 +208,7 @@ def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[st
     out = []
     for rank, (p, found) in enumerate(zip(passages, present, strict=True)):
         # slang is held by its canonical term («наличка» by «наличных»)
-        # (a verb is held by the noun of its action: «свет отключился» by «при отключении электроэнергии»)
-        roots = evidence.action_roots(p.lemmas)
-        strongest_missing = max((w for lemma, w in weights.items() if not evidence.holds(lemma, p.lemmas, roots)
+        strongest_missing = max((w for lemma, w in weights.items() if lemma not in p.lemmas
                                  and p.lemmas.isdisjoint(query.jargon_of.get(lemma, ()))), default=0.0)
         out.append([
             p.support,

@@ -11,46 +11,12 @@ decides whether the passage holds the answer.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from azs_assistant.language.analyzer import GENERIC_WORDS
 from azs_assistant.search.query import AnalyzedQuery
 
 _NOUNISH = 0.9  # importance from which a word counts as the question's subject
-
-# A verb asked is held by the noun of its action, which is what documents write: «свет отключился» by «при
-# отключении электроэнергии», «как проверить» by «проверка», «остановить колонку» by «остановка». The two share a
-# root once the verb's ending and the noun's suffix are cut: five letters or more before «-ение», «-ание» (only
-# actions end so: «включение»), six or more before «-ка» («смена», the shift, is not «сменить»). Read so, not by
-# the extractor's six-letter prefix (``stem_key``), which holds any word sharing one: tried, it answered a near
-# miss of a validation part («номер диспетчера инкассации сарыарки») and no more answerable questions.
-_VERB_ENDING = re.compile(r"(?:ировать|овать|ивать|ывать|иться|аться|яться|еться|ить|ать|ять|еть|ться|ть)$")
-_ACTION_SUFFIX = re.compile(r"(?:ение|ание|яние|ка)$")
-
-
-def _verb_root(lemma: str) -> str | None:
-    root = _VERB_ENDING.sub("", lemma) if lemma.endswith("ть") or lemma.endswith("ться") else ""
-    return root if len(root) >= 5 else None
-
-
-def action_roots(lemmas: set[str] | frozenset[str]) -> frozenset[str]:
-    """The roots of a passage's action nouns («отключение» → «отключ», «остановка» → «останов»)."""
-    out = set()
-    for lemma in lemmas:
-        m = _ACTION_SUFFIX.search(lemma)
-        if m and len(lemma) - len(m.group()) >= (6 if m.group() == "ка" else 5):
-            out.add(lemma[:m.start()])
-    return frozenset(out)
-
-
-def holds(lemma: str, passage_lemmas: set[str] | frozenset[str], roots: frozenset[str] | None = None) -> bool:
-    """The passage has the word, or for a verb the noun of its action (``roots``: ``action_roots`` of the
-    passage, when the caller has them)."""
-    if lemma in passage_lemmas:
-        return True
-    root = _verb_root(lemma)
-    return root is not None and root in (roots if roots is not None else action_roots(passage_lemmas))
 
 
 def support(query: AnalyzedQuery, passage_lemmas: set[str], idf: Callable[[str], float],
