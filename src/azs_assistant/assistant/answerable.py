@@ -402,8 +402,11 @@ _ASKS_MONEY = re.compile(r"\bштраф\w*|\bдоплат[аыуе]\b|\bдопл
                          r"(?!\s+(?:terminal|point|station|desk|by|with|card|for\s+fuel))"
                          # «какой размер компенсации морального вреда», «размер возмещения»
                          r"|\bразмер\w*\s+(?:\w+\s+)?(?:компенсац|возмещ|выплат|премии|преми[йя])\w*"
-                         # a sum kept back: «сколько удерживают с водителя», «сколько вычтут из зарплаты»
-                         r"|\b(?:сколько|скок\w*|скоко)\s+(?:\w+\s+)?(?:удерж|вычит|вычт)\w*", re.IGNORECASE)
+                         # a sum kept back from someone: «сколько удерживают с водителя», «сколько вычтут из
+                         # зарплаты» (not a button held, «сколько секунд удерживать кнопку», nor litres taken off)
+                         r"|\b(?:сколько|скок\w*|скоко)\s+(?:\w+\s+)?(?:удерж|вычит|вычт)\w*\s+(?:\w+\s+)?(?:с|со|из)\s+"
+                         r"(?:\w+\s+)?(?:водител|оператор|сотрудник|работник|клиент|кассир|виновн|зарплат|зп\b|оклад"
+                         r"|заработн|преми)\w*", re.IGNORECASE)
 _MONEY = re.compile(_CURRENCY + r"|%|процент", re.IGNORECASE)
 _ASKS_HOW_OFTEN = re.compile(r"\bкак\s+часто\b|\bс\s+какой\s+периодичностью\b|\bсколько\s+раз\s+в\b"
                              r"|\bhow\s+often\b|\bқаншалықты\s+жиі\b", re.IGNORECASE)
@@ -505,7 +508,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("percent", re.compile(r"\b(?:сколько|скок\w*|скоко)\s+(?:\w+\s+)?процент\w*|\bкак(?:ой|ого|ова|ов)\s+(?:\w+\s+)?"
                            r"процент\w*|\bwhat\s+(?:\w+\s+)?percent\w*|\bhow\s+many\s+percent\b|\bқанша\s+пайыз\w*",
                            re.IGNORECASE),
-     re.compile(r"%|процент|пайыз|percent", re.IGNORECASE)),
+     # (or a share in words: «не более половины», «в полном размере», «0,95 его высоты»)
+     re.compile(r"%|процент|пайыз|percent|половин|\bтрет[ьи]\b|четверт|полн\w*\s+(?:размер|объ[её]м|стоимост)"
+                r"|полностью|\b0[.,]\d+", re.IGNORECASE)),
     ("short time", re.compile(rf"{_HOW_MANY}{_ASKED_SHORT}", re.IGNORECASE),
      re.compile(rf"{_AMOUNT}(?:{_SHORT_TIME}|сут)|\bсутк|\bполчаса\b|\b(?:час|минуту|сутки)\b|\b\d{{1,2}}:\d{{2}}\b",
                 re.IGNORECASE)),
@@ -730,7 +735,8 @@ def size_not_listed(question: str, passage: str) -> bool:
     measure without it («10 л ±25 мл; 20 л ±50 мл; 50 л ±125 мл»): a table keyed by size that lacks the size asked,
     as an error table lacks a code. A passage listing a size the question names holds its record (the question's
     other sizes are what the asker measured: «мерник 10 л, отклонение 30 мл»); a passage where that measure bounds a
-    scale («до 5 литров», «50 л и более», «5 л – 50 л») is left alone: 30 litres is in its range."""
+    scale («до 5 литров», «50 л и более», «5 л – 50 л») is left alone: 30 litres is in its range. So is a vessel or
+    an item the question names by its size that the passage names only with another (``_sized_otherwise``)."""
     asked = _sizes(question)
     if not asked:
         return False
@@ -746,25 +752,34 @@ def size_not_listed(question: str, passage: str) -> bool:
             or _sized_otherwise(question, passage))
 
 
-# the thing a size is of: the word before it, past «на», «в», «по», «объёмом» («мерник на 10 литров», «бочка 200 л»)
-_SIZED_THING = re.compile(r"([а-яё]{4,})\s+(?:(?:на|в|по|объ[её]мом|вместимостью|[её]мкостью)\s+)?$",
-                          re.IGNORECASE)
+# a vessel or an item known by its size, right before it, past «на», «в», «по», «объёмом» («мерник на 10 литров»,
+# «бочка 200 л», «огнетушитель на 5 кг»): not a measure the asker took («погрешность 30 мл», «уровень воды 30 мм»,
+# «производительность 30 литров в минуту»), nor an amount («пролил примерно 3 литра»)
+_SIZED_THING = re.compile(r"\b(мерник|балл?он|бочк|бочек|канистр|ведр|ведер|вёдер|цистерн|бутыл|тар[аыуе]?\b|ёмкост"
+                          r"|емкост|огнетушител|рулон|лент)[а-яё]*\s+"
+                          r"(?:(?:на|в|по|объ[её]мом|вместимостью|[её]мкостью)\s+)?$", re.IGNORECASE)
+# a question asking how or where, what to do or whether one may: a size it names is the situation, not the record
+# asked («как проверить пистолет мерником на 20 литров», «огнетушитель на 5 кг куда вешать»)
+_ASKS_HOW = re.compile(r"\b(?:как|куда|где|откуда|зачем|почему|можно|нельзя|что\s+делать|что\s+делаем|how|where)\b",
+                       re.IGNORECASE)
 
 
 def _sized_things(text: str) -> set[tuple[str, str, str]]:
-    """The sizes of ``text`` said of a thing, each as (the thing's stem, the number, the unit); bounds of a scale
-    are left out."""
+    """The sizes of ``text`` said of a vessel or an item, each as (the thing's stem, the number, the unit); bounds of
+    a scale are left out."""
     out = set()
     for m, (value, unit, bound) in zip(_SIZE.finditer(text), _sizes(text), strict=True):
         thing = _SIZED_THING.search(text[max(0, m.start() - 40):m.start()])
         if thing and not bound:
-            out.add((thing.group(1).lower().replace("ё", "е")[:5], value, unit))
+            out.add((thing.group(1).lower().replace("ё", "е")[:3], value, unit))
     return out
 
 
 def _sized_otherwise(question: str, passage: str) -> bool:
     """The question names a thing of a size («допуск для мерника 5 литров») and the passage names that thing only
     with another size («мерник на 10 литров»): it holds the record of another thing."""
+    if _ASKS_HOW.search(question):
+        return False
     stated = _sized_things(passage)
     for stem, value, unit in _sized_things(question):
         sizes = {v for s, v, u in stated if s == stem and u == unit}
