@@ -625,11 +625,13 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 )
 # «…кто её соединяет и по какому телефону звонить?», «какой штраф за пролив? кто платит?»: two things asked, each
 # clause opening with its question word (Kazakh «не» only after «және»: Russian «и не» is «and not»)
+# (each run of spaces is read from its start and without backtracking: «сколько» and 2 000 spaces took minutes)
 _NEXT_CLAUSE = re.compile(
-    r"(?<=\?)\s+|\s*(?:,|—|–|\s-|;)?\s+(?:и|а|или|а\s+также|and|or|және)\s+(?=(?:кто|что|где|когда|куда|кому|чем"
+    r"(?<=\?)\s+|(?<!\s)(?:\s*+(?:,|—|–|;)|\s++-)?\s++(?:и|а|или|а\s+также|and|or|және)\s++"
+    r"(?=(?:кто|что|где|когда|куда|кому|чем"
     r"|сколько|почём|почем|почему|зачем|откуда|как(?:ой|ая|ое|ие|ую|им|их|ого|ом|ова|ов|овы)?|по\s+каком\w*"
     r"|во\s+сколько|можно\s+ли|нужно\s+ли|надо\s+ли|who|what|where|when|how|which|why|can|is|are|do|does|should"
-    r"|кім|қайда|қашан|қалай|қанша|қай|неше)(?![-\w]))|\s+және\s+(?=не(?![-\w]))", re.IGNORECASE)
+    r"|кім|қайда|қашан|қалай|қанша|қай|неше)(?![-\w]))|(?<!\s)\s++және\s++(?=не(?![-\w]))", re.IGNORECASE)
 
 
 def asked_readings(query: AnalyzedQuery) -> list[str]:
