@@ -499,10 +499,6 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      # a value with its unit: «под давлением» alone states none («сосуды под давлением»)
      re.compile(r"\d\s*(?:мпа|кпа|бар\w*|атм\w*|кгс|мегапаскал\w*|килопаскал\w*|mpa|kpa|bar|psi)(?![а-яёa-z])",
                 re.IGNORECASE)),
-    # an amount in a unit the question names («сколько минут», «на сколько метров», «сколько квт», «в мл»): a document
-    # gives a number with a unit of the same measure (asked in hours, answered «30 минут»), or a number in words
-    # (a time asked in seconds, minutes or hours is not answered in months, nor one asked in days or years in seconds;
-    # a clock time «с 20:00 до 08:00» answers «сколько часов длится смена»)
     # a share: «сколько процентов бонусами», «какой процент начисления», «на сколько процентов скидка», «what
     # percentage»; a document gives it in per cent («3%», «не более 50 процентов», «пайыз»)
     ("percent", re.compile(r"\b(?:сколько|скок\w*|скоко)\s+(?:\w+\s+)?процент\w*|\bкак(?:ой|ого|ова|ов)\s+(?:\w+\s+)?"
@@ -511,6 +507,10 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      # (or a share in words: «не более половины», «в полном размере», «0,95 его высоты»)
      re.compile(r"%|процент|пайыз|percent|половин|\bтрет[ьи]\b|четверт|полн\w*\s+(?:размер|объ[её]м|стоимост)"
                 r"|полностью|\b0[.,]\d+", re.IGNORECASE)),
+    # an amount in a unit the question names («сколько минут», «на сколько метров», «сколько квт», «в мл»): a document
+    # gives a number with a unit of the same measure (asked in hours, answered «30 минут»), or a number in words
+    # (a time asked in seconds, minutes or hours is not answered in months, nor one asked in days or years in seconds;
+    # a clock time «с 20:00 до 08:00» answers «сколько часов длится смена»)
     ("short time", re.compile(rf"{_HOW_MANY}{_ASKED_SHORT}", re.IGNORECASE),
      re.compile(rf"{_AMOUNT}(?:{_SHORT_TIME}|сут)|\bсутк|\bполчаса\b|\b(?:час|минуту|сутки)\b|\b\d{{1,2}}:\d{{2}}\b",
                 re.IGNORECASE)),
