@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from azs_assistant.assistant import entities as typed_entities
 from azs_assistant.language.analyzer import GENERIC_WORDS, get_analyzer, stem_key
@@ -721,37 +721,11 @@ _BOUND_AFTER = re.compile(r"^\s*(?:и|или)\s+(?:более|менее|бол�
                           re.IGNORECASE)
 
 
-def _sizes(text: str) -> list[tuple[str, str, bool]]:
-    """Each size in ``text``: its number («20,0» is «20»), its unit («литров» is «л») and whether it bounds a scale."""
-    out = []
-    for m in _SIZE.finditer(text):
-        unit = m.group(2).lower()
-        bound = bool(_BOUND.search(text[max(0, m.start() - 12):m.start()])
-                     or _BOUND_AFTER.search(text[m.end():m.end() + 16]))
-        out.append((f'{float(m.group(1).replace(",", ".")):g}', "л" if unit.startswith("л") else unit, bound))
-    return out
-
-
-def size_not_listed(question: str, passage: str) -> bool:
-    """The question names a size («мерник на 100 литров») and the passage lists two or more records of that
-    measure without it («10 л ±25 мл; 20 л ±50 мл; 50 л ±125 мл»): a table keyed by size that lacks the size asked,
-    as an error table lacks a code. A passage listing a size the question names holds its record (the question's
-    other sizes are what the asker measured: «мерник 10 л, отклонение 30 мл»); a passage where that measure bounds a
-    scale («до 5 литров», «50 л и более», «5 л – 50 л») is left alone: 30 litres is in its range. So is a vessel or
-    an item the question names by its size that the passage names only with another (``_sized_otherwise``)."""
-    asked = _sizes(question)
-    if not asked:
-        return False
-    listed: dict[str, set[str]] = {}
-    bounded: set[str] = set()
-    for value, unit, bound in _sizes(passage):
-        listed.setdefault(unit, set()).add(value)
-        if bound:
-            bounded.add(unit)
-    if any(value in listed.get(unit, ()) for value, unit, _ in asked):
-        return False
-    return (any(unit not in bounded and len(listed.get(unit, ())) >= 2 for _, unit, _ in asked)
-            or _sized_otherwise(question, passage))
+class _Size(NamedTuple):
+    value: str  # its number («20,0» is «20»)
+    unit: str  # «литров» is «л»
+    bound: bool  # it bounds a scale
+    thing: str | None  # the vessel or item it is the size of (``_SIZED_THING``, its first three letters), if any
 
 
 # a vessel or an item known by its size, right before it, past «на», «в», «по», «объёмом» («мерник на 10 литров»,
@@ -766,26 +740,53 @@ _ASKS_HOW = re.compile(r"\b(?:как|куда|где|откуда|зачем|п�
                        re.IGNORECASE)
 
 
-def _sized_things(text: str) -> set[tuple[str, str, str]]:
-    """The sizes of ``text`` said of a vessel or an item, each as (the thing's stem, the number, the unit); bounds of
-    a scale are left out."""
-    out = set()
-    for m, (value, unit, bound) in zip(_SIZE.finditer(text), _sizes(text), strict=True):
+def _sizes(text: str) -> list[_Size]:
+    """Each size in ``text``, read once: its number, its unit, whether it bounds a scale and what it is the size of."""
+    out = []
+    for m in _SIZE.finditer(text):
+        unit = m.group(2).lower()
+        bound = bool(_BOUND.search(text[max(0, m.start() - 12):m.start()])
+                     or _BOUND_AFTER.search(text[m.end():m.end() + 16]))
         thing = _SIZED_THING.search(text[max(0, m.start() - 40):m.start()])
-        if thing and not bound:
-            out.add((thing.group(1).lower().replace("ё", "е")[:3], value, unit))
+        out.append(_Size(f'{float(m.group(1).replace(",", ".")):g}', "л" if unit.startswith("л") else unit, bound,
+                         thing.group(1).lower().replace("ё", "е")[:3] if thing else None))
     return out
 
 
-def _sized_otherwise(question: str, passage: str) -> bool:
+def size_not_listed(question: str, passage: str) -> bool:
+    """The question names a size («мерник на 100 литров») and the passage lists two or more records of that
+    measure without it («10 л ±25 мл; 20 л ±50 мл; 50 л ±125 мл»): a table keyed by size that lacks the size asked,
+    as an error table lacks a code. A passage listing a size the question names holds its record (the question's
+    other sizes are what the asker measured: «мерник 10 л, отклонение 30 мл»); a passage where that measure bounds a
+    scale («до 5 литров», «50 л и более», «5 л – 50 л») is left alone: 30 litres is in its range. So is a vessel or
+    an item the question names by its size that the passage names only with another (``_sized_otherwise``)."""
+    asked = _sizes(question)
+    if not asked:
+        return False
+    stated = _sizes(passage)
+    listed: dict[str, set[str]] = {}
+    bounded: set[str] = set()
+    for size in stated:
+        listed.setdefault(size.unit, set()).add(size.value)
+        if size.bound:
+            bounded.add(size.unit)
+    if any(size.value in listed.get(size.unit, ()) for size in asked):
+        return False
+    return (any(size.unit not in bounded and len(listed.get(size.unit, ())) >= 2 for size in asked)
+            or _sized_otherwise(question, asked, stated))
+
+
+def _sized_otherwise(question: str, asked: list[_Size], stated: list[_Size]) -> bool:
     """The question names a thing of a size («допуск для мерника 5 литров») and the passage names that thing only
-    with another size («мерник на 10 литров»): it holds the record of another thing."""
+    with another size («мерник на 10 литров»): it holds the record of another thing. Bounds of a scale say
+    nothing of the kind."""
     if _ASKS_HOW.search(question):
         return False
-    stated = _sized_things(passage)
-    for stem, value, unit in _sized_things(question):
-        sizes = {v for s, v, u in stated if s == stem and u == unit}
-        if sizes and value not in sizes:
+    for size in asked:
+        if size.thing is None or size.bound:
+            continue
+        sizes = {s.value for s in stated if s.thing == size.thing and s.unit == size.unit and not s.bound}
+        if sizes and size.value not in sizes:
             return True
     return False
 
