@@ -193,6 +193,80 @@ def test_a_table_a_pdf_gives_as_lines_is_kept_as_text_not_lost_as_empty_headings
     assert any("АИ-95 К5 720–775" in c.text for c in chunks)
 
 
+BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+
+def make_styled_pdf() -> bytes:
+    """A PDF as office tools write one: a title and section headings in bold, larger type; numbered steps
+    whose numbers match the sections'; a table of three columns; a page header in small type."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", "", FONT)
+    pdf.add_font("DejaVu", "B", BOLD)
+    pdf.add_page()
+
+    def text(line: str, size: float = 10.5, style: str = "") -> None:
+        pdf.set_font("DejaVu", style, size=size)
+        pdf.multi_cell(0, size * 0.6, line, new_x="LMARGIN", new_y="NEXT")
+
+    text("ТОО «Береке Ойл» · контролируемый экземпляр", 8)
+    pdf.set_font("DejaVu", "B", size=15)
+    pdf.multi_cell(120, 8, "Инструкция по эксплуатации АГЗС и отпуску сжиженного углеводородного газа",
+                   new_x="LMARGIN", new_y="NEXT")
+    text("Инструкция ГЗ-03, редакция 2. Распространяется на АГЗС и газовые модули многотопливных АЗС.")
+    text("3. Порядок заправки автомобиля", 12, "B")
+    for step in ("1. Попросить водителя заглушить двигатель.", "2. Заправлять баллон не более чем на 80%.",
+                 "3. После заправки проверить отсутствие утечки."):
+        text(step)
+    text("4. Допустимая погрешность", 12, "B")
+    for n, row in enumerate((("Мерник", "Отклонение", "Погрешность, %"), ("10 л", "±25 мл", "±0,25"),
+                             ("20 л", "±50 мл", "±0,25"))):
+        pdf.set_font("DejaVu", "" if n else "B", size=10)  # the header row in bold
+        for cell in row:
+            pdf.cell(60, 6, cell)
+        pdf.ln()
+    text("Если погрешность превышает допустимую, рукав выводят из работы.")
+    text("5. Утечка газа", 12, "B")
+    for step in ("1. Нажать аварийную кнопку и перекрыть отсечной клапан.",
+                 "2. Вывести людей с наветренной стороны.", "3. Позвонить 112 и в газовую службу 104."):
+        text(step)
+    return bytes(pdf.output())
+
+
+def test_a_pdf_s_bold_larger_type_marks_its_headings_even_where_steps_are_numbered_alike() -> None:
+    """pypdf gives plain lines: «5. Утечка газа» read by shape was a step like «1. Нажать аварийную кнопку»,
+    so the gas leak's steps were filed under «4. Заправка запрещается», and a question about a leak was
+    answered with the refuelling order. The type the PDF sets a line in tells a heading from a step."""
+    doc = parse("gz03.pdf", make_styled_pdf())
+    heads = [(b.level, b.text) for b in doc.blocks if b.kind == "heading"]
+    assert heads == [(1, "Инструкция по эксплуатации АГЗС и отпуску сжиженного углеводородного газа"),
+                     (2, "3. Порядок заправки автомобиля"), (2, "4. Допустимая погрешность"),
+                     (2, "5. Утечка газа")], kinds(doc)
+    assert doc.title == heads[0][1]  # the title set on two lines, not the page header in small type
+    assert not any("контролируемый экземпляр" in b.text for b in doc.blocks)  # a running header is not text
+    # a table's rows are lines of their own, each cell labelled with the bold header row, which is no line itself
+    texts = [b.text for b in doc.blocks if b.kind != "heading"]
+    rows = [t for t in texts if "±" in t]
+    assert rows == ["Мерник: 10 л; Отклонение: ±25 мл; Погрешность, %: ±0,25",
+                    "Мерник: 20 л; Отклонение: ±50 мл; Погрешность, %: ±0,25"], kinds(doc)
+    assert not any(t.startswith("Мерник Отклонение") for t in texts)
+    assert "Если погрешность превышает допустимую, рукав выводят из работы." in texts  # not joined to a row
+    leak = next(c for c in chunk_document(doc) if "отсечной клапан" in c.text)
+    assert leak.section.endswith("5. Утечка газа") and "104" in leak.text and "80%" not in leak.text
+
+
+def test_a_pdf_whose_lines_share_one_type_is_read_by_shape_as_before() -> None:
+    import pypdf
+
+    data = make_pdf([["Инструкция по кассе", "Смена длится не более 24 часов.", "2. Возвраты",
+                      "Возврат на карту зачисляется за 3–7 дней."]])
+    lines = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text().splitlines()
+    doc = parse("k.pdf", data)
+    assert kinds(doc) == [(b.kind, b.text) for b in lines_to_blocks(lines, page=1, wrapped=True)]
+    assert ("heading", "2. Возвраты") in kinds(doc)
+
+
 def test_headings_in_a_row_without_figures_stay_headings() -> None:
     blocks = lines_to_blocks(["ПРАВИЛА", "", "Общие положения", "", "Порядок работы", "",
                               "Оператор работает по графику смен и ведёт журнал."])

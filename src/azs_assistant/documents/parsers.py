@@ -9,12 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, NamedTuple, Protocol
 
 from azs_assistant.documents.model import Block, ParsedDocument
-from azs_assistant.documents.textblocks import lines_to_blocks
+from azs_assistant.documents.textblocks import PageLayout, lines_to_blocks
 from azs_assistant.documents.zipcheck import check_zip
 from azs_assistant.errors import CorruptDocument, EncryptedDocument, UnsupportedFormat
 
@@ -311,6 +312,129 @@ class DocxParser(_ZipBase):
         return ParsedDocument(title or _title_from(blocks, path.stem), "docx", blocks)
 
 
+class _Run(NamedTuple):
+    """A piece of a PDF page's text as drawn: its page, baseline, type size, weight and text."""
+
+    page: int
+    x: float
+    y: float
+    size: float
+    bold: bool
+    text: str
+
+
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+
+
+def _run_reader(page: int, runs: list[_Run]) -> Callable[..., None]:
+    """A pypdf text visitor that keeps each piece of text with its type size and weight."""
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if not text.strip():
+            return
+        try:
+            scale = abs(tm[3] or 1.0) * abs(cm[3] or 1.0)
+            name = str(font.get("/BaseFont", "")) if hasattr(font, "get") else ""
+            runs.append(_Run(page, round(tm[4] * cm[0] + tm[5] * cm[2] + cm[4], 1),
+                             round(tm[4] * cm[1] + tm[5] * cm[3] + cm[5], 1), round(float(size) * scale, 1),
+                             bool(_BOLD_FONT.search(name)), text))
+        except (TypeError, ValueError, IndexError):
+            return  # a piece drawn with an odd matrix only loses its styling
+
+    return visit
+
+
+def _page_layouts(runs: list[_Run]) -> dict[int, PageLayout]:
+    """What a PDF's typesetting says about its lines, per page (see :class:`PageLayout`).
+
+    A heading is a line drawn as one piece in bold or in larger type than the body (the size most of the
+    text is set in), short and not ending a sentence. Type at least 1.3 times the body's is the title
+    (level 1); other headings take their level from their number («3.» → 2, «3.1.» → 3). A line whose
+    pieces stand apart by more than a wide gap («10 л    ±25 мл    ±0,25») is a table's row; a list's
+    number or bullet before its text is not a gap. A page's topmost line in smaller type than the body is a
+    running header («ТОО «Береке Ойл» · контролируемый экземпляр»), not text. An empty result (fewer than two
+    headings) means the file does not style its headings, and they are recognised by shape as in plain text."""
+    if not runs:
+        return {}
+    weight: Counter[float] = Counter()
+    for run in runs:
+        if not run.bold:
+            weight[round(run.size * 2) / 2] += len(run.text.strip())
+    if not weight:
+        return {}
+    body = weight.most_common(1)[0][0]
+    lines: dict[tuple[int, int], list[_Run]] = {}
+    for run in runs:  # pieces on one baseline (within a point) are one line
+        y = round(run.y)
+        key = next((k for k in ((run.page, y), (run.page, y - 1), (run.page, y + 1)) if k in lines), (run.page, y))
+        lines.setdefault(key, []).append(run)
+    headings: dict[int, dict[str, int]] = {}
+    rows: dict[int, dict[str, tuple[tuple[str, ...], bool]]] = {}
+    for (page, _y), line in lines.items():
+        if len(line) != 1:
+            gaps = (b.x - a.x - len(a.text.strip()) * a.size * 0.5 for a, b in zip(line, line[1:], strict=False))
+            if any(gap > 1.5 * a.size for gap, a in zip(gaps, line, strict=False)):
+                rows.setdefault(page, {})[" ".join(" ".join(r.text for r in line).split())] = \
+                    (tuple(" ".join(r.text.split()) for r in line), all(r.bold for r in line))
+            continue
+        run = line[0]
+        text = " ".join(run.text.split())
+        if not (run.bold or run.size >= body * 1.15) or run.size < body * 0.95 or len(text) > 150 \
+                or text.endswith((".", ";")):
+            continue
+        numbered = _NUMBER.match(text)
+        level = 1 if run.size >= body * 1.3 else min(numbered.group(1).count(".") + 2, 4) if numbered else 2
+        headings.setdefault(page, {})[text] = level
+    if sum(map(len, headings.values())) < 2:
+        return {}  # a bold title alone does not style the headings
+    tops: dict[int, tuple[int, int]] = {}
+    for key in lines:
+        if key[0] not in tops or key[1] > tops[key[0]][1]:
+            tops[key[0]] = key
+    furniture: dict[int, set[str]] = {}
+    for page, top in tops.items():
+        line = lines[top]
+        if len(line) == 1 and line[0].size < body * 0.9 and not line[0].bold:
+            furniture.setdefault(page, set()).add(" ".join(line[0].text.split()))
+    return {page: PageLayout(headings.get(page, {}), rows.get(page, {}), frozenset(furniture.get(page, ())))
+            for page in {run.page for run in runs}}
+
+
+def _tables_of(blocks: list[Block], page: int) -> list[Block]:
+    """A run of two or more rows a PDF set as cells (see :func:`_page_layouts`) under a row in bold is a table:
+    the bold row is the header, and each row after it a line whose cells are labelled with it («Вместимость
+    мерника: 10 л; Допустимое отклонение: ±25 мл»). The rows stay lines of the section's text, one passage with
+    the lines around them: as passages of their own, five short rows that each name «ДТ» or «плотность» crowded
+    the search's first places for any question about diesel. Other rows (a header set on several lines, whose
+    cells no single row holds) stay lines as the PDF gives them."""
+    out: list[Block] = []
+    run: list[Block] = []
+    tables = 0
+
+    def flush() -> None:
+        nonlocal tables
+        if len(run) >= 2 and run[0].meta["bold"]:  # type: ignore[index]
+            tables += 1
+            rows = table_rows(run[0].meta["cells"], [b.meta["cells"] for b in run[1:]],  # type: ignore[index]
+                              location_prefix=f"стр. {page}, таблица {tables}", page=page)
+            out.extend(Block("paragraph", row.text, page=page) for row in rows)
+        else:
+            out.extend(Block(b.kind, b.text, page=b.page) for b in run)
+        run.clear()
+
+    for block in blocks:
+        if block.meta and "cells" in block.meta:
+            run.append(block)
+            continue
+        flush()
+        out.append(block)
+    flush()
+    return out
+
+
+_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+\S")
+
+
 class PdfParser(_Base):
     name = "pdf"
     extensions = (".pdf",)
@@ -347,9 +471,11 @@ class PdfParser(_Base):
                                              "беттен көп.", file=path.name)
         blocks: list[Block] = []
         empty: list[int] = []
+        pages: list[tuple[int, str]] = []
+        runs: list[_Run] = []
         for number, page in enumerate(reader.pages, start=1):
             try:
-                text = page.extract_text() or ""
+                text = page.extract_text(visitor_text=_run_reader(number, runs)) or ""
             except Exception as exc:
                 raise CorruptDocument(f"Файл {path.name}: страница {number} не читается.",
                                       f"{path.name}: page {number} unreadable: {exc}",
@@ -358,13 +484,18 @@ class PdfParser(_Base):
             if len(text.strip()) < 20:
                 empty.append(number)
                 continue
-            blocks.extend(lines_to_blocks(text.splitlines(), page=number, wrapped=True))
+            pages.append((number, text))
+        layouts = _page_layouts(runs)
+        for number, text in pages:
+            blocks.extend(_tables_of(lines_to_blocks(text.splitlines(), page=number, wrapped=True,
+                                                     layout=layouts.get(number)), number))
         meta_title = ""
         try:
             meta_title = (reader.metadata.title or "").strip() if reader.metadata else ""
         except Exception:
             meta_title = ""
-        blocks = _promote_title(blocks)
+        if not layouts:
+            blocks = _promote_title(blocks)
         doc = ParsedDocument(meta_title or _title_from(blocks, path.stem), "pdf", blocks, pages=count,
                              pages_needing_ocr=empty, whole_needs_ocr=not blocks)
         return doc

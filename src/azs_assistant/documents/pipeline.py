@@ -54,9 +54,10 @@ def report(stage: str, **details: Any) -> None:
 EMBED_BATCH = 32
 # Bump when parsing or chunking changes: stored documents made by an older pipeline are re-processed
 # on the next ingest even though their files did not change.
-# 17: a table a PDF gives as lines is kept as text, not lost as a run of empty headings; 16: a scan whose shadow
-# band was taken for the page edge (refused «retake») is read again
-PIPELINE_VERSION = 17
+# 18: a PDF's headings read from its type (bold, larger), its tables' rows labelled with their header row, a running
+# header left out; 17: a table a PDF gives as lines is kept as text, not lost as a run of empty headings; 16: a scan
+# whose shadow band was taken for the page edge (refused «retake») is read again
+PIPELINE_VERSION = 18
 # 15: the original file is kept; a table named by its columns, not a transliterated file name
 NEEDS_OCR_MESSAGE = ("Документ — изображение или скан без текстового слоя: нужен модуль распознавания (OCR). "
                      "Документ сохранён и будет проиндексирован, когда OCR станет доступен.")

@@ -7,10 +7,11 @@ closing punctuation, often numbered («3. Z-отчёт») or in capitals.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from azs_assistant.documents.model import Block
 
-_LIST_RE = re.compile(r"^\s*(?:[-•–—*▪●]\s+|\d{1,2}\)\s+|[а-яa-z]\)\s+)")
+_LIST_RE = re.compile(r"^\s*(?:[-•–—*▪●\x7f]\s+|\d{1,2}\)\s+|[а-яa-z]\)\s+)")
 _NUMBERED_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
 _END_PUNCT = (".", ";", ",", ":", "!", "?", "»", "…")
 
@@ -31,10 +32,27 @@ def _looks_like_heading(line: str, alone: bool) -> int:
     return 0
 
 
-def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool = False) -> list[Block]:
-    """Blocks of a page or file. ``wrapped`` joins lines that a PDF broke mid-sentence."""
+class PageLayout(NamedTuple):
+    """What a file's typesetting says about a page's lines, each keyed by its text with whitespace collapsed:
+    the headings with their levels, and the rows of a table (cells set apart on one line)."""
+
+    headings: dict[str, int]
+    rows: dict[str, tuple[tuple[str, ...], bool]]  # a row's line → its cells, and whether it is set in bold
+    furniture: frozenset[str] = frozenset()  # a running header in small type over the page: not the document's text
+
+
+def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool = False,
+                    layout: PageLayout | None = None) -> list[Block]:
+    """Blocks of a page or file. ``wrapped`` joins lines that a PDF broke mid-sentence.
+
+    With a ``layout`` (a PDF that sets its headings in bold or larger type) only its headings are headings,
+    a heading set on two lines («Инструкция по эксплуатации АГЗС и отпуску» / «сжиженного газа») is one,
+    a table's row stands alone instead of being joined to the lines around it as wrapped text (its cells in
+    the block's ``meta``), and a running header is left out.
+    """
     blocks: list[Block] = []
     para: list[str] = []
+    styled_before = False  # the line before was a styled heading
 
     def flush() -> None:
         if para:
@@ -51,6 +69,28 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
         if not line.strip():
             flush()
             continue
+        if layout is not None:
+            key = " ".join(line.split())
+            if key in layout.furniture:
+                continue
+            if key in layout.rows:
+                flush()
+                cells, bold = layout.rows[key]
+                blocks.append(Block("paragraph", key, page=page, meta={"cells": list(cells), "bold": bold}))
+                styled_before = False
+                continue
+            level = layout.headings.get(key, 0)
+            if level:
+                flush()
+                last = blocks[-1] if blocks else None
+                if styled_before and last is not None and last.kind == "heading" and last.level == level \
+                        and (level == 1 or key[:1].islower() or key[:1] == "("):
+                    blocks[-1] = Block("heading", f"{last.text} {key}", level=level, page=page)
+                else:
+                    blocks.append(Block("heading", key, level=level, page=page))
+                styled_before = True
+                continue
+            styled_before = False
         prev_blank = i == 0 or not lines[i - 1].strip()
         next_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
         next_item = i + 1 < len(lines) and bool(_LIST_RE.match(lines[i + 1])) and not wrapped
@@ -59,7 +99,7 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
         if wrapped and not para and len(line.strip()) <= 60 and i + 1 < len(lines) \
                 and lines[i + 1].strip()[:1].isupper():
             alone = True  # a short line, then a new capitalised line: a title, not a wrapped sentence
-        level = _looks_like_heading(line, alone=alone) if (not para or wrapped) else 0
+        level = _looks_like_heading(line, alone=alone) if (not para or wrapped) and layout is None else 0
         following = next((ln.strip().lstrip("—–-•*_ ")[:1] for ln in lines[i + 1:] if ln.strip("—–-•*_ ")), "")
         if level and wrapped and level > 1 and (following.islower() or following.isdigit()):
             level = 0  # the sentence goes on in the next line: a wrapped clause, not a heading
