@@ -6,6 +6,7 @@ before the item it governs; the citations point at the passages the steps came f
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -496,5 +497,84 @@ def test_a_prohibition_asked_in_another_form_of_its_verb_finds_the_rule(tmp_path
         assert not answer.abstained, answer.answer
         assert answer.answer.startswith("**На территории АЗС запрещается:**"), answer.answer
         assert "курить" in answer.answer.lower() and "ремонтировать" in answer.answer, answer.answer
+    finally:
+        services.close()
+
+
+GAS_SECTIONS = """# Заправка автомобилей газом (ГЗ-07)
+
+Инструкция ГЗ-07 сети «Алтын Жол».
+
+## Заправка
+
+- Заправку газом выполняет только оператор АГЗС; клиент сам газ не заправляет.
+- Баллон заполняют не более чем на 80% объёма.
+- Во время заправки оператор не отходит от колонки.
+
+## Утечка газа
+
+Если почувствовался запах газа или слышно шипение, оператор немедленно нажимает аварийную кнопку, перекрывает \
+подачу газа и выводит людей. Вызывается служба 112.
+"""
+
+
+def test_a_paragraph_under_the_heading_asked_is_not_given_up_for_another_section_s_list(tmp_path: Path) -> None:
+    """«утечка газа, что делать»: the leak's section is one paragraph, the document's only list is the
+    refuelling's. The list used to replace the paragraph because a procedure was asked, and the answer to a gas
+    leak was how to refuel. A heading that names the question better than the list's keeps its passage."""
+    services = Services(make_settings(tmp_path, embeddings="none"))
+    try:
+        services.ingestor.ingest_bytes(GAS_SECTIONS.encode(), "uploads/gz07.md")
+        answer = services.assistant.ask("утечка газа на агзс, что делать")
+        assert "аварийную кнопку" in answer.answer and "112" in answer.answer, answer.answer
+        assert "80%" not in answer.answer, answer.answer
+    finally:
+        services.close()
+
+
+DENSITY = """# Контроль качества топлива КК-02
+
+Методическое указание КК-02 сети «Алтын Жол». Ответственный — лаборант.
+
+## 3. Измерение плотности ареометром
+
+1. Отобрать пробу пробоотборником из нижнего слоя.
+2. Налить пробу в стеклянный цилиндр объёмом 500 мл.
+3. Опустить ареометр и дождаться, когда он перестанет колебаться.
+4. Снять показание по верхнему краю мениска.
+"""
+RECEIVING = """# Приём топлива из автоцистерны ПТ-01
+
+Регламент ПТ-01 сети «Алтын Жол».
+
+## Порядок приёма по шагам
+
+1. Встретить автоцистерну и указать место слива.
+2. Подключить заземление автоцистерны.
+3. Отобрать пробу и замерить плотность и температуру топлива ареометром и термометром.
+4. Замерить уровень в резервуаре до слива.
+5. Начать слив и следить за уровнем.
+"""
+
+
+def test_steps_under_the_heading_asked_are_not_outdone_by_one_step_of_another_procedure(tmp_path: Path) -> None:
+    """«как замерить плотность ареометром по шагам»: a step of the receiving procedure names «замерить
+    плотность ареометром» word for word, the density procedure only under its heading (a PDF's heading is the
+    passage's section, not a line of it). Where retrieval put the density steps first, the receiving procedure's
+    better sentence took the lead: the steps titled as asked must stand."""
+    services = Services(make_settings(tmp_path, embeddings="none"))
+    try:
+        services.ingestor.ingest_bytes(DENSITY.encode(), "uploads/kk02.md")
+        services.ingestor.ingest_bytes(RECEIVING.encode(), "uploads/pt01.md")
+        assistant = services.assistant
+        question = "как замерить плотность ареометром по шагам"
+        query, evidence = assistant.retrieve(question)
+        density = next(e for e in evidence if "мениска" in e.chunk.text)
+        receiving = next(e for e in evidence if "заземление" in e.chunk.text)
+        assert receiving.hit.score >= density.hit.score  # the receiving step matches better, word for word
+        # retrieval as the dense model ranks them: the density steps first, the receiving steps at 0.8 of their score
+        density.hit = dataclasses.replace(density.hit, score=receiving.hit.score / 0.8)
+        quotes, _ = assistant._passages(question, query, [density, receiving], None)
+        assert quotes and "мениска" in quotes[0][0] and "заземление" not in quotes[0][0], quotes
     finally:
         services.close()

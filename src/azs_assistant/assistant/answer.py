@@ -612,7 +612,8 @@ class Assistant:
                                and not (ev.chunk.ordinal == 0 and _has_more(self.db, ev.chunk.document_id))
                                # steps asked: a list titled as asked («Измерение плотности ареометром») is not
                                # outdone by one step of another procedure that names the same words
-                               and not (procedural and _titles_steps(lead[1]) and _is_step(sp)))
+                               and not (procedural and _is_step(sp)
+                                        and (_titles_steps(lead[1]) or self._headed_steps(lead[1], sp, query))))
             better_coverage = ev.support >= lead[0].support + 0.15 and ev.hit.score >= 0.85 * lead[0].hit.score
             if better_sentence or better_coverage:
                 lead = (ev, sp)
@@ -811,6 +812,12 @@ class Assistant:
         if steps is not None and own and steps.chunk.section != chunk.section \
                 and 0 < self._heading_match(steps.chunk.section, query) <= self._heading_match(chunk.section, query):
             steps = None
+        # a passage under a heading of its own that names more of the question than the list's heading is what was
+        # asked, steps or not: «утечка газа, что делать» is the paragraph under «Утечка газа», not the list under
+        # «Заправка»
+        if steps is not None and not own and chunk.section.count(" › ") >= 1 and steps.chunk.section != chunk.section \
+                and self._heading_match(steps.chunk.section, query) < self._heading_match(chunk.section, query):
+            steps = None
         tried: list[ScoredPassage] = []
         if steps is not None and steps.best > 0 and steps.best >= needed and (not own or steps.best > needed):
             tried.append(steps)
@@ -824,6 +831,13 @@ class Assistant:
             if whole is not None:
                 return whole
         return None
+
+    def _headed_steps(self, lead: ScoredPassage, other: ScoredPassage, query: Any) -> bool:
+        """The passage's steps stand under a heading of their own that names more of the question than the
+        other passage's heading: the list titled as asked, where a PDF's heading is the section, not a line."""
+        lines = lines_of(lead.chunk)
+        return bool(lines) and bool(lines[0].step) and lead.chunk.section.count(" › ") >= 1 \
+            and self._heading_match(lead.chunk.section, query) > self._heading_match(other.chunk.section, query)
 
     def _heading_match(self, section: str, query: Any) -> float:
         """How much of the question a section's own heading (the last of its path) names (the query terms'
