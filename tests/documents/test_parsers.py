@@ -243,17 +243,90 @@ def test_a_pdf_s_bold_larger_type_marks_its_headings_even_where_steps_are_number
     assert heads == [(1, "Инструкция по эксплуатации АГЗС и отпуску сжиженного углеводородного газа"),
                      (2, "3. Порядок заправки автомобиля"), (2, "4. Допустимая погрешность"),
                      (2, "5. Утечка газа")], kinds(doc)
-    assert doc.title == heads[0][1]  # the title set on two lines, not the page header in small type
-    assert not any("контролируемый экземпляр" in b.text for b in doc.blocks)  # a running header is not text
+    assert doc.title == heads[0][1]  # the title set on two lines, not the page's masthead in small type
+    assert [b.text for b in doc.blocks][1] == "ТОО «Береке Ойл» · контролируемый экземпляр"  # after the title
     # a table's rows are lines of their own, each cell labelled with the bold header row, which is no line itself
     texts = [b.text for b in doc.blocks if b.kind != "heading"]
     rows = [t for t in texts if "±" in t]
-    assert rows == ["Мерник: 10 л; Отклонение: ±25 мл; Погрешность, %: ±0,25",
-                    "Мерник: 20 л; Отклонение: ±50 мл; Погрешность, %: ±0,25"], kinds(doc)
+    assert rows == ["Мерник: 10 л; Отклонение: ±25 мл; Погрешность, %: ±0,25.",
+                    "Мерник: 20 л; Отклонение: ±50 мл; Погрешность, %: ±0,25."], kinds(doc)
     assert not any(t.startswith("Мерник Отклонение") for t in texts)
     assert "Если погрешность превышает допустимую, рукав выводят из работы." in texts  # not joined to a row
     leak = next(c for c in chunk_document(doc) if "отсечной клапан" in c.text)
     assert leak.section.endswith("5. Утечка газа") and "104" in leak.text and "80%" not in leak.text
+
+
+def styled_pdf(lines: list[tuple[str, float, str] | None]) -> bytes:
+    """A PDF of (text, size, style) lines; None starts a new page."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", "", FONT)
+    pdf.add_font("DejaVu", "B", BOLD)
+    pdf.add_page()
+    for line in lines:
+        if line is None:
+            pdf.add_page()
+            continue
+        text, size, style = line
+        pdf.set_font("DejaVu", style, size=size)
+        pdf.multi_cell(0, size * 0.6, text, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def test_a_bold_sentence_in_a_styled_pdf_is_text_not_a_heading() -> None:
+    """(A review's cases) a rule set in bold, one line or wrapped, is part of the text: as a heading with nothing
+    under it, «Курить на территории АЗС запрещено!» was in no passage."""
+    doc = parse("op.pdf", styled_pdf([
+        ("Инструкция оператора АЗС", 16, "B"), ("1. Общие положения", 12, "B"),
+        ("Оператор принимает смену у предыдущего оператора и проверяет журналы.", 10.5, ""),
+        ("ВНИМАНИЕ! Запрещается заправлять транспортные средства с работающим двигателем, а также при наличии "
+         "пассажиров в салоне автобуса.", 10.5, "B"),
+        ("Курить на территории АЗС запрещено!", 10.5, "B"),
+        ("2. Порядок заправки", 12, "B"), ("Оператор включает колонку после оплаты.", 10.5, "")]))
+    assert [b.text for b in doc.blocks if b.kind == "heading"] == ["Инструкция оператора АЗС", "1. Общие положения",
+                                                                   "2. Порядок заправки"], kinds(doc)
+    text = " ".join(b.text for b in doc.blocks)
+    assert "Курить на территории АЗС запрещено!" in text and "салоне автобуса" in text
+    chunks = chunk_document(doc)
+    assert any("Курить на территории АЗС запрещено!" in c.text for c in chunks)
+
+
+def test_headings_in_body_type_are_read_by_shape_though_two_words_are_bold() -> None:
+    """Bold «Важно» and «Примечание» do not make a file's type say what its headings are, where its numbered
+    headings are set in body type: they are read by shape, as before."""
+    lines: list[tuple[str, float, str] | None] = [("ИНСТРУКЦИЯ ОПЕРАТОРА АЗС", 10.5, ""), ("", 10.5, "")]
+    for n, (head, body) in enumerate((("Общие положения", "Оператор принимает смену и проверяет журналы."),
+                                      ("Порядок заправки", "Оператор включает колонку после оплаты."),
+                                      ("Утечка газа", "Нажать аварийную кнопку и позвонить 112.")), start=1):
+        lines += [(f"{n}. {head}", 10.5, ""), (body, 10.5, ""), (("Важно", "Примечание", "Справка")[n - 1], 10.5, "B")]
+    import pypdf
+
+    data = styled_pdf(lines)
+    shape = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text().splitlines()
+    doc = parse("op2.pdf", data)
+    assert kinds(doc) == [(b.kind, b.text) for b in lines_to_blocks(shape, page=1, wrapped=True)]
+    assert not {"Важно", "Примечание"} & {b.text for b in doc.blocks if b.kind == "heading"}
+
+
+def test_small_type_over_a_page_is_left_out_only_where_it_repeats() -> None:
+    """(A review's case) a running header tops every page and is left out; a masthead on one page
+    («Утверждено приказом…») and a note topping the next are the document's text and stay."""
+    head = ("ТОО «Береке Ойл» · контролируемый экземпляр", 8, "")
+    doc = parse("op3.pdf", styled_pdf([
+        ("Утверждено приказом директора № 15 от 01.02.2024", 8, ""), ("Инструкция оператора АЗС", 16, "B"),
+        ("1. Общие положения", 12, "B"), ("Оператор принимает смену и проверяет журналы.", 10.5, ""), None,
+        ("Цены указаны с учётом НДС", 8, ""), ("2. Заправка", 12, "B"),
+        ("Оператор включает колонку после оплаты.", 10.5, "")]))
+    texts = [b.text for b in doc.blocks]
+    assert doc.title == "Инструкция оператора АЗС"
+    assert texts.index("Утверждено приказом директора № 15 от 01.02.2024") == 1  # after the title, not over it
+    assert "Цены указаны с учётом НДС" in texts
+    doc = parse("op4.pdf", styled_pdf([
+        head, ("Инструкция оператора АЗС", 16, "B"), ("1. Общие положения", 12, "B"),
+        ("Оператор принимает смену и проверяет журналы.", 10.5, ""), None, head, ("2. Заправка", 12, "B"),
+        ("Оператор включает колонку после оплаты.", 10.5, "")]))
+    assert not any("контролируемый экземпляр" in b.text for b in doc.blocks), kinds(doc)
 
 
 def test_a_pdf_whose_lines_share_one_type_is_read_by_shape_as_before() -> None:

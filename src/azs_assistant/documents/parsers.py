@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -313,7 +314,7 @@ class DocxParser(_ZipBase):
 
 
 class _Run(NamedTuple):
-    """A piece of a PDF page's text as drawn: its page, baseline, type size, weight and text."""
+    """A piece of a PDF page's text as drawn: its page, place, type size, weight and text."""
 
     page: int
     x: float
@@ -327,7 +328,7 @@ _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 
 
 def _run_reader(page: int, runs: list[_Run]) -> Callable[..., None]:
-    """A pypdf text visitor that keeps each piece of text with its type size and weight."""
+    """A pypdf text visitor that keeps each piece of text with its place, type size and weight."""
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         if not text.strip():
@@ -335,11 +336,14 @@ def _run_reader(page: int, runs: list[_Run]) -> Callable[..., None]:
         try:
             scale = abs(tm[3] or 1.0) * abs(cm[3] or 1.0)
             name = str(font.get("/BaseFont", "")) if hasattr(font, "get") else ""
-            runs.append(_Run(page, round(tm[4] * cm[0] + tm[5] * cm[2] + cm[4], 1),
-                             round(tm[4] * cm[1] + tm[5] * cm[3] + cm[5], 1), round(float(size) * scale, 1),
-                             bool(_BOLD_FONT.search(name)), text))
-        except (TypeError, ValueError, IndexError):
-            return  # a piece drawn with an odd matrix only loses its styling
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            points = float(size) * scale
+            if not all(math.isfinite(v) for v in (x, y, points)):
+                return  # a piece drawn with an odd matrix only loses its styling
+            runs.append(_Run(page, round(x, 1), round(y, 1), round(points, 1), bool(_BOLD_FONT.search(name)), text))
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return
 
     return visit
 
@@ -347,56 +351,80 @@ def _run_reader(page: int, runs: list[_Run]) -> Callable[..., None]:
 def _page_layouts(runs: list[_Run]) -> dict[int, PageLayout]:
     """What a PDF's typesetting says about its lines, per page (see :class:`PageLayout`).
 
-    A heading is a line drawn as one piece in bold or in larger type than the body (the size most of the
-    text is set in), short and not ending a sentence. Type at least 1.3 times the body's is the title
-    (level 1); other headings take their level from their number («3.» → 2, «3.1.» → 3). A line whose
-    pieces stand apart by more than a wide gap («10 л    ±25 мл    ±0,25») is a table's row; a list's
-    number or bullet before its text is not a gap. A page's topmost line in smaller type than the body is a
-    running header («ТОО «Береке Ойл» · контролируемый экземпляр»), not text. An empty result (fewer than two
-    headings) means the file does not style its headings, and they are recognised by shape as in plain text."""
+    A line whose pieces stand apart by wide gaps («10 л    ±25 мл    ±0,25») is a table's row where another row
+    of the page has its cells at the same places; a list's number or bullet before its text, or a word set in
+    another type, is no gap of that kind. The body's size is the one most of the other text is set in. A heading
+    is a line drawn as one piece, in larger type than the body or in bold where the body is not bold, short and
+    not ending a sentence («.», «;», «!», «?», «:»; such a line is kept at level 0, since the bold line above it
+    may begin its sentence). Type at least 1.3 times the body's is the title (level 1);
+    other headings take their level from their number («3.» → 2, «3.1.» → 3). A page's topmost line in smaller
+    type is a running header where the same words top two pages or more, and is left out; on one page only it is
+    that page's masthead («Утверждено приказом…»), kept after the page's title. An empty result (fewer than two
+    headings in larger type than the body) means the file does not style its headings, and they are recognised by
+    shape as in plain text."""
     if not runs:
         return {}
-    weight: Counter[float] = Counter()
-    for run in runs:
-        if not run.bold:
-            weight[round(run.size * 2) / 2] += len(run.text.strip())
-    if not weight:
-        return {}
-    body = weight.most_common(1)[0][0]
     lines: dict[tuple[int, int], list[_Run]] = {}
     for run in runs:  # pieces on one baseline (within a point) are one line
         y = round(run.y)
         key = next((k for k in ((run.page, y), (run.page, y - 1), (run.page, y + 1)) if k in lines), (run.page, y))
         lines.setdefault(key, []).append(run)
-    headings: dict[int, dict[str, int]] = {}
-    rows: dict[int, dict[str, tuple[tuple[str, ...], bool]]] = {}
+    spread: dict[int, list[list[_Run]]] = {}
     for (page, _y), line in lines.items():
-        if len(line) != 1:
-            gaps = (b.x - a.x - len(a.text.strip()) * a.size * 0.5 for a, b in zip(line, line[1:], strict=False))
-            if any(gap > 1.5 * a.size for gap, a in zip(gaps, line, strict=False)):
+        gaps = (b.x - a.x - len(a.text.strip()) * a.size * 0.6 for a, b in zip(line, line[1:], strict=False))
+        if len(line) > 1 and any(gap > 1.5 * a.size for gap, a in zip(gaps, line, strict=False)):
+            spread.setdefault(page, []).append(line)
+    rows: dict[int, dict[str, tuple[tuple[str, ...], bool]]] = {}
+    in_rows: set[int] = set()
+    for page, candidates in spread.items():
+        for line in candidates:
+            if any(other is not line and len(other) == len(line)
+                   and all(abs(a.x - b.x) <= 3 for a, b in zip(line, other, strict=True)) for other in candidates):
                 rows.setdefault(page, {})[" ".join(" ".join(r.text for r in line).split())] = \
                     (tuple(" ".join(r.text.split()) for r in line), all(r.bold for r in line))
-            continue
-        run = line[0]
-        text = " ".join(run.text.split())
-        if not (run.bold or run.size >= body * 1.15) or run.size < body * 0.95 or len(text) > 150 \
-                or text.endswith((".", ";")):
-            continue
-        numbered = _NUMBER.match(text)
-        level = 1 if run.size >= body * 1.3 else min(numbered.group(1).count(".") + 2, 4) if numbered else 2
-        headings.setdefault(page, {})[text] = level
-    if sum(map(len, headings.values())) < 2:
-        return {}  # a bold title alone does not style the headings
+                in_rows.update(id(r) for r in line)
     tops: dict[int, tuple[int, int]] = {}
     for key in lines:
         if key[0] not in tops or key[1] > tops[key[0]][1]:
             tops[key[0]] = key
-    furniture: dict[int, set[str]] = {}
-    for page, top in tops.items():
-        line = lines[top]
-        if len(line) == 1 and line[0].size < body * 0.9 and not line[0].bold:
-            furniture.setdefault(page, set()).add(" ".join(line[0].text.split()))
-    return {page: PageLayout(headings.get(page, {}), rows.get(page, {}), frozenset(furniture.get(page, ())))
+    aside = in_rows | {id(run) for top in tops.values() for run in lines[top]}  # rows and page headers
+    weight: Counter[float] = Counter()
+    for run in runs:
+        if id(run) not in aside:
+            weight[round(run.size * 2) / 2] += len(run.text.strip())
+    if not weight:
+        return {}
+    body = weight.most_common(1)[0][0]
+    # where most of the text in the body's size is bold, bold marks nothing
+    in_body = [run for run in runs if id(run) not in aside and abs(run.size - body) <= body * 0.05]
+    bold_marks = sum(len(r.text.strip()) for r in in_body if r.bold) * 2 < sum(len(r.text.strip()) for r in in_body)
+    headings: dict[int, dict[str, int]] = {}
+    larger = 0  # headings set in larger type than the body: bold words in the body's size may be emphasis only
+    for (page, _y), line in lines.items():
+        if len(line) != 1:
+            continue
+        run = line[0]
+        text = " ".join(run.text.split())
+        if not ((run.bold and bold_marks) or run.size >= body * 1.1) or run.size < body * 0.95 or len(text) > 150:
+            continue
+        if text.endswith((".", ";", "!", "?", ":")):
+            headings.setdefault(page, {})[text] = 0  # a sentence in a heading's type: it may end one begun above
+            continue
+        numbered = _NUMBER.match(text)
+        level = 1 if run.size >= body * 1.3 else min(numbered.group(1).count(".") + 2, 4) if numbered else 2
+        headings.setdefault(page, {})[text] = level
+        larger += run.size >= body * 1.1
+    if larger < 2:
+        return {}  # a bold title alone does not style the headings, nor do bold words («Важно») in the body's size
+    small = {page: " ".join(lines[top][0].text.split()) for page, top in tops.items()
+             if len(lines[top]) == 1 and lines[top][0].size < body * 0.9 and not lines[top][0].bold}
+    repeated = Counter(re.sub(r"\d+", "#", text) for text in small.values())
+
+    def small_top(page: int, repeating: bool) -> frozenset[str]:  # the page's small top line, if it repeats or not
+        text = small.get(page)
+        return frozenset({text}) if text and (repeated[re.sub(r"\d+", "#", text)] > 1) == repeating else frozenset()
+
+    return {page: PageLayout(headings.get(page, {}), rows.get(page, {}), small_top(page, True), small_top(page, False))
             for page in {run.page for run in runs}}
 
 
@@ -417,7 +445,9 @@ def _tables_of(blocks: list[Block], page: int) -> list[Block]:
             tables += 1
             rows = table_rows(run[0].meta["cells"], [b.meta["cells"] for b in run[1:]],  # type: ignore[index]
                               location_prefix=f"стр. {page}, таблица {tables}", page=page)
-            out.extend(Block("paragraph", row.text, page=page) for row in rows)
+            # each row a sentence of its own, so a quote picks the row asked, not the whole table run together
+            out.extend(Block("paragraph", row.text if row.text.endswith(".") else f"{row.text}.", page=page)
+                       for row in rows)
         else:
             out.extend(Block(b.kind, b.text, page=b.page) for b in run)
         run.clear()
@@ -429,6 +459,26 @@ def _tables_of(blocks: list[Block], page: int) -> list[Block]:
         flush()
         out.append(block)
     flush()
+    return out
+
+
+def _shape_would_head(pages: list[tuple[int, str]], layouts: dict[int, PageLayout]) -> bool:
+    """The shape of the lines finds numbered headings («1. Общие положения») the type does not: the file sets its
+    headings in body type and a bold word or two («Важно») is emphasis, so its headings are read by shape."""
+    styled = {text for layout in layouts.values() for text, level in layout.headings.items() if level}
+    unstyled = {b.text for number, text in pages for b in lines_to_blocks(text.splitlines(), page=number, wrapped=True)
+                if b.kind == "heading" and b.level >= 2 and _NUMBER.match(b.text) and b.text not in styled}
+    return len(unstyled) >= 2
+
+
+def _without_empty_headings(blocks: list[Block]) -> list[Block]:
+    """A heading with nothing under it (the next block a heading of its level or above, or the end) is a line in
+    bold, not a section: «Курить на территории АЗС запрещено» kept as a heading would be in no passage."""
+    out = list(blocks)
+    for i, block in enumerate(out):
+        nxt = out[i + 1] if i + 1 < len(out) else None
+        if block.kind == "heading" and (nxt is None or nxt.kind == "heading" and nxt.level <= block.level):
+            out[i] = Block("paragraph", block.text, page=block.page)
     return out
 
 
@@ -486,9 +536,13 @@ class PdfParser(_Base):
                 continue
             pages.append((number, text))
         layouts = _page_layouts(runs)
+        if layouts and _shape_would_head(pages, layouts):
+            layouts = {}
         for number, text in pages:
             blocks.extend(_tables_of(lines_to_blocks(text.splitlines(), page=number, wrapped=True,
                                                      layout=layouts.get(number)), number))
+        if layouts:
+            blocks = _without_empty_headings(blocks)
         meta_title = ""
         try:
             meta_title = (reader.metadata.title or "").strip() if reader.metadata else ""

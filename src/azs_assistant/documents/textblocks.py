@@ -34,11 +34,13 @@ def _looks_like_heading(line: str, alone: bool) -> int:
 
 class PageLayout(NamedTuple):
     """What a file's typesetting says about a page's lines, each keyed by its text with whitespace collapsed:
-    the headings with their levels, and the rows of a table (cells set apart on one line)."""
+    the headings with their levels, the rows of a table (cells set apart on one line), a running header (left
+    out) and a masthead in small type over the page's title (kept after the title)."""
 
-    headings: dict[str, int]
+    headings: dict[str, int]  # level 0: set in a heading's type but ending a sentence, so not one
     rows: dict[str, tuple[tuple[str, ...], bool]]  # a row's line → its cells, and whether it is set in bold
-    furniture: frozenset[str] = frozenset()  # a running header in small type over the page: not the document's text
+    furniture: frozenset[str] = frozenset()
+    masthead: frozenset[str] = frozenset()
 
 
 def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool = False,
@@ -46,13 +48,16 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
     """Blocks of a page or file. ``wrapped`` joins lines that a PDF broke mid-sentence.
 
     With a ``layout`` (a PDF that sets its headings in bold or larger type) only its headings are headings,
-    a heading set on two lines («Инструкция по эксплуатации АГЗС и отпуску» / «сжиженного газа») is one,
-    a table's row stands alone instead of being joined to the lines around it as wrapped text (its cells in
-    the block's ``meta``), and a running header is left out.
+    a heading set on two lines («Инструкция по эксплуатации АГЗС и отпуску» / «сжиженного газа») is one, a bold
+    line whose sentence goes on in the next line is text, a table's row stands alone instead of being joined to
+    the lines around it as wrapped text (its cells in the block's ``meta``), a running header is left out and a
+    masthead follows the page's title.
     """
     blocks: list[Block] = []
     para: list[str] = []
-    styled_before = False  # the line before was a styled heading
+    styled_lines = 0  # styled heading lines just before, joined into the last heading (three at most)
+    held: list[str] = []  # a masthead waiting for the page's title
+    titled = layout is not None and 1 in layout.headings.values()
 
     def flush() -> None:
         if para:
@@ -64,6 +69,11 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
                 blocks.append(Block(kind, text, page=page))  # type: ignore[arg-type]
             para.clear()
 
+    def release() -> None:  # the masthead, once the title is out
+        if held and any(b.kind == "heading" and b.level == 1 for b in blocks):
+            blocks.extend(Block("paragraph", text, page=page) for text in held)
+            held.clear()
+
     for i, raw in enumerate(lines):
         line = raw.rstrip()
         if not line.strip():
@@ -73,24 +83,35 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
             key = " ".join(line.split())
             if key in layout.furniture:
                 continue
+            if key in layout.masthead and titled and not any(b.kind == "heading" and b.level == 1 for b in blocks):
+                held.append(key)
+                continue
             if key in layout.rows:
                 flush()
+                release()
                 cells, bold = layout.rows[key]
                 blocks.append(Block("paragraph", key, page=page, meta={"cells": list(cells), "bold": bold}))
-                styled_before = False
+                styled_lines = 0
                 continue
             level = layout.headings.get(key, 0)
+            following = next((" ".join(ln.split()) for ln in lines[i + 1:] if ln.strip()), "")
+            if level and following[:1].islower() and layout.headings.get(following) == 0:
+                level = 0  # «ВНИМАНИЕ! Запрещается … с работающим» / «двигателем, …»: a sentence in bold, not a title
             if level:
                 flush()
                 last = blocks[-1] if blocks else None
-                if styled_before and last is not None and last.kind == "heading" and last.level == level \
+                if 0 < styled_lines < 3 and last is not None and last.kind == "heading" and last.level == level \
                         and (level == 1 or key[:1].islower() or key[:1] == "("):
                     blocks[-1] = Block("heading", f"{last.text} {key}", level=level, page=page)
+                    styled_lines += 1
                 else:
+                    release()
                     blocks.append(Block("heading", key, level=level, page=page))
-                styled_before = True
+                    styled_lines = 1
                 continue
-            styled_before = False
+            styled_lines = 0
+            if not para:
+                release()
         prev_blank = i == 0 or not lines[i - 1].strip()
         next_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
         next_item = i + 1 < len(lines) and bool(_LIST_RE.match(lines[i + 1])) and not wrapped
@@ -120,6 +141,7 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
             continue
         para.append(line.replace("—", "", 1).strip() if dash_continues and para else line)
     flush()
+    blocks.extend(Block("paragraph", text, page=page) for text in held)
     return _table_lines(blocks)
 
 
