@@ -518,13 +518,16 @@ GAS_SECTIONS = """# Заправка автомобилей газом (ГЗ-07)
 """
 
 
-def test_a_paragraph_under_the_heading_asked_is_not_given_up_for_another_section_s_list(tmp_path: Path) -> None:
+@pytest.mark.parametrize("document", [GAS_SECTIONS, GAS_SECTIONS.split("\n", 2)[2]], ids=["titled", "no title"])
+def test_a_paragraph_under_the_heading_asked_is_not_given_up_for_another_section_s_list(tmp_path: Path,
+                                                                                        document: str) -> None:
     """«утечка газа, что делать»: the leak's section is one paragraph, the document's only list is the
     refuelling's. The list used to replace the paragraph because a procedure was asked, and the answer to a gas
-    leak was how to refuel. A heading that names the question better than the list's keeps its passage."""
+    leak was how to refuel. A heading that names the question better than the list's keeps its passage, in a
+    document with a title over its sections or without one."""
     services = Services(make_settings(tmp_path, embeddings="none"))
     try:
-        services.ingestor.ingest_bytes(GAS_SECTIONS.encode(), "uploads/gz07.md")
+        services.ingestor.ingest_bytes(document.encode(), "uploads/gz07.md")
         answer = services.assistant.ask("утечка газа на агзс, что делать")
         assert "аварийную кнопку" in answer.answer and "112" in answer.answer, answer.answer
         assert "80%" not in answer.answer, answer.answer
@@ -576,5 +579,32 @@ def test_steps_under_the_heading_asked_are_not_outdone_by_one_step_of_another_pr
         density.hit = dataclasses.replace(density.hit, score=receiving.hit.score / 0.8)
         quotes, _ = assistant._passages(question, query, [density, receiving], None)
         assert quotes and "мениска" in quotes[0][0] and "заземление" not in quotes[0][0], quotes
+    finally:
+        services.close()
+
+
+GAS_SUBSECTION = GAS_SECTIONS.split("## Утечка газа")[0] + """## Утечка газа
+
+При утечке газа на АГЗС оператор действует по порядку, указанному ниже, и не покидает пост до прибытия службы.
+
+### Порядок действий
+
+1. При утечке газа на АГЗС нажать аварийную кнопку.
+2. Перекрыть отсечной клапан подачи газа.
+3. Вывести людей с наветренной стороны.
+4. Позвонить 112 и в газовую службу 104.
+"""
+
+
+def test_steps_in_a_subsection_of_the_heading_asked_go_on_with_its_lead_in(tmp_path: Path) -> None:
+    """(A review's case) the leak's lead-in says «по порядку, указанному ниже» and its steps stand in a subsection
+    «Порядок действий», whose heading names nothing of the question: they are the steps asked, not another
+    section's list to keep out."""
+    services = Services(make_settings(tmp_path, embeddings="none"))
+    try:
+        services.ingestor.ingest_bytes(GAS_SUBSECTION.encode(), "uploads/gz07.md")
+        answer = services.assistant.ask("утечка газа на агзс, что делать")
+        assert in_order(["аварийную кнопку", "отсечной клапан", "наветренной", "104"], answer.answer), answer.answer
+        assert "80%" not in answer.answer, answer.answer
     finally:
         services.close()

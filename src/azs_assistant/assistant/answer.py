@@ -48,6 +48,7 @@ from azs_assistant.assistant.procedure import (
     Procedure,
     has_steps,
     lines_of,
+    own_heading,
     procedure_of,
     sections_under,
     step_texts,
@@ -613,7 +614,7 @@ class Assistant:
                                # steps asked: a list titled as asked («Измерение плотности ареометром») is not
                                # outdone by one step of another procedure that names the same words
                                and not (procedural and _is_step(sp)
-                                        and (_titles_steps(lead[1]) or self._headed_steps(lead[1], sp, query))))
+                                        and (_titles_steps(lead[1]) or self._headed_steps(lead, sp, query))))
             better_coverage = ev.support >= lead[0].support + 0.15 and ev.hit.score >= 0.85 * lead[0].hit.score
             if better_sentence or better_coverage:
                 lead = (ev, sp)
@@ -814,8 +815,9 @@ class Assistant:
             steps = None
         # a passage under a heading of its own that names more of the question than the list's heading is what was
         # asked, steps or not: «утечка газа, что делать» is the paragraph under «Утечка газа», not the list under
-        # «Заправка»
-        if steps is not None and not own and chunk.section.count(" › ") >= 1 and steps.chunk.section != chunk.section \
+        # «Заправка» (a list in a subsection of its own section goes on with it: «Утечка газа › Порядок действий»)
+        if steps is not None and not own and own_heading(chunk.section, ev.document.title) \
+                and steps.chunk.section != chunk.section and not steps.chunk.section.startswith(chunk.section + " › ") \
                 and self._heading_match(steps.chunk.section, query) < self._heading_match(chunk.section, query):
             steps = None
         tried: list[ScoredPassage] = []
@@ -832,12 +834,13 @@ class Assistant:
                 return whole
         return None
 
-    def _headed_steps(self, lead: ScoredPassage, other: ScoredPassage, query: Any) -> bool:
+    def _headed_steps(self, lead: tuple[Evidence, ScoredPassage], other: ScoredPassage, query: Any) -> bool:
         """The passage's steps stand under a heading of their own that names more of the question than the
         other passage's heading: the list titled as asked, where a PDF's heading is the section, not a line."""
-        lines = lines_of(lead.chunk)
-        return bool(lines) and bool(lines[0].step) and lead.chunk.section.count(" › ") >= 1 \
-            and self._heading_match(lead.chunk.section, query) > self._heading_match(other.chunk.section, query)
+        ev, sp = lead
+        lines = lines_of(sp.chunk)
+        return bool(lines) and bool(lines[0].step) and bool(own_heading(sp.chunk.section, ev.document.title)) \
+            and self._heading_match(sp.chunk.section, query) > self._heading_match(other.chunk.section, query)
 
     def _heading_match(self, section: str, query: Any) -> float:
         """How much of the question a section's own heading (the last of its path) names (the query terms'

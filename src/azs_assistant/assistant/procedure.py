@@ -105,7 +105,7 @@ def procedure_of(chunk: Chunk, title: str, document: Callable[[], list[Chunk]], 
     intro = lines[start - 1] if start > 0 and not lines[start - 1].step else None
     # what the section says right after the steps («Деньги возвращаются…»), not the next list's heading
     after = [ln for ln in lines[end:end + 1] if not ln.step and not _looks_like_heading(ln.text)]
-    heading = _heading(chunk.section, title)
+    heading = own_heading(chunk.section, title)
     # a title line right over the steps («5. Утечка газа» inside «4. Заправка запрещается», where the PDF's
     # heading was read as a line) names the list: the section's heading would name another part
     if intro is not None and _looks_like_heading(intro.text):
@@ -190,7 +190,7 @@ def sections_under(chunks: list[Chunk], parent: str, title: str) -> Procedure | 
                                                         and c.section.startswith(parent + " › ")], title)
     if with_steps < 2:
         return None
-    heading = _heading(parent, title)
+    heading = own_heading(parent, title)
     return Procedure("\n\n".join(([bold(heading)] if heading else []) + parts), _unique(used))
 
 
@@ -209,8 +209,8 @@ def _sections_numbered(chunks: list[Chunk], title: str) -> tuple[int, int, list[
         if not steps:
             continue
         with_steps += 1
-        if _heading(section, title):
-            parts.append(bold(_heading(section, title)))
+        if own_heading(section, title):
+            parts.append(bold(own_heading(section, title)))
         parts.append(_numbered([ln.text for ln in steps], number))
         number += len(steps)
         used.extend(ln.chunk for ln in steps)
@@ -233,7 +233,7 @@ def _numbered(steps: list[str], start: int = 1) -> str:
     return "\n".join(f"{n}. {escape(step)}" for n, step in enumerate(steps, start=start))
 
 
-def _heading(section: str, title: str) -> str:
+def own_heading(section: str, title: str) -> str:
     """The section's own heading without its number («3. Проверка документов» → «Проверка документов»),
     or nothing where the passage sits under the document's title itself."""
     last = section.rsplit(" › ", 1)[-1].strip() if section else ""
