@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from azs_assistant.documents.model import Block, ParsedDocument
-from azs_assistant.documents.textblocks import PageLayout, lines_to_blocks
+from azs_assistant.documents.textblocks import NUMBERED_RE, PageLayout, lines_to_blocks
 from azs_assistant.documents.zipcheck import check_zip
 from azs_assistant.errors import CorruptDocument, EncryptedDocument, UnsupportedFormat
 
@@ -356,12 +356,12 @@ def _page_layouts(runs: list[_Run]) -> dict[int, PageLayout]:
     another type, is no gap of that kind. The body's size is the one most of the other text is set in. A heading
     is a line drawn as one piece, in larger type than the body or in bold where the body is not bold, short and
     not ending a sentence («.», «;», «!», «?», «:»; such a line is kept at level 0, since the bold line above it
-    may begin its sentence). Type at least 1.3 times the body's is the title (level 1);
-    other headings take their level from their number («3.» → 2, «3.1.» → 3). A page's topmost line in smaller
-    type is a running header where the same words top two pages or more, and is left out; on one page only it is
-    that page's masthead («Утверждено приказом…»), kept after the page's title. An empty result (fewer than two
-    headings in larger type than the body) means the file does not style its headings, and they are recognised by
-    shape as in plain text."""
+    may begin its sentence). Type at least 1.3 times the body's is the title (level 1); other headings take their
+    level from their number («3.» → 2, «3.1.» → 3). A page's topmost line in smaller type is a running header
+    where the same words top two pages or more, and is left out; on one page only it is that page's masthead
+    («Утверждено приказом…»), kept after the page's title. An empty result (fewer than two headings in larger type
+    than the body) means the file does not style its headings, and they are recognised by shape as in plain
+    text."""
     if not runs:
         return {}
     lines: dict[tuple[int, int], list[_Run]] = {}
@@ -410,7 +410,7 @@ def _page_layouts(runs: list[_Run]) -> dict[int, PageLayout]:
         if text.endswith((".", ";", "!", "?", ":")):
             headings.setdefault(page, {})[text] = 0  # a sentence in a heading's type: it may end one begun above
             continue
-        numbered = _NUMBER.match(text)
+        numbered = NUMBERED_RE.match(text)
         level = 1 if run.size >= body * 1.3 else min(numbered.group(1).count(".") + 2, 4) if numbered else 2
         headings.setdefault(page, {})[text] = level
         larger += run.size >= body * 1.1
@@ -467,7 +467,7 @@ def _shape_would_head(pages: list[tuple[int, str]], layouts: dict[int, PageLayou
     headings in body type and a bold word or two («Важно») is emphasis, so its headings are read by shape."""
     styled = {text for layout in layouts.values() for text, level in layout.headings.items() if level}
     unstyled = {b.text for number, text in pages for b in lines_to_blocks(text.splitlines(), page=number, wrapped=True)
-                if b.kind == "heading" and b.level >= 2 and _NUMBER.match(b.text) and b.text not in styled}
+                if b.kind == "heading" and b.level >= 2 and NUMBERED_RE.match(b.text) and b.text not in styled}
     return len(unstyled) >= 2
 
 
@@ -481,8 +481,6 @@ def _without_empty_headings(blocks: list[Block]) -> list[Block]:
             out[i] = Block("paragraph", block.text, page=block.page)
     return out
 
-
-_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+\S")
 
 
 class PdfParser(_Base):

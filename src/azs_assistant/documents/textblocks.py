@@ -12,7 +12,7 @@ from typing import NamedTuple
 from azs_assistant.documents.model import Block
 
 _LIST_RE = re.compile(r"^\s*(?:[-•–—*▪●\x7f]\s+|\d{1,2}\)\s+|[а-яa-z]\)\s+)")
-_NUMBERED_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
+NUMBERED_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
 _END_PUNCT = (".", ";", ",", ":", "!", "?", "»", "…")
 
 
@@ -24,7 +24,7 @@ def _looks_like_heading(line: str, alone: bool) -> int:
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) > 3:
         return 1
-    numbered = _NUMBERED_RE.match(text)
+    numbered = NUMBERED_RE.match(text)
     if numbered and numbered.group(2)[:1].isupper() and len(text) <= 70:
         return min(numbered.group(1).count(".") + 2, 4)
     if alone and len(text) <= 90 and text[:1].isupper():
@@ -133,7 +133,7 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
         after_dash = line.strip().lstrip("—–- ")[:1]
         dash_continues = bool(wrapped and para and re.match(r"^\s*[—–-]\s", line)
                               and (after_dash.isdigit() or after_dash.islower()))
-        starts_item = not dash_continues and (bool(_LIST_RE.match(line)) or bool(_NUMBERED_RE.match(line) and wrapped))
+        starts_item = not dash_continues and (bool(_LIST_RE.match(line)) or bool(NUMBERED_RE.match(line) and wrapped))
         if para and (starts_item or not wrapped):
             flush()
         if para and wrapped and para[-1].endswith("-") and not para[-1].endswith(" -"):
@@ -158,7 +158,7 @@ def _table_lines(blocks: list[Block]) -> list[Block]:
     i = 0
     while i < len(blocks):
         j = i
-        while j < len(blocks) and blocks[j].kind == "heading" and not _NUMBERED_RE.match(blocks[j].text):
+        while j < len(blocks) and blocks[j].kind == "heading" and not NUMBERED_RE.match(blocks[j].text):
             j += 1
         run = blocks[i:j]
         if len(run) >= TABLE_RUN and sum(bool(_FIGURE.search(b.text)) for b in run) * 2 > len(run):
