@@ -37,6 +37,16 @@ def test_entries_match_any_word_form_and_multiword_terms() -> None:
     assert "92" in added and ("девяносто", "второй") in matched
 
 
+@pytest.mark.parametrize("question", ["запахло газом у колонки", "воняет газом на агзс", "пахнет газом",
+                                      "чувствую запах газа"])
+def test_the_ways_of_saying_a_gas_smell_reach_a_gas_leak(question: str) -> None:
+    """A gas leak's procedure never says «запах»: «запахло газом» must reach «утечка газа»."""
+    analyzer = get_analyzer()
+    dictionary = JargonDictionary(load_builtin_jargon(), analyzer)
+    added, _ = dictionary.expand(analyzer.lemmas(question, keep_stopwords=True))
+    assert "утечка" in added, (question, added)
+
+
 def test_percent_and_number_signs_are_words() -> None:
     lemmas = get_analyzer().lemmas("не более 95% и резервуар № 2")
     assert "процент" in lemmas and "номер" in lemmas and "95" in lemmas
