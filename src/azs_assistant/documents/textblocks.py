@@ -58,6 +58,7 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
     styled_lines = 0  # styled heading lines just before, joined into the last heading (three at most)
     held: list[str] = []  # a masthead waiting for the page's title
     titled = layout is not None and 1 in layout.headings.values()
+    title_out = False  # the page's title (a level-1 heading) is among the blocks
 
     def flush() -> None:
         if para:
@@ -70,7 +71,7 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
             para.clear()
 
     def release() -> None:  # the masthead, once the title is out
-        if held and any(b.kind == "heading" and b.level == 1 for b in blocks):
+        if held and title_out:
             blocks.extend(Block("paragraph", text, page=page) for text in held)
             held.clear()
 
@@ -83,7 +84,7 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
             key = " ".join(line.split())
             if key in layout.furniture:
                 continue
-            if key in layout.masthead and titled and not any(b.kind == "heading" and b.level == 1 for b in blocks):
+            if key in layout.masthead and titled and not title_out:
                 held.append(key)
                 continue
             if key in layout.rows:
@@ -94,9 +95,10 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
                 styled_lines = 0
                 continue
             level = layout.headings.get(key, 0)
-            following = next((" ".join(ln.split()) for ln in lines[i + 1:] if ln.strip()), "")
-            if level and following[:1].islower() and layout.headings.get(following) == 0:
-                level = 0  # «ВНИМАНИЕ! Запрещается … с работающим» / «двигателем, …»: a sentence in bold, not a title
+            if level:
+                following = next((" ".join(ln.split()) for ln in lines[i + 1:] if ln.strip()), "")
+                if following[:1].islower() and layout.headings.get(following) == 0:
+                    level = 0  # «ВНИМАНИЕ! Запрещается … с работающим» / «двигателем, …»: a bold sentence, not a title
             if level:
                 flush()
                 last = blocks[-1] if blocks else None
@@ -108,6 +110,7 @@ def lines_to_blocks(lines: list[str], page: int | None = None, *, wrapped: bool 
                     release()
                     blocks.append(Block("heading", key, level=level, page=page))
                     styled_lines = 1
+                    title_out = title_out or level == 1
                 continue
             styled_lines = 0
             if not para:
