@@ -46,14 +46,16 @@ def cer(hyp: str, ref: str) -> float:
     return Levenshtein.distance(hyp_n, ref_n) / max(len(ref_n), 1)
 
 
-def field_hits(text: str, truth: dict[str, str]) -> tuple[int, int]:
-    """How many ground-truth fields (by their printed label) the form extraction got exactly."""
+def field_hits(text: str, truth: dict[str, str], second_text: str = "") -> tuple[int, int]:
+    """How many ground-truth fields (by their printed label) the form extraction got exactly (checked
+    against the line reader's reading of the page, ``second_text``, where the page was read twice)."""
     from azs_assistant.forms import extract, load_templates, match_template
-    from azs_assistant.forms.extract import normalise
+    from azs_assistant.forms.extract import cross_check, normalise
 
     templates = load_templates()
     template = match_template(text, templates) or templates["inspection_act"]
-    got = extract(text, template).fields
+    match = extract(text, template)
+    got = (cross_check(template, match, extract(second_text, template)) if second_text else match).fields
     hits = 0
     for label, value in truth.items():
         spec = next((f for f in template.fields if normalise(label) in [normalise(x) for x in f.labels]), None)
@@ -89,16 +91,19 @@ def indexed_error(trusted: str, truth: str) -> float:
     return errors / max(chars, 1)
 
 
-def read_page(path: Path, args: argparse.Namespace) -> tuple[str, str, dict[str, float], dict | None, str]:  # type: ignore[type-arg]
-    """(text, quality, stage timings, dump row or None, the text indexed) of one page, as the options ask."""
+def read_page(path: Path, args: argparse.Namespace) -> tuple[str, str, dict[str, float], dict | None, str, str]:  # type: ignore[type-arg]
+    """(text, quality, stage timings, dump row or None, the text indexed, the line reader's reading of a
+    form's page read twice) of one page, as the options ask."""
     import cv2
 
+    from azs_assistant.forms import load_templates
+    from azs_assistant.forms.recognise import is_form
     from azs_assistant.ocr import engine, pipeline
 
     if args.raw:
         img = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
         raw = engine.recognise(img, psm=3).text
-        return raw, "ok", {}, None, raw
+        return raw, "ok", {}, None, raw, ""
     if args.dump:
         image = pipeline.load_image(path)[0]
         tess, other = pipeline.readings(image, second=args.second or None)
@@ -106,9 +111,10 @@ def read_page(path: Path, args: argparse.Namespace) -> tuple[str, str, dict[str,
         dump = {"candidates": [{"source": c.page.source, "text": c.page.text, "features": c.features,
                                 "keep": c.page.keep, "confidence": c.page.confidence, "quality": c.page.quality}
                                for c in (tess, other) if c is not None]}
-        return page.text, page.quality, page.timings, dump, page.trusted_text
-    page = pipeline.ocr_image_file(path, second=args.second or None, line_reader=not args.no_lines)[0]
-    return page.text, page.quality, page.timings, None, page.trusted_text
+        return page.text, page.quality, page.timings, dump, page.trusted_text, ""
+    page = pipeline.ocr_image_file(path, second=args.second or None, line_reader=not args.no_lines,
+                                   read_twice=is_form(load_templates()))[0]
+    return page.text, page.quality, page.timings, None, page.trusted_text, page.second_text
 
 
 def _cpu() -> float:
@@ -134,21 +140,22 @@ def run_set(folder: Path, args: argparse.Namespace) -> list[dict]:  # type: igno
     for row in rows:
         t, cpu = time.perf_counter(), _cpu()
         try:
-            text, quality, stages, extra, trusted = read_page(folder / row["image"], args)
+            text, quality, stages, extra, trusted, second = read_page(folder / row["image"], args)
         except Exception as exc:  # noqa: BLE001 (Tesseract's timeout on a machine too busy: say so, go on)
             print(f"{row['image']:42} not read: {exc}", flush=True)
             continue
         elapsed, cpu = time.perf_counter() - t, _cpu() - cpu
         c = cer(text, row["text"])
         indexed = indexed_error(trusted, row["text"]) if quality == "partial" else c
-        fields = field_hits(text, row["fields"]) if row.get("fields") and quality in KEPT and row["kind"] == "act" \
-            else (0, 0)
+        is_act = row.get("fields") and quality in KEPT and row["kind"] == "act"
+        fields = field_hits(text, row["fields"], second) if is_act else (0, 0)
         out.append({"level": row["level"], "cer": c, "quality": quality, "seconds": elapsed, "stages": stages,
                     "fields": fields, "cpu": cpu, "indexed": indexed})
         if args.pages:  # the reading as the service gives it, for bench/ocr_confusions.py
             with args.pages.open("a", encoding="utf-8") as f:
                 f.write(json.dumps({"set": folder.name, "image": row["image"], "level": row["level"],
-                                    "kind": row["kind"], "text": text, "truth": row["text"], "quality": quality,
+                                    "kind": row["kind"], "text": text, "second_text": second, "truth": row["text"],
+                                    "quality": quality,
                                     "fields": row.get("fields", {}), "cpu": cpu}, ensure_ascii=False) + "\n")
         if extra is not None:
             for cand in extra["candidates"]:

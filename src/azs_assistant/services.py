@@ -92,6 +92,7 @@ class Services:
         self.ingestor.originals = self.originals
         self.form_step = FormStep(settings.data_dir / "forms")
         self.ingestor.steps.append(self.form_step)
+        self.ingestor.read_twice = self.form_step.is_form  # a form's OCR'd page: its values read by both readers
         self.jargon = Jargon(self.db, self.analyzer, audit=lambda *args: self.access.audit(*args))
         self.queries = Queries(self.db, self.index, QueryAnalyzer(self.analyzer), self.jargon)
         self.llm: LLMClient | None = None

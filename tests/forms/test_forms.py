@@ -166,6 +166,55 @@ def test_a_value_read_from_a_doubtful_line_of_a_page_read_in_part_is_to_be_check
     assert match.fields["station_id"] == 214 and states["station_id"].state == "ok"
 
 
+def test_a_form_page_is_read_by_both_readers_and_another_page_once() -> None:
+    """GIVEN a photographed act and a page of plain text WHEN each is read with the forms' ``read_twice``
+    THEN the act's page carries the line reader's reading beside Tesseract's, the plain page does not."""
+    from azs_assistant.forms.recognise import is_form
+    from azs_assistant.ocr.pipeline import ocr_page
+    from tests.ocr.test_ocr import bgr
+
+    twice = is_form(load_templates())
+    act = ocr_page(bgr(page(ACT, size=30, height=700)), read_twice=twice)
+    assert act.quality == "ok" and act.source == "tesseract"
+    assert "АЗС № 214" in act.second_text and "line reader" in act.timings
+    plain = ocr_page(bgr(page(["Порядок приёма топлива на АЗС", "Оператор проверяет пломбы бензовоза."], size=30,
+                              height=300)), read_twice=twice)
+    assert plain.quality == "ok" and plain.second_text == "" and "line reader" not in plain.timings
+
+
+def test_an_act_value_the_readers_read_apart_is_stored_to_be_checked(svc: Services, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN an act photo whose line reader reads «ТРК № 8» where Tesseract reads «ТРК № 3» (the reader's
+    own reading, one digit changed) WHEN it is ingested and recognised through the API THEN the record holds
+    the line reader's 8 at the disputed confidence, and the page offers Tesseract's 3 with the reason."""
+    from azs_assistant.forms import records
+    from azs_assistant.forms.extract import DISPUTED
+    from azs_assistant.ocr import lines
+
+    real = lines.LineReader.read_page
+
+    def misread(self: lines.LineReader, gray, lexicon=None, kazakh=None):  # type: ignore[no-untyped-def]
+        read = real(self, gray, lexicon, kazakh)
+        assert "ТРК № 3" in read.text
+        read.text = read.text.replace("ТРК № 3", "ТРК № 8")
+        return read
+
+    monkeypatch.setattr(lines.LineReader, "read_page", misread)
+    photo = tmp_path / "akt_trk3.png"
+    page(ACT, size=30, height=700).save(photo)
+    assert svc.ingestor.ingest_paths([photo])[0].status == "added"
+    [record] = records.records(svc.db, "inspection_act")
+    assert record.fields["dispenser"] == 8 and record.field_confidence["dispenser"] == DISPUTED
+    assert record.fields["station_id"] == 214 and record.field_confidence["station_id"] > DISPUTED
+    with TestClient(create_app(svc)) as client:
+        authorize(client, svc)
+        body = client.post("/api/v1/ocr", headers={"Accept-Language": "kk"},
+                           files={"file": ("akt.png", photo.read_bytes(), "image/png")}).json()
+    state = body["field_states"]["dispenser"]
+    assert body["fields"]["dispenser"] == 8 and state["code"] == "disputed" and state["suggestion"] == "3"
+    assert "«3»" in state["message"] and "екі" in state["message"]
+
+
 @pytest.mark.parametrize(("field", "typed", "problem"), [
     ("meter_end", "3O4611", "not_integer"),  # a letter O for a zero: not read as «3»
     ("meter_end", "304611 5", "not_integer"),

@@ -188,3 +188,45 @@ def test_a_photo_of_no_known_form_shows_its_text_and_no_empty_record_form(site, 
     assert not page.locator("#record-form").is_visible() and not page.locator("#save-record").is_visible()
     person.shot("08-ocr-no-form")
     person.close()
+
+
+@pytest.mark.slow  # real OCR of a page, read by both readers: over 5 s
+def test_operator_sees_a_value_the_two_readers_read_apart_and_picks_one(site, browser, tmp_path,  # type: ignore[no-untyped-def]
+                                                                      monkeypatch) -> None:
+    """GIVEN an act photo whose line reader reads «ТРК № 8» where Tesseract reads «ТРК № 3» (the reader's own
+    reading, one digit changed) WHEN the operator recognises it on /ocr THEN the dispenser shows 8, marked with
+    the other reading named, «Подставить «3»» and «Верно» beside it; taking the suggestion puts 3 in the field
+    and clears the mark, on a phone too."""
+    from azs_assistant.ocr import lines
+    from tests.forms.test_forms import ACT
+    from tests.ocr.test_ocr import page as sheet
+
+    real = lines.LineReader.read_page
+
+    def misread(self, gray, lexicon=None, kazakh=None):  # type: ignore[no-untyped-def]
+        read = real(self, gray, lexicon, kazakh)
+        read.text = read.text.replace("ТРК № 3", "ТРК № 8")
+        return read
+
+    monkeypatch.setattr(lines.LineReader, "read_page", misread)
+    base, _ = site
+    photo = tmp_path / "akt.png"
+    sheet(ACT, size=30, height=700).save(photo)
+    person = Person(browser, base, "operator", {"viewport": {"width": 1280, "height": 900}})
+    page = person.page
+    page.goto(f"{base}/ocr")
+    page.set_input_files("#photo", str(photo))
+    page.click("#recognise")
+    row = page.locator(".field[data-field=dispenser]")
+    row.locator(".reason").wait_for(timeout=60000)
+    assert page.input_value("#field-dispenser") == "8" and "doubtful" in (row.get_attribute("class") or "")
+    assert "«3»" in row.locator(".reason").inner_text() and "расходятся" in row.locator(".reason").inner_text()
+    assert row.locator(".confirm").is_visible() and row.locator(".suggest").inner_text().endswith("«3»")
+    person.shot("08-ocr-disputed-value")
+    page.set_viewport_size(PHONE["viewport"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    person.axe()
+    person.shot("08-ocr-disputed-value-phone")
+    row.locator(".suggest").click()
+    assert page.input_value("#field-dispenser") == "3" and row.locator(".reason").count() == 0
+    person.close()

@@ -133,7 +133,9 @@ class Ingestor:
         # called with the document id after a document is added or updated (summaries at ingestion);
         # its failure is logged and never fails the ingestion
         self.on_stored: Callable[[int], None] | None = None
-        # further steps (form extraction) are appended by the composition root
+        # further steps (form extraction) are appended by the composition root, which also says which OCR'd
+        # pages are read by both OCR readers (a known form's: its values are checked against each other)
+        self.read_twice: Callable[[str], bool] | None = None
         self.steps: list[Step] = [check_size, hash_content, skip_unchanged, detect, parse, route_ocr,
                                   chunk, analyse, embed, store]
 
@@ -303,7 +305,7 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
     else:
         images = list(enumerate(ing.ocr.image_pages(item.data, item.name), start=1))
         doc.pages = total = len(images)
-    pages = ing.ocr.recognise(_reporting_pages(images, total))
+    pages = ing.ocr.recognise(_reporting_pages(images, total), read_twice=ing.read_twice)
     ocr_blocks = []
     for page in pages:
         if page.result.kept:

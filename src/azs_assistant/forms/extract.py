@@ -77,6 +77,8 @@ class FormTemplate(BaseModel):
 
 DOUBTFUL_BELOW = 90.0  # least word confidence of a value the operator should check (dev photos: 92-96 when right)
 RESCUED_LABEL = 85.0  # a value after a label read with letters misread is shown to be checked (below the line above)
+ONE_READER = 85.0  # a value only the second reader found (Tesseract misread its label) is shown to be checked
+DISPUTED = 50.0  # a value the two readers read apart is shown to be checked, the other reading offered
 
 
 class FieldState(BaseModel):
@@ -84,7 +86,7 @@ class FieldState(BaseModel):
 
     state: Literal["ok", "doubtful", "missing"]
     reason: str | None = None  # in Russian; ``code`` and ``values`` let a page say it in its language
-    code: Literal["missing", "missing_required", "unreadable", "not_in_list", "unsure"] | None = None
+    code: Literal["missing", "missing_required", "unreadable", "not_in_list", "unsure", "disputed"] | None = None
     values: dict[str, str] = Field(default_factory=dict)
     suggestion: str | None = None
     message: str | None = Field(default=None, description="The reason in the caller's language (ru, kk or en)")
@@ -108,6 +110,7 @@ class FormMatch(BaseModel):
     confidence: dict[str, float]
     problems: list[str]
     defects: list[str]
+    disputed: dict[str, str] = Field(default_factory=dict)  # field → the other reader's value (``cross_check``)
 
 
 def normalise(text: str) -> str:
@@ -172,6 +175,32 @@ def extract(text: str, template: FormTemplate, word_confidence: dict[str, float]
     return FormMatch(form=template.form, fields=fields, confidence=confidence, problems=problems, defects=defects)
 
 
+def cross_check(template: FormTemplate, first: FormMatch, second: FormMatch) -> FormMatch:
+    """The fields of a page read twice: Tesseract's reading (``first``) checked against the line
+    reader's (``second``). A value both read alike stands; one they read apart takes the line reader's
+    value (on the OCR sets' kept act pages the line reader was right at each of the three such values,
+    tuning and validation parts alike), shown to be checked with Tesseract's offered beside it
+    (``disputed``); one only the line reader found is taken and shown to be checked. A value the line
+    reader's reading does not parse, or does not hold, leaves Tesseract's as it was."""
+    fields, confidence = dict(first.fields), dict(first.confidence)
+    problems, disputed = list(first.problems), dict(first.disputed)
+    for spec in template.fields:
+        name, value, caption = spec.name, second.fields.get(spec.name), f"«{spec.labels[0]}»"
+        if value in (None, "") or any(caption in p for p in second.problems) \
+                or (spec.choices and str(value) not in spec.choices):
+            continue
+        mine = first.fields.get(name)
+        if mine not in (None, "") and str(mine) == str(value):
+            continue
+        if mine not in (None, "") and not any(caption in p for p in first.problems):
+            disputed[name] = str(mine)
+        fields[name] = value
+        confidence[name] = DISPUTED if name in disputed else ONE_READER
+        problems = [p for p in problems if caption not in p]
+    return first.model_copy(update={"fields": fields, "confidence": confidence, "problems": problems,
+                                    "disputed": disputed})
+
+
 def field_states(template: FormTemplate, match: FormMatch) -> dict[str, FieldState]:
     """Every field of the form, found or not: missing ones and doubtful ones (a value that does not
     parse, a low OCR confidence, a value outside the form's list) with the reason the page shows."""
@@ -183,6 +212,9 @@ def field_states(template: FormTemplate, match: FormMatch) -> dict[str, FieldSta
             state = FieldState(state="missing", code="missing_required" if spec.required else "missing")
         elif problem is not None:
             state = FieldState(state="doubtful", reason=problem, code="unreadable")  # the parser's own words
+        elif spec.name in match.disputed:
+            other = match.disputed[spec.name]
+            state = FieldState(state="doubtful", suggestion=other, code="disputed", values={"other": other})
         elif spec.choices and str(value) not in spec.choices:
             near = _nearest_choice(str(value), spec.choices)
             state = FieldState(state="doubtful", suggestion=near, code="not_in_list",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete
 
 from azs_assistant.forms.extract import FormTemplate, load_templates
-from azs_assistant.forms.recognise import recognise_pages
+from azs_assistant.forms.recognise import is_form, recognise_pages
 from azs_assistant.forms.records import save
 from azs_assistant.storage.models import FormRecord
 
@@ -30,6 +30,10 @@ class FormStep:
     def templates(self) -> dict[str, FormTemplate]:
         """Form templates: built-in plus the company's own in <data dir>/forms."""
         return load_templates(self.company_dir)
+
+    def is_form(self, text: str) -> bool:
+        """Whether an OCR'd page is a known form's: the ingestor reads such a page with both readers."""
+        return is_form(self.templates)(text)
 
     def __call__(self, ing: Ingestor, item: IngestItem) -> None:
         found = recognise_pages(item.ocr_pages, self.templates) if item.document_id is not None else None

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from azs_assistant.errors import EmptyDocument, FileTooLarge, NotFound, UnsupportedFormat
-from azs_assistant.forms.extract import FormMatch, FormTemplate, extract, field_states, match_template
+from azs_assistant.forms.extract import FormMatch, FormTemplate, cross_check, extract, field_states, match_template
 from azs_assistant.settings import Settings
 
 IMAGE_KINDS = {"png", "jpeg", "tiff", "webp", "bmp", "gif"}
@@ -28,7 +28,16 @@ def recognise_pages(pages: Sequence[Any], templates: dict[str, FormTemplate]) ->
         return None
     words = {w: c for p in ok for w, c in p.words.items()}
     words |= {w: 0.0 for p in ok for line in p.lines if line.doubtful for w in line.text.split()}
-    return template, extract(text, template, words)
+    match = extract(text, template, words)
+    if any(p.second_text for p in ok):  # read twice (``read_twice``): each value checked against the other reading
+        second = "\n\n".join(p.second_text or p.text for p in ok)
+        match = cross_check(template, match, extract(second, template))
+    return template, match
+
+
+def is_form(templates: dict[str, FormTemplate]) -> Callable[[str], bool]:
+    """Whether a page's text is a known paper form's: such a page is read by both OCR readers."""
+    return lambda text: match_template(text, templates) is not None
 
 
 def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[str, FormTemplate],
@@ -59,7 +68,7 @@ def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[s
         raise UnsupportedFormat(f"Файл {name} не изображение и не PDF: распознавать нечего.",
                                 f"{name} is not an image or PDF.",
                                 message_kk=f"{name} файлы сурет те, PDF те емес: танитын ештеңе жоқ.", file=name)
-    pages = ocr.recognise(images)
+    pages = ocr.recognise(images, read_twice=is_form(templates))
     out: dict[str, Any] = {
         "text": "\n\n".join(p.result.text for p in pages if p.result.kept),
         "pages": [{"page": p.number, "text": p.result.text, "confidence": round(p.result.confidence, 1),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,8 +131,11 @@ class OCRService:
         scale = min(PDF_RENDER_DPI / 72, (self.settings.ocr_max_pixels / max(w * h, 1)) ** 0.5)
         return page.render(scale=scale, grayscale=True).to_numpy().copy()  # type: ignore[no-any-return]
 
-    def recognise(self, images: Iterable[tuple[int, np.ndarray]]) -> list[OCRPage]:
-        return [OCRPage(n, ocr_page(img, self.languages, self.second, self.settings.ocr_line_reader))
+    def recognise(self, images: Iterable[tuple[int, np.ndarray]],
+                  read_twice: Callable[[str], bool] | None = None) -> list[OCRPage]:
+        """Each page read and judged; a kept page whose text ``read_twice`` says yes to (a paper form's) is
+        read by both readers, so that the form's values are checked against each other."""
+        return [OCRPage(n, ocr_page(img, self.languages, self.second, self.settings.ocr_line_reader, read_twice))
                 for n, img in images]
 
 

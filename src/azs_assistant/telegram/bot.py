@@ -71,7 +71,7 @@ def _sources_html(citations: list[Any], lang: str = "ru") -> str:
     return f"\n\n<b>{html.escape(say(lang, 'sources'), quote=False)}</b>\n" + "\n".join(lines)
 
 
-CHECK_STATES = ("missing_required", "unreadable", "not_in_list")  # what the reply asks to check on the form
+CHECK_STATES = ("missing_required", "unreadable", "not_in_list", "disputed")  # what the reply asks to check on the form
 
 
 def form_reply(template: FormTemplate, result: dict[str, Any], lang: str) -> str:

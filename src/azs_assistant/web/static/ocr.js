@@ -77,9 +77,11 @@ const TO_CHECK = ".field.doubtful, .field.missing";
         row.appendChild(fix);
       }
       // the reading may be right (or the paper's field empty): the operator says so after comparing it with the
-      // paper. Only a value read with low confidence is confirmed: one the form's list lacks or that could not be
-      // read is corrected, and a required field is typed.
-      const confirmable = state.state === "doubtful" ? state.code === "unsure" : state.code !== "missing_required";
+      // paper. Only a value read with low confidence, or one the two readers read apart (the other reading is
+      // offered beside it), is confirmed: one the form's list lacks or that could not be read is corrected, and a
+      // required field is typed.
+      const confirmable = state.state === "doubtful" ? state.code === "unsure" || state.code === "disputed"
+        : state.code !== "missing_required";
       if (confirmable) {
         const right = el("button", "small confirm", state.state === "doubtful"
           ? T("js_ocr_confirm", "Верно") : T("js_ocr_blank", "На бланке пусто"));
