@@ -69,6 +69,20 @@ def field_hits(text: str, truth: dict[str, str], second_text: str = "") -> tuple
     return hits, len(truth)
 
 
+def every_field_hits(text: str, truth_text: str, second_text: str = "") -> tuple[int, int]:
+    """Every field the form's extraction finds in the page's true text (names and free text too, which the
+    manifest's ``fields`` leave out), and how many of them the reading gives the same."""
+    from azs_assistant.forms import extract, load_templates, match_template
+    from azs_assistant.forms.extract import cross_check
+
+    templates = load_templates()
+    template = match_template(truth_text, templates) or templates["inspection_act"]
+    truth = extract(truth_text, template).fields
+    match = extract(text, template)
+    got = (cross_check(template, match, extract(second_text, template)) if second_text else match).fields
+    return sum(str(got.get(name)) == str(value) for name, value in truth.items()), len(truth)
+
+
 GARBAGE = 0.15  # a page kept as «ok» with a CER above this is kept garbage (or «partial» with its indexed lines)
 
 
@@ -149,8 +163,9 @@ def run_set(folder: Path, args: argparse.Namespace) -> list[dict]:  # type: igno
         indexed = indexed_error(trusted, row["text"]) if quality == "partial" else c
         is_act = row.get("fields") and quality in KEPT and row["kind"] == "act"
         fields = field_hits(text, row["fields"], second) if is_act else (0, 0)
+        every = every_field_hits(text, row["text"], second) if is_act else (0, 0)
         out.append({"level": row["level"], "cer": c, "quality": quality, "seconds": elapsed, "stages": stages,
-                    "fields": fields, "cpu": cpu, "indexed": indexed})
+                    "fields": fields, "every": every, "cpu": cpu, "indexed": indexed})
         if args.pages:  # the reading as the service gives it, for bench/ocr_confusions.py
             with args.pages.open("a", encoding="utf-8") as f:
                 f.write(json.dumps({"set": folder.name, "image": row["image"], "level": row["level"],
@@ -193,6 +208,8 @@ def summary(name: str, rows: list[dict]) -> None:  # type: ignore[type-arg]
               f"{worst} {indexed} {garbage:>6}/{len(at):<2} {garbage / len(at):4.2f}")
     got, want = sum(r["fields"][0] for r in rows), sum(r["fields"][1] for r in rows)
     print(f"form fields exact on kept pages: {got}/{want}" + (f" = {got / want:.3f}" if want else ""))
+    got, want = sum(r["every"][0] for r in rows), sum(r["every"][1] for r in rows)
+    print(f"every field of the true text, same on kept pages: {got}/{want}" + (f" = {got / want:.3f}" if want else ""))
     seconds = sorted(r["seconds"] for r in rows)
     print(f"time per page: mean {sum(seconds) / len(seconds):.1f} s, max {seconds[-1]:.1f} s")
     cpu = sorted(r["cpu"] for r in rows)

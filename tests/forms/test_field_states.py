@@ -78,3 +78,56 @@ def test_a_second_reading_that_does_not_parse_or_agrees_changes_nothing() -> Non
     garbled = cross_check(template, first, extract(ACT.replace("08.11.2024", "38.11.2024").replace("№ 2", "№ 250"),
                                                    template))
     assert garbled == first
+
+
+def test_names_and_free_text_stay_as_tesseract_read_them() -> None:
+    """GIVEN the line reader's usual slips on a clean act («АЗС» read «АЭС», «1» read «І», spaces) WHEN the
+    readings are cross-checked THEN the model, the inspector and the act's number stay Tesseract's, unmarked."""
+    from azs_assistant.forms.extract import cross_check
+
+    template = load_templates()["inspection_act"]
+    tess = ACT.replace("Акт № 56/11", "Акт № 29/09") + "\nМодель ТРК Нара-27М1С" \
+        + "\nПроверку провёл: оператор АЗС Смирнов Р.С."
+    second = tess.replace("АЗС Смирнов", "АЭС Смирнов").replace("27М1С", "27МІС").replace("29/09", "29 / 09")
+    first = extract(tess, template)
+    match = cross_check(template, first, extract(second, template))
+    assert match == first and match.fields["inspector"].startswith("оператор АЗС")
+
+
+def test_a_value_the_second_reading_found_on_another_line_is_no_dispute() -> None:
+    """GIVEN Tesseract reads «ТРК № 2» and the line reader misreads that label «ТРЕ № 2», so that its dispenser
+    is the «ТРК № 4» of a sentence further down WHEN cross-checked THEN the dispenser stays 2, unmarked."""
+    from azs_assistant.forms.extract import cross_check
+
+    template = load_templates()["inspection_act"]
+    tess = ACT + "\nПри осмотре пломба ТРК № 4 нарушена."
+    first = extract(tess, template)
+    match = cross_check(template, first, extract(tess.replace("ТРК № 2", "ТРЕ № 2"), template))
+    assert match.fields["dispenser"] == 2 and match.disputed == {} and match == first
+
+
+def test_a_disputed_date_is_offered_as_the_page_shows_it_and_said_in_problems() -> None:
+    from azs_assistant.forms.extract import DISPUTED, ONE_READER, cross_check
+
+    template = load_templates()["inspection_act"]
+    first = extract(ACT.replace("АИ-92", "AИ-9"), template)
+    match = cross_check(template, first, extract(ACT.replace("08.11.2024", "06.11.2024"), template))
+    assert match.fields["inspection_date"] == "2024-11-06" and match.disputed["inspection_date"] == "08.11.2024"
+    assert match.confidence["inspection_date"] == DISPUTED
+    assert any("Дата проверки" in p and "«08.11.2024»" in p for p in match.problems)
+    # a value off the form's list is no reading to offer: the listed one is taken, to be checked
+    assert match.fields["fuel"] == "АИ-92" and "fuel" not in match.disputed and match.confidence["fuel"] == ONE_READER
+    states = field_states(template, match)
+    assert states["inspection_date"].code == "disputed" and states["inspection_date"].suggestion == "08.11.2024"
+    assert states["fuel"].code == "unsure"
+
+
+def test_only_a_filled_in_form_is_read_twice() -> None:
+    """A page is read by both readers when its template matches and two of its values follow their labels:
+    a manual naming «акт», «контактный» or «ТРК» is none."""
+    from azs_assistant.forms.recognise import is_form
+
+    twice = is_form(load_templates())
+    assert twice(ACT)
+    assert not twice("Контактный телефон: оператор ТРК\nТехнические характеристики топливораздаточной колонки")
+    assert not twice("Акт проверки технического состояния ТРК составляется инженером после ремонта.")

@@ -176,7 +176,7 @@ def test_an_unreadable_value_is_named_with_what_was_wrong(svc: Services, lang: s
 
 @pytest.mark.parametrize(("lang", "said"), [
     ("ru", "ТРК №: два прочтения фото расходятся (другое: «2»): сверьте с бланком"),
-    ("kk", "Колонка (ТРК) №: фотоның екі оқылуы сәйкес емес (басқасы: «2»): бланкпен салыстырыңыз"),
+    ("kk", "Колонка (ТРК) №: фотоны екі рет тану нәтижесі сәйкес келмейді (басқа нұсқа: «2»): бланкпен салыстырыңыз"),
     ("en", "Dispenser no.: the photo's two readings differ (the other: «2»): check it against the form"),
 ])
 def test_a_value_the_two_readers_read_apart_is_named_with_the_other_reading(svc: Services, lang: str,  # noqa: F811
@@ -187,8 +187,10 @@ def test_a_value_the_two_readers_read_apart_is_named_with_the_other_reading(svc:
     from azs_assistant.telegram.bot import form_reply
 
     template = svc.forms.template("inspection_act")
-    match = cross_check(template, extract("Акт № 3\nТРК № 2", template), extract("Акт № 3\nТРК № 5", template))
+    match = cross_check(template, extract("Акт № 3\nТРК № 2", template),
+                        extract("Акт № 3\nТРК № 5\nАЗС № 147", template))
     result = {"fields": match.fields, "field_confidence": match.confidence,
               "field_states": {k: v.model_dump() for k, v in field_states(template, match).items()}}
     reply = form_reply(template, result, lang)
     assert said in reply and ": 5 ⚠" in reply
+    assert ": 147 ⚠" in reply  # only the line reader found the station: marked too

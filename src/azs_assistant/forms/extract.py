@@ -77,8 +77,12 @@ class FormTemplate(BaseModel):
 
 DOUBTFUL_BELOW = 90.0  # least word confidence of a value the operator should check (dev photos: 92-96 when right)
 RESCUED_LABEL = 85.0  # a value after a label read with letters misread is shown to be checked (below the line above)
-ONE_READER = 85.0  # a value only the second reader found (Tesseract misread its label) is shown to be checked
-DISPUTED = 50.0  # a value the two readers read apart is shown to be checked, the other reading offered
+# A value only the second reader found (Tesseract misread its label), and one the two readers read apart (the
+# other reading offered), are shown to be checked: below what the bot (70) and ``azs ocr`` (80) mark «⚠».
+ONE_READER = 60.0
+DISPUTED = 50.0
+CHECKED_TYPES = ("integer", "decimal", "date")  # and fields with a list of values: the others stay Tesseract's
+SAME_LINE = 60  # how alike (rapidfuzz ratio) the lines two readings found a value on must be to be one line
 
 
 class FieldState(BaseModel):
@@ -111,6 +115,7 @@ class FormMatch(BaseModel):
     problems: list[str]
     defects: list[str]
     disputed: dict[str, str] = Field(default_factory=dict)  # field → the other reader's value (``cross_check``)
+    sources: dict[str, str] = Field(default_factory=dict)  # field → the line its label was read on (read right)
 
 
 def normalise(text: str) -> str:
@@ -156,8 +161,12 @@ def extract(text: str, template: FormTemplate, word_confidence: dict[str, float]
     fields: dict[str, Any] = {}
     confidence: dict[str, float] = {}
     problems: list[str] = []
+    sources: dict[str, str] = {}
     for spec in template.fields:
-        value, raw, rescued = _find_value(lines, hits, spec, row)
+        value, raw, hit = _find_value(lines, hits, spec, row)
+        rescued = hit is not None and hit.rescued
+        if hit is not None and not rescued:
+            sources[spec.name] = lines[hit.line]
         if value is None and (raw is None or spec.pattern):
             if spec.required:
                 problems.append(f"не найдено поле «{spec.labels[0]}»")
@@ -172,33 +181,51 @@ def extract(text: str, template: FormTemplate, word_confidence: dict[str, float]
         if rescued:  # its label was read with letters misread («ТРЕ № 3», «УРА № 3»): the operator checks the value
             confidence[spec.name] = min(confidence[spec.name], RESCUED_LABEL)
     defects = _defects(lines, template.defects) if template.defects else []
-    return FormMatch(form=template.form, fields=fields, confidence=confidence, problems=problems, defects=defects)
+    return FormMatch(form=template.form, fields=fields, confidence=confidence, problems=problems, defects=defects,
+                     sources=sources)
 
 
 def cross_check(template: FormTemplate, first: FormMatch, second: FormMatch) -> FormMatch:
     """The fields of a page read twice: Tesseract's reading (``first``) checked against the line
-    reader's (``second``). A value both read alike stands; one they read apart takes the line reader's
-    value (on the OCR sets' kept act pages the line reader was right at each of the three such values,
-    tuning and validation parts alike), shown to be checked with Tesseract's offered beside it
-    (``disputed``); one only the line reader found is taken and shown to be checked. A value the line
-    reader's reading does not parse, or does not hold, leaves Tesseract's as it was."""
+    reader's (``second``), for numbers, dates and values from the form's list only (the line reader reads
+    «АЗС» as «АЭС», «1» as «І» and spaces otherwise: names and free text stay Tesseract's). A value both read
+    alike stands. One they read apart on the same line (its label read right by both) takes the line reader's
+    value (on the OCR sets' kept act pages it was right at each of the three such values, tuning and
+    validation parts alike), shown to be checked with Tesseract's offered beside it (``disputed``, also said
+    in ``problems``, which a stored record keeps). One Tesseract did not find, or did not parse, or read off the
+    form's list, is taken from the line reader and shown to be checked. A value the line reader's reading
+    does not parse, does not hold, or found after a misread label leaves Tesseract's as it was."""
+    from rapidfuzz import fuzz
+
     fields, confidence = dict(first.fields), dict(first.confidence)
     problems, disputed = list(first.problems), dict(first.disputed)
     for spec in template.fields:
         name, value, caption = spec.name, second.fields.get(spec.name), f"«{spec.labels[0]}»"
-        if value in (None, "") or any(caption in p for p in second.problems) \
+        if (spec.type not in CHECKED_TYPES and not spec.choices) or value in (None, "") \
+                or name not in second.sources or any(caption in p for p in second.problems) \
                 or (spec.choices and str(value) not in spec.choices):
             continue
         mine = first.fields.get(name)
         if mine not in (None, "") and str(mine) == str(value):
             continue
-        if mine not in (None, "") and not any(caption in p for p in first.problems):
-            disputed[name] = str(mine)
+        readable = mine not in (None, "") and not any(caption in p for p in first.problems) \
+            and not (spec.choices and str(mine) not in spec.choices)
+        if readable:
+            if fuzz.ratio(normalise(first.sources.get(name, "")), normalise(second.sources[name])) < SAME_LINE:
+                continue  # found on another line (a label misread, a page's other mention): no verdict
+            disputed[name] = _shown(mine, spec)
+            problems.append(f"поле {spec.caption}: другое прочтение фото — «{disputed[name]}»")
         fields[name] = value
-        confidence[name] = DISPUTED if name in disputed else ONE_READER
+        confidence[name] = DISPUTED if readable else ONE_READER
         problems = [p for p in problems if caption not in p]
     return first.model_copy(update={"fields": fields, "confidence": confidence, "problems": problems,
                                     "disputed": disputed})
+
+
+def _shown(value: Any, spec: FieldSpec) -> str:
+    """A value as the page shows it and takes it back: a date as ДД.ММ.ГГГГ."""
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value)) if spec.type == "date" else None
+    return f"{iso[3]}.{iso[2]}.{iso[1]}" if iso else str(value)
 
 
 def field_states(template: FormTemplate, match: FormMatch) -> dict[str, FieldState]:
@@ -242,8 +269,8 @@ def _labels(template: FormTemplate) -> list[Label]:
 
 
 def _find_value(lines: list[str], hits: list[Hit], spec: FieldSpec,
-                row: dict[Hit, str | None]) -> tuple[str | None, str | None, bool]:
-    """(the value, or None; the raw text; whether its label was read with letters misread) of a field: after a
+                row: dict[Hit, str | None]) -> tuple[str | None, str | None, Hit | None]:
+    """(the value, or None; the raw text; the label it was found after, None without a value) of a field: after a
     label read right before one read a letter off, the label that stands at the start of a line before one
     inside a sentence, the better fit first, the page's first one among equals; the first of them that is
     followed by something shaped like the field's value (below it, for a label in a row of labels: ``row``)."""
@@ -256,9 +283,9 @@ def _find_value(lines: list[str], hits: list[Hit], spec: FieldSpec,
         else:
             value, stretch = value_after(hit, lines, hits, lambda text: shaped(text, spec))
         if value is not None:
-            return value, stretch, hit.rescued
+            return value, stretch, hit
         raw = raw or stretch or None
-    return None, raw, False
+    return None, raw, None
 
 
 def _confidence(raw: str, words: dict[str, float] | None) -> float:

@@ -35,9 +35,18 @@ def recognise_pages(pages: Sequence[Any], templates: dict[str, FormTemplate]) ->
     return template, match
 
 
+FORM_VALUES = 2  # a page is a form's when its template matches and this many of its values follow their labels
+
+
 def is_form(templates: dict[str, FormTemplate]) -> Callable[[str], bool]:
-    """Whether a page's text is a known paper form's: such a page is read by both OCR readers."""
-    return lambda text: match_template(text, templates) is not None
+    """Whether a page's text is a known paper form's, filled in: its template matches and at least
+    ``FORM_VALUES`` of its fields have a value after a label read right (a manual that only names «акт» and
+    «ТРК» is none). Such a page is read by both OCR readers."""
+    def filled_form(text: str) -> bool:
+        template = match_template(text, templates)
+        return template is not None and len(extract(text, template).sources) >= FORM_VALUES
+
+    return filled_form
 
 
 def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[str, FormTemplate],

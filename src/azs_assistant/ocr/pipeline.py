@@ -176,11 +176,16 @@ def readings(image: np.ndarray, languages: str = "rus+kaz+eng",
 
 def read_again(prepared: Prepared, tess: Candidate) -> PageResult:
     """Tesseract's kept page with the line reader's reading of it beside (``second_text``), whatever the
-    gate would say of that reading: a form's value the two read alike is sure, one they read apart is
-    shown to be checked. On the 17 act pages of the OCR sets kept, the two read three values apart and
-    the line reader read each of them right («ТРК № 5» read «2» on a clean scan, dotted zeros read «8»,
-    tuning and validation parts alike); it costs the line reader's 0.6-1.6 s on a form's page only."""
-    other = read_lines(prepared, tess.raw, always=True)
+    gate would say of that reading as a whole: a form's number, date or listed value the two read apart on
+    the same line is shown to be checked (``forms.extract.cross_check``). On the 17 act pages of the OCR
+    sets kept, the two read three numbers apart and the line reader read each of them right («ТРК № 5» read
+    «2» on a clean scan, dotted zeros read «8»; tuning and validation parts alike); it costs the line
+    reader's 0.6-1.6 s on a filled-in form's page only."""
+    try:
+        other = read_lines(prepared, tess.raw, always=True)
+    except Exception:  # noqa: BLE001 (the check is extra: its failure costs the check, never the page)
+        logging.getLogger("azs.ocr").exception("The line reader's second reading of a form's page failed")
+        return tess.page
     if other is None:
         return tess.page
     return replace(tess.page, second_text=other.page.text, timings={**tess.page.timings, **other.page.timings})
