@@ -3,6 +3,10 @@
 When the question names a value of a table's numeric key column (by its unit or its name) and the
 table has no row for it, the neighbouring rows are interpolated linearly, as measuring methods for
 calibration tables prescribe, and the answer says so and cites both rows.
+
+A table whose key column holds ranges («до 1 000 л», «от 1 000 до 5 000 л», «свыше 20 000 л»: a discount's
+or a status's tiers) answers an amount of the same unit («заливает 8 тысяч литров в месяц») with the one row
+whose range holds it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,68 @@ from azs_assistant.storage.models import Chunk
 # A number with an optional unit; numbers after «№» are identifiers (резервуар №2), not values.
 _NUMBER_UNIT = re.compile(r"(?<![№#\d.,])(?<!№\s)(\d+(?:[.,]\d+)?)\s*(мм|см|м|л|литр\w*|т|кг|%|°c|°)?(?![\w])",
                           re.IGNORECASE)
+
+
+# An amount: a number (its thousands apart or not), «тысяч»/«млн» after it, and its unit (in a question, or a
+# range's cell of a table).
+_MULTIPLIER = r"(?:тыс(?:яч[аи]?|\.)?|млн|миллион(?:а|ов)?)"
+_UNIT = r"(?:литр\w*|л|тенге|тг|₸|кг|килограмм\w*|тонн\w*|т|км|километр\w*|%|процент\w*)"
+_AMOUNT = re.compile(rf"(?<![№#\d.,\w-])(\d{{1,3}}(?:[ \u00a0]\d{{3}})+|\d+(?:[.,]\d+)?)(?:\s*({_MULTIPLIER}))?"
+                     rf"(?:\s*({_UNIT}))?(?![\w])", re.IGNORECASE)
+_RANGE = re.compile(rf"^\s*(?:(от|свыше|более|больше|выше|до|не\s+более|менее|меньше|не\s+менее)\s+)?"
+                    rf"(?P<a>[\d][\d \u00a0.,]*?)(?:\s*{_MULTIPLIER})?(?:\s*(?:[-–—]|до)\s*(?P<b>\d[\d \u00a0.,]*?)"
+                    rf"(?:\s*{_MULTIPLIER})?)?\s*(?P<unit>{_UNIT})?\.?\s*$", re.IGNORECASE)
+
+
+def _unit(word: str | None) -> str | None:
+    """A unit's one name: «литров» → «л», «тенге» → «тг»."""
+    if not word:
+        return None
+    word = word.lower()
+    for stem, unit in (("л", "л"), ("тенге", "тг"), ("тг", "тг"), ("₸", "тг"), ("кг", "кг"), ("килограмм", "кг"),
+                       ("тонн", "т"), ("т", "т"), ("км", "км"), ("километр", "км"), ("%", "%"), ("процент", "%")):
+        if word == stem or (len(stem) > 2 and word.startswith(stem)) or (stem == "л" and word.startswith("литр")):
+            return unit
+    return None
+
+
+def _times(multiplier: str | None) -> float:
+    if not multiplier:
+        return 1.0
+    return 1e6 if multiplier.lower().startswith(("млн", "миллион")) else 1e3
+
+
+def amounts(question: str) -> list[tuple[float, str | None]]:
+    """The amounts a question names, each with its unit (None without one): «8 тысяч литров» → (8000, «л»)."""
+    out = []
+    for number, multiplier, unit in _AMOUNT.findall(question):
+        value = _num(number)
+        if value is not None:
+            out.append((value * _times(multiplier), _unit(unit)))
+    return out
+
+
+def cell_range(cell: str) -> tuple[float, float, str | None] | None:
+    """A range a cell states, as (low, high, unit): «от 1 000 до 5 000 л» → (1000, 5000, «л»), «до 1 000 л» →
+    (-inf, 1000, «л»), «свыше 20 000 л» → (20000, inf, «л»); None for any other cell (a single number too)."""
+    found = _RANGE.match(cell)
+    if found is None:
+        return None
+    word = (found.group(1) or "").lower()
+    multiplier = re.search(_MULTIPLIER, cell, re.IGNORECASE)
+    times = _times(multiplier.group(0) if multiplier else None)
+    low, high = _num(found.group("a")), _num(found.group("b") or "")
+    if low is None:
+        return None
+    low *= times
+    unit = _unit(found.group("unit"))
+    if high is not None:
+        return low, high * times, unit
+    if word.startswith(("до", "не более", "менее", "меньше")) or word.replace(" ", "") == "неболее":
+        return float("-inf"), low, unit
+    if word:  # от, свыше, более, не менее
+        return low, float("inf"), unit
+    return None
 
 
 @dataclass
@@ -45,10 +111,14 @@ def _fmt(value: float) -> str:
 
 
 def lookup(question: str, evidence: list[Any], db: Database, analyzer: Any) -> Lookup | None:
-    """An interpolated (or exact) value from a numeric table among the top passages, if asked for."""
+    """An interpolated (or exact) value from a numeric table among the top passages, if asked for; or the
+    row of a table of ranges that holds the amount asked."""
     rows = [e.chunk for e in evidence[:5] if e.chunk.kind == "table_row" and e.chunk.meta]
     if not rows:
         return None
+    tier = _tier(question, rows, db)
+    if tier is not None:
+        return tier
     question_lemmas = set(analyzer.lemmas(question))
     asked = [(float(n.replace(",", ".")), (u or "").lower()) for n, u in _NUMBER_UNIT.findall(question)]
     for first in rows:
@@ -68,6 +138,40 @@ def lookup(question: str, evidence: list[Any], db: Database, analyzer: Any) -> L
         if result:
             return result
     return None
+
+
+def _tier(question: str, rows: list[Chunk], db: Database) -> Lookup | None:
+    """The row of a table whose key column holds ranges of one unit, every row's, that holds the one amount
+    of that unit the question names (none at a boundary two rows share, no guess without the unit)."""
+    asked = amounts(question)
+    if not asked:
+        return None
+    seen: set[tuple[int, Any]] = set()
+    for first in rows:
+        table = (first.meta or {}).get("table")
+        if (first.document_id, table) in seen:
+            continue
+        seen.add((first.document_id, table))
+        ranges = [(cell_range(str(((c.meta or {}).get("cells") or [""])[0])), c) for c in _same_table(db, first)]
+        units = {r[2] for r, _ in ranges if r is not None}
+        if len(ranges) < 2 or any(r is None for r, _ in ranges) or len(units) != 1 or None in units:
+            continue
+        wanted = [v for v, u in asked if u in units]
+        if len(wanted) != 1:
+            continue
+        holding = [c for r, c in ranges if r is not None and r[0] <= wanted[0] <= r[1]]
+        if len(holding) == 1:
+            return Lookup(holding[0].text, holding)
+    return None
+
+
+def _same_table(db: Database, first: Chunk) -> list[Chunk]:
+    """The rows of ``first``'s table, in order."""
+    with db.session() as s:
+        chunks = s.scalars(select(Chunk).where(Chunk.document_id == first.document_id, Chunk.kind == "table_row")
+                           .order_by(Chunk.ordinal)).all()
+    table = (first.meta or {}).get("table")
+    return [c for c in chunks if c.meta and c.meta.get("table") == table]
 
 
 def _table_rows(db: Database, first: Chunk) -> list[tuple[float, Chunk]]:
