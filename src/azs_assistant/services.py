@@ -323,7 +323,8 @@ class Services:
         """Form records, scoped to the caller's stations and audited (API, CLI and bot alike)."""
         from azs_assistant.forms.service import FormRecords
 
-        return FormRecords(self.db, self.forms.template, self.stations.known, self.access.audit)
+        return FormRecords(self.db, self.forms.template, self.stations.known, self.access.audit,
+                           self.settings.data_dir)
 
     def close(self) -> None:
         if "notifier" in self.__dict__:

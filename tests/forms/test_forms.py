@@ -250,3 +250,37 @@ def test_a_choice_is_taken_in_any_spelling_of_its_letters_and_stored_as_the_form
         "meter_end": "304 611", "error_percent": "-0,2"})
     assert record.fields["fuel"] == "АИ-92" and record.fields["meter_end"] == 304611
     assert record.fields["error_percent"] == -0.2 and record.fields["inspection_date"] == "2026-11-14"
+
+
+@pytest.mark.slow  # real OCR of a page: over 5 s
+def test_a_value_the_operator_corrects_becomes_a_training_pair(svc: Services) -> None:
+    """GIVEN an act recognised on /ocr WHEN the operator saves it with the meter reading changed (and the rest as
+    read) THEN one pair is kept: the image of the meter's line and that line with the typed value; the trainer
+    reads it back normalised; the reading is gone, and a second save with it, or another person's, learns nothing."""
+    from azs_assistant.forms.corrections import corrections_dir
+    from azs_assistant.ocr import lines, train_lines
+
+    buf = io.BytesIO()
+    page(ACT, size=30, height=700).save(buf, "PNG")
+    with TestClient(create_app(svc)) as client:
+        authorize(client, svc)
+        body = client.post("/api/v1/ocr", files={"file": ("akt.png", buf.getvalue(), "image/png")}).json()
+        assert body["form"] == "inspection_act" and body["reading"]
+        fields = {**body["fields"], "meter_start": 518205}
+        saved = client.post("/api/v1/forms/inspection_act/records",
+                            json={"source": "akt.png", "fields": fields, "reading": body["reading"]})
+        assert saved.status_code == 201
+        again = client.post("/api/v1/forms/inspection_act/records",
+                            json={"source": "akt.png", "fields": fields, "reading": body["reading"]})
+        assert again.status_code == 201  # the reading was used up: the record is saved, no second pair
+        bad = client.post("/api/v1/forms/inspection_act/records",
+                          json={"source": "akt.png", "fields": fields, "reading": "../../../etc/passwd"})
+        assert bad.status_code == 201
+    folder = corrections_dir(svc.settings.data_dir)
+    [row] = [json.loads(x) for x in (folder / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert row["text"] == "Показания счётчика на начало 518205" and row["read"].endswith("518204")
+    assert row["field"] == "meter_start" and row["form"] == "inspection_act" and row["by"]
+    assert (folder / row["image"]).is_file()
+    [(image, text)] = train_lines.corrections([folder])
+    assert text == row["text"] and image.shape[0] == lines.HEIGHT
+    assert not list((svc.settings.data_dir / "ocr" / "readings").iterdir())

@@ -229,4 +229,16 @@ def test_operator_sees_a_value_the_two_readers_read_apart_and_picks_one(site, br
     person.shot("08-ocr-disputed-value-phone")
     row.locator(".suggest").click()
     assert page.input_value("#field-dispenser") == "3" and row.locator(".reason").count() == 0
+    # the paper says 518205 where the photo was read 518204: the corrected line becomes a training pair
+    confirm = page.locator("#record-form .confirm")
+    while confirm.count():  # «На бланке пусто» under each field the photo did not have (each goes once clicked)
+        confirm.first.click()
+    page.fill("#field-meter_start", "518205")
+    page.click("#save-record")
+    page.locator("#save-status.saved").wait_for(timeout=20000)
+    person.shot("08-ocr-disputed-value-saved-phone")
+    from azs_assistant.forms.corrections import corrections_dir
+
+    rows = (corrections_dir(site[1].settings.data_dir) / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
+    assert any('"text": "Показания счётчика на начало 518205"' in r for r in rows), rows
     person.close()

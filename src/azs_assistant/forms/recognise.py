@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from azs_assistant.errors import EmptyDocument, FileTooLarge, NotFound, UnsupportedFormat
+from azs_assistant.forms import corrections
 from azs_assistant.forms.extract import FormMatch, FormTemplate, cross_check, extract, field_states, match_template
 from azs_assistant.settings import Settings
 
@@ -50,10 +51,11 @@ def is_form(templates: dict[str, FormTemplate]) -> Callable[[str], bool]:
 
 
 def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[str, FormTemplate],
-                   languages: str | None = None, lang: str = "ru") -> dict[str, Any]:
+                   languages: str | None = None, lang: str = "ru", by: str | None = None) -> dict[str, Any]:
     """Recognise an image or PDF: text per page with quality, and the fields of a known form. Codes and
     the stored Russian reasons as they are; what a person reads (the form's and fields' names, each
-    reason as ``message``) in ``lang``."""
+    reason as ``message``) in ``lang``. For a person (``by``) a form's reading is kept for a day under
+    ``reading``, so that the values they correct when they save it become training pairs (``corrections``)."""
     from azs_assistant.documents.parsers import sniff
     from azs_assistant.ocr.quality import reason_in
     from azs_assistant.ocr.service import OCRService
@@ -77,7 +79,7 @@ def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[s
         raise UnsupportedFormat(f"Файл {name} не изображение и не PDF: распознавать нечего.",
                                 f"{name} is not an image or PDF.",
                                 message_kk=f"{name} файлы сурет те, PDF те емес: танитын ештеңе жоқ.", file=name)
-    pages = ocr.recognise(images, read_twice=is_form(templates))
+    pages = ocr.recognise(images, read_twice=is_form(templates), keep_image=by is not None)
     out: dict[str, Any] = {
         "text": "\n\n".join(p.result.text for p in pages if p.result.kept),
         "pages": [{"page": p.number, "text": p.result.text, "confidence": round(p.result.confidence, 1),
@@ -97,6 +99,9 @@ def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[s
                    field_states={n: s.said_in(lang).model_dump() for n, s in field_states(template, match).items()},
                    field_choices={f.name: f.choices for f in template.fields if f.choices},
                    field_types={f.name: f.type for f in template.fields})
+        if by is not None:
+            out["reading"] = corrections.keep_reading(settings.data_dir, by, match,
+                                                      [p.result for p in pages if p.result.kept])
     return out
 
 
@@ -107,10 +112,11 @@ class Forms:
     def __init__(self, settings: Settings, templates: Callable[[], dict[str, FormTemplate]]) -> None:
         self.settings, self._templates = settings, templates
 
-    def recognise(self, data: bytes, name: str, languages: str | None = None, lang: str = "ru") -> dict[str, Any]:
+    def recognise(self, data: bytes, name: str, languages: str | None = None, lang: str = "ru",
+                  by: str | None = None) -> dict[str, Any]:
         """Recognise an image or PDF: text per page with quality, and the fields of a known form; what a
         person reads in ``lang`` (ru, kk or en)."""
-        return recognise_file(data, name, self.settings, self._templates(), languages, lang)
+        return recognise_file(data, name, self.settings, self._templates(), languages, lang, by)
 
     def template(self, name: str) -> FormTemplate:
         """A template by form name or export name («inspections»)."""

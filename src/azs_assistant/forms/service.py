@@ -11,13 +11,14 @@ as every object does.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 
 from azs_assistant.auth.principal import ALL, Principal
 from azs_assistant.errors import Forbidden, NotFound
-from azs_assistant.forms import records
+from azs_assistant.forms import corrections, records
 from azs_assistant.forms.extract import FormMatch, FormTemplate
 from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import FormRecord
@@ -27,8 +28,10 @@ MEDIA_TYPES = records.RECORD_EXPORTERS.media_types()  # format → media type, f
 
 class FormRecords:
     def __init__(self, db: Database, template: Callable[[str], FormTemplate],
-                 known_stations: Callable[[], dict[str, str | None]], audit: Callable[..., None]) -> None:
+                 known_stations: Callable[[], dict[str, str | None]], audit: Callable[..., None],
+                 data_dir: Path | None = None) -> None:
         self.db, self._template, self._known, self._audit = db, template, known_stations, audit
+        self.data_dir = data_dir  # where a recognised upload's reading and its corrections are kept
 
     # -- scope ------------------------------------------------------------------------------
     def _allowed(self, who: Principal) -> set[str] | None:
@@ -95,8 +98,10 @@ class FormRecords:
 
     # -- writes -------------------------------------------------------------------------------
     def create(self, who: Principal, form: str, source: str, fields: dict[str, Any],
-               defects: list[str] | None = None, *, ip: str | None = None) -> FormRecord:
-        """A record typed or checked by a person: validated and stored as confirmed."""
+               defects: list[str] | None = None, *, ip: str | None = None, reading: str | None = None) -> FormRecord:
+        """A record typed or checked by a person: validated and stored as confirmed. Saved from a recognised
+        upload (``reading``, its token), each value the person changed becomes a training pair for the line
+        reader (``corrections.learn``)."""
         template = self._template(form)
         self._check_fields(who, fields)
         records.clean_fields(fields, template)  # a bad field leaves no half-made record behind
@@ -105,6 +110,8 @@ class FormRecords:
                              created_by=who.name, station=self.home_station(who))
         record = records.update(self.db, draft.id, fields, template)
         self._audit(who, "record.create", f"{form}: {source}", {"id": record.id, "station": record.station_id}, ip)
+        if reading and self.data_dir is not None:
+            corrections.learn(self.data_dir, reading, who.name, template.form, record.fields, record.id)
         return record
 
     def save_recognised(self, who: Principal, result: dict[str, Any], source: str) -> FormRecord:

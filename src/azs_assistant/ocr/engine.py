@@ -63,6 +63,12 @@ class OCRResult:
         """Words joined into lines and paragraphs in reading order (see :meth:`lines`)."""
         return "\n".join("" if line is None else " ".join(w.text for w in line) for line in self.lines()).strip()
 
+    def line_boxes(self) -> list[tuple[int, int, int, int] | None]:
+        """Per line of ``text`` (blank lines: None), the box its words cover: left, top, right, bottom."""
+        return [None if not line else (min(w.left for w in line), min(w.top for w in line),
+                                       max(w.left + w.width for w in line), max(w.top + w.height for w in line))
+                for line in self.lines()]
+
     def line_confidences(self) -> list[float | None]:
         """Per line of ``text`` (blank lines between paragraphs: None), the mean confidence of its
         words, weighted by length."""

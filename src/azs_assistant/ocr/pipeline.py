@@ -83,6 +83,7 @@ class Line:
     text: str
     doubtful: bool = False
     reason: str | None = None
+    box: tuple[int, int, int, int] | None = None  # left, top, right, bottom on the prepared page (Tesseract's lines)
 
 
 @dataclass
@@ -99,6 +100,9 @@ class PageResult:
     # The line reader's reading of a page Tesseract's reading was kept for, made where ``ocr_page`` was asked
     # to read the page twice (a paper form's page): it checks the form's values (``forms.extract.cross_check``).
     second_text: str = ""
+    # The prepared page its lines' boxes are on, kept where ``ocr_page`` was asked to (a single upload: an
+    # operator's corrections of its form become training pairs, ``forms.corrections``); never for ingestion.
+    image: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def kept(self) -> bool:
@@ -136,9 +140,11 @@ def load_image(path: Path) -> list[np.ndarray]:
 
 
 def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | None = None,
-             line_reader: bool = True, read_twice: Callable[[str], bool] | None = None) -> PageResult:
-    """One page read (see ``_read_page``), counted by quality with its time per stage (``azs_ocr_*``)."""
-    page = _read_page(image, languages, second, line_reader, read_twice)
+             line_reader: bool = True, read_twice: Callable[[str], bool] | None = None,
+             keep_image: bool = False) -> PageResult:
+    """One page read (see ``_read_page``), counted by quality with its time per stage (``azs_ocr_*``);
+    ``keep_image``: a kept page carries the prepared image its lines' boxes are on."""
+    page = _read_page(image, languages, second, line_reader, read_twice, keep_image)
     metrics.OCR_PAGES.labels(page.quality).inc()
     for stage, seconds in page.timings.items():
         metrics.OCR_STAGE.labels(stage).observe(seconds)
@@ -146,7 +152,7 @@ def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | No
 
 
 def _read_page(image: np.ndarray, languages: str, second: str | None, line_reader: bool,
-               read_twice: Callable[[str], bool] | None = None) -> PageResult:
+               read_twice: Callable[[str], bool] | None = None, keep_image: bool = False) -> PageResult:
     """Preprocess, recognise (twice, in parallel, when ``second`` names an installed model), judge,
     merge the readings and correct one page. A page whose Tesseract reading the gate does not trust
     goes to the line reader (``line_reader``), whose reading the same gate judges, before it is
@@ -154,6 +160,8 @@ def _read_page(image: np.ndarray, languages: str, second: str | None, line_reade
     by the line reader too, as its ``second_text``."""
     prepared = prepare(image)
     tess = read_tesseract(prepared, languages, second)
+    if keep_image and tess.page.kept:
+        tess.page.image = prepared.gray
     if tess.page.kept and line_reader and read_twice is not None and read_twice(tess.page.text):
         return read_again(prepared, tess)
     if tess.page.kept or not line_reader:
@@ -319,7 +327,7 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
     for w in result.words:
         words[w.text] = min(words.get(w.text, 100.0), w.conf)
     page = PageResult(text, confidence, verdict.quality, warning, timings, words, keep,
-                      lines=mark_lines(text, result.line_confidences(), "tesseract"))
+                      lines=mark_lines(text, result.line_confidences(), "tesseract", result.line_boxes()))
     return Candidate(settle(page, always), signals, reading.text)
 
 
@@ -362,15 +370,16 @@ def settle(page: PageResult, always: bool = False) -> PageResult:
     return replace(page, quality="partial", reason=reason)
 
 
-def mark_lines(text: str, confidences: list[float | None], source: str) -> list[Line]:
+def mark_lines(text: str, confidences: list[float | None], source: str,
+               boxes: list[tuple[int, int, int, int] | None] | None = None) -> list[Line]:
     """The page's lines (blank ones left out), each with its doubt (``quality.line_doubt``);
-    ``confidences`` go line for line with ``text``."""
+    ``confidences`` and ``boxes`` go line for line with ``text``."""
     out = []
     for n, line in enumerate(text.split("\n")):
         if not line.strip():
             continue
         reason = line_doubt(line, confidences[n] if n < len(confidences) else None, source)
-        out.append(Line(line, reason is not None, reason))
+        out.append(Line(line, reason is not None, reason, boxes[n] if boxes and n < len(boxes) else None))
     return out
 
 

@@ -131,12 +131,13 @@ class OCRService:
         scale = min(PDF_RENDER_DPI / 72, (self.settings.ocr_max_pixels / max(w * h, 1)) ** 0.5)
         return page.render(scale=scale, grayscale=True).to_numpy().copy()  # type: ignore[no-any-return]
 
-    def recognise(self, images: Iterable[tuple[int, np.ndarray]],
-                  read_twice: Callable[[str], bool] | None = None) -> list[OCRPage]:
+    def recognise(self, images: Iterable[tuple[int, np.ndarray]], read_twice: Callable[[str], bool] | None = None,
+                  keep_image: bool = False) -> list[OCRPage]:
         """Each page read and judged; a kept page whose text ``read_twice`` says yes to (a paper form's) is
-        read by both readers, so that the form's values are checked against each other."""
-        return [OCRPage(n, ocr_page(img, self.languages, self.second, self.settings.ocr_line_reader, read_twice))
-                for n, img in images]
+        read by both readers, so that the form's values are checked against each other; ``keep_image``: each
+        kept page carries its prepared image (a single upload's, for its corrections to become training pairs)."""
+        return [OCRPage(n, ocr_page(img, self.languages, self.second, self.settings.ocr_line_reader, read_twice,
+                                    keep_image)) for n, img in images]
 
 
 def _fit(size: tuple[int, int], max_pixels: int) -> tuple[int, int]:

@@ -25,6 +25,14 @@ harder synthetic lines, greedy decoding):
 
 (``--resume`` takes a checkpoint, ``lines.pt``, or an exported ``lines.onnx``, so the bundled model
 can be trained further as it ships.)
+
+Operators' corrections (``forms.corrections``: the image of a line whose value a person corrected on
+``/ocr``, and that line as corrected) are real photos' lines: ``--corrections <data dir>/ocr/corrections``
+(repeatable) mixes them into the training lines, ``--corrections-share`` of them (default 0.25), each drawn
+again and again as training goes on:
+
+    python -m azs_assistant.ocr.train_lines --out /tmp/lines --minutes 30 --resume \
+        src/azs_assistant/ocr/models/lines.onnx --lr 5e-4 --corrections /var/lib/azs/ocr/corrections
 """
 
 from __future__ import annotations
@@ -312,14 +320,36 @@ def build_model(classes: int):  # type: ignore[no-untyped-def]
     return CRNN()
 
 
+def corrections(folders: list[Path]) -> list[tuple[np.ndarray, str]]:
+    """Operators' corrected lines (``forms.corrections.pairs``), normalised as a line cut from a page is;
+    a pair with a letter the alphabet lacks, or an image that does not read, is left out."""
+    import cv2
+
+    from azs_assistant.forms.corrections import pairs
+
+    out = []
+    for folder in folders:
+        for path, text in pairs(folder):
+            text = " ".join(text.split())
+            image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+            if image is None or not text or any(ch not in ALPHABET and ch != " " for ch in text):
+                continue
+            out.append((normalise(image), text))
+    return out
+
+
 def batches(texts: Texts, font_list: list[str], seed: int, size: int,  # type: ignore[no-untyped-def]
-            curriculum: dict[str, float]):
-    """Endless batches (images padded white to the widest)."""
+            curriculum: dict[str, float], real: list[tuple[np.ndarray, str]] | None = None,
+            real_share: float = 0.0):
+    """Endless batches (images padded white to the widest); ``real_share`` of the lines drawn from ``real``."""
     rng = random.Random(seed)
     index = {ch: i + 1 for i, ch in enumerate(ALPHABET)}  # 0 = CTC blank
     while True:
         pool: list[tuple[np.ndarray, str]] = []
         while len(pool) < 4 * size:  # four batches at a time, sorted by width: little padding
+            if real and rng.random() < real_share:
+                pool.append(rng.choice(real))
+                continue
             s = sample(texts, font_list, rng, curriculum["hard_share"])
             if s is not None and s[1]:
                 pool.append(s)
@@ -400,13 +430,15 @@ def load_onnx(model, path: Path, x) -> None:  # type: ignore[no-untyped-def]
         hook.remove()
 
 
-def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None, lr: float = 2e-3) -> None:
+def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None, lr: float = 2e-3,
+          real: list[tuple[np.ndarray, str]] | None = None, real_share: float = 0.25) -> None:
     import torch
 
     font_list = fonts()
     words = word_lists()
     sentences = kb_sentences(Path(__file__).resolve().parents[3] / "demo")
-    print(f"fonts {len(font_list)}, words {sum(map(len, words.values()))}, sentences {len(sentences)}", flush=True)
+    print(f"fonts {len(font_list)}, words {sum(map(len, words.values()))}, sentences {len(sentences)}, "
+          f"operators' corrected lines {len(real or [])}", flush=True)
 
     torch.manual_seed(seed)
     torch.set_num_threads(2)
@@ -415,7 +447,8 @@ def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None,
     # further has learnt the letters already.
     start_share = HARD_SHARE if resume else 0.1
     curriculum = {"hard_share": start_share}
-    loader = batches(Texts(words, sentences, random.Random(seed * 100)), font_list, seed * 1000, batch, curriculum)
+    loader = batches(Texts(words, sentences, random.Random(seed * 100)), font_list, seed * 1000, batch, curriculum,
+                     real, real_share)
     if resume and resume.suffix == ".onnx":
         load_onnx(model, resume, next(loader)[0])
     elif resume:
@@ -478,6 +511,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--resume", type=Path, help="a lines.pt or an exported lines.onnx to continue from")
     parser.add_argument("--lr", type=float, default=2e-3, help="peak learning rate (default 2e-3)")
     parser.add_argument("--samples", type=int, help="only write this many sample images to --out and stop")
+    parser.add_argument("--corrections", type=Path, action="append", default=[],
+                        help="a folder of operators' corrected lines (<data dir>/ocr/corrections); repeatable")
+    parser.add_argument("--corrections-share", type=float, default=0.25,
+                        help="share of the training lines drawn from --corrections (default 0.25)")
     args = parser.parse_args(argv)
     if args.samples:
         import cv2
@@ -492,7 +529,10 @@ def main(argv: list[str] | None = None) -> None:
                 cv2.imwrite(str(args.out / f"s{i:02d}.png"), (s[0] * 255).astype(np.uint8))
                 print(i, s[1])
         return
-    train(args.out, args.minutes, args.batch, args.seed, args.resume, args.lr)
+    real = corrections(args.corrections)
+    if args.corrections and not real:
+        parser.error("no corrected lines found in " + ", ".join(map(str, args.corrections)))
+    train(args.out, args.minutes, args.batch, args.seed, args.resume, args.lr, real, args.corrections_share)
 
 
 if __name__ == "__main__":

@@ -59,12 +59,18 @@ class OCRResponse(BaseModel):
                                           "show as message (the caller's language) and reason (Russian)")
     field_choices: dict[str, list[str]] = Field(default_factory=dict, description="Values a field takes on the form")
     field_types: dict[str, str] = Field(default_factory=dict, description="string, integer, decimal or date")
+    reading: str | None = Field(default=None, description=(
+        "A form read for a person: the token to send back with the record (`POST /forms/{form}/records`), "
+        "so that the values they correct become training pairs; kept for a day"))
 
 
 class RecordIn(BaseModel):
     source: str = Field(min_length=1, max_length=1000, examples=["akt_trk3.jpg"])
     fields: dict[str, Any]
     defects: list[str] = Field(default_factory=list)
+    reading: str | None = Field(default=None, max_length=64, description=(
+        "The `reading` of the `/ocr` result the record was checked from: the values changed become training "
+        "pairs for the line reader"))
 
 
 class RecordFields(BaseModel):
@@ -97,13 +103,14 @@ async def ocr(file: UploadFile, svc: ServicesDep, who: Operator, reads: Language
     cookie for its own calls), as error messages do; codes and the Russian ``reason`` stay as they are."""
     name = PurePath(file.filename or "upload").name
     data = await file.read(svc.settings.max_upload_bytes + 1)  # bounded read; ocr_file refuses the excess
-    return await run_in_threadpool(svc.forms.recognise, data, name, lang, reads)
+    return await run_in_threadpool(svc.forms.recognise, data, name, lang, reads, who.name)
 
 
 @router.post("/forms/{form}/records", response_model=RecordPublic, status_code=201,
              summary="Сохранить проверенную оператором запись формы", responses=WRITE)
 def create_record(form: str, body: RecordIn, svc: ServicesDep, who: Operator, request: Request) -> dict:
-    record = svc.records.create(who, form, body.source, body.fields, body.defects, ip=client_ip(request))
+    record = svc.records.create(who, form, body.source, body.fields, body.defects, ip=client_ip(request),
+                                reading=body.reading)
     return _public(record)
 
 

@@ -218,7 +218,7 @@ const TO_CHECK = ".field.doubtful, .field.missing";
     try {
       resp = await fetch("/api/v1/forms/" + current.form + "/records", {
         method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
-        body: JSON.stringify({ source: sourceName, fields: fields, defects: current.defects }),
+        body: JSON.stringify({ source: sourceName, fields: fields, defects: current.defects, reading: current.reading }),
       });
       body = await resp.json();
     } catch (e) {
