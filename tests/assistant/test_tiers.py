@@ -18,6 +18,7 @@ INF = float("inf")
 @pytest.mark.parametrize(("question", "expected"), [
     ("Какая скидка у корпоративщика, который заливает 8 тысяч литров в месяц?", [(8000.0, "л")]),
     ("накатал за квартал на 450 тыс. тенге", [(450000.0, "тг")]),
+    ("при 8 тысячах литров, «1,5 млн. тенге»", [(8000.0, "л"), (1500000.0, "тг")]),
     ("1,5 млн ₸ в месяц", [(1500000.0, "тг")]),
     ("В 2025 году пролили 3 000 л на АЗС №12", [(2025.0, None), (3000.0, "л")]),
 ])
@@ -32,6 +33,8 @@ def test_amounts_a_question_names_with_their_unit(question: str, expected: list[
     ("1000–5000 литров", (1000.0, 5000.0, "л")),
     ("от 300 до 600 тыс. тг", (300000.0, 600000.0, "тг")),
     ("не более 5 л", (-INF, 5.0, "л")),
+    ("не\u00a0более 5 л", (-INF, 5.0, "л")),
+    ("от 500 тыс. до 1 млн тг", (500000.0, 1000000.0, "тг")),
     ("АИ-92", None),
     ("15", None),  # a single number is no range
 ])
@@ -72,5 +75,25 @@ def test_an_amount_gets_the_tier_that_holds_it(tmp_path: Path, question: str, ro
         first = answer.answer.split("\n\n")[0]
         assert row in first and first.count("Объём заправок") == 1, answer.answer
         assert answer.citations[0].quote.startswith(f"Объём заправок в месяц: {row}")
+    finally:
+        services.close()
+
+
+LIMITS = FLEET + """
+## Лимиты
+
+Суточный лимит по карте меняет менеджер по работе с корпоративными клиентами по заявке клиента.
+"""
+
+
+@pytest.mark.parametrize("question", ["Как поменять лимит 500 л в сутки по карте?",
+                                      "Можно ли заправить канистру на 20 л?"])
+def test_an_amount_of_something_else_gets_no_tier(tmp_path: Path, question: str) -> None:
+    """A question with an amount in the table's unit that asks nothing its other columns give is no tier's."""
+    services = Services(make_settings(tmp_path, embeddings="none"))
+    try:
+        assert services.ingestor.ingest_bytes(LIMITS.encode(), "uploads/fleet.md").status == "added"
+        answer = services.assistant.ask(question, SYSTEM)
+        assert "Скидка, тг/л" not in answer.answer.split("\n\n")[0], answer.answer
     finally:
         services.close()

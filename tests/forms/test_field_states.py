@@ -131,3 +131,31 @@ def test_only_a_filled_in_form_is_read_twice() -> None:
     assert twice(ACT)
     assert not twice("Контактный телефон: оператор ТРК\nТехнические характеристики топливораздаточной колонки")
     assert not twice("Акт проверки технического состояния ТРК составляется инженером после ремонта.")
+
+
+def test_a_corrected_line_is_written_the_way_it_prints_its_values(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two values corrected on one line make one pair with both; a comma decimal, a spaced number and a dotted
+    date are written back as the line prints them; a value the line holds twice, or a word inside another
+    word, makes no pair; a disputed value confirmed as it reads still makes a pair (a hard line's truth)."""
+    import numpy as np
+
+    from azs_assistant.forms import corrections
+
+    lines = [{"page": 0, "text": "АЗС № 214 ТРК № 3", "box": [10, 10, 200, 40]},
+             {"page": 0, "text": "Погрешность -0,2 % счётчик 518 204 на 12.03.2026", "box": [10, 50, 400, 80]},
+             {"page": 0, "text": "ТРК № 9 АИ-92 колонка 9", "box": [10, 90, 300, 120]}]
+    import cv2
+
+    cv2.imwrite(str(tmp_path / "page-0.png"), np.full((200, 500), 255, np.uint8))
+    both = corrections._pair(tmp_path, lines, lines[0]["text"], [("station_id", ["214"], "215"),
+                                                                 ("dispenser", ["3"], "4")])
+    assert both is not None and both[1] == "АЗС № 215 ТРК № 4" and both[0].shape[0] > 30
+    styled = corrections._pair(tmp_path, lines, lines[1]["text"], [("error_percent", ["-0.2"], "-0.3"),
+                                                                   ("meter_start", ["518204"], "518205"),
+                                                                   ("inspection_date", ["2026-03-12"], "2026-03-13")])
+    assert styled is not None and styled[1] == "Погрешность -0,3 % счётчик 518 205 на 13.03.2026"
+    assert corrections._pair(tmp_path, lines, lines[2]["text"], [("dispenser", ["9"], "5")]) is None
+    reading = {"fields": {"dispenser": ["3"], "station_id": ["214"]}, "disputed": ["dispenser"],
+               "sources": {"dispenser": lines[0]["text"], "station_id": lines[0]["text"]}}
+    assert corrections._changes(reading, {"dispenser": 3, "station_id": 214}) == {
+        lines[0]["text"]: [("dispenser", ["3"], "3")]}

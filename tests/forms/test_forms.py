@@ -279,7 +279,7 @@ def test_a_value_the_operator_corrects_becomes_a_training_pair(svc: Services) ->
     folder = corrections_dir(svc.settings.data_dir)
     [row] = [json.loads(x) for x in (folder / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
     assert row["text"] == "Показания счётчика на начало 518205" and row["read"].endswith("518204")
-    assert row["field"] == "meter_start" and row["form"] == "inspection_act" and row["by"]
+    assert row["fields"] == ["meter_start"] and row["form"] == "inspection_act" and row["by"]
     assert (folder / row["image"]).is_file()
     [(image, text)] = train_lines.corrections([folder])
     assert text == row["text"] and image.shape[0] == lines.HEIGHT

@@ -28,13 +28,13 @@ _NUMBER_UNIT = re.compile(r"(?<![№#\d.,])(?<!№\s)(\d+(?:[.,]\d+)?)\s*(мм|�
 
 # An amount: a number (its thousands apart or not), «тысяч»/«млн» after it, and its unit (in a question, or a
 # range's cell of a table).
-_MULTIPLIER = r"(?:тыс(?:яч[аи]?|\.)?|млн|миллион(?:а|ов)?)"
+_MULTIPLIER = r"(?:тыс(?:яч\w*|\.)?|млн\.?|миллион\w*)"
 _UNIT = r"(?:литр\w*|л|тенге|тг|₸|кг|килограмм\w*|тонн\w*|т|км|километр\w*|%|процент\w*)"
-_AMOUNT = re.compile(rf"(?<![№#\d.,\w-])(\d{{1,3}}(?:[ \u00a0]\d{{3}})+|\d+(?:[.,]\d+)?)(?:\s*({_MULTIPLIER}))?"
-                     rf"(?:\s*({_UNIT}))?(?![\w])", re.IGNORECASE)
+_AMOUNT = re.compile(rf"(?<![№#\d.,\w-])(?<![№#]\s)(\d{{1,3}}(?:[ \u00a0]\d{{3}})+|\d+(?:[.,]\d+)?)"
+                     rf"(?:\s*({_MULTIPLIER}))?(?:\s*({_UNIT}))?(?![\w])", re.IGNORECASE)
 _RANGE = re.compile(rf"^\s*(?:(от|свыше|более|больше|выше|до|не\s+более|менее|меньше|не\s+менее)\s+)?"
-                    rf"(?P<a>[\d][\d \u00a0.,]*?)(?:\s*{_MULTIPLIER})?(?:\s*(?:[-–—]|до)\s*(?P<b>\d[\d \u00a0.,]*?)"
-                    rf"(?:\s*{_MULTIPLIER})?)?\s*(?P<unit>{_UNIT})?\.?\s*$", re.IGNORECASE)
+                    rf"(?P<a>[\d][\d .,]*?)(?:\s*(?P<ta>{_MULTIPLIER}))?(?:\s*(?:[-–—]|до)\s*(?P<b>\d[\d .,]*?)"
+                    rf"(?:\s*(?P<tb>{_MULTIPLIER}))?)?\s*(?P<unit>{_UNIT})?\.?\s*$", re.IGNORECASE)
 
 
 def _unit(word: str | None) -> str | None:
@@ -68,20 +68,19 @@ def amounts(question: str) -> list[tuple[float, str | None]]:
 def cell_range(cell: str) -> tuple[float, float, str | None] | None:
     """A range a cell states, as (low, high, unit): «от 1 000 до 5 000 л» → (1000, 5000, «л»), «до 1 000 л» →
     (-inf, 1000, «л»), «свыше 20 000 л» → (20000, inf, «л»); None for any other cell (a single number too)."""
-    found = _RANGE.match(cell)
+    found = _RANGE.match(" ".join(cell.split()))  # a no-break space is a space
     if found is None:
         return None
     word = (found.group(1) or "").lower()
-    multiplier = re.search(_MULTIPLIER, cell, re.IGNORECASE)
-    times = _times(multiplier.group(0) if multiplier else None)
     low, high = _num(found.group("a")), _num(found.group("b") or "")
     if low is None:
         return None
-    low *= times
+    # each end its own «тыс.»; «от 300 до 600 тыс.» means thousands at both ends
+    low *= _times(found.group("ta") or (found.group("tb") if high is not None else None))
     unit = _unit(found.group("unit"))
     if high is not None:
-        return low, high * times, unit
-    if word.startswith(("до", "не более", "менее", "меньше")) or word.replace(" ", "") == "неболее":
+        return low, high * _times(found.group("tb")), unit
+    if word.startswith(("до", "не более", "менее", "меньше")):
         return float("-inf"), low, unit
     if word:  # от, свыше, более, не менее
         return low, float("inf"), unit
@@ -113,18 +112,22 @@ def _fmt(value: float) -> str:
 def lookup(question: str, evidence: list[Any], db: Database, analyzer: Any) -> Lookup | None:
     """An interpolated (or exact) value from a numeric table among the top passages, if asked for; or the
     row of a table of ranges that holds the amount asked."""
-    rows = [e.chunk for e in evidence[:5] if e.chunk.kind == "table_row" and e.chunk.meta]
+    # (never another chain's table: its tiers and figures are in force at its own stations)
+    rows = [e.chunk for e in evidence[:5] if e.chunk.kind == "table_row" and e.chunk.meta
+            and not getattr(e, "elsewhere", False)]
     if not rows:
         return None
-    tier = _tier(question, rows, db)
-    if tier is not None:
-        return tier
     question_lemmas = set(analyzer.lemmas(question))
     asked = [(float(n.replace(",", ".")), (u or "").lower()) for n, u in _NUMBER_UNIT.findall(question)]
-    for first in rows:
+    seen: set[tuple[int, Any]] = set()
+    for first in rows:  # each table once, in the order its rows rank
         header = first.meta.get("header") or []
-        if len(header) < 2:
+        if len(header) < 2 or (first.document_id, first.meta.get("table")) in seen:
             continue
+        seen.add((first.document_id, first.meta.get("table")))
+        tier = _tier(question, first, db, question_lemmas, analyzer)
+        if tier is not None:
+            return tier
         key_unit = _unit_of(header[0])
         key_named = bool(set(analyzer.lemmas(header[0].split(",")[0])) & question_lemmas)
         by_unit = [v for v, u in asked if u and key_unit and u.startswith(key_unit)]
@@ -140,29 +143,25 @@ def lookup(question: str, evidence: list[Any], db: Database, analyzer: Any) -> L
     return None
 
 
-def _tier(question: str, rows: list[Chunk], db: Database) -> Lookup | None:
-    """The row of a table whose key column holds ranges of one unit, every row's, that holds the one amount
-    of that unit the question names (none at a boundary two rows share, no guess without the unit)."""
+def _tier(question: str, first: Chunk, db: Database, question_lemmas: set[str], analyzer: Any) -> Lookup | None:
+    """The row of ``first``'s table, a table whose key column holds ranges of one unit in every row, that holds
+    the one amount of that unit the question names, when the question names what another column gives
+    («скидка» of «Скидка, тг/л»): none at a boundary two rows share, no guess without the unit, and no tier
+    for a question about something else the amount is of («поменять лимит 500 л в сутки»)."""
     asked = amounts(question)
-    if not asked:
+    header = (first.meta or {}).get("header") or []
+    named = {lemma for h in header[1:] for lemma in analyzer.lemmas(str(h).split(",")[0])}
+    if not asked or not named & question_lemmas:
         return None
-    seen: set[tuple[int, Any]] = set()
-    for first in rows:
-        table = (first.meta or {}).get("table")
-        if (first.document_id, table) in seen:
-            continue
-        seen.add((first.document_id, table))
-        ranges = [(cell_range(str(((c.meta or {}).get("cells") or [""])[0])), c) for c in _same_table(db, first)]
-        units = {r[2] for r, _ in ranges if r is not None}
-        if len(ranges) < 2 or any(r is None for r, _ in ranges) or len(units) != 1 or None in units:
-            continue
-        wanted = [v for v, u in asked if u in units]
-        if len(wanted) != 1:
-            continue
-        holding = [c for r, c in ranges if r is not None and r[0] <= wanted[0] <= r[1]]
-        if len(holding) == 1:
-            return Lookup(holding[0].text, holding)
-    return None
+    ranges = [(cell_range(str(((c.meta or {}).get("cells") or [""])[0])), c) for c in _same_table(db, first)]
+    units = {r[2] for r, _ in ranges if r is not None}
+    if len(ranges) < 2 or any(r is None for r, _ in ranges) or len(units) != 1 or None in units:
+        return None
+    wanted = [v for v, u in asked if u in units]
+    if len(wanted) != 1:
+        return None
+    holding = [c for r, c in ranges if r is not None and r[0] <= wanted[0] <= r[1]]
+    return Lookup(holding[0].text, holding) if len(holding) == 1 else None
 
 
 def _same_table(db: Database, first: Chunk) -> list[Chunk]:

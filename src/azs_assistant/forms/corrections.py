@@ -1,15 +1,19 @@
 """Operators' corrections of a recognised form, kept as training pairs for the line reader (issue 22).
 
-``keep_reading`` stores what a single upload was read as (``recognise_file``: the prepared page images, each
-line's box and text, the form's values as read and the line each came from) under a token for a day. When a
-person saves a record from that reading (``POST /api/v1/forms/{form}/records`` with ``reading``), ``learn``
-turns each value they changed into a pair under ``<data dir>/ocr/corrections``: the image of the line the value
-was read on (``<n>.png``) and that line with their value in place, one JSON line of ``pairs.jsonl`` each
-(``image``, ``text``, ``read``, ``field``, ``form``, ``record``, ``by``, ``at``).
-``python -m azs_assistant.ocr.train_lines --corrections DIR`` mixes them into its training lines.
+``keep_reading`` stores what a single upload was read as (``recognise_file`` for a person): the prepared
+images of the pages that hold a form value's line, those lines' boxes and texts, and the form's numbers, dates
+and listed values as read (names and free text are never kept), under a token. When the person saves a record
+from that reading (``POST /api/v1/forms/{form}/records`` with ``reading``), ``learn`` claims the reading (once)
+and turns each line whose value they changed, or whose value the two readers read apart, into a pair under
+``<data dir>/ocr/corrections``: the line's image (``<UTC time>-<random>.png``) and the line with their values in
+place, one JSON line of ``pairs.jsonl`` each (``image``, ``text``, ``read``, ``fields``, ``form``, ``record``,
+``by``, ``at``). The rest of such a line is as Tesseract read it. A reading not saved is removed when a reading
+is stored a day or more later. ``python -m azs_assistant.ocr.train_lines --corrections DIR`` mixes the pairs
+into its training lines; they stay until an administrator deletes them.
 
-Learning never stands in the way of the record: an unknown or expired token, a reading of another person, a
-value whose line has no box or no longer holds the value read, all leave no pair and say nothing.
+Learning never stands in the way of the record: an unknown or used token, a reading of another person, a line
+that is not one of a kind or does not hold the value read once, any failure, all leave no pair and are logged
+at most.
 """
 
 from __future__ import annotations
@@ -41,55 +45,72 @@ def corrections_dir(data_dir: Path) -> Path:
     return data_dir / "ocr" / "corrections"
 
 
-def keep_reading(data_dir: Path, who: str | None, match: Any, pages: list[Any]) -> str | None:
-    """Store a single upload's reading (pages with a prepared image and boxed lines) and its form's values
-    (``match``: a ``FormMatch``) for its corrections; its token, or None when no page has both."""
+def keep_reading(data_dir: Path, who: str | None, template: Any, match: Any, pages: list[Any]) -> str | None:
+    """Store a single upload's reading and its form's numbers, dates and listed values (``match``: a
+    ``FormMatch``; names and free text are never kept) for its corrections: only the pages (prepared image,
+    boxed lines) that hold a value's line. Its token, or None when no value's line has a box."""
     import cv2
 
+    from azs_assistant.forms.extract import CHECKED_TYPES
+
+    kept = {spec.name for spec in template.fields if spec.type in CHECKED_TYPES or spec.choices}
+    sources = {k: v for k, v in match.sources.items() if k in kept and k in match.fields}
     lines = [{"page": n, "text": line.text, "box": list(line.box)}
-             for n, page in enumerate(pages) if page.image is not None for line in page.lines if line.box]
+             for n, page in enumerate(pages) if page.image is not None for line in page.lines
+             if line.box and line.text in sources.values()]
     if not lines:
         return None
     _expire(_readings(data_dir))
     token = secrets.token_urlsafe(12)
     folder = _readings(data_dir) / token
     folder.mkdir(parents=True)
-    for n, page in enumerate(pages):
-        if page.image is not None:
-            cv2.imwrite(str(folder / f"page-{n}.png"), page.image)
+    for n in sorted({line["page"] for line in lines}):
+        cv2.imwrite(str(folder / f"page-{n}.png"), pages[n].image)
     # each value as its line may hold it: Tesseract's where the line reader's was taken (``disputed``), then the value
-    fields = {k: [x for x in (_str(match.disputed.get(k)), _str(v)) if x] for k, v in match.fields.items()}
-    reading = {"by": who, "form": match.form, "fields": fields, "sources": match.sources, "lines": lines}
+    fields = {k: [x for x in (_str(match.disputed.get(k)), _str(match.fields[k])) if x] for k in sources}
+    reading = {"by": who, "form": match.form, "fields": fields, "sources": sources, "lines": lines,
+               "disputed": sorted(k for k in match.disputed if k in sources)}
     (folder / "reading.json").write_text(json.dumps(reading, ensure_ascii=False), encoding="utf-8")
     return token
 
 
 def learn(data_dir: Path, token: str | None, who: str | None, form: str, saved: dict[str, Any],
           record_id: int) -> int:
-    """Pairs from the values a person changed in the reading ``token``; how many were kept."""
+    """Pairs from the reading ``token`` for the values a person changed, and for those the two readers read
+    apart (the person's value, whichever reader it agrees with, is the line's truth); how many were kept.
+    The reading is claimed first (renamed), so two saves with one token make one set of pairs."""
     if not token or not _TOKEN.match(token):
         return 0
     folder = _readings(data_dir) / token
+    claimed = folder.with_name(token + ".used")
     try:
-        reading = json.loads((folder / "reading.json").read_text(encoding="utf-8"))
+        folder.rename(claimed)
+        reading = json.loads((claimed / "reading.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return 0
-    if reading.get("by") != who or reading.get("form") != form:
         return 0
     kept = 0
     try:
-        for name, value in saved.items():
-            read, line_text, typed = reading["fields"].get(name) or [], reading["sources"].get(name), _str(value)
-            if not read or not typed or not line_text:
-                continue
-            pair = _pair(folder, reading["lines"], line_text, read, typed)
-            if pair is not None:
-                _store(data_dir, pair, {"field": name, "form": form, "record": record_id, "by": who})
-                kept += 1
-    except (OSError, ValueError, KeyError) as exc:  # a damaged reading: the record stands, the pair is lost
+        if reading.get("by") == who and reading.get("form") == form:
+            for line_text, changes in _changes(reading, saved).items():
+                pair = _pair(claimed, reading["lines"], line_text, changes)
+                if pair is not None:
+                    fields = sorted(name for name, _, _ in changes)
+                    _store(data_dir, pair, {"fields": fields, "form": form, "record": record_id, "by": who})
+                    kept += 1
+    except Exception as exc:  # noqa: BLE001 (a damaged reading: the record stands, the pair is lost)
         log.warning("OCR correction not kept: %s", exc)
-    shutil.rmtree(folder, ignore_errors=True)  # one record per reading
+    shutil.rmtree(claimed, ignore_errors=True)  # one record per reading
     return kept
+
+
+def _changes(reading: dict[str, Any], saved: dict[str, Any]) -> dict[str, list[tuple[str, list[str], str]]]:
+    """Per value's line, the (field, values read, value typed) to put in it: a value changed, or disputed."""
+    out: dict[str, list[tuple[str, list[str], str]]] = {}
+    for name, read in reading["fields"].items():
+        typed, line_text = _str(saved.get(name)), reading["sources"].get(name)
+        if typed and line_text and read and (typed not in read or name in reading.get("disputed", [])):
+            out.setdefault(line_text, []).append((name, read, typed))
+    return out
 
 
 def pairs(folder: Path) -> list[tuple[Path, str]]:
@@ -106,21 +127,24 @@ def pairs(folder: Path) -> list[tuple[Path, str]]:
     return out
 
 
-def _pair(folder: Path, lines: list[dict[str, Any]], line_text: str, read: list[str],
-          typed: str) -> tuple[np.ndarray, str, str] | None:
-    """The line's image and its text with the typed value in place of the value the line holds; None when
-    the person kept that value, or the line holds none of the values read."""
+def _pair(folder: Path, lines: list[dict[str, Any]], line_text: str,
+          changes: list[tuple[str, list[str], str]]) -> tuple[np.ndarray, str, str] | None:
+    """The line's image and its text with each typed value in place of the value it holds (written the way
+    the line writes it: «0,2», «518 204», «08.11.2024»); None when the line is not one of a kind on the
+    pages, holds a value read not once as a word of its own, or comes out as it was."""
     import cv2
 
-    line = next((x for x in lines if x["text"] == line_text), None)
-    shown = [(s, False) for s in read] + [(_dotted(s), True) for s in read if _dotted(s) != s]
-    at = next(((s, dotted) for s, dotted in shown if line is not None and s in line["text"]), None)
-    if line is None or at is None:
+    same = [x for x in lines if x["text"] == line_text]
+    if len(same) != 1:
         return None
-    new = _dotted(typed) if at[1] else typed
-    if new == at[0]:
-        return None
-    text = line["text"].replace(at[0], new, 1)
+    line, text = same[0], same[0]["text"]
+    for _, read, typed in changes:
+        spots = [(m, write) for value in read for shown, write in _styles(value)
+                 for m in re.finditer(rf"(?<![\w.,]){re.escape(shown)}(?![\w]|[.,]\d)", text)]
+        if len({m.start() for m, _ in spots}) != 1:
+            return None
+        m, write = spots[0]
+        text = text[:m.start()] + write(typed) + text[m.end():]
     page = cv2.imread(str(folder / f"page-{line['page']}.png"), cv2.IMREAD_GRAYSCALE)
     if page is None:
         return None
@@ -130,12 +154,29 @@ def _pair(folder: Path, lines: list[dict[str, Any]], line_text: str, read: list[
     return (crop, text, line["text"]) if crop.size else None
 
 
+def _styles(value: str) -> list[tuple[str, Any]]:
+    """How a line may print a value read, each with how to write a typed value the same way."""
+    out: list[tuple[str, Any]] = [(value, lambda v: v)]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        out.append((_dotted(value), _dotted))
+    if re.fullmatch(r"-?\d+\.\d+", value):
+        out.append((value.replace(".", ","), lambda v: v.replace(".", ",")))
+    if re.fullmatch(r"\d{4,}", value):
+        out.append((_spaced(value), lambda v: _spaced(v) if v.isdigit() else v))
+    return out
+
+
+def _spaced(digits: str) -> str:
+    """«518204» → «518 204»."""
+    return f"{int(digits):,}".replace(",", " ")
+
+
 def _store(data_dir: Path, pair: tuple[np.ndarray, str, str], about: dict[str, Any]) -> None:
     import cv2
 
     folder = corrections_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{datetime.now(UTC):%Y%m%d%H%M%S}-{secrets.token_hex(4)}.png"
+    name = f"{datetime.now(UTC):%Y%m%d%H%M%S}-{secrets.token_hex(4)}.png"  # when, and apart from any other
     crop, text, read = pair
     cv2.imwrite(str(folder / name), crop)
     row = {"image": name, "text": text, "read": read, **about, "at": datetime.now(UTC).isoformat(timespec="seconds")}

@@ -6,6 +6,7 @@ hand); the ingestion pipeline has already OCR'd its pages and calls ``recognise_
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -100,8 +101,11 @@ def recognise_file(data: bytes, name: str, settings: Settings, templates: dict[s
                    field_choices={f.name: f.choices for f in template.fields if f.choices},
                    field_types={f.name: f.type for f in template.fields})
         if by is not None:
-            out["reading"] = corrections.keep_reading(settings.data_dir, by, match,
-                                                      [p.result for p in pages if p.result.kept])
+            try:
+                out["reading"] = corrections.keep_reading(settings.data_dir, by, template, match,
+                                                          [p.result for p in pages if p.result.kept])
+            except Exception:  # noqa: BLE001 (keeping it for training is extra: never the reading's failure)
+                logging.getLogger("azs.forms").exception("The reading of %s was not kept for corrections", name)
     return out
 
 

@@ -10,6 +10,7 @@ as every object does.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,10 @@ class FormRecords:
         record = records.update(self.db, draft.id, fields, template)
         self._audit(who, "record.create", f"{form}: {source}", {"id": record.id, "station": record.station_id}, ip)
         if reading and self.data_dir is not None:
-            corrections.learn(self.data_dir, reading, who.name, template.form, record.fields, record.id)
+            try:
+                corrections.learn(self.data_dir, reading, who.name, template.form, record.fields, record.id)
+            except Exception:  # noqa: BLE001 (the record is stored: a pair lost is logged, never a failed save)
+                logging.getLogger("azs.forms").exception("OCR corrections of record %s not kept", record.id)
         return record
 
     def save_recognised(self, who: Principal, result: dict[str, Any], source: str) -> FormRecord:

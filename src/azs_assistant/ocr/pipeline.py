@@ -100,8 +100,8 @@ class PageResult:
     # The line reader's reading of a page Tesseract's reading was kept for, made where ``ocr_page`` was asked
     # to read the page twice (a paper form's page): it checks the form's values (``forms.extract.cross_check``).
     second_text: str = ""
-    # The prepared page its lines' boxes are on, kept where ``ocr_page`` was asked to (a single upload: an
-    # operator's corrections of its form become training pairs, ``forms.corrections``); never for ingestion.
+    # The prepared page its lines' boxes are on, kept for a form's page where ``ocr_page`` was asked to (a single
+    # upload: an operator's corrections of its form become training pairs, ``forms.corrections``); never in ingestion.
     image: np.ndarray | None = field(default=None, repr=False)
 
     @property
@@ -143,7 +143,7 @@ def ocr_page(image: np.ndarray, languages: str = "rus+kaz+eng", second: str | No
              line_reader: bool = True, read_twice: Callable[[str], bool] | None = None,
              keep_image: bool = False) -> PageResult:
     """One page read (see ``_read_page``), counted by quality with its time per stage (``azs_ocr_*``);
-    ``keep_image``: a kept page carries the prepared image its lines' boxes are on."""
+    ``keep_image``: a kept form's page (``read_twice``) carries the prepared image its lines' boxes are on."""
     page = _read_page(image, languages, second, line_reader, read_twice, keep_image)
     metrics.OCR_PAGES.labels(page.quality).inc()
     for stage, seconds in page.timings.items():
@@ -160,9 +160,10 @@ def _read_page(image: np.ndarray, languages: str, second: str | None, line_reade
     by the line reader too, as its ``second_text``."""
     prepared = prepare(image)
     tess = read_tesseract(prepared, languages, second)
-    if keep_image and tess.page.kept:
+    form = tess.page.kept and read_twice is not None and read_twice(tess.page.text)
+    if keep_image and form:  # a form's page only: a 100-page scan would hold a gigabyte
         tess.page.image = prepared.gray
-    if tess.page.kept and line_reader and read_twice is not None and read_twice(tess.page.text):
+    if form and line_reader:
         return read_again(prepared, tess)
     if tess.page.kept or not line_reader:
         return tess.page

@@ -28,8 +28,8 @@ can be trained further as it ships.)
 
 Operators' corrections (``forms.corrections``: the image of a line whose value a person corrected on
 ``/ocr``, and that line as corrected) are real photos' lines: ``--corrections <data dir>/ocr/corrections``
-(repeatable) mixes them into the training lines, ``--corrections-share`` of them (default 0.25), each drawn
-again and again as training goes on:
+(repeatable) mixes them into the training lines, ``--corrections-share`` of them (default 0.25, at most one
+in a hundred lines per pair, so that a few are not learnt by heart), each drawn again and again:
 
     python -m azs_assistant.ocr.train_lines --out /tmp/lines --minutes 30 --resume \
         src/azs_assistant/ocr/models/lines.onnx --lr 5e-4 --corrections /var/lib/azs/ocr/corrections
@@ -437,8 +437,10 @@ def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None,
     font_list = fonts()
     words = word_lists()
     sentences = kb_sentences(Path(__file__).resolve().parents[3] / "demo")
+    # a few corrected lines drawn a quarter of the time would be learnt by heart: one in a hundred lines per pair
+    real_share = min(real_share, len(real or []) / 100)
     print(f"fonts {len(font_list)}, words {sum(map(len, words.values()))}, sentences {len(sentences)}, "
-          f"operators' corrected lines {len(real or [])}", flush=True)
+          f"operators' corrected lines {len(real or [])} (share {real_share:.2f})", flush=True)
 
     torch.manual_seed(seed)
     torch.set_num_threads(2)
@@ -514,7 +516,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corrections", type=Path, action="append", default=[],
                         help="a folder of operators' corrected lines (<data dir>/ocr/corrections); repeatable")
     parser.add_argument("--corrections-share", type=float, default=0.25,
-                        help="share of the training lines drawn from --corrections (default 0.25)")
+                        help="share of the training lines drawn from --corrections (default 0.25; at most "
+                             "0.01 per corrected line)")
     args = parser.parse_args(argv)
     if args.samples:
         import cv2
