@@ -115,11 +115,12 @@ def test_a_disputed_date_is_offered_as_the_page_shows_it_and_said_in_problems() 
     assert match.fields["inspection_date"] == "2024-11-06" and match.disputed["inspection_date"] == "08.11.2024"
     assert match.confidence["inspection_date"] == DISPUTED
     assert any("Дата проверки" in p and "«08.11.2024»" in p for p in match.problems)
-    # a value off the form's list is no reading to offer: the listed one is taken, to be checked
-    assert match.fields["fuel"] == "АИ-92" and "fuel" not in match.disputed and match.confidence["fuel"] == ONE_READER
+    # a value off the form's list stays, and the page offers the listed one to put in its place
+    assert match.fields["fuel"] == "AИ-9" and "fuel" not in match.disputed
+    assert match.confidence.get("fuel") != ONE_READER
     states = field_states(template, match)
     assert states["inspection_date"].code == "disputed" and states["inspection_date"].suggestion == "08.11.2024"
-    assert states["fuel"].code == "unsure"
+    assert states["fuel"].code == "not_in_list" and states["fuel"].suggestion == "АИ-92"
 
 
 def test_only_a_filled_in_form_is_read_twice() -> None:

@@ -192,9 +192,10 @@ def cross_check(template: FormTemplate, first: FormMatch, second: FormMatch) -> 
     alike stands. One they read apart on the same line (its label read right by both) takes the line reader's
     value (on the OCR sets' kept act pages it was right at each of the three such values, tuning and
     validation parts alike), shown to be checked with Tesseract's offered beside it (``disputed``, also said
-    in ``problems``, which a stored record keeps). One Tesseract did not find, or did not parse, or read off the
-    form's list, is taken from the line reader and shown to be checked. A value the line reader's reading
-    does not parse, does not hold, or found after a misread label leaves Tesseract's as it was."""
+    in ``problems``, which a stored record keeps). One Tesseract did not find, or did not parse, is taken from
+    the line reader and shown to be checked. A value Tesseract read off the form's list stays, to be corrected
+    with the listed value the page offers; and a value the line reader's reading does not parse, does not
+    hold, or found after a misread label leaves Tesseract's as it was."""
     from rapidfuzz import fuzz
 
     fields, confidence = dict(first.fields), dict(first.confidence)
@@ -206,10 +207,9 @@ def cross_check(template: FormTemplate, first: FormMatch, second: FormMatch) -> 
                 or (spec.choices and str(value) not in spec.choices):
             continue
         mine = first.fields.get(name)
-        if mine not in (None, "") and str(mine) == str(value):
-            continue
-        readable = mine not in (None, "") and not any(caption in p for p in first.problems) \
-            and not (spec.choices and str(mine) not in spec.choices)
+        if mine not in (None, "") and (str(mine) == str(value) or (spec.choices and str(mine) not in spec.choices)):
+            continue  # alike; or off the form's list, where the page offers the listed value («AU-92»: «АИ-92»)
+        readable = mine not in (None, "") and not any(caption in p for p in first.problems)
         if readable:
             if fuzz.ratio(normalise(first.sources.get(name, "")), normalise(second.sources[name])) < SAME_LINE:
                 continue  # found on another line (a label misread, a page's other mention): no verdict
