@@ -1,15 +1,16 @@
 """Operators' corrections of a recognised form, kept as training pairs for the line reader (issue 22).
 
-``keep_reading`` stores what a single upload was read as (``recognise_file`` for a person): the prepared
-images of the pages that hold a form value's line, those lines' boxes and texts, and the form's numbers, dates
-and listed values as read (names and free text are never kept), under a token. When the person saves a record
-from that reading (``POST /api/v1/forms/{form}/records`` with ``reading``), ``learn`` claims the reading (once)
-and turns each line whose value they changed, or whose value the two readers read apart, into a pair under
-``<data dir>/ocr/corrections``: the line's image (``<UTC time>-<random>.png``) and the line with their values in
-place, one JSON line of ``pairs.jsonl`` each (``image``, ``text``, ``read``, ``fields``, ``form``, ``record``,
-``by``, ``at``). The rest of such a line is as Tesseract read it. A reading not saved is removed when a reading
-is stored a day or more later. ``python -m azs_assistant.ocr.train_lines --corrections DIR`` mixes the pairs
-into its training lines; they stay until an administrator deletes them.
+``keep_reading`` stores what a single upload was read as (``recognise_file`` for a person): the prepared images
+of the pages that hold a form value's line, those lines' boxes and texts, and the form's numbers, dates and
+listed values as read (names and free text are never kept), under a token. When the person saves a record from
+that reading (``POST /api/v1/forms/{form}/records`` with ``reading``), ``learn`` claims the reading (once) and
+turns each line whose value they changed, or whose value the two readers read apart, into a pair under
+``<data dir>/ocr/corrections``: the line's image (``<UTC time>-<random>.png``) and the line with their values
+in place, one JSON line of ``pairs.jsonl`` each (``ocr.pairs``' format: ``image``, ``text``, ``read``,
+``fields``, ``form``, ``record``, ``by``, ``at``). The rest of such a line is as Tesseract read it. A reading
+not saved is removed when a reading is stored a day or more later.
+``python -m azs_assistant.ocr.train_lines --corrections DIR`` mixes the pairs into its training lines; they
+stay until an administrator deletes them.
 
 Learning never stands in the way of the record: an unknown or used token, a reading of another person, a line
 that is not one of a kind or does not hold the value read once, any failure, all leave no pair and are logged
@@ -24,11 +25,12 @@ import re
 import secrets
 import shutil
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from azs_assistant.ocr import pairs as ocr_pairs
 
 KEEP_SECONDS = 24 * 3600  # a reading not saved within a day is removed
 MARGIN = 0.25  # of the line's height, added around its box
@@ -95,7 +97,9 @@ def learn(data_dir: Path, token: str | None, who: str | None, form: str, saved: 
                 pair = _pair(claimed, reading["lines"], line_text, changes)
                 if pair is not None:
                     fields = sorted(name for name, _, _ in changes)
-                    _store(data_dir, pair, {"fields": fields, "form": form, "record": record_id, "by": who})
+                    crop, text, read = pair
+                    ocr_pairs.add(corrections_dir(data_dir), crop, text,
+                                  {"read": read, "fields": fields, "form": form, "record": record_id, "by": who})
                     kept += 1
     except Exception as exc:  # noqa: BLE001 (a damaged reading: the record stands, the pair is lost)
         log.warning("OCR correction not kept: %s", exc)
@@ -110,20 +114,6 @@ def _changes(reading: dict[str, Any], saved: dict[str, Any]) -> dict[str, list[t
         typed, line_text = _str(saved.get(name)), reading["sources"].get(name)
         if typed and line_text and read and (typed not in read or name in reading.get("disputed", [])):
             out.setdefault(line_text, []).append((name, read, typed))
-    return out
-
-
-def pairs(folder: Path) -> list[tuple[Path, str]]:
-    """The (image, text) pairs kept in a corrections folder (``pairs.jsonl``)."""
-    index = folder / "pairs.jsonl"
-    if not index.is_file():
-        return []
-    out = []
-    for line in index.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            if (folder / row["image"]).is_file():
-                out.append((folder / row["image"], row["text"]))
     return out
 
 
@@ -169,19 +159,6 @@ def _styles(value: str) -> list[tuple[str, Any]]:
 def _spaced(digits: str) -> str:
     """«518204» → «518 204»."""
     return f"{int(digits):,}".replace(",", " ")
-
-
-def _store(data_dir: Path, pair: tuple[np.ndarray, str, str], about: dict[str, Any]) -> None:
-    import cv2
-
-    folder = corrections_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{datetime.now(UTC):%Y%m%d%H%M%S}-{secrets.token_hex(4)}.png"  # when, and apart from any other
-    crop, text, read = pair
-    cv2.imwrite(str(folder / name), crop)
-    row = {"image": name, "text": text, "read": read, **about, "at": datetime.now(UTC).isoformat(timespec="seconds")}
-    with (folder / "pairs.jsonl").open("a", encoding="utf-8") as f:
-        f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def _str(value: Any) -> str:

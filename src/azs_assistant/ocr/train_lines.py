@@ -321,15 +321,15 @@ def build_model(classes: int):  # type: ignore[no-untyped-def]
 
 
 def corrections(folders: list[Path]) -> list[tuple[np.ndarray, str]]:
-    """Operators' corrected lines (``forms.corrections.pairs``), normalised as a line cut from a page is;
+    """Operators' corrected lines (a folder of ``ocr.pairs``), normalised as a line cut from a page is;
     a pair with a letter the alphabet lacks, or an image that does not read, is left out."""
     import cv2
 
-    from azs_assistant.forms.corrections import pairs
+    from azs_assistant.ocr import pairs
 
     out = []
     for folder in folders:
-        for path, text in pairs(folder):
+        for path, text in pairs.read(folder):
             text = " ".join(text.split())
             image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
             if image is None or not text or any(ch not in ALPHABET and ch != " " for ch in text):
