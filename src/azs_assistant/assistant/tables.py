@@ -174,15 +174,9 @@ def _same_table(db: Database, first: Chunk) -> list[Chunk]:
 
 
 def _table_rows(db: Database, first: Chunk) -> list[tuple[float, Chunk]]:
-    with db.session() as s:
-        chunks = s.scalars(select(Chunk).where(Chunk.document_id == first.document_id, Chunk.kind == "table_row")
-                           .order_by(Chunk.ordinal)).all()
     out = []
-    table = (first.meta or {}).get("table")
-    for c in chunks:
-        if not c.meta or c.meta.get("table") != table:
-            continue
-        key = _num((c.meta.get("cells") or [""])[0])
+    for c in _same_table(db, first):
+        key = _num(((c.meta or {}).get("cells") or [""])[0])
         if key is not None:
             out.append((key, c))
     keys = [k for k, _ in out]

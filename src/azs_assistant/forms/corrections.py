@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from azs_assistant.forms.extract import dotted_date
 from azs_assistant.ocr import pairs as ocr_pairs
 
 KEEP_SECONDS = 24 * 3600  # a reading not saved within a day is removed
@@ -148,7 +149,7 @@ def _styles(value: str) -> list[tuple[str, Any]]:
     """How a line may print a value read, each with how to write a typed value the same way."""
     out: list[tuple[str, Any]] = [(value, lambda v: v)]
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        out.append((_dotted(value), _dotted))
+        out.append((dotted_date(value), dotted_date))
     if re.fullmatch(r"-?\d+\.\d+", value):
         out.append((value.replace(".", ","), lambda v: v.replace(".", ",")))
     if re.fullmatch(r"\d{4,}", value):
@@ -163,12 +164,6 @@ def _spaced(digits: str) -> str:
 
 def _str(value: Any) -> str:
     return "" if value is None else str(value).strip()
-
-
-def _dotted(value: str) -> str:
-    """A date as the page prints it: «2024-11-08» → «08.11.2024» (other values as they are)."""
-    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
-    return f"{iso[3]}.{iso[2]}.{iso[1]}" if iso else value
 
 
 def _expire(folder: Path) -> None:

@@ -224,8 +224,13 @@ def cross_check(template: FormTemplate, first: FormMatch, second: FormMatch) -> 
 
 def _shown(value: Any, spec: FieldSpec) -> str:
     """A value as the page shows it and takes it back: a date as ДД.ММ.ГГГГ."""
-    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value)) if spec.type == "date" else None
-    return f"{iso[3]}.{iso[2]}.{iso[1]}" if iso else str(value)
+    return dotted_date(str(value)) if spec.type == "date" else str(value)
+
+
+def dotted_date(value: str) -> str:
+    """An ISO date as a page prints it: «2024-11-08» → «08.11.2024» (any other value as it is)."""
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+    return f"{iso[3]}.{iso[2]}.{iso[1]}" if iso else value
 
 
 def field_states(template: FormTemplate, match: FormMatch) -> dict[str, FieldState]:
