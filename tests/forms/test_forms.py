@@ -270,11 +270,16 @@ def test_a_value_the_operator_corrects_becomes_a_training_pair(svc: Services) ->
         saved = client.post("/api/v1/forms/inspection_act/records",
                             json={"source": "akt.png", "fields": fields, "reading": body["reading"]})
         assert saved.status_code == 201
-        again = client.post("/api/v1/forms/inspection_act/records",
+        twice = client.post("/api/v1/forms/inspection_act/records",
                             json={"source": "akt.png", "fields": fields, "reading": body["reading"]})
+        assert twice.status_code == 409  # the same paper act is not stored twice
+        again = client.post("/api/v1/forms/inspection_act/records",
+                            json={"source": "akt.png", "fields": {**fields, "act_number": "98"},
+                                  "reading": body["reading"]})
         assert again.status_code == 201  # the reading was used up: the record is saved, no second pair
         bad = client.post("/api/v1/forms/inspection_act/records",
-                          json={"source": "akt.png", "fields": fields, "reading": "../../../etc/passwd"})
+                          json={"source": "akt.png", "fields": {**fields, "act_number": "99"},
+                                "reading": "../../../etc/passwd"})
         assert bad.status_code == 201
     folder = corrections_dir(svc.settings.data_dir)
     [row] = [json.loads(x) for x in (folder / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -284,3 +289,60 @@ def test_a_value_the_operator_corrects_becomes_a_training_pair(svc: Services) ->
     [(image, text)] = train_lines.corrections([folder])
     assert text == row["text"] and image.shape[0] == lines.HEIGHT
     assert not list((svc.settings.data_dir / "ocr" / "readings").iterdir())
+
+
+def test_the_same_paper_act_saved_again_is_refused_and_points_at_its_record(svc: Services) -> None:
+    """GIVEN an act saved from its photo WHEN the same act (its number and station, written another way) is saved
+    again THEN it is refused in the user's language with the stored record's number, and the act is counted once:
+    a walk-through saved one act three times and the report showed one leaking hose as three incidents."""
+    from azs_assistant.auth.principal import SYSTEM
+    from azs_assistant.errors import Conflict
+
+    act = {"act_number": "41/11", "station_id": "17", "inspection_date": "2026-11-14", "dispenser": "2"}
+    first = svc.records.create(SYSTEM, "inspection_act", "act.jpg", dict(act), ["течь"])
+    with pytest.raises(Conflict) as refused:
+        svc.records.create(SYSTEM, "inspection_act", "act-again.jpg",
+                           {**act, "act_number": "41 / 11", "station_id": "017"}, ["течь"])
+    assert refused.value.details["record"] == first.id
+    for lang in ("ru", "kk", "en"):
+        assert f"№{first.id}" in refused.value.message(lang) or f"No. {first.id}" in refused.value.message(lang)
+    assert "41 / 11" in refused.value.message("ru") and refused.value.message("kk") != refused.value.message("ru")
+    assert [r.id for r in svc.records.visible(SYSTEM, "inspection_act")] == [first.id]
+    # another act of the station, or the same number at another station, is another paper
+    other = svc.records.create(SYSTEM, "inspection_act", "act42.jpg", {**act, "act_number": "42/11"})
+    elsewhere = svc.records.create(SYSTEM, "inspection_act", "act-12.jpg", {**act, "station_id": "12"})
+    assert len({first.id, other.id, elsewhere.id}) == 3
+    # a record corrected into another's number is refused too, and stays as it was
+    with pytest.raises(Conflict):
+        svc.records.confirm(SYSTEM, other.id, {"act_number": "41/11"})
+    assert svc.records.get(SYSTEM, other.id).fields["act_number"] == "42/11"
+
+
+def test_an_unchecked_reading_of_the_same_act_is_confirmed_instead_of_doubled(svc: Services) -> None:
+    """GIVEN an act read and kept unchecked (ingested, or sent to the bot) with its defect's incident WHEN a person
+    saves the same act from /ocr THEN that record is confirmed with their values: one record, one incident."""
+    from azs_assistant.auth.principal import SYSTEM
+    from azs_assistant.storage.models import Incident
+
+    fields = {"act_number": "41/11", "station_id": "17", "inspection_date": "2026-11-14", "dispenser": "2"}
+    read = svc.records.save_recognised(SYSTEM, {"form": "inspection_act", "fields": dict(fields),
+                                                "field_confidence": {}, "problems": [], "defects": ["течь"]},
+                                       "act.jpg")
+    assert read.status == "extracted"
+    saved = svc.records.create(SYSTEM, "inspection_act", "act.jpg", {**fields, "dispenser": "3"},
+                               ["течь рукава"])
+    assert saved.id == read.id and saved.status == "confirmed" and saved.fields["dispenser"] == 3
+    assert saved.defects == ["течь рукава"]
+    with svc.db.session() as s:
+        assert [i.equipment for i in s.query(Incident).all()] == ["ТРК №3"]
+
+
+def test_a_template_key_must_name_its_fields() -> None:
+    from pydantic import ValidationError
+
+    from azs_assistant.forms.extract import FormTemplate
+
+    spec = {"form": "x", "title": "X", "detect": {"all": ["x"]}, "fields": [{"name": "a", "labels": ["a"]}]}
+    assert FormTemplate.model_validate({**spec, "key": ["a"]}).key == ["a"]
+    with pytest.raises(ValidationError):
+        FormTemplate.model_validate({**spec, "key": ["a", "b"]})

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from azs_assistant import i18n
 from azs_assistant.documents.chunking import split_sentences
@@ -69,6 +69,16 @@ class FormTemplate(BaseModel):
     detect: DetectSpec
     fields: list[FieldSpec] = Field(min_length=1)
     defects: DefectSpec | None = None
+    # the fields that together name one paper form (an act's number and its station): a second record with the
+    # same values is the same paper, saved again (``FormRecords.create`` confirms or refuses it)
+    key: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _key_names_fields(self) -> FormTemplate:
+        unknown = set(self.key) - {f.name for f in self.fields}
+        if unknown:
+            raise ValueError(f"key names fields the form lacks: {', '.join(sorted(unknown))}")
+        return self
 
     def title_in(self, lang: str) -> str:
         """The form's name for a user of ``lang`` (Russian where the template has no translation)."""

@@ -99,19 +99,46 @@ def save(db: Database, match: FormMatch, source: str, document_id: int | None = 
         return record
 
 
-def update(db: Database, record_id: int, fields: dict[str, Any], template: FormTemplate) -> FormRecord:
-    """A person confirmed or corrected the fields: validate them with the template and mark confirmed."""
+def update(db: Database, record_id: int, fields: dict[str, Any], template: FormTemplate,
+           defects: list[str] | None = None) -> FormRecord:
+    """A person confirmed or corrected the fields (and, given, the defects found): validate them with the
+    template and mark confirmed."""
     clean = clean_fields(fields, template)
     with db.session() as s:
         record = s.get(FormRecord, record_id)
         if record is None:
             raise NotFound(f"Запись формы {record_id} не найдена.", f"Form record {record_id} not found.")
+        if defects is not None:
+            record.defects = list(defects)
         record.fields = {**record.fields, **clean}
         record.field_confidence = {**record.field_confidence, **{n: 100.0 for n in clean}}
         record.problems, record.status, record.updated_at = [], "confirmed", utcnow()
         _place(s, record, record.station_id)
         record.incident_ref = _incident_for(s, record)
         return record
+
+
+def same_paper(db: Database, template: FormTemplate, fields: dict[str, Any], other_than: int | None = None) \
+        -> FormRecord | None:
+    """The stored record of the same paper form: every field of the template's ``key`` given and equal (spaces
+    and case aside; the station as the registry spells it, «17» and «АЗС-017» alike). None when the template
+    has no key or a key field is empty."""
+    if not template.key or any(fields.get(name) in (None, "") for name in template.key):
+        return None
+    with db.session() as s:
+        known = stations.registry(s)
+
+        def values(of: dict[str, Any]) -> list[str | None]:
+            return [record_station(of, known) if name == "station_id" else
+                    ("".join(str(of[name]).split()).lower() if of.get(name) not in (None, "") else None)
+                    for name in template.key]
+
+        wanted = values(fields)
+        for record in s.scalars(select(FormRecord).where(FormRecord.form_type == template.form)
+                                .order_by(FormRecord.id)):
+            if record.id != other_than and values(record.fields) == wanted:
+                return record
+    return None
 
 
 def clean_fields(fields: dict[str, Any], template: FormTemplate) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from azs_assistant.auth.principal import ALL, Principal
-from azs_assistant.errors import Forbidden, NotFound
+from azs_assistant.errors import Conflict, Forbidden, NotFound
 from azs_assistant.forms import corrections, records
 from azs_assistant.forms.extract import FormMatch, FormTemplate
 from azs_assistant.storage.db import Database
@@ -67,6 +67,23 @@ class FormRecords:
                             message_kk=f"Сіз бұл ЖҚС-қа ({station}) бекітілмегенсіз: жазба сақталмады.")
 
     @staticmethod
+    def _saved_before(template: FormTemplate, fields: dict[str, Any], earlier: FormRecord) -> Conflict:
+        """The paper is stored already (``earlier``): saving it again would count it twice (an act's defect
+        would open a second incident), so the person is sent to that record."""
+        specs = {f.name: f for f in template.fields}
+
+        def named(lang: str) -> str:
+            return ", ".join(f"{specs[n].caption_in(lang)} {fields[n]}" for n in template.key)
+
+        return Conflict(f"Этот бланк уже сохранён ({named('ru')}): запись №{earlier.id}. Исправьте её вместо "
+                        "повторного сохранения.",
+                        f"This form is saved already ({named('en')}): record No. {earlier.id}. Correct that record "
+                        "instead of saving it again.",
+                        message_kk=f"Бұл бланк бұрын сақталған ({named('kk')}): жазба №{earlier.id}. Қайта сақтамай, "
+                                   "сол жазбаны түзетіңіз.",
+                        record=earlier.id)
+
+    @staticmethod
     def home_station(who: Principal) -> str | None:
         """The uploader's station when they have exactly one: an act without a readable station is theirs."""
         own = [s for s in who.stations if s != ALL]
@@ -106,11 +123,20 @@ class FormRecords:
         template = self._template(form)
         self._check_fields(who, fields)
         records.clean_fields(fields, template)  # a bad field leaves no half-made record behind
-        draft = records.save(self.db, FormMatch(form=template.form, fields={}, confidence={}, problems=[],
-                                                defects=list(defects or [])), source,
-                             created_by=who.name, station=self.home_station(who))
-        record = records.update(self.db, draft.id, fields, template)
-        self._audit(who, "record.create", f"{form}: {source}", {"id": record.id, "station": record.station_id}, ip)
+        earlier = records.same_paper(self.db, template, fields)
+        if earlier is not None and earlier.status == "confirmed":
+            raise self._saved_before(template, fields, earlier)
+        if earlier is not None:  # the same paper read before (an upload, a photo sent to the bot), not yet checked
+            record = records.update(self.db, earlier.id, fields, template, list(defects or []))
+            self._audit(who, "record.update", str(record.id), {"fields": sorted(fields), "station": record.station_id,
+                                                              "source": source}, ip)
+        else:
+            draft = records.save(self.db, FormMatch(form=template.form, fields={}, confidence={}, problems=[],
+                                                    defects=list(defects or [])), source,
+                                 created_by=who.name, station=self.home_station(who))
+            record = records.update(self.db, draft.id, fields, template)
+            self._audit(who, "record.create", f"{form}: {source}", {"id": record.id, "station": record.station_id},
+                        ip)
         if reading and self.data_dir is not None:
             try:
                 corrections.learn(self.data_dir, reading, who.name, template.form, record.fields, record.id)
@@ -132,6 +158,10 @@ class FormRecords:
         """A person confirmed or corrected a record of their own station."""
         stored = self.get(who, record_id)
         self._check_fields(who, fields)
-        record = records.update(self.db, record_id, fields, self._template(stored.form_type))
+        template = self._template(stored.form_type)
+        earlier = records.same_paper(self.db, template, {**stored.fields, **fields}, other_than=record_id)
+        if earlier is not None:
+            raise self._saved_before(template, {**stored.fields, **fields}, earlier)
+        record = records.update(self.db, record_id, fields, template)
         self._audit(who, "record.update", str(record_id), {"fields": sorted(fields), "station": record.station_id}, ip)
         return record

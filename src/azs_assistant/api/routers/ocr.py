@@ -107,7 +107,7 @@ async def ocr(file: UploadFile, svc: ServicesDep, who: Operator, reads: Language
 
 
 @router.post("/forms/{form}/records", response_model=RecordPublic, status_code=201,
-             summary="Сохранить проверенную оператором запись формы", responses=WRITE)
+             summary="Сохранить проверенную оператором запись формы", responses={**WRITE, **documented(409)})
 def create_record(form: str, body: RecordIn, svc: ServicesDep, who: Operator, request: Request) -> dict:
     record = svc.records.create(who, form, body.source, body.fields, body.defects, ip=client_ip(request),
                                 reading=body.reading)
@@ -115,7 +115,7 @@ def create_record(form: str, body: RecordIn, svc: ServicesDep, who: Operator, re
 
 
 @router.put("/records/{record_id}", response_model=RecordPublic, summary="Подтвердить или исправить поля записи",
-            responses=WRITE)
+            responses={**WRITE, **documented(409)})
 def update_record(record_id: RecordId, body: RecordFields, svc: ServicesDep, who: Operator,
                   request: Request) -> dict:
     return _public(svc.records.confirm(who, record_id, body.fields, ip=client_ip(request)))
