@@ -214,3 +214,14 @@ def test_customer_replies_with_a_photo_through_the_status_link(client: TestClien
         assert 'href="/documents"' not in wrong.text and 'href="/login' not in wrong.text
     assert len([h for h in client.get(f"/api/v1/tickets/{number}").json()["history"]
                 if h["kind"] == "customer_reply"]) == 1
+
+
+def test_the_status_page_shows_the_customer_what_they_wrote_and_where(client: TestClient) -> None:
+    """A walk-through found only a number, a status and a history on the customer's page: a customer with two
+    complaints could not tell which is which. Their own text and station are shown, escaped, in any language."""
+    created = client.post("/api/v1/tickets", json={"text": "Недолив 5 литров <b>снова</b>\nчек сохранил",
+                                                   "station": "АЗС-012"}).json()
+    for lang, heading in (("ru", "Ваше обращение"), ("kk", "Сіздің өтінішіңіз"), ("en", "Your request")):
+        page = client.get(f"/t/{created['number']}", params={"k": created["token"], "lang": lang}).text
+        assert heading in page and 'id="ticket-station"' in page and "АЗС-012" in page
+        assert "Недолив 5 литров &lt;b&gt;снова&lt;/b&gt;\nчек сохранил" in page
