@@ -346,3 +346,18 @@ def test_a_template_key_must_name_its_fields() -> None:
     assert FormTemplate.model_validate({**spec, "key": ["a"]}).key == ["a"]
     with pytest.raises(ValidationError):
         FormTemplate.model_validate({**spec, "key": ["a", "b"]})
+
+
+def test_every_field_a_person_must_correct_is_refused_at_once_with_its_own_reason(svc: Services) -> None:
+    from azs_assistant.auth.principal import SYSTEM
+
+    with pytest.raises(InvalidInput) as refused:
+        svc.records.create(SYSTEM, "inspection_act", "act.jpg", {
+            "station_id": "17", "inspection_date": "31.02.2026", "meter_end": "3O4611", "dispenser": ""})
+    details = refused.value.details
+    assert details["invalid"] == ["inspection_date", "meter_end"] and details["missing"] == ["dispenser"]
+    assert "31.02.2026" in details["reasons"]["inspection_date"]["ru"]
+    assert "3O4611" in details["reasons"]["meter_end"]["kk"] and "3O4611" not in details["reasons"]["dispenser"]["en"]
+    for text in ("31.02.2026", "3O4611", "ТРК №"):
+        assert text in refused.value.message("ru")
+    assert svc.records.visible(SYSTEM, "inspection_act") == []

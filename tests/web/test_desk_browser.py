@@ -235,13 +235,20 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     page.fill("#field-meter_end", "3O4611")  # a letter O typed for a zero: refused whole, not read as «3»
     page.locator('#fields .field[data-field="error_percent"] button.confirm').click()  # «На бланке пусто»
     assert page.locator('#fields .field.missing[data-field="error_percent"]').count() == 0
+    page.fill("#field-inspection_date", "31.02.2026")
     page.click("#save-record")
+    # every refused field is marked at once, each with its own reason (a walk-through learnt of the second one
+    # only after correcting the first and saving again)
     page.locator('#fields .field.missing[data-field="meter_end"] #why-meter_end').wait_for(timeout=15000)
-    assert "3O4611" in page.inner_text("#why-meter_end") and page.inner_text("#ocr-summary").endswith("1")
+    assert "3O4611" in page.inner_text("#why-meter_end") and page.inner_text("#ocr-summary").endswith("2")
+    assert "31.02.2026" in page.inner_text("#why-inspection_date")
+    assert "3O4611" not in page.inner_text("#why-inspection_date")
     assert len(svc.records.visible(SYSTEM, "inspection_act")) == before
     person.shot("desk-08b-act-field-refused-phone")
     page.fill("#field-meter_end", "304611")
     assert page.locator("#why-meter_end").count() == 0
+    page.fill("#field-inspection_date", "14.11.2026")
+    assert page.locator("#why-inspection_date").count() == 0
     page.dblclick("#save-record")  # a double tap saves one record, not two
     page.locator("#save-status.saved").wait_for(timeout=15000)
     assert "АЗС-017" in page.inner_text("#save-status")

@@ -150,19 +150,32 @@ def clean_fields(fields: dict[str, Any], template: FormTemplate) -> dict[str, An
         raise InvalidInput(f"Неизвестные поля формы: {', '.join(sorted(unknown))}.", f"Unknown fields {unknown}",
                            message_kk=f"Бланкте мұндай өрістер жоқ: {', '.join(sorted(unknown))}.")
     clean: dict[str, Any] = {}
+    bad: dict[str, BadValue] = {}
     for name, value in fields.items():
         try:
             clean[name] = typed(str(value), specs[name]) if value not in (None, "") else None
         except BadValue as exc:
-            raise _refusal({lang: i18n.text(TEXTS, "fv_field", lang, field=specs[name].caption_in(lang),
-                                            problem=i18n.text(TEXTS, exc.code, lang, **exc.values))
-                            for lang in i18n.LANGUAGES}, field=name, problem=exc.code.removeprefix("fv_")) from exc
-    missing = [n for n, spec in specs.items() if spec.required and clean.get(n) in (None, "")]
+            bad[name] = exc
+    missing = [n for n, spec in specs.items() if spec.required and clean.get(n) in (None, "") and n not in bad]
+    if not bad and not missing:
+        return clean
+    # every field to correct at once, each with its own reason (``reasons``: the page marks each field; a walk-
+    # through corrected a date, saved, and only then learnt of the letter in a number)
+    reasons = {name: {lang: i18n.text(TEXTS, "fv_field", lang, field=specs[name].caption_in(lang),
+                                      problem=i18n.text(TEXTS, exc.code, lang, **exc.values))
+                      for lang in i18n.LANGUAGES} for name, exc in bad.items()}
     if missing:
-        raise _refusal({lang: i18n.text(TEXTS, "fv_missing", lang,
-                                        fields=", ".join(specs[n].caption_in(lang) for n in missing))
-                        for lang in i18n.LANGUAGES}, field=missing[0], missing=missing)
-    return clean
+        said = {lang: i18n.text(TEXTS, "fv_missing", lang, fields=", ".join(specs[n].caption_in(lang) for n in missing))
+                for lang in i18n.LANGUAGES}
+        reasons |= {name: said for name in missing}
+    first = next(iter(bad), None)
+    message = {lang: " ".join(dict.fromkeys(r[lang] for r in reasons.values())) for lang in i18n.LANGUAGES}
+    details: dict[str, Any] = {"field": first or missing[0], "invalid": list(bad), "reasons": reasons}
+    if first is not None:
+        details["problem"] = bad[first].code.removeprefix("fv_")
+    if missing:
+        details["missing"] = missing
+    raise _refusal(message, **details)
 
 
 def _refusal(said: Mapping[str, str], **details: Any) -> InvalidInput:

@@ -231,11 +231,19 @@ const TO_CHECK = ".field.doubtful, .field.missing";
     if (!resp.ok) {
       if (save) save.disabled = false;  // corrected, it may be saved
       // the field the server refused is marked where the operator corrects it
+      // every field the server refused at once, each with its own reason in the page's language
       const details = (body.error && body.error.details) || {};
-      const bad = details.missing || (details.field ? [details.field] : []);
-      const rows = bad.map(function (name) { return fieldsBox.querySelector('.field[data-field="' + name + '"]'); })
-        .filter(Boolean);
-      rows.forEach(function (row) { flag(row, "missing", body.error.message); });
+      const reasons = details.reasons || {};
+      const lang = document.documentElement.lang || "ru";
+      const bad = (details.invalid || []).concat(details.missing || []);
+      if (!bad.length && details.field) bad.push(details.field);
+      const rows = [];
+      bad.forEach(function (name) {
+        const row = fieldsBox.querySelector('.field[data-field="' + name + '"]');
+        if (!row) return;
+        rows.push(row);
+        flag(row, "missing", (reasons[name] && reasons[name][lang]) || body.error.message);
+      });
       if (rows.length) rows[0].querySelector("input").focus();
       saveStatus.className = "error";
       saveStatus.textContent = body.error ? body.error.message : T("js_error", "Ошибка") + " " + resp.status;
