@@ -140,3 +140,26 @@ def test_exports_open_in_their_programs(sqlite_services) -> None:  # type: ignor
     assert b"<svg" in export(report.result, "svg")[:500]
     payload = json.loads(export(report.result, "json", "q"))
     assert payload["query"]["group_by"] == "month"
+
+
+def test_most_frequent_faults_rank_equipment_and_most_frequent_incidents_rank_kinds(services, log) -> None:  # type: ignore[no-untyped-def]
+    """A walk-through's manager asked «какие самые частые неисправности в Алматы в этом году» and got a list of
+    incidents with «не понял: «самые», «частые»»; faults are ranked by their equipment, incidents by their kind.
+    A top «по ночным происшествиям» still ranks stations (a set question's answer)."""
+    faults: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    for r in log:
+        if r["category"] == "equipment_failure" and r.get("equipment"):
+            faults[r["equipment"]] = faults.get(r["equipment"], 0) + 1
+        if r["station_id"] == "АЗС-012":
+            kinds[r["category"]] = kinds.get(r["category"], 0) + 1
+    for question in ("какие самые частые неисправности?", "какие неисправности чаще всего"):
+        report = services.reports.ask(question, TODAY)
+        assert report.query.group_by == "equipment" and report.query.filters.categories == ["equipment_failure"]
+        best = leaders(faults)
+        assert report.result.answer == {"equipment": [k for k, _ in best], "count": best[0][1]}
+    report = services.reports.ask("самые частые инциденты на АЗС-012", TODAY)
+    assert report.query.group_by == "category" and report.query.filters.stations == ["АЗС-012"]
+    assert report.result.answer["count"] == max(kinds.values())
+    with pytest.raises(ReportUnclear):
+        services.reports.ask("топ неисправностей", TODAY)  # which of stations, regions, equipment: asked

@@ -154,8 +154,8 @@ YOY = (r"по сравнению|в сравнении|сравни|относи
 # the period a comparison is made against: «чем в прошлом году», «vs в прошлом», «по сравнению с 2025»
 COMPARED_TO = r"(?:чем|vs\.?|против|по сравнению с|в сравнении с|относительно|\bк)\s+(?:(?:в|за|с)\s+)?"
 TOP = (r"лидир\w*|\bлидер\w*|впереди|на первом месте|\bмаксимум\w*|\bминимум\w*|\bперв(?:ые|ых)\s+(?:\d+|[а-я]+)\s|"
-       r"\b(?:двойк|тройк|четверк|пятерк|десятк)\w*|больше всего|больше всех|чаще всех|наибольш\w*|чаще всего|максимальн\w*|сам[аоы]\w* (?:проблемн|аварийн|частый|частая|"
-       r"частое|больш)|\bтоп\b|топ[- ]?\d|первое место|меньше всего|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* "
+       r"\b(?:двойк|тройк|четверк|пятерк|десятк)\w*|больше всего|больше всех|чаще всех|наибольш\w*|чаще всего|максимальн\w*|сам[аоы]\w* (?:проблемн|аварийн|част(?:ый|ая|ое|ые|ых|ым)\b|"
+       r"больш)|\bтоп\b|топ[- ]?\d|первое место|меньше всего|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* "
        r"(?:редк|спокойн)|больше других|чаще других|худш\w*|лучш\w*")
 ASCENDING = r"\bминимум\w*|меньше всего|меньше всех|реже всех|наименьш\w*|реже всего|минимальн\w*|сам[аоы]\w* (?:редк|спокойн)|лучш\w*"
 DURATION = r"\bmttr\b|в часах|\bвис(?:ит|ят|ели|ело)\b|чинил\w*|починил\w*|ремонтировал\w*|устраняли|врем\w*|длительн\w*|продолжительн\w*|устранени\w*|закрыти\w*|решени\w*|час\w*|скорост\w*|долго"
@@ -376,6 +376,19 @@ class QuestionParser:
                 if not any(a < m.end() and m.start() < b for a, b in read):
                     _mark(m.span())
                     return group
+        return None
+
+    @staticmethod
+    def _most_frequent(text: str) -> str | None:
+        """What «самые частые …» ranks when it names no group: faults by their equipment («какие неисправности чаще
+        всего в Алматы»), incidents by their kind («самые частые инциденты на АЗС-012»). Not after «по»: «топ-3 по
+        ночным происшествиям» ranks stations, as a top of places does."""
+        if not _has(r"\bсам\w* част\w*|\bчаще всего\b|\bнаиболее част\w*", text, False):
+            return None
+        for noun, group in ((r"неисправност|поломк|неполадк|отказ", "equipment"),
+                            (r"инцидент|случа|происшестви|проблем", "category")):
+            if _has(rf"(?<!\bпо )\b(?:{noun})\w*", text, False):
+                return group
         return None
 
     @staticmethod
@@ -616,7 +629,8 @@ class QuestionParser:
             query["metric"] = "newest"
         elif top:
             group = (compared or self._group(text) or self._group_by(text)
-                     or ("station" if _has(r"\bгде\b", text) else None) or self._group_noun(text))
+                     or ("station" if _has(r"\bгде\b", text) else None) or self._group_noun(text)
+                     or self._most_frequent(text))
             if group is None:
                 raise ReportUnclear("Не понял, кого сравнивать: станции, регионы, категории, месяцы или дни недели? "
                                     "Например: «какая АЗС лидирует по проливам во 2 квартале 2026».",
