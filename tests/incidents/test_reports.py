@@ -163,3 +163,19 @@ def test_most_frequent_faults_rank_equipment_and_most_frequent_incidents_rank_ki
     assert report.result.answer["count"] == max(kinds.values())
     with pytest.raises(ReportUnclear):
         services.reports.ask("топ неисправностей", TODAY)  # which of stations, regions, equipment: asked
+
+
+def test_a_files_heading_names_every_group_the_page_shortens(services, log) -> None:  # type: ignore[no-untyped-def]
+    """A walk-through's XLSX and PDF said «… ещё 1» above a table that holds it: the page stops a long ranking at
+    twelve, a file's heading names them all."""
+    from openpyxl import load_workbook
+
+    from azs_assistant.reports.render import describe
+
+    report = services.reports.ask("инциденты по месяцам", TODAY)
+    assert len(report.result.table) > 12
+    assert "… ещё" in describe(report.result)
+    heading = [row[0] for row in load_workbook(io.BytesIO(export(report.result, "xlsx", "q"))).active.iter_rows(
+        max_row=3, values_only=True)]
+    assert not any("… ещё" in str(line) for line in heading)
+    assert heading[1].count(" — ") == len(report.result.table)

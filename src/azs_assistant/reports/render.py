@@ -83,14 +83,16 @@ def _group_name(label: Any, group: str, names: dict[str, str], p: dict[str, str]
     return names.get(str(label), label) if group == "category" else label
 
 
-def describe(result: ReportResult, category_names: dict[str, str] | None = None, lang: str = "ru") -> str:
-    """The answer as one or two sentences (Russian, Kazakh or English), with the assumptions said back."""
+def describe(result: ReportResult, category_names: dict[str, str] | None = None, lang: str = "ru",
+             whole: bool = False) -> str:
+    """The answer as one or two sentences (Russian, Kazakh or English), with the assumptions said back. On a page
+    a long ranking stops at twelve («… ещё 3»); ``whole`` (a file's heading) names every one."""
     p = phrases(lang)
     q, a, rows = result.query, result.answer, result.table
     metric, group = q.metric, q.group_by
     names = category_names or _names(result, lang)
 
-    def pairs(key: str, value: str, limit: int = 12) -> str:
+    def pairs(key: str, value: str, limit: int = len(rows) if whole else 12) -> str:
         shown = [f"{_group_name(r[key], key, names, p)} — {num(r[value], lang)}" for r in rows[:limit]]
         if len(rows) > limit:
             shown.append(p["more"].format(n=len(rows) - limit))
@@ -398,7 +400,7 @@ def _rows(result: ReportResult, lang: str = "ru") -> list[list[Any]]:
 def _heading(result: ReportResult, question: str, lang: str) -> list[str]:
     """The lines above a file's table: the question (or the file's title), the answer, its conditions."""
     p = phrases(lang)
-    return [question or p["file_title"], describe(result, lang=lang), conditions(result, lang)]
+    return [question or p["file_title"], describe(result, lang=lang, whole=True), conditions(result, lang)]
 
 
 @REPORT_EXPORTERS.register("csv")
