@@ -45,6 +45,13 @@ def test_an_admin_deletes_a_schedule_from_its_card_on_a_phone(site: tuple[str, S
     current, shown = nav.locator("a.on").bounding_box(), nav.bounding_box()
     assert current is not None and shown is not None
     assert shown["x"] <= current["x"] and current["x"] + current["width"] <= shown["x"] + shown["width"]
+    # the items scrolled off the left edge are said by a fade there (and the right's, when more is that way)
+    assert "more-left" in (nav.get_attribute("class") or "")
+    mask = nav.evaluate("n => getComputedStyle(n).maskImage || getComputedStyle(n).webkitMaskImage")
+    assert mask.startswith("linear-gradient(to right, rgba(0, 0, 0, 0)"), mask  # transparent at the left edge
+    admin.shot("jobs-menu-scrolled-phone", full=False)
+    nav.evaluate("n => { n.scrollLeft = 0; n.dispatchEvent(new Event('scroll')); }")
+    assert "more-left" not in (nav.get_attribute("class") or "") and "more-right" in (nav.get_attribute("class") or "")
     assert page.locator("header.top .langs a").count() == 3 and page.locator("#logout").count() == 1
     assert page.locator("#schedules tr.head").is_hidden()
     card = page.locator("#schedules tr[data-name='weekly']")
