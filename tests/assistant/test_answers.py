@@ -106,11 +106,15 @@ def test_a_sum_asked_in_kazakh_or_english_is_declined_like_the_russian_question(
     assert answer.abstained and answer.citations == [], (question, answer.answer)
 
 
-def test_smoking_asked_in_kazakh_quotes_the_prohibition(demo_services: Services) -> None:
+@pytest.mark.parametrize("question", ["АЖҚС-да темекі шегуге бола ма?", "Is smoking allowed at the fuel station?",
+                                      "can I smoke at the station?"])
+def test_smoking_asked_in_kazakh_or_english_quotes_the_prohibition(demo_services: Services, question: str) -> None:
     """GIVEN «АЖҚС-да темекі шегуге бола ма?» («may one smoke at the station?») WHEN asked THEN the fire rules'
     «запрещается: курить» is quoted, with its lead-in (a walk of the chat once got a passage sharing only
-    «разрешена» with «бола ма»; the dictionary now gives «темекі шегу» the documents' verb «курить» as well)."""
-    answer = ask(demo_services, "АЖҚС-да темекі шегуге бола ма?")
+    «разрешена» with «бола ма»; the dictionary now gives «темекі шегу» the documents' verb «курить» as well).
+    In English «smoking» was only «курение» and «smoke» nothing: a walk got the breaker's «Разрешена одна попытка»
+    and «нет ответа»."""
+    answer = ask(demo_services, question)
     assert not answer.abstained
     assert "запрещается" in answer.answer.lower() and "курить" in answer.answer.lower(), answer.answer
 
