@@ -328,14 +328,16 @@ def test_a_reading_over_its_cpu_limit_is_a_retake_and_the_line_reader_still_trie
     tess = pipeline.read_tesseract(prepared, "rus+kaz+eng", "Cyrillic")
     assert tess.page.quality == "retake" and tess.page.text == "" and tess.page.reason in REASONS.values()
     assert "250 000" in tess.raw  # the other model's reading, for the line reader's agreement
-    # a sharp page (a scan) is bounded generously, a soft photo tightly: garbage is crawled through on photos
-    assert ("rus+kaz+eng", pipeline.SHARP_READ_CPU) in asked and ("Cyrillic", pipeline.SECOND_CPU) in asked
+    # a sharp page (a scan) is bounded generously, both readings (a busy machine's CPU time once made a clean scan's
+    # second reading give up), a soft photo tightly: garbage is crawled through on photos
+    assert ("rus+kaz+eng", pipeline.SHARP_READ_CPU) in asked and ("Cyrillic", pipeline.SHARP_SECOND_CPU) in asked
+    assert pipeline.SHARP_SECOND_CPU > 2 * pipeline.SECOND_CPU
     asked.clear()
     import cv2
 
     soft = pipeline.prepare(cv2.GaussianBlur(bgr(page()), (0, 0), 2.5))
     pipeline.read_tesseract(soft, "rus+kaz+eng", "Cyrillic")
-    assert ("rus+kaz+eng", pipeline.READ_CPU) in asked, asked
+    assert ("rus+kaz+eng", pipeline.READ_CPU) in asked and ("Cyrillic", pipeline.SECOND_CPU) in asked, asked
     result = ocr_page(bgr(page()), second="Cyrillic")
     assert "line reader" in result.timings and result.source in ("tesseract", "lines")
     assert result.quality == "retake" or result.source == "lines"  # never Tesseract's unfinished reading

@@ -65,6 +65,10 @@ READ_CPU = 4.0
 SHARP_READ_CPU = 30.0
 SHARP = 0.5
 SECOND_CPU = 2.0
+# The second model beside a sharp page's generous bound: half of it (the model is about twice as fast). Bound at
+# 2 s, a busy machine's inflated CPU time made the second reading of a clean scan give up («Extra OCR reading
+# skipped»), so the same document was read differently with and without a test run beside the ingestion.
+SHARP_SECOND_CPU = SHARP_READ_CPU / 2
 SOFT = 0.25  # a page less sharp than this (quality.sharpness; unseen L3 photos 0.30-0.42, L5 about 0.1) is probed
 # Thin print on a sharp scan (FreeMono, a light laser print): Tesseract breaks thin strokes («19870» read as
 # «111957710)», «17» as «ДЕТ»), and reads the same page with its strokes thickened by one pixel surer and right.
@@ -279,10 +283,11 @@ def read_tesseract(prepared: Prepared, languages: str, second: str | None, probe
                              smeared=smeared)
     second = second if second and second != languages and engine.available(second) else None
     with ThreadPoolExecutor(max_workers=2) as pool:
-        bound = PROBED_READ_CPU if photo else SHARP_READ_CPU if sharp >= SHARP and not prepared.noisy else READ_CPU
+        clean = not photo and sharp >= SHARP and not prepared.noisy
+        bound = PROBED_READ_CPU if photo else SHARP_READ_CPU if clean else READ_CPU
         first = pool.submit(engine.recognise, prepared.image, languages=languages, psm=6, cpu=bound)
-        other = pool.submit(engine.recognise, prepared.image, languages=second, psm=6, cpu=SECOND_CPU) \
-            if second else None
+        other = pool.submit(engine.recognise, prepared.image, languages=second, psm=6,
+                            cpu=SHARP_SECOND_CPU if clean else SECOND_CPU) if second else None
         other_result = _optional(other.result) if other else None
         try:
             result = first.result()
