@@ -302,26 +302,52 @@ def test_the_same_paper_act_saved_again_is_refused_and_points_at_its_record(svc:
     first = svc.records.create(SYSTEM, "inspection_act", "act.jpg", dict(act), ["течь"])
     with pytest.raises(Conflict) as refused:
         svc.records.create(SYSTEM, "inspection_act", "act-again.jpg",
-                           {**act, "act_number": "41 / 11", "station_id": "017"}, ["течь"])
+                           {**act, "act_number": "041 / 11", "station_id": "017", "inspection_date": "14.11.2026"},
+                           ["течь"])
     assert refused.value.details["record"] == first.id
     for lang in ("ru", "kk", "en"):
         assert f"№{first.id}" in refused.value.message(lang) or f"No. {first.id}" in refused.value.message(lang)
-    assert "41 / 11" in refused.value.message("ru") and refused.value.message("kk") != refused.value.message("ru")
+    assert "041 / 11" in refused.value.message("ru") and refused.value.message("kk") != refused.value.message("ru")
     assert [r.id for r in svc.records.visible(SYSTEM, "inspection_act")] == [first.id]
-    # another act of the station, or the same number at another station, is another paper
+    # another act of the station, the same number at another station or on another date (numbers start again each
+    # year or month), is another paper
     other = svc.records.create(SYSTEM, "inspection_act", "act42.jpg", {**act, "act_number": "42/11"})
     elsewhere = svc.records.create(SYSTEM, "inspection_act", "act-12.jpg", {**act, "station_id": "12"})
-    assert len({first.id, other.id, elsewhere.id}) == 3
-    # a record corrected into another's number is refused too, and stays as it was
+    next_year = svc.records.create(SYSTEM, "inspection_act", "act-2027.jpg", {**act, "inspection_date": "2027-11-14"})
+    assert len({first.id, other.id, elsewhere.id, next_year.id}) == 4
+    # a record corrected into another's number is refused too, and stays as it was; a bad value is refused as such
     with pytest.raises(Conflict):
-        svc.records.confirm(SYSTEM, other.id, {"act_number": "41/11"})
+        svc.records.confirm(SYSTEM, other.id, {**act, "act_number": "41/11"})
     assert svc.records.get(SYSTEM, other.id).fields["act_number"] == "42/11"
+    with pytest.raises(InvalidInput):
+        svc.records.confirm(SYSTEM, other.id, {**act, "act_number": "41/11", "station_id": "x"})
+
+
+def test_a_record_outside_the_callers_scope_is_neither_named_nor_changed_by_their_save(svc: Services) -> None:
+    """An act naming a station the registry lacks is kept without a station, for its creator (and admins) only:
+    another operator saving the same act gets a record of their own, not a 409 naming the hidden one nor a
+    change to it (a review found both)."""
+    from azs_assistant.errors import Conflict
+    from azs_assistant.stations import StationInput
+    from tests.factories import principal
+
+    svc.stations.add(principal("admin"), StationInput("АЗС-012", "АЗС 012", "Шымкент"))
+    act = {"act_number": "5", "station_id": "99", "inspection_date": "2026-11-14", "dispenser": "2"}
+    one, two = (principal("operator", name=n, stations=["АЗС-012"]) for n in ("one", "two"))
+    hidden = svc.records.create(one, "inspection_act", "act.jpg", dict(act), ["течь"])
+    assert hidden.station_id is None
+    mine = svc.records.create(two, "inspection_act", "act.jpg", {**act, "dispenser": "3"})
+    assert mine.id != hidden.id and svc.records.get(one, hidden.id).fields["dispenser"] == 2
+    with pytest.raises(Conflict) as refused:  # the creator's own second save is refused
+        svc.records.create(one, "inspection_act", "act.jpg", dict(act))
+    assert refused.value.details["record"] == hidden.id
 
 
 def test_an_unchecked_reading_of_the_same_act_is_confirmed_instead_of_doubled(svc: Services) -> None:
     """GIVEN an act read and kept unchecked (ingested, or sent to the bot) with its defect's incident WHEN a person
     saves the same act from /ocr THEN that record is confirmed with their values: one record, one incident."""
     from azs_assistant.auth.principal import SYSTEM
+    from azs_assistant.errors import Conflict
     from azs_assistant.storage.models import Incident
 
     fields = {"act_number": "41/11", "station_id": "17", "inspection_date": "2026-11-14", "dispenser": "2"}
@@ -335,6 +361,21 @@ def test_an_unchecked_reading_of_the_same_act_is_confirmed_instead_of_doubled(sv
     assert saved.defects == ["течь рукава"]
     with svc.db.session() as s:
         assert [i.equipment for i in s.query(Incident).all()] == ["ТРК №3"]
+    # a save without defects of an unchecked reading that had one keeps it: its incident is not left behind
+    other = svc.records.save_recognised(SYSTEM, {"form": "inspection_act", "fields": {**fields, "act_number": "42"},
+                                                 "field_confidence": {}, "problems": [], "defects": ["течь"]},
+                                        "act42.jpg")
+    kept = svc.records.create(SYSTEM, "inspection_act", "act42.jpg", {**fields, "act_number": "42"})
+    assert kept.id == other.id and kept.defects == ["течь"] and kept.incident_ref == f"OCR-{other.id}"
+    # two unchecked readings of one act (two uploads): either is confirmed, the other copy then is refused
+    first, second = (svc.records.save_recognised(SYSTEM, {"form": "inspection_act",
+                                                          "fields": {**fields, "act_number": "43"},
+                                                          "field_confidence": {}, "problems": [], "defects": []},
+                                                 name) for name in ("a.jpg", "b.jpg"))
+    again = {**fields, "act_number": "43", "dispenser": "4"}
+    assert svc.records.confirm(SYSTEM, second.id, again).status == "confirmed"
+    with pytest.raises(Conflict):
+        svc.records.confirm(SYSTEM, first.id, again)
 
 
 def test_a_template_key_must_name_its_fields() -> None:

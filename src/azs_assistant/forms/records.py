@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -119,26 +120,35 @@ def update(db: Database, record_id: int, fields: dict[str, Any], template: FormT
 
 
 def same_paper(db: Database, template: FormTemplate, fields: dict[str, Any], other_than: int | None = None) \
-        -> FormRecord | None:
-    """The stored record of the same paper form: every field of the template's ``key`` given and equal (spaces
-    and case aside; the station as the registry spells it, «17» and «АЗС-017» alike). None when the template
-    has no key or a key field is empty."""
-    if not template.key or any(fields.get(name) in (None, "") for name in template.key):
-        return None
+        -> list[FormRecord]:
+    """The stored records of the same paper form, oldest first: every field of the template's ``key`` given and
+    equal (spaces, case and a number's leading zeros aside: «0318» is «318»; the station as the registry spells
+    it, «17» and «АЗС-017» alike). None when the template has no key or a key field is empty or unreadable."""
     with db.session() as s:
         known = stations.registry(s)
 
+        specs = {f.name: f for f in template.fields}
+
+        def value(of: dict[str, Any], name: str) -> str | None:
+            if name == "station_id":
+                return record_station(of, known)
+            if of.get(name) in (None, ""):
+                return None
+            try:  # a date as typed («14.11.2026») or as stored («2026-11-14»), a number with its spaces
+                said = str(typed(str(of[name]), specs[name]))
+            except BadValue:
+                said = str(of[name])
+            return re.sub(r"(?<!\d)0+(?=\d)", "", "".join(said.split()).lower())
+
         def values(of: dict[str, Any]) -> list[str | None]:
-            return [record_station(of, known) if name == "station_id" else
-                    ("".join(str(of[name]).split()).lower() if of.get(name) not in (None, "") else None)
-                    for name in template.key]
+            return [value(of, name) for name in template.key]
 
         wanted = values(fields)
-        for record in s.scalars(select(FormRecord).where(FormRecord.form_type == template.form)
-                                .order_by(FormRecord.id)):
-            if record.id != other_than and values(record.fields) == wanted:
-                return record
-    return None
+        if not template.key or None in wanted:
+            return []
+        return [record for record in s.scalars(select(FormRecord).where(FormRecord.form_type == template.form)
+                                               .order_by(FormRecord.id))
+                if record.id != other_than and values(record.fields) == wanted]
 
 
 def clean_fields(fields: dict[str, Any], template: FormTemplate) -> dict[str, Any]:

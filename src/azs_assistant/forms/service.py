@@ -66,6 +66,13 @@ class FormRecords:
                             f"You are not assigned to {station}: the record was not saved.",
                             message_kk=f"Сіз бұл ЖҚС-қа ({station}) бекітілмегенсіз: жазба сақталмады.")
 
+    def _same_paper(self, who: Principal, template: FormTemplate, fields: dict[str, Any],
+                    other_than: int | None = None) -> FormRecord | None:
+        """The stored record of the same paper that ``who`` may see, a confirmed one first: a record outside
+        their scope is neither named to them nor changed by them (their save makes a record of its own)."""
+        seen = [r for r in records.same_paper(self.db, template, fields, other_than) if self._may_see(who, r)]
+        return next((r for r in seen if r.status == "confirmed"), seen[0] if seen else None)
+
     @staticmethod
     def _saved_before(template: FormTemplate, fields: dict[str, Any], earlier: FormRecord) -> Conflict:
         """The paper is stored already (``earlier``): saving it again would count it twice (an act's defect
@@ -75,12 +82,12 @@ class FormRecords:
         def named(lang: str) -> str:
             return ", ".join(f"{specs[n].caption_in(lang)} {fields[n]}" for n in template.key)
 
-        return Conflict(f"Этот бланк уже сохранён ({named('ru')}): запись №{earlier.id}. Исправьте её вместо "
-                        "повторного сохранения.",
-                        f"This form is saved already ({named('en')}): record No. {earlier.id}. Correct that record "
-                        "instead of saving it again.",
-                        message_kk=f"Бұл бланк бұрын сақталған ({named('kk')}): жазба №{earlier.id}. Қайта сақтамай, "
-                                   "сол жазбаны түзетіңіз.",
+        return Conflict(f"Этот бланк уже сохранён ({named('ru')}): запись №{earlier.id}. Второй раз его сохранять "
+                        "не нужно.",
+                        f"This form is saved already ({named('en')}): record No. {earlier.id}. It need not be saved "
+                        "again.",
+                        message_kk=f"Бұл бланк бұрын сақталған ({named('kk')}): жазба №{earlier.id}. Оны қайта "
+                                   "сақтаудың қажеті жоқ.",
                         record=earlier.id)
 
     @staticmethod
@@ -122,12 +129,13 @@ class FormRecords:
         reader (``corrections.learn``)."""
         template = self._template(form)
         self._check_fields(who, fields)
-        records.clean_fields(fields, template)  # a bad field leaves no half-made record behind
-        earlier = records.same_paper(self.db, template, fields)
+        clean = records.clean_fields(fields, template)  # a bad field leaves no half-made record behind
+        earlier = self._same_paper(who, template, clean)
         if earlier is not None and earlier.status == "confirmed":
             raise self._saved_before(template, fields, earlier)
-        if earlier is not None:  # the same paper read before (an upload, a photo sent to the bot), not yet checked
-            record = records.update(self.db, earlier.id, fields, template, list(defects or []))
+        if earlier is not None:  # the same paper read before (an upload, the CLI) and not yet checked
+            # (its defects stay unless the person's reading gives some: an incident is never left behind)
+            record = records.update(self.db, earlier.id, fields, template, list(defects) if defects else None)
             self._audit(who, "record.update", str(record.id), {"fields": sorted(fields), "station": record.station_id,
                                                               "source": source}, ip)
         else:
@@ -159,8 +167,9 @@ class FormRecords:
         stored = self.get(who, record_id)
         self._check_fields(who, fields)
         template = self._template(stored.form_type)
-        earlier = records.same_paper(self.db, template, {**stored.fields, **fields}, other_than=record_id)
-        if earlier is not None:
+        clean = records.clean_fields(fields, template)  # a bad value is refused as such (422), before any match
+        earlier = self._same_paper(who, template, {**stored.fields, **clean}, other_than=record_id)
+        if earlier is not None and earlier.status == "confirmed":  # an unchecked copy never blocks its own check
             raise self._saved_before(template, {**stored.fields, **fields}, earlier)
         record = records.update(self.db, record_id, fields, template)
         self._audit(who, "record.update", str(record_id), {"fields": sorted(fields), "station": record.station_id}, ip)

@@ -379,17 +379,21 @@ class QuestionParser:
         return None
 
     @staticmethod
-    def _most_frequent(text: str) -> str | None:
+    def _most_frequent(text: str, filters: dict[str, Any]) -> str | None:
         """What «самые частые …» ranks when it names no group: faults by their equipment («какие неисправности чаще
-        всего в Алматы»), incidents by their kind («самые частые инциденты на АЗС-012»). Not after «по»: «топ-3 по
-        ночным происшествиям» ranks stations, as a top of places does."""
-        if not _has(r"\bсам\w* част\w*|\bчаще всего\b|\bнаиболее част\w*", text, False):
+        всего в Алматы»), incidents by their kind («самые частые инциденты на АЗС-012»; not when a kind is named
+        already). Only the noun the frequency is said of: «когда чаще всего случаются инциденты» asks a time and
+        «топ-3 по ночным происшествиям» a top of places."""
+        nouns = (r"(?P<noun>неисправност\w*|поломк\w*|неполадк\w*|отказ(?:ы|ов)\b|инцидент\w*|случа(?:и|ев)\b"
+                 r"|происшестви\w*|проблем\w*)")
+        said = re.search(rf"\b(?:сам\w*|наиболее)\s+част\w*\s+{nouns}|\bкак\w*\s+{nouns.replace('noun', 'noun2')}"
+                         r"\s+(?:\w+\s+)?чаще\s+всего\b", text)
+        if said is None:
             return None
-        for noun, group in ((r"неисправност|поломк|неполадк|отказ", "equipment"),
-                            (r"инцидент|случа|происшестви|проблем", "category")):
-            if _has(rf"(?<!\bпо )\b(?:{noun})\w*", text, False):
-                return group
-        return None
+        noun = said["noun"] or said["noun2"]
+        if re.match(r"неисправност|поломк|неполадк|отказ", noun):
+            return "equipment"
+        return None if filters.get("categories") else "category"
 
     @staticmethod
     def _group_by(text: str) -> str | None:
@@ -630,7 +634,7 @@ class QuestionParser:
         elif top:
             group = (compared or self._group(text) or self._group_by(text)
                      or ("station" if _has(r"\bгде\b", text) else None) or self._group_noun(text)
-                     or self._most_frequent(text))
+                     or self._most_frequent(text, filters))
             if group is None:
                 raise ReportUnclear("Не понял, кого сравнивать: станции, регионы, категории, месяцы или дни недели? "
                                     "Например: «какая АЗС лидирует по проливам во 2 квартале 2026».",

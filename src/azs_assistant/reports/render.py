@@ -31,6 +31,7 @@ GROUPS = ("station", "region", "category", "equipment", "severity", "year", "qua
           "hour")
 PERIOD_NOTE = "период: "  # the parser's note of the period: the conditions line says the period instead
 SCOPE_LIST = 6  # stations or regions named in the conditions before «… ещё N»
+WHOLE_LIST = 200  # groups a file's heading names before «… ещё N» (its table, like the page's, has them all)
 
 
 def phrases(lang: str) -> dict[str, str]:
@@ -86,13 +87,13 @@ def _group_name(label: Any, group: str, names: dict[str, str], p: dict[str, str]
 def describe(result: ReportResult, category_names: dict[str, str] | None = None, lang: str = "ru",
              whole: bool = False) -> str:
     """The answer as one or two sentences (Russian, Kazakh or English), with the assumptions said back. On a page
-    a long ranking stops at twelve («… ещё 3»); ``whole`` (a file's heading) names every one."""
+    a long ranking stops at twelve («… ещё 3»); ``whole`` (a file's heading) names up to ``WHOLE_LIST``."""
     p = phrases(lang)
     q, a, rows = result.query, result.answer, result.table
     metric, group = q.metric, q.group_by
     names = category_names or _names(result, lang)
 
-    def pairs(key: str, value: str, limit: int = len(rows) if whole else 12) -> str:
+    def pairs(key: str, value: str, limit: int = WHOLE_LIST if whole else 12) -> str:
         shown = [f"{_group_name(r[key], key, names, p)} — {num(r[value], lang)}" for r in rows[:limit]]
         if len(rows) > limit:
             shown.append(p["more"].format(n=len(rows) - limit))
