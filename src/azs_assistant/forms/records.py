@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from azs_assistant import i18n, stations
 from azs_assistant.errors import InvalidInput, NotFound
@@ -146,8 +146,12 @@ def same_paper(db: Database, template: FormTemplate, fields: dict[str, Any], oth
         wanted = values(fields)
         if not template.key or None in wanted:
             return []
-        return [record for record in s.scalars(select(FormRecord).where(FormRecord.form_type == template.form)
-                                               .order_by(FormRecord.id))
+        query = select(FormRecord).where(FormRecord.form_type == template.form)
+        if "station_id" in template.key:  # only the station's records, and those kept without one (not in the
+            # registry when saved): a record's station is its act's, so no other can be the same paper
+            station = wanted[template.key.index("station_id")]
+            query = query.where(or_(FormRecord.station_id == station, FormRecord.station_id.is_(None)))
+        return [record for record in s.scalars(query.order_by(FormRecord.id))
                 if record.id != other_than and values(record.fields) == wanted]
 
 

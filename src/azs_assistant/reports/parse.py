@@ -384,14 +384,13 @@ class QuestionParser:
         всего в Алматы»), incidents by their kind («самые частые инциденты на АЗС-012»; not when a kind is named
         already). Only the noun the frequency is said of: «когда чаще всего случаются инциденты» asks a time and
         «топ-3 по ночным происшествиям» a top of places."""
-        nouns = (r"(?P<noun>неисправност\w*|поломк\w*|неполадк\w*|отказ(?:ы|ов)\b|инцидент\w*|случа(?:и|ев)\b"
-                 r"|происшестви\w*|проблем\w*)")
-        said = re.search(rf"\b(?:сам\w*|наиболее)\s+част\w*\s+{nouns}|\bкак\w*\s+{nouns.replace('noun', 'noun2')}"
-                         r"\s+(?:\w+\s+)?чаще\s+всего\b", text)
+        faults = r"неисправност\w*|поломк\w*|неполадк\w*|отказ(?:ы|ов)\b"
+        nouns = rf"(?:{faults}|инцидент\w*|случа(?:и|ев)\b|происшестви\w*|проблем\w*)"
+        said = re.search(rf"\b(?:сам\w*|наиболее)\s+част\w*\s+({nouns})|\bкак\w*\s+({nouns})\s+(?:\w+\s+)?"
+                         r"чаще\s+всего\b", text)
         if said is None:
             return None
-        noun = said["noun"] or said["noun2"]
-        if re.match(r"неисправност|поломк|неполадк|отказ", noun):
+        if re.fullmatch(faults, said[1] or said[2]):
             return "equipment"
         return None if filters.get("categories") else "category"
 

@@ -230,8 +230,8 @@ const TO_CHECK = ".field.doubtful, .field.missing";
     saveStatus.className = resp.ok ? "saved" : "error";
     if (!resp.ok) {
       if (save) save.disabled = false;  // corrected, it may be saved
-      // the field the server refused is marked where the operator corrects it
-      // every field the server refused at once, each with its own reason in the page's language
+      // every field the server refused is marked where the operator corrects it, each with its own reason in the
+      // page's language
       const details = (body.error && body.error.details) || {};
       const reasons = details.reasons || {};
       const lang = document.documentElement.lang || "ru";
