@@ -293,7 +293,7 @@ def test_form_records_are_read_exported_and_corrected_within_scope(client, world
     mine = form_record(svc, "12")
     operator = svc.access.key_principal(keys["operator12"])[0]
     made = svc.records.save_recognised(operator, {"form": "inspections", "fields": {"act_number": "3"},
-                                                  "field_confidence": {}, "problems": [], "defects": []}, "blur.jpg")
+                                                  "field_confidence": {}, "problems": [], "defects": []}, "blur.jpg")[0]
     listed = call(client, keys, "operator12", "GET", "/api/v1/forms/inspections/records").json()
     ids = {r["id"] for r in listed}
     assert mine.id in ids and foreign.id not in ids
@@ -319,7 +319,7 @@ def test_record_without_a_station_is_seen_by_its_creator_and_admins_only(world) 
     other = principal("manager", name="erlan", stations=["АЗС-012", "АЗС-007"])
     result = {"form": "inspections", "fields": {"act_number": "5"}, "field_confidence": {}, "problems": [],
               "defects": []}
-    record = svc.records.save_recognised(two, result, "blurred.jpg")
+    record = svc.records.save_recognised(two, result, "blurred.jpg")[0]
     assert record.station_id is None
     assert record.id in {r.id for r in svc.records.visible(two, "inspections")}
     assert record.id not in {r.id for r in svc.records.visible(other, "inspections")}

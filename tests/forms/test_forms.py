@@ -353,7 +353,7 @@ def test_an_unchecked_reading_of_the_same_act_is_confirmed_instead_of_doubled(sv
     fields = {"act_number": "41/11", "station_id": "17", "inspection_date": "2026-11-14", "dispenser": "2"}
     read = svc.records.save_recognised(SYSTEM, {"form": "inspection_act", "fields": dict(fields),
                                                 "field_confidence": {}, "problems": [], "defects": ["течь"]},
-                                       "act.jpg")
+                                       "act.jpg")[0]
     assert read.status == "extracted"
     saved = svc.records.create(SYSTEM, "inspection_act", "act.jpg", {**fields, "dispenser": "3"},
                                ["течь рукава"])
@@ -364,18 +364,86 @@ def test_an_unchecked_reading_of_the_same_act_is_confirmed_instead_of_doubled(sv
     # a save without defects of an unchecked reading that had one keeps it: its incident is not left behind
     other = svc.records.save_recognised(SYSTEM, {"form": "inspection_act", "fields": {**fields, "act_number": "42"},
                                                  "field_confidence": {}, "problems": [], "defects": ["течь"]},
-                                        "act42.jpg")
+                                        "act42.jpg")[0]
     kept = svc.records.create(SYSTEM, "inspection_act", "act42.jpg", {**fields, "act_number": "42"})
     assert kept.id == other.id and kept.defects == ["течь"] and kept.incident_ref == f"OCR-{other.id}"
-    # two unchecked readings of one act (two uploads): either is confirmed, the other copy then is refused
-    first, second = (svc.records.save_recognised(SYSTEM, {"form": "inspection_act",
-                                                          "fields": {**fields, "act_number": "43"},
-                                                          "field_confidence": {}, "problems": [], "defects": []},
-                                                 name) for name in ("a.jpg", "b.jpg"))
-    again = {**fields, "act_number": "43", "dispenser": "4"}
-    assert svc.records.confirm(SYSTEM, second.id, again).status == "confirmed"
+    # two unchecked readings of one act (the photo sent twice): one record; a record of another act corrected into
+    # this one's key is refused only once this one is checked
+    reading = {"form": "inspection_act", "fields": {**fields, "act_number": "43"}, "field_confidence": {},
+               "problems": [], "defects": []}
+    (first, new), (second, again) = (svc.records.save_recognised(SYSTEM, reading, name) for name in ("a.jpg", "b.jpg"))
+    assert new and not again and second.id == first.id
+    typo = svc.records.save_recognised(SYSTEM, {**reading, "fields": {**fields, "act_number": "44"}}, "c.jpg")[0]
+    corrected = {**fields, "act_number": "43", "dispenser": "4"}
+    assert svc.records.confirm(SYSTEM, typo.id, corrected).status == "confirmed"
     with pytest.raises(Conflict):
-        svc.records.confirm(SYSTEM, first.id, again)
+        svc.records.confirm(SYSTEM, first.id, corrected)
+
+
+def test_two_saves_of_one_act_at_the_same_instant_make_one_record(services: Services,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN two people saving the same act at once (on SQLite and PostgreSQL) WHEN both look for the paper before
+    either has written THEN the second waits for the first's write: one record and one incident, the other save
+    refused with its number. Without the writer lock both found nothing and both made a record."""
+    import threading
+    import time
+
+    from azs_assistant.auth.principal import SYSTEM
+    from azs_assistant.errors import Conflict
+    from azs_assistant.forms import records
+    from azs_assistant.storage.models import Incident
+
+    looked = records.same_paper
+
+    def slow_look(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = looked(*args, **kwargs)
+        time.sleep(0.5)  # both saves are between their look and their write
+        return found
+
+    monkeypatch.setattr(records, "same_paper", slow_look)
+    act = {"act_number": "7", "station_id": "17", "inspection_date": "2026-11-14", "dispenser": "2"}
+    outcomes: list[object] = []
+
+    def save(source: str) -> None:
+        try:
+            outcomes.append(services.records.create(SYSTEM, "inspection_act", source, dict(act), ["течь"]).id)
+        except Conflict as refused:
+            outcomes.append(refused)
+
+    savers = [threading.Thread(target=save, args=(name,)) for name in ("a.jpg", "b.jpg")]
+    for saver in savers:
+        saver.start()
+    for saver in savers:
+        saver.join()
+    [made] = [o for o in outcomes if isinstance(o, int)]
+    [refused] = [o for o in outcomes if isinstance(o, Conflict)]
+    assert refused.details["record"] == made
+    assert [r.id for r in services.records.visible(SYSTEM, "inspection_act")] == [made]
+    with services.db.session() as s:
+        assert [i.incident_id for i in s.query(Incident).all()] == [f"OCR-{made}"]
+
+
+def test_a_photo_of_an_act_on_record_already_is_not_recorded_again(svc: Services, tmp_path: Path) -> None:
+    """GIVEN an act typed in on /ocr (confirmed, its defect an incident) WHEN a photo of that act is then added to the
+    knowledge base THEN ingestion says the act is on record (its number) and makes no second record or incident;
+    the photo itself is kept as a document."""
+    from azs_assistant.auth.principal import SYSTEM
+    from azs_assistant.storage.models import Incident
+
+    typed_in = svc.records.create(SYSTEM, "inspection_act", "akt.jpg",
+                                  {"act_number": "15/03", "station_id": "214", "inspection_date": "12.03.2026",
+                                   "dispenser": "3"}, ["Индикатор табло не отображает сумму"])
+    photo = tmp_path / "akt_trk3.png"
+    page(ACT, size=30, height=700).save(photo)
+    result = svc.ingestor.ingest_paths([photo])[0]
+    assert result.status == "added" and f"уже записан (запись №{typed_in.id})" in (result.message or "")
+    assert [r.id for r in svc.records.visible(SYSTEM, "inspection_act")] == [typed_in.id]
+    with svc.db.session() as s:
+        assert [i.incident_id for i in s.query(Incident).all()] == [f"OCR-{typed_in.id}"]
+    # the CLI's --save of the same photo names the record too, and makes none
+    out = CliRunner().invoke(cli.app, ["--data-dir", str(svc.settings.data_dir), "ocr", str(photo), "--save"])
+    assert out.exit_code == 0 and f"уже записан: запись №{typed_in.id}" in out.output
+    assert len(svc.records.visible(SYSTEM, "inspection_act")) == 1
 
 
 def test_a_template_key_must_name_its_fields() -> None:

@@ -25,7 +25,8 @@ def ocr(ctx: typer.Context,
     if save and result["form"]:
         from azs_assistant.auth.principal import SYSTEM
 
-        result["record_id"] = svc.records.save_recognised(SYSTEM, result, file.name).id
+        record, new = svc.records.save_recognised(SYSTEM, result, file.name)
+        result["record_id"], result["saved_before"] = record.id, not new
     if as_json:
         print_json(result)
         return
@@ -52,7 +53,9 @@ def _print_recognised(result: dict[str, Any]) -> None:
             typer.echo(f"  {name}: {value}{mark}")
         for problem in result["problems"]:
             typer.secho(f"  ! {problem}", fg=typer.colors.YELLOW)
-        if "record_id" in result:
+        if result.get("saved_before"):
+            typer.echo(f"Этот бланк уже записан: запись №{result['record_id']}, второй раз он не сохранён.")
+        elif "record_id" in result:
             typer.echo(f"Сохранена запись №{result['record_id']}.")
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import delete
 
 from azs_assistant.forms.extract import FormTemplate, load_templates
 from azs_assistant.forms.recognise import is_form, recognise_pages
-from azs_assistant.forms.records import save
+from azs_assistant.forms.records import PAPER_LOCK, paper_record, save
 from azs_assistant.storage.models import FormRecord
 
 if TYPE_CHECKING:
@@ -40,10 +40,21 @@ class FormStep:
         if found is None:
             return
         template, match = found
-        with ing.db.session() as s:  # a new version of the photo replaces records nobody confirmed yet
+        with ing.db.writing(PAPER_LOCK) as s:  # a new version of the photo replaces records nobody confirmed yet
             s.execute(delete(FormRecord).where(FormRecord.document_id == item.document_id,
                                                FormRecord.status == "extracted"))
-        record = save(ing.db, match, item.source, item.document_id)
+            # a paper on record already (saved on /ocr, sent to the bot, another photo of it) is not recorded
+            # twice: its defect would open a second incident and the report count one leak twice
+            earlier = paper_record(s, template, match.fields)
+            record = earlier or save(s, match, item.source, item.document_id)
+        if earlier is not None:
+            item.say({"ru": f"Распознана форма «{template.title}»: этот бланк уже записан (запись №{record.id}), "
+                            "второй раз он не сохранён.",
+                      "kk": f"«{template.title}» бланкісі танылды: бұл бланк бұрын жазылған (жазба №{record.id}), "
+                            "қайта сақталмады.",
+                      "en": f"Form «{template.title}» recognised: it is on record already (record No. {record.id}) "
+                            "and was not saved again."}, add=True)
+            return
         item.say({"ru": f"Распознана форма «{template.title}», запись №{record.id}.",
                   "kk": f"«{template.title}» бланкісі танылды, жазба №{record.id}.",
                   "en": f"Form «{template.title}» recognised, record No. {record.id}."}, add=True)

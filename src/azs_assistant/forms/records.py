@@ -6,11 +6,12 @@ import csv
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from azs_assistant import i18n, stations
 from azs_assistant.errors import InvalidInput, NotFound
@@ -21,6 +22,9 @@ from azs_assistant.storage.db import Database
 from azs_assistant.storage.models import FormRecord, utcnow
 
 PENDING_INCIDENT = "pending"  # a defect found, but the act lacks the station or date an incident needs
+# The writer lock a save holds from its look for the same paper to its write (``Database.writing``): two saves of
+# one act at the same instant (two operators, an upload and the bot) both found no record and made two.
+PAPER_LOCK = "form_records"
 
 
 def _incident_for(session: Any, record: FormRecord) -> str | None:
@@ -85,74 +89,77 @@ def _place(session: Any, record: FormRecord, fallback: str | None) -> None:
         record.station_id = record_station(record.fields, known) or fallback
 
 
-def save(db: Database, match: FormMatch, source: str, document_id: int | None = None,
+def save(s: Session, match: FormMatch, source: str, document_id: int | None = None,
          status: str = "extracted", *, created_by: str | None = None, station: str | None = None) -> FormRecord:
-    """Store a recognised form. Its station is the act's own field, else ``station`` (the uploader's)."""
-    with db.session() as s:
-        record = FormRecord(form_type=match.form, document_id=document_id, source=source, fields=match.fields,
-                            field_confidence=match.confidence, problems=list(match.problems), defects=match.defects,
-                            status=status, incident_ref=PENDING_INCIDENT if match.defects else None,
-                            created_by=created_by)
-        _place(s, record, station)
-        s.add(record)
-        s.flush()
-        record.incident_ref = _incident_for(s, record)
-        return record
+    """Store a recognised form in the caller's unit of work (which holds :data:`PAPER_LOCK`). Its station is the
+    act's own field, else ``station`` (the uploader's)."""
+    record = FormRecord(form_type=match.form, document_id=document_id, source=source, fields=match.fields,
+                        field_confidence=match.confidence, problems=list(match.problems), defects=match.defects,
+                        status=status, incident_ref=PENDING_INCIDENT if match.defects else None,
+                        created_by=created_by)
+    _place(s, record, station)
+    s.add(record)
+    s.flush()
+    record.incident_ref = _incident_for(s, record)
+    return record
 
 
-def update(db: Database, record_id: int, fields: dict[str, Any], template: FormTemplate,
-           defects: list[str] | None = None) -> FormRecord:
-    """A person confirmed or corrected the fields (and, given, the defects found): validate them with the
-    template and mark confirmed."""
-    clean = clean_fields(fields, template)
-    with db.session() as s:
-        record = s.get(FormRecord, record_id)
-        if record is None:
-            raise NotFound(f"Запись формы {record_id} не найдена.", f"Form record {record_id} not found.")
-        if defects is not None:
-            record.defects = list(defects)
-        record.fields = {**record.fields, **clean}
-        record.field_confidence = {**record.field_confidence, **{n: 100.0 for n in clean}}
-        record.problems, record.status, record.updated_at = [], "confirmed", utcnow()
-        _place(s, record, record.station_id)
-        record.incident_ref = _incident_for(s, record)
-        return record
+def update(s: Session, record_id: int, clean: dict[str, Any], defects: list[str] | None = None) -> FormRecord:
+    """A person confirmed or corrected the fields (``clean``: as :func:`clean_fields` read them) and, given, the
+    defects found: the record is marked confirmed, in the caller's unit of work."""
+    record = s.get(FormRecord, record_id)
+    if record is None:
+        raise NotFound(f"Запись формы {record_id} не найдена.", f"Form record {record_id} not found.")
+    if defects is not None:
+        record.defects = list(defects)
+    record.fields = {**record.fields, **clean}
+    record.field_confidence = {**record.field_confidence, **{n: 100.0 for n in clean}}
+    record.problems, record.status, record.updated_at = [], "confirmed", utcnow()
+    _place(s, record, record.station_id)
+    record.incident_ref = _incident_for(s, record)
+    return record
 
 
-def same_paper(db: Database, template: FormTemplate, fields: dict[str, Any], other_than: int | None = None) \
+def paper_record(s: Session, template: FormTemplate, fields: dict[str, Any], other_than: int | None = None,
+                 seen: Callable[[FormRecord], bool] = lambda record: True) -> FormRecord | None:
+    """The stored record of the same paper that ``seen`` lets through, a confirmed one first (see
+    :func:`same_paper`); None when the paper is not on record."""
+    found = [r for r in same_paper(s, template, fields, other_than) if seen(r)]
+    return next((r for r in found if r.status == "confirmed"), found[0] if found else None)
+
+
+def same_paper(s: Session, template: FormTemplate, fields: dict[str, Any], other_than: int | None = None) \
         -> list[FormRecord]:
     """The stored records of the same paper form, oldest first: every field of the template's ``key`` given and
     equal (spaces, case and a number's leading zeros aside: «0318» is «318»; the station as the registry spells
     it, «17» and «АЗС-017» alike). None when the template has no key or a key field is empty or unreadable."""
-    with db.session() as s:
-        known = stations.registry(s)
+    known = stations.registry(s)
+    specs = {f.name: f for f in template.fields}
 
-        specs = {f.name: f for f in template.fields}
+    def value(of: dict[str, Any], name: str) -> str | None:
+        if name == "station_id":
+            return record_station(of, known)
+        if of.get(name) in (None, ""):
+            return None
+        try:  # a date as typed («14.11.2026») or as stored («2026-11-14»), a number with its spaces
+            said = str(typed(str(of[name]), specs[name]))
+        except BadValue:
+            said = str(of[name])
+        return re.sub(r"(?<!\d)0+(?=\d)", "", "".join(said.split()).lower())
 
-        def value(of: dict[str, Any], name: str) -> str | None:
-            if name == "station_id":
-                return record_station(of, known)
-            if of.get(name) in (None, ""):
-                return None
-            try:  # a date as typed («14.11.2026») or as stored («2026-11-14»), a number with its spaces
-                said = str(typed(str(of[name]), specs[name]))
-            except BadValue:
-                said = str(of[name])
-            return re.sub(r"(?<!\d)0+(?=\d)", "", "".join(said.split()).lower())
+    def values(of: dict[str, Any]) -> list[str | None]:
+        return [value(of, name) for name in template.key]
 
-        def values(of: dict[str, Any]) -> list[str | None]:
-            return [value(of, name) for name in template.key]
-
-        wanted = values(fields)
-        if not template.key or None in wanted:
-            return []
-        query = select(FormRecord).where(FormRecord.form_type == template.form)
-        if "station_id" in template.key:  # only the station's records, and those kept without one (not in the
-            # registry when saved): a record's station is its act's, so no other can be the same paper
-            station = wanted[template.key.index("station_id")]
-            query = query.where(or_(FormRecord.station_id == station, FormRecord.station_id.is_(None)))
-        return [record for record in s.scalars(query.order_by(FormRecord.id))
-                if record.id != other_than and values(record.fields) == wanted]
+    wanted = values(fields)
+    if not template.key or None in wanted:
+        return []
+    query = select(FormRecord).where(FormRecord.form_type == template.form)
+    if "station_id" in template.key:  # only the station's records, and those kept without one (not in the
+        # registry when saved): a record's station is its act's, so no other can be the same paper
+        station = wanted[template.key.index("station_id")]
+        query = query.where(or_(FormRecord.station_id == station, FormRecord.station_id.is_(None)))
+    return [record for record in s.scalars(query.order_by(FormRecord.id))
+            if record.id != other_than and values(record.fields) == wanted]
 
 
 def clean_fields(fields: dict[str, Any], template: FormTemplate) -> dict[str, Any]:

@@ -47,12 +47,20 @@ class FormRecords:
                    and_(FormRecord.station_id.is_(None), FormRecord.created_by == who.name))
 
     def _may_see(self, who: Principal, record: FormRecord) -> bool:
+        return self._seer(who)(record)
+
+    def _seer(self, who: Principal) -> Callable[[FormRecord], bool]:
+        """Whether ``who`` may see a record, with their stations looked up now: a save asks it while it holds the
+        writer lock, where the registry's own first write (seeding it) would wait on that lock."""
         allowed = self._allowed(who)
-        if allowed is None:
-            return True
-        if record.station_id is None:
-            return record.created_by is not None and record.created_by == who.name
-        return record.station_id in allowed
+
+        def sees(record: FormRecord) -> bool:
+            if allowed is None:
+                return True
+            if record.station_id is None:
+                return record.created_by is not None and record.created_by == who.name
+            return record.station_id in allowed
+        return sees
 
     def _check_fields(self, who: Principal, fields: dict[str, Any]) -> None:
         """Writing an act of a station outside the caller's scope is refused outright (a station the
@@ -65,13 +73,6 @@ class FormRecords:
             raise Forbidden(f"Вы не закреплены за {station}: запись не сохранена.",
                             f"You are not assigned to {station}: the record was not saved.",
                             message_kk=f"Сіз бұл ЖҚС-қа ({station}) бекітілмегенсіз: жазба сақталмады.")
-
-    def _same_paper(self, who: Principal, template: FormTemplate, fields: dict[str, Any],
-                    other_than: int | None = None) -> FormRecord | None:
-        """The stored record of the same paper that ``who`` may see, a confirmed one first: a record outside
-        their scope is neither named to them nor changed by them (their save makes a record of its own)."""
-        seen = [r for r in records.same_paper(self.db, template, fields, other_than) if self._may_see(who, r)]
-        return next((r for r in seen if r.status == "confirmed"), seen[0] if seen else None)
 
     @staticmethod
     def _saved_before(template: FormTemplate, fields: dict[str, Any], earlier: FormRecord) -> Conflict:
@@ -124,25 +125,30 @@ class FormRecords:
     # -- writes -------------------------------------------------------------------------------
     def create(self, who: Principal, form: str, source: str, fields: dict[str, Any],
                defects: list[str] | None = None, *, ip: str | None = None, reading: str | None = None) -> FormRecord:
-        """A record typed or checked by a person: validated and stored as confirmed. Saved from a recognised
-        upload (``reading``, its token), each value the person changed becomes a training pair for the line
-        reader (``corrections.learn``)."""
+        """A record typed or checked by a person: validated and stored as confirmed. The same paper read before
+        (an upload, the bot, the CLI) and not yet checked is confirmed instead of doubled; one checked already is
+        refused (409). Saved from a recognised upload (``reading``, its token), each value the person changed
+        becomes a training pair for the line reader (``corrections.learn``)."""
         template = self._template(form)
         self._check_fields(who, fields)
         clean = records.clean_fields(fields, template)  # a bad field leaves no half-made record behind
-        earlier = self._same_paper(who, template, clean)
-        if earlier is not None and earlier.status == "confirmed":
-            raise self._saved_before(template, fields, earlier)
-        if earlier is not None:  # the same paper read before (an upload, the CLI) and not yet checked
-            # (its defects stay unless the person's reading gives some: an incident is never left behind)
-            record = records.update(self.db, earlier.id, fields, template, list(defects) if defects else None)
+        sees = self._seer(who)  # a record outside their scope is neither named to them nor changed by them
+        with self.db.writing(records.PAPER_LOCK) as s:
+            earlier = records.paper_record(s, template, clean, seen=sees)
+            if earlier is not None and earlier.status == "confirmed":
+                raise self._saved_before(template, fields, earlier)
+            if earlier is not None:  # its defects stay unless the person's reading gives some: an incident is
+                # never left behind
+                record = records.update(s, earlier.id, clean, list(defects) if defects else None)
+            else:
+                record = records.save(s, FormMatch(form=template.form, fields={}, confidence={}, problems=[],
+                                                   defects=list(defects or [])), source,
+                                      created_by=who.name, station=self.home_station(who))
+                record = records.update(s, record.id, clean)
+        if earlier is not None:
             self._audit(who, "record.update", str(record.id), {"fields": sorted(fields), "station": record.station_id,
                                                               "source": source}, ip)
         else:
-            draft = records.save(self.db, FormMatch(form=template.form, fields={}, confidence={}, problems=[],
-                                                    defects=list(defects or [])), source,
-                                 created_by=who.name, station=self.home_station(who))
-            record = records.update(self.db, draft.id, fields, template)
             self._audit(who, "record.create", f"{form}: {source}", {"id": record.id, "station": record.station_id},
                         ip)
         if reading and self.data_dir is not None:
@@ -152,15 +158,20 @@ class FormRecords:
                 logging.getLogger("azs.forms").exception("OCR corrections of record %s not kept", record.id)
         return record
 
-    def save_recognised(self, who: Principal, result: dict[str, Any], source: str) -> FormRecord:
-        """An OCR result kept as it was read (status «extracted»), for a person to check later."""
+    def save_recognised(self, who: Principal, result: dict[str, Any], source: str) -> tuple[FormRecord, bool]:
+        """An OCR result kept as it was read (status «extracted»), for a person to check later: (the record, True).
+        A paper on record already that ``who`` may see is not recorded twice: (that record, False)."""
         self._check_fields(who, result["fields"])
-        match = FormMatch(form=self._template(result["form"]).form, fields=result["fields"],
-                          confidence=result["field_confidence"], problems=result["problems"],
-                          defects=result["defects"])
-        record = records.save(self.db, match, source, created_by=who.name, station=self.home_station(who))
-        self._audit(who, "record.create", f"{result['form']}: {source}", {"id": record.id}, None)
-        return record
+        template = self._template(result["form"])
+        match = FormMatch(form=template.form, fields=result["fields"], confidence=result["field_confidence"],
+                          problems=result["problems"], defects=result["defects"])
+        sees = self._seer(who)
+        with self.db.writing(records.PAPER_LOCK) as s:
+            earlier = records.paper_record(s, template, match.fields, seen=sees)
+            record = earlier or records.save(s, match, source, created_by=who.name, station=self.home_station(who))
+        if earlier is None:
+            self._audit(who, "record.create", f"{result['form']}: {source}", {"id": record.id}, None)
+        return record, earlier is None
 
     def confirm(self, who: Principal, record_id: int, fields: dict[str, Any], *, ip: str | None = None) -> FormRecord:
         """A person confirmed or corrected a record of their own station."""
@@ -168,9 +179,13 @@ class FormRecords:
         self._check_fields(who, fields)
         template = self._template(stored.form_type)
         clean = records.clean_fields(fields, template)  # a bad value is refused as such (422), before any match
-        earlier = self._same_paper(who, template, {**stored.fields, **clean}, other_than=record_id)
-        if earlier is not None and earlier.status == "confirmed":  # an unchecked copy never blocks its own check
-            raise self._saved_before(template, {**stored.fields, **fields}, earlier)
-        record = records.update(self.db, record_id, fields, template)
+        sees = self._seer(who)
+        with self.db.writing(records.PAPER_LOCK) as s:
+            current = s.get(FormRecord, record_id)
+            earlier = records.paper_record(s, template, {**(current.fields if current else {}), **clean},
+                                           other_than=record_id, seen=sees)
+            if earlier is not None and earlier.status == "confirmed":  # an unchecked copy never blocks its check
+                raise self._saved_before(template, {**stored.fields, **fields}, earlier)
+            record = records.update(s, record_id, clean)
         self._audit(who, "record.update", str(record_id), {"fields": sorted(fields), "station": record.station_id}, ip)
         return record
