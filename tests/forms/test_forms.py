@@ -291,6 +291,34 @@ def test_a_value_the_operator_corrects_becomes_a_training_pair(svc: Services) ->
     assert not list((svc.settings.data_dir / "ocr" / "readings").iterdir())
 
 
+def test_a_doubtful_line_the_operator_types_whole_becomes_a_training_pair(svc: Services) -> None:
+    """GIVEN an act photo with a smudge read as letters (a doubtful line) WHEN the operator saves the record with
+    that line typed as the paper has it THEN a pair of the line's image and their text is kept beside nothing
+    else: a line not in the reading, or one sent back unchanged, makes none."""
+    from azs_assistant.forms.corrections import corrections_dir
+
+    buf = io.BytesIO()
+    page([*ACT, "Жвщъ ыфкщ ъхзщ ьйъц гшщх"], size=30, height=760).save(buf, "PNG")
+    with TestClient(create_app(svc)) as client:
+        authorize(client, svc)
+        body = client.post("/api/v1/ocr", files={"file": ("akt.png", buf.getvalue(), "image/png")}).json()
+        assert body["form"] == "inspection_act" and body["reading"]
+        [smudge] = [line["text"] for p in body["pages"] for line in p["lines"] if line["doubtful"]]
+        fixes = [{"read": smudge, "text": "  Замечаний   нет "}, {"read": "АЗС № 999", "text": "АЗС № 214"},
+                 {"read": "АЗС № 214", "text": "АЗС № 214"}]
+        saved = client.post("/api/v1/forms/inspection_act/records",
+                            json={"source": "akt.png", "fields": body["fields"], "reading": body["reading"],
+                                  "lines": fixes})
+        assert saved.status_code == 201, saved.text
+        too_many = client.post("/api/v1/forms/inspection_act/records",
+                               json={"source": "akt.png", "fields": body["fields"], "lines": fixes * 70})
+        assert too_many.status_code == 422
+    folder = corrections_dir(svc.settings.data_dir)
+    [row] = [json.loads(x) for x in (folder / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert (row["text"], row["read"], row["fields"]) == ("Замечаний нет", smudge, [])
+    assert (folder / row["image"]).is_file()
+
+
 def test_the_same_paper_act_saved_again_is_refused_and_points_at_its_record(svc: Services) -> None:
     """GIVEN an act saved from its photo WHEN the same act (its number and station, written another way) is saved
     again THEN it is refused in the user's language with the stored record's number, and the act is counted once:

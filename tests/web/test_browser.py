@@ -137,14 +137,17 @@ def test_api_docs_render_offline_under_the_csp(site, browser) -> None:  # type: 
 def test_operator_sees_a_doubtful_line_of_a_photographed_form_marked(site, browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """GIVEN a form whose one line is no words (a smudge read as letters) WHEN the operator recognises
     its photo on /ocr THEN that line is marked doubtful with its reason and the others are not, and the page
-    is said to be read in part, on a phone too."""
+    is said to be read in part, on a phone too; the operator types the line as the paper has it, saves the act,
+    and the line is kept as a training pair with their text."""
+    import json
+
+    from azs_assistant.forms.corrections import corrections_dir
+    from tests.forms.test_forms import ACT
     from tests.ocr.test_ocr import page as sheet
 
-    base, _ = site
+    base, svc = site
     photo = tmp_path / "akt.png"
-    sheet(["АКТ № 5 проверки технического состояния колонки", "АЗС № 214 Дата проверки 12.03.2026",
-           "Жвщъ ыфкщ ъхзщ ьйъц гшщх", "Подтекание топлива в соединении рукава не обнаружено."], size=30,
-          height=600).save(photo)
+    sheet([*ACT[:4], "Жвщъ ыфкщ ъхзщ ьйъц гшщх", *ACT[4:]], size=30, height=760).save(photo)
     person = Person(browser, base, "operator", {"viewport": {"width": 1280, "height": 900}})
     page = person.page
     page.goto(f"{base}/ocr")
@@ -153,16 +156,27 @@ def test_operator_sees_a_doubtful_line_of_a_photographed_form_marked(site, brows
     doubtful = page.locator("#ocr-text .doubtful")
     doubtful.first.wait_for(state="attached", timeout=60000)
     page.click("#ocr-result details summary")
-    assert doubtful.count() == 1 and "Жвщъ" in doubtful.inner_text()
+    # a form's doubtful line is an input holding what was read
+    assert doubtful.count() == 1 and "Жвщъ" in doubtful.input_value()
     assert "словаря" in (doubtful.get_attribute("title") or "")
-    assert page.locator("#ocr-doubtful").is_visible()
+    assert page.locator("#ocr-doubtful").is_visible() and "исправьте" in page.inner_text("#ocr-doubtful")
     assert any("АЗС № 214" in t for t in page.locator("#ocr-text .line:not(.doubtful)").all_inner_texts())
     assert "не проиндексированы" in page.inner_text("#pages")  # the page is «partial», and says what to do
     person.shot("08-ocr-doubtful-line")
     page.set_viewport_size(PHONE["viewport"])
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
     person.axe()
+    doubtful.fill("Замечаний нет")
+    assert "corrected" in (doubtful.get_attribute("class") or "")
     person.shot("08-ocr-doubtful-line-phone")
+    confirm = page.locator("#fields .field .confirm:visible")  # as read, or empty on the paper
+    while confirm.count():
+        confirm.first.click()
+    page.click("#save-record")
+    page.locator("#save-status.saved").wait_for(timeout=15000)
+    rows = [json.loads(x) for x in (corrections_dir(svc.settings.data_dir) / "pairs.jsonl")
+            .read_text(encoding="utf-8").splitlines()]
+    assert [(r["text"], r["fields"]) for r in rows if "Жвщъ" in r["read"]] == [("Замечаний нет", [])]
     person.close()
 
 

@@ -1,14 +1,15 @@
 """Operators' corrections of a recognised form, kept as training pairs for the line reader (issue 22).
 
 ``keep_reading`` stores what a single upload was read as (``recognise_file`` for a person): the prepared images
-of the pages that hold a form value's line, those lines' boxes and texts, and the form's numbers, dates and
-listed values as read (names and free text are never kept), under a token. When the person saves a record from
-that reading (``POST /api/v1/forms/{form}/records`` with ``reading``), ``learn`` claims the reading (once) and
-turns each line whose value they changed, or whose value the two readers read apart, into a pair under
-``<data dir>/ocr/corrections``: the line's image (``<UTC time>-<random>.png``) and the line with their values
-in place, one JSON line of ``pairs.jsonl`` each (``ocr.pairs``' format: ``image``, ``text``, ``read``,
-``fields``, ``form``, ``record``, ``by``, ``at``). The rest of such a line is as Tesseract read it. A reading
-not saved is removed when a reading is stored a day or more later.
+of the pages that hold a form value's line or a line read with doubt, those lines' boxes and texts, and the
+form's numbers, dates and listed values as read (names and free text are never kept as values), under a token.
+When the person saves a record from that reading (``POST /api/v1/forms/{form}/records`` with ``reading``),
+``learn`` claims the reading (once) and turns each line whose value they changed, or whose value the two readers
+read apart, into a pair under ``<data dir>/ocr/corrections``: the line's image (``<UTC time>-<random>.png``) and
+the line with their values in place, one JSON line of ``pairs.jsonl`` each (``ocr.pairs``' format: ``image``,
+``text``, ``read``, ``fields``, ``form``, ``record``, ``by``, ``at``). The rest of such a line is as Tesseract
+read it. A doubtful line the person typed whole (``lines``) is a pair with their text, as they typed it: they
+chose to. A reading not saved is removed when a reading is stored a day or more later.
 ``python -m azs_assistant.ocr.train_lines --corrections DIR`` mixes the pairs into its training lines; they
 stay until an administrator deletes them.
 
@@ -58,9 +59,10 @@ def keep_reading(data_dir: Path, who: str | None, template: Any, match: Any, pag
 
     kept = {spec.name for spec in template.fields if spec.type in CHECKED_TYPES or spec.choices}
     sources = {k: v for k, v in match.sources.items() if k in kept and k in match.fields}
+    # a value's line, and every line read with doubt (the operator may correct it whole on the page)
     lines = [{"page": n, "text": line.text, "box": list(line.box)}
              for n, page in enumerate(pages) if page.image is not None for line in page.lines
-             if line.box and line.text in sources.values()]
+             if line.box and (line.text in sources.values() or line.doubtful)]
     if not lines:
         return None
     _expire(_readings(data_dir))
@@ -78,9 +80,10 @@ def keep_reading(data_dir: Path, who: str | None, template: Any, match: Any, pag
 
 
 def learn(data_dir: Path, token: str | None, who: str | None, form: str, saved: dict[str, Any],
-          record_id: int) -> int:
+          record_id: int, lines: list[dict[str, str]] | None = None) -> int:
     """Pairs from the reading ``token`` for the values a person changed, and for those the two readers read
-    apart (the person's value, whichever reader it agrees with, is the line's truth); how many were kept.
+    apart (the person's value, whichever reader it agrees with, is the line's truth), and for each line they
+    corrected whole (``lines``: ``read``, the line as shown, and ``text``, as they typed it); how many were kept.
     The reading is claimed first (renamed), so two saves with one token make one set of pairs."""
     if not token or not _TOKEN.match(token):
         return 0
@@ -94,13 +97,21 @@ def learn(data_dir: Path, token: str | None, who: str | None, form: str, saved: 
     kept = 0
     try:
         if reading.get("by") == who and reading.get("form") == form:
+            about = {"form": form, "record": record_id, "by": who}
+            whole = {fix["read"]: " ".join(fix["text"].split()) for fix in lines or []
+                     if " ".join(fix["text"].split()) not in ("", fix["read"])}
+            for read, text in whole.items():  # a line the person typed whole is its own truth
+                line = _one_line(reading["lines"], read)
+                crop = _crop(claimed, line) if line is not None else None
+                if crop is not None:
+                    ocr_pairs.add(corrections_dir(data_dir), crop, text, {"read": read, "fields": [], **about})
+                    kept += 1
             for line_text, changes in _changes(reading, saved).items():
-                pair = _pair(claimed, reading["lines"], line_text, changes)
+                pair = _pair(claimed, reading["lines"], line_text, changes) if line_text not in whole else None
                 if pair is not None:
                     fields = sorted(name for name, _, _ in changes)
                     crop, text, read = pair
-                    ocr_pairs.add(corrections_dir(data_dir), crop, text,
-                                  {"read": read, "fields": fields, "form": form, "record": record_id, "by": who})
+                    ocr_pairs.add(corrections_dir(data_dir), crop, text, {"read": read, "fields": fields, **about})
                     kept += 1
     except Exception as exc:  # noqa: BLE001 (a damaged reading: the record stands, the pair is lost)
         log.warning("OCR correction not kept: %s", exc)
@@ -123,12 +134,10 @@ def _pair(folder: Path, lines: list[dict[str, Any]], line_text: str,
     """The line's image and its text with each typed value in place of the value it holds (written the way
     the line writes it: «0,2», «518 204», «08.11.2024»); None when the line is not one of a kind on the
     pages, holds a value read not once as a word of its own, or comes out as it was."""
-    import cv2
-
-    same = [x for x in lines if x["text"] == line_text]
-    if len(same) != 1:
+    line = _one_line(lines, line_text)
+    if line is None:
         return None
-    line, text = same[0], same[0]["text"]
+    text = line["text"]
     for _, read, typed in changes:
         spots = [(m, write) for value in read for shown, write in _styles(value)
                  for m in re.finditer(rf"(?<![\w.,]){re.escape(shown)}(?![\w]|[.,]\d)", text)]
@@ -136,13 +145,27 @@ def _pair(folder: Path, lines: list[dict[str, Any]], line_text: str,
             return None
         m, write = spots[0]
         text = text[:m.start()] + write(typed) + text[m.end():]
+    crop = _crop(folder, line)
+    return (crop, text, line["text"]) if crop is not None else None
+
+
+def _one_line(lines: list[dict[str, Any]], text: str) -> dict[str, Any] | None:
+    """The kept line that reads ``text``, when it is one of a kind (a line twice on the pages is no one line)."""
+    same = {(x["page"], tuple(x["box"])): x for x in lines if x["text"] == text}
+    return next(iter(same.values())) if len(same) == 1 else None
+
+
+def _crop(folder: Path, line: dict[str, Any]) -> np.ndarray | None:
+    """The line's image, with a margin of a quarter of its height, from its kept page."""
+    import cv2
+
     page = cv2.imread(str(folder / f"page-{line['page']}.png"), cv2.IMREAD_GRAYSCALE)
     if page is None:
         return None
     left, top, right, bottom = line["box"]
     pad = max(2, round(MARGIN * (bottom - top)))
     crop = page[max(0, top - pad):bottom + pad, max(0, left - pad):right + pad]
-    return (crop, text, line["text"]) if crop.size else None
+    return crop if crop.size else None
 
 
 def _styles(value: str) -> list[tuple[str, Any]]:

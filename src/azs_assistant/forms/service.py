@@ -124,11 +124,13 @@ class FormRecords:
 
     # -- writes -------------------------------------------------------------------------------
     def create(self, who: Principal, form: str, source: str, fields: dict[str, Any],
-               defects: list[str] | None = None, *, ip: str | None = None, reading: str | None = None) -> FormRecord:
+               defects: list[str] | None = None, *, ip: str | None = None, reading: str | None = None,
+               lines: list[dict[str, str]] | None = None) -> FormRecord:
         """A record typed or checked by a person: validated and stored as confirmed. The same paper read before
         (an upload, the bot, the CLI) and not yet checked is confirmed instead of doubled; one checked already is
-        refused (409). Saved from a recognised upload (``reading``, its token), each value the person changed
-        becomes a training pair for the line reader (``corrections.learn``)."""
+        refused (409). Saved from a recognised upload (``reading``, its token), each value the person changed, and
+        each line they corrected whole (``lines``: ``read`` and ``text``), becomes a training pair for the line
+        reader (``corrections.learn``)."""
         template = self._template(form)
         self._check_fields(who, fields)
         clean = records.clean_fields(fields, template)  # a bad field leaves no half-made record behind
@@ -153,7 +155,7 @@ class FormRecords:
                         ip)
         if reading and self.data_dir is not None:
             try:
-                corrections.learn(self.data_dir, reading, who.name, template.form, record.fields, record.id)
+                corrections.learn(self.data_dir, reading, who.name, template.form, record.fields, record.id, lines)
             except Exception:  # noqa: BLE001 (the record is stored: a pair lost is logged, never a failed save)
                 logging.getLogger("azs.forms").exception("OCR corrections of record %s not kept", record.id)
         return record

@@ -64,6 +64,11 @@ class OCRResponse(BaseModel):
         "so that the values they correct become training pairs; kept for a day"))
 
 
+class LineFix(BaseModel):
+    read: str = Field(max_length=1000, examples=["Проверку провёл: мастер Axметов Б.К. Подлись"])
+    text: str = Field(max_length=1000, examples=["Проверку провёл: мастер Ахметов Б.К. Подпись"])
+
+
 class RecordIn(BaseModel):
     source: str = Field(min_length=1, max_length=1000, examples=["akt_trk3.jpg"])
     fields: dict[str, Any]
@@ -71,6 +76,9 @@ class RecordIn(BaseModel):
     reading: str | None = Field(default=None, max_length=64, description=(
         "The `reading` of the `/ocr` result the record was checked from: the values changed become training "
         "pairs for the line reader"))
+    lines: list[LineFix] = Field(default_factory=list, max_length=200, description=(
+        "Lines of that reading the person corrected whole (`read`: the line as `pages[].lines[].text` gave it, "
+        "`text`: as on the paper): each becomes a training pair for the line reader"))
 
 
 class RecordFields(BaseModel):
@@ -110,7 +118,7 @@ async def ocr(file: UploadFile, svc: ServicesDep, who: Operator, reads: Language
              summary="Сохранить проверенную оператором запись формы", responses={**WRITE, **documented(409)})
 def create_record(form: str, body: RecordIn, svc: ServicesDep, who: Operator, request: Request) -> dict:
     record = svc.records.create(who, form, body.source, body.fields, body.defects, ip=client_ip(request),
-                                reading=body.reading)
+                                reading=body.reading, lines=[fix.model_dump() for fix in body.lines])
     return _public(record)
 
 

@@ -169,18 +169,36 @@ const TO_CHECK = ".field.doubtful, .field.missing";
       if (p.quality === "retake") pages.appendChild(el("p", "warn", T("js_page", "Страница") + " " + p.page + " " + T("js_not_read", "не распознана:") + " " + (p.message || p.reason)));
       else if (p.reason) pages.appendChild(el("p", "warn", T("js_page", "Страница") + " " + p.page + ": " + (p.message || p.reason)));
     });
-    // The text line by line; doubtful lines marked (they are not indexed), with the reason as a tooltip.
+    // The text line by line; doubtful lines marked (they are not indexed), with the reason as a tooltip. A form's
+    // doubtful line is an input: the operator may type it as the paper has it, and it is saved with the record as
+    // a training pair for the reader.
     const text = document.getElementById("ocr-text");
     text.innerHTML = "";
     body.pages.forEach(function (p) {
       (p.lines || []).forEach(function (line) {
+        if (line.doubtful && body.reading) {
+          const fix = el("input", "line doubtful");
+          fix.value = line.text;
+          fix.dataset.read = line.text;
+          fix.setAttribute("aria-label", T("js_ocr_fix_line", "Строка прочитана с сомнением: исправьте её по бланку") +
+            (line.reason ? " (" + (line.message || line.reason) + ")" : ""));
+          if (line.reason) fix.title = line.message || line.reason;
+          fix.addEventListener("input", function () {
+            fix.classList.toggle("corrected", fix.value.trim() !== "" && fix.value.trim() !== fix.dataset.read);
+          });
+          text.appendChild(fix);
+          return;
+        }
         const row = el("span", line.doubtful ? "line doubtful" : "line", line.text + "\n");
         if (line.doubtful && line.reason) row.title = line.message || line.reason;
         text.appendChild(row);
       });
     });
     if (!text.childNodes.length) text.textContent = body.text;
-    document.getElementById("ocr-doubtful").hidden = !text.querySelector(".doubtful");
+    const hint = document.getElementById("ocr-doubtful");
+    hint.hidden = !text.querySelector(".doubtful");
+    hint.textContent = text.querySelector("input.line") ? T("js_ocr_fix_lines", hint.dataset.plain)
+      : hint.dataset.plain;
     fieldsBox.innerHTML = "";
     document.getElementById("save-status").textContent = "";
     recordForm.hidden = !body.form;
@@ -195,6 +213,13 @@ const TO_CHECK = ".field.doubtful, .field.missing";
     defects.innerHTML = "";
     body.defects.forEach(function (d) { defects.appendChild(el("li", null, T("js_defect", "Неисправность:") + " " + d)); });
   });
+
+  // the doubtful lines the operator typed anew, each with the line as it was read
+  function correctedLines() {
+    return Array.prototype.filter.call(document.querySelectorAll("#ocr-text input.line.corrected"), function (i) {
+      return i.value.trim() !== "" && i.value.trim() !== i.dataset.read;
+    }).map(function (i) { return { read: i.dataset.read, text: i.value.trim() }; });
+  }
 
   recordForm.addEventListener("submit", async function (ev) {
     ev.preventDefault();
@@ -218,7 +243,8 @@ const TO_CHECK = ".field.doubtful, .field.missing";
     try {
       resp = await fetch("/api/v1/forms/" + current.form + "/records", {
         method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
-        body: JSON.stringify({ source: sourceName, fields: fields, defects: current.defects, reading: current.reading }),
+        body: JSON.stringify({ source: sourceName, fields: fields, defects: current.defects, reading: current.reading,
+                               lines: correctedLines() }),
       });
       body = await resp.json();
     } catch (e) {
