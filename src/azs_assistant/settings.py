@@ -105,6 +105,11 @@ class Settings(BaseSettings):
     ticket_max_photo_mb: int = Field(default=10, ge=1, le=100)
     ticket_rate_per_minute: int = Field(
         default=10, ge=0, description="Complaints per minute from one address on public endpoints; 0 = off")
+    timezone: str = Field(
+        default="Asia/Almaty", description="The chain's time zone (IANA name): the pages show the times the system "
+                                           "keeps (UTC: saved, updated, audit, jobs, tickets) in it. Kazakhstan is "
+                                           "UTC+5 (Asia/Almaty, Asia/Aqtobe); times from the incident log are shown "
+                                           "as the company's database holds them")
     public_base_url: str | None = Field(
         default=None, description="Public base of links (status links, notifications), e.g. https://azs.example.kz; "
                                   "unset: the status link shown on a page is built from that request's address and "
@@ -165,6 +170,17 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value or None  # compose passes ${ORIGINALS_URL:-}: empty means not set
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}: an IANA name such as Asia/Almaty") from None
+        return value
 
     @field_validator("data_dir")
     @classmethod

@@ -231,3 +231,29 @@ def test_report_dates_are_typed_dd_mm_yyyy_and_a_wrong_one_is_named_next_to_its_
             assert "<option selected>АЗС-012</option>" in wrong.text
     finally:
         svc.close()
+
+
+def test_times_the_system_keeps_are_shown_on_the_chains_clock(tmp_path: Path) -> None:
+    """GIVEN a complaint received at 12:58 UTC WHEN staff open it, the audit log and the public status page
+    THEN the times read 17:58 (Almaty, UTC+5, the default), and 12:58 with AZS_TIMEZONE=UTC; an unknown zone is
+    refused when the settings are read. A walk-through read every time on the pages five hours early."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from azs_assistant.storage.models import AuditEvent, TicketEvent
+
+    for zone, shown in (("Asia/Almaty", "17:58"), ("UTC", "12:58")):
+        svc = Services(make_settings(tmp_path / zone.replace("/", "-"), embeddings="none", timezone=zone))
+        with TestClient(create_app(svc, background=False)) as client:
+            authorize(client, svc)
+            number = _complain(client, "Грязный туалет на АЗС")
+            at = datetime(2026, 12, 5, 12, 58, tzinfo=UTC)
+            with svc.db.session() as s:
+                s.execute(update(TicketEvent).values(at=at))
+                s.execute(update(AuditEvent).values(at=at))
+            assert f"05.12.2026 {shown}" in client.get(f"/tickets/{number}").text
+            assert f"05.12.2026 {shown}:00" in client.get("/admin/audit").text
+        svc.close()
+    with pytest.raises(ValueError, match="time zone"):
+        make_settings(tmp_path, timezone="Asia/Nowhere")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from azs_assistant.http.deps import SESSION_COOKIE
 from azs_assistant.web.i18n import context as i18n_context
@@ -16,6 +19,21 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"), context_processors=[i18n_context])
 templates.env.globals["js_texts"] = lambda t: {k: v for k, v in t.items() if k.startswith("js_")}
 templates.env.globals["readable"] = readable  # an audit entry's details as «key: value» lines
+
+
+@pass_context
+def local_time(context: dict, value: datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
+    """A time the system keeps (UTC; SQLite gives it back without its zone) as the chain's clock shows it
+    (``Settings.timezone``): an operator in Almaty read a conversation of 17:58 as «12:58». Times of the incident
+    log are the company's own and are not passed through here."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(context["request"].app.state.services.settings.timezone)
+    stamped = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return stamped.astimezone(zone).strftime(fmt)
+
+
+templates.env.filters["local"] = local_time
 
 
 def message_page(request: Request, message: str, status: int) -> Response:

@@ -4,7 +4,6 @@ with a ticket page where staff change status, comment, reassign, correct labels 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -22,15 +21,10 @@ from azs_assistant.web.i18n import pick_language, request_language, texts
 from azs_assistant.web.labels import Labels
 from azs_assistant.web.templating import message_page, templates
 
-
-def _local(value: datetime) -> str:
-    return value.strftime("%d.%m.%Y %H:%M")
-
-
 router = APIRouter(include_in_schema=False)
 StaffPage = Annotated[Principal, Depends(page("manager", "support"))]
 COMMON = {"categories": CATEGORIES, "urgency_names": URGENCY_NAMES, "status_names": STATUS_NAMES,
-          "local": _local, "overdue": is_overdue}
+          "overdue": is_overdue}
 
 
 def public_page(request: Request, name: str, lang: str, context: dict[str, Any], status: int = 200) -> Response:
