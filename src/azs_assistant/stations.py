@@ -201,7 +201,8 @@ class Stations:
             sid = match(ref, dict.fromkeys(s.scalars(select(Station.id))))
             row = s.get(Station, sid) if sid else None
         if row is None:
-            raise NotFound(f"Станции «{str(ref)[:50]}» нет в справочнике.", f"Station {ref!r} not found.")
+            raise NotFound(f"Станции «{str(ref)[:50]}» нет в справочнике.", f"Station {ref!r} not found.",
+                           message_kk=f"«{str(ref)[:50]}» станциясы анықтамалықта жоқ.")
         return row
 
     def regions(self) -> builtins.list[str]:
@@ -255,10 +256,17 @@ class Stations:
                 continue
             sid = ALL if raw == ALL else match(raw, known)
             if sid is None:
-                raise InvalidInput(f"Не понял станцию «{raw[:50]}»: пишите АЗС-012 или 12.", f"Bad station {raw}.")
+                raise InvalidInput(f"Не понял станцию «{raw[:50]}»: пишите АЗС-012 или 12.",
+                                   f"Station «{raw[:50]}» not understood: write АЗС-012 or 12.",
+                                   message_kk=f"«{raw[:50]}» станциясын түсінбедім: АЗС-012 немесе 12 деп жазыңыз.")
             if known and sid != ALL and sid not in known:
+                self._refuse_inactive(raw)
                 raise InvalidInput(f"Станции {sid} нет в справочнике станций: проверьте номер или сначала добавьте "
-                                   "её (azs stations add, страница «Станции»).", f"Unknown station {sid}.",
+                                   "её (azs stations add, страница «Станции»).",
+                                   f"Station {sid} is not in the station registry: check the number or add it first "
+                                   "(azs stations add, the Stations page).",
+                                   message_kk=f"{sid} станциясы станциялар анықтамалығында жоқ: нөмірін тексеріңіз "
+                                              "немесе алдымен оны қосыңыз (azs stations add, «Станциялар» беті).",
                                    field="stations")
             if sid not in out_stations:
                 out_stations.append(sid)
@@ -270,11 +278,29 @@ class Stations:
             region = ALL if raw == ALL else by_region.get(raw.casefold(), raw if not known else None)
             if region is None:
                 raise InvalidInput(f"Региона «{raw[:100]}» нет в справочнике станций; есть: "
-                                   f"{', '.join(sorted(by_region.values()))}.", f"Unknown region {raw}.",
+                                   f"{', '.join(sorted(by_region.values()))}.",
+                                   f"Region «{raw[:100]}» is not in the station registry; there are: "
+                                   f"{', '.join(sorted(by_region.values()))}.",
+                                   message_kk=f"«{raw[:100]}» өңірі станциялар анықтамалығында жоқ; барлары: "
+                                              f"{', '.join(sorted(by_region.values()))}.",
                                    field="regions")
             if region not in out_regions:
                 out_regions.append(region)
         return out_stations, out_regions
+
+    def _refuse_inactive(self, raw: str) -> None:
+        """A scope naming a station the registry has but has switched off is told so, not that it is missing."""
+        with self.db.session() as s:
+            every = dict.fromkeys(s.scalars(select(Station.id).where(Station.active != 1)))
+        sid = match(raw, every)
+        if sid in every:
+            raise InvalidInput(f"Станция {sid} отключена в справочнике (неактивна): включите её на странице «Станции» "
+                               "или выберите другую.",
+                               f"Station {sid} is switched off in the registry (inactive): activate it on the Stations "
+                               "page or choose another one.",
+                               message_kk=f"{sid} станциясы анықтамалықта өшірілген (белсенді емес): оны «Станциялар» "
+                                          "бетінде белсендіріңіз немесе басқа станцияны таңдаңыз.",
+                               field="stations")
 
     # -- writes (admins) -------------------------------------------------------------------------
     def add(self, actor: Any, station: StationInput) -> Station:
@@ -282,7 +308,9 @@ class Stations:
         self._admin(actor)
         with self.db.writing("stations") as s:
             if s.get(Station, station.id) is not None:
-                raise Conflict(f"Станция {station.id} уже есть в справочнике.", f"Station {station.id} exists.")
+                raise Conflict(f"Станция {station.id} уже есть в справочнике.",
+                               f"Station {station.id} is already in the registry.",
+                               message_kk=f"{station.id} станциясы анықтамалықта бұрыннан бар.")
             row = Station(id=station.id, name=station.name, region=station.region, address=station.address,
                           active=int(station.active), updated_at=utcnow())
             s.add(row)
@@ -296,7 +324,8 @@ class Stations:
         with self.db.writing("stations") as s:
             row = s.get(Station, station.id)
             if row is None:
-                raise NotFound(f"Станции {station.id} нет в справочнике.", f"Station {station.id} not found.")
+                raise NotFound(f"Станции {station.id} нет в справочнике.", f"Station {station.id} not found.",
+                               message_kk=f"{station.id} станциясы анықтамалықта жоқ.")
             row.name, row.region, row.address = station.name, station.region, station.address
             row.active, row.updated_at = int(station.active), utcnow()
         self._changed(actor, "station.update", station.id, {"name": station.name, "region": station.region,
@@ -310,7 +339,8 @@ class Stations:
         self._admin(actor)
         if text is None:
             if path is None:
-                raise InvalidInput("Нужен файл CSV со станциями.", "A CSV file is required.")
+                raise InvalidInput("Нужен файл CSV со станциями.", "A CSV file is required.",
+                                   message_kk="Станциялар тізімі бар CSV файлы керек.")
             text = _read_text(path)
         label = name or (path.name if path else "CSV")
         rows = parse_csv(text, label)
@@ -362,7 +392,9 @@ class Stations:
     def _admin(actor: Any) -> None:
         """Only admins edit the registry; the CLI (a local administrator) acts by name."""
         if not isinstance(actor, str) and not getattr(actor, "is_admin", False):
-            raise Forbidden("Справочник станций меняет только администратор.", "Admins only.")
+            raise Forbidden("Справочник станций меняет только администратор.",
+                            "Only an administrator changes the station registry.",
+                            message_kk="Станциялар анықтамалығын тек әкімші өзгерте алады.")
 
 
 # -- validating what people and files give -------------------------------------------------------
@@ -372,17 +404,20 @@ def station_input(raw_id: str, name: str | None, region: str | None, address: st
     sid = parse_station(raw_id)
     if sid is None:
         raise InvalidInput(f"Не понял номер станции «{str(raw_id)[:50]}»: пишите АЗС-012 или 12.",
-                           f"Bad station id {raw_id!r}.", field="id")
+                           f"Bad station id {raw_id!r}: write АЗС-012 or 12.",
+                           message_kk=f"«{str(raw_id)[:50]}» станция нөмірін түсінбедім: АЗС-012 немесе 12 деп "
+                                      "жазыңыз.", field="id")
     name, region = (name or "").strip(), (region or "").strip()
     if not name or len(name) > 200:
-        raise InvalidInput(f"{sid}: нужно название (до 200 символов).", "name is required (≤200 chars).",
-                           field="name")
+        raise InvalidInput(f"{sid}: нужно название (до 200 символов).", f"{sid}: a name is required (up to 200 chars).",
+                           message_kk=f"{sid}: атауын көрсету керек (200 таңбаға дейін).", field="name")
     if not region or len(region) > 100 or region == ALL:
-        raise InvalidInput(f"{sid}: нужен регион (до 100 символов).", "region is required (≤100 chars).",
-                           field="region")
+        raise InvalidInput(f"{sid}: нужен регион (до 100 символов).", f"{sid}: a region is required (up to 100 chars).",
+                           message_kk=f"{sid}: өңірін көрсету керек (100 таңбаға дейін).", field="region")
     address = (address or "").strip() or None
     if address is not None and len(address) > 500:
-        raise InvalidInput(f"{sid}: адрес длиннее 500 символов.", "address longer than 500 chars.", field="address")
+        raise InvalidInput(f"{sid}: адрес длиннее 500 символов.", f"{sid}: the address is longer than 500 chars.",
+                           message_kk=f"{sid}: мекенжайы 500 таңбадан ұзын.", field="address")
     return StationInput(sid, name, region, address, _flag(active, sid))
 
 
@@ -394,7 +429,9 @@ def _flag(value: Any, sid: str) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise InvalidInput(f"{sid}: «active» — 1 или 0 (да/нет), а не «{text[:20]}».", f"Bad active flag {text!r}.",
+    raise InvalidInput(f"{sid}: «active» — 1 или 0 (да/нет), а не «{text[:20]}».",
+                       f"{sid}: «active» is 1 or 0 (yes/no), not «{text[:20]}».",
+                       message_kk=f"{sid}: «active» мәні 1 немесе 0 (иә/жоқ) болуы керек, «{text[:20]}» емес.",
                        field="active")
 
 
@@ -402,14 +439,16 @@ def parse_csv(text: str, label: str = "CSV") -> list[StationInput]:
     """The stations of a CSV text; the first bad row raises ``InvalidInput`` naming its line."""
     lines = text.lstrip("\ufeff").splitlines()
     if not lines:
-        raise InvalidInput(f"{label}: файл пустой.", "Empty file.")
+        raise InvalidInput(f"{label}: файл пустой.", f"{label}: the file is empty.", message_kk=f"{label}: файл бос.")
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.DictReader(io.StringIO("\n".join(lines)), delimiter=delimiter)
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in ("id", "name", "region") if c not in header]
     if missing:
         raise InvalidInput(f"{label}: нет столбцов {', '.join(missing)}; нужны {','.join(CSV_COLUMNS)}.",
-                           f"Missing columns {missing}.", line=1)
+                           f"{label}: missing columns {', '.join(missing)}; the columns are {','.join(CSV_COLUMNS)}.",
+                           message_kk=f"{label}: {', '.join(missing)} бағандары жоқ; қажетті бағандар: "
+                                      f"{','.join(CSV_COLUMNS)}.", line=1)
     out: dict[str, StationInput] = {}
     for number, raw in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): (v or "") for k, v in raw.items() if not isinstance(v, list)}
@@ -420,17 +459,19 @@ def parse_csv(text: str, label: str = "CSV") -> list[StationInput]:
                                     row.get("active"))
         except InvalidInput as exc:
             raise InvalidInput(f"{label}, строка {number}: {exc.message_ru}", f"line {number}: {exc.message_en}",
-                               line=number) from None
+                               message_kk=f"{label}, {number}-жол: {exc.message('kk')}", line=number) from None
         if station.id in out:
             raise InvalidInput(f"{label}, строка {number}: станция {station.id} уже была выше в файле.",
-                               f"line {number}: duplicate {station.id}.", line=number)
+                               f"{label}, line {number}: station {station.id} already appears above in the file.",
+                               message_kk=f"{label}, {number}-жол: {station.id} станциясы файлда жоғарыда бұрын "
+                                          "көрсетілген.", line=number)
         out[station.id] = station
     return list(out.values())
 
 
 def _read_text(path: Path) -> str:
     if not path.is_file():
-        raise NotFound(f"Файл не найден: {path}", f"File not found: {path}")
+        raise NotFound(f"Файл не найден: {path}", f"File not found: {path}", message_kk=f"Файл табылмады: {path}")
     return decode_csv(path.read_bytes(), path.name)
 
 
@@ -443,4 +484,6 @@ def decode_csv(data: bytes, label: str = "CSV") -> str:
             continue
         if "\x00" not in text:
             return text
-    raise InvalidInput(f"{label}: не текстовый CSV (ожидается UTF-8 или Windows-1251).", "Not a text CSV.")
+    raise InvalidInput(f"{label}: не текстовый CSV (ожидается UTF-8 или Windows-1251).",
+                       f"{label}: not a text CSV (UTF-8 or Windows-1251 expected).",
+                       message_kk=f"{label}: мәтіндік CSV емес (UTF-8 немесе Windows-1251 кодтауы күтіледі).")

@@ -74,8 +74,9 @@ def test_a_user_or_key_scope_names_only_registry_stations_and_regions(services) 
         services.access.add_user("bob", None, ["manager"], stations=["99"])
     with pytest.raises(InvalidInput, match="Региона «Марс» нет"):
         services.access.create_key("erp", ["manager"], regions=["Марс"], actor="test")
-    with pytest.raises(InvalidInput, match="АЗС-020 нет"):  # inactive: offered nowhere
+    with pytest.raises(InvalidInput, match="АЗС-020 отключена в справочнике") as inactive:  # offered nowhere
         services.access.add_user("bob", None, ["manager"], stations=["АЗС-020"])
+    assert inactive.value.message("kk").startswith("АЗС-020 станциясы анықтамалықта өшірілген")
     user = services.access.add_user("bob", None, ["manager"], stations=["азс 12", "*"], regions=["шымкент"])
     assert (user.stations, user.regions) == (["АЗС-012", "*"], ["Шымкент"])
     with pytest.raises(InvalidInput):

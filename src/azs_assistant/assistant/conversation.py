@@ -63,7 +63,8 @@ class Conversations:
             if conversation_id:
                 row = s.get(Conversation, conversation_id)
                 if row is None or row.actor != actor:
-                    raise NotFound("Разговор не найден.", "Conversation not found.")
+                    raise NotFound("Разговор не найден.", "Conversation not found.",
+                                   message_kk="Сөйлесу табылмады.")
                 return row.id
             row = Conversation(id=str(uuid.uuid4()), actor=actor[:200], created_at=utcnow(), updated_at=utcnow())
             s.add(row)
@@ -72,7 +73,7 @@ class Conversations:
     def owned(self, s: Any, actor: str, conversation_id: str) -> Conversation:
         row = s.get(Conversation, conversation_id)
         if row is None or row.actor != actor:
-            raise NotFound("Разговор не найден.", "Conversation not found.")
+            raise NotFound("Разговор не найден.", "Conversation not found.", message_kk="Сөйлесу табылмады.")
         return row  # type: ignore[no-any-return]
 
     def list_for(self, actor: str, limit: int = LISTED) -> list[ConversationItem]:
@@ -100,7 +101,8 @@ class Conversations:
         title = " ".join((title or "").split())
         if not title or len(title) > TITLE_CHARS:
             raise InvalidInput(f"Название разговора — от 1 до {TITLE_CHARS} символов.",
-                               f"A conversation title has 1 to {TITLE_CHARS} characters.")
+                               f"A conversation title has 1 to {TITLE_CHARS} characters.",
+                               message_kk=f"Сөйлесу атауы: 1-ден {TITLE_CHARS} таңбаға дейін.")
         with self.db.session() as s:
             row = self.owned(s, actor, conversation_id)
             row.title = title

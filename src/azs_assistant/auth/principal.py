@@ -67,9 +67,12 @@ def clean_roles(roles: Iterable[str]) -> list[str]:
     for role in roles:
         role = role.strip().lower()
         if role not in ROLES:
-            raise InvalidInput(f"Неизвестная роль «{role}»; есть: {', '.join(ROLES)}.", f"Unknown role {role}.")
+            raise InvalidInput(f"Неизвестная роль «{role}»; есть: {', '.join(ROLES)}.",
+                               f"Unknown role «{role}»; the roles are: {', '.join(ROLES)}.",
+                               message_kk=f"«{role}» рөлі белгісіз; барлары: {', '.join(ROLES)}.")
         if role not in out:
             out.append(role)
     if not out:
-        raise InvalidInput("Нужна хотя бы одна роль.", "At least one role.")
+        raise InvalidInput("Нужна хотя бы одна роль.", "At least one role is required.",
+                           message_kk="Кемінде бір рөл керек.")
     return out

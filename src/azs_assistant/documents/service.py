@@ -60,9 +60,11 @@ class DocumentFilter:
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
             raise InvalidInput(f"Сортировка «{self.sort}» неизвестна: {', '.join(SORTS)}.",
-                               f"Unknown sort '{self.sort}': {', '.join(SORTS)}.")
+                               f"Unknown sort '{self.sort}': {', '.join(SORTS)}.",
+                               message_kk=f"«{self.sort}» реттеу тәсілі белгісіз; барлары: {', '.join(SORTS)}.")
         if self.since and self.until and self.since > self.until:
-            raise InvalidInput("Дата «с» позже даты «по».", "The start date is after the end date.")
+            raise InvalidInput("Дата «с» позже даты «по».", "The start date is after the end date.",
+                               message_kk="Кезеңнің басталу күні аяқталу күнінен кеш.")
 
 
 @dataclass
@@ -185,7 +187,8 @@ class Documents:
             row = s.get(DocumentOriginal, doc.id)
             if row is None:
                 raise NotFound("Оригинал этого документа не сохранён: загрузите документ заново.",
-                               "The original file was not kept; upload the document again.")
+                               "The original file was not kept; upload the document again.",
+                               message_kk="Бұл құжаттың түпнұсқасы сақталмаған: құжатты қайта жүктеңіз.")
             inline, location = row.data, row.location
         # bytes still in the row come first: after a move without --delete-source they are the same file, and
         # an installation that unset AZS_ORIGINALS_URL again (the documented way back) has no store to read
@@ -201,7 +204,9 @@ class Documents:
         if store is None:
             raise ConfigError(f"Оригинал хранится вне базы ({location}), а AZS_ORIGINALS_URL не задан: задайте "
                               "хранилище, в которое он был записан.", "The original is kept in a store; set "
-                              "AZS_ORIGINALS_URL.")
+                              "AZS_ORIGINALS_URL.",
+                              message_kk=f"Түпнұсқа дерекқордан тыс сақталған ({location}), ал AZS_ORIGINALS_URL "
+                                         "орнатылмаған: ол жазылған қойманы көрсетіңіз.")
         return store
 
     def has_original(self, document_id: int) -> bool:
@@ -218,14 +223,16 @@ class Documents:
             if doc is None:
                 doc = s.scalar(select(Document).where(Document.source == str(ref)))
             if doc is None:
-                raise NotFound(f"Документ «{ref}» не найден.", f"Document '{ref}' not found.")
+                raise NotFound(f"Документ «{ref}» не найден.", f"Document '{ref}' not found.",
+                               message_kk=f"«{ref}» құжаты табылмады.")
             return doc
 
     def get(self, who: Principal, ref: str | int) -> Document:
         """A document ``who`` may read; one outside the audience does not exist for them."""
         doc = self.find(ref)
         if not who.may_read(doc.audience):
-            raise NotFound(f"Документ «{ref}» не найден.", "Document not found.")
+            raise NotFound(f"Документ «{ref}» не найден.", "Document not found.",
+                           message_kk=f"«{ref}» құжаты табылмады.")
         return doc
 
     def counts(self) -> tuple[int, int]:
@@ -243,9 +250,11 @@ class Documents:
         with self.db.session() as s:
             row = s.execute(select(Chunk, Document).join(Document).where(Chunk.id == chunk_id)).one_or_none()
         if row is None:
-            raise NotFound("Фрагмент не найден (документ мог быть обновлён).", "Passage not found.")
+            raise NotFound("Фрагмент не найден (документ мог быть обновлён).",
+                           "Passage not found (the document may have been updated).",
+                           message_kk="Үзінді табылмады (құжат жаңартылған болуы мүмкін).")
         if not who.may_read(row[1].audience):
-            raise NotFound("Фрагмент не найден.", "Passage not found.")
+            raise NotFound("Фрагмент не найден.", "Passage not found.", message_kk="Үзінді табылмады.")
         return row[0], row[1]
 
     # -- changing ---------------------------------------------------------------------------
@@ -253,10 +262,10 @@ class Documents:
         """Every file is checked before any is stored: a name, and not over the size cap."""
         limit = self.settings.max_upload_bytes
         if not files:
-            raise InvalidInput("Нет файлов для загрузки.", "No files to upload.")
+            raise InvalidInput("Нет файлов для загрузки.", "No files to upload.", message_kk="Жүктейтін файл жоқ.")
         for name, data in files:
             if not PurePath(name).name or PurePath(name).name.startswith("."):
-                raise InvalidInput("У файла нет имени.", "File has no name.")
+                raise InvalidInput("У файла нет имени.", "File has no name.", message_kk="Файлдың аты жоқ.")
             if len(data) > limit:
                 raise FileTooLarge(f"Файл {name} больше {self.settings.max_upload_mb} МБ.",
                                    f"{name} exceeds {self.settings.max_upload_mb} MiB.",
@@ -330,7 +339,8 @@ class Documents:
         """Delete a document and its passages (unaudited: the CLI and ``delete`` audit)."""
         doc = self.find(ref)
         if not self.ingestor.delete(doc.id):
-            raise Conflict("Документ уже удалён.", "Document already deleted.")
+            raise Conflict("Документ уже удалён.", "Document already deleted.",
+                           message_kk="Құжат әлдеқашан жойылған.")
         return doc
 
     def delete(self, who: Principal, ref: str | int, ip: str | None = None) -> Document:
@@ -345,7 +355,8 @@ class Documents:
         with self.db.session() as s:
             row = s.get(Document, doc.id)
             if row is None:
-                raise Conflict("Документ уже удалён.", "Document already deleted.")
+                raise Conflict("Документ уже удалён.", "Document already deleted.",
+                               message_kk="Құжат әлдеқашан жойылған.")
             row.audience = audience if (audience["roles"] or audience["regions"]) else None
             regions_lower = dict.fromkeys(r.lower() for r in audience["regions"])
             row.audience_rows = ([DocumentAudience(kind="role", value=r) for r in audience["roles"]]

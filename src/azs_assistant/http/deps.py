@@ -44,7 +44,11 @@ def check_body_size(request: Request, limit: int = 1024 * 1024) -> None:
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit:
         raise FileTooLarge(f"Запрос слишком большой ({int(length) // 1024} КБ): текст жалобы — до "
-                           f"{limit // 1024} КБ.", "Request body too large.")
+                           f"{limit // 1024} КБ.",
+                           f"Request too large ({int(length) // 1024} KB): a complaint's text is up to "
+                           f"{limit // 1024} KB.",
+                           message_kk=f"Сұраныс тым үлкен ({int(length) // 1024} КБ): шағым мәтіні ең көбі "
+                                      f"{limit // 1024} КБ.")
 
 
 # Declared for OpenAPI (the "Authorize" button in /docs); the checks themselves are below.
@@ -67,13 +71,16 @@ async def optional_principal(
     raw = request.headers.get("authorization", "")  # also when called directly, not as a dependency
     if raw and not raw.lower().startswith("bearer "):  # a credential we cannot check is refused, not skipped
         raise Unauthorized("Неподдерживаемая схема авторизации: используйте «Bearer <ключ API>».",
-                           "Unsupported authorization scheme; use Bearer with an API key.")
+                           "Unsupported authorization scheme; use Bearer with an API key.",
+                           message_kk="Авторизация схемасына қолдау көрсетілмейді: «Bearer <API кілті>» "
+                                      "пайдаланыңыз.")
     key = (bearer.credentials.strip() if bearer else header_key) or (
         raw[7:].strip() if raw.lower().startswith("bearer ") else request.headers.get("x-api-key", ""))
     if key:
         found = await run_in_threadpool(svc.access.key_principal, key)  # the database, off the event loop
         if found is None:
-            raise Unauthorized("Ключ API неверен или отозван.", "Invalid or revoked API key.")
+            raise Unauthorized("Ключ API неверен или отозван.", "Invalid or revoked API key.",
+                               message_kk="API кілті қате немесе оның күші жойылған.")
         principal, rate = found
         request.app.state.key_limiter.check(principal.name, rate)
     else:
@@ -95,7 +102,9 @@ async def optional_principal(
 async def current_principal(request: Request,
                             principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:
     if principal is None:
-        raise Unauthorized("Нужно войти: ключ API или вход в веб-интерфейсе.", "Authentication required.")
+        raise Unauthorized("Нужно войти: ключ API или вход в веб-интерфейсе.",
+                           "Sign-in required: an API key or signing in to the web interface.",
+                           message_kk="Жүйеге кіру керек: API кілтімен немесе веб-интерфейс арқылы.")
     return principal
 
 
@@ -104,7 +113,9 @@ def require(*roles: str) -> Callable[..., Any]:
 
     async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if not principal.has(*roles):
-            raise Forbidden(f"Недостаточно прав: нужна роль {' или '.join(roles)}.", "Forbidden for this role.")
+            raise Forbidden(f"Недостаточно прав: нужна роль {' или '.join(roles)}.",
+                            f"Not allowed: the {' or '.join(roles)} role is required.",
+                            message_kk=f"Рұқсатыңыз жеткіліксіз: {' немесе '.join(roles)} рөлі керек.")
         return principal
 
     check.allowed_roles = frozenset({*roles, "admin"})  # type: ignore[attr-defined]  # read by the policy test

@@ -135,7 +135,8 @@ class StoredSchedules:
         with self.db.session() as s:
             gone = s.execute(delete(JobSchedule).where(JobSchedule.name == name))
         if gone.rowcount != 1:  # type: ignore[attr-defined]
-            raise NotFound(f"Расписания «{name}» нет.", f"No schedule '{name}'.")
+            raise NotFound(f"Расписания «{name}» нет.", f"No schedule '{name}'.",
+                           message_kk=f"«{name}» кестесі табылмады.")
         self._audit(actor, "schedule.remove", name, {}, ip)
 
     def list(self) -> list[Schedule]:

@@ -233,7 +233,8 @@ class Jobs:
         with self.db.session() as s:
             job = s.get(Job, job_id)
         if job is None:
-            raise NotFound(f"Задание «{job_id}» не найдено.", f"Job '{job_id}' not found.")
+            raise NotFound(f"Задание «{job_id}» не найдено.", f"Job '{job_id}' not found.",
+                           message_kk=f"«{job_id}» тапсырмасы табылмады.")
         return job
 
     def list(self, *, status: str | None = None, kind: str | None = None, offset: int = 0,
@@ -242,7 +243,9 @@ class Jobs:
         (the notifier's run every 10 s, done: housekeeping that buries the rest)."""
         if status is not None and status not in STATUSES:
             raise InvalidInput(f"Неизвестное состояние задания «{status}»; допустимы: {', '.join(STATUSES)}.",
-                               f"Unknown job status '{status}'.")
+                               f"Unknown job status '{status}'; allowed: {', '.join(STATUSES)}.",
+                               message_kk=f"Тапсырманың «{status}» күйі белгісіз; мүмкін күйлер: "
+                                          f"{', '.join(STATUSES)}.")
         query, count = select(Job), select(func.count()).select_from(Job)
         hidden = [~((Job.kind.in_(list(routine))) & (Job.status == "done"))] if routine else []
         for cond in ([Job.status == status] if status else []) + ([Job.kind == kind] if kind else []) + hidden:
@@ -271,7 +274,8 @@ class Jobs:
             if changed.rowcount != 1:  # type: ignore[attr-defined]
                 job = self.get(job_id)
                 raise Conflict(f"Задание уже {_STATUS_RU[job.status]}: отменять нечего.",
-                               f"Job is already {job.status}.")
+                               f"Job is already {job.status}.",
+                               message_kk=f"Тапсырма әлдеқашан {_STATUS_KK[job.status]}: тоқтататын ештеңе жоқ.")
             s.execute(delete(JobFile).where(JobFile.job_id == job_id))
         self._audit(who, "job.cancel", job_id, {}, ip)
         return self.get(job_id)
@@ -286,7 +290,9 @@ class Jobs:
         if changed.rowcount != 1:  # type: ignore[attr-defined]
             job = self.get(job_id)
             raise Conflict(f"Задание {_STATUS_RU[job.status]}: повторять можно только остановленные.",
-                           f"Only dead or cancelled jobs can be retried; this one is {job.status}.")
+                           f"Only dead or cancelled jobs can be retried; this one is {job.status}.",
+                           message_kk=f"Тапсырма {_STATUS_KK[job.status]}: тек тоқтатылған тапсырмаларды қайталауға "
+                                      "болады.")
         self._audit(who, "job.retry", job_id, {}, ip)
         if self.on_enqueued is not None:
             self.on_enqueued(job_id)
@@ -307,3 +313,5 @@ class Jobs:
 
 _STATUS_RU = {"queued": "в очереди", "running": "выполняется", "done": "выполнено", "dead": "остановлено после "
               "ошибок", "cancelled": "отменено"}
+_STATUS_KK = {"queued": "кезекте", "running": "орындалуда", "done": "орындалды",  # as web/i18n/kk.yaml job_status_*
+              "dead": "қателерден кейін тоқтатылды", "cancelled": "тоқтатылды"}

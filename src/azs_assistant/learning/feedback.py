@@ -75,7 +75,7 @@ class Learning:
 
     def rate(self, answer_id: int, who: Principal, rating: int, comment: str | None = None) -> Feedback:
         if rating not in (1, -1):
-            raise InvalidInput("Оценка — 👍 или 👎.", "Rating must be up or down.")
+            raise InvalidInput("Оценка — 👍 или 👎.", "Rating must be up or down.", message_kk="Баға — 👍 немесе 👎.")
         comment = (comment or "").strip()[:2000] or None
         with self.db.session() as s:
             self._answer(s, answer_id, who)
@@ -87,7 +87,9 @@ class Learning:
         """A supervisor's better answer (a manager or an admin)."""
         corrected = (corrected or "").strip()
         if not corrected or len(corrected) > 20000:
-            raise InvalidInput("Исправленный ответ пустой или слишком длинный.", "Bad corrected answer.")
+            raise InvalidInput("Исправленный ответ пустой или слишком длинный.",
+                               "The corrected answer is empty or too long.",
+                               message_kk="Түзетілген жауап бос немесе тым ұзын.")
         with self.db.session() as s:
             self._answer(s, answer_id, who)
             row = Feedback(answer_id=answer_id, actor=who.name, rating=0, comment=(comment or "").strip() or None,

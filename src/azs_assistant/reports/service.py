@@ -272,7 +272,9 @@ class Reports:
 
         if not allowed:
             raise Forbidden("За вами не закреплено ни одной станции: отчёты недоступны. Обратитесь к администратору.",
-                            "No stations in scope.")
+                            "No station is assigned to you: reports are unavailable. Ask the administrator.",
+                            message_kk="Сізге бірде-бір ЖҚС бекітілмеген: есептер қолжетімсіз. Әкімшіге "
+                                       "хабарласыңыз.")
         by_number = {station_number(a): a for a in allowed}
         asked = {s if s in allowed else by_number.get(station_number(s), s) for s in query.filters.stations}
         outside = sorted(asked - allowed)
@@ -384,7 +386,9 @@ class Reports:
                                                                                      **chosen}})
             except ValidationError as exc:
                 problems = "; ".join(e["msg"] for e in exc.errors())
-                raise InvalidInput(f"Фильтры отчёта противоречат друг другу: {problems}.", problems) from exc
+                raise InvalidInput(f"Фильтры отчёта противоречат друг другу: {problems}.",
+                                   f"The report's filters contradict each other: {problems}.",
+                                   message_kk=f"Есеп сүзгілері бір-біріне қайшы келеді: {problems}.") from exc
         return self.run(query, question or "Сводка по инцидентам", allowed)
 
     def _check_filters(self, station: str | None, region: str | None) -> None:
@@ -393,10 +397,15 @@ class Reports:
         vocab = self.vocabulary()
         if station and station not in vocab.stations:
             raise InvalidInput(f"Станции {station} нет в справочнике станций: проверьте фильтр «АЗС».",
-                               f"Unknown station {station}.", field="station")
+                               f"Station {station} is not in the station registry: check the Station filter.",
+                               message_kk=f"{station} станциясы станциялар анықтамалығында жоқ: «ЖҚС» сүзгісін "
+                                          "тексеріңіз.", field="station")
         if region and region.casefold() not in {r.casefold() for r in vocab.regions}:
             raise InvalidInput(f"Региона «{region}» нет в справочнике станций; есть: {', '.join(vocab.regions)}.",
-                               f"Unknown region {region}.", field="region")
+                               f"Region «{region}» is not in the station registry; there are: "
+                               f"{', '.join(vocab.regions)}.",
+                               message_kk=f"«{region}» өңірі станциялар анықтамалығында жоқ; барлары: "
+                                          f"{', '.join(vocab.regions)}.", field="region")
 
     # -- a person's reports: scoped to their stations and audited -----------------------------
     def allowed_for(self, who: Principal) -> set[str] | None:
@@ -440,7 +449,8 @@ class Reports:
         with self.db.session() as s:
             incident = s.get(Incident, incident_id)
         if incident is None or not who.station_allowed(incident.station_id, incident.region):
-            raise NotFound(f"Инцидент {incident_id} не найден.", f"Incident {incident_id} not found.")
+            raise NotFound(f"Инцидент {incident_id} не найден.", f"Incident {incident_id} not found.",
+                           message_kk=f"№{incident_id} оқиға табылмады.")
         return incident
 
     def incidents_for(self, who: Principal, *, station: str | None = None, region: str | None = None,

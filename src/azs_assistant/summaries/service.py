@@ -71,7 +71,8 @@ class Summaries:
         (the pipeline refreshes without a principal)."""
         if refresh and principal is not None and not principal.has("manager", "admin"):
             raise Forbidden("Пересоздать краткое содержание может руководитель или администратор.",
-                            "Refreshing a summary needs the manager or admin role.")
+                            "Refreshing a summary needs the manager or admin role.",
+                            message_kk="Қысқаша мазмұнды тек басшы немесе әкімші қайта жасай алады.")
         doc = self._document(ref, principal)
         kind = "llm" if self.llm is not None else "extractive"
         if not refresh:
@@ -211,7 +212,8 @@ class Summaries:
     def _document(self, ref: str | int, principal: Any) -> Document:
         doc = self.documents.find(ref)
         if principal is not None and not principal.may_read(doc.audience):
-            raise NotFound(f"Документ «{ref}» не найден.", "Document not found.")
+            raise NotFound(f"Документ «{ref}» не найден.", "Document not found.",
+                           message_kk=f"«{ref}» құжаты табылмады.")
         return doc
 
     @staticmethod

@@ -337,7 +337,9 @@ class Tickets:
         """Store a complaint, classified and routed, with its notifications queued. Returns the
         ticket and the customer's private token (shown once, kept only as a hash)."""
         if channel not in CHANNELS:
-            raise InvalidInput(f"Неизвестный канал «{channel}»; есть: {', '.join(CHANNELS)}.", "Unknown channel.")
+            raise InvalidInput(f"Неизвестный канал «{channel}»; есть: {', '.join(CHANNELS)}.",
+                               f"Unknown channel '{channel}'; the channels are: {', '.join(CHANNELS)}.",
+                               message_kk=f"«{channel}» арнасы белгісіз; барлары: {', '.join(CHANNELS)}.")
         contact = (contact or "").strip()[:200] or None
         photo_ext = self._check_photo(photo, photo_name) if photo else None
         result = self.classify(text, channel=channel, station=station, contact=contact)
@@ -463,12 +465,14 @@ class Tickets:
         """The photo of the complaint, for staff who may work on the ticket: (name, media type, bytes)."""
         ticket = self.get_for(who, number)
         if not ticket.photo_path:
-            raise NotFound("К обращению не приложено фото.", "No photo.")
+            raise NotFound("К обращению не приложено фото.", "No photo is attached to the ticket.",
+                           message_kk="Өтінішке фото тіркелмеген.")
         if Path(ticket.photo_path).is_absolute():  # the default directory, or written before AZS_ORIGINALS_URL
             try:
                 data = Path(ticket.photo_path).read_bytes()
             except FileNotFoundError as exc:
-                raise NotFound("Файл фото не найден.", "The photo file is missing.") from exc
+                raise NotFound("Файл фото не найден.", "The photo file is missing.",
+                               message_kk="Фото файлы табылмады.") from exc
         else:
             data = self.photos.read(ticket.photo_path)
         return _media(PurePosixPath(ticket.photo_path).name, data)
@@ -478,7 +482,8 @@ class Tickets:
         ticket = self.get_for(who, number)
         names = {e.data.get("photo") for e in self.history(ticket.number) if e.kind == "customer_reply"}
         if name not in names:
-            raise NotFound("Такого фото у обращения нет.", "No such photo.")
+            raise NotFound("Такого фото у обращения нет.", "The ticket has no such photo.",
+                           message_kk="Өтініште мұндай фото жоқ.")
         key = f"{PHOTOS}/{name}"
         try:
             return _media(name, self.photos.read(key))
@@ -559,14 +564,20 @@ class Tickets:
         """Move a ticket on. The customer sees the new status; a comment given with it is a staff note
         unless ``public`` says it is a reply to the customer."""
         if status not in STATUSES:
-            raise InvalidInput(f"Неизвестный статус «{status}»; есть: {', '.join(STATUSES)}.", "Unknown status.")
+            raise InvalidInput(f"Неизвестный статус «{status}»; есть: {', '.join(STATUSES)}.",
+                               f"Unknown status '{status}'; the statuses are: {', '.join(STATUSES)}.",
+                               message_kk=f"«{status}» мәртебесі белгісіз; барлары: {', '.join(STATUSES)}.")
         with self._change(number) as (s, ticket):
             if status == ticket.status:
-                raise Conflict(f"Обращение {ticket.number} уже в статусе «{status}».", "Same status.")
+                raise Conflict(f"Обращение {ticket.number} уже в статусе «{status}».",
+                               f"Ticket {ticket.number} already has the status '{status}'.",
+                               message_kk=f"{ticket.number} өтінішінің мәртебесі қазірдің өзінде «{status}».")
             if status not in TRANSITIONS[ticket.status]:
                 allowed = ", ".join(sorted(TRANSITIONS[ticket.status]))
                 raise Conflict(f"Из статуса «{ticket.status}» нельзя перейти в «{status}»; можно: {allowed}.",
-                               "Transition not allowed.")
+                               f"A ticket cannot go from '{ticket.status}' to '{status}'; it can go to: {allowed}.",
+                               message_kk=f"«{ticket.status}» мәртебесінен «{status}» мәртебесіне өтуге болмайды; "
+                                          f"мүмкін мәртебелер: {allowed}.")
             previous, ticket.status, ticket.updated_at = ticket.status, status, utcnow()
             if status in ("resolved", "closed"):
                 ticket.resolved_at = ticket.resolved_at or utcnow()
@@ -584,7 +595,8 @@ class Tickets:
     def comment(self, number: str, text: str, *, actor: str, public: bool = False) -> TicketEvent:
         text = (text or "").strip()
         if not text or len(text) > self.settings.ticket_max_chars:
-            raise InvalidInput("Комментарий пустой или слишком длинный.", "Empty or too long comment.")
+            raise InvalidInput("Комментарий пустой или слишком длинный.", "Empty or too long comment.",
+                               message_kk="Түсініктеме бос немесе тым ұзын.")
         with self._change(number) as (s, ticket):
             ticket.updated_at = utcnow()
             event = TicketEvent(ticket_id=ticket.id, actor=actor[:200], kind="comment", data={"text": text},
@@ -595,9 +607,14 @@ class Tickets:
     def assign(self, number: str, *, actor: str, department: str | None = None, assignee: str | None = None) -> Ticket:
         if department and department not in self.rules.departments:
             raise InvalidInput(f"Отдел «{department}» не описан в правилах; есть: "
-                               f"{', '.join(self.rules.departments)}.", "Unknown department.")
+                               f"{', '.join(self.rules.departments)}.",
+                               f"Department '{department}' is not in the rules; the departments are: "
+                               f"{', '.join(self.rules.departments)}.",
+                               message_kk=f"«{department}» бөлімі ережелерде сипатталмаған; барлары: "
+                                          f"{', '.join(self.rules.departments)}.")
         if not department and not assignee:
-            raise InvalidInput("Укажите отдел или исполнителя.", "department or assignee required.")
+            raise InvalidInput("Укажите отдел или исполнителя.", "Give a department or an assignee.",
+                               message_kk="Бөлімді немесе орындаушыны көрсетіңіз.")
         with self._change(number) as (s, ticket):
             before = {"department": ticket.department, "assignee": ticket.assignee}
             if department and department != ticket.department:
@@ -617,9 +634,11 @@ class Tickets:
                 reroute: bool = True) -> Ticket:
         """A person's correction: it becomes a training example and, unless told not to, re-routes."""
         if category and category not in CATEGORIES:
-            raise InvalidInput(f"Неизвестная категория «{category}».", "Unknown category.")
+            raise InvalidInput(f"Неизвестная категория «{category}».", f"Unknown category '{category}'.",
+                               message_kk=f"«{category}» санаты белгісіз.")
         if urgency and urgency not in URGENCIES:
-            raise InvalidInput(f"Неизвестная срочность «{urgency}».", "Unknown urgency.")
+            raise InvalidInput(f"Неизвестная срочность «{urgency}».", f"Unknown urgency '{urgency}'.",
+                               message_kk=f"«{urgency}» шұғылдық деңгейі белгісіз.")
         with self._change(number) as (s, ticket):
             before = {"category": ticket.category, "urgency": ticket.urgency, "department": ticket.department}
             ticket.category = category or ticket.category
@@ -781,7 +800,9 @@ def _queue_query(*, department: str | None = None, status: str | None = None, st
         query = query.where(Ticket.department == department)
     if status:
         if status not in STATUSES:
-            raise InvalidInput(f"Неизвестный статус «{status}»; есть: {', '.join(STATUSES)}.", "Unknown status.")
+            raise InvalidInput(f"Неизвестный статус «{status}»; есть: {', '.join(STATUSES)}.",
+                               f"Unknown status '{status}'; the statuses are: {', '.join(STATUSES)}.",
+                               message_kk=f"«{status}» мәртебесі белгісіз; барлары: {', '.join(STATUSES)}.")
         query = query.where(Ticket.status == status)
     if open_only or overdue:
         query = query.where(Ticket.status.not_in(("resolved", "closed")))

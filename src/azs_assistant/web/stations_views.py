@@ -48,7 +48,8 @@ def make_router(templates: Any) -> APIRouter:
         try:
             data = await file.read(IMPORT_MAX_BYTES + 1)
             if len(data) > IMPORT_MAX_BYTES:
-                raise FileTooLarge("Файл станций больше 1 МБ.", "File too large.")
+                raise FileTooLarge("Файл станций больше 1 МБ.", "The stations file is larger than 1 MB.",
+                                   message_kk="Станциялар файлы тым үлкен: ең көбі 1 МБ.")
             result = await run_in_threadpool(lambda: svc.stations.import_csv(who, text=decode_csv(data, name),
                                                                              name=name))
         except AzsError as exc:
