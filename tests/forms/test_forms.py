@@ -252,6 +252,33 @@ def test_a_choice_is_taken_in_any_spelling_of_its_letters_and_stored_as_the_form
     assert record.fields["error_percent"] == -0.2 and record.fields["inspection_date"] == "2026-11-14"
 
 
+def test_a_number_typed_with_its_fields_word_is_taken_and_a_station_not_ones_own_is_refused_at_its_field(
+        svc: Services) -> None:
+    """GIVEN an operator of АЗС-001 WHEN they type the station as their profile names it («АЗС-001») THEN it is the
+    station number 1 (it was refused as «not an integer»); «ТРК № 3» is dispenser 3, and another field's word is no
+    label («АЗС 3» for the dispenser is refused). An act of a station they are not assigned to is refused naming the
+    «АЗС №» field, with its reason in each language (the page marked no field)."""
+    from azs_assistant.errors import Forbidden
+    from azs_assistant.stations import StationInput
+    from tests.factories import principal
+
+    admin = principal("admin")
+    for sid in ("АЗС-001", "АЗС-017"):
+        svc.stations.add(admin, StationInput(sid, sid, "Алматы"))
+    operator = principal("operator", name="aida", stations=["АЗС-001"])
+    act = {"act_number": "9", "station_id": "АЗС-001", "inspection_date": "14.11.2026", "dispenser": "ТРК № 3"}
+    record = svc.records.create(operator, "inspection_act", "act.jpg", act)
+    assert (record.fields["station_id"], record.fields["dispenser"], record.station_id) == (1, 3, "АЗС-001")
+    with pytest.raises(InvalidInput) as refused:
+        svc.records.create(operator, "inspection_act", "act.jpg", {**act, "act_number": "10", "dispenser": "АЗС 3"})
+    assert refused.value.details["invalid"] == ["dispenser"]
+    with pytest.raises(Forbidden) as foreign:
+        svc.records.create(operator, "inspection_act", "act.jpg", {**act, "act_number": "11", "station_id": "17"})
+    assert foreign.value.details["field"] == "station_id"
+    assert {lang: "АЗС-017" in foreign.value.details["reasons"]["station_id"][lang] for lang in ("ru", "kk", "en")} \
+        == {"ru": True, "kk": True, "en": True}
+
+
 @pytest.mark.slow  # real OCR of a page: over 5 s
 def test_a_value_the_operator_corrects_becomes_a_training_pair(svc: Services) -> None:
     """GIVEN an act recognised on /ocr WHEN the operator saves it with the meter reading changed (and the rest as

@@ -70,9 +70,14 @@ class FormRecords:
         allowed = who.allowed_stations(known)
         if station is not None and allowed is not None and station not in allowed and \
                 records.unknown_station(fields, known) is None:
-            raise Forbidden(f"Вы не закреплены за {station}: запись не сохранена.",
-                            f"You are not assigned to {station}: the record was not saved.",
-                            message_kk=f"Сіз бұл ЖҚС-қа ({station}) бекітілмегенсіз: жазба сақталмады.")
+            said = {"ru": f"Вы не закреплены за {station}: запись не сохранена. Проверьте номер АЗС на бланке.",
+                    "en": f"You are not assigned to {station}: the record was not saved. Check the station number on "
+                          "the form.",
+                    "kk": f"Сіз бұл ЖҚС-қа ({station}) бекітілмегенсіз: жазба сақталмады. Бланктегі ЖҚС нөмірін "
+                          "тексеріңіз."}
+            # the field is named, so the page marks it with the reason (the refusal stood apart from every field)
+            raise Forbidden(said["ru"], said["en"], message_kk=said["kk"], field="station_id",
+                            reasons={"station_id": said})
 
     @staticmethod
     def _saved_before(template: FormTemplate, fields: dict[str, Any], earlier: FormRecord) -> Conflict:

@@ -146,6 +146,19 @@ def _folded(value: str) -> str:
     return re.sub(r"[\s\-‐–—]+", "-", cyrillic_capitals(value.strip()))
 
 
+_LEAD = re.compile(r"([^\W\d_]+)[\s.№#-]*(?=\d)")
+
+
+def _without_label(text: str, spec: FieldSpec) -> str:
+    """A number typed with its field's word before it, as people write it: «АЗС-001», «АЗС № 17», «ТРК 3» (the
+    profile names a station «АЗС-001», and the act's «АЗС №» field refused it). Only the field's own word goes."""
+    lead = _LEAD.match(text)
+    if lead is None:
+        return text
+    words = {m.group(0).lower() for label in (spec.title or "", *spec.labels) if (m := re.match(r"[^\W\d_]+", label))}
+    return text[lead.end():] if lead.group(1).lower() in words else text
+
+
 def typed(raw: str, spec: FieldSpec) -> Any:
     """A value a person typed (or confirmed) into a field: the whole of it must be the field's value, or
     :class:`BadValue` says why not. A number is all digits («15OO» is refused, where a reading of the page would
@@ -153,6 +166,8 @@ def typed(raw: str, spec: FieldSpec) -> Any:
     case or spelling of the letters; stored as the list writes it), and a template's pattern matches the whole
     value."""
     text = raw.strip()
+    if spec.type == "integer":
+        text = _without_label(text, spec)
     if spec.type in ("integer", "decimal"):
         if not (_TYPED_INTEGER if spec.type == "integer" else _TYPED_DECIMAL).fullmatch(text):
             raise BadValue("fv_not_integer" if spec.type == "integer" else "fv_not_number", value=raw)

@@ -46,10 +46,22 @@ const TO_CHECK = ".field.doubtful, .field.missing";
     const label = el("label", null, (body.field_labels && body.field_labels[name]) || name);
     label.htmlFor = id;
     row.appendChild(label);
-    const input = el("input");
+    const type = body.field_types && body.field_types[name];
+    const choices = body.field_choices && body.field_choices[name];
+    // a name or a remark is free text: it wraps and grows in a box of its own lines (one input cut «мастер сервисной
+    // службы Ахметов Б.К.» at «Ахметов» on a phone); a number, a date or a listed value stays one line
+    const wraps = !type || type === "text" || type === "string";
+    const input = el(wraps && !(choices && choices.length) ? "textarea" : "input");
     input.id = id;
     input.name = name;
-    const type = body.field_types && body.field_types[name];
+    if (input.tagName === "TEXTAREA") {
+      input.rows = 1;
+      const grow = function () { input.style.height = "auto"; input.style.height = input.scrollHeight + 2 + "px"; };
+      input.addEventListener("input", grow);
+      // one value, however long: Enter adds no second line
+      input.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
+      requestAnimationFrame(grow);
+    }
     let value = body.fields[name];
     if (type === "date") {
       // dd.mm.yyyy whatever the browser's locale (issue 26's rule for every date field); the server reads it
@@ -59,7 +71,6 @@ const TO_CHECK = ".field.doubtful, .field.missing";
       if (iso) value = iso[3] + "." + iso[2] + "." + iso[1];
     } else if (type === "integer" || type === "decimal") input.inputMode = "decimal";
     input.value = value === null || value === undefined ? "" : value;
-    const choices = body.field_choices && body.field_choices[name];
     if (choices && choices.length) {
       const list = el("datalist");
       list.id = "choices-" + name;
@@ -98,7 +109,7 @@ const TO_CHECK = ".field.doubtful, .field.missing";
   // A field to check: marked, with the reason said beside it and read out with the input.
   function flag(row, state, text) {
     checked(row);
-    const input = row.querySelector("input");
+    const input = row.querySelector("input, textarea");
     row.classList.remove("checked");
     row.classList.add(state);
     const why = el("p", "reason", text);
@@ -115,7 +126,7 @@ const TO_CHECK = ".field.doubtful, .field.missing";
     row.classList.remove("doubtful", "missing");
     row.classList.add("checked");
     row.querySelectorAll(".reason, .suggest, .confirm").forEach(function (e) { e.remove(); });
-    const input = row.querySelector("input");
+    const input = row.querySelector("input, textarea");
     input.removeAttribute("aria-invalid");
     input.removeAttribute("aria-describedby");
     // the refusal under the save button is said of marked fields: gone with the last of them
@@ -224,7 +235,7 @@ const TO_CHECK = ".field.doubtful, .field.missing";
   recordForm.addEventListener("submit", async function (ev) {
     ev.preventDefault();
     const fields = {};
-    fieldsBox.querySelectorAll("input").forEach(function (i) { fields[i.name] = i.value; });
+    fieldsBox.querySelectorAll("input, textarea").forEach(function (i) { fields[i.name] = i.value; });
     const saveStatus = document.getElementById("save-status");
     // a doubtful reading is not saved as read, nor a field left empty that the photo did not show: the operator
     // corrects it or says it is right (or empty on the paper)
@@ -233,7 +244,7 @@ const TO_CHECK = ".field.doubtful, .field.missing";
       saveStatus.className = "error";
       saveStatus.textContent = T("js_ocr_unchecked", "Сверьте с бланком выделенные поля: исправьте или впишите значение либо подтвердите его кнопкой под полем.") +
         " " + Array.prototype.map.call(unchecked, function (r) { return r.querySelector("label").textContent; }).join(", ");
-      unchecked[0].querySelector("input").focus();
+      unchecked[0].querySelector("input, textarea").focus();
       return;
     }
     // a reading is saved once: a second tap (or a double tap) made a second record and a second incident
@@ -270,7 +281,7 @@ const TO_CHECK = ".field.doubtful, .field.missing";
         rows.push(row);
         flag(row, "missing", (reasons[name] && reasons[name][lang]) || body.error.message);
       });
-      if (rows.length) rows[0].querySelector("input").focus();
+      if (rows.length) rows[0].querySelector("input, textarea").focus();
       saveStatus.className = "error";
       saveStatus.textContent = body.error ? body.error.message : T("js_error", "Ошибка") + " " + resp.status;
       return;
