@@ -212,6 +212,7 @@ def test_admin_on_a_desktop_filters_downloads_and_deletes_documents_and_manages_
     admin.axe()
     admin.shot("23-desktop-chat-renamed")
     page.click("#delete-chat")
+    assert "«Пролив у колонки 3»" in page.inner_text("#delete-text")  # the question names its new title
     page.click("#delete-ok")
     page.wait_for_url(f"{base}/")
     assert page.locator("#no-conversations").is_visible()

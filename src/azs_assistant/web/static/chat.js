@@ -367,6 +367,9 @@ function csrfToken() { const m = document.querySelector('meta[name="csrf-token"]
           const link = document.querySelector("#conversations a[aria-current='page']");
           if (link) link.textContent = item.title;
           document.title = item.title + " — " + document.title.split(" — ").pop();
+          // the delete question names the conversation by its new title (it asked about the old one)
+          const question = document.getElementById("delete-text");
+          if (question) question.textContent = question.dataset.said.replace("{title}", item.title);
           renameForm.hidden = true;
         });
     });
