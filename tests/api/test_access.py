@@ -254,11 +254,31 @@ def test_admin_pages_manage_users_and_keys(world) -> None:  # type: ignore[no-un
         forged = web.post("/admin/users", data={"csrf_token": "forged", "username": "y", "password": "длинный-пароль-1",
                                                 "roles": "admin"})
         assert forged.status_code == 403
-        key_page = web.post("/admin/keys", data={"csrf_token": csrf, "name": "call centre", "roles": "support",
-                                                 "department": "customer_service"})
-        assert key_page.status_code == 201, key_page.text[-600:]
-        key = key_page.text.split("<code>")[1].split("</code>")[0]
+        made = web.post("/admin/keys", data={"csrf_token": csrf, "name": "call centre", "roles": "support",
+                                             "department": "customer_service"}, follow_redirects=False)
+        assert made.status_code == 303  # a reload of the page that shows the key makes no second key
+        key_page = web.get(made.headers["location"])
+        key = key_page.text.split('<code class="secret">')[1].split("</code>")[0]
         assert key.startswith("azs_") and web.get("/admin/users").text.count(key) == 0  # shown once
+        assert "Authorization: Bearer" in key_page.text  # and how a system sends it
+        assert [k.name for k in svc.access.list_keys()].count("call centre") == 1
+        # roles ticked one box each; an admin edits a person's roles, stations and password
+        edited = web.post("/admin/users/dana/edit", data={"csrf_token": csrf, "roles": ["operator", "support"],
+                                                          "stations": "12", "regions": "", "department": "",
+                                                          "password": "новый-пароль-дана"})
+        assert edited.status_code == 200 and "Изменения пользователя dana сохранены" in edited.text
+        dana = svc.access.get_user("dana")
+        assert (dana.roles, dana.stations) == (["operator", "support"], ["АЗС-012"])
+        assert svc.access.login("dana", "новый-пароль-дана")[1].name == "dana"
+        unchanged = web.post("/admin/users/dana/edit", data={"csrf_token": csrf, "roles": "operator",
+                                                             "stations": "12"})
+        assert unchanged.status_code == 200 and svc.access.login("dana", "новый-пароль-дана")
+        assert web.post("/admin/users/dana/edit", data={"csrf_token": csrf, "stations": "12"}).status_code == 400
+        # an admin neither disables themselves nor takes away their own admin role, told in the page's language
+        own = web.post("/admin/users/boss/disable", data={"csrf_token": csrf}, headers={"Accept-Language": "kk"})
+        assert own.status_code == 409 and "Өзіңізді өшіре алмайсыз" in own.text
+        own = web.post("/admin/users/boss/edit", data={"csrf_token": csrf, "roles": "manager", "stations": "*"})
+        assert own.status_code == 409 and svc.access.get_user("boss").roles == ["admin"]
         disabled = web.post("/admin/users/dana/disable", data={"csrf_token": csrf}, follow_redirects=False)
         assert disabled.status_code == 303
         assert svc.access.get_user("dana").disabled == 1
@@ -267,6 +287,41 @@ def test_admin_pages_manage_users_and_keys(world) -> None:  # type: ignore[no-un
         assert other.post("/login", data={"username": "olzhas", "password": "пароль-оператора-1"},
                           follow_redirects=False).status_code == 303
         assert other.get("/admin/users", follow_redirects=False).status_code == 403
+
+
+def test_a_person_changes_their_own_password_and_their_other_sessions_end(world) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN an operator signed in on two browsers WHEN they change their password on /profile THEN the current one
+    is asked first (a wrong one, or a repeat that differs, changes nothing and says why in the page's language),
+    the new one signs in, the other browser is signed out and this one stays; the profile names their station by
+    name and address."""
+    from azs_assistant.errors import Unauthorized
+
+    svc, _ = world
+    svc.access.add_user("aigul", "старый-пароль-1", ["operator"], stations=["АЗС-012"])
+    with TestClient(create_app(svc, background=False)) as here, \
+            TestClient(create_app(svc, background=False)) as there:
+        for browser in (here, there):
+            assert browser.post("/login", data={"username": "aigul", "password": "старый-пароль-1"},
+                                follow_redirects=False).status_code == 303
+        page = here.get("/profile").text
+        assert "АЗС-012" in page and 'id="my-stations"' in page and "оператор" in page
+        csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
+        wrong = here.post("/profile/password", data={"csrf_token": csrf, "current": "не-тот-пароль",
+                                                     "new": "новый-пароль-22", "repeat": "новый-пароль-22"},
+                          headers={"Accept-Language": "kk"})
+        assert wrong.status_code == 422 and "Қазіргі құпиясөз қате" in wrong.text
+        differ = here.post("/profile/password", data={"csrf_token": csrf, "current": "старый-пароль-1",
+                                                      "new": "новый-пароль-22", "repeat": "новый-пароль-23"})
+        assert differ.status_code == 400 and "не совпадают" in differ.text
+        assert svc.access.login("aigul", "старый-пароль-1")
+        done = here.post("/profile/password", data={"csrf_token": csrf, "current": "старый-пароль-1",
+                                                    "new": "новый-пароль-22", "repeat": "новый-пароль-22"})
+        assert done.status_code == 200 and 'id="password-done"' in done.text
+        assert here.get("/profile", follow_redirects=False).status_code == 200  # this browser stays
+        assert there.get("/profile", follow_redirects=False).status_code in (302, 303, 307)  # the other is out
+    assert svc.access.login("aigul", "новый-пароль-22")
+    with pytest.raises(Unauthorized):
+        svc.access.login("aigul", "старый-пароль-1")
 
 
 def test_operator_records_forms_of_own_stations_only(client, world) -> None:  # type: ignore[no-untyped-def]

@@ -109,10 +109,11 @@ def test_the_jobs_page_shows_schedules_in_words_and_deletes_one_after_a_confirma
         weekly, sync = rows["weekly"], rows["incidents.sync:oracle"]
         assert "Отчёт: «инциденты по регионам»" in weekly and "форматы: pdf, xlsx" in weekly
         assert "получатели: boss@dala.kz, Telegram -1001" in weekly and "раз в 7 дн." in weekly
-        assert "21.01.2027 00:00" in weekly  # the next epoch week (Thursday 00:00 UTC) after the one queued at `now`
+        # the next epoch week (Thursday 00:00 UTC) after the one queued at `now`, on the chain's clock (UTC+5)
+        assert "21.01.2027 05:00" in weekly
         assert "сбой, будет повторено" in weekly and "SMTP отказал" in weekly  # waiting out its back-off
         assert "Синхронизация инцидентов из источника «oracle»" in sync and "полная: перечитать всё" in sync
-        assert "раз в 1 ч" in sync and "15.01.2027 09:00" in sync
+        assert "раз в 1 ч" in sync and "15.01.2027 14:00" in sync
         assert "остановлено после ошибок" in sync and "ORA-12541" in sync
         assert page.count('<details class="confirm">') == 2 and "<details class=\"confirm\" open" not in page
         assert "Удалить расписание «weekly»?" in weekly

@@ -207,7 +207,11 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     page = _recognised(person)
     names = page.locator("#fields .field").evaluate_all("rows => rows.map(r => r.dataset.field)")
     assert names == [f.name for f in svc.forms.template("inspection_act").fields]
-    assert page.locator("#fields .field input").count() == len(names)
+    assert page.locator("#fields .field :is(input, textarea)").count() == len(names)
+    # free text wraps in its own lines: the inspector's name is read whole on a phone (an input cut it)
+    inspector = page.locator("#field-inspector")
+    assert inspector.evaluate("el => el.tagName") == "TEXTAREA" and inspector.input_value()
+    assert inspector.evaluate("el => el.scrollHeight <= el.clientHeight + 2 && el.scrollWidth <= el.clientWidth")
     fuel = page.locator('#fields .field[data-field="fuel"]')
     assert "doubtful" in (fuel.get_attribute("class") or "") and "АИ-92" in fuel.inner_text()
     missing = page.locator("#fields .field.missing").evaluate_all("rows => rows.map(r => r.dataset.field)")
@@ -304,12 +308,18 @@ def test_admin_pages_and_a_missing_page(desk, browser) -> None:  # type: ignore[
     page.goto(f"{base}/admin/users")
     page.fill("#add-user input[name=username]", "novyi")
     page.fill("#add-user input[name=password]", PASSWORD)
-    page.fill("#add-user input[name=roles]", "manager")
+    page.check("#add-user input[name=roles][value=manager]")  # roles are ticked, named in the page's language
     page.fill("#add-user input[name=stations]", "АЗС-099")
     page.click("#add-user button[type=submit]")
     page.wait_for_selector("#admin-error")
     assert "АЗС-099 нет в справочнике" in page.inner_text("#admin-error")
+    # the refused form keeps what was typed (not the password): one wrong station cost an admin every field
+    assert page.input_value("#add-user input[name=username]") == "novyi"
+    assert page.is_checked("#add-user input[name=roles][value=manager]")
+    assert page.input_value("#add-user input[name=stations]") == "АЗС-099"
     person.axe()
+    # an admin's own row offers no «disable»; another's asks first
+    assert page.locator('#users tr[data-user="admin"] details.confirm').count() == 0
     page.goto(f"{base}/admin/audit")
     assert page.locator("#audit ul.lines li").count() > 0 and "{'" not in page.inner_text("#audit")
     person.axe()

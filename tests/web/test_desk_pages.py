@@ -159,6 +159,11 @@ def test_audit_details_are_a_readable_list(desk) -> None:  # type: ignore[no-unt
     assert "изменён статус обращения" in page
     assert "<li>status: in_progress</li>" in page and "<li>comment: убрать</li>" in page
     assert "{&#39;" not in page and "{'status'" not in page
+    # the action is picked by its name, and an empty result says so
+    assert '<option value="ticket.set_status">изменён статус обращения</option>' in page
+    only = client.get("/admin/audit", params={"action": "ticket.set_status"}).text
+    assert "<li>comment: убрать</li>" in only and "обращение получено" not in only.split('id="audit"')[1]
+    assert 'id="audit-none"' in client.get("/admin/audit", params={"actor": "никто"}).text
 
 
 def test_reports_page_for_a_manager_of_one_station(tmp_path: Path) -> None:

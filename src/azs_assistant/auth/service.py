@@ -40,8 +40,12 @@ def _refuse_if_throttled(throttled: throttle.Throttled | None) -> None:
         return
     minutes = int(throttled.wait.total_seconds() // 60) + 1
     where = "в эту учётную запись" if throttled.everywhere else "с вашего адреса"
+    where_en = "to this account" if throttled.everywhere else "from your address"
+    where_kk = "Бұл есептік жазбаға кіру" if throttled.everywhere else "Сіздің мекенжайыңыздан кіру"
     raise Unauthorized(f"Слишком много неудачных попыток: вход {where} закрыт ещё на {minutes} мин.",
-                       "Too many failed sign-ins; try again later.", retry_after=minutes * 60)
+                       f"Too many failed sign-ins: signing in {where_en} is closed for {minutes} more min.",
+                       message_kk=f"Сәтсіз әрекеттер тым көп: {where_kk} тағы {minutes} минутқа жабылды.",
+                       retry_after=minutes * 60)
 
 
 def principal_of(user: User, csrf: str | None = None) -> Principal:
@@ -91,7 +95,10 @@ class Access:
         username = username.strip().lower()
         if not username or len(username) > 100 or not username.replace(".", "").replace("_", "").replace("-", "")\
                 .isalnum():
-            raise InvalidInput("Логин: буквы, цифры, точка, дефис, подчёркивание (до 100).", "Bad username.")
+            raise InvalidInput("Логин: буквы, цифры, точка, дефис, подчёркивание (до 100).",
+                               "Username: letters, digits, dot, hyphen, underscore (up to 100).",
+                               message_kk="Логинде тек әріптер, цифрлар, нүкте, дефис және астыңғы сызық болуы "
+                                          "мүмкін (100 таңбаға дейін).")
         if password is not None:
             self._check_password(password)
         stations, regions = self.stations.check_scope(stations, regions)
@@ -102,7 +109,8 @@ class Access:
                     created_at=utcnow(), updated_at=utcnow())
         with self.db.session() as s:
             if s.scalar(select(User).where(User.username == username)):
-                raise Conflict(f"Пользователь {username} уже есть.", "User exists.")
+                raise Conflict(f"Пользователь {username} уже есть.", f"User {username} already exists.",
+                               message_kk=f"{username} пайдаланушысы бұрыннан бар.")
             s.add(user)
         self.audit(actor, "user.add", username, {"roles": user.roles, "stations": user.stations,
                                                  "regions": user.regions, "department": department})
@@ -111,13 +119,15 @@ class Access:
     @staticmethod
     def _check_password(password: str) -> None:
         if len(password) < 10 or len(password) > 200:
-            raise InvalidInput("Пароль — от 10 до 200 символов.", "Password must be 10–200 characters.")
+            raise InvalidInput("Пароль — от 10 до 200 символов.", "Password must be 10–200 characters.",
+                               message_kk="Құпиясөз 10–200 таңбадан тұруы керек.")
 
     def get_user(self, username: str) -> User:
         with self.db.session() as s:
             user = s.scalar(select(User).where(User.username == username.strip().lower()))
             if user is None:
-                raise NotFound(f"Пользователь {username} не найден.", "User not found.")
+                raise NotFound(f"Пользователь {username} не найден.", f"User {username} not found.",
+                               message_kk=f"{username} пайдаланушысы табылмады.")
             return user
 
     def list_users(self) -> list[User]:
@@ -134,7 +144,8 @@ class Access:
         with self.db.session() as s:
             user = s.scalar(select(User).where(User.username == username.strip().lower()))
             if user is None:
-                raise NotFound(f"Пользователь {username} не найден.", "User not found.")
+                raise NotFound(f"Пользователь {username} не найден.", f"User {username} not found.",
+                               message_kk=f"{username} пайдаланушысы табылмады.")
             if roles is not None:
                 user.roles = changes["roles"] = clean_roles(roles)
             if stations is not None:
@@ -167,7 +178,8 @@ class Access:
         come from (and, far later, the account): see ``auth.throttle``."""
         now = utcnow()
         account = (username or "").strip().lower()[:100]
-        generic = Unauthorized("Неверный логин или пароль.", "Invalid credentials.")
+        generic = Unauthorized("Неверный логин или пароль.", "Wrong username or password.",
+                               message_kk="Логин немесе құпиясөз қате.")
         with self.db.session() as s:
             _refuse_if_throttled(throttle.check(s, account, ip, now))
             user = s.scalar(select(User).where(User.username == account))
@@ -191,6 +203,41 @@ class Access:
             principal = principal_of(user, csrf)
         self.audit(principal, "login", principal.name, {}, ip)
         return token, principal
+
+    def change_password(self, who: Principal, current: str, new: str, *, keep: str | None = None,
+                        ip: str | None = None) -> None:
+        """A signed-in person's own new password, given their current one. Their other sessions end (a password
+        changed because it leaked must lock the other browser out); ``keep``, this browser's token, stays. A wrong
+        current password counts as a failed sign-in, so it cannot be guessed here past the login's throttle."""
+        self._check_password(new)
+        now = utcnow()
+        with self.db.session() as s:
+            _refuse_if_throttled(throttle.check(s, who.name, ip, now))
+            user = s.scalar(select(User).where(User.username == who.name))
+            if user is None or user.disabled or not user.password_hash:
+                raise NotFound(f"Пользователь {who.name} не найден.", f"User {who.name} not found.",
+                               message_kk=f"{who.name} пайдаланушысы табылмады.")
+            try:
+                self.hasher.verify(user.password_hash, current or "")
+            except Exception:
+                user.failed_logins += 1
+                s.commit()
+                self.audit(user.username, "login.failed", user.username, {"failures": user.failed_logins,
+                                                                          "reason": "password change"}, ip)
+                raise InvalidInput("Текущий пароль указан неверно: пароль не изменён.",
+                                   "The current password is wrong: the password was not changed.",
+                                   message_kk="Қазіргі құпиясөз қате енгізілді: құпиясөз өзгертілмеді.",
+                                   field="current") from None
+            user.password_hash = self.hasher.hash(new)
+            user.failed_logins, user.locked_until, user.updated_at = 0, None, now
+            others = select(WebSession).where(WebSession.user_id == user.id)
+            if keep:
+                others = others.where(WebSession.id != _sha(keep))
+            ended = 0
+            for session in s.scalars(others):
+                s.delete(session)
+                ended += 1
+        self.audit(who, "user.password", who.name, {"sessions_ended": ended}, ip)
 
     def session_principal(self, token: str) -> Principal | None:
         now = utcnow()
@@ -248,7 +295,8 @@ class Access:
         with self.db.session() as s:
             row = s.scalar(select(ApiKey).where(ApiKey.prefix == prefix.strip()))
             if row is None:
-                raise NotFound(f"Ключ {prefix} не найден.", "Key not found.")
+                raise NotFound(f"Ключ {prefix} не найден.", f"Key {prefix} not found.",
+                               message_kk=f"{prefix} кілті табылмады.")
             row.revoked_at = row.revoked_at or utcnow()
         self.audit(actor, "apikey.revoke", f"{row.name} ({prefix})")
         return row
@@ -272,7 +320,9 @@ class Access:
     def telegram_code(self, who: Principal) -> str:
         """A one-time code (10 minutes) the user sends to the bot as /link CODE."""
         if who.user_id is None:
-            raise InvalidInput("Привязать Telegram можно только к учётной записи пользователя.", "Users only.")
+            raise InvalidInput("Привязать Telegram можно только к учётной записи пользователя.",
+                               "Telegram can be linked only to a user account.",
+                               message_kk="Telegram-ды тек пайдаланушының есептік жазбасына байланыстыруға болады.")
         code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
         with self.db.session() as s:
             s.add(TelegramLink(code_hash=_sha(code), user_id=who.user_id, expires_at=utcnow() + timedelta(minutes=10)))

@@ -7,7 +7,8 @@ Pages need a signed-in user with the right role; forms carry the session's CSRF 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import base64
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -15,11 +16,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from azs_assistant.auth.principal import Principal
+from azs_assistant.auth.principal import ROLES, Principal
 from azs_assistant.auth.service import SESSION_MAX
 from azs_assistant.errors import AzsError, Forbidden
 from azs_assistant.http.deps import SESSION_COOKIE, ServicesDep, client_ip, optional_principal
-from azs_assistant.web.i18n import COOKIE, LANGUAGES, request_language
+from azs_assistant.web.i18n import COOKIE, LANGUAGES, request_language, texts
 from azs_assistant.web.templating import message_page, templates
 
 router = APIRouter(include_in_schema=False)
@@ -41,10 +42,20 @@ def page(*roles: str) -> Callable[..., Any]:
         if principal is None:
             raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         if roles and not principal.has(*roles):
-            raise Forbidden(f"Эта страница для ролей: {', '.join(roles)}.", "Forbidden for this role.")
+            said = {lang: _page_only(lang, roles, principal.roles) for lang in LANGUAGES}
+            raise Forbidden(said["ru"], said["en"], message_kk=said["kk"])
         return principal
 
     return guard
+
+
+def _page_only(lang: str, roles: tuple[str, ...], mine: Iterable[str]) -> str:
+    """«This page is for: manager. Your roles: operator.», each role named in ``lang``."""
+    said = texts(lang)
+
+    def named(codes: Any) -> str:
+        return ", ".join(said.get(f"rolename_{r}", r) for r in codes) or "—"
+    return said["role_page_only"].replace("{roles}", named(roles)).replace("{mine}", named(sorted(mine)))
 
 
 AnyUser = Annotated[Principal, Depends(page())]
@@ -116,27 +127,80 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+def _roles(picked: list[str]) -> list[str]:
+    """The roles ticked (each box sends one code; a script may still send «operator, manager»)."""
+    return [role for value in picked for role in _split(value)]
+
+
 def _admin_page(request: Request, svc: Any, error: str | None = None, status: int = 200, **extra: Any) -> Response:
     return templates.TemplateResponse(request, "admin_users.html", {
         "active": "users", "users": svc.access.list_users(), "keys": svc.access.list_keys(), "error": error,
-        **extra}, status_code=status)
+        "all_roles": ROLES, **extra}, status_code=status)
+
+
+def _said(request: Request, key: str, **values: str) -> str:
+    text = texts(request_language(request))[key]
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+# A new key's secret reaches the page after a redirect, in a cookie read once: the page that showed it was the
+# POST's answer, and reloading it created a second key.
+NEW_KEY_COOKIE = "azs_new_key"
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request, svc: ServicesDep, who: AdminPage) -> Response:
-    return _admin_page(request, svc)
+    shown = request.cookies.get(NEW_KEY_COOKIE)
+    if not shown:
+        return _admin_page(request, svc)
+    try:
+        name, key = base64.urlsafe_b64decode(shown.encode()).decode().split("\n", 1)
+    except (ValueError, UnicodeDecodeError):
+        name = key = ""
+    response = _admin_page(request, svc, new_key=key or None, new_key_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    response.delete_cookie(NEW_KEY_COOKIE, path="/admin/users")
+    return response
 
 
 @router.post("/admin/users")
 def users_add(request: Request, svc: ServicesDep, who: AdminPage, username: Annotated[str, Form()],
-              password: Annotated[str, Form()], roles: Annotated[str, Form()], stations: Annotated[str, Form()] = "",
-              regions: Annotated[str, Form()] = "", department: Annotated[str, Form()] = "") -> Response:
+              password: Annotated[str, Form()], roles: Annotated[list[str], Form()] = [],  # noqa: B006
+              stations: Annotated[str, Form()] = "", regions: Annotated[str, Form()] = "",
+              department: Annotated[str, Form()] = "") -> Response:
+    # a refused form comes back as typed (but the password): an admin lost every field to one wrong station
+    picked = _roles(roles)
+    typed = {"username": username, "roles": picked, "stations": stations, "regions": regions,
+             "department": department}
+    if not picked:
+        return _admin_page(request, svc, _said(request, "ad_no_roles"), 400, user_form=typed)
     try:
-        svc.access.add_user(username, password, _split(roles), stations=_split(stations), regions=_split(regions),
+        svc.access.add_user(username, password, picked, stations=_split(stations), regions=_split(regions),
                             department=department or None, actor=who)
     except AzsError as exc:
-        return _admin_page(request, svc, exc.message(request_language(request)), exc.http_status)
+        return _admin_page(request, svc, exc.message(request_language(request)), exc.http_status, user_form=typed)
     return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{username}/edit")
+def users_edit(request: Request, svc: ServicesDep, who: AdminPage, username: str,
+               roles: Annotated[list[str], Form()] = [],  # noqa: B006
+               stations: Annotated[str, Form()] = "", regions: Annotated[str, Form()] = "",
+               department: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "") -> Response:
+    """An admin changes a person's roles, stations, regions, department and, typed, their password."""
+    picked = _roles(roles)
+    if not picked:
+        return _admin_page(request, svc, _said(request, "ad_no_roles"), 400)
+    if username == who.name and "admin" not in picked:
+        return _admin_page(request, svc, _said(request, "ad_no_self_unadmin"), 409)
+    try:
+        svc.access.update_user(username, actor=who, roles=picked, stations=_split(stations), regions=_split(regions),
+                               department=department, password=password or None)
+    except AzsError as exc:
+        return _admin_page(request, svc, exc.message(request_language(request)), exc.http_status)
+    return _admin_page(request, svc, saved=_said(request, "ad_saved", name=username))
 
 
 @router.post("/admin/users/{username}/{action}")
@@ -144,7 +208,7 @@ def users_toggle(request: Request, svc: ServicesDep, who: AdminPage, username: s
     if action not in ("disable", "enable"):
         return _admin_page(request, svc, "Неизвестное действие.", 404)
     if username == who.name and action == "disable":
-        return _admin_page(request, svc, "Нельзя отключить самого себя.", 409)
+        return _admin_page(request, svc, _said(request, "ad_no_self_disable"), 409)
     try:
         svc.access.update_user(username, actor=who, disabled=action == "disable")
     except AzsError as exc:
@@ -154,15 +218,21 @@ def users_toggle(request: Request, svc: ServicesDep, who: AdminPage, username: s
 
 @router.post("/admin/keys")
 def keys_add(request: Request, svc: ServicesDep, who: AdminPage, name: Annotated[str, Form()],
-             roles: Annotated[str, Form()], stations: Annotated[str, Form()] = "",
-             department: Annotated[str, Form()] = "") -> Response:
+             roles: Annotated[list[str], Form()] = [],  # noqa: B006
+             stations: Annotated[str, Form()] = "", department: Annotated[str, Form()] = "") -> Response:
+    picked = _roles(roles)
+    typed = {"name": name, "roles": picked, "stations": stations, "department": department}
+    if not picked:
+        return _admin_page(request, svc, _said(request, "ad_no_roles"), 400, key_form=typed)
     try:
-        key, row = svc.access.create_key(name, _split(roles), stations=_split(stations),
+        key, row = svc.access.create_key(name, picked, stations=_split(stations),
                                          department=department or None, actor=who)
     except AzsError as exc:
-        return _admin_page(request, svc, exc.message(request_language(request)), exc.http_status)
-    response = _admin_page(request, svc, new_key=key, new_key_name=row.name, status=201)
-    response.headers["Cache-Control"] = "no-store"
+        return _admin_page(request, svc, exc.message(request_language(request)), exc.http_status, key_form=typed)
+    response = RedirectResponse("/admin/users#new-key", status_code=303)
+    response.set_cookie(NEW_KEY_COOKIE, base64.urlsafe_b64encode(f"{row.name}\n{key}".encode()).decode(), max_age=300,
+                        httponly=True, samesite="strict", path="/admin/users",
+                        secure=(svc.settings.public_base_url or "").startswith("https"))
     return response
 
 
@@ -175,10 +245,34 @@ def keys_revoke(request: Request, svc: ServicesDep, who: AdminPage, prefix: str)
     return RedirectResponse("/admin/users", status_code=303)
 
 
+def _profile(request: Request, svc: Any, who: Principal, status: int = 200, **extra: Any) -> Response:
+    """The profile page: roles, the person's stations by name and address (a code alone told an operator
+    little), the password form and the Telegram link."""
+    linked = who.user_id is not None and bool(svc.access.get_user(who.name).telegram_chat_id)
+    mine = [] if who.sees_all_stations else svc.stations.list(allowed=set(who.stations))
+    return templates.TemplateResponse(request, "profile.html", {"active": "profile", "linked": linked, "code": None,
+                                                                "my_stations": mine, **extra}, status_code=status)
+
+
 @router.get("/profile", response_class=HTMLResponse)
 def profile(request: Request, svc: ServicesDep, who: AnyUser) -> Response:
-    linked = who.user_id is not None and bool(svc.access.get_user(who.name).telegram_chat_id)
-    return templates.TemplateResponse(request, "profile.html", {"active": "profile", "linked": linked, "code": None})
+    return _profile(request, svc, who)
+
+
+@router.post("/profile/password", response_class=HTMLResponse)
+def change_password(request: Request, svc: ServicesDep, who: AnyUser, current: Annotated[str, Form()],
+                    new: Annotated[str, Form()], repeat: Annotated[str, Form()]) -> Response:
+    """A signed-in person changes their own password: the current one first; their other sessions end."""
+    error, status = None, 200
+    if new != repeat:
+        error, status = _said(request, "pw_mismatch"), 400
+    else:
+        try:
+            svc.access.change_password(who, current, new, keep=request.cookies.get(SESSION_COOKIE),
+                                       ip=client_ip(request))
+        except AzsError as exc:
+            error, status = exc.message(request_language(request)), exc.http_status
+    return _profile(request, svc, who, status, pw_error=error, pw_done=error is None)
 
 
 @router.post("/profile/telegram-code", response_class=HTMLResponse)
@@ -187,8 +281,6 @@ def telegram_code(request: Request, svc: ServicesDep, who: AnyUser) -> Response:
         code = svc.access.telegram_code(who)
     except AzsError as exc:
         return message_page(request, exc.message(request_language(request)), exc.http_status)
-    linked = bool(svc.access.get_user(who.name).telegram_chat_id)
-    response = templates.TemplateResponse(request, "profile.html", {"active": "profile", "linked": linked,
-                                                                    "code": code})
+    response = _profile(request, svc, who, code=code)
     response.headers["Cache-Control"] = "no-store"
     return response
