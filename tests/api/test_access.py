@@ -246,6 +246,7 @@ def test_admin_pages_manage_users_and_keys(world) -> None:  # type: ignore[no-un
         added = web.post("/admin/users", data={"csrf_token": csrf, "username": "dana", "password": "длинный-пароль-1",
                                                "roles": "manager", "stations": "12, 7"}, follow_redirects=False)
         assert added.status_code == 303
+        assert "Пользователь dana добавлен." in web.get(added.headers["location"]).text  # and says so
         dana = svc.access.get_user("dana")
         assert (dana.roles, dana.stations) == (["manager"], ["АЗС-012", "АЗС-007"])
         bad = web.post("/admin/users", data={"csrf_token": csrf, "username": "x", "password": "длинный-пароль-1",

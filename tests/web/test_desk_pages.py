@@ -164,6 +164,7 @@ def test_audit_details_are_a_readable_list(desk) -> None:  # type: ignore[no-unt
     only = client.get("/admin/audit", params={"action": "ticket.set_status"}).text
     assert "<li>comment: убрать</li>" in only and "обращение получено" not in only.split('id="audit"')[1]
     assert 'id="audit-none"' in client.get("/admin/audit", params={"actor": "никто"}).text
+    assert 'id="audit-none"' not in page
 
 
 def test_reports_page_for_a_manager_of_one_station(tmp_path: Path) -> None:

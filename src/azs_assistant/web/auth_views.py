@@ -151,10 +151,10 @@ NEW_KEY_COOKIE = "azs_new_key"
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def users_page(request: Request, svc: ServicesDep, who: AdminPage) -> Response:
+def users_page(request: Request, svc: ServicesDep, who: AdminPage, added: str | None = None) -> Response:
     shown = request.cookies.get(NEW_KEY_COOKIE)
     if not shown:
-        return _admin_page(request, svc)
+        return _admin_page(request, svc, saved=_said(request, "ad_added", name=added[:100]) if added else None)
     try:
         name, key = base64.urlsafe_b64decode(shown.encode()).decode().split("\n", 1)
     except (ValueError, UnicodeDecodeError):
@@ -181,7 +181,7 @@ def users_add(request: Request, svc: ServicesDep, who: AdminPage, username: Anno
                             department=department or None, actor=who)
     except AzsError as exc:
         return _admin_page(request, svc, exc.message(request_language(request)), exc.http_status, user_form=typed)
-    return RedirectResponse("/admin/users", status_code=303)
+    return RedirectResponse(f"/admin/users?added={quote(username.strip().lower())}", status_code=303)
 
 
 @router.post("/admin/users/{username}/edit")
