@@ -130,6 +130,21 @@ def test_a_prohibiting_heading_leads_items_quoted_with_other_lines_on_a_line_of_
     assert text == "Сорбент вывозит подрядчик.\n\n**Заправка запрещается:**\n\n- Если баллон повреждён.", text
 
 
+def test_a_prohibition_quoted_as_a_whole_list_keeps_its_heading() -> None:
+    """A list of prohibitions under its heading and no lead-in line of its own, quoted whole beside an answer (a
+    list beside an answer comes with all its items), keeps «Оператору запрещается:» first: its items alone read as
+    things the operator should do (a first version dropped it)."""
+    from azs_assistant.assistant.extract import Extractor, ScoredPassage
+
+    chunk = Chunk(text="— Обещать клиенту компенсацию.\n— Спорить с клиентом.\n— Удалять отзывы.",
+                  section="Стандарт › 4. Оператору запрещается:", kind="steps")
+    sp = ScoredPassage(chunk, ["Обещать клиенту компенсацию.", "Спорить с клиентом.", "Удалять отзывы."],
+                       [1.0, 0.2, 0.1])
+    text = Extractor(None, lambda _: 1.0).quote(sp, True, False, numbered=False)  # type: ignore[arg-type]
+    assert text.startswith("**4\\. Оператору запрещается:**\n\n- Обещать"), text
+    assert text.count("\n- ") == 3  # every item
+
+
 def _lead_and_rule(services: Services, question: str, lead_words: str) -> tuple[str, str | None]:
     """``_rule_instead`` called with the passage holding ``lead_words`` as the answering lead: the lead's text
     and the text of the passage that replaces it (None: the lead stands)."""

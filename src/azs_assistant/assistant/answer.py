@@ -18,7 +18,7 @@ from sqlalchemy import select
 from azs_assistant import i18n, metrics
 from azs_assistant.assistant import answerable, organisations, ranking
 from azs_assistant.assistant import entities as typed_entities
-from azs_assistant.assistant.evidence import support
+from azs_assistant.assistant.evidence import on_topic, support
 from azs_assistant.assistant.extract import (
     Extractor,
     ScoredPassage,
@@ -592,6 +592,12 @@ class Assistant:
         candidates = [e for e, ok in zip(evidence[:5], supporting, strict=False)
                       if ok and e.chunk.document_id != skip_document and not e.elsewhere]
         answering = {e.chunk.id for e, ok in zip(evidence[:5], held, strict=False) if ok}
+        # a passage that shares only a quantity with the question («мерник на 10 литров» for «пролив 10 литров») is
+        # not quoted while one that holds what it is about answers it
+        topical = [e for e in candidates if on_topic(query, set(e.chunk.lemmas.split())
+                                                     | set(e.chunk.context_lemmas.split())) is not False]
+        if answering & {e.chunk.id for e in topical}:
+            candidates = topical
         if not answering & {e.chunk.id for e in candidates}:
             return [], set()
         # (whether it asks yes or no is read without the chain's name: «можно оператору запустить генератор? береке»)
@@ -658,8 +664,15 @@ class Assistant:
                 quoted.update(c.id for c in whole.chunks)
                 continue
             # a second source's steps are all quoted too, as bullets: one numbered list per answer
-            quote = extractor.quote(sp, procedural, numeric, max_units=5 if n == 0 else 2, numbered=n == 0,
-                                    whole=n == 0 or len(ev.chunk.text) <= SHORT_PASSAGE)
+            # a list of steps quoted beside the answer is quoted with all its steps: two of the large spill's five,
+            # without «Позвонить 112», read as the whole of what to do
+            # (a list alone, or under one line that leads into it: a passage of clauses with a list among them is
+            # quoted by its sentences, as the clause «Залоговая стоимость…» answers)
+            lines = [line for line in ev.chunk.text.split("\n") if line.strip()]
+            items = sum(line.startswith("— ") for line in lines)
+            steps_beside = n > 0 and ev.chunk.kind == "steps" and items >= 2 and len(lines) - items <= 1
+            quote = extractor.quote(sp, procedural or steps_beside, numeric, max_units=5 if n == 0 else 2,
+                                    numbered=n == 0, whole=n == 0 or len(ev.chunk.text) <= SHORT_PASSAGE)
             out.append((quote, [ev.citation(ev.chunk.text if ev.chunk.kind == "table_row" else to_plain(quote))]))
             if ev.chunk.kind == "table_row":
                 rows.add(ev.chunk.id)
@@ -908,10 +921,16 @@ def _apart(previous: str, text: str, citation: Citation) -> str:
     """A quote that opens with a list, after one that ends with a list, under its section's heading (or its
     document's title) in bold: Markdown would run the two into one list, and the fire procedure read as more
     items of the shift handover's checklist quoted above it."""
-    last = previous.rstrip().rsplit("\n", 1)[-1]
-    if not (_LIST_LINE.match(text.lstrip()) and _LIST_LINE.match(last)):
+    if not _LIST_LINE.match(text.lstrip()):
         return text
-    label = (citation.section or "").rsplit(" › ", 1)[-1].strip() or citation.title
+    section = (citation.section or "").rsplit(" › ", 1)[-1].strip()
+    if not previous.strip():
+        # the answer opens with a list: under its section's heading, which says what the list is for («Средний
+        # пролив (от 1 до 20 литров)»: a list of steps alone did not say which spill they are for)
+        return f"{bold(section)}\n\n{text}" if section and section != citation.title else text
+    if not _LIST_LINE.match(previous.rstrip().rsplit("\n", 1)[-1]):
+        return text
+    label = section or citation.title
     return f"{bold(label)}\n\n{text}" if label else text
 
 

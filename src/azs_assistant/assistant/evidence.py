@@ -49,3 +49,25 @@ def support(query: AnalyzedQuery, passage_lemmas: set[str], idf: Callable[[str],
     if total == 0:
         return 1.0 if jargon_hit else 0.0
     return found / total
+
+
+# The units a quantity is stated in: «пролив 10 литров» names how much spilled with «литр», not what the question is
+# about (a passage of a 10-litre measuring can holds «10 литров» and nothing of a spill)
+MEASURES = frozenset("""
+литр л мл миллилитр метр м см мм км кг килограмм грамм г тонна т минута мин час ч секунда сек сутки день неделя
+месяц год тенге тг процент градус куб кубометр штука шт раз
+""".split())
+
+
+def on_topic(query: AnalyzedQuery, passage_lemmas: set[str]) -> bool | None:
+    """Whether a passage holds a word the question is about: one of its content words other than a number, a unit
+    and an everyday word, itself or as its dictionary entry's head word («разлили» is «пролив топлива»: «пролив»;
+    the entry's other words are no subject: «пролив» is no «топливо»). None when the question has no such word."""
+    def head(lemma: str) -> str:
+        return query.jargon_of.get(lemma, ("",))[0]
+
+    topic = [lemma for lemma, _ in query.key_terms if not any(ch.isdigit() for ch in lemma)
+             and not {lemma, head(lemma)} & MEASURES and lemma not in GENERIC_WORDS]  # «liters» is «литр»
+    if not topic:
+        return None
+    return any(lemma in passage_lemmas or head(lemma) in passage_lemmas for lemma in topic)

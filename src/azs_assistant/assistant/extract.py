@@ -37,7 +37,9 @@ _NUMBER_QUESTION = re.compile(
     r"what (percentage|percent|share|amount|limit|deadline|temperature|distance|volume|price)|"
     r"what is the (limit|maximum|minimum))\b",
     re.IGNORECASE)
-_PROCEDURAL = re.compile(r"\b(как|что делать|что делаю|что жать|порядок|по порядку|по пунктам|по шагам|действи\w*|"
+# («что» as people type it in a hurry: «чо делать», «чё делать», «шо делать», «што делать»)
+_PROCEDURAL = re.compile(r"\b(как|(?:что|чо|чё|че|шо|што) делать|что делаю|что жать|порядок|по порядку|по пунктам|"
+                         r"по шагам|действи\w*|"
                          r"алгоритм|куда звонить|кому звонить|каки\w+ шаг\w*|процедур\w*|"
                          r"қалай|не\s+істе\w*|қадам\w*|тәрті[пб]\w*|"
                          r"how (to|do|should|must|can|could)|what (to do|should|must)|what do (i|we) do|"
@@ -54,7 +56,8 @@ _ANAPHORA = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?(только\s+)?(после|
                        r"(этого|этом|том|этим|него|нее|них|того)\b|"
                        r"^(?:\d+(?:\.\d+)*\.?\s+)?(это|такой|такая|такие|такое|он|она|они|его|ее|её|их|им|ему|ей|там|тогда|затем|потом)\b",
                        re.IGNORECASE)
-_WH_WORD = re.compile(r"\b(что|как|где|когда|сколько|скока|как\w+|кто|куда|почему|зачем|откуда|чем|чей|во сколько|"
+_WH_WORD = re.compile(r"\b(что|чо|чё|шо|што|как|где|когда|сколько|скока|как\w+|кто|куда|почему|зачем|откуда|чем|"
+                      r"чей|во сколько|"
                       r"қанша\w*|неше\w*|қашан\w*|қай|қайда\w*|қайдан|қайсы\w*|кім\w*|не\s+істе\w*|неге|неліктен|"
                       r"қалай|қандай|"
                       r"what|how|when|where|who|whom|whose|which|why)\b", re.IGNORECASE)
@@ -194,7 +197,11 @@ class Extractor:
             numbered = numbered and not prohibits(intro or "") and not prohibits(chunk.section.rsplit(" › ", 1)[-1])
             body = "\n".join(f"{i}. {escape(item)}" if numbered else f"- {escape(item)}"
                              for i, item in enumerate(items, start=1))
-            return f"{bold(intro)}\n\n{body}" if intro else body
+            if intro:
+                return f"{bold(intro)}\n\n{body}"
+            # bullets whose lead-in is their heading («Оператору запрещается:») come under it: the prohibition's
+            # items alone read as things to do
+            return _with_rule_heading(chunk, body, True) if not numbered else body
         clauses = _clause_of(chunk)
         if whole and not procedural and sp.best > 0 and clauses is not None:
             # numbered clauses each say one thing: the clauses that answer, each whole, not the others (the
