@@ -263,6 +263,14 @@ def test_admin_pages_manage_users_and_keys(world) -> None:  # type: ignore[no-un
         assert key.startswith("azs_") and web.get("/admin/users").text.count(key) == 0  # shown once
         assert "Authorization: Bearer" in key_page.text  # and how a system sends it
         assert [k.name for k in svc.access.list_keys()].count("call centre") == 1
+        # the one-time cookie shows the key only in the session that made it
+        again = web.post("/admin/keys", data={"csrf_token": csrf, "name": "site", "roles": "support"},
+                         follow_redirects=False)
+        flash = again.cookies.get("azs_new_key") or web.cookies.get("azs_new_key")
+        with TestClient(create_app(svc, background=False)) as other:
+            other.post("/login", data={"username": "boss", "password": "пароль-админа-2026"})
+            other.cookies.set("azs_new_key", flash, path="/admin/users")
+            assert '<code class="secret">' not in other.get("/admin/users").text
         # roles ticked one box each; an admin edits a person's roles, stations and password
         edited = web.post("/admin/users/dana/edit", data={"csrf_token": csrf, "roles": ["operator", "support"],
                                                           "stations": "12", "regions": "", "department": "",
@@ -274,12 +282,15 @@ def test_admin_pages_manage_users_and_keys(world) -> None:  # type: ignore[no-un
         unchanged = web.post("/admin/users/dana/edit", data={"csrf_token": csrf, "roles": "operator",
                                                              "stations": "12"})
         assert unchanged.status_code == 200 and svc.access.login("dana", "новый-пароль-дана")
-        assert web.post("/admin/users/dana/edit", data={"csrf_token": csrf, "stations": "12"}).status_code == 400
-        # an admin neither disables themselves nor takes away their own admin role, told in the page's language
+        assert web.post("/admin/users/dana/edit", data={"csrf_token": csrf, "stations": "12"}).status_code == 422
+        # an admin neither disables themselves nor takes away their own admin role (however the name is written),
+        # told in the page's language; the page offers no «disable» on their row
         own = web.post("/admin/users/boss/disable", data={"csrf_token": csrf}, headers={"Accept-Language": "kk"})
-        assert own.status_code == 409 and "Өзіңізді өшіре алмайсыз" in own.text
-        own = web.post("/admin/users/boss/edit", data={"csrf_token": csrf, "roles": "manager", "stations": "*"})
+        assert own.status_code == 409 and "Өзіңізді өшіруге" in own.text
+        own = web.post("/admin/users/BOSS/edit", data={"csrf_token": csrf, "roles": "manager", "stations": "*"})
         assert own.status_code == 409 and svc.access.get_user("boss").roles == ["admin"]
+        assert web.post("/admin/users/%20Boss/disable", data={"csrf_token": csrf}).status_code == 409
+        assert svc.access.get_user("boss").disabled == 0
         disabled = web.post("/admin/users/dana/disable", data={"csrf_token": csrf}, follow_redirects=False)
         assert disabled.status_code == 303
         assert svc.access.get_user("dana").disabled == 1

@@ -109,7 +109,7 @@ def test_listing_filters_by_words_type_date_and_audience_within_what_the_person_
     """GIVEN documents of two types and audiences WHEN the list is narrowed THEN words match the title or file
     name whatever their case (Cyrillic too, which SQLite's lower() leaves alone), and every filter stays
     inside the person's own documents."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from azs_assistant.documents.service import EVERYONE, DocumentFilter
 
@@ -126,7 +126,10 @@ def test_listing_filters_by_words_type_date_and_audience_within_what_the_person_
         "Операторам и руководителям", "Руководителям", "Руководителям севера"]
     assert _titles(services.documents.listing(admin, DocumentFilter(audience=EVERYONE))) == [
         "Для всех", "Служба, Телефон"]
-    today = date.today()
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo(services.settings.timezone)).date()  # days are the chain's, as the pages show
     assert len(services.documents.listing(admin, DocumentFilter(since=today, until=today)).items) == 6
     assert services.documents.listing(admin, DocumentFilter(until=today - timedelta(days=1))).items == []
     listing = services.documents.listing(operator, DocumentFilter(sort="-size"))

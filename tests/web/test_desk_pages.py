@@ -164,6 +164,13 @@ def test_audit_details_are_a_readable_list(desk) -> None:  # type: ignore[no-unt
     only = client.get("/admin/audit", params={"action": "ticket.set_status"}).text
     assert "<li>comment: убрать</li>" in only and "обращение получено" not in only.split('id="audit"')[1]
     assert 'id="audit-none"' in client.get("/admin/audit", params={"actor": "никто"}).text
+    # an action picked is that one action; a typed prefix still reads as one
+    _, svc = desk
+    svc.access.audit("x", "login", "x")
+    svc.access.audit("x", "login.failed", "x")
+    picked = client.get("/admin/audit", params={"action": "login"}).text.split('id="audit"')[1]
+    assert "неудачный вход" not in picked and ">вход<" in picked.replace(" <span", "<")
+    assert "неудачный вход" in client.get("/admin/audit", params={"action": "login."}).text.split('id="audit"')[1]
     assert 'id="audit-none"' not in page
 
 

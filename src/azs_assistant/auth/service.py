@@ -41,7 +41,7 @@ def _refuse_if_throttled(throttled: throttle.Throttled | None) -> None:
     minutes = int(throttled.wait.total_seconds() // 60) + 1
     where = "в эту учётную запись" if throttled.everywhere else "с вашего адреса"
     where_en = "to this account" if throttled.everywhere else "from your address"
-    where_kk = "Бұл есептік жазбаға кіру" if throttled.everywhere else "Сіздің мекенжайыңыздан кіру"
+    where_kk = "бұл есептік жазбаға кіру" if throttled.everywhere else "сіздің мекенжайыңыздан кіру"
     raise Unauthorized(f"Слишком много неудачных попыток: вход {where} закрыт ещё на {minutes} мин.",
                        f"Too many failed sign-ins: signing in {where_en} is closed for {minutes} more min.",
                        message_kk=f"Сәтсіз әрекеттер тым көп: {where_kk} тағы {minutes} минутқа жабылды.",
@@ -51,6 +51,32 @@ def _refuse_if_throttled(throttled: throttle.Throttled | None) -> None:
 def principal_of(user: User, csrf: str | None = None) -> Principal:
     return Principal(user.username, "user", frozenset(user.roles), frozenset(user.stations), frozenset(user.regions),
                      user.department, user.id, csrf, user.language)
+
+
+def _end_sessions(s: Any, user: User, keep: str | None = None) -> int:
+    """End the person's browser sessions but ``keep`` (a token); how many ended."""
+    query = select(WebSession).where(WebSession.user_id == user.id)
+    if keep:
+        query = query.where(WebSession.id != _sha(keep))
+    ended = 0
+    for session in s.scalars(query):
+        s.delete(session)
+        ended += 1
+    return ended
+
+
+def _keep_an_admin(s: Any, user: User, actor: Principal | str) -> None:
+    """Refuse a change that leaves ``user`` no admin when they are the one making it, or the last active admin."""
+    if isinstance(actor, Principal) and actor.name == user.username:
+        raise Conflict("Нельзя отключить себя или снять с себя роль администратора: это сделает другой администратор.",
+                       "You cannot disable yourself or take the admin role from yourself: another admin can.",
+                       message_kk="Өзіңізді өшіруге немесе өзіңізден әкімші рөлін алуға болмайды: мұны басқа әкімші "
+                                  "жасайды.")
+    admins = [u for u in s.scalars(select(User).where(User.disabled == 0)) if "admin" in (u.roles or [])]
+    if [u.id for u in admins] == [user.id]:
+        raise Conflict(f"{user.username} — последний администратор: сначала назначьте другого.",
+                       f"{user.username} is the last administrator: make another one first.",
+                       message_kk=f"{user.username} — соңғы әкімші: алдымен басқа әкімшіні тағайындаңыз.")
 
 
 class Access:
@@ -70,12 +96,17 @@ class Access:
                              target=(target or "")[:500] or None, details=details or {}, ip=ip))
 
     def audit_search(self, *, actor: str | None = None, action: str | None = None, text: str | None = None,
-                     since: datetime | None = None, limit: int = 200, offset: int = 0) -> list[AuditEvent]:
+                     since: datetime | None = None, limit: int = 200, offset: int = 0,
+                     exact: bool = False) -> list[AuditEvent]:
+        """Audit events, latest first: ``action`` is a prefix («ticket.»), or with ``exact`` the one action («login»,
+        not «login.failed»)."""
         query = select(AuditEvent)
         if actor:
             query = query.where(AuditEvent.actor == actor)
         # autoescape: a % or _ in the filter is that character, not a LIKE wildcard
-        if action:
+        if action and exact:
+            query = query.where(AuditEvent.action == action)
+        elif action:
             query = query.where(AuditEvent.action.startswith(action, autoescape=True))
         if since:
             query = query.where(AuditEvent.at >= since)
@@ -138,16 +169,25 @@ class Access:
                     stations: list[str] | None = None, regions: list[str] | None = None,
                     department: str | None = None, disabled: bool | None = None, password: str | None = None,
                     telegram_chat_id: str | None = None) -> User:
+        """A person's roles, scope, department, state, password or Telegram link. An admin neither disables
+        themselves nor takes the admin role from themselves, and the last active admin stays one: a slip would leave
+        nobody to repair it but the command line. A new password, like disabling, ends the person's sessions and
+        unlinks their Telegram chat (a password reset because it leaked must lock the other side out)."""
         changes: dict[str, Any] = {}
         if stations is not None or regions is not None:
             checked_stations, checked_regions = self.stations.check_scope(stations, regions)
+        new_roles = clean_roles(roles) if roles is not None else None
         with self.db.session() as s:
             user = s.scalar(select(User).where(User.username == username.strip().lower()))
             if user is None:
                 raise NotFound(f"Пользователь {username} не найден.", f"User {username} not found.",
                                message_kk=f"{username} пайдаланушысы табылмады.")
-            if roles is not None:
-                user.roles = changes["roles"] = clean_roles(roles)
+            loses_admin = "admin" in user.roles and not user.disabled and (
+                bool(disabled) or (new_roles is not None and "admin" not in new_roles))
+            if loses_admin:
+                _keep_an_admin(s, user, actor)
+            if new_roles is not None:
+                user.roles = changes["roles"] = new_roles
             if stations is not None:
                 user.stations = changes["stations"] = checked_stations
             if regions is not None:
@@ -165,6 +205,9 @@ class Access:
                 user.password_hash = self.hasher.hash(password)
                 user.failed_logins, user.locked_until = 0, None
                 changes["password"] = "changed"
+                changes["sessions_ended"] = _end_sessions(s, user)
+                if user.telegram_chat_id and telegram_chat_id is None:
+                    user.telegram_chat_id, changes["telegram"] = None, "unlinked"
             if telegram_chat_id is not None:
                 user.telegram_chat_id = telegram_chat_id or None
                 changes["telegram"] = "linked" if telegram_chat_id else "unlinked"
@@ -206,9 +249,10 @@ class Access:
 
     def change_password(self, who: Principal, current: str, new: str, *, keep: str | None = None,
                         ip: str | None = None) -> None:
-        """A signed-in person's own new password, given their current one. Their other sessions end (a password
-        changed because it leaked must lock the other browser out); ``keep``, this browser's token, stays. A wrong
-        current password counts as a failed sign-in, so it cannot be guessed here past the login's throttle."""
+        """A signed-in person's own new password, given their current one. Their other sessions end and their
+        Telegram chat is unlinked (a password changed because it leaked must lock the other side out); ``keep``,
+        this browser's token, stays. A wrong current password counts as a failed sign-in, so it cannot be guessed
+        here past the login's throttle."""
         self._check_password(new)
         now = utcnow()
         with self.db.session() as s:
@@ -230,14 +274,10 @@ class Access:
                                    field="current") from None
             user.password_hash = self.hasher.hash(new)
             user.failed_logins, user.locked_until, user.updated_at = 0, None, now
-            others = select(WebSession).where(WebSession.user_id == user.id)
-            if keep:
-                others = others.where(WebSession.id != _sha(keep))
-            ended = 0
-            for session in s.scalars(others):
-                s.delete(session)
-                ended += 1
-        self.audit(who, "user.password", who.name, {"sessions_ended": ended}, ip)
+            ended = _end_sessions(s, user, keep)
+            unlinked = bool(user.telegram_chat_id)  # a chat linked with the old password may not be the owner's
+            user.telegram_chat_id = None
+        self.audit(who, "user.password", who.name, {"sessions_ended": ended, "telegram_unlinked": unlinked}, ip)
 
     def session_principal(self, token: str) -> Principal | None:
         now = utcnow()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import PurePath
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -94,8 +95,9 @@ class Section:
         return out
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+def _day_start(day: date, zone: str) -> datetime:
+    """The day's first instant on the chain's clock (the pages show «обновлён» on it), in UTC as stored."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def _audience_of(kind: str, values: set[str] | None = None) -> Any:
@@ -150,9 +152,10 @@ class Documents:
         if wanted.kind:
             query = query.where(Document.format == wanted.kind)
         if wanted.since:
-            query = query.where(Document.updated_at >= _day_start(wanted.since))
+            query = query.where(Document.updated_at >= _day_start(wanted.since, self.settings.timezone))
         if wanted.until:
-            query = query.where(Document.updated_at < _day_start(wanted.until + timedelta(days=1)))
+            query = query.where(Document.updated_at < _day_start(wanted.until + timedelta(days=1),
+                                                                 self.settings.timezone))
         if wanted.audience == EVERYONE:
             query = query.where(~exists().where(DocumentAudience.document_id == Document.id))
         elif wanted.audience:

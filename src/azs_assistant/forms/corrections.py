@@ -2,14 +2,16 @@
 
 ``keep_reading`` stores what a single upload was read as (``recognise_file`` for a person): the prepared images
 of the pages that hold a form value's line or a line read with doubt, those lines' boxes and texts, and the
-form's numbers, dates and listed values as read (names and free text are never kept as values), under a token.
+form's numbers, dates and listed values as read (names and free text are never kept as values; a doubtful line's
+text is, for a day, like the page image itself), under a token.
 When the person saves a record from that reading (``POST /api/v1/forms/{form}/records`` with ``reading``),
 ``learn`` claims the reading (once) and turns each line whose value they changed, or whose value the two readers
 read apart, into a pair under ``<data dir>/ocr/corrections``: the line's image (``<UTC time>-<random>.png``) and
 the line with their values in place, one JSON line of ``pairs.jsonl`` each (``ocr.pairs``' format: ``image``,
 ``text``, ``read``, ``fields``, ``form``, ``record``, ``by``, ``at``). The rest of such a line is as Tesseract
-read it. A doubtful line the person typed whole (``lines``) is a pair with their text, as they typed it: they
-chose to. A reading not saved is removed when a reading is stored a day or more later.
+read it. A doubtful line the person typed whole (``lines``) is a pair with their text, as they typed it (they
+chose to; it may hold a name, and stays until an administrator deletes it), when its length fits the line's.
+A reading not saved is removed when a reading is stored a day or more later.
 ``python -m azs_assistant.ocr.train_lines --corrections DIR`` mixes the pairs into its training lines; they
 stay until an administrator deletes them.
 
@@ -60,7 +62,7 @@ def keep_reading(data_dir: Path, who: str | None, template: Any, match: Any, pag
     kept = {spec.name for spec in template.fields if spec.type in CHECKED_TYPES or spec.choices}
     sources = {k: v for k, v in match.sources.items() if k in kept and k in match.fields}
     # a value's line, and every line read with doubt (the operator may correct it whole on the page)
-    lines = [{"page": n, "text": line.text, "box": list(line.box)}
+    lines = [{"page": n, "text": line.text, "box": list(line.box), "doubtful": line.doubtful}
              for n, page in enumerate(pages) if page.image is not None for line in page.lines
              if line.box and (line.text in sources.values() or line.doubtful)]
     if not lines:
@@ -100,9 +102,9 @@ def learn(data_dir: Path, token: str | None, who: str | None, form: str, saved: 
             about = {"form": form, "record": record_id, "by": who}
             whole = {fix["read"]: " ".join(fix["text"].split()) for fix in lines or []
                      if " ".join(fix["text"].split()) not in ("", fix["read"])}
-            for read, text in whole.items():  # a line the person typed whole is its own truth
+            for read, text in whole.items():  # a doubtful line the person typed whole is its own truth
                 line = _one_line(reading["lines"], read)
-                crop = _crop(claimed, line) if line is not None else None
+                crop = _crop(claimed, line) if line is not None and _plausible(line, text) else None
                 if crop is not None:
                     ocr_pairs.add(corrections_dir(data_dir), crop, text, {"read": read, "fields": [], **about})
                     kept += 1
@@ -147,6 +149,13 @@ def _pair(folder: Path, lines: list[dict[str, Any]], line_text: str,
         text = text[:m.start()] + write(typed) + text[m.end():]
     crop = _crop(folder, line)
     return (crop, text, line["text"]) if crop is not None else None
+
+
+def _plausible(line: dict[str, Any], text: str) -> bool:
+    """A whole line typed for a line read with doubt, of a length its box may hold (a line read half as long or
+    twice as long, give or take a few letters): any other typed text is no label for that image."""
+    read = len(line["text"])
+    return bool(line.get("doubtful")) and read / 2 - 8 <= len(text) <= 2 * read + 8
 
 
 def _one_line(lines: list[dict[str, Any]], text: str) -> dict[str, Any] | None:

@@ -152,10 +152,13 @@ _LEAD = re.compile(r"([^\W\d_]+)[\s.№#-]*(?=\d)")
 def _without_label(text: str, spec: FieldSpec) -> str:
     """A number typed with its field's word before it, as people write it: «АЗС-001», «АЗС № 17», «ТРК 3» (the
     profile names a station «АЗС-001», and the act's «АЗС №» field refused it). Only the field's own word goes."""
+    if re.match(r"№\s*\d", text):  # «№17»
+        return text.lstrip("№ ")
     lead = _LEAD.match(text)
     if lead is None:
         return text
-    words = {m.group(0).lower() for label in (spec.title or "", *spec.labels) if (m := re.match(r"[^\W\d_]+", label))}
+    titles = (spec.title or "", spec.title_kk or "", spec.title_en or "", *spec.labels)  # «ЖҚС-017» in Kazakh
+    words = {m.group(0).lower() for label in titles if (m := re.match(r"[^\W\d_]+", label))}
     return text[lead.end():] if lead.group(1).lower() in words else text
 
 
