@@ -594,8 +594,7 @@ class Assistant:
         answering = {e.chunk.id for e, ok in zip(evidence[:5], held, strict=False) if ok}
         # a passage that shares only a quantity with the question («мерник на 10 литров» for «пролив 10 литров») is
         # not quoted while one that holds what it is about answers it
-        topical = [e for e in candidates if on_topic(query, set(e.chunk.lemmas.split())
-                                                     | set(e.chunk.context_lemmas.split())) is not False]
+        topical = [e for e in candidates if on_topic(query, _lemmas(e.chunk)) is not False]
         if answering & {e.chunk.id for e in topical}:
             candidates = topical
         if not answering & {e.chunk.id for e in candidates}:

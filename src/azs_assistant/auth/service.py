@@ -198,8 +198,7 @@ class Access:
                 user.disabled = int(disabled)
                 changes["disabled"] = disabled
                 if disabled:  # signed-in browsers lose access at once
-                    for session in s.scalars(select(WebSession).where(WebSession.user_id == user.id)):
-                        s.delete(session)
+                    _end_sessions(s, user)
             if password is not None:
                 self._check_password(password)
                 user.password_hash = self.hasher.hash(password)
@@ -233,9 +232,7 @@ class Access:
             try:
                 self.hasher.verify(user.password_hash, password or "")
             except Exception:
-                user.failed_logins += 1  # since the last success, from anywhere; the throttle reads the audit log
-                s.commit()
-                self.audit(user.username, "login.failed", user.username, {"failures": user.failed_logins}, ip)
+                self._failed(s, user, ip)
                 raise generic from None
             if self.hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = self.hasher.hash(password)
@@ -246,6 +243,13 @@ class Access:
             principal = principal_of(user, csrf)
         self.audit(principal, "login", principal.name, {}, ip)
         return token, principal
+
+    def _failed(self, s: Any, user: User, ip: str | None, **why: str) -> None:
+        """A wrong password for ``user``: counted since the last success, from anywhere, and audited (the throttle
+        reads the audit log). Committed first, so the refusal that follows keeps it."""
+        user.failed_logins += 1
+        s.commit()
+        self.audit(user.username, "login.failed", user.username, {"failures": user.failed_logins, **why}, ip)
 
     def change_password(self, who: Principal, current: str, new: str, *, keep: str | None = None,
                         ip: str | None = None) -> None:
@@ -264,10 +268,7 @@ class Access:
             try:
                 self.hasher.verify(user.password_hash, current or "")
             except Exception:
-                user.failed_logins += 1
-                s.commit()
-                self.audit(user.username, "login.failed", user.username, {"failures": user.failed_logins,
-                                                                          "reason": "password change"}, ip)
+                self._failed(s, user, ip, reason="password change")
                 raise InvalidInput("Текущий пароль указан неверно: пароль не изменён.",
                                    "The current password is wrong: the password was not changed.",
                                    message_kk="Қазіргі құпиясөз қате енгізілді: құпиясөз өзгертілмеді.",

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from azs_assistant import i18n
 from azs_assistant.auth.principal import ROLES, Principal
 from azs_assistant.auth.service import SESSION_MAX
 from azs_assistant.errors import AzsError, Forbidden
@@ -56,7 +57,7 @@ def _page_only(lang: str, roles: tuple[str, ...], mine: Iterable[str]) -> str:
 
     def named(codes: Any) -> str:
         return ", ".join(said.get(f"rolename_{r}", r) for r in codes) or "—"
-    return said["role_page_only"].replace("{roles}", named(roles)).replace("{mine}", named(sorted(mine)))
+    return i18n.text("azs_assistant.web", "role_page_only", lang, roles=named(roles), mine=named(sorted(mine)))
 
 
 AnyUser = Annotated[Principal, Depends(page())]
@@ -145,10 +146,7 @@ def _admin_page(request: Request, svc: Any, error: str | None = None, status: in
 
 
 def _said(request: Request, key: str, **values: str) -> str:
-    text = texts(request_language(request))[key]
-    for name, value in values.items():
-        text = text.replace("{" + name + "}", value)
-    return text
+    return i18n.text("azs_assistant.web", key, request_language(request), **values)
 
 
 # A new key's secret reaches the page after a redirect, in a cookie read once, in the session that made it (and

@@ -227,9 +227,10 @@ const TO_CHECK = ".field.doubtful, .field.missing";
 
   // the doubtful lines the operator typed anew, each with the line as it was read
   function correctedLines() {
-    return Array.prototype.filter.call(document.querySelectorAll("#ocr-text input.line.corrected"), function (i) {
-      return i.value.trim() !== "" && i.value.trim() !== i.dataset.read;
-    }).map(function (i) { return { read: i.dataset.read, text: i.value.trim() }; });
+    // (an input is «corrected» while it holds text other than the line read)
+    return Array.prototype.map.call(document.querySelectorAll("#ocr-text input.line.corrected"), function (i) {
+      return { read: i.dataset.read, text: i.value.trim() };
+    });
   }
 
   recordForm.addEventListener("submit", async function (ev) {
