@@ -276,13 +276,18 @@ def test_admin_pages_manage_users_and_keys(world) -> None:  # type: ignore[no-un
                                                           "stations": "12", "regions": "", "department": "",
                                                           "password": "новый-пароль-дана"})
         assert edited.status_code == 200 and "Изменения пользователя dana сохранены" in edited.text
+        assert [r.status_code for r in edited.history] == [303]  # a reload does not send the form again
         dana = svc.access.get_user("dana")
         assert (dana.roles, dana.stations) == (["operator", "support"], ["АЗС-012"])
         assert svc.access.login("dana", "новый-пароль-дана")[1].name == "dana"
         unchanged = web.post("/admin/users/dana/edit", data={"csrf_token": csrf, "roles": "operator",
                                                              "stations": "12"})
         assert unchanged.status_code == 200 and svc.access.login("dana", "новый-пароль-дана")
-        assert web.post("/admin/users/dana/edit", data={"csrf_token": csrf, "stations": "12"}).status_code == 422
+        refused = web.post("/admin/users/dana/edit", data={"csrf_token": csrf, "stations": "12, 7",
+                                                           "department": "Сервис"})
+        assert refused.status_code == 422  # no role ticked: the form comes back open, as typed
+        row = refused.text.split('data-user="dana"')[1].split("</tr>")[0]
+        assert '<details class="edit" open>' in row and 'value="12, 7"' in row and 'value="Сервис"' in row
         # an admin neither disables themselves nor takes away their own admin role (however the name is written),
         # told in the page's language; the page offers no «disable» on their row
         own = web.post("/admin/users/boss/disable", data={"csrf_token": csrf}, headers={"Accept-Language": "kk"})
@@ -329,6 +334,8 @@ def test_a_person_changes_their_own_password_and_their_other_sessions_end(world)
         done = here.post("/profile/password", data={"csrf_token": csrf, "current": "старый-пароль-1",
                                                     "new": "новый-пароль-22", "repeat": "новый-пароль-22"})
         assert done.status_code == 200 and 'id="password-done"' in done.text
+        assert [r.status_code for r in done.history] == [303] and done.url.path == "/profile"  # F5 sends nothing
+        assert 'id="password-done"' not in here.get("/profile").text
         assert here.get("/profile", follow_redirects=False).status_code == 200  # this browser stays
         assert there.get("/profile", follow_redirects=False).status_code in (302, 303, 307)  # the other is out
     assert svc.access.login("aigul", "новый-пароль-22")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from azs_assistant.auth.service import Access
-from azs_assistant.errors import Conflict
+from azs_assistant.errors import Conflict, InvalidInput
 from azs_assistant.storage.db import Database
 from tests.factories import principal
 
@@ -56,3 +56,24 @@ def test_a_password_set_by_an_admin_ends_the_persons_sessions_and_unlinks_telegr
     access.change_password(access.session_principal(here), "новый-пароль-ивана", "третий-пароль-ивана",  # type: ignore[arg-type]
                            keep=here)
     assert access.session_principal(here) is not None and access.get_user("ivan").telegram_chat_id is None
+
+
+def test_an_operator_or_manager_without_a_station_or_region_is_refused(access: Access) -> None:
+    """An operator given no station saw an empty site and could record nothing, and the admin was not told: the
+    account is refused at the stations field, in three languages, on adding and on editing; an admin, a support
+    person (a department) and a regional manager need no station."""
+    for roles in (["operator"], ["manager"], ["operator", "support"]):
+        with pytest.raises(InvalidInput) as refused:
+            access.add_user("nobody", PASSWORD, roles)
+        assert refused.value.details["field"] == "stations" and "АЗС" in refused.value.message("ru")
+        assert "ЖҚС" in refused.value.message("kk") and "station" in refused.value.message("en")
+    access.add_user("boss", PASSWORD, ["admin"])
+    access.add_user("anna", PASSWORD, ["support"], department="hse")
+    access.add_user("erlan", PASSWORD, ["manager"], regions=["Алматы"])
+    access.add_user("ivan", PASSWORD, ["operator"], stations=["АЗС-012"])
+    with pytest.raises(InvalidInput):
+        access.update_user("ivan", stations=[])
+    with pytest.raises(InvalidInput):
+        access.update_user("anna", roles=["support", "operator"])
+    assert access.get_user("ivan").stations == ["АЗС-012"] and access.get_user("anna").roles == ["support"]
+    access.update_user("ivan", stations=[], regions=["Алматы"])

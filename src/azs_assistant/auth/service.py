@@ -65,6 +65,16 @@ def _end_sessions(s: Any, user: User, keep: str | None = None) -> int:
     return ended
 
 
+def _check_reach(roles: list[str], stations: list[str], regions: list[str]) -> None:
+    """An operator or a manager works for stations: one given none saw an empty site and could record nothing,
+    and the admin who made them was not told."""
+    if "admin" not in roles and {"operator", "manager"} & set(roles) and not stations and not regions:
+        raise InvalidInput("Оператору и менеджеру нужна хотя бы одна АЗС или регион («*» — все).",
+                           "An operator or a manager needs at least one station or region («*» for all).",
+                           field="stations",
+                           message_kk="Операторға және менеджерге кемінде бір ЖҚС немесе өңір керек («*» — барлығы).")
+
+
 def _keep_an_admin(s: Any, user: User, actor: Principal | str) -> None:
     """Refuse a change that leaves ``user`` no admin when they are the one making it, or the last active admin."""
     if isinstance(actor, Principal) and actor.name == user.username:
@@ -133,6 +143,7 @@ class Access:
         if password is not None:
             self._check_password(password)
         stations, regions = self.stations.check_scope(stations, regions)
+        _check_reach(clean_roles(roles), stations, regions)
         user = User(username=username, display_name=display_name, roles=clean_roles(roles),
                     stations=stations, regions=regions,
                     department=department, language="ru", disabled=0, failed_logins=0,
@@ -210,6 +221,7 @@ class Access:
             if telegram_chat_id is not None:
                 user.telegram_chat_id = telegram_chat_id or None
                 changes["telegram"] = "linked" if telegram_chat_id else "unlinked"
+            _check_reach(user.roles, user.stations, user.regions)
             user.updated_at = utcnow()
         self.audit(actor, "user.update", username, changes)
         return user

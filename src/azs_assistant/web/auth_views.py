@@ -160,17 +160,20 @@ def _session_tag(request: Request) -> str:
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def users_page(request: Request, svc: ServicesDep, who: AdminPage, added: str | None = None) -> Response:
+def users_page(request: Request, svc: ServicesDep, who: AdminPage, added: str | None = None,
+               saved: str | None = None) -> Response:
+    said = (_said(request, "ad_added", name=added[:100]) if added else
+            _said(request, "ad_saved", name=saved[:100]) if saved else None)
     shown = request.cookies.get(NEW_KEY_COOKIE)
     if not shown:
-        return _admin_page(request, svc, saved=_said(request, "ad_added", name=added[:100]) if added else None)
+        return _admin_page(request, svc, saved=said)
     try:
         owner, key, name = base64.urlsafe_b64decode(shown.encode()).decode().split("\n", 2)
     except (ValueError, UnicodeDecodeError):
         owner = key = name = ""
     if owner != _session_tag(request):  # made in another session (an admin signed out, another signed in)
         key = name = ""
-    response = _admin_page(request, svc, new_key=key or None, new_key_name=name)
+    response = _admin_page(request, svc, saved=said, new_key=key or None, new_key_name=name)
     response.headers["Cache-Control"] = "no-store"
     response.delete_cookie(NEW_KEY_COOKIE, path="/admin/users")
     return response
@@ -201,11 +204,14 @@ def users_edit(request: Request, svc: ServicesDep, who: AdminPage, username: str
     """An admin changes a person's roles, stations, regions, department and, typed, their password."""
     picked = _roles(roles)
     try:  # (the service keeps an admin from unmaking themselves, and the last admin an admin)
-        svc.access.update_user(username, actor=who, roles=picked, stations=_split(stations), regions=_split(regions),
-                               department=department, password=password or None)
+        user = svc.access.update_user(username, actor=who, roles=picked, stations=_split(stations),
+                                      regions=_split(regions), department=department, password=password or None)
     except AzsError as exc:
-        return _admin_page(request, svc, exc.message(request_language(request)), exc.http_status)
-    return _admin_page(request, svc, saved=_said(request, "ad_saved", name=username))
+        typed = {"username": username, "roles": picked, "stations": stations, "regions": regions,
+                 "department": department}
+        return _admin_page(request, svc, exc.message(request_language(request)), exc.http_status, edit_form=typed)
+    # after a redirect: a reload does not send the form (and a typed password) again
+    return RedirectResponse(f"/admin/users?saved={quote(user.username)}", status_code=303)
 
 
 @router.post("/admin/users/{username}/{action}")
@@ -257,8 +263,8 @@ def _profile(request: Request, svc: Any, who: Principal, status: int = 200, **ex
 
 
 @router.get("/profile", response_class=HTMLResponse)
-def profile(request: Request, svc: ServicesDep, who: AnyUser) -> Response:
-    return _profile(request, svc, who)
+def profile(request: Request, svc: ServicesDep, who: AnyUser, password: str | None = None) -> Response:
+    return _profile(request, svc, who, pw_done=password == "changed")
 
 
 @router.post("/profile/password", response_class=HTMLResponse)
@@ -274,7 +280,10 @@ def change_password(request: Request, svc: ServicesDep, who: AnyUser, current: A
                                        ip=client_ip(request))
         except AzsError as exc:
             error, status = exc.message(request_language(request)), exc.http_status
-    return _profile(request, svc, who, status, pw_error=error, pw_done=error is None)
+    if error:
+        return _profile(request, svc, who, status, pw_error=error)
+    # after a redirect: F5 on the answer would send the old and new passwords again
+    return RedirectResponse("/profile?password=changed", status_code=303)
 
 
 @router.post("/profile/telegram-code", response_class=HTMLResponse)
