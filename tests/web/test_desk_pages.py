@@ -157,12 +157,12 @@ def test_audit_details_are_a_readable_list(desk) -> None:  # type: ignore[no-unt
     client.post(f"/tickets/{number}/status", data={"status": "in_progress", "comment": "убрать"})
     page = client.get("/admin/audit").text
     assert "изменён статус обращения" in page
-    assert "<li>status: in_progress</li>" in page and "<li>comment: убрать</li>" in page
+    assert "<li>Статус: в работе</li>" in page and "<li>Комментарий: убрать</li>" in page
     assert "{&#39;" not in page and "{'status'" not in page
     # the action is picked by its name, and an empty result says so
     assert '<option value="ticket.set_status">изменён статус обращения</option>' in page
     only = client.get("/admin/audit", params={"action": "ticket.set_status"}).text
-    assert "<li>comment: убрать</li>" in only and "обращение получено" not in only.split('id="audit"')[1]
+    assert "<li>Комментарий: убрать</li>" in only and "обращение получено" not in only.split('id="audit"')[1]
     assert 'id="audit-none"' in client.get("/admin/audit", params={"actor": "никто"}).text
     # an action picked is that one action; a typed prefix still reads as one
     _, svc = desk
@@ -172,6 +172,14 @@ def test_audit_details_are_a_readable_list(desk) -> None:  # type: ignore[no-unt
     assert "неудачный вход" not in picked and ">вход<" in picked.replace(" <span", "<")
     assert "неудачный вход" in client.get("/admin/audit", params={"action": "login."}).text.split('id="audit"')[1]
     assert 'id="audit-none"' not in page
+    # a stored key reads as words, roles by their names, a stored state as a word, in the page's language
+    svc.access.audit("boss", "user.update", "dana", {"roles": ["operator", "support"], "password": "changed",
+                                                     "telegram": "unlinked", "sessions_ended": 2})
+    changed = client.get("/admin/audit", params={"action": "user.update"}).text
+    assert "<li>Роли: оператор, поддержка</li>" in changed and "<li>Пароль: изменён</li>" in changed
+    assert "<li>Telegram: отвязан</li>" in changed and "<li>Завершено сеансов: 2</li>" in changed
+    kk = client.get("/admin/audit", params={"action": "user.update"}, headers={"Accept-Language": "kk"}).text
+    assert "<li>Рөлдер: " in kk
 
 
 def test_reports_page_for_a_manager_of_one_station(tmp_path: Path) -> None:
@@ -205,6 +213,34 @@ def test_reports_page_for_a_manager_of_one_station(tmp_path: Path) -> None:
             unclear = web.get("/reports", params={"question": "сколько стоит литр бензина"}).text
             error = re.search(r'id="report-error">([^<]+)<', unclear).group(1)
             assert "АЗС-007" in error and "АЗС-012" not in error
+    finally:
+        svc.close()
+
+
+def test_a_chart_of_bars_on_the_page_lies_across_at_a_phones_width(tmp_path: Path) -> None:
+    """GIVEN incidents at two stations WHEN a manager asks for them by station THEN the page's chart draws the bars
+    across, about 330 pt wide (upright bars 12 inches wide, shrunk to a phone, had letters a few pixels high), each
+    bar with its value on hover; the chart file to download keeps its upright bars."""
+    from datetime import datetime
+
+    from azs_assistant.incidents.records import store
+
+    svc = Services(make_settings(tmp_path, embeddings="none"))
+    rows = [{"incident_id": f"I-{i}", "station_id": st, "region": "Атырау", "category": "fuel_spill",
+             "occurred_at": datetime(2026, 3, 1 + i, 10)} for i, st in enumerate(["АЗС-012", "АЗС-012", "АЗС-007"])]
+    with svc.db.session() as s:
+        store(s, [(r["incident_id"], r) for r in rows], origin="test")
+    try:
+        with TestClient(create_app(svc, background=False)) as web:
+            authorize(web, svc, roles=("manager",), stations=("*",))
+            page = web.get("/reports", params={"question": "сколько инцидентов по станциям"}).text
+            svg = re.search(r"<svg role=\"img\"[^>]*>", page).group(0)
+            assert 'class="chart bars"' in svg, svg
+            width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+            assert 300 < width < 400 and "<title>АЗС-012: 2</title>" in page
+            export = re.search(r'href="(/api/v1/reports/export\?format=svg&[^"]+)"', page).group(1)
+            picture = web.get(export.replace("&amp;", "&")).text
+            assert float(re.search(r'viewBox="0 0 ([\d.]+) ', picture).group(1)) > width
     finally:
         svc.close()
 

@@ -96,7 +96,7 @@ class Labels:
             return [str(data.get("text", ""))]
         if kind in ("reassigned", "relabelled"):
             return self._changes(data.get("from") or {}, data.get("to") or {})
-        return readable(data)
+        return readable(data, self.t, self.lang)
 
     def _changes(self, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
         show = {"department": (self.t["tk_department"], self.department),
@@ -106,21 +106,31 @@ class Labels:
                 if key in after and before.get(key) != after.get(key)]
 
 
-def readable(details: Any) -> list[str]:
+_CODED = {"status": STATUS_NAMES, "category": CATEGORIES, "urgency": URGENCY_NAMES}  # a ticket's codes, named
+
+
+def readable(details: Any, t: Mapping[str, str] | None = None, lang: str = "ru") -> list[str]:
     """An audit entry's details (a JSON object) as «key: value» lines, nested values flattened, empty
-    and internal ones left out."""
+    and internal ones left out. With the page's catalogue ``t``, a key reads as words («Роли», not «roles»), a
+    role, a ticket's status, category or urgency by its name in ``lang``, and a stored state («changed», «unlinked»)
+    as a word; a key without a name stays as stored."""
     if not isinstance(details, Mapping):
         return [] if details in (None, "", {}) else [str(details)]
+    words = t or {}
     lines: list[str] = []
     for key, value in details.items():
-        if key in HIDDEN_KEYS or value in (None, "", [], {}):
+        if value in (None, "", [], {}) or (key in HIDDEN_KEYS and not (key == "password" and value == "changed")):
             continue
+        title = words.get(f"aud_{key}", key)
         if isinstance(value, Mapping):
-            lines += [f"{key} · {line}" for line in readable(value)]
+            lines += [f"{title} · {line}" for line in readable(value, t, lang)]
         elif isinstance(value, (list, tuple)):
-            lines.append(f"{key}: {', '.join(map(str, value))}")
+            named = [words.get(f"rolename_{v}", str(v)) if key == "roles" else str(v) for v in value]
+            lines.append(f"{title}: {', '.join(named)}")
         elif isinstance(value, bool):
-            lines.append(f"{key}: {'✓' if value else '✗'}")
+            lines.append(f"{title}: {'✓' if value else '✗'}")
+        elif key in _CODED and t is not None:
+            lines.append(f"{title}: {_named(_CODED[key], value, lang)}")
         else:
-            lines.append(f"{key}: {value}")
+            lines.append(f"{title}: {words.get(f'audv_{value}', value) if isinstance(value, str) else value}")
     return lines
