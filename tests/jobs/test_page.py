@@ -266,3 +266,25 @@ def test_a_failed_delivery_is_said_in_the_admin_s_language_and_a_flood_of_one_ki
             assert past.count('<tr id="job-') == 10  # past the end: the last page
     finally:
         svc.close()
+
+
+def test_the_jobs_page_shows_the_system_state_in_words(tmp_path: Path) -> None:
+    """An IT admin sees, first, whether each part is up (the readiness probe read in words, the failing part with
+    why), how much is indexed and which models answer; the probe's address is linked for monitoring."""
+    services = Services(Settings(data_dir=tmp_path, embeddings="none", ocr_languages="rus+xyz"))
+    services.access.add_user("root", PASSWORD, ["admin"], stations=["*"])
+    try:
+        with TestClient(create_app(services, background=False)) as client:
+            client.post("/login", data={"username": "root", "password": PASSWORD})
+            page = client.get("/admin/jobs").text
+            system = page.split('id="system"')[1].split("</section>")[0]
+            database = system.split('data-check="database"')[1].split("</li>")[0]
+            assert "работает" in database and "База данных" in database
+            ocr = system.split('data-check="ocr"')[1].split("</li>")[0]
+            assert "недоступно" in ocr and "xyz" in ocr  # the language pack missing is named
+            assert "документов: 0" in system and "Языковая модель: не подключена" in system
+            assert 'href="/api/v1/health/ready"' in system
+            kk = client.get("/admin/jobs", params={"lang": "kk"}).text
+            assert "Жүйенің күйі" in kk and "Дерекқор" in kk
+    finally:
+        services.close()

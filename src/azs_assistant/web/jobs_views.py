@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from azs_assistant import __version__, readiness
 from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import client_ip
 from azs_assistant.jobs import STATUSES
@@ -136,7 +137,15 @@ def make_router(templates: Any) -> APIRouter:
             sources = list(svc.incidents.sources())
         except AzsError:  # a broken sources file: the sync offers «all», and storing it says what is wrong
             sources = []
+        # what an IT admin checks first: is every part up (the load balancer's probe, read in words), how much
+        # is indexed, which models answer
+        documents, chunks = svc.documents.counts()
+        system = {"ready": readiness.check(svc), "documents": documents, "chunks": chunks, "version": __version__,
+                  "llm": svc.settings.llm_model if svc.llm else None,
+                  "embeddings": svc.embedder.name if svc.embedder else None,
+                  "metrics": svc.settings.metrics_token is not None}
         return templates.TemplateResponse(request, "admin_jobs.html", {
+            "system": system,
             "active": "jobs", "jobs": jobs, "total": total, "picked": picked, "statuses": STATUSES,
             "kinds": kinds, "kind": kind, "page": page, "pages": pages, "first": (page - 1) * PAGE + 1,
             "routine_hidden": hidden, "routine_kind": NOTIFY_JOB,
