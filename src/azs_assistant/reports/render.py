@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -292,7 +293,7 @@ def chart_for_page(result: ReportResult, names: dict[str, str] | None = None, la
     becomes the SVG presentation attributes it stands for."""
     import re
 
-    picture = chart(result, "svg", "", names, lang)
+    picture = chart(result, "svg", "", names, lang, page=True)
     if picture is None:
         return None
     svg = picture.decode("utf-8")
@@ -305,7 +306,8 @@ def chart_for_page(result: ReportResult, names: dict[str, str] | None = None, la
         shown = names.get(label, label) if names else label
         hint = f"<title>{_xml(str(shown))}: {num(value) if value % 1 else int(value)}</title>"
         svg = svg.replace(f'<g id="bar-{i}">', f'<g id="bar-{i}" class="bar">{hint}', 1)
-    return svg.replace("<svg ", f'<svg role="img" class="chart" aria-label="{_xml(label)}" ', 1)
+    shape = "chart" if _is_line(result, labels) else "chart bars"  # bars across: a phone's width at most
+    return svg.replace("<svg ", f'<svg role="img" class="{shape}" aria-label="{_xml(label)}" ', 1)
 
 
 def _presentation(style: Any) -> str:
@@ -319,8 +321,10 @@ def _xml(text: str) -> str:
 
 
 def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[str, str] | None = None,
-          lang: str = "ru") -> bytes | None:
-    """A bar chart of a grouped result (a line for months), or None when a picture adds nothing."""
+          lang: str = "ru", page: bool = False) -> bytes | None:
+    """A bar chart of a grouped result (a line for months), or None when a picture adds nothing. For the page
+    (``page``) the bars lie across, each with its value written at its end, in a picture as wide as a phone:
+    upright bars in a picture 12 inches wide, shrunk to a phone's width, had letters a few pixels high."""
     data = _chartable(result)
     if data is None:
         return None
@@ -333,9 +337,12 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[s
     names = names or _names(result, lang)
     if names and (result.query.group_by == "category" or result.query.metric == "summary"):
         labels = [names.get(label, label) for label in labels]
+    line = _is_line(result, labels)
+    if page and not line:
+        return _bars_across(labels, values, value, fmt, lang)
     fig, ax = plt.subplots(figsize=(max(5.0, min(12.0, 0.5 * len(labels) + 3)), 3.6), dpi=110)
     try:
-        if result.query.group_by in ("month", "week") and result.query.top is None and len(labels) > 2:
+        if line:
             ax.plot(labels, values, marker="o", color="#1f6f8b")
             for i, (x, y) in enumerate(zip(labels, values, strict=True)):  # invisible points that carry the value
                 point, = ax.plot([x], [y], marker="o", markersize=9, alpha=0)
@@ -354,6 +361,39 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[s
             ax.set_title(textwrap.fill(title[:160], 80), fontsize=9)
         ax.tick_params(axis="x", labelrotation=45 if len(labels) > 6 else 0, labelsize=8)
         ax.grid(axis="y", alpha=0.3)
+        fig.tight_layout()
+        out = io.BytesIO()
+        fig.savefig(out, format=fmt)
+        return out.getvalue()
+    finally:
+        plt.close(fig)
+
+
+def _is_line(result: ReportResult, labels: Sequence[str]) -> bool:
+    """Months or weeks in order are a line; anything else is bars."""
+    return result.query.group_by in ("month", "week") and result.query.top is None and len(labels) > 2
+
+
+def _bars_across(labels: list[str], values: list[float], value: str, fmt: str, lang: str) -> bytes:
+    """Bars across, first row on top, each value at its bar's end; about 500 px wide at its own size."""
+    import textwrap
+
+    from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    fig, ax = plt.subplots(figsize=(4.6, 0.34 * len(labels) + 1.0), dpi=110)
+    try:
+        bars = ax.barh([textwrap.fill(str(label), 24) for label in labels], values, color="#1f6f8b")
+        for i, bar in enumerate(bars):
+            bar.set_gid(f"bar-{i}")
+        ax.bar_label(bars, labels=[num(v) if v % 1 else str(int(v)) for v in values], padding=3, fontsize=9)
+        ax.invert_yaxis()
+        ax.set_xlabel(phrases(lang)["axis_count" if value == "count" else "axis_hours"], fontsize=9)
+        if value == "count":
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.margins(x=0.15)  # room for the value written after the longest bar
+        ax.tick_params(labelsize=9)
+        ax.grid(axis="x", alpha=0.3)
         fig.tight_layout()
         out = io.BytesIO()
         fig.savefig(out, format=fmt)
