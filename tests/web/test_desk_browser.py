@@ -236,6 +236,9 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     # the act's date as it is written in Kazakhstan, whatever the browser's locale (issue 26's rule)
     assert page.input_value("#field-inspection_date") == "14.11.2026"
     assert page.eval_on_selector("#field-inspection_date", "el => el.type") == "text"
+    # a whole number gets the digits keypad, a measure the one with a decimal point
+    assert page.get_attribute("#field-station_id", "inputmode") == "numeric"
+    assert page.get_attribute("#field-error_percent", "inputmode") == "decimal"
     page.fill("#field-meter_end", "3O4611")  # a letter O typed for a zero: refused whole, not read as «3»
     page.locator('#fields .field[data-field="error_percent"] button.confirm').click()  # «На бланке пусто»
     assert page.locator('#fields .field.missing[data-field="error_percent"]').count() == 0

@@ -69,7 +69,8 @@ const TO_CHECK = ".field.doubtful, .field.missing";
       input.placeholder = T("js_date_placeholder", "дд.мм.гггг");
       const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
       if (iso) value = iso[3] + "." + iso[2] + "." + iso[1];
-    } else if (type === "integer" || type === "decimal") input.inputMode = "decimal";
+    } else if (type === "integer") input.inputMode = "numeric";  // a whole number: digits, no decimal point
+    else if (type === "decimal") input.inputMode = "decimal";
     input.value = value === null || value === undefined ? "" : value;
     if (choices && choices.length) {
       const list = el("datalist");
