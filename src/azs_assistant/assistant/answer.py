@@ -80,6 +80,7 @@ STEPS_INSTEAD = 0.6
 # better (a PDF page whose text runs from one procedure into the next).
 OTHER_STEPS = 1.25
 # words that name a procedure, not what it is about («Порядок действий», «Действия при…»)
+_NAMES_CODE = re.compile(r"(?<![а-яёa-zә-ӿ])[а-яёa-z]{1,5}[-‐–]?\d", re.IGNORECASE)  # «E-17», «АИ-92», «ОП-5»
 _PROCEDURE_WORDS = frozenset({"действие", "действовать", "порядок", "инструкция", "процедура", "шаг", "пункт",
                               "правило"})
 # A section's subsections quoted together as one checklist fit a Telegram message (4096 characters).
@@ -595,8 +596,19 @@ class Assistant:
         # a passage that shares only a quantity with the question («мерник на 10 литров» for «пролив 10 литров») is
         # not quoted while one that holds what it is about answers it
         topical = [e for e in candidates if on_topic(query, _lemmas(e.chunk)) is not False]
-        if answering & {e.chunk.id for e in topical}:
-            candidates = topical
+        if topical and len(topical) < len(candidates):
+            if not answering & {e.chunk.id for e in topical}:
+                # none that the model holds is on the subject («төгілу болды 10 литр»: only the measuring check was
+                # held): the first that holds the dictionary's word for the subject answers in its place. Not where
+                # the question names a code (the row of «E-17» holds no other word of it), nor on a word of the
+                # asker's language alone (a Kazakh memo's «құммен» is no subject of a Russian rule)
+                heads = {query.jargon_of[lemma][0] for lemma, _ in query.key_terms if lemma in query.jargon_of}
+                named = [e for e in topical if heads & _lemmas(e.chunk)]
+                if named and not _NAMES_CODE.search(query.text):
+                    answering = answering | {named[0].chunk.id}
+                    candidates = topical
+            else:
+                candidates = topical
         if not answering & {e.chunk.id for e in candidates}:
             return [], set()
         # (whether it asks yes or no is read without the chain's name: «можно оператору запустить генератор? береке»)
