@@ -28,7 +28,16 @@ def test_an_admin_finds_adds_changes_and_removes_a_term_on_the_page(tmp_path: Pa
             assert 'href="/admin/jargon"' in page.text  # in the admin's menu
             found = web.get("/admin/jargon", params={"q": "солярк"})
             assert found.status_code == 200 and "<td data-label=\"Термин\">солярка</td>" in found.text
-            assert re.search(r"Показано \d+ из \d+ найденных \(всего в словаре 2[\d]{3}\)", found.text)
+            assert re.search(r"Термины 1–\d+ из \d+ найденных \(всего в словаре 2[\d]{3}\)", found.text)
+            # the whole dictionary in pages of 200: the last terms are reached by «следующие», not only by a search
+            whole = web.get("/admin/jargon").text
+            pages = int(re.search(r"Страница 1 из (\d+)", whole).group(1))
+            assert pages > 10 and 'href="/admin/jargon?page=2" rel="next"' in whole and 'rel="prev"' not in whole
+            last = web.get("/admin/jargon", params={"page": pages}).text
+            total = len(svc.jargon.entries())
+            assert f"–{total} из {total} найденных" in last and 'rel="next"' not in last
+            assert svc.jargon.entries()[-1].term in last and svc.jargon.entries()[-1].term not in whole
+            assert f"Страница {pages} из {pages}" in web.get("/admin/jargon", params={"page": 9999}).text
             token = _csrf(found.text)
 
             added = web.post("/admin/jargon", data={"csrf_token": token, "term": "Зюзя", "canonical": "огнетушитель",

@@ -4,6 +4,7 @@ service's (``Jargon.put`` and ``Jargon.delete``, audited); the page only reads t
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,7 +13,7 @@ from azs_assistant.errors import AzsError
 from azs_assistant.web.auth_views import AdminPage
 from azs_assistant.web.i18n import request_language
 
-SHOWN = 200  # rows on the page: the dictionary holds some 2,300 terms, the filter finds the rest
+SHOWN = 200  # rows on a page: the dictionary holds some 2,300 terms; the filter or the next pages find the rest
 
 
 def make_router(templates: Any) -> APIRouter:
@@ -20,7 +21,8 @@ def make_router(templates: Any) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     def render(request: Request, q: str = "", error: str | None = None, status: int = 200,
-               saved: str | None = None, removed: str | None = None, form: dict[str, str] | None = None) -> Response:
+               saved: str | None = None, removed: str | None = None, form: dict[str, str] | None = None,
+               page: int = 1) -> Response:
         entries = request.app.state.services.jargon.entries()
         needle = q.strip().lower()
         found = [e for e in entries if not needle or needle in e.term.lower() or needle in e.canonical.lower()
@@ -28,16 +30,22 @@ def make_router(templates: Any) -> APIRouter:
         terms = {e.term for e in entries}  # a banner says what is so, not what a crafted link claims
         saved = saved if saved in terms else None
         removed = removed if removed and removed not in terms else None
+        pages = max(1, -(-len(found) // SHOWN))
+        page = min(max(1, page), pages)  # past the end (a term removed): the last page
+        first = (page - 1) * SHOWN
+        shown = found[first:first + SHOWN]
         return templates.TemplateResponse(request, "admin_jargon.html", {
-            "active": "jargon", "q": q, "entries": found[:SHOWN], "found": len(found), "total": len(entries),
-            "shown": min(len(found), SHOWN), "error": error, "saved": saved, "removed": removed,
-            "form": form or {}}, status_code=status)
+            "active": "jargon", "q": q, "entries": shown, "found": len(found), "total": len(entries),
+            "first": first + 1, "last": first + len(shown), "page": page, "pages": pages,
+            "page_url": lambda n: "/admin/jargon?" + urlencode({"q": q, "page": n} if q else {"page": n}),
+            "error": error, "saved": saved, "removed": removed, "form": form or {}}, status_code=status)
 
     @router.get("/admin/jargon", response_class=HTMLResponse)
     def jargon_page(request: Request, who: AdminPage, q: Annotated[str, Query(max_length=200)] = "",
                     saved: Annotated[str, Query(max_length=200)] = "",
-                    removed: Annotated[str, Query(max_length=200)] = "") -> Response:
-        return render(request, q, saved=saved or None, removed=removed or None)
+                    removed: Annotated[str, Query(max_length=200)] = "",
+                    page: Annotated[int, Query(ge=1, le=10000)] = 1) -> Response:
+        return render(request, q, saved=saved or None, removed=removed or None, page=page)
 
     @router.post("/admin/jargon")
     def jargon_save(request: Request, who: AdminPage, term: Annotated[str, Form(max_length=200)],
