@@ -224,6 +224,7 @@ def test_an_act_value_the_readers_read_apart_is_stored_to_be_checked(svc: Servic
     ("fuel", "АИ-93", "not_in_list"),
     ("dispenser", "120", "out_of_range"),
     ("act_number", "41/11 от", "not_pattern"),
+    ("meter_end", "304400", "below"),  # the end reading lower than the start (304518): one is misread
 ])
 def test_a_value_a_person_types_is_taken_whole_or_refused_naming_its_field(svc: Services, field: str, typed: str,
                                                                           problem: str) -> None:
@@ -232,7 +233,7 @@ def test_a_value_a_person_types_is_taken_whole_or_refused_naming_its_field(svc: 
     is stored; the parser used to keep the first number it found («3O4611» became 3)."""
     from azs_assistant.auth.principal import SYSTEM
 
-    good = {"station_id": "17", "inspection_date": "14.11.2026", "dispenser": "2"}
+    good = {"station_id": "17", "inspection_date": "14.11.2026", "dispenser": "2", "meter_start": "304518"}
     with pytest.raises(InvalidInput) as refused:
         svc.records.create(SYSTEM, "inspection_act", "act.jpg", {**good, field: typed})
     assert refused.value.details["field"] == field and refused.value.details["problem"] == problem
@@ -249,6 +250,10 @@ def test_a_choice_is_taken_in_any_spelling_of_its_letters_and_stored_as_the_form
         "station_id": "17", "inspection_date": "2026-11-14", "dispenser": "2", "fuel": "аи 92",
         "meter_end": "304 611", "error_percent": "-0,2"})
     assert record.fields["fuel"] == "АИ-92" and record.fields["meter_end"] == 304611
+    # a date typed as digits alone, on a phone's digits keypad (an iPhone's has no «.»)
+    typed = svc.records.create(SYSTEM, "inspection_act", "act2.jpg", {
+        "station_id": "17", "inspection_date": "15112026", "dispenser": "3"})
+    assert typed.fields["inspection_date"] == "2026-11-15"
     assert record.fields["error_percent"] == -0.2 and record.fields["inspection_date"] == "2026-11-14"
 
 

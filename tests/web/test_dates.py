@@ -13,6 +13,8 @@ from azs_assistant.web.dates import day_text, parse_day, read_days
 @pytest.mark.parametrize(("typed", "day"), [
     ("25.03.2026", date(2026, 3, 25)), ("5.3.26", date(2026, 3, 5)), ("05.03.2026", date(2026, 3, 5)),
     ("2026-03-25", date(2026, 3, 25)), (" 29.02.2028 ", date(2028, 2, 29)), ("1/12/2025", date(2025, 12, 1)),
+    # a phone's digits keypad (an iPhone's has no «.»): digits alone, or spaces
+    ("25032026", date(2026, 3, 25)), ("250326", date(2026, 3, 25)), ("25 03 2026", date(2026, 3, 25)),
 ])
 def test_dotted_short_and_iso_dates_are_read_day_first(typed: str, day: date) -> None:
     assert parse_day(typed) == day
@@ -22,7 +24,8 @@ def test_an_empty_field_is_no_date() -> None:
     assert parse_day("") is None and parse_day(None) is None and parse_day("   ") is None
 
 
-@pytest.mark.parametrize("typed", ["abc", "25.03", "2026/03/25", "25.03.026", "25-03-2026", "1.1.1.2026", "0x10"])
+@pytest.mark.parametrize("typed", ["abc", "25.03", "2026/03/25", "25.03.026", "25-03-2026", "1.1.1.2026", "0x10",
+                                   "2503202", "25032026 1"])
 def test_what_is_not_a_date_is_refused_with_the_format_to_write(typed: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         parse_day(typed, "since")

@@ -38,6 +38,7 @@ class FieldSpec(BaseModel):
     max: float | None = None
     required: bool = False
     stop: list[str] = Field(default_factory=list)
+    not_below: str | None = None  # another number field this one may not be less than (a meter's end, its start)
 
     @property
     def caption(self) -> str:
@@ -78,6 +79,9 @@ class FormTemplate(BaseModel):
         unknown = set(self.key) - {f.name for f in self.fields}
         if unknown:
             raise ValueError(f"key names fields the form lacks: {', '.join(sorted(unknown))}")
+        floors = {f.not_below for f in self.fields if f.not_below} - {f.name for f in self.fields}
+        if floors:
+            raise ValueError(f"not_below names fields the form lacks: {', '.join(sorted(floors))}")
         return self
 
     def title_in(self, lang: str) -> str:

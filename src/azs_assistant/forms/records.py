@@ -177,13 +177,22 @@ def clean_fields(fields: dict[str, Any], template: FormTemplate) -> dict[str, An
             clean[name] = typed(str(value), specs[name]) if value not in (None, "") else None
         except BadValue as exc:
             bad[name] = exc
+    for name, spec in specs.items():  # a meter read lower at the end than at the start: one of them is misread
+        floor = spec.not_below
+        if floor and name not in bad and clean.get(name) is not None and clean.get(floor) is not None \
+                and clean[name] < clean[floor]:
+            bad[name] = BadValue("fv_below", value=str(fields[name]), limit=str(fields[floor]), other=floor)
     missing = [n for n, spec in specs.items() if spec.required and clean.get(n) in (None, "") and n not in bad]
     if not bad and not missing:
         return clean
     # every field to correct at once, each with its own reason (``reasons``: the page marks each field; a walk-
     # through corrected a date, saved, and only then learnt of the letter in a number)
+    def problem(exc: BadValue, lang: str) -> str:
+        other = {"other": specs[exc.values["other"]].caption_in(lang)} if "other" in exc.values else {}
+        return i18n.text(TEXTS, exc.code, lang, **(exc.values | other))
+
     reasons = {name: {lang: i18n.text(TEXTS, "fv_field", lang, field=specs[name].caption_in(lang),
-                                      problem=i18n.text(TEXTS, exc.code, lang, **exc.values))
+                                      problem=problem(exc, lang))
                       for lang in i18n.LANGUAGES} for name, exc in bad.items()}
     if missing:
         said = {lang: i18n.text(TEXTS, "fv_missing", lang, fields=", ".join(specs[n].caption_in(lang) for n in missing))

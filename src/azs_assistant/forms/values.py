@@ -99,6 +99,8 @@ def parse(raw: str, spec: FieldSpec) -> Any:
     elif spec.type == "date":
         iso = re.search(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)", raw)  # as the form page sends it back
         m = iso or re.search(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?!\d)", raw)
+        # digits alone, typed on a phone's digits keypad (an iPhone's has no «.»): 14112026, 141126
+        m = m or re.fullmatch(r"\s*(\d{2})(\d{2})(\d{4}|\d{2})\s*", raw)
         if not m:
             raise ValueError(f"ожидалась дата ДД.ММ.ГГГГ, а не «{raw}»")
         if iso:
@@ -132,7 +134,7 @@ class BadValue(ValueError):
 
 _TYPED_INTEGER = re.compile(r"\d{1,3}(?:[ \u00a0]\d{3})+|\d+")
 _TYPED_DECIMAL = re.compile(r"-?(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,]\d+)?")
-_TYPED_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})")
+_TYPED_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{8}|\d{6}")
 _LOOKALIKES = str.maketrans("ABCEHKMOPTXYU", "АВСЕНКМОРТХУИ")
 
 

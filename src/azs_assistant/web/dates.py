@@ -1,6 +1,7 @@
 """Dates typed into the web UI's filters, in the one place that reads them (issue 26): people in Kazakhstan
 write 25.03.2026 whatever language the page speaks or their Windows is set to, so every date field is a text
-field shown and read as dd.mm.yyyy (d.m.yy too, and the ISO yyyy-mm-dd of links and bookmarks).
+field shown and read as dd.mm.yyyy (d.m.yy too, digits alone as a phone's digits keypad types them, and the ISO
+yyyy-mm-dd of links and bookmarks).
 A two-digit year is of this century (the documents and incidents are). A date that is not one comes back
 as a typed error with its message in ru, kk and en, for the page to show next to its field."""
 
@@ -14,19 +15,21 @@ from datetime import date
 from azs_assistant.errors import InvalidInput
 
 __all__ = ["DayFields", "day_text", "parse_day", "read_days"]
-_DOTTED = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})")
+_DOTTED = re.compile(r"(\d{1,2})[./ ](\d{1,2})[./ ](\d{4}|\d{2})")
+# digits alone, as a phone's digits keypad (no «.» on an iPhone's) types them: 25032026, 250326
+_COMPACT = re.compile(r"(\d{2})(\d{2})(\d{4}|\d{2})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years of the documents and incidents, as the form fields allow
 
 
 def parse_day(text: str | None, name: str = "date") -> date | None:
-    """«25.03.2026», «5.3.26» or «2026-03-25» as a date; empty is None; anything else is refused (InvalidInput
-    with ``field=name``) in the user's language: not a date at all, a day the calendar lacks (31.02), or a year
-    outside 2000-2100."""
+    """«25.03.2026», «5.3.26», «25 03 2026», «25032026» or «2026-03-25» as a date; empty is None; anything else
+    is refused (InvalidInput with ``field=name``) in the user's language: not a date at all, a day the calendar
+    lacks (31.02), or a year outside 2000-2100."""
     value = (text or "").strip()
     if not value:
         return None
-    if m := _DOTTED.fullmatch(value):
+    if m := _DOTTED.fullmatch(value) or _COMPACT.fullmatch(value):
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         year += 2000 if len(m.group(3)) == 2 else 0
     elif m := _ISO.fullmatch(value):
