@@ -56,11 +56,28 @@ def test_every_comment_offers_internal_or_public_and_internal_is_the_default(des
         assert re.search(rf'id="{form}-internal" checked', page) and f'id="{form}-public"' in page
     client.post(f"/tickets/{number}/status", data={"status": "in_progress", "comment": "проверить камеры",
                                                    "public": "false"})
-    client.post(f"/tickets/{number}/comments", data={"text": "Вернём деньги сегодня", "public": "true"})
+    added = client.post(f"/tickets/{number}/comments", data={"text": "Вернём деньги сегодня", "public": "true"})
+    assert 'id="ticket-done">Комментарий добавлен.' in added.text  # the page says it was saved
     public = client.get(f"/t/{number}", params={"k": token}).text
     assert "Вернём деньги сегодня" in public and "проверить камеры" not in public
     staff = client.get(f"/tickets/{number}").text
     assert "внутренний" in staff and "виден клиенту" in staff
+
+
+def test_the_assign_form_suggests_the_staff_of_the_tickets_department_first(desk) -> None:  # type: ignore[no-untyped-def]
+    """A walk-through typed a login that does not exist into «Исполнитель» and it was taken silently: the field
+    now offers the active support staff and managers, the ticket's department first; a passed ticket says so."""
+    client, svc = desk
+    svc.access.add_user("dana", "пароль-поддержки-1", ["support"], department="finance")
+    svc.access.add_user("erik", "пароль-поддержки-1", ["support"], department="hse")
+    svc.access.add_user("gone", "пароль-поддержки-1", ["support"], department="hse")
+    svc.access.update_user("gone", disabled=True)
+    number = _complain(client, "Сильный запах газа у колонки 3")  # routed to hse
+    page = client.get(f"/tickets/{number}").text
+    offered = re.findall(r'<option value="([^"]+)">', page.split('<datalist id="staff">')[1].split("</datalist>")[0])
+    assert offered[0] == "erik" and "dana" in offered and "gone" not in offered
+    passed = client.post(f"/tickets/{number}/assign", data={"department": "hse", "assignee": "erik"})
+    assert 'id="ticket-done">Обращение передано.' in passed.text and 'id="assignee">erik<' in passed.text
 
 
 def test_facts_and_reasons_read_as_words(desk) -> None:  # type: ignore[no-untyped-def]
@@ -208,6 +225,7 @@ def test_reports_page_for_a_manager_of_one_station(tmp_path: Path) -> None:
                                                  "lang": "en"}).text
             assert "By month: 2026-01 — 0; 2026-02 — 0; 2026-03 — 1." in report  # months the log covers, zeros kept
             assert "<svg" in report and "<title>2026-03: 1</title>" in report and "<style" not in report
+            assert 'class="chart bars"' in report  # months as bars across too: a line was unreadable on a phone
             link = re.search(r'href="([^"]+)" id="report-link"', report).group(1)
             assert link.startswith("/reports?question=") and "2026" in link
             unclear = web.get("/reports", params={"question": "сколько стоит литр бензина"}).text

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -306,8 +305,7 @@ def chart_for_page(result: ReportResult, names: dict[str, str] | None = None, la
         shown = names.get(label, label) if names else label
         hint = f"<title>{_xml(str(shown))}: {num(value) if value % 1 else int(value)}</title>"
         svg = svg.replace(f'<g id="bar-{i}">', f'<g id="bar-{i}" class="bar">{hint}', 1)
-    shape = "chart" if _is_line(result, labels) else "chart bars"  # bars across: a phone's width at most
-    return svg.replace("<svg ", f'<svg role="img" class="{shape}" aria-label="{_xml(label)}" ', 1)
+    return svg.replace("<svg ", f'<svg role="img" class="chart bars" aria-label="{_xml(label)}" ', 1)
 
 
 def _presentation(style: Any) -> str:
@@ -323,8 +321,9 @@ def _xml(text: str) -> str:
 def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[str, str] | None = None,
           lang: str = "ru", page: bool = False) -> bytes | None:
     """A bar chart of a grouped result (a line for months), or None when a picture adds nothing. For the page
-    (``page``) the bars lie across, each with its value written at its end, in a picture as wide as a phone:
-    upright bars in a picture 12 inches wide, shrunk to a phone's width, had letters a few pixels high."""
+    (``page``) the bars lie across, months too, each with its value written at its end, in a picture as wide as a
+    phone: upright bars or a line in a picture 12 inches wide, shrunk to a phone's width, had letters a few pixels
+    high."""
     data = _chartable(result)
     if data is None:
         return None
@@ -337,9 +336,9 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[s
     names = names or _names(result, lang)
     if names and (result.query.group_by == "category" or result.query.metric == "summary"):
         labels = [names.get(label, label) for label in labels]
-    line = _is_line(result, labels)
-    if page and not line:
+    if page:  # months too: a line of twelve months on a phone had labels 4 px high and no values
         return _bars_across(labels, values, value, fmt, lang)
+    line = result.query.group_by in ("month", "week") and result.query.top is None and len(labels) > 2
     fig, ax = plt.subplots(figsize=(max(5.0, min(12.0, 0.5 * len(labels) + 3)), 3.6), dpi=110)
     try:
         if line:
@@ -367,11 +366,6 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[s
         return out.getvalue()
     finally:
         plt.close(fig)
-
-
-def _is_line(result: ReportResult, labels: Sequence[str]) -> bool:
-    """Months or weeks in order are a line; anything else is bars."""
-    return result.query.group_by in ("month", "week") and result.query.top is None and len(labels) > 2
 
 
 def _bars_across(labels: list[str], values: list[float], value: str, fmt: str, lang: str) -> bytes:

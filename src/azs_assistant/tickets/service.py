@@ -31,7 +31,7 @@ from azs_assistant.language.detect import detect_language
 from azs_assistant.settings import LOCAL_BASE_URL, Settings
 from azs_assistant.stations import Stations
 from azs_assistant.storage.db import Database
-from azs_assistant.storage.models import IndexState, Ticket, TicketEvent, TicketNotification, utcnow
+from azs_assistant.storage.models import IndexState, Ticket, TicketEvent, TicketNotification, User, utcnow
 from azs_assistant.storage.originals import PHOTOS, DirectoryOriginals, Originals
 from azs_assistant.tickets.classifier import Example, TicketClassifier, load_examples
 from azs_assistant.tickets.danger import danger_signs
@@ -539,6 +539,15 @@ class Tickets:
     def assign_to_me(self, who: Principal, number: str, ip: str | None = None) -> Ticket:
         """«Assign to me»: the signed-in person becomes the ticket's assignee."""
         return self.assign_by(who, number, None, who.name, ip)
+
+    def staff_names(self, ticket: Ticket) -> list[str]:
+        """Whom the assign form suggests: active support staff and managers, the ticket's department first. A name
+        not among them is still taken (an outside engineer may be the one), but a person picks a login rather than
+        typing one that does not exist."""
+        with self.db.session() as s:
+            people = [u for u in s.scalars(select(User).where(User.disabled == 0).order_by(User.username))
+                      if {"support", "manager"} & set(u.roles or [])]
+        return [u.username for u in sorted(people, key=lambda u: u.department != ticket.department)]
 
     def departments_in_use(self) -> list[str]:
         with self.db.session() as s:

@@ -160,7 +160,7 @@ def queue(request: Request, svc: ServicesDep, who: StaffPage, department: str | 
 
 
 def _ticket_page(request: Request, svc: Any, who: Principal, number: str, error: str | None = None,
-                 status: int = 200) -> Response:
+                 status: int = 200, done: str | None = None) -> Response:
     try:
         ticket = svc.tickets.get_for(who, number)
     except AzsError as exc:
@@ -169,49 +169,54 @@ def _ticket_page(request: Request, svc: Any, who: Principal, number: str, error:
         "active": "tickets", "ticket": ticket, "history": svc.tickets.history(number),
         "notes": svc.tickets.notifications(number), "error": error,
         "next_statuses": sorted(TRANSITIONS[ticket.status], key=STATUSES.index),
-        "departments": svc.tickets.departments_in_use(), "L": labels(request, svc), **COMMON}, status_code=status)
+        "departments": svc.tickets.departments_in_use(), "L": labels(request, svc), "done": done,
+        "staff": svc.tickets.staff_names(ticket), **COMMON}, status_code=status)
 
 
 @router.get("/tickets/{number}", response_class=HTMLResponse)
-def ticket_page(request: Request, svc: ServicesDep, number: str, who: StaffPage) -> Response:
-    return _ticket_page(request, svc, who, number)
+def ticket_page(request: Request, svc: ServicesDep, number: str, who: StaffPage, done: str | None = None) -> Response:
+    return _ticket_page(request, svc, who, number, done=done if done in DONE else None)
 
 
-def _act(request: Request, svc: Any, who: Principal, number: str, action: Callable[[], Any]) -> Response:
-    """One staff action from the ticket page (the service checks scope and audits), back to the ticket."""
+DONE = ("status", "assign", "labels", "comment", "take", "ack")  # what the page says was done, after the redirect
+
+
+def _act(request: Request, svc: Any, who: Principal, number: str, action: Callable[[], Any], done: str) -> Response:
+    """One staff action from the ticket page (the service checks scope and audits), back to the ticket, which
+    says what was done (a walk-through saw the page come back unchanged and was not sure it was saved)."""
     try:
         action()
     except AzsError as exc:
         return _ticket_page(request, svc, who, number, exc.message(request_language(request)), exc.http_status)
-    return RedirectResponse(f"/tickets/{number}", status_code=303)
+    return RedirectResponse(f"/tickets/{quote(number)}?done={done}", status_code=303)
 
 
 @router.post("/tickets/{number}/status")
 def web_status(request: Request, svc: ServicesDep, number: str, who: StaffPage, status: Annotated[str, Form()],
                comment: Annotated[str, Form()] = "", public: Annotated[bool, Form()] = False) -> Response:
     return _act(request, svc, who, number, lambda: svc.tickets.set_status_by(
-        who, number, status, comment or None, public, client_ip(request)))
+        who, number, status, comment or None, public, client_ip(request)), "status")
 
 
 @router.post("/tickets/{number}/assign")
 def web_assign(request: Request, svc: ServicesDep, number: str, who: StaffPage, department: Annotated[str, Form()] = "",
                assignee: Annotated[str, Form()] = "") -> Response:
     return _act(request, svc, who, number, lambda: svc.tickets.assign_by(
-        who, number, department or None, assignee or None, client_ip(request)))
+        who, number, department or None, assignee or None, client_ip(request)), "assign")
 
 
 @router.post("/tickets/{number}/labels")
 def web_labels(request: Request, svc: ServicesDep, number: str, who: StaffPage, category: Annotated[str, Form()] = "",
                urgency: Annotated[str, Form()] = "") -> Response:
     return _act(request, svc, who, number, lambda: svc.tickets.relabel_by(
-        who, number, category or None, urgency or None, client_ip(request)))
+        who, number, category or None, urgency or None, client_ip(request)), "labels")
 
 
 @router.post("/tickets/{number}/comments")
 def web_comment(request: Request, svc: ServicesDep, number: str, who: StaffPage, text: Annotated[str, Form()] = "",
                 public: Annotated[bool, Form()] = False) -> Response:
     return _act(request, svc, who, number, lambda: svc.tickets.comment_by(
-        who, number, text, public, client_ip(request)))
+        who, number, text, public, client_ip(request)), "comment")
 
 
 @router.get("/tickets/{number}/photos/{name}")
@@ -225,7 +230,8 @@ def reply_photo(svc: ServicesDep, number: str, name: str, who: StaffPage) -> Res
 def web_take(request: Request, svc: ServicesDep, number: str, who: StaffPage,
              back: Annotated[str, Form()] = "") -> Response:
     """«Assign to me» from the ticket page or the queue (``back=queue`` returns to the queue)."""
-    response = _act(request, svc, who, number, lambda: svc.tickets.assign_to_me(who, number, client_ip(request)))
+    response = _act(request, svc, who, number, lambda: svc.tickets.assign_to_me(who, number, client_ip(request)),
+                    "take")
     if back == "queue" and response.status_code == 303:
         return RedirectResponse("/tickets", status_code=303)
     return response
@@ -233,4 +239,4 @@ def web_take(request: Request, svc: ServicesDep, number: str, who: StaffPage,
 
 @router.post("/tickets/{number}/ack")
 def web_ack(request: Request, svc: ServicesDep, number: str, who: StaffPage) -> Response:
-    return _act(request, svc, who, number, lambda: svc.tickets.acknowledge_by(who, number, client_ip(request)))
+    return _act(request, svc, who, number, lambda: svc.tickets.acknowledge_by(who, number, client_ip(request)), "ack")
