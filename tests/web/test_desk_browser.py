@@ -292,7 +292,7 @@ def test_a_kazakh_operator_reads_the_act_s_fields_and_reasons_in_kazakh(desk, br
     assert missing.lower() == kk["fs_missing"].lower() and missing[0].isupper()
     fuel = page.inner_text("#why-fuel")
     assert "бланкте мұндай мән жоқ" in fuel.lower() and "«АИ-92» болуы мүмкін" in fuel
-    assert page.inner_text('#fields .field[data-field="fuel"] button.suggest') == "Қою «АИ-92»"
+    assert page.inner_text('#fields .field[data-field="fuel"] button.suggest') == "Түзету: «АИ-92»"
     assert page.get_attribute("#field-inspection_date", "placeholder") == "кк.аа.жжжж"
     shown = page.inner_text("#record-form")
     for russian in ("Дата проверки", "Проверку провёл", "не найдено", "впишите", "сверьте", "похоже на"):
