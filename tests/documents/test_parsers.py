@@ -344,3 +344,20 @@ def test_headings_in_a_row_without_figures_stay_headings() -> None:
     blocks = lines_to_blocks(["ПРАВИЛА", "", "Общие положения", "", "Порядок работы", "",
                               "Оператор работает по графику смен и ведёт журнал."])
     assert [b.kind for b in blocks] == ["heading", "heading", "heading", "paragraph"]
+
+
+@pytest.mark.parametrize(("stem", "title"), [
+    ("15_akt_proverki_trk_foto", "Акт проверки ТРК фото"),
+    ("BO_21_ceny_po_regionam", "Цены по регионам"),
+    ("06_pozharnaya_bezopasnost", "Пожарная безопасность"),  # the soft sign the Latin does not write
+    ("BO_05_otklyuchenie_elektroenergii", "Отключение электроэнергии"),  # «э» after a vowel
+    ("BO_13_prikaz_147P_QR_oplata", "Приказ 147P QR оплата"),  # a number and capitals as written
+    ("03_kassa_z_otchet", "Касса Z отчет"),
+    ("report", "report"), ("price_list", "price list"), ("zhadynama_kk", "zhadynama kk"),  # not Russian words
+])
+def test_a_file_without_a_title_is_named_by_its_russian_words_spelt_in_latin(stem: str, title: str) -> None:
+    """A photo or a spreadsheet has no title of its own: its file name read back in Cyrillic is one an operator
+    reads («15 akt proverki trk foto» was the title of the demo act photo); a name that is not Russian stays."""
+    from azs_assistant.documents.parsers import file_title
+
+    assert file_title(stem) == title

@@ -151,3 +151,22 @@ def test_a_far_future_date_is_named_next_to_its_field_not_a_server_error(site) -
     page = web.get("/documents", params={"until": "31.12.9999", "lang": "en"})
     assert page.status_code == 422 and "The year 9999 is outside 2000–2100" in page.text
     assert "Приём смены" in page.text
+
+
+def test_a_photo_is_listed_by_its_russian_name_and_kind_not_its_latin_file_name(site) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a photo saved as «15_akt_proverki_trk_foto.png» (OCR off: no text of its own) WHEN the documents are
+    listed THEN it reads «Акт проверки ТРК фото», of the kind «ФОТО / СКАН» (Kazakh «СУРЕТ / СКАН»), not
+    «15 akt proverki trk foto» of the kind «IMAGE», as a walk-through saw it."""
+    import io
+
+    from PIL import Image
+
+    svc, signed_in = site
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(picture, format="PNG")
+    svc.ingestor.ingest_bytes(picture.getvalue(), "uploads/15_akt_proverki_trk_foto.png")
+    web = signed_in("admin")
+    page = web.get("/documents").text
+    assert "Акт проверки ТРК фото" in page and "akt proverki" not in page
+    assert '<span class="kind">ФОТО / СКАН</span>' in page and ">IMAGE<" not in page
+    assert '<span class="kind">СУРЕТ / СКАН</span>' in web.get("/documents", params={"lang": "kk"}).text

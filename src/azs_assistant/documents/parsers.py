@@ -19,6 +19,7 @@ from azs_assistant.documents.model import Block, ParsedDocument
 from azs_assistant.documents.textblocks import NUMBERED_RE, PageLayout, lines_to_blocks
 from azs_assistant.documents.zipcheck import check_zip
 from azs_assistant.errors import CorruptDocument, EncryptedDocument, UnsupportedFormat
+from azs_assistant.language.translit import cyrillic_name
 
 
 class Parser(Protocol):
@@ -106,6 +107,12 @@ class _Base:
         return 10 if ext_ok and _looks_textual(head) else 0
 
 
+def file_title(stem: str) -> str:
+    """A title from the file's name, where the file has none of its own: its Russian words in Cyrillic where
+    the name spells them in Latin («15_akt_proverki_trk_foto»: «Акт проверки ТРК фото»), else the name as it is."""
+    return cyrillic_name(stem) or stem.replace("_", " ")
+
+
 def _title_from(blocks: list[Block], fallback: str) -> str:
     for block in blocks:
         if block.kind == "heading":
@@ -122,7 +129,9 @@ _CYRILLIC = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 def _table_title(stem: str, header: list[str]) -> str:
     """A table has no heading of its own. A file name in the document's language («Контакты служб.csv»)
     is its title; a transliterated one («10_kontakty_sluzhb») is not, so the columns name it instead
-    («Служба, Телефон, Когда звонить»), in the words its readers use."""
+    («Служба, Телефон, Когда звонить»), in the words its readers use. (Its Russian words read back in Cyrillic,
+    «Контакты служб», were tried: the QA tuning parts lost three questions more than they gained, the columns
+    being the words questions ask with: «телефон», «режим работы».)"""
     name = re.sub(r"^\d+[\s._-]*", "", stem).replace("_", " ").strip() or stem
     columns = [c.strip() for c in header if c and c.strip()]
     if _CYRILLIC.search(name) or not columns or not _CYRILLIC.search(" ".join(columns)):
@@ -146,7 +155,7 @@ class TextParser(_Base):
     def parse(self, path: Path, data: bytes) -> ParsedDocument:
         lines = decode_text(data, path.name).splitlines()
         blocks = _promote_title(lines_to_blocks(lines))
-        return ParsedDocument(_title_from(blocks, path.stem), "txt", blocks)
+        return ParsedDocument(_title_from(blocks, file_title(path.stem)), "txt", blocks)
 
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -198,7 +207,7 @@ class MarkdownParser(_Base):
             else:
                 para.append(line.strip())
         flush()
-        return ParsedDocument(_title_from(blocks, path.stem), "md", blocks)
+        return ParsedDocument(_title_from(blocks, file_title(path.stem)), "md", blocks)
 
 
 def _md_inline(text: str) -> str:
@@ -255,7 +264,7 @@ class HtmlParser(_Base):
             else:
                 blocks.append(Block("list_item" if el.name == "li" else "paragraph", text))
         title_tag = soup.title.get_text(strip=True) if soup.title else ""
-        return ParsedDocument(title_tag or _title_from(blocks, path.stem), "html", blocks)
+        return ParsedDocument(title_tag or _title_from(blocks, file_title(path.stem)), "html", blocks)
 
 
 class _ZipBase(_Base):
@@ -310,7 +319,7 @@ class DocxParser(_ZipBase):
                 if rows:
                     blocks.extend(table_rows(rows[0], rows[1:]))
         title = (document.core_properties.title or "").strip()
-        return ParsedDocument(title or _title_from(blocks, path.stem), "docx", blocks)
+        return ParsedDocument(title or _title_from(blocks, file_title(path.stem)), "docx", blocks)
 
 
 class _Run(NamedTuple):
@@ -548,7 +557,7 @@ class PdfParser(_Base):
             meta_title = ""
         if not layouts:
             blocks = _promote_title(blocks)
-        doc = ParsedDocument(meta_title or _title_from(blocks, path.stem), "pdf", blocks, pages=count,
+        doc = ParsedDocument(meta_title or _title_from(blocks, file_title(path.stem)), "pdf", blocks, pages=count,
                              pages_needing_ocr=empty, whole_needs_ocr=not blocks)
         return doc
 
@@ -583,7 +592,7 @@ class SpreadsheetParser(_ZipBase):
                                      location_prefix=f"лист «{sheet}»"))
         wb.close()
         title = (wb.properties.title or "").strip() if wb.properties else ""
-        return ParsedDocument(title or path.stem.replace("_", " "), "xlsx", blocks)
+        return ParsedDocument(title or file_title(path.stem), "xlsx", blocks)
 
 
 def _cell(value: object) -> str:
@@ -622,7 +631,7 @@ class ImageParser(_Base):
         return 20 if kind in {"png", "jpeg", "tiff", "webp", "bmp", "gif"} else 0
 
     def parse(self, path: Path, data: bytes) -> ParsedDocument:
-        return ParsedDocument(path.stem.replace("_", " "), "image", [], pages=1, whole_needs_ocr=True)
+        return ParsedDocument(file_title(path.stem), "image", [], pages=1, whole_needs_ocr=True)
 
 
 for _parser in (TextParser(), MarkdownParser(), HtmlParser(), DocxParser(), PdfParser(),

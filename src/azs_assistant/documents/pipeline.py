@@ -26,7 +26,7 @@ from azs_assistant.documents import sandbox
 from azs_assistant.documents.changes import diff_versions, sentences
 from azs_assistant.documents.chunking import Passage, chunk_document
 from azs_assistant.documents.model import ParsedDocument
-from azs_assistant.documents.parsers import Parser, choose_parser
+from azs_assistant.documents.parsers import Parser, choose_parser, file_title
 from azs_assistant.documents.textblocks import lines_to_blocks
 from azs_assistant.errors import AzsError, EmptyDocument, FileTooLarge, IndexMismatch
 from azs_assistant.language.analyzer import Analyzer
@@ -316,7 +316,7 @@ def route_ocr(ing: Ingestor, item: IngestItem) -> None:
     retaken = retake
     warned = [p for p in pages if p.result.kept and p.result.reason]
     item.ocr_pages = pages
-    if doc.whole_needs_ocr and ocr_blocks and doc.title == Path(item.name).stem.replace("_", " "):
+    if doc.whole_needs_ocr and ocr_blocks and doc.title == file_title(Path(item.name).stem):
         doc.title = _ocr_title(ocr_blocks) or doc.title
     if retaken or warned:
         said: dict[str, str] = {}
