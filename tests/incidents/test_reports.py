@@ -182,3 +182,23 @@ def test_a_files_heading_names_every_group_the_page_shortens(services, log) -> N
         max_row=3, values_only=True)]
     assert not any("… ещё" in str(line) for line in heading)
     assert heading[1].count(" — ") == len(report.result.table)
+
+
+@pytest.mark.parametrize(("question", "months"), [
+    ("топ-5 станций по инцидентам за последний квартал", 3), ("сколько проливов за последние 2 квартала", 6),
+    ("соңғы тоқсанда қанша төгілу болды", 3), ("соңғы айда қанша төгілу болды", 1),
+])
+def test_the_last_quarter_is_the_three_months_up_to_today_in_russian_and_kazakh(question: str, months: int) -> None:
+    """«за последний квартал» was not read at all (the report counted the whole log under a note few saw), and
+    «соңғы тоқсанда» was the running quarter: both are the three months up to today, as «за последний месяц» is
+    the month up to today; «последние 2 квартала» is six months, not the 2nd quarter."""
+    from dateutil.relativedelta import relativedelta
+
+    from azs_assistant.reports.periods import find_periods
+    from azs_assistant.reports.phrasebook import to_russian
+
+    today = date(2026, 12, 5)
+    text = to_russian(question)
+    (period,) = find_periods(text, today)
+    assert period.end.date() == date(2026, 12, 6) and period.start.date() == date(2026, 12, 6) - relativedelta(
+        months=months)

@@ -114,7 +114,7 @@ def find_periods(text: str, today: date) -> list[Period]:
             add(m, a, b + timedelta(days=1), "days", not m.group(5))
     for m in re.finditer(rf"\b{_ORD}(?:\s*-?\s*(?:[ыио]?й|м|го|ом|ый))?\s+(?:квартал\w*|кв\b\.?){_SHORT_YEAR}", text):
         q = _ordinal(m.group(1))
-        if q is None:
+        if q is None or re.search(r"(?:последн|прошедш)\w*\s+$", text[:m.start()]):  # «за последние 2 квартала»
             continue
         year = _said_year(m.group(2) or m.group(3), today) or standalone_year or _quarter_year(q, today)
         start = _day(year, 3 * (q - 1) + 1, 1)
@@ -193,14 +193,17 @@ def find_periods(text: str, today: date) -> list[Period]:
         for m in re.finditer(pattern, text):
             a, b = span()
             add(m, a, b, m.group(0))
-    for m in re.finditer(r"за\s+(?:последн\w+|прошедш\w+)\s+(?:(\d+|[а-я]+)\s+)?(дн\w*|день|недел\w*|месяц\w*|год\w*|лет)",
-                         text):
+    # «за последний квартал», like «за последний месяц», is the three months up to today (it was not read at all,
+    # and the report counted the whole log)
+    for m in re.finditer(r"за\s+(?:последн\w+|прошедш\w+)\s+(?:(\d+|[а-я]+)\s+)?(дн\w*|день|недел\w*|месяц\w*"
+                         r"|квартал\w*|год\w*|лет)", text):
         raw = m.group(1)
         n = int(raw) if raw and raw.isdigit() else NUMBER_WORDS.get(raw or "", 1)
         unit = m.group(2)
         end = _day(today.year, today.month, today.day) + timedelta(days=1)
         delta = (timedelta(days=n) if unit.startswith(("дн", "день")) else timedelta(weeks=n) if unit.startswith("недел")
-                 else relativedelta(months=n) if unit.startswith("месяц") else relativedelta(years=n))
+                 else relativedelta(months=n) if unit.startswith("месяц")
+                 else relativedelta(months=3 * n) if unit.startswith("квартал") else relativedelta(years=n))
         add(m, end - delta, end, m.group(0))
     for m in re.finditer(r"(?<![.\d])\b(20\d{2})\b\s*(?:год\w*|г\.?)?", text):
         year = int(m.group(1))
