@@ -77,3 +77,12 @@ def test_an_operator_or_manager_without_a_station_or_region_is_refused(access: A
         access.update_user("anna", roles=["support", "operator"])
     assert access.get_user("ivan").stations == ["АЗС-012"] and access.get_user("anna").roles == ["support"]
     access.update_user("ivan", stations=[], regions=["Алматы"])
+    # a person saved before the rule, with no station, can still be disabled, given a password or unlinked
+    from sqlalchemy import update
+
+    from azs_assistant.storage.models import User
+    with access.db.session() as s:
+        s.execute(update(User).where(User.username == "ivan").values(stations=[], regions=[]))
+    access.update_user("ivan", disabled=True)
+    access.update_user("ivan", password="новый-пароль-ивана", telegram_chat_id="")
+    assert access.get_user("ivan").disabled == 1

@@ -534,3 +534,26 @@ def test_every_field_a_person_must_correct_is_refused_at_once_with_its_own_reaso
     for text in ("31.02.2026", "3O4611", "ТРК №"):
         assert text in refused.value.message("ru")
     assert svc.records.visible(SYSTEM, "inspection_act") == []
+
+
+def test_an_end_reading_below_the_stored_start_is_refused_when_a_record_is_corrected(svc: Services) -> None:
+    """A correction of the end reading alone is compared with the start on record (the first check read only the
+    values sent together, so a PUT of «meter_end» alone passed it); a template comparing a text field is refused."""
+    from azs_assistant.auth.principal import SYSTEM
+    from azs_assistant.forms.extract import FormTemplate
+
+    record = svc.records.create(SYSTEM, "inspection_act", "act.jpg", {
+        "station_id": "17", "inspection_date": "14.11.2026", "dispenser": "2", "meter_start": "304518",
+        "meter_end": "304611"})
+    required = {"station_id": "17", "inspection_date": "14.11.2026", "dispenser": "2"}
+    with pytest.raises(InvalidInput) as refused:
+        svc.records.confirm(SYSTEM, record.id, {**required, "meter_end": "1"})
+    assert refused.value.details["field"] == "meter_end" and "304518" in refused.value.message("ru")
+    with pytest.raises(InvalidInput) as start:
+        svc.records.confirm(SYSTEM, record.id, {**required, "meter_start": "999999"})
+    assert start.value.details["field"] == "meter_start"
+    assert svc.records.confirm(SYSTEM, record.id, {**required, "meter_end": "304700"}).fields["meter_end"] == 304700
+    spec = svc.forms.template("inspection_act").model_dump()
+    spec["fields"] = [dict(f, not_below="inspector") if f["name"] == "meter_end" else f for f in spec["fields"]]
+    with pytest.raises(ValueError, match="number fields"):
+        FormTemplate.model_validate(spec)

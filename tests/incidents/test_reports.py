@@ -187,6 +187,7 @@ def test_a_files_heading_names_every_group_the_page_shortens(services, log) -> N
 @pytest.mark.parametrize(("question", "months"), [
     ("топ-5 станций по инцидентам за последний квартал", 3), ("сколько проливов за последние 2 квартала", 6),
     ("соңғы тоқсанда қанша төгілу болды", 3), ("соңғы айда қанша төгілу болды", 1),
+    ("соңғы 2 тоқсанда қанша төгілу болды", 6), ("сколько проливов в последнем квартале", 3),
 ])
 def test_the_last_quarter_is_the_three_months_up_to_today_in_russian_and_kazakh(question: str, months: int) -> None:
     """«за последний квартал» was not read at all (the report counted the whole log under a note few saw), and

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -268,6 +269,7 @@ def test_a_failed_delivery_is_said_in_the_admin_s_language_and_a_flood_of_one_ki
         svc.close()
 
 
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
 def test_the_jobs_page_shows_the_system_state_in_words(tmp_path: Path) -> None:
     """An IT admin sees, first, whether each part is up (the readiness probe read in words, the failing part with
     why), how much is indexed and which models answer; the probe's address is linked for monitoring."""

@@ -80,7 +80,7 @@ STEPS_INSTEAD = 0.6
 # better (a PDF page whose text runs from one procedure into the next).
 OTHER_STEPS = 1.25
 # words that name a procedure, not what it is about («Порядок действий», «Действия при…»)
-_NAMES_CODE = re.compile(r"(?<![а-яёa-zә-ӿ])[а-яёa-z]{1,5}[-‐–]?\d", re.IGNORECASE)  # «E-17», «АИ-92», «ОП-5»
+_NAMES_CODE = re.compile(r"(?<![а-яёa-zәғқңөұүһі])[а-яёa-z]{1,5}[-‐–]?\d", re.IGNORECASE)  # «E-17», «АИ-92», «ОП-5»
 _PROCEDURE_WORDS = frozenset({"действие", "действовать", "порядок", "инструкция", "процедура", "шаг", "пункт",
                               "правило"})
 # A section's subsections quoted together as one checklist fit a Telegram message (4096 characters).

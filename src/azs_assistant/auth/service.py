@@ -221,7 +221,8 @@ class Access:
             if telegram_chat_id is not None:
                 user.telegram_chat_id = telegram_chat_id or None
                 changes["telegram"] = "linked" if telegram_chat_id else "unlinked"
-            _check_reach(user.roles, user.stations, user.regions)
+            if new_roles is not None or stations is not None or regions is not None:  # not on disabling a person
+                _check_reach(user.roles, user.stations, user.regions)                # saved before the rule
             user.updated_at = utcnow()
         self.audit(actor, "user.update", username, changes)
         return user

@@ -113,14 +113,15 @@ def file_title(stem: str) -> str:
     return cyrillic_name(stem) or stem.replace("_", " ")
 
 
-def _title_from(blocks: list[Block], fallback: str) -> str:
+def _title_from(blocks: list[Block], stem: str) -> str:
+    """The first heading, else a short first paragraph, else the file's name (:func:`file_title`)."""
     for block in blocks:
         if block.kind == "heading":
             return block.text
     for block in blocks:
         if block.kind == "paragraph" and len(block.text) < 150:
             return block.text
-    return fallback
+    return file_title(stem)
 
 
 _CYRILLIC = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
@@ -155,7 +156,7 @@ class TextParser(_Base):
     def parse(self, path: Path, data: bytes) -> ParsedDocument:
         lines = decode_text(data, path.name).splitlines()
         blocks = _promote_title(lines_to_blocks(lines))
-        return ParsedDocument(_title_from(blocks, file_title(path.stem)), "txt", blocks)
+        return ParsedDocument(_title_from(blocks, path.stem), "txt", blocks)
 
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -207,7 +208,7 @@ class MarkdownParser(_Base):
             else:
                 para.append(line.strip())
         flush()
-        return ParsedDocument(_title_from(blocks, file_title(path.stem)), "md", blocks)
+        return ParsedDocument(_title_from(blocks, path.stem), "md", blocks)
 
 
 def _md_inline(text: str) -> str:
@@ -264,7 +265,7 @@ class HtmlParser(_Base):
             else:
                 blocks.append(Block("list_item" if el.name == "li" else "paragraph", text))
         title_tag = soup.title.get_text(strip=True) if soup.title else ""
-        return ParsedDocument(title_tag or _title_from(blocks, file_title(path.stem)), "html", blocks)
+        return ParsedDocument(title_tag or _title_from(blocks, path.stem), "html", blocks)
 
 
 class _ZipBase(_Base):
@@ -319,7 +320,7 @@ class DocxParser(_ZipBase):
                 if rows:
                     blocks.extend(table_rows(rows[0], rows[1:]))
         title = (document.core_properties.title or "").strip()
-        return ParsedDocument(title or _title_from(blocks, file_title(path.stem)), "docx", blocks)
+        return ParsedDocument(title or _title_from(blocks, path.stem), "docx", blocks)
 
 
 class _Run(NamedTuple):
@@ -557,7 +558,7 @@ class PdfParser(_Base):
             meta_title = ""
         if not layouts:
             blocks = _promote_title(blocks)
-        doc = ParsedDocument(meta_title or _title_from(blocks, file_title(path.stem)), "pdf", blocks, pages=count,
+        doc = ParsedDocument(meta_title or _title_from(blocks, path.stem), "pdf", blocks, pages=count,
                              pages_needing_ocr=empty, whole_needs_ocr=not blocks)
         return doc
 

@@ -79,9 +79,11 @@ class FormTemplate(BaseModel):
         unknown = set(self.key) - {f.name for f in self.fields}
         if unknown:
             raise ValueError(f"key names fields the form lacks: {', '.join(sorted(unknown))}")
-        floors = {f.not_below for f in self.fields if f.not_below} - {f.name for f in self.fields}
-        if floors:
-            raise ValueError(f"not_below names fields the form lacks: {', '.join(sorted(floors))}")
+        numbers = {f.name for f in self.fields if f.type in ("integer", "decimal")}
+        floors = {f.name: f.not_below for f in self.fields if f.not_below}
+        wrong = sorted(f"{a} ≥ {b}" for a, b in floors.items() if a not in numbers or b not in numbers)
+        if wrong:
+            raise ValueError(f"not_below compares number fields of the form only: {', '.join(wrong)}")
         return self
 
     def title_in(self, lang: str) -> str:

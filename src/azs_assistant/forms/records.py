@@ -162,9 +162,11 @@ def same_paper(s: Session, template: FormTemplate, fields: dict[str, Any], other
             if record.id != other_than and values(record.fields) == wanted]
 
 
-def clean_fields(fields: dict[str, Any], template: FormTemplate) -> dict[str, Any]:
+def clean_fields(fields: dict[str, Any], template: FormTemplate, stored: Mapping[str, Any] | None = None) \
+        -> dict[str, Any]:
     """Fields typed by a person, read whole by the template's types (:func:`~azs_assistant.forms.values.typed`);
-    a typed error names the bad one (``field``) in the user's language."""
+    a typed error names the bad one (``field``) in the user's language. A field that may not be less than another
+    (``not_below``) is compared with the other's value typed now or, correcting a record, ``stored``."""
     specs = {f.name: f for f in template.fields}
     unknown = set(fields) - set(specs)
     if unknown:
@@ -177,11 +179,15 @@ def clean_fields(fields: dict[str, Any], template: FormTemplate) -> dict[str, An
             clean[name] = typed(str(value), specs[name]) if value not in (None, "") else None
         except BadValue as exc:
             bad[name] = exc
+    known = {**(stored or {}), **clean}
     for name, spec in specs.items():  # a meter read lower at the end than at the start: one of them is misread
         floor = spec.not_below
-        if floor and name not in bad and clean.get(name) is not None and clean.get(floor) is not None \
-                and clean[name] < clean[floor]:
-            bad[name] = BadValue("fv_below", value=str(fields[name]), limit=str(fields[floor]), other=floor)
+        if not floor or not {name, floor} & set(clean) or {name, floor} & set(bad):
+            continue
+        value, limit = known.get(name), known.get(floor)
+        if isinstance(value, (int, float)) and isinstance(limit, (int, float)) and value < limit:
+            bad[name if name in clean else floor] = BadValue("fv_below", value=str(value), limit=str(limit),
+                                                             other=floor if name in clean else name)
     missing = [n for n, spec in specs.items() if spec.required and clean.get(n) in (None, "") and n not in bad]
     if not bad and not missing:
         return clean

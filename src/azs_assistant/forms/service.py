@@ -185,7 +185,8 @@ class FormRecords:
         stored = self.get(who, record_id)
         self._check_fields(who, fields)
         template = self._template(stored.form_type)
-        clean = records.clean_fields(fields, template)  # a bad value is refused as such (422), before any match
+        # a bad value is refused as such (422), before any match; the end reading against the stored start too
+        clean = records.clean_fields(fields, template, stored.fields)
         sees = self._seer(who)
         with self.db.writing(records.PAPER_LOCK) as s:
             current = s.get(FormRecord, record_id)

@@ -20,7 +20,8 @@ _SINGLE = str.maketrans({"a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", 
                          "q": "к", "r": "р", "s": "с", "t": "т", "u": "у", "v": "в", "w": "в", "y": "ы",
                          "z": "з", "'": "ь"})
 _VOWELS = "аеёиоуыэюя"
-_PREFIX = re.compile(r"^(?:[A-Za-z]{1,6}[-_ ])?[A-Za-z]{0,2}\d+[\s._-]+")  # «15_», «BO_21_», «DEV-D08_»
+# a number or a code in capitals before the name: «15_», «BO_21_», «DEV-D08_» (not «prikaz_15_», a word)
+_PREFIX = re.compile(r"^(?:[A-Z]{1,6}[-_ ])?[A-Z]{0,2}\d+[\s._-]+")
 _ONE_LETTER_WORDS = set("ivskoua")  # и, в, с, к, о, у, а
 
 

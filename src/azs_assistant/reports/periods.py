@@ -195,7 +195,7 @@ def find_periods(text: str, today: date) -> list[Period]:
             add(m, a, b, m.group(0))
     # «за последний квартал», like «за последний месяц», is the three months up to today (it was not read at all,
     # and the report counted the whole log)
-    for m in re.finditer(r"за\s+(?:последн\w+|прошедш\w+)\s+(?:(\d+|[а-я]+)\s+)?(дн\w*|день|недел\w*|месяц\w*"
+    for m in re.finditer(r"(?:за|в)\s+(?:последн\w+|прошедш\w+)\s+(?:(\d+|[а-я]+)\s+)?(дн\w*|день|недел\w*|месяц\w*"
                          r"|квартал\w*|год\w*|лет)", text):
         raw = m.group(1)
         n = int(raw) if raw and raw.isdigit() else NUMBER_WORDS.get(raw or "", 1)

@@ -284,6 +284,9 @@ def has_chart(result: ReportResult) -> bool:
     return _chartable(result) is not None
 
 
+PAGE_BARS = 60  # the most bars the page draws across (about 1,500 px tall)
+
+
 def chart_for_page(result: ReportResult, names: dict[str, str] | None = None, label: str = "",
                    lang: str = "ru") -> str | None:
     """The chart as inline SVG for the reports page: each bar or point carries a <title> with its
@@ -292,6 +295,8 @@ def chart_for_page(result: ReportResult, names: dict[str, str] | None = None, la
     becomes the SVG presentation attributes it stands for."""
     import re
 
+    if len((_chartable(result) or ([], [], ""))[0]) > PAGE_BARS:
+        return None  # hundreds of stations or weeks: a chart metres tall says less than the table under it
     picture = chart(result, "svg", "", names, lang, page=True)
     if picture is None:
         return None
@@ -380,7 +385,7 @@ def _bars_across(labels: list[str], values: list[float], value: str, fmt: str, l
         bars = ax.barh([textwrap.fill(str(label), 24) for label in labels], values, color="#1f6f8b")
         for i, bar in enumerate(bars):
             bar.set_gid(f"bar-{i}")
-        ax.bar_label(bars, labels=[num(v) if v % 1 else str(int(v)) for v in values], padding=3, fontsize=9)
+        ax.bar_label(bars, labels=[num(v, lang) if v % 1 else str(int(v)) for v in values], padding=3, fontsize=9)
         ax.invert_yaxis()
         ax.set_xlabel(phrases(lang)["axis_count" if value == "count" else "axis_hours"], fontsize=9)
         if value == "count":

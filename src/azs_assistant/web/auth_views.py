@@ -162,8 +162,9 @@ def _session_tag(request: Request) -> str:
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request, svc: ServicesDep, who: AdminPage, added: str | None = None,
                saved: str | None = None) -> Response:
-    said = (_said(request, "ad_added", name=added[:100]) if added else
-            _said(request, "ad_saved", name=saved[:100]) if saved else None)
+    names = {u.username for u in svc.access.list_users()}  # a banner says what is so, not what a link claims
+    said = (_said(request, "ad_added", name=added) if added in names else
+            _said(request, "ad_saved", name=saved) if saved in names else None)
     shown = request.cookies.get(NEW_KEY_COOKIE)
     if not shown:
         return _admin_page(request, svc, saved=said)

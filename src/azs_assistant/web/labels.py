@@ -107,6 +107,7 @@ class Labels:
 
 
 _CODED = {"status": STATUS_NAMES, "category": CATEGORIES, "urgency": URGENCY_NAMES}  # a ticket's codes, named
+_STATES = {"password", "telegram", "mode"}  # keys whose stored value is a state with a name («changed»)
 
 
 def readable(details: Any, t: Mapping[str, str] | None = None, lang: str = "ru") -> list[str]:
@@ -132,5 +133,5 @@ def readable(details: Any, t: Mapping[str, str] | None = None, lang: str = "ru")
         elif key in _CODED and t is not None:
             lines.append(f"{title}: {_named(_CODED[key], value, lang)}")
         else:
-            lines.append(f"{title}: {words.get(f'audv_{value}', value) if isinstance(value, str) else value}")
+            lines.append(f"{title}: {words.get(f'audv_{value}', value) if key in _STATES else value}")
     return lines
