@@ -77,6 +77,9 @@ def test_public_form_in_kazakh_with_a_photo(client: TestClient) -> None:
     number = re.search(r'id="ticket-number">(T-\d+)<', resp.text).group(1)
     link = re.search(r'id="status-link" href="([^"]+)"', resp.text).group(1)
     assert "Өтінішіңіз қабылданды" in resp.text
+    # what happens next: by when, and where the answer comes (the contact was given)
+    assert re.search(r'id="ticket-next">Өтініш жауапты бөлімге жіберілді; \d\d\.\d\d\.\d{4} \d\d:\d\d дейін', resp.text)
+    assert "сіз көрсеткен байланысқа" in resp.text
     ticket = client.get(f"/api/v1/tickets/{number}").json()
     assert ticket["has_photo"] and ticket["station"] == "АЗС-003" and ticket["language"] == "kk"
     assert client.get(f"/api/v1/tickets/{number}/photo").content[:2] == b"\xff\xd8"
