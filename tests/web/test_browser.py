@@ -43,6 +43,9 @@ def test_operator_signs_in_asks_and_sees_a_citation(site, browser) -> None:  # t
     base, svc = site
     op = Person(browser, base, "operator", PHONE)
     page = op.page
+    # an operator's short menu wraps onto a second row: «Выйти» is on screen, not past the right edge
+    logout = page.locator("#logout").bounding_box()
+    assert logout is not None and logout["x"] + logout["width"] <= PHONE["viewport"]["width"], logout
     op.shot("01-chat-empty")
     page.fill("#ask textarea", "Какой размен оставляют в кассе на начало смены?")
     page.click("#ask button[type=submit]")
@@ -105,6 +108,8 @@ def test_manager_is_refused_another_stations_report(site, browser) -> None:  # t
     manager = Person(browser, base, "manager", PHONE)
     page = manager.page
     page.goto(f"{base}/reports")
+    logout = page.locator("#logout").bounding_box()  # a manager's menu wraps too
+    assert logout is not None and logout["x"] + logout["width"] <= PHONE["viewport"]["width"], logout
     page.fill("input[name=question]", "Сколько проливов на АЗС-012 в 2026 году?")
     page.click("form.report button[type=submit]")
     page.wait_for_load_state()
