@@ -374,24 +374,25 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[s
 
 
 def _bars_across(labels: list[str], values: list[float], value: str, fmt: str, lang: str) -> bytes:
-    """Bars across, first row on top, each value at its bar's end; about 500 px wide at its own size."""
+    """Bars across, first row on top, each value at its bar's end; about 430 px wide at its own size, so a phone
+    shows its letters nearly as drawn."""
     import textwrap
 
     from matplotlib import pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    fig, ax = plt.subplots(figsize=(4.6, 0.34 * len(labels) + 1.0), dpi=110)
+    fig, ax = plt.subplots(figsize=(3.9, 0.38 * len(labels) + 1.0), dpi=110)
     try:
         bars = ax.barh([textwrap.fill(str(label), 24) for label in labels], values, color="#1f6f8b")
         for i, bar in enumerate(bars):
             bar.set_gid(f"bar-{i}")
-        ax.bar_label(bars, labels=[num(v, lang) if v % 1 else str(int(v)) for v in values], padding=3, fontsize=9)
+        ax.bar_label(bars, labels=[num(v, lang) if v % 1 else str(int(v)) for v in values], padding=3, fontsize=10)
         ax.invert_yaxis()
-        ax.set_xlabel(phrases(lang)["axis_count" if value == "count" else "axis_hours"], fontsize=9)
+        ax.set_xlabel(phrases(lang)["axis_count" if value == "count" else "axis_hours"], fontsize=10)
         if value == "count":
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.margins(x=0.15)  # room for the value written after the longest bar
-        ax.tick_params(labelsize=9)
+        ax.tick_params(labelsize=10)
         ax.grid(axis="x", alpha=0.3)
         fig.tight_layout()
         out = io.BytesIO()
