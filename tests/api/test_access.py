@@ -249,6 +249,13 @@ def test_admin_pages_manage_users_and_keys(world) -> None:  # type: ignore[no-un
         assert "Пользователь dana добавлен." in web.get(added.headers["location"]).text  # and says so
         dana = svc.access.get_user("dana")
         assert (dana.roles, dana.stations) == (["manager"], ["АЗС-012", "АЗС-007"])
+        # a department is picked by its name from the routing file, and the list names it (not «hse»)
+        svc.access.add_user("anna", "длинный-пароль-1", ["support"], department="hse")
+        listed = web.get("/admin/users").text
+        assert '<option value="hse">Охрана труда и промышленная безопасность</option>' in listed
+        row = listed.split('data-user="anna"')[1].split("</tr>")[0]
+        assert ">Охрана труда и промышленная безопасность</td>" in row
+        assert '<option value="hse" selected>' in row
         bad = web.post("/admin/users", data={"csrf_token": csrf, "username": "x", "password": "длинный-пароль-1",
                                              "roles": "pilot"})
         assert bad.status_code == 422 and "Неизвестная роль" in bad.text
@@ -277,6 +284,7 @@ def test_admin_pages_manage_users_and_keys(world) -> None:  # type: ignore[no-un
                                                           "password": "новый-пароль-дана"})
         assert edited.status_code == 200 and "Изменения пользователя dana сохранены" in edited.text
         assert [r.status_code for r in edited.history] == [303]  # a reload does not send the form again
+        assert svc.access.audit_search(action="user.update", exact=True)[0].ip  # audited with the address, as all
         dana = svc.access.get_user("dana")
         assert (dana.roles, dana.stations) == (["operator", "support"], ["АЗС-012"])
         assert svc.access.login("dana", "новый-пароль-дана")[1].name == "dana"

@@ -87,6 +87,14 @@ def test_export_media_types_are_declared(client: TestClient, path: str, media_ty
 def test_audit_csv_is_served_as_declared(client: TestClient) -> None:
     resp = client.get("/api/v1/audit/export")
     assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/csv")
+    # «at» in UTC for systems, «at_local» on the chain's clock (Asia/Almaty, +5) as the audit page shows it
+    import csv
+    from datetime import datetime, timedelta
+
+    rows = list(csv.DictReader(resp.text.lstrip("\ufeff").splitlines()))
+    assert rows and rows[0]["at_local"]
+    utc = datetime.fromisoformat(rows[0]["at"].replace("Z", "+00:00"))
+    assert rows[0]["at_local"] == (utc + timedelta(hours=5)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def test_an_unknown_multipart_field_is_refused(client: TestClient) -> None:

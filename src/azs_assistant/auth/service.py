@@ -179,7 +179,7 @@ class Access:
     def update_user(self, username: str, *, actor: Principal | str = "cli", roles: list[str] | None = None,
                     stations: list[str] | None = None, regions: list[str] | None = None,
                     department: str | None = None, disabled: bool | None = None, password: str | None = None,
-                    telegram_chat_id: str | None = None) -> User:
+                    telegram_chat_id: str | None = None, ip: str | None = None) -> User:
         """A person's roles, scope, department, state, password or Telegram link. An admin neither disables
         themselves nor takes the admin role from themselves, and the last active admin stays one: a slip would leave
         nobody to repair it but the command line. A new password, like disabling, ends the person's sessions and
@@ -224,7 +224,7 @@ class Access:
             if new_roles is not None or stations is not None or regions is not None:  # not on disabling a person
                 _check_reach(user.roles, user.stations, user.regions)                # saved before the rule
             user.updated_at = utcnow()
-        self.audit(actor, "user.update", username, changes)
+        self.audit(actor, "user.update", username, changes, ip)
         return user
 
     # -- login and sessions ---------------------------------------------------------------

@@ -140,9 +140,11 @@ def _roles(picked: list[str]) -> list[str]:
 
 
 def _admin_page(request: Request, svc: Any, error: str | None = None, status: int = 200, **extra: Any) -> Response:
+    # departments are picked by name from the routing file (an admin typed codes such as «hse» from memory)
     return templates.TemplateResponse(request, "admin_users.html", {
         "active": "users", "users": svc.access.list_users(), "keys": svc.access.list_keys(), "error": error,
-        "all_roles": ROLES, **extra}, status_code=status)
+        "all_roles": ROLES, "departments": svc.tickets.department_names(request_language(request)), **extra},
+        status_code=status)
 
 
 def _said(request: Request, key: str, **values: str) -> str:
@@ -206,7 +208,8 @@ def users_edit(request: Request, svc: ServicesDep, who: AdminPage, username: str
     picked = _roles(roles)
     try:  # (the service keeps an admin from unmaking themselves, and the last admin an admin)
         user = svc.access.update_user(username, actor=who, roles=picked, stations=_split(stations),
-                                      regions=_split(regions), department=department, password=password or None)
+                                      regions=_split(regions), department=department, password=password or None,
+                                      ip=client_ip(request))
     except AzsError as exc:
         typed = {"username": username, "roles": picked, "stations": stations, "regions": regions,
                  "department": department}
@@ -220,7 +223,7 @@ def users_toggle(request: Request, svc: ServicesDep, who: AdminPage, username: s
     if action not in ("disable", "enable"):
         return _admin_page(request, svc, "Неизвестное действие.", 404)
     try:
-        svc.access.update_user(username, actor=who, disabled=action == "disable")
+        svc.access.update_user(username, actor=who, disabled=action == "disable", ip=client_ip(request))
     except AzsError as exc:
         return _admin_page(request, svc, exc.message(request_language(request)), exc.http_status)
     return RedirectResponse("/admin/users", status_code=303)
