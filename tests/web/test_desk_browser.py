@@ -118,7 +118,7 @@ def test_support_works_the_queue_on_desktop_and_phone(desk, browser) -> None:  #
     assert "виден клиенту" in history and "внутренний" in history
     person.axe()
     person.shot("desk-03-ticket-desktop")
-    number = page.url.rsplit("/", 1)[1]
+    number = page.url.split("?")[0].rsplit("/", 1)[1]  # (the page says what was done: «?done=comment»)
     customer = Person(browser, base, device=PHONE, timeout_s=WAIT)
     public = customer.page
     public.goto(f"{base}/t/{number}?k={token}")
@@ -254,7 +254,9 @@ def test_operator_checks_and_saves_the_inspection_act(desk, browser) -> None:  #
     person.shot("desk-08b-act-field-refused-phone")
     page.fill("#field-meter_end", "304611")
     assert page.locator("#why-meter_end").count() == 0
-    page.fill("#field-inspection_date", "14.11.2026")
+    page.fill("#field-inspection_date", "14112026")  # digits alone, as an iPhone's digits keypad types them
+    page.locator("#field-inspection_date").dispatch_event("change")  # leaving the field shows how it was read
+    assert page.input_value("#field-inspection_date") == "14.11.2026"
     assert page.locator("#why-inspection_date").count() == 0
     page.dblclick("#save-record")  # a double tap saves one record, not two
     page.locator("#save-status.saved").wait_for(timeout=15000)

@@ -197,6 +197,14 @@ def test_audit_details_are_a_readable_list(desk) -> None:  # type: ignore[no-unt
     assert "<li>Telegram: отвязан</li>" in changed and "<li>Завершено сеансов: 2</li>" in changed
     kk = client.get("/admin/audit", params={"action": "user.update"}, headers={"Accept-Language": "kk"}).text
     assert "<li>Рөлдер: " in kk
+    # a department by its name from the routing file, «*» as «все», an action and a reason in words
+    svc.access.audit("boss", "user.add", "anna", {"department": "hse", "stations": ["*"]})
+    svc.access.audit("x", "login.failed", "x", {"reason": "password change"})
+    svc.access.audit("boss", "audit.export", "", {"action": "ticket.assign"})
+    page = client.get("/admin/audit").text
+    assert "<li>Отдел: Охрана труда и промышленная безопасность</li>" in page and "<li>АЗС: все</li>" in page
+    assert "<li>Причина: при смене пароля</li>" in page, re.findall(r"<li>[^<]*</li>", page)[:12]
+    assert "<li>Действие: обращение передано</li>" in page
 
 
 def test_reports_page_for_a_manager_of_one_station(tmp_path: Path) -> None:

@@ -164,8 +164,9 @@ def test_a_photo_is_listed_by_its_russian_name_and_kind_not_its_latin_file_name(
     svc, signed_in = site
     picture = io.BytesIO()
     Image.new("RGB", (40, 40), "white").save(picture, format="PNG")
-    svc.ingestor.ingest_bytes(picture.getvalue(), "uploads/15_akt_proverki_trk_foto.png")
+    photo = svc.ingestor.ingest_bytes(picture.getvalue(), "uploads/15_akt_proverki_trk_foto.png")
     web = signed_in("admin")
+    assert " · ФОТО / СКАН · " in web.get(f"/documents/{photo.document_id}").text  # its own page says so too
     page = web.get("/documents").text
     assert "Акт проверки ТРК фото" in page and "akt proverki" not in page
     assert '<span class="kind">ФОТО / СКАН</span>' in page and ">IMAGE<" not in page

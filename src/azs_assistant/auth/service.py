@@ -69,10 +69,10 @@ def _check_reach(roles: list[str], stations: list[str], regions: list[str]) -> N
     """An operator or a manager works for stations: one given none saw an empty site and could record nothing,
     and the admin who made them was not told."""
     if "admin" not in roles and {"operator", "manager"} & set(roles) and not stations and not regions:
-        raise InvalidInput("Оператору и менеджеру нужна хотя бы одна АЗС или регион («*» — все).",
+        raise InvalidInput("Оператору и руководителю нужна хотя бы одна АЗС или регион («*» — все).",
                            "An operator or a manager needs at least one station or region («*» for all).",
                            field="stations",
-                           message_kk="Операторға және менеджерге кемінде бір ЖҚС немесе өңір керек («*» — барлығы).")
+                           message_kk="Операторға және басшыға кемінде бір ЖҚС немесе өңір керек («*» — барлығы).")
 
 
 def _keep_an_admin(s: Any, user: User, actor: Principal | str) -> None:

@@ -127,6 +127,7 @@ def audit_page(request: Request, svc: ServicesDep, who: AdminPage, actor: str | 
                                      exact=named)
     return templates.TemplateResponse(request, "audit.html", {
         "active": "audit", "events": events, "picked": picked,
+        "departments": svc.tickets.department_names(request_language(request)),
         "query": urlencode({k: v for k, v in picked.items() if v})})
 
 

@@ -13,7 +13,7 @@ from azs_assistant.errors import AzsError
 from azs_assistant.web.auth_views import AdminPage
 from azs_assistant.web.i18n import request_language
 
-SHOWN = 200  # rows on a page: the dictionary holds some 2,300 terms; the filter or the next pages find the rest
+SHOWN = 100  # rows on a page (a card each on a phone): the filter or the next pages find the rest of ~2,300
 
 
 def make_router(templates: Any) -> APIRouter:

@@ -107,10 +107,11 @@ class Labels:
 
 
 _CODED = {"status": STATUS_NAMES, "category": CATEGORIES, "urgency": URGENCY_NAMES}  # a ticket's codes, named
-_STATES = {"password", "telegram", "mode"}  # keys whose stored value is a state with a name («changed»)
+_STATES = {"password", "telegram", "mode", "reason"}  # keys whose stored value is a state with a name («changed»)
 
 
-def readable(details: Any, t: Mapping[str, str] | None = None, lang: str = "ru") -> list[str]:
+def readable(details: Any, t: Mapping[str, str] | None = None, lang: str = "ru",
+             departments: Mapping[str, str] | None = None) -> list[str]:
     """An audit entry's details (a JSON object) as «key: value» lines, nested values flattened, empty
     and internal ones left out. With the page's catalogue ``t``, a key reads as words («Роли», not «roles»), a
     role, a ticket's status, category or urgency by its name in ``lang``, and a stored state («changed», «unlinked»)
@@ -124,14 +125,21 @@ def readable(details: Any, t: Mapping[str, str] | None = None, lang: str = "ru")
             continue
         title = words.get(f"aud_{key}", key)
         if isinstance(value, Mapping):
-            lines += [f"{title} · {line}" for line in readable(value, t, lang)]
+            lines += [f"{title} · {line}" for line in readable(value, t, lang, departments)]
         elif isinstance(value, (list, tuple)):
-            named = [words.get(f"rolename_{v}", str(v)) if key == "roles" else str(v) for v in value]
+            named = [words.get(f"rolename_{v}", str(v)) if key == "roles" else
+                     words.get("aud_everyone", "*") if v == "*" else str(v) for v in value]
             lines.append(f"{title}: {', '.join(named)}")
         elif isinstance(value, bool):
             lines.append(f"{title}: {'✓' if value else '✗'}")
         elif key in _CODED and t is not None:
             lines.append(f"{title}: {_named(_CODED[key], value, lang)}")
+        elif key == "department" and departments:
+            lines.append(f"{title}: {departments.get(str(value), value)}")
+        elif key == "action" and t is not None:
+            lines.append(f"{title}: {words.get(f'act_{value}', value)}")
+        elif value == "*" and key in ("station", "stations", "region", "regions"):
+            lines.append(f"{title}: {words.get('aud_everyone', '*')}")
         else:
             lines.append(f"{title}: {words.get(f'audv_{value}', value) if key in _STATES else value}")
     return lines

@@ -1,6 +1,14 @@
 // Date fields (issue 26): typed as dd.mm.yyyy whatever the browser's locale; the calendar button opens the
 // browser's own date picker (a hidden <input type=date>) at the typed day and writes the chosen day back
 // as dd.mm.yyyy. Without showPicker the button stays hidden and the typed field does the work.
+// Digits alone (25032026, 250326: a phone's digits keypad may have no «.») get their dots when the field is left, so
+// the person sees how the date was read; the server reads them either way. ocr.js marks its date fields data-date.
+document.addEventListener("change", function (e) {
+  const input = e.target;
+  if (!(input instanceof HTMLInputElement) || !input.matches(".date-field input[type=text], input[data-date]")) return;
+  const m = /^\s*(\d{2})(\d{2})(\d{4}|\d{2})\s*$/.exec(input.value);
+  if (m) input.value = m[1] + "." + m[2] + "." + (m[3].length === 2 ? "20" + m[3] : m[3]);
+});
 (function () {
   if (!("showPicker" in HTMLInputElement.prototype)) return;
   function pad(n) { return String(n).padStart(2, "0"); }

@@ -66,6 +66,7 @@ const TO_CHECK = ".field.doubtful, .field.missing";
     if (type === "date") {
       // dd.mm.yyyy whatever the browser's locale (issue 26's rule for every date field); the server reads it
       input.inputMode = "numeric";
+      input.dataset.date = "";  // dates.js puts the dots into digits typed alone
       input.placeholder = T("js_date_placeholder", "дд.мм.гггг");
       const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
       if (iso) value = iso[3] + "." + iso[2] + "." + iso[1];
