@@ -365,10 +365,7 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[s
             ax.set_title(textwrap.fill(title[:160], 80), fontsize=9)
         ax.tick_params(axis="x", labelrotation=45 if len(labels) > 6 else 0, labelsize=8)
         ax.grid(axis="y", alpha=0.3)
-        fig.tight_layout()
-        out = io.BytesIO()
-        fig.savefig(out, format=fmt)
-        return out.getvalue()
+        return _drawn(fig, fmt)
     finally:
         plt.close(fig)
 
@@ -394,12 +391,17 @@ def _bars_across(labels: list[str], values: list[float], value: str, fmt: str, l
         ax.margins(x=0.15)  # room for the value written after the longest bar
         ax.tick_params(labelsize=10)
         ax.grid(axis="x", alpha=0.3)
-        fig.tight_layout()
-        out = io.BytesIO()
-        fig.savefig(out, format=fmt)
-        return out.getvalue()
+        return _drawn(fig, fmt)
     finally:
         plt.close(fig)
+
+
+def _drawn(fig: Any, fmt: str) -> bytes:
+    """The figure laid out and saved as ``fmt`` (png, svg)."""
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format=fmt)
+    return out.getvalue()
 
 
 def _headers(result: ReportResult, lang: str = "ru") -> list[str]:
