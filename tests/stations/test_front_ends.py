@@ -103,3 +103,19 @@ def test_admin_page_lists_adds_and_imports_stations(web) -> None:  # type: ignor
                       files={"file": ("s.csv", b"id,name,region\n15,x,\n", "text/csv")})
     assert bad.status_code == 422 and "строка 2" in bad.text
     assert client.post("/admin/stations", data={"station": "16", "name": "x", "region": "y"}).status_code == 403
+    # «Изменить» changes a station and takes it out of use (the page said an inactive one is kept, but could only add)
+    edited = client.post("/admin/stations/АЗС-013/edit", data={"csrf_token": csrf, "name": "Ночная-2",
+                                                               "region": "Алматы", "address": "ул. Абая 1",
+                                                               "inactive": "1"})
+    assert edited.status_code == 200 and [r.status_code for r in edited.history] == [303]
+    assert 'id="stations-saved">Станция АЗС-013 сохранена.' in edited.text
+    row = edited.text.split('data-station="АЗС-013"')[1].split("</tr>")[0]
+    assert "Ночная-2" in row and "неактивна" in row
+    svc = client.app.state.services
+    assert not svc.stations.get("АЗС-013").active and "АЗС-013" not in svc.stations.known()
+    refused = client.post("/admin/stations/АЗС-013/edit", data={"csrf_token": csrf, "name": "Ночная-3", "region": "*"})
+    assert refused.status_code == 422 and 'id="stations-error"' in refused.text
+    row = refused.text.split('data-station="АЗС-013"')[1].split("</tr>")[0]
+    assert '<details class="edit" open>' in row and 'value="Ночная-3"' in row  # as typed
+    assert client.post("/admin/stations/АЗС-099/edit", data={"csrf_token": csrf, "name": "x",
+                                                              "region": "Алматы"}).status_code == 404
