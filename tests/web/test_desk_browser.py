@@ -335,7 +335,7 @@ def test_admin_pages_and_a_missing_page(desk, browser) -> None:  # type: ignore[
     assert _visible_cells(phone, "#users") >= 5
     on_phone.shot("desk-11-users-phone-cards")
     phone.goto(f"{base}/admin/stations")
-    assert _visible_cells(phone, "#stations") == 5
+    assert _visible_cells(phone, "#stations") == 6  # the five values and «Изменить»
     on_phone.axe()
     # the dictionary: a row is a card with its remove button, which asks before it removes
     phone.goto(f"{base}/admin/jargon?q=солярка")
