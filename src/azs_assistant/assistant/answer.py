@@ -79,8 +79,9 @@ STEPS_INSTEAD = 0.6
 # ... and a passage with steps gives way to another list of the same document that matches clearly
 # better (a PDF page whose text runs from one procedure into the next).
 OTHER_STEPS = 1.25
+# a code a question names, letters and a number: «E-17», «АИ-92», «ОП-5»
+_NAMES_CODE = re.compile(r"(?<![а-яёa-zәғқңөұүһі])[а-яёa-z]{1,5}[-‐–]?\d", re.IGNORECASE)
 # words that name a procedure, not what it is about («Порядок действий», «Действия при…»)
-_NAMES_CODE = re.compile(r"(?<![а-яёa-zәғқңөұүһі])[а-яёa-z]{1,5}[-‐–]?\d", re.IGNORECASE)  # «E-17», «АИ-92», «ОП-5»
 _PROCEDURE_WORDS = frozenset({"действие", "действовать", "порядок", "инструкция", "процедура", "шаг", "пункт",
                               "правило"})
 # A section's subsections quoted together as one checklist fit a Telegram message (4096 characters).
@@ -596,8 +597,9 @@ class Assistant:
         # a passage that shares only a quantity with the question («мерник на 10 литров» for «пролив 10 литров») is
         # not quoted while one that holds what it is about answers it
         topical = [e for e in candidates if on_topic(query, _lemmas(e.chunk)) is not False]
+        on_subject = {e.chunk.id for e in topical}
         if topical and len(topical) < len(candidates):
-            if not answering & {e.chunk.id for e in topical}:
+            if not answering & on_subject:
                 # none that the model holds is on the subject («төгілу болды 10 литр»: only the measuring check was
                 # held): the first that holds the dictionary's word for the subject answers in its place. Not where
                 # the question names a code (the row of «E-17» holds no other word of it), nor on a word of the
@@ -606,8 +608,7 @@ class Assistant:
                 named = [e for e in topical if heads & _lemmas(e.chunk)]
                 if named and not _NAMES_CODE.search(query.text):
                     answering = answering | {named[0].chunk.id}
-                    candidates = topical
-            else:
+            if answering & on_subject:
                 candidates = topical
         if not answering & {e.chunk.id for e in candidates}:
             return [], set()

@@ -295,7 +295,8 @@ def chart_for_page(result: ReportResult, names: dict[str, str] | None = None, la
     becomes the SVG presentation attributes it stands for."""
     import re
 
-    if len((_chartable(result) or ([], [], ""))[0]) > PAGE_BARS:
+    data = _chartable(result)
+    if data is None or len(data[0]) > PAGE_BARS:
         return None  # hundreds of stations or weeks: a chart metres tall says less than the table under it
     picture = chart(result, "svg", "", names, lang, page=True)
     if picture is None:
@@ -305,7 +306,7 @@ def chart_for_page(result: ReportResult, names: dict[str, str] | None = None, la
     svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.S)
     svg = re.sub(r'\sstyle="([^"]*)"', _presentation, svg)
     svg = re.sub(r'\s(width|height)="[^"]*pt"', "", svg, count=2)  # scale with the page (viewBox stays)
-    labels, values, _ = _chartable(result) or ([], [], "")
+    labels, values, _ = data
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         shown = names.get(label, label) if names else label
         hint = f"<title>{_xml(str(shown))}: {num(value) if value % 1 else int(value)}</title>"
