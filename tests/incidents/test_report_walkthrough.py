@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -214,7 +215,7 @@ def test_files_name_categories_as_the_screen_does(sqlite_services, log) -> None:
     """GIVEN a count per category WHEN written as CSV, XLSX and PDF THEN the categories carry the names the
     screen shows (Russian or the page's language), never their codes."""
     report = sqlite_services.reports.ask("сколько инцидентов по категориям", TODAY)
-    rows = list(csv.reader(io.StringIO(export(report.result, "csv").decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(export(report.result, "csv").decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["категория", "количество"]
     assert {"отказы оборудования", "проливы топлива"} <= {r[0] for r in rows[1:]}
     sheet = sheet_of(export(report.result, "xlsx", report.question))
@@ -307,7 +308,13 @@ def test_file_names_say_what_the_report_holds(sqlite_services, log) -> None:  # 
         "report-by-region-mean-hours-2025-01-01_2025-12-31.csv"
     file = ask("инциденты по регионам за 2025 год", TODAY).export("csv")
     assert file.name.isascii() and file.media_type.startswith("text/csv")
-    assert file.body.decode("utf-8-sig").splitlines()[0] == "регион,количество"
+    assert file.body.decode("utf-8-sig").splitlines()[0] == "регион;количество"
+    # a Russian Excel opens it by a double click: «;» between columns and a decimal comma; English keeps «,» and «.»
+    hours = ask("среднее время устранения по регионам в 2025", TODAY)
+    ru = list(csv.reader(io.StringIO(hours.export("csv").body.decode("utf-8-sig")), delimiter=";"))
+    en = list(csv.reader(io.StringIO(hours.export("csv", "en").body.decode("utf-8-sig"))))
+    assert len(ru[0]) == len(en[0]) == 2 and len(ru) == len(en) > 2
+    assert all(re.fullmatch(r"\d+,\d", r[1]) for r in ru[1:]) and all(re.fullmatch(r"\d+\.\d", r[1]) for r in en[1:])
 
 
 @pytest.fixture
@@ -341,3 +348,41 @@ def test_the_page_says_the_conditions_and_downloads_in_its_language(web: TestCli
     assert 'filename="report-count-2026-09-01_2026-09-30.xlsx"' in file.headers["content-disposition"]
     sheet = sheet_of(file.content)
     assert sheet.title == "Есеп" and "ЖҚС: АЗС-001" in sheet["A3"].value
+
+
+def test_months_are_named_as_a_reader_names_them_and_a_list_keeps_its_blank_cells(sqlite_services) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN spills in March and May 2026 WHEN the month with most spills and the spills by month are asked THEN
+    the sentences, the page's cells and the files say «март 2026» («March 2026» in English), the JSON keeps the
+    sortable «2026-03»; a list of incidents leaves a region nobody wrote blank, where a breakdown by region says
+    «не указано»."""
+    from azs_assistant.reports.render import cell_text
+
+    with sqlite_services.db.session() as s:
+        store(s, rows_of(("АЗС-001", "Алматы", "fuel_spill", datetime(2026, 3, 2, 9)),
+                         ("АЗС-001", "Алматы", "fuel_spill", datetime(2026, 3, 9, 9)),
+                         ("АЗС-002", None, "fuel_spill", datetime(2026, 5, 4, 9))), origin="test")  # type: ignore[arg-type]
+    leader = sqlite_services.reports.ask("в каком месяце 2026 года больше всего проливов", TODAY)
+    assert leader.query.group_by == "month" and "март 2026 — 2" in leader.text and "2026-03" not in leader.text
+    assert "March 2026" in leader.text_in("en")
+    by_month = sqlite_services.reports.ask("проливы по месяцам за 2026 год", TODAY)
+    assert "март 2026 — 2" in by_month.text and "2026-03" in by_month.result.answer
+    assert "май 2026;1" in by_month.export("csv").body.decode("utf-8-sig")
+    assert json.loads(by_month.export("json").body)["table"][0]["month"].startswith("2026-")
+    names = sqlite_services.reports.category_names("ru")
+    assert cell_text("month", "2026-03", names, "kk") == "наурыз 2026"
+    listed = sqlite_services.reports.ask("список проливов за май 2026", TODAY)
+    assert listed.result.table and all(cell_text("region", r["region"], names, "ru", listed.query.group_by) == ""
+                                       for r in listed.result.table)
+    by_region = sqlite_services.reports.ask("проливы по регионам за 2026 год", TODAY)
+    assert "не указано" in [cell_text("region", r["region"], names, "ru", "region") for r in by_region.result.table]
+
+
+def test_the_pages_chart_hints_write_decimals_as_the_reader_does(sqlite_services, log) -> None:  # type: ignore[no-untyped-def]
+    """The hover hint of a bar said «12,5» on the English page: a decimal comma in Russian, a point in English."""
+    from azs_assistant.reports.render import chart_for_page
+
+    hours = sqlite_services.reports.ask("среднее время устранения по регионам в 2025", TODAY)
+    hints = {lang: re.findall(r"<title>[^<:]+: ([\d.,]+)</title>", chart_for_page(hours.result, lang=lang) or "")
+             for lang in ("ru", "en")}
+    assert hints["ru"] and any("," in h for h in hints["ru"]) and not any("." in h for h in hints["ru"])
+    assert len(hints["en"]) == len(hints["ru"]) and not any("," in h for h in hints["en"])

@@ -127,11 +127,14 @@ def test_cli_report_ask_json_and_schedule(tmp_path: Path) -> None:
     out = runner.invoke(app, base + ["report", "ask", "инциденты по регионам", "--lang", "kk", "-o",
                                      str(tmp_path / "kk.csv")])
     assert out.exit_code == 0 and "Өңірлер бойынша" in out.output, out.output
-    assert (tmp_path / "kk.csv").read_text(encoding="utf-8-sig").splitlines()[0] == "өңір,саны"
+    assert (tmp_path / "kk.csv").read_text(encoding="utf-8-sig").splitlines()[0] == "өңір;саны"
     out = runner.invoke(app, base + ["report", "schedule", "инциденты по регионам", "--once", "--out-dir",
                                      str(tmp_path / "en"), "--formats", "csv", "--lang", "en"])
     assert out.exit_code == 0, out.output
     (written,) = (tmp_path / "en").iterdir()
     assert written.read_text(encoding="utf-8-sig").splitlines()[0].split(",")[0] == "region"
+    # the table under the sentence names a category as the page does, not by its code
+    out = runner.invoke(app, base + ["report", "ask", "инциденты по категориям", "--lang", "en"])
+    assert out.exit_code == 0 and "equipment failures |" in out.output and "equipment_failure" not in out.output
     out = runner.invoke(app, base + ["report", "ask", "инциденты по регионам", "--lang", "de"])
     assert out.exit_code != 0 and "ru, kk или en" in out.output

@@ -72,10 +72,22 @@ def test_the_assign_form_suggests_the_staff_of_the_tickets_department_first(desk
     svc.access.add_user("erik", "пароль-поддержки-1", ["support"], department="hse")
     svc.access.add_user("gone", "пароль-поддержки-1", ["support"], department="hse")
     svc.access.update_user("gone", disabled=True)
+    # managers: only those whose stations or regions hold the ticket's station (the others would not see it)
+    svc.access.add_user("mara", "пароль-менеджера-1", ["manager"], stations=["АЗС-012"])
+    svc.access.add_user("chief", "пароль-менеджера-1", ["manager"], regions=["*"])
+    svc.access.add_user("other", "пароль-менеджера-1", ["manager"], stations=["АЗС-099"])
+    from azs_assistant.auth.principal import SYSTEM
+    from azs_assistant.stations import StationInput
+
+    svc.stations.add(SYSTEM, StationInput("АЗС-012", "АЗС 012", "Атырау"))
+    svc.stations.add(SYSTEM, StationInput("АЗС-099", "АЗС 099", "Шымкент"))
+    svc.access.add_user("atyrau", "пароль-менеджера-1", ["manager"], regions=["Атырау"])
+    svc.access.add_user("shymkent", "пароль-менеджера-1", ["manager"], regions=["Шымкент"])
     number = _complain(client, "Сильный запах газа у колонки 3")  # routed to hse
     page = client.get(f"/tickets/{number}").text
     offered = re.findall(r'<option value="([^"]+)">', page.split('<datalist id="staff">')[1].split("</datalist>")[0])
     assert offered[0] == "erik" and "dana" in offered and "gone" not in offered
+    assert {"mara", "chief", "atyrau"} <= set(offered) and not {"other", "shymkent"} & set(offered)
     passed = client.post(f"/tickets/{number}/assign", data={"department": "hse", "assignee": "erik"})
     assert 'id="ticket-done">Обращение передано.' in passed.text and 'id="assignee">erik<' in passed.text
 
@@ -231,8 +243,11 @@ def test_reports_page_for_a_manager_of_one_station(tmp_path: Path) -> None:
             assert re.search(r'<a href="/reports\?question=[^"]+">сколько проливов было на АЗС-007', page)
             report = web.get("/reports", params={"question": "сколько проливов по месяцам в 2026 году",
                                                  "lang": "en"}).text
-            assert "By month: 2026-01 — 0; 2026-02 — 0; 2026-03 — 1." in report  # months the log covers, zeros kept
-            assert "<svg" in report and "<title>2026-03: 1</title>" in report and "<style" not in report
+            # months the log covers, zeros kept, named as a reader names them (not «2026-03»)
+            assert "By month: January 2026 — 0; February 2026 — 0; March 2026 — 1." in report
+            assert "<svg" in report and "<title>March 2026: 1</title>" in report and "<style" not in report
+            russian = web.get("/reports", params={"question": "сколько проливов по месяцам в 2026 году"}).text
+            assert '<td data-label="месяц">март 2026</td>' in russian and "2026-03" not in russian.split("<svg")[0]
             assert 'class="chart bars"' in report  # months as bars across too: a line was unreadable on a phone
             link = re.search(r'href="([^"]+)" id="report-link"', report).group(1)
             assert link.startswith("/reports?question=") and "2026" in link

@@ -56,10 +56,11 @@ def report_ask(
         return
     typer.echo(report.text_in(lang))
     if report.result.table and len(report.result.columns) <= 4:
+        # as the page's table: a category by its name, «январь 2026», a decimal comma in Russian and Kazakh
+        names = services(ctx).reports.category_names(lang)
         for row in report.result.table[:50]:
-            cells = (render.num(row.get(c), lang) if isinstance(row.get(c), float) else str(row.get(c))
-                     for c in report.result.columns)
-            typer.echo("  " + " | ".join(cells))
+            typer.echo("  " + " | ".join(str(render.cell_text(c, row.get(c), names, lang, report.result.query.group_by))
+                                         for c in report.result.columns))
     if output is not None:
         typer.echo(f"Записано: {output}")
 

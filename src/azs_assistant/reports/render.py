@@ -7,13 +7,17 @@ name in the reader's language everywhere (sentence, table, chart, files), never 
 
 The CSV stays a plain table (one header row, then the rows) so that tools and scripts read it as they
 read any CSV; the question, the period and the filters are in the other files and in the file's name
-(``report-by-region-2025-01-01_2025-12-31.csv``, see ``file_name``)."""
+(``report-by-region-2025-01-01_2025-12-31.csv``, see ``file_name``). It is written the way the reader's
+Excel opens it by a double click: in Russian and Kazakh the columns are separated by «;» and decimals have a
+comma (what Excel expects under those regional settings: with «,» a Russian Excel showed the whole table in
+one column); in English, «,» and a decimal point. The JSON file is the one for programs."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -77,11 +81,34 @@ def _note(note: str, lang: str) -> str:
     return note
 
 
-def _group_name(label: Any, group: str, names: dict[str, str], p: dict[str, str]) -> Any:
-    """A group as the sentence names it: a category by its name, a group without a label as «не указано»."""
+def group_text(label: Any, group: str | None, names: dict[str, str], lang: str = "ru") -> Any:
+    """A group as a reader reads it (sentence, table, chart, files): a category by its name, a month as «январь
+    2026» (the data and the JSON keep the sortable «2026-01»), a group without a label as «не указано»."""
+    if group is None:
+        return label
     if label is None:
-        return p["unnamed"]
-    return names.get(str(label), label) if group == "category" else label
+        return phrases(lang)["unnamed"]
+    if group == "category":
+        return names.get(str(label), label)
+    months = phrases(lang)["month_names"].split()
+    if group == "month" and (m := re.fullmatch(r"(\d{4})-(\d{2})", str(label))) and 1 <= int(m.group(2)) <= len(months):
+        return f"{months[int(m.group(2)) - 1]} {m.group(1)}"
+    return label
+
+
+def cell_text(column: str, value: Any, names: dict[str, str], lang: str = "ru", group_by: str | None = None) -> Any:
+    """A table cell as the page shows it: a category by its name, a month as «январь 2026», a number as the reader
+    writes it, a moment as «05.10.2026 14:30»; a missing value is «не указано» in the column the report is grouped
+    by (a group of incidents without a region) and nothing elsewhere (a list's incident without one)."""
+    if value is None:
+        return group_text(None, column, names, lang) if column == group_by else ""
+    if column in GROUPS:
+        return group_text(value, column, names, lang)
+    if isinstance(value, float):
+        return num(value, lang)
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    return "" if value is None else value
 
 
 def describe(result: ReportResult, category_names: dict[str, str] | None = None, lang: str = "ru",
@@ -94,7 +121,7 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None,
     names = category_names or _names(result, lang)
 
     def pairs(key: str, value: str, limit: int = WHOLE_LIST if whole else 12) -> str:
-        shown = [f"{_group_name(r[key], key, names, p)} — {num(r[value], lang)}" for r in rows[:limit]]
+        shown = [f"{group_text(r[key], key, names, lang)} — {num(r[value], lang)}" for r in rows[:limit]]
         if len(rows) > limit:
             shown.append(p["more"].format(n=len(rows) - limit))
         return "; ".join(shown)
@@ -112,7 +139,7 @@ def describe(result: ReportResult, category_names: dict[str, str] | None = None,
         unit = "" if metric == "count" else p["hours"]
         what = p[f"w_{metric}"]
         if q.top == 1:
-            leaders = ", ".join(str(names.get(str(x), x)) for x in a[PLURAL[group]])
+            leaders = ", ".join(str(group_text(x, group, names, lang)) for x in a[PLURAL[group]])
             tie = p["tie"] if len(a[PLURAL[group]]) > 1 else ""
             text = p["leader"].format(group=_capital(_group_word(group, lang)), what=what, leaders=leaders, tie=tie,
                                       extreme=p["least"] if q.order == "asc" else p["most"], value=num(a[value], lang),
@@ -267,16 +294,21 @@ def conditions(result: ReportResult, lang: str = "ru", category_names: dict[str,
     return p["scope"].format(parts="; ".join(parts))
 
 
-def _chartable(result: ReportResult) -> tuple[list[str], list[float], str] | None:
+def _chartable(result: ReportResult, names: dict[str, str] | None = None,
+               lang: str = "ru") -> tuple[list[str], list[float], str] | None:
+    """The chart's labels (as the reader reads them: ``group_text``), values and what the values are."""
     q, rows = result.query, result.table
     if q.group_by and rows:
         value = "count" if q.metric == "count" else "hours"
-        return [str(r[q.group_by]) for r in rows], [float(r[value] or 0) for r in rows], value
-    if q.metric == "yoy" and rows:
-        return [r["period"] for r in rows], [float(r["count"]) for r in rows], "count"
-    if q.metric == "summary" and rows:
-        return [str(r["category"]) for r in rows], [float(r["count"]) for r in rows], "count"
-    return None
+        group, values = q.group_by, [float(r[value] or 0) for r in rows]
+    elif q.metric == "yoy" and rows:
+        group, value, values = None, "count", [float(r["count"]) for r in rows]
+    elif q.metric == "summary" and rows:
+        group, value, values = "category", "count", [float(r["count"]) for r in rows]
+    else:
+        return None
+    key = group or "period"
+    return [str(group_text(r[key], group, names or {}, lang)) for r in rows], values, value
 
 
 def has_chart(result: ReportResult) -> bool:
@@ -293,9 +325,7 @@ def chart_for_page(result: ReportResult, names: dict[str, str] | None = None, la
     label and value, so the browser shows the value on hover (and a screen reader reads it). The
     page's CSP allows no inline styles, so the <style> block is dropped and every ``style="…"``
     becomes the SVG presentation attributes it stands for."""
-    import re
-
-    data = _chartable(result)
+    data = _chartable(result, names or _names(result, lang), lang)
     if data is None or len(data[0]) > PAGE_BARS:
         return None  # hundreds of stations or weeks: a chart metres tall says less than the table under it
     picture = chart(result, "svg", "", names, lang, page=True)
@@ -307,9 +337,8 @@ def chart_for_page(result: ReportResult, names: dict[str, str] | None = None, la
     svg = re.sub(r'\sstyle="([^"]*)"', _presentation, svg)
     svg = re.sub(r'\s(width|height)="[^"]*pt"', "", svg, count=2)  # scale with the page (viewBox stays)
     labels, values, _ = data
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        shown = names.get(label, label) if names else label
-        hint = f"<title>{_xml(str(shown))}: {num(value) if value % 1 else int(value)}</title>"
+    for i, (shown, value) in enumerate(zip(labels, values, strict=True)):
+        hint = f"<title>{_xml(shown)}: {num(value, lang) if value % 1 else int(value)}</title>"
         svg = svg.replace(f'<g id="bar-{i}">', f'<g id="bar-{i}" class="bar">{hint}', 1)
     return svg.replace("<svg ", f'<svg role="img" class="chart bars" aria-label="{_xml(label)}" ', 1)
 
@@ -330,7 +359,7 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[s
     (``page``) the bars lie across, months too, each with its value written at its end, in a picture as wide as a
     phone: upright bars or a line in a picture 12 inches wide, shrunk to a phone's width, had letters a few pixels
     high."""
-    data = _chartable(result)
+    data = _chartable(result, names or _names(result, lang), lang)
     if data is None:
         return None
     import matplotlib
@@ -339,9 +368,6 @@ def chart(result: ReportResult, fmt: str = "png", title: str = "", names: dict[s
     from matplotlib import pyplot as plt
 
     labels, values, value = data
-    names = names or _names(result, lang)
-    if names and (result.query.group_by == "category" or result.query.metric == "summary"):
-        labels = [names.get(label, label) for label in labels]
     if page:  # months too: a line of twelve months on a phone had labels 4 px high and no values
         return _bars_across(labels, values, value, fmt, lang)
     line = result.query.group_by in ("month", "week") and result.query.top is None and len(labels) > 2
@@ -435,10 +461,11 @@ def file_name(result: ReportResult, fmt: str) -> str:
 
 
 def _rows(result: ReportResult, lang: str = "ru") -> list[list[Any]]:
-    """The table's rows as the files write them: a category by its name, a day as «2026-10-05 14:30»."""
-    names = _names(result, lang)
-    return [[names.get(str(r.get(c)), r.get(c)) if c == "category" and r.get(c) is not None else _cell(r.get(c))
-             for c in result.columns] for r in result.table]
+    """The table's rows as the files write them: a group as the reader reads it (``group_text``: a category by
+    its name, «январь 2026»), a day as «2026-10-05 14:30», numbers as numbers."""
+    names, group = _names(result, lang), result.query.group_by
+    return [[group_text(r.get(c), c, names, lang) if c == group or (c in GROUPS and r.get(c) is not None)
+             else _cell(r.get(c)) for c in result.columns] for r in result.table]
 
 
 def _heading(result: ReportResult, question: str, lang: str) -> list[str]:
@@ -451,9 +478,9 @@ def _heading(result: ReportResult, question: str, lang: str) -> list[str]:
 def _csv(result: ReportResult, question: str, lang: str) -> bytes:
     # a plain table on purpose: tools read it without skipping lines (the module docstring says why)
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    writer = csv.writer(buf, delimiter="," if lang == "en" else ";")
     writer.writerow(_headers(result, lang))
-    writer.writerows(_rows(result, lang))
+    writer.writerows([[num(v, lang) if isinstance(v, float) else v for v in row] for row in _rows(result, lang)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

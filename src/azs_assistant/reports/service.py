@@ -221,6 +221,10 @@ class Reports:
             monday += relativedelta(days=7)
         return weeks
 
+    def category_names(self, lang: str) -> dict[str, str]:
+        """Each category's name in a reader's language, as every front end shows it (never the code)."""
+        return {code: spec.name_in(lang) for code, spec in self.categories.items()}
+
     def naming(self) -> Naming:
         """The categories' names in every language and the days the log spans, for the texts and files."""
         with self.db.engine.connect() as conn:

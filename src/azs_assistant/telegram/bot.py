@@ -271,10 +271,10 @@ class AzsBot:
         except AzsError as exc:
             await self._reply(update, exc.message(lang))
             return
-        names = {c: spec.name_in(lang) for c, spec in self.s.reports.categories.items()}
+        names = self.s.reports.category_names(lang)
         await self._reply(update, report.text_in(lang, names))
         if render.has_chart(report.result) and update.effective_message is not None:
-            image = await asyncio.to_thread(render.chart, report.result, "png", question)
+            image = await asyncio.to_thread(render.chart, report.result, "png", question, names, lang)
             if image:
                 await update.effective_message.reply_photo(image, caption=_cut(question)[:1000])
 

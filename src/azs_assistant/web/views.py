@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -15,7 +14,7 @@ from azs_assistant.auth.principal import Principal
 from azs_assistant.errors import AzsError
 from azs_assistant.http.deps import ServicesDep
 from azs_assistant.incidents.records import origin_kind
-from azs_assistant.reports.render import chart_for_page, column_names, has_chart, num
+from azs_assistant.reports.render import cell_text, chart_for_page, column_names, has_chart, num
 from azs_assistant.web import (
     auth_views,
     chat_views,
@@ -49,14 +48,6 @@ def ocr_page(request: Request, svc: ServicesDep, who: OperatorPage) -> Response:
     return templates.TemplateResponse(request, "ocr.html", {"active": "ocr", "max_mb": svc.settings.max_upload_mb})
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, float):
-        return num(value)
-    if isinstance(value, datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
-    return "" if value is None else value
-
-
 @router.get("/reports", response_class=HTMLResponse)
 def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question: str | None = None,
                  station: str | None = None, region: str | None = None, category: str | None = None,
@@ -66,12 +57,13 @@ def reports_page(request: Request, svc: ServicesDep, who: ManagerPage, question:
     picked = {"station": station, "region": region, "category": category, **dates.shown}
     allowed = svc.reports.allowed_for(who)
     stations, regions = svc.reports.choices(allowed)  # the filter lists only registry stations in scope
-    names = {c: s.name_in(lang) for c, s in svc.reports.categories.items()}
+    names = svc.reports.category_names(lang)
     context: dict[str, Any] = {"active": "reports", "question": question, "picked": picked,
                                "vocab": svc.reports.vocabulary(), "stations": stations, "regions": regions,
                                "column_names": column_names(lang), "names": names,
                                "examples": svc.reports.examples_for(allowed, lang),
-                               "fmt": _cell, "report": None, "error": None, "date_errors": dates.errors}
+                               "cell": lambda column, value, group_by: cell_text(column, value, names, lang, group_by),
+                               "report": None, "error": None, "date_errors": dates.errors}
     status = 422 if dates.errors else 200  # each wrong date is shown next to its field; no report until fixed
     if (question or any(picked.values())) and not dates.errors:
         try:
@@ -110,8 +102,7 @@ def incident_page(request: Request, svc: ServicesDep, incident_id: str, who: Any
 
 def _hours(hours: float | None, lang: str) -> str:
     """«1,0» for Russian and Kazakh readers, «1.0» for English ones."""
-    shown = num(float(hours or 0))
-    return shown.replace(",", ".") if lang == "en" else shown
+    return num(float(hours or 0), lang)
 
 
 def _origin(origin: str, lang: str) -> str:

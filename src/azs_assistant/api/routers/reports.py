@@ -69,7 +69,9 @@ def export_report(svc: ServicesDep, who: Manager, request: Request, lang: Langua
                   date_from: date | None = None, date_to: date | None = None,
                   today: date | None = None) -> Response:
     """The file is in the caller's language (Accept-Language; the web UI's own language for its pages' links) and
-    named for what it holds: ``report-by-region-2025-01-01_2025-12-31.xlsx``."""
+    named for what it holds: ``report-by-region-2025-01-01_2025-12-31.xlsx``. A Russian or Kazakh CSV has «;»
+    between columns and a decimal comma (as Excel opens it there), an English one «,» and a point; JSON is the
+    format for programs."""
     file = svc.reports.export_file_for(who, fmt, question, today, station=station, region=region, category=category,
                                        date_from=date_from, date_to=date_to, ip=client_ip(request), lang=lang)
     disposition = "inline" if fmt in ("png", "svg") else "attachment"
