@@ -55,17 +55,30 @@ def test_an_admin_finds_adds_changes_and_removes_a_term_on_the_page(tmp_path: Pa
                                follow_redirects=True)
             assert "Термин «зюзя» удалён." in removed.text
             assert "зюзя" not in {e.term for e in svc.jargon.entries()}
+            # removed from page 3 of a filtered list: the admin is back on that page of that list
+            third = web.get("/admin/jargon", params={"page": 3}).text
+            term = re.search(r'<td data-label="Термин">([^<]+)</td>', third).group(1)  # type: ignore[union-attr]
+            assert 'name="page" value="3"' in third
+            back = web.post("/admin/jargon/remove", data={"csrf_token": token, "term": term, "q": "", "page": "3"},
+                            follow_redirects=False)
+            assert back.status_code == 303 and "page=3" in back.headers["location"]
+            assert "Страница 3 из" in web.get(back.headers["location"]).text
+            back = web.post("/admin/jargon/remove", data={"csrf_token": token, "term": "солярка", "q": "солярк",
+                                                          "page": "1"}, follow_redirects=True)
+            assert "Термин «солярка» удалён." in back.text and 'name="q" value="солярк"' in back.text
             again = web.post("/admin/jargon/remove", data={"csrf_token": token, "term": "зюзя"})
             assert again.status_code == 404 and "не найден в словаре" in again.text
-            refused = web.post("/admin/jargon/remove", data={"term": "солярка"})  # no CSRF token
-            assert refused.status_code == 403 and "солярка" in {e.term for e in svc.jargon.entries()}
+            refused = web.post("/admin/jargon/remove", data={"term": "соляра"})  # no CSRF token
+            assert refused.status_code == 403 and "соляра" in {e.term for e in svc.jargon.entries()}
 
             actions = [(e.action, e.target) for e in svc.access.audit_search(action="jargon.")]
             assert {("jargon.put", "зюзя"), ("jargon.delete", "зюзя")} <= set(actions)
 
             web.get("/lang/kk", follow_redirects=False)
-            missing = web.post("/admin/jargon/remove", data={"csrf_token": token, "term": "жоқ-термин"})
+            missing = web.post("/admin/jargon/remove", data={"csrf_token": token, "term": "жоқ-термин", "q": "соляр",
+                                                             "page": "1"})
             assert "«жоқ-термин» термині сөздікте табылмады." in missing.text and "не найден" not in missing.text
+            assert 'name="q" value="соляр"' in missing.text  # the refusal keeps the list it came from
             kazakh = web.get("/admin/jargon?lang=kk")
             assert "Жаргон сөздігі" in kazakh.text and "сөздікте барлығы" in kazakh.text and "Іздеу" in kazakh.text
 

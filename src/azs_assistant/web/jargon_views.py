@@ -59,12 +59,16 @@ def make_router(templates: Any) -> APIRouter:
         return RedirectResponse(f"/admin/jargon?q={_quoted(e.term)}&saved={_quoted(e.term)}", status_code=303)
 
     @router.post("/admin/jargon/remove")
-    def jargon_remove(request: Request, who: AdminPage, term: Annotated[str, Form(max_length=200)]) -> Response:
+    def jargon_remove(request: Request, who: AdminPage, term: Annotated[str, Form(max_length=200)],
+                      q: Annotated[str, Form(max_length=200)] = "",
+                      page: Annotated[int, Form(ge=1, le=10000)] = 1) -> Response:
         try:
             request.app.state.services.jargon.delete(who, term)
-        except AzsError as exc:
-            return render(request, term, exc.message(request_language(request)), exc.http_status)
-        return RedirectResponse(f"/admin/jargon?removed={_quoted(term.strip().lower())}", status_code=303)
+        except AzsError as exc:  # the list it was removed from stays, with why not
+            return render(request, q, exc.message(request_language(request)), exc.http_status, page=page)
+        # back to the list the admin removed it from (its filter and page), not to the first of 24 pages
+        back = urlencode({**({"q": q} if q else {}), "page": page, "removed": term.strip().lower()})
+        return RedirectResponse(f"/admin/jargon?{back}", status_code=303)
 
     return router
 
