@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from azs_assistant.auth.principal import Principal
 from azs_assistant.auth.scope import check_ticket, ticket_scope
+from azs_assistant.auth.service import principal_of
 from azs_assistant.errors import Conflict, InvalidInput, NotFound
 from azs_assistant.language.analyzer import Analyzer
 from azs_assistant.language.detect import detect_language
@@ -543,10 +544,19 @@ class Tickets:
     def staff_names(self, ticket: Ticket) -> list[str]:
         """Whom the assign form suggests: active support staff and managers, the ticket's department first. A name
         not among them is still taken (an outside engineer may be the one), but a person picks a login rather than
-        typing one that does not exist."""
+        typing one that does not exist. A manager is offered only where the ticket's station is in their stations
+        or regions (a manager of Алматы was offered for a ticket of Астана, and would not have seen it); support
+        staff of every department are, since the form passes a ticket to another department too."""
+        region = self.stations.known().get(ticket.station_id or "")
+
+        def may_work_on(u: User) -> bool:
+            roles = set(u.roles or [])
+            return "support" in roles or ("manager" in roles
+                                          and principal_of(u).station_allowed(ticket.station_id, region))
+
         with self.db.session() as s:
             people = [u for u in s.scalars(select(User).where(User.disabled == 0).order_by(User.username))
-                      if {"support", "manager"} & set(u.roles or [])]
+                      if may_work_on(u)]
         return [u.username for u in sorted(people, key=lambda u: u.department != ticket.department)]
 
     def departments_in_use(self) -> list[str]:
