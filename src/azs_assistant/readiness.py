@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
+from azs_assistant.errors import AzsError
+
 if TYPE_CHECKING:
     from azs_assistant.services import Services
 
@@ -23,7 +25,13 @@ class Check:
     name: str
     ok: bool
     ms: float
-    error: str | None = None
+    error: str | None = None  # Russian, for the probe's answer
+    errors: dict[str, str] = field(default_factory=dict, compare=False)  # the project's own errors in ru/kk/en
+
+    def error_in(self, lang: str) -> str | None:
+        """Why it failed, in the reader's language where the failure is the project's own (Tesseract missing);
+        a driver's exception text as it was raised."""
+        return self.errors.get(lang, self.error)
 
 
 @dataclass(frozen=True)
@@ -50,8 +58,9 @@ def _timed(name: str, probe: Callable[[], object]) -> Check:
     try:
         probe()
     except Exception as exc:
-        text_ = getattr(exc, "message_ru", None) or f"{type(exc).__name__}: {exc}"
-        return Check(name, False, (time.monotonic() - started) * 1000, str(text_)[:300])
+        errors = {lang: said[:300] for lang, said in exc.messages().items()} if isinstance(exc, AzsError) else {}
+        text_ = errors.get("ru") or f"{type(exc).__name__}: {exc}"
+        return Check(name, False, (time.monotonic() - started) * 1000, str(text_)[:300], errors)
     return Check(name, True, (time.monotonic() - started) * 1000)
 
 

@@ -48,3 +48,24 @@ def test_a_broker_that_does_not_answer_makes_the_replica_unready_but_alive(tmp_p
     checks = {c["name"]: c for c in body["checks"]}
     assert checks["database"]["ok"] and not checks["broker"]["ok"] and checks["broker"]["error"]
     assert "ocr" not in checks  # OCR off: Tesseract is not needed, not asked
+
+
+def test_why_a_part_is_down_is_said_in_the_readers_language_where_the_project_says_it() -> None:
+    """The jobs page showed «Нет языковых данных Tesseract…» on its English and Kazakh pages: a check that fails on
+    the project's own error keeps its text in ru, kk and en; a driver's exception stays as it was raised."""
+    from azs_assistant.errors import InvalidInput
+    from azs_assistant.readiness import _timed
+
+    def missing() -> None:
+        raise InvalidInput("Нет языковых данных Tesseract: xyz.", "Missing Tesseract languages: xyz.",
+                           message_kk="Tesseract тіл деректері жоқ: xyz.")
+
+    def refused() -> None:
+        raise ConnectionRefusedError("connection refused")
+
+    check = _timed("ocr", missing)
+    assert not check.ok and check.error == "Нет языковых данных Tesseract: xyz."  # the probe's answer stays Russian
+    assert check.error_in("en") == "Missing Tesseract languages: xyz."
+    assert check.error_in("kk") == "Tesseract тіл деректері жоқ: xyz."
+    driver = _timed("database", refused)
+    assert driver.error_in("en") == driver.error == "ConnectionRefusedError: connection refused"

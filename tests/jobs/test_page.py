@@ -288,5 +288,9 @@ def test_the_jobs_page_shows_the_system_state_in_words(tmp_path: Path) -> None:
             assert 'href="/api/v1/health/ready"' in system
             kk = client.get("/admin/jobs", params={"lang": "kk"}).text
             assert "Жүйенің күйі" in kk and "Дерекқор" in kk
+            # why a part is down, in the page's language (the Russian text stood on the English page)
+            english = client.get("/admin/jobs", params={"lang": "en"}).text
+            ocr = english.split('data-check="ocr"')[1].split("</li>")[0]
+            assert "xyz" in ocr and not re.search(r"[а-яё]", ocr.lower()), ocr
     finally:
         services.close()

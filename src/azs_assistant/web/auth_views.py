@@ -140,10 +140,12 @@ def _roles(picked: list[str]) -> list[str]:
     return [role for value in picked for role in _split(value)]
 
 
-def _admin_page(request: Request, svc: Any, error: str | None = None, status: int = 200, **extra: Any) -> Response:
+def _admin_page(request: Request, svc: Any, error: str | None = None, status: int = 200, users: Any = None,
+                **extra: Any) -> Response:
     # departments are picked by name from the routing file (an admin typed codes such as «hse» from memory)
     return templates.TemplateResponse(request, "admin_users.html", {
-        "active": "users", "users": svc.access.list_users(), "keys": svc.access.list_keys(), "error": error,
+        "active": "users", "users": svc.access.list_users() if users is None else users,
+        "keys": svc.access.list_keys(), "error": error,
         "all_roles": ROLES, "departments": svc.tickets.department_names(request_language(request)), **extra},
         status_code=status)
 
@@ -165,19 +167,20 @@ def _session_tag(request: Request) -> str:
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request, svc: ServicesDep, who: AdminPage, added: str | None = None,
                saved: str | None = None) -> Response:
-    names = {u.username for u in svc.access.list_users()}  # a banner says what is so, not what a link claims
+    users = svc.access.list_users()
+    names = {u.username for u in users}  # a banner says what is so, not what a link claims
     said = (_said(request, "ad_added", name=added) if added in names else
             _said(request, "ad_saved", name=saved) if saved in names else None)
     shown = request.cookies.get(NEW_KEY_COOKIE)
     if not shown:
-        return _admin_page(request, svc, saved=said)
+        return _admin_page(request, svc, saved=said, users=users)
     try:
         owner, key, name = base64.urlsafe_b64decode(shown.encode()).decode().split("\n", 2)
     except (ValueError, UnicodeDecodeError):
         owner = key = name = ""
     if owner != _session_tag(request):  # made in another session (an admin signed out, another signed in)
         key = name = ""
-    response = _admin_page(request, svc, saved=said, new_key=key or None, new_key_name=name)
+    response = _admin_page(request, svc, saved=said, users=users, new_key=key or None, new_key_name=name)
     response.headers["Cache-Control"] = "no-store"
     response.delete_cookie(NEW_KEY_COOKIE, path="/admin/users")
     return response
