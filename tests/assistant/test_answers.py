@@ -300,6 +300,20 @@ def test_may_i_question_quotes_the_rule(demo_services: Services) -> None:
     assert "соединять муфту разрешено только сервисной службе" in answer.answer.lower()
 
 
+@pytest.mark.parametrize("question", ["пролив топлива что делать", "жанармай төгілсе не істеу керек"])
+def test_a_spill_of_no_size_gets_every_size_of_spill(demo_services: Services, question: str) -> None:
+    """GIVEN a spill asked of with no size (a walk-through got the large spill's five steps alone, as if every spill
+    meant the emergency button and 112) WHEN asked THEN the three lists come, each under its heading, in the
+    document's order; a spill of a size named still gets its own list first."""
+    text = ask(demo_services, question).answer
+    headings = ("**Небольшой пролив (до 1 литра)**", "**Средний пролив (от 1 до 20 литров)**", "**Крупный пролив")
+    assert all(h in text for h in headings), text
+    assert text.index(headings[0]) < text.index("Остановить заправку") < text.index(headings[1]) \
+        < text.index("Оградить место пролива") < text.index(headings[2]) < text.index("Позвонить 112")
+    large = ask(demo_services, "крупный пролив что делать").answer
+    assert large.startswith("**Крупный пролив") and "Небольшой пролив" not in large
+
+
 def test_threshold_in_other_words_finds_the_right_procedure(demo_services: Services) -> None:
     answer = ask(demo_services, "пролилось больше 20 литров, куда звонить?")
     assert "Крупный пролив" in answer.citations[0].section

@@ -853,11 +853,37 @@ class Assistant:
         elif own:
             tried.append(sp)
         for best in tried:
+            alike = self._alike_lists(query, best.chunk, chunks, ev.document.title)
+            if alike is not None:
+                return alike
             whole = procedure_of(best.chunk, ev.document.title, lambda: chunks, query.terms, self.analyzer.lemmas,
                                  _best_unit(best, skip_rules=not is_yes_no(query.text)))
             if whole is not None:
                 return whole
         return None
+
+    def _alike_lists(self, query: Any, chunk: Chunk, chunks: list[Chunk], title: str) -> Procedure | None:
+        """«пролив топлива, что делать» over «Небольшой пролив (до 1 литра)», «Средний пролив (от 1 до 20 литров)»
+        and «Крупный пролив (более 20 литров)…»: lists side by side under one heading, each named by the question's
+        subject, and nothing in the question (a number, a word of one heading only, a word of none) tells which is
+        meant: all of them, each under its heading, for the asker to find theirs. The large spill's five steps alone
+        (the list that named «топливо» too) read as what to do with any spill."""
+        if " › " not in chunk.section or re.search(r"\d", query.text):
+            return None
+        parent = chunk.section.rsplit(" › ", 1)[0]
+        depth = chunk.section.count(" › ")
+        sections = list(dict.fromkeys(c.section for c in chunks if c.section.startswith(parent + " › ")
+                                      and c.section.count(" › ") == depth and c.kind != "table_row" and has_steps(c)))
+        if not 2 <= len(sections) <= 4:
+            return None
+        headings = [set(self.analyzer.lemmas(own_heading(section, title))) for section in sections]
+        if not all(heading & set(query.terms) for heading in headings):
+            return None
+        common = set.intersection(*headings) | set(self.analyzer.lemmas(f"{parent} {title}"))
+        if not all({lemma, *query.jargon_of.get(lemma, ())} & common for lemma, _ in query.key_terms):
+            return None
+        whole = sections_under(chunks, parent, title, only=set(sections))
+        return whole if whole is not None and len(whole.markdown) <= WHOLE_SECTION_BUDGET else None
 
     def _headed_steps(self, lead: tuple[Evidence, ScoredPassage], other: ScoredPassage, query: Any) -> bool:
         """The passage's steps stand under a heading of their own that names more of the question than the

@@ -13,7 +13,7 @@ heading, numbered on.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from azs_assistant.assistant.markdown import bold, escape
@@ -182,12 +182,15 @@ def _whole_document(chunks: list[Chunk], title: str) -> Procedure | None:
     return Procedure("\n\n".join(parts), _unique(used))
 
 
-def sections_under(chunks: list[Chunk], parent: str, title: str) -> Procedure | None:
-    """The steps of every subsection of ``parent`` (a section path), in document order, each under its own
-    heading, numbered on: «2. Что проверяется при передаче» over «2.1. Топливо», «2.2. Касса», «2.3.
-    Оборудование» is one checklist. None unless two or more subsections hold steps."""
+def sections_under(chunks: list[Chunk], parent: str, title: str,
+                   only: Collection[str] | None = None) -> Procedure | None:
+    """The steps of every subsection of ``parent`` (a section path; of those in ``only`` where given), in
+    document order, each under its own heading, numbered on: «2. Что проверяется при передаче» over «2.1.
+    Топливо», «2.2. Касса», «2.3. Оборудование» is one checklist. None unless two or more subsections hold
+    steps."""
     _, with_steps, parts, used, _ = _sections_numbered([c for c in chunks if c.kind != "table_row"
-                                                        and c.section.startswith(parent + " › ")], title)
+                                                        and c.section.startswith(parent + " › ")
+                                                        and (only is None or c.section in only)], title)
     if with_steps < 2:
         return None
     heading = own_heading(parent, title)
