@@ -310,6 +310,9 @@ def test_a_spill_of_no_size_gets_every_size_of_spill(demo_services: Services, qu
     assert all(h in text for h in headings), text
     assert text.index(headings[0]) < text.index("Остановить заправку") < text.index(headings[1]) \
         < text.index("Оградить место пролива") < text.index(headings[2]) < text.index("Позвонить 112")
+    # each size's steps from 1: «5. Остановить все колонки» after «4. Сделать запись» read as one sequence
+    assert "1. Остановить заправку" in text and "1. Остановить все колонки" in text \
+        and "1. Нажать аварийную кнопку" in text, text
     large = ask(demo_services, "крупный пролив что делать").answer
     assert large.startswith("**Крупный пролив") and "Небольшой пролив" not in large
 

@@ -184,29 +184,32 @@ def _whole_document(chunks: list[Chunk], title: str) -> Procedure | None:
 
 def sections_under(chunks: list[Chunk], parent: str, title: str,
                    only: Collection[str] | None = None) -> Procedure | None:
-    """The steps of every subsection of ``parent`` (a section path; of those in ``only`` where given), in
-    document order, each under its own heading, numbered on: «2. Что проверяется при передаче» over «2.1.
-    Топливо», «2.2. Касса», «2.3. Оборудование» is one checklist. None unless two or more subsections hold
-    steps."""
+    """The steps of every subsection of ``parent`` (a section path), in document order, each under its own
+    heading, numbered on: «2. Что проверяется при передаче» over «2.1. Топливо», «2.2. Касса», «2.3.
+    Оборудование» is one checklist. Given ``only`` (the subsections that are alternatives: «Небольшой пролив»,
+    «Средний пролив»…), those, each numbered from 1: steps 5 to 9 after 1 to 4 read as one sequence. None unless
+    two or more subsections hold steps."""
     _, with_steps, parts, used, _ = _sections_numbered([c for c in chunks if c.kind != "table_row"
                                                         and c.section.startswith(parent + " › ")
-                                                        and (only is None or c.section in only)], title)
+                                                        and (only is None or c.section in only)], title,
+                                                       restart=only is not None)
     if with_steps < 2:
         return None
     heading = own_heading(parent, title)
     return Procedure("\n\n".join(([bold(heading)] if heading else []) + parts), _unique(used))
 
 
-def _sections_numbered(chunks: list[Chunk], title: str) -> tuple[int, int, list[str], list[Chunk], int]:
+def _sections_numbered(chunks: list[Chunk], title: str,
+                       restart: bool = False) -> tuple[int, int, list[str], list[Chunk], int]:
     """The steps of each section of ``chunks``, in order, under the section's heading (where it has one of its
-    own), numbered on: how many sections there are and how many hold steps, the Markdown parts, the passages the
-    steps came from, and how many steps."""
+    own), numbered on (from 1 in each, where ``restart``): how many sections there are and how many hold steps, the
+    Markdown parts, the passages the steps came from, and how many steps."""
     by_section: dict[str, list[Line]] = {}
     for c in chunks:
         by_section.setdefault(c.section, []).extend(lines_of(c))
     parts: list[str] = []
     used: list[Chunk] = []
-    number, with_steps = 1, 0
+    number, with_steps, count = 1, 0, 0
     for section, lines in by_section.items():
         steps = [ln for ln in lines if ln.step]
         if not steps:
@@ -215,9 +218,10 @@ def _sections_numbered(chunks: list[Chunk], title: str) -> tuple[int, int, list[
         if own_heading(section, title):
             parts.append(bold(own_heading(section, title)))
         parts.append(_numbered([ln.text for ln in steps], number))
-        number += len(steps)
+        number = 1 if restart else number + len(steps)
+        count += len(steps)
         used.extend(ln.chunk for ln in steps)
-    return len(by_section), with_steps, parts, used, number - 1
+    return len(by_section), with_steps, parts, used, count
 
 
 # the rule's own words («запрещается», «нельзя»), not a word of the subject («запрещающего сигнала», «не допускать
