@@ -558,7 +558,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # a person who holds a post: «кто региональщик в северном казахстане», «энергетик по северо-казахстанской кто»,
     # «как зовут директора»; a document names them («Садыкова Динара Ахметовна», «Абенова К.М.», «ФИО: …»). A
     # duty asked («кто вызывает сервис», «кто ответственный за …») may be answered by a role and is not read here
-    ("person", re.compile(rf"\bкто\s+(?:у\s+нас\s+|сейчас\s+|был[аи]?\s+|является\s+)?"
+    # («кто сегодня дежурный менеджер», «кто у нас сейчас энергетик»: up to two words of when or where between)
+    ("person", re.compile(rf"\bкто\s+(?:(?:у\s+нас|сейчас|сегодня|завтра|был[аи]?|является)\s+){{0,2}}"
                           rf"(?:(?!так(?:ой|ая|ие)\b)[а-яё]+(?:ый|ий|ой)\s+)?{_POSTS}"
                           # «энергетик по северо-казахстанской кто, …»: «кто» closing the clause; not «охранник ушёл
                           # кто закрывает ворота», which asks a duty
