@@ -133,6 +133,32 @@ def test_retention_keeps_the_newest(tmp_path, backup_key) -> None:  # type: igno
     assert len(Backups(settings).list(str(store))) == 3
 
 
+def test_a_wrong_data_dir_neither_backs_up_nothing_nor_pushes_real_backups_out(tmp_path, backup_key) -> None:  # type: ignore[no-untyped-def]
+    """An IT walk ran `backup create --keep 1` from a wrong data dir: a command there had made an empty database,
+    its backup was written and the real one deleted. Now a data dir with no database is refused, naming it, and the
+    backup of an empty one deletes no older backup."""
+    store = tmp_path / "store"
+    real = Backups(_system(tmp_path / "data", backup_key=backup_key)).create(str(store)).id
+    with pytest.raises(ConfigError, match="--data-dir"):
+        Backups(Settings(data_dir=tmp_path / "typo", backup_key=backup_key)).create(str(store), keep=1)
+    empty = Settings(data_dir=tmp_path / "empty", backup_key=backup_key)
+    db = Database(empty.resolved_database_url)
+    db.migrate()
+    db.dispose()
+    made = Backups(empty).create(str(store), keep=1).id
+    assert [b.id for b in Backups(empty).list(str(store))] == [real, made]
+
+
+@pytest.mark.parametrize("key", ["correct horse battery staple", "/etc/azs/backup.key"])
+def test_a_backup_key_given_as_text_or_a_bare_path_is_refused(tmp_path, key) -> None:  # type: ignore[no-untyped-def]
+    """The passphrase itself, or a path without «file:», became the key: backups verified with the same setting and
+    the key file kept off-site opened none of them."""
+    settings = _system(tmp_path / "data", backup_key=key)
+    with pytest.raises(ConfigError, match="ссылка на секрет") as refused:
+        Backups(settings).create(str(tmp_path / "store"))
+    assert refused.value.exit_code == 78 and not (tmp_path / "store").exists()
+
+
 def test_s3_store_through_boto3(tmp_path, backup_key, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """GIVEN a bucket (moto's S3) WHEN a backup is created there, listed, verified and restored THEN it all works
     under the prefix, and only complete backups (label and archive) are listed."""

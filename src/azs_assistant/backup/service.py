@@ -28,7 +28,7 @@ from typing import Any, BinaryIO
 from azs_assistant.backup import crypto, database
 from azs_assistant.backup.stores import Store, open_store
 from azs_assistant.errors import BackupDamaged, ConfigError, Conflict, InvalidInput
-from azs_assistant.secrets import resolve_secret
+from azs_assistant.secrets import is_reference, resolve_secret
 from azs_assistant.settings import Settings
 from azs_assistant.storage.originals import Originals, open_originals
 
@@ -87,6 +87,13 @@ class Backups:
     # -- the key ---------------------------------------------------------------------------
     def _key(self) -> str | None:
         given = self.settings.backup_key.get_secret_value() if self.settings.backup_key else None
+        if given and not is_reference(given):
+            # a passphrase typed in, or a path without «file:», became the key itself: the backups verified
+            # with the same setting, and the key kept off-site (the file's content) opened none of them
+            raise ConfigError("AZS_BACKUP_KEY — ссылка на секрет с ключом (env:ИМЯ, file:/путь или aws:…), а не сам "
+                              "ключ и не путь без «file:».",
+                              "AZS_BACKUP_KEY must be a secret reference (env:NAME, file:/path or aws:…), not the key "
+                              "itself or a bare path.")
         return resolve_secret(given) or None
 
     def _need_key(self, backup_id: str) -> str:
@@ -105,6 +112,12 @@ class Backups:
             raise ConfigError("Не задан ключ шифрования копий AZS_BACKUP_KEY (ссылка на секрет: env:…, file:…, "
                               "aws:…). Без шифрования — только явно: azs backup create --no-encrypt.",
                               "AZS_BACKUP_KEY is not set; pass --no-encrypt to store the backup unencrypted.")
+        url = self.settings.resolved_database_url
+        schema, data = database.occupancy(url)
+        if not schema:  # a wrong --data-dir or AZS_DATA_DIR: no database there to copy
+            where = database.sqlite_path(url) if database.backend(url) == "sqlite" else "AZS_DATABASE_URL"
+            raise ConfigError(f"Базы данных нет ({where}): проверьте --data-dir или AZS_DATA_DIR. Копия не сделана.",
+                              f"There is no database ({where}): check --data-dir or AZS_DATA_DIR. No backup made.")
         store = open_store(target, self.settings.s3_endpoint_url)
         backup_id = f"azs-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{token_hex(3)}"
         encrypted = bool(encrypt and key)
@@ -127,7 +140,11 @@ class Backups:
             store.put(backup_id + ARCHIVE, blob)
             store.put(backup_id + LABEL, label)  # the label last: a listed backup is a complete one
         log.info("backup %s written to %s (%d bytes, encrypted=%s)", backup_id, store.where, info.size, info.encrypted)
-        self._retain(store, self.settings.backup_keep if keep is None else keep)
+        if data:
+            self._retain(store, self.settings.backup_keep if keep is None else keep)
+        else:  # an empty database (a data dir made by mistake) must not push the real backups out of the store
+            log.warning("backup %s: the database holds no data (is the data dir right?); no older backup deleted",
+                        backup_id)
         return info
 
     def _write_archive(self, tar: tarfile.TarFile, work: Path, backup_id: str) -> dict[str, Any]:
