@@ -31,9 +31,16 @@ def test_cli_imports_lists_and_adds_stations(tmp_path: Path) -> None:
     added = azs("add", "99", "--name", "Степная", "--region", "Актобе", "--address", "Актобе, ул. Мира, 1")
     assert added.exit_code == 0 and "АЗС-099: Степная, Актобе" in added.output
     assert azs("add", "АЗС-099", "--name", "x", "--region", "y").exit_code == 5  # exists: Conflict
-    assert azs("add", "99", "--name", "Степная", "--region", "Актобе", "--inactive", "--update").exit_code == 0
+    # taken out of use by naming only that: the name, region and address stay (the address was erased)
+    assert azs("add", "99", "--inactive", "--update").exit_code == 0
     rows = [json.loads(line) for line in azs("list", "--json").output.splitlines()]
     assert [r["id"] for r in rows] == ["АЗС-007", "АЗС-012", "АЗС-020", "АЗС-099"] and not rows[-1]["active"]
+    assert rows[-1]["address"] == "Актобе, ул. Мира, 1" and rows[-1]["name"] == "Степная"
+    renamed = azs("add", "99", "--name", "Степная-2", "--update")
+    assert renamed.exit_code == 0 and "(неактивна)" in renamed.output  # still out of use: --active brings it back
+    assert "(неактивна)" not in azs("add", "99", "--active", "--update").output
+    missing = azs("add", "98", "--name", "Новая")
+    assert missing.exit_code == 2 and "--region" in missing.output
     assert "НЕАКТИВНА" in azs("list").output
     (tmp_path / "bad.csv").write_text("id,name,region\nабв,x,y\n", encoding="utf-8")
     bad = azs("import", str(tmp_path / "bad.csv"))

@@ -40,15 +40,30 @@ def list_stations(ctx: typer.Context,
 def add_station(
     ctx: typer.Context,
     station: Annotated[str, typer.Argument(help="Номер: АЗС-012 или 12.")],
-    name: Annotated[str, typer.Option("--name", help="Название станции.")],
-    region: Annotated[str, typer.Option("--region", help="Регион (по нему дают доступ руководителям).")],
+    name: Annotated[Optional[str], typer.Option("--name", help="Название станции (для новой — обязательно).")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="Регион (по нему дают доступ руководителям; для "
+                                                                   "новой — обязательно).")] = None,
     address: Annotated[Optional[str], typer.Option("--address", help="Адрес.")] = None,
-    inactive: Annotated[bool, typer.Option("--inactive", help="Станция закрыта: хранится для истории, "
-                                                             "нигде не предлагается.")] = False,
-    update: Annotated[bool, typer.Option("--update", help="Изменить станцию, которая уже есть.")] = False,
+    inactive: Annotated[Optional[bool], typer.Option("--inactive/--active", help="Станция закрыта: хранится для "
+                                                     "истории, нигде не предлагается (--active — снова в работе).")
+                        ] = None,
+    update: Annotated[bool, typer.Option("--update", help="Изменить станцию, которая уже есть: что не названо, "
+                                                          "остаётся как было.")] = False,
 ) -> None:
     """Добавить станцию (или изменить её с --update)."""
+    from azs_assistant.errors import InvalidInput
+
     registry: Any = services(ctx).stations
-    given = station_input(station, name, region, address, not inactive)
-    row = (registry.update if update else registry.add)(cli_actor(), given)
+    if update:  # what is not named stays: «--inactive --update» took the station out of use and erased its address
+        stored = registry.get(station)
+        name, region = name or stored.name, region or stored.region
+        address = stored.address if address is None else address
+        active = bool(stored.active) if inactive is None else not inactive
+    elif name is None or region is None:
+        raise InvalidInput("Для новой станции нужны --name и --region.", "A new station needs --name and --region.",
+                           message_kk="Жаңа станцияға --name және --region керек.")
+    else:
+        active = not inactive
+    row = (registry.update if update else registry.add)(cli_actor(), station_input(station, name, region, address,
+                                                                                   active))
     typer.echo(f"{row.id}: {row.name}, {row.region}{'' if row.active else ' (неактивна)'}")
