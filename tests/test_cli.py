@@ -134,3 +134,13 @@ def test_tickets_list_pages_and_says_when_more_rows_exist(tmp_path: Path) -> Non
     as_json = listed("--json", "--limit", "3")
     assert [json.loads(line)["number"] for line in as_json.stdout.splitlines()]
     assert "Показаны 1–3 из 105" in as_json.stderr
+
+
+@pytest.mark.parametrize(("variable", "value"), [("AZS_TIMEZONE", "Mars/Base"), ("AZS_JOB_WORKERS", "x"),
+                                                 ("AZS_LOG_LEVEL", "loud")])
+def test_a_wrong_setting_is_named_with_its_value_and_exits_78(tmp_path: Path, variable: str, value: str) -> None:
+    """An IT walk got «Непредвиденная ошибка: ValidationError: 1 validation error for Settings» (exit 1) for each:
+    which variable was wrong only showed with --verbose, in a traceback."""
+    out = runner.invoke(cli.app, ["--data-dir", str(tmp_path), "users", "list"], env={variable: value})
+    assert out.exit_code == 78, out.output
+    assert f"Ошибка настройки: {variable}='{value}'" in out.output and "Непредвиденная" not in out.output

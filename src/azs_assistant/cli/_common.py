@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import typer
 from typer.core import TyperGroup
 
-from azs_assistant.errors import AzsError, InvalidInput
+from azs_assistant.errors import AzsError, ConfigError, InvalidInput
 
 if TYPE_CHECKING:
     from azs_assistant.services import Services
@@ -86,10 +86,30 @@ def report_error(exc: Exception, verbose: bool) -> int:
     if isinstance(exc, AzsError):
         typer.secho(f"Ошибка: {exc.message_ru}", fg=typer.colors.RED, err=True)
         return exc.exit_code
+    if isinstance(exc, BrokenPipeError):  # «azs documents list | head»: the reader has all it wanted
+        import os
+        import sys
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        return 0
+    wrong = _settings_wrong(exc)
+    if wrong:  # AZS_TIMEZONE=Mars/Base said «ValidationError: 1 validation error for Settings», naming no variable
+        typer.secho(f"Ошибка настройки: {wrong}", fg=typer.colors.RED, err=True)
+        return ConfigError.exit_code
     detail = (str(exc).splitlines() or [""])[0][:200]  # one line: the traceback is what --verbose is for
     hint = "" if verbose else " Подробности (трассировка): повторите команду с azs --verbose."
     typer.secho(f"Непредвиденная ошибка: {type(exc).__name__}: {detail}.{hint}", fg=typer.colors.RED, err=True)
     return UNEXPECTED_EXIT
+
+
+def _settings_wrong(exc: Exception) -> str:
+    """For a setting the environment gives wrongly: each variable with its value and why (pydantic's words)."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError) or exc.title != "Settings":
+        return ""
+    return "; ".join(f"AZS_{str(e['loc'][0]).upper()}={str(e.get('input'))[:80]!r} — {e['msg']}"
+                     for e in exc.errors() if e.get("loc"))
 
 
 def print_json(obj: Any) -> None:
