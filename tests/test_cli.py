@@ -144,3 +144,21 @@ def test_a_wrong_setting_is_named_with_its_value_and_exits_78(tmp_path: Path, va
     out = runner.invoke(cli.app, ["--data-dir", str(tmp_path), "users", "list"], env={variable: value})
     assert out.exit_code == 78, out.output
     assert f"Ошибка настройки: {variable}='{value}'" in out.output and "Непредвиденная" not in out.output
+
+
+def test_a_key_revoked_by_its_whole_text_is_revoked_and_not_printed_back(tmp_path: Path) -> None:
+    """`apikeys revoke <whole key>` said «Ключ azs_68a6db63_yaS1… не найден», printing the secret into the terminal's
+    history; a negative --rate was taken and meant no limit."""
+    base = ["--data-dir", str(tmp_path)]
+    made = runner.invoke(cli.app, [*base, "apikeys", "create", "erp", "--role", "admin"])
+    key = made.stdout.strip().splitlines()[0]
+    assert key.startswith("azs_")
+    out = runner.invoke(cli.app, [*base, "apikeys", "revoke", key])
+    assert out.exit_code == 0 and key not in out.output and "отозван" in out.output
+    svc = Services(Settings(data_dir=tmp_path))
+    try:
+        assert svc.access.key_principal(key) is None
+    finally:
+        svc.close()
+    negative = runner.invoke(cli.app, [*base, "apikeys", "create", "x", "--role", "admin", "--rate", "-5"])
+    assert negative.exit_code == 2

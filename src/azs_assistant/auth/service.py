@@ -328,6 +328,11 @@ class Access:
     def create_key(self, name: str, roles: list[str], *, stations: list[str] | None = None,
                    regions: list[str] | None = None, department: str | None = None, rate_per_minute: int = 600,
                    actor: Principal | str = "cli") -> tuple[str, ApiKey]:
+        if rate_per_minute < 0:  # a negative rate meant no limit at all, silently (0 says so: no limit)
+            raise InvalidInput(f"Лимит запросов ключа — число запросов в минуту (0 — без лимита), а не "
+                               f"{rate_per_minute}.", f"A key's rate is requests a minute (0: no limit), not "
+                               f"{rate_per_minute}.", message_kk=f"Кілттің сұрау шегі — минутына сұрау саны (0 — "
+                               f"шексіз), {rate_per_minute} емес.", field="rate_per_minute")
         stations, regions = self.stations.check_scope(stations, regions)
         prefix = secrets.token_hex(4)
         secret = secrets.token_urlsafe(32)
@@ -346,6 +351,11 @@ class Access:
             return list(s.scalars(select(ApiKey).order_by(ApiKey.id)))
 
     def revoke_key(self, prefix: str, actor: Principal | str = "cli") -> ApiKey:
+        """Revoke a key by its prefix, or by the whole key pasted (it is read for its prefix and never said back:
+        «Ключ azs_68a6db63_yaS1… не найден» put the secret in the terminal's history)."""
+        parts = prefix.strip().split("_")
+        if len(parts) >= 3 and parts[0] == "azs":
+            prefix = parts[1]
         with self.db.session() as s:
             row = s.scalar(select(ApiKey).where(ApiKey.prefix == prefix.strip()))
             if row is None:

@@ -20,7 +20,8 @@ def apikeys_create(
     station: Annotated[Optional[list[str]], typer.Option("--station")] = None,
     region: Annotated[Optional[list[str]], typer.Option("--region")] = None,
     department: Annotated[Optional[str], typer.Option("--department")] = None,
-    rate: Annotated[int, typer.Option("--rate", help="Запросов в минуту")] = 600,
+    rate: Annotated[int, typer.Option("--rate", min=0, help="Запросов в минуту (0 — без лимита: для своей "
+                                                            "системы, которой ограничение мешает)")] = 600,
 ) -> None:
     """Создать ключ API (показывается один раз)."""
     key, row = services(ctx).access.create_key(name, split(role) or [], stations=split(station),
@@ -40,6 +41,6 @@ def apikeys_list(ctx: typer.Context) -> None:
 
 @app.command("revoke")
 def apikeys_revoke(ctx: typer.Context, prefix: str) -> None:
-    """Отозвать ключ по его префиксу."""
-    services(ctx).access.revoke_key(prefix, actor=cli_actor())
-    typer.echo(f"Ключ {prefix} отозван.")
+    """Отозвать ключ по его префиксу (или по самому ключу: он не выводится)."""
+    row = services(ctx).access.revoke_key(prefix, actor=cli_actor())
+    typer.echo(f"Ключ «{row.name}» ({row.prefix}) отозван.")
