@@ -59,7 +59,8 @@ def _timed(name: str, probe: Callable[[], object]) -> Check:
         probe()
     except Exception as exc:
         errors = {lang: said[:300] for lang, said in exc.messages().items()} if isinstance(exc, AzsError) else {}
-        text_ = errors.get("ru") or f"{type(exc).__name__}: {exc}"
+        # pika's AMQPConnectionError says nothing: «брокер заданий — AMQPConnectionError: » read as cut off
+        text_ = errors.get("ru") or f"{type(exc).__name__}: {str(exc).strip() or 'нет соединения'}"
         return Check(name, False, (time.monotonic() - started) * 1000, str(text_)[:300], errors)
     return Check(name, True, (time.monotonic() - started) * 1000)
 

@@ -69,3 +69,8 @@ def test_why_a_part_is_down_is_said_in_the_readers_language_where_the_project_sa
     assert check.error_in("kk") == "Tesseract тіл деректері жоқ: xyz."
     driver = _timed("database", refused)
     assert driver.error_in("en") == driver.error == "ConnectionRefusedError: connection refused"
+
+    def silent() -> None:
+        raise ConnectionError()  # pika's AMQPConnectionError has no text
+
+    assert _timed("broker", silent).error == "ConnectionError: нет соединения"

@@ -189,3 +189,21 @@ def test_a_periodic_job_is_queued_once_per_period_however_many_replicas_tick(job
         s.execute(update(Job).where(Job.id == a[0]).values(finished_at=utcnow() - timedelta(hours=2)))
     assert jobs.purge_periodic(3600) == 1
     assert [j.id for j in jobs.list(kind="tickets.notify")[1]] == later
+
+
+def test_the_built_in_housekeeping_is_logged_at_debug_and_other_jobs_at_info(jobs: Jobs, caplog) -> None:  # type: ignore[no-untyped-def]
+    """An IT walk found `azs worker` writing two INFO lines every 10 s for the notifier (~17,000 a day): a built-in
+    schedule's run that goes well is logged at debug; a stored schedule's job and an upload stay at info."""
+    import logging
+
+    from azs_assistant.jobs.runner import execute
+
+    handlers = {"tickets.notify": lambda ctx: None, "report": lambda ctx: None}
+    routine = jobs.enqueue("tickets.notify", {"slot": 1}, created_by="scheduler")
+    stored = jobs.enqueue("report", {"schedule": "weekly", "slot": 1}, created_by="scheduler")
+    with caplog.at_level(logging.DEBUG, logger="azs.jobs"):
+        assert execute(jobs, handlers, routine.id, "w") == "done"
+        assert execute(jobs, handlers, stored.id, "w") == "done"
+    levels = {(r.args[0], r.levelno) for r in caplog.records if isinstance(r.args, tuple) and r.args}
+    assert ("tickets.notify", logging.DEBUG) in levels and ("tickets.notify", logging.INFO) not in levels
+    assert ("report", logging.INFO) in levels

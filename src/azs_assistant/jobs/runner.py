@@ -101,7 +101,10 @@ def _attempt(jobs: Jobs, handlers: dict[str, Handler], claim: Claim, worker: str
              left: list[str | None]) -> str | None:
     """One attempt; the status it leaves the job in is also put in ``left`` before a ``reraise``d error."""
     job, ctx, stop = claim.job, JobContext(jobs, claim), threading.Event()
-    log.info("задание %s начато (попытка %d из %d, %s)", job.kind, job.attempts, job.max_attempts, worker)
+    # the built-in schedules' housekeeping (the notifier every 10 s) wrote two INFO lines each time, ~17,000 a day;
+    # its runs that go well are logged at debug (a failure is still a warning)
+    level = logging.DEBUG if job.created_by == "scheduler" and "schedule" not in (job.payload or {}) else logging.INFO
+    log.log(level, "задание %s начато (попытка %d из %d, %s)", job.kind, job.attempts, job.max_attempts, worker)
     beat = threading.Thread(target=contextvars.copy_context().run, args=(_renewing, ctx, jobs.lease_s / 3, stop),
                             name=f"azs-lease-{job.id[:8]}", daemon=True)
     beat.start()
@@ -131,7 +134,7 @@ def _attempt(jobs: Jobs, handlers: dict[str, Handler], claim: Claim, worker: str
     if not jobs.complete(claim, result):
         log.warning("результат задания %s отброшен: задание уже не наше", job.kind)
         return None
-    log.info("задание %s выполнено за %.1f с", job.kind, time.monotonic() - started)
+    log.log(level, "задание %s выполнено за %.1f с", job.kind, time.monotonic() - started)
     return "done"
 
 
