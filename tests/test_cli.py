@@ -162,3 +162,15 @@ def test_a_key_revoked_by_its_whole_text_is_revoked_and_not_printed_back(tmp_pat
         svc.close()
     negative = runner.invoke(cli.app, [*base, "apikeys", "create", "x", "--role", "admin", "--rate", "-5"])
     assert negative.exit_code == 2
+
+
+def test_a_support_person_s_department_must_be_one_the_routing_rules_know(tmp_path: Path) -> None:
+    """`users add sup2 --role support --department nosuchdept` was taken: nothing would ever reach that person."""
+    base = ["--data-dir", str(tmp_path), "users", "add"]
+    env = {"AZS_TEST_PW": "очень-длинный-пароль"}
+    wrong = runner.invoke(cli.app, [*base, "sup2", "--role", "support", "--department", "nosuchdept",
+                                    "--password-from", "env:AZS_TEST_PW"], env=env)
+    assert wrong.exit_code == 2 and "nosuchdept" in wrong.output and "hse" in wrong.output
+    right = runner.invoke(cli.app, [*base, "sup3", "--role", "support", "--department", "hse",
+                                    "--password-from", "env:AZS_TEST_PW"], env=env)
+    assert right.exit_code == 0 and "отдел hse" in right.output

@@ -187,7 +187,7 @@ class Services:
     def access(self) -> Access:
         from azs_assistant.auth.service import Access
 
-        return Access(self.db, self.stations)
+        return Access(self.db, self.stations, departments=lambda: self.tickets.rules.departments)
 
     @cached_property
     def learning(self) -> Learning:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -90,12 +91,25 @@ def _keep_an_admin(s: Any, user: User, actor: Principal | str) -> None:
 
 
 class Access:
-    def __init__(self, db: Database, stations: Stations | None = None) -> None:
+    def __init__(self, db: Database, stations: Stations | None = None,
+                 departments: Callable[[], Collection[str]] | None = None) -> None:
         from argon2 import PasswordHasher
 
         self.db = db
         self.stations = stations or Stations(db)
         self.hasher = PasswordHasher()
+        self.departments = departments  # the routing file's department codes, where the desk is configured
+
+    def _check_department(self, department: str | None) -> None:
+        """A department the routing file does not know routes nothing to its person (an IT walk gave a support
+        person «nosuchdept» and it was taken)."""
+        known = self.departments() if department and self.departments is not None else None
+        if known is not None and department not in known:
+            names = ", ".join(sorted(known))
+            raise InvalidInput(f"Отдела «{department}» нет в правилах маршрутизации; есть: {names}.",
+                               f"There is no department “{department}” in the routing rules; there are: {names}.",
+                               field="department",
+                               message_kk=f"Бағыттау ережелерінде «{department}» бөлімі жоқ; бары: {names}.")
 
     # -- audit ----------------------------------------------------------------------------
     def audit(self, actor: Principal | str, action: str, target: str | None = None,
@@ -144,6 +158,7 @@ class Access:
             self._check_password(password)
         stations, regions = self.stations.check_scope(stations, regions)
         _check_reach(clean_roles(roles), stations, regions)
+        self._check_department(department)
         user = User(username=username, display_name=display_name, roles=clean_roles(roles),
                     stations=stations, regions=regions,
                     department=department, language="ru", disabled=0, failed_logins=0,
@@ -204,6 +219,8 @@ class Access:
             if regions is not None:
                 user.regions = changes["regions"] = checked_regions
             if department is not None:
+                if department and department != user.department:  # one kept from before stays editable around
+                    self._check_department(department)
                 user.department = changes["department"] = department or None
             if disabled is not None:
                 user.disabled = int(disabled)

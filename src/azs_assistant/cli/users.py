@@ -43,7 +43,7 @@ def users_add(
     user = services(ctx).access.add_user(username, password, split(role) or [], stations=split(station),
                                          regions=split(region), department=department, actor=cli_actor())
     typer.echo(f"Пользователь {user.username}: роли {', '.join(user.roles)}; станции {', '.join(user.stations) or '—'};"
-               f" регионы {', '.join(user.regions) or '—'}")
+               f" регионы {', '.join(user.regions) or '—'}" + (f"; отдел {user.department}" if user.department else ""))
 
 
 @app.command("list")
