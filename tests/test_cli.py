@@ -174,3 +174,26 @@ def test_a_support_person_s_department_must_be_one_the_routing_rules_know(tmp_pa
     right = runner.invoke(cli.app, [*base, "sup3", "--role", "support", "--department", "hse",
                                     "--password-from", "env:AZS_TEST_PW"], env=env)
     assert right.exit_code == 0 and "отдел hse" in right.output
+
+
+def test_documents_and_incidents_loaded_from_the_terminal_are_audited(tmp_path: Path) -> None:
+    """An IT walk found `azs ingest` and `azs incidents import` in no audit row, though the CLI's changes are
+    documented as audited (as `cli:<os user>`), like an upload through the API."""
+    from tests.incidents.incident_log import make_log
+    from tests.incidents.test_reports_api import cp1251_csv
+
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "rule.md").write_text("# Правило\n\nКурить на АЗС запрещается.\n", encoding="utf-8")
+    log = tmp_path / "log.csv"
+    log.write_bytes(cp1251_csv(make_log(5)))
+    base = ["--data-dir", str(tmp_path / "data")]
+    assert runner.invoke(cli.app, [*base, "ingest", str(tmp_path / "kb")]).exit_code == 0
+    assert runner.invoke(cli.app, [*base, "incidents", "import", str(log)]).exit_code == 0
+    svc = Services(Settings(data_dir=tmp_path / "data", embeddings="none"))
+    try:
+        rows = {e.action: e for e in svc.access.audit_search(action="")}
+        upload, imported = rows["document.upload"], rows["incidents.import"]
+        assert upload.actor.startswith("cli:") and upload.details["status"] == "added" and "rule.md" in upload.target
+        assert imported.actor.startswith("cli:") and imported.details["inserted"] == 5
+    finally:
+        svc.close()

@@ -232,7 +232,8 @@ class Services:
     def incidents(self) -> Incidents:
         """Synchronising and importing the incident log; every change resets the reports' cache."""
         return Incidents(self.db, self.settings.incident_sources_file, lambda: self.reports.invalidate(),
-                         jobs=lambda: self.jobs, schedules=lambda: self.schedules)
+                         jobs=lambda: self.jobs, schedules=lambda: self.schedules,
+                         audit=lambda *args: self.access.audit(*args))
 
     # -- search and documents -------------------------------------------------------------
     @cached_property

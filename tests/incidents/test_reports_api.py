@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,6 +47,8 @@ def test_import_ask_run_and_export(client: TestClient) -> None:
     resp = client.post("/api/v1/incidents/import", files=[("file", ("журнал.csv", cp1251_csv(rows), "text/csv"))])
     assert resp.status_code == 200, resp.text
     assert resp.json()["inserted"] == 150 and resp.json()["bad_rows"] == []
+    audit = client.get("/api/v1/audit", params={"action": "incidents.import"}).json()["events"]
+    assert audit and audit[0]["target"] == "журнал.csv" and json.loads(audit[0]["details"])["inserted"] == 150
 
     want = sum(r["station_id"] == "АЗС-007" and r["occurred_at"].year == 2025 for r in rows)
     resp = client.post("/api/v1/reports/ask", json={"question": "Сколько инцидентов на АЗС-7 в 2025 году?",

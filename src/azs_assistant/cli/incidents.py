@@ -71,7 +71,8 @@ def incidents_import(
     pairs = _mapping(mapping)
     if not file.is_file():
         raise InvalidInput(f"Файл не найден: {file}", f"File not found: {file}")
-    result = services(ctx).incidents.import_file(file, mapping=pairs, encoding=encoding, date_format=date_format)
+    result = services(ctx).incidents.import_file(file, mapping=pairs, encoding=encoding, date_format=date_format,
+                                                 actor=cli_actor(), name=str(file))
     data = result.to_dict()
     if as_json:
         print_json(data)

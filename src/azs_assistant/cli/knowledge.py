@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from azs_assistant.cli._common import cannot_read, print_json, services
+from azs_assistant.cli._common import cannot_read, cli_actor, print_json, services
 from azs_assistant.errors import AzsError, InvalidInput
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ def _ingest_with_progress(svc: Services, files: list[tuple[Path, str]], show: bo
             for path, source in files:
                 progress.update(task, description=f"{source[:40]}")
                 result = svc.ingestor.ingest_path(path, source)
+                svc.documents.record_upload(cli_actor(), result, path.stat().st_size, {"via": "cli"})
                 results.append(result)
                 totals["passages"] += result.chunks
                 elapsed = progress.tasks[0].elapsed or 0.0

@@ -313,11 +313,17 @@ class Documents:
             if n < len(done):
                 continue
             result = self._ingest_reporting(ctx, f"uploads/{name}", data, files=len(names), done=done)
-            self._audit(actor, "document.upload", result.source,
-                        {"status": result.status, "bytes": len(data), "job": ctx.job.id}, payload.get("ip"))
+            self.record_upload(actor, result, len(data), {"job": ctx.job.id}, payload.get("ip"))
             done.append(result_public(result))
             ctx.progress(files=len(names), done=n + 1, current=None, stage="indexed", results=done)
         return done
+
+    def record_upload(self, actor: Any, result: IngestResult, size: int, details: dict[str, Any] | None = None,
+                      ip: str | None = None) -> None:
+        """The audit entry of one file added to the knowledge base, whichever front end added it (the CLI's
+        `azs ingest` left none)."""
+        self._audit(actor, "document.upload", result.source, {"status": result.status, "bytes": size,
+                                                                **(details or {})}, ip)
 
     def _ingest_reporting(self, ctx: JobContext, source: str, data: bytes, *, files: int,
                           done: list[dict[str, Any]]) -> IngestResult:

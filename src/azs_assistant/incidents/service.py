@@ -28,10 +28,10 @@ class Incidents:
     """The incident log's sources; ``changed`` is called after every sync or import (Reports.invalidate)."""
 
     def __init__(self, db: Database, sources_file: Path, changed: Callable[[], None],
-                 jobs: Callable[[], Jobs] | None = None, schedules: Callable[[], StoredSchedules] | None = None
-                 ) -> None:
+                 jobs: Callable[[], Jobs] | None = None, schedules: Callable[[], StoredSchedules] | None = None,
+                 audit: Callable[..., None] | None = None) -> None:
         self.db, self.sources_file, self._changed, self._jobs = db, sources_file, changed, jobs
-        self._schedules = schedules
+        self._schedules, self._audit = schedules, audit
 
     def sources(self) -> dict[str, SourceConfig]:
         from azs_assistant.incidents.sources import load_sources
@@ -116,11 +116,18 @@ class Incidents:
         return [r.to_dict() for r in reports]
 
     def import_file(self, path: Path, *, mapping: Mapping[str, str] | None = None, encoding: str | None = None,
-                    date_format: str | None = None) -> StoreResult:
-        """Store the incidents of a CSV or XLSX file."""
+                    date_format: str | None = None, actor: Any = None, ip: str | None = None,
+                    name: str | None = None) -> StoreResult:
+        """Store the incidents of a CSV or XLSX file; audited with ``actor`` (its file ``name`` and the counts)."""
         from azs_assistant.incidents.importer import import_file
 
         try:
-            return import_file(self.db, path, mapping=mapping, encoding=encoding, date_format=date_format)
+            result = import_file(self.db, path, mapping=mapping, encoding=encoding, date_format=date_format)
         finally:
             self._changed()
+        if self._audit is not None and actor is not None:
+            counts = result.to_dict()
+            self._audit(actor, "incidents.import", name or path.name,
+                        {**{k: counts[k] for k in ("inserted", "updated", "unchanged")},
+                         "bad_rows": len(counts["bad_rows"])}, ip)
+        return result

@@ -106,7 +106,7 @@ def sync(svc: ServicesDep, who: Admin, source: str | None = None, full: bool = F
 
 @router.post("/incidents/import", summary="Загрузить журнал инцидентов из CSV или XLSX",
              responses={**WRITE, **documented(415)})
-async def import_incidents(svc: ServicesDep, who: Admin, file: Annotated[UploadFile, File()],
+async def import_incidents(svc: ServicesDep, who: Admin, request: Request, file: Annotated[UploadFile, File()],
                            encoding: str | None = None, date_format: str | None = None) -> dict[str, Any]:
     suffix = Path(file.filename or "upload.csv").suffix.lower() or ".csv"
     data = await file.read(svc.settings.max_upload_bytes + 1)
@@ -116,5 +116,6 @@ async def import_incidents(svc: ServicesDep, who: Admin, file: Annotated[UploadF
         path = Path(tmp) / f"{Path(file.filename or 'upload').stem[:100] or 'upload'}{suffix}"
         path.write_bytes(data)
         result = await run_in_threadpool(
-            lambda: svc.incidents.import_file(path, encoding=encoding, date_format=date_format))
+            lambda: svc.incidents.import_file(path, encoding=encoding, date_format=date_format, actor=who,
+                                              ip=client_ip(request), name=file.filename))
     return result.to_dict()
