@@ -197,3 +197,9 @@ def test_documents_and_incidents_loaded_from_the_terminal_are_audited(tmp_path: 
         assert imported.actor.startswith("cli:") and imported.details["inserted"] == 5
     finally:
         svc.close()
+
+
+def test_a_new_data_dir_is_its_owner_s_alone(tmp_path: Path) -> None:
+    """The database (password hashes, complaint contacts) sat in a directory every local user could read."""
+    runner.invoke(cli.app, ["--data-dir", str(tmp_path / "new"), "users", "list"])
+    assert (tmp_path / "new").stat().st_mode & 0o077 == 0

@@ -79,7 +79,9 @@ class Services:
     def __init__(self, settings: Settings) -> None:
         _limit_blas_threads()
         self.settings = settings
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        # a new data dir is its owner's alone: the database holds password hashes and customers' contacts (an IT walk
+        # found it readable by every local user); one that exists keeps the mode its admin gave it
+        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.db = Database(settings.resolved_database_url)
         self.db.migrate()
         self.analyzer = get_analyzer()

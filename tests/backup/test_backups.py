@@ -242,3 +242,22 @@ def test_restore_over_changed_data_needs_force_and_a_freshly_started_database_do
     fresh.dispose()
     Backups(settings).restore(backup_id, store)
     assert picture(backend_url) == before
+
+
+def test_a_store_that_is_not_there_a_cut_label_and_a_file_in_the_way_are_said_plainly(tmp_path, backup_key) -> None:  # type: ignore[no-untyped-def]
+    """An IT walk: `backup list --from` a share not mounted printed nothing (as an empty store), a label with
+    broken JSON and a `--to` that is a file were «Непредвиденная ошибка: JSONDecodeError / FileExistsError», exit 1.
+    A backup's files are for their owner alone (an unencrypted one was readable by every local user)."""
+    settings = _system(tmp_path / "data", backup_key=backup_key)
+    with pytest.raises(ConfigError, match="не найден или не смонтирован"):
+        Backups(settings).list(str(tmp_path / "not-mounted"))
+    store = tmp_path / "store"
+    info = Backups(settings).create(str(store), encrypt=False)
+    assert all(p.stat().st_mode & 0o077 == 0 for p in store.iterdir())
+    (store / f"{info.id}.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(BackupDamaged, match="не читается") as damaged:
+        Backups(settings).verify(info.id, str(store))
+    assert damaged.value.exit_code == 65
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError, match="не записать"):
+        Backups(settings).create(str(tmp_path / "a-file"))

@@ -26,7 +26,7 @@ from secrets import token_hex
 from typing import Any, BinaryIO
 
 from azs_assistant.backup import crypto, database
-from azs_assistant.backup.stores import Store, open_store
+from azs_assistant.backup.stores import LocalStore, Store, open_store
 from azs_assistant.errors import BackupDamaged, ConfigError, Conflict, InvalidInput
 from azs_assistant.secrets import is_reference, resolve_secret
 from azs_assistant.settings import Settings
@@ -219,6 +219,10 @@ class Backups:
     def list(self, source: str | Store) -> list[BackupInfo]:
         """The store's backups, oldest first."""
         store = open_store(source, self.settings.s3_endpoint_url) if isinstance(source, str) else source
+        if isinstance(source, str) and isinstance(store, LocalStore) and not store.root.is_dir():
+            # «--from /mnt/backup» with the share not mounted printed nothing, as an empty store does
+            raise ConfigError(f"Хранилища копий {store.where} нет (каталог не найден или не смонтирован).",
+                              f"The backup store {store.where} does not exist (not found or not mounted).")
         names = set(store.names())
         found = []
         for name in sorted(names):
@@ -242,7 +246,11 @@ class Backups:
 
     def _fetch(self, store: Store, backup_id: str, work: Path) -> tuple[BackupInfo, Path]:
         _check_id(backup_id)
-        info = BackupInfo.parse(store.read_text(backup_id + LABEL))
+        try:
+            info = BackupInfo.parse(store.read_text(backup_id + LABEL))
+        except (ValueError, TypeError, KeyError) as exc:  # «JSONDecodeError», exit 1, for a label cut or edited
+            raise BackupDamaged(f"Описание копии {backup_id} ({backup_id}{LABEL}) не читается: файл повреждён или "
+                                "это не копия azs.", f"Backup {backup_id}: its label is unreadable.") from exc
         blob = work / "blob"
         store.get(backup_id + ARCHIVE, blob)
         actual = _sha256(blob)

@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
-from azs_assistant.errors import InvalidInput, NotFound
+from azs_assistant.errors import ConfigError, InvalidInput, NotFound
 from azs_assistant.storage.s3 import s3_client, s3_errors
 
 
@@ -32,10 +32,15 @@ class LocalStore:
         self.root, self.where = root, str(root)
 
     def put(self, name: str, source: Path) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        partial = self.root / f".{name}.partial"
-        shutil.copyfile(source, partial)
-        partial.replace(self.root / name)  # never a half-written archive under the real name
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            partial = self.root / f".{name}.partial"
+            shutil.copyfile(source, partial)
+            partial.chmod(0o600)  # the database's copy (an unencrypted one too) is for its owner alone
+            partial.replace(self.root / name)  # never a half-written archive under the real name
+        except OSError as exc:  # «FileNotFoundError» / «FileExistsError», exit 1, for a wrong --to
+            raise ConfigError(f"В хранилище {self.where} не записать: {exc.strerror or exc}.",
+                              f"Cannot write to the backup store {self.where}: {exc.strerror or exc}.") from exc
 
     def get(self, name: str, target: Path) -> None:
         try:

@@ -44,7 +44,10 @@ def list_backups(ctx: typer.Context,
     """Копии в хранилище, от старых к новым."""
     from dataclasses import asdict
 
-    for info in _backups(ctx).list(source):
+    found = _backups(ctx).list(source)
+    if not found and not as_json:
+        typer.echo(f"Копий в {source} нет.", err=True)
+    for info in found:
         if as_json:
             print_json(asdict(info))
         else:
