@@ -203,3 +203,13 @@ def test_a_new_data_dir_is_its_owner_s_alone(tmp_path: Path) -> None:
     """The database (password hashes, complaint contacts) sat in a directory every local user could read."""
     runner.invoke(cli.app, ["--data-dir", str(tmp_path / "new"), "users", "list"])
     assert (tmp_path / "new").stat().st_mode & 0o077 == 0
+
+
+
+def test_a_list_piped_into_head_ends_quietly(capsys) -> None:  # type: ignore[no-untyped-def]
+    """`azs documents list | head` said «Непредвиденная ошибка: BrokenPipeError» (exit 1) once head had its lines:
+    the reader closing the pipe is no error."""
+    from azs_assistant.cli._common import report_error
+
+    assert report_error(BrokenPipeError(32, "Broken pipe"), verbose=False) == 0
+    assert capsys.readouterr().err == ""
