@@ -174,6 +174,9 @@ def test_a_support_person_s_department_must_be_one_the_routing_rules_know(tmp_pa
     right = runner.invoke(cli.app, [*base, "sup3", "--role", "support", "--department", "hse",
                                     "--password-from", "env:AZS_TEST_PW"], env=env)
     assert right.exit_code == 0 and "отдел hse" in right.output
+    key = runner.invoke(cli.app, ["--data-dir", str(tmp_path), "apikeys", "create", "crm", "--role", "support",
+                                  "--department", "customer_servce"])
+    assert key.exit_code == 2 and "customer_service" in key.output  # a key of a mistyped department is refused too
 
 
 def test_documents_and_incidents_loaded_from_the_terminal_are_audited(tmp_path: Path) -> None:
@@ -209,7 +212,25 @@ def test_a_new_data_dir_is_its_owner_s_alone(tmp_path: Path) -> None:
 def test_a_list_piped_into_head_ends_quietly(capsys) -> None:  # type: ignore[no-untyped-def]
     """`azs documents list | head` said «Непредвиденная ошибка: BrokenPipeError» (exit 1) once head had its lines:
     the reader closing the pipe is no error."""
-    from azs_assistant.cli._common import report_error
+    import os
+    import sys
 
-    assert report_error(BrokenPipeError(32, "Broken pipe"), verbose=False) == 0
+    from azs_assistant.cli._common import PIPE_CLOSED_EXIT, report_error
+
+    read, write = os.pipe()
+    os.close(read)  # head has read its lines and gone
+    saved = os.dup(1)
+    os.dup2(write, 1)
+    real = sys.stdout
+    sys.stdout = os.fdopen(os.dup(1), "w")
+    try:
+        assert report_error(BrokenPipeError(32, "Broken pipe"), verbose=False) == PIPE_CLOSED_EXIT
+    finally:
+        sys.stdout = real
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(write)
     assert capsys.readouterr().err == ""
+    # a pipe of its own that broke (a socket, a child process) is still an error to report
+    assert report_error(BrokenPipeError(32, "Broken pipe"), verbose=False) == 1
+    assert "BrokenPipeError" in capsys.readouterr().err

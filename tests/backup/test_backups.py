@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import boto3
@@ -149,14 +150,16 @@ def test_a_wrong_data_dir_neither_backs_up_nothing_nor_pushes_real_backups_out(t
     assert [b.id for b in Backups(empty).list(str(store))] == [real, made]
 
 
-@pytest.mark.parametrize("key", ["correct horse battery staple", "/etc/azs/backup.key"])
-def test_a_backup_key_given_as_text_or_a_bare_path_is_refused(tmp_path, key) -> None:  # type: ignore[no-untyped-def]
-    """The passphrase itself, or a path without «file:», became the key: backups verified with the same setting and
-    the key file kept off-site opened none of them."""
+@pytest.mark.parametrize("key", ["/etc/azs/backup.key", "./backup.key"])
+def test_a_backup_key_given_as_a_bare_path_is_refused(tmp_path, key) -> None:  # type: ignore[no-untyped-def]
+    """A path without «file:» became the key: backups verified with the same setting and the key file kept off-site
+    opened none of them. The passphrase itself, as ECS puts a secret's value into the variable, stays allowed."""
     settings = _system(tmp_path / "data", backup_key=key)
-    with pytest.raises(ConfigError, match="ссылка на секрет") as refused:
+    with pytest.raises(ConfigError, match=f"file:{re.escape(key)}") as refused:
         Backups(settings).create(str(tmp_path / "store"))
     assert refused.value.exit_code == 78 and not (tmp_path / "store").exists()
+    literal = _system(tmp_path / "other", backup_key="correct horse battery staple")
+    assert Backups(literal).create(str(tmp_path / "store")).encrypted
 
 
 def test_s3_store_through_boto3(tmp_path, backup_key, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ def test_create_list_and_revoke_a_key(azs: Azs) -> None:
     assert line.startswith(prefix) and "1c-export" in line and "manager" in line and "действует" in line
     assert key not in line
 
-    assert azs("apikeys", "revoke", prefix).stdout.strip() == f"Ключ {prefix} отозван."
+    assert azs("apikeys", "revoke", prefix).stdout.strip() == f"Ключ «1c-export» ({prefix}) отозван."
     assert "отозван" in azs("apikeys", "list").stdout
 
 

@@ -351,6 +351,7 @@ class Access:
                                f"{rate_per_minute}.", message_kk=f"Кілттің сұрау шегі — минутына сұрау саны (0 — "
                                f"шексіз), {rate_per_minute} емес.", field="rate_per_minute")
         stations, regions = self.stations.check_scope(stations, regions)
+        self._check_department(department)  # a key of «customer_servce» saw no ticket, as a person would not
         prefix = secrets.token_hex(4)
         secret = secrets.token_urlsafe(32)
         key = f"azs_{prefix}_{secret}"

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from azs_assistant.backup import pgtools
-from azs_assistant.errors import ConfigError
+from azs_assistant.errors import BackupFailed, ConfigError
 from azs_assistant.storage.db import make_engine
 from azs_assistant.storage.models import Base
 
@@ -57,7 +58,7 @@ def restore(url: str, kind: str, source: Path, *, clean: bool) -> None:
                           "между разными СУБД не поддерживается.", f"Backup of {kind} cannot go into {backend(url)}.")
     if kind == "sqlite":
         path = sqlite_path(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # a restored data dir is its owner's alone
         snap, live = sqlite3.connect(source), sqlite3.connect(path)
         try:
             snap.backup(live)  # page by page into the live file, WAL included: no stale -wal left behind
@@ -80,5 +81,8 @@ def occupancy(url: str) -> tuple[bool, bool]:
         with engine.connect() as conn:
             rows = any(conn.execute(text(f"SELECT 1 FROM {name} LIMIT 1")).first() for name in tables)
         return bool(existing & {t.name for t in Base.metadata.sorted_tables}), rows
+    except DBAPIError as exc:  # a database that does not answer: what pg_dump's failure said (74), not «unexpected»
+        raise BackupFailed(f"База данных не отвечает: {str(exc.orig or exc).strip()[:300]}",
+                           f"The database does not answer: {str(exc.orig or exc).strip()[:300]}") from exc
     finally:
         engine.dispose()

@@ -87,13 +87,15 @@ class Backups:
     # -- the key ---------------------------------------------------------------------------
     def _key(self) -> str | None:
         given = self.settings.backup_key.get_secret_value() if self.settings.backup_key else None
-        if given and not is_reference(given):
-            # a passphrase typed in, or a path without «file:», became the key itself: the backups verified
-            # with the same setting, and the key kept off-site (the file's content) opened none of them
-            raise ConfigError("AZS_BACKUP_KEY — ссылка на секрет с ключом (env:ИМЯ, file:/путь или aws:…), а не сам "
-                              "ключ и не путь без «file:».",
-                              "AZS_BACKUP_KEY must be a secret reference (env:NAME, file:/path or aws:…), not the key "
-                              "itself or a bare path.")
+        if given and not is_reference(given) and _looks_like_a_path(given):
+            # a path without «file:» became the key itself: the backups verified with the same setting, and the
+            # key kept off-site (the file's content) opened none of them. The passphrase itself stays allowed:
+            # ECS and Kubernetes put a secret's value into the variable (deploy/aws injects it so)
+            raise ConfigError(f"AZS_BACKUP_KEY похож на путь к файлу: напишите file:{given}. Без «file:» ключом стал "
+                              "бы сам путь, а не содержимое файла. (Копии, уже сделанные так, открываются с "
+                              "AZS_BACKUP_KEY=env:ИМЯ, где в переменной ИМЯ — тот же путь.)",
+                              f"AZS_BACKUP_KEY looks like a file path: write file:{given} (without «file:» the path "
+                              "itself would be the key).")
         return resolve_secret(given) or None
 
     def _need_key(self, backup_id: str) -> str:
@@ -107,7 +109,7 @@ class Backups:
     # -- create ----------------------------------------------------------------------------
     def create(self, target: str, *, encrypt: bool = True, keep: int | None = None) -> BackupInfo:
         """Snapshot the database, originals and configuration into ``target``; apply the retention."""
-        key = self._key()
+        key = self._key() if encrypt else None
         if encrypt and not key:
             raise ConfigError("Не задан ключ шифрования копий AZS_BACKUP_KEY (ссылка на секрет: env:…, file:…, "
                               "aws:…). Без шифрования — только явно: azs backup create --no-encrypt.",
@@ -330,6 +332,13 @@ class Backups:
             if name in configured:
                 configured[name].parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(unpacked / "config" / name, configured[name])
+
+
+def _looks_like_a_path(value: str) -> bool:
+    """«/etc/azs/backup.key», «./key», «~/key», «C:\\keys\\azs.key», or a file that is there."""
+    import re
+
+    return bool(re.match(r"(?:/|\./|\.\./|~|[A-Za-z]:\\)", value)) or Path(value).is_file()
 
 
 def _check_id(backup_id: str) -> None:

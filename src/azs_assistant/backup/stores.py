@@ -3,13 +3,14 @@ through boto3. A store holds flat objects: ``<id>.azsbak`` (the archive) and ``<
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from pathlib import Path
 from typing import Protocol
 
-from azs_assistant.errors import ConfigError, InvalidInput, NotFound
+from azs_assistant.errors import BackupFailed, ConfigError, InvalidInput, NotFound
 from azs_assistant.storage.s3 import s3_client, s3_errors
 
 
@@ -32,15 +33,23 @@ class LocalStore:
         self.root, self.where = root, str(root)
 
     def put(self, name: str, source: Path) -> None:
+        partial = self.root / f".{name}.partial"
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            partial = self.root / f".{name}.partial"
-            shutil.copyfile(source, partial)
-            partial.chmod(0o600)  # the database's copy (an unencrypted one too) is for its owner alone
+            # created for its owner alone (an unencrypted copy holds the whole database); a share that keeps its
+            # own modes (SMB, FUSE) may ignore the mode, which is no reason to fail
+            with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out, \
+                    source.open("rb") as data:
+                shutil.copyfileobj(data, out, 1 << 20)
             partial.replace(self.root / name)  # never a half-written archive under the real name
-        except OSError as exc:  # «FileNotFoundError» / «FileExistsError», exit 1, for a wrong --to
+        except (FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError) as exc:  # a wrong --to
+            _drop(partial)
             raise ConfigError(f"В хранилище {self.where} не записать: {exc.strerror or exc}.",
                               f"Cannot write to the backup store {self.where}: {exc.strerror or exc}.") from exc
+        except OSError as exc:  # a full or failing disk: an I/O error (74), not the configuration
+            _drop(partial)
+            raise BackupFailed(f"Копия в {self.where} не записана: {exc.strerror or exc}.",
+                               f"Backup not written to {self.where}: {exc.strerror or exc}.") from exc
 
     def get(self, name: str, target: Path) -> None:
         try:
@@ -61,6 +70,12 @@ class LocalStore:
 
     def delete(self, name: str) -> None:
         (self.root / name).unlink(missing_ok=True)
+
+
+def _drop(partial: Path) -> None:
+    """A half-written copy goes (where there is a folder to hold one at all)."""
+    with suppress(OSError):
+        partial.unlink(missing_ok=True)
 
 
 class S3Store:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from azs_assistant.settings import Settings
 
 UNEXPECTED_EXIT = 1
+PIPE_CLOSED_EXIT = 141  # 128 + SIGPIPE, as `yes | head` ends under `set -o pipefail`
 
 
 @dataclass
@@ -86,15 +87,8 @@ def report_error(exc: Exception, verbose: bool) -> int:
     if isinstance(exc, AzsError):
         typer.secho(f"Ошибка: {exc.message_ru}", fg=typer.colors.RED, err=True)
         return exc.exit_code
-    if isinstance(exc, BrokenPipeError):  # «azs documents list | head»: the reader has all it wanted
-        import os
-        import sys
-
-        try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
-        except (OSError, ValueError):  # a stdout that is no file (a test's runner): nothing to silence
-            pass
-        return 0
+    if isinstance(exc, BrokenPipeError) and _stdout_closed():
+        return PIPE_CLOSED_EXIT  # «azs documents list | head»: the reader has all it wanted; said as a shell says it
     wrong = _settings_wrong(exc)
     if wrong:  # AZS_TIMEZONE=Mars/Base said «ValidationError: 1 validation error for Settings», naming no variable
         typer.secho(f"Ошибка настройки: {wrong}", fg=typer.colors.RED, err=True)
@@ -103,6 +97,26 @@ def report_error(exc: Exception, verbose: bool) -> int:
     hint = "" if verbose else " Подробности (трассировка): повторите команду с azs --verbose."
     typer.secho(f"Непредвиденная ошибка: {type(exc).__name__}: {detail}.{hint}", fg=typer.colors.RED, err=True)
     return UNEXPECTED_EXIT
+
+
+def _stdout_closed() -> bool:
+    """Whether our own output is the pipe its reader closed (not a socket or a child's pipe that broke): then
+    nothing is left to write, and stdout goes to /dev/null so the interpreter's last flush says nothing either.
+    A pipe with no reader left polls as an error."""
+    import os
+    import select
+    import sys
+
+    try:
+        fd = sys.stdout.fileno()
+        poll = select.poll()
+        poll.register(fd, select.POLLOUT)
+        if not any(event & select.POLLERR for _, event in poll.poll(0)):
+            return False
+        os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
+    except (OSError, ValueError, AttributeError):  # a stdout that is no file (a test's runner), no poll()
+        return False
+    return True
 
 
 def _settings_wrong(exc: Exception) -> str:

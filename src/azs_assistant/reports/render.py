@@ -480,7 +480,10 @@ def _csv(result: ReportResult, question: str, lang: str) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter="," if lang == "en" else ";")
     writer.writerow(_headers(result, lang))
-    writer.writerows([[num(v, lang) if isinstance(v, float) else v for v in row] for row in _rows(result, lang)])
+    # a float as stored (a list's 2.25 hours stays 2,25: the one-decimal «num» is for sentences), with the reader's
+    # decimal mark
+    writer.writerows([[(str(v) if lang == "en" else str(v).replace(".", ",")) if isinstance(v, float) else v
+                       for v in row] for row in _rows(result, lang)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
