@@ -108,7 +108,7 @@ def cell_text(column: str, value: Any, names: dict[str, str], lang: str = "ru", 
         return num(value, lang)
     if isinstance(value, datetime):
         return value.strftime("%d.%m.%Y %H:%M")
-    return "" if value is None else value
+    return value
 
 
 def describe(result: ReportResult, category_names: dict[str, str] | None = None, lang: str = "ru",
