@@ -85,3 +85,31 @@ def test_worker_without_a_broker_runs_queued_jobs_and_stops_on_sigterm(tmp_path:
         assert svc.jobs.get(job.id).result[0]["status"] == "added"
     finally:
         svc.close()
+
+
+def test_jobs_list_shows_the_chain_s_clock_and_leaves_out_the_notifier_s_runs(azs: Azs, tmp_path: Path) -> None:
+    """An IT walk: `jobs list` said 19:54 (UTC, unsaid) for what the audit page showed as 00:54 in Almaty, and its
+    50 rows were all the notifier's runs (one every 10 s), which the page leaves out."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import update
+
+    from azs_assistant.storage.models import Job
+
+    svc = Services(Settings(data_dir=tmp_path / "data", embeddings="none"))
+    try:
+        upload = svc.jobs.enqueue("documents.upload", dispatch=False)
+        routine = svc.jobs.enqueue("tickets.notify", dispatch=False)
+        claim = svc.jobs.claim(routine.id, "w")
+        assert claim is not None and svc.jobs.complete(claim, {})
+        made = datetime(2026, 12, 5, 19, 54, tzinfo=UTC)
+        with svc.db.session() as s:
+            s.execute(update(Job).where(Job.id == upload.id).values(created_at=made))
+        zone = svc.settings.timezone
+    finally:
+        svc.close()
+    listed = azs("jobs", "list").stdout
+    assert upload.id in listed and routine.id not in listed and "tickets.notify не показаны" in listed
+    assert made.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y %H:%M") in listed
+    assert routine.id in azs("jobs", "list", "--kind", "tickets.notify").stdout

@@ -129,6 +129,18 @@ def _settings_wrong(exc: Exception) -> str:
                      for e in exc.errors() if e.get("loc"))
 
 
+def local(ctx: typer.Context, value: Any) -> str:
+    """A time the system keeps (UTC) on the chain's clock (AZS_TIMEZONE), as the pages and the audit CSV's
+    `at_local` show it: `jobs list` said 19:54 for what the audit page showed as 00:54."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    if value is None:
+        return "—"
+    stamped = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return str(stamped.astimezone(ZoneInfo(state(ctx).settings.timezone)).strftime("%d.%m.%Y %H:%M"))
+
+
 def print_json(obj: Any) -> None:
     typer.echo(json.dumps(obj, ensure_ascii=False, default=str))
 
