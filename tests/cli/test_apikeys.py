@@ -16,6 +16,7 @@ def test_create_list_and_revoke_a_key(azs: Azs) -> None:
 
     [line] = azs("apikeys", "list").stdout.splitlines()
     assert line.startswith(prefix) and "1c-export" in line and "manager" in line and "действует" in line
+    assert "/мин" in line or "без лимита" in line  # its rate is shown, as its scope
     assert key not in line
 
     assert azs("apikeys", "revoke", prefix).stdout.strip() == f"Ключ «1c-export» ({prefix}) отозван."

@@ -25,6 +25,7 @@ def test_add_list_change_and_disable_a_user(azs: Azs) -> None:
     assert changed.exit_code == 0 and changed.stdout.strip() == "aigerim: роли support"
     assert azs("users", "disable", "aigerim").stdout.strip() == "aigerim: отключён"
     assert "ОТКЛЮЧЁН" in azs("users", "list").stdout
+    assert azs("users", "list").stdout.splitlines()[0].split()[:3] == ["ЛОГИН", "РОЛИ", "СТАНЦИИ"]  # columns named
     assert azs("users", "disable", "aigerim", "--enable").stdout.strip() == "aigerim: включён"
     env["NEW_PW"] = "новый-пароль-оператора-2"
     assert azs("users", "password", "aigerim", "--password-from", "env:NEW_PW", env=env).stdout.strip() \

@@ -33,10 +33,16 @@ def apikeys_create(
 
 @app.command("list")
 def apikeys_list(ctx: typer.Context) -> None:
-    """Ключи API (без самих ключей)."""
-    for k in services(ctx).access.list_keys():
+    """Ключи API (без самих ключей): префикс, имя, роли, станции или регионы, отдел, лимит, состояние."""
+    keys = services(ctx).access.list_keys()
+    if not keys:
+        typer.echo("Ключей нет.", err=True)
+    for k in keys:
         state = f"отозван {k.revoked_at:%d.%m.%Y}" if k.revoked_at else "действует"
-        typer.echo(f"{k.prefix}  {k.name:<24} {','.join(k.roles):<20} {state}")
+        scope = ",".join([*k.stations, *k.regions]) or "—"
+        rate = f"{k.rate_per_minute}/мин" if k.rate_per_minute else "без лимита"
+        typer.echo(f"{k.prefix}  {k.name:<24} {','.join(k.roles):<20} {scope:<16} {k.department or '—':<16} "
+                   f"{rate:<11} {state}")
 
 
 @app.command("revoke")

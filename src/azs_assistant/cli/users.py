@@ -49,7 +49,11 @@ def users_add(
 @app.command("list")
 def users_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Все пользователи."""
-    for u in services(ctx).access.list_users():
+    users = services(ctx).access.list_users()
+    if not as_json:  # the columns named, as a person reads them; an empty list said nothing at all
+        typer.echo(f"{'ЛОГИН':<20} {'РОЛИ':<24} {'СТАНЦИИ':<20} {'РЕГИОНЫ':<16} ОТДЕЛ" if users else
+                   "Пользователей нет: первый администратор — azs users bootstrap.")
+    for u in users:
         row = {"username": u.username, "roles": u.roles, "stations": u.stations, "regions": u.regions,
                "department": u.department, "disabled": bool(u.disabled), "telegram": bool(u.telegram_chat_id)}
         typer.echo(json.dumps(row, ensure_ascii=False) if as_json else
