@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -181,6 +182,15 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}: an IANA name such as Asia/Almaty") from None
         return value
+
+    def local(self, value: datetime) -> datetime:
+        """A time the system keeps (UTC; SQLite gives it back without its zone) on the chain's clock: the one
+        conversion the pages, the CLI and the audit CSV's ``at_local`` share (``jobs list`` said 19:54 for what
+        the audit page showed as 00:54)."""
+        from zoneinfo import ZoneInfo
+
+        stamped = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return stamped.astimezone(ZoneInfo(self.timezone))
 
     @field_validator("data_dir")
     @classmethod

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -23,14 +22,11 @@ templates.env.globals["readable"] = readable  # an audit entry's details as «ke
 
 @pass_context
 def local_time(context: dict, value: datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
-    """A time the system keeps (UTC; SQLite gives it back without its zone) as the chain's clock shows it
-    (``Settings.timezone``): an operator in Almaty read a conversation of 17:58 as «12:58». Times of the incident
-    log are the company's own and are not passed through here."""
+    """A time the system keeps as the chain's clock shows it (an operator in Almaty read a conversation of 17:58
+    as «12:58»). Times of the incident log are the company's own and are not passed through here."""
     if value is None:
         return ""
-    zone = ZoneInfo(context["request"].app.state.services.settings.timezone)
-    stamped = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return stamped.astimezone(zone).strftime(fmt)
+    return context["request"].app.state.services.settings.local(value).strftime(fmt)
 
 
 templates.env.filters["local"] = local_time

@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -37,13 +35,11 @@ def audit_export(request: Request, svc: ServicesDep, who: Admin, actor: str | No
     writer = csv.writer(out)
     # «at» stays UTC for the systems that read it; «at_local» is the time the audit page shows, on the chain's
     # clock (AZS_TIMEZONE): an admin comparing the file with the page read 16:03 against 21:03
-    zone = ZoneInfo(svc.settings.timezone)
     writer.writerow(["at", "actor", "actor_kind", "action", "target", "details", "ip", "at_local"])
     for e in rows:
         d = _event(e)
-        at = e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)
         writer.writerow([d["at"], d["actor"], d["actor_kind"], d["action"], d["target"], d["details"], d["ip"],
-                         at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")])
+                         svc.settings.local(e.at).strftime("%Y-%m-%d %H:%M:%S")])
     return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
 
