@@ -20,7 +20,6 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -332,18 +331,11 @@ class Stations:
                                                             "active": station.active})
         return row
 
-    def import_csv(self, actor: Any, path: Path | None = None, *, text: str | None = None,
-                   name: str | None = None) -> ImportResult:
+    def import_csv(self, actor: Any, text: str, *, name: str = "CSV") -> ImportResult:
         """Insert new stations and update changed ones from a CSV (columns id,name,region,address,active;
         «,» or «;»). Idempotent. A bad row stops the whole import with an error naming its line."""
         self._admin(actor)
-        if text is None:
-            if path is None:
-                raise InvalidInput("Нужен файл CSV со станциями.", "A CSV file is required.",
-                                   message_kk="Станциялар тізімі бар CSV файлы керек.")
-            text = _read_text(path)
-        label = name or (path.name if path else "CSV")
-        rows = parse_csv(text, label)
+        rows = parse_csv(text, name)
         result = ImportResult()
         with self.db.writing("stations") as s:
             existing = {r.id: r for r in s.scalars(select(Station))}
@@ -360,7 +352,7 @@ class Stations:
                     result.updated += 1
                 else:
                     result.unchanged += 1
-        self._changed(actor, "station.import", label, result.to_dict())
+        self._changed(actor, "station.import", name, result.to_dict())
         return result
 
     def seed_from_incidents(self) -> int:
@@ -467,12 +459,6 @@ def parse_csv(text: str, label: str = "CSV") -> list[StationInput]:
                                           "көрсетілген.", line=number)
         out[station.id] = station
     return list(out.values())
-
-
-def _read_text(path: Path) -> str:
-    if not path.is_file():
-        raise NotFound(f"Файл не найден: {path}", f"File not found: {path}", message_kk=f"Файл табылмады: {path}")
-    return decode_csv(path.read_bytes(), path.name)
 
 
 def decode_csv(data: bytes, label: str = "CSV") -> str:

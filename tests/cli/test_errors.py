@@ -57,3 +57,18 @@ def test_console_script_exits_with_the_error_code(tmp_path: Path, monkeypatch: p
     assert exit_.value.code == 4
     err = capsys.readouterr().err
     assert "Ошибка:" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", [
+    ("stations", "import"), ("incidents", "import"), ("jargon", "import"), ("tickets", "classify", "--batch"),
+    ("tickets", "rules"), ("ask", "--batch"), ("ocr",)])
+def test_a_file_that_is_not_there_is_one_message_and_exit_2_in_every_command(azs: Azs, tmp_path: Path,
+                                                                            command: tuple[str, ...]) -> None:
+    """`stations import` said «Файл не найден» with exit 4, `incidents import` the same with 2, `ask --batch` and
+    `ocr` «не прочитан: No such file or directory» in English; a folder named as the file is said so."""
+    missing = tmp_path / "нет.csv"
+    result = azs(*command, str(missing))
+    assert result.exit_code == 2, result.output
+    assert f"Ошибка: Файл не найден: {missing}" in result.stderr and "No such file" not in result.stderr
+    folder = azs(*command, str(tmp_path))
+    assert folder.exit_code == 2 and f"{tmp_path} — это папка, а нужен файл." in folder.stderr, folder.output

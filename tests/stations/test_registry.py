@@ -39,15 +39,12 @@ def test_a_bad_row_names_its_line_and_nothing_is_stored(services, tmp_path) -> N
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name,region\n12,Абая,Алматы\n13,Без региона,\n", encoding="utf-8")
     with pytest.raises(InvalidInput) as caught:
-        services.stations.import_csv("test", bad)
+        services.stations.import_csv("test", bad.read_text("utf-8"), name="bad.csv")
     assert "bad.csv, строка 3" in caught.value.message_ru and caught.value.details["line"] == 3
     assert services.stations.list() == []
-    good = tmp_path / "stations.csv"
-    good.write_text(CSV, encoding="utf-8")
-    assert services.stations.import_csv("test", good).to_dict() == {"added": 3, "updated": 0, "unchanged": 0}
-    assert services.stations.import_csv("test", good).to_dict() == {"added": 0, "updated": 0, "unchanged": 3}
-    good.write_text(CSV.replace("АЗС «Байдибек би»", "Южная"), encoding="utf-8")
-    assert services.stations.import_csv("test", good).updated == 1
+    assert services.stations.import_csv("test", CSV).to_dict() == {"added": 3, "updated": 0, "unchanged": 0}
+    assert services.stations.import_csv("test", CSV).to_dict() == {"added": 0, "updated": 0, "unchanged": 3}
+    assert services.stations.import_csv("test", CSV.replace("АЗС «Байдибек би»", "Южная")).updated == 1
     assert services.stations.known() == {"АЗС-007": "Шымкент", "АЗС-012": "Алматы"}  # АЗС-020 is inactive
     assert services.stations.regions() == ["Алматы", "Шымкент"]
     assert services.stations.get("7").name == "Южная"

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from azs_assistant.cli._common import cli_actor, parse_every, print_json, services
+from azs_assistant.cli._common import cli_actor, existing_file, parse_every, print_json, services
 from azs_assistant.errors import InvalidInput
 
 app = typer.Typer(help="Журнал инцидентов: синхронизация с базой компании, импорт CSV/XLSX.", no_args_is_help=True)
@@ -69,10 +69,8 @@ def incidents_import(
 ) -> None:
     """Разово загрузить инциденты из файла (новые добавляются, изменённые обновляются)."""
     pairs = _mapping(mapping)
-    if not file.is_file():
-        raise InvalidInput(f"Файл не найден: {file}", f"File not found: {file}")
-    result = services(ctx).incidents.import_file(file, mapping=pairs, encoding=encoding, date_format=date_format,
-                                                 actor=cli_actor(), name=str(file))
+    result = services(ctx).incidents.import_file(existing_file(file), mapping=pairs, encoding=encoding,
+                                                 date_format=date_format, actor=cli_actor(), name=str(file))
     data = result.to_dict()
     if as_json:
         print_json(data)

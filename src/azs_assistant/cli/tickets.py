@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from azs_assistant.cli._common import cli_actor, parse_every, print_json, rounds, services, state
+from azs_assistant.cli._common import cli_actor, existing_file, parse_every, print_json, rounds, services, state
 from azs_assistant.errors import AzsError, InvalidInput
 
 if TYPE_CHECKING:
@@ -76,9 +76,7 @@ def tickets_classify(
 
 def _classify_batch(tickets: Tickets, batch: Path, as_json: bool) -> None:
     """One line out per JSONL line in; a bad line is reported in its place, not fatal."""
-    if not batch.exists():
-        raise InvalidInput(f"Файл {batch} не найден.", f"{batch} not found.")
-    with batch.open(encoding="utf-8") as fh:
+    with existing_file(batch).open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
@@ -247,9 +245,7 @@ def tickets_rules(ctx: typer.Context,
     """Проверить файл правил маршрутизации и показать отделы и правила."""
     from azs_assistant.tickets.rules import load_rules
 
-    if file is not None and not file.exists():
-        raise InvalidInput(f"Файл {file} не найден.", f"{file} not found.")
-    rules = load_rules(file or state(ctx).settings.ticket_rules_file)
+    rules = load_rules(existing_file(file) if file is not None else state(ctx).settings.ticket_rules_file)
     typer.echo(f"Правила: {rules.source}")
     for key, dep in rules.departments.items():
         typer.echo(f"  отдел {key}: {dep.name} (контактов: {len(dep.contacts)})")
