@@ -56,6 +56,17 @@ class BrokerQueue:
         self._lock = threading.Lock()  # pika's publishing connection is one per thread; keep it simple
         self._stop = threading.Event()
         self._running = False
+        self._down = False  # said once when the broker goes away and once when it is back, not every 5 s
+
+    def _sent(self) -> None:
+        if self._down:
+            self._down = False
+            log.warning("брокер снова доступен, задания отправляются")
+
+    def _unreachable(self, exc: Exception, job_id: str | None = None) -> None:
+        waiting = f"задание {job_id} ждёт в базе" if job_id else "задания ждут в базе"
+        log.log(logging.DEBUG if self._down else logging.WARNING, "брокер недоступен, %s: %s", waiting, exc)
+        self._down = True
 
     # -- publishing (API processes and workers) --------------------------------------------------
     def submit(self, job_id: str) -> None:
@@ -64,9 +75,10 @@ class BrokerQueue:
             with self._lock:
                 self.actor.send(job_id)
         except Exception as exc:
-            log.warning("брокер недоступен, задание %s ждёт в базе: %s", job_id, exc)
+            self._unreachable(exc, job_id)
             self.jobs.undispatch(job_id)
             return
+        self._sent()
         self.jobs.mark_dispatched(job_id)
 
     def sweep(self) -> None:
@@ -80,8 +92,9 @@ class BrokerQueue:
                     self.actor.send(job_id)
             except Exception as exc:
                 self.jobs.undispatch(job_id)
-                log.warning("брокер недоступен, %s", exc)
+                self._unreachable(exc)
                 return
+            self._sent()
 
     # -- consuming (azs worker) ------------------------------------------------------------------
     def _on_message(self, job_id: str) -> None:
