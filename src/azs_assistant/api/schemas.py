@@ -96,11 +96,12 @@ class JargonTermPublic(BaseModel):
 
 class Health(BaseModel):
     status: str
-    documents: int
-    chunks: int
-    embeddings: str | None
-    llm: str | None
-    version: str
+    # the rest only for a signed-in caller (null without signing in)
+    documents: int | None = None
+    chunks: int | None = None
+    embeddings: str | None = None
+    llm: str | None = None
+    version: str | None = None
 
 
 

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from azs_assistant import __version__, readiness
 from azs_assistant.api.schemas import Health
-from azs_assistant.http.deps import ServicesDep
+from azs_assistant.auth.principal import Principal
+from azs_assistant.http.deps import ServicesDep, optional_principal
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", response_model=Health, summary="Состояние сервиса")
-def health(svc: ServicesDep) -> dict:
+@router.get("/health", response_model=Health, summary="Состояние сервиса",
+            description="Без входа только «status»: сколько документов, какие модели и версия — сведения для "
+                        "вошедших (ключ API или вход), их не видит каждый, кто может открыть адрес.")
+def health(svc: ServicesDep, who: Annotated[Principal | None, Depends(optional_principal)]) -> dict:
+    if who is None:
+        return {"status": "ok"}
     documents, chunks = svc.documents.counts()
     return {"status": "ok", "documents": documents, "chunks": chunks,
             "embeddings": svc.embedder.name if svc.embedder else None,
