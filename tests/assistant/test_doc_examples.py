@@ -80,3 +80,32 @@ def test_the_acceptance_procedure_is_one_numbered_list_under_its_section_heading
     assert len(numbered) == 17 and numbered[0].startswith("1. ") and numbered[-1].startswith("17. "), answer.answer
     assert "**Подготовка площадки слива**" in answer.answer and "**Слив**" in answer.answer
     assert all(c.source == "01_priem_topliva.md" for c in answer.citations if c.source.endswith(".md"))
+
+
+@pytest.mark.slow
+def test_kazakh_questions_over_russian_documents_are_answered_by_their_subject_or_declined(
+        demo_services: Services) -> None:
+    """«жалақы қанша?» (the salary) was answered with the till's change of 40 000 тенге: the dictionary's «заработная
+    плата» is in no passage, so it is declined. «темекі шегуге бола ма?» (smoking) led with «Соединять муфту
+    разрешено…», matched by the «разрешено» the dictionary gives for «бола ма?»; «жанармай төгілсе не істеу керек»
+    (a spill) with the nozzle that does not shut off, a sentence naming «разлитое топливо»."""
+    salary = demo_services.assistant.ask("жалақы қанша?")
+    assert salary.abstained, salary.answer
+    smoking = demo_services.assistant.ask("темекі шегуге бола ма?")
+    assert smoking.citations[0].source == "06_pozharnaya_bezopasnost.docx", smoking.answer
+    assert smoking.text.startswith("На территории АЗС запрещается"), smoking.answer
+    spill = demo_services.assistant.ask("жанармай төгілсе не істеу керек")
+    assert spill.citations[0].source == "05_proliv.txt", spill.answer
+    assert _holds_in_order(spill.text, ["Небольшой пролив", "Остановить заправку", "Средний пролив",
+                                        "Крупный пролив", "Позвонить 112"]) == [], spill.answer
+
+
+@pytest.mark.slow
+def test_a_list_quoted_beside_the_answer_comes_under_its_heading(demo_services: Services) -> None:
+    """«пролив топлива на АЗС» quoted the large spill's «Нажать аварийную кнопку… Позвонить 112» beside the medium
+    spill's list without saying it is for a spill over 20 litres: it read as what to do with any spill."""
+    answer = demo_services.assistant.ask("пролив топлива на АЗС")
+    assert not answer.abstained, answer.answer
+    assert _holds_in_order(answer.text, ["Средний пролив (от 1 до 20 литров)", "Остановить все колонки",
+                                         "Крупный пролив (более 20 литров)", "Нажать аварийную кнопку"]) == [], \
+        answer.answer

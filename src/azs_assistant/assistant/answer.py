@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -631,7 +632,10 @@ class Assistant:
                                and not (ev.chunk.ordinal == 0 and _has_more(self.db, ev.chunk.document_id))
                                # steps asked: a list titled as asked («Измерение плотности ареометром») is not
                                # outdone by one step of another procedure that names the same words
-                               and not (procedural and _is_step(sp)
+                               # (nor by a sentence of a passage on another subject that names the words: «разлитое
+                               # топливо убирают по инструкции о проливах» of the nozzle that does not shut off led
+                               # «жанармай төгілсе не істеу керек» over the spill's steps)
+                               and not (procedural and (_is_step(sp) or not has_steps(ev.chunk))
                                         and (_titles_steps(lead[1]) or self._headed_steps(lead, sp, query))))
             better_coverage = ev.support >= lead[0].support + 0.15 and ev.hit.score >= 0.85 * lead[0].hit.score
             if better_sentence or better_coverage:
@@ -702,11 +706,16 @@ class Assistant:
         possible = self._possible(query, evidence)
         best: tuple[Evidence, ScoredPassage] | None = None
         need = RULE_LEAD * lead[1].best
+        # the rule is matched by what the question is about: «разрешено», which the dictionary gives for the
+        # Kazakh «бола ма?» («can one?»), made «Соединять муфту разрешено только сервисной службе» the answer to
+        # «темекі шегуге бола ма?» (smoking) over «На территории АЗС запрещается: курить…»
+        asked = {t.lemma for t in query.tokens}
+        about = replace(query, terms={t: w for t, w in query.terms.items() if t not in INTENT_WORDS or t in asked})
         for ev, ok in zip(evidence[:5], possible, strict=False):
             if ev is lead[0] or not ok or ev.elsewhere or ev.chunk.document_id == skip_document \
                     or ev.chunk.ordinal == 0 and _has_more(self.db, ev.chunk.document_id):
                 continue
-            own = rule_best(extractor.score(ev.chunk, query, False, True, heading_counts=False))
+            own = rule_best(extractor.score(ev.chunk, about, False, True, heading_counts=False))
             if own >= need:
                 best, need = (ev, extractor.score(ev.chunk, query, False, True)), own
         return best
@@ -880,7 +889,16 @@ class Assistant:
         if not all(heading & set(query.terms) for heading in headings):
             return None
         common = set.intersection(*headings) | set(self.analyzer.lemmas(f"{parent} {title}"))
-        if not all({lemma, *query.jargon_of.get(lemma, ())} & common for lemma, _ in query.key_terms):
+        # a word of no heading that two of the lists use tells none of them apart either: «пролив топлива на АЗС»,
+        # where «менеджеру АЗС» is in the medium and the large spill's steps, got the medium spill's list alone
+        named = set.union(*headings)
+        bodies = [set(self.analyzer.lemmas(" ".join(c.text for c in chunks if c.section == section)))
+                  for section in sections]
+
+        def tells_none_apart(words: set[str]) -> bool:
+            return bool(words & common) or not words & named and sum(bool(words & body) for body in bodies) >= 2
+
+        if not all(tells_none_apart({lemma, *query.jargon_of.get(lemma, ())}) for lemma, _ in query.key_terms):
             return None
         whole = sections_under(chunks, parent, title, only=set(sections))
         return whole if whole is not None and len(whole.markdown) <= WHOLE_SECTION_BUDGET else None

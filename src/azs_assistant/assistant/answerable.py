@@ -38,7 +38,7 @@ FEATURES = ("support", "dense", "relative_score", "first", "entities_missing", "
 # their own (:func:`lacks_what_is_asked`, applied beside these). A first try at a date or time limit and a
 # quantity in a unit judged the whole question, not each clause, and was dropped (tune +0.045 declined, valid
 # none, answered lower on both); an amount asked in a unit it names, read per clause, came later (``_KINDS``).
-RULES = ("typed_missing",)
+RULES = ("typed_missing", "translation_missing")
 
 SUPPORTING = 0.6  # a second passage quoted beside the answering one: this share of the operating point
 LEXICAL_ONLY_SUPPORT = 0.5  # without a dense model: the share of the question's weighted content a passage must hold
@@ -204,6 +204,8 @@ def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[st
     heaviest = max(weights.values(), default=0.0)
     terms = {lemma for lemma, _ in query.key_terms}
     foreign = query.foreign_share()
+    translated = any(query.jargon_of.get(lemma) for lemma in terms)
+    asked_in_russian = terms | set(query.expansions) | {t for lemma in terms for t in query.jargon_of.get(lemma, ())}
     dense_off = all(p.dense == 0.0 for p in passages)  # lexical-only index (AZS_EMBEDDINGS=none)
     out = []
     for rank, (p, found) in enumerate(zip(passages, present, strict=True)):
@@ -228,6 +230,10 @@ def judge(query: AnalyzedQuery, passages: Sequence[Retrieved], idf: Callable[[st
             # number its document's opening gives is held by every passage of it: «по ОТ-11 можно…» and a rule of ОТ-11)
             float(min(len([e for e in typed_entities.missing(query.text, p.text, known)
                            if not (e.kind in ("code", "document") and e.key in p.document_numbers)]), 2)),
+            # a question in Kazakh or English whose words the dictionary put into Russian, and the passage holds
+            # none of them nor any of their Russian terms: the dense model alone chose it, and «жалақы қанша?»
+            # (the salary) was answered with the till's change of 40 000 тенге, the nearest thing about money
+            1.0 if foreign >= 0.5 and translated and p.lemmas.isdisjoint(asked_in_russian) else 0.0,
         ])
     return out
 

@@ -193,6 +193,10 @@ class Extractor:
         if procedural and chunk.kind == "steps" and len(items) >= 2:
             first_item = next(i for i, ln in enumerate(lines) if ln.startswith("— "))
             intro = lines[first_item - 1] if first_item > 0 else None  # the sentence that leads into the steps
+            if intro is None and " › " in chunk.section:
+                # a list that starts its passage is led by its heading: the large spill's «Нажать аварийную
+                # кнопку… Позвонить 112», quoted beside the medium spill's list, read as what to do with any spill
+                intro = chunk.section.rsplit(" › ", 1)[-1].strip()
             # a second source's list adds to the answer's procedure: all its items, as bullets
             numbered = numbered and not prohibits(intro or "") and not prohibits(chunk.section.rsplit(" › ", 1)[-1])
             body = "\n".join(f"{i}. {escape(item)}" if numbered else f"- {escape(item)}"
