@@ -109,3 +109,14 @@ def test_a_list_quoted_beside_the_answer_comes_under_its_heading(demo_services: 
     assert _holds_in_order(answer.text, ["Средний пролив (от 1 до 20 литров)", "Остановить все колонки",
                                          "Крупный пролив (более 20 литров)", "Нажать аварийную кнопку"]) == [], \
         answer.answer
+
+
+@pytest.mark.slow
+def test_a_spill_s_size_in_everyday_words_finds_its_list(demo_services: Services) -> None:
+    """«мелкий пролив до литра» led with the medium spill's list, and «большой пролив что делать» got the medium
+    spill's list alone, without «Позвонить 112»: «мелкий», «маленький», «большой» are the operators' words for the
+    instruction's «небольшой» and «крупный» (the dictionary's size entries)."""
+    small = demo_services.assistant.ask("мелкий пролив до литра что делать")
+    assert small.text.startswith("Небольшой пролив (до 1 литра)"), small.answer
+    large = demo_services.assistant.ask("большой пролив что делать")
+    assert _holds_in_order(large.text, ["Крупный пролив (более 20 литров)", "Позвонить 112"]) == [], large.answer
