@@ -638,7 +638,13 @@ class Assistant:
                                and not (procedural and (_is_step(sp) or not has_steps(ev.chunk))
                                         and (_titles_steps(lead[1]) or self._headed_steps(lead, sp, query))))
             better_coverage = ev.support >= lead[0].support + 0.15 and ev.hit.score >= 0.85 * lead[0].hit.score
-            if better_sentence or better_coverage:
+            # steps asked, and the lead has none: a list whose heading names more of the question leads («большой
+            # пролив что делать» led with the nozzle that does not shut off, which names «разлитое топливо»)
+            titled_steps = (procedural and not has_steps(lead[0].chunk) and has_steps(ev.chunk)
+                            and ev.hit.score >= 0.75 * lead[0].hit.score
+                            and self._heading_match(ev.chunk.section, query)
+                            > self._heading_match(lead[0].chunk.section, query))
+            if better_sentence or better_coverage or titled_steps:
                 lead = (ev, sp)
         if asks_only_whether(query.text):
             rule = self._rule_instead(query, lead, evidence, skip_document, extractor)
@@ -896,7 +902,10 @@ class Assistant:
                   for section in sections]
 
         def tells_none_apart(words: set[str]) -> bool:
-            return bool(words & common) or not words & named and sum(bool(words & body) for body in bodies) >= 2
+            # (a word, or the dictionary's term for it, in some headings only names those: «большой» is «крупный»)
+            if words & (named - common):
+                return False
+            return bool(words & common) or sum(bool(words & body) for body in bodies) >= 2
 
         if not all(tells_none_apart({lemma, *query.jargon_of.get(lemma, ())}) for lemma, _ in query.key_terms):
             return None
