@@ -140,9 +140,13 @@ class _Repeats(logging.Filter):
         self.every_s, self._seen = every_s, dict[tuple[str, str], float]()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name.split(".")[0] in PROJECT_LOGGERS or record.levelno < logging.WARNING:
+        # (a line with a traceback always passes: two errors of one message may differ in where they came from)
+        if record.name.split(".")[0] in PROJECT_LOGGERS or record.levelno < logging.WARNING or record.exc_info:
             return True
-        key, now = (record.name, record.getMessage()), time.monotonic()
+        try:
+            key, now = (record.name, record.getMessage()), time.monotonic()
+        except Exception:  # a library's bad format arguments: the handler reports them as logging does
+            return True
         if now - self._seen.get(key, -self.every_s) < self.every_s:
             return False
         if len(self._seen) > 1000:
@@ -174,8 +178,9 @@ def configure(level: str = "INFO", fmt: str = "text") -> logging.Handler:
     for name in PROJECT_LOGGERS:
         logging.getLogger(name).setLevel(numeric)
     # pika logs each failed connection attempt as 7 ERROR lines and a traceback; Dramatiq and the project say
-    # the same in one line each, so pika itself speaks only when it is critical
-    logging.getLogger("pika").setLevel(logging.CRITICAL)
+    # the same in one line each, so pika itself speaks only when it is critical (or at AZS_LOG_LEVEL=DEBUG, where
+    # its details of a TLS or login failure are wanted)
+    logging.getLogger("pika").setLevel(logging.CRITICAL if numeric > logging.DEBUG else logging.NOTSET)
     _handler, _handler_config = handler, (level, fmt)
     return handler
 
@@ -186,6 +191,7 @@ def reset() -> None:
     if _handler is not None:
         logging.getLogger().removeHandler(_handler)
         _handler, _handler_config = None, None
+    logging.getLogger("pika").setLevel(logging.NOTSET)
 
 
 def configure_from(settings: Settings, default_level: str = "INFO") -> logging.Handler:

@@ -61,7 +61,9 @@ def test_console_script_exits_with_the_error_code(tmp_path: Path, monkeypatch: p
 
 @pytest.mark.parametrize("command", [
     ("stations", "import"), ("incidents", "import"), ("jargon", "import"), ("tickets", "classify", "--batch"),
-    ("tickets", "rules"), ("ask", "--batch"), ("ocr",)])
+    ("tickets", "rules"), ("ask", "--batch"), ("ocr",),
+    ("learning", "compare", "--base-url", "http://127.0.0.1:9", "--candidate-url", "http://127.0.0.1:9",
+     "--questions")])
 def test_a_file_that_is_not_there_is_one_message_and_exit_2_in_every_command(azs: Azs, tmp_path: Path,
                                                                             command: tuple[str, ...]) -> None:
     """`stations import` said «Файл не найден» with exit 4, `incidents import` the same with 2, `ask --batch` and

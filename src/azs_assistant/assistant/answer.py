@@ -715,8 +715,8 @@ class Assistant:
         # the rule is matched by what the question is about: «разрешено», which the dictionary gives for the
         # Kazakh «бола ма?» («can one?»), made «Соединять муфту разрешено только сервисной службе» the answer to
         # «темекі шегуге бола ма?» (smoking) over «На территории АЗС запрещается: курить…»
-        asked = {t.lemma for t in query.tokens}
-        about = replace(query, terms={t: w for t, w in query.terms.items() if t not in INTENT_WORDS or t in asked})
+        added = set(query.expansions)
+        about = replace(query, terms={t: w for t, w in query.terms.items() if t not in INTENT_WORDS or t not in added})
         for ev, ok in zip(evidence[:5], possible, strict=False):
             if ev is lead[0] or not ok or ev.elsewhere or ev.chunk.document_id == skip_document \
                     or ev.chunk.ordinal == 0 and _has_more(self.db, ev.chunk.document_id):
@@ -895,8 +895,9 @@ class Assistant:
         if not all(heading & set(query.terms) for heading in headings):
             return None
         common = set.intersection(*headings) | set(self.analyzer.lemmas(f"{parent} {title}"))
-        # a word of no heading that two of the lists use tells none of them apart either: «пролив топлива на АЗС»,
-        # where «менеджеру АЗС» is in the medium and the large spill's steps, got the medium spill's list alone
+        # a word of no heading that two of the lists use is taken as the setting, not a choice between them (it
+        # errs toward quoting all): «пролив топлива на АЗС», where «менеджеру АЗС» is in the medium and the large
+        # spill's steps, got the medium spill's list alone
         named = set.union(*headings)
         bodies = [set(self.analyzer.lemmas(" ".join(c.text for c in chunks if c.section == section)))
                   for section in sections]

@@ -149,7 +149,8 @@ def cannot_read(path: Path, exc: OSError) -> InvalidInput:
     if isinstance(exc, PermissionError):
         return InvalidInput(f"Нет прав на чтение файла {path}.", f"No permission to read {path}.",
                             message_kk=f"{path} файлын оқуға рұқсат жоқ.")
-    return InvalidInput(f"Файл {path} не прочитан: {exc.strerror}", f"Cannot read {path}: {exc.strerror}")
+    return InvalidInput(f"Файл {path} не прочитан: {exc.strerror}", f"Cannot read {path}: {exc.strerror}",
+                        message_kk=f"{path} файлы оқылмады: {exc.strerror}")
 
 
 def existing_file(path: Path) -> Path:

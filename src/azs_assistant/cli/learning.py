@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from azs_assistant.cli._common import cli_actor, print_json, services
+from azs_assistant.cli._common import cli_actor, existing_file, print_json, services
 from azs_assistant.errors import InvalidInput
 
 app = typer.Typer(help="Обучение на отзывах: наборы данных для дообучения модели.", no_args_is_help=True)
@@ -73,7 +73,7 @@ def learning_compare(
     from azs_assistant.learning.compare import MEASURES, Endpoint, compare, load_questions
     from azs_assistant.secrets import resolve_secret
 
-    rows = load_questions(questions)
+    rows = load_questions(existing_file(questions))
     key = resolve_secret(api_key)
     svc = services(ctx)
     result = compare(svc.assistant_with, svc.settings, svc.analyzer, Endpoint("base", base_url, base_model, key),

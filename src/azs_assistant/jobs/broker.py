@@ -56,17 +56,23 @@ class BrokerQueue:
         self._lock = threading.Lock()  # pika's publishing connection is one per thread; keep it simple
         self._stop = threading.Event()
         self._running = False
-        self._down = False  # said once when the broker goes away and once when it is back, not every 5 s
+        # the kind of failure while the broker is away (None: it answers): said once when it goes away and once
+        # when it is back, not every 5 s
+        self._down: str | None = None
+        self._state_lock = threading.Lock()
 
     def _sent(self) -> None:
-        if self._down:
-            self._down = False
+        with self._state_lock:
+            back, self._down = self._down is not None, None
+        if back:
             log.warning("брокер снова доступен, задания отправляются")
 
     def _unreachable(self, exc: Exception, job_id: str | None = None) -> None:
+        """Said at WARNING when the broker goes away or fails otherwise than before; at DEBUG while it stays so."""
         waiting = f"задание {job_id} ждёт в базе" if job_id else "задания ждут в базе"
-        log.log(logging.DEBUG if self._down else logging.WARNING, "брокер недоступен, %s: %s", waiting, exc)
-        self._down = True
+        with self._state_lock:
+            again, self._down = self._down == type(exc).__name__, type(exc).__name__
+        log.log(logging.DEBUG if again else logging.WARNING, "брокер недоступен, %s: %s", waiting, exc)
 
     # -- publishing (API processes and workers) --------------------------------------------------
     def submit(self, job_id: str) -> None:
