@@ -74,3 +74,16 @@ def test_a_file_that_is_not_there_is_one_message_and_exit_2_in_every_command(azs
     assert f"Ошибка: Файл не найден: {missing}" in result.stderr and "No such file" not in result.stderr
     folder = azs(*command, str(tmp_path))
     assert folder.exit_code == 2 and f"{tmp_path} — это папка, а нужен файл." in folder.stderr, folder.output
+
+
+def test_a_person_is_told_when_a_command_makes_a_new_empty_database(azs: Azs, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """`azs --data-dir /srv/azs/dta users list` (a typo) made an empty database there and said nobody was there:
+    at a terminal the command now says it made a new, empty database and where; a second run says nothing."""
+    from azs_assistant.cli import _common
+
+    monkeypatch.setattr(_common, "interactive", lambda: True)
+    first = azs("users", "list")
+    assert first.exit_code == 0 and "Создана новая, пустая база данных" in first.stderr, first.output
+    assert str(tmp_path / "data") in first.stderr and "--data-dir" in first.stderr
+    assert "Создана новая" not in azs("users", "list").stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 import traceback
 from collections.abc import Iterator
@@ -45,13 +46,25 @@ class State:
         if self._services is None:  # built on first use: `azs --help` and `tickets rules` need no database
             from azs_assistant.services import Services
 
+            database = self.settings.data_dir / "azs.db"
+            fresh = self.settings.database_url is None and not database.exists()
             self._services = Services(self.settings)
+            if fresh and interactive():
+                # a mistyped --data-dir made an empty database without a word, and `users list` there said nobody
+                # was there; a script (no terminal) is not told, as the first `azs ingest` of a new install is not
+                typer.echo(f"Создана новая, пустая база данных: {database} (в каталоге данных её не было; если путь "
+                           "указан с опечаткой, проверьте --data-dir или AZS_DATA_DIR).", err=True)
         return self._services
 
     def close(self) -> None:
         if self._services is not None:
             self._services.close()
             self._services = None
+
+
+def interactive() -> bool:
+    """A person reads the terminal (stderr is one), not a script or a test."""
+    return sys.stderr.isatty()
 
 
 def state(ctx: typer.Context) -> State:
