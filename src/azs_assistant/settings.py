@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_BASE_URL = "http://127.0.0.1:8000"  # links in notifications while AZS_PUBLIC_BASE_URL is unset
+SQLITE_FILE = "azs.db"  # the embedded database, in the data dir
 
 
 class Settings(BaseSettings):
@@ -203,7 +204,12 @@ class Settings(BaseSettings):
             from azs_assistant.secrets import resolve_secret
 
             return str(resolve_secret(self.database_url))
-        return f"sqlite:///{(self.data_dir / 'azs.db').resolve()}"
+        return f"sqlite:///{(self.data_dir / SQLITE_FILE).resolve()}"
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The embedded database's file in the data dir, or None where AZS_DATABASE_URL names a server."""
+        return None if self.database_url else self.data_dir / SQLITE_FILE
 
     @property
     def incident_sources_file(self) -> Path:

@@ -46,8 +46,8 @@ class State:
         if self._services is None:  # built on first use: `azs --help` and `tickets rules` need no database
             from azs_assistant.services import Services
 
-            database = self.settings.data_dir / "azs.db"
-            fresh = self.settings.database_url is None and not database.exists()
+            database = self.settings.sqlite_file
+            fresh = database is not None and not database.exists()
             self._services = Services(self.settings)
             if fresh and interactive():
                 # a mistyped --data-dir made an empty database without a word, and `users list` there said nobody
@@ -172,6 +172,14 @@ def existing_file(path: Path) -> Path:
     try:
         with path.open("rb"):
             return path
+    except OSError as exc:
+        raise cannot_read(path, exc) from exc
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of a file the user named, read once, or the typed error :func:`cannot_read` gives."""
+    try:
+        return path.read_bytes()
     except OSError as exc:
         raise cannot_read(path, exc) from exc
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from azs_assistant.cli._common import existing_file, print_json, services
+from azs_assistant.cli._common import print_json, read_input, services
 
 
 def ocr(ctx: typer.Context,
@@ -17,7 +17,7 @@ def ocr(ctx: typer.Context,
         save: Annotated[bool, typer.Option("--save", help="Сохранить распознанную форму как запись.")] = False) -> None:
     """Распознать текст фото или скана; для известных форм (акт проверки ТРК) — поля."""
     svc = services(ctx)
-    result = svc.forms.recognise(existing_file(file).read_bytes(), file.name, lang)
+    result = svc.forms.recognise(read_input(file), file.name, lang)
     if save and result["form"]:
         from azs_assistant.auth.principal import SYSTEM
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from azs_assistant.cli._common import cli_actor, existing_file, services
+from azs_assistant.cli._common import cli_actor, read_input, services
 from azs_assistant.stations import decode_csv, station_input
 
 app = typer.Typer(help="Справочник станций: импорт CSV, список, добавление. По нему проверяются области "
@@ -20,7 +20,7 @@ def import_stations(ctx: typer.Context,
                     file: Annotated[Path, typer.Argument(help="CSV: id,name,region,address,active («,» или «;»).")]
                     ) -> None:
     """Загрузить станции из CSV: новые добавляются, изменённые обновляются (повторный запуск ничего не меняет)."""
-    text = decode_csv(existing_file(file).read_bytes(), file.name)
+    text = decode_csv(read_input(file), file.name)
     result = services(ctx).stations.import_csv(cli_actor(), text, name=file.name)
     typer.echo(f"Станции: добавлено {result.added}, обновлено {result.updated}, без изменений {result.unchanged}.")
 
