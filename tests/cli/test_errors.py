@@ -42,9 +42,41 @@ def test_unexpected_error_is_a_short_message_and_exit_1(azs: Azs, monkeypatch: p
     assert verbose.exit_code == 1 and "Traceback (most recent call last)" in verbose.stderr
 
 
-def test_usage_errors_stay_typer_s_own(azs: Azs) -> None:
-    result = azs("tickets", "list", "--limit", "0")
-    assert result.exit_code == 2 and "Непредвиденная" not in result.output
+@pytest.mark.parametrize(("args", "said"), [
+    (("ask", "--bogus", "q"), "Ошибка: Нет такого параметра: --bogus."),
+    (("--verbos", "ask", "q"), "Нет такого параметра: --verbos. Может быть, --verbose?"),
+    (("documents", "show"), "Ошибка: Не указан аргумент ref."),
+    (("tickets", "list", "--limit", "x"), "Неверное значение --limit: нужно целое число, а дано «x»."),
+    (("tickets", "list", "--limit", "0"), "Неверное значение --limit: нужно не меньше 1, а дано «0»."),
+    (("documents", "lst"), "Нет такой команды: «lst». Может быть, «list»?"),
+    (("ask", "q", "extra"), "Лишние аргументы: extra."),
+    (("ask", "--batch"), "После --batch нужно значение."),
+    (("ask", "--json=yes", "q"), "Параметр --json не принимает значения."),
+    ((), "Не указана команда."),
+])
+def test_usage_errors_are_said_in_russian_with_the_usage_line(azs: Azs, args: tuple[str, ...], said: str) -> None:
+    """GIVEN a mistyped command line WHEN it runs THEN the operator reads what is wrong in Russian, the usage line
+    and where the help is, exit 2 (typer said «No such option», «Missing argument 'ref'.», «Invalid value for
+    '--limit': Input should be a valid integer…» in English)."""
+    result = azs(*args)
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr
+    assert "Непредвиденная" not in result.output and "Usage" not in result.output and "Try '" not in result.output
+    if "--json=" not in " ".join(args) and "--batch" not in args:  # click gives these two no context to show
+        assert "Использование: " in result.stderr and "--help" in result.stderr
+
+
+def test_help_pages_frame_is_russian(azs: Azs) -> None:
+    """`azs --help` and a command's help: headings, the usage line, the --help line and the default are Russian."""
+    top = azs("--help")
+    assert top.exit_code == 0
+    for russian in ("Использование: ", "Параметры", "Команды", "Показать эту справку и выйти.",
+                    "[по умолчанию: var]", "[переменная окружения: AZS_DATA_DIR]"):
+        assert russian in top.output, russian
+    command = azs("backup", "create", "--help")
+    assert "[обязательный]" in command.output and "Показать эту справку и выйти." in command.output
+    for english in ("Usage:", "Options", "Commands", "Show this message", "default:", "required]"):
+        assert english not in top.output + command.output, english
 
 
 def test_console_script_exits_with_the_error_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -57,6 +89,17 @@ def test_console_script_exits_with_the_error_code(tmp_path: Path, monkeypatch: p
     assert exit_.value.code == 4
     err = capsys.readouterr().err
     assert "Ошибка:" in err and "Traceback" not in err
+    monkeypatch.setattr(sys, "argv", ["azs", "--data-dir", str(tmp_path), "tickets", "lst"])
+    with pytest.raises(SystemExit) as usage:
+        cli.run()
+    assert usage.value.code == 2
+    err = capsys.readouterr().err
+    assert "Нет такой команды: «lst»" in err and "Использование: azs tickets" in err
+    assert "Справка: azs tickets --help" in err
+    monkeypatch.setattr(sys, "argv", ["azs", "--data-dir", str(tmp_path), "tickets", "rules"])
+    with pytest.raises(SystemExit) as fine:
+        cli.run()
+    assert fine.value.code == 0
 
 
 @pytest.mark.parametrize("command", [

@@ -100,8 +100,8 @@ for _name, _group in GROUPS:
 
 
 def run() -> None:
-    """The console script ``azs``."""
-    app()
+    """The console script ``azs`` (and ``python -m azs_assistant.cli``: its usage lines name ``azs`` too)."""
+    app(prog_name="azs")
 
 
 if __name__ == "__main__":

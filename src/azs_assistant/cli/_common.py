@@ -6,12 +6,13 @@ import json
 import sys
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 import typer
+from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
 
 from azs_assistant.errors import AzsError, ConfigError, InvalidInput
@@ -82,6 +83,25 @@ class ErrorEdge(TyperGroup):
 
     A typed error prints its Russian message and exits with its own code; anything else prints a
     short message and exits 1. The traceback is printed only with ``azs --verbose``."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
+        """Usage errors in Russian (``_usage``): the library's standalone mode prints them in English, so this
+        one runs it in its other mode and prints and exits itself, as click's standalone mode would."""
+        from azs_assistant.cli import _usage
+
+        _usage.localise(self)
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except click_errors.ClickException as exc:
+            _usage.show(exc)
+            sys.exit(exc.exit_code)
+        except typer.Abort:  # Ctrl+D at a prompt
+            typer.secho("Прервано.", fg=typer.colors.RED, err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)  # a command's own `typer.Exit(n)` comes back as n
 
     def invoke(self, ctx: Any) -> Any:  # Any: typer's vendored click.Context is private
         try:
