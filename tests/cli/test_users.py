@@ -37,6 +37,14 @@ def test_password_is_typed_at_the_prompt_when_no_secret_is_given(azs: Azs) -> No
                 input=f"{PASSWORD}\n{PASSWORD}\n")
     assert added.exit_code == 0, added.output
     assert "Пользователь dana: роли manager" in added.stdout
+    assert "Повторите пароль" in added.output and "Repeat" not in added.output
+
+
+def test_a_mistyped_repeat_is_said_in_russian_and_asked_again(azs: Azs) -> None:
+    added = azs("users", "add", "dana", "--role", "manager", "--region", "Алматы",
+                input=f"{PASSWORD}\nдругой-пароль\n{PASSWORD}\n{PASSWORD}\n")
+    assert added.exit_code == 0, added.output
+    assert "Пароли не совпадают, введите ещё раз." in added.output and "do not match" not in added.output
 
 
 def test_a_literal_password_and_an_unknown_user_are_refused(azs: Azs) -> None:

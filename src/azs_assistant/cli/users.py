@@ -23,7 +23,13 @@ def _password(ref: Optional[str], prompt: bool) -> Optional[str]:
             raise InvalidInput("Пароль передаётся ссылкой на секрет: env:ИМЯ, file:/путь или aws:…, не текстом.",
                                "Password must be a secret reference.")
         return (resolve_secret(ref) or "").strip()
-    return typer.prompt("Пароль", hide_input=True, confirmation_prompt=True) if prompt else None
+    if not prompt:
+        return None
+    while True:  # (typer's own confirmation says «Repeat for confirmation» and «The two entered values do not match»)
+        password: str = typer.prompt("Пароль", hide_input=True)
+        if typer.prompt("Повторите пароль", hide_input=True) == password:
+            return password
+        typer.secho("Пароли не совпадают, введите ещё раз.", fg=typer.colors.RED, err=True)
 
 
 @app.command("add")
