@@ -184,7 +184,7 @@ def _values(**changed: float) -> list[float]:
     base = {"support": 1.0, "dense": 0.83, "relative_score": 0.62, "first": 1.0, "entities_missing": 0.0,
             "has_entities": 1.0, "strongest_missing": 0.0, "unknown_share": 0.0, "jargon_hit": 0.0, "margin": 0.1,
             "terms": 1.39, "foreign": 0.0, "named_absent": 0.0, "typed_missing": 0.0,
-            "translation_missing": 0.0}
+            "translation_missing": 0.0, "variant_other": 0.0}
     base.update(changed)
     return [base[name] for name in (*answerable.FEATURES, *answerable.RULES)]
 

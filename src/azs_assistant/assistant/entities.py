@@ -452,6 +452,55 @@ def missing(question: str | Iterable[Entity], unit: str, known: Callable[[str], 
     return out
 
 
+# --- variants of one thing ------------------------------------------------------------------------
+# Qualifiers that tell apart variants of one thing, mutually exclusive within a group: the day or the night shift,
+# summer or winter (a fuel, a mixture, a regime), a small, medium or large spill, an instruction's kind. A passage
+# that names another variant of a group and not the one asked is about that variant: «Работникам ночной смены
+# положены два перерыва по 20 минут» does not say what the day shift gets, «В зимний период … пропана не менее …»
+# not what the summer mixture holds. A passage naming no variant is left alone (a rule for every shift). Each
+# variant is asked strictly (its word beside the thing it qualifies where the word alone is loose: «средний» is
+# also «в среднем»), named by a passage strictly too, and held by a passage generously (its stem anywhere).
+# (asked, named by a passage, held by a passage)
+_Variant = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+
+
+def _variant(asked: str, held: str | None = None) -> _Variant:
+    strict = re.compile(asked, re.IGNORECASE)
+    return strict, strict, re.compile(held, re.IGNORECASE) if held else strict
+
+
+_SPILL = r"\s+(?:[\w-]+\s+)?(?:пролив|разлив|утечк|розлив)\w*"
+_INSTRUCTION = r"\s+(?:[\w-]+\s+)?инструктаж\w*"
+_VARIANTS: tuple[tuple[_Variant, ...], ...] = (
+    (_variant(r"(?<![\w-])(?:дневн(?!ик)\w*|днём|днем|күндізгі|күндіз|day\s+shift|daytime)"),
+     _variant(r"(?<![\w-])(?:ночн\w*|ночью|түнгі|түнде|night\w*)")),
+    (_variant(r"(?<![\w-])(?:летн\w*|летом|лето|жазғы|жазда|summer)(?![\w-])|(?<![\w-])летн\w*"),
+     _variant(r"(?<![\w-])(?:зимн\w*|зимой|зима|зиму|зимы|қысқы|қыста|winter)(?![\w-])|(?<![\w-])зимн\w*")),
+    (_variant(rf"(?<![\w-])(?:мал\w*|небольш\w*|мелк\w*|незначительн\w*){_SPILL}",
+              r"(?<![\w-])(?:мал(?:ый|ого|ом|ому|ым)|небольш\w*|мелк\w*|незначительн\w*)"),
+     _variant(rf"(?<![\w-])средн\w*{_SPILL}", r"(?<![\w-])средн(?:ий|его|ем|ему|им)\b"),
+     _variant(rf"(?<![\w-])(?:крупн\w*|больш(?:ой|ого|ом|ому|им|ие|их)|сильн\w*|значительн\w*|масштабн\w*){_SPILL}",
+              r"(?<![\w-])(?:крупн\w*|больш(?:ой|ого|ом|ому|им)\b|значительн\w*|масштабн\w*)")),
+    tuple(_variant(rf"(?<![\w-]){kind}\w*{_INSTRUCTION}", rf"(?<![\w-]){kind}\w*")
+          for kind in ("вводн", "первичн", "повторн", "внепланов", "целев", "предсменн")),
+)
+
+
+def other_variant(question: str, unit: str) -> bool:
+    """The question asks one variant of a group (:data:`_VARIANTS`: «в дневную смену», «летней смеси», «малый
+    разлив») and the unit (a passage with its title and heading) names another of that group and not this one."""
+    for group in _VARIANTS:
+        asked = [i for i, (asks, _, _) in enumerate(group) if asks.search(question)]
+        if len(asked) != 1:  # none, or two offered as a choice («летний или зимний?»)
+            continue
+        _, _, holds = group[asked[0]]
+        if holds.search(unit):
+            continue
+        if any(names.search(unit) for i, (_, names, _) in enumerate(group) if i != asked[0]):
+            return True
+    return False
+
+
 _TO_LATIN = str.maketrans({"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",
                            "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
                            "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
