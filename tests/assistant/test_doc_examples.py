@@ -124,3 +124,16 @@ def test_a_spill_s_size_in_everyday_words_finds_its_list(demo_services: Services
     assert large.text.startswith("Крупный пролив (более 20 литров)"), large.answer
     assert _holds_in_order(large.text, ["Крупный пролив (более 20 литров)", "Позвонить 112"]) == [], large.answer
     assert "Небольшой пролив" not in large.text, large.answer
+
+
+@pytest.mark.slow
+def test_a_spill_s_size_asked_is_not_answered_by_another_size(demo_services: Services) -> None:
+    """«малый пролив что делать» got «нет ответа» («малый» was no dictionary word for «небольшой»); «в каком радиусе
+    ограждать небольшой пролив» was answered by the medium spill's «конусами в радиусе 6 метров», which the
+    instruction sets for the medium spill only (the hard rule ``variant_other``)."""
+    small = demo_services.assistant.ask("малый пролив что делать")
+    assert small.text.startswith("Небольшой пролив (до 1 литра)"), small.answer
+    radius = demo_services.assistant.ask("в каком радиусе ограждать небольшой пролив")
+    assert radius.abstained and "6 метров" not in radius.text, radius.answer
+    medium = demo_services.assistant.ask("средний пролив в каком радиусе ставить конусы")
+    assert not medium.abstained and "в радиусе 6 метров" in medium.text, medium.answer
