@@ -186,3 +186,24 @@ def test_words_that_say_what_kind_of_answer_is_wanted_are_not_what_the_passage_m
     held = {lemma for lemma, _ in query.key_terms}
     assert intent not in held and content in held, query.key_terms
     assert intent in query.terms  # ranking still reads it
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("отключили свет — что делать сразу?", "электроэнергия"),  # the entry is «свет отключили»
+    ("свет отключился, что делать по порядку", "электроэнергия"),  # a reflexive verb: «отключиться» is «отключить»
+    ("пролив большой у третьей колонки", "крупный"),  # «большой пролив»
+])
+def test_a_two_word_phrase_matches_in_either_order_and_with_a_reflexive_verb(question: str, wanted: str) -> None:
+    """Russian word order is free and a reflexive verb names the same event: «Свет отключился в Береке — что делать
+    по порядку?» matched no entry and was declined, though «свет отключили» is one."""
+    analyzer = get_analyzer()
+    dictionary = JargonDictionary(load_builtin_jargon(), analyzer)
+    added, _ = dictionary.expand(analyzer.lemmas(question, keep_stopwords=True))
+    assert wanted in added, (question, added)
+
+
+def test_a_longer_phrase_keeps_its_order() -> None:
+    analyzer = get_analyzer()
+    dictionary = JargonDictionary(parse_tsv("кнопка аварийного отключения\tаварийная кнопка\n"), analyzer)
+    assert dictionary.expand(analyzer.lemmas("кнопка аварийного отключения", keep_stopwords=True))[0]
+    assert not dictionary.expand(analyzer.lemmas("отключения аварийного кнопка", keep_stopwords=True))[0]

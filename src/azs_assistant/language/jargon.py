@@ -102,6 +102,12 @@ class JargonDictionary:
                         # a Kazakh verb is listed by its verbal noun («төгілу»); its other forms grow on the root
                         # («төгілсе», «төгіліп», «төгілген»)
                         self._stems.setdefault(word[:-1], key)
+        # a phrase in the other word order or with a reflexive verb: «свет отключили» is also said «отключили свет»
+        # and «свет отключился» (Russian word order is free, and a reflexive verb names the same event)
+        self._loose: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for key in self._patterns:
+            if len(key) > 1:
+                self._loose.setdefault(_loosened(key), key)
         self._max_len = max((len(k) for k in self._patterns), default=1)
 
     def expand(self, lemmas: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:
@@ -195,7 +201,9 @@ class JargonDictionary:
         Kazakh or English word with an ending (:meth:`_stem`); None when they are no entry."""
         if words in self._patterns:
             return words
-        return (self._forms.get(words[0]) if len(words) == 1 else None) or self._stem(" ".join(words))
+        if len(words) == 1:
+            return self._forms.get(words[0]) or self._stem(words[0])
+        return self._stem(" ".join(words)) or self._loose.get(_loosened(words))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -204,6 +212,13 @@ class JargonDictionary:
 _KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 _MIN_STEM = 4  # shorter stems would match unrelated words
 _MAX_ENDING = 6  # Kazakh stacks endings: «резервуарларды» is «резервуар» + «лар» + «ды»
+
+
+def _loosened(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A phrase's lemmas as matched loosely: a reflexive verb as its base («отключиться» → «отключить»), and two words
+    in one order whichever order they came in (three or more keep theirs)."""
+    base = tuple(w[:-2] if len(w) > 5 and w.endswith(("ться", "тись", "чься")) else w for w in words)
+    return tuple(sorted(base)) if len(base) == 2 else base
 
 
 def _foreign(word: str) -> bool:
