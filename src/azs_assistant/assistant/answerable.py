@@ -871,9 +871,25 @@ def _count_missing(clause: str, passage: str, synonyms: Callable[[str], Sequence
                                                       for w in (synonyms(noun) if synonyms else ()) if len(w) >= 4}
     for sentence in _SENTENCE.split(passage.lower().replace("ё", "е")):
         words = re.findall(r"\w+", sentence)
-        if any(w.startswith(stem) for w in words for stem in stems) and _A_NUMBER.search(sentence):
+        if any(w.startswith(stem) for w in words for stem in stems) and _counts(sentence):
             return False
     return True
+
+
+# what follows a number that measures rather than counts: «минус 25 градусов», «30 минут», «5 литров»
+_MEASURED = re.compile(r"\s*(?:[-‐–]\s*)?(?:ти|х|ми)?\s*(?:градус|°|минут|мин\b|час|ч\b|сек|сут|дн[яеи]|дней|день|недел"
+                       r"|месяц|год|лет\b|литр|л\b|л\.|мл\b|метр|м\b|см\b|мм\b|км\b|кг\b|килограмм|грамм|тонн|т\b|%"
+                       r"|процент|тенге|тг\b|₸|руб|мпа|кпа|бар\b|атм|квт|вт\b|ква\b)", re.IGNORECASE)
+# a whole number in digits (not a code's, «ОП-5», «АИ-92»; a clock time or a fraction, «08:00», «1,5», is a measure)
+_DIGITS = re.compile(r"(?<![\w.,:‐–-])\d+(?![\w.,:]*\d)(?![.,:]\d)|(?<=\s[-‐–])\d+\b")
+
+
+def _counts(sentence: str) -> bool:
+    """The sentence gives a count: a number, in digits or words, that no unit of measure follows and that is no code
+    or clock time: «делает перерыв при температуре ниже минус 25 градусов» counts no breaks, «два перерыва по 20
+    минут» does."""
+    words = (m for m in _A_NUMBER.finditer(sentence) if not m.group().isdigit())
+    return any(not _MEASURED.match(sentence[m.end():]) for m in (*_DIGITS.finditer(sentence), *words))
 
 
 # how long a thing lasts («сколько длится перерыв на обед», «инструктаж сколько по времени длится», «как долго идёт
