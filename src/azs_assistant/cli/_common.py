@@ -101,7 +101,8 @@ class ErrorEdge(TyperGroup):
         except typer.Abort:  # Ctrl+D at a prompt
             typer.secho("Прервано.", fg=typer.colors.RED, err=True)
             sys.exit(1)
-        sys.exit(code if isinstance(code, int) else 0)  # a command's own `typer.Exit(n)` comes back as n
+        # a command's own `typer.Exit(n)` comes back as n; a value a command returns is no exit status
+        sys.exit(code if isinstance(code, int) and not isinstance(code, bool) else 0)
 
     def invoke(self, ctx: Any) -> Any:  # Any: typer's vendored click.Context is private
         try:

@@ -6,7 +6,7 @@ message and exit.» in English, some as fixed f-strings that no translation cata
 command (``_common.ErrorEdge``) prints a usage error itself, from the exception's type and its fields (the
 option, the parameter, the value's validation error), in the form every other error of ``azs`` has:
 
-    Ошибка: Нет такого параметра: --bogus. Может быть, --top-k?
+    Ошибка: Нет такого параметра: --jsn. Может быть, --json?
     Использование: azs ask [ПАРАМЕТРЫ] [question]
     Справка: azs ask --help
 
@@ -91,7 +91,8 @@ def message(error: errors.ClickException) -> str:
     if isinstance(error, errors.MissingParameter):
         return f"Не указан {_named(error.param, error.ctx)}."
     if isinstance(error, errors.BadParameter):
-        return f"Неверное значение {_named(error.param, error.ctx, of=True)}: {_why(error)}"
+        name = _named(error.param, error.ctx, of=True)
+        return f"Неверное значение{' ' + name if name else ''}: {_why(error)}"
     if isinstance(error, errors.BadOptionUsage):
         if "requires" in error.message:
             return f"После {error.option_name} нужно значение."
@@ -110,21 +111,15 @@ def _named(param: Any, ctx: Any, of: bool = False) -> str:
     return param.name if of else f"аргумент {param.name}"
 
 
-# pydantic's error types (Typer checks values with a TypeAdapter) → what the value should be
+# pydantic's error types (Typer checks values with a TypeAdapter) → what the value should be; the options of `azs`
+# are numbers, flags and text (a file or a date is checked by the command itself, in its own words)
 _EXPECTED = {
     "int_parsing": "нужно целое число", "int_from_float": "нужно целое число", "int_type": "нужно целое число",
     "float_parsing": "нужно число (дробная часть через точку)", "float_type": "нужно число",
     "bool_parsing": "нужно true или false", "bool_type": "нужно true или false",
-    "date_parsing": "нужна дата ГГГГ-ММ-ДД", "date_from_datetime_parsing": "нужна дата ГГГГ-ММ-ДД",
-    "datetime_parsing": "нужны дата и время ГГГГ-ММ-ДД ЧЧ:ММ", "datetime_from_date_parsing": "нужны дата и время",
 }
 _BOUNDS = {"greater_than_equal": ("ge", "не меньше"), "greater_than": ("gt", "больше"),
            "less_than_equal": ("le", "не больше"), "less_than": ("lt", "меньше")}
-_PATH = re.compile(r"^(?:File|Directory|Path) '(?P<path>.+)' (?P<what>does not exist|is a file|is a directory"
-                   r"|is not readable|is not writable)\.$")
-_PATH_WHY = {"does not exist": "«{path}» не найден", "is a file": "«{path}» — файл, а нужна папка",
-             "is a directory": "«{path}» — папка, а нужен файл", "is not readable": "нет прав на чтение «{path}»",
-             "is not writable": "нет прав на запись в «{path}»"}
 
 
 def _why(error: Any) -> str:
@@ -138,20 +133,15 @@ def _why(error: Any) -> str:
         if kind in _BOUNDS:
             key, words = _BOUNDS[kind]
             return f"нужно {words} {context.get(key)}, а дано «{given}»."
-        if kind in ("enum", "literal_error"):
-            return f"допустимо: {context.get('expected', '')}; дано «{given}»."
-    path = _PATH.match(error.message)
-    if path:
-        return _PATH_WHY[path["what"]].format(path=path["path"]) + "."
     return error.message
 
 
 _USAGE = (
-    (re.compile(r"^No such command '(?P<name>.+?)'\.(?:\s*Did you mean (?P<guess>.+)\?)?$"),
+    (re.compile(r"^No such command (?P<q>['\"])(?P<name>.+?)(?P=q)\.(?:\s*Did you mean (?P<guess>.+)\?)?$"),
      lambda m: f"Нет такой команды: «{m['name']}»." + (f" Может быть, {_quoted(m['guess'])}?" if m["guess"] else "")),
     (re.compile(r"^Missing command\.$"), lambda m: "Не указана команда."),
     (re.compile(r"^Got unexpected extra argument(?:\(s\)|s)? \((?P<args>.*)\)$"),
-     lambda m: f"Лишние аргументы: {m['args']}."),
+     lambda m: f"Лишни{'е аргументы' if ' ' in m['args'] else 'й аргумент'}: {m['args']}."),
 )
 
 
