@@ -205,6 +205,15 @@ def test_semey_in_small_letters_is_the_city_where_the_family_cannot_be_meant(que
     # loose words are not a variant: «в среднем», «ежедневно», «больше», «дневник»
     ("средний пролив что делать", "В среднем слив занимает 40 минут, ежедневно больше 3 сливов.", False),
     ("журнал дневной смены", "Дневник оператора ведётся в ночную смену.", True),
+    # a review's cases: the variant asked held in another form of its word, and words that are no variant
+    ("что делать при средних проливах", "Средние проливы: оградить. Малые проливы: засыпать.", False),
+    ("что делать при больших проливах", "Большие проливы: звонить 112. Средний пролив — оградить.", False),
+    ("сильный пролив что делать", "Сильный пролив: звонить 112; при среднем проливе оградить.", False),
+    ("малый пролив что делать", "Малая утечка — засыпать. Средний пролив — оградить.", False),
+    ("кто сдаёт дневной отчёт", "Ночная смена снимает Z-отчёт в 08:00.", False),  # daily, not the day shift's
+    ("при сильном проливном дожде что делать", "Средний пролив (от 1 до 20 литров)", False),
+    ("сильно пахнет утечкой газа", "Средний пролив (от 1 до 20 литров)", False),
+    ("how many breaks on the night shift", "Дневная смена: один перерыв на обед 30 минут.", True),
 ])
 def test_another_variant_of_the_thing_asked(question: str, unit: str, other: bool) -> None:
     """«дневной смене» against the night shift's breaks, «летней смеси» against the winter mixture, «малый разлив»

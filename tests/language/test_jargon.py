@@ -191,7 +191,7 @@ def test_words_that_say_what_kind_of_answer_is_wanted_are_not_what_the_passage_m
 @pytest.mark.parametrize(("question", "wanted"), [
     ("отключили свет — что делать сразу?", "отключение"),  # the entry is «свет отключили»
     ("свет отключился, что делать по порядку", "отключение"),  # a reflexive verb: «отключиться» is «отключить»
-    ("пролив большой у третьей колонки", "крупный"),  # «большой пролив»
+    ("газом пахнет у колонки", "утечка"),  # «пахнет газом»
 ])
 def test_a_two_word_phrase_matches_in_either_order_and_with_a_reflexive_verb(question: str, wanted: str) -> None:
     """Russian word order is free and a reflexive verb names the same event: «Свет отключился в Береке — что делать
@@ -200,6 +200,23 @@ def test_a_two_word_phrase_matches_in_either_order_and_with_a_reflexive_verb(que
     dictionary = JargonDictionary(load_builtin_jargon(), analyzer)
     added, _ = dictionary.expand(analyzer.lemmas(question, keep_stopwords=True))
     assert wanted in added, (question, added)
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("лить не более 50 литров в канистру", ("не", "лить")),  # «не» read backwards
+    ("кто должен отвечать не знаю", ("не", "отвечать")),
+    ("после пролива сильный запах бензина", ("сильный", "пролив")),  # an adjective of the next noun
+    ("I want a full tank", ("tank", "full")),  # English order is meaning
+    ("клиент облил бензином машину", ("облиться", "бензин")),  # the entry's reflexive verb is not the plain one
+    ("как заблокировать кассу при уходе на перерыв", ("касса", "заблокироваться")),
+])
+def test_only_a_noun_and_a_verb_match_in_the_other_order(question: str, entry: tuple[str, ...]) -> None:
+    """A review found the first version read «лить не более» as «не лить», «после пролива сильный запах» as a large
+    spill, «I want a full tank» as an overfilled tank and «облил бензином» as «облился бензином» (fuel on the skin)."""
+    analyzer = get_analyzer()
+    dictionary = JargonDictionary(load_builtin_jargon(), analyzer)
+    _, matched = dictionary.expand(analyzer.lemmas(question, keep_stopwords=True))
+    assert not any(set(key) & set(entry) == set(key) and len(key) == 2 for key in matched), (question, matched)
 
 
 def test_a_longer_phrase_keeps_its_order() -> None:

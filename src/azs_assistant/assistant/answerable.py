@@ -849,7 +849,7 @@ def _clause_lacks(clause: str, passage: str, synonyms: Callable[[str], Sequence[
 _ASKS_COUNT = re.compile(r"(?:\bсколько|\bскок[аои]|\bскоко)\s+(?:[а-яё]+(?:ых|их)\s+)?([а-яё]{3,}(?:ов|ев|ёв|ей))\b",
                          re.IGNORECASE)
 # (Tried and dropped, 2026-12-06: a count asked in Kazakh or English, «қанша үзіліс», «how many breaks», the thing by
-# its dictionary term: «қанша уақыт» (how long) is «қанша» with a noun too, and three answers were lost for none gained.)
+# its dictionary term: «қанша уақыт» (how long) is «қанша» with a noun too; three answers were lost for none gained.)
 _NOT_COUNTED = re.compile(r"^(?:процент|градус|литр|метр|сантиметр|миллиметр|миллилитр|килограмм|грамм|тонн|тенге|рубл"
                           r"|доллар|евро|куб|час|дн|раз|бонус|балл|секунд|минут|сут|недел|месяц|год|лет|киловатт|ватт"
                           r"|мегапаскал|километр|ден|люд|человек|сотрудник|работник)", re.IGNORECASE)

@@ -464,24 +464,41 @@ def missing(question: str | Iterable[Entity], unit: str, known: Callable[[str], 
 _Variant = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
-def _variant(asked: str, held: str | None = None) -> _Variant:
+def _variant(asked: str, held: str) -> _Variant:
     strict = re.compile(asked, re.IGNORECASE)
-    return strict, strict, re.compile(held, re.IGNORECASE) if held else strict
+    return strict, strict, re.compile(held, re.IGNORECASE)
 
 
-_SPILL = r"\s+(?:[\w-]+\s+)?(?:пролив|разлив|утечк|розлив)\w*"
+# an adjective's endings: «ночн» + «ой», «средн» + «его» (not «сильно», «больше», «дневник», «проливной» after them)
+_ADJ = r"(?:ый|ий|ой|ая|яя|ое|ее|ые|ие|ого|его|ому|ему|ым|им|ом|ем|ую|юю|ых|их|ыми|ими|ей)"
+_SPILL = r"\s+(?:[\w-]+\s+)?(?:пролив(?!н)|разлив|розлив)\w*"
 _INSTRUCTION = r"\s+(?:[\w-]+\s+)?инструктаж\w*"
+
+
+def _shift_variant(ru: str, kk: str, en: str) -> _Variant:
+    """A shift: «ночной смене», «смена дневная», «түнгі ауысымда», «night shift» (not «дневной отчёт», a daily one)."""
+    return _variant(rf"(?<![\w-]){ru}{_ADJ}\s+(?:[\w-]+\s+)?смен\w*|(?<![\w-])смен\w*\s+{ru}{_ADJ}(?![\w-])"
+                    rf"|(?<![\w-]){kk}\s+ауысым\w*|\b{en}\s+shifts?\b",
+                    rf"(?<![\w-])(?:{ru}(?!ик)\w*|{kk}\w*|{en})")
+
+
+def _season_variant(ru: str, words: str) -> _Variant:
+    """A season: «летней смеси», «летом», «жазғы», «summer» (not «лётный» written with «е»)."""
+    asked = rf"(?<![\w-])(?:{ru}(?:ий|его|ему|им|ем|яя|ей|юю|ее|ие|их|ими)|{words})(?![\w-])"
+    return _variant(asked, asked)
+
+
 _VARIANTS: tuple[tuple[_Variant, ...], ...] = (
-    (_variant(r"(?<![\w-])(?:дневн(?!ик)\w*|днём|днем|күндізгі|күндіз|day\s+shift|daytime)"),
-     _variant(r"(?<![\w-])(?:ночн\w*|ночью|түнгі|түнде|night\w*)")),
-    (_variant(r"(?<![\w-])(?:летн\w*|летом|лето|жазғы|жазда|summer)(?![\w-])|(?<![\w-])летн\w*"),
-     _variant(r"(?<![\w-])(?:зимн\w*|зимой|зима|зиму|зимы|қысқы|қыста|winter)(?![\w-])|(?<![\w-])зимн\w*")),
-    (_variant(rf"(?<![\w-])(?:мал\w*|небольш\w*|мелк\w*|незначительн\w*){_SPILL}",
-              r"(?<![\w-])(?:мал(?:ый|ого|ом|ому|ым)|небольш\w*|мелк\w*|незначительн\w*)"),
-     _variant(rf"(?<![\w-])средн\w*{_SPILL}", r"(?<![\w-])средн(?:ий|его|ем|ему|им)\b"),
-     _variant(rf"(?<![\w-])(?:крупн\w*|больш(?:ой|ого|ом|ому|им|ие|их)|сильн\w*|значительн\w*|масштабн\w*){_SPILL}",
-              r"(?<![\w-])(?:крупн\w*|больш(?:ой|ого|ом|ому|им)\b|значительн\w*|масштабн\w*)")),
-    tuple(_variant(rf"(?<![\w-]){kind}\w*{_INSTRUCTION}", rf"(?<![\w-]){kind}\w*")
+    (_shift_variant("дневн", "күндізгі", "day"), _shift_variant("ночн", "түнгі", "night")),
+    # (a diesel's season is a fuel grade above, «дт-л» and «дт-з»; these are the seasons of other things)
+    (_season_variant("летн", "летом|лето|жазғы|жазда|summer"),
+     _season_variant("зимн", r"зимой|зима|зиму|зимы|зимник\w*|қысқы|қыста|winter")),
+    (_variant(rf"(?<![\w-])(?:мал|маленьк|небольш|мелк|незначительн){_ADJ}{_SPILL}",
+              r"(?<![\w-])(?:мал|небольш|мелк|незначительн)\w*"),
+     _variant(rf"(?<![\w-])средн{_ADJ}{_SPILL}", r"(?<![\w-])средн\w*"),
+     _variant(rf"(?<![\w-])(?:крупн|больш|сильн|значительн|масштабн){_ADJ}{_SPILL}",
+              r"(?<![\w-])(?:крупн|больш|сильн|значительн|масштабн)\w*")),
+    tuple(_variant(rf"(?<![\w-]){kind}{_ADJ}{_INSTRUCTION}", rf"(?<![\w-]){kind}\w*")
           for kind in ("вводн", "первичн", "повторн", "внепланов", "целев", "предсменн")),
 )
 

@@ -102,12 +102,14 @@ class JargonDictionary:
                         # a Kazakh verb is listed by its verbal noun («төгілу»); its other forms grow on the root
                         # («төгілсе», «төгіліп», «төгілген»)
                         self._stems.setdefault(word[:-1], key)
-        # a phrase in the other word order or with a reflexive verb: «свет отключили» is also said «отключили свет»
-        # and «свет отключился» (Russian word order is free, and a reflexive verb names the same event)
+        # a noun and a verb in the other order, or with the verb reflexive in the question: «свет отключили» is also
+        # said «отключили свет» and «свет отключился». Only such pairs: «не лить» read backwards is «лить не более»,
+        # «сильный пролив» is «после пролива сильный запах», «full tank» is «tank full», and an entry's reflexive verb
+        # («касса заблокировалась») is not the plain one («заблокировать кассу при уходе»)
         self._loose: dict[tuple[str, ...], tuple[str, ...]] = {}
         for key in self._patterns:
-            if len(key) > 1:
-                self._loose.setdefault(_loosened(key), key)
+            if len(key) == 2 and self._noun_and_verb(key):
+                self._loose.setdefault(tuple(sorted(key)), key)
         self._max_len = max((len(k) for k in self._patterns), default=1)
 
     def expand(self, lemmas: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:
@@ -203,7 +205,15 @@ class JargonDictionary:
             return words
         if len(words) == 1:
             return self._forms.get(words[0]) or self._stem(words[0])
-        return self._stem(" ".join(words)) or self._loose.get(_loosened(words))
+        return self._stem(" ".join(words)) or (self._loose.get(tuple(sorted(words))) or self._loose.get(
+            tuple(sorted(_not_reflexive(w) for w in words))) if len(words) == 2 else None)
+
+    def _noun_and_verb(self, words: tuple[str, ...]) -> bool:
+        """A noun's lemma and a verb's, in Cyrillic, neither «не» nor «быть» nor a number."""
+        readings = [self._analyzer.readings(w) for w in words]
+        nouns = [any("NOUN" in r for r in rs) for rs in readings]
+        verbs = [any("INFN" in r or "VERB" in r for r in rs) for rs in readings]
+        return not ({"не", "быть"} & set(words)) and (nouns[0] and verbs[1] or verbs[0] and nouns[1])
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -214,11 +224,9 @@ _MIN_STEM = 4  # shorter stems would match unrelated words
 _MAX_ENDING = 6  # Kazakh stacks endings: «резервуарларды» is «резервуар» + «лар» + «ды»
 
 
-def _loosened(words: tuple[str, ...]) -> tuple[str, ...]:
-    """A phrase's lemmas as matched loosely: a reflexive verb as its base («отключиться» → «отключить»), and two words
-    in one order whichever order they came in (three or more keep theirs)."""
-    base = tuple(w[:-2] if len(w) > 5 and w.endswith(("ться", "тись", "чься")) else w for w in words)
-    return tuple(sorted(base)) if len(base) == 2 else base
+def _not_reflexive(lemma: str) -> str:
+    """A reflexive verb's lemma as its plain verb («отключиться» → «отключить»); any other lemma as it is."""
+    return lemma[:-2] if len(lemma) > 5 and lemma.endswith(("ться", "тись", "чься")) else lemma
 
 
 def _foreign(word: str) -> bool:
