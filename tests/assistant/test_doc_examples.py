@@ -133,6 +133,10 @@ def test_a_spill_s_size_asked_is_not_answered_by_another_size(demo_services: Ser
     instruction sets for the medium spill only (the hard rule ``variant_other``)."""
     small = demo_services.assistant.ask("малый пролив что делать")
     assert small.text.startswith("Небольшой пролив (до 1 литра)"), small.answer
+    # nor is another size's list quoted beside it (it followed: «Средний пролив … конусами в радиусе 6 метров»)
+    assert "Средний пролив" not in small.text and "Крупный пролив" not in small.text, small.answer
+    large = demo_services.assistant.ask("большой пролив что делать")
+    assert "Средний пролив" not in large.text and "Небольшой пролив" not in large.text, large.answer
     radius = demo_services.assistant.ask("в каком радиусе ограждать небольшой пролив")
     assert radius.abstained and "6 метров" not in radius.text, radius.answer
     medium = demo_services.assistant.ask("средний пролив в каком радиусе ставить конусы")

@@ -378,9 +378,11 @@ def supports(values: Sequence[float]) -> bool:
     """The passage may be quoted beside one that holds the answer: a second source for a second part of
     the question (the regulation's steps after the contacts row that says whom to call). The model is
     fitted on the passage that answers, and a second passage's signals (not first, lower relative score)
-    put it well below the operating point even when it holds half the answer."""
+    put it well below the operating point even when it holds half the answer. A passage on another variant of the
+    thing asked is not quoted beside it either: «малый пролив что делать» was followed by the medium spill's list."""
     m = model()
-    return m.probability(values[:len(FEATURES)]) >= SUPPORTING * m.threshold
+    return not values[len(FEATURES) + RULES.index("variant_other")] \
+        and m.probability(values[:len(FEATURES)]) >= SUPPORTING * m.threshold
 
 
 # What a question asks for that a passage must name to answer it at all: a sum of money («почём», «сколько
