@@ -459,14 +459,13 @@ def missing(question: str | Iterable[Entity], unit: str, known: Callable[[str], 
 # положены два перерыва по 20 минут» does not say what the day shift gets, «В зимний период … пропана не менее …»
 # not what the summer mixture holds. A passage naming no variant is left alone (a rule for every shift). Each
 # variant is asked strictly (its word beside the thing it qualifies where the word alone is loose: «средний» is
-# also «в среднем»), named by a passage strictly too, and held by a passage generously (its stem anywhere).
-# (asked, named by a passage, held by a passage)
-_Variant = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+# also «в среднем»), named by a passage in the same strict way, and held by a passage generously (its stem anywhere).
+# (asked or named, held by a passage)
+_Variant = tuple[re.Pattern[str], re.Pattern[str]]
 
 
 def _variant(asked: str, held: str) -> _Variant:
-    strict = re.compile(asked, re.IGNORECASE)
-    return strict, strict, re.compile(held, re.IGNORECASE)
+    return re.compile(asked, re.IGNORECASE), re.compile(held, re.IGNORECASE)
 
 
 # an adjective's endings: «ночн» + «ой», «средн» + «его» (not «сильно», «больше», «дневник», «проливной» after them)
@@ -503,17 +502,25 @@ _VARIANTS: tuple[tuple[_Variant, ...], ...] = (
 )
 
 
+@lru_cache(maxsize=1024)  # read once per question, not once for each of the passages it is judged against
+def _asked_variants(question: str) -> tuple[tuple[int, int], ...]:
+    """(group, variant) for each group of which the question asks exactly one variant (two are a choice offered:
+    «летний или зимний?»)."""
+    out = []
+    for g, group in enumerate(_VARIANTS):
+        asked = [i for i, (asks, _) in enumerate(group) if asks.search(question)]
+        if len(asked) == 1:
+            out.append((g, asked[0]))
+    return tuple(out)
+
+
 def other_variant(question: str, unit: str) -> bool:
     """The question asks one variant of a group (:data:`_VARIANTS`: «в дневную смену», «летней смеси», «малый
     разлив») and the unit (a passage with its title and heading) names another of that group and not this one."""
-    for group in _VARIANTS:
-        asked = [i for i, (asks, _, _) in enumerate(group) if asks.search(question)]
-        if len(asked) != 1:  # none, or two offered as a choice («летний или зимний?»)
-            continue
-        _, _, holds = group[asked[0]]
-        if holds.search(unit):
-            continue
-        if any(names.search(unit) for i, (_, names, _) in enumerate(group) if i != asked[0]):
+    for g, asked in _asked_variants(question):
+        group = _VARIANTS[g]
+        if not group[asked][1].search(unit) and any(names.search(unit) for i, (names, _) in enumerate(group)
+                                                    if i != asked):
             return True
     return False
 

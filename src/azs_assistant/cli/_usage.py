@@ -89,9 +89,9 @@ def message(error: errors.ClickException) -> str:
         said = f"Нет такого параметра: {error.option_name}."
         return f"{said} Может быть, {', '.join(sorted(error.possibilities))}?" if error.possibilities else said
     if isinstance(error, errors.MissingParameter):
-        return f"Не указан {_named(error.param, error.ctx)}."
+        return f"Не указан {_named(error.param)}."
     if isinstance(error, errors.BadParameter):
-        name = _named(error.param, error.ctx, of=True)
+        name = _named(error.param, of=True)
         return f"Неверное значение{' ' + name if name else ''}: {_why(error)}"
     if isinstance(error, errors.BadOptionUsage):
         if "requires" in error.message:
@@ -101,7 +101,7 @@ def message(error: errors.ClickException) -> str:
     return _usage(error.format_message())
 
 
-def _named(param: Any, ctx: Any, of: bool = False) -> str:
+def _named(param: Any, of: bool = False) -> str:
     """«параметр --limit» / «аргумент QUESTION» (of=True: without the noun, «--limit»)."""
     if param is None:
         return "" if of else "параметр"
