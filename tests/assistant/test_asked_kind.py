@@ -607,3 +607,35 @@ def test_who_does_a_thing_needs_a_doer_named(question: str, passage: str, lacks:
     """«сарыарка кто вывозит металлический ящик с грязным сорбентом» was answered by the small spill's steps, which say
     where the sorbent goes and not who takes it away."""
     assert lacks_what_is_asked(question, passage) is lacks
+
+
+BRIEFINGS = ("ОХРАНА ТРУДА ОПЕРАТОРА АЗС\nОХРАНА ТРУДА ОПЕРАТОРА АЗС › Инструктажи\n"
+             "Вводный инструктаж проводится при приёме на работу, повторный — раз в 6 месяцев.")
+
+
+@pytest.mark.parametrize(("question", "passage", "lacks"), [
+    # who does it: the document's title names the operator, the passage no one who briefs
+    ("кто проводит вводный инструктаж", BRIEFINGS, True),
+    ("кто проводит вводный инструктаж",
+     "ОХРАНА ТРУДА ОПЕРАТОРА АЗС\nОХРАНА ТРУДА ОПЕРАТОРА АЗС › Инструктажи\n"
+     "Вводный инструктаж проводит специалист по охране труда при приёме на работу.", False),
+    # a heading of the passage's own (not the title) may name the doer
+    ("кто заполняет журнал", "Инструкция\nИнструкция › Обязанности оператора\nЖурнал заполняется каждую смену.", False),
+    # a text without the title's shape is read whole
+    ("кто проводит вводный инструктаж", "Вводный инструктаж проводит старший смены.", False),
+    # how long until: a time of either length
+    ("через сколько приезжает метролог",
+     "Если погрешность больше ±0,25%, рукав выводят из работы и вызывают метролога.", True),
+    ("гбр через сколько приедет", "Группа быстрого реагирования прибывает в течение 15 минут.", False),
+    ("через сколько клиент увидит деньги", "Возврат на банковскую карту банк зачисляет за 3–7 рабочих дней.", False),
+    ("через сколько метров от колонки можно курить", "Курить запрещено ближе 15 метров от колонки.", False),  # no time
+    # a penalty: a rule that forbids names none
+    ("какое взыскание за передачу смены без пересчёта наличных", "Запрещается передавать смену без пересчёта наличных.",
+     True),
+    ("какое дисциплинарное взыскание за сон на смене", "Сон на рабочем месте — выговор, повторно — увольнение.", False),
+    ("какое наказание за продажу бонусов", "Нарушение рассматривается как хищение; к работнику применят меры.", False),
+])
+def test_a_doer_a_time_until_or_a_penalty_asked_must_be_stated(question: str, passage: str, lacks: bool) -> None:
+    """«кто проводит вводный инструктаж» is not answered by «Вводный инструктаж проводится при приёме на работу» under
+    a title naming the operator; «через сколько приезжает метролог» needs a time, «какое взыскание» a penalty."""
+    assert lacks_what_is_asked(question, passage) is lacks

@@ -182,6 +182,10 @@ def test_semey_in_small_letters_is_the_city_where_the_family_cannot_be_meant(que
     assert any(e.kind == "region" and e.key == "семей" for e in typed(question)) is named
 
 
+EXTINGUISHERS = ("На каждом островке ТРК — два порошковых огнетушителя ОП-5. В операторной у кассы — ОУ-5. У площадки "
+                 "слива — передвижной огнетушитель ОП-50.")
+
+
 @pytest.mark.parametrize(("question", "unit", "other"), [
     # a passage naming another variant of the thing asked, and not this one
     ("Сколько перерывов положено дневной смене?", "Работникам ночной смены положены два перерыва по 20 минут.",
@@ -214,6 +218,16 @@ def test_semey_in_small_letters_is_the_city_where_the_family_cannot_be_meant(que
     ("при сильном проливном дожде что делать", "Средний пролив (от 1 до 20 литров)", False),
     ("сильно пахнет утечкой газа", "Средний пролив (от 1 до 20 литров)", False),
     ("how many breaks on the night shift", "Дневная смена: один перерыв на обед 30 минут.", True),
+    # a list through the station's places without the one asked
+    ("какой огнетушитель положен в магазине", EXTINGUISHERS, True),
+    ("сколько огнетушителей в туалете для клиентов", EXTINGUISHERS, True),
+    ("какой огнетушитель у площадки слива", EXTINGUISHERS, False),
+    ("какой огнетушитель на островке", EXTINGUISHERS, False),
+    # one other place named is no list of places; two places asked are not one
+    ("пролив в магазине что делать", "Пролив у колонки на островке засыпать сорбентом.", False),
+    ("огнетушители в магазине и на складе", EXTINGUISHERS, False),
+    # a place as a thing, not where: «магазин закрыт» asks of no place
+    ("магазин закрыт, огнетушитель где взять", EXTINGUISHERS, False),
 ])
 def test_another_variant_of_the_thing_asked(question: str, unit: str, other: bool) -> None:
     """«дневной смене» against the night shift's breaks, «летней смеси» against the winter mixture, «малый разлив»

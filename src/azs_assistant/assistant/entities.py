@@ -516,13 +516,35 @@ def _asked_variants(question: str) -> tuple[tuple[int, int], ...]:
 
 def other_variant(question: str, unit: str) -> bool:
     """The question asks one variant of a group (:data:`_VARIANTS`: «в дневную смену», «летней смеси», «малый
-    разлив») and the unit (a passage with its title and heading) names another of that group and not this one."""
+    разлив») and the unit (a passage with its title and heading) names another of that group and not this one; or
+    it asks of one place of the station and the unit goes through others without it (:func:`other_places`)."""
     for g, asked in _asked_variants(question):
         group = _VARIANTS[g]
         if not group[asked][1].search(unit) and any(names.search(unit) for i, (names, _) in enumerate(group)
                                                     if i != asked):
             return True
-    return False
+    return other_places(question, unit)
+
+
+# --- places of a station ----------------------------------------------------------------------------
+# The parts of a station a rule or an equipment list goes through one by one: «На каждом островке ТРК — два
+# огнетушителя ОП-5. В операторной у кассы — ОУ-5. У площадки слива — ОП-50.» Such a list says nothing of a part it
+# leaves out: «какой огнетушитель положен в магазине» is not answered by it. A place is asked after a preposition
+# («в магазине», «у площадки слива»); a unit naming one other place is not a list of places (a spill «у колонки на
+# островке» is a spill anywhere), so two others are needed.
+_PLACES = tuple(re.compile(rf"(?<![\w-])(?:{stems})", re.IGNORECASE) for stems in (
+    r"магазин\w*", r"операторн\w*", r"островк\w*|островок", r"(?:площадк|мест)\w*\s+слив\w*", r"кафе\b",
+    r"склад\w*", r"туалет\w*"))
+_AT_PLACE = tuple(re.compile(rf"(?<![\w-])(?:в|во|на|у|возле|около|для)\s+(?:[\w-]+\s+)?(?:{p.pattern})", re.IGNORECASE)
+                  for p in _PLACES)
+
+
+def other_places(question: str, unit: str) -> bool:
+    """The question asks of one place of the station (:data:`_PLACES`) and the unit names two others, not it."""
+    asked = [i for i, at in enumerate(_AT_PLACE) if at.search(question)]
+    if len(asked) != 1 or _PLACES[asked[0]].search(unit):
+        return False
+    return sum(1 for i, place in enumerate(_PLACES) if i != asked[0] and place.search(unit)) >= 2
 
 
 _TO_LATIN = str.maketrans({"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",
