@@ -136,7 +136,8 @@ GAS = "Заправлять баллон не более чем на 80% объ�
     ("сработала разрывная муфта — кто её соединяет и по какому телефону звонить?", GENERATOR, False),
     ("почём АИ-95 в Костанае и где его заправить", SHIFT, False),
     ("почём АИ-95 в Костанае и почём АИ-92", SHIFT, True),
-    ("какой штраф за пролив? кто платит?", SHIFT, False),  # two sentences
+    ("какой штраф за пролив? что делать?", SHIFT, False),  # two sentences
+    ("какой штраф за пролив? кто платит?", SHIFT, True),  # (who pays is asked too: a timetable says neither)
     ("сколько стоит кофе и что-нибудь к нему", SHIFT, True),  # «что-нибудь» opens no clause
     # no kind of value asked: the rule says nothing, whatever the passage
     ("с какого времени действуют новые цены", SHIFT, False),
@@ -634,8 +635,15 @@ BRIEFINGS = ("ОХРАНА ТРУДА ОПЕРАТОРА АЗС\nОХРАНА Т
      True),
     ("какое дисциплинарное взыскание за сон на смене", "Сон на рабочем месте — выговор, повторно — увольнение.", False),
     ("какое наказание за продажу бонусов", "Нарушение рассматривается как хищение; к работнику применят меры.", False),
+    # who pays: one who acts is not one who pays
+    ("кто платит за разрывную муфту если клиент уехал с пистолетом",
+     "Срабатывает разрывная муфта. Оператор останавливает колонку и вызывает сервисную службу.", True),
+    ("кто платит за разрывную муфту", "Ремонт муфты — за счёт водителя, уехавшего с краном в баке.", False),
+    ("за чей счёт анализ пробы", "Если анализ подтвердил несоответствие, компания возмещает стоимость ремонта.", False),
+    ("who pays for the breakaway coupling", "Оператор вызывает сервисную службу.", True),
 ])
-def test_a_doer_a_time_until_or_a_penalty_asked_must_be_stated(question: str, passage: str, lacks: bool) -> None:
+def test_a_doer_a_payer_a_time_until_or_a_penalty_must_be_stated(question: str, passage: str, lacks: bool) -> None:
     """«кто проводит вводный инструктаж» is not answered by «Вводный инструктаж проводится при приёме на работу» under
-    a title naming the operator; «через сколько приезжает метролог» needs a time, «какое взыскание» a penalty."""
+    a title naming the operator; «через сколько приезжает метролог» needs a time, «какое взыскание» a penalty, «кто
+    платит» a payment."""
     assert lacks_what_is_asked(question, passage) is lacks
