@@ -641,9 +641,18 @@ BRIEFINGS = ("ОХРАНА ТРУДА ОПЕРАТОРА АЗС\nОХРАНА Т
     ("кто платит за разрывную муфту", "Ремонт муфты — за счёт водителя, уехавшего с краном в баке.", False),
     ("за чей счёт анализ пробы", "Если анализ подтвердил несоответствие, компания возмещает стоимость ремонта.", False),
     ("who pays for the breakaway coupling", "Оператор вызывает сервисную службу.", True),
+    # a clause's number is no date: «1.2.» opening a line
+    ("on which date is the level recalculated", "1.1. Бонусы начисляются по карте.\n1.2. Процент зависит от уровня.",
+     True),
+    ("on which date is the level recalculated", "- 2\\.1\\. Уровень пересчитывается раз в квартал.", True),
+    ("on which date is the level recalculated", "2.1. Уровень пересчитывается 1 числа квартала.", False),
+    ("какого числа инвентаризация", "Инвентаризация — 01.03, 01.06 и 01.09.", False),
+    # «с» is a second only after a number: «по одной с интервалом» states no time
+    ("сколько секунд ждать между включением колонок", "Колонки включают по одной с интервалом.", True),
+    ("сколько секунд ждать между включением колонок", "Колонки включают по одной с интервалом 30 с.", False),
 ])
-def test_a_doer_a_payer_a_time_until_or_a_penalty_must_be_stated(question: str, passage: str, lacks: bool) -> None:
+def test_a_doer_a_payer_a_time_or_a_penalty_asked_must_be_stated(question: str, passage: str, lacks: bool) -> None:
     """«кто проводит вводный инструктаж» is not answered by «Вводный инструктаж проводится при приёме на работу» under
     a title naming the operator; «через сколько приезжает метролог» needs a time, «какое взыскание» a penalty, «кто
-    платит» a payment."""
+    платит» a payment; a clause's number («1.2.») is no date and «по одной с интервалом» no second."""
     assert lacks_what_is_asked(question, passage) is lacks

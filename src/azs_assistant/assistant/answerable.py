@@ -433,7 +433,8 @@ _HOW_OFTEN = re.compile(r"раз\w*\s+в\b|\bкажд\w+\s+(?:\d+\s+)?(?:\w+\s+)
 # minutes»; «сколько по времени» names no unit, «во/до/со скольки часов» asks a time of day, «сколько в месяц
 # получает» asks money, not months
 _HOW_MANY = r"(?:\bсколько|\bскок\w*|\bскоко|\bhow\s+many)\s+(?:(?!(?:сто[ия]т|cost|в|во|за|на|по|у)\b)\w+\s+)?"
-_SHORT_TIME = r"сек|с\b|мин|час|ч\b|seconds?|minutes?|hours?"
+# («с» for seconds only right after digits: «по одной с интервалом 1 минута» is no second)
+_SHORT_TIME = r"сек|(?:(?<=\d)|(?<=\d\s))с\b|мин|час|ч\b|seconds?|minutes?|hours?"
 _LONG_TIME = r"сут|дн|день|дней|недел|мес|лет|год|г\.|days?|weeks?|months?|years?"
 # the unit as the question names it, a whole word («сколько метроштоком» names no metre)
 _ASKED_SHORT = r"(?:секунд\w*|сек\b|минут\w*|мин\b|час(?:а|ов|ик\w*)?\b|seconds?\b|minutes?\b|hours?\b)"
@@ -709,6 +710,12 @@ def asked_kinds(question: str) -> set[str]:
             for name, asks, _ in _KINDS if asks.search(clause)}
 
 
+# a regulation's clause number opening a line or a list item («1.2. Процент начисления…», «- 4.1. Перед сливом…»,
+# «3\\.2\\.» as Markdown escapes it; not «10.5 литра») is no date, clock time or count: «On which date…» was
+# answered by «1.1. Бонусы…»
+_CLAUSE_NUMBER = re.compile(r"(?m)^(\s*(?:[-—–•*]\s*)?)\d{1,2}(?:\\?\.\d{1,2})+\\?\.(?=\s)")
+
+
 def lacks_what_is_asked(question: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None,
                         corrections: Mapping[str, str] | None = None) -> bool:
     """The question asks for a kind of value (a price, a sum of money, how often, a phone number, a weight, an
@@ -722,6 +729,7 @@ def lacks_what_is_asked(question: str, passage: str, synonyms: Callable[[str], S
     of sizes (:func:`size_not_listed`), a count (``_count_missing``; ``synonyms``: a word's jargon terms) and a
     duration, a frequency or a company said of another thing than the one asked (``_said_of_another``)."""
     clauses = [clause for clause in _NEXT_CLAUSE.split(question) if clause.strip()]
+    passage = _CLAUSE_NUMBER.sub(r"\1", passage)
     return bool(clauses) and (all(_clause_lacks(clause, passage, synonyms, corrections) for clause in clauses)
                               or another_edition(question, passage))
 
