@@ -200,3 +200,11 @@ def test_a_rows_lines_are_read_with_its_key_and_a_form_number_beside_is_no_other
     found = figures.disagreement("кофе в термосе скока держать", quotes(row, order), TOKENS)
     assert found is not None and (found.sides[0][1], found.sides[1][1]) == (("1 час",), ("2 часа",))
     assert found.quotes == (0, 1) and "1 час" in found.sentences[0] and "2 часа" in found.sentences[1]
+
+
+def test_a_time_until_asked_is_a_time_measure() -> None:
+    """«через сколько приезжает ГБР» asks a time: two documents giving 7 and 20 minutes disagree on it (a kind asked
+    without a measure had turned the disagreement off)."""
+    from azs_assistant.assistant.figures import asked_measures
+
+    assert asked_measures("через сколько приезжает группа быстрого реагирования") == ("time",)

@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from azs_assistant.assistant import entities as typed_entities
+from azs_assistant.assistant.model import section_without_title
 from azs_assistant.language.analyzer import GENERIC_WORDS, get_analyzer, stem_key
 from azs_assistant.search.query import AnalyzedQuery
 
@@ -449,12 +450,13 @@ _AMOUNT = (rf"(?:(?<![\d.,])\d[\d.,]*+|{_NUMBER_WORD}[^\W\d_]*+)\s*+(?:[-–‐]
 _MONTHS = r"(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)"  # a month's stem
 _CAP = "[А-ЯЁӘҒҚҢӨҰҮҺІ]"  # a capital and a small letter, Kazakh ones included
 _LOW = "[а-яёәғқңөұүһі]"
-# posts a person holds: «кто энергетик», «региональщик … кто» ask for a name
-# a time stated: a number with a unit of seconds to hours, or of days to years
+# a time stated: a number with a unit of seconds to hours, or of days to years; either (a duration)
 _SHORT_STATED = re.compile(rf"{_AMOUNT}(?:{_SHORT_TIME}|сут)|\bсутк|\bполчаса\b|\b(?:час|минуту|сутки)\b"
                            r"|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 _LONG_STATED = re.compile(rf"{_AMOUNT}(?:{_LONG_TIME}|час|ч\b)|\bсутк|\b(?:сутки|день|неделю|месяц|год|полгода)\b"
                           r"|\b(?:старше|младше|моложе)\s+\d", re.IGNORECASE)
+_DURATION = re.compile(f"{_SHORT_STATED.pattern}|{_LONG_STATED.pattern}", re.IGNORECASE)
+# posts a person holds: «кто энергетик», «региональщик … кто» ask for a name
 _POSTS = (r"(?:энергетик|менеджер|региональщик|директор|водител|охранник|инженер|метролог|начальник|бухгалтер"
           r"|диспетчер|механик|эколог|инспектор|руководител|куратор|экспедитор|управляющ)[а-яё]*")
 # Each kind is asked in a question's frame («какой вес», «сколько весит»), not by its noun alone: «вес не совпадает с
@@ -537,9 +539,12 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("short time", re.compile(rf"{_HOW_MANY}{_ASKED_SHORT}", re.IGNORECASE), _SHORT_STATED),
     ("long time", re.compile(rf"{_HOW_MANY}{_ASKED_LONG}", re.IGNORECASE), _LONG_STATED),
     # how long until a thing happens, no unit named: «через сколько приезжает метролог», «гбр через сколько приедет»
-    # (answered «в течение 15 минут», «через 3-7 рабочих дней»: a time of either length)
-    ("time until", re.compile(r"\bчерез\s+скольк[оиа]\b(?!\s+(?:раз|метр|литр|км|километр)\w*)", re.IGNORECASE),
-     re.compile(f"{_SHORT_STATED.pattern}|{_LONG_STATED.pattern}", re.IGNORECASE)),
+    # (answered «в течение 15 минут», «через 3-7 рабочих дней», «в течение часа», «сразу»: a time of either length;
+    # «через сколько смен», «через сколько сливов» count things, and a unit asked is a kind above)
+    ("time until", re.compile(r"\bчерез\s+скольк[оиа]\b"
+                              r"(?!\s+(?:(?:раз|метр|литр|км|километр|смен)\w*|[а-яё]+(?:ов|ев|ей)\b))", re.IGNORECASE),
+     re.compile(_DURATION.pattern + r"|\bв\s+течение\s+(?:\w+\s+)?(?:час|получас|минут|суток|дн|недел|месяц|год)\w*"
+                r"|\bнемедленно\b|\bсразу\b", re.IGNORECASE)),
     # (a capacity asked by its noun too: «какая вместимость резервуара», «объём ящика какой», «көлемі қанша»; not a
     # share of it: «объёмның қанша пайызына»)
     ("volume", re.compile(rf"{_HOW_MANY}(?:литр(?:а|ов|ы)?\b|мл\b|миллилитр\w*|куб(?:а|ов|ометр\w*)?\b|м3\b)"
@@ -643,20 +648,24 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # a penalty: «какое взыскание за передачу смены без пересчёта», «какое наказание за курение», «накажут ли»; a
     # document names one («выговор», «увольнение», «удерживается с», «штраф», «рассматривается как хищение»)
     ("penalty", re.compile(r"\bкак(?:ое|ие|ая|ой|ому)\s+(?:[а-яё]+(?:ое|ие|ая|ой)\s+)?(?:взыскани|наказани)\w*"
-                           r"|\bнакаж\w*|\bкакая\s+(?:[а-яё]+ая\s+)?ответственност\w*", re.IGNORECASE),
-     re.compile(r"взыскан|выговор|замечани|увольн|уволь|штраф|удерж|лишени\w*\s+преми|депремир|дисциплинар"
-                r"|ответственност|наказ|хищени|недостач", re.IGNORECASE)),
+                           r"|\bнакаж\w*|\bкакая\s+(?:дисциплинарн|материальн|административн)\w*\s+ответственност\w*",
+                           re.IGNORECASE),
+     re.compile(r"взыскан|выговор|замечани|увол|штраф|удерж|лиш\w+\s+(?:\w+\s+)?преми|преми\w*\s+(?:не\s+)?(?:сниж"
+                r"|начисл|выплач)|депремир|дисциплинар|ответственност|наказ|хищени|недостач|предупрежд|отстран|возмещ",
+                re.IGNORECASE)),
     # who pays: «кто платит за разрывную муфту», «за чей счёт анализ пробы», «who pays»; a document says it («за счёт
     # поставщика», «компания возмещает стоимость ремонта», «удерживается с водителя»), not only who acts
     ("payer", re.compile(r"\bкто\s+(?:(?:же|обычно|у\s+нас|потом|тогда)\s+)?(?:платит|заплатит|оплачива\w*|оплатит"
                          r"|возмеща\w*|возместит|компенсиру\w*)|\bза\s+чей\s+сч[её]т|\bwho\s+(?:pays|will\s+pay)\b"
                          r"|\bкім\s+төлейді", re.IGNORECASE),
-     re.compile(r"за\s+сч[её]т|оплачива|оплат[иауы]|плат[иая]т|заплат|возмеща|возмест|компенсир|удержива|удерж"
-                r"|взыскива|\bpays?\b|\bpaid\b", re.IGNORECASE)),
-    # who does a thing: «кто проводит вводный инструктаж», «кто именно должен осматривать огнетушители», «кто платит
-    # за анализ»; a document names a doer: a role, a service, a company, the client, a person («проводит специалист
-    # по охране труда», «за счёт поставщика»). «Огнетушители осматривают ежемесячно» names no one. (Not «кто такой»,
-    # a definition; a post's holder is «person» above.)
+     re.compile(r"за\s+(?:свой\s+|его\s+|их\s+|собственн\w+\s+)?сч[её]т|оплачива|оплат[иауы]|плат[иая]т|заплат|возмеща"
+                r"|возмест|компенсир|удержива|удерж|взыскива|нес[её]т\s+(?:\w+\s+)?расход|расход\w*(?:\s+\S+){0,4}?\s+нес"
+                r"|относ\w*\s+на"
+                r"|выставля|погаша|покрыва|\bpays?\b|\bpaid\b", re.IGNORECASE)),
+    # who does a thing: «кто проводит вводный инструктаж», «кто именно должен осматривать огнетушители»; a document
+    # names a doer: a role, a service, a company, the client, a person («проводит специалист по охране труда»).
+    # «Огнетушители осматривают ежемесячно» names no one. (Not «кто такой», a definition; a post's holder is «person»
+    # above, who pays «payer».)
     ("doer", re.compile(r"\bкто\s+(?:(?:именно|же|обычно|у\s+нас|сам|должен|должна|обязан|может|будет)\s+){0,3}"
                         r"(?!так(?:ой|ая|ие)\b|это\b|является\b|утвердил|подписал|согласовал|издал)"
                         r"(?:[а-яё]+о\s+)?[а-яё]+(?:ет|ит|ют|ят|ёт|ется|ится|ать|ять|ить|еть|ти|ал|ял|ил|ел)\b",
@@ -710,10 +719,12 @@ def asked_kinds(question: str) -> set[str]:
             for name, asks, _ in _KINDS if asks.search(clause)}
 
 
-# a regulation's clause number opening a line or a list item («1.2. Процент начисления…», «- 4.1. Перед сливом…»,
-# «3\\.2\\.» as Markdown escapes it; not «10.5 литра») is no date, clock time or count: «On which date…» was
-# answered by «1.1. Бонусы…»
-_CLAUSE_NUMBER = re.compile(r"(?m)^(\s*(?:[-—–•*]\s*)?)\d{1,2}(?:\\?\.\d{1,2})+\\?\.(?=\s)")
+# a regulation's clause number opening a line, a list item, a cell or a heading («1.2. Процент начисления…», «- 4.1.
+# Перед сливом…», «**3.2.**», «… › 3.2. Уровни», «3\\.2\\.» as Markdown escapes it; not «10.5 литра», nor a date
+# «05.01.», whose parts open with a zero) is no date, clock time or count: «On which date…» was answered by «1.1.
+# Бонусы…»
+_CLAUSE_NUMBER = re.compile(r"(?m)(?:^|(?<=› ))([ \t]*(?:[-—–•*|][ \t]*)?(?:\*\*)?)"
+                            r"(?!0)\d{1,2}(?:\\?\.(?!0)\d{1,2})+\\?\.(?=[\s*])")
 
 
 def lacks_what_is_asked(question: str, passage: str, synonyms: Callable[[str], Sequence[str]] | None = None,
@@ -875,13 +886,16 @@ def _clause_lacks(clause: str, passage: str, synonyms: Callable[[str], Sequence[
 
 def _untitled(passage: str) -> str:
     """The passage without its document's title (:func:`retrieved` puts the title on the first line and at the head
-    of the heading's path); a text in another shape is returned as it is."""
+    of the heading's path); a text in another shape, or one whose title says whose duties it lists («Должностная
+    инструкция старшего оператора», «Обязанности менеджера АЗС»), is returned as it is."""
     lines = passage.split("\n", 2)
-    if len(lines) < 3 or not lines[0].strip():
+    if len(lines) < 3 or not lines[0].strip() or _DUTIES.search(lines[0]):
         return passage
     title, section, rest = lines
-    path = section.split(" › ")
-    return "\n".join((" › ".join(path[1:] if path[0].strip() == title.strip() else path), rest))
+    return f"{section_without_title(section, title)}\n{rest}"
+
+
+_DUTIES = re.compile(r"должностн|обязанност", re.IGNORECASE)
 
 
 # a count of things: «сколько ключей», «сколько рулонов», «скока огнетушителей», «how many keys»: a noun in the plural
@@ -941,8 +955,6 @@ def _counts(sentence: str) -> bool:
 _ASKS_DURATION = re.compile(r"\bсколько\s+(?:[\w-]+\s+){0,2}?(?:длит|продолжа|ид[её]т|занима)\w*"
                             r"|\b(?:длит|продолжа)\w*\s+(?:[\w-]+\s+){0,3}?сколько\b|\bкак\s+долго\b"
                             r"|\bпродолжительност\w*|\bсколько\s+(?:по\s+)?времени\b", re.IGNORECASE)
-_DURATION = re.compile("|".join(has.pattern for name, _, has in _KINDS if name in ("short time", "long time")),
-                       re.IGNORECASE)
 # who does a thing: «какая организация ремонтирует навес», «какой подрядчик делает госповерку» (the kind asked, read
 # as ``_KINDS`` reads it); a document names a company («ТОО «ГазТехСервис»», «АО …», a quoted name) or a contractor
 # beside the thing

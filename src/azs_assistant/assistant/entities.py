@@ -532,19 +532,22 @@ def other_variant(question: str, unit: str) -> bool:
 # leaves out: «какой огнетушитель положен в магазине» is not answered by it. A place is asked after a preposition
 # («в магазине», «у площадки слива»); a unit naming one other place is not a list of places (a spill «у колонки на
 # островке» is a spill anywhere), so two others are needed.
-_PLACES = tuple(re.compile(rf"(?<![\w-])(?:{stems})", re.IGNORECASE) for stems in (
-    r"магазин\w*", r"операторн\w*", r"островк\w*|островок", r"(?:площадк|мест)\w*\s+слив\w*", r"кафе\b",
-    r"склад\w*", r"туалет\w*"))
-_AT_PLACE = tuple(re.compile(rf"(?<![\w-])(?:в|во|на|у|возле|около|для)\s+(?:[\w-]+\s+)?(?:{p.pattern})", re.IGNORECASE)
-                  for p in _PLACES)
+_STATION_PARTS = tuple(re.compile(rf"(?<![\w-])(?:{stems})", re.IGNORECASE) for stems in (
+    r"магазин\w*|торгов\w+\s+зал\w*", r"операторн\w*|операторск\w*", r"островк\w*|островок",
+    r"(?:площадк|мест)\w*\s+слив\w*", r"кафе\b", r"склад(?:а|е|у|ом|ы|ов|ах|ск\w*)?\b", r"туалет\w*"))
+# a rule for the whole station covers every place («на всей территории АЗС», «во всех помещениях»)
+_EVERYWHERE = re.compile(r"\bвс(?:ей|ю|я)\s+территори\w*|\bвс(?:ех|е)\s+помещени\w*|\bвезде\b", re.IGNORECASE)
+_AT_PART = tuple(re.compile(rf"(?<![\w-])(?:в|во|на|у|возле|около|для)\s+(?:[\w-]+\s+)?(?:{p.pattern})", re.IGNORECASE)
+                  for p in _STATION_PARTS)
 
 
 def other_places(question: str, unit: str) -> bool:
-    """The question asks of one place of the station (:data:`_PLACES`) and the unit names two others, not it."""
-    asked = [i for i, at in enumerate(_AT_PLACE) if at.search(question)]
-    if len(asked) != 1 or _PLACES[asked[0]].search(unit):
+    """The question asks of one place of the station (:data:`_STATION_PARTS`) and the unit names two others, not it, nor
+    the whole station."""
+    asked = [i for i, at in enumerate(_AT_PART) if at.search(question)]
+    if len(asked) != 1 or _STATION_PARTS[asked[0]].search(unit) or _EVERYWHERE.search(unit):
         return False
-    return sum(1 for i, place in enumerate(_PLACES) if i != asked[0] and place.search(unit)) >= 2
+    return sum(1 for i, place in enumerate(_STATION_PARTS) if i != asked[0] and place.search(unit)) >= 2
 
 
 _TO_LATIN = str.maketrans({"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",

@@ -59,7 +59,7 @@ _UNITS: dict[str, tuple[tuple[str, float], ...]] = {
 # the kinds of value a question asks (answerable's names) and the measures that answer them
 _MEASURES: dict[str, tuple[str, ...]] = {
     "price": ("money",), "money": ("money", "percent"), "volume": ("volume",), "weight": ("weight",),
-    "short time": ("time",), "long time": ("time",), "term": ("time",), "length": ("length",),
+    "short time": ("time",), "long time": ("time",), "time until": ("time",), "term": ("time",), "length": ("length",),
     "temperature": ("temperature",), "pressure": ("pressure",), "power": ("power",),
 }
 _SPACE = "[ \u00a0\u202f]"
