@@ -541,13 +541,20 @@ _AT_PART = tuple(re.compile(rf"(?<![\w-])(?:в|во|на|у|возле|окол�
                   for p in _STATION_PARTS)
 
 
+@lru_cache(maxsize=1024)  # read once per question, as the variants are
+def _asked_part(question: str) -> int | None:
+    """The one place of the station (an index of :data:`_STATION_PARTS`) the question asks of; None for none or two."""
+    asked = [i for i, at in enumerate(_AT_PART) if at.search(question)]
+    return asked[0] if len(asked) == 1 else None
+
+
 def other_places(question: str, unit: str) -> bool:
     """The question asks of one place of the station (:data:`_STATION_PARTS`) and the unit names two others, not it, nor
     the whole station."""
-    asked = [i for i, at in enumerate(_AT_PART) if at.search(question)]
-    if len(asked) != 1 or _STATION_PARTS[asked[0]].search(unit) or _EVERYWHERE.search(unit):
+    asked = _asked_part(question)
+    if asked is None or _STATION_PARTS[asked].search(unit) or _EVERYWHERE.search(unit):
         return False
-    return sum(1 for i, place in enumerate(_STATION_PARTS) if i != asked[0] and place.search(unit)) >= 2
+    return sum(1 for i, place in enumerate(_STATION_PARTS) if i != asked and place.search(unit)) >= 2
 
 
 _TO_LATIN = str.maketrans({"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",
