@@ -3,6 +3,7 @@ and 1; the traceback appears only with `azs --verbose`."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -79,6 +80,18 @@ def test_help_pages_frame_is_russian(azs: Azs) -> None:
     assert "[обязательный]" in command.output and "Показать эту справку и выйти." in command.output
     for english in ("Usage:", "Options", "Commands", "Show this message", "default:", "required]"):
         assert english not in top.output + command.output, english
+
+
+def test_help_pages_name_value_types_in_russian_and_flags_take_none(azs: Azs) -> None:
+    """A value's type reads «<текст>», «<число>», «<путь>...» (typer showed «<str>», «<int range>», «<list[Path]>»),
+    and a flag shows no type at all (typer showed «--json <bool>»)."""
+    pages = "".join(azs(*command, "--help").output for command in
+                    (("ask",), ("ingest",), ("search",), ("jobs", "list"), ("report", "ask"), ("users", "add")))
+    shown = set(re.findall(r"<[^>\s]+>(?:\.\.\.)?", pages))
+    assert {"<текст>", "<число>", "<путь>..."} <= shown, shown
+    assert not {t for t in shown if re.search(r"[a-z]", t)}, shown  # no «<str>», «<bool>», «<list[Path]>»
+    flag = next(line for line in azs("ask", "--help").output.splitlines() if "--json" in line)
+    assert "<" not in flag
 
 
 def test_console_script_exits_with_the_error_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -70,6 +70,30 @@ def localise(root: Any) -> None:
         option = command.get_help_option(_Context(command, help_option_names=["--help"]))
         if option is not None:
             option.help = HELP_TEXT
+        for param in [*command.params, *([option] if option is not None else [])]:
+            if hasattr(param, "display_type_rich"):
+                param.display_type_rich = _russian_type(param.display_type_rich, param)
+
+
+# Typer's value types as the help pages show them («<str>», «<int range>», «<list[Path]>») → Russian. A flag shows
+# none: it takes no value.
+_TYPE_WORDS = {"str": "текст", "int": "число", "float": "число", "path": "путь", "Path": "путь", "file": "файл",
+               "datetime": "дата", "date": "дата", "int range": "число", "float range": "число", "bool": "да|нет"}
+
+
+def _russian_type(shown: Any, param: Any) -> Any:
+    def display(ctx: Context) -> str | None:
+        if getattr(param, "is_flag", False) and not getattr(param, "count", False):
+            return None
+        label = shown(ctx=ctx)
+        if not label or param.metavar is not None:
+            return label  # type: ignore[no-any-return]
+        inner = re.fullmatch(r"<(list\[)?([^\]>]+)\]?>(\.\.\.)?", label)
+        if inner is None or inner[2] not in _TYPE_WORDS:
+            return label  # type: ignore[no-any-return]  # a choice's values, shown as they are typed
+        return f"<{_TYPE_WORDS[inner[2]]}>" + ("..." if inner[1] or inner[3] else "")
+
+    return display
 
 
 def show(error: errors.ClickException) -> None:
