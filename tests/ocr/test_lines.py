@@ -184,9 +184,14 @@ def test_a_missing_model_means_retake_with_a_warning(monkeypatch: pytest.MonkeyP
 def test_training_entry_point_exports_a_model_the_reader_loads(tmp_path: Path) -> None:
     from azs_assistant.ocr import train_lines
 
-    train_lines.train(tmp_path, minutes=0.05, batch=4, seed=3, resume=None)
+    train_lines.train(tmp_path, minutes=0.05, batch=4, seed=3, resume=None, snapshot_minutes=0.01)
     meta = json.loads((tmp_path / "lines.json").read_text(encoding="utf-8"))
     assert meta == {"alphabet": lines.ALPHABET, "height": lines.HEIGHT}
+    curve = [row.split("\t") for row in (tmp_path / "curve.tsv").read_text(encoding="utf-8").splitlines()]
+    assert curve[0] == ["minutes", "step", "loss", "val_cer"]
+    assert curve[1][1:3] == ["0", "-"] and len(curve) >= 3  # where it started, then after training
+    assert all(0.0 <= float(row[3]) <= 10.0 for row in curve[1:])
+    assert [p.name for p in (tmp_path / "snapshots").glob("*/lines.onnx")]  # the model so far, for the bench
     trained = lines.LineReader(tmp_path / "lines.onnx")
     text, probs = trained.read(np.asarray(sheet(["Проба"], 30).crop((60, 100, 400, 170))))
     assert len(text) == len(probs) and all(0.0 <= p <= 1.0 for p in probs)
@@ -241,3 +246,75 @@ def test_training_fonts_lacking_kazakh_letters_draw_only_lines_without_them() ->
     kazakh = {train_lines.font_for("Құрметті клиенттер", [liberation, SERIF], rng) for _ in range(20)}
     assert kazakh == {SERIF}
     assert train_lines.font_for("Қ", [liberation], rng) is None
+
+
+def test_validation_lines_are_drawn_only_in_fonts_training_never_uses() -> None:
+    from random import Random
+
+    from azs_assistant.ocr import train_lines
+
+    held_out = train_lines.valid_fonts()
+    assert held_out and all(Path(f).name in train_lines.VALID_FONTS for f in held_out)
+    assert not {Path(f).name for f in train_lines.fonts()} & set(train_lines.VALID_FONTS)
+    words = {"rus": ["проверка", "топливо"], "kaz": ["жанармай"], "eng": ["pump"]}
+    chosen: list[str] = []
+    real_font_for = train_lines.font_for
+
+    def spy(text: str, font_list: list[str], rng: Random) -> str | None:
+        font = real_font_for(text, font_list, rng)
+        chosen.append(font or "")
+        return font
+
+    train_lines.font_for = spy  # type: ignore[assignment]
+    try:
+        first = train_lines.validation_lines(words, ["Слив топлива"], count=6)
+    finally:
+        train_lines.font_for = real_font_for  # type: ignore[assignment]
+    assert chosen and set(chosen) - {""} <= set(held_out)
+    again = train_lines.validation_lines(words, ["Слив топлива"], count=6)
+    assert [t for _, t in first] == [t for _, t in again]  # the same lines, whatever the training's seed
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(first, again, strict=True))
+
+
+def test_phone_effects_keep_the_line_and_change_it_as_a_photo_would() -> None:
+    from random import Random
+
+    from azs_assistant.ocr import train_lines
+
+    ink = np.zeros((60, 400), np.float32)
+    ink[20:40, 30:370] = 1.0  # a bar of ink as wide as a line
+    tilted = train_lines.perspective(ink, Random(1))
+    assert tilted.shape[0] >= ink.shape[0] and tilted.shape[1] >= ink.shape[1]
+    assert tilted.sum() == pytest.approx(ink.sum(), rel=0.2)  # moved and stretched, not lost
+    heights = [(tilted[:, x] > 0.5).sum() for x in (40, 360)]
+    assert heights[0] != heights[1] or not np.array_equal(tilted[:60, :400], ink)
+
+    dot = np.zeros((41, 41), np.float32)
+    dot[20, 20] = 1.0
+    smeared = train_lines.motion_blur(dot, 9, Random(2))
+    assert smeared.sum() == pytest.approx(1.0, abs=0.01)
+    assert (smeared > 0.01).sum() >= 5  # along a line, not a blob of one pixel
+    ys, xs = np.nonzero(smeared > 0.01)
+    spread = np.linalg.eigvalsh(np.cov(np.stack([ys, xs]).astype(float)))
+    assert spread[1] > 4 * max(spread[0], 1e-6)  # one direction, as a shaking hand smears
+
+    paper = np.full((50, 300), 200.0, np.float32)
+    shaded = train_lines.hand_shadow(paper, 20.0, Random(3))
+    ends = sorted([shaded[:, :20].mean(), shaded[:, -20:].mean()])
+    assert ends[0] < 0.8 * 200 and ends[1] > 0.95 * 200  # one end in the shadow, the other in the light
+
+
+def test_a_training_line_with_every_effect_is_still_a_normalised_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from random import Random
+
+    from azs_assistant.ocr import train_lines
+
+    monkeypatch.setattr(train_lines, "PERSPECTIVE_SHARE", 1.0)
+    monkeypatch.setattr(train_lines, "MOTION_SHARE", 1.0)
+    monkeypatch.setattr(train_lines, "SHADOW_SHARE", 1.0)
+    ink, size = train_lines.render("Слив топлива 12.05.2026", SERIF, Random(4)) or (None, 0)
+    assert ink is not None
+    for seed in range(6):
+        line = train_lines.degrade(ink, size, Random(seed), hard_share=0.0)
+        assert line.shape[0] == lines.HEIGHT and line.dtype == np.float32
+        assert 0.0 <= line.min() < 0.5 < line.max() <= 1.0 + 1e-5  # ink and paper, contrast kept in the shadow

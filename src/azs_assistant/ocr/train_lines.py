@@ -3,8 +3,9 @@
 Tesseract reads clean scans and ordinary photos well, but text 5-8 pixels high, blurred and grainy
 (a distant, defocused phone photo) defeats it whatever the preprocessing. This trains a small
 CNN + BiLSTM + CTC recogniser for exactly that: synthetic text lines in Russian, Kazakh and English,
-rendered with common document fonts and degraded the way a poor phone photo degrades them, then
-normalised the way ``lines.normalise`` normalises a line cut from a prepared page. The result is
+rendered with common document fonts and degraded the way a poor phone photo degrades them (low
+resolution, defocus and motion blur, grain, uneven light, a hand's shadow, the page at an angle, JPEG),
+then normalised the way ``lines.normalise`` normalises a line cut from a prepared page. The result is
 exported to ONNX (run by onnxruntime, no torch in production) with its alphabet beside it.
 
 Training text comes from Tesseract's own Russian/Kazakh/English word lists (``dawg2wordlist``) and
@@ -12,7 +13,10 @@ from the demo knowledge base, mixed with generated numbers, dates, codes and nam
 evaluation data. Each line is drawn with a font that has all its letters: every upright font of the
 machine that draws Russian (``fonts-dejavu-core fonts-freefont-ttf fonts-paratype fonts-cmu
 fonts-liberation``, Debian packages installed by ``AZS_SETUP_EXTRAS=train bash scripts/setup.sh``;
-34 fonts, of which the Liberation ones lack the Kazakh letters). Needs the ``train`` extra (torch).
+32 fonts, of which the Liberation ones lack the Kazakh letters), but the ``VALID_FONTS``: the validation
+lines are drawn in those only, so the CER each check prints (and writes to ``<out>/curve.tsv``) is on fonts
+the run never saw. ``--snapshot-minutes`` exports the model every so often for ``bench/bench_line_models.py``,
+which reads real pages of layouts and photos nobody trained on. Needs the ``train`` extra (torch).
 
 The bundled model was trained in two runs on 2 CPU cores: 90 minutes from scratch with the trainer
 of commit b675504 (blur up to 1.6 px, the 21 fonts with Kazakh letters; 6,881 steps), then
@@ -54,21 +58,28 @@ from azs_assistant.ocr.lines import ALPHABET, HEIGHT, RUSSIAN, decode, normalise
 
 FONT_DIRS = ["/usr/share/fonts/truetype"]
 HARD_SHARE = 0.75  # share of lines degraded like a bad photo once the curriculum has ramped up
+# Phone photos' other effects, each drawn on its own (``degrade``): a page at an angle, a shaking hand, a
+# hand's shadow.
+PERSPECTIVE_SHARE, MOTION_SHARE, SHADOW_SHARE = 0.3, 0.25, 0.2
 STYLE_SKIP = ("oblique", "italic", "slanted", "light", "condensed", "narrow")
+# Fonts never drawn in training: the validation lines are drawn in them, so its CER is on unseen fonts. Two
+# are upright fonts of the machine's families; the other two are styles ``fonts`` skips for training (a
+# condensed sans, CMU's sans), which the unseen OCR set (bench/make_ocr_set.py) also prints pages in.
+VALID_FONTS = ("PTZ55F.ttf", "LiberationSerif-Bold.ttf", "DejaVuSansCondensed.ttf", "cmunss.ttf")
 FONT_SKIP = (*STYLE_SKIP, "cmunbl", "cmunobx", "cmunbmr", "cmunorm", "cmunsl", "cmunss", "cmunsx", "cmunbx",
              "cmunbsr", "cmunrb")
 
 
 def fonts() -> list[str]:
-    """Font files that draw every Russian letter. Some common document fonts (Liberation, the
-    metric twins of Arial, Times and Courier) lack the Kazakh letters; they still draw the lines
-    that need none (``font_for``)."""
+    """Font files that draw every Russian letter, for training (not the ``VALID_FONTS``). Some common
+    document fonts (Liberation, the metric twins of Arial, Times and Courier) lack the Kazakh letters;
+    they still draw the lines that need none (``font_for``)."""
     from PIL import ImageFont
 
     found = []
     for root in FONT_DIRS:
         for path in sorted(Path(root).rglob("*.[ot]tf")):
-            if any(s in path.name.lower() for s in FONT_SKIP):
+            if any(s in path.name.lower() for s in FONT_SKIP) or path.name in VALID_FONTS:
                 continue
             try:
                 font = ImageFont.truetype(str(path), 32)
@@ -80,6 +91,13 @@ def fonts() -> list[str]:
             if drawn(str(path)) >= RUSSIAN_PROBE:
                 found.append(str(path))
     return found
+
+
+def valid_fonts() -> list[str]:
+    """The ``VALID_FONTS`` found on this machine that draw every Russian letter."""
+    found = [str(path) for root in FONT_DIRS for path in sorted(Path(root).rglob("*.[ot]tf"))
+             if path.name in VALID_FONTS]
+    return [f for f in found if drawn(f) >= RUSSIAN_PROBE]
 
 
 RUSSIAN_PROBE = frozenset(RUSSIAN + RUSSIAN.lower() + string.digits + ".,")
@@ -239,6 +257,8 @@ def degrade(ink: np.ndarray, size: int, rng: random.Random, hard_share: float = 
         hh, ww = ink.shape
         m = cv2.getRotationMatrix2D((ww / 2, hh / 2), angle, 1.0)
         ink = cv2.warpAffine(ink, m, (ww, hh), flags=cv2.INTER_LINEAR, borderValue=0)
+    if rng.random() < PERSPECTIVE_SHARE:
+        ink = perspective(ink, rng)
 
     # The camera: the font's size in pixels, from a distant low-resolution photo (12-24 px, as
     # 10-14 pt type photographed at 110-140 dpi) to a scan; blur from defocus and shake.
@@ -247,6 +267,9 @@ def degrade(ink: np.ndarray, size: int, rng: random.Random, hard_share: float = 
     factor = min(1.0, em / size)
     low = cv2.resize(ink, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     sigma = em * rng.uniform(0.05, 0.14) if hard else rng.uniform(0.0, 0.9)  # 0.16 em is barely legible
+    if rng.random() < MOTION_SHARE:  # a shaking hand: part of the blur along one direction
+        low = motion_blur(low, em * rng.uniform(0.03, 0.1) if hard else rng.uniform(1.0, 2.5), rng)
+        sigma *= 0.6
     if sigma > 0.3:
         low = cv2.GaussianBlur(low, (0, 0), sigma)
     paper = rng.uniform(140, 250)
@@ -254,6 +277,9 @@ def degrade(ink: np.ndarray, size: int, rng: random.Random, hard_share: float = 
     img = paper - contrast * low
     gx = np.linspace(0, 1, img.shape[1], dtype=np.float32)
     img = img * (1 - rng.uniform(0, 0.2) * gx[None, :])  # uneven light
+    shadow = rng.random() < SHADOW_SHARE
+    if shadow:
+        img = hand_shadow(img, em, rng)
     noise = rng.uniform(3, 12) if hard else rng.uniform(0, 5)
     img = img + np.random.default_rng(rng.randint(0, 2**31)).normal(0, noise, img.shape)
     photo: np.ndarray = np.clip(img, 0, 255).astype(np.uint8)
@@ -267,7 +293,60 @@ def degrade(ink: np.ndarray, size: int, rng: random.Random, hard_share: float = 
                                          searchWindowSize=15)
     up = rng.uniform(1.5, 3.5)
     photo = cv2.resize(photo, None, fx=up, fy=up, interpolation=cv2.INTER_CUBIC)
+    if shadow:  # the page's flattening (``preprocess.flatten``) divides the shadow out, its grain stays
+        k = (2 * photo.shape[0]) | 1
+        background = cv2.morphologyEx(photo, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+        photo = cv2.divide(photo, cv2.GaussianBlur(background, (k, k), 0), scale=255)
     return normalise(photo)
+
+
+def perspective(ink: np.ndarray, rng: random.Random) -> np.ndarray:
+    """The line as a page photographed at an angle sees it: one end up to 15 % taller than the other
+    (after the page's own dewarping, what is left of a tilted or curved sheet), slightly sheared."""
+    import cv2
+
+    h, w = ink.shape
+    grow = rng.uniform(-0.15, 0.15) * h / 2
+    shear = rng.uniform(-0.08, 0.08) * h
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    dst = np.array([[shear, 0], [w + shear, -grow], [w, h + grow], [0, h]], dtype=np.float32)
+    lift = max(0.0, grow)
+    dst[:, 1] += lift
+    dst[:, 0] += max(0.0, -shear)
+    m = cv2.getPerspectiveTransform(src, dst)
+    size = (int(w + abs(shear)) + 1, int(h + 2 * lift) + 1)
+    return np.asarray(cv2.warpPerspective(ink, m, size, flags=cv2.INTER_LINEAR, borderValue=0))
+
+
+def motion_blur(low: np.ndarray, length: float, rng: random.Random) -> np.ndarray:
+    """Ink smeared along a line of ``length`` pixels at a random angle: the camera moved while the
+    shutter was open."""
+    import cv2
+
+    size = max(3, int(round(length)) | 1)
+    bar = np.zeros((size, size), dtype=np.float32)
+    bar[size // 2, :] = 1.0
+    turn = cv2.getRotationMatrix2D((size / 2 - 0.5, size / 2 - 0.5), rng.uniform(0, 180), 1.0)
+    kernel = np.asarray(cv2.warpAffine(bar, turn, (size, size)), dtype=np.float32)
+    total = float(kernel.sum())
+    if total <= 0:
+        return low
+    return np.asarray(cv2.filter2D(low, -1, kernel / total, borderType=cv2.BORDER_CONSTANT))
+
+
+def hand_shadow(img: np.ndarray, em: float, rng: random.Random) -> np.ndarray:
+    """The soft shadow of a hand or a phone over one end of the line: light and contrast drop by
+    25-60 % beyond an edge a few letters wide, which may cross the line at a slant."""
+    h, w = img.shape
+    edge = rng.uniform(0.15, 0.85) * w
+    soft = max(2.0, em * rng.uniform(0.5, 3.0))
+    slant = rng.uniform(-1.0, 1.0)
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    where = (xs - edge - slant * (ys - h / 2)) / soft
+    if rng.random() < 0.5:
+        where = -where
+    shade = 1.0 / (1.0 + np.exp(-np.clip(where, -30, 30)))
+    return np.asarray(img * (1.0 - rng.uniform(0.25, 0.6) * shade), dtype=np.float32)
 
 
 def sample(texts: Texts, font_list: list[str], rng: random.Random,
@@ -430,8 +509,28 @@ def load_onnx(model, path: Path, x) -> None:  # type: ignore[no-untyped-def]
         hook.remove()
 
 
+def validation_lines(words: dict[str, list[str]], sentences: list[str], count: int = 200,
+                     seed: int = 12345) -> list[tuple[np.ndarray, str]]:
+    """Lines drawn only in the ``VALID_FONTS``, degraded as the training lines are at the end of the
+    curriculum; the same ones for the same seed, whatever the training's own seed."""
+    rng = random.Random(seed)
+    texts, held_out = Texts(words, sentences, rng), valid_fonts()
+    if not held_out:
+        raise SystemExit(f"none of the validation fonts {', '.join(VALID_FONTS)} is installed: run scripts/setup.sh")
+    lines: list[tuple[np.ndarray, str]] = []
+    while len(lines) < count:
+        s = sample(texts, held_out, rng)
+        if s is not None and s[1]:
+            lines.append(s)
+    return lines
+
+
 def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None, lr: float = 2e-3,
-          real: list[tuple[np.ndarray, str]] | None = None, real_share: float = 0.25) -> None:
+          real: list[tuple[np.ndarray, str]] | None = None, real_share: float = 0.25,
+          snapshot_minutes: float = 0.0) -> None:
+    """Train for ``minutes``, checking the CER on the validation lines every 100 steps: each check is
+    a row of ``<out>/curve.tsv`` (minutes, step, loss, CER), and every ``snapshot_minutes`` the model so
+    far is exported to ``<out>/snapshots/<minutes>`` for ``bench/bench_line_models.py``."""
     import torch
 
     font_list = fonts()
@@ -457,11 +556,27 @@ def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None,
         model.load_state_dict(torch.load(resume))
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
-    val_rng = random.Random(12345)
-    val_texts = Texts(words, sentences, val_rng)
-    val = [s for s in (sample(val_texts, font_list, val_rng) for _ in range(200)) if s]
+    val = validation_lines(words, sentences)
     deadline = time.time() + minutes * 60
-    step, t0, losses = 0, time.time(), []
+    step, t0, losses = 0, time.time(), list[float]()
+    out.mkdir(parents=True, exist_ok=True)
+    curve = out / "curve.tsv"
+    curve.write_text("minutes\tstep\tloss\tval_cer\n", encoding="utf-8")
+
+    def check() -> None:
+        """The CER on the validation lines as a row of the curve; the model so far saved."""
+        model.eval()
+        with torch.no_grad():
+            errs = [cer(decode(model(torch.from_numpy(img[None, None]))[0].numpy(), ALPHABET)[0], t)
+                    for img, t in val]
+        spent, loss = (time.time() - t0) / 60, f"{np.mean(losses[-200:]):.3f}" if losses else "-"
+        print(f"step {step} {spent * 60:.0f}s loss {loss} val CER {np.mean(errs):.3f}", flush=True)
+        with curve.open("a", encoding="utf-8") as f:
+            f.write(f"{spent:.1f}\t{step}\t{loss}\t{np.mean(errs):.4f}\n")
+        torch.save(model.state_dict(), out / "lines.pt")
+
+    check()  # where training starts from
+    next_snapshot = snapshot_minutes
     for x, targets, lengths, _ in loader:
         model.train()
         frac = min(1.0, (time.time() - t0) / (minutes * 60))
@@ -477,14 +592,11 @@ def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None,
         losses.append(float(loss.detach()))
         step += 1  # noqa: SIM113  (the loop is endless; steps count updates)
         if step % 100 == 0 or time.time() > deadline:
-            model.eval()
-            with torch.no_grad():
-                errs = [cer(decode(model(torch.from_numpy(img[None, None]))[0].numpy(), ALPHABET)[0], t)
-                        for img, t in val]
-            print(f"step {step} {time.time() - t0:.0f}s loss {np.mean(losses[-200:]):.3f} "
-                  f"val CER {np.mean(errs):.3f}", flush=True)
-            out.mkdir(parents=True, exist_ok=True)
-            torch.save(model.state_dict(), out / "lines.pt")
+            check()
+            spent = (time.time() - t0) / 60
+            if snapshot_minutes and spent >= next_snapshot:
+                export(model, out / "snapshots" / f"{round(spent):03d}")
+                next_snapshot += snapshot_minutes
         if time.time() > deadline:
             break
     export(model, out)
@@ -518,6 +630,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corrections-share", type=float, default=0.25,
                         help="share of the training lines drawn from --corrections (default 0.25; at most "
                              "0.01 per corrected line)")
+    parser.add_argument("--snapshot-minutes", type=float, default=0.0,
+                        help="also export the model every so many minutes to <out>/snapshots/<minutes> "
+                             "(default 0: only at the end)")
     args = parser.parse_args(argv)
     if args.samples:
         import cv2
@@ -535,7 +650,8 @@ def main(argv: list[str] | None = None) -> None:
     real = corrections(args.corrections)
     if args.corrections and not real:
         parser.error("no corrected lines found in " + ", ".join(map(str, args.corrections)))
-    train(args.out, args.minutes, args.batch, args.seed, args.resume, args.lr, real, args.corrections_share)
+    train(args.out, args.minutes, args.batch, args.seed, args.resume, args.lr, real, args.corrections_share,
+          args.snapshot_minutes)
 
 
 if __name__ == "__main__":
