@@ -36,11 +36,15 @@ USABLE = 0.15  # issue 22's bar for a bad photo's page: read at most this wrong,
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--set", type=Path, required=True, action="append", help="a folder with manifest.jsonl; repeatable")
-    ap.add_argument("--model", type=Path, action="append", help="a lines.onnx; repeatable (default: the bundled one)")
-    ap.add_argument("--level", action="append", help="only this level (L0..L5); repeatable")
+    ap.add_argument("--model", type=Path, action="append",
+                    help="a lines.onnx, or a folder holding one (a snapshot); repeatable (default: the bundled one)")
+    ap.add_argument("--level", action="append", help="only this level (L0..L5 or its full name); repeatable")
     ap.add_argument("--json", type=Path, help="write each page's CER and confidence per model here")
     args = ap.parse_args()
-    models = args.model or [lines.MODEL]
+    models = [m / "lines.onnx" if m.is_dir() else m for m in args.model or [lines.MODEL]]
+    for m in models:
+        if not m.is_file() or not m.with_suffix(".json").is_file():
+            ap.error(f"{m}: no line model there (a lines.onnx with its lines.json beside it, or their folder)")
     readers = [lines.LineReader(m) for m in models]
     lexicon, kazakh = get_analyzer(), lines.kazakh_words()
     rows = []
@@ -49,11 +53,11 @@ def main() -> int:
             if not line.strip():
                 continue
             page = json.loads(line)
-            if args.level and page["level"].split("_")[0] not in args.level:
+            if args.level and not {page["level"], page["level"].split("_")[0]} & set(args.level):
                 continue
             prepared = prepare(pipeline.load_image(folder / page["image"])[0])
             assert prepared.gray is not None
-            row = {"set": folder.name, "image": page["image"], "level": page["level"], "cer": [], "conf": []}
+            row = {"set": str(folder), "image": page["image"], "level": page["level"], "cer": [], "conf": []}
             for reader in readers:
                 read = reader.read_page(prepared.gray, lexicon=lexicon, kazakh=kazakh)
                 row["cer"].append(min(1.0, cer(read.text, page["text"])) if read.text else 1.0)
@@ -61,6 +65,8 @@ def main() -> int:
             print(f"{folder.name:6} {page['image']:42} " + "  ".join(
                 f"{c:.3f} ({q:.0f})" for c, q in zip(row["cer"], row["conf"], strict=True)), flush=True)
             rows.append(row)
+    if not rows:
+        ap.error("no page of these sets is at the levels asked")
     if args.json:
         args.json.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     for name in sorted({r["set"] for r in rows}):

@@ -265,11 +265,9 @@ def test_validation_lines_are_drawn_only_in_fonts_training_never_uses() -> None:
         chosen.append(font or "")
         return font
 
-    train_lines.font_for = spy  # type: ignore[assignment]
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(train_lines, "font_for", spy)
         first = train_lines.validation_lines(words, ["Слив топлива"], count=6)
-    finally:
-        train_lines.font_for = real_font_for  # type: ignore[assignment]
     assert chosen and set(chosen) - {""} <= set(held_out)
     again = train_lines.validation_lines(words, ["Слив топлива"], count=6)
     assert [t for _, t in first] == [t for _, t in again]  # the same lines, whatever the training's seed
@@ -286,22 +284,27 @@ def test_phone_effects_keep_the_line_and_change_it_as_a_photo_would() -> None:
     tilted = train_lines.perspective(ink, Random(1))
     assert tilted.shape[0] >= ink.shape[0] and tilted.shape[1] >= ink.shape[1]
     assert tilted.sum() == pytest.approx(ink.sum(), rel=0.2)  # moved and stretched, not lost
-    heights = [(tilted[:, x] > 0.5).sum() for x in (40, 360)]
-    assert heights[0] != heights[1] or not np.array_equal(tilted[:60, :400], ink)
+    for seed in range(4):  # one end of the line taller than the other, by up to 15 %
+        tilted = train_lines.perspective(ink, Random(seed))
+        left, right = ((tilted[:, x] > 0.5).sum() for x in (40, 360))
+        assert left != right and abs(int(left) - int(right)) <= 0.16 * 20 + 1
 
     dot = np.zeros((41, 41), np.float32)
     dot[20, 20] = 1.0
-    smeared = train_lines.motion_blur(dot, 9, Random(2))
-    assert smeared.sum() == pytest.approx(1.0, abs=0.01)
-    assert (smeared > 0.01).sum() >= 5  # along a line, not a blob of one pixel
-    ys, xs = np.nonzero(smeared > 0.01)
-    spread = np.linalg.eigvalsh(np.cov(np.stack([ys, xs]).astype(float)))
-    assert spread[1] > 4 * max(spread[0], 1e-6)  # one direction, as a shaking hand smears
+    reach = []
+    for length in (4, 9, 16):  # as long as asked, along one direction, as a shaking hand smears
+        smeared = train_lines.motion_blur(dot, length, Random(2))
+        assert smeared.sum() == pytest.approx(1.0, abs=0.01)
+        ys, xs = np.nonzero(smeared > 0.01)
+        spread = np.linalg.eigvalsh(np.cov(np.stack([ys, xs]).astype(float)))
+        assert spread[1] > 3 * max(spread[0], 1e-6)
+        reach.append(max(ys.max() - ys.min(), xs.max() - xs.min()))
+    assert reach[0] < reach[1] < reach[2] and reach[2] >= 12
 
     paper = np.full((50, 300), 200.0, np.float32)
-    shaded = train_lines.hand_shadow(paper, 20.0, Random(3))
+    shaded = train_lines.hand_shadow(paper, 20.0, 0.4, Random(3))
     ends = sorted([shaded[:, :20].mean(), shaded[:, -20:].mean()])
-    assert ends[0] < 0.8 * 200 and ends[1] > 0.95 * 200  # one end in the shadow, the other in the light
+    assert ends[0] == pytest.approx(0.6 * 200, rel=0.05) and ends[1] > 0.95 * 200  # one end in the shadow
 
 
 def test_a_training_line_with_every_effect_is_still_a_normalised_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -317,4 +320,8 @@ def test_a_training_line_with_every_effect_is_still_a_normalised_line(monkeypatc
     for seed in range(6):
         line = train_lines.degrade(ink, size, Random(seed), hard_share=0.0)
         assert line.shape[0] == lines.HEIGHT and line.dtype == np.float32
-        assert 0.0 <= line.min() < 0.5 < line.max() <= 1.0 + 1e-5  # ink and paper, contrast kept in the shadow
+        assert line.min() >= 0.0 and line.max() <= 1.0 + 1e-5
+        # both halves of the line keep dark ink on light paper: the shadow is flattened away, not left as
+        # a dark band nor deep enough to leave blank paper under it
+        for half in (line[:, :line.shape[1] // 2], line[:, line.shape[1] // 2:]):
+            assert np.percentile(half, 95) - np.percentile(half, 2) > 0.4

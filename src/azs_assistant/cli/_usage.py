@@ -75,10 +75,11 @@ def localise(root: Any) -> None:
                 param.display_type_rich = _russian_type(param.display_type_rich, param)
 
 
-# Typer's value types as the help pages show them («<str>», «<int range>», «<list[Path]>») → Russian. A flag shows
-# none: it takes no value.
+# Typer's value types as the help pages show them («<str>», «<int range>», «<list[Path]>») → Russian; a repeatable
+# option's «<list[str]>» is «<текст>...». A flag shows none: it takes no value. Others (a choice's values, a bool
+# argument's «<bool>», which takes true/false) are shown as typer shows them.
 _TYPE_WORDS = {"str": "текст", "int": "число", "float": "число", "path": "путь", "Path": "путь", "file": "файл",
-               "datetime": "дата", "date": "дата", "int range": "число", "float range": "число", "bool": "да|нет"}
+               "dir": "папка", "datetime": "дата", "date": "дата", "int range": "число", "float range": "число"}
 
 
 def _russian_type(shown: Any, param: Any) -> Any:

@@ -92,11 +92,12 @@ def warp(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
     return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
 
 
-def flatten(gray: np.ndarray) -> np.ndarray:
-    """Divide by the page's own background, so shadows and gradients become white."""
+def flatten(gray: np.ndarray, kernel: int | None = None) -> np.ndarray:
+    """Divide by the page's own background (its paper, found by closing over ``kernel`` pixels, odd; by default
+    a 25th of the page's side), so shadows and gradients become white."""
     import cv2
 
-    k = max(31, (min(gray.shape) // 25) | 1)
+    k = kernel or max(31, (min(gray.shape) // 25) | 1)
     background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     background = cv2.GaussianBlur(background, (k, k), 0)
     flat = cv2.divide(gray, background, scale=255)

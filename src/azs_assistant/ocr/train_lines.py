@@ -14,9 +14,11 @@ evaluation data. Each line is drawn with a font that has all its letters: every 
 machine that draws Russian (``fonts-dejavu-core fonts-freefont-ttf fonts-paratype fonts-cmu
 fonts-liberation``, Debian packages installed by ``AZS_SETUP_EXTRAS=train bash scripts/setup.sh``;
 32 fonts, of which the Liberation ones lack the Kazakh letters), but the ``VALID_FONTS``: the validation
-lines are drawn in those only, so the CER each check prints (and writes to ``<out>/curve.tsv``) is on fonts
-the run never saw. ``--snapshot-minutes`` exports the model every so often for ``bench/bench_line_models.py``,
-which reads real pages of layouts and photos nobody trained on. Needs the ``train`` extra (torch).
+lines are drawn in those only, so the CER each check prints (and writes to ``<out>/curve.tsv``) is on font
+files the run never drew. ``--snapshot-minutes`` exports the model every so often for
+``bench/bench_line_models.py``, which reads the unseen OCR set's pages (other texts and layouts, photographed
+by ``bench/make_ocr_set.py``; synthetic too, with the same kinds of effects) with the line reader alone.
+Needs the ``train`` extra (torch).
 
 The bundled model was trained in two runs on 2 CPU cores: 90 minutes from scratch with the trainer
 of commit b675504 (blur up to 1.6 px, the 21 fonts with Kazakh letters; 6,881 steps), then
@@ -55,6 +57,7 @@ from rapidfuzz.distance import Levenshtein
 
 from azs_assistant.ocr import engine
 from azs_assistant.ocr.lines import ALPHABET, HEIGHT, RUSSIAN, decode, normalise
+from azs_assistant.ocr.preprocess import flatten
 
 FONT_DIRS = ["/usr/share/fonts/truetype"]
 HARD_SHARE = 0.75  # share of lines degraded like a bad photo once the curriculum has ramped up
@@ -62,9 +65,10 @@ HARD_SHARE = 0.75  # share of lines degraded like a bad photo once the curriculu
 # hand's shadow.
 PERSPECTIVE_SHARE, MOTION_SHARE, SHADOW_SHARE = 0.3, 0.25, 0.2
 STYLE_SKIP = ("oblique", "italic", "slanted", "light", "condensed", "narrow")
-# Fonts never drawn in training: the validation lines are drawn in them, so its CER is on unseen fonts. Two
-# are upright fonts of the machine's families; the other two are styles ``fonts`` skips for training (a
-# condensed sans, CMU's sans), which the unseen OCR set (bench/make_ocr_set.py) also prints pages in.
+# Font files never drawn in training: the validation lines are drawn in them only. Two are of families training
+# draws in other weights or sizes (PT Serif Caption beside PT Serif, Liberation Serif Bold beside its regular);
+# the other two are styles ``fonts`` skips for training (a condensed sans, CMU's sans), which the unseen OCR set
+# (bench/make_ocr_set.py) also prints pages in. Unseen files, then, not unseen kinds of letters.
 VALID_FONTS = ("PTZ55F.ttf", "LiberationSerif-Bold.ttf", "DejaVuSansCondensed.ttf", "cmunss.ttf")
 FONT_SKIP = (*STYLE_SKIP, "cmunbl", "cmunobx", "cmunbmr", "cmunorm", "cmunsl", "cmunss", "cmunsx", "cmunbx",
              "cmunbsr", "cmunrb")
@@ -77,27 +81,33 @@ def fonts() -> list[str]:
     from PIL import ImageFont
 
     found = []
+    for path in _font_files():
+        if any(s in path.name.lower() for s in FONT_SKIP) or path.name in VALID_FONTS:
+            continue
+        try:
+            font = ImageFont.truetype(str(path), 32)
+        except OSError:
+            continue
+        style = (font.getname()[1] or "").lower()
+        if any(s in style for s in STYLE_SKIP):
+            continue
+        if drawn(str(path)) >= RUSSIAN_PROBE:
+            found.append(str(path))
+    return found
+
+
+def _font_files() -> list[Path]:
+    """Every font file under ``FONT_DIRS``, one per file name (a font installed twice is drawn once)."""
+    files: dict[str, Path] = {}
     for root in FONT_DIRS:
         for path in sorted(Path(root).rglob("*.[ot]tf")):
-            if any(s in path.name.lower() for s in FONT_SKIP) or path.name in VALID_FONTS:
-                continue
-            try:
-                font = ImageFont.truetype(str(path), 32)
-            except OSError:
-                continue
-            style = (font.getname()[1] or "").lower()
-            if any(s in style for s in STYLE_SKIP):
-                continue
-            if drawn(str(path)) >= RUSSIAN_PROBE:
-                found.append(str(path))
-    return found
+            files.setdefault(path.name, path)
+    return list(files.values())
 
 
 def valid_fonts() -> list[str]:
     """The ``VALID_FONTS`` found on this machine that draw every Russian letter."""
-    found = [str(path) for root in FONT_DIRS for path in sorted(Path(root).rglob("*.[ot]tf"))
-             if path.name in VALID_FONTS]
-    return [f for f in found if drawn(f) >= RUSSIAN_PROBE]
+    return [str(path) for path in _font_files() if path.name in VALID_FONTS and drawn(str(path)) >= RUSSIAN_PROBE]
 
 
 RUSSIAN_PROBE = frozenset(RUSSIAN + RUSSIAN.lower() + string.digits + ".,")
@@ -264,12 +274,12 @@ def degrade(ink: np.ndarray, size: int, rng: random.Random, hard_share: float = 
     # 10-14 pt type photographed at 110-140 dpi) to a scan; blur from defocus and shake.
     hard = rng.random() < hard_share
     em = math.exp(rng.uniform(math.log(13), math.log(25))) if hard else rng.uniform(22, 50)
+    sigma = em * rng.uniform(0.05, 0.14) if hard else rng.uniform(0.0, 0.9)  # 0.16 em is barely legible
+    if rng.random() < MOTION_SHARE:  # a shaking hand: part of the blur along one direction, drawn sharp
+        ink = motion_blur(ink, size * (rng.uniform(0.05, 0.3) if hard else rng.uniform(0.02, 0.08)), rng)
+        sigma *= 0.6
     factor = min(1.0, em / size)
     low = cv2.resize(ink, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    sigma = em * rng.uniform(0.05, 0.14) if hard else rng.uniform(0.0, 0.9)  # 0.16 em is barely legible
-    if rng.random() < MOTION_SHARE:  # a shaking hand: part of the blur along one direction
-        low = motion_blur(low, em * rng.uniform(0.03, 0.1) if hard else rng.uniform(1.0, 2.5), rng)
-        sigma *= 0.6
     if sigma > 0.3:
         low = cv2.GaussianBlur(low, (0, 0), sigma)
     paper = rng.uniform(140, 250)
@@ -277,10 +287,13 @@ def degrade(ink: np.ndarray, size: int, rng: random.Random, hard_share: float = 
     img = paper - contrast * low
     gx = np.linspace(0, 1, img.shape[1], dtype=np.float32)
     img = img * (1 - rng.uniform(0, 0.2) * gx[None, :])  # uneven light
-    shadow = rng.random() < SHADOW_SHARE
-    if shadow:
-        img = hand_shadow(img, em, rng)
     noise = rng.uniform(3, 12) if hard else rng.uniform(0, 5)
+    # A shadow as deep as leaves the ink 4 grain widths darker than the paper: a deeper one left the denoiser
+    # nothing to keep, and a line of blank paper taught with its text teaches the network to invent text.
+    depth = min(rng.uniform(0.2, 0.6), 1 - 4 * noise / contrast)
+    shadow = rng.random() < SHADOW_SHARE and depth >= 0.15
+    if shadow:
+        img = hand_shadow(img, em, depth, rng)
     img = img + np.random.default_rng(rng.randint(0, 2**31)).normal(0, noise, img.shape)
     photo: np.ndarray = np.clip(img, 0, 255).astype(np.uint8)
     if rng.random() < 0.8:
@@ -293,10 +306,8 @@ def degrade(ink: np.ndarray, size: int, rng: random.Random, hard_share: float = 
                                          searchWindowSize=15)
     up = rng.uniform(1.5, 3.5)
     photo = cv2.resize(photo, None, fx=up, fy=up, interpolation=cv2.INTER_CUBIC)
-    if shadow:  # the page's flattening (``preprocess.flatten``) divides the shadow out, its grain stays
-        k = (2 * photo.shape[0]) | 1
-        background = cv2.morphologyEx(photo, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-        photo = cv2.divide(photo, cv2.GaussianBlur(background, (k, k), 0), scale=255)
+    if shadow:  # the page's flattening divides the shadow out, its grain stays (a line's background is its own)
+        photo = flatten(photo, kernel=(2 * photo.shape[0]) | 1)
     return normalise(photo)
 
 
@@ -318,25 +329,25 @@ def perspective(ink: np.ndarray, rng: random.Random) -> np.ndarray:
     return np.asarray(cv2.warpPerspective(ink, m, size, flags=cv2.INTER_LINEAR, borderValue=0))
 
 
-def motion_blur(low: np.ndarray, length: float, rng: random.Random) -> np.ndarray:
-    """Ink smeared along a line of ``length`` pixels at a random angle: the camera moved while the
-    shutter was open."""
+def motion_blur(ink: np.ndarray, length: float, rng: random.Random) -> np.ndarray:
+    """Ink smeared along a segment of ``length`` pixels (at least 2) at a random angle: the camera moved while
+    the shutter was open. Applied to the sharp, high-resolution line, so a short smear has a direction too."""
     import cv2
 
-    size = max(3, int(round(length)) | 1)
-    bar = np.zeros((size, size), dtype=np.float32)
-    bar[size // 2, :] = 1.0
-    turn = cv2.getRotationMatrix2D((size / 2 - 0.5, size / 2 - 0.5), rng.uniform(0, 180), 1.0)
-    kernel = np.asarray(cv2.warpAffine(bar, turn, (size, size)), dtype=np.float32)
-    total = float(kernel.sum())
-    if total <= 0:
-        return low
-    return np.asarray(cv2.filter2D(low, -1, kernel / total, borderType=cv2.BORDER_CONSTANT))
+    half = max(1.0, length / 2)
+    size = 2 * math.ceil(half) + 1
+    angle = rng.uniform(0, math.pi)
+    dx, dy = half * math.cos(angle), half * math.sin(angle)
+    bar = np.zeros((size, size), dtype=np.uint8)
+    c = size // 2
+    cv2.line(bar, (round(c - dx), round(c - dy)), (round(c + dx), round(c + dy)), 255, 1, cv2.LINE_AA)
+    kernel = bar.astype(np.float32)
+    return np.asarray(cv2.filter2D(ink, -1, kernel / float(kernel.sum()), borderType=cv2.BORDER_CONSTANT))
 
 
-def hand_shadow(img: np.ndarray, em: float, rng: random.Random) -> np.ndarray:
+def hand_shadow(img: np.ndarray, em: float, depth: float, rng: random.Random) -> np.ndarray:
     """The soft shadow of a hand or a phone over one end of the line: light and contrast drop by
-    25-60 % beyond an edge a few letters wide, which may cross the line at a slant."""
+    ``depth`` beyond an edge a few letters wide, which may cross the line at a slant."""
     h, w = img.shape
     edge = rng.uniform(0.15, 0.85) * w
     soft = max(2.0, em * rng.uniform(0.5, 3.0))
@@ -346,7 +357,7 @@ def hand_shadow(img: np.ndarray, em: float, rng: random.Random) -> np.ndarray:
     if rng.random() < 0.5:
         where = -where
     shade = 1.0 / (1.0 + np.exp(-np.clip(where, -30, 30)))
-    return np.asarray(img * (1.0 - rng.uniform(0.25, 0.6) * shade), dtype=np.float32)
+    return np.asarray(img * (1.0 - depth * shade), dtype=np.float32)
 
 
 def sample(texts: Texts, font_list: list[str], rng: random.Random,
@@ -529,8 +540,9 @@ def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None,
           real: list[tuple[np.ndarray, str]] | None = None, real_share: float = 0.25,
           snapshot_minutes: float = 0.0) -> None:
     """Train for ``minutes``, checking the CER on the validation lines every 100 steps: each check is
-    a row of ``<out>/curve.tsv`` (minutes, step, loss, CER), and every ``snapshot_minutes`` the model so
-    far is exported to ``<out>/snapshots/<minutes>`` for ``bench/bench_line_models.py``."""
+    a row of ``<out>/curve.tsv`` (minutes, step, loss, CER; a run resumed into the same folder adds its rows,
+    its minutes counted from its own start), and every ``snapshot_minutes`` the model so far is exported to
+    ``<out>/snapshots/step<step>`` for ``bench/bench_line_models.py``."""
     import torch
 
     font_list = fonts()
@@ -558,10 +570,12 @@ def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None,
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
     val = validation_lines(words, sentences)
     deadline = time.time() + minutes * 60
-    step, t0, losses = 0, time.time(), list[float]()
+    step, t0 = 0, time.time()
+    losses: list[float] = []
     out.mkdir(parents=True, exist_ok=True)
     curve = out / "curve.tsv"
-    curve.write_text("minutes\tstep\tloss\tval_cer\n", encoding="utf-8")
+    if not curve.exists():  # a run resumed into the same folder goes on below the last one's rows
+        curve.write_text("minutes\tstep\tloss\tval_cer\n", encoding="utf-8")
 
     def check() -> None:
         """The CER on the validation lines as a row of the curve; the model so far saved."""
@@ -595,8 +609,8 @@ def train(out: Path, minutes: float, batch: int, seed: int, resume: Path | None,
             check()
             spent = (time.time() - t0) / 60
             if snapshot_minutes and spent >= next_snapshot:
-                export(model, out / "snapshots" / f"{round(spent):03d}")
-                next_snapshot += snapshot_minutes
+                export(model, out / "snapshots" / f"step{step:06d}")
+                next_snapshot = (spent // snapshot_minutes + 1) * snapshot_minutes
         if time.time() > deadline:
             break
     export(model, out)
