@@ -176,7 +176,10 @@ def test_a_form_page_is_read_by_both_readers_and_another_page_once() -> None:
     twice = is_form(load_templates())
     act = ocr_page(bgr(page(ACT, size=30, height=700)), read_twice=twice)
     assert act.quality == "ok" and act.source == "tesseract"
-    assert "АЗС № 214" in act.second_text and "line reader" in act.timings
+    # the act's values in the second reading (its labels' letters are Tesseract's business: the line reader may
+    # read «АЗС» as «АЭС», and only numbers, dates and listed values are checked against it)
+    assert all(value in act.second_text for value in ("№ 214", "12.03.2026", "518204")), act.second_text
+    assert "line reader" in act.timings
     plain = ocr_page(bgr(page(["Порядок приёма топлива на АЗС", "Оператор проверяет пломбы бензовоза."], size=30,
                               height=300)), read_twice=twice)
     assert plain.quality == "ok" and plain.second_text == "" and "line reader" not in plain.timings
