@@ -531,10 +531,12 @@ def validation_lines(words: dict[str, list[str]], sentences: list[str], count: i
     if not held_out:
         raise SystemExit(f"none of the validation fonts {', '.join(VALID_FONTS)} is installed: run scripts/setup.sh")
     lines: list[tuple[np.ndarray, str]] = []
-    while len(lines) < count:
+    for _ in range(count * 20):  # a line no held-out font draws is drawn again; never an endless loop
         s = sample(texts, held_out, rng)
         if s is not None and s[1]:
             lines.append(s)
+            if len(lines) == count:
+                break
     return lines
 
 
